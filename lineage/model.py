@@ -1,0 +1,422 @@
+"""The one provenance model: node kinds, edge kinds, citations, certainty and validity.
+
+Everything else derives from this module: both stores validate writes against it, Neo4j's
+constraints and indexes come from it, and the GraphQL types are generated from it. Add a kind or a
+property here and nowhere else.
+
+A node is identified by ``"<Kind>:<natural key>"`` (``School:100000``, ``DataItem:KS4/KS4_FSM``,
+``Organisation:home office``), so two importers that name the same thing meet on the same node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from lineage.errors import ModelError
+
+Scalar = str | int | float | bool | dt.date | tuple[str, ...]
+
+
+class NodeKind(StrEnum):
+    SCHOOL = "School"
+    COLLECTION = "Collection"
+    DATASET = "Dataset"
+    DATA_ITEM = "DataItem"
+    CONCEPT = "Concept"
+    CLASSIFICATION = "Classification"
+    RELEASE_RULE = "ReleaseRule"
+    RELEASE = "Release"
+    APPROVAL = "Approval"
+    ORGANISATION = "Organisation"
+    AGGREGATE_FLOW = "AggregateFlow"
+    IMPORT_RUN = "ImportRun"
+
+
+class EdgeKind(StrEnum):
+    SUBMITS = "SUBMITS"
+    FEEDS = "FEEDS"
+    HOLDS = "HOLDS"
+    REPRESENTS = "REPRESENTS"
+    BROADER = "BROADER"
+    CLASSIFIED_AS = "CLASSIFIED_AS"
+    RESTRICTED_BY = "RESTRICTED_BY"
+    INCLUDES = "INCLUDES"
+    APPROVED_BY = "APPROVED_BY"
+    SENT_TO = "SENT_TO"
+    SHARES_ONWARD = "SHARES_ONWARD"
+    SUCCEEDED_BY = "SUCCEEDED_BY"
+    DRAWS_ON = "DRAWS_ON"
+    FLOWS_TO = "FLOWS_TO"
+
+
+class CertaintyLevel(StrEnum):
+    """How sure the graph is of a fact; the answer to every question carries it."""
+
+    CONFIRMED = "confirmed"  # the cited source states it
+    TIER_LEVEL = "tier_level"  # holds because an approval covered a whole tier, not a listed item
+    INFERRED = "inferred"  # derived by a named rule from other facts
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a fact comes from: a document, the file or sheet in it, the row, and an address to check it."""
+
+    document: str
+    file: str
+    row: int | None = None
+    address: str = ""
+
+    def encode(self) -> str:
+        """A stable one-line form, used as the identity of a citation in both stores."""
+        return json.dumps([self.document, self.file, self.row, self.address], ensure_ascii=False)
+
+    @classmethod
+    def decode(cls, text: str) -> Citation:
+        document, file, row, address = json.loads(text)
+        return cls(document, file, row, address)
+
+
+@dataclass(frozen=True, slots=True)
+class Certainty:
+    level: CertaintyLevel = CertaintyLevel.CONFIRMED
+    rule: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.level is CertaintyLevel.INFERRED) != (self.rule is not None):
+            raise ModelError("certainty: an inferred fact names its rule, and only an inferred fact does")
+
+
+CONFIRMED = Certainty()
+
+
+class Flow(StrEnum):
+    """Which way pupil data moves along an edge; downstream traversal follows it, upstream goes against it."""
+
+    FORWARD = "forward"  # from source to target (a school submits to a collection)
+    BACKWARD = "backward"  # from target to source (a release includes an item: the item's data moves to the release)
+    CONTEXT = "context"  # no data moves; the target describes the source (an approval, a concept, a class)
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    name: str
+    type: type
+    description: str
+    indexed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    kind: NodeKind
+    description: str
+    key: str  # what the natural key is
+    props: tuple[Prop, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeSpec:
+    kind: EdgeKind
+    sentence: str  # reads as "<source> <sentence> <target>"
+    sources: frozenset[NodeKind]
+    targets: frozenset[NodeKind]
+    flow: Flow
+    props: tuple[Prop, ...] = ()
+
+
+def _props(*items: tuple[str, type, str] | tuple[str, type, str, bool]) -> tuple[Prop, ...]:
+    return tuple(Prop(*item) for item in items)
+
+
+_K = NodeKind
+NODE_SPECS: dict[NodeKind, NodeSpec] = {
+    spec.kind: spec
+    for spec in (
+        NodeSpec(
+            _K.SCHOOL,
+            "A school or other establishment in GIAS.",
+            "URN",
+            _props(
+                ("urn", int, "Unique Reference Number in GIAS", True),
+                ("la_code", str, "local authority code"),
+                ("la_name", str, "local authority name"),
+                ("establishment_type", str, "type of establishment"),
+                ("phase", str, "phase of education"),
+                ("status", str, "open, closed, ..."),
+                ("open_date", dt.date, "date opened"),
+                ("close_date", dt.date, "date closed"),
+            ),
+        ),
+        NodeSpec(
+            _K.COLLECTION,
+            "A census or assessment collection that schools submit.",
+            "collection code",
+            _props(
+                ("terms", tuple, "census terms collected (autumn, spring, summer)"),
+                ("first_year", int, "first academic year collected (the year it starts)"),
+                ("last_year", int, "last academic year collected"),
+            ),
+        ),
+        NodeSpec(
+            _K.DATASET,
+            "An NPD data set (table) into which collections land.",
+            "NPD sheet name",
+            _props(
+                ("level", str, "pupil-level or school-level"),
+                ("first_year", int, "first academic year covered (the year it starts)"),
+                ("last_year", int, "last academic year covered"),
+                ("release_months", str, "month(s) in which the data set is released into the NPD"),
+                ("description", str, "what the data set holds"),
+            ),
+        ),
+        NodeSpec(
+            _K.DATA_ITEM,
+            "One NPD data item (field) under its alias.",
+            "sheet/alias",
+            _props(
+                ("alias", str, "NPD alias, e.g. KS4_FSM", True),
+                ("description", str, "what the item records"),
+                ("first_year", int, "first academic year populated"),
+                ("last_year", int, "last academic year populated (absent while still collected)"),
+                ("collection_term", str, "census term(s) collected"),
+                ("old_tier", int, "pre-2018 tier, 1 (identifiable, highly sensitive) to 4"),
+                ("identifiability", int, "1 (instant identifier) to 5 (other)"),
+                ("sensitivity", str, "A (never outside DfE) to E (other)"),
+                ("availability", str, "Default or By request"),
+                ("available_from_ukds", bool, "available from the UK Data Service"),
+            ),
+        ),
+        NodeSpec(
+            _K.CONCEPT,
+            "A concept (or category) linking aliases of one meaning across tables.",
+            "concept path",
+            _props(
+                ("level", int, "0 for a top category, deeper numbers below, concepts last"),
+                ("description", str, "what the concept means"),
+            ),
+        ),
+        NodeSpec(
+            _K.CLASSIFICATION,
+            "A point on a classification scale (old tier, identifiability, sensitivity).",
+            "scale:code",
+            _props(
+                ("scale", str, "old_tier, identifiability or sensitivity"),
+                ("code", str, "the point on the scale"),
+                ("definition", str, "what the point means"),
+            ),
+        ),
+        NodeSpec(
+            _K.RELEASE_RULE,
+            "A published rule on what may not be released, and where.",
+            "rule slug",
+            _props(
+                ("text", str, "the rule, verbatim"),
+                ("applies_to", str, "the route it restricts, e.g. ONS SRS"),
+            ),
+        ),
+        NodeSpec(
+            _K.RELEASE,
+            "A data share: one release of NPD data to a recipient.",
+            "register reference",
+            _props(
+                ("reference", str, "register reference (DRyymmdd.nn, DS00nnn, R00nn)", True),
+                ("register", str, "the register that lists it"),
+                ("date", dt.date, "date as cited"),
+                ("status", str, "status as cited"),
+                ("tiers", tuple, "old tiers approved, where the source gives them"),
+                ("scope_published", bool, "whether the items or data sets released are published"),
+            ),
+        ),
+        NodeSpec(
+            _K.APPROVAL,
+            "The decision that let a release go ahead.",
+            "panel:reference",
+            _props(
+                ("panel", str, "DMAP, DSAP, ..."),
+                ("decision_date", dt.date, "date of the decision"),
+                ("legal_gateway", str, "the law or agreement relied on"),
+                ("access_route", str, "extract or secure setting"),
+            ),
+        ),
+        NodeSpec(
+            _K.ORGANISATION,
+            "A recipient or onward recipient.",
+            "normalised name",
+            _props(
+                (
+                    "org_type",
+                    str,
+                    "government department, police, local authority, academic, commercial, media, "
+                    "charity or think tank, NHS body, other, unknown",
+                    True,
+                ),
+                ("variants", tuple, "names as cited"),
+            ),
+        ),
+        NodeSpec(
+            _K.AGGREGATE_FLOW,
+            "A published volume of a flow, with its period.",
+            "topic:period:measure",
+            _props(
+                ("topic", str, "what the figure is about"),
+                ("period", str, "the period, as published"),
+                ("flow", str, "from -> to, as published"),
+                ("measure", str, "what is counted"),
+                ("value", float, "the figure"),
+                ("unit", str, "unit of the figure"),
+                ("verified", bool, "false where the source is not an established fact"),
+            ),
+        ),
+        NodeSpec(
+            _K.IMPORT_RUN,
+            "One run of an importer over one file.",
+            "run id",
+            _props(
+                ("source", str, "importer name"),
+                ("path", str, "file imported"),
+                ("checksum", str, "sha256 of the file"),
+                ("started_at", str, "ISO time the run started"),
+                ("rows_read", int, "rows read"),
+                ("rows_written", int, "rows written"),
+                ("rows_skipped", int, "rows skipped"),
+                ("skipped_reasons", str, "why rows were skipped (JSON)"),
+            ),
+        ),
+    )
+}
+
+
+def _edge(
+    kind: EdgeKind, sentence: str, sources: Iterable[NodeKind], targets: Iterable[NodeKind], flow: Flow
+) -> EdgeSpec:
+    return EdgeSpec(kind, sentence, frozenset(sources), frozenset(targets), flow)
+
+
+_E = EdgeKind
+EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
+    spec.kind: spec
+    for spec in (
+        _edge(_E.SUBMITS, "submits returns to", [_K.SCHOOL], [_K.COLLECTION], Flow.FORWARD),
+        _edge(_E.FEEDS, "feeds", [_K.COLLECTION], [_K.DATASET], Flow.FORWARD),
+        _edge(_E.HOLDS, "holds", [_K.DATASET], [_K.DATA_ITEM], Flow.FORWARD),
+        _edge(_E.REPRESENTS, "represents", [_K.DATA_ITEM], [_K.CONCEPT], Flow.CONTEXT),
+        _edge(_E.BROADER, "falls under", [_K.CONCEPT], [_K.CONCEPT], Flow.CONTEXT),
+        _edge(_E.CLASSIFIED_AS, "is classified as", [_K.DATA_ITEM, _K.DATASET], [_K.CLASSIFICATION], Flow.CONTEXT),
+        _edge(_E.RESTRICTED_BY, "is restricted by", [_K.DATA_ITEM, _K.DATASET], [_K.RELEASE_RULE], Flow.CONTEXT),
+        _edge(_E.INCLUDES, "includes", [_K.RELEASE], [_K.DATA_ITEM, _K.DATASET], Flow.BACKWARD),
+        _edge(_E.APPROVED_BY, "is approved by", [_K.RELEASE], [_K.APPROVAL], Flow.CONTEXT),
+        _edge(_E.SENT_TO, "is sent to", [_K.RELEASE], [_K.ORGANISATION], Flow.FORWARD),
+        _edge(_E.SHARES_ONWARD, "shares onward with", [_K.ORGANISATION], [_K.ORGANISATION], Flow.FORWARD),
+        _edge(_E.SUCCEEDED_BY, "is succeeded by", [_K.SCHOOL], [_K.SCHOOL], Flow.FORWARD),
+        _edge(_E.DRAWS_ON, "draws on", [_K.AGGREGATE_FLOW], [_K.DATASET, _K.COLLECTION], Flow.BACKWARD),
+        _edge(_E.FLOWS_TO, "flows to", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.FORWARD),
+    )
+}
+
+#: Properties every edge may carry, whatever its kind (e.g. a GIAS link's type).
+EDGE_COMMON_PROPS: tuple[Prop, ...] = _props(("link_type", str, "the relation as the source words it"))
+
+
+def node_id(kind: NodeKind, key: str | int) -> str:
+    return f"{kind.value}:{key}"
+
+
+def kind_of(node_id_: str) -> NodeKind:
+    prefix, sep, _ = node_id_.partition(":")
+    try:
+        if sep:
+            return NodeKind(prefix)
+    except ValueError:
+        pass
+    raise ModelError(f"node id {node_id_!r} does not start with a node kind")
+
+
+def _check_props(what: str, props: Mapping[str, Any], specs: Iterable[Prop]) -> None:
+    allowed = {p.name: p for p in specs}
+    for name, value in props.items():
+        spec = allowed.get(name)
+        if spec is None:
+            raise ModelError(f"{what}: unknown property {name!r} (allowed: {', '.join(sorted(allowed)) or 'none'})")
+        ok = isinstance(value, spec.type) and not (spec.type in (int, float) and isinstance(value, bool))
+        if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if spec.type is dt.date and isinstance(value, dt.datetime):
+            ok = False
+        if spec.type is tuple and ok:
+            ok = all(isinstance(v, str) for v in value)
+        if not ok:
+            raise ModelError(f"{what}: property {name!r} must be {spec.type.__name__}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Validity:
+    """The dates a fact holds between, both inclusive; None is open-ended."""
+
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ModelError(f"validity: {self.valid_from} is after {self.valid_to}")
+
+    def holds_on(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+ALWAYS = Validity()
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    kind: NodeKind
+    key: str
+    name: str
+    props: Mapping[str, Scalar] = field(default_factory=dict)
+    citations: frozenset[Citation] = frozenset()
+    certainty: Certainty = CONFIRMED
+    validity: Validity = ALWAYS
+    synthetic: bool = False
+
+    @property
+    def id(self) -> str:
+        return node_id(self.kind, self.key)
+
+    def validate(self) -> None:
+        if not self.key.strip():
+            raise ModelError(f"{self.kind}: a node needs a non-empty natural key")
+        if not self.citations:
+            raise ModelError(f"node {self.id}: every fact cites its source, and this one cites none")
+        _check_props(f"node {self.id}", self.props, NODE_SPECS[self.kind].props)
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    source: str
+    kind: EdgeKind
+    target: str
+    props: Mapping[str, Scalar] = field(default_factory=dict)
+    citations: frozenset[Citation] = frozenset()
+    certainty: Certainty = CONFIRMED
+    validity: Validity = ALWAYS
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}|{self.kind.value}|{self.target}"
+
+    def validate(self) -> None:
+        spec = EDGE_SPECS[self.kind]
+        source_kind, target_kind = kind_of(self.source), kind_of(self.target)
+        if source_kind not in spec.sources or target_kind not in spec.targets:
+            raise ModelError(
+                f"edge {self.id}: {self.kind} goes from {sorted(spec.sources)} to {sorted(spec.targets)}, "
+                f"not from {source_kind} to {target_kind}"
+            )
+        if not self.citations:
+            raise ModelError(f"edge {self.id}: every fact cites its source, and this one cites none")
+        _check_props(f"edge {self.id}", self.props, spec.props + EDGE_COMMON_PROPS)

@@ -1,0 +1,441 @@
+"""The store contract, and the lineage reads built once on top of it.
+
+A store implements a handful of small primitives (write a validated batch atomically, fetch nodes,
+expand a frontier by one hop, count). Traversal, paths and neighbours are written once here on top
+of those primitives, so the embedded store and Neo4j give the same answers by construction and the
+conformance suite checks the primitives under them.
+
+Every bounded answer says whether it was cut and gives the total: a cut answer is never silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections import defaultdict, deque
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from lineage.errors import LineageError, StoreError
+from lineage.merge import merge
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind
+
+T = TypeVar("T")
+
+MAX_DEPTH = 10
+MAX_LIMIT = 1000
+#: A traversal stops expanding once it has seen this many nodes, and says its total is a lower bound.
+MAX_VISITED = 200_000
+#: Path enumeration stops after this many paths, and says its total is a lower bound.
+MAX_PATHS_COUNTED = 10_000
+
+
+class Direction(StrEnum):
+    DOWNSTREAM = "downstream"  # along edges, source to target
+    UPSTREAM = "upstream"  # against edges, target to source
+    BOTH = "both"
+
+
+def edge_sides(
+    direction: Direction, edge_kinds: Collection[EdgeKind] | None = None
+) -> tuple[frozenset[EdgeKind], frozenset[EdgeKind]]:
+    """The edge kinds to follow outward and inward for a walk in ``direction``.
+
+    Downstream follows the data: forward and context edges from source to target, backward edges
+    (a release INCLUDES an item) from target to source. Upstream is the exact reverse; both follows all.
+    """
+    kinds = frozenset(EdgeKind if edge_kinds is None else edge_kinds)
+    along = frozenset(kind for kind in kinds if EDGE_SPECS[kind].flow is not Flow.BACKWARD)
+    against = kinds - along
+    if direction is Direction.DOWNSTREAM:
+        return along, against
+    if direction is Direction.UPSTREAM:
+        return against, along
+    return kinds, kinds
+
+
+class QueryError(LineageError):
+    """A read asked for something out of bounds (depth, limit) or malformed."""
+
+
+Path = tuple[Edge, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One edge seen from one of its ends: ``near`` is where the walk stands, ``node`` the far end."""
+
+    near: str
+    edge: Edge
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Bounded(Generic[T]):
+    """A page of an answer. ``total`` counts the whole answer; ``total_exact`` is False when a safety bound
+    stopped the count itself, and ``total`` is then a lower bound."""
+
+    items: tuple[T, ...]
+    total: int
+    offset: int = 0
+    total_exact: bool = True
+
+    @property
+    def truncated(self) -> bool:
+        return self.offset + len(self.items) < self.total or not self.total_exact
+
+
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """A node reached by a traversal, at ``degree`` hops, with its shortest paths (up to a bound)."""
+
+    node: Node
+    degree: int
+    paths: tuple[Path, ...]
+    path_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Traversal:
+    """The answer to a traversal. ``start`` is None when the start id is unknown: unknown is not empty."""
+
+    start: Node | None
+    reached: Bounded[Reached]
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    source: Node | None
+    target: Node | None
+    paths: Bounded[Path]
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbourhood:
+    start: Node | None
+    hops: Bounded[Hop]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total_nodes(self) -> int:
+        return sum(self.nodes.values())
+
+    @property
+    def total_edges(self) -> int:
+        return sum(self.edges.values())
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    nodes_created: int
+    edges_created: int
+
+
+def _check_bounds(depth: int | None = None, limit: int | None = None, offset: int = 0) -> None:
+    if depth is not None and not 1 <= depth <= MAX_DEPTH:
+        raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
+    if limit is not None and not 0 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
+    if offset < 0:
+        raise QueryError(f"offset must not be negative, got {offset}")
+
+
+def _page(items: Sequence[T], limit: int, offset: int, total_exact: bool = True) -> Bounded[T]:
+    return Bounded(tuple(items[offset : offset + limit]), len(items), offset, total_exact)
+
+
+class Store(ABC):
+    """A lineage graph store. Subclasses implement the primitives; the reads below are shared."""
+
+    name: str = "store"
+
+    # ---- primitives -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def _apply(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteResult:
+        """Write an already validated batch atomically: all of it, or nothing.
+
+        Upsert semantics, the same in every store: a node or edge is matched by its id; properties
+        merge (new values win, absent ones stay); citations accumulate; name, certainty and validity
+        are replaced.
+        """
+
+    @abstractmethod
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes that exist among ``ids``, by id (unknown ids are simply absent)."""
+
+    @abstractmethod
+    def expand(
+        self,
+        ids: Collection[str],
+        outgoing: frozenset[EdgeKind],
+        incoming: frozenset[EdgeKind],
+        as_of: dt.date | None = None,
+    ) -> list[Hop]:
+        """Every edge of a kind in ``outgoing`` leaving ``ids`` and of a kind in ``incoming`` arriving at them,
+        valid on ``as_of`` together with its far node, as hops. A self-loop that both sides would report
+        is reported once (as outgoing)."""
+
+    @abstractmethod
+    def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        """Nodes (of one kind), ordered by id."""
+
+    @abstractmethod
+    def counts(self) -> Counts:
+        """Nodes per kind and edges per kind, without fetching them."""
+
+    @abstractmethod
+    def holds_synthetic(self, synthetic: bool) -> bool:
+        """Whether any node with this synthetic flag is in the store."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete everything (tests and rebuilds)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook: most stores hold nothing to release
+        """Release connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- writes -----------------------------------------------------------------------------------
+
+    def write(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
+        """Validate a batch against the model and the store, then write it whole, or raise and write nothing.
+
+        Refused: a node or edge that breaks the model; an edge whose end is neither in the batch nor in
+        the store; real and synthetic nodes together (synthetic data never shares a graph with real data).
+        """
+        nodes, edges = _deduplicate(nodes, edges)
+        for node in nodes:
+            node.validate()
+        for edge in edges:
+            edge.validate()
+        flags = {node.synthetic for node in nodes}
+        if len(flags) > 1:
+            raise StoreError("a batch mixes synthetic and real nodes; synthetic data never shares a graph with real")
+        if flags and self.holds_synthetic(not flags.pop()):
+            kind = "real" if nodes[0].synthetic else "synthetic"
+            raise StoreError(f"the store already holds {kind} data; synthetic and real data never share a graph")
+        in_batch = {node.id for node in nodes}
+        ends = {end for edge in edges for end in (edge.source, edge.target)} - in_batch
+        missing = ends - self.get_nodes(ends).keys()
+        if missing:
+            example = next(e for e in edges if e.source in missing or e.target in missing)
+            raise StoreError(
+                f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}"
+            )
+        return self._apply(nodes, edges)
+
+    # ---- shared reads -----------------------------------------------------------------------------
+
+    def get_node(self, id_: str) -> Node | None:
+        return self.get_nodes([id_]).get(id_)
+
+    def neighbours(
+        self,
+        id_: str,
+        direction: Direction = Direction.BOTH,
+        *,
+        edge_kinds: Collection[EdgeKind] | None = None,
+        node_kinds: Collection[NodeKind] | None = None,
+        as_of: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Neighbourhood:
+        """The edges at ``id_`` with their far nodes, ordered by far node then edge."""
+        _check_bounds(limit=limit, offset=offset)
+        start = self.get_node(id_)
+        if start is None:
+            return Neighbourhood(None, Bounded((), 0))
+        hops = [
+            hop
+            for hop in self.expand([id_], *edge_sides(direction, edge_kinds), as_of)
+            if node_kinds is None or hop.node.kind in node_kinds
+        ]
+        hops.sort(key=lambda hop: (hop.node.id, hop.edge.id))
+        return Neighbourhood(start, _page(hops, limit, offset))
+
+    def traverse(
+        self,
+        start_id: str,
+        direction: Direction = Direction.DOWNSTREAM,
+        *,
+        max_depth: int = 3,
+        edge_kinds: Collection[EdgeKind] | None = None,
+        node_kinds: Collection[NodeKind] | None = None,
+        as_of: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        max_paths: int = 3,
+    ) -> Traversal:
+        """Nodes reachable from ``start_id`` within ``max_depth`` hops, breadth first.
+
+        ``edge_kinds`` limits which edges are followed; ``node_kinds`` limits which reached nodes are
+        returned (the walk still passes through others, as a data set reaches organisations through
+        releases). Results are ordered by degree, then kind, then id; each carries up to ``max_paths`` of
+        its shortest paths and how many shortest paths there are. ``limit=0`` counts without results.
+        """
+        _check_bounds(max_depth, limit, offset)
+        start = self.get_node(start_id)
+        if start is None:
+            return Traversal(None, Bounded((), 0))
+        degree: dict[str, int] = {start_id: 0}
+        parents: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+        found: dict[str, Node] = {}
+        frontier: set[str] = {start_id}
+        exact = True
+        outgoing, incoming = edge_sides(direction, edge_kinds)
+        for depth in range(1, max_depth + 1):
+            if not frontier:
+                break
+            if len(degree) >= MAX_VISITED:
+                exact = False
+                break
+            next_frontier: set[str] = set()
+            for hop in self.expand(frontier, outgoing, incoming, as_of):
+                far = hop.node.id
+                seen_at = degree.get(far)
+                if seen_at is None:
+                    degree[far] = depth
+                    found[far] = hop.node
+                    next_frontier.add(far)
+                elif seen_at < depth:
+                    continue
+                parents[far].append((hop.near, hop.edge))
+            frontier = next_frontier
+        wanted = [node for node in found.values() if node_kinds is None or node.kind in node_kinds]
+        wanted.sort(key=lambda node: (degree[node.id], node.kind.value, node.id))
+        page = _page(wanted, limit, offset, exact)
+        counts = _count_shortest_paths(start_id, degree, parents)
+        reached = tuple(
+            Reached(node, degree[node.id], _shortest_paths(node.id, start_id, parents, max_paths), counts[node.id])
+            for node in page.items
+        )
+        return Traversal(start, Bounded(reached, page.total, offset, exact))
+
+    def paths(
+        self,
+        source_id: str,
+        target_id: str,
+        *,
+        max_depth: int = 4,
+        direction: Direction = Direction.DOWNSTREAM,
+        edge_kinds: Collection[EdgeKind] | None = None,
+        as_of: dt.date | None = None,
+        limit: int = 10,
+    ) -> Paths:
+        """Simple paths from source to target of at most ``max_depth`` edges, shortest first, then by the
+        ids of their edges; every edge on them carries its citations."""
+        _check_bounds(max_depth, limit)
+        found = self.get_nodes([source_id, target_id])
+        source, target = found.get(source_id), found.get(target_id)
+        if source is None or target is None:
+            return Paths(source, target, Bounded((), 0))
+        adjacency: dict[str, list[Hop]] = defaultdict(list)
+        seen = {source_id}
+        frontier = {source_id}
+        outgoing, incoming = edge_sides(direction, edge_kinds)
+        for _ in range(max_depth):
+            if not frontier:
+                break
+            next_frontier: set[str] = set()
+            for hop in self.expand(frontier, outgoing, incoming, as_of):
+                adjacency[hop.near].append(hop)
+                if hop.node.id not in seen:
+                    seen.add(hop.node.id)
+                    next_frontier.add(hop.node.id)
+            frontier = next_frontier
+        to_target = _distances_to(target_id, adjacency)
+        found_paths: list[Path] = []
+        exact = _enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found_paths)
+        found_paths.sort(key=lambda path: (len(path), [edge.id for edge in path]))
+        return Paths(source, target, _page(found_paths, limit, 0, exact))
+
+
+def _deduplicate(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], list[Edge]]:
+    """Fold repeats within one batch the way the stores fold repeats across batches."""
+    by_node: dict[str, Node] = {}
+    for node in nodes:
+        by_node[node.id] = merge(by_node.get(node.id), node)
+    by_edge: dict[str, Edge] = {}
+    for edge in edges:
+        by_edge[edge.id] = merge(by_edge.get(edge.id), edge)
+    return list(by_node.values()), list(by_edge.values())
+
+
+def _count_shortest_paths(
+    start: str, degree: dict[str, int], parents: dict[str, list[tuple[str, Edge]]]
+) -> dict[str, int]:
+    counts = {start: 1}
+    for node in sorted(degree, key=degree.__getitem__):
+        if node != start:
+            counts[node] = sum(counts[near] for near, _ in parents[node])
+    return counts
+
+
+def _shortest_paths(node: str, start: str, parents: dict[str, list[tuple[str, Edge]]], limit: int) -> tuple[Path, ...]:
+    """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start."""
+    if limit <= 0:
+        return ()
+    if node == start:
+        return ((),)
+    result: list[Path] = []
+    for near, edge in sorted(parents[node], key=lambda p: p[1].id):
+        for prefix in _shortest_paths(near, start, parents, limit):
+            result.append((*prefix, edge))
+    result.sort(key=lambda path: [edge.id for edge in path])
+    return tuple(result[:limit])
+
+
+def _distances_to(target: str, adjacency: dict[str, list[Hop]]) -> dict[str, int]:
+    reverse: dict[str, set[str]] = defaultdict(set)
+    for near, hops in adjacency.items():
+        for hop in hops:
+            reverse[hop.node.id].add(near)
+    distance = {target: 0}
+    queue = deque([target])
+    while queue:
+        node = queue.popleft()
+        for previous in reverse[node]:
+            if previous not in distance:
+                distance[previous] = distance[node] + 1
+                queue.append(previous)
+    return distance
+
+
+def _enumerate_paths(
+    source: str,
+    target: str,
+    max_depth: int,
+    adjacency: dict[str, list[Hop]],
+    to_target: dict[str, int],
+    out: list[Path],
+) -> bool:
+    """Depth-first enumeration of simple paths, pruned by distance to target. False if it hit the bound."""
+    if source not in to_target or source == target:
+        return True
+    stack: list[tuple[str, Path, frozenset[str]]] = [(source, (), frozenset([source]))]
+    while stack:
+        node, path, on_path = stack.pop()
+        for hop in adjacency.get(node, ()):
+            far = hop.node.id
+            if far in on_path or len(path) + 1 + to_target.get(far, max_depth + 1) > max_depth:
+                continue
+            if far == target:
+                out.append((*path, hop.edge))
+                if len(out) >= MAX_PATHS_COUNTED:
+                    return False
+            else:
+                stack.append((far, (*path, hop.edge), on_path | {far}))
+    return True

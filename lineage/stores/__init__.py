@@ -1,0 +1,50 @@
+"""The registry of stores: one address string picks and opens a store.
+
+memory                    an empty embedded store
+memory:PATH               the embedded store saved at PATH (a snapshot file)
+bolt://HOST:PORT, neo4j://HOST:PORT (and +s / +ssc variants)
+                          Neo4j; credentials from NEO4J_USER / NEO4J_PASSWORD, database NEO4J_DATABASE
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from lineage.errors import LineageError
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+
+
+def _open_memory(address: str) -> Store:
+    _, _, path = address.partition(":")
+    return MemoryStore.load(path) if path and Path(path).exists() else MemoryStore()
+
+
+def _open_neo4j(address: str) -> Store:
+    from lineage.stores.neo4j import Neo4jStore  # the driver is only imported when Neo4j is asked for
+
+    user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
+    auth = (user, password) if user and password else None
+    return Neo4jStore(address, auth=auth, database=os.environ.get("NEO4J_DATABASE", "neo4j"))
+
+
+#: Address scheme -> opener. A new store registers here.
+OPENERS: dict[str, Callable[[str], Store]] = {
+    "memory": _open_memory,
+    "bolt": _open_neo4j,
+    "bolt+s": _open_neo4j,
+    "bolt+ssc": _open_neo4j,
+    "neo4j": _open_neo4j,
+    "neo4j+s": _open_neo4j,
+    "neo4j+ssc": _open_neo4j,
+}
+
+
+def open_store(address: str) -> Store:
+    scheme = address.split("://", 1)[0] if "://" in address else address.split(":", 1)[0]
+    opener = OPENERS.get(scheme)
+    if opener is None:
+        raise LineageError(f"unknown store {address!r}: use memory, memory:PATH, or a bolt:// or neo4j:// URI")
+    return opener(address)

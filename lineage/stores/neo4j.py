@@ -1,0 +1,242 @@
+"""The Neo4j store, for production and for graphs that outgrow one process.
+
+Schema (a uniqueness constraint on every node's id, indexes on the model's indexed properties) is
+created on connect. Writes are batched ``UNWIND $rows … MERGE`` in one transaction per ``write`` call,
+so a refused batch leaves nothing behind. Values only ever travel as parameters; the only words put
+into query text are labels, relationship types and arrows taken from the model's own enums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.time import Date as Neo4jDate
+
+from lineage.errors import StoreError, StoreUnavailable
+from lineage.model import (
+    EDGE_SPECS,
+    NODE_SPECS,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Validity,
+)
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult
+
+BATCH_ROWS = 5_000
+NODE_LABEL = "Node"
+#: Properties every stored node or edge has besides the model's own.
+RESERVED = frozenset(
+    {"id", "kind", "key", "name", "synthetic", "citations", "certainty", "certainty_rule", "valid_from", "valid_to"}
+)
+
+_CITATION_UNION = "coalesce({v}.citations, []) + [c IN r.citations WHERE NOT c IN coalesce({v}.citations, [])]"
+_VALID_ON = "({v}.valid_from IS NULL OR {v}.valid_from <= $as_of) AND ({v}.valid_to IS NULL OR $as_of <= {v}.valid_to)"
+
+
+class Neo4jStore(Store):
+    name = "neo4j"
+
+    def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str = "neo4j") -> None:
+        self.uri = uri
+        self.database = database
+        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        try:
+            self.driver.verify_connectivity()
+        except (ServiceUnavailable, OSError) as exc:
+            self.driver.close()
+            raise StoreUnavailable(f"Neo4j at {uri} did not answer: {exc}") from exc
+        self._ensure_schema()
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def _run(self, query: str, **params: Any) -> list[neo4j.Record]:
+        records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_="r")
+        return records
+
+    def _ensure_schema(self) -> None:
+        statements = [
+            f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE",
+            f"CREATE INDEX node_synthetic IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.synthetic)",
+        ]
+        for spec in NODE_SPECS.values():
+            statements += [
+                f"CREATE INDEX {spec.kind.value.lower()}_{prop.name} IF NOT EXISTS "
+                f"FOR (n:{spec.kind.value}) ON (n.{prop.name})"
+                for prop in spec.props
+                if prop.indexed
+            ]
+        for statement in statements:
+            self.driver.execute_query(statement, database_=self.database)
+        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+
+    # ---- writes -----------------------------------------------------------------------------------
+
+    def _apply(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteResult:
+        nodes_by_kind: dict[NodeKind, list[dict]] = defaultdict(list)
+        for node in nodes:
+            nodes_by_kind[node.kind].append(_node_params(node))
+        edges_by_kind: dict[EdgeKind, list[dict]] = defaultdict(list)
+        for edge in edges:
+            edges_by_kind[edge.kind].append(_edge_params(edge))
+
+        def work(tx: neo4j.ManagedTransaction) -> WriteResult:
+            created_nodes = created_edges = 0
+            for kind, rows in nodes_by_kind.items():
+                query = (
+                    f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) "
+                    f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')}"
+                )
+                for batch in _batches(rows):
+                    created_nodes += tx.run(query, rows=batch).consume().counters.nodes_created
+            for kind, rows in edges_by_kind.items():
+                query = (
+                    f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.source}}) "
+                    f"MATCH (b:{NODE_LABEL} {{id: r.target}}) "
+                    f"MERGE (a)-[e:{kind.value}]->(b) "
+                    f"SET e += r.props, e.citations = {_CITATION_UNION.format(v='e')}"
+                )
+                for batch in _batches(rows):
+                    created_edges += tx.run(query, rows=batch).consume().counters.relationships_created
+            return WriteResult(created_nodes, created_edges)
+
+        try:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j refused the batch, nothing was written: {exc.message}") from exc
+
+    def clear(self) -> None:
+        with self.driver.session(database=self.database) as session:
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    # ---- reads ------------------------------------------------------------------------------------
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        records = self._run(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN properties(n) AS n", ids=list(set(ids))
+        )
+        nodes = (_node_from_props(record["n"]) for record in records)
+        return {node.id: node for node in nodes}
+
+    def expand(
+        self,
+        ids: Collection[str],
+        outgoing: frozenset[EdgeKind],
+        incoming: frozenset[EdgeKind],
+        as_of: dt.date | None = None,
+    ) -> list[Hop]:
+        params = {
+            "ids": list(ids),
+            "out": [k.value for k in outgoing],
+            "in": [k.value for k in incoming],
+            "as_of": as_of,
+        }
+        hops: list[Hop] = []
+        for pattern, kinds, extra in (
+            ("-[e]->", outgoing, ""),
+            ("<-[e]-", incoming, " AND NOT (a = b AND type(e) IN $out)"),
+        ):
+            if not kinds:
+                continue
+            side = "$out" if pattern.endswith(">") else "$in"
+            query = (
+                f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}){pattern}(b:{NODE_LABEL}) "
+                f"WHERE type(e) IN {side}{extra} "
+                f"AND ($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')})) "
+                "RETURN id AS near, startNode(e).id AS source, type(e) AS kind, endNode(e).id AS target, "
+                "properties(e) AS edge, properties(b) AS far"
+            )
+            for r in self._run(query, **params):
+                edge = _edge_from_props(r["source"], r["kind"], r["target"], r["edge"])
+                hops.append(Hop(r["near"], edge, _node_from_props(r["far"])))
+        return hops
+
+    def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        label = kind.value if kind else NODE_LABEL
+        total = self._run(f"MATCH (n:{label}) RETURN count(n) AS total")[0]["total"]
+        records = self._run(
+            f"MATCH (n:{label}) RETURN properties(n) AS n ORDER BY n.id SKIP $offset LIMIT $limit",
+            offset=offset,
+            limit=limit,
+        )
+        return Bounded(tuple(_node_from_props(r["n"]) for r in records), total, offset)
+
+    def counts(self) -> Counts:
+        # Per-label and per-type counts come from Neo4j's count store: no scan.
+        nodes = {kind.value: self._run(f"MATCH (n:{kind.value}) RETURN count(n) AS c")[0]["c"] for kind in NODE_SPECS}
+        edges = {
+            kind.value: self._run(f"MATCH ()-[e:{kind.value}]->() RETURN count(e) AS c")[0]["c"] for kind in EDGE_SPECS
+        }
+        return Counts({k: n for k, n in sorted(nodes.items()) if n}, {k: n for k, n in sorted(edges.items()) if n})
+
+    def holds_synthetic(self, synthetic: bool) -> bool:
+        return bool(self._run(f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1", flag=synthetic))
+
+
+def _batches(rows: list[dict]) -> Iterable[list[dict]]:
+    for start in range(0, len(rows), BATCH_ROWS):
+        yield rows[start : start + BATCH_ROWS]
+
+
+def _common_props(record: Node | Edge) -> dict[str, Any]:
+    props = {name: list(value) if isinstance(value, tuple) else value for name, value in record.props.items()}
+    props.update(
+        certainty=record.certainty.level.value,
+        certainty_rule=record.certainty.rule,
+        valid_from=record.validity.valid_from,
+        valid_to=record.validity.valid_to,
+    )
+    return props
+
+
+def _node_params(node: Node) -> dict[str, Any]:
+    props = _common_props(node)
+    props.update(kind=node.kind.value, key=node.key, name=node.name, synthetic=node.synthetic)
+    return {"id": node.id, "props": props, "citations": sorted(c.encode() for c in node.citations)}
+
+
+def _edge_params(edge: Edge) -> dict[str, Any]:
+    return {
+        "source": edge.source,
+        "target": edge.target,
+        "props": _common_props(edge),
+        "citations": sorted(c.encode() for c in edge.citations),
+    }
+
+
+def _native(value: Any) -> Any:
+    if isinstance(value, Neo4jDate):
+        return value.to_native()
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _common_fields(props: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "props": {k: _native(v) for k, v in props.items() if k not in RESERVED},
+        "citations": frozenset(Citation.decode(text) for text in props.get("citations", ())),
+        "certainty": Certainty(CertaintyLevel(props["certainty"]), props.get("certainty_rule")),
+        "validity": Validity(_native(props.get("valid_from")), _native(props.get("valid_to"))),
+    }
+
+
+def _node_from_props(props: dict[str, Any]) -> Node:
+    return Node(
+        NodeKind(props["kind"]), props["key"], props["name"], synthetic=props["synthetic"], **_common_fields(props)
+    )
+
+
+def _edge_from_props(source: str, kind: str, target: str, props: dict[str, Any]) -> Edge:
+    return Edge(source, EdgeKind(kind), target, **_common_fields(props))

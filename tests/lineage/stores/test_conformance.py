@@ -1,0 +1,282 @@
+"""The conformance suite: every test runs on the embedded store and on a real Neo4j, and expects the same
+answer, worked out by hand from the drawing in tests/fixture_graph.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from lineage.errors import ModelError, StoreError
+from lineage.model import Citation, Edge, EdgeKind, NodeKind
+from lineage.store import MAX_DEPTH, Direction, QueryError, Store
+from tests import fixture_graph as g
+
+
+@pytest.fixture
+def store(empty_store: Store) -> Store:
+    empty_store.write(g.NODES, g.EDGES)
+    return empty_store
+
+
+def ids(traversal) -> list[str]:
+    return [reached.node.id for reached in traversal.reached.items]
+
+
+# ---- writes ---------------------------------------------------------------------------------------
+
+
+def test_counts_per_kind(store: Store) -> None:
+    counts = store.counts()
+    assert counts.nodes == {
+        "Approval": 1, "Classification": 1, "Collection": 1, "Concept": 1, "DataItem": 2,
+        "Dataset": 2, "Organisation": 3, "Release": 2, "School": 3,
+    }  # fmt: skip
+    assert counts.edges == {
+        "APPROVED_BY": 1, "CLASSIFIED_AS": 1, "FEEDS": 2, "HOLDS": 2, "INCLUDES": 3, "REPRESENTS": 2,
+        "SENT_TO": 2, "SHARES_ONWARD": 3, "SUBMITS": 2, "SUCCEEDED_BY": 2,
+    }  # fmt: skip
+
+
+def test_writing_the_same_batch_again_changes_nothing(store: Store) -> None:
+    before = store.counts()
+    result = store.write(g.NODES, g.EDGES)
+    assert (result.nodes_created, result.edges_created) == (0, 0)
+    assert store.counts() == before
+    assert store.get_node(g.O1) == next(n for n in g.NODES if n.id == g.O1)
+
+
+def test_first_write_reports_what_it_created(empty_store: Store) -> None:
+    result = empty_store.write(g.NODES, g.EDGES)
+    assert (result.nodes_created, result.edges_created) == (16, 20)
+
+
+def test_upsert_merges_props_accumulates_citations_and_replaces_the_rest(store: Store) -> None:
+    other = Citation("Another fictional source", "other.csv", 7, "https://example.org/other")
+    old = store.get_node(g.O1)
+    update = dataclasses.replace(old, name="Renamed", props={"variants": ("O'Brien",)}, citations=frozenset({other}))
+    store.write([update])
+    node = store.get_node(g.O1)
+    assert node.name == "Renamed"
+    assert node.props == {"org_type": "commercial", "variants": ("O'Brien",)}
+    assert node.citations == {g.CITE, other}
+    edge = next(e for e in g.EDGES if e.kind is EdgeKind.SENT_TO and e.target == g.O1)
+    store.write(edges=[dataclasses.replace(edge, validity=dataclasses.replace(edge.validity, valid_to=None))])
+    hop = next(h for h in store.neighbours(g.O1, Direction.UPSTREAM).hops.items if h.edge.kind is EdgeKind.SENT_TO)
+    assert hop.edge.validity.valid_to is None and hop.edge.validity.valid_from == dt.date(2013, 2, 20)
+
+
+def test_repeats_within_one_batch_fold_like_repeats_across_batches(empty_store: Store) -> None:
+    other = Citation("Another fictional source", "other.csv", 8, "")
+    o3 = next(n for n in g.NODES if n.id == g.O3)
+    again = dataclasses.replace(o3, props={"variants": ("Nobody",)}, citations=frozenset({other}))
+    empty_store.write([o3, again])
+    node = empty_store.get_node(g.O3)
+    assert node.props == {"org_type": "unknown", "variants": ("Nobody",)} and node.citations == {g.CITE, other}
+
+
+def test_an_edge_to_a_node_that_exists_nowhere_writes_nothing(empty_store: Store) -> None:
+    dangling = Edge(g.R1, EdgeKind.SENT_TO, "Organisation:ghost", citations=frozenset({g.CITE}))
+    with pytest.raises(StoreError, match="Organisation:ghost"):
+        empty_store.write(g.NODES, [*g.EDGES, dangling])
+    assert empty_store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda n: dataclasses.replace(n, citations=frozenset()), "cites none"),
+        (lambda n: dataclasses.replace(n, props={"colour": "red"}), "unknown property 'colour'"),
+        (lambda n: dataclasses.replace(n, props={"org_type": 3}), "must be str"),
+        (lambda n: dataclasses.replace(n, key=" "), "non-empty natural key"),
+    ],
+)
+def test_a_node_that_breaks_the_model_fails_the_whole_batch(empty_store: Store, change, message: str) -> None:
+    broken = change(next(n for n in g.NODES if n.id == g.O3))
+    with pytest.raises(ModelError, match=message):
+        empty_store.write([*g.NODES[:-1], broken], g.EDGES)
+    assert empty_store.counts().total_nodes == 0
+
+
+def test_an_edge_between_the_wrong_kinds_is_refused(store: Store) -> None:
+    wrong = Edge(g.O1, EdgeKind.HOLDS, g.I1, citations=frozenset({g.CITE}))
+    with pytest.raises(ModelError, match="HOLDS goes from"):
+        store.write(edges=[wrong])
+    assert store.counts().edges["HOLDS"] == 2
+
+
+def test_real_and_synthetic_data_never_share_a_graph(store: Store) -> None:
+    real = dataclasses.replace(next(n for n in g.NODES if n.id == g.O3), key="real", synthetic=False)
+    with pytest.raises(StoreError, match="synthetic and real"):
+        store.write([real])
+    with pytest.raises(StoreError, match="mixes synthetic and real"):
+        store.write([real, g.NODES[0]])
+    assert store.get_node("Organisation:real") is None
+
+
+# ---- lookups --------------------------------------------------------------------------------------
+
+
+def test_quotes_backticks_and_unicode_survive_the_round_trip(store: Store) -> None:
+    assert store.get_node(g.O1).name == g.O1_NAME
+    assert store.get_node(g.O2).name == g.O2_NAME
+    assert store.get_node(g.R1).props["date"] == dt.date(2013, 2, 20)
+    assert store.get_node(g.R1).props["tiers"] == ("1", "2")
+
+
+def test_unknown_ids_are_absent_not_errors(store: Store) -> None:
+    assert store.get_node("School:0") is None
+    assert store.get_nodes([g.S1, "School:0", "not even an id"]).keys() == {g.S1}
+
+
+def test_list_nodes_pages_in_id_order(store: Store) -> None:
+    page = store.list_nodes(NodeKind.ORGANISATION, limit=2)
+    assert [n.id for n in page.items] == [g.O3, g.O1]
+    assert page.total == 3 and page.truncated
+    rest = store.list_nodes(NodeKind.ORGANISATION, limit=2, offset=2)
+    assert [n.id for n in rest.items] == [g.O2] and not rest.truncated
+
+
+# ---- neighbours -----------------------------------------------------------------------------------
+
+
+def test_neighbours_show_a_self_loop_once_and_a_cycle_both_ways(store: Store) -> None:
+    hops = store.neighbours(g.O2).hops
+    assert [h.edge.id for h in hops.items] == [
+        f"{g.O1}|SHARES_ONWARD|{g.O2}",
+        f"{g.O2}|SHARES_ONWARD|{g.O1}",
+        f"{g.O2}|SHARES_ONWARD|{g.O2}",
+        f"{g.R2}|SENT_TO|{g.O2}",
+    ]
+    assert hops.total == 4 and not hops.truncated
+
+
+def test_neighbours_of_an_unknown_node_say_so(store: Store) -> None:
+    result = store.neighbours("Organisation:ghost")
+    assert result.start is None and result.hops.total == 0
+
+
+# ---- traversal ------------------------------------------------------------------------------------
+
+DOWNSTREAM_OF_KS4 = [g.I2, g.CL, g.K, g.R1, g.R2, g.A1, g.O1, g.O2]
+
+
+def test_downstream_follows_the_data_through_releases_to_recipients(store: Store) -> None:
+    result = store.traverse(g.D2, Direction.DOWNSTREAM, max_depth=3)
+    assert ids(result) == DOWNSTREAM_OF_KS4
+    assert [r.degree for r in result.reached.items] == [1, 2, 2, 2, 2, 3, 3, 3]
+    assert result.reached.total == 8 and not result.reached.truncated
+
+
+def test_a_cycle_and_a_self_loop_do_not_grow_the_answer(store: Store) -> None:
+    assert ids(store.traverse(g.D2, max_depth=6)) == DOWNSTREAM_OF_KS4
+
+
+def test_each_result_carries_its_shortest_paths_with_citations(store: Store) -> None:
+    reached = {r.node.id: r for r in store.traverse(g.D2, max_depth=3).reached.items}
+    (path,) = reached[g.O2].paths
+    assert [e.id for e in path] == [f"{g.D2}|HOLDS|{g.I2}", f"{g.R2}|INCLUDES|{g.I2}", f"{g.R2}|SENT_TO|{g.O2}"]
+    assert all(e.citations == {g.CITE} for e in path)
+    assert reached[g.O2].path_count == 1
+
+
+def test_path_counts_and_path_limits(store: Store) -> None:
+    reached = {r.node.id: r for r in store.traverse(g.S1, Direction.DOWNSTREAM, max_depth=2).reached.items}
+    # C is reached directly and (at depth 2, not shortest) through S2: one shortest path.
+    assert reached[g.C].degree == 1 and reached[g.C].path_count == 1
+    deeper = {r.node.id: r for r in store.traverse(g.S1, max_depth=3, max_paths=1).reached.items}
+    assert deeper[g.D2].path_count == 1 and len(deeper[g.D2].paths) == 1
+
+
+def test_upstream_goes_against_the_data(store: Store) -> None:
+    assert ids(store.traverse(g.O2, Direction.UPSTREAM, max_depth=2)) == [g.O1, g.R2, g.I2, g.R1]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        (dt.date(2013, 6, 1), [g.R2, g.I2]),  # O1 -> O2 not yet shared
+        (dt.date(2014, 1, 1), [g.O1, g.R2, g.I2, g.R1]),  # first day of the onward share
+        (dt.date(2014, 2, 19), [g.O1, g.R2, g.I2, g.R1]),  # last day of R1
+        (dt.date(2014, 2, 20), [g.O1, g.R2, g.I2]),  # R1 has ended
+    ],
+)
+def test_as_at_a_date_includes_both_boundary_days(store: Store, as_of: dt.date, expected: list[str]) -> None:
+    assert ids(store.traverse(g.O2, Direction.UPSTREAM, max_depth=2, as_of=as_of)) == expected
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [(None, [g.S2, g.S3]), (dt.date(2017, 1, 1), [g.S2]), (dt.date(2015, 8, 31), []), (dt.date(2019, 8, 31), [g.S2, g.S3])],
+)
+def test_school_successors_as_at(store: Store, as_of: dt.date | None, expected: list[str]) -> None:
+    result = store.traverse(g.S1, max_depth=5, edge_kinds={EdgeKind.SUCCEEDED_BY}, as_of=as_of)
+    assert ids(result) == expected
+
+
+def test_node_kinds_filter_results_not_the_walk(store: Store) -> None:
+    result = store.traverse(g.D2, max_depth=3, node_kinds={NodeKind.ORGANISATION})
+    assert ids(result) == [g.O1, g.O2] and result.reached.total == 2
+
+
+def test_depth_limit_is_exact(store: Store) -> None:
+    assert ids(store.traverse(g.D2, max_depth=1)) == [g.I2]
+    assert ids(store.traverse(g.D2, max_depth=2)) == DOWNSTREAM_OF_KS4[:5]
+
+
+def test_a_cut_answer_says_so_and_gives_the_total(store: Store) -> None:
+    page = store.traverse(g.D2, max_depth=3, limit=3, offset=2).reached
+    assert [r.node.id for r in page.items] == [g.K, g.R1, g.R2]
+    assert page.total == 8 and page.truncated
+    counted = store.traverse(g.D2, max_depth=3, limit=0).reached
+    assert counted.items == () and counted.total == 8 and counted.truncated
+
+
+def test_both_directions(store: Store) -> None:
+    assert ids(store.traverse(g.O3, Direction.BOTH)) == []
+    result = store.traverse(g.A1, Direction.BOTH, max_depth=2)
+    assert ids(result) == [g.R1, g.I2, g.I1, g.O1]  # ids in order: KS4 before SC_Pupil
+
+
+def test_unknown_start_is_not_an_empty_answer(store: Store) -> None:
+    result = store.traverse("School:0")
+    assert result.start is None and result.reached.total == 0
+    assert store.traverse(g.O3).start is not None
+
+
+@pytest.mark.parametrize("depth", [0, -1, MAX_DEPTH + 1])
+def test_depth_out_of_bounds_is_refused(store: Store, depth: int) -> None:
+    with pytest.raises(QueryError, match="depth"):
+        store.traverse(g.D2, max_depth=depth)
+
+
+# ---- paths ----------------------------------------------------------------------------------------
+
+
+def test_paths_between_two_nodes_shortest_first(store: Store) -> None:
+    result = store.paths(g.S1, g.O1, max_depth=6)
+    assert result.paths.total == 5
+    assert [len(p) for p in result.paths.items] == [5, 5, 6, 6, 6]
+    first = result.paths.items[0]
+    assert [e.id for e in first] == [
+        f"{g.S1}|SUBMITS|{g.C}",
+        f"{g.C}|FEEDS|{g.D2}",
+        f"{g.D2}|HOLDS|{g.I2}",
+        f"{g.R1}|INCLUDES|{g.I2}",
+        f"{g.R1}|SENT_TO|{g.O1}",
+    ]
+    assert store.paths(g.S1, g.O1, max_depth=5).paths.total == 2
+    assert store.paths(g.S1, g.O1, max_depth=4).paths.total == 0
+
+
+def test_paths_carry_certainty_and_cut_with_a_total(store: Store) -> None:
+    result = store.paths(g.S1, g.O1, max_depth=5, limit=1)
+    assert len(result.paths.items) == 1 and result.paths.total == 2 and result.paths.truncated
+    tier_path = store.paths(g.D1, g.O1, max_depth=3).paths.items[0]
+    assert tier_path[1].certainty.level == "tier_level"
+
+
+def test_paths_with_an_unknown_end(store: Store) -> None:
+    result = store.paths(g.S1, "Organisation:ghost")
+    assert result.source is not None and result.target is None and result.paths.total == 0

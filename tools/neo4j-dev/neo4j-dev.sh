@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Build, start and stop a real Neo4j 5.26 server (embedded, Bolt on 127.0.0.1) for tests and development.
+#
+#   neo4j-dev.sh build            compile the launcher and fetch its runtime jars (cached in ~/.m2)
+#   neo4j-dev.sh start STATE_DIR  start on a free port with its own data under STATE_DIR; waits until Bolt
+#                                 answers, then prints the bolt URI (also written to STATE_DIR/uri)
+#   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
+#
+# Needs Java 17+ and Maven. Nothing here talks to any host but Maven Central (build) and 127.0.0.1.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+build() {
+  if [[ -f "$here/target/neo4j-dev-1.0.0.jar" && -d "$here/target/lib" \
+        && "$here/target/neo4j-dev-1.0.0.jar" -nt "$here/pom.xml" \
+        && "$here/target/neo4j-dev-1.0.0.jar" -nt "$here/src/main/java/org/pupildata/neo4jdev/Launcher.java" ]]; then
+    return 0
+  fi
+  (cd "$here" && mvn -q -B -DskipTests package)
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+bolt_answers() {
+  # Bolt handshake: the server answers the 20-byte preamble with a 4-byte chosen version.
+  python3 - "$1" <<'PY'
+import socket, sys
+try:
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2) as s:
+        s.sendall(b"\x60\x60\xb0\x17" + b"\x00\x00\x05\x05" + b"\x00" * 12)
+        sys.exit(0 if len(s.recv(4)) == 4 else 1)
+except OSError:
+    sys.exit(1)
+PY
+}
+
+start() {
+  local state="$1"
+  build
+  mkdir -p "$state"
+  state="$(cd "$state" && pwd)"
+  local port
+  port="$(free_port)"
+  nohup java -Xmx2g \
+    --add-opens=java.base/java.nio=ALL-UNNAMED \
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens=java.base/java.io=ALL-UNNAMED \
+    --add-opens=java.base/java.lang=ALL-UNNAMED \
+    --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
+    -Dio.netty.tryReflectionSetAccessible=true \
+    -cp "$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" \
+    org.pupildata.neo4jdev.Launcher "$state/home" "$port" >"$state/neo4j.log" 2>&1 &
+  echo $! >"$state/pid"
+  local deadline=$((SECONDS + 120))
+  until bolt_answers "$port"; do
+    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+      echo "neo4j-dev: the server exited while starting; its log:" >&2
+      tail -n 40 "$state/neo4j.log" >&2
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "neo4j-dev: Bolt did not answer on 127.0.0.1:$port within 120 s; see $state/neo4j.log" >&2
+      stop "$state"
+      exit 1
+    fi
+    sleep 0.5
+  done
+  echo "bolt://127.0.0.1:$port" | tee "$state/uri"
+}
+
+stop() {
+  local state="$1" pid
+  [[ -f "$state/pid" ]] || return 0
+  pid="$(cat "$state/pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$state/pid" "$state/uri"
+}
+
+case "${1:-}" in
+  build) build ;;
+  start) start "${2:?usage: neo4j-dev.sh start STATE_DIR}" ;;
+  stop) stop "${2:?usage: neo4j-dev.sh stop STATE_DIR}" ;;
+  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR | stop STATE_DIR)" >&2; exit 2 ;;
+esac
