@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Validity
+from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Validity
 
 CITE = Citation("Conformance fixture (fictional)", "tests/fixture_graph.py", 1, "tests/fixture_graph.py")
 TIER = Certainty(CertaintyLevel.TIER_LEVEL)
 D = dt.date
 
-O1_NAME = "O'Brien & \"Sons\" `Analytics` Ltd"
+O1_NAME = 'O\'Brien & "Sons" `Analytics` Ltd'
 O2_NAME = "Ōtautahi Research 研究所"
 
 S1, S2, S3 = "School:9000001", "School:9000002", "School:9000003"
@@ -35,17 +35,17 @@ K = "Concept:Demographics/Free school meals"
 CL = "Classification:sensitivity:C"
 R1, R2 = "Release:DR130220.01", "Release:DS00001"
 A1 = "Approval:DMAP:DR130220.01"
-O1 = "Organisation:o'brien & \"sons\" `analytics`"
+O1 = 'Organisation:o\'brien & "sons" `analytics`'
 O2 = "Organisation:ōtautahi research 研究所"
 O3 = "Organisation:nobody"
 
 
-def _node(id_: str, name: str, props: dict | None = None, validity: Validity = Validity()) -> Node:
+def _node(id_: str, name: str, props: dict | None = None, validity: Validity = ALWAYS) -> Node:
     kind, _, key = id_.partition(":")
     return Node(NodeKind(kind), key, name, props or {}, frozenset({CITE}), validity=validity, synthetic=True)
 
 
-def _edge(source: str, kind: EdgeKind, target: str, validity: Validity = Validity(), **extra) -> Edge:
+def _edge(source: str, kind: EdgeKind, target: str, validity: Validity = ALWAYS, **extra) -> Edge:
     return Edge(source, kind, target, citations=frozenset({CITE}), validity=validity, **extra)
 
 

@@ -208,7 +208,12 @@ def test_as_at_a_date_includes_both_boundary_days(store: Store, as_of: dt.date, 
 
 @pytest.mark.parametrize(
     ("as_of", "expected"),
-    [(None, [g.S2, g.S3]), (dt.date(2017, 1, 1), [g.S2]), (dt.date(2015, 8, 31), []), (dt.date(2019, 8, 31), [g.S2, g.S3])],
+    [
+        (None, [g.S2, g.S3]),
+        (dt.date(2017, 1, 1), [g.S2]),
+        (dt.date(2015, 8, 31), []),
+        (dt.date(2019, 8, 31), [g.S2, g.S3]),
+    ],
 )
 def test_school_successors_as_at(store: Store, as_of: dt.date | None, expected: list[str]) -> None:
     result = store.traverse(g.S1, max_depth=5, edge_kinds={EdgeKind.SUCCEEDED_BY}, as_of=as_of)

@@ -1,0 +1,252 @@
+"""The importer contract: extract rows, transform them into cited nodes and edges, load them whole.
+
+Each importer is small: it declares its name, its bundled file and the columns it needs, reads rows
+(``extract``) and turns them into a :class:`Batch` (``transform``), counting in a :class:`Report` what
+it read, wrote and skipped and why. Loading is shared (``run``): the whole file is validated and
+transformed in memory first, then written in one atomic store write together with its ImportRun node,
+so a malformed file writes nothing. ``dry_run`` stops before the write and still reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from lineage.errors import LineageError
+from lineage.model import Citation, Edge, Node, NodeKind
+from lineage.store import Store
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+class BadInput(LineageError):
+    """A file the importer refuses, naming the file, the row and the column. Nothing was written."""
+
+    def __init__(self, path: str | Path, message: str, row: int | None = None, column: str | None = None) -> None:
+        where = str(path)
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {message}")
+        self.path, self.row, self.column = str(path), row, column
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row of a source file: its 1-based line in the file (the header is line 1) and its cells."""
+
+    number: int
+    cells: Mapping[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells[column]
+
+
+@dataclass
+class Batch:
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What one run read, wrote and skipped, and why (DataHub's source report, in small)."""
+
+    source: str
+    path: str
+    checksum: str = ""
+    started_at: str = ""
+    dry_run: bool = False
+    rows_read: int = 0
+    rows_skipped: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    nodes: int = 0
+    edges: int = 0
+    nodes_created: int = 0
+    edges_created: int = 0
+
+    def skip(self, reason: str) -> None:
+        self.rows_skipped += 1
+        self.skipped[reason] += 1
+
+    @property
+    def rows_written(self) -> int:
+        return self.rows_read - self.rows_skipped
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "path": self.path,
+            "checksum": self.checksum,
+            "started_at": self.started_at,
+            "dry_run": self.dry_run,
+            "rows_read": self.rows_read,
+            "rows_written": self.rows_written,
+            "rows_skipped": self.rows_skipped,
+            "skipped": dict(self.skipped),
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "nodes_created": self.nodes_created,
+            "edges_created": self.edges_created,
+        }
+
+
+class Importer(ABC):
+    """One source. Subclasses set the class attributes and implement ``extract`` and ``transform``."""
+
+    #: the name used on the command line: ``lineage import <name> <path>``
+    name: ClassVar[str]
+    #: the document the rows come from, cited on every fact
+    document: ClassVar[str]
+    #: the bundled file (under data/) used when the whole real graph is built, or None
+    bundled: ClassVar[str | None] = None
+    #: where the public can check the source
+    address: ClassVar[str] = ""
+    #: True only for generated scale-test data, which never shares a graph with real data
+    synthetic: ClassVar[bool] = False
+
+    def citation(self, path: Path, row: int | None) -> Citation:
+        return Citation(self.document, path.name, row, self.address)
+
+    @abstractmethod
+    def extract(self, path: Path) -> Iterable[Row]:
+        """Read the file's rows, refusing a malformed file with :class:`BadInput`."""
+
+    @abstractmethod
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        """Turn rows into cited nodes and edges, counting what was skipped and why.
+
+        ``store`` is for reading what earlier sources wrote (e.g. which items are of old tier 1);
+        a transform never writes to it."""
+
+    def run(self, store: Store, path: str | Path, *, dry_run: bool = False) -> Report:
+        path = Path(path)
+        if not path.is_file():
+            raise BadInput(path, "no such file")
+        content = path.read_bytes()
+        report = Report(
+            self.name,
+            str(path),
+            hashlib.sha256(content).hexdigest(),
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            dry_run,
+        )
+        rows = _Counted(self.extract(path), report)
+        batch = self.transform(rows, path, report, store)
+        report.nodes, report.edges = len(batch.nodes), len(batch.edges)
+        if dry_run:
+            return report
+        run_node = self._run_node(path, report)
+        result = store.write([*batch.nodes, run_node], batch.edges)
+        report.nodes_created = result.nodes_created
+        report.edges_created = result.edges_created
+        return report
+
+    def _run_node(self, path: Path, report: Report) -> Node:
+        # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
+        # a changed file records a new one.
+        return Node(
+            NodeKind.IMPORT_RUN,
+            f"{self.name}:{report.checksum[:16]}",
+            f"{self.name} import of {path.name}",
+            {
+                "source": self.name,
+                "path": path.name,
+                "checksum": report.checksum,
+                "started_at": report.started_at,
+                "rows_read": report.rows_read,
+                "rows_written": report.rows_written,
+                "rows_skipped": report.rows_skipped,
+                "skipped_reasons": json.dumps(dict(report.skipped), sort_keys=True),
+            },
+            frozenset({Citation("pupil-data lineage import log", path.name, None, "")}),
+            synthetic=self.synthetic,
+        )
+
+
+class _Counted(Iterator[Row]):
+    """Counts rows as the transform consumes them."""
+
+    def __init__(self, rows: Iterable[Row], report: Report) -> None:
+        self._rows = iter(rows)
+        self._report = report
+
+    def __next__(self) -> Row:
+        row = next(self._rows)
+        self._report.rows_read += 1
+        return row
+
+
+def read_csv(path: Path, required: Sequence[str], *, encoding: str = "utf-8") -> list[Row]:
+    """Read a CSV with one header row, refusing: a wrong encoding, an empty file, a missing or renamed
+    required column, and a row with more or fewer cells than the header (a truncated or broken file)."""
+    try:
+        text = path.read_bytes().decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise BadInput(path, f"not valid {encoding} text (byte {exc.start} on line {line})", row=line) from exc
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise BadInput(path, "the file is empty")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}", row=1)
+    rows = []
+    for cells in reader:
+        if not cells:
+            continue
+        if len(cells) != len(header):
+            raise BadInput(
+                path,
+                f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)",
+                reader.line_num,
+            )
+        rows.append(Row(reader.line_num, dict(zip(header, cells, strict=True))))
+    return rows
+
+
+def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, Row]]) -> None:
+    """Refuse a file in which two rows share a key that must be unique, naming both rows."""
+    seen: dict[str, int] = {}
+    for key, row in keyed_rows:
+        if key in seen:
+            raise BadInput(path, f"duplicate key {key!r} (first on row {seen[key]})", row.number, column)
+        seen[key] = row.number
+
+
+def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None) -> int | None:
+    """An integer cell, or None when empty; anything else is refused with its place."""
+    text = row[column].strip()
+    if not text:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadInput(path, f"expected a whole number, got {text!r}", row.number, column) from None
+    if allowed is not None and value not in allowed:
+        raise BadInput(path, f"{value} is outside {allowed.start}..{allowed.stop - 1}", row.number, column)
+    return value
+
+
+def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:
+    text = row[column].strip()
+    if not text:
+        return None
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise BadInput(path, f"expected a date ({' or '.join(formats)}), got {text!r}", row.number, column)
