@@ -16,3 +16,7 @@ def register(cls: type[Importer]) -> type[Importer]:
         raise ValueError(f"two importers are named {cls.name!r}")
     REGISTRY[cls.name] = cls
     return cls
+
+
+#: The order in which `lineage build` imports the bundled sources (filled as importers land).
+BUILD_ORDER: list[str] = []

@@ -1,0 +1,41 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    build the real lineage graph in the embedded store and print what it holds
+#   make test   install everything and run the tests on both stores (embedded and a real Neo4j)
+# Each creates its own virtualenv in .venv on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Fast by default; CI passes PYTEST_ARGS= to run the slow tests too.
+PYTEST_ARGS ?= -m "not slow"
+
+.PHONY: run test lint neo4j bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/lineage build
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Builds the embedded Neo4j launcher when Java and Maven are here; the Neo4j tests say why they skip otherwise.
+neo4j:
+	@if command -v java >/dev/null && command -v mvn >/dev/null; then bash tools/neo4j-dev/neo4j-dev.sh build; \
+	else echo "make: no Java/Maven here, the Neo4j tests will skip"; fi
+
+test: $(STAMP) lint neo4j
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) neo4j
+	$(BIN)/python -m benchmarks.bench_stores
+	$(BIN)/python -m benchmarks.bench_build
+
+clean:
+	rm -rf $(VENV) .lineage tools/neo4j-dev/target

@@ -1,0 +1,167 @@
+"""The ``lineage`` command: build the real graph, import one source, and show what a store holds.
+
+    lineage build   [--store ADDR]                    the whole real graph from the bundled data
+    lineage import  SOURCE PATH [--store ADDR] [--dry-run]
+    lineage counts  [--store ADDR]                    nodes and edges per kind
+    lineage sources                                   the importers and their bundled files
+
+ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
+``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lineage.errors import LineageError
+from lineage.store import Counts, Store
+from lineage.stores import open_store
+from lineage.stores.memory import MemoryStore
+
+if TYPE_CHECKING:
+    from importers.base import Report
+
+DEFAULT_STORE = "memory:.lineage/graph.snapshot"
+
+
+def _store_address(args: argparse.Namespace) -> str:
+    return args.store or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
+
+
+def _save_if_embedded(store: Store, address: str) -> None:
+    _, _, path = address.partition(":")
+    if isinstance(store, MemoryStore) and address.startswith("memory:") and path:
+        store.save(path)
+
+
+def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A plain text table: the CLI's summaries must read well in any terminal and in CI logs."""
+    cells = [list(map(str, header)), *[list(map(str, row)) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if cell.isdigit() else cell.ljust(w) for cell, w in zip(row, widths, strict=True)
+        )
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *map(line, cells[1:])])
+
+
+def format_counts(counts: Counts) -> str:
+    rows = [("node", kind, n) for kind, n in counts.nodes.items()]
+    rows += [("edge", kind, n) for kind, n in counts.edges.items()]
+    rows += [("total", "nodes", counts.total_nodes), ("total", "edges", counts.total_edges)]
+    return format_table(("", "kind", "count"), rows)
+
+
+def _cmd_counts(args: argparse.Namespace) -> int:
+    with open_store(_store_address(args)) as store:
+        print(format_counts(store.counts()))
+    return 0
+
+
+def _cmd_sources(_: argparse.Namespace) -> int:
+    from importers import BUILD_ORDER, REGISTRY
+
+    rows = [
+        (name, cls.bundled or "-", "yes" if name in BUILD_ORDER else "no") for name, cls in sorted(REGISTRY.items())
+    ]
+    print(format_table(("source", "bundled file", "in build"), rows))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from importers import REGISTRY
+
+    importer_cls = REGISTRY.get(args.source)
+    if importer_cls is None:
+        raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
+    address = _store_address(args)
+    with open_store(address) as store:
+        report = importer_cls().run(store, args.path, dry_run=args.dry_run)
+        if not args.dry_run:
+            _save_if_embedded(store, address)
+    print(format_reports([report]))
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from importers.build import build_real_graph
+
+    address = _store_address(args)
+    with open_store(address) as store:
+        reports = build_real_graph(store, progress=_progress)
+        _save_if_embedded(store, address)
+        print(format_reports(reports))
+        print()
+        print(format_counts(store.counts()))
+    return 0
+
+
+def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
+    done = "" if seconds is None else f" done in {seconds:.1f} s"
+    bar = "#" * step + "." * (total - step)
+    print(f"\r[{bar}] {step}/{total} {name}{done}".ljust(78), end="\n" if seconds is not None else "", file=sys.stderr)
+
+
+def format_reports(reports: Sequence[Report]) -> str:
+    rows = []
+    for report in reports:
+        data = report.as_dict()
+        skipped = "; ".join(f"{reason} ({n})" for reason, n in sorted(data["skipped"].items())) or "-"
+        rows.append(
+            (
+                data["source"],
+                data["rows_read"],
+                data["rows_written"],
+                data["rows_skipped"],
+                data["nodes"],
+                data["edges"],
+                data["nodes_created"],
+                data["edges_created"],
+                ("(dry run) " if data["dry_run"] else "") + skipped,
+            )
+        )
+    header = ("source", "read", "written", "skipped", "nodes", "edges", "new nodes", "new edges", "skipped why")
+    return format_table(header, rows)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lineage", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    store_help = f"store address: memory:PATH or a bolt:// URI (default $LINEAGE_STORE or {DEFAULT_STORE})"
+    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
+        ("build", "build the whole real graph from the bundled data", _cmd_build),
+        ("import", "import one source file", _cmd_import),
+        ("counts", "print nodes and edges per kind", _cmd_counts),
+        ("sources", "list the importers", _cmd_sources),
+    ]
+    for name, help_, func in commands:
+        command = sub.add_parser(name, help=help_)
+        command.set_defaults(func=func)
+        if name != "sources":
+            command.add_argument("--store", help=store_help)
+        if name == "import":
+            command.add_argument("source", help="importer name (see `lineage sources`)")
+            command.add_argument("path", type=Path, help="the file to import")
+            command.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LineageError as exc:
+        print(f"lineage: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
