@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 
 from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
-from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind
+from lineage.model import EDGE_SPECS, NODE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar
 
 T = TypeVar("T")
 
@@ -30,6 +30,26 @@ MAX_LIMIT = 1000
 MAX_VISITED = 200_000
 #: Path enumeration stops after this many paths, and says its total is a lower bound.
 MAX_PATHS_COUNTED = 10_000
+MAX_SEARCH_TEXT = 200
+
+
+#: Properties that text search looks into, besides a node's name and key (an item's alias, a name variant).
+SEARCHABLE_PROPS = ("alias", "variants", "reference")
+
+
+def check_lookup(kind: NodeKind, prop: str) -> None:
+    """Refuse a lookup by a property the kind does not have: the name goes into Neo4j's query text."""
+    if prop not in {p.name for p in NODE_SPECS[kind].props}:
+        raise QueryError(f"{kind} has no property {prop!r}")
+
+
+def check_search(text: str, limit: int, offset: int) -> str:
+    if not text.strip():
+        raise QueryError("search text must not be empty")
+    if len(text) > MAX_SEARCH_TEXT:
+        raise QueryError(f"search text is longer than {MAX_SEARCH_TEXT} characters")
+    _check_bounds(limit=limit, offset=offset)
+    return text.strip().lower()
 
 
 class Direction(StrEnum):
@@ -186,6 +206,18 @@ class Store(ABC):
     @abstractmethod
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         """Nodes (of one kind), ordered by id."""
+
+    @abstractmethod
+    def find_nodes(self, kind: NodeKind, prop: str, values: Collection[Scalar]) -> list[Node]:
+        """Nodes of ``kind`` whose property ``prop`` (one of the kind's model properties) equals one of
+        ``values``, ordered by id. For the natural lookups: an item by alias, a release by reference."""
+
+    @abstractmethod
+    def search(
+        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+    ) -> Bounded[Node]:
+        """Nodes whose name, key or a searchable property (SEARCHABLE_PROPS) contains ``text``, ignoring case,
+        ordered by id."""
 
     @abstractmethod
     def counts(self) -> Counts:

@@ -19,8 +19,18 @@ import networkx as nx
 
 from lineage.errors import StoreError
 from lineage.merge import merge
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Validity
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _page
+from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
+from lineage.store import (
+    SEARCHABLE_PROPS,
+    Bounded,
+    Counts,
+    Hop,
+    Store,
+    WriteResult,
+    _page,
+    check_lookup,
+    check_search,
+)
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
 SNAPSHOT_VERSION = 1
@@ -96,6 +106,21 @@ class MemoryStore(Store):
         nodes = self.get_nodes(page.items)
         return Bounded(tuple(nodes[id_] for id_ in page.items), page.total, offset)
 
+    def find_nodes(self, kind: NodeKind, prop: str, values: Collection[Scalar]) -> list[Node]:
+        check_lookup(kind, prop)
+        wanted = set(values)
+        nodes = self.get_nodes(self._ids_by_kind[kind])
+        return [nodes[id_] for id_ in sorted(nodes) if nodes[id_].props.get(prop) in wanted]
+
+    def search(
+        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+    ) -> Bounded[Node]:
+        needle = check_search(text, limit, offset)
+        ids = self.graph.nodes if kinds is None else [id_ for kind in kinds for id_ in self._ids_by_kind[kind]]
+        found = [node for node in self.get_nodes(ids).values() if needle in _searchable_text(node)]
+        found.sort(key=lambda node: node.id)
+        return _page(found, limit, offset)
+
     def counts(self) -> Counts:
         return Counts(
             {kind.value: len(ids) for kind, ids in sorted(self._ids_by_kind.items()) if ids},
@@ -144,6 +169,17 @@ class MemoryStore(Store):
             graph.add_edge(edge.source, edge.target, key=edge.kind, record=edge)
             store._edges_by_kind[edge.kind] += 1
         return store
+
+
+def _searchable_text(node: Node) -> str:
+    values = [node.name, node.key]
+    for prop in SEARCHABLE_PROPS:
+        value = node.props.get(prop)
+        if isinstance(value, str):
+            values.append(value)
+        elif isinstance(value, tuple):
+            values.extend(value)
+    return "\n".join(values).lower()
 
 
 class _SnapshotUnpickler(pickle.Unpickler):

@@ -28,9 +28,10 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
+    Scalar,
     Validity,
 )
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult
+from lineage.store import SEARCHABLE_PROPS, Bounded, Counts, Hop, Store, WriteResult, check_lookup, check_search
 
 BATCH_ROWS = 5_000
 NODE_LABEL = "Node"
@@ -169,6 +170,41 @@ class Neo4jStore(Store):
             f"MATCH (n:{label}) RETURN properties(n) AS n ORDER BY n.id SKIP $offset LIMIT $limit",
             offset=offset,
             limit=limit,
+        )
+        return Bounded(tuple(_node_from_props(r["n"]) for r in records), total, offset)
+
+    def find_nodes(self, kind: NodeKind, prop: str, values: Collection[Scalar]) -> list[Node]:
+        check_lookup(kind, prop)  # the property name is the model's, never the caller's text
+        records = self._run(
+            f"MATCH (n:{kind.value}) WHERE n.{prop} IN $values RETURN properties(n) AS n ORDER BY n.id",
+            values=list(values),
+        )
+        return [_node_from_props(r["n"]) for r in records]
+
+    def search(
+        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+    ) -> Bounded[Node]:
+        needle = check_search(text, limit, offset)
+        fields = " OR ".join(
+            [
+                "toLower(n.name) CONTAINS $t",
+                "toLower(n.key) CONTAINS $t",
+                *(
+                    f"any(v IN CASE WHEN n.{p} IS :: LIST<ANY> THEN n.{p} ELSE [n.{p}] END "
+                    "WHERE toLower(v) CONTAINS $t)"
+                    for p in SEARCHABLE_PROPS
+                ),
+            ]
+        )
+        kinds_filter = "" if kinds is None else "n.kind IN $kinds AND "
+        match = f"MATCH (n:{NODE_LABEL}) WHERE {kinds_filter}({fields})"
+        params = {"t": needle, "kinds": None if kinds is None else [k.value for k in kinds]}
+        total = self._run(f"{match} RETURN count(n) AS total", **params)[0]["total"]
+        records = self._run(
+            f"{match} RETURN properties(n) AS n ORDER BY n.id SKIP $offset LIMIT $limit",
+            offset=offset,
+            limit=limit,
+            **params,
         )
         return Bounded(tuple(_node_from_props(r["n"]) for r in records), total, offset)
 

@@ -285,3 +285,44 @@ def test_paths_carry_certainty_and_cut_with_a_total(store: Store) -> None:
 def test_paths_with_an_unknown_end(store: Store) -> None:
     result = store.paths(g.S1, "Organisation:ghost")
     assert result.source is not None and result.target is None and result.paths.total == 0
+
+
+# ---- lookups by property and text search ------------------------------------------------------------
+
+
+def test_find_nodes_by_a_model_property(store: Store) -> None:
+    assert [n.id for n in store.find_nodes(NodeKind.DATA_ITEM, "alias", ["KS4_FSM", "nothing"])] == [g.I2]
+    assert [n.id for n in store.find_nodes(NodeKind.SCHOOL, "urn", [9000003, 9000001])] == [g.S1, g.S3]
+    assert store.find_nodes(NodeKind.SCHOOL, "urn", []) == []
+
+
+def test_find_nodes_refuses_a_property_the_kind_does_not_have(store: Store) -> None:
+    with pytest.raises(QueryError, match="no property"):
+        store.find_nodes(NodeKind.SCHOOL, "alias} RETURN 1 //", ["x"])
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds", "expected"),
+    [
+        ("ashgrove", None, [g.S1, g.S2, g.S3]),
+        ("ASHGROVE ACADEMY", None, [g.S2]),
+        ("研究", None, [g.O2]),
+        ('"sons" `analytics`', None, [g.O1]),
+        ("fsm", None, [g.I2, g.I1]),
+        ("free school", None, [g.K]),
+        ("fsm", [NodeKind.DATA_ITEM], [g.I2, g.I1]),
+        ("DR130220", None, [g.A1, g.R1]),
+        ("' OR 1=1 //", None, []),
+    ],
+)
+def test_search_by_name_key_or_alias_ignoring_case(store: Store, text, kinds, expected) -> None:
+    found = store.search(text, kinds)
+    assert [n.id for n in found.items] == sorted(expected) and found.total == len(expected)
+
+
+def test_search_pages_and_refuses_empty_or_huge_text(store: Store) -> None:
+    page = store.search("a", limit=2)
+    assert len(page.items) == 2 and page.truncated and page.total > 2
+    for text in ("  ", "x" * 201):
+        with pytest.raises(QueryError):
+            store.search(text)
