@@ -1,0 +1,210 @@
+"""The public GraphQL schema: read-only, every answer cited, every list a bounded connection.
+
+The resolvers are thin: they turn arguments into calls on the store (generic lineage reads) or on
+lineage.questions (the campaign's questions), and results into the types of lineage.api.types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from lineage import model
+from lineage.api.limits import DEFAULT_LIMITS, Limits, extensions
+from lineage.api.types import (
+    DEFAULT_PAGE,
+    NODE_TYPES,
+    Connection,
+    EdgeKind,
+    GraphNode,
+    Link,
+    NodeKind,
+    NotFound,
+    TraversalDirection,
+    connection,
+    graph_node,
+    link,
+    page_window,
+)
+from lineage.store import Direction, QueryError, Reached
+
+
+@strawberry.type(description="A node reached by a traversal: how many hops away, and its shortest paths.")
+class ReachedNode:
+    node: GraphNode
+    degree: int = strawberry.field(description="Hops from the start along the shortest path.")
+    path_count: int = strawberry.field(description="How many shortest paths reach it.")
+    paths: list[list[Link]] = strawberry.field(description="Up to maxPaths shortest paths, each a list of links.")
+
+
+def _reached(reached: Reached) -> ReachedNode:
+    return ReachedNode(
+        node=graph_node(reached.node),
+        degree=reached.degree,
+        path_count=reached.path_count,
+        paths=[[link(edge) for edge in path] for path in reached.paths],
+    )
+
+
+@strawberry.type(description="A bounded traversal from one node.")
+class Lineage:
+    start: GraphNode
+    direction: TraversalDirection  # type: ignore[valid-type]
+    depth: int
+    as_of: dt.date | None
+    reached: Connection[ReachedNode]
+
+
+@strawberry.type(description="Simple paths between two nodes, shortest first.")
+class PathSet:
+    source: GraphNode
+    target: GraphNode
+    total_count: int
+    total_is_exact: bool
+    truncated: bool
+    paths: list[list[Link]]
+
+
+@strawberry.type
+class KindCount:
+    kind: str
+    count: int
+
+
+@strawberry.type(description="What the graph holds.")
+class GraphCounts:
+    nodes: list[KindCount]
+    edges: list[KindCount]
+    total_nodes: int
+    total_edges: int
+
+
+def _kinds(kinds: list | None, enum: type) -> set | None:
+    return None if kinds is None else {enum(k) for k in kinds}
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One node by id (e.g. School:100000, DataItem:KS4/KS4_FSM).")
+    async def node(self, info: Info, id: strawberry.ID) -> GraphNode | None:
+        record = await info.context.record(str(id))
+        return None if record is None else graph_node(record)
+
+    @strawberry.field(description="Nodes of one kind, in id order.")
+    async def nodes(
+        self,
+        info: Info,
+        kind: NodeKind,  # type: ignore[valid-type]
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[GraphNode]:
+        limit, offset = page_window(first, after)
+        page = await info.context.call(info.context.store.list_nodes, model.NodeKind(kind), limit, offset)
+        return connection(page, graph_node)
+
+    @strawberry.field(
+        description="A bounded traversal from any node: each result with its degree and shortest paths, "
+        "whether the answer was cut, and the total. edgeKinds limits the links followed; nodeKinds the results."
+    )
+    async def lineage(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        direction: TraversalDirection = Direction.DOWNSTREAM,  # type: ignore[valid-type]
+        depth: int = 2,
+        as_of: dt.date | None = None,
+        edge_kinds: list[EdgeKind] | None = None,  # type: ignore[valid-type]
+        node_kinds: list[NodeKind] | None = None,  # type: ignore[valid-type]
+        max_paths: int = 3,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Lineage:
+        limit, offset = page_window(first, after)
+        if not 0 <= max_paths <= 10:
+            raise QueryError(f"maxPaths must be between 0 and 10, got {max_paths}")
+        result = await info.context.call(
+            info.context.store.traverse,
+            str(id),
+            Direction(direction),
+            max_depth=depth,
+            edge_kinds=_kinds(edge_kinds, model.EdgeKind),
+            node_kinds=_kinds(node_kinds, model.NodeKind),
+            as_of=as_of,
+            limit=limit,
+            offset=offset,
+            max_paths=max_paths,
+        )
+        if result.start is None:
+            raise NotFound(f"no node {str(id)!r} in the graph")
+        return Lineage(
+            start=graph_node(result.start),
+            direction=direction,
+            depth=depth,
+            as_of=as_of,
+            reached=connection(result.reached, _reached),
+        )
+
+    @strawberry.field(description="Simple paths from one node to another, shortest first, each link cited.")
+    async def paths(
+        self,
+        info: Info,
+        source: strawberry.ID,
+        target: strawberry.ID,
+        depth: int = 4,
+        direction: TraversalDirection = Direction.DOWNSTREAM,  # type: ignore[valid-type]
+        as_of: dt.date | None = None,
+        first: int = 10,
+    ) -> PathSet:
+        limit, _ = page_window(first, None)
+        result = await info.context.call(
+            info.context.store.paths,
+            str(source),
+            str(target),
+            max_depth=depth,
+            direction=Direction(direction),
+            as_of=as_of,
+            limit=limit,
+        )
+        for id_, found in ((source, result.source), (target, result.target)):
+            if found is None:
+                raise NotFound(f"no node {str(id_)!r} in the graph")
+        return PathSet(
+            source=graph_node(result.source),
+            target=graph_node(result.target),
+            total_count=result.paths.total,
+            total_is_exact=result.paths.total_exact,
+            truncated=result.paths.truncated,
+            paths=[[link(edge) for edge in path] for path in result.paths.items],
+        )
+
+    @strawberry.field(description="Find nodes of any kind by name, key or alias (case is ignored).")
+    async def search(
+        self,
+        info: Info,
+        text: str,
+        kinds: list[NodeKind] | None = None,  # type: ignore[valid-type]
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[GraphNode]:
+        limit, offset = page_window(first, after)
+        page = await info.context.call(
+            info.context.store.search, text, _kinds(kinds, model.NodeKind), limit=limit, offset=offset
+        )
+        return connection(page, graph_node)
+
+    @strawberry.field(description="Nodes and links per kind.")
+    async def counts(self, info: Info) -> GraphCounts:
+        counts = await info.context.call(info.context.store.counts)
+        return GraphCounts(
+            nodes=[KindCount(kind=k, count=n) for k, n in counts.nodes.items()],
+            edges=[KindCount(kind=k, count=n) for k, n in counts.edges.items()],
+            total_nodes=counts.total_nodes,
+            total_edges=counts.total_edges,
+        )
+
+
+def build_schema(limits: Limits = DEFAULT_LIMITS) -> strawberry.Schema:
+    """The read-only schema (no mutations) with the safety limits."""
+    return strawberry.Schema(query=Query, types=list(NODE_TYPES.values()), extensions=extensions(limits))

@@ -1,0 +1,234 @@
+"""GraphQL types, generated from the one model so that a property added there appears here.
+
+Every node kind becomes a type implementing the ``Node`` interface, with the kind's properties as
+fields; every edge is a ``Link`` that shows its citations and certainty. Lists are Relay-style
+connections that always give ``totalCount`` and say whether the page is less than the whole answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from lineage import model
+from lineage.errors import LineageError
+from lineage.model import EDGE_SPECS, NODE_SPECS
+from lineage.store import Bounded, Direction
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+NodeKind = strawberry.enum(model.NodeKind, description="The kinds of node in the lineage graph.")
+EdgeKind = strawberry.enum(model.EdgeKind, description="The kinds of link, each reading as a sentence.")
+CertaintyLevel = strawberry.enum(model.CertaintyLevel, description="How sure the graph is of a fact.")
+TraversalDirection = strawberry.enum(
+    Direction, name="Direction", description="Downstream follows the data; upstream goes against it."
+)
+
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+
+
+class NotFound(LineageError):
+    """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""
+
+
+@strawberry.type(description="Where a fact comes from: document, file or sheet, row, and an address to check it.")
+class Citation:
+    document: str
+    file: str
+    row: int | None
+    address: str
+
+
+@strawberry.type(description="How sure the graph is of a fact, and the rule that inferred it if it was inferred.")
+class Certainty:
+    level: CertaintyLevel  # type: ignore[valid-type]
+    rule: str | None
+
+
+def _citations(record: model.Node | model.Edge) -> list[Citation]:
+    ordered = sorted(record.citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
+    return [Citation(document=c.document, file=c.file, row=c.row, address=c.address) for c in ordered]
+
+
+def _certainty(record: model.Node | model.Edge) -> Certainty:
+    return Certainty(level=record.certainty.level, rule=record.certainty.rule)
+
+
+@strawberry.interface(name="Node", description="Anything in the lineage graph, with its sources and certainty.")
+class GraphNode:
+    id: strawberry.ID
+    kind: NodeKind  # type: ignore[valid-type]
+    key: str = strawberry.field(description="The natural key: URN, NPD alias, register reference, normalised name.")
+    name: str
+    synthetic: bool = strawberry.field(description="True only for generated scale-test data.")
+    certainty: Certainty
+    citations: list[Citation]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    @strawberry.field(description="The links at this node, with their far ends, ordered by far node then link.")
+    async def links(
+        self,
+        info: Info,
+        direction: TraversalDirection = Direction.BOTH,  # type: ignore[valid-type]
+        kinds: list[EdgeKind] | None = None,  # type: ignore[valid-type]
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[Link]:
+        limit, offset = page_window(first, after)
+        edge_kinds = None if kinds is None else {model.EdgeKind(k) for k in kinds}
+        result = await info.context.call(
+            info.context.store.neighbours, str(self.id), direction, edge_kinds=edge_kinds, limit=limit, offset=offset
+        )
+        return connection(result.hops, lambda hop: link(hop.edge))
+
+
+def _node_type(spec: model.NodeSpec) -> type[GraphNode]:
+    annotations: dict[str, object] = {}
+    namespace: dict[str, object] = {}
+    for prop in spec.props:
+        python_type = list[str] if prop.type is tuple else prop.type
+        annotations[prop.name] = python_type | None
+        namespace[prop.name] = strawberry.field(default=None, description=prop.description)
+    namespace["__annotations__"] = annotations
+    cls = type(spec.kind.value, (GraphNode,), namespace)
+    return strawberry.type(cls, name=spec.kind.value, description=spec.description)
+
+
+NODE_TYPES: dict[model.NodeKind, type[GraphNode]] = {kind: _node_type(spec) for kind, spec in NODE_SPECS.items()}
+
+
+def graph_node(node: model.Node) -> GraphNode:
+    """The GraphQL object for a stored node."""
+    props = {name: list(value) if isinstance(value, tuple) else value for name, value in node.props.items()}
+    return NODE_TYPES[node.kind](
+        id=strawberry.ID(node.id),
+        kind=node.kind,
+        key=node.key,
+        name=node.name,
+        synthetic=node.synthetic,
+        certainty=_certainty(node),
+        citations=_citations(node),
+        valid_from=node.validity.valid_from,
+        valid_to=node.validity.valid_to,
+        **props,
+    )
+
+
+@strawberry.type(description="A link between two nodes: a sentence with its sources and certainty.")
+class Link:
+    id: strawberry.ID
+    kind: EdgeKind  # type: ignore[valid-type]
+    sentence: str = strawberry.field(description='Reads as "<source> <sentence> <target>".')
+    source_id: strawberry.ID
+    target_id: strawberry.ID
+    link_type: str | None = strawberry.field(description="The relation as the source words it, where it does.")
+    certainty: Certainty
+    citations: list[Citation]
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    @strawberry.field
+    async def source(self, info: Info) -> GraphNode:
+        return await info.context.node(str(self.source_id))
+
+    @strawberry.field
+    async def target(self, info: Info) -> GraphNode:
+        return await info.context.node(str(self.target_id))
+
+
+def link(edge: model.Edge) -> Link:
+    link_type = edge.props.get("link_type")
+    return Link(
+        id=strawberry.ID(edge.id),
+        kind=edge.kind,
+        sentence=EDGE_SPECS[edge.kind].sentence,
+        source_id=strawberry.ID(edge.source),
+        target_id=strawberry.ID(edge.target),
+        link_type=link_type if isinstance(link_type, str) else None,
+        certainty=_certainty(edge),
+        citations=_citations(edge),
+        valid_from=edge.validity.valid_from,
+        valid_to=edge.validity.valid_to,
+    )
+
+
+# ---- connections ---------------------------------------------------------------------------------
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class ConnectionEdge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type(description="A page of an answer; totalCount counts the whole answer, never just this page.")
+class Connection(Generic[T]):
+    total_count: int = strawberry.field(description="How many there are in the whole answer.")
+    total_is_exact: bool = strawberry.field(
+        description="False when a safety bound stopped the count itself: totalCount is then a lower bound."
+    )
+    truncated: bool = strawberry.field(description="True when this page shows less than the whole answer.")
+    page_info: PageInfo
+    edges: list[ConnectionEdge[T]]
+
+    @strawberry.field(description="The nodes of the edges, for when cursors are not needed.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(f"offset:{offset}".encode()).decode()
+
+
+def page_window(first: int, after: str | None) -> tuple[int, int]:
+    """(limit, offset) for a connection argument pair, refusing out-of-bounds pages with a clear message."""
+    if not 0 <= first <= MAX_PAGE:
+        raise LineageError(f"first must be between 0 and {MAX_PAGE}, got {first}")
+    if after is None:
+        return first, 0
+    try:
+        prefix, _, number = base64.b64decode(after.encode(), validate=True).decode().partition(":")
+        offset = int(number) + 1
+        if prefix != "offset" or offset < 1:
+            raise ValueError
+    except ValueError:
+        raise LineageError(f"after: {after[:40]!r} is not a cursor from this API") from None
+    return first, offset
+
+
+def connection(page: Bounded[S], convert: Callable[[S], T]) -> Connection[T]:
+    edges = [ConnectionEdge(cursor=_cursor(page.offset + i), node=convert(item)) for i, item in enumerate(page.items)]
+    return Connection(
+        total_count=page.total,
+        total_is_exact=page.total_exact,
+        truncated=page.truncated,
+        page_info=PageInfo(
+            has_next_page=page.offset + len(page.items) < page.total or not page.total_exact,
+            has_previous_page=page.offset > 0,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        edges=edges,
+    )
+
+
+def paginate(items: Sequence[S], first: int, after: str | None, convert: Callable[[S], T]) -> Connection[T]:
+    """A connection over an answer computed whole (the questions' answers are bounded by construction)."""
+    limit, offset = page_window(first, after)
+    return connection(Bounded(tuple(items[offset : offset + limit]), len(items), offset), convert)

@@ -1,0 +1,44 @@
+"""An HTTP client on the app over httpx's ASGI transport, for each store holding the fixture graph."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from lineage.api.app import create_app
+from lineage.api.limits import DEFAULT_LIMITS, Limits
+from lineage.store import Store
+from tests import fixture_graph as g
+
+
+class Client:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def query(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        return response.json()
+
+
+@pytest.fixture
+def fixture_store(empty_store: Store) -> Store:
+    empty_store.write(g.NODES, g.EDGES)
+    return empty_store
+
+
+def make_client(store: Store, limits: Limits = DEFAULT_LIMITS) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(store, limits)), base_url="http://test")
+
+
+@pytest.fixture
+async def client(fixture_store: Store) -> AsyncIterator[Client]:
+    async with make_client(fixture_store) as http:
+        yield Client(http)
+
+
+@pytest.fixture
+def client_for() -> Callable[..., httpx.AsyncClient]:
+    return make_client

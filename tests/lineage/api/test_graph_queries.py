@@ -1,0 +1,105 @@
+"""The generic GraphQL reads (node, lineage, paths, search, counts) on both stores, answers from the
+drawing in tests/fixture_graph.py."""
+
+from __future__ import annotations
+
+from tests import fixture_graph as g
+
+LINEAGE = """
+query ($id: ID!, $depth: Int!, $asOf: Date, $first: Int!) {
+  lineage(id: $id, direction: UPSTREAM, depth: $depth, asOf: $asOf, first: $first) {
+    start { id name }
+    reached {
+      totalCount truncated totalIsExact
+      pageInfo { hasNextPage endCursor }
+      edges { node { degree pathCount node { id } paths { id kind certainty { level } citations { file row } } } }
+    }
+  }
+}
+"""
+
+
+async def test_lineage_upstream_with_degrees_paths_and_totals(client) -> None:
+    result = await client.query(LINEAGE, id=g.O2, depth=2, first=3)
+    lineage = result["data"]["lineage"]
+    assert lineage["start"]["name"] == g.O2_NAME
+    reached = lineage["reached"]
+    assert [e["node"]["node"]["id"] for e in reached["edges"]] == [g.O1, g.R2, g.I2]
+    assert [e["node"]["degree"] for e in reached["edges"]] == [1, 1, 2]
+    assert reached["totalCount"] == 4 and reached["truncated"] and reached["pageInfo"]["hasNextPage"]
+    path = reached["edges"][2]["node"]["paths"][0]
+    assert [link["id"] for link in path] == [f"{g.R2}|SENT_TO|{g.O2}", f"{g.R2}|INCLUDES|{g.I2}"]
+    assert path[0]["citations"] == [{"file": "tests/fixture_graph.py", "row": 1}]
+
+
+async def test_lineage_pages_with_cursors(client) -> None:
+    first = await client.query(LINEAGE, id=g.O2, depth=2, first=3)
+    cursor = first["data"]["lineage"]["reached"]["pageInfo"]["endCursor"]
+    query = LINEAGE.replace("first: $first)", "first: $first, after: $after)").replace(
+        "$first: Int!", "$first: Int!, $after: String"
+    )
+    rest = await client.query(query, id=g.O2, depth=2, first=3, after=cursor)
+    reached = rest["data"]["lineage"]["reached"]
+    assert [e["node"]["node"]["id"] for e in reached["edges"]] == [g.R1]
+    assert not reached["truncated"]
+
+
+async def test_lineage_as_at_a_date(client) -> None:
+    result = await client.query(LINEAGE, id=g.O2, depth=2, first=10, asOf="2013-06-01")
+    assert [e["node"]["node"]["id"] for e in result["data"]["lineage"]["reached"]["edges"]] == [g.R2, g.I2]
+
+
+async def test_unknown_id_is_an_error_that_names_it(client) -> None:
+    result = await client.query(LINEAGE, id="School:0", depth=2, first=3)
+    assert result["data"] is None
+    assert "no node 'School:0'" in result["errors"][0]["message"]
+    node = await client.query('{ node(id: "School:0") { id } }')
+    assert node == {"data": {"node": None}}
+
+
+async def test_typed_node_fields_come_from_the_model(client) -> None:
+    result = await client.query(
+        "query ($id: ID!) { node(id: $id) { kind name ... on Release { reference date tiers } } }", id=g.R1
+    )
+    assert result["data"]["node"] == {
+        "kind": "RELEASE", "name": "DR130220.01", "reference": "DR130220.01", "date": "2013-02-20", "tiers": ["1", "2"]
+    }  # fmt: skip
+
+
+async def test_links_resolve_both_ends(client) -> None:
+    result = await client.query(
+        "query ($id: ID!) { node(id: $id) { links { totalCount nodes { kind source { name } target { name } } } } }",
+        id=g.O2,
+    )
+    links = result["data"]["node"]["links"]
+    assert links["totalCount"] == 4
+    assert [(n["source"]["name"], n["target"]["name"]) for n in links["nodes"]] == [
+        (g.O1_NAME, g.O2_NAME), (g.O2_NAME, g.O1_NAME), (g.O2_NAME, g.O2_NAME), ("DS00001", g.O2_NAME)
+    ]  # fmt: skip
+
+
+async def test_paths_between_two_nodes(client) -> None:
+    result = await client.query(
+        "query ($s: ID!, $t: ID!) { paths(source: $s, target: $t, depth: 6, first: 2) "
+        "{ totalCount truncated paths { kind } } }",
+        s=g.S1,
+        t=g.O1,
+    )
+    paths = result["data"]["paths"]
+    assert paths["totalCount"] == 5 and paths["truncated"] and len(paths["paths"]) == 2
+    assert [link["kind"] for link in paths["paths"][0]] == ["SUBMITS", "FEEDS", "HOLDS", "INCLUDES", "SENT_TO"]
+
+
+async def test_search_and_counts(client) -> None:
+    result = await client.query(
+        '{ search(text: "ashgrove", first: 2) { totalCount truncated nodes { id } } counts { totalNodes totalEdges } }'
+    )
+    assert result["data"]["search"] == {"totalCount": 3, "truncated": True, "nodes": [{"id": g.S1}, {"id": g.S2}]}
+    assert result["data"]["counts"] == {"totalNodes": 16, "totalEdges": 20}
+
+
+async def test_healthz_reports_the_store_and_its_counts(client, fixture_store) -> None:
+    response = await client.http.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["store"] == fixture_store.name and body["nodes"] == 16 and body["edges"] == 20
