@@ -1,0 +1,154 @@
+"""The public endpoint's safety: read-only, depth/token/alias/cost limits, timeout, masked internal
+errors, deliberate CORS, batched node loading, and hostile strings in every string argument."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from lineage.api.limits import Limits
+from lineage.store import Store
+from tests import fixture_graph as g
+
+
+class Spy:
+    """Wraps a store: counts the calls the API makes on it, and can make one method slow or broken."""
+
+    def __init__(self, store: Store, slow: str | None = None, broken: str | None = None) -> None:
+        self._store, self._slow, self._broken = store, slow, broken
+        self.name = store.name
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._store, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            if name == self._slow:
+                time.sleep(1.5)
+            if name == self._broken:
+                raise RuntimeError("secret internal detail /etc/passwd")
+            return target(*args, **kwargs)
+
+        return call
+
+
+async def post(http, query: str, **variables: Any):
+    return await http.post("/graphql", json={"query": query, "variables": variables})
+
+
+async def test_there_are_no_mutations(client) -> None:
+    result = await client.query('mutation { write(id: "x") }')
+    assert result["data"] is None and result["errors"]
+
+
+async def test_depth_limit(client) -> None:
+    deep = "{ node(id: $id) { links { nodes { source { links { nodes { target { links { nodes { source { links { nodes { target { id } } } } } } } } } } } } } }"  # noqa: E501
+    result = await client.query(f"query ($id: ID!) {deep}", id=g.O2)
+    assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+
+
+async def test_token_limit(client) -> None:
+    fields = " ".join(["id"] * 2100)
+    result = await client.query("query ($id: ID!) { node(id: $id) { " + fields + " } }", id=g.S1)
+    assert "token" in result["errors"][0]["message"].lower()
+
+
+async def test_alias_limit(client) -> None:
+    aliases = " ".join(f"a{i}: counts {{ totalNodes }}" for i in range(16))
+    result = await client.query(f"{{ {aliases} }}")
+    assert "aliases" in result["errors"][0]["message"].lower()
+
+
+async def test_cost_limit_refuses_before_anything_runs(fixture_store, client_for) -> None:
+    spy = Spy(fixture_store)
+    query = (
+        "query ($id: ID!) { lineage(id: $id, depth: 3, first: 100) { reached { nodes { node { "
+        "links(first: 100) { nodes { source { id } } } } } } } }"
+    )
+    async with client_for(spy) as http:
+        body = (await post(http, query, id=g.D2)).json()
+    assert body["errors"][0]["extensions"]["code"] == "COST_LIMIT"
+    assert sum(spy.calls.values()) == 0
+
+
+async def test_a_slow_query_times_out_with_a_clear_error(fixture_store, client_for) -> None:
+    spy = Spy(fixture_store, slow="counts")
+    async with client_for(spy, Limits(timeout_seconds=0.3)) as http:
+        response = await post(http, "{ counts { totalNodes } }")
+    assert response.status_code == 504
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "TIMEOUT" and "0.3 s" in error["message"]
+
+
+async def test_internal_errors_are_masked(fixture_store, client_for) -> None:
+    async with client_for(Spy(fixture_store, broken="search")) as http:
+        response = await post(http, '{ search(text: "x") { totalCount } }')
+    assert "secret" not in response.text and "passwd" not in response.text
+    assert response.json()["errors"][0]["message"] == "Internal error: the server could not answer."
+
+
+async def test_our_own_errors_reach_the_caller(client) -> None:
+    result = await client.query('{ search(text: "x", first: 1000) { totalCount } }')
+    assert "first must be between 0 and 100" in result["errors"][0]["message"]
+
+
+async def test_cors_lets_any_origin_read_without_credentials(client) -> None:
+    response = await client.http.options(
+        "/graphql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "content-type"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in response.headers
+    refused = await client.http.options(
+        "/graphql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"}
+    )
+    assert refused.status_code == 400
+
+
+async def test_a_page_of_links_loads_its_far_ends_in_one_store_call(fixture_store, client_for) -> None:
+    spy = Spy(fixture_store)
+    query = "query ($id: ID!) { node(id: $id) { links { nodes { source { name } target { name } } } } }"
+    async with client_for(spy) as http:
+        body = (await post(http, query, id=g.O2)).json()
+    assert len(body["data"]["node"]["links"]["nodes"]) == 4
+    assert spy.calls == Counter({"get_nodes": 2, "neighbours": 1})  # the start node, then all ends at once
+
+
+HOSTILE = [
+    "' OR 1=1 //",
+    '"}) MATCH (n) DETACH DELETE n //',
+    "`) DETACH DELETE n WITH 1 AS x MATCH (m",
+    "School:1' }) RETURN 1 UNION MATCH (n) RETURN n //",
+    "$id",
+    "\\u0027; CALL dbms.shutdown()",
+    "研究所 Ōtautahi \u202e\ufeff",
+    "x" * 20_000,
+]
+STRING_ARGUMENTS = [
+    ("query ($s: ID!) { node(id: $s) { id } }", "node"),
+    ("query ($s: ID!) { lineage(id: $s) { reached { totalCount } } }", "lineage"),
+    (f'query ($s: ID!) {{ paths(source: "{g.S1}", target: $s) {{ totalCount }} }}', "paths"),
+    ("query ($s: String!) { search(text: $s) { totalCount } }", "search"),
+    ("query ($s: String!) { nodes(kind: SCHOOL, after: $s) { totalCount } }", "nodes"),
+    (f'query ($s: String!) {{ node(id: "{g.O2}") {{ links(after: $s) {{ totalCount }} }} }}', "links"),
+]
+
+
+@pytest.mark.parametrize(("query", "field"), STRING_ARGUMENTS, ids=[f for _, f in STRING_ARGUMENTS])
+async def test_hostile_strings_in_every_string_argument(fixture_store, client, query: str, field: str) -> None:
+    before = fixture_store.counts()
+    for text in HOSTILE:
+        response = await post(client.http, query, s=text)
+        assert response.status_code == 200, (field, text[:40])
+        body = response.json()
+        assert "Internal error" not in response.text, (field, text[:40], body)
+        if body.get("errors"):
+            assert body["errors"][0]["message"]
+    assert fixture_store.counts() == before
+    assert fixture_store.get_node(g.O1).name == g.O1_NAME
