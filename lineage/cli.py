@@ -4,9 +4,12 @@
     lineage import  SOURCE PATH [--store ADDR] [--dry-run]
     lineage counts  [--store ADDR]                    nodes and edges per kind
     lineage sources                                   the importers and their bundled files
+    lineage serve   [--store ADDR] [--host H] [--port P]   the GraphQL API and playground
+    lineage query   (--file F | TEXT) [--vars JSON] [--store ADDR]   one GraphQL query, printed as JSON
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
-``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write.
+``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
+--store and no $LINEAGE_STORE, the default embedded store is built from the bundled data on first use.
 """
 
 from __future__ import annotations
@@ -31,6 +34,19 @@ DEFAULT_STORE = "memory:.lineage/graph.snapshot"
 
 def _store_address(args: argparse.Namespace) -> str:
     return args.store or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
+
+
+def _open(args: argparse.Namespace) -> Store:
+    """The store the command asked for; the default one is built from the bundled data on first use."""
+    address = _store_address(args)
+    store = open_store(address)
+    if address == DEFAULT_STORE and store.counts().total_nodes == 0:
+        from importers.build import build_real_graph
+
+        print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
+        build_real_graph(store, progress=_progress)
+        _save_if_embedded(store, address)
+    return store
 
 
 def _save_if_embedded(store: Store, address: str) -> None:
@@ -61,7 +77,7 @@ def format_counts(counts: Counts) -> str:
 
 
 def _cmd_counts(args: argparse.Namespace) -> int:
-    with open_store(_store_address(args)) as store:
+    with _open(args) as store:
         print(format_counts(store.counts()))
     return 0
 
@@ -104,6 +120,35 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from lineage.api.app import create_app
+
+    with _open(args) as store:
+        uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _cmd_query(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from lineage.api.client import execute_over_http
+
+    text = args.file.read_text() if args.file else args.text
+    if not text:
+        raise LineageError("give a query as TEXT or with --file")
+    try:
+        variables = json.loads(args.vars) if args.vars else {}
+    except json.JSONDecodeError as exc:
+        raise LineageError(f"--vars is not JSON: {exc}") from exc
+    with _open(args) as store:
+        status, body = asyncio.run(execute_over_http(store, text, variables))
+    print(json.dumps(body, indent=2, ensure_ascii=False))
+    return 0 if status == 200 and not body.get("errors") else 1
+
+
 def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
     done = "" if seconds is None else f" done in {seconds:.1f} s"
     bar = "#" * step + "." * (total - step)
@@ -141,6 +186,8 @@ def _parser() -> argparse.ArgumentParser:
         ("import", "import one source file", _cmd_import),
         ("counts", "print nodes and edges per kind", _cmd_counts),
         ("sources", "list the importers", _cmd_sources),
+        ("serve", "serve the GraphQL API and playground", _cmd_serve),
+        ("query", "run one GraphQL query through the API's own path, limits included", _cmd_query),
     ]
     for name, help_, func in commands:
         command = sub.add_parser(name, help=help_)
@@ -151,6 +198,15 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("source", help="importer name (see `lineage sources`)")
             command.add_argument("path", type=Path, help="the file to import")
             command.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        if name == "serve":
+            command.add_argument("--host", default="127.0.0.1")
+            command.add_argument("--port", type=int, default=8000)
+        if name == "query":
+            command.add_argument("text", nargs="?", help="the GraphQL query")
+            command.add_argument(
+                "--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)"
+            )
+            command.add_argument("--vars", help="variables as a JSON object")
     return parser
 
 

@@ -9,6 +9,7 @@ budget is refused before anything runs. The execution timeout lives in the HTTP 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,6 +38,8 @@ from strawberry.extensions import (
 from lineage.api.types import MAX_PAGE
 from lineage.errors import LineageError
 from lineage.store import MAX_DEPTH
+
+log = logging.getLogger("lineage.api")
 
 
 @dataclass(frozen=True)
@@ -116,9 +119,13 @@ def _cost_limit_rule(limits: Limits) -> type[ValidationRule]:
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    """Errors we raise on purpose (bad argument, unknown id) reach the caller; anything else is masked."""
+    """Errors we raise on purpose (bad argument, unknown id) reach the caller; anything else is masked,
+    and logged here in full for the operator."""
     original = error.original_error
-    return original is not None and not isinstance(original, LineageError)
+    mask = original is not None and not isinstance(original, LineageError)
+    if mask:
+        log.error("internal error at %s", error.path, exc_info=original)
+    return mask
 
 
 def extensions(limits: Limits = DEFAULT_LIMITS) -> list[Callable[[], SchemaExtension]]:

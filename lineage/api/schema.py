@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from strawberry.types import Info
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, Info
 
 from lineage import model
 from lineage.api.limits import DEFAULT_LIMITS, Limits, extensions
@@ -205,6 +206,14 @@ class Query:
         )
 
 
+class LineageSchema(strawberry.Schema):
+    """Leaves logging to the error mask (limits.py), which logs what it hides: a refused argument or an
+    unknown id is the caller's business, not the operator's."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        return None
+
+
 def build_schema(limits: Limits = DEFAULT_LIMITS) -> strawberry.Schema:
     """The read-only schema (no mutations) with the safety limits."""
-    return strawberry.Schema(query=Query, types=list(NODE_TYPES.values()), extensions=extensions(limits))
+    return LineageSchema(query=Query, types=list(NODE_TYPES.values()), extensions=extensions(limits))
