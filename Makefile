@@ -1,5 +1,5 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    build the real lineage graph in the embedded store and print what it holds
+#   make run    build the real lineage graph in the embedded store (first use) and serve the API and playground
 #   make test   install everything and run the tests on both stores (embedded and a real Neo4j)
 # Each creates its own virtualenv in .venv on first use.
 
@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed
 # Fast by default; CI passes PYTEST_ARGS= to run the slow tests too.
 PYTEST_ARGS ?= -m "not slow"
 
+WEB_STAMP := web/node_modules/.installed
+
 .PHONY: run test lint neo4j bench clean
 
 $(STAMP): pyproject.toml
@@ -18,8 +20,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/lineage build
+# The front-end libraries the app serves (playground, explorer), pinned in web/package-lock.json.
+$(WEB_STAMP): web/package.json web/package-lock.json
+	npm ci --prefix web --silent --no-audit --no-fund
+	touch $(WEB_STAMP)
+
+run: $(STAMP) $(WEB_STAMP)
+	$(BIN)/lineage serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,7 +37,7 @@ neo4j:
 	@if command -v java >/dev/null && command -v mvn >/dev/null; then bash tools/neo4j-dev/neo4j-dev.sh build; \
 	else echo "make: no Java/Maven here, the Neo4j tests will skip"; fi
 
-test: $(STAMP) lint neo4j
+test: $(STAMP) $(WEB_STAMP) lint neo4j
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) neo4j
@@ -38,4 +45,4 @@ bench: $(STAMP) neo4j
 	$(BIN)/python -m benchmarks.bench_build
 
 clean:
-	rm -rf $(VENV) .lineage tools/neo4j-dev/target
+	rm -rf $(VENV) .lineage tools/neo4j-dev/target web/node_modules

@@ -6,6 +6,7 @@
     lineage sources                                   the importers and their bundled files
     lineage serve   [--store ADDR] [--host H] [--port P]   the GraphQL API and playground
     lineage query   (--file F | TEXT) [--vars JSON] [--store ADDR]   one GraphQL query, printed as JSON
+    lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
@@ -149,6 +150,17 @@ def _cmd_query(args: argparse.Namespace) -> int:
     return 0 if status == 200 and not body.get("errors") else 1
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from lineage.api.schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if args.output:
+        args.output.write_text(sdl)
+    else:
+        print(sdl, end="")
+    return 0
+
+
 def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
     done = "" if seconds is None else f" done in {seconds:.1f} s"
     bar = "#" * step + "." * (total - step)
@@ -188,12 +200,15 @@ def _parser() -> argparse.ArgumentParser:
         ("sources", "list the importers", _cmd_sources),
         ("serve", "serve the GraphQL API and playground", _cmd_serve),
         ("query", "run one GraphQL query through the API's own path, limits included", _cmd_query),
+        ("schema", "print or write the GraphQL schema (SDL)", _cmd_schema),
     ]
     for name, help_, func in commands:
         command = sub.add_parser(name, help=help_)
         command.set_defaults(func=func)
-        if name != "sources":
+        if name not in ("sources", "schema"):
             command.add_argument("--store", help=store_help)
+        if name == "schema":
+            command.add_argument("--output", type=Path, help="write to this file instead of standard output")
         if name == "import":
             command.add_argument("source", help="importer name (see `lineage sources`)")
             command.add_argument("path", type=Path, help="the file to import")

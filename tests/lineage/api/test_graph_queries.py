@@ -103,3 +103,14 @@ async def test_healthz_reports_the_store_and_its_counts(client, fixture_store) -
     assert response.status_code == 200
     body = response.json()
     assert body["store"] == fixture_store.name and body["nodes"] == 16 and body["edges"] == 20
+
+
+async def test_the_playground_opens_on_the_example_question_with_local_libraries(client) -> None:
+    page = await client.http.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "recipients" in page.text.lower() or "counts" in page.text
+    assert "unpkg.com" not in page.text and "https://" not in page.text
+    for name in ("react.js", "react-dom.js", "graphiql.js", "graphiql.css"):
+        assert f"/static/vendor/{name}" in page.text
+        asset = await client.http.get(f"/static/vendor/{name}")
+        assert asset.status_code == 200 and len(asset.content) > 1000, name
