@@ -15,3 +15,7 @@ class StoreError(LineageError):
 
 class StoreUnavailable(LineageError):
     """The store could not be reached."""
+
+
+class NotFound(LineageError):
+    """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""

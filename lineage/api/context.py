@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from lineage.api.types import GraphNode, NotFound, graph_node
+from lineage.api.types import GraphNode, graph_node
+from lineage.errors import NotFound
 from lineage.model import Node
 from lineage.store import Store
 

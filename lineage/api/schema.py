@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from graphql import GraphQLError
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
+from graphql import GraphQLError
 from lineage import model
+from lineage.api.cookbook import CookbookQuery
 from lineage.api.limits import DEFAULT_LIMITS, Limits, extensions
 from lineage.api.types import (
     DEFAULT_PAGE,
@@ -22,13 +24,13 @@ from lineage.api.types import (
     GraphNode,
     Link,
     NodeKind,
-    NotFound,
     TraversalDirection,
     connection,
     graph_node,
     link,
     page_window,
 )
+from lineage.errors import NotFound
 from lineage.store import Direction, QueryError, Reached
 
 
@@ -87,7 +89,9 @@ def _kinds(kinds: list | None, enum: type) -> set | None:
 
 
 @strawberry.type
-class Query:
+class GraphQuery:
+    """Generic reads of the lineage graph."""
+
     @strawberry.field(description="One node by id (e.g. School:100000, DataItem:KS4/KS4_FSM).")
     async def node(self, info: Info, id: strawberry.ID) -> GraphNode | None:
         record = await info.context.record(str(id))
@@ -216,4 +220,8 @@ class LineageSchema(strawberry.Schema):
 
 def build_schema(limits: Limits = DEFAULT_LIMITS) -> strawberry.Schema:
     """The read-only schema (no mutations) with the safety limits."""
-    return LineageSchema(query=Query, types=list(NODE_TYPES.values()), extensions=extensions(limits))
+    return LineageSchema(
+        query=merge_types("Query", (GraphQuery, CookbookQuery)),
+        types=list(NODE_TYPES.values()),
+        extensions=extensions(limits),
+    )

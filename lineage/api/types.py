@@ -34,10 +34,6 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
-class NotFound(LineageError):
-    """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""
-
-
 @strawberry.type(description="Where a fact comes from: document, file or sheet, row, and an address to check it.")
 class Citation:
     document: str
@@ -52,13 +48,13 @@ class Certainty:
     rule: str | None
 
 
-def _citations(record: model.Node | model.Edge) -> list[Citation]:
-    ordered = sorted(record.citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
+def citations_of(citations: frozenset[model.Citation]) -> list[Citation]:
+    ordered = sorted(citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
     return [Citation(document=c.document, file=c.file, row=c.row, address=c.address) for c in ordered]
 
 
-def _certainty(record: model.Node | model.Edge) -> Certainty:
-    return Certainty(level=record.certainty.level, rule=record.certainty.rule)
+def certainty_of(certainty: model.Certainty) -> Certainty:
+    return Certainty(level=certainty.level, rule=certainty.rule)
 
 
 @strawberry.interface(name="Node", description="Anything in the lineage graph, with its sources and certainty.")
@@ -114,8 +110,8 @@ def graph_node(node: model.Node) -> GraphNode:
         key=node.key,
         name=node.name,
         synthetic=node.synthetic,
-        certainty=_certainty(node),
-        citations=_citations(node),
+        certainty=certainty_of(node.certainty),
+        citations=citations_of(node.citations),
         valid_from=node.validity.valid_from,
         valid_to=node.validity.valid_to,
         **props,
@@ -153,8 +149,8 @@ def link(edge: model.Edge) -> Link:
         source_id=strawberry.ID(edge.source),
         target_id=strawberry.ID(edge.target),
         link_type=link_type if isinstance(link_type, str) else None,
-        certainty=_certainty(edge),
-        citations=_citations(edge),
+        certainty=certainty_of(edge.certainty),
+        citations=citations_of(edge.citations),
         valid_from=edge.validity.valid_from,
         valid_to=edge.validity.valid_to,
     )

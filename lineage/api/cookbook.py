@@ -1,0 +1,329 @@
+"""The campaign's questions as GraphQL fields: thin adapters over lineage.questions.
+
+Each answer keeps its chain of links, so every step shows its citations and certainty; the long
+lists are connections with totalCount. graphql/queries/*.graphql holds one operation per question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from lineage import questions
+from lineage.api.types import (
+    DEFAULT_PAGE,
+    Certainty,
+    Citation,
+    Connection,
+    GraphNode,
+    Link,
+    certainty_of,
+    citations_of,
+    graph_node,
+    link,
+    paginate,
+)
+from lineage.model import Edge
+
+
+def _chain_citations(edges: tuple[Edge, ...]) -> list[Citation]:
+    seen: dict[tuple, Citation] = {}
+    for edge in edges:
+        for citation in citations_of(edge.citations):
+            seen.setdefault((citation.document, citation.file, citation.row, citation.address), citation)
+    return list(seen.values())
+
+
+@strawberry.type(description="A node next to the one asked about, and the link that relates them.")
+class Related:
+    node: GraphNode
+    link: Link
+
+
+def _related(related: questions.Related) -> Related:
+    return Related(node=graph_node(related.node), link=link(related.link))
+
+
+def _related_list(items: tuple[questions.Related, ...]) -> list[Related]:
+    return [_related(r) for r in items]
+
+
+@strawberry.type(description="One way an organisation received, or may have received, a data item.")
+class Receipt:
+    item: GraphNode
+    release: GraphNode
+    organisation: GraphNode
+    approval: GraphNode | None
+    onward_from: GraphNode | None = strawberry.field(description="Set when it came by onward sharing.")
+    date: dt.date | None = strawberry.field(description="The release's date, as cited.")
+    panel: str | None
+    legal_gateway: str | None = strawberry.field(description="As the source states it; never supplied by us.")
+    access_route: str | None
+    certainty: Certainty = strawberry.field(description="The weakest certainty along the chain.")
+    citations: list[Citation] = strawberry.field(description="Every source along the chain.")
+    links: list[Link] = strawberry.field(description="The chain from the item to the organisation.")
+
+
+def _receipt(receipt: questions.Receipt) -> Receipt:
+    approval = receipt.approval.props if receipt.approval else {}
+    return Receipt(
+        item=graph_node(receipt.item),
+        release=graph_node(receipt.release),
+        organisation=graph_node(receipt.organisation),
+        approval=graph_node(receipt.approval) if receipt.approval else None,
+        onward_from=graph_node(receipt.onward_from) if receipt.onward_from else None,
+        date=receipt.date,
+        panel=approval.get("panel"),  # type: ignore[arg-type]
+        legal_gateway=approval.get("legal_gateway"),  # type: ignore[arg-type]
+        access_route=approval.get("access_route"),  # type: ignore[arg-type]
+        certainty=certainty_of(receipt.certainty),
+        citations=_chain_citations(receipt.chain),
+        links=[link(edge) for edge in receipt.chain],
+    )
+
+
+@strawberry.type
+class ItemRecipients:
+    items: list[GraphNode] = strawberry.field(description="The data items with this alias (one per table).")
+    receipts: Connection[Receipt]
+
+
+@strawberry.type
+class ItemProvenance:
+    item: GraphNode
+    datasets: list[Related]
+    collections: list[Related]
+    classifications: list[Related]
+    release_rules: list[Related] = strawberry.field(description="Published rules restricting its release.")
+    concepts: list[Related]
+    other_aliases: list[Related] = strawberry.field(description="The same concepts under other aliases.")
+
+
+@strawberry.type
+class ConceptAliases:
+    concept: GraphNode
+    aliases: list[Related]
+
+
+@strawberry.type
+class ReleaseTrace:
+    release: GraphNode
+    approvals: list[Related]
+    recipients: list[Related]
+    includes: Connection[Related] = strawberry.field(description="Items or data sets, confirmed or at tier level.")
+    onward: list[Related]
+
+
+def _trace(trace: questions.ReleaseTrace, first: int = DEFAULT_PAGE, after: str | None = None) -> ReleaseTrace:
+    return ReleaseTrace(
+        release=graph_node(trace.release),
+        approvals=_related_list(trace.approvals),
+        recipients=_related_list(trace.recipients),
+        includes=paginate(trace.includes, first, after, _related),
+        onward=_related_list(trace.onward),
+    )
+
+
+@strawberry.type
+class OrganisationReceipts:
+    organisation: GraphNode
+    releases: list[ReleaseTrace]
+    aggregate_flows: list[Related] = strawberry.field(description="Published volumes that flowed to it.")
+    received_onward: list[Related]
+
+
+@strawberry.type
+class ChainStep:
+    school: GraphNode
+    hops: int
+    links: list[Link]
+
+
+@strawberry.type
+class SchoolChain:
+    school: GraphNode
+    predecessors: list[ChainStep]
+    successors: list[ChainStep]
+
+
+@strawberry.type(description="A release that may hold a pupil's record, and why.")
+class Reach:
+    release: GraphNode
+    organisations: list[GraphNode]
+    matched: list[str] = strawberry.field(description="Which data sets and years matched, or why nothing can.")
+    certainty: Certainty
+    scope_published: bool
+
+
+def _reach(reach: questions.Reach) -> Reach:
+    return Reach(
+        release=graph_node(reach.release),
+        organisations=[graph_node(o) for o in reach.organisations],
+        matched=list(reach.matched),
+        certainty=certainty_of(reach.certainty),
+        scope_published=reach.scope_published,
+    )
+
+
+@strawberry.type
+class PupilReach:
+    schools: list[GraphNode] = strawberry.field(description="The school, its predecessors and successors.")
+    from_year: int
+    to_year: int
+    reaches: Connection[Reach]
+    unpublished_scope: Connection[Reach] = strawberry.field(
+        description="Releases whose scope is not published: they may hold the record; the public record cannot say."
+    )
+
+
+@strawberry.type
+class FlowLink:
+    source: str
+    target: str
+    releases: int
+    certainty: Certainty
+
+
+@strawberry.type
+class Volume:
+    flow: GraphNode
+    organisation: GraphNode
+    link: Link
+
+
+@strawberry.type(
+    description="Flows for a Sankey: collection, data set, classification, organisation type, organisation."
+)
+class Flows:
+    stages: list[str]
+    links: list[FlowLink]
+    volumes: list[Volume] = strawberry.field(description="Published aggregate volumes, with period and source.")
+    releases_counted: int
+    releases_without_scope: int = strawberry.field(description="Releases in the period whose scope is unpublished.")
+
+
+@strawberry.type
+class CookbookQuery:
+    @strawberry.field(description="Organisations that received an NPD data item (by alias) or may have.")
+    async def recipients_of_item(
+        self, info: Info, item: str, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> ItemRecipients:
+        answer = await info.context.call(questions.recipients_of_item, info.context.store, item)
+        return ItemRecipients(
+            items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
+        )
+
+    @strawberry.field(description="Which government departments and police accessed a data item.")
+    async def departments_accessing_item(
+        self, info: Info, item: str, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> ItemRecipients:
+        answer = await info.context.call(questions.departments_accessing_item, info.context.store, item)
+        return ItemRecipients(
+            items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
+        )
+
+    @strawberry.field(description="Where a data item comes from, how it is classified and restricted, and its aliases.")
+    async def item_provenance(self, info: Info, item: str) -> list[ItemProvenance]:
+        answers = await info.context.call(questions.item_provenance, info.context.store, item)
+        return [
+            ItemProvenance(
+                item=graph_node(a.item),
+                datasets=_related_list(a.datasets),
+                collections=_related_list(a.collections),
+                classifications=_related_list(a.classifications),
+                release_rules=_related_list(a.release_rules),
+                concepts=_related_list(a.concepts),
+                other_aliases=_related_list(a.other_aliases),
+            )
+            for a in answers
+        ]
+
+    @strawberry.field(description="Every alias of a concept, across NPD tables.")
+    async def concept_aliases(self, info: Info, concept: str) -> list[ConceptAliases]:
+        answers = await info.context.call(questions.concept_aliases, info.context.store, concept)
+        return [ConceptAliases(concept=graph_node(a.concept), aliases=_related_list(a.aliases)) for a in answers]
+
+    @strawberry.field(description="Data items by identifiability and sensitivity, optionally in one data set.")
+    async def items_by_classification(
+        self,
+        info: Info,
+        dataset: str | None = None,
+        identifiability: list[int] | None = None,
+        sensitivity: list[str] | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Connection[GraphNode]:
+        items = await info.context.call(
+            questions.items_by_classification, info.context.store, dataset, identifiability, sensitivity
+        )
+        return paginate(items, first, after, graph_node)
+
+    @strawberry.field(description="All that an organisation received, its name variants resolved.")
+    async def organisation_receipts(self, info: Info, name: str) -> OrganisationReceipts:
+        answer = await info.context.call(questions.organisation_receipts, info.context.store, name)
+        return OrganisationReceipts(
+            organisation=graph_node(answer.organisation),
+            releases=[_trace(t) for t in answer.releases],
+            aggregate_flows=_related_list(answer.aggregate_flows),
+            received_onward=_related_list(answer.received_onward),
+        )
+
+    @strawberry.field(description="One release downstream: approval, recipient, items or tiers, onward sharing.")
+    async def release_trace(
+        self, info: Info, reference: str, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> ReleaseTrace:
+        answer = await info.context.call(questions.release_trace, info.context.store, reference)
+        return _trace(answer, first, after)
+
+    @strawberry.field(description="A school's chain of URNs through GIAS links, both directions, with dates.")
+    async def school_successors(self, info: Info, urn: int) -> SchoolChain:
+        answer = await info.context.call(questions.school_successors, info.context.store, urn)
+
+        def steps(side: tuple) -> list[ChainStep]:
+            return [ChainStep(school=graph_node(n), hops=d, links=[link(e) for e in p]) for n, d, p in side]
+
+        return SchoolChain(
+            school=graph_node(answer.school),
+            predecessors=steps(answer.predecessors),
+            successors=steps(answer.successors),
+        )
+
+    @strawberry.field(
+        description="Releases and organisations that may hold the record of a pupil at a school in some years."
+    )
+    async def pupil_reach(
+        self, info: Info, urn: int, from_year: int, to_year: int, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> PupilReach:
+        answer = await info.context.call(questions.pupil_reach, info.context.store, urn, from_year, to_year)
+        return PupilReach(
+            schools=[graph_node(s) for s in answer.schools],
+            from_year=from_year,
+            to_year=to_year,
+            reaches=paginate(answer.reaches, first, after, _reach),
+            unpublished_scope=paginate(answer.unpublished_scope, first, after, _reach),
+        )
+
+    @strawberry.field(description="Aggregated flows for a Sankey, published volumes included.")
+    async def flows(
+        self,
+        info: Info,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        to: dt.date | None = None,
+    ) -> Flows:
+        answer = await info.context.call(questions.flows, info.context.store, from_, to)
+        return Flows(
+            stages=list(questions.FLOW_STAGES),
+            links=[
+                FlowLink(source=f.source, target=f.target, releases=f.releases, certainty=certainty_of(f.certainty))
+                for f in answer.links
+            ],
+            volumes=[
+                Volume(flow=graph_node(v.flow), organisation=graph_node(v.organisation), link=link(v.link))
+                for v in answer.volumes
+            ],
+            releases_counted=answer.releases_counted,
+            releases_without_scope=answer.releases_without_scope,
+        )

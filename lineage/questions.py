@@ -1,0 +1,566 @@
+"""The campaign's questions, answered from any store, framework-free.
+
+Each question is a plain function over a Store returning plain dataclasses; the GraphQL API is a thin
+adapter over them. Every answer keeps the links it rests on, so each step shows its citations, and
+says how sure it is: the weakest certainty along its chain, or ``inferred`` by a named rule where the
+question itself adds a step (an item inside a released data set, an onward share, a pupil's years).
+Each question asks the store a fixed, small number of batched calls, whatever the size of the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from lineage.errors import LineageError, NotFound
+from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind
+from lineage.store import Direction, Hop, Store
+
+GOVERNMENT_TYPES = frozenset({"government department", "police"})
+#: The rules a question may name when it infers a step.
+RULE_DATASET_SCOPE = "item-in-released-dataset"
+RULE_ONWARD = "onward-sharing"
+RULE_PUPIL_YEARS = "pupil-years-in-coverage"
+_E = EdgeKind
+_NONE: frozenset[EdgeKind] = frozenset()
+
+
+def weakest(certainties: Iterable[Certainty]) -> Certainty:
+    """The certainty of a chain: inferred if any step is (naming its rule), else tier level if any, else confirmed."""
+    chain = list(certainties)
+    for level in (CertaintyLevel.INFERRED, CertaintyLevel.TIER_LEVEL):
+        for certainty in chain:
+            if certainty.level is level:
+                return certainty
+    return Certainty()
+
+
+def _follow(
+    store: Store, ids: Collection[str], outgoing: Collection[EdgeKind] = (), incoming: Collection[EdgeKind] = ()
+) -> dict[str, list[Hop]]:
+    """One batched expansion, grouped by the node it starts from."""
+    if not ids:
+        return {}
+    grouped: dict[str, list[Hop]] = defaultdict(list)
+    for hop in store.expand(ids, frozenset(outgoing), frozenset(incoming)):
+        grouped[hop.near].append(hop)
+    for hops in grouped.values():
+        hops.sort(key=lambda hop: (hop.node.id, hop.edge.id))
+    return grouped
+
+
+def _items(store: Store, alias: str) -> list[Node]:
+    items = store.find_nodes(NodeKind.DATA_ITEM, "alias", [alias])
+    if not items:
+        raise NotFound(f"no NPD data item has the alias {alias!r}")
+    return items
+
+
+# ---- who received an item ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One way an organisation received (or may have received) a data item."""
+
+    item: Node
+    release: Node
+    organisation: Node
+    approval: Node | None
+    chain: tuple[Edge, ...]  # the links from the item to the organisation, in order
+    certainty: Certainty
+    onward_from: Node | None = None  # set when the organisation received it by onward sharing
+
+    @property
+    def date(self) -> dt.date | None:
+        date = self.release.props.get("date")
+        return date if isinstance(date, dt.date) else None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecipients:
+    items: tuple[Node, ...]
+    receipts: tuple[Receipt, ...]
+
+
+def _receipt_order(receipt: Receipt) -> tuple:
+    return (receipt.date or dt.date.max, receipt.organisation.name.lower(), receipt.release.id, receipt.item.id)
+
+
+def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | None = None) -> ItemRecipients:
+    """Organisations that received the item (confirmed), may have (tier level), or received the data set
+    holding it (inferred), each with its release, approval and chain of cited links; and the organisations
+    they shared onward with (inferred)."""
+    items = _items(store, alias)
+    item_ids = [item.id for item in items]
+    by_item = {item.id: item for item in items}
+    # release -> item, directly or through the data set holding the item
+    included = _follow(store, item_ids, incoming=[_E.INCLUDES, _E.HOLDS])
+    routes: list[tuple[Node, Node, tuple[Edge, ...], Certainty]] = []  # item, release, chain, certainty
+    datasets: dict[str, list[tuple[Node, Edge]]] = defaultdict(list)
+    for item_id, hops in included.items():
+        for hop in hops:
+            if hop.edge.kind is _E.INCLUDES:
+                routes.append((by_item[item_id], hop.node, (hop.edge,), hop.edge.certainty))
+            else:
+                datasets[hop.node.id].append((by_item[item_id], hop.edge))
+    for dataset_id, hops in _follow(store, list(datasets), incoming=[_E.INCLUDES]).items():
+        for release_hop in hops:
+            for item, holds in datasets[dataset_id]:
+                certainty = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
+                routes.append((item, release_hop.node, (holds, release_hop.edge), certainty))
+    release_ids = sorted({release.id for _, release, _, _ in routes})
+    from_release = _follow(store, release_ids, outgoing=[_E.SENT_TO, _E.APPROVED_BY])
+    receipts: list[Receipt] = []
+    recipients: dict[str, list[Receipt]] = defaultdict(list)
+    for item, release, chain, certainty in routes:
+        hops = from_release.get(release.id, [])
+        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
+        approval_edges = tuple(h.edge for h in hops if h.edge.kind is _E.APPROVED_BY)
+        for hop in hops:
+            if hop.edge.kind is _E.SENT_TO:
+                receipt = Receipt(
+                    item, release, hop.node, approval, (*chain, hop.edge, *approval_edges),
+                    weakest([certainty, hop.edge.certainty]),
+                )  # fmt: skip
+                receipts.append(receipt)
+                recipients[hop.node.id].append(receipt)
+    for org_id, hops in _follow(store, list(recipients), outgoing=[_E.SHARES_ONWARD]).items():
+        for hop in hops:
+            if hop.node.id == org_id:
+                continue
+            for first in recipients[org_id]:
+                receipts.append(
+                    Receipt(
+                        first.item, first.release, hop.node, first.approval, (*first.chain, hop.edge),
+                        weakest([first.certainty, Certainty(CertaintyLevel.INFERRED, RULE_ONWARD)]),
+                        onward_from=first.organisation,
+                    )
+                )  # fmt: skip
+    if org_types is not None:
+        receipts = [r for r in receipts if r.organisation.props.get("org_type") in org_types]
+    receipts.sort(key=_receipt_order)
+    return ItemRecipients(tuple(items), tuple(receipts))
+
+
+def departments_accessing_item(store: Store, alias: str) -> ItemRecipients:
+    """Which other government departments (and police) accessed the item."""
+    return recipients_of_item(store, alias, org_types=GOVERNMENT_TYPES)
+
+
+# ---- where an item comes from ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A node next to the one asked about, with the link that relates them."""
+
+    node: Node
+    link: Edge
+
+
+@dataclass(frozen=True, slots=True)
+class ItemProvenance:
+    item: Node
+    datasets: tuple[Related, ...]
+    collections: tuple[Related, ...]
+    classifications: tuple[Related, ...]
+    release_rules: tuple[Related, ...]
+    concepts: tuple[Related, ...]
+    other_aliases: tuple[Related, ...]  # items of the same concepts, in other tables
+
+
+def _related(hops: Iterable[Hop], kinds: Collection[EdgeKind]) -> tuple[Related, ...]:
+    return tuple(Related(hop.node, hop.edge) for hop in hops if hop.edge.kind in kinds)
+
+
+def item_provenance(store: Store, alias: str) -> list[ItemProvenance]:
+    """Upstream of each item with the alias: data set, collections, classification, release rules, concepts
+    and the other aliases of the same concepts."""
+    items = _items(store, alias)
+    ids = [item.id for item in items]
+    around = _follow(store, ids, outgoing=[_E.CLASSIFIED_AS, _E.RESTRICTED_BY, _E.REPRESENTS], incoming=[_E.HOLDS])
+    dataset_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.HOLDS})
+    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REPRESENTS})
+    upstream = _follow(store, dataset_ids, outgoing=[_E.RESTRICTED_BY, _E.CLASSIFIED_AS], incoming=[_E.FEEDS])
+    siblings = _follow(store, concept_ids, incoming=[_E.REPRESENTS])
+    answers = []
+    for item in items:
+        hops = around.get(item.id, [])
+        datasets = _related(hops, [_E.HOLDS])
+        dataset_hops = [h for d in datasets for h in upstream.get(d.node.id, [])]
+        concepts = _related(hops, [_E.REPRESENTS])
+        others = [
+            Related(h.node, h.edge) for c in concepts for h in siblings.get(c.node.id, []) if h.node.id != item.id
+        ]
+        answers.append(
+            ItemProvenance(
+                item=item,
+                datasets=datasets,
+                collections=_related(dataset_hops, [_E.FEEDS]),
+                classifications=_related([*hops, *dataset_hops], [_E.CLASSIFIED_AS]),
+                release_rules=_related([*hops, *dataset_hops], [_E.RESTRICTED_BY]),
+                concepts=concepts,
+                other_aliases=tuple(sorted(others, key=lambda r: r.node.id)),
+            )
+        )
+    return answers
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptAliases:
+    concept: Node
+    aliases: tuple[Related, ...]
+
+
+def concept_aliases(store: Store, concept: str) -> list[ConceptAliases]:
+    """Every alias of a concept across tables: concepts named exactly so (ignoring case), else containing it."""
+    found = store.search(concept, [NodeKind.CONCEPT], limit=100).items
+    exact = [c for c in found if c.name.lower() == concept.strip().lower()]
+    concepts = exact or list(found)
+    if not concepts:
+        raise NotFound(f"no concept is named {concept!r}")
+    members = _follow(store, [c.id for c in concepts], incoming=[_E.REPRESENTS])
+    return [ConceptAliases(c, tuple(Related(h.node, h.edge) for h in members.get(c.id, []))) for c in concepts]
+
+
+def items_by_classification(
+    store: Store,
+    dataset: str | None = None,
+    identifiability: Collection[int] | None = None,
+    sensitivity: Collection[str] | None = None,
+) -> list[Node]:
+    """Data items by identifiability and sensitivity, optionally within one data set (by key or name)."""
+    if dataset is not None:
+        matches = store.search(dataset, [NodeKind.DATASET], limit=100).items
+        chosen = [d for d in matches if dataset.lower() in (d.key.lower(), d.name.lower())] or list(matches)
+        if not chosen:
+            raise NotFound(f"no NPD data set is named {dataset!r}")
+        held = _follow(store, [d.id for d in chosen], outgoing=[_E.HOLDS])
+        items = [h.node for hops in held.values() for h in hops]
+    elif identifiability:
+        items = store.find_nodes(NodeKind.DATA_ITEM, "identifiability", list(identifiability))
+    elif sensitivity:
+        items = store.find_nodes(NodeKind.DATA_ITEM, "sensitivity", list(sensitivity))
+    else:
+        raise LineageError("give a data set, identifiability scores or sensitivity letters")
+    wanted = [
+        item
+        for item in items
+        if (not identifiability or item.props.get("identifiability") in identifiability)
+        and (not sensitivity or item.props.get("sensitivity") in sensitivity)
+    ]
+    return sorted({item.id: item for item in wanted}.values(), key=lambda item: item.id)
+
+
+# ---- organisations and releases --------------------------------------------------------------------
+
+
+def find_organisation(store: Store, name: str) -> Node:
+    """The organisation by name or any of its cited variants, ignoring case and punctuation."""
+    from importers.organisations import normalise  # the one definition of an organisation's key
+
+    key = normalise(name)
+    found = store.get_node(f"{NodeKind.ORGANISATION.value}:{key}")
+    if found is not None:
+        return found
+    for candidate in store.search(name, [NodeKind.ORGANISATION], limit=100).items:
+        variants = candidate.props.get("variants", ())
+        if key in {normalise(v) for v in (candidate.name, *variants)}:
+            return candidate
+    raise NotFound(f"no organisation is named {name!r} (or has it as a variant)")
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseTrace:
+    release: Node
+    approvals: tuple[Related, ...]
+    recipients: tuple[Related, ...]
+    includes: tuple[Related, ...]  # items or data sets, confirmed or at tier level
+    onward: tuple[Related, ...]  # onward sharing by the recipients
+    aggregate_flows: tuple[Related, ...] = ()
+
+
+def _trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
+    ids = [r.id for r in releases]
+    out = _follow(store, ids, outgoing=[_E.APPROVED_BY, _E.SENT_TO, _E.INCLUDES])
+    recipient_ids = sorted({h.node.id for hops in out.values() for h in hops if h.edge.kind is _E.SENT_TO})
+    onward = _follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
+    traces = []
+    for release in releases:
+        hops = out.get(release.id, [])
+        recipients = _related(hops, [_E.SENT_TO])
+        traces.append(
+            ReleaseTrace(
+                release=release,
+                approvals=_related(hops, [_E.APPROVED_BY]),
+                recipients=recipients,
+                includes=_related(hops, [_E.INCLUDES]),
+                onward=tuple(
+                    Related(h.node, h.edge)
+                    for r in recipients
+                    for h in onward.get(r.node.id, [])
+                    if h.node.id != r.node.id
+                ),
+            )
+        )
+    return traces
+
+
+def release_trace(store: Store, reference: str) -> ReleaseTrace:
+    """One release downstream: approval, recipient, items or tiers, onward sharing."""
+    releases = store.find_nodes(NodeKind.RELEASE, "reference", [reference])
+    if not releases:
+        release = store.get_node(reference if reference.startswith("Release:") else f"Release:{reference}")
+        releases = [release] if release else []
+    if not releases:
+        raise NotFound(f"no release has the reference {reference!r}")
+    return _trace(store, releases[:1])[0]
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationReceipts:
+    organisation: Node
+    releases: tuple[ReleaseTrace, ...]
+    aggregate_flows: tuple[Related, ...]
+    received_onward: tuple[Related, ...]
+
+
+def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
+    """Everything an organisation received: releases (with their approvals and scope), published aggregate
+    flows to it, and onward shares it received from other recipients."""
+    organisation = find_organisation(store, name)
+    incoming = _follow(store, [organisation.id], incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD])
+    hops = incoming.get(organisation.id, [])
+    releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
+    traces = _trace(store, sorted(releases, key=lambda r: (r.props.get("date") or dt.date.max, r.id)))
+    return OrganisationReceipts(
+        organisation,
+        tuple(traces),
+        _related(hops, [_E.FLOWS_TO]),
+        tuple(
+            Related(h.node, h.edge) for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id
+        ),
+    )
+
+
+# ---- schools and pupils ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolChain:
+    school: Node
+    predecessors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]  # node, hops away, path
+    successors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]
+
+
+def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:
+    """A school's chain of URNs through GIAS links, both directions, each with the dated links between."""
+    school = store.get_node(f"{NodeKind.SCHOOL.value}:{urn}")
+    if school is None:
+        raise NotFound(f"no school has the URN {urn}")
+    sides = []
+    for direction in (Direction.UPSTREAM, Direction.DOWNSTREAM):
+        result = store.traverse(
+            school.id, direction, max_depth=max_depth, edge_kinds={_E.SUCCEEDED_BY}, limit=1000, max_paths=1
+        )
+        sides.append(tuple((r.node, r.degree, r.paths[0] if r.paths else ()) for r in result.reached.items))
+    return SchoolChain(school, sides[0], sides[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """A release that may hold the record of a pupil at the school in the years asked about, and why."""
+
+    release: Node
+    organisations: tuple[Node, ...]
+    matched: tuple[str, ...]  # which data sets and years matched, in words
+    certainty: Certainty
+    scope_published: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PupilReach:
+    schools: tuple[Node, ...]
+    years: tuple[int, int]
+    reaches: tuple[Reach, ...]
+    unpublished_scope: tuple[Reach, ...] = field(default=())
+
+
+def _overlaps(node: Node, first: int, last: int) -> tuple[int, int] | None:
+    start, end = node.props.get("first_year"), node.props.get("last_year")
+    lo = max(first, start) if isinstance(start, int) else first
+    hi = min(last, end) if isinstance(end, int) else last
+    return (lo, hi) if lo <= hi else None
+
+
+def _academic(year: int) -> str:
+    """2013 -> "2013/14", the way the NPD writes academic years."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
+    """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
+    and successors) in these academic years (by the year they start): a release matches where an item or
+    data set in its scope was populated in those years. The school census covers every state school, so
+    the school itself narrows nothing a release's published scope does not; a release whose scope is not
+    published is listed apart, never hidden."""
+    if from_year > to_year:
+        raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
+    chain = school_successors(store, urn)
+    schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+    all_releases = _all_nodes(store, NodeKind.RELEASE)
+    traces = _trace(store, all_releases)
+    dataset_of = _follow(
+        store,
+        sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM}),
+        incoming=[_E.HOLDS],
+    )
+    reaches, unpublished = [], []
+    for trace in traces:
+        organisations = tuple(r.node for r in trace.recipients)
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        certainties = []
+        for included in trace.includes:
+            span = _overlaps(included.node, from_year, to_year)
+            holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
+            if span is None or any(_overlaps(d, from_year, to_year) is None for d in holders):
+                continue
+            for holder in holders:
+                spans[holder.name].append(span)
+            certainties.append(included.link.certainty)
+        if spans:
+            matched = tuple(
+                f"{name} ({len(found)} item{'s' if len(found) > 1 else ''}): "
+                f"{_academic(min(lo for lo, _ in found))} to {_academic(max(hi for _, hi in found))}"
+                for name, found in sorted(spans.items())
+            )
+            certainty = weakest([*certainties, Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)])
+            reaches.append(Reach(trace.release, organisations, matched, certainty, True))
+        elif not trace.includes:
+            tiers = trace.release.props.get("tiers")
+            reason = (
+                f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
+                if tiers
+                else "the release's scope (data sets, items, years) is not published"
+            )
+            unpublished.append(
+                Reach(
+                    trace.release, organisations, (reason,), Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS), False
+                )
+            )
+    order = lambda r: (r.release.props.get("date") or dt.date.max, r.release.id)  # noqa: E731
+    return PupilReach(
+        tuple(schools), (from_year, to_year), tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))
+    )
+
+
+# ---- flows, for a Sankey ---------------------------------------------------------------------------
+
+#: The Sankey's columns, upstream to downstream.
+FLOW_STAGES = ("collection", "dataset", "classification", "organisation type", "organisation")
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLink:
+    source: str  # "<stage>:<label>"
+    target: str
+    releases: int  # how many releases this link carries
+    certainty: Certainty  # the weakest of the links it summarises
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A published aggregate volume to an organisation, with its period and source."""
+
+    flow: Node
+    organisation: Node
+    link: Edge
+
+
+@dataclass(frozen=True, slots=True)
+class Flows:
+    links: tuple[FlowLink, ...]
+    volumes: tuple[Volume, ...]
+    releases_counted: int
+    releases_without_scope: int  # releases in the period whose items are not published: in no link
+
+
+def _classification(item: Node) -> str:
+    sensitivity, identifiability = item.props.get("sensitivity"), item.props.get("identifiability")
+    if sensitivity and identifiability:
+        return f"identifiability {identifiability}, sensitivity {sensitivity}"
+    tier = item.props.get("old_tier")
+    return f"old tier {tier}" if tier else "unclassified"
+
+
+def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None) -> Flows:
+    """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
+    as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
+    the number of releases through it; and the published aggregate volumes."""
+    releases = [r for r in _all_nodes(store, NodeKind.RELEASE) if _dated_within(r, start, end)]
+    traces = _trace(store, releases)
+    item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
+    holders = _follow(store, item_ids, incoming=[_E.HOLDS])
+    dataset_ids = sorted({h.node.id for hops in holders.values() for h in hops} | {
+        i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATASET
+    })  # fmt: skip
+    feeders = _follow(store, dataset_ids, incoming=[_E.FEEDS])
+    carried: dict[tuple[str, str], set[str]] = defaultdict(set)
+    weakest_of: dict[tuple[str, str], list[Certainty]] = defaultdict(list)
+    without_scope = 0
+    for trace in traces:
+        if not trace.includes:
+            without_scope += 1
+            continue
+        for included in trace.includes:
+            if included.node.kind is NodeKind.DATASET:
+                datasets, klass = [included.node], "whole data set"
+            else:
+                datasets = [h.node for h in holders.get(included.node.id, [])]
+                klass = _classification(included.node)
+            for dataset in datasets:
+                collections = [h.node.name for h in feeders.get(dataset.id, [])] or ["unknown collection"]
+                for recipient in trace.recipients:
+                    org = recipient.node
+                    org_type = str(org.props.get("org_type") or "unknown")
+                    for collection in collections:
+                        path = [
+                            f"collection:{collection}", f"dataset:{dataset.name}", f"classification:{klass}",
+                            f"organisation type:{org_type}", f"organisation:{org.name}",
+                        ]  # fmt: skip
+                        for pair in itertools.pairwise(path):
+                            carried[pair].add(trace.release.id)
+                            weakest_of[pair].append(weakest([included.link.certainty, recipient.link.certainty]))
+    links = tuple(
+        FlowLink(source, target, len(ids), weakest(weakest_of[(source, target)]))
+        for (source, target), ids in sorted(carried.items())
+    )
+    in_period = [f for f in _all_nodes(store, NodeKind.AGGREGATE_FLOW) if _overlaps_period(f, start, end)]
+    targets = _follow(store, [f.id for f in in_period], outgoing=[_E.FLOWS_TO])
+    volumes = [Volume(flow, hop.node, hop.edge) for flow in in_period for hop in targets.get(flow.id, [])]
+    return Flows(links, tuple(volumes), len(traces), without_scope)
+
+
+def _all_nodes(store: Store, kind: NodeKind) -> list[Node]:
+    nodes: list[Node] = []
+    while True:
+        page = store.list_nodes(kind, limit=1000, offset=len(nodes))
+        nodes += page.items
+        if not page.items or len(nodes) >= page.total:
+            return nodes
+
+
+def _dated_within(release: Node, start: dt.date | None, end: dt.date | None) -> bool:
+    date = release.props.get("date")
+    if not isinstance(date, dt.date):
+        return start is None and end is None
+    return (start is None or start <= date) and (end is None or date <= end)
+
+
+def _overlaps_period(node: Node, start: dt.date | None, end: dt.date | None) -> bool:
+    lo, hi = node.validity.valid_from, node.validity.valid_to
+    return (end is None or lo is None or lo <= end) and (start is None or hi is None or start <= hi)
