@@ -159,6 +159,8 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("terms", tuple, "census terms collected (autumn, spring, summer)"),
                 ("first_year", int, "first academic year collected (the year it starts)"),
                 ("last_year", int, "last academic year collected"),
+                ("levels", tuple, "pupil-level and/or school-level, as DfE's list of NPD data sets gives it"),
+                ("release_months", str, "month(s) in which its data are released into the NPD, verbatim"),
             ),
         ),
         NodeSpec(
@@ -171,6 +173,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("last_year", int, "last academic year covered"),
                 ("release_months", str, "month(s) in which the data set is released into the NPD"),
                 ("description", str, "what the data set holds"),
+                ("title", str, "its title in the NPD data tables, e.g. Key Stage 4"),
             ),
         ),
         NodeSpec(
@@ -229,6 +232,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("status", str, "status as cited"),
                 ("tiers", tuple, "old tiers approved, where the source gives them"),
                 ("scope_published", bool, "whether the items or data sets released are published"),
+                ("purpose", str, "the purpose or project, as the register gives it"),
             ),
         ),
         NodeSpec(
@@ -269,6 +273,8 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("value", float, "the figure"),
                 ("unit", str, "unit of the figure"),
                 ("verified", bool, "false where the source is not an established fact"),
+                ("value_text", str, "the figure as published when it is not one number"),
+                ("notes", str, "notes on the figure, as compiled with it"),
             ),
         ),
         NodeSpec(

@@ -1,0 +1,581 @@
+"""The NPD data dictionary (DfE "NPD Data Tables", October 2018): data sets, collections, items, classes, rules.
+
+One importer per file, each all or nothing. Build them in this order, so that each finds what it links to:
+``npd-classifications``, ``npd-datasets``, ``npd-items``, ``npd-dataset-list``, ``npd-release-timetable``,
+``npd-sheet-notes`` (then ``npd-category-tree`` and ``npd-concepts`` in :mod:`importers.concepts`).
+
+Keys, and why:
+
+- **Dataset**: :func:`dataset_key` of the overview's tab name or of the items' (and notes') ``sheet``: spaces
+  and underscores around a hyphen are dropped and every other run of them becomes one ``_``, case kept.
+  ``KS2 95-96 to 17-18`` and ``KS2_95-96_to_17-18`` both give ``KS2_95-96_to_17-18``; ``SLD-Level 3 VA``
+  and ``SLD_-_Level_3_VA`` both give ``SLD-Level_3_VA``. On the 2018 files 33 of the 41 overview tabs meet
+  their item sheet this way. The other 8 are spelled differently beyond separators (``Early Years Census
+  07-08 to 17-18`` / ``EarlyYearsCensus_07-08_to_17-18``, ``AP Addresses 17-18`` / ``AP addresses_17_18``,
+  ``KS4 01-02 to 17-18`` / ``KS4``, ``SLD-KS5 PT 16-17`` / ``SLD-KS5_PT_16_17``, ``SLD-Geo NSPD-NSPL`` /
+  ``SLD_-_GEO_NSPD_-_NSPL``) or give other years (``ISP``, ``SLD-KS2 NPD``, ``SLD-KS4 NPD``): no rule guesses
+  that they are the same, so they stay separate nodes. The overview names a data set (its tab name) and
+  gives its years and description; a sheet only the items or notes name is named by its sheet.
+- **DataItem**: ``<dataset key>/<name>``, the name being the NPD alias (or, where the alias is empty or
+  ``N/A``, the field reference). Where a sheet repeats a name in different sub-tables, the sub-table joins
+  the key (``KS4/KS4 Pupil Table/KS4_UPN``, ``KS4/KS4 Exam Table/KS4_UPN``). The file also repeats a name
+  within one sub-table (``KS4_URN`` twice in the KS4 pupil table, the two files of ``SLD_-_Level_3_VA``
+  whose headings the conversion lost): a row repeated word for word is the same entry stated twice and
+  folds into one item cited by both rows; a differing entry under the same key is numbered in file order
+  (``KS4/KS4 Pupil Table/KS4_URN #2``). No key is refused as a duplicate: the real file holds both kinds.
+  A row with neither a field reference nor a description is a sub-table heading the conversion left among
+  the items (``Table C``, ``n_Census_CIN_ServiceProvision``) and is skipped with its reason.
+- **Collection**: a name as DfE's list of data sets or release timetable writes it (``Key Stage 2``).
+  Both name census and assessment collections and a few other sources of data sets (performance tables,
+  reference tables); every name becomes a collection. ``FEEDS`` goes from a collection to each data set
+  whose title (the items' ``dataset_title``) is its name: confirmed where the two are equal, inferred by
+  the rule ``collection-name-equals-dataset-title-ignoring-case`` where they differ only in case; other
+  pairs are not linked.
+- **Classification**: ``scale:code`` (``old_tier:1``, ``identifiability:2``, ``sensitivity:C``).
+  Definitions come from the classifications file. The old tiers 1-4 are not in it: their nodes come from
+  the items that carry a tier and from the sheet notes that state one (tier 3 only from the notes), and
+  they stay without a definition because the notes map a tier differently per sheet ("Old Tier 4 =
+  Identifiability / Sensitivity 3D" on KS2, "3C, D" on KS3).
+- **ReleaseRule**: a sheet note that mentions the ONS SRS, keyed by a slug of its text, restricting the
+  note's data set and, where the note names items (``CIN_UPN``), the items of that data set with that alias.
+
+A value that cannot be read without guessing (a ``years_populated`` of two ranges, ``2006 -``) leaves its
+property unset and is counted among the reasons of the run; the row is still written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from importers import register
+from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv, refuse_duplicates
+from lineage.model import (
+    CONFIRMED,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    node_id,
+)
+from lineage.store import MAX_LIMIT, Store
+
+DOCUMENT = "DfE NPD Data Tables, October 2018"
+#: DfE's "Find & explore data in the NPD" service, whose test fixtures hold the workbook the CSVs come from.
+ADDRESS = "https://github.com/DFE-Digital/npd-find-and-explore"
+
+#: The points of each classification scale, as the data tables write them.
+SCALES: dict[str, tuple[str, ...]] = {
+    "old_tier": ("1", "2", "3", "4"),
+    "identifiability": ("1", "2", "3", "4", "5"),
+    "sensitivity": ("A", "B", "C", "D", "E"),
+}
+_SCALE_NAMES = {"old_tier": "Old tier", "identifiability": "Identifiability", "sensitivity": "Sensitivity"}
+TITLE_RULE = "collection-name-equals-dataset-title-ignoring-case"
+NOTE_ALIAS_RULE = "note-name-equals-alias-ignoring-case"
+SRS = "ONS SRS"
+
+
+def note(report: Report, reason: str) -> None:
+    """Count why a property or link was left out of a row that was still written.
+
+    ``Report.skip`` counts skipped rows; this adds to the same reasons without counting the row as skipped."""
+    report.skipped[reason] += 1
+
+
+def all_nodes(store: Store, kind: NodeKind) -> list[Node]:
+    """Every node of one kind in the store, read a page at a time."""
+    nodes: list[Node] = []
+    while True:
+        page = store.list_nodes(kind, limit=MAX_LIMIT, offset=len(nodes))
+        nodes.extend(page.items)
+        if not page.items or len(nodes) >= page.total:
+            return nodes
+
+
+def required(path: Path, row: Row, column: str) -> str:
+    """A cell that must not be empty, stripped."""
+    text = row[column].strip()
+    if not text:
+        raise BadInput(path, "this cell must not be empty", row.number, column)
+    return text
+
+
+def dataset_key(name: str) -> str:
+    """The Dataset key shared by an overview tab name and an item sheet name (see the module docstring)."""
+    return re.sub(r"[\s_]+", "_", re.sub(r"[\s_]*-[\s_]*", "-", name.strip()))
+
+
+def dataset_id(key: str) -> str:
+    return node_id(NodeKind.DATASET, key)
+
+
+def start_year(first: str, second: str) -> int | None:
+    """The year an academic year starts, from its halves (``95``/``96``, ``2006``/``07``, ``2006``/``2007``),
+    or None when the halves are not consecutive years. Two-digit years before 50 are in the 2000s."""
+    start = int(first)
+    if len(first) == 2:
+        start += 1900 if start >= 50 else 2000
+    end = int(second)
+    consecutive = end == start + 1 if len(second) == 4 else end == (start + 1) % 100
+    return start if consecutive else None
+
+
+_TAB_YEARS = re.compile(r"(?<!\d)(\d{2})[-_](\d{2})(?:[ _]+to[ _]+(\d{2})[-_](\d{2}))?(?!\d)")
+
+
+def tab_years(name: str) -> dict[str, Scalar]:
+    """first_year/last_year from a tab or sheet name (``KS2 95-96 to 17-18`` -> 1995, 2017), or nothing."""
+    found = _TAB_YEARS.search(name)
+    if found is None:
+        return {}
+    a, b, c, d = found.groups()
+    first = start_year(a, b)
+    last = first if c is None else start_year(c, d)
+    if first is None or last is None or last < first:
+        return {}
+    return {"first_year": first, "last_year": last}
+
+
+_POPULATED = re.compile(r"(\d{4})/(\d{2}|\d{4})(?:\s+only|\s*(-)\s*(?:(\d{4})/(\d{2}|\d{4}))?)?")
+
+
+def years_populated(text: str) -> tuple[int, int | None] | None:
+    """(first, last) academic start years of ``2006/07 -`` (last None: still collected), ``2010/11 - 2012/13``,
+    ``2013/14 only`` or ``2016/17``; None for anything else (two ranges, a bare calendar year, a qualifier)."""
+    found = _POPULATED.fullmatch(text.strip())
+    if found is None:
+        return None
+    first = start_year(found[1], found[2])
+    if found[3] is None:
+        return (first, first) if first is not None else None
+    if found[4] is None:
+        return (first, None) if first is not None else None
+    last = start_year(found[4], found[5])
+    if first is None or last is None or last < first:
+        return None
+    return first, last
+
+
+def classification_id(scale: str, code: str) -> str:
+    return node_id(NodeKind.CLASSIFICATION, f"{scale}:{code}")
+
+
+def classification_node(scale: str, code: str, citation: Citation, definition: str = "") -> Node:
+    """One point of a scale; every importer names it the same way, so re-imports in any order agree."""
+    props: dict[str, Scalar] = {"scale": scale, "code": code}
+    if definition:
+        props["definition"] = definition
+    return Node(
+        NodeKind.CLASSIFICATION, f"{scale}:{code}", f"{_SCALE_NAMES[scale]} {code}", props, frozenset({citation})
+    )
+
+
+def collection_id(name: str) -> str:
+    return node_id(NodeKind.COLLECTION, name)
+
+
+class NpdImporter(Importer):
+    """An importer of one CSV of the NPD data tables: the document, its address and the columns it needs."""
+
+    document = DOCUMENT
+    address = ADDRESS
+    columns: ClassVar[tuple[str, ...]]
+
+    def extract(self, path: Path) -> list[Row]:
+        return read_csv(path, self.columns)
+
+    def cite(self, path: Path, row: Row) -> Citation:
+        return self.citation(path, row.number)
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A sheet as a file names it: its name, its title and the first row that names it."""
+
+    name: str
+    title: str
+    row: Row
+
+
+def sheets_of(path: Path, rows: Iterable[Row]) -> dict[str, Sheet]:
+    """The sheets named in ``sheet``/``dataset_title`` by Dataset key, refusing a sheet given two titles."""
+    sheets: dict[str, Sheet] = {}
+    for row in rows:
+        name, title = required(path, row, "sheet"), row["dataset_title"].strip()
+        known = sheets.setdefault(dataset_key(name), Sheet(name, title, row))
+        if known.title != title:
+            raise BadInput(
+                path, f"sheet {name!r} is titled {known.title!r} on row {known.row.number}", row.number, "dataset_title"
+            )
+    return sheets
+
+
+def sheet_datasets(importer: NpdImporter, path: Path, sheets: Mapping[str, Sheet], store: Store) -> list[Node]:
+    """Dataset nodes for the sheets a file names, cited by the first row naming each.
+
+    A data set already in the store keeps its name (the overview's tab name) and gains the title; one not
+    yet there is named by its sheet, with the years its sheet name gives."""
+    stored = store.get_nodes(dataset_id(key) for key in sheets)
+    nodes = []
+    for key, sheet in sheets.items():
+        props: dict[str, Scalar] = {"title": sheet.title} if sheet.title else {}
+        known = stored.get(dataset_id(key))
+        if known is None:
+            props |= tab_years(sheet.name)
+        name = known.name if known is not None else sheet.name
+        nodes.append(Node(NodeKind.DATASET, key, name, props, frozenset({importer.cite(path, sheet.row)})))
+    return nodes
+
+
+# ---- npd-datasets ----------------------------------------------------------------------------------
+
+
+@register
+class NpdDatasets(NpdImporter):
+    """The data sets available through the NPD application process, with the years their tab names give."""
+
+    name = "npd-datasets"
+    bundled = "npd_datasets_overview_2018.csv"
+    columns = ("tab_name", "description")
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        tabs = [(required(path, row, "tab_name"), row) for row in rows]
+        refuse_duplicates(path, "tab_name", ((dataset_key(tab), row) for tab, row in tabs))
+        nodes = []
+        for tab, row in tabs:
+            props = tab_years(tab)
+            if description := row["description"].strip():
+                props["description"] = description
+            nodes.append(Node(NodeKind.DATASET, dataset_key(tab), tab, props, frozenset({self.cite(path, row)})))
+        return Batch(nodes)
+
+
+# ---- npd-dataset-list and npd-release-timetable ----------------------------------------------------
+
+LEVELS = ("pupil-level", "school-level")
+
+
+def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
+    """FEEDS from each named collection to the data sets in the store whose title is its name.
+
+    An edge cites the rows naming the collection and the data set's own citations (among them the item
+    row giving its title)."""
+    titled = [(node, str(node.props["title"])) for node in all_nodes(store, NodeKind.DATASET) if "title" in node.props]
+    edges = []
+    for name, naming in collections.items():
+        linked = False
+        for dataset, title in titled:
+            if title == name:
+                certainty = CONFIRMED
+            elif title.casefold() == name.casefold():
+                certainty = Certainty(CertaintyLevel.INFERRED, TITLE_RULE)
+            else:
+                continue
+            linked = True
+            cited = frozenset({*naming, *dataset.citations})
+            edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=certainty))
+        if not linked:
+            note(report, f"no data set in the store is titled {name!r}: no FEEDS edge")
+    return edges
+
+
+@register
+class NpdDatasetList(NpdImporter):
+    """DfE's list of NPD data sets, pupil-level and school-level: one collection per name, with its levels."""
+
+    name = "npd-dataset-list"
+    bundled = "npd_dataset_list_2018.csv"
+    columns = ("level", "dataset")
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        listed = []
+        for row in rows:
+            level = required(path, row, "level")
+            if level not in LEVELS:
+                raise BadInput(path, f"expected {' or '.join(LEVELS)}, got {level!r}", row.number, "level")
+            listed.append((level, required(path, row, "dataset"), row))
+        refuse_duplicates(path, "dataset", ((f"{level}/{name}", row) for level, name, row in listed))
+        levels: dict[str, list[str]] = defaultdict(list)
+        citations: dict[str, set[Citation]] = defaultdict(set)
+        for level, name, row in listed:
+            levels[name].append(level)
+            citations[name].add(self.cite(path, row))
+        nodes = [
+            Node(NodeKind.COLLECTION, name, name, {"levels": tuple(levels[name])}, frozenset(citations[name]))
+            for name in levels
+        ]
+        return Batch(nodes, feeds(citations, store, report))
+
+
+@register
+class NpdReleaseTimetable(NpdImporter):
+    """The month(s) in which each collection's data are released into the NPD."""
+
+    name = "npd-release-timetable"
+    bundled = "npd_release_timetable_2018.csv"
+    columns = ("Dataset", "Month(s) when data are released")
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        timed = [(required(path, row, "Dataset"), required(path, row, self.columns[1]), row) for row in rows]
+        refuse_duplicates(path, "Dataset", ((name, row) for name, _, row in timed))
+        nodes = [
+            Node(NodeKind.COLLECTION, name, name, {"release_months": months}, frozenset({self.cite(path, row)}))
+            for name, months, row in timed
+        ]
+        stating = {name: [self.cite(path, row)] for name, _, row in timed}
+        return Batch(nodes, feeds(stating, store, report))
+
+
+# ---- npd-classifications ---------------------------------------------------------------------------
+
+
+def classification_code(path: Path, row: Row, scale: str, column: str) -> str | None:
+    """A point of ``scale`` in a cell, or None when empty; anything off the scale is refused."""
+    code = row[column].strip()
+    if code and code not in SCALES[scale]:
+        raise BadInput(path, f"expected one of {', '.join(SCALES[scale])}, got {code!r}", row.number, column)
+    return code or None
+
+
+@register
+class NpdClassifications(NpdImporter):
+    """The definitions of the Identifiability (1-5) and Sensitivity (A-E) scales that replaced the tiers."""
+
+    name = "npd-classifications"
+    bundled = "npd_data_item_classifications_2018.csv"
+    columns = ("scale", "code", "definition")
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        points = []
+        for row in rows:
+            scale = required(path, row, "scale")
+            if scale not in SCALES:
+                raise BadInput(path, f"expected a scale among {', '.join(SCALES)}, got {scale!r}", row.number, "scale")
+            code = classification_code(path, row, scale, "code")
+            if code is None:
+                raise BadInput(path, "this cell must not be empty", row.number, "code")
+            points.append((scale, code, row))
+        refuse_duplicates(path, "code", ((f"{scale}:{code}", row) for scale, code, row in points))
+        nodes = [
+            classification_node(scale, code, self.cite(path, row), row["definition"].strip())
+            for scale, code, row in points
+        ]
+        return Batch(nodes)
+
+
+# ---- npd-items -------------------------------------------------------------------------------------
+
+ITEM_COLUMNS = (
+    "sheet",
+    "dataset_title",
+    "availability",
+    "sub_table",
+    "npd_alias",
+    "field_reference",
+    "years_populated",
+    "description",
+    "collection_term",
+    "old_tier",
+    "available_from_ukds",
+    "identifiability",
+    "sensitivity",
+)
+AVAILABILITY = ("Default", "By request")
+UKDS = {"Yes": True, "No": False}
+HEADING_ROW = "sub-table heading row (no field reference, no description): not an item"
+REPEATED_ROW = "repeats an earlier row word for word: folded into the same item"
+NO_ALIAS = ("", "N/A")
+
+
+@dataclass(frozen=True, slots=True)
+class ItemEntry:
+    """One validated item row: where it sits, what it is called, its properties and its classes."""
+
+    row: Row
+    dataset: str
+    sub_table: str
+    name: str
+    props: dict[str, Scalar]
+    classes: tuple[tuple[str, str], ...]
+
+
+def is_heading(row: Row) -> bool:
+    return not row["field_reference"].strip() and not row["description"].strip()
+
+
+def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
+    """Validate one item row whole and read its properties."""
+    alias = row["npd_alias"].strip()
+    alias = "" if alias in NO_ALIAS else alias
+    name = alias or row["field_reference"].strip()
+    if not name:
+        raise BadInput(path, "an item needs an alias or a field reference; both are empty", row.number, "npd_alias")
+    props: dict[str, Scalar] = {"alias": alias} if alias else {}
+    if row["description"].strip():
+        props["description"] = row["description"]
+    if text := row["years_populated"].strip():
+        years = years_populated(text)
+        if years is None:
+            note(
+                report, f"years_populated {text!r} is not a year or a range in a known form: first/last year left unset"
+            )
+        else:
+            props["first_year"] = years[0]
+            if years[1] is not None:
+                props["last_year"] = years[1]
+    if term := row["collection_term"].strip():
+        props["collection_term"] = term
+    if (tier := parse_int(path, row, "old_tier", allowed=range(1, 5))) is not None:
+        props["old_tier"] = tier
+    if (identifiability := parse_int(path, row, "identifiability", allowed=range(1, 6))) is not None:
+        props["identifiability"] = identifiability
+    if sensitivity := classification_code(path, row, "sensitivity", "sensitivity"):
+        props["sensitivity"] = sensitivity
+    availability = row["availability"].strip()
+    if availability and availability not in AVAILABILITY:
+        raise BadInput(path, f"expected {' or '.join(AVAILABILITY)}, got {availability!r}", row.number, "availability")
+    if availability:
+        props["availability"] = availability
+    ukds = row["available_from_ukds"].strip()
+    if ukds and ukds not in UKDS:
+        raise BadInput(path, f"expected Yes or No, got {ukds!r}", row.number, "available_from_ukds")
+    if ukds:
+        props["available_from_ukds"] = UKDS[ukds]
+    classes = tuple((scale, str(props[scale])) for scale in SCALES if scale in props)
+    dataset = dataset_key(required(path, row, "sheet"))
+    return ItemEntry(row, dataset, row["sub_table"].strip(), name, props, classes)
+
+
+def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
+    """The DataItem key of each entry (see the module docstring): sub-table where a sheet repeats a name
+    across sub-tables, a number for a differing entry under the same key, one key for a verbatim repeat."""
+    sub_tables: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for entry in entries:
+        sub_tables[entry.dataset, entry.name].add(entry.sub_table)
+    contents: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    keys = []
+    for entry in entries:
+        split = len(sub_tables[entry.dataset, entry.name]) > 1 and entry.sub_table
+        base = f"{entry.dataset}/{entry.sub_table}/{entry.name}" if split else f"{entry.dataset}/{entry.name}"
+        content = tuple(entry.row.cells.values())
+        seen = contents[base]
+        if content in seen:
+            note(report, REPEATED_ROW)
+        else:
+            seen.append(content)
+        number = seen.index(content) + 1
+        keys.append(base if number == 1 else f"{base} #{number}")
+    return keys
+
+
+@register
+class NpdItems(NpdImporter):
+    """NPD data items: each held by its data set (sheet) and classified by old tier, identifiability and
+    sensitivity, as the data tables give them."""
+
+    name = "npd-items"
+    bundled = "npd_data_items_2018.csv"
+    columns = ITEM_COLUMNS
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        entries = []
+        for row in rows:
+            if is_heading(row):
+                report.skip(HEADING_ROW)
+            else:
+                entries.append(item_entry(path, row, report))
+        keys = item_keys(entries, report)
+        nodes = sheet_datasets(self, path, sheets_of(path, (entry.row for entry in entries)), store)
+        edges = []
+        first_use: dict[tuple[str, str], Citation] = {}
+        for key, entry in zip(keys, entries, strict=True):
+            cited = frozenset({self.cite(path, entry.row)})
+            item = Node(NodeKind.DATA_ITEM, key, entry.name, entry.props, cited)
+            nodes.append(item)
+            edges.append(Edge(dataset_id(entry.dataset), EdgeKind.HOLDS, item.id, citations=cited))
+            for scale, code in entry.classes:
+                first_use.setdefault((scale, code), self.cite(path, entry.row))
+                edges.append(Edge(item.id, EdgeKind.CLASSIFIED_AS, classification_id(scale, code), citations=cited))
+        nodes += [classification_node(scale, code, citation) for (scale, code), citation in first_use.items()]
+        return Batch(nodes, edges)
+
+
+# ---- npd-sheet-notes -------------------------------------------------------------------------------
+
+NOT_A_RULE = f"the note neither mentions the {SRS} (a release rule) nor states an old tier"
+_ALIAS_LIKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
+_OLD_TIER = re.compile(r"\bold tier (\w+)", re.IGNORECASE)
+
+
+def rule_slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def named_items(rule: Node, dataset: str, names: Iterable[str], items: Sequence[Node], report: Report) -> list[Edge]:
+    """RESTRICTED_BY from the items of ``dataset`` whose alias a note names: confirmed when equal, inferred
+    when equal ignoring case; a name no imported item carries is counted."""
+    prefix = node_id(NodeKind.DATA_ITEM, f"{dataset}/")
+    edges = []
+    for name in names:
+        found = False
+        for item in items:
+            alias = str(item.props.get("alias", ""))
+            if not item.id.startswith(prefix) or alias.casefold() != name.casefold():
+                continue
+            found = True
+            certainty = CONFIRMED if alias == name else Certainty(CertaintyLevel.INFERRED, NOTE_ALIAS_RULE)
+            edges.append(Edge(item.id, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations, certainty=certainty))
+        if not found:
+            note(report, f"the note names {name!r}, the alias of no imported item of {dataset}")
+    return edges
+
+
+@register
+class NpdSheetNotes(NpdImporter):
+    """The notes above each section of the data tables. A note on the ONS Secure Research Service becomes a
+    release rule restricting its data set and the items it names; a note stating an old tier ("Old Tier 4 =
+    Identifiability / Sensitivity 3D") cites that tier's node, without a definition (the mapping differs
+    from sheet to sheet). Other notes (section headings, remarks) are skipped with their reason."""
+
+    name = "npd-sheet-notes"
+    bundled = "npd_data_tables_sheet_notes_2018.csv"
+    columns = ("sheet", "dataset_title", "availability", "note_text")
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        notes = [(row, required(path, row, "note_text")) for row in rows]
+        sheets = sheets_of(path, (row for row, _ in notes))
+        refuse_duplicates(
+            path, "note_text", ((f"{row['sheet']}|{row['availability']}|{text}", row) for row, text in notes)
+        )
+        rules, nodes = [], []
+        for row, text in notes:
+            if SRS in text.upper():
+                rules.append((row, text))
+            elif tier := _OLD_TIER.search(text):
+                if tier[1] not in SCALES["old_tier"]:
+                    raise BadInput(path, f"old tier {tier[1]!r} is not one of 1-4", row.number, "note_text")
+                nodes.append(classification_node("old_tier", tier[1], self.cite(path, row)))
+            else:
+                report.skip(NOT_A_RULE)
+        restricted = {dataset_key(row["sheet"]) for row, _ in rules}
+        nodes += sheet_datasets(self, path, {key: sheets[key] for key in restricted}, store)
+        items = all_nodes(store, NodeKind.DATA_ITEM) if any(_ALIAS_LIKE.search(text) for _, text in rules) else []
+        edges = []
+        for row, text in rules:
+            props: dict[str, Scalar] = {"text": text, "applies_to": SRS}
+            rule = Node(NodeKind.RELEASE_RULE, rule_slug(text), text, props, frozenset({self.cite(path, row)}))
+            dataset = dataset_key(row["sheet"])
+            nodes.append(rule)
+            source = dataset_id(dataset)
+            edges.append(Edge(source, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations))
+            edges += named_items(rule, dataset, _ALIAS_LIKE.findall(text), items, report)
+        return Batch(nodes, edges)

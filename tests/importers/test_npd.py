@@ -1,0 +1,484 @@
+"""The NPD data-dictionary importers on both stores, against real rows of the bundled files.
+
+Expected answers come from the CSVs themselves (read here with the csv module) or from rows quoted after
+checking them by hand. Store tests import small subsets of real rows, written to tmp_path under the real
+file name, so the whole suite stays fast on Neo4j; one memory-only test builds the whole bundled dictionary.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from importers.base import DATA_DIR, BadInput, Importer, Report
+from importers.concepts import NpdCategoryTree, NpdConcepts
+from importers.npd import (
+    HEADING_ROW,
+    NOTE_ALIAS_RULE,
+    TITLE_RULE,
+    NpdClassifications,
+    NpdDatasetList,
+    NpdDatasets,
+    NpdItems,
+    NpdReleaseTimetable,
+    NpdSheetNotes,
+)
+from lineage.model import CertaintyLevel, Edge, EdgeKind, Node, NodeKind
+from lineage.store import Direction, Store
+from lineage.stores.memory import MemoryStore
+
+Cells = dict[str, str]
+Lines = list[tuple[int, Cells]]
+
+OVERVIEW = NpdDatasets.bundled
+CLASSES = NpdClassifications.bundled
+ITEMS = NpdItems.bundled
+LIST = NpdDatasetList.bundled
+TIMETABLE = NpdReleaseTimetable.bundled
+NOTES = NpdSheetNotes.bundled
+CONCEPTS = NpdConcepts.bundled
+TREE = NpdCategoryTree.bundled
+
+# The item subset: whole (truncated) sheets that the other sources talk about, and a few KS4 items.
+ITEM_SHEETS = {
+    "KS2_95-96_to_17-18",
+    "CIN_08-09_to_16-17",
+    "CLA_05-06_to_16-17",
+    "SC_Addresses_05-06_to_17-18_SUM",
+    "AP addresses_17_18",
+}
+KS4_ALIASES = {"KS4_FSM", "KS4_UPN", "KS4_URN", "KS4_INCARECD", "KS4_MMSCH2", "KS4_EBACENG", "KS4_AMDFLAG"}
+
+
+# ---- reading and writing CSVs ----------------------------------------------------------------------
+
+
+def read(path: Path) -> tuple[list[str], Lines]:
+    """A CSV's header and its rows, each with its line in the file (the last line of a multi-line row)."""
+    with path.open(encoding="utf-8", newline="") as file:
+        reader = csv.DictReader(file)
+        rows = [(reader.line_num, dict(row)) for row in reader]
+    return list(reader.fieldnames or []), rows
+
+
+@cache
+def real(name: str) -> tuple[list[str], Lines]:
+    return read(DATA_DIR / name)
+
+
+def csv_text(rows: Iterable[Iterable[str]]) -> str:
+    """Rows (the header first, where there is one) as CSV text."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def subset(tmp_path: Path, name: str, keep: Callable[[Cells], bool] = lambda _: True) -> Path:
+    """Real rows of a bundled file, written under its own name (so citations name it) to tmp_path."""
+    header, rows = real(name)
+    path = tmp_path / name
+    path.write_text(csv_text([header, *([row[c] for c in header] for _, row in rows if keep(row))]), encoding="utf-8")
+    return path
+
+
+def keep_item(row: Cells) -> bool:
+    return row["sheet"] in ITEM_SHEETS or (row["sheet"] == "KS4" and row["npd_alias"] in KS4_ALIASES)
+
+
+def run(importer: type[Importer], store: Store, path: Path | None = None) -> Report:
+    return importer().run(store, path or DATA_DIR / str(importer.bundled))
+
+
+def edges_from(store: Store, node_id: str, kind: EdgeKind, direction: Direction = Direction.DOWNSTREAM) -> list[Edge]:
+    return [hop.edge for hop in store.neighbours(node_id, direction, edge_kinds=[kind], limit=1000).hops.items]
+
+
+def by_alias(store: Store, alias: str) -> list[Node]:
+    return store.find_nodes(NodeKind.DATA_ITEM, "alias", [alias])
+
+
+def only(rows: Lines, **match: str) -> tuple[int, Cells]:
+    found = [(line, row) for line, row in rows if all(row[k] == v for k, v in match.items())]
+    assert len(found) == 1, f"{match} matches {len(found)} rows"
+    return found[0]
+
+
+# ---- npd-datasets and npd-classifications ----------------------------------------------------------
+
+
+def test_datasets_carry_the_years_of_their_tab_names(empty_store: Store) -> None:
+    report = run(NpdDatasets, empty_store)
+    _, rows = real(OVERVIEW)
+    assert report.rows_read == len(rows) == 41
+    assert empty_store.counts().nodes[NodeKind.DATASET] == 41
+    line, row = only(rows, tab_name="KS2 95-96 to 17-18")
+    ks2 = empty_store.get_node("Dataset:KS2_95-96_to_17-18")
+    assert ks2 is not None and ks2.name == "KS2 95-96 to 17-18"
+    assert ks2.props == {"first_year": 1995, "last_year": 2017, "description": row["description"]}
+    assert {(c.file, c.row) for c in ks2.citations} == {(OVERVIEW, line)}
+    assert empty_store.get_node("Dataset:AP_Addresses_17-18").props["first_year"] == 2017
+    assert empty_store.get_node("Dataset:AP_Addresses_17-18").props["last_year"] == 2017
+    assert "first_year" not in empty_store.get_node("Dataset:SLD-CFR").props  # "SLD-CFR" gives no years
+
+
+def test_classifications_carry_their_definitions(empty_store: Store) -> None:
+    run(NpdClassifications, empty_store)
+    _, rows = real(CLASSES)
+    for line, row in rows:
+        node = empty_store.get_node(f"Classification:{row['scale']}:{row['code']}")
+        assert node is not None, row
+        assert node.props == {"scale": row["scale"], "code": row["code"], "definition": row["definition"]}
+        assert {c.row for c in node.citations} == {line}
+    assert empty_store.counts().nodes[NodeKind.CLASSIFICATION] == len(rows) == 10
+
+
+# ---- npd-items -------------------------------------------------------------------------------------
+
+
+def test_items_as_the_data_tables_give_them(empty_store: Store, tmp_path: Path) -> None:
+    path = subset(tmp_path, ITEMS, keep_item)
+    report = run(NpdItems, empty_store, path)
+    _, rows = read(path)
+
+    line, fsm = only(rows, sheet="KS4", npd_alias="KS4_FSM")
+    (item,) = by_alias(empty_store, "KS4_FSM")
+    assert (fsm["old_tier"], fsm["identifiability"], fsm["sensitivity"]) == ("2", "5", "C")  # checked by hand
+    assert item.props["old_tier"] == 2 and item.props["identifiability"] == 5 and item.props["sensitivity"] == "C"
+    assert item.props["available_from_ukds"] is True and item.props["availability"] == fsm["availability"]
+    assert fsm["years_populated"] == "2006/07 -"
+    assert item.props["first_year"] == 2006 and "last_year" not in item.props
+    assert {(c.file, c.row) for c in item.citations} == {(ITEMS, line)}
+    classes = {e.target for e in edges_from(empty_store, item.id, EdgeKind.CLASSIFIED_AS)}
+    assert classes == {"Classification:old_tier:2", "Classification:identifiability:5", "Classification:sensitivity:C"}
+    holders = edges_from(empty_store, item.id, EdgeKind.HOLDS, Direction.UPSTREAM)
+    assert [(e.source, {c.row for c in e.citations}) for e in holders] == [("Dataset:KS4", {line})]
+
+    _, multi = only(rows, npd_alias="KS4_MMSCH2")
+    assert "\n" in multi["description"]
+    assert by_alias(empty_store, "KS4_MMSCH2")[0].props["description"] == multi["description"]
+
+    _, only_year = only(rows, npd_alias="KS2_BRDSUBNO")
+    assert only_year["years_populated"] == "2014/15 only"
+    assert by_alias(empty_store, "KS2_BRDSUBNO")[0].props.keys() >= {"first_year", "last_year"}
+    assert by_alias(empty_store, "KS2_BRDSUBNO")[0].props["last_year"] == 2014
+    _, qualified = only(rows, npd_alias="KS4_EBACENG")
+    assert qualified["years_populated"] == "2009/10 (A) - 2012/13"  # a qualifier no rule reads: left unset
+    assert "first_year" not in by_alias(empty_store, "KS4_EBACENG")[0].props
+    unread = f"years_populated {qualified['years_populated']!r} is not a year or a range in a known form"
+    assert report.skipped[f"{unread}: first/last year left unset"] == 1
+
+    # KS4_UPN sits in two sub-tables: two items, each under its sub-table.
+    sub_tables = {row["sub_table"] for _, row in rows if row["npd_alias"] == "KS4_UPN"}
+    assert len(sub_tables) == 2
+    assert {n.id for n in by_alias(empty_store, "KS4_UPN")} == {f"DataItem:KS4/{t}/KS4_UPN" for t in sub_tables}
+
+    # One item per distinct row, sub-table headings aside; a row repeated word for word is the same item.
+    headings = [row for _, row in rows if not row["field_reference"].strip() and not row["description"].strip()]
+    assert [row["npd_alias"] for row in headings] == ["n_Census_CIN_ServiceProvision"]
+    distinct = {tuple(row.values()) for _, row in rows} - {tuple(row.values()) for row in headings}
+    assert empty_store.counts().nodes[NodeKind.DATA_ITEM] == len(distinct) < len(rows) - len(headings)
+    assert empty_store.counts().edges[EdgeKind.HOLDS] == len(distinct)
+    assert report.rows_skipped == report.skipped[HEADING_ROW] == 1
+
+
+def test_a_verbatim_repeat_folds_and_a_differing_entry_under_one_key_is_numbered(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    # Real rows: CIN_PUPILID twice, word for word, in n_Census_CIN_OpenCase; KS4_URN twice in the pupil
+    # table with different old aliases.
+    path = subset(tmp_path, ITEMS, keep_item)
+    run(NpdItems, empty_store, path)
+    _, rows = read(path)
+    pupil_ids = [(line, row) for line, row in rows if row["npd_alias"] == "CIN_PUPILID"]
+    open_case = [(line, row) for line, row in pupil_ids if row["sub_table"] == "n_Census_CIN_OpenCase"]
+    assert len(open_case) == 2 and open_case[0][1] == open_case[1][1]
+    folded = empty_store.get_node("DataItem:CIN_08-09_to_16-17/n_Census_CIN_OpenCase/CIN_PUPILID")
+    assert {c.row for c in folded.citations} == {line for line, _ in open_case}
+    urns = [row for _, row in rows if row["npd_alias"] == "KS4_URN" and row["sub_table"] == "KS4 Pupil Table"]
+    assert len(urns) == 2 and urns[0]["old_alias"] != urns[1]["old_alias"]
+    assert empty_store.get_node("DataItem:KS4/KS4 Pupil Table/KS4_URN") is not None
+    assert empty_store.get_node("DataItem:KS4/KS4 Pupil Table/KS4_URN #2") is not None
+
+
+def test_each_typed_item_column_is_checked(empty_store: Store, tmp_path: Path) -> None:
+    header, lines = real(ITEMS)
+    first, second, third = (row for _, row in lines[:3])
+    spoilt = {
+        "old_tier": "5",
+        "identifiability": "X",
+        "sensitivity": "F",
+        "availability": "Sometimes",
+        "available_from_ukds": "Maybe",
+        "sheet": "",
+    }
+    for column, value in spoilt.items():
+        path = tmp_path / column / ITEMS
+        path.parent.mkdir()
+        rows = [first, second | {column: value}, third]
+        path.write_text(csv_text([header, *([row[c] for c in header] for row in rows)]), encoding="utf-8")
+        with pytest.raises(BadInput) as refused:
+            run(NpdItems, empty_store, path)
+        assert (refused.value.row, refused.value.column) == (3, column)
+    assert empty_store.counts().total_nodes == 0
+
+
+# ---- npd-dataset-list and npd-release-timetable ----------------------------------------------------
+
+
+def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: Path) -> None:
+    run(NpdDatasets, empty_store)
+    run(NpdItems, empty_store, subset(tmp_path, ITEMS, keep_item))
+    list_report = run(NpdDatasetList, empty_store)
+    timetable_report = run(NpdReleaseTimetable, empty_store)
+    _, listed = real(LIST)
+    _, timed = real(TIMETABLE)
+    names = {row["dataset"] for _, row in listed} | {row["Dataset"] for _, row in timed}
+    assert empty_store.counts().nodes[NodeKind.COLLECTION] == len(names)
+
+    ks2 = empty_store.get_node("Collection:Key Stage 2")
+    line, months = only(timed, Dataset="Key Stage 2")
+    assert ks2.props == {"levels": ("pupil-level",), "release_months": months["Month(s) when data are released"]}
+    assert line in {c.row for c in ks2.citations if c.file == TIMETABLE}
+    absence = [row["level"] for _, row in listed if row["dataset"] == "Absence"]
+    assert (
+        empty_store.get_node("Collection:Absence").props["levels"] == tuple(absence) == ("pupil-level", "school-level")
+    )
+
+    # The items name the KS2 sheet "Key Stage 2", exactly the collection's name: confirmed.
+    (feeds,) = edges_from(empty_store, "Collection:Key Stage 2", EdgeKind.FEEDS)
+    assert feeds.target == "Dataset:KS2_95-96_to_17-18" and feeds.certainty.level is CertaintyLevel.CONFIRMED
+    assert {c.file for c in feeds.citations} >= {LIST, TIMETABLE, ITEMS, OVERVIEW}
+    # "Children In Need" (items) against "Children in Need" (list): the same but for case, so inferred.
+    (cin,) = edges_from(empty_store, "Collection:Children in Need", EdgeKind.FEEDS)
+    assert cin.target == "Dataset:CIN_08-09_to_16-17"
+    assert (cin.certainty.level, cin.certainty.rule) == (CertaintyLevel.INFERRED, TITLE_RULE)
+    assert edges_from(empty_store, "Collection:Spring Census", EdgeKind.FEEDS) == []
+    assert timetable_report.skipped["no data set in the store is titled 'Spring Census': no FEEDS edge"] == 1
+    assert list_report.skipped["no data set in the store is titled 'Key Stage 3': no FEEDS edge"] == 1
+
+
+# ---- npd-sheet-notes -------------------------------------------------------------------------------
+
+
+def test_release_rules_verbatim_restrict_their_data_sets_and_named_items(empty_store: Store, tmp_path: Path) -> None:
+    run(NpdItems, empty_store, subset(tmp_path, ITEMS, keep_item))
+    report = run(NpdSheetNotes, empty_store)
+    _, notes = real(NOTES)
+    address = [(line, row) for line, row in notes if row["note_text"] == "FULL ADDRESS WILL NOT BE PROVIDED TO ONS SRS"]
+    assert {row["sheet"] for _, row in address} == {"SC_Addresses_05-06_to_17-18_SUM", "AP addresses_17_18"}
+    rule = empty_store.get_node("ReleaseRule:full-address-will-not-be-provided-to-ons-srs")
+    assert rule.props == {"text": "FULL ADDRESS WILL NOT BE PROVIDED TO ONS SRS", "applies_to": "ONS SRS"}
+    assert {c.row for c in rule.citations} == {line for line, _ in address}
+    restricted = edges_from(empty_store, rule.id, EdgeKind.RESTRICTED_BY, Direction.UPSTREAM)
+    assert {e.source: {c.row for c in e.citations} for e in restricted} == {
+        "Dataset:SC_Addresses_05-06_to_17-18_SUM": {address[0][0]},
+        "Dataset:AP_addresses_17_18": {address[1][0]},
+    }
+
+    # The CLA note names CLA_CHILD_ID; the item's alias is cla_CHILD_ID: linked, inferred by a named rule.
+    line, cla = next((line, row) for line, row in notes if row["note_text"].startswith("CLA_LA, CLA_CHILD_ID"))
+    assert cla["sheet"] == "CLA_05-06_to_16-17"
+    (cla_rule,) = [
+        n for n in empty_store.list_nodes(NodeKind.RELEASE_RULE).items if n.props["text"] == cla["note_text"]
+    ]
+    sources = {e.source: e for e in edges_from(empty_store, cla_rule.id, EdgeKind.RESTRICTED_BY, Direction.UPSTREAM)}
+    assert sources.keys() == {
+        "Dataset:CLA_05-06_to_16-17",
+        "DataItem:CLA_05-06_to_16-17/cla_CHILD_ID",
+        "DataItem:CLA_05-06_to_16-17/cla_CHILD_LA_CODE",
+    }
+    assert sources["DataItem:CLA_05-06_to_16-17/cla_CHILD_ID"].certainty.rule == NOTE_ALIAS_RULE
+    assert {c.row for e in sources.values() for c in e.citations} == {line}
+    # CIN_UPN is named, but the truncated CIN sheet does not list it: no item is invented.
+    assert by_alias(empty_store, "CIN_UPN") == []
+    assert report.skipped["the note names 'CIN_UPN', the alias of no imported item of CIN_08-09_to_16-17"] == 1
+
+    # Old tier 3 is stated only by the notes (no item carries it); its node cites them and defines nothing.
+    tier3 = [line for line, row in notes if "old tier 3" in row["note_text"].lower()]
+    node = empty_store.get_node("Classification:old_tier:3")
+    assert {c.row for c in node.citations} == set(tier3) and "definition" not in node.props
+    srs = [row for _, row in notes if "ONS SRS" in row["note_text"].upper()]
+    tiers = [row for _, row in notes if "old tier" in row["note_text"].lower() and row not in srs]
+    assert report.rows_skipped == len(notes) - len(srs) - len(tiers) == 2
+
+
+# ---- every importer: idempotent, and the whole bundled dictionary ---------------------------------
+
+
+#: Every NPD importer, in the order a build runs them (items before what links to items).
+ORDER: tuple[type[Importer], ...] = (
+    NpdClassifications,
+    NpdDatasets,
+    NpdItems,
+    NpdDatasetList,
+    NpdReleaseTimetable,
+    NpdSheetNotes,
+    NpdCategoryTree,
+    NpdConcepts,
+)
+
+
+def keep_concept(row: Cells) -> bool:
+    """The concept subset: the CIN/CLA sheet, two concepts stored across tables, and a row stated twice."""
+    return (
+        row["sheet"] == "IA_CIN-CLA"
+        or row["concept"] in {"Unique Pupil Number", "Pupil postcode"}
+        or row["npd_alias"] == "KS4_AMDFLAG"
+    )
+
+
+def npd_pipeline(tmp_path: Path) -> list[tuple[type[Importer], Path]]:
+    """Every NPD importer in build order, on the real files (items and concepts as subsets)."""
+    files = {ITEMS: subset(tmp_path, ITEMS, keep_item), CONCEPTS: subset(tmp_path, CONCEPTS, keep_concept)}
+    return [(importer, files.get(str(importer.bundled), DATA_DIR / str(importer.bundled))) for importer in ORDER]
+
+
+def test_importing_the_same_files_again_changes_nothing(empty_store: Store, tmp_path: Path) -> None:
+    pipeline = npd_pipeline(tmp_path)
+    first = [importer().run(empty_store, path) for importer, path in pipeline]
+    assert all(report.nodes_created for report in first)
+    before = empty_store.counts()
+    again = [importer().run(empty_store, path) for importer, path in pipeline]
+    assert [(r.nodes_created, r.edges_created) for r in again] == [(0, 0)] * len(pipeline)
+    assert empty_store.counts() == before
+
+
+def test_the_whole_bundled_dictionary_builds_in_memory() -> None:
+    store = MemoryStore()
+    for importer in ORDER:
+        assert run(importer, store).rows_read == len(real(str(importer.bundled))[1]), importer.name
+    # 33 of the 41 overview tabs meet their item sheet; the 8 below are spelled otherwise (checked by hand).
+    datasets = store.list_nodes(NodeKind.DATASET, limit=1000).items
+    _, tabs = real(OVERVIEW)
+    overview_only = {n.name for n in datasets if "title" not in n.props}
+    assert overview_only == {
+        "Early Years Census 07-08 to 17-18",
+        "AP Addresses 17-18",
+        "KS4 01-02 to 17-18",
+        "ISP 10-11 to 12-13",
+        "SLD-KS5 PT 16-17",
+        "SLD-KS2 NPD 05-06 to 16-17",
+        "SLD-KS4 NPD 05-06 to 16-17",
+        "SLD-Geo NSPD-NSPL",
+    }
+    assert len([n for n in datasets if "description" in n.props and "title" in n.props]) == len(tabs) - 8 == 33
+    # Every item row is an item, but for the 3 headings and the 10 rows that repeat another word for word.
+    _, items = real(ITEMS)
+    assert len(items) == 1651
+    assert store.counts().nodes[NodeKind.DATA_ITEM] == len({tuple(row.values()) for _, row in items}) - 3 == 1638
+    # Tiers 1-4, identifiability 1-5 and sensitivity A-E.
+    assert store.counts().nodes[NodeKind.CLASSIFICATION] == 14
+
+
+# ---- bad input ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """A cell set to a value of the wrong kind, and the column the refusal must name."""
+
+    column: str
+    value: str
+    named: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to break one importer's file: the column to rename, the cell to spoil, and (where the file has a
+    unique key) the first row's key repeated with other text, with the column its refusal names."""
+
+    importer: type[Importer]
+    renamed: str
+    wrong: Wrong
+    duplicate: Callable[[Cells], Cells] | None = None
+    duplicate_column: str | None = None
+
+
+MONTHS = "Month(s) when data are released"
+BAD = {
+    "npd-datasets": Case(
+        NpdDatasets, "tab_name", Wrong("tab_name", " ", "tab_name"), lambda r: r | {"description": "x"}, "tab_name"
+    ),
+    "npd-classifications": Case(
+        NpdClassifications, "code", Wrong("code", "X", "code"), lambda r: r | {"definition": "x"}, "code"
+    ),
+    "npd-dataset-list": Case(NpdDatasetList, "level", Wrong("level", "class-level", "level"), dict, "dataset"),
+    "npd-release-timetable": Case(
+        NpdReleaseTimetable, "Dataset", Wrong(MONTHS, "", MONTHS), lambda r: r | {MONTHS: "May"}, "Dataset"
+    ),
+    # No key of the items file can repeat: a verbatim repeat folds, a differing one is numbered (tested above).
+    "npd-items": Case(NpdItems, "identifiability", Wrong("identifiability", "X", "identifiability")),
+    "npd-sheet-notes": Case(
+        NpdSheetNotes, "note_text", Wrong("note_text", "(Old Tier 7 = ?)", "note_text"), dict, "note_text"
+    ),
+}
+
+
+def bad_files(header: list[str], rows: list[Cells], case: Case) -> dict[str, tuple[bytes, int | None, str | None]]:
+    """Each bad-input class as the bytes of a file made from three real rows, with the row and column its
+    refusal must name (None where the shared CSV reader names none)."""
+
+    def encoded(rows: Iterable[Iterable[str]], header: Iterable[str] = header) -> bytes:
+        return csv_text([header, *rows]).encode()
+
+    def cells(row: Mapping[str, str]) -> list[str]:
+        return [row[c] for c in header]
+
+    first, second, *rest = rows
+    spoiled = second | {case.wrong.column: case.wrong.value}
+    quoted = {c: "children\u2019s" for c in header}
+    files = {
+        "renamed header": (
+            encoded(map(cells, rows), [f"{c} (renamed)" if c == case.renamed else c for c in header]),
+            1,
+            None,
+        ),
+        "wrong type": (encoded(map(cells, [first, spoiled, *rest])), 3, case.wrong.named),
+        "truncated row": (encoded([cells(first), cells(second)[:-1], *map(cells, rest)]), 3, None),
+        "windows-1252 bytes": (
+            encoded([cells(first)]) + csv_text([cells(quoted)]).encode("cp1252") + csv_text(map(cells, rest)).encode(),
+            3,
+            None,
+        ),
+        "empty file": (b"", None, None),
+    }
+    if case.duplicate is not None:
+        files["duplicated key"] = (
+            encoded(map(cells, [*rows, case.duplicate(first)])),
+            len(rows) + 2,
+            case.duplicate_column,
+        )
+    return files
+
+
+def assert_refused(case: Case, store: Store, tmp_path: Path, rows: list[Cells]) -> None:
+    """Every bad file is refused naming file, row and column, and leaves the store as it was."""
+    before = store.counts()
+    header, _ = real(str(case.importer.bundled))
+    for kind, (content, row, column) in bad_files(header, rows, case).items():
+        path = tmp_path / kind.replace(" ", "-") / str(case.importer.bundled)
+        path.parent.mkdir()
+        path.write_bytes(content)
+        with pytest.raises(BadInput) as refused:
+            case.importer().run(store, path)
+        assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), row, column), kind
+        assert str(path) in str(refused.value), kind
+        if kind == "renamed header":
+            assert f"missing column(s) {case.renamed}" in str(refused.value), kind
+    assert store.counts() == before  # writes only ever add, so no refused file wrote anything
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_is_refused_by_file_row_and_column_and_writes_nothing(
+    name: str, empty_store: Store, tmp_path: Path
+) -> None:
+    case = BAD[name]
+    run(NpdClassifications, empty_store)  # something already in the store, to show it is left alone
+    _, lines = real(str(case.importer.bundled))
+    assert_refused(case, empty_store, tmp_path, [row for _, row in lines[:3]])
