@@ -1,0 +1,339 @@
+"""DfE's "external data shares" register workbook: one sheet per part, read through a column mapping.
+
+The workbook (ODS as DfE publishes it, XLSX, or one sheet as CSV) could not be obtained, so its real
+headers are unknown. The importer reads a canonical layout (documented in
+``data/register_columns.yaml``) and the mapping file says, for the edition at hand, which part each sheet
+is and which header holds each canonical column. The mapping used is the one passed to the importer,
+else ``<workbook stem>.columns.yaml`` beside the workbook, else the bundled ``data/register_columns.yaml``.
+
+Each row gives a Release (key: the reference, else ``<register slug>/<date>/<organisation slug>``, as for
+``register-foi``), the Organisation it was sent to (SENT_TO, confirmed: the register lists the share),
+an Approval (panel, decision date, legal gateway, access route, as the row gives them; DSAP on a
+dsap sheet whose panel cell is empty) on the dsap and pre-2018 sheets or wherever the row gives an
+approval fact, INCLUDES (confirmed) to each data set or item the row names that is in the store, and
+INCLUDES at tier level for the old tiers it names. A name not in the store is counted as a reason, not
+guessed at.
+
+Refused with BadInput naming the sheet, the spreadsheet row and the column as headed in the sheet: a
+sheet the mapping does not name, a mapped header missing from its sheet, a date that is not a date, a
+reference used twice, a row with neither a reference nor a date and an organisation, a tiers cell naming
+no tier. A broken mapping file is refused naming the mapping file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import pandas as pd
+import yaml
+
+from importers import register
+from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row
+from importers.organisations import normalise
+from importers.releases import Decision, ReleaseGraph, Share, count_omission, named_sources, parse_tiers, release_key
+from lineage.model import CONFIRMED, Citation, NodeKind, node_id
+from lineage.store import Store
+
+MAPPING_FILE = DATA_DIR / "register_columns.yaml"
+CANONICAL_COLUMNS = (
+    "reference",
+    "organisation",
+    "date_approved",
+    "data_requested",
+    "tiers",
+    "purpose",
+    "legal_gateway",
+    "panel",
+    "access_route",
+    "status",
+)
+PARTS = {
+    "dsap": "third-party shares approved by the Data Sharing Approvals Panel",
+    "agreements": "regular shares under data sharing agreements",
+    "npd-pre-2018": "NPD third-party requests approved before April 2018",
+    "home-office": "data shares with the Home Office",
+    "police": "data shares with police and criminal investigation authorities",
+    "court-orders": "data shares through court orders",
+}
+IGNORE = "ignore"
+#: Parts whose rows are approvals by their nature (the part's own title says so).
+APPROVED_PARTS = frozenset({"dsap", "npd-pre-2018"})
+DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
+ENGINES = {".ods": "odf", ".xlsx": "openpyxl"}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetMapping:
+    part: str
+    header_row: int = 1
+    columns: Mapping[str, str] = field(default_factory=dict)  # header in the sheet -> canonical column
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    path: Path
+    sheets: Mapping[str, SheetMapping]
+    date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
+
+
+def load_mapping(path: Path) -> ColumnMapping:
+    """Read and check a column-mapping file (see data/register_columns.yaml for its form)."""
+    if not path.is_file():
+        raise BadInput(path, "no such column-mapping file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise BadInput(path, f"not a readable YAML mapping: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("sheets"), dict):
+        raise BadInput(path, "the mapping needs a 'sheets:' table of sheet name -> part and columns")
+    formats = data.get("date_formats", DEFAULT_DATE_FORMATS)
+    if not isinstance(formats, list | tuple) or not all(isinstance(f, str) for f in formats):
+        raise BadInput(path, "date_formats must be a list of strptime formats", column="date_formats")
+    sheets = {str(name): _sheet_mapping(path, str(name), spec) for name, spec in data["sheets"].items()}
+    return ColumnMapping(path, sheets, tuple(formats))
+
+
+def _sheet_mapping(path: Path, name: str, spec: Any) -> SheetMapping:
+    where = f"sheets.{name}"
+    if not isinstance(spec, dict) or spec.get("part") not in (*PARTS, IGNORE):
+        raise BadInput(path, f"{where}: part must be one of {', '.join((*PARTS, IGNORE))}", column=where)
+    header_row = spec.get("header_row", 1)
+    if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
+        raise BadInput(path, f"{where}: header_row must be a row number from 1", column=where)
+    columns = spec.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise BadInput(path, f"{where}: columns must map a sheet header to a canonical column", column=where)
+    columns = {str(header).strip(): str(canonical) for header, canonical in columns.items()}
+    unknown = sorted(set(columns.values()) - set(CANONICAL_COLUMNS))
+    if unknown:
+        known = ", ".join(CANONICAL_COLUMNS)
+        raise BadInput(path, f"{where}: unknown canonical column(s) {', '.join(unknown)}; known: {known}", column=where)
+    if spec["part"] != IGNORE and "organisation" not in columns.values():
+        raise BadInput(path, f"{where}: no header is mapped to organisation", column=where)
+    if len(set(columns.values())) != len(columns):
+        raise BadInput(path, f"{where}: two headers map to one canonical column", column=where)
+    return SheetMapping(spec["part"], header_row, columns)
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow(Row):
+    """A row of one sheet: ``cells`` by canonical column; ``headers`` gives each one's header in the sheet."""
+
+    sheet: str = ""
+    part: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+def _where(path: Path, sheet: str) -> str:
+    return f"{path}, sheet {sheet!r}"
+
+
+def _cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: a date cell as YYYY-MM-DD, a whole number without ".0", empty as ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_workbook(path: Path) -> dict[str, list[list[str]]]:
+    """Every sheet of an ODS or XLSX workbook, or a CSV as one sheet named after the file, as rows of text;
+    list index i is spreadsheet row i + 1."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as exc:
+            raise BadInput(path, f"not valid UTF-8 text (byte {exc.start})") from None
+        return {path.stem: [[cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text, newline=""))]}
+    engine = ENGINES.get(suffix)
+    if engine is None:
+        raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
+    try:
+        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
+    except Exception as exc:
+        raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {exc}") from None
+    return {
+        str(name): [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+        for name, frame in frames.items()
+    }
+
+
+def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:
+    """The non-empty data rows of every mapped sheet, by canonical column; refuses an unmapped sheet and a
+    mapped header that its sheet lacks."""
+    rows: list[SheetRow] = []
+    if not any(any(cells) for table in sheets.values() for cells in table):
+        raise BadInput(path, "the workbook is empty")
+    for sheet, table in sheets.items():
+        spec = mapping.sheets.get(sheet)
+        if spec is None:
+            raise BadInput(
+                _where(path, sheet),
+                f"this sheet is not in the column mapping {mapping.path.name}; map it, or give it part: ignore",
+            )
+        if spec.part == IGNORE:
+            continue
+        header = table[spec.header_row - 1] if len(table) >= spec.header_row else []
+        positions = {}
+        for source, canonical in spec.columns.items():
+            if source not in header:
+                raise BadInput(
+                    _where(path, sheet),
+                    f"the mapped header is not in the header row (it has: {', '.join(h for h in header if h)})",
+                    spec.header_row,
+                    source,
+                )
+            positions[canonical] = header.index(source)
+        headers = {canonical: source for source, canonical in spec.columns.items()}
+        for index in range(spec.header_row, len(table)):
+            cells = table[index]
+            values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
+            if any(values.values()):
+                rows.append(SheetRow(index + 1, values, sheet, spec.part, headers))
+    return rows
+
+
+@register
+class ExternalSharesImporter(Importer):
+    name = "external-shares"
+    document = "DfE external data shares"
+    bundled = None
+    address = "https://www.gov.uk/government/publications/dfe-external-data-shares"
+
+    def __init__(self, mapping: Path | None = None) -> None:
+        self.mapping_path = mapping
+
+    def mapping_for(self, path: Path) -> ColumnMapping:
+        """The mapping given, else the one beside the workbook, else the bundled one."""
+        beside = path.with_name(f"{path.stem}.columns.yaml")
+        return load_mapping(self.mapping_path or (beside if beside.is_file() else MAPPING_FILE))
+
+    def extract(self, path: Path) -> Iterable[Row]:
+        return sheet_rows(path, self.mapping_for(path), read_workbook(path))
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        formats = self.mapping_for(path).date_formats
+        entries = [self._entry(path, cast(SheetRow, row), formats) for row in rows]
+        _refuse_duplicate_keys(path, entries)
+        targets = _Targets(store, [name for entry in entries for name in entry.named])
+        graph = ReleaseGraph(store, report)
+        for entry in entries:
+            release_id = graph.add(entry.share, entry.decision)
+            for name in entry.named:
+                target, reason = targets.find(name)
+                if target:
+                    graph.include(release_id, target, entry.share.citation)
+                else:
+                    count_omission(report, f"INCLUDES ({reason})")
+        return graph.batch()
+
+    def _entry(self, path: Path, row: SheetRow, formats: Sequence[str]) -> _Entry:
+        where = _where(path, row.sheet)
+        cell = row.cells.get
+        date = _parse_date(where, row, formats)
+        reference, organisation = cell("reference", ""), cell("organisation", "")
+        if not reference and not (date and normalise(organisation)):
+            raise BadInput(where, "a row needs a reference, or a date approved and an organisation", row.number)
+        tiers = parse_tiers(cell("tiers", ""))
+        if cell("tiers") and not tiers:
+            raise BadInput(where, f"names no old tier 1-4: {cell('tiers')!r}", row.number, row.headers["tiers"])
+        register_name = f"DfE external data shares: {PARTS[row.part]}"
+        requested = cell("data_requested", "")
+        named = tuple(dict.fromkeys(n.strip() for n in requested.replace("\n", ";").split(";") if n.strip()))
+        share = Share(
+            release_key(reference, register_name, date, organisation),
+            register_name,
+            reference,
+            date,
+            organisation,
+            cell("status", ""),
+            Citation(f"{self.document} ({path.name})", row.sheet, row.number, self.address),
+            CONFIRMED,
+            tiers,
+            cell("purpose", ""),
+            bool(named),
+        )
+        stated = {name: cell(name, "") for name in ("panel", "legal_gateway", "access_route")}
+        if row.part == "dsap" and not stated["panel"]:
+            stated["panel"] = "DSAP"
+        decision = None
+        if row.part in APPROVED_PARTS or date or any(stated.values()):
+            decision = Decision(stated["panel"], date, stated["legal_gateway"], stated["access_route"])
+        return _Entry(row, share, decision, named)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    row: SheetRow
+    share: Share
+    decision: Decision | None
+    named: tuple[str, ...]
+
+
+def _parse_date(where: str, row: SheetRow, formats: Sequence[str]) -> dt.date | None:
+    text = row.cells.get("date_approved", "")
+    if not text:
+        return None
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    message = f"expected a date ({' or '.join(formats)}), got {text!r}"
+    raise BadInput(where, message, row.number, row.headers["date_approved"])
+
+
+def _refuse_duplicate_keys(path: Path, entries: list[_Entry]) -> None:
+    seen: dict[str, SheetRow] = {}
+    for entry in entries:
+        row, key = entry.row, entry.share.key
+        first = seen.setdefault(key, row)
+        if first is not row:
+            column = row.headers["reference"] if entry.share.reference else row.headers["organisation"]
+            raise BadInput(
+                _where(path, row.sheet),
+                f"duplicate share {key!r} (first on sheet {first.sheet!r}, row {first.number})",
+                row.number,
+                column,
+            )
+
+
+class _Targets:
+    """Finds what a row's data_requested names: an item as sheet/alias, a data set by sheet name or title,
+    or an item by its alias when exactly one item has it."""
+
+    def __init__(self, store: Store, names: Sequence[str]) -> None:
+        wanted = set(names)
+        self.items = set(store.get_nodes(node_id(NodeKind.DATA_ITEM, name) for name in wanted))
+        self.datasets = named_sources(store, (NodeKind.DATASET,))
+        self.by_alias: dict[str, list[str]] = defaultdict(list)
+        for node in store.find_nodes(NodeKind.DATA_ITEM, "alias", wanted) if wanted else ():
+            self.by_alias[str(node.props["alias"])].append(node.id)
+
+    def find(self, name: str) -> tuple[str | None, str]:
+        """The id of the node ``name`` denotes, or None and why not."""
+        item = node_id(NodeKind.DATA_ITEM, name)
+        if item in self.items:
+            return item, ""
+        if name.lower() in self.datasets:
+            return self.datasets[name.lower()], ""
+        matches = self.by_alias.get(name, [])
+        if len(matches) == 1:
+            return matches[0], ""
+        if matches:
+            return None, "an alias held by several data sets: name the item as sheet/alias"
+        return None, "no single data set or item in the store has the name the row gives"

@@ -1,0 +1,263 @@
+"""external-shares: the register workbook through its column mapping, as ODS, XLSX and CSV, on both stores.
+
+EVERYTHING HERE IS FICTIONAL: the real workbook could not be obtained, so these workbooks are built in
+tmp_path from made-up rows ("Example Analytics Ltd", reference DS09999, data set "FICTIONAL_SET"). They
+describe no real organisation, share or data item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from importers.base import BadInput
+from importers.register_workbook import MAPPING_FILE, ExternalSharesImporter
+from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind
+from lineage.store import Direction, Store
+from lineage.stores.memory import MemoryStore
+
+FICTION = Citation("external-shares tests (fictional)", "tests/importers/test_register_workbook.py", None, "")
+COLUMNS = [
+    "Reference",
+    "Organisation",
+    "Date approved",
+    "Data requested",
+    "Tiers",
+    "Purpose",
+    "Legal gateway",
+    "Panel",
+    "Access route",
+    "Status",
+]
+DSAP = [
+    # reference, organisation, date approved, data requested, tiers, purpose, gateway, panel, route, status
+    ["DS09999", "Example Analytics Ltd", dt.date(2019, 5, 14), "FICTIONAL_SET; FICTIONAL_SET/Fict_Name", "",
+     "Fictional project", "Fictional gateway s.1", "", "ONS SRS", "approved"],
+    ["DS09998", "Example Research Trust", "03/06/2020", "Fict_Unknown_Alias", "", "", "", "", "extract", ""],
+]  # fmt: skip
+PRE_2018 = [["", "Example Newspapers Ltd", "14.03.2017", "", "Tier 1 and Tier 2", "", "", "", "", "approved"]]
+HOME_OFFICE = [["R9999", "Home Office", "", "", "", "Fictional tracing", "Fictional MoU", "", "", ""]]
+
+
+def sheets() -> dict[str, pd.DataFrame]:
+    return {
+        "Classification of data": pd.DataFrame([["Tier 1", "fictional"]], columns=["Tier", "Meaning"]),
+        "DSAP approved shares": pd.DataFrame(DSAP, columns=COLUMNS),
+        "NPD requests before April 2018": pd.DataFrame(PRE_2018, columns=COLUMNS),
+        "Home Office": pd.DataFrame(HOME_OFFICE, columns=COLUMNS),
+    }
+
+
+def write_workbook(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
+    engine = {".ods": "odf", ".xlsx": "openpyxl"}[path.suffix]
+    with pd.ExcelWriter(path, engine=engine) as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return path
+
+
+def fictional_items() -> list[Node]:
+    cite = frozenset({FICTION})
+    return [
+        Node(NodeKind.DATASET, "FICTIONAL_SET", "Fictional data set", {}, cite),
+        Node(NodeKind.DATA_ITEM, "FICTIONAL_SET/Fict_Name", "Fict_Name", {"alias": "Fict_Name", "old_tier": 1}, cite),
+        Node(NodeKind.DATA_ITEM, "FICTIONAL_SET/Fict_Flag", "Fict_Flag", {"alias": "Fict_Flag", "old_tier": 4}, cite),
+    ]
+
+
+def graph(store: Store) -> tuple[set, set]:
+    """The graph without import runs, with citations reduced to (sheet, row): the same rows in any file format."""
+    nodes = {
+        (n.id, tuple(sorted(n.props.items())), n.certainty, frozenset((c.file, c.row) for c in n.citations))
+        for n in store.list_nodes(limit=1000).items
+        if n.kind is not NodeKind.IMPORT_RUN
+    }
+    edges = set()
+    for node_id, *_ in nodes:
+        for hop in store.neighbours(node_id, Direction.BOTH, limit=1000).hops.items:
+            e = hop.edge
+            edges.add((e.id, e.certainty, frozenset((c.file, c.row) for c in e.citations)))
+    return nodes, edges
+
+
+def hops(store: Store, id_: str, kind: EdgeKind):
+    return store.neighbours(id_, Direction.BOTH, edge_kinds=[kind]).hops.items
+
+
+def test_ods_and_xlsx_import_the_same_graph(empty_store: Store, tmp_path: Path) -> None:
+    graphs = []
+    for suffix in (".ods", ".xlsx"):
+        empty_store.clear()
+        empty_store.write(fictional_items())
+        report = ExternalSharesImporter().run(empty_store, write_workbook(tmp_path / f"register{suffix}", sheets()))
+        assert (report.rows_read, report.rows_skipped) == (4, 0)
+        graphs.append(graph(empty_store))
+    assert graphs[0] == graphs[1]
+    assert len(graphs[0][0]) > len(fictional_items())
+
+
+def test_what_a_dsap_row_gives(empty_store: Store, tmp_path: Path) -> None:
+    empty_store.write(fictional_items())
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    report = ExternalSharesImporter().run(empty_store, path)
+    cite = Citation(
+        f"DfE external data shares ({path.name})", "DSAP approved shares", 2, ExternalSharesImporter.address
+    )
+
+    release = empty_store.get_node("Release:DS09999")
+    assert release.citations == {cite}
+    assert release.props == {
+        "reference": "DS09999",
+        "register": "DfE external data shares: third-party shares approved by the Data Sharing Approvals Panel",
+        "date": dt.date(2019, 5, 14),
+        "status": "approved",
+        "purpose": "Fictional project",
+        "scope_published": True,
+    }
+    (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
+    assert approval.node.props == {
+        "panel": "DSAP",  # the sheet is the DSAP part and its panel cell is empty
+        "decision_date": dt.date(2019, 5, 14),
+        "legal_gateway": "Fictional gateway s.1",
+        "access_route": "ONS SRS",
+    }
+    (sent,) = hops(empty_store, release.id, EdgeKind.SENT_TO)
+    assert sent.node.id == "Organisation:example analytics" and sent.edge.certainty.level is CertaintyLevel.CONFIRMED
+    included = {(hop.node.id, hop.edge.certainty.level) for hop in hops(empty_store, release.id, EdgeKind.INCLUDES)}
+    assert included == {
+        ("Dataset:FICTIONAL_SET", CertaintyLevel.CONFIRMED),
+        ("DataItem:FICTIONAL_SET/Fict_Name", CertaintyLevel.CONFIRMED),
+    }
+    # DS09998 names an alias no item has: counted, not guessed
+    assert (
+        report.skipped["not drawn: INCLUDES (no single data set or item in the store has the name the row gives)"] == 1
+    )
+    assert hops(empty_store, "Release:DS09998", EdgeKind.INCLUDES) == ()
+    assert empty_store.get_node("Release:DS09998").props["date"] == dt.date(2020, 6, 3)  # text date dd/mm/yyyy
+
+
+def test_pre_2018_tiers_and_an_unreferenced_row(empty_store: Store, tmp_path: Path) -> None:
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, write_workbook(tmp_path / "register.xlsx", sheets()))
+    key = "dfe-external-data-shares-npd-third-party-requests-approved-before-april-2018/2017-03-14/example-newspapers"
+    release = empty_store.get_node(f"Release:{key}")
+    assert release.props["tiers"] == ("1", "2") and release.props["scope_published"] is False
+    (included,) = hops(empty_store, release.id, EdgeKind.INCLUDES)  # the tier 1 item, not the tier 4 one
+    assert included.node.id == "DataItem:FICTIONAL_SET/Fict_Name"
+    assert included.edge.certainty == Certainty(CertaintyLevel.TIER_LEVEL)
+    (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
+    assert "panel" not in approval.node.props  # the pre-2018 sheet names no panel
+    home_office = empty_store.get_node("Release:R9999")
+    assert home_office.props["register"] == "DfE external data shares: data shares with the Home Office"
+    (approval,) = hops(empty_store, home_office.id, EdgeKind.APPROVED_BY)
+    assert approval.node.props == {"legal_gateway": "Fictional MoU"}
+
+
+def test_importing_twice_changes_nothing(empty_store: Store, tmp_path: Path) -> None:
+    empty_store.write(fictional_items())
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    ExternalSharesImporter().run(empty_store, path)
+    before = empty_store.counts()
+    again = ExternalSharesImporter().run(empty_store, path)
+    assert (again.nodes_created, again.edges_created) == (0, 0)
+    assert empty_store.counts() == before
+
+
+def test_a_csv_sheet_and_an_edited_mapping_beside_the_workbook(tmp_path: Path) -> None:
+    """An edition with its own headers, its header on row 3, as one CSV sheet, mapped by a file beside it."""
+    path = tmp_path / "shares.csv"
+    path.write_text(
+        "Fictional edition\n\nRef,Recipient,Approved on\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8"
+    )
+    path.with_name("shares.columns.yaml").write_text(
+        "sheets:\n  shares:\n    part: dsap\n    header_row: 3\n"
+        "    columns: {Ref: reference, Recipient: organisation, Approved on: date_approved}\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore()
+    ExternalSharesImporter().run(store, path)
+    release = store.get_node("Release:DS09999")
+    assert release.props["date"] == dt.date(2019, 5, 14)
+    assert next(iter(release.citations)).row == 4
+
+
+# ---- bad input -------------------------------------------------------------------------------------------
+
+
+def broken(kind: str) -> dict[str, pd.DataFrame]:
+    frames = sheets()
+    if kind == "unknown sheet":
+        frames["Fictional extra sheet"] = frames["Home Office"]
+    elif kind == "missing column":
+        frames["Home Office"] = frames["Home Office"].rename(columns={"Legal gateway": "Gateway"})
+    elif kind == "bad date":
+        frames["DSAP approved shares"].loc[1, "Date approved"] = "sometime in 2020"
+    elif kind == "duplicate reference":
+        frames["Home Office"].loc[0, "Reference"] = "DS09999"
+    elif kind == "no tier":
+        frames["NPD requests before April 2018"].loc[0, "Tiers"] = "Tier 7"
+    elif kind == "no key":
+        frames["NPD requests before April 2018"].loc[0, "Date approved"] = ""
+    return frames
+
+
+@pytest.mark.parametrize(
+    ("kind", "match"),
+    [
+        ("unknown sheet", r"sheet 'Fictional extra sheet': this sheet is not in the column mapping"),
+        ("missing column", r"sheet 'Home Office', row 1, column 'Legal gateway': the mapped header is not"),
+        ("bad date", r"sheet 'DSAP approved shares', row 3, column 'Date approved': expected a date"),
+        ("no tier", r"sheet 'NPD requests before April 2018', row 2, column 'Tiers': names no old tier"),
+        ("no key", r"sheet 'NPD requests before April 2018', row 2: a row needs a reference, or a date approved"),
+        (
+            "duplicate reference",
+            r"sheet 'Home Office', row 2, column 'Reference': duplicate share 'DS09999' \(first on",
+        ),
+    ],
+)
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+def test_bad_workbooks_name_sheet_row_and_column_and_write_nothing(
+    tmp_path: Path, kind: str, match: str, suffix: str
+) -> None:
+    store = MemoryStore()
+    path = write_workbook(tmp_path / f"register{suffix}", broken(kind))
+    with pytest.raises(BadInput, match=match):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_bad_files_and_mappings_are_refused(tmp_path: Path) -> None:
+    store = MemoryStore()
+    (tmp_path / "register.ods").write_bytes(b"not a zip at all")
+    with pytest.raises(BadInput, match="cannot be read as ODS"):
+        ExternalSharesImporter().run(store, tmp_path / "register.ods")
+    (tmp_path / "register.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(BadInput, match="not an ODS, XLSX or CSV"):
+        ExternalSharesImporter().run(store, tmp_path / "register.txt")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("sheets:\n  A:\n    part: dsap\n    columns: {Org: recipient}\n", encoding="utf-8")
+    path = write_workbook(tmp_path / "fine.xlsx", sheets())
+    with pytest.raises(BadInput, match=r"unknown canonical column.*recipient"):
+        ExternalSharesImporter(mapping).run(store, path)
+    mapping.write_text("sheets:\n  A:\n    part: dsap\n    columns: {Ref: reference}\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="no header is mapped to organisation"):
+        ExternalSharesImporter(mapping).run(store, path)
+    assert store.counts().total_nodes == 0
+    assert MAPPING_FILE.is_file()
+
+
+def test_a_name_two_data_sets_share_includes_neither(tmp_path: Path) -> None:
+    store = MemoryStore()
+    twins = [Node(NodeKind.DATASET, key, "Fictional twin", {}, frozenset({FICTION})) for key in ("TWIN_A", "TWIN_B")]
+    store.write([*fictional_items(), *twins])
+    frames = sheets()
+    frames["DSAP approved shares"].loc[0, "Data requested"] = "Fictional twin; TWIN_A"
+    report = ExternalSharesImporter().run(store, write_workbook(tmp_path / "register.xlsx", frames))
+    (included,) = hops(store, "Release:DS09999", EdgeKind.INCLUDES)
+    assert included.node.id == "Dataset:TWIN_A"  # named by its key; the shared name names neither
+    assert (
+        report.skipped["not drawn: INCLUDES (no single data set or item in the store has the name the row gives)"] == 2
+    )

@@ -1,0 +1,338 @@
+"""register-foi and sharing-figures on both stores. Expectations come from the CSVs, read here with the csv
+module, or from rows checked by hand against them (quoted below)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from importers.base import DATA_DIR, BadInput
+from importers.releases import RegisterFoiImporter, SharingFiguresImporter
+from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind, Validity
+from lineage.store import Direction, Store
+from lineage.stores.memory import MemoryStore
+
+REGISTER = DATA_DIR / "npd_register_entries_cited_in_foi.csv"
+FIGURES = DATA_DIR / "npd_sharing_figures_compiled.csv"
+ITEMS = DATA_DIR / "npd_data_items_2018.csv"
+TEST_CITE = Citation("release importer tests", "tests/importers/test_releases.py", None, "")
+
+
+def lines(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line in the file, row) for every data row; the header is line 1."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        return [(reader.line_num, dict(zip(header, cells, strict=True))) for cells in reader]
+
+
+@cache
+def register_rows() -> list[tuple[int, dict[str, str]]]:
+    return lines(REGISTER)
+
+
+@cache
+def figure_rows() -> list[tuple[int, dict[str, str]]]:
+    return lines(FIGURES)
+
+
+def register_row(**match: str) -> tuple[int, dict[str, str]]:
+    found = [(n, row) for n, row in register_rows() if all(row[k] == v for k, v in match.items())]
+    assert len(found) == 1, match
+    return found[0]
+
+
+@cache
+def tier_items() -> tuple[Node, ...]:
+    """Minimal DataItem nodes for every old tier 1 or 2 item of the data tables (key sheet/alias, as the model
+    says), with their real old tier and cited to their CSV line, plus the first few tier 4 items (which no
+    tier 1/2 release reaches). The npd-items importer is written elsewhere; these stand in for it."""
+    nodes: dict[str, Node] = {}
+    tier4 = 0
+    for number, row in lines(ITEMS):
+        tier = row["old_tier"]
+        if tier not in ("1", "2") and not (tier == "4" and tier4 < 5):
+            continue
+        tier4 += tier == "4"
+        key = f"{row['sheet']}/{row['npd_alias']}"
+        cite = Citation("NPD Data Tables (October 2018)", ITEMS.name, number, "")
+        old = nodes.get(key)
+        cites = frozenset({cite}) | (old.citations if old else frozenset())
+        nodes[key] = Node(
+            NodeKind.DATA_ITEM, key, row["npd_alias"], {"alias": row["npd_alias"], "old_tier": int(tier)}, cites
+        )
+    return tuple(nodes.values())
+
+
+def expected_tier12_items() -> set[str]:
+    return {f"DataItem:{row['sheet']}/{row['npd_alias']}" for _, row in lines(ITEMS) if row["old_tier"] in ("1", "2")}
+
+
+def tier_releases() -> list[tuple[int, dict[str, str]]]:
+    return [(n, row) for n, row in register_rows() if "tier 1 or tier 2" in row["status_as_cited"]]
+
+
+def hops(store: Store, id_: str, kind: EdgeKind, direction: Direction = Direction.BOTH):
+    found = store.neighbours(id_, direction, edge_kinds=[kind], limit=1000).hops
+    assert found.total <= 1000
+    return found.items
+
+
+# ---- register-foi ---------------------------------------------------------------------------------------
+
+
+def test_daily_telegraph_2013_release(empty_store: Store) -> None:
+    number, row = register_row(organisation="Daily Telegraph")
+    assert (row["date_as_cited"], row["reference"]) == ("2013-02-20", "")  # checked by hand against the CSV
+    RegisterFoiImporter().run(empty_store, REGISTER)
+    cite = Citation(RegisterFoiImporter.document, REGISTER.name, number, row["source_url"])
+
+    release = empty_store.get_node("Release:npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph")
+    assert release is not None and release.citations == {cite}
+    assert release.props == {
+        "register": row["register"],
+        "date": dt.date(2013, 2, 20),
+        "status": row["status_as_cited"],
+        "tiers": ("1", "2"),
+        "scope_published": False,
+    }
+    (sent,) = hops(empty_store, release.id, EdgeKind.SENT_TO)
+    assert sent.node.id == "Organisation:daily telegraph" and sent.node.props["org_type"] == "media"
+    assert sent.node.certainty == Certainty(CertaintyLevel.INFERRED, "org-type:alias-table")
+    # the register says approved, not sent: the sending is inferred by a named rule
+    assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
+    assert sent.edge.citations == {cite}
+    (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
+    assert approval.edge.certainty.level is CertaintyLevel.CONFIRMED
+    assert approval.node.props == {}  # the row names no panel and no legal gateway, so neither is set
+
+
+def test_ds00804_home_office(empty_store: Store) -> None:
+    number, row = register_row(reference="DS00804")
+    assert row["organisation"] == "Home Office"
+    other_home_office = [n for n, r in register_rows() if r["organisation"] == "Home Office"]
+    RegisterFoiImporter().run(empty_store, REGISTER)
+
+    release = empty_store.get_node("Release:DS00804")
+    assert release.props["reference"] == "DS00804" and release.props["status"] == row["status_as_cited"]
+    assert release.citations == {Citation(RegisterFoiImporter.document, REGISTER.name, number, row["source_url"])}
+    (sent,) = hops(empty_store, release.id, EdgeKind.SENT_TO)
+    assert sent.node.id == "Organisation:home office"
+    assert sent.node.props == {"org_type": "government department", "variants": ("Home Office",)}
+    assert sent.node.certainty.rule == "org-type:government-department"
+    assert {c.row for c in sent.node.citations} == set(other_home_office)
+    # "submitted for DSAP approval": the row names the applicant, it does not say data was sent
+    assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
+    (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
+    assert approval.node.id == "Approval:DSAP:DS00804" and approval.node.props == {"panel": "DSAP"}
+    assert approval.node.certainty == Certainty(CertaintyLevel.INFERRED, "approval:dsap-reference")
+    assert "legal_gateway" not in approval.node.props
+
+
+def test_dr170518_02_locrating(empty_store: Store) -> None:
+    _, row = register_row(reference="DR170518.02")
+    assert (row["organisation"], row["status_as_cited"]) == ("Locrating Ltd", "listed as recipient")
+    RegisterFoiImporter().run(empty_store, REGISTER)
+    (sent,) = hops(empty_store, "Release:DR170518.02", EdgeKind.SENT_TO)
+    assert sent.node.id == "Organisation:locrating" and sent.node.props["org_type"] == "commercial"
+    assert sent.node.certainty.rule == "org-type:company-suffix"
+    assert sent.edge.certainty.level is CertaintyLevel.CONFIRMED  # the register lists it as a recipient
+    assert hops(empty_store, "Release:DR170518.02", EdgeKind.APPROVED_BY) == ()  # no approval is stated
+
+
+def test_counts_follow_the_rows(empty_store: Store) -> None:
+    rows = [row for _, row in register_rows()]
+    rejected = [row for row in rows if row["status_as_cited"] == "rejected"]
+    assert [row["organisation"] for row in rejected] == ["Early Excellence Limited"]
+    kept = [row for row in rows if row not in rejected]
+    # checked by hand: one redacted name and one group ("Local Authorities") name no single body
+    unnamed = [row for row in kept if row["organisation"].startswith("(") or row["organisation"] == "Local Authorities"]
+    assert len(unnamed) == 2
+    approvals = [
+        row for row in kept if row["reference"].startswith("DS") or row["status_as_cited"].startswith("approved")
+    ]
+
+    report = RegisterFoiImporter().run(empty_store, REGISTER)
+    counts = empty_store.counts()
+    assert (report.rows_read, report.rows_skipped) == (len(rows), len(rejected))
+    assert counts.nodes["Release"] == len(kept)
+    assert counts.edges["SENT_TO"] == len(kept) - len(unnamed)
+    assert counts.nodes["Approval"] == counts.edges["APPROVED_BY"] == len(approvals)
+    assert empty_store.get_node("Organisation:early excellence") is None
+    assert "legal_gateway" not in {p for n in empty_store.list_nodes(NodeKind.APPROVAL, 1000).items for p in n.props}
+    # both FFT spellings meet on one organisation
+    fft = empty_store.get_node("Organisation:fischer family trust education")
+    assert fft.props["variants"] == ("FFT Education Ltd", "Fischer Family Trust Education Limited (FFT)")
+
+
+def test_without_items_the_tiers_stay_on_the_release_and_the_report_says_why(empty_store: Store) -> None:
+    report = RegisterFoiImporter().run(empty_store, REGISTER)
+    assert "INCLUDES" not in empty_store.counts().edges
+    reason = "not drawn: INCLUDES at tier level (no DataItem of old tier 1/2 in the store yet)"
+    assert report.skipped[reason] == len(tier_releases())
+    for _, row in tier_releases():
+        found = empty_store.search(row["organisation"], [NodeKind.RELEASE]).items
+        assert any(node.props.get("tiers") == ("1", "2") for node in found), row
+
+
+def test_tier_level_includes_reach_every_old_tier_1_and_2_item(empty_store: Store) -> None:
+    empty_store.write(tier_items())
+    report = RegisterFoiImporter().run(empty_store, REGISTER)
+    expected = expected_tier12_items()
+    assert len(expected) == 251  # distinct sheet/alias pairs of old tier 1 or 2 in the CSV (checked by hand)
+    included = hops(
+        empty_store, "Release:npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph", EdgeKind.INCLUDES
+    )
+    assert {hop.node.id for hop in included} == expected
+    assert {hop.edge.certainty for hop in included} == {Certainty(CertaintyLevel.TIER_LEVEL)}
+    assert empty_store.counts().edges["INCLUDES"] == len(expected) * len(tier_releases())
+    assert not any(k.startswith("not drawn: INCLUDES") for k in report.skipped)
+
+
+def test_importing_twice_changes_nothing(empty_store: Store) -> None:
+    first = RegisterFoiImporter().run(empty_store, REGISTER)
+    figures = SharingFiguresImporter().run(empty_store, FIGURES)
+    before = empty_store.counts()
+    again = RegisterFoiImporter().run(empty_store, REGISTER)
+    figures_again = SharingFiguresImporter().run(empty_store, FIGURES)
+    assert first.nodes_created > 0 and figures.nodes_created > 0
+    assert (again.nodes_created, again.edges_created) == (0, 0)
+    assert (figures_again.nodes_created, figures_again.edges_created) == (0, 0)
+    assert empty_store.counts() == before
+    # a later import keeps the variants an earlier one recorded
+    moj = empty_store.get_node("Organisation:ministry of justice")
+    assert moj.props["variants"] == ("Ministry of Justice (MOJ)", "MoJ")
+
+
+# ---- sharing-figures ----------------------------------------------------------------------------------
+
+
+def figure(measure: str, period: str) -> tuple[int, dict[str, str]]:
+    (found,) = [(n, row) for n, row in figure_rows() if row["measure"] == measure and row["period"] == period]
+    return found
+
+
+def test_home_office_records_returned_flow_to_the_home_office(empty_store: Store) -> None:
+    number, row = figure("records returned (corrected)", "2015-07..2016-09")
+    assert (row["flow"], row["value"]) == ("DfE (NPD) -> Home Office", "531")
+    SharingFiguresImporter().run(empty_store, FIGURES)
+    node = empty_store.get_node(f"AggregateFlow:home_office:2015-07..2016-09:{row['measure']}")
+    assert node.props["value"] == 531.0 and node.props["unit"] == row["unit"] and node.props["verified"] is True
+    assert node.validity == Validity(dt.date(2015, 7, 1), dt.date(2016, 9, 30))
+    assert node.citations == {Citation(row["source"], FIGURES.name, number, row["source_url"])}
+    (flows,) = hops(empty_store, node.id, EdgeKind.FLOWS_TO)
+    assert flows.node.id == "Organisation:home office" and flows.edge.validity == node.validity
+
+
+def test_flows_reach_only_named_bodies(empty_store: Store) -> None:
+    """A flow to DfE, to "Police" or to "third parties" names no single recipient body: no FLOWS_TO."""
+    receiving = {
+        n: row["flow"].split("->", 1)[1].strip()
+        for n, row in figure_rows()
+        if "->" in row["flow"] and row["topic"] != "unverified"
+    }
+    to_home_office = [n for n, side in receiving.items() if side == "Home Office"]
+    to_moj = [n for n, row in figure_rows() if row["flow"] == "MoJ <-> DfE"]
+    assert len(to_home_office) == 4 and len(to_moj) == 1  # lines 10, 12, 14, 16 and 36, checked by hand
+
+    report = SharingFiguresImporter().run(empty_store, FIGURES)
+    assert empty_store.counts().nodes["AggregateFlow"] == len(figure_rows())
+    flows = [hop for id_ in ("Organisation:home office", "Organisation:ministry of justice")
+             for hop in hops(empty_store, id_, EdgeKind.FLOWS_TO, Direction.UPSTREAM)]  # fmt: skip
+    assert sorted(next(iter(h.edge.citations)).row for h in flows) == sorted(to_home_office + to_moj)
+    assert empty_store.counts().edges["FLOWS_TO"] == len(flows)
+    police = [n for n, side in receiving.items() if side == "Police"]
+    groups = [n for n, side in receiving.items() if side in ("Police", "third parties", "researchers")]
+    assert len(police) == 2
+    assert report.skipped["not drawn: FLOWS_TO (names a group of bodies, not one organisation)"] == len(groups)
+    assert empty_store.get_node("Organisation:police") is None and empty_store.get_node("Organisation:dfe") is None
+
+
+def test_figures_keep_what_is_published(empty_store: Store) -> None:
+    SharingFiguresImporter().run(empty_store, FIGURES)
+    _, police = figure("pupils whose information was shared (corrected)", "2012-04..2016-10")
+    node = empty_store.get_node(f"AggregateFlow:police:2012-04..2016-10:{police['measure']}")
+    assert node.props["value"] == float(police["value"]) == 62.0
+    _, refused = figure("NPD extract applications refused per year", "2012..2016 (to 15 Dec)")
+    node = empty_store.get_node(f"AggregateFlow:third_party:{refused['period']}:{refused['measure']}")
+    assert node.props["value_text"] == refused["value"] and "value" not in node.props
+    assert node.validity == Validity()  # a period in words holds always: it stays as text
+    for _, row in figure_rows():
+        if row["topic"] == "unverified":
+            node = empty_store.get_node(f"AggregateFlow:unverified:{row['period']}:{row['measure']}")
+            assert node.props["verified"] is False and node.props["notes"] == row["notes"]
+
+
+def test_a_figure_draws_on_a_collection_it_names(empty_store: Store) -> None:
+    (number,) = [n for n, row in figure_rows() if row["flow"] == "school census"]
+    empty_store.write([Node(NodeKind.COLLECTION, "school census", "School census", {}, frozenset({TEST_CITE}))])
+    SharingFiguresImporter().run(empty_store, FIGURES)
+    (drawn,) = hops(empty_store, "Collection:school census", EdgeKind.DRAWS_ON, Direction.DOWNSTREAM)
+    assert next(iter(drawn.edge.citations)).row == number
+
+
+# ---- bad input -----------------------------------------------------------------------------------------
+
+REGISTER_HEADER = "register,reference,date_as_cited,organisation,status_as_cited,cited_context,source_url"
+GOOD = "Example register (fictional),DS09999,,Example Analytics Ltd,listed as recipient,test,https://example.org/x"
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ("", "the file is empty"),
+        ("register,reference,date,organisation,status_as_cited,cited_context,source_url\n", "missing column"),
+        (f"{REGISTER_HEADER}\n{GOOD.replace(',,', ',20-02-2013,')}\n", r"row 2, column 'date_as_cited'"),
+        (f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', 'X-1')}\n", r"row 2, column 'reference'"),
+        (f"{REGISTER_HEADER}\n{GOOD}\n{GOOD}\n", r"row 3, column 'reference': duplicate key 'DS09999'"),
+        (
+            f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', '')}\n",
+            r"row 2, column 'reference'.*a date and an organisation",
+        ),
+        (f"{REGISTER_HEADER}\n{GOOD.replace('https://example.org/x', '')}\n", r"row 2, column 'source_url'"),
+        (f"{REGISTER_HEADER}\n{GOOD.rsplit(',', 1)[0]}\n", r"row 2.*truncated"),
+    ],
+)
+def test_bad_register_files_write_nothing(tmp_path: Path, body: str, match: str) -> None:
+    store = MemoryStore()
+    path = tmp_path / "register.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(BadInput, match=match):
+        RegisterFoiImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+FIGURES_HEADER = "topic,period,flow,measure,value,unit,source,source_url,notes"
+FIGURE = "example,2016-01..2016-02,DfE (NPD) -> Example Analytics Ltd,records (fictional),5,records,test,https://example.org/y,"
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (f"{FIGURES_HEADER}\n{FIGURE}\n{FIGURE}\n", r"row 3, column 'topic, period, measure': duplicate key"),
+        (f"{FIGURES_HEADER}\n{FIGURE.replace('2016-02', '2016-13')}\n", r"row 2, column 'period'"),
+        (f"{FIGURES_HEADER}\n{FIGURE.replace('https://example.org/y', '')}\n", r"row 2, column 'source_url'"),
+        (f"{FIGURES_HEADER}\n{FIGURE.replace('example,', ',', 1)}\n", r"row 2, column 'topic'"),
+    ],
+)
+def test_bad_figure_files_write_nothing(tmp_path: Path, body: str, match: str) -> None:
+    store = MemoryStore()
+    path = tmp_path / "figures.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(BadInput, match=match):
+        SharingFiguresImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_the_fictional_good_rows_do_import(tmp_path: Path) -> None:
+    """The bad-input cases above fail for the reason they name: the same rows, unbroken, import."""
+    store = MemoryStore()
+    (tmp_path / "register.csv").write_text(f"{REGISTER_HEADER}\n{GOOD}\n", encoding="utf-8")
+    (tmp_path / "figures.csv").write_text(f"{FIGURES_HEADER}\n{FIGURE}\n", encoding="utf-8")
+    RegisterFoiImporter().run(store, tmp_path / "register.csv")
+    SharingFiguresImporter().run(store, tmp_path / "figures.csv")
+    assert store.counts().nodes["Release"] == 1 and store.counts().edges["FLOWS_TO"] == 1
