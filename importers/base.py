@@ -187,34 +187,51 @@ class _Counted(Iterator[Row]):
         return row
 
 
-def read_csv(path: Path, required: Sequence[str], *, encoding: str = "utf-8") -> list[Row]:
+def read_csv(
+    path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
+) -> list[Row]:
     """Read a CSV with one header row, refusing: a wrong encoding, an empty file, a missing or renamed
-    required column, and a row with more or fewer cells than the header (a truncated or broken file)."""
+    required column, and a row with more or fewer cells than the header (a truncated or broken file).
+
+    Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
+    inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
+    (a wide file such as GIAS's 140 columns)."""
+    raw = path.read_bytes()
     try:
-        text = path.read_bytes().decode(encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise BadInput(path, f"not valid {encoding} text (byte {exc.start} on line {line})", row=line) from exc
+        row, column = _place_of_undecodable(raw, encoding)
+        raise BadInput(path, f"not valid {encoding} text (byte {exc.start})", row, column) from exc
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise BadInput(path, "the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
+        raise BadInput(path, "the file is empty: no header row", row=1)
+    records = csv.reader(io.StringIO(text, newline=""))
+    header = next(records)
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}", row=1)
+    kept = [i for i, column in enumerate(header) if keep is None or column in keep]
     rows = []
-    for cells in reader:
+    for number, cells in enumerate(records, start=2):
         if not cells:
             continue
         if len(cells) != len(header):
-            raise BadInput(
-                path,
-                f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)",
-                reader.line_num,
-            )
-        rows.append(Row(reader.line_num, dict(zip(header, cells, strict=True))))
+            where = header[len(cells)] if len(cells) < len(header) else None
+            problem = f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)"
+            raise BadInput(path, problem, number, where)
+        rows.append(Row(number, {header[i]: cells[i] for i in kept}))
     return rows
+
+
+def _place_of_undecodable(raw: bytes, encoding: str) -> tuple[int | None, str | None]:
+    """The spreadsheet row and column of the first cell that does not decode."""
+    records = csv.reader(io.StringIO(raw.decode(encoding, errors="replace"), newline=""))
+    header = next(records, [])
+    for number, cells in enumerate([header, *records], start=1):
+        for index, cell in enumerate(cells):
+            if "\ufffd" in cell:
+                return number, header[index] if number > 1 and index < len(header) else None
+    return None, None
 
 
 def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, Row]]) -> None:

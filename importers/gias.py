@@ -274,7 +274,8 @@ class GiasEstablishments(Importer):
 
     def extract(self, path: Path) -> list[Row]:
         refuse_utf8(path)
-        return read_csv(path, establishment_columns(), encoding=ESTABLISHMENT_ENCODING)
+        columns = establishment_columns()
+        return read_csv(path, columns, encoding=ESTABLISHMENT_ENCODING, keep=columns)
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         keyed = [(parse_urn(path, row, "URN"), row) for row in rows]

@@ -224,8 +224,8 @@ BACK_LINK = ["9000002", "9000003", "Café Lane Infant School", "Predecessor", "0
         ("ISO date", [[*GOOD_LINK[:4], "2012-03-31"]], {}, 2, "LinkEstablishedDate", "%d-%m-%Y"),
         ("no such day", [GOOD_LINK, [*BACK_LINK[:4], "31-02-2012"]], {}, 3, "LinkEstablishedDate", "31-02-2012"),
         ("empty type", [[*GOOD_LINK[:3], " ", GOOD_LINK[4]]], {}, 2, "LinkType", "empty"),
-        ("truncated row", [GOOD_LINK, BACK_LINK[:4]], {}, 3, None, "4 cells"),
-        ("Windows-1252", [GOOD_LINK, BACK_LINK], {"encoding": "cp1252"}, 3, None, "utf-8"),
+        ("truncated row", [GOOD_LINK, BACK_LINK[:4]], {}, 3, "LinkEstablishedDate", "4 cells"),
+        ("Windows-1252", [GOOD_LINK, BACK_LINK], {"encoding": "cp1252"}, 3, "LinkName", "utf-8"),
         ("header only", [], {}, 2, None, "no rows"),
     ],
 )  # fmt: skip

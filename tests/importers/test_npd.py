@@ -60,10 +60,10 @@ KS4_ALIASES = {"KS4_FSM", "KS4_UPN", "KS4_URN", "KS4_INCARECD", "KS4_MMSCH2", "K
 
 
 def read(path: Path) -> tuple[list[str], Lines]:
-    """A CSV's header and its rows, each with its line in the file (the last line of a multi-line row)."""
+    """A CSV's header and its rows, each with its spreadsheet row number (the header is row 1)."""
     with path.open(encoding="utf-8", newline="") as file:
         reader = csv.DictReader(file)
-        rows = [(reader.line_num, dict(row)) for row in reader]
+        rows = list(enumerate(map(dict, reader), start=2))
     return list(reader.fieldnames or []), rows
 
 
@@ -422,7 +422,7 @@ BAD = {
 
 def bad_files(header: list[str], rows: list[Cells], case: Case) -> dict[str, tuple[bytes, int | None, str | None]]:
     """Each bad-input class as the bytes of a file made from three real rows, with the row and column its
-    refusal must name (None where the shared CSV reader names none)."""
+    refusal must name (None where no single column is at fault)."""
 
     def encoded(rows: Iterable[Iterable[str]], header: Iterable[str] = header) -> bytes:
         return csv_text([header, *rows]).encode()
@@ -440,13 +440,13 @@ def bad_files(header: list[str], rows: list[Cells], case: Case) -> dict[str, tup
             None,
         ),
         "wrong type": (encoded(map(cells, [first, spoiled, *rest])), 3, case.wrong.named),
-        "truncated row": (encoded([cells(first), cells(second)[:-1], *map(cells, rest)]), 3, None),
+        "truncated row": (encoded([cells(first), cells(second)[:-1], *map(cells, rest)]), 3, list(header)[-1]),
         "windows-1252 bytes": (
             encoded([cells(first)]) + csv_text([cells(quoted)]).encode("cp1252") + csv_text(map(cells, rest)).encode(),
             3,
-            None,
+            next(iter(header)),
         ),
-        "empty file": (b"", None, None),
+        "empty file": (b"", 1, None),
     }
     if case.duplicate is not None:
         files["duplicated key"] = (

@@ -27,7 +27,7 @@ def lines(path: Path) -> list[tuple[int, dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader)
-        return [(reader.line_num, dict(zip(header, cells, strict=True))) for cells in reader]
+        return [(number, dict(zip(header, cells, strict=True))) for number, cells in enumerate(reader, start=2)]
 
 
 @cache
