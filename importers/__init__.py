@@ -1,7 +1,8 @@
 """Importers, one module per source, each registered here under the name the CLI uses.
 
-``REGISTRY`` maps a source name to its importer class; ``BUILD_ORDER`` is the order in which the whole
-real graph is built from the bundled data (upstream sources first, so edges find their ends).
+``REGISTRY`` maps a source name to its importer class; ``BUILD_ORDER`` is the order in which
+``lineage build`` imports the bundled real data: upstream first, so that each importer finds in the
+store what it links to (items before the concepts and releases that reach them).
 """
 
 from __future__ import annotations
@@ -18,5 +19,19 @@ def register(cls: type[Importer]) -> type[Importer]:
     return cls
 
 
-#: The order in which `lineage build` imports the bundled sources (filled as importers land).
-BUILD_ORDER: list[str] = []
+BUILD_ORDER: list[str] = [
+    "npd-classifications",
+    "npd-datasets",
+    "npd-items",
+    "npd-dataset-list",
+    "npd-release-timetable",
+    "npd-sheet-notes",
+    "npd-category-tree",
+    "npd-concepts",
+    "gias-links",
+    "register-foi",
+    "sharing-figures",
+]
+
+# Each module registers its importers when imported; they import `register` from here.
+from importers import concepts, gias, npd, register_workbook, releases, synthetic  # noqa: E402, F401
