@@ -167,11 +167,20 @@ def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
     print(f"\r[{bar}] {step}/{total} {name}{done}".ljust(78), end="\n" if seconds is not None else "", file=sys.stderr)
 
 
+def _top_reasons(reasons: dict[str, int], shown: int = 2, width: int = 70) -> str:
+    """The commonest reasons, shortened; the full list is on the run's ImportRun node."""
+    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
+    parts = [f"{n}x {reason if len(reason) <= width else reason[: width - 1] + '…'}" for reason, n in ranked[:shown]]
+    if len(ranked) > shown:
+        parts.append(f"+{len(ranked) - shown} more reasons")
+    return "; ".join(parts) or "-"
+
+
 def format_reports(reports: Sequence[Report]) -> str:
     rows = []
     for report in reports:
         data = report.as_dict()
-        skipped = "; ".join(f"{reason} ({n})" for reason, n in sorted(data["skipped"].items())) or "-"
+        skipped = _top_reasons(data["skipped"])
         rows.append(
             (
                 data["source"],
