@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
-from graphql import GraphQLError
 from lineage import model
 from lineage.api.cookbook import CookbookQuery
 from lineage.api.limits import DEFAULT_LIMITS, Limits, extensions
