@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -12,6 +14,28 @@ from lineage.api.app import create_app
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.store import Store
 from tests import fixture_graph as g
+
+
+class Spy:
+    """Wraps a store: counts the calls the API makes on it, and can make one method slow or broken."""
+
+    def __init__(self, store: Store, slow: str | None = None, broken: str | None = None) -> None:
+        self._store, self._slow, self._broken = store, slow, broken
+        self.name = store.name
+        self.calls: Counter[str] = Counter()
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(self._store, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            self.calls[name] += 1
+            if name == self._slow:
+                time.sleep(1.5)
+            if name == self._broken:
+                raise RuntimeError("secret internal detail /etc/passwd")
+            return target(*args, **kwargs)
+
+        return call
 
 
 class Client:

@@ -20,6 +20,7 @@ from importers.build import build_real_graph
 from lineage.api.app import create_app
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
+from tests.lineage.api.conftest import Spy
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
@@ -36,17 +37,23 @@ ITEMS = rows("npd_data_items_2018.csv")
 TIER_ROWS = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
 
 
+@pytest.fixture(scope="module")
+def memory_real() -> MemoryStore:
+    store = MemoryStore()
+    build_real_graph(store)
+    return store
+
+
 @pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def real_store(request: pytest.FixtureRequest) -> Iterator[Store]:
+def real_store(request: pytest.FixtureRequest, memory_real: MemoryStore) -> Iterator[Store]:
     if request.param == "memory":
-        store: Store = MemoryStore()
-    else:
-        store = request.getfixturevalue("_neo4j_store")
-        store.clear()
+        yield memory_real
+        return
+    store: Store = request.getfixturevalue("_neo4j_store")
+    store.clear()
     build_real_graph(store)
     yield store
-    if request.param == "neo4j":
-        store.clear()
+    store.clear()
 
 
 @pytest.fixture
@@ -67,6 +74,22 @@ async def ask(real_store: Store) -> AsyncIterator[Any]:
 
 def cited_as(organisation: dict[str, Any]) -> set[str]:
     return {organisation["name"], *(organisation.get("variants") or [])}
+
+
+def test_the_real_graph_has_the_same_counts_on_both_stores(real_store: Store, memory_real: MemoryStore) -> None:
+    counts = real_store.counts()
+    assert counts == memory_real.counts()
+    assert counts.nodes["Release"] == len([r for r in REGISTER if r["status_as_cited"] != "rejected"])
+
+
+async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Store) -> None:
+    spy = Spy(real_store)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(spy)), base_url="http://t") as http:
+        query = (QUERIES / "recipients-of-item.graphql").read_text()
+        body = (await http.post("/graphql", json={"query": query, "variables": {"item": "KS4_FSM"}})).json()
+    assert body["data"]["recipientsOfItem"]["receipts"]["totalCount"] == 10
+    # one lookup of the alias, then one batched expansion per step, however many receipts there are
+    assert spy.calls == {"find_nodes": 1, "expand": 4}
 
 
 def test_every_question_has_its_operation() -> None:

@@ -3,37 +3,14 @@ errors, deliberate CORS, batched node loading, and hostile strings in every stri
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from lineage.api.limits import Limits
-from lineage.store import Store
 from tests import fixture_graph as g
-
-
-class Spy:
-    """Wraps a store: counts the calls the API makes on it, and can make one method slow or broken."""
-
-    def __init__(self, store: Store, slow: str | None = None, broken: str | None = None) -> None:
-        self._store, self._slow, self._broken = store, slow, broken
-        self.name = store.name
-        self.calls: Counter[str] = Counter()
-
-    def __getattr__(self, name: str) -> Any:
-        target = getattr(self._store, name)
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            self.calls[name] += 1
-            if name == self._slow:
-                time.sleep(1.5)
-            if name == self._broken:
-                raise RuntimeError("secret internal detail /etc/passwd")
-            return target(*args, **kwargs)
-
-        return call
+from tests.lineage.api.conftest import Spy
 
 
 async def post(http, query: str, **variables: Any):
