@@ -388,10 +388,11 @@ class Node:
     certainty: Certainty = CONFIRMED
     validity: Validity = ALWAYS
     synthetic: bool = False
+    #: "<Kind>:<key>", computed once: ids are compared and hashed on every step of every walk
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return node_id(self.kind, self.key)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", node_id(self.kind, self.key))
 
     def validate(self) -> None:
         if not self.key.strip():
@@ -410,10 +411,11 @@ class Edge:
     citations: frozenset[Citation] = frozenset()
     certainty: Certainty = CONFIRMED
     validity: Validity = ALWAYS
+    #: "<source>|<KIND>|<target>", computed once
+    id: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def id(self) -> str:
-        return f"{self.source}|{self.kind.value}|{self.target}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", f"{self.source}|{self.kind.value}|{self.target}")
 
     def validate(self) -> None:
         spec = EDGE_SPECS[self.kind]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import weakref
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -390,11 +391,12 @@ class PupilReach:
     unpublished_scope: tuple[Reach, ...] = field(default=())
 
 
-def _overlaps(node: Node, first: int, last: int) -> tuple[int, int] | None:
+_OPEN = 10**6  # an open end of a year span
+
+
+def _span(node: Node) -> tuple[int, int]:
     start, end = node.props.get("first_year"), node.props.get("last_year")
-    lo = max(first, start) if isinstance(start, int) else first
-    hi = min(last, end) if isinstance(end, int) else last
-    return (lo, hi) if lo <= hi else None
+    return (start if isinstance(start, int) else -_OPEN, end if isinstance(end, int) else _OPEN)
 
 
 def _academic(year: int) -> str:
@@ -402,56 +404,76 @@ def _academic(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+@dataclass(frozen=True, slots=True)
+class _ReleaseScope:
+    """What a release's published scope covers, by data set: year spans, and how sure each is."""
+
+    release: Node
+    organisations: tuple[Node, ...]
+    spans: tuple[tuple[str, int, int, Certainty], ...]  # data set (or item) name, first, last year, certainty
+    published: bool
+
+
+_SCOPES: weakref.WeakKeyDictionary[Store, tuple[int, list[_ReleaseScope]]] = weakref.WeakKeyDictionary()
+
+
+def _release_scopes(store: Store) -> list[_ReleaseScope]:
+    """Every release's scope, computed once per state of the store (its write generation): the walk over
+    every release, its items and their data sets is the same for every pupil asked about."""
+    cached = _SCOPES.get(store)
+    if cached is not None and cached[0] == store.generation:
+        return cached[1]
+    traces = _trace(store, _all_nodes(store, NodeKind.RELEASE))
+    item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
+    dataset_of = _follow(store, item_ids, incoming=[_E.HOLDS])
+    scopes = []
+    for trace in traces:
+        spans = set()
+        for included in trace.includes:
+            holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
+            lo, hi = _span(included.node)
+            for holder in holders:
+                holder_lo, holder_hi = _span(holder)
+                if max(lo, holder_lo) <= min(hi, holder_hi):
+                    spans.add((holder.name, max(lo, holder_lo), min(hi, holder_hi), included.link.certainty))
+        organisations = tuple(r.node for r in trace.recipients)
+        scopes.append(_ReleaseScope(trace.release, organisations, tuple(sorted(spans, key=str)), bool(trace.includes)))
+    _SCOPES[store] = (store.generation, scopes)
+    return scopes
+
+
 def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
     """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
     and successors) in these academic years (by the year they start): a release matches where an item or
-    data set in its scope was populated in those years. The school census covers every state school, so
-    the school itself narrows nothing a release's published scope does not; a release whose scope is not
-    published is listed apart, never hidden."""
+    data set in its scope was populated in those years, within its data set's years. The school census
+    covers every state school, so the school itself narrows nothing a release's published scope does not;
+    a release whose scope is not published is listed apart, never hidden."""
     if from_year > to_year:
         raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
-    all_releases = _all_nodes(store, NodeKind.RELEASE)
-    traces = _trace(store, all_releases)
-    dataset_of = _follow(
-        store,
-        sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM}),
-        incoming=[_E.HOLDS],
-    )
+    inferred = Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)
     reaches, unpublished = [], []
-    for trace in traces:
-        organisations = tuple(r.node for r in trace.recipients)
-        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        certainties = []
-        for included in trace.includes:
-            span = _overlaps(included.node, from_year, to_year)
-            holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
-            if span is None or any(_overlaps(d, from_year, to_year) is None for d in holders):
-                continue
-            for holder in holders:
-                spans[holder.name].append(span)
-            certainties.append(included.link.certainty)
-        if spans:
-            matched = tuple(
-                f"{name} ({len(found)} item{'s' if len(found) > 1 else ''}): "
-                f"{_academic(min(lo for lo, _ in found))} to {_academic(max(hi for _, hi in found))}"
-                for name, found in sorted(spans.items())
-            )
-            certainty = weakest([*certainties, Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)])
-            reaches.append(Reach(trace.release, organisations, matched, certainty, True))
-        elif not trace.includes:
-            tiers = trace.release.props.get("tiers")
+    for scope in _release_scopes(store):
+        matched: dict[str, tuple[int, int]] = {}
+        certainties = [inferred]
+        for name, lo, hi, certainty in scope.spans:
+            lo, hi = max(lo, from_year), min(hi, to_year)
+            if lo <= hi:
+                seen = matched.get(name, (lo, hi))
+                matched[name] = (min(seen[0], lo), max(seen[1], hi))
+                certainties.append(certainty)
+        if matched:
+            words = tuple(f"{name}: {_academic(lo)} to {_academic(hi)}" for name, (lo, hi) in sorted(matched.items()))
+            reaches.append(Reach(scope.release, scope.organisations, words, weakest(certainties), True))
+        elif not scope.published:
+            tiers = scope.release.props.get("tiers")
             reason = (
                 f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
                 if tiers
                 else "the release's scope (data sets, items, years) is not published"
             )
-            unpublished.append(
-                Reach(
-                    trace.release, organisations, (reason,), Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS), False
-                )
-            )
+            unpublished.append(Reach(scope.release, scope.organisations, (reason,), inferred, False))
     order = lambda r: (r.release.props.get("date") or dt.date.max, r.release.id)  # noqa: E731
     return PupilReach(
         tuple(schools), (from_year, to_year), tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))

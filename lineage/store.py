@@ -175,6 +175,8 @@ class Store(ABC):
     """A lineage graph store. Subclasses implement the primitives; the reads below are shared."""
 
     name: str = "store"
+    #: Counts this process's writes, so derived answers cached per store know when they are stale.
+    generation: int = 0
 
     # ---- primitives -------------------------------------------------------------------------------
 
@@ -267,7 +269,9 @@ class Store(ABC):
             raise StoreError(
                 f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}"
             )
-        return self._apply(nodes, edges)
+        result = self._apply(nodes, edges)
+        self.generation += 1
+        return result
 
     # ---- shared reads -----------------------------------------------------------------------------
 

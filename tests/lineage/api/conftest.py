@@ -26,6 +26,8 @@ class Spy:
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._store, name)
+        if not callable(target):
+            return target
 
         def call(*args: Any, **kwargs: Any) -> Any:
             self.calls[name] += 1

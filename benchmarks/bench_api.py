@@ -1,0 +1,160 @@
+"""The API's overhead: cookbook questions over HTTP (uvicorn) against the same questions asked of the store
+directly, in the same run, on the synthetic national-scale graph in the embedded store.
+
+    python -m benchmarks.bench_api [--scale 1.0] [--requests 200]
+
+For `recipients-of-item`, `pupil-reach` and `lineage` at depth 3 it prints requests/s, p50 and p99 over
+HTTP, the same for the direct call, and their ratio. Target: p99 under 100 ms on the embedded store.
+Traffic goes to 127.0.0.1 only, and every loop is bounded in count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+
+from importers.synthetic import generate, write_chunked
+from lineage import questions
+from lineage.api.app import create_app
+from lineage.model import NodeKind
+from lineage.store import Direction, Store
+from lineage.stores.memory import MemoryStore
+
+QUERIES = Path(__file__).resolve().parent.parent / "graphql" / "queries"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _measure(call: Callable[[int], Any], count: int) -> tuple[float, float, float]:
+    """(requests per second, p50 ms, p99 ms) over ``count`` sequential calls, after a short warm-up."""
+    for i in range(min(5, count)):
+        call(i)
+    latencies = []
+    started = time.perf_counter()
+    for i in range(count):
+        before = time.perf_counter()
+        call(i)
+        latencies.append((time.perf_counter() - before) * 1000)
+    elapsed = time.perf_counter() - started
+    return count / elapsed, statistics.median(latencies), _percentile(latencies, 0.99)
+
+
+class _Server:
+    """uvicorn in a thread on a free loopback port, stopped when the benchmark ends."""
+
+    def __init__(self, store: Store) -> None:
+        self.port = _free_port()
+        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start within 30 s")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    store = MemoryStore()
+    started = time.perf_counter()
+    write_chunked(store, generate(args.scale, args.seed))
+    counts = store.counts()
+    print(
+        f"synthetic graph at scale {args.scale}: {counts.total_nodes:,} nodes, {counts.total_edges:,} edges "
+        f"(built in {time.perf_counter() - started:.1f} s)"
+    )
+
+    items = store.list_nodes(NodeKind.DATA_ITEM, limit=1000).items
+    aliases = [str(item.props["alias"]) for item in items[:: max(1, len(items) // 50)]]
+    schools = store.list_nodes(NodeKind.SCHOOL, limit=1000).items
+    urns = [int(school.props["urn"]) for school in schools[:: max(1, len(schools) // 50)]]
+    datasets = [d.id for d in store.list_nodes(NodeKind.DATASET, limit=100).items]
+
+    def pick(values: list, i: int) -> Any:
+        return values[i % len(values)]
+
+    cases: list[tuple[str, dict[str, Any] | Callable[[int], dict[str, Any]], Callable[[int], Any]]] = [
+        (
+            "recipients-of-item",
+            lambda i: {"item": pick(aliases, i)},
+            lambda i: questions.recipients_of_item(store, pick(aliases, i)),
+        ),
+        (
+            "pupil-reach",
+            lambda i: {"urn": pick(urns, i), "fromYear": 2010, "toYear": 2014},
+            lambda i: questions.pupil_reach(store, pick(urns, i), 2010, 2014),
+        ),
+        (
+            "lineage",
+            lambda i: {"id": pick(datasets, i), "direction": "DOWNSTREAM", "depth": 3},
+            lambda i: store.traverse(pick(datasets, i), Direction.DOWNSTREAM, max_depth=3, limit=50),
+        ),
+    ]
+    rows = []
+    with _Server(store) as base, httpx.Client(base_url=base, timeout=60) as client:
+        for name, variables, direct in cases:
+            query = (QUERIES / f"{name}.graphql").read_text()
+
+            def over_http(i: int, query: str = query, variables: Any = variables) -> None:
+                response = client.post("/graphql", json={"query": query, "variables": variables(i)})
+                body = response.json()
+                if response.status_code != 200 or body.get("errors"):
+                    raise RuntimeError(f"{name}: {response.status_code} {body.get('errors')}")
+
+            http_rate, http_p50, http_p99 = _measure(over_http, args.requests)
+            direct_rate, direct_p50, direct_p99 = _measure(direct, args.requests)
+            rows.append((name, http_rate, http_p50, http_p99, direct_rate, direct_p50, direct_p99))
+
+    print(f"\n{args.requests} sequential requests each, embedded store, uvicorn on 127.0.0.1")
+    header = (
+        "question",
+        "HTTP req/s",
+        "p50 ms",
+        "p99 ms",
+        "direct calls/s",
+        "p50 ms",
+        "p99 ms",
+        "p50 ratio",
+        "p99 ratio",
+    )
+    print("  ".join(f"{h:>14}" for h in header))
+    for name, hr, h50, h99, dr, d50, d99 in rows:
+        cells = (name, f"{hr:.0f}", f"{h50:.1f}", f"{h99:.1f}", f"{dr:.0f}", f"{d50:.1f}", f"{d99:.1f}")
+        ratios = (f"{h50 / d50:.1f}x", f"{h99 / d99:.1f}x")
+        print("  ".join(f"{c:>14}" for c in (*cells, *ratios)) + ("" if h99 < 100 else "   (p99 over 100 ms)"))
+
+
+if __name__ == "__main__":
+    main()
