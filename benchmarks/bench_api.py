@@ -127,7 +127,7 @@ def main() -> None:
         for name, variables, direct in cases:
             query = (QUERIES / f"{name}.graphql").read_text()
 
-            def over_http(i: int, query: str = query, variables: Any = variables) -> None:
+            def over_http(i: int, name: str = name, query: str = query, variables: Any = variables) -> None:
                 response = client.post("/graphql", json={"query": query, "variables": variables(i)})
                 body = response.json()
                 if response.status_code != 200 or body.get("errors"):

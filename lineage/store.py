@@ -194,6 +194,10 @@ class Store(ABC):
         """The nodes that exist among ``ids``, by id (unknown ids are simply absent)."""
 
     @abstractmethod
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are in the store (cheaper than fetching them: a write checks its edge ends)."""
+
+    @abstractmethod
     def expand(
         self,
         ids: Collection[str],
@@ -263,7 +267,7 @@ class Store(ABC):
             raise StoreError(f"the store already holds {kind} data; synthetic and real data never share a graph")
         in_batch = {node.id for node in nodes}
         ends = {end for edge in edges for end in (edge.source, edge.target)} - in_batch
-        missing = ends - self.get_nodes(ends).keys()
+        missing = ends - self.existing(ends)
         if missing:
             example = next(e for e in edges if e.source in missing or e.target in missing)
             raise StoreError(

@@ -19,7 +19,18 @@ import networkx as nx
 
 from lineage.errors import StoreError
 from lineage.merge import merge
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
+from lineage.model import (
+    NODE_SPECS,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    Validity,
+)
 from lineage.store import (
     SEARCHABLE_PROPS,
     Bounded,
@@ -44,6 +55,14 @@ class MemoryStore(Store):
         self._ids_by_kind: dict[NodeKind, set[str]] = defaultdict(set)
         self._edges_by_kind: Counter[EdgeKind] = Counter()
         self._nodes_by_flag: Counter[bool] = Counter()  # synthetic or not
+        # value -> ids, for the model's indexed properties (an item's alias, a release's reference, ...)
+        self._index: dict[tuple[NodeKind, str], dict[Scalar, set[str]]] = {
+            (kind, prop.name): defaultdict(set)
+            for kind, spec in NODE_SPECS.items()
+            for prop in spec.props
+            if prop.indexed
+        }
+        self._sorted_ids: dict[NodeKind | None, list[str]] = {}  # cache for paging; emptied by every write
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -56,8 +75,9 @@ class MemoryStore(Store):
             if old is None:
                 nodes_created += 1
                 self._nodes_by_flag[node.synthetic] += 1
-            graph.add_node(node.id, record=merge(old, node))
-            self._ids_by_kind[node.kind].add(node.id)
+            else:
+                self._unindex(old)
+            self._add_node(merge(old, node))
         for edge in edges:
             data = graph.get_edge_data(edge.source, edge.target, edge.kind)
             old = data["record"] if data else None
@@ -67,14 +87,31 @@ class MemoryStore(Store):
             graph.add_edge(edge.source, edge.target, key=edge.kind, record=merge(old, edge))
         return WriteResult(nodes_created, edges_created)
 
+    def _add_node(self, node: Node) -> None:
+        self.graph.add_node(node.id, record=node)
+        self._ids_by_kind[node.kind].add(node.id)
+        self._sorted_ids.clear()
+        for (kind, prop), index in self._index.items():
+            if kind is node.kind and prop in node.props:
+                index[node.props[prop]].add(node.id)
+
+    def _unindex(self, node: Node) -> None:
+        for (kind, prop), index in self._index.items():
+            if kind is node.kind and prop in node.props:
+                index[node.props[prop]].discard(node.id)
+
     def clear(self) -> None:
         self.__init__()
 
     # ---- reads ------------------------------------------------------------------------------------
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        nodes = self.graph.nodes
-        return {id_: nodes[id_]["record"] for id_ in ids if id_ in nodes}
+        node_data = self.graph._node  # the plain dict behind NodeView: this is the hottest read
+        return {id_: node_data[id_]["record"] for id_ in ids if id_ in node_data}
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        node_data = self.graph._node
+        return {id_ for id_ in ids if id_ in node_data}
 
     def expand(
         self,
@@ -84,30 +121,38 @@ class MemoryStore(Store):
         as_of: dt.date | None = None,
     ) -> list[Hop]:
         graph = self.graph
+        node_data = graph._node
         hops: list[Hop] = []
         sides = [(graph._succ, outgoing, False), (graph._pred, incoming, True)]
         for id_ in ids:
             for adjacency, kinds, inward in sides:
-                if not kinds:
+                neighbours = adjacency.get(id_) if kinds else None
+                if not neighbours:
                     continue
-                for far, by_kind in adjacency.get(id_, {}).items():
+                for far, by_kind in neighbours.items():
                     for kind, data in by_kind.items():
                         if kind not in kinds or (inward and far == id_ and kind in outgoing):
-                            continue
+                            continue  # another kind, or a self-loop already seen outgoing
                         edge: Edge = data["record"]
-                        node: Node = graph._node[far]["record"]
+                        node: Node = node_data[far]["record"]
                         if as_of is None or (edge.validity.holds_on(as_of) and node.validity.holds_on(as_of)):
                             hops.append(Hop(id_, edge, node))
         return hops
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
-        ids = sorted(self._ids_by_kind[kind] if kind else self.graph.nodes)
+        ids = self._sorted_ids.get(kind)
+        if ids is None:
+            ids = self._sorted_ids[kind] = sorted(self._ids_by_kind[kind] if kind else self.graph.nodes)
         page = _page(ids, limit, offset)
         nodes = self.get_nodes(page.items)
         return Bounded(tuple(nodes[id_] for id_ in page.items), page.total, offset)
 
     def find_nodes(self, kind: NodeKind, prop: str, values: Collection[Scalar]) -> list[Node]:
         check_lookup(kind, prop)
+        index = self._index.get((kind, prop))
+        if index is not None:
+            ids = {id_ for value in values for id_ in index.get(value, ())}
+            return [node for _, node in sorted(self.get_nodes(ids).items())]
         wanted = set(values)
         nodes = self.get_nodes(self._ids_by_kind[kind])
         return [nodes[id_] for id_ in sorted(nodes) if nodes[id_].props.get(prop) in wanted]
@@ -161,8 +206,7 @@ class MemoryStore(Store):
         graph = store.graph
         for row in payload["nodes"]:
             node = _node_from_row(row)
-            graph.add_node(node.id, record=node)
-            store._ids_by_kind[node.kind].add(node.id)
+            store._add_node(node)
             store._nodes_by_flag[node.synthetic] += 1
         for row in payload["edges"]:
             edge = _edge_from_row(row)

@@ -50,7 +50,8 @@ class Neo4jStore(Store):
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str = "neo4j") -> None:
         self.uri = uri
         self.database = database
-        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+        # Counting a kind the graph does not hold yet is not worth a warning per query.
+        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
@@ -129,6 +130,10 @@ class Neo4jStore(Store):
         )
         nodes = (_node_from_props(record["n"]) for record in records)
         return {node.id: node for node in nodes}
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        records = self._run(f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN id", ids=list(set(ids)))
+        return {r["id"] for r in records}
 
     def expand(
         self,

@@ -1,0 +1,129 @@
+"""What the benchmarks share: timing, peak memory (Python's and a server's), and a Neo4j server of their own.
+
+Benchmarks are scripts, not tests: they print numbers for a reader and assert nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar, cast
+
+from lineage.stores import open_store
+from lineage.stores.neo4j import Neo4jStore
+
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+NEO4J_DEV = ROOT / "tools" / "neo4j-dev" / "neo4j-dev.sh"
+MB = 1024 * 1024
+
+
+def timed(work: Callable[[], T]) -> tuple[T, float]:
+    """The result of ``work`` and its wall-clock seconds."""
+    started = time.perf_counter()
+    result = work()
+    return result, time.perf_counter() - started
+
+
+def traced_peak(work: Callable[[], T]) -> tuple[T, int]:
+    """The result of ``work`` and the peak bytes Python allocated while it ran (tracemalloc).
+
+    Tracing slows Python down several times, so timings are always taken in a separate, untraced run."""
+    tracemalloc.start()
+    try:
+        result = work()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def _status_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise ValueError(f"/proc/{pid}/status has no {field}")
+
+
+def reset_peak_rss(pid: int) -> bool:
+    """Reset a process's peak resident size (Linux 4.0+), so the next reading covers one phase only.
+    False when the kernel does not allow it (the reading is then the peak since the process started)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def peak_rss(pid: int) -> int:
+    """A process's peak resident set size in bytes (VmHWM)."""
+    return _status_kb(pid, "VmHWM") * 1024
+
+
+def rss(pid: int) -> int:
+    """A process's current resident set size in bytes (VmRSS)."""
+    return _status_kb(pid, "VmRSS") * 1024
+
+
+def latencies_ms(work: Callable[[str], int], starts: Sequence[str]) -> tuple[list[float], list[int]]:
+    """Milliseconds ``work`` took from each start, and how many nodes each call reached."""
+    times, reached = [], []
+    for start in starts:
+        count, seconds = timed(lambda start=start: work(start))
+        times.append(seconds * 1000)
+        reached.append(count)
+    return times, reached
+
+
+def p50(values: Sequence[float]) -> float:
+    return statistics.median(values)
+
+
+@dataclass(frozen=True, slots=True)
+class Neo4jServer:
+    uri: str
+    pid: int | None  # the server process, when known, for its memory
+    own: bool  # started (and stopped) by this benchmark
+
+
+@contextmanager
+def neo4j_server(uri: str | None = None, pid: int | None = None) -> Iterator[Neo4jServer]:
+    """The given server, or a fresh one from tools/neo4j-dev started in a temporary directory and stopped
+    (and its data deleted) on exit. A fresh server per phase keeps one phase's memory out of the next."""
+    if uri:
+        yield Neo4jServer(uri, pid, own=False)
+        return
+    state = Path(tempfile.mkdtemp(prefix="lineage-bench-neo4j-"))
+    try:
+        started = subprocess.run(["bash", str(NEO4J_DEV), "start", str(state)], capture_output=True, text=True)
+        if started.returncode != 0:
+            raise SystemExit(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}")
+        yield Neo4jServer(started.stdout.strip().splitlines()[-1], int((state / "pid").read_text()), own=True)
+    finally:
+        subprocess.run(["bash", str(NEO4J_DEV), "stop", str(state)], capture_output=True)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def empty_neo4j_store(server: Neo4jServer) -> Neo4jStore:
+    """A connection to the server's database, emptied, with the server's peak memory reset to now."""
+    # The store's counts() asks about every kind, and the driver logs a warning for each kind not yet present.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    store = cast(Neo4jStore, open_store(server.uri))
+    store.clear()
+    if server.pid:
+        reset_peak_rss(server.pid)
+    return store
+
+
+def server_peak_mb(server: Neo4jServer) -> float | None:
+    """The server's peak resident size in MB since the last reset, when its process is known."""
+    return None if server.pid is None else peak_rss(server.pid) / MB
