@@ -378,9 +378,17 @@ class Reach:
 
     release: Node
     organisations: tuple[Node, ...]
-    matched: tuple[str, ...]  # which data sets and years matched, in words
+    spans: tuple[tuple[str, int, int], ...]  # data set (or item) name, first and last academic year matched
     certainty: Certainty
     scope_published: bool
+    note: str | None = None  # why nothing can be matched, for a release whose scope is not published
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """Which data sets and years matched, in words (or why nothing can be)."""
+        if self.note is not None:
+            return (self.note,)
+        return tuple(f"{name}: {_academic(lo)} to {_academic(hi)}" for name, lo, hi in self.spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -428,18 +436,34 @@ def _release_scopes(store: Store) -> list[_ReleaseScope]:
     dataset_of = _follow(store, item_ids, incoming=[_E.HOLDS])
     scopes = []
     for trace in traces:
-        spans = set()
+        spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)
             for holder in holders:
                 holder_lo, holder_hi = _span(holder)
                 if max(lo, holder_lo) <= min(hi, holder_hi):
-                    spans.add((holder.name, max(lo, holder_lo), min(hi, holder_hi), included.link.certainty))
+                    spans[(holder.name, included.link.certainty)].append((max(lo, holder_lo), min(hi, holder_hi)))
+        merged = tuple(
+            (name, lo, hi, certainty)
+            for (name, certainty), intervals in sorted(spans.items(), key=str)
+            for lo, hi in _merge(intervals)
+        )
         organisations = tuple(r.node for r in trace.recipients)
-        scopes.append(_ReleaseScope(trace.release, organisations, tuple(sorted(spans, key=str)), bool(trace.includes)))
+        scopes.append(_ReleaseScope(trace.release, organisations, merged, bool(trace.includes)))
     _SCOPES[store] = (store.generation, scopes)
     return scopes
+
+
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or adjacent year spans as one: the answer only asks which years are covered."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(intervals):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
 
 
 def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
@@ -464,8 +488,8 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
                 matched[name] = (min(seen[0], lo), max(seen[1], hi))
                 certainties.append(certainty)
         if matched:
-            words = tuple(f"{name}: {_academic(lo)} to {_academic(hi)}" for name, (lo, hi) in sorted(matched.items()))
-            reaches.append(Reach(scope.release, scope.organisations, words, weakest(certainties), True))
+            spans = tuple((name, lo, hi) for name, (lo, hi) in sorted(matched.items()))
+            reaches.append(Reach(scope.release, scope.organisations, spans, weakest(certainties), True))
         elif not scope.published:
             tiers = scope.release.props.get("tiers")
             reason = (
@@ -473,7 +497,7 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
                 if tiers
                 else "the release's scope (data sets, items, years) is not published"
             )
-            unpublished.append(Reach(scope.release, scope.organisations, (reason,), inferred, False))
+            unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
     order = lambda r: (r.release.props.get("date") or dt.date.max, r.release.id)  # noqa: E731
     return PupilReach(
         tuple(schools), (from_year, to_year), tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))
