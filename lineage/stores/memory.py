@@ -6,13 +6,15 @@ kind, and saves to and loads from one snapshot file so a server restarts in well
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import io
 import os
 import pickle
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -20,6 +22,7 @@ import networkx as nx
 from lineage.errors import StoreError
 from lineage.merge import merge
 from lineage.model import (
+    ALWAYS,
     NODE_SPECS,
     Certainty,
     CertaintyLevel,
@@ -44,7 +47,7 @@ from lineage.store import (
 )
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2
 
 
 class MemoryStore(Store):
@@ -94,6 +97,31 @@ class MemoryStore(Store):
         for (kind, prop), index in self._index.items():
             if kind is node.kind and prop in node.props:
                 index[node.props[prop]].add(node.id)
+
+    def _bulk_add(self, nodes: list[Node], edges: list[Edge]) -> None:
+        """Fill an empty store at load time. This writes NetworkX's adjacency dicts directly, as
+        MultiDiGraph.add_edge lays them out (one key dict shared by _succ and _pred): through the API the
+        real graph's load took twice as long."""
+        graph = self.graph
+        node_data, succ, pred = graph._node, graph._succ, graph._pred
+        indexed = defaultdict(list)
+        for (kind, prop), index in self._index.items():
+            indexed[kind].append((prop, index))
+        for node in nodes:
+            node_data[node.id] = {"record": node}
+            succ[node.id] = {}
+            pred[node.id] = {}
+            self._ids_by_kind[node.kind].add(node.id)
+            self._nodes_by_flag[node.synthetic] += 1
+            for prop, index in indexed.get(node.kind, ()):
+                if prop in node.props:
+                    index[node.props[prop]].add(node.id)
+        for edge in edges:
+            keys = succ[edge.source].get(edge.target)
+            if keys is None:
+                keys = succ[edge.source][edge.target] = pred[edge.target][edge.source] = {}
+            keys[edge.kind] = {"record": edge}
+            self._edges_by_kind[edge.kind] += 1
 
     def _unindex(self, node: Node) -> None:
         for (kind, prop), index in self._index.items():
@@ -179,11 +207,15 @@ class MemoryStore(Store):
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the whole graph to one file, atomically (a crash leaves the old snapshot in place)."""
+        rows = _SnapshotWriter()
+        nodes = [rows.node(data["record"]) for _, data in self.graph.nodes(data=True)]
+        edges = [rows.edge(data["record"]) for _, _, data in self.graph.edges(data=True)]
         payload = {
             "format": SNAPSHOT_FORMAT,
             "version": SNAPSHOT_VERSION,
-            "nodes": [_node_row(data["record"]) for _, data in self.graph.nodes(data=True)],
-            "edges": [_edge_row(data["record"]) for _, _, data in self.graph.edges(data=True)],
+            **rows.tables(),
+            "nodes": nodes,
+            "edges": edges,
         }
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -194,6 +226,11 @@ class MemoryStore(Store):
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MemoryStore:
         """Read a snapshot written by :meth:`save`. Only plain data and dates are accepted from the file."""
+        with _no_gc():  # building ~100k objects that live as long as the store: collecting meanwhile is waste
+            return cls._load(path)
+
+    @classmethod
+    def _load(cls, path: str | os.PathLike[str]) -> MemoryStore:
         try:
             payload = _SnapshotUnpickler(io.BytesIO(Path(path).read_bytes())).load()
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
@@ -203,15 +240,10 @@ class MemoryStore(Store):
         if payload.get("version") != SNAPSHOT_VERSION:
             raise StoreError(f"{path}: snapshot version {payload.get('version')}, this code reads {SNAPSHOT_VERSION}")
         store = cls()
-        graph = store.graph
-        for row in payload["nodes"]:
-            node = _node_from_row(row)
-            store._add_node(node)
-            store._nodes_by_flag[node.synthetic] += 1
-        for row in payload["edges"]:
-            edge = _edge_from_row(row)
-            graph.add_edge(edge.source, edge.target, key=edge.kind, record=edge)
-            store._edges_by_kind[edge.kind] += 1
+        rows = _SnapshotReader(payload["citations"], payload["shared"])
+        nodes = [rows.node(row) for row in payload["nodes"]]
+        edges = [rows.edge(row) for row in payload["edges"]]
+        store._bulk_add(nodes, edges)
         return store
 
 
@@ -226,6 +258,17 @@ def _searchable_text(node: Node) -> str:
     return "\n".join(values).lower()
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class _SnapshotUnpickler(pickle.Unpickler):
     """Refuses every class but dates, so a snapshot cannot run code when loaded."""
 
@@ -235,41 +278,62 @@ class _SnapshotUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"snapshot refers to {module}.{name}, which a snapshot never holds")
 
 
-def _common_row(record: Node | Edge) -> tuple:
-    return (
-        dict(record.props),
-        [(c.document, c.file, c.row, c.address) for c in sorted(record.citations, key=Citation.encode)],
-        record.certainty.level.value,
-        record.certainty.rule,
-        record.validity.valid_from,
-        record.validity.valid_to,
-    )
+class _SnapshotWriter:
+    """Rows for a snapshot: citations, certainties and validities are stored once each and referred to by
+    index, because thousands of records share them (every tier-level edge cites the same register row)."""
+
+    def __init__(self) -> None:
+        self.citations: dict[Citation, int] = {}
+        self.shared: dict[tuple, int] = {}  # (certainty level, rule, valid from, valid to) -> index
+
+    def _common(self, record: Node | Edge) -> tuple:
+        cited = tuple(sorted(self.citations.setdefault(c, len(self.citations)) for c in record.citations))
+        shared = (
+            record.certainty.level.value,
+            record.certainty.rule,
+            record.validity.valid_from,
+            record.validity.valid_to,
+        )
+        return (dict(record.props), cited, self.shared.setdefault(shared, len(self.shared)))
+
+    def node(self, node: Node) -> tuple:
+        return (node.kind.value, node.key, node.name, node.synthetic, *self._common(node))
+
+    def edge(self, edge: Edge) -> tuple:
+        return (edge.source, edge.kind.value, edge.target, *self._common(edge))
+
+    def tables(self) -> dict[str, list]:
+        return {
+            "citations": [(c.document, c.file, c.row, c.address) for c in self.citations],
+            "shared": list(self.shared),
+        }
 
 
-def _common_fields(
-    props: dict, citations: list, level: str, rule: str | None, start: dt.date | None, end: dt.date | None
-) -> dict:
-    return {
-        "props": {k: tuple(v) if isinstance(v, list) else v for k, v in props.items()},
-        "citations": frozenset(Citation(*c) for c in citations),
-        "certainty": Certainty(CertaintyLevel(level), rule),
-        "validity": Validity(start, end),
-    }
+class _SnapshotReader:
+    """Builds each shared value once, and each distinct set of citations once."""
 
+    def __init__(self, citations: list[tuple], shared: list[tuple]) -> None:
+        self.citations = [Citation(*c) for c in citations]
+        self.shared = [
+            (Certainty(CertaintyLevel(level), rule), ALWAYS if start is None and end is None else Validity(start, end))
+            for level, rule, start, end in shared
+        ]
+        self.cited: dict[tuple[int, ...], frozenset[Citation]] = {}
+        self.node_kinds = {kind.value: kind for kind in NodeKind}
+        self.edge_kinds = {kind.value: kind for kind in EdgeKind}
 
-def _node_row(node: Node) -> tuple:
-    return (node.kind.value, node.key, node.name, node.synthetic, *_common_row(node))
+    def _cited(self, cited: tuple[int, ...]) -> frozenset[Citation]:
+        citations = self.cited.get(cited)
+        if citations is None:
+            citations = self.cited[cited] = frozenset(self.citations[i] for i in cited)
+        return citations
 
+    def node(self, row: tuple) -> Node:
+        kind, key, name, synthetic, props, cited, shared = row
+        certainty, validity = self.shared[shared]
+        return Node(self.node_kinds[kind], key, name, props, self._cited(cited), certainty, validity, synthetic)
 
-def _node_from_row(row: tuple) -> Node:
-    kind, key, name, synthetic, *common = row
-    return Node(NodeKind(kind), key, name, synthetic=synthetic, **_common_fields(*common))
-
-
-def _edge_row(edge: Edge) -> tuple:
-    return (edge.source, edge.kind.value, edge.target, *_common_row(edge))
-
-
-def _edge_from_row(row: tuple) -> Edge:
-    source, kind, target, *common = row
-    return Edge(source, EdgeKind(kind), target, **_common_fields(*common))
+    def edge(self, row: tuple) -> Edge:
+        source, kind, target, props, cited, shared = row
+        certainty, validity = self.shared[shared]
+        return Edge(source, self.edge_kinds[kind], target, props, self._cited(cited), certainty, validity)
