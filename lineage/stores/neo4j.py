@@ -9,6 +9,7 @@ into query text are labels, relationship types and arrows taken from the model's
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from neo4j.time import Date as Neo4jDate
 
 from lineage.errors import StoreError, StoreUnavailable
 from lineage.model import (
+    ALWAYS,
     EDGE_SPECS,
     NODE_SPECS,
     Certainty,
@@ -264,12 +266,19 @@ def _native(value: Any) -> Any:
     return value
 
 
+# Records read back share few distinct citations and certainties (every tier-level edge cites one
+# register row): decode each once.
+_citations = functools.lru_cache(maxsize=1 << 16)(lambda texts: frozenset(map(Citation.decode, texts)))
+_certainty = functools.lru_cache(maxsize=1024)(lambda level, rule: Certainty(CertaintyLevel(level), rule))
+
+
 def _common_fields(props: dict[str, Any]) -> dict[str, Any]:
+    start, end = props.get("valid_from"), props.get("valid_to")
     return {
         "props": {k: _native(v) for k, v in props.items() if k not in RESERVED},
-        "citations": frozenset(Citation.decode(text) for text in props.get("citations", ())),
-        "certainty": Certainty(CertaintyLevel(props["certainty"]), props.get("certainty_rule")),
-        "validity": Validity(_native(props.get("valid_from")), _native(props.get("valid_to"))),
+        "citations": _citations(tuple(props.get("citations", ()))),
+        "certainty": _certainty(props["certainty"], props.get("certainty_rule")),
+        "validity": ALWAYS if start is None and end is None else Validity(_native(start), _native(end)),
     }
 
 
