@@ -15,7 +15,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
-from benchmarks.common import MB, empty_neo4j_store, neo4j_server, server_peak_mb, timed, traced_peak
+from benchmarks.common import (
+    MB,
+    add_store_options,
+    chosen_stores,
+    empty_neo4j_store,
+    neo4j_server,
+    server_peak_mb,
+    timed,
+    traced_peak,
+)
 from importers import BUILD_ORDER
 from importers.base import Batch
 from importers.build import build_real_graph
@@ -23,8 +32,6 @@ from importers.synthetic import CHUNK, generate, write_chunked
 from lineage.cli import format_table
 from lineage.store import Counts, Store
 from lineage.stores.memory import MemoryStore
-
-STORES = ("memory", "neo4j")
 
 
 def _real(store: Store) -> Counts:
@@ -59,17 +66,9 @@ def on_neo4j(build: Callable[[Store], Counts], uri: str | None, pid: int | None)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: memory, neo4j")
-    parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale (1.0 = national, the default)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
-    parser.add_argument("--neo4j-pid", type=int, help="that server's process id, to read its peak memory")
-    parser.add_argument("--chunk", type=int, default=CHUNK, help="nodes or edges per store write")
+    add_store_options(parser, CHUNK)
     args = parser.parse_args(argv)
-    stores = [name.strip() for name in args.stores.split(",") if name.strip()]
-    unknown = set(stores) - set(STORES)
-    if unknown:
-        parser.error(f"unknown store(s) {', '.join(sorted(unknown))}; known: {', '.join(STORES)}")
+    stores = chosen_stores(parser, args)
 
     batch, generate_s = timed(lambda: generate(args.scale, args.seed))
     _, generate_peak = traced_peak(lambda: generate(args.scale, args.seed))

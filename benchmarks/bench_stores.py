@@ -32,6 +32,8 @@ import networkx as nx
 
 from benchmarks.common import (
     MB,
+    add_store_options,
+    chosen_stores,
     empty_neo4j_store,
     latencies_ms,
     neo4j_server,
@@ -47,8 +49,6 @@ from lineage.cli import format_table
 from lineage.model import Edge, Node
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j import NODE_LABEL, Neo4jStore, _edge_params, _node_params
-
-STORES = ("memory", "neo4j")
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,19 +192,11 @@ def _mean(values: Sequence[int]) -> float:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="generator scale (1.0 = national, the default)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: memory, neo4j")
-    parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
-    parser.add_argument("--neo4j-pid", type=int, help="that server's process id, to read its peak memory")
     parser.add_argument("--starts", type=int, default=50, help="traversal start nodes (random, fixed seed)")
     parser.add_argument("--naive-sample", type=int, default=2_500, help="edges written the naive way on Neo4j")
-    parser.add_argument("--chunk", type=int, default=CHUNK, help="nodes or edges per store write")
+    add_store_options(parser, CHUNK)
     args = parser.parse_args(argv)
-    stores = [name.strip() for name in args.stores.split(",") if name.strip()]
-    unknown = set(stores) - set(STORES)
-    if unknown:
-        parser.error(f"unknown store(s) {', '.join(sorted(unknown))}; known: {', '.join(STORES)}")
+    stores = chosen_stores(parser, args)
 
     batch, generate_s = timed(lambda: generate(args.scale, args.seed))
     print(

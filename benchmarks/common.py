@@ -5,6 +5,7 @@ Benchmarks are scripts, not tests: they print numbers for a reader and assert no
 
 from __future__ import annotations
 
+import argparse
 import logging
 import shutil
 import statistics
@@ -127,3 +128,24 @@ def empty_neo4j_store(server: Neo4jServer) -> Neo4jStore:
 def server_peak_mb(server: Neo4jServer) -> float | None:
     """The server's peak resident size in MB since the last reset, when its process is known."""
     return None if server.pid is None else peak_rss(server.pid) / MB
+
+
+STORES = ("memory", "neo4j")
+
+
+def add_store_options(parser: argparse.ArgumentParser, chunk: int) -> None:
+    """The options every store benchmark takes: which stores, the synthetic graph, the Neo4j server."""
+    parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: memory, neo4j")
+    parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale (1.0 = national, the default)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
+    parser.add_argument("--neo4j-pid", type=int, help="that server's process id, to read its peak memory")
+    parser.add_argument("--chunk", type=int, default=chunk, help="nodes or edges per store write")
+
+
+def chosen_stores(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    stores = [name.strip() for name in args.stores.split(",") if name.strip()]
+    unknown = set(stores) - set(STORES)
+    if unknown:
+        parser.error(f"unknown store(s) {', '.join(sorted(unknown))}; known: {', '.join(STORES)}")
+    return stores

@@ -257,8 +257,9 @@ def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None
     return value
 
 
-def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:
-    text = row[column].strip()
+def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
+    """The date ``text`` gives in one of ``formats``; None when empty; ValueError saying what was expected."""
+    text = text.strip()
     if not text:
         return None
     for fmt in formats:
@@ -266,4 +267,11 @@ def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise BadInput(path, f"expected a date ({' or '.join(formats)}), got {text!r}", row.number, column)
+    raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
+
+
+def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:
+    try:
+        return date_from_text(row[column], formats)
+    except ValueError as exc:
+        raise BadInput(path, str(exc), row.number, column) from None

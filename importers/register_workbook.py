@@ -36,7 +36,7 @@ import pandas as pd
 import yaml
 
 from importers import register
-from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row
+from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, date_from_text
 from importers.organisations import normalise
 from importers.releases import Decision, ReleaseGraph, Share, count_omission, named_sources, parse_tiers, release_key
 from lineage.model import CONFIRMED, Citation, NodeKind, node_id
@@ -285,16 +285,10 @@ class _Entry:
 
 
 def _parse_date(where: str, row: SheetRow, formats: Sequence[str]) -> dt.date | None:
-    text = row.cells.get("date_approved", "")
-    if not text:
-        return None
-    for fmt in formats:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    message = f"expected a date ({' or '.join(formats)}), got {text!r}"
-    raise BadInput(where, message, row.number, row.headers["date_approved"])
+    try:
+        return date_from_text(row.cells.get("date_approved", ""), formats)
+    except ValueError as exc:
+        raise BadInput(where, str(exc), row.number, row.headers["date_approved"]) from None
 
 
 def _refuse_duplicate_keys(path: Path, entries: list[_Entry]) -> None:

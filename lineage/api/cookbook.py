@@ -91,6 +91,12 @@ class ItemRecipients:
     receipts: Connection[Receipt]
 
 
+def _item_recipients(answer: questions.ItemRecipients, first: int, after: str | None) -> ItemRecipients:
+    return ItemRecipients(
+        items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
+    )
+
+
 @strawberry.type
 class ItemProvenance:
     item: GraphNode
@@ -212,18 +218,14 @@ class CookbookQuery:
         self, info: Info, item: str, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> ItemRecipients:
         answer = await info.context.call(questions.recipients_of_item, info.context.store, item)
-        return ItemRecipients(
-            items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
-        )
+        return _item_recipients(answer, first, after)
 
     @strawberry.field(description="Which government departments and police accessed a data item.")
     async def departments_accessing_item(
         self, info: Info, item: str, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> ItemRecipients:
         answer = await info.context.call(questions.departments_accessing_item, info.context.store, item)
-        return ItemRecipients(
-            items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
-        )
+        return _item_recipients(answer, first, after)
 
     @strawberry.field(description="Where a data item comes from, how it is classified and restricted, and its aliases.")
     async def item_provenance(self, info: Info, item: str) -> list[ItemProvenance]:
