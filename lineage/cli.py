@@ -7,6 +7,10 @@
     lineage serve   [--store ADDR] [--host H] [--port P]   the GraphQL API and playground
     lineage query   (--file F | TEXT) [--vars JSON] [--store ADDR]   one GraphQL query, printed as JSON
     lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
+    lineage export  --format F --output PATH [--node ID [--depth N]] [--store ADDR]
+                                                      the graph, or one node's lineage, as a file
+    lineage report  (release REF | organisation NAME | item ALIAS) [--format html|md] [--output PATH]
+                                                      an audit report, cited, with its flow picture
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
@@ -161,6 +165,27 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from lineage.exports import export
+
+    with _open(args) as store:
+        subgraph, paths = export(store, args.format, args.output, args.node, args.depth)
+    print(f"lineage: wrote {', '.join(map(str, paths))}: {subgraph.describe()}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from lineage.reports import report, write_report
+
+    with _open(args) as store:
+        text = report(store, args.subject, args.reference, args.format)
+    if args.output:
+        write_report(text, args.output)
+    else:
+        print(text, end="")
+    return 0
+
+
 def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
     done = "" if seconds is None else f" done in {seconds:.1f} s"
     bar = "#" * step + "." * (total - step)
@@ -210,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
         ("serve", "serve the GraphQL API and playground", _cmd_serve),
         ("query", "run one GraphQL query through the API's own path, limits included", _cmd_query),
         ("schema", "print or write the GraphQL schema (SDL)", _cmd_schema),
+        ("export", "write the graph, or one node's lineage, as GraphML, GEXF, Cytoscape, CSV or PROV", _cmd_export),
+        ("report", "an audit report on a release, an organisation or an item, in HTML or Markdown", _cmd_report),
     ]
     for name, help_, func in commands:
         command = sub.add_parser(name, help=help_)
@@ -231,6 +258,26 @@ def _parser() -> argparse.ArgumentParser:
                 "--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)"
             )
             command.add_argument("--vars", help="variables as a JSON object")
+        if name == "export":
+            from lineage.exports import FORMATS as EXPORT_FORMATS
+
+            command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
+            command.add_argument(
+                "--output",
+                type=Path,
+                required=True,
+                help="the file to write; for csv, a directory (nodes.csv, edges.csv)",
+            )
+            command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
+            command.add_argument("--depth", type=int, help="hops from --node (default 2)")
+        if name == "report":
+            from lineage.reports import FORMATS as REPORT_FORMATS
+            from lineage.reports import SUBJECTS
+
+            command.add_argument("subject", choices=list(SUBJECTS))
+            command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
+            command.add_argument("--format", default="html", choices=list(REPORT_FORMATS))
+            command.add_argument("--output", type=Path, help="write to this file instead of standard output")
     return parser
 
 

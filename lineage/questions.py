@@ -431,7 +431,7 @@ def _release_scopes(store: Store) -> list[_ReleaseScope]:
     cached = _SCOPES.get(store)
     if cached is not None and cached[0] == store.generation:
         return cached[1]
-    traces = _trace(store, _all_nodes(store, NodeKind.RELEASE))
+    traces = _trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
     dataset_of = _follow(store, item_ids, incoming=[_E.HOLDS])
     scopes = []
@@ -547,7 +547,7 @@ def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None
     """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
     as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
     the number of releases through it; and the published aggregate volumes."""
-    releases = [r for r in _all_nodes(store, NodeKind.RELEASE) if _dated_within(r, start, end)]
+    releases = [r for r in store.all_nodes(NodeKind.RELEASE) if _dated_within(r, start, end)]
     traces = _trace(store, releases)
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
     holders = _follow(store, item_ids, incoming=[_E.HOLDS])
@@ -585,19 +585,10 @@ def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None
         FlowLink(source, target, len(ids), weakest(weakest_of[(source, target)]))
         for (source, target), ids in sorted(carried.items())
     )
-    in_period = [f for f in _all_nodes(store, NodeKind.AGGREGATE_FLOW) if _overlaps_period(f, start, end)]
+    in_period = [f for f in store.all_nodes(NodeKind.AGGREGATE_FLOW) if _overlaps_period(f, start, end)]
     targets = _follow(store, [f.id for f in in_period], outgoing=[_E.FLOWS_TO])
     volumes = [Volume(flow, hop.node, hop.edge) for flow in in_period for hop in targets.get(flow.id, [])]
     return Flows(links, tuple(volumes), len(traces), without_scope)
-
-
-def _all_nodes(store: Store, kind: NodeKind) -> list[Node]:
-    nodes: list[Node] = []
-    while True:
-        page = store.list_nodes(kind, limit=1000, offset=len(nodes))
-        nodes += page.items
-        if not page.items or len(nodes) >= page.total:
-            return nodes
 
 
 def _dated_within(release: Node, start: dt.date | None, end: dt.date | None) -> bool:

@@ -282,6 +282,15 @@ class Store(ABC):
     def get_node(self, id_: str) -> Node | None:
         return self.get_nodes([id_]).get(id_)
 
+    def all_nodes(self, kind: NodeKind) -> list[Node]:
+        """Every node of ``kind``, read page by page, for the questions and exports that need the whole set."""
+        nodes: list[Node] = []
+        while True:
+            page = self.list_nodes(kind, limit=1000, offset=len(nodes))
+            nodes += page.items
+            if not page.items or len(nodes) >= page.total:
+                return nodes
+
     def neighbours(
         self,
         id_: str,

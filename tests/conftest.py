@@ -1,4 +1,5 @@
-"""Shared fixtures: the two stores every conformance test runs against, and the real Neo4j behind one.
+"""Shared fixtures: the two stores every conformance test runs against, the real Neo4j behind one, and the
+real graph on each.
 
 Neo4j comes from ``tools/neo4j-dev/neo4j-dev.sh`` (embedded Neo4j with Bolt on 127.0.0.1), started once
 per test session, or from ``LINEAGE_NEO4J_URI`` when set. Without Java and Maven the Neo4j tests skip
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from importers.build import build_real_graph
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 
@@ -55,6 +57,24 @@ def _neo4j_store(neo4j_uri: str) -> Iterator[Store]:
     store = Neo4jStore(neo4j_uri)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def memory_real() -> MemoryStore:
+    """The real graph built from the bundled data in the embedded store, once per session: tests only read it."""
+    store = MemoryStore()
+    build_real_graph(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def neo4j_real(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The real graph in Neo4j for one module's tests; the server is shared, so it is emptied after them."""
+    store: Store = request.getfixturevalue("_neo4j_store")
+    store.clear()
+    build_real_graph(store)
+    yield store
+    store.clear()
 
 
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])

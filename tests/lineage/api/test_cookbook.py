@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from importers.build import build_real_graph
 from lineage.api.app import create_app
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
@@ -37,23 +36,9 @@ ITEMS = rows("npd_data_items_2018.csv")
 TIER_ROWS = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
 
 
-@pytest.fixture(scope="module")
-def memory_real() -> MemoryStore:
-    store = MemoryStore()
-    build_real_graph(store)
-    return store
-
-
 @pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def real_store(request: pytest.FixtureRequest, memory_real: MemoryStore) -> Iterator[Store]:
-    if request.param == "memory":
-        yield memory_real
-        return
-    store: Store = request.getfixturevalue("_neo4j_store")
-    store.clear()
-    build_real_graph(store)
-    yield store
-    store.clear()
+def real_store(request: pytest.FixtureRequest) -> Store:
+    return request.getfixturevalue("memory_real" if request.param == "memory" else "neo4j_real")
 
 
 @pytest.fixture

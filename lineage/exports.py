@@ -1,0 +1,446 @@
+"""Exports of the graph, whole or one node's lineage, for the tools auditors and analysts already use.
+
+GraphML and GEXF (yEd, Gephi, NetworkX), Cytoscape JSON, CSV (a nodes file and an edges file) and W3C
+PROV-JSON. Every node and edge keeps its kind, certainty and citations, so a fact stays checkable
+outside the project. A node's lineage is every node within ``depth`` hops in both directions, with
+every edge among them; the answer says how many nodes lie just beyond, and whether a safety bound cut
+the walk. Files are written whole or not at all (a temporary file, then an atomic rename).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import networkx as nx
+
+from lineage.errors import LineageError, NotFound
+from lineage.model import (
+    EDGE_COMMON_PROPS,
+    EDGE_SPECS,
+    NODE_SPECS,
+    Certainty,
+    Citation,
+    Edge,
+    EdgeKind,
+    Flow,
+    Node,
+    NodeKind,
+    Prop,
+    Validity,
+)
+from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
+
+if TYPE_CHECKING:
+    from prov.model import ProvDocument
+
+DEFAULT_DEPTH = 2
+#: Node ids per batched expansion of the whole graph (one Neo4j query each).
+_EXPAND_BATCH = 5000
+
+
+class ExportError(LineageError):
+    """An export or report that could not be written (unknown format, unwritable path); nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """What an export holds. ``start`` is None for the whole graph. ``beyond`` counts the nodes one hop past
+    ``depth`` (not exported); ``cut`` is True when the safety bound stopped the walk before ``depth``."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    start: Node | None = None
+    depth: int | None = None
+    beyond: int = 0
+    cut: bool = False
+
+    def describe(self) -> str:
+        """One line that says what the export holds and whether anything was left out."""
+        size = f"{len(self.nodes)} nodes and {len(self.edges)} edges"
+        if self.start is None:
+            return f"the whole graph: {size}"
+        text = f"the lineage of {self.start.id} within {self.depth} hops, both directions: {size}"
+        if self.cut:
+            return f"{text}; CUT: the walk stopped at the bound of {MAX_VISITED} nodes before {self.depth} hops"
+        if self.beyond:
+            return f"{text}; {self.beyond} more nodes lie one hop further, not exported"
+        return f"{text}; nothing lies beyond"
+
+
+# ---- what to export --------------------------------------------------------------------------------
+
+
+def collect(store: Store, node_id: str | None = None, depth: int | None = None) -> Subgraph:
+    """The whole graph, or the lineage of ``node_id`` within ``depth`` hops (both directions)."""
+    if node_id is None:
+        if depth is not None:
+            raise QueryError("a depth bounds one node's lineage: give the node as well")
+        return _whole(store)
+    depth = DEFAULT_DEPTH if depth is None else depth
+    if not 1 <= depth <= MAX_DEPTH:
+        raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
+    return _lineage(store, node_id, depth)
+
+
+def _whole(store: Store) -> Subgraph:
+    nodes = [node for kind in NodeKind for node in store.all_nodes(kind)]
+    ids = [node.id for node in nodes]
+    every_kind = frozenset(EdgeKind)
+    edges = [
+        hop.edge
+        for start in range(0, len(ids), _EXPAND_BATCH)
+        for hop in store.expand(ids[start : start + _EXPAND_BATCH], every_kind, frozenset())
+    ]
+    return Subgraph(_by_id(nodes), _by_id(edges))
+
+
+def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
+    """Breadth first, level by level; the last level is expanded too, for the edges among the nodes at
+    ``depth`` hops and to count what lies beyond."""
+    start = store.get_node(start_id)
+    if start is None:
+        raise NotFound(f"no node has the id {start_id!r}")
+    outgoing, incoming = edge_sides(Direction.BOTH)
+    nodes: dict[str, Node] = {start_id: start}
+    edges: dict[str, Edge] = {}
+    beyond: set[str] = set()
+    frontier = {start_id}
+    cut = False
+    for level in range(depth + 1):
+        if not frontier:
+            break
+        if len(nodes) >= MAX_VISITED:
+            cut = True
+            break
+        next_frontier: set[str] = set()
+        for hop in store.expand(frontier, outgoing, incoming):
+            far = hop.node.id
+            if far not in nodes:
+                if level == depth:
+                    beyond.add(far)
+                    continue
+                nodes[far] = hop.node
+                next_frontier.add(far)
+            edges[hop.edge.id] = hop.edge
+        frontier = next_frontier
+    return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), cut)
+
+
+def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:
+    return tuple(sorted(records, key=lambda record: record.id))
+
+
+# ---- attributes, flattened -------------------------------------------------------------------------
+
+
+def _mixed(props: Iterable[Prop]) -> frozenset[str]:
+    """Property names the model declares with more than one type across kinds (a data set's level is a
+    word, a concept's a number): exported as text, since GraphML and GEXF give an attribute one type."""
+    types: dict[str, set[type]] = {}
+    for prop in props:
+        types.setdefault(prop.name, set()).add(prop.type)
+    return frozenset(name for name, found in types.items() if len(found) > 1)
+
+
+_MIXED_NODE = _mixed(p for spec in NODE_SPECS.values() for p in spec.props)
+_MIXED_EDGE = _mixed([*EDGE_COMMON_PROPS, *(p for spec in EDGE_SPECS.values() for p in spec.props)])
+
+
+def ordered(citations: Iterable[Citation]) -> list[Citation]:
+    """Citations in a stable order (document, file, row, address), so every output is the same every time."""
+    return sorted(citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
+
+
+def _citations(citations: Iterable[Citation]) -> list[dict[str, Any]]:
+    return [{"document": c.document, "file": c.file, "row": c.row, "address": c.address} for c in ordered(citations)]
+
+
+def _scalar(value: Any, as_text: bool, flat: bool) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False) if flat else list(value)
+    return str(value) if as_text else value
+
+
+def _certainty(certainty: Certainty) -> dict[str, str]:
+    return {"certainty": certainty.level.value, **({"rule": certainty.rule} if certainty.rule else {})}
+
+
+def _validity(validity: Validity) -> dict[str, str]:
+    ends = {"valid_from": validity.valid_from, "valid_to": validity.valid_to}
+    return {name: day.isoformat() for name, day in ends.items() if day is not None}
+
+
+def node_attributes(node: Node, flat: bool = True) -> dict[str, Any]:
+    """A node's attributes; ``flat`` makes every value a scalar (tuples and citations as JSON text)."""
+    citations = _citations(node.citations)
+    return {
+        "kind": node.kind.value,
+        "key": node.key,
+        "name": node.name,
+        **_certainty(node.certainty),
+        **_validity(node.validity),
+        "synthetic": node.synthetic,
+        "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
+        **{name: _scalar(value, name in _MIXED_NODE, flat) for name, value in node.props.items()},
+    }
+
+
+def edge_attributes(edge: Edge, flat: bool = True) -> dict[str, Any]:
+    """An edge's attributes (not its ends); ``flat`` as for nodes."""
+    citations = _citations(edge.citations)
+    return {
+        "kind": edge.kind.value,
+        **_certainty(edge.certainty),
+        **_validity(edge.validity),
+        "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
+        **{name: _scalar(value, name in _MIXED_EDGE, flat) for name, value in edge.props.items()},
+    }
+
+
+# ---- the formats -----------------------------------------------------------------------------------
+
+
+def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph(description=subgraph.describe(), cut=subgraph.cut)
+    for node in subgraph.nodes:
+        graph.add_node(node.id, **node_attributes(node))
+    for edge in subgraph.edges:
+        graph.add_edge(edge.source, edge.target, key=edge.kind.value, **edge_attributes(edge))
+    return graph
+
+
+def _graphml(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    nx.write_graphml(_networkx(subgraph), handle, encoding="utf-8")
+
+
+def _gexf(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    graph = _networkx(subgraph)
+    graph.graph = {"name": subgraph.describe()}  # GEXF keeps a graph's name, not its other attributes
+    for node in subgraph.nodes:  # networkx writes a "key" attribute as "networkx_key": the id holds the key
+        data = graph.nodes[node.id]
+        del data["key"]
+        data["label"] = node.name
+    nx.set_edge_attributes(graph, {(e.source, e.target, e.kind.value): e.id for e in subgraph.edges}, "id")
+    nx.write_gexf(graph, handle, encoding="utf-8")
+
+
+def cytoscape(subgraph: Subgraph) -> dict[str, Any]:
+    """Cytoscape.js elements JSON: every field under ``data``, citations as a list of objects."""
+    nodes = [{"data": {"id": n.id, "label": n.name, **node_attributes(n, flat=False)}} for n in subgraph.nodes]
+    edges = [
+        {"data": {"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e, flat=False)}}
+        for e in subgraph.edges
+    ]
+    return {
+        "data": {"description": subgraph.describe(), "cut": subgraph.cut},
+        "elements": {"nodes": nodes, "edges": edges},
+    }
+
+
+def _cytoscape(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    handle.write(json.dumps(cytoscape(subgraph), ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def _csv_table(rows: list[dict[str, Any]], first: list[str], handle: IO[bytes]) -> None:
+    rest = sorted({name for row in rows for name in row} - set(first))
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.DictWriter(text, fieldnames=[*first, *rest])
+    writer.writeheader()
+    writer.writerows(rows)
+    text.flush()
+    text.detach()
+
+
+#: The first columns of the CSV files, in this order; properties follow, sorted by name.
+NODE_COLUMNS = ["id", "kind", "key", "name", "certainty", "rule", "valid_from", "valid_to", "synthetic", "citations"]
+EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "valid_from", "valid_to", "citations"]
+
+
+def _csv_nodes(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    _csv_table([{"id": n.id, **node_attributes(n)} for n in subgraph.nodes], NODE_COLUMNS, handle)
+
+
+def _csv_edges(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    rows = [{"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e)} for e in subgraph.edges]
+    _csv_table(rows, EDGE_COLUMNS, handle)
+
+
+# ---- W3C PROV --------------------------------------------------------------------------------------
+
+PROV_VOCABULARY = "urn:pupil-data-lineage:vocabulary#"
+PROV_NODES = "urn:pupil-data-lineage:node:"
+#: Node kinds that are PROV activities (a release is also an entity: see ``prov_document``) and agents.
+_ACTIVITIES = frozenset({NodeKind.APPROVAL, NodeKind.IMPORT_RUN})
+_AGENTS = frozenset({NodeKind.ORGANISATION})
+_DERIVATIONS = frozenset({EdgeKind.SUBMITS, EdgeKind.FEEDS, EdgeKind.HOLDS, EdgeKind.DRAWS_ON})
+SHARE = "share"
+#: Attributes PROV says otherwise: the name is prov:label, the key the local part of the qualified name, and
+#: citations are one lineage:citation each. (False flags are left out too: only synthetic data says so.)
+_PROV_SAID = frozenset({"name", "key", "citations"})
+
+
+def prov_name(id_: str) -> str:
+    """A node id as a PROV qualified name: its kind is the prefix (one namespace per kind, ``share`` for a
+    release's sharing) and its key, percent-encoded where PROV-N needs it, the local part."""
+    prefix, _, key = id_.partition(":")
+    return f"{prefix}:{quote(key, safe=':/')}"
+
+
+def prov_document(subgraph: Subgraph) -> ProvDocument:
+    """The subgraph in the W3C PROV data model.
+
+    Items, data sets, collections, schools, concepts, classifications, rules, published figures and
+    releases are entities; approvals and import runs are activities; organisations are agents. A release
+    is also the sharing: an activity ``share:<release key>`` that used what the release includes, was
+    informed by its approval, was associated with its recipients (role ``recipient``) and generated the
+    release entity. Data flowing into a data set or item (SUBMITS, FEEDS, HOLDS) and a figure drawn on a
+    data set (DRAWS_ON) are derivations; other links are influences, downstream influenced by upstream,
+    or a described node by its description (a concept, a class, a rule). Every record carries the kind,
+    certainty and each citation (JSON) in the project's vocabulary; nodes their name as ``prov:label``.
+    Relations have no identifier of their own: PROV gives them blank ones; their ends and kind name them.
+    """
+    from prov.constants import PROV_LABEL, PROV_ROLE, PROV_TYPE
+    from prov.model import ProvDocument  # imported when asked for, like the Neo4j driver
+
+    doc = ProvDocument()
+    vocab = doc.add_namespace("lineage", PROV_VOCABULARY)
+    namespaces = {kind.value: doc.add_namespace(kind.value, f"{PROV_NODES}{kind.value}:") for kind in NodeKind}
+    namespaces[SHARE] = doc.add_namespace(SHARE, f"{PROV_NODES}{SHARE}:")
+    terms: dict[str, Any] = {}
+    names: dict[str, Any] = {}
+
+    def term(name: str) -> Any:
+        found = terms.get(name)
+        if found is None:
+            found = terms[name] = vocab[name]
+        return found
+
+    def qname(id_: str) -> Any:
+        found = names.get(id_)
+        if found is None:
+            prefix, _, local = prov_name(id_).partition(":")
+            found = names[id_] = namespaces[prefix][local]
+        return found
+
+    def attributes(attrs: Mapping[str, Any], citations: Iterable[Citation]) -> list[tuple[Any, Any]]:
+        pairs = [(term(name), value) for name, value in attrs.items() if name not in _PROV_SAID and value is not False]
+        return pairs + [(term("citation"), json.dumps(c, ensure_ascii=False)) for c in _citations(citations)]
+
+    def share(release_id: str) -> Any:
+        return qname(f"{SHARE}:{release_id.partition(':')[2]}")
+
+    for node in subgraph.nodes:
+        attrs = [
+            (PROV_LABEL, node.name),
+            (PROV_TYPE, term(node.kind.value)),
+            *attributes(node_attributes(node), node.citations),
+        ]
+        if node.kind in _AGENTS:
+            doc.agent(qname(node.id), attrs)
+        elif node.kind in _ACTIVITIES:
+            doc.activity(qname(node.id), other_attributes=attrs)
+        else:
+            doc.entity(qname(node.id), attrs)
+        if node.kind is NodeKind.RELEASE:
+            date = node.props.get("date")
+            time = dt.datetime.combine(date, dt.time()) if isinstance(date, dt.date) else None
+            sharing = [(PROV_LABEL, f"sharing of {node.name}"), (PROV_TYPE, term("Share"))]
+            doc.activity(share(node.id), time, time, sharing + attributes(_certainty(node.certainty), ()))
+            doc.wasGeneratedBy(qname(node.id), share(node.id), time, other_attributes=attributes({}, node.citations))
+    for edge in subgraph.edges:
+        attrs = attributes(edge_attributes(edge), edge.citations)
+        source, target = qname(edge.source), qname(edge.target)
+        if edge.kind in _DERIVATIONS:
+            downstream, upstream = (source, target) if EDGE_SPECS[edge.kind].flow is Flow.BACKWARD else (target, source)
+            doc.wasDerivedFrom(downstream, upstream, other_attributes=attrs)
+        elif edge.kind is EdgeKind.INCLUDES:
+            doc.used(share(edge.source), target, other_attributes=attrs)
+        elif edge.kind is EdgeKind.APPROVED_BY:
+            doc.wasInformedBy(share(edge.source), target, other_attributes=attrs)
+        elif edge.kind is EdgeKind.SENT_TO:
+            doc.wasAssociatedWith(share(edge.source), target, other_attributes=[*attrs, (PROV_ROLE, term("recipient"))])
+        elif EDGE_SPECS[edge.kind].flow is Flow.FORWARD:
+            doc.wasInfluencedBy(target, source, other_attributes=attrs)
+        else:
+            doc.wasInfluencedBy(source, target, other_attributes=attrs)
+    return doc
+
+
+def _prov_json(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    handle.write(prov_document(subgraph).serialize(format="json").encode("utf-8"))
+
+
+# ---- writing ---------------------------------------------------------------------------------------
+
+Writer = Callable[[Subgraph, IO[bytes]], None]
+#: Format name -> the files it writes: a name for the file at PATH (None), or names inside the directory PATH.
+FORMATS: dict[str, dict[str | None, Writer]] = {
+    "graphml": {None: _graphml},
+    "gexf": {None: _gexf},
+    "cytoscape": {None: _cytoscape},
+    "csv": {"nodes.csv": _csv_nodes, "edges.csv": _csv_edges},
+    "prov-json": {None: _prov_json},
+}
+
+
+def output_paths(fmt: str, output: Path) -> list[Path]:
+    """The files an export writes: PATH itself, or for CSV ``nodes.csv`` and ``edges.csv`` in the directory
+    PATH (created if missing; its parent must exist)."""
+    return [output if name is None else output / name for name in _writers(fmt)]
+
+
+def _writers(fmt: str) -> dict[str | None, Writer]:
+    writers = FORMATS.get(fmt)
+    if writers is None:
+        raise ExportError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    return writers
+
+
+def export(
+    store: Store, fmt: str, output: Path, node_id: str | None = None, depth: int | None = None
+) -> tuple[Subgraph, list[Path]]:
+    """Export the whole graph or one node's lineage in ``fmt`` to ``output``: every file whole, or none."""
+    writers = _writers(fmt)
+    subgraph = collect(store, node_id, depth)
+    if any(name is not None for name in writers):
+        try:
+            output.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create the directory {output}: {exc.strerror or exc}") from exc
+    targets = {output if name is None else output / name: writer for name, writer in writers.items()}
+    write_atomically({path: (lambda handle, w=writer: w(subgraph, handle)) for path, writer in targets.items()})
+    return subgraph, list(targets)
+
+
+def write_atomically(files: Mapping[Path, Callable[[IO[bytes]], None]]) -> None:
+    """Write each file to a temporary file beside it, then rename them all into place; on any failure remove
+    the temporary files and leave every target as it was."""
+    temporary: dict[Path, str] = {}
+    path = next(iter(files), None)
+    try:
+        for path, write in files.items():
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            temporary[path] = name
+            os.fchmod(fd, 0o644)  # readable like any file the user writes, not private like a temporary one
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+        for path, name in temporary.items():
+            os.replace(name, path)
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        for name in temporary.values():
+            if os.path.exists(name):
+                os.unlink(name)

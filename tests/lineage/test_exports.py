@@ -1,0 +1,335 @@
+"""Exports of the fixture graph on both stores, each read back with its own format's reader; and of the real
+graph on the embedded store.
+
+The expected counts, kinds, citation and certainties are read off the drawing in tests/fixture_graph.py by
+hand, and the real graph's from the bundled CSVs: never from an export.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import unquote
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from lineage import exports
+from lineage.cli import main
+from lineage.errors import NotFound
+from lineage.exports import ExportError, export
+from lineage.store import QueryError, Store
+from lineage.stores.memory import MemoryStore
+from tests import fixture_graph as g
+
+ROOT = Path(__file__).resolve().parents[2]
+
+NODE_KINDS = Counter(
+    School=3, Collection=1, Dataset=2, DataItem=2, Concept=1, Classification=1, Release=2, Approval=1, Organisation=3
+)
+EDGE_KINDS = Counter(
+    SUCCEEDED_BY=2, SUBMITS=2, FEEDS=2, HOLDS=2, REPRESENTS=2, CLASSIFIED_AS=1, INCLUDES=3, APPROVED_BY=1,
+    SENT_TO=2, SHARES_ONWARD=3,
+)  # fmt: skip
+CITATION = {
+    "document": "Conformance fixture (fictional)",
+    "file": "tests/fixture_graph.py",
+    "row": 1,
+    "address": "tests/fixture_graph.py",
+}
+# Within hops of R1 in both directions, from the drawing: R1 includes I1 and I2, is approved by A1, sent to O1;
+# then I2's data set D2, concept K, class CL and other release R2; I1's data set D1; O1's onward partner O2.
+DEPTH_1 = {g.R1, g.I1, g.I2, g.A1, g.O1}
+DEPTH_2 = DEPTH_1 | {g.D1, g.D2, g.K, g.CL, g.R2, g.O2}
+EDGES_DEPTH_2 = {
+    (g.R1, "INCLUDES", g.I1), (g.R1, "INCLUDES", g.I2), (g.R1, "APPROVED_BY", g.A1), (g.R1, "SENT_TO", g.O1),
+    (g.D1, "HOLDS", g.I1), (g.D2, "HOLDS", g.I2), (g.I1, "REPRESENTS", g.K), (g.I2, "REPRESENTS", g.K),
+    (g.I2, "CLASSIFIED_AS", g.CL), (g.O1, "SHARES_ONWARD", g.O2), (g.O2, "SHARES_ONWARD", g.O1),
+    (g.O2, "SHARES_ONWARD", g.O2), (g.R2, "INCLUDES", g.I2), (g.R2, "SENT_TO", g.O2),
+}  # fmt: skip
+
+
+@dataclass
+class ReadBack:
+    """What a reader found: nodes by id and edges by (source, kind, target), each with its fields as text."""
+
+    nodes: dict[str, dict[str, Any]]
+    edges: dict[tuple[str, str, str], dict[str, Any]]
+
+
+def _fields(data: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "kind": data.get("kind"),
+        "name": data.get("name"),
+        "certainty": data.get("certainty"),
+        "rule": data.get("rule") or None,
+        "valid_from": data.get("valid_from") or None,
+        "citations": citations,
+    }
+
+
+def read_graph(graph: nx.Graph) -> ReadBack:
+    nodes = {n: _fields(d, json.loads(d["citations"])) for n, d in graph.nodes(data=True)}
+    edges = {(s, d["kind"], t): _fields(d, json.loads(d["citations"])) for s, t, d in graph.edges(data=True)}
+    return ReadBack(nodes, edges)
+
+
+def read_cytoscape(path: Path) -> ReadBack:
+    elements = json.loads(path.read_text(encoding="utf-8"))["elements"]
+    nodes = {n["data"]["id"]: _fields(n["data"], n["data"]["citations"]) for n in elements["nodes"]}
+    edges = {
+        (e["data"]["source"], e["data"]["kind"], e["data"]["target"]): _fields(e["data"], e["data"]["citations"])
+        for e in elements["edges"]
+    }
+    return ReadBack(nodes, edges)
+
+
+def read_csv(path: Path) -> ReadBack:
+    nodes = pd.read_csv(path / "nodes.csv", dtype=str, keep_default_na=False)
+    edges = pd.read_csv(path / "edges.csv", dtype=str, keep_default_na=False)
+    return ReadBack(
+        {row["id"]: _fields(row, json.loads(row["citations"])) for row in nodes.to_dict("records")},
+        {
+            (r["source"], r["kind"], r["target"]): _fields(r, json.loads(r["citations"]))
+            for r in edges.to_dict("records")
+        },
+    )
+
+
+# PROV names an edge's target first ("the data set wasDerivedFrom the collection") for these kinds, its source
+# first for the others ("the sharing used the item", "the item wasInfluencedBy its concept").
+PROV_TARGET_FIRST = {"SUBMITS", "FEEDS", "HOLDS", "SUCCEEDED_BY", "SHARES_ONWARD", "FLOWS_TO"}
+
+
+def _prov_id(qname: Any) -> str:
+    prefix, local = qname.namespace.prefix, unquote(qname.localpart)
+    return f"Release:{local}" if prefix == "share" else f"{prefix}:{local}"
+
+
+def _prov_values(record: Any, name: str) -> list[Any]:
+    return sorted(record.get_attribute(f"lineage:{name}"), key=str)
+
+
+def _prov_fields(record: Any) -> dict[str, Any]:
+    data = {name: next(iter(_prov_values(record, name)), None) for name in ("kind", "certainty", "rule", "valid_from")}
+    data["name"] = next(iter(record.get_attribute("prov:label")), None)
+    return _fields(data, [json.loads(c) for c in _prov_values(record, "citation")])
+
+
+def read_prov(path: Path) -> ReadBack:
+    from prov.model import ProvDocument, ProvElement, ProvRelation
+
+    document = ProvDocument.deserialize(str(path), format="json")
+    nodes, edges = {}, {}
+    for record in document.get_records():
+        if isinstance(record, ProvElement) and record.identifier.namespace.prefix != "share":
+            nodes[_prov_id(record.identifier)] = _prov_fields(record)
+        elif isinstance(record, ProvRelation) and record.get_attribute("lineage:kind"):
+            first, second = (_prov_id(value) for _, value in record.formal_attributes[:2])
+            fields = _prov_fields(record)
+            source, target = (second, first) if fields["kind"] in PROV_TARGET_FIRST else (first, second)
+            edges[(source, fields["kind"], target)] = fields
+    return ReadBack(nodes, edges)
+
+
+READERS: dict[str, Callable[[Path], ReadBack]] = {
+    "graphml": lambda path: read_graph(nx.read_graphml(path)),
+    "gexf": lambda path: read_graph(nx.read_gexf(path)),
+    "cytoscape": read_cytoscape,
+    "csv": read_csv,
+    "prov-json": read_prov,
+}
+
+
+@pytest.fixture
+def fixture_store(empty_store: Store) -> Store:
+    empty_store.write(g.NODES, g.EDGES)
+    return empty_store
+
+
+def test_every_format_has_a_reader_here() -> None:
+    assert set(READERS) == set(exports.FORMATS)
+
+
+@pytest.mark.parametrize("fmt", list(READERS))
+def test_the_whole_fixture_graph_reads_back(fixture_store: Store, tmp_path: Path, fmt: str) -> None:
+    subgraph, _ = export(fixture_store, fmt, tmp_path / "out", None, None)
+    read = READERS[fmt](tmp_path / "out")
+    assert (len(read.nodes), len(read.edges)) == (16, 20) == (len(subgraph.nodes), len(subgraph.edges))
+    assert Counter(n["kind"] for n in read.nodes.values()) == NODE_KINDS
+    assert Counter(kind for _, kind, _ in read.edges) == EDGE_KINDS
+    # names with quotes, backticks, an ampersand and non-Latin letters come back as they were
+    assert read.nodes[g.O1]["name"] == g.O1_NAME and read.nodes[g.O2]["name"] == g.O2_NAME
+    assert read.nodes[g.O1]["citations"] == [CITATION]
+    assert read.edges[(g.S1, "SUCCEEDED_BY", g.S2)]["citations"] == [CITATION]
+    assert read.edges[(g.S1, "SUCCEEDED_BY", g.S2)]["valid_from"] == "2015-09-01"
+    # a tier approval reaches I1 at tier level; the release names I2 outright
+    assert read.edges[(g.R1, "INCLUDES", g.I1)]["certainty"] == "tier_level"
+    assert read.edges[(g.R1, "INCLUDES", g.I2)]["certainty"] == "confirmed"
+    assert read.nodes[g.R1]["certainty"] == "confirmed"
+
+
+@pytest.mark.parametrize("fmt", list(READERS))
+def test_a_node_export_holds_the_nodes_within_its_depth(fixture_store: Store, tmp_path: Path, fmt: str) -> None:
+    subgraph, _ = export(fixture_store, fmt, tmp_path / "out", g.R1, 2)
+    read = READERS[fmt](tmp_path / "out")
+    assert set(read.nodes) == DEPTH_2
+    assert set(read.edges) == EDGES_DEPTH_2
+    assert subgraph.beyond == 1  # the collection C feeds D1 and D2: three hops away
+    assert "1 more nodes lie one hop further" in subgraph.describe()
+
+
+def test_depth_one_and_the_whole_component(fixture_store: Store) -> None:
+    one = exports.collect(fixture_store, g.R1, 1)
+    assert {n.id for n in one.nodes} == DEPTH_1
+    assert {(e.source, e.kind.value, e.target) for e in one.edges} == {
+        (g.R1, "INCLUDES", g.I1), (g.R1, "INCLUDES", g.I2), (g.R1, "APPROVED_BY", g.A1), (g.R1, "SENT_TO", g.O1),
+    }  # fmt: skip
+    assert one.beyond == 6  # D1, D2, K, CL, R2, O2
+    # five hops reach every node but O3, which stands alone
+    five = exports.collect(fixture_store, g.R1, 5)
+    assert {n.id for n in five.nodes} == {n.id for n in g.NODES} - {g.O3}
+    assert len(five.edges) == 20 and five.beyond == 0 and not five.cut
+    assert "nothing lies beyond" in five.describe()
+
+
+def test_an_export_cut_by_the_safety_bound_says_so(
+    fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "MAX_VISITED", 3)
+    subgraph, _ = export(fixture_store, "graphml", tmp_path / "out.graphml", g.R1, 2)
+    assert subgraph.cut and "CUT" in subgraph.describe()
+    graph = nx.read_graphml(tmp_path / "out.graphml")
+    assert graph.graph["cut"] is True and "CUT" in graph.graph["description"]
+    assert set(graph.nodes) == DEPTH_1  # the first level was walked whole before the bound stopped the second
+
+
+def test_prov_models_the_release_as_entity_and_sharing(fixture_store: Store, tmp_path: Path) -> None:
+    from prov.model import ProvDocument, ProvElement, ProvGeneration
+
+    export(fixture_store, "prov-json", tmp_path / "out.json")
+    document = ProvDocument.deserialize(str(tmp_path / "out.json"), format="json")
+    elements = {str(r.identifier): r for r in document.get_records(ProvElement)}
+    types = {_prov_id(r.identifier): type(r).__name__ for r in elements.values()}
+    assert [types[id_] for id_ in (g.O1, g.O2, g.O3)] == ["ProvAgent"] * 3
+    assert [types[id_] for id_ in (g.R1, g.I1, g.D1, g.C, g.S1, g.K)] == ["ProvEntity"] * 6
+    assert types[g.A1] == "ProvActivity"
+    sharing = elements["share:DR130220.01"]
+    assert type(sharing).__name__ == "ProvActivity"
+    assert next(iter(sharing.get_attribute("prov:startTime"))).date().isoformat() == "2013-02-20"
+    generated = [r for r in document.get_records(ProvGeneration) if _prov_id(r.formal_attributes[0][1]) == g.R1]
+    assert len(generated) == 1 and str(generated[0].formal_attributes[1][1]) == "share:DR130220.01"
+    assert [json.loads(c) for c in generated[0].get_attribute("lineage:citation")] == [CITATION]
+    kinds_by_relation = Counter(
+        (type(r).__name__, next(iter(r.get_attribute("lineage:kind")))) for r in document.get_records()
+        if r.is_relation() and r.get_attribute("lineage:kind")
+    )  # fmt: skip
+    assert kinds_by_relation == {
+        ("ProvUsage", "INCLUDES"): 3, ("ProvCommunication", "APPROVED_BY"): 1, ("ProvAssociation", "SENT_TO"): 2,
+        ("ProvDerivation", "SUBMITS"): 2, ("ProvDerivation", "FEEDS"): 2, ("ProvDerivation", "HOLDS"): 2,
+        ("ProvInfluence", "SHARES_ONWARD"): 3, ("ProvInfluence", "SUCCEEDED_BY"): 2,
+        ("ProvInfluence", "REPRESENTS"): 2, ("ProvInfluence", "CLASSIFIED_AS"): 1,
+    }  # fmt: skip
+    recipients = [r for r in document.get_records() if type(r).__name__ == "ProvAssociation"]
+    assert {str(v) for r in recipients for v in r.get_attribute("prov:role")} == {"lineage:recipient"}
+
+
+def test_an_unknown_node_is_an_error_and_writes_nothing(fixture_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(NotFound, match="Release:nope"):
+        export(fixture_store, "graphml", tmp_path / "out.graphml", "Release:nope", 2)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_format_depth_and_path_are_errors_and_write_nothing(fixture_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match=r"unknown export format 'xml'.*graphml"):
+        export(fixture_store, "xml", tmp_path / "out.xml")
+    for depth in (0, 11):
+        with pytest.raises(QueryError, match="depth"):
+            export(fixture_store, "graphml", tmp_path / "out.graphml", g.R1, depth)
+    with pytest.raises(QueryError, match="give the node"):
+        export(fixture_store, "graphml", tmp_path / "out.graphml", None, 2)
+    with pytest.raises(ExportError, match=r"missing/out\.graphml"):
+        export(fixture_store, "graphml", tmp_path / "missing" / "out.graphml")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_files(
+    fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(subgraph: exports.Subgraph, handle: IO[bytes]) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    out = tmp_path / "csv"
+    out.mkdir()
+    (out / "nodes.csv").write_text("old")
+    monkeypatch.setitem(exports.FORMATS["csv"], "edges.csv", full_disk)
+    with pytest.raises(ExportError, match=r"edges\.csv: No space left"):
+        export(fixture_store, "csv", out)
+    assert sorted(p.name for p in out.iterdir()) == ["nodes.csv"]  # no edges file, no temporary file
+    assert (out / "nodes.csv").read_text() == "old"
+
+
+def test_the_command_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    store.save(tmp_path / "graph.snapshot")
+    address = f"memory:{tmp_path / 'graph.snapshot'}"
+    out = tmp_path / "r1.gexf"
+    assert (
+        main(["export", "--format", "gexf", "--output", str(out), "--node", g.R1, "--depth", "1", "--store", address])
+        == 0
+    )
+    said = capsys.readouterr().out
+    assert str(out) in said and "5 nodes and 4 edges" in said and "6 more nodes lie one hop further" in said
+    assert set(nx.read_gexf(out).nodes) == DEPTH_1
+    assert (
+        main(["export", "--format", "csv", "--output", str(tmp_path / "x"), "--node", "Nope:1", "--store", address])
+        == 1
+    )
+    assert "no node has the id 'Nope:1'" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+
+
+# ---- the real graph ----------------------------------------------------------------------------------
+
+
+def _register() -> list[dict[str, str]]:
+    with open(ROOT / "data" / "npd_register_entries_cited_in_foi.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path: Path) -> None:
+    started = time.perf_counter()
+    subgraph, _ = export(memory_real, "csv", tmp_path / "real")
+    seconds = time.perf_counter() - started
+    read = read_csv(tmp_path / "real")
+    counts = memory_real.counts()
+    assert Counter(n["kind"] for n in read.nodes.values()) == counts.nodes
+    assert Counter(kind for _, kind, _ in read.edges) == counts.edges
+    assert len(read.nodes) > 30_000 and len(read.edges) > 25_000 and subgraph.start is None
+    register = _register()
+    assert counts.nodes["Release"] == len([r for r in register if r["status_as_cited"] != "rejected"])
+    row = next(r for r in register if r["reference"] == "DS00804")
+    release = read.nodes["Release:DS00804"]
+    assert [c["address"] for c in release["citations"]] == [row["source_url"]]
+    assert seconds < 60, f"the whole real graph took {seconds:.1f} s to export as CSV"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", list(READERS))
+def test_the_real_graph_exports_whole_in_every_format(memory_real: MemoryStore, tmp_path: Path, fmt: str) -> None:
+    started = time.perf_counter()
+    export(memory_real, fmt, tmp_path / "real")
+    seconds = time.perf_counter() - started
+    read = READERS[fmt](tmp_path / "real")
+    counts = memory_real.counts()
+    assert (len(read.nodes), len(read.edges)) == (counts.total_nodes, counts.total_edges)
+    assert seconds < 60, f"the whole real graph took {seconds:.1f} s to export as {fmt}"

@@ -1,0 +1,278 @@
+"""Audit reports on the real graph (built once for this module on the embedded store, and once on Neo4j), and
+on a tiny fictional graph whose names are hostile.
+
+Expected answers come from the bundled CSVs (data/npd_register_entries_cited_in_foi.csv and friends),
+read here with the csv module, never from a report.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from lineage import reports
+from lineage.cli import main
+from lineage.errors import NotFound
+from lineage.exports import ExportError
+from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with open(ROOT / "data" / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+REGISTER = rows("npd_register_entries_cited_in_foi.csv")
+FIGURES = rows("npd_sharing_figures_compiled.csv")
+ITEMS = rows("npd_data_items_2018.csv")
+TIER_ROWS = [(i + 2, r) for i, r in enumerate(REGISTER) if r["status_as_cited"] == "approved (tier 1 or tier 2 data)"]
+DS00804 = next(r for r in REGISTER if r["reference"] == "DS00804")
+VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+
+
+class Page(HTMLParser):
+    """Parses a report: checks every tag is closed in order, and gathers table rows by section, the
+    definition list, the source list, and every link and resource attribute."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.tables: dict[str, list[list[str]]] = {}
+        self.facts: dict[str, str] = {}
+        self.sources: dict[str, str] = {}  # "source-N" -> its text
+        self.section = ""
+        self.text: list[str] | None = None
+        self.cells: list[str] = []
+        self.term = ""
+        self.source = ""
+        self.feed(text)
+        self.close()
+        if self.stack:
+            self.errors.append(f"unclosed: {self.stack}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if tag not in VOID:
+            self.stack.append(tag)
+        if tag == "section":
+            self.section = attributes.get("id") or ""
+        if tag == "tr":
+            self.cells = []
+        if tag == "li" and self.section == "sources":
+            self.source = attributes.get("id") or ""
+        if tag in ("td", "dt", "dd", "li"):
+            self.text = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+            return
+        self.stack.pop()
+        text = "".join(self.text or [])
+        if tag == "td":
+            self.cells.append(text)
+        elif tag == "tr" and self.cells:
+            self.tables.setdefault(self.section, []).append(self.cells)
+        elif tag == "dt":
+            self.term = text
+        elif tag == "dd":
+            self.facts[self.term] = text
+        elif tag == "li" and self.source:
+            self.sources[self.source] = text
+            self.source = ""
+        if tag in ("td", "dt", "dd", "li"):
+            self.text = None
+
+    def handle_data(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+
+def check_self_contained(page: Page, citation_addresses: set[str]) -> None:
+    """No script, no frame, no stylesheet or image from elsewhere; the only web links are to cited sources."""
+    assert page.errors == []
+    for tag, attributes in page.tags:
+        assert tag not in ("script", "iframe", "object", "embed", "link", "img", "image"), tag
+        assert "src" not in attributes, (tag, attributes)
+        assert not any(name.startswith("on") for name in attributes), (tag, attributes)
+        href = attributes.get("href") or ""
+        assert not href.lower().startswith("javascript:"), href
+        if href.startswith(("http:", "https:", "//")):
+            assert (tag, attributes.get("class")) == ("a", "citation") and href in citation_addresses, href
+
+
+def web_addresses() -> set[str]:
+    return (
+        {r["source_url"] for r in REGISTER}
+        | {r["source_url"] for r in FIGURES}
+        | {"https://github.com/DFE-Digital/npd-find-and-explore"}
+    )
+
+
+def test_the_release_report_names_the_recipient_status_and_source(memory_real: MemoryStore) -> None:
+    text = reports.report(memory_real, "release", "DS00804")
+    page = Page(text)
+    check_self_contained(page, web_addresses())
+    assert "<svg" in text and "</svg>" in text
+    assert page.facts["reference"] == "DS00804"
+    assert page.facts["status"] == DS00804["status_as_cited"] == "submitted for DSAP approval"
+    assert [cells[0] for cells in page.tables["recipients"]] == [DS00804["organisation"]] == ["Home Office"]
+    # the release's own source is source 1: the register row, with its address as a link
+    row = REGISTER.index(DS00804) + 2
+    assert page.sources["source-1"].startswith(f"DfE data-share register entries quoted in FOI requests (compiled), "
+                                                f"npd_register_entries_cited_in_foi.csv, row {row}: ")  # fmt: skip
+    assert page.sources["source-1"].endswith(DS00804["source_url"])
+    assert ("a", {"class": "citation", "href": DS00804["source_url"], "rel": "noreferrer"}) in page.tags
+    assert "The release's scope (data sets, items, years) is not published." in text.replace("&#x27;", "'")
+    for cells in [*page.tables["approvals"], *page.tables["recipients"]]:
+        assert cells[-2] and re.fullmatch(r"(\[\d+\] ?)+", cells[-1]), cells  # a certainty and its sources
+
+
+def test_the_item_report_lists_the_tier_approvals_not_as_confirmed(memory_real: MemoryStore) -> None:
+    assert next(r for r in ITEMS if r["npd_alias"] == "KS4_FSM")["old_tier"] == "2"  # so "tier 1 or 2" covers it
+    text = reports.report(memory_real, "item", "KS4_FSM")
+    page = Page(text)
+    check_self_contained(page, web_addresses())
+    assert "<svg" in text
+    received = page.tables["recipients"]
+    assert len(received) == len(TIER_ROWS) == 10
+    for (line, row), cells in zip(TIER_ROWS, sorted(received), strict=True):
+        date, release, organisation, _, route, certainty, cited = cells
+        assert date == row["date_as_cited"] and route == "direct"
+        assert row["organisation"] in release and organisation  # the release is named as the register cites it
+        assert not certainty.startswith("confirmed"), cells  # a tier approval never confirms an item
+        texts = [page.sources[f"source-{n}"] for n in re.findall(r"\d+", cited)]
+        assert any(f"npd_register_entries_cited_in_foi.csv, row {line}:" in t for t in texts), texts
+    row = next(r for r in ITEMS if r["npd_alias"] == "KS4_FSM")
+    provenance = {(cells[1], cells[2]) for cells in page.tables["provenance"]}
+    assert ("data set", row["sheet"]) in provenance
+    assert {name for relation, name in provenance if relation == "classification"} == {
+        f"Old tier {row['old_tier']}",
+        f"Identifiability {row['identifiability']}",
+        f"Sensitivity {row['sensitivity']}",
+    }
+
+
+def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: MemoryStore) -> None:
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    check_self_contained(page, web_addresses())
+    cited = sorted(r["reference"] for r in REGISTER if r["organisation"] == "Home Office")
+    assert sorted(cells[1].split(":")[0] for cells in page.tables["releases"]) == cited == ["DS00689", "DS00804"]
+    corrected = next(r for r in FIGURES if r["measure"] == "records returned (corrected)")
+    volume = next(cells for cells in page.tables["volumes"] if cells[0] == corrected["measure"])
+    assert volume[1] == corrected["period"] and volume[2] == f"{corrected['value']} {corrected['unit']}"
+    assert any(text.endswith(corrected["source_url"]) for text in page.sources.values())
+
+
+def test_the_markdown_report(memory_real: MemoryStore) -> None:
+    text = reports.report(memory_real, "release", "DS00804", "md")
+    assert text.startswith("# Audit report: Release DS00804: Home Office\n")
+    assert f"| status | {DS00804['status_as_cited']} |" in text
+    assert f"[{DS00804['source_url'].replace('_', chr(92) + '_')}]({DS00804['source_url']})" in text
+    assert '<div class="flow">\n<svg' in text and "\n\n" not in text[text.index("<svg") : text.index("</svg>")]
+    item = reports.report(memory_real, "item", "KS4_FSM", "md")
+    table = item[item.index("## Who received it, or may have") :].split("\n\n")[1].splitlines()
+    assert table[0].startswith("| date | release | organisation |") and len(table) == 2 + len(TIER_ROWS)
+    assert all("| confirmed |" not in line for line in table[2:])
+
+
+def test_unknown_subjects_are_errors(memory_real: MemoryStore) -> None:
+    with pytest.raises(NotFound, match="DS99999"):
+        reports.report(memory_real, "release", "DS99999")
+    with pytest.raises(NotFound, match="Nobody At All"):
+        reports.report(memory_real, "organisation", "Nobody At All")
+    with pytest.raises(NotFound, match="NO_SUCH_ALIAS"):
+        reports.report(memory_real, "item", "NO_SUCH_ALIAS")
+    with pytest.raises(reports.LineageError, match="unknown report format 'pdf'"):
+        reports.report(memory_real, "release", "DS00804", "pdf")
+
+
+@pytest.mark.neo4j
+def test_the_reports_are_the_same_from_neo4j(neo4j_real: Store, memory_real: MemoryStore) -> None:
+    for subject, reference in (("release", "DS00804"), ("item", "KS4_FSM"), ("organisation", "Home Office")):
+        text = reports.report(neo4j_real, subject, reference)
+        assert text == reports.report(memory_real, subject, reference), subject
+    assert DS00804["source_url"] in reports.report(neo4j_real, "release", "DS00804")
+
+
+# ---- hostile names -----------------------------------------------------------------------------------
+
+HOSTILE = '<script>alert("x")</script> & O\'Brien | *bold* [link](javascript:alert(1)) `tick`\n\n¿Ωμέγα?'
+QUOTED_ADDRESS = 'https://example.org/a"onmouseover="alert(1)'
+
+
+def _hostile_graph(store: Store) -> None:
+    """A fictional release to a fictional organisation, with a hostile name and hostile source addresses."""
+    cite = Citation("Fictional <b>register</b> & co", "hostile.csv", 2, QUOTED_ADDRESS)
+    trap = Citation("Fictional notes", "notes.csv", 3, "javascript:alert(1)")
+
+    def node(kind: NodeKind, key: str, name: str, **props: str) -> Node:
+        return Node(kind, key, name, props, frozenset({cite, trap}), synthetic=True)
+
+    def edge(source: Node, kind: EdgeKind, target: Node, certainty: Certainty = CONFIRMED) -> Edge:
+        return Edge(source.id, kind, target.id, citations=frozenset({cite}), certainty=certainty)
+
+    release = node(NodeKind.RELEASE, "DS90001", f"DS90001: {HOSTILE}", reference="DS90001", status=HOSTILE)
+    organisation = node(NodeKind.ORGANISATION, "hostile", HOSTILE, org_type="commercial")
+    approval = node(NodeKind.APPROVAL, "DSAP:DS90001", "DSAP approval", legal_gateway=HOSTILE)
+    item = node(NodeKind.DATA_ITEM, "T/X_Y", "X&Y <i>", alias="X&Y")
+    store.write(
+        [release, organisation, approval, item],
+        [
+            edge(release, EdgeKind.SENT_TO, organisation),
+            edge(release, EdgeKind.APPROVED_BY, approval),
+            edge(release, EdgeKind.INCLUDES, item, Certainty(CertaintyLevel.TIER_LEVEL)),
+        ],
+    )
+
+
+def test_hostile_names_are_escaped(empty_store: Store) -> None:
+    _hostile_graph(empty_store)
+    for subject, reference in (("release", "DS90001"), ("organisation", HOSTILE), ("item", "X&Y")):
+        text = reports.report(empty_store, subject, reference)
+        page = Page(text)
+        check_self_contained(page, {QUOTED_ADDRESS})
+        assert "<script" not in text.lower() and "<i>" not in text and "<b>register" not in text
+        cells = [cell for table in page.tables.values() for cells in table for cell in cells]
+        assert HOSTILE in cells or f"DS90001: {HOSTILE}" in cells, subject  # escaped, then read back whole
+        assert page.sources["source-1"] == f"Fictional <b>register</b> & co, hostile.csv, row 2: {QUOTED_ADDRESS}"
+        assert page.sources["source-2"] == "Fictional notes, notes.csv, row 3: javascript:alert(1)"  # text, no link
+    markdown = reports.report(empty_store, "release", "DS90001", "md")
+    assert "<script" not in markdown.lower()
+    # outside the picture (an HTML block, which Markdown leaves alone), brackets are escaped: no link to run
+    prose = markdown[: markdown.index('<div class="flow">')] + markdown[markdown.index("</svg>") :]
+    assert "javascript:alert(1))" in prose and not re.search(r"(?<!\\)\]\(javascript:", prose)
+    assert "\n\n" not in markdown[markdown.index("<svg") : markdown.index("</svg>")]  # one HTML block
+    recipients = markdown[markdown.index("## Recipients") :].split("\n\n")[1].splitlines()
+    assert len(re.split(r"(?<!\\)\|", recipients[2])) == len(re.split(r"(?<!\\)\|", recipients[0]))  # no cell broken
+
+
+def test_the_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = MemoryStore()
+    _hostile_graph(store)
+    store.save(tmp_path / "graph.snapshot")
+    address = f"memory:{tmp_path / 'graph.snapshot'}"
+    assert main(["report", "release", "DS90001", "--format", "md", "--store", address]) == 0
+    assert capsys.readouterr().out.startswith("# Audit report: Release DS90001: ")
+    out = tmp_path / "report.html"
+    assert main(["report", "item", "X&Y", "--output", str(out), "--store", address]) == 0
+    assert Page(out.read_text(encoding="utf-8")).errors == []
+    assert main(["report", "item", "NOPE", "--output", str(tmp_path / "nope.html"), "--store", address]) == 1
+    assert "no NPD data item has the alias 'NOPE'" in capsys.readouterr().err
+    assert not (tmp_path / "nope.html").exists()
+    with pytest.raises(ExportError, match="is a directory"):
+        reports.write_report("text", tmp_path)
