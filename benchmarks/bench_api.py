@@ -11,31 +11,22 @@ Traffic goes to 127.0.0.1 only, and every loop is bounded in count.
 from __future__ import annotations
 
 import argparse
-import socket
 import statistics
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
+from benchmarks.common import AppServer
 from importers.synthetic import generate, write_chunked
 from lineage import questions
-from lineage.api.app import create_app
 from lineage.model import NodeKind
-from lineage.store import Direction, Store
+from lineage.store import Direction
 from lineage.stores.memory import MemoryStore
 
 QUERIES = Path(__file__).resolve().parent.parent / "graphql" / "queries"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -55,29 +46,6 @@ def _measure(call: Callable[[int], Any], count: int) -> tuple[float, float, floa
         latencies.append((time.perf_counter() - before) * 1000)
     elapsed = time.perf_counter() - started
     return count / elapsed, statistics.median(latencies), _percentile(latencies, 0.99)
-
-
-class _Server:
-    """uvicorn in a thread on a free loopback port, stopped when the benchmark ends."""
-
-    def __init__(self, store: Store) -> None:
-        self.port = _free_port()
-        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start within 30 s")
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
 
 
 def main() -> None:
@@ -123,7 +91,7 @@ def main() -> None:
         ),
     ]
     rows = []
-    with _Server(store) as base, httpx.Client(base_url=base, timeout=60) as client:
+    with AppServer(store) as base, httpx.Client(base_url=base, timeout=60) as client:
         for name, variables, direct in cases:
             query = (QUERIES / f"{name}.graphql").read_text()
 

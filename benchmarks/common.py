@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import logging
 import shutil
+import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar, cast
 
+import uvicorn
+
+from lineage.api.app import create_app
+from lineage.store import Store
 from lineage.stores import open_store
 from lineage.stores.neo4j import Neo4jStore
 
@@ -149,3 +155,34 @@ def chosen_stores(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
     if unknown:
         parser.error(f"unknown store(s) {', '.join(sorted(unknown))}; known: {', '.join(STORES)}")
     return stores
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppServer:
+    """The app under uvicorn in a thread on a free loopback port; ``with`` gives its base address and stops it
+    at the end (for the API benchmark, the explorer's benchmark and its browser tests)."""
+
+    def __init__(self, store: Store) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(create_app(store), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start within 30 s")
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

@@ -1,9 +1,10 @@
-"""The Starlette app: the GraphQL endpoint and playground at /graphql, and /healthz.
+"""The Starlette app: the GraphQL endpoint and playground at /graphql, the flow explorer at /explore, and /healthz.
 
 A thin adapter over lineage.api.schema: it adds the execution timeout (a timed-out query answers 504
 with a clear error, as DataHub's DEADLINE_EXCEEDED), a deliberate CORS policy (any origin may read; no
 credentials are ever accepted, as the API is anonymous and read-only), and serves the playground's
-front-end libraries itself, so the page needs no network beyond the app.
+front-end libraries itself, so the pages need no network beyond the app. The explorer is a static page that
+asks /graphql the cookbook's questions (flows, node links, search), so it needs no API of its own.
 """
 
 from __future__ import annotations
@@ -37,7 +38,12 @@ VENDOR_FILES = {
     "react-dom.js": "react-dom/umd/react-dom.production.min.js",
     "graphiql.js": "graphiql/graphiql.min.js",
     "graphiql.css": "graphiql/graphiql.min.css",
+    "d3.js": "d3/dist/d3.min.js",
+    "d3-sankey.js": "d3-sankey/dist/d3-sankey.min.js",
+    "cytoscape.js": "cytoscape/dist/cytoscape.min.js",
 }
+#: The explorer's own files under /static, besides its page at /explore.
+EXPLORER_FILES = ("explore.js", "explore.css")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 COOKBOOK = ROOT / "graphql" / "queries"
@@ -98,6 +104,15 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             return PlainTextResponse("not found (run `make` to install the front-end libraries)", status_code=404)
         return FileResponse(path)
 
+    async def explorer(_: Request) -> FileResponse:
+        return FileResponse(STATIC / "explore.html")
+
+    async def explorer_file(request: Request) -> FileResponse | PlainTextResponse:
+        name = request.path_params["name"]
+        if name not in EXPLORER_FILES:
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(STATIC / name)
+
     async def home(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
@@ -106,6 +121,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             Route("/", home),
             Route("/healthz", healthz),
             Route("/static/vendor/{name}", vendor),
+            Route("/explore", explorer),
+            Route("/static/{name}", explorer_file),
             Route("/graphql", graphql_view, methods=["GET", "POST"]),
         ],
         middleware=[

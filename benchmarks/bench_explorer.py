@@ -1,0 +1,122 @@
+"""The explorer's first paint of the Sankey in headless Chromium, on the synthetic national-scale graph, beside
+the same page on the real graph and the raw `flows` GraphQL call on each, in the same run.
+
+    python -m benchmarks.bench_explorer [--scale 1.0] [--seed 7] [--runs 3]
+
+Each run is a fresh page load of /explore (no cache in the page). The page marks when it asked /graphql
+for the flows, when the answer came, when the SVG was drawn and the next animation frame (painted); times
+are from the start of navigation. The raw call is the cookbook's `flows` query posted with httpx, timed to
+the parsed JSON. Target: the Sankey painted in under 2 s. Needs /usr/bin/chromium (or $CHROMIUM), Node.js and
+web/node_modules, as the browser tests do. Traffic goes to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.common import AppServer
+from importers.build import build_real_graph
+from importers.synthetic import generate, write_chunked
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests.browser.browser import Browser, missing
+
+FLOWS_QUERY = (Path(__file__).resolve().parent.parent / "graphql" / "queries" / "flows.graphql").read_text()
+MARKS = ("flows-requested", "flows-received", "sankey-drawn", "sankey-painted")
+TARGET_MS = 2000
+PAGE_TIMEOUT_MS = 180_000
+
+
+def raw_flows_ms(base: str, runs: int) -> tuple[list[float], int]:
+    """Milliseconds of each `flows` call over HTTP, and how many links the answer has."""
+    times, links = [], 0
+    with httpx.Client(base_url=base, timeout=PAGE_TIMEOUT_MS / 1000) as client:
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.post("/graphql", json={"query": FLOWS_QUERY, "variables": {}})
+            body = response.json()
+            times.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200 or body.get("errors"):
+                raise RuntimeError(f"flows: {response.status_code} {body.get('errors')}")
+            links = len(body["data"]["flows"]["links"])
+    return times, links
+
+
+def page_marks(base: str, runs: int) -> tuple[list[dict[str, float]], int, int]:
+    """The page's marks (ms from navigation start) per fresh load, and the links and nodes it drew."""
+    browser = Browser(base)
+    try:
+        marks = []
+        for _ in range(runs):
+            browser.goto("/explore")
+            browser.ready("flows", timeout=PAGE_TIMEOUT_MS)
+            browser.wait_until("performance.getEntriesByName('sankey-painted').length > 0")
+            if browser.evaluate("document.body.dataset.state") != "ready":
+                raise RuntimeError(f"the explorer failed: {browser.texts('#error')}")
+            marks.append(
+                {
+                    name: browser.evaluate(f"performance.getEntriesByName({name!r})[0].startTime")
+                    for name in (*MARKS, "first-contentful-paint")
+                    if browser.evaluate(f"performance.getEntriesByName({name!r}).length")
+                }
+            )
+        drawn = browser.count("#sankey path.link"), browser.count("#sankey g.node")
+        browser.screenshot("bench-explorer")
+        problems = browser.problems()
+        if problems:
+            raise RuntimeError(f"the page reported problems: {problems}")
+        return marks, *drawn
+    finally:
+        browser.close()
+
+
+def report(name: str, store: Store, runs: int) -> None:
+    counts = store.counts()
+    with AppServer(store) as base:
+        raw, links = raw_flows_ms(base, runs)
+        marks, drawn_links, drawn_nodes = page_marks(base, runs)
+    med = {mark: statistics.median(m[mark] for m in marks) for mark in MARKS}
+    painted = med["sankey-painted"]
+    print(f"\n{name}: {counts.total_nodes:,} nodes, {counts.total_edges:,} edges; flows answer: {links:,} links")
+    print(f"  drawn: {drawn_links:,} links between {drawn_nodes:,} nodes (organisations past the top 40 grouped)")
+    print(f"  raw `flows` call over HTTP, median of {runs}: {statistics.median(raw):8.0f} ms  (each: {_list(raw)})")
+    for mark in MARKS:
+        print(f"  page: {mark:<16} median {med[mark]:8.0f} ms  (each: {_list([m[mark] for m in marks])})")
+    render = [m["sankey-drawn"] - m["flows-received"] for m in marks]
+    print(f"  page: answer to SVG drawn (the page's own work): median {statistics.median(render):.0f} ms")
+    verdict = "within" if painted < TARGET_MS else "OVER"
+    print(f"  first paint of the Sankey: {painted:.0f} ms, {verdict} the {TARGET_MS} ms target")
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{v:.0f}" for v in values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale (1.0 = national, the default)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=3, help="fresh page loads (and raw calls) per graph")
+    args = parser.parse_args()
+    reason = missing()
+    if reason:
+        raise SystemExit(reason)
+
+    real = MemoryStore()
+    build_real_graph(real)
+    report("real graph (baseline)", real, args.runs)
+
+    synthetic = MemoryStore()
+    started = time.perf_counter()
+    write_chunked(synthetic, generate(args.scale, args.seed))
+    print(f"\n(synthetic graph at scale {args.scale} built in {time.perf_counter() - started:.1f} s)")
+    report(f"synthetic graph, scale {args.scale}", synthetic, args.runs)
+
+
+if __name__ == "__main__":
+    main()

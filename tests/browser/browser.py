@@ -1,0 +1,132 @@
+"""Headless Chromium for the explorer's browser tests and benchmark, driven through playwright-core.
+
+Chromium is Debian's (/usr/bin/chromium, or $CHROMIUM); playwright-core is the npm package pinned in
+web/package.json, run by driver.js as a child process that takes one JSON command per line. The page may
+reach only the app it is pointed at: any other request is refused and reported among the problems.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parent / "driver.js"
+PLAYWRIGHT = ROOT / "web" / "node_modules" / "playwright-core"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "artifacts" / "browser"
+TIMEOUT_MS = 15_000
+
+
+class BrowserError(RuntimeError):
+    """A browser command failed; the message is playwright's."""
+
+
+def missing() -> str | None:
+    """Why the browser cannot run here, or None when it can."""
+    if shutil.which("node") is None:
+        return "the browser tests need Node.js (apt-get install nodejs npm)"
+    if not PLAYWRIGHT.is_dir():
+        return "the browser tests need web/node_modules (npm ci --prefix web, as `make` does)"
+    if not CHROMIUM.is_file():
+        return f"the browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+class Browser:
+    """One headless Chromium page, allowed to reach ``origin`` only."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        # a file, not a pipe, so a chatty driver never blocks; it lives as long as the browser (see close)
+        self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
+        self._process = subprocess.Popen(
+            ["node", str(DRIVER), str(CHROMIUM), origin],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+        )
+
+    def _call(self, op: str, **args: Any) -> Any:
+        assert self._process.stdin and self._process.stdout
+        self._process.stdin.write(json.dumps({"op": op, "args": args}) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            self._process.wait(timeout=10)
+            self._stderr.seek(0)
+            stderr = self._stderr.read()
+            raise BrowserError(f"the browser driver stopped: {stderr.strip()[-2000:]}")
+        answer = json.loads(line)
+        if not answer["ok"]:
+            raise BrowserError(f"{op}: {answer['error']}")
+        return answer["result"]
+
+    def goto(self, path: str) -> None:
+        self._call("goto", url=f"{self.origin}{path}")
+
+    def wait_for(self, selector: str, state: str = "visible", timeout: int = TIMEOUT_MS) -> None:
+        self._call("waitFor", selector=selector, state=state, timeout=timeout)
+
+    def wait_until(self, expression: str, timeout: int = TIMEOUT_MS) -> None:
+        """Waits until the JavaScript ``expression`` is truthy in the page."""
+        self._call("waitForFunction", expression=expression, timeout=timeout)
+
+    def ready(self, view: str, timeout: int = TIMEOUT_MS) -> None:
+        """Waits until the explorer has finished drawing ``view`` (or has shown an error)."""
+        self.wait_until(
+            f"document.body.dataset.view === {json.dumps(view)} && "
+            "['ready', 'error'].includes(document.body.dataset.state)",
+            timeout,
+        )
+
+    def count(self, selector: str) -> int:
+        return int(self._call("count", selector=selector))
+
+    def texts(self, selector: str) -> list[str]:
+        return list(self._call("texts", selector=selector))
+
+    def attributes(self, selector: str, name: str) -> list[str | None]:
+        return list(self._call("attributes", selector=selector, name=name))
+
+    def click(self, selector: str) -> None:
+        self._call("click", selector=selector)
+
+    def click_at(self, x: float, y: float) -> None:
+        self._call("clickAt", x=x, y=y)
+
+    def fill(self, selector: str, value: str) -> None:
+        self._call("fill", selector=selector, value=value)
+
+    def evaluate(self, expression: str) -> Any:
+        return self._call("evaluate", expression=expression)
+
+    def url(self) -> str:
+        return str(self._call("url"))
+
+    def screenshot(self, name: str) -> Path:
+        """A full-page PNG under artifacts/browser/, for a person to look at."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self._call("screenshot", file=str(path))
+        return path
+
+    def problems(self) -> list[str]:
+        """Console errors, page errors, failed or refused requests since the last call."""
+        return list(self._call("problems"))
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._stderr.close()

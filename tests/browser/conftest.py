@@ -1,0 +1,37 @@
+"""The app on the real graph (embedded store), served by uvicorn on 127.0.0.1, and a headless Chromium page.
+
+Chromium is Debian's /usr/bin/chromium (.ci/run installs it); without it, Node.js or web/node_modules the
+browser tests skip with a one-line reason, and with ``LINEAGE_REQUIRE_BROWSER=1`` (set by ``.ci/run``) that
+skip is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from benchmarks.common import AppServer
+from lineage.stores.memory import MemoryStore
+from tests.browser.browser import Browser, missing
+
+
+@pytest.fixture(scope="session")
+def origin(memory_real: MemoryStore) -> Iterator[str]:
+    reason = missing()
+    if reason and os.environ.get("LINEAGE_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"the browser is required here (LINEAGE_REQUIRE_BROWSER=1) but: {reason}", pytrace=False)
+    if reason:
+        pytest.skip(reason)
+    with AppServer(memory_real) as base:
+        yield base
+
+
+@pytest.fixture
+def browser(origin: str) -> Iterator[Browser]:
+    page = Browser(origin)
+    try:
+        yield page
+    finally:
+        page.close()

@@ -1,0 +1,77 @@
+// Drives headless Chromium for the Python browser tests and benchmark (tests/browser/browser.py) through
+// playwright-core (pinned in web/package.json). One JSON command per line on stdin, one JSON answer per line
+// on stdout. The page may reach only the app under test: any other request is refused and reported.
+"use strict";
+
+const path = require("node:path");
+const readline = require("node:readline");
+const { chromium } = require(path.resolve(__dirname, "../../web/node_modules/playwright-core"));
+
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+async function main() {
+  const [executablePath, origin] = process.argv.slice(2);
+  const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(15000);
+  const problems = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${origin}/`) || url.startsWith("data:")) return route.continue();
+    problems.push(`outside the app: ${url}`);
+    return route.abort();
+  });
+
+  const commands = {
+    goto: ({ url }) => page.goto(url).then(() => null),
+    waitFor: ({ selector, state, timeout }) => page.waitForSelector(selector, { state, timeout }).then(() => null),
+    waitForFunction: ({ expression, timeout }) => page.waitForFunction(expression, null, { timeout }).then(() => null),
+    count: ({ selector }) => page.locator(selector).count(),
+    texts: ({ selector }) => page.locator(selector).allTextContents(),
+    attributes: ({ selector, name }) =>
+      page.locator(selector).evaluateAll((nodes, attribute) => nodes.map((n) => n.getAttribute(attribute)), name),
+    click: ({ selector }) => page.locator(selector).first().click().then(() => null),
+    clickAt: ({ x, y }) => page.mouse.click(x, y).then(() => null),
+    fill: ({ selector, value }) => page.locator(selector).fill(value).then(() => null),
+    evaluate: ({ expression }) => page.evaluate(expression),
+    screenshot: ({ file }) => page.screenshot({ path: file, fullPage: true }).then(() => null),
+    url: () => page.url(),
+    problems: () => problems.splice(0),
+  };
+
+  const lines = readline.createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    const { op, args } = JSON.parse(line);
+    let answer;
+    try {
+      if (!(op in commands)) throw new Error(`unknown command ${op}`);
+      answer = { ok: true, result: (await commands[op](args || {})) ?? null };
+    } catch (error) {
+      answer = { ok: false, error: String(error.message || error) };
+    }
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  }
+  await browser.close();
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack || error}\n`);
+  process.exit(1);
+});

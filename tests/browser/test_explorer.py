@@ -1,0 +1,233 @@
+"""The explorer at /explore in headless Chromium, on the real graph in the embedded store.
+
+Expected answers come from the bundled CSVs (the register rows, the organisation aliases, the NPD items) or
+from the cookbook's own `flows` query asked over HTTP beside the page, never from what the page says about
+itself. Every test ends with no console error and no request outside the app, and leaves a screenshot under
+artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from tests.browser.browser import Browser
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+FLOWS_QUERY = (ROOT / "graphql" / "queries" / "flows.graphql").read_text()
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+REGISTER = rows("npd_register_entries_cited_in_foi.csv")
+ALIASES = {row["variant"]: row for row in rows("organisation_aliases.csv")}
+# Releases approved for whole tiers are the ones with a published scope (their tiers' items), so the only
+# ones in a flow; the rest of the register names no items.
+SCOPED = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
+
+
+def canonical(cited: str) -> str:
+    alias = ALIASES.get(cited)
+    return alias["canonical"] if alias and alias["canonical"] else cited
+
+
+def org_type(cited: str) -> str | None:
+    alias = ALIASES.get(cited)
+    return alias["org_type"] if alias else None
+
+
+def flows(origin: str, **period: str) -> dict[str, Any]:
+    """The cookbook's `flows` question asked over HTTP, beside the page (not through it)."""
+    response = httpx.post(f"{origin}/graphql", json={"query": FLOWS_QUERY, "variables": period}, timeout=30)
+    body = response.json()
+    assert response.status_code == 200 and not body.get("errors"), body
+    return body["data"]["flows"]
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Browser]:
+    yield browser
+    assert browser.problems() == []  # no console error, no failed request, nothing outside the app
+
+
+def drawn_links(page: Browser) -> list[tuple[str | None, str | None]]:
+    return list(
+        zip(
+            page.attributes("#sankey path.link", "data-source"),
+            page.attributes("#sankey path.link", "data-target"),
+            strict=True,
+        )
+    )
+
+
+def labels(page: Browser, stage: str) -> set[str]:
+    return {label for label in page.attributes(f'#sankey g.node[data-stage="{stage}"]', "data-label") if label}
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def test_the_sankey_draws_every_flow_to_the_organisations_of_the_register(page: Browser, origin: str) -> None:
+    page.goto("/explore")
+    page.ready("flows")
+    page.screenshot("flows-all")
+    answer = flows(origin)
+    assert page.texts("#error") == [""]
+    assert page.count("#sankey path.link") == len(answer["links"]) > 0
+    assert sorted(drawn_links(page)) == sorted((link["source"], link["target"]) for link in answer["links"])
+    assert labels(page, "organisation") == {canonical(r["organisation"]) for r in SCOPED}
+    assert labels(page, "organisation") >= {"Daily Telegraph", "British Broadcasting Corporation"}  # BBC Newsnight
+    # the published volumes: one chart per unit, each figure its own bar, never added up
+    home_office = [r for r in rows("npd_sharing_figures_compiled.csv") if r["flow"] == "DfE (NPD) -> Home Office"]
+    assert {r["unit"] for r in home_office} == {"records", "individuals"}
+    for row in home_office:
+        chart = f'#volume-charts section[data-unit="{row["unit"]}"] text'
+        assert f"{int(row['value']):,} {row['unit']}" in page.texts(chart)
+    assert page.count("#volume-charts section[data-unit]") == len(
+        {v["flow"]["unit"] for v in answer["volumes"] if v["flow"]["value"] is not None}
+    )
+    corrected = next(r for r in home_office if r["value"] == "531")
+    page.click('#volume-charts g.volume:has-text("531 records")')
+    assert corrected["source_url"] in page.texts("#details")[0]
+
+
+def test_a_period_redraws_the_sankey_for_the_releases_of_that_period(page: Browser, origin: str) -> None:
+    page.goto("/explore")
+    page.ready("flows")
+    everything = page.count("#sankey path.link")
+    page.fill("#flow-filters input[name=from]", "2013-01-01")
+    page.fill("#flow-filters input[name=to]", "2013-12-31")
+    page.click("#flow-filters button[type=submit]")
+    page.wait_until("location.search.includes('from=2013-01-01')")
+    page.ready("flows")
+    page.screenshot("flows-2013")
+    in_2013 = flows(origin, **{"from": "2013-01-01", "to": "2013-12-31"})
+    assert page.count("#sankey path.link") == len(in_2013["links"]) != everything
+    expected = {canonical(r["organisation"]) for r in SCOPED if r["date_as_cited"].startswith("2013-")}
+    assert labels(page, "organisation") == expected
+    assert "Daily Telegraph" in expected and "Civitas" not in expected  # Civitas's release is of 2012
+    # the address is the view: opened afresh, it draws the same
+    shared = page.url()
+    page.goto(urlsplit(shared).path + "?" + urlsplit(shared).query)
+    page.ready("flows")
+    assert page.count("#sankey path.link") == len(in_2013["links"])
+
+
+def test_filters_on_classification_and_organisation_type_mark_what_they_cannot_split(
+    page: Browser, origin: str
+) -> None:
+    page.goto("/explore?ident=5&orgtype=media")
+    page.ready("flows")
+    page.screenshot("flows-identifiability-5-media")
+    classes = labels(page, "classification")
+    assert classes and all(re.fullmatch(r"identifiability 5, sensitivity \w", c) for c in classes)
+    assert labels(page, "organisation type") == {"media"}
+    media = {canonical(r["organisation"]) for r in SCOPED if org_type(r["organisation"]) == "media"}
+    assert media == {"Daily Telegraph", "Times Newspapers", "British Broadcasting Corporation"}
+    assert labels(page, "organisation") == media
+    answer = {(link["source"], link["target"]) for link in flows(origin)["links"]}
+    drawn = drawn_links(page)
+    assert set(drawn) <= answer
+    # the classification -> organisation type links are exact: every one of them is drawn
+    shown_classes = {f"classification:{c}" for c in classes}
+    exact = {(s, t) for s, t in answer if s in shown_classes and t == "organisation type:media"}
+    assert exact and exact <= set(drawn)
+    # a link touching neither filtered column keeps its whole count, and says so
+    hatched = set(page.attributes("#sankey path.link.unsplit", "data-source"))
+    assert any(s.startswith("collection:") for s in hatched)
+    assert not any(s.startswith("classification:") for s in hatched)
+    assert page.count("#flow-caveat:not([hidden])") == 1
+    # a box applies at once
+    page.click('#filter-orgtype input[value="media"]')
+    page.wait_until("!location.search.includes('orgtype')")
+    page.ready("flows")
+    assert len(labels(page, "organisation type")) > 1
+
+
+def test_a_click_on_a_sankey_organisation_opens_its_node_view_with_its_cited_link(page: Browser) -> None:
+    page.goto("/explore")
+    page.ready("flows")
+    page.click('#sankey g.node[data-stage="organisation"][data-label="Daily Telegraph"] text')
+    page.ready("node")
+    assert query_of(page.url()) == {"view": ["node"], "id": ["Organisation:daily telegraph"]}
+    assert page.texts("#node-title") == ["Daily Telegraph (organisation)"]
+    telegraph = [i for i, r in enumerate(REGISTER) if canonical(r["organisation"]) == "Daily Telegraph"]
+    assert len(telegraph) == 1  # one register row, so one release sent to it
+    assert page.evaluate("window.explorer.cy.edges('.link').length") == len(telegraph)
+    assert page.count("#details") == 1 and "Daily Telegraph" in page.texts("#details h3")
+    x, y = page.evaluate(
+        """(() => {
+          const edge = window.explorer.cy.edges('.link')[0], at = edge.renderedMidpoint();
+          const box = document.querySelector('#graph').getBoundingClientRect();
+          return [box.left + at.x, box.top + at.y];
+        })()"""
+    )
+    page.click_at(x, y)
+    page.screenshot("node-daily-telegraph-link")
+    panel = page.texts("#details")[0]
+    assert f"npd_register_entries_cited_in_foi.csv, row {telegraph[0] + 2}" in panel
+    assert REGISTER[telegraph[0]]["source_url"] in panel
+    assert "inferred" in panel or "confirmed" in panel or "tier level" in panel
+    playground = page.attributes("#playground-link", "href")[0] or ""
+    asked = query_of(playground)
+    assert urlsplit(playground).path == "/graphql" and "node(id: $id)" in asked["query"][0]
+    assert json.loads(asked["variables"][0])["id"] == "Organisation:daily telegraph"
+
+
+def test_a_search_for_telegraph_finds_the_daily_telegraph_and_opens_it(page: Browser) -> None:
+    page.goto("/explore")
+    page.ready("flows")
+    page.fill("#search-text", "telegraph")
+    page.click("#search-form button")
+    page.ready("search")
+    page.screenshot("search-telegraph")
+    assert query_of(page.url()) == {"view": ["search"], "q": ["telegraph"]}
+    organisations = page.texts('#search-results li[data-kind="ORGANISATION"] a')
+    assert organisations == ["Daily Telegraph"]  # the one organisation the register and aliases name so
+    schools = page.texts('#search-results li[data-kind="SCHOOL"] a')
+    assert "Telegraph Hill School" in schools  # GIAS links, data/gias_links_20250422.csv
+    page.click('#search-results li[data-kind="ORGANISATION"] a')
+    page.ready("node")
+    assert page.texts("#node-title") == ["Daily Telegraph (organisation)"]
+
+
+def test_a_node_view_says_how_many_more_links_and_loads_the_next_page(page: Browser) -> None:
+    page.goto("/explore?view=node&id=Dataset:KS4")
+    page.ready("node")
+    items = [r for r in rows("npd_data_items_2018.csv") if r["sheet"] == "KS4"]
+    shown = page.evaluate("window.explorer.cy.edges('.link').length")
+    more = page.evaluate("window.explorer.cy.nodes('.more').map(n => n.data('label'))")
+    assert shown == 25 and len(more) == 1
+    total = shown + int(more[0].removesuffix(" more"))
+    assert total >= len(items) > 1000  # every KS4 item is held by the data set
+    assert f"25 of {total} links shown" in page.texts("#details")[0]
+    page.click("#details button")
+    page.wait_until("window.explorer.cy.edges('.link').length === 50")
+    page.ready("node")
+    page.screenshot("node-ks4-two-pages")
+    assert page.evaluate("window.explorer.cy.nodes('.more').map(n => n.data('label'))") == [f"{total - 50} more"]
+    assert query_of(page.url())["open"] == ["Dataset:KS4"]
+    page.goto(urlsplit(page.url()).path + "?" + urlsplit(page.url()).query)  # the shared address
+    page.ready("node")
+    assert page.evaluate("window.explorer.cy.edges('.link').length") == 50
+
+
+def test_an_unknown_node_is_named_in_an_error(page: Browser) -> None:
+    page.goto("/explore?view=node&id=Organisation:no such body")
+    page.ready("node")
+    assert page.texts("#error") == ["no node with id “Organisation:no such body” in the graph"]
