@@ -10,14 +10,15 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind
+from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Hop, Store
 
 GOVERNMENT_TYPES = frozenset({"government department", "police"})
@@ -26,7 +27,12 @@ RULE_DATASET_SCOPE = "item-in-released-dataset"
 RULE_ONWARD = "onward-sharing"
 RULE_PUPIL_YEARS = "pupil-years-in-coverage"
 _E = EdgeKind
+T = TypeVar("T")
 _NONE: frozenset[EdgeKind] = frozenset()
+
+
+#: Weakest first: a chain is as sure as its least sure step.
+_STRENGTH = {CertaintyLevel.INFERRED: 0, CertaintyLevel.TIER_LEVEL: 1, CertaintyLevel.CONFIRMED: 2}
 
 
 def weakest(certainties: Iterable[Certainty]) -> Certainty:
@@ -36,7 +42,7 @@ def weakest(certainties: Iterable[Certainty]) -> Certainty:
         for certainty in chain:
             if certainty.level is level:
                 return certainty
-    return Certainty()
+    return CONFIRMED
 
 
 def _follow(
@@ -422,15 +428,30 @@ class _ReleaseScope:
     published: bool
 
 
-_SCOPES: weakref.WeakKeyDictionary[Store, tuple[int, list[_ReleaseScope]]] = weakref.WeakKeyDictionary()
+class _PerState(Generic[T]):
+    """A value derived from the whole of a store, computed once per state of it (its write generation).
+    A caller arriving while it is computed waits for that answer rather than compute it again."""
+
+    def __init__(self, compute: Callable[[Store], T]) -> None:
+        self._compute = compute
+        self._values: weakref.WeakKeyDictionary[Store, tuple[int, T]] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, store: Store) -> T:
+        with self._lock:
+            cached = self._values.get(store)
+            if cached is not None and cached[0] == store.generation:
+                return cached[1]
+            generation = store.generation
+            value = self._compute(store)
+            self._values[store] = (generation, value)
+            return value
 
 
+@_PerState
 def _release_scopes(store: Store) -> list[_ReleaseScope]:
-    """Every release's scope, computed once per state of the store (its write generation): the walk over
-    every release, its items and their data sets is the same for every pupil asked about."""
-    cached = _SCOPES.get(store)
-    if cached is not None and cached[0] == store.generation:
-        return cached[1]
+    """Every release's scope: the walk over every release, its items and their data sets is the same for
+    every pupil asked about."""
     traces = _trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
     dataset_of = _follow(store, item_ids, incoming=[_E.HOLDS])
@@ -451,7 +472,6 @@ def _release_scopes(store: Store) -> list[_ReleaseScope]:
         )
         organisations = tuple(r.node for r in trace.recipients)
         scopes.append(_ReleaseScope(trace.release, organisations, merged, bool(trace.includes)))
-    _SCOPES[store] = (store.generation, scopes)
     return scopes
 
 
@@ -543,25 +563,30 @@ def _classification(item: Node) -> str:
     return f"old tier {tier}" if tier else "unclassified"
 
 
-def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None) -> Flows:
-    """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
-    as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
-    the number of releases through it; and the published aggregate volumes."""
-    releases = [r for r in store.all_nodes(NodeKind.RELEASE) if _dated_within(r, start, end)]
-    traces = _trace(store, releases)
+@dataclass(frozen=True, slots=True)
+class _ReleaseFlow:
+    """One release's links through the Sankey's columns, each with the weakest certainty it has there."""
+
+    release: Node
+    links: dict[tuple[str, str], Certainty]
+    published: bool  # False when the release's scope (items, data sets) is not in the graph
+
+
+@_PerState
+def _release_flows(store: Store) -> list[_ReleaseFlow]:
+    """Every release's flow links: any period asked of `flows` is a filter over them. Items of one data set
+    and classification, sent at one certainty, make one path."""
+    traces = _trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
     holders = _follow(store, item_ids, incoming=[_E.HOLDS])
     dataset_ids = sorted({h.node.id for hops in holders.values() for h in hops} | {
         i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATASET
     })  # fmt: skip
     feeders = _follow(store, dataset_ids, incoming=[_E.FEEDS])
-    carried: dict[tuple[str, str], set[str]] = defaultdict(set)
-    weakest_of: dict[tuple[str, str], list[Certainty]] = defaultdict(list)
-    without_scope = 0
+    collections_of = {id_: [h.node.name for h in feeders.get(id_, [])] or ["unknown collection"] for id_ in dataset_ids}
+    release_flows = []
     for trace in traces:
-        if not trace.includes:
-            without_scope += 1
-            continue
+        upstream: set[tuple[str, str, str, Certainty]] = set()  # (collection, data set, classification, certainty)
         for included in trace.includes:
             if included.node.kind is NodeKind.DATASET:
                 datasets, klass = [included.node], "whole data set"
@@ -569,26 +594,52 @@ def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None
                 datasets = [h.node for h in holders.get(included.node.id, [])]
                 klass = _classification(included.node)
             for dataset in datasets:
-                collections = [h.node.name for h in feeders.get(dataset.id, [])] or ["unknown collection"]
-                for recipient in trace.recipients:
-                    org = recipient.node
-                    org_type = str(org.props.get("org_type") or "unknown")
-                    for collection in collections:
-                        path = [
-                            f"collection:{collection}", f"dataset:{dataset.name}", f"classification:{klass}",
-                            f"organisation type:{org_type}", f"organisation:{org.name}",
-                        ]  # fmt: skip
-                        for pair in itertools.pairwise(path):
-                            carried[pair].add(trace.release.id)
-                            weakest_of[pair].append(weakest([included.link.certainty, recipient.link.certainty]))
+                for collection in collections_of[dataset.id]:
+                    upstream.add((collection, dataset.name, klass, included.link.certainty))
+        links: dict[tuple[str, str], list[Certainty]] = defaultdict(list)
+        for collection, dataset_name, klass, certainty in upstream:
+            source, held, classed = f"collection:{collection}", f"dataset:{dataset_name}", f"classification:{klass}"
+            for recipient in trace.recipients:
+                both = (certainty, recipient.link.certainty)
+                org_type = f"organisation type:{recipient.node.props.get('org_type') or 'unknown'}"
+                links[(source, held)] += both
+                links[(held, classed)] += both
+                links[(classed, org_type)] += both
+                links[(org_type, f"organisation:{recipient.node.name}")] += both
+        weakest_links = {pair: weakest(certainties) for pair, certainties in links.items()}
+        release_flows.append(_ReleaseFlow(trace.release, weakest_links, bool(trace.includes)))
+    return release_flows
+
+
+def prepare(store: Store) -> None:
+    """Computes what the whole-graph questions (pupil-reach, flows) share, so their first asker need not wait:
+    a server calls it as it starts."""
+    _release_scopes(store)
+    _release_flows(store)
+
+
+def flows(store: Store, start: dt.date | None = None, end: dt.date | None = None) -> Flows:
+    """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
+    as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
+    the number of releases through it; and the published aggregate volumes."""
+    in_period = [f for f in _release_flows(store) if _dated_within(f.release, start, end)]
+    carried: dict[tuple[str, str], int] = defaultdict(int)
+    weakest_of: dict[tuple[str, str], Certainty] = {}
+    for release_flow in in_period:
+        for pair, certainty in release_flow.links.items():
+            carried[pair] += 1
+            known = weakest_of.get(pair)
+            if known is None or _STRENGTH[certainty.level] < _STRENGTH[known.level]:
+                weakest_of[pair] = certainty
     links = tuple(
-        FlowLink(source, target, len(ids), weakest(weakest_of[(source, target)]))
-        for (source, target), ids in sorted(carried.items())
+        FlowLink(source, target, releases, weakest_of[(source, target)])
+        for (source, target), releases in sorted(carried.items())
     )
-    in_period = [f for f in store.all_nodes(NodeKind.AGGREGATE_FLOW) if _overlaps_period(f, start, end)]
-    targets = _follow(store, [f.id for f in in_period], outgoing=[_E.FLOWS_TO])
-    volumes = [Volume(flow, hop.node, hop.edge) for flow in in_period for hop in targets.get(flow.id, [])]
-    return Flows(links, tuple(volumes), len(traces), without_scope)
+    aggregates = [f for f in store.all_nodes(NodeKind.AGGREGATE_FLOW) if _overlaps_period(f, start, end)]
+    targets = _follow(store, [f.id for f in aggregates], outgoing=[_E.FLOWS_TO])
+    volumes = [Volume(flow, hop.node, hop.edge) for flow in aggregates for hop in targets.get(flow.id, [])]
+    without_scope = sum(1 for f in in_period if not f.published)
+    return Flows(links, tuple(volumes), len(in_period), without_scope)
 
 
 def _dated_within(release: Node, start: dt.date | None, end: dt.date | None) -> bool:

@@ -3,14 +3,18 @@
 A thin adapter over lineage.api.schema: it adds the execution timeout (a timed-out query answers 504
 with a clear error, as DataHub's DEADLINE_EXCEEDED), a deliberate CORS policy (any origin may read; no
 credentials are ever accepted, as the API is anonymous and read-only), and serves the playground's
-front-end libraries itself, so the pages need no network beyond the app. The explorer is a static page that
+front-end libraries itself, so the pages need no network beyond the app. As it starts, it prepares in the
+background what the whole-graph questions share (lineage.questions.prepare). The explorer is a static page that
 asks /graphql the cookbook's questions (flows, node links, search), so it needs no API of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +28,13 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
+from lineage import questions
 from lineage.api.context import LineageContext
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.api.schema import build_schema
 from lineage.store import Store
 
+LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 STATIC = Path(__file__).resolve().parent / "static"
 WEB_MODULES = ROOT / "web" / "node_modules"
@@ -82,8 +88,20 @@ def playground_html() -> str:
     )
 
 
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        LOG.error("preparing the whole-graph questions failed", exc_info=task.exception())
+
+
 def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
     graphql_view = LineageGraphQL(store, limits)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        # in the background: the server answers at once, and the first Sankey or pupil-reach need not wait
+        preparing = asyncio.create_task(asyncio.to_thread(questions.prepare, store))
+        preparing.add_done_callback(_log_failure)
+        yield
 
     async def healthz(_: Request) -> JSONResponse:
         counts = await asyncio.to_thread(store.counts)
@@ -117,6 +135,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
         return RedirectResponse("/graphql")
 
     return Starlette(
+        lifespan=lifespan,
         routes=[
             Route("/", home),
             Route("/healthz", healthz),

@@ -1,0 +1,95 @@
+"""The whole-graph questions on the hand-drawn fixture graph (tests/fixture_graph.py), on both stores.
+
+`flows` and `pupil-reach` derive from every release at once and keep what they derived for as long as the
+store does not change: these tests check the answers worked out by hand from the fixture's drawing, and
+that a write is seen by the next question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+from lineage import questions
+from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind
+from lineage.store import Store
+from tests.fixture_graph import CITE, D2, EDGES, NODES, O1_NAME, O2_NAME, O3, TIER
+
+CONFIRMED = Certainty()
+CENSUS = "collection:School census, autumn"
+KS4, PUPIL_LEVEL = "dataset:Key Stage 4", "dataset:School census pupil level"
+FSM_CLASS, TIER_2 = "classification:identifiability 5, sensitivity C", "classification:old tier 2"
+COMMERCIAL, ACADEMIC = "organisation type:commercial", "organisation type:academic"
+
+
+def links(answer: questions.Flows) -> dict[tuple[str, str], tuple[int, Certainty]]:
+    return {(link.source, link.target): (link.releases, link.certainty) for link in answer.links}
+
+
+def test_flows_of_every_release_with_the_weakest_certainty_of_each_link(empty_store: Store) -> None:
+    empty_store.write(NODES, EDGES)
+    answer = questions.flows(empty_store)
+    # R1 includes I2 (confirmed) and I1 (tier level) and goes to O1; R2 includes I2 and goes to O2
+    assert links(answer) == {
+        (CENSUS, KS4): (2, CONFIRMED),
+        (CENSUS, PUPIL_LEVEL): (1, TIER),
+        (KS4, FSM_CLASS): (2, CONFIRMED),
+        (PUPIL_LEVEL, TIER_2): (1, TIER),
+        (FSM_CLASS, COMMERCIAL): (1, CONFIRMED),
+        (FSM_CLASS, ACADEMIC): (1, CONFIRMED),
+        (TIER_2, COMMERCIAL): (1, TIER),
+        (COMMERCIAL, f"organisation:{O1_NAME}"): (1, TIER),
+        (ACADEMIC, f"organisation:{O2_NAME}"): (1, CONFIRMED),
+    }
+    assert (answer.releases_counted, answer.releases_without_scope) == (2, 0)
+
+
+def test_flows_in_a_period_leave_out_undated_releases(empty_store: Store) -> None:
+    empty_store.write(NODES, EDGES)
+    answer = questions.flows(empty_store, dt.date(2013, 1, 1), dt.date(2013, 12, 31))
+    assert answer.releases_counted == 1  # R1 of 2013-02-20; R2 has no date
+    assert {target for _, target in links(answer)} >= {f"organisation:{O1_NAME}"}
+    assert f"organisation:{O2_NAME}" not in {target for _, target in links(answer)}
+    assert questions.flows(empty_store, dt.date(2014, 1, 1)).releases_counted == 0
+
+
+def test_a_write_is_seen_by_the_next_flows_and_pupil_reach(empty_store: Store) -> None:
+    empty_store.write(NODES, EDGES)
+    questions.prepare(empty_store)
+    before = questions.pupil_reach(empty_store, 9000001, 2001, 2020)
+    release = Node(NodeKind.RELEASE, "DS00099", "DS00099", {"reference": "DS00099", "date": dt.date(2016, 5, 1)},
+                   frozenset({CITE}), synthetic=True)  # fmt: skip
+    empty_store.write(
+        [release],
+        [
+            Edge(release.id, EdgeKind.INCLUDES, D2, citations=frozenset({CITE})),
+            Edge(release.id, EdgeKind.SENT_TO, O3, citations=frozenset({CITE})),
+        ],
+    )
+    after = links(questions.flows(empty_store))
+    assert after[(CENSUS, KS4)] == (3, CONFIRMED)
+    assert after[("organisation type:unknown", "organisation:Nobody Ltd")] == (1, CONFIRMED)
+    assert ("dataset:Key Stage 4", "classification:whole data set") in after
+    reach = questions.pupil_reach(empty_store, 9000001, 2001, 2020)
+    assert {r.release.id for r in reach.reaches} == {r.release.id for r in before.reaches} | {release.id}
+
+
+def test_callers_arriving_during_a_computation_wait_for_it_rather_than_repeat_it(empty_store: Store) -> None:
+    calls = []
+
+    def slow_count(store: Store) -> int:
+        calls.append(store.generation)
+        time.sleep(0.2)
+        return store.counts().total_nodes
+
+    per_state = questions._PerState(slow_count)
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(per_state(empty_store))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [0, 0, 0, 0] and len(calls) == 1
+    empty_store.write(NODES, EDGES)
+    assert per_state(empty_store) == len(NODES) and len(calls) == 2
