@@ -48,6 +48,8 @@ from lineage.store import (
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
 SNAPSHOT_VERSION = 2
+#: Neighbours from which a node's edges are grouped by kind for walks (see MemoryStore._edges_of).
+BUSY_NODE = 64
 
 
 class MemoryStore(Store):
@@ -66,6 +68,9 @@ class MemoryStore(Store):
             if prop.indexed
         }
         self._sorted_ids: dict[NodeKind | None, list[str]] = {}  # cache for paging; emptied by every write
+        # (node id, inward) -> edge kind -> [(far id, edge)], for busy nodes only, built when a walk first
+        # passes through one; emptied by every write
+        self._by_kind: dict[tuple[str, bool], dict[EdgeKind, list[tuple[str, Edge]]]] = {}
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -73,6 +78,7 @@ class MemoryStore(Store):
         # Everything was validated before this point, so nothing below can fail half way.
         graph = self.graph
         nodes_created = edges_created = 0
+        self._by_kind.clear()
         for node in nodes:
             old = graph.nodes[node.id]["record"] if node.id in graph else None
             if old is None:
@@ -157,15 +163,36 @@ class MemoryStore(Store):
                 neighbours = adjacency.get(id_) if kinds else None
                 if not neighbours:
                     continue
-                for far, by_kind in neighbours.items():
-                    for kind, data in by_kind.items():
-                        if kind not in kinds or (inward and far == id_ and kind in outgoing):
-                            continue  # another kind, or a self-loop already seen outgoing
-                        edge: Edge = data["record"]
-                        node: Node = node_data[far]["record"]
-                        if as_of is None or (edge.validity.holds_on(as_of) and node.validity.holds_on(as_of)):
-                            hops.append(Hop(id_, edge, node))
+                for far, kind, edge in self._edges_of(id_, neighbours, kinds, inward):
+                    if inward and far == id_ and kind in outgoing:
+                        continue  # a self-loop already seen outgoing
+                    node: Node = node_data[far]["record"]
+                    if as_of is None or (edge.validity.holds_on(as_of) and node.validity.holds_on(as_of)):
+                        hops.append(Hop(id_, edge, node))
         return hops
+
+    def _edges_of(
+        self, id_: str, neighbours: dict[str, dict[EdgeKind, dict]], kinds: frozenset[EdgeKind], inward: bool
+    ) -> Iterator[tuple[str, EdgeKind, Edge]]:
+        """The node's edges of these kinds on one side. A busy node (a release including thousands of items
+        is sent to one organisation) has its edges grouped by kind the first time a walk passes through, so
+        a walk looking for one kind does not step over every edge of the others again."""
+        if len(neighbours) < BUSY_NODE:
+            for far, by_kind in neighbours.items():
+                for kind, data in by_kind.items():
+                    if kind in kinds:
+                        yield far, kind, data["record"]
+            return
+        grouped = self._by_kind.get((id_, inward))
+        if grouped is None:
+            grouped = defaultdict(list)
+            for far, by_kind in neighbours.items():
+                for kind, data in by_kind.items():
+                    grouped[kind].append((far, data["record"]))
+            self._by_kind[(id_, inward)] = grouped = dict(grouped)
+        for kind in kinds:
+            for far, edge in grouped.get(kind, ()):
+                yield far, kind, edge
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         ids = self._sorted_ids.get(kind)

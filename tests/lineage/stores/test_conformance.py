@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from lineage.errors import ModelError, StoreError
-from lineage.model import Citation, Edge, EdgeKind, NodeKind
+from lineage.model import Citation, Edge, EdgeKind, NodeKind, Validity
 from lineage.store import MAX_DEPTH, Direction, QueryError, Store
 from tests import fixture_graph as g
 
@@ -242,6 +242,30 @@ def test_both_directions(store: Store) -> None:
     assert ids(store.traverse(g.O3, Direction.BOTH)) == []
     result = store.traverse(g.A1, Direction.BOTH, max_depth=2)
     assert ids(result) == [g.R1, g.I2, g.I1, g.O1]  # ids in order: KS4 before SC_Pupil
+
+
+def test_a_busy_node_is_walked_like_any_other_and_the_next_write_is_seen(store: Store) -> None:
+    """A release including 120 items and sent to one body: a walk looks for one kind of edge among many
+    (the embedded store groups a busy node's edges by kind on first use) and must see the next write."""
+    busy = "Release:DS09999"
+    items = [f"DataItem:KS4/KS4_X{i:03}" for i in range(120)]
+    in_2016 = dt.date(2016, 1, 1), dt.date(2016, 12, 31)
+    store.write(
+        [g._node(busy, "DS09999", {"reference": "DS09999"}), *(g._node(i, i[11:], {"alias": i[11:]}) for i in items)],
+        [
+            *(g._edge(busy, EdgeKind.INCLUDES, i) for i in [*items, g.I2]),
+            g._edge(busy, EdgeKind.SENT_TO, g.O3, Validity(*in_2016)),
+        ],
+    )
+    organisations = {NodeKind.ORGANISATION}
+    # all three at degree 3, so in id order: "nobody" first
+    assert ids(store.traverse(g.D2, max_depth=3, node_kinds=organisations)) == [g.O3, g.O1, g.O2]
+    assert ids(store.traverse(g.D2, max_depth=3, node_kinds=organisations, as_of=dt.date(2017, 1, 1))) == [g.O2]
+    upstream = store.traverse(g.O3, Direction.UPSTREAM, max_depth=2, limit=0).reached
+    assert upstream.total == 1 + 120 + 1  # the release, its items and KS4_FSM
+    assert ids(store.traverse(busy, max_depth=1)) == [g.O3]
+    store.write([], [g._edge(busy, EdgeKind.SENT_TO, g.O2)])
+    assert ids(store.traverse(busy, max_depth=1)) == [g.O3, g.O2]
 
 
 def test_unknown_start_is_not_an_empty_answer(store: Store) -> None:
