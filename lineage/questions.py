@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -429,23 +429,27 @@ class _ReleaseScope:
 
 
 class _PerState(Generic[T]):
-    """A value derived from the whole of a store, computed once per state of it (its write generation).
-    A caller arriving while it is computed waits for that answer rather than compute it again."""
+    """A value derived from the whole of a store (and the arguments after it), computed once per state of
+    the store (its write generation). A caller arriving while it is computed waits for that answer rather
+    than compute it again. At most ``keep`` argument sets are kept per store."""
 
-    def __init__(self, compute: Callable[[Store], T]) -> None:
+    def __init__(self, compute: Callable[..., T], keep: int = 1) -> None:
         self._compute = compute
-        self._values: weakref.WeakKeyDictionary[Store, tuple[int, T]] = weakref.WeakKeyDictionary()
+        self._keep = keep
+        self._values: weakref.WeakKeyDictionary[Store, tuple[int, dict[tuple, T]]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
-    def __call__(self, store: Store) -> T:
+    def __call__(self, store: Store, *args: Hashable) -> T:
         with self._lock:
-            cached = self._values.get(store)
-            if cached is not None and cached[0] == store.generation:
-                return cached[1]
-            generation = store.generation
-            value = self._compute(store)
-            self._values[store] = (generation, value)
-            return value
+            generation, values = self._values.get(store, (None, {}))
+            if generation != store.generation:
+                generation, values = store.generation, {}
+                self._values[store] = (generation, values)
+            if args not in values:
+                if len(values) >= self._keep:
+                    values.pop(next(iter(values)))  # the oldest
+                values[args] = self._compute(store, *args)
+            return values[args]
 
 
 @_PerState
@@ -496,6 +500,13 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
         raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+    reaches, unpublished = _reaches_in_years(store, from_year, to_year)
+    return PupilReach(tuple(schools), (from_year, to_year), reaches, unpublished)
+
+
+def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, ...], tuple[Reach, ...]]:
+    """The releases whose scope covers these years, and those whose scope is not published: the same for
+    every school, so kept per span of years (academic years since 1995 make a few hundred spans at most)."""
     inferred = Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)
     reaches, unpublished = [], []
     for scope in _release_scopes(store):
@@ -519,9 +530,10 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
             )
             unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
     order = lambda r: (r.release.props.get("date") or dt.date.max, r.release.id)  # noqa: E731
-    return PupilReach(
-        tuple(schools), (from_year, to_year), tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))
-    )
+    return tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))
+
+
+_reaches_in_years = _PerState(_reaches, keep=512)
 
 
 # ---- flows, for a Sankey ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import time
 from lineage import questions
 from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store
-from tests.fixture_graph import CITE, D2, EDGES, NODES, O1_NAME, O2_NAME, O3, TIER
+from tests.fixture_graph import CITE, D2, EDGES, NODES, O1_NAME, O2_NAME, O3, R1, R2, TIER
 
 CONFIRMED = Certainty()
 CENSUS = "collection:School census, autumn"
@@ -73,6 +73,14 @@ def test_a_write_is_seen_by_the_next_flows_and_pupil_reach(empty_store: Store) -
     assert ("dataset:Key Stage 4", "classification:whole data set") in after
     reach = questions.pupil_reach(empty_store, 9000001, 2001, 2020)
     assert {r.release.id for r in reach.reaches} == {r.release.id for r in before.reaches} | {release.id}
+
+
+def test_pupil_reach_answers_each_span_of_years_for_itself(empty_store: Store) -> None:
+    empty_store.write(NODES, EDGES)
+    # KS4 and the school census pupil level cover the years from 2001
+    assert {r.release.id for r in questions.pupil_reach(empty_store, 9000001, 2001, 2020).reaches} == {R1, R2}
+    assert questions.pupil_reach(empty_store, 9000001, 1990, 1995).reaches == ()
+    assert questions.pupil_reach(empty_store, 9000002, 1990, 2001).reaches != ()
 
 
 def test_callers_arriving_during_a_computation_wait_for_it_rather_than_repeat_it(empty_store: Store) -> None:
