@@ -10,7 +10,8 @@ budget is refused before anything runs. The execution timeout lives in the HTTP 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from graphql import (
@@ -34,6 +35,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.schema.schema import validate_document
 
 from lineage.api.types import MAX_PAGE
 from lineage.errors import LineageError
@@ -128,9 +130,38 @@ def _should_mask(error: GraphQLError) -> bool:
     return mask
 
 
+class _RememberedValidation(SchemaExtension):
+    """Validation depends only on the query's text, as the schema and the rules (graphql's and the limits')
+    are fixed: a query asked again, as the cookbook's and the explorer's are, is not validated again. At
+    most ``REMEMBERED_QUERIES`` texts are kept, so unique hostile texts cannot grow memory. It must come
+    after the extensions that add rules, which they do as the operation starts."""
+
+    def __init__(self, remembered: OrderedDict[str, list[GraphQLError]]) -> None:
+        self.remembered = remembered
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.query is not None and context.graphql_document is not None:
+            errors = self.remembered.get(context.query)
+            if errors is None:
+                rules = tuple(context.validation_rules)
+                errors = validate_document(context.schema._schema, context.graphql_document, rules)
+                self.remembered[context.query] = errors
+                if len(self.remembered) > REMEMBERED_QUERIES:
+                    self.remembered.popitem(last=False)
+            else:
+                self.remembered.move_to_end(context.query)
+            context.pre_execution_errors = list(errors)
+        yield
+
+
+REMEMBERED_QUERIES = 256
+
+
 def extensions(limits: Limits = DEFAULT_LIMITS) -> list[Callable[[], SchemaExtension]]:
     """Factories of the schema's extensions: strawberry builds a fresh set for each request."""
     cost_rule = _cost_limit_rule(limits)
+    remembered: OrderedDict[str, list[GraphQLError]] = OrderedDict()
     return [
         lambda: QueryDepthLimiter(max_depth=limits.max_depth),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
@@ -139,4 +170,5 @@ def extensions(limits: Limits = DEFAULT_LIMITS) -> list[Callable[[], SchemaExten
         lambda: MaskErrors(
             should_mask_error=_should_mask, error_message="Internal error: the server could not answer."
         ),
+        lambda: _RememberedValidation(remembered),
     ]
