@@ -5,6 +5,8 @@ directly, in the same run, on the synthetic national-scale graph in the embedded
 
 For `recipients-of-item`, `pupil-reach` and `lineage` at depth 3 it prints requests/s, p50 and p99 over
 HTTP, the same for the direct call, and their ratio. Target: p99 under 100 ms on the embedded store.
+pupil-reach asks 20 spans of years in turn: its answer is kept per span of years, so the first request
+for each span (during the HTTP run, which goes first) pays for the walk over every release.
 Traffic goes to 127.0.0.1 only, and every loop is bounded in count.
 """
 
@@ -81,8 +83,8 @@ def main() -> None:
         ),
         (
             "pupil-reach",
-            lambda i: {"urn": pick(urns, i), "fromYear": 2010, "toYear": 2014},
-            lambda i: questions.pupil_reach(store, pick(urns, i), 2010, 2014),
+            lambda i: {"urn": pick(urns, i), "fromYear": 1998 + i % 20, "toYear": 2002 + i % 20},
+            lambda i: questions.pupil_reach(store, pick(urns, i), 1998 + i % 20, 2002 + i % 20),
         ),
         (
             "lineage",
@@ -90,6 +92,9 @@ def main() -> None:
             lambda i: store.traverse(pick(datasets, i), Direction.DOWNSTREAM, max_depth=3, limit=50),
         ),
     ]
+    started = time.perf_counter()
+    questions.prepare(store)  # what a server does in the background as it starts
+    print(f"prepared the whole-graph questions (as a server does on start) in {time.perf_counter() - started:.1f} s")
     rows = []
     with AppServer(store) as base, httpx.Client(base_url=base, timeout=60) as client:
         for name, variables, direct in cases:
