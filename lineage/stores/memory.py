@@ -68,9 +68,9 @@ class MemoryStore(Store):
             if prop.indexed
         }
         self._sorted_ids: dict[NodeKind | None, list[str]] = {}  # cache for paging; emptied by every write
-        # (node id, inward) -> edge kind -> [(far id, edge)], for busy nodes only, built when a walk first
-        # passes through one; emptied by every write
-        self._by_kind: dict[tuple[str, bool], dict[EdgeKind, list[tuple[str, Edge]]]] = {}
+        # (node id, inward) -> edge kind -> far ids, for busy nodes only, built when a walk first passes
+        # through one; emptied by every write
+        self._by_kind: dict[tuple[str, bool], dict[EdgeKind, list[str]]] = {}
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -187,12 +187,12 @@ class MemoryStore(Store):
         if grouped is None:
             grouped = defaultdict(list)
             for far, by_kind in neighbours.items():
-                for kind, data in by_kind.items():
-                    grouped[kind].append((far, data["record"]))
+                for kind in by_kind:
+                    grouped[kind].append(far)
             self._by_kind[(id_, inward)] = grouped = dict(grouped)
         for kind in kinds:
-            for far, edge in grouped.get(kind, ()):
-                yield far, kind, edge
+            for far in grouped.get(kind, ()):
+                yield far, kind, neighbours[far][kind]["record"]
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         ids = self._sorted_ids.get(kind)
