@@ -430,21 +430,22 @@ class _ReleaseScope:
 
 class _PerState(Generic[T]):
     """A value derived from the whole of a store (and the arguments after it), computed once per state of
-    the store (its write generation). A caller arriving while it is computed waits for that answer rather
+    the store (its version). A caller arriving while it is computed waits for that answer rather
     than compute it again. At most ``keep`` argument sets are kept per store."""
 
     def __init__(self, compute: Callable[..., T], keep: int = 1) -> None:
         self._compute = compute
         self._keep = keep
-        self._values: weakref.WeakKeyDictionary[Store, tuple[int, dict[tuple, T]]] = weakref.WeakKeyDictionary()
+        self._values: weakref.WeakKeyDictionary[Store, tuple[Hashable, dict[tuple, T]]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def __call__(self, store: Store, *args: Hashable) -> T:
         with self._lock:
-            generation, values = self._values.get(store, (None, {}))
-            if generation != store.generation:
-                generation, values = store.generation, {}
-                self._values[store] = (generation, values)
+            current = store.version()
+            cached = self._values.get(store)
+            if cached is None or cached[0] != current:
+                cached = self._values[store] = (current, {})
+            values = cached[1]
             if args not in values:
                 if len(values) >= self._keep:
                     values.pop(next(iter(values)))  # the oldest

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections import defaultdict, deque
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -175,8 +175,8 @@ class Store(ABC):
     """A lineage graph store. Subclasses implement the primitives; the reads below are shared."""
 
     name: str = "store"
-    #: Counts this process's writes, so derived answers cached per store know when they are stale.
-    generation: int = 0
+    #: This process's writes and clears (see version)
+    _changes: int = 0
 
     # ---- primitives -------------------------------------------------------------------------------
 
@@ -234,8 +234,19 @@ class Store(ABC):
         """Whether any node with this synthetic flag is in the store."""
 
     @abstractmethod
+    def _clear(self) -> None:
+        """Delete everything."""
+
+    def version(self) -> Hashable:
+        """What the graph's present state is known by: it changes with every write or clear, so answers
+        derived from the whole graph and kept (lineage.questions) know when they are stale. By default this
+        process's changes; a database shared by several processes (Neo4j) counts all of theirs."""
+        return self._changes
+
     def clear(self) -> None:
         """Delete everything (tests and rebuilds)."""
+        self._clear()
+        self._changes += 1
 
     def close(self) -> None:  # noqa: B027 - optional hook: most stores hold nothing to release
         """Release connections."""
@@ -274,7 +285,7 @@ class Store(ABC):
                 f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}"
             )
         result = self._apply(nodes, edges)
-        self.generation += 1
+        self._changes += 1
         return result
 
     # ---- shared reads -----------------------------------------------------------------------------

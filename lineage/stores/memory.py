@@ -134,7 +134,7 @@ class MemoryStore(Store):
             if kind is node.kind and prop in node.props:
                 index[node.props[prop]].discard(node.id)
 
-    def clear(self) -> None:
+    def _clear(self) -> None:
         self.__init__()
 
     # ---- reads ------------------------------------------------------------------------------------

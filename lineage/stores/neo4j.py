@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 import neo4j
@@ -37,6 +37,9 @@ from lineage.store import SEARCHABLE_PROPS, Bounded, Counts, Hop, Store, WriteRe
 
 BATCH_ROWS = 5_000
 NODE_LABEL = "Node"
+#: One node apart from the graph, whose token every write and clear by any process replaces (see version).
+STATE_LABEL = "LineageState"
+_NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
 #: Properties every stored node or edge has besides the model's own.
 RESERVED = frozenset(
     {"id", "kind", "key", "name", "synthetic", "citations", "certainty", "certainty_rule", "valid_from", "valid_to"}
@@ -112,6 +115,7 @@ class Neo4jStore(Store):
                 )
                 for batch in _batches(rows):
                     created_edges += tx.run(query, rows=batch).consume().counters.relationships_created
+            tx.run(_NEW_STATE).consume()
             return WriteResult(created_nodes, created_edges)
 
         try:
@@ -120,9 +124,15 @@ class Neo4jStore(Store):
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the batch, nothing was written: {exc.message}") from exc
 
-    def clear(self) -> None:
+    def _clear(self) -> None:
         with self.driver.session(database=self.database) as session:
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run(_NEW_STATE).consume()
+
+    def version(self) -> Hashable:
+        """The token the last write or clear left, by this process or another sharing the database."""
+        records = self._run(f"MATCH (s:{STATE_LABEL} {{id: 'state'}}) RETURN s.token AS token")
+        return records[0]["token"] if records else None
 
     # ---- reads ------------------------------------------------------------------------------------
 

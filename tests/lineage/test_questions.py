@@ -87,7 +87,7 @@ def test_callers_arriving_during_a_computation_wait_for_it_rather_than_repeat_it
     calls = []
 
     def slow_count(store: Store) -> int:
-        calls.append(store.generation)
+        calls.append(store.version())
         time.sleep(0.2)
         return store.counts().total_nodes
 

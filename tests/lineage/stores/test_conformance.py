@@ -47,6 +47,16 @@ def test_writing_the_same_batch_again_changes_nothing(store: Store) -> None:
     assert store.get_node(g.O1) == next(n for n in g.NODES if n.id == g.O1)
 
 
+def test_the_version_changes_with_every_write_and_clear(empty_store: Store) -> None:
+    versions = [empty_store.version()]
+    for change in (lambda: empty_store.write(g.NODES, g.EDGES), lambda: empty_store.write(g.NODES[:1]),
+                   empty_store.clear):  # fmt: skip
+        change()
+        versions.append(empty_store.version())
+        assert empty_store.version() == versions[-1]  # and stays put while nothing changes
+    assert len(set(versions)) == len(versions)
+
+
 def test_first_write_reports_what_it_created(empty_store: Store) -> None:
     result = empty_store.write(g.NODES, g.EDGES)
     assert (result.nodes_created, result.edges_created) == (16, 20)
