@@ -23,6 +23,18 @@ def test_compose_runs_neo4j_5_26_community_and_points_the_api_at_it() -> None:
 
 def test_the_dockerfile_copies_what_exists() -> None:
     for line in (ROOT / "Dockerfile").read_text().splitlines():
-        if line.startswith("COPY "):
+        if line.startswith("COPY ") and "--from=" not in line:  # a build stage's output is not in the repo
             for source in line.split()[1:-1]:
                 assert (ROOT / source).exists(), f"Dockerfile copies {source}, which is not in the repo"
+
+
+def test_the_image_serves_the_api_with_what_the_app_reads_beside_its_packages() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = {line.split()[-1].removeprefix("./") for line in dockerfile.splitlines() if line.startswith("COPY ")}
+    # app.py serves graphql/queries (the playground's example) and web/node_modules; importers read data/
+    assert {"lineage", "importers", "data", "graphql", "web/node_modules"} <= copied
+    assert "pip install --no-cache-dir -e ." in dockerfile  # editable: those folders stay beside the packages
+    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+    assert "lineage serve --host 0.0.0.0 --port 8000" in command
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert "127.0.0.1:8000:8000" in compose["services"]["api"]["ports"]
