@@ -69,6 +69,15 @@ class LineageGraphQL(GraphQL):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(playground_html())
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser opening an address (it asks for HTML) gets the playground even when the address carries
+        a query, as the explorer's links and the playground's own shared addresses do; a script asking a
+        query by GET gets its answer."""
+        if request.method != "GET":
+            return False
+        accept = request.headers.get("accept", "")
+        return "text/html" in accept or (request.query_params.get("query") is None and "*/*" in accept)
+
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
             return await asyncio.wait_for(super().execute_single(*args, **kwargs), self.limits.timeout_seconds)

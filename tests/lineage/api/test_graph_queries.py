@@ -114,3 +114,13 @@ async def test_the_playground_opens_on_the_example_question_with_local_libraries
         assert f"/static/vendor/{name}" in page.text
         asset = await client.http.get(f"/static/vendor/{name}")
         assert asset.status_code == 200 and len(asset.content) > 1000, name
+
+
+async def test_a_shared_playground_address_opens_the_playground_in_a_browser_and_answers_a_script(client) -> None:
+    shared = {"query": "query ($id: ID!) { node(id: $id) { id } }", "variables": f'{{"id": "{g.O3}"}}'}
+    browser = await client.http.get("/graphql", params=shared, headers={"Accept": "text/html,*/*;q=0.8"})
+    assert browser.headers["content-type"].startswith("text/html") and "graphiql.js" in browser.text
+    script = await client.http.get("/graphql", params=shared, headers={"Accept": "application/json"})
+    assert script.json() == {"data": {"node": {"id": g.O3}}}
+    anything = await client.http.get("/graphql", params=shared)  # httpx asks */*, as curl does
+    assert anything.json() == {"data": {"node": {"id": g.O3}}}
