@@ -72,7 +72,8 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
 
   const $ = (selector) => document.querySelector(selector);
   const words = (kind) => kind.toLowerCase().replaceAll("_", " "); // DATA_ITEM -> "data item"
-  let routeToken = 0;
+  let routeToken = 0; // the view being shown; an answer for an older one is dropped
+  const DETAILS_HINT = document.querySelector("#details").textContent.trim().replace(/\s+/g, " ");
   let graph = null; // the node view: { cy, start, pages, nodes, links } (see newGraph)
   const flowCache = new Map();
 
@@ -92,6 +93,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     }
     if (body.errors && body.errors.length) throw new Error(body.errors.map((e) => e.message).join("; "));
     if (!response.ok) throw new Error(`/graphql answered ${response.status}`);
+    if (!body.data) throw new Error("/graphql answered without data");
     return body.data;
   }
 
@@ -144,6 +146,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     document.body.dataset.state = "loading";
     document.body.dataset.view = view;
     showError(null);
+    details(element("p", DETAILS_HINT, "hint"));
     for (const section of ["flows", "node", "search"]) $(`#${section}-view`).hidden = section !== view;
     const current = () => token === routeToken;
     try {
@@ -154,8 +157,22 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       if (current()) document.body.dataset.state = "ready";
     } catch (error) {
       if (!current()) return;
+      clearView(view);
       showError(error);
       document.body.dataset.state = "error";
+    }
+  }
+
+  /** A view that failed shows nothing of what it would have replaced: an old answer under a new address misleads. */
+  function clearView(view) {
+    if (view === "flows") {
+      for (const id of ["#sankey", "#volume-charts", "#legend"]) $(id).replaceChildren();
+      $("#flow-summary").textContent = "";
+      $("#flow-caveat").hidden = true;
+    } else if (view === "node" && graph) {
+      graph.cy.elements().remove();
+    } else if (view === "search") {
+      $("#search-results").replaceChildren();
     }
   }
 
@@ -566,20 +583,23 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesWithoutScope} of them ` +
       `${data.releasesWithoutScope === 1 ? "has" : "have"} no published scope and so no flow. ` +
       `${plural(model.links.length, "flow")} between ${plural(model.nodes.length, "node")} drawn; ` +
-      "widths are numbers of releases.";
+      "widths are numbers of releases per pair of columns (a path across several columns need not be one " +
+      "release's).";
     const caveats = [];
     if (filters.ident.size || filters.sens.size) {
       caveats.push(
         "Identifiability and sensitivity filter the classification column; flows that do not touch it " +
           "(collection → data set, organisation type → organisation) still count releases of every " +
-          "classification, as the flows answer counts releases per pair of columns: they are hatched. " +
+          "classification, as the flows answer counts releases per pair of columns: they are hatched, and " +
+          "may hold releases outside the filter. " +
           "Old-tier, whole-data-set and unclassified flows are hidden while this filter is set.",
       );
     }
     if (filters.types.size) {
       caveats.push(
         "Organisation type filters that column; flows that do not touch it (collection → data set → " +
-          "classification) still count releases to every type: they are hatched.",
+          "classification) still count releases to every type: they are hatched, and may hold releases " +
+          "to other types. The published volumes below are not filtered by type.",
       );
     }
     if (model.nodes.some((n) => n.members)) {
@@ -665,8 +685,10 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       go(params);
       return;
     }
+    const token = routeToken;
     try {
       const found = await candidates(n);
+      if (token !== routeToken) return; // the reader has moved on
       if (found.length === 1) {
         go(nodeParams(found[0].id));
         return;
@@ -746,7 +768,11 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     row
       .append("text")
       .attr("y", 12)
-      .text((v) => `${v.flow.flow || v.organisation.name}: ${v.flow.measure} (${v.flow.period})`);
+      .text(
+        (v) =>
+          `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"} ` +
+          `(${v.flow.period || "period not given"})`,
+      );
     const barWidth = (v) => Math.max(1, x(v.flow.value));
     row
       .append("rect")
@@ -858,7 +884,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
         { selector: ":selected", style: { "overlay-opacity": 0.2, "overlay-color": "#1f6feb" } },
       ],
     });
-    const state = { cy, start, pages: new Map(), nodes: new Map(), links: new Map() };
+    const state = { cy, start, pages: new Map(), nodes: new Map(), links: new Map(), loading: new Map() };
     cy.on("tap", "node.entity", (event) => expandAndShow(event.target.id()));
     cy.on("tap", "node.more", (event) => loadMore(event.target.data("owner")));
     cy.on("tap", "edge.link", (event) => showLink(state.links.get(event.target.id())));
@@ -876,8 +902,14 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     });
   }
 
-  /** Loads the next page of a node's links into the graph; the node itself, as the API gives it. */
-  async function loadPage(state, id) {
+  /** Loads the next page of a node's links into the graph; the node itself, as the API gives it. A page
+   * already on its way is not asked for twice (a double click would count its links twice). */
+  function loadPage(state, id) {
+    if (!state.loading.has(id)) state.loading.set(id, fetchPage(state, id).finally(() => state.loading.delete(id)));
+    return state.loading.get(id);
+  }
+
+  async function fetchPage(state, id) {
     const page = state.pages.get(id) || { cursor: null, shown: 0, total: null, exact: true, hasNext: true };
     if (!page.hasNext) return state.nodes.get(id);
     const answer = await ask("node", { id, first: PAGE, after: page.cursor });
@@ -954,12 +986,16 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     history.replaceState(null, "", explorerUrl(params));
   }
 
+  /** Work on the node view after it was drawn; what it finds after the reader has moved on is dropped. */
   async function guarded(work) {
+    const token = routeToken;
+    const current = () => token === routeToken;
     try {
       document.body.dataset.state = "loading";
-      await work();
-      document.body.dataset.state = "ready";
+      await work(current);
+      if (current()) document.body.dataset.state = "ready";
     } catch (error) {
+      if (!current()) return;
       showError(error);
       document.body.dataset.state = "error";
     }
@@ -973,8 +1009,10 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
 
   function loadMore(id) {
     const state = graph;
-    guarded(async () => {
+    if (state.loading.has(id)) return; // that page is on its way
+    guarded(async (current) => {
       await loadPage(state, id);
+      if (!current() || state !== graph) return;
       remember(id);
       layout(state);
       showNodeDetails(state, id);
@@ -1007,10 +1045,14 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       const neighbours = state.cy.getElementById(id).neighborhood("node.entity").map((n) => n.id());
       await inPool(neighbours, DEPTH_WORKERS, (n) => loadPage(state, n));
     }
-    for (const opened of params.getAll("open")) await loadPage(state, opened);
-    if (!current()) return;
-    layout(state);
-    showNodeDetails(state, id);
+    try {
+      for (const opened of params.getAll("open")) await loadPage(state, opened);
+    } finally {
+      if (current()) {
+        layout(state);
+        showNodeDetails(state, id);
+      }
+    }
   }
 
   function showNodeDetails(state, id) {
