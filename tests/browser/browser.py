@@ -101,6 +101,10 @@ class Browser:
     def click_at(self, x: float, y: float) -> None:
         self._call("clickAt", x=x, y=y)
 
+    def press(self, selector: str, key: str) -> None:
+        """Focuses the first element matching ``selector`` and presses ``key`` (e.g. "Enter")."""
+        self._call("press", selector=selector, key=key)
+
     def fill(self, selector: str, value: str) -> None:
         self._call("fill", selector=selector, value=value)
 

@@ -49,6 +49,7 @@ async function main() {
       page.locator(selector).evaluateAll((nodes, attribute) => nodes.map((n) => n.getAttribute(attribute)), name),
     click: ({ selector }) => page.locator(selector).first().click().then(() => null),
     clickAt: ({ x, y }) => page.mouse.click(x, y).then(() => null),
+    press: ({ selector, key }) => page.locator(selector).first().press(key).then(() => null),
     fill: ({ selector, value }) => page.locator(selector).fill(value).then(() => null),
     evaluate: ({ expression }) => page.evaluate(expression),
     screenshot: ({ file }) => page.screenshot({ path: file, fullPage: true }).then(() => null),

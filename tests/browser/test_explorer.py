@@ -189,6 +189,20 @@ def test_a_click_on_a_sankey_organisation_opens_its_node_view_with_its_cited_lin
     assert json.loads(asked["variables"][0])["id"] == "Organisation:daily telegraph"
 
 
+def test_the_keyboard_reaches_a_sankey_organisation_and_a_links_sources(page: Browser) -> None:
+    page.goto("/explore")
+    page.ready("flows")
+    page.press('#sankey g.node[data-stage="organisation"][data-label="Daily Telegraph"]', "Enter")
+    page.ready("node")
+    assert page.texts("#node-title") == ["Daily Telegraph (organisation)"]
+    (row,) = [i for i, r in enumerate(REGISTER) if canonical(r["organisation"]) == "Daily Telegraph"]
+    page.press("#details details.links summary", "Enter")  # the links the graph draws, as a list
+    page.press("#details details.links button", "Enter")
+    panel = page.texts("#details")[0]
+    assert f"npd_register_entries_cited_in_foi.csv, row {row + 2}" in panel
+    assert REGISTER[row]["source_url"] in panel
+
+
 def test_a_search_for_telegraph_finds_the_daily_telegraph_and_opens_it(page: Browser) -> None:
     page.goto("/explore")
     page.ready("flows")
@@ -217,7 +231,7 @@ def test_a_node_view_says_how_many_more_links_and_loads_the_next_page(page: Brow
     assert total >= len(items) > 1000  # every KS4 item is held by the data set
     assert f"25 of {total} links shown" in page.texts("#details")[0]
     # two clicks before the answer: the page is asked for once, counted once, remembered once
-    page.evaluate("(() => { const more = document.querySelector('#details button'); more.click(); more.click(); })()")
+    page.evaluate("(() => { const b = document.querySelector('#details button.more'); b.click(); b.click(); })()")
     page.wait_until("window.explorer.cy.edges('.link').length === 50")
     page.ready("node")
     page.screenshot("node-ks4-two-pages")

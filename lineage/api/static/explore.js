@@ -257,8 +257,8 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     return paragraph;
   }
 
-  function button(text, onClick) {
-    const b = element("button", text);
+  function button(text, onClick, className) {
+    const b = element("button", text, className);
     b.type = "button";
     b.addEventListener("click", onClick);
     return b;
@@ -464,6 +464,20 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     return result;
   }
 
+  /** Makes the parts of a drawing act on a click, and on Enter or Space for those who use the keyboard. */
+  function actionable(selection, describe, act) {
+    selection
+      .attr("tabindex", 0)
+      .attr("role", "button")
+      .attr("aria-label", describe)
+      .on("click", (event, d) => act(d))
+      .on("keydown", (event, d) => {
+        if (event.key !== "Enter" && event.key !== " ") return;
+        event.preventDefault();
+        act(d);
+      });
+  }
+
   function drawSankey(model) {
     const container = $("#sankey");
     container.replaceChildren();
@@ -494,7 +508,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .attr("viewBox", [0, 0, width, height])
       .attr("width", width)
       .attr("height", height)
-      .attr("role", "img")
+      .attr("role", "group")
       .attr("aria-label", `Sankey of ${links.length} flows between ${nodes.length} nodes`);
     const columnX = d3.rollup(nodes, (v) => d3.min(v, (n) => n.x0), (n) => n.column);
     const labelRoom = (n) => (columnX.get(n.column + 1) ?? width) - n.x1 - 8; // up to the next column
@@ -520,7 +534,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .attr("data-source", (l) => l.s.id)
       .attr("data-target", (l) => l.t.id)
       .attr("data-releases", (l) => l.releases)
-      .on("click", (event, l) => showFlowLink(l))
+      .call(actionable, (l) => `${l.s.label} to ${l.t.label}: ${releasesText(l)}`, showFlowLink)
       .append("title")
       .text((l) => `${l.s.label} → ${l.t.label}: ${releasesText(l)}`);
     const node = svg
@@ -532,7 +546,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .attr("class", (n) => `node${n.members ? " group" : ""}`)
       .attr("data-stage", (n) => n.stage)
       .attr("data-label", (n) => n.label)
-      .on("click", (event, n) => openSankeyNode(n));
+      .call(actionable, (n) => `${n.stage}: ${n.label}`, openSankeyNode);
     node
       .append("rect")
       .attr("x", (n) => n.x0)
@@ -755,7 +769,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .attr("viewBox", [0, 0, width, rows.length * rowHeight])
       .attr("width", width)
       .attr("height", rows.length * rowHeight)
-      .attr("role", "img")
+      .attr("role", "group")
       .attr("aria-label", `Published volumes in ${unit}`);
     const row = svg
       .selectAll("g")
@@ -763,7 +777,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .join("g")
       .attr("class", "volume")
       .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
-      .on("click", (event, v) => showVolume(v));
+      .call(actionable, (v) => `${v.flow.flow || v.organisation.name}: ${v.flow.value} ${v.flow.unit || ""}`, showVolume);
     row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight); // all of it clicks
     row
       .append("text")
@@ -1074,18 +1088,35 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       ]),
     );
     if (node.citations) parts.push(citationList(node.citations));
+    parts.push(linkList(state, id));
     const playground = element("a", "This node's links in the playground");
     playground.href = playgroundUrl("node", { id, first: PAGE, after: null });
     parts.push(
       actions(
         page && page.hasNext
-          ? button(`Show ${Math.min(PAGE, page.total - page.shown)} more links`, () => loadMore(id))
+          ? button(`Show ${Math.min(PAGE, page.total - page.shown)} more links`, () => loadMore(id), "more")
           : null,
         id !== state.start ? navLink(nodeParams(id), "Centre the view here") : null,
         playground,
       ),
     );
     details(...parts);
+  }
+
+  /** The node's links drawn so far, as buttons: the graph is a picture; this is the same for the keyboard. */
+  function linkList(state, id) {
+    const touching = [...state.links.values()].filter((l) => l.sourceId === id || l.targetId === id);
+    if (!touching.length) return null;
+    const list = element("ul");
+    for (const link of touching) {
+      const item = element("li");
+      item.append(button(`${link.source.name} ${link.sentence} ${link.target.name}`, () => showLink(link)));
+      item.append(element("span", ` ${certaintyText(link.certainty)}`, "kind"));
+      list.append(item);
+    }
+    const box = element("details", null, "links");
+    box.append(element("summary", `Links drawn (${touching.length}), as a list`), list);
+    return box;
   }
 
   function showLink(link) {
