@@ -14,9 +14,10 @@ import datetime as dt
 import hashlib
 import io
 import json
+import time
 from abc import ABC, abstractmethod
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -129,8 +130,11 @@ class Importer(ABC):
         ``store`` is for reading what earlier sources wrote (e.g. which items are of old tier 1);
         a transform never writes to it."""
 
-    def run(self, store: Store, path: str | Path, *, dry_run: bool = False) -> Report:
+    def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
+        """Extract, transform and (unless a dry run) load in one write. ``progress`` hears of each stage: a
+        national file takes long enough to read and to write that the operator should see which it is at."""
         path = Path(path)
+        tell = progress or _silent
         if not path.is_file():
             raise BadInput(path, "no such file")
         content = path.read_bytes()
@@ -141,15 +145,22 @@ class Importer(ABC):
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             dry_run,
         )
+        stages = 1 if dry_run else 2
+        started = time.perf_counter()
+        tell(0, stages, f"reading and checking {path.name}", None)
         rows = _Counted(self.extract(path), report)
         batch = self.transform(rows, path, report, store)
         report.nodes, report.edges = len(batch.nodes), len(batch.edges)
+        tell(1, stages, f"read {report.rows_read:,} rows of {path.name}", time.perf_counter() - started)
         if dry_run:
             return report
+        started = time.perf_counter()
+        tell(1, stages, f"writing {report.nodes:,} nodes and {report.edges:,} edges", None)
         run_node = self._run_node(path, report)
         result = store.write([*batch.nodes, run_node], batch.edges)
         report.nodes_created = result.nodes_created
         report.edges_created = result.edges_created
+        tell(2, stages, f"wrote {report.nodes:,} nodes and {report.edges:,} edges", time.perf_counter() - started)
         return report
 
     def _run_node(self, path: Path, report: Report) -> Node:
@@ -172,6 +183,14 @@ class Importer(ABC):
             frozenset({Citation("pupil-data lineage import log", path.name, None, "")}),
             synthetic=self.synthetic,
         )
+
+
+#: called as (step, steps, what is happening, seconds it took or None while it runs)
+Progress = Callable[[int, int, str, float | None], None]
+
+
+def _silent(step: int, steps: int, doing: str, seconds: float | None) -> None:
+    """The progress of a run nobody watches."""
 
 
 class _Counted(Iterator[Row]):

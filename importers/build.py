@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from importers import BUILD_ORDER, REGISTRY
-from importers.base import DATA_DIR, Report
+from importers.base import DATA_DIR, Progress, Report
 from lineage.store import Store
-
-#: called as (step, steps, source name, seconds taken or None while it runs)
-Progress = Callable[[int, int, str, float | None], None]
 
 
 def build_real_graph(store: Store, progress: Progress | None = None) -> list[Report]:

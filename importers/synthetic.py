@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import cast
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv
+from importers.base import BadInput, Batch, Importer, Progress, Report, Row, parse_int, read_csv
 from lineage.model import (
     ALWAYS,
     CONFIRMED,
@@ -458,6 +458,6 @@ class SyntheticImporter(Importer):
             raise BadInput(path, "the seed is empty", row.number, "seed")
         return generate(scale, seed, Citation(f"synthetic generator, seed {seed}", path.name, row.number))
 
-    def run(self, store: Store, path: str | Path, *, dry_run: bool = False) -> Report:
+    def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
         """As every importer runs, except that the load is written in chunks (see :func:`write_chunked`)."""
-        return super().run(cast(Store, _ChunkedWrites(store)), path, dry_run=dry_run)
+        return super().run(cast(Store, _ChunkedWrites(store)), path, dry_run=dry_run, progress=progress)

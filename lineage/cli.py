@@ -47,7 +47,9 @@ def _open(args: argparse.Namespace) -> Store:
     address = _store_address(args)
     scheme, _, path = address.partition(":")
     if scheme == "memory" and path and address != DEFAULT_STORE and not Path(path).exists():
-        raise LineageError(f"no snapshot at {path}: check the path, or build one with `lineage build --store {address}`")
+        raise LineageError(
+            f"no snapshot at {path}: check the path, or build one with `lineage build --store {address}`"
+        )
     store = open_store(address)
     if address == DEFAULT_STORE and store.counts().total_nodes == 0:
         from importers.build import build_real_graph
@@ -109,7 +111,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
     address = _store_address(args)
     with open_store(address) as store:
-        report = importer_cls().run(store, args.path, dry_run=args.dry_run)
+        report = importer_cls().run(store, args.path, dry_run=args.dry_run, progress=_progress)
         if not args.dry_run:
             _save_if_embedded(store, address)
     print(format_reports([report]))

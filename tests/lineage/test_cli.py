@@ -26,3 +26,18 @@ def test_an_import_may_start_a_new_snapshot(tmp_path: Path) -> None:
     data = Path(__file__).resolve().parents[2] / "data" / "npd_data_item_classifications_2018.csv"
     assert main(["import", "npd-classifications", str(data), "--store", f"memory:{fresh}"]) == 0
     assert fresh.exists()
+
+
+def test_an_import_shows_each_stage_and_ends_with_its_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = Path(__file__).resolve().parents[2] / "data" / "npd_data_item_classifications_2018.csv"
+    with open(data, encoding="utf-8") as handle:
+        rows = sum(1 for _ in handle) - 1  # one header line; no cell of this file spans lines
+    assert main(["import", "npd-classifications", str(data), "--store", f"memory:{tmp_path / 'g.snapshot'}"]) == 0
+    out, err = capsys.readouterr()
+    stages = [line.strip() for line in err.replace("\r", "\n").splitlines() if line.strip()]
+    assert stages[0].startswith("[..] 0/2 reading and checking npd_data_item_classifications_2018.csv")
+    assert any(s.startswith(f"[#.] 1/2 read {rows:,} rows of ") and " done in " in s for s in stages)
+    assert stages[-1].startswith("[##] 2/2 wrote ") and " done in " in stages[-1]
+    assert "npd-classifications" in out  # the summary table
