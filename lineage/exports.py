@@ -4,7 +4,7 @@ GraphML and GEXF (yEd, Gephi, NetworkX), Cytoscape JSON, CSV (a nodes file and a
 PROV-JSON. Every node and edge keeps its kind, certainty and citations, so a fact stays checkable
 outside the project. A node's lineage is every node within ``depth`` hops in both directions, with
 every edge among them; the answer says how many nodes lie just beyond, and whether a safety bound cut
-the walk. Files are written whole or not at all (a temporary file, then an atomic rename).
+the walk. Files are written whole or not at all: see ``write_atomically`` and ``write_directory``.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import datetime as dt
 import io
 import json
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -212,12 +215,33 @@ def edge_attributes(edge: Edge, flat: bool = True) -> dict[str, Any]:
 # ---- the formats -----------------------------------------------------------------------------------
 
 
+#: Characters XML 1.0 cannot carry, even escaped: most control characters, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_safe(what: str, attributes: Mapping[str, Any]) -> None:
+    """Refuse a value an XML reader would reject, naming the record and the property, before anything is
+    written: the file would be written "successfully" and then fail to load."""
+    for name, value in attributes.items():
+        found = _NOT_XML.search(value) if isinstance(value, str) else None
+        if found:
+            raise ExportError(
+                f"{what}: property {name!r} holds {found.group()!r} at position {found.start()}, "
+                "a character XML cannot carry; nothing was written"
+            )
+
+
 def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph:
+    """The subgraph for networkx's XML writers; an edge's key is its own id, which GraphML writes as the id."""
     graph = nx.MultiDiGraph(description=subgraph.describe(), cut=subgraph.cut)
     for node in subgraph.nodes:
-        graph.add_node(node.id, **node_attributes(node))
+        attributes = node_attributes(node)
+        _xml_safe(f"node {node.id!r}", {"id": node.id, **attributes})
+        graph.add_node(node.id, **attributes)
     for edge in subgraph.edges:
-        graph.add_edge(edge.source, edge.target, key=edge.kind.value, **edge_attributes(edge))
+        attributes = edge_attributes(edge)
+        _xml_safe(f"edge {edge.id!r}", {"id": edge.id, **attributes})
+        graph.add_edge(edge.source, edge.target, key=edge.id, **attributes)
     return graph
 
 
@@ -232,7 +256,7 @@ def _gexf(subgraph: Subgraph, handle: IO[bytes]) -> None:
         data = graph.nodes[node.id]
         del data["key"]
         data["label"] = node.name
-    nx.set_edge_attributes(graph, {(e.source, e.target, e.kind.value): e.id for e in subgraph.edges}, "id")
+    nx.set_edge_attributes(graph, {(e.source, e.target, e.id): e.id for e in subgraph.edges}, "id")
     nx.write_gexf(graph, handle, encoding="utf-8")
 
 
@@ -305,10 +329,13 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
     releases are entities; approvals and import runs are activities; organisations are agents. A release
     is also the sharing: an activity ``share:<release key>`` that used what the release includes, was
     informed by its approval, was associated with its recipients (role ``recipient``) and generated the
-    release entity. Data flowing into a data set or item (SUBMITS, FEEDS, HOLDS) and a figure drawn on a
-    data set (DRAWS_ON) are derivations; other links are influences, downstream influenced by upstream,
-    or a described node by its description (a concept, a class, a rule). Every record carries the kind,
-    certainty and each citation (JSON) in the project's vocabulary; nodes their name as ``prov:label``.
+    release entity; it carries the release's certainty and citations. A release's date is the date as its
+    source cites it, and no source says the data was shared on that day: so the sharing has no PROV start,
+    end or generation time, and the date stays an attribute, ``lineage:date_as_cited``. Data flowing into a
+    data set or item (SUBMITS, FEEDS, HOLDS) and a figure drawn on a data set (DRAWS_ON) are derivations;
+    other links are influences, downstream influenced by upstream, or a described node by its description
+    (a concept, a class, a rule). Every record carries the kind, certainty and each citation (JSON) in the
+    project's vocabulary; nodes their name as ``prov:label``.
     Relations have no identifier of their own: PROV gives them blank ones; their ends and kind name them.
     """
     from prov.constants import PROV_LABEL, PROV_ROLE, PROV_TYPE
@@ -354,11 +381,14 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
         else:
             doc.entity(qname(node.id), attrs)
         if node.kind is NodeKind.RELEASE:
+            said = _certainty(node.certainty)
             date = node.props.get("date")
-            time = dt.datetime.combine(date, dt.time()) if isinstance(date, dt.date) else None
+            if isinstance(date, dt.date):
+                said["date_as_cited"] = date.isoformat()
             sharing = [(PROV_LABEL, f"sharing of {node.name}"), (PROV_TYPE, term("Share"))]
-            doc.activity(share(node.id), time, time, sharing + attributes(_certainty(node.certainty), ()))
-            doc.wasGeneratedBy(qname(node.id), share(node.id), time, other_attributes=attributes({}, node.citations))
+            doc.activity(share(node.id), other_attributes=sharing + attributes(said, node.citations))
+            generation = attributes(_certainty(node.certainty), node.citations)
+            doc.wasGeneratedBy(qname(node.id), share(node.id), other_attributes=generation)
     for edge in subgraph.edges:
         attrs = attributes(edge_attributes(edge), edge.citations)
         source, target = qname(edge.source), qname(edge.target)
@@ -414,33 +444,94 @@ def export(
     """Export the whole graph or one node's lineage in ``fmt`` to ``output``: every file whole, or none."""
     writers = _writers(fmt)
     subgraph = collect(store, node_id, depth)
-    if any(name is not None for name in writers):
-        try:
-            output.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise ExportError(f"cannot create the directory {output}: {exc.strerror or exc}") from exc
-    targets = {output if name is None else output / name: writer for name, writer in writers.items()}
-    write_atomically({path: (lambda handle, w=writer: w(subgraph, handle)) for path, writer in targets.items()})
-    return subgraph, list(targets)
+    single = writers.get(None)
+    if single is not None:
+        write_atomically(output, partial(single, subgraph))
+    else:
+        write_directory(output, {name: partial(writer, subgraph) for name, writer in writers.items() if name})
+    return subgraph, output_paths(fmt, output)
 
 
-def write_atomically(files: Mapping[Path, Callable[[IO[bytes]], None]]) -> None:
-    """Write each file to a temporary file beside it, then rename them all into place; on any failure remove
-    the temporary files and leave every target as it was."""
-    temporary: dict[Path, str] = {}
-    path = next(iter(files), None)
+Write = Callable[[IO[bytes]], None]
+
+
+def _failed(path: Path, exc: Exception) -> ExportError:
+    """Any failure while writing, as the one error the callers expect, naming the file."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return ExportError(f"cannot write {path}: {reason}")
+
+
+def _write(handle: IO[bytes], write: Write) -> None:
+    os.fchmod(handle.fileno(), 0o644)  # readable like any file the user writes, not private like a temporary one
+    write(handle)
+
+
+def write_atomically(path: Path, write: Write) -> None:
+    """Write a file to a temporary file beside it, then rename it into place: a reader sees the old file or
+    the new one whole. On any failure the temporary file goes and the old file stays as it was."""
+    name = None
     try:
-        for path, write in files.items():
-            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            temporary[path] = name
-            os.fchmod(fd, 0o644)  # readable like any file the user writes, not private like a temporary one
-            with os.fdopen(fd, "wb") as handle:
-                write(handle)
-        for path, name in temporary.items():
-            os.replace(name, path)
-    except OSError as exc:
-        raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            _write(handle, write)
+        os.replace(name, path)
+    except Exception as exc:
+        raise _failed(path, exc) from exc
     finally:
-        for name in temporary.values():
-            if os.path.exists(name):
-                os.unlink(name)
+        if name is not None and os.path.exists(name):
+            os.unlink(name)
+
+
+def write_directory(output: Path, files: Mapping[str, Write]) -> None:
+    """Write files into the directory ``output``, all of them or none.
+
+    Every file is first written whole into a temporary directory. A new directory is that temporary one
+    renamed, so it appears at once with every file in it. Into an existing directory (the temporary one is
+    made inside it, so a mount point works too) the files are renamed one after the other, so that is not
+    atomic for a reader: looking in between, one may find some files new and others old, or for an instant
+    one missing. A failed rename puts the old files back. On any failure nothing the export made is left,
+    and an existing directory holds what it held.
+    """
+    fresh = not output.exists()
+    if not fresh and not output.is_dir():
+        raise ExportError(f"cannot write into {output}: it is not a directory")
+    where = output.parent if fresh else output
+    try:
+        staging = Path(tempfile.mkdtemp(dir=where, prefix=f".{output.name}.", suffix=".tmp"))
+    except Exception as exc:
+        raise _failed(output, exc) from exc
+    path = output
+    try:
+        for name, write in files.items():
+            path = output / name
+            with open(staging / name, "xb") as handle:
+                _write(handle, write)
+        path = output
+        if fresh:
+            os.chmod(staging, 0o755)  # like any directory the user makes, not private like a temporary one
+            os.rename(staging, output)  # fails, writing nothing, if a non-empty directory appeared meanwhile
+        else:
+            _move_into(staging, output, list(files))
+    except Exception as exc:
+        raise _failed(path, exc) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into(staging: Path, output: Path, names: list[str]) -> None:
+    """Rename each new file over the old one, keeping the old ones aside until all are in; if a rename fails,
+    put the old files back (and take away new ones that had no old one)."""
+    moved: list[str] = []
+    try:
+        for name in names:
+            if (output / name).exists():
+                os.replace(output / name, staging / f"{name}.old")
+            os.replace(staging / name, output / name)
+            moved.append(name)
+    except BaseException:
+        for name in names:
+            if (staging / f"{name}.old").exists():
+                os.replace(staging / f"{name}.old", output / name)
+            elif name in moved:
+                os.unlink(output / name)
+        raise

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +68,9 @@ class Picture:
 @dataclass(frozen=True, slots=True)
 class Report:
     title: str
-    subject: Node
-    facts: tuple[tuple[str, str], ...]
+    #: What the report is about: one node, or every item with the alias (one per table), each shown with its
+    #: own facts, certainty and sources.
+    records: tuple[Node, ...]
     tables: tuple[Table, ...]
     picture: Picture
 
@@ -226,7 +229,27 @@ def release_report(store: Store, reference: str) -> Report:
         Table("onward", "Onward sharing by the recipients", ("from", "to"), onward,
               "No onward sharing by the recipients is recorded."),
     )  # fmt: skip
-    return Report(f"Release {trace.release.name}", trace.release, _facts(trace.release), tables, drawing.picture())
+    return Report(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
+
+
+def _shared_onward(store: Store, organisation: Node) -> list[Related]:
+    """The organisation's own onward shares, asked of the organisation itself: a release trace's onward
+    shares are every recipient's, and an organisation that received no release may still share onward."""
+    hops = store.expand([organisation.id], frozenset({EdgeKind.SHARES_ONWARD}), frozenset())
+    shares = [Related(h.node, h.edge) for h in hops if h.node.id != organisation.id]  # not a self-loop
+    return sorted(shares, key=lambda r: (r.node.id, r.link.id))
+
+
+def _includes(trace: ReleaseTrace) -> str:
+    """What a release included, in words, with how sure each inclusion is: at tier level, the approval
+    covered a tier, and the items are that tier's, not a list the source gives."""
+    if not trace.includes:
+        return _scope_unknown(trace.release)
+    sureness = Counter(certainty_text(r.link.certainty) for r in trace.includes)
+    if len(sureness) == 1:
+        return f"{len(trace.includes)} items or data sets, {next(iter(sureness))}"
+    each = ", ".join(f"{count} {text}" for text, count in sorted(sureness.items()))
+    return f"{len(trace.includes)} items or data sets: {each}"
 
 
 def organisation_report(store: Store, name: str) -> Report:
@@ -234,9 +257,12 @@ def organisation_report(store: Store, name: str) -> Report:
     shares in both directions."""
     answer = questions.organisation_receipts(store, name)
     organisation = answer.organisation
+    shared = _shared_onward(store, organisation)
     drawing = _Drawing()
     _draw_traces(drawing, answer.releases)
     here = drawing.box(RECIPIENT, organisation)
+    for partner in shared:
+        drawing.link(here, drawing.box(ONWARD, partner.node), partner.link.certainty)
     for flow in answer.aggregate_flows:
         label = ", ".join(
             _value(flow.node.props.get(name)) for name in ("measure", "period") if name in flow.node.props
@@ -248,14 +274,13 @@ def organisation_report(store: Store, name: str) -> Report:
     for trace in answer.releases:
         link = next(r.link for r in trace.recipients if r.node.id == organisation.id)
         approvals = "; ".join(_approval_summary(a.node) for a in trace.approvals)
-        includes = f"{len(trace.includes)} items or data sets" if trace.includes else _scope_unknown(trace.release)
         cells = (
             _value(trace.release.props.get("date")), trace.release.name,
-            _value(trace.release.props.get("status")), approvals or "none recorded", includes,
+            _value(trace.release.props.get("status")), approvals or "none recorded", _includes(trace),
         )  # fmt: skip
-        sources = _cited(trace.release, link, *(a.link for a in trace.approvals), *(a.node for a in trace.approvals))
-        releases.append(Row(cells, weakest([link.certainty, *(a.link.certainty for a in trace.approvals)]), sources))
-    onward = {r.link.id: r for trace in answer.releases for r in trace.onward}
+        links = [link, *(a.link for a in trace.approvals), *(r.link for r in trace.includes)]
+        sources = _cited(trace.release, *links, *(a.node for a in trace.approvals))  # a set: each source once
+        releases.append(Row(cells, weakest(e.certainty for e in links), sources))
     tables = (
         Table("releases", "Releases received", ("date", "release", "status", "approval", "includes"),
               tuple(releases), "No release to this organisation is recorded."),
@@ -264,9 +289,9 @@ def organisation_report(store: Store, name: str) -> Report:
         Table("received-onward", "Received onward from", ("organisation", "type"),
               _related_rows(answer.received_onward, _organisation_cells), "No onward share to it is recorded."),
         Table("shared-onward", "Shared onward with", ("organisation", "type"),
-              _related_rows(onward.values(), _organisation_cells), "No onward share by it is recorded."),
+              _related_rows(shared, _organisation_cells), "No onward share by it is recorded."),
     )  # fmt: skip
-    return Report(f"Organisation {organisation.name}", organisation, _facts(organisation), tables, drawing.picture())
+    return Report(f"Organisation {organisation.name}", (organisation,), tables, drawing.picture())
 
 
 def _volume_cells(node: Node) -> tuple[str, ...]:
@@ -296,7 +321,6 @@ def item_report(store: Store, alias: str) -> Report:
     for receipt in answer.receipts:
         receipts.append(_receipt_row(receipt))
         _draw_receipt(drawing, receipt, datasets)
-    item = answer.items[0]
     title = f"Data item {alias}" + (f" ({len(answer.items)} tables)" if len(answer.items) > 1 else "")
     tables = (
         Table("provenance", "Where it comes from", ("item", "relation", "to"), provenance,
@@ -305,8 +329,7 @@ def item_report(store: Store, alias: str) -> Report:
               ("date", "release", "organisation", "approval", "route"), tuple(receipts),
               "No release of this item, or of a data set holding it, is recorded."),
     )  # fmt: skip
-    facts = tuple(fact for node in answer.items for fact in _facts(node))
-    return Report(title, item, facts, tables, drawing.picture())
+    return Report(title, answer.items, tables, drawing.picture())
 
 
 def _receipt_row(receipt: questions.Receipt) -> Row:
@@ -351,7 +374,10 @@ SUBJECTS: dict[str, Callable[[Store, str], Report]] = {
 def _sources(report: Report) -> dict[Citation, int]:
     """Every citation in the report, numbered in order of first appearance."""
     numbers: dict[Citation, int] = {}
-    groups = [report.subject.citations, *(row.citations for table in report.tables for row in table.rows)]
+    groups = [
+        *(node.citations for node in report.records),
+        *(row.citations for table in report.tables for row in table.rows),
+    ]
     for group in groups:
         for citation in ordered(group):
             numbers.setdefault(citation, len(numbers) + 1)
@@ -451,7 +477,6 @@ def to_html(report: Report) -> str:
     def certainty(value: Certainty) -> str:
         return f'<span class="certainty-{value.level.value}">{_E(certainty_text(value))}</span>'
 
-    subject = report.subject
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -467,11 +492,15 @@ def to_html(report: Report) -> str:
             for level, meaning in CERTAINTY_MEANING.items()
         )
         + "</ul>",
-        '<section id="subject"><h2>The record</h2><dl>',
-        *(f"<dt>{_E(label)}</dt><dd>{_E(text)}</dd>" for label, text in report.facts),
-        f"<dt>certainty</dt><dd>{certainty(subject.certainty)}</dd>",
-        f"<dt>sources</dt><dd>{refs(subject.citations)}</dd>",
-        "</dl></section>",
+        f'<section id="subject"><h2>{_record_title(report)}</h2>',
+        *(
+            "<dl>"
+            + "".join(f"<dt>{_E(label)}</dt><dd>{_E(text)}</dd>" for label, text in _facts(node))
+            + f"<dt>certainty</dt><dd>{certainty(node.certainty)}</dd>"
+            + f"<dt>sources</dt><dd>{refs(node.citations)}</dd></dl>"
+            for node in report.records
+        ),
+        "</section>",
         f'<section id="flow"><h2>The flow</h2><div class="flow">\n{svg(report.picture)}\n</div></section>',
     ]
     for table in report.tables:
@@ -498,20 +527,32 @@ def to_html(report: Report) -> str:
     return "\n".join(out)
 
 
+def _record_title(report: Report) -> str:
+    return "The record" if len(report.records) == 1 else f"The records ({len(report.records)})"
+
+
 _INTRODUCTION = (
     "What the public record, as gathered in the pupil-data lineage graph, says about this subject. Every row "
     "gives its certainty and its sources, numbered and listed at the end with their addresses."
 )
 _MD_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]|#~!"} | {"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+#: What GitHub-flavoured Markdown turns into a link with no markup: a scheme's "://", "www." and an
+#: address's "@". A backslash before the ":", "." or "@" keeps the text and stops the link.
+_AUTOLINK = re.compile(r":(?=//)|(?<=www)\.|@", re.IGNORECASE)
 
 
-def _md(text: str) -> str:
-    """Text safe in a Markdown paragraph or table cell: no markup, no HTML, one line."""
+def _md_text(text: str) -> str:
     return " ".join(text.split()).translate(_MD_SPECIAL)
 
 
+def _md(text: str) -> str:
+    """Text safe in a Markdown paragraph or table cell: no markup, no HTML, no link, one line."""
+    return _AUTOLINK.sub(lambda found: f"\\{found.group()}", _md_text(text))
+
+
 def _md_link(address: str) -> str:
-    return f"[{_md(address)}]({quote(address, safe=':/?#[]@!$&*+,;=%~-._')})"
+    """A cited address as a link: the one kind of link a report makes."""
+    return f"[{_md_text(address)}]({quote(address, safe=':/?#[]@!$&*+,;=%~-._')})"
 
 
 def to_markdown(report: Report) -> str:
@@ -529,15 +570,15 @@ def to_markdown(report: Report) -> str:
             "",
         ]
 
-    subject = report.subject
     out = [f"# Audit report: {_md(report.title)}", "", _md(_INTRODUCTION), ""]
     out += [
         f"- **{_md(level.value.replace('_', ' '))}**: {_md(meaning)}" for level, meaning in CERTAINTY_MEANING.items()
     ] + [""]
-    out += ["## The record", ""]
-    facts = [(_md(label), _md(text)) for label, text in report.facts]
-    facts += [("certainty", _md(certainty_text(subject.certainty))), ("sources", refs(subject.citations))]
-    out += table(("property", "value"), facts)
+    out += [f"## {_record_title(report)}", ""]
+    for node in report.records:
+        facts = [(_md(label), _md(text)) for label, text in _facts(node)]
+        facts += [("certainty", _md(certainty_text(node.certainty))), ("sources", refs(node.citations))]
+        out += table(("property", "value"), facts)
     out += ["## The flow", "", '<div class="flow">', svg(report.picture), "</div>", ""]
     for t in report.tables:
         out += [f"## {_md(t.title)}", ""]
@@ -572,4 +613,4 @@ def write_report(text: str, output: Path) -> None:
     """Write a report whole, or not at all."""
     if output.is_dir():
         raise ExportError(f"cannot write the report to {output}: it is a directory")
-    write_atomically({output: lambda handle: handle.write(text.encode("utf-8"))})
+    write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))

@@ -2,7 +2,8 @@
 graph on the embedded store.
 
 The expected counts, kinds, citation and certainties are read off the drawing in tests/fixture_graph.py by
-hand, and the real graph's from the bundled CSVs: never from an export.
+hand, and the real graph's releases, items and a citation from the bundled CSVs: never from an export. The
+real graph's totals by kind are a round trip, the store's own counts: what the store holds, the export holds.
 """
 
 from __future__ import annotations
@@ -10,7 +11,11 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import os
+import re
+import stat
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +31,7 @@ from lineage import exports
 from lineage.cli import main
 from lineage.errors import NotFound
 from lineage.exports import ExportError, export
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import QueryError, Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
@@ -162,6 +168,7 @@ def test_every_format_has_a_reader_here() -> None:
 @pytest.mark.parametrize("fmt", list(READERS))
 def test_the_whole_fixture_graph_reads_back(fixture_store: Store, tmp_path: Path, fmt: str) -> None:
     subgraph, _ = export(fixture_store, fmt, tmp_path / "out", None, None)
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no temporary file or directory left beside it
     read = READERS[fmt](tmp_path / "out")
     assert (len(read.nodes), len(read.edges)) == (16, 20) == (len(subgraph.nodes), len(subgraph.edges))
     assert Counter(n["kind"] for n in read.nodes.values()) == NODE_KINDS
@@ -224,10 +231,18 @@ def test_prov_models_the_release_as_entity_and_sharing(fixture_store: Store, tmp
     assert types[g.A1] == "ProvActivity"
     sharing = elements["share:DR130220.01"]
     assert type(sharing).__name__ == "ProvActivity"
-    assert next(iter(sharing.get_attribute("prov:startTime"))).date().isoformat() == "2013-02-20"
+    # R1's date is the date as cited, not the time of the sharing: an attribute, never a PROV time
+    assert _prov_values(sharing, "date_as_cited") == ["2013-02-20"]
+    assert not sharing.get_attribute("prov:startTime") and not sharing.get_attribute("prov:endTime")
+    assert _prov_values(sharing, "certainty") == ["confirmed"]
+    assert [json.loads(c) for c in _prov_values(sharing, "citation")] == [CITATION]
+    assert _prov_values(elements["share:DS00001"], "date_as_cited") == []  # R2 has no date in the drawing
     generated = [r for r in document.get_records(ProvGeneration) if _prov_id(r.formal_attributes[0][1]) == g.R1]
     assert len(generated) == 1 and str(generated[0].formal_attributes[1][1]) == "share:DR130220.01"
+    assert not generated[0].get_attribute("prov:time")
+    assert _prov_values(generated[0], "certainty") == ["confirmed"]
     assert [json.loads(c) for c in generated[0].get_attribute("lineage:citation")] == [CITATION]
+    assert "Time" not in (tmp_path / "out.json").read_text(encoding="utf-8")  # no startTime, endTime or time
     kinds_by_relation = Counter(
         (type(r).__name__, next(iter(r.get_attribute("lineage:kind")))) for r in document.get_records()
         if r.is_relation() and r.get_attribute("lineage:kind")
@@ -277,6 +292,106 @@ def test_a_failed_write_leaves_the_old_files(
     assert (out / "nodes.csv").read_text() == "old"
 
 
+def test_a_failed_rename_puts_the_old_files_back(
+    fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "csv"
+    out.mkdir()
+    (out / "nodes.csv").write_text("old nodes")
+    (out / "edges.csv").write_text("old edges")
+    (out / "notes.txt").write_text("mine")
+    replace = os.replace
+
+    def edges_fail(source: Any, target: Any) -> None:  # the new edges file cannot go in; the old one can
+        if Path(source).name == "edges.csv" and Path(target) == out / "edges.csv":
+            raise OSError(errno.EIO, "Input/output error")
+        replace(source, target)
+
+    monkeypatch.setattr(exports.os, "replace", edges_fail)
+    with pytest.raises(ExportError, match=r"cannot write .*csv: Input/output error"):
+        export(fixture_store, "csv", out)
+    monkeypatch.undo()
+    assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "nodes.csv", "notes.txt"]  # nothing left over
+    assert [(out / name).read_text() for name in ("nodes.csv", "edges.csv", "notes.txt")] == [
+        "old nodes", "old edges", "mine",
+    ]  # fmt: skip
+    # and when nothing fails, both files are replaced and the other file stays
+    export(fixture_store, "csv", out)
+    assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "nodes.csv", "notes.txt"]
+    assert len(read_csv(out).nodes) == 16 and (out / "notes.txt").read_text() == "mine"
+
+
+class Refused(Exception):
+    """Not an OSError: a writer may fail in any way."""
+
+
+def test_any_failure_is_an_export_error_and_leaves_no_directory(
+    fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(subgraph: exports.Subgraph, handle: IO[bytes]) -> None:
+        handle.write(b"half")
+        raise Refused("the writer gave up")
+
+    monkeypatch.setitem(exports.FORMATS["csv"], "edges.csv", refuse)
+    with pytest.raises(ExportError, match=r"new/edges\.csv: the writer gave up"):
+        export(fixture_store, "csv", tmp_path / "new")
+    monkeypatch.setitem(exports.FORMATS, "gexf", {None: refuse})
+    with pytest.raises(ExportError, match=r"out\.gexf: the writer gave up"):
+        export(fixture_store, "gexf", tmp_path / "out.gexf")
+    assert list(tmp_path.iterdir()) == []  # no directory, no file, no temporary one
+    monkeypatch.undo()
+    export(fixture_store, "csv", tmp_path / "new")  # a new directory is made whole, readable like any other
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["edges.csv", "nodes.csv"]
+
+
+def _one_release(name: str, link_type: str = "Successor") -> MemoryStore:
+    """A hand-made release sent to one organisation named ``name``; the link's type is ``link_type``."""
+    cite = Citation("Export fixture (fictional)", "tests/lineage/test_exports.py", 1, "tests/lineage/test_exports.py")
+    organisation = Node(
+        NodeKind.ORGANISATION, "o1", name, {"org_type": "commercial"}, frozenset({cite}), synthetic=True
+    )
+    release = Node(NodeKind.RELEASE, "R1", "R1", {"reference": "R1"}, frozenset({cite}), synthetic=True)
+    store = MemoryStore()
+    store.write(
+        [organisation, release],
+        [Edge(release.id, EdgeKind.SENT_TO, organisation.id, {"link_type": link_type}, frozenset({cite}))],
+    )
+    return store
+
+
+def test_a_lone_surrogate_is_an_export_error_where_the_file_is_utf8_text(tmp_path: Path) -> None:
+    store = _one_release("Bad \udc80 name")  # no UTF-8 text can hold it, and XML cannot carry it
+    for fmt in ("graphml", "gexf", "cytoscape", "csv"):
+        with pytest.raises(ExportError, match=f"cannot write {re.escape(str(tmp_path / fmt))}"):
+            export(store, fmt, tmp_path / fmt)
+    assert list(tmp_path.iterdir()) == []
+    export(store, "prov-json", tmp_path / "prov.json")  # JSON escapes it as \udc80, and reads it back
+    assert read_prov(tmp_path / "prov.json").nodes["Organisation:o1"]["name"] == "Bad \udc80 name"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_refuses_characters_xml_cannot_carry(tmp_path: Path, fmt: str) -> None:
+    with pytest.raises(ExportError, match=r"node 'Organisation:o1': property 'name' holds '\\x00'"):
+        export(_one_release("A\x00B"), fmt, tmp_path / "out")
+    edge = "Release:R1|SENT_TO|Organisation:o1"
+    with pytest.raises(ExportError, match=rf"edge '{re.escape(edge)}': property 'link_type' holds '\\x0b'"):
+        export(_one_release("Fine Ltd", "A\x0bB"), fmt, tmp_path / "out")
+    assert list(tmp_path.iterdir()) == []
+    # a tab, a line feed and a letter beyond the Basic Multilingual Plane are XML characters
+    export(_one_release("A\tB\nC 𠮷"), fmt, tmp_path / "out")
+    assert READERS[fmt](tmp_path / "out").nodes["Organisation:o1"]["name"] == "A\tB\nC 𠮷"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_xml_edge_ids_are_the_model_s_edge_ids(fixture_store: Store, tmp_path: Path, fmt: str) -> None:
+    export(fixture_store, fmt, tmp_path / "out")
+    ids = [e.get("id") for e in ET.parse(tmp_path / "out").getroot().iter() if e.tag.rpartition("}")[2] == "edge"]
+    assert len(ids) == len(set(ids)) == 20
+    assert set(ids) == {edge.id for edge in g.EDGES}  # "<source>|<KIND>|<target>", each once
+    assert f"{g.R1}|INCLUDES|{g.I1}" in ids
+
+
 def test_the_command_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = MemoryStore()
     store.write(g.NODES, g.EDGES)
@@ -307,6 +422,9 @@ def _register() -> list[dict[str, str]]:
 
 
 def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path: Path) -> None:
+    """A round trip: the export holds every node and edge the store holds, by kind. Independently of the
+    store, the releases are the register's entries not rejected, the items the data tables' item rows
+    (sub-table headings left out, a row repeated word for word once), and DS00804 cites its register row."""
     started = time.perf_counter()
     subgraph, _ = export(memory_real, "csv", tmp_path / "real")
     seconds = time.perf_counter() - started
@@ -317,6 +435,9 @@ def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path:
     assert len(read.nodes) > 30_000 and len(read.edges) > 25_000 and subgraph.start is None
     register = _register()
     assert counts.nodes["Release"] == len([r for r in register if r["status_as_cited"] != "rejected"])
+    with open(ROOT / "data" / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
+        items = [r for r in csv.DictReader(handle) if r["field_reference"].strip() or r["description"].strip()]
+    assert counts.nodes["DataItem"] == len({tuple(r.values()) for r in items})
     row = next(r for r in register if r["reference"] == "DS00804")
     release = read.nodes["Release:DS00804"]
     assert [c["address"] for c in release["citations"]] == [row["source_url"]]

@@ -2,7 +2,7 @@
 on a tiny fictional graph whose names are hostile.
 
 Expected answers come from the bundled CSVs (data/npd_register_entries_cited_in_foi.csv and friends),
-read here with the csv module, never from a report.
+read here with the csv module, or from small hand-made graphs: never from a report.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from importers.organisations import normalise
 from lineage import reports
 from lineage.cli import main
 from lineage.errors import NotFound
@@ -39,8 +40,8 @@ VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embe
 
 
 class Page(HTMLParser):
-    """Parses a report: checks every tag is closed in order, and gathers table rows by section, the
-    definition list, the source list, and every link and resource attribute."""
+    """Parses a report: checks every tag is closed in order, and gathers table rows by section, each record
+    (a definition list), the source list, and every link and resource attribute."""
 
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -48,7 +49,7 @@ class Page(HTMLParser):
         self.errors: list[str] = []
         self.tags: list[tuple[str, dict[str, str | None]]] = []
         self.tables: dict[str, list[list[str]]] = {}
-        self.facts: dict[str, str] = {}
+        self.records: list[dict[str, str]] = []
         self.sources: dict[str, str] = {}  # "source-N" -> its text
         self.section = ""
         self.text: list[str] | None = None
@@ -67,6 +68,8 @@ class Page(HTMLParser):
             self.stack.append(tag)
         if tag == "section":
             self.section = attributes.get("id") or ""
+        if tag == "dl":
+            self.records.append({})
         if tag == "tr":
             self.cells = []
         if tag == "li" and self.section == "sources":
@@ -90,7 +93,7 @@ class Page(HTMLParser):
         elif tag == "dt":
             self.term = text
         elif tag == "dd":
-            self.facts[self.term] = text
+            self.records[-1][self.term] = text
         elif tag == "li" and self.source:
             self.sources[self.source] = text
             self.source = ""
@@ -128,8 +131,9 @@ def test_the_release_report_names_the_recipient_status_and_source(memory_real: M
     page = Page(text)
     check_self_contained(page, web_addresses())
     assert "<svg" in text and "</svg>" in text
-    assert page.facts["reference"] == "DS00804"
-    assert page.facts["status"] == DS00804["status_as_cited"] == "submitted for DSAP approval"
+    [record] = page.records
+    assert record["reference"] == "DS00804"
+    assert record["status"] == DS00804["status_as_cited"] == "submitted for DSAP approval"
     assert [cells[0] for cells in page.tables["recipients"]] == [DS00804["organisation"]] == ["Home Office"]
     # the release's own source is source 1: the register row, with its address as a link
     row = REGISTER.index(DS00804) + 2
@@ -165,6 +169,51 @@ def test_the_item_report_lists_the_tier_approvals_not_as_confirmed(memory_real: 
         f"Identifiability {row['identifiability']}",
         f"Sensitivity {row['sensitivity']}",
     }
+
+
+def cited_texts(page: Page, refs: str) -> list[str]:
+    """The sources a row's or record's "[1] [2]" cell points to."""
+    return [page.sources[f"source-{n}"] for n in re.findall(r"\d+", refs)]
+
+
+def test_the_item_report_shows_every_table_s_item_with_its_own_sources(memory_real: MemoryStore) -> None:
+    expected = {i + 2: r for i, r in enumerate(ITEMS) if r["npd_alias"] == "CIN_ACADYR"}  # file row -> row
+    assert len({r["sub_table"] for r in expected.values()}) > 1 and len(expected) == 6
+    page = Page(reports.report(memory_real, "item", "CIN_ACADYR"))
+    assert len(page.records) == len(expected)
+    found = []
+    for record in page.records:
+        [line] = [
+            int(n) for text in cited_texts(page, record["sources"])
+            for n in re.findall(r"npd_data_items_2018\.csv, row (\d+):", text)
+        ]  # fmt: skip
+        row = expected[line]
+        assert f"/{row['sub_table']}/CIN_ACADYR" in record["id"]
+        assert (record["identifiability"], record["sensitivity"]) == (row["identifiability"], row["sensitivity"])
+        assert record["certainty"] == "confirmed"  # each item is a row of the data tables
+        found.append(line)
+    assert sorted(found) == sorted(expected)  # every item once, each citing its own row
+    markdown = reports.report(memory_real, "item", "CIN_ACADYR", "md")
+    assert markdown.count("| property | value |") == len(expected)
+
+
+def _items_of_tiers_1_and_2() -> int:
+    """Items of old tier 1 or 2 in the 2018 data tables: sub-table headings (no field reference and no
+    description) are not items, and a row repeated word for word is one item."""
+    items = [r for r in ITEMS if r["field_reference"].strip() or r["description"].strip()]
+    return len({tuple(r.values()) for r in items if r["old_tier"] in ("1", "2")})
+
+
+def test_the_organisation_report_says_a_tier_release_includes_items_at_tier_level(memory_real: MemoryStore) -> None:
+    items = _items_of_tiers_1_and_2()
+    for line, entry in TIER_ROWS:
+        page = Page(reports.report(memory_real, "organisation", entry["organisation"]))
+        [cells] = [cells for cells in page.tables["releases"] if cells[0] == entry["date_as_cited"]]
+        assert cells[4] == f"{items} items or data sets, tier level", cells
+        assert not cells[5].startswith("confirmed"), cells  # an approval of tiers confirms no item
+        cited = cited_texts(page, cells[6])
+        assert len(cited) == len(set(cited)) < 10, cited  # the inclusions' citations, each once
+        assert sum(f"npd_register_entries_cited_in_foi.csv, row {line}:" in text for text in cited) == 1
 
 
 def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: MemoryStore) -> None:
@@ -207,6 +256,70 @@ def test_the_reports_are_the_same_from_neo4j(neo4j_real: Store, memory_real: Mem
         text = reports.report(neo4j_real, subject, reference)
         assert text == reports.report(memory_real, subject, reference), subject
     assert DS00804["source_url"] in reports.report(neo4j_real, "release", "DS00804")
+
+
+# ---- hand-made graphs -------------------------------------------------------------------------------
+
+ONWARD_CITE = Citation("Onward fixture (fictional)", "tests/lineage/test_reports.py", 1, "https://example.org/onward")
+A, B, C, D, E = "Alder Analytics", "Birch Research", "Cedar Media", "Damson Data", "Elm Insight"
+
+
+def _onward_graph(store: Store) -> None:
+    """Release R1 sent to A and B; B shares onward with C, A with D, D with E, and E with itself."""
+
+    def organisation(name: str) -> Node:
+        props = {"org_type": "commercial"}
+        return Node(NodeKind.ORGANISATION, normalise(name), name, props, frozenset({ONWARD_CITE}), synthetic=True)
+
+    def edge(source: Node, kind: EdgeKind, target: Node) -> Edge:
+        return Edge(source.id, kind, target.id, citations=frozenset({ONWARD_CITE}))
+
+    a, b, c, d, e = map(organisation, (A, B, C, D, E))
+    release = Node(NodeKind.RELEASE, "R1", "R1", {"reference": "R1"}, frozenset({ONWARD_CITE}), synthetic=True)
+    store.write(
+        [a, b, c, d, e, release],
+        [
+            edge(release, EdgeKind.SENT_TO, a), edge(release, EdgeKind.SENT_TO, b),
+            edge(b, EdgeKind.SHARES_ONWARD, c), edge(a, EdgeKind.SHARES_ONWARD, d),
+            edge(d, EdgeKind.SHARES_ONWARD, e), edge(e, EdgeKind.SHARES_ONWARD, e),
+        ],
+    )  # fmt: skip
+
+
+def test_an_organisation_report_lists_only_its_own_onward_shares(empty_store: Store) -> None:
+    _onward_graph(empty_store)
+
+    def first_cells(name: str, section: str) -> list[str]:
+        return [cells[0] for cells in Page(reports.report(empty_store, "organisation", name)).tables.get(section, [])]
+
+    assert first_cells(A, "shared-onward") == [D]  # not C: B shared with C
+    assert first_cells(B, "shared-onward") == [C]
+    assert first_cells(D, "shared-onward") == [E]  # D received no release, yet shares onward
+    assert first_cells(D, "received-onward") == [A] and first_cells(D, "releases") == []
+    assert first_cells(E, "shared-onward") == []  # sharing with itself is not sharing onward
+    page = Page(reports.report(empty_store, "organisation", D))
+    assert page.tables["shared-onward"][0][2:] == ["confirmed", "[1]"]
+    assert page.sources["source-1"].endswith(ONWARD_CITE.address)
+
+
+LINKY = "Visit https://evil.example/x, WWW.evil.example or mail a@evil.example"
+
+
+def test_names_never_become_links_in_markdown(empty_store: Store) -> None:
+    cited = frozenset({Citation("Fictional register", "linky.csv", 2, "https://example.org/register")})
+    organisation = Node(NodeKind.ORGANISATION, "linky", LINKY, {"org_type": "commercial"}, cited, synthetic=True)
+    props = {"reference": "DS90002", "status": LINKY}
+    release = Node(NodeKind.RELEASE, "DS90002", f"DS90002: {LINKY}", props, cited, synthetic=True)
+    empty_store.write([organisation, release], [Edge(release.id, EdgeKind.SENT_TO, organisation.id, citations=cited)])
+    for subject, reference in (("release", "DS90002"), ("organisation", LINKY)):
+        markdown = reports.report(empty_store, subject, reference, "md")
+        # outside the picture (an HTML block, where GitHub makes no link) and the sources
+        prose = markdown[: markdown.index('<div class="flow">')]
+        prose += markdown[markdown.index("</svg>") : markdown.index("## Sources")]
+        assert r"Visit https\://evil.example/x, WWW\.evil.example or mail a\@evil.example" in prose, subject
+        assert not re.search(r"[^\\]://|www\.|[^\\]@", prose, re.IGNORECASE), subject  # nothing GitHub links
+        sources = markdown[markdown.index("## Sources") :]
+        assert "[https://example.org/register](https://example.org/register)" in sources  # the one link: cited
 
 
 # ---- hostile names -----------------------------------------------------------------------------------
