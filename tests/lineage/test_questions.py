@@ -101,3 +101,16 @@ def test_callers_arriving_during_a_computation_wait_for_it_rather_than_repeat_it
     assert answers == [0, 0, 0, 0] and len(calls) == 1
     empty_store.write(NODES, EDGES)
     assert per_state(empty_store) == len(NODES) and len(calls) == 2
+
+
+def test_what_is_kept_is_bounded_and_the_least_recently_asked_goes_first(empty_store: Store) -> None:
+    computed: list[int] = []
+
+    def square(store: Store, n: int) -> int:
+        computed.append(n)
+        return n * n
+
+    per_state = questions._PerState(square, keep=2)
+    assert [per_state(empty_store, n) for n in (1, 2, 1, 3, 1, 2)] == [1, 4, 1, 9, 1, 4]
+    # 1 and 2 kept; 1 asked again (kept); 3 pushes out 2, the least recently asked; 1 still kept; 2 again
+    assert computed == [1, 2, 3, 2]
