@@ -308,14 +308,23 @@ class CookbookQuery:
             unpublished_scope=paginate(answer.unpublished_scope, first, after, _reach),
         )
 
-    @strawberry.field(description="Aggregated flows for a Sankey, published volumes included.")
+    @strawberry.field(
+        description="Aggregated flows for a Sankey, published volumes included. The filters narrow every "
+        "column exactly: a release counts on a link only through its paths of those classes and types."
+    )
     async def flows(
         self,
         info: Info,
         from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
         to: dt.date | None = None,
+        identifiability: list[int] | None = None,
+        sensitivity: list[str] | None = None,
+        organisation_types: list[str] | None = None,
     ) -> Flows:
-        answer = await info.context.call(questions.flows, info.context.store, from_, to)
+        only = questions.FlowFilter(
+            frozenset(identifiability or ()), frozenset(sensitivity or ()), frozenset(organisation_types or ())
+        )
+        answer = await info.context.call(questions.flows, info.context.store, from_, to, only)
         return Flows(
             stages=list(questions.FLOW_STAGES),
             links=[

@@ -26,6 +26,8 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 FLOWS_QUERY = (ROOT / "graphql" / "queries" / "flows.graphql").read_text()
+FILTERED_SIGNATURE = "query Flows($from: Date, $to: Date, $identifiability: [Int!], $organisationTypes: [String!])"
+FILTERED_CALL = "flows(from: $from, to: $to, identifiability: $identifiability, organisationTypes: $organisationTypes)"
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -50,9 +52,16 @@ def org_type(cited: str) -> str | None:
     return alias["org_type"] if alias else None
 
 
-def flows(origin: str, **period: str) -> dict[str, Any]:
-    """The cookbook's `flows` question asked over HTTP, beside the page (not through it)."""
-    response = httpx.post(f"{origin}/graphql", json={"query": FLOWS_QUERY, "variables": period}, timeout=30)
+def flows(origin: str, **variables: Any) -> dict[str, Any]:
+    """The `flows` question asked over HTTP, beside the page (not through it): the cookbook's operation, with
+    the field's filters added when asked for."""
+    query = FLOWS_QUERY
+    if variables.keys() - {"from", "to"}:
+        query = query.replace("query Flows($from: Date, $to: Date)", FILTERED_SIGNATURE).replace(
+            "flows(from: $from, to: $to)", FILTERED_CALL
+        )
+        assert query != FLOWS_QUERY, "the cookbook's flows operation changed: update FILTERED_*"
+    response = httpx.post(f"{origin}/graphql", json={"query": query, "variables": variables}, timeout=30)
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), body
     return body["data"]["flows"]
@@ -128,7 +137,7 @@ def test_a_period_redraws_the_sankey_for_the_releases_of_that_period(page: Brows
     assert page.count("#sankey path.link") == len(in_2013["links"])
 
 
-def test_filters_on_classification_and_organisation_type_mark_what_they_cannot_split(
+def test_filters_on_classification_and_organisation_type_narrow_every_column_exactly(
     page: Browser, origin: str
 ) -> None:
     page.goto("/explore?ident=5&orgtype=media")
@@ -137,22 +146,24 @@ def test_filters_on_classification_and_organisation_type_mark_what_they_cannot_s
     classes = labels(page, "classification")
     assert classes and all(re.fullmatch(r"identifiability 5, sensitivity \w", c) for c in classes)
     assert labels(page, "organisation type") == {"media"}
-    media = {canonical(r["organisation"]) for r in SCOPED if org_type(r["organisation"]) == "media"}
-    assert media == {"Daily Telegraph", "Times Newspapers", "British Broadcasting Corporation"}
-    assert labels(page, "organisation") == media
-    answer = {(link["source"], link["target"]) for link in flows(origin)["links"]}
+    media = [r for r in SCOPED if org_type(r["organisation"]) == "media"]
+    assert {canonical(r["organisation"]) for r in media} == {
+        "Daily Telegraph", "Times Newspapers", "British Broadcasting Corporation"
+    }  # fmt: skip
+    assert labels(page, "organisation") == {canonical(r["organisation"]) for r in media}
+    # every column counts only the media releases: no link carries more than there are
+    counts = [int(n or 0) for n in page.attributes("#sankey path.link", "data-releases")]
+    assert counts and max(counts) == len(media) == 3
+    everything = {(link["source"], link["target"]): link["releases"] for link in flows(origin)["links"]}
     drawn = drawn_links(page)
-    assert set(drawn) <= answer
-    # the classification -> organisation type links are exact: every one of them is drawn
-    shown_classes = {f"classification:{c}" for c in classes}
-    exact = {(s, t) for s, t in answer if s in shown_classes and t == "organisation type:media"}
-    assert exact and exact <= set(drawn)
-    # a link touching neither filtered column keeps its whole count, and says so
-    hatched = set(page.attributes("#sankey path.link.unsplit", "data-source"))
-    assert any(s.startswith("collection:") for s in hatched)
-    assert not any(s.startswith("classification:") for s in hatched)
+    assert set(drawn) <= set(everything)
+    assert any(everything[link] > len(media) for link in drawn)  # unfiltered, the same links carry more
+    filtered = flows(origin, identifiability=[5], organisationTypes=["media"])
+    assert sorted(drawn) == sorted((link["source"], link["target"]) for link in filtered["links"])
+    assert page.count("#sankey path.link.unsplit") == 0
     assert page.count("#flow-caveat:not([hidden])") == 1
-    # a box applies at once
+    # a box applies at once, and the choices stay those of the whole period
+    assert set(page.attributes("#filter-orgtype input", "value")) > {"media"}
     page.click('#filter-orgtype input[value="media"]')
     page.wait_until("!location.search.includes('orgtype')")
     page.ready("flows")

@@ -114,3 +114,26 @@ def test_what_is_kept_is_bounded_and_the_least_recently_asked_goes_first(empty_s
     assert [per_state(empty_store, n) for n in (1, 2, 1, 3, 1, 2)] == [1, 4, 1, 9, 1, 4]
     # 1 and 2 kept; 1 asked again (kept); 3 pushes out 2, the least recently asked; 1 still kept; 2 again
     assert computed == [1, 2, 3, 2]
+
+
+def test_a_filter_narrows_every_column_to_the_releases_whose_paths_pass(empty_store: Store) -> None:
+    empty_store.write(NODES, EDGES)
+    # identifiability 5 is KS4_FSM's alone: R1's tier-level old-tier-2 path goes, so O1 is reached confirmed
+    by_class = questions.flows(empty_store, only=questions.FlowFilter(identifiability=frozenset({5})))
+    assert links(by_class) == {
+        (CENSUS, KS4): (2, CONFIRMED),
+        (KS4, FSM_CLASS): (2, CONFIRMED),
+        (FSM_CLASS, COMMERCIAL): (1, CONFIRMED),
+        (FSM_CLASS, ACADEMIC): (1, CONFIRMED),
+        (COMMERCIAL, f"organisation:{O1_NAME}"): (1, CONFIRMED),
+        (ACADEMIC, f"organisation:{O2_NAME}"): (1, CONFIRMED),
+    }
+    # academic recipients: R2 only, so the census -> KS4 link carries one release, not both
+    by_type = questions.flows(empty_store, only=questions.FlowFilter(organisation_types=frozenset({"academic"})))
+    assert links(by_type) == {
+        (CENSUS, KS4): (1, CONFIRMED),
+        (KS4, FSM_CLASS): (1, CONFIRMED),
+        (FSM_CLASS, ACADEMIC): (1, CONFIRMED),
+        (ACADEMIC, f"organisation:{O2_NAME}"): (1, CONFIRMED),
+    }
+    assert questions.flows(empty_store, only=questions.FlowFilter(sensitivity=frozenset({"B"}))).links == ()

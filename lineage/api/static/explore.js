@@ -9,9 +9,11 @@
   const CITATIONS = "citations { document file row address }";
   const QUERIES = {
     flows: `# Flows for a Sankey: collection -> data set -> classification -> organisation type -> organisation,
-# weighted by releases; and the published aggregate volumes, each with its unit.
-query Flows($from: Date, $to: Date) {
-  flows(from: $from, to: $to) {
+# weighted by releases, narrowed by classification and organisation type; and the published aggregate
+# volumes, each with its unit.
+query Flows($from: Date, $to: Date, $identifiability: [Int!], $sensitivity: [String!], $organisationTypes: [String!]) {
+  flows(from: $from, to: $to, identifiability: $identifiability, sensitivity: $sensitivity,
+        organisationTypes: $organisationTypes) {
     stages
     links { source target releases ${CERTAINTY} }
     volumes {
@@ -294,10 +296,23 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     return params;
   }
 
-  async function flowsFor(from, to) {
-    const key = `${from}|${to}`;
+  /** The flows question's variables for these filters (the server narrows every column exactly). */
+  function flowVariables(filters) {
+    const list = (values) => (values.size ? [...values].sort() : null);
+    const ident = list(filters.ident);
+    return {
+      from: filters.from,
+      to: filters.to,
+      identifiability: ident && ident.map(Number),
+      sensitivity: list(filters.sens),
+      organisationTypes: list(filters.types),
+    };
+  }
+
+  async function flowsFor(variables) {
+    const key = JSON.stringify(variables);
     if (!flowCache.has(key)) {
-      flowCache.set(key, ask("flows", { from, to }).then((data) => data.flows));
+      flowCache.set(key, ask("flows", variables).then((data) => data.flows));
       flowCache.get(key).catch(() => flowCache.delete(key));
     }
     return flowCache.get(key);
@@ -311,18 +326,21 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
 
   async function showFlows(params, current) {
     const filters = readFilters(params);
-    setPlayground("flows", { from: filters.from, to: filters.to });
+    const variables = flowVariables(filters);
+    const unfiltered = flowVariables({ ...filters, ident: new Set(), sens: new Set(), types: new Set() });
+    setPlayground("flows", variables);
     performance.mark("flows-requested");
-    const data = await flowsFor(filters.from, filters.to);
+    // the period's whole answer offers the filters' choices; the filtered one is drawn
+    const [everything, data] = await Promise.all([flowsFor(unfiltered), flowsFor(variables)]);
     performance.mark("flows-received");
     if (!current()) return;
-    fillFilterForm(data, filters);
+    fillFilterForm(everything, filters);
     const model = sankeyModel(data, filters);
     drawSankey(model);
     performance.mark("sankey-drawn");
     requestAnimationFrame(() => performance.mark("sankey-painted"));
     describeFlows(data, filters, model);
-    drawVolumes(data.volumes);
+    drawVolumes(data.volumes, filters);
   }
 
   function fillFilterForm(data, filters) {
@@ -374,10 +392,9 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
   }
 
   /**
-   * The Sankey's nodes and links from the flows answer and the filters. The answer counts releases per pair
-   * of neighbouring columns, so a filter on one column splits exactly only the links that touch it; the
-   * others keep their whole count and are marked `unsplit`. Organisations beyond the top N are grouped per
-   * organisation type into one node whose links add up the per-organisation counts (marked `summed`).
+   * The Sankey's nodes and links from the flows answer, which the server has already narrowed to the
+   * filters. Organisations beyond the top N are grouped per organisation type into one node whose links add
+   * up the per-organisation counts (marked `summed`).
    */
   function sankeyModel(data, filters) {
     const stages = data.stages;
@@ -386,50 +403,18 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       const stage = stages.find((s) => id.startsWith(`${s}:`));
       return { id, stage, column: stages.indexOf(stage), label: id.slice(stage.length + 1) };
     };
-    const byClass = filters.ident.size > 0 || filters.sens.size > 0;
-    const byType = filters.types.size > 0;
-    const classOk = (label) => {
-      if (!byClass) return true;
-      const s = scales(label);
-      const among = (chosen, value) => !chosen.size || chosen.has(value);
-      return Boolean(s) && among(filters.ident, s.ident) && among(filters.sens, s.sens);
-    };
-    const passes = (end) =>
-      (end.stage !== "classification" || classOk(end.label)) &&
-      (end.stage !== "organisation type" || !byType || filters.types.has(end.label));
-    let links = data.links
-      .map((l) => ({ ...l, s: split(l.source), t: split(l.target) }))
-      .filter((l) => passes(l.s) && passes(l.t));
-    links = onFullPaths(links, last);
-    for (const l of links) {
-      const touches = (stage) => l.s.stage === stage || l.t.stage === stage;
-      l.unsplit = (byClass && !touches("classification")) || (byType && !touches("organisation type"));
-    }
-    links = groupOrganisations(links, filters.top, last);
+    const links = groupOrganisations(
+      data.links.map((l) => ({ ...l, s: split(l.source), t: split(l.target) })),
+      filters.top,
+      last,
+    );
     const nodes = new Map();
     for (const l of links) for (const end of [l.s, l.t]) nodes.set(end.id, end);
     return {
       nodes: [...nodes.values()].map((n) => ({ ...n })),
       links: links.map((l) => ({ ...l, source: l.s.id, target: l.t.id, value: l.releases })),
       columns: stages,
-      filtered: byClass || byType,
     };
-  }
-
-  /** Only the links on some path from the first column to the last, once a filter has cut others. */
-  function onFullPaths(links, last) {
-    const forward = new Set();
-    const backward = new Set();
-    const byColumn = (column) => links.filter((l) => l.s.column === column);
-    for (let column = 0; column < last; column++) {
-      for (const l of byColumn(column)) if (column === 0 || forward.has(l.s.id)) forward.add(l.t.id);
-    }
-    for (let column = last - 1; column >= 0; column--) {
-      for (const l of byColumn(column)) if (column === last - 1 || backward.has(l.t.id)) backward.add(l.s.id);
-    }
-    return links.filter(
-      (l) => (l.s.column === 0 || forward.has(l.s.id)) && (l.t.column === last || backward.has(l.t.id)),
-    );
   }
 
   function groupOrganisations(links, top, last) {
@@ -455,7 +440,6 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       group.releases += l.releases;
       group.t.members += 1;
       if (STRENGTH[l.certainty.level] < STRENGTH[group.certainty.level]) group.certainty = l.certainty; // the weakest
-      group.unsplit = group.unsplit || l.unsplit;
     }
     for (const group of groups.values()) {
       group.t.label = `${group.t.members} other ${group.s.label} organisations`;
@@ -527,8 +511,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       .selectAll("path")
       .data(links)
       .join("path")
-      .attr("class", (l) => ["link", l.certainty.level.toLowerCase(), l.unsplit && "unsplit", l.summed && "summed"]
-        .filter(Boolean).join(" "))
+      .attr("class", (l) => ["link", l.certainty.level.toLowerCase(), l.summed && "summed"].filter(Boolean).join(" "))
       .attr("d", d3.sankeyLinkHorizontal())
       .attr("stroke-width", (l) => Math.max(1, l.width))
       .attr("data-source", (l) => l.s.id)
@@ -585,7 +568,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
   function releasesText(l) {
     const n = l.releases;
     if (l.summed) return `${n} (the sum over ${l.t.members} organisations; a release to two of them counts twice)`;
-    return `${plural(n, "release")}${l.unsplit ? " (all, not split by the filter)" : ""}`;
+    return plural(n, "release");
   }
 
   function describeFlows(data, filters, model) {
@@ -602,19 +585,13 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     const caveats = [];
     if (filters.ident.size || filters.sens.size) {
       caveats.push(
-        "Identifiability and sensitivity filter the classification column; flows that do not touch it " +
-          "(collection → data set, organisation type → organisation) still count releases of every " +
-          "classification, as the flows answer counts releases per pair of columns: they are hatched, and " +
-          "may hold releases outside the filter. " +
-          "Old-tier, whole-data-set and unclassified flows are hidden while this filter is set.",
+        "Every column counts only the releases' paths of the chosen identifiability and sensitivity; " +
+          "old-tier, whole-data-set and unclassified flows are hidden while this filter is set. The " +
+          "published volumes have no classification, so this filter does not apply to them.",
       );
     }
     if (filters.types.size) {
-      caveats.push(
-        "Organisation type filters that column; flows that do not touch it (collection → data set → " +
-          "classification) still count releases to every type: they are hatched, and may hold releases " +
-          "to other types. The published volumes below are not filtered by type.",
-      );
+      caveats.push("Every column, and the published volumes, count only flows to the chosen organisation types.");
     }
     if (model.nodes.some((n) => n.members)) {
       caveats.push(
@@ -629,9 +606,8 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     for (const level of ["CONFIRMED", "TIER_LEVEL", "INFERRED"]) {
       legend.append(element("span", LEVEL_WORDS[level], `swatch ${level.toLowerCase()}`));
     }
-    if (model.links.some((l) => l.unsplit || l.summed)) {
-      const dashed = "dashed: a count the filter cannot split, or a sum over grouped organisations";
-      legend.append(element("span", dashed, "swatch unsplit"));
+    if (model.links.some((l) => l.summed)) {
+      legend.append(element("span", "dashed: a sum over grouped organisations", "swatch summed"));
     }
   }
 
@@ -725,11 +701,12 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     }
   }
 
-  function drawVolumes(volumes) {
+  function drawVolumes(volumes, filters) {
     const container = $("#volume-charts");
     container.replaceChildren();
     if (!volumes.length) {
-      container.append(element("p", "No published volume in this period.", "hint"));
+      const types = filters.types.size ? " to organisations of the chosen types" : "";
+      container.append(element("p", `No published volume in this period${types}.`, "hint"));
       return;
     }
     const numeric = volumes.filter((v) => typeof v.flow.value === "number");
