@@ -334,23 +334,26 @@ class OrganisationReceipts:
     releases: tuple[ReleaseTrace, ...]
     aggregate_flows: tuple[Related, ...]
     received_onward: tuple[Related, ...]
+    shared_onward: tuple[Related, ...]  # its own onward shares, whether or not it received a release itself
 
 
 def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     """Everything an organisation received: releases (with their approvals and scope), published aggregate
-    flows to it, and onward shares it received from other recipients."""
+    flows to it, onward shares it received from other recipients; and the onward shares it made."""
     organisation = find_organisation(store, name)
-    incoming = _follow(store, [organisation.id], incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD])
-    hops = incoming.get(organisation.id, [])
+    around = _follow(
+        store, [organisation.id], outgoing=[_E.SHARES_ONWARD], incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD]
+    )
+    hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
     traces = _trace(store, sorted(releases, key=lambda r: (r.props.get("date") or dt.date.max, r.id)))
+    onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
     return OrganisationReceipts(
         organisation,
         tuple(traces),
         _related(hops, [_E.FLOWS_TO]),
-        tuple(
-            Related(h.node, h.edge) for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id
-        ),
+        tuple(Related(h.node, h.edge) for h in onward if h.edge.target == organisation.id),
+        tuple(Related(h.node, h.edge) for h in onward if h.edge.source == organisation.id),
     )
 
 

@@ -232,14 +232,6 @@ def release_report(store: Store, reference: str) -> Report:
     return Report(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
 
 
-def _shared_onward(store: Store, organisation: Node) -> list[Related]:
-    """The organisation's own onward shares, asked of the organisation itself: a release trace's onward
-    shares are every recipient's, and an organisation that received no release may still share onward."""
-    hops = store.expand([organisation.id], frozenset({EdgeKind.SHARES_ONWARD}), frozenset())
-    shares = [Related(h.node, h.edge) for h in hops if h.node.id != organisation.id]  # not a self-loop
-    return sorted(shares, key=lambda r: (r.node.id, r.link.id))
-
-
 def _includes(trace: ReleaseTrace) -> str:
     """What a release included, in words, with how sure each inclusion is: at tier level, the approval
     covered a tier, and the items are that tier's, not a list the source gives."""
@@ -257,7 +249,7 @@ def organisation_report(store: Store, name: str) -> Report:
     shares in both directions."""
     answer = questions.organisation_receipts(store, name)
     organisation = answer.organisation
-    shared = _shared_onward(store, organisation)
+    shared = answer.shared_onward
     drawing = _Drawing()
     _draw_traces(drawing, answer.releases)
     here = drawing.box(RECIPIENT, organisation)
