@@ -461,15 +461,28 @@ class _PerState(Generic[T]):
             return values[args]
 
 
+@dataclass(frozen=True, slots=True)
+class _ReleaseWalk:
+    traces: list[ReleaseTrace]
+    holders: dict[str, list[Hop]]  # item id -> the data sets holding it
+
+
 @_PerState
-def _release_scopes(store: Store) -> list[_ReleaseScope]:
-    """Every release's scope: the walk over every release, its items and their data sets is the same for
-    every pupil asked about."""
+def _release_walk(store: Store) -> _ReleaseWalk:
+    """Every release traced, and the data sets holding the items they include: what pupil-reach and flows
+    both start from, walked once per state of the store (about 10 MB kept at national scale)."""
     traces = _trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
-    dataset_of = _follow(store, item_ids, incoming=[_E.HOLDS])
+    return _ReleaseWalk(traces, _follow(store, item_ids, incoming=[_E.HOLDS]))
+
+
+@_PerState
+def _release_scopes(store: Store) -> list[_ReleaseScope]:
+    """Every release's scope: the same for every pupil asked about."""
+    walk = _release_walk(store)
+    dataset_of = walk.holders
     scopes = []
-    for trace in traces:
+    for trace in walk.traces:
         spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
@@ -657,9 +670,8 @@ def _scales(item: Node) -> tuple[int | None, str | None]:
 def _release_flows(store: Store) -> list[_ReleaseFlow]:
     """Every release's paths: any period or filter asked of `flows` is a selection of them. Items of one
     data set and classification, sent at one certainty, make one path."""
-    traces = _trace(store, store.all_nodes(NodeKind.RELEASE))
-    item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
-    holders = _follow(store, item_ids, incoming=[_E.HOLDS])
+    walk = _release_walk(store)
+    traces, holders = walk.traces, walk.holders
     dataset_ids = sorted({h.node.id for hops in holders.values() for h in hops} | {
         i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATASET
     })  # fmt: skip
