@@ -591,12 +591,15 @@ class Flows:
     releases_without_scope: int  # releases in the period whose items are not published: in no link
 
 
-def _classification(item: Node) -> str:
+def _classification(item: Node) -> tuple[str, int | None, str | None]:
+    """The item's label in the Sankey's classification column, and its identifiability and sensitivity when
+    the label is of those scales (the flows filter selects on them), else None."""
     sensitivity, identifiability = item.props.get("sensitivity"), item.props.get("identifiability")
     if sensitivity and identifiability:
-        return f"identifiability {identifiability}, sensitivity {sensitivity}"
+        label = f"identifiability {identifiability}, sensitivity {sensitivity}"
+        return label, int(identifiability), str(sensitivity)
     tier = item.props.get("old_tier")
-    return f"old tier {tier}" if tier else "unclassified"
+    return (f"old tier {tier}" if tier else "unclassified"), None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -658,14 +661,6 @@ def _links(upstream: Iterable[_Upstream], recipients: Sequence[_Recipient]) -> d
     return {pair: weakest(certainties) for pair, certainties in links.items()}
 
 
-def _scales(item: Node) -> tuple[int | None, str | None]:
-    identifiability, sensitivity = item.props.get("identifiability"), item.props.get("sensitivity")
-    return (
-        identifiability if isinstance(identifiability, int) else None,
-        sensitivity if isinstance(sensitivity, str) else None,
-    )
-
-
 @_PerState
 def _release_flows(store: Store) -> list[_ReleaseFlow]:
     """Every release's paths: any period or filter asked of `flows` is a selection of them. Items of one
@@ -682,13 +677,13 @@ def _release_flows(store: Store) -> list[_ReleaseFlow]:
         upstream: set[_Upstream] = set()
         for included in trace.includes:
             if included.node.kind is NodeKind.DATASET:
-                datasets, klass, scales = [included.node], "whole data set", (None, None)
+                datasets, classified = [included.node], ("whole data set", None, None)
             else:
                 datasets = [h.node for h in holders.get(included.node.id, [])]
-                klass, scales = _classification(included.node), _scales(included.node)
+                classified = _classification(included.node)
             for dataset in datasets:
                 for collection in collections_of[dataset.id]:
-                    upstream.add((collection, dataset.name, klass, *scales, included.link.certainty))
+                    upstream.add((collection, dataset.name, *classified, included.link.certainty))
         recipients = tuple(
             (str(r.node.props.get("org_type") or "unknown"), r.node.name, r.link.certainty) for r in trace.recipients
         )
