@@ -30,8 +30,10 @@ BUILD_ORDER: list[str] = [
     "npd-concepts",
     "gias-links",
     "register-foi",
+    "register-more",
+    "scope-statements",
     "sharing-figures",
 ]
 
 # Each module registers its importers when imported; they import `register` from here.
-from importers import concepts, gias, npd, register_workbook, releases, synthetic  # noqa: E402, F401
+from importers import concepts, gias, npd, register_workbook, releases, scope, synthetic  # noqa: E402, F401

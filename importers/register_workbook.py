@@ -38,7 +38,16 @@ import yaml
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, date_from_text
 from importers.organisations import normalise
-from importers.releases import Decision, ReleaseGraph, Share, count_omission, named_sources, parse_tiers, release_key
+from importers.releases import (
+    Decision,
+    Outcome,
+    ReleaseGraph,
+    Share,
+    count_omission,
+    named_sources,
+    parse_tiers,
+    release_key,
+)
 from lineage.model import CONFIRMED, Citation, NodeKind, node_id
 from lineage.store import Store
 
@@ -233,6 +242,7 @@ class ExternalSharesImporter(Importer):
         graph = ReleaseGraph(store, report)
         for entry in entries:
             release_id = graph.add(entry.share, entry.decision)
+            assert release_id is not None, "a register row always draws its release"
             for name in entry.named:
                 target, reason = targets.find(name)
                 if target:
@@ -254,25 +264,27 @@ class ExternalSharesImporter(Importer):
         register_name = f"DfE external data shares: {PARTS[row.part]}"
         requested = cell("data_requested", "")
         named = tuple(dict.fromkeys(n.strip() for n in requested.replace("\n", ";").split(";") if n.strip()))
-        share = Share(
-            release_key(reference, register_name, date, organisation),
-            register_name,
-            reference,
-            date,
-            organisation,
-            cell("status", ""),
-            Citation(f"{self.document} ({path.name})", row.sheet, row.number, self.address),
-            CONFIRMED,
-            tiers,
-            cell("purpose", ""),
-            bool(named),
-        )
         stated = {name: cell(name, "") for name in ("panel", "legal_gateway", "access_route")}
         if row.part == "dsap" and not stated["panel"]:
             stated["panel"] = "DSAP"
         decision = None
         if row.part in APPROVED_PARTS or date or any(stated.values()):
             decision = Decision(stated["panel"], date, stated["legal_gateway"], stated["access_route"])
+        share = Share(
+            key=release_key(reference, register_name, date, organisation),
+            register=register_name,
+            reference=reference,
+            date=date,
+            date_as_cited="",
+            organisation=organisation,
+            status=cell("status", ""),
+            citation=Citation(f"{self.document} ({path.name})", row.sheet, row.number, self.address),
+            # the register publishes the shares DfE made: each row was sent
+            outcome=Outcome("approved" if decision else "released", CONFIRMED, approved=decision is not None),
+            tiers=tiers,
+            purpose=cell("purpose", ""),
+            scope_published=bool(named),
+        )
         return _Entry(row, share, decision, named)
 
 

@@ -1,31 +1,39 @@
-"""Releases of NPD data and published volumes of flows: the two compiled public-record files.
+"""Applications, releases and published volumes of flows: the compiled public-record files.
 
-``register-foi`` reads ``npd_register_entries_cited_in_foi.csv``: real entries of DfE's data-share
-registers as quoted in FOI requests. Each row gives a Release (the share), the Organisation it names,
-and only what the row itself says:
+``register-foi`` reads ``npd_register_entries_cited_in_foi.csv`` (real entries of DfE's data-share
+registers as FOI answers gave them: DfE's word, confirmed); ``register-more`` reads
+``npd_register_entries_more.csv`` (more entries and standing arrangements, each row naming its kind of
+source, so a requester's or campaigner's wording is ``reported``, see ``importers/source_kinds.py``). Each
+row is an Application, and says only what the row itself says:
 
-- Release key: the register reference where the row gives one (``DR170518.02``, ``DS00804``, ``R0043``);
+- Key: the register reference where the row gives one (``DR170518.02``, ``DS00804``, ``R0043``);
   otherwise ``<register slug>/<date>/<organisation slug>`` (e.g.
-  ``npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph``), stable as long as the row's register,
-  date and organisation are. A row needs a reference, or a date and an organisation.
-- SENT_TO the organisation, with the certainty the status allows: ``listed as recipient`` is confirmed;
-  an ``approved`` request is taken as sent by the rule ``sent-to:approved-request``; an application only
-  (``submitted for DSAP approval``, ``application referenced``) names the applicant, by the rule
-  ``sent-to:named-on-application``. A ``rejected`` row released nothing and is skipped. A row that names
-  no single organisation (a redacted name, "Local Authorities") keeps its Release without SENT_TO.
-- An Approval (+APPROVED_BY) only where the row says so: a ``DS`` reference is a Data Sharing Approvals
-  Panel case (panel DSAP, inferred by ``approval:dsap-reference``); an ``approved`` status gives a
-  confirmed Approval whose panel the row does not name, so none is set. No legal gateway is ever set.
-- A release approved for "tier 1 or tier 2 data" INCLUDES every DataItem of those old tiers already in
-  the store, at tier level (never confirmed); the tiers are on the Release either way, and when no
-  such item is in the store yet the report counts why no edge was drawn.
+  ``npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph``), the date being the whole date or,
+  where the source gives none ("October 2013", "last year (as reported June 2015)"), its own words: a date
+  is never guessed. A Release drawn from the application has the same key, so two files naming one
+  reference meet on one node (what is stored stays; the new row adds its citation).
+- The Application's ``status`` is what its status as cited says (:data:`OUTCOMES`): approved, released
+  (listed as recipient), submitted for approval, pending, rejected, not pursued, arrangement, match flag
+  only, policy, or not stated. It is MADE_BY the organisation.
+- A Release (LED_TO from the application, SENT_TO the organisation) only where the outcome says data went
+  or may have: ``listed as recipient`` and a standing exchange are sent as sure as the row's source; an
+  ``approved`` request is taken as sent by the rule ``sent-to:approved-request``; an application only
+  (``submitted for DSAP approval``, ``application referenced``) by ``sent-to:named-on-application``. A
+  rejected, pending or unstated application draws no Release: it is answered as an application. A row that
+  names no single organisation (a redacted name, "Local Authorities") keeps its nodes without the edge.
+- An Approval (+APPROVED_BY) only where the row says the application was approved; its panel is not
+  named, so none is set. No legal gateway is ever set.
+- A release approved for "tier 1 or tier 2 data" INCLUDES, at tier level (never confirmed), every DataItem
+  of those old tiers already in the store that was populated by the release's date (an item first
+  populated in a later academic year is left out and counted: :data:`TIME_CHECK`); the tiers are on the
+  Release either way, and when no such item is in the store yet the report counts why no edge was drawn.
 
 ``sharing-figures`` reads ``npd_sharing_figures_compiled.csv``: published figures, each an AggregateFlow
 (``verified`` is False for the topic ``unverified``) valid over its period where the period is a plain
-``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``. It FLOWS_TO the named body on the receiving side of the flow
-(both sides of ``<->``), never to DfE itself (the holder of the NPD) and never to a group ("Police",
-"third parties": see the alias table). It DRAWS_ON a Dataset or Collection only when the flow names one
-that is in the store. Each figure cites its own source document and address.
+``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``, as sure as its source document (a campaigner's figure is
+``reported``). It FLOWS_TO the named body on the receiving side of the flow (both sides of ``<->``), never
+to DfE itself (the holder of the NPD) and never to a group ("Police", "third parties": see the alias
+table). It DRAWS_ON a Dataset or Collection only when the flow names one that is in the store.
 
 Facts left out of a row that is otherwise written are counted in the report as ``not drawn: ...``
 reasons (they do not count as skipped rows).
@@ -40,13 +48,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, parse_date, read_csv, refuse_duplicates
+from importers.base import BadInput, Batch, Importer, Report, Row, date_from_text, read_csv, refuse_duplicates
 from importers.organisations import Organisations, Resolved, normalise
+from importers.source_kinds import bundled_source_kinds
 from lineage.model import (
     ALWAYS,
     CONFIRMED,
+    STRENGTH,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -56,6 +67,8 @@ from lineage.model import (
     NodeKind,
     Scalar,
     Validity,
+    populated_by,
+    weakest,
 )
 from lineage.store import Store
 
@@ -63,7 +76,10 @@ REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
 TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
 SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
 SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
-DSAP_BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "approval:dsap-reference")
+#: The reason the tier rule's time check gives for a link it leaves out (the build prints their count).
+TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
+#: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
+DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
 
 
 def slug(text: str) -> str:
@@ -71,11 +87,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def release_key(reference: str, register: str, date: dt.date | None, organisation: str) -> str:
-    """The Release natural key: the reference, else register/date/organisation (see the module doc)."""
+def release_key(reference: str, register: str, date: dt.date | str | None, organisation: str) -> str:
+    """The Release (and Application) natural key: the reference, else register/date/organisation, the date
+    being the whole date or else the date's own words (see the module doc)."""
     if reference:
         return reference
-    return f"{slug(register)}/{date.isoformat() if date else 'undated'}/{slug(normalise(organisation))}"
+    when = date.isoformat() if isinstance(date, dt.date) else slug(date or "") or "undated"
+    return f"{slug(register)}/{when}/{slug(normalise(organisation))}"
 
 
 def parse_tiers(text: str) -> tuple[str, ...]:
@@ -92,30 +110,79 @@ def parse_tiers(text: str) -> tuple[str, ...]:
     return tuple(sorted(set(found)))
 
 
-def count_omission(report: Report, reason: str) -> None:
+def count_omission(report: Report, reason: str, times: int = 1) -> None:
     """Count a fact left out of a row that is written anyway (not a skipped row)."""
-    report.skipped[f"not drawn: {reason}"] += 1
+    report.skipped[f"not drawn: {reason}"] += times
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What an application's status as cited says happened: its status in our words, whether a Release is
+    drawn (and how sure its sending is), and whether the record says it was approved."""
+
+    status: str
+    sent: Certainty | None  # None: the record says no data went, or does not say that any did
+    approved: bool = False
+
+
+#: Status as cited (its lower-case beginning, or a phrase it holds) -> what happened. Only what the record
+#: says: an application named without an outcome draws no Release and no Approval.
+OUTCOMES: tuple[tuple[str, Outcome], ...] = (
+    ("rejected", Outcome("rejected", None)),
+    ("pending", Outcome("pending", None)),
+    ("not pursued", Outcome("not pursued", None)),
+    ("approved", Outcome("approved", SENT_IF_APPROVED, approved=True)),
+    ("listed as recipient", Outcome("released", CONFIRMED)),
+    ("submitted for dsap approval", Outcome("submitted for approval", SENT_IF_APPLIED)),
+    ("'submitted for dsap approval'", Outcome("submitted for approval", SENT_IF_APPLIED)),
+    ("application referenced", Outcome("submitted for approval", SENT_IF_APPLIED)),
+    ("application form released", Outcome("submitted for approval", SENT_IF_APPLIED)),
+    ("the monthly exchange", Outcome("arrangement", CONFIRMED)),
+    ("pilot study", Outcome("arrangement", None)),
+    ("confirmed this to dwp as a 'y' only", Outcome("match flag only", None)),
+    ("'may also share'", Outcome("policy", None)),
+    ("", Outcome("not stated", None)),
+)
+
+
+def outcome(path: Path, row: Row, column: str = "status_as_cited") -> Outcome:
+    """The outcome a status as cited gives; a status no entry knows is refused with its place."""
+    text = " ".join(row[column].split()).lower()
+    for begins, found in OUTCOMES:
+        if (text.startswith(begins) and begins) or text == begins:
+            return found
+    known = ", ".join(repr(begins) for begins, _ in OUTCOMES if begins)
+    raise BadInput(path, f"unknown status {row[column]!r}; known beginnings: {known}", row.number, column)
 
 
 @dataclass(frozen=True, slots=True)
 class Share:
-    """What a register says about one release."""
+    """What a register says about one application, and the release it led to if any."""
 
     key: str
     register: str
     reference: str
     date: dt.date | None
+    date_as_cited: str
     organisation: str  # as cited
-    status: str
+    status: str  # as cited
     citation: Citation
-    sent_to: Certainty = CONFIRMED
+    outcome: Outcome
+    source: Certainty = CONFIRMED  # how sure the row's source is
     tiers: tuple[str, ...] = ()
     purpose: str = ""
     scope_published: bool = False
 
     @property
     def label(self) -> str:
-        return self.reference or (self.date.isoformat() if self.date else self.key)
+        return self.reference or (self.date.isoformat() if self.date else self.date_as_cited or self.key)
+
+    @property
+    def sent(self) -> Certainty | None:
+        """The sending's certainty: the outcome's rule, but never surer than the row's source."""
+        if self.outcome.sent is None:
+            return None
+        return weakest([self.outcome.sent, self.source])
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,8 +197,9 @@ class Decision:
 
 
 class ReleaseGraph:
-    """Builds the Release, Approval and Organisation nodes and their edges for one import (shared by the
-    register importers); reads the store only to find items and keep organisation variants."""
+    """Builds the Application, Release, Approval and Organisation nodes and their edges for one import
+    (shared by the register importers); reads the store only to find items, join what is already there and
+    keep organisation variants."""
 
     def __init__(self, store: Store, report: Report) -> None:
         self.store = store
@@ -139,23 +207,59 @@ class ReleaseGraph:
         self.organisations = Organisations()
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
-        self._tier_items: dict[tuple[str, ...], list[str]] = {}
+        self._tier_items: dict[tuple[str, ...], list[Node]] = {}
 
-    def add(self, share: Share, decision: Decision | None) -> str:
+    def add(self, share: Share, decision: Decision | None) -> str | None:
+        """The share's Application, and its Release when the outcome says data went (or may have); the
+        Release's id, or None when none is drawn."""
+        cites = frozenset({share.citation})
+        shown = " ".join(share.organisation.split()) or "organisation not named"
+        found = self.organisations.add(share.organisation, share.citation)
+        application = Node(
+            NodeKind.APPLICATION,
+            share.key,
+            f"{share.label}: application by {shown} ({share.outcome.status})",
+            _present(
+                reference=share.reference,
+                register=share.register,
+                status=share.outcome.status,
+                status_as_cited=share.status,
+                date=share.date,
+                date_as_cited=share.date_as_cited,
+                tiers=share.tiers or None,
+                purpose=share.purpose,
+            ),
+            cites,
+            share.source,
+        )
+        self.nodes.append(application)
+        if isinstance(found, Resolved):
+            self.edges.append(Edge(application.id, EdgeKind.MADE_BY, found.id, citations=cites, certainty=share.source))
+        else:
+            count_omission(self.report, f"MADE_BY ({found.reason})")
+        sent = share.sent
+        if sent is None:
+            return None
         props: dict[str, Scalar] = {"register": share.register}
-        props.update(_present(reference=share.reference, date=share.date, status=share.status, purpose=share.purpose))
+        props.update(
+            _present(
+                reference=share.reference,
+                date=share.date,
+                date_as_cited=share.date_as_cited if share.date is None else None,
+                status=share.status,
+                purpose=share.purpose,
+            )
+        )
         if share.tiers:
             props["tiers"] = share.tiers
         props["scope_published"] = share.scope_published
-        cites = frozenset({share.citation})
-        shown = " ".join(share.organisation.split()) or "organisation not named"
-        release = Node(NodeKind.RELEASE, share.key, f"{share.label}: {shown}", props, cites)
+        release = Node(NodeKind.RELEASE, share.key, f"{share.label}: {shown}", props, cites, share.source)
         self.nodes.append(release)
+        self.edges.append(Edge(application.id, EdgeKind.LED_TO, release.id, citations=cites, certainty=share.source))
         if decision is not None:
             self._approve(release, share, decision)
-        found = self.organisations.add(share.organisation, share.citation)
         if isinstance(found, Resolved):
-            self.edges.append(Edge(release.id, EdgeKind.SENT_TO, found.id, citations=cites, certainty=share.sent_to))
+            self.edges.append(Edge(release.id, EdgeKind.SENT_TO, found.id, citations=cites, certainty=sent))
         else:
             count_omission(self.report, f"SENT_TO ({found.reason})")
         if share.tiers:
@@ -167,8 +271,11 @@ class ReleaseGraph:
         self.edges.append(Edge(release_id, EdgeKind.INCLUDES, target_id, citations=frozenset({citation})))
 
     def batch(self) -> Batch:
-        """Everything added, with the organisations folded (and their stored variants kept)."""
-        return Batch([*self.nodes, *self.organisations.nodes(self.store)], self.edges)
+        """Everything added, joined with what the store already holds under the same keys (its properties
+        and the surer certainty kept, citations added), with the organisations folded."""
+        stored = self.store.get_nodes(node.id for node in self.nodes)
+        nodes = [_joined(stored.get(node.id), node) for node in self.nodes]
+        return Batch([*nodes, *self.organisations.nodes(self.store)], self.edges)
 
     def _approve(self, release: Node, share: Share, decision: Decision) -> None:
         props = _present(
@@ -198,22 +305,45 @@ class ReleaseGraph:
         )
 
     def _include_tiers(self, release_id: str, share: Share) -> None:
+        """INCLUDES at tier level every item of the approved tiers that was populated by the release's date
+        (an undated release keeps the rule: its date is unknown, not late)."""
         items = self._tier_items.get(share.tiers)
         if items is None:
-            found = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
-            items = self._tier_items[share.tiers] = [node.id for node in found]
+            items = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
+            self._tier_items[share.tiers] = items
         if not items:
             tiers = "/".join(share.tiers)
             count_omission(self.report, f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
+        reached = [item for item in items if share.date is None or populated_by(item, share.date)]
+        if len(reached) < len(items):
+            count_omission(self.report, TIME_CHECK, len(items) - len(reached))
         cites = frozenset({share.citation})
         self.edges.extend(
-            Edge(release_id, EdgeKind.INCLUDES, item, citations=cites, certainty=TIER_LEVEL) for item in items
+            Edge(release_id, EdgeKind.INCLUDES, item.id, citations=cites, certainty=TIER_LEVEL) for item in reached
         )
+
+
+def _joined(stored: Node | None, new: Node) -> Node:
+    """A node written again by another source: what is stored stays, the new source adds its citations and
+    what was not yet said, and the node keeps the surer of the two certainties."""
+    if stored is None:
+        return new
+    surer = max((stored.certainty, new.certainty), key=lambda certainty: STRENGTH[certainty.level])
+    return Node(
+        new.kind,
+        new.key,
+        stored.name,
+        {**new.props, **stored.props},
+        stored.citations | new.citations,
+        surer,
+        stored.validity,
+        stored.synthetic,
+    )
 
 
 def _present(**values: Scalar | None) -> dict[str, Scalar]:
     """The values that are stated (not empty, not None)."""
-    return {name: value for name, value in values.items() if value not in ("", None)}
+    return {name: value for name, value in values.items() if value not in ("", None, ())}
 
 
 def _required(path: Path, row: Row, column: str) -> str:
@@ -223,20 +353,11 @@ def _required(path: Path, row: Row, column: str) -> str:
     return text
 
 
-@register
-class RegisterFoiImporter(Importer):
-    name = "register-foi"
-    document = "DfE data-share register entries quoted in FOI requests (compiled)"
-    bundled = "npd_register_entries_cited_in_foi.csv"
-    columns = (
-        "register",
-        "reference",
-        "date_as_cited",
-        "organisation",
-        "status_as_cited",
-        "cited_context",
-        "source_url",
-    )
+class _RegisterImporter(Importer):
+    """The register files: one row an application, keyed and checked alike; a subclass says how sure its
+    rows' sources are and what else a row gives."""
+
+    columns: ClassVar[tuple[str, ...]]
 
     def extract(self, path: Path) -> Iterable[Row]:
         return read_csv(path, self.columns)
@@ -251,52 +372,107 @@ class RegisterFoiImporter(Importer):
         )
         graph = ReleaseGraph(store, report)
         for _row, share in parsed:
-            if share.status.lower().startswith("rejected"):
-                report.skip("rejected: no data was released")
-                continue
-            graph.add(share, _decision(share))
+            if graph.add(share, _decision(share)) is None:
+                count_omission(report, f"Release (application {share.outcome.status}: no data is said to have gone)")
         return graph.batch()
+
+    def _source(self, path: Path, row: Row) -> Certainty:
+        return CONFIRMED
+
+    def _purpose(self, row: Row) -> str:
+        return ""
+
+    def _tiers(self, row: Row, status: str) -> tuple[str, ...]:
+        return parse_tiers(status)
 
     def _share(self, path: Path, row: Row) -> Share:
         register_name = _required(path, row, "register")
-        status = _required(path, row, "status_as_cited")
+        status = row["status_as_cited"].strip()
         address = _required(path, row, "source_url")
         reference = row["reference"].strip()
         if reference and not REFERENCE.match(reference):
             message = f"{reference!r} is not a DRyymmdd.nn, DS00nnn or R00nn reference"
             raise BadInput(path, message, row.number, "reference")
-        date = parse_date(path, row, "date_as_cited")
+        date_as_cited = " ".join(row["date_as_cited"].split())
+        try:
+            date = date_from_text(date_as_cited, DATE_FORMATS)
+        except ValueError as exc:
+            if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", date_as_cited):  # a whole date, wrongly written
+                raise BadInput(path, str(exc), row.number, "date_as_cited") from None
+            date = None  # "October 2013", "last year": kept as worded, never guessed
         organisation = row["organisation"].strip()
-        if not reference and not (date and normalise(organisation)):
-            raise BadInput(path, "a row needs a reference, or a date and an organisation", row.number, "reference")
+        if not reference and not normalise(organisation):
+            raise BadInput(path, "a row needs a reference, or an organisation", row.number, "reference")
         return Share(
-            release_key(reference, register_name, date, organisation),
+            release_key(reference, register_name, date or date_as_cited, organisation),
             register_name,
             reference,
             date,
+            date_as_cited if date is None else "",
             organisation,
             status,
             Citation(self.document, path.name, row.number, address),
-            _sent_to(status),
-            parse_tiers(status),
+            outcome(path, row),
+            self._source(path, row),
+            self._tiers(row, status),
+            self._purpose(row),
         )
 
 
-def _sent_to(status: str) -> Certainty:
-    lowered = status.lower()
-    if "recipient" in lowered:
-        return CONFIRMED
-    if lowered.startswith("approved"):
-        return SENT_IF_APPROVED
-    return SENT_IF_APPLIED
+@register
+class RegisterFoiImporter(_RegisterImporter):
+    """DfE's register entries as FOI answers gave them: DfE's own word (confirmed)."""
+
+    name = "register-foi"
+    document = "DfE data-share register entries quoted in FOI requests (compiled)"
+    bundled = "npd_register_entries_cited_in_foi.csv"
+    columns = (
+        "register",
+        "reference",
+        "date_as_cited",
+        "organisation",
+        "status_as_cited",
+        "cited_context",
+        "source_url",
+    )
+
+
+@register
+class RegisterMoreImporter(_RegisterImporter):
+    """More register entries and sharing arrangements, each row saying what kind of source it rests on: a
+    requester's or campaigner's wording is reported, never confirmed. Rows join the applications and
+    releases already in the store under the same key (a DS or DR reference)."""
+
+    name = "register-more"
+    document = "More NPD register entries and sharing arrangements (compiled)"
+    bundled = "npd_register_entries_more.csv"
+    columns = (
+        "register",
+        "reference",
+        "date_as_cited",
+        "organisation",
+        "status_as_cited",
+        "tier_or_scope",
+        "purpose_as_cited",
+        "source_kind",
+        "source_url",
+        "quote",
+        "notes",
+    )
+
+    def _source(self, path: Path, row: Row) -> Certainty:
+        return bundled_source_kinds().certainty(path, row, "source_kind")
+
+    def _purpose(self, row: Row) -> str:
+        return " ".join(row["purpose_as_cited"].split())
+
+    def _tiers(self, row: Row, status: str) -> tuple[str, ...]:
+        return parse_tiers(f"{status} {row['tier_or_scope']}")
 
 
 def _decision(share: Share) -> Decision | None:
-    if share.reference.startswith("DS"):
-        return Decision(panel="DSAP", certainty=DSAP_BY_REFERENCE)
-    if share.status.lower().startswith("approved"):
-        return Decision()
-    return None
+    """An Approval only where the record says the application was approved (its panel unstated)."""
+    return Decision() if share.outcome.approved else None
 
 
 # ---- published figures --------------------------------------------------------------------------
@@ -390,14 +566,24 @@ class SharingFiguresImporter(Importer):
                     found = organisations.add(name, next(iter(cites)))
                     if isinstance(found, Resolved):
                         edges.append(
-                            Edge(node.id, EdgeKind.FLOWS_TO, found.id, citations=cites, validity=node.validity)
+                            Edge(
+                                node.id,
+                                EdgeKind.FLOWS_TO,
+                                found.id,
+                                citations=cites,
+                                certainty=node.certainty,
+                                validity=node.validity,
+                            )
                         )
                     else:
                         count_omission(report, f"FLOWS_TO ({found.reason})")
             drawn = {sources[end.lower()] for end in flow_ends(row["flow"]) if end.lower() in sources}
             if not drawn:
                 count_omission(report, "DRAWS_ON (the flow names no data set or collection in the store)")
-            edges.extend(Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites) for target in sorted(drawn))
+            edges.extend(
+                Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites, certainty=node.certainty)
+                for target in sorted(drawn)
+            )
         return Batch([*flows, *organisations.nodes(store)], edges)
 
     def _flow(self, path: Path, row: Row) -> Node:
@@ -419,5 +605,6 @@ class SharingFiguresImporter(Importer):
             name,
             props,
             frozenset({citation}),
+            bundled_source_kinds().certainty(path, row, "source"),
             validity=parse_period(path, row),
         )

@@ -34,6 +34,8 @@ class NodeKind(StrEnum):
     APPROVAL = "Approval"
     ORGANISATION = "Organisation"
     AGGREGATE_FLOW = "AggregateFlow"
+    APPLICATION = "Application"
+    STATEMENT = "Statement"
     IMPORT_RUN = "ImportRun"
 
 
@@ -52,14 +54,28 @@ class EdgeKind(StrEnum):
     SUCCEEDED_BY = "SUCCEEDED_BY"
     DRAWS_ON = "DRAWS_ON"
     FLOWS_TO = "FLOWS_TO"
+    MADE_BY = "MADE_BY"
+    LED_TO = "LED_TO"
+    ABOUT = "ABOUT"
+    REFERS_TO = "REFERS_TO"
+    CONTRADICTS = "CONTRADICTS"
 
 
 class CertaintyLevel(StrEnum):
-    """How sure the graph is of a fact; the answer to every question carries it."""
+    """How sure the graph is of a fact, by the kind of source it rests on; every answer carries it.
 
-    CONFIRMED = "confirmed"  # the cited source states it
+    Strongest first (see :data:`STRENGTH`): a chain of facts is as sure as its weakest step."""
+
+    CONFIRMED = "confirmed"  # DfE's own documents or Parliament state it
+    REPORTED = "reported"  # a campaigner's, requester's, press or other secondary account of the record states it
+    CLAIMED = "claimed"  # the recipient's own description states it
     TIER_LEVEL = "tier_level"  # holds because an approval covered a whole tier, not a listed item
     INFERRED = "inferred"  # derived by a named rule from other facts
+
+
+#: Each level's rank, weakest lowest: a statement about the very fact (however secondary) outranks a
+#: tier-wide approval, which outranks a rule's inference.
+STRENGTH: dict[CertaintyLevel, int] = {level: rank for rank, level in enumerate(reversed(CertaintyLevel))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,14 @@ class Certainty:
 
 
 CONFIRMED = Certainty()
+
+
+def weakest(certainties: Iterable[Certainty]) -> Certainty:
+    """The certainty of a chain: that of its weakest step (the first such step, with its rule)."""
+    chain = list(certainties)
+    if not chain:
+        return CONFIRMED
+    return min(chain, key=lambda certainty: STRENGTH[certainty.level])
 
 
 class Flow(StrEnum):
@@ -228,11 +252,59 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
             _props(
                 ("reference", str, "register reference (DRyymmdd.nn, DS00nnn, R00nn)", True),
                 ("register", str, "the register that lists it"),
-                ("date", dt.date, "date as cited"),
+                ("date", dt.date, "date as cited, where the source gives a whole date"),
+                ("date_as_cited", str, "the date in the source's words, where it is not a whole date"),
                 ("status", str, "status as cited"),
                 ("tiers", tuple, "old tiers approved, where the source gives them"),
                 ("scope_published", bool, "whether the items or data sets released are published"),
                 ("purpose", str, "the purpose or project, as the register gives it"),
+            ),
+        ),
+        NodeSpec(
+            _K.APPLICATION,
+            "An application (or standing arrangement) for NPD data, whatever its outcome.",
+            "register reference, else register/date/organisation (a Release from it has the same key)",
+            _props(
+                ("reference", str, "register reference, where given", True),
+                ("register", str, "the register or document that names it"),
+                (
+                    "status",
+                    str,
+                    "approved, released, submitted for approval, pending, rejected, not pursued, arrangement, "
+                    "match flag only, policy, or not stated",
+                    True,
+                ),
+                ("status_as_cited", str, "the status in the source's words"),
+                ("date", dt.date, "date as cited, where the source gives a whole date"),
+                ("date_as_cited", str, "the date in the source's words"),
+                ("tiers", tuple, "old tiers asked for or approved, where the source gives them"),
+                ("purpose", str, "the purpose, as cited"),
+            ),
+        ),
+        NodeSpec(
+            _K.STATEMENT,
+            "What one source says a recipient was released, was not released, asked for, was refused, "
+            "had returned, sent, or describes using: in the source's own words.",
+            "organisation/statement/words/source kind",
+            _props(
+                (
+                    "statement",
+                    str,
+                    "released, not_released, requested_then_excluded, requested_application_rejected, "
+                    "returned_on_match, matching_input_to_dfe, match_flag_only, planned, not_available, "
+                    "recipient_describes_its_use",
+                    True,
+                ),
+                ("source_kind", str, "what kind of source says it, in the compiler's words"),
+                ("items_as_written", str, "the data items, in the source's words"),
+                ("dataset_as_written", str, "the data set, in the source's words"),
+                ("years_as_written", str, "the years, in the source's words"),
+                ("organisation_as_written", str, "the organisation, in the source's words"),
+                ("date_as_cited", str, "the date, in the source's words"),
+                ("latest_date", dt.date, "the last day of the period its date names: its words reach no later item"),
+                ("quote", str, "the source's words (30 at most)"),
+                ("notes", str, "the compiler's notes on the row"),
+                ("contested", bool, "another cited source disagrees (see its CONTRADICTS links)"),
             ),
         ),
         NodeSpec(
@@ -320,6 +392,18 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
         _edge(_E.SUCCEEDED_BY, "is succeeded by", [_K.SCHOOL], [_K.SCHOOL], Flow.FORWARD),
         _edge(_E.DRAWS_ON, "draws on", [_K.AGGREGATE_FLOW], [_K.DATASET, _K.COLLECTION], Flow.BACKWARD),
         _edge(_E.FLOWS_TO, "flows to", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.FORWARD),
+        _edge(_E.MADE_BY, "is made by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
+        _edge(_E.LED_TO, "led to", [_K.APPLICATION], [_K.RELEASE], Flow.CONTEXT),
+        _edge(_E.ABOUT, "is about", [_K.STATEMENT], [_K.RELEASE, _K.APPLICATION, _K.ORGANISATION], Flow.CONTEXT),
+        EdgeSpec(
+            _E.REFERS_TO,
+            "is taken to mean",
+            frozenset([_K.STATEMENT]),
+            frozenset([_K.CONCEPT, _K.DATA_ITEM, _K.DATASET]),
+            Flow.CONTEXT,
+            _props(("as_written", str, "the words of the statement this link reads")),
+        ),
+        _edge(_E.CONTRADICTS, "is contradicted by", [_K.STATEMENT], [_K.STATEMENT], Flow.CONTEXT),
     )
 }
 
@@ -376,6 +460,18 @@ class Validity:
 
 
 ALWAYS = Validity()
+
+
+def academic_year(day: dt.date) -> int:
+    """The academic year (by the year it starts, 1 September) a date falls in: 2012-08-08 is in 2011/12."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def populated_by(item: Node, day: dt.date) -> bool:
+    """Whether an item was first populated in or before the academic year of ``day`` (unknown: assume so), so
+    that no rule links a fact to an item first collected after it."""
+    first = item.props.get("first_year")
+    return not isinstance(first, int) or first <= academic_year(day)
 
 
 @dataclass(frozen=True, slots=True)

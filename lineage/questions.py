@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind
+from lineage.model import (
+    STRENGTH,
+    Certainty,
+    CertaintyLevel,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    populated_by,
+    weakest,
+)
 from lineage.store import Direction, Hop, Store
 
 GOVERNMENT_TYPES = frozenset({"government department", "police"})
@@ -29,20 +39,6 @@ RULE_PUPIL_YEARS = "pupil-years-in-coverage"
 _E = EdgeKind
 T = TypeVar("T")
 _NONE: frozenset[EdgeKind] = frozenset()
-
-
-#: Weakest first: a chain is as sure as its least sure step.
-_STRENGTH = {CertaintyLevel.INFERRED: 0, CertaintyLevel.TIER_LEVEL: 1, CertaintyLevel.CONFIRMED: 2}
-
-
-def weakest(certainties: Iterable[Certainty]) -> Certainty:
-    """The certainty of a chain: inferred if any step is (naming its rule), else tier level if any, else confirmed."""
-    chain = list(certainties)
-    for level in (CertaintyLevel.INFERRED, CertaintyLevel.TIER_LEVEL):
-        for certainty in chain:
-            if certainty.level is level:
-                return certainty
-    return CONFIRMED
 
 
 def _follow(
@@ -66,6 +62,75 @@ def _items(store: Store, alias: str) -> list[Node]:
     return items
 
 
+# ---- what the record says, statement by statement ---------------------------------------------------
+
+#: Statements saying items did not go with a release: they outrank the tier rule for those items.
+EXCLUDING = frozenset({"not_released", "requested_then_excluded"})
+#: Statements saying items were asked for and not given.
+REFUSED = frozenset({"requested_application_rejected"})
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """One source's statement about a release, an application or an organisation, in its own words, with
+    what its words are taken to mean (concepts, items, data sets, each by a named rule) and the data items
+    that reaches, and any statement that contradicts it."""
+
+    statement: Node
+    about: Related  # the release, application or organisation, and the ABOUT link
+    means: tuple[Related, ...]
+    reaches: tuple[tuple[Node, Edge], ...]  # each data item meant, and the REFERS_TO link that reaches it
+    contradicted_by: tuple[Related, ...]
+
+    @property
+    def kind(self) -> str:
+        return str(self.statement.props.get("statement", ""))
+
+    @property
+    def items(self) -> tuple[Node, ...]:
+        return tuple(item for item, _ in self.reaches)
+
+    def link_to(self, item: Node) -> Edge:
+        """The REFERS_TO link by which the statement reaches the item (to it, or to a concept it represents)."""
+        return next(link for reached, link in self.reaches if reached.id == item.id)
+
+
+def _statements(store: Store, ids: Collection[str]) -> dict[str, list[Stated]]:
+    """The statements about each of these nodes: three batched calls, whatever their number."""
+    about = _follow(store, ids, incoming=[_E.ABOUT])
+    statement_ids = sorted({h.node.id for hops in about.values() for h in hops})
+    around = _follow(store, statement_ids, outgoing=[_E.REFERS_TO, _E.CONTRADICTS], incoming=[_E.CONTRADICTS])
+    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REFERS_TO})
+    members = _follow(store, concept_ids, incoming=[_E.REPRESENTS])
+    targets = store.get_nodes(list(about))
+    answers: dict[str, list[Stated]] = {}
+    for target, hops in about.items():
+        for hop in hops:
+            near = around.get(hop.node.id, [])
+            means = _related(near, [_E.REFERS_TO])
+            reached: dict[str, tuple[Node, Edge]] = {}
+            latest = hop.node.props.get("latest_date")
+            for meant in means:
+                if meant.node.kind is NodeKind.DATA_ITEM:
+                    reached.setdefault(meant.node.id, (meant.node, meant.link))
+                for member in members.get(meant.node.id, []):
+                    # an alias first populated after the statement's date is not what its words meant
+                    if member.node.kind is NodeKind.DATA_ITEM and (
+                        not isinstance(latest, dt.date) or populated_by(member.node, latest)
+                    ):
+                        reached.setdefault(member.node.id, (member.node, meant.link))
+            items = tuple(reached[id_] for id_ in sorted(reached))
+            contradicted = _related(near, [_E.CONTRADICTS])
+            answers.setdefault(target, []).append(
+                Stated(hop.node, Related(targets[target], hop.edge), means, items, contradicted)
+            )
+    return answers
+
+
+def _excluded_items(stated: Iterable[Stated]) -> set[str]:
+    return {item.id for s in stated if s.kind in EXCLUDING for item in s.items}
+
+
 # ---- who received an item ------------------------------------------------------------------------
 
 
@@ -80,6 +145,7 @@ class Receipt:
     chain: tuple[Edge, ...]  # the links from the item to the organisation, in order
     certainty: Certainty
     onward_from: Node | None = None  # set when the organisation received it by onward sharing
+    statement: Node | None = None  # set when a source's statement of the items says it went
 
     @property
     def date(self) -> dt.date | None:
@@ -88,9 +154,25 @@ class Receipt:
 
 
 @dataclass(frozen=True, slots=True)
+class NotReceived:
+    """A statement that an organisation did not get the item: left out of its release, or refused."""
+
+    item: Node
+    organisation: Node | None
+    stated: Stated
+    chain: tuple[Edge, ...]  # the statement's link to the item's concept, and its ABOUT link
+
+    @property
+    def certainty(self) -> Certainty:
+        """As sure as the statement's source: the words' reach to this alias is the rule on the first link."""
+        return weakest([self.stated.statement.certainty, *(edge.certainty for edge in self.chain)])
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRecipients:
     items: tuple[Node, ...]
     receipts: tuple[Receipt, ...]
+    not_received: tuple[NotReceived, ...] = ()  # excluded from a release, or refused, as a source states
 
 
 def _receipt_order(receipt: Receipt) -> tuple:
@@ -119,10 +201,50 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
             for item, holds in datasets[dataset_id]:
                 certainty = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
                 routes.append((item, release_hop.node, (holds, release_hop.edge), certainty))
-    release_ids = sorted({release.id for _, release, _, _ in routes})
-    from_release = _follow(store, release_ids, outgoing=[_E.SENT_TO, _E.APPROVED_BY])
+    # what sources state about these items: released to, left out of, or refused to a named recipient
+    stated_about = _statements_of_items(store, item_ids)
+    about_ids = sorted({s.about.node.id for s in stated_about})
+    release_ids = sorted(
+        {release.id for _, release, _, _ in routes} | {i for i in about_ids if i.startswith("Release:")}
+    )
+    statements = _statements(store, release_ids)
+    excluded = {rid: _excluded_items(stated) for rid, stated in statements.items()}
+    stated_routes = {
+        (item.id, s.about.node.id): (item, s)
+        for s in stated_about
+        if s.kind == "released"
+        for item in s.items
+        if item.id in by_item
+    }
+    # exclusion beats inference; a statement of the item replaces the rule's route to the same release
+    routes = [
+        route
+        for route in routes
+        if not (route[0].id in excluded.get(route[1].id, ()) and route[3].level is not CertaintyLevel.CONFIRMED)
+        and (route[0].id, route[1].id) not in stated_routes
+    ]
+    from_release = _follow(
+        store,
+        [*release_ids, *(i for i in about_ids if i not in release_ids)],
+        outgoing=[_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY],
+    )
     receipts: list[Receipt] = []
     recipients: dict[str, list[Receipt]] = defaultdict(list)
+    for item, stated in stated_routes.values():
+        refers = (stated.link_to(item),)
+        hops = from_release.get(stated.about.node.id, [])
+        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
+        chain = (*refers, stated.about.link)
+        for organisation, link in _recipients(stated, hops):
+            certainty = weakest(
+                [stated.statement.certainty, *(e.certainty for e in chain), *([link.certainty] if link else [])]
+            )
+            receipt = Receipt(
+                item, stated.about.node, organisation, approval, (*chain, *([link] if link else [])), certainty,
+                statement=stated.statement,
+            )  # fmt: skip
+            receipts.append(receipt)
+            recipients[organisation.id].append(receipt)
     for item, release, chain, certainty in routes:
         hops = from_release.get(release.id, [])
         approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
@@ -135,6 +257,14 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
                 )  # fmt: skip
                 receipts.append(receipt)
                 recipients[hop.node.id].append(receipt)
+    not_received = [
+        NotReceived(item, organisation, stated, (stated.link_to(item), stated.about.link))
+        for stated in stated_about
+        if stated.kind in EXCLUDING | REFUSED
+        for item in stated.items
+        if item.id in by_item
+        for organisation, _ in _recipients(stated, from_release.get(stated.about.node.id, []))
+    ]
     for org_id, hops in _follow(store, list(recipients), outgoing=[_E.SHARES_ONWARD]).items():
         for hop in hops:
             if hop.node.id == org_id:
@@ -149,8 +279,33 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
                 )  # fmt: skip
     if org_types is not None:
         receipts = [r for r in receipts if r.organisation.props.get("org_type") in org_types]
+        not_received = [n for n in not_received if n.organisation and n.organisation.props.get("org_type") in org_types]
     receipts.sort(key=_receipt_order)
-    return ItemRecipients(tuple(items), tuple(receipts))
+    not_received.sort(
+        key=lambda n: (n.organisation.name.lower() if n.organisation else "", n.stated.statement.id, n.item.id)
+    )
+    return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received))
+
+
+def _statements_of_items(store: Store, item_ids: Collection[str]) -> list[Stated]:
+    """The statements whose words are taken to mean these items (directly or through their concepts)."""
+    concepts = _follow(store, item_ids, outgoing=[_E.REPRESENTS])
+    meant = sorted(set(item_ids) | {h.node.id for hops in concepts.values() for h in hops})
+    statement_ids = sorted(
+        {h.node.id for hops in _follow(store, meant, incoming=[_E.REFERS_TO]).values() for h in hops}
+    )
+    about = _follow(store, statement_ids, outgoing=[_E.ABOUT])
+    targets = sorted({h.node.id for hops in about.values() for h in hops})
+    wanted = set(statement_ids)
+    return [s for stated in _statements(store, targets).values() for s in stated if s.statement.id in wanted]
+
+
+def _recipients(stated: Stated, hops: Sequence[Hop]) -> list[tuple[Node, Edge | None]]:
+    """Who a statement is about: the organisation itself, or the recipient of the release or maker of the
+    application it is about (with that link)."""
+    if stated.about.node.kind is NodeKind.ORGANISATION:
+        return [(stated.about.node, None)]
+    return [(h.node, h.edge) for h in hops if h.edge.kind in (_E.SENT_TO, _E.MADE_BY)]
 
 
 def departments_accessing_item(store: Store, alias: str) -> ItemRecipients:
@@ -289,29 +444,39 @@ class ReleaseTrace:
     includes: tuple[Related, ...]  # items or data sets, confirmed or at tier level
     onward: tuple[Related, ...]  # onward sharing by the recipients
     aggregate_flows: tuple[Related, ...] = ()
+    statements: tuple[Stated, ...] = ()  # what sources say it held, left out, or was asked for
 
 
 def _trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
+    """Each release downstream, its inclusions less those a statement excludes (unless confirmed)."""
     ids = [r.id for r in releases]
     out = _follow(store, ids, outgoing=[_E.APPROVED_BY, _E.SENT_TO, _E.INCLUDES])
+    stated = _statements(store, ids)
     recipient_ids = sorted({h.node.id for hops in out.values() for h in hops if h.edge.kind is _E.SENT_TO})
     onward = _follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
     traces = []
     for release in releases:
         hops = out.get(release.id, [])
         recipients = _related(hops, [_E.SENT_TO])
+        statements = tuple(stated.get(release.id, ()))
+        excluded = _excluded_items(statements)
         traces.append(
             ReleaseTrace(
                 release=release,
                 approvals=_related(hops, [_E.APPROVED_BY]),
                 recipients=recipients,
-                includes=_related(hops, [_E.INCLUDES]),
+                includes=tuple(
+                    r
+                    for r in _related(hops, [_E.INCLUDES])
+                    if r.node.id not in excluded or r.link.certainty.level is CertaintyLevel.CONFIRMED
+                ),
                 onward=tuple(
                     Related(h.node, h.edge)
                     for r in recipients
                     for h in onward.get(r.node.id, [])
                     if h.node.id != r.node.id
                 ),
+                statements=statements,
             )
         )
     return traces
@@ -335,26 +500,67 @@ class OrganisationReceipts:
     aggregate_flows: tuple[Related, ...]
     received_onward: tuple[Related, ...]
     shared_onward: tuple[Related, ...]  # its own onward shares, whether or not it received a release itself
+    applications: tuple[ApplicationTrace, ...] = ()  # every application it made, whatever the outcome
+    statements: tuple[Stated, ...] = ()  # what sources say of it where they identify no release or application
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationTrace:
+    """An application and its outcome: its status, the release it led to if any, and what sources say of it."""
+
+    application: Node
+    made_by: Related
+    releases: tuple[Related, ...]
+    statements: tuple[Stated, ...]
+
+    @property
+    def status(self) -> str:
+        return str(self.application.props.get("status", "not stated"))
 
 
 def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
-    """Everything an organisation received: releases (with their approvals and scope), published aggregate
-    flows to it, onward shares it received from other recipients; and the onward shares it made."""
+    """Everything an organisation received: releases (with their approvals, scope and what sources say of
+    them), published aggregate flows to it, onward shares it received from other recipients; the onward
+    shares it made; every application it made, refused and pending ones included; and what sources say of
+    it where they identify no release."""
     organisation = find_organisation(store, name)
     around = _follow(
-        store, [organisation.id], outgoing=[_E.SHARES_ONWARD], incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD]
+        store,
+        [organisation.id],
+        outgoing=[_E.SHARES_ONWARD],
+        incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD, _E.MADE_BY],
     )
     hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
-    traces = _trace(store, sorted(releases, key=lambda r: (r.props.get("date") or dt.date.max, r.id)))
+    traces = _trace(store, sorted(releases, key=_dated))
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
+    made = sorted((h for h in hops if h.edge.kind is _E.MADE_BY), key=lambda h: _dated(h.node))
+    led_to = _follow(store, [h.node.id for h in made], outgoing=[_E.LED_TO])
+    stated = _statements(store, [organisation.id, *(h.node.id for h in made)])
+    applications = tuple(
+        ApplicationTrace(
+            h.node,
+            Related(organisation, h.edge),
+            _related(led_to.get(h.node.id, []), [_E.LED_TO]),
+            tuple(stated.get(h.node.id, ())),
+        )
+        for h in made
+    )
     return OrganisationReceipts(
         organisation,
         tuple(traces),
         _related(hops, [_E.FLOWS_TO]),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.target == organisation.id),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.source == organisation.id),
+        applications,
+        tuple(stated.get(organisation.id, ())),
     )
+
+
+def _dated(node: Node) -> tuple:
+    """Dated first, by date; then the rest by id."""
+    date = node.props.get("date")
+    return (date if isinstance(date, dt.date) else dt.date.max, node.id)
 
 
 # ---- schools and pupils ----------------------------------------------------------------------------
@@ -719,7 +925,7 @@ def flows(
         for pair, certainty in links.items():
             carried[pair] += 1
             known = weakest_of.get(pair)
-            if known is None or _STRENGTH[certainty.level] < _STRENGTH[known.level]:
+            if known is None or STRENGTH[certainty.level] < STRENGTH[known.level]:
                 weakest_of[pair] = certainty
     links_out = tuple(
         FlowLink(source, target, releases, weakest_of[(source, target)])

@@ -22,13 +22,15 @@ from urllib.parse import quote
 from lineage import questions
 from lineage.errors import LineageError
 from lineage.exports import ExportError, ordered, write_atomically
-from lineage.model import NODE_SPECS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, Scalar
-from lineage.questions import Related, ReleaseTrace, weakest
+from lineage.model import NODE_SPECS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, Scalar, weakest
+from lineage.questions import Related, ReleaseTrace
 from lineage.store import Store
 
 #: What each level of certainty means, as the model defines it; every report explains it.
 CERTAINTY_MEANING = {
-    CertaintyLevel.CONFIRMED: "the cited source states it",
+    CertaintyLevel.CONFIRMED: "DfE's own documents or Parliament state it",
+    CertaintyLevel.REPORTED: "a campaigner's, requester's or press account of the record states it",
+    CertaintyLevel.CLAIMED: "the recipient's own description states it",
     CertaintyLevel.TIER_LEVEL: "holds because an approval covered a whole tier, not a listed item",
     CertaintyLevel.INFERRED: "derived from other facts by the rule named",
 }
@@ -341,11 +343,14 @@ def _draw_receipt(drawing: _Drawing, receipt: questions.Receipt, datasets: dict[
     holds = edges.get(EdgeKind.HOLDS)
     data = datasets.get(holds.source, receipt.item) if holds else receipt.item
     release = drawing.box(RELEASE, receipt.release)
-    drawing.link(drawing.box(DATA, data), release, edges[EdgeKind.INCLUDES].certainty)
+    # a release's scope, or a source's statement of it (whose words reach the item by a rule)
+    scope = edges.get(EdgeKind.INCLUDES) or edges.get(EdgeKind.REFERS_TO)
+    drawing.link(drawing.box(DATA, data), release, scope.certainty if scope else receipt.certainty)
     via = release
     if receipt.approval is not None:
         via = drawing.box(APPROVAL, receipt.approval)
-        drawing.link(release, via, edges[EdgeKind.APPROVED_BY].certainty)
+        approved = edges.get(EdgeKind.APPROVED_BY)
+        drawing.link(release, via, approved.certainty if approved else receipt.certainty)
     recipient = drawing.box(RECIPIENT, receipt.onward_from or receipt.organisation)
     drawing.link(via, recipient, edges[EdgeKind.SENT_TO].certainty)
     if receipt.onward_from is not None:
@@ -387,7 +392,13 @@ def _source_text(citation: Citation) -> str:
 _E = html.escape  # quotes too: every value may land in an attribute
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _TOP, _MARGIN = 190, 34, 56, 12, 30, 8
 _LABEL_CHARS = 25
-_STROKES = {CertaintyLevel.CONFIRMED: "", CertaintyLevel.TIER_LEVEL: "7 4", CertaintyLevel.INFERRED: "2 3"}
+_STROKES = {
+    CertaintyLevel.CONFIRMED: "",
+    CertaintyLevel.REPORTED: "9 3",
+    CertaintyLevel.CLAIMED: "9 3 2 3",
+    CertaintyLevel.TIER_LEVEL: "7 4",
+    CertaintyLevel.INFERRED: "2 3",
+}
 _FILLS = ("#e8f0fb", "#fdf1dc", "#eeeeee", "#e3f4e6", "#f6e6f2")
 
 

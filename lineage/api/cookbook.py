@@ -51,6 +51,32 @@ def _related_list(items: tuple[questions.Related, ...]) -> list[Related]:
     return [_related(r) for r in items]
 
 
+@strawberry.type(
+    description="What one source says of a release, an application or an organisation, in its own words, "
+    "and what those words are taken to mean (each by a named rule)."
+)
+class StatedScope:
+    statement: GraphNode = strawberry.field(description="The statement: its words, quote, kind and source.")
+    kind: str = strawberry.field(description="released, not_released, requested_then_excluded, ... as the source says")
+    about: Related = strawberry.field(description="The release, application or organisation it is about.")
+    means: list[Related] = strawberry.field(description="The concepts, items or data sets its words are taken to mean.")
+    items: list[GraphNode] = strawberry.field(description="The data items those reach (aliases of the concepts).")
+    contested: bool = strawberry.field(description="Another cited source disagrees with it.")
+    contradicted_by: list[Related] = strawberry.field(description="The statements that disagree, with their sources.")
+
+
+def _statement(stated: questions.Stated) -> StatedScope:
+    return StatedScope(
+        statement=graph_node(stated.statement),
+        kind=stated.kind,
+        about=_related(stated.about),
+        means=_related_list(stated.means),
+        items=[graph_node(item) for item in stated.items],
+        contested=bool(stated.contradicted_by),
+        contradicted_by=_related_list(stated.contradicted_by),
+    )
+
+
 @strawberry.type(description="One way an organisation received, or may have received, a data item.")
 class Receipt:
     item: GraphNode
@@ -65,6 +91,9 @@ class Receipt:
     certainty: Certainty = strawberry.field(description="The weakest certainty along the chain.")
     citations: list[Citation] = strawberry.field(description="Every source along the chain.")
     links: list[Link] = strawberry.field(description="The chain from the item to the organisation.")
+    statement: GraphNode | None = strawberry.field(
+        description="Set when a source's statement of the items says it went: its words and quote."
+    )
 
 
 def _receipt(receipt: questions.Receipt) -> Receipt:
@@ -82,6 +111,28 @@ def _receipt(receipt: questions.Receipt) -> Receipt:
         certainty=certainty_of(receipt.certainty),
         citations=_chain_citations(receipt.chain),
         links=[link(edge) for edge in receipt.chain],
+        statement=graph_node(receipt.statement) if receipt.statement else None,
+    )
+
+
+@strawberry.type(description="A source's statement that an organisation did not get the item: excluded, or refused.")
+class NotReceived:
+    item: GraphNode
+    organisation: GraphNode | None
+    statement: StatedScope
+    certainty: Certainty = strawberry.field(description="The statement's source, and the rule reaching this alias.")
+    citations: list[Citation]
+    links: list[Link]
+
+
+def _not_received(answer: questions.NotReceived) -> NotReceived:
+    return NotReceived(
+        item=graph_node(answer.item),
+        organisation=graph_node(answer.organisation) if answer.organisation else None,
+        statement=_statement(answer.stated),
+        certainty=certainty_of(answer.certainty),
+        citations=_chain_citations((*answer.chain,)) or citations_of(answer.stated.statement.citations),
+        links=[link(edge) for edge in answer.chain],
     )
 
 
@@ -89,11 +140,17 @@ def _receipt(receipt: questions.Receipt) -> Receipt:
 class ItemRecipients:
     items: list[GraphNode] = strawberry.field(description="The data items with this alias (one per table).")
     receipts: Connection[Receipt]
+    not_received: list[NotReceived] = strawberry.field(
+        description="Who a source says did not get it: left out of a release, or refused. Never also a receipt "
+        "by the tier rule."
+    )
 
 
 def _item_recipients(answer: questions.ItemRecipients, first: int, after: str | None) -> ItemRecipients:
     return ItemRecipients(
-        items=[graph_node(i) for i in answer.items], receipts=paginate(answer.receipts, first, after, _receipt)
+        items=[graph_node(i) for i in answer.items],
+        receipts=paginate(answer.receipts, first, after, _receipt),
+        not_received=[_not_received(n) for n in answer.not_received],
     )
 
 
@@ -119,8 +176,13 @@ class ReleaseTrace:
     release: GraphNode
     approvals: list[Related]
     recipients: list[Related]
-    includes: Connection[Related] = strawberry.field(description="Items or data sets, confirmed or at tier level.")
+    includes: Connection[Related] = strawberry.field(
+        description="Items or data sets, confirmed or at tier level; never an item a statement excludes."
+    )
     onward: list[Related]
+    statements: list[StatedScope] = strawberry.field(
+        description="What sources say it held or left out, in their words, contested ones with both sides."
+    )
 
 
 def _trace(trace: questions.ReleaseTrace, first: int = DEFAULT_PAGE, after: str | None = None) -> ReleaseTrace:
@@ -130,7 +192,20 @@ def _trace(trace: questions.ReleaseTrace, first: int = DEFAULT_PAGE, after: str 
         recipients=_related_list(trace.recipients),
         includes=paginate(trace.includes, first, after, _related),
         onward=_related_list(trace.onward),
+        statements=[_statement(s) for s in trace.statements],
     )
+
+
+@strawberry.type(description="An application for NPD data, whatever its outcome, with what sources say of it.")
+class ApplicationOutcome:
+    application: GraphNode
+    status: str = strawberry.field(
+        description="approved, released, submitted for approval, pending, rejected, not pursued, arrangement, "
+        "match flag only, policy, or not stated"
+    )
+    made_by: Related
+    releases: list[Related] = strawberry.field(description="The release it led to, where one is drawn.")
+    statements: list[StatedScope] = strawberry.field(description="What sources say it asked for or got.")
 
 
 @strawberry.type
@@ -139,6 +214,12 @@ class OrganisationReceipts:
     releases: list[ReleaseTrace]
     aggregate_flows: list[Related] = strawberry.field(description="Published volumes that flowed to it.")
     received_onward: list[Related]
+    applications: list[ApplicationOutcome] = strawberry.field(
+        description="Every application it made, refused and pending ones included: never drawn as flows."
+    )
+    statements: list[StatedScope] = strawberry.field(
+        description="What sources say of it where they identify no release or application."
+    )
 
 
 @strawberry.type
@@ -271,6 +352,17 @@ class CookbookQuery:
             releases=[_trace(t) for t in answer.releases],
             aggregate_flows=_related_list(answer.aggregate_flows),
             received_onward=_related_list(answer.received_onward),
+            applications=[
+                ApplicationOutcome(
+                    application=graph_node(a.application),
+                    status=a.status,
+                    made_by=_related(a.made_by),
+                    releases=_related_list(a.releases),
+                    statements=[_statement(s) for s in a.statements],
+                )
+                for a in answer.applications
+            ],
+            statements=[_statement(s) for s in answer.statements],
         )
 
     @strawberry.field(description="One release downstream: approval, recipient, items or tiers, onward sharing.")

@@ -122,16 +122,26 @@ def _lines(path: Path) -> dict[int, list[str]]:
         return found
 
 
+#: The files naming organisations in a column, and that column.
+ORGANISATION_COLUMN = {
+    "npd_register_entries_cited_in_foi.csv": "organisation",
+    "npd_register_entries_more.csv": "organisation",
+    "npd_release_scope_statements.csv": "organisation",
+}
+
+
 def test_every_alias_entry_cites_a_data_line_that_holds_its_variant() -> None:
     """The table is justified by the real data: each variant appears, as cited, on the line its source names
-    (the organisation column of the register file, or one side of the flow in the figures file)."""
+    (the organisation column of a register or statements file, or one side of the flow in the figures file)."""
     table = load_aliases()
     assert table.by_variant
     for entry in table.by_variant.values():
         file, _, line = entry.source.partition(":")
         cells = _lines(DATA_DIR / file)[int(line)]
-        if file == "npd_register_entries_cited_in_foi.csv":
-            assert cells[3] == entry.variant, entry
+        if file in ORGANISATION_COLUMN:
+            with (DATA_DIR / file).open(encoding="utf-8", newline="") as handle:
+                header = next(csv.reader(handle))
+            assert cells[header.index(ORGANISATION_COLUMN[file])] == entry.variant, entry
         else:
             assert file == "npd_sharing_figures_compiled.csv"
             sides = [side.strip() for side in cells[2].replace("<->", "->").split("->")]

@@ -127,10 +127,13 @@ def test_ds00804_home_office(empty_store: Store) -> None:
     assert {c.row for c in sent.node.citations} == set(other_home_office)
     # "submitted for DSAP approval": the row names the applicant, it does not say data was sent
     assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
-    (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
-    assert approval.node.id == "Approval:DSAP:DS00804" and approval.node.props == {"panel": "DSAP"}
-    assert approval.node.certainty == Certainty(CertaintyLevel.INFERRED, "approval:dsap-reference")
-    assert "legal_gateway" not in approval.node.props
+    # the record says the application was submitted, not approved: no Approval, the status on the application
+    assert hops(empty_store, release.id, EdgeKind.APPROVED_BY) == ()
+    application = empty_store.get_node("Application:DS00804")
+    assert application.props["status"] == "submitted for approval"
+    assert application.props["status_as_cited"] == row["status_as_cited"]
+    (led,) = hops(empty_store, application.id, EdgeKind.LED_TO)
+    assert led.node.id == release.id
 
 
 def test_dr170518_02_locrating(empty_store: Store) -> None:
@@ -152,17 +155,19 @@ def test_counts_follow_the_rows(empty_store: Store) -> None:
     # checked by hand: one redacted name and one group ("Local Authorities") name no single body
     unnamed = [row for row in kept if row["organisation"].startswith("(") or row["organisation"] == "Local Authorities"]
     assert len(unnamed) == 2
-    approvals = [
-        row for row in kept if row["reference"].startswith("DS") or row["status_as_cited"].startswith("approved")
-    ]
+    # an Approval only where the record says the application was approved
+    approvals = [row for row in kept if row["status_as_cited"].startswith("approved")]
 
     report = RegisterFoiImporter().run(empty_store, REGISTER)
     counts = empty_store.counts()
-    assert (report.rows_read, report.rows_skipped) == (len(rows), len(rejected))
+    assert (report.rows_read, report.rows_skipped) == (len(rows), 0)  # a refused application is kept too
+    assert counts.nodes["Application"] == len(rows)
     assert counts.nodes["Release"] == len(kept)
     assert counts.edges["SENT_TO"] == len(kept) - len(unnamed)
-    assert counts.nodes["Approval"] == counts.edges["APPROVED_BY"] == len(approvals)
-    assert empty_store.get_node("Organisation:early excellence") is None
+    assert counts.nodes["Approval"] == counts.edges["APPROVED_BY"] == len(approvals) == 10
+    # Early Excellence's rejection is in the graph as an application, and no release
+    (made,) = hops(empty_store, "Organisation:early excellence", EdgeKind.MADE_BY)
+    assert made.node.props["status"] == "rejected" and hops(empty_store, made.node.id, EdgeKind.LED_TO) == ()
     assert "legal_gateway" not in {p for n in empty_store.list_nodes(NodeKind.APPROVAL, 1000).items for p in n.props}
     # both FFT spellings meet on one organisation
     fft = empty_store.get_node("Organisation:fischer family trust education")
@@ -290,8 +295,8 @@ GOOD = "Example register (fictional),DS09999,,Example Analytics Ltd,listed as re
         (f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', 'X-1')}\n", r"row 2, column 'reference'"),
         (f"{REGISTER_HEADER}\n{GOOD}\n{GOOD}\n", r"row 3, column 'reference': duplicate key 'DS09999'"),
         (
-            f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', '')}\n",
-            r"row 2, column 'reference'.*a date and an organisation",
+            f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', '').replace('Example Analytics Ltd', '')}\n",
+            r"row 2, column 'reference'.*a reference, or an organisation",
         ),
         (f"{REGISTER_HEADER}\n{GOOD.replace('https://example.org/x', '')}\n", r"row 2, column 'source_url'"),
         (f"{REGISTER_HEADER}\n{GOOD.rsplit(',', 1)[0]}\n", r"row 2.*truncated"),
@@ -307,7 +312,10 @@ def test_bad_register_files_write_nothing(tmp_path: Path, body: str, match: str)
 
 
 FIGURES_HEADER = "topic,period,flow,measure,value,unit,source,source_url,notes"
-FIGURE = "example,2016-01..2016-02,DfE (NPD) -> Example Analytics Ltd,records (fictional),5,records,test,https://example.org/y,"
+FIGURE = (
+    "example,2016-01..2016-02,DfE (NPD) -> Example Analytics Ltd,records (fictional),5,records,"
+    "Parliament written answer (fictional),https://example.org/y,"
+)
 
 
 @pytest.mark.parametrize(
@@ -317,6 +325,10 @@ FIGURE = "example,2016-01..2016-02,DfE (NPD) -> Example Analytics Ltd,records (f
         (f"{FIGURES_HEADER}\n{FIGURE.replace('2016-02', '2016-13')}\n", r"row 2, column 'period'"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('https://example.org/y', '')}\n", r"row 2, column 'source_url'"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('example,', ',', 1)}\n", r"row 2, column 'topic'"),
+        (
+            f"{FIGURES_HEADER}\n{FIGURE.replace('Parliament written', 'A blog')}\n",
+            r"row 2, column 'source'.*unknown kind",
+        ),
     ],
 )
 def test_bad_figure_files_write_nothing(tmp_path: Path, body: str, match: str) -> None:

@@ -54,7 +54,9 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
   const DEFAULT_TOP = 40; // organisations drawn one by one; the rest are grouped per organisation type
   const DEPTH_WORKERS = 4; // concurrent requests when a node view opens at depth 2
   const LEVEL_WORDS = {
-    CONFIRMED: "confirmed",
+    CONFIRMED: "confirmed (DfE or Parliament)",
+    REPORTED: "reported (a campaigner's, requester's or press account)",
+    CLAIMED: "claimed (the recipient's own words)",
     TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
     INFERRED: "inferred",
   };
@@ -63,7 +65,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     "whole data set": "the flows of releases that included a whole data set rather than listed items",
     unclassified: "the flows of items with no published classification",
   };
-  const STRENGTH = { INFERRED: 0, TIER_LEVEL: 1, CONFIRMED: 2 };
+  const STRENGTH = { INFERRED: 0, TIER_LEVEL: 1, CLAIMED: 2, REPORTED: 3, CONFIRMED: 4 };
   const STAGE_KINDS = { collection: "COLLECTION", dataset: "DATASET", organisation: "ORGANISATION" };
   const KIND_COLOURS = {
     SCHOOL: "#8c6d31", COLLECTION: "#3182bd", DATASET: "#6baed6", DATA_ITEM: "#9ecae1", CONCEPT: "#bcbddc",
@@ -603,7 +605,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     $("#flow-caveat").textContent = caveats.join(" ");
     const legend = $("#legend");
     legend.replaceChildren(element("span", "Links by certainty:"));
-    for (const level of ["CONFIRMED", "TIER_LEVEL", "INFERRED"]) {
+    for (const level of ["CONFIRMED", "REPORTED", "CLAIMED", "TIER_LEVEL", "INFERRED"]) {
       legend.append(element("span", LEVEL_WORDS[level], `swatch ${level.toLowerCase()}`));
     }
     if (model.links.some((l) => l.summed)) {
@@ -868,6 +870,8 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
             "target-arrow-color": "#1b7837",
           },
         },
+        edgeStyle("edge.reported", "#35978f", "dashed"),
+        edgeStyle("edge.claimed", "#35978f", "dotted"),
         edgeStyle("edge.tier_level", "#e08214", "dashed"),
         edgeStyle("edge.inferred", "#8073ac", "dotted"),
         edgeStyle("edge.to-more", "#bbb", "dashed"),

@@ -16,7 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
+from lineage import questions
 from lineage.api.app import create_app
+from lineage.model import CertaintyLevel, NodeKind
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests.lineage.api.conftest import Spy
@@ -57,6 +59,16 @@ async def ask(real_store: Store) -> AsyncIterator[Any]:
         yield run
 
 
+def releases_expected() -> int:
+    """Releases the register files give: every register entry not rejected, and of the second file the rows
+    whose status says data went and that name no reference already in the first (read by hand: the Home
+    Office's monthly exchange, 'since July 2015')."""
+    more = rows("npd_register_entries_more.csv")
+    sent = [r for r in more if r["status_as_cited"] == "the monthly exchange"]
+    assert len(sent) == 1 and sent[0]["organisation"] == "Home Office"
+    return len([r for r in REGISTER if r["status_as_cited"] != "rejected"]) + len(sent)
+
+
 def cited_as(organisation: dict[str, Any]) -> set[str]:
     return {organisation["name"], *(organisation.get("variants") or [])}
 
@@ -64,7 +76,7 @@ def cited_as(organisation: dict[str, Any]) -> set[str]:
 def test_the_real_graph_has_the_same_counts_on_both_stores(real_store: Store, memory_real: MemoryStore) -> None:
     counts = real_store.counts()
     assert counts == memory_real.counts()
-    assert counts.nodes["Release"] == len([r for r in REGISTER if r["status_as_cited"] != "rejected"])
+    assert counts.nodes["Release"] == releases_expected()
 
 
 async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Store) -> None:
@@ -73,8 +85,9 @@ async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Sto
         query = (QUERIES / "recipients-of-item.graphql").read_text()
         body = (await http.post("/graphql", json={"query": query, "variables": {"item": "KS4_FSM"}})).json()
     assert body["data"]["recipientsOfItem"]["receipts"]["totalCount"] == 10
-    # one lookup of the alias, then one batched expansion per step, however many receipts there are
-    assert spy.calls == {"find_nodes": 1, "expand": 4}
+    # one lookup of the alias, then a fixed number of batched calls (the release's scope, the statements of
+    # the items and of the releases, their recipients), however many receipts there are
+    assert spy.calls == {"find_nodes": 1, "expand": 13, "get_nodes": 2}
 
 
 def test_every_question_has_its_operation() -> None:
@@ -177,8 +190,8 @@ async def test_release_trace(ask) -> None:
     assert trace["release"]["status"] == row["status_as_cited"]
     assert [r["node"]["name"] for r in trace["recipients"]] == [row["organisation"]]
     assert trace["release"]["citations"][0]["address"] == row["source_url"]
-    assert [a["node"]["panel"] for a in trace["approvals"]] == ["DSAP"]  # the DS reference is DSAP's
-    assert trace["approvals"][0]["node"]["legalGateway"] is None
+    # "submitted for DSAP approval": the record does not say it was approved, so no approval is drawn
+    assert trace["approvals"] == []
     assert trace["includes"]["totalCount"] == 0 and not trace["release"]["scopePublished"]
 
 
@@ -204,8 +217,7 @@ async def test_pupil_reach(ask) -> None:
     # rejected has no published scope, and is listed as such.
     assert data["reaches"]["totalCount"] == len(TIER_ROWS)
     assert all(n["certainty"]["level"] != "CONFIRMED" and n["matched"] for n in data["reaches"]["nodes"])
-    not_rejected = [r for r in REGISTER if r["status_as_cited"] != "rejected"]
-    assert data["unpublishedScope"]["totalCount"] == len(not_rejected) - len(TIER_ROWS)
+    assert data["unpublishedScope"]["totalCount"] == releases_expected() - len(TIER_ROWS)
     assert all(not n["scopePublished"] for n in data["unpublishedScope"]["nodes"])
 
 
@@ -213,7 +225,7 @@ async def test_flows_for_a_sankey(ask) -> None:
     figures = rows("npd_sharing_figures_compiled.csv")
     data = (await ask("flows"))["flows"]
     assert data["stages"] == ["collection", "dataset", "classification", "organisation type", "organisation"]
-    assert data["releasesCounted"] == len([r for r in REGISTER if r["status_as_cited"] != "rejected"])
+    assert data["releasesCounted"] == releases_expected()
     assert data["releasesWithoutScope"] == data["releasesCounted"] - len(TIER_ROWS)
     organisations = {link["target"] for link in data["links"] if link["target"].startswith("organisation:")}
     assert "organisation:Cabinet Office" in organisations and len(organisations) == 9  # Cabinet Office twice
@@ -245,3 +257,86 @@ async def test_search(ask) -> None:
     data = (await ask("search", text="telegraph"))["search"]
     assert any(n["kind"] == "ORGANISATION" and n["name"] == "Daily Telegraph" for n in data["nodes"])
     assert data["totalCount"] == len(data["nodes"])
+
+
+# ---- what the record says each recipient got, did not get, and was refused ---------------------------
+
+STATEMENTS = rows("npd_release_scope_statements.csv")
+
+
+def _statement_rows(organisation: str, statement: str) -> list[dict[str, str]]:
+    return [r for r in STATEMENTS if r["organisation"] == organisation and r["statement"] == statement]
+
+
+async def test_excluded_recipients_are_never_listed_as_receiving(ask) -> None:
+    """DfE's written answer (rows 10 and 16) says the Telegraph's and Newsnight's releases held no name: the
+    tier rule must not list them as (possibly) receiving KS4_SURNAME; they appear as not received, cited."""
+    data = (await ask("recipients-of-item", item="KS4_SURNAME"))["recipientsOfItem"]
+    received = {e["node"]["organisation"]["name"] for e in data["receipts"]["edges"]}
+    assert received.isdisjoint({"Daily Telegraph", "British Broadcasting Corporation"}), received
+    excluded = {(n["organisation"]["name"], n["statement"]["kind"]) for n in data["notReceived"]}
+    assert {("Daily Telegraph", "not_released"), ("British Broadcasting Corporation", "not_released")} <= excluded
+    dfe = _statement_rows("BBC Newsnight", "not_released")[0]
+    bbc = next(n for n in data["notReceived"] if n["organisation"]["name"] == "British Broadcasting Corporation")
+    assert dfe["source_url"] in {c["address"] for c in bbc["citations"]}
+    assert bbc["statement"]["statement"]["sourceKind"] == dfe["source_kind"] == "DfE, parliamentary written answer"
+
+
+async def test_newsnight_released_and_not_released_in_the_source_words(ask) -> None:
+    data = (await ask("organisation-receipts", name="BBC Newsnight"))["organisationReceipts"]
+    (release,) = [r for r in data["releases"] if r["release"]["date"] == "2014-08-21"]
+    said = {(s["kind"], s["statement"]["itemsAsWritten"]) for s in release["statements"]}
+    for row in [*_statement_rows("BBC Newsnight", "released"), *_statement_rows("BBC Newsnight", "not_released")]:
+        assert (row["statement"], row["data_item_as_written"]) in said
+    ethnicity = next(s for s in release["statements"] if s["statement"]["itemsAsWritten"] == "ethnicity")
+    assert ethnicity["statement"]["certainty"]["level"] == "CONFIRMED"  # DfE's own written answer
+    assert [m["link"]["certainty"]["rule"] for m in ethnicity["means"]] == ["scope-words"]  # the alias by rule
+
+
+async def test_refused_applications_are_answered_not_drawn(ask) -> None:
+    data = (await ask("organisation-receipts", name="Ministry of Defence"))["organisationReceipts"]
+    assert data["releases"] == []  # a refused application is never a flow of data
+    (application,) = data["applications"]
+    assert application["status"] == "rejected" and application["releases"] == []
+    asked = {s["statement"]["itemsAsWritten"] for s in application["statements"]}
+    rejected = _statement_rows(
+        "Ministry of Defence (Army 'information superiority branch', Andover)", "requested_application_rejected"
+    )
+    assert asked == {r["data_item_as_written"] for r in rejected} and len(asked) == 10
+    early = (await ask("organisation-receipts", name="Early Excellence Limited"))["organisationReceipts"]
+    assert [a["status"] for a in early["applications"]] == ["rejected"] and early["releases"] == []
+
+
+async def test_the_telegraph_release_is_contested_with_both_sources(ask) -> None:
+    data = await ask("release-trace", reference="Release:npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph")
+    statements = data["releaseTrace"]["statements"]
+    contested = [s for s in statements if s["contested"]]
+    kinds = {s["statement"]["sourceKind"] for s in contested}
+    assert "DfE, parliamentary written answer" in kinds and "campaigner, from a DfE FOI letter" in kinds
+    ethnicity = next(s for s in contested if s["statement"]["itemsAsWritten"] == "Ethnicity")
+    assert ethnicity["statement"]["certainty"]["level"] == "REPORTED"  # a campaigner's account
+    (other,) = ethnicity["contradictedBy"]
+    assert other["node"]["sourceKind"] == "DfE, parliamentary written answer"
+
+
+def test_no_tier_link_reaches_across_time(real_store: Store) -> None:
+    """Civitas's 2012 release: AP_Postcode was first collected in 2017/18 (the data tables say so)."""
+    item = next(r for r in rows("npd_data_items_2018.csv") if r["npd_alias"] == "AP_Postcode")
+    assert item["years_populated"].startswith("2017/18")
+    answer = questions.recipients_of_item(real_store, "AP_Postcode")
+    assert "Civitas" not in {r.organisation.name for r in answer.receipts}
+    for receipt in answer.receipts:
+        release_date = receipt.release.props.get("date")
+        if receipt.certainty.level is not CertaintyLevel.CONFIRMED and release_date:
+            assert release_date >= dt.date(2017, 9, 1), receipt.release.id
+
+
+def test_no_secondary_source_is_confirmed_and_no_unstated_approval(real_store: Store) -> None:
+    for node in real_store.all_nodes(NodeKind.STATEMENT):
+        if not node.props["source_kind"].startswith(("DfE", "Parliament")):
+            assert node.certainty.level is not CertaintyLevel.CONFIRMED, node.id
+    for node in real_store.all_nodes(NodeKind.AGGREGATE_FLOW):
+        if node.props["verified"] is False or "defenddigitalme" in next(iter(node.citations)).document:
+            assert node.certainty.level is not CertaintyLevel.CONFIRMED, node.id
+    approved = [r for r in REGISTER if r["status_as_cited"].startswith("approved")]
+    assert real_store.counts().nodes["Approval"] == len(approved)

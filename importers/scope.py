@@ -1,0 +1,364 @@
+"""What the record says each recipient got, did not get, asked for, was refused, had returned or sent.
+
+``scope-statements`` reads ``npd_release_scope_statements.csv``: one row per statement of one source about
+the items a named organisation received (or not), in the source's own words. Each row becomes:
+
+- a **Statement** node holding the words, the quote and the kind of statement, as sure as its source
+  (``data/source_kinds.csv``: DfE and Parliament confirmed, campaigners and the press reported, a
+  recipient's own words claimed);
+- **ABOUT** the release or application it concerns, joined only where the record identifies one: the same
+  register reference (rule ``about:same-reference``), else the organisation's one release or application
+  dated within the month or year the statement names (``about:organisation-and-date``), else its one
+  application cited with the same date words (``about:organisation-and-date-as-cited``); otherwise ABOUT
+  the organisation itself, as sure as the statement;
+- **REFERS_TO** the concepts, items or data sets its words are taken to mean, by the rule
+  ``scope-words`` and a row of ``data/scope_words.csv`` (``words, means, reasoning``), which each link cites
+  beside the statement. Words the table does not map keep their statement and are counted;
+- **CONTRADICTS** from a statement to another that ``data/scope_conflicts.csv`` says disagrees with it
+  (``file, row, contradicted_by_row, reasoning``), both marked ``contested``; the link is as sure as the
+  weaker of the two.
+
+The questions read these: a ``not_released`` or ``requested_then_excluded`` statement about a release
+outranks the tier rule for the items it refers to (see ``lineage.questions``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from importers import register
+from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.organisations import Organisations, Resolved, normalise
+from importers.releases import REFERENCE, count_omission, slug
+from importers.source_kinds import bundled_source_kinds
+from lineage.errors import ModelError
+from lineage.model import (
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    kind_of,
+    weakest,
+)
+from lineage.store import Store
+
+STATEMENTS = (
+    "released",
+    "not_released",
+    "requested_then_excluded",
+    "requested_application_rejected",
+    "returned_on_match",
+    "matching_input_to_dfe",
+    "match_flag_only",
+    "planned",
+    "not_available",
+    "recipient_describes_its_use",
+)
+#: The statements that say items did not go with a release: they outrank the tier rule.
+EXCLUDING = frozenset({"not_released", "requested_then_excluded"})
+
+WORDS_FILE = DATA_DIR / "scope_words.csv"
+WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts they are taken to mean"
+CONFLICTS_FILE = DATA_DIR / "scope_conflicts.csv"
+CONFLICTS_DOCUMENT = "pupil-data lineage table of statements that contradict each other"
+
+RULE_WORDS = "scope-words"
+BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "about:same-reference")
+BY_DATE = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date")
+BY_DATE_WORDS = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date-as-cited")
+
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+_WHEN = r"(?:(" + "|".join(_MONTHS) + r")\s+)?(\d{4})\b"
+#: A date that names when the thing happened starts with it: "February 2013", "June 2011, and 2013",
+#: "2014 (as in PQ question)". Not "last year (as reported June 2015)", whose date is the report's.
+_STARTS_WITH_WHEN = re.compile(r"^" + _WHEN, re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """One row of the words table: what some words are taken to mean, and why."""
+
+    target: str
+    reasoning: str
+    citation: Citation
+
+
+def load_words(path: Path = WORDS_FILE) -> dict[str, list[Meaning]]:
+    """The words table by folded words; a target that is not a concept, item or data set is refused."""
+    table: dict[str, list[Meaning]] = {}
+    allowed = {NodeKind.CONCEPT, NodeKind.DATA_ITEM, NodeKind.DATASET}
+    for row in read_csv(path, ("words", "means", "reasoning")):
+        words, target, reasoning = (row[column].strip() for column in ("words", "means", "reasoning"))
+        if not words or not reasoning:
+            raise BadInput(path, "every entry gives its words and its reasoning", row.number)
+        try:
+            kind = kind_of(target)
+        except ModelError as exc:
+            raise BadInput(path, str(exc), row.number, "means") from None
+        if kind not in allowed:
+            raise BadInput(path, f"{target!r} is not a Concept, DataItem or Dataset", row.number, "means")
+        meaning = Meaning(target, reasoning, Citation(WORDS_DOCUMENT, path.name, row.number, ""))
+        table.setdefault(_fold(words), []).append(meaning)
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    row: int
+    contradicted_by: int
+    reasoning: str
+    citation: Citation
+
+
+def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
+    """The conflicts table by the statements file it is about."""
+    table: dict[str, list[Conflict]] = {}
+    for row in read_csv(path, ("file", "row", "contradicted_by_row", "reasoning")):
+        try:
+            first, second = int(row["row"]), int(row["contradicted_by_row"])
+        except ValueError:
+            raise BadInput(path, "rows are whole numbers", row.number) from None
+        citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
+        table.setdefault(row["file"].strip(), []).append(Conflict(first, second, row["reasoning"].strip(), citation))
+    return table
+
+
+@cache
+def _bundled_words() -> dict[str, list[Meaning]]:
+    return load_words()
+
+
+@cache
+def _bundled_conflicts() -> dict[str, list[Conflict]]:
+    return load_conflicts()
+
+
+def _bounds(month: str | None, year: int) -> tuple[dt.date, dt.date]:
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    number = _MONTHS.index(month.lower()) + 1
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def named_period(text: str) -> tuple[dt.date, dt.date] | None:
+    """The month or year a date as cited starts with, as first and last day; None when it names neither."""
+    match = _STARTS_WITH_WHEN.match(text.strip())
+    return _bounds(match.group(1), int(match.group(2))) if match else None
+
+
+def latest_day(text: str) -> dt.date | None:
+    """The last day of the latest month or year a date as cited names ("June 2011, and 2013": 31 December
+    2013); None when it does not start with a date."""
+    if not named_period(text):
+        return None
+    return max(_bounds(m.group(1), int(m.group(2)))[1] for m in re.finditer(_WHEN, text, re.IGNORECASE))
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    row: Row
+    node: Node
+    organisation: str
+    reference: str  # a clean register reference, or ""
+
+
+@register
+class ScopeStatementsImporter(Importer):
+    name = "scope-statements"
+    document = "Statements of what NPD recipients got, did not get, asked for or were refused (compiled)"
+    bundled = "npd_release_scope_statements.csv"
+    columns = (
+        "organisation",
+        "reference",
+        "date_as_cited",
+        "statement",
+        "source_kind",
+        "dataset_as_written",
+        "data_item_as_written",
+        "years_as_written",
+        "source_url",
+        "quote",
+        "notes",
+    )
+
+    def extract(self, path: Path) -> Iterable[Row]:
+        return read_csv(path, self.columns)
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        parsed = [self._statement(path, row) for row in rows]
+        refuse_duplicates(
+            path, "organisation, statement, data_item_as_written, source_kind", ((p.node.key, p.row) for p in parsed)
+        )
+        organisations = Organisations()
+        targets = _Targets(store)
+        words = _bundled_words()
+        nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}
+        edges: list[Edge] = []
+        for p in parsed:
+            citation = next(iter(p.node.citations))
+            found = organisations.add(p.organisation, citation)
+            if isinstance(found, Resolved):
+                about, how = targets.about(found.id, p.reference, str(p.node.props.get("date_as_cited", "")))
+                if how is None:
+                    count_omission(report, "ABOUT a release or application (the record identifies none)")
+                certainty = p.node.certainty if how is None else weakest([p.node.certainty, how])
+                edges.append(Edge(p.node.id, EdgeKind.ABOUT, about, citations=p.node.citations, certainty=certainty))
+            else:
+                count_omission(report, f"ABOUT ({found.reason})")
+            edges.extend(self._meanings(p, words, targets, report))
+        contested = self._conflicts(path, nodes, edges, report)
+        written = [
+            Node(n.kind, n.key, n.name, {**n.props, "contested": True}, n.citations, n.certainty)
+            if n.id in contested
+            else n
+            for n in nodes.values()
+        ]
+        return Batch([*written, *organisations.nodes(store)], edges)
+
+    def _statement(self, path: Path, row: Row) -> _Parsed:
+        def cell(column: str) -> str:
+            return " ".join(row[column].split())
+
+        organisation, statement, items = cell("organisation"), cell("statement"), cell("data_item_as_written")
+        if statement not in STATEMENTS:
+            raise BadInput(
+                path, f"unknown statement {statement!r}; one of {', '.join(STATEMENTS)}", row.number, "statement"
+            )
+        for column in ("organisation", "data_item_as_written", "source_url", "quote"):
+            if not cell(column):
+                raise BadInput(path, "must not be empty", row.number, column)
+        certainty = bundled_source_kinds().certainty(path, row, "source_kind")
+        props: dict[str, Scalar] = {
+            name: value
+            for name, value in (
+                ("statement", statement),
+                ("source_kind", cell("source_kind")),
+                ("items_as_written", items),
+                ("dataset_as_written", cell("dataset_as_written")),
+                ("years_as_written", cell("years_as_written")),
+                ("organisation_as_written", organisation),
+                ("date_as_cited", cell("date_as_cited")),
+                ("latest_date", latest_day(cell("date_as_cited"))),
+                ("quote", cell("quote")),
+                ("notes", cell("notes")),
+            )
+            if value
+        }
+        key = "/".join((slug(normalise(organisation)) or "unnamed", statement, slug(items), slug(cell("source_kind"))))
+        citation = Citation(self.document, path.name, row.number, cell("source_url"))
+        name = f"{organisation}: {statement.replace('_', ' ')}: {items}"
+        node = Node(NodeKind.STATEMENT, key, name, props, frozenset({citation}), certainty)
+        reference = cell("reference")
+        return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "")
+
+    def _meanings(self, p: _Parsed, words: dict[str, list[Meaning]], targets: _Targets, report: Report) -> list[Edge]:
+        as_written = str(p.node.props["items_as_written"])
+        meanings = words.get(_fold(as_written), [])
+        if not meanings:
+            count_omission(report, "REFERS_TO (the words table does not map these words)")
+        present = targets.existing([m.target for m in meanings])
+        edges = []
+        for meaning in meanings:
+            if meaning.target not in present:
+                count_omission(report, f"REFERS_TO ({kind_of(meaning.target)} not in the store)")
+                continue
+            edges.append(
+                Edge(
+                    p.node.id,
+                    EdgeKind.REFERS_TO,
+                    meaning.target,
+                    {"as_written": as_written},
+                    p.node.citations | {meaning.citation},
+                    Certainty(CertaintyLevel.INFERRED, RULE_WORDS),
+                )
+            )
+        return edges
+
+    def _conflicts(self, path: Path, nodes: dict[int, Node], edges: list[Edge], report: Report) -> set[str]:
+        contested: set[str] = set()
+        for conflict in _bundled_conflicts().get(path.name, []):
+            first, second = nodes.get(conflict.row), nodes.get(conflict.contradicted_by)
+            if first is None or second is None:
+                count_omission(report, "CONTRADICTS (the conflicts table names a row this file does not have)")
+                continue
+            cites = first.citations | second.citations | {conflict.citation}
+            certainty = weakest([first.certainty, second.certainty])
+            edges.append(Edge(first.id, EdgeKind.CONTRADICTS, second.id, citations=cites, certainty=certainty))
+            contested |= {first.id, second.id}
+        return contested
+
+
+class _Targets:
+    """What a statement may be about or refer to, read from the store once per import."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._shares: dict[str, list[Node]] | None = None
+
+    def existing(self, ids: list[str]) -> set[str]:
+        return self.store.existing(ids) if ids else set()
+
+    def _by_organisation(self) -> dict[str, list[Node]]:
+        """Releases (by SENT_TO) and applications (by MADE_BY) per organisation id."""
+        if self._shares is None:
+            releases = self.store.all_nodes(NodeKind.RELEASE)
+            applications = self.store.all_nodes(NodeKind.APPLICATION)
+            by_id = {n.id: n for n in (*releases, *applications)}
+            shares: dict[str, list[Node]] = {}
+            for hop in self.store.expand(list(by_id), frozenset({EdgeKind.SENT_TO, EdgeKind.MADE_BY}), frozenset()):
+                shares.setdefault(hop.node.id, []).append(by_id[hop.near])
+            self._shares = shares
+        return self._shares
+
+    def about(self, organisation: str, reference: str, date_as_cited: str) -> tuple[str, Certainty | None]:
+        """The node a statement is about, and the rule that joined it (None: the organisation itself)."""
+        shares = self._by_organisation().get(organisation, [])
+        if reference:
+            keyed = {n.key for n in shares if n.key == reference}
+            if keyed:
+                return self._preferred(shares, keyed.pop()), BY_REFERENCE
+        period = named_period(date_as_cited)
+        if period:
+            keys = {
+                n.key for n in shares if isinstance(d := n.props.get("date"), dt.date) and period[0] <= d <= period[1]
+            }
+            if len(keys) == 1:
+                return self._preferred(shares, keys.pop()), BY_DATE
+        if date_as_cited:
+            keys = {n.key for n in shares if _fold(str(n.props.get("date_as_cited", ""))) == _fold(date_as_cited)}
+            if len(keys) == 1:
+                return self._preferred(shares, keys.pop()), BY_DATE_WORDS
+        return organisation, None
+
+    @staticmethod
+    def _preferred(shares: list[Node], key: str) -> str:
+        """The release under a key where there is one (what a statement of items is about), else the application."""
+        kinds = {n.kind: n.id for n in shares if n.key == key}
+        return kinds.get(NodeKind.RELEASE) or kinds[NodeKind.APPLICATION]
