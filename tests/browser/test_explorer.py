@@ -179,11 +179,14 @@ def test_a_click_on_a_sankey_organisation_opens_its_node_view_with_its_cited_lin
     assert page.texts("#node-title") == ["Daily Telegraph (organisation)"]
     telegraph = [i for i, r in enumerate(REGISTER) if canonical(r["organisation"]) == "Daily Telegraph"]
     assert len(telegraph) == 1  # one register row, so one release sent to it
-    assert page.evaluate("window.explorer.cy.edges('.link').length") == len(telegraph)
+    # (its application and the statements about it are links too)
+    sent = "window.explorer.cy.edges('.link').filter((e) => e.id().includes('|SENT_TO|'))"
+    assert page.evaluate(f"{sent}.length") == len(telegraph)
     assert page.count("#details") == 1 and "Daily Telegraph" in page.texts("#details h3")
     x, y = page.evaluate(
         """(() => {
-          const edge = window.explorer.cy.edges('.link')[0], at = edge.renderedMidpoint();
+          const edge = window.explorer.cy.edges('.link').filter((e) => e.id().includes('|SENT_TO|'))[0];
+          const at = edge.renderedMidpoint();
           const box = document.querySelector('#graph').getBoundingClientRect();
           return [box.left + at.x, box.top + at.y];
         })()"""
