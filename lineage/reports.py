@@ -336,25 +336,29 @@ def _receipt_row(receipt: questions.Receipt) -> Row:
 
 
 def _draw_receipt(drawing: _Drawing, receipt: questions.Receipt, datasets: dict[str, Node]) -> None:
-    """Item (or the data set holding it) -> release -> approval -> recipient -> onward recipient."""
+    """Item (or the data set holding it) -> release -> approval -> recipient -> onward recipient. A receipt a
+    source's statement gives reaches the item by its words (REFERS_TO) and its recipient through the release
+    or application it is about, or through none where it is about the organisation itself."""
     edges: dict[EdgeKind, Edge] = {}
     for edge in receipt.chain:
         edges.setdefault(edge.kind, edge)
+
+    def step(*kinds: EdgeKind) -> Certainty:
+        """The certainty of the chain's first link of these kinds, else the receipt's own."""
+        return next((edges[kind].certainty for kind in kinds if kind in edges), receipt.certainty)
+
     holds = edges.get(EdgeKind.HOLDS)
     data = datasets.get(holds.source, receipt.item) if holds else receipt.item
     release = drawing.box(RELEASE, receipt.release)
-    # a release's scope, or a source's statement of it (whose words reach the item by a rule)
-    scope = edges.get(EdgeKind.INCLUDES) or edges.get(EdgeKind.REFERS_TO)
-    drawing.link(drawing.box(DATA, data), release, scope.certainty if scope else receipt.certainty)
+    drawing.link(drawing.box(DATA, data), release, step(EdgeKind.INCLUDES, EdgeKind.REFERS_TO))
     via = release
     if receipt.approval is not None:
         via = drawing.box(APPROVAL, receipt.approval)
-        approved = edges.get(EdgeKind.APPROVED_BY)
-        drawing.link(release, via, approved.certainty if approved else receipt.certainty)
+        drawing.link(release, via, step(EdgeKind.APPROVED_BY))
     recipient = drawing.box(RECIPIENT, receipt.onward_from or receipt.organisation)
-    drawing.link(via, recipient, edges[EdgeKind.SENT_TO].certainty)
+    drawing.link(via, recipient, step(EdgeKind.SENT_TO, EdgeKind.MADE_BY))
     if receipt.onward_from is not None:
-        drawing.link(recipient, drawing.box(ONWARD, receipt.organisation), edges[EdgeKind.SHARES_ONWARD].certainty)
+        drawing.link(recipient, drawing.box(ONWARD, receipt.organisation), step(EdgeKind.SHARES_ONWARD))
 
 
 #: The subjects a report can be about, and how to build each.

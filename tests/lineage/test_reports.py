@@ -175,6 +175,25 @@ def test_the_item_report_lists_the_tier_approvals_not_as_confirmed(memory_real: 
     }
 
 
+def test_the_item_report_draws_a_receipt_a_statement_gives(memory_real: MemoryStore) -> None:
+    """The Institute of Education got the names of year 7 pupils (a campaigner citing register line 288, row 30
+    of the statements file) with no release of its own in the record: the report lists it, cited, and draws it
+    (it failed with a KeyError for want of a SENT_TO link)."""
+    statements = rows("npd_release_scope_statements.csv")
+    row = next(
+        i + 2 for i, r in enumerate(statements) if r["data_item_as_written"] == "names of year 7 pupils (age 11)"
+    )
+    assert statements[row - 2]["organisation"] == "Institute of Education (IoE)" and row == 30
+    text = reports.report(memory_real, "item", "KS4_SURNAME")
+    page = Page(text)
+    check_self_contained(page, web_addresses())
+    assert "<svg" in text
+    [cells] = [cells for cells in page.tables["recipients"] if cells[2] == "Institute of Education (IoE)"]
+    assert cells[5].startswith("inferred"), cells  # the words reach the alias by the rule scope-words
+    texts = cited_texts(page, cells[6])
+    assert any(f"npd_release_scope_statements.csv, row {row}:" in t for t in texts), texts
+
+
 def cited_texts(page: Page, refs: str) -> list[str]:
     """The sources a row's or record's "[1] [2]" cell points to."""
     return [page.sources[f"source-{n}"] for n in re.findall(r"\d+", refs)]
