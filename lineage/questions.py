@@ -95,14 +95,14 @@ class Stated:
         return next(link for reached, link in self.reaches if reached.id == item.id)
 
 
-def _statements(store: Store, ids: Collection[str]) -> dict[str, list[Stated]]:
-    """The statements about each of these nodes: three batched calls, whatever their number."""
-    about = _follow(store, ids, incoming=[_E.ABOUT])
+def _statements(store: Store, nodes: Collection[Node]) -> dict[str, list[Stated]]:
+    """The statements about each of these nodes, by node id: three batched calls, whatever their number."""
+    targets = {node.id: node for node in nodes}
+    about = _follow(store, list(targets), incoming=[_E.ABOUT])
     statement_ids = sorted({h.node.id for hops in about.values() for h in hops})
     around = _follow(store, statement_ids, outgoing=[_E.REFERS_TO, _E.CONTRADICTS], incoming=[_E.CONTRADICTS])
     concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REFERS_TO})
     members = _follow(store, concept_ids, incoming=[_E.REPRESENTS])
-    targets = store.get_nodes(list(about))
     answers: dict[str, list[Stated]] = {}
     for target, hops in about.items():
         for hop in hops:
@@ -201,14 +201,15 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
             for item, holds in datasets[dataset_id]:
                 certainty = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
                 routes.append((item, release_hop.node, (holds, release_hop.edge), certainty))
-    # what sources state about these items: released to, left out of, or refused to a named recipient
-    stated_about = _statements_of_items(store, item_ids)
-    about_ids = sorted({s.about.node.id for s in stated_about})
-    release_ids = sorted(
-        {release.id for _, release, _, _ in routes} | {i for i in about_ids if i.startswith("Release:")}
-    )
-    statements = _statements(store, release_ids)
-    excluded = {rid: _excluded_items(stated) for rid, stated in statements.items()}
+    # what sources state about these items (released to, left out of, or refused to a named recipient), and
+    # every statement about the releases reached, whose exclusions outrank the rule
+    meaning, about_nodes = _stating(store, item_ids)
+    releases = {release.id: release for _, release, _, _ in routes}
+    releases.update((node.id, node) for node in about_nodes if node.kind is NodeKind.RELEASE)
+    others = [node for node in about_nodes if node.id not in releases]
+    statements = _statements(store, [*releases.values(), *others])
+    stated_about = [s for stated in statements.values() for s in stated if s.statement.id in meaning]
+    excluded = {release_id: _excluded_items(statements.get(release_id, ())) for release_id in releases}
     stated_routes = {
         (item.id, s.about.node.id): (item, s)
         for s in stated_about
@@ -224,9 +225,7 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
         and (route[0].id, route[1].id) not in stated_routes
     ]
     from_release = _follow(
-        store,
-        [*release_ids, *(i for i in about_ids if i not in release_ids)],
-        outgoing=[_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY],
+        store, sorted([*releases, *(node.id for node in others)]), outgoing=[_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY]
     )
     receipts: list[Receipt] = []
     recipients: dict[str, list[Receipt]] = defaultdict(list)
@@ -287,17 +286,17 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received))
 
 
-def _statements_of_items(store: Store, item_ids: Collection[str]) -> list[Stated]:
-    """The statements whose words are taken to mean these items (directly or through their concepts)."""
+def _stating(store: Store, item_ids: Collection[str]) -> tuple[set[str], list[Node]]:
+    """The statements whose words are taken to mean these items (directly or through their concepts), and
+    the nodes those statements are about."""
     concepts = _follow(store, item_ids, outgoing=[_E.REPRESENTS])
     meant = sorted(set(item_ids) | {h.node.id for hops in concepts.values() for h in hops})
     statement_ids = sorted(
         {h.node.id for hops in _follow(store, meant, incoming=[_E.REFERS_TO]).values() for h in hops}
     )
     about = _follow(store, statement_ids, outgoing=[_E.ABOUT])
-    targets = sorted({h.node.id for hops in about.values() for h in hops})
-    wanted = set(statement_ids)
-    return [s for stated in _statements(store, targets).values() for s in stated if s.statement.id in wanted]
+    nodes = {h.node.id: h.node for hops in about.values() for h in hops}
+    return set(statement_ids), [nodes[id_] for id_ in sorted(nodes)]
 
 
 def _recipients(stated: Stated, hops: Sequence[Hop]) -> list[tuple[Node, Edge | None]]:
@@ -451,7 +450,7 @@ def _trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
     """Each release downstream, its inclusions less those a statement excludes (unless confirmed)."""
     ids = [r.id for r in releases]
     out = _follow(store, ids, outgoing=[_E.APPROVED_BY, _E.SENT_TO, _E.INCLUDES])
-    stated = _statements(store, ids)
+    stated = _statements(store, releases)
     recipient_ids = sorted({h.node.id for hops in out.values() for h in hops if h.edge.kind is _E.SENT_TO})
     onward = _follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
     traces = []
@@ -536,7 +535,7 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
     made = sorted((h for h in hops if h.edge.kind is _E.MADE_BY), key=lambda h: _dated(h.node))
     led_to = _follow(store, [h.node.id for h in made], outgoing=[_E.LED_TO])
-    stated = _statements(store, [organisation.id, *(h.node.id for h in made)])
+    stated = _statements(store, [organisation, *(h.node for h in made)])
     applications = tuple(
         ApplicationTrace(
             h.node,
@@ -759,8 +758,9 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
                 else "the release's scope (data sets, items, years) is not published"
             )
             unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
-    order = lambda r: (r.release.props.get("date") or dt.date.max, r.release.id)  # noqa: E731
-    return tuple(sorted(reaches, key=order)), tuple(sorted(unpublished, key=order))
+    reaches.sort(key=lambda r: _dated(r.release))
+    unpublished.sort(key=lambda r: _dated(r.release))
+    return tuple(reaches), tuple(unpublished)
 
 
 _reaches_in_years = _PerState(_reaches, keep=64)

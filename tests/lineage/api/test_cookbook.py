@@ -85,9 +85,9 @@ async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Sto
         query = (QUERIES / "recipients-of-item.graphql").read_text()
         body = (await http.post("/graphql", json={"query": query, "variables": {"item": "KS4_FSM"}})).json()
     assert body["data"]["recipientsOfItem"]["receipts"]["totalCount"] == 10
-    # one lookup of the alias, then a fixed number of batched calls (the release's scope, the statements of
-    # the items and of the releases, their recipients), however many receipts there are
-    assert spy.calls == {"find_nodes": 1, "expand": 13, "get_nodes": 2}
+    # one lookup of the alias, then a fixed number of batched expansions (the releases' scope, the statements
+    # meaning the items and those about the releases, read once, their recipients), however many receipts
+    assert spy.calls == {"find_nodes": 1, "expand": 10}
 
 
 def test_every_question_has_its_operation() -> None:
