@@ -46,7 +46,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -54,6 +54,7 @@ from importers import register
 from importers.base import BadInput, Batch, Importer, Report, Row, date_from_text, read_csv, refuse_duplicates
 from importers.organisations import Organisations, Resolved, normalise
 from importers.source_kinds import bundled_source_kinds
+from lineage.merge import merge
 from lineage.model import (
     ALWAYS,
     CONFIRMED,
@@ -76,7 +77,7 @@ REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
 TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
 SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
 SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
-#: The reason the tier rule's time check gives for a link it leaves out (the build prints their count).
+#: The reason the tier rule's time check gives for a link it leaves out (counted in the import's report).
 TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
@@ -125,8 +126,9 @@ class Outcome:
     approved: bool = False
 
 
-#: Status as cited (its lower-case beginning, or a phrase it holds) -> what happened. Only what the record
-#: says: an application named without an outcome draws no Release and no Approval.
+#: Status as cited (its lower-case beginning, outer quotes aside) -> what happened. Only what the record says:
+#: an application named without an outcome draws no Release and no Approval.
+NOT_STATED = Outcome("not stated", None)
 OUTCOMES: tuple[tuple[str, Outcome], ...] = (
     ("rejected", Outcome("rejected", None)),
     ("pending", Outcome("pending", None)),
@@ -134,24 +136,25 @@ OUTCOMES: tuple[tuple[str, Outcome], ...] = (
     ("approved", Outcome("approved", SENT_IF_APPROVED, approved=True)),
     ("listed as recipient", Outcome("released", CONFIRMED)),
     ("submitted for dsap approval", Outcome("submitted for approval", SENT_IF_APPLIED)),
-    ("'submitted for dsap approval'", Outcome("submitted for approval", SENT_IF_APPLIED)),
     ("application referenced", Outcome("submitted for approval", SENT_IF_APPLIED)),
     ("application form released", Outcome("submitted for approval", SENT_IF_APPLIED)),
     ("the monthly exchange", Outcome("arrangement", CONFIRMED)),
     ("pilot study", Outcome("arrangement", None)),
     ("confirmed this to dwp as a 'y' only", Outcome("match flag only", None)),
-    ("'may also share'", Outcome("policy", None)),
-    ("", Outcome("not stated", None)),
+    ("may also share", Outcome("policy", None)),
 )
 
 
 def outcome(path: Path, row: Row, column: str = "status_as_cited") -> Outcome:
-    """The outcome a status as cited gives; a status no entry knows is refused with its place."""
-    text = " ".join(row[column].split()).lower()
+    """The outcome a status as cited gives (none given: not stated); a status no entry knows is refused with
+    its place."""
+    text = " ".join(row[column].split()).lower().strip("'\"")
+    if not text:
+        return NOT_STATED
     for begins, found in OUTCOMES:
-        if (text.startswith(begins) and begins) or text == begins:
+        if text.startswith(begins):
             return found
-    known = ", ".join(repr(begins) for begins, _ in OUTCOMES if begins)
+    known = ", ".join(repr(begins) for begins, _ in OUTCOMES)
     raise BadInput(path, f"unknown status {row[column]!r}; known beginnings: {known}", row.number, column)
 
 
@@ -324,21 +327,13 @@ class ReleaseGraph:
 
 
 def _joined(stored: Node | None, new: Node) -> Node:
-    """A node written again by another source: what is stored stays, the new source adds its citations and
-    what was not yet said, and the node keeps the surer of the two certainties."""
+    """A node written again by another source: what is stored stays (the shared merge, with the stored node
+    written over the new one), the new source adds its citations and what was not yet said, and the node
+    keeps the surer of the two certainties."""
     if stored is None:
         return new
     surer = max((stored.certainty, new.certainty), key=lambda certainty: STRENGTH[certainty.level])
-    return Node(
-        new.kind,
-        new.key,
-        stored.name,
-        {**new.props, **stored.props},
-        stored.citations | new.citations,
-        surer,
-        stored.validity,
-        stored.synthetic,
-    )
+    return replace(merge(new, stored), certainty=surer)
 
 
 def _present(**values: Scalar | None) -> dict[str, Scalar]:
@@ -351,6 +346,10 @@ def _required(path: Path, row: Row, column: str) -> str:
     if not text:
         raise BadInput(path, "must not be empty", row.number, column)
     return text
+
+
+#: The columns every register file gives (each file adds its own).
+REGISTER_COLUMNS = ("register", "reference", "date_as_cited", "organisation", "status_as_cited")
 
 
 class _RegisterImporter(Importer):
@@ -426,15 +425,7 @@ class RegisterFoiImporter(_RegisterImporter):
     name = "register-foi"
     document = "DfE data-share register entries quoted in FOI requests (compiled)"
     bundled = "npd_register_entries_cited_in_foi.csv"
-    columns = (
-        "register",
-        "reference",
-        "date_as_cited",
-        "organisation",
-        "status_as_cited",
-        "cited_context",
-        "source_url",
-    )
+    columns = (*REGISTER_COLUMNS, "cited_context", "source_url")
 
 
 @register
@@ -446,19 +437,7 @@ class RegisterMoreImporter(_RegisterImporter):
     name = "register-more"
     document = "More NPD register entries and sharing arrangements (compiled)"
     bundled = "npd_register_entries_more.csv"
-    columns = (
-        "register",
-        "reference",
-        "date_as_cited",
-        "organisation",
-        "status_as_cited",
-        "tier_or_scope",
-        "purpose_as_cited",
-        "source_kind",
-        "source_url",
-        "quote",
-        "notes",
-    )
+    columns = (*REGISTER_COLUMNS, "tier_or_scope", "purpose_as_cited", "source_kind", "source_url", "quote", "notes")
 
     def _source(self, path: Path, row: Row) -> Certainty:
         return bundled_source_kinds().certainty(path, row, "source_kind")

@@ -28,7 +28,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -64,8 +64,6 @@ STATEMENTS = (
     "not_available",
     "recipient_describes_its_use",
 )
-#: The statements that say items did not go with a release: they outrank the tier rule.
-EXCLUDING = frozenset({"not_released", "requested_then_excluded"})
 
 WORDS_FILE = DATA_DIR / "scope_words.csv"
 WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts they are taken to mean"
@@ -219,6 +217,8 @@ class ScopeStatementsImporter(Importer):
         organisations = Organisations()
         targets = _Targets(store)
         words = _bundled_words()
+        meant = {m.target for p in parsed for m in words.get(_fold(str(p.node.props["items_as_written"])), [])}
+        present = store.existing(sorted(meant)) if meant else set()
         nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}
         edges: list[Edge] = []
         for p in parsed:
@@ -232,14 +232,9 @@ class ScopeStatementsImporter(Importer):
                 edges.append(Edge(p.node.id, EdgeKind.ABOUT, about, citations=p.node.citations, certainty=certainty))
             else:
                 count_omission(report, f"ABOUT ({found.reason})")
-            edges.extend(self._meanings(p, words, targets, report))
+            edges.extend(self._meanings(p, words, present, report))
         contested = self._conflicts(path, nodes, edges, report)
-        written = [
-            Node(n.kind, n.key, n.name, {**n.props, "contested": True}, n.citations, n.certainty)
-            if n.id in contested
-            else n
-            for n in nodes.values()
-        ]
+        written = [replace(n, props={**n.props, "contested": True}) if n.id in contested else n for n in nodes.values()]
         return Batch([*written, *organisations.nodes(store)], edges)
 
     def _statement(self, path: Path, row: Row) -> _Parsed:
@@ -278,12 +273,13 @@ class ScopeStatementsImporter(Importer):
         reference = cell("reference")
         return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "")
 
-    def _meanings(self, p: _Parsed, words: dict[str, list[Meaning]], targets: _Targets, report: Report) -> list[Edge]:
+    def _meanings(self, p: _Parsed, words: dict[str, list[Meaning]], present: set[str], report: Report) -> list[Edge]:
+        """REFERS_TO each concept, item or data set the words table maps the statement's words to (``present``:
+        those of them in the store)."""
         as_written = str(p.node.props["items_as_written"])
         meanings = words.get(_fold(as_written), [])
         if not meanings:
             count_omission(report, "REFERS_TO (the words table does not map these words)")
-        present = targets.existing([m.target for m in meanings])
         edges = []
         for meaning in meanings:
             if meaning.target not in present:
@@ -316,14 +312,11 @@ class ScopeStatementsImporter(Importer):
 
 
 class _Targets:
-    """What a statement may be about or refer to, read from the store once per import."""
+    """What a statement may be about, read from the store once per import."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._shares: dict[str, list[Node]] | None = None
-
-    def existing(self, ids: list[str]) -> set[str]:
-        return self.store.existing(ids) if ids else set()
 
     def _by_organisation(self) -> dict[str, list[Node]]:
         """Releases (by SENT_TO) and applications (by MADE_BY) per organisation id."""

@@ -131,7 +131,7 @@ def _not_received(answer: questions.NotReceived) -> NotReceived:
         organisation=graph_node(answer.organisation) if answer.organisation else None,
         statement=_statement(answer.stated),
         certainty=certainty_of(answer.certainty),
-        citations=_chain_citations((*answer.chain,)) or citations_of(answer.stated.statement.citations),
+        citations=_chain_citations(answer.chain),
         links=[link(edge) for edge in answer.chain],
     )
 
