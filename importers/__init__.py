@@ -2,7 +2,8 @@
 
 ``REGISTRY`` maps a source name to its importer class; ``BUILD_ORDER`` is the order in which
 ``lineage build`` imports the bundled real data: upstream first, so that each importer finds in the
-store what it links to (items before the concepts and releases that reach them).
+store what it links to (items before the concepts and releases that reach them; the concepts, which add the
+items the dictionary does not list, before the sheet notes whose release rules name such items).
 """
 
 from __future__ import annotations
@@ -25,15 +26,17 @@ BUILD_ORDER: list[str] = [
     "npd-items",
     "npd-dataset-list",
     "npd-release-timetable",
-    "npd-sheet-notes",
     "npd-category-tree",
     "npd-concepts",
+    "npd-sheet-notes",
     "gias-links",
     "register-foi",
     "register-more",
     "scope-statements",
     "sharing-figures",
+    "campaign-events",
+    "search-keywords",
 ]
 
 # Each module registers its importers when imported; they import `register` from here.
-from importers import concepts, gias, npd, register_workbook, releases, scope, synthetic  # noqa: E402, F401
+from importers import concepts, events, gias, keywords, npd, register_workbook, releases, scope, synthetic  # noqa: E402, F401

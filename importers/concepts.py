@@ -5,9 +5,15 @@
   the concept become Concept nodes, linked upward by ``BROADER`` (concept -> its category -> parent
   category). Each row links, by ``REPRESENTS``, every imported DataItem whose alias is the row's alias text
   exactly (``PRU_InCare_SPR[yy]`` matches an item aliased ``PRU_InCare_SPR[yy]``; placeholders are part of the
-  text). So it reads the items from the store: import ``npd-items`` first. A row whose alias no imported item
-  carries is counted as skipped with that reason (the items file is complete for KS4 only); its concept
-  still stands, since the file states it. A row with no concept is skipped. A row repeated word for word
+  text). So it reads the items from the store: import ``npd-items`` first. An alias no imported item carries
+  (the items file is complete for KS4 only) becomes a DataItem known from this file alone (``in_dictionary``
+  false, cited by the rows naming it), so every alias of a concept is answerable. Its table is read from the
+  alias by a rule over the dictionary's own aliases, the HOLDS link inferred by the rule's name: a field-style
+  alias by its census marker before ``[yy]`` (:data:`RULE_SUFFIX`: ``InCare_ab[yy]`` is the absence table's,
+  as every ``_ab[yy]`` alias of the dictionary is), any other by its prefix before the first ``_``
+  (:data:`RULE_PREFIX`: ``KS5_...`` is the KS5 table's), each only where the dictionary's aliases of that
+  marker or prefix are all of one table. An alias its rule does not place is keyed ``unplaced/<alias>`` with
+  no HOLDS link, and counted. A row with no concept is skipped. A row repeated word for word
   states the same link twice and folds into it; the same (concept, alias) with different text is refused.
   Where the rows of one concept give different descriptions (4 concepts in the 2019 file), all of them are
   kept, one per line, each row that gives one cited.
@@ -22,6 +28,7 @@ category of the same name. ``level`` is 0-3 for a category (its depth), 4 for a 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,12 +37,16 @@ from pathlib import Path
 from importers import register
 from importers.base import BadInput, Batch, Report, Row, refuse_duplicates
 from importers.npd import NpdImporter, note, required
-from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
+from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
 from lineage.store import Store
 
 LEVELS = ("category_l0", "category_l1", "category_l2", "category_l3")
 CONCEPT_LEVEL = len(LEVELS)
-NO_ITEM = "the alias is carried by no imported data item: no REPRESENTS edge"
+RULE_SUFFIX = "item-table:census-marker"
+RULE_PREFIX = "item-table:alias-prefix"
+INFERRED = CertaintyLevel.INFERRED
+UNPLACED = "unplaced"
+NO_TABLE = "HOLDS (an alias the dictionary does not list, whose table no rule reads: keyed unplaced/<alias>)"
 NO_CONCEPT = "the row names no concept"
 REPEATED_ROW = "repeats an earlier row word for word: folded into the same link"
 
@@ -144,6 +155,7 @@ class NpdConcepts(ConceptImporter):
         items: dict[str, list[str]] = defaultdict(list)
         for item in store.find_nodes(NodeKind.DATA_ITEM, "alias", sorted({r.alias for r in stated})):
             items[str(item.props["alias"])].append(item.id)
+        unlisted = _Unlisted(store, report)
         hierarchy = Hierarchy()
         represents = []
         for r in stated:
@@ -155,10 +167,12 @@ class NpdConcepts(ConceptImporter):
             hierarchy.link(key, category_key(r.path), citation)
             target = node_id(NodeKind.CONCEPT, key)
             cited = frozenset({citation})
-            represents += [Edge(item, EdgeKind.REPRESENTS, target, citations=cited) for item in items[r.alias]]
-            if not items[r.alias]:
-                report.skip(NO_ITEM)
-        return hierarchy.batch(represents)
+            holders = items[r.alias] or [unlisted.item(r.alias, citation)]
+            represents += [Edge(item, EdgeKind.REPRESENTS, target, citations=cited) for item in holders]
+        batch = hierarchy.batch(represents)
+        batch.nodes += unlisted.nodes()
+        batch.edges += unlisted.edges()
+        return batch
 
     def _rows(self, rows: Iterable[Row], path: Path, report: Report) -> list[ConceptRow]:
         """The validated rows that name a concept, verbatim repeats folded, conflicting repeats refused."""
@@ -183,6 +197,85 @@ class NpdConcepts(ConceptImporter):
                 note(report, REPEATED_ROW)
             stated.append(ConceptRow(row, names, concept, alias))
         return stated
+
+
+_MARKER = re.compile(r"_([A-Za-z]+)\[yy\]$")
+
+
+def _signature(alias: str) -> tuple[str, str] | None:
+    """The rule that reads an alias's table, and what it reads: the census marker of a field-style alias (``ab``
+    of ``InCare_ab[yy]``), else the prefix before the first ``_`` (``ks5`` of ``KS5_LA``); None for neither."""
+    marker = _MARKER.search(alias)
+    if marker:
+        return RULE_SUFFIX, marker.group(1).lower()
+    head, sep, _ = alias.partition("_")
+    return (RULE_PREFIX, head.lower()) if sep and head else None
+
+
+class _Unlisted:
+    """Items for the aliases the dictionary does not list, each placed in a table by the rules over the
+    dictionary's aliases (see the module docstring), one node per alias cited by every row naming it."""
+
+    def __init__(self, store: Store, report: Report) -> None:
+        self.report = report
+        listed = store.all_nodes(NodeKind.DATA_ITEM)
+        aliases = {n.id: str(n.props.get("alias", "")) for n in listed}
+        tables: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for hop in store.expand(list(aliases), frozenset(), frozenset({EdgeKind.HOLDS})):
+            signature = _signature(aliases[hop.near])
+            if signature:
+                tables[signature].add(hop.node.id)
+        self._tables = {signature: ids.pop() for signature, ids in tables.items() if len(ids) == 1}
+        self._placed: dict[str, tuple[str, str] | None] = {}  # alias -> (table id, rule), None when unplaced
+        self._citations: dict[str, set[Citation]] = defaultdict(set)
+
+    def item(self, alias: str, citation: Citation) -> str:
+        """The id of the item for an unlisted alias, which this row cites."""
+        if alias not in self._placed:
+            self._placed[alias] = self._place(alias)
+        self._citations[alias].add(citation)
+        return node_id(NodeKind.DATA_ITEM, self._key(alias))
+
+    def _place(self, alias: str) -> tuple[str, str] | None:
+        """The one table its rule reads from the alias, with the rule's name; None (counted) when there is none."""
+        signature = _signature(alias)
+        table = self._tables.get(signature) if signature else None
+        if signature is None or table is None:
+            self.report.skipped[f"not drawn: {NO_TABLE}"] += 1
+            return None
+        return table, signature[0]
+
+    def _key(self, alias: str) -> str:
+        """``<table key>/<alias>``, as the dictionary's items are keyed, or ``unplaced/<alias>``."""
+        placed = self._placed[alias]
+        return f"{kind_key(placed[0]) if placed else UNPLACED}/{alias}"
+
+    def nodes(self) -> list[Node]:
+        return [
+            Node(NodeKind.DATA_ITEM, self._key(alias), alias, {"alias": alias, "in_dictionary": False}, cited)
+            for alias, cited in self._cited()
+        ]
+
+    def edges(self) -> list[Edge]:
+        return [
+            Edge(
+                placed[0],
+                EdgeKind.HOLDS,
+                node_id(NodeKind.DATA_ITEM, self._key(alias)),
+                citations=cited,
+                certainty=Certainty(INFERRED, placed[1]),
+            )
+            for alias, cited in self._cited()
+            if (placed := self._placed[alias])
+        ]
+
+    def _cited(self) -> list[tuple[str, frozenset[Citation]]]:
+        return [(alias, frozenset(self._citations[alias])) for alias in sorted(self._placed)]
+
+
+def kind_key(node_id_: str) -> str:
+    """The natural key of a node id: ``KS4`` of ``Dataset:KS4``."""
+    return node_id_.partition(":")[2]
 
 
 @register

@@ -2,7 +2,8 @@
 
 One importer per file, each all or nothing. Build them in this order, so that each finds what it links to:
 ``npd-classifications``, ``npd-datasets``, ``npd-items``, ``npd-dataset-list``, ``npd-release-timetable``,
-``npd-sheet-notes`` (then ``npd-category-tree`` and ``npd-concepts`` in :mod:`importers.concepts`).
+(``npd-category-tree`` and ``npd-concepts`` in :mod:`importers.concepts`, which add the items only the concepts
+file lists), then ``npd-sheet-notes`` (whose release rules name such items).
 
 Keys, and why:
 

@@ -28,30 +28,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 from importers.base import DATA_DIR, BadInput, read_csv
-from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
+from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
 from lineage.store import Store
 
 ALIASES_FILE = DATA_DIR / "organisation_aliases.csv"
 ALIAS_COLUMNS = ("variant", "canonical", "org_type", "source", "note")
 ALIAS_DOCUMENT = "pupil-data lineage organisation alias table"
-
-ORG_TYPES = (
-    "government department",
-    "police",
-    "local authority",
-    "academic",
-    "commercial",
-    "media",
-    "charity or think tank",
-    "NHS body",
-    "other",
-    "unknown",
-)
 
 TABLE_RULE = "org-type:alias-table"
 
@@ -65,6 +52,7 @@ RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("org-type:nhs", "NHS body", r"\bnhs\b"),
         ("org-type:university", "academic", r"\buniversity\b|\bcollege london\b|\bschool of economics\b"),
         ("org-type:police", "police", r"\bpolice\b|\bconstabulary\b"),
+        ("org-type:court", "court", r"\bcourts?\b|\btribunals?\b"),
         (
             "org-type:council",
             "local authority",
@@ -101,10 +89,14 @@ def normalise(name: str) -> str:
     return _LEGAL_SUFFIX.sub("", text).strip()
 
 
+#: Separates the bodies a variant names together ("Home Office and police": the Home Office; Police forces).
+SEVERAL = ";"
+
+
 @dataclass(frozen=True, slots=True)
 class AliasEntry:
-    """One row of the alias table; ``canonical`` is "" for a group of bodies, ``org_type`` "" to leave it
-    to the rules."""
+    """One row of the alias table; ``canonical`` is "" for a group of bodies no single node stands for, several
+    names joined by ";" for a variant naming those bodies together, and ``org_type`` "" to leave it to the rules."""
 
     variant: str
     canonical: str
@@ -117,14 +109,21 @@ class AliasEntry:
     def is_group(self) -> bool:
         return not self.canonical
 
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        """The canonical names of the bodies the variant denotes (none for a group)."""
+        return tuple(name.strip() for name in self.canonical.split(SEVERAL) if name.strip())
+
 
 @dataclass(frozen=True, slots=True)
 class AliasTable:
-    """The alias table, indexed by the normalised variant and by the normalised canonical name."""
+    """The alias table, indexed by the normalised variant, by the normalised canonical name, and from each body to
+    the entries naming it alone (its variants as cited anywhere in the data)."""
 
     path: Path
     by_variant: dict[str, AliasEntry] = field(default_factory=dict)
     canonical_names: dict[str, str] = field(default_factory=dict)
+    variants_of: dict[str, list[AliasEntry]] = field(default_factory=dict)
 
     def citation(self, entry: AliasEntry) -> Citation:
         return Citation(ALIAS_DOCUMENT, self.path.name, entry.row, "")
@@ -146,8 +145,9 @@ def load_aliases(path: Path = ALIASES_FILE) -> AliasTable:
             first = table.by_variant[key].row
             raise BadInput(path, f"variant {entry.variant!r} is already on row {first}", row.number, "variant")
         table.by_variant[key] = entry
-        if entry.canonical:
+        if len(entry.bodies) == 1:
             table.canonical_names[normalise(entry.canonical)] = entry.canonical
+            table.variants_of.setdefault(normalise(entry.canonical), []).append(entry)
     return table
 
 
@@ -209,10 +209,12 @@ class Unresolved:
 
 NOT_NAMED = Unresolved("no organisation named")
 GROUP = Unresolved("names a group of bodies, not one organisation")
+SEVERAL_BODIES = Unresolved("names several organisations together")
 
 
-def resolve(name: str, table: AliasTable | None = None) -> Resolved | Unresolved:
-    """The organisation a name as cited denotes, or why it denotes none (no name, or a group)."""
+def resolve_each(name: str, table: AliasTable | None = None) -> list[Resolved] | Unresolved:
+    """The organisations a name as cited denotes (several where the table says it names them together), or why
+    it denotes none (no name, or a group no node stands for)."""
     table = table or _bundled_aliases()
     key = normalise(name)
     if not key:
@@ -220,15 +222,34 @@ def resolve(name: str, table: AliasTable | None = None) -> Resolved | Unresolved
     entry = table.by_variant.get(key)
     if entry and entry.is_group:
         return GROUP
+    if entry and len(entry.bodies) > 1:
+        return [_resolved(body, table, entry) for body in entry.bodies]
     if entry:
         key = normalise(entry.canonical)
     display = table.canonical_names.get(key, " ".join(name.split()))
-    return Resolved(key, display, classify(name, table), entry)
+    return [Resolved(key, display, classify(name, table), entry)]
+
+
+def _resolved(body: str, table: AliasTable, via: AliasEntry) -> Resolved:
+    """One of the bodies a variant names together, as its own canonical name resolves."""
+    found = resolve(body, table)
+    if not isinstance(found, Resolved):
+        raise BadInput(table.path, f"{body!r} does not name one organisation", via.row, "canonical")
+    return replace(found, entry=via)
+
+
+def resolve(name: str, table: AliasTable | None = None) -> Resolved | Unresolved:
+    """The one organisation a name as cited denotes, or why it denotes none (no name, a group, several)."""
+    found = resolve_each(name, table)
+    if isinstance(found, Unresolved):
+        return found
+    return found[0] if len(found) == 1 else SEVERAL_BODIES
 
 
 class Organisations:
-    """The Organisation nodes one import names: variants of one body fold into one node, citing every
-    row that names it, and keep the variants already in the store (a later import never loses them)."""
+    """The Organisation nodes one import names: variants of one body fold into one node, citing every row that
+    names it and every alias-table entry that gives a variant of it, and keep the variants already in the store
+    (a later import never loses them)."""
 
     def __init__(self, table: AliasTable | None = None) -> None:
         self.table = table or _bundled_aliases()
@@ -237,15 +258,29 @@ class Organisations:
         self._citations: dict[str, set[Citation]] = {}
 
     def add(self, name: str, citation: Citation) -> Resolved | Unresolved:
-        """Record a name as cited by a row; says which organisation it denotes, or why none."""
-        found = resolve(name, self.table)
-        if isinstance(found, Resolved):
-            self._found.setdefault(found.id, found)
-            self._variants.setdefault(found.id, set()).add(" ".join(name.split()))
-            cites = self._citations.setdefault(found.id, set())
+        """Record a name as cited by a row; says which one organisation it denotes, or why none."""
+        found = self.add_each(name, citation)
+        if isinstance(found, Unresolved):
+            return found
+        return found[0] if len(found) == 1 else SEVERAL_BODIES
+
+    def add_each(self, name: str, citation: Citation) -> list[Resolved] | Unresolved:
+        """Record a name as cited by a row; says which organisations it denotes, or why none."""
+        found = resolve_each(name, self.table)
+        if isinstance(found, Unresolved):
+            return found
+        for body in found:
+            self._found.setdefault(body.id, body)
+            cites = self._citations.setdefault(body.id, set())
             cites.add(citation)
-            if found.entry:
-                cites.add(self.table.citation(found.entry))
+            if body.entry:
+                cites.add(self.table.citation(body.entry))
+            variants = self._variants.setdefault(body.id, set())
+            if len(found) == 1:  # a name for several bodies together is the variant of none of them
+                variants.add(" ".join(name.split()))
+            for entry in self.table.variants_of.get(body.key, ()):
+                variants.add(entry.variant)
+                cites.add(self.table.citation(entry))
         return found
 
     def nodes(self, store: Store) -> list[Node]:

@@ -20,7 +20,9 @@ row is an Application, and says only what the row itself says:
   ``approved`` request is taken as sent by the rule ``sent-to:approved-request``; an application only
   (``submitted for DSAP approval``, ``application referenced``) by ``sent-to:named-on-application``. A
   rejected, pending or unstated application draws no Release: it is answered as an application. A row that
-  names no single organisation (a redacted name, "Local Authorities") keeps its nodes without the edge.
+  names no single organisation (a redacted name, "Local Authorities") keeps its nodes without the edge. An
+  application whose entry names its commissioners ("LSE commissioned by Home Office and Youth Endowment
+  Fund") is COMMISSIONED_BY each, by the rule ``commissioned-by:named-in-entry``.
 - An Approval (+APPROVED_BY) only where the row says the application was approved; its panel is not
   named, so none is set. No legal gateway is ever set.
 - A release approved for "tier 1 or tier 2 data" INCLUDES, at tier level (never confirmed), every DataItem
@@ -31,9 +33,11 @@ row is an Application, and says only what the row itself says:
 ``sharing-figures`` reads ``npd_sharing_figures_compiled.csv``: published figures, each an AggregateFlow
 (``verified`` is False for the topic ``unverified``) valid over its period where the period is a plain
 ``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``, as sure as its source document (a campaigner's figure is
-``reported``). It FLOWS_TO the named body on the receiving side of the flow (both sides of ``<->``), never
-to DfE itself (the holder of the NPD) and never to a group ("Police", "third parties": see the alias
-table). It DRAWS_ON a Dataset or Collection only when the flow names one that is in the store.
+``reported``). It FLOWS_TO the named body on the receiving side of the flow and FLOWS_FROM the one on the
+sending side (both sides of ``<->`` are both), so what the Home Office asks of DfE and what it gets back
+are separate flows; never to or from DfE itself (the holder of the NPD), never to a group ("third parties":
+see the alias table), and not for an unverified figure. It DRAWS_ON a Dataset or Collection only when the
+flow names one that is in the store.
 
 Facts left out of a row that is otherwise written are counted in the report as ``not drawn: ...``
 reasons (they do not count as skipped rows).
@@ -77,6 +81,9 @@ REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
 TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
 SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
 SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
+#: An entry naming who commissioned the application, after the applicant: "LSE commissioned by Home Office and ...".
+COMMISSIONED = re.compile(r"\bcommissioned by\s+(.+)$", re.IGNORECASE)
+BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-entry")
 #: The reason the tier rule's time check gives for a link it leaves out (counted in the import's report).
 TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
@@ -240,6 +247,7 @@ class ReleaseGraph:
             self.edges.append(Edge(application.id, EdgeKind.MADE_BY, found.id, citations=cites, certainty=share.source))
         else:
             count_omission(self.report, f"MADE_BY ({found.reason})")
+        self._commissioners(application, share)
         sent = share.sent
         if sent is None:
             return None
@@ -268,6 +276,28 @@ class ReleaseGraph:
         if share.tiers:
             self._include_tiers(release.id, share)
         return release.id
+
+    def _commissioners(self, application: Node, share: Share) -> None:
+        """COMMISSIONED_BY each body an entry names as commissioning the application ("LSE commissioned by Home
+        Office and Youth Endowment Fund"), by the rule that reads those words."""
+        named = COMMISSIONED.search(share.organisation)
+        if named is None:
+            return
+        sure = weakest([share.source, BY_COMMISSIONER])
+        for name in re.split(r",|\band\b", named.group(1)):
+            found = self.organisations.add(name, share.citation)
+            if isinstance(found, Resolved):
+                self.edges.append(
+                    Edge(
+                        application.id,
+                        EdgeKind.COMMISSIONED_BY,
+                        found.id,
+                        citations=application.citations,
+                        certainty=sure,
+                    )
+                )
+            else:
+                count_omission(self.report, f"COMMISSIONED_BY ({found.reason})")
 
     def include(self, release_id: str, target_id: str, citation: Citation) -> None:
         """A confirmed INCLUDES: the register names this data set or item for the release."""
@@ -456,7 +486,7 @@ def _decision(share: Share) -> Decision | None:
 
 # ---- published figures --------------------------------------------------------------------------
 
-_PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(?:\.\.(\d{4}(?:-\d{2}){0,2}))?$")
+_PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
 _NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
 #: Names of the NPD's holder: a flow into DfE is not a flow to a recipient.
 HOLDER_KEYS = frozenset({"dfe", "department for education", "npd"})
@@ -473,14 +503,16 @@ def _bound(text: str, *, end: bool) -> dt.date:
 
 
 def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
-    """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, a single
-    ``2015-12-28`` or ``2020-06`` is that day or month; any other wording holds always (kept as text)."""
+    """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
+    from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month; any other wording holds
+    always (kept as text)."""
     match = _PERIOD.match(row[column].strip())
     if not match:
         return ALWAYS
-    start, finish = match.group(1), match.group(2) or match.group(1)
+    start, ranged, finish = match.groups()
     try:
-        return Validity(_bound(start, end=False), _bound(finish, end=True))
+        end = None if ranged and not finish else _bound(finish or start, end=True)
+        return Validity(_bound(start, end=False), end)
     except ValueError as exc:
         raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
 
@@ -491,6 +523,15 @@ def flow_recipients(flow: str) -> list[str]:
         return [side.strip() for side in flow.split("<->", 1)]
     if "->" in flow:
         return [flow.split("->", 1)[1].strip()]
+    return []
+
+
+def flow_senders(flow: str) -> list[str]:
+    """The sending side(s) of a published flow: A in ``A -> B``, both in ``A <-> B``, none otherwise."""
+    if "<->" in flow:
+        return flow_recipients(flow)
+    if "->" in flow:
+        return [flow.split("->", 1)[0].strip()]
     return []
 
 
@@ -536,26 +577,19 @@ class SharingFiguresImporter(Importer):
         edges: list[Edge] = []
         for node, row in zip(flows, rows, strict=True):
             cites = node.citations
-            if not node.props["verified"]:
-                count_omission(report, "FLOWS_TO (an unverified figure)")
-            else:
-                for name in flow_recipients(row["flow"]):
+            for kind, names in ((EdgeKind.FLOWS_TO, flow_recipients), (EdgeKind.FLOWS_FROM, flow_senders)):
+                if not node.props["verified"]:
+                    count_omission(report, f"{kind} (an unverified figure)")
+                    continue
+                for name in names(row["flow"]):
                     if normalise(name) in HOLDER_KEYS:
                         continue
                     found = organisations.add(name, next(iter(cites)))
                     if isinstance(found, Resolved):
-                        edges.append(
-                            Edge(
-                                node.id,
-                                EdgeKind.FLOWS_TO,
-                                found.id,
-                                citations=cites,
-                                certainty=node.certainty,
-                                validity=node.validity,
-                            )
-                        )
+                        sure, valid = node.certainty, node.validity
+                        edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))
                     else:
-                        count_omission(report, f"FLOWS_TO ({found.reason})")
+                        count_omission(report, f"{kind} ({found.reason})")
             drawn = {sources[end.lower()] for end in flow_ends(row["flow"]) if end.lower() in sources}
             if not drawn:
                 count_omission(report, "DRAWS_ON (the flow names no data set or collection in the store)")

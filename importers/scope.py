@@ -10,7 +10,8 @@ the items a named organisation received (or not), in the source's own words. Eac
   register reference (rule ``about:same-reference``), else the organisation's one release or application
   dated within the month or year the statement names (``about:organisation-and-date``), else its one
   application cited with the same date words (``about:organisation-and-date-as-cited``); otherwise ABOUT
-  the organisation itself, as sure as the statement;
+  the organisation itself, as sure as the statement (each of them, where the alias table says the name is of
+  several bodies together: "Home Office and police");
 - **REFERS_TO** the concepts, items or data sets its words are taken to mean, by the rule
   ``scope-words`` and a row of ``data/scope_words.csv`` (``words, means, reasoning``), which each link cites
   beside the statement. Words the table does not map keep their statement and are counted;
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.organisations import Organisations, Resolved, normalise
+from importers.organisations import Organisations, Unresolved, normalise
 from importers.releases import REFERENCE, count_omission, slug
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
@@ -223,15 +224,16 @@ class ScopeStatementsImporter(Importer):
         edges: list[Edge] = []
         for p in parsed:
             citation = next(iter(p.node.citations))
-            found = organisations.add(p.organisation, citation)
-            if isinstance(found, Resolved):
-                about, how = targets.about(found.id, p.reference, str(p.node.props.get("date_as_cited", "")))
+            found = organisations.add_each(p.organisation, citation)
+            if isinstance(found, Unresolved):
+                count_omission(report, f"ABOUT ({found.reason})")
+                found = []
+            for body in found:
+                about, how = targets.about(body.id, p.reference, str(p.node.props.get("date_as_cited", "")))
                 if how is None:
                     count_omission(report, "ABOUT a release or application (the record identifies none)")
                 certainty = p.node.certainty if how is None else weakest([p.node.certainty, how])
                 edges.append(Edge(p.node.id, EdgeKind.ABOUT, about, citations=p.node.citations, certainty=certainty))
-            else:
-                count_omission(report, f"ABOUT ({found.reason})")
             edges.extend(self._meanings(p, words, present, report))
         contested = self._conflicts(path, nodes, edges, report)
         written = [replace(n, props={**n.props, "contested": True}) if n.id in contested else n for n in nodes.values()]

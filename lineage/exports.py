@@ -40,6 +40,7 @@ from lineage.model import (
     NodeKind,
     Prop,
     Validity,
+    node_props,
 )
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
@@ -155,7 +156,7 @@ def _mixed(props: Iterable[Prop]) -> frozenset[str]:
     return frozenset(name for name, found in types.items() if len(found) > 1)
 
 
-_MIXED_NODE = _mixed(p for spec in NODE_SPECS.values() for p in spec.props)
+_MIXED_NODE = _mixed(p for kind in NODE_SPECS for p in node_props(kind))
 _MIXED_EDGE = _mixed([*EDGE_COMMON_PROPS, *(p for spec in EDGE_SPECS.values() for p in spec.props)])
 
 

@@ -36,6 +36,7 @@ class NodeKind(StrEnum):
     AGGREGATE_FLOW = "AggregateFlow"
     APPLICATION = "Application"
     STATEMENT = "Statement"
+    EVENT = "Event"
     IMPORT_RUN = "ImportRun"
 
 
@@ -59,6 +60,9 @@ class EdgeKind(StrEnum):
     ABOUT = "ABOUT"
     REFERS_TO = "REFERS_TO"
     CONTRADICTS = "CONTRADICTS"
+    FLOWS_FROM = "FLOWS_FROM"
+    COMMISSIONED_BY = "COMMISSIONED_BY"
+    CONCERNS = "CONCERNS"
 
 
 class CertaintyLevel(StrEnum):
@@ -124,6 +128,26 @@ class Flow(StrEnum):
     FORWARD = "forward"  # from source to target (a school submits to a collection)
     BACKWARD = "backward"  # from target to source (a release includes an item: the item's data moves to the release)
     CONTEXT = "context"  # no data moves; the target describes the source (an approval, a concept, a class)
+
+
+#: The kinds of organisation, as answers group them. The first four are the state's (the campaign's "other government
+#: departments"): central departments, ministerial or not; other public bodies (arm's-length bodies); police forces
+#: and other criminal-investigation bodies; courts.
+ORG_TYPES = (
+    "government department",
+    "other public body",
+    "police",
+    "court",
+    "local authority",
+    "academic",
+    "commercial",
+    "media",
+    "charity or think tank",
+    "NHS body",
+    "other",
+    "unknown",
+)
+STATE_ORG_TYPES = frozenset(ORG_TYPES[:4])
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +239,11 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("sensitivity", str, "A (never outside DfE) to E (other)"),
                 ("availability", str, "Default or By request"),
                 ("available_from_ukds", bool, "available from the UK Data Service"),
+                (
+                    "in_dictionary",
+                    bool,
+                    "false for an alias only the 2019 concepts file lists: the 2018 data tables do not describe it",
+                ),
             ),
         ),
         NodeSpec(
@@ -308,6 +337,19 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
             ),
         ),
         NodeSpec(
+            _K.EVENT,
+            "A dated event, or a period, as a source states it: what happened to the NPD, its collections or its "
+            "sharing.",
+            "kind/date as cited/text",
+            _props(
+                ("event_kind", str, "what kind of event, in the compiler's words (pause, access_model, ...)", True),
+                ("date_as_cited", str, "the date or period in the source's words; its validity gives it as dates"),
+                ("text", str, "what happened, in the compiler's words"),
+                ("quote", str, "the source's words"),
+                ("source", str, "the source, as the compiler names it"),
+            ),
+        ),
+        NodeSpec(
             _K.APPROVAL,
             "The decision that let a release go ahead.",
             "panel:reference",
@@ -323,13 +365,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
             "A recipient or onward recipient.",
             "normalised name",
             _props(
-                (
-                    "org_type",
-                    str,
-                    "government department, police, local authority, academic, commercial, media, "
-                    "charity or think tank, NHS body, other, unknown",
-                    True,
-                ),
+                ("org_type", str, ", ".join(ORG_TYPES), True),
                 ("variants", tuple, "names as cited"),
             ),
         ),
@@ -404,11 +440,29 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             _props(("as_written", str, "the words of the statement this link reads")),
         ),
         _edge(_E.CONTRADICTS, "is contradicted by", [_K.STATEMENT], [_K.STATEMENT], Flow.CONTEXT),
+        _edge(_E.FLOWS_FROM, "flows from", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.BACKWARD),
+        _edge(_E.COMMISSIONED_BY, "is commissioned by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
+        _edge(
+            _E.CONCERNS,
+            "concerns",
+            [_K.EVENT],
+            [_K.COLLECTION, _K.DATASET, _K.DATA_ITEM, _K.ORGANISATION, _K.RELEASE, _K.APPLICATION, _K.AGGREGATE_FLOW],
+            Flow.CONTEXT,
+        ),
     )
 }
 
 #: Properties every edge may carry, whatever its kind (e.g. a GIAS link's type).
 EDGE_COMMON_PROPS: tuple[Prop, ...] = _props(("link_type", str, "the relation as the source words it"))
+#: Properties every node may carry, whatever its kind.
+NODE_COMMON_PROPS: tuple[Prop, ...] = _props(
+    ("keywords", tuple, "words a reader may look it up by that its name does not hold (data/search_keywords.csv)")
+)
+
+
+def node_props(kind: NodeKind) -> tuple[Prop, ...]:
+    """Every property a node of this kind may carry: its own and the common ones."""
+    return NODE_SPECS[kind].props + NODE_COMMON_PROPS
 
 
 def node_id(kind: NodeKind, key: str | int) -> str:
@@ -495,7 +549,7 @@ class Node:
             raise ModelError(f"{self.kind}: a node needs a non-empty natural key")
         if not self.citations:
             raise ModelError(f"node {self.id}: every fact cites its source, and this one cites none")
-        _check_props(f"node {self.id}", self.props, NODE_SPECS[self.kind].props)
+        _check_props(f"node {self.id}", self.props, node_props(self.kind))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from lineage import questions
 from lineage.errors import LineageError
 from lineage.exports import ExportError, ordered, write_atomically
-from lineage.model import NODE_SPECS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, Scalar, weakest
+from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, Scalar, node_props, weakest
 from lineage.questions import Related, ReleaseTrace
 from lineage.store import Store
 
@@ -165,7 +165,7 @@ def _facts(node: Node) -> tuple[tuple[str, str], ...]:
     facts = [("id", node.id)]
     facts += [
         (prop.name.replace("_", " "), _value(node.props[prop.name]))
-        for prop in NODE_SPECS[node.kind].props
+        for prop in node_props(node.kind)
         if prop.name in node.props
     ]
     if node.validity.valid_from or node.validity.valid_to:

@@ -20,7 +20,8 @@ from typing import Generic, TypeVar
 
 from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
-from lineage.model import EDGE_SPECS, NODE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
+from lineage.search import fold, ranked
 
 T = TypeVar("T")
 
@@ -33,23 +34,21 @@ MAX_PATHS_COUNTED = 10_000
 MAX_SEARCH_TEXT = 200
 
 
-#: Properties that text search looks into, besides a node's name and key (an item's alias, a name variant).
-SEARCHABLE_PROPS = ("alias", "variants", "reference")
-
-
 def check_lookup(kind: NodeKind, prop: str) -> None:
     """Refuse a lookup by a property the kind does not have: the name goes into Neo4j's query text."""
-    if prop not in {p.name for p in NODE_SPECS[kind].props}:
+    if prop not in {p.name for p in node_props(kind)}:
         raise QueryError(f"{kind} has no property {prop!r}")
 
 
 def check_search(text: str, limit: int, offset: int) -> str:
-    if not text.strip():
-        raise QueryError("search text must not be empty")
+    """The folded query (see lineage.search), refusing one that is empty, too long or out of bounds."""
     if len(text) > MAX_SEARCH_TEXT:
         raise QueryError(f"search text is longer than {MAX_SEARCH_TEXT} characters")
     _check_bounds(limit=limit, offset=offset)
-    return text.strip().lower()
+    needle = fold(text)
+    if not needle:
+        raise QueryError("search text must hold a letter or a digit")
+    return needle
 
 
 class Direction(StrEnum):
@@ -219,11 +218,9 @@ class Store(ABC):
         ``values``, ordered by id. For the natural lookups: an item by alias, a release by reference."""
 
     @abstractmethod
-    def search(
-        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
-    ) -> Bounded[Node]:
-        """Nodes whose name, key or a searchable property (SEARCHABLE_PROPS) contains ``text``, ignoring case,
-        ordered by id."""
+    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> Iterable[tuple[str, str]]:
+        """(id, search text) of every node (of these kinds) whose search text (lineage.search) holds the folded
+        ``needle``: the store finds them by its index, lineage.search ranks them."""
 
     @abstractmethod
     def counts(self) -> Counts:
@@ -292,6 +289,18 @@ class Store(ABC):
 
     def get_node(self, id_: str) -> Node | None:
         return self.get_nodes([id_]).get(id_)
+
+    def search(
+        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+    ) -> Bounded[Node]:
+        """Nodes found by ``text`` in their name, key or searched properties (see lineage.search), ignoring
+        case, accents and punctuation; closest matches first (a whole field, whole words, part of a word),
+        then by id."""
+        needle = check_search(text, limit, offset)
+        ids = ranked(needle, self._search_candidates(needle, kinds))
+        page = _page(ids, limit, offset)
+        nodes = self.get_nodes(page.items)
+        return Bounded(tuple(nodes[id_] for id_ in page.items), page.total, offset)
 
     def all_nodes(self, kind: NodeKind) -> list[Node]:
         """Every node of ``kind``, read page by page, for the questions and exports that need the whole set."""

@@ -89,7 +89,7 @@ class GraphNode:
 def _node_type(spec: model.NodeSpec) -> type[GraphNode]:
     annotations: dict[str, object] = {}
     namespace: dict[str, object] = {}
-    for prop in spec.props:
+    for prop in model.node_props(spec.kind):
         python_type = list[str] if prop.type is tuple else prop.type
         annotations[prop.name] = python_type | None
         namespace[prop.name] = strawberry.field(default=None, description=prop.description)

@@ -34,17 +34,8 @@ from lineage.model import (
     Scalar,
     Validity,
 )
-from lineage.store import (
-    SEARCHABLE_PROPS,
-    Bounded,
-    Counts,
-    Hop,
-    Store,
-    WriteResult,
-    _page,
-    check_lookup,
-    check_search,
-)
+from lineage.search import search_text
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _page, check_lookup
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
 SNAPSHOT_VERSION = 2
@@ -71,6 +62,7 @@ class MemoryStore(Store):
         # (node id, inward) -> edge kind -> far ids, for busy nodes only, built when a walk first passes
         # through one; emptied by every write
         self._by_kind: dict[tuple[str, bool], dict[EdgeKind, list[str]]] = {}
+        self._texts: dict[str, str] | None = None  # search text by id, once a search has asked (lineage.search)
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -98,6 +90,8 @@ class MemoryStore(Store):
 
     def _add_node(self, node: Node) -> None:
         self.graph.add_node(node.id, record=node)
+        if self._texts is not None:
+            self._texts[node.id] = search_text(node)
         self._ids_by_kind[node.kind].add(node.id)
         self._sorted_ids.clear()
         for (kind, prop), index in self._index.items():
@@ -212,14 +206,16 @@ class MemoryStore(Store):
         nodes = self.get_nodes(self._ids_by_kind[kind])
         return [nodes[id_] for id_ in sorted(nodes) if nodes[id_].props.get(prop) in wanted]
 
-    def search(
-        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
-    ) -> Bounded[Node]:
-        needle = check_search(text, limit, offset)
-        ids = self.graph.nodes if kinds is None else [id_ for kind in kinds for id_ in self._ids_by_kind[kind]]
-        found = [node for node in self.get_nodes(ids).values() if needle in _searchable_text(node)]
-        found.sort(key=lambda node: node.id)
-        return _page(found, limit, offset)
+    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> list[tuple[str, str]]:
+        texts = self._search_texts()
+        ids = texts if kinds is None else [id_ for kind in kinds for id_ in self._ids_by_kind[kind]]
+        return [(id_, text) for id_ in ids if needle in (text := texts[id_])]
+
+    def _search_texts(self) -> dict[str, str]:
+        """Every node's search text by id, made on the first search and kept up to date by writes after it."""
+        if self._texts is None:
+            self._texts = {id_: search_text(data["record"]) for id_, data in self.graph._node.items()}
+        return self._texts
 
     def counts(self) -> Counts:
         return Counts(
@@ -272,17 +268,6 @@ class MemoryStore(Store):
         edges = [rows.edge(row) for row in payload["edges"]]
         store._bulk_add(nodes, edges)
         return store
-
-
-def _searchable_text(node: Node) -> str:
-    values = [node.name, node.key]
-    for prop in SEARCHABLE_PROPS:
-        value = node.props.get(prop)
-        if isinstance(value, str):
-            values.append(value)
-        elif isinstance(value, tuple):
-            values.extend(value)
-    return "\n".join(values).lower()
 
 
 @contextlib.contextmanager

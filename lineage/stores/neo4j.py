@@ -33,16 +33,26 @@ from lineage.model import (
     Scalar,
     Validity,
 )
-from lineage.store import SEARCHABLE_PROPS, Bounded, Counts, Hop, Store, WriteResult, check_lookup, check_search
+from lineage.search import SEARCHED_PROPS, fold, searched_fields
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult, check_lookup
 
 BATCH_ROWS = 5_000
 NODE_LABEL = "Node"
 #: One node apart from the graph, whose token every write and clear by any process replaces (see version).
 STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
+#: A node's searched fields (lineage.search), each kept folded in its own property so that an upsert merges them
+#: as it merges the model's properties; ``search_text`` joins them, a line each, and a TEXT index serves it.
+SEARCH_FIELDS = ("name", "key", *SEARCHED_PROPS)
+_SEARCH_PROPS = tuple(f"search_{field}" for field in SEARCH_FIELDS)
+_SEARCH_TEXT = (
+    "reduce(t = '', f IN [" + ", ".join(f"n.{prop}" for prop in _SEARCH_PROPS) + "] | "
+    "CASE WHEN f IS NULL THEN t WHEN t = '' THEN f ELSE t + $nl + f END)"
+)
 #: Properties every stored node or edge has besides the model's own.
 RESERVED = frozenset(
     {"id", "kind", "key", "name", "synthetic", "citations", "certainty", "certainty_rule", "valid_from", "valid_to"}
+    | {"search_text", *_SEARCH_PROPS}
 )
 
 _CITATION_UNION = "coalesce({v}.citations, []) + [c IN r.citations WHERE NOT c IN coalesce({v}.citations, [])]"
@@ -75,6 +85,7 @@ class Neo4jStore(Store):
         statements = [
             f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE",
             f"CREATE INDEX node_synthetic IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.synthetic)",
+            f"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.search_text)",
         ]
         for spec in NODE_SPECS.values():
             statements += [
@@ -102,10 +113,11 @@ class Neo4jStore(Store):
             for kind, rows in nodes_by_kind.items():
                 query = (
                     f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) "
-                    f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')}"
+                    f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')} "
+                    f"SET n.search_text = {_SEARCH_TEXT}"
                 )
                 for batch in _batches(rows):
-                    created_nodes += tx.run(query, rows=batch).consume().counters.nodes_created
+                    created_nodes += tx.run(query, rows=batch, nl="\n").consume().counters.nodes_created
             for kind, rows in edges_by_kind.items():
                 query = (
                     f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.source}}) "
@@ -198,32 +210,14 @@ class Neo4jStore(Store):
         )
         return [_node_from_props(r["n"]) for r in records]
 
-    def search(
-        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
-    ) -> Bounded[Node]:
-        needle = check_search(text, limit, offset)
-        fields = " OR ".join(
-            [
-                "toLower(n.name) CONTAINS $t",
-                "toLower(n.key) CONTAINS $t",
-                *(
-                    f"any(v IN CASE WHEN n.{p} IS :: LIST<ANY> THEN n.{p} ELSE [n.{p}] END "
-                    "WHERE toLower(v) CONTAINS $t)"
-                    for p in SEARCHABLE_PROPS
-                ),
-            ]
-        )
-        kinds_filter = "" if kinds is None else "n.kind IN $kinds AND "
-        match = f"MATCH (n:{NODE_LABEL}) WHERE {kinds_filter}({fields})"
-        params = {"t": needle, "kinds": None if kinds is None else [k.value for k in kinds]}
-        total = self._run(f"{match} RETURN count(n) AS total", **params)[0]["total"]
+    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> list[tuple[str, str]]:
         records = self._run(
-            f"{match} RETURN properties(n) AS n ORDER BY n.id SKIP $offset LIMIT $limit",
-            offset=offset,
-            limit=limit,
-            **params,
+            f"MATCH (n:{NODE_LABEL}) WHERE n.search_text CONTAINS $t AND ($kinds IS NULL OR n.kind IN $kinds) "
+            "RETURN n.id AS id, n.search_text AS text",
+            t=needle,
+            kinds=None if kinds is None else [k.value for k in kinds],
         )
-        return Bounded(tuple(_node_from_props(r["n"]) for r in records), total, offset)
+        return [(r["id"], r["text"]) for r in records]
 
     def counts(self) -> Counts:
         # Per-label and per-type counts come from Neo4j's count store: no scan.
@@ -256,7 +250,17 @@ def _common_props(record: Node | Edge) -> dict[str, Any]:
 def _node_params(node: Node) -> dict[str, Any]:
     props = _common_props(node)
     props.update(kind=node.kind.value, key=node.key, name=node.name, synthetic=node.synthetic)
+    props.update(_search_props(node))
     return {"id": node.id, "props": props, "citations": sorted(c.encode() for c in node.citations)}
+
+
+def _search_props(node: Node) -> dict[str, str | None]:
+    """The folded text of each searched field the node gives (None removes one that folds to nothing), so that
+    the merged fields join into the same search text as the embedded store's (lineage.search)."""
+    return {
+        f"search_{field}": "\n".join(text for text in map(fold, values) if text) or None
+        for field, values in searched_fields(node).items()
+    }
 
 
 def _edge_params(edge: Edge) -> dict[str, Any]:

@@ -6,10 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from importers.concepts import NO_CONCEPT, NO_ITEM, REPEATED_ROW, NpdCategoryTree, NpdConcepts
+from importers.concepts import (
+    NO_CONCEPT,
+    NO_TABLE,
+    REPEATED_ROW,
+    RULE_PREFIX,
+    RULE_SUFFIX,
+    NpdCategoryTree,
+    NpdConcepts,
+)
 from importers.npd import NpdClassifications, NpdItems
-from lineage.model import EdgeKind, Node, NodeKind
+from lineage.model import CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
+from lineage.stores.memory import MemoryStore
 from tests.importers.test_npd import (
     CONCEPTS,
     ITEMS,
@@ -60,9 +69,17 @@ def test_a_concept_links_the_aliases_that_store_it(linked: tuple[Store, Path, Pa
     assert stated.keys() & aliases == {"KS4_INCARECD"}  # the only one of the three in the items file
     (concept,) = concepts_named(store, "Looked after on census day")
     assert concept.props["level"] == 4
-    (represents,) = edges_from(store, concept.id, EdgeKind.REPRESENTS, Direction.UPSTREAM)
-    assert represents.source == by_alias(store, "KS4_INCARECD")[0].id
-    assert {c.row for c in represents.citations} == {stated["KS4_INCARECD"]}
+    represents = {e.source: e for e in edges_from(store, concept.id, EdgeKind.REPRESENTS, Direction.UPSTREAM)}
+    (listed,) = by_alias(store, "KS4_INCARECD")
+    # the two aliases the dictionary does not list are items known from the concepts file alone; no PRU or
+    # absence item is in this store for a rule to read their tables from, so they are unplaced
+    unlisted = {alias: f"DataItem:unplaced/{alias}" for alias in ("PRU_InCare_SPR[yy]", "InCare_ab[yy]")}
+    assert represents.keys() == {listed.id, *unlisted.values()}
+    assert {c.row for c in represents[listed.id].citations} == {stated["KS4_INCARECD"]}
+    for alias, id_ in unlisted.items():
+        item = store.get_node(id_)
+        assert item.props == {"alias": alias, "in_dictionary": False}
+        assert {c.row for c in item.citations} == {c.row for c in represents[id_].citations} == {stated[alias]}
 
     # Its category path, up to the top, each level with the description the file gives it.
     line, row = next((line, row) for line, row in rows if row["concept"] == "Looked after on census day")
@@ -77,26 +94,70 @@ def test_a_concept_links_the_aliases_that_store_it(linked: tuple[Store, Path, Pa
         assert node.props["description"] == row[f"{LEVELS[depth]}_description"]
     assert edges_from(store, node.id, EdgeKind.BROADER) == []
 
-    # "Unique Pupil Number" links items of different data sets: KS2 and both KS4 sub-tables.
+    # "Unique Pupil Number" links items of different data sets: KS2 and both KS4 sub-tables, and every alias the
+    # concepts file gives it that the dictionary does not list.
     upn = {row["npd_alias"] for _, row in rows if row["concept"] == "Unique Pupil Number"}
-    expected = {n.id for alias in upn & aliases for n in by_alias(store, alias)}
+    listed = {n.id for alias in upn & aliases for n in by_alias(store, alias)}
     (unique_pupil_number,) = concepts_named(store, "Unique Pupil Number")
     sources = {e.source for e in edges_from(store, unique_pupil_number.id, EdgeKind.REPRESENTS, Direction.UPSTREAM)}
-    assert sources == expected
+    assert listed <= sources
+    assert {store.get_node(id_).props["alias"] for id_ in sources} == upn
     assert {"DataItem:KS2_95-96_to_17-18/KS2_UPN", "DataItem:KS4/KS4 Pupil Table/KS4_UPN"} <= sources
 
-    # Aliases no imported item carries are counted, not invented.
+    # Every alias a concept row names has an item; only rows naming no concept are skipped.
     named = [row for _, row in rows if row["concept"].strip()]
-    assert report.skipped[NO_ITEM] == len([row for row in named if row["npd_alias"] not in aliases])
+    unlisted_aliases = {row["npd_alias"] for row in named} - aliases
+    found = store.find_nodes(NodeKind.DATA_ITEM, "alias", sorted(unlisted_aliases))
+    assert {n.props["alias"] for n in found} == unlisted_aliases
+    assert all(n.props["in_dictionary"] is False for n in found)
     assert report.skipped[NO_CONCEPT] == len(rows) - len(named) == 1
-    assert report.rows_skipped == report.skipped[NO_ITEM] + report.skipped[NO_CONCEPT]
+    assert report.rows_skipped == report.skipped[NO_CONCEPT]
 
 
 def test_concepts_read_the_items_in_the_store_so_items_come_first(empty_store: Store, tmp_path: Path) -> None:
+    """With no dictionary in the store, every alias is known from the concepts file alone and none is placed."""
     report = run(NpdConcepts, empty_store, subset(tmp_path, CONCEPTS, keep_concept))
     _, rows = read(tmp_path / CONCEPTS)
-    assert report.skipped[NO_ITEM] == len(rows) - 1
-    assert EdgeKind.REPRESENTS not in empty_store.counts().edges
+    aliases = {row["npd_alias"] for _, row in rows if row["concept"].strip()}
+    assert report.skipped[f"not drawn: {NO_TABLE}"] == len(aliases)
+    items = empty_store.list_nodes(NodeKind.DATA_ITEM, limit=1000).items
+    assert {n.key for n in items} == {f"unplaced/{alias}" for alias in aliases}
+    assert EdgeKind.HOLDS not in empty_store.counts().edges
+
+
+def _sheets_of_aliases(match: object) -> set[str]:
+    """The sheets of the dictionary's aliases that ``match`` (a predicate on the alias) accepts."""
+    _, items = real(ITEMS)
+    return {row["sheet"] for _, row in items if match(row["npd_alias"])}
+
+
+def test_an_unlisted_alias_is_placed_in_the_one_table_the_dictionary_gives_its_marker_or_prefix(
+    memory_real: MemoryStore,
+) -> None:
+    """On the real graph: the dictionary's ``_ab[yy]`` aliases are all of one sheet, so ``InCare_ab[yy]`` is placed
+    there by the census marker; its ``PRU_`` aliases likewise place ``PRU_InCare_SPR[yy]``, and its ``KS5_``
+    aliases a KS5 alias by prefix; its ``AP_`` aliases span two sheets, so ``AP_Surname`` stays unplaced."""
+    from importers.npd import dataset_key
+
+    expected = {
+        "InCare_ab[yy]": (_sheets_of_aliases(lambda a: a.endswith("_ab[yy]")), RULE_SUFFIX),
+        "PRU_InCare_SPR[yy]": (_sheets_of_aliases(lambda a: a.endswith("_SPR[yy]")), RULE_SUFFIX),
+        "KS5_LA": (_sheets_of_aliases(lambda a: a.lower().startswith("ks5_") and "[yy]" not in a), RULE_PREFIX),
+    }
+    _, concept_rows = real(CONCEPTS)
+    _, items = real(ITEMS)
+    listed = {row["npd_alias"] for _, row in items}
+    for alias, (sheets, rule) in expected.items():
+        assert alias not in listed and any(row["npd_alias"] == alias for _, row in concept_rows)
+        (sheet,) = sheets
+        (item,) = memory_real.find_nodes(NodeKind.DATA_ITEM, "alias", [alias])
+        assert item.props["in_dictionary"] is False
+        (holds,) = edges_from(memory_real, item.id, EdgeKind.HOLDS, Direction.UPSTREAM)
+        assert holds.source == f"Dataset:{dataset_key(sheet)}"
+        assert holds.certainty.level is CertaintyLevel.INFERRED and holds.certainty.rule == rule
+    assert len(_sheets_of_aliases(lambda a: a.startswith("AP_"))) == 2
+    (ap,) = memory_real.find_nodes(NodeKind.DATA_ITEM, "alias", ["AP_Surname"])
+    assert ap.key == "unplaced/AP_Surname" and not edges_from(memory_real, ap.id, EdgeKind.HOLDS, Direction.UPSTREAM)
 
 
 def test_the_category_tree(empty_store: Store) -> None:

@@ -318,9 +318,9 @@ ORDER: tuple[type[Importer], ...] = (
     NpdItems,
     NpdDatasetList,
     NpdReleaseTimetable,
-    NpdSheetNotes,
     NpdCategoryTree,
     NpdConcepts,
+    NpdSheetNotes,
 )
 
 
@@ -371,7 +371,12 @@ def test_the_whole_bundled_dictionary_builds_in_memory() -> None:
     # Every item row is an item, but for the 3 headings and the 10 rows that repeat another word for word.
     _, items = real(ITEMS)
     assert len(items) == 1651
-    assert store.counts().nodes[NodeKind.DATA_ITEM] == len({tuple(row.values()) for _, row in items}) - 3 == 1638
+    listed = [n for n in store.all_nodes(NodeKind.DATA_ITEM) if "in_dictionary" not in n.props]
+    assert len(listed) == len({tuple(row.values()) for _, row in items}) - 3 == 1638
+    # and every alias the concepts file names that the dictionary does not list is an item known from it alone
+    _, concepts = real(CONCEPTS)
+    unlisted = {row["npd_alias"] for _, row in concepts if row["concept"].strip()} - {r["npd_alias"] for _, r in items}
+    assert store.counts().nodes[NodeKind.DATA_ITEM] == len(listed) + len(unlisted)
     # Tiers 1-4, identifiability 1-5 and sensitivity A-E.
     assert store.counts().nodes[NodeKind.CLASSIFICATION] == 14
 

@@ -36,6 +36,11 @@ def register_rows() -> list[tuple[int, dict[str, str]]]:
 
 
 @cache
+def alias_rows() -> list[tuple[int, dict[str, str]]]:
+    return lines(DATA_DIR / "organisation_aliases.csv")
+
+
+@cache
 def figure_rows() -> list[tuple[int, dict[str, str]]]:
     return lines(FIGURES)
 
@@ -122,9 +127,17 @@ def test_ds00804_home_office(empty_store: Store) -> None:
     assert release.citations == {Citation(RegisterFoiImporter.document, REGISTER.name, number, row["source_url"])}
     (sent,) = hops(empty_store, release.id, EdgeKind.SENT_TO)
     assert sent.node.id == "Organisation:home office"
-    assert sent.node.props == {"org_type": "government department", "variants": ("Home Office",)}
+    # its variants: as this file names it, and as the alias table gives it (an abbreviation the figures use)
+    table = [(n, r) for n, r in alias_rows() if r["canonical"] == "Home Office"]
+    assert [r["variant"] for _, r in table] == ["HO"]
+    assert sent.node.props == {"org_type": "government department", "variants": ("HO", "Home Office")}
     assert sent.node.certainty.rule == "org-type:government-department"
-    assert {c.row for c in sent.node.citations} == set(other_home_office)
+    # cited by the rows naming it, the row naming it as a commissioner (DS00763), and the table's row
+    commissioning = [n for n, r in register_rows() if "commissioned by Home Office" in r["organisation"]]
+    assert len(commissioning) == 1
+    register_cited = {c.row for c in sent.node.citations if c.file == REGISTER.name}
+    assert register_cited == set(other_home_office) | set(commissioning)
+    assert {c.row for c in sent.node.citations if c.file == "organisation_aliases.csv"} == {n for n, _ in table}
     # "submitted for DSAP approval": the row names the applicant, it does not say data was sent
     assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
     # the record says the application was submitted, not approved: no Approval, the status on the application
@@ -233,28 +246,44 @@ def test_home_office_records_returned_flow_to_the_home_office(empty_store: Store
     assert flows.node.id == "Organisation:home office" and flows.edge.validity == node.validity
 
 
-def test_flows_reach_only_named_bodies(empty_store: Store) -> None:
-    """A flow to DfE, to "Police" or to "third parties" names no single recipient body: no FLOWS_TO."""
-    receiving = {
-        n: row["flow"].split("->", 1)[1].strip()
-        for n, row in figure_rows()
-        if "->" in row["flow"] and row["topic"] != "unverified"
+def _sides(flow: str) -> tuple[list[str], list[str]]:
+    """(senders, receivers) of a published flow as the figures file writes it."""
+    if "<->" in flow:
+        both = [side.strip() for side in flow.split("<->")]
+        return both, both
+    sender, _, receiver = flow.partition("->")
+    return ([sender.strip()], [receiver.strip()]) if receiver else ([], [])
+
+
+@pytest.mark.parametrize(("kind", "side"), [(EdgeKind.FLOWS_TO, 1), (EdgeKind.FLOWS_FROM, 0)])
+def test_flows_reach_only_named_bodies(empty_store: Store, kind: EdgeKind, side: int) -> None:
+    """A flow goes to the body on its receiving side and comes from the one on its sending side, never to or
+    from DfE itself, never a group ("third parties"); the police, counted together, are one node."""
+    bodies = {
+        "Home Office": "Organisation:home office",
+        "MoJ": "Organisation:ministry of justice",
+        "Police": "Organisation:police forces",
     }
-    to_home_office = [n for n, side in receiving.items() if side == "Home Office"]
-    to_moj = [n for n, row in figure_rows() if row["flow"] == "MoJ <-> DfE"]
-    assert len(to_home_office) == 4 and len(to_moj) == 1  # lines 10, 12, 14, 16 and 36, checked by hand
+    verified = [(n, row) for n, row in figure_rows() if row["topic"] != "unverified"]
+    expected = sorted((bodies[name], n) for n, row in verified for name in _sides(row["flow"])[side] if name in bodies)
+    named = {name for _, row in verified for name in _sides(row["flow"])[side]}
+    groups = named & {"third parties", "researchers", "applicants", "external"}
+    assert named - groups - set(bodies) <= {"DfE", "DfE (NPD)", "NPD", "school census"}  # the holder, or no body
 
     report = SharingFiguresImporter().run(empty_store, FIGURES)
     assert empty_store.counts().nodes["AggregateFlow"] == len(figure_rows())
-    flows = [hop for id_ in ("Organisation:home office", "Organisation:ministry of justice")
-             for hop in hops(empty_store, id_, EdgeKind.FLOWS_TO, Direction.UPSTREAM)]  # fmt: skip
-    assert sorted(next(iter(h.edge.citations)).row for h in flows) == sorted(to_home_office + to_moj)
-    assert empty_store.counts().edges["FLOWS_TO"] == len(flows)
-    police = [n for n, side in receiving.items() if side == "Police"]
-    groups = [n for n, side in receiving.items() if side in ("Police", "third parties", "researchers")]
-    assert len(police) == 2
-    assert report.skipped["not drawn: FLOWS_TO (names a group of bodies, not one organisation)"] == len(groups)
-    assert empty_store.get_node("Organisation:police") is None and empty_store.get_node("Organisation:dfe") is None
+    flows = sorted(
+        (id_, next(iter(h.edge.citations)).row)
+        for id_ in bodies.values()
+        for h in hops(empty_store, id_, kind, Direction.BOTH)
+    )
+    assert flows == expected and flows
+    assert empty_store.counts().edges[kind.value] == len(flows)
+    group_rows = [n for n, row in verified for name in _sides(row["flow"])[side] if name in groups]
+    assert report.skipped[f"not drawn: {kind} (names a group of bodies, not one organisation)"] == len(group_rows)
+    assert empty_store.get_node("Organisation:dfe") is None
+    police = empty_store.get_node("Organisation:police forces")
+    assert police.name == "Police forces (not named in the record)" and police.props["org_type"] == "police"
 
 
 def test_figures_keep_what_is_published(empty_store: Store) -> None:

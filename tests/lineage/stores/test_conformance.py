@@ -345,13 +345,31 @@ def test_find_nodes_refuses_a_property_the_kind_does_not_have(store: Store) -> N
         ("fsm", None, [g.I2, g.I1]),
         ("free school", None, [g.K]),
         ("fsm", [NodeKind.DATA_ITEM], [g.I2, g.I1]),
-        ("DR130220", None, [g.A1, g.R1]),
+        ("DR130220", None, [g.R1, g.A1]),  # as close as each other: a release before its approval
         ("' OR 1=1 //", None, []),
+        ("OTAUTAHI", None, [g.O2]),  # the accent on Ō is ignored
+        ("o'brien", None, [g.O1]),  # so is the apostrophe, on both sides
+        ("ks4-fsm", None, [g.I2]),  # punctuation and _ read as spaces
     ],
 )
 def test_search_by_name_key_or_alias_ignoring_case(store: Store, text, kinds, expected) -> None:
     found = store.search(text, kinds)
-    assert [n.id for n in found.items] == sorted(expected) and found.total == len(expected)
+    assert [n.id for n in found.items] == expected and found.total == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # D2's key is "KS4", a whole field; I2's alias holds "ks4" as a word: by id alone I2 would come first
+        ("ks4", [g.D2, g.I2]),
+        # whole words of both names: then by id
+        ("census", [g.C, g.D1]),
+        # part of a word only, of every school: then by id
+        ("grove", [g.S1, g.S2, g.S3]),
+    ],
+)
+def test_search_ranks_a_whole_field_then_whole_words_then_part_of_a_word(store: Store, text, expected) -> None:
+    assert [n.id for n in store.search(text).items] == expected
 
 
 def test_search_pages_and_refuses_empty_or_huge_text(store: Store) -> None:

@@ -1,0 +1,113 @@
+"""Dated events: what happened to the NPD, its collections and its sharing, as the campaign page dates it.
+
+``campaign-events`` reads ``npd_events_from_campaign_page.csv`` (``date_as_cited, kind, event, source,
+quote``): one Event a row, as sure as its source (a campaign's account is ``reported``, see
+``data/source_kinds.csv``), cited by the source's title (the file keeps no address). Its validity is the date
+or period as cited where that is a plain ``YYYY[-MM[-DD]]``, a range ``A..B`` or an open ``A..`` (from then
+on); other wording stays as words and holds always, counted. So a timeline and ``lineage(asOf:)`` read the
+same dates.
+
+An Event CONCERNS the nodes ``data/event_links.csv`` (``file, row, concerns, reasoning``) says it is about,
+each link inferred by the rule ``event-links`` and citing the table's row beside the event's; a link to a
+node not in the store is counted, not drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from importers import register
+from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.releases import count_omission, parse_period, slug
+from importers.source_kinds import bundled_source_kinds
+from lineage.errors import ModelError
+from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, kind_of
+from lineage.store import Store
+
+LINKS_FILE = DATA_DIR / "event_links.csv"
+LINKS_DOCUMENT = "pupil-data lineage table of what dated events concern"
+BY_LINK_TABLE = Certainty(CertaintyLevel.INFERRED, "event-links")
+UNDATED = "validity (the date as cited is not a plain date or period: kept as words)"
+
+
+@dataclass(frozen=True, slots=True)
+class EventLink:
+    row: int
+    concerns: str
+    citation: Citation
+
+
+def load_links(path: Path = LINKS_FILE) -> dict[str, list[EventLink]]:
+    """The links table by the events file it is about; a target that is no node id is refused."""
+    table: dict[str, list[EventLink]] = {}
+    for row in read_csv(path, ("file", "row", "concerns", "reasoning")):
+        concerns, reasoning = row["concerns"].strip(), row["reasoning"].strip()
+        if not reasoning:
+            raise BadInput(path, "every link gives its reasoning", row.number, "reasoning")
+        try:
+            kind_of(concerns)
+            events_row = int(row["row"])
+        except (ModelError, ValueError) as exc:
+            raise BadInput(path, str(exc), row.number) from None
+        link = EventLink(events_row, concerns, Citation(LINKS_DOCUMENT, path.name, row.number, ""))
+        table.setdefault(row["file"].strip(), []).append(link)
+    return table
+
+
+@cache
+def _bundled_links() -> dict[str, list[EventLink]]:
+    return load_links()
+
+
+@register
+class CampaignEventsImporter(Importer):
+    name = "campaign-events"
+    document = "defenddigitalme campaign page on the National Pupil Database (dated events, compiled)"
+    bundled = "npd_events_from_campaign_page.csv"
+    columns = ("date_as_cited", "kind", "event", "source", "quote")
+
+    def extract(self, path: Path) -> Iterable[Row]:
+        return read_csv(path, self.columns)
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        parsed = [(row, self._event(path, row, report)) for row in rows]
+        refuse_duplicates(path, "kind, date_as_cited, event", ((node.key, row) for row, node in parsed))
+        events = {row.number: node for row, node in parsed}
+        links = [link for link in _bundled_links().get(path.name, []) if link.row in events]
+        present = store.existing({link.concerns for link in links})
+        edges = []
+        for link in links:
+            if link.concerns not in present:
+                count_omission(report, f"CONCERNS ({kind_of(link.concerns)} not in the store)")
+                continue
+            event = events[link.row]
+            cites = event.citations | {link.citation}
+            edges.append(Edge(event.id, EdgeKind.CONCERNS, link.concerns, citations=cites, certainty=BY_LINK_TABLE))
+        return Batch(list(events.values()), edges)
+
+    def _event(self, path: Path, row: Row, report: Report) -> Node:
+        def cell(column: str) -> str:
+            text = " ".join(row[column].split())
+            if not text and column != "quote":
+                raise BadInput(path, "must not be empty", row.number, column)
+            return text
+
+        date, kind, text, source = cell("date_as_cited"), cell("kind"), cell("event"), cell("source")
+        validity = parse_period(path, row, "date_as_cited")
+        if validity == ALWAYS:
+            count_omission(report, UNDATED)
+        props = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
+        if quote := cell("quote"):
+            props["quote"] = quote
+        return Node(
+            NodeKind.EVENT,
+            f"{slug(kind)}/{date}/{slug(text)}",
+            f"{date}: {text}",
+            props,
+            frozenset({Citation(source, path.name, row.number, "")}),
+            bundled_source_kinds().certainty(path, row, "source"),
+            validity,
+        )
