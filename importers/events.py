@@ -21,9 +21,10 @@ from pathlib import Path
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.releases import count_omission, parse_period, slug
+from importers.releases import count_omission, parse_period
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
+from lineage.keys import slug
 from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, kind_of
 from lineage.store import Store
 

@@ -55,6 +55,7 @@ from typing import ClassVar
 
 from importers import register
 from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv, refuse_duplicates
+from lineage.keys import slug
 from lineage.model import (
     CONFIRMED,
     Certainty,
@@ -517,10 +518,6 @@ _ALIAS_LIKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
 _OLD_TIER = re.compile(r"\bold tier (\w+)", re.IGNORECASE)
 
 
-def rule_slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
 def named_items(rule: Node, dataset: str, names: Iterable[str], items: Sequence[Node], report: Report) -> list[Edge]:
     """RESTRICTED_BY from the items of ``dataset`` whose alias a note names: confirmed when equal, inferred
     when equal ignoring case; a name no imported item carries is counted."""
@@ -573,7 +570,7 @@ class NpdSheetNotes(NpdImporter):
         edges = []
         for row, text in rules:
             props: dict[str, Scalar] = {"text": text, "applies_to": SRS}
-            rule = Node(NodeKind.RELEASE_RULE, rule_slug(text), text, props, frozenset({self.cite(path, row)}))
+            rule = Node(NodeKind.RELEASE_RULE, slug(text), text, props, frozenset({self.cite(path, row)}))
             dataset = dataset_key(row["sheet"])
             nodes.append(rule)
             source = dataset_id(dataset)

@@ -4,10 +4,7 @@ Three sources name recipients (the FOI-quoted register entries, the published fi
 shares workbook), each in its own spelling: "FFT Education Ltd" and "Fischer Family Trust Education
 Limited (FFT)", "Ministry of Justice (MOJ)" and "MoJ". So that they meet on one node:
 
-- :func:`normalise` gives the natural key: case, punctuation, "&", a leading "The", trailing legal
-  suffixes (Ltd, Limited, plc, LLP) and a trailing parenthesised abbreviation or gloss ("(FFT)",
-  "(His Majesty's Revenue and Customs)") are dropped, whitespace collapsed. A name that is wholly in
-  brackets ("(organisation not visible in excerpt)") normalises to "": no organisation is named.
+- :func:`lineage.keys.normalise` gives the natural key (one definition, for the questions too).
 - ``data/organisation_aliases.csv`` is an editable table of variants (``variant, canonical, org_type,
   source, note``). Every entry names the data file line where the variant appears (``source``) and
   says in ``note`` why the variant maps where it does. A variant with an empty ``canonical`` names a
@@ -33,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from importers.base import DATA_DIR, BadInput, read_csv
+from lineage.keys import fold_name, normalise
 from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
 from lineage.store import Store
 
@@ -68,26 +66,6 @@ RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("org-type:company-suffix", "commercial", r"\b(?:ltd|limited|plc|llp)\b"),
     )
 )
-
-_TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)\s*$")
-_LEGAL_SUFFIX = re.compile(r"(?:\s+(?:ltd|limited|plc|llp))+$")
-
-
-def _fold(name: str) -> str:
-    """Lower case, "&" as "and", apostrophes dropped, other punctuation as spaces, whitespace collapsed."""
-    text = unicodedata.normalize("NFKC", name).lower().replace("&", " and ")
-    text = re.sub(r"['\u2019]", "", text)
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
-
-
-def normalise(name: str) -> str:
-    """The Organisation natural key for a name as cited; "" when the text names no organisation."""
-    text = unicodedata.normalize("NFKC", name).strip()
-    while (stripped := _TRAILING_BRACKETS.sub("", text)) != text:
-        text = stripped
-    text = _fold(text).removeprefix("the ")
-    return _LEGAL_SUFFIX.sub("", text).strip()
-
 
 #: Separates the bodies a variant names together ("Home Office and police": the Home Office; Police forces).
 SEVERAL = ";"
@@ -170,7 +148,7 @@ class Classification:
 
 def classify_by_rules(name: str) -> Classification:
     """The first rule of :data:`RULES` that matches the name, or unknown."""
-    folded = _fold(name)
+    folded = fold_name(name)
     for rule, org_type, pattern in RULES:
         if pattern.search(folded):
             return Classification(org_type, rule)

@@ -37,7 +37,7 @@ import yaml
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, date_from_text
-from importers.organisations import normalise
+from lineage.keys import normalise
 from importers.releases import (
     Decision,
     Outcome,

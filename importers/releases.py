@@ -56,7 +56,8 @@ from typing import ClassVar
 
 from importers import register
 from importers.base import BadInput, Batch, Importer, Report, Row, date_from_text, read_csv, refuse_duplicates
-from importers.organisations import Organisations, Resolved, normalise
+from importers.organisations import Organisations, Resolved
+from lineage.keys import normalise, slug
 from importers.source_kinds import bundled_source_kinds
 from lineage.merge import merge
 from lineage.model import (
@@ -88,11 +89,6 @@ BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-e
 TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
-
-
-def slug(text: str) -> str:
-    """Lower-case letters and digits joined by "-": a key part that survives any spelling of spaces and marks."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def release_key(reference: str, register: str, date: dt.date | str | None, organisation: str) -> str:

@@ -35,10 +35,11 @@ from pathlib import Path
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.organisations import Organisations, Unresolved, normalise
-from importers.releases import REFERENCE, count_omission, slug
+from importers.organisations import Organisations, Unresolved
+from importers.releases import REFERENCE, count_omission
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
+from lineage.keys import normalise, slug
 from lineage.model import (
     Certainty,
     CertaintyLevel,

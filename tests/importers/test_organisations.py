@@ -19,10 +19,10 @@ from importers.organisations import (
     Resolved,
     classify,
     load_aliases,
-    normalise,
     resolve,
     resolve_each,
 )
+from lineage.keys import normalise
 from lineage.model import CertaintyLevel
 
 

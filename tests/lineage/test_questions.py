@@ -91,7 +91,7 @@ def test_callers_arriving_during_a_computation_wait_for_it_rather_than_repeat_it
         time.sleep(0.2)
         return store.counts().total_nodes
 
-    per_state = questions._PerState(slow_count)
+    per_state = questions.PerState(slow_count)
     answers: list[int] = []
     threads = [threading.Thread(target=lambda: answers.append(per_state(empty_store))) for _ in range(4)]
     for thread in threads:
@@ -110,7 +110,7 @@ def test_what_is_kept_is_bounded_and_the_least_recently_asked_goes_first(empty_s
         computed.append(n)
         return n * n
 
-    per_state = questions._PerState(square, keep=2)
+    per_state = questions.PerState(square, keep=2)
     assert [per_state(empty_store, n) for n in (1, 2, 1, 3, 1, 2)] == [1, 4, 1, 9, 1, 4]
     # 1 and 2 kept; 1 asked again (kept); 3 pushes out 2, the least recently asked; 1 still kept; 2 again
     assert computed == [1, 2, 3, 2]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.organisations import normalise
+from lineage.keys import normalise
 from lineage import reports
 from lineage.cli import main
 from lineage.errors import NotFound

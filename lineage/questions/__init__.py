@@ -1,0 +1,84 @@
+"""The campaign's questions, answered from any store, framework-free: one module per family.
+
+Each question is a plain function over a Store returning plain dataclasses; the GraphQL API is a thin
+adapter over them. Every answer keeps the links it rests on, so each step shows its citations, and
+says how sure it is: the weakest certainty along its chain, or ``inferred`` by a named rule where the
+question itself adds a step (an item inside a released data set, an onward share, a pupil's years).
+Each question asks the store a fixed, small number of batched calls, whatever the size of the answer.
+
+- :mod:`.items`: who received a data item, where it comes from, its aliases, items by classification;
+- :mod:`.releases`: one release downstream, everything an organisation received or asked for;
+- :mod:`.pupils`: a school's chain of URNs, where a pupil's record may have gone;
+- :mod:`.flows`: flows for a Sankey;
+- :mod:`.statements` and :mod:`.common`: what the families share.
+"""
+
+from __future__ import annotations
+
+from lineage.questions.common import PerState, Related
+from lineage.questions.flows import FLOW_STAGES, FlowFilter, FlowLink, Flows, Volume, flows, release_flows
+from lineage.questions.items import (
+    ConceptAliases,
+    ItemProvenance,
+    ItemRecipients,
+    NotReceived,
+    Receipt,
+    concept_aliases,
+    departments_accessing_item,
+    item_provenance,
+    items_by_classification,
+    recipients_of_item,
+)
+from lineage.questions.pupils import PupilReach, Reach, SchoolChain, pupil_reach, release_scopes, school_successors
+from lineage.questions.releases import (
+    ApplicationTrace,
+    OrganisationReceipts,
+    ReleaseTrace,
+    find_organisation,
+    organisation_receipts,
+    release_trace,
+)
+from lineage.questions.statements import Stated
+from lineage.store import Store
+
+
+def prepare(store: Store) -> None:
+    """Computes what the whole-graph questions (pupil-reach, flows) share, so their first asker need not wait:
+    a server calls it as it starts."""
+    release_scopes(store)
+    release_flows(store)
+
+
+__all__ = [
+    "FLOW_STAGES",
+    "ApplicationTrace",
+    "ConceptAliases",
+    "FlowFilter",
+    "FlowLink",
+    "Flows",
+    "ItemProvenance",
+    "ItemRecipients",
+    "NotReceived",
+    "OrganisationReceipts",
+    "PerState",
+    "PupilReach",
+    "Reach",
+    "Receipt",
+    "Related",
+    "ReleaseTrace",
+    "SchoolChain",
+    "Stated",
+    "Volume",
+    "concept_aliases",
+    "departments_accessing_item",
+    "find_organisation",
+    "flows",
+    "item_provenance",
+    "items_by_classification",
+    "organisation_receipts",
+    "prepare",
+    "pupil_reach",
+    "recipients_of_item",
+    "release_trace",
+    "school_successors",
+]

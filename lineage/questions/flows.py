@@ -1,0 +1,184 @@
+"""Flows for a Sankey: collection, data set, classification, organisation type, organisation, each link counting
+the releases through it, with the published volumes beside them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lineage.model import STRENGTH, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.questions.common import PerState, dated_within, follow, overlaps_period
+from lineage.questions.releases import release_walk
+from lineage.store import Store
+
+_E = EdgeKind
+
+#: The Sankey's columns, upstream to downstream.
+FLOW_STAGES = ("collection", "dataset", "classification", "organisation type", "organisation")
+
+
+@dataclass(frozen=True, slots=True)
+class FlowLink:
+    source: str  # "<stage>:<label>"
+    target: str
+    releases: int  # how many releases this link carries
+    certainty: Certainty  # the weakest of the links it summarises
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A published aggregate volume to an organisation, with its period and source."""
+
+    flow: Node
+    organisation: Node
+    link: Edge
+
+
+@dataclass(frozen=True, slots=True)
+class Flows:
+    links: tuple[FlowLink, ...]
+    volumes: tuple[Volume, ...]
+    releases_counted: int
+    releases_without_scope: int  # releases in the period whose items are not published: in no link
+
+
+def _classification(item: Node) -> tuple[str, int | None, str | None]:
+    """The item's label in the Sankey's classification column, and its identifiability and sensitivity when
+    the label is of those scales (the flows filter selects on them), else None."""
+    sensitivity, identifiability = item.props.get("sensitivity"), item.props.get("identifiability")
+    if sensitivity and identifiability:
+        label = f"identifiability {identifiability}, sensitivity {sensitivity}"
+        return label, int(identifiability), str(sensitivity)
+    tier = item.props.get("old_tier")
+    return (f"old tier {tier}" if tier else "unclassified"), None, None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowFilter:
+    """What `flows` may be narrowed to. A release counts on a link only through its paths that pass, so a
+    filter on one column narrows the counts of every column exactly. Empty sets keep everything."""
+
+    identifiability: frozenset[int] = frozenset()
+    sensitivity: frozenset[str] = frozenset()
+    organisation_types: frozenset[str] = frozenset()
+
+    def keeps_class(self, identifiability: int | None, sensitivity: str | None) -> bool:
+        """Items of those scales only: an old tier, a whole data set or no classification is not one."""
+        if not (self.identifiability or self.sensitivity):
+            return True
+        if identifiability is None or sensitivity is None:
+            return False
+        return (not self.identifiability or identifiability in self.identifiability) and (
+            not self.sensitivity or sensitivity in self.sensitivity
+        )
+
+    def keeps_type(self, organisation_type: str) -> bool:
+        return not self.organisation_types or organisation_type in self.organisation_types
+
+    def __bool__(self) -> bool:
+        return bool(self.identifiability or self.sensitivity or self.organisation_types)
+
+
+#: (collection, data set, classification label, identifiability, sensitivity, certainty of the inclusion)
+_Upstream = tuple[str, str, str, int | None, str | None, Certainty]
+#: (organisation type, organisation name, certainty of the sending)
+_Recipient = tuple[str, str, Certainty]
+
+
+@dataclass(frozen=True, slots=True)
+class _ReleaseFlow:
+    """One release's paths through the Sankey's columns (its upstream parts times its recipients), and its
+    links with no filter, each with the weakest certainty it has there."""
+
+    release: Node
+    upstream: tuple[_Upstream, ...]
+    recipients: tuple[_Recipient, ...]
+    links: dict[tuple[str, str], Certainty]
+    published: bool  # False when the release's scope (items, data sets) is not in the graph
+
+
+def _links(upstream: Iterable[_Upstream], recipients: Sequence[_Recipient]) -> dict[tuple[str, str], Certainty]:
+    """The links of every path from these upstream parts to these recipients, each at its weakest."""
+    links: dict[tuple[str, str], list[Certainty]] = defaultdict(list)
+    for collection, dataset_name, klass, _, _, certainty in upstream:
+        source, held, classed = f"collection:{collection}", f"dataset:{dataset_name}", f"classification:{klass}"
+        for org_type, org_name, sent in recipients:
+            both = (certainty, sent)
+            typed = f"organisation type:{org_type}"
+            links[(source, held)] += both
+            links[(held, classed)] += both
+            links[(classed, typed)] += both
+            links[(typed, f"organisation:{org_name}")] += both
+    return {pair: weakest(certainties) for pair, certainties in links.items()}
+
+
+@PerState
+def release_flows(store: Store) -> list[_ReleaseFlow]:
+    """Every release's paths: any period or filter asked of `flows` is a selection of them. Items of one
+    data set and classification, sent at one certainty, make one path."""
+    walk = release_walk(store)
+    traces, holders = walk.traces, walk.holders
+    dataset_ids = sorted({h.node.id for hops in holders.values() for h in hops} | {
+        i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATASET
+    })  # fmt: skip
+    feeders = follow(store, dataset_ids, incoming=[_E.FEEDS])
+    collections_of = {id_: [h.node.name for h in feeders.get(id_, [])] or ["unknown collection"] for id_ in dataset_ids}
+    release_flows = []
+    for trace in traces:
+        upstream: set[_Upstream] = set()
+        for included in trace.includes:
+            if included.node.kind is NodeKind.DATASET:
+                datasets, classified = [included.node], ("whole data set", None, None)
+            else:
+                datasets = [h.node for h in holders.get(included.node.id, [])]
+                classified = _classification(included.node)
+            for dataset in datasets:
+                for collection in collections_of[dataset.id]:
+                    upstream.add((collection, dataset.name, *classified, included.link.certainty))
+        recipients = tuple(
+            (str(r.node.props.get("org_type") or "unknown"), r.node.name, r.link.certainty) for r in trace.recipients
+        )
+        ordered = tuple(sorted(upstream, key=str))
+        release_flows.append(
+            _ReleaseFlow(trace.release, ordered, recipients, _links(ordered, recipients), bool(trace.includes))
+        )
+    return release_flows
+
+
+def flows(
+    store: Store, start: dt.date | None = None, end: dt.date | None = None, only: FlowFilter = FlowFilter()
+) -> Flows:
+    """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
+    as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
+    the number of releases with a path through it that passes ``only``; and the published aggregate volumes
+    (to organisations of the filtered types; they have no classification)."""
+    in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
+    carried: dict[tuple[str, str], int] = defaultdict(int)
+    weakest_of: dict[tuple[str, str], Certainty] = {}
+    for release_flow in in_period:
+        links = release_flow.links
+        if only:
+            upstream = [u for u in release_flow.upstream if only.keeps_class(u[3], u[4])]
+            links = _links(upstream, [r for r in release_flow.recipients if only.keeps_type(r[0])])
+        for pair, certainty in links.items():
+            carried[pair] += 1
+            known = weakest_of.get(pair)
+            if known is None or STRENGTH[certainty.level] < STRENGTH[known.level]:
+                weakest_of[pair] = certainty
+    links_out = tuple(
+        FlowLink(source, target, releases, weakest_of[(source, target)])
+        for (source, target), releases in sorted(carried.items())
+    )
+    aggregates = [f for f in store.all_nodes(NodeKind.AGGREGATE_FLOW) if overlaps_period(f, start, end)]
+    targets = follow(store, [f.id for f in aggregates], outgoing=[_E.FLOWS_TO])
+    volumes = [
+        Volume(flow, hop.node, hop.edge)
+        for flow in aggregates
+        for hop in targets.get(flow.id, [])
+        if only.keeps_type(str(hop.node.props.get("org_type") or "unknown"))
+    ]
+    without_scope = sum(1 for f in in_period if not f.published)
+    return Flows(links_out, tuple(volumes), len(in_period), without_scope)

@@ -1,0 +1,284 @@
+"""Data items: who received one (or may have, or was refused it), where it comes from, its aliases, and items
+by classification.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from lineage.errors import LineageError, NotFound
+from lineage.model import STATE_ORG_TYPES, Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, find_items, follow, related
+from lineage.questions.statements import EXCLUDING, REFUSED, Stated, excluded_items, statements_about
+from lineage.store import Hop, Store
+
+_E = EdgeKind
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One way an organisation received (or may have received) a data item."""
+
+    item: Node
+    release: Node
+    organisation: Node
+    approval: Node | None
+    chain: tuple[Edge, ...]  # the links from the item to the organisation, in order
+    certainty: Certainty
+    onward_from: Node | None = None  # set when the organisation received it by onward sharing
+    statement: Node | None = None  # set when a source's statement of the items says it went
+
+    @property
+    def date(self) -> dt.date | None:
+        date = self.release.props.get("date")
+        return date if isinstance(date, dt.date) else None
+
+
+@dataclass(frozen=True, slots=True)
+class NotReceived:
+    """A statement that an organisation did not get the item: left out of its release, or refused."""
+
+    item: Node
+    organisation: Node | None
+    stated: Stated
+    chain: tuple[Edge, ...]  # the statement's link to the item's concept, and its ABOUT link
+
+    @property
+    def certainty(self) -> Certainty:
+        """As sure as the statement's source: the words' reach to this alias is the rule on the first link."""
+        return weakest([self.stated.statement.certainty, *(edge.certainty for edge in self.chain)])
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRecipients:
+    items: tuple[Node, ...]
+    receipts: tuple[Receipt, ...]
+    not_received: tuple[NotReceived, ...] = ()  # excluded from a release, or refused, as a source states
+
+
+def _receipt_order(receipt: Receipt) -> tuple:
+    return (receipt.date or dt.date.max, receipt.organisation.name.lower(), receipt.release.id, receipt.item.id)
+
+
+def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | None = None) -> ItemRecipients:
+    """Organisations that received the item (confirmed), may have (tier level), or received the data set
+    holding it (inferred), each with its release, approval and chain of cited links; and the organisations
+    they shared onward with (inferred)."""
+    items = find_items(store, alias)
+    item_ids = [item.id for item in items]
+    by_item = {item.id: item for item in items}
+    # release -> item, directly or through the data set holding the item
+    included = follow(store, item_ids, incoming=[_E.INCLUDES, _E.HOLDS])
+    routes: list[tuple[Node, Node, tuple[Edge, ...], Certainty]] = []  # item, release, chain, certainty
+    datasets: dict[str, list[tuple[Node, Edge]]] = defaultdict(list)
+    for item_id, hops in included.items():
+        for hop in hops:
+            if hop.edge.kind is _E.INCLUDES:
+                routes.append((by_item[item_id], hop.node, (hop.edge,), hop.edge.certainty))
+            else:
+                datasets[hop.node.id].append((by_item[item_id], hop.edge))
+    for dataset_id, hops in follow(store, list(datasets), incoming=[_E.INCLUDES]).items():
+        for release_hop in hops:
+            for item, holds in datasets[dataset_id]:
+                certainty = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
+                routes.append((item, release_hop.node, (holds, release_hop.edge), certainty))
+    # what sources state about these items (released to, left out of, or refused to a named recipient), and
+    # every statement about the releases reached, whose exclusions outrank the rule
+    meaning, about_nodes = _stating(store, item_ids)
+    releases = {release.id: release for _, release, _, _ in routes}
+    releases.update((node.id, node) for node in about_nodes if node.kind is NodeKind.RELEASE)
+    others = [node for node in about_nodes if node.id not in releases]
+    statements = statements_about(store, [*releases.values(), *others])
+    stated_about = [s for stated in statements.values() for s in stated if s.statement.id in meaning]
+    excluded = {release_id: excluded_items(statements.get(release_id, ())) for release_id in releases}
+    stated_routes = {
+        (item.id, s.about.node.id): (item, s)
+        for s in stated_about
+        if s.kind == "released"
+        for item in s.items
+        if item.id in by_item
+    }
+    # exclusion beats inference; a statement of the item replaces the rule's route to the same release
+    routes = [
+        route
+        for route in routes
+        if not (route[0].id in excluded.get(route[1].id, ()) and route[3].level is not CertaintyLevel.CONFIRMED)
+        and (route[0].id, route[1].id) not in stated_routes
+    ]
+    from_release = follow(
+        store, sorted([*releases, *(node.id for node in others)]), outgoing=[_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY]
+    )
+    receipts: list[Receipt] = []
+    recipients: dict[str, list[Receipt]] = defaultdict(list)
+    for item, stated in stated_routes.values():
+        refers = (stated.link_to(item),)
+        hops = from_release.get(stated.about.node.id, [])
+        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
+        chain = (*refers, stated.about.link)
+        for organisation, link in _recipients(stated, hops):
+            certainty = weakest(
+                [stated.statement.certainty, *(e.certainty for e in chain), *([link.certainty] if link else [])]
+            )
+            receipt = Receipt(
+                item, stated.about.node, organisation, approval, (*chain, *([link] if link else [])), certainty,
+                statement=stated.statement,
+            )  # fmt: skip
+            receipts.append(receipt)
+            recipients[organisation.id].append(receipt)
+    for item, release, chain, certainty in routes:
+        hops = from_release.get(release.id, [])
+        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
+        approval_edges = tuple(h.edge for h in hops if h.edge.kind is _E.APPROVED_BY)
+        for hop in hops:
+            if hop.edge.kind is _E.SENT_TO:
+                receipt = Receipt(
+                    item, release, hop.node, approval, (*chain, hop.edge, *approval_edges),
+                    weakest([certainty, hop.edge.certainty]),
+                )  # fmt: skip
+                receipts.append(receipt)
+                recipients[hop.node.id].append(receipt)
+    not_received = [
+        NotReceived(item, organisation, stated, (stated.link_to(item), stated.about.link))
+        for stated in stated_about
+        if stated.kind in EXCLUDING | REFUSED
+        for item in stated.items
+        if item.id in by_item
+        for organisation, _ in _recipients(stated, from_release.get(stated.about.node.id, []))
+    ]
+    for org_id, hops in follow(store, list(recipients), outgoing=[_E.SHARES_ONWARD]).items():
+        for hop in hops:
+            if hop.node.id == org_id:
+                continue
+            for first in recipients[org_id]:
+                receipts.append(
+                    Receipt(
+                        first.item, first.release, hop.node, first.approval, (*first.chain, hop.edge),
+                        weakest([first.certainty, Certainty(CertaintyLevel.INFERRED, RULE_ONWARD)]),
+                        onward_from=first.organisation,
+                    )
+                )  # fmt: skip
+    if org_types is not None:
+        receipts = [r for r in receipts if r.organisation.props.get("org_type") in org_types]
+        not_received = [n for n in not_received if n.organisation and n.organisation.props.get("org_type") in org_types]
+    receipts.sort(key=_receipt_order)
+    not_received.sort(
+        key=lambda n: (n.organisation.name.lower() if n.organisation else "", n.stated.statement.id, n.item.id)
+    )
+    return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received))
+
+
+def _stating(store: Store, item_ids: Collection[str]) -> tuple[set[str], list[Node]]:
+    """The statements whose words are taken to mean these items (directly or through their concepts), and
+    the nodes those statements are about."""
+    concepts = follow(store, item_ids, outgoing=[_E.REPRESENTS])
+    meant = sorted(set(item_ids) | {h.node.id for hops in concepts.values() for h in hops})
+    statement_ids = sorted({h.node.id for hops in follow(store, meant, incoming=[_E.REFERS_TO]).values() for h in hops})
+    about = follow(store, statement_ids, outgoing=[_E.ABOUT])
+    nodes = {h.node.id: h.node for hops in about.values() for h in hops}
+    return set(statement_ids), [nodes[id_] for id_ in sorted(nodes)]
+
+
+def _recipients(stated: Stated, hops: Sequence[Hop]) -> list[tuple[Node, Edge | None]]:
+    """Who a statement is about: the organisation itself, or the recipient of the release or maker of the
+    application it is about (with that link)."""
+    if stated.about.node.kind is NodeKind.ORGANISATION:
+        return [(stated.about.node, None)]
+    return [(h.node, h.edge) for h in hops if h.edge.kind in (_E.SENT_TO, _E.MADE_BY)]
+
+
+def departments_accessing_item(store: Store, alias: str) -> ItemRecipients:
+    """Which other government departments (and police) accessed the item."""
+    return recipients_of_item(store, alias, org_types=STATE_ORG_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemProvenance:
+    item: Node
+    datasets: tuple[Related, ...]
+    collections: tuple[Related, ...]
+    classifications: tuple[Related, ...]
+    release_rules: tuple[Related, ...]
+    concepts: tuple[Related, ...]
+    other_aliases: tuple[Related, ...]  # items of the same concepts, in other tables
+
+
+def item_provenance(store: Store, alias: str) -> list[ItemProvenance]:
+    """Upstream of each item with the alias: data set, collections, classification, release rules, concepts
+    and the other aliases of the same concepts."""
+    items = find_items(store, alias)
+    ids = [item.id for item in items]
+    around = follow(store, ids, outgoing=[_E.CLASSIFIED_AS, _E.RESTRICTED_BY, _E.REPRESENTS], incoming=[_E.HOLDS])
+    dataset_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.HOLDS})
+    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REPRESENTS})
+    upstream = follow(store, dataset_ids, outgoing=[_E.RESTRICTED_BY, _E.CLASSIFIED_AS], incoming=[_E.FEEDS])
+    siblings = follow(store, concept_ids, incoming=[_E.REPRESENTS])
+    answers = []
+    for item in items:
+        hops = around.get(item.id, [])
+        datasets = related(hops, [_E.HOLDS])
+        dataset_hops = [h for d in datasets for h in upstream.get(d.node.id, [])]
+        concepts = related(hops, [_E.REPRESENTS])
+        others = [
+            Related(h.node, h.edge) for c in concepts for h in siblings.get(c.node.id, []) if h.node.id != item.id
+        ]
+        answers.append(
+            ItemProvenance(
+                item=item,
+                datasets=datasets,
+                collections=related(dataset_hops, [_E.FEEDS]),
+                classifications=related([*hops, *dataset_hops], [_E.CLASSIFIED_AS]),
+                release_rules=related([*hops, *dataset_hops], [_E.RESTRICTED_BY]),
+                concepts=concepts,
+                other_aliases=tuple(sorted(others, key=lambda r: r.node.id)),
+            )
+        )
+    return answers
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptAliases:
+    concept: Node
+    aliases: tuple[Related, ...]
+
+
+def concept_aliases(store: Store, concept: str) -> list[ConceptAliases]:
+    """Every alias of a concept across tables: concepts named exactly so (ignoring case), else containing it."""
+    found = store.search(concept, [NodeKind.CONCEPT], limit=100).items
+    exact = [c for c in found if c.name.lower() == concept.strip().lower()]
+    concepts = exact or list(found)
+    if not concepts:
+        raise NotFound(f"no concept is named {concept!r}")
+    members = follow(store, [c.id for c in concepts], incoming=[_E.REPRESENTS])
+    return [ConceptAliases(c, tuple(Related(h.node, h.edge) for h in members.get(c.id, []))) for c in concepts]
+
+
+def items_by_classification(
+    store: Store,
+    dataset: str | None = None,
+    identifiability: Collection[int] | None = None,
+    sensitivity: Collection[str] | None = None,
+) -> list[Node]:
+    """Data items by identifiability and sensitivity, optionally within one data set (by key or name)."""
+    if dataset is not None:
+        matches = store.search(dataset, [NodeKind.DATASET], limit=100).items
+        chosen = [d for d in matches if dataset.lower() in (d.key.lower(), d.name.lower())] or list(matches)
+        if not chosen:
+            raise NotFound(f"no NPD data set is named {dataset!r}")
+        held = follow(store, [d.id for d in chosen], outgoing=[_E.HOLDS])
+        items = [h.node for hops in held.values() for h in hops]
+    elif identifiability:
+        items = store.find_nodes(NodeKind.DATA_ITEM, "identifiability", list(identifiability))
+    elif sensitivity:
+        items = store.find_nodes(NodeKind.DATA_ITEM, "sensitivity", list(sensitivity))
+    else:
+        raise LineageError("give a data set, identifiability scores or sensitivity letters")
+    wanted = [
+        item
+        for item in items
+        if (not identifiability or item.props.get("identifiability") in identifiability)
+        and (not sensitivity or item.props.get("sensitivity") in sensitivity)
+    ]
+    return sorted({item.id: item for item in wanted}.values(), key=lambda item: item.id)

@@ -1,0 +1,172 @@
+"""Schools and pupils: a school's chain of URNs, and where a pupil's record at a school in some years may have gone,
+from the school and years alone (no pupil's record is ever held).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from lineage.errors import LineageError, NotFound
+from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.questions.common import RULE_PUPIL_YEARS, PerState, dated_order
+from lineage.questions.releases import release_walk
+from lineage.store import Direction, Store
+
+_E = EdgeKind
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolChain:
+    school: Node
+    predecessors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]  # node, hops away, path
+    successors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]
+
+
+def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:
+    """A school's chain of URNs through GIAS links, both directions, each with the dated links between."""
+    school = store.get_node(f"{NodeKind.SCHOOL.value}:{urn}")
+    if school is None:
+        raise NotFound(f"no school has the URN {urn}")
+    sides = []
+    for direction in (Direction.UPSTREAM, Direction.DOWNSTREAM):
+        result = store.traverse(
+            school.id, direction, max_depth=max_depth, edge_kinds={_E.SUCCEEDED_BY}, limit=1000, max_paths=1
+        )
+        sides.append(tuple((r.node, r.degree, r.paths[0] if r.paths else ()) for r in result.reached.items))
+    return SchoolChain(school, sides[0], sides[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """A release that may hold the record of a pupil at the school in the years asked about, and why."""
+
+    release: Node
+    organisations: tuple[Node, ...]
+    spans: tuple[tuple[str, int, int], ...]  # data set (or item) name, first and last academic year matched
+    certainty: Certainty
+    scope_published: bool
+    note: str | None = None  # why nothing can be matched, for a release whose scope is not published
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """Which data sets and years matched, in words (or why nothing can be)."""
+        if self.note is not None:
+            return (self.note,)
+        return tuple(f"{name}: {_academic(lo)} to {_academic(hi)}" for name, lo, hi in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class PupilReach:
+    schools: tuple[Node, ...]
+    years: tuple[int, int]
+    reaches: tuple[Reach, ...]
+    unpublished_scope: tuple[Reach, ...] = field(default=())
+
+
+_OPEN = 10**6  # an open end of a year span
+
+
+def _span(node: Node) -> tuple[int, int]:
+    start, end = node.props.get("first_year"), node.props.get("last_year")
+    return (start if isinstance(start, int) else -_OPEN, end if isinstance(end, int) else _OPEN)
+
+
+def _academic(year: int) -> str:
+    """2013 -> "2013/14", the way the NPD writes academic years."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class _ReleaseScope:
+    """What a release's published scope covers, by data set: year spans, and how sure each is."""
+
+    release: Node
+    organisations: tuple[Node, ...]
+    spans: tuple[tuple[str, int, int, Certainty], ...]  # data set (or item) name, first, last year, certainty
+    published: bool
+
+
+@PerState
+def release_scopes(store: Store) -> list[_ReleaseScope]:
+    """Every release's scope: the same for every pupil asked about."""
+    walk = release_walk(store)
+    dataset_of = walk.holders
+    scopes = []
+    for trace in walk.traces:
+        spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
+        for included in trace.includes:
+            holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
+            lo, hi = _span(included.node)
+            for holder in holders:
+                holder_lo, holder_hi = _span(holder)
+                if max(lo, holder_lo) <= min(hi, holder_hi):
+                    spans[(holder.name, included.link.certainty)].append((max(lo, holder_lo), min(hi, holder_hi)))
+        merged = tuple(
+            (name, lo, hi, certainty)
+            for (name, certainty), intervals in sorted(spans.items(), key=str)
+            for lo, hi in _merge(intervals)
+        )
+        organisations = tuple(r.node for r in trace.recipients)
+        scopes.append(_ReleaseScope(trace.release, organisations, merged, bool(trace.includes)))
+    return scopes
+
+
+def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or adjacent year spans as one: the answer only asks which years are covered."""
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(intervals):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
+    """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
+    and successors) in these academic years (by the year they start): a release matches where an item or
+    data set in its scope was populated in those years, within its data set's years. The school census
+    covers every state school, so the school itself narrows nothing a release's published scope does not;
+    a release whose scope is not published is listed apart, never hidden."""
+    if from_year > to_year:
+        raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
+    chain = school_successors(store, urn)
+    schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+    reaches, unpublished = _reaches_in_years(store, from_year, to_year)
+    return PupilReach(tuple(schools), (from_year, to_year), reaches, unpublished)
+
+
+def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, ...], tuple[Reach, ...]]:
+    """The releases whose scope covers these years, and those whose scope is not published: the same for
+    every school, so kept per span of years. At national scale an answer holds some 4,500 releases (about
+    1.2 MB), so 64 spans are kept: enough for every span a page of questions asks, bounded against a
+    caller asking every span there is."""
+    inferred = Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)
+    reaches, unpublished = [], []
+    for scope in release_scopes(store):
+        matched: dict[str, tuple[int, int]] = {}
+        certainties = [inferred]
+        for name, lo, hi, certainty in scope.spans:
+            lo, hi = max(lo, from_year), min(hi, to_year)
+            if lo <= hi:
+                seen = matched.get(name, (lo, hi))
+                matched[name] = (min(seen[0], lo), max(seen[1], hi))
+                certainties.append(certainty)
+        if matched:
+            spans = tuple((name, lo, hi) for name, (lo, hi) in sorted(matched.items()))
+            reaches.append(Reach(scope.release, scope.organisations, spans, weakest(certainties), True))
+        elif not scope.published:
+            tiers = scope.release.props.get("tiers")
+            reason = (
+                f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
+                if tiers
+                else "the release's scope (data sets, items, years) is not published"
+            )
+            unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
+    reaches.sort(key=lambda r: dated_order(r.release))
+    unpublished.sort(key=lambda r: dated_order(r.release))
+    return tuple(reaches), tuple(unpublished)
+
+
+_reaches_in_years = PerState(_reaches, keep=64)

@@ -1,0 +1,84 @@
+"""What the record says, statement by statement: each source's words about a release, an application or an
+organisation, what they are taken to mean, and what contradicts them.
+
+A ``not_released`` or ``requested_then_excluded`` statement outranks the tier rule for the items it reaches
+(:data:`EXCLUDING`); a refused application's items are :data:`REFUSED`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from lineage.model import Edge, EdgeKind, Node, NodeKind, populated_by
+from lineage.questions.common import Related, follow, related
+from lineage.store import Store
+
+_E = EdgeKind
+
+#: Statements saying items did not go with a release: they outrank the tier rule for those items.
+EXCLUDING = frozenset({"not_released", "requested_then_excluded"})
+#: Statements saying items were asked for and not given.
+REFUSED = frozenset({"requested_application_rejected"})
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """One source's statement about a release, an application or an organisation, in its own words, with
+    what its words are taken to mean (concepts, items, data sets, each by a named rule) and the data items
+    that reaches, and any statement that contradicts it."""
+
+    statement: Node
+    about: Related  # the release, application or organisation, and the ABOUT link
+    means: tuple[Related, ...]
+    reaches: tuple[tuple[Node, Edge], ...]  # each data item meant, and the REFERS_TO link that reaches it
+    contradicted_by: tuple[Related, ...]
+
+    @property
+    def kind(self) -> str:
+        return str(self.statement.props.get("statement", ""))
+
+    @property
+    def items(self) -> tuple[Node, ...]:
+        return tuple(item for item, _ in self.reaches)
+
+    def link_to(self, item: Node) -> Edge:
+        """The REFERS_TO link by which the statement reaches the item (to it, or to a concept it represents)."""
+        return next(link for reached, link in self.reaches if reached.id == item.id)
+
+
+def statements_about(store: Store, nodes: Collection[Node]) -> dict[str, list[Stated]]:
+    """The statements about each of these nodes, by node id: three batched calls, whatever their number."""
+    targets = {node.id: node for node in nodes}
+    about = follow(store, list(targets), incoming=[_E.ABOUT])
+    statement_ids = sorted({h.node.id for hops in about.values() for h in hops})
+    around = follow(store, statement_ids, outgoing=[_E.REFERS_TO, _E.CONTRADICTS], incoming=[_E.CONTRADICTS])
+    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REFERS_TO})
+    members = follow(store, concept_ids, incoming=[_E.REPRESENTS])
+    answers: dict[str, list[Stated]] = {}
+    for target, hops in about.items():
+        for hop in hops:
+            near = around.get(hop.node.id, [])
+            means = related(near, [_E.REFERS_TO])
+            reached: dict[str, tuple[Node, Edge]] = {}
+            latest = hop.node.props.get("latest_date")
+            for meant in means:
+                if meant.node.kind is NodeKind.DATA_ITEM:
+                    reached.setdefault(meant.node.id, (meant.node, meant.link))
+                for member in members.get(meant.node.id, []):
+                    # an alias first populated after the statement's date is not what its words meant
+                    if member.node.kind is NodeKind.DATA_ITEM and (
+                        not isinstance(latest, dt.date) or populated_by(member.node, latest)
+                    ):
+                        reached.setdefault(member.node.id, (member.node, meant.link))
+            items = tuple(reached[id_] for id_ in sorted(reached))
+            contradicted = related(near, [_E.CONTRADICTS])
+            answers.setdefault(target, []).append(
+                Stated(hop.node, Related(targets[target], hop.edge), means, items, contradicted)
+            )
+    return answers
+
+
+def excluded_items(stated: Iterable[Stated]) -> set[str]:
+    return {item.id for s in stated if s.kind in EXCLUDING for item in s.items}
