@@ -24,7 +24,6 @@ entry also cites that table row; an
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path

@@ -37,7 +37,6 @@ import yaml
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, date_from_text
-from lineage.keys import normalise
 from importers.releases import (
     Decision,
     Outcome,
@@ -48,6 +47,7 @@ from importers.releases import (
     parse_tiers,
     release_key,
 )
+from lineage.keys import normalise
 from lineage.model import CONFIRMED, Citation, NodeKind, node_id
 from lineage.store import Store
 

@@ -57,8 +57,8 @@ from typing import ClassVar
 from importers import register
 from importers.base import BadInput, Batch, Importer, Report, Row, date_from_text, read_csv, refuse_duplicates
 from importers.organisations import Organisations, Resolved
-from lineage.keys import normalise, slug
 from importers.source_kinds import bundled_source_kinds
+from lineage.keys import normalise, slug
 from lineage.merge import merge
 from lineage.model import (
     ALWAYS,

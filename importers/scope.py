@@ -25,9 +25,7 @@ outranks the tier rule for the items it refers to (see ``lineage.questions``).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -38,6 +36,7 @@ from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, rea
 from importers.organisations import Organisations, Unresolved
 from importers.releases import REFERENCE, count_omission
 from importers.source_kinds import bundled_source_kinds
+from lineage.dates import latest_day, named_period
 from lineage.errors import ModelError
 from lineage.keys import normalise, slug
 from lineage.model import (
@@ -76,25 +75,6 @@ RULE_WORDS = "scope-words"
 BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "about:same-reference")
 BY_DATE = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date")
 BY_DATE_WORDS = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date-as-cited")
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-_WHEN = r"(?:(" + "|".join(_MONTHS) + r")\s+)?(\d{4})\b"
-#: A date that names when the thing happened starts with it: "February 2013", "June 2011, and 2013",
-#: "2014 (as in PQ question)". Not "last year (as reported June 2015)", whose date is the report's.
-_STARTS_WITH_WHEN = re.compile(r"^" + _WHEN, re.IGNORECASE)
 
 
 def _fold(text: str) -> str:
@@ -158,27 +138,6 @@ def _bundled_words() -> dict[str, list[Meaning]]:
 @cache
 def _bundled_conflicts() -> dict[str, list[Conflict]]:
     return load_conflicts()
-
-
-def _bounds(month: str | None, year: int) -> tuple[dt.date, dt.date]:
-    if month is None:
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    number = _MONTHS.index(month.lower()) + 1
-    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
-
-
-def named_period(text: str) -> tuple[dt.date, dt.date] | None:
-    """The month or year a date as cited starts with, as first and last day; None when it names neither."""
-    match = _STARTS_WITH_WHEN.match(text.strip())
-    return _bounds(match.group(1), int(match.group(2))) if match else None
-
-
-def latest_day(text: str) -> dt.date | None:
-    """The last day of the latest month or year a date as cited names ("June 2011, and 2013": 31 December
-    2013); None when it does not start with a date."""
-    if not named_period(text):
-        return None
-    return max(_bounds(m.group(1), int(m.group(2)))[1] for m in re.finditer(_WHEN, text, re.IGNORECASE))
 
 
 @dataclass(frozen=True, slots=True)

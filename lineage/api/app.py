@@ -140,6 +140,13 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             return PlainTextResponse("not found", status_code=404)
         return FileResponse(STATIC / name)
 
+    async def cookbook(request: Request) -> PlainTextResponse:
+        """One cookbook operation's text: the explorer asks the cookbook's questions, not copies of them."""
+        path = COOKBOOK / request.path_params["name"]
+        if path.suffix != ".graphql" or path.parent != COOKBOOK or not path.is_file():
+            return PlainTextResponse("not found", status_code=404)
+        return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="application/graphql")
+
     async def home(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
@@ -151,6 +158,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             Route("/static/vendor/{name}", vendor),
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
+            Route("/cookbook/{name}", cookbook),
             Route("/graphql", graphql_view, methods=["GET", "POST"]),
         ],
         middleware=[

@@ -80,7 +80,10 @@ def _statement(stated: questions.Stated) -> StatedScope:
 @strawberry.type(description="One way an organisation received, or may have received, a data item.")
 class Receipt:
     item: GraphNode
-    release: GraphNode
+    release: GraphNode = strawberry.field(
+        description="The release; where a source's statement of the items gives the receipt, what it is about "
+        "(a release, an application or the organisation itself)."
+    )
     organisation: GraphNode
     approval: GraphNode | None
     onward_from: GraphNode | None = strawberry.field(description="Set when it came by onward sharing.")
@@ -136,13 +139,71 @@ def _not_received(answer: questions.NotReceived) -> NotReceived:
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A release of NPD data whose items the record does not give: it may hold the item or not, and "
+    "the public record cannot say which. Never a receipt."
+)
+class UnpublishedRelease:
+    release: GraphNode
+    organisation: GraphNode
+    link: Link = strawberry.field(description="The release's link to the organisation, with its sources.")
+    date: dt.date | None = strawberry.field(description="The release's date, as cited; null when it is unknown.")
+    certainty: Certainty = strawberry.field(description="How sure it is that NPD data went (not which).")
+    statements: list[StatedScope] = strawberry.field(
+        description="What sources say of its items, where they say anything; none of them reach this item."
+    )
+
+
+def _unpublished(answer: questions.UnpublishedScope) -> UnpublishedRelease:
+    return UnpublishedRelease(
+        release=graph_node(answer.release),
+        organisation=graph_node(answer.organisation),
+        link=link(answer.sent),
+        date=answer.date,
+        certainty=certainty_of(answer.certainty),
+        statements=[_statement(s) for s in answer.statements],
+    )
+
+
+@strawberry.type(
+    description="An organisation that asks DfE about pupils (sending what it knows of people to be matched against "
+    "the NPD), with the statements and published figures that say what it sends, gets back and how often."
+)
+class MatchingRequests:
+    organisation: GraphNode
+    statements: list[StatedScope] = strawberry.field(description="What it sends, and what DfE returns on a match.")
+    figures: list[Related] = strawberry.field(
+        description="Published figures of what it asked (flowsFrom) and what came back (flowsTo), with periods."
+    )
+    certainty: Certainty = strawberry.field(description="That it asks: as sure as the surest source saying so.")
+
+
+def _matching(answer: questions.MatchingRequests) -> MatchingRequests:
+    return MatchingRequests(
+        organisation=graph_node(answer.organisation),
+        statements=[_statement(s) for s in answer.statements],
+        figures=_related_list(answer.flows),
+        certainty=certainty_of(answer.certainty),
+    )
+
+
+@strawberry.type(
+    description="Who received an item, in parts never mixed: receipts (the item, confirmed or by a named rule); "
+    "releases of unpublished scope; organisations asking DfE about pupils; and who a source says did not get it."
+)
 class ItemRecipients:
     items: list[GraphNode] = strawberry.field(description="The data items with this alias (one per table).")
     receipts: Connection[Receipt]
     not_received: list[NotReceived] = strawberry.field(
         description="Who a source says did not get it: left out of a release, or refused. Never also a receipt "
         "by the tier rule."
+    )
+    unpublished_scope: Connection[UnpublishedRelease] = strawberry.field(
+        description="Releases of NPD data whose items are not published (none dated before the item was first "
+        "collected): received NPD data, which items is not published."
+    )
+    asked_about: list[MatchingRequests] = strawberry.field(
+        description="Organisations that ask DfE about pupils, where the record does not say this item went to them."
     )
 
 
@@ -151,6 +212,8 @@ def _item_recipients(answer: questions.ItemRecipients, first: int, after: str | 
         items=[graph_node(i) for i in answer.items],
         receipts=paginate(answer.receipts, first, after, _receipt),
         not_received=[_not_received(n) for n in answer.not_received],
+        unpublished_scope=paginate(answer.unpublished_scope, first, None, _unpublished),
+        asked_about=[_matching(a) for a in answer.asked_about],
     )
 
 
@@ -203,19 +266,38 @@ class ApplicationOutcome:
         description="approved, released, submitted for approval, pending, rejected, not pursued, arrangement, "
         "match flag only, policy, or not stated"
     )
-    made_by: Related
+    made_by: Related | None = strawberry.field(description="The applicant; null where the entry names none.")
+    commissioned_by: list[Related] = strawberry.field(description="Who the entry says commissioned it.")
     releases: list[Related] = strawberry.field(description="The release it led to, where one is drawn.")
     statements: list[StatedScope] = strawberry.field(description="What sources say it asked for or got.")
+
+
+def _application(answer: questions.ApplicationTrace) -> ApplicationOutcome:
+    return ApplicationOutcome(
+        application=graph_node(answer.application),
+        status=answer.status,
+        made_by=_related(answer.made_by) if answer.made_by else None,
+        commissioned_by=_related_list(answer.commissioned_by),
+        releases=_related_list(answer.releases),
+        statements=[_statement(s) for s in answer.statements],
+    )
 
 
 @strawberry.type
 class OrganisationReceipts:
     organisation: GraphNode
     releases: list[ReleaseTrace]
-    aggregate_flows: list[Related] = strawberry.field(description="Published volumes that flowed to it.")
+    aggregate_flows: list[Related] = strawberry.field(description="Published figures of what flowed to it.")
+    flows_from: list[Related] = strawberry.field(
+        description="Published figures of what it sent DfE or asked DfE about (requests, people to match)."
+    )
     received_onward: list[Related]
+    shared_onward: list[Related] = strawberry.field(description="Its own onward shares, to other organisations.")
     applications: list[ApplicationOutcome] = strawberry.field(
         description="Every application it made, refused and pending ones included: never drawn as flows."
+    )
+    commissioned: list[ApplicationOutcome] = strawberry.field(
+        description="Applications by others that their entry says it commissioned."
     )
     statements: list[StatedScope] = strawberry.field(
         description="What sources say of it where they identify no release or application."
@@ -288,8 +370,65 @@ class Flows:
     stages: list[str]
     links: list[FlowLink]
     volumes: list[Volume] = strawberry.field(description="Published aggregate volumes, with period and source.")
-    releases_counted: int
-    releases_without_scope: int = strawberry.field(description="Releases in the period whose scope is unpublished.")
+    releases_counted: int = strawberry.field(description="Releases in the period.")
+    releases_without_scope: int = strawberry.field(
+        description="Of them, releases whose items are not published: drawn as 'items not published'."
+    )
+    releases_shown: int = strawberry.field(description="Of them, releases drawn: a path of theirs passes the filter.")
+    releases_hidden: int = strawberry.field(description="Of them, releases the filter leaves out.")
+
+
+@strawberry.type(description="An event or a published figure, placed in time by the dates its source gives.")
+class TimelineEntry:
+    node: GraphNode = strawberry.field(description="The Event, or the published figure (AggregateFlow).")
+    kind: str = strawberry.field(description="The event's kind as cited (pause, access_model, ...), or figure.")
+    date_as_cited: str = strawberry.field(description="The date or period in the source's words.")
+    valid_from: dt.date | None = strawberry.field(description="The first day it holds (null: open).")
+    valid_to: dt.date | None = strawberry.field(description="The last day it holds (null: open).")
+    text: str = strawberry.field(description="What happened, or what was counted and how many.")
+    certainty: Certainty
+    citations: list[Citation]
+    concerns: list[Related] = strawberry.field(description="What it is about, each link cited.")
+
+
+def _entry(entry: questions.TimelineEntry) -> TimelineEntry:
+    return TimelineEntry(
+        node=graph_node(entry.node),
+        kind=entry.kind,
+        date_as_cited=entry.date_as_cited,
+        valid_from=entry.node.validity.valid_from,
+        valid_to=entry.node.validity.valid_to,
+        text=entry.text,
+        certainty=certainty_of(entry.node.certainty),
+        citations=citations_of(entry.node.citations),
+        concerns=_related_list(entry.concerns),
+    )
+
+
+@strawberry.type
+class Timeline:
+    entries: Connection[TimelineEntry] = strawberry.field(description="Oldest first.")
+    kinds: list[str] = strawberry.field(description="Every kind of event the graph holds, and figure.")
+    undated: int = strawberry.field(description="Events and figures of the kinds asked that the record gives no dates.")
+
+
+@strawberry.type(description="A published total for one outcome in one year, and the figure that gives it.")
+class PublishedTotal:
+    figure: GraphNode
+    value: int
+    rule: str = strawberry.field(description="The rule that read the figure's value as a total per year.")
+
+
+@strawberry.type(
+    description="The applications the record names with one outcome in one year, beside the published total, so a "
+    "reader sees how much of each total is named."
+)
+class OutcomeCount:
+    status: str
+    year: int | None = strawberry.field(description="The calendar year; null where the record gives no single year.")
+    named: int = strawberry.field(description="How many applications the graph names with this outcome and year.")
+    applications: list[GraphNode]
+    published: list[PublishedTotal]
 
 
 @strawberry.type
@@ -351,17 +490,11 @@ class CookbookQuery:
             organisation=graph_node(answer.organisation),
             releases=[_trace(t) for t in answer.releases],
             aggregate_flows=_related_list(answer.aggregate_flows),
+            flows_from=_related_list(answer.flows_from),
             received_onward=_related_list(answer.received_onward),
-            applications=[
-                ApplicationOutcome(
-                    application=graph_node(a.application),
-                    status=a.status,
-                    made_by=_related(a.made_by),
-                    releases=_related_list(a.releases),
-                    statements=[_statement(s) for s in a.statements],
-                )
-                for a in answer.applications
-            ],
+            shared_onward=_related_list(answer.shared_onward),
+            applications=[_application(a) for a in answer.applications],
+            commissioned=[_application(a) for a in answer.commissioned],
             statements=[_statement(s) for s in answer.statements],
         )
 
@@ -401,6 +534,43 @@ class CookbookQuery:
         )
 
     @strawberry.field(
+        description="Events and published figures whose dates overlap the period (inclusive), oldest first, each "
+        "cited, with what it concerns; kinds keeps those kinds (an event's kind, or figure)."
+    )
+    async def timeline(
+        self,
+        info: Info,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        to: dt.date | None = None,
+        kinds: list[str] | None = None,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+    ) -> Timeline:
+        answer = await info.context.call(questions.timeline, info.context.store, from_, to, kinds)
+        return Timeline(
+            entries=paginate(answer.entries, first, after, _entry), kinds=list(answer.kinds), undated=answer.undated
+        )
+
+    @strawberry.field(
+        description="Applications by outcome (status) and year, beside the published totals of that outcome per year."
+    )
+    async def application_outcomes(self, info: Info) -> list[OutcomeCount]:
+        answer = await info.context.call(questions.application_outcomes, info.context.store)
+        return [
+            OutcomeCount(
+                status=row.status,
+                year=row.year,
+                named=len(row.applications),
+                applications=[graph_node(a) for a in row.applications],
+                published=[
+                    PublishedTotal(figure=graph_node(p.figure), value=p.value, rule=questions.RULE_PER_YEAR)
+                    for p in row.published
+                ],
+            )
+            for row in answer
+        ]
+
+    @strawberry.field(
         description="Aggregated flows for a Sankey, published volumes included. The filters narrow every "
         "column exactly: a release counts on a link only through its paths of those classes and types."
     )
@@ -429,4 +599,6 @@ class CookbookQuery:
             ],
             releases_counted=answer.releases_counted,
             releases_without_scope=answer.releases_without_scope,
+            releases_shown=answer.releases_shown,
+            releases_hidden=answer.releases_hidden,
         )

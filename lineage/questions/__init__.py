@@ -10,6 +10,7 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 - :mod:`.releases`: one release downstream, everything an organisation received or asked for;
 - :mod:`.pupils`: a school's chain of URNs, where a pupil's record may have gone;
 - :mod:`.flows`: flows for a Sankey;
+- :mod:`.timeline`: events and figures in time, and applications by outcome beside the published totals;
 - :mod:`.statements` and :mod:`.common`: what the families share.
 """
 
@@ -23,6 +24,7 @@ from lineage.questions.items import (
     ItemRecipients,
     NotReceived,
     Receipt,
+    UnpublishedScope,
     concept_aliases,
     departments_accessing_item,
     item_provenance,
@@ -32,25 +34,38 @@ from lineage.questions.items import (
 from lineage.questions.pupils import PupilReach, Reach, SchoolChain, pupil_reach, release_scopes, school_successors
 from lineage.questions.releases import (
     ApplicationTrace,
+    MatchingRequests,
     OrganisationReceipts,
     ReleaseTrace,
     find_organisation,
+    matching_requests,
     organisation_receipts,
     release_trace,
 )
 from lineage.questions.statements import Stated
+from lineage.questions.timeline import (
+    RULE_PER_YEAR,
+    OutcomeCount,
+    PublishedTotal,
+    Timeline,
+    TimelineEntry,
+    application_outcomes,
+    timeline,
+)
 from lineage.store import Store
 
 
 def prepare(store: Store) -> None:
-    """Computes what the whole-graph questions (pupil-reach, flows) share, so their first asker need not wait:
-    a server calls it as it starts."""
+    """Computes what the questions derive from the whole graph (pupil-reach, flows, who received an item), so
+    their first asker need not wait: a server calls it as it starts."""
     release_scopes(store)
     release_flows(store)
+    matching_requests(store)
 
 
 __all__ = [
     "FLOW_STAGES",
+    "RULE_PER_YEAR",
     "ApplicationTrace",
     "ConceptAliases",
     "FlowFilter",
@@ -58,9 +73,12 @@ __all__ = [
     "Flows",
     "ItemProvenance",
     "ItemRecipients",
+    "MatchingRequests",
     "NotReceived",
     "OrganisationReceipts",
+    "OutcomeCount",
     "PerState",
+    "PublishedTotal",
     "PupilReach",
     "Reach",
     "Receipt",
@@ -68,7 +86,11 @@ __all__ = [
     "ReleaseTrace",
     "SchoolChain",
     "Stated",
+    "Timeline",
+    "TimelineEntry",
+    "UnpublishedScope",
     "Volume",
+    "application_outcomes",
     "concept_aliases",
     "departments_accessing_item",
     "find_organisation",
@@ -81,4 +103,5 @@ __all__ = [
     "recipients_of_item",
     "release_trace",
     "school_successors",
+    "timeline",
 ]

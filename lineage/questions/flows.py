@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lineage.model import STRENGTH, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import CONFIRMED, STRENGTH, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions.common import PerState, dated_within, follow, overlaps_period
 from lineage.questions.releases import release_walk
 from lineage.store import Store
@@ -37,12 +37,19 @@ class Volume:
     link: Edge
 
 
+#: The value a release whose items the record does not give takes in the collection, data set and
+#: classification columns: it stays in the picture, its scope said to be unknown.
+UNPUBLISHED = "items not published"
+
+
 @dataclass(frozen=True, slots=True)
 class Flows:
     links: tuple[FlowLink, ...]
     volumes: tuple[Volume, ...]
-    releases_counted: int
-    releases_without_scope: int  # releases in the period whose items are not published: in no link
+    releases_counted: int  # releases in the period
+    releases_without_scope: int  # of them, releases whose items are not published: drawn as UNPUBLISHED
+    releases_shown: int = 0  # of them, releases with a path that passes the filter: the picture draws these
+    releases_hidden: int = 0  # of them, releases the filter leaves out
 
 
 def _classification(item: Node) -> tuple[str, int | None, str | None]:
@@ -138,6 +145,8 @@ def release_flows(store: Store) -> list[_ReleaseFlow]:
             for dataset in datasets:
                 for collection in collections_of[dataset.id]:
                     upstream.add((collection, dataset.name, *classified, included.link.certainty))
+        if not trace.includes:  # drawn, its scope said to be unknown; the sending alone says how sure the path is
+            upstream.add((UNPUBLISHED, UNPUBLISHED, UNPUBLISHED, None, None, CONFIRMED))
         recipients = tuple(
             (str(r.node.props.get("org_type") or "unknown"), r.node.name, r.link.certainty) for r in trace.recipients
         )
@@ -153,16 +162,20 @@ def flows(
 ) -> Flows:
     """Releases dated in [start, end] (inclusive; undated releases only when no period is asked) summarised
     as collection -> data set -> classification -> organisation type -> organisation, each link weighted by
-    the number of releases with a path through it that passes ``only``; and the published aggregate volumes
-    (to organisations of the filtered types; they have no classification)."""
+    the number of releases with a path through it that passes ``only`` (a release whose items are not
+    published takes :data:`UNPUBLISHED` in the first three columns, so a class filter leaves it out); how many
+    releases the picture shows and hides; and the published aggregate volumes (to organisations of the
+    filtered types; they have no classification)."""
     in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}
+    shown = 0
     for release_flow in in_period:
         links = release_flow.links
         if only:
             upstream = [u for u in release_flow.upstream if only.keeps_class(u[3], u[4])]
             links = _links(upstream, [r for r in release_flow.recipients if only.keeps_type(r[0])])
+        shown += bool(links)
         for pair, certainty in links.items():
             carried[pair] += 1
             known = weakest_of.get(pair)
@@ -181,4 +194,4 @@ def flows(
         if only.keeps_type(str(hop.node.props.get("org_type") or "unknown"))
     ]
     without_scope = sum(1 for f in in_period if not f.published)
-    return Flows(links_out, tuple(volumes), len(in_period), without_scope)
+    return Flows(links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown)

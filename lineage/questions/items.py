@@ -10,9 +10,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import STATE_ORG_TYPES, Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import (
+    STATE_ORG_TYPES,
+    Certainty,
+    CertaintyLevel,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    populated_by,
+    weakest,
+)
 from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, find_items, follow, related
-from lineage.questions.statements import EXCLUDING, REFUSED, Stated, excluded_items, statements_about
+from lineage.questions.releases import MatchingRequests, matching_requests, release_walk
+from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, statements_about
 from lineage.store import Hop, Store
 
 _E = EdgeKind
@@ -53,10 +64,37 @@ class NotReceived:
 
 
 @dataclass(frozen=True, slots=True)
+class UnpublishedScope:
+    """A release of NPD data to an organisation whose items the record does not give: it may hold the item, or
+    not, and the public record cannot say which. Never a receipt."""
+
+    release: Node
+    organisation: Node
+    sent: Edge  # the SENT_TO link
+    statements: tuple[Stated, ...]  # what sources say of its items, where they say anything (none reach this item)
+
+    @property
+    def date(self) -> dt.date | None:
+        date = self.release.props.get("date")
+        return date if isinstance(date, dt.date) else None
+
+    @property
+    def certainty(self) -> Certainty:
+        """As sure as the sending: that data went, not which."""
+        return weakest([self.release.certainty, self.sent.certainty])
+
+
+@dataclass(frozen=True, slots=True)
 class ItemRecipients:
+    """Who received an item, in parts that are never mixed: received it (confirmed, reported, claimed, by the tier
+    rule or a named rule); received NPD data of unpublished scope; asked DfE about pupils without the record
+    saying this item came back; and, apart, who a source says did not get it."""
+
     items: tuple[Node, ...]
     receipts: tuple[Receipt, ...]
     not_received: tuple[NotReceived, ...] = ()  # excluded from a release, or refused, as a source states
+    unpublished_scope: tuple[UnpublishedScope, ...] = ()
+    asked_about: tuple[MatchingRequests, ...] = ()
 
 
 def _receipt_order(receipt: Receipt) -> tuple:
@@ -65,8 +103,9 @@ def _receipt_order(receipt: Receipt) -> tuple:
 
 def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | None = None) -> ItemRecipients:
     """Organisations that received the item (confirmed), may have (tier level), or received the data set
-    holding it (inferred), each with its release, approval and chain of cited links; and the organisations
-    they shared onward with (inferred)."""
+    holding it (inferred), each with its release, approval and chain of cited links; the organisations they
+    shared onward with (inferred); those a source says did not get it; the releases of unpublished scope that
+    may hold it; and those that ask DfE about pupils, where the record does not say the item went to them."""
     items = find_items(store, alias)
     item_ids = [item.id for item in items]
     by_item = {item.id: item for item in items}
@@ -97,7 +136,7 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     stated_routes = {
         (item.id, s.about.node.id): (item, s)
         for s in stated_about
-        if s.kind == "released"
+        if s.kind in RECEIVED
         for item in s.items
         if item.id in by_item
     }
@@ -160,14 +199,41 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
                         onward_from=first.organisation,
                     )
                 )  # fmt: skip
+    answered = {r.release.id for r in receipts} | {n.stated.about.node.id for n in not_received}
+    unpublished = _unpublished(store, items, answered)
+    received = {r.organisation.id for r in receipts}
+    asked = [asking for id_, asking in matching_requests(store).items() if id_ not in received]
     if org_types is not None:
-        receipts = [r for r in receipts if r.organisation.props.get("org_type") in org_types]
-        not_received = [n for n in not_received if n.organisation and n.organisation.props.get("org_type") in org_types]
+        receipts = [r for r in receipts if _typed(r.organisation, org_types)]
+        not_received = [n for n in not_received if n.organisation and _typed(n.organisation, org_types)]
+        unpublished = [u for u in unpublished if _typed(u.organisation, org_types)]
+        asked = [a for a in asked if _typed(a.organisation, org_types)]
     receipts.sort(key=_receipt_order)
     not_received.sort(
         key=lambda n: (n.organisation.name.lower() if n.organisation else "", n.stated.statement.id, n.item.id)
     )
-    return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received))
+    return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received), tuple(unpublished), tuple(asked))
+
+
+def _typed(organisation: Node, org_types: Collection[str]) -> bool:
+    return organisation.props.get("org_type") in org_types
+
+
+def _unpublished(store: Store, items: Sequence[Node], answered: Collection[str]) -> list[UnpublishedScope]:
+    """Every release whose items the record does not give, to each recipient, unless it already answers for these
+    items (a receipt or an exclusion) or is dated before any of them was first populated (the record cannot hold
+    that it held an item not yet collected); an undated release stays, its date unknown."""
+    found = []
+    for traced in release_walk(store).traces:
+        release = traced.release
+        date = release.props.get("date")
+        if traced.includes or release.id in answered:
+            continue
+        if isinstance(date, dt.date) and not any(populated_by(item, date) for item in items):
+            continue
+        found += [UnpublishedScope(release, r.node, r.link, traced.statements) for r in traced.recipients]
+    found.sort(key=lambda u: (u.date or dt.date.max, u.organisation.name.lower(), u.release.id))
+    return found
 
 
 def _stating(store: Store, item_ids: Collection[str]) -> tuple[set[str], list[Node]]:
@@ -190,7 +256,8 @@ def _recipients(stated: Stated, hops: Sequence[Hop]) -> list[tuple[Node, Edge | 
 
 
 def departments_accessing_item(store: Store, alias: str) -> ItemRecipients:
-    """Which other government departments (and police) accessed the item."""
+    """Which other government departments, public bodies, police and courts accessed the item, in the same parts
+    as :func:`recipients_of_item`."""
     return recipients_of_item(store, alias, org_types=STATE_ORG_TYPES)
 
 

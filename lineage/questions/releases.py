@@ -4,14 +4,16 @@ commissioned, and the walk over every release that the whole-graph questions sha
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.errors import NotFound
 from lineage.keys import normalise
-from lineage.model import CertaintyLevel, EdgeKind, Node, NodeKind
+from lineage.model import STRENGTH, Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.questions.common import PerState, Related, dated_order, follow, related
-from lineage.questions.statements import Stated, excluded_items, statements_about
+from lineage.questions.statements import MATCHING, Stated, excluded_items, statements_about
 from lineage.store import Hop, Store
 
 _E = EdgeKind
@@ -91,11 +93,13 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
 class OrganisationReceipts:
     organisation: Node
     releases: tuple[ReleaseTrace, ...]
-    aggregate_flows: tuple[Related, ...]
+    aggregate_flows: tuple[Related, ...]  # published figures of what flowed to it
     received_onward: tuple[Related, ...]
     shared_onward: tuple[Related, ...]  # its own onward shares, whether or not it received a release itself
     applications: tuple[ApplicationTrace, ...] = ()  # every application it made, whatever the outcome
     statements: tuple[Stated, ...] = ()  # what sources say of it where they identify no release or application
+    flows_from: tuple[Related, ...] = ()  # published figures of what it sent or asked DfE about
+    commissioned: tuple[ApplicationTrace, ...] = ()  # applications by others that it commissioned
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +107,10 @@ class ApplicationTrace:
     """An application and its outcome: its status, the release it led to if any, and what sources say of it."""
 
     application: Node
-    made_by: Related
+    made_by: Related | None  # None where the entry names no single applicant
     releases: tuple[Related, ...]
     statements: tuple[Stated, ...]
+    commissioned_by: tuple[Related, ...] = ()
 
     @property
     def status(self) -> str:
@@ -114,41 +119,107 @@ class ApplicationTrace:
 
 def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     """Everything an organisation received: releases (with their approvals, scope and what sources say of
-    them), published aggregate flows to it, onward shares it received from other recipients; the onward
-    shares it made; every application it made, refused and pending ones included; and what sources say of
-    it where they identify no release."""
+    them), published figures of what flowed to it and of what it sent or asked DfE about, onward shares it
+    received from other recipients; the onward shares it made; every application it made, refused and pending
+    ones included, and those it commissioned; and what sources say of it where they identify no release."""
     organisation = find_organisation(store, name)
     around = follow(
         store,
         [organisation.id],
         outgoing=[_E.SHARES_ONWARD],
-        incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.SHARES_ONWARD, _E.MADE_BY],
+        incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.FLOWS_FROM, _E.SHARES_ONWARD, _E.MADE_BY, _E.COMMISSIONED_BY],
     )
     hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
     traces = trace(store, sorted(releases, key=dated_order))
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
-    made = sorted((h for h in hops if h.edge.kind is _E.MADE_BY), key=lambda h: dated_order(h.node))
-    led_to = follow(store, [h.node.id for h in made], outgoing=[_E.LED_TO])
-    stated = statements_about(store, [organisation, *(h.node for h in made)])
-    applications = tuple(
-        ApplicationTrace(
-            h.node,
-            Related(organisation, h.edge),
-            related(led_to.get(h.node.id, []), [_E.LED_TO]),
-            tuple(stated.get(h.node.id, ())),
-        )
-        for h in made
-    )
+    made = [h.node for h in hops if h.edge.kind is _E.MADE_BY]
+    commissioned = [h.node for h in hops if h.edge.kind is _E.COMMISSIONED_BY]
+    applications, about_it = applications_traced(store, [*made, *commissioned], also_about=[organisation])
     return OrganisationReceipts(
         organisation,
         tuple(traces),
         related(hops, [_E.FLOWS_TO]),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.target == organisation.id),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.source == organisation.id),
-        applications,
-        tuple(stated.get(organisation.id, ())),
+        tuple(applications[node.id] for node in sorted(made, key=dated_order)),
+        about_it[organisation.id],
+        related(hops, [_E.FLOWS_FROM]),
+        tuple(applications[node.id] for node in sorted(commissioned, key=dated_order)),
     )
+
+
+def applications_traced(
+    store: Store, applications: Sequence[Node], also_about: Sequence[Node] = ()
+) -> tuple[dict[str, ApplicationTrace], dict[str, tuple[Stated, ...]]]:
+    """Each application (by id) with its applicant, commissioners, the release it led to and what sources say of
+    it, in two batched calls; and what sources say of ``also_about``, other nodes read in the same calls."""
+    around = follow(store, [node.id for node in applications], outgoing=[_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY])
+    stated = statements_about(store, [*applications, *also_about])
+    traced = {}
+    for node in applications:
+        hops = around.get(node.id, [])
+        traced[node.id] = ApplicationTrace(
+            node,
+            next((Related(h.node, h.edge) for h in hops if h.edge.kind is _E.MADE_BY), None),
+            related(hops, [_E.LED_TO]),
+            tuple(stated.get(node.id, ())),
+            related(hops, [_E.COMMISSIONED_BY]),
+        )
+    return traced, {node.id: tuple(stated.get(node.id, ())) for node in also_about}
+
+
+@dataclass(frozen=True, slots=True)
+class MatchingRequests:
+    """An organisation that asks DfE about pupils (sending what it knows of people, for DfE to match against the
+    NPD), by the statements and the published figures that say so: what it sends, what it gets back, how many."""
+
+    organisation: Node
+    statements: tuple[Stated, ...]
+    flows: tuple[Related, ...]  # published figures of what it asked (FLOWS_FROM) and what it got back (FLOWS_TO)
+
+    @property
+    def certainty(self) -> Certainty:
+        """That it asks is as sure as the surest of the sources saying so."""
+        sources = [s.statement.certainty for s in self.statements] + [f.link.certainty for f in self.flows]
+        return max(sources, key=lambda certainty: STRENGTH[certainty.level])
+
+
+@PerState
+def matching_requests(store: Store) -> dict[str, MatchingRequests]:
+    """Every organisation the record says asks DfE about pupils, by id: a statement of what it sends to match on,
+    a match flag or what DfE returns on a match (:data:`MATCHING`), or a published figure of requests flowing
+    from it to DfE alone. A fixed number of batched calls, once per state of the store."""
+    statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(MATCHING))
+    about = {h.node.id: h.node for hops in follow(store, [s.id for s in statements], outgoing=[_E.ABOUT]).values()
+             for h in hops}  # fmt: skip
+    # a statement about a release or an application asks for its recipient or applicant
+    owners = follow(store, [id_ for id_, n in about.items() if n.kind is not NodeKind.ORGANISATION],
+                    outgoing=[_E.SENT_TO, _E.MADE_BY])  # fmt: skip
+    targets = {id_: n for id_, n in about.items() if n.kind is NodeKind.ORGANISATION}
+    targets.update((h.node.id, h.node) for hops in owners.values() for h in hops)
+    figures = store.all_nodes(NodeKind.AGGREGATE_FLOW)
+    ends = follow(store, [f.id for f in figures], outgoing=[_E.FLOWS_FROM, _E.FLOWS_TO])
+    for hops in ends.values():
+        if all(h.edge.kind is _E.FLOWS_FROM for h in hops):  # a request to DfE, not an exchange
+            targets.update((h.node.id, h.node) for h in hops)
+    stated = statements_about(store, [*targets.values(), *(about[id_] for id_ in owners)])
+    for id_, hops in owners.items():  # what is said of one of its releases or applications is said of it
+        for hop in hops:
+            stated.setdefault(hop.node.id, []).extend(stated.get(id_, ()))
+    flows: dict[str, list[Related]] = defaultdict(list)
+    for figure in figures:
+        for hop in ends.get(figure.id, []):
+            if hop.node.id in targets:
+                flows[hop.node.id].append(Related(figure, hop.edge))
+    return {
+        id_: MatchingRequests(
+            organisation,
+            tuple(s for s in stated.get(id_, ()) if s.kind in MATCHING),
+            tuple(sorted(flows[id_], key=lambda r: (r.node.validity.valid_from or dt.date.min, r.node.id))),
+        )
+        for id_, organisation in sorted(targets.items())
+    }
 
 
 @dataclass(frozen=True, slots=True)

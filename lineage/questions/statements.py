@@ -2,7 +2,8 @@
 organisation, what they are taken to mean, and what contradicts them.
 
 A ``not_released`` or ``requested_then_excluded`` statement outranks the tier rule for the items it reaches
-(:data:`EXCLUDING`); a refused application's items are :data:`REFUSED`.
+(:data:`EXCLUDING`); a refused application's items are :data:`REFUSED`; the items a statement says went
+(:data:`RECEIVED`) are receipts; an organisation asking DfE to match pupils says so by :data:`MATCHING`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ _E = EdgeKind
 EXCLUDING = frozenset({"not_released", "requested_then_excluded"})
 #: Statements saying items were asked for and not given.
 REFUSED = frozenset({"requested_application_rejected"})
+#: Statements saying items went to the recipient: released to it, returned to it on a match, or (its own words)
+#: used by it.
+RECEIVED = frozenset({"released", "returned_on_match", "recipient_describes_its_use"})
+#: Statements saying an organisation asks DfE about pupils: what it sends to be matched, a match flag, what DfE
+#: returns on a match.
+MATCHING = frozenset({"matching_input_to_dfe", "match_flag_only", "returned_on_match"})
 
 
 @dataclass(frozen=True, slots=True)

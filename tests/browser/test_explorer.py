@@ -26,8 +26,6 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 FLOWS_QUERY = (ROOT / "graphql" / "queries" / "flows.graphql").read_text()
-FILTERED_SIGNATURE = "query Flows($from: Date, $to: Date, $identifiability: [Int!], $organisationTypes: [String!])"
-FILTERED_CALL = "flows(from: $from, to: $to, identifiability: $identifiability, organisationTypes: $organisationTypes)"
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -37,9 +35,10 @@ def rows(name: str) -> list[dict[str, str]]:
 
 REGISTER = rows("npd_register_entries_cited_in_foi.csv")
 ALIASES = {row["variant"]: row for row in rows("organisation_aliases.csv")}
-# Releases approved for whole tiers are the ones with a published scope (their tiers' items), so the only
-# ones in a flow; the rest of the register names no items.
+# Releases approved for whole tiers are the ones with a published scope (their tiers' items); the rest of the
+# register names no items, and is drawn through "items not published".
 SCOPED = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
+EVENTS = rows("npd_events_from_campaign_page.csv")
 
 
 def canonical(cited: str) -> str:
@@ -53,15 +52,8 @@ def org_type(cited: str) -> str | None:
 
 
 def flows(origin: str, **variables: Any) -> dict[str, Any]:
-    """The `flows` question asked over HTTP, beside the page (not through it): the cookbook's operation, with
-    the field's filters added when asked for."""
-    query = FLOWS_QUERY
-    if variables.keys() - {"from", "to"}:
-        query = query.replace("query Flows($from: Date, $to: Date)", FILTERED_SIGNATURE).replace(
-            "flows(from: $from, to: $to)", FILTERED_CALL
-        )
-        assert query != FLOWS_QUERY, "the cookbook's flows operation changed: update FILTERED_*"
-    response = httpx.post(f"{origin}/graphql", json={"query": query, "variables": variables}, timeout=30)
+    """The `flows` question asked over HTTP, beside the page (not through it): the cookbook's operation."""
+    response = httpx.post(f"{origin}/graphql", json={"query": FLOWS_QUERY, "variables": variables}, timeout=30)
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), body
     return body["data"]["flows"]
@@ -99,8 +91,17 @@ def test_the_sankey_draws_every_flow_to_the_organisations_of_the_register(page: 
     assert page.texts("#error") == [""]
     assert page.count("#sankey path.link") == len(answer["links"]) > 0
     assert sorted(drawn_links(page)) == sorted((link["source"], link["target"]) for link in answer["links"])
-    assert labels(page, "organisation") == {canonical(r["organisation"]) for r in SCOPED}
-    assert labels(page, "organisation") >= {"Daily Telegraph", "British Broadcasting Corporation"}  # BBC Newsnight
+    drawn = labels(page, "organisation")
+    assert drawn == {
+        link["target"].split(":", 1)[1] for link in answer["links"] if link["target"].startswith("organisation:")
+    }
+    assert drawn >= {canonical(r["organisation"]) for r in SCOPED} | {
+        "Daily Telegraph",
+        "British Broadcasting Corporation",
+    }
+    # a release whose items are not published stays in the picture (the Home Office's DSAP applications)
+    assert "items not published" in labels(page, "dataset") and "Home Office" in drawn
+    assert f"{answer['releasesShown']} drawn" in page.texts("#flow-summary")[0]
     # the published volumes: one chart per unit, each figure its own bar, never added up
     home_office = [r for r in rows("npd_sharing_figures_compiled.csv") if r["flow"] == "DfE (NPD) -> Home Office"]
     assert {r["unit"] for r in home_office} == {"records", "individuals"}
@@ -127,9 +128,11 @@ def test_a_period_redraws_the_sankey_for_the_releases_of_that_period(page: Brows
     page.screenshot("flows-2013")
     in_2013 = flows(origin, **{"from": "2013-01-01", "to": "2013-12-31"})
     assert page.count("#sankey path.link") == len(in_2013["links"]) != everything
-    expected = {canonical(r["organisation"]) for r in SCOPED if r["date_as_cited"].startswith("2013-")}
+    dated_2013 = [r for r in REGISTER if r["date_as_cited"].startswith("2013-") and r["status_as_cited"] != "rejected"]
+    expected = {canonical(r["organisation"]) for r in dated_2013}
     assert labels(page, "organisation") == expected
     assert "Daily Telegraph" in expected and "Civitas" not in expected  # Civitas's release is of 2012
+    assert "University of Cambridge Institute of Criminology" in expected  # its items are not published
     # the address is the view: opened afresh, it draws the same
     shared = page.url()
     page.goto(urlsplit(shared).path + "?" + urlsplit(shared).query)
@@ -260,3 +263,20 @@ def test_an_unknown_node_is_named_in_an_error(page: Browser) -> None:
     page.goto("/explore?view=node&id=Organisation:no such body")
     page.ready("node")
     assert page.texts("#error") == ["no node with id “Organisation:no such body” in the graph"]
+
+
+def test_the_timeline_under_the_sankey_shares_its_period(page: Browser) -> None:
+    """In 2018: the May pause and the September access model, each cited to its row of the campaign page."""
+    page.goto("/explore?from=2018-01-01&to=2018-12-31")
+    page.ready("flows")
+    page.screenshot("flows-2018-timeline")
+    entries = page.attributes("#timeline-strip g.entry", "aria-label")
+    pause = next(n for n, r in enumerate(EVENTS, start=2) if r["kind"] == "pause")
+    access = next(n for n, r in enumerate(EVENTS, start=2) if r["kind"] == "access_model")
+    assert any(label and label.startswith("2018-05: ") for label in entries)
+    assert any(label and label.startswith("2018-09-25: ") for label in entries)
+    assert all(label and not label.startswith(("2011", "2019", "2020")) for label in entries)  # the period's only
+    page.press('#timeline-strip g.entry[aria-label^="2018-05: "]', "Enter")
+    assert f"npd_events_from_campaign_page.csv, row {pause}" in page.texts("#details")[0]
+    page.click('#timeline-strip g.entry[aria-label^="2018-09-25: "]')
+    assert f"npd_events_from_campaign_page.csv, row {access}" in page.texts("#details")[0]

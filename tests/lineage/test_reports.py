@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from lineage.keys import normalise
 from lineage import reports
 from lineage.cli import main
 from lineage.errors import NotFound
 from lineage.exports import ExportError
+from lineage.keys import normalise
 from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, populated_by
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore

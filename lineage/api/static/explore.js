@@ -5,50 +5,9 @@
 "use strict";
 
 (() => {
-  const CERTAINTY = "certainty { level rule }";
-  const CITATIONS = "citations { document file row address }";
-  const QUERIES = {
-    flows: `# Flows for a Sankey: collection -> data set -> classification -> organisation type -> organisation,
-# weighted by releases, narrowed by classification and organisation type; and the published aggregate
-# volumes, each with its unit.
-query Flows($from: Date, $to: Date, $identifiability: [Int!], $sensitivity: [String!], $organisationTypes: [String!]) {
-  flows(from: $from, to: $to, identifiability: $identifiability, sensitivity: $sensitivity,
-        organisationTypes: $organisationTypes) {
-    stages
-    links { source target releases ${CERTAINTY} }
-    volumes {
-      flow {
-        id name ${CERTAINTY} ${CITATIONS}
-        ... on AggregateFlow { topic period flow measure value unit verified valueText notes }
-      }
-      organisation { id name }
-      link { ${CERTAINTY} }
-    }
-    releasesCounted
-    releasesWithoutScope
-  }
-}`,
-    node: `# One node and a page of its links, each with its certainty and sources.
-query NodeLinks($id: ID!, $first: Int!, $after: String) {
-  node(id: $id) {
-    id kind key name validFrom validTo ${CERTAINTY} ${CITATIONS}
-    links(first: $first, after: $after) {
-      totalCount
-      totalIsExact
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        id kind sentence linkType sourceId targetId validFrom validTo ${CERTAINTY} ${CITATIONS}
-        source { id kind name }
-        target { id kind name }
-      }
-    }
-  }
-}`,
-    search: `# Nodes of any kind by name, key or alias.
-query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
-  search(text: $text, kinds: $kinds, first: $first) { totalCount totalIsExact truncated nodes { id kind name key } }
-}`,
-  };
+  // The cookbook's operations (graphql/queries), the one source of every question asked here.
+  const OPERATIONS = ["flows", "node-links", "search", "timeline"];
+  const QUERIES = {};
   const PAGE = 25; // links per page in the node view
   const SEARCH_PAGE = 50;
   const DEFAULT_TOP = 40; // organisations drawn one by one; the rest are grouped per organisation type
@@ -83,7 +42,17 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
 
   // ---- talking to /graphql -------------------------------------------------------------------------
 
+  /** Loads the cookbook's operations once; every question waits for them. */
+  const operationsLoaded = Promise.all(
+    OPERATIONS.map(async (name) => {
+      const response = await fetch(`/cookbook/${name}.graphql`);
+      if (!response.ok) throw new Error(`the cookbook's ${name} operation did not load (${response.status})`);
+      QUERIES[name] = await response.text();
+    }),
+  );
+
   async function ask(name, variables) {
+    await operationsLoaded;
     const response = await fetch("/graphql", {
       method: "POST",
       headers: { "content-type": "application/json", accept: "application/json" },
@@ -154,6 +123,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     for (const section of ["flows", "node", "search"]) $(`#${section}-view`).hidden = section !== view;
     const current = () => token === routeToken;
     try {
+      await operationsLoaded;
       if (view === "node") await showNode(params, current);
       else if (view === "search") await showSearch(params, current);
       else if (view === "flows") await showFlows(params, current);
@@ -343,6 +313,82 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     requestAnimationFrame(() => performance.mark("sankey-painted"));
     describeFlows(data, filters, model);
     drawVolumes(data.volumes, filters);
+    await showTimeline(filters, current);
+  }
+
+  // ---- the timeline under the Sankey, over the same period -----------------------------------------------
+
+  async function showTimeline(filters, current) {
+    const variables = { from: filters.from, to: filters.to, kinds: null };
+    const answer = (await ask("timeline", variables)).timeline;
+    if (!current()) return;
+    const entries = answer.entries.nodes;
+    const container = $("#timeline-strip");
+    container.replaceChildren();
+    const cut = answer.entries.truncated ? ` (the first ${entries.length} of ${answer.entries.totalCount})` : "";
+    $("#timeline-summary").textContent =
+      `${answer.entries.totalCount} dated ${answer.entries.totalCount === 1 ? "event or figure" : "events and figures"}` +
+      ` in this period${cut}` +
+      (answer.undated ? `; ${answer.undated} more the record does not date.` : ".");
+    if (entries.length) container.append(timelineChart(entries, filters));
+  }
+
+  /** One row per entry on a shared time axis: a bar over its period (open ends run to the edge), a mark for a day. */
+  function timelineChart(entries, filters) {
+    const day = (text) => (text ? new Date(`${text}T00:00:00Z`) : null);
+    const starts = entries.map((e) => day(e.validFrom)).filter(Boolean);
+    const ends = entries.map((e) => day(e.validTo)).filter(Boolean);
+    const low = day(filters.from) || d3.min(starts.concat(ends));
+    const high = day(filters.to) || d3.max(starts.concat(ends));
+    const rowHeight = 22;
+    const width = 900;
+    const x = d3.scaleUtc().domain([low, high]).nice().range([260, width - 10]);
+    const [left, right] = x.range();
+    const svg = d3
+      .create("svg")
+      .attr("viewBox", [0, 0, width, entries.length * rowHeight + 24])
+      .attr("width", width)
+      .attr("height", entries.length * rowHeight + 24)
+      .attr("role", "group")
+      .attr("aria-label", "Dated events and published figures in this period");
+    svg.append("g").attr("class", "axis").attr("transform", `translate(0,${entries.length * rowHeight + 4})`)
+      .call(d3.axisBottom(x).ticks(8));
+    const row = svg
+      .selectAll("g.entry")
+      .data(entries)
+      .join("g")
+      .attr("class", (e) => `entry ${e.kind === "figure" ? "figure" : "event"}`)
+      .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
+      .call(actionable, (e) => `${e.dateAsCited}: ${e.text}`, showTimelineEntry);
+    row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight);
+    row.append("text").attr("y", 15).text((e) => shorten(`${e.dateAsCited}: ${e.text}`, 250));
+    const from = (e) => Math.max(left, e.validFrom ? x(day(e.validFrom)) : left);
+    const to = (e) => Math.min(right, e.validTo ? x(day(e.validTo)) : right);
+    row
+      .append("rect")
+      .attr("class", (e) => `span ${e.certainty.level.toLowerCase()}`)
+      .attr("x", from)
+      .attr("y", 5)
+      .attr("height", 12)
+      .attr("width", (e) => Math.max(3, to(e) - from(e)));
+    row.append("title").text((e) => `${e.dateAsCited}: ${e.text}`);
+    return svg.node();
+  }
+
+  function showTimelineEntry(e) {
+    details(
+      element("h3", e.text),
+      facts([
+        ["when", e.dateAsCited],
+        ["kind", e.kind],
+        ["from", e.validFrom || "open"],
+        ["to", e.validTo || "open"],
+        ["certainty", certaintyBadge(e.certainty)],
+        ["concerns", e.concerns.map((c) => c.node.name).join("; ") || null],
+      ]),
+      citationList(e.citations),
+      actions(navLink(nodeParams(e.node.id), "Open in the node view")),
+    );
   }
 
   function fillFilterForm(data, filters) {
@@ -578,9 +624,14 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
       filters.from || filters.to
         ? `dated ${filters.from || "…"} to ${filters.to || "…"}`
         : "of any date, undated ones included";
+    const hidden = data.releasesHidden
+      ? ` ${data.releasesHidden} ${data.releasesHidden === 1 ? "is" : "are"} not drawn: ` +
+        "no path of theirs passes the filters, or they name no single recipient."
+      : "";
     $("#flow-summary").textContent =
-      `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesWithoutScope} of them ` +
-      `${data.releasesWithoutScope === 1 ? "has" : "have"} no published scope and so no flow. ` +
+      `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesShown} drawn.${hidden} ` +
+      `${data.releasesWithoutScope} of them ${data.releasesWithoutScope === 1 ? "has" : "have"} no published ` +
+      "scope: drawn through “items not published”, which items went the record does not say. " +
       `${plural(model.links.length, "flow")} between ${plural(model.nodes.length, "node")} drawn; ` +
       "widths are numbers of releases per pair of columns (a path across several columns need not be one " +
       "release's).";
@@ -907,7 +958,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
   async function fetchPage(state, id) {
     const page = state.pages.get(id) || { cursor: null, shown: 0, total: null, exact: true, hasNext: true };
     if (!page.hasNext) return state.nodes.get(id);
-    const answer = await ask("node", { id, first: PAGE, after: page.cursor });
+    const answer = await ask("node-links", { id, first: PAGE, after: page.cursor });
     const node = answer.node;
     if (!node) throw new Error(`no node with id “${id}” in the graph`);
     if (state !== graph) return node; // the view changed meanwhile
@@ -1028,7 +1079,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     if (!id) throw new Error("no node id in the address (…?view=node&id=Organisation:daily telegraph)");
     const depth = params.get("depth") === "2" ? 2 : 1;
     $("#node-depth").value = String(depth);
-    setPlayground("node", { id, first: PAGE, after: null });
+    setPlayground("node-links", { id, first: PAGE, after: null });
     if (graph) graph.cy.destroy();
     graph = newGraph(id);
     const state = graph;
@@ -1071,7 +1122,7 @@ query Search($text: String!, $kinds: [NodeKind!], $first: Int!) {
     if (node.citations) parts.push(citationList(node.citations));
     parts.push(linkList(state, id));
     const playground = element("a", "This node's links in the playground");
-    playground.href = playgroundUrl("node", { id, first: PAGE, after: null });
+    playground.href = playgroundUrl("node-links", { id, first: PAGE, after: null });
     parts.push(
       actions(
         page && page.hasNext

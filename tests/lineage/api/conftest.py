@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,8 @@ from lineage.api.app import create_app
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.store import Store
 from tests import fixture_graph as g
+
+QUERIES = Path(__file__).resolve().parents[3] / "graphql" / "queries"
 
 
 class Spy:
@@ -68,3 +71,25 @@ async def client(fixture_store: Store) -> AsyncIterator[Client]:
 @pytest.fixture
 def client_for() -> Callable[..., httpx.AsyncClient]:
     return make_client
+
+
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def real_store(request: pytest.FixtureRequest) -> Store:
+    """The real graph, built from the bundled data, on each store."""
+    return request.getfixturevalue("memory_real" if request.param == "memory" else "neo4j_real")
+
+
+@pytest.fixture
+async def ask(real_store: Store) -> AsyncIterator[Any]:
+    """Asks a cookbook operation (graphql/queries/<name>.graphql) over HTTP, as a client would, and returns its
+    data, failing on any error."""
+    async with make_client(real_store) as http:
+
+        async def run(operation: str, **variables: Any) -> dict[str, Any]:
+            query = (QUERIES / f"{operation}.graphql").read_text()
+            response = await http.post("/graphql", json={"query": query, "variables": variables})
+            body = response.json()
+            assert response.status_code == 200 and not body.get("errors"), body.get("errors")
+            return body["data"]
+
+        yield run

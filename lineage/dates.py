@@ -1,0 +1,65 @@
+"""Dates as sources write them: what a date as cited names, read without guessing.
+
+A date that names when the thing happened starts with it: "February 2013", "June 2011, and 2013",
+"2014 (as in PQ question)". "last year (as reported June 2015)" names no date of its own: the date in it is
+the report's, so it gives none.
+
+>>> named_period("February 2013")
+(datetime.date(2013, 2, 1), datetime.date(2013, 2, 28))
+>>> latest_day("June 2011, and 2013")
+datetime.date(2013, 12, 31)
+>>> named_year("last year (as reported June 2015)") is None
+True
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?(\d{4})\b"
+_STARTS_WITH_WHEN = re.compile(r"^" + _WHEN, re.IGNORECASE)
+
+
+def _bounds(month: str | None, year: int) -> tuple[dt.date, dt.date]:
+    if month is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    number = MONTHS.index(month.lower()) + 1
+    return dt.date(year, number, 1), dt.date(year, number, calendar.monthrange(year, number)[1])
+
+
+def named_period(text: str) -> tuple[dt.date, dt.date] | None:
+    """The month or year a date as cited starts with, as first and last day; None when it names neither."""
+    match = _STARTS_WITH_WHEN.match(text.strip())
+    return _bounds(match.group(1), int(match.group(2))) if match else None
+
+
+def latest_day(text: str) -> dt.date | None:
+    """The last day of the latest month or year a date as cited names ("June 2011, and 2013": 31 December
+    2013); None when it does not start with a date."""
+    if not named_period(text):
+        return None
+    return max(_bounds(m.group(1), int(m.group(2)))[1] for m in re.finditer(_WHEN, text, re.IGNORECASE))
+
+
+def named_year(text: str) -> int | None:
+    """The one calendar year a date as cited names, where it starts with it and names no other ("October 2013":
+    2013; "June 2011, and 2013": none, two are named)."""
+    period = named_period(text)
+    years = {int(m.group(2)) for m in re.finditer(_WHEN, text, re.IGNORECASE)}
+    return period[0].year if period and len(years) == 1 else None

@@ -1,0 +1,144 @@
+"""The dated record in time: events and published figures, for "what happened when", and the applications by
+outcome and year beside the published totals of them.
+
+An Event or a figure is placed by its validity (the date or period its source gives); one with none cannot be
+placed, and is counted rather than dropped silently. A period asked of the timeline keeps what overlaps it, as
+``flows`` keeps the volumes of a period, and ``lineage(asOf:)`` reads the same validity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from lineage.dates import named_year
+from lineage.errors import LineageError
+from lineage.model import ALWAYS, EdgeKind, Node, NodeKind
+from lineage.questions.common import Related, dated_order, follow, overlaps_period, related
+from lineage.store import Store
+
+_E = EdgeKind
+#: The timeline kind of a published figure (an event's kind is its own, as cited).
+FIGURE = "figure"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    node: Node  # an Event, or a published figure (AggregateFlow) with a period
+    kind: str  # the event's kind as cited, or FIGURE
+    concerns: tuple[Related, ...]  # what it is about: an event's CONCERNS, a figure's bodies, data sets and collections
+
+    @property
+    def date_as_cited(self) -> str:
+        return str(self.node.props.get("date_as_cited") or self.node.props.get("period") or "")
+
+    @property
+    def text(self) -> str:
+        """What happened, in the compiler's words: an event's text, a figure's measure and value."""
+        props = self.node.props
+        if self.node.kind is NodeKind.EVENT:
+            return str(props.get("text", self.node.name))
+        value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
+        unit = f" {props['unit']}" if props.get("unit") and value else ""
+        return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    entries: tuple[TimelineEntry, ...]
+    kinds: tuple[str, ...]  # every kind the graph holds, for asking again
+    undated: int  # events and figures of the kinds asked whose date the record does not give as dates
+
+
+def timeline(
+    store: Store, start: dt.date | None = None, end: dt.date | None = None, kinds: Collection[str] | None = None
+) -> Timeline:
+    """Events and published figures whose dates overlap [start, end] (inclusive; open ends), oldest first, each
+    with what it concerns; ``kinds`` keeps those kinds (an event's kind, or ``figure``). A kind the graph does
+    not hold is refused, naming those it does: unknown is not none."""
+    candidates = [*store.all_nodes(NodeKind.EVENT), *store.all_nodes(NodeKind.AGGREGATE_FLOW)]
+    known = sorted({_kind(node) for node in candidates})
+    unknown = sorted(set(kinds or ()) - set(known))
+    if unknown:
+        raise LineageError(f"no event or figure is of the kind(s) {', '.join(unknown)}; they are {', '.join(known)}")
+    asked = [node for node in candidates if kinds is None or _kind(node) in kinds]
+    dated = [node for node in asked if node.validity != ALWAYS and overlaps_period(node, start, end)]
+    around = follow(store, [n.id for n in dated], outgoing=_CONCERNING)
+    entries = [TimelineEntry(node, _kind(node), related(around.get(node.id, []), _CONCERNING)) for node in dated]
+    entries.sort(key=lambda entry: _placed(entry.node))
+    return Timeline(tuple(entries), tuple(known), sum(1 for node in asked if node.validity == ALWAYS))
+
+
+#: What an entry concerns: an event's CONCERNS links, a figure's bodies, data sets and collections.
+_CONCERNING = (_E.CONCERNS, _E.FLOWS_TO, _E.FLOWS_FROM, _E.DRAWS_ON)
+
+
+def _placed(node: Node) -> tuple[dt.date, dt.date, str]:
+    """Oldest first: by start, then end (open ends at the far side), then id."""
+    return (node.validity.valid_from or dt.date.min, node.validity.valid_to or dt.date.max, node.id)
+
+
+def _kind(node: Node) -> str:
+    return str(node.props.get("event_kind")) if node.kind is NodeKind.EVENT else FIGURE
+
+
+# ---- applications by outcome and year -------------------------------------------------------------------
+
+#: A published figure whose measure counts applications of one outcome, and the status it counts.
+COUNTED_OUTCOMES = (("refused", "rejected"),)
+#: A figure's value given per year, as published: "2012:9; 2013:0; 2014:3".
+_PER_YEAR = re.compile(r"\b(\d{4})\s*:\s*(\d+)\b")
+#: The rule by which a figure's value is read as a total per year.
+RULE_PER_YEAR = "figure-per-year"
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTotal:
+    figure: Node
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeCount:
+    """The applications the record names with one outcome in one year, beside the published total for it, so a
+    reader sees how much of each total is named."""
+
+    status: str
+    year: int | None  # None: the record gives the application no single year
+    applications: tuple[Node, ...]
+    published: tuple[PublishedTotal, ...]
+
+
+def application_outcomes(store: Store) -> list[OutcomeCount]:
+    """Applications by status and calendar year (its date, or the one year its date as cited names), with the
+    published totals per year of that status (PQ 57722's refusals per year, read by :data:`RULE_PER_YEAR`)."""
+    named: dict[tuple[str, int | None], list[Node]] = defaultdict(list)
+    for application in store.all_nodes(NodeKind.APPLICATION):
+        named[(str(application.props.get("status", "not stated")), _year(application))].append(application)
+    published: dict[tuple[str, int | None], list[PublishedTotal]] = defaultdict(list)
+    for figure in store.all_nodes(NodeKind.AGGREGATE_FLOW):
+        measure = str(figure.props.get("measure", "")).lower()
+        for word, status in COUNTED_OUTCOMES:
+            if word in measure and "applications" in measure:
+                for year, value in _PER_YEAR.findall(str(figure.props.get("value_text", ""))):
+                    published[(status, int(year))].append(PublishedTotal(figure, int(value)))
+    keys = sorted(named.keys() | published.keys(), key=lambda key: (key[0], key[1] is None, key[1] or 0))
+    return [
+        OutcomeCount(
+            status,
+            year,
+            tuple(sorted(named.get((status, year), []), key=dated_order)),
+            tuple(published[(status, year)]),
+        )
+        for status, year in keys
+    ]
+
+
+def _year(application: Node) -> int | None:
+    date = application.props.get("date")
+    if isinstance(date, dt.date):
+        return date.year
+    return named_year(str(application.props.get("date_as_cited", "")))

@@ -1,0 +1,242 @@
+"""The campaign's headline questions answered whole (issue 10), through the cookbook over HTTP, on both stores.
+
+Expected answers come from the bundled source files (read here with the csv module), never from the
+program's own output: every department and the police, the Home Office both ways, every alias, search that
+finds, a dated timeline, and the applications beside the published totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from lineage.store import Store
+from tests.lineage.api.test_cookbook import REGISTER, rows
+
+FIGURES = rows("npd_sharing_figures_compiled.csv")
+STATEMENTS = rows("npd_release_scope_statements.csv")
+MORE = rows("npd_register_entries_more.csv")
+EVENTS = rows("npd_events_from_campaign_page.csv")
+
+
+def _line(file_rows: list[dict[str, str]], **match: str) -> int:
+    """The spreadsheet row (header is 1) of the one row matching every column given."""
+    (number,) = [n for n, row in enumerate(file_rows, start=2) if all(row[k] == v for k, v in match.items())]
+    return number
+
+
+def _of(parts: list[dict[str, Any]], organisation: str) -> list[dict[str, Any]]:
+    return [part for part in parts if part["organisation"]["name"] == organisation]
+
+
+def _names(parts: list[dict[str, Any]]) -> set[str]:
+    return {part["organisation"]["name"] for part in parts}
+
+
+async def test_departments_that_received_npd_data_of_unpublished_scope(ask) -> None:
+    """KS4_SURNAME: the Cabinet Office by the tier rule; the Home Office, DWP, the Ministry of Justice and HMRC
+    received NPD data whose items are not published, each release of theirs the register names listed."""
+    data = (await ask("departments-accessing-item", item="KS4_SURNAME"))["departmentsAccessingItem"]
+    receipts = data["receipts"]["nodes"]
+    # the Cabinet Office's two releases approved for "tier 1 or tier 2 data" reach it by rule, never confirmed
+    cabinet = [r for r in REGISTER if r["organisation"] == "Cabinet Office"]
+    tiered = {r["date_as_cited"] for r in cabinet if "tier" in r["status_as_cited"]}
+    by_rule = [
+        r for r in receipts if r["organisation"]["name"] == "Cabinet Office" and r["release"]["id"][:8] == "Release:"
+    ]
+    assert tiered == {"2013-11-15", "2014-02-19"} == {r["date"] for r in by_rule}
+    assert all(r["certainty"]["level"] != "CONFIRMED" for r in by_rule)
+    unpublished = data["unpublishedScope"]["nodes"]
+    departments = {"Home Office", "DWP", "Ministry of Justice", "HMRC (His Majesty's Revenue and Customs)"}
+    assert departments <= _names(unpublished)
+    assert all(u["organisation"]["orgType"] in ("government department", "other public body", "police", "court")
+               for u in unpublished)  # fmt: skip
+    # every release the register files give these departments, not rejected, is there (references read by hand)
+    departments_as_cited = (
+        "Home Office",
+        "DWP",
+        "Ministry of Justice (MOJ)",
+        "HMRC (His Majesty's Revenue and Customs)",
+    )
+    named = {r["reference"] or r["date_as_cited"] for r in REGISTER if r["organisation"] in departments_as_cited}
+    assert named == {"DS00804", "DS00689", "2016-09-29", "DS00752", "2016-06-15", "DS00638"}
+    listed = {u["release"].get("reference") for u in unpublished} | {u["date"] for u in unpublished}
+    assert named <= listed
+    # each says how sure it is that data went: the register's "listed as recipient" is DfE's word
+    dwp = next(u for u in unpublished if u["organisation"]["name"] == "DWP" and u["date"] == "2016-09-29")
+    assert dwp["certainty"]["level"] == "CONFIRMED"
+    assert any(c["file"] == "npd_register_entries_cited_in_foi.csv" for c in dwp["link"]["citations"])
+    # no receipt, unpublished release or request is of a type that is not the state's
+    assert all(r["organisation"]["orgType"] != "commercial" for r in receipts)
+
+
+async def test_a_release_older_than_the_item_is_not_listed_as_holding_it(ask) -> None:
+    """AP_Postcode was first collected in 2017/18: no release dated before then may hold it, even unpublished;
+    the Ministry of Justice's of 15 June 2016 may hold KS4_SURNAME (collected since 2001/02), not AP_Postcode."""
+    items = {r["npd_alias"]: r for r in rows("npd_data_items_2018.csv")}
+    assert items["AP_Postcode"]["years_populated"].startswith("2017/18")
+    assert items["KS4_SURNAME"]["years_populated"].startswith("2001/02")
+    moj = next(r for r in REGISTER if r["organisation"] == "Ministry of Justice (MOJ)")["date_as_cited"]
+    for alias, listed in (("KS4_SURNAME", True), ("AP_Postcode", False)):
+        data = (await ask("recipients-of-item", item=alias))["recipientsOfItem"]
+        nodes = data["unpublishedScope"]["nodes"]
+        assert (moj in {u["date"] for u in nodes}) is listed, alias
+        if alias == "AP_Postcode":
+            assert all(dt.date.fromisoformat(u["date"]) >= dt.date(2017, 9, 1) for u in nodes if u["date"])
+            assert any(u["date"] is None for u in nodes)  # the undated stay, their date unknown
+
+
+async def test_the_home_office_and_the_police_for_a_postcode(ask) -> None:
+    """DfE returns a pupil's address on a match: the returned_on_match statements name the Home Office and the
+    police, so both received Postcode_[term][yy], each by DfE's written answer."""
+    returned = [r for r in STATEMENTS if r["statement"] == "returned_on_match"]
+    assert {r["organisation"] for r in returned} == {"Home Office", "Police"}
+    data = (await ask("departments-accessing-item", item="Postcode_[term][yy]"))["departmentsAccessingItem"]
+    by_statement = [r for r in data["receipts"]["nodes"] if r["statement"]]
+    assert {"Home Office", "Police forces (not named in the record)"} <= _names(by_statement)
+    for receipt in by_statement:
+        if receipt["organisation"]["name"] != "Cabinet Office":
+            cited = {c["address"] for c in receipt["citations"]}
+            assert cited & {r["source_url"] for r in returned}
+            assert receipt["certainty"] == {"level": "INFERRED", "rule": "scope-words"}  # words taken to mean it
+
+
+async def test_who_asks_about_pupils_without_getting_this_item(ask) -> None:
+    """KS4_SURNAME: DfE returns addresses and school details on a match, not names, so the Home Office and the
+    police are among those that ask about pupils, with what they send and how many; DWP checked identities."""
+    data = (await ask("departments-accessing-item", item="KS4_SURNAME"))["departmentsAccessingItem"]
+    asked = {a["organisation"]["name"]: a for a in data["askedAbout"]}
+    assert {"Home Office", "Police forces (not named in the record)", "DWP"} <= asked.keys()
+    home_office = asked["Home Office"]
+    kinds = {s["kind"] for s in home_office["statements"]}
+    assert {"matching_input_to_dfe", "returned_on_match"} <= kinds
+    requested = {f["node"]["value"] for f in home_office["figures"] if f["link"]["kind"] == "FLOWS_FROM"}
+    assert {2461.0, 6883.0} <= requested
+    assert home_office["certainty"]["level"] == "CONFIRMED"  # DfE's written answers say so
+    assert "Home Office" not in _names(data["receipts"]["nodes"])
+
+
+async def test_the_police_with_their_figures(ask) -> None:
+    """organisation-receipts for "police": the police, their requests (33, corrected) and what was shared (16
+    requests, 62 pupils), each cited to the written statement."""
+    data = (await ask("organisation-receipts", name="police"))["organisationReceipts"]
+    assert data["organisation"]["name"] == "Police forces (not named in the record)"
+    assert data["organisation"]["orgType"] == "police"
+    hcws272 = {r["source_url"] for r in FIGURES if r["source"].startswith("Written ministerial statement HCWS272")}
+    shared = {f["node"]["value"]: f for f in data["aggregateFlows"]}
+    asked = {f["node"]["value"]: f for f in data["flowsFrom"]}
+    expected = {float(r["value"]) for r in FIGURES if r["topic"] == "police" and r["flow"] == "DfE (NPD) -> Police"}
+    assert set(shared) == expected == {16.0, 62.0}
+    assert 33.0 in asked
+    for figure in (shared[16.0], shared[62.0], asked[33.0]):
+        assert {c["address"] for c in figure["link"]["citations"]} <= hcws272
+
+
+async def test_the_home_office_both_ways_and_what_it_commissioned(ask) -> None:
+    data = (await ask("organisation-receipts", name="Home Office"))["organisationReceipts"]
+    sent = {(f["node"]["measure"], f["node"]["value"]) for f in data["flowsFrom"]}
+    back = {(f["node"]["measure"], f["node"]["value"]) for f in data["aggregateFlows"]}
+    inbound = {
+        (r["measure"], float(r["value"])) for r in FIGURES if r["flow"] == "Home Office -> DfE (NPD)" and r["value"]
+    }
+    outbound = {(r["measure"], float(r["value"])) for r in FIGURES if r["flow"] == "DfE (NPD) -> Home Office"}
+    assert inbound <= sent and ("individuals in requests (corrected)", 2461.0) in sent
+    assert outbound <= back and ("records returned (corrected)", 531.0) in back
+    exchange = {(r["measure"], None) for r in FIGURES if r["flow"] == "DfE <-> Home Office"}
+    assert sent & back == exchange  # what it asks and what it gets back are separate flows, but for an exchange
+    (lse,) = [a for a in data["commissioned"] if a["application"]["reference"] == "DS00763"]
+    row = next(r for r in REGISTER if r["reference"] == "DS00763")
+    assert "commissioned by Home Office" in row["organisation"]
+    assert lse["madeBy"]["node"]["name"] == "LSE"
+    assert {c["node"]["name"] for c in lse["commissionedBy"]} == {"Home Office", "Youth Endowment Fund"}
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("immigration", "Organisation:home office"),
+        ("Department for Work and Pensions", "Organisation:dwp"),
+        ("HMRC", "Organisation:hmrc"),
+        ("MoJ", "Organisation:ministry of justice"),
+        ("ONS", "Organisation:office for national statistics"),
+        ("HO", "Organisation:home office"),
+    ],
+)
+async def test_search_finds_an_organisation_by_name_abbreviation_or_keyword_first(ask, text: str, found: str) -> None:
+    data = (await ask("search", text=text))["search"]
+    assert data["nodes"][0]["id"] == found
+
+
+async def test_search_finds_the_nationality_collection_and_a_published_figure(ask) -> None:
+    census = next(r for r in FIGURES if r["topic"] == "census_items")
+    assert "country-of-birth" in census["measure"]  # spelled with hyphens: found ignoring punctuation
+    data = (await ask("search", text="country of birth"))["search"]
+    assert f"AggregateFlow:census_items:{census['period']}:{census['measure']}" in {n["id"] for n in data["nodes"]}
+    figure = next(r for r in FIGURES if r["value"] == "2461")
+    data = (await ask("search", text="2,461"))["search"]
+    assert f"AggregateFlow:{figure['topic']}:{figure['period']}:{figure['measure']}" in {n["id"] for n in data["nodes"]}
+
+
+async def test_the_timeline_from_2015_to_2019(ask) -> None:
+    """The memorandum, the nationality collection, the May 2018 pause and the September 2018 access model, each
+    cited to its row."""
+    data = (await ask("timeline", **{"from": "2015-01-01", "to": "2019-12-31"}))["timeline"]
+    entries = data["entries"]["nodes"]
+    assert data["entries"]["totalCount"] == len(entries)
+    cited = {(c["file"], c["row"]) for e in entries for c in e["citations"]}
+    memorandum = _line(FIGURES, topic="home_office", period="2015-12-18")
+    nationality = _line(FIGURES, topic="census_items")
+    pause = _line(EVENTS, kind="pause")
+    access_model = _line(EVENTS, kind="access_model")
+    assert {
+        ("npd_sharing_figures_compiled.csv", memorandum),
+        ("npd_sharing_figures_compiled.csv", nationality),
+        ("npd_events_from_campaign_page.csv", pause),
+        ("npd_events_from_campaign_page.csv", access_model),
+    } <= cited
+    pause_entry = next(e for e in entries if e["kind"] == "pause")
+    assert (pause_entry["validFrom"], pause_entry["validTo"]) == ("2018-05-01", "2018-05-31")
+    assert pause_entry["certainty"]["level"] == "REPORTED"  # a campaign's page, cited as such
+    starts = [e["validFrom"] or "0000" for e in entries]
+    assert starts == sorted(starts)
+    # nothing that ends before the period or starts after it
+    assert all((e["validTo"] or "9999") >= "2015-01-01" and (e["validFrom"] or "0000") <= "2019-12-31" for e in entries)
+
+
+async def test_the_timeline_by_kind_and_an_unknown_kind(ask, real_store: Store) -> None:
+    data = (await ask("timeline", kinds=["pause", "access_model"]))["timeline"]
+    assert sorted(e["kind"] for e in data["entries"]["nodes"]) == ["access_model", "pause"]
+    assert {r["kind"] for r in EVENTS} | {"figure"} == set(data["kinds"])
+    from lineage import questions
+    from lineage.errors import LineageError
+
+    with pytest.raises(LineageError, match="no event or figure is of the kind"):
+        questions.timeline(real_store, kinds=["nonsense"])
+
+
+async def test_lineage_as_at_a_date_agrees_with_the_figures_dates(ask) -> None:
+    """The memorandum's figure holds on 18 December 2015 alone: the Home Office reaches it as at that day only."""
+    memorandum = next(r for r in FIGURES if r["topic"] == "home_office" and r["period"] == "2015-12-18")
+    figure = f"AggregateFlow:home_office:2015-12-18:{memorandum['measure']}"
+    for as_of, reached in (("2015-12-18", True), ("2016-01-01", False)):
+        data = (await ask("lineage", id="Organisation:home office", direction="BOTH", depth=1, asOf=as_of))["lineage"]
+        assert (figure in {n["node"]["id"] for n in data["reached"]["nodes"]}) is reached, as_of
+
+
+async def test_applications_by_outcome_beside_the_published_refusals(ask) -> None:
+    """PQ 57722 gives refusals per year for 2012-2016; the record names one rejection by date (Early Excellence,
+    2017) and one with no year of its own (the MoD's, 'last year' as reported in June 2015)."""
+    published = next(r for r in FIGURES if r["measure"] == "NPD extract applications refused per year")
+    per_year = {int(y): int(n) for y, n in (part.split(":") for part in published["value"].split("; "))}
+    data = (await ask("application-outcomes"))["applicationOutcomes"]
+    rejected = {row["year"]: row for row in data if row["status"] == "rejected"}
+    assert {year: row["published"][0]["value"] for year, row in rejected.items() if row["published"]} == per_year
+    assert all(row["published"][0]["rule"] == "figure-per-year" for row in rejected.values() if row["published"])
+    early = next(r for r in REGISTER if r["status_as_cited"] == "rejected")
+    assert rejected[int(early["date_as_cited"][:4])]["named"] == 1
+    mod = next(r for r in MORE if r["status_as_cited"] == "rejected")
+    assert mod["date_as_cited"].startswith("last year")
+    assert rejected[None]["named"] == 1 and rejected[None]["published"] == []
+    assert sum(row["named"] for row in data) == len({a["id"] for row in data for a in row["applications"]})
