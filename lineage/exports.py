@@ -17,8 +17,9 @@ import os
 import re
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ from lineage.model import (
     EDGE_SPECS,
     NODE_SPECS,
     Certainty,
+    CertaintyLevel,
     Citation,
     Edge,
     EdgeKind,
@@ -42,6 +44,7 @@ from lineage.model import (
     Validity,
     node_props,
 )
+from lineage.questions.statements import EXCLUDING, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
 if TYPE_CHECKING:
@@ -67,6 +70,9 @@ class Subgraph:
     depth: int | None = None
     beyond: int = 0
     cut: bool = False
+    #: (release id, item id, the statement) for each item of the subgraph a source's statement excludes from a
+    #: release of it: the tier rule's inclusion of it is outranked (see lineage.questions.statements)
+    exclusions: tuple[tuple[str, str, Node], ...] = ()
 
     def describe(self) -> str:
         """One line that says what the export holds and whether anything was left out."""
@@ -85,15 +91,34 @@ class Subgraph:
 
 
 def collect(store: Store, node_id: str | None = None, depth: int | None = None) -> Subgraph:
-    """The whole graph, or the lineage of ``node_id`` within ``depth`` hops (both directions)."""
+    """The whole graph, or the lineage of ``node_id`` within ``depth`` hops (both directions), with the
+    exclusions sources state for its releases."""
     if node_id is None:
         if depth is not None:
             raise QueryError("a depth bounds one node's lineage: give the node as well")
-        return _whole(store)
-    depth = DEFAULT_DEPTH if depth is None else depth
-    if not 1 <= depth <= MAX_DEPTH:
-        raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
-    return _lineage(store, node_id, depth)
+        found = _whole(store)
+    else:
+        depth = DEFAULT_DEPTH if depth is None else depth
+        if not 1 <= depth <= MAX_DEPTH:
+            raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
+        found = _lineage(store, node_id, depth)
+    return replace(found, exclusions=_exclusions(store, found))
+
+
+def _exclusions(store: Store, subgraph: Subgraph) -> tuple[tuple[str, str, Node], ...]:
+    releases = [node for node in subgraph.nodes if node.kind is NodeKind.RELEASE]
+    if not releases:
+        return ()
+    held = {node.id for node in subgraph.nodes}
+    stated = statements_about(store, releases)
+    return tuple(
+        (release.id, item.id, s.statement)
+        for release in releases
+        for s in stated.get(release.id, ())
+        if s.kind in EXCLUDING
+        for item in s.items
+        if item.id in held
+    )
 
 
 def _whole(store: Store) -> Subgraph:
@@ -335,7 +360,12 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
     end or generation time, and the date stays an attribute, ``lineage:date_as_cited``. Data flowing into a
     data set or item (SUBMITS, FEEDS, HOLDS) and a figure drawn on a data set (DRAWS_ON) are derivations;
     other links are influences, downstream influenced by upstream, or a described node by its description
-    (a concept, a class, a rule). Every record carries the kind, certainty and each citation (JSON) in the
+    (a concept, a class, a rule). PROV has no "did not use": an item a source's statement excludes from a
+    release (not released, or asked for and left out) is never written as used by its sharing unless the
+    inclusion is confirmed: it is written ``wasInvalidatedBy`` the sharing, as the questions let the statement
+    outrank the tier rule (the inclusion itself, with its kind, certainty and citations, and ``lineage:excluded_by``; an
+    exclusion with no inclusion to outrank is written so too, with the statement's certainty and citations).
+    Every record carries the kind, certainty and each citation (JSON) in the
     project's vocabulary; nodes their name as ``prov:label``.
     Relations have no identifier of their own: PROV gives them blank ones; their ends and kind name them.
     """
@@ -369,6 +399,9 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
     def share(release_id: str) -> Any:
         return qname(f"{SHARE}:{release_id.partition(':')[2]}")
 
+    excluded: dict[tuple[str, str], list[Node]] = defaultdict(list)
+    for release_id, item_id, statement in subgraph.exclusions:
+        excluded[(release_id, item_id)].append(statement)
     for node in subgraph.nodes:
         attrs = [
             (PROV_LABEL, node.name),
@@ -397,7 +430,12 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             downstream, upstream = (source, target) if EDGE_SPECS[edge.kind].flow is Flow.BACKWARD else (target, source)
             doc.wasDerivedFrom(downstream, upstream, other_attributes=attrs)
         elif edge.kind is EdgeKind.INCLUDES:
-            doc.used(share(edge.source), target, other_attributes=attrs)
+            statements = excluded.pop((edge.source, edge.target), None)
+            if statements is None or edge.certainty.level is CertaintyLevel.CONFIRMED:
+                doc.used(share(edge.source), target, other_attributes=attrs)
+            else:  # the tier rule's inclusion, outranked: the link as it is, with what outranks it
+                said = [(term("excluded_by"), statement.id) for statement in statements]
+                doc.wasInvalidatedBy(target, share(edge.source), other_attributes=[*attrs, *said])
         elif edge.kind is EdgeKind.APPROVED_BY:
             doc.wasInformedBy(share(edge.source), target, other_attributes=attrs)
         elif edge.kind is EdgeKind.SENT_TO:
@@ -406,6 +444,12 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             doc.wasInfluencedBy(target, source, other_attributes=attrs)
         else:
             doc.wasInfluencedBy(source, target, other_attributes=attrs)
+    for (release_id, item_id), statements in sorted(excluded.items()):  # an exclusion with no inclusion to outrank
+        for statement in statements:
+            said = {"excluded_by": statement.id, **_certainty(statement.certainty)}
+            doc.wasInvalidatedBy(
+                qname(item_id), share(release_id), other_attributes=attributes(said, statement.citations)
+            )
     return doc
 
 

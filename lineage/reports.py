@@ -182,6 +182,48 @@ def _related_rows(items: Iterable[Related], cells: Callable[[Node], tuple[str, .
     return tuple(Row(cells(r.node), r.link.certainty, _cited(r.link, r.node)) for r in items)
 
 
+STATEMENT_HEADER = ("the source says", "in its words", "taken to mean", "contested by")
+
+
+def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[Row, ...]:
+    """Each source's statement in its own words, what they are taken to mean (by the rule its links name), and
+    the statements that contradict it, whose sources are cited in the same row."""
+    rows = []
+    for s in stated:
+        meant = ", ".join(m.node.name for m in s.means) or "no concept or item (the words table does not map them)"
+        against = "; ".join(
+            f"{c.node.props.get('source_kind', c.node.name)}: {c.node.props.get('items_as_written', '')}"
+            for c in s.contradicted_by
+        )
+        cells = (
+            questions.STATEMENT_WORDS.get(s.kind, s.kind), str(s.statement.props.get("items_as_written", "")),
+            meant, against or "none recorded",
+        )  # fmt: skip
+        links = [s.about.link, *(m.link for m in s.means), *(c.link for c in s.contradicted_by)]
+        sources = _cited(s.statement, *links, *(c.node for c in s.contradicted_by))
+        rows.append(Row(cells, s.statement.certainty, sources))
+    return tuple(rows)
+
+
+def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tuple[Row, ...]:
+    """Each application with its outcome, what it asked for as far as a source says, and who commissioned it."""
+    rows = []
+    for a in applications:
+        node = a.application
+        asked = "; ".join(str(s.statement.props.get("items_as_written", "")) for s in a.statements) or "not stated"
+        cells = (
+            _value(node.props.get("date")) or _value(node.props.get("date_as_cited")), node.name, a.status,
+            asked, ", ".join(c.node.name for c in a.commissioned_by) or "none named",
+        )  # fmt: skip
+        links = [*([a.made_by.link] if a.made_by else []), *(c.link for c in a.commissioned_by)]
+        sources = _cited(node, *links, *(s.statement for s in a.statements))
+        rows.append(Row(cells, node.certainty, sources))
+    return tuple(rows)
+
+
+APPLICATION_HEADER = ("date", "application", "outcome", "what it asked for, as a source says", "commissioned by")
+
+
 def _organisation_cells(node: Node) -> tuple[str, ...]:
     return (node.name, _value(node.props.get("org_type")))
 
@@ -230,6 +272,8 @@ def release_report(store: Store, reference: str) -> Report:
               _related_rows(trace.includes, lambda n: (n.name, n.kind.value)), _scope_unknown(trace.release)),
         Table("onward", "Onward sharing by the recipients", ("from", "to"), onward,
               "No onward sharing by the recipients is recorded."),
+        Table("statements", "What sources say it held, left out or was asked for", STATEMENT_HEADER,
+              _statement_rows(trace.statements), "No source's statement of its items is recorded."),
     )  # fmt: skip
     return Report(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
 
@@ -284,6 +328,15 @@ def organisation_report(store: Store, name: str) -> Report:
               _related_rows(answer.received_onward, _organisation_cells), "No onward share to it is recorded."),
         Table("shared-onward", "Shared onward with", ("organisation", "type"),
               _related_rows(shared, _organisation_cells), "No onward share by it is recorded."),
+        Table("sent", "What it sent DfE or asked DfE about", ("figure", "period", "value", "notes"),
+              _related_rows(answer.flows_from, _volume_cells), "No published figure of what it sent is recorded."),
+        Table("applications", "Applications it made, whatever the outcome", APPLICATION_HEADER,
+              _application_rows(answer.applications), "No application by it is recorded."),
+        Table("commissioned", "Applications it commissioned", APPLICATION_HEADER,
+              _application_rows(answer.commissioned), "No application it commissioned is recorded."),
+        Table("statements", "What sources say of it", STATEMENT_HEADER,
+              _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements)]),
+              "No source's statement of what it got, sent or was refused is recorded."),
     )  # fmt: skip
     return Report(f"Organisation {organisation.name}", (organisation,), tables, drawing.picture())
 
@@ -322,8 +375,53 @@ def item_report(store: Store, alias: str) -> Report:
         Table("recipients", "Who received it, or may have",
               ("date", "release", "organisation", "approval", "route"), tuple(receipts),
               "No release of this item, or of a data set holding it, is recorded."),
+        Table("not-received", "Who a source says did not get it, or was refused it",
+              ("organisation", *STATEMENT_HEADER), _not_received_rows(answer.not_received),
+              "No source says anyone did not get it."),
+        Table("unpublished", "Received NPD data whose items are not published: it may hold this item, or not",
+              ("date", "release", "organisation", "type"), tuple(map(_unpublished_row, answer.unpublished_scope)),
+              "No release of unpublished scope that may hold it is recorded."),
+        Table("asked-about", "Ask DfE about pupils, the record not saying this item came back",
+              ("organisation", "what it sends and gets back, as sources say", "published figures"),
+              tuple(map(_asking_row, answer.asked_about)), "No organisation asking DfE about pupils is recorded."),
     )  # fmt: skip
     return Report(title, answer.items, tables, drawing.picture())
+
+
+def _not_received_rows(answers: Iterable[questions.NotReceived]) -> tuple[Row, ...]:
+    return tuple(
+        Row(
+            (n.organisation.name if n.organisation else "organisation not named", *row.cells),
+            n.certainty,
+            row.citations,
+        )
+        for n in answers
+        for row in _statement_rows([n.stated])
+    )
+
+
+def _unpublished_row(u: questions.UnpublishedScope) -> Row:
+    cells = (
+        _value(u.date) or "not given",
+        u.release.name,
+        u.organisation.name,
+        _value(u.organisation.props.get("org_type")),
+    )
+    return Row(cells, u.certainty, _cited(u.release, u.sent))
+
+
+def _asking_row(a: questions.MatchingRequests) -> Row:
+    said = "; ".join(
+        f"{questions.STATEMENT_WORDS.get(s.kind, s.kind)}: {s.statement.props.get('items_as_written', '')}"
+        for s in a.statements
+    )
+    figures = "; ".join(
+        f"{f.node.props.get('measure', f.node.name)} ({_value(f.node.props.get('period'))}): "
+        f"{_value(f.node.props.get('value') or f.node.props.get('value_text'))}"
+        for f in a.flows
+    )
+    sources = _cited(a.organisation, *(s.statement for s in a.statements), *(f.node for f in a.flows))
+    return Row((a.organisation.name, said or "none stated", figures or "none published"), a.certainty, sources)
 
 
 def _receipt_row(receipt: questions.Receipt) -> Row:

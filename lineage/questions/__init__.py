@@ -42,7 +42,7 @@ from lineage.questions.releases import (
     organisation_receipts,
     release_trace,
 )
-from lineage.questions.statements import Stated
+from lineage.questions.statements import STATEMENT_WORDS, Stated
 from lineage.questions.timeline import (
     RULE_PER_YEAR,
     OutcomeCount,
@@ -66,6 +66,7 @@ def prepare(store: Store) -> None:
 __all__ = [
     "FLOW_STAGES",
     "RULE_PER_YEAR",
+    "STATEMENT_WORDS",
     "ApplicationTrace",
     "ConceptAliases",
     "FlowFilter",

@@ -28,6 +28,19 @@ RECEIVED = frozenset({"released", "returned_on_match", "recipient_describes_its_
 #: Statements saying an organisation asks DfE about pupils: what it sends to be matched, a match flag, what DfE
 #: returns on a match.
 MATCHING = frozenset({"matching_input_to_dfe", "match_flag_only", "returned_on_match"})
+#: What each kind of statement says, in words a reader quotes.
+STATEMENT_WORDS = {
+    "released": "released to it",
+    "not_released": "not released to it",
+    "requested_then_excluded": "asked for, then left out",
+    "requested_application_rejected": "asked for; the application was refused",
+    "returned_on_match": "returned to it on a match",
+    "matching_input_to_dfe": "sent by it to DfE, to be matched",
+    "match_flag_only": "a match flag only, no data",
+    "planned": "planned",
+    "not_available": "not available to it",
+    "recipient_describes_its_use": "its own description of what it uses",
+}
 
 
 @dataclass(frozen=True, slots=True)

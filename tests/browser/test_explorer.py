@@ -280,3 +280,25 @@ def test_the_timeline_under_the_sankey_shares_its_period(page: Browser) -> None:
     assert f"npd_events_from_campaign_page.csv, row {pause}" in page.texts("#details")[0]
     page.click('#timeline-strip g.entry[aria-label^="2018-09-25: "]')
     assert f"npd_events_from_campaign_page.csv, row {access}" in page.texts("#details")[0]
+
+
+def test_a_contested_statement_shows_its_words_and_the_other_side(page: Browser) -> None:
+    """The campaigner's account that the Daily Telegraph got the SEN status indicator, which DfE's written
+    answer contradicts: its node view says it is contested and links the written answer, with its source."""
+    from lineage.keys import normalise, slug
+
+    statements = rows("npd_release_scope_statements.csv")
+    row = next(r for r in statements if r["data_item_as_written"] == "SEN status indicator")
+    conflict = next(c for c in rows("scope_conflicts.csv") if int(c["row"]) == statements.index(row) + 2)
+    answer = statements[int(conflict["contradicted_by_row"]) - 2]
+    key = "/".join((slug(normalise(row["organisation"])), row["statement"], slug(row["data_item_as_written"]),
+                    slug(row["source_kind"])))  # fmt: skip
+    page.goto(f"/explore?view=node&id=Statement:{key}")
+    page.ready("node")
+    page.screenshot("node-contested-statement")
+    panel = page.texts("#details")[0]
+    assert "SEN status indicator" in panel and "contested" in panel and row["source_url"] in panel
+    contradicting = "window.explorer.cy.edges('.link').filter((e) => e.id().includes('|CONTRADICTS|'))"
+    assert page.evaluate(f"{contradicting}.length") >= 1
+    assert page.evaluate(f"{contradicting}.some((e) => e.data('target').includes('/not_released/'))")
+    assert answer["statement"] == "not_released"

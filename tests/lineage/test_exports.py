@@ -131,7 +131,7 @@ def _prov_fields(record: Any) -> dict[str, Any]:
 
 
 def read_prov(path: Path) -> ReadBack:
-    from prov.model import ProvDocument, ProvElement, ProvRelation
+    from prov.model import ProvDocument, ProvElement, ProvInvalidation, ProvRelation
 
     document = ProvDocument.deserialize(str(path), format="json")
     nodes, edges = {}, {}
@@ -141,7 +141,9 @@ def read_prov(path: Path) -> ReadBack:
         elif isinstance(record, ProvRelation) and record.get_attribute("lineage:kind"):
             first, second = (_prov_id(value) for _, value in record.formal_attributes[:2])
             fields = _prov_fields(record)
-            source, target = (second, first) if fields["kind"] in PROV_TARGET_FIRST else (first, second)
+            # an inclusion a statement outranks is the item invalidated by the sharing: the item comes first
+            target_first = fields["kind"] in PROV_TARGET_FIRST or isinstance(record, ProvInvalidation)
+            source, target = (second, first) if target_first else (first, second)
             edges[(source, fields["kind"], target)] = fields
     return ReadBack(nodes, edges)
 
@@ -255,6 +257,37 @@ def test_prov_models_the_release_as_entity_and_sharing(fixture_store: Store, tmp
     }  # fmt: skip
     recipients = [r for r in document.get_records() if type(r).__name__ == "ProvAssociation"]
     assert {str(v) for r in recipients for v in r.get_attribute("prov:role")} == {"lineage:recipient"}
+
+
+def test_prov_never_says_a_release_used_an_item_a_statement_excludes(memory_real: MemoryStore, tmp_path: Path) -> None:
+    """BBC Newsnight's 2014 release was approved for tier 1 or 2 data, and DfE's written answer says it held no
+    name: in PROV its sharing does not use KS4_SURNAME (tier 1), which is invalidated by it, naming the answer."""
+    from prov.model import ProvDocument, ProvInvalidation, ProvUsage
+
+    register = _register()
+    (newsnight,) = [r for r in register if r["organisation"] == "BBC Newsnight"]
+    assert "tier 1 or tier 2" in newsnight["status_as_cited"]
+    # its key: the register and date, and the organisation as cited
+    release = f"Release:npd-third-party-requests-pre-dsap/{newsnight['date_as_cited']}/bbc-newsnight"
+    export(memory_real, "prov-json", tmp_path / "newsnight.json", release, 1)
+    document = ProvDocument.deserialize(str(tmp_path / "newsnight.json"), format="json")
+    pairs = {
+        kind: {
+            (_prov_id(r.formal_attributes[0][1]), _prov_id(r.formal_attributes[1][1]))
+            for r in document.get_records(kind)
+        }
+        for kind in (ProvUsage, ProvInvalidation)
+    }
+    surname = "DataItem:KS4/KS4_SURNAME"
+    assert (release, surname) not in pairs[ProvUsage]
+    assert (surname, release) in pairs[ProvInvalidation]
+    (invalidation,) = [
+        r for r in document.get_records(ProvInvalidation) if _prov_id(r.formal_attributes[0][1]) == surname
+    ]
+    (by,) = _prov_values(invalidation, "excluded_by")
+    assert by.startswith("Statement:bbc-newsnight/not_released/")
+    assert _prov_values(invalidation, "certainty") == ["tier_level"]  # the inclusion as stored, outranked
+    assert pairs[ProvUsage]  # what no statement excludes is still used at tier level
 
 
 def test_an_unknown_node_is_an_error_and_writes_nothing(fixture_store: Store, tmp_path: Path) -> None:

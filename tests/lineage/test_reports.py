@@ -275,6 +275,53 @@ def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: Mem
     assert any(text.endswith(corrected["source_url"]) for text in page.sources.values())
 
 
+STATEMENTS = rows("npd_release_scope_statements.csv")
+CONFLICTS = rows("scope_conflicts.csv")
+
+
+def test_the_release_report_shows_both_sides_of_a_contested_release(memory_real: MemoryStore) -> None:
+    """The Daily Telegraph's 2013 release: a campaigner's account of a DfE FOI letter says it held SEN status;
+    DfE's written answer says it held nothing sensitive. Both are shown, each cited, the contest named."""
+    telegraph = next(r for r in REGISTER if r["organisation"] == "Daily Telegraph")
+    page = Page(
+        reports.report(
+            memory_real, "release", f"npd-third-party-requests-pre-dsap/{telegraph['date_as_cited']}/daily-telegraph"
+        )
+    )
+    check_self_contained(page, web_addresses())
+    sen = next(n for n, r in enumerate(STATEMENTS, start=2) if r["data_item_as_written"] == "SEN status indicator")
+    answer = int(next(c["contradicted_by_row"] for c in CONFLICTS if c["row"] == str(sen)))
+    said = next(cells for cells in page.tables["statements"] if cells[1] == "SEN status indicator")
+    assert said[0] == "released to it"
+    assert STATEMENTS[answer - 2]["source_kind"] in said[3]  # contested by DfE's written answer
+    cited = cited_texts(page, said[-1])
+    assert any(f"npd_release_scope_statements.csv, row {sen}:" in text for text in cited)
+    assert any(f"npd_release_scope_statements.csv, row {answer}:" in text for text in cited)
+
+
+def test_the_organisation_report_lists_a_refused_application_and_what_it_asked_for(memory_real: MemoryStore) -> None:
+    page = Page(reports.report(memory_real, "organisation", "Ministry of Defence"))
+    refused = [r for r in STATEMENTS if r["statement"] == "requested_application_rejected"]
+    (row,) = [cells for cells in page.tables["applications"] if cells[2] == "rejected"]
+    asked = row[3].split("; ")
+    assert sorted(asked) == sorted(r["data_item_as_written"] for r in refused) and "home address" in asked
+    assert "releases" not in page.tables  # refused: no release is drawn
+
+
+def test_the_item_report_lists_who_did_not_get_it_the_unpublished_releases_and_who_asks(
+    memory_real: MemoryStore,
+) -> None:
+    page = Page(reports.report(memory_real, "item", "KS4_SURNAME"))
+    check_self_contained(page, web_addresses())
+    newsnight = next(r for r in STATEMENTS if r["organisation"] == "BBC Newsnight" and r["statement"] == "not_released")
+    row = next(cells for cells in page.tables["not-received"] if cells[0] == "British Broadcasting Corporation")
+    assert (row[1], row[2]) == ("not released to it", newsnight["data_item_as_written"])
+    assert "Ministry of Justice" in {cells[2] for cells in page.tables["unpublished"]}
+    assert {"Home Office", "Police forces (not named in the record)"} <= {
+        cells[0] for cells in page.tables["asked-about"]
+    }
+
+
 def test_the_markdown_report(memory_real: MemoryStore) -> None:
     text = reports.report(memory_real, "release", "DS00804", "md")
     assert text.startswith("# Audit report: Release DS00804: Home Office\n")

@@ -1101,6 +1101,31 @@
     }
   }
 
+  /** What a node's kind says of it, as the node-links operation gives it: a statement's words first. */
+  function ownFacts(node) {
+    const contested = node.contested
+      ? "yes: another cited source disagrees (its “is contradicted by” links name the other side)"
+      : null;
+    return [
+      ["the source says", node.statement ? node.statement.replaceAll("_", " ") : null],
+      ["in its words", node.itemsAsWritten],
+      ["quote", node.quote],
+      ["source", node.sourceKind],
+      ["contested", contested],
+      ["reference", node.reference],
+      ["date", node.date || node.dateAsCited],
+      ["status", node.statusAsCited || node.status],
+      ["tiers", node.tiers ? node.tiers.join(", ") : null],
+      ["purpose", node.purpose],
+      ["type", node.orgType],
+      ["flow", node.flow],
+      ["measure", node.measure],
+      ["figure", node.valueText || (typeof node.value === "number" ? `${d3.format(",")(node.value)} ${node.unit || ""}` : null)],
+      ["period", node.period],
+      ["what happened", node.text],
+    ];
+  }
+
   function showNodeDetails(state, id) {
     const node = state.nodes.get(id);
     if (!node) return;
@@ -1116,6 +1141,7 @@
         ["id", node.id],
         ["valid", node.validFrom !== undefined ? validity(node) : null],
         ["certainty", node.certainty ? certaintyBadge(node.certainty) : null],
+        ...ownFacts(node),
         ["links", loaded],
       ]),
     );
