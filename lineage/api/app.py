@@ -1,37 +1,59 @@
 """The Starlette app: the GraphQL endpoint and playground at /graphql, the flow explorer at /explore, and /healthz.
 
-A thin adapter over lineage.api.schema: it adds the execution timeout (a timed-out query answers 504
-with a clear error, as DataHub's DEADLINE_EXCEEDED), a deliberate CORS policy (any origin may read; no
-credentials are ever accepted, as the API is anonymous and read-only), and serves the playground's
-front-end libraries itself, so the pages need no network beyond the app. As it starts, it prepares in the
-background what the whole-graph questions share (lineage.questions.prepare). The explorer is a static page that
-asks /graphql the cookbook's questions (flows, node links, search), so it needs no API of its own.
+/graphql speaks GraphQL over HTTP itself, over lineage.api.schema, so that every answer is JSON and says
+what went wrong in the caller's terms:
+
+- a request that is not GraphQL over HTTP (not JSON, not an object, not UTF-8, too large, the wrong
+  method or media type) answers 400, 405, 406, 413, 414 or 415 with a JSON error, and the connection
+  stays usable;
+- a document that does not parse or validate (limits included), an operation that cannot be picked and
+  variables that do not coerce are request errors: 200 for ``application/json`` and 400 for
+  ``application/graphql-response+json``, as the GraphQL-over-HTTP spec says, with no ``data``;
+- an executed operation answers 200, or 203 with ``application/graphql-response+json`` when it has
+  errors; an unavailable store answers 503 and a query over its time 504, whatever the media type, so that
+  load balancers see them;
+- every response carries ``X-Request-Id``, which an internal error also names: its detail goes to the log,
+  once.
+
+Validation and execution run on a loop of their own (lineage.api.context.off_loop), so /healthz answers
+while a heavy query runs. For throughput: GET answers carry an ``ETag`` per store version and
+``Cache-Control``, and answer 304 to ``If-None-Match`` without running anything; Apollo's automatic
+persisted queries (a SHA-256 hash in ``extensions.persistedQuery``) make GET addresses short, with the
+cookbook registered in advance; large answers are gzipped. CORS lets any origin read, never with
+credentials. As it starts, the app prepares in the background what the whole-graph questions share.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+import os
+import secrets
+from collections import OrderedDict
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType
+from graphql.execution.values import get_variable_values
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
-from strawberry.types import ExecutionResult
 
 from lineage import questions
-from lineage.api.context import LineageContext
-from lineage.api.limits import DEFAULT_LIMITS, Limits
-from lineage.api.schema import build_schema
+from lineage.api.context import LineageContext, off_loop
+from lineage.api.limits import DEFAULT_LIMITS, Limits, with_code
+from lineage.api.schema import LineageSchema, build_schema, shape_errors
+from lineage.errors import StoreUnavailable
 from lineage.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -54,37 +76,359 @@ EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 COOKBOOK = ROOT / "graphql" / "queries"
 
+JSON = "application/json"
+GRAPHQL_JSON = "application/graphql-response+json"
+#: How long a browser or CDN may reuse a GET answer before asking again (with If-None-Match).
+CACHE_SECONDS = 60
+#: /healthz waits this long for the store before saying it is unavailable.
+HEALTH_SECONDS = 1.5
+RETRY_AFTER = "5"
+#: Queries registered by hash at run time (Apollo's automatic persisted queries); the cookbook's are kept apart.
+PERSISTED_QUERIES = 1_000
+#: Environment variable naming the store for app_from_environment (what `lineage serve` starts in each worker).
+STORE_ENV = "LINEAGE_STORE"
 
-class LineageGraphQL(GraphQL):
-    """strawberry's ASGI view with our context, our playground and an execution timeout."""
+
+class Refused(Exception):
+    """A request that is not GraphQL over HTTP, answered with ``status`` and a JSON error before anything runs."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@dataclass(frozen=True)
+class GraphQLRequest:
+    query: str | None
+    variables: dict[str, Any]
+    operation_name: str | None
+    extensions: dict[str, Any]
+
+
+@dataclass
+class Answer:
+    """What /graphql responds: the GraphQL response, its status and headers."""
+
+    body: dict[str, Any]
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    cacheable: bool = False
+
+
+def error_body(message: str, code: str, **extensions: object) -> dict[str, Any]:
+    return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+
+
+def _json(data: object) -> bytes:
+    return json.dumps(data, separators=(",", ":")).encode()
+
+
+# ---- reading the request --------------------------------------------------------------------------
+
+
+def _media_type(accept: str | None) -> str:
+    """The response media type the Accept header prefers (application/json when it names none of ours);
+    406 when it accepts neither."""
+    if not accept:
+        return JSON
+    ranked = []
+    for position, part in enumerate(accept.split(",")):
+        name, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        chosen = {GRAPHQL_JSON: GRAPHQL_JSON, JSON: JSON, "application/*": JSON, "*/*": JSON}.get(name.lower())
+        if chosen and quality > 0:
+            ranked.append((-quality, position, chosen))
+    if not ranked:
+        raise Refused(406, f"cannot answer in any type the Accept header names; ask for {GRAPHQL_JSON} or {JSON}")
+    return min(ranked)[2]
+
+
+def _decode_json(text: str | bytes, what: str) -> object:
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise Refused(400, f"{what} is nested too deeply") from None
+    except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8
+        reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"not JSON ({exc})"
+        raise Refused(400, f"{what} is {reason}") from None
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _graphql_request(data: object) -> GraphQLRequest:
+    """The request's parameters, refusing a body of the wrong shape with a clear message."""
+    if isinstance(data, list):
+        raise Refused(400, "a batch of operations (a JSON array) is not supported: send one object per request")
+    if not isinstance(data, dict):
+        raise Refused(400, f"the body must be a JSON object with a query, not {_kind(data)}")
+    for name, wanted in (("query", str), ("operationName", str), ("variables", dict), ("extensions", dict)):
+        value = data.get(name)
+        if value is not None and not isinstance(value, wanted):
+            expected = "a string" if wanted is str else "an object"
+            raise Refused(400, f"{name} must be {expected} or null, not {_kind(value)}")
+    return GraphQLRequest(data.get("query"), data.get("variables") or {}, data.get("operationName"),
+                          data.get("extensions") or {})  # fmt: skip
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    """The body, at most ``limit`` bytes. A larger one is read to its end (up to a bound) and refused with
+    413, so the client's connection stays usable for its next request."""
+    declared = request.headers.get("content-length", "")
+    drain = declared.isdigit() and int(declared) <= limit * 16
+    if declared.isdigit() and not drain:
+        raise Refused(413, f"the body is larger than {limit:,} bytes", {"Connection": "close"})
+    chunks, size = [], 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size <= limit:
+                chunks.append(chunk)
+            elif size > limit * 16:
+                raise Refused(413, f"the body is larger than {limit:,} bytes", {"Connection": "close"})
+    except ClientDisconnect:
+        raise Refused(400, "the client closed the connection before the body ended") from None
+    if size > limit:
+        raise Refused(413, f"the body is larger than {limit:,} bytes")
+    return b"".join(chunks)
+
+
+async def read_request(request: Request, limits: Limits) -> GraphQLRequest:
+    if request.method == "GET":
+        if len(request.url.query) > limits.max_body_bytes:
+            raise Refused(414, f"the query string is longer than {limits.max_body_bytes:,} bytes")
+        params = request.query_params
+        data: dict[str, object] = {k: params.get(k) for k in ("query", "operationName")}
+        for name in ("variables", "extensions"):
+            if params.get(name):
+                data[name] = _decode_json(params[name], name)
+        return _graphql_request(data)
+    media, *options = (part.strip().lower() for part in request.headers.get("content-type", "").split(";"))
+    if media != JSON or any(o.startswith("charset=") and o not in ("charset=utf-8", "charset=utf8") for o in options):
+        raise Refused(415, f"send the request as {JSON} (UTF-8)")
+    return _graphql_request(_decode_json(await _body(request, limits.max_body_bytes), "the body"))
+
+
+def _not_unicode(value: object, where: str) -> str | None:
+    """Where a lone surrogate hides in a string (JSON allows "\\ud800"; no store can hold it), if anywhere."""
+    stack = [(value, where)]
+    while stack:
+        item, place = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                return f"{place} is not valid Unicode: a lone surrogate at character {exc.start}"
+        elif isinstance(item, dict):
+            stack += [(v, f"{place}.{k}") for k, v in item.items()] + [(k, f"a key of {place}") for k in item]
+        elif isinstance(item, list):
+            stack += [(v, f"{place}[{i}]") for i, v in enumerate(item)]
+    return None
+
+
+# ---- persisted queries ----------------------------------------------------------------------------
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class PersistedQueries:
+    """Apollo's automatic persisted queries: a client sends a query's SHA-256 hash alone, and the query
+    once when the server does not know it yet. The cookbook's files are known from the start; others are
+    kept up to PERSISTED_QUERIES, the least recently used going first."""
+
+    def __init__(self, cookbook: Path = COOKBOOK) -> None:
+        self.cookbook = {sha256(text): text for text in (p.read_text() for p in sorted(cookbook.glob("*.graphql")))}
+        self.learned: OrderedDict[str, str] = OrderedDict()
+
+    def resolve(self, request: GraphQLRequest) -> tuple[str | None, str | None]:
+        """(the query text, the hash to remember it by once it validates)."""
+        persisted = request.extensions.get("persistedQuery")
+        if persisted is None:
+            return request.query, None
+        if not isinstance(persisted, dict) or persisted.get("version") != 1:
+            raise Refused(400, "extensions.persistedQuery must be {version: 1, sha256Hash: ...}")
+        digest = persisted.get("sha256Hash")
+        if not isinstance(digest, str):
+            raise Refused(400, "extensions.persistedQuery.sha256Hash must be a string")
+        digest = digest.lower()
+        if request.query is not None:
+            if sha256(request.query) != digest:
+                raise Refused(400, "provided sha does not match query")
+            return request.query, digest
+        known = self.cookbook.get(digest) or self.learned.get(digest)
+        if known is not None and digest in self.learned:
+            self.learned.move_to_end(digest)
+        return known, None
+
+    def learn(self, digest: str, query: str) -> None:
+        if digest not in self.cookbook:
+            self.learned[digest] = query
+            if len(self.learned) > PERSISTED_QUERIES:
+                self.learned.popitem(last=False)
+
+
+# ---- answering ------------------------------------------------------------------------------------
+
+
+def _status(media: str, body: dict[str, Any]) -> int:
+    codes = {error["extensions"]["code"] for error in body.get("errors", ())}
+    if "STORE_UNAVAILABLE" in codes:
+        return 503
+    if "TIMEOUT" in codes:
+        return 504
+    if media == JSON:
+        return 200
+    if "data" not in body:  # a request error: nothing ran
+        return 400
+    return 203 if codes else 200
+
+
+def _operation(document: Any, name: str | None) -> OperationDefinitionNode | str:
+    """The operation to run, or why none can be picked (the spec's GetOperation)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        if len(operations) == 1:
+            return operations[0]
+        return "the document has several operations: name the one to run in operationName"
+    for operation in operations:
+        if operation.name is not None and operation.name.value == name:
+            return operation
+    return f"the document has no operation named {name[:200]!r}"
+
+
+def _etag(*parts: object) -> str:
+    return 'W/"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
+
+
+class GraphQLEndpoint:
+    """/graphql: reads the request here, on the server's loop; prepares, executes and encodes the answer
+    on the GraphQL loop, within the execution timeout."""
 
     def __init__(self, store: Store, limits: Limits) -> None:
-        super().__init__(build_schema(limits), graphql_ide="graphiql", allow_queries_via_get=True)
         self.store = store
         self.limits = limits
+        self.schema: LineageSchema = build_schema(limits)
+        self.persisted = PersistedQueries()
 
-    async def get_context(self, request: Any, response: Any) -> LineageContext:
-        return LineageContext(self.store, request, response)
-
-    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(playground_html())
-
-    def should_render_graphql_ide(self, request: Any) -> bool:
-        """A browser opening an address (it asks for HTML) gets the playground even when the address carries
-        a query, as the explorer's links and the playground's own shared addresses do; a script asking a
-        query by GET gets its answer."""
-        if request.method != "GET":
-            return False
-        accept = request.headers.get("accept", "")
-        return "text/html" in accept or (request.query_params.get("query") is None and "*/*" in accept)
-
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+    async def handle(self, request: Request) -> Response:
+        request_id = secrets.token_hex(8)
         try:
-            return await asyncio.wait_for(super().execute_single(*args, **kwargs), self.limits.timeout_seconds)
+            if request.method == "GET" and _wants_playground(request):
+                return HTMLResponse(playground_html())
+            media = _media_type(request.headers.get("accept"))
+            graphql_request = await read_request(request, self.limits)
+            answer = await self._answer_in_time(graphql_request, request, media, request_id)
+        except Refused as refused:
+            body = error_body(refused.message, "BAD_REQUEST")
+            headers = {"X-Request-Id": request_id, "Cache-Control": "no-store", **refused.headers}
+            return Response(_json(body), refused.status, headers, media_type=JSON)
+        headers = {"X-Request-Id": request_id, "Vary": "Accept, Accept-Encoding", **answer.headers}
+        if answer.status == 304:
+            return Response(status_code=304, headers=headers)
+        if answer.status in (503, 504):
+            headers["Retry-After"] = RETRY_AFTER
+        if not answer.cacheable:
+            headers["Cache-Control"] = "no-store"
+        return Response(_json(answer.body), answer.status, headers, media_type=f"{media}; charset=utf-8")
+
+    async def _answer_in_time(self, graphql_request: GraphQLRequest, request: Request, media: str,
+                              request_id: str) -> Answer:  # fmt: skip
+        seconds = self.limits.timeout_seconds
+        if_none_match = request.headers.get("if-none-match") if request.method == "GET" else None
+        work = self._answer(graphql_request, request.method, media, request_id, if_none_match)
+        try:
+            return await off_loop(work, seconds)
         except TimeoutError:
-            kwargs["sub_response"].status_code = 504
-            message = f"the query took longer than {self.limits.timeout_seconds:g} s and was stopped"
-            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "TIMEOUT"})])
+            message = f"the query took longer than {seconds:g} s and was stopped"
+            return Answer(error_body(message, "TIMEOUT"), 504)
+
+    async def _answer(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
+                      if_none_match: str | None) -> Answer:  # fmt: skip
+        """Runs on the GraphQL loop."""
+        query, digest = self.persisted.resolve(graphql_request)
+        if query is None:
+            if "persistedQuery" in graphql_request.extensions:
+                return self._request_error(media, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
+            return self._request_error(media, "the request has no query", "BAD_REQUEST")
+        for value, where in ((query, "the query"), (graphql_request.operation_name, "operationName"),
+                             (graphql_request.variables, "variables")):  # fmt: skip
+            problem = _not_unicode(value, where)
+            if problem:
+                return self._request_error(media, problem, "BAD_USER_INPUT")
+        etag = None
+        if method == "GET":
+            try:
+                version = await asyncio.to_thread(self.store.version)
+            except StoreUnavailable as exc:
+                return self._finish(media, {"errors": [GraphQLError(str(exc), original_error=exc)]}, request_id)
+            request_key = (query, graphql_request.operation_name, sorted(graphql_request.variables.items()))
+            etag = _etag(self.store.name, version, media, repr(request_key))
+            if _matches(if_none_match, etag):
+                return Answer({}, 304, {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
+        prepared = await asyncio.to_thread(self.schema.documents.prepare, self.schema._schema, query)
+        if prepared.errors or prepared.document is None:
+            return self._finish(media, {"errors": list(prepared.errors)}, request_id)
+        if digest is not None:
+            self.persisted.learn(digest, query)
+        operation = _operation(prepared.document, graphql_request.operation_name)
+        if isinstance(operation, str):
+            return self._request_error(media, operation, "OPERATION_RESOLUTION_FAILURE")
+        if method == "GET" and operation.operation is not OperationType.QUERY:
+            raise Refused(405, "only queries may be sent by GET", {"Allow": "POST"})
+        coerced = get_variable_values(self.schema._schema, operation.variable_definitions or (),
+                                      graphql_request.variables, max_errors=20)  # fmt: skip
+        if isinstance(coerced, list):
+            return self._finish(media, {"errors": [with_code(e, "BAD_USER_INPUT") for e in coerced]}, request_id)
+        context = LineageContext(self.store, request_id)
+        name = operation.name.value if operation.name else None
+        result = await self.schema.execute(query, graphql_request.variables, context, operation_name=name)
+        answer = self._finish(media, {"data": result.data, "errors": result.errors or []}, request_id)
+        if etag is not None and not answer.body.get("errors"):
+            answer.headers.update({"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
+            answer.cacheable = True
+        return answer
+
+    def _request_error(self, media: str, message: str, code: str) -> Answer:
+        body = error_body(message, code)
+        return Answer(body, _status(media, body))
+
+    def _finish(self, media: str, result: dict[str, Any], request_id: str) -> Answer:
+        """The GraphQL response (``data`` only when the operation ran), its errors shaped, and its status."""
+        body: dict[str, Any] = {"data": result["data"]} if "data" in result else {}
+        errors = shape_errors(result["errors"], request_id)
+        if errors:
+            body["errors"] = [error.formatted for error in errors]
+        return Answer(body, _status(media, body))
+
+
+def _wants_playground(request: Request) -> bool:
+    """A browser opening an address (it asks for HTML) gets the playground even when the address carries a
+    query, as the explorer's links and the playground's own shared addresses do; a script asking a query
+    by GET gets its answer."""
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or (request.query_params.get("query") is None and "*/*" in accept
+                                     and not request.query_params.get("extensions"))  # fmt: skip
 
 
 def playground_html() -> str:
@@ -102,8 +446,21 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         LOG.error("preparing the whole-graph questions failed", exc_info=task.exception())
 
 
-def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
-    graphql_view = LineageGraphQL(store, limits)
+async def _json_error(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own refusals (404, 405) and any failure outside /graphql, in JSON too."""
+    if isinstance(exc, HTTPException):
+        body = error_body(exc.detail, "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR")
+        return JSONResponse(body, exc.status_code, headers=exc.headers)
+    request_id = secrets.token_hex(8)
+    LOG.error("request %s: internal error at %s", request_id, request.url.path, exc_info=exc)
+    body = error_body(f"Internal error: the server could not answer (request {request_id}).",
+                      "INTERNAL_SERVER_ERROR", requestId=request_id)  # fmt: skip
+    return JSONResponse(body, 500, headers={"X-Request-Id": request_id})
+
+
+def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False) -> Starlette:
+    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker)."""
+    endpoint = GraphQLEndpoint(store, limits)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -111,9 +468,16 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
         preparing = asyncio.create_task(asyncio.to_thread(questions.prepare, store))
         preparing.add_done_callback(_log_failure)
         yield
+        if close_store:
+            store.close()
 
     async def healthz(_: Request) -> JSONResponse:
-        counts = await asyncio.to_thread(store.counts)
+        try:
+            counts = await asyncio.wait_for(asyncio.to_thread(store.counts), HEALTH_SECONDS)
+        except (StoreUnavailable, TimeoutError) as exc:
+            reason = str(exc) or f"the {store.name} store did not answer within {HEALTH_SECONDS:g} s"
+            body = {"status": "unavailable", "store": store.name, "reason": reason}
+            return JSONResponse(body, 503, headers={"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"})
         return JSONResponse(
             {
                 "status": "ok",
@@ -121,7 +485,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
                 "nodes": counts.total_nodes,
                 "edges": counts.total_edges,
                 "counts": {"nodes": counts.nodes, "edges": counts.edges},
-            }
+            },
+            headers={"Cache-Control": "no-store"},
         )
 
     async def vendor(request: Request) -> FileResponse | PlainTextResponse:
@@ -151,16 +516,27 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             Route("/static/vendor/{name}", vendor),
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
-            Route("/graphql", graphql_view, methods=["GET", "POST"]),
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         ],
+        exception_handlers={HTTPException: _json_error, Exception: _json_error},
         middleware=[
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
                 allow_methods=["GET", "POST"],
                 allow_headers=["content-type"],
+                expose_headers=["x-request-id", "etag"],
                 allow_credentials=False,
                 max_age=600,
-            )
+            ),
+            Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
         ],
     )
+
+
+def app_from_environment() -> Starlette:
+    """The app over the store that $LINEAGE_STORE names, opened by this process: what each of `lineage
+    serve`'s workers runs (uvicorn's app factory)."""
+    from lineage.stores import open_store
+
+    return create_app(open_store(os.environ[STORE_ENV]), close_store=True)

@@ -19,26 +19,31 @@ async def post(http, query: str, **variables: Any):
 
 async def test_there_are_no_mutations(client) -> None:
     result = await client.query('mutation { write(id: "x") }')
-    assert result["data"] is None and result["errors"]
+    assert "data" not in result  # refused before anything ran
+    assert result["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 async def test_depth_limit(client) -> None:
     deep = "{ node(id: $id) { links { nodes { source { links { nodes { target { links { nodes { source { links { nodes { target { id } } } } } } } } } } } } } }"  # noqa: E501
     for _ in range(2):  # validation is remembered per query text: a refusal stays a refusal
         result = await client.query(f"query ($id: ID!) {deep}", id=g.O2)
-        assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+        error = result["errors"][0]
+        assert error["extensions"] == {"code": "DEPTH_LIMIT", "depth": 13, "limit": 12}
+        assert error["message"].startswith("query depth 13 exceeds the limit of 12")
 
 
 async def test_token_limit(client) -> None:
     fields = " ".join(["id"] * 2100)
     result = await client.query("query ($id: ID!) { node(id: $id) { " + fields + " } }", id=g.S1)
     assert "token" in result["errors"][0]["message"].lower()
+    assert result["errors"][0]["extensions"]["code"] == "TOKEN_LIMIT"
 
 
 async def test_alias_limit(client) -> None:
     aliases = " ".join(f"a{i}: counts {{ totalNodes }}" for i in range(16))
     result = await client.query(f"{{ {aliases} }}")
     assert "aliases" in result["errors"][0]["message"].lower()
+    assert result["errors"][0]["extensions"] == {"code": "ALIAS_LIMIT", "aliases": 16, "limit": 15}
 
 
 async def test_cost_limit_refuses_before_anything_runs(fixture_store, client_for) -> None:
@@ -63,11 +68,18 @@ async def test_a_slow_query_times_out_with_a_clear_error(fixture_store, client_f
     assert error["extensions"]["code"] == "TIMEOUT" and "0.3 s" in error["message"]
 
 
-async def test_internal_errors_are_masked(fixture_store, client_for) -> None:
+async def test_internal_errors_are_masked_and_logged_once_with_their_request_id(
+    fixture_store, client_for, caplog
+) -> None:
     async with client_for(Spy(fixture_store, broken="search")) as http:
         response = await post(http, '{ search(text: "x") { totalCount } }')
     assert "secret" not in response.text and "passwd" not in response.text
-    assert response.json()["errors"][0]["message"] == "Internal error: the server could not answer."
+    request_id = response.headers["x-request-id"]
+    error = response.json()["errors"][0]
+    assert error["message"] == f"Internal error: the server could not answer (request {request_id})."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info and "secret internal detail" in str(logged[0].exc_info[1])
 
 
 async def test_our_own_errors_reach_the_caller(client) -> None:
