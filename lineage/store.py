@@ -31,6 +31,8 @@ MAX_VISITED = 200_000
 #: Path enumeration stops after this many paths, and says its total is a lower bound.
 MAX_PATHS_COUNTED = 10_000
 MAX_SEARCH_TEXT = 200
+#: No answer is longer than a 32-bit count: an offset past it is refused, never handed to a store to overflow.
+MAX_OFFSET = 2**31 - 1
 
 
 #: Properties that text search looks into, besides a node's name and key (an item's alias, a name variant).
@@ -43,7 +45,17 @@ def check_lookup(kind: NodeKind, prop: str) -> None:
         raise QueryError(f"{kind} has no property {prop!r}")
 
 
+def check_text(text: str, what: str) -> None:
+    """Refuse a string that is not valid Unicode (a lone surrogate, which JSON can carry): Neo4j's driver
+    cannot send it, so the embedded store must not answer it either."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(f"{what} is not valid Unicode: a lone surrogate at character {exc.start}") from None
+
+
 def check_search(text: str, limit: int, offset: int) -> str:
+    check_text(text, "search text")
     if not text.strip():
         raise QueryError("search text must not be empty")
     if len(text) > MAX_SEARCH_TEXT:
@@ -163,8 +175,8 @@ def _check_bounds(depth: int | None = None, limit: int | None = None, offset: in
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
     if limit is not None and not 0 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
-    if offset < 0:
-        raise QueryError(f"offset must not be negative, got {offset}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, got {offset}")
 
 
 def _page(items: Sequence[T], limit: int, offset: int, total_exact: bool = True) -> Bounded[T]:
@@ -291,6 +303,7 @@ class Store(ABC):
     # ---- shared reads -----------------------------------------------------------------------------
 
     def get_node(self, id_: str) -> Node | None:
+        check_text(id_, "id")
         return self.get_nodes([id_]).get(id_)
 
     def all_nodes(self, kind: NodeKind) -> list[Node]:
@@ -398,6 +411,8 @@ class Store(ABC):
         """Simple paths from source to target of at most ``max_depth`` edges, shortest first, then by the
         ids of their edges; every edge on them carries its citations."""
         _check_bounds(max_depth, limit)
+        check_text(source_id, "source id")
+        check_text(target_id, "target id")
         found = self.get_nodes([source_id, target_id])
         source, target = found.get(source_id), found.get(target_id)
         if source is None or target is None:

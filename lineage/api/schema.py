@@ -265,7 +265,8 @@ UNAVAILABLE_MESSAGE = "the graph store is unavailable: try again shortly"
 #: At most this many characters of a caller's input are quoted back in an error message.
 MAX_QUOTED = 200
 MAX_MESSAGE = 1_000
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
+#: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*(?:'|$)" + r'|"(?:[^"\\]|\\.)*(?:"|$)')
 
 
 def clip(message: str) -> str:
@@ -276,9 +277,9 @@ def clip(message: str) -> str:
         quoted = match.group(0)
         if len(quoted) <= MAX_QUOTED + 2:
             return quoted
-        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[-1]} ({len(quoted) - 2:,} characters)"
+        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
 
-    clipped = _QUOTED.sub(shorten, message[: MAX_MESSAGE * 10])
+    clipped = _QUOTED.sub(shorten, message)
     return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"
 
 

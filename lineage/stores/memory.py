@@ -41,6 +41,7 @@ from lineage.store import (
     Hop,
     Store,
     WriteResult,
+    _check_bounds,
     _page,
     check_lookup,
     check_search,
@@ -195,6 +196,7 @@ class MemoryStore(Store):
                 yield far, kind, neighbours[far][kind]["record"]
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        _check_bounds(limit=limit, offset=offset)
         ids = self._sorted_ids.get(kind)
         if ids is None:
             ids = self._sorted_ids[kind] = sorted(self._ids_by_kind[kind] if kind else self.graph.nodes)

@@ -33,7 +33,17 @@ from lineage.model import (
     Scalar,
     Validity,
 )
-from lineage.store import SEARCHABLE_PROPS, Bounded, Counts, Hop, Store, WriteResult, check_lookup, check_search
+from lineage.store import (
+    SEARCHABLE_PROPS,
+    Bounded,
+    Counts,
+    Hop,
+    Store,
+    WriteResult,
+    _check_bounds,
+    check_lookup,
+    check_search,
+)
 
 BATCH_ROWS = 5_000
 NODE_LABEL = "Node"
@@ -181,6 +191,7 @@ class Neo4jStore(Store):
         return hops
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        _check_bounds(limit=limit, offset=offset)
         label = kind.value if kind else NODE_LABEL
         total = self._run(f"MATCH (n:{label}) RETURN count(n) AS total")[0]["total"]
         records = self._run(

@@ -1,12 +1,10 @@
 """The public endpoint's safety: read-only, depth/token/alias/cost limits, timeout, masked internal
-errors, deliberate CORS, batched node loading, and hostile strings in every string argument."""
+errors, deliberate CORS and batched node loading (hostile inputs: test_hostile_inputs.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
-
-import pytest
 
 from lineage.api.limits import Limits
 from tests import fixture_graph as g
@@ -109,37 +107,3 @@ async def test_a_page_of_links_loads_its_far_ends_in_one_store_call(fixture_stor
         body = (await post(http, query, id=g.O2)).json()
     assert len(body["data"]["node"]["links"]["nodes"]) == 4
     assert spy.calls == Counter({"get_nodes": 2, "neighbours": 1})  # the start node, then all ends at once
-
-
-HOSTILE = [
-    "' OR 1=1 //",
-    '"}) MATCH (n) DETACH DELETE n //',
-    "`) DETACH DELETE n WITH 1 AS x MATCH (m",
-    "School:1' }) RETURN 1 UNION MATCH (n) RETURN n //",
-    "$id",
-    "\\u0027; CALL dbms.shutdown()",
-    "研究所 Ōtautahi \u202e\ufeff",
-    "x" * 20_000,
-]
-STRING_ARGUMENTS = [
-    ("query ($s: ID!) { node(id: $s) { id } }", "node"),
-    ("query ($s: ID!) { lineage(id: $s) { reached { totalCount } } }", "lineage"),
-    (f'query ($s: ID!) {{ paths(source: "{g.S1}", target: $s) {{ totalCount }} }}', "paths"),
-    ("query ($s: String!) { search(text: $s) { totalCount } }", "search"),
-    ("query ($s: String!) { nodes(kind: SCHOOL, after: $s) { totalCount } }", "nodes"),
-    (f'query ($s: String!) {{ node(id: "{g.O2}") {{ links(after: $s) {{ totalCount }} }} }}', "links"),
-]
-
-
-@pytest.mark.parametrize(("query", "field"), STRING_ARGUMENTS, ids=[f for _, f in STRING_ARGUMENTS])
-async def test_hostile_strings_in_every_string_argument(fixture_store, client, query: str, field: str) -> None:
-    before = fixture_store.counts()
-    for text in HOSTILE:
-        response = await post(client.http, query, s=text)
-        assert response.status_code == 200, (field, text[:40])
-        body = response.json()
-        assert "Internal error" not in response.text, (field, text[:40], body)
-        if body.get("errors"):
-            assert body["errors"][0]["message"]
-    assert fixture_store.counts() == before
-    assert fixture_store.get_node(g.O1).name == g.O1_NAME
