@@ -15,7 +15,7 @@ from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.time import Date as Neo4jDate
 
 from lineage.errors import StoreError, StoreUnavailable
@@ -46,6 +46,12 @@ from lineage.store import (
 )
 
 BATCH_ROWS = 5_000
+#: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
+#: driver's minutes: opening a connection, getting one from the pool, and retrying a read.
+CONNECT_SECONDS = 1.0
+ACQUIRE_SECONDS = 2.0
+READ_RETRY_SECONDS = 0.5
+READ_RETRY_DELAY = 0.1
 NODE_LABEL = "Node"
 #: One node apart from the graph, whose token every write and clear by any process replaces (see version).
 STATE_LABEL = "LineageState"
@@ -66,7 +72,13 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         # Counting a kind the graph does not hold yet is not worth a warning per query.
-        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        self.driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=auth,
+            notifications_min_severity="OFF",
+            connection_timeout=CONNECT_SECONDS,
+            connection_acquisition_timeout=ACQUIRE_SECONDS,
+        )
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
@@ -78,8 +90,18 @@ class Neo4jStore(Store):
         self.driver.close()
 
     def _run(self, query: str, **params: Any) -> list[neo4j.Record]:
-        records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_="r")
-        return records
+        """A read, retried briefly; a server that cannot be reached raises StoreUnavailable, which the API
+        answers as 503, and the next read reconnects by itself once the server is back."""
+        try:
+            with self.driver.session(
+                database=self.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                max_transaction_retry_time=READ_RETRY_SECONDS,
+                initial_retry_delay=READ_RETRY_DELAY,
+            ) as session:
+                return session.execute_read(lambda tx: list(tx.run(query, params)))
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} did not answer: {exc}") from exc
 
     def _ensure_schema(self) -> None:
         statements = [
