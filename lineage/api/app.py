@@ -85,6 +85,10 @@ HEALTH_SECONDS = 1.5
 RETRY_AFTER = "5"
 #: Queries registered by hash at run time (Apollo's automatic persisted queries); the cookbook's are kept apart.
 PERSISTED_QUERIES = 1_000
+#: GET answers kept per worker by ETag, as a shared cache would (a new visitor's first request need not run),
+#: each at most ANSWER_BYTES long; a write to the store changes every ETag, so a kept answer is never stale.
+ANSWERS_KEPT = 512
+ANSWER_BYTES = 1024 * 1024
 #: Environment variable naming the store for app_from_environment (what `lineage serve` starts in each worker).
 STORE_ENV = "LINEAGE_STORE"
 
@@ -115,6 +119,7 @@ class Answer:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     cacheable: bool = False
+    content: bytes = b""  # the body encoded, on the GraphQL loop: encoding a large answer is CPU work too
 
 
 def error_body(message: str, code: str, **extensions: object) -> dict[str, Any]:
@@ -330,6 +335,7 @@ class GraphQLEndpoint:
         self.limits = limits
         self.schema: LineageSchema = build_schema(limits)
         self.persisted = PersistedQueries()
+        self.answers: OrderedDict[str, Answer] = OrderedDict()
 
     async def handle(self, request: Request) -> Response:
         request_id = secrets.token_hex(8)
@@ -350,7 +356,7 @@ class GraphQLEndpoint:
             headers["Retry-After"] = RETRY_AFTER
         if not answer.cacheable:
             headers["Cache-Control"] = "no-store"
-        return Response(_json(answer.body), answer.status, headers, media_type=f"{media}; charset=utf-8")
+        return Response(answer.content, answer.status, headers, media_type=f"{media}; charset=utf-8")
 
     async def _answer_in_time(self, graphql_request: GraphQLRequest, request: Request, media: str,
                               request_id: str) -> Answer:  # fmt: skip
@@ -361,11 +367,24 @@ class GraphQLEndpoint:
             return await off_loop(work, seconds)
         except TimeoutError:
             message = f"the query took longer than {seconds:g} s and was stopped"
-            return Answer(error_body(message, "TIMEOUT"), 504)
+            body = error_body(message, "TIMEOUT")
+            return Answer(body, 504, content=_json(body))
 
     async def _answer(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
                       if_none_match: str | None) -> Answer:  # fmt: skip
-        """Runs on the GraphQL loop."""
+        """Runs on the GraphQL loop: the answer, encoded; a GET answer without errors is kept by its ETag."""
+        answer = await self._compute(graphql_request, method, media, request_id, if_none_match)
+        if answer.status != 304 and not answer.content:
+            answer.content = _json(answer.body)
+            etag = answer.headers.get("ETag")
+            if answer.cacheable and etag and len(answer.content) <= ANSWER_BYTES:
+                self.answers[etag] = answer
+                if len(self.answers) > ANSWERS_KEPT:
+                    self.answers.popitem(last=False)
+        return answer
+
+    async def _compute(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
+                       if_none_match: str | None) -> Answer:  # fmt: skip
         query, digest = self.persisted.resolve(graphql_request)
         if query is None:
             if "persistedQuery" in graphql_request.extensions:
@@ -386,6 +405,10 @@ class GraphQLEndpoint:
             etag = _etag(self.store.name, version, media, repr(request_key))
             if _matches(if_none_match, etag):
                 return Answer({}, 304, {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
+            kept = self.answers.get(etag)
+            if kept is not None:
+                self.answers.move_to_end(etag)
+                return kept
         prepared = await asyncio.to_thread(self.schema.documents.prepare, self.schema._schema, query)
         if prepared.errors or prepared.document is None:
             return self._finish(media, {"errors": list(prepared.errors)}, request_id)

@@ -17,7 +17,7 @@ from benchmarks.common import AppServer
 from lineage.api.app import COOKBOOK, GRAPHQL_JSON
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
-from tests.lineage.api.conftest import make_client
+from tests.lineage.api.conftest import Spy, make_client
 
 SEARCH = "query ($t: String!) { search(text: $t) { totalCount } }"
 
@@ -269,3 +269,18 @@ async def test_large_answers_are_compressed(http) -> None:
     assert len(response.json()["data"]["a9"]["nodes"]) == 9
     small = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"accept-encoding": "gzip"})
     assert "content-encoding" not in small.headers
+
+
+async def test_a_get_answer_is_kept_for_the_next_visitor_until_the_store_changes(
+    store: MemoryStore, client_for
+) -> None:
+    spy = Spy(store)
+    params = {"query": "{ counts { totalNodes } }"}
+    async with client_for(spy) as http:
+        answers = [await http.get("/graphql", params=params, headers={"accept": "application/json"}) for _ in range(3)]
+        assert spy.calls["counts"] == 1  # the second and third visitors (no If-None-Match) got the kept answer
+        assert {a.text for a in answers} == {'{"data":{"counts":{"totalNodes":16}}}'}
+        assert len({a.headers["etag"] for a in answers}) == 1
+        store.write([g.NODES[0]])
+        await http.get("/graphql", params=params, headers={"accept": "application/json"})
+        assert spy.calls["counts"] == 2
