@@ -364,27 +364,19 @@ class GraphQLEndpoint:
         if_none_match = request.headers.get("if-none-match") if request.method == "GET" else None
         work = self._answer(graphql_request, request.method, media, request_id, if_none_match)
         try:
-            return await off_loop(work, seconds)
+            answer = await asyncio.wait_for(work, seconds)
         except TimeoutError:
             message = f"the query took longer than {seconds:g} s and was stopped"
-            body = error_body(message, "TIMEOUT")
-            return Answer(body, 504, content=_json(body))
+            answer = Answer(error_body(message, "TIMEOUT"), 504)
+        if answer.status != 304 and not answer.content:
+            answer.content = _json(answer.body)
+        return answer
 
     async def _answer(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
                       if_none_match: str | None) -> Answer:  # fmt: skip
-        """Runs on the GraphQL loop: the answer, encoded; a GET answer without errors is kept by its ETag."""
-        answer = await self._compute(graphql_request, method, media, request_id, if_none_match)
-        if answer.status != 304 and not answer.content:
-            answer.content = _json(answer.body)
-            etag = answer.headers.get("ETag")
-            if answer.cacheable and etag and len(answer.content) <= ANSWER_BYTES:
-                self.answers[etag] = answer
-                if len(self.answers) > ANSWERS_KEPT:
-                    self.answers.popitem(last=False)
-        return answer
-
-    async def _compute(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
-                       if_none_match: str | None) -> Answer:  # fmt: skip
+        """Here, on the server's loop, what needs no GraphQL: the query a hash names, refusing input that no
+        store can hold, and for a GET its ETag, which may answer 304 or an answer kept for it. Only the
+        rest goes to the GraphQL loop, so a revalidation never waits behind a heavy query."""
         query, digest = self.persisted.resolve(graphql_request)
         if query is None:
             if "persistedQuery" in graphql_request.extensions:
@@ -409,11 +401,25 @@ class GraphQLEndpoint:
             if kept is not None:
                 self.answers.move_to_end(etag)
                 return kept
+        answer = await off_loop(self._run(query, graphql_request, method, media, request_id))
+        if "data" in answer.body and digest is not None:  # it parsed and validated: worth remembering
+            self.persisted.learn(digest, query)
+        if etag is not None and "data" in answer.body and not answer.body.get("errors"):
+            answer.headers.update({"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
+            answer.cacheable = True
+            if len(answer.content) <= ANSWER_BYTES:
+                self.answers[etag] = answer
+                if len(self.answers) > ANSWERS_KEPT:
+                    self.answers.popitem(last=False)
+        return answer
+
+    async def _run(self, query: str, graphql_request: GraphQLRequest, method: str, media: str,
+                   request_id: str) -> Answer:  # fmt: skip
+        """On the GraphQL loop: the document prepared (in a thread), the operation picked, the variables
+        coerced, the operation executed and its answer encoded."""
         prepared = await asyncio.to_thread(self.schema.documents.prepare, self.schema._schema, query)
         if prepared.errors or prepared.document is None:
             return self._finish(media, {"errors": list(prepared.errors)}, request_id)
-        if digest is not None:
-            self.persisted.learn(digest, query)
         operation = _operation(prepared.document, graphql_request.operation_name)
         if isinstance(operation, str):
             return self._request_error(media, operation, "OPERATION_RESOLUTION_FAILURE")
@@ -427,9 +433,7 @@ class GraphQLEndpoint:
         name = operation.name.value if operation.name else None
         result = await self.schema.execute(query, graphql_request.variables, context, operation_name=name)
         answer = self._finish(media, {"data": result.data, "errors": result.errors or []}, request_id)
-        if etag is not None and not answer.body.get("errors"):
-            answer.headers.update({"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
-            answer.cacheable = True
+        answer.content = _json(answer.body)
         return answer
 
     def _request_error(self, media: str, message: str, code: str) -> Answer:

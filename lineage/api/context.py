@@ -72,8 +72,7 @@ class _ExecutionLoop:
 _EXECUTION = _ExecutionLoop()
 
 
-async def off_loop(work: Coroutine[Any, Any, R], timeout: float) -> R:
-    """Run ``work`` on the GraphQL loop and wait for it here, at most ``timeout`` seconds; on timeout (or
-    if this caller is cancelled) the work is cancelled there too, and TimeoutError is raised."""
-    future = asyncio.run_coroutine_threadsafe(work, _EXECUTION.loop())
-    return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+async def off_loop(work: Coroutine[Any, Any, R]) -> R:
+    """Run ``work`` on the GraphQL loop and wait for it here; if this caller is cancelled (as by the
+    execution timeout), the work is cancelled there too."""
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, _EXECUTION.loop()))
