@@ -4,8 +4,9 @@
     lineage import  SOURCE PATH [--store ADDR] [--dry-run]
     lineage counts  [--store ADDR]                    nodes and edges per kind
     lineage sources                                   the importers and their bundled files
-    lineage serve   [--store ADDR] [--host H] [--port P]   the GraphQL API and playground
-    lineage query   (--file F | TEXT) [--vars JSON] [--store ADDR]   one GraphQL query, printed as JSON
+    lineage serve   [--store ADDR] [--host H] [--port P] [--workers N]   the GraphQL API and playground
+    lineage query   (--file F | TEXT) [--vars JSON] [--operation NAME] [--store ADDR]
+                                                      one GraphQL query, printed as JSON
     lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
     lineage export  --format F --output PATH [--node ID [--depth N]] [--store ADDR]
                                                       the graph, or one node's lineage, as a file
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
     from importers.base import Report
 
 DEFAULT_STORE = "memory:.lineage/graph.snapshot"
+
+
+class UsageError(LineageError):
+    """The command was given wrong arguments: exit code 2, as argparse's own refusals."""
 
 
 def _store_address(args: argparse.Namespace) -> str:
@@ -131,32 +136,65 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def default_workers() -> int:
+    """One worker per CPU core this process may run on: each worker is a process with its own store and
+    event loops, so the cores serve requests in parallel."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from lineage.api.app import create_app
+    from lineage.api.app import STORE_ENV
 
-    with _open(args) as store:
-        uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    with _open(args):  # builds the default graph on first use, and says now if the store is not there
+        pass
+    os.environ[STORE_ENV] = _store_address(args)  # each worker opens the store itself
+    uvicorn.run("lineage.api.app:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")  # fmt: skip
     return 0
 
 
 def _cmd_query(args: argparse.Namespace) -> int:
+    """Prints the answer (JSON) when the operation ran, and each error as one line on standard error.
+    Exit 0 when it answered without errors, 1 when it ran with errors, 2 when it could not run at all
+    (no query, an unreadable --file, --vars that are not a JSON object, a query or variables refused)."""
     import asyncio
     import json
 
     from lineage.api.client import execute_over_http
 
-    text = args.file.read_text() if args.file else args.text
+    if args.file and args.text:
+        raise UsageError("give a query as TEXT or with --file, not both")
+    if args.file:
+        try:
+            text = args.file.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read --file {args.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    else:
+        text = args.text
     if not text:
-        raise LineageError("give a query as TEXT or with --file")
+        raise UsageError("give a query as TEXT or with --file")
     try:
         variables = json.loads(args.vars) if args.vars else {}
     except json.JSONDecodeError as exc:
-        raise LineageError(f"--vars is not JSON: {exc}") from exc
+        raise UsageError(f"--vars is not JSON: {exc}") from None
+    if not isinstance(variables, dict):
+        raise UsageError('--vars must be a JSON object, e.g. \'{"item": "KS4_FSM"}\'')
     with _open(args) as store:
-        status, body = asyncio.run(execute_over_http(store, text, variables))
-    print(json.dumps(body, indent=2, ensure_ascii=False))
+        status, body = asyncio.run(execute_over_http(store, text, variables, args.operation))
+    if "data" in body:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    for error in body.get("errors", ()):
+        code = error.get("extensions", {}).get("code", "ERROR")
+        print(f"lineage: {' '.join(error['message'].split())} [{code}]", file=sys.stderr)
+    if "data" not in body and status < 500:
+        return 2
     return 0 if status == 200 and not body.get("errors") else 1
 
 
@@ -258,12 +296,19 @@ def _parser() -> argparse.ArgumentParser:
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)
+            command.add_argument(
+                "--workers",
+                type=int,
+                default=default_workers(),
+                help="worker processes, each with its own store (default: one per CPU core, %(default)s here)",
+            )
         if name == "query":
             command.add_argument("text", nargs="?", help="the GraphQL query")
             command.add_argument(
                 "--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)"
             )
             command.add_argument("--vars", help="variables as a JSON object")
+            command.add_argument("--operation", help="the operation to run, when the document has several")
         if name == "export":
             from lineage.exports import FORMATS as EXPORT_FORMATS
 
@@ -293,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except LineageError as exc:
         print(f"lineage: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UsageError) else 1
 
 
 if __name__ == "__main__":

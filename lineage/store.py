@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
-from lineage.search import fold, ranked
+from lineage.search import fold
 
 T = TypeVar("T")
 
@@ -32,6 +32,8 @@ MAX_VISITED = 200_000
 #: Path enumeration stops after this many paths, and says its total is a lower bound.
 MAX_PATHS_COUNTED = 10_000
 MAX_SEARCH_TEXT = 200
+#: No answer is longer than a 32-bit count: an offset past it is refused, never handed to a store to overflow.
+MAX_OFFSET = 2**31 - 1
 
 
 def check_lookup(kind: NodeKind, prop: str) -> None:
@@ -40,8 +42,19 @@ def check_lookup(kind: NodeKind, prop: str) -> None:
         raise QueryError(f"{kind} has no property {prop!r}")
 
 
+def check_text(text: str, what: str) -> None:
+    """Refuse a string that is not valid Unicode (a lone surrogate, which JSON can carry): Neo4j's driver
+    cannot send it, so the embedded store must not answer it either."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryError(f"{what} is not valid Unicode: a lone surrogate at character {exc.start}") from None
+
+
 def check_search(text: str, limit: int, offset: int) -> str:
-    """The folded query (see lineage.search), refusing one that is empty, too long or out of bounds."""
+    """The folded query (see lineage.search), refusing one that is not valid Unicode, empty, too long or out of
+    bounds."""
+    check_text(text, "search text")
     if len(text) > MAX_SEARCH_TEXT:
         raise QueryError(f"search text is longer than {MAX_SEARCH_TEXT} characters")
     _check_bounds(limit=limit, offset=offset)
@@ -162,8 +175,8 @@ def _check_bounds(depth: int | None = None, limit: int | None = None, offset: in
         raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
     if limit is not None and not 0 <= limit <= MAX_LIMIT:
         raise QueryError(f"limit must be between 0 and {MAX_LIMIT}, got {limit}")
-    if offset < 0:
-        raise QueryError(f"offset must not be negative, got {offset}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, got {offset}")
 
 
 def _page(items: Sequence[T], limit: int, offset: int, total_exact: bool = True) -> Bounded[T]:
@@ -218,9 +231,11 @@ class Store(ABC):
         ``values``, ordered by id. For the natural lookups: an item by alias, a release by reference."""
 
     @abstractmethod
-    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> Iterable[tuple[str, str]]:
-        """(id, search text) of every node (of these kinds) whose search text (lineage.search) holds the folded
-        ``needle``: the store finds them by its index, lineage.search ranks them."""
+    def _search_page(
+        self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
+    ) -> tuple[int, list[str]]:
+        """How many nodes (of these kinds) have a search text (lineage.search) holding the folded ``needle``, and
+        the ids of one page of them ranked as lineage.search.rank says, then by kind and id."""
 
     @abstractmethod
     def counts(self) -> Counts:
@@ -247,6 +262,10 @@ class Store(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook: most stores hold nothing to release
         """Release connections."""
+
+    def prepare(self) -> None:  # noqa: B027 - optional hook: a database keeps its own indexes
+        """Build what the store keeps in this process for reads (the embedded store's search index), so that
+        the first reader need not wait: a server calls it as it starts."""
 
     def __enter__(self) -> Store:
         return self
@@ -288,6 +307,7 @@ class Store(ABC):
     # ---- shared reads -----------------------------------------------------------------------------
 
     def get_node(self, id_: str) -> Node | None:
+        check_text(id_, "id")
         return self.get_nodes([id_]).get(id_)
 
     def search(
@@ -297,10 +317,9 @@ class Store(ABC):
         case, accents and punctuation; closest matches first (a whole field, whole words, part of a word),
         then by id."""
         needle = check_search(text, limit, offset)
-        ids = ranked(needle, self._search_candidates(needle, kinds))
-        page = _page(ids, limit, offset)
-        nodes = self.get_nodes(page.items)
-        return Bounded(tuple(nodes[id_] for id_ in page.items), page.total, offset)
+        total, ids = self._search_page(needle, kinds, limit, offset)
+        nodes = self.get_nodes(ids)
+        return Bounded(tuple(nodes[id_] for id_ in ids), total, offset)
 
     def all_nodes(self, kind: NodeKind) -> list[Node]:
         """Every node of ``kind``, read page by page, for the questions and exports that need the whole set."""
@@ -407,6 +426,8 @@ class Store(ABC):
         """Simple paths from source to target of at most ``max_depth`` edges, shortest first, then by the
         ids of their edges; every edge on them carries its citations."""
         _check_bounds(max_depth, limit)
+        check_text(source_id, "source id")
+        check_text(target_id, "target id")
         found = self.get_nodes([source_id, target_id])
         source, target = found.get(source_id), found.get(target_id)
         if source is None or target is None:

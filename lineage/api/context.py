@@ -1,14 +1,19 @@
-"""Per-request context: the store, a DataLoader for nodes, and a way to call the store off the event loop.
+"""Per-request context, and the event loop that GraphQL runs on, apart from the one that answers HTTP.
 
 Store calls are synchronous (the Neo4j driver, NetworkX); they run in a worker thread so that one slow
 call neither blocks other requests nor escapes the execution timeout. Nodes are fetched through a
 DataLoader, so a page of links asks the store for all its far ends in one call.
+
+Validating a document, turning a large answer into GraphQL objects and encoding it are CPU work that
+would hold up every other request on the same loop, /healthz included: ``off_loop`` runs them on a loop
+of their own in another thread (one per process), so the server's own loop only reads and writes HTTP.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -25,8 +30,7 @@ R = TypeVar("R")
 @dataclass
 class LineageContext:
     store: Store
-    request: Any = None
-    response: Any = None
+    request_id: str = "-"
     _nodes: DataLoader[str, Node | None] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -47,3 +51,28 @@ class LineageContext:
         if node is None:
             raise NotFound(f"no node {id_!r} in the graph")
         return graph_node(node)
+
+
+class _ExecutionLoop:
+    """An event loop in a daemon thread, started on first use and shared by every app in the process."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    def loop(self) -> asyncio.AbstractEventLoop:
+        with self._lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="lineage-graphql", daemon=True).start()
+                self._loop = loop
+            return self._loop
+
+
+_EXECUTION = _ExecutionLoop()
+
+
+async def off_loop(work: Coroutine[Any, Any, R]) -> R:
+    """Run ``work`` on the GraphQL loop and wait for it here; if this caller is cancelled (as by the
+    execution timeout), the work is cancelled there too."""
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, _EXECUTION.loop()))

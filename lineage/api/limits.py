@@ -1,47 +1,56 @@
 """Limits that make the public, anonymous endpoint safe: no query can hang or exhaust the server.
 
-Depth, token and alias limits are strawberry's; the cost limit is ours (strawberry has none): every
-field costs 1, a field with a ``first`` argument multiplies what is under it by that page size (its
-default when absent, the largest page when it comes from a variable), and a traversal adds its depth's
-weight. A query over
-budget is refused before anything runs. The execution timeout lives in the HTTP view (app.py).
+Each limit is a validation rule built by a small factory (as strawberry's ``create_validator``) from a
+``Figure``: how a field's figure follows from its children's, and how siblings combine. A document is
+measured bottom-up, and every fragment is measured once, after the fragments it spreads, so a spread
+costs a look-up: the work is linear in the document's size, however often fragments spread each other
+(strawberry's depth and alias limiters walk a fragment again at every spread, which doubles per level).
+
+- depth: levels of nested selections (introspection fields, the playground's, are not counted);
+- aliases: aliased fields, a fragment's counted at each spread;
+- cost: every field costs 1, a field with a ``first`` argument multiplies what is under it by that page
+  size (its default when absent, the largest page when it comes from a variable), and a traversal adds
+  its depth's weight;
+- tokens: the parser stops at the limit, so no document longer than that is even parsed.
+
+``Documents`` parses and validates each query text once and remembers the outcome, as the schema and
+rules are fixed. The execution timeout and the body size limit live in the HTTP view (app.py).
 """
 
 from __future__ import annotations
 
-import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     GraphQLField,
     GraphQLNamedType,
+    GraphQLSchema,
+    GraphQLSyntaxError,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    SchemaMetaFieldDef,
     SelectionSetNode,
+    TypeMetaFieldDef,
+    TypeNameMetaFieldDef,
+    ValidationContext,
     ValidationRule,
     get_named_type,
-)
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
+    parse,
+    specified_rules,
 )
 from strawberry.schema.schema import validate_document
 
 from lineage.api.types import MAX_PAGE
-from lineage.errors import LineageError
 from lineage.store import MAX_DEPTH
-
-log = logging.getLogger("lineage.api")
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,151 @@ class Limits:
     timeout_seconds: float = 10.0
     #: fields whose ``depth`` argument multiplies their cost (a traversal visits more per level)
     depth_weight: int = 50
+    #: the largest request body (or GET query string) read; a larger one answers 413
+    max_body_bytes: int = 128 * 1024
 
 
 DEFAULT_LIMITS = Limits()
+#: Query texts whose parse and validation are remembered; unique hostile texts cannot grow memory past this.
+REMEMBERED_QUERIES = 256
+
+
+def with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    """The same error (place, path, cause) with ``extensions.code`` set, keeping a code already there."""
+    extensions = {"code": code, **(error.extensions or {})}
+    return GraphQLError(
+        error.message if message is None else message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
+
+
+# ---- measuring a document in linear time ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """How one limit measures a selection set: ``field`` gives a field's figure from the field and the
+    figure of its own selections; siblings combine by ``siblings`` (sum, or max for depth)."""
+
+    name: str
+    code: str
+    field: Callable[[FieldNode, GraphQLField | None, int], int]
+    siblings: Callable[[list[int]], int]
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Each operation's figure, and how many selections were visited to get them (linear in the document)."""
+
+    operations: list[tuple[OperationDefinitionNode, int]]
+    visits: int
+
+
+def _spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
+    stack = [selection_set]
+    while stack:
+        for selection in stack.pop().selections:
+            if isinstance(selection, FragmentSpreadNode):
+                yield selection.name.value
+            elif selection.selection_set is not None:
+                stack.append(selection.selection_set)
+
+
+def fragments_in_order(document: DocumentNode) -> list[FragmentDefinitionNode]:
+    """The document's fragments, each after every fragment it spreads, so that each is measured from
+    figures already known. A cycle (which graphql's NoFragmentCycles rule refuses) is cut where it closes.
+    Iterative: a chain of hundreds of fragments must not exhaust the interpreter's stack."""
+    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    order: list[FragmentDefinitionNode] = []
+    seen: set[str] = set()
+    for root in fragments:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, _spread_names(fragments[root].selection_set))]
+        while stack:
+            name, spreads = stack[-1]
+            child = next(spreads, None)
+            if child is None:
+                stack.pop()
+                order.append(fragments[name])
+            elif child in fragments and child not in seen:
+                seen.add(child)
+                stack.append((child, _spread_names(fragments[child].selection_set)))
+    return order
+
+
+class _Measure:
+    def __init__(self, figure: Figure, schema: GraphQLSchema) -> None:
+        self.figure = figure
+        self.schema = schema
+        self.fragments: dict[str, int] = {}
+        self.visits = 0
+
+    def definition(self, parent: GraphQLNamedType | None, name: str) -> GraphQLField | None:
+        if name == "__typename":
+            return TypeNameMetaFieldDef
+        if parent is not None and parent is self.schema.query_type:
+            meta = {"__schema": SchemaMetaFieldDef, "__type": TypeMetaFieldDef}.get(name)
+            if meta is not None:
+                return meta
+        return getattr(parent, "fields", {}).get(name)
+
+    def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
+        """Recursive only along nested selections, which the parser bounds (graphql-core stops at 200)."""
+        if selection_set is None:
+            return self.figure.siblings([])
+        values = []
+        for selection in selection_set.selections:
+            self.visits += 1
+            if isinstance(selection, FieldNode):
+                definition = self.definition(parent, selection.name.value)
+                inner = 0
+                if definition is not None and selection.selection_set is not None:
+                    inner = self.selections(selection.selection_set, get_named_type(definition.type))
+                values.append(self.figure.field(selection, definition, inner))
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                target = self.schema.get_type(condition.name.value) if condition else parent
+                values.append(self.selections(selection.selection_set, target))
+            elif isinstance(selection, FragmentSpreadNode):
+                values.append(self.fragments.get(selection.name.value, 0))
+        return self.figure.siblings(values)
+
+
+def measure(figure: Figure, schema: GraphQLSchema, document: DocumentNode) -> Measured:
+    """Every operation's figure; every fragment is measured once, whatever spreads it and how often."""
+    walk = _Measure(figure, schema)
+    for fragment in fragments_in_order(document):
+        target = schema.get_type(fragment.type_condition.name.value)
+        walk.fragments[fragment.name.value] = walk.selections(fragment.selection_set, target)
+    operations = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            root = schema.get_root_type(definition.operation)
+            operations.append((definition, walk.selections(definition.selection_set, root)))
+    return Measured(operations, walk.visits)
+
+
+def create_validator(figure: Figure, limit: int, advice: str) -> type[ValidationRule]:
+    """A validation rule refusing every operation whose figure exceeds ``limit``, saying by how much."""
+
+    class LimitRule(ValidationRule):
+        def __init__(self, context: ValidationContext) -> None:
+            super().__init__(context)
+            for operation, value in measure(figure, context.schema, context.document).operations:
+                if value > limit:
+                    message = f"query {figure.name} {value} exceeds the limit of {limit}: {advice}"
+                    extensions = {"code": figure.code, figure.name: value, "limit": limit}
+                    context.report_error(GraphQLError(message, operation, extensions=extensions))
+
+    LimitRule.__name__ = f"{figure.code.title().replace('_', '')}Rule"
+    return LimitRule
 
 
 def _argument_value(node: FieldNode, definition: GraphQLField, name: str, worst: int, fallback: int) -> int:
@@ -71,104 +222,89 @@ def _argument_value(node: FieldNode, definition: GraphQLField, name: str, worst:
     return default if isinstance(default, int) else fallback
 
 
-def _cost_limit_rule(limits: Limits) -> type[ValidationRule]:
-    class CostLimit(ValidationRule):
-        """Each field costs 1 times the page sizes of the connections it sits in; traversals add their depth."""
+def depth_figure() -> Figure:
+    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
+        if node.name.value.startswith("__") or node.selection_set is None:
+            return 0
+        return 1 + inner
 
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
-            root = self.context.schema.get_root_type(node.operation)
-            if root is None:
-                return
-            cost = self._cost(node.selection_set, root, frozenset())
-            if cost > limits.max_cost:
-                self.report_error(
-                    GraphQLError(
-                        f"query cost {cost} exceeds the limit of {limits.max_cost}: ask for smaller pages "
-                        "(first) or a smaller depth",
-                        node,
-                        extensions={"code": "COST_LIMIT", "cost": cost, "limit": limits.max_cost},
-                    )
-                )
-
-        def _cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType, seen: frozenset[str]) -> int:
-            if selection_set is None:
-                return 0
-            cost = 0
-            for selection in selection_set.selections:
-                if isinstance(selection, FieldNode):
-                    fields = getattr(parent, "fields", {})
-                    definition = fields.get(selection.name.value)
-                    if definition is None:  # __typename, or an unknown field that validation reports anyway
-                        cost += 1
-                        continue
-                    page = _argument_value(selection, definition, "first", MAX_PAGE, 1)
-                    depth = _argument_value(selection, definition, "depth", MAX_DEPTH, 0)
-                    inner = self._cost(selection.selection_set, get_named_type(definition.type), seen)
-                    cost += 1 + depth * limits.depth_weight + max(page, 1) * inner
-                elif isinstance(selection, InlineFragmentNode):
-                    condition = selection.type_condition
-                    target = self.context.schema.get_type(condition.name.value) if condition else parent
-                    cost += self._cost(selection.selection_set, target or parent, seen)
-                elif isinstance(selection, FragmentSpreadNode):
-                    name = selection.name.value
-                    fragment = self.context.get_fragment(name)
-                    if fragment is not None and name not in seen:
-                        target = self.context.schema.get_type(fragment.type_condition.name.value) or parent
-                        cost += self._cost(fragment.selection_set, target, seen | {name})
-            return cost
-
-    return CostLimit
+    return Figure("depth", "DEPTH_LIMIT", field, lambda values: max(values, default=0))
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    """Errors we raise on purpose (bad argument, unknown id) reach the caller; anything else is masked,
-    and logged here in full for the operator."""
-    original = error.original_error
-    mask = original is not None and not isinstance(original, LineageError)
-    if mask:
-        log.error("internal error at %s", error.path, exc_info=original)
-    return mask
+def alias_figure() -> Figure:
+    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
+        return (1 if node.alias else 0) + inner
+
+    return Figure("aliases", "ALIAS_LIMIT", field, sum)
 
 
-class _RememberedValidation(SchemaExtension):
-    """Validation depends only on the query's text, as the schema and the rules (graphql's and the limits')
-    are fixed: a query asked again, as the cookbook's and the explorer's are, is not validated again. At
-    most ``REMEMBERED_QUERIES`` texts are kept, so unique hostile texts cannot grow memory. It must come
-    after the extensions that add rules, which they do as the operation starts."""
+def cost_figure(depth_weight: int) -> Figure:
+    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
+        if definition is None:  # an unknown field, which validation reports anyway
+            return 1
+        page = _argument_value(node, definition, "first", MAX_PAGE, 1)
+        depth = _argument_value(node, definition, "depth", MAX_DEPTH, 0)
+        return 1 + depth * depth_weight + max(page, 1) * inner
 
-    def __init__(self, remembered: OrderedDict[str, list[GraphQLError]]) -> None:
-        self.remembered = remembered
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None and context.graphql_document is not None:
-            errors = self.remembered.get(context.query)
-            if errors is None:
-                rules = tuple(context.validation_rules)
-                errors = validate_document(context.schema._schema, context.graphql_document, rules)
-                self.remembered[context.query] = errors
-                if len(self.remembered) > REMEMBERED_QUERIES:
-                    self.remembered.popitem(last=False)
-            else:
-                self.remembered.move_to_end(context.query)
-            context.pre_execution_errors = list(errors)
-        yield
+    return Figure("cost", "COST_LIMIT", field, sum)
 
 
-REMEMBERED_QUERIES = 256
-
-
-def extensions(limits: Limits = DEFAULT_LIMITS) -> list[Callable[[], SchemaExtension]]:
-    """Factories of the schema's extensions: strawberry builds a fresh set for each request."""
-    cost_rule = _cost_limit_rule(limits)
-    remembered: OrderedDict[str, list[GraphQLError]] = OrderedDict()
-    return [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        lambda: AddValidationRules([cost_rule]),
-        lambda: MaskErrors(
-            should_mask_error=_should_mask, error_message="Internal error: the server could not answer."
+def limit_rules(limits: Limits) -> tuple[type[ValidationRule], ...]:
+    return (
+        create_validator(depth_figure(), limits.max_depth, "ask for fewer nested levels"),
+        create_validator(alias_figure(), limits.max_aliases, "ask for fewer aliased fields"),
+        create_validator(
+            cost_figure(limits.depth_weight), limits.max_cost, "ask for smaller pages (first) or a smaller depth"
         ),
-        lambda: _RememberedValidation(remembered),
-    ]
+    )
+
+
+# ---- parsing and validating each query text once -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A query text parsed and validated: the document, or the errors (coded) that refuse it."""
+
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...]
+
+
+def _parse_error(error: GraphQLSyntaxError, max_tokens: int) -> GraphQLError:
+    if "tokens" in error.message and str(max_tokens) in error.message:
+        return with_code(error, "TOKEN_LIMIT")
+    return with_code(error, "GRAPHQL_PARSE_FAILED")
+
+
+class Documents:
+    """Query texts parsed and validated (graphql's rules and the limits), each once: a query asked again,
+    as the cookbook's and the explorer's are, is neither parsed nor validated again. At most
+    ``REMEMBERED_QUERIES`` texts are kept, the least recently asked going first. Safe across threads, as
+    validation runs off the event loop."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self.rules = (*specified_rules, *limit_rules(limits))
+        self._remembered: OrderedDict[str, Prepared] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def prepare(self, schema: GraphQLSchema, query: str) -> Prepared:
+        with self._lock:
+            prepared = self._remembered.get(query)
+            if prepared is not None:
+                self._remembered.move_to_end(query)
+                return prepared
+        prepared = self._prepare(schema, query)
+        with self._lock:
+            self._remembered[query] = prepared
+            if len(self._remembered) > REMEMBERED_QUERIES:
+                self._remembered.popitem(last=False)
+        return prepared
+
+    def _prepare(self, schema: GraphQLSchema, query: str) -> Prepared:
+        try:
+            document = parse(query, max_tokens=self.limits.max_tokens)
+        except GraphQLSyntaxError as error:
+            return Prepared(None, (_parse_error(error, self.limits.max_tokens),))
+        errors = validate_document(schema, document, self.rules)
+        return Prepared(document, tuple(with_code(error, "GRAPHQL_VALIDATION_FAILED") for error in errors))

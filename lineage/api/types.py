@@ -18,7 +18,7 @@ from strawberry.types import Info
 from lineage import model
 from lineage.errors import LineageError
 from lineage.model import EDGE_SPECS, NODE_SPECS
-from lineage.store import Bounded, Direction
+from lineage.store import MAX_OFFSET, Bounded, Direction
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -201,9 +201,9 @@ def page_window(first: int, after: str | None) -> tuple[int, int]:
     try:
         prefix, _, number = base64.b64decode(after.encode(), validate=True).decode().partition(":")
         offset = int(number) + 1
-        if prefix != "offset" or offset < 1:
+        if prefix != "offset" or not 1 <= offset <= MAX_OFFSET:  # an overflowing one must not reach a store
             raise ValueError
-    except ValueError:
+    except ValueError:  # bad base64, not UTF-8, not a number (however many digits), out of range
         raise LineageError(f"after: {after[:40]!r} is not a cursor from this API") from None
     return first, offset
 

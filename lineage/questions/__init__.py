@@ -56,8 +56,10 @@ from lineage.store import Store
 
 
 def prepare(store: Store) -> None:
-    """Computes what the questions derive from the whole graph (pupil-reach, flows, who received an item), so
-    their first asker need not wait: a server calls it as it starts."""
+    """Computes what the questions derive from the whole graph (pupil-reach, flows, who received an item), and
+    what the store keeps for reads (its search index), so their first asker need not wait: a server calls it
+    as it starts."""
+    store.prepare()
     release_scopes(store)
     release_flows(store)
     matching_requests(store)

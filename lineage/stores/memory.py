@@ -34,8 +34,8 @@ from lineage.model import (
     Scalar,
     Validity,
 )
-from lineage.search import search_text
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _page, check_lookup
+from lineage.search import SearchIndex
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, _page, check_lookup
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
 SNAPSHOT_VERSION = 2
@@ -62,7 +62,7 @@ class MemoryStore(Store):
         # (node id, inward) -> edge kind -> far ids, for busy nodes only, built when a walk first passes
         # through one; emptied by every write
         self._by_kind: dict[tuple[str, bool], dict[EdgeKind, list[str]]] = {}
-        self._texts: dict[str, str] | None = None  # search text by id, once a search has asked (lineage.search)
+        self._searching: SearchIndex | None = None  # once a search has asked (lineage.search)
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -90,8 +90,8 @@ class MemoryStore(Store):
 
     def _add_node(self, node: Node) -> None:
         self.graph.add_node(node.id, record=node)
-        if self._texts is not None:
-            self._texts[node.id] = search_text(node)
+        if self._searching is not None:
+            self._searching.put(node)
         self._ids_by_kind[node.kind].add(node.id)
         self._sorted_ids.clear()
         for (kind, prop), index in self._index.items():
@@ -189,6 +189,7 @@ class MemoryStore(Store):
                 yield far, kind, neighbours[far][kind]["record"]
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        _check_bounds(limit=limit, offset=offset)
         ids = self._sorted_ids.get(kind)
         if ids is None:
             ids = self._sorted_ids[kind] = sorted(self._ids_by_kind[kind] if kind else self.graph.nodes)
@@ -206,16 +207,19 @@ class MemoryStore(Store):
         nodes = self.get_nodes(self._ids_by_kind[kind])
         return [nodes[id_] for id_ in sorted(nodes) if nodes[id_].props.get(prop) in wanted]
 
-    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> list[tuple[str, str]]:
-        texts = self._search_texts()
-        ids = texts if kinds is None else [id_ for kind in kinds for id_ in self._ids_by_kind[kind]]
-        return [(id_, text) for id_ in ids if needle in (text := texts[id_])]
+    def _search_page(
+        self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
+    ) -> tuple[int, list[str]]:
+        return self._search_index().page(needle, limit, offset, kinds)
 
-    def _search_texts(self) -> dict[str, str]:
-        """Every node's search text by id, made on the first search and kept up to date by writes after it."""
-        if self._texts is None:
-            self._texts = {id_: search_text(data["record"]) for id_, data in self.graph._node.items()}
-        return self._texts
+    def prepare(self) -> None:
+        self._search_index()
+
+    def _search_index(self) -> SearchIndex:
+        """Made on the first search, and kept up to date by writes after it."""
+        if self._searching is None:
+            self._searching = SearchIndex(data["record"] for data in self.graph._node.values())
+        return self._searching
 
     def counts(self) -> Counts:
         return Counts(

@@ -15,7 +15,7 @@ from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError, ServiceUnavailable
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.time import Date as Neo4jDate
 
 from lineage.errors import StoreError, StoreUnavailable
@@ -33,10 +33,16 @@ from lineage.model import (
     Scalar,
     Validity,
 )
-from lineage.search import SEARCHED_PROPS, fold, searched_fields
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, check_lookup
+from lineage.search import KIND_ORDER, SEARCHED_PROPS, fold, searched_fields
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, check_lookup
 
 BATCH_ROWS = 5_000
+#: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
+#: driver's minutes: opening a connection, getting one from the pool, and retrying a read.
+CONNECT_SECONDS = 1.0
+ACQUIRE_SECONDS = 2.0
+READ_RETRY_SECONDS = 0.5
+READ_RETRY_DELAY = 0.1
 NODE_LABEL = "Node"
 #: One node apart from the graph, whose token every write and clear by any process replaces (see version).
 STATE_LABEL = "LineageState"
@@ -66,7 +72,13 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         # Counting a kind the graph does not hold yet is not worth a warning per query.
-        self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+        self.driver = neo4j.GraphDatabase.driver(
+            uri,
+            auth=auth,
+            notifications_min_severity="OFF",
+            connection_timeout=CONNECT_SECONDS,
+            connection_acquisition_timeout=ACQUIRE_SECONDS,
+        )
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
@@ -78,8 +90,18 @@ class Neo4jStore(Store):
         self.driver.close()
 
     def _run(self, query: str, **params: Any) -> list[neo4j.Record]:
-        records, _, _ = self.driver.execute_query(query, params, database_=self.database, routing_="r")
-        return records
+        """A read, retried briefly; a server that cannot be reached raises StoreUnavailable, which the API
+        answers as 503, and the next read reconnects by itself once the server is back."""
+        try:
+            with self.driver.session(
+                database=self.database,
+                default_access_mode=neo4j.READ_ACCESS,
+                max_transaction_retry_time=READ_RETRY_SECONDS,
+                initial_retry_delay=READ_RETRY_DELAY,
+            ) as session:
+                return session.execute_read(lambda tx: list(tx.run(query, params)))
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} did not answer: {exc}") from exc
 
     def _ensure_schema(self) -> None:
         statements = [
@@ -193,6 +215,7 @@ class Neo4jStore(Store):
         return hops
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
+        _check_bounds(limit=limit, offset=offset)
         label = kind.value if kind else NODE_LABEL
         total = self._run(f"MATCH (n:{label}) RETURN count(n) AS total")[0]["total"]
         records = self._run(
@@ -210,14 +233,26 @@ class Neo4jStore(Store):
         )
         return [_node_from_props(r["n"]) for r in records]
 
-    def _search_candidates(self, needle: str, kinds: Collection[NodeKind] | None) -> list[tuple[str, str]]:
+    def _search_page(
+        self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
+    ) -> tuple[int, list[str]]:
+        """lineage.search's ranking in Cypher, over the TEXT index's CONTAINS: a whole field (a line of the
+        search text), whole words (the needle between spaces or line ends), part of a word; then kind, then id."""
         records = self._run(
             f"MATCH (n:{NODE_LABEL}) WHERE n.search_text CONTAINS $t AND ($kinds IS NULL OR n.kind IN $kinds) "
-            "RETURN n.id AS id, n.search_text AS text",
+            "WITH n.id AS id, n.kind AS kind, CASE WHEN $t IN split(n.search_text, $nl) THEN 0 "
+            "WHEN n.search_text =~ $words THEN 1 ELSE 2 END AS rank "
+            "ORDER BY rank, $order[kind], id WITH collect(id) AS ids "
+            "RETURN size(ids) AS total, ids[$offset..$offset + $limit] AS page",
             t=needle,
+            nl="\n",
+            words=f"(?s)(?:.*[ \n])?\\Q{needle}\\E(?:[ \n].*)?",
+            order={kind.value: place for kind, place in KIND_ORDER.items()},
             kinds=None if kinds is None else [k.value for k in kinds],
+            offset=offset,
+            limit=limit,
         )
-        return [(r["id"], r["text"]) for r in records]
+        return records[0]["total"], list(records[0]["page"])
 
     def counts(self) -> Counts:
         # Per-label and per-type counts come from Neo4j's count store: no scan.

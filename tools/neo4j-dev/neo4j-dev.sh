@@ -2,8 +2,10 @@
 # Build, start and stop a real Neo4j 5.26 server (embedded, Bolt on 127.0.0.1) for tests and development.
 #
 #   neo4j-dev.sh build            compile the launcher and fetch its runtime jars (cached in ~/.m2)
-#   neo4j-dev.sh start STATE_DIR  start on a free port with its own data under STATE_DIR; waits until Bolt
-#                                 answers, then prints the bolt URI (also written to STATE_DIR/uri)
+#   neo4j-dev.sh start STATE_DIR [PORT]
+#                                 start on PORT (default: a free one) with its own data under STATE_DIR; waits
+#                                 until Bolt answers, then prints the bolt URI (also written to STATE_DIR/uri).
+#                                 Started again with the same STATE_DIR and PORT, it serves the same data there
 #   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
 #
 # Needs Java 17+ and Maven. Nothing here talks to any host but Maven Central (build) and 127.0.0.1.
@@ -41,8 +43,8 @@ start() {
   build
   mkdir -p "$state"
   state="$(cd "$state" && pwd)"
-  local port
-  port="$(free_port)"
+  local port="${2:-}"
+  [[ -n "$port" ]] || port="$(free_port)"
   nohup java -Xmx2g \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
@@ -84,7 +86,7 @@ stop() {
 
 case "${1:-}" in
   build) build ;;
-  start) start "${2:?usage: neo4j-dev.sh start STATE_DIR}" ;;
+  start) start "${2:?usage: neo4j-dev.sh start STATE_DIR [PORT]}" "${3:-}" ;;
   stop) stop "${2:?usage: neo4j-dev.sh stop STATE_DIR}" ;;
-  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR | stop STATE_DIR)" >&2; exit 2 ;;
+  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | stop STATE_DIR)" >&2; exit 2 ;;
 esac

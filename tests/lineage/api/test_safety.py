@@ -1,12 +1,10 @@
 """The public endpoint's safety: read-only, depth/token/alias/cost limits, timeout, masked internal
-errors, deliberate CORS, batched node loading, and hostile strings in every string argument."""
+errors, deliberate CORS and batched node loading (hostile inputs: test_hostile_inputs.py)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from typing import Any
-
-import pytest
 
 from lineage.api.limits import Limits
 from tests import fixture_graph as g
@@ -19,26 +17,31 @@ async def post(http, query: str, **variables: Any):
 
 async def test_there_are_no_mutations(client) -> None:
     result = await client.query('mutation { write(id: "x") }')
-    assert result["data"] is None and result["errors"]
+    assert "data" not in result  # refused before anything ran
+    assert result["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
 async def test_depth_limit(client) -> None:
     deep = "{ node(id: $id) { links { nodes { source { links { nodes { target { links { nodes { source { links { nodes { target { id } } } } } } } } } } } } } }"  # noqa: E501
     for _ in range(2):  # validation is remembered per query text: a refusal stays a refusal
         result = await client.query(f"query ($id: ID!) {deep}", id=g.O2)
-        assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+        error = result["errors"][0]
+        assert error["extensions"] == {"code": "DEPTH_LIMIT", "depth": 13, "limit": 12}
+        assert error["message"].startswith("query depth 13 exceeds the limit of 12")
 
 
 async def test_token_limit(client) -> None:
     fields = " ".join(["id"] * 2100)
     result = await client.query("query ($id: ID!) { node(id: $id) { " + fields + " } }", id=g.S1)
     assert "token" in result["errors"][0]["message"].lower()
+    assert result["errors"][0]["extensions"]["code"] == "TOKEN_LIMIT"
 
 
 async def test_alias_limit(client) -> None:
     aliases = " ".join(f"a{i}: counts {{ totalNodes }}" for i in range(16))
     result = await client.query(f"{{ {aliases} }}")
     assert "aliases" in result["errors"][0]["message"].lower()
+    assert result["errors"][0]["extensions"] == {"code": "ALIAS_LIMIT", "aliases": 16, "limit": 15}
 
 
 async def test_cost_limit_refuses_before_anything_runs(fixture_store, client_for) -> None:
@@ -63,11 +66,18 @@ async def test_a_slow_query_times_out_with_a_clear_error(fixture_store, client_f
     assert error["extensions"]["code"] == "TIMEOUT" and "0.3 s" in error["message"]
 
 
-async def test_internal_errors_are_masked(fixture_store, client_for) -> None:
+async def test_internal_errors_are_masked_and_logged_once_with_their_request_id(
+    fixture_store, client_for, caplog
+) -> None:
     async with client_for(Spy(fixture_store, broken="search")) as http:
         response = await post(http, '{ search(text: "x") { totalCount } }')
     assert "secret" not in response.text and "passwd" not in response.text
-    assert response.json()["errors"][0]["message"] == "Internal error: the server could not answer."
+    request_id = response.headers["x-request-id"]
+    error = response.json()["errors"][0]
+    assert error["message"] == f"Internal error: the server could not answer (request {request_id})."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert len(logged) == 1 and logged[0].exc_info and "secret internal detail" in str(logged[0].exc_info[1])
 
 
 async def test_our_own_errors_reach_the_caller(client) -> None:
@@ -97,37 +107,3 @@ async def test_a_page_of_links_loads_its_far_ends_in_one_store_call(fixture_stor
         body = (await post(http, query, id=g.O2)).json()
     assert len(body["data"]["node"]["links"]["nodes"]) == 4
     assert spy.calls == Counter({"get_nodes": 2, "neighbours": 1})  # the start node, then all ends at once
-
-
-HOSTILE = [
-    "' OR 1=1 //",
-    '"}) MATCH (n) DETACH DELETE n //',
-    "`) DETACH DELETE n WITH 1 AS x MATCH (m",
-    "School:1' }) RETURN 1 UNION MATCH (n) RETURN n //",
-    "$id",
-    "\\u0027; CALL dbms.shutdown()",
-    "研究所 Ōtautahi \u202e\ufeff",
-    "x" * 20_000,
-]
-STRING_ARGUMENTS = [
-    ("query ($s: ID!) { node(id: $s) { id } }", "node"),
-    ("query ($s: ID!) { lineage(id: $s) { reached { totalCount } } }", "lineage"),
-    (f'query ($s: ID!) {{ paths(source: "{g.S1}", target: $s) {{ totalCount }} }}', "paths"),
-    ("query ($s: String!) { search(text: $s) { totalCount } }", "search"),
-    ("query ($s: String!) { nodes(kind: SCHOOL, after: $s) { totalCount } }", "nodes"),
-    (f'query ($s: String!) {{ node(id: "{g.O2}") {{ links(after: $s) {{ totalCount }} }} }}', "links"),
-]
-
-
-@pytest.mark.parametrize(("query", "field"), STRING_ARGUMENTS, ids=[f for _, f in STRING_ARGUMENTS])
-async def test_hostile_strings_in_every_string_argument(fixture_store, client, query: str, field: str) -> None:
-    before = fixture_store.counts()
-    for text in HOSTILE:
-        response = await post(client.http, query, s=text)
-        assert response.status_code == 200, (field, text[:40])
-        body = response.json()
-        assert "Internal error" not in response.text, (field, text[:40], body)
-        if body.get("errors"):
-            assert body["errors"][0]["message"]
-    assert fixture_store.counts() == before
-    assert fixture_store.get_node(g.O1).name == g.O1_NAME

@@ -1,0 +1,289 @@
+"""GraphQL over HTTP as the spec (graphql/graphql-over-http) says: every body answered in JSON, client
+mistakes as client errors with the status each media type calls for, operation selection, quoting limits,
+persisted queries, caching and compression. The embedded store suffices: nothing here depends on the store."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from benchmarks.common import AppServer
+from lineage.api.app import COOKBOOK
+from lineage.api.protocol import GRAPHQL_JSON
+from lineage.stores.memory import MemoryStore
+from tests import fixture_graph as g
+from tests.lineage.api.conftest import Spy, make_client
+
+SEARCH = "query ($t: String!) { search(text: $t) { totalCount } }"
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    return store
+
+
+@pytest.fixture
+async def http(store: MemoryStore) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(store) as client:
+        yield client
+
+
+async def post(http: httpx.AsyncClient, query: str, accept: str | None = None, **variables: Any) -> httpx.Response:
+    headers = {"accept": accept} if accept else {}
+    return await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
+
+
+# ---- client mistakes are client errors ------------------------------------------------------------
+
+VARIABLE_MISTAKES = [
+    ("query ($urn: Int!) { schoolSuccessors(urn: $urn) { school { id } } }", {"urn": "abc"},
+     "Variable '$urn' has invalid value: Int cannot represent non-integer value: 'abc'"),
+    ("query ($urn: Int!) { schoolSuccessors(urn: $urn) { school { id } } }", {"urn": 1.5},
+     "Variable '$urn' has invalid value: Int cannot represent non-integer value: 1.5"),
+    ('query ($d: Direction!) { lineage(id: "x", direction: $d) { depth } }', {"d": "SIDEWAYS"},
+     "Variable '$d' has invalid value: Value 'SIDEWAYS' does not exist in 'Direction' enum."),
+    ('query ($d: Date) { lineage(id: "x", asOf: $d) { depth } }', {"d": "2013-13-45"},
+     "Variable '$d' has invalid value: Value cannot represent a Date: \"2013-13-45\". month must be in 1..12"),
+    (SEARCH, {"t": None}, "Variable '$t' has invalid value: Expected value of non-null type 'String!' not to be None."),
+    (SEARCH, {}, "Variable '$t' has invalid value: Expected a value of non-null type 'String!' to be provided."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "variables", "message"), VARIABLE_MISTAKES)
+async def test_a_variable_that_does_not_coerce_is_the_callers_mistake(http, caplog, query, variables, message) -> None:
+    for accept, status in ((None, 200), ("application/json", 200), (GRAPHQL_JSON, 400)):
+        response = await http.post("/graphql", json={"query": query, "variables": variables},
+                                   headers={"accept": accept} if accept else {})  # fmt: skip
+        assert response.status_code == status
+        assert response.headers["content-type"] == f"{accept or 'application/json'}; charset=utf-8"
+        body = response.json()
+        assert "data" not in body  # a request error: nothing ran
+        assert [(e["message"], e["extensions"]) for e in body["errors"]] == [(message, {"code": "BAD_USER_INPUT"})]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]  # nothing for the operator
+
+
+async def test_a_bad_literal_is_a_validation_error_not_an_internal_one(http) -> None:
+    response = await post(http, '{ lineage(id: "x", asOf: "2013-13-45") { depth } }', accept=GRAPHQL_JSON)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    assert "month must be in 1..12" in error["message"]
+
+
+async def test_a_bad_cursor_or_page_is_bad_user_input_after_execution_began(http) -> None:
+    for accept, status in ((None, 200), (GRAPHQL_JSON, 203)):  # data (null) and errors: a partial response
+        response = await post(http, '{ nodes(kind: SCHOOL, after: "nonsense") { totalCount } }', accept=accept)
+        assert response.status_code == status
+        assert response.json()["data"] is None
+        error = response.json()["errors"][0]
+        assert error["extensions"] == {"code": "BAD_USER_INPUT"} and error["path"] == ["nodes"]
+        assert error["message"] == "after: 'nonsense' is not a cursor from this API"
+
+
+async def test_an_unknown_id_is_not_found(http) -> None:
+    body = (await post(http, "query ($id: ID!) { lineage(id: $id) { depth } }", id="School:1")).json()
+    assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert body["errors"][0]["message"] == "no node 'School:1' in the graph"
+
+
+async def test_a_good_answer_is_200_in_either_media_type(http) -> None:
+    for accept in ("application/json", GRAPHQL_JSON, f"{GRAPHQL_JSON}, application/json;q=0.9", "*/*"):
+        response = await post(http, SEARCH, accept=accept, t="o'brien")
+        assert response.status_code == 200 and response.json() == {"data": {"search": {"totalCount": 1}}}
+    assert (
+        (await post(http, SEARCH, accept="application/json;q=0.5, " + GRAPHQL_JSON, t="x"))
+        .headers["content-type"]
+        .startswith(GRAPHQL_JSON)
+    )
+
+
+# ---- every body answered in JSON ------------------------------------------------------------------
+
+NOT_GRAPHQL = [
+    (b"123", "application/json", 400, "the body must be a JSON object with a query, not a number"),
+    (b"null", "application/json", 400, "the body must be a JSON object with a query, not null"),
+    (b'"{ __typename }"', "application/json", 400, "the body must be a JSON object with a query, not a string"),
+    (b"[]", "application/json", 400,
+     "a batch of operations (a JSON array) is not supported: send one object per request"),
+    (b'{"query": "{ \xff }"}', "application/json", 400, "the body is not UTF-8"),
+    (b'{"query": ', "application/json", 400, "the body is not JSON (Expecting value: line 1 column 11 (char 10))"),
+    (b"[" * 100_000, "application/json", 400, "the body is nested too deeply"),
+    (b'{"query": 5}', "application/json", 400, "query must be a string or null, not a number"),
+    (b'{"query": "{ __typename }", "variables": [7]}', "application/json", 400,
+     "variables must be an object or null, not an array"),
+    (b"{}", "application/json", 200, "the request has no query"),
+    (b"{ __typename }", "text/plain", 415, "send the request as application/json (UTF-8)"),
+    (b"{ __typename }", "", 415, "send the request as application/json (UTF-8)"),
+    (b'{"query": "{ __typename }"}', "application/json; charset=latin-1", 415,
+     "send the request as application/json (UTF-8)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "content_type", "status", "message"), NOT_GRAPHQL)
+async def test_every_body_is_answered_in_json(http, body: bytes, content_type: str, status: int, message: str) -> None:
+    response = await http.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["errors"][0]["message"] == message
+
+
+async def test_an_oversized_body_is_413_in_json(http) -> None:
+    huge = json.dumps({"query": SEARCH, "variables": {"t": "x" * 5_000_000}})  # a 5 MB id
+    response = await http.post("/graphql", content=huge, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0] == {
+        "message": "the body is larger than 131,072 bytes",
+        "extensions": {"code": "BAD_REQUEST"},
+    }
+
+
+async def test_wrong_methods_and_media_types_are_answered_in_json(http) -> None:
+    response = await http.put("/graphql", json={"query": "{ __typename }"})
+    assert response.status_code == 405 and response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    response = await post(http, "{ __typename }", accept="text/csv")
+    assert response.status_code == 406 and "Accept" in response.json()["errors"][0]["message"]
+    response = await http.get("/nowhere")
+    assert response.status_code == 404 and response.json()["errors"]
+
+
+def test_the_connection_stays_usable_after_bodies_that_are_not_graphql(store: MemoryStore) -> None:
+    """Over a real server: one keep-alive connection, refused bodies first (an oversized one among them),
+    then a good request on the same socket."""
+
+    def request(body: bytes) -> bytes:
+        return (b"POST /graphql HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)  # fmt: skip
+
+    def response(sock: socket.socket) -> tuple[int, dict[str, Any]]:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = int(
+            next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        )
+        while len(rest) < length:
+            rest += sock.recv(65536)
+        return int(head.split()[1]), json.loads(rest[:length])
+
+    with AppServer(store) as base, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), 10) as sock:
+        for body, status in ((b"123", 400), (b'{"query": "\xff"}', 400), (b"x" * 200_000, 413)):
+            sock.sendall(request(body))
+            assert response(sock)[0] == status
+        sock.sendall(request(b'{"query": "{ counts { totalNodes } }"}'))
+        assert response(sock) == (200, {"data": {"counts": {"totalNodes": 16}}})
+
+
+# ---- operations, and how much of the input an error quotes -----------------------------------------
+
+
+async def test_several_operations_need_an_operation_name(http) -> None:
+    document = "query A { counts { totalNodes } } query B { counts { totalEdges } }"
+    for accept, status in ((None, 200), (GRAPHQL_JSON, 400)):
+        response = await http.post("/graphql", json={"query": document}, headers={"accept": accept or "*/*"})
+        assert response.status_code == status
+        assert response.json() == {"errors": [{
+            "message": "the document has several operations: name the one to run in operationName",
+            "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+        }]}  # fmt: skip
+    body = (await http.post("/graphql", json={"query": document, "operationName": "B"})).json()
+    assert body == {"data": {"counts": {"totalEdges": 20}}}
+    body = (await http.post("/graphql", json={"query": document, "operationName": "C"})).json()
+    assert body["errors"][0]["message"] == "the document has no operation named 'C'"
+
+
+async def test_an_error_quotes_at_most_200_characters_of_input(http) -> None:
+    long_id = "School:" + "9" * 100_000
+    body = (await post(http, "query ($id: ID!) { lineage(id: $id) { depth } }", id=long_id)).json()
+    message = body["errors"][0]["message"]
+    assert message == f"no node '{long_id[:200]}…' ({len(long_id):,} characters) in the graph"
+    body = (
+        await post(http, "query ($n: Int!) { nodes(kind: SCHOOL, first: $n) { totalCount } }", n="7" * 100_000)
+    ).json()
+    assert len(body["errors"][0]["message"]) < 400
+
+
+# ---- persisted queries, caching, compression -------------------------------------------------------
+
+
+def persisted(digest: str) -> dict[str, Any]:
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
+
+
+async def test_the_cookbook_is_persisted_by_its_sha256(http) -> None:
+    text = (COOKBOOK / "search.graphql").read_text()
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    params = {"extensions": json.dumps(persisted(digest)), "variables": json.dumps({"text": "ōtautahi"})}
+    response = await http.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert response.status_code == 200
+    assert response.json()["data"]["search"]["totalCount"] == 1
+
+
+async def test_a_query_is_persisted_once_sent_with_its_hash(http) -> None:
+    query = "{ counts { totalNodes } }"
+    digest = hashlib.sha256(query.encode()).hexdigest()
+    unknown = (await http.post("/graphql", json={"extensions": persisted(digest)})).json()
+    assert unknown == {"errors": [{"message": "PersistedQueryNotFound",
+                                   "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"}}]}  # fmt: skip
+    registered = await http.post("/graphql", json={"query": query, "extensions": persisted(digest)})
+    assert registered.json() == {"data": {"counts": {"totalNodes": 16}}}
+    again = await http.post("/graphql", json={"extensions": persisted(digest.upper())})
+    assert again.json() == {"data": {"counts": {"totalNodes": 16}}}
+    wrong = await http.post("/graphql", json={"query": "{ __typename }", "extensions": persisted(digest)})
+    assert wrong.status_code == 400
+    assert wrong.json()["errors"][0]["message"] == "provided sha does not match query"
+
+
+async def test_get_answers_carry_an_etag_per_store_version_and_answer_304(http, store: MemoryStore) -> None:
+    params = {"query": "{ counts { totalNodes } }"}
+    first = await http.get("/graphql", params=params, headers={"accept": "application/json"})
+    assert first.status_code == 200 and first.json() == {"data": {"counts": {"totalNodes": 16}}}
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, max-age=60"
+    assert "Accept" in first.headers["vary"]
+    again = await http.get("/graphql", params=params, headers={"accept": "application/json", "if-none-match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    store.write([g.NODES[0]])  # a write changes the store's version, so the answer may have changed
+    changed = await http.get("/graphql", params=params, headers={"accept": "application/json", "if-none-match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    refused = await http.get("/graphql", params={"query": "{ nodes(kind: SCHOOL, first: 101) { totalCount } }"},
+                             headers={"accept": "application/json"})  # fmt: skip
+    assert refused.headers["cache-control"] == "no-store" and "etag" not in refused.headers
+    posted = await post(http, "{ counts { totalNodes } }")
+    assert "etag" not in posted.headers
+
+
+async def test_large_answers_are_compressed(http) -> None:
+    fields = "nodes { id name citations { document file address } }"
+    query = "{ " + " ".join(f'a{i}: search(text: "o", first: 100) {{ {fields} }}' for i in range(10)) + " }"
+    response = await http.post("/graphql", json={"query": query}, headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert int(response.headers["content-length"]) < len(response.content) / 3
+    # the fixture names with an "o", ignoring accents (Ōtautahi too): the schools, the census and its data set,
+    # the concept, the approval and the three organisations
+    assert len(response.json()["data"]["a9"]["nodes"]) == 10
+    small = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+async def test_a_get_answer_is_kept_for_the_next_visitor_until_the_store_changes(
+    store: MemoryStore, client_for
+) -> None:
+    spy = Spy(store)
+    params = {"query": "{ counts { totalNodes } }"}
+    async with client_for(spy) as http:
+        answers = [await http.get("/graphql", params=params, headers={"accept": "application/json"}) for _ in range(3)]
+        assert spy.calls["counts"] == 1  # the second and third visitors (no If-None-Match) got the kept answer
+        assert {a.text for a in answers} == {'{"data":{"counts":{"totalNodes":16}}}'}
+        assert len({a.headers["etag"] for a in answers}) == 1
+        store.write([g.NODES[0]])
+        await http.get("/graphql", params=params, headers={"accept": "application/json"})
+        assert spy.calls["counts"] == 2
