@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+)
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
@@ -32,6 +39,7 @@ from lineage import questions
 from lineage.api.context import LineageContext
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.api.schema import build_schema
+from lineage.changes import FEED_PATH, atom_feed
 from lineage.store import Store
 
 LOG = logging.getLogger(__name__)
@@ -50,6 +58,8 @@ VENDOR_FILES = {
 }
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
+#: The /reach page's own files, under /reach/, besides its page.
+REACH_FILES = ("reach.js", "reach.css")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 COOKBOOK = ROOT / "graphql" / "queries"
@@ -102,6 +112,18 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         LOG.error("preparing the whole-graph questions failed", exc_info=task.exception())
 
 
+def _static_files(names: tuple[str, ...]) -> Callable[[Request], Awaitable[Response]]:
+    """A handler serving these files of static/ by name, and nothing else there."""
+
+    async def serve(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in names:
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(STATIC / name)
+
+    return serve
+
+
 def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
     graphql_view = LineageGraphQL(store, limits)
 
@@ -134,11 +156,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
     async def explorer(_: Request) -> FileResponse:
         return FileResponse(STATIC / "explore.html")
 
-    async def explorer_file(request: Request) -> FileResponse | PlainTextResponse:
-        name = request.path_params["name"]
-        if name not in EXPLORER_FILES:
-            return PlainTextResponse("not found", status_code=404)
-        return FileResponse(STATIC / name)
+    explorer_file = _static_files(EXPLORER_FILES)
 
     async def cookbook(request: Request) -> PlainTextResponse:
         """One cookbook operation's text: the explorer asks the cookbook's questions, not copies of them."""
@@ -146,6 +164,17 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
         if path.suffix != ".graphql" or path.parent != COOKBOOK or not path.is_file():
             return PlainTextResponse("not found", status_code=404)
         return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="application/graphql")
+
+    async def reach(_: Request) -> FileResponse:
+        """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
+        return FileResponse(STATIC / "reach.html")
+
+    reach_file = _static_files(REACH_FILES)
+
+    async def releases_feed(request: Request) -> Response:
+        """The newest releases and statements as Atom, its links under the address the reader asked."""
+        text = await asyncio.to_thread(atom_feed, store, str(request.base_url))
+        return Response(text, media_type="application/atom+xml; charset=utf-8")
 
     async def home(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
@@ -159,6 +188,9 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
             Route("/cookbook/{name}", cookbook),
+            Route("/reach", reach),
+            Route("/reach/{name}", reach_file),
+            Route(FEED_PATH, releases_feed),
             Route("/graphql", graphql_view, methods=["GET", "POST"]),
         ],
         middleware=[

@@ -114,11 +114,11 @@ class Browser:
     def url(self) -> str:
         return str(self._call("url"))
 
-    def screenshot(self, name: str) -> Path:
-        """A full-page PNG under artifacts/browser/, for a person to look at."""
+    def screenshot(self, name: str, full_page: bool = True) -> Path:
+        """A PNG under artifacts/browser/ (the full page, or what the window shows), for a person to look at."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self._call("screenshot", file=str(path))
+        self._call("screenshot", file=str(path), fullPage=full_page)
         return path
 
     def problems(self) -> list[str]:

@@ -52,7 +52,7 @@ async function main() {
     press: ({ selector, key }) => page.locator(selector).first().press(key).then(() => null),
     fill: ({ selector, value }) => page.locator(selector).fill(value).then(() => null),
     evaluate: ({ expression }) => page.evaluate(expression),
-    screenshot: ({ file }) => page.screenshot({ path: file, fullPage: true }).then(() => null),
+    screenshot: ({ file, fullPage }) => page.screenshot({ path: file, fullPage: fullPage !== false }).then(() => null),
     url: () => page.url(),
     problems: () => problems.splice(0),
   };
