@@ -125,6 +125,21 @@ class Browser:
         """Console errors, page errors, failed or refused requests since the last call."""
         return list(self._call("problems"))
 
+    def requests(self) -> list[dict[str, str]]:
+        """Every request the page made since the last call: its address and body."""
+        return list(self._call("requests"))
+
+    def download(self, selector: str, name: str) -> tuple[Path, str]:
+        """Clicks what starts a download and keeps the file under artifacts/browser/: its path, and the name the
+        page gave it."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        return path, str(self._call("download", selector=selector, file=str(path)))
+
+    def select(self, selector: str, value: str) -> None:
+        """Chooses the option of that value in a <select>, as a person would."""
+        self._call("select", selector=selector, value=value)
+
     def close(self) -> None:
         if self._process.stdin:
             self._process.stdin.close()

@@ -13,6 +13,7 @@
   const texts = new Map(OPERATIONS.map((name) => [name, load(name)]));
   let routeToken = 0;
   let sources = new Map(); // "document|file|row|address" -> its number on the page
+  let focusYears = false; // a school was just picked: the years are what to do next
 
   // ---- asking /graphql the cookbook's operations ------------------------------------------------------
 
@@ -132,6 +133,8 @@
       if (!current()) return;
       $("#schools").hidden = !state.q;
       showYears(state, schoolName);
+      if (focusYears && state.urn) $("#from-year").focus();
+      focusYears = false;
       if (state.urn && state.from !== null && state.to !== null) await showAnswer(state, current);
       else $("#answer").hidden = true;
       $("#sources-section").hidden = sources.size === 0;
@@ -166,8 +169,8 @@
       a.addEventListener("click", (event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
         event.preventDefault();
+        focusYears = true;
         go({ q: state.q, urn: school.key, from: state.from, to: state.to });
-        $("#from-year").focus();
       });
       if (String(state.urn) === school.key) {
         a.setAttribute("aria-current", "true");
