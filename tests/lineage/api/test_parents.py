@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 from tests.importers import gias_fixtures as fx
-from tests.lineage.api.conftest import make_client
+from tests.lineage.api.conftest import QUERIES, make_client
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 URN = 131768
@@ -189,3 +190,24 @@ async def test_the_atom_feed_reads_in_a_feed_parser_newest_first(real_store: Sto
     assert releases[0].updated.startswith(newest.isoformat())
     assert all(e.link.startswith("http://test/explore?view=node") and e.id.startswith("urn:uuid:") for e in releases)
     assert all("Sources:" in e.content[0].value for e in feed.entries)
+
+
+async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_files(real_store: Store) -> None:
+    from tests.lineage.api.test_explore_page import Assets
+
+    async with make_client(real_store) as http:
+        page = await http.get("/reach")
+        parser = Assets()
+        parser.feed(page.text)
+        local = [url for url in parser.urls if not url.startswith("data:")]
+        assert page.status_code == 200 and set(local) == {"/reach/reach.css", "/reach/reach.js", "/feeds/releases.atom"}
+        for url in local:
+            assert (await http.get(url)).status_code == 200, url
+        assert (await http.get("/reach/explore.js")).status_code == 404  # its own files only
+        script = (await http.get("/reach/reach.js")).text
+        named = set(re.findall(r'"([a-z-]+)"', script.split("];", 1)[0].split("OPERATIONS = [", 1)[1]))
+        assert named == {"school-search", "record-reach", "timeline", "letter"}
+        for name in named:  # each one source, served as the explorer's are
+            served = await http.get(f"/cookbook/{name}.graphql")
+            assert served.status_code == 200 and served.text == (QUERIES / f"{name}.graphql").read_text()
+        assert not re.search(r"https?://|\bquery [A-Z]", script)  # no copy of an operation, no other host
