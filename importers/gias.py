@@ -210,6 +210,8 @@ ESTABLISHMENT_TEXT = {
     "establishment_type": "TypeOfEstablishment (name)",
     "phase": "PhaseOfEducation (name)",
     "status": "EstablishmentStatus (name)",
+    "town": "Town",
+    "postcode": "Postcode",
 }
 ESTABLISHMENT_DATES = {"open_date": "OpenDate", "close_date": "CloseDate"}
 ESTABLISHMENT_ENCODING = "cp1252"

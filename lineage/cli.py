@@ -12,6 +12,9 @@
                                                       the graph, or one node's lineage, as a file
     lineage report  (release REF | organisation NAME | item ALIAS) [--format html|md] [--output PATH]
                                                       an audit report, cited, with its flow picture
+    lineage letter  --urn URN --from YEAR --to YEAR [--name NAME] [--format txt|md|html] [--store ADDR]
+                                                      a subject access request to DfE, with its sources
+    lineage diff    OLD NEW                           what changed between two builds (store addresses)
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
@@ -230,6 +233,51 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_letter(args: argparse.Namespace) -> int:
+    from lineage import letter, questions
+
+    with _open(args) as store:
+        answer = questions.record_reach(store, args.urn, args.from_year, args.to_year)
+    print(letter.write(answer, args.format, args.name).text, end="")
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from lineage.changes import diff, format_diff
+
+    with _open_existing(args.old) as old, _open_existing(args.new) as new:
+        print(format_diff(diff(old, new)), end="")
+    return 0
+
+
+def _open_existing(address: str) -> Store:
+    """A build to compare: a store address, or a snapshot file's path; a snapshot that is not there is refused."""
+    if ":" not in address:
+        address = f"memory:{address}"
+    scheme, _, path = address.partition(":")
+    if scheme == "memory" and not (path and Path(path).is_file()):
+        raise LineageError(f"no snapshot at {path or '(no path)'}: `lineage build --store memory:PATH` makes one")
+    return open_store(address)
+
+
+def _add_parents_commands(sub: argparse._SubParsersAction, store_help: str) -> None:
+    """The commands for parents and campaigners: a subject access request, and what changed between builds."""
+    from lineage.letter import FORMATS as LETTER_FORMATS
+
+    command = sub.add_parser("letter", help="a subject access request to DfE for a pupil's NPD record")
+    command.set_defaults(func=_cmd_letter)
+    command.add_argument("--store", help=store_help)
+    command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
+    command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
+    command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
+    command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
+    command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS))
+    command = sub.add_parser("diff", help="releases, organisations, statements and events changed between builds")
+    command.set_defaults(func=_cmd_diff)
+    command.add_argument("old", help="the older build: memory:PATH, a snapshot's path, or a bolt:// URI")
+    command.add_argument("new", help="the newer build, the same way")
+
+
 def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
     done = "" if seconds is None else f" done in {seconds:.1f} s"
     bar = "#" * step + "." * (total - step)
@@ -329,6 +377,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
             command.add_argument("--format", default="html", choices=list(REPORT_FORMATS))
             command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    _add_parents_commands(sub, store_help)
     return parser
 
 

@@ -197,6 +197,8 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("status", str, "open, closed, ..."),
                 ("open_date", dt.date, "date opened"),
                 ("close_date", dt.date, "date closed"),
+                ("town", str, "town of its address, as GIAS gives it"),
+                ("postcode", str, "postcode of its address, as GIAS gives it (its district finds it)"),
             ),
         ),
         NodeSpec(

@@ -45,6 +45,8 @@ SEARCHED_PROPS = (
     "purpose",
     "quote",
     "keywords",
+    "town",
+    "postcode",
 )
 #: Among matches as close as each other, the kinds a reader most likely looks for come first.
 KIND_ORDER = {

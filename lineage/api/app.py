@@ -32,7 +32,7 @@ import logging
 import os
 import secrets
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,8 @@ from lineage.api.protocol import (
     read_request,
     status_of,
 )
-from lineage.api.schema import LineageSchema, build_schema, shape_errors
+from lineage.api.schema import UNAVAILABLE_MESSAGE, LineageSchema, build_schema, shape_errors
+from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
 from lineage.store import Store
 
@@ -86,6 +87,8 @@ VENDOR_FILES = {
 }
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
+#: The /reach page's own files, under /reach/, besides its page.
+REACH_FILES = ("reach.js", "reach.css")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 COOKBOOK = ROOT / "graphql" / "queries"
@@ -266,11 +269,26 @@ async def _json_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, HTTPException):
         body = error_body(exc.detail, "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR")
         return JSONResponse(body, exc.status_code, headers=exc.headers)
+    if isinstance(exc, StoreUnavailable):  # the feed's or another page's read, while the store is away
+        body = error_body(UNAVAILABLE_MESSAGE, "STORE_UNAVAILABLE")
+        return JSONResponse(body, 503, headers={"Retry-After": RETRY_AFTER})
     request_id = secrets.token_hex(8)
     LOG.error("request %s: internal error at %s", request_id, request.url.path, exc_info=exc)
     body = error_body(f"Internal error: the server could not answer (request {request_id}).",
                       "INTERNAL_SERVER_ERROR", requestId=request_id)  # fmt: skip
     return JSONResponse(body, 500, headers={"X-Request-Id": request_id})
+
+
+def _static_files(names: tuple[str, ...]) -> Callable[[Request], Awaitable[Response]]:
+    """A handler serving these files of static/ by name, and nothing else there."""
+
+    async def serve(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in names:
+            return PlainTextResponse("not found", status_code=404)
+        return FileResponse(STATIC / name)
+
+    return serve
 
 
 def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False) -> Starlette:
@@ -317,11 +335,18 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
     async def explorer(_: Request) -> FileResponse:
         return FileResponse(STATIC / "explore.html")
 
-    async def explorer_file(request: Request) -> FileResponse | PlainTextResponse:
-        name = request.path_params["name"]
-        if name not in EXPLORER_FILES:
-            return PlainTextResponse("not found", status_code=404)
-        return FileResponse(STATIC / name)
+    explorer_file = _static_files(EXPLORER_FILES)
+
+    async def reach(_: Request) -> FileResponse:
+        """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
+        return FileResponse(STATIC / "reach.html")
+
+    reach_file = _static_files(REACH_FILES)
+
+    async def releases_feed(request: Request) -> Response:
+        """The newest releases and statements as Atom, its links under the address the reader asked."""
+        text = await asyncio.to_thread(atom_feed, store, str(request.base_url))
+        return Response(text, media_type="application/atom+xml; charset=utf-8")
 
     async def cookbook(request: Request) -> PlainTextResponse:
         """One cookbook operation's text: the explorer asks the cookbook's questions, not copies of them."""
@@ -342,6 +367,9 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
             Route("/cookbook/{name}", cookbook),
+            Route("/reach", reach),
+            Route("/reach/{name}", reach_file),
+            Route(FEED_PATH, releases_feed),
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         ],
         exception_handlers={HTTPException: _json_error, Exception: _json_error},

@@ -9,6 +9,7 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 - :mod:`.items`: who received a data item, where it comes from, its aliases, items by classification;
 - :mod:`.releases`: one release downstream, everything an organisation received or asked for;
 - :mod:`.pupils`: a school's chain of URNs, where a pupil's record may have gone;
+- :mod:`.records`: a parent's questions: find a school, and where a record from it may have gone, whole;
 - :mod:`.flows`: flows for a Sankey;
 - :mod:`.timeline`: events and figures in time, and applications by outcome beside the published totals;
 - :mod:`.statements` and :mod:`.common`: what the families share.
@@ -32,6 +33,7 @@ from lineage.questions.items import (
     recipients_of_item,
 )
 from lineage.questions.pupils import PupilReach, Reach, SchoolChain, pupil_reach, release_scopes, school_successors
+from lineage.questions.records import RecordReach, RecordRelease, SchoolMatch, record_reach, school_search
 from lineage.questions.releases import (
     ApplicationTrace,
     MatchingRequests,
@@ -85,9 +87,12 @@ __all__ = [
     "PupilReach",
     "Reach",
     "Receipt",
+    "RecordReach",
+    "RecordRelease",
     "Related",
     "ReleaseTrace",
     "SchoolChain",
+    "SchoolMatch",
     "Stated",
     "Timeline",
     "TimelineEntry",
@@ -104,7 +109,9 @@ __all__ = [
     "prepare",
     "pupil_reach",
     "recipients_of_item",
+    "record_reach",
     "release_trace",
+    "school_search",
     "school_successors",
     "timeline",
 ]

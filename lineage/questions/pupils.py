@@ -4,11 +4,12 @@ from the school and years alone (no pupil's record is ever held).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, academic_year, weakest
 from lineage.questions.common import RULE_PUPIL_YEARS, PerState, dated_order
 from lineage.questions.releases import release_walk
 from lineage.store import Direction, Store
@@ -47,6 +48,7 @@ class Reach:
     certainty: Certainty
     scope_published: bool
     note: str | None = None  # why nothing can be matched, for a release whose scope is not published
+    basis: Certainty | None = None  # how sure its scope is, without the years rule; None: the scope is not published
 
     @property
     def matched(self) -> tuple[str, ...]:
@@ -126,7 +128,8 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
     """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
     and successors) in these academic years (by the year they start): a release matches where an item or
-    data set in its scope was populated in those years, within its data set's years. The school census
+    data set in its scope was populated in those years, within its data set's years, and no later than the
+    academic year of the release's date (a release cannot hold a year not yet begun). The school census
     covers every state school, so the school itself narrows nothing a release's published scope does not;
     a release whose scope is not published is listed apart, never hidden."""
     if from_year > to_year:
@@ -146,16 +149,20 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
     reaches, unpublished = [], []
     for scope in release_scopes(store):
         matched: dict[str, tuple[int, int]] = {}
-        certainties = [inferred]
+        certainties = []
+        date = scope.release.props.get("date")
+        last = min(to_year, academic_year(date)) if isinstance(date, dt.date) else to_year
         for name, lo, hi, certainty in scope.spans:
-            lo, hi = max(lo, from_year), min(hi, to_year)
+            lo, hi = max(lo, from_year), min(hi, last)
             if lo <= hi:
                 seen = matched.get(name, (lo, hi))
                 matched[name] = (min(seen[0], lo), max(seen[1], hi))
                 certainties.append(certainty)
         if matched:
             spans = tuple((name, lo, hi) for name, (lo, hi) in sorted(matched.items()))
-            reaches.append(Reach(scope.release, scope.organisations, spans, weakest(certainties), True))
+            basis = weakest(certainties)
+            certainty = weakest([inferred, basis])
+            reaches.append(Reach(scope.release, scope.organisations, spans, certainty, True, None, basis))
         elif not scope.published:
             tiers = scope.release.props.get("tiers")
             reason = (

@@ -43,6 +43,14 @@ STATEMENT_WORDS = {
 }
 
 
+def statement_words(statement: Node) -> str:
+    """What a statement says, in words a reader quotes, then its items and quote in its source's words."""
+    props = statement.props
+    kind, items, quote = (str(props.get(p) or "") for p in ("statement", "items_as_written", "quote"))
+    said = STATEMENT_WORDS.get(kind, kind.replace("_", " "))
+    return said + (f": {items}" if items else "") + (f": \u201c{quote}\u201d" if quote else "")
+
+
 @dataclass(frozen=True, slots=True)
 class Stated:
     """One source's statement about a release, an application or an organisation, in its own words, with

@@ -114,16 +114,31 @@ class Browser:
     def url(self) -> str:
         return str(self._call("url"))
 
-    def screenshot(self, name: str) -> Path:
-        """A full-page PNG under artifacts/browser/, for a person to look at."""
+    def screenshot(self, name: str, full_page: bool = True) -> Path:
+        """A PNG under artifacts/browser/ (the full page, or what the window shows), for a person to look at."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self._call("screenshot", file=str(path))
+        self._call("screenshot", file=str(path), fullPage=full_page)
         return path
 
     def problems(self) -> list[str]:
         """Console errors, page errors, failed or refused requests since the last call."""
         return list(self._call("problems"))
+
+    def requests(self) -> list[dict[str, str]]:
+        """Every request the page made since the last call: its address and body."""
+        return list(self._call("requests"))
+
+    def download(self, selector: str, name: str) -> tuple[Path, str]:
+        """Clicks what starts a download and keeps the file under artifacts/browser/: its path, and the name the
+        page gave it."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        return path, str(self._call("download", selector=selector, file=str(path)))
+
+    def select(self, selector: str, value: str) -> None:
+        """Chooses the option of that value in a <select>, as a person would."""
+        self._call("select", selector=selector, value=value)
 
     def close(self) -> None:
         if self._process.stdin:

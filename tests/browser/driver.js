@@ -24,6 +24,8 @@ async function main() {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.setDefaultTimeout(15000);
   const problems = [];
+  const requests = []; // every request the page made, with its body: what a page sends is tested
+  page.on("request", (request) => requests.push({ url: request.url(), body: request.postData() || "" }));
   page.on("console", (message) => {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
@@ -52,9 +54,16 @@ async function main() {
     press: ({ selector, key }) => page.locator(selector).first().press(key).then(() => null),
     fill: ({ selector, value }) => page.locator(selector).fill(value).then(() => null),
     evaluate: ({ expression }) => page.evaluate(expression),
-    screenshot: ({ file }) => page.screenshot({ path: file, fullPage: true }).then(() => null),
+    screenshot: ({ file, fullPage }) => page.screenshot({ path: file, fullPage: fullPage !== false }).then(() => null),
     url: () => page.url(),
     problems: () => problems.splice(0),
+    requests: () => requests.splice(0),
+    download: async ({ selector, file }) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.locator(selector).first().click()]);
+      await download.saveAs(file);
+      return download.suggestedFilename();
+    },
+    select: ({ selector, value }) => page.locator(selector).selectOption(value).then(() => null),
   };
 
   const lines = readline.createInterface({ input: process.stdin });

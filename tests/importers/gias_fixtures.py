@@ -40,6 +40,7 @@ ASHGROVE = {
     "OpenDate": "01-09-1998",
     "CloseDate": "",
     "Town": "Ashgrove",
+    "Postcode": "AG1 2XY",  # fictional, as the school is: no real district is AG1
 }
 ST_MARYS = {
     "URN": "9000002",

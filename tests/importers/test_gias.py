@@ -272,6 +272,8 @@ def test_establishments_land_with_their_values(empty_store: Store, tmp_path: Pat
         "phase": "Primary",
         "status": "Open",
         "open_date": dt.date(1998, 9, 1),
+        "town": fx.ASHGROVE["Town"],
+        "postcode": fx.ASHGROVE["Postcode"],
     }
     assert ashgrove.citations == {est_cite(path, 2)}
     assert empty_store.get_node("School:9000002").name == "St Mary\u2019s Church of England Academy"
@@ -293,7 +295,8 @@ def test_a_file_without_the_columns_gias_dropped_in_2025_still_imports(tmp_path:
 
 
 NEEDED = ("URN", "EstablishmentName", "LA (code)", "LA (name)", "TypeOfEstablishment (name)",
-          "PhaseOfEducation (name)", "EstablishmentStatus (name)", "OpenDate", "CloseDate")  # fmt: skip
+          "PhaseOfEducation (name)", "EstablishmentStatus (name)", "OpenDate", "CloseDate", "Town",
+          "Postcode")  # fmt: skip
 
 
 @pytest.mark.parametrize("column", NEEDED)

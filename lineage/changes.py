@@ -1,0 +1,213 @@
+"""What is new in the record: the difference between two builds of the graph, and an Atom feed of the newest
+releases and statements.
+
+A campaigner follows the record as it grows: ``diff`` compares the releases, organisations, statements and
+events of two stores (two snapshots, or a snapshot and a Neo4j), each change cited by the sources of the side
+that holds it; the feed lists releases and statements newest first by the date their source gives, so a feed
+reader shows a new release as it enters the record. An entry the record gives no date cannot be placed in
+time: the feed says how many there are rather than invent a date for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import quote
+
+from lineage.exports import ordered
+from lineage.model import Citation, EdgeKind, Node, NodeKind
+from lineage.questions.common import follow
+from lineage.questions.records import release_reference
+from lineage.questions.statements import statement_words
+from lineage.reports import _source_text as source_text
+from lineage.store import Store
+
+_E = EdgeKind
+#: The kinds a campaigner follows, and the links out of each that are part of what it says.
+TRACKED: dict[NodeKind, tuple[EdgeKind, ...]] = {
+    NodeKind.RELEASE: (_E.SENT_TO, _E.APPROVED_BY, _E.INCLUDES),
+    NodeKind.ORGANISATION: (_E.SHARES_ONWARD,),
+    NodeKind.STATEMENT: (_E.ABOUT, _E.REFERS_TO, _E.CONTRADICTS),
+    NodeKind.EVENT: (_E.CONCERNS,),
+}
+ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    change: str  # ADDED, REMOVED or CHANGED
+    node: Node  # the new node; the old one where it was removed
+    fields: tuple[str, ...] = ()  # what changed: name, a property, citations, certainty, validity, or links
+
+    @property
+    def citations(self) -> frozenset[Citation]:
+        return self.node.citations
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    changes: tuple[Change, ...]
+    compared: dict[NodeKind, tuple[int, int]]  # per kind: how many in the old store, how many in the new
+
+
+def _state(store: Store, kind: NodeKind) -> dict[str, tuple[Node, frozenset[tuple[str, str, str]]]]:
+    """Each node of the kind with its links out of the tracked kinds (kind, target, certainty)."""
+    nodes = store.all_nodes(kind)
+    out = follow(store, [n.id for n in nodes], outgoing=TRACKED[kind])
+    return {
+        n.id: (n, frozenset((h.edge.kind.value, h.node.id, h.edge.certainty.level.value) for h in out.get(n.id, [])))
+        for n in nodes
+    }
+
+
+def _fields(old: Node, new: Node, old_links: frozenset, new_links: frozenset) -> tuple[str, ...]:
+    fields = [f for f in ("name", "certainty", "validity", "citations") if getattr(old, f) != getattr(new, f)]
+    fields += sorted(p for p in old.props.keys() | new.props.keys() if old.props.get(p) != new.props.get(p))
+    fields += sorted({kind for kind, *_ in old_links ^ new_links})
+    return tuple(fields)
+
+
+def diff(old: Store, new: Store) -> Diff:
+    """The releases, organisations, statements and events added, removed or changed from ``old`` to ``new``."""
+    changes: list[Change] = []
+    compared = {}
+    for kind in TRACKED:
+        before, after = _state(old, kind), _state(new, kind)
+        compared[kind] = (len(before), len(after))
+        for id_ in sorted(before.keys() | after.keys()):
+            if id_ not in before:
+                changes.append(Change(ADDED, after[id_][0]))
+            elif id_ not in after:
+                changes.append(Change(REMOVED, before[id_][0]))
+            elif fields := _fields(*before[id_][:1], *after[id_][:1], before[id_][1], after[id_][1]):
+                changes.append(Change(CHANGED, after[id_][0], fields))
+    return Diff(tuple(changes), compared)
+
+
+def format_diff(answer: Diff) -> str:
+    """The changes, a line each with its sources; or that there is none, with what was compared."""
+    compared = ", ".join(f"{new} {kind.value.lower()}s (were {old})" for kind, (old, new) in answer.compared.items())
+    if not answer.changes:
+        return f"no change: {compared}\n"
+    marks = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
+    lines = []
+    for change in answer.changes:
+        what = f" ({', '.join(change.fields)})" if change.fields else ""
+        lines.append(f"{marks[change.change]} {change.change} {change.node.kind.value} {change.node.id}: "
+                     f"{change.node.name}{what}")  # fmt: skip
+        lines += [f"    source: {_source(c)}" for c in ordered(change.citations)]
+    counts = {c: sum(1 for x in answer.changes if x.change == c) for c in (ADDED, REMOVED, CHANGED)}
+    lines.append(", ".join(f"{n} {c}" for c, n in counts.items()) + f"; compared {compared}")
+    return "\n".join(lines) + "\n"
+
+
+def _source(citation: Citation) -> str:
+    return source_text(citation) + (f": {citation.address}" if citation.address else "")
+
+
+# ---- the Atom feed ---------------------------------------------------------------------------------------
+
+ATOM = "http://www.w3.org/2005/Atom"
+FEED_PATH = "/feeds/releases.atom"
+FEED_TITLE = "pupil-data lineage: new releases of National Pupil Database data, and statements about them"
+#: Ids are the same for every server and build: a feed reader that has seen an entry knows it again.
+_IDS = uuid.UUID("5b0c4f0e-6a55-4d7e-9a53-6f3f2b6d2c15")
+FEED_ENTRIES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    node: Node
+    date: dt.date  # the date its source gives (a statement: the last day of the period it names)
+    title: str
+    summary: str
+
+
+def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
+    """Releases and statements newest first by cited date, and how many the record gives no date."""
+    releases = store.all_nodes(NodeKind.RELEASE)
+    statements = store.all_nodes(NodeKind.STATEMENT)
+    sent = follow(store, [r.id for r in releases], outgoing=[_E.SENT_TO])
+    entries, undated = [], 0
+    for release in releases:
+        date = release.props.get("date")
+        if not isinstance(date, dt.date):
+            undated += 1
+            continue
+        to = ", ".join(h.node.name for h in sent.get(release.id, [])) or "a recipient the record does not name"
+        status = release.props.get("status")
+        summary = f"Release {release_reference(release)} to {to}, dated {date.isoformat()} in the record." + (
+            f" Status as cited: {status}." if status else ""
+        )
+        entries.append(FeedEntry(release, date, f"Release {release_reference(release)} to {to}", summary))
+    for statement in statements:
+        date = statement.props.get("latest_date")
+        if not isinstance(date, dt.date):
+            undated += 1
+            continue
+        about = statement.props.get("organisation_as_written") or "an NPD recipient"
+        cited = statement.props.get("date_as_cited")
+        kind = str(statement.props.get("statement", "")).replace("_", " ")
+        summary = f"{statement.props.get('source_kind', 'A source')} says of {about} ({cited}): {kind}."
+        entries.append(FeedEntry(statement, date, f"Statement: {statement.name}", summary))
+    entries.sort(key=lambda e: (e.date, e.node.id), reverse=True)
+    return entries, undated
+
+
+def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
+    """The newest releases and statements as an Atom 1.0 document (RFC 4287), links absolute under ``base_url``."""
+    base = base_url.rstrip("/")
+    entries, undated = feed_entries(store)
+    shown = entries[:limit]
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    _text(feed, "id", _urn("feed:releases"))
+    _text(feed, "title", FEED_TITLE)
+    _text(
+        feed,
+        "subtitle",
+        f"The {len(shown)} newest of {len(entries)} dated releases and statements, by the date their source gives. "
+        f"{undated} more have no date in the record and are not in this feed; /explore shows them all.",
+    )
+    _text(feed, "updated", _stamp(shown[0].date if shown else dt.date(1970, 1, 1)))
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    _text(author, "name", "pupil-data lineage, from the cited public record")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=f"{base}{FEED_PATH}")
+    ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=f"{base}/reach")
+    for entry in shown:
+        _entry(feed, entry, base)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def _entry(feed: ET.Element, entry: FeedEntry, base: str) -> None:
+    node = entry.node
+    element = ET.SubElement(feed, f"{{{ATOM}}}entry")
+    _text(element, "id", _urn(node.id))
+    _text(element, "title", entry.title)
+    _text(element, "updated", _stamp(entry.date))
+    _text(element, "published", _stamp(entry.date))
+    href = f"{base}/explore?view=node&id={quote(node.id, safe='')}"
+    ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
+    _text(element, "summary", entry.summary)
+    said = f"<p>{escape(statement_words(node))}</p>" if node.kind is NodeKind.STATEMENT else ""
+    sources = "".join(f"<li>{escape(_source(c))}</li>" for c in ordered(node.citations))
+    body = f"<p>{escape(entry.summary)}</p>{said}<p>Certainty: {escape(node.certainty.level.value)}</p>"
+    content = _text(element, "content", f"{body}<p>Sources:</p><ol>{sources}</ol>")
+    content.set("type", "html")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
+    element.text = text
+    return element
+
+
+def _urn(key: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_IDS, key)}"
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"

@@ -1,0 +1,262 @@
+"""A subject access request to the Department for Education, for a child's NPD record and its recipients.
+
+A parent asks under Article 15 UK GDPR; the letter lists the releases that may hold the child's record (from
+:func:`lineage.questions.records.record_reach`, the same answer as the /reach page) with their recipients,
+what the record says was not released, and the numbered sources. It holds no data about the child but what
+the parent types: the name, where given, replaces :data:`NAME_PLACEHOLDER` after the letter is rendered (the
+/reach page does that in the browser, so the name never leaves it); every other personal detail is a
+bracketed blank for the parent to fill in by hand.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from lineage.errors import LineageError
+from lineage.exports import ordered
+from lineage.model import Citation
+from lineage.questions.pupils import _academic as academic
+from lineage.questions.records import RecordReach, release_reference
+from lineage.questions.statements import statement_words
+from lineage.reports import _is_web as is_web
+from lineage.reports import _md as md
+from lineage.reports import _md_link as md_link
+from lineage.reports import _source_text as source_text
+
+#: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
+NAME_PLACEHOLDER = "[your child's full name]"
+SUBJECT = "Subject access request (Article 15 UK GDPR): my child's National Pupil Database record and its recipients"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One piece of the letter: a heading, a paragraph or a list item, with the sources it rests on."""
+
+    kind: str  # "h" (heading), "p" (paragraph) or "li" (an item of the list after it)
+    text: str
+    citations: tuple[Citation, ...] = ()
+
+
+def letter_parts(answer: RecordReach) -> list[Part]:
+    """The letter, in parts: what it asks, and the releases, recipients and statements it asks about."""
+    school, (first, last) = answer.chain.school, answer.years
+    years = f"the academic years {academic(first)} to {academic(last)}"
+    others = [n for n in answer.schools if n.id != school.id]
+    parts = [
+        Part("p", "[Your name]\n[Your address]\n[Date]"),
+        Part("p", "Data Protection Officer\nDepartment for Education"),
+        Part("h", SUBJECT),
+        Part("p", "Dear Data Protection Officer,"),
+        Part(
+            "p",
+            "I am the parent of the child named below and I make this request on my child's behalf under Article 15 "
+            "of the UK General Data Protection Regulation. Please send me:",
+        ),
+        Part(
+            "li",
+            "a copy of the personal data the Department holds about my child in the National Pupil Database "
+            "(NPD) and in any data set drawn from it (Article 15(1) and 15(3));",
+        ),
+        Part(
+            "li",
+            "the purposes for which it is processed, and the categories of personal data concerned "
+            "(Article 15(1)(a) and (b));",
+        ),
+        Part(
+            "li",
+            "the recipients or categories of recipient to whom it has been or will be disclosed, and for "
+            "each release listed below whether my child's record was in it (Article 15(1)(c));",
+        ),
+        Part(
+            "li",
+            "how long it will be kept (Article 15(1)(d)), and where it did not come from me, its source "
+            "(Article 15(1)(g)).",
+        ),
+        Part("h", "My child"),
+        Part("p", f"Name: {NAME_PLACEHOLDER}\nDate of birth: [date of birth]\nUnique pupil number, if known: [UPN]"),
+        Part(
+            "p",
+            f"School: {school.name} (URN {school.key}), in {years}."
+            + (
+                f" Get Information About Schools links it to: {'; '.join(f'{n.name} (URN {n.key})' for n in others)}."
+                if others
+                else ""
+            ),
+            tuple(c for link in _chain_links(answer) for c in ordered(link)),
+        ),
+        Part("h", "Releases that may hold my child's record"),
+        Part(
+            "p",
+            f"The public record lists these releases of NPD data covering {years}. Each may hold my child's "
+            "record; the record does not say whether it does. Where a release's items are not published, I ask "
+            "you to say what it held.",
+        ),
+    ]
+    for group in answer.groups:
+        for found in group.releases:
+            release = found.reach.release
+            names = ", ".join(r.node.name for r in found.recipients)
+            to = f"to {names} ({group.label})" if names else group.label
+            date = release.props.get("date")
+            status = release.props.get("status")
+            parts.append(
+                Part(
+                    "li",
+                    f"{release_reference(release)}, {to}; "
+                    f"{f'dated {date.day} {date:%B %Y}' if date else 'no date in the record'}; "
+                    f"{f'status: {status}; ' if status else ''}{found.certainty_words}",
+                    (*ordered(release.citations), *(c for r in found.recipients for c in ordered(r.link.citations))),
+                )
+            )
+    if not answer.releases:
+        parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
+    parts.append(Part("h", "What the record says was not released"))
+    parts += [
+        Part("li", f"{s.about.node.name}: {statement_words(s.statement)}", ordered(s.statement.citations))
+        for s in answer.not_released
+    ] or [Part("p", "The record holds no statement that something was not released to these recipients.")]
+    parts += [
+        Part("p", "Please reply within one month of receiving this request, as Article 12(3) requires."),
+        Part("p", "Yours faithfully,\n[Your name]"),
+    ]
+    return parts
+
+
+def _chain_links(answer: RecordReach) -> list[frozenset[Citation]]:
+    return [
+        edge.citations for side in (answer.chain.predecessors, answer.chain.successors) for *_, p in side for edge in p
+    ]
+
+
+def _numbers(parts: Iterable[Part]) -> dict[Citation, int]:
+    numbers: dict[Citation, int] = {}
+    for part in parts:
+        for citation in part.citations:
+            numbers.setdefault(citation, len(numbers) + 1)
+    return numbers
+
+
+def _ended_list(out: list[str]) -> list[str]:
+    """A blank line after a list, before whatever follows it."""
+    return [""] if out and out[-1].startswith("- ") else []
+
+
+def to_text(parts: list[Part]) -> str:
+    numbers = _numbers(parts)
+    out: list[str] = []
+    for part in parts:
+        refs = "".join(f" [{numbers[c]}]" for c in dict.fromkeys(part.citations))
+        if part.kind == "li":
+            out.append(f"- {part.text}{refs}")
+        elif part.kind == "h":
+            out += [*_ended_list(out), part.text, "=" * len(part.text), ""]
+        else:
+            out += [*_ended_list(out), part.text + refs, ""]
+    out += [*_ended_list(out), "Sources", "=======", ""]
+    out += [f"[{n}] {source_text(c)}{': ' + c.address if c.address else ''}" for c, n in numbers.items()]
+    return "\n".join(out) + "\n"
+
+
+def to_markdown(parts: list[Part]) -> str:
+    numbers = _numbers(parts)
+    out: list[str] = []
+    for part in parts:
+        refs = "".join(f" \\[{numbers[c]}\\]" for c in dict.fromkeys(part.citations))
+        lines = "  \n".join(md(line) for line in part.text.split("\n"))
+        if part.kind == "li":
+            out.append(f"- {lines}{refs}")
+        elif part.kind == "h":
+            out += [*_ended_list(out), f"## {lines}", ""]
+        else:
+            out += [*_ended_list(out), lines + refs, ""]
+    out += [*_ended_list(out), "## Sources", ""]
+    for citation, number in numbers.items():
+        where = md_link(citation.address) if is_web(citation.address) else md(citation.address)
+        out.append(f"{number}. {md(source_text(citation))}{': ' if citation.address else ''}{where}")
+    return "\n".join(out) + "\n"
+
+
+def to_html(parts: list[Part]) -> str:
+    numbers = _numbers(parts)
+    body, items = [], []
+
+    def close() -> None:
+        if items:
+            body.append("<ul>" + "".join(items) + "</ul>")
+            items.clear()
+
+    for part in parts:
+        refs = "".join(f' <a href="#source-{numbers[c]}">[{numbers[c]}]</a>' for c in dict.fromkeys(part.citations))
+        text = "<br>".join(html.escape(line) for line in part.text.split("\n"))
+        if part.kind == "li":
+            items.append(f"<li>{text}{refs}</li>")
+            continue
+        close()
+        body.append(f"<h2>{text}</h2>" if part.kind == "h" else f"<p>{text}{refs}</p>")
+    close()
+    sources = "".join(
+        f'<li id="source-{n}">{html.escape(source_text(c))}'
+        + (
+            f': <a href="{html.escape(c.address)}">{html.escape(c.address)}</a>'
+            if is_web(c.address)
+            else f": {html.escape(c.address)}"
+            if c.address
+            else ""
+        )
+        + "</li>"
+        for c, n in numbers.items()
+    )
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+        + html.escape(SUBJECT)
+        + "</title><style>body{font-family:serif;max-width:42rem;margin:2rem auto;line-height:1.4}</style></head>"
+        + "<body>"
+        + "".join(body)
+        + f"<h2>Sources</h2><ol>{sources}</ol></body></html>\n"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    render: Callable[[list[Part]], str]
+    safe: Callable[[str], str]  # how typed text is made safe in it
+    media_type: str
+
+
+#: The formats a letter is written in.
+FORMATS = {
+    "txt": Format(to_text, lambda text: " ".join(text.split()), "text/plain"),
+    "md": Format(to_markdown, md, "text/markdown"),
+    "html": Format(to_html, html.escape, "text/html"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    text: str
+    media_type: str
+    filename: str
+    placeholder: str  # NAME_PLACEHOLDER as it stands in the text, where the name was not given
+    references: tuple[str, ...]  # the releases it lists
+
+
+def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
+    """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
+    if fmt not in FORMATS:
+        raise LineageError(f"unknown letter format {fmt!r}; known: {', '.join(FORMATS)}")
+    chosen = FORMATS[fmt]
+    placeholder = chosen.safe(NAME_PLACEHOLDER)
+    text = chosen.render(letter_parts(answer))
+    if name and name.strip():
+        text = text.replace(placeholder, chosen.safe(name))
+    school, (first, last) = answer.chain.school, answer.years
+    references = tuple(dict.fromkeys(release_reference(r.reach.release) for r in answer.releases))
+    return Written(
+        text,
+        chosen.media_type,
+        f"subject-access-request-urn-{school.key}-{first}-{last}.{fmt}",
+        placeholder,
+        references,
+    )

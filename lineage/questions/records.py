@@ -1,0 +1,253 @@
+"""A parent's questions: find a school, and where a record from it in some years may have gone, whole.
+
+A school is found by its URN, its name, its town or postcode district (once the GIAS establishments file is
+imported); a closed school is found through the schools it became, as the school a parent knows may since have
+taken another URN. Where a record may have gone is :func:`~lineage.questions.pupils.pupil_reach` with all a
+reader needs beside it: the data sets that cover those years and the collections feeding them, each release's
+recipients with the links that cite them, grouped by organisation type, how sure each release's scope is in
+words, and what the record says was not released to those recipients. No pupil's record is ever held: the
+answer is the same for every pupil at that school in those years.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
+from lineage.questions.common import PerState, Related, follow, related
+from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, school_successors
+from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
+from lineage.search import fold, rank, searched_fields
+from lineage.store import Bounded, Store
+
+_E = EdgeKind
+
+#: Statements saying something did not go: left out of a release, refused, or not available to the recipient.
+NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
+#: The fields a school is found by, in the words a reader knows them by.
+SCHOOL_FIELDS = {"key": "URN", "name": "name", "town": "town", "postcode": "postcode"}
+#: How far back a search looks for the schools a found school was before (GIAS chains are short).
+PREDECESSOR_HOPS = 3
+#: Organisation types (as ``data/organisation_aliases.csv`` gives them) in the groups a reader looks for, in order.
+ORGANISATION_GROUPS = (
+    ("government department", "Government departments"),
+    ("other public body", "Other public bodies"),
+    ("NHS body", "NHS bodies"),
+    ("police", "Police"),
+    ("court", "Courts"),
+    ("commercial", "Companies"),
+    ("media", "Press and broadcasters"),
+    ("charity or think tank", "Charities and think tanks"),
+    ("academic", "Researchers (universities)"),
+    ("unknown", "Organisations of a type the record does not give"),
+)
+#: The group of a release whose record names no recipient.
+UNNAMED_GROUP = "Recipient not named in the record"
+_URN = re.compile(r"\d{1,9}")
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolMatch:
+    """A school found, by which of its fields, or through the school it became (``through``, its successor)."""
+
+    school: Node
+    found_by: str  # URN, name, town or postcode (see SCHOOL_FIELDS)
+    through: Node | None = None  # the school found, when this one is found as a predecessor of it
+    links: tuple[Related, ...] = ()  # the GIAS links from this school to the one found, each cited
+
+
+def school_search(store: Store, text: str, limit: int = 20) -> Bounded[SchoolMatch]:
+    """Schools by URN (a whole number finds that URN only), name, town or postcode district, closest first;
+    then the schools each was before (up to :data:`PREDECESSOR_HOPS` GIAS links back), so that a closed school
+    is found through the school it became."""
+    urn = text.strip()
+    if _URN.fullmatch(urn):
+        school = store.get_node(f"{NodeKind.SCHOOL.value}:{int(urn)}")
+        found = Bounded((school,) if school else (), 1 if school else 0)
+    else:
+        found = store.search(text, [NodeKind.SCHOOL], limit=limit)
+    needle = fold(text)
+    matches = [SchoolMatch(school, _found_by(school, needle)) for school in found.items]
+    seen = {m.school.id for m in matches}
+    frontier = {m.school.id: (m.school, ()) for m in matches}
+    for _ in range(PREDECESSOR_HOPS):
+        back = follow(store, list(frontier), incoming=[_E.SUCCEEDED_BY])
+        reached: dict[str, tuple[Node, tuple[Related, ...]]] = {}
+        for id_, hops in back.items():
+            through, path = frontier[id_]
+            for hop in hops:
+                if hop.node.id not in seen:
+                    seen.add(hop.node.id)
+                    chain = (Related(through, hop.edge), *path)
+                    matches.append(SchoolMatch(hop.node, "successor", _found(matches, through), chain))
+                    reached[hop.node.id] = (hop.node, chain)
+        frontier = reached
+        if not frontier:
+            break
+    return Bounded(tuple(matches), found.total + len(matches) - len(found.items), 0, found.total_exact)
+
+
+def _found(matches: Sequence[SchoolMatch], school: Node) -> Node:
+    """The school a search found directly, from which ``school`` is reached (itself, if found directly)."""
+    match = next(m for m in matches if m.school.id == school.id)
+    return match.through or match.school
+
+
+def _found_by(school: Node, needle: str) -> str:
+    """The field of the school that matches the folded query most closely."""
+    fields = searched_fields(school)
+    scored = []
+    for field, words in SCHOOL_FIELDS.items():
+        for value in fields.get(field, ()):
+            score = rank(needle, fold(value))
+            if score is not None:
+                scored.append((score, words))
+    return min(scored)[1] if scored else SCHOOL_FIELDS["key"]
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """An NPD data set whose years overlap those asked: it may hold records from the school in them."""
+
+    dataset: Node
+    years: tuple[int, int] | None  # the years of it within those asked; None: the record gives it no years
+    collections: tuple[Related, ...]  # the collections feeding it, each link cited
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRelease:
+    """A release that may hold the record, with its recipients (each SENT_TO link cited)."""
+
+    reach: Reach
+    recipients: tuple[Related, ...]
+
+    @property
+    def certainty_words(self) -> str:
+        """How sure it is that the release may hold records of those years, in words."""
+        return certainty_words(self.reach.basis)
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientGroup:
+    label: str
+    org_type: str | None  # None: the releases whose record names no recipient
+    releases: tuple[RecordRelease, ...]  # each with its recipients of this group only
+
+
+@dataclass(frozen=True, slots=True)
+class RecordReach:
+    chain: SchoolChain
+    years: tuple[int, int]
+    datasets: tuple[Held, ...]
+    releases: tuple[RecordRelease, ...]  # published scope first, then unpublished; each by date
+    groups: tuple[RecipientGroup, ...]
+    not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
+
+    @property
+    def schools(self) -> tuple[Node, ...]:
+        chain = self.chain
+        return (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+
+
+def release_reference(release: Node) -> str:
+    """How a release is named to DfE: its register reference, or else its register and entry (date, recipient)."""
+    reference = release.props.get("reference")
+    if reference:
+        return str(reference)
+    register = release.props.get("register")
+    return f"{register}, entry {release.name}" if register else release.name
+
+
+def certainty_words(basis: Certainty | None) -> str:
+    """A release's scope, as sure as the record makes it: what a parent reads beside each release."""
+    if basis is None:
+        return "items not published"
+    if basis.level is CertaintyLevel.TIER_LEVEL:
+        return "by the tier of data released"
+    if basis.level is CertaintyLevel.CLAIMED:
+        return "claimed by the recipient"
+    if basis.level is CertaintyLevel.INFERRED:
+        return f"inferred, by the rule {basis.rule}" if basis.rule else "inferred"
+    return basis.level.value
+
+
+def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> RecordReach:
+    """Where a record from this school (and its predecessors and successors) in these academic years may have
+    gone, with the data sets, recipients, groups and not-released statements a reader needs beside it."""
+    reach = pupil_reach(store, urn, from_year, to_year)
+    chain = school_successors(store, urn)
+    releases = [*reach.reaches, *reach.unpublished_scope]
+    sent = follow(store, [r.release.id for r in releases], outgoing=[_E.SENT_TO])
+    found = [RecordRelease(r, related(sent.get(r.release.id, []), [_E.SENT_TO])) for r in releases]
+    recipients = {rel.node.id for r in found for rel in r.recipients}
+    said = not_released_statements(store)
+    not_released = {
+        s.statement.id: s for target in [*(r.release.id for r in releases), *sorted(recipients)] for s in said[target]
+    }
+    return RecordReach(
+        chain,
+        (from_year, to_year),
+        _held(store, from_year, to_year),
+        tuple(found),
+        _grouped(found),
+        tuple(sorted(not_released.values(), key=lambda s: (s.about.node.id, s.statement.id))),
+    )
+
+
+def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
+    by_type: dict[str | None, list[RecordRelease]] = defaultdict(list)
+    for release in releases:
+        types: dict[str, list[Related]] = defaultdict(list)
+        for recipient in release.recipients:
+            types[str(recipient.node.props.get("org_type") or "unknown")].append(recipient)
+        for org_type, recipients in types.items():
+            by_type[org_type].append(RecordRelease(release.reach, tuple(recipients)))
+        if not release.recipients:
+            by_type[None].append(release)
+    labels = dict(ORGANISATION_GROUPS)
+    order = [t for t, _ in ORGANISATION_GROUPS] + sorted(set(by_type) - set(labels) - {None}) + [None]  # type: ignore[list-item]
+    return tuple(
+        RecipientGroup(labels.get(t, t) if t else UNNAMED_GROUP, t, tuple(by_type[t])) for t in order if t in by_type
+    )
+
+
+@PerState
+def not_released_statements(store: Store) -> dict[str, list[Stated]]:
+    """What sources say did not go, by the release or organisation it is about; a statement about an application
+    counts for its applicant too. Once per state of the store, in a fixed number of batched calls."""
+    statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(NOT_RELEASED))
+    about = follow(store, [s.id for s in statements], outgoing=[_E.ABOUT])
+    targets = {h.node.id: h.node for hops in about.values() for h in hops}
+    applicants = follow(store, [id_ for id_, n in targets.items() if n.kind is NodeKind.APPLICATION],
+                        outgoing=[_E.MADE_BY])  # fmt: skip
+    stated = statements_about(store, list(targets.values()))
+    answer: dict[str, list[Stated]] = defaultdict(list)
+    for target, said in stated.items():
+        kept = [s for s in said if s.kind in NOT_RELEASED]
+        answer[target].extend(kept)
+        for hop in applicants.get(target, []):
+            answer[hop.node.id].extend(kept)
+    return answer
+
+
+def _held(store: Store, from_year: int, to_year: int) -> tuple[Held, ...]:
+    """The data sets whose years overlap those asked (or whose years the record does not give)."""
+    held = []
+    for dataset, collections in _datasets(store):
+        first, last = dataset.props.get("first_year"), dataset.props.get("last_year")
+        if not isinstance(first, int) or not isinstance(last, int):
+            held.append(Held(dataset, None, collections))
+        elif first <= to_year and from_year <= last:
+            held.append(Held(dataset, (max(first, from_year), min(last, to_year)), collections))
+    return tuple(held)
+
+
+@PerState
+def _datasets(store: Store) -> list[tuple[Node, tuple[Related, ...]]]:
+    """Every data set with the collections feeding it, by name."""
+    datasets = store.all_nodes(NodeKind.DATASET)
+    fed = follow(store, [d.id for d in datasets], incoming=[_E.FEEDS])
+    return [(d, related(fed.get(d.id, []), [_E.FEEDS])) for d in sorted(datasets, key=lambda d: (d.name, d.id))]

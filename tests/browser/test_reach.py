@@ -1,0 +1,109 @@
+"""/reach in headless Chromium, on the real graph in the embedded store: a parent finds a school, picks the years,
+reads where the record may have gone, and downloads the letter. Expected answers come from the bundled CSVs;
+every test ends with no console error and no request outside the app, and keeps screenshots under
+artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.browser import Browser
+from tests.lineage.api.test_parents import LINKS, NAME, REGISTER, STATEMENTS
+from tests.lineage.api.test_parents import URN as URN_NUMBER
+
+pytestmark = pytest.mark.slow
+
+URN = str(URN_NUMBER)
+SUCCESSORS = {r["LinkName"] for r in LINKS if r["URN"] == URN and r["LinkType"].startswith("Successor")}
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Browser]:
+    yield browser
+    assert browser.problems() == []  # no console error, no failed request, nothing outside the app
+
+
+def ready(page: Browser, search: str) -> None:
+    page.wait_until(f"location.search.includes({search!r}) && ['ready', 'error'].includes(document.body.dataset.state)")
+
+
+def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_have_gone(page: Browser) -> None:
+    page.goto("/reach")
+    page.wait_until("document.body.dataset.state === 'ready'")
+    page.fill("#school-text", URN)
+    page.press("#school-text", "Enter")  # the keyboard alone: a form, its label, Enter
+    ready(page, f"q={URN}")
+    results = page.texts("#school-results li")
+    assert results[0].startswith(f"{NAME} (URN {URN})")
+    page.press("#school-results a", "Enter")
+    ready(page, f"urn={URN}")
+    assert page.evaluate("document.activeElement.id") == "from-year"  # the next thing to do has the focus
+    page.select("#from-year", "2012")
+    page.select("#to-year", "2016")
+    page.press("#years-form button[type=submit]", "Enter")
+    ready(page, "from=2012")
+    page.screenshot("reach-131768-2012-2016")
+    page.screenshot("reach-131768-2012-2016-top", full_page=False)
+    assert page.texts("#error") == [""] and page.evaluate("document.body.dataset.state") == "ready"
+    assert page.evaluate("document.activeElement.id") == "answer-title"  # a screen reader hears the answer next
+    assert page.texts("#answer-title") == [f"{NAME} (URN {URN}), 2012/13 to 2016/17"]
+    chain = " ".join(page.texts("#chain li"))
+    assert SUCCESSORS and all(name in chain for name in SUCCESSORS)
+    assert "KS2 95-96 to 17-18" in " ".join(page.texts("#datasets li"))
+    groups = page.texts("#groups h4")
+    assert any(g.startswith("Press and broadcasters") for g in groups)
+    releases = " ".join(page.texts("#groups li.release"))
+    assert "Daily Telegraph" in releases and "DS00804" in releases
+    assert "by the tier of data released" in releases and "items not published" in releases
+    # numbered sources: each release's register row, with its address
+    sources = " ".join(page.texts("#sources li"))
+    assert next(r["source_url"] for r in REGISTER if r["reference"] == "DS00804") in sources
+    assert page.count("#groups li.release .refs a") > 0
+    # the "not released" statements, in their sources' words
+    not_released = " ".join(page.texts("#not-released li"))
+    quote = next(
+        r["quote"] for r in STATEMENTS if r["statement"] == "not_released" and "Telegraph" in r["organisation"]
+    )
+    assert quote in not_released
+    assert page.count("#timeline li") > 0
+    # the address is the search: opened afresh it shows the same
+    page.goto(f"/reach?urn={URN}&from=2012&to=2016")
+    ready(page, "from=2012")
+    assert " ".join(page.texts("#groups li.release")) == releases
+
+
+def test_a_name_finds_the_school(page: Browser) -> None:
+    page.goto(f"/reach?q={NAME.replace(' ', '+')}")
+    ready(page, "q=")
+    page.screenshot("reach-search-by-name", full_page=False)
+    assert any(text.startswith(f"{NAME} (URN {URN})") for text in page.texts("#school-results li"))
+
+
+def test_the_letter_downloads_with_the_typed_name_which_is_never_sent(
+    page: Browser, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    child = "Zebedee Quintrell-Amberley"
+    page.goto(f"/reach?urn={URN}&from=2012&to=2016")
+    ready(page, "from=2012")
+    page.fill("#child-name", child)
+    path, name = page.download("#letter-download", "letter-131768-2012-2016.txt")
+    page.screenshot("reach-letter", full_page=False)
+    text = path.read_text(encoding="utf-8")
+    assert name == f"subject-access-request-urn-{URN}-2012-2016.txt"
+    assert f"Name: {child}" in text and "Article 15" in text
+    references = {r["reference"] for r in REGISTER if r["reference"] and r["status_as_cited"] != "rejected"}
+    assert references and all(reference in text for reference in references)
+    assert next(r["source_url"] for r in REGISTER if r["reference"] == "DS00804") in text
+    # nothing typed for the letter left the page, nor reached the server's logs
+    sent = page.requests()
+    assert sent and not any(child in r["url"] or child in r["body"] for r in sent)
+    assert any('"letter"' in r["body"] or "Letter(" in r["body"] for r in sent)
+    assert child not in caplog.text and child not in page.url()
+    page.select("#letter-format", "html")
+    path, _ = page.download("#letter-download", "letter-131768-2012-2016.html")
+    assert f"Name: {child}" in path.read_text(encoding="utf-8")

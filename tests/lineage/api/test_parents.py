@@ -1,0 +1,213 @@
+"""The parents' questions on the real graph, on both stores: school search, record reach, the letter, the diff and
+the Atom feed. Expected answers come from the bundled CSVs read with the csv module, never from the program.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import pytest
+
+from importers.gias import GiasEstablishments
+from lineage import letter, questions
+from lineage.changes import diff, format_diff
+from lineage.cli import main
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests import fixture_graph as g
+from tests.importers import gias_fixtures as fx
+from tests.lineage.api.conftest import QUERIES, make_client
+
+DATA = Path(__file__).resolve().parents[3] / "data"
+URN = 131768
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with open(DATA / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+LINKS = rows("gias_links_20250422.csv")
+REGISTER = rows("npd_register_entries_cited_in_foi.csv")
+STATEMENTS = rows("npd_release_scope_statements.csv")
+ALIASES = {row["variant"]: row for row in rows("organisation_aliases.csv")}
+#: The schools the links file says 131768 came from (its "Predecessor" rows) and became ("Successor" rows).
+BEFORE = {int(r["LinkURN"]) for r in LINKS if r["URN"] == str(URN) and r["LinkType"].startswith("Predecessor")}
+AFTER = {int(r["LinkURN"]) for r in LINKS if r["URN"] == str(URN) and r["LinkType"].startswith("Successor")}
+NAME = next(r["LinkName"] for r in LINKS if r["LinkURN"] == str(URN))
+
+
+def test_a_urn_finds_its_school_and_the_schools_it_was_found_through_it(real_store: Store) -> None:
+    found = questions.school_search(real_store, str(URN))
+    first, *rest = found.items
+    assert (first.school.id, first.school.name, first.found_by) == (f"School:{URN}", NAME, "URN")
+    assert BEFORE and {int(m.school.key) for m in rest} >= BEFORE
+    assert all(m.found_by == "successor" and m.through and m.through.key == str(URN) for m in rest)
+    assert all(m.links and m.links[0].link.citations for m in rest)  # each GIAS link cited
+
+
+def test_a_name_finds_the_school_and_a_successor_finds_the_closed_school(real_store: Store) -> None:
+    by_name = questions.school_search(real_store, NAME, limit=100)
+    assert f"School:{URN}" in {m.school.id for m in by_name.items if m.found_by == "name"}
+    successor = next(iter(AFTER))
+    successor_name = next(r["LinkName"] for r in LINKS if r["LinkURN"] == str(successor))
+    through = questions.school_search(real_store, successor_name)
+    closed = next(m for m in through.items if m.school.id == f"School:{URN}")
+    assert closed.found_by == "successor" and closed.through and closed.through.key == str(successor)
+
+
+def test_town_and_postcode_district_find_a_school_once_establishments_are_imported(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    GiasEstablishments().run(empty_store, fx.write_edubaseall(tmp_path / "edubasealldata.csv"))
+    district = fx.ASHGROVE["Postcode"].split()[0]
+    (match,) = questions.school_search(empty_store, district).items
+    assert (match.school.key, match.found_by) == (fx.ASHGROVE["URN"], "postcode")
+    assert match.school.props["town"] == fx.ASHGROVE["Town"]
+
+
+async def test_record_reach_holds_the_chain_the_releases_by_type_and_what_was_not_released(ask: Any) -> None:
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    chain = data["chain"]
+    assert {int(s["school"]["key"]) for s in chain["successors"]} >= AFTER
+    assert {int(s["school"]["key"]) for s in chain["predecessors"]} >= BEFORE
+    # tier approvals dated from 2012/13 on, and every other release not rejected (its items not published)
+    tier = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
+    in_time = [r for r in tier if dt.date.fromisoformat(r["date_as_cited"]) >= dt.date(2012, 9, 1)]
+    releases = [n for g in data["groups"] for n in g["releases"]["nodes"]]
+    words = {n["certaintyWords"] for n in releases}
+    assert words == {"by the tier of data released", "items not published"}
+    assert sum(n["certaintyWords"] == "by the tier of data released" for n in releases) == len(in_time)
+    # each release under the type of organisation the aliases file gives its recipient
+    telegraph = ALIASES["Daily Telegraph"]
+    assert telegraph["org_type"] == "media"
+    press = next(g for g in data["groups"] if g["organisationType"] == "media")
+    assert "Daily Telegraph" in {r["node"]["name"] for n in press["releases"]["nodes"] for r in n["recipients"]}
+    assert all(n["release"]["citations"] and all(r["link"]["citations"] for r in n["recipients"]) for n in releases)
+    assert not any(r["organisation"] == "Civitas" for r in in_time)  # Civitas's 2012-08-08 release precedes them
+    assert "Civitas" not in {r["node"]["name"] for n in releases for r in n["recipients"]}
+    # what was not released: the statements of that kind about these recipients, in their words
+    said = {s["statement"]["quote"] for s in data["notReleased"]}
+    kinds = {"not_released", "requested_then_excluded", "not_available"}
+    expected = {r["quote"] for r in STATEMENTS if r["statement"] in kinds and "Telegraph" in r["organisation"]}
+    assert expected and expected <= said
+    assert any(r["quote"] in said for r in STATEMENTS if r["statement"] == "not_available")
+    assert {d["dataset"]["name"] for d in data["datasets"]} >= {"KS2 95-96 to 17-18", "CIN 08-09 to 16-17"}
+
+
+async def test_a_group_pages_on_by_itself(ask: Any) -> None:
+    first = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=1))["recordReach"]
+    group = max(first["groups"], key=lambda g: g["releases"]["totalCount"])
+    after = group["releases"]["pageInfo"]["endCursor"]
+    page = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100, group=group["label"],
+                      after=after))["recordReach"]  # fmt: skip
+    (only,) = page["groups"]
+    assert only["label"] == group["label"] and len(only["releases"]["nodes"]) == group["releases"]["totalCount"] - 1
+
+
+async def test_the_letter_takes_no_name_and_lists_the_register_references(ask: Any) -> None:
+    data = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]
+    references = {r["reference"] for r in REGISTER if r["reference"] and r["status_as_cited"] != "rejected"}
+    assert references and references <= set(data["references"])
+    assert data["namePlaceholder"] in data["text"] and "Article 15" in data["text"]
+    assert next(r["source_url"] for r in REGISTER if r["reference"] == "DS00804") in data["text"]
+
+
+async def test_the_letter_field_has_no_argument_for_a_name(real_store: Store) -> None:
+    query = '{ __type(name: "Query") { fields { name args { name } } } }'
+    async with make_client(real_store) as http:
+        fields = (await http.post("/graphql", json={"query": query})).json()["data"]["__type"]["fields"]
+    (field,) = [f for f in fields if f["name"] == "letter"]
+    assert {a["name"] for a in field["args"]} == {"urn", "fromYear", "toYear", "format"}
+
+
+@pytest.fixture(scope="module")
+def snapshot(memory_real: MemoryStore, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("builds") / "graph.snapshot"
+    memory_real.save(path)
+    return path
+
+
+def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    row = next(r for r in REGISTER if r["reference"] == "DS00804")
+    assert "DS00804" in text and row["source_url"] in text and "Sources" in text
+    assert letter.NAME_PLACEHOLDER in text  # no name typed: a blank, never a made-up one
+    assert main([*args, "--name", "Ada <b>Lovelace</b>", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in page and "<b>Lovelace" not in page
+
+
+def test_lineage_diff_of_a_build_against_itself_prints_no_change(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", str(snapshot), f"memory:{snapshot}"]) == 0
+    out = capsys.readouterr().out
+    released = len([r for r in REGISTER if r["status_as_cited"] != "rejected"])
+    assert out.startswith("no change:") and f"{released + 1} releases" in out  # + the Home Office's monthly one
+
+
+def test_diff_says_what_was_added_removed_and_changed_each_cited(empty_store: Store) -> None:
+    """On the fictional fixture graph (synthetic, as a changed real graph would be invented), both stores."""
+    old = MemoryStore()
+    old.write(g.NODES, g.EDGES)
+    empty_store.write(g.NODES, g.EDGES)
+    cite = Citation("A test register", "test.csv", 2, "https://example.org/register")
+    added = Node(NodeKind.RELEASE, "DS99999", "DS99999: Test Ltd", {"reference": "DS99999"}, frozenset({cite}),
+                 synthetic=True)  # fmt: skip
+    empty_store.write([added], [Edge(g.R2, EdgeKind.SENT_TO, g.O3, citations=frozenset({cite}))])
+    answer = diff(old, empty_store)
+    assert {(c.change, c.node.id) for c in answer.changes} == {("added", added.id), ("changed", g.R2)}
+    assert next(c for c in answer.changes if c.node.id == g.R2).fields == ("SENT_TO",)
+    assert "source: A test register, test.csv, row 2: https://example.org/register" in format_diff(answer)
+    back = diff(empty_store, old).changes
+    assert {(c.change, c.node.id) for c in back} == {("removed", added.id), ("changed", g.R2)}
+    assert format_diff(diff(old, old)).startswith("no change:")
+
+
+async def test_the_atom_feed_reads_in_a_feed_parser_newest_first(real_store: Store) -> None:
+    async with make_client(real_store) as http:
+        response = await http.get("/feeds/releases.atom")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.text)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10" and feed.feed.title and feed.entries
+    updated = [entry.updated_parsed for entry in feed.entries]
+    assert updated == sorted(updated, reverse=True)
+    newest = max(dt.date.fromisoformat(r["date_as_cited"]) for r in REGISTER if r["date_as_cited"][:4].isdigit()
+                 and len(r["date_as_cited"]) == 10 and r["status_as_cited"] != "rejected")  # fmt: skip
+    releases = [e for e in feed.entries if e.title.startswith("Release")]
+    assert releases[0].updated.startswith(newest.isoformat())
+    assert all(e.link.startswith("http://test/explore?view=node") and e.id.startswith("urn:uuid:") for e in releases)
+    assert all("Sources:" in e.content[0].value for e in feed.entries)
+
+
+async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_files(real_store: Store) -> None:
+    from tests.lineage.api.test_explore_page import Assets
+
+    async with make_client(real_store) as http:
+        page = await http.get("/reach")
+        parser = Assets()
+        parser.feed(page.text)
+        local = [url for url in parser.urls if not url.startswith("data:")]
+        assert page.status_code == 200 and set(local) == {"/reach/reach.css", "/reach/reach.js", "/feeds/releases.atom"}
+        for url in local:
+            assert (await http.get(url)).status_code == 200, url
+        assert (await http.get("/reach/explore.js")).status_code == 404  # its own files only
+        script = (await http.get("/reach/reach.js")).text
+        named = set(re.findall(r'"([a-z-]+)"', script.split("];", 1)[0].split("OPERATIONS = [", 1)[1]))
+        assert named == {"school-search", "record-reach", "timeline", "letter"}
+        for name in named:  # each one source, served as the explorer's are
+            served = await http.get(f"/cookbook/{name}.graphql")
+            assert served.status_code == 200 and served.text == (QUERIES / f"{name}.graphql").read_text()
+        assert not re.search(r"https?://|\bquery [A-Z]", script)  # no copy of an operation, no other host
