@@ -3,8 +3,10 @@
 Each importer is small: it declares its name, its bundled file and the columns it needs, reads rows
 (``extract``) and turns them into a :class:`Batch` (``transform``), counting in a :class:`Report` what
 it read, wrote and skipped and why. Loading is shared (``run``): the whole file is validated and
-transformed in memory first, then written in one atomic store write together with its ImportRun node,
-so a malformed file writes nothing. ``dry_run`` stops before the write and still reports.
+transformed in memory first, so a malformed file writes nothing. Then its ImportRun is written
+``started``, and the batch in one atomic store write (``load``) together with the ImportRun marked
+``finished``; a write that fails marks it ``interrupted`` where the store still answers. ``dry_run`` stops
+before the write, after every refusal the write would make, and still reports.
 
 Reading is shared too (:func:`read_csv`): a byte-order mark is dropped, line breaks become ``\n`` (inside
 cells too), and a file that is cut short, badly quoted, or holds a cell over :data:`MAX_CELL` characters is
@@ -27,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from lineage.errors import LineageError
+from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind
-from lineage.store import Store
+from lineage.store import RunStatus, Store, WriteResult
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -138,20 +140,14 @@ class Importer(ABC):
         a transform never writes to it."""
 
     def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
-        """Extract, transform and (unless a dry run) load in one write. ``progress`` hears of each stage: a
-        national file takes long enough to read and to write that the operator should see which it is at."""
+        """Extract, transform and (unless a dry run) load. ``progress`` hears of each stage: a national file
+        takes long enough to read and to write that the operator should see which it is at."""
         path = Path(path)
         tell = progress or _silent
         if not path.is_file():
             raise BadInput(path, "no such file")
         content = path.read_bytes()
-        report = Report(
-            self.name,
-            str(path),
-            hashlib.sha256(content).hexdigest(),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            dry_run,
-        )
+        report = Report(self.name, str(path), hashlib.sha256(content).hexdigest(), now(), dry_run)
         stages = 1 if dry_run else 2
         started = time.perf_counter()
         tell(0, stages, f"reading and checking {path.name}", None)
@@ -160,19 +156,39 @@ class Importer(ABC):
         report.nodes, report.edges = len(batch.nodes), len(batch.edges)
         tell(1, stages, f"read {report.rows_read:,} rows of {path.name}", time.perf_counter() - started)
         if dry_run:
+            store.check([*batch.nodes, self._run_node(path, report, RunStatus.FINISHED)], batch.edges)
             return report
         started = time.perf_counter()
         tell(1, stages, f"writing {report.nodes:,} nodes and {report.edges:,} edges", None)
-        run_node = self._run_node(path, report)
-        result = store.write([*batch.nodes, run_node], batch.edges)
+        store.write([self._run_node(path, report, RunStatus.STARTED)])
+        try:
+            result = self.load(store, batch, lambda: self._run_node(path, report, RunStatus.FINISHED))
+        except StoreUnavailable:
+            raise  # nothing more can be written; the run stays "started", which says as much
+        except BaseException as exc:
+            self._interrupted(store, path, report, exc)
+            raise
         report.nodes_created = result.nodes_created
         report.edges_created = result.edges_created
         tell(2, stages, f"wrote {report.nodes:,} nodes and {report.edges:,} edges", time.perf_counter() - started)
         return report
 
-    def _run_node(self, path: Path, report: Report) -> Node:
+    def load(self, store: Store, batch: Batch, finished: Callable[[], Node]) -> WriteResult:
+        """Write the batch together with the run's ImportRun marked finished (``finished()`` makes it, at the
+        time of the write), in one store write: all of it or nothing."""
+        return store.write([*batch.nodes, finished()], batch.edges)
+
+    def _interrupted(self, store: Store, path: Path, report: Report, exc: BaseException) -> None:
+        """Mark the run interrupted, saying why. Where even that write fails, the run stays "started", which
+        says as plainly that it did not finish, and the first error is the one to report."""
+        run = self._run_node(path, report, RunStatus.INTERRUPTED, str(exc) or type(exc).__name__)
+        with contextlib.suppress(LineageError):
+            store.write([run])
+
+    def _run_node(self, path: Path, report: Report, status: RunStatus, error: str = "") -> Node:
         # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
-        # a changed file records a new one.
+        # a changed file records a new one. Every property is written at every status, so none of an
+        # earlier run of the same file is left standing.
         return Node(
             NodeKind.IMPORT_RUN,
             f"{self.name}:{report.checksum[:16]}",
@@ -182,14 +198,22 @@ class Importer(ABC):
                 "path": path.name,
                 "checksum": report.checksum,
                 "started_at": report.started_at,
+                "status": status.value,
+                "ended_at": "" if status is RunStatus.STARTED else now(),
+                "error": error,
                 "rows_read": report.rows_read,
-                "rows_written": report.rows_written,
+                "rows_written": report.rows_written if status is RunStatus.FINISHED else 0,
                 "rows_skipped": report.rows_skipped,
                 "skipped_reasons": json.dumps(dict(report.skipped), sort_keys=True),
             },
             frozenset({Citation("pupil-data lineage import log", path.name, None, "")}),
             synthetic=self.synthetic,
         )
+
+
+def now() -> str:
+    """The time an ImportRun records, in UTC to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 #: called as (step, steps, what is happening, seconds it took or None while it runs)

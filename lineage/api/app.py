@@ -32,7 +32,7 @@ from lineage import questions
 from lineage.api.context import LineageContext
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.api.schema import build_schema
-from lineage.store import Store
+from lineage.store import Store, unfinished_imports
 
 LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +114,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
 
     async def healthz(_: Request) -> JSONResponse:
         counts = await asyncio.to_thread(store.counts)
+        unfinished = await asyncio.to_thread(unfinished_imports, store)
         return JSONResponse(
             {
                 "status": "ok",
@@ -121,6 +122,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS) -> Starlette:
                 "nodes": counts.total_nodes,
                 "edges": counts.total_edges,
                 "counts": {"nodes": counts.nodes, "edges": counts.edges},
+                # import runs that started and did not finish: what they wrote may be missing or partial
+                "unfinished_imports": [{"id": run.id, "status": run.props.get("status")} for run in unfinished],
             }
         )
 
