@@ -23,9 +23,9 @@ BUILD_ORDER: list[str] = [
     "npd-classifications",
     "npd-datasets",
     "npd-items",
+    "npd-sheet-notes",  # before the collection lists: their FEEDS edges cite every source of a data set's title
     "npd-dataset-list",
     "npd-release-timetable",
-    "npd-sheet-notes",
     "npd-category-tree",
     "npd-concepts",
     "gias-links",
