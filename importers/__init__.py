@@ -24,11 +24,11 @@ BUILD_ORDER: list[str] = [
     "npd-classifications",
     "npd-datasets",
     "npd-items",
+    "npd-category-tree",
+    "npd-concepts",  # before the sheet notes: it adds the items only the concepts file lists, which rules name
+    "npd-sheet-notes",  # before the collection lists: their FEEDS edges cite every source of a data set's title
     "npd-dataset-list",
     "npd-release-timetable",
-    "npd-category-tree",
-    "npd-concepts",
-    "npd-sheet-notes",
     "gias-links",
     "register-foi",
     "register-more",

@@ -3,12 +3,19 @@
 Each importer is small: it declares its name, its bundled file and the columns it needs, reads rows
 (``extract``) and turns them into a :class:`Batch` (``transform``), counting in a :class:`Report` what
 it read, wrote and skipped and why. Loading is shared (``run``): the whole file is validated and
-transformed in memory first, then written in one atomic store write together with its ImportRun node,
-so a malformed file writes nothing. ``dry_run`` stops before the write and still reports.
+transformed in memory first, so a malformed file writes nothing. Then its ImportRun is written
+``started``, and the batch in one atomic store write (``load``) together with the ImportRun marked
+``finished``; a write that fails marks it ``interrupted`` where the store still answers. ``dry_run`` stops
+before the write, after every refusal the write would make, and still reports.
+
+Reading is shared too (:func:`read_csv`): a byte-order mark is dropped, line breaks become ``\n`` (inside
+cells too), and a file that is cut short, badly quoted, or holds a cell over :data:`MAX_CELL` characters is
+refused naming the row and column, so stored values only ever come from whole rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -22,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from lineage.errors import LineageError
+from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind
-from lineage.store import Store
+from lineage.store import RunStatus, Store, WriteResult
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -115,6 +122,8 @@ class Importer(ABC):
     address: ClassVar[str] = ""
     #: True only for generated scale-test data, which never shares a graph with real data
     synthetic: ClassVar[bool] = False
+    #: the text encoding of its files (a UTF-8 byte-order mark is dropped, whatever the encoding)
+    encoding: ClassVar[str] = "utf-8"
 
     def citation(self, path: Path, row: int | None) -> Citation:
         return Citation(self.document, path.name, row, self.address)
@@ -131,20 +140,14 @@ class Importer(ABC):
         a transform never writes to it."""
 
     def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
-        """Extract, transform and (unless a dry run) load in one write. ``progress`` hears of each stage: a
-        national file takes long enough to read and to write that the operator should see which it is at."""
+        """Extract, transform and (unless a dry run) load. ``progress`` hears of each stage: a national file
+        takes long enough to read and to write that the operator should see which it is at."""
         path = Path(path)
         tell = progress or _silent
         if not path.is_file():
             raise BadInput(path, "no such file")
         content = path.read_bytes()
-        report = Report(
-            self.name,
-            str(path),
-            hashlib.sha256(content).hexdigest(),
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            dry_run,
-        )
+        report = Report(self.name, str(path), hashlib.sha256(content).hexdigest(), now(), dry_run)
         stages = 1 if dry_run else 2
         started = time.perf_counter()
         tell(0, stages, f"reading and checking {path.name}", None)
@@ -153,19 +156,39 @@ class Importer(ABC):
         report.nodes, report.edges = len(batch.nodes), len(batch.edges)
         tell(1, stages, f"read {report.rows_read:,} rows of {path.name}", time.perf_counter() - started)
         if dry_run:
+            store.check([*batch.nodes, self._run_node(path, report, RunStatus.FINISHED)], batch.edges)
             return report
         started = time.perf_counter()
         tell(1, stages, f"writing {report.nodes:,} nodes and {report.edges:,} edges", None)
-        run_node = self._run_node(path, report)
-        result = store.write([*batch.nodes, run_node], batch.edges)
+        store.write([self._run_node(path, report, RunStatus.STARTED)])
+        try:
+            result = self.load(store, batch, lambda: self._run_node(path, report, RunStatus.FINISHED))
+        except StoreUnavailable:
+            raise  # nothing more can be written; the run stays "started", which says as much
+        except BaseException as exc:
+            self._interrupted(store, path, report, exc)
+            raise
         report.nodes_created = result.nodes_created
         report.edges_created = result.edges_created
         tell(2, stages, f"wrote {report.nodes:,} nodes and {report.edges:,} edges", time.perf_counter() - started)
         return report
 
-    def _run_node(self, path: Path, report: Report) -> Node:
+    def load(self, store: Store, batch: Batch, finished: Callable[[], Node]) -> WriteResult:
+        """Write the batch together with the run's ImportRun marked finished (``finished()`` makes it, at the
+        time of the write), in one store write: all of it or nothing."""
+        return store.write([*batch.nodes, finished()], batch.edges)
+
+    def _interrupted(self, store: Store, path: Path, report: Report, exc: BaseException) -> None:
+        """Mark the run interrupted, saying why. Where even that write fails, the run stays "started", which
+        says as plainly that it did not finish, and the first error is the one to report."""
+        run = self._run_node(path, report, RunStatus.INTERRUPTED, str(exc) or type(exc).__name__)
+        with contextlib.suppress(LineageError):
+            store.write([run])
+
+    def _run_node(self, path: Path, report: Report, status: RunStatus, error: str = "") -> Node:
         # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
-        # a changed file records a new one.
+        # a changed file records a new one. Every property is written at every status, so none of an
+        # earlier run of the same file is left standing.
         return Node(
             NodeKind.IMPORT_RUN,
             f"{self.name}:{report.checksum[:16]}",
@@ -175,14 +198,22 @@ class Importer(ABC):
                 "path": path.name,
                 "checksum": report.checksum,
                 "started_at": report.started_at,
+                "status": status.value,
+                "ended_at": "" if status is RunStatus.STARTED else now(),
+                "error": error,
                 "rows_read": report.rows_read,
-                "rows_written": report.rows_written,
+                "rows_written": report.rows_written if status is RunStatus.FINISHED else 0,
                 "rows_skipped": report.rows_skipped,
                 "skipped_reasons": json.dumps(dict(report.skipped), sort_keys=True),
             },
             frozenset({Citation("pupil-data lineage import log", path.name, None, "")}),
             synthetic=self.synthetic,
         )
+
+
+def now() -> str:
+    """The time an ImportRun records, in UTC to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 #: called as (step, steps, what is happening, seconds it took or None while it runs)
@@ -206,26 +237,84 @@ class _Counted(Iterator[Row]):
         return row
 
 
+#: The longest cell any CSV importer accepts, in characters (the csv module's own default limit). A longer one
+#: is refused with its file, row and column rather than read.
+MAX_CELL = 131_072
+#: The UTF-8 byte-order mark. Every reader drops it from the start of a file, whatever the file's encoding:
+#: spreadsheet programs add it when saving "CSV UTF-8", and it never belongs to the first column's name.
+BOM = b"\xef\xbb\xbf"
+
+
+def read_text(path: Path, encoding: str = "utf-8") -> str:
+    """A source file's text, every line break made ``\\n`` (inside quoted cells too, so a CRLF copy of a file
+    reads exactly like the original), refusing bytes that are not ``encoding`` and a NUL character (a UTF-16
+    or binary file, which an 8-bit encoding would otherwise read as nonsense)."""
+    raw = path.read_bytes().removeprefix(BOM)
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        row, column = first_cell(raw.decode(encoding, errors="replace"), lambda cell: "\ufffd" in cell)
+        raise BadInput(path, f"not valid {encoding} text (byte {exc.start})", row, column) from exc
+    if "\0" in text:
+        row, column = first_cell(text, lambda cell: "\0" in cell)
+        raise BadInput(path, f"holds a NUL character: not {encoding} text (UTF-16, or not text at all?)", row, column)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_csv(path: Path, text: str) -> list[list[str]]:
+    """The records of CSV text (from :func:`read_text`), list index i being spreadsheet row i + 1 (a blank
+    line is an empty record). Refused, naming the row and where possible the column: an unclosed quote or a
+    stray one after a closing quote, a cell longer than :data:`MAX_CELL`, and a file that ends inside its
+    last row (no line break after it, and its last cell not closed by a quote): a file cut short.
+
+    A file whose last row has no line break is read only when that row ends with a quoted cell (the GIAS
+    links download does), since the closing quote shows the cell whole."""
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    with _cells_unbounded():
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                row = len(records) + 1
+                column = _column(records, row, _partial(text, row))
+                raise BadInput(
+                    path, f"broken CSV: {exc} (a quote left open, or a file cut short?)", row, column
+                ) from None
+            for index, cell in enumerate(cells):
+                if len(cell) > MAX_CELL:
+                    row = len(records) + 1
+                    problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
+                    raise BadInput(path, problem, row, _column(records, row, index + 1))
+            records.append(cells)
+    if records and not text.endswith("\n") and not _ends_with_quoted_cell(text, records[-1]):
+        row = len(records)
+        raise BadInput(
+            path,
+            "the file ends inside this row, with no line break after it: it looks cut short (a whole file ends"
+            " its last row with a line break)",
+            row,
+            _column(records, row, len(records[-1])),
+        )
+    return records
+
+
 def read_csv(
     path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
 ) -> list[Row]:
-    """Read a CSV with one header row, refusing: a wrong encoding, an empty file, a missing or renamed
-    required column, and a row with more or fewer cells than the header (a truncated or broken file).
+    """Read a CSV with one header row, refusing what :func:`read_text` and :func:`parse_csv` refuse, an empty
+    file, a missing or renamed required column, and a row with more or fewer cells than the header (a
+    truncated or broken file).
 
     Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
     inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
     (a wide file such as GIAS's 140 columns)."""
-    raw = path.read_bytes()
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        row, column = _place_of_undecodable(raw, encoding)
-        raise BadInput(path, f"not valid {encoding} text (byte {exc.start})", row, column) from exc
-    text = text.removeprefix("\ufeff")
+    text = read_text(path, encoding)
     if not text.strip():
         raise BadInput(path, "the file is empty: no header row", row=1)
-    records = csv.reader(io.StringIO(text, newline=""))
-    header = next(records)
+    header, *records = parse_csv(path, text)
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}", row=1)
@@ -234,23 +323,62 @@ def read_csv(
     for number, cells in enumerate(records, start=2):
         if not cells:
             continue
-        if len(cells) != len(header):
-            where = header[len(cells)] if len(cells) < len(header) else None
-            problem = f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)"
-            raise BadInput(path, problem, number, where)
+        refuse_ragged(path, header, number, cells)
         rows.append(Row(number, {header[i]: cells[i] for i in kept}))
     return rows
 
 
-def _place_of_undecodable(raw: bytes, encoding: str) -> tuple[int | None, str | None]:
-    """The spreadsheet row and column of the first cell that does not decode."""
-    records = csv.reader(io.StringIO(raw.decode(encoding, errors="replace"), newline=""))
-    header = next(records, [])
-    for number, cells in enumerate([header, *records], start=1):
-        for index, cell in enumerate(cells):
-            if "\ufffd" in cell:
-                return number, header[index] if number > 1 and index < len(header) else None
+def refuse_ragged(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:
+    """Refuse a row with more or fewer cells than its header: a truncated or broken file, never padded."""
+    if len(cells) != len(header):
+        column = header[len(cells)] if len(cells) < len(header) else None
+        problem = f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)"
+        raise BadInput(where, problem, number, column)
+
+
+def first_cell(text: str, holds: Callable[[str], bool]) -> tuple[int | None, str | None]:
+    """The spreadsheet row and column of the first cell of CSV ``text`` for which ``holds`` is true, read
+    leniently (the file may be broken in other ways too); (None, None) when there is none."""
+    with _cells_unbounded():
+        records = csv.reader(io.StringIO(text, newline=""))
+        header = next(records, [])
+        for number, cells in enumerate([header, *records], start=1):
+            for index, cell in enumerate(cells):
+                if holds(cell):
+                    return number, header[index] if number > 1 and index < len(header) else None
     return None, None
+
+
+@contextlib.contextmanager
+def _cells_unbounded() -> Iterator[None]:
+    """Lift the csv module's own cell limit while reading, so that :data:`MAX_CELL` is checked here, where the
+    cell's row and column are known (the module stops with an error that names neither)."""
+    old = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _partial(text: str, row: int) -> int:
+    """How many cells a lenient reading finds in the broken record ``row``: the last of them is the broken one."""
+    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+        if number == row:
+            return len(cells)
+    return 0
+
+
+def _column(records: Sequence[Sequence[str]], row: int, cells: int) -> str | None:
+    """The header's name for the ``cells``-th cell (from 1) of ``row``, when the row is below the header."""
+    if row < 2 or not records or not 1 <= cells <= len(records[0]):
+        return None
+    return records[0][cells - 1]
+
+
+def _ends_with_quoted_cell(text: str, last: Sequence[str]) -> bool:
+    """Whether ``text`` ends with the last cell of ``last`` in quotes. An unquoted cell cannot pass: its quoted
+    form is longer than itself, and where ``text`` has a comma or a line break before it, that form has not."""
+    return bool(last) and text.endswith('"' + last[-1].replace('"', '""') + '"')
 
 
 def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, Row]]) -> None:

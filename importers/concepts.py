@@ -13,7 +13,8 @@
   as every ``_ab[yy]`` alias of the dictionary is), any other by its prefix before the first ``_``
   (:data:`RULE_PREFIX`: ``KS5_...`` is the KS5 table's), each only where the dictionary's aliases of that
   marker or prefix are all of one table. An alias its rule does not place is keyed ``unplaced/<alias>`` with
-  no HOLDS link, and counted. A row with no concept is skipped. A row repeated word for word
+  no HOLDS link, and counted. The rules read the dictionary's items alone, and an import made again makes
+  its own items again, so a rebuild places and counts them alike. A row with no concept is skipped. A row repeated word for word
   states the same link twice and folds into it; the same (concept, alias) with different text is refused.
   Where the rows of one concept give different descriptions (4 concepts in the 2019 file), all of them are
   kept, one per line, each row that gives one cited.
@@ -154,7 +155,8 @@ class NpdConcepts(ConceptImporter):
         stated = self._rows(rows, path, report)
         items: dict[str, list[str]] = defaultdict(list)
         for item in store.find_nodes(NodeKind.DATA_ITEM, "alias", sorted({r.alias for r in stated})):
-            items[str(item.props["alias"])].append(item.id)
+            if _listed(item):  # an item this file made before is made again, by the same rule
+                items[str(item.props["alias"])].append(item.id)
         unlisted = _Unlisted(store, report)
         hierarchy = Hierarchy()
         represents = []
@@ -218,7 +220,7 @@ class _Unlisted:
 
     def __init__(self, store: Store, report: Report) -> None:
         self.report = report
-        listed = store.all_nodes(NodeKind.DATA_ITEM)
+        listed = [n for n in store.all_nodes(NodeKind.DATA_ITEM) if _listed(n)]
         aliases = {n.id: str(n.props.get("alias", "")) for n in listed}
         tables: dict[tuple[str, str], set[str]] = defaultdict(set)
         for hop in store.expand(list(aliases), frozenset(), frozenset({EdgeKind.HOLDS})):
@@ -271,6 +273,11 @@ class _Unlisted:
 
     def _cited(self) -> list[tuple[str, frozenset[Citation]]]:
         return [(alias, frozenset(self._citations[alias])) for alias in sorted(self._placed)]
+
+
+def _listed(item: Node) -> bool:
+    """Whether the dictionary lists the item (the rules read the tables from its items alone)."""
+    return item.props.get("in_dictionary") is not False
 
 
 def kind_key(node_id_: str) -> str:

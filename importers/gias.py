@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sized
 from dataclasses import dataclass
@@ -33,12 +32,14 @@ from pathlib import Path
 
 from importers import register
 from importers.base import (
+    BOM,
     DATA_DIR,
     BadInput,
     Batch,
     Importer,
     Report,
     Row,
+    first_cell,
     parse_date,
     parse_int,
     read_csv,
@@ -242,8 +243,8 @@ def refuse_utf8(path: Path) -> None:
 
     Windows-1252 decodes almost any bytes, so UTF-8 would be read as mojibake ("St Maryâ€™s") instead of
     failing; but Windows-1252 text with accents is practically never valid UTF-8, so valid UTF-8 with any
-    byte above ASCII is taken as UTF-8."""
-    content = path.read_bytes()
+    byte above ASCII is taken as UTF-8. A byte-order mark is dropped first, as every reader drops it."""
+    content = path.read_bytes().removeprefix(BOM)
     if content.isascii():
         return
     try:
@@ -251,18 +252,8 @@ def refuse_utf8(path: Path) -> None:
     except UnicodeDecodeError:
         return
     message = "the file is UTF-8; GIAS publishes this file in Windows-1252 (save it as Windows-1252)"
-    if text.startswith("\ufeff"):
-        raise BadInput(path, f"{message}: it starts with a UTF-8 byte-order mark", row=1)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader)
-    for column in header:
-        if not column.isascii():
-            raise BadInput(path, f"{message}: the header has {column!r}", 1, column)
-    for cells in reader:
-        for column, cell in zip(header, cells, strict=False):
-            if not cell.isascii():
-                raise BadInput(path, f"{message}: {cell!r} is UTF-8", reader.line_num, column)
-    raise BadInput(path, message)
+    row, column = first_cell(text, lambda cell: not cell.isascii())
+    raise BadInput(path, f"{message}; the first cell that shows it is here", row, column)
 
 
 @register
@@ -273,11 +264,12 @@ class GiasEstablishments(Importer):
     document = "Get Information About Schools (DfE): all establishment data (edubasealldata)"
     bundled = None  # the ~60 MB file is not shipped; only its header is
     address = GIAS_DOWNLOADS
+    encoding = ESTABLISHMENT_ENCODING
 
     def extract(self, path: Path) -> list[Row]:
         refuse_utf8(path)
         columns = establishment_columns()
-        return read_csv(path, columns, encoding=ESTABLISHMENT_ENCODING, keep=columns)
+        return read_csv(path, columns, encoding=self.encoding, keep=columns)
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         keyed = [(parse_urn(path, row, "URN"), row) for row in rows]

@@ -1,9 +1,11 @@
 """The NPD data dictionary (DfE "NPD Data Tables", October 2018): data sets, collections, items, classes, rules.
 
 One importer per file, each all or nothing. Build them in this order, so that each finds what it links to:
-``npd-classifications``, ``npd-datasets``, ``npd-items``, ``npd-dataset-list``, ``npd-release-timetable``,
-(``npd-category-tree`` and ``npd-concepts`` in :mod:`importers.concepts`, which add the items only the concepts
-file lists), then ``npd-sheet-notes`` (whose release rules name such items).
+``npd-classifications``, ``npd-datasets``, ``npd-items``, (``npd-category-tree`` and ``npd-concepts`` in
+:mod:`importers.concepts`, which add the items only the concepts file lists), ``npd-sheet-notes`` (whose release
+rules name such items), ``npd-dataset-list``, ``npd-release-timetable``. The collection lists come after every
+file that titles a data set (items, sheet notes), because a FEEDS edge copies the data set's citations when it is
+drawn: a title cited later would reach the edge only on the next build, and a rebuild would not be a no-op.
 
 Keys, and why:
 
@@ -270,7 +272,7 @@ def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: R
     """FEEDS from each named collection to the data sets in the store whose title is its name.
 
     An edge cites the rows naming the collection and the data set's own citations (among them the item
-    row giving its title)."""
+    and note rows giving its title), as they stand when it is drawn: import what titles data sets first."""
     titled = [(node, str(node.props["title"])) for node in all_nodes(store, NodeKind.DATASET) if "title" in node.props]
     edges = []
     for name, naming in collections.items():

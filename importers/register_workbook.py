@@ -22,9 +22,7 @@ no tier. A broken mapping file is refused naming the mapping file.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,7 +34,18 @@ import pandas as pd
 import yaml
 
 from importers import register
-from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, date_from_text
+from importers.base import (
+    DATA_DIR,
+    BadInput,
+    Batch,
+    Importer,
+    Report,
+    Row,
+    date_from_text,
+    parse_csv,
+    read_text,
+    refuse_ragged,
+)
 from importers.releases import (
     Decision,
     Outcome,
@@ -163,11 +172,7 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
     list index i is spreadsheet row i + 1."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        try:
-            text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
-        except UnicodeDecodeError as exc:
-            raise BadInput(path, f"not valid UTF-8 text (byte {exc.start})") from None
-        return {path.stem: [[cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text, newline=""))]}
+        return {path.stem: [[cell.strip() for cell in cells] for cells in parse_csv(path, read_text(path))]}
     engine = ENGINES.get(suffix)
     if engine is None:
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
@@ -210,6 +215,8 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         headers = {canonical: source for source, canonical in spec.columns.items()}
         for index in range(spec.header_row, len(table)):
             cells = table[index]
+            if cells:
+                refuse_ragged(_where(path, sheet), header, index + 1, cells)
             values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
             if any(values.values()):
                 rows.append(SheetRow(index + 1, values, sheet, spec.part, headers))

@@ -49,13 +49,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Progress, Report, Row, parse_int, read_csv
+from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv
 from lineage.model import (
     ALWAYS,
     CONFIRMED,
@@ -402,31 +401,25 @@ def _urn(i: int) -> int:
     return 9_000_000 + i
 
 
-def write_chunked(store: Store, batch: Batch, chunk: int = CHUNK) -> WriteResult:
-    """Write ``batch`` in store writes of at most ``chunk`` nodes or edges, all nodes first.
+def write_chunked(
+    store: Store, batch: Batch, chunk: int = CHUNK, last: Callable[[], Sequence[Node]] = tuple
+) -> WriteResult:
+    """Write ``batch`` in store writes of at most ``chunk`` nodes or edges, all nodes first, and the nodes
+    ``last()`` makes in the same write as the last chunk (an import's ImportRun, marked finished only there).
 
     Each write is one transaction, so a national graph never needs one huge Neo4j transaction. The
     whole batch is not atomic, but the first write already refuses a store holding real data, and
     generation is deterministic, so an interrupted load is completed by writing the same batch again."""
+    writes: list[tuple[list[Node], list[Edge]]] = [
+        *((batch.nodes[start : start + chunk], []) for start in range(0, len(batch.nodes), chunk)),
+        *(([], batch.edges[start : start + chunk]) for start in range(0, len(batch.edges), chunk)),
+    ] or [([], [])]
     nodes_created = edges_created = 0
-    for start in range(0, len(batch.nodes), chunk):
-        nodes_created += store.write(batch.nodes[start : start + chunk]).nodes_created
-    for start in range(0, len(batch.edges), chunk):
-        edges_created += store.write(edges=batch.edges[start : start + chunk]).edges_created
+    for number, (nodes, edges) in enumerate(writes, start=1):
+        result = store.write([*nodes, *last()] if number == len(writes) else nodes, edges)
+        nodes_created += result.nodes_created
+        edges_created += result.edges_created
     return WriteResult(nodes_created, edges_created)
-
-
-class _ChunkedWrites:
-    """A store seen through :func:`write_chunked`: its ``write`` goes in chunks, all else is the store's own."""
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._store, name)
-
-    def write(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> WriteResult:
-        return write_chunked(self._store, Batch(list(nodes), list(edges)))
 
 
 @register
@@ -442,7 +435,8 @@ class SyntheticImporter(Importer):
     def extract(self, path: Path) -> list[Row]:
         rows = read_csv(path, ("scale", "seed"))
         if len(rows) != 1:
-            raise BadInput(path, f"a generator spec has exactly one row (scale, seed), this one has {len(rows)}")
+            problem = f"a generator spec has exactly one row (scale, seed), this one has {len(rows)}"
+            raise BadInput(path, problem, rows[1].number if rows else 2)
         return rows
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
@@ -458,6 +452,7 @@ class SyntheticImporter(Importer):
             raise BadInput(path, "the seed is empty", row.number, "seed")
         return generate(scale, seed, Citation(f"synthetic generator, seed {seed}", path.name, row.number))
 
-    def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
-        """As every importer runs, except that the load is written in chunks (see :func:`write_chunked`)."""
-        return super().run(cast(Store, _ChunkedWrites(store)), path, dry_run=dry_run, progress=progress)
+    def load(self, store: Store, batch: Batch, finished: Callable[[], Node]) -> WriteResult:
+        """In chunks (see :func:`write_chunked`); the ImportRun is marked finished with the last of them, so a
+        load cut short stays "started" (or "interrupted") until the same spec is imported again."""
+        return write_chunked(store, batch, last=lambda: [finished()])

@@ -24,16 +24,19 @@ ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LI
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lineage.errors import LineageError
-from lineage.store import Counts, Store
+from lineage.model import Node
+from lineage.store import Counts, Store, unfinished_imports
 from lineage.stores import open_store
-from lineage.stores.memory import MemoryStore
+from lineage.stores.memory import LOCK_WAIT, MemoryStore
 
 if TYPE_CHECKING:
     from importers.base import Report
@@ -62,16 +65,25 @@ def _open(args: argparse.Namespace) -> Store:
     if address == DEFAULT_STORE and store.counts().total_nodes == 0:
         from importers.build import build_real_graph
 
-        print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
-        build_real_graph(store, progress=_progress)
-        _save_if_embedded(store, address)
+        with _writing(address, LOCK_WAIT) as built:
+            if built.counts().total_nodes == 0:  # another process may have built it while this one waited
+                print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
+                build_real_graph(built, progress=_progress)
+        store = open_store(address)
     return store
 
 
-def _save_if_embedded(store: Store, address: str) -> None:
-    _, _, path = address.partition(":")
-    if isinstance(store, MemoryStore) and address.startswith("memory:") and path:
-        store.save(path)
+@contextlib.contextmanager
+def _writing(address: str, wait: float) -> Iterator[Store]:
+    """The store a writing command asked for. A snapshot (``memory:PATH``) is read under its writer lock and
+    saved when the command succeeds (MemoryStore.writing); Neo4j takes its writers in turn by itself."""
+    scheme, _, path = address.partition(":")
+    if scheme == "memory" and path:
+        with MemoryStore.writing(path, wait) as snapshot:
+            yield snapshot
+        return
+    with open_store(address) as store:
+        yield store
 
 
 def format_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -98,7 +110,20 @@ def format_counts(counts: Counts) -> str:
 def _cmd_counts(args: argparse.Namespace) -> int:
     with _open(args) as store:
         print(format_counts(store.counts()))
+        runs = unfinished_imports(store)
+    for run in runs:
+        print(f"unfinished import: {describe_run(run)}")
     return 0
+
+
+def describe_run(run: Node) -> str:
+    """One unfinished ImportRun in a line: its status is what decides whether its data can be trusted whole."""
+    props = run.props
+    why = f": {props['error']}" if props.get("error") else ""
+    return (
+        f"{props.get('source')} of {props.get('path')}, started {props.get('started_at')}, {props.get('status')}"
+        f"{why} (what it wrote may be missing or partial: run it again)"
+    )
 
 
 def _cmd_sources(_: argparse.Namespace) -> int:
@@ -118,10 +143,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if importer_cls is None:
         raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
     address = _store_address(args)
-    with open_store(address) as store:
-        report = importer_cls().run(store, args.path, dry_run=args.dry_run, progress=_progress)
-        if not args.dry_run:
-            _save_if_embedded(store, address)
+    if args.dry_run:
+        with open_store(address) as store:
+            report = importer_cls().run(store, args.path, dry_run=True, progress=_progress)
+    else:
+        with _writing(address, args.wait) as store:
+            report = importer_cls().run(store, args.path, progress=_progress)
     print(format_reports([report]))
     return 0
 
@@ -129,13 +156,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from importers.build import build_real_graph
 
-    address = _store_address(args)
-    with open_store(address) as store:
+    with _writing(_store_address(args), args.wait) as store:
         reports = build_real_graph(store, progress=_progress)
-        _save_if_embedded(store, address)
-        print(format_reports(reports))
-        print()
-        print(format_counts(store.counts()))
+        counts = store.counts()
+    print(format_reports(reports))
+    print()
+    print(format_counts(counts))
     return 0
 
 
@@ -278,10 +304,26 @@ def _add_parents_commands(sub: argparse._SubParsersAction, store_help: str) -> N
     command.add_argument("new", help="the newer build, the same way")
 
 
-def _progress(step: int, total: int, name: str, seconds: float | None) -> None:
-    done = "" if seconds is None else f" done in {seconds:.1f} s"
-    bar = "#" * step + "." * (total - step)
-    print(f"\r[{bar}] {step}/{total} {name}{done}".ljust(78), end="\n" if seconds is not None else "", file=sys.stderr)
+class _ProgressLine:
+    """The stage an import is at, on one line of standard error rewritten in place; ``open`` while a stage
+    runs (its line not ended), so that an error then starts a line of its own."""
+
+    open = False
+
+    def __call__(self, step: int, total: int, name: str, seconds: float | None) -> None:
+        done = "" if seconds is None else f" done in {seconds:.1f} s"
+        bar = "#" * step + "." * (total - step)
+        line = f"\r[{bar}] {step}/{total} {name}{done}".ljust(78)
+        print(line, end="\n" if seconds is not None else "", file=sys.stderr, flush=True)
+        self.open = seconds is None
+
+    def end(self) -> str:
+        """What ends an open line before a message: a line break, or nothing."""
+        was, self.open = self.open, False
+        return "\n" if was else ""
+
+
+_progress = _ProgressLine()
 
 
 def _top_reasons(reasons: dict[str, int], shown: int = 2, width: int = 70) -> str:
@@ -341,6 +383,13 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("source", help="importer name (see `lineage sources`)")
             command.add_argument("path", type=Path, help="the file to import")
             command.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
+        if name in ("import", "build"):
+            command.add_argument(
+                "--wait",
+                type=float,
+                default=LOCK_WAIT,
+                help=f"seconds to wait for another import writing to the same snapshot (default {LOCK_WAIT:g})",
+            )
         if name == "serve":
             command.add_argument("--host", default="127.0.0.1")
             command.add_argument("--port", type=int, default=8000)
@@ -382,12 +431,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # The Neo4j driver warns of every retry on standard error; a lost store is reported here, in one line.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
     args = _parser().parse_args(argv)
     try:
         return args.func(args)
     except LineageError as exc:
-        print(f"lineage: {exc}", file=sys.stderr)
+        print(f"{_progress.end()}lineage: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        print(f"{_progress.end()}lineage: interrupted (see `lineage counts` for what did not finish)", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

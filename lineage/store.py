@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
@@ -194,7 +194,9 @@ class Store(ABC):
 
     @abstractmethod
     def _apply(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteResult:
-        """Write an already validated batch atomically: all of it, or nothing.
+        """Check an already validated batch against what the store holds (:func:`refuse_conflicts`) and write
+        it, atomically: all of it, or nothing, with no other writer's write between the check and the write
+        (two imports started together must neither mix real and synthetic data nor lose one another's work).
 
         Upsert semantics, the same in every store: a node or edge is matched by its id; properties
         merge (new values win, absent ones stay); citations accumulate; name, certainty and validity
@@ -281,28 +283,13 @@ class Store(ABC):
         Refused: a node or edge that breaks the model; an edge whose end is neither in the batch nor in
         the store; real and synthetic nodes together (synthetic data never shares a graph with real data).
         """
-        nodes, edges = _deduplicate(nodes, edges)
-        for node in nodes:
-            node.validate()
-        for edge in edges:
-            edge.validate()
-        flags = {node.synthetic for node in nodes}
-        if len(flags) > 1:
-            raise StoreError("a batch mixes synthetic and real nodes; synthetic data never shares a graph with real")
-        if flags and self.holds_synthetic(not flags.pop()):
-            kind = "real" if nodes[0].synthetic else "synthetic"
-            raise StoreError(f"the store already holds {kind} data; synthetic and real data never share a graph")
-        in_batch = {node.id for node in nodes}
-        ends = {end for edge in edges for end in (edge.source, edge.target)} - in_batch
-        missing = ends - self.existing(ends)
-        if missing:
-            example = next(e for e in edges if e.source in missing or e.target in missing)
-            raise StoreError(
-                f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}"
-            )
-        result = self._apply(nodes, edges)
+        result = self._apply(*_validated(nodes, edges))
         self._changes += 1
         return result
+
+    def check(self, nodes: Iterable[Node] = (), edges: Iterable[Edge] = ()) -> None:
+        """Make every refusal :meth:`write` would make, and write nothing: a dry run refuses what a run would."""
+        refuse_conflicts(self, *_validated(nodes, edges))
 
     # ---- shared reads -----------------------------------------------------------------------------
 
@@ -451,6 +438,56 @@ class Store(ABC):
         exact = _enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found_paths)
         found_paths.sort(key=lambda path: (len(path), [edge.id for edge in path]))
         return Paths(source, target, _page(found_paths, limit, 0, exact))
+
+
+class Holdings(Protocol):
+    """What the write checks ask of a store: a Store itself, or a view of Neo4j's open write transaction."""
+
+    def holds_synthetic(self, synthetic: bool) -> bool: ...
+
+    def existing(self, ids: Iterable[str]) -> set[str]: ...
+
+
+def _validated(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], list[Edge]]:
+    """A batch folded and checked against the model and itself (what needs no store): the nodes and edges to write."""
+    nodes, edges = _deduplicate(nodes, edges)
+    for node in nodes:
+        node.validate()
+    for edge in edges:
+        edge.validate()
+    if len({node.synthetic for node in nodes}) > 1:
+        raise StoreError("a batch mixes synthetic and real nodes; synthetic data never shares a graph with real")
+    return nodes, edges
+
+
+def refuse_conflicts(holdings: Holdings, nodes: Sequence[Node], edges: Sequence[Edge]) -> None:
+    """Refuse a validated batch that what the store holds forbids: nodes of the other kind of data than the
+    store's (synthetic or real), and an edge whose end is neither in the batch nor in the store."""
+    if nodes and holdings.holds_synthetic(not nodes[0].synthetic):
+        kind = "real" if nodes[0].synthetic else "synthetic"
+        raise StoreError(f"the store already holds {kind} data; synthetic and real data never share a graph")
+    in_batch = {node.id for node in nodes}
+    ends = {end for edge in edges for end in (edge.source, edge.target)} - in_batch
+    missing = ends - holdings.existing(ends) if ends else set()
+    if missing:
+        example = next(e for e in edges if e.source in missing or e.target in missing)
+        raise StoreError(f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}")
+
+
+class RunStatus(StrEnum):
+    """Where an import run stands (an ImportRun's ``status``): it is written ``started`` before its data, and
+    ``finished`` in the same write as the last of its data, so a run cut short is never taken as whole."""
+
+    STARTED = "started"
+    FINISHED = "finished"
+    INTERRUPTED = "interrupted"
+
+
+def unfinished_imports(store: Store) -> list[Node]:
+    """The import runs that started and did not finish (interrupted, killed, or still running), by id: what
+    they wrote may be missing or partial until they are run again."""
+    unfinished = [RunStatus.STARTED.value, RunStatus.INTERRUPTED.value]
+    return store.find_nodes(NodeKind.IMPORT_RUN, "status", unfinished)
 
 
 def _deduplicate(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Node], list[Edge]]:

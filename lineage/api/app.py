@@ -69,7 +69,7 @@ from lineage.api.protocol import (
 from lineage.api.schema import UNAVAILABLE_MESSAGE, LineageSchema, build_schema, shape_errors
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
-from lineage.store import Store
+from lineage.store import Store, unfinished_imports
 
 LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
@@ -310,6 +310,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
         try:
             await asyncio.wait_for(asyncio.to_thread(store.version), HEALTH_SECONDS)
             counts = await asyncio.wait_for(asyncio.to_thread(store.counts), limits.timeout_seconds)
+            unfinished = await asyncio.wait_for(asyncio.to_thread(unfinished_imports, store), limits.timeout_seconds)
         except (StoreUnavailable, TimeoutError) as exc:
             LOG.warning("healthz: %s", exc or f"no answer within {HEALTH_SECONDS:g} s")
             body = {"status": "unavailable", "store": store.name, "reason": f"the {store.name} store did not answer"}
@@ -321,6 +322,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
                 "nodes": counts.total_nodes,
                 "edges": counts.total_edges,
                 "counts": {"nodes": counts.nodes, "edges": counts.edges},
+                # import runs that started and did not finish: what they wrote may be missing or partial
+                "unfinished_imports": [{"id": run.id, "status": run.props.get("status")} for run in unfinished],
             },
             headers={"Cache-Control": "no-store"},
         )

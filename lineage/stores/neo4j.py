@@ -34,7 +34,7 @@ from lineage.model import (
     Validity,
 )
 from lineage.search import KIND_ORDER, SEARCHED_PROPS, fold, searched_fields
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, check_lookup
+from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, check_lookup, refuse_conflicts
 
 BATCH_ROWS = 5_000
 #: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
@@ -45,6 +45,8 @@ READ_RETRY_SECONDS = 0.5
 READ_RETRY_DELAY = 0.1
 NODE_LABEL = "Node"
 #: One node apart from the graph, whose token every write and clear by any process replaces (see version).
+#: A write replaces it first, so it holds that node's lock until it commits: writers take turns, and each
+#: checks what the store holds (real or synthetic, its edges' ends) only once no other write is under way.
 STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
 #: A node's searched fields (lineage.search), each kept folded in its own property so that an upsert merges them
@@ -55,6 +57,9 @@ _SEARCH_TEXT = (
     "reduce(t = '', f IN [" + ", ".join(f"n.{prop}" for prop in _SEARCH_PROPS) + "] | "
     "CASE WHEN f IS NULL THEN t WHEN t = '' THEN f ELSE t + $nl + f END)"
 )
+#: Seconds the driver goes on retrying a query or transaction that failed for want of the server: a lost
+#: store is reported within about this long (the driver's own default is 30 s).
+RETRY_SECONDS = 5.0
 #: Properties every stored node or edge has besides the model's own.
 RESERVED = frozenset(
     {"id", "kind", "key", "name", "synthetic", "citations", "certainty", "certainty_rule", "valid_from", "valid_to"}
@@ -78,13 +83,30 @@ class Neo4jStore(Store):
             notifications_min_severity="OFF",
             connection_timeout=CONNECT_SECONDS,
             connection_acquisition_timeout=ACQUIRE_SECONDS,
+            max_transaction_retry_time=RETRY_SECONDS,
         )
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
             self.driver.close()
-            raise StoreUnavailable(f"Neo4j at {uri} did not answer: {exc}") from exc
-        self._ensure_schema()
+            raise StoreUnavailable(
+                f"Neo4j at {uri} did not answer ({_one_line(exc)}): start it, or check the address"
+            ) from exc
+        try:
+            self._ensure_schema()
+        except _LOST as exc:
+            self.driver.close()
+            raise self._lost(exc) from exc
+        except StoreError:
+            self.driver.close()
+            raise
+
+    def _lost(self, exc: Exception) -> StoreUnavailable:
+        """The one error for a server that stopped answering: what happened, and what to do."""
+        return StoreUnavailable(
+            f"Neo4j at {self.uri} stopped answering ({_one_line(exc)}); a write is whole or absent, never half: "
+            "start Neo4j again, then run the command again"
+        )
 
     def close(self) -> None:
         self.driver.close()
@@ -100,25 +122,37 @@ class Neo4jStore(Store):
                 initial_retry_delay=READ_RETRY_DELAY,
             ) as session:
                 return session.execute_read(lambda tx: list(tx.run(query, params)))
-        except (ServiceUnavailable, SessionExpired) as exc:
-            raise StoreUnavailable(f"Neo4j at {self.uri} did not answer: {exc}") from exc
+        except _LOST as exc:
+            raise self._lost(exc) from exc
 
     def _ensure_schema(self) -> None:
-        statements = [
-            f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE",
-            f"CREATE INDEX node_synthetic IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.synthetic)",
-            f"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.search_text)",
-        ]
+        """Create what of the schema is missing. Only what is missing: processes that open the same database
+        together (two imports started at once) then write no schema, and cannot deadlock over it."""
+        statements = {
+            "node_id": f"CREATE CONSTRAINT node_id IF NOT EXISTS FOR (n:{NODE_LABEL}) REQUIRE n.id IS UNIQUE",
+            # so that two writers' first MERGE of the state node makes one node, the lock they share
+            "state_id": f"CREATE CONSTRAINT state_id IF NOT EXISTS FOR (s:{STATE_LABEL}) REQUIRE s.id IS UNIQUE",
+            "node_synthetic": f"CREATE INDEX node_synthetic IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.synthetic)",
+            "node_search_text": (
+                f"CREATE TEXT INDEX node_search_text IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.search_text)"
+            ),
+        }
         for spec in NODE_SPECS.values():
-            statements += [
-                f"CREATE INDEX {spec.kind.value.lower()}_{prop.name} IF NOT EXISTS "
-                f"FOR (n:{spec.kind.value}) ON (n.{prop.name})"
+            statements |= {
+                f"{spec.kind.value.lower()}_{prop.name}": f"CREATE INDEX {spec.kind.value.lower()}_{prop.name} "
+                f"IF NOT EXISTS FOR (n:{spec.kind.value}) ON (n.{prop.name})"
                 for prop in spec.props
                 if prop.indexed
-            ]
-        for statement in statements:
-            self.driver.execute_query(statement, database_=self.database)
-        self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+            }
+        try:
+            present = {r["name"] for r in self._run("SHOW INDEXES YIELD name")}
+            missing = [statement for name, statement in statements.items() if name not in present]
+            for statement in missing:
+                self.driver.execute_query(statement, database_=self.database)
+            if missing:
+                self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
+        except Neo4jError as exc:
+            raise StoreError(f"Neo4j at {self.uri} refused to set up the schema: {_one_line(exc)}") from exc
 
     # ---- writes -----------------------------------------------------------------------------------
 
@@ -131,6 +165,8 @@ class Neo4jStore(Store):
             edges_by_kind[edge.kind].append(_edge_params(edge))
 
         def work(tx: neo4j.ManagedTransaction) -> WriteResult:
+            tx.run(_NEW_STATE).consume()  # first: the lock, held until this transaction ends
+            refuse_conflicts(_InTransaction(tx), nodes, edges)
             created_nodes = created_edges = 0
             for kind, rows in nodes_by_kind.items():
                 query = (
@@ -149,7 +185,6 @@ class Neo4jStore(Store):
                 )
                 for batch in _batches(rows):
                     created_edges += tx.run(query, rows=batch).consume().counters.relationships_created
-            tx.run(_NEW_STATE).consume()
             return WriteResult(created_nodes, created_edges)
 
         try:
@@ -157,11 +192,17 @@ class Neo4jStore(Store):
                 return session.execute_write(work)
         except Neo4jError as exc:
             raise StoreError(f"Neo4j refused the batch, nothing was written: {exc.message}") from exc
+        except _LOST as exc:
+            raise self._lost(exc) from exc
 
     def _clear(self) -> None:
-        with self.driver.session(database=self.database) as session:
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
-            session.run(_NEW_STATE).consume()
+        try:
+            with self.driver.session(database=self.database) as session:
+                query = f"MATCH (n:{NODE_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
+                session.run(query).consume()
+                session.run(_NEW_STATE).consume()
+        except _LOST as exc:
+            raise self._lost(exc) from exc
 
     def version(self) -> Hashable:
         """The token the last write or clear left, by this process or another sharing the database."""
@@ -263,7 +304,32 @@ class Neo4jStore(Store):
         return Counts({k: n for k, n in sorted(nodes.items()) if n}, {k: n for k, n in sorted(edges.items()) if n})
 
     def holds_synthetic(self, synthetic: bool) -> bool:
-        return bool(self._run(f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1", flag=synthetic))
+        return bool(self._run(_ANY_WITH_FLAG, flag=synthetic))
+
+
+def _one_line(exc: Exception) -> str:
+    """The driver's account of a failure, which spans lines, as one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+#: The failures that mean the server is gone (killed, stopped, unreachable), not that it refused something.
+_LOST = (ServiceUnavailable, SessionExpired)
+_ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
+
+
+class _InTransaction:
+    """What the write checks read (lineage.store.refuse_conflicts), read inside the write's own transaction
+    once it holds the state node's lock, so no other write can come between the check and the write."""
+
+    def __init__(self, tx: neo4j.ManagedTransaction) -> None:
+        self.tx = tx
+
+    def holds_synthetic(self, synthetic: bool) -> bool:
+        return self.tx.run(_ANY_WITH_FLAG, flag=synthetic).peek() is not None
+
+    def existing(self, ids: Iterable[str]) -> set[str]:
+        query = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN id"
+        return {record["id"] for record in self.tx.run(query, ids=list(set(ids)))}
 
 
 def _batches(rows: list[dict]) -> Iterable[list[dict]]:

@@ -316,11 +316,11 @@ ORDER: tuple[type[Importer], ...] = (
     NpdClassifications,
     NpdDatasets,
     NpdItems,
-    NpdDatasetList,
-    NpdReleaseTimetable,
     NpdCategoryTree,
     NpdConcepts,
     NpdSheetNotes,
+    NpdDatasetList,
+    NpdReleaseTimetable,
 )
 
 

@@ -197,7 +197,7 @@ def test_the_importer_generates_from_a_spec_and_is_idempotent(empty_store: Store
     report = SyntheticImporter().run(empty_store, path)
     counts = empty_store.counts()
     assert counts.nodes == {**NODES_AT_04PM, "ImportRun": 1}
-    assert report.nodes_created == sum(NODES_AT_04PM.values()) + 1
+    assert report.nodes_created == sum(NODES_AT_04PM.values())  # the ImportRun is the run's own, not the graph's
     run = empty_store.list_nodes(NodeKind.IMPORT_RUN).items[0]
     assert run.synthetic and "synthetic" in run.name.lower()
     school = empty_store.get_node("School:9000000")
@@ -235,7 +235,8 @@ def test_a_store_holding_synthetic_data_refuses_real_data(empty_store: Store) ->
         ("scale,seed\n11,7\n", 2, "scale"),
         ("scale,seed\n0.01,\n", 2, "seed"),
         ("scale,seed\n0.01,seven\n", 2, "seed"),
-        ("scale,seed\n0.01,7\n0.02,8\n", None, None),  # two rows
+        ("scale,seed\n0.01,7\n0.02,8\n", 3, None),  # two rows: the second is one too many
+        ("scale,seed\n", 2, None),  # no row
         ("scale,seed\n0.01\n", 2, "seed"),  # truncated row: the seed is missing
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from lineage.errors import StoreError
 from lineage.store import Direction
 from lineage.stores import open_store
-from lineage.stores.memory import MemoryStore
+from lineage.stores.memory import MemoryStore, _header
 from tests import fixture_graph as g
 
 
@@ -45,7 +46,8 @@ def test_a_snapshot_that_would_run_code_is_refused(tmp_path) -> None:
             return (print, ("this must never run",))
 
     path = tmp_path / "evil.snapshot"
-    path.write_bytes(pickle.dumps(Payload()))
+    body = pickle.dumps(Payload())
+    path.write_bytes(_header(hashlib.sha256(body).hexdigest(), len(body)) + body)  # whole, as save writes it
     with pytest.raises(StoreError, match=r"builtins\.print"):
         MemoryStore.load(path)
 

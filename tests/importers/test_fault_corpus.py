@@ -1,0 +1,201 @@
+"""The fault corpus, kept as tests: every importer in the registry, on both stores, against malformed variants
+of its file (tests/importers/faults.py). A refused variant must name its place and leave the store as it
+was, to the byte for a snapshot (counts and content hash on Neo4j); a BOM or CRLF copy must read as the
+original; a repeated row is refused, or folds into what its first statement wrote, where the importer says
+so.
+
+The files are small whole copies (the header and the first rows) of each bundled file, under its own name;
+an importer with no bundled file has a sample here (fictional, like the tests' other samples). An importer
+added to the registry is taken in automatically, and this module fails until it says what a bad value in
+its file is (BAD) and, for one without a bundled file, gives a sample (SAMPLES).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from importers import BUILD_ORDER, REGISTRY
+from importers.base import DATA_DIR, BadInput, Importer
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests.importers import gias_fixtures as fx
+from tests.importers.faults import first_rows, variants
+from tests.importers.store_state import state_of
+from tests.importers.test_register_workbook import COLUMNS
+
+ROWS = 30
+
+#: A (column, value) each importer refuses on any row of its file.
+BAD: dict[str, tuple[str, str]] = {
+    "npd-classifications": ("scale", "colour"),
+    "npd-datasets": ("tab_name", " "),
+    "npd-items": ("old_tier", "9"),
+    "npd-dataset-list": ("level", "county-level"),
+    "npd-release-timetable": ("Dataset", ""),
+    "npd-sheet-notes": ("note_text", "Old Tier 7 = Identifiability / Sensitivity 3D"),
+    "npd-category-tree": ("category_l0", ""),
+    "npd-concepts": ("category_l0", ""),
+    "gias-links": ("URN", "abc"),
+    "gias-establishments": ("URN", "9000002A"),
+    "register-foi": ("reference", "XX123"),
+    "register-more": ("reference", "XX123"),
+    "scope-statements": ("statement", "stole"),
+    "sharing-figures": ("period", "2016-13..2017-01"),
+    "campaign-events": ("date_as_cited", "2018-13"),
+    "search-keywords": ("node", "not a node id"),
+    "external-shares": ("Tiers", "Tier 9"),
+    "synthetic": ("scale", "big"),
+}
+#: The importers whose files state a fact again in a row repeated word for word (their docstrings say so):
+#: the repeat folds into what the first row wrote. Every other importer refuses a repeated key.
+FOLDS_REPEATS = {"npd-items", "npd-concepts", "gias-links"}
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+#: File name and whole text for the importers with no bundled file. All fictional.
+SAMPLES: dict[str, tuple[str, str]] = {
+    "gias-establishments": ("edubasealldata.csv", fx.edubaseall_text(fx.FICTIONAL_SCHOOLS).replace("\r\n", "\n")),
+    "external-shares": (
+        "DSAP approved shares.csv",
+        _csv(
+            [
+                COLUMNS,
+                ["DS09999", "Example Analytics Ltd", "2019-05-14", "KS4_FSM", "", "Fictional project", "", "", "", ""],
+                ["DS09998", "Example Research Trust", "03/06/2020", "", "Tier 1", "", "", "", "extract", "approved"],
+            ]
+        ),
+    ),
+    "synthetic": ("spec.csv", "scale,seed\n0.002,7\n"),
+}
+
+
+def base(name: str) -> tuple[str, str]:
+    """An importer's small whole file: (file name, text with ``\\n`` line breaks)."""
+    cls = REGISTRY[name]
+    if cls.bundled is None:
+        return SAMPLES[name]
+    text = (DATA_DIR / cls.bundled).read_bytes().decode(cls.encoding).replace("\r\n", "\n")
+    return cls.bundled, first_rows(text, ROWS)
+
+
+def write(directory: Path, file_name: str, content: bytes) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / file_name
+    path.write_bytes(content)
+    return path
+
+
+@dataclass
+class Place:
+    """Where the corpus runs on one store: how to write to it as an import does, and how to read it."""
+
+    writing: Callable[[], contextlib.AbstractContextManager[Store]]
+    reading: Callable[[], Store]
+    snapshot: Path | None = None
+    #: which baseline it holds now: "real" (every real importer's small file) or an importer's name
+    holds: str = ""
+    reset: Callable[[], None] = field(default=lambda: None)
+
+
+def _baseline(place: Place, directory: Path, importers: list[str]) -> None:
+    place.reset()
+    with place.writing() as store:
+        for name in importers:
+            file_name, text = base(name)
+            REGISTRY[name]().run(store, write(directory / "base", file_name, text.encode(REGISTRY[name].encoding)))
+
+
+def prepared(place: Place, name: str, directory: Path) -> None:
+    """Put in the store what the variants of ``name`` are compared against: every real importer's small file
+    (a synthetic importer's own, alone), unless it is there already."""
+    wanted = name if REGISTRY[name].synthetic else "real"
+    if place.holds != wanted:
+        real = [*BUILD_ORDER, *(n for n in sorted(REGISTRY) if n not in BUILD_ORDER and not REGISTRY[n].synthetic)]
+        _baseline(place, directory, [name] if wanted == name else real)
+        place.holds = wanted
+
+
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def place(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Place]:
+    if request.param == "memory":
+        snapshot = tmp_path_factory.mktemp("corpus") / "graph.snapshot"
+
+        def reset() -> None:
+            snapshot.unlink(missing_ok=True)
+
+        yield Place(lambda: MemoryStore.writing(snapshot), lambda: MemoryStore.load(snapshot), snapshot, reset=reset)
+        return
+    store: Store = request.getfixturevalue("_neo4j_store")
+    yield Place(lambda: contextlib.nullcontext(store), lambda: store, reset=store.clear)
+    store.clear()
+
+
+def test_every_importer_is_in_the_corpus() -> None:
+    missing = sorted(
+        name for name in REGISTRY if name not in BAD or (REGISTRY[name].bundled is None and name not in SAMPLES)
+    )
+    assert not missing, f"add {missing} to the fault corpus: a bad value for BAD, and a sample where none is bundled"
+
+
+# Synthetic importers last: on Neo4j they need the store to themselves, and the real baseline is built once.
+ORDER = sorted(REGISTRY, key=lambda name: (REGISTRY[name].synthetic, name))
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_malformed_files_are_refused_and_whole_copies_read_alike(place: Place, name: str, tmp_path: Path) -> None:
+    if name not in BAD:
+        pytest.fail(f"{name} is not in the fault corpus (see test_every_importer_is_in_the_corpus)")
+    prepared(place, name, tmp_path.parent / "corpus-files")
+    importer: Importer = REGISTRY[name]()
+    file_name, text = base(name)
+    # The original once more, last: a fact two sources state takes the certainty of the last one imported
+    # (lineage.merge), so a whole copy reads as the original only where the original was imported last.
+    with place.writing() as store:
+        importer.run(store, write(tmp_path / "original", file_name, text.encode(importer.encoding)))
+    problems = []
+    for variant in variants(text, importer.encoding, BAD[name], "folded" if name in FOLDS_REPEATS else "refused"):
+        path = write(tmp_path / variant.name, file_name, variant.content)
+        before = state_of(place.reading())
+        saved = place.snapshot.read_bytes() if place.snapshot else None
+        try:
+            with place.writing() as store:
+                importer.run(store, path)
+        except BadInput as refused:
+            after = state_of(place.reading())
+            if variant.outcome != "refused":
+                problems.append(f"{variant.name}: refused ({refused}), but it is a whole file")
+            elif (variant.row, variant.column) != (None, None) and (refused.row, refused.column) != (
+                variant.row,
+                variant.column or refused.column,
+            ):
+                problems.append(f"{variant.name}: refused at the wrong place ({refused}), expected row {variant.row}")
+            elif str(path) not in str(refused):
+                problems.append(f"{variant.name}: the refusal does not name the file ({refused})")
+            if after != before or (saved is not None and place.snapshot.read_bytes() != saved):
+                problems.append(f"{variant.name}: refused, yet the store changed")
+            continue
+        except Exception as exc:  # a traceback instead of a refusal naming the place: what the corpus is for
+            problems.append(f"{variant.name}: {type(exc).__name__}: {exc} (not a refusal naming file, row, column)")
+            continue
+        after = state_of(place.reading())
+        if variant.outcome == "refused":
+            problems.append(f"{variant.name}: accepted (it must be refused)")
+        elif variant.outcome == "same" and after.graph != before.graph:
+            problems.append(f"{variant.name}: read differently from the original")
+        elif variant.outcome == "folded" and after.ids != before.ids:
+            problems.append(f"{variant.name}: the repeated row added {sorted(after.ids - before.ids)[:3]}")
+        if variant.outcome != "refused" and after.runs != before.runs + 1:
+            problems.append(f"{variant.name}: {after.runs - before.runs} import runs recorded, not 1")
+    assert not problems, "\n".join(problems)

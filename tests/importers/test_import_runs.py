@@ -1,0 +1,123 @@
+"""An ImportRun tells the truth: written "started" before its data, "finished" (with the rows written) in the same
+write as the last of its data, "interrupted" when a write fails; and `lineage counts` and /healthz say when an
+import did not finish. Killed imports are real processes, killed with SIGKILL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import signal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from importers import REGISTRY
+from lineage.api.app import create_app
+from lineage.errors import StoreError
+from lineage.model import Node, NodeKind
+from lineage.store import RunStatus, Store, unfinished_imports
+from lineage.stores.memory import MemoryStore
+from tests.importers.test_dry_runs import Dangling
+from tests.importers.test_fault_corpus import base
+from tests.lineage.stores.processes import Watched, run, until
+
+
+def rows_in(text: str) -> int:
+    """The data rows of a CSV text, counted with the csv module: records under the header that hold a cell."""
+    return sum(1 for cells in list(csv.reader(io.StringIO(text, newline="")))[1:] if any(cells))
+
+
+def only_run(store: Store) -> Node:
+    (run_node,) = store.all_nodes(NodeKind.IMPORT_RUN)
+    return run_node
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_every_importer_records_a_finished_run_with_its_rows(empty_store: Store, tmp_path: Path, name: str) -> None:
+    file_name, text = base(name)
+    path = tmp_path / file_name
+    path.write_bytes(text.encode(REGISTRY[name].encoding))
+    report = REGISTRY[name]().run(empty_store, path)
+    run_node = only_run(empty_store)
+    props = run_node.props
+    assert props["status"] == RunStatus.FINISHED and props["error"] == ""
+    assert props["ended_at"] >= props["started_at"] != ""
+    assert props["rows_read"] == rows_in(text) == report.rows_read
+    assert props["rows_written"] == rows_in(text) - props["rows_skipped"]
+    assert unfinished_imports(empty_store) == []
+
+
+def test_a_write_that_fails_marks_its_run_interrupted(empty_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "organisations.csv"
+    path.write_text("name\nExample Analytics Ltd\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="Organisation:nowhere"):
+        Dangling().run(empty_store, path)
+    run_node = only_run(empty_store)
+    assert run_node.props["status"] == RunStatus.INTERRUPTED and "Organisation:nowhere" in run_node.props["error"]
+    assert run_node.props["rows_written"] == 0 and run_node.props["ended_at"]
+    assert empty_store.counts().nodes == {"ImportRun": 1}  # the run's record, and nothing of its data
+    assert unfinished_imports(empty_store) == [run_node]
+
+
+def test_a_run_finished_again_is_no_longer_unfinished(empty_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "spec.csv"
+    path.write_text("scale,seed\n0.002,3\n", encoding="utf-8")
+    importer = REGISTRY["synthetic"]()
+    report = importer.run(empty_store, path)
+    empty_store.write([importer._run_node(path, report, RunStatus.STARTED)])  # as a killed run leaves it
+    assert [r.props["status"] for r in unfinished_imports(empty_store)] == ["started"]
+    importer.run(empty_store, path)
+    assert unfinished_imports(empty_store) == [] and only_run(empty_store).props["rows_written"] == 1
+
+
+async def healthz(store: Store) -> dict:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(store)), base_url="http://t") as http:
+        return (await http.get("/healthz")).json()
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+async def test_a_chunked_synthetic_load_killed_half_way_says_it_is_unfinished(
+    _neo4j_store: Store, neo4j_uri: str, tmp_path: Path
+) -> None:
+    """Once the run was written with the first chunk (rows_written=1) and nothing marked it unfinished. Here a
+    real import, killed while its chunks are being written, leaves a run "started", with no rows written;
+    `lineage counts` and /healthz say so, until the same spec is imported whole."""
+    _neo4j_store.clear()
+    spec = tmp_path / "spec.csv"
+    spec.write_text("scale,seed\n0.2,5\n", encoding="utf-8")
+    try:
+        load = Watched("import", "synthetic", spec, "--store", neo4j_uri)
+        assert until(lambda: _neo4j_store.counts().total_edges > 0 or load.process.poll() is not None, 300, 0.2)
+        os.kill(load.process.pid, signal.SIGKILL)
+        assert load.wait()[0] == -signal.SIGKILL
+        (run_node,) = unfinished_imports(_neo4j_store)
+        assert run_node.props["status"] == "started" and run_node.props["rows_written"] == 0
+        assert _neo4j_store.counts().total_edges > 0  # some of its chunks are there: the run says it is not whole
+        code, out, _ = run("counts", "--store", neo4j_uri)
+        assert code == 0 and f"unfinished import: synthetic of spec.csv, started {run_node.props['started_at']}" in out
+        assert (await healthz(_neo4j_store))["unfinished_imports"] == [{"id": run_node.id, "status": "started"}]
+        code, _, err = run("import", "synthetic", spec, "--store", neo4j_uri)
+        assert code == 0, err
+        assert unfinished_imports(_neo4j_store) == [] and (await healthz(_neo4j_store))["unfinished_imports"] == []
+        assert "unfinished" not in run("counts", "--store", neo4j_uri)[1]
+    finally:
+        _neo4j_store.clear()
+
+
+def test_an_import_killed_while_writing_leaves_the_snapshot_as_it_was(tmp_path: Path) -> None:
+    """The snapshot store writes whole files only: a killed import leaves the snapshot before it."""
+    path = tmp_path / "graph.snapshot"
+    spec = tmp_path / "spec.csv"
+    spec.write_text("scale,seed\n0.002,3\n", encoding="utf-8")
+    assert run("import", "synthetic", spec, "--store", f"memory:{path}")[0] == 0
+    before = path.read_bytes()
+    spec.write_text("scale,seed\n0.3,4\n", encoding="utf-8")
+    load = Watched("import", "synthetic", spec, "--store", f"memory:{path}")
+    assert until(lambda: load.saw("writing") or load.process.poll() is not None, 300)
+    os.kill(load.process.pid, signal.SIGKILL)
+    assert load.wait()[0] == -signal.SIGKILL
+    assert path.read_bytes() == before
+    assert unfinished_imports(MemoryStore.load(path)) == []

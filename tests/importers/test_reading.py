@@ -1,0 +1,135 @@
+"""Reading source files (importers.base): a file cut short, badly quoted or holding a cell over the limit is
+refused naming its place; a byte-order mark and CRLF line breaks read as nothing at all, in every reader.
+Expected values come from the bundled files, read here with the csv module."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from importers.base import BOM, DATA_DIR, MAX_CELL, BadInput, read_csv
+from importers.gias import GiasEstablishments
+from importers.npd import NpdClassifications, NpdItems
+from importers.register_workbook import ExternalSharesImporter
+from lineage.model import NodeKind
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests.importers import gias_fixtures as fx
+from tests.importers.store_state import state_of
+from tests.importers.test_register_workbook import COLUMNS
+
+CLASSES = DATA_DIR / str(NpdClassifications.bundled)
+ITEMS = DATA_DIR / str(NpdItems.bundled)
+
+
+def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "row", "column", "words"),
+    [
+        ("a,b\n1,2\n3,fou", 3, "b", "cut short"),  # cut inside the last cell
+        ("a,b\n1,2\n3,", 3, "b", "cut short"),  # cut after the last comma
+        ('a,b\n1,2\n3,"four', 3, "b", "quote"),  # cut inside a quoted cell
+        ('a,b\n1,"two\nlines\n3,4\n', 2, "b", "quote"),  # a quote never closed
+        ('a,b\n1,"two"x\n', 2, "b", "expected after"),  # a stray character after a closing quote
+        ("a,b", 1, None, "cut short"),  # a header with nothing after it, not even its line break
+    ],
+)
+def test_a_file_cut_short_or_badly_quoted_is_refused_naming_its_row(
+    tmp_path: Path, text: str, row: int, column: str | None, words: str
+) -> None:
+    path = text_file(tmp_path, text)
+    with pytest.raises(BadInput, match=words) as refused:
+        read_csv(path, ("a", "b"))
+    assert (refused.value.row, refused.value.column) == (row, column)
+    assert str(path) in str(refused.value)
+
+
+def test_a_last_row_that_ends_with_a_closing_quote_is_whole(tmp_path: Path) -> None:
+    # The GIAS links download ends so: no line break after its last row, whose last cell is quoted.
+    assert (DATA_DIR / "gias_links_20250422.csv").read_bytes().endswith(b'"')
+    rows = read_csv(text_file(tmp_path, 'a,b\n1,"two"\n3,"four"'), ("a", "b"))
+    assert [dict(row.cells) for row in rows] == [{"a": "1", "b": "two"}, {"a": "3", "b": "four"}]
+    assert [dict(r.cells) for r in read_csv(text_file(tmp_path, 'a,b\n1,"say ""two"""'), ("a", "b"))] == [
+        {"a": "1", "b": 'say "two"'}
+    ]
+
+
+def test_a_cell_over_the_limit_is_refused_naming_file_row_and_column(tmp_path: Path) -> None:
+    at_limit = text_file(tmp_path, f"a,b\n1,{'x' * MAX_CELL}\n", "at.csv")
+    assert len(read_csv(at_limit, ("a", "b"))[0]["b"]) == MAX_CELL
+    over = text_file(tmp_path, f"a,b\n1,2\n3,{'x' * (MAX_CELL + 1)}\n", "over.csv")
+    with pytest.raises(BadInput, match=f"{MAX_CELL + 1:,} characters; the limit is {MAX_CELL:,}") as refused:
+        read_csv(over, ("a", "b"))
+    assert (refused.value.row, refused.value.column, refused.value.path) == (3, "b", str(over))
+
+
+def test_a_nul_character_is_refused_as_no_text(tmp_path: Path) -> None:
+    path = tmp_path / "file.csv"
+    path.write_bytes("a,b\n1,two\n".encode("utf-16-le"))  # no BOM: every other byte a NUL
+    with pytest.raises(BadInput, match="NUL") as refused:
+        read_csv(path, ("a", "b"), encoding="cp1252")
+    assert refused.value.row == 1
+
+
+def test_a_cut_classifications_file_is_refused_and_the_stored_definition_stays(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """Cut inside row 7, the file once replaced the definition of sensitivity A with its first 38 letters."""
+    NpdClassifications().run(empty_store, CLASSES)
+    lines = CLASSES.read_text(encoding="utf-8").splitlines(keepends=True)
+    definition = next(csv.reader([lines[6]]))[2]
+    assert definition.startswith("Public commitment this data item will never be used")
+    cut = tmp_path / CLASSES.name
+    cut.write_text("".join(lines[:6]) + lines[6][: lines[6].index(" will n") + len(" will n")], encoding="utf-8")
+    before = state_of(empty_store)
+    with pytest.raises(BadInput, match="cut short") as refused:
+        NpdClassifications().run(empty_store, cut)
+    assert (refused.value.row, refused.value.column) == (7, "definition")
+    assert empty_store.get_node("Classification:sensitivity:A").props["definition"] == definition
+    assert state_of(empty_store) == before
+
+
+def test_crlf_line_breaks_inside_cells_read_as_the_original(tmp_path: Path) -> None:
+    """The items file with every line break CRLF, inside its 12 multi-line descriptions too, gives the same
+    descriptions: a cell's line breaks are ``\\n`` however the file ends its lines."""
+    with ITEMS.open(encoding="utf-8", newline="") as handle:
+        multi_line = [row for row in csv.DictReader(handle) if "\n" in row["description"]]
+    assert len(multi_line) == 12
+    original = MemoryStore()
+    NpdItems().run(original, ITEMS)
+    path = tmp_path / ITEMS.name
+    path.write_bytes(ITEMS.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    copy = MemoryStore()
+    NpdItems().run(copy, path)
+    items = {n.id: n.props.get("description") for n in original.all_nodes(NodeKind.DATA_ITEM)}
+    assert {n.id: n.props.get("description") for n in copy.all_nodes(NodeKind.DATA_ITEM)} == items
+    assert not any("\r" in str(description) for description in items.values())
+
+
+def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
+    """GIAS's establishment file is Windows-1252: a UTF-8 byte-order mark before it once made its first
+    column "ï»¿URN"; the workbook reader and the CSV reader drop it alike."""
+    (tmp_path / "plain").mkdir()
+    plain = fx.write_edubaseall(tmp_path / "plain" / "edubasealldata.csv")
+    marked_dir = tmp_path / "marked"
+    marked_dir.mkdir()
+    marked = marked_dir / "edubasealldata.csv"
+    marked.write_bytes(BOM + plain.read_bytes())
+    stores = [MemoryStore(), MemoryStore()]
+    GiasEstablishments().run(stores[0], plain)
+    GiasEstablishments().run(stores[1], marked)
+    assert state_of(stores[0]).graph == state_of(stores[1]).graph
+    assert stores[1].get_node("School:9000002").name == f"St Mary{fx.RIGHT_QUOTE}s Church of England Academy"
+
+    sheet = marked_dir / "Home Office.csv"  # a sheet of the bundled mapping, in its canonical headers
+    sheet.write_bytes(BOM + (",".join(COLUMNS) + "\nR9999,Home Office" + "," * 8 + "\n").encode())
+    store = MemoryStore()
+    ExternalSharesImporter().run(store, sheet)
+    assert store.get_node("Release:R9999") is not None
