@@ -14,8 +14,9 @@
   (:data:`RULE_PREFIX`: ``KS5_...`` is the KS5 table's), each only where the dictionary's aliases of that
   marker or prefix are all of one table. An alias its rule does not place is keyed ``unplaced/<alias>`` with
   no HOLDS link, and counted. The rules read the dictionary's items alone, and an import made again makes
-  its own items again, so a rebuild places and counts them alike. A row with no concept is skipped. A row repeated word for word
-  states the same link twice and folds into it; the same (concept, alias) with different text is refused.
+  its own items again, so a rebuild places and counts them alike. A row with no concept is skipped. A row
+  repeated word for word states the same link twice and folds into it; the same (concept, alias) with
+  different text is refused.
   Where the rows of one concept give different descriptions (4 concepts in the 2019 file), all of them are
   kept, one per line, each row that gives one cited.
 - ``npd-category-tree`` reads the category hierarchy alone (``category_l0`` .. ``category_l3``): its
