@@ -229,31 +229,28 @@ class Neo4jStore(Store):
         incoming: frozenset[EdgeKind],
         as_of: dt.date | None = None,
     ) -> list[Hop]:
-        params = {
-            "ids": list(ids),
-            "out": [k.value for k in outgoing],
-            "in": [k.value for k in incoming],
-            "as_of": as_of,
-        }
-        hops: list[Hop] = []
-        for pattern, kinds, extra in (
-            ("-[e]->", outgoing, ""),
-            ("<-[e]-", incoming, " AND NOT (a = b AND type(e) IN $out)"),
-        ):
-            if not kinds:
-                continue
-            side = "$out" if pattern.endswith(">") else "$in"
-            query = (
-                f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}){pattern}(b:{NODE_LABEL}) "
-                f"WHERE type(e) IN {side}{extra} "
-                f"AND ($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')})) "
-                "RETURN id AS near, startNode(e).id AS source, type(e) AS kind, endNode(e).id AS target, "
-                "properties(e) AS edge, properties(b) AS far"
-            )
-            for r in self._run(query, **params):
-                edge = _edge_from_props(r["source"], r["kind"], r["target"], r["edge"])
-                hops.append(Hop(r["near"], edge, _node_from_props(r["far"])))
-        return hops
+        """One query for both sides: each side a pattern typed with its kinds (names from the model), so a busy
+        node is read through its relationship types, not by scanning all its links."""
+        valid = f"($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')}))"
+        sides = []
+        if outgoing:
+            sides.append(f"MATCH (a)-[e:{_types(outgoing)}]->(b:{NODE_LABEL}) WHERE {valid} RETURN e, b")
+        if incoming:
+            # a self-loop both sides would report is reported once, as outgoing
+            loop = "NOT (a = b AND type(e) IN $out) AND " if outgoing else ""
+            sides.append(f"MATCH (a)<-[e:{_types(incoming)}]-(b:{NODE_LABEL}) WHERE {loop}{valid} RETURN e, b")
+        if not sides or not ids:
+            return []
+        query = (
+            f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}) CALL (a) {{ {' UNION ALL '.join(sides)} }} "
+            "RETURN id AS near, startNode(e).id AS source, type(e) AS kind, endNode(e).id AS target, "
+            "properties(e) AS edge, properties(b) AS far"
+        )
+        records = self._run(query, ids=list(ids), out=[k.value for k in outgoing], as_of=as_of)
+        return [
+            Hop(r["near"], _edge_from_props(r["source"], r["kind"], r["target"], r["edge"]), _node_from_props(r["far"]))
+            for r in records
+        ]
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         _check_bounds(limit=limit, offset=offset)
@@ -330,6 +327,11 @@ class _InTransaction:
     def existing(self, ids: Iterable[str]) -> set[str]:
         query = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN id"
         return {record["id"] for record in self.tx.run(query, ids=list(set(ids)))}
+
+
+def _types(kinds: Collection[EdgeKind]) -> str:
+    """A relationship-type alternation for a pattern, from the model's own kinds (never the caller's text)."""
+    return "|".join(sorted(kind.value for kind in kinds))
 
 
 def _batches(rows: list[dict]) -> Iterable[list[dict]]:
