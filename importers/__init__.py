@@ -1,16 +1,24 @@
-"""Importers, one module per source, each registered here under the name the CLI uses.
+"""Importers, one module per source. A module here registers its importers with :func:`register` (a class with
+its ``name``, ``bundled`` file and ``needs``), and is found and imported by this package: adding an importer is
+adding its file.
 
-``REGISTRY`` maps a source name to its importer class; ``BUILD_ORDER`` is the order in which
-``lineage build`` imports the bundled real data: upstream first, so that each importer finds in the
-store what it links to (items before the concepts and releases that reach them; the concepts, which add the
-items the dictionary does not list, before the sheet notes whose release rules name such items).
+``REGISTRY`` maps a source name to its importer class. ``BUILD_ORDER`` is the order in which ``lineage build``
+imports the bundled real data: each importer after those it ``needs`` (the importers whose facts it reads from
+the store: items before the concepts and releases that reach them, the concepts before the sheet notes whose
+rules name their items, every title of a data set before the collection lists that copy its citations), ties in
+name order. Synthetic importers and those without a bundled file are not in it.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from importers.base import Importer
 
 REGISTRY: dict[str, type[Importer]] = {}
+#: Modules of this package that are the kit, not sources.
+KIT = frozenset({"base", "build"})
 
 
 def register(cls: type[Importer]) -> type[Importer]:
@@ -20,23 +28,25 @@ def register(cls: type[Importer]) -> type[Importer]:
     return cls
 
 
-BUILD_ORDER: list[str] = [
-    "npd-classifications",
-    "npd-datasets",
-    "npd-items",
-    "npd-category-tree",
-    "npd-concepts",  # before the sheet notes: it adds the items only the concepts file lists, which rules name
-    "npd-sheet-notes",  # before the collection lists: their FEEDS edges cite every source of a data set's title
-    "npd-dataset-list",
-    "npd-release-timetable",
-    "gias-links",
-    "register-foi",
-    "register-more",
-    "scope-statements",
-    "sharing-figures",
-    "campaign-events",
-    "search-keywords",
-]
+def build_order(registry: dict[str, type[Importer]]) -> list[str]:
+    """The importers of the real build, each after those it needs, ties in name order; a need that is no importer
+    or that loops is an error of the code, said at import time."""
+    wanted = {name for name, cls in registry.items() if cls.bundled and not cls.synthetic}
+    for name in sorted(wanted):
+        unknown = [need for need in registry[name].needs if need not in wanted]
+        if unknown:
+            raise ValueError(f"importer {name!r} needs {unknown}, which the build does not import")
+    order: list[str] = []
+    while len(order) < len(wanted):
+        ready = sorted(n for n in wanted - set(order) if set(registry[n].needs) <= set(order))
+        if not ready:
+            raise ValueError(f"the needs of {sorted(wanted - set(order))} go round in a circle")
+        order.append(ready[0])
+    return order
 
-# Each module registers its importers when imported; they import `register` from here.
-from importers import concepts, events, gias, keywords, npd, register_workbook, releases, scope, synthetic  # noqa: E402, F401
+
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name not in KIT:
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+BUILD_ORDER: list[str] = build_order(REGISTRY)

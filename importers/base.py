@@ -77,15 +77,21 @@ class Report:
     dry_run: bool = False
     rows_read: int = 0
     rows_skipped: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)  # rows not written, by why
+    left_out: Counter[str] = field(default_factory=Counter)  # facts of written rows not drawn, by why
     nodes: int = 0
     edges: int = 0
     nodes_created: int = 0
     edges_created: int = 0
 
     def skip(self, reason: str) -> None:
+        """A row not written, and why."""
         self.rows_skipped += 1
         self.skipped[reason] += 1
+
+    def leave_out(self, reason: str, times: int = 1) -> None:
+        """A fact of a row that is written (a link, a property) not drawn, and why: the row is not skipped."""
+        self.left_out[reason] += times
 
     @property
     def rows_written(self) -> int:
@@ -102,6 +108,7 @@ class Report:
             "rows_written": self.rows_written,
             "rows_skipped": self.rows_skipped,
             "skipped": dict(self.skipped),
+            "left_out": dict(self.left_out),
             "nodes": self.nodes,
             "edges": self.edges,
             "nodes_created": self.nodes_created,
@@ -122,6 +129,9 @@ class Importer(ABC):
     address: ClassVar[str] = ""
     #: True only for generated scale-test data, which never shares a graph with real data
     synthetic: ClassVar[bool] = False
+    #: the importers whose facts this one reads from the store (what it links to, joins or copies): they run
+    #: first in a build, and the build order follows from these alone
+    needs: ClassVar[tuple[str, ...]] = ()
     #: the text encoding of its files (a UTF-8 byte-order mark is dropped, whatever the encoding)
     encoding: ClassVar[str] = "utf-8"
 
@@ -205,6 +215,7 @@ class Importer(ABC):
                 "rows_written": report.rows_written if status is RunStatus.FINISHED else 0,
                 "rows_skipped": report.rows_skipped,
                 "skipped_reasons": json.dumps(dict(report.skipped), sort_keys=True),
+                "left_out_reasons": json.dumps(dict(report.left_out), sort_keys=True),
             },
             frozenset({Citation("pupil-data lineage import log", path.name, None, "")}),
             synthetic=self.synthetic,

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import BadInput, Batch, Report, Row, refuse_duplicates
-from importers.npd import NpdImporter, note, required
+from importers.npd import NpdImporter, required
 from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
 from lineage.store import Store
 
@@ -140,10 +140,11 @@ class ConceptRow:
 
 
 @register
-class NpdConcepts(ConceptImporter):
+class NpdConceptsImporter(ConceptImporter):
     """Concepts under their categories, each linked to the data items that store it under an alias."""
 
     name = "npd-concepts"
+    needs = ("npd-items",)
     bundled = "npd_concept_categories_2019.csv"
     columns = (
         *(c for level in LEVELS for c in (level, f"{level}_description")),
@@ -197,7 +198,7 @@ class NpdConcepts(ConceptImporter):
                         row.number,
                         "npd_alias",
                     )
-                note(report, REPEATED_ROW)
+                report.leave_out(REPEATED_ROW)
             stated.append(ConceptRow(row, names, concept, alias))
         return stated
 
@@ -244,7 +245,7 @@ class _Unlisted:
         signature = _signature(alias)
         table = self._tables.get(signature) if signature else None
         if signature is None or table is None:
-            self.report.skipped[f"not drawn: {NO_TABLE}"] += 1
+            self.report.leave_out(NO_TABLE)
             return None
         return table, signature[0]
 
@@ -287,7 +288,7 @@ def kind_key(node_id_: str) -> str:
 
 
 @register
-class NpdCategoryTree(ConceptImporter):
+class NpdCategoryTreeImporter(ConceptImporter):
     """The category hierarchy of the concepts, on its own."""
 
     name = "npd-category-tree"

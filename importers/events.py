@@ -21,7 +21,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.releases import count_omission, parse_period
+from importers.releases import parse_period
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -66,6 +66,7 @@ def _bundled_links() -> dict[str, list[EventLink]]:
 @register
 class CampaignEventsImporter(Importer):
     name = "campaign-events"
+    needs = ("sharing-figures",)
     document = "defenddigitalme campaign page on the National Pupil Database (dated events, compiled)"
     bundled = "npd_events_from_campaign_page.csv"
     columns = ("date_as_cited", "kind", "event", "source", "quote")
@@ -82,7 +83,7 @@ class CampaignEventsImporter(Importer):
         edges = []
         for link in links:
             if link.concerns not in present:
-                count_omission(report, f"CONCERNS ({kind_of(link.concerns)} not in the store)")
+                report.leave_out(f"CONCERNS ({kind_of(link.concerns)} not in the store)")
                 continue
             event = events[link.row]
             cites = event.citations | {link.citation}
@@ -99,7 +100,7 @@ class CampaignEventsImporter(Importer):
         date, kind, text, source = cell("date_as_cited"), cell("kind"), cell("event"), cell("source")
         validity = parse_period(path, row, "date_as_cited")
         if validity == ALWAYS:
-            count_omission(report, UNDATED)
+            report.leave_out(UNDATED)
         props = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
         if quote := cell("quote"):
             props["quote"] = quote

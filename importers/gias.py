@@ -148,7 +148,7 @@ def successions(links: Iterable[Link], report: Report) -> dict[tuple[int, int], 
 
 
 @register
-class GiasLinks(Importer):
+class GiasLinksImporter(Importer):
     """Succession links between schools: pupil records continue under the successor URN."""
 
     name = "gias-links"
@@ -257,10 +257,11 @@ def refuse_utf8(path: Path) -> None:
 
 
 @register
-class GiasEstablishments(Importer):
+class GiasEstablishmentsImporter(Importer):
     """Every establishment in GIAS, with its local authority, type, phase, status and dates."""
 
     name = "gias-establishments"
+    needs = ("gias-links",)
     document = "Get Information About Schools (DfE): all establishment data (edubasealldata)"
     bundled = None  # the ~60 MB file is not shipped; only its header is
     address = GIAS_DOWNLOADS

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from importers import register
 from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.releases import count_omission
 from lineage.errors import ModelError
 from lineage.model import Citation, kind_of
 from lineage.store import Store
@@ -25,6 +24,7 @@ from lineage.store import Store
 @register
 class SearchKeywordsImporter(Importer):
     name = "search-keywords"
+    needs = ("register-foi", "register-more", "scope-statements", "sharing-figures")
     document = "pupil-data lineage table of search keywords"
     bundled = "search_keywords.csv"
     columns = ("keyword", "node", "reasoning", "address")
@@ -50,7 +50,7 @@ class SearchKeywordsImporter(Importer):
             cited[node].add(Citation(self.document, path.name, row.number, address))
         stored = store.get_nodes(keywords)
         for missing in sorted(keywords.keys() - stored.keys()):
-            count_omission(report, f"keywords ({kind_of(missing)} not in the store)")
+            report.leave_out(f"keywords ({kind_of(missing)} not in the store)")
         nodes = [
             replace(
                 node,

@@ -88,13 +88,6 @@ NOTE_ALIAS_RULE = "note-name-equals-alias-ignoring-case"
 SRS = "ONS SRS"
 
 
-def note(report: Report, reason: str) -> None:
-    """Count why a property or link was left out of a row that was still written.
-
-    ``Report.skip`` counts skipped rows; this adds to the same reasons without counting the row as skipped."""
-    report.skipped[reason] += 1
-
-
 def all_nodes(store: Store, kind: NodeKind) -> list[Node]:
     """Every node of one kind in the store, read a page at a time."""
     nodes: list[Node] = []
@@ -244,7 +237,7 @@ def sheet_datasets(importer: NpdImporter, path: Path, sheets: Mapping[str, Sheet
 
 
 @register
-class NpdDatasets(NpdImporter):
+class NpdDatasetsImporter(NpdImporter):
     """The data sets available through the NPD application process, with the years their tab names give."""
 
     name = "npd-datasets"
@@ -288,15 +281,16 @@ def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: R
             cited = frozenset({*naming, *dataset.citations})
             edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=certainty))
         if not linked:
-            note(report, f"no data set in the store is titled {name!r}: no FEEDS edge")
+            report.leave_out(f"no data set in the store is titled {name!r}: no FEEDS edge")
     return edges
 
 
 @register
-class NpdDatasetList(NpdImporter):
+class NpdDatasetListImporter(NpdImporter):
     """DfE's list of NPD data sets, pupil-level and school-level: one collection per name, with its levels."""
 
     name = "npd-dataset-list"
+    needs = ("npd-items", "npd-sheet-notes")
     bundled = "npd_dataset_list_2018.csv"
     columns = ("level", "dataset")
 
@@ -321,10 +315,11 @@ class NpdDatasetList(NpdImporter):
 
 
 @register
-class NpdReleaseTimetable(NpdImporter):
+class NpdReleaseTimetableImporter(NpdImporter):
     """The month(s) in which each collection's data are released into the NPD."""
 
     name = "npd-release-timetable"
+    needs = ("npd-items", "npd-sheet-notes")
     bundled = "npd_release_timetable_2018.csv"
     columns = ("Dataset", "Month(s) when data are released")
 
@@ -351,7 +346,7 @@ def classification_code(path: Path, row: Row, scale: str, column: str) -> str | 
 
 
 @register
-class NpdClassifications(NpdImporter):
+class NpdClassificationsImporter(NpdImporter):
     """The definitions of the Identifiability (1-5) and Sensitivity (A-E) scales that replaced the tiers."""
 
     name = "npd-classifications"
@@ -429,8 +424,8 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
     if text := row["years_populated"].strip():
         years = years_populated(text)
         if years is None:
-            note(
-                report, f"years_populated {text!r} is not a year or a range in a known form: first/last year left unset"
+            report.leave_out(
+                f"years_populated {text!r} is not a year or a range in a known form: first/last year left unset"
             )
         else:
             props["first_year"] = years[0]
@@ -473,7 +468,7 @@ def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
         content = tuple(entry.row.cells.values())
         seen = contents[base]
         if content in seen:
-            note(report, REPEATED_ROW)
+            report.leave_out(REPEATED_ROW)
         else:
             seen.append(content)
         number = seen.index(content) + 1
@@ -482,11 +477,12 @@ def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
 
 
 @register
-class NpdItems(NpdImporter):
+class NpdItemsImporter(NpdImporter):
     """NPD data items: each held by its data set (sheet) and classified by old tier, identifiability and
     sensitivity, as the data tables give them."""
 
     name = "npd-items"
+    needs = ("npd-classifications", "npd-datasets")
     bundled = "npd_data_items_2018.csv"
     columns = ITEM_COLUMNS
 
@@ -535,18 +531,19 @@ def named_items(rule: Node, dataset: str, names: Iterable[str], items: Sequence[
             certainty = CONFIRMED if alias == name else Certainty(CertaintyLevel.INFERRED, NOTE_ALIAS_RULE)
             edges.append(Edge(item.id, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations, certainty=certainty))
         if not found:
-            note(report, f"the note names {name!r}, the alias of no imported item of {dataset}")
+            report.leave_out(f"the note names {name!r}, the alias of no imported item of {dataset}")
     return edges
 
 
 @register
-class NpdSheetNotes(NpdImporter):
+class NpdSheetNotesImporter(NpdImporter):
     """The notes above each section of the data tables. A note on the ONS Secure Research Service becomes a
     release rule restricting its data set and the items it names; a note stating an old tier ("Old Tier 4 =
     Identifiability / Sensitivity 3D") cites that tier's node, without a definition (the mapping differs
     from sheet to sheet). Other notes (section headings, remarks) are skipped with their reason."""
 
     name = "npd-sheet-notes"
+    needs = ("npd-items", "npd-concepts")
     bundled = "npd_data_tables_sheet_notes_2018.csv"
     columns = ("sheet", "dataset_title", "availability", "note_text")
 

@@ -51,7 +51,6 @@ from importers.releases import (
     Outcome,
     ReleaseGraph,
     Share,
-    count_omission,
     named_sources,
     parse_tiers,
     release_key,
@@ -226,6 +225,7 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
 @register
 class ExternalSharesImporter(Importer):
     name = "external-shares"
+    needs = ("npd-items", "npd-dataset-list")
     document = "DfE external data shares"
     bundled = None
     address = "https://www.gov.uk/government/publications/dfe-external-data-shares"
@@ -255,7 +255,7 @@ class ExternalSharesImporter(Importer):
                 if target:
                     graph.include(release_id, target, entry.share.citation)
                 else:
-                    count_omission(report, f"INCLUDES ({reason})")
+                    report.leave_out(f"INCLUDES ({reason})")
         return graph.batch()
 
     def _entry(self, path: Path, row: SheetRow, formats: Sequence[str]) -> _Entry:

@@ -39,8 +39,8 @@ are separate flows; never to or from DfE itself (the holder of the NPD), never t
 see the alias table), and not for an unverified figure. It DRAWS_ON a Dataset or Collection only when the
 flow names one that is in the store.
 
-Facts left out of a row that is otherwise written are counted in the report as ``not drawn: ...``
-reasons (they do not count as skipped rows).
+Facts left out of a row that is otherwise written are counted in the report's ``left_out`` reasons (they
+do not count as skipped rows).
 """
 
 from __future__ import annotations
@@ -112,11 +112,6 @@ def parse_tiers(text: str) -> tuple[str, ...]:
     else:
         found = re.findall(r"\b[1-4]\b", lowered)
     return tuple(sorted(set(found)))
-
-
-def count_omission(report: Report, reason: str, times: int = 1) -> None:
-    """Count a fact left out of a row that is written anyway (not a skipped row)."""
-    report.skipped[f"not drawn: {reason}"] += times
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +237,7 @@ class ReleaseGraph:
         if isinstance(found, Resolved):
             self.edges.append(Edge(application.id, EdgeKind.MADE_BY, found.id, citations=cites, certainty=share.source))
         else:
-            count_omission(self.report, f"MADE_BY ({found.reason})")
+            self.report.leave_out(f"MADE_BY ({found.reason})")
         self._commissioners(application, share)
         sent = share.sent
         if sent is None:
@@ -268,7 +263,7 @@ class ReleaseGraph:
         if isinstance(found, Resolved):
             self.edges.append(Edge(release.id, EdgeKind.SENT_TO, found.id, citations=cites, certainty=sent))
         else:
-            count_omission(self.report, f"SENT_TO ({found.reason})")
+            self.report.leave_out(f"SENT_TO ({found.reason})")
         if share.tiers:
             self._include_tiers(release.id, share)
         return release.id
@@ -293,7 +288,7 @@ class ReleaseGraph:
                     )
                 )
             else:
-                count_omission(self.report, f"COMMISSIONED_BY ({found.reason})")
+                self.report.leave_out(f"COMMISSIONED_BY ({found.reason})")
 
     def include(self, release_id: str, target_id: str, citation: Citation) -> None:
         """A confirmed INCLUDES: the register names this data set or item for the release."""
@@ -342,10 +337,10 @@ class ReleaseGraph:
             self._tier_items[share.tiers] = items
         if not items:
             tiers = "/".join(share.tiers)
-            count_omission(self.report, f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
+            self.report.leave_out(f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
         reached = [item for item in items if share.date is None or populated_by(item, share.date)]
         if len(reached) < len(items):
-            count_omission(self.report, TIME_CHECK, len(items) - len(reached))
+            self.report.leave_out(TIME_CHECK, len(items) - len(reached))
         cites = frozenset({share.citation})
         self.edges.extend(
             Edge(release_id, EdgeKind.INCLUDES, item.id, citations=cites, certainty=TIER_LEVEL) for item in reached
@@ -398,7 +393,7 @@ class _RegisterImporter(Importer):
         graph = ReleaseGraph(store, report)
         for _row, share in parsed:
             if graph.add(share, _decision(share)) is None:
-                count_omission(report, f"Release (application {share.outcome.status}: no data is said to have gone)")
+                report.leave_out(f"Release (application {share.outcome.status}: no data is said to have gone)")
         return graph.batch()
 
     def _source(self, path: Path, row: Row) -> Certainty:
@@ -449,6 +444,7 @@ class RegisterFoiImporter(_RegisterImporter):
     """DfE's register entries as FOI answers gave them: DfE's own word (confirmed)."""
 
     name = "register-foi"
+    needs = ("npd-items",)
     document = "DfE data-share register entries quoted in FOI requests (compiled)"
     bundled = "npd_register_entries_cited_in_foi.csv"
     columns = (*REGISTER_COLUMNS, "cited_context", "source_url")
@@ -461,6 +457,7 @@ class RegisterMoreImporter(_RegisterImporter):
     releases already in the store under the same key (a DS or DR reference)."""
 
     name = "register-more"
+    needs = ("register-foi",)
     document = "More NPD register entries and sharing arrangements (compiled)"
     bundled = "npd_register_entries_more.csv"
     columns = (*REGISTER_COLUMNS, "tier_or_scope", "purpose_as_cited", "source_kind", "source_url", "quote", "notes")
@@ -556,6 +553,7 @@ def named_sources(store: Store, kinds: Iterable[NodeKind] = (NodeKind.DATASET, N
 @register
 class SharingFiguresImporter(Importer):
     name = "sharing-figures"
+    needs = ("npd-dataset-list", "npd-release-timetable")
     document = "Published figures on NPD sharing (compiled)"
     bundled = "npd_sharing_figures_compiled.csv"
     columns = ("topic", "period", "flow", "measure", "value", "unit", "source", "source_url", "notes")
@@ -575,7 +573,7 @@ class SharingFiguresImporter(Importer):
             cites = node.citations
             for kind, names in ((EdgeKind.FLOWS_TO, flow_recipients), (EdgeKind.FLOWS_FROM, flow_senders)):
                 if not node.props["verified"]:
-                    count_omission(report, f"{kind} (an unverified figure)")
+                    report.leave_out(f"{kind} (an unverified figure)")
                     continue
                 for name in names(row["flow"]):
                     if normalise(name) in HOLDER_KEYS:
@@ -585,10 +583,10 @@ class SharingFiguresImporter(Importer):
                         sure, valid = node.certainty, node.validity
                         edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))
                     else:
-                        count_omission(report, f"{kind} ({found.reason})")
+                        report.leave_out(f"{kind} ({found.reason})")
             drawn = {sources[end.lower()] for end in flow_ends(row["flow"]) if end.lower() in sources}
             if not drawn:
-                count_omission(report, "DRAWS_ON (the flow names no data set or collection in the store)")
+                report.leave_out("DRAWS_ON (the flow names no data set or collection in the store)")
             edges.extend(
                 Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites, certainty=node.certainty)
                 for target in sorted(drawn)

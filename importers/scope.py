@@ -34,7 +34,7 @@ from pathlib import Path
 from importers import register
 from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
 from importers.organisations import Organisations, Unresolved
-from importers.releases import REFERENCE, count_omission
+from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
 from lineage.dates import latest_day, named_period
 from lineage.errors import ModelError
@@ -151,6 +151,7 @@ class _Parsed:
 @register
 class ScopeStatementsImporter(Importer):
     name = "scope-statements"
+    needs = ("register-foi", "register-more", "npd-concepts")
     document = "Statements of what NPD recipients got, did not get, asked for or were refused (compiled)"
     bundled = "npd_release_scope_statements.csv"
     columns = (
@@ -186,12 +187,12 @@ class ScopeStatementsImporter(Importer):
             citation = next(iter(p.node.citations))
             found = organisations.add_each(p.organisation, citation)
             if isinstance(found, Unresolved):
-                count_omission(report, f"ABOUT ({found.reason})")
+                report.leave_out(f"ABOUT ({found.reason})")
                 found = []
             for body in found:
                 about, how = targets.about(body.id, p.reference, str(p.node.props.get("date_as_cited", "")))
                 if how is None:
-                    count_omission(report, "ABOUT a release or application (the record identifies none)")
+                    report.leave_out("ABOUT a release or application (the record identifies none)")
                 certainty = p.node.certainty if how is None else weakest([p.node.certainty, how])
                 edges.append(Edge(p.node.id, EdgeKind.ABOUT, about, citations=p.node.citations, certainty=certainty))
             edges.extend(self._meanings(p, words, present, report))
@@ -241,11 +242,11 @@ class ScopeStatementsImporter(Importer):
         as_written = str(p.node.props["items_as_written"])
         meanings = words.get(_fold(as_written), [])
         if not meanings:
-            count_omission(report, "REFERS_TO (the words table does not map these words)")
+            report.leave_out("REFERS_TO (the words table does not map these words)")
         edges = []
         for meaning in meanings:
             if meaning.target not in present:
-                count_omission(report, f"REFERS_TO ({kind_of(meaning.target)} not in the store)")
+                report.leave_out(f"REFERS_TO ({kind_of(meaning.target)} not in the store)")
                 continue
             edges.append(
                 Edge(
@@ -264,7 +265,7 @@ class ScopeStatementsImporter(Importer):
         for conflict in _bundled_conflicts().get(path.name, []):
             first, second = nodes.get(conflict.row), nodes.get(conflict.contradicted_by)
             if first is None or second is None:
-                count_omission(report, "CONTRADICTS (the conflicts table names a row this file does not have)")
+                report.leave_out("CONTRADICTS (the conflicts table names a row this file does not have)")
                 continue
             cites = first.citations | second.citations | {conflict.citation}
             certainty = weakest([first.certainty, second.certainty])

@@ -149,7 +149,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         with _writing(address, args.wait) as store:
             report = importer_cls().run(store, args.path, progress=_progress)
-    print(format_reports([report]))
+    print(format_reports([report], args.verbose))
     return 0
 
 
@@ -159,7 +159,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     with _writing(_store_address(args), args.wait) as store:
         reports = build_real_graph(store, progress=_progress)
         counts = store.counts()
-    print(format_reports(reports))
+    print(format_reports(reports, args.verbose))
     print()
     print(format_counts(counts))
     return 0
@@ -286,32 +286,17 @@ def _open_existing(address: str) -> Store:
     return open_store(address)
 
 
-def _add_parents_commands(sub: argparse._SubParsersAction, store_help: str) -> None:
-    """The commands for parents and campaigners: a subject access request, and what changed between builds."""
-    from lineage.letter import FORMATS as LETTER_FORMATS
-
-    command = sub.add_parser("letter", help="a subject access request to DfE for a pupil's NPD record")
-    command.set_defaults(func=_cmd_letter)
-    command.add_argument("--store", help=store_help)
-    command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
-    command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
-    command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
-    command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
-    command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS))
-    command = sub.add_parser("diff", help="releases, organisations, statements and events changed between builds")
-    command.set_defaults(func=_cmd_diff)
-    command.add_argument("old", help="the older build: memory:PATH, a snapshot's path, or a bolt:// URI")
-    command.add_argument("new", help="the newer build, the same way")
-
-
 class _ProgressLine:
-    """The stage an import is at, on one line of standard error rewritten in place; ``open`` while a stage
-    runs (its line not ended), so that an error then starts a line of its own."""
+    """The stage an import is at. On a terminal, one line of standard error rewritten in place (``open`` while a
+    stage runs, so that an error then starts a line of its own); into a log, one plain line per stage done."""
 
     open = False
 
     def __call__(self, step: int, total: int, name: str, seconds: float | None) -> None:
         done = "" if seconds is None else f" done in {seconds:.1f} s"
+        if not sys.stderr.isatty():
+            print(f"[{step}/{total}] {name}{done}", file=sys.stderr, flush=True)
+            return
         bar = "#" * step + "." * (total - step)
         line = f"\r[{bar}] {step}/{total} {name}{done}".ljust(78)
         print(line, end="\n" if seconds is not None else "", file=sys.stderr, flush=True)
@@ -326,107 +311,162 @@ class _ProgressLine:
 _progress = _ProgressLine()
 
 
-def _top_reasons(reasons: dict[str, int], shown: int = 2, width: int = 70) -> str:
-    """The commonest reasons, shortened; the full list is on the run's ImportRun node."""
-    ranked = sorted(reasons.items(), key=lambda item: (-item[1], item[0]))
-    parts = [f"{n}x {reason if len(reason) <= width else reason[: width - 1] + '…'}" for reason, n in ranked[:shown]]
-    if len(ranked) > shown:
-        parts.append(f"+{len(ranked) - shown} more reasons")
-    return "; ".join(parts) or "-"
+#: The summary's width: it reads in a narrow terminal and in CI logs.
+WIDTH = 100
 
 
-def format_reports(reports: Sequence[Report]) -> str:
-    rows = []
-    for report in reports:
-        data = report.as_dict()
-        skipped = _top_reasons(data["skipped"])
-        rows.append(
-            (
-                data["source"],
-                data["rows_read"],
-                data["rows_written"],
-                data["rows_skipped"],
-                data["nodes"],
-                data["edges"],
-                data["nodes_created"],
-                data["edges_created"],
-                ("(dry run) " if data["dry_run"] else "") + skipped,
-            )
-        )
-    header = ("source", "read", "written", "skipped", "nodes", "edges", "new nodes", "new edges", "skipped why")
-    return format_table(header, rows)
+def format_reports(reports: Sequence[Report], verbose: bool = False) -> str:
+    """The runs' counts as a table, then why rows were skipped or facts left out: the commonest reason of each
+    run, or every reason with ``verbose`` (all of them are on each run's ImportRun node too)."""
+    dry = any(report.dry_run for report in reports)
+    header = ("source", "read", "would write" if dry else "written", "skipped", "left out", "nodes", "edges",
+              "new nodes", "new edges")  # fmt: skip
+    rows = [
+        (r.source, r.rows_read, r.rows_written, r.rows_skipped, sum(r.left_out.values()), r.nodes, r.edges,
+         r.nodes_created, r.edges_created)
+        for r in reports
+    ]  # fmt: skip
+    lines = [format_table(header, rows)]
+    whys = [
+        (report.source, kind, reason, count)
+        for report in reports
+        for kind, reasons in (("skipped", report.skipped), ("left out", report.left_out))
+        for reason, count in sorted(reasons.items(), key=lambda item: (-item[1], item[0]))[: None if verbose else 1]
+    ]
+    if whys:
+        lines.append("")
+        lines.append("why" + ("" if verbose else " (the commonest reason of each; --verbose gives every one)") + ":")
+        lines += [_shorten(f"  {source}, {kind} {count}x: {reason}", verbose) for source, kind, reason, count in whys]
+    if dry:
+        lines.append("")
+        lines.append("a dry run: nothing was written")
+    return "\n".join(lines)
+
+
+def _shorten(line: str, whole: bool) -> str:
+    return line if whole or len(line) <= WIDTH else line[: WIDTH - 1] + "…"
+
+
+STORE_HELP = f"store address: memory:PATH or a bolt:// / neo4j:// URI (default: $LINEAGE_STORE, else {DEFAULT_STORE})"
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+def _store(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--store", help=STORE_HELP)
+
+
+def _writes(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("--wait", type=float, default=LOCK_WAIT,
+                         help="seconds to wait for another import writing to the same snapshot")  # fmt: skip
+    command.add_argument("--verbose", action="store_true", help="list every reason a row was skipped or left out")
+
+
+def _import_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("source", help="importer name (see `lineage sources`)")
+    command.add_argument("path", type=Path, help="the file to import")
+    command.add_argument("--dry-run", action="store_true", help="read, check and report; write nothing")
+    _writes(command)
+
+
+def _serve_arguments(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
+    command.add_argument("--port", type=int, default=8000, help="the port to listen on")
+    command.add_argument("--workers", type=int, default=default_workers(),
+                         help="worker processes, each with its own store (one per usable CPU core here)")  # fmt: skip
+
+
+def _query_arguments(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("text", nargs="?", help="the GraphQL query")
+    command.add_argument("--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)")
+    command.add_argument("--vars", help="variables as a JSON object")
+    command.add_argument("--operation", help="the operation to run, when the document has several")
+
+
+def _schema_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
+def _export_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.exports import FORMATS
+
+    _store(command)
+    command.add_argument("--format", required=True, choices=list(FORMATS), help="the file format")
+    command.add_argument("--output", type=Path, required=True,
+                         help="the file to write; for csv, a directory (nodes.csv, edges.csv)")  # fmt: skip
+    command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
+    command.add_argument("--depth", type=int, help="hops from --node (2 when not given)")
+
+
+def _report_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.reports import FORMATS, SUBJECTS
+
+    _store(command)
+    command.add_argument("subject", choices=list(SUBJECTS), help="what the report is about")
+    command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
+    command.add_argument("--format", default="html", choices=list(FORMATS), help="the document's format")
+    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
+def _letter_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.letter import FORMATS
+
+    _store(command)
+    command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
+    command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
+    command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
+    command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
+    command.add_argument("--format", default="txt", choices=list(FORMATS), help="the letter's format")
+
+
+def _diff_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("old", help="the older build: memory:PATH, a snapshot's path, or a bolt:// URI")
+    command.add_argument("new", help="the newer build, the same way")
+
+
+def _nothing(command: argparse.ArgumentParser) -> None:
+    """A command without options."""
+
+
+#: Every command: its name, what it does, how it runs, and its arguments.
+COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments], ...] = (
+    ("build", "build the whole real graph from the bundled data", _cmd_build, _writes),
+    ("import", "import one source file", _cmd_import, _import_arguments),
+    ("counts", "print nodes and edges per kind, and imports that did not finish", _cmd_counts, _store),
+    ("sources", "list the importers", _cmd_sources, _nothing),
+    ("serve", "serve the GraphQL API, the playground, the explorer and the page for parents", _cmd_serve,
+     _serve_arguments),
+    ("query", "run one GraphQL query through the API's own path, limits included", _cmd_query, _query_arguments),
+    ("schema", "print or write the GraphQL schema (SDL)", _cmd_schema, _schema_arguments),
+    ("export", "write the graph, or one node's lineage, as GraphML, GEXF, Cytoscape, CSV or PROV", _cmd_export,
+     _export_arguments),
+    ("report", "an audit report on a release, an organisation or an item, in HTML or Markdown", _cmd_report,
+     _report_arguments),
+    ("letter", "a subject access request to DfE for a pupil's NPD record", _cmd_letter, _letter_arguments),
+    ("diff", "releases, organisations, statements and events changed between two builds", _cmd_diff,
+     _diff_arguments),
+)  # fmt: skip
+
+
+class _Help(argparse.HelpFormatter):
+    """Each option's help says its default, where it has one to say."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lineage", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    store_help = f"store address: memory:PATH or a bolt:// URI (default $LINEAGE_STORE or {DEFAULT_STORE})"
-    commands: list[tuple[str, str, Callable[[argparse.Namespace], int]]] = [
-        ("build", "build the whole real graph from the bundled data", _cmd_build),
-        ("import", "import one source file", _cmd_import),
-        ("counts", "print nodes and edges per kind", _cmd_counts),
-        ("sources", "list the importers", _cmd_sources),
-        ("serve", "serve the GraphQL API and playground", _cmd_serve),
-        ("query", "run one GraphQL query through the API's own path, limits included", _cmd_query),
-        ("schema", "print or write the GraphQL schema (SDL)", _cmd_schema),
-        ("export", "write the graph, or one node's lineage, as GraphML, GEXF, Cytoscape, CSV or PROV", _cmd_export),
-        ("report", "an audit report on a release, an organisation or an item, in HTML or Markdown", _cmd_report),
-    ]
-    for name, help_, func in commands:
-        command = sub.add_parser(name, help=help_)
+    for name, help_, func, arguments in COMMANDS:
+        command = sub.add_parser(name, help=help_, description=help_, formatter_class=_Help)
         command.set_defaults(func=func)
-        if name not in ("sources", "schema"):
-            command.add_argument("--store", help=store_help)
-        if name == "schema":
-            command.add_argument("--output", type=Path, help="write to this file instead of standard output")
-        if name == "import":
-            command.add_argument("source", help="importer name (see `lineage sources`)")
-            command.add_argument("path", type=Path, help="the file to import")
-            command.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
-        if name in ("import", "build"):
-            command.add_argument(
-                "--wait",
-                type=float,
-                default=LOCK_WAIT,
-                help=f"seconds to wait for another import writing to the same snapshot (default {LOCK_WAIT:g})",
-            )
-        if name == "serve":
-            command.add_argument("--host", default="127.0.0.1")
-            command.add_argument("--port", type=int, default=8000)
-            command.add_argument(
-                "--workers",
-                type=int,
-                default=default_workers(),
-                help="worker processes, each with its own store (default: one per CPU core, %(default)s here)",
-            )
-        if name == "query":
-            command.add_argument("text", nargs="?", help="the GraphQL query")
-            command.add_argument(
-                "--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)"
-            )
-            command.add_argument("--vars", help="variables as a JSON object")
-            command.add_argument("--operation", help="the operation to run, when the document has several")
-        if name == "export":
-            from lineage.exports import FORMATS as EXPORT_FORMATS
-
-            command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS))
-            command.add_argument(
-                "--output",
-                type=Path,
-                required=True,
-                help="the file to write; for csv, a directory (nodes.csv, edges.csv)",
-            )
-            command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
-            command.add_argument("--depth", type=int, help="hops from --node (default 2)")
-        if name == "report":
-            from lineage.reports import FORMATS as REPORT_FORMATS
-            from lineage.reports import SUBJECTS
-
-            command.add_argument("subject", choices=list(SUBJECTS))
-            command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
-            command.add_argument("--format", default="html", choices=list(REPORT_FORMATS))
-            command.add_argument("--output", type=Path, help="write to this file instead of standard output")
-    _add_parents_commands(sub, store_help)
+        arguments(command)
     return parser
 
 

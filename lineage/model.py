@@ -403,6 +403,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("rows_written", int, "rows written: 0 until the run has finished"),
                 ("rows_skipped", int, "rows skipped"),
                 ("skipped_reasons", str, "why rows were skipped (JSON)"),
+                ("left_out_reasons", str, "why facts of written rows were not drawn (JSON)"),
             ),
         ),
     )

@@ -12,10 +12,10 @@ from importers.concepts import (
     REPEATED_ROW,
     RULE_PREFIX,
     RULE_SUFFIX,
-    NpdCategoryTree,
-    NpdConcepts,
+    NpdCategoryTreeImporter,
+    NpdConceptsImporter,
 )
-from importers.npd import NpdClassifications, NpdItems
+from importers.npd import NpdClassificationsImporter, NpdItemsImporter
 from lineage.model import CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
 from lineage.stores.memory import MemoryStore
@@ -53,13 +53,13 @@ def linked(empty_store: Store, tmp_path: Path) -> tuple[Store, Path, Path]:
     """Real item rows and real concept rows (the CIN/CLA sheet and two concepts), items imported first."""
     items = subset(tmp_path, ITEMS, keep_item)
     concepts = subset(tmp_path, CONCEPTS, keep_concept)
-    run(NpdItems, empty_store, items)
+    run(NpdItemsImporter, empty_store, items)
     return empty_store, items, concepts
 
 
 def test_a_concept_links_the_aliases_that_store_it(linked: tuple[Store, Path, Path]) -> None:
     store, items_path, concepts_path = linked
-    report = run(NpdConcepts, store, concepts_path)
+    report = run(NpdConceptsImporter, store, concepts_path)
     _, items = read(items_path)
     _, rows = read(concepts_path)
     aliases = {row["npd_alias"] for _, row in items}
@@ -116,10 +116,10 @@ def test_a_concept_links_the_aliases_that_store_it(linked: tuple[Store, Path, Pa
 
 def test_concepts_read_the_items_in_the_store_so_items_come_first(empty_store: Store, tmp_path: Path) -> None:
     """With no dictionary in the store, every alias is known from the concepts file alone and none is placed."""
-    report = run(NpdConcepts, empty_store, subset(tmp_path, CONCEPTS, keep_concept))
+    report = run(NpdConceptsImporter, empty_store, subset(tmp_path, CONCEPTS, keep_concept))
     _, rows = read(tmp_path / CONCEPTS)
     aliases = {row["npd_alias"] for _, row in rows if row["concept"].strip()}
-    assert report.skipped[f"not drawn: {NO_TABLE}"] == len(aliases)
+    assert report.left_out[NO_TABLE] == len(aliases)
     items = empty_store.list_nodes(NodeKind.DATA_ITEM, limit=1000).items
     assert {n.key for n in items} == {f"unplaced/{alias}" for alias in aliases}
     assert EdgeKind.HOLDS not in empty_store.counts().edges
@@ -161,7 +161,7 @@ def test_an_unlisted_alias_is_placed_in_the_one_table_the_dictionary_gives_its_m
 
 
 def test_the_category_tree(empty_store: Store) -> None:
-    report = run(NpdCategoryTree, empty_store)
+    report = run(NpdCategoryTreeImporter, empty_store)
     _, rows = real(TREE)
     prefixes = {tuple(path_of(row)[: depth + 1]) for _, row in rows for depth in range(len(path_of(row)))}
     assert report.rows_read == len(rows) == 93
@@ -176,7 +176,7 @@ def test_the_category_tree(empty_store: Store) -> None:
 
 def test_a_concept_row_repeated_word_for_word_is_one_link_cited_twice(linked: tuple[Store, Path, Path]) -> None:
     store, _, concepts_path = linked
-    report = run(NpdConcepts, store, concepts_path)
+    report = run(NpdConceptsImporter, store, concepts_path)
     _, rows = read(concepts_path)
     repeated = [(line, row) for line, row in rows if row["npd_alias"] == "KS4_AMDFLAG"]
     assert len(repeated) == 2 and repeated[0][1] == repeated[1][1] and repeated[0][1]["concept"] == "Amended"
@@ -184,19 +184,19 @@ def test_a_concept_row_repeated_word_for_word_is_one_link_cited_twice(linked: tu
     (represents,) = edges_from(store, item.id, EdgeKind.REPRESENTS)
     assert store.get_node(represents.target).name == "Amended"
     assert {c.row for c in represents.citations} == {line for line, _ in repeated}
-    assert report.skipped[REPEATED_ROW] == 1
+    assert report.left_out[REPEATED_ROW] == 1
 
 
 BAD = {
     "npd-concepts": Case(
-        NpdConcepts,
+        NpdConceptsImporter,
         "npd_alias",
         Wrong("category_l3", "Orphan level", "category_l3"),  # a level given under an empty one
         lambda r: r | {"concept_description": "other text"},
         "npd_alias",
     ),
     "npd-category-tree": Case(
-        NpdCategoryTree, "category_l1", Wrong("category_l3", "Orphan level", "category_l3"), dict, "category_l1"
+        NpdCategoryTreeImporter, "category_l1", Wrong("category_l3", "Orphan level", "category_l3"), dict, "category_l1"
     ),
 }
 
@@ -206,7 +206,7 @@ def test_bad_input_is_refused_by_file_row_and_column_and_writes_nothing(
     name: str, empty_store: Store, tmp_path: Path
 ) -> None:
     case = BAD[name]
-    run(NpdClassifications, empty_store)  # something already in the store, to show it is left alone
+    run(NpdClassificationsImporter, empty_store)  # something already in the store, to show it is left alone
     _, lines = real(str(case.importer.bundled))
     rows = [row for _, row in lines if not row["category_l2"]][:3]
     assert_refused(case, empty_store, tmp_path, rows)

@@ -20,7 +20,7 @@ import pytest
 
 from importers import gias
 from importers.base import BadInput
-from importers.gias import GIAS_DOWNLOADS, GiasEstablishments, GiasLinks
+from importers.gias import GIAS_DOWNLOADS, GiasEstablishmentsImporter, GiasLinksImporter
 from lineage.errors import LineageError
 from lineage.model import Citation, EdgeKind, NodeKind
 from lineage.store import Direction, Store
@@ -35,7 +35,7 @@ def school(urn: int) -> str:
 
 
 def links_cite(row: int, file: str = fx.LINKS_FILE.name) -> Citation:
-    return Citation(GiasLinks.document, file, row, GIAS_DOWNLOADS)
+    return Citation(GiasLinksImporter.document, file, row, GIAS_DOWNLOADS)
 
 
 def edge_rows(edge) -> set[int]:
@@ -99,7 +99,7 @@ def expected_links() -> Expected:
 
 def test_the_real_links_file_on_each_store(empty_store: Store) -> None:
     expected = expected_links()
-    report = GiasLinks().run(empty_store, fx.LINKS_FILE)
+    report = GiasLinksImporter().run(empty_store, fx.LINKS_FILE)
 
     assert empty_store.counts().nodes == {"ImportRun": 1, "School": len(expected.schools)}
     assert empty_store.counts().edges == {"SUCCEEDED_BY": len(expected.edges)}
@@ -147,7 +147,7 @@ def test_every_real_link_and_a_second_import_that_changes_nothing() -> None:
     importing 33,801 rows into Neo4j twice would take most of a minute)."""
     expected = expected_links()
     store = MemoryStore()
-    GiasLinks().run(store, fx.LINKS_FILE)
+    GiasLinksImporter().run(store, fx.LINKS_FILE)
     hops = store.expand([school(urn) for urn in expected.schools], SUCCEEDED_BY, frozenset())
     found = {(int(hop.near.split(":")[1]), int(hop.node.key)): hop.edge for hop in hops}
     assert found.keys() == expected.edges.keys()
@@ -158,7 +158,7 @@ def test_every_real_link_and_a_second_import_that_changes_nothing() -> None:
         assert edge.validity.valid_from == min(want["dates"], default=None), pair
 
     before, node = store.counts(), store.get_node(school(100006))
-    again = GiasLinks().run(store, fx.LINKS_FILE)
+    again = GiasLinksImporter().run(store, fx.LINKS_FILE)
     assert (again.nodes_created, again.edges_created) == (0, 0)
     assert store.counts() == before and store.get_node(school(100006)) == node
 
@@ -182,7 +182,7 @@ def write_fictional_links(path: Path) -> Path:
 
 def test_repeats_fold_undirected_rows_join_or_are_skipped(empty_store: Store, tmp_path: Path) -> None:
     path = write_fictional_links(tmp_path / "links.csv")
-    report = GiasLinks().run(empty_store, path)
+    report = GiasLinksImporter().run(empty_store, path)
     assert (report.rows_read, report.rows_skipped) == (8, 2)
     assert sorted(report.skipped) == [
         "'Sixth Form Centre Link' states no predecessor or successor, nor does any row on its pair",
@@ -204,7 +204,7 @@ def test_repeats_fold_undirected_rows_join_or_are_skipped(empty_store: Store, tm
     }
 
     before, edge = empty_store.counts(), succession(empty_store, 9000003, 9000002)
-    again = GiasLinks().run(empty_store, path)
+    again = GiasLinksImporter().run(empty_store, path)
     assert (again.nodes_created, again.edges_created) == (0, 0)
     assert empty_store.counts() == before and succession(empty_store, 9000003, 9000002) == edge
 
@@ -234,7 +234,7 @@ def test_a_bad_links_file_is_refused_whole(
 ) -> None:
     path = fx.write_links(tmp_path / "links.csv", rows, **options)
     with pytest.raises(BadInput) as refused:
-        GiasLinks().run(empty_store, path)
+        GiasLinksImporter().run(empty_store, path)
     message = str(refused.value)
     assert (refused.value.row, refused.value.column) == (row, column), case
     assert words in message and str(path) in message, message
@@ -245,7 +245,7 @@ def test_an_empty_links_file_is_refused(tmp_path: Path, empty_store: Store) -> N
     path = tmp_path / "links.csv"
     path.write_bytes(b"")
     with pytest.raises(BadInput, match="empty"):
-        GiasLinks().run(empty_store, path)
+        GiasLinksImporter().run(empty_store, path)
     assert empty_store.counts().total_nodes == 0
 
 
@@ -253,13 +253,13 @@ def test_an_empty_links_file_is_refused(tmp_path: Path, empty_store: Store) -> N
 
 
 def est_cite(path: Path, row: int) -> Citation:
-    return Citation(GiasEstablishments.document, path.name, row, GIAS_DOWNLOADS)
+    return Citation(GiasEstablishmentsImporter.document, path.name, row, GIAS_DOWNLOADS)
 
 
 def test_establishments_land_with_their_values(empty_store: Store, tmp_path: Path) -> None:
     path = fx.write_edubaseall(tmp_path / "edubasealldata20250422.csv")
     assert path.read_bytes().count(b"\x92") == 1 and b"Caf\xe9" in path.read_bytes()  # really Windows-1252
-    report = GiasEstablishments().run(empty_store, path)
+    report = GiasEstablishmentsImporter().run(empty_store, path)
     assert (report.rows_read, report.rows_skipped) == (3, 0)
     assert empty_store.counts().nodes == {"ImportRun": 1, "School": 3}
     ashgrove = empty_store.get_node("School:9000001")
@@ -282,7 +282,7 @@ def test_establishments_land_with_their_values(empty_store: Store, tmp_path: Pat
     assert (cafe.props["status"], cafe.props["close_date"]) == ("Closed", dt.date(2012, 3, 31))
 
     before = empty_store.counts()
-    again = GiasEstablishments().run(empty_store, path)
+    again = GiasEstablishmentsImporter().run(empty_store, path)
     assert (again.nodes_created, again.edges_created) == (0, 0)
     assert empty_store.counts() == before and empty_store.get_node("School:9000003") == cafe
 
@@ -290,7 +290,7 @@ def test_establishments_land_with_their_values(empty_store: Store, tmp_path: Pat
 def test_a_file_without_the_columns_gias_dropped_in_2025_still_imports(tmp_path: Path, empty_store: Store) -> None:
     assert len(fx.EDUBASEALL_HEADER) == 140 and len(fx.EDUBASEALL_HEADER_LATER) < 140
     path = fx.write_edubaseall(tmp_path / "edubasealldata.csv", header=fx.EDUBASEALL_HEADER_LATER)
-    GiasEstablishments().run(empty_store, path)
+    GiasEstablishmentsImporter().run(empty_store, path)
     assert empty_store.get_node("School:9000002").props["phase"] == "Secondary"
 
 
@@ -304,7 +304,7 @@ def test_a_missing_column_is_refused(tmp_path: Path, column: str) -> None:
     header = [name for name in fx.EDUBASEALL_HEADER if name != column]
     path = fx.write_edubaseall(tmp_path / "edubasealldata.csv", header=header)
     with pytest.raises(BadInput) as refused:
-        GiasEstablishments().run(MemoryStore(), path)
+        GiasEstablishmentsImporter().run(MemoryStore(), path)
     assert refused.value.row == 1 and f"missing column(s) {column};" in str(refused.value)
 
 
@@ -333,7 +333,7 @@ def test_a_bad_establishment_file_is_refused_whole(
 ) -> None:
     path = fx.write_edubaseall(tmp_path / "edubasealldata.csv", schools, encoding=encoding)
     with pytest.raises(BadInput) as refused:
-        GiasEstablishments().run(empty_store, path)
+        GiasEstablishmentsImporter().run(empty_store, path)
     assert (refused.value.row, refused.value.column) == (row, column), case
     assert words in str(refused.value), str(refused.value)
     assert empty_store.counts().total_nodes == 0
@@ -351,7 +351,7 @@ def test_a_broken_establishment_file_is_refused(tmp_path: Path, case: str, conte
     path = tmp_path / "edubasealldata.csv"
     path.write_bytes(content)
     with pytest.raises(BadInput, match=words):
-        GiasEstablishments().run(MemoryStore(), path)
+        GiasEstablishmentsImporter().run(MemoryStore(), path)
 
 
 def test_links_and_establishments_meet_on_one_school_in_either_order(empty_store: Store, tmp_path: Path) -> None:
@@ -359,8 +359,8 @@ def test_links_and_establishments_meet_on_one_school_in_either_order(empty_store
     links = fx.write_links(tmp_path / "links.csv", [["9000003", "9000002", "Ashgrove Academy", "Successor", ""]])
     establishments = fx.write_edubaseall(tmp_path / "edubasealldata.csv")
 
-    GiasEstablishments().run(empty_store, establishments)
-    GiasLinks().run(empty_store, links)
+    GiasEstablishmentsImporter().run(empty_store, establishments)
+    GiasLinksImporter().run(empty_store, links)
     cafe = empty_store.get_node("School:9000003")
     assert cafe.name == "Café Lane Infant School"  # kept: the links file does not name it
     assert cafe.citations == {est_cite(establishments, 4), links_cite(2, links.name)}
@@ -370,9 +370,9 @@ def test_links_and_establishments_meet_on_one_school_in_either_order(empty_store
     assert edge_rows(succession(empty_store, 9000003, 9000002)) == {2}
 
     empty_store.clear()
-    GiasLinks().run(empty_store, links)
+    GiasLinksImporter().run(empty_store, links)
     assert empty_store.get_node("School:9000003").name == "URN 9000003"
-    GiasEstablishments().run(empty_store, establishments)
+    GiasEstablishmentsImporter().run(empty_store, establishments)
     assert empty_store.get_node("School:9000003") == cafe
     assert empty_store.get_node("School:9000002").name == fx.ST_MARYS["EstablishmentName"]
     assert empty_store.counts().nodes == {"ImportRun": 2, "School": 3}

@@ -17,17 +17,17 @@ from pathlib import Path
 import pytest
 
 from importers.base import DATA_DIR, BadInput, Importer, Report
-from importers.concepts import NpdCategoryTree, NpdConcepts
+from importers.concepts import NpdCategoryTreeImporter, NpdConceptsImporter
 from importers.npd import (
     HEADING_ROW,
     NOTE_ALIAS_RULE,
     TITLE_RULE,
-    NpdClassifications,
-    NpdDatasetList,
-    NpdDatasets,
-    NpdItems,
-    NpdReleaseTimetable,
-    NpdSheetNotes,
+    NpdClassificationsImporter,
+    NpdDatasetListImporter,
+    NpdDatasetsImporter,
+    NpdItemsImporter,
+    NpdReleaseTimetableImporter,
+    NpdSheetNotesImporter,
 )
 from lineage.model import CertaintyLevel, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
@@ -36,14 +36,14 @@ from lineage.stores.memory import MemoryStore
 Cells = dict[str, str]
 Lines = list[tuple[int, Cells]]
 
-OVERVIEW = NpdDatasets.bundled
-CLASSES = NpdClassifications.bundled
-ITEMS = NpdItems.bundled
-LIST = NpdDatasetList.bundled
-TIMETABLE = NpdReleaseTimetable.bundled
-NOTES = NpdSheetNotes.bundled
-CONCEPTS = NpdConcepts.bundled
-TREE = NpdCategoryTree.bundled
+OVERVIEW = NpdDatasetsImporter.bundled
+CLASSES = NpdClassificationsImporter.bundled
+ITEMS = NpdItemsImporter.bundled
+LIST = NpdDatasetListImporter.bundled
+TIMETABLE = NpdReleaseTimetableImporter.bundled
+NOTES = NpdSheetNotesImporter.bundled
+CONCEPTS = NpdConceptsImporter.bundled
+TREE = NpdCategoryTreeImporter.bundled
 
 # The item subset: whole (truncated) sheets that the other sources talk about, and a few KS4 items.
 ITEM_SHEETS = {
@@ -113,7 +113,7 @@ def only(rows: Lines, **match: str) -> tuple[int, Cells]:
 
 
 def test_datasets_carry_the_years_of_their_tab_names(empty_store: Store) -> None:
-    report = run(NpdDatasets, empty_store)
+    report = run(NpdDatasetsImporter, empty_store)
     _, rows = real(OVERVIEW)
     assert report.rows_read == len(rows) == 41
     assert empty_store.counts().nodes[NodeKind.DATASET] == 41
@@ -128,7 +128,7 @@ def test_datasets_carry_the_years_of_their_tab_names(empty_store: Store) -> None
 
 
 def test_classifications_carry_their_definitions(empty_store: Store) -> None:
-    run(NpdClassifications, empty_store)
+    run(NpdClassificationsImporter, empty_store)
     _, rows = real(CLASSES)
     for line, row in rows:
         node = empty_store.get_node(f"Classification:{row['scale']}:{row['code']}")
@@ -143,7 +143,7 @@ def test_classifications_carry_their_definitions(empty_store: Store) -> None:
 
 def test_items_as_the_data_tables_give_them(empty_store: Store, tmp_path: Path) -> None:
     path = subset(tmp_path, ITEMS, keep_item)
-    report = run(NpdItems, empty_store, path)
+    report = run(NpdItemsImporter, empty_store, path)
     _, rows = read(path)
 
     line, fsm = only(rows, sheet="KS4", npd_alias="KS4_FSM")
@@ -171,7 +171,7 @@ def test_items_as_the_data_tables_give_them(empty_store: Store, tmp_path: Path) 
     assert qualified["years_populated"] == "2009/10 (A) - 2012/13"  # a qualifier no rule reads: left unset
     assert "first_year" not in by_alias(empty_store, "KS4_EBACENG")[0].props
     unread = f"years_populated {qualified['years_populated']!r} is not a year or a range in a known form"
-    assert report.skipped[f"{unread}: first/last year left unset"] == 1
+    assert report.left_out[f"{unread}: first/last year left unset"] == 1
 
     # KS4_UPN sits in two sub-tables: two items, each under its sub-table.
     sub_tables = {row["sub_table"] for _, row in rows if row["npd_alias"] == "KS4_UPN"}
@@ -193,7 +193,7 @@ def test_a_verbatim_repeat_folds_and_a_differing_entry_under_one_key_is_numbered
     # Real rows: CIN_PUPILID twice, word for word, in n_Census_CIN_OpenCase; KS4_URN twice in the pupil
     # table with different old aliases.
     path = subset(tmp_path, ITEMS, keep_item)
-    run(NpdItems, empty_store, path)
+    run(NpdItemsImporter, empty_store, path)
     _, rows = read(path)
     pupil_ids = [(line, row) for line, row in rows if row["npd_alias"] == "CIN_PUPILID"]
     open_case = [(line, row) for line, row in pupil_ids if row["sub_table"] == "n_Census_CIN_OpenCase"]
@@ -223,7 +223,7 @@ def test_each_typed_item_column_is_checked(empty_store: Store, tmp_path: Path) -
         rows = [first, second | {column: value}, third]
         path.write_text(csv_text([header, *([row[c] for c in header] for row in rows)]), encoding="utf-8")
         with pytest.raises(BadInput) as refused:
-            run(NpdItems, empty_store, path)
+            run(NpdItemsImporter, empty_store, path)
         assert (refused.value.row, refused.value.column) == (3, column)
     assert empty_store.counts().total_nodes == 0
 
@@ -232,10 +232,10 @@ def test_each_typed_item_column_is_checked(empty_store: Store, tmp_path: Path) -
 
 
 def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: Path) -> None:
-    run(NpdDatasets, empty_store)
-    run(NpdItems, empty_store, subset(tmp_path, ITEMS, keep_item))
-    list_report = run(NpdDatasetList, empty_store)
-    timetable_report = run(NpdReleaseTimetable, empty_store)
+    run(NpdDatasetsImporter, empty_store)
+    run(NpdItemsImporter, empty_store, subset(tmp_path, ITEMS, keep_item))
+    list_report = run(NpdDatasetListImporter, empty_store)
+    timetable_report = run(NpdReleaseTimetableImporter, empty_store)
     _, listed = real(LIST)
     _, timed = real(TIMETABLE)
     names = {row["dataset"] for _, row in listed} | {row["Dataset"] for _, row in timed}
@@ -259,16 +259,16 @@ def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: P
     assert cin.target == "Dataset:CIN_08-09_to_16-17"
     assert (cin.certainty.level, cin.certainty.rule) == (CertaintyLevel.INFERRED, TITLE_RULE)
     assert edges_from(empty_store, "Collection:Spring Census", EdgeKind.FEEDS) == []
-    assert timetable_report.skipped["no data set in the store is titled 'Spring Census': no FEEDS edge"] == 1
-    assert list_report.skipped["no data set in the store is titled 'Key Stage 3': no FEEDS edge"] == 1
+    assert timetable_report.left_out["no data set in the store is titled 'Spring Census': no FEEDS edge"] == 1
+    assert list_report.left_out["no data set in the store is titled 'Key Stage 3': no FEEDS edge"] == 1
 
 
 # ---- npd-sheet-notes -------------------------------------------------------------------------------
 
 
 def test_release_rules_verbatim_restrict_their_data_sets_and_named_items(empty_store: Store, tmp_path: Path) -> None:
-    run(NpdItems, empty_store, subset(tmp_path, ITEMS, keep_item))
-    report = run(NpdSheetNotes, empty_store)
+    run(NpdItemsImporter, empty_store, subset(tmp_path, ITEMS, keep_item))
+    report = run(NpdSheetNotesImporter, empty_store)
     _, notes = real(NOTES)
     address = [(line, row) for line, row in notes if row["note_text"] == "FULL ADDRESS WILL NOT BE PROVIDED TO ONS SRS"]
     assert {row["sheet"] for _, row in address} == {"SC_Addresses_05-06_to_17-18_SUM", "AP addresses_17_18"}
@@ -297,7 +297,7 @@ def test_release_rules_verbatim_restrict_their_data_sets_and_named_items(empty_s
     assert {c.row for e in sources.values() for c in e.citations} == {line}
     # CIN_UPN is named, but the truncated CIN sheet does not list it: no item is invented.
     assert by_alias(empty_store, "CIN_UPN") == []
-    assert report.skipped["the note names 'CIN_UPN', the alias of no imported item of CIN_08-09_to_16-17"] == 1
+    assert report.left_out["the note names 'CIN_UPN', the alias of no imported item of CIN_08-09_to_16-17"] == 1
 
     # Old tier 3 is stated only by the notes (no item carries it); its node cites them and defines nothing.
     tier3 = [line for line, row in notes if "old tier 3" in row["note_text"].lower()]
@@ -313,14 +313,14 @@ def test_release_rules_verbatim_restrict_their_data_sets_and_named_items(empty_s
 
 #: Every NPD importer, in the order a build runs them (items before what links to items).
 ORDER: tuple[type[Importer], ...] = (
-    NpdClassifications,
-    NpdDatasets,
-    NpdItems,
-    NpdCategoryTree,
-    NpdConcepts,
-    NpdSheetNotes,
-    NpdDatasetList,
-    NpdReleaseTimetable,
+    NpdClassificationsImporter,
+    NpdDatasetsImporter,
+    NpdItemsImporter,
+    NpdCategoryTreeImporter,
+    NpdConceptsImporter,
+    NpdSheetNotesImporter,
+    NpdDatasetListImporter,
+    NpdReleaseTimetableImporter,
 )
 
 
@@ -408,19 +408,23 @@ class Case:
 MONTHS = "Month(s) when data are released"
 BAD = {
     "npd-datasets": Case(
-        NpdDatasets, "tab_name", Wrong("tab_name", " ", "tab_name"), lambda r: r | {"description": "x"}, "tab_name"
+        NpdDatasetsImporter,
+        "tab_name",
+        Wrong("tab_name", " ", "tab_name"),
+        lambda r: r | {"description": "x"},
+        "tab_name",
     ),
     "npd-classifications": Case(
-        NpdClassifications, "code", Wrong("code", "X", "code"), lambda r: r | {"definition": "x"}, "code"
+        NpdClassificationsImporter, "code", Wrong("code", "X", "code"), lambda r: r | {"definition": "x"}, "code"
     ),
-    "npd-dataset-list": Case(NpdDatasetList, "level", Wrong("level", "class-level", "level"), dict, "dataset"),
+    "npd-dataset-list": Case(NpdDatasetListImporter, "level", Wrong("level", "class-level", "level"), dict, "dataset"),
     "npd-release-timetable": Case(
-        NpdReleaseTimetable, "Dataset", Wrong(MONTHS, "", MONTHS), lambda r: r | {MONTHS: "May"}, "Dataset"
+        NpdReleaseTimetableImporter, "Dataset", Wrong(MONTHS, "", MONTHS), lambda r: r | {MONTHS: "May"}, "Dataset"
     ),
     # No key of the items file can repeat: a verbatim repeat folds, a differing one is numbered (tested above).
-    "npd-items": Case(NpdItems, "identifiability", Wrong("identifiability", "X", "identifiability")),
+    "npd-items": Case(NpdItemsImporter, "identifiability", Wrong("identifiability", "X", "identifiability")),
     "npd-sheet-notes": Case(
-        NpdSheetNotes, "note_text", Wrong("note_text", "(Old Tier 7 = ?)", "note_text"), dict, "note_text"
+        NpdSheetNotesImporter, "note_text", Wrong("note_text", "(Old Tier 7 = ?)", "note_text"), dict, "note_text"
     ),
 }
 
@@ -484,6 +488,6 @@ def test_bad_input_is_refused_by_file_row_and_column_and_writes_nothing(
     name: str, empty_store: Store, tmp_path: Path
 ) -> None:
     case = BAD[name]
-    run(NpdClassifications, empty_store)  # something already in the store, to show it is left alone
+    run(NpdClassificationsImporter, empty_store)  # something already in the store, to show it is left alone
     _, lines = real(str(case.importer.bundled))
     assert_refused(case, empty_store, tmp_path, [row for _, row in lines[:3]])

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from importers.base import BOM, DATA_DIR, MAX_CELL, BadInput, read_csv
-from importers.gias import GiasEstablishments
-from importers.npd import NpdClassifications, NpdItems
+from importers.gias import GiasEstablishmentsImporter
+from importers.npd import NpdClassificationsImporter, NpdItemsImporter
 from importers.register_workbook import ExternalSharesImporter
 from lineage.model import NodeKind
 from lineage.store import Store
@@ -20,8 +20,8 @@ from tests.importers import gias_fixtures as fx
 from tests.importers.store_state import state_of
 from tests.importers.test_register_workbook import COLUMNS
 
-CLASSES = DATA_DIR / str(NpdClassifications.bundled)
-ITEMS = DATA_DIR / str(NpdItems.bundled)
+CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
+ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
 
 
 def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
@@ -82,7 +82,7 @@ def test_a_cut_classifications_file_is_refused_and_the_stored_definition_stays(
     empty_store: Store, tmp_path: Path
 ) -> None:
     """Cut inside row 7, the file once replaced the definition of sensitivity A with its first 38 letters."""
-    NpdClassifications().run(empty_store, CLASSES)
+    NpdClassificationsImporter().run(empty_store, CLASSES)
     lines = CLASSES.read_text(encoding="utf-8").splitlines(keepends=True)
     definition = next(csv.reader([lines[6]]))[2]
     assert definition.startswith("Public commitment this data item will never be used")
@@ -90,7 +90,7 @@ def test_a_cut_classifications_file_is_refused_and_the_stored_definition_stays(
     cut.write_text("".join(lines[:6]) + lines[6][: lines[6].index(" will n") + len(" will n")], encoding="utf-8")
     before = state_of(empty_store)
     with pytest.raises(BadInput, match="cut short") as refused:
-        NpdClassifications().run(empty_store, cut)
+        NpdClassificationsImporter().run(empty_store, cut)
     assert (refused.value.row, refused.value.column) == (7, "definition")
     assert empty_store.get_node("Classification:sensitivity:A").props["definition"] == definition
     assert state_of(empty_store) == before
@@ -103,11 +103,11 @@ def test_crlf_line_breaks_inside_cells_read_as_the_original(tmp_path: Path) -> N
         multi_line = [row for row in csv.DictReader(handle) if "\n" in row["description"]]
     assert len(multi_line) == 12
     original = MemoryStore()
-    NpdItems().run(original, ITEMS)
+    NpdItemsImporter().run(original, ITEMS)
     path = tmp_path / ITEMS.name
     path.write_bytes(ITEMS.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
     copy = MemoryStore()
-    NpdItems().run(copy, path)
+    NpdItemsImporter().run(copy, path)
     items = {n.id: n.props.get("description") for n in original.all_nodes(NodeKind.DATA_ITEM)}
     assert {n.id: n.props.get("description") for n in copy.all_nodes(NodeKind.DATA_ITEM)} == items
     assert not any("\r" in str(description) for description in items.values())
@@ -123,8 +123,8 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
     marked = marked_dir / "edubasealldata.csv"
     marked.write_bytes(BOM + plain.read_bytes())
     stores = [MemoryStore(), MemoryStore()]
-    GiasEstablishments().run(stores[0], plain)
-    GiasEstablishments().run(stores[1], marked)
+    GiasEstablishmentsImporter().run(stores[0], plain)
+    GiasEstablishmentsImporter().run(stores[1], marked)
     assert state_of(stores[0]).graph == state_of(stores[1]).graph
     assert stores[1].get_node("School:9000002").name == f"St Mary{fx.RIGHT_QUOTE}s Church of England Academy"
 

@@ -190,8 +190,8 @@ def test_counts_follow_the_rows(empty_store: Store) -> None:
 def test_without_items_the_tiers_stay_on_the_release_and_the_report_says_why(empty_store: Store) -> None:
     report = RegisterFoiImporter().run(empty_store, REGISTER)
     assert "INCLUDES" not in empty_store.counts().edges
-    reason = "not drawn: INCLUDES at tier level (no DataItem of old tier 1/2 in the store yet)"
-    assert report.skipped[reason] == len(tier_releases())
+    reason = "INCLUDES at tier level (no DataItem of old tier 1/2 in the store yet)"
+    assert report.left_out[reason] == len(tier_releases())
     for _, row in tier_releases():
         found = empty_store.search(row["organisation"], [NodeKind.RELEASE]).items
         assert any(node.props.get("tiers") == ("1", "2") for node in found), row
@@ -208,7 +208,7 @@ def test_tier_level_includes_reach_every_old_tier_1_and_2_item(empty_store: Stor
     assert {hop.node.id for hop in included} == expected
     assert {hop.edge.certainty for hop in included} == {Certainty(CertaintyLevel.TIER_LEVEL)}
     assert empty_store.counts().edges["INCLUDES"] == len(expected) * len(tier_releases())
-    assert not any(k.startswith("not drawn: INCLUDES") for k in report.skipped)
+    assert not any(k.startswith("INCLUDES") for k in report.left_out)
 
 
 def test_importing_twice_changes_nothing(empty_store: Store) -> None:
@@ -280,7 +280,7 @@ def test_flows_reach_only_named_bodies(empty_store: Store, kind: EdgeKind, side:
     assert flows == expected and flows
     assert empty_store.counts().edges[kind.value] == len(flows)
     group_rows = [n for n, row in verified for name in _sides(row["flow"])[side] if name in groups]
-    assert report.skipped[f"not drawn: {kind} (names a group of bodies, not one organisation)"] == len(group_rows)
+    assert report.left_out[f"{kind} (names a group of bodies, not one organisation)"] == len(group_rows)
     assert empty_store.get_node("Organisation:dfe") is None
     police = empty_store.get_node("Organisation:police forces")
     assert police.name == "Police forces (not named in the record)" and police.props["org_type"] == "police"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,8 +37,36 @@ def test_an_import_shows_each_stage_and_ends_with_its_summary(
         rows = sum(1 for _ in handle) - 1  # one header line; no cell of this file spans lines
     assert main(["import", "npd-classifications", str(data), "--store", f"memory:{tmp_path / 'g.snapshot'}"]) == 0
     out, err = capsys.readouterr()
+    # into a log (standard error is no terminal here): one plain line per stage begun and done, no redrawing
+    assert "\r" not in err
+    stages = err.splitlines()
+    assert stages[0] == "[0/2] reading and checking npd_data_item_classifications_2018.csv"
+    assert any(s.startswith(f"[1/2] read {rows:,} rows of ") and " done in " in s for s in stages)
+    assert stages[-1].startswith("[2/2] wrote ") and " done in " in stages[-1]
+    assert "npd-classifications" in out  # the summary table
+
+
+def test_on_a_terminal_the_progress_redraws_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = Path(__file__).resolve().parents[2] / "data" / "npd_data_item_classifications_2018.csv"
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["import", "npd-classifications", str(data), "--store", f"memory:{tmp_path / 'g.snapshot'}"]) == 0
+    _, err = capsys.readouterr()
     stages = [line.strip() for line in err.replace("\r", "\n").splitlines() if line.strip()]
     assert stages[0].startswith("[..] 0/2 reading and checking npd_data_item_classifications_2018.csv")
-    assert any(s.startswith(f"[#.] 1/2 read {rows:,} rows of ") and " done in " in s for s in stages)
     assert stages[-1].startswith("[##] 2/2 wrote ") and " done in " in stages[-1]
-    assert "npd-classifications" in out  # the summary table
+
+
+def test_the_summary_fits_100_columns_and_verbose_gives_every_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = Path(__file__).resolve().parents[2] / "data" / "npd_data_items_2018.csv"
+    assert main(["import", "npd-items", str(data), "--dry-run", "--store", "memory"]) == 0
+    out, _ = capsys.readouterr()
+    assert max(map(len, out.splitlines())) <= 100
+    assert "would write" in out and "a dry run: nothing was written" in out
+    assert main(["import", "npd-items", str(data), "--dry-run", "--store", "memory", "--verbose"]) == 0
+    verbose, _ = capsys.readouterr()
+    reasons = [line for line in verbose.splitlines() if line.startswith("  npd-items, ")]
+    assert len(reasons) > len([line for line in out.splitlines() if line.startswith("  npd-items, ")])

@@ -13,7 +13,7 @@ from typing import Any
 import feedparser
 import pytest
 
-from importers.gias import GiasEstablishments
+from importers.gias import GiasEstablishmentsImporter
 from lineage import letter, questions
 from lineage.changes import diff, format_diff
 from lineage.cli import main
@@ -65,7 +65,7 @@ def test_a_name_finds_the_school_and_a_successor_finds_the_closed_school(real_st
 def test_town_and_postcode_district_find_a_school_once_establishments_are_imported(
     empty_store: Store, tmp_path: Path
 ) -> None:
-    GiasEstablishments().run(empty_store, fx.write_edubaseall(tmp_path / "edubasealldata.csv"))
+    GiasEstablishmentsImporter().run(empty_store, fx.write_edubaseall(tmp_path / "edubasealldata.csv"))
     district = fx.ASHGROVE["Postcode"].split()[0]
     (match,) = questions.school_search(empty_store, district).items
     assert (match.school.key, match.found_by) == (fx.ASHGROVE["URN"], "postcode")
