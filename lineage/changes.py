@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from lineage.exports import ordered
-from lineage.model import Citation, EdgeKind, Node, NodeKind
+from lineage.model import Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import follow
 from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
@@ -98,7 +97,7 @@ def format_diff(answer: Diff) -> str:
         what = f" ({', '.join(change.fields)})" if change.fields else ""
         lines.append(f"{marks[change.change]} {change.change} {change.node.kind.value} {change.node.id}: "
                      f"{change.node.name}{what}")  # fmt: skip
-        lines += [f"    source: {_source(c)}" for c in ordered(change.citations)]
+        lines += [f"    source: {_source(c)}" for c in ordered_citations(change.citations)]
     counts = {c: sum(1 for x in answer.changes if x.change == c) for c in (ADDED, REMOVED, CHANGED)}
     lines.append(", ".join(f"{n} {c}" for c, n in counts.items()) + f"; compared {compared}")
     return "\n".join(lines) + "\n"
@@ -193,7 +192,7 @@ def _entry(feed: ET.Element, entry: FeedEntry, base: str) -> None:
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
     _text(element, "summary", entry.summary)
     said = f"<p>{escape(statement_words(node))}</p>" if node.kind is NodeKind.STATEMENT else ""
-    sources = "".join(f"<li>{escape(_source(c))}</li>" for c in ordered(node.citations))
+    sources = "".join(f"<li>{escape(_source(c))}</li>" for c in ordered_citations(node.citations))
     body = f"<p>{escape(entry.summary)}</p>{said}<p>Certainty: {escape(node.certainty.level.value)}</p>"
     content = _text(element, "content", f"{body}<p>Sources:</p><ol>{sources}</ol>")
     content.set("type", "html")

@@ -15,10 +15,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError
-from lineage.exports import ordered
-from lineage.model import Citation
+from lineage.model import Citation, ordered_citations
 from lineage.questions.pupils import _academic as academic
-from lineage.questions.records import RecordReach, release_reference
+from lineage.questions.records import RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import statement_words
 from lineage.reports import _is_web as is_web
 from lineage.reports import _md as md
@@ -84,7 +83,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 if others
                 else ""
             ),
-            tuple(c for link in _chain_links(answer) for c in ordered(link)),
+            tuple(c for link in _chain_links(answer) for c in ordered_citations(link)),
         ),
         Part("h", "Releases that may hold my child's record"),
         Part(
@@ -107,14 +106,14 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                     f"{release_reference(release)}, {to}; "
                     f"{f'dated {date.day} {date:%B %Y}' if date else 'no date in the record'}; "
                     f"{f'status: {status}; ' if status else ''}{found.certainty_words}",
-                    (*ordered(release.citations), *(c for r in found.recipients for c in ordered(r.link.citations))),
+                    (*ordered_citations(release.citations), *_recipients_citations(found)),
                 )
             )
     if not answer.releases:
         parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
     parts.append(Part("h", "What the record says was not released"))
     parts += [
-        Part("li", f"{s.about.node.name}: {statement_words(s.statement)}", ordered(s.statement.citations))
+        Part("li", f"{s.about.node.name}: {statement_words(s.statement)}", ordered_citations(s.statement.citations))
         for s in answer.not_released
     ] or [Part("p", "The record holds no statement that something was not released to these recipients.")]
     parts += [
@@ -260,3 +259,8 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
         placeholder,
         references,
     )
+
+
+def _recipients_citations(found: RecordRelease) -> list[Citation]:
+    """The sources of a release's links to its recipients, each link's in order."""
+    return [c for r in found.recipients for c in ordered_citations(r.link.citations)]

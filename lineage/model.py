@@ -101,6 +101,11 @@ class Citation:
         return cls(document, file, row, address)
 
 
+def ordered_citations(citations: Iterable[Citation]) -> list[Citation]:
+    """Citations in one stable order (document, file, row, address): every answer and file lists them alike."""
+    return sorted(citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
+
+
 @dataclass(frozen=True, slots=True)
 class Certainty:
     level: CertaintyLevel = CertaintyLevel.CONFIRMED

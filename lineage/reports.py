@@ -21,8 +21,19 @@ from urllib.parse import quote
 
 from lineage import questions
 from lineage.errors import LineageError
-from lineage.exports import ExportError, ordered, write_atomically
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, Scalar, node_props, weakest
+from lineage.files import WriteError, write_atomically
+from lineage.model import (
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    Scalar,
+    node_props,
+    ordered_citations,
+    weakest,
+)
 from lineage.questions import Related, ReleaseTrace
 from lineage.store import Store
 
@@ -478,7 +489,7 @@ def _sources(report: Report) -> dict[Citation, int]:
         *(row.citations for table in report.tables for row in table.rows),
     ]
     for group in groups:
-        for citation in ordered(group):
+        for citation in ordered_citations(group):
             numbers.setdefault(citation, len(numbers) + 1)
     return numbers
 
@@ -577,7 +588,7 @@ def to_html(report: Report) -> str:
     numbers = _sources(report)
 
     def refs(citations: Iterable[Citation]) -> str:
-        return " ".join(f'<a href="#source-{numbers[c]}">[{numbers[c]}]</a>' for c in ordered(citations))
+        return " ".join(f'<a href="#source-{numbers[c]}">[{numbers[c]}]</a>' for c in ordered_citations(citations))
 
     def certainty(value: Certainty) -> str:
         return f'<span class="certainty-{value.level.value}">{_E(certainty_text(value))}</span>'
@@ -665,7 +676,7 @@ def to_markdown(report: Report) -> str:
     numbers = _sources(report)
 
     def refs(citations: Iterable[Citation]) -> str:
-        return " ".join(f"\\[{numbers[c]}\\]" for c in ordered(citations))
+        return " ".join(f"\\[{numbers[c]}\\]" for c in ordered_citations(citations))
 
     def table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
         return [
@@ -717,5 +728,5 @@ def report(store: Store, subject: str, reference: str, fmt: str = "html") -> str
 def write_report(text: str, output: Path) -> None:
     """Write a report whole, or not at all."""
     if output.is_dir():
-        raise ExportError(f"cannot write the report to {output}: it is a directory")
+        raise WriteError(f"cannot write the report to {output}: it is a directory")
     write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))

@@ -49,8 +49,8 @@ class Certainty:
 
 
 def citations_of(citations: frozenset[model.Citation]) -> list[Citation]:
-    ordered = sorted(citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
-    return [Citation(document=c.document, file=c.file, row=c.row, address=c.address) for c in ordered]
+    return [Citation(document=c.document, file=c.file, row=c.row, address=c.address)
+            for c in model.ordered_citations(citations)]  # fmt: skip
 
 
 def certainty_of(certainty: model.Certainty) -> Certainty:

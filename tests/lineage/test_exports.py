@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from lineage import exports
+from lineage import exports, files
 from lineage.cli import main
 from lineage.errors import NotFound
 from lineage.exports import ExportError, export
@@ -213,7 +213,7 @@ def test_depth_one_and_the_whole_component(fixture_store: Store) -> None:
 def test_an_export_cut_by_the_safety_bound_says_so(
     fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "MAX_VISITED", 3)
+    monkeypatch.setattr(exports.subgraph, "MAX_VISITED", 3)
     subgraph, _ = export(fixture_store, "graphml", tmp_path / "out.graphml", g.R1, 2)
     assert subgraph.cut and "CUT" in subgraph.describe()
     graph = nx.read_graphml(tmp_path / "out.graphml")
@@ -340,7 +340,7 @@ def test_a_failed_rename_puts_the_old_files_back(
             raise OSError(errno.EIO, "Input/output error")
         replace(source, target)
 
-    monkeypatch.setattr(exports.os, "replace", edges_fail)
+    monkeypatch.setattr(files.os, "replace", edges_fail)
     with pytest.raises(ExportError, match=r"cannot write .*csv: Input/output error"):
         export(fixture_store, "csv", out)
     monkeypatch.undo()

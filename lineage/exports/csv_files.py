@@ -1,0 +1,38 @@
+"""CSV: a nodes file and an edges file in one directory, the model's properties as columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import IO, Any
+
+from lineage.exports.attributes import edge_attributes, node_attributes
+from lineage.exports.formats import register
+from lineage.exports.subgraph import Subgraph
+
+
+def _csv_table(rows: list[dict[str, Any]], first: list[str], handle: IO[bytes]) -> None:
+    rest = sorted({name for row in rows for name in row} - set(first))
+    text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+    writer = csv.DictWriter(text, fieldnames=[*first, *rest])
+    writer.writeheader()
+    writer.writerows(rows)
+    text.flush()
+    text.detach()
+
+
+#: The first columns of the CSV files, in this order; properties follow, sorted by name.
+NODE_COLUMNS = ["id", "kind", "key", "name", "certainty", "rule", "valid_from", "valid_to", "synthetic", "citations"]
+EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "valid_from", "valid_to", "citations"]
+
+
+def _csv_nodes(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    _csv_table([{"id": n.id, **node_attributes(n)} for n in subgraph.nodes], NODE_COLUMNS, handle)
+
+
+def _csv_edges(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    rows = [{"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e)} for e in subgraph.edges]
+    _csv_table(rows, EDGE_COLUMNS, handle)
+
+
+register("csv", {"nodes.csv": _csv_nodes, "edges.csv": _csv_edges})

@@ -1,0 +1,124 @@
+"""What an export holds: the whole graph, or one node's lineage within some hops both ways, with every edge among
+its nodes, what lies just beyond, and the exclusions sources state for its releases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from lineage.errors import NotFound
+from lineage.model import Edge, EdgeKind, Node, NodeKind
+from lineage.questions.statements import EXCLUDING, statements_about
+from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
+
+DEFAULT_DEPTH = 2
+#: Node ids per batched expansion of the whole graph (one Neo4j query each).
+_EXPAND_BATCH = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Subgraph:
+    """What an export holds. ``start`` is None for the whole graph. ``beyond`` counts the nodes one hop past
+    ``depth`` (not exported); ``cut`` is True when the safety bound stopped the walk before ``depth``."""
+
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    start: Node | None = None
+    depth: int | None = None
+    beyond: int = 0
+    cut: bool = False
+    #: (release id, item id, the statement) for each item of the subgraph a source's statement excludes from a
+    #: release of it: the tier rule's inclusion of it is outranked (see lineage.questions.statements)
+    exclusions: tuple[tuple[str, str, Node], ...] = ()
+
+    def describe(self) -> str:
+        """One line that says what the export holds and whether anything was left out."""
+        size = f"{len(self.nodes)} nodes and {len(self.edges)} edges"
+        if self.start is None:
+            return f"the whole graph: {size}"
+        text = f"the lineage of {self.start.id} within {self.depth} hops, both directions: {size}"
+        if self.cut:
+            return f"{text}; CUT: the walk stopped at the bound of {MAX_VISITED} nodes before {self.depth} hops"
+        if self.beyond:
+            return f"{text}; {self.beyond} more nodes lie one hop further, not exported"
+        return f"{text}; nothing lies beyond"
+
+
+def collect(store: Store, node_id: str | None = None, depth: int | None = None) -> Subgraph:
+    """The whole graph, or the lineage of ``node_id`` within ``depth`` hops (both directions), with the
+    exclusions sources state for its releases."""
+    if node_id is None:
+        if depth is not None:
+            raise QueryError("a depth bounds one node's lineage: give the node as well")
+        found = _whole(store)
+    else:
+        depth = DEFAULT_DEPTH if depth is None else depth
+        if not 1 <= depth <= MAX_DEPTH:
+            raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
+        found = _lineage(store, node_id, depth)
+    return replace(found, exclusions=_exclusions(store, found))
+
+
+def _exclusions(store: Store, subgraph: Subgraph) -> tuple[tuple[str, str, Node], ...]:
+    releases = [node for node in subgraph.nodes if node.kind is NodeKind.RELEASE]
+    if not releases:
+        return ()
+    held = {node.id for node in subgraph.nodes}
+    stated = statements_about(store, releases)
+    return tuple(
+        (release.id, item.id, s.statement)
+        for release in releases
+        for s in stated.get(release.id, ())
+        if s.kind in EXCLUDING
+        for item in s.items
+        if item.id in held
+    )
+
+
+def _whole(store: Store) -> Subgraph:
+    nodes = [node for kind in NodeKind for node in store.all_nodes(kind)]
+    ids = [node.id for node in nodes]
+    every_kind = frozenset(EdgeKind)
+    edges = [
+        hop.edge
+        for start in range(0, len(ids), _EXPAND_BATCH)
+        for hop in store.expand(ids[start : start + _EXPAND_BATCH], every_kind, frozenset())
+    ]
+    return Subgraph(_by_id(nodes), _by_id(edges))
+
+
+def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
+    """Breadth first, level by level; the last level is expanded too, for the edges among the nodes at
+    ``depth`` hops and to count what lies beyond."""
+    start = store.get_node(start_id)
+    if start is None:
+        raise NotFound(f"no node has the id {start_id!r}")
+    outgoing, incoming = edge_sides(Direction.BOTH)
+    nodes: dict[str, Node] = {start_id: start}
+    edges: dict[str, Edge] = {}
+    beyond: set[str] = set()
+    frontier = {start_id}
+    cut = False
+    for level in range(depth + 1):
+        if not frontier:
+            break
+        if len(nodes) >= MAX_VISITED:
+            cut = True
+            break
+        next_frontier: set[str] = set()
+        for hop in store.expand(frontier, outgoing, incoming):
+            far = hop.node.id
+            if far not in nodes:
+                if level == depth:
+                    beyond.add(far)
+                    continue
+                nodes[far] = hop.node
+                next_frontier.add(far)
+            edges[hop.edge.id] = hop.edge
+        frontier = next_frontier
+    return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), cut)
+
+
+def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:
+    return tuple(sorted(records, key=lambda record: record.id))

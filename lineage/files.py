@@ -1,0 +1,106 @@
+"""Files the user asks for (an export, a report, a letter), written whole or not at all.
+
+:func:`write_atomically` writes one file beside its place and renames it in; :func:`write_directory` writes
+several into a directory, all or none. Any failure is one :class:`WriteError` naming the file, and leaves no
+temporary file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import IO
+
+from lineage.errors import LineageError
+
+
+class WriteError(LineageError):
+    """A file the user asked for that could not be written (unknown format, unwritable path); nothing was written."""
+
+
+Write = Callable[[IO[bytes]], None]
+
+
+def _failed(path: Path, exc: Exception) -> WriteError:
+    """Any failure while writing, as the one error the callers expect, naming the file."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return WriteError(f"cannot write {path}: {reason}")
+
+
+def _write(handle: IO[bytes], write: Write) -> None:
+    os.fchmod(handle.fileno(), 0o644)  # readable like any file the user writes, not private like a temporary one
+    write(handle)
+
+
+def write_atomically(path: Path, write: Write) -> None:
+    """Write a file to a temporary file beside it, then rename it into place: a reader sees the old file or
+    the new one whole. On any failure the temporary file goes and the old file stays as it was."""
+    name = None
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            _write(handle, write)
+        os.replace(name, path)
+    except Exception as exc:
+        raise _failed(path, exc) from exc
+    finally:
+        if name is not None and os.path.exists(name):
+            os.unlink(name)
+
+
+def write_directory(output: Path, files: Mapping[str, Write]) -> None:
+    """Write files into the directory ``output``, all of them or none.
+
+    Every file is first written whole into a temporary directory. A new directory is that temporary one
+    renamed, so it appears at once with every file in it. Into an existing directory (the temporary one is
+    made inside it, so a mount point works too) the files are renamed one after the other, so that is not
+    atomic for a reader: looking in between, one may find some files new and others old, or for an instant
+    one missing. A failed rename puts the old files back. On any failure nothing the export made is left,
+    and an existing directory holds what it held.
+    """
+    fresh = not output.exists()
+    if not fresh and not output.is_dir():
+        raise WriteError(f"cannot write into {output}: it is not a directory")
+    where = output.parent if fresh else output
+    try:
+        staging = Path(tempfile.mkdtemp(dir=where, prefix=f".{output.name}.", suffix=".tmp"))
+    except Exception as exc:
+        raise _failed(output, exc) from exc
+    path = output
+    try:
+        for name, write in files.items():
+            path = output / name
+            with open(staging / name, "xb") as handle:
+                _write(handle, write)
+        path = output
+        if fresh:
+            os.chmod(staging, 0o755)  # like any directory the user makes, not private like a temporary one
+            os.rename(staging, output)  # fails, writing nothing, if a non-empty directory appeared meanwhile
+        else:
+            _move_into(staging, output, list(files))
+    except Exception as exc:
+        raise _failed(path, exc) from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _move_into(staging: Path, output: Path, names: list[str]) -> None:
+    """Rename each new file over the old one, keeping the old ones aside until all are in; if a rename fails,
+    put the old files back (and take away new ones that had no old one)."""
+    moved: list[str] = []
+    try:
+        for name in names:
+            if (output / name).exists():
+                os.replace(output / name, staging / f"{name}.old")
+            os.replace(staging / name, output / name)
+            moved.append(name)
+    except BaseException:
+        for name in names:
+            if (staging / f"{name}.old").exists():
+                os.replace(staging / f"{name}.old", output / name)
+            elif name in moved:
+                os.unlink(output / name)
+        raise
