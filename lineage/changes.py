@@ -21,7 +21,7 @@ from lineage.model import Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import follow
 from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
-from lineage.reports import _source_text as source_text
+from lineage.reports.render import source_text
 from lineage.store import Store
 
 _E = EdgeKind

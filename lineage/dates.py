@@ -63,3 +63,8 @@ def named_year(text: str) -> int | None:
     period = named_period(text)
     years = {int(m.group(2)) for m in re.finditer(_WHEN, text, re.IGNORECASE)}
     return period[0].year if period and len(years) == 1 else None
+
+
+def academic_year_text(year: int) -> str:
+    """2013 -> "2013/14", the way the NPD writes academic years."""
+    return f"{year}/{(year + 1) % 100:02d}"

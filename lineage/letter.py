@@ -14,15 +14,13 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lineage.dates import academic_year_text
 from lineage.errors import LineageError
 from lineage.model import Citation, ordered_citations
-from lineage.questions.pupils import _academic as academic
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import statement_words
-from lineage.reports import _is_web as is_web
-from lineage.reports import _md as md
-from lineage.reports import _md_link as md_link
-from lineage.reports import _source_text as source_text
+from lineage.reports.markdown import md, md_link
+from lineage.reports.render import is_web, source_text
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
@@ -41,7 +39,7 @@ class Part:
 def letter_parts(answer: RecordReach) -> list[Part]:
     """The letter, in parts: what it asks, and the releases, recipients and statements it asks about."""
     school, (first, last) = answer.chain.school, answer.years
-    years = f"the academic years {academic(first)} to {academic(last)}"
+    years = f"the academic years {academic_year_text(first)} to {academic_year_text(last)}"
     others = [n for n in answer.schools if n.id != school.id]
     parts = [
         Part("p", "[Your name]\n[Your address]\n[Date]"),

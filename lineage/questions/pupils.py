@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from lineage.dates import academic_year_text
 from lineage.errors import LineageError, NotFound
 from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, academic_year, weakest
 from lineage.questions.common import RULE_PUPIL_YEARS, PerState, dated_order
@@ -55,7 +56,7 @@ class Reach:
         """Which data sets and years matched, in words (or why nothing can be)."""
         if self.note is not None:
             return (self.note,)
-        return tuple(f"{name}: {_academic(lo)} to {_academic(hi)}" for name, lo, hi in self.spans)
+        return tuple(f"{name}: {academic_year_text(lo)} to {academic_year_text(hi)}" for name, lo, hi in self.spans)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +73,6 @@ _OPEN = 10**6  # an open end of a year span
 def _span(node: Node) -> tuple[int, int]:
     start, end = node.props.get("first_year"), node.props.get("last_year")
     return (start if isinstance(start, int) else -_OPEN, end if isinstance(end, int) else _OPEN)
-
-
-def _academic(year: int) -> str:
-    """2013 -> "2013/14", the way the NPD writes academic years."""
-    return f"{year}/{(year + 1) % 100:02d}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import pytest
 
 from lineage import reports
 from lineage.cli import main
-from lineage.errors import NotFound
+from lineage.errors import LineageError, NotFound
 from lineage.exports import ExportError
 from lineage.keys import normalise
 from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, populated_by
@@ -341,7 +341,7 @@ def test_unknown_subjects_are_errors(memory_real: MemoryStore) -> None:
         reports.report(memory_real, "organisation", "Nobody At All")
     with pytest.raises(NotFound, match="NO_SUCH_ALIAS"):
         reports.report(memory_real, "item", "NO_SUCH_ALIAS")
-    with pytest.raises(reports.LineageError, match="unknown report format 'pdf'"):
+    with pytest.raises(LineageError, match="unknown report format 'pdf'"):
         reports.report(memory_real, "release", "DS00804", "pdf")
 
 
