@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Fast by default; CI passes PYTEST_ARGS= to run the slow tests too.
 PYTEST_ARGS ?= -m "not slow"
+# `make run PORT=8080` serves elsewhere.
+PORT ?= 8000
 
 WEB_STAMP := web/node_modules/.installed
 
@@ -26,7 +28,7 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 	touch $(WEB_STAMP)
 
 run: $(STAMP) $(WEB_STAMP)
-	$(BIN)/lineage serve
+	$(BIN)/lineage serve --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -33,8 +33,6 @@ from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind
 from lineage.store import RunStatus, Store, WriteResult
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
 
 class BadInput(LineageError):
     """A file the importer refuses, naming the file, the row and the column. Nothing was written."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 from importers import BUILD_ORDER, REGISTRY
-from importers.base import DATA_DIR, Progress, Report
+from importers.base import Progress, Report
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 

@@ -20,12 +20,13 @@ from functools import cache
 from pathlib import Path
 
 from importers import register
-from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
 from importers.releases import parse_period
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
 from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, kind_of
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 LINKS_FILE = DATA_DIR / "event_links.csv"

@@ -33,7 +33,6 @@ from pathlib import Path
 from importers import register
 from importers.base import (
     BOM,
-    DATA_DIR,
     BadInput,
     Batch,
     Importer,
@@ -47,6 +46,7 @@ from importers.base import (
 )
 from lineage.errors import LineageError
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity, node_id
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 GIAS_DOWNLOADS = "https://get-information-schools.service.gov.uk/Downloads"

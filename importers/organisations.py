@@ -28,9 +28,10 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from importers.base import DATA_DIR, BadInput, read_csv
+from importers.base import BadInput, read_csv
 from lineage.keys import fold_name, normalise
 from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 ALIASES_FILE = DATA_DIR / "organisation_aliases.csv"

@@ -35,7 +35,6 @@ import yaml
 
 from importers import register
 from importers.base import (
-    DATA_DIR,
     BadInput,
     Batch,
     Importer,
@@ -57,6 +56,7 @@ from importers.releases import (
 )
 from lineage.keys import normalise
 from lineage.model import CONFIRMED, Citation, NodeKind, node_id
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 MAPPING_FILE = DATA_DIR / "register_columns.yaml"

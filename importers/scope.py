@@ -32,7 +32,7 @@ from functools import cache
 from pathlib import Path
 
 from importers import register
-from importers.base import DATA_DIR, BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
 from importers.organisations import Organisations, Unresolved
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
@@ -51,6 +51,7 @@ from lineage.model import (
     kind_of,
     weakest,
 )
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 STATEMENTS = (

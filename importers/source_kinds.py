@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from importers.base import DATA_DIR, BadInput, Row, read_csv
+from importers.base import BadInput, Row, read_csv
 from lineage.model import Certainty, CertaintyLevel
+from lineage.resources import DATA_DIR
 
 SOURCE_KINDS_FILE = DATA_DIR / "source_kinds.csv"
 COLUMNS = ("source_begins", "certainty", "why")

@@ -5,7 +5,7 @@
     lineage counts  [--store ADDR]                    nodes and edges per kind
     lineage sources                                   the importers and their bundled files
     lineage serve   [--store ADDR] [--host H] [--port P] [--workers N]   the GraphQL API and playground
-    lineage query   (--file F | TEXT) [--vars JSON] [--operation NAME] [--store ADDR]
+    lineage query   (TEXT | --file F | --cookbook NAME) [--vars JSON] [--operation NAME] [--store ADDR]
                                                       one GraphQL query, printed as JSON
     lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
     lineage export  --format F --output PATH [--node ID [--depth N]] [--store ADDR]
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from lineage.errors import LineageError
 from lineage.model import Node
+from lineage.resources import COOKBOOK
 from lineage.store import Counts, Store, unfinished_imports
 from lineage.stores import open_store
 from lineage.stores.memory import LOCK_WAIT, MemoryStore
@@ -198,8 +199,10 @@ def _cmd_query(args: argparse.Namespace) -> int:
 
     from lineage.api.client import execute_over_http
 
-    if args.file and args.text:
-        raise UsageError("give a query as TEXT or with --file, not both")
+    if sum(map(bool, (args.file, args.text, args.cookbook))) > 1:
+        raise UsageError("give a query as TEXT, with --file or with --cookbook: only one")
+    if args.cookbook:
+        args.file = COOKBOOK / f"{args.cookbook}.graphql"
     if args.file:
         try:
             text = args.file.read_text()
@@ -208,7 +211,7 @@ def _cmd_query(args: argparse.Namespace) -> int:
     else:
         text = args.text
     if not text:
-        raise UsageError("give a query as TEXT or with --file")
+        raise UsageError("give a query as TEXT, with --file or with --cookbook")
     try:
         variables = json.loads(args.vars) if args.vars else {}
     except json.JSONDecodeError as exc:
@@ -380,7 +383,10 @@ def _serve_arguments(command: argparse.ArgumentParser) -> None:
 def _query_arguments(command: argparse.ArgumentParser) -> None:
     _store(command)
     command.add_argument("text", nargs="?", help="the GraphQL query")
-    command.add_argument("--file", type=Path, help="read the query from a file (e.g. graphql/queries/*.graphql)")
+    command.add_argument("--file", type=Path, help="read the query from a file")
+    questions = sorted(path.stem for path in COOKBOOK.glob("*.graphql"))
+    command.add_argument("--cookbook", choices=questions, metavar="NAME",
+                         help=f"ask one of the cookbook's questions: {', '.join(questions)}")  # fmt: skip
     command.add_argument("--vars", help="variables as a JSON object")
     command.add_argument("--operation", help="the operation to run, when the document has several")
 

@@ -28,13 +28,21 @@ def test_the_dockerfile_copies_what_exists() -> None:
                 assert (ROOT / source).exists(), f"Dockerfile copies {source}, which is not in the repo"
 
 
-def test_the_image_serves_the_api_with_what_the_app_reads_beside_its_packages() -> None:
-    dockerfile = (ROOT / "Dockerfile").read_text()
-    copied = {line.split()[-1].removeprefix("./") for line in dockerfile.splitlines() if line.startswith("COPY ")}
-    # app.py serves graphql/queries (the playground's example) and web/node_modules; importers read data/
-    assert {"lineage", "importers", "data", "graphql", "web/node_modules"} <= copied
-    assert "pip install --no-cache-dir -e ." in dockerfile  # editable: those folders stay beside the packages
-    command = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+def test_the_image_installs_the_wheel_and_runs_as_a_user_with_a_healthcheck() -> None:
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    copied = {line.split()[-1].removeprefix("./") for line in lines if line.startswith("COPY ")}
+    # what setup.py reads to build the wheel (tests/test_package.py builds and installs one)
+    assert {"lineage", "importers", "data", "graphql", "web/", "web/node_modules"} <= copied
+    assert any("pip wheel" in line for line in lines)
+    assert any("pip install" in line and ".whl" in line for line in lines)
+    assert not any("pip install" in line and " -e " in line for line in lines)  # the wheel, as a user installs it
+    final = lines[max(i for i, line in enumerate(lines) if line.startswith("FROM ")) :]
+    users = [line.split()[1] for line in final if line.startswith("USER ")]
+    assert users and users[-1] not in {"root", "0"}
+    healthcheck = next(i for i, line in enumerate(final) if line.startswith("HEALTHCHECK "))
+    assert "/healthz" in final[healthcheck] + final[healthcheck + 1]
+    command = next(line for line in final if line.startswith("CMD "))
     assert "lineage serve --host 0.0.0.0 --port 8000" in command
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     assert "127.0.0.1:8000:8000" in compose["services"]["api"]["ports"]
+    assert {service["restart"] for service in compose["services"].values()} == {"unless-stopped"}

@@ -69,29 +69,17 @@ from lineage.api.protocol import (
 from lineage.api.schema import UNAVAILABLE_MESSAGE, LineageSchema, build_schema, shape_errors
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
+from lineage.resources import COOKBOOK, vendor_file
 from lineage.store import Store, unfinished_imports
 
 LOG = logging.getLogger(__name__)
-ROOT = Path(__file__).resolve().parents[2]
 STATIC = Path(__file__).resolve().parent / "static"
-WEB_MODULES = ROOT / "web" / "node_modules"
-#: The front-end files the app serves, by public name: pinned in web/package.json, installed by `make`.
-VENDOR_FILES = {
-    "react.js": "react/umd/react.production.min.js",
-    "react-dom.js": "react-dom/umd/react-dom.production.min.js",
-    "graphiql.js": "graphiql/graphiql.min.js",
-    "graphiql.css": "graphiql/graphiql.min.css",
-    "d3.js": "d3/dist/d3.min.js",
-    "d3-sankey.js": "d3-sankey/dist/d3-sankey.min.js",
-    "cytoscape.js": "cytoscape/dist/cytoscape.min.js",
-}
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
 #: The /reach page's own files, under /reach/, besides its page.
 REACH_FILES = ("reach.js", "reach.css")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
-COOKBOOK = ROOT / "graphql" / "queries"
 
 #: How long a browser or CDN may reuse a GET answer before asking again (with If-None-Match).
 CACHE_SECONDS = 60
@@ -329,9 +317,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
         )
 
     async def vendor(request: Request) -> FileResponse | PlainTextResponse:
-        relative = VENDOR_FILES.get(request.path_params["name"])
-        path = WEB_MODULES / relative if relative else None
-        if path is None or not path.is_file():
+        path = vendor_file(request.path_params["name"])
+        if path is None:
             return PlainTextResponse("not found (run `make` to install the front-end libraries)", status_code=404)
         return FileResponse(path)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import DATA_DIR, BadInput
+from importers.base import BadInput
 from importers.organisations import (
     ALIASES_FILE,
     GROUP,
@@ -24,6 +24,7 @@ from importers.organisations import (
 )
 from lineage.keys import normalise
 from lineage.model import CertaintyLevel
+from lineage.resources import DATA_DIR
 
 
 @pytest.mark.parametrize(

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import BOM, DATA_DIR, MAX_CELL, BadInput, read_csv
+from importers.base import BOM, MAX_CELL, BadInput, read_csv
 from importers.gias import GiasEstablishmentsImporter
 from importers.npd import NpdClassificationsImporter, NpdItemsImporter
 from importers.register_workbook import ExternalSharesImporter
 from lineage.model import NodeKind
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests.importers import gias_fixtures as fx

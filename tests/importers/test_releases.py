@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import DATA_DIR, BadInput
+from importers.base import BadInput
 from importers.releases import RegisterFoiImporter, SharingFiguresImporter
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind, Validity
+from lineage.resources import DATA_DIR
 from lineage.store import Direction, Store
 from lineage.stores.memory import MemoryStore
 

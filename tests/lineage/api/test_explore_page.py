@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lineage.api.app import VENDOR_FILES
+from lineage.resources import served_libraries
 from lineage.stores.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -60,7 +60,7 @@ async def test_the_explorer_loads_only_the_apps_own_files_and_each_is_served(htt
 
 def test_every_vendor_file_comes_from_a_pinned_package() -> None:
     pinned = json.loads((ROOT / "web" / "package.json").read_text())["dependencies"]
-    for name, path in VENDOR_FILES.items():
+    for name, path in served_libraries().items():
         package = path.split("/")[0]
         assert re.fullmatch(r"\d+\.\d+\.\d+", pinned.get(package, "")), f"{name}: {package} is not pinned"
 

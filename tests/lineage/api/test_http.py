@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from benchmarks.common import AppServer
-from lineage.api.app import COOKBOOK
 from lineage.api.protocol import GRAPHQL_JSON
+from lineage.resources import COOKBOOK
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 from tests.lineage.api.conftest import Spy, make_client

@@ -1,0 +1,133 @@
+"""The package as a user gets it: an sdist built from the checkout, a wheel built from that sdist, installed
+in a fresh virtualenv outside the checkout, run from another folder. It must build the graph, answer a cookbook
+question exactly as the checkout does, and serve the playground and explorer with no network."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import httpx
+import pytest
+
+from lineage.api.client import execute_over_http
+from lineage.resources import COOKBOOK, served_libraries
+from lineage.stores.memory import MemoryStore
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION, VARIABLES = "recipients-of-item", {"item": "KS4_FSM"}
+
+
+def _run(*command: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(list(map(str, command)), cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, f"{' '.join(map(str, command))} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+def _outside_env(venv: Path) -> dict[str, str]:
+    """The environment of a user's shell with the new virtualenv first: nothing of the checkout or its venv."""
+    keep = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV", "LINEAGE_STORE"}}
+    path = [p for p in keep.get("PATH", "").split(os.pathsep) if not p.startswith(str(ROOT))]
+    return {**keep, "PATH": os.pathsep.join([str(venv / "bin"), *path])}
+
+
+class Installation(NamedTuple):
+    home: Path  # the folder a user works in, outside the checkout
+    env: dict[str, str]  # their shell's environment, the new virtualenv first
+    store: str  # their store's address
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+    work = tmp_path_factory.mktemp("package")
+    _run(sys.executable, "-m", "build", "--sdist", "--outdir", work / "dist", ROOT, cwd=work)
+    (sdist,) = (work / "dist").glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        archive.extractall(work / "src", filter="data")
+    (source,) = (work / "src").iterdir()
+    if (ROOT / "web" / "node_modules").is_dir():  # else setup.py installs them with npm, as pinned
+        (source / "web" / "node_modules").symlink_to(ROOT / "web" / "node_modules")
+    _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", work / "dist", source, cwd=work)
+    (wheel,) = (work / "dist").glob("*.whl")
+    venv = work / "venv"
+    _run(sys.executable, "-m", "venv", venv, cwd=work)
+    _run(venv / "bin" / "python", "-m", "pip", "install", "-q", wheel, cwd=work)
+    shutil.rmtree(work / "src")  # nothing of the source may be needed from here on
+    home = work / "elsewhere"
+    home.mkdir()
+    return Installation(home, _outside_env(venv), "memory:" + str(home / "graph.snapshot"))
+
+
+def test_the_installed_package_is_the_wheel_and_reads_its_own_copies(installed: Installation) -> None:
+    home, env, _ = installed
+    probe = "import json, lineage, lineage.resources as r; print(json.dumps([lineage.__file__, r.INSTALLED, str(r.DATA_DIR)]))"  # noqa: E501
+    package, bundled, data = json.loads(_run("python", "-c", probe, cwd=home, env=env))
+    assert not Path(package).is_relative_to(ROOT) and bundled is True
+    assert sorted(p.name for p in Path(data).iterdir()) == sorted(p.name for p in (ROOT / "data").iterdir())
+
+
+def test_the_installed_lineage_builds_and_answers_as_the_checkout(
+    installed: Installation, memory_real: MemoryStore
+) -> None:
+    home, env, store = installed
+    _run("lineage", "build", "--store", store, cwd=home, env=env)
+    answer = json.loads(_run("lineage", "query", "--cookbook", QUESTION, "--vars", json.dumps(VARIABLES),
+                             "--store", store, cwd=home, env=env))  # fmt: skip
+    text = (COOKBOOK / f"{QUESTION}.graphql").read_text()
+    status, expected = asyncio.run(execute_over_http(memory_real, text, VARIABLES, None))
+    assert status == 200 and answer["data"] == expected["data"]
+    assert answer["data"]["recipientsOfItem"]["receipts"]["totalCount"] > 0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def served(installed: Installation) -> Iterator[str]:
+    home, env, store = installed
+    port = _free_port()
+    command = ["lineage", "serve", "--store", store, "--port", str(port), "--workers", "1"]
+    server = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else "lineage serve exited"
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def test_the_installed_server_serves_the_playground_and_the_explorer(served: str) -> None:
+    playground = httpx.get(f"{served}/graphql", headers={"accept": "text/html"})
+    assert playground.status_code == 200 and "/static/vendor/graphiql.js" in playground.text
+    for name, relative in served_libraries().items():
+        library = httpx.get(f"{served}/static/vendor/{name}")
+        assert library.status_code == 200, name
+        assert library.content == (ROOT / "web" / "node_modules" / relative).read_bytes(), name
+    explorer = httpx.get(f"{served}/explore")
+    assert explorer.status_code == 200 and "/static/vendor/d3-sankey.js" in explorer.text
+    assert httpx.get(f"{served}/cookbook/flows.graphql").text == (COOKBOOK / "flows.graphql").read_text()
+    counts = httpx.post(f"{served}/graphql", json={"query": "{ counts { totalNodes } }"}).json()
+    assert counts["data"]["counts"]["totalNodes"] > 1000
