@@ -18,7 +18,7 @@ from importers.base import Importer
 
 REGISTRY: dict[str, type[Importer]] = {}
 #: Modules of this package that are the kit, not sources.
-KIT = frozenset({"base", "build"})
+KIT = frozenset({"base", "build", "reading"})
 
 
 def register(cls: type[Importer]) -> type[Importer]:

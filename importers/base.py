@@ -8,54 +8,27 @@ transformed in memory first, so a malformed file writes nothing. Then its Import
 ``finished``; a write that fails marks it ``interrupted`` where the store still answers. ``dry_run`` stops
 before the write, after every refusal the write would make, and still reports.
 
-Reading is shared too (:func:`read_csv`): a byte-order mark is dropped, line breaks become ``\n`` (inside
-cells too), and a file that is cut short, badly quoted, or holds a cell over :data:`MAX_CELL` characters is
-refused naming the row and column, so stored values only ever come from whole rows.
+Reading files is shared too, in :mod:`importers.reading`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import time
 from abc import ABC, abstractmethod
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from importers.reading import BadInput, Row
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind
 from lineage.store import RunStatus, Store, WriteResult
-
-
-class BadInput(LineageError):
-    """A file the importer refuses, naming the file, the row and the column. Nothing was written."""
-
-    def __init__(self, path: str | Path, message: str, row: int | None = None, column: str | None = None) -> None:
-        where = str(path)
-        if row is not None:
-            where += f", row {row}"
-        if column is not None:
-            where += f", column {column!r}"
-        super().__init__(f"{where}: {message}")
-        self.path, self.row, self.column = str(path), row, column
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One data row of a source file: its 1-based line in the file (the header is line 1) and its cells."""
-
-    number: int
-    cells: Mapping[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.cells[column]
 
 
 @dataclass
@@ -246,188 +219,11 @@ class _Counted(Iterator[Row]):
         return row
 
 
-#: The longest cell any CSV importer accepts, in characters (the csv module's own default limit). A longer one
-#: is refused with its file, row and column rather than read.
-MAX_CELL = 131_072
-#: The UTF-8 byte-order mark. Every reader drops it from the start of a file, whatever the file's encoding:
-#: spreadsheet programs add it when saving "CSV UTF-8", and it never belongs to the first column's name.
-BOM = b"\xef\xbb\xbf"
-
-
-def read_text(path: Path, encoding: str = "utf-8") -> str:
-    """A source file's text, every line break made ``\\n`` (inside quoted cells too, so a CRLF copy of a file
-    reads exactly like the original), refusing bytes that are not ``encoding`` and a NUL character (a UTF-16
-    or binary file, which an 8-bit encoding would otherwise read as nonsense)."""
-    raw = path.read_bytes().removeprefix(BOM)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        row, column = first_cell(raw.decode(encoding, errors="replace"), lambda cell: "\ufffd" in cell)
-        raise BadInput(path, f"not valid {encoding} text (byte {exc.start})", row, column) from exc
-    if "\0" in text:
-        row, column = first_cell(text, lambda cell: "\0" in cell)
-        raise BadInput(path, f"holds a NUL character: not {encoding} text (UTF-16, or not text at all?)", row, column)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def parse_csv(path: Path, text: str) -> list[list[str]]:
-    """The records of CSV text (from :func:`read_text`), list index i being spreadsheet row i + 1 (a blank
-    line is an empty record). Refused, naming the row and where possible the column: an unclosed quote or a
-    stray one after a closing quote, a cell longer than :data:`MAX_CELL`, and a file that ends inside its
-    last row (no line break after it, and its last cell not closed by a quote): a file cut short.
-
-    A file whose last row has no line break is read only when that row ends with a quoted cell (the GIAS
-    links download does), since the closing quote shows the cell whole."""
-    records: list[list[str]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    with _cells_unbounded():
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                row = len(records) + 1
-                column = _column(records, row, _partial(text, row))
-                raise BadInput(
-                    path, f"broken CSV: {exc} (a quote left open, or a file cut short?)", row, column
-                ) from None
-            for index, cell in enumerate(cells):
-                if len(cell) > MAX_CELL:
-                    row = len(records) + 1
-                    problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
-                    raise BadInput(path, problem, row, _column(records, row, index + 1))
-            records.append(cells)
-    if records and not text.endswith("\n") and not _ends_with_quoted_cell(text, records[-1]):
-        row = len(records)
-        raise BadInput(
-            path,
-            "the file ends inside this row, with no line break after it: it looks cut short (a whole file ends"
-            " its last row with a line break)",
-            row,
-            _column(records, row, len(records[-1])),
-        )
-    return records
-
-
-def read_csv(
-    path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
-) -> list[Row]:
-    """Read a CSV with one header row, refusing what :func:`read_text` and :func:`parse_csv` refuse, an empty
-    file, a missing or renamed required column, and a row with more or fewer cells than the header (a
-    truncated or broken file).
-
-    Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
-    inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
-    (a wide file such as GIAS's 140 columns)."""
-    text = read_text(path, encoding)
-    if not text.strip():
-        raise BadInput(path, "the file is empty: no header row", row=1)
-    header, *records = parse_csv(path, text)
-    missing = [column for column in required if column not in header]
-    if missing:
-        raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}", row=1)
-    kept = [i for i, column in enumerate(header) if keep is None or column in keep]
-    rows = []
-    for number, cells in enumerate(records, start=2):
-        if not cells:
-            continue
-        refuse_ragged(path, header, number, cells)
-        rows.append(Row(number, {header[i]: cells[i] for i in kept}))
-    return rows
-
-
-def refuse_ragged(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:
-    """Refuse a row with more or fewer cells than its header: a truncated or broken file, never padded."""
-    if len(cells) != len(header):
-        column = header[len(cells)] if len(cells) < len(header) else None
-        problem = f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)"
-        raise BadInput(where, problem, number, column)
-
-
-def first_cell(text: str, holds: Callable[[str], bool]) -> tuple[int | None, str | None]:
-    """The spreadsheet row and column of the first cell of CSV ``text`` for which ``holds`` is true, read
-    leniently (the file may be broken in other ways too); (None, None) when there is none."""
-    with _cells_unbounded():
-        records = csv.reader(io.StringIO(text, newline=""))
-        header = next(records, [])
-        for number, cells in enumerate([header, *records], start=1):
-            for index, cell in enumerate(cells):
-                if holds(cell):
-                    return number, header[index] if number > 1 and index < len(header) else None
-    return None, None
-
-
-@contextlib.contextmanager
-def _cells_unbounded() -> Iterator[None]:
-    """Lift the csv module's own cell limit while reading, so that :data:`MAX_CELL` is checked here, where the
-    cell's row and column are known (the module stops with an error that names neither)."""
-    old = csv.field_size_limit(2**31 - 1)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
-
-
-def _partial(text: str, row: int) -> int:
-    """How many cells a lenient reading finds in the broken record ``row``: the last of them is the broken one."""
-    for number, cells in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-        if number == row:
-            return len(cells)
-    return 0
-
-
-def _column(records: Sequence[Sequence[str]], row: int, cells: int) -> str | None:
-    """The header's name for the ``cells``-th cell (from 1) of ``row``, when the row is below the header."""
-    if row < 2 or not records or not 1 <= cells <= len(records[0]):
-        return None
-    return records[0][cells - 1]
-
-
-def _ends_with_quoted_cell(text: str, last: Sequence[str]) -> bool:
-    """Whether ``text`` ends with the last cell of ``last`` in quotes. An unquoted cell cannot pass: its quoted
-    form is longer than itself, and where ``text`` has a comma or a line break before it, that form has not."""
-    return bool(last) and text.endswith('"' + last[-1].replace('"', '""') + '"')
-
-
-def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, Row]]) -> None:
-    """Refuse a file in which two rows share a key that must be unique, naming both rows."""
-    seen: dict[str, int] = {}
-    for key, row in keyed_rows:
-        if key in seen:
-            raise BadInput(path, f"duplicate key {key!r} (first on row {seen[key]})", row.number, column)
-        seen[key] = row.number
-
-
-def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None) -> int | None:
-    """An integer cell, or None when empty; anything else is refused with its place."""
-    text = row[column].strip()
-    if not text:
-        return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadInput(path, f"expected a whole number, got {text!r}", row.number, column) from None
-    if allowed is not None and value not in allowed:
-        raise BadInput(path, f"{value} is outside {allowed.start}..{allowed.stop - 1}", row.number, column)
-    return value
-
-
-def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
-    """The date ``text`` gives in one of ``formats``; None when empty; ValueError saying what was expected."""
-    text = text.strip()
-    if not text:
-        return None
-    for fmt in formats:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
-
-
-def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:
-    try:
-        return date_from_text(row[column], formats)
-    except ValueError as exc:
-        raise BadInput(path, str(exc), row.number, column) from None
+def named_sources(store: Store, kinds: Iterable[NodeKind] = (NodeKind.DATASET, NodeKind.COLLECTION)) -> dict[str, str]:
+    """Nodes of ``kinds`` (data sets and collections) in the store by lower-case key and name, to find the
+    ones a source names. A name that several nodes share is left out: it names none of them for certain."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for node in (node for kind in kinds for node in store.all_nodes(kind)):
+        found[node.key.lower()].add(node.id)
+        found[node.name.lower()].add(node.id)
+    return {name: ids.pop() for name, ids in found.items() if len(ids) == 1}

@@ -37,31 +37,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from importers import register
-from importers.base import BadInput, Batch, Report, Row, refuse_duplicates
-from importers.npd import NpdImporter, required
+from importers.base import Batch, Report
+from importers.npd import NpdImporter
+from importers.reading import BadInput, Row, refuse_duplicates, required
 from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
 from lineage.store import Store
 
-LEVELS = ("category_l0", "category_l1", "category_l2", "category_l3")
-CONCEPT_LEVEL = len(LEVELS)
+CATEGORY_COLUMNS = ("category_l0", "category_l1", "category_l2", "category_l3")
+CONCEPT_LEVEL = len(CATEGORY_COLUMNS)
 RULE_SUFFIX = "item-table:census-marker"
 RULE_PREFIX = "item-table:alias-prefix"
 INFERRED = CertaintyLevel.INFERRED
 UNPLACED = "unplaced"
 NO_TABLE = "HOLDS (an alias the dictionary does not list, whose table no rule reads: keyed unplaced/<alias>)"
 NO_CONCEPT = "the row names no concept"
-REPEATED_ROW = "repeats an earlier row word for word: folded into the same link"
+REPEATED_LINK_ROW = "repeats an earlier row word for word: folded into the same link"
 
 
 def category_path(path: Path, row: Row) -> tuple[str, ...]:
     """The category names from the top down, refusing a level given below an empty one."""
-    names = [row[column].strip() for column in LEVELS]
+    names = [row[column].strip() for column in CATEGORY_COLUMNS]
     depth = next((i for i, name in enumerate(names) if not name), len(names))
     if depth == 0:
-        raise BadInput(path, "a category path needs its top level", row.number, LEVELS[0])
+        raise BadInput(path, "a category path needs its top level", row.number, CATEGORY_COLUMNS[0])
     below = next((i for i in range(depth, len(names)) if names[i]), None)
     if below is not None:
-        raise BadInput(path, f"{LEVELS[below]} is given but {LEVELS[depth]} is empty", row.number, LEVELS[below])
+        given, empty = CATEGORY_COLUMNS[below], CATEGORY_COLUMNS[depth]
+        raise BadInput(path, f"{given} is given but {empty} is empty", row.number, given)
     return tuple(names[:depth])
 
 
@@ -147,7 +149,7 @@ class NpdConceptsImporter(ConceptImporter):
     needs = ("npd-items",)
     bundled = "npd_concept_categories_2019.csv"
     columns = (
-        *(c for level in LEVELS for c in (level, f"{level}_description")),
+        *(c for level in CATEGORY_COLUMNS for c in (level, f"{level}_description")),
         "concept",
         "concept_description",
         "npd_alias",
@@ -164,7 +166,7 @@ class NpdConceptsImporter(ConceptImporter):
         represents = []
         for r in stated:
             citation = self.cite(path, r.row)
-            descriptions = [r.row[f"{level}_description"].strip() for level in LEVELS]
+            descriptions = [r.row[f"{level}_description"].strip() for level in CATEGORY_COLUMNS]
             hierarchy.add_path(r.path, descriptions, citation)
             key = concept_key(r.path, r.concept)
             hierarchy.add(key, r.concept, CONCEPT_LEVEL, r.row["concept_description"].strip(), citation)
@@ -198,7 +200,7 @@ class NpdConceptsImporter(ConceptImporter):
                         row.number,
                         "npd_alias",
                     )
-                report.leave_out(REPEATED_ROW)
+                report.leave_out(REPEATED_LINK_ROW)
             stated.append(ConceptRow(row, names, concept, alias))
         return stated
 
@@ -293,11 +295,11 @@ class NpdCategoryTreeImporter(ConceptImporter):
 
     name = "npd-category-tree"
     bundled = "npd_category_tree_2019.csv"
-    columns = LEVELS
+    columns = CATEGORY_COLUMNS
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         paths = [(category_path(path, row), row) for row in rows]
-        for depth, column in enumerate(LEVELS, start=1):
+        for depth, column in enumerate(CATEGORY_COLUMNS, start=1):
             refuse_duplicates(path, column, ((category_key(names), row) for names, row in paths if len(names) == depth))
         hierarchy = Hierarchy()
         for names, row in paths:

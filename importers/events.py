@@ -20,8 +20,9 @@ from functools import cache
 from pathlib import Path
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
-from importers.releases import parse_period
+from importers.base import Batch, Importer, Report
+from importers.figures import parse_period
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug

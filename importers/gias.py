@@ -31,19 +31,8 @@ from functools import cache
 from pathlib import Path
 
 from importers import register
-from importers.base import (
-    BOM,
-    BadInput,
-    Batch,
-    Importer,
-    Report,
-    Row,
-    first_cell,
-    parse_date,
-    parse_int,
-    read_csv,
-    refuse_duplicates,
-)
+from importers.base import Batch, Importer, Report
+from importers.reading import BOM, BadInput, Row, first_cell, parse_date, parse_int, read_csv, refuse_duplicates, stated
 from lineage.errors import LineageError
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity, node_id
 from lineage.resources import DATA_DIR
@@ -88,7 +77,7 @@ LINK_COLUMNS = ("URN", "LinkURN", "LinkName", "LinkType", "LinkEstablishedDate")
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
+class SchoolLink:
     """One validated row of the links file."""
 
     row: int
@@ -108,12 +97,12 @@ class Link:
         return None
 
 
-def parse_link(path: Path, row: Row) -> Link:
+def parse_link(path: Path, row: Row) -> SchoolLink:
     """Validate one row of the links file whole, whatever its link type."""
     link_type = row["LinkType"].strip()
     if not link_type:
         raise BadInput(path, "the link type is empty", row.number, "LinkType")
-    return Link(
+    return SchoolLink(
         row.number,
         parse_urn(path, row, "URN"),
         parse_urn(path, row, "LinkURN"),
@@ -123,10 +112,10 @@ def parse_link(path: Path, row: Row) -> Link:
     )
 
 
-def successions(links: Iterable[Link], report: Report) -> dict[tuple[int, int], list[Link]]:
+def successions(links: Iterable[SchoolLink], report: Report) -> dict[tuple[int, int], list[SchoolLink]]:
     """The succession edges as (predecessor, successor) -> the rows that state them; counts skipped rows."""
-    edges: dict[tuple[int, int], list[Link]] = defaultdict(list)
-    undirected: list[Link] = []
+    edges: dict[tuple[int, int], list[SchoolLink]] = defaultdict(list)
+    undirected: list[SchoolLink] = []
     for link in links:
         if link.urn == link.link_urn:
             report.skip("links a school to itself")
@@ -189,7 +178,7 @@ def _name(urn: int, names: Mapping[int, str], stored: Mapping[str, Node]) -> str
     return known.name if known is not None else placeholder_name(urn)
 
 
-def _edge(pair: tuple[int, int], stating: list[Link], cite: Mapping[int, Citation]) -> Edge:
+def _edge(pair: tuple[int, int], stating: list[SchoolLink], cite: Mapping[int, Citation]) -> Edge:
     """One succession edge: every wording of the link, every row that states it, the earliest date given."""
     dates = [link.established for link in stating if link.established is not None]
     return Edge(
@@ -283,13 +272,8 @@ class GiasEstablishmentsImporter(Importer):
         if not name:
             raise BadInput(path, "the establishment has no name", row.number, "EstablishmentName")
         props: dict[str, Scalar] = {"urn": urn}
-        props.update(_present({prop: row[column].strip() for prop, column in ESTABLISHMENT_TEXT.items()}))
+        props.update(stated({prop: row[column].strip() for prop, column in ESTABLISHMENT_TEXT.items()}))
         props.update(
-            _present({prop: parse_date(path, row, column, GIAS_DATE) for prop, column in ESTABLISHMENT_DATES.items()})
+            stated({prop: parse_date(path, row, column, GIAS_DATE) for prop, column in ESTABLISHMENT_DATES.items()})
         )
         return Node(NodeKind.SCHOOL, str(urn), name, props, frozenset({self.citation(path, row.number)}))
-
-
-def _present(values: Mapping[str, Scalar | None]) -> dict[str, Scalar]:
-    """The values a cell actually gave: an empty cell says nothing, so it sets nothing."""
-    return {prop: value for prop, value in values.items() if value not in (None, "")}

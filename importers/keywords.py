@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.base import Batch, Importer, Report
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates
 from lineage.errors import ModelError
 from lineage.model import Citation, kind_of
 from lineage.store import Store

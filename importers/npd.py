@@ -56,7 +56,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv, refuse_duplicates
+from importers.base import Batch, Importer, Report
+from importers.reading import BadInput, Row, parse_int, read_csv, refuse_duplicates, required
 from lineage.keys import slug
 from lineage.model import (
     CONFIRMED,
@@ -70,7 +71,7 @@ from lineage.model import (
     Scalar,
     node_id,
 )
-from lineage.store import MAX_LIMIT, Store
+from lineage.store import Store
 
 DOCUMENT = "DfE NPD Data Tables, October 2018"
 #: DfE's "Find & explore data in the NPD" service, whose test fixtures hold the workbook the CSVs come from.
@@ -86,24 +87,6 @@ _SCALE_NAMES = {"old_tier": "Old tier", "identifiability": "Identifiability", "s
 TITLE_RULE = "collection-name-equals-dataset-title-ignoring-case"
 NOTE_ALIAS_RULE = "note-name-equals-alias-ignoring-case"
 SRS = "ONS SRS"
-
-
-def all_nodes(store: Store, kind: NodeKind) -> list[Node]:
-    """Every node of one kind in the store, read a page at a time."""
-    nodes: list[Node] = []
-    while True:
-        page = store.list_nodes(kind, limit=MAX_LIMIT, offset=len(nodes))
-        nodes.extend(page.items)
-        if not page.items or len(nodes) >= page.total:
-            return nodes
-
-
-def required(path: Path, row: Row, column: str) -> str:
-    """A cell that must not be empty, stripped."""
-    text = row[column].strip()
-    if not text:
-        raise BadInput(path, "this cell must not be empty", row.number, column)
-    return text
 
 
 def dataset_key(name: str) -> str:
@@ -258,7 +241,7 @@ class NpdDatasetsImporter(NpdImporter):
 
 # ---- npd-dataset-list and npd-release-timetable ----------------------------------------------------
 
-LEVELS = ("pupil-level", "school-level")
+DATASET_LEVELS = ("pupil-level", "school-level")
 
 
 def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
@@ -266,7 +249,7 @@ def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: R
 
     An edge cites the rows naming the collection and the data set's own citations (among them the item
     and note rows giving its title), as they stand when it is drawn: import what titles data sets first."""
-    titled = [(node, str(node.props["title"])) for node in all_nodes(store, NodeKind.DATASET) if "title" in node.props]
+    titled = [(node, str(node.props["title"])) for node in store.all_nodes(NodeKind.DATASET) if "title" in node.props]
     edges = []
     for name, naming in collections.items():
         linked = False
@@ -298,8 +281,8 @@ class NpdDatasetListImporter(NpdImporter):
         listed = []
         for row in rows:
             level = required(path, row, "level")
-            if level not in LEVELS:
-                raise BadInput(path, f"expected {' or '.join(LEVELS)}, got {level!r}", row.number, "level")
+            if level not in DATASET_LEVELS:
+                raise BadInput(path, f"expected {' or '.join(DATASET_LEVELS)}, got {level!r}", row.number, "level")
             listed.append((level, required(path, row, "dataset"), row))
         refuse_duplicates(path, "dataset", ((f"{level}/{name}", row) for level, name, row in listed))
         levels: dict[str, list[str]] = defaultdict(list)
@@ -391,7 +374,7 @@ ITEM_COLUMNS = (
 AVAILABILITY = ("Default", "By request")
 UKDS = {"Yes": True, "No": False}
 HEADING_ROW = "sub-table heading row (no field reference, no description): not an item"
-REPEATED_ROW = "repeats an earlier row word for word: folded into the same item"
+REPEATED_ITEM_ROW = "repeats an earlier row word for word: folded into the same item"
 NO_ALIAS = ("", "N/A")
 
 
@@ -468,7 +451,7 @@ def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
         content = tuple(entry.row.cells.values())
         seen = contents[base]
         if content in seen:
-            report.leave_out(REPEATED_ROW)
+            report.leave_out(REPEATED_ITEM_ROW)
         else:
             seen.append(content)
         number = seen.index(content) + 1
@@ -565,7 +548,7 @@ class NpdSheetNotesImporter(NpdImporter):
                 report.skip(NOT_A_RULE)
         restricted = {dataset_key(row["sheet"]) for row, _ in rules}
         nodes += sheet_datasets(self, path, {key: sheets[key] for key in restricted}, store)
-        items = all_nodes(store, NodeKind.DATA_ITEM) if any(_ALIAS_LIKE.search(text) for _, text in rules) else []
+        items = store.all_nodes(NodeKind.DATA_ITEM) if any(_ALIAS_LIKE.search(text) for _, text in rules) else []
         edges = []
         for row, text in rules:
             props: dict[str, Scalar] = {"text": text, "applies_to": SRS}

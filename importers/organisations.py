@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from importers.base import BadInput, read_csv
+from importers.reading import BadInput, read_csv
 from lineage.keys import fold_name, normalise
 from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
 from lineage.resources import DATA_DIR

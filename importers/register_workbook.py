@@ -34,23 +34,13 @@ import pandas as pd
 import yaml
 
 from importers import register
-from importers.base import (
-    BadInput,
-    Batch,
-    Importer,
-    Report,
-    Row,
-    date_from_text,
-    parse_csv,
-    read_text,
-    refuse_ragged,
-)
+from importers.base import Batch, Importer, Report, named_sources
+from importers.reading import BadInput, Row, date_from_text, parse_csv, read_text, refuse_ragged
 from importers.releases import (
     Decision,
     Outcome,
     ReleaseGraph,
     Share,
-    named_sources,
     parse_tiers,
     release_key,
 )

@@ -1,4 +1,4 @@
-"""Applications, releases and published volumes of flows: the compiled public-record files.
+"""Applications and releases: the compiled entries of DfE's data-share registers.
 
 ``register-foi`` reads ``npd_register_entries_cited_in_foi.csv`` (real entries of DfE's data-share
 registers as FOI answers gave them: DfE's word, confirmed); ``register-more`` reads
@@ -30,38 +30,30 @@ row is an Application, and says only what the row itself says:
   populated in a later academic year is left out and counted: :data:`TIME_CHECK`); the tiers are on the
   Release either way, and when no such item is in the store yet the report counts why no edge was drawn.
 
-``sharing-figures`` reads ``npd_sharing_figures_compiled.csv``: published figures, each an AggregateFlow
-(``verified`` is False for the topic ``unverified``) valid over its period where the period is a plain
-``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``, as sure as its source document (a campaigner's figure is
-``reported``). It FLOWS_TO the named body on the receiving side of the flow and FLOWS_FROM the one on the
-sending side (both sides of ``<->`` are both), so what the Home Office asks of DfE and what it gets back
-are separate flows; never to or from DfE itself (the holder of the NPD), never to a group ("third parties":
-see the alias table), and not for an unverified figure. It DRAWS_ON a Dataset or Collection only when the
-flow names one that is in the store.
-
 Facts left out of a row that is otherwise written are counted in the report's ``left_out`` reasons (they
 do not count as skipped rows).
+
+Longer than most modules on purpose: what a register entry means (:class:`Share` into :class:`ReleaseGraph`)
+is decided here once, for both files and for ``importers/register_workbook.py``, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, date_from_text, read_csv, refuse_duplicates
+from importers.base import Batch, Importer, Report
 from importers.organisations import Organisations, Resolved
+from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.merge import merge
 from lineage.model import (
-    ALWAYS,
     CONFIRMED,
     STRENGTH,
     Certainty,
@@ -72,7 +64,6 @@ from lineage.model import (
     Node,
     NodeKind,
     Scalar,
-    Validity,
     populated_by,
     weakest,
 )
@@ -220,15 +211,17 @@ class ReleaseGraph:
             NodeKind.APPLICATION,
             share.key,
             f"{share.label}: application by {shown} ({share.outcome.status})",
-            _present(
-                reference=share.reference,
-                register=share.register,
-                status=share.outcome.status,
-                status_as_cited=share.status,
-                date=share.date,
-                date_as_cited=share.date_as_cited,
-                tiers=share.tiers or None,
-                purpose=share.purpose,
+            stated(
+                dict(
+                    reference=share.reference,
+                    register=share.register,
+                    status=share.outcome.status,
+                    status_as_cited=share.status,
+                    date=share.date,
+                    date_as_cited=share.date_as_cited,
+                    tiers=share.tiers or None,
+                    purpose=share.purpose,
+                )
             ),
             cites,
             share.source,
@@ -244,12 +237,14 @@ class ReleaseGraph:
             return None
         props: dict[str, Scalar] = {"register": share.register}
         props.update(
-            _present(
-                reference=share.reference,
-                date=share.date,
-                date_as_cited=share.date_as_cited if share.date is None else None,
-                status=share.status,
-                purpose=share.purpose,
+            stated(
+                dict(
+                    reference=share.reference,
+                    date=share.date,
+                    date_as_cited=share.date_as_cited if share.date is None else None,
+                    status=share.status,
+                    purpose=share.purpose,
+                )
             )
         )
         if share.tiers:
@@ -302,11 +297,13 @@ class ReleaseGraph:
         return Batch([*nodes, *self.organisations.nodes(self.store)], self.edges)
 
     def _approve(self, release: Node, share: Share, decision: Decision) -> None:
-        props = _present(
-            panel=decision.panel,
-            decision_date=decision.decision_date,
-            legal_gateway=decision.legal_gateway,
-            access_route=decision.access_route,
+        props = stated(
+            dict(
+                panel=decision.panel,
+                decision_date=decision.decision_date,
+                legal_gateway=decision.legal_gateway,
+                access_route=decision.access_route,
+            )
         )
         who = f"{decision.panel} approval" if decision.panel else "Approval (panel not stated)"
         approval = Node(
@@ -357,18 +354,6 @@ def _joined(stored: Node | None, new: Node) -> Node:
     return replace(merge(new, stored), certainty=surer)
 
 
-def _present(**values: Scalar | None) -> dict[str, Scalar]:
-    """The values that are stated (not empty, not None)."""
-    return {name: value for name, value in values.items() if value not in ("", None, ())}
-
-
-def _required(path: Path, row: Row, column: str) -> str:
-    text = row[column].strip()
-    if not text:
-        raise BadInput(path, "must not be empty", row.number, column)
-    return text
-
-
 #: The columns every register file gives (each file adds its own).
 REGISTER_COLUMNS = ("register", "reference", "date_as_cited", "organisation", "status_as_cited")
 
@@ -406,9 +391,9 @@ class _RegisterImporter(Importer):
         return parse_tiers(status)
 
     def _share(self, path: Path, row: Row) -> Share:
-        register_name = _required(path, row, "register")
+        register_name = required(path, row, "register")
         status = row["status_as_cited"].strip()
-        address = _required(path, row, "source_url")
+        address = required(path, row, "source_url")
         reference = row["reference"].strip()
         if reference and not REFERENCE.match(reference):
             message = f"{reference!r} is not a DRyymmdd.nn, DS00nnn or R00nn reference"
@@ -475,143 +460,3 @@ class RegisterMoreImporter(_RegisterImporter):
 def _decision(share: Share) -> Decision | None:
     """An Approval only where the record says the application was approved (its panel unstated)."""
     return Decision() if share.outcome.approved else None
-
-
-# ---- published figures --------------------------------------------------------------------------
-
-_PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
-_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
-#: Names of the NPD's holder: a flow into DfE is not a flow to a recipient.
-HOLDER_KEYS = frozenset({"dfe", "department for education", "npd"})
-
-
-def _bound(text: str, *, end: bool) -> dt.date:
-    parts = [int(part) for part in text.split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts)
-    if len(parts) == 2:
-        year, month = parts
-        return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-    return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
-
-
-def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
-    """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
-    from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month; any other wording holds
-    always (kept as text)."""
-    match = _PERIOD.match(row[column].strip())
-    if not match:
-        return ALWAYS
-    start, ranged, finish = match.groups()
-    try:
-        end = None if ranged and not finish else _bound(finish or start, end=True)
-        return Validity(_bound(start, end=False), end)
-    except ValueError as exc:
-        raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
-
-
-def flow_recipients(flow: str) -> list[str]:
-    """The receiving side(s) of a published flow: B in ``A -> B``, both in ``A <-> B``, none otherwise."""
-    if "<->" in flow:
-        return [side.strip() for side in flow.split("<->", 1)]
-    if "->" in flow:
-        return [flow.split("->", 1)[1].strip()]
-    return []
-
-
-def flow_senders(flow: str) -> list[str]:
-    """The sending side(s) of a published flow: A in ``A -> B``, both in ``A <-> B``, none otherwise."""
-    if "<->" in flow:
-        return flow_recipients(flow)
-    if "->" in flow:
-        return [flow.split("->", 1)[0].strip()]
-    return []
-
-
-def flow_ends(flow: str) -> list[str]:
-    """Both sides of a published flow (or the whole text when it has no arrow), to find a data set it names."""
-    return [side.strip() for side in re.split(r"<->|->", flow) if side.strip()]
-
-
-def named_sources(store: Store, kinds: Iterable[NodeKind] = (NodeKind.DATASET, NodeKind.COLLECTION)) -> dict[str, str]:
-    """Nodes of ``kinds`` (data sets and collections) in the store by lower-case key and name, to find the
-    ones a source names. A name that several nodes share is left out: it names none of them for certain."""
-    found: dict[str, set[str]] = defaultdict(set)
-    for kind in kinds:
-        offset = 0
-        while True:
-            page = store.list_nodes(kind, limit=1000, offset=offset)
-            for node in page.items:
-                found[node.key.lower()].add(node.id)
-                found[node.name.lower()].add(node.id)
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
-                break
-    return {name: ids.pop() for name, ids in found.items() if len(ids) == 1}
-
-
-@register
-class SharingFiguresImporter(Importer):
-    name = "sharing-figures"
-    needs = ("npd-dataset-list", "npd-release-timetable")
-    document = "Published figures on NPD sharing (compiled)"
-    bundled = "npd_sharing_figures_compiled.csv"
-    columns = ("topic", "period", "flow", "measure", "value", "unit", "source", "source_url", "notes")
-
-    def extract(self, path: Path) -> Iterable[Row]:
-        return read_csv(path, self.columns)
-
-    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        rows = list(rows)
-        flows = [self._flow(path, row) for row in rows]
-        keyed = ((node.key, row) for node, row in zip(flows, rows, strict=True))
-        refuse_duplicates(path, "topic, period, measure", keyed)
-        sources = named_sources(store)
-        organisations = Organisations()
-        edges: list[Edge] = []
-        for node, row in zip(flows, rows, strict=True):
-            cites = node.citations
-            for kind, names in ((EdgeKind.FLOWS_TO, flow_recipients), (EdgeKind.FLOWS_FROM, flow_senders)):
-                if not node.props["verified"]:
-                    report.leave_out(f"{kind} (an unverified figure)")
-                    continue
-                for name in names(row["flow"]):
-                    if normalise(name) in HOLDER_KEYS:
-                        continue
-                    found = organisations.add(name, next(iter(cites)))
-                    if isinstance(found, Resolved):
-                        sure, valid = node.certainty, node.validity
-                        edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))
-                    else:
-                        report.leave_out(f"{kind} ({found.reason})")
-            drawn = {sources[end.lower()] for end in flow_ends(row["flow"]) if end.lower() in sources}
-            if not drawn:
-                report.leave_out("DRAWS_ON (the flow names no data set or collection in the store)")
-            edges.extend(
-                Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites, certainty=node.certainty)
-                for target in sorted(drawn)
-            )
-        return Batch([*flows, *organisations.nodes(store)], edges)
-
-    def _flow(self, path: Path, row: Row) -> Node:
-        topic, measure = _required(path, row, "topic"), _required(path, row, "measure")
-        period, flow = row["period"].strip(), row["flow"].strip()
-        value = row["value"].strip()
-        props: dict[str, Scalar] = {"topic": topic, "period": period, "flow": flow, "measure": measure}
-        if _NUMBER.match(value):
-            props["value"] = float(value.replace(",", ""))
-        elif value:
-            props["value_text"] = value
-        props.update(_present(unit=row["unit"].strip(), notes=row["notes"].strip()))
-        props["verified"] = topic != "unverified"
-        citation = Citation(_required(path, row, "source"), path.name, row.number, _required(path, row, "source_url"))
-        name = f"{flow or topic}: {measure}, {period or 'period not given'}"
-        return Node(
-            NodeKind.AGGREGATE_FLOW,
-            f"{topic}:{period}:{measure}",
-            name,
-            props,
-            frozenset({citation}),
-            bundled_source_kinds().certainty(path, row, "source"),
-            validity=parse_period(path, row),
-        )

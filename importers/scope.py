@@ -32,8 +32,9 @@ from functools import cache
 from pathlib import Path
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, read_csv, refuse_duplicates
+from importers.base import Batch, Importer, Report
 from importers.organisations import Organisations, Unresolved
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
 from lineage.dates import latest_day, named_period

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from importers.base import BadInput, Row, read_csv
+from importers.reading import BadInput, Row, read_csv
 from lineage.model import Certainty, CertaintyLevel
 from lineage.resources import DATA_DIR
 

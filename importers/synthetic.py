@@ -54,7 +54,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from importers import register
-from importers.base import BadInput, Batch, Importer, Report, Row, parse_int, read_csv
+from importers.base import Batch, Importer, Report
+from importers.reading import BadInput, Row, parse_int, read_csv
 from lineage.model import (
     ALWAYS,
     CONFIRMED,

@@ -396,10 +396,10 @@ def _schema_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _export_arguments(command: argparse.ArgumentParser) -> None:
-    from lineage.exports import FORMATS
+    from lineage.exports import EXPORT_FORMATS
 
     _store(command)
-    command.add_argument("--format", required=True, choices=list(FORMATS), help="the file format")
+    command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), help="the file format")
     command.add_argument("--output", type=Path, required=True,
                          help="the file to write; for csv, a directory (nodes.csv, edges.csv)")  # fmt: skip
     command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
@@ -407,24 +407,24 @@ def _export_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _report_arguments(command: argparse.ArgumentParser) -> None:
-    from lineage.reports import FORMATS, SUBJECTS
+    from lineage.reports import REPORT_FORMATS, SUBJECTS
 
     _store(command)
     command.add_argument("subject", choices=list(SUBJECTS), help="what the report is about")
     command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
-    command.add_argument("--format", default="html", choices=list(FORMATS), help="the document's format")
+    command.add_argument("--format", default="html", choices=list(REPORT_FORMATS), help="the document's format")
     command.add_argument("--output", type=Path, help="write to this file instead of standard output")
 
 
 def _letter_arguments(command: argparse.ArgumentParser) -> None:
-    from lineage.letter import FORMATS
+    from lineage.letter import LETTER_FORMATS
 
     _store(command)
     command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
     command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
     command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
     command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
-    command.add_argument("--format", default="txt", choices=list(FORMATS), help="the letter's format")
+    command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS), help="the letter's format")
 
 
 def _diff_arguments(command: argparse.ArgumentParser) -> None:

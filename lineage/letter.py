@@ -223,7 +223,7 @@ class Format:
 
 
 #: The formats a letter is written in.
-FORMATS = {
+LETTER_FORMATS = {
     "txt": Format(to_text, lambda text: " ".join(text.split()), "text/plain"),
     "md": Format(to_markdown, md, "text/markdown"),
     "html": Format(to_html, html.escape, "text/html"),
@@ -241,9 +241,9 @@ class Written:
 
 def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
     """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
-    if fmt not in FORMATS:
-        raise LineageError(f"unknown letter format {fmt!r}; known: {', '.join(FORMATS)}")
-    chosen = FORMATS[fmt]
+    if fmt not in LETTER_FORMATS:
+        raise LineageError(f"unknown letter format {fmt!r}; known: {', '.join(LETTER_FORMATS)}")
+    chosen = LETTER_FORMATS[fmt]
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer))
     if name and name.strip():

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from lineage.exports import csv_files, cytoscape, networkx_xml, prov
-from lineage.exports.formats import FORMATS, writers
+from lineage.exports.formats import EXPORT_FORMATS, writers
 from lineage.exports.subgraph import DEFAULT_DEPTH, Subgraph, collect
 from lineage.files import WriteError, write_atomically, write_directory
 from lineage.store import Store
@@ -44,7 +44,7 @@ def export(
 
 __all__ = [
     "DEFAULT_DEPTH",
-    "FORMATS",
+    "EXPORT_FORMATS",
     "ExportError",
     "Subgraph",
     "collect",

@@ -10,17 +10,17 @@ from lineage.files import WriteError
 
 Writer = Callable[[Subgraph, IO[bytes]], None]
 #: Format name -> the files it writes: a name for the file at PATH (None), or names inside the directory PATH.
-FORMATS: dict[str, dict[str | None, Writer]] = {}
+EXPORT_FORMATS: dict[str, dict[str | None, Writer]] = {}
 
 
 def register(name: str, writers: dict[str | None, Writer]) -> None:
-    if name in FORMATS:
+    if name in EXPORT_FORMATS:
         raise ValueError(f"two export formats are named {name!r}")
-    FORMATS[name] = writers
+    EXPORT_FORMATS[name] = writers
 
 
 def writers(fmt: str) -> dict[str | None, Writer]:
-    found = FORMATS.get(fmt)
+    found = EXPORT_FORMATS.get(fmt)
     if found is None:
-        raise WriteError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+        raise WriteError(f"unknown export format {fmt!r}; known: {', '.join(EXPORT_FORMATS)}")
     return found

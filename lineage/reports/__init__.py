@@ -21,7 +21,7 @@ from lineage.reports.html import to_html
 from lineage.reports.markdown import to_markdown
 from lineage.store import Store
 
-FORMATS: dict[str, Callable[[AuditReport], str]] = {"html": to_html, "md": to_markdown}
+REPORT_FORMATS: dict[str, Callable[[AuditReport], str]] = {"html": to_html, "md": to_markdown}
 
 
 def report(store: Store, subject: str, reference: str, fmt: str = "html") -> str:
@@ -29,9 +29,9 @@ def report(store: Store, subject: str, reference: str, fmt: str = "html") -> str
     build = SUBJECTS.get(subject)
     if build is None:
         raise LineageError(f"unknown report subject {subject!r}; known: {', '.join(SUBJECTS)}")
-    render = FORMATS.get(fmt)
+    render = REPORT_FORMATS.get(fmt)
     if render is None:
-        raise LineageError(f"unknown report format {fmt!r}; known: {', '.join(FORMATS)}")
+        raise LineageError(f"unknown report format {fmt!r}; known: {', '.join(REPORT_FORMATS)}")
     return render(build(store, reference))
 
 

@@ -15,7 +15,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from importers.base import BOM, MAX_CELL
+from importers.reading import BOM, MAX_CELL
 
 
 @dataclass(frozen=True, slots=True)

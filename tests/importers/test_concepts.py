@@ -9,7 +9,7 @@ import pytest
 from importers.concepts import (
     NO_CONCEPT,
     NO_TABLE,
-    REPEATED_ROW,
+    REPEATED_LINK_ROW,
     RULE_PREFIX,
     RULE_SUFFIX,
     NpdCategoryTreeImporter,
@@ -184,7 +184,7 @@ def test_a_concept_row_repeated_word_for_word_is_one_link_cited_twice(linked: tu
     (represents,) = edges_from(store, item.id, EdgeKind.REPRESENTS)
     assert store.get_node(represents.target).name == "Amended"
     assert {c.row for c in represents.citations} == {line for line, _ in repeated}
-    assert report.left_out[REPEATED_ROW] == 1
+    assert report.left_out[REPEATED_LINK_ROW] == 1
 
 
 BAD = {

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from importers import REGISTRY
-from importers.base import Batch, Importer, Report, Row, read_csv
+from importers.base import Batch, Importer, Report
+from importers.reading import Row, read_csv
 from lineage.errors import StoreError
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store

@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from importers import BUILD_ORDER, REGISTRY
-from importers.base import BadInput, Importer
+from importers.base import Importer
+from importers.reading import BadInput
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from importers import gias
-from importers.base import BadInput
 from importers.gias import GIAS_DOWNLOADS, GiasEstablishmentsImporter, GiasLinksImporter
+from importers.reading import BadInput
 from lineage.errors import LineageError
 from lineage.model import Citation, EdgeKind, NodeKind
 from lineage.store import Direction, Store

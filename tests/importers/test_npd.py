@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import BadInput, Importer, Report
+from importers.base import Importer, Report
 from importers.concepts import NpdCategoryTreeImporter, NpdConceptsImporter
 from importers.npd import (
     HEADING_ROW,
@@ -29,6 +29,7 @@ from importers.npd import (
     NpdReleaseTimetableImporter,
     NpdSheetNotesImporter,
 )
+from importers.reading import BadInput
 from lineage.model import CertaintyLevel, Edge, EdgeKind, Node, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Direction, Store

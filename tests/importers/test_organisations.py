@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import BadInput
 from importers.organisations import (
     ALIASES_FILE,
     GROUP,
@@ -22,6 +21,7 @@ from importers.organisations import (
     resolve,
     resolve_each,
 )
+from importers.reading import BadInput
 from lineage.keys import normalise
 from lineage.model import CertaintyLevel
 from lineage.resources import DATA_DIR

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import BOM, MAX_CELL, BadInput, read_csv
 from importers.gias import GiasEstablishmentsImporter
 from importers.npd import NpdClassificationsImporter, NpdItemsImporter
+from importers.reading import BOM, MAX_CELL, BadInput, read_csv
 from importers.register_workbook import ExternalSharesImporter
 from lineage.model import NodeKind
 from lineage.resources import DATA_DIR

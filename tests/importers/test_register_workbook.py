@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from importers.base import BadInput
+from importers.reading import BadInput
 from importers.register_workbook import MAPPING_FILE, ExternalSharesImporter
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from importers.base import BadInput
-from importers.releases import RegisterFoiImporter, SharingFiguresImporter
+from importers.figures import SharingFiguresImporter
+from importers.reading import BadInput
+from importers.releases import RegisterFoiImporter
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind, Validity
 from lineage.resources import DATA_DIR
 from lineage.store import Direction, Store

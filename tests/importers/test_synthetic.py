@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from importers import BUILD_ORDER, REGISTRY
-from importers.base import BadInput, Batch
+from importers.base import Batch
+from importers.reading import BadInput
 from importers.synthetic import SyntheticImporter, generate, write_chunked
 from lineage.errors import StoreError
 from lineage.model import CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind

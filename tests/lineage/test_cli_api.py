@@ -40,8 +40,11 @@ def run(capsys: pytest.CaptureFixture[str], snapshot: str, *args: str) -> tuple[
 
 USAGE_MISTAKES = [
     (["--file", "nowhere.graphql"], "lineage: cannot read --file nowhere.graphql: No such file or directory"),
-    ([], "lineage: give a query as TEXT or with --file"),
-    (["{ __typename }", "--file", RECIPIENTS], "lineage: give a query as TEXT or with --file, not both"),
+    ([], "lineage: give a query as TEXT, with --file or with --cookbook"),
+    (["{ __typename }", "--file", RECIPIENTS],
+     "lineage: give a query as TEXT, with --file or with --cookbook: only one"),
+    (["--cookbook", "recipients-of-item", "--file", RECIPIENTS],
+     "lineage: give a query as TEXT, with --file or with --cookbook: only one"),
     (["--file", RECIPIENTS, "--vars", "{item: 1}"],
      "lineage: --vars is not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
     (["--file", RECIPIENTS, "--vars", '["KS4_FSM"]'],
@@ -83,9 +86,16 @@ def test_a_good_query_exits_0(capsys, snapshot) -> None:
     assert (code, json.loads(out), err) == (0, {"data": {"counts": {"totalNodes": 16}}}, [])
 
 
-def test_a_missing_option_value_is_argparses_usage_error(capsys) -> None:
+def test_a_cookbook_question_by_name_is_its_file(capsys, snapshot) -> None:
+    variables = '{"item": "KS4_FSM"}'
+    by_name = run(capsys, snapshot, "--cookbook", "recipients-of-item", "--vars", variables)
+    assert by_name == run(capsys, snapshot, "--file", RECIPIENTS, "--vars", variables) and by_name[0] == 0
+
+
+@pytest.mark.parametrize("args", [["--file"], ["--cookbook", "no-such-question"]])
+def test_a_missing_option_value_or_unknown_question_is_argparses_usage_error(capsys, args) -> None:
     with pytest.raises(SystemExit) as exited:
-        main(["query", "--file"])
+        main(["query", *args])
     assert exited.value.code == 2
 
 

@@ -164,7 +164,7 @@ def fixture_store(empty_store: Store) -> Store:
 
 
 def test_every_format_has_a_reader_here() -> None:
-    assert set(READERS) == set(exports.FORMATS)
+    assert set(READERS) == set(exports.EXPORT_FORMATS)
 
 
 @pytest.mark.parametrize("fmt", list(READERS))
@@ -318,7 +318,7 @@ def test_a_failed_write_leaves_the_old_files(
     out = tmp_path / "csv"
     out.mkdir()
     (out / "nodes.csv").write_text("old")
-    monkeypatch.setitem(exports.FORMATS["csv"], "edges.csv", full_disk)
+    monkeypatch.setitem(exports.EXPORT_FORMATS["csv"], "edges.csv", full_disk)
     with pytest.raises(ExportError, match=r"edges\.csv: No space left"):
         export(fixture_store, "csv", out)
     assert sorted(p.name for p in out.iterdir()) == ["nodes.csv"]  # no edges file, no temporary file
@@ -365,10 +365,10 @@ def test_any_failure_is_an_export_error_and_leaves_no_directory(
         handle.write(b"half")
         raise Refused("the writer gave up")
 
-    monkeypatch.setitem(exports.FORMATS["csv"], "edges.csv", refuse)
+    monkeypatch.setitem(exports.EXPORT_FORMATS["csv"], "edges.csv", refuse)
     with pytest.raises(ExportError, match=r"new/edges\.csv: the writer gave up"):
         export(fixture_store, "csv", tmp_path / "new")
-    monkeypatch.setitem(exports.FORMATS, "gexf", {None: refuse})
+    monkeypatch.setitem(exports.EXPORT_FORMATS, "gexf", {None: refuse})
     with pytest.raises(ExportError, match=r"out\.gexf: the writer gave up"):
         export(fixture_store, "gexf", tmp_path / "out.gexf")
     assert list(tmp_path.iterdir()) == []  # no directory, no file, no temporary one

@@ -1,0 +1,174 @@
+"""Published volumes of flows: the compiled figures on NPD sharing.
+
+``sharing-figures`` reads ``npd_sharing_figures_compiled.csv``: published figures, each an AggregateFlow
+(``verified`` is False for the topic ``unverified``) valid over its period where the period is a plain
+``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``, as sure as its source document (a campaigner's figure is
+``reported``). It FLOWS_TO the named body on the receiving side of the flow and FLOWS_FROM the one on the
+sending side (both sides of ``<->`` are both), so what the Home Office asks of DfE and what it gets back
+are separate flows; never to or from DfE itself (the holder of the NPD), never to a group ("third parties":
+see the alias table), and not for an unverified figure. It DRAWS_ON a Dataset or Collection only when the
+flow names one that is in the store.
+
+Facts left out of a row that is otherwise written are counted in the report's ``left_out`` reasons.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from importers import register
+from importers.base import Batch, Importer, Report, named_sources
+from importers.organisations import Organisations, Resolved
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
+from importers.source_kinds import bundled_source_kinds
+from lineage.keys import normalise
+from lineage.model import (
+    ALWAYS,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    Validity,
+)
+from lineage.store import Store
+
+REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
+TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
+SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
+SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
+#: An entry naming who commissioned the application, after the applicant: "LSE commissioned by Home Office and ...".
+COMMISSIONED = re.compile(r"\bcommissioned by\s+(.+)$", re.IGNORECASE)
+BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-entry")
+#: The reason the tier rule's time check gives for a link it leaves out (counted in the import's report).
+TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
+#: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
+DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
+
+
+_PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
+_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
+#: Names of the NPD's holder: a flow into DfE is not a flow to a recipient.
+HOLDER_KEYS = frozenset({"dfe", "department for education", "npd"})
+
+
+def _bound(text: str, *, end: bool) -> dt.date:
+    parts = [int(part) for part in text.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    if len(parts) == 2:
+        year, month = parts
+        return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+    return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
+
+
+def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
+    """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
+    from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month; any other wording holds
+    always (kept as text)."""
+    match = _PERIOD.match(row[column].strip())
+    if not match:
+        return ALWAYS
+    start, ranged, finish = match.groups()
+    try:
+        end = None if ranged and not finish else _bound(finish or start, end=True)
+        return Validity(_bound(start, end=False), end)
+    except ValueError as exc:
+        raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
+
+
+def flow_recipients(flow: str) -> list[str]:
+    """The receiving side(s) of a published flow: B in ``A -> B``, both in ``A <-> B``, none otherwise."""
+    if "<->" in flow:
+        return [side.strip() for side in flow.split("<->", 1)]
+    if "->" in flow:
+        return [flow.split("->", 1)[1].strip()]
+    return []
+
+
+def flow_senders(flow: str) -> list[str]:
+    """The sending side(s) of a published flow: A in ``A -> B``, both in ``A <-> B``, none otherwise."""
+    if "<->" in flow:
+        return flow_recipients(flow)
+    if "->" in flow:
+        return [flow.split("->", 1)[0].strip()]
+    return []
+
+
+def flow_ends(flow: str) -> list[str]:
+    """Both sides of a published flow (or the whole text when it has no arrow), to find a data set it names."""
+    return [side.strip() for side in re.split(r"<->|->", flow) if side.strip()]
+
+
+@register
+class SharingFiguresImporter(Importer):
+    name = "sharing-figures"
+    needs = ("npd-dataset-list", "npd-release-timetable")
+    document = "Published figures on NPD sharing (compiled)"
+    bundled = "npd_sharing_figures_compiled.csv"
+    columns = ("topic", "period", "flow", "measure", "value", "unit", "source", "source_url", "notes")
+
+    def extract(self, path: Path) -> Iterable[Row]:
+        return read_csv(path, self.columns)
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        rows = list(rows)
+        flows = [self._flow(path, row) for row in rows]
+        keyed = ((node.key, row) for node, row in zip(flows, rows, strict=True))
+        refuse_duplicates(path, "topic, period, measure", keyed)
+        sources = named_sources(store)
+        organisations = Organisations()
+        edges: list[Edge] = []
+        for node, row in zip(flows, rows, strict=True):
+            cites = node.citations
+            for kind, names in ((EdgeKind.FLOWS_TO, flow_recipients), (EdgeKind.FLOWS_FROM, flow_senders)):
+                if not node.props["verified"]:
+                    report.leave_out(f"{kind} (an unverified figure)")
+                    continue
+                for name in names(row["flow"]):
+                    if normalise(name) in HOLDER_KEYS:
+                        continue
+                    found = organisations.add(name, next(iter(cites)))
+                    if isinstance(found, Resolved):
+                        sure, valid = node.certainty, node.validity
+                        edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))
+                    else:
+                        report.leave_out(f"{kind} ({found.reason})")
+            drawn = {sources[end.lower()] for end in flow_ends(row["flow"]) if end.lower() in sources}
+            if not drawn:
+                report.leave_out("DRAWS_ON (the flow names no data set or collection in the store)")
+            edges.extend(
+                Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites, certainty=node.certainty)
+                for target in sorted(drawn)
+            )
+        return Batch([*flows, *organisations.nodes(store)], edges)
+
+    def _flow(self, path: Path, row: Row) -> Node:
+        topic, measure = required(path, row, "topic"), required(path, row, "measure")
+        period, flow = row["period"].strip(), row["flow"].strip()
+        value = row["value"].strip()
+        props: dict[str, Scalar] = {"topic": topic, "period": period, "flow": flow, "measure": measure}
+        if _NUMBER.match(value):
+            props["value"] = float(value.replace(",", ""))
+        elif value:
+            props["value_text"] = value
+        props.update(stated(dict(unit=row["unit"].strip(), notes=row["notes"].strip())))
+        props["verified"] = topic != "unverified"
+        citation = Citation(required(path, row, "source"), path.name, row.number, required(path, row, "source_url"))
+        name = f"{flow or topic}: {measure}, {period or 'period not given'}"
+        return Node(
+            NodeKind.AGGREGATE_FLOW,
+            f"{topic}:{period}:{measure}",
+            name,
+            props,
+            frozenset({citation}),
+            bundled_source_kinds().certainty(path, row, "source"),
+            validity=parse_period(path, row),
+        )
