@@ -1,6 +1,7 @@
 """The NPD data dictionary (DfE "NPD Data Tables", October 2018): data sets, collections, items, classes, rules.
 
-One importer per file, each all or nothing. Build them in this order, so that each finds what it links to:
+One importer per file, each all or nothing (the per-sheet files, items and sheet notes, are read by
+:mod:`importers.npd_sheets`; the keys below are theirs too). Build them in this order, so that each finds what it links to:
 ``npd-classifications``, ``npd-datasets``, ``npd-items``, (``npd-category-tree`` and ``npd-concepts`` in
 :mod:`importers.concepts`, which add the items only the concepts file lists), ``npd-sheet-notes`` (whose release
 rules name such items), ``npd-dataset-list``, ``npd-release-timetable``. The collection lists come after every
@@ -50,15 +51,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.reading import BadInput, Row, parse_int, read_csv, refuse_duplicates, required
-from lineage.keys import slug
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required
 from lineage.model import (
     CONFIRMED,
     Certainty,
@@ -85,8 +85,6 @@ SCALES: dict[str, tuple[str, ...]] = {
 }
 _SCALE_NAMES = {"old_tier": "Old tier", "identifiability": "Identifiability", "sensitivity": "Sensitivity"}
 TITLE_RULE = "collection-name-equals-dataset-title-ignoring-case"
-NOTE_ALIAS_RULE = "note-name-equals-alias-ignoring-case"
-SRS = "ONS SRS"
 
 
 def dataset_key(name: str) -> str:
@@ -123,26 +121,6 @@ def tab_years(name: str) -> dict[str, Scalar]:
     if first is None or last is None or last < first:
         return {}
     return {"first_year": first, "last_year": last}
-
-
-_POPULATED = re.compile(r"(\d{4})/(\d{2}|\d{4})(?:\s+only|\s*(-)\s*(?:(\d{4})/(\d{2}|\d{4}))?)?")
-
-
-def years_populated(text: str) -> tuple[int, int | None] | None:
-    """(first, last) academic start years of ``2006/07 -`` (last None: still collected), ``2010/11 - 2012/13``,
-    ``2013/14 only`` or ``2016/17``; None for anything else (two ranges, a bare calendar year, a qualifier)."""
-    found = _POPULATED.fullmatch(text.strip())
-    if found is None:
-        return None
-    first = start_year(found[1], found[2])
-    if found[3] is None:
-        return (first, first) if first is not None else None
-    if found[4] is None:
-        return (first, None) if first is not None else None
-    last = start_year(found[4], found[5])
-    if first is None or last is None or last < first:
-        return None
-    return first, last
 
 
 def classification_id(scale: str, code: str) -> str:
@@ -352,210 +330,3 @@ class NpdClassificationsImporter(NpdImporter):
             for scale, code, row in points
         ]
         return Batch(nodes)
-
-
-# ---- npd-items -------------------------------------------------------------------------------------
-
-ITEM_COLUMNS = (
-    "sheet",
-    "dataset_title",
-    "availability",
-    "sub_table",
-    "npd_alias",
-    "field_reference",
-    "years_populated",
-    "description",
-    "collection_term",
-    "old_tier",
-    "available_from_ukds",
-    "identifiability",
-    "sensitivity",
-)
-AVAILABILITY = ("Default", "By request")
-UKDS = {"Yes": True, "No": False}
-HEADING_ROW = "sub-table heading row (no field reference, no description): not an item"
-REPEATED_ITEM_ROW = "repeats an earlier row word for word: folded into the same item"
-NO_ALIAS = ("", "N/A")
-
-
-@dataclass(frozen=True, slots=True)
-class ItemEntry:
-    """One validated item row: where it sits, what it is called, its properties and its classes."""
-
-    row: Row
-    dataset: str
-    sub_table: str
-    name: str
-    props: dict[str, Scalar]
-    classes: tuple[tuple[str, str], ...]
-
-
-def is_heading(row: Row) -> bool:
-    return not row["field_reference"].strip() and not row["description"].strip()
-
-
-def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
-    """Validate one item row whole and read its properties."""
-    alias = row["npd_alias"].strip()
-    alias = "" if alias in NO_ALIAS else alias
-    name = alias or row["field_reference"].strip()
-    if not name:
-        raise BadInput(path, "an item needs an alias or a field reference; both are empty", row.number, "npd_alias")
-    props: dict[str, Scalar] = {"alias": alias} if alias else {}
-    if row["description"].strip():
-        props["description"] = row["description"]
-    if text := row["years_populated"].strip():
-        years = years_populated(text)
-        if years is None:
-            report.leave_out(
-                f"years_populated {text!r} is not a year or a range in a known form: first/last year left unset"
-            )
-        else:
-            props["first_year"] = years[0]
-            if years[1] is not None:
-                props["last_year"] = years[1]
-    if term := row["collection_term"].strip():
-        props["collection_term"] = term
-    if (tier := parse_int(path, row, "old_tier", allowed=range(1, 5))) is not None:
-        props["old_tier"] = tier
-    if (identifiability := parse_int(path, row, "identifiability", allowed=range(1, 6))) is not None:
-        props["identifiability"] = identifiability
-    if sensitivity := classification_code(path, row, "sensitivity", "sensitivity"):
-        props["sensitivity"] = sensitivity
-    availability = row["availability"].strip()
-    if availability and availability not in AVAILABILITY:
-        raise BadInput(path, f"expected {' or '.join(AVAILABILITY)}, got {availability!r}", row.number, "availability")
-    if availability:
-        props["availability"] = availability
-    ukds = row["available_from_ukds"].strip()
-    if ukds and ukds not in UKDS:
-        raise BadInput(path, f"expected Yes or No, got {ukds!r}", row.number, "available_from_ukds")
-    if ukds:
-        props["available_from_ukds"] = UKDS[ukds]
-    classes = tuple((scale, str(props[scale])) for scale in SCALES if scale in props)
-    dataset = dataset_key(required(path, row, "sheet"))
-    return ItemEntry(row, dataset, row["sub_table"].strip(), name, props, classes)
-
-
-def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
-    """The DataItem key of each entry (see the module docstring): sub-table where a sheet repeats a name
-    across sub-tables, a number for a differing entry under the same key, one key for a verbatim repeat."""
-    sub_tables: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entry in entries:
-        sub_tables[entry.dataset, entry.name].add(entry.sub_table)
-    contents: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    keys = []
-    for entry in entries:
-        split = len(sub_tables[entry.dataset, entry.name]) > 1 and entry.sub_table
-        base = f"{entry.dataset}/{entry.sub_table}/{entry.name}" if split else f"{entry.dataset}/{entry.name}"
-        content = tuple(entry.row.cells.values())
-        seen = contents[base]
-        if content in seen:
-            report.leave_out(REPEATED_ITEM_ROW)
-        else:
-            seen.append(content)
-        number = seen.index(content) + 1
-        keys.append(base if number == 1 else f"{base} #{number}")
-    return keys
-
-
-@register
-class NpdItemsImporter(NpdImporter):
-    """NPD data items: each held by its data set (sheet) and classified by old tier, identifiability and
-    sensitivity, as the data tables give them."""
-
-    name = "npd-items"
-    needs = ("npd-classifications", "npd-datasets")
-    bundled = "npd_data_items_2018.csv"
-    columns = ITEM_COLUMNS
-
-    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        entries = []
-        for row in rows:
-            if is_heading(row):
-                report.skip(HEADING_ROW)
-            else:
-                entries.append(item_entry(path, row, report))
-        keys = item_keys(entries, report)
-        nodes = sheet_datasets(self, path, sheets_of(path, (entry.row for entry in entries)), store)
-        edges = []
-        first_use: dict[tuple[str, str], Citation] = {}
-        for key, entry in zip(keys, entries, strict=True):
-            cited = frozenset({self.cite(path, entry.row)})
-            item = Node(NodeKind.DATA_ITEM, key, entry.name, entry.props, cited)
-            nodes.append(item)
-            edges.append(Edge(dataset_id(entry.dataset), EdgeKind.HOLDS, item.id, citations=cited))
-            for scale, code in entry.classes:
-                first_use.setdefault((scale, code), self.cite(path, entry.row))
-                edges.append(Edge(item.id, EdgeKind.CLASSIFIED_AS, classification_id(scale, code), citations=cited))
-        nodes += [classification_node(scale, code, citation) for (scale, code), citation in first_use.items()]
-        return Batch(nodes, edges)
-
-
-# ---- npd-sheet-notes -------------------------------------------------------------------------------
-
-NOT_A_RULE = f"the note neither mentions the {SRS} (a release rule) nor states an old tier"
-_ALIAS_LIKE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
-_OLD_TIER = re.compile(r"\bold tier (\w+)", re.IGNORECASE)
-
-
-def named_items(rule: Node, dataset: str, names: Iterable[str], items: Sequence[Node], report: Report) -> list[Edge]:
-    """RESTRICTED_BY from the items of ``dataset`` whose alias a note names: confirmed when equal, inferred
-    when equal ignoring case; a name no imported item carries is counted."""
-    prefix = node_id(NodeKind.DATA_ITEM, f"{dataset}/")
-    edges = []
-    for name in names:
-        found = False
-        for item in items:
-            alias = str(item.props.get("alias", ""))
-            if not item.id.startswith(prefix) or alias.casefold() != name.casefold():
-                continue
-            found = True
-            certainty = CONFIRMED if alias == name else Certainty(CertaintyLevel.INFERRED, NOTE_ALIAS_RULE)
-            edges.append(Edge(item.id, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations, certainty=certainty))
-        if not found:
-            report.leave_out(f"the note names {name!r}, the alias of no imported item of {dataset}")
-    return edges
-
-
-@register
-class NpdSheetNotesImporter(NpdImporter):
-    """The notes above each section of the data tables. A note on the ONS Secure Research Service becomes a
-    release rule restricting its data set and the items it names; a note stating an old tier ("Old Tier 4 =
-    Identifiability / Sensitivity 3D") cites that tier's node, without a definition (the mapping differs
-    from sheet to sheet). Other notes (section headings, remarks) are skipped with their reason."""
-
-    name = "npd-sheet-notes"
-    needs = ("npd-items", "npd-concepts")
-    bundled = "npd_data_tables_sheet_notes_2018.csv"
-    columns = ("sheet", "dataset_title", "availability", "note_text")
-
-    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        notes = [(row, required(path, row, "note_text")) for row in rows]
-        sheets = sheets_of(path, (row for row, _ in notes))
-        refuse_duplicates(
-            path, "note_text", ((f"{row['sheet']}|{row['availability']}|{text}", row) for row, text in notes)
-        )
-        rules, nodes = [], []
-        for row, text in notes:
-            if SRS in text.upper():
-                rules.append((row, text))
-            elif tier := _OLD_TIER.search(text):
-                if tier[1] not in SCALES["old_tier"]:
-                    raise BadInput(path, f"old tier {tier[1]!r} is not one of 1-4", row.number, "note_text")
-                nodes.append(classification_node("old_tier", tier[1], self.cite(path, row)))
-            else:
-                report.skip(NOT_A_RULE)
-        restricted = {dataset_key(row["sheet"]) for row, _ in rules}
-        nodes += sheet_datasets(self, path, {key: sheets[key] for key in restricted}, store)
-        items = store.all_nodes(NodeKind.DATA_ITEM) if any(_ALIAS_LIKE.search(text) for _, text in rules) else []
-        edges = []
-        for row, text in rules:
-            props: dict[str, Scalar] = {"text": text, "applies_to": SRS}
-            rule = Node(NodeKind.RELEASE_RULE, slug(text), text, props, frozenset({self.cite(path, row)}))
-            dataset = dataset_key(row["sheet"])
-            nodes.append(rule)
-            source = dataset_id(dataset)
-            edges.append(Edge(source, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations))
-            edges += named_items(rule, dataset, _ALIAS_LIKE.findall(text), items, report)
-        return Batch(nodes, edges)

@@ -15,7 +15,8 @@ from importers.concepts import (
     NpdCategoryTreeImporter,
     NpdConceptsImporter,
 )
-from importers.npd import NpdClassificationsImporter, NpdItemsImporter
+from importers.npd import NpdClassificationsImporter
+from importers.npd_sheets import NpdItemsImporter
 from lineage.model import CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
 from lineage.stores.memory import MemoryStore

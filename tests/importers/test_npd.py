@@ -19,16 +19,13 @@ import pytest
 from importers.base import Importer, Report
 from importers.concepts import NpdCategoryTreeImporter, NpdConceptsImporter
 from importers.npd import (
-    HEADING_ROW,
-    NOTE_ALIAS_RULE,
     TITLE_RULE,
     NpdClassificationsImporter,
     NpdDatasetListImporter,
     NpdDatasetsImporter,
-    NpdItemsImporter,
     NpdReleaseTimetableImporter,
-    NpdSheetNotesImporter,
 )
+from importers.npd_sheets import HEADING_ROW, NOTE_ALIAS_RULE, NpdItemsImporter, NpdSheetNotesImporter
 from importers.reading import BadInput
 from lineage.model import CertaintyLevel, Edge, EdgeKind, Node, NodeKind
 from lineage.resources import DATA_DIR

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from importers.gias import GiasEstablishmentsImporter
-from importers.npd import NpdClassificationsImporter, NpdItemsImporter
+from importers.npd import NpdClassificationsImporter
+from importers.npd_sheets import NpdItemsImporter
 from importers.reading import BOM, MAX_CELL, BadInput, read_csv
 from importers.register_workbook import ExternalSharesImporter
 from lineage.model import NodeKind
