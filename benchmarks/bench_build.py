@@ -29,7 +29,7 @@ from importers import BUILD_ORDER
 from importers.base import Batch
 from importers.build import build_real_graph
 from importers.synthetic import CHUNK, generate, write_chunked
-from lineage.cli import format_table
+from lineage.cli.text import format_table
 from lineage.store import Counts, Store
 from lineage.stores.memory import MemoryStore
 

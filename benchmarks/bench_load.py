@@ -37,7 +37,7 @@ import httpx
 
 from benchmarks.common import MB, ROOT, free_port, neo4j_server, p50, rss
 from importers.build import build_real_graph
-from lineage.cli import default_workers
+from lineage.cli.commands import default_workers
 from lineage.model import NodeKind
 from lineage.store import Store
 from lineage.stores import open_store

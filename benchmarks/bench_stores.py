@@ -45,7 +45,7 @@ from benchmarks.common import (
 )
 from importers.base import Batch
 from importers.synthetic import CHUNK, generate, write_chunked
-from lineage.cli import format_table
+from lineage.cli.text import format_table
 from lineage.model import Edge, Node
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j import NODE_LABEL, Neo4jStore, _edge_params, _node_params

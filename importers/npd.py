@@ -1,8 +1,8 @@
 """The NPD data dictionary (DfE "NPD Data Tables", October 2018): data sets, collections, items, classes, rules.
 
 One importer per file, each all or nothing (the per-sheet files, items and sheet notes, are read by
-:mod:`importers.npd_sheets`; the keys below are theirs too). Build them in this order, so that each finds what it links to:
-``npd-classifications``, ``npd-datasets``, ``npd-items``, (``npd-category-tree`` and ``npd-concepts`` in
+:mod:`importers.npd_sheets`; the keys below are theirs too). Build them in this order, so that each finds what
+it links to: ``npd-classifications``, ``npd-datasets``, ``npd-items``, (``npd-category-tree`` and ``npd-concepts`` in
 :mod:`importers.concepts`, which add the items only the concepts file lists), ``npd-sheet-notes`` (whose release
 rules name such items), ``npd-dataset-list``, ``npd-release-timetable``. The collection lists come after every
 file that titles a data set (items, sheet notes), because a FEEDS edge copies the data set's citations when it is

@@ -1,0 +1,190 @@
+"""The ``lineage`` command: build the real graph, import one source, and show what a store holds.
+
+    lineage build   [--store ADDR]                    the whole real graph from the bundled data
+    lineage import  SOURCE PATH [--store ADDR] [--dry-run]
+    lineage counts  [--store ADDR]                    nodes and edges per kind
+    lineage sources                                   the importers and their bundled files
+    lineage serve   [--store ADDR] [--host H] [--port P] [--workers N]   the GraphQL API and playground
+    lineage query   (TEXT | --file F | --cookbook NAME) [--vars JSON] [--operation NAME] [--store ADDR]
+                                                      one GraphQL query, printed as JSON
+    lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
+    lineage export  --format F --output PATH [--node ID [--depth N]] [--store ADDR]
+                                                      the graph, or one node's lineage, as a file
+    lineage report  (release REF | organisation NAME | item ALIAS) [--format html|md] [--output PATH]
+                                                      an audit report, cited, with its flow picture
+    lineage letter  --urn URN --from YEAR --to YEAR [--name NAME] [--format txt|md|html] [--store ADDR]
+                                                      a subject access request to DfE, with its sources
+    lineage diff    OLD NEW                           what changed between two builds (store addresses)
+
+ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
+``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
+--store and no $LINEAGE_STORE, the default embedded store is built from the bundled data on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from lineage.cli.commands import (
+    DEFAULT_STORE,
+    UsageError,
+    default_workers,
+    run_build,
+    run_counts,
+    run_diff,
+    run_export,
+    run_import,
+    run_letter,
+    run_query,
+    run_report,
+    run_schema,
+    run_serve,
+    run_sources,
+)
+from lineage.cli.text import PROGRESS
+from lineage.errors import LineageError
+from lineage.resources import COOKBOOK
+from lineage.stores.memory import LOCK_WAIT
+
+STORE_HELP = f"store address: memory:PATH or a bolt:// / neo4j:// URI (default: $LINEAGE_STORE, else {DEFAULT_STORE})"
+Arguments = Callable[[argparse.ArgumentParser], None]
+
+
+def _store(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--store", help=STORE_HELP)
+
+
+def _writes(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("--wait", type=float, default=LOCK_WAIT,
+                         help="seconds to wait for another import writing to the same snapshot")  # fmt: skip
+    command.add_argument("--verbose", action="store_true", help="list every reason a row was skipped or left out")
+
+
+def _import_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("source", help="importer name (see `lineage sources`)")
+    command.add_argument("path", type=Path, help="the file to import")
+    command.add_argument("--dry-run", action="store_true", help="read, check and report; write nothing")
+    _writes(command)
+
+
+def _serve_arguments(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
+    command.add_argument("--port", type=int, default=8000, help="the port to listen on")
+    command.add_argument("--workers", type=int, default=default_workers(),
+                         help="worker processes, each with its own store (one per usable CPU core here)")  # fmt: skip
+
+
+def _query_arguments(command: argparse.ArgumentParser) -> None:
+    _store(command)
+    command.add_argument("text", nargs="?", help="the GraphQL query")
+    command.add_argument("--file", type=Path, help="read the query from a file")
+    questions = sorted(path.stem for path in COOKBOOK.glob("*.graphql"))
+    command.add_argument("--cookbook", choices=questions, metavar="NAME",
+                         help=f"ask one of the cookbook's questions: {', '.join(questions)}")  # fmt: skip
+    command.add_argument("--vars", help="variables as a JSON object")
+    command.add_argument("--operation", help="the operation to run, when the document has several")
+
+
+def _schema_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
+def _export_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.exports import EXPORT_FORMATS
+
+    _store(command)
+    command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), help="the file format")
+    command.add_argument("--output", type=Path, required=True,
+                         help="the file to write; for csv, a directory (nodes.csv, edges.csv)")  # fmt: skip
+    command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
+    command.add_argument("--depth", type=int, help="hops from --node (2 when not given)")
+
+
+def _report_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.reports import REPORT_FORMATS, SUBJECTS
+
+    _store(command)
+    command.add_argument("subject", choices=list(SUBJECTS), help="what the report is about")
+    command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
+    command.add_argument("--format", default="html", choices=list(REPORT_FORMATS), help="the document's format")
+    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
+def _letter_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.letter import LETTER_FORMATS
+
+    _store(command)
+    command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
+    command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
+    command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
+    command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
+    command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS), help="the letter's format")
+
+
+def _diff_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("old", help="the older build: memory:PATH, a snapshot's path, or a bolt:// URI")
+    command.add_argument("new", help="the newer build, the same way")
+
+
+def _nothing(command: argparse.ArgumentParser) -> None:
+    """A command without options."""
+
+
+#: Every command: its name, what it does, how it runs, and its arguments.
+COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments], ...] = (
+    ("build", "build the whole real graph from the bundled data", run_build, _writes),
+    ("import", "import one source file", run_import, _import_arguments),
+    ("counts", "print nodes and edges per kind, and imports that did not finish", run_counts, _store),
+    ("sources", "list the importers", run_sources, _nothing),
+    ("serve", "serve the GraphQL API, the playground, the explorer and the page for parents", run_serve,
+     _serve_arguments),
+    ("query", "run one GraphQL query through the API's own path, limits included", run_query, _query_arguments),
+    ("schema", "print or write the GraphQL schema (SDL)", run_schema, _schema_arguments),
+    ("export", "write the graph, or one node's lineage, as GraphML, GEXF, Cytoscape, CSV or PROV", run_export,
+     _export_arguments),
+    ("report", "an audit report on a release, an organisation or an item, in HTML or Markdown", run_report,
+     _report_arguments),
+    ("letter", "a subject access request to DfE for a pupil's NPD record", run_letter, _letter_arguments),
+    ("diff", "releases, organisations, statements and events changed between two builds", run_diff,
+     _diff_arguments),
+)  # fmt: skip
+
+
+class _Help(argparse.HelpFormatter):
+    """Each option's help says its default, where it has one to say."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default not in (None, False, argparse.SUPPRESS) and "%(default)" not in text:
+            text += " (default: %(default)s)"
+        return text
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lineage", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_, func, arguments in COMMANDS:
+        command = sub.add_parser(name, help=help_, description=help_, formatter_class=_Help)
+        command.set_defaults(func=func)
+        arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # The Neo4j driver warns of every retry on standard error; a lost store is reported here, in one line.
+    logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LineageError as exc:
+        print(f"{PROGRESS.end()}lineage: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, UsageError) else 1
+    except KeyboardInterrupt:
+        print(f"{PROGRESS.end()}lineage: interrupted (see `lineage counts` for what did not finish)", file=sys.stderr)
+        return 130

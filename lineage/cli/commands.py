@@ -1,0 +1,233 @@
+"""The commands' work: each ``run_*`` reads its parsed arguments, opens the store it names, and returns the
+exit code (0 done, 1 failed, 2 could not run). The importers, the API and the core meet here and nowhere else."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
+from lineage.errors import LineageError
+from lineage.resources import COOKBOOK
+from lineage.store import Store, unfinished_imports
+from lineage.stores import open_store
+from lineage.stores.memory import LOCK_WAIT, MemoryStore
+
+DEFAULT_STORE = "memory:.lineage/graph.snapshot"
+
+
+class UsageError(LineageError):
+    """The command was given wrong arguments: exit code 2, as argparse's own refusals."""
+
+
+def _store_address(args: argparse.Namespace) -> str:
+    return args.store or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
+
+
+def _open(args: argparse.Namespace) -> Store:
+    """The store a reading command asked for; the default one is built from the bundled data on first use.
+    Any other snapshot must exist: a mistyped path would otherwise answer from an empty graph."""
+    address = _store_address(args)
+    scheme, _, path = address.partition(":")
+    if scheme == "memory" and path and address != DEFAULT_STORE and not Path(path).exists():
+        raise LineageError(
+            f"no snapshot at {path}: check the path, or build one with `lineage build --store {address}`"
+        )
+    store = open_store(address)
+    if address == DEFAULT_STORE and store.counts().total_nodes == 0:
+        from importers.build import build_real_graph
+
+        with _writing(address, LOCK_WAIT) as built:
+            if built.counts().total_nodes == 0:  # another process may have built it while this one waited
+                print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
+                build_real_graph(built, progress=PROGRESS)
+        store = open_store(address)
+    return store
+
+
+@contextlib.contextmanager
+def _writing(address: str, wait: float) -> Iterator[Store]:
+    """The store a writing command asked for. A snapshot (``memory:PATH``) is read under its writer lock and
+    saved when the command succeeds (MemoryStore.writing); Neo4j takes its writers in turn by itself."""
+    scheme, _, path = address.partition(":")
+    if scheme == "memory" and path:
+        with MemoryStore.writing(path, wait) as snapshot:
+            yield snapshot
+        return
+    with open_store(address) as store:
+        yield store
+
+
+def run_counts(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        print(format_counts(store.counts()))
+        runs = unfinished_imports(store)
+    for run in runs:
+        print(f"unfinished import: {describe_run(run)}")
+    return 0
+
+
+def run_sources(_: argparse.Namespace) -> int:
+    from importers import BUILD_ORDER, REGISTRY
+
+    rows = [
+        (name, cls.bundled or "-", "yes" if name in BUILD_ORDER else "no") for name, cls in sorted(REGISTRY.items())
+    ]
+    print(format_table(("source", "bundled file", "in build"), rows))
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from importers import REGISTRY
+
+    importer_cls = REGISTRY.get(args.source)
+    if importer_cls is None:
+        raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
+    address = _store_address(args)
+    if args.dry_run:
+        with open_store(address) as store:
+            report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)
+    else:
+        with _writing(address, args.wait) as store:
+            report = importer_cls().run(store, args.path, progress=PROGRESS)
+    print(format_reports([report], args.verbose))
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from importers.build import build_real_graph
+
+    with _writing(_store_address(args), args.wait) as store:
+        reports = build_real_graph(store, progress=PROGRESS)
+        counts = store.counts()
+    print(format_reports(reports, args.verbose))
+    print()
+    print(format_counts(counts))
+    return 0
+
+
+def default_workers() -> int:
+    """One worker per CPU core this process may run on: each worker is a process with its own store and
+    event loops, so the cores serve requests in parallel."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from lineage.api.app import STORE_ENV
+
+    if args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    with _open(args):  # builds the default graph on first use, and says now if the store is not there
+        pass
+    os.environ[STORE_ENV] = _store_address(args)  # each worker opens the store itself
+    uvicorn.run("lineage.api.app:app_from_environment", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="info")  # fmt: skip
+    return 0
+
+
+def run_query(args: argparse.Namespace) -> int:
+    """Prints the answer (JSON) when the operation ran, and each error as one line on standard error.
+    Exit 0 when it answered without errors, 1 when it ran with errors, 2 when it could not run at all
+    (no query, an unreadable --file, --vars that are not a JSON object, a query or variables refused)."""
+    import asyncio
+    import json
+
+    from lineage.api.client import execute_over_http
+
+    if sum(map(bool, (args.file, args.text, args.cookbook))) > 1:
+        raise UsageError("give a query as TEXT, with --file or with --cookbook: only one")
+    if args.cookbook:
+        args.file = COOKBOOK / f"{args.cookbook}.graphql"
+    if args.file:
+        try:
+            text = args.file.read_text()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read --file {args.file}: {getattr(exc, 'strerror', None) or exc}") from None
+    else:
+        text = args.text
+    if not text:
+        raise UsageError("give a query as TEXT, with --file or with --cookbook")
+    try:
+        variables = json.loads(args.vars) if args.vars else {}
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--vars is not JSON: {exc}") from None
+    if not isinstance(variables, dict):
+        raise UsageError('--vars must be a JSON object, e.g. \'{"item": "KS4_FSM"}\'')
+    with _open(args) as store:
+        status, body = asyncio.run(execute_over_http(store, text, variables, args.operation))
+    if "data" in body:
+        print(json.dumps(body, indent=2, ensure_ascii=False))
+    for error in body.get("errors", ()):
+        code = error.get("extensions", {}).get("code", "ERROR")
+        print(f"lineage: {' '.join(error['message'].split())} [{code}]", file=sys.stderr)
+    if "data" not in body and status < 500:
+        return 2
+    return 0 if status == 200 and not body.get("errors") else 1
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from lineage.api.schema import build_schema
+
+    sdl = str(build_schema()) + "\n"
+    if args.output:
+        args.output.write_text(sdl)
+    else:
+        print(sdl, end="")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from lineage.exports import export
+
+    with _open(args) as store:
+        subgraph, paths = export(store, args.format, args.output, args.node, args.depth)
+    print(f"lineage: wrote {', '.join(map(str, paths))}: {subgraph.describe()}")
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from lineage.reports import report, write_report
+
+    with _open(args) as store:
+        text = report(store, args.subject, args.reference, args.format)
+    if args.output:
+        write_report(text, args.output)
+    else:
+        print(text, end="")
+    return 0
+
+
+def run_letter(args: argparse.Namespace) -> int:
+    from lineage import letter, questions
+
+    with _open(args) as store:
+        answer = questions.record_reach(store, args.urn, args.from_year, args.to_year)
+    print(letter.write(answer, args.format, args.name).text, end="")
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from lineage.changes import diff, format_diff
+
+    with _open_existing(args.old) as old, _open_existing(args.new) as new:
+        print(format_diff(diff(old, new)), end="")
+    return 0
+
+
+def _open_existing(address: str) -> Store:
+    """A build to compare: a store address, or a snapshot file's path; a snapshot that is not there is refused."""
+    if ":" not in address:
+        address = f"memory:{address}"
+    scheme, _, path = address.partition(":")
+    if scheme == "memory" and not (path and Path(path).is_file()):
+        raise LineageError(f"no snapshot at {path or '(no path)'}: `lineage build --store memory:PATH` makes one")
+    return open_store(address)
