@@ -50,6 +50,9 @@ class Reach:
     organisations: list[GraphNode]
     matched: list[str] = strawberry.field(description="Which data sets and years matched, or why nothing can.")
     certainty: Certainty
+    basis: Certainty | None = strawberry.field(
+        description="How sure its scope is, without the rule that matched the years; null: its items are not published."
+    )
     scope_published: bool
 
 
@@ -59,6 +62,7 @@ def _reach(reach: questions.Reach) -> Reach:
         organisations=[graph_node(o) for o in reach.organisations],
         matched=list(reach.matched),
         certainty=certainty_of(reach.certainty),
+        basis=certainty_of(reach.basis) if reach.basis else None,
         scope_published=reach.scope_published,
     )
 
