@@ -20,7 +20,7 @@ from lineage.api.app import create_app
 from lineage.model import CertaintyLevel, NodeKind
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
-from tests.lineage.api.conftest import Spy
+from tests.lineage.api.conftest import Client, Spy, make_client
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
@@ -208,6 +208,18 @@ async def test_pupil_reach(ask) -> None:
     assert all(n["certainty"]["level"] != "CONFIRMED" and n["matched"] for n in data["reaches"]["nodes"])
     assert data["unpublishedScope"]["totalCount"] == releases_expected() - len(TIER_ROWS)
     assert all(not n["scopePublished"] for n in data["unpublishedScope"]["nodes"])
+
+
+async def test_pupil_reach_says_how_sure_each_scope_is_before_the_years_rule(real_store: Store) -> None:
+    """The releases reaching those years are the tier 1/2 approvals, whose items went at tier level; a release
+    of unpublished scope has no scope to be sure of."""
+    query = """query ($urn: Int!) { pupilReach(urn: $urn, fromYear: 2012, toYear: 2016, first: 100) {
+        reaches { nodes { basis { level rule } } } unpublishedScope { nodes { basis { level } } } } }"""
+    async with make_client(real_store) as http:
+        body = await Client(http).query(query, urn=100012)
+    reach = body["data"]["pupilReach"]
+    assert {(n["basis"]["level"], n["basis"]["rule"]) for n in reach["reaches"]["nodes"]} == {("TIER_LEVEL", None)}
+    assert reach["unpublishedScope"]["nodes"] and all(n["basis"] is None for n in reach["unpublishedScope"]["nodes"])
 
 
 async def test_flows_for_a_sankey(ask) -> None:
