@@ -6,6 +6,9 @@ property here and nowhere else.
 
 A node is identified by ``"<Kind>:<natural key>"`` (``School:100000``, ``DataItem:KS4/KS4_FSM``,
 ``Organisation:home office``), so two importers that name the same thing meet on the same node.
+
+Longer than other modules on purpose: most of it is the table of kinds and their documented properties
+(:data:`NODE_SPECS`, :data:`EDGE_SPECS`), which must stay in one place to be the one definition.
 """
 
 from __future__ import annotations

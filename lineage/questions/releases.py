@@ -39,7 +39,6 @@ class ReleaseTrace:
     recipients: tuple[Related, ...]
     includes: tuple[Related, ...]  # items or data sets, confirmed or at tier level
     onward: tuple[Related, ...]  # onward sharing by the recipients
-    aggregate_flows: tuple[Related, ...] = ()
     statements: tuple[Stated, ...] = ()  # what sources say it held, left out, or was asked for
 
 
