@@ -45,7 +45,8 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if started.returncode != 0:
         _unavailable(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}")
     try:
-        yield started.stdout.strip().splitlines()[-1]
+        # the file, not standard output: a first Maven build may leave colour codes on the last line printed
+        yield (state / "uri").read_text(encoding="utf-8").strip()
     finally:
         subprocess.run(["bash", str(NEO4J_DEV), "stop", str(state)], capture_output=True)
 
