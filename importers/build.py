@@ -6,6 +6,7 @@ import time
 
 from importers import BUILD_ORDER, REGISTRY
 from importers.base import Progress, Report
+from lineage.errors import LineageError
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -20,7 +21,10 @@ def build_real_graph(store: Store, progress: Progress | None = None) -> list[Rep
         if progress:
             progress(step - 1, len(BUILD_ORDER), name, None)
         started = time.perf_counter()
-        reports.append(importer.run(store, DATA_DIR / importer.bundled))
+        bundled = importer.bundled
+        if bundled is None:  # build_order takes only importers with a bundled file
+            raise LineageError(f"importer {name!r} has no bundled file to build from")
+        reports.append(importer.run(store, DATA_DIR / bundled))
         if progress:
             progress(step, len(BUILD_ORDER), name, time.perf_counter() - started)
     return reports

@@ -55,7 +55,7 @@ class SearchKeywordsImporter(Importer):
         nodes = [
             replace(
                 node,
-                props={**node.props, "keywords": tuple(sorted(keywords[id_] | set(node.props.get("keywords", ()))))},
+                props={**node.props, "keywords": tuple(sorted(keywords[id_] | set(node.strings("keywords"))))},
                 citations=node.citations | cited[id_],
             )
             for id_, node in sorted(stored.items())

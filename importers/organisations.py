@@ -111,7 +111,8 @@ def load_aliases(path: Path = ALIASES_FILE) -> AliasTable:
     """Read and check the alias table: known types, no variant twice, every entry citing its source."""
     table = AliasTable(path)
     for row in read_csv(path, ALIAS_COLUMNS):
-        entry = AliasEntry(*(row[column].strip() for column in ALIAS_COLUMNS), row=row.number)
+        variant, canonical, org_type, source, note = (row[column].strip() for column in ALIAS_COLUMNS)
+        entry = AliasEntry(variant, canonical, org_type, source, note, row.number)
         key = normalise(entry.variant)
         if not key:
             raise BadInput(path, "a variant must name something", row.number, "variant")
@@ -267,7 +268,7 @@ class Organisations:
         nodes = []
         for id_, found in sorted(self._found.items()):
             old = stored.get(id_)
-            variants = self._variants[id_] | set(old.props.get("variants", ()) if old else ())
+            variants = self._variants[id_] | set(old.strings("variants") if old else ())
             nodes.append(
                 Node(
                     NodeKind.ORGANISATION,

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import pandas as pd
 import yaml
@@ -74,7 +74,7 @@ IGNORE = "ignore"
 #: Parts whose rows are approvals by their nature (the part's own title says so).
 APPROVED_PARTS = frozenset({"dsap", "npd-pre-2018"})
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
-ENGINES = {".ods": "odf", ".xlsx": "openpyxl"}
+ENGINES: dict[str, Literal["odf", "openpyxl"]] = {".ods": "odf", ".xlsx": "openpyxl"}
 
 
 @dataclass(frozen=True, slots=True)

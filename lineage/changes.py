@@ -62,7 +62,10 @@ def _state(store: Store, kind: NodeKind) -> dict[str, tuple[Node, frozenset[tupl
     }
 
 
-def _fields(old: Node, new: Node, old_links: frozenset, new_links: frozenset) -> tuple[str, ...]:
+Links = frozenset[tuple[str, str, str]]
+
+
+def _fields(old: Node, new: Node, old_links: Links, new_links: Links) -> tuple[str, ...]:
     fields = [f for f in ("name", "certainty", "validity", "citations") if getattr(old, f) != getattr(new, f)]
     fields += sorted(p for p in old.props.keys() | new.props.keys() if old.props.get(p) != new.props.get(p))
     fields += sorted({kind for kind, *_ in old_links ^ new_links})

@@ -10,6 +10,7 @@ bracketed blank for the parent to fill in by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             names = ", ".join(r.node.name for r in found.recipients)
             to = f"to {names} ({group.label})" if names else group.label
             date = release.props.get("date")
+            date = date if isinstance(date, dt.date) else None
             status = release.props.get("status")
             parts.append(
                 Part(
@@ -111,7 +113,11 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
     parts.append(Part("h", "What the record says was not released"))
     parts += [
-        Part("li", f"{s.about.node.name}: {statement_words(s.statement)}", ordered_citations(s.statement.citations))
+        Part(
+            "li",
+            f"{s.about.node.name}: {statement_words(s.statement)}",
+            tuple(ordered_citations(s.statement.citations)),
+        )
         for s in answer.not_released
     ] or [Part("p", "The record holds no statement that something was not released to these recipients.")]
     parts += [
@@ -177,7 +183,8 @@ def to_markdown(parts: list[Part]) -> str:
 
 def to_html(parts: list[Part]) -> str:
     numbers = _numbers(parts)
-    body, items = [], []
+    body: list[str] = []
+    items: list[str] = []
 
     def close() -> None:
         if items:

@@ -558,6 +558,21 @@ class Node:
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", node_id(self.kind, self.key))
 
+    def strings(self, prop: str) -> tuple[str, ...]:
+        """A list property's values, none when it is unset (the model keeps a list as a tuple of strings)."""
+        value = self.props.get(prop, ())
+        return value if isinstance(value, tuple) else (str(value),)
+
+    def text(self, prop: str) -> str | None:
+        """A text property, or None when it is unset or not text."""
+        value = self.props.get(prop)
+        return value if isinstance(value, str) else None
+
+    def number(self, prop: str) -> int | None:
+        """A whole-number property, or None when it is unset or not a number."""
+        value = self.props.get(prop)
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
     def validate(self) -> None:
         if not self.key.strip():
             raise ModelError(f"{self.kind}: a node needs a non-empty natural key")

@@ -60,5 +60,5 @@ def vendor_file(name: str) -> Path | None:
         path = VENDOR_DIR / name
         return path if path.parent == VENDOR_DIR and path.is_file() else None
     relative = served_libraries().get(name)
-    path = VENDOR_DIR / relative if relative else None
-    return path if path is not None and path.is_file() else None
+    installed = VENDOR_DIR / relative if relative else None
+    return installed if installed is not None and installed.is_file() else None

@@ -113,7 +113,7 @@ def _spread_names(selection_set: SelectionSetNode) -> Iterator[str]:
         for selection in stack.pop().selections:
             if isinstance(selection, FragmentSpreadNode):
                 yield selection.name.value
-            elif selection.selection_set is not None:
+            elif isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set is not None:
                 stack.append(selection.selection_set)
 
 

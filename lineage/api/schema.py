@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -24,11 +25,8 @@ from lineage.api.types import (
     DEFAULT_PAGE,
     NODE_TYPES,
     Connection,
-    EdgeKind,
     GraphNode,
     Link,
-    NodeKind,
-    TraversalDirection,
     connection,
     graph_node,
     link,
@@ -38,6 +36,7 @@ from lineage.errors import LineageError, ModelError, NotFound, StoreError, Store
 from lineage.store import Direction, QueryError, Reached
 
 log = logging.getLogger("lineage.api")
+K = TypeVar("K", model.NodeKind, model.EdgeKind)
 
 
 @strawberry.type(description="A node reached by a traversal: how many hops away, and its shortest paths.")
@@ -60,7 +59,7 @@ def _reached(reached: Reached) -> ReachedNode:
 @strawberry.type(description="A bounded traversal from one node.")
 class Lineage:
     start: GraphNode
-    direction: TraversalDirection  # type: ignore[valid-type]
+    direction: Direction
     depth: int
     as_of: dt.date | None
     reached: Connection[ReachedNode]
@@ -90,8 +89,8 @@ class GraphCounts:
     total_edges: int
 
 
-def _kinds(kinds: list | None, enum: type) -> set | None:
-    return None if kinds is None else {enum(k) for k in kinds}
+def _kinds(kinds: list[K] | None) -> set[K] | None:
+    return None if kinds is None else set(kinds)
 
 
 @strawberry.type
@@ -107,7 +106,7 @@ class GraphQuery:
     async def nodes(
         self,
         info: Info,
-        kind: NodeKind,  # type: ignore[valid-type]
+        kind: model.NodeKind,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[GraphNode]:
@@ -123,11 +122,11 @@ class GraphQuery:
         self,
         info: Info,
         id: strawberry.ID,
-        direction: TraversalDirection = Direction.DOWNSTREAM,  # type: ignore[valid-type]
+        direction: Direction = Direction.DOWNSTREAM,
         depth: int = 2,
         as_of: dt.date | None = None,
-        edge_kinds: list[EdgeKind] | None = None,  # type: ignore[valid-type]
-        node_kinds: list[NodeKind] | None = None,  # type: ignore[valid-type]
+        edge_kinds: list[model.EdgeKind] | None = None,
+        node_kinds: list[model.NodeKind] | None = None,
         max_paths: int = 3,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
@@ -140,8 +139,8 @@ class GraphQuery:
             str(id),
             Direction(direction),
             max_depth=depth,
-            edge_kinds=_kinds(edge_kinds, model.EdgeKind),
-            node_kinds=_kinds(node_kinds, model.NodeKind),
+            edge_kinds=_kinds(edge_kinds),
+            node_kinds=_kinds(node_kinds),
             as_of=as_of,
             limit=limit,
             offset=offset,
@@ -164,7 +163,7 @@ class GraphQuery:
         source: strawberry.ID,
         target: strawberry.ID,
         depth: int = 4,
-        direction: TraversalDirection = Direction.DOWNSTREAM,  # type: ignore[valid-type]
+        direction: Direction = Direction.DOWNSTREAM,
         as_of: dt.date | None = None,
         first: int = 10,
     ) -> PathSet:
@@ -195,14 +194,12 @@ class GraphQuery:
         self,
         info: Info,
         text: str,
-        kinds: list[NodeKind] | None = None,  # type: ignore[valid-type]
+        kinds: list[model.NodeKind] | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[GraphNode]:
         limit, offset = page_window(first, after)
-        page = await info.context.call(
-            info.context.store.search, text, _kinds(kinds, model.NodeKind), limit=limit, offset=offset
-        )
+        page = await info.context.call(info.context.store.search, text, _kinds(kinds), limit=limit, offset=offset)
         return connection(page, graph_node)
 
     @strawberry.field(description="Nodes and links per kind.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -20,15 +20,17 @@ from lineage.errors import LineageError
 from lineage.model import EDGE_SPECS, NODE_SPECS
 from lineage.store import MAX_OFFSET, Bounded, Direction
 
+if TYPE_CHECKING:  # the context builds these types: imported for annotations only
+    from lineage.api.context import LineageContext
+
 T = TypeVar("T")
 S = TypeVar("S")
 
-NodeKind = strawberry.enum(model.NodeKind, description="The kinds of node in the lineage graph.")
-EdgeKind = strawberry.enum(model.EdgeKind, description="The kinds of link, each reading as a sentence.")
-CertaintyLevel = strawberry.enum(model.CertaintyLevel, description="How sure the graph is of a fact.")
-TraversalDirection = strawberry.enum(
-    Direction, name="Direction", description="Downstream follows the data; upstream goes against it."
-)
+# The model's own enums are the GraphQL enums: registered here with their descriptions, then used as they are.
+strawberry.enum(model.NodeKind, description="The kinds of node in the lineage graph.")
+strawberry.enum(model.EdgeKind, description="The kinds of link, each reading as a sentence.")
+strawberry.enum(model.CertaintyLevel, description="How sure the graph is of a fact.")
+strawberry.enum(Direction, name="Direction", description="Downstream follows the data; upstream goes against it.")
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -44,7 +46,7 @@ class Citation:
 
 @strawberry.type(description="How sure the graph is of a fact, and the rule that inferred it if it was inferred.")
 class Certainty:
-    level: CertaintyLevel  # type: ignore[valid-type]
+    level: model.CertaintyLevel
     rule: str | None
 
 
@@ -60,7 +62,7 @@ def certainty_of(certainty: model.Certainty) -> Certainty:
 @strawberry.interface(name="Node", description="Anything in the lineage graph, with its sources and certainty.")
 class GraphNode:
     id: strawberry.ID
-    kind: NodeKind  # type: ignore[valid-type]
+    kind: model.NodeKind
     key: str = strawberry.field(description="The natural key: URN, NPD alias, register reference, normalised name.")
     name: str
     synthetic: bool = strawberry.field(description="True only for generated scale-test data.")
@@ -73,8 +75,8 @@ class GraphNode:
     async def links(
         self,
         info: Info,
-        direction: TraversalDirection = Direction.BOTH,  # type: ignore[valid-type]
-        kinds: list[EdgeKind] | None = None,  # type: ignore[valid-type]
+        direction: Direction = Direction.BOTH,
+        kinds: list[model.EdgeKind] | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Link]:
@@ -121,7 +123,7 @@ def graph_node(node: model.Node) -> GraphNode:
 @strawberry.type(description="A link between two nodes: a sentence with its sources and certainty.")
 class Link:
     id: strawberry.ID
-    kind: EdgeKind  # type: ignore[valid-type]
+    kind: model.EdgeKind
     sentence: str = strawberry.field(description='Reads as "<source> <sentence> <target>".')
     source_id: strawberry.ID
     target_id: strawberry.ID
@@ -133,11 +135,13 @@ class Link:
 
     @strawberry.field
     async def source(self, info: Info) -> GraphNode:
-        return await info.context.node(str(self.source_id))
+        context: LineageContext = info.context
+        return await context.node(str(self.source_id))
 
     @strawberry.field
     async def target(self, info: Info) -> GraphNode:
-        return await info.context.node(str(self.target_id))
+        context: LineageContext = info.context
+        return await context.node(str(self.target_id))
 
 
 def link(edge: model.Edge) -> Link:

@@ -181,7 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     args = _parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except LineageError as exc:
         print(f"{PROGRESS.end()}lineage: {exc}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1

@@ -36,7 +36,8 @@ _MIXED_NODE = _mixed(p for kind in NODE_SPECS for p in node_props(kind))
 _MIXED_EDGE = _mixed([*EDGE_COMMON_PROPS, *(p for spec in EDGE_SPECS.values() for p in spec.props)])
 
 
-def _citations(citations: Iterable[Citation]) -> list[dict[str, Any]]:
+def citation_records(citations: Iterable[Citation]) -> list[dict[str, Any]]:
+    """Each citation as a record, in the one citation order."""
     return [
         {"document": c.document, "file": c.file, "row": c.row, "address": c.address}
         for c in ordered_citations(citations)
@@ -51,7 +52,8 @@ def _scalar(value: Any, as_text: bool, flat: bool) -> Any:
     return str(value) if as_text else value
 
 
-def _certainty(certainty: Certainty) -> dict[str, str]:
+def certainty_attributes(certainty: Certainty) -> dict[str, str]:
+    """How sure a fact is, as attributes: its level, and its rule when inferred."""
     return {"certainty": certainty.level.value, **({"rule": certainty.rule} if certainty.rule else {})}
 
 
@@ -62,12 +64,12 @@ def _validity(validity: Validity) -> dict[str, str]:
 
 def node_attributes(node: Node, flat: bool = True) -> dict[str, Any]:
     """A node's attributes; ``flat`` makes every value a scalar (tuples and citations as JSON text)."""
-    citations = _citations(node.citations)
+    citations = citation_records(node.citations)
     return {
         "kind": node.kind.value,
         "key": node.key,
         "name": node.name,
-        **_certainty(node.certainty),
+        **certainty_attributes(node.certainty),
         **_validity(node.validity),
         "synthetic": node.synthetic,
         "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
@@ -77,10 +79,10 @@ def node_attributes(node: Node, flat: bool = True) -> dict[str, Any]:
 
 def edge_attributes(edge: Edge, flat: bool = True) -> dict[str, Any]:
     """An edge's attributes (not its ends); ``flat`` as for nodes."""
-    citations = _citations(edge.citations)
+    citations = citation_records(edge.citations)
     return {
         "kind": edge.kind.value,
-        **_certainty(edge.certainty),
+        **certainty_attributes(edge.certainty),
         **_validity(edge.validity),
         "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
         **{name: _scalar(value, name in _MIXED_EDGE, flat) for name, value in edge.props.items()},

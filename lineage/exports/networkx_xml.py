@@ -29,9 +29,9 @@ def _xml_safe(what: str, attributes: Mapping[str, Any]) -> None:
             )
 
 
-def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph:
+def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph[str]:
     """The subgraph for networkx's XML writers; an edge's key is its own id, which GraphML writes as the id."""
-    graph = nx.MultiDiGraph(description=subgraph.describe(), cut=subgraph.cut)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=subgraph.describe(), cut=subgraph.cut)
     for node in subgraph.nodes:
         attributes = node_attributes(node)
         _xml_safe(f"node {node.id!r}", {"id": node.id, **attributes})

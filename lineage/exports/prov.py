@@ -9,9 +9,10 @@ from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from lineage.exports.attributes import _certainty, _citations, edge_attributes, node_attributes
+from lineage.exports.attributes import certainty_attributes, citation_records, edge_attributes, node_attributes
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
+from lineage.files import WriteError
 from lineage.model import EDGE_SPECS, CertaintyLevel, Citation, EdgeKind, Flow, Node, NodeKind
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
 
     def attributes(attrs: Mapping[str, Any], citations: Iterable[Citation]) -> list[tuple[Any, Any]]:
         pairs = [(term(name), value) for name, value in attrs.items() if name not in _PROV_SAID and value is not False]
-        return pairs + [(term("citation"), json.dumps(c, ensure_ascii=False)) for c in _citations(citations)]
+        return pairs + [(term("citation"), json.dumps(c, ensure_ascii=False)) for c in citation_records(citations)]
 
     def share(release_id: str) -> Any:
         return qname(f"{SHARE}:{release_id.partition(':')[2]}")
@@ -103,13 +104,13 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
         else:
             doc.entity(qname(node.id), attrs)
         if node.kind is NodeKind.RELEASE:
-            said = _certainty(node.certainty)
+            said = certainty_attributes(node.certainty)
             date = node.props.get("date")
             if isinstance(date, dt.date):
                 said["date_as_cited"] = date.isoformat()
             sharing = [(PROV_LABEL, f"sharing of {node.name}"), (PROV_TYPE, term("Share"))]
             doc.activity(share(node.id), other_attributes=sharing + attributes(said, node.citations))
-            generation = attributes(_certainty(node.certainty), node.citations)
+            generation = attributes(certainty_attributes(node.certainty), node.citations)
             doc.wasGeneratedBy(qname(node.id), share(node.id), other_attributes=generation)
     for edge in subgraph.edges:
         attrs = attributes(edge_attributes(edge), edge.citations)
@@ -122,8 +123,8 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             if statements is None or edge.certainty.level is CertaintyLevel.CONFIRMED:
                 doc.used(share(edge.source), target, other_attributes=attrs)
             else:  # the tier rule's inclusion, outranked: the link as it is, with what outranks it
-                said = [(term("excluded_by"), statement.id) for statement in statements]
-                doc.wasInvalidatedBy(target, share(edge.source), other_attributes=[*attrs, *said])
+                outranked_by = [(term("excluded_by"), statement.id) for statement in statements]
+                doc.wasInvalidatedBy(target, share(edge.source), other_attributes=[*attrs, *outranked_by])
         elif edge.kind is EdgeKind.APPROVED_BY:
             doc.wasInformedBy(share(edge.source), target, other_attributes=attrs)
         elif edge.kind is EdgeKind.SENT_TO:
@@ -134,7 +135,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             doc.wasInfluencedBy(source, target, other_attributes=attrs)
     for (release_id, item_id), statements in sorted(excluded.items()):  # an exclusion with no inclusion to outrank
         for statement in statements:
-            said = {"excluded_by": statement.id, **_certainty(statement.certainty)}
+            said = {"excluded_by": statement.id, **certainty_attributes(statement.certainty)}
             doc.wasInvalidatedBy(
                 qname(item_id), share(release_id), other_attributes=attributes(said, statement.citations)
             )
@@ -142,11 +143,10 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
 
 
 def _prov_json(subgraph: Subgraph, handle: IO[bytes]) -> None:
-    handle.write(prov_document(subgraph).serialize(format="json").encode("utf-8"))
-
-
-def _prov_json(subgraph: Subgraph, handle: IO[bytes]) -> None:
-    handle.write(prov_document(subgraph).serialize(format="json").encode("utf-8"))
+    text = prov_document(subgraph).serialize(format="json")
+    if text is None:  # prov returns the text when given no destination to write to
+        raise WriteError("the PROV serializer gave no text")
+    handle.write(text.encode("utf-8"))
 
 
 register("prov-json", {None: _prov_json})

@@ -69,7 +69,7 @@ class PerState(Generic[T]):
     def __init__(self, compute: Callable[..., T], keep: int = 1) -> None:
         self._compute = compute
         self._keep = keep
-        self._values: weakref.WeakKeyDictionary[Store, tuple[Hashable, OrderedDict[tuple, T]]] = (
+        self._values: weakref.WeakKeyDictionary[Store, tuple[Hashable, OrderedDict[tuple[Hashable, ...], T]]] = (
             weakref.WeakKeyDictionary()
         )
         self._lock = threading.Lock()
@@ -90,7 +90,7 @@ class PerState(Generic[T]):
             return values[args]
 
 
-def dated_order(node: Node) -> tuple:
+def dated_order(node: Node) -> tuple[dt.date, str]:
     """Dated first, by date; then the rest by id."""
     date = node.props.get("date")
     return (date if isinstance(date, dt.date) else dt.date.max, node.id)

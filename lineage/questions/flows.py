@@ -55,10 +55,10 @@ class Flows:
 def _classification(item: Node) -> tuple[str, int | None, str | None]:
     """The item's label in the Sankey's classification column, and its identifiability and sensitivity when
     the label is of those scales (the flows filter selects on them), else None."""
-    sensitivity, identifiability = item.props.get("sensitivity"), item.props.get("identifiability")
+    sensitivity, identifiability = item.props.get("sensitivity"), item.number("identifiability")
     if sensitivity and identifiability:
         label = f"identifiability {identifiability}, sensitivity {sensitivity}"
-        return label, int(identifiability), str(sensitivity)
+        return label, identifiability, str(sensitivity)
     tier = item.props.get("old_tier")
     return (f"old tier {tier}" if tier else "unclassified"), None, None
 
@@ -137,6 +137,7 @@ def release_flows(store: Store) -> list[_ReleaseFlow]:
     for trace in traces:
         upstream: set[_Upstream] = set()
         for included in trace.includes:
+            classified: tuple[str, int | None, str | None]
             if included.node.kind is NodeKind.DATASET:
                 datasets, classified = [included.node], ("whole data set", None, None)
             else:

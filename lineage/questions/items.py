@@ -97,7 +97,7 @@ class ItemRecipients:
     asked_about: tuple[MatchingRequests, ...] = ()
 
 
-def _receipt_order(receipt: Receipt) -> tuple:
+def _receipt_order(receipt: Receipt) -> tuple[dt.date, str, str, str]:
     return (receipt.date or dt.date.max, receipt.organisation.name.lower(), receipt.release.id, receipt.item.id)
 
 
@@ -156,7 +156,7 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
         refers = (stated.link_to(item),)
         hops = from_release.get(stated.about.node.id, [])
         approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
-        chain = (*refers, stated.about.link)
+        chain: tuple[Edge, ...] = (*refers, stated.about.link)
         for organisation, link in _recipients(stated, hops):
             certainty = weakest(
                 [stated.statement.certainty, *(e.certainty for e in chain), *([link.certainty] if link else [])]

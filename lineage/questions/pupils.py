@@ -160,7 +160,7 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
             certainty = weakest([inferred, basis])
             reaches.append(Reach(scope.release, scope.organisations, spans, certainty, True, None, basis))
         elif not scope.published:
-            tiers = scope.release.props.get("tiers")
+            tiers = scope.release.strings("tiers")
             reason = (
                 f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
                 if tiers

@@ -72,7 +72,7 @@ def school_search(store: Store, text: str, limit: int = 20) -> Bounded[SchoolMat
     needle = fold(text)
     matches = [SchoolMatch(school, _found_by(school, needle)) for school in found.items]
     seen = {m.school.id for m in matches}
-    frontier = {m.school.id: (m.school, ()) for m in matches}
+    frontier: dict[str, tuple[Node, tuple[Related, ...]]] = {m.school.id: (m.school, ()) for m in matches}
     for _ in range(PREDECESSOR_HOPS):
         back = follow(store, list(frontier), incoming=[_E.SUCCEEDED_BY])
         reached: dict[str, tuple[Node, tuple[Related, ...]]] = {}
@@ -208,7 +208,8 @@ def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
         if not release.recipients:
             by_type[None].append(release)
     labels = dict(ORGANISATION_GROUPS)
-    order = [t for t, _ in ORGANISATION_GROUPS] + sorted(set(by_type) - set(labels) - {None}) + [None]  # type: ignore[list-item]
+    others = sorted(t for t in by_type if t is not None and t not in labels)
+    order: list[str | None] = [*(t for t, _ in ORGANISATION_GROUPS), *others, None]
     return tuple(
         RecipientGroup(labels.get(t, t) if t else UNNAMED_GROUP, t, tuple(by_type[t])) for t in order if t in by_type
     )

@@ -26,8 +26,7 @@ def find_organisation(store: Store, name: str) -> Node:
     if found is not None:
         return found
     for candidate in store.search(name, [NodeKind.ORGANISATION], limit=100).items:
-        variants = candidate.props.get("variants", ())
-        if key in {normalise(v) for v in (candidate.name, *variants)}:
+        if key in {normalise(v) for v in (candidate.name, *candidate.strings("variants"))}:
             return candidate
     raise NotFound(f"no organisation is named {name!r} (or has it as a variant)")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from lineage.errors import LineageError
 from lineage.files import WriteError, write_atomically
@@ -20,6 +21,8 @@ from lineage.reports.document import AuditReport
 from lineage.reports.html import to_html
 from lineage.reports.markdown import to_markdown
 from lineage.store import Store
+
+__all__ = ["REPORT_FORMATS", "SUBJECTS", "AuditReport", "report", "write_report"]
 
 REPORT_FORMATS: dict[str, Callable[[AuditReport], str]] = {"html": to_html, "md": to_markdown}
 
@@ -39,4 +42,8 @@ def write_report(text: str, output: Path) -> None:
     """Write a report whole, or not at all."""
     if output.is_dir():
         raise WriteError(f"cannot write the report to {output}: it is a directory")
-    write_atomically(output, lambda handle: handle.write(text.encode("utf-8")))
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(text.encode("utf-8"))
+
+    write_atomically(output, write)

@@ -99,7 +99,7 @@ APPROVAL_HEADER = ("approval", "panel", "decided", "legal gateway", "access rout
 
 
 def _scope_unknown(release: Node) -> str:
-    tiers = release.props.get("tiers")
+    tiers = release.strings("tiers")
     if tiers:
         return f"Approved for tier(s) {', '.join(tiers)}; no item of those tiers is linked to it in the graph."
     if release.props.get("scope_published") is False:
@@ -267,6 +267,10 @@ def _volume_cells(node: Node) -> tuple[str, ...]:
     )
 
 
+def _provenance_cells(item: str, relation: str) -> Callable[[Node], tuple[str, ...]]:
+    return lambda node: (item, relation, node.name)
+
+
 def item_report(store: Store, alias: str) -> AuditReport:
     """Where an item comes from (data set, collection, classification, rules, concepts) and who received it,
     or may have, under which approval."""
@@ -280,7 +284,7 @@ def item_report(store: Store, alias: str) -> AuditReport:
         row
         for p in provenances
         for relation, field in relations
-        for row in _related_rows(getattr(p, field), lambda n, p=p, relation=relation: (p.item.key, relation, n.name))
+        for row in _related_rows(getattr(p, field), _provenance_cells(p.item.key, relation))
     )
     datasets = {d.node.id: d.node for p in provenances for d in p.datasets}
     drawing = _Drawing()

@@ -34,7 +34,7 @@ from lineage.model import Edge
 
 def _chain_citations(edges: tuple[Edge, ...]) -> list[Citation]:
     """Every source along a chain of links, each once, in the order the chain first cites it."""
-    seen: dict[tuple, Citation] = {}
+    seen: dict[tuple[str, str, int | None, str], Citation] = {}
     for edge in edges:
         for citation in citations_of(edge.citations):
             seen.setdefault((citation.document, citation.file, citation.row, citation.address), citation)
@@ -64,7 +64,7 @@ class Receipt:
 
 
 def _receipt(receipt: questions.Receipt) -> Receipt:
-    approval = receipt.approval.props if receipt.approval else {}
+    approval = receipt.approval
     return Receipt(
         item=graph_node(receipt.item),
         release=graph_node(receipt.release),
@@ -72,9 +72,9 @@ def _receipt(receipt: questions.Receipt) -> Receipt:
         approval=graph_node(receipt.approval) if receipt.approval else None,
         onward_from=graph_node(receipt.onward_from) if receipt.onward_from else None,
         date=receipt.date,
-        panel=approval.get("panel"),  # type: ignore[arg-type]
-        legal_gateway=approval.get("legal_gateway"),  # type: ignore[arg-type]
-        access_route=approval.get("access_route"),  # type: ignore[arg-type]
+        panel=approval.text("panel") if approval else None,
+        legal_gateway=approval.text("legal_gateway") if approval else None,
+        access_route=approval.text("access_route") if approval else None,
         certainty=certainty_of(receipt.certainty),
         citations=_chain_citations(receipt.chain),
         links=[link(edge) for edge in receipt.chain],

@@ -19,6 +19,7 @@ from lineage.api.types import (
     link,
     paginate,
 )
+from lineage.model import Edge, Node
 
 
 @strawberry.type
@@ -36,7 +37,7 @@ class SchoolChain:
 
 
 def school_chain(answer: questions.SchoolChain) -> SchoolChain:
-    def steps(side: tuple) -> list[ChainStep]:
+    def steps(side: tuple[tuple[Node, int, tuple[Edge, ...]], ...]) -> list[ChainStep]:
         return [ChainStep(school=graph_node(n), hops=d, links=[link(e) for e in p]) for n, d, p in side]
 
     return SchoolChain(
