@@ -367,6 +367,14 @@ class FlowLink:
     certainty: Certainty
 
 
+@strawberry.type(description="A value of the Sankey's classification column, with the scales it is of.")
+class FlowClassification:
+    label: str = strawberry.field(description="As the links name it: classification:<label>.")
+    identifiability: int | None = strawberry.field(description="Null unless of the identifiability scale.")
+    sensitivity: str | None = strawberry.field(description="Null unless of the sensitivity scale.")
+    old_tier: int | None = strawberry.field(description="Null unless an old tier.")
+
+
 @strawberry.type
 class Volume:
     flow: GraphNode
@@ -387,6 +395,9 @@ class Flows:
     )
     releases_shown: int = strawberry.field(description="Of them, releases drawn: a path of theirs passes the filter.")
     releases_hidden: int = strawberry.field(description="Of them, releases the filter leaves out.")
+    classifications: list[FlowClassification] = strawberry.field(
+        description="The classification column's values in the links, so no label need be parsed."
+    )
 
 
 @strawberry.type(description="An event or a published figure, placed in time by the dates its source gives.")
@@ -692,6 +703,12 @@ class CookbookQuery:
             releases_without_scope=answer.releases_without_scope,
             releases_shown=answer.releases_shown,
             releases_hidden=answer.releases_hidden,
+            classifications=[
+                FlowClassification(
+                    label=c.label, identifiability=c.identifiability, sensitivity=c.sensitivity, old_tier=c.old_tier
+                )
+                for c in answer.classifications
+            ],
         )
 
     @strawberry.field(

@@ -290,12 +290,6 @@
     return flowCache.get(key);
   }
 
-  /** The classification labels of the flows answer: "identifiability 5, sensitivity C", "old tier 2", … */
-  function scales(label) {
-    const match = /^identifiability (\w+), sensitivity (\w+)$/.exec(label);
-    return match ? { ident: match[1], sens: match[2] } : null;
-  }
-
   async function showFlows(params, current) {
     const filters = readFilters(params);
     const variables = flowVariables(filters);
@@ -403,9 +397,9 @@
       [...new Set(data.links.flatMap((l) => [l.source, l.target]))]
         .filter((id) => id.startsWith(`${stage}:`))
         .map((id) => id.slice(stage.length + 1));
-    const classified = labels("classification").map(scales).filter(Boolean);
-    const ident = new Set([...classified.map((s) => s.ident), ...filters.ident]);
-    const sens = new Set([...classified.map((s) => s.sens), ...filters.sens]);
+    const scaled = data.classifications.filter((c) => c.identifiability !== null);
+    const ident = new Set([...scaled.map((c) => String(c.identifiability)), ...filters.ident]);
+    const sens = new Set([...scaled.map((c) => c.sensitivity), ...filters.sens]);
     const types = new Set([...labels("organisation type"), ...filters.types]);
     checkboxes($("#filter-ident"), "ident", [...ident].sort(), filters.ident);
     checkboxes($("#filter-sens"), "sens", [...sens].sort(), filters.sens);
@@ -447,9 +441,12 @@
   function sankeyModel(data, filters) {
     const stages = data.stages;
     const last = stages.length - 1;
+    const classifications = new Map(data.classifications.map((c) => [c.label, c]));
     const split = (id) => {
       const stage = stages.find((s) => id.startsWith(`${s}:`));
-      return { id, stage, column: stages.indexOf(stage), label: id.slice(stage.length + 1) };
+      const label = id.slice(stage.length + 1);
+      const classification = stage === "classification" ? classifications.get(label) : undefined;
+      return { id, stage, column: stages.indexOf(stage), label, classification };
     };
     const links = groupOrganisations(
       data.links.map((l) => ({ ...l, s: split(l.source), t: split(l.target) })),
@@ -688,11 +685,11 @@
   async function candidates(n) {
     let wanted = [];
     if (STAGE_KINDS[n.stage]) wanted = [[n.label, STAGE_KINDS[n.stage]]];
-    else if (n.stage === "classification") {
-      const s = scales(n.label);
-      const tier = /^old tier (\w+)$/.exec(n.label);
-      if (s) wanted = [[`Identifiability ${s.ident}`, "CLASSIFICATION"], [`Sensitivity ${s.sens}`, "CLASSIFICATION"]];
-      else if (tier) wanted = [[`Old tier ${tier[1]}`, "CLASSIFICATION"]];
+    else if (n.classification) {
+      const { identifiability, sensitivity, oldTier } = n.classification;
+      wanted = [["Identifiability", identifiability], ["Sensitivity", sensitivity], ["Old tier", oldTier]]
+        .filter(([, code]) => code !== null)
+        .map(([scale, code]) => [`${scale} ${code}`, "CLASSIFICATION"]); // as the scales' nodes are named
     }
     const found = await Promise.all(
       wanted.map(async ([text, kind]) => {
