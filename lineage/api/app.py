@@ -76,6 +76,11 @@ LOG = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
+#: The ES modules explore.js is made of, under /static/explore/: each one it imports, and nothing else there.
+EXPLORER_MODULES = (
+    "address.js", "details.js", "dom.js", "drawing.js", "flows.js", "graph.js", "graphql.js", "node-details.js",
+    "sankey.js", "search.js", "timeline.js", "volumes.js",
+)  # fmt: skip
 #: The /reach page's own files, under /reach/, besides its page.
 REACH_FILES = ("reach.js", "reach.css")
 EXAMPLE_OPERATION = "recipients-of-item"
@@ -267,14 +272,16 @@ async def _json_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, 500, headers={"X-Request-Id": request_id})
 
 
-def _static_files(names: tuple[str, ...]) -> Callable[[Request], Awaitable[Response]]:
-    """A handler serving these files of static/ by name, and nothing else there."""
+def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Request], Awaitable[Response]]:
+    """A handler serving these files of ``folder`` by name, and nothing else there."""
 
     async def serve(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in names:
             return PlainTextResponse("not found", status_code=404)
-        return FileResponse(STATIC / name)
+        # a browser runs a module only if it comes as JavaScript, and what mimetypes guesses for .js depends on
+        # the machine (Python 3.11's own table, a mime.types file, Windows' registry): so it is not guessed
+        return FileResponse(folder / name, media_type="text/javascript" if name.endswith(".js") else None)
 
     return serve
 
@@ -326,6 +333,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
         return FileResponse(STATIC / "explore.html")
 
     explorer_file = _static_files(EXPLORER_FILES)
+    explorer_module = _static_files(EXPLORER_MODULES, STATIC / "explore")
 
     async def reach(_: Request) -> FileResponse:
         """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
@@ -356,6 +364,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Route("/static/vendor/{name}", vendor),
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
+            Route("/static/explore/{name}", explorer_module),
             Route("/cookbook/{name}", cookbook),
             Route("/reach", reach),
             Route("/reach/{name}", reach_file),

@@ -18,7 +18,16 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 from __future__ import annotations
 
 from lineage.questions.common import PerState, Related
-from lineage.questions.flows import FLOW_STAGES, FlowFilter, FlowLink, Flows, Volume, flows, release_flows
+from lineage.questions.flows import (
+    FLOW_STAGES,
+    FlowClass,
+    FlowFilter,
+    FlowLink,
+    Flows,
+    Volume,
+    flows,
+    release_flows,
+)
 from lineage.questions.items import (
     ConceptAliases,
     ItemProvenance,
@@ -73,6 +82,7 @@ __all__ = [
     "STATEMENT_WORDS",
     "ApplicationTrace",
     "ConceptAliases",
+    "FlowClass",
     "FlowFilter",
     "FlowLink",
     "Flows",

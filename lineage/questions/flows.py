@@ -43,6 +43,18 @@ UNPUBLISHED = "items not published"
 
 
 @dataclass(frozen=True, slots=True)
+class FlowClass:
+    """A value of the Sankey's classification column: its label, and the scales it is of (None where it is
+    of none: an old tier has no identifiability or sensitivity; "whole data set" or "unclassified" none at all).
+    The flows filter selects on identifiability and sensitivity; a reader of the answer needs no label parsed."""
+
+    label: str
+    identifiability: int | None = None
+    sensitivity: str | None = None
+    old_tier: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Flows:
     links: tuple[FlowLink, ...]
     volumes: tuple[Volume, ...]
@@ -50,17 +62,17 @@ class Flows:
     releases_without_scope: int  # of them, releases whose items are not published: drawn as UNPUBLISHED
     releases_shown: int = 0  # of them, releases with a path that passes the filter: the picture draws these
     releases_hidden: int = 0  # of them, releases the filter leaves out
+    classifications: tuple[FlowClass, ...] = ()  # the classification column's values in the links, by label
 
 
-def _classification(item: Node) -> tuple[str, int | None, str | None]:
-    """The item's label in the Sankey's classification column, and its identifiability and sensitivity when
-    the label is of those scales (the flows filter selects on them), else None."""
+def _classification(item: Node) -> FlowClass:
+    """The item's value in the Sankey's classification column."""
     sensitivity, identifiability = item.props.get("sensitivity"), item.number("identifiability")
     if sensitivity and identifiability:
         label = f"identifiability {identifiability}, sensitivity {sensitivity}"
-        return label, identifiability, str(sensitivity)
-    tier = item.props.get("old_tier")
-    return (f"old tier {tier}" if tier else "unclassified"), None, None
+        return FlowClass(label, identifiability, str(sensitivity))
+    tier = item.number("old_tier")
+    return FlowClass(f"old tier {tier}", old_tier=tier) if tier else FlowClass("unclassified")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +101,8 @@ class FlowFilter:
         return bool(self.identifiability or self.sensitivity or self.organisation_types)
 
 
-#: (collection, data set, classification label, identifiability, sensitivity, certainty of the inclusion)
-_Upstream = tuple[str, str, str, int | None, str | None, Certainty]
+#: (collection, data set, classification, certainty of the inclusion)
+_Upstream = tuple[str, str, FlowClass, Certainty]
 #: (organisation type, organisation name, certainty of the sending)
 _Recipient = tuple[str, str, Certainty]
 
@@ -110,8 +122,8 @@ class _ReleaseFlow:
 def _links(upstream: Iterable[_Upstream], recipients: Sequence[_Recipient]) -> dict[tuple[str, str], Certainty]:
     """The links of every path from these upstream parts to these recipients, each at its weakest."""
     links: dict[tuple[str, str], list[Certainty]] = defaultdict(list)
-    for collection, dataset_name, klass, _, _, certainty in upstream:
-        source, held, classed = f"collection:{collection}", f"dataset:{dataset_name}", f"classification:{klass}"
+    for collection, dataset_name, klass, certainty in upstream:
+        source, held, classed = f"collection:{collection}", f"dataset:{dataset_name}", f"classification:{klass.label}"
         for org_type, org_name, sent in recipients:
             both = (certainty, sent)
             typed = f"organisation type:{org_type}"
@@ -137,17 +149,16 @@ def release_flows(store: Store) -> list[_ReleaseFlow]:
     for trace in traces:
         upstream: set[_Upstream] = set()
         for included in trace.includes:
-            classified: tuple[str, int | None, str | None]
             if included.node.kind is NodeKind.DATASET:
-                datasets, classified = [included.node], ("whole data set", None, None)
+                datasets, classified = [included.node], FlowClass("whole data set")
             else:
                 datasets = [h.node for h in holders.get(included.node.id, [])]
                 classified = _classification(included.node)
             for dataset in datasets:
                 for collection in collections_of[dataset.id]:
-                    upstream.add((collection, dataset.name, *classified, included.link.certainty))
+                    upstream.add((collection, dataset.name, classified, included.link.certainty))
         if not trace.includes:  # drawn, its scope said to be unknown; the sending alone says how sure the path is
-            upstream.add((UNPUBLISHED, UNPUBLISHED, UNPUBLISHED, None, None, CONFIRMED))
+            upstream.add((UNPUBLISHED, UNPUBLISHED, FlowClass(UNPUBLISHED), CONFIRMED))
         recipients = tuple(
             (str(r.node.props.get("org_type") or "unknown"), r.node.name, r.link.certainty) for r in trace.recipients
         )
@@ -170,13 +181,16 @@ def flows(
     in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}
+    classes: dict[str, FlowClass] = {}
     shown = 0
     for release_flow in in_period:
-        links = release_flow.links
+        upstream, links = release_flow.upstream, release_flow.links
         if only:
-            upstream = [u for u in release_flow.upstream if only.keeps_class(u[3], u[4])]
+            upstream = tuple(u for u in upstream if only.keeps_class(u[2].identifiability, u[2].sensitivity))
             links = _links(upstream, [r for r in release_flow.recipients if only.keeps_type(r[0])])
         shown += bool(links)
+        if links:  # every upstream part then has a path to a recipient, so its classification is drawn
+            classes.update((klass.label, klass) for _, _, klass, _ in upstream)
         for pair, certainty in links.items():
             carried[pair] += 1
             known = weakest_of.get(pair)
@@ -195,4 +209,5 @@ def flows(
         if only.keeps_type(str(hop.node.props.get("org_type") or "unknown"))
     ]
     without_scope = sum(1 for f in in_period if not f.published)
-    return Flows(links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown)
+    drawn_classes = tuple(classes[label] for label in sorted(classes))
+    return Flows(links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown, drawn_classes)

@@ -173,6 +173,23 @@ def test_filters_on_classification_and_organisation_type_narrow_every_column_exa
     assert len(labels(page, "organisation type")) > 1
 
 
+def test_a_classification_of_the_sankey_offers_its_scales_and_their_nodes(page: Browser, origin: str) -> None:
+    """The filter's choices and the nodes a classification stands for come from the answer's own fields."""
+    page.goto("/explore")
+    page.ready("flows")
+    scaled = [c for c in flows(origin)["classifications"] if c["identifiability"] is not None]
+    assert scaled
+    assert page.attributes("#filter-ident input", "value") == sorted({str(c["identifiability"]) for c in scaled})
+    assert page.attributes("#filter-sens input", "value") == sorted({c["sensitivity"] for c in scaled})
+    page.click('#sankey g.node[data-stage="classification"][data-label="identifiability 5, sensitivity C"] text')
+    page.wait_for("#details ul.candidates a")
+    page.screenshot("flows-classification-candidates")
+    assert page.texts("#details ul.candidates a") == ["Identifiability 5", "Sensitivity C"]
+    page.click('#details ul.candidates a:has-text("Sensitivity C")')
+    page.ready("node")
+    assert page.texts("#node-title") == ["Sensitivity C (classification)"]
+
+
 def test_a_click_on_a_sankey_organisation_opens_its_node_view_with_its_cited_link(page: Browser) -> None:
     page.goto("/explore")
     page.ready("flows")

@@ -43,6 +43,11 @@ def test_flows_of_every_release_with_the_weakest_certainty_of_each_link(empty_st
         (ACADEMIC, f"organisation:{O2_NAME}"): (1, CONFIRMED),
     }
     assert (answer.releases_counted, answer.releases_without_scope) == (2, 0)
+    # the classification column's values, each with the scales it is of, so no reader parses a label
+    assert answer.classifications == (
+        questions.FlowClass(FSM_CLASS.removeprefix("classification:"), identifiability=5, sensitivity="C"),
+        questions.FlowClass(TIER_2.removeprefix("classification:"), old_tier=2),
+    )
 
 
 def test_flows_in_a_period_leave_out_undated_releases(empty_store: Store) -> None:
@@ -136,4 +141,5 @@ def test_a_filter_narrows_every_column_to_the_releases_whose_paths_pass(empty_st
         (FSM_CLASS, ACADEMIC): (1, CONFIRMED),
         (ACADEMIC, f"organisation:{O2_NAME}"): (1, CONFIRMED),
     }
+    assert [c.label for c in by_class.classifications] == [FSM_CLASS.removeprefix("classification:")]
     assert questions.flows(empty_store, only=questions.FlowFilter(sensitivity=frozenset({"B"}))).links == ()

@@ -28,6 +28,23 @@ def _flow_link(answer: questions.FlowLink) -> FlowLink:
     )
 
 
+@strawberry.type(description="A value of the Sankey's classification column, with the scales it is of.")
+class FlowClassification:
+    label: str = strawberry.field(description="As the links name it: classification:<label>.")
+    identifiability: int | None = strawberry.field(description="Null unless of the identifiability scale.")
+    sensitivity: str | None = strawberry.field(description="Null unless of the sensitivity scale.")
+    old_tier: int | None = strawberry.field(description="Null unless an old tier.")
+
+
+def _flow_classification(answer: questions.FlowClass) -> FlowClassification:
+    return FlowClassification(
+        label=answer.label,
+        identifiability=answer.identifiability,
+        sensitivity=answer.sensitivity,
+        old_tier=answer.old_tier,
+    )
+
+
 @strawberry.type
 class Volume:
     flow: GraphNode
@@ -52,6 +69,9 @@ class Flows:
     )
     releases_shown: int = strawberry.field(description="Of them, releases drawn: a path of theirs passes the filter.")
     releases_hidden: int = strawberry.field(description="Of them, releases the filter leaves out.")
+    classifications: list[FlowClassification] = strawberry.field(
+        description="The classification column's values in the links, so no label need be parsed."
+    )
 
 
 def _flows(answer: questions.Flows) -> Flows:
@@ -63,6 +83,7 @@ def _flows(answer: questions.Flows) -> Flows:
         releases_without_scope=answer.releases_without_scope,
         releases_shown=answer.releases_shown,
         releases_hidden=answer.releases_hidden,
+        classifications=[_flow_classification(c) for c in answer.classifications],
     )
 
 

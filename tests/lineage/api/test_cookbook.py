@@ -238,6 +238,16 @@ async def test_flows_for_a_sankey(ask) -> None:
     assert [link["releases"] for link in unpublished] == [data["releasesWithoutScope"] - len(nameless)]
     organisations = {link["target"] for link in data["links"] if link["target"].startswith("organisation:")}
     assert {"organisation:Cabinet Office", "organisation:Home Office", "organisation:DWP"} <= organisations
+    # each classification drawn comes with its scales, so the explorer reads them rather than parse the label
+    classified = {link["target"] for link in data["links"] if link["target"].startswith("classification:")}
+    by_label = {c["label"]: c for c in data["classifications"]}
+    assert {f"classification:{label}" for label in by_label} == classified
+    assert by_label["identifiability 5, sensitivity C"] == {
+        "label": "identifiability 5, sensitivity C", "identifiability": 5, "sensitivity": "C", "oldTier": None
+    }  # fmt: skip
+    assert by_label["items not published"] == {
+        "label": "items not published", "identifiability": None, "sensitivity": None, "oldTier": None
+    }  # fmt: skip
     for volume in data["volumes"]:
         source = next(f for f in figures if f["source_url"] == volume["flow"]["citations"][0]["address"])
         assert source["topic"] != "unverified" and volume["flow"]["verified"] is not False

@@ -10,14 +10,18 @@ import re
 from collections.abc import AsyncIterator, Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
 
+from lineage.api.app import EXPLORER_MODULES, STATIC
 from lineage.resources import served_libraries
 from lineage.stores.memory import MemoryStore
 
 ROOT = Path(__file__).resolve().parents[3]
+#: A static import of an ES module: `import { a, b } from "./x.js";` or `import "./x.js";`
+IMPORT = re.compile(r'^import\s(?:[^;"]*?\sfrom\s)?"([^"]+)";', re.MULTILINE)
 
 
 class Assets(HTMLParser):
@@ -26,11 +30,14 @@ class Assets(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[str] = []
+        self.modules: list[str] = []  # the scripts of type module
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "script" and found.get("src"):
             self.urls.append(found["src"] or "")
+            if found.get("type") == "module":
+                self.modules.append(found["src"] or "")
         if tag == "link" and found.get("href"):
             self.urls.append(found["href"] or "")
 
@@ -39,6 +46,23 @@ class Assets(HTMLParser):
 async def http(client_for: Callable[..., httpx.AsyncClient]) -> AsyncIterator[httpx.AsyncClient]:
     async with client_for(MemoryStore()) as client:
         yield client
+
+
+async def module_graph(http: httpx.AsyncClient, entry: str) -> dict[str, str]:
+    """The text of ``entry`` and of every module it imports, directly or not, by address; each must be served
+    as JavaScript, or the browser refuses to run it."""
+    texts: dict[str, str] = {}
+    waiting = [entry]
+    while waiting:
+        url = waiting.pop()
+        if url in texts:
+            continue
+        answer = await http.get(url)
+        assert answer.status_code == 200, url
+        assert answer.headers["content-type"].startswith("text/javascript"), (url, answer.headers["content-type"])
+        texts[url] = answer.text
+        waiting += [urljoin(url, spec) for spec in IMPORT.findall(answer.text)]
+    return texts
 
 
 async def test_the_explorer_loads_only_the_apps_own_files_and_each_is_served(http: httpx.AsyncClient) -> None:
@@ -53,9 +77,20 @@ async def test_the_explorer_loads_only_the_apps_own_files_and_each_is_served(htt
     for url in local:
         asset = await http.get(url)
         assert asset.status_code == 200 and len(asset.content) > 1000, url
-    script = (await http.get("/static/explore.js")).text
-    assert not re.search(r"https?://", script)  # it asks only this app's /graphql
-    assert 'fetch("/graphql"' in script
+    assert parser.modules == ["/static/explore.js"]
+    scripts = (await module_graph(http, "/static/explore.js")).values()
+    assert not any(re.search(r"https?://", script) for script in scripts)  # it asks only this app's /graphql
+    assert any('fetch("/graphql"' in script for script in scripts)
+
+
+async def test_every_module_of_the_explorer_is_imported_and_served_as_javascript(http: httpx.AsyncClient) -> None:
+    modules = await module_graph(http, "/static/explore.js")
+    imported = {url.removeprefix("/static/explore/") for url in modules} - {"/static/explore.js"}
+    on_disk = {path.name for path in (STATIC / "explore").glob("*.js")}
+    # a module written but not listed is never served; one listed but not imported is dead
+    assert imported == set(EXPLORER_MODULES) == on_disk
+    for url, text in modules.items():
+        assert text.startswith("// "), f"{url} opens without its header comment (what it is for, what it touches)"
 
 
 def test_every_vendor_file_comes_from_a_pinned_package() -> None:
@@ -69,3 +104,5 @@ async def test_only_the_explorers_files_are_served_from_static(http: httpx.Async
     assert (await http.get("/static/playground.html")).status_code == 404
     assert (await http.get("/static/..%2Fapp.py")).status_code == 404
     assert (await http.get("/static/vendor/nothing.js")).status_code == 404
+    for name in ("nothing.js", "..%2Fexplore.js", "..%2F..%2Fapp.py", "%2Fetc%2Fpasswd", "explore.css"):
+        assert (await http.get(f"/static/explore/{name}")).status_code == 404, name

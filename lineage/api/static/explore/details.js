@@ -1,0 +1,84 @@
+// The details panel (#details) beside every view: what a clicked thing is, how sure the graph is of it, and
+// its numbered sources. Builds the panel's parts and replaces its content; touches #details only.
+
+import { $, element } from "./dom.js";
+
+export const LEVEL_WORDS = {
+  CONFIRMED: "confirmed (DfE or Parliament)",
+  REPORTED: "reported (a campaigner's, requester's or press account)",
+  CLAIMED: "claimed (the recipient's own words)",
+  TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
+  INFERRED: "inferred",
+};
+// the page's own hint, read as the page loads, shown again whenever a view opens
+const HINT = $("#details").textContent.trim().replace(/\s+/g, " ");
+
+export function details(...children) {
+  const panel = $("#details");
+  panel.replaceChildren(...children.filter(Boolean));
+}
+
+export function showHint() {
+  details(element("p", HINT, "hint"));
+}
+
+export function facts(pairs) {
+  const list = element("dl", null, "facts");
+  for (const [term, value] of pairs) {
+    if (value === null || value === undefined || value === "") continue;
+    list.append(element("dt", term));
+    const dd = element("dd");
+    dd.append(value instanceof Node ? value : String(value));
+    list.append(dd);
+  }
+  return list;
+}
+
+export function certaintyText(certainty) {
+  const said = LEVEL_WORDS[certainty.level] || certainty.level.toLowerCase();
+  return certainty.rule ? `${said}, by the rule “${certainty.rule}”` : said;
+}
+
+export function certaintyBadge(certainty) {
+  return element("span", certaintyText(certainty), `certainty ${certainty.level.toLowerCase()}`);
+}
+
+export function validity(item) {
+  if (!item.validFrom && !item.validTo) return null;
+  return `${item.validFrom || "…"} to ${item.validTo || "…"}`;
+}
+
+export function citationList(citations) {
+  const wrapper = element("div", null, "citations");
+  wrapper.append(element("h4", `Sources (${citations.length})`));
+  if (!citations.length) {
+    wrapper.append(element("p", "No source is cited.", "hint"));
+    return wrapper;
+  }
+  const list = element("ol");
+  for (const c of citations) {
+    const item = element("li");
+    item.append(element("span", c.document, "document"), " — ", `${c.file}${c.row ? `, row ${c.row}` : ""}`);
+    if (c.address) {
+      item.append(" — ");
+      if (/^https?:\/\//.test(c.address)) {
+        const a = element("a", c.address);
+        a.href = c.address;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        item.append(a);
+      } else {
+        item.append(element("span", c.address, "address"));
+      }
+    }
+    list.append(item);
+  }
+  wrapper.append(list);
+  return wrapper;
+}
+
+export function actions(...children) {
+  const paragraph = element("p", null, "actions");
+  paragraph.append(...children.filter(Boolean));
+  return paragraph;
+}

@@ -1,0 +1,82 @@
+// The timeline strip under the Sankey: the dated events and published figures of the same period, each a
+// row on one time axis, and an entry's facts and sources in the details panel. Touches #timeline-summary,
+// #timeline-strip and #details.
+
+import { navLink, nodeParams } from "./address.js";
+import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
+import { $, element } from "./dom.js";
+import { actionable, shorten } from "./drawing.js";
+import { ask } from "./graphql.js";
+
+export async function showTimeline(filters, current) {
+  const variables = { from: filters.from, to: filters.to, kinds: null };
+  const answer = (await ask("timeline", variables)).timeline;
+  if (!current()) return;
+  const entries = answer.entries.nodes;
+  const container = $("#timeline-strip");
+  container.replaceChildren();
+  const cut = answer.entries.truncated ? ` (the first ${entries.length} of ${answer.entries.totalCount})` : "";
+  $("#timeline-summary").textContent =
+    `${answer.entries.totalCount} dated ${answer.entries.totalCount === 1 ? "event or figure" : "events and figures"}` +
+    ` in this period${cut}` +
+    (answer.undated ? `; ${answer.undated} more the record does not date.` : ".");
+  if (entries.length) container.append(timelineChart(entries, filters));
+}
+
+/** One row per entry on a shared time axis: a bar over its period (open ends run to the edge), a mark for a day. */
+function timelineChart(entries, filters) {
+  const day = (text) => (text ? new Date(`${text}T00:00:00Z`) : null);
+  const starts = entries.map((e) => day(e.validFrom)).filter(Boolean);
+  const ends = entries.map((e) => day(e.validTo)).filter(Boolean);
+  const low = day(filters.from) || d3.min(starts.concat(ends));
+  const high = day(filters.to) || d3.max(starts.concat(ends));
+  const rowHeight = 22;
+  const width = 900;
+  const x = d3.scaleUtc().domain([low, high]).nice().range([260, width - 10]);
+  const [left, right] = x.range();
+  const svg = d3
+    .create("svg")
+    .attr("viewBox", [0, 0, width, entries.length * rowHeight + 24])
+    .attr("width", width)
+    .attr("height", entries.length * rowHeight + 24)
+    .attr("role", "group")
+    .attr("aria-label", "Dated events and published figures in this period");
+  svg.append("g").attr("class", "axis").attr("transform", `translate(0,${entries.length * rowHeight + 4})`)
+    .call(d3.axisBottom(x).ticks(8));
+  const row = svg
+    .selectAll("g.entry")
+    .data(entries)
+    .join("g")
+    .attr("class", (e) => `entry ${e.kind === "figure" ? "figure" : "event"}`)
+    .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
+    .call(actionable, (e) => `${e.dateAsCited}: ${e.text}`, showTimelineEntry);
+  row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight);
+  row.append("text").attr("y", 15).text((e) => shorten(`${e.dateAsCited}: ${e.text}`, 250));
+  const from = (e) => Math.max(left, e.validFrom ? x(day(e.validFrom)) : left);
+  const to = (e) => Math.min(right, e.validTo ? x(day(e.validTo)) : right);
+  row
+    .append("rect")
+    .attr("class", (e) => `span ${e.certainty.level.toLowerCase()}`)
+    .attr("x", from)
+    .attr("y", 5)
+    .attr("height", 12)
+    .attr("width", (e) => Math.max(3, to(e) - from(e)));
+  row.append("title").text((e) => `${e.dateAsCited}: ${e.text}`);
+  return svg.node();
+}
+
+function showTimelineEntry(e) {
+  details(
+    element("h3", e.text),
+    facts([
+      ["when", e.dateAsCited],
+      ["kind", e.kind],
+      ["from", e.validFrom || "open"],
+      ["to", e.validTo || "open"],
+      ["certainty", certaintyBadge(e.certainty)],
+      ["concerns", e.concerns.map((c) => c.node.name).join("; ") || null],
+    ]),
+    citationList(e.citations),
+    actions(navLink(nodeParams(e.node.id), "Open in the node view")),
+  );
+}

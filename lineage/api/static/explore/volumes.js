@@ -1,0 +1,105 @@
+// The published volumes under the Sankey: one chart per unit (figures are never added up, each unit has its
+// own scale), the figures that are not one number as a list, and a figure's facts in the details panel.
+// Touches #volume-charts and #details.
+
+import { navLink, nodeParams } from "./address.js";
+import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
+import { $, element } from "./dom.js";
+import { actionable } from "./drawing.js";
+
+export function drawVolumes(volumes, filters) {
+  const container = $("#volume-charts");
+  container.replaceChildren();
+  if (!volumes.length) {
+    const types = filters.types.size ? " to organisations of the chosen types" : "";
+    container.append(element("p", `No published volume in this period${types}.`, "hint"));
+    return;
+  }
+  const numeric = volumes.filter((v) => typeof v.flow.value === "number");
+  const byUnit = d3.group(numeric, (v) => v.flow.unit || "no unit given");
+  for (const [unit, rows] of [...byUnit].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const section = element("section", null, "volume-unit");
+    section.dataset.unit = unit;
+    section.append(element("h3", `In ${unit}`));
+    section.append(volumeChart(rows, unit));
+    container.append(section);
+  }
+  const textual = volumes.filter((v) => typeof v.flow.value !== "number");
+  if (textual.length) {
+    const section = element("section", null, "volume-unit");
+    section.append(element("h3", "Published, but not as one number"));
+    const list = element("ul");
+    for (const v of textual) {
+      const item = element("li");
+      item.append(
+        navLink(nodeParams(v.flow.id), `${v.flow.measure || v.flow.name} (${v.flow.period || "no period"})`),
+        ` → ${v.organisation.name}: ${v.flow.valueText || "no figure given"}`,
+      );
+      list.append(item);
+    }
+    section.append(list);
+    container.append(section);
+  }
+}
+
+/** One bar per published figure, on a scale of its own unit; figures are never added up. */
+function volumeChart(rows, unit) {
+  const rowHeight = 38;
+  const width = 900;
+  const x = d3.scaleLinear().domain([0, d3.max(rows, (v) => v.flow.value)]).nice().range([0, width - 200]);
+  const svg = d3
+    .create("svg")
+    .attr("viewBox", [0, 0, width, rows.length * rowHeight])
+    .attr("width", width)
+    .attr("height", rows.length * rowHeight)
+    .attr("role", "group")
+    .attr("aria-label", `Published volumes in ${unit}`);
+  const row = svg
+    .selectAll("g")
+    .data(rows)
+    .join("g")
+    .attr("class", "volume")
+    .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
+    .call(actionable, (v) => `${v.flow.flow || v.organisation.name}: ${v.flow.value} ${v.flow.unit || ""}`, showVolume);
+  row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight); // all of it clicks
+  row
+    .append("text")
+    .attr("y", 12)
+    .text(
+      (v) =>
+        `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"} ` +
+        `(${v.flow.period || "period not given"})`,
+    );
+  const barWidth = (v) => Math.max(1, x(v.flow.value));
+  row
+    .append("rect")
+    .attr("y", 17)
+    .attr("height", 14)
+    .attr("width", barWidth)
+    .attr("class", (v) => (v.flow.verified === false ? "unverified" : "verified"));
+  row
+    .append("text")
+    .attr("x", (v) => barWidth(v) + 6)
+    .attr("y", 28)
+    .text((v) => `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`);
+  row.append("title").text((v) => `${v.flow.name} → ${v.organisation.name}`);
+  return svg.node();
+}
+
+function showVolume(v) {
+  details(
+    element("h3", v.flow.name),
+    facts([
+      ["to", v.organisation.name],
+      ["figure", `${d3.format(",")(v.flow.value)} ${v.flow.unit || "(no unit given)"}`],
+      ["measure", v.flow.measure],
+      ["period", v.flow.period],
+      ["verified", { true: "yes", false: "no: not an established fact" }[v.flow.verified]],
+      ["notes", v.flow.notes],
+      ["certainty", certaintyBadge(v.flow.certainty)],
+      ["flows to the organisation", certaintyBadge(v.link.certainty)],
+    ]),
+    citationList(v.flow.citations),
+    actions(navLink(nodeParams(v.flow.id), "Open in the node view")),
+  );
+}
