@@ -27,6 +27,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from lineage.cli.commands import (
@@ -168,6 +169,7 @@ class _Help(argparse.HelpFormatter):
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lineage", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--version", action="version", version=f"%(prog)s {version('pupil-data-lineage')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_, func, arguments in COMMANDS:
         command = sub.add_parser(name, help=help_, description=help_, formatter_class=_Help)
