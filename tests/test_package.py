@@ -20,7 +20,7 @@ from typing import NamedTuple
 import httpx
 import pytest
 
-from lineage.api.app import EXPLORER_MODULES
+from lineage.api.app import EXPLORER_MODULES, REACH_FILES
 from lineage.api.client import execute_over_http
 from lineage.resources import COOKBOOK, served_libraries
 from lineage.stores.memory import MemoryStore
@@ -132,6 +132,10 @@ def test_the_installed_server_serves_the_playground_and_the_explorer(served: str
     for name in EXPLORER_MODULES:  # the explorer's modules are in a folder of static/ of their own
         module = httpx.get(f"{served}/static/explore/{name}")
         assert module.status_code == 200 and module.headers["content-type"].startswith("text/javascript"), name
+    reach = httpx.get(f"{served}/reach")
+    assert reach.status_code == 200 and all(
+        httpx.get(f"{served}/reach/{name}").status_code == 200 for name in REACH_FILES
+    )
     assert httpx.get(f"{served}/cookbook/flows.graphql").text == (COOKBOOK / "flows.graphql").read_text()
     counts = httpx.post(f"{served}/graphql", json={"query": "{ counts { totalNodes } }"}).json()
     assert counts["data"]["counts"]["totalNodes"] > 1000
