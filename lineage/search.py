@@ -185,7 +185,8 @@ class SearchIndex:
             words = {id_ for id_ in found - exact if rank(needle, self._texts[id_]) == WHOLE_WORDS}
         else:
             words = (self._words.get(needle, set()) & found) - exact
-        wanted, ids = offset + limit, []
+        wanted = offset + limit
+        ids: list[str] = []
         for group in (exact, words, found - exact - words):
             if len(ids) >= wanted:
                 break

@@ -19,7 +19,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import networkx as nx
 
@@ -52,11 +52,30 @@ LOCK_WAIT = 60.0
 BUSY_NODE = 64
 
 
+#: NetworkX's attribute dict of a node or an edge: here, {"record": the Node or Edge}.
+Record = dict[str, Any]
+#: node id -> its record; node id -> far node id -> edge kind (the key) -> the edge's record.
+Records = dict[str, Record]
+Adjacency = dict[str, dict[str, dict[EdgeKind, Record]]]
+
+
+def _adjacency(graph: nx.MultiDiGraph[str]) -> tuple[Records, Adjacency, Adjacency]:
+    """The plain dicts behind NetworkX's views (its node dict, successors, predecessors), which the hottest
+    reads and the bulk load use directly. NetworkX documents them as its data structure; its type stubs do not
+    declare them, hence the one ignore."""
+    return graph._node, graph._succ, graph._pred  # type: ignore[attr-defined]
+
+
 class MemoryStore(Store):
     name = "memory"
 
     def __init__(self) -> None:
-        self.graph = nx.MultiDiGraph()
+        self._reset()
+
+    def _reset(self) -> None:
+        """Empty: a new graph and every index and cache of it."""
+        self.graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self._records, self._succ, self._pred = _adjacency(self.graph)
         self._ids_by_kind: dict[NodeKind, set[str]] = defaultdict(set)
         self._edges_by_kind: Counter[EdgeKind] = Counter()
         self._nodes_by_flag: Counter[bool] = Counter()  # synthetic or not
@@ -113,8 +132,7 @@ class MemoryStore(Store):
         """Fill an empty store at load time. This writes NetworkX's adjacency dicts directly, as
         MultiDiGraph.add_edge lays them out (one key dict shared by _succ and _pred): through the API the
         real graph's load took twice as long."""
-        graph = self.graph
-        node_data, succ, pred = graph._node, graph._succ, graph._pred
+        node_data, succ, pred = self._records, self._succ, self._pred
         indexed = defaultdict(list)
         for (kind, prop), index in self._index.items():
             indexed[kind].append((prop, index))
@@ -140,16 +158,16 @@ class MemoryStore(Store):
                 index[node.props[prop]].discard(node.id)
 
     def _clear(self) -> None:
-        self.__init__()
+        self._reset()
 
     # ---- reads ------------------------------------------------------------------------------------
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        node_data = self.graph._node  # the plain dict behind NodeView: this is the hottest read
+        node_data = self._records  # the plain dict behind NodeView: this is the hottest read
         return {id_: node_data[id_]["record"] for id_ in ids if id_ in node_data}
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        node_data = self.graph._node
+        node_data = self._records
         return {id_ for id_ in ids if id_ in node_data}
 
     def expand(
@@ -159,10 +177,9 @@ class MemoryStore(Store):
         incoming: frozenset[EdgeKind],
         as_of: dt.date | None = None,
     ) -> list[Hop]:
-        graph = self.graph
-        node_data = graph._node
+        node_data = self._records
         hops: list[Hop] = []
-        sides = [(graph._succ, outgoing, False), (graph._pred, incoming, True)]
+        sides = [(self._succ, outgoing, False), (self._pred, incoming, True)]
         for id_ in ids:
             for adjacency, kinds, inward in sides:
                 neighbours = adjacency.get(id_) if kinds else None
@@ -177,7 +194,7 @@ class MemoryStore(Store):
         return hops
 
     def _edges_of(
-        self, id_: str, neighbours: dict[str, dict[EdgeKind, dict]], kinds: frozenset[EdgeKind], inward: bool
+        self, id_: str, neighbours: dict[str, dict[EdgeKind, Record]], kinds: frozenset[EdgeKind], inward: bool
     ) -> Iterator[tuple[str, EdgeKind, Edge]]:
         """The node's edges of these kinds on one side. A busy node (a release including thousands of items
         is sent to one organisation) has its edges grouped by kind the first time a walk passes through, so
@@ -229,7 +246,7 @@ class MemoryStore(Store):
     def _search_index(self) -> SearchIndex:
         """Made on the first search, and kept up to date by writes after it."""
         if self._searching is None:
-            self._searching = SearchIndex(data["record"] for data in self.graph._node.values())
+            self._searching = SearchIndex(data["record"] for data in self._records.values())
         return self._searching
 
     def counts(self) -> Counts:
@@ -409,15 +426,23 @@ class _SnapshotUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"snapshot refers to {module}.{name}, which a snapshot never holds")
 
 
+#: A snapshot's rows: a node's (kind, key, name, synthetic, ...) or an edge's (source, kind, target, ...), then
+#: (props, citation indexes, shared index); a citation's (document, file, row, address); a shared
+#: (certainty level, rule, valid from, valid to).
+SnapshotRow = tuple[Any, ...]
+CitationRow = tuple[str, str, int | None, str]
+SharedRow = tuple[str, str | None, dt.date | None, dt.date | None]
+
+
 class _SnapshotWriter:
     """Rows for a snapshot: citations, certainties and validities are stored once each and referred to by
     index, because thousands of records share them (every tier-level edge cites the same register row)."""
 
     def __init__(self) -> None:
         self.citations: dict[Citation, int] = {}
-        self.shared: dict[tuple, int] = {}  # (certainty level, rule, valid from, valid to) -> index
+        self.shared: dict[SharedRow, int] = {}  # (certainty level, rule, valid from, valid to) -> index
 
-    def _common(self, record: Node | Edge) -> tuple:
+    def _common(self, record: Node | Edge) -> tuple[dict[str, Scalar], tuple[int, ...], int]:
         cited = tuple(sorted(self.citations.setdefault(c, len(self.citations)) for c in record.citations))
         shared = (
             record.certainty.level.value,
@@ -427,13 +452,13 @@ class _SnapshotWriter:
         )
         return (dict(record.props), cited, self.shared.setdefault(shared, len(self.shared)))
 
-    def node(self, node: Node) -> tuple:
+    def node(self, node: Node) -> SnapshotRow:
         return (node.kind.value, node.key, node.name, node.synthetic, *self._common(node))
 
-    def edge(self, edge: Edge) -> tuple:
+    def edge(self, edge: Edge) -> SnapshotRow:
         return (edge.source, edge.kind.value, edge.target, *self._common(edge))
 
-    def tables(self) -> dict[str, list]:
+    def tables(self) -> dict[str, list[tuple[Any, ...]]]:
         return {
             "citations": [(c.document, c.file, c.row, c.address) for c in self.citations],
             "shared": list(self.shared),
@@ -443,7 +468,7 @@ class _SnapshotWriter:
 class _SnapshotReader:
     """Builds each shared value once, and each distinct set of citations once."""
 
-    def __init__(self, citations: list[tuple], shared: list[tuple]) -> None:
+    def __init__(self, citations: list[CitationRow], shared: list[SharedRow]) -> None:
         self.citations = [Citation(*c) for c in citations]
         self.shared = [
             (Certainty(CertaintyLevel(level), rule), ALWAYS if start is None and end is None else Validity(start, end))
@@ -459,12 +484,12 @@ class _SnapshotReader:
             citations = self.cited[cited] = frozenset(self.citations[i] for i in cited)
         return citations
 
-    def node(self, row: tuple) -> Node:
+    def node(self, row: SnapshotRow) -> Node:
         kind, key, name, synthetic, props, cited, shared = row
         certainty, validity = self.shared[shared]
         return Node(self.node_kinds[kind], key, name, props, self._cited(cited), certainty, validity, synthetic)
 
-    def edge(self, row: tuple) -> Edge:
+    def edge(self, row: SnapshotRow) -> Edge:
         source, kind, target, props, cited, shared = row
         certainty, validity = self.shared[shared]
         return Edge(source, self.edge_kinds[kind], target, props, self._cited(cited), certainty, validity)
