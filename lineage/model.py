@@ -594,7 +594,12 @@ class Edge:
     id: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "id", f"{self.source}|{self.kind.value}|{self.target}")
+        object.__setattr__(self, "id", Edge.id_of(self.source, self.kind, self.target))
+
+    @staticmethod
+    def id_of(source: str, kind: EdgeKind, target: str) -> str:
+        """An edge's id from its ends and kind: a walk that holds only those names the edge it will fetch."""
+        return f"{source}|{kind.value}|{target}"
 
     def validate(self) -> None:
         spec = EDGE_SPECS[self.kind]

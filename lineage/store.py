@@ -16,7 +16,7 @@ from collections import defaultdict, deque
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
@@ -102,6 +102,25 @@ class Hop:
     near: str
     edge: Edge
     node: Node
+
+
+class Link(NamedTuple):
+    """A hop by ids alone (the edge's ends and kind, the far node's kind): what a walk needs to find its way,
+    without the records, which it fetches only for the nodes and edges its answer shows."""
+
+    near: str
+    source: str
+    kind: EdgeKind
+    target: str
+    far_kind: NodeKind
+
+    @property
+    def far(self) -> str:
+        return self.target if self.source == self.near else self.source
+
+    @property
+    def edge_id(self) -> str:
+        return Edge.id_of(self.source, self.kind, self.target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +241,23 @@ class Store(ABC):
         """Every edge of a kind in ``outgoing`` leaving ``ids`` and of a kind in ``incoming`` arriving at them,
         valid on ``as_of`` together with its far node, as hops. A self-loop that both sides would report
         is reported once (as outgoing)."""
+
+    def links(
+        self,
+        ids: Collection[str],
+        outgoing: frozenset[EdgeKind],
+        incoming: frozenset[EdgeKind],
+        as_of: dt.date | None = None,
+    ) -> list[Link]:
+        """The hops :meth:`expand` gives, by ids alone. A store that pays to send records (Neo4j) sends ids."""
+        return [
+            Link(hop.near, hop.edge.source, hop.edge.kind, hop.edge.target, hop.node.kind)
+            for hop in self.expand(ids, outgoing, incoming, as_of)
+        ]
+
+    @abstractmethod
+    def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
+        """The edges that exist among ``keys`` (source, kind, target), by edge id."""
 
     @abstractmethod
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
@@ -366,8 +402,8 @@ class Store(ABC):
         if start is None:
             return Traversal(None, Bounded((), 0))
         degree: dict[str, int] = {start_id: 0}
-        parents: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
-        found: dict[str, Node] = {}
+        parents: dict[str, list[Link]] = defaultdict(list)
+        kinds: dict[str, NodeKind] = {}
         frontier: set[str] = {start_id}
         exact = True
         outgoing, incoming = edge_sides(direction, edge_kinds)
@@ -378,24 +414,33 @@ class Store(ABC):
                 exact = False
                 break
             next_frontier: set[str] = set()
-            for hop in self.expand(frontier, outgoing, incoming, as_of):
-                far = hop.node.id
+            for link in self.links(frontier, outgoing, incoming, as_of):
+                far = link.far
                 seen_at = degree.get(far)
                 if seen_at is None:
                     degree[far] = depth
-                    found[far] = hop.node
+                    kinds[far] = link.far_kind
                     next_frontier.add(far)
                 elif seen_at < depth:
                     continue
-                parents[far].append((hop.near, hop.edge))
+                parents[far].append(link)
             frontier = next_frontier
-        wanted = [node for node in found.values() if node_kinds is None or node.kind in node_kinds]
-        wanted.sort(key=lambda node: (degree[node.id], node.kind.value, node.id))
+        wanted = [id_ for id_, kind in kinds.items() if node_kinds is None or kind in node_kinds]
+        wanted.sort(key=lambda id_: (degree[id_], kinds[id_].value, id_))
         page = _page(wanted, limit, offset, exact)
         counts = _count_shortest_paths(start_id, degree, parents)
+        shortest = {id_: _shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
+        nodes = self.get_nodes(page.items)
+        on_paths = {(link.source, link.kind, link.target) for paths in shortest.values() for p in paths for link in p}
+        edges = self.get_edges(on_paths)
         reached = tuple(
-            Reached(node, degree[node.id], _shortest_paths(node.id, start_id, parents, max_paths), counts[node.id])
-            for node in page.items
+            Reached(
+                nodes[id_],
+                degree[id_],
+                tuple(tuple(edges[link.edge_id] for link in p) for p in shortest[id_]),
+                counts[id_],
+            )
+            for id_ in page.items
         )
         return Traversal(start, Bounded(reached, page.total, offset, exact))
 
@@ -501,27 +546,25 @@ def _deduplicate(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Nod
     return list(by_node.values()), list(by_edge.values())
 
 
-def _count_shortest_paths(
-    start: str, degree: dict[str, int], parents: dict[str, list[tuple[str, Edge]]]
-) -> dict[str, int]:
+def _count_shortest_paths(start: str, degree: dict[str, int], parents: dict[str, list[Link]]) -> dict[str, int]:
     counts = {start: 1}
     for node in sorted(degree, key=degree.__getitem__):
         if node != start:
-            counts[node] = sum(counts[near] for near, _ in parents[node])
+            counts[node] = sum(counts[link.near] for link in parents[node])
     return counts
 
 
-def _shortest_paths(node: str, start: str, parents: dict[str, list[tuple[str, Edge]]], limit: int) -> tuple[Path, ...]:
+def _shortest_paths(node: str, start: str, parents: dict[str, list[Link]], limit: int) -> tuple[tuple[Link, ...], ...]:
     """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start."""
     if limit <= 0:
         return ()
     if node == start:
         return ((),)
-    result: list[Path] = []
-    for near, edge in sorted(parents[node], key=lambda p: p[1].id):
-        for prefix in _shortest_paths(near, start, parents, limit):
-            result.append((*prefix, edge))
-    result.sort(key=lambda path: [edge.id for edge in path])
+    result: list[tuple[Link, ...]] = []
+    for link in sorted(parents[node], key=lambda link: link.edge_id):
+        for prefix in _shortest_paths(link.near, start, parents, limit):
+            result.append((*prefix, link))
+    result.sort(key=lambda path: [link.edge_id for link in path])
     return tuple(result[:limit])
 
 

@@ -166,6 +166,15 @@ class MemoryStore(Store):
         node_data = self._records  # the plain dict behind NodeView: this is the hottest read
         return {id_: node_data[id_]["record"] for id_ in ids if id_ in node_data}
 
+    def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
+        edges: dict[str, Edge] = {}
+        for source, kind, target in keys:
+            data = self._succ.get(source, {}).get(target, {}).get(kind)
+            if data is not None:
+                edge: Edge = data["record"]
+                edges[edge.id] = edge
+        return edges
+
     def existing(self, ids: Iterable[str]) -> set[str]:
         node_data = self._records
         return {id_ for id_ in ids if id_ in node_data}

@@ -15,7 +15,7 @@ from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
 from neo4j.time import Date as Neo4jDate
 
 from lineage.errors import StoreError, StoreUnavailable
@@ -34,7 +34,17 @@ from lineage.model import (
     Validity,
 )
 from lineage.search import KIND_ORDER, SEARCHED_PROPS, fold, searched_fields
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, check_lookup, refuse_conflicts
+from lineage.store import (
+    Bounded,
+    Counts,
+    Hop,
+    Link,
+    Store,
+    WriteResult,
+    _check_bounds,
+    check_lookup,
+    refuse_conflicts,
+)
 
 BATCH_ROWS = 5_000
 #: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
@@ -148,7 +158,12 @@ class Neo4jStore(Store):
             present = {r["name"] for r in self._run("SHOW INDEXES YIELD name")}
             missing = [statement for name, statement in statements.items() if name not in present]
             for statement in missing:
-                self.driver.execute_query(statement, database_=self.database)
+                try:
+                    self.driver.execute_query(statement, database_=self.database)
+                except ClientError as exc:
+                    # another process opening a fresh database created the same rule between our look and now
+                    if exc.code not in _ALREADY_THERE:
+                        raise
             if missing:
                 self.driver.execute_query("CALL db.awaitIndexes(300)", database_=self.database)
         except Neo4jError as exc:
@@ -211,16 +226,33 @@ class Neo4jStore(Store):
 
     # ---- reads ------------------------------------------------------------------------------------
 
+    def _one(self, query: str, **params: Any) -> neo4j.Record:
+        """A read whose answer is collected into one record on the server: Bolt then sends it in one message,
+        where a record per row costs the driver far more time than the server spent finding them."""
+        return self._run(query, **params)[0]
+
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        records = self._run(
-            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN properties(n) AS n", ids=list(set(ids))
+        record = self._one(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(properties(n)) AS nodes",
+            ids=list(set(ids)),
         )
-        nodes = (_node_from_props(record["n"]) for record in records)
+        nodes = (_node_from_props(props) for props in record["nodes"])
         return {node.id: node for node in nodes}
 
+    def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
+        record = self._one(
+            f"UNWIND $keys AS k MATCH (a:{NODE_LABEL} {{id: k[0]}})-[e]->(b:{NODE_LABEL} {{id: k[2]}}) "
+            "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges",
+            keys=[[source, kind.value, target] for source, kind, target in set(keys)],
+        )
+        edges = (_edge_from_props(*row) for row in record["edges"])
+        return {edge.id: edge for edge in edges}
+
     def existing(self, ids: Iterable[str]) -> set[str]:
-        records = self._run(f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN id", ids=list(set(ids)))
-        return {r["id"] for r in records}
+        record = self._one(
+            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids", ids=list(set(ids))
+        )
+        return set(record["ids"])
 
     def expand(
         self,
@@ -229,27 +261,43 @@ class Neo4jStore(Store):
         incoming: frozenset[EdgeKind],
         as_of: dt.date | None = None,
     ) -> list[Hop]:
-        """One query for both sides: each side a pattern typed with its kinds (names from the model), so a busy
-        node is read through its relationship types, not by scanning all its links."""
-        valid = f"($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')}))"
-        sides = []
-        if outgoing:
-            sides.append(f"MATCH (a)-[e:{_types(outgoing)}]->(b:{NODE_LABEL}) WHERE {valid} RETURN e, b")
-        if incoming:
-            # a self-loop both sides would report is reported once, as outgoing
-            loop = "NOT (a = b AND type(e) IN $out) AND " if outgoing else ""
-            sides.append(f"MATCH (a)<-[e:{_types(incoming)}]-(b:{NODE_LABEL}) WHERE {loop}{valid} RETURN e, b")
-        if not sides or not ids:
+        """One query for both sides (see _hops); each far node's record is sent once however many hops reach it."""
+        if not ids or not (outgoing or incoming):
             return []
-        query = (
-            f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}) CALL (a) {{ {' UNION ALL '.join(sides)} }} "
-            "RETURN id AS near, startNode(e).id AS source, type(e) AS kind, endNode(e).id AS target, "
-            "properties(e) AS edge, properties(b) AS far"
+        record = self._one(
+            f"{_hops(outgoing, incoming)} WITH collect([id, startNode(e).id, type(e), endNode(e).id, "
+            "properties(e), b.id]) AS hops, collect(DISTINCT b) AS far "
+            "RETURN hops, [b IN far | properties(b)] AS far",
+            ids=list(ids),
+            out=[k.value for k in outgoing],
+            as_of=as_of,
         )
-        records = self._run(query, ids=list(ids), out=[k.value for k in outgoing], as_of=as_of)
+        far = {props["id"]: _node_from_props(props) for props in record["far"]}
         return [
-            Hop(r["near"], _edge_from_props(r["source"], r["kind"], r["target"], r["edge"]), _node_from_props(r["far"]))
-            for r in records
+            Hop(near, _edge_from_props(source, kind, target, props), far[far_id])
+            for near, source, kind, target, props, far_id in record["hops"]
+        ]
+
+    def links(
+        self,
+        ids: Collection[str],
+        outgoing: frozenset[EdgeKind],
+        incoming: frozenset[EdgeKind],
+        as_of: dt.date | None = None,
+    ) -> list[Link]:
+        """The same walk as expand, sending only ids and kinds: a traversal fetches records for its page alone."""
+        if not ids or not (outgoing or incoming):
+            return []
+        record = self._one(
+            f"{_hops(outgoing, incoming)} "
+            "RETURN collect([id, startNode(e).id, type(e), endNode(e).id, b.kind]) AS hops",
+            ids=list(ids),
+            out=[k.value for k in outgoing],
+            as_of=as_of,
+        )
+        return [
+            Link(near, source, EdgeKind(kind), target, NodeKind(far_kind))
+            for near, source, kind, target, far_kind in record["hops"]
         ]
 
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
@@ -309,6 +357,14 @@ def _one_line(exc: Exception) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+#: What Neo4j answers a schema rule created by another process first, ``IF NOT EXISTS`` notwithstanding.
+_ALREADY_THERE = frozenset(
+    {
+        "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        "Neo.ClientError.Schema.IndexAlreadyExists",
+        "Neo.ClientError.Schema.ConstraintAlreadyExists",
+    }
+)
 #: The failures that mean the server is gone (killed, stopped, unreachable), not that it refused something.
 _LOST = (ServiceUnavailable, SessionExpired)
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
@@ -332,6 +388,21 @@ class _InTransaction:
 def _types(kinds: Collection[EdgeKind]) -> str:
     """A relationship-type alternation for a pattern, from the model's own kinds (never the caller's text)."""
     return "|".join(sorted(kind.value for kind in kinds))
+
+
+def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind]) -> str:
+    """The match behind expand and links, binding ``id`` (where the walk stands), ``e`` and ``b`` (the far
+    node): each side a pattern typed with its kinds (names from the model), so a busy node is read through its
+    relationship types, not by scanning all its links; valid on ``$as_of`` when given."""
+    valid = f"($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')}))"
+    sides = []
+    if outgoing:
+        sides.append(f"MATCH (a)-[e:{_types(outgoing)}]->(b:{NODE_LABEL}) WHERE {valid} RETURN e, b")
+    if incoming:
+        # a self-loop both sides would report is reported once, as outgoing
+        loop = "NOT (a = b AND type(e) IN $out) AND " if outgoing else ""
+        sides.append(f"MATCH (a)<-[e:{_types(incoming)}]-(b:{NODE_LABEL}) WHERE {loop}{valid} RETURN e, b")
+    return f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}) CALL (a) {{ {' UNION ALL '.join(sides)} }}"
 
 
 def _batches(rows: list[dict]) -> Iterable[list[dict]]:

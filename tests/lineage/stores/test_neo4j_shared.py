@@ -3,6 +3,7 @@ another on the same database must see, including in the answers the questions ke
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Iterator
 
 import pytest
@@ -44,3 +45,21 @@ def test_kept_answers_follow_another_processs_writes(writer: Store, reader: Stor
     assert questions.flows(reader).releases_counted == 0
     with pytest.raises(NotFound):  # the school went with the graph
         questions.pupil_reach(reader, 9000001, 2001, 2020)
+
+
+def test_processes_opening_a_database_without_its_schema_together_all_open(writer: Store, neo4j_uri: str) -> None:
+    """Found by killing a server mid-import: an import and a watcher opening a fresh database at once both
+    created the schema, and the later one failed on "an equivalent index already exists". A race, so run
+    a few times with several openers."""
+    assert isinstance(writer, Neo4jStore)
+    query = "SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' AND name <> 'state_id'"
+    names = [r["name"] for r in writer.driver.execute_query(query)[0]]
+    for _ in range(3):
+        for name in names:  # the constraints' own indexes go with the constraints
+            writer.driver.execute_query(f"DROP CONSTRAINT {name} IF EXISTS")
+            writer.driver.execute_query(f"DROP INDEX {name} IF EXISTS")
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            opened = list(pool.map(lambda _: Neo4jStore(neo4j_uri), range(8)))
+        for store in opened:
+            store.close()
+        assert set(names) <= {r["name"] for r in writer.driver.execute_query("SHOW INDEXES YIELD name")[0]}
