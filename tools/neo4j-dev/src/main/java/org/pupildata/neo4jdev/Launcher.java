@@ -12,21 +12,27 @@ import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 /**
  * Runs embedded Neo4j as a Bolt server on 127.0.0.1 until the process is killed.
  *
- * <p>Usage: {@code Launcher <home-dir> <bolt-port>}. Authentication is off because the server only
- * listens on loopback and lives for one test run; the home directory is the caller's to delete.
+ * <p>Usage: {@code Launcher <home-dir> <bolt-port> [neo4j.conf]}. Authentication is off because the server
+ * only listens on loopback and lives for one test run; the home directory is the caller's to delete. The
+ * optional configuration file (tools/neo4j-dev/neo4j.conf) sizes memory for the machine; the settings below,
+ * which make this a loopback development server, win over it.
  */
 public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length != 2) {
-      System.err.println("usage: Launcher <home-dir> <bolt-port>");
+    if (args.length < 2 || args.length > 3) {
+      System.err.println("usage: Launcher <home-dir> <bolt-port> [neo4j.conf]");
       System.exit(2);
     }
     Path home = Path.of(args[0]).toAbsolutePath();
     int port = Integer.parseInt(args[1]);
+    DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+    if (args.length == 3) {
+      builder.loadPropertiesFromFile(Path.of(args[2]));
+    }
     DatabaseManagementService service =
-        new DatabaseManagementServiceBuilder(home)
+        builder
             .setConfig(BoltConnector.enabled, true)
             .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
             .setConfig(HttpConnector.enabled, false)
