@@ -95,6 +95,12 @@ def p50(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The value at ``fraction`` (0.99 for p99) of the sorted values, nearest rank: one of the values."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
 @dataclass(frozen=True, slots=True)
 class Neo4jServer:
     uri: str
