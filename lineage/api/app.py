@@ -76,11 +76,13 @@ LOG = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
-#: The ES modules explore.js is made of, under /static/explore/: each one it imports, and nothing else there.
+#: The explorer's own ES modules, under /static/explore/: each one explore.js imports, and nothing else there.
 EXPLORER_MODULES = (
-    "address.js", "details.js", "dom.js", "drawing.js", "flows.js", "graph.js", "graphql.js", "node-details.js",
-    "sankey.js", "search.js", "timeline.js", "volumes.js",
+    "details.js", "drawing.js", "flows.js", "graph.js", "node-details.js", "sankey.js", "search.js", "timeline.js",
+    "volumes.js",
 )  # fmt: skip
+#: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
+SHARED_MODULES = ("address.js", "dom.js", "graphql.js")
 #: The /reach page's own files, under /reach/, besides its page.
 REACH_FILES = ("reach.js", "reach.css")
 EXAMPLE_OPERATION = "recipients-of-item"
@@ -334,6 +336,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
 
     explorer_file = _static_files(EXPLORER_FILES)
     explorer_module = _static_files(EXPLORER_MODULES, STATIC / "explore")
+    shared_module = _static_files(SHARED_MODULES, STATIC / "shared")
 
     async def reach(_: Request) -> FileResponse:
         """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
@@ -365,6 +368,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
             Route("/static/explore/{name}", explorer_module),
+            Route("/static/shared/{name}", shared_module),
             Route("/cookbook/{name}", cookbook),
             Route("/reach", reach),
             Route("/reach/{name}", reach_file),
