@@ -83,8 +83,10 @@ EXPLORER_MODULES = (
 )  # fmt: skip
 #: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
 SHARED_MODULES = ("address.js", "dom.js", "graphql.js")
-#: The /reach page's own files, under /reach/, besides its page.
-REACH_FILES = ("reach.js", "reach.css")
+#: The /reach page's own files, in static/reach/ and under /reach/, besides its page: its style sheet and
+#: ES modules (reach.js is the one the page loads; each other one it imports, and nothing else there).
+REACH = STATIC / "reach"
+REACH_FILES = ("reach.css", "reach.js", "answer.js", "letter.js", "schools.js", "sources.js", "years.js")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 
@@ -339,10 +341,10 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
     shared_module = _static_files(SHARED_MODULES, STATIC / "shared")
 
     async def reach(_: Request) -> FileResponse:
-        """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
-        return FileResponse(STATIC / "reach.html")
+        """The page for parents; what is typed for the letter stays in the browser (see reach/letter.js)."""
+        return FileResponse(REACH / "reach.html")
 
-    reach_file = _static_files(REACH_FILES)
+    reach_file = _static_files(REACH_FILES, REACH)
 
     async def releases_feed(request: Request) -> Response:
         """The newest releases and statements as Atom, its links under the address the reader asked."""

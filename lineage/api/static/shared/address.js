@@ -43,21 +43,23 @@ export function nodeParams(id) {
   return new URLSearchParams({ view: "node", id });
 }
 
-/** Makes a link navigate without a reload; its real href still serves to share or open in a new tab. */
-export function inPage(a, params) {
+/** Makes a link navigate without a reload; its real href still serves to share or open in a new tab.
+ * ``followed`` runs as it is followed here, before the view is shown: for what that view needs to know. */
+export function inPage(a, params, followed = () => {}) {
   a.addEventListener("click", (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
+    followed();
     go(params);
   });
   return a;
 }
 
-export function navLink(params, text) {
+export function navLink(params, text, followed) {
   const a = document.createElement("a");
   a.href = addressOf(params);
   a.textContent = text;
-  return inPage(a, params);
+  return inPage(a, params, followed);
 }
 
 /** A new view is shown: the function returned says whether it still is. */
