@@ -20,7 +20,7 @@ from typing import NamedTuple
 import httpx
 import pytest
 
-from lineage.api.app import EXPLORER_MODULES, REACH_FILES
+from lineage.api.app import EXPLORER_MODULES, REACH_FILES, SHARED_MODULES
 from lineage.api.client import execute_over_http
 from lineage.resources import COOKBOOK, served_libraries
 from lineage.stores.memory import MemoryStore
@@ -129,13 +129,16 @@ def test_the_installed_server_serves_the_playground_and_the_explorer(served: str
         assert library.content == (ROOT / "web" / "node_modules" / relative).read_bytes(), name
     explorer = httpx.get(f"{served}/explore")
     assert explorer.status_code == 200 and "/static/vendor/d3-sankey.js" in explorer.text
-    for name in EXPLORER_MODULES:  # the explorer's modules are in a folder of static/ of their own
-        module = httpx.get(f"{served}/static/explore/{name}")
+    # the explorer's modules, and those the pages share, are in folders of static/ of their own
+    modules = [f"explore/{name}" for name in EXPLORER_MODULES] + [f"shared/{name}" for name in SHARED_MODULES]
+    for name in modules:
+        module = httpx.get(f"{served}/static/{name}")
         assert module.status_code == 200 and module.headers["content-type"].startswith("text/javascript"), name
-    reach = httpx.get(f"{served}/reach")
-    assert reach.status_code == 200 and all(
-        httpx.get(f"{served}/reach/{name}").status_code == 200 for name in REACH_FILES
-    )
+    assert httpx.get(f"{served}/reach").status_code == 200
+    for name in REACH_FILES:  # the page for parents has a folder of static/ of its own too
+        file = httpx.get(f"{served}/reach/{name}")
+        assert file.status_code == 200, name
+        assert not name.endswith(".js") or file.headers["content-type"].startswith("text/javascript"), name
     assert httpx.get(f"{served}/cookbook/flows.graphql").text == (COOKBOOK / "flows.graphql").read_text()
     counts = httpx.post(f"{served}/graphql", json={"query": "{ counts { totalNodes } }"}).json()
     assert counts["data"]["counts"]["totalNodes"] > 1000

@@ -76,13 +76,17 @@ LOG = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
-#: The ES modules explore.js is made of, under /static/explore/: each one it imports, and nothing else there.
+#: The explorer's own ES modules, under /static/explore/: each one explore.js imports, and nothing else there.
 EXPLORER_MODULES = (
-    "address.js", "details.js", "dom.js", "drawing.js", "flows.js", "graph.js", "graphql.js", "node-details.js",
-    "sankey.js", "search.js", "timeline.js", "volumes.js",
+    "details.js", "drawing.js", "flows.js", "graph.js", "node-details.js", "sankey.js", "search.js", "timeline.js",
+    "volumes.js",
 )  # fmt: skip
-#: The /reach page's own files, under /reach/, besides its page.
-REACH_FILES = ("reach.js", "reach.css")
+#: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
+SHARED_MODULES = ("address.js", "dom.js", "graphql.js")
+#: The /reach page's own files, in static/reach/ and under /reach/, besides its page: its style sheet and
+#: ES modules (reach.js is the one the page loads; each other one it imports, and nothing else there).
+REACH = STATIC / "reach"
+REACH_FILES = ("reach.css", "reach.js", "answer.js", "letter.js", "schools.js", "sources.js", "years.js")
 EXAMPLE_OPERATION = "recipients-of-item"
 EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 
@@ -334,12 +338,13 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
 
     explorer_file = _static_files(EXPLORER_FILES)
     explorer_module = _static_files(EXPLORER_MODULES, STATIC / "explore")
+    shared_module = _static_files(SHARED_MODULES, STATIC / "shared")
 
     async def reach(_: Request) -> FileResponse:
-        """The page for parents; what is typed for the letter stays in the browser (see reach.js)."""
-        return FileResponse(STATIC / "reach.html")
+        """The page for parents; what is typed for the letter stays in the browser (see reach/letter.js)."""
+        return FileResponse(REACH / "reach.html")
 
-    reach_file = _static_files(REACH_FILES)
+    reach_file = _static_files(REACH_FILES, REACH)
 
     async def releases_feed(request: Request) -> Response:
         """The newest releases and statements as Atom, its links under the address the reader asked."""
@@ -365,6 +370,7 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Route("/explore", explorer),
             Route("/static/{name}", explorer_file),
             Route("/static/explore/{name}", explorer_module),
+            Route("/static/shared/{name}", shared_module),
             Route("/cookbook/{name}", cookbook),
             Route("/reach", reach),
             Route("/reach/{name}", reach_file),

@@ -4,17 +4,20 @@
 // can be shared; the header links each view to the same question in the playground.
 //
 // This entry only wires the parts: it shows the view the address names, and sets the page's listeners.
-// The parts, each saying what it may touch: explore/address.js (history, view tokens, data-state),
-// graphql.js (the cookbook's operations), dom.js and details.js (the panel), drawing.js, the flows view
-// (flows.js: sankey.js, volumes.js, timeline.js), the node view (graph.js, node-details.js) and search.js.
+// The parts, each saying what it may touch: what the parents' page uses too, in shared/ (address.js: history,
+// view tokens, data-state; graphql.js: the cookbook's operations; dom.js), and the explorer's own, in explore/:
+// details.js (the panel), drawing.js, the flows view (flows.js: sankey.js, volumes.js, timeline.js), the node
+// view (graph.js, node-details.js) and search.js.
 
-import { addressParams, followAddress, inPage, inView, newView } from "./explore/address.js";
 import { showHint } from "./explore/details.js";
-import { $, showError } from "./explore/dom.js";
 import { clearFlows, listenToFilters, showFlows } from "./explore/flows.js";
 import { clearNode, listenToDepth, shownGraph, showNode } from "./explore/graph.js";
-import { operationsLoaded } from "./explore/graphql.js";
 import { clearSearch, listenToSearch, showSearch } from "./explore/search.js";
+import { addressParams, followAddress, inPage, inView, newView } from "./shared/address.js";
+import { $, showError } from "./shared/dom.js";
+import { loadOperations } from "./shared/graphql.js";
+
+const operationsLoaded = loadOperations(["flows", "node-links", "search", "timeline"]);
 
 // Each view's section is #NAME-view. A view that failed is cleared of what it would have replaced: an old
 // answer under a new address misleads.

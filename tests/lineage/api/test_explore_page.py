@@ -1,4 +1,5 @@
-"""The explorer page at /explore: served by the app, with only the app's own files (no CDN).
+"""The explorer page at /explore: served by the app, with only the app's own files (no CDN), and the modules it
+shares with the parents' page.
 
 The page itself is exercised in a browser by tests/browser (slow); this checks what it loads, fast.
 """
@@ -15,7 +16,7 @@ from urllib.parse import urljoin
 import httpx
 import pytest
 
-from lineage.api.app import EXPLORER_MODULES, STATIC
+from lineage.api.app import EXPLORER_MODULES, SHARED_MODULES, STATIC
 from lineage.resources import served_libraries
 from lineage.stores.memory import MemoryStore
 
@@ -83,14 +84,31 @@ async def test_the_explorer_loads_only_the_apps_own_files_and_each_is_served(htt
     assert any('fetch("/graphql"' in script for script in scripts)
 
 
+def imported_from(modules: dict[str, str], folder: str) -> set[str]:
+    """The names of the modules under /static/FOLDER/ among ``modules``."""
+    return {url.removeprefix(f"/static/{folder}/") for url in modules if url.startswith(f"/static/{folder}/")}
+
+
+def on_disk(folder: str) -> set[str]:
+    return {path.name for path in (STATIC / folder).glob("*.js")}
+
+
 async def test_every_module_of_the_explorer_is_imported_and_served_as_javascript(http: httpx.AsyncClient) -> None:
     modules = await module_graph(http, "/static/explore.js")
-    imported = {url.removeprefix("/static/explore/") for url in modules} - {"/static/explore.js"}
-    on_disk = {path.name for path in (STATIC / "explore").glob("*.js")}
+    own, shared = imported_from(modules, "explore"), imported_from(modules, "shared")
+    assert len(modules) == 1 + len(own) + len(shared)  # explore.js imports from these two folders only
     # a module written but not listed is never served; one listed but not imported is dead
-    assert imported == set(EXPLORER_MODULES) == on_disk
+    assert own == set(EXPLORER_MODULES) == on_disk("explore")
+    assert shared <= set(SHARED_MODULES)
     for url, text in modules.items():
         assert text.startswith("// "), f"{url} opens without its header comment (what it is for, what it touches)"
+
+
+async def test_every_shared_module_is_imported_by_a_page(http: httpx.AsyncClient) -> None:
+    imported: set[str] = set()
+    for entry in ("/static/explore.js", "/reach/reach.js"):
+        imported |= imported_from(await module_graph(http, entry), "shared")
+    assert imported == set(SHARED_MODULES) == on_disk("shared")
 
 
 def test_every_vendor_file_comes_from_a_pinned_package() -> None:
@@ -106,3 +124,5 @@ async def test_only_the_explorers_files_are_served_from_static(http: httpx.Async
     assert (await http.get("/static/vendor/nothing.js")).status_code == 404
     for name in ("nothing.js", "..%2Fexplore.js", "..%2F..%2Fapp.py", "%2Fetc%2Fpasswd", "explore.css"):
         assert (await http.get(f"/static/explore/{name}")).status_code == 404, name
+        assert (await http.get(f"/static/shared/{name}")).status_code == 404, name
+    assert (await http.get("/static/shared/flows.js")).status_code == 404  # each folder's own modules only

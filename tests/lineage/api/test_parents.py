@@ -15,6 +15,7 @@ import pytest
 
 from importers.gias import GiasEstablishmentsImporter
 from lineage import letter, questions
+from lineage.api.app import REACH_FILES
 from lineage.changes import diff, format_diff
 from lineage.cli import main
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
@@ -193,7 +194,7 @@ async def test_the_atom_feed_reads_in_a_feed_parser_newest_first(real_store: Sto
 
 
 async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_files(real_store: Store) -> None:
-    from tests.lineage.api.test_explore_page import Assets
+    from tests.lineage.api.test_explore_page import Assets, imported_from, module_graph, on_disk
 
     async with make_client(real_store) as http:
         page = await http.get("/reach")
@@ -201,13 +202,22 @@ async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_fil
         parser.feed(page.text)
         local = [url for url in parser.urls if not url.startswith("data:")]
         assert page.status_code == 200 and set(local) == {"/reach/reach.css", "/reach/reach.js", "/feeds/releases.atom"}
+        assert parser.modules == ["/reach/reach.js"]
         for url in local:
             assert (await http.get(url)).status_code == 200, url
-        assert (await http.get("/reach/explore.js")).status_code == 404  # its own files only
-        script = (await http.get("/reach/reach.js")).text
+        for name in ("explore.js", "reach.html", "..%2Fexplore.js", "nothing.js"):  # its own files only
+            assert (await http.get(f"/reach/{name}")).status_code == 404, name
+        modules = await module_graph(http, "/reach/reach.js")
+        own = {url.removeprefix("/reach/") for url in modules if url.startswith("/reach/")}
+        assert len(modules) == len(own) + len(imported_from(modules, "shared"))  # its own, and the shared ones
+        # a module written but not listed is never served; one listed but not imported is dead
+        assert own == {name for name in REACH_FILES if name.endswith(".js")} == on_disk("reach")
+        script = modules["/reach/reach.js"]
         named = set(re.findall(r'"([a-z-]+)"', script.split("];", 1)[0].split("OPERATIONS = [", 1)[1]))
         assert named == {"school-search", "record-reach", "timeline", "letter"}
         for name in named:  # each one source, served as the explorer's are
             served = await http.get(f"/cookbook/{name}.graphql")
             assert served.status_code == 200 and served.text == (QUERIES / f"{name}.graphql").read_text()
-        assert not re.search(r"https?://|\bquery [A-Z]", script)  # no copy of an operation, no other host
+        for url, text in modules.items():
+            assert not re.search(r"https?://|\bquery [A-Z]", text), url  # no copy of an operation, no other host
+            assert text.startswith("// "), f"{url} opens without its header comment"

@@ -1,7 +1,7 @@
 // The details panel (#details) beside every view: what a clicked thing is, how sure the graph is of it, and
 // its numbered sources. Builds the panel's parts and replaces its content; touches #details only.
 
-import { $, element } from "./dom.js";
+import { $, element } from "../shared/dom.js";
 
 export const LEVEL_WORDS = {
   CONFIRMED: "confirmed (DfE or Parliament)",

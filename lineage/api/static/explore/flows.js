@@ -3,10 +3,10 @@
 // (volumes.js) and the timeline of the same period (timeline.js). Touches #flow-filters, #flow-summary,
 // #flow-caveat and #legend (and clears #sankey and #volume-charts when the view fails), and the address.
 
-import { go } from "./address.js";
+import { go } from "../shared/address.js";
+import { $, element, plural } from "../shared/dom.js";
+import { ask, setPlayground } from "../shared/graphql.js";
 import { LEVEL_WORDS } from "./details.js";
-import { $, element, plural } from "./dom.js";
-import { ask, setPlayground } from "./graphql.js";
 import { DEFAULT_TOP, drawSankey, sankeyModel } from "./sankey.js";
 import { showTimeline } from "./timeline.js";
 import { drawVolumes } from "./volumes.js";

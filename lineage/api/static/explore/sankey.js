@@ -2,11 +2,11 @@
 // in #sankey, and what a click on its links and nodes shows in the details panel or opens (a node view, a
 // narrower address). Touches #sankey, #details, #error and the address.
 
-import { addressParams, go, navLink, nodeParams, sameView } from "./address.js";
+import { addressParams, go, navLink, nodeParams, sameView } from "../shared/address.js";
+import { $, button, element, plural, showError, words } from "../shared/dom.js";
+import { ask } from "../shared/graphql.js";
 import { actions, certaintyBadge, details, facts } from "./details.js";
-import { $, button, element, plural, showError, words } from "./dom.js";
 import { actionable, measureLabelsIn, shorten } from "./drawing.js";
-import { ask } from "./graphql.js";
 import { SEARCH_PAGE } from "./search.js";
 
 export const DEFAULT_TOP = 40; // organisations drawn one by one; the rest are grouped per organisation type

@@ -2,11 +2,11 @@
 // row on one time axis, and an entry's facts and sources in the details panel. Touches #timeline-summary,
 // #timeline-strip and #details.
 
-import { navLink, nodeParams } from "./address.js";
+import { navLink, nodeParams } from "../shared/address.js";
+import { $, element } from "../shared/dom.js";
+import { ask } from "../shared/graphql.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
-import { $, element } from "./dom.js";
 import { actionable, shorten } from "./drawing.js";
-import { ask } from "./graphql.js";
 
 export async function showTimeline(filters, current) {
   const variables = { from: filters.from, to: filters.to, kinds: null };

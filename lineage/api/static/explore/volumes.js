@@ -2,9 +2,9 @@
 // own scale), the figures that are not one number as a list, and a figure's facts in the details panel.
 // Touches #volume-charts and #details.
 
-import { navLink, nodeParams } from "./address.js";
+import { navLink, nodeParams } from "../shared/address.js";
+import { $, element } from "../shared/dom.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
-import { $, element } from "./dom.js";
 import { actionable } from "./drawing.js";
 
 export function drawVolumes(volumes, filters) {

@@ -1,23 +1,26 @@
 // Asking the app's /graphql: the cookbook's operations (graphql/queries, served at /cookbook/NAME.graphql) are
-// the one source of every question the explorer asks, loaded once as this module loads. Touches the network
-// (the app only) and the header's #playground-link.
+// the one source of every question a page asks. Each page names those it asks, loaded once as it starts.
+// Touches the network (the app only) and the header's #playground-link.
 
 import { $ } from "./dom.js";
 
-const OPERATIONS = ["flows", "node-links", "search", "timeline"];
 const QUERIES = {};
+let loaded = null; // the page's operations loading or loaded, once loadOperations has been called
 
-/** Loads the cookbook's operations once; every question waits for them. */
-export const operationsLoaded = Promise.all(
-  OPERATIONS.map(async (name) => {
-    const response = await fetch(`/cookbook/${name}.graphql`);
-    if (!response.ok) throw new Error(`the cookbook's ${name} operation did not load (${response.status})`);
-    QUERIES[name] = await response.text();
-  }),
-);
+/** Loads the cookbook's operations ``names``, once for the page; every question waits for them. */
+export function loadOperations(names) {
+  loaded = Promise.all(
+    names.map(async (name) => {
+      const response = await fetch(`/cookbook/${name}.graphql`);
+      if (!response.ok) throw new Error(`the cookbook's ${name} operation did not load (${response.status})`);
+      QUERIES[name] = await response.text();
+    }),
+  );
+  return loaded;
+}
 
 export async function ask(name, variables) {
-  await operationsLoaded;
+  await loaded;
   const response = await fetch("/graphql", {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/json" },

@@ -1,5 +1,5 @@
-// Small helpers the explorer's parts build their HTML and words with, and the error banner: the one place a
-// failure is told. Touches #error only; what else it builds, its callers place.
+// Small helpers the pages (the explorer, the parents' page) build their HTML and words with, and the error
+// banner: the one place a failure is told. Touches #error only; what else it builds, its callers place.
 
 export const $ = (selector) => document.querySelector(selector);
 

@@ -1,16 +1,18 @@
-// The address is the state: every view lives in /explore?view=…, so it can be shared. This module changes the
-// address (history), makes links navigate within the page, tells which view is the one shown (an answer for
-// an older one is dropped), and keeps the page's data-state (loading, ready, error) that tests wait on.
-// Touches history, document.body's data-state, and #error through showError.
+// The address is the state: every view of a page (the explorer, the parents' page) lives in the page's own
+// address (?…), so it can be shared. This module changes the address (history), makes links navigate within
+// the page, tells which view is the one shown (an answer for an older one is dropped), and keeps the page's
+// data-state (loading, ready, error) that tests wait on. Touches history, document.body's data-state, and
+// #error through showError.
 
 import { showError } from "./dom.js";
 
 let show = () => {}; // shows the view of the address; set by followAddress
 let shownView = 0; // counts the views shown: the one shown is the last
 
-function explorerUrl(params) {
+/** This page's address with ``params``: a page's views all live under its own path. */
+function addressOf(params) {
   const query = params.toString();
-  return query ? `/explore?${query}` : "/explore";
+  return query ? `${location.pathname}?${query}` : location.pathname;
 }
 
 export function addressParams() {
@@ -25,7 +27,7 @@ export function followAddress(view) {
 }
 
 export function go(params) {
-  history.pushState(null, "", explorerUrl(params));
+  history.pushState(null, "", addressOf(params));
   show();
 }
 
@@ -33,28 +35,31 @@ export function go(params) {
 export function appendToAddress(name, value) {
   const params = addressParams();
   params.append(name, value);
-  history.replaceState(null, "", explorerUrl(params));
+  history.replaceState(null, "", addressOf(params));
 }
 
+/** The explorer's view of one node (the parents' page links to it too). */
 export function nodeParams(id) {
   return new URLSearchParams({ view: "node", id });
 }
 
-/** Makes a link navigate without a reload; its real href still serves to share or open in a new tab. */
-export function inPage(a, params) {
+/** Makes a link navigate without a reload; its real href still serves to share or open in a new tab.
+ * ``followed`` runs as it is followed here, before the view is shown: for what that view needs to know. */
+export function inPage(a, params, followed = () => {}) {
   a.addEventListener("click", (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
+    followed();
     go(params);
   });
   return a;
 }
 
-export function navLink(params, text) {
+export function navLink(params, text, followed) {
   const a = document.createElement("a");
-  a.href = explorerUrl(params);
+  a.href = addressOf(params);
   a.textContent = text;
-  return inPage(a, params);
+  return inPage(a, params, followed);
 }
 
 /** A new view is shown: the function returned says whether it still is. */

@@ -1,0 +1,168 @@
+// Where the record may have gone: record-reach's answer drawn as lists a parent reads top to bottom (the
+// schools asked about together, the data sets, the releases by who received them, what was not released) and
+// the timeline of those years, each fact with its numbered sources. Touches #answer and what is in it, #status,
+// #error (a page of releases that failed) and the header's #playground-link.
+
+import { nodeParams } from "/static/shared/address.js";
+import { $, button, element, plural, showError, words } from "/static/shared/dom.js";
+import { ask, setPlayground } from "/static/shared/graphql.js";
+import { cite } from "./sources.js";
+import { academic, reachVariables } from "./years.js";
+
+const PAGE = 100; // releases per request when a group is shown whole
+
+export async function showAnswer(search, current) {
+  const variables = reachVariables(search);
+  $("#status").textContent = "Looking up the record…";
+  setPlayground("record-reach", variables);
+  performance.mark("reach-requested");
+  const timeline = ask("timeline", {
+    from: `${variables.fromYear}-09-01`,
+    to: `${variables.toYear + 1}-08-31`,
+    kinds: null,
+  });
+  const answer = (await ask("record-reach", variables)).recordReach;
+  if (!current()) return;
+  performance.mark("reach-received");
+  drawAnswer(answer, variables);
+  performance.mark("reach-drawn");
+  requestAnimationFrame(() => performance.mark("reach-painted"));
+  drawTimeline((await timeline).timeline);
+  if (!current()) return;
+  $("#status").textContent = `Shown: ${answer.releasesCount} releases that may hold the record.`;
+}
+
+function drawAnswer(answer, variables) {
+  const school = answer.chain.school;
+  const years = `${academic(answer.fromYear)} to ${academic(answer.toYear)}`;
+  const statements = answer.notReleased.length;
+  $("#answer").hidden = false;
+  $("#answer-title").textContent = `${school.name} (URN ${school.key}), ${years}`;
+  $("#answer-summary").textContent =
+    `${plural(answer.releasesCount, "release")} of NPD data may hold the record of a pupil at this school in ` +
+    `${years}; ${plural(statements, "statement")} ${statements === 1 ? "says" : "say"} what was not released.`;
+  drawChain(answer.chain);
+  drawDatasets(answer.datasets);
+  $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
+  drawNotReleased(answer.notReleased);
+  $("#answer-title").focus();
+}
+
+function drawChain(chain) {
+  const items = [element("li", `${chain.school.name} (URN ${chain.school.key}): the school asked about`)];
+  for (const [side, said] of [[chain.predecessors, "before it"], [chain.successors, "after it"]]) {
+    for (const step of side) {
+      const item = element("li", `${step.school.name} (URN ${step.school.key}): ${said}, ${step.hops} link(s) away`);
+      for (const l of step.links) {
+        item.append(element("span", ` (${l.linkType}${l.validFrom ? `, ${l.validFrom}` : ""})`));
+      }
+      item.append(cite(step.links.flatMap((l) => l.citations)));
+      items.push(item);
+    }
+  }
+  $("#chain").replaceChildren(...items);
+}
+
+function drawDatasets(datasets) {
+  $("#datasets").replaceChildren(
+    ...datasets.map((held) => {
+      const item = element("li");
+      const dataset = held.dataset;
+      const years = held.fromYear === null
+        ? "years not given in the record"
+        : `${academic(held.fromYear)} to ${academic(held.toYear)}`;
+      item.append(element("strong", dataset.title || dataset.name), ` (${dataset.name}): ${years}`);
+      if (held.collections.length) item.append(`; fed by ${held.collections.map((c) => c.node.name).join(", ")}`);
+      item.append(cite([...dataset.citations, ...held.collections.flatMap((c) => c.link.citations)]));
+      return item;
+    }),
+  );
+}
+
+/** A group of releases by kind of recipient; a group cut short has a button that shows the rest, a page at a time. */
+function drawGroup(group, variables) {
+  const section = element("section", null, "group");
+  const releases = group.releases;
+  section.append(element("h4", `${group.label} (${releases.totalCount})`));
+  const list = element("ul");
+  list.append(...releases.nodes.map(drawRelease));
+  section.append(list);
+  if (releases.truncated) {
+    let after = releases.pageInfo.endCursor;
+    const more = button(`Show all ${releases.totalCount}`, async () => {
+      more.disabled = true;
+      try {
+        while (after) {
+          const page = (await ask("record-reach", { ...variables, group: group.label, first: PAGE, after }))
+            .recordReach.groups[0].releases;
+          list.append(...page.nodes.map(drawRelease));
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        }
+        more.remove();
+      } catch (error) {
+        more.disabled = false;
+        showError(error);
+      }
+    });
+    section.append(more);
+  }
+  return section;
+}
+
+function drawRelease(found) {
+  const release = found.release;
+  const item = element("li", null, "release");
+  item.append(element("strong", found.reference));
+  if (found.recipients.length) {
+    item.append(" to ");
+    found.recipients.forEach((r, i) => item.append(i ? ", " : "", nodeLink(r.node)));
+  } else {
+    item.append(" (the record names no recipient)");
+  }
+  item.append(`; ${release.date ? `dated ${release.date}` : "no date in the record"}`);
+  if (release.status) item.append(`; ${release.status}`);
+  const certainty = `certainty ${found.scopePublished ? "scoped" : "unpublished"}`;
+  item.append(" ", element("span", found.certaintyWords, certainty));
+  item.append(cite([...release.citations, ...found.recipients.flatMap((r) => r.link.citations)]));
+  const detail = element("details");
+  const summary = found.scopePublished ? "data sets and years it may hold" : "why nothing can be matched";
+  detail.append(element("summary", summary));
+  const matched = element("ul");
+  matched.append(...found.matched.map((said) => element("li", said)));
+  detail.append(matched);
+  item.append(detail);
+  return item;
+}
+
+/** A link to the node in the explorer, where all it is linked to can be seen. */
+function nodeLink(node) {
+  const a = element("a", node.name);
+  a.href = `/explore?${nodeParams(node.id)}`;
+  return a;
+}
+
+function drawNotReleased(statements) {
+  const items = statements.map((stated) => {
+    const s = stated.statement;
+    const item = element("li");
+    item.append(element("strong", stated.about.node.name), `: ${words(stated.kind)}`);
+    if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
+    if (s.quote) item.append(": ", element("q", s.quote));
+    item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
+    if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
+    item.append(cite(s.citations));
+    return item;
+  });
+  const none = "The record holds no such statement about these releases or recipients.";
+  $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
+}
+
+function drawTimeline(answer) {
+  const entries = answer.entries.nodes.map((entry) => {
+    const item = element("li");
+    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`, cite(entry.citations));
+    return item;
+  });
+  if (answer.entries.truncated) entries.push(element("li", `and ${answer.entries.totalCount - entries.length} more`));
+  $("#timeline").replaceChildren(...(entries.length ? entries : [element("li", "No dated event in those years.")]));
+}
