@@ -24,12 +24,14 @@ nearest rank, so the slowest call when there are under 100).
 
 Peak memory is how far the peak resident size (VmHWM, reset just before the build) rose above the resident
 size at the start of the build: this Python process's for the embedded store, the server's java process for
-Neo4j (on a freshly started server per scale unless ``--neo4j-uri`` is given; tools/neo4j-dev runs it with
-``-Xmx2g``, so its heap, and much of its peak, stops growing at 2 GB). For the embedded store this is resident
-growth, not tracemalloc as in bench_build: a traced build runs about three times slower than the build and
-tracing holds memory of its own, too much at 4x on a 2-core machine, while the untraced build's resident growth
-agreed with tracemalloc within a few per cent at scale 0.1 (31 and 29 MB). Memory a smaller scale freed and
-the process kept is reused and not counted, which is why scales run smallest first.
+Neo4j. For the embedded store this is resident growth, not tracemalloc as in bench_build: tracing needs a
+separate untimed build, which ran 2.8 times as long as the timed one at scale 0.1 and holds memory of its own
+(at 4x, minutes more on a 2-core machine: estimated, not run), while the untraced build's resident growth
+agreed with tracemalloc within a few per cent there (31 and 29 MB). Memory a smaller scale freed and the process
+kept is reused and not counted, which is why scales run smallest first. Neo4j gets a freshly started server
+per scale unless ``--neo4j-uri`` is given; a given server keeps the heap it grew before, so its growth is not
+comparable across scales. tools/neo4j-dev runs the server with ``-Xmx2g``: its heap, and so much of its peak,
+stops growing at 2 GB.
 
 The baseline is the smallest scale, in the same run: each figure is printed as a ratio to it, and each cost
 gets a growth word from the exponent ``b`` in ``cost ~ rows^b`` between the smallest and the largest scale
@@ -339,6 +341,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     if "neo4j" in stores and args.neo4j_uri and args.neo4j_pid is None:
         notes.append("neo4j: no --neo4j-pid, so the server's memory is not measured")
+    elif "neo4j" in stores and args.neo4j_uri:
+        notes.append(
+            "neo4j: one given server for every scale; the heap it grew before is reused, not counted, so its peak "
+            "MB is not comparable across scales (leave out --neo4j-uri for a fresh server per scale)"
+        )
     chart(runs, args.chart)
     notes.append(f"chart: {args.chart}")
     for note in notes:
