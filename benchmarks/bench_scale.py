@@ -29,8 +29,9 @@ separate untimed build, which ran 2.8 times as long as the timed one at scale 0.
 (at 4x, minutes more on a 2-core machine: estimated, not run), while the untraced build's resident growth
 agreed with tracemalloc within a few per cent there (31 and 29 MB). Memory a smaller scale freed and the process
 kept is reused and not counted, which is why scales run smallest first. Neo4j gets a freshly started server
-per scale unless ``--neo4j-uri`` is given; a given server keeps the heap it grew before, so its growth is not
-comparable across scales. tools/neo4j-dev runs the server with ``-Xmx2g``: its heap, and so much of its peak,
+per scale unless ``--neo4j-uri`` is given (a fresh server is a cold JVM, so the smallest scales' Neo4j times
+include its warm-up); a given server keeps the heap it grew before, so its growth is not comparable across
+scales. tools/neo4j-dev runs the server with ``-Xmx2g``: its heap, and so much of its peak,
 stops growing at 2 GB.
 
 The baseline is the smallest scale, in the same run: each figure is printed as a ratio to it, and each cost
