@@ -264,6 +264,11 @@ def tables(runs: Sequence[Run]) -> list[str]:
     return out
 
 
+def _two_and_five(value: float, _: object) -> str:
+    """Minor tick labels on a log axis: 2 and 5 times a power of ten, so a narrow range still reads, plainly."""
+    return f"{value:g}" if value > 0 and round(value / 10 ** math.floor(math.log10(value))) in (2, 5) else ""
+
+
 def chart(runs: Sequence[Run], path: Path) -> None:
     """One PNG: build rows/s, peak MB and each read's p50 against the scale (log), a line per store."""
     panels: list[tuple[str, Callable[[Run], float | None]]] = [
@@ -283,8 +288,8 @@ def chart(runs: Sequence[Run], path: Path) -> None:
         axes.set_xticks(scales, labels=[f"{scale:g}" for scale in scales])
         if title.endswith(" ms"):
             axes.set_yscale("log")
-            for axis_ticks in (axes.yaxis.set_major_formatter, axes.yaxis.set_minor_formatter):
-                axis_ticks(FuncFormatter(lambda value, _: f"{value:g}"))
+            axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+            axes.yaxis.set_minor_formatter(FuncFormatter(_two_and_five))
         axes.set_title(title)
         axes.set_xlabel("synthetic scale (1 = national)")
         axes.legend()
