@@ -45,6 +45,7 @@ test: $(STAMP) $(WEB_STAMP) lint neo4j
 bench: $(STAMP) neo4j
 	$(BIN)/python -m benchmarks.bench_stores
 	$(BIN)/python -m benchmarks.bench_build
+	$(BIN)/python -m benchmarks.bench_scale
 
 clean:
 	rm -rf $(VENV) .lineage tools/neo4j-dev/target web/node_modules

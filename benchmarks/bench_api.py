@@ -13,7 +13,6 @@ Traffic goes to 127.0.0.1 only, and every loop is bounded in count.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import AppServer, percentile
+from benchmarks.common import AppServer, p50, p99
 from importers.synthetic import generate, write_chunked
 from lineage import questions
 from lineage.model import NodeKind
@@ -42,7 +41,7 @@ def _measure(call: Callable[[int], Any], count: int) -> tuple[float, float, floa
         call(i)
         latencies.append((time.perf_counter() - before) * 1000)
     elapsed = time.perf_counter() - started
-    return count / elapsed, statistics.median(latencies), percentile(latencies, 0.99)
+    return count / elapsed, p50(latencies), p99(latencies)
 
 
 def main() -> None:

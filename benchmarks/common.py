@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import shutil
 import socket
 import statistics
@@ -95,10 +96,10 @@ def p50(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def percentile(values: Sequence[float], fraction: float) -> float:
-    """The value at ``fraction`` (0.99 for p99) of the sorted values, nearest rank: one of the values."""
+def p99(values: Sequence[float]) -> float:
+    """The 99th percentile by nearest rank: a value that was measured, and with under 100 values the slowest."""
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +146,12 @@ def server_peak_mb(server: Neo4jServer) -> float | None:
 STORES = ("memory", "neo4j")
 
 
-def add_store_options(parser: argparse.ArgumentParser, chunk: int) -> None:
-    """The options every store benchmark takes: which stores, the synthetic graph, the Neo4j server."""
+def add_store_options(parser: argparse.ArgumentParser, chunk: int, scale: bool = True) -> None:
+    """The options every store benchmark takes: which stores, the synthetic graph, the Neo4j server
+    (``scale=False`` leaves out ``--scale``, for a benchmark that takes several scales of its own)."""
     parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: memory, neo4j")
-    parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale (1.0 = national, the default)")
+    if scale:
+        parser.add_argument("--scale", type=float, default=1.0, help="synthetic scale (1.0 = national, the default)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
     parser.add_argument("--neo4j-pid", type=int, help="that server's process id, to read its peak memory")
