@@ -79,8 +79,11 @@ _SEPARATORS = re.compile(r"[\W_]+")
 
 def fold(text: str) -> str:
     """Lower case without accents, apostrophes dropped, every other run of punctuation or ``_`` one space."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if text.isascii():  # most text: nothing to decompose (a bulk load folds every name and key)
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(_SEPARATORS.sub(" ", _APOSTROPHES.sub("", plain.casefold())).split())
 
 

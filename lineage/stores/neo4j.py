@@ -425,7 +425,7 @@ def _node_params(node: Node) -> dict[str, Any]:
     props = _common_props(node)
     props.update(kind=node.kind.value, key=node.key, name=node.name, synthetic=node.synthetic)
     props.update(_search_props(node))
-    return {"id": node.id, "props": props, "citations": sorted(c.encode() for c in node.citations)}
+    return {"id": node.id, "props": props, "citations": _encoded(node.citations)}
 
 
 def _search_props(node: Node) -> dict[str, str | None]:
@@ -442,8 +442,20 @@ def _edge_params(edge: Edge) -> dict[str, Any]:
         "source": edge.source,
         "target": edge.target,
         "props": _common_props(edge),
-        "citations": sorted(c.encode() for c in edge.citations),
+        "citations": _encoded(edge.citations),
     }
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _encoded_once(citations: frozenset[Citation]) -> tuple[str, ...]:
+    return tuple(sorted(c.encode() for c in citations))
+
+
+def _encoded(citations: frozenset[Citation]) -> list[str]:
+    """A record's citations as stored, encoded once per distinct set: a bulk load's rows share a few sets
+    (every synthetic edge cites the generator, every tier-level edge one register row), and encoding was
+    most of the time spent preparing a row."""
+    return list(_encoded_once(citations))
 
 
 def _native(value: Any) -> Any:
