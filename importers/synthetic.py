@@ -59,6 +59,7 @@ from importers.reading import BadInput, Row, parse_int, read_csv
 from lineage.model import (
     ALWAYS,
     CONFIRMED,
+    ORG_TYPES,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -123,19 +124,21 @@ COLLECTIONS = (
     _Collection("SYN-CLA", "Synthetic children looked after return", ("spring",), FIRST_YEAR, frozenset()),
 )
 
-ORG_TYPES = (
-    "government department",
-    "police",
-    "local authority",
-    "academic",
-    "commercial",
-    "media",
-    "charity or think tank",
-    "NHS body",
-    "other",
-    "unknown",
-)
-ORG_TYPE_WEIGHTS = (3, 3, 15, 35, 25, 4, 8, 3, 2, 2)
+#: How often each of the model's organisation types (``lineage.model.ORG_TYPES``) is drawn, relative to the others.
+ORG_TYPE_WEIGHTS = {
+    "government department": 3,
+    "other public body": 3,
+    "police": 3,
+    "court": 1,
+    "local authority": 15,
+    "academic": 35,
+    "commercial": 25,
+    "media": 4,
+    "charity or think tank": 8,
+    "NHS body": 3,
+    "other": 2,
+    "unknown": 2,
+}
 GATEWAYS = ("Prescribed Persons Regulations 2009", "Digital Economy Act 2017 s.64", "memorandum of understanding")
 SENSITIVITIES = "ABCDE"
 #: (rule key, restricts items where, text)
@@ -335,7 +338,7 @@ class _Generator:
 
     def organisations(self) -> list[str]:
         n = scaled("organisations", self.scale)
-        types = self.rng.choices(ORG_TYPES, ORG_TYPE_WEIGHTS, k=n)
+        types = self.rng.choices(ORG_TYPES, [ORG_TYPE_WEIGHTS[org_type] for org_type in ORG_TYPES], k=n)
         organisations = [
             self.node(
                 NodeKind.ORGANISATION,
