@@ -219,7 +219,7 @@ class _Generator:
                 closed = self.date(max(opened, dt.date(FIRST_YEAR, 9, 1)), dt.date(LAST_YEAR + 1, 8, 31))
             self.school_spans.append((opened, closed))
             la = rng.randrange(152)
-            props = {
+            props: dict[str, Scalar] = {
                 "urn": _urn(i),
                 "la_code": f"S{la:03d}",
                 "la_name": f"Synthetic local authority {la:03d}",
@@ -256,7 +256,12 @@ class _Generator:
         for d in range(DATASETS):
             level = "pupil-level" if d < 26 else "school-level"
             first = self.rng.randrange(1996, 2013)
-            props = {"level": level, "first_year": first, "last_year": LAST_YEAR, "description": "generated"}
+            props: dict[str, Scalar] = {
+                "level": level,
+                "first_year": first,
+                "last_year": LAST_YEAR,
+                "description": "generated",
+            }
             dataset = self.node(NodeKind.DATASET, f"Synthetic_D{d:02d}", f"data set {d:02d} ({level})", props)
             self.datasets.append(dataset)
             self.edge(collections[d % len(COLLECTIONS)], EdgeKind.FEEDS, dataset)
@@ -297,7 +302,7 @@ class _Generator:
             d = i % DATASETS
             alias = f"SYN{d:02d}_ITEM{i:05d}"
             tier, identifiability, sensitivity = rng.randint(1, 4), rng.randint(1, 5), rng.choice(SENSITIVITIES)
-            props = {
+            props: dict[str, Scalar] = {
                 "alias": alias,
                 "description": "generated",
                 "first_year": rng.randrange(1996, 2019),
