@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from benchmarks.common import AppServer
-from importers.synthetic import generate, write_chunked
+from importers.synthetic import write_chunked
+from importers.synthetic_graph import generate
 from lineage import questions
 from lineage.model import NodeKind
 from lineage.store import Direction

@@ -1,6 +1,7 @@
-"""The synthetic generator: labelled, deterministic, of the documented size and shape, and never mixed with
-real data. Expected counts come from the formula in the module docstring, n(x) = max(1, round(x * scale)),
-worked out by hand for scale 0.01 (and 0.004 for the importer), not from the generator's output."""
+"""The synthetic generator and its importer: labelled, deterministic, of the documented size and shape, and
+never mixed with real data. Expected counts come from the formula in importers.synthetic_graph's docstring,
+n(x) = max(1, round(x * scale)), worked out by hand for scale 0.01 (and 0.004 for the importer), not from the
+generator's output."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from importers import BUILD_ORDER, REGISTRY
 from importers.base import Batch
 from importers.reading import BadInput
-from importers.synthetic import ORG_TYPE_WEIGHTS, SyntheticImporter, generate, write_chunked
+from importers.synthetic import SyntheticImporter, write_chunked
+from importers.synthetic_graph import ORG_TYPE_WEIGHTS, generate
 from lineage.errors import StoreError
 from lineage.model import ORG_TYPES, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store, WriteResult
