@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 
 from benchmarks.common import AppServer, p50, p99
-from importers.synthetic import generate, write_chunked
+from importers.synthetic import write_chunked
+from importers.synthetic_graph import generate
 from lineage import questions
 from lineage.model import NodeKind
 from lineage.store import Direction

@@ -28,7 +28,8 @@ from benchmarks.common import (
 from importers import BUILD_ORDER
 from importers.base import Batch
 from importers.build import build_real_graph
-from importers.synthetic import CHUNK, generate, write_chunked
+from importers.synthetic import CHUNK, write_chunked
+from importers.synthetic_graph import generate
 from lineage.cli.text import format_table
 from lineage.store import Counts, Store
 from lineage.stores.memory import MemoryStore

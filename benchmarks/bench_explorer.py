@@ -26,7 +26,8 @@ import httpx
 
 from benchmarks.common import AppServer
 from importers.build import build_real_graph
-from importers.synthetic import generate, write_chunked
+from importers.synthetic import write_chunked
+from importers.synthetic_graph import generate
 from lineage import questions
 from lineage.model import NodeKind
 from lineage.store import Store

@@ -73,7 +73,8 @@ from benchmarks.common import (
     timed,
 )
 from importers.base import Batch
-from importers.synthetic import CHUNK, MAX_SCALE, generate, write_chunked
+from importers.synthetic import CHUNK, write_chunked
+from importers.synthetic_graph import MAX_SCALE, generate
 from lineage import questions
 from lineage.cli.text import format_table
 from lineage.model import NodeKind

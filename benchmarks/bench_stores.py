@@ -3,7 +3,7 @@ same work done the naive way, as a ratio measured in the same run.
 
     python -m benchmarks.bench_stores [--scale 1.0] [--stores memory,neo4j] [--neo4j-uri bolt://...]
 
-The graph is :func:`importers.synthetic.generate` (scale 1.0: about 81k nodes and 540k edges).
+The graph is :func:`importers.synthetic_graph.generate` (scale 1.0: about 81k nodes and 540k edges).
 
 - memory: ``MemoryStore.write`` in chunks (validation, merging, indexes) against one ``add_node`` /
   ``add_edge`` call per row into a plain ``nx.MultiDiGraph``; peak memory is what Python allocated for
@@ -44,7 +44,8 @@ from benchmarks.common import (
     traced_peak,
 )
 from importers.base import Batch
-from importers.synthetic import CHUNK, generate, write_chunked
+from importers.synthetic import CHUNK, write_chunked
+from importers.synthetic_graph import generate
 from lineage.cli.text import format_table
 from lineage.model import Edge, Node
 from lineage.stores.memory import MemoryStore

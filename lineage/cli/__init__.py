@@ -49,7 +49,7 @@ from lineage.cli.commands import (
 from lineage.cli.text import PROGRESS
 from lineage.errors import LineageError
 from lineage.resources import COOKBOOK
-from lineage.stores.memory import LOCK_WAIT
+from lineage.stores.snapshot import LOCK_WAIT
 
 STORE_HELP = f"store address: memory:PATH or a bolt:// / neo4j:// URI (default: $LINEAGE_STORE, else {DEFAULT_STORE})"
 Arguments = Callable[[argparse.ArgumentParser], None]

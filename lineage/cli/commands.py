@@ -15,7 +15,8 @@ from lineage.errors import LineageError
 from lineage.resources import COOKBOOK
 from lineage.store import Store, unfinished_imports
 from lineage.stores import open_store
-from lineage.stores.memory import LOCK_WAIT, MemoryStore
+from lineage.stores.memory import MemoryStore
+from lineage.stores.snapshot import LOCK_WAIT
 
 DEFAULT_STORE = "memory:.lineage/graph.snapshot"
 

@@ -1,6 +1,7 @@
-"""The synthetic generator: labelled, deterministic, of the documented size and shape, and never mixed with
-real data. Expected counts come from the formula in the module docstring, n(x) = max(1, round(x * scale)),
-worked out by hand for scale 0.01 (and 0.004 for the importer), not from the generator's output."""
+"""The synthetic generator and its importer: labelled, deterministic, of the documented size and shape, and
+never mixed with real data. Expected counts come from the formula in importers.synthetic_graph's docstring,
+n(x) = max(1, round(x * scale)), worked out by hand for scale 0.01 (and 0.004 for the importer), not from the
+generator's output."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ import pytest
 from importers import BUILD_ORDER, REGISTRY
 from importers.base import Batch
 from importers.reading import BadInput
-from importers.synthetic import SyntheticImporter, generate, write_chunked
+from importers.synthetic import SyntheticImporter, write_chunked
+from importers.synthetic_graph import ORG_TYPE_WEIGHTS, generate
 from lineage.errors import StoreError
-from lineage.model import CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind
+from lineage.model import ORG_TYPES, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store, WriteResult
 from lineage.stores.memory import MemoryStore
 
@@ -150,11 +152,10 @@ def test_releases_before_may_2018_are_dmap_tier_approvals_and_later_dsap_item_li
             assert edge.certainty.level is CertaintyLevel.CONFIRMED
 
 
-def test_organisations_are_typed(batch: Batch) -> None:
-    allowed = {"government department", "police", "local authority", "academic", "commercial", "media"}
-    allowed |= {"charity or think tank", "NHS body", "other", "unknown"}
+def test_organisations_are_typed_with_the_models_types(batch: Batch) -> None:
+    assert set(ORG_TYPE_WEIGHTS) == set(ORG_TYPES)  # a weight for each of the model's types, and no other
     types = [node.props["org_type"] for node in batch.nodes if node.kind is NodeKind.ORGANISATION]
-    assert set(types) <= allowed and len(set(types)) >= 3
+    assert set(types) <= set(ORG_TYPES) and len(set(types)) >= 3
 
 
 @pytest.mark.parametrize("scale", [0, -1, 10.5, float("nan")])

@@ -10,7 +10,8 @@ import pytest
 from lineage.errors import StoreError
 from lineage.store import Direction
 from lineage.stores import open_store
-from lineage.stores.memory import MemoryStore, _header
+from lineage.stores.memory import MemoryStore
+from lineage.stores.snapshot import _header
 from tests import fixture_graph as g
 
 

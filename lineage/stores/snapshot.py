@@ -1,0 +1,252 @@
+"""The embedded store's snapshot file: the whole graph in one file, saved atomically, checked whole before it
+is read, and written by one process at a time.
+
+Kept apart from :mod:`lineage.stores.memory`, which hands its records in and takes them back: this is the
+file's format, its integrity checks and the writers' lock. The file opens with a header line giving its
+format, version, length and SHA-256, so that a load can tell a damaged snapshot from a whole one; its body is
+a pickle of plain rows in which only dates are objects, so loading one cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import gc
+import glob
+import hashlib
+import io
+import os
+import pickle
+import time
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lineage.errors import StoreError
+from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
+
+SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
+#: 3: a header with length and SHA-256 before the data
+SNAPSHOT_VERSION = 3
+_LENGTH_DIGITS = 16
+_NO_DIGEST = "0" * 64
+#: Seconds a writer waits for another writer of the same snapshot before it is refused.
+LOCK_WAIT = 60.0
+
+
+def save(target: Path, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
+    """Write these records to one file, atomically: a failed or killed save leaves the old snapshot in place.
+    A failed save removes its temporary file; one a killed save left is removed by the next writer
+    (:func:`writer_lock`)."""
+    rows = _SnapshotWriter()
+    node_rows, edge_rows = [rows.node(node) for node in nodes], [rows.edge(edge) for edge in edges]
+    payload = {**rows.tables(), "nodes": node_rows, "edges": edge_rows}
+    temporary = target.with_name(f"{_leftover_prefix(target)}{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temporary, "wb") as out:
+            out.write(_header(_NO_DIGEST, 0))  # the length and checksum are known at the end
+            hashing = _Hashing(out)
+            pickle.dump(payload, hashing, protocol=pickle.HIGHEST_PROTOCOL)
+            out.seek(0)
+            out.write(_header(hashing.sha256.hexdigest(), hashing.length))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException as exc:
+        temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            problem = exc.strerror or str(exc)
+            raise StoreError(
+                f"{target}: the snapshot could not be saved ({problem}); any before it is unchanged"
+            ) from exc
+        raise
+
+
+def load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
+    """Read a snapshot written by :func:`save`, after checking its header, length and checksum, and hand its
+    records to ``fill`` (an empty store's bulk load). Any damage, and anything ``fill`` refuses in a whole file,
+    is one StoreError saying what to do."""
+    with _no_gc():  # building ~100k objects that live as long as the store: collecting meanwhile is waste
+        _load(path, fill)
+
+
+def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
+    try:
+        content = memoryview(path.read_bytes())
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+    header = bytes(content[: len(_header(_NO_DIGEST, 0))])
+    fields = header.split()
+    if len(fields) != 7 or fields[0] != SNAPSHOT_FORMAT.encode() or not header.endswith(b"\n"):
+        raise StoreError(
+            f"{path}: not a lineage snapshot (or one from before format {SNAPSHOT_VERSION}); {_rebuild(path)}"
+        )
+    if fields[1] != str(SNAPSHOT_VERSION).encode():
+        version = fields[1].decode(errors="replace")
+        raise StoreError(f"{path}: snapshot format {version}, this code reads {SNAPSHOT_VERSION}; {_rebuild(path)}")
+    body = content[len(header) :]
+    if fields[4:6] != [b"bytes", str(len(body)).zfill(_LENGTH_DIGITS).encode()]:
+        raise StoreError(
+            f"{path}: the snapshot is damaged (not the length its header gives: cut short?); {_rebuild(path)}"
+        )
+    if fields[2:4] != [b"sha256", hashlib.sha256(body).hexdigest().encode()] or fields[6] != b"end":
+        raise StoreError(f"{path}: the snapshot is damaged (its checksum does not match); {_rebuild(path)}")
+    try:
+        payload = _SnapshotUnpickler(io.BytesIO(body)).load()
+        rows = _SnapshotReader(payload["citations"], payload["shared"])
+        fill([rows.node(row) for row in payload["nodes"]], [rows.edge(row) for row in payload["edges"]])
+    except Exception as exc:  # a whole file that does not read: written by other code, or by a bug
+        raise StoreError(f"{path}: the snapshot does not read ({type(exc).__name__}: {exc}); {_rebuild(path)}") from exc
+
+
+def _header(sha256: str, length: int) -> bytes:
+    """The snapshot's first line, of one width whatever it says (save writes it last, over a placeholder)."""
+    fields = [SNAPSHOT_FORMAT, str(SNAPSHOT_VERSION), "sha256", sha256, "bytes"]
+    return " ".join([*fields, str(length).zfill(_LENGTH_DIGITS), "end"]).encode() + b"\n"
+
+
+class _Hashing:
+    """A file that pickle writes to, counting and hashing what passes."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.sha256, self.length = out, hashlib.sha256(), 0
+
+    def write(self, data: bytes) -> int:
+        self.sha256.update(data)
+        self.length += len(data)
+        return self.out.write(data)
+
+
+def _rebuild(path: Path) -> str:
+    """What the error on a damaged or unreadable snapshot tells the operator to do."""
+    return f"delete it and build it again (`lineage build --store memory:{path}`)"
+
+
+def _leftover_prefix(target: Path) -> str:
+    """The name a save's temporary file starts with (the saving process's id follows)."""
+    return f".{target.name}.saving-"
+
+
+@contextlib.contextmanager
+def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold an exclusive OS lock on ``<snapshot>.lock``, waiting up to ``wait`` seconds; the holder's process id
+    is written in it for the message of whoever waits. The OS releases it if the holder dies. Only the lock's
+    holder saves, so the temporary files of any other save were left by a killed one: they are removed."""
+    lock = target.with_name(f"{target.name}.lock")
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(f"{lock}: the snapshot's lock cannot be taken ({exc.strerror or exc})") from exc
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+                    raise StoreError(
+                        f"another import is writing to {target} (pid {holder}); waited {wait:g} s for it: "
+                        "run this one again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        for leftover in target.parent.glob(f"{glob.escape(_leftover_prefix(target))}*"):
+            leftover.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Refuses every class but dates, so a snapshot cannot run code when loaded."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if (module, name) == ("datetime", "date"):
+            return dt.date
+        raise pickle.UnpicklingError(f"snapshot refers to {module}.{name}, which a snapshot never holds")
+
+
+#: A snapshot's rows: a node's (kind, key, name, synthetic, ...) or an edge's (source, kind, target, ...), then
+#: (props, citation indexes, shared index); a citation's (document, file, row, address); a shared
+#: (certainty level, rule, valid from, valid to).
+SnapshotRow = tuple[Any, ...]
+CitationRow = tuple[str, str, int | None, str]
+SharedRow = tuple[str, str | None, dt.date | None, dt.date | None]
+
+
+class _SnapshotWriter:
+    """Rows for a snapshot: citations, certainties and validities are stored once each and referred to by
+    index, because thousands of records share them (every tier-level edge cites the same register row)."""
+
+    def __init__(self) -> None:
+        self.citations: dict[Citation, int] = {}
+        self.shared: dict[SharedRow, int] = {}  # (certainty level, rule, valid from, valid to) -> index
+
+    def _common(self, record: Node | Edge) -> tuple[dict[str, Scalar], tuple[int, ...], int]:
+        cited = tuple(sorted(self.citations.setdefault(c, len(self.citations)) for c in record.citations))
+        shared = (
+            record.certainty.level.value,
+            record.certainty.rule,
+            record.validity.valid_from,
+            record.validity.valid_to,
+        )
+        return (dict(record.props), cited, self.shared.setdefault(shared, len(self.shared)))
+
+    def node(self, node: Node) -> SnapshotRow:
+        return (node.kind.value, node.key, node.name, node.synthetic, *self._common(node))
+
+    def edge(self, edge: Edge) -> SnapshotRow:
+        return (edge.source, edge.kind.value, edge.target, *self._common(edge))
+
+    def tables(self) -> dict[str, list[tuple[Any, ...]]]:
+        return {
+            "citations": [(c.document, c.file, c.row, c.address) for c in self.citations],
+            "shared": list(self.shared),
+        }
+
+
+class _SnapshotReader:
+    """Builds each shared value once, and each distinct set of citations once."""
+
+    def __init__(self, citations: list[CitationRow], shared: list[SharedRow]) -> None:
+        self.citations = [Citation(*c) for c in citations]
+        self.shared = [
+            (Certainty(CertaintyLevel(level), rule), ALWAYS if start is None and end is None else Validity(start, end))
+            for level, rule, start, end in shared
+        ]
+        self.cited: dict[tuple[int, ...], frozenset[Citation]] = {}
+        self.node_kinds = {kind.value: kind for kind in NodeKind}
+        self.edge_kinds = {kind.value: kind for kind in EdgeKind}
+
+    def _cited(self, cited: tuple[int, ...]) -> frozenset[Citation]:
+        citations = self.cited.get(cited)
+        if citations is None:
+            citations = self.cited[cited] = frozenset(self.citations[i] for i in cited)
+        return citations
+
+    def node(self, row: SnapshotRow) -> Node:
+        kind, key, name, synthetic, props, cited, shared = row
+        certainty, validity = self.shared[shared]
+        return Node(self.node_kinds[kind], key, name, props, self._cited(cited), certainty, validity, synthetic)
+
+    def edge(self, row: SnapshotRow) -> Edge:
+        source, kind, target, props, cited, shared = row
+        certainty, validity = self.shared[shared]
+        return Edge(source, self.edge_kinds[kind], target, props, self._cited(cited), certainty, validity)
