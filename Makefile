@@ -33,6 +33,7 @@ run: $(STAMP) $(WEB_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # Builds the embedded Neo4j launcher when Java and Maven are here; the Neo4j tests say why they skip otherwise.
 neo4j:

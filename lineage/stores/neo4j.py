@@ -172,30 +172,32 @@ class Neo4jStore(Store):
     # ---- writes -----------------------------------------------------------------------------------
 
     def _apply(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteResult:
-        nodes_by_kind: dict[NodeKind, list[dict]] = defaultdict(list)
+        nodes_by_kind: dict[NodeKind, list[Params]] = defaultdict(list)
         for node in nodes:
             nodes_by_kind[node.kind].append(_node_params(node))
-        edges_by_kind: dict[EdgeKind, list[dict]] = defaultdict(list)
+        edges_by_kind: dict[EdgeKind, list[Params]] = defaultdict(list)
         for edge in edges:
             edges_by_kind[edge.kind].append(_edge_params(edge))
 
         def work(tx: neo4j.ManagedTransaction) -> WriteResult:
             tx.run(_NEW_STATE).consume()  # first: the lock, held until this transaction ends
-            refuse_conflicts(_InTransaction(tx), nodes, edges)
+            holdings = _InTransaction(tx)
+            refuse_conflicts(holdings, nodes, edges)
+            # Nodes the store does not hold yet are created outright (no merge to look for, no citations to
+            # join); under the lock, no other writer can create them in between.
+            present = holdings.existing(node.id for node in nodes)
             created_nodes = created_edges = 0
-            for kind, rows in nodes_by_kind.items():
-                query = (
-                    f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) "
-                    f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')} "
-                    f"SET n.search_text = {_SEARCH_TEXT}"
-                )
-                for batch in _batches(rows):
-                    created_nodes += tx.run(query, rows=batch, nl="\n").consume().counters.nodes_created
-            for kind, rows in edges_by_kind.items():
+            for node_kind, rows in nodes_by_kind.items():
+                new = [row for row in rows if row["id"] not in present]
+                old = [row for row in rows if row["id"] in present]
+                for query, chosen in ((_create_nodes(node_kind), new), (_merge_nodes(node_kind), old)):
+                    for batch in _batches(chosen):
+                        created_nodes += tx.run(query, rows=batch, nl="\n").consume().counters.nodes_created
+            for edge_kind, rows in edges_by_kind.items():
                 query = (
                     f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.source}}) "
                     f"MATCH (b:{NODE_LABEL} {{id: r.target}}) "
-                    f"MERGE (a)-[e:{kind.value}]->(b) "
+                    f"MERGE (a)-[e:{edge_kind.value}]->(b) "
                     f"SET e += r.props, e.citations = {_CITATION_UNION.format(v='e')}"
                 )
                 for batch in _batches(rows):
@@ -381,8 +383,8 @@ class _InTransaction:
         return self.tx.run(_ANY_WITH_FLAG, flag=synthetic).peek() is not None
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        query = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN id"
-        return {record["id"] for record in self.tx.run(query, ids=list(set(ids)))}
+        query = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
+        return set(self.tx.run(query, ids=list(set(ids))).single(strict=True)["ids"])
 
 
 def _types(kinds: Collection[EdgeKind]) -> str:
@@ -405,13 +407,34 @@ def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind]) -> str:
     return f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}) CALL (a) {{ {' UNION ALL '.join(sides)} }}"
 
 
-def _batches(rows: list[dict]) -> Iterable[list[dict]]:
+def _create_nodes(kind: NodeKind) -> str:
+    return (
+        f"UNWIND $rows AS r CREATE (n:{NODE_LABEL}:{kind.value}) SET n = r.props, n.id = r.id, "
+        f"n.citations = r.citations SET n.search_text = {_SEARCH_TEXT}"
+    )
+
+
+def _merge_nodes(kind: NodeKind) -> str:
+    return (
+        f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) "
+        f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')} "
+        f"SET n.search_text = {_SEARCH_TEXT}"
+    )
+
+
+#: A node's or an edge's parameters for a write: its id or ends, its properties, its encoded citations.
+Params = dict[str, Any]
+
+
+def _batches(rows: list[Params]) -> Iterable[list[Params]]:
     for start in range(0, len(rows), BATCH_ROWS):
         yield rows[start : start + BATCH_ROWS]
 
 
 def _common_props(record: Node | Edge) -> dict[str, Any]:
-    props = {name: list(value) if isinstance(value, tuple) else value for name, value in record.props.items()}
+    props: dict[str, Any] = {
+        name: list(value) if isinstance(value, tuple) else value for name, value in record.props.items()
+    }
     props.update(
         certainty=record.certainty.level.value,
         certainty_rule=record.certainty.rule,
