@@ -177,8 +177,12 @@ class SearchIndex:
     ) -> tuple[int, list[str]]:
         """How many nodes (of these kinds) the folded needle matches, and the ids of one page of them, closest
         first (:func:`rank`), then by kind and id."""
-        words_holding = self._holding(max(needle.split(" "), key=len))
-        found: set[str] = set().union(*(self._words[word] for word in words_holding))
+        # Every text holding the needle holds each of its words within one of its own: the candidates are the
+        # texts with the needle's rarest word ("synthetic school 0012" is found among the schools "0012" is in,
+        # not among the 80,000 nodes that say "synthetic").
+        by_word = [self._holding(word) for word in set(needle.split(" "))]
+        rarest = min(by_word, key=lambda holding: sum(len(self._words[word]) for word in holding))
+        found: set[str] = set().union(*(self._words[word] for word in rarest))
         if " " in needle:
             found = {id_ for id_ in found if needle in self._texts[id_]}
         if kinds is not None:
