@@ -49,7 +49,8 @@ from importers.synthetic_graph import generate
 from lineage.cli.text import format_table
 from lineage.model import Edge, Node
 from lineage.stores.memory import MemoryStore
-from lineage.stores.neo4j import NODE_LABEL, Neo4jStore, _edge_params, _node_params
+from lineage.stores.neo4j import NODE_LABEL, Neo4jStore
+from lineage.stores.neo4j_records import edge_params, node_params
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ def naive_merges(store: Neo4jStore, nodes: Sequence[Node], edges: Sequence[Edge]
                 query = (
                     f"MERGE (n:{NODE_LABEL} {{id: $id}}) SET n:{node.kind.value}, n += $props, n.citations = $citations"
                 )
-                session.run(query, _node_params(node)).consume()
+                session.run(query, node_params(node)).consume()
 
         def write_edges() -> None:
             for edge in edges:
@@ -128,7 +129,7 @@ def naive_merges(store: Neo4jStore, nodes: Sequence[Node], edges: Sequence[Edge]
                     f"MATCH (a:{NODE_LABEL} {{id: $source}}) MATCH (b:{NODE_LABEL} {{id: $target}}) "
                     f"MERGE (a)-[e:{edge.kind.value}]->(b) SET e += $props, e.citations = $citations"
                 )
-                session.run(query, _edge_params(edge)).consume()
+                session.run(query, edge_params(edge)).consume()
 
         _, nodes_s = timed(write_nodes)
         _, edges_s = timed(write_edges)

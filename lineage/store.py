@@ -1,9 +1,11 @@
 """The store contract, and the lineage reads built once on top of it.
 
-A store implements a handful of small primitives (write a validated batch atomically, fetch nodes,
-expand a frontier by one hop, count). Traversal, paths and neighbours are written once here on top
-of those primitives, so the embedded store and Neo4j give the same answers by construction and the
-conformance suite checks the primitives under them.
+A store implements a handful of small primitives (write a validated batch atomically, fetch nodes and
+edges, expand a frontier by one hop, with records or by ids alone, count). Traversal, paths and neighbours
+are written once here on top of those primitives (their algorithms in lineage.walks), so the embedded store
+and Neo4j give the same answers by construction and the conformance suite checks the primitives under them.
+The module is long because the contract, its answers' types and the reads written on it are one thing to
+read: a store's author reads it whole.
 
 Every bounded answer says whether it was cut and gives the total: a cut answer is never silent.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +24,7 @@ from lineage.errors import LineageError, StoreError
 from lineage.merge import merge
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
 from lineage.search import fold
+from lineage.walks import count_shortest_paths, distances_to, enumerate_paths, shortest_paths
 
 T = TypeVar("T")
 
@@ -29,8 +32,6 @@ MAX_DEPTH = 10
 MAX_LIMIT = 1000
 #: A traversal stops expanding once it has seen this many nodes, and says its total is a lower bound.
 MAX_VISITED = 200_000
-#: Path enumeration stops after this many paths, and says its total is a lower bound.
-MAX_PATHS_COUNTED = 10_000
 MAX_SEARCH_TEXT = 200
 #: No answer is longer than a 32-bit count: an offset past it is refused, never handed to a store to overflow.
 MAX_OFFSET = 2**31 - 1
@@ -428,8 +429,8 @@ class Store(ABC):
         wanted = [id_ for id_, kind in kinds.items() if node_kinds is None or kind in node_kinds]
         wanted.sort(key=lambda id_: (degree[id_], kinds[id_].value, id_))
         page = _page(wanted, limit, offset, exact)
-        counts = _count_shortest_paths(start_id, degree, parents)
-        shortest = {id_: _shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
+        counts = count_shortest_paths(start_id, degree, parents)
+        shortest = {id_: shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
         nodes = self.get_nodes(page.items)
         on_paths = {(link.source, link.kind, link.target) for paths in shortest.values() for p in paths for link in p}
         edges = self.get_edges(on_paths)
@@ -478,9 +479,9 @@ class Store(ABC):
                     seen.add(hop.node.id)
                     next_frontier.add(hop.node.id)
             frontier = next_frontier
-        to_target = _distances_to(target_id, adjacency)
+        to_target = distances_to(target_id, adjacency)
         found_paths: list[Path] = []
-        exact = _enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found_paths)
+        exact = enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found_paths)
         found_paths.sort(key=lambda path: (len(path), [edge.id for edge in path]))
         return Paths(source, target, _page(found_paths, limit, 0, exact))
 
@@ -544,68 +545,3 @@ def _deduplicate(nodes: Iterable[Node], edges: Iterable[Edge]) -> tuple[list[Nod
     for edge in edges:
         by_edge[edge.id] = merge(by_edge.get(edge.id), edge)
     return list(by_node.values()), list(by_edge.values())
-
-
-def _count_shortest_paths(start: str, degree: dict[str, int], parents: dict[str, list[Link]]) -> dict[str, int]:
-    counts = {start: 1}
-    for node in sorted(degree, key=degree.__getitem__):
-        if node != start:
-            counts[node] = sum(counts[link.near] for link in parents[node])
-    return counts
-
-
-def _shortest_paths(node: str, start: str, parents: dict[str, list[Link]], limit: int) -> tuple[tuple[Link, ...], ...]:
-    """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start."""
-    if limit <= 0:
-        return ()
-    if node == start:
-        return ((),)
-    result: list[tuple[Link, ...]] = []
-    for link in sorted(parents[node], key=lambda link: link.edge_id):
-        for prefix in _shortest_paths(link.near, start, parents, limit):
-            result.append((*prefix, link))
-    result.sort(key=lambda path: [link.edge_id for link in path])
-    return tuple(result[:limit])
-
-
-def _distances_to(target: str, adjacency: dict[str, list[Hop]]) -> dict[str, int]:
-    reverse: dict[str, set[str]] = defaultdict(set)
-    for near, hops in adjacency.items():
-        for hop in hops:
-            reverse[hop.node.id].add(near)
-    distance = {target: 0}
-    queue = deque([target])
-    while queue:
-        node = queue.popleft()
-        for previous in reverse[node]:
-            if previous not in distance:
-                distance[previous] = distance[node] + 1
-                queue.append(previous)
-    return distance
-
-
-def _enumerate_paths(
-    source: str,
-    target: str,
-    max_depth: int,
-    adjacency: dict[str, list[Hop]],
-    to_target: dict[str, int],
-    out: list[Path],
-) -> bool:
-    """Depth-first enumeration of simple paths, pruned by distance to target. False if it hit the bound."""
-    if source not in to_target or source == target:
-        return True
-    stack: list[tuple[str, Path, frozenset[str]]] = [(source, (), frozenset([source]))]
-    while stack:
-        node, path, on_path = stack.pop()
-        for hop in adjacency.get(node, ()):
-            far = hop.node.id
-            if far in on_path or len(path) + 1 + to_target.get(far, max_depth + 1) > max_depth:
-                continue
-            if far == target:
-                out.append((*path, hop.edge))
-                if len(out) >= MAX_PATHS_COUNTED:
-                    return False
-            else:
-                stack.append((far, (*path, hop.edge), on_path | {far}))
-    return True

@@ -1,39 +1,36 @@
 """The Neo4j store, for production and for graphs that outgrow one process.
 
-Schema (a uniqueness constraint on every node's id, indexes on the model's indexed properties) is
-created on connect. Writes are batched ``UNWIND $rows … MERGE`` in one transaction per ``write`` call,
-so a refused batch leaves nothing behind. Values only ever travel as parameters; the only words put
-into query text are labels, relationship types and arrows taken from the model's own enums.
+Schema (a uniqueness constraint on every node's id, indexes on the model's indexed properties, a TEXT
+index on the search text) is created on connect. Writes are batched ``UNWIND $rows``, one transaction per
+``write`` call, so a refused or interrupted batch leaves nothing behind: nodes the store does not hold yet
+are created, the rest and every relationship merged. Reads come back collected into one record, and a walk
+sends ids alone (``links``). Values only ever travel as parameters; the only words put into query text are
+labels, relationship types and arrows taken from the model's own enums. How records become properties and
+back: lineage.stores.neo4j_records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import time
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
-from neo4j.time import Date as Neo4jDate
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from lineage.errors import StoreError, StoreUnavailable
 from lineage.model import (
-    ALWAYS,
     EDGE_SPECS,
     NODE_SPECS,
-    Certainty,
-    CertaintyLevel,
-    Citation,
     Edge,
     EdgeKind,
     Node,
     NodeKind,
     Scalar,
-    Validity,
 )
-from lineage.search import KIND_ORDER, SEARCHED_PROPS, fold, searched_fields
+from lineage.search import KIND_ORDER
 from lineage.store import (
     Bounded,
     Counts,
@@ -45,13 +42,20 @@ from lineage.store import (
     check_lookup,
     refuse_conflicts,
 )
+from lineage.stores.neo4j_records import (
+    SEARCH_PROPS,
+    Params,
+    edge_from_props,
+    edge_params,
+    node_from_props,
+    node_params,
+)
 
 BATCH_ROWS = 5_000
 #: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
-#: driver's minutes: opening a connection, getting one from the pool, and retrying a read.
+#: driver's minutes: opening a connection, getting one from the pool, and the pause before reading again.
 CONNECT_SECONDS = 1.0
 ACQUIRE_SECONDS = 2.0
-READ_RETRY_SECONDS = 0.5
 READ_RETRY_DELAY = 0.1
 NODE_LABEL = "Node"
 #: One node apart from the graph, whose token every write and clear by any process replaces (see version).
@@ -59,23 +63,15 @@ NODE_LABEL = "Node"
 #: checks what the store holds (real or synthetic, its edges' ends) only once no other write is under way.
 STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
-#: A node's searched fields (lineage.search), each kept folded in its own property so that an upsert merges them
-#: as it merges the model's properties; ``search_text`` joins them, a line each, and a TEXT index serves it.
-SEARCH_FIELDS = ("name", "key", *SEARCHED_PROPS)
-_SEARCH_PROPS = tuple(f"search_{field}" for field in SEARCH_FIELDS)
+#: A node's search text: its folded searched fields (neo4j_records.SEARCH_PROPS) joined a line each, which a TEXT
+#: index serves.
 _SEARCH_TEXT = (
-    "reduce(t = '', f IN [" + ", ".join(f"n.{prop}" for prop in _SEARCH_PROPS) + "] | "
+    "reduce(t = '', f IN [" + ", ".join(f"n.{prop}" for prop in SEARCH_PROPS) + "] | "
     "CASE WHEN f IS NULL THEN t WHEN t = '' THEN f ELSE t + $nl + f END)"
 )
 #: Seconds the driver goes on retrying a query or transaction that failed for want of the server: a lost
 #: store is reported within about this long (the driver's own default is 30 s).
 RETRY_SECONDS = 5.0
-#: Properties every stored node or edge has besides the model's own.
-RESERVED = frozenset(
-    {"id", "kind", "key", "name", "synthetic", "citations", "certainty", "certainty_rule", "valid_from", "valid_to"}
-    | {"search_text", *_SEARCH_PROPS}
-)
-
 _CITATION_UNION = "coalesce({v}.citations, []) + [c IN r.citations WHERE NOT c IN coalesce({v}.citations, [])]"
 _VALID_ON = "({v}.valid_from IS NULL OR {v}.valid_from <= $as_of) AND ({v}.valid_to IS NULL OR $as_of <= {v}.valid_to)"
 
@@ -122,18 +118,24 @@ class Neo4jStore(Store):
         self.driver.close()
 
     def _run(self, query: str, **params: Any) -> list[neo4j.Record]:
-        """A read, retried briefly; a server that cannot be reached raises StoreUnavailable, which the API
-        answers as 503, and the next read reconnects by itself once the server is back."""
+        """A read, tried again once after a moment if the server was lost or busy; a server that cannot be
+        reached raises StoreUnavailable, which the API answers as 503, and the next read reconnects by itself
+        once the server is back. An auto-commit read: one round trip, where a managed transaction's begin and
+        commit took two more (a read of one node took 9 ms that way, 5 ms this way, here)."""
         try:
-            with self.driver.session(
-                database=self.database,
-                default_access_mode=neo4j.READ_ACCESS,
-                max_transaction_retry_time=READ_RETRY_SECONDS,
-                initial_retry_delay=READ_RETRY_DELAY,
-            ) as session:
-                return session.execute_read(lambda tx: list(tx.run(query, params)))
+            return self._read(query, params)
+        except (*_LOST, TransientError):
+            time.sleep(READ_RETRY_DELAY)
+        try:
+            return self._read(query, params)
         except _LOST as exc:
             raise self._lost(exc) from exc
+        except TransientError as exc:
+            raise StoreError(f"Neo4j could not answer a read just now: {_one_line(exc)}") from exc
+
+    def _read(self, query: str, params: dict[str, Any]) -> list[neo4j.Record]:
+        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+            return list(session.run(query, params))
 
     def _ensure_schema(self) -> None:
         """Create what of the schema is missing. Only what is missing: processes that open the same database
@@ -174,10 +176,10 @@ class Neo4jStore(Store):
     def _apply(self, nodes: Sequence[Node], edges: Sequence[Edge]) -> WriteResult:
         nodes_by_kind: dict[NodeKind, list[Params]] = defaultdict(list)
         for node in nodes:
-            nodes_by_kind[node.kind].append(_node_params(node))
+            nodes_by_kind[node.kind].append(node_params(node))
         edges_by_kind: dict[EdgeKind, list[Params]] = defaultdict(list)
         for edge in edges:
-            edges_by_kind[edge.kind].append(_edge_params(edge))
+            edges_by_kind[edge.kind].append(edge_params(edge))
 
         def work(tx: neo4j.ManagedTransaction) -> WriteResult:
             tx.run(_NEW_STATE).consume()  # first: the lock, held until this transaction ends
@@ -238,7 +240,7 @@ class Neo4jStore(Store):
             f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(properties(n)) AS nodes",
             ids=list(set(ids)),
         )
-        nodes = (_node_from_props(props) for props in record["nodes"])
+        nodes = (node_from_props(props) for props in record["nodes"])
         return {node.id: node for node in nodes}
 
     def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
@@ -247,7 +249,7 @@ class Neo4jStore(Store):
             "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges",
             keys=[[source, kind.value, target] for source, kind, target in set(keys)],
         )
-        edges = (_edge_from_props(*row) for row in record["edges"])
+        edges = (edge_from_props(*row) for row in record["edges"])
         return {edge.id: edge for edge in edges}
 
     def existing(self, ids: Iterable[str]) -> set[str]:
@@ -274,9 +276,9 @@ class Neo4jStore(Store):
             out=[k.value for k in outgoing],
             as_of=as_of,
         )
-        far = {props["id"]: _node_from_props(props) for props in record["far"]}
+        far = {props["id"]: node_from_props(props) for props in record["far"]}
         return [
-            Hop(near, _edge_from_props(source, kind, target, props), far[far_id])
+            Hop(near, edge_from_props(source, kind, target, props), far[far_id])
             for near, source, kind, target, props, far_id in record["hops"]
         ]
 
@@ -311,7 +313,7 @@ class Neo4jStore(Store):
             offset=offset,
             limit=limit,
         )
-        return Bounded(tuple(_node_from_props(r["n"]) for r in records), total, offset)
+        return Bounded(tuple(node_from_props(r["n"]) for r in records), total, offset)
 
     def find_nodes(self, kind: NodeKind, prop: str, values: Collection[Scalar]) -> list[Node]:
         check_lookup(kind, prop)  # the property name is the model's, never the caller's text
@@ -319,7 +321,7 @@ class Neo4jStore(Store):
             f"MATCH (n:{kind.value}) WHERE n.{prop} IN $values RETURN properties(n) AS n ORDER BY n.id",
             values=list(values),
         )
-        return [_node_from_props(r["n"]) for r in records]
+        return [node_from_props(r["n"]) for r in records]
 
     def _search_page(
         self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
@@ -422,94 +424,6 @@ def _merge_nodes(kind: NodeKind) -> str:
     )
 
 
-#: A node's or an edge's parameters for a write: its id or ends, its properties, its encoded citations.
-Params = dict[str, Any]
-
-
 def _batches(rows: list[Params]) -> Iterable[list[Params]]:
     for start in range(0, len(rows), BATCH_ROWS):
         yield rows[start : start + BATCH_ROWS]
-
-
-def _common_props(record: Node | Edge) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        name: list(value) if isinstance(value, tuple) else value for name, value in record.props.items()
-    }
-    props.update(
-        certainty=record.certainty.level.value,
-        certainty_rule=record.certainty.rule,
-        valid_from=record.validity.valid_from,
-        valid_to=record.validity.valid_to,
-    )
-    return props
-
-
-def _node_params(node: Node) -> dict[str, Any]:
-    props = _common_props(node)
-    props.update(kind=node.kind.value, key=node.key, name=node.name, synthetic=node.synthetic)
-    props.update(_search_props(node))
-    return {"id": node.id, "props": props, "citations": _encoded(node.citations)}
-
-
-def _search_props(node: Node) -> dict[str, str | None]:
-    """The folded text of each searched field the node gives (None removes one that folds to nothing), so that
-    the merged fields join into the same search text as the embedded store's (lineage.search)."""
-    return {
-        f"search_{field}": "\n".join(text for text in map(fold, values) if text) or None
-        for field, values in searched_fields(node).items()
-    }
-
-
-def _edge_params(edge: Edge) -> dict[str, Any]:
-    return {
-        "source": edge.source,
-        "target": edge.target,
-        "props": _common_props(edge),
-        "citations": _encoded(edge.citations),
-    }
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _encoded_once(citations: frozenset[Citation]) -> tuple[str, ...]:
-    return tuple(sorted(c.encode() for c in citations))
-
-
-def _encoded(citations: frozenset[Citation]) -> list[str]:
-    """A record's citations as stored, encoded once per distinct set: a bulk load's rows share a few sets
-    (every synthetic edge cites the generator, every tier-level edge one register row), and encoding was
-    most of the time spent preparing a row."""
-    return list(_encoded_once(citations))
-
-
-def _native(value: Any) -> Any:
-    if isinstance(value, Neo4jDate):
-        return value.to_native()
-    if isinstance(value, list):
-        return tuple(value)
-    return value
-
-
-# Records read back share few distinct citations and certainties (every tier-level edge cites one
-# register row): decode each once.
-_citations = functools.lru_cache(maxsize=1 << 16)(lambda texts: frozenset(map(Citation.decode, texts)))
-_certainty = functools.lru_cache(maxsize=1024)(lambda level, rule: Certainty(CertaintyLevel(level), rule))
-
-
-def _common_fields(props: dict[str, Any]) -> dict[str, Any]:
-    start, end = props.get("valid_from"), props.get("valid_to")
-    return {
-        "props": {k: _native(v) for k, v in props.items() if k not in RESERVED},
-        "citations": _citations(tuple(props.get("citations", ()))),
-        "certainty": _certainty(props["certainty"], props.get("certainty_rule")),
-        "validity": ALWAYS if start is None and end is None else Validity(_native(start), _native(end)),
-    }
-
-
-def _node_from_props(props: dict[str, Any]) -> Node:
-    return Node(
-        NodeKind(props["kind"]), props["key"], props["name"], synthetic=props["synthetic"], **_common_fields(props)
-    )
-
-
-def _edge_from_props(source: str, kind: str, target: str, props: dict[str, Any]) -> Edge:
-    return Edge(source, EdgeKind(kind), target, **_common_fields(props))

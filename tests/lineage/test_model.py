@@ -26,7 +26,7 @@ def test_every_kind_has_a_spec() -> None:
 
 
 def test_no_model_property_collides_with_what_neo4j_stores_beside_it() -> None:
-    from lineage.stores.neo4j import RESERVED
+    from lineage.stores.neo4j_records import RESERVED
 
     assert not {p.name for spec in NODE_SPECS.values() for p in spec.props} & RESERVED
 

@@ -10,7 +10,7 @@ import pytest
 
 from lineage.errors import ModelError, StoreError
 from lineage.model import Citation, Edge, EdgeKind, NodeKind, Validity
-from lineage.store import MAX_DEPTH, Direction, QueryError, Store
+from lineage.store import MAX_DEPTH, Direction, Link, QueryError, Store
 from tests import fixture_graph as g
 
 
@@ -165,6 +165,36 @@ def test_neighbours_show_a_self_loop_once_and_a_cycle_both_ways(store: Store) ->
 def test_neighbours_of_an_unknown_node_say_so(store: Store) -> None:
     result = store.neighbours("Organisation:ghost")
     assert result.start is None and result.hops.total == 0
+
+
+def test_links_name_each_hop_by_ids_with_the_far_kind(store: Store) -> None:
+    """O2's links both ways, as neighbours drew them (the self-loop once), by ids and the far node's kind."""
+    both = frozenset(EdgeKind)
+    found = sorted(store.links([g.O2], both, both))
+    assert found == sorted(
+        [
+            Link(g.O2, g.O1, EdgeKind.SHARES_ONWARD, g.O2, NodeKind.ORGANISATION),
+            Link(g.O2, g.O2, EdgeKind.SHARES_ONWARD, g.O1, NodeKind.ORGANISATION),
+            Link(g.O2, g.O2, EdgeKind.SHARES_ONWARD, g.O2, NodeKind.ORGANISATION),
+            Link(g.O2, g.R2, EdgeKind.SENT_TO, g.O2, NodeKind.RELEASE),
+        ]
+    )
+    assert {link.far for link in found} == {g.O1, g.O2, g.R2}
+
+
+def test_links_on_a_date_leave_out_what_did_not_hold_then(store: Store) -> None:
+    """R1 was sent to O1 for 2013-02-20..2014-02-19: on 2015-01-01 that link did not hold; its items did."""
+    outgoing = frozenset({EdgeKind.SENT_TO, EdgeKind.INCLUDES})
+    found = store.links([g.R1], outgoing, frozenset(), as_of=dt.date(2015, 1, 1))
+    assert sorted(link.far for link in found) == sorted([g.I1, g.I2])
+
+
+def test_edges_are_fetched_by_their_ends_and_kind(store: Store) -> None:
+    wanted = [(g.R1, EdgeKind.INCLUDES, g.I1), (g.R1, EdgeKind.SENT_TO, g.O1), (g.R1, EdgeKind.SENT_TO, g.O2)]
+    edges = store.get_edges(wanted)
+    assert set(edges) == {f"{g.R1}|INCLUDES|{g.I1}", f"{g.R1}|SENT_TO|{g.O1}"}  # R1 was never sent to O2
+    assert edges[f"{g.R1}|INCLUDES|{g.I1}"].certainty == g.TIER
+    assert edges[f"{g.R1}|SENT_TO|{g.O1}"].validity == g.R1_DATES
 
 
 # ---- traversal ------------------------------------------------------------------------------------
