@@ -19,9 +19,10 @@ from lineage.errors import StoreError
 from lineage.model import Node, NodeKind
 from lineage.store import RunStatus, Store, unfinished_imports
 from lineage.stores.memory import MemoryStore
+from lineage.stores.neo4j import Neo4jStore
 from tests.importers.test_dry_runs import Dangling
 from tests.importers.test_fault_corpus import base
-from tests.lineage.stores.processes import Watched, run, until
+from tests.lineage.stores.processes import DATA, Watched, run, until
 
 
 def rows_in(text: str) -> int:
@@ -121,3 +122,32 @@ def test_an_import_killed_while_writing_leaves_the_snapshot_as_it_was(tmp_path: 
     assert load.wait()[0] == -signal.SIGKILL
     assert path.read_bytes() == before
     assert unfinished_imports(MemoryStore.load(path)) == []
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_an_import_killed_mid_file_leaves_none_of_that_file_in_neo4j(_neo4j_store: Store, neo4j_uri: str) -> None:
+    """The writer, not the server, killed while its file's one transaction is writing: Neo4j rolls the
+    transaction back, so none of the file's rows are there and the run says it did not finish; imported again,
+    the file is there (its second row links URN 100012 to 100021)."""
+    assert isinstance(_neo4j_store, Neo4jStore)
+    driver = _neo4j_store.driver
+    writing = "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery STARTS WITH 'UNWIND $rows' RETURN count(*) AS n"
+    links = DATA / "gias_links_20250422.csv"
+    _neo4j_store.clear()
+    try:
+        load = Watched("import", "gias-links", links, "--store", neo4j_uri)
+        assert until(lambda: driver.execute_query(writing)[0][0]["n"] > 0 or load.process.poll() is not None, 300)
+        assert load.process.poll() is None, load.err
+        os.kill(load.process.pid, signal.SIGKILL)
+        assert load.wait()[0] == -signal.SIGKILL
+        assert until(lambda: driver.execute_query(writing)[0][0]["n"] == 0, 60, 0.1)  # the server rolled it back
+        assert "School" not in _neo4j_store.counts().nodes
+        (run_node,) = unfinished_imports(_neo4j_store)
+        assert run_node.props["status"] == "started"
+        code, _, err = run("import", "gias-links", links, "--store", neo4j_uri)
+        assert code == 0, err
+        assert unfinished_imports(_neo4j_store) == []
+        assert set(_neo4j_store.get_nodes(["School:100012", "School:100021"])) == {"School:100012", "School:100021"}
+    finally:
+        _neo4j_store.clear()
