@@ -1,6 +1,6 @@
 """Every cookbook question on the real graph, on Neo4j beside the embedded store, in the same run.
 
-    python -m benchmarks.bench_questions [--requests 30] [--neo4j-uri bolt://... [--neo4j-pid PID]]
+    python -m benchmarks.bench_questions [--requests 30] [--neo4j-uri bolt://...]
 
 The real graph is built from the bundled data into both stores. Each cookbook operation
 (graphql/queries/) is asked with the example variables below through the app in process (the ASGI
@@ -103,12 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30, help="measured requests per question and store")
     parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
-    parser.add_argument("--neo4j-pid", type=int, help="that server's process id (unused here; accepted for make)")
     args = parser.parse_args(argv)
     missing = {path.stem for path in COOKBOOK.glob("*.graphql")} ^ set(EXAMPLES)
     if missing:
         parser.error(f"the cookbook and this benchmark's examples differ: {', '.join(sorted(missing))}")
-    with neo4j_server(args.neo4j_uri, args.neo4j_pid) as server:
+    with neo4j_server(args.neo4j_uri) as server:
         stores: dict[str, Store] = {"memory": MemoryStore(), "neo4j": empty_neo4j_store(server)}
         for name, store in stores.items():
             started = time.perf_counter()

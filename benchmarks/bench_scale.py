@@ -31,8 +31,8 @@ agreed with tracemalloc within a few per cent there (31 and 29 MB). Memory a sma
 kept is reused and not counted, which is why scales run smallest first. Neo4j gets a freshly started server
 per scale unless ``--neo4j-uri`` is given (a fresh server is a cold JVM, so the smallest scales' Neo4j times
 include its warm-up); a given server keeps the heap it grew before, so its growth is not comparable across
-scales. tools/neo4j-dev runs the server with ``-Xmx2g``: its heap, and so much of its peak,
-stops growing at 2 GB.
+scales. tools/neo4j-dev runs the server with a 768 MB heap and a 512 MB page cache (tools/neo4j-dev/neo4j.conf):
+its peak stops growing near their sum.
 
 The baseline is the smallest scale, in the same run: each figure is printed as a ratio to it, and each cost
 gets a growth word from the exponent ``b`` in ``cost ~ rows^b`` between the smallest and the largest scale

@@ -187,7 +187,7 @@ class Neo4jStore(Store):
             refuse_conflicts(holdings, nodes, edges)
             # Nodes the store does not hold yet are created outright (no merge to look for, no citations to
             # join); under the lock, no other writer can create them in between.
-            present = holdings.existing(node.id for node in nodes)
+            present = holdings.existing(node.id for node in nodes) if nodes else set()
             created_nodes = created_edges = 0
             for node_kind, rows in nodes_by_kind.items():
                 new = [row for row in rows if row["id"] not in present]
@@ -253,10 +253,7 @@ class Neo4jStore(Store):
         return {edge.id: edge for edge in edges}
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        record = self._one(
-            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids", ids=list(set(ids))
-        )
-        return set(record["ids"])
+        return set(self._one(_EXISTING, ids=list(set(ids)))["ids"])
 
     def expand(
         self,
@@ -372,6 +369,7 @@ _ALREADY_THERE = frozenset(
 #: The failures that mean the server is gone (killed, stopped, unreachable), not that it refused something.
 _LOST = (ServiceUnavailable, SessionExpired)
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
+_EXISTING = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
 
 
 class _InTransaction:
@@ -385,8 +383,7 @@ class _InTransaction:
         return self.tx.run(_ANY_WITH_FLAG, flag=synthetic).peek() is not None
 
     def existing(self, ids: Iterable[str]) -> set[str]:
-        query = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
-        return set(self.tx.run(query, ids=list(set(ids))).single(strict=True)["ids"])
+        return set(self.tx.run(_EXISTING, ids=list(set(ids))).single(strict=True)["ids"])
 
 
 def _types(kinds: Collection[EdgeKind]) -> str:
