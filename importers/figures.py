@@ -28,8 +28,6 @@ from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise
 from lineage.model import (
     ALWAYS,
-    Certainty,
-    CertaintyLevel,
     Citation,
     Edge,
     EdgeKind,
@@ -39,19 +37,6 @@ from lineage.model import (
     Validity,
 )
 from lineage.store import Store
-
-REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
-TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
-SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
-SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
-#: An entry naming who commissioned the application, after the applicant: "LSE commissioned by Home Office and ...".
-COMMISSIONED = re.compile(r"\bcommissioned by\s+(.+)$", re.IGNORECASE)
-BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-entry")
-#: The reason the tier rule's time check gives for a link it leaves out (counted in the import's report).
-TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
-#: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
-DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
-
 
 _PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
 _NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
@@ -135,7 +120,7 @@ class SharingFiguresImporter(Importer):
                 for name in names(row["flow"]):
                     if normalise(name) in HOLDER_KEYS:
                         continue
-                    found = organisations.add(name, next(iter(cites)))
+                    found = organisations.add(name, next(iter(cites)), node.certainty)
                     if isinstance(found, Resolved):
                         sure, valid = node.certainty, node.validity
                         edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))

@@ -17,8 +17,8 @@ Certainty of an Organisation node: a node carries one certainty, and on an Organ
 certainty of its ``org_type`` (that the body exists and was named is what its citations confirm). A
 type from a rule is ``inferred`` with the rule's name (e.g. ``org-type:company-suffix``); a type from
 the table is ``inferred`` by ``org-type:alias-table``; a node whose name or type came from a table
-entry also cites that table row; an
-``unknown`` type infers nothing, so the node stays ``confirmed``.
+entry also cites that table row; an ``unknown`` type infers nothing, so the node is as sure as the strongest
+source naming it (what the rows' importers say of their sources, and what the store already holds).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from importers.reading import BadInput, read_csv
 from lineage.keys import fold_name, normalise
-from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
+from lineage.model import CONFIRMED, ORG_TYPES, STRENGTH, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -235,21 +235,24 @@ class Organisations:
         self._found: dict[str, Resolved] = {}
         self._variants: dict[str, set[str]] = {}
         self._citations: dict[str, set[Citation]] = {}
+        self._sources: dict[str, list[Certainty]] = {}
 
-    def add(self, name: str, citation: Citation) -> Resolved | Unresolved:
-        """Record a name as cited by a row; says which one organisation it denotes, or why none."""
-        found = self.add_each(name, citation)
+    def add(self, name: str, citation: Citation, source: Certainty = CONFIRMED) -> Resolved | Unresolved:
+        """Record a name as cited by a row (whose source is as sure as ``source``); says which one organisation
+        it denotes, or why none."""
+        found = self.add_each(name, citation, source)
         if isinstance(found, Unresolved):
             return found
         return found[0] if len(found) == 1 else SEVERAL_BODIES
 
-    def add_each(self, name: str, citation: Citation) -> list[Resolved] | Unresolved:
+    def add_each(self, name: str, citation: Citation, source: Certainty = CONFIRMED) -> list[Resolved] | Unresolved:
         """Record a name as cited by a row; says which organisations it denotes, or why none."""
         found = resolve_each(name, self.table)
         if isinstance(found, Unresolved):
             return found
         for body in found:
             self._found.setdefault(body.id, body)
+            self._sources.setdefault(body.id, []).append(source)
             cites = self._citations.setdefault(body.id, set())
             cites.add(citation)
             if body.entry:
@@ -269,6 +272,10 @@ class Organisations:
         for id_, found in sorted(self._found.items()):
             old = stored.get(id_)
             variants = self._variants[id_] | set(old.strings("variants") if old else ())
+            certainty = found.classification.certainty
+            if found.classification.rule is None:  # as sure as the strongest source naming it, stored ones too
+                named = [*self._sources[id_], *([old.certainty] if old and not old.certainty.rule else [])]
+                certainty = max(named, key=lambda sure: STRENGTH[sure.level])
             nodes.append(
                 Node(
                     NodeKind.ORGANISATION,
@@ -276,7 +283,7 @@ class Organisations:
                     found.name,
                     {"org_type": found.classification.org_type, "variants": tuple(sorted(variants))},
                     frozenset(self._citations[id_]),
-                    found.classification.certainty,
+                    certainty,
                 )
             )
         return nodes

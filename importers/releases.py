@@ -15,11 +15,12 @@ row is an Application, and says only what the row itself says:
 - The Application's ``status`` is what its status as cited says (:data:`OUTCOMES`): approved, released
   (listed as recipient), submitted for approval, pending, rejected, not pursued, arrangement, match flag
   only, policy, or not stated. It is MADE_BY the organisation.
-- A Release (LED_TO from the application, SENT_TO the organisation) only where the outcome says data went
-  or may have: ``listed as recipient`` and a standing exchange are sent as sure as the row's source; an
-  ``approved`` request is taken as sent by the rule ``sent-to:approved-request``; an application only
-  (``submitted for DSAP approval``, ``application referenced``) by ``sent-to:named-on-application``. A
-  rejected, pending or unstated application draws no Release: it is answered as an application. A row that
+- A Release (LED_TO from the application, SENT_TO the organisation) only where the record says data was
+  released, approved or listed as a recipient: ``listed as recipient`` and a standing exchange are sent as
+  sure as the row's source; an ``approved`` request is taken as sent by the rule ``sent-to:approved-request``.
+  An application only (``submitted for DSAP approval``, ``application referenced``, an application form
+  released in an FOI answer), a rejected, pending or unstated one draws no Release: it says nothing about
+  data leaving DfE, and is answered as an application with its status. A row that
   names no single organisation (a redacted name, "Local Authorities") keeps its nodes without the edge. An
   application whose entry names its commissioners ("LSE commissioned by Home Office and Youth Endowment
   Fund") is COMMISSIONED_BY each, by the rule ``commissioned-by:named-in-entry``.
@@ -52,7 +53,7 @@ from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
-from lineage.merge import merge
+from lineage.merge import Record, merge
 from lineage.model import (
     CONFIRMED,
     STRENGTH,
@@ -64,7 +65,7 @@ from lineage.model import (
     Node,
     NodeKind,
     Scalar,
-    populated_by,
+    available_by,
     weakest,
 )
 from lineage.store import Store
@@ -72,12 +73,11 @@ from lineage.store import Store
 REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
 TIER_LEVEL = Certainty(CertaintyLevel.TIER_LEVEL)
 SENT_IF_APPROVED = Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
-SENT_IF_APPLIED = Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
 #: An entry naming who commissioned the application, after the applicant: "LSE commissioned by Home Office and ...".
 COMMISSIONED = re.compile(r"\bcommissioned by\s+(.+)$", re.IGNORECASE)
 BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-entry")
 #: The reason the tier rule's time check gives for a link it leaves out (counted in the import's report).
-TIME_CHECK = "INCLUDES at tier level (item first populated after the release date)"
+TIME_CHECK = "INCLUDES at tier level (the item's first year was not in the NPD by the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
 
@@ -124,9 +124,9 @@ OUTCOMES: tuple[tuple[str, Outcome], ...] = (
     ("not pursued", Outcome("not pursued", None)),
     ("approved", Outcome("approved", SENT_IF_APPROVED, approved=True)),
     ("listed as recipient", Outcome("released", CONFIRMED)),
-    ("submitted for dsap approval", Outcome("submitted for approval", SENT_IF_APPLIED)),
-    ("application referenced", Outcome("submitted for approval", SENT_IF_APPLIED)),
-    ("application form released", Outcome("submitted for approval", SENT_IF_APPLIED)),
+    ("submitted for dsap approval", Outcome("submitted for approval", None)),
+    ("application referenced", Outcome("submitted for approval", None)),
+    ("application form released", Outcome("submitted for approval", None)),
     ("the monthly exchange", Outcome("arrangement", CONFIRMED)),
     ("pilot study", Outcome("arrangement", None)),
     ("confirmed this to dwp as a 'y' only", Outcome("match flag only", None)),
@@ -206,7 +206,7 @@ class ReleaseGraph:
         Release's id, or None when none is drawn."""
         cites = frozenset({share.citation})
         shown = " ".join(share.organisation.split()) or "organisation not named"
-        found = self.organisations.add(share.organisation, share.citation)
+        found = self.organisations.add(share.organisation, share.citation, share.source)
         application = Node(
             NodeKind.APPLICATION,
             share.key,
@@ -271,7 +271,7 @@ class ReleaseGraph:
             return
         sure = weakest([share.source, BY_COMMISSIONER])
         for name in re.split(r",|\band\b", named.group(1)):
-            found = self.organisations.add(name, share.citation)
+            found = self.organisations.add(name, share.citation, share.source)
             if isinstance(found, Resolved):
                 self.edges.append(
                     Edge(
@@ -294,7 +294,9 @@ class ReleaseGraph:
         and the surer certainty kept, citations added), with the organisations folded."""
         stored = self.store.get_nodes(node.id for node in self.nodes)
         nodes = [_joined(stored.get(node.id), node) for node in self.nodes]
-        return Batch([*nodes, *self.organisations.nodes(self.store)], self.edges)
+        links = self.store.get_edges((edge.source, edge.kind, edge.target) for edge in self.edges)
+        edges = [_joined(links.get(edge.id), edge) for edge in self.edges]
+        return Batch([*nodes, *self.organisations.nodes(self.store)], edges)
 
     def _approve(self, release: Node, share: Share, decision: Decision) -> None:
         props = stated(
@@ -335,7 +337,7 @@ class ReleaseGraph:
         if not items:
             tiers = "/".join(share.tiers)
             self.report.leave_out(f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
-        reached = [item for item in items if share.date is None or populated_by(item, share.date)]
+        reached = [item for item in items if share.date is None or available_by(item, share.date)]
         if len(reached) < len(items):
             self.report.leave_out(TIME_CHECK, len(items) - len(reached))
         cites = frozenset({share.citation})
@@ -344,10 +346,11 @@ class ReleaseGraph:
         )
 
 
-def _joined(stored: Node | None, new: Node) -> Node:
-    """A node written again by another source: what is stored stays (the shared merge, with the stored node
-    written over the new one), the new source adds its citations and what was not yet said, and the node
-    keeps the surer of the two certainties."""
+def _joined(stored: Record | None, new: Record) -> Record:
+    """A node or link written again by another source: what is stored stays (the shared merge, with the stored
+    one written over the new one), the new source adds its citations and what was not yet said, and the fact
+    keeps the surer of the two certainties (as sure as the strongest source stating it, whichever file is
+    imported first)."""
     if stored is None:
         return new
     surer = max((stored.certainty, new.certainty), key=lambda certainty: STRENGTH[certainty.level])
@@ -382,7 +385,8 @@ class _RegisterImporter(Importer):
         return graph.batch()
 
     def _source(self, path: Path, row: Row) -> Certainty:
-        return CONFIRMED
+        """How sure the row's source is: each file says (see :data:`FOI_SOURCE_KIND` and ``source_kind``)."""
+        raise NotImplementedError
 
     def _purpose(self, row: Row) -> str:
         return ""
@@ -424,15 +428,27 @@ class _RegisterImporter(Importer):
         )
 
 
+#: The kind of source every row of the FOI file rests on (``data/source_kinds.csv``): each quotes a register
+#: entry as a requester wrote it in a Freedom of Information request, not DfE's register or reply itself.
+FOI_SOURCE_KIND = "requester quoting"
+
+
 @register
 class RegisterFoiImporter(_RegisterImporter):
-    """DfE's register entries as FOI answers gave them: DfE's own word (confirmed)."""
+    """DfE's register entries as FOI requests quote them: a requester's account of the register (reported,
+    as ``data/source_kinds.csv`` says of a requester quoting), never DfE's own word."""
 
     name = "register-foi"
     needs = ("npd-items",)
     document = "DfE data-share register entries quoted in FOI requests (compiled)"
     bundled = "npd_register_entries_cited_in_foi.csv"
     columns = (*REGISTER_COLUMNS, "cited_context", "source_url")
+
+    def _source(self, path: Path, row: Row) -> Certainty:
+        certainty = bundled_source_kinds().of(FOI_SOURCE_KIND)
+        if certainty is None:
+            raise BadInput(path, f"source_kinds.csv has no entry for {FOI_SOURCE_KIND!r}", row.number, "source_url")
+        return certainty
 
 
 @register
@@ -458,5 +474,6 @@ class RegisterMoreImporter(_RegisterImporter):
 
 
 def _decision(share: Share) -> Decision | None:
-    """An Approval only where the record says the application was approved (its panel unstated)."""
-    return Decision() if share.outcome.approved else None
+    """An Approval only where the record says the application was approved (its panel unstated), as sure as
+    the row's source."""
+    return Decision(certainty=share.source) if share.outcome.approved else None

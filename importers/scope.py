@@ -12,12 +12,17 @@ the items a named organisation received (or not), in the source's own words. Eac
   application cited with the same date words (``about:organisation-and-date-as-cited``); otherwise ABOUT
   the organisation itself, as sure as the statement (each of them, where the alias table says the name is of
   several bodies together: "Home Office and police");
-- **REFERS_TO** the concepts, items or data sets its words are taken to mean, by the rule
-  ``scope-words`` and a row of ``data/scope_words.csv`` (``words, means, reasoning``), which each link cites
-  beside the statement. Words the table does not map keep their statement and are counted;
+- **REFERS_TO** the data items (or data sets) its words are taken to mean, by the rule ``scope-words`` and a
+  row of ``data/scope_words.csv`` (``words, means, within, reasoning``), which each link cites beside the
+  statement. A row means a concept (every alias of it), an item, a data set, or a class of items by the
+  dictionary's own attributes (``class:identifiability=1|2|3``, ``class:alias~dob``: see :class:`ItemClass`),
+  limited to the data sets in ``within`` and to those the statement itself names (its ``dataset_as_written``,
+  read by ``data/scope_datasets.csv``). An item whose first year was not yet in the NPD by the date of the
+  release the statement is about (else the statement's own date) is left out and counted
+  (:func:`lineage.model.available_by`). Words the table does not map keep their statement and are counted;
 - **CONTRADICTS** from a statement to another that ``data/scope_conflicts.csv`` says disagrees with it
-  (``file, row, contradicted_by_row, reasoning``), both marked ``contested``; the link is as sure as the
-  weaker of the two.
+  (``file, row, contradicted_by_row, reasoning``), both marked ``contested``; the link is the table's
+  judgement, inferred by the rule ``contradicts:conflicts-table``.
 
 The questions read these: a ``not_released`` or ``requested_then_excluded`` statement about a release
 outranks the tier rule for the items it refers to (see ``lineage.questions``).
@@ -26,6 +31,7 @@ outranks the tier rule for the items it refers to (see ``lineage.questions``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -49,6 +55,7 @@ from lineage.model import (
     Node,
     NodeKind,
     Scalar,
+    available_by,
     kind_of,
     weakest,
 )
@@ -70,10 +77,15 @@ STATEMENTS = (
 
 WORDS_FILE = DATA_DIR / "scope_words.csv"
 WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts they are taken to mean"
+DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
+DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 CONFLICTS_FILE = DATA_DIR / "scope_conflicts.csv"
 CONFLICTS_DOCUMENT = "pupil-data lineage table of statements that contradict each other"
 
 RULE_WORDS = "scope-words"
+#: The reason counted for an item a statement's words would reach that was not yet in the NPD by its date.
+WORDS_TIME_CHECK = "REFERS_TO (the item's first year was not in the NPD by the statement's date)"
+RULE_CONFLICTS = "contradicts:conflicts-table"
 BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "about:same-reference")
 BY_DATE = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date")
 BY_DATE_WORDS = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date-as-cited")
@@ -83,31 +95,92 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: The dictionary's attributes a class of items is defined by, and the class's prefix in the words table.
+CLASS_ATTRIBUTES = ("identifiability", "sensitivity", "alias", "description")
+CLASS_PREFIX = "class:"
+
+
+@dataclass(frozen=True, slots=True)
+class ItemClass:
+    """Items by the dictionary's own attributes: every condition holds (``identifiability=1|2|3`` is one of those
+    values; ``alias~dob|date_?of_?birth`` a case-blind search of the text)."""
+
+    values: tuple[tuple[str, frozenset[str]], ...]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    @classmethod
+    def parse(cls, text: str) -> ItemClass:
+        """The class a ``class:`` entry names; a ValueError says what is wrong with it."""
+        values, patterns = [], []
+        for condition in text.removeprefix(CLASS_PREFIX).split(";"):
+            parts = re.split(r"(=|~)", condition.strip(), maxsplit=1)
+            if len(parts) != 3:
+                raise ValueError(f"a condition is attribute=values or attribute~pattern, not {condition!r}")
+            attribute, sign, wanted = parts
+            if attribute not in CLASS_ATTRIBUTES:
+                raise ValueError(f"a class is defined by {', '.join(CLASS_ATTRIBUTES)}, not {attribute!r}")
+            if sign == "=":
+                values.append((attribute, frozenset(wanted.split("|"))))
+            else:
+                patterns.append((attribute, re.compile(wanted, re.IGNORECASE)))
+        return cls(tuple(values), tuple(patterns))
+
+    def holds(self, item: Node) -> bool:
+        props = item.props
+        return all(str(props.get(name, "")) in wanted for name, wanted in self.values) and all(
+            pattern.search(str(props.get(name, ""))) for name, pattern in self.patterns
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Meaning:
-    """One row of the words table: what some words are taken to mean, and why."""
+    """One row of the words table: what some words are taken to mean (a node, or a class of items), within which
+    data sets (none: any), and why."""
 
     target: str
+    within: tuple[str, ...]
     reasoning: str
     citation: Citation
+    item_class: ItemClass | None = None
 
 
 def load_words(path: Path = WORDS_FILE) -> dict[str, list[Meaning]]:
-    """The words table by folded words; a target that is not a concept, item or data set is refused."""
+    """The words table by folded words; a target that is not a concept, item, data set or class is refused."""
     table: dict[str, list[Meaning]] = {}
     allowed = {NodeKind.CONCEPT, NodeKind.DATA_ITEM, NodeKind.DATASET}
-    for row in read_csv(path, ("words", "means", "reasoning")):
+    for row in read_csv(path, ("words", "means", "within", "reasoning")):
         words, target, reasoning = (row[column].strip() for column in ("words", "means", "reasoning"))
         if not words or not reasoning:
             raise BadInput(path, "every entry gives its words and its reasoning", row.number)
+        item_class = None
         try:
-            kind = kind_of(target)
-        except ModelError as exc:
+            if target.startswith(CLASS_PREFIX):
+                item_class = ItemClass.parse(target)
+            elif kind_of(target) not in allowed:
+                raise ValueError(f"{target!r} is not a Concept, DataItem, Dataset or class of items")
+            within = tuple(row["within"].split())
+            if any(kind_of(dataset) is not NodeKind.DATASET for dataset in within):
+                raise ValueError(f"within names data sets only, not {row['within']!r}")
+        except (ValueError, re.error, ModelError) as exc:
             raise BadInput(path, str(exc), row.number, "means") from None
-        if kind not in allowed:
-            raise BadInput(path, f"{target!r} is not a Concept, DataItem or Dataset", row.number, "means")
-        meaning = Meaning(target, reasoning, Citation(WORDS_DOCUMENT, path.name, row.number, ""))
-        table.setdefault(_fold(words), []).append(meaning)
+        citation = Citation(WORDS_DOCUMENT, path.name, row.number, "")
+        table.setdefault(_fold(words), []).append(Meaning(target, within, reasoning, citation, item_class))
+    return table
+
+
+def load_datasets(path: Path = DATASETS_FILE) -> dict[str, tuple[str, ...]]:
+    """The data sets a statement's ``dataset_as_written`` means, by folded words (none: the whole NPD)."""
+    table: dict[str, tuple[str, ...]] = {}
+    for row in read_csv(path, ("dataset_as_written", "means", "reasoning")):
+        words, means = row["dataset_as_written"].strip(), tuple(row["means"].split())
+        if not words or not row["reasoning"].strip():
+            raise BadInput(path, "every entry gives its words and its reasoning", row.number)
+        try:
+            if any(kind_of(dataset) is not NodeKind.DATASET for dataset in means):
+                raise ValueError(f"means data sets only, not {row['means']!r}")
+        except (ValueError, ModelError) as exc:
+            raise BadInput(path, str(exc), row.number, "means") from None
+        table[_fold(words)] = means
     return table
 
 
@@ -140,6 +213,11 @@ def _bundled_words() -> dict[str, list[Meaning]]:
 @cache
 def _bundled_conflicts() -> dict[str, list[Conflict]]:
     return load_conflicts()
+
+
+@cache
+def _bundled_datasets() -> dict[str, tuple[str, ...]]:
+    return load_datasets()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,24 +258,28 @@ class ScopeStatementsImporter(Importer):
         )
         organisations = Organisations()
         targets = _Targets(store)
-        words = _bundled_words()
-        meant = {m.target for p in parsed for m in words.get(_fold(str(p.node.props["items_as_written"])), [])}
-        present = store.existing(sorted(meant)) if meant else set()
+        dictionary = _Dictionary(store)
         nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}
         edges: list[Edge] = []
         for p in parsed:
             citation = next(iter(p.node.citations))
-            found = organisations.add_each(p.organisation, citation)
+            found = organisations.add_each(p.organisation, citation, p.node.certainty)
             if isinstance(found, Unresolved):
                 report.leave_out(f"ABOUT ({found.reason})")
                 found = []
+            dates = []
             for body in found:
                 about, how = targets.about(body.id, p.reference, str(p.node.props.get("date_as_cited", "")))
                 if how is None:
                     report.leave_out("ABOUT a release or application (the record identifies none)")
                 certainty = p.node.certainty if how is None else weakest([p.node.certainty, how])
                 edges.append(Edge(p.node.id, EdgeKind.ABOUT, about, citations=p.node.citations, certainty=certainty))
-            edges.extend(self._meanings(p, words, present, report))
+                dates.append(targets.date_of(about))
+            # the date the words are checked against: the release's (or application's), else the statement's own
+            known = [day for day in dates if day is not None]
+            latest = p.node.props.get("latest_date")
+            day = max(known) if known else latest if isinstance(latest, dt.date) else None
+            edges.extend(self._meanings(p, dictionary, day, report))
         contested = self._conflicts(path, nodes, edges, report)
         written = [replace(n, props={**n.props, "contested": True}) if n.id in contested else n for n in nodes.values()]
         return Batch([*written, *organisations.nodes(store)], edges)
@@ -238,29 +320,44 @@ class ScopeStatementsImporter(Importer):
         reference = cell("reference")
         return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "")
 
-    def _meanings(self, p: _Parsed, words: dict[str, list[Meaning]], present: set[str], report: Report) -> list[Edge]:
-        """REFERS_TO each concept, item or data set the words table maps the statement's words to (``present``:
-        those of them in the store)."""
+    def _meanings(self, p: _Parsed, dictionary: _Dictionary, day: dt.date | None, report: Report) -> list[Edge]:
+        """REFERS_TO each data item (or data set) the words table maps the statement's words to, within the data
+        sets the row and the statement name, and in the NPD by ``day`` (None: the date is unknown)."""
         as_written = str(p.node.props["items_as_written"])
-        meanings = words.get(_fold(as_written), [])
+        meanings = _bundled_words().get(_fold(as_written), [])
         if not meanings:
             report.leave_out("REFERS_TO (the words table does not map these words)")
-        edges = []
+        named = _bundled_datasets().get(_fold(str(p.node.props.get("dataset_as_written", ""))), ())
+        links: dict[str, Edge] = {}
         for meaning in meanings:
-            if meaning.target not in present:
-                report.leave_out(f"REFERS_TO ({kind_of(meaning.target)} not in the store)")
-                continue
-            edges.append(
-                Edge(
-                    p.node.id,
-                    EdgeKind.REFERS_TO,
-                    meaning.target,
-                    {"as_written": as_written},
-                    p.node.citations | {meaning.citation},
-                    Certainty(CertaintyLevel.INFERRED, RULE_WORDS),
+            reached = dictionary.reach(meaning)
+            if not reached:
+                report.leave_out("REFERS_TO (the words table's meaning is not in the store)")
+            for limit in (meaning.within, named):
+                if limit:
+                    reached = [node for node in reached if dictionary.held_by(node) & set(limit)]
+            if day is not None:
+                late = [node for node in reached if node.kind is NodeKind.DATA_ITEM and not available_by(node, day)]
+                if late:
+                    report.leave_out(WORDS_TIME_CHECK, len(late))
+                reached = [node for node in reached if node not in late]
+            within = tuple(sorted({*meaning.within, *named}))
+            for node in reached:
+                props: dict[str, Scalar] = {"as_written": as_written, "means": meaning.target}
+                if within:
+                    props["within"] = within
+                links.setdefault(
+                    node.id,
+                    Edge(
+                        p.node.id,
+                        EdgeKind.REFERS_TO,
+                        node.id,
+                        props,
+                        p.node.citations | {meaning.citation},
+                        Certainty(CertaintyLevel.INFERRED, RULE_WORDS),
+                    ),
                 )
-            )
-        return edges
+        return list(links.values())
 
     def _conflicts(self, path: Path, nodes: dict[int, Node], edges: list[Edge], report: Report) -> set[str]:
         contested: set[str] = set()
@@ -270,10 +367,37 @@ class ScopeStatementsImporter(Importer):
                 report.leave_out("CONTRADICTS (the conflicts table names a row this file does not have)")
                 continue
             cites = first.citations | second.citations | {conflict.citation}
-            certainty = weakest([first.certainty, second.certainty])
+            certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree
             edges.append(Edge(first.id, EdgeKind.CONTRADICTS, second.id, citations=cites, certainty=certainty))
             contested |= {first.id, second.id}
         return contested
+
+
+class _Dictionary:
+    """The NPD dictionary as the words table reads it (items, their data sets, concepts' aliases), read from the
+    store once per import."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.items = {node.id: node for node in store.all_nodes(NodeKind.DATA_ITEM)}
+        datasets = [node.id for node in store.all_nodes(NodeKind.DATASET)]
+        self._held: dict[str, set[str]] = {}
+        for hop in store.expand(datasets, frozenset({EdgeKind.HOLDS}), frozenset()):
+            self._held.setdefault(hop.node.id, set()).add(hop.near)
+
+    def held_by(self, node: Node) -> set[str]:
+        """The data sets holding an item (a data set: itself)."""
+        return {node.id} if node.kind is NodeKind.DATASET else self._held.get(node.id, set())
+
+    def reach(self, meaning: Meaning) -> list[Node]:
+        """The items (or the data set) a row of the words table means, before any limit."""
+        if meaning.item_class is not None:
+            return [item for item in self.items.values() if meaning.item_class.holds(item)]
+        kind = kind_of(meaning.target)
+        if kind is NodeKind.CONCEPT:
+            hops = self.store.expand([meaning.target], frozenset(), frozenset({EdgeKind.REPRESENTS}))
+            return [hop.node for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
+        return list(self.store.get_nodes([meaning.target]).values())
 
 
 class _Targets:
@@ -294,6 +418,14 @@ class _Targets:
                 shares.setdefault(hop.node.id, []).append(by_id[hop.near])
             self._shares = shares
         return self._shares
+
+    def date_of(self, node_id: str) -> dt.date | None:
+        """The date of a release or application a statement is about (None: an organisation, or undated)."""
+        for shares in self._by_organisation().values():
+            for node in shares:
+                if node.id == node_id and isinstance(day := node.props.get("date"), dt.date):
+                    return day
+        return None
 
     def about(self, organisation: str, reference: str, date_as_cited: str) -> tuple[str, Certainty | None]:
         """The node a statement is about, and the rule that joined it (None: the organisation itself)."""

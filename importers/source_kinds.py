@@ -31,14 +31,17 @@ class SourceKinds:
 
     def certainty(self, path: Path, row: Row, column: str) -> Certainty:
         """The certainty of the row's source, or a refusal naming the place of an unknown source."""
-        text = " ".join(row[column].split()).lower()
-        for begins, certainty in self.entries:
-            if text.startswith(begins):
-                return certainty
-        known = "; ".join(begins for begins, _ in self.entries)
-        raise BadInput(
-            path, f"unknown kind of source {row[column]!r}; add it to source_kinds.csv ({known})", row.number, column
-        )
+        found = self.of(row[column])
+        if found is None:
+            known = "; ".join(begins for begins, _ in self.entries)
+            message = f"unknown kind of source {row[column]!r}; add it to source_kinds.csv ({known})"
+            raise BadInput(path, message, row.number, column)
+        return found
+
+    def of(self, kind: str) -> Certainty | None:
+        """The certainty of a kind of source (a whole file's, where its rows do not say), None when unknown."""
+        text = " ".join(kind.split()).lower()
+        return next((certainty for begins, certainty in self.entries if text.startswith(begins)), None)
 
 
 def load_source_kinds(path: Path = SOURCE_KINDS_FILE) -> SourceKinds:

@@ -451,7 +451,11 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             frozenset([_K.STATEMENT]),
             frozenset([_K.CONCEPT, _K.DATA_ITEM, _K.DATASET]),
             Flow.CONTEXT,
-            _props(("as_written", str, "the words of the statement this link reads")),
+            _props(
+                ("as_written", str, "the words of the statement this link reads"),
+                ("means", str, "what the words table takes them to mean: a concept, item, data set or class of items"),
+                ("within", tuple, "the data sets the meaning is limited to (by the table or the statement)"),
+            ),
         ),
         _edge(_E.CONTRADICTS, "is contradicted by", [_K.STATEMENT], [_K.STATEMENT], Flow.CONTEXT),
         _edge(_E.FLOWS_FROM, "flows from", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.BACKWARD),
@@ -535,11 +539,21 @@ def academic_year(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def populated_by(item: Node, day: dt.date) -> bool:
-    """Whether an item was first populated in or before the academic year of ``day`` (unknown: assume so), so
-    that no rule links a fact to an item first collected after it."""
+def in_npd_from(item: Node) -> dt.date | None:
+    """The first day an item's data can be in the NPD: the day after its first populated academic year ended (a
+    year's data enter the NPD after that year's collections; results later still). None when the dictionary
+    gives no first year."""
     first = item.props.get("first_year")
-    return not isinstance(first, int) or first <= academic_year(day)
+    return dt.date(first + 1, 9, 1) if isinstance(first, int) else None
+
+
+def available_by(item: Node, day: dt.date) -> bool:
+    """Whether an item's data can have been released on ``day``: the one availability check of every rule (the
+    tier rule, a statement's words, a release of unpublished scope), so that none links a release to data not yet
+    collected. An item whose first year is unknown is assumed available; an undated release is not checked (its
+    date is unknown, not late)."""
+    start = in_npd_from(item)
+    return start is None or day >= start
 
 
 @dataclass(frozen=True, slots=True)

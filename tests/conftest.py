@@ -78,6 +78,12 @@ def neo4j_real(request: pytest.FixtureRequest) -> Iterator[Store]:
     store.clear()
 
 
+@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def real_store(request: pytest.FixtureRequest) -> Store:
+    """The real graph, built from the bundled data, on each store."""
+    return request.getfixturevalue("memory_real" if request.param == "memory" else "neo4j_real")
+
+
 @pytest.fixture(params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def empty_store(request: pytest.FixtureRequest) -> Iterator[Store]:
     """An empty store of each kind; the Neo4j one is emptied again after the test."""

@@ -18,7 +18,7 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
-    populated_by,
+    available_by,
     weakest,
 )
 from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, find_items, follow, related
@@ -229,7 +229,7 @@ def _unpublished(store: Store, items: Sequence[Node], answered: Collection[str])
         date = release.props.get("date")
         if traced.includes or release.id in answered:
             continue
-        if isinstance(date, dt.date) and not any(populated_by(item, date) for item in items):
+        if isinstance(date, dt.date) and not any(available_by(item, date) for item in items):
             continue
         found += [UnpublishedScope(release, r.node, r.link, traced.statements) for r in traced.recipients]
     found.sort(key=lambda u: (u.date or dt.date.max, u.organisation.name.lower(), u.release.id))
@@ -237,10 +237,8 @@ def _unpublished(store: Store, items: Sequence[Node], answered: Collection[str])
 
 
 def _stating(store: Store, item_ids: Collection[str]) -> tuple[set[str], list[Node]]:
-    """The statements whose words are taken to mean these items (directly or through their concepts), and
-    the nodes those statements are about."""
-    concepts = follow(store, item_ids, outgoing=[_E.REPRESENTS])
-    meant = sorted(set(item_ids) | {h.node.id for hops in concepts.values() for h in hops})
+    """The statements whose words are taken to mean these items, and the nodes those statements are about."""
+    meant = sorted(item_ids)
     statement_ids = sorted({h.node.id for hops in follow(store, meant, incoming=[_E.REFERS_TO]).values() for h in hops})
     about = follow(store, statement_ids, outgoing=[_E.ABOUT])
     nodes = {h.node.id: h.node for hops in about.values() for h in hops}

@@ -8,11 +8,10 @@ A ``not_released`` or ``requested_then_excluded`` statement outranks the tier ru
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from lineage.model import Edge, EdgeKind, Node, NodeKind, populated_by
+from lineage.model import Edge, EdgeKind, Node, NodeKind
 from lineage.questions.common import Related, follow, related
 from lineage.store import Store
 
@@ -72,35 +71,24 @@ class Stated:
         return tuple(item for item, _ in self.reaches)
 
     def link_to(self, item: Node) -> Edge:
-        """The REFERS_TO link by which the statement reaches the item (to it, or to a concept it represents)."""
+        """The REFERS_TO link by which the statement reaches the item."""
         return next(link for reached, link in self.reaches if reached.id == item.id)
 
 
 def statements_about(store: Store, nodes: Collection[Node]) -> dict[str, list[Stated]]:
-    """The statements about each of these nodes, by node id: three batched calls, whatever their number."""
+    """The statements about each of these nodes, by node id: two batched calls, whatever their number. What a
+    statement's words reach was settled when it was imported (the items, within the data sets named, in the NPD by
+    its date: see ``importers/scope.py``)."""
     targets = {node.id: node for node in nodes}
     about = follow(store, list(targets), incoming=[_E.ABOUT])
     statement_ids = sorted({h.node.id for hops in about.values() for h in hops})
     around = follow(store, statement_ids, outgoing=[_E.REFERS_TO, _E.CONTRADICTS], incoming=[_E.CONTRADICTS])
-    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REFERS_TO})
-    members = follow(store, concept_ids, incoming=[_E.REPRESENTS])
     answers: dict[str, list[Stated]] = {}
     for target, hops in about.items():
         for hop in hops:
             near = around.get(hop.node.id, [])
             means = related(near, [_E.REFERS_TO])
-            reached: dict[str, tuple[Node, Edge]] = {}
-            latest = hop.node.props.get("latest_date")
-            for meant in means:
-                if meant.node.kind is NodeKind.DATA_ITEM:
-                    reached.setdefault(meant.node.id, (meant.node, meant.link))
-                for member in members.get(meant.node.id, []):
-                    # an alias first populated after the statement's date is not what its words meant
-                    if member.node.kind is NodeKind.DATA_ITEM and (
-                        not isinstance(latest, dt.date) or populated_by(member.node, latest)
-                    ):
-                        reached.setdefault(member.node.id, (member.node, meant.link))
-            items = tuple(reached[id_] for id_ in sorted(reached))
+            items = tuple((m.node, m.link) for m in means if m.node.kind is NodeKind.DATA_ITEM)
             contradicted = related(near, [_E.CONTRADICTS])
             answers.setdefault(target, []).append(
                 Stated(hop.node, Related(targets[target], hop.edge), means, items, contradicted)

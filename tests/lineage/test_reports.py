@@ -20,7 +20,7 @@ from lineage.cli import main
 from lineage.errors import LineageError, NotFound
 from lineage.exports import ExportError
 from lineage.keys import normalise
-from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, populated_by
+from lineage.model import CONFIRMED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, available_by
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 
@@ -228,11 +228,11 @@ def _items_of_tiers_1_and_2() -> int:
     return len({tuple(r.values()) for r in items if r["old_tier"] in ("1", "2")})
 
 
-def _tier_items_populated_by(store: MemoryStore, day: dt.date) -> int:
+def _tier_items_available_by(store: MemoryStore, day: dt.date) -> int:
     """Items of old tier 1 or 2 first populated by the academic year of ``day``: the tier rule's reach."""
     items = store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [1, 2])
     assert len(items) == _items_of_tiers_1_and_2()
-    return sum(1 for item in items if populated_by(item, day))
+    return sum(1 for item in items if available_by(item, day))
 
 
 #: Releases about which a DfE or campaign source states items that were not released (rows 10 and 16 of the
@@ -242,7 +242,7 @@ EXCLUDED_BY_STATEMENT = {"Daily Telegraph", "BBC Newsnight"}
 
 def test_the_organisation_report_says_a_tier_release_includes_items_at_tier_level(memory_real: MemoryStore) -> None:
     for line, entry in TIER_ROWS:
-        items = _tier_items_populated_by(memory_real, dt.date.fromisoformat(entry["date_as_cited"]))
+        items = _tier_items_available_by(memory_real, dt.date.fromisoformat(entry["date_as_cited"]))
         page = Page(reports.report(memory_real, "organisation", entry["organisation"]))
         [cells] = [cells for cells in page.tables["releases"] if cells[0] == entry["date_as_cited"]]
         count = int(cells[4].split()[0])

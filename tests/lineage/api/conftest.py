@@ -73,12 +73,6 @@ def client_for() -> Callable[..., httpx.AsyncClient]:
     return make_client
 
 
-@pytest.fixture(scope="module", params=["memory", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def real_store(request: pytest.FixtureRequest) -> Store:
-    """The real graph, built from the bundled data, on each store."""
-    return request.getfixturevalue("memory_real" if request.param == "memory" else "neo4j_real")
-
-
 @pytest.fixture
 async def ask(real_store: Store) -> AsyncIterator[Any]:
     """Asks a cookbook operation (graphql/queries/<name>.graphql) over HTTP, as a client would, and returns its
