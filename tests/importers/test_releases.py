@@ -114,7 +114,8 @@ def test_daily_telegraph_2013_release(empty_store: Store) -> None:
     assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:approved-request")
     assert sent.edge.citations == {cite}
     (approval,) = hops(empty_store, release.id, EdgeKind.APPROVED_BY)
-    assert approval.edge.certainty.level is CertaintyLevel.CONFIRMED
+    # a requester quoting the register is an account of it (data/source_kinds.csv), not DfE's own word
+    assert approval.edge.certainty.level is CertaintyLevel.REPORTED
     assert approval.node.props == {}  # the row names no panel and no legal gateway, so neither is set
 
 
@@ -124,10 +125,12 @@ def test_ds00804_home_office(empty_store: Store) -> None:
     other_home_office = [n for n, r in register_rows() if r["organisation"] == "Home Office"]
     RegisterFoiImporter().run(empty_store, REGISTER)
 
-    release = empty_store.get_node("Release:DS00804")
-    assert release.props["reference"] == "DS00804" and release.props["status"] == row["status_as_cited"]
-    assert release.citations == {Citation(RegisterFoiImporter.document, REGISTER.name, number, row["source_url"])}
-    (sent,) = hops(empty_store, release.id, EdgeKind.SENT_TO)
+    # "submitted for DSAP approval" says nothing of data leaving DfE: an application, and no Release
+    assert row["status_as_cited"] == "submitted for DSAP approval"
+    assert empty_store.get_node("Release:DS00804") is None
+    application = empty_store.get_node("Application:DS00804")
+    assert application.citations == {Citation(RegisterFoiImporter.document, REGISTER.name, number, row["source_url"])}
+    (sent,) = hops(empty_store, application.id, EdgeKind.MADE_BY)
     assert sent.node.id == "Organisation:home office"
     # its variants: as this file names it, and as the alias table gives it (an abbreviation the figures use)
     table = [(n, r) for n, r in alias_rows() if r["canonical"] == "Home Office"]
@@ -140,15 +143,12 @@ def test_ds00804_home_office(empty_store: Store) -> None:
     register_cited = {c.row for c in sent.node.citations if c.file == REGISTER.name}
     assert register_cited == set(other_home_office) | set(commissioning)
     assert {c.row for c in sent.node.citations if c.file == "organisation_aliases.csv"} == {n for n, _ in table}
-    # "submitted for DSAP approval": the row names the applicant, it does not say data was sent
-    assert sent.edge.certainty == Certainty(CertaintyLevel.INFERRED, "sent-to:named-on-application")
-    # the record says the application was submitted, not approved: no Approval, the status on the application
-    assert hops(empty_store, release.id, EdgeKind.APPROVED_BY) == ()
-    application = empty_store.get_node("Application:DS00804")
+    # the row names the applicant as a requester quoted it: reported
+    assert sent.edge.certainty == Certainty(CertaintyLevel.REPORTED)
+    # the record says the application was submitted, not approved: no Release, no Approval, the status kept
+    assert hops(empty_store, application.id, EdgeKind.LED_TO) == ()
     assert application.props["status"] == "submitted for approval"
     assert application.props["status_as_cited"] == row["status_as_cited"]
-    (led,) = hops(empty_store, application.id, EdgeKind.LED_TO)
-    assert led.node.id == release.id
 
 
 def test_dr170518_02_locrating(empty_store: Store) -> None:
@@ -158,7 +158,7 @@ def test_dr170518_02_locrating(empty_store: Store) -> None:
     (sent,) = hops(empty_store, "Release:DR170518.02", EdgeKind.SENT_TO)
     assert sent.node.id == "Organisation:locrating" and sent.node.props["org_type"] == "commercial"
     assert sent.node.certainty.rule == "org-type:company-suffix"
-    assert sent.edge.certainty.level is CertaintyLevel.CONFIRMED  # the register lists it as a recipient
+    assert sent.edge.certainty.level is CertaintyLevel.REPORTED  # listed as a recipient, as a requester quotes it
     assert hops(empty_store, "Release:DR170518.02", EdgeKind.APPROVED_BY) == ()  # no approval is stated
 
 
@@ -166,10 +166,13 @@ def test_counts_follow_the_rows(empty_store: Store) -> None:
     rows = [row for _, row in register_rows()]
     rejected = [row for row in rows if row["status_as_cited"] == "rejected"]
     assert [row["organisation"] for row in rejected] == ["Early Excellence Limited"]
-    kept = [row for row in rows if row not in rejected]
-    # checked by hand: one redacted name and one group ("Local Authorities") name no single body
-    unnamed = [row for row in kept if row["organisation"].startswith("(") or row["organisation"] == "Local Authorities"]
-    assert len(unnamed) == 2
+    # data went (or was approved to go) only where the record says approved or listed as recipient; an
+    # application submitted, referenced or whose form was released says nothing of data leaving DfE
+    kept = [row for row in rows if row["status_as_cited"].startswith(("approved", "listed as recipient"))]
+    assert len(kept) == 23
+    # checked by hand: one redacted name and one group ("Local Authorities") name no single body, both applications
+    unnamed = [row for row in rows if row["organisation"].startswith("(") or row["organisation"] == "Local Authorities"]
+    assert len(unnamed) == 2 and not [row for row in unnamed if row in kept]
     # an Approval only where the record says the application was approved
     approvals = [row for row in kept if row["status_as_cited"].startswith("approved")]
 
@@ -178,7 +181,7 @@ def test_counts_follow_the_rows(empty_store: Store) -> None:
     assert (report.rows_read, report.rows_skipped) == (len(rows), 0)  # a refused application is kept too
     assert counts.nodes["Application"] == len(rows)
     assert counts.nodes["Release"] == len(kept)
-    assert counts.edges["SENT_TO"] == len(kept) - len(unnamed)
+    assert counts.edges["SENT_TO"] == len(kept)
     assert counts.nodes["Approval"] == counts.edges["APPROVED_BY"] == len(approvals) == 10
     # Early Excellence's rejection is in the graph as an application, and no release
     (made,) = hops(empty_store, "Organisation:early excellence", EdgeKind.MADE_BY)

@@ -457,7 +457,7 @@ def _register() -> list[dict[str, str]]:
 def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path: Path) -> None:
     """A round trip: the export holds every node and edge the store holds, by kind. Independently of the
     store, the releases are the register's entries not rejected, the items the data tables' item rows
-    (sub-table headings left out, a row repeated word for word once), and DS00804 cites its register row."""
+    (sub-table headings left out, a row repeated word for word once), and DR170518.02 cites its register row."""
     started = time.perf_counter()
     subgraph, _ = export(memory_real, "csv", tmp_path / "real")
     seconds = time.perf_counter() - started
@@ -468,20 +468,20 @@ def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path:
     assert len(read.nodes) > 30_000 and len(read.edges) > 25_000 and subgraph.start is None
     register = _register()
     more = list(csv.DictReader((ROOT / "data" / "npd_register_entries_more.csv").open(encoding="utf-8")))
-    # every register row is an application; a release is drawn where its status says data went (the
-    # statuses read by hand: the rejected row goes, and of the new file only the Home Office's monthly
-    # exchange gives a release not already in the first file)
+    # every register row is an application; a release is drawn where its status says data went (approved
+    # or listed as recipient; of the new file only the Home Office's monthly exchange gives a release)
     referenced = {r["reference"] for r in register if r["reference"]}
     assert counts.nodes["Application"] == len(register) + len([r for r in more if r["reference"] not in referenced])
-    assert counts.nodes["Release"] == len([r for r in register if r["status_as_cited"] != "rejected"]) + 1
+    sent = ("approved", "listed as recipient")
+    assert counts.nodes["Release"] == len([r for r in register if r["status_as_cited"].startswith(sent)]) + 1
     with open(ROOT / "data" / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
         items = [r for r in csv.DictReader(handle) if r["field_reference"].strip() or r["description"].strip()]
     with open(ROOT / "data" / "npd_concept_categories_2019.csv", newline="", encoding="utf-8") as handle:
         concept_aliases = {r["npd_alias"] for r in csv.DictReader(handle) if r["concept"].strip()}
     unlisted = concept_aliases - {r["npd_alias"] for r in items}  # known from the concepts file alone
     assert counts.nodes["DataItem"] == len({tuple(r.values()) for r in items}) + len(unlisted)
-    row = next(r for r in register if r["reference"] == "DS00804")
-    release = read.nodes["Release:DS00804"]
+    row = next(r for r in register if r["reference"] == "DR170518.02")
+    release = read.nodes["Release:DR170518.02"]
     assert [c["address"] for c in release["citations"]] == [row["source_url"]]
     assert seconds < 60, f"the whole real graph took {seconds:.1f} s to export as CSV"
 

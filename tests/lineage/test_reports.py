@@ -36,7 +36,7 @@ REGISTER = rows("npd_register_entries_cited_in_foi.csv")
 FIGURES = rows("npd_sharing_figures_compiled.csv")
 ITEMS = rows("npd_data_items_2018.csv")
 TIER_ROWS = [(i + 2, r) for i, r in enumerate(REGISTER) if r["status_as_cited"] == "approved (tier 1 or tier 2 data)"]
-DS00804 = next(r for r in REGISTER if r["reference"] == "DS00804")
+LOCRATING = next(r for r in REGISTER if r["reference"] == "DR170518.02")
 VOID = {"meta", "br", "hr", "img", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 
 
@@ -131,20 +131,20 @@ def web_addresses() -> set[str]:
 
 
 def test_the_release_report_names_the_recipient_status_and_source(memory_real: MemoryStore) -> None:
-    text = reports.report(memory_real, "release", "DS00804")
+    text = reports.report(memory_real, "release", "DR170518.02")
     page = Page(text)
     check_self_contained(page, web_addresses())
     assert "<svg" in text and "</svg>" in text
     [record] = page.records
-    assert record["reference"] == "DS00804"
-    assert record["status"] == DS00804["status_as_cited"] == "submitted for DSAP approval"
-    assert [cells[0] for cells in page.tables["recipients"]] == [DS00804["organisation"]] == ["Home Office"]
+    assert record["reference"] == "DR170518.02"
+    assert record["status"] == LOCRATING["status_as_cited"] == "listed as recipient"
+    assert [cells[0] for cells in page.tables["recipients"]] == [LOCRATING["organisation"]] == ["Locrating Ltd"]
     # the release's own source is source 1: the register row, with its address as a link
-    row = REGISTER.index(DS00804) + 2
+    row = REGISTER.index(LOCRATING) + 2
     assert page.sources["source-1"].startswith(f"DfE data-share register entries quoted in FOI requests (compiled), "
                                                 f"npd_register_entries_cited_in_foi.csv, row {row}: ")  # fmt: skip
-    assert page.sources["source-1"].endswith(DS00804["source_url"])
-    assert ("a", {"class": "citation", "href": DS00804["source_url"], "rel": "noreferrer"}) in page.tags
+    assert page.sources["source-1"].endswith(LOCRATING["source_url"])
+    assert ("a", {"class": "citation", "href": LOCRATING["source_url"], "rel": "noreferrer"}) in page.tags
     assert "The release's scope (data sets, items, years) is not published." in text.replace("&#x27;", "'")
     assert "approvals" not in page.tables  # submitted for approval: the record states no approval
     for cells in page.tables["recipients"]:
@@ -185,7 +185,7 @@ def test_the_item_report_draws_a_receipt_a_statement_gives(memory_real: MemorySt
         i + 2 for i, r in enumerate(statements) if r["data_item_as_written"] == "names of year 7 pupils (age 11)"
     )
     assert statements[row - 2]["organisation"] == "Institute of Education (IoE)" and row == 30
-    text = reports.report(memory_real, "item", "KS4_SURNAME")
+    text = reports.report(memory_real, "item", "KS2_SURNAME")  # the data set its register line names
     page = Page(text)
     check_self_contained(page, web_addresses())
     assert "<svg" in text
@@ -260,7 +260,10 @@ def test_the_organisation_report_says_a_tier_release_includes_items_at_tier_leve
 def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: MemoryStore) -> None:
     page = Page(reports.report(memory_real, "organisation", "Home Office"))
     check_self_contained(page, web_addresses())
-    cited = sorted(r["reference"] for r in REGISTER if r["organisation"] == "Home Office")
+    sent = ("approved", "listed as recipient")  # an application submitted for approval is not a release
+    cited = sorted(
+        r["reference"] for r in REGISTER if r["organisation"] == "Home Office" and r["status_as_cited"].startswith(sent)
+    )
     # and the monthly exchange the second register file describes, dated only in its words
     more = [
         r["date_as_cited"]
@@ -268,7 +271,7 @@ def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: Mem
         if r["status_as_cited"] == "the monthly exchange"
     ]
     shown = sorted(cells[1].split(":")[0] for cells in page.tables["releases"])
-    assert shown == sorted([*cited, *more]) == ["DS00689", "DS00804", "since July 2015 (monthly)"]
+    assert shown == sorted([*cited, *more]) == ["since July 2015 (monthly)"]
     corrected = next(r for r in FIGURES if r["measure"] == "records returned (corrected)")
     volume = next(cells for cells in page.tables["volumes"] if cells[0] == corrected["measure"])
     assert volume[1] == corrected["period"] and volume[2] == f"{corrected['value']} {corrected['unit']}"
@@ -323,10 +326,10 @@ def test_the_item_report_lists_who_did_not_get_it_the_unpublished_releases_and_w
 
 
 def test_the_markdown_report(memory_real: MemoryStore) -> None:
-    text = reports.report(memory_real, "release", "DS00804", "md")
-    assert text.startswith("# Audit report: Release DS00804: Home Office\n")
-    assert f"| status | {DS00804['status_as_cited']} |" in text
-    assert f"[{DS00804['source_url'].replace('_', chr(92) + '_')}]({DS00804['source_url']})" in text
+    text = reports.report(memory_real, "release", "DR170518.02", "md")
+    assert text.startswith("# Audit report: Release DR170518.02: Locrating Ltd\n")
+    assert f"| status | {LOCRATING['status_as_cited']} |" in text
+    assert f"[{LOCRATING['source_url'].replace('_', chr(92) + '_')}]({LOCRATING['source_url']})" in text
     assert '<div class="flow">\n<svg' in text and "\n\n" not in text[text.index("<svg") : text.index("</svg>")]
     item = reports.report(memory_real, "item", "KS4_FSM", "md")
     table = item[item.index("## Who received it, or may have") :].split("\n\n")[1].splitlines()
@@ -342,15 +345,15 @@ def test_unknown_subjects_are_errors(memory_real: MemoryStore) -> None:
     with pytest.raises(NotFound, match="NO_SUCH_ALIAS"):
         reports.report(memory_real, "item", "NO_SUCH_ALIAS")
     with pytest.raises(LineageError, match="unknown report format 'pdf'"):
-        reports.report(memory_real, "release", "DS00804", "pdf")
+        reports.report(memory_real, "release", "DR170518.02", "pdf")
 
 
 @pytest.mark.neo4j
 def test_the_reports_are_the_same_from_neo4j(neo4j_real: Store, memory_real: MemoryStore) -> None:
-    for subject, reference in (("release", "DS00804"), ("item", "KS4_FSM"), ("organisation", "Home Office")):
+    for subject, reference in (("release", "DR170518.02"), ("item", "KS4_FSM"), ("organisation", "Home Office")):
         text = reports.report(neo4j_real, subject, reference)
         assert text == reports.report(memory_real, subject, reference), subject
-    assert DS00804["source_url"] in reports.report(neo4j_real, "release", "DS00804")
+    assert LOCRATING["source_url"] in reports.report(neo4j_real, "release", "DR170518.02")
 
 
 # ---- hand-made graphs -------------------------------------------------------------------------------

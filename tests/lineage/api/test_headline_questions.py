@@ -49,24 +49,29 @@ async def test_departments_that_received_npd_data_of_unpublished_scope(ask) -> N
     assert tiered == {"2013-11-15", "2014-02-19"} == {r["date"] for r in by_rule}
     assert all(r["certainty"]["level"] != "CONFIRMED" for r in by_rule)
     unpublished = data["unpublishedScope"]["nodes"]
-    departments = {"Home Office", "DWP", "Ministry of Justice", "HMRC (His Majesty's Revenue and Customs)"}
+    departments = {"Home Office", "DWP", "Ministry of Justice"}
     assert departments <= _names(unpublished)
+    # HMRC's only entry is "application referenced" (DS00638): a reference alone says no data went (issue 20)
+    assert "HMRC (His Majesty's Revenue and Customs)" not in _names(unpublished)
     assert all(u["organisation"]["orgType"] in ("government department", "other public body", "police", "court")
                for u in unpublished)  # fmt: skip
-    # every release the register files give these departments, not rejected, is there (references read by hand)
+    # every release the register files give these departments (approved or listed as recipient) is there, and no
+    # application without an outcome (references read by hand)
     departments_as_cited = (
         "Home Office",
         "DWP",
         "Ministry of Justice (MOJ)",
         "HMRC (His Majesty's Revenue and Customs)",
     )
-    named = {r["reference"] or r["date_as_cited"] for r in REGISTER if r["organisation"] in departments_as_cited}
-    assert named == {"DS00804", "DS00689", "2016-09-29", "DS00752", "2016-06-15", "DS00638"}
+    theirs = [r for r in REGISTER if r["organisation"] in departments_as_cited]
+    sent = {r["reference"] or r["date_as_cited"] for r in theirs if r["status_as_cited"].startswith("listed")}
+    applied = {r["reference"] for r in theirs if r["status_as_cited"].startswith(("submitted", "application"))}
+    assert sent == {"2016-09-29", "2016-06-15"} and applied == {"DS00804", "DS00689", "DS00752", "DS00638"}
     listed = {u["release"].get("reference") for u in unpublished} | {u["date"] for u in unpublished}
-    assert named <= listed
-    # each says how sure it is that data went: the register's "listed as recipient" is DfE's word
+    assert sent <= listed and not applied & listed
+    # each says how sure it is that data went: the register's "listed as recipient", as a requester quotes it
     dwp = next(u for u in unpublished if u["organisation"]["name"] == "DWP" and u["date"] == "2016-09-29")
-    assert dwp["certainty"]["level"] == "CONFIRMED"
+    assert dwp["certainty"]["level"] == "REPORTED"
     assert any(c["file"] == "npd_register_entries_cited_in_foi.csv" for c in dwp["link"]["citations"])
     # no receipt, unpublished release or request is of a type that is not the state's
     assert all(r["organisation"]["orgType"] != "commercial" for r in receipts)
