@@ -121,6 +121,10 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+#: The first academic year any NPD data set covers (Key Stage 2 from 1995/96): no question reaches before it.
+FIRST_NPD_YEAR = 1995
+
+
 def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
     """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
     and successors) in these academic years (by the year they start): a release matches where an item or
@@ -130,6 +134,12 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
     a release whose scope is not published is listed apart, never hidden."""
     if from_year > to_year:
         raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
+    latest = academic_year(dt.date.today())
+    if from_year < FIRST_NPD_YEAR or to_year > latest:
+        raise LineageError(
+            f"years run from {FIRST_NPD_YEAR} (the NPD's first) to {latest} (this academic year), "
+            f"not {from_year} to {to_year}"
+        )
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
     reaches, unpublished = _reaches_in_years(store, from_year, to_year)
@@ -159,13 +169,16 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
             basis = weakest(certainties)
             certainty = weakest([inferred, basis])
             reaches.append(Reach(scope.release, scope.organisations, spans, certainty, True, None, basis))
-        elif not scope.published:
+        elif not scope.published and not (isinstance(date, dt.date) and academic_year(date) < from_year):
+            # one rule for years everywhere: a release dated before the first of these years began cannot hold them
             tiers = scope.release.strings("tiers")
             reason = (
                 f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
                 if tiers
                 else "the release's scope (data sets, items, years) is not published"
             )
+            if not isinstance(date, dt.date):
+                reason += "; its date is not given, so whether it came after these years began is unknown"
             unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
     reaches.sort(key=lambda r: dated_order(r.release))
     unpublished.sort(key=lambda r: dated_order(r.release))

@@ -83,6 +83,13 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
         release = store.get_node(reference if reference.startswith("Release:") else f"Release:{reference}")
         releases = [release] if release else []
     if not releases:
+        applied = store.find_nodes(NodeKind.APPLICATION, "reference", [reference])
+        if applied:  # an application is not a release: say what the record does say of it
+            status = applied[0].props.get("status", "not stated")
+            raise NotFound(
+                f"{reference!r} is an application ({status}), not a release: the record does not say data was "
+                "released under it (organisationReceipts lists it with its applicant)"
+            )
         raise NotFound(f"no release has the reference {reference!r}")
     return trace(store, releases[:1])[0]
 

@@ -11,7 +11,7 @@ from lineage.cli import main
 
 
 @pytest.mark.parametrize(
-    "command", [["counts"], ["report", "release", "DS00804"], ["query", "{ counts { totalNodes } }"]]
+    "command", [["counts"], ["report", "release", "DR170518.02"], ["query", "{ counts { totalNodes } }"]]
 )
 def test_a_reading_command_refuses_a_snapshot_that_is_not_there(
     command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 
-from importers.releases import parse_tiers
 from lineage import questions
 from lineage.api.app import create_app
 from lineage.model import CertaintyLevel, NodeKind

@@ -1,0 +1,137 @@
+"""Answers that never say more than the record (issue 20), on both stores: exclusions reach a class of items and
+beat every rule; no item is received before its data existed; words reach only the data sets their source names;
+an application is never a release. Expected answers come from the bundled CSVs, read here with the csv module.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import pytest
+
+from lineage.errors import LineageError
+from lineage.model import EdgeKind, NodeKind
+from lineage.questions.items import recipients_of_item
+from lineage.questions.pupils import pupil_reach
+from lineage.questions.statements import EXCLUDING, statements_about
+from lineage.resources import DATA_DIR
+from lineage.store import Store
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+ITEMS = _rows("npd_data_items_2018.csv")
+REGISTER = _rows("npd_register_entries_cited_in_foi.csv")
+
+
+def _identifying_aliases() -> set[str]:
+    """What the dictionary itself classes as identifying: identifiability 1 (instant), 2 (meaningful) and 3
+    (reference numbers), and each date of birth (its alias says DOB), on the 2018 scale."""
+    return {
+        r["npd_alias"]
+        for r in ITEMS
+        if r["npd_alias"] != "N/A"  # the dictionary's placeholder for an item without an alias
+        and (r["identifiability"] in ("1", "2", "3") or ("DOB" in r["npd_alias"].upper() and r["identifiability"]))
+    }
+
+
+def _first_year(years_populated: str) -> int | None:
+    head = years_populated.strip()[:4]
+    return int(head) if head.isdigit() else None
+
+
+def test_the_key_identifiers_phrase_reaches_every_identifying_item_of_the_newsnight_release(real_store: Store) -> None:
+    (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key.endswith("2014-08-21/bbc-newsnight")]
+    stated = [s for s in statements_about(real_store, [release])[release.id] if s.kind in EXCLUDING]
+    reached = {str(item.props.get("alias") or item.key.rsplit("/", 1)[-1]) for s in stated for item in s.items}
+    day = release.props["date"]
+    assert isinstance(day, dt.date)
+    expected = {
+        r["npd_alias"]
+        for r in ITEMS
+        if r["npd_alias"] in _identifying_aliases()
+        and (first := _first_year(r["years_populated"])) is not None
+        and dt.date(first + 1, 9, 1) <= day  # in the NPD by the release's date
+    }
+    assert len(expected) > 60 and expected <= reached, sorted(expected - reached)
+
+
+def test_no_excluded_item_is_received_by_any_rule(real_store: Store) -> None:
+    """For every not-released or requested-then-excluded statement about a release, no item it reaches is a
+    receipt of that release's recipient by any rule; each is under notReceived instead."""
+    releases = real_store.all_nodes(NodeKind.RELEASE)
+    excluded = [
+        (stated.about.node, item)
+        for stated_list in statements_about(real_store, releases).values()
+        for stated in stated_list
+        if stated.kind in EXCLUDING
+        for item in stated.items
+    ]
+    assert {release.key for release, _ in excluded} >= {
+        "npd-third-party-requests-pre-dsap/2014-08-21/bbc-newsnight",
+        "npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph",
+    }
+    aliases = sorted(
+        {
+            str(item.props.get("alias") or item.key.rsplit("/", 1)[-1])
+            for _, item in excluded
+            if item.props.get("old_tier") in (1, 2)
+        }
+    )
+    assert "Y7_SURNAME" in aliases and "KS4_DOB" in aliases
+    for alias in [*aliases[:: max(1, len(aliases) // 25)], "Y7_SURNAME"]:  # a spread, and the issue's own
+        answer = recipients_of_item(real_store, alias)
+        receipts = {(r.release.id, r.item.id) for r in answer.receipts if r.certainty.level.value != "confirmed"}
+        leaked = [(release.id, item.id) for release, item in excluded if (release.id, item.id) in receipts]
+        assert not leaked, leaked
+        if alias == "Y7_SURNAME":
+            names = {n.organisation.name for n in answer.not_received if n.organisation}
+            assert {"British Broadcasting Corporation", "Daily Telegraph"} <= names
+
+
+def test_no_rule_reaches_an_item_before_its_first_year_was_in_the_npd(real_store: Store) -> None:
+    """School Guide, 16 December 2014: a KS4 item first populated in 2014/15 was not yet in the NPD."""
+    first = {r["npd_alias"]: _first_year(r["years_populated"]) for r in ITEMS if r["dataset_title"] == "Key Stage 4"}
+    late = sorted(alias for alias, year in first.items() if year == 2014)
+    assert late
+    releases = [n for n in real_store.all_nodes(NodeKind.RELEASE) if isinstance(n.props.get("date"), dt.date)]
+    reached = real_store.expand([r.id for r in releases], frozenset({EdgeKind.INCLUDES}), frozenset())
+    dated = {r.id: r.props["date"] for r in releases}
+    for hop in reached:
+        first_year = hop.node.props.get("first_year")
+        if isinstance(first_year, int):
+            assert dt.date(first_year + 1, 9, 1) <= dated[hop.near], (hop.near, hop.node.id)
+    answer = recipients_of_item(real_store, late[0])
+    assert "School Guide UK Limited" not in {
+        r.organisation.name for r in answer.receipts if r.release.props.get("date") == dt.date(2014, 12, 16)
+    }
+
+
+def test_aqa_and_the_institute_of_education_receive_names_of_key_stage_2_only(real_store: Store) -> None:
+    for alias, expected in (("KS2_SURNAME", True), ("KS4_SURNAME", False), ("FSP_SURNAME", False)):
+        names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
+        assert ({"AQA", "Institute of Education (IoE)"} <= names) is expected, (alias, names)
+        assert not names & {"AQA", "Institute of Education (IoE)"} or expected
+
+
+def test_applications_without_an_outcome_are_never_releases(real_store: Store) -> None:
+    applied = {r["reference"] for r in REGISTER if r["status_as_cited"].startswith(("submitted", "application"))}
+    assert {"DS00804", "DS00638", "DR161003.02"} <= applied
+    releases = {n.props.get("reference") for n in real_store.all_nodes(NodeKind.RELEASE)}
+    assert not applied & releases
+    reach = pupil_reach(real_store, 131768, 2012, 2016)
+    listed = {r.release.props.get("reference") for r in (*reach.reaches, *reach.unpublished_scope)}
+    assert not applied & listed
+
+
+def test_a_release_before_the_years_began_is_not_listed_and_years_are_bounded(real_store: Store) -> None:
+    reach = pupil_reach(real_store, 131768, 2024, 2025)
+    dates = [r.release.props.get("date") for r in (*reach.reaches, *reach.unpublished_scope)]
+    assert not [d for d in dates if isinstance(d, dt.date) and d < dt.date(2024, 9, 1)]
+    for years in ((0, 1), (9999, 9999), (2016, 2012)):
+        with pytest.raises(LineageError):
+            pupil_reach(real_store, 131768, *years)
