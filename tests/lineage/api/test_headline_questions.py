@@ -245,3 +245,23 @@ async def test_applications_by_outcome_beside_the_published_refusals(ask) -> Non
     assert mod["date_as_cited"].startswith("last year")
     assert rejected[None]["named"] == 1 and rejected[None]["published"] == []
     assert sum(row["named"] for row in data) == len({a["id"] for row in data for a in row["applications"]})
+
+
+async def test_contested_receipts_and_unverified_figures_say_so_in_the_cookbook(ask) -> None:
+    """The Telegraph's FSM receipt rests on a campaigner's account that DfE's written answer contradicts
+    (data/scope_conflicts.csv): the cookbook's answer carries ``contested``; an unverified figure on the timeline
+    carries ``verified: false``."""
+    conflicts = [r for r in rows("scope_conflicts.csv") if r["file"] == "npd_release_scope_statements.csv"]
+    contested_rows = {int(r["row"]) for r in conflicts} | {int(r["contradicted_by_row"]) for r in conflicts}
+    fsm_row = _line(
+        STATEMENTS, organisation="The Telegraph (Daily Telegraph)", data_item_as_written="Free School Meals indicator"
+    )
+    assert fsm_row in contested_rows
+    data = (await ask("recipients-of-item", item="KS4_FSM"))["recipientsOfItem"]
+    telegraph = [e["node"] for e in data["receipts"]["edges"] if e["node"]["organisation"]["name"] == "Daily Telegraph"]
+    assert telegraph and all(r["statement"]["contested"] is True for r in telegraph)
+    unverified = [r for r in FIGURES if r["topic"] == "unverified"]
+    assert unverified
+    timeline = (await ask("timeline", kinds=["figure"]))["timeline"]["entries"]["nodes"]
+    flags = [e["node"].get("verified") for e in timeline]
+    assert False in flags and True in flags
