@@ -111,6 +111,29 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             )
     if not answer.releases:
         parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
+    if answer.applications:
+        parts.append(Part("h", "Applications the record names without an outcome"))
+        parts.append(
+            Part(
+                "p",
+                "The public record also names these applications for NPD data without saying whether data was "
+                "released under them. Please say, for each, whether it was approved and whether my child's record "
+                "was released under it.",
+            )
+        )
+        for open_application in answer.applications:
+            application = open_application.application
+            names = ", ".join(r.node.name for r in open_application.applicants) or "applicant not named"
+            date = application.props.get("date")
+            when = f"dated {date.day} {date:%B %Y}" if isinstance(date, dt.date) else "no date in the record"
+            parts.append(
+                Part(
+                    "li",
+                    f"{release_reference(application)}, by {names}; {when}; "
+                    f"status: {application.props.get('status', 'not stated')}",
+                    tuple(ordered_citations(application.citations)),
+                )
+            )
     parts.append(Part("h", "What the record says was not released"))
     parts += [
         Part(

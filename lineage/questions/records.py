@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
-from lineage.questions.common import PerState, Related, follow, related
+from lineage.questions.common import PerState, Related, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, school_successors
 from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
 from lineage.search import fold, rank, searched_fields
@@ -27,6 +27,8 @@ _E = EdgeKind
 
 #: Statements saying something did not go: left out of a release, refused, or not available to the recipient.
 NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
+#: Application statuses that give no outcome: the record names the application, not whether data went.
+NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated"})
 #: The fields a school is found by, in the words a reader knows them by.
 SCHOOL_FIELDS = {"key": "URN", "name": "name", "town": "town", "postcode": "postcode"}
 #: How far back a search looks for the schools a found school was before (GIAS chains are short).
@@ -138,6 +140,14 @@ class RecipientGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenApplication:
+    """An application the record names without an outcome: never a release, but one a parent may ask DfE about."""
+
+    application: Node
+    applicants: tuple[Related, ...]  # each MADE_BY link, cited
+
+
+@dataclass(frozen=True, slots=True)
 class RecordReach:
     chain: SchoolChain
     years: tuple[int, int]
@@ -145,6 +155,7 @@ class RecordReach:
     releases: tuple[RecordRelease, ...]  # published scope first, then unpublished; each by date
     groups: tuple[RecipientGroup, ...]
     not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
+    applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
 
     @property
     def schools(self) -> tuple[Node, ...]:
@@ -194,7 +205,19 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         tuple(found),
         _grouped(found),
         tuple(sorted(not_released.values(), key=lambda s: (s.about.node.id, s.statement.id))),
+        open_applications(store),
     )
+
+
+@PerState
+def open_applications(store: Store) -> tuple[OpenApplication, ...]:
+    """Every application whose outcome the record does not give (submitted for approval, pending, not stated),
+    oldest first: whether data went under it is unknown, so it is listed apart from the releases, for every
+    school and years alike."""
+    found = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
+    made = follow(store, [a.id for a in found], outgoing=[_E.MADE_BY])
+    ordered = sorted(found, key=dated_order)
+    return tuple(OpenApplication(a, related(made.get(a.id, []), [_E.MADE_BY])) for a in ordered)
 
 
 def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:

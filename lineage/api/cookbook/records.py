@@ -116,6 +116,15 @@ class RecordReach:
     not_released: list[StatedScope] = strawberry.field(
         description="What sources say did not go to these recipients or with these releases, in their words."
     )
+    applications: list[OpenApplication] = strawberry.field(
+        description="Applications the record names without an outcome: never releases; a parent may ask DfE."
+    )
+
+
+@strawberry.type(description="An application the record names without an outcome: whether data went is unknown.")
+class OpenApplication:
+    application: GraphNode
+    applicants: list[Related] = strawberry.field(description="Who made it, each MADE_BY link cited.")
 
 
 def _record_reach(answer: questions.RecordReach, first: int, group: str | None, after: str | None) -> RecordReach:
@@ -132,6 +141,10 @@ def _record_reach(answer: questions.RecordReach, first: int, group: str | None, 
             if group is None or g.label == group
         ],
         not_released=stated_scopes(answer.not_released),
+        applications=[
+            OpenApplication(application=graph_node(a.application), applicants=related_list(a.applicants))
+            for a in answer.applications
+        ],
     )
 
 

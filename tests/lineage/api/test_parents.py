@@ -222,3 +222,21 @@ async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_fil
         for url, text in modules.items():
             assert not re.search(r"https?://|\bquery [A-Z]", text), url  # no copy of an operation, no other host
             assert text.startswith("// "), f"{url} opens without its header comment"
+
+
+async def test_applications_without_an_outcome_are_listed_apart_never_as_releases(ask: Any) -> None:
+    """URN 131768, 2012-2016: no application is a release, HMRC's DS00638 (a reference alone) among none of them;
+    each application without an outcome is listed apart, and the letter asks DfE about it."""
+    no_outcome = ("submitted", "application", "pending")
+    applied = {r["reference"] for r in REGISTER if r["reference"] and r["status_as_cited"].startswith(no_outcome)}
+    assert {"DS00804", "DS00638", "DR161003.02"} <= applied
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    released = {n["reference"] for g in data["groups"] for n in g["releases"]["nodes"]}
+    assert not applied & released
+    listed = {a["application"]["reference"] for a in data["applications"]}
+    assert applied <= listed
+    hmrc = next(a for a in data["applications"] if a["application"]["reference"] == "DS00638")
+    assert [n["node"]["name"] for n in hmrc["applicants"]] == ["HMRC (His Majesty's Revenue and Customs)"]
+    letter_text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    releases_part, applications_part = letter_text.split("Applications the record names without an outcome")
+    assert "DS00638" not in releases_part and "DS00638" in applications_part

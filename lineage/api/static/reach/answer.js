@@ -45,6 +45,7 @@ function drawAnswer(answer, variables) {
   drawDatasets(answer.datasets);
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
+  drawApplications(answer.applications);
   $("#answer-title").focus();
 }
 
@@ -157,10 +158,27 @@ function drawNotReleased(statements) {
   $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
+/** Applications without an outcome: listed apart, never as releases, each with its applicant and sources. */
+function drawApplications(applications) {
+  const items = applications.map((open) => {
+    const application = open.application;
+    const item = element("li");
+    const by = open.applicants.map((a) => a.node.name).join(", ") || "applicant not named";
+    const when = application.date || application.dateAsCited || "no date in the record";
+    item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${application.status}`);
+    item.append(cite([...application.citations, ...open.applicants.flatMap((a) => a.link.citations)]));
+    return item;
+  });
+  const none = "The record names no application without an outcome.";
+  $("#applications").replaceChildren(...(items.length ? items : [element("li", none)]));
+}
+
 function drawTimeline(answer) {
   const entries = answer.entries.nodes.map((entry) => {
     const item = element("li");
-    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`, cite(entry.citations));
+    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`);
+    if (entry.node.verified === false) item.append(element("span", " unverified: not an established fact", "contested"));
+    item.append(cite(entry.citations));
     return item;
   });
   if (answer.entries.truncated) entries.push(element("li", `and ${answer.entries.totalCount - entries.length} more`));
