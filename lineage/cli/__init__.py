@@ -15,6 +15,7 @@
     lineage letter  --urn URN --from YEAR --to YEAR [--name NAME] [--format txt|md|html] [--store ADDR]
                                                       a subject access request to DfE, with its sources
     lineage diff    OLD NEW                           what changed between two builds (store addresses)
+    lineage claims  [--format csv|md] [--output FILE] every fact inferred by a rule, for a reviewer to check
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
@@ -35,6 +36,7 @@ from lineage.cli.commands import (
     UsageError,
     default_workers,
     run_build,
+    run_claims,
     run_counts,
     run_diff,
     run_export,
@@ -128,6 +130,14 @@ def _letter_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS), help="the letter's format")
 
 
+def _claims_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.claims import CLAIM_FORMATS
+
+    _store(command)
+    command.add_argument("--format", default="csv", choices=list(CLAIM_FORMATS), help="the ledger's format")
+    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+
+
 def _diff_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("old", help="the older build: memory:PATH, a snapshot's path, or a bolt:// URI")
     command.add_argument("new", help="the newer build, the same way")
@@ -154,6 +164,8 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments],
     ("letter", "a subject access request to DfE for a pupil's NPD record", run_letter, _letter_arguments),
     ("diff", "releases, organisations, statements and events changed between two builds", run_diff,
      _diff_arguments),
+    ("claims", "every fact inferred by a rule, with the words and table rows it read (CSV or Markdown)",
+     run_claims, _claims_arguments),
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
 from lineage.errors import LineageError
@@ -101,13 +102,17 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from importers.build import build_real_graph
+    from lineage.claims import by_rule, claims
 
     with _writing(_store_address(args), args.wait) as store:
         reports = build_real_graph(store, progress=PROGRESS)
         counts = store.counts()
+        inferred = by_rule(claims(store))
     print(format_reports(reports, args.verbose))
     print()
     print(format_counts(counts))
+    print()
+    print(format_table(("rule", "facts it infers (lineage claims lists them)"), sorted(inferred.items())))
     return 0
 
 
@@ -213,6 +218,23 @@ def run_letter(args: argparse.Namespace) -> int:
     with _open(args) as store:
         answer = questions.record_reach(store, args.urn, args.from_year, args.to_year)
     print(letter.write(answer, args.format, args.name).text, end="")
+    return 0
+
+
+def run_claims(args: argparse.Namespace) -> int:
+    from lineage.claims import CLAIM_FORMATS, claims
+    from lineage.files import write_atomically
+
+    with _open(args) as store:
+        text = CLAIM_FORMATS[args.format](claims(store))
+    if args.output:
+
+        def write(handle: IO[bytes]) -> None:
+            handle.write(text.encode("utf-8"))
+
+        write_atomically(args.output, write)
+    else:
+        print(text, end="")
     return 0
 
 

@@ -1,0 +1,131 @@
+"""The claims ledger: every fact the graph holds by a rule rather than a source's statement, with what the rule read
+(the source's words, the table row that maps them), so a reviewer can check each inference one by one.
+
+A claim is a link whose certainty is ``tier_level`` or ``inferred`` (the tier rule's inclusions, a statement's words
+taken to mean items, a sending inferred from an approval, a statement joined to a release by its date, ...) or a node
+whose certainty names a rule (an organisation's type). ``lineage claims`` writes them as CSV or Markdown; the build
+summary counts them per rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lineage.exports.subgraph import collect
+from lineage.model import Certainty, CertaintyLevel, Citation, Edge, Node, ordered_citations
+from lineage.reports.markdown import md
+from lineage.store import Store
+
+__all__ = ["CLAIM_FORMATS", "Claim", "by_rule", "claims", "to_csv", "to_markdown"]
+
+#: The name a claim of the tier rule goes by (its certainty level names no rule of its own).
+TIER_RULE = "tier-level"
+RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
+COLUMNS = ("rule", "subject", "link", "object", "words", "means", "sources")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One inferred fact: the rule, what it links (or the node it describes), the words it read, what it takes
+    them to mean, and every citation it rests on (sources, and the rows of our tables that map words)."""
+
+    rule: str
+    subject: Node
+    link: str  # the edge kind; "" for a node's own inferred property (an organisation's type)
+    object: Node | None
+    words: str
+    means: str
+    sources: tuple[Citation, ...]
+
+    def row(self) -> dict[str, str]:
+        cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
+        return {
+            "rule": self.rule,
+            "subject": self.subject.name,
+            "link": self.link,
+            "object": self.object.name if self.object else "",
+            "words": self.words,
+            "means": self.means,
+            "sources": cites,
+        }
+
+
+def _rule(certainty: Certainty) -> str | None:
+    if certainty.level not in RULE_LEVELS:
+        return None
+    return certainty.rule or TIER_RULE
+
+
+def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str) -> Claim:
+    subject, target = nodes[edge.source], nodes[edge.target]
+    props, said = edge.props, subject.props
+    words = str(props.get("as_written") or said.get("status") or said.get("date_as_cited") or subject.name)
+    if "means" in props:
+        within = props.get("within") or ()
+        means = str(props["means"]) + (f" within {', '.join(within)}" if isinstance(within, tuple) and within else "")
+    elif rule == TIER_RULE:
+        means = f"an item of old tier {target.props.get('old_tier')}, in the NPD by the release's date"
+    else:
+        means = target.name
+    return Claim(rule, subject, edge.kind.value, target, words, means, tuple(ordered_citations(edge.citations)))
+
+
+def claims(store: Store) -> list[Claim]:
+    """Every claim in the store, by rule, then subject and object."""
+    whole = collect(store)
+    nodes = {node.id: node for node in whole.nodes}
+    found = []
+    for node in whole.nodes:
+        rule = _rule(node.certainty)
+        if rule:
+            said = str(node.props.get("org_type") or node.props.get("status") or "")
+            found.append(Claim(rule, node, "", None, node.name, said, tuple(ordered_citations(node.citations))))
+    for edge in whole.edges:
+        rule = _rule(edge.certainty)
+        if rule:
+            found.append(_edge_claim(edge, nodes, rule))
+    return sorted(found, key=lambda c: (c.rule, c.subject.id, c.link, c.object.id if c.object else ""))
+
+
+def by_rule(found: Iterable[Claim]) -> Counter[str]:
+    """How many claims each rule makes."""
+    return Counter(claim.rule for claim in found)
+
+
+def _safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def to_csv(found: Sequence[Claim]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({name: _safe(value) for name, value in claim.row().items()} for claim in found)
+    return out.getvalue()
+
+
+def to_markdown(found: Sequence[Claim]) -> str:
+    counts = by_rule(found)
+    lines = [
+        "# Claims ledger",
+        "",
+        "Every fact the graph holds by a rule, not by a source's statement: what the rule read and what it takes "
+        "it to mean, with every source it rests on.",
+        "",
+        "| rule | claims |",
+        "|---|---|",
+        *(f"| {md(rule)} | {n} |" for rule, n in sorted(counts.items())),
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
+    lines += ["| " + " | ".join(md(value) for value in claim.row().values()) + " |" for claim in found]
+    return "\n".join(lines) + "\n"
+
+
+CLAIM_FORMATS = {"csv": to_csv, "md": to_markdown}

@@ -1,0 +1,41 @@
+"""The claims ledger (issue 20): every fact inferred by a rule is listed once, with the words it read and its
+sources, on both stores; the command writes it as CSV a spreadsheet cannot run and as Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+from lineage.claims import TIER_RULE, by_rule, claims, to_csv, to_markdown
+from lineage.model import CertaintyLevel, EdgeKind, NodeKind
+from lineage.store import Store
+
+RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
+
+
+def test_every_inferred_link_is_a_claim_once(real_store: Store) -> None:
+    nodes = [n for kind in NodeKind for n in real_store.all_nodes(kind)]
+    edges = {h.edge.id: h.edge for h in real_store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset())}
+    expected = Counter(
+        e.certainty.rule or TIER_RULE for e in edges.values() if e.certainty.level in RULE_LEVELS
+    ) + Counter(n.certainty.rule for n in nodes if n.certainty.rule)
+    found = claims(real_store)
+    assert by_rule(found) == expected and expected["scope-words"] > 0 and expected[TIER_RULE] > 0
+    # the words of the BBC's exclusion are read by the rule, with the table row that maps them
+    newsnight = [
+        c for c in found if c.rule == "scope-words" and c.subject.name.startswith("BBC Newsnight: not released")
+    ]
+    assert newsnight and all(c.words.startswith("key identifiers") for c in newsnight)
+    assert all(
+        {s.file for s in c.sources} >= {"npd_release_scope_statements.csv", "scope_words.csv"} for c in newsnight
+    )
+
+
+def test_the_ledger_reads_back_as_csv_and_markdown(memory_real: Store) -> None:
+    found = claims(memory_real)
+    table = list(csv.DictReader(io.StringIO(to_csv(found))))
+    assert len(table) == len(found)
+    assert not [cell for row in table for cell in row.values() if cell[:1] in ("=", "+", "-", "@")]
+    text = to_markdown(found)
+    assert text.startswith("# Claims ledger") and f"| {TIER_RULE} | {by_rule(found)[TIER_RULE]} |" in text
