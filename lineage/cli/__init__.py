@@ -16,6 +16,7 @@
                                                       a subject access request to DfE, with its sources
     lineage diff    OLD NEW                           what changed between two builds (store addresses)
     lineage claims  [--format csv|md] [--output FILE] every fact inferred by a rule, for a reviewer to check
+    lineage foi     --gap ID [--gap ID ...] [--format txt|md|html]  an FOI request for gaps in the record
 
 ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
@@ -40,6 +41,7 @@ from lineage.cli.commands import (
     run_counts,
     run_diff,
     run_export,
+    run_foi,
     run_import,
     run_letter,
     run_query,
@@ -130,6 +132,15 @@ def _letter_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS), help="the letter's format")
 
 
+def _foi_arguments(command: argparse.ArgumentParser) -> None:
+    from lineage.foi import FOI_FORMATS
+
+    _store(command)
+    command.add_argument("--gap", action="append", required=True,
+                         help="a gap's id, as the gaps question gives it (repeat: gaps of one authority)")  # fmt: skip
+    command.add_argument("--format", default="txt", choices=list(FOI_FORMATS), help="the request's format")
+
+
 def _claims_arguments(command: argparse.ArgumentParser) -> None:
     from lineage.claims import CLAIM_FORMATS
 
@@ -166,6 +177,8 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments],
      _diff_arguments),
     ("claims", "every fact inferred by a rule, with the words and table rows it read (CSV or Markdown)",
      run_claims, _claims_arguments),
+    ("foi", "a Freedom of Information request for gaps in the record, to the authority that holds them", run_foi,
+     _foi_arguments),
 )  # fmt: skip
 
 

@@ -103,16 +103,23 @@ def run_import(args: argparse.Namespace) -> int:
 def run_build(args: argparse.Namespace) -> int:
     from importers.build import build_real_graph
     from lineage.claims import by_rule, claims
+    from lineage.questions.gaps import gap_counts
 
     with _writing(_store_address(args), args.wait) as store:
         reports = build_real_graph(store, progress=PROGRESS)
         counts = store.counts()
         inferred = by_rule(claims(store))
+        open_gaps = gap_counts(store)
     print(format_reports(reports, args.verbose))
     print()
     print(format_counts(counts))
     print()
     print(format_table(("rule", "facts it infers (lineage claims lists them)"), sorted(inferred.items())))
+    print()
+    gaps_table = [(kind, authority, n) for (kind, authority), n in sorted(open_gaps.items())]
+    print(
+        format_table(("gap in the record", "who holds the answer", "gaps (lineage foi drafts a request)"), gaps_table)
+    )
     return 0
 
 
@@ -218,6 +225,15 @@ def run_letter(args: argparse.Namespace) -> int:
     with _open(args) as store:
         answer = questions.record_reach(store, args.urn, args.from_year, args.to_year)
     print(letter.write(answer, args.format, args.name).text, end="")
+    return 0
+
+
+def run_foi(args: argparse.Namespace) -> int:
+    from lineage import foi
+    from lineage.questions.gaps import gaps_by_id
+
+    with _open(args) as store:
+        print(foi.write(gaps_by_id(store, args.gap), args.format).text, end="")
     return 0
 
 

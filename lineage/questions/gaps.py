@@ -1,0 +1,215 @@
+"""Every gap in the record, and who holds the answer: the facts the public record leaves open, one per release,
+application, statement or figure, each with what is known, exactly what is missing, the public authority that
+holds it, the sources, and the earlier Freedom of Information requests on the same matter among those sources.
+
+The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is
+not stated; a release with no date, or no named recipient; a body that refused to say whether data went further
+(onward sharing not disclosed); two sources that disagree; a figure the record does not establish. A gap closes
+when a later import gives what was missing (``lineage diff`` says which source closed it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from lineage.errors import LineageError, NotFound
+from lineage.model import CertaintyLevel, Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.questions.common import PerState, follow
+from lineage.questions.releases import find_organisation, release_walk
+from lineage.store import Store
+
+__all__ = ["GAP_KINDS", "Gap", "gap_counts", "gaps", "gaps_by_id"]
+
+_E = EdgeKind
+
+#: The kinds of gap, in the order a reader meets them.
+ITEMS_NOT_PUBLISHED = "items not published"
+OUTCOME_NOT_STATED = "outcome not stated"
+DATE_NOT_GIVEN = "date not given"
+RECIPIENT_NOT_NAMED = "recipient not named"
+ONWARD_NOT_DISCLOSED = "onward sharing not disclosed"
+CONTESTED = "contested"
+UNVERIFIED = "unverified"
+GAP_KINDS = (
+    ITEMS_NOT_PUBLISHED,
+    OUTCOME_NOT_STATED,
+    DATE_NOT_GIVEN,
+    RECIPIENT_NOT_NAMED,
+    ONWARD_NOT_DISCLOSED,
+    CONTESTED,
+    UNVERIFIED,
+)
+#: The levels of a rule's inference: an inclusion at them does not publish an item.
+RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
+#: The authority that holds what DfE's registers leave open.
+DFE = "Department for Education"
+#: Application statuses that give no outcome.
+NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated"})
+#: What to ask for, per kind of gap: the facts the record leaves open.
+ASKS = {
+    ITEMS_NOT_PUBLISHED: (
+        "the data items and the academic years of pupils' records released",
+        "the legal gateway under which they were released",
+        "the approving panel's decision and its date",
+        "whether the recipient was permitted to pass the data on, and whether it did",
+    ),
+    OUTCOME_NOT_STATED: (
+        "the approving panel's decision on the application and its date",
+        "whether data were released under it, and if so the data items and academic years",
+        "the legal gateway relied on",
+    ),
+    DATE_NOT_GIVEN: ("the date on which the data were released",),
+    RECIPIENT_NOT_NAMED: ("the name of the organisation that received the data",),
+    ONWARD_NOT_DISCLOSED: (
+        "whether pupil data received from the Department for Education were passed to any other body",
+        "if so, to which bodies, when, and under what legal basis",
+    ),
+    CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
+    UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
+}
+#: Where earlier Freedom of Information requests are published: a cited address there is one.
+FOI_SITES = ("whatdotheyknow.com/request/",)
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """One fact the record leaves open, about one node, and who holds the answer."""
+
+    id: str  # "<kind slug>:<node id>": stable across builds, for a request and for the diff
+    kind: str
+    subject: Node
+    known: tuple[str, ...]  # what is public already, in words
+    missing: tuple[str, ...]  # exactly what to ask for
+    authority: str
+    organisations: tuple[Node, ...]  # the recipients or applicants concerned
+    sources: tuple[Citation, ...]
+    earlier_requests: tuple[str, ...]  # addresses of FOI requests on the same matter among the sources
+
+    @property
+    def date(self) -> dt.date | None:
+        day = self.subject.props.get("date")
+        return day if isinstance(day, dt.date) else None
+
+
+def _gap_id(kind: str, node: Node) -> str:
+    return f"{kind.replace(' ', '-')}:{node.id}"
+
+
+def _earlier(citations: Iterable[Citation]) -> tuple[str, ...]:
+    return tuple(sorted({c.address for c in citations if any(site in c.address for site in FOI_SITES)}))
+
+
+def _described(node: Node) -> tuple[str, ...]:
+    """What is public about a release or application, in words."""
+    props = node.props
+    said = [f"reference {props['reference']}" if props.get("reference") else f"register entry {node.name}"]
+    if isinstance(props.get("date"), dt.date):
+        said.append(f"dated {props['date']}")
+    elif props.get("date_as_cited"):
+        said.append(f"dated as cited: {props['date_as_cited']}")
+    for name, words in (("register", "register"), ("status", "status"), ("status_as_cited", "status as cited")):
+        if props.get(name):
+            said.append(f"{words}: {props[name]}")
+    if node.strings("tiers"):
+        said.append(f"approved tiers: {', '.join(node.strings('tiers'))}")
+    return tuple(said)
+
+
+def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
+         citations: Iterable[Citation] = ()) -> Gap:  # fmt: skip
+    cites = tuple(ordered_citations({*node.citations, *citations}))
+    return Gap(
+        _gap_id(kind, node), kind, node, tuple(known), ASKS[kind], authority,
+        tuple(sorted(organisations, key=lambda o: o.id)), cites, _earlier(cites),
+    )  # fmt: skip
+
+
+@PerState
+def _all_gaps(store: Store) -> tuple[Gap, ...]:
+    """Every gap in the store, once per state of the store, in a fixed number of batched calls."""
+    found: list[Gap] = []
+    for traced in release_walk(store).traces:
+        release = traced.release
+        recipients = [r.node for r in traced.recipients]
+        known = _described(release)
+        # the tier rule and other rules infer items; only a stated inclusion publishes them
+        if all(i.link.certainty.level in RULE_LEVELS for i in traced.includes):
+            found.append(_gap(ITEMS_NOT_PUBLISHED, release, recipients, known))
+        if not isinstance(release.props.get("date"), dt.date):
+            found.append(_gap(DATE_NOT_GIVEN, release, recipients, known))
+        if not recipients:
+            found.append(_gap(RECIPIENT_NOT_NAMED, release, recipients, known))
+    applications = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
+    made = follow(store, [a.id for a in applications], outgoing=[_E.MADE_BY])
+    for application in applications:
+        applicants = [h.node for h in made.get(application.id, [])]
+        found.append(_gap(OUTCOME_NOT_STATED, application, applicants, _described(application)))
+    found += _statement_gaps(store)
+    for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
+        value = figure.props.get("value", figure.props.get("value_text", ""))
+        said = [f"{figure.props.get('measure', figure.name)}: {value} {figure.props.get('unit', '')}".strip()]
+        found.append(_gap(UNVERIFIED, figure, (), said))
+    return tuple(sorted(found, key=lambda g: (GAP_KINDS.index(g.kind), g.date or dt.date.max, g.id)))
+
+
+def _statement_gaps(store: Store) -> list[Gap]:
+    """Refusals to say whether data went further, addressed to the body that refused; contested statements,
+    to DfE, which holds the register."""
+    refused = store.find_nodes(NodeKind.STATEMENT, "statement", ["refused_to_say"])
+    contested = store.find_nodes(NodeKind.STATEMENT, "contested", [True])
+    about = follow(store, [s.id for s in (*refused, *contested)], outgoing=[_E.ABOUT])
+    found = []
+    for statement in refused:
+        bodies = [h.node for h in about.get(statement.id, []) if h.node.kind is NodeKind.ORGANISATION]
+        authority = bodies[0].name if bodies else str(statement.props.get("organisation_as_written", DFE))
+        quote = statement.props.get("quote")
+        known = (f"asked, and {authority} refused to say" + (f": \u201c{quote}\u201d" if quote else ""),)
+        found.append(_gap(ONWARD_NOT_DISCLOSED, statement, bodies, known, authority))
+    for statement in contested:
+        subjects = [h.node for h in about.get(statement.id, [])]
+        concerned = [n for n in subjects if n.kind is NodeKind.ORGANISATION]
+        said = (f"{statement.name}, as {statement.props.get('source_kind', 'a source')} says",)
+        found.append(_gap(CONTESTED, statement, concerned, said, citations=[c for n in subjects for c in n.citations]))
+    return found
+
+
+def gaps(
+    store: Store,
+    kinds: Collection[str] | None = None,
+    organisation: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> list[Gap]:
+    """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case) and by
+    period (an undated gap is kept: its date is itself unknown)."""
+    unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
+    if unknown:
+        raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+    if start and end and start > end:
+        raise LineageError(f"from {start} is after to {end}")
+    found = list(_all_gaps(store))
+    if kinds:
+        found = [g for g in found if g.kind in kinds]
+    if organisation:
+        body = find_organisation(store, organisation)
+        found = [g for g in found if body.id in {o.id for o in g.organisations}]
+    if start or end:
+        found = [g for g in found if g.date is None or ((not start or g.date >= start) and (not end or g.date <= end))]
+    return found
+
+
+def gaps_by_id(store: Store, ids: Collection[str]) -> list[Gap]:
+    """The gaps named, in the order given; an unknown id is refused by name."""
+    every = {g.id: g for g in _all_gaps(store)}
+    missing = [i for i in ids if i not in every]
+    if missing:
+        raise NotFound(f"no gap has the id {', '.join(map(repr, missing))} (the gaps question lists them)")
+    return [every[i] for i in ids]
+
+
+def gap_counts(store: Store) -> Counter[tuple[str, str]]:
+    """How many gaps there are, by kind and authority: for the build summary and the report."""
+    return Counter((g.kind, g.authority) for g in _all_gaps(store))

@@ -1,0 +1,64 @@
+"""Every gap in the record and the request that would fill it (issue 26), over HTTP on both stores; expected
+answers from the bundled CSVs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from lineage import foi
+from lineage.errors import LineageError
+from lineage.questions.gaps import gaps, gaps_by_id
+from lineage.store import Store
+from tests.lineage.api.test_cookbook import REGISTER
+
+FOI_REQUEST = """query ($gaps: [String!]!, $format: String!) {
+  foiRequest(gaps: $gaps, format: $format) { text authority gaps filename } }"""
+
+
+def _row(**match: str) -> dict[str, str]:
+    (found,) = [r for r in REGISTER if all(r[k] == v for k, v in match.items())]
+    return found
+
+
+async def test_the_ministry_of_justice_2016_release_has_its_items_unpublished(ask: Any) -> None:
+    row = _row(organisation="Ministry of Justice (MOJ)", date_as_cited="2016-06-15")
+    assert row["status_as_cited"] == "listed as recipient"
+    data = (await ask("gaps", kinds=["items not published"], organisation="Ministry of Justice"))["gaps"]
+    (gap,) = [g for g in data["nodes"] if g["date"] == "2016-06-15"]
+    assert gap["authority"] == "Department for Education" and gap["kind"] == "items not published"
+    assert any("data items" in m for m in gap["missing"]) and any("legal gateway" in m for m in gap["missing"])
+    assert row["source_url"] in {c["address"] for c in gap["citations"]}
+    assert row["source_url"] in gap["earlierRequests"]  # the request that quoted the register is on WhatDoTheyKnow
+
+
+async def test_an_application_submitted_for_approval_has_no_stated_outcome(ask: Any, client_for: Any,
+                                                                           real_store: Store) -> None:  # fmt: skip
+    row = _row(reference="DS00804")
+    assert row["status_as_cited"] == "submitted for DSAP approval"
+    data = (await ask("gaps", kinds=["outcome not stated"], organisation="Home Office"))["gaps"]
+    gap = next(g for g in data["nodes"] if g["subject"]["id"] == "Application:DS00804")
+    assert any("decision" in m for m in gap["missing"])
+    variables = {"gaps": [gap["id"]], "format": "txt"}
+    async with client_for(real_store) as http:
+        body = (await http.post("/graphql", json={"query": FOI_REQUEST, "variables": variables})).json()
+    request = body["data"]["foiRequest"]
+    text = request["text"]
+    assert request["authority"] == "Department for Education" and "section 1 of the Freedom of Information Act" in text
+    assert "DS00804" in text and row["source_url"] in text  # what is public, with its address
+    for asked in gap["missing"]:
+        assert asked in text
+
+
+def test_a_request_goes_to_one_authority_and_names_only_known_gaps(real_store: Store) -> None:
+    found = gaps(real_store)
+    kinds = {g.kind for g in found}
+    assert {"items not published", "outcome not stated", "contested", "unverified"} <= kinds
+    with pytest.raises(LineageError, match="no gap has the id"):
+        gaps_by_id(real_store, ["items-not-published:Release:nowhere"])
+    with pytest.raises(LineageError, match="unknown kind of gap"):
+        gaps(real_store, kinds=["everything"])
+    several = [g for g in found if g.authority == "Department for Education"][:3]
+    drafted = foi.write(several, "md")
+    assert drafted.text.count("Please provide:") == 3 and drafted.authority == "Department for Education"
