@@ -3,7 +3,8 @@ releases and statements.
 
 A campaigner follows the record as it grows: ``diff`` compares the releases, organisations, statements and
 events of two stores (two snapshots, or a snapshot and a Neo4j), each change cited by the sources of the side
-that holds it; the feed lists releases and statements newest first by the date their source gives, so a feed
+that holds it, and names each gap in the record the new build closes with the sources that closed it; the
+feed lists releases and statements newest first by the date their source gives, so a feed
 reader shows a new release as it enters the record. An entry the record gives no date cannot be placed in
 time: the feed says how many there are rather than invent a date for them.
 """
@@ -19,6 +20,7 @@ from urllib.parse import quote
 
 from lineage.model import Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import follow
+from lineage.questions.gaps import Gap, gaps
 from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
 from lineage.reports.render import source_text
@@ -47,9 +49,19 @@ class Change:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosedGap:
+    """A gap of the old build the new one no longer has, and the sources the new build adds to its subject (what
+    closed it; none when the subject itself went)."""
+
+    gap: Gap
+    closed_by: tuple[Citation, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Diff:
     changes: tuple[Change, ...]
     compared: dict[NodeKind, tuple[int, int]]  # per kind: how many in the old store, how many in the new
+    closed: tuple[ClosedGap, ...] = ()  # gaps the new build closes
 
 
 def _state(store: Store, kind: NodeKind) -> dict[str, tuple[Node, frozenset[tuple[str, str, str]]]]:
@@ -86,13 +98,27 @@ def diff(old: Store, new: Store) -> Diff:
                 changes.append(Change(REMOVED, before[id_][0]))
             elif fields := _fields(*before[id_][:1], *after[id_][:1], before[id_][1], after[id_][1]):
                 changes.append(Change(CHANGED, after[id_][0], fields))
-    return Diff(tuple(changes), compared)
+    return Diff(tuple(changes), compared, _closed(old, new))
+
+
+def _closed(old: Store, new: Store) -> tuple[ClosedGap, ...]:
+    """The old build's gaps the new one does not have, each with the sources the new build adds to its subject."""
+    still = {g.id for g in gaps(new)}
+    closed = [g for g in gaps(old) if g.id not in still]
+    now = new.get_nodes(g.subject.id for g in closed)
+    return tuple(
+        ClosedGap(
+            g,
+            tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)) if g.subject.id in now else (),
+        )
+        for g in closed
+    )
 
 
 def format_diff(answer: Diff) -> str:
     """The changes, a line each with its sources; or that there is none, with what was compared."""
     compared = ", ".join(f"{new} {kind.value.lower()}s (were {old})" for kind, (old, new) in answer.compared.items())
-    if not answer.changes:
+    if not answer.changes and not answer.closed:
         return f"no change: {compared}\n"
     marks = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
     lines = []
@@ -101,7 +127,13 @@ def format_diff(answer: Diff) -> str:
         lines.append(f"{marks[change.change]} {change.change} {change.node.kind.value} {change.node.id}: "
                      f"{change.node.name}{what}")  # fmt: skip
         lines += [f"    source: {_source(c)}" for c in ordered_citations(change.citations)]
+    for closed in answer.closed:
+        lines.append(f"= closed gap {closed.gap.id}: {closed.gap.kind} of {closed.gap.subject.name}")
+        lines += [f"    closed by: {_source(c)}" for c in closed.closed_by] or [
+            "    closed by: its subject left the record"
+        ]
     counts = {c: sum(1 for x in answer.changes if x.change == c) for c in (ADDED, REMOVED, CHANGED)}
+    counts["gaps closed"] = len(answer.closed)
     lines.append(", ".join(f"{n} {c}" for c, n in counts.items()) + f"; compared {compared}")
     return "\n".join(lines) + "\n"
 

@@ -62,3 +62,27 @@ def test_a_request_goes_to_one_authority_and_names_only_known_gaps(real_store: S
     several = [g for g in found if g.authority == "Department for Education"][:3]
     drafted = foi.write(several, "md")
     assert drafted.text.count("Please provide:") == 3 and drafted.authority == "Department for Education"
+
+
+def test_a_new_source_giving_the_items_closes_the_gap_and_the_diff_says_which(memory_real: Store) -> None:
+    """A later import that states the Ministry of Justice release's items (a confirmed INCLUDES, cited) closes its
+    'items not published' gap; lineage diff names the gap and the source that closed it."""
+    from importers.build import build_real_graph
+    from lineage.changes import diff, format_diff
+    from lineage.model import Citation, Edge, EdgeKind, Node
+    from lineage.stores.memory import MemoryStore
+
+    (gap,) = [g for g in gaps(memory_real, ["items not published"], "Ministry of Justice") if g.date]
+    newer = MemoryStore()
+    build_real_graph(newer)
+    answer = Citation("an FOI answer giving the release's items (test)", "answer.csv", 2, "https://example.org/a")
+    release = gap.subject
+    newer.write(
+        [Node(release.kind, release.key, release.name, release.props, release.citations | {answer})],
+        [Edge(release.id, EdgeKind.INCLUDES, "DataItem:KS4/KS4_FSM", citations=frozenset({answer}))],
+    )
+    changed = diff(memory_real, newer)
+    (closed,) = [c for c in changed.closed if c.gap.id == gap.id]
+    assert closed.closed_by == (answer,)
+    text = format_diff(changed)
+    assert f"closed gap {gap.id}" in text and answer.address in text
