@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from lineage import questions
-from lineage.model import Certainty, Citation, Edge, EdgeKind, Node, weakest
+from lineage.model import Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions import Related, ReleaseTrace
 from lineage.reports.document import (
     APPROVAL,
@@ -46,7 +46,7 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
     the statements that contradict it, whose sources are cited in the same row."""
     rows = []
     for s in stated:
-        meant = ", ".join(m.node.name for m in s.means) or "no concept or item (the words table does not map them)"
+        meant = _meant(s) or "no item or data set (the words table does not map them)"
         against = "; ".join(
             f"{c.node.props.get('source_kind', c.node.name)}: {c.node.props.get('items_as_written', '')}"
             for c in s.contradicted_by
@@ -59,6 +59,18 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
         sources = _cited(s.statement, *links, *(c.node for c in s.contradicted_by))
         rows.append(TableRow(cells, s.statement.certainty, sources))
     return tuple(rows)
+
+
+def _meant(s: questions.Stated) -> str:
+    """What a statement's words are taken to mean: the data sets by name, and the items by the table's meanings
+    (a concept, or a class of items) with how many items each reaches."""
+    datasets = [m.node.name for m in s.means if m.node.kind is not NodeKind.DATA_ITEM]
+    meanings: dict[str, int] = {}
+    for _, link in s.reaches:
+        meaning = str(link.props.get("means", "")).removeprefix("Concept:")
+        meanings[meaning] = meanings.get(meaning, 0) + 1
+    items = [f"{meaning} ({n} item{'s' if n != 1 else ''})" for meaning, n in sorted(meanings.items())]
+    return "; ".join([*datasets, *items])
 
 
 def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tuple[TableRow, ...]:
@@ -350,6 +362,8 @@ def _asking_row(a: questions.MatchingRequests) -> TableRow:
 
 def _receipt_row(receipt: questions.Receipt) -> TableRow:
     route = f"onward from {receipt.onward_from.name}" if receipt.onward_from else "direct"
+    if receipt.statement is not None and receipt.statement.props.get("contested"):
+        route += "; contested: another cited source disagrees"
     cells = (
         value_text(receipt.date), receipt.release.name, receipt.organisation.name,
         receipt.approval.name if receipt.approval else "none recorded", route,
