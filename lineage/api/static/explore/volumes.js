@@ -60,16 +60,9 @@ function volumeChart(rows, unit) {
     .join("g")
     .attr("class", "volume")
     .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
-    .call(actionable, (v) => `${v.flow.flow || v.organisation.name}: ${v.flow.value} ${v.flow.unit || ""}`, showVolume);
+    .call(actionable, (v) => `${volumeTitle(v)}: ${volumeFigure(v, unit)}`, showVolume); // the name is what shows
   row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight); // all of it clicks
-  row
-    .append("text")
-    .attr("y", 12)
-    .text(
-      (v) =>
-        `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"} ` +
-        `(${v.flow.period || "period not given"})`,
-    );
+  row.append("text").attr("y", 12).text(volumeTitle);
   const barWidth = (v) => Math.max(1, x(v.flow.value));
   row
     .append("rect")
@@ -81,9 +74,18 @@ function volumeChart(rows, unit) {
     .append("text")
     .attr("x", (v) => barWidth(v) + 6)
     .attr("y", 28)
-    .text((v) => `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`);
+    .text((v) => volumeFigure(v, unit));
   row.append("title").text((v) => `${v.flow.name} → ${v.organisation.name}`);
   return svg.node();
+}
+
+function volumeTitle(v) {
+  const what = `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"}`;
+  return `${what} (${v.flow.period || "period not given"})`;
+}
+
+function volumeFigure(v, unit) {
+  return `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`;
 }
 
 function showVolume(v) {
