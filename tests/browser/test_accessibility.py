@@ -186,6 +186,8 @@ def test_the_explorers_timeline_and_volumes_fit_a_phone(small: Browser) -> None:
     assert small.count("#timeline-strip g.entry") > 0
     for drawing in ("#timeline-strip svg", "#volume-charts svg"):
         assert box(small, drawing)["right"] <= 390, drawing
+        # drawn at the screen's width, not a desktop's drawing shrunk: its words stay their size
+        assert int(small.attributes(drawing, "width")[0] or 0) == round(box(small, drawing)["width"]) < 390, drawing
 
 
 def test_reach_on_a_phone_has_no_sideways_scroll(small: Browser) -> None:

@@ -18,6 +18,11 @@ export function actionable(selection, describe, act) {
 /** True below a tablet's width, as explore.css's narrow layout says (47.99rem at the default 16px). */
 export const NARROW = window.matchMedia("(max-width: 47.99rem)");
 
+/** The width to draw at in ``container``: ``widest``, or less where the screen is narrower (a phone's). */
+export function widthIn(container, widest) {
+  return Math.min(widest, container.clientWidth || widest);
+}
+
 const measure = document.createElement("canvas").getContext("2d");
 
 /** Labels are measured from now on at ``size`` in ``container``'s font family, as the SVG there draws them. */
