@@ -122,15 +122,17 @@ function ShowTab({ index }) {
   return null;
 }
 
-/** GraphiQL's storage, less what it keeps of tabs (the cookbook opens afresh each time). */
+/** GraphiQL's storage (its keys "graphiql:…" in localStorage: theme, panes), less what it keeps of tabs, so
+ * that the cookbook opens afresh each time. */
 const TAB_KEYS = new Set(["graphiql:tabState", "graphiql:query", "graphiql:variables", "graphiql:headers"]);
+const ownKeys = () => Object.keys(localStorage).filter((key) => key.startsWith("graphiql:"));
 const storage = {
   getItem: (key) => (TAB_KEYS.has(key) ? null : localStorage.getItem(key)),
   setItem: (key, value) => TAB_KEYS.has(key) || localStorage.setItem(key, value),
   removeItem: (key) => localStorage.removeItem(key),
-  clear: () => localStorage.clear(),
+  clear: () => ownKeys().forEach((key) => localStorage.removeItem(key)),
   get length() {
-    return localStorage.length;
+    return ownKeys().length;
   },
 };
 
