@@ -37,6 +37,8 @@ _HOME = _BUNDLED if INSTALLED else _package_dir().parent
 DATA_DIR = _HOME / "data"
 #: The cookbook: one GraphQL operation per campaign question, each in its own file.
 COOKBOOK = _HOME / "graphql" / "queries"
+#: The cookbook's index: its operations in the README's order, each with its question and example variables.
+COOKBOOK_INDEX = _HOME / "graphql" / "cookbook.json"
 #: The front-end libraries, by public name: in a wheel, copied under these names; in a checkout, in
 #: web/node_modules as web/package.json pins them and its "served" table names them.
 VENDOR_DIR = _BUNDLED / "vendor" if INSTALLED else _HOME / "web" / "node_modules"

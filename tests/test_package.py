@@ -123,6 +123,10 @@ def served(installed: Installation) -> Iterator[str]:
 def test_the_installed_server_serves_the_playground_and_the_explorer(served: str) -> None:
     playground = httpx.get(f"{served}/graphql", headers={"accept": "text/html"})
     assert playground.status_code == 200 and "/static/vendor/graphiql.js" in playground.text
+    # the cookbook's index and the playground's own files are in the wheel: every operation is a tab there too
+    assert '"name": "record-reach"' in playground.text and "__COOKBOOK__" not in playground.text
+    for address in ("/static/playground.js", "/static/playground.css", "/favicon.ico"):
+        assert httpx.get(f"{served}{address}").status_code == 200, address
     for name, relative in served_libraries().items():
         library = httpx.get(f"{served}/static/vendor/{name}")
         assert library.status_code == 200, name

@@ -69,17 +69,21 @@ from lineage.api.protocol import (
 from lineage.api.schema import UNAVAILABLE_MESSAGE, LineageSchema, build_schema, shape_errors
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
-from lineage.resources import COOKBOOK, vendor_file
+from lineage.resources import COOKBOOK, COOKBOOK_INDEX, vendor_file
 from lineage.store import Store, unfinished_imports
 
 LOG = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 #: The explorer's own files under /static, besides its page at /explore.
 EXPLORER_FILES = ("explore.js", "explore.css")
+#: The playground's own files under /static, besides its page at /graphql (playground.html).
+PLAYGROUND_FILES = ("playground.js", "playground.css")
+#: The icon every page names, also at /favicon.ico for what asks there (an SVG, drawn for the project).
+FAVICON = "favicon.svg"
 #: The explorer's own ES modules, under /static/explore/: each one explore.js imports, and nothing else there.
 EXPLORER_MODULES = (
-    "details.js", "drawing.js", "flows.js", "graph.js", "node-details.js", "sankey.js", "search.js", "timeline.js",
-    "volumes.js",
+    "details.js", "drawing.js", "flow-list.js", "flows.js", "graph.js", "node-details.js", "sankey.js", "search.js",
+    "timeline.js", "volumes.js",
 )  # fmt: skip
 #: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
 SHARED_MODULES = ("address.js", "dom.js", "graphql.js")
@@ -87,8 +91,6 @@ SHARED_MODULES = ("address.js", "dom.js", "graphql.js")
 #: ES modules (reach.js is the one the page loads; each other one it imports, and nothing else there).
 REACH = STATIC / "reach"
 REACH_FILES = ("reach.css", "reach.js", "answer.js", "letter.js", "schools.js", "sources.js", "years.js")
-EXAMPLE_OPERATION = "recipients-of-item"
-EXAMPLE_VARIABLES = {"item": "KS4_FSM"}
 
 #: How long a browser or CDN may reuse a GET answer before asking again (with If-None-Match).
 CACHE_SECONDS = 60
@@ -246,14 +248,20 @@ def _wants_playground(request: Request) -> bool:
                                      and not request.query_params.get("extensions"))  # fmt: skip
 
 
+def cookbook_tabs() -> list[dict[str, Any]]:
+    """The cookbook as the playground opens it, one tab each, in the README's order: the operation's name, the
+    question it asks, its text and its example variables."""
+    index = json.loads(COOKBOOK_INDEX.read_text(encoding="utf-8"))
+    return [
+        {**entry, "query": (COOKBOOK / f"{entry['name']}.graphql").read_text(encoding="utf-8")}
+        for entry in index["operations"]
+    ]
+
+
 def playground_html() -> str:
-    """The GraphiQL page, opening on the cookbook's example question."""
-    example = COOKBOOK / f"{EXAMPLE_OPERATION}.graphql"
-    query = example.read_text() if example.exists() else "{ counts { totalNodes totalEdges } }"
-    page = (STATIC / "playground.html").read_text()
-    return page.replace("__EXAMPLE_QUERY__", json.dumps(query)).replace(
-        "__EXAMPLE_VARIABLES__", json.dumps(json.dumps(EXAMPLE_VARIABLES, indent=2))
-    )
+    """The GraphiQL page, with the cookbook in it as data (JSON that no text in it can close early)."""
+    data = json.dumps(cookbook_tabs(), ensure_ascii=False).replace("</", "<\\/")
+    return (STATIC / "playground.html").read_text(encoding="utf-8").replace("__COOKBOOK__", data)
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:
@@ -276,6 +284,10 @@ async def _json_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, 500, headers={"X-Request-Id": request_id})
 
 
+#: The media types of the static files whose type a browser insists on (not guessed: see _static_files).
+MEDIA_TYPES = {".js": "text/javascript", ".svg": "image/svg+xml"}
+
+
 def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Request], Awaitable[Response]]:
     """A handler serving these files of ``folder`` by name, and nothing else there."""
 
@@ -285,7 +297,7 @@ def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Re
             return PlainTextResponse("not found", status_code=404)
         # a browser runs a module only if it comes as JavaScript, and what mimetypes guesses for .js depends on
         # the machine (Python 3.11's own table, a mime.types file, Windows' registry): so it is not guessed
-        return FileResponse(folder / name, media_type="text/javascript" if name.endswith(".js") else None)
+        return FileResponse(folder / name, media_type=MEDIA_TYPES.get(Path(name).suffix))
 
     return serve
 
@@ -336,7 +348,11 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
     async def explorer(_: Request) -> FileResponse:
         return FileResponse(STATIC / "explore.html")
 
-    explorer_file = _static_files(EXPLORER_FILES)
+    page_file = _static_files(EXPLORER_FILES + PLAYGROUND_FILES + (FAVICON,))
+
+    async def favicon(_: Request) -> FileResponse:
+        return FileResponse(STATIC / FAVICON, media_type=MEDIA_TYPES[".svg"])
+
     explorer_module = _static_files(EXPLORER_MODULES, STATIC / "explore")
     shared_module = _static_files(SHARED_MODULES, STATIC / "shared")
 
@@ -368,7 +384,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Route("/healthz", healthz),
             Route("/static/vendor/{name}", vendor),
             Route("/explore", explorer),
-            Route("/static/{name}", explorer_file),
+            Route("/favicon.ico", favicon),
+            Route("/static/{name}", page_file),
             Route("/static/explore/{name}", explorer_module),
             Route("/static/shared/{name}", shared_module),
             Route("/cookbook/{name}", cookbook),

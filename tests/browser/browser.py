@@ -38,15 +38,20 @@ def missing() -> str | None:
     return None
 
 
-class Browser:
-    """One headless Chromium page, allowed to reach ``origin`` only."""
+#: The window of a desktop (every test's, unless it says otherwise) and of a phone (an iPhone 14's, in CSS pixels).
+DESKTOP = (1400, 900)
+PHONE = (390, 844)
 
-    def __init__(self, origin: str) -> None:
+
+class Browser:
+    """One headless Chromium page of ``viewport`` (width, height), allowed to reach ``origin`` only."""
+
+    def __init__(self, origin: str, viewport: tuple[int, int] = DESKTOP) -> None:
         self.origin = origin
         # a file, not a pipe, so a chatty driver never blocks; it lives as long as the browser (see close)
         self._stderr = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
         self._process = subprocess.Popen(
-            ["node", str(DRIVER), str(CHROMIUM), origin],
+            ["node", str(DRIVER), str(CHROMIUM), origin, "x".join(map(str, viewport))],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
@@ -136,9 +141,38 @@ class Browser:
         path = ARTIFACTS / name
         return path, str(self._call("download", selector=selector, file=str(path)))
 
+    def download_by_key(self, key: str, name: str) -> tuple[Path, str]:
+        """Presses ``key`` where the focus is, which starts a download, and keeps the file as download() does."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        return path, str(self._call("downloadByKey", key=key, file=str(path)))
+
     def select(self, selector: str, value: str) -> None:
         """Chooses the option of that value in a <select>, as a person would."""
         self._call("select", selector=selector, value=value)
+
+    def keys(self, *keys: str) -> None:
+        """Presses each key in turn (e.g. "Tab", "Shift+Tab", "Enter") wherever the focus is, as a person would."""
+        self._call("keyboard", keys=list(keys))
+
+    def type(self, text: str) -> None:
+        """Types ``text`` into whatever has the focus, a key at a time."""
+        self._call("type", text=text)
+
+    def focused(self) -> str:
+        """What has the focus: its id, or its tag and text when it has none."""
+        return str(
+            self.evaluate(
+                "(() => { const e = document.activeElement; "
+                "return e.id || `${e.tagName.toLowerCase()}: ${e.textContent.trim().slice(0, 60)}`; })()"
+            )
+        )
+
+    def axe(self, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """The page's violations of axe-core's WCAG 2 A and AA rules (axe-core from web/node_modules, put into
+        the page, not fetched), each with its rule id, impact, help and the elements at fault; ``exclude``
+        names the parts of the page left out (CSS selectors)."""
+        return list(self._call("axe", exclude=list(exclude)))
 
     def close(self) -> None:
         if self._process.stdin:

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.common import AppServer
 from lineage.stores.memory import MemoryStore
-from tests.browser.browser import Browser, missing
+from tests.browser.browser import PHONE, Browser, missing
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,16 @@ def origin(memory_real: MemoryStore) -> Iterator[str]:
 @pytest.fixture
 def browser(origin: str) -> Iterator[Browser]:
     page = Browser(origin)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def phone(origin: str) -> Iterator[Browser]:
+    """A page 390 by 844 CSS pixels wide, a phone's."""
+    page = Browser(origin, PHONE)
     try:
         yield page
     finally:

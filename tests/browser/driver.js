@@ -6,6 +6,10 @@
 const path = require("node:path");
 const readline = require("node:readline");
 const { chromium } = require(path.resolve(__dirname, "../../web/node_modules/playwright-core"));
+// axe-core (pinned in web/package.json) is put into the page from node_modules, never fetched
+const AXE = path.resolve(__dirname, "../../web/node_modules/axe-core/axe.min.js");
+// the rules the accessibility tests hold the pages to: WCAG 2.0 and 2.1, levels A and AA
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const FLAGS = [
   "--headless",
@@ -21,7 +25,8 @@ const FLAGS = [
 async function main() {
   const [executablePath, origin] = process.argv.slice(2);
   const browser = await chromium.launch({ executablePath, args: FLAGS, headless: true });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const [width, height] = (process.argv[4] || "1400x900").split("x").map(Number);
+  const page = await browser.newPage({ viewport: { width, height } });
   page.setDefaultTimeout(15000);
   const problems = [];
   const requests = []; // every request the page made, with its body: what a page sends is tested
@@ -63,7 +68,33 @@ async function main() {
       await download.saveAs(file);
       return download.suggestedFilename();
     },
+    downloadByKey: async ({ key, file }) => {
+      const [download] = await Promise.all([page.waitForEvent("download"), page.keyboard.press(key)]);
+      await download.saveAs(file);
+      return download.suggestedFilename();
+    },
     select: ({ selector, value }) => page.locator(selector).selectOption(value).then(() => null),
+    keyboard: async ({ keys }) => {
+      for (const key of keys) await page.keyboard.press(key);
+      return null;
+    },
+    type: ({ text }) => page.keyboard.type(text).then(() => null),
+    axe: async ({ exclude }) => {
+      if (!(await page.evaluate("typeof window.axe === 'object'"))) await page.addScriptTag({ path: AXE });
+      return page.evaluate(
+        async ([tags, excluded]) => {
+          const context = excluded.length ? { include: [document], exclude: excluded.map((s) => [s]) } : document;
+          const results = await window.axe.run(context, { runOnly: { type: "tag", values: tags } });
+          return results.violations.map((v) => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            targets: v.nodes.map((n) => n.target.join(" ")),
+          }));
+        },
+        [AXE_TAGS, exclude || []],
+      );
+    },
   };
 
   const lines = readline.createInterface({ input: process.stdin });

@@ -202,7 +202,9 @@ async def test_the_reach_page_asks_only_the_cookbook_and_loads_only_the_apps_fil
         parser = Assets()
         parser.feed(page.text)
         local = [url for url in parser.urls if not url.startswith("data:")]
-        assert page.status_code == 200 and set(local) == {"/reach/reach.css", "/reach/reach.js", "/feeds/releases.atom"}
+        assert page.status_code == 200 and set(local) == {
+            "/reach/reach.css", "/reach/reach.js", "/feeds/releases.atom", "/static/favicon.svg"
+        }  # fmt: skip
         assert parser.modules == ["/reach/reach.js"]
         for url in local:
             assert (await http.get(url)).status_code == 200, url

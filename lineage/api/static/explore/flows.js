@@ -1,12 +1,14 @@
 // The flows view: the filter form, the `flows` question for the address's filters (asked once per filter set),
 // and what is drawn from it: the Sankey (sankey.js), the summary and caveats under it, the published volumes
 // (volumes.js) and the timeline of the same period (timeline.js). Touches #flow-filters, #flow-summary,
-// #flow-caveat and #legend (and clears #sankey and #volume-charts when the view fails), and the address.
+// #flow-caveat and #legend (and clears #sankey, #flow-list and #volume-charts when the view fails), and the
+// address.
 
 import { go } from "../shared/address.js";
 import { $, element, plural } from "../shared/dom.js";
 import { ask, setPlayground } from "../shared/graphql.js";
 import { LEVEL_WORDS } from "./details.js";
+import { drawFlowList } from "./flow-list.js";
 import { DEFAULT_TOP, drawSankey, sankeyModel } from "./sankey.js";
 import { showTimeline } from "./timeline.js";
 import { drawVolumes } from "./volumes.js";
@@ -76,6 +78,7 @@ export async function showFlows(params, current) {
   fillFilterForm(everything, filters);
   const model = sankeyModel(data, filters);
   drawSankey(model);
+  drawFlowList(model);
   performance.mark("sankey-drawn");
   requestAnimationFrame(() => performance.mark("sankey-painted"));
   describeFlows(data, filters, model);
@@ -177,7 +180,7 @@ function describeFlows(data, filters, model) {
 }
 
 export function clearFlows() {
-  for (const id of ["#sankey", "#volume-charts", "#legend"]) $(id).replaceChildren();
+  for (const id of ["#sankey", "#flow-list", "#volume-charts", "#legend"]) $(id).replaceChildren();
   $("#flow-summary").textContent = "";
   $("#flow-caveat").hidden = true;
 }

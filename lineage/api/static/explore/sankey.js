@@ -147,7 +147,7 @@ export function drawSankey(model) {
     .attr("class", (n) => `node${n.members ? " group" : ""}`)
     .attr("data-stage", (n) => n.stage)
     .attr("data-label", (n) => n.label)
-    .call(actionable, (n) => `${n.stage}: ${n.label}`, openSankeyNode);
+    .call(actionable, (n) => `${n.label} (${n.stage})`, openSankeyNode); // the name starts with what shows
   node
     .append("rect")
     .attr("x", (n) => n.x0)
@@ -209,7 +209,7 @@ async function candidates(n) {
   return found.flat();
 }
 
-async function openSankeyNode(n) {
+export async function openSankeyNode(n) {
   if (n.members) {
     details(
       element("h3", n.label),

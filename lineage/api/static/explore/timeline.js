@@ -6,7 +6,7 @@ import { navLink, nodeParams } from "../shared/address.js";
 import { $, element } from "../shared/dom.js";
 import { ask } from "../shared/graphql.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
-import { actionable, shorten } from "./drawing.js";
+import { actionable, measureLabelsIn, shorten, widthIn } from "./drawing.js";
 
 export async function showTimeline(filters, current) {
   const variables = { from: filters.from, to: filters.to, kinds: null };
@@ -20,19 +20,23 @@ export async function showTimeline(filters, current) {
     `${answer.entries.totalCount} dated ${answer.entries.totalCount === 1 ? "event or figure" : "events and figures"}` +
     ` in this period${cut}` +
     (answer.undated ? `; ${answer.undated} more the record does not date.` : ".");
-  if (entries.length) container.append(timelineChart(entries, filters));
+  measureLabelsIn(container, "11px"); // as #timeline-strip svg in explore.css
+  if (entries.length) container.append(timelineChart(entries, filters, widthIn(container, 900)));
 }
 
-/** One row per entry on a shared time axis: a bar over its period (open ends run to the edge), a mark for a day. */
-function timelineChart(entries, filters) {
+/** One row per entry on a shared time axis: a bar over its period (open ends run to the edge), a mark for a day.
+ * Narrower than a tablet, each entry's words go above its bar rather than beside it, so both have the width. */
+function timelineChart(entries, filters, width) {
   const day = (text) => (text ? new Date(`${text}T00:00:00Z`) : null);
   const starts = entries.map((e) => day(e.validFrom)).filter(Boolean);
   const ends = entries.map((e) => day(e.validTo)).filter(Boolean);
   const low = day(filters.from) || d3.min(starts.concat(ends));
   const high = day(filters.to) || d3.max(starts.concat(ends));
-  const rowHeight = 22;
-  const width = 900;
-  const x = d3.scaleUtc().domain([low, high]).nice().range([260, width - 10]);
+  const stacked = width < 600;
+  const rowHeight = stacked ? 36 : 22;
+  const words = stacked ? width - 4 : 250; // the room for an entry's words
+  const inset = stacked ? 16 : 10; // room for the axis's first and last year
+  const x = d3.scaleUtc().domain([low, high]).nice().range([stacked ? inset : 260, width - inset]);
   const [left, right] = x.range();
   const svg = d3
     .create("svg")
@@ -42,7 +46,7 @@ function timelineChart(entries, filters) {
     .attr("role", "group")
     .attr("aria-label", "Dated events and published figures in this period");
   svg.append("g").attr("class", "axis").attr("transform", `translate(0,${entries.length * rowHeight + 4})`)
-    .call(d3.axisBottom(x).ticks(8));
+    .call(d3.axisBottom(x).ticks(stacked ? 4 : 8));
   const row = svg
     .selectAll("g.entry")
     .data(entries)
@@ -51,14 +55,14 @@ function timelineChart(entries, filters) {
     .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
     .call(actionable, (e) => `${e.dateAsCited}: ${e.text}`, showTimelineEntry);
   row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight);
-  row.append("text").attr("y", 15).text((e) => shorten(`${e.dateAsCited}: ${e.text}`, 250));
+  row.append("text").attr("y", stacked ? 13 : 15).text((e) => shorten(`${e.dateAsCited}: ${e.text}`, words));
   const from = (e) => Math.max(left, e.validFrom ? x(day(e.validFrom)) : left);
   const to = (e) => Math.min(right, e.validTo ? x(day(e.validTo)) : right);
   row
     .append("rect")
     .attr("class", (e) => `span ${e.certainty.level.toLowerCase()}`)
     .attr("x", from)
-    .attr("y", 5)
+    .attr("y", stacked ? 19 : 5)
     .attr("height", 12)
     .attr("width", (e) => Math.max(3, to(e) - from(e)));
   row.append("title").text((e) => `${e.dateAsCited}: ${e.text}`);

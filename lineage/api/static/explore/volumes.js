@@ -5,7 +5,7 @@
 import { navLink, nodeParams } from "../shared/address.js";
 import { $, element } from "../shared/dom.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
-import { actionable } from "./drawing.js";
+import { actionable, measureLabelsIn, shorten, widthIn } from "./drawing.js";
 
 export function drawVolumes(volumes, filters) {
   const container = $("#volume-charts");
@@ -15,13 +15,14 @@ export function drawVolumes(volumes, filters) {
     container.append(element("p", `No published volume in this period${types}.`, "hint"));
     return;
   }
+  measureLabelsIn(container, "11px"); // as .volume-unit svg in explore.css
   const numeric = volumes.filter((v) => typeof v.flow.value === "number");
   const byUnit = d3.group(numeric, (v) => v.flow.unit || "no unit given");
   for (const [unit, rows] of [...byUnit].sort((a, b) => a[0].localeCompare(b[0]))) {
     const section = element("section", null, "volume-unit");
     section.dataset.unit = unit;
     section.append(element("h3", `In ${unit}`));
-    section.append(volumeChart(rows, unit));
+    section.append(volumeChart(rows, unit, widthIn(container, 900)));
     container.append(section);
   }
   const textual = volumes.filter((v) => typeof v.flow.value !== "number");
@@ -43,9 +44,9 @@ export function drawVolumes(volumes, filters) {
 }
 
 /** One bar per published figure, on a scale of its own unit; figures are never added up. */
-function volumeChart(rows, unit) {
+function volumeChart(rows, unit, width) {
   const rowHeight = 38;
-  const width = 900;
+  const shown = (v) => shorten(volumeTitle(v), width - 4); // cut on a phone; the row's title has it whole
   const x = d3.scaleLinear().domain([0, d3.max(rows, (v) => v.flow.value)]).nice().range([0, width - 200]);
   const svg = d3
     .create("svg")
@@ -60,16 +61,9 @@ function volumeChart(rows, unit) {
     .join("g")
     .attr("class", "volume")
     .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
-    .call(actionable, (v) => `${v.flow.flow || v.organisation.name}: ${v.flow.value} ${v.flow.unit || ""}`, showVolume);
+    .call(actionable, (v) => `${shown(v)}: ${volumeFigure(v, unit)}`, showVolume); // the name is what shows
   row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight); // all of it clicks
-  row
-    .append("text")
-    .attr("y", 12)
-    .text(
-      (v) =>
-        `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"} ` +
-        `(${v.flow.period || "period not given"})`,
-    );
+  row.append("text").attr("y", 12).text(shown);
   const barWidth = (v) => Math.max(1, x(v.flow.value));
   row
     .append("rect")
@@ -81,9 +75,18 @@ function volumeChart(rows, unit) {
     .append("text")
     .attr("x", (v) => barWidth(v) + 6)
     .attr("y", 28)
-    .text((v) => `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`);
-  row.append("title").text((v) => `${v.flow.name} → ${v.organisation.name}`);
+    .text((v) => volumeFigure(v, unit));
+  row.append("title").text((v) => `${volumeTitle(v)}; ${v.flow.name} → ${v.organisation.name}`);
   return svg.node();
+}
+
+function volumeTitle(v) {
+  const what = `${v.flow.flow || v.organisation.name}: ${v.flow.measure || "measure not given"}`;
+  return `${what} (${v.flow.period || "period not given"})`;
+}
+
+function volumeFigure(v, unit) {
+  return `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`;
 }
 
 function showVolume(v) {
