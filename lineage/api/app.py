@@ -82,8 +82,8 @@ PLAYGROUND_FILES = ("playground.js", "playground.css")
 FAVICON = "favicon.svg"
 #: The explorer's own ES modules, under /static/explore/: each one explore.js imports, and nothing else there.
 EXPLORER_MODULES = (
-    "details.js", "drawing.js", "flow-list.js", "flows.js", "graph.js", "node-details.js", "sankey.js", "search.js",
-    "timeline.js", "volumes.js",
+    "details.js", "drawing.js", "flow-list.js", "flows.js", "gaps.js", "graph.js", "node-details.js", "sankey.js",
+    "search.js", "timeline.js", "volumes.js",
 )  # fmt: skip
 #: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
 SHARED_MODULES = ("address.js", "dom.js", "graphql.js")

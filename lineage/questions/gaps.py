@@ -182,9 +182,11 @@ def gaps(
     organisation: str | None = None,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    node: str | None = None,
 ) -> list[Gap]:
-    """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case) and by
-    period (an undated gap is kept: its date is itself unknown)."""
+    """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case), by period
+    (an undated gap is kept: its date is itself unknown) and by a node (its id: the gaps about it, or about what
+    concerns it as recipient or applicant)."""
     unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
     if unknown:
         raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
@@ -196,6 +198,8 @@ def gaps(
     if organisation:
         body = find_organisation(store, organisation)
         found = [g for g in found if body.id in {o.id for o in g.organisations}]
+    if node:
+        found = [g for g in found if node == g.subject.id or node in {o.id for o in g.organisations}]
     if start or end:
         found = [g for g in found if g.date is None or ((not start or g.date >= start) and (not end or g.date <= end))]
     return found

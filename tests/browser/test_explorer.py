@@ -319,3 +319,20 @@ def test_a_contested_statement_shows_its_words_and_the_other_side(page: Browser)
     assert page.evaluate(f"{contradicting}.length") >= 1
     assert page.evaluate(f"{contradicting}.some((e) => e.data('target').includes('/not_released/'))")
     assert answer["statement"] == "not_released"
+
+
+def test_a_node_view_shows_its_gaps_and_drafts_the_request_that_would_fill_one(page: Browser) -> None:
+    """The application DS00804 was 'submitted for DSAP approval' (the FOI file's row): its outcome is a gap, and the
+    button drafts a Freedom of Information request to DfE naming it."""
+    (row,) = [r for r in rows("npd_register_entries_cited_in_foi.csv") if r["reference"] == "DS00804"]
+    assert row["status_as_cited"] == "submitted for DSAP approval"
+    page.goto("/explore?view=node&id=Application:DS00804")
+    page.ready("node")
+    page.wait_until("document.querySelector('#details .gaps h4') !== null")
+    gaps = " ".join(page.texts("#details .gaps li"))
+    assert "outcome not stated" in gaps and "Department for Education" in gaps
+    page.click("#details .gaps li button")
+    page.wait_until("document.querySelector('#details .foi-text') !== null")
+    page.screenshot("node-ds00804-foi-request")
+    (text,) = page.texts("#details .foi-text")
+    assert "Freedom of Information Act 2000" in text and "DS00804" in text and row["source_url"] in text

@@ -57,7 +57,8 @@ class FoiRequest:
 class GapsQuery:
     @strawberry.field(
         description="Every fact the record leaves open, each with what is known, what is missing and who holds it; "
-        "kinds, organisation (a name or variant) and the period (undated gaps kept) filter them."
+        "kinds, organisation (a name or variant), the period (undated gaps kept) and node (an id: the gaps about it or "
+        "its organisation) filter them."
     )
     async def gaps(
         self,
@@ -66,10 +67,11 @@ class GapsQuery:
         organisation: str | None = None,
         from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
         to: dt.date | None = None,
+        node: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> Connection[Gap]:
-        found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to)
+        found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to, node)
         return paginate(found, first, after, _gap)
 
     @strawberry.field(description="The kinds of gap there are, in order.")

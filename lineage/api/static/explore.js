@@ -17,7 +17,7 @@ import { addressParams, followAddress, inPage, inView, newView } from "./shared/
 import { $, showError } from "./shared/dom.js";
 import { loadOperations } from "./shared/graphql.js";
 
-const operationsLoaded = loadOperations(["flows", "node-links", "search", "timeline"]);
+const operationsLoaded = loadOperations(["flows", "node-links", "search", "timeline", "gaps", "foi-request"]);
 
 // Each view's section is #NAME-view. A view that failed is cleared of what it would have replaced: an old
 // answer under a new address misleads.

@@ -6,6 +6,7 @@ import { addressParams, appendToAddress, go, inView, navLink, nodeParams, sameVi
 import { $, button, element, words } from "../shared/dom.js";
 import { ask, playgroundUrl, setPlayground } from "../shared/graphql.js";
 import { actions, details } from "./details.js";
+import { gapsSection } from "./gaps.js";
 import { linkList, nodeFacts, showLink } from "./node-details.js";
 
 const PAGE = 25; // links per page
@@ -238,6 +239,7 @@ function showNodeDetails(state, id) {
   playground.href = playgroundUrl("node-links", { id, first: PAGE, after: null });
   details(
     ...nodeFacts(node, page),
+    gapsSection(id),
     linkList(touching),
     actions(
       page && page.hasNext

@@ -1,0 +1,45 @@
+// A node's gaps in the record, for the node view's panel: what the record leaves open about the node (or the
+// organisation), what is missing and who holds it, each with a button that drafts the Freedom of Information
+// request that would fill it (the cookbook's gaps and foi-request operations). Touches only what it returns.
+
+import { button, element, showError } from "../shared/dom.js";
+import { ask } from "../shared/graphql.js";
+
+/** The gaps section for a node: filled in when the answer comes; empty (nothing shown) where there is none. */
+export function gapsSection(id) {
+  const section = element("section", null, "gaps");
+  section.setAttribute("aria-label", "Gaps in the record");
+  ask("gaps", { node: id, first: 50 })
+    .then((data) => drawGaps(section, data.gaps))
+    .catch(showError);
+  return section;
+}
+
+function drawGaps(section, gaps) {
+  if (!gaps.totalCount) return;
+  section.append(element("h4", `Gaps in the record (${gaps.totalCount})`));
+  const list = element("ul");
+  for (const gap of gaps.nodes) {
+    const item = element("li");
+    item.append(element("strong", gap.kind), `: ${gap.subject.name}; ask ${gap.authority} for `);
+    item.append(gap.missing.join("; "));
+    const draft = element("div", null, "foi-draft");
+    item.append(" ", button("Draft a Freedom of Information request", () => drawRequest(draft, gap.id)), draft);
+    list.append(item);
+  }
+  section.append(list);
+}
+
+async function drawRequest(place, gapId) {
+  try {
+    const request = (await ask("foi-request", { gaps: [gapId], format: "txt" })).foiRequest;
+    const text = element("pre", request.text, "foi-text");
+    text.tabIndex = 0; // a scrollable region a keyboard can reach
+    const save = element("a", `Save as ${request.filename}`);
+    save.href = URL.createObjectURL(new Blob([request.text], { type: "text/plain" }));
+    save.download = request.filename;
+    place.replaceChildren(text, save);
+  } catch (error) {
+    showError(error);
+  }
+}
