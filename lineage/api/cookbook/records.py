@@ -127,6 +127,10 @@ class OpenApplication:
     applicants: list[Related] = strawberry.field(description="Who made it, each MADE_BY link cited.")
 
 
+def _open_application(found: questions.records.OpenApplication) -> OpenApplication:
+    return OpenApplication(application=graph_node(found.application), applicants=related_list(found.applicants))
+
+
 def _record_reach(answer: questions.RecordReach, first: int, group: str | None, after: str | None) -> RecordReach:
     """The whole answer; ``group`` (a label) keeps that group alone, and ``after`` pages it."""
     return RecordReach(
@@ -141,10 +145,7 @@ def _record_reach(answer: questions.RecordReach, first: int, group: str | None, 
             if group is None or g.label == group
         ],
         not_released=stated_scopes(answer.not_released),
-        applications=[
-            OpenApplication(application=graph_node(a.application), applicants=related_list(a.applicants))
-            for a in answer.applications
-        ],
+        applications=[_open_application(a) for a in answer.applications],
     )
 
 
