@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from lineage.errors import NotFound
+from lineage.errors import LineageError, NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind
 from lineage.store import Hop, Store
 
@@ -88,6 +88,12 @@ class PerState(Generic[T]):
                     values.popitem(last=False)
                 values[args] = self._compute(store, *args)
             return values[args]
+
+
+def check_period(start: dt.date | None, end: dt.date | None) -> None:
+    """One rule for periods everywhere: a period that ends before it starts is refused, never answered empty."""
+    if start is not None and end is not None and start > end:
+        raise LineageError(f"the period's start {start} is after its end {end}")
 
 
 def dated_order(node: Node) -> tuple[dt.date, str]:

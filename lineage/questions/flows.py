@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lineage.model import CONFIRMED, STRENGTH, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
-from lineage.questions.common import PerState, dated_within, follow, overlaps_period
+from lineage.questions.common import PerState, check_period, dated_within, follow, overlaps_period
 from lineage.questions.releases import release_walk
 from lineage.store import Store
 
@@ -178,6 +178,7 @@ def flows(
     published takes :data:`UNPUBLISHED` in the first three columns, so a class filter leaves it out); how many
     releases the picture shows and hides; and the published aggregate volumes (to organisations of the
     filtered types; they have no classification)."""
+    check_period(start, end)
     in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
 from lineage.model import CertaintyLevel, Citation, EdgeKind, Node, NodeKind, ordered_citations
-from lineage.questions.common import PerState, follow
+from lineage.questions.common import PerState, check_period, follow
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
 
@@ -190,8 +190,7 @@ def gaps(
     unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
     if unknown:
         raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
-    if start and end and start > end:
-        raise LineageError(f"from {start} is after to {end}")
+    check_period(start, end)
     found = list(_all_gaps(store))
     if kinds:
         found = [g for g in found if g.kind in kinds]

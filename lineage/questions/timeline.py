@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from lineage.dates import named_year
 from lineage.errors import LineageError
 from lineage.model import ALWAYS, EdgeKind, Node, NodeKind
-from lineage.questions.common import Related, dated_order, follow, overlaps_period, related
+from lineage.questions.common import Related, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
 
 _E = EdgeKind
@@ -59,6 +59,7 @@ def timeline(
     """Events and published figures whose dates overlap [start, end] (inclusive; open ends), oldest first, each
     with what it concerns; ``kinds`` keeps those kinds (an event's kind, or ``figure``). A kind the graph does
     not hold is refused, naming those it does: unknown is not none."""
+    check_period(start, end)
     candidates = [*store.all_nodes(NodeKind.EVENT), *store.all_nodes(NodeKind.AGGREGATE_FLOW)]
     known = sorted({_kind(node) for node in candidates})
     unknown = sorted(set(kinds or ()) - set(known))

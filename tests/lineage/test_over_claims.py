@@ -135,3 +135,14 @@ def test_a_release_before_the_years_began_is_not_listed_and_years_are_bounded(re
     for years in ((0, 1), (9999, 9999), (2016, 2012)):
         with pytest.raises(LineageError):
             pupil_reach(real_store, 131768, *years)
+
+
+def test_every_question_taking_a_period_refuses_one_that_ends_before_it_starts(real_store: Store) -> None:
+    from lineage.questions.flows import flows
+    from lineage.questions.gaps import gaps
+    from lineage.questions.timeline import timeline
+
+    later, earlier = dt.date(2016, 1, 1), dt.date(2012, 1, 1)
+    for ask in (timeline, flows, gaps):
+        with pytest.raises(LineageError, match="after its end"):
+            ask(real_store, later, earlier) if ask is not gaps else gaps(real_store, start=later, end=earlier)
