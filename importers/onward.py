@@ -256,8 +256,11 @@ class _Row:
         }
         return stated(props)
 
-    def edge(self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None) -> None:
-        self.parts.edges.append(Edge(source, kind, target, props or {}, self.citations, self.certainty, self.validity))
+    def edge(
+        self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None, *, dated: bool = True
+    ) -> None:
+        validity = self.validity if dated else Validity()
+        self.parts.edges.append(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
     def records(self) -> Node | None:
         """The record set the reading says the row speaks of, if any."""
@@ -291,10 +294,10 @@ class _Row:
     def access(self) -> None:
         senders, recipients, records = self.bodies("from_organisation"), self.bodies("to_organisation"), self.records()
         if records is not None:
+            # it holds the records whenever it gave access: the period is the access's, not the holding's
+            held = self.flow_props(role="holds it and gave access", route="", date_as_cited="")
             for sender in senders:
-                self.edge(
-                    records.id, EdgeKind.HELD_BY, sender.id, self.flow_props(role="holds it and gave access", route="")
-                )
+                self.edge(records.id, EdgeKind.HELD_BY, sender.id, held, dated=False)
         source = records.id if records is not None else (senders[0].id if len(senders) == 1 else None)
         if source is None or not recipients:
             self.report.leave_out("ACCESSED_BY (no records or sender, or no recipient, named)")

@@ -60,6 +60,7 @@ KIND_ORDER = {
             NodeKind.STATEMENT,
             NodeKind.AGGREGATE_FLOW,
             NodeKind.EVENT,
+            NodeKind.RECORD_SET,
             NodeKind.COLLECTION,
             NodeKind.DATASET,
             NodeKind.DATA_ITEM,
