@@ -5,8 +5,8 @@ answers, and a query class with its fields; :data:`CookbookQuery` joins the quer
 its chain of links, so every step shows its citations and certainty; the long lists are connections with
 totalCount. graphql/queries/*.graphql holds one operation per question.
 
-- :mod:`.items`, :mod:`.releases`, :mod:`.pupils`, :mod:`.records`, :mod:`.flows`, :mod:`.timeline`: the
-  families of questions;
+- :mod:`.items`, :mod:`.releases`, :mod:`.pupils`, :mod:`.records`, :mod:`.flows`, :mod:`.timeline`,
+  :mod:`.onward`: the families of questions;
 - :mod:`.statements` and :mod:`.common`: the types the families share.
 """
 
@@ -16,6 +16,7 @@ from strawberry.tools import merge_types
 
 from lineage.api.cookbook.flows import FlowsQuery
 from lineage.api.cookbook.items import ItemsQuery
+from lineage.api.cookbook.onward import OnwardQuery
 from lineage.api.cookbook.pupils import PupilsQuery
 from lineage.api.cookbook.records import RecordsQuery
 from lineage.api.cookbook.releases import ReleasesQuery
@@ -23,7 +24,7 @@ from lineage.api.cookbook.timeline import TimelineQuery
 
 #: Every family's fields, in the order the schema lists them.
 CookbookQuery = merge_types(
-    "CookbookQuery", (ItemsQuery, ReleasesQuery, PupilsQuery, TimelineQuery, FlowsQuery, RecordsQuery)
+    "CookbookQuery", (ItemsQuery, ReleasesQuery, PupilsQuery, TimelineQuery, FlowsQuery, RecordsQuery, OnwardQuery)
 )
 
 __all__ = ["CookbookQuery"]

@@ -79,7 +79,7 @@ def test_every_question_has_its_operation() -> None:
         "recipients-of-item", "departments-accessing-item", "item-provenance", "concept-aliases",
         "items-by-classification", "organisation-receipts", "release-trace", "school-successors", "pupil-reach",
         "school-search", "record-reach", "letter",
-        "flows", "lineage", "search", "timeline", "application-outcomes", "node-links",
+        "flows", "lineage", "search", "timeline", "application-outcomes", "node-links", "onward-sharing",
     }  # fmt: skip
 
 
