@@ -16,8 +16,8 @@ cited beside the data row's on every fact it reads. By ``kind``:
 - ``access_granted``: the records (or, where the row names none, the sending body) ACCESSED_BY the recipient,
   with the route, figure, items and period; the records HELD_BY the sender.
 - ``onward_share``: the sender SHARES_ONWARD with the recipient, saying what went.
-- ``linked_dataset``: the linked RecordSet (size and items where stated) HELD_BY each body the row names, and
-  DERIVED_FROM what the reading names.
+- ``linked_dataset``: the linked RecordSet (size and items where stated) HELD_BY each body the row names as
+  its recipient, and DERIVED_FROM what the reading names (the NPD, another body's records, the sender).
 - ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event that CONCERNS the bodies the row names
   and its records; ``data/event_links.csv`` adds what else it judged (the rule ``event-links``).
 - ``foi_refused``: a Statement ``refused_to_say`` ABOUT the body that refused, in the asker's words: what was
@@ -333,10 +333,10 @@ class _Row:
             }
         )
         self.parts.node(Node(records.kind, records.key, records.name, size, self.citations, self.certainty))
-        roles = (("from_organisation", "named as its sender"), ("to_organisation", "named as its recipient"))
-        for column, role in roles:
-            for body in self.bodies(column):
-                self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role=role))
+        # the sender is what the set is derived from (the readings say so, where they do), not a holder of it
+        self.bodies("from_organisation")
+        for body in self.bodies("to_organisation"):
+            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role="named as its recipient"))
         for target, words in self.reading.derived_from if self.reading else ():
             if kind_of(target) is NodeKind.RECORD_SET:
                 key = target.partition(":")[2]

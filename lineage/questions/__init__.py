@@ -43,7 +43,7 @@ from lineage.questions.items import (
     items_by_classification,
     recipients_of_item,
 )
-from lineage.questions.onward import OnwardPath, OnwardSharing, Step, onward_sharing
+from lineage.questions.onward import LinkedHolding, OnwardPath, OnwardSharing, Step, linked_holdings, onward_sharing
 from lineage.questions.pupils import PupilReach, Reach, SchoolChain, pupil_reach, release_scopes, school_successors
 from lineage.questions.records import RecordReach, RecordRelease, SchoolMatch, record_reach, school_search
 from lineage.questions.releases import (
@@ -77,6 +77,7 @@ def prepare(store: Store) -> None:
     release_scopes(store)
     release_flows(store)
     matching_requests(store)
+    linked_holdings(store)
 
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "Flows",
     "ItemProvenance",
     "ItemRecipients",
+    "LinkedHolding",
     "MatchingRequests",
     "NotReceived",
     "OnwardPath",
@@ -121,6 +123,7 @@ __all__ = [
     "flows",
     "item_provenance",
     "items_by_classification",
+    "linked_holdings",
     "onward_sharing",
     "organisation_receipts",
     "prepare",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lineage.errors import LineageError, NotFound
 from lineage.keys import fold_name, normalise
 from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind, weakest
-from lineage.questions.common import Related, follow
+from lineage.questions.common import PerState, Related, follow
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, statements_about
 from lineage.store import Store
@@ -173,4 +173,44 @@ def _refusals(store: Store, ids: list[str]) -> tuple[Stated, ...]:
     return tuple(s for node in nodes for s in stated.get(node.id, ()) if s.kind == REFUSED_TO_SAY)
 
 
-__all__ = ["OnwardPath", "OnwardSharing", "Step", "find_start", "onward_sharing"]
+#: Whose records a linked data set draws on, for it to be said to hold pupil records: the NPD, or DfE's.
+PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
+LINKED = "linked data set"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedHolding:
+    """A body holding (or party to) a linked data set derived from the NPD or from records DfE sends: it may hold
+    any NPD item, or not; the record gives the linked set's items only where a source states them. Never a
+    receipt."""
+
+    record_set: Node
+    organisation: Node
+    held: Edge  # the HELD_BY link
+    derived: tuple[Edge, ...]  # the DERIVED_FROM links to the NPD or DfE
+
+    @property
+    def certainty(self) -> Certainty:
+        return weakest([self.held.certainty, *(edge.certainty for edge in self.derived)])
+
+
+@PerState
+def linked_holdings(store: Store) -> tuple[LinkedHolding, ...]:
+    """Every body other than DfE holding a linked data set derived from pupil records (:data:`PUPIL_RECORDS`),
+    by record set and body: one lookup and one expansion, once per state of the store."""
+    linked = store.find_nodes(NodeKind.RECORD_SET, "system", [LINKED])
+    around = follow(store, [node.id for node in linked], outgoing=[_E.DERIVED_FROM, _E.HELD_BY])
+    found = []
+    for node in sorted(linked, key=lambda n: n.id):
+        hops = around.get(node.id, [])
+        derived = tuple(h.edge for h in hops if h.edge.kind is _E.DERIVED_FROM and h.node.id in PUPIL_RECORDS)
+        if derived:
+            found += [
+                LinkedHolding(node, h.node, h.edge, derived)
+                for h in hops
+                if h.edge.kind is _E.HELD_BY and h.node.id not in PUPIL_RECORDS
+            ]
+    return tuple(found)
+
+
+__all__ = ["LinkedHolding", "OnwardPath", "OnwardSharing", "Step", "find_start", "linked_holdings", "onward_sharing"]

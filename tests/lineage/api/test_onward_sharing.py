@@ -86,3 +86,21 @@ async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_the_audit_and
                    and w["dataset_as_written"] in texts[i]) for w in wanted]  # fmt: skip
     assert placed == sorted(placed) and len(set(placed)) == 4
     assert dates == sorted(dates) and len(quotes) == len(set(quotes))
+
+
+async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_from_receipts(ask) -> None:
+    answer = (await ask("departments-accessing-item", item="KS4_FSM"))["departmentsAccessingItem"]
+    holdings = {(h["recordSet"]["name"], h["organisation"]["name"]): h for h in answer["linkedData"]}
+    moj_row, moj = row_where(kind="linked_dataset", to_organisation="Ministry of Justice")
+    leo_row, leo = row_where(kind="linked_dataset", dataset_as_written="LEO) data")
+    ppmd_row, ppmd = row_where(kind="linked_dataset", dataset_as_written="PPMD")
+    moj_holding = holdings[(moj["dataset_as_written"], "Ministry of Justice")]
+    assert moj_holding["recordSet"]["sizeAsWritten"] == moj["figure"]
+    assert (moj_row, moj["source_url"]) in cited_rows(moj_holding["held"])
+    assert moj_holding["certainty"]["level"] == "REPORTED"  # a research body's account
+    assert [d["targetId"] for d in moj_holding["derived"]] == ["RecordSet:National Pupil Database (NPD)"]
+    leo_name = "Longitudinal Education Outcomes (LEO)"
+    for body in ("DWP", "HMRC (His Majesty's Revenue and Customs)"):
+        assert (leo_row, leo["source_url"]) in cited_rows(holdings[(leo_name, body)]["held"])
+    assert (ppmd_row, ppmd["source_url"]) in cited_rows(holdings[("Pupil Parent Matched Data (PPMD)", "DWP")]["held"])
+    assert all(h["organisation"]["orgType"] == "government department" for h in answer["linkedData"])  # Jisc is not
