@@ -104,3 +104,39 @@ async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_
         assert (leo_row, leo["source_url"]) in cited_rows(holdings[(leo_name, body)]["held"])
     assert (ppmd_row, ppmd["source_url"]) in cited_rows(holdings[("Pupil Parent Matched Data (PPMD)", "DWP")]["held"])
     assert all(h["organisation"]["orgType"] == "government department" for h in answer["linkedData"])  # Jisc is not
+
+
+async def test_organisation_receipts_answer_from_the_rows_after_2018(ask) -> None:
+    async def receipts(name: str) -> dict[str, Any]:
+        return (await ask("organisation-receipts", name=name))["organisationReceipts"]
+
+    gb_group = await receipts("GB Group")
+    received_row, received = row_where(kind="onward_share", to_organisation="GB Group")
+    shared_row, shared = row_where(kind="onward_share", from_organisation="GB Group")
+    (came,) = gb_group["receivedOnward"]
+    (went,) = gb_group["sharedOnward"]
+    assert came["node"]["name"].startswith("Trust Systems Software UK") and went["node"]["name"].startswith("Gambling")
+    assert (received_row, received["source_url"]) in cited_rows(came["link"])
+    assert (shared_row, shared["source_url"]) in cited_rows(went["link"])
+    assert came["link"]["whatWent"] == went["link"]["whatWent"] == "a service built on the data"
+
+    moj_row, moj = row_where(kind="linked_dataset", to_organisation="Ministry of Justice")
+    (held,) = (await receipts("MoJ"))["holdings"]
+    assert held["node"]["name"] == moj["dataset_as_written"] and held["node"]["sizeAsWritten"] == moj["figure"]
+    assert (moj_row, moj["source_url"]) in cited_rows(held["link"])
+
+    _, leo = row_where(kind="linked_dataset", dataset_as_written="LEO) data")
+    hmrc = await receipts("HMRC")
+    (leo_held,) = [h for h in hmrc["holdings"] if "LEO" in h["node"]["name"]]
+    assert leo_held["node"]["sizeAsWritten"] == leo["figure"] and leo_held["link"]["route"] == "linkage"
+    assert leo_held["link"]["certainty"]["level"] == "CONFIRMED"  # the government's own page
+
+    home_office = await receipts("Home Office")
+    _, refused = row_where(kind="foi_refused")
+    assert refused["quote"] in {
+        s["statement"]["quote"] for s in home_office["statements"] if s["kind"] == "refused_to_say"
+    }
+    matched_row, matched = row_where(kind="access_granted", to_organisation="Home Office")
+    (access,) = home_office["accessed"]
+    assert access["link"]["route"] == "match and return" and access["link"]["matchedOn"] == matched["items_as_written"]
+    assert (matched_row, matched["source_url"]) in cited_rows(access["link"])
