@@ -54,13 +54,13 @@ KIND_ORDER = {
     for place, kind in enumerate(
         (
             NodeKind.ORGANISATION,
+            NodeKind.RECORD_SET,
             NodeKind.RELEASE,
             NodeKind.APPLICATION,
             NodeKind.APPROVAL,
             NodeKind.STATEMENT,
             NodeKind.AGGREGATE_FLOW,
             NodeKind.EVENT,
-            NodeKind.RECORD_SET,
             NodeKind.COLLECTION,
             NodeKind.DATASET,
             NodeKind.DATA_ITEM,

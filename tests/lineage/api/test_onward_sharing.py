@@ -140,3 +140,14 @@ async def test_organisation_receipts_answer_from_the_rows_after_2018(ask) -> Non
     (access,) = home_office["accessed"]
     assert access["link"]["route"] == "match and return" and access["link"]["matchedOn"] == matched["items_as_written"]
     assert (matched_row, matched["source_url"]) in cited_rows(access["link"])
+
+
+async def test_search_finds_the_gambling_case_the_lrs_and_leo(ask) -> None:
+    with (ROOT / "data" / "search_keywords.csv").open(encoding="utf-8", newline="") as handle:
+        keywords = [r for r in csv.DictReader(handle) if r["keyword"] in {"gambling", "LRS", "LEO"}]
+    for word in ("gambling", "LRS", "LEO"):
+        found = [n["id"] for n in (await ask("search", text=word))["search"]["nodes"]]
+        wanted = [r["node"] for r in keywords if r["keyword"] == word]
+        assert wanted and set(wanted) <= set(found[: len(wanted)]), (word, found[:5])  # a keyword is a whole field
+    gambling = [n["name"] for n in (await ask("search", text="gambling"))["search"]["nodes"]]
+    assert "Gambling companies (not named in the record)" in gambling
