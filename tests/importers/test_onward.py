@@ -11,9 +11,11 @@ import pytest
 
 from importers.onward import OnwardFlowsImporter, load_readings
 from importers.reading import BadInput
+from lineage.changes import ADDED, diff
 from lineage.model import CertaintyLevel, EdgeKind, NodeKind, Validity
 from lineage.resources import DATA_DIR
 from lineage.store import Store
+from lineage.stores.memory import MemoryStore
 from tests.importers.store_state import state_of
 
 FILE = DATA_DIR / "npd_flows_2018_onward.csv"
@@ -142,3 +144,10 @@ def test_a_reading_of_an_unknown_route_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as refused:
         load_readings(readings)
     assert (refused.value.row, refused.value.column) == (2, "route")
+
+
+def test_lineage_diff_carries_the_new_rows(empty_store: Store) -> None:
+    added = {(c.change, c.node.id) for c in diff(MemoryStore(), imported(empty_store)).changes}
+    assert {(ADDED, LRS), (ADDED, GB_GROUP), (ADDED, TRUSTOPIA), (ADDED, GAMBLING)} <= added
+    refusals = [id_ for change, id_ in added if id_.startswith("Statement:") and "refused_to_say" in id_]
+    assert len(refusals) == len(rows_of("foi_refused"))
