@@ -77,8 +77,8 @@ class CertaintyLevel(StrEnum):
 
     Strongest first (see :data:`STRENGTH`): a chain of facts is as sure as its weakest step."""
 
-    CONFIRMED = "confirmed"  # DfE's own documents or Parliament state it
-    REPORTED = "reported"  # a campaigner's, requester's, press or other secondary account of the record states it
+    CONFIRMED = "confirmed"  # DfE's own documents, Parliament or a regulator's own letter state it
+    REPORTED = "reported"  # a campaigner's, requester's, press, research body's or other secondary account states it
     CLAIMED = "claimed"  # the recipient's own description states it
     TIER_LEVEL = "tier_level"  # holds because an approval covered a whole tier, not a listed item
     INFERRED = "inferred"  # derived by a named rule from other facts
