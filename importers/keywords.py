@@ -25,7 +25,7 @@ from lineage.store import Store
 @register
 class SearchKeywordsImporter(Importer):
     name = "search-keywords"
-    needs = ("register-foi", "register-more", "scope-statements", "sharing-figures")
+    needs = ("register-foi", "register-more", "scope-statements", "sharing-figures", "onward-flows")
     document = "pupil-data lineage table of search keywords"
     bundled = "search_keywords.csv"
     columns = ("keyword", "node", "reasoning", "address")

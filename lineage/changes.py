@@ -30,9 +30,10 @@ _E = EdgeKind
 #: The kinds a campaigner follows, and the links out of each that are part of what it says.
 TRACKED: dict[NodeKind, tuple[EdgeKind, ...]] = {
     NodeKind.RELEASE: (_E.SENT_TO, _E.APPROVED_BY, _E.INCLUDES),
-    NodeKind.ORGANISATION: (_E.SHARES_ONWARD,),
+    NodeKind.ORGANISATION: (_E.SHARES_ONWARD, _E.ACCESSED_BY),
     NodeKind.STATEMENT: (_E.ABOUT, _E.REFERS_TO, _E.CONTRADICTS),
     NodeKind.EVENT: (_E.CONCERNS,),
+    NodeKind.RECORD_SET: (_E.ACCESSED_BY, _E.HELD_BY, _E.DERIVED_FROM),
 }
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -85,7 +86,8 @@ def _fields(old: Node, new: Node, old_links: Links, new_links: Links) -> tuple[s
 
 
 def diff(old: Store, new: Store) -> Diff:
-    """The releases, organisations, statements and events added, removed or changed from ``old`` to ``new``."""
+    """The releases, organisations, statements, events and record sets added, removed or changed from ``old`` to
+    ``new``."""
     changes: list[Change] = []
     compared = {}
     for kind in TRACKED:

@@ -41,6 +41,7 @@ class NodeKind(StrEnum):
     STATEMENT = "Statement"
     EVENT = "Event"
     IMPORT_RUN = "ImportRun"
+    RECORD_SET = "RecordSet"
 
 
 class EdgeKind(StrEnum):
@@ -66,6 +67,9 @@ class EdgeKind(StrEnum):
     FLOWS_FROM = "FLOWS_FROM"
     COMMISSIONED_BY = "COMMISSIONED_BY"
     CONCERNS = "CONCERNS"
+    HELD_BY = "HELD_BY"
+    ACCESSED_BY = "ACCESSED_BY"
+    DERIVED_FROM = "DERIVED_FROM"
 
 
 class CertaintyLevel(StrEnum):
@@ -73,8 +77,8 @@ class CertaintyLevel(StrEnum):
 
     Strongest first (see :data:`STRENGTH`): a chain of facts is as sure as its weakest step."""
 
-    CONFIRMED = "confirmed"  # DfE's own documents or Parliament state it
-    REPORTED = "reported"  # a campaigner's, requester's, press or other secondary account of the record states it
+    CONFIRMED = "confirmed"  # DfE's own documents, Parliament or a regulator's own letter state it
+    REPORTED = "reported"  # a campaigner's, requester's, press, research body's or other secondary account states it
     CLAIMED = "claimed"  # the recipient's own description states it
     TIER_LEVEL = "tier_level"  # holds because an approval covered a whole tier, not a listed item
     INFERRED = "inferred"  # derived by a named rule from other facts
@@ -156,6 +160,19 @@ ORG_TYPES = (
     "unknown",
 )
 STATE_ORG_TYPES = frozenset(ORG_TYPES[:4])
+
+#: The ways data reach an organisation, as a flow's ``route`` names them: searches of a live system over a
+#: period (the Learning Records Service), an extract sent out, secure access through the ONS (its Secure
+#: Research Service), a match against the NPD with what matched returned (the Home Office's requests), a linkage
+#: of records with another body's, and a service built on the data passed on to others (onward use).
+ACCESS_ROUTES = (
+    "live search",
+    "extract",
+    "secure access through the ONS",
+    "match and return",
+    "linkage",
+    "service built on the data",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +348,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     str,
                     "released, not_released, requested_then_excluded, requested_application_rejected, "
                     "returned_on_match, matching_input_to_dfe, match_flag_only, planned, not_available, "
-                    "recipient_describes_its_use",
+                    "recipient_describes_its_use, refused_to_say (asked, and the body refused to say)",
                     True,
                 ),
                 ("source_kind", str, "what kind of source says it, in the compiler's words"),
@@ -393,6 +410,21 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("verified", bool, "false where the source is not an established fact"),
                 ("value_text", str, "the figure as published when it is not one number"),
                 ("notes", str, "notes on the figure, as compiled with it"),
+                ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),
+            ),
+        ),
+        NodeSpec(
+            _K.RECORD_SET,
+            "A body of pupil or learner records other than an NPD table: the NPD as a whole, another DfE system "
+            "(the Learning Records Service, not the NPD), a linked data set joining NPD records with another body's, "
+            "or another body's records it is linked with.",
+            "name",
+            _props(
+                ("system", str, "NPD, LRS, linked data set, or another body's records", True),
+                ("size_as_written", str, "its size, in the source's words"),
+                ("size_unit", str, "what its size counts"),
+                ("date_as_cited", str, "the years or date its source gives, in the source's words"),
+                ("items_as_written", str, "the data items its source names, in the source's words"),
             ),
         ),
         NodeSpec(
@@ -425,6 +457,16 @@ def _edge(
 
 
 _E = EdgeKind
+#: What every flow after a release says of itself (an access, an onward share, a holding): its route, the records
+#: and items in the source's words, its date as cited (its validity gives it as dates) and the source's words.
+_FLOW_PROPS = _props(
+    ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),
+    ("dataset_as_written", str, "the records, in the source's words"),
+    ("items_as_written", str, "the data items, in the source's words"),
+    ("date_as_cited", str, "the date or period, in the source's words"),
+    ("quote", str, "the source's words"),
+    ("notes", str, "the compiler's notes on the row"),
+)
 EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
     spec.kind: spec
     for spec in (
@@ -438,9 +480,16 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
         _edge(_E.INCLUDES, "includes", [_K.RELEASE], [_K.DATA_ITEM, _K.DATASET], Flow.BACKWARD),
         _edge(_E.APPROVED_BY, "is approved by", [_K.RELEASE], [_K.APPROVAL], Flow.CONTEXT),
         _edge(_E.SENT_TO, "is sent to", [_K.RELEASE], [_K.ORGANISATION], Flow.FORWARD),
-        _edge(_E.SHARES_ONWARD, "shares onward with", [_K.ORGANISATION], [_K.ORGANISATION], Flow.FORWARD),
+        EdgeSpec(
+            _E.SHARES_ONWARD,
+            "shares onward with",
+            frozenset([_K.ORGANISATION]),
+            frozenset([_K.ORGANISATION]),
+            Flow.FORWARD,
+            _FLOW_PROPS + _props(("what_went", str, "what went onward (records, or a service built on them)")),
+        ),
         _edge(_E.SUCCEEDED_BY, "is succeeded by", [_K.SCHOOL], [_K.SCHOOL], Flow.FORWARD),
-        _edge(_E.DRAWS_ON, "draws on", [_K.AGGREGATE_FLOW], [_K.DATASET, _K.COLLECTION], Flow.BACKWARD),
+        _edge(_E.DRAWS_ON, "draws on", [_K.AGGREGATE_FLOW], [_K.DATASET, _K.COLLECTION, _K.RECORD_SET], Flow.BACKWARD),
         _edge(_E.FLOWS_TO, "flows to", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.FORWARD),
         _edge(_E.MADE_BY, "is made by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
         _edge(_E.LED_TO, "led to", [_K.APPLICATION], [_K.RELEASE], Flow.CONTEXT),
@@ -464,8 +513,46 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             _E.CONCERNS,
             "concerns",
             [_K.EVENT],
-            [_K.COLLECTION, _K.DATASET, _K.DATA_ITEM, _K.ORGANISATION, _K.RELEASE, _K.APPLICATION, _K.AGGREGATE_FLOW],
+            [
+                _K.COLLECTION,
+                _K.DATASET,
+                _K.DATA_ITEM,
+                _K.ORGANISATION,
+                _K.RELEASE,
+                _K.APPLICATION,
+                _K.AGGREGATE_FLOW,
+                _K.RECORD_SET,
+            ],
             Flow.CONTEXT,
+        ),
+        EdgeSpec(
+            _E.HELD_BY,
+            "is held by",
+            frozenset([_K.RECORD_SET]),
+            frozenset([_K.ORGANISATION]),
+            Flow.FORWARD,
+            _FLOW_PROPS + _props(("role", str, "its part in holding the records, as the source gives it")),
+        ),
+        EdgeSpec(
+            _E.ACCESSED_BY,
+            "is accessed by",
+            frozenset([_K.RECORD_SET, _K.ORGANISATION]),
+            frozenset([_K.ORGANISATION]),
+            Flow.FORWARD,
+            _FLOW_PROPS
+            + _props(
+                ("value_text", str, "how much, as the source gives it"),
+                ("unit", str, "what that counts"),
+                ("matched_on", str, "what the recipient sends the holder to match on, in the source's words"),
+            ),
+        ),
+        EdgeSpec(
+            _E.DERIVED_FROM,
+            "is derived from",
+            frozenset([_K.RECORD_SET]),
+            frozenset([_K.RECORD_SET, _K.DATASET, _K.ORGANISATION]),
+            Flow.BACKWARD,
+            _props(("as_written", str, "the source's words naming what it is derived from")),
         ),
     )
 }

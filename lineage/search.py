@@ -54,6 +54,7 @@ KIND_ORDER = {
     for place, kind in enumerate(
         (
             NodeKind.ORGANISATION,
+            NodeKind.RECORD_SET,
             NodeKind.RELEASE,
             NodeKind.APPLICATION,
             NodeKind.APPROVAL,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
@@ -120,14 +120,14 @@ def graph_node(node: model.Node) -> GraphNode:
     )
 
 
-@strawberry.type(description="A link between two nodes: a sentence with its sources and certainty.")
-class Link:
+class _Link:
+    """The fields every link has; :data:`LINK_PROPS` (the model's edge properties) are added to them as fields."""
+
     id: strawberry.ID
     kind: model.EdgeKind
     sentence: str = strawberry.field(description='Reads as "<source> <sentence> <target>".')
     source_id: strawberry.ID
     target_id: strawberry.ID
-    link_type: str | None = strawberry.field(description="The relation as the source words it, where it does.")
     certainty: Certainty
     citations: list[Citation]
     valid_from: dt.date | None
@@ -144,20 +144,53 @@ class Link:
         return await context.node(str(self.target_id))
 
 
+#: Every property an edge of some kind may carry (each text), by name: a link's fields beside its own, null where
+#: its kind or its source gives none (a route on an access, what went on an onward share, a GIAS link's type).
+LINK_PROPS: dict[str, model.Prop] = {
+    prop.name: prop
+    for props in (model.EDGE_COMMON_PROPS, *(spec.props for spec in EDGE_SPECS.values()))
+    for prop in props
+    if prop.type is str
+}
+
+
+def _link_type() -> type[_Link]:
+    annotations: dict[str, object] = dict(_Link.__annotations__)
+    namespace: dict[str, object] = {
+        name: value for name, value in vars(_Link).items() if not name.startswith("__") or name == "__doc__"
+    }
+    for prop in LINK_PROPS.values():
+        annotations[prop.name] = str | None
+        namespace[prop.name] = strawberry.field(default=None, description=prop.description)
+    namespace["__annotations__"] = annotations
+    cls = type("Link", (), namespace)
+    return strawberry.type(
+        cls, name="Link", description="A link between two nodes: a sentence with its sources and certainty."
+    )
+
+
+_LINK: Any = _link_type()
+if TYPE_CHECKING:  # to a type checker, a link is its fixed fields; the model's properties are added at run time
+    Link = _Link
+else:
+    Link = _LINK
+
+
 def link(edge: model.Edge) -> Link:
-    link_type = edge.props.get("link_type")
-    return Link(
+    props = {name: value for name, value in edge.props.items() if name in LINK_PROPS and isinstance(value, str)}
+    made = _LINK(
         id=strawberry.ID(edge.id),
         kind=edge.kind,
         sentence=EDGE_SPECS[edge.kind].sentence,
         source_id=strawberry.ID(edge.source),
         target_id=strawberry.ID(edge.target),
-        link_type=link_type if isinstance(link_type, str) else None,
         certainty=certainty_of(edge.certainty),
         citations=citations_of(edge.citations),
         valid_from=edge.validity.valid_from,
         valid_to=edge.validity.valid_to,
+        **props,
     )
+    return cast(Link, made)
 
 
 # ---- connections ---------------------------------------------------------------------------------

@@ -1,11 +1,11 @@
 """Exports of the graph, whole or one node's lineage, for the tools auditors and analysts already use.
 
-GraphML and GEXF (yEd, Gephi, NetworkX), Cytoscape JSON, CSV (a nodes file and an edges file) and W3C
-PROV-JSON, one module a format, each registering itself (:mod:`.formats`). Every node and edge keeps its kind,
-certainty and citations, so a fact stays checkable outside the project. A node's lineage is every node within
-``depth`` hops in both directions, with every edge among them (:mod:`.subgraph`); the answer says how many nodes
-lie just beyond, and whether a safety bound cut the walk. Files are written whole or not at all
-(:mod:`lineage.files`).
+GraphML and GEXF (yEd, Gephi, NetworkX), Cytoscape JSON, CSV (a nodes file and an edges file), W3C
+PROV-JSON and OpenLineage events, one module a format, each registering itself (:mod:`.formats`). Every node and
+edge keeps its kind, certainty and citations, so a fact stays checkable outside the project. A node's lineage is
+every node within ``depth`` hops in both directions, with every edge among them (:mod:`.subgraph`); the answer
+says how many nodes lie just beyond, and whether a safety bound cut the walk. Files are written whole or not at
+all (:mod:`lineage.files`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from lineage.exports import csv_files, cytoscape, networkx_xml, prov
+from lineage.exports import csv_files, cytoscape, networkx_xml, openlineage, prov
 from lineage.exports.formats import EXPORT_FORMATS, writers
 from lineage.exports.subgraph import DEFAULT_DEPTH, Subgraph, collect
 from lineage.files import WriteError, write_atomically, write_directory
@@ -52,6 +52,7 @@ __all__ = [
     "cytoscape",
     "export",
     "networkx_xml",
+    "openlineage",
     "output_paths",
     "prov",
 ]  # fmt: skip

@@ -12,6 +12,8 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 - :mod:`.records`: a parent's questions: find a school, and where a record from it may have gone, whole;
 - :mod:`.flows`: flows for a Sankey;
 - :mod:`.timeline`: events and figures in time, and applications by outcome beside the published totals;
+- :mod:`.onward`: every path from a record set, data set or organisation through releases, access and onward
+  shares, with the weakest certainty along each, and the events and refusals along them;
 - :mod:`.statements` and :mod:`.common`: what the families share.
 """
 
@@ -41,6 +43,7 @@ from lineage.questions.items import (
     items_by_classification,
     recipients_of_item,
 )
+from lineage.questions.onward import LinkedHolding, OnwardPath, OnwardSharing, Step, linked_holdings, onward_sharing
 from lineage.questions.pupils import PupilReach, Reach, SchoolChain, pupil_reach, release_scopes, school_successors
 from lineage.questions.records import RecordReach, RecordRelease, SchoolMatch, record_reach, school_search
 from lineage.questions.releases import (
@@ -74,6 +77,7 @@ def prepare(store: Store) -> None:
     release_scopes(store)
     release_flows(store)
     matching_requests(store)
+    linked_holdings(store)
 
 
 __all__ = [
@@ -88,8 +92,11 @@ __all__ = [
     "Flows",
     "ItemProvenance",
     "ItemRecipients",
+    "LinkedHolding",
     "MatchingRequests",
     "NotReceived",
+    "OnwardPath",
+    "OnwardSharing",
     "OrganisationReceipts",
     "OutcomeCount",
     "PerState",
@@ -104,6 +111,7 @@ __all__ = [
     "SchoolChain",
     "SchoolMatch",
     "Stated",
+    "Step",
     "Timeline",
     "TimelineEntry",
     "UnpublishedScope",
@@ -115,6 +123,8 @@ __all__ = [
     "flows",
     "item_provenance",
     "items_by_classification",
+    "linked_holdings",
+    "onward_sharing",
     "organisation_receipts",
     "prepare",
     "pupil_reach",

@@ -166,7 +166,8 @@ def _statement_gaps(store: Store) -> list[Gap]:
         bodies = [h.node for h in about.get(statement.id, []) if h.node.kind is NodeKind.ORGANISATION]
         authority = bodies[0].name if bodies else str(statement.props.get("organisation_as_written", DFE))
         quote = statement.props.get("quote")
-        known = (f"asked, and {authority} refused to say" + (f": \u201c{quote}\u201d" if quote else ""),)
+        asked = f"asked \u201c{quote}\u201d" if quote else "asked"
+        known = (f"{asked}; {authority} refused to say ({statement.props.get('source_kind', 'a source')})",)
         found.append(_gap(ONWARD_NOT_DISCLOSED, statement, bodies, known, authority))
     for statement in contested:
         subjects = [h.node for h in about.get(statement.id, [])]

@@ -22,6 +22,7 @@ from lineage.model import (
     weakest,
 )
 from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, find_items, follow, related
+from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.releases import MatchingRequests, matching_requests, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, statements_about
 from lineage.store import Hop, Store
@@ -88,13 +89,15 @@ class UnpublishedScope:
 class ItemRecipients:
     """Who received an item, in parts that are never mixed: received it (confirmed, reported, claimed, by the tier
     rule or a named rule); received NPD data of unpublished scope; asked DfE about pupils without the record
-    saying this item came back; and, apart, who a source says did not get it."""
+    saying this item came back; holds a linked data set derived from pupil records, whose items the record does
+    not give; and, apart, who a source says did not get it."""
 
     items: tuple[Node, ...]
     receipts: tuple[Receipt, ...]
     not_received: tuple[NotReceived, ...] = ()  # excluded from a release, or refused, as a source states
     unpublished_scope: tuple[UnpublishedScope, ...] = ()
     asked_about: tuple[MatchingRequests, ...] = ()
+    linked_data: tuple[LinkedHolding, ...] = ()  # bodies holding a linked data set derived from pupil records
 
 
 def _receipt_order(receipt: Receipt) -> tuple[dt.date, str, str, str]:
@@ -203,16 +206,20 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     unpublished = _unpublished(store, items, answered)
     received = {r.organisation.id for r in receipts}
     asked = [asking for id_, asking in matching_requests(store).items() if id_ not in received]
+    linked = list(linked_holdings(store))
     if org_types is not None:
         receipts = [r for r in receipts if _typed(r.organisation, org_types)]
         not_received = [n for n in not_received if n.organisation and _typed(n.organisation, org_types)]
         unpublished = [u for u in unpublished if _typed(u.organisation, org_types)]
         asked = [a for a in asked if _typed(a.organisation, org_types)]
+        linked = [h for h in linked if _typed(h.organisation, org_types)]
     receipts.sort(key=_receipt_order)
     not_received.sort(
         key=lambda n: (n.organisation.name.lower() if n.organisation else "", n.stated.statement.id, n.item.id)
     )
-    return ItemRecipients(tuple(items), tuple(receipts), tuple(not_received), tuple(unpublished), tuple(asked))
+    return ItemRecipients(
+        tuple(items), tuple(receipts), tuple(not_received), tuple(unpublished), tuple(asked), tuple(linked)
+    )
 
 
 def _typed(organisation: Node, org_types: Collection[str]) -> bool:

@@ -105,6 +105,10 @@ class OrganisationReceipts:
     statements: tuple[Stated, ...] = ()  # what sources say of it where they identify no release or application
     flows_from: tuple[Related, ...] = ()  # published figures of what it sent or asked DfE about
     commissioned: tuple[ApplicationTrace, ...] = ()  # applications by others that it commissioned
+    accessed: tuple[Related, ...] = ()  # records it was given access to (ACCESSED_BY), each with its route
+    gave_access: tuple[Related, ...] = ()  # bodies it gave access to records it does not name
+    holdings: tuple[Related, ...] = ()  # record sets it holds or is named receiving (the LRS, a linked data set)
+    events: tuple[Related, ...] = ()  # dated events that concern it (an audit, a reprimand, an agreement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +130,17 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     """Everything an organisation received: releases (with their approvals, scope and what sources say of
     them), published figures of what flowed to it and of what it sent or asked DfE about, onward shares it
     received from other recipients; the onward shares it made; every application it made, refused and pending
-    ones included, and those it commissioned; and what sources say of it where they identify no release."""
+    ones included, and those it commissioned; what sources say of it where they identify no release; the records
+    it accessed or gave access to, by route, the record sets it holds, and the events that concern it."""
     organisation = find_organisation(store, name)
     around = follow(
         store,
         [organisation.id],
-        outgoing=[_E.SHARES_ONWARD],
-        incoming=[_E.SENT_TO, _E.FLOWS_TO, _E.FLOWS_FROM, _E.SHARES_ONWARD, _E.MADE_BY, _E.COMMISSIONED_BY],
+        outgoing=[_E.SHARES_ONWARD, _E.ACCESSED_BY],
+        incoming=[
+            *(_E.SENT_TO, _E.FLOWS_TO, _E.FLOWS_FROM, _E.SHARES_ONWARD, _E.MADE_BY, _E.COMMISSIONED_BY),
+            *(_E.ACCESSED_BY, _E.HELD_BY, _E.CONCERNS),
+        ],
     )
     hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
@@ -151,6 +159,16 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
         about_it[organisation.id],
         related(hops, [_E.FLOWS_FROM]),
         tuple(applications[node.id] for node in sorted(commissioned, key=dated_order)),
+        tuple(
+            Related(h.node, h.edge) for h in hops if h.edge.kind is _E.ACCESSED_BY and h.edge.target == organisation.id
+        ),
+        tuple(
+            Related(h.node, h.edge) for h in hops if h.edge.kind is _E.ACCESSED_BY and h.edge.source == organisation.id
+        ),
+        related(hops, [_E.HELD_BY]),
+        tuple(
+            sorted(related(hops, [_E.CONCERNS]), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id))
+        ),
     )
 
 

@@ -39,6 +39,7 @@ SOURCES_OF_FILES: dict[str, tuple[str, str]] = {
     "npd_register_entries_more.csv": ("column", "source_kind"),
     "npd_release_scope_statements.csv": ("column", "source_kind"),
     "npd_sharing_figures_compiled.csv": ("column", "source"),
+    "npd_flows_2018_onward.csv": ("column", "source_kind"),
     # defenddigitalme's campaign page
     "npd_events_from_campaign_page.csv": ("=", "defenddigitalme"),
 }
@@ -49,6 +50,7 @@ OUR_TABLES = {
     "scope_words.csv",
     "scope_conflicts.csv",
     "event_links.csv",
+    "flow_readings.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}
 

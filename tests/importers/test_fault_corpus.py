@@ -52,6 +52,7 @@ BAD: dict[str, tuple[str, str]] = {
     "sharing-figures": ("period", "2016-13..2017-01"),
     "campaign-events": ("date_as_cited", "2018-13"),
     "search-keywords": ("node", "not a node id"),
+    "onward-flows": ("kind", "rumour"),
     "external-shares": ("Tiers", "Tier 9"),
     "synthetic": ("scale", "big"),
 }

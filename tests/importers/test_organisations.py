@@ -150,7 +150,14 @@ ORGANISATION_COLUMN = {
 
 #: Entries whose variant the data writes inside a cell rather than as the whole of it: an abbreviation in a
 #: figure's measure, a commissioner inside an applicant's name. Named here, so no other entry may do so.
-WITHIN_A_CELL = {"HO": "measure", "ONS": "organisation", "Youth Endowment Fund": "organisation"}
+WITHIN_A_CELL = {
+    "HO": "measure",
+    "ONS": "organisation",
+    "Youth Endowment Fund": "organisation",
+    "Trustopia": "from_organisation",
+}
+#: The flows after 2018 name bodies on either side of a flow.
+SIDES = ("from_organisation", "to_organisation")
 
 
 def test_every_alias_entry_cites_a_data_line_that_holds_its_variant() -> None:
@@ -169,6 +176,8 @@ def test_every_alias_entry_cites_a_data_line_that_holds_its_variant() -> None:
             assert re.search(rf"\b{re.escape(entry.variant)}\b", cell), entry
         elif file in ORGANISATION_COLUMN:
             assert cells[header.index(ORGANISATION_COLUMN[file])] == entry.variant, entry
+        elif file == "npd_flows_2018_onward.csv":
+            assert entry.variant in {cells[header.index(side)] for side in SIDES}, entry
         else:
             assert file == "npd_sharing_figures_compiled.csv"
             sides = [side.strip() for side in cells[2].replace("<->", "->").split("->")]

@@ -125,6 +125,7 @@ def web_addresses() -> set[str]:
         | {r["source_url"] for r in FIGURES}
         | {r["source_url"] for r in rows("npd_register_entries_more.csv")}
         | {r["source_url"] for r in rows("npd_release_scope_statements.csv")}
+        | {r["source_url"] for r in rows("npd_flows_2018_onward.csv")}
         | {r["address"] for r in rows("search_keywords.csv")}
         | {"https://github.com/DFE-Digital/npd-find-and-explore"}
     )

@@ -6,7 +6,7 @@ its chain of links, so every step shows its citations and certainty; the long li
 totalCount. graphql/queries/*.graphql holds one operation per question.
 
 - :mod:`.items`, :mod:`.releases`, :mod:`.pupils`, :mod:`.records`, :mod:`.flows`, :mod:`.timeline`,
-  :mod:`.gaps`: the families of questions;
+  :mod:`.gaps`, :mod:`.onward`: the families of questions;
 - :mod:`.statements` and :mod:`.common`: the types the families share.
 """
 
@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 from lineage.api.cookbook.flows import FlowsQuery
 from lineage.api.cookbook.gaps import GapsQuery
 from lineage.api.cookbook.items import ItemsQuery
+from lineage.api.cookbook.onward import OnwardQuery
 from lineage.api.cookbook.pupils import PupilsQuery
 from lineage.api.cookbook.records import RecordsQuery
 from lineage.api.cookbook.releases import ReleasesQuery
@@ -24,7 +25,8 @@ from lineage.api.cookbook.timeline import TimelineQuery
 
 #: Every family's fields, in the order the schema lists them.
 CookbookQuery = merge_types(
-    "CookbookQuery", (ItemsQuery, ReleasesQuery, PupilsQuery, TimelineQuery, FlowsQuery, RecordsQuery, GapsQuery)
+    "CookbookQuery",
+    (ItemsQuery, ReleasesQuery, PupilsQuery, TimelineQuery, FlowsQuery, RecordsQuery, GapsQuery, OnwardQuery),
 )
 
 __all__ = ["CookbookQuery"]

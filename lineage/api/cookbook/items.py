@@ -130,8 +130,31 @@ def _unpublished_release(answer: questions.UnpublishedScope) -> UnpublishedRelea
 
 
 @strawberry.type(
+    description="A body holding a linked data set derived from pupil records (the NPD, or records DfE sends): it "
+    "may hold the item or not; the record gives the set's items only where a source states them. Never a receipt."
+)
+class LinkedHolding:
+    record_set: GraphNode = strawberry.field(description="The linked data set, with its size where stated.")
+    organisation: GraphNode
+    held: Link = strawberry.field(description="Its link to the body, with its route, role and sources.")
+    derived: list[Link] = strawberry.field(description="What the set is derived from among pupil records, cited.")
+    certainty: Certainty = strawberry.field(description="The weakest of those links.")
+
+
+def _linked_holding(answer: questions.LinkedHolding) -> LinkedHolding:
+    return LinkedHolding(
+        record_set=graph_node(answer.record_set),
+        organisation=graph_node(answer.organisation),
+        held=link(answer.held),
+        derived=[link(edge) for edge in answer.derived],
+        certainty=certainty_of(answer.certainty),
+    )
+
+
+@strawberry.type(
     description="Who received an item, in parts never mixed: receipts (the item, confirmed or by a named rule); "
-    "releases of unpublished scope; organisations asking DfE about pupils; and who a source says did not get it."
+    "releases of unpublished scope; organisations asking DfE about pupils; holders of linked data sets; and who "
+    "a source says did not get it."
 )
 class ItemRecipients:
     items: list[GraphNode] = strawberry.field(description="The data items with this alias (one per table).")
@@ -147,6 +170,10 @@ class ItemRecipients:
     asked_about: list[MatchingRequests] = strawberry.field(
         description="Organisations that ask DfE about pupils, where the record does not say this item went to them."
     )
+    linked_data: list[LinkedHolding] = strawberry.field(
+        description="Bodies holding a linked data set derived from pupil records, whose items the record does not "
+        "give: they may hold the item or not."
+    )
 
 
 def _item_recipients(answer: questions.ItemRecipients, first: int, after: str | None) -> ItemRecipients:
@@ -156,6 +183,7 @@ def _item_recipients(answer: questions.ItemRecipients, first: int, after: str | 
         not_received=[_not_received(n) for n in answer.not_received],
         unpublished_scope=paginate(answer.unpublished_scope, first, None, _unpublished_release),
         asked_about=[matching_requests(a) for a in answer.asked_about],
+        linked_data=[_linked_holding(h) for h in answer.linked_data],
     )
 
 

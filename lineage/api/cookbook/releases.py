@@ -81,6 +81,18 @@ class OrganisationReceipts:
     statements: list[StatedScope] = strawberry.field(
         description="What sources say of it where they identify no release or application."
     )
+    accessed: list[Related] = strawberry.field(
+        description="Records it was given access to (a live search, a match and return, ...): the link says the route."
+    )
+    gave_access: list[Related] = strawberry.field(
+        description="Bodies it gave access to records the source does not name."
+    )
+    holdings: list[Related] = strawberry.field(
+        description="Record sets it holds or is named receiving (the LRS, a linked data set with its size)."
+    )
+    events: list[Related] = strawberry.field(
+        description="Dated events that concern it (audits, reprimands, agreements)."
+    )
 
 
 def _organisation_receipts(answer: questions.OrganisationReceipts) -> OrganisationReceipts:
@@ -94,6 +106,10 @@ def _organisation_receipts(answer: questions.OrganisationReceipts) -> Organisati
         applications=[_application_outcome(a) for a in answer.applications],
         commissioned=[_application_outcome(a) for a in answer.commissioned],
         statements=stated_scopes(answer.statements),
+        accessed=related_list(answer.accessed),
+        gave_access=related_list(answer.gave_access),
+        holdings=related_list(answer.holdings),
+        events=related_list(answer.events),
     )
 
 

@@ -72,10 +72,10 @@ async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Sto
         body = (await http.post("/graphql", json={"query": query, "variables": {"item": "KS4_FSM"}})).json()
     assert body["data"]["recipientsOfItem"]["receipts"]["totalCount"] == 10
     # one lookup of the alias, then a fixed number of batched expansions (the releases' scope, the statements
-    # meaning the items and those about the releases, read once, their recipients), and the two answers kept
-    # for the whole graph (unpublished releases, matching requests) checked against the store's version:
-    # however many receipts (a statement's words reach items directly since the import resolves them)
-    assert spy.calls == {"find_nodes": 1, "expand": 8, "version": 2}
+    # meaning the items and those about the releases, read once, their recipients), and the three answers kept
+    # for the whole graph (unpublished releases, matching requests, linked data sets) checked against the store's
+    # version: however many receipts (a statement's words reach items directly since the import resolves them)
+    assert spy.calls == {"find_nodes": 1, "expand": 8, "version": 3}
 
 
 def test_every_question_has_its_operation() -> None:
@@ -85,6 +85,7 @@ def test_every_question_has_its_operation() -> None:
         "items-by-classification", "organisation-receipts", "release-trace", "school-successors", "pupil-reach",
         "school-search", "record-reach", "letter",
         "flows", "lineage", "search", "timeline", "application-outcomes", "node-links", "gaps", "foi-request",
+        "onward-sharing",
     }  # fmt: skip
 
 

@@ -86,3 +86,18 @@ def test_a_new_source_giving_the_items_closes_the_gap_and_the_diff_says_which(me
     assert closed.closed_by == (answer,)
     text = format_diff(changed)
     assert f"closed gap {gap.id}" in text and answer.address in text
+
+
+async def test_the_home_offices_refusal_to_say_is_a_gap_whose_request_goes_to_the_home_office(ask: Any) -> None:
+    """The requester asked whether pupil data went beyond the Home Office, and it refused to say (the flows file's
+    foi_refused row): the request that would fill the gap is addressed to the Home Office, not DfE."""
+    from tests.lineage.api.test_cookbook import rows
+
+    (refused,) = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "foi_refused"]
+    data = (await ask("gaps", kinds=["onward sharing not disclosed"]))["gaps"]
+    (gap,) = data["nodes"]
+    assert gap["authority"] == "Home Office" and [o["name"] for o in gap["organisations"]] == ["Home Office"]
+    assert refused["source_url"] in {c["address"] for c in gap["citations"]}
+    text = (await ask("foi-request", gaps=[gap["id"]], format="txt"))["foiRequest"]["text"]
+    assert text.startswith("To: Home Office (Freedom of Information)")
+    assert "whether pupil data received from the Department for Education were passed to any other body" in text

@@ -197,6 +197,26 @@ def test_edges_are_fetched_by_their_ends_and_kind(store: Store) -> None:
     assert edges[f"{g.R1}|SENT_TO|{g.O1}"].validity == g.R1_DATES
 
 
+def test_a_record_set_its_access_and_an_onward_share_keep_their_route_and_words(store: Store) -> None:
+    """The kinds added for the flows after 2018 round-trip alike: a record set, an access with its route, figure
+    and period, an onward share saying what went; and a walk downstream follows them (fictional names)."""
+    cite = frozenset({Citation("Conformance fixture (fictional)", "tests/lineage/stores/test_conformance.py", 1)})
+    records = dataclasses.replace(
+        g.NODES[0], kind=NodeKind.RECORD_SET, key="Fictional records", name="Fictional records",
+        props={"system": "LRS", "size_as_written": "up to 3"}, citations=cite,
+    )  # fmt: skip
+    said = {"route": "live search", "value_text": "1,234", "quote": '`x` "y"'}
+    period = Validity(dt.date(2018, 9, 1), dt.date(2020, 1, 31))
+    access = Edge(records.id, EdgeKind.ACCESSED_BY, g.O1, said, cite, validity=period)
+    went = {"route": "service built on the data", "what_went": "a service"}
+    onward = Edge(g.O1, EdgeKind.SHARES_ONWARD, g.O3, went, cite)
+    store.write([records], [access, onward])
+    assert store.get_node(records.id) == records
+    found = store.get_edges([(records.id, EdgeKind.ACCESSED_BY, g.O1), (g.O1, EdgeKind.SHARES_ONWARD, g.O3)])
+    assert found == {access.id: access, onward.id: onward}
+    assert {g.O1, g.O3} <= set(ids(store.traverse(records.id, Direction.DOWNSTREAM, max_depth=2)))
+
+
 # ---- traversal ------------------------------------------------------------------------------------
 
 DOWNSTREAM_OF_KS4 = [g.I2, g.CL, g.K, g.R1, g.R2, g.A1, g.O1, g.O2]

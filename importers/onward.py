@@ -1,0 +1,402 @@
+"""The record after 2018: access to pupil-record systems, onward sharing, linked data sets and oversight.
+
+``onward-flows`` reads ``npd_flows_2018_onward.csv`` (``date_as_cited, kind, from_organisation,
+to_organisation, dataset_as_written, figure, unit, items_as_written, source_kind, source_title, source_url, quote,
+notes``). Every fact cites its row (the source's title, with whose words they are: "the requester's own words in
+an FOI request, not an answer"), and is as sure as its source kind (``data/source_kinds.csv``: DfE, Parliament
+and a regulator's own letter ``confirmed``; a regulator's finding as reported, the press, a campaigner, a
+requester or a research body ``reported``). Its validity is the date or period as cited where that is a plain
+date or period; "undated" holds always, counted.
+
+``data/flow_readings.csv`` (``row, route, records, system, derived_from, reasoning``) says, for a row, how the
+data went (one of the model's ``ACCESS_ROUTES``), which body of records it speaks of (a RecordSet: the NPD as a
+whole, the Learning Records Service, a linked data set) and what a linked data set is derived from; its row is
+cited beside the data row's on every fact it reads. By ``kind``:
+
+- ``access_granted``: the records (or, where the row names none, the sending body) ACCESSED_BY the recipient,
+  with the route, figure, items and period; the records HELD_BY the sender.
+- ``onward_share``: the sender SHARES_ONWARD with the recipient, saying what went.
+- ``linked_dataset``: the linked RecordSet (size and items where stated) HELD_BY each body the row names as
+  its recipient, and DERIVED_FROM what the reading names (the NPD, another body's records, the sender).
+- ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event that CONCERNS the bodies the row names
+  and its records; ``data/event_links.csv`` adds what else it judged (the rule ``event-links``).
+- ``foi_refused``: a Statement ``refused_to_say`` ABOUT the body that refused, in the asker's words: what was
+  asked and refused, never an edge for what the answer might have been.
+
+A name that denotes no single body ("sender not named ...", a group) draws no link, counted in the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from importers import register
+from importers.base import Batch, Importer, Report
+from importers.events import BY_LINK_TABLE, UNDATED, load_links
+from importers.figures import parse_period
+from importers.organisations import Organisations, Resolved
+from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
+from importers.source_kinds import bundled_source_kinds
+from lineage.keys import normalise, slug
+from lineage.model import (
+    ACCESS_ROUTES,
+    STRENGTH,
+    Certainty,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    Validity,
+    kind_of,
+)
+from lineage.resources import DATA_DIR
+from lineage.store import Store
+
+READINGS_FILE = DATA_DIR / "flow_readings.csv"
+READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "reasoning")
+READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
+#: The kinds of row the file holds, and what each becomes.
+ACCESS, ONWARD, LINKED, REFUSED = "access_granted", "onward_share", "linked_dataset", "foi_refused"
+EVENT_KINDS = frozenset({"oversight", "policy_change", "agreement", "figure"})
+KINDS = frozenset({ACCESS, ONWARD, LINKED, REFUSED} | EVENT_KINDS)
+#: Whose words a row's source gives, said on every citation of it.
+SOURCE_WORDS = {
+    "dfe_or_government": "the government's own page",
+    "parliament": "Parliament",
+    "regulator": "the regulator's own words",
+    "regulator_as_reported": "a regulator's finding as reported, not the regulator's own page",
+    "press": "a press report",
+    "campaigner": "a campaigner's account",
+    "requester": "the requester's own words in an FOI request, not an answer",
+    "research_body": "a research body's account",
+}
+#: A record set named only as a linked set's source, and no row's records, is another body's records.
+OTHER_RECORDS = "another body's records"
+#: Names that say no body is named.
+UNNAMED = ("sender not named", "recipient not named")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One row of the readings table: how a data row's flow went, and what records it speaks of."""
+
+    route: str
+    records: str
+    system: str
+    derived_from: tuple[tuple[str, str], ...]  # (node id, the source's words)
+    citation: Citation
+
+
+def load_readings(path: Path = READINGS_FILE) -> dict[int, Reading]:
+    """The readings by data row; an unknown route, a derivation that is no node id, or a row read twice is
+    refused, naming the place."""
+    readings: dict[int, Reading] = {}
+    for row in read_csv(path, READINGS_COLUMNS):
+        if not row["reasoning"].strip():
+            raise BadInput(path, "every reading gives its reasoning", row.number, "reasoning")
+        try:
+            number = int(row["row"])
+        except ValueError:
+            raise BadInput(path, "not a row number", row.number, "row") from None
+        if number in readings:
+            raise BadInput(path, f"row {number} is read twice", row.number, "row")
+        route = row["route"].strip()
+        if route and route not in ACCESS_ROUTES:
+            raise BadInput(path, f"unknown route {route!r}; one of {', '.join(ACCESS_ROUTES)}", row.number, "route")
+        records, system = row["records"].strip(), row["system"].strip()
+        if bool(records) != bool(system):
+            raise BadInput(path, "records and their system are given together", row.number, "system")
+        derived = []
+        for part in filter(None, (p.strip() for p in row["derived_from"].split(";"))):
+            target, _, words = part.partition("=")
+            if kind_of(target.strip()) not in (NodeKind.RECORD_SET, NodeKind.ORGANISATION, NodeKind.DATASET):
+                raise BadInput(path, f"{target!r} is no record set, data set or organisation", row.number)
+            derived.append((target.strip(), words.strip()))
+        citation = Citation(READINGS_DOCUMENT, path.name, row.number, "")
+        readings[number] = Reading(route, records, system, tuple(derived), citation)
+    return readings
+
+
+@cache
+def _bundled_readings() -> dict[int, Reading]:
+    return load_readings()
+
+
+@dataclass
+class _Parts:
+    """What the rows make, gathered so that a node several rows name is one node citing each of them."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+
+    def node(self, node: Node) -> Node:
+        old = self.nodes.get(node.id)
+        if old is not None:
+            props = {**node.props, **old.props}  # the first row to give a property keeps it
+            # as sure as the strongest row stating it (a rule's inference stays the rule's)
+            surer = max((old.certainty, node.certainty), key=lambda certainty: STRENGTH[certainty.level])
+            node = Node(node.kind, node.key, node.name, props, old.citations | node.citations, surer,
+                        old.validity)  # fmt: skip
+        self.nodes[node.id] = node
+        return node
+
+
+@register
+class OnwardFlowsImporter(Importer):
+    name = "onward-flows"
+    needs = ("npd-dataset-list", "register-more", "scope-statements", "sharing-figures")
+    document = "Flows after 2018: onward sharing, linked data sets, oversight (compiled)"
+    bundled = "npd_flows_2018_onward.csv"
+    columns = (
+        "date_as_cited",
+        "kind",
+        "from_organisation",
+        "to_organisation",
+        "dataset_as_written",
+        "figure",
+        "unit",
+        "items_as_written",
+        "source_kind",
+        "source_title",
+        "source_url",
+        "quote",
+        "notes",
+    )
+
+    def __init__(self, readings: dict[int, Reading] | None = None) -> None:
+        self._readings = readings
+
+    def extract(self, path: Path) -> Iterable[Row]:
+        return read_csv(path, self.columns)
+
+    def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        rows = list(rows)
+        readings = self._readings if self._readings is not None else _bundled_readings()
+        for row in rows:
+            if (kind := row["kind"].strip()) not in KINDS:
+                raise BadInput(path, f"unknown kind {kind!r}; one of {', '.join(sorted(KINDS))}", row.number, "kind")
+        keyed = ((f"{row['kind']}|{row['date_as_cited']}|{row['source_url']}|{row['quote']}", row) for row in rows)
+        refuse_duplicates(path, "kind, date_as_cited, source_url, quote", keyed)
+        parts, organisations = _Parts(), Organisations()
+        links = load_links().get(path.name, [])
+        events: dict[int, Node] = {}
+        for row in rows:
+            flow = _Row(self, path, row, readings.get(row.number), report, parts, organisations)
+            if (event := flow.draw()) is not None:
+                events[row.number] = event
+        named = organisations.nodes(store)
+        present = store.existing({link.concerns for link in links}) | set(parts.nodes) | {n.id for n in named}
+        for link in links:
+            if link.row not in events:
+                continue
+            if link.concerns not in present:
+                report.leave_out(f"CONCERNS ({kind_of(link.concerns)} not in the store)")
+                continue
+            event = events[link.row]
+            cites = event.citations | {link.citation}
+            parts.edges.append(Edge(event.id, EdgeKind.CONCERNS, link.concerns, citations=cites,
+                                    certainty=BY_LINK_TABLE))  # fmt: skip
+        return Batch([*parts.nodes.values(), *named], parts.edges)
+
+
+class _Row:
+    """One data row, made into its nodes and edges."""
+
+    def __init__(
+        self,
+        importer: OnwardFlowsImporter,
+        path: Path,
+        row: Row,
+        reading: Reading | None,
+        report: Report,
+        parts: _Parts,
+        organisations: Organisations,
+    ) -> None:
+        self.path, self.row, self.reading, self.report = path, row, reading, report
+        self.parts, self.organisations = parts, organisations
+        self.kind = row["kind"].strip()
+        self.source_kind = required(path, row, "source_kind")
+        words = SOURCE_WORDS.get(self.source_kind, self.source_kind.replace("_", " "))
+        document = f"{required(path, row, 'source_title')} ({words})"
+        self.citation = Citation(document, path.name, row.number, required(path, row, "source_url"))
+        self.citations = frozenset({self.citation} | ({reading.citation} if reading else set()))
+        self.certainty: Certainty = bundled_source_kinds().certainty(path, row, "source_kind")
+        self.validity: Validity = parse_period(path, row, "date_as_cited")
+        self.date = required(path, row, "date_as_cited")
+        self.quote = required(path, row, "quote")
+
+    def cell(self, column: str) -> str:
+        return " ".join(self.row[column].split())
+
+    def bodies(self, column: str) -> list[Resolved]:
+        """The organisations a column names (none, counted, where it names no single body)."""
+        name = self.cell(column)
+        if not name:
+            return []
+        if normalise(name).startswith(UNNAMED):
+            self.report.leave_out(f"{column} (no organisation named)")
+            return []
+        found = self.organisations.add_each(name, self.citation)
+        if isinstance(found, list):
+            return found
+        self.report.leave_out(f"{column} ({found.reason})")
+        return []
+
+    def flow_props(self, **more: str) -> dict[str, Scalar]:
+        props: dict[str, str] = {
+            "route": self.reading.route if self.reading else "",
+            "dataset_as_written": self.cell("dataset_as_written"),
+            "items_as_written": self.cell("items_as_written"),
+            "date_as_cited": self.date,
+            "quote": self.quote,
+            "notes": self.cell("notes"),
+            **more,
+        }
+        return stated(props)
+
+    def edge(
+        self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None, *, dated: bool = True
+    ) -> None:
+        validity = self.validity if dated else Validity()
+        self.parts.edges.append(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
+
+    def records(self) -> Node | None:
+        """The record set the reading says the row speaks of, if any."""
+        if not self.reading or not self.reading.records:
+            return None
+        return self.parts.node(
+            Node(
+                NodeKind.RECORD_SET,
+                self.reading.records,
+                self.reading.records,
+                {"system": self.reading.system},
+                self.citations,
+                self.certainty,
+            )
+        )
+
+    def draw(self) -> Node | None:
+        """Draw the row's facts; the Event it is, if it is one."""
+        if self.kind == ACCESS:
+            self.access()
+        elif self.kind == ONWARD:
+            self.onward()
+        elif self.kind == LINKED:
+            self.linked()
+        elif self.kind == REFUSED:
+            self.refused()
+        else:
+            return self.event()
+        return None
+
+    def access(self) -> None:
+        senders, recipients, records = self.bodies("from_organisation"), self.bodies("to_organisation"), self.records()
+        if records is not None:
+            # it holds the records whenever it gave access: the period is the access's, not the holding's
+            held = self.flow_props(role="holds it and gave access", route="", date_as_cited="")
+            for sender in senders:
+                self.edge(records.id, EdgeKind.HELD_BY, sender.id, held, dated=False)
+        source = records.id if records is not None else (senders[0].id if len(senders) == 1 else None)
+        if source is None or not recipients:
+            self.report.leave_out("ACCESSED_BY (no records or sender, or no recipient, named)")
+            return
+        figures = {"value_text": self.cell("figure"), "unit": self.cell("unit")}
+        if self.reading and self.reading.route == "match and return":
+            figures["matched_on"] = self.cell("items_as_written")
+            figures["items_as_written"] = ""
+        for recipient in recipients:
+            self.edge(source, EdgeKind.ACCESSED_BY, recipient.id, self.flow_props(**figures))
+
+    def onward(self) -> None:
+        senders, recipients = self.bodies("from_organisation"), self.bodies("to_organisation")
+        if not senders or not recipients:
+            self.report.leave_out("SHARES_ONWARD (no sender or recipient named)")
+        what = (
+            "a service built on the data" if self.reading and self.reading.route == "service built on the data" else ""
+        )
+        for sender in senders:
+            for recipient in recipients:
+                self.edge(sender.id, EdgeKind.SHARES_ONWARD, recipient.id, self.flow_props(what_went=what))
+
+    def linked(self) -> None:
+        records = self.records()
+        if records is None:
+            raise BadInput(self.path, "a linked data set needs its records in flow_readings.csv", self.row.number)
+        size = stated(
+            {
+                "size_as_written": self.cell("figure"),
+                "size_unit": self.cell("unit"),
+                "items_as_written": self.cell("items_as_written"),
+                "date_as_cited": self.date,
+            }
+        )
+        self.parts.node(Node(records.kind, records.key, records.name, size, self.citations, self.certainty))
+        # the sender is what the set is derived from (the readings say so, where they do), not a holder of it
+        self.bodies("from_organisation")
+        for body in self.bodies("to_organisation"):
+            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role="named as its recipient"))
+        for target, words in self.reading.derived_from if self.reading else ():
+            if kind_of(target) is NodeKind.RECORD_SET:
+                key = target.partition(":")[2]
+                system = {"system": OTHER_RECORDS}
+                self.parts.node(Node(NodeKind.RECORD_SET, key, key, system, self.citations, self.certainty))
+            self.edge(records.id, EdgeKind.DERIVED_FROM, target, stated({"as_written": words}))
+
+    def refused(self) -> None:
+        bodies = self.bodies("from_organisation")
+        if len(bodies) != 1:
+            raise BadInput(self.path, "a refusal names the one body that refused", self.row.number, "from_organisation")
+        body = bodies[0]
+        props = stated(
+            {
+                "statement": "refused_to_say",
+                "source_kind": self.source_kind,
+                "dataset_as_written": self.cell("dataset_as_written"),
+                "organisation_as_written": self.cell("from_organisation"),
+                "date_as_cited": self.date,
+                "quote": self.quote,
+                "notes": self.cell("notes"),
+            }
+        )
+        key = f"{body.key}/refused_to_say/{slug(self.quote)[:60]}/{self.source_kind}"
+        name = f"{body.name}: asked, and refused to say ({self.source_kind.replace('_', ' ')})"
+        statement = self.parts.node(
+            Node(NodeKind.STATEMENT, key, name, props, self.citations, self.certainty, self.validity)
+        )
+        self.edge(statement.id, EdgeKind.ABOUT, body.id)
+
+    def event(self) -> Node:
+        if self.validity == Validity():
+            self.report.leave_out(UNDATED)
+        figure = " ".join(filter(None, (self.cell("figure"), self.cell("unit"))))
+        what = self.cell("dataset_as_written") or "no records named"
+        text = f"{self.kind.replace('_', ' ')}: {what}" + (f"; {figure}" if figure else "")
+        props = stated(
+            {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
+             "source": self.citation.document}
+        )  # fmt: skip
+        event = self.parts.node(
+            Node(
+                NodeKind.EVENT,
+                f"{slug(self.kind)}/{self.date}/{slug(self.quote)[:60]}",
+                f"{self.date}: {text}",
+                props,
+                self.citations,
+                self.certainty,
+                self.validity,
+            )
+        )
+        targets = [body.id for column in ("from_organisation", "to_organisation") for body in self.bodies(column)]
+        if (records := self.records()) is not None:
+            targets.append(records.id)
+        for target in dict.fromkeys(targets):
+            self.edge(event.id, EdgeKind.CONCERNS, target)
+        return event
+
+
+__all__ = ["OnwardFlowsImporter", "load_readings"]

@@ -1,0 +1,167 @@
+"""OpenLineage events (newline-delimited JSON, one RunEvent a line), for DataHub, Marquez or OpenMetadata.
+
+Each flow of the graph is one completed run of a job: a release (``SENT_TO``) with the NPD data sets it includes
+as inputs and their items as the columns of the recipient's copy (column lineage), an access to a record set
+(``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``: the sharer's copy
+to the next holder's). An item a source's statement excludes from a release is never written as one of its
+columns. Every event carries the flow's certainty, route and citations in a facet of its own
+(``pupilDataLineage``), its period as the nominal time where the record dates it, and is timed by the flow's first
+day, or, undated, by the export's time (the facet says which). Written with the standard library alone; the
+tests check every event with openlineage-python's own classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from typing import IO, Any
+
+from lineage.exports.formats import register
+from lineage.exports.subgraph import Subgraph
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations
+
+_E = EdgeKind
+PRODUCER = "urn:pupil-data-lineage:export"
+SPEC = "https://openlineage.io/spec"
+SCHEMAS = {
+    "event": f"{SPEC}/2-0-2/OpenLineage.json#/$defs/RunEvent",
+    "documentation": f"{SPEC}/facets/1-1-0/DocumentationJobFacet.json#/$defs/DocumentationJobFacet",
+    "jobType": f"{SPEC}/facets/2-0-4/JobTypeJobFacet.json#/$defs/JobTypeJobFacet",
+    "schema": f"{SPEC}/facets/1-2-0/SchemaDatasetFacet.json#/$defs/SchemaDatasetFacet",
+    "columnLineage": f"{SPEC}/facets/1-2-0/ColumnLineageDatasetFacet.json#/$defs/ColumnLineageDatasetFacet",
+    "nominalTime": f"{SPEC}/facets/1-0-1/NominalTimeRunFacet.json#/$defs/NominalTimeRunFacet",
+    "pupilDataLineage": "urn:pupil-data-lineage:facets:PupilDataLineageRunFacet",
+}
+JOBS = "pupil-data-lineage"
+NPD = "pupil-data-lineage:npd"
+RECORDS = "pupil-data-lineage:records"
+#: The job type of each kind of flow.
+JOB_TYPES = {_E.SENT_TO: "RELEASE", _E.ACCESSED_BY: "ACCESS", _E.SHARES_ONWARD: "ONWARD_SHARE"}
+
+
+def recipient(organisation: Node) -> str:
+    """The namespace of what an organisation holds."""
+    return f"pupil-data-lineage:recipient:{organisation.key}"
+
+
+def _facet(name: str, **fields: Any) -> dict[str, Any]:
+    return {"_producer": PRODUCER, "_schemaURL": SCHEMAS[name], **fields}
+
+
+def _dataset(namespace: str, name: str, columns: list[str] | None = None) -> dict[str, Any]:
+    facets = {} if not columns else {"schema": _facet("schema", fields=[{"name": c} for c in columns])}
+    return {"namespace": namespace, "name": name, "facets": facets}
+
+
+def _time(day: dt.date) -> str:
+    return dt.datetime.combine(day, dt.time(), dt.UTC).isoformat()
+
+
+def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """One RunEvent per release, access and onward share of the subgraph, in the order of its edges."""
+    nodes = {node.id: node for node in subgraph.nodes}
+    includes: dict[str, list[Node]] = defaultdict(list)
+    for edge in subgraph.edges:
+        if edge.kind is _E.INCLUDES and edge.target in nodes:
+            includes[edge.source].append(nodes[edge.target])
+    excluded = {(release, item) for release, item, _ in subgraph.exclusions}
+    confirmed = {(e.source, e.target) for e in subgraph.edges if e.kind is _E.INCLUDES and e.certainty.rule is None}
+    found = []
+    for edge in subgraph.edges:
+        if edge.kind not in JOB_TYPES or edge.source not in nodes or edge.target not in nodes:
+            continue
+        source, target = nodes[edge.source], nodes[edge.target]
+        if edge.kind is _E.SENT_TO:
+            used = [
+                n for n in includes[source.id] if (source.id, n.id) not in excluded or (source.id, n.id) in confirmed
+            ]
+            inputs, output = _release(source, target, used)
+        else:
+            namespace = RECORDS if source.kind is NodeKind.RECORD_SET else recipient(source)
+            name = source.key if source.kind is NodeKind.RECORD_SET else str(edge.props.get("dataset_as_written", ""))
+            inputs, output = [_dataset(namespace, name or "records")], _dataset(recipient(target), name or "records")
+        found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC)))
+    return found
+
+
+def _release(release: Node, organisation: Node, used: list[Node]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The NPD data sets a release includes (its items as their columns), and the recipient's copy whose columns
+    come from them."""
+    columns: dict[str, list[str]] = defaultdict(list)
+    for node in used:
+        if node.kind is NodeKind.DATA_ITEM:
+            dataset, _, alias = node.key.partition("/")
+            columns[dataset].append(alias)
+        else:
+            columns.setdefault(node.key, [])
+    inputs = [_dataset(NPD, name, sorted(columns[name])) for name in sorted(columns)]
+    output = _dataset(recipient(organisation), release.key, sorted({a for c in columns.values() for a in c}))
+    lineage = {
+        alias: {"inputFields": [{"namespace": NPD, "name": name, "field": alias}]}
+        for name in sorted(columns)
+        for alias in sorted(columns[name])
+    }
+    if lineage:
+        output["facets"]["columnLineage"] = _facet("columnLineage", fields=lineage)
+    return inputs, output
+
+
+def _event(
+    edge: Edge, source: Node, target: Node, inputs: list[dict[str, Any]], output: dict[str, Any], now: dt.datetime
+) -> dict[str, Any]:
+    first = edge.validity.valid_from or _date(source)
+    last = edge.validity.valid_to or (first if edge.validity.valid_from is None else None)
+    run_facets: dict[str, Any] = {
+        "pupilDataLineage": _facet(
+            "pupilDataLineage",
+            certainty=edge.certainty.level.value,
+            rule=edge.certainty.rule or "",
+            route=str(edge.props.get("route", "")),
+            dated=first is not None,
+            citations=[
+                {"document": c.document, "file": c.file, "row": c.row, "address": c.address}
+                for c in ordered_citations(edge.citations)
+            ],
+        )
+    }
+    if first is not None:
+        nominal = {"nominalStartTime": _time(first)} | ({"nominalEndTime": _time(last)} if last else {})
+        run_facets["nominalTime"] = _facet("nominalTime", **nominal)
+    sentence = f"{source.name} {EDGE_SPECS[edge.kind].sentence} {target.name}"
+    job = {
+        "namespace": JOBS,
+        "name": f"{JOB_TYPES[edge.kind].lower()}:{source.key}->{target.key}",
+        "facets": {
+            "documentation": _facet("documentation", description=sentence),
+            "jobType": _facet(
+                "jobType", processingType="BATCH", integration="PUPIL_DATA_LINEAGE", jobType=JOB_TYPES[edge.kind]
+            ),
+        },
+    }
+    return {
+        "eventType": "COMPLETE",
+        "eventTime": _time(first) if first else now.isoformat(),
+        "producer": PRODUCER,
+        "schemaURL": SCHEMAS["event"],
+        "run": {"runId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pupil-data-lineage:{edge.id}")), "facets": run_facets},
+        "job": job,
+        "inputs": inputs,
+        "outputs": [output],
+    }
+
+
+def _date(node: Node) -> dt.date | None:
+    date = node.props.get("date")
+    return date if isinstance(date, dt.date) else None
+
+
+def _openlineage(subgraph: Subgraph, handle: IO[bytes]) -> None:
+    for event in events(subgraph):
+        handle.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+
+
+register("openlineage", {None: _openlineage})
+
+__all__ = ["events", "recipient"]

@@ -1,0 +1,216 @@
+"""The auditor's question: where did data go from here, and how sure is each path?
+
+From a record set (the NPD as a whole, the Learning Records Service, a linked data set), an NPD data set or an
+organisation, :func:`onward_sharing` follows every path of the record's flows: a data set into the releases that
+include it and on to their recipients; a record set to those who accessed it (live search, match and return, ...)
+and hold it, and into the linked data sets derived from it; an organisation to those it shared onward with, gave
+access to, or whose linked data sets use its records. Each step keeps its cited link and route; each path is as
+sure as its weakest step. Beside the paths, the dated events that judged or concern any node on them (the ICO's
+reprimand, an audit) and what a body on them refused to say ("was data shared further?"): asked and refused is
+an answer, never an invented edge.
+
+One batched expansion per level of depth, whatever the size of the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lineage.errors import LineageError, NotFound
+from lineage.keys import fold_name, normalise
+from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.questions.common import PerState, Related, follow
+from lineage.questions.releases import find_organisation
+from lineage.questions.statements import Stated, statements_about
+from lineage.store import Store
+
+_E = EdgeKind
+#: The deepest walk asked for, and the most paths an answer lists (it says when it lists fewer).
+MAX_DEPTH = 6
+MAX_PATHS = 500
+#: Links a walk follows out of a node (the data go that way) and into it (the far end draws on it).
+OUT = frozenset({_E.SENT_TO, _E.ACCESSED_BY, _E.HELD_BY, _E.SHARES_ONWARD})
+IN = frozenset({_E.INCLUDES, _E.DERIVED_FROM, _E.HELD_BY})
+#: The kinds a walk starts from, by name.
+STARTS = (NodeKind.RECORD_SET, NodeKind.DATASET)
+#: A statement saying a body was asked and refused to say.
+REFUSED_TO_SAY = "refused_to_say"
+#: The route of a step whose link gives none, by the link's kind.
+ROUTE_BY_KIND = {
+    _E.INCLUDES: "included in a release",
+    _E.DERIVED_FROM: "linkage",
+    _E.SENT_TO: "release (route not stated)",
+    _E.HELD_BY: "holds it",
+}
+NOT_STATED = "not stated"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a path: the node it reaches, the cited link it takes, and how the data went."""
+
+    node: Node
+    link: Edge
+
+    @property
+    def route(self) -> str:
+        route = self.link.props.get("route")
+        return route if isinstance(route, str) else ROUTE_BY_KIND.get(self.link.kind, NOT_STATED)
+
+
+@dataclass(frozen=True, slots=True)
+class OnwardPath:
+    steps: tuple[Step, ...]
+    ends_here: bool  # False when the depth asked stopped it with more steps beyond
+
+    @property
+    def certainty(self) -> Certainty:
+        """As sure as its weakest step."""
+        return weakest(step.link.certainty for step in self.steps)
+
+
+@dataclass(frozen=True, slots=True)
+class OnwardSharing:
+    start: Node
+    paths: tuple[OnwardPath, ...]
+    total: int  # how many paths there are (more than listed when truncated)
+    truncated: bool  # fewer paths listed than there are, or a path stopped by the depth asked
+    events: tuple[Related, ...]  # events concerning the start or a node on a path (oversight, agreements, ...)
+    refusals: tuple[Stated, ...]  # what a body on a path was asked and refused to say
+
+
+def find_start(store: Store, name: str) -> Node:
+    """A record set or NPD data set by id, name, key or its abbreviation in brackets ("LRS"), else an organisation
+    by name or variant."""
+    if ":" in name and (node := store.get_node(name)) is not None:
+        return node
+    wanted = {fold_name(name), normalise(name)} - {""}
+    if wanted:
+        for candidate in store.search(name, STARTS, limit=100).items:
+            abbreviation = candidate.name.rpartition("(")[2].rstrip(")") if candidate.name.endswith(")") else ""
+            names = {
+                fold_name(candidate.name),
+                fold_name(candidate.key),
+                normalise(candidate.name),
+                fold_name(abbreviation),
+            }
+            if wanted & names:
+                return candidate
+    try:
+        return find_organisation(store, name)
+    except NotFound:
+        raise NotFound(f"no record set, data set or organisation is named {name!r}") from None
+
+
+def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
+    """Every path from the named record set, data set or organisation through releases, access and onward shares,
+    at most ``depth`` steps long, each with its weakest certainty; the events and refusals along them."""
+    if not 1 <= depth <= MAX_DEPTH:
+        raise LineageError(f"depth must be from 1 to {MAX_DEPTH}, not {depth}")
+    start = find_start(store, name)
+    paths: list[tuple[Step, ...]] = [()]
+    finished: list[OnwardPath] = []
+    for level in range(depth):
+        ends = sorted({path[-1].node.id if path else start.id for path in paths})
+        around = follow(store, ends, outgoing=OUT, incoming=IN)
+        grown: list[tuple[Step, ...]] = []
+        for path in paths:
+            here = path[-1].node.id if path else start.id
+            seen = {start.id, *(step.node.id for step in path)}
+            steps = [
+                Step(h.node, h.edge) for h in around.get(here, []) if h.node.id not in seen and _onward(h.edge, here)
+            ]
+            if path and _at_holder(path[-1]):
+                steps = []  # the record says who holds the records, not what the holder did with them
+            if not steps and path:
+                finished.append(OnwardPath(path, ends_here=True))
+            grown += [(*path, step) for step in steps]
+        paths = grown
+        if level == depth - 1:
+            beyond = follow(store, sorted({p[-1].node.id for p in paths}), outgoing=OUT, incoming=IN)
+            for path in paths:
+                seen = {start.id, *(step.node.id for step in path)}
+                more = not _at_holder(path[-1]) and any(
+                    h.node.id not in seen and _onward(h.edge, h.near) for h in beyond.get(path[-1].node.id, [])
+                )
+                finished.append(OnwardPath(path, ends_here=not more))
+        if len(finished) + len(paths) > MAX_PATHS * 4:
+            break  # a safety bound: the answer says it is cut
+    finished.sort(key=lambda p: tuple(step.node.id for step in p.steps))
+    # what judged a holder judged more than these records: a holder's events are not listed for its holding alone
+    on_paths = sorted({start.id, *(step.node.id for path in finished for step in path.steps if not _at_holder(step))})
+    return OnwardSharing(
+        start,
+        tuple(finished[:MAX_PATHS]),
+        len(finished),
+        len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
+        _events(store, on_paths),
+        _refusals(store, on_paths),
+    )
+
+
+def _onward(edge: Edge, here: str) -> bool:
+    """Whether a link leads on from ``here``: out along the data's way, or into what draws on it; a holding both
+    ways (records to their holder, a holder to the records it holds)."""
+    return edge.kind is _E.HELD_BY or (edge.source == here) == (edge.kind in OUT)
+
+
+def _at_holder(step: Step) -> bool:
+    """A step from records to a body holding them: the record says who holds them, not what it did with them."""
+    return step.link.kind is _E.HELD_BY and step.node.kind is NodeKind.ORGANISATION
+
+
+def _events(store: Store, ids: list[str]) -> tuple[Related, ...]:
+    around = follow(store, ids, incoming=[_E.CONCERNS])
+    found = {h.node.id: Related(h.node, h.edge) for hops in around.values() for h in hops}
+    return tuple(sorted(found.values(), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id)))
+
+
+def _refusals(store: Store, ids: list[str]) -> tuple[Stated, ...]:
+    nodes = [node for node in store.get_nodes(ids).values() if node.kind is NodeKind.ORGANISATION]
+    stated = statements_about(store, nodes)
+    return tuple(s for node in nodes for s in stated.get(node.id, ()) if s.kind == REFUSED_TO_SAY)
+
+
+#: Whose records a linked data set draws on, for it to be said to hold pupil records: the NPD, or DfE's.
+PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
+LINKED = "linked data set"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedHolding:
+    """A body holding (or party to) a linked data set derived from the NPD or from records DfE sends: it may hold
+    any NPD item, or not; the record gives the linked set's items only where a source states them. Never a
+    receipt."""
+
+    record_set: Node
+    organisation: Node
+    held: Edge  # the HELD_BY link
+    derived: tuple[Edge, ...]  # the DERIVED_FROM links to the NPD or DfE
+
+    @property
+    def certainty(self) -> Certainty:
+        return weakest([self.held.certainty, *(edge.certainty for edge in self.derived)])
+
+
+@PerState
+def linked_holdings(store: Store) -> tuple[LinkedHolding, ...]:
+    """Every body other than DfE holding a linked data set derived from pupil records (:data:`PUPIL_RECORDS`),
+    by record set and body: one lookup and one expansion, once per state of the store."""
+    linked = store.find_nodes(NodeKind.RECORD_SET, "system", [LINKED])
+    around = follow(store, [node.id for node in linked], outgoing=[_E.DERIVED_FROM, _E.HELD_BY])
+    found = []
+    for node in sorted(linked, key=lambda n: n.id):
+        hops = around.get(node.id, [])
+        derived = tuple(h.edge for h in hops if h.edge.kind is _E.DERIVED_FROM and h.node.id in PUPIL_RECORDS)
+        if derived:
+            found += [
+                LinkedHolding(node, h.node, h.edge, derived)
+                for h in hops
+                if h.edge.kind is _E.HELD_BY and h.node.id not in PUPIL_RECORDS
+            ]
+    return tuple(found)
+
+
+__all__ = ["LinkedHolding", "OnwardPath", "OnwardSharing", "Step", "find_start", "linked_holdings", "onward_sharing"]

@@ -1,0 +1,153 @@
+"""The flows after 2018 (``onward-flows``): each kind of row as its facts, on both stores. Expected values are read
+from the bundled CSV's rows, not from what the program wrote."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from importers.onward import OnwardFlowsImporter, load_readings
+from importers.reading import BadInput
+from lineage.changes import ADDED, diff
+from lineage.model import CertaintyLevel, EdgeKind, NodeKind, Validity
+from lineage.resources import DATA_DIR
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests.importers.store_state import state_of
+
+FILE = DATA_DIR / "npd_flows_2018_onward.csv"
+ROWS = {number: row for number, row in enumerate(csv.DictReader(FILE.open(encoding="utf-8")), start=2)}
+LRS, NPD = "RecordSet:Learning Records Service (LRS)", "RecordSet:National Pupil Database (NPD)"
+DFE, TRUSTOPIA = "Organisation:department for education", "Organisation:trust systems software uk"
+GB_GROUP, GAMBLING = "Organisation:gb group", "Organisation:gambling companies"
+
+
+def rows_of(kind: str) -> dict[int, dict[str, str]]:
+    return {number: row for number, row in ROWS.items() if row["kind"] == kind}
+
+
+def edge(store: Store, source: str, kind: EdgeKind, target: str):  # type: ignore[no-untyped-def]
+    found = store.get_edges([(source, kind, target)])
+    assert len(found) == 1, f"no {source} {kind} {target}"
+    return next(iter(found.values()))
+
+
+def imported(store: Store) -> Store:
+    OnwardFlowsImporter().run(store, FILE)
+    return store
+
+
+def test_the_lrs_is_its_own_record_set_searched_by_trustopia_for_a_period(empty_store: Store) -> None:
+    store = imported(empty_store)
+    (number, row), *_ = ((n, r) for n, r in rows_of("access_granted").items() if "LRS" in r["dataset_as_written"])
+    lrs = store.get_node(LRS)
+    assert lrs is not None and lrs.props["system"] == "LRS"  # not the NPD
+    access = edge(store, LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA)
+    assert access.props["route"] == "live search"
+    assert access.props["value_text"] == row["figure"] and access.props["unit"] == row["unit"]
+    assert access.props["quote"] == row["quote"]
+    assert access.validity == Validity(dt.date(2018, 9, 1), dt.date(2020, 1, 31))  # "2018-09..2020-01"
+    assert access.certainty.level is CertaintyLevel.REPORTED  # a regulator's finding as reported
+    assert {(c.file, c.row, c.address) for c in access.citations} >= {(FILE.name, number, row["source_url"])}
+    assert edge(store, LRS, EdgeKind.HELD_BY, DFE).props["role"] == "holds it and gave access"
+
+
+def test_each_onward_share_row_is_a_cited_edge_saying_what_went(empty_store: Store) -> None:
+    store = imported(empty_store)
+    shares = rows_of("onward_share")
+    assert len(shares) == 2
+    expected = {
+        (TRUSTOPIA, GB_GROUP): next(n for n, r in shares.items() if r["to_organisation"] == "GB Group"),
+        (GB_GROUP, GAMBLING): next(n for n, r in shares.items() if r["from_organisation"] == "GB Group"),
+    }
+    for (source, target), number in expected.items():
+        share = edge(store, source, EdgeKind.SHARES_ONWARD, target)
+        assert share.props["what_went"] == "a service built on the data"
+        assert share.props["quote"] == ROWS[number]["quote"]
+        assert share.props["date_as_cited"] == ROWS[number]["date_as_cited"] == "undated"
+        assert share.validity == Validity()  # no period is invented
+        assert share.certainty.level is CertaintyLevel.REPORTED
+        assert number in {c.row for c in share.citations if c.file == FILE.name}
+    gambling = store.get_node(GAMBLING)
+    assert gambling is not None and gambling.name == "Gambling companies (not named in the record)"
+
+
+def test_a_refusal_to_say_is_a_statement_in_the_requesters_words_not_an_edge(empty_store: Store) -> None:
+    store = imported(empty_store)
+    ((number, row),) = rows_of("foi_refused").items()
+    hops = store.expand(["Organisation:home office"], frozenset({EdgeKind.SHARES_ONWARD}), frozenset({EdgeKind.ABOUT}))
+    assert [h.edge.kind for h in hops] == [EdgeKind.ABOUT]  # nothing onward from the Home Office is invented
+    statement = hops[0].node
+    assert statement.props["statement"] == "refused_to_say" and statement.props["quote"] == row["quote"]
+    assert statement.certainty.level is CertaintyLevel.REPORTED
+    assert any("the requester's own words" in c.document and c.row == number for c in statement.citations)
+
+
+def test_linked_data_sets_with_their_holders_sizes_and_sources(empty_store: Store) -> None:
+    store = imported(empty_store)
+    (row,) = (r for r in rows_of("linked_dataset").values() if r["to_organisation"] == "Ministry of Justice (MoJ)")
+    linked = f"RecordSet:{row['dataset_as_written']}"
+    node = store.get_node(linked)
+    assert node is not None and node.props["system"] == "linked data set"
+    assert node.props["size_as_written"] == row["figure"] and node.props["size_unit"] == row["unit"]
+    assert edge(store, linked, EdgeKind.HELD_BY, "Organisation:ministry of justice").props["route"] == "linkage"
+    assert edge(store, linked, EdgeKind.DERIVED_FROM, NPD).props["as_written"] == "NPD: 15 million records"
+    assert edge(store, linked, EdgeKind.DERIVED_FROM, "RecordSet:Police National Computer (PNC)")
+    leo = "RecordSet:Longitudinal Education Outcomes (LEO)"
+    for body in ("dwp", "hmrc", "joint information systems committee"):
+        assert edge(store, leo, EdgeKind.HELD_BY, f"Organisation:{body}").certainty.level is CertaintyLevel.CONFIRMED
+
+
+def test_oversight_rows_are_events_judging_dfe_and_the_records(empty_store: Store) -> None:
+    store = imported(empty_store)
+    oversight = rows_of("oversight")
+    events = [n for n in store.all_nodes(NodeKind.EVENT) if n.props["event_kind"] == "oversight"]
+    assert len(events) == len(oversight)
+    reprimand = next(e for e in events if "reprimanded" in str(e.props["quote"]))
+    concerns = {h.node.id for h in store.expand([reprimand.id], frozenset({EdgeKind.CONCERNS}), frozenset())}
+    assert concerns == {LRS, DFE}
+    assert reprimand.validity == Validity(dt.date(2022, 11, 9), dt.date(2022, 11, 9))
+
+
+def test_importing_twice_changes_nothing_and_a_dry_run_writes_nothing(empty_store: Store) -> None:
+    before = state_of(empty_store)
+    report = OnwardFlowsImporter().run(empty_store, FILE, dry_run=True)
+    assert state_of(empty_store) == before
+    assert report.rows_read == len(ROWS) and report.rows_skipped == 0
+    imported(empty_store)
+    once = state_of(empty_store)
+    imported(empty_store)
+    assert state_of(empty_store).graph == once.graph
+
+
+def test_a_malformed_row_is_refused_naming_file_row_and_column(empty_store: Store, tmp_path: Path) -> None:
+    text = FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    faults = (("kind", ",onward_share,", ",onward_gossip,"), ("source_kind", "regulator_as_reported", "a friend"))
+    for column, old, new in faults:
+        bad = tmp_path / FILE.name
+        row = next(i for i, line in enumerate(text) if old in line)
+        bad.write_text("".join([*text[:row], text[row].replace(old, new, 1), *text[row + 1 :]]), encoding="utf-8")
+        before = state_of(empty_store)
+        with pytest.raises(BadInput) as refused:
+            OnwardFlowsImporter().run(empty_store, bad)
+        assert (refused.value.row, refused.value.column) == (row + 1, column)
+        assert FILE.name in str(refused.value)
+        assert state_of(empty_store) == before
+
+
+def test_a_reading_of_an_unknown_route_is_refused(tmp_path: Path) -> None:
+    readings = tmp_path / "flow_readings.csv"
+    readings.write_text("row,route,records,system,derived_from,reasoning\n2,by pigeon,,,,because\n", encoding="utf-8")
+    with pytest.raises(BadInput) as refused:
+        load_readings(readings)
+    assert (refused.value.row, refused.value.column) == (2, "route")
+
+
+def test_lineage_diff_carries_the_new_rows(empty_store: Store) -> None:
+    added = {(c.change, c.node.id) for c in diff(MemoryStore(), imported(empty_store)).changes}
+    assert {(ADDED, LRS), (ADDED, GB_GROUP), (ADDED, TRUSTOPIA), (ADDED, GAMBLING)} <= added
+    refusals = [id_ for change, id_ in added if id_.startswith("Statement:") and "refused_to_say" in id_]
+    assert len(refusals) == len(rows_of("foi_refused"))

@@ -1,0 +1,153 @@
+"""The auditor's question (``onward-sharing``) and the oversight on the timeline, against the real graph on both
+stores. Expected answers are read from ``data/npd_flows_2018_onward.csv`` with the csv module."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[3]
+FILE = ROOT / "data" / "npd_flows_2018_onward.csv"
+with FILE.open(encoding="utf-8", newline="") as _handle:
+    ROWS = {number: row for number, row in enumerate(csv.DictReader(_handle), start=2)}
+
+
+def row_where(**wanted: str) -> tuple[int, dict[str, str]]:
+    (found,) = [(n, r) for n, r in ROWS.items() if all(text in r[column] for column, text in wanted.items())]
+    return found
+
+
+def cited_rows(step_or_node: dict[str, Any]) -> set[tuple[int, str]]:
+    return {(c["row"], c["address"]) for c in step_or_node["citations"] if c["address"]}
+
+
+async def test_from_the_lrs_the_paths_reach_trustopia_gb_group_and_gambling_companies(ask) -> None:
+    answer = (await ask("onward-sharing", **{"from": "Learning Records Service", "depth": 4}))["onwardSharing"]
+    assert answer["start"]["kind"] == "RECORD_SET" and not answer["truncated"]
+    access = row_where(kind="access_granted", dataset_as_written="LRS")
+    first_share = row_where(kind="onward_share", to_organisation="GB Group")
+    second_share = row_where(kind="onward_share", from_organisation="GB Group")
+    (path,) = [p for p in answer["paths"]["nodes"] if len(p["steps"]) == 3]
+    steps = path["steps"]
+    assert [s["route"] for s in steps] == ["live search", "service built on the data", "service built on the data"]
+    for step, (number, row) in zip(steps, (access, first_share, second_share), strict=True):
+        assert (number, row["source_url"]) in cited_rows(step["link"])
+        assert step["link"]["quote"] == row["quote"]
+        assert step["link"]["certainty"]["level"] == "REPORTED"  # the ICO's finding as the press reports it
+    assert steps[0]["link"]["valueText"] == access[1]["figure"]
+    assert steps[0]["node"]["name"].startswith("Trust Systems Software UK")
+    assert steps[1]["node"]["name"] == first_share[1]["to_organisation"]
+    assert steps[2]["node"]["name"] == "Gambling companies (not named in the record)"
+    assert path["certainty"]["level"] == "REPORTED" and path["endsHere"]
+    reprimand_row, reprimand = row_where(kind="oversight", quote="reprimanded")
+    events = {e["node"]["quote"]: e for e in answer["events"]}
+    assert (reprimand_row, reprimand["source_url"]) in cited_rows(events[reprimand["quote"]]["node"])
+
+
+async def test_the_home_office_refusal_to_say_is_answered_and_no_onward_edge_invented(ask) -> None:
+    answer = (await ask("onward-sharing", **{"from": "Home Office", "depth": 2}))["onwardSharing"]
+    _, refused = row_where(kind="foi_refused")
+    assert answer["paths"]["totalCount"] == 0
+    (refusal,) = answer["refusals"]
+    assert refusal["kind"] == "refused_to_say" and refusal["statement"]["quote"] == refused["quote"]
+    assert refusal["statement"]["sourceKind"] == "requester"
+    assert any("the requester's own words" in c["document"] for c in refusal["statement"]["citations"])
+
+
+async def test_from_the_npd_the_linked_data_set_reaches_the_moj_and_the_home_office_matches(ask) -> None:
+    answer = (await ask("onward-sharing", **{"from": "National Pupil Database", "depth": 2}))["onwardSharing"]
+    linked_row, linked = row_where(kind="linked_dataset", to_organisation="Ministry of Justice")
+    _, matched = row_where(kind="access_granted", to_organisation="Home Office")
+    ends = {(tuple(s["route"] for s in p["steps"]), p["steps"][-1]["node"]["name"]) for p in answer["paths"]["nodes"]}
+    assert (("linkage", "linkage"), "Ministry of Justice") in ends
+    assert (("match and return",), "Home Office") in ends
+    home_office = next(p for p in answer["paths"]["nodes"] if p["steps"][-1]["node"]["name"] == "Home Office")
+    assert home_office["steps"][0]["link"]["matchedOn"] == matched["items_as_written"]
+    assert home_office["certainty"]["level"] == "CONFIRMED"  # a written answer to Parliament
+    moj = next(p for p in answer["paths"]["nodes"] if p["steps"][-1]["node"]["name"] == "Ministry of Justice")
+    assert moj["steps"][0]["node"]["name"] == linked["dataset_as_written"]
+    assert (linked_row, linked["source_url"]) in cited_rows(moj["steps"][1]["link"])
+    assert {r["kind"] for r in answer["refusals"]} == {"refused_to_say"}  # the Home Office, on a path
+
+
+async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_the_audit_and_the_reprimand_in_order(ask) -> None:
+    answer = (await ask("timeline", **{"from": "2018-01-01", "to": "2023-12-31", "kinds": ["oversight"]}))["timeline"]
+    quotes = [entry["node"]["id"] for entry in answer["entries"]["nodes"]]
+    dates = [entry["validFrom"] for entry in answer["entries"]["nodes"]]
+    wanted = [
+        row_where(kind="oversight", date_as_cited="2018-09-25")[1],  # research access through the ONS
+        row_where(kind="oversight", date_as_cited="2019-12-19")[1],  # the audit's assessment notice
+        row_where(kind="oversight", date_as_cited="2020-10-07")[1],  # the audit published
+        row_where(kind="oversight", quote="reprimanded")[1],  # the reprimand
+    ]
+    texts = [entry["text"] for entry in answer["entries"]["nodes"]]
+    placed = [next(i for i, e in enumerate(answer["entries"]["nodes"]) if e["dateAsCited"] == w["date_as_cited"]
+                   and w["dataset_as_written"] in texts[i]) for w in wanted]  # fmt: skip
+    assert placed == sorted(placed) and len(set(placed)) == 4
+    assert dates == sorted(dates) and len(quotes) == len(set(quotes))
+
+
+async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_from_receipts(ask) -> None:
+    answer = (await ask("departments-accessing-item", item="KS4_FSM"))["departmentsAccessingItem"]
+    holdings = {(h["recordSet"]["name"], h["organisation"]["name"]): h for h in answer["linkedData"]}
+    moj_row, moj = row_where(kind="linked_dataset", to_organisation="Ministry of Justice")
+    leo_row, leo = row_where(kind="linked_dataset", dataset_as_written="LEO) data")
+    ppmd_row, ppmd = row_where(kind="linked_dataset", dataset_as_written="PPMD")
+    moj_holding = holdings[(moj["dataset_as_written"], "Ministry of Justice")]
+    assert moj_holding["recordSet"]["sizeAsWritten"] == moj["figure"]
+    assert (moj_row, moj["source_url"]) in cited_rows(moj_holding["held"])
+    assert moj_holding["certainty"]["level"] == "REPORTED"  # a research body's account
+    assert [d["targetId"] for d in moj_holding["derived"]] == ["RecordSet:National Pupil Database (NPD)"]
+    leo_name = "Longitudinal Education Outcomes (LEO)"
+    for body in ("DWP", "HMRC (His Majesty's Revenue and Customs)"):
+        assert (leo_row, leo["source_url"]) in cited_rows(holdings[(leo_name, body)]["held"])
+    assert (ppmd_row, ppmd["source_url"]) in cited_rows(holdings[("Pupil Parent Matched Data (PPMD)", "DWP")]["held"])
+    assert all(h["organisation"]["orgType"] == "government department" for h in answer["linkedData"])  # Jisc is not
+
+
+async def test_organisation_receipts_answer_from_the_rows_after_2018(ask) -> None:
+    async def receipts(name: str) -> dict[str, Any]:
+        return (await ask("organisation-receipts", name=name))["organisationReceipts"]
+
+    gb_group = await receipts("GB Group")
+    received_row, received = row_where(kind="onward_share", to_organisation="GB Group")
+    shared_row, shared = row_where(kind="onward_share", from_organisation="GB Group")
+    (came,) = gb_group["receivedOnward"]
+    (went,) = gb_group["sharedOnward"]
+    assert came["node"]["name"].startswith("Trust Systems Software UK") and went["node"]["name"].startswith("Gambling")
+    assert (received_row, received["source_url"]) in cited_rows(came["link"])
+    assert (shared_row, shared["source_url"]) in cited_rows(went["link"])
+    assert came["link"]["whatWent"] == went["link"]["whatWent"] == "a service built on the data"
+
+    moj_row, moj = row_where(kind="linked_dataset", to_organisation="Ministry of Justice")
+    (held,) = (await receipts("MoJ"))["holdings"]
+    assert held["node"]["name"] == moj["dataset_as_written"] and held["node"]["sizeAsWritten"] == moj["figure"]
+    assert (moj_row, moj["source_url"]) in cited_rows(held["link"])
+
+    _, leo = row_where(kind="linked_dataset", dataset_as_written="LEO) data")
+    hmrc = await receipts("HMRC")
+    (leo_held,) = [h for h in hmrc["holdings"] if "LEO" in h["node"]["name"]]
+    assert leo_held["node"]["sizeAsWritten"] == leo["figure"] and leo_held["link"]["route"] == "linkage"
+    assert leo_held["link"]["certainty"]["level"] == "CONFIRMED"  # the government's own page
+
+    home_office = await receipts("Home Office")
+    _, refused = row_where(kind="foi_refused")
+    assert refused["quote"] in {
+        s["statement"]["quote"] for s in home_office["statements"] if s["kind"] == "refused_to_say"
+    }
+    matched_row, matched = row_where(kind="access_granted", to_organisation="Home Office")
+    (access,) = home_office["accessed"]
+    assert access["link"]["route"] == "match and return" and access["link"]["matchedOn"] == matched["items_as_written"]
+    assert (matched_row, matched["source_url"]) in cited_rows(access["link"])
+
+
+async def test_search_finds_the_gambling_case_the_lrs_and_leo(ask) -> None:
+    with (ROOT / "data" / "search_keywords.csv").open(encoding="utf-8", newline="") as handle:
+        keywords = [r for r in csv.DictReader(handle) if r["keyword"] in {"gambling", "LRS", "LEO"}]
+    for word in ("gambling", "LRS", "LEO"):
+        found = [n["id"] for n in (await ask("search", text=word))["search"]["nodes"]]
+        wanted = [r["node"] for r in keywords if r["keyword"] == word]
+        assert wanted and set(wanted) <= set(found[: len(wanted)]), (word, found[:5])  # a keyword is a whole field
+    gambling = [n["name"] for n in (await ask("search", text="gambling"))["search"]["nodes"]]
+    assert "Gambling companies (not named in the record)" in gambling
