@@ -124,6 +124,26 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                     tuple(ordered_citations(application.citations)),
                 )
             )
+    if answer.learner_records is not None:
+        lrs = answer.learner_records
+        parts.append(Part("h", "The Learning Records Service"))
+        parts.append(
+            Part(
+                "p",
+                f"If my child was 14 or over in any of those years, please also send the record the Department holds "
+                f"of my child in its {lrs.record_set.name}, which is not the NPD, and say whether it was searched "
+                "by or for any other organisation, which, when, and under what agreement.",
+                tuple(ordered_citations(lrs.record_set.citations)),
+            )
+        )
+        parts += [
+            Part(
+                "li",
+                f"{r.node.props.get('date_as_cited') or 'undated'}: {r.node.name}",
+                tuple(ordered_citations(r.link.citations)),
+            )
+            for r in lrs.oversight
+        ]
     parts.append(Part("h", "What the record says was not released"))
     parts += [
         Part(

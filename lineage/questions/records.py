@@ -148,6 +148,15 @@ class OpenApplication:
 
 
 @dataclass(frozen=True, slots=True)
+class LearnerRecords:
+    """DfE's Learning Records Service (learners from age 14, not the NPD), and the oversight events that judged
+    its use: a parent whose child was 14 or over in the years asked may ask DfE for that record too."""
+
+    record_set: Node
+    oversight: tuple[Related, ...]  # events concerning it (the ICO's reprimand, ...), each CONCERNS link cited
+
+
+@dataclass(frozen=True, slots=True)
 class RecordReach:
     chain: SchoolChain
     years: tuple[int, int]
@@ -156,6 +165,7 @@ class RecordReach:
     groups: tuple[RecipientGroup, ...]
     not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
     applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
+    learner_records: LearnerRecords | None = None  # DfE's other pupil system, where the graph holds it
 
     @property
     def schools(self) -> tuple[Node, ...]:
@@ -206,7 +216,26 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         _grouped(found),
         tuple(sorted(not_released.values(), key=lambda s: (s.about.node.id, s.statement.id))),
         open_applications(store),
+        learner_records(store),
     )
+
+
+#: The system a RecordSet of DfE's Learning Records Service names (see importers/onward.py).
+LRS_SYSTEM = "LRS"
+
+
+@PerState
+def learner_records(store: Store) -> LearnerRecords | None:
+    """The Learning Records Service and the events concerning it, oldest first; None where the graph lacks it."""
+    found = store.find_nodes(NodeKind.RECORD_SET, "system", [LRS_SYSTEM])
+    if not found:
+        return None
+    lrs = found[0]
+    events = follow(store, [lrs.id], incoming=[_E.CONCERNS]).get(lrs.id, [])
+    ordered = sorted(
+        related(events, [_E.CONCERNS]), key=lambda r: (str(r.node.props.get("date_as_cited", "")), r.node.id)
+    )
+    return LearnerRecords(lrs, tuple(ordered))
 
 
 @PerState

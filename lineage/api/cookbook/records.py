@@ -119,6 +119,19 @@ class RecordReach:
     applications: list[OpenApplication] = strawberry.field(
         description="Applications the record names without an outcome: never releases; a parent may ask DfE."
     )
+    learner_records: LearnerRecords | None = strawberry.field(
+        description="DfE's Learning Records Service (learners from age 14, not the NPD) and the oversight of its use."
+    )
+
+
+@strawberry.type(description="DfE's Learning Records Service, and the events that judged its use, each cited.")
+class LearnerRecords:
+    record_set: GraphNode
+    oversight: list[Related]
+
+
+def _learner_records(found: questions.records.LearnerRecords) -> LearnerRecords:
+    return LearnerRecords(record_set=graph_node(found.record_set), oversight=related_list(found.oversight))
 
 
 @strawberry.type(description="An application the record names without an outcome: whether data went is unknown.")
@@ -146,6 +159,7 @@ def _record_reach(answer: questions.RecordReach, first: int, group: str | None, 
         ],
         not_released=stated_scopes(answer.not_released),
         applications=[_open_application(a) for a in answer.applications],
+        learner_records=_learner_records(answer.learner_records) if answer.learner_records else None,
     )
 
 

@@ -242,3 +242,18 @@ async def test_applications_without_an_outcome_are_listed_apart_never_as_release
     letter_text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
     releases_part, applications_part = letter_text.split("Applications the record names without an outcome")
     assert "DS00638" not in releases_part and "DS00638" in applications_part
+
+
+async def test_the_letter_asks_for_the_learning_records_service_record_citing_the_reprimand(ask: Any) -> None:
+    """The LRS (learners from age 14) is not the NPD: the letter asks DfE for that record too, should the child have
+    been 14 or over, and lists the ICO's reprimand of November 2022 with its source (the flows file)."""
+    from tests.lineage.api.test_cookbook import rows
+
+    reprimand = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "oversight" and "reprimand" in r["quote"]]
+    assert reprimand
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016))["recordReach"]
+    assert data["learnerRecords"]["recordSet"]["name"].startswith("Learning Records Service")
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("The Learning Records Service")[1]
+    assert "14 or over" in part and "2022-11-09" in part
+    assert any(r["source_url"] in text for r in reprimand)
