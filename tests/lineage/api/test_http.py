@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -124,6 +125,8 @@ NOT_GRAPHQL = [
     (b"{ __typename }", "", 415, "send the request as application/json (UTF-8)"),
     (b'{"query": "{ __typename }"}', "application/json; charset=latin-1", 415,
      "send the request as application/json (UTF-8)"),
+    (b'{"query": "{ __typename }"}', "application/json; charset='utf-8'", 415,
+     "send the request as application/json (UTF-8)"),  # only double quotes quote a value (RFC 9110)
 ]  # fmt: skip
 
 
@@ -152,6 +155,37 @@ async def test_wrong_methods_and_media_types_are_answered_in_json(http) -> None:
     assert response.status_code == 406 and "Accept" in response.json()["errors"][0]["message"]
     response = await http.get("/nowhere")
     assert response.status_code == 404 and response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ['application/json;charset="utf-8"', "application/json; charset=UTF-8", 'application/json; charset="UTF8"'],
+)
+async def test_a_quoted_or_capitalised_utf8_charset_is_accepted(http, content_type: str) -> None:
+    """RFC 9110 lets a parameter's value be quoted, and charset names ignore case."""
+    body = b'{"query": "{ counts { totalNodes } }"}'
+    response = await http.post("/graphql", content=body, headers={"content-type": content_type})
+    assert (response.status_code, response.json()) == (200, {"data": {"counts": {"totalNodes": 16}}})
+
+
+async def test_head_answers_as_get_does(http) -> None:
+    address = "/graphql?query=" + quote("{ counts { totalNodes } }")
+    got = await http.get(address, headers={"accept": "application/json"})
+    head = await http.head(address, headers={"accept": "application/json"})
+    assert head.status_code == got.status_code == 200
+    for name in ("etag", "cache-control", "content-type", "content-length"):
+        assert head.headers[name] == got.headers[name], name
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".graphql", "nothing.graphql", "..%2Fschema.graphql", "lineage", "%00"])
+@pytest.mark.parametrize("folder", ["cookbook", "static", "static/explore", "static/shared", "static/vendor", "reach"])
+async def test_an_unknown_file_is_404_in_json(http, caplog, folder: str, name: str) -> None:
+    """/cookbook/ and 300 characters once answered 500, with two tracebacks in the log (the name was too long for a
+    file name); the other folders answered 404 in plain text."""
+    response = await http.get(f"/{folder}/{name}")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 def test_the_connection_stays_usable_after_bodies_that_are_not_graphql(store: MemoryStore) -> None:
