@@ -81,7 +81,8 @@ def _serve_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--workers", type=int, default=default_workers(),
                          help="worker processes, each with its own store (one per usable CPU core here)")  # fmt: skip
     command.add_argument("--public-url", help="the address the public reaches the app at, which its links and "
-                         "redirects name (default: http://HOST:PORT), never a client's Host header")  # fmt: skip
+                         "redirects name (default: $LINEAGE_PUBLIC_URL, else http://HOST:PORT), never a client's "
+                         "Host header")  # fmt: skip
 
 
 def _query_arguments(command: argparse.ArgumentParser) -> None:

@@ -136,7 +136,7 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     try:
         host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
-        public_url = public_base_url(args.public_url or f"http://{host}:{args.port}")
+        public_url = public_base_url(args.public_url or os.environ.get(PUBLIC_URL_ENV) or f"http://{host}:{args.port}")
     except ValueError as exc:
         raise UsageError(f"--public-url: {exc}") from None
     with _open(args):  # builds the default graph on first use, and says now if the store is not there

@@ -174,3 +174,11 @@ def test_serve_names_its_public_address_and_answers_long_addresses_in_json(snaps
 def test_serve_refuses_a_public_url_that_is_no_address(capsys: pytest.CaptureFixture[str], address: str) -> None:
     assert main(["serve", "--store", "memory", "--public-url", address]) == 2
     assert capsys.readouterr().err.startswith(f"lineage: --public-url: {address!r}")
+
+
+def test_serve_takes_its_public_url_from_the_environment_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LINEAGE_PUBLIC_URL", "lineage.example.org")
+    assert main(["serve", "--store", "memory"]) == 2
+    assert capsys.readouterr().err.startswith("lineage: --public-url: 'lineage.example.org'")
