@@ -298,7 +298,9 @@ def limit_rules(limits: Limits) -> tuple[type[ValidationRule], ...]:
         create_validator(depth_figure(), limits.max_depth, "ask for fewer nested levels"),
         create_validator(alias_figure(), limits.max_aliases, "ask for fewer aliased fields"),
         create_validator(
-            cost_figure(limits.depth_weight), limits.max_cost, "ask for smaller pages (first) or a smaller depth"
+            cost_figure(limits.depth_weight),
+            limits.max_cost,
+            "ask for smaller pages (first), fewer paths (maxPaths) or a smaller depth",
         ),
     )
 
