@@ -24,6 +24,8 @@ RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
 USER lineage
 WORKDIR /home/lineage
 ENV LINEAGE_STORE=bolt://neo4j:7687
+# The address the feed's links and redirects name (docker-compose.yml publishes the port there); set your own.
+ENV LINEAGE_PUBLIC_URL=http://127.0.0.1:8000
 EXPOSE 8000
 # Healthy once /healthz answers 200: the store answered (the first build may take a minute or two).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=180s --retries=3 \

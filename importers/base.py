@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from importers.reading import BadInput, Row
+from importers.reading import BadInput, Row, refuse_too_large
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind
 from lineage.store import RunStatus, Store, WriteResult
@@ -125,10 +125,14 @@ class Importer(ABC):
         takes long enough to read and to write that the operator should see which it is at."""
         path = Path(path)
         tell = progress or _silent
+        if path.is_dir():
+            raise BadInput(path, "is a directory, not a file: name the file to import")
         if not path.is_file():
             raise BadInput(path, "no such file")
-        content = path.read_bytes()
-        report = Report(self.name, str(path), hashlib.sha256(content).hexdigest(), now(), dry_run)
+        refuse_too_large(path)
+        with path.open("rb") as handle:
+            checksum = hashlib.file_digest(handle, "sha256").hexdigest()
+        report = Report(self.name, str(path), checksum, now(), dry_run)
         stages = 1 if dry_run else 2
         started = time.perf_counter()
         tell(0, stages, f"reading and checking {path.name}", None)

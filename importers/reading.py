@@ -1,9 +1,10 @@
 """Reading source files, shared by every importer: rows, cells and the refusals that name where.
 
 A byte-order mark is dropped, line breaks become ``\n`` (inside cells too), and a file that is cut short,
-badly quoted, or holds a cell over :data:`MAX_CELL` characters is refused naming the row and column, so stored
-values only ever come from whole rows. The cell helpers (:func:`required`, :func:`parse_int`,
-:func:`parse_date`, :func:`stated`) say what a cell gives, and refuse what it cannot.
+badly quoted, holds a control character (:data:`CONTROL`) or a cell over :data:`MAX_CELL` characters is refused
+naming the row and column, so stored values only ever come from whole rows of text. The cell helpers
+(:func:`required`, :func:`parse_int`, :func:`parse_date`, :func:`stated`) say what a cell gives, and refuse
+what it cannot.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,17 +22,29 @@ from pathlib import Path
 from lineage.errors import LineageError
 from lineage.model import Scalar
 
+#: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
+#: 131,072 characters, or a header of a million columns, into what would be quoted.
+MAX_MESSAGE = 1_000
+MAX_COLUMN_NAME = 80
+#: A refusal that lists a header's columns names this many, and says how many more there are.
+NAMED_COLUMNS = 10
+
+
+def _clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
 
 class BadInput(LineageError):
-    """A file the importer refuses, naming the file, the row and the column. Nothing was written."""
+    """A file the importer refuses, naming the file, the row and the column, in a message of bounded length.
+    Nothing was written."""
 
     def __init__(self, path: str | Path, message: str, row: int | None = None, column: str | None = None) -> None:
         where = str(path)
         if row is not None:
             where += f", row {row}"
         if column is not None:
-            where += f", column {column!r}"
-        super().__init__(f"{where}: {message}")
+            where += f", column {_clipped(column, MAX_COLUMN_NAME)!r}"
+        super().__init__(f"{where}: {_clipped(message, MAX_MESSAGE)}")
         self.path, self.row, self.column = str(path), row, column
 
 
@@ -50,6 +65,32 @@ MAX_CELL = 131_072
 #: The UTF-8 byte-order mark. Every reader drops it from the start of a file, whatever the file's encoding:
 #: spreadsheet programs add it when saving "CSV UTF-8", and it never belongs to the first column's name.
 BOM = b"\xef\xbb\xbf"
+#: Control characters no source's text holds: C0 but tab, line feed and carriage return, DEL and C1, and the
+#: non-characters U+FFFE and U+FFFF. XML cannot carry most of them, and none means anything in a name.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+#: The largest file an import reads, in bytes (a national GIAS file is about 60 MB; reading one takes memory of
+#: about ten times its size), unless the environment variable MAX_FILE_ENV says otherwise.
+MAX_FILE_BYTES = 128 * 1024 * 1024
+MAX_FILE_ENV = "LINEAGE_MAX_IMPORT_BYTES"
+
+
+def max_file_bytes() -> int:
+    """The largest file an import reads: $LINEAGE_MAX_IMPORT_BYTES, or MAX_FILE_BYTES."""
+    configured = os.environ.get(MAX_FILE_ENV, "").strip()
+    if not configured:
+        return MAX_FILE_BYTES
+    if not configured.isdigit() or int(configured) == 0:
+        raise LineageError(f"${MAX_FILE_ENV} must be a positive whole number of bytes, not {configured[:40]!r}")
+    return int(configured)
+
+
+def refuse_too_large(path: Path) -> None:
+    """Refuse a file over the size limit before reading any of it: memory stays bounded whatever its size."""
+    size, limit = path.stat().st_size, max_file_bytes()
+    if size > limit:
+        raise BadInput(path, f"the file is {size:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})")
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> str:
@@ -65,6 +106,11 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     if "\0" in text:
         row, column = first_cell(text, lambda cell: "\0" in cell)
         raise BadInput(path, f"holds a NUL character: not {encoding} text (UTF-16, or not text at all?)", row, column)
+    control = CONTROL.search(text)
+    if control:
+        row, column = first_cell(text, lambda cell: CONTROL.search(cell) is not None)
+        code = f"U+{ord(control.group()):04X}"
+        raise BadInput(path, f"holds the control character {code}, which no source's text holds", row, column)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -124,7 +170,7 @@ def read_csv(
     header, *records = parse_csv(path, text)
     missing = [column for column in required if column not in header]
     if missing:
-        raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {', '.join(header)}", row=1)
+        raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {named_columns(header)}", row=1)
     kept = [i for i, column in enumerate(header) if keep is None or column in keep]
     rows = []
     for number, cells in enumerate(records, start=2):
@@ -133,6 +179,13 @@ def read_csv(
         refuse_ragged(path, header, number, cells)
         rows.append(Row(number, {header[i]: cells[i] for i in kept}))
     return rows
+
+
+def named_columns(header: Sequence[str]) -> str:
+    """The first NAMED_COLUMNS of a header, each cut short if long, and how many more there are."""
+    named = ", ".join(_clipped(column, MAX_COLUMN_NAME) for column in header[:NAMED_COLUMNS])
+    more = len(header) - NAMED_COLUMNS
+    return f"{named} and {more:,} more" if more > 0 else named
 
 
 def refuse_ragged(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:

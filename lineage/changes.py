@@ -25,6 +25,7 @@ from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
 from lineage.reports.render import source_text
 from lineage.store import Store
+from lineage.xml_text import xml_text
 
 _E = EdgeKind
 #: The kinds a campaigner follows, and the links out of each that are part of what it says.
@@ -236,8 +237,10 @@ def _entry(feed: ET.Element, entry: FeedEntry, base: str) -> None:
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    """An element holding ``text``, every character XML cannot carry written as ``\\uXXXX``: a name the store
+    holds must not make the whole feed unreadable."""
     element = ET.SubElement(parent, f"{{{ATOM}}}{tag}")
-    element.text = text
+    element.text = xml_text(text)
     return element
 
 

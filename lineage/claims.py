@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lineage.exports.csv_files import inert
 from lineage.exports.subgraph import collect
 from lineage.model import Certainty, CertaintyLevel, Citation, Edge, Node, ordered_citations
 from lineage.reports.markdown import md
@@ -96,16 +97,11 @@ def by_rule(found: Iterable[Claim]) -> Counter[str]:
     return Counter(claim.rule for claim in found)
 
 
-def _safe(cell: str) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (OWASP's CSV injection advice)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def to_csv(found: Sequence[Claim]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows({name: _safe(value) for name, value in claim.row().items()} for claim in found)
+    writer.writerows({name: inert(value) for name, value in claim.row().items()} for claim in found)
     return out.getvalue()
 
 

@@ -49,6 +49,9 @@ CURSORS = [
     "",
     base64.b64encode(b"\xff\xfeoffset:1").decode(),
 ]
+#: Names asked of the app's folders (/cookbook/, /static/, /reach/): none is a file there. 300 characters, too long
+#: for a file name, once answered 500 with two tracebacks in the log.
+FILE_NAMES = ["a" * 300 + ".graphql", "nothing.graphql", "..%2Fschema.graphql", "lineage", "%00"]
 #: Offsets and page sizes for the store contract: negative, past 32 and 64 bits.
 OFFSETS = [-1, 2**31, 2**63, 10**30]
 LIMITS = [-1, 1001, 2**63]

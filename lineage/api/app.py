@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from graphql import GraphQLError, OperationType
 from graphql.execution.values import get_variable_values
@@ -101,8 +102,10 @@ RETRY_AFTER = "5"
 #: each at most ANSWER_BYTES long; a write to the store changes every ETag, so a kept answer is never stale.
 ANSWERS_KEPT = 512
 ANSWER_BYTES = 1024 * 1024
-#: Environment variable naming the store for app_from_environment (what `lineage serve` starts in each worker).
+#: Environment variables naming the store and the public address for app_from_environment (what `lineage serve`
+#: starts in each worker).
 STORE_ENV = "LINEAGE_STORE"
+PUBLIC_URL_ENV = "LINEAGE_PUBLIC_URL"
 
 
 @dataclass
@@ -130,7 +133,7 @@ class GraphQLEndpoint:
     async def handle(self, request: Request) -> Response:
         request_id = secrets.token_hex(8)
         try:
-            if request.method == "GET" and _wants_playground(request):
+            if _reads(request) and _wants_playground(request):
                 return HTMLResponse(playground_html())
             media = media_type(request.headers.get("accept"))
             graphql_request = await read_request(request, self.limits)
@@ -151,8 +154,9 @@ class GraphQLEndpoint:
     async def _answer_in_time(self, graphql_request: GraphQLRequest, request: Request, media: str,
                               request_id: str) -> Answer:  # fmt: skip
         seconds = self.limits.timeout_seconds
-        if_none_match = request.headers.get("if-none-match") if request.method == "GET" else None
-        work = self._answer(graphql_request, request.method, media, request_id, if_none_match)
+        method = "GET" if _reads(request) else request.method
+        if_none_match = request.headers.get("if-none-match") if method == "GET" else None
+        work = self._answer(graphql_request, method, media, request_id, if_none_match)
         try:
             answer = await asyncio.wait_for(work, seconds)
         except TimeoutError:
@@ -239,6 +243,11 @@ class GraphQLEndpoint:
         return Answer(body, status_of(media, body))
 
 
+def _reads(request: Request) -> bool:
+    """A GET, or a HEAD, which answers as a GET does (the server sends no body with it)."""
+    return request.method in ("GET", "HEAD")
+
+
 def _wants_playground(request: Request) -> bool:
     """A browser opening an address (it asks for HTML) gets the playground even when the address carries a
     query, as the explorer's links and the playground's own shared addresses do; a script asking a query
@@ -272,7 +281,10 @@ def _log_failure(task: asyncio.Task[None]) -> None:
 async def _json_error(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own refusals (404, 405) and any failure outside /graphql, in JSON too."""
     if isinstance(exc, HTTPException):
-        body = error_body(exc.detail, "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR")
+        code = {404: "NOT_FOUND"}.get(
+            exc.status_code, "BAD_REQUEST" if exc.status_code < 500 else "INTERNAL_SERVER_ERROR"
+        )
+        body = error_body(exc.detail, code)
         return JSONResponse(body, exc.status_code, headers=exc.headers)
     if isinstance(exc, StoreUnavailable):  # the feed's or another page's read, while the store is away
         body = error_body(UNAVAILABLE_MESSAGE, "STORE_UNAVAILABLE")
@@ -294,7 +306,7 @@ def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Re
     async def serve(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in names:
-            return PlainTextResponse("not found", status_code=404)
+            raise HTTPException(404, "no such file here")
         # a browser runs a module only if it comes as JavaScript, and what mimetypes guesses for .js depends on
         # the machine (Python 3.11's own table, a mime.types file, Windows' registry): so it is not guessed
         return FileResponse(folder / name, media_type=MEDIA_TYPES.get(Path(name).suffix))
@@ -302,8 +314,12 @@ def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Re
     return serve
 
 
-def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False) -> Starlette:
-    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker)."""
+def create_app(
+    store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False, public_url: str | None = None
+) -> Starlette:
+    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker).
+    ``public_url`` (checked by public_base_url) is the address its absolute links and redirects name, never
+    the Host header a client sends."""
     endpoint = GraphQLEndpoint(store, limits)
 
     @contextlib.asynccontextmanager
@@ -339,10 +355,10 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             headers={"Cache-Control": "no-store"},
         )
 
-    async def vendor(request: Request) -> FileResponse | PlainTextResponse:
+    async def vendor(request: Request) -> FileResponse:
         path = vendor_file(request.path_params["name"])
         if path is None:
-            return PlainTextResponse("not found (run `make` to install the front-end libraries)", status_code=404)
+            raise HTTPException(404, "no such file here (run `make` to install the front-end libraries)")
         return FileResponse(path)
 
     async def explorer(_: Request) -> FileResponse:
@@ -363,21 +379,25 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
     reach_file = _static_files(REACH_FILES, REACH)
 
     async def releases_feed(request: Request) -> Response:
-        """The newest releases and statements as Atom, its links under the address the reader asked."""
-        text = await asyncio.to_thread(atom_feed, store, str(request.base_url))
+        """The newest releases and statements as Atom, its links under the public address (``public_url``; only
+        without one, the address the reader asked)."""
+        text = await asyncio.to_thread(atom_feed, store, public_url or str(request.base_url))
         return Response(text, media_type="application/atom+xml; charset=utf-8")
 
+    operations = {path.name for path in COOKBOOK.glob("*.graphql")}
+
     async def cookbook(request: Request) -> PlainTextResponse:
-        """One cookbook operation's text: the explorer asks the cookbook's questions, not copies of them."""
-        path = COOKBOOK / request.path_params["name"]
-        if path.suffix != ".graphql" or path.parent != COOKBOOK or not path.is_file():
-            return PlainTextResponse("not found", status_code=404)
-        return PlainTextResponse(path.read_text(encoding="utf-8"), media_type="application/graphql")
+        """One cookbook operation's text: the explorer asks the cookbook's questions, not copies of them. Only
+        the cookbook's own names reach the file system."""
+        name = request.path_params["name"]
+        if name not in operations:
+            raise HTTPException(404, "no cookbook operation of that name (see /cookbook/<operation>.graphql)")
+        return PlainTextResponse((COOKBOOK / name).read_text(encoding="utf-8"), media_type="application/graphql")
 
     async def home(_: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
+        return RedirectResponse(f"{public_url or ''}/graphql")
 
-    return Starlette(
+    app = Starlette(
         lifespan=lifespan,
         routes=[
             Route("/", home),
@@ -408,6 +428,8 @@ def create_app(store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool 
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
         ],
     )
+    app.router.redirect_slashes = False  # its redirect would name the client's Host: "/explore/" answers 404
+    return app
 
 
 def app_from_environment() -> Starlette:
@@ -415,4 +437,16 @@ def app_from_environment() -> Starlette:
     serve`'s workers runs (uvicorn's app factory)."""
     from lineage.stores import open_store
 
-    return create_app(open_store(os.environ[STORE_ENV]), close_store=True)
+    public_url = os.environ.get(PUBLIC_URL_ENV) or None
+    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url)
+
+
+def public_base_url(text: str) -> str:
+    """An address the app may name in its links and redirects: http(s), a host, perhaps a port and a path; no
+    query, fragment or credentials. Without its final slash."""
+    address = urlsplit(text.strip())
+    if address.scheme not in ("http", "https") or not address.hostname or address.query or address.fragment:
+        raise ValueError(f"{text[:200]!r} is not a public address such as https://lineage.example.org")
+    if address.username is not None or address.password is not None:
+        raise ValueError(f"{text[:200]!r} holds credentials: a public address must not")
+    return urlunsplit((address.scheme, address.netloc, address.path.rstrip("/"), "", ""))

@@ -9,8 +9,9 @@ costs a look-up: the work is linear in the document's size, however often fragme
 - depth: levels of nested selections (introspection fields, the playground's, are not counted);
 - aliases: aliased fields, a fragment's counted at each spread;
 - cost: every field costs 1, a field with a ``first`` argument multiplies what is under it by that page
-  size (its default when absent, the largest page when it comes from a variable), and a traversal adds
-  its depth's weight;
+  size (its default when absent, the largest page when it comes from a variable), a list of paths with no
+  page of its own by the most links its ancestors' ``maxPaths`` and ``depth`` let it hold
+  (``UNPAGED_LISTS``), and a traversal adds its depth's weight;
 - tokens: the parser stops at the limit, so no document longer than that is even parsed.
 
 ``Documents`` parses and validates each query text once and remembers the outcome, as the schema and
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from graphql import (
@@ -49,7 +50,7 @@ from graphql import (
 )
 from strawberry.schema.schema import validate_document
 
-from lineage.api.types import MAX_PAGE
+from lineage.api.types import MAX_PAGE, MAX_PATHS
 from lineage.store import MAX_DEPTH
 
 
@@ -67,6 +68,16 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+#: Lists with no page (``first``) of their own whose length the arguments of an enclosing field bound: each
+#: multiplies what is under it by the product of those arguments (``lineage``'s maxPaths paths of up to
+#: depth links for each node reached; up to depth links for each path of ``paths``).
+UNPAGED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("ReachedNode", "paths"): ("maxPaths", "depth"),
+    ("PathSet", "paths"): ("depth",),
+}
+#: The largest value of each argument an unpaged list is bounded by: what a variable, or a fragment measured
+#: apart from the field that sets it, is taken to be.
+BOUNDING_ARGUMENTS = {"maxPaths": MAX_PATHS, "depth": MAX_DEPTH}
 #: Query texts whose parse and validation are remembered; unique hostile texts cannot grow memory past this.
 REMEMBERED_QUERIES = 256
 
@@ -89,13 +100,24 @@ def with_code(error: GraphQLError, code: str, message: str | None = None) -> Gra
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a field is measured: its node, its definition (None for an unknown field), the type it is
+    selected on, and the bounding arguments (BOUNDING_ARGUMENTS) its nearest enclosing fields set."""
+
+    node: FieldNode
+    definition: GraphQLField | None
+    parent: GraphQLNamedType | None
+    bounds: Mapping[str, int]
+
+
+@dataclass(frozen=True)
 class Figure:
-    """How one limit measures a selection set: ``field`` gives a field's figure from the field and the
+    """How one limit measures a selection set: ``field`` gives a field's figure from its place and the
     figure of its own selections; siblings combine by ``siblings`` (sum, or max for depth)."""
 
     name: str
     code: str
-    field: Callable[[FieldNode, GraphQLField | None, int], int]
+    field: Callable[[Place, int], int]
     siblings: Callable[[list[int]], int]
 
 
@@ -157,7 +179,9 @@ class _Measure:
                 return meta
         return getattr(parent, "fields", {}).get(name)
 
-    def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
+    def selections(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, bounds: Mapping[str, int]
+    ) -> int:
         """Recursive only along nested selections, which the parser bounds (graphql-core stops at 200)."""
         if selection_set is None:
             return self.figure.siblings([])
@@ -166,30 +190,33 @@ class _Measure:
             self.visits += 1
             if isinstance(selection, FieldNode):
                 definition = self.definition(parent, selection.name.value)
+                place = Place(selection, definition, parent, bounds)
                 inner = 0
                 if definition is not None and selection.selection_set is not None:
-                    inner = self.selections(selection.selection_set, get_named_type(definition.type))
-                values.append(self.figure.field(selection, definition, inner))
+                    inner_bounds = {**bounds, **_bounds_set(selection, definition)}
+                    inner = self.selections(selection.selection_set, get_named_type(definition.type), inner_bounds)
+                values.append(self.figure.field(place, inner))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                values.append(self.selections(selection.selection_set, target))
+                values.append(self.selections(selection.selection_set, target, bounds))
             elif isinstance(selection, FragmentSpreadNode):
                 values.append(self.fragments.get(selection.name.value, 0))
         return self.figure.siblings(values)
 
 
 def measure(figure: Figure, schema: GraphQLSchema, document: DocumentNode) -> Measured:
-    """Every operation's figure; every fragment is measured once, whatever spreads it and how often."""
+    """Every operation's figure; every fragment is measured once, whatever spreads it and how often (apart
+    from the fields that spread it, so with the largest bounding arguments)."""
     walk = _Measure(figure, schema)
     for fragment in fragments_in_order(document):
         target = schema.get_type(fragment.type_condition.name.value)
-        walk.fragments[fragment.name.value] = walk.selections(fragment.selection_set, target)
+        walk.fragments[fragment.name.value] = walk.selections(fragment.selection_set, target, {})
     operations = []
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             root = schema.get_root_type(definition.operation)
-            operations.append((definition, walk.selections(definition.selection_set, root)))
+            operations.append((definition, walk.selections(definition.selection_set, root, {})))
     return Measured(operations, walk.visits)
 
 
@@ -209,6 +236,12 @@ def create_validator(figure: Figure, limit: int, advice: str) -> type[Validation
     return LimitRule
 
 
+def _bounds_set(node: FieldNode, definition: GraphQLField) -> dict[str, int]:
+    """The bounding arguments this field declares, with the values it is given (the worst for a variable)."""
+    return {name: _argument_value(node, definition, name, worst, worst)
+            for name, worst in BOUNDING_ARGUMENTS.items() if name in definition.args}  # fmt: skip
+
+
 def _argument_value(node: FieldNode, definition: GraphQLField, name: str, worst: int, fallback: int) -> int:
     """The value of an Int argument for costing: the literal, the worst case for a variable (validation
     cannot see variables), or the schema's default."""
@@ -223,8 +256,8 @@ def _argument_value(node: FieldNode, definition: GraphQLField, name: str, worst:
 
 
 def depth_figure() -> Figure:
-    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
-        if node.name.value.startswith("__") or node.selection_set is None:
+    def field(place: Place, inner: int) -> int:
+        if place.node.name.value.startswith("__") or place.node.selection_set is None:
             return 0
         return 1 + inner
 
@@ -232,21 +265,32 @@ def depth_figure() -> Figure:
 
 
 def alias_figure() -> Figure:
-    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
-        return (1 if node.alias else 0) + inner
+    def field(place: Place, inner: int) -> int:
+        return (1 if place.node.alias else 0) + inner
 
     return Figure("aliases", "ALIAS_LIMIT", field, sum)
 
 
 def cost_figure(depth_weight: int) -> Figure:
-    def field(node: FieldNode, definition: GraphQLField | None, inner: int) -> int:
+    def field(place: Place, inner: int) -> int:
+        node, definition = place.node, place.definition
         if definition is None:  # an unknown field, which validation reports anyway
             return 1
         page = _argument_value(node, definition, "first", MAX_PAGE, 1)
         depth = _argument_value(node, definition, "depth", MAX_DEPTH, 0)
-        return 1 + depth * depth_weight + max(page, 1) * inner
+        return 1 + depth * depth_weight + max(page, 1) * _unpaged_bound(place) * inner
 
     return Figure("cost", "COST_LIMIT", field, sum)
+
+
+def _unpaged_bound(place: Place) -> int:
+    """How many items an unpaged list (UNPAGED_LISTS) may hold, from its enclosing fields' arguments; 1 for
+    any other field."""
+    parent = place.parent.name if place.parent is not None else ""
+    bound = 1
+    for name in UNPAGED_LISTS.get((parent, place.node.name.value), ()):
+        bound *= max(place.bounds.get(name, BOUNDING_ARGUMENTS[name]), 1)
+    return bound
 
 
 def limit_rules(limits: Limits) -> tuple[type[ValidationRule], ...]:
@@ -254,7 +298,9 @@ def limit_rules(limits: Limits) -> tuple[type[ValidationRule], ...]:
         create_validator(depth_figure(), limits.max_depth, "ask for fewer nested levels"),
         create_validator(alias_figure(), limits.max_aliases, "ask for fewer aliased fields"),
         create_validator(
-            cost_figure(limits.depth_weight), limits.max_cost, "ask for smaller pages (first) or a smaller depth"
+            cost_figure(limits.depth_weight),
+            limits.max_cost,
+            "ask for smaller pages (first), fewer paths (maxPaths) or a smaller depth",
         ),
     )
 

@@ -129,7 +129,7 @@ async def _body(request: Request, limit: int) -> bytes:
 
 
 async def read_request(request: Request, limits: Limits) -> GraphQLRequest:
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if len(request.url.query) > limits.max_body_bytes:
             raise Refused(414, f"the query string is longer than {limits.max_body_bytes:,} bytes")
         params = request.query_params
@@ -139,7 +139,8 @@ async def read_request(request: Request, limits: Limits) -> GraphQLRequest:
                 data[name] = _decode_json(params[name], name)
         return _graphql_request(data)
     media, *options = (part.strip().lower() for part in request.headers.get("content-type", "").split(";"))
-    if media != JSON or any(o.startswith("charset=") and o not in ("charset=utf-8", "charset=utf8") for o in options):
+    charsets = [value.strip().strip('"') for key, _, value in (o.partition("=") for o in options) if key == "charset"]
+    if media != JSON or any(charset not in ("utf-8", "utf8") for charset in charsets):
         raise Refused(415, f"send the request as {JSON} (UTF-8)")
     return _graphql_request(_decode_json(await _body(request, limits.max_body_bytes), "the body"))
 

@@ -23,6 +23,7 @@ from lineage.api.cookbook import CookbookQuery
 from lineage.api.limits import DEFAULT_LIMITS, Documents, Limits, Prepared, with_code
 from lineage.api.types import (
     DEFAULT_PAGE,
+    MAX_PATHS,
     NODE_TYPES,
     Connection,
     GraphNode,
@@ -132,8 +133,8 @@ class GraphQuery:
         after: str | None = None,
     ) -> Lineage:
         limit, offset = page_window(first, after)
-        if not 0 <= max_paths <= 10:
-            raise QueryError(f"maxPaths must be between 0 and 10, got {max_paths}")
+        if not 0 <= max_paths <= MAX_PATHS:
+            raise QueryError(f"maxPaths must be between 0 and {MAX_PATHS}, got {max_paths}")
         result = await info.context.call(
             info.context.store.traverse,
             str(id),

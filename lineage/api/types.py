@@ -34,6 +34,8 @@ strawberry.enum(Direction, name="Direction", description="Downstream follows the
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
+#: The most shortest paths a traversal gives for each node it reaches (its maxPaths).
+MAX_PATHS = 10
 
 
 @strawberry.type(description="Where a fact comes from: document, file or sheet, row, and an address to check it.")

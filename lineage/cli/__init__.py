@@ -4,7 +4,8 @@
     lineage import  SOURCE PATH [--store ADDR] [--dry-run]
     lineage counts  [--store ADDR]                    nodes and edges per kind
     lineage sources                                   the importers and their bundled files
-    lineage serve   [--store ADDR] [--host H] [--port P] [--workers N]   the GraphQL API and playground
+    lineage serve   [--store ADDR] [--host H] [--port P] [--workers N] [--public-url URL]
+                                                      the GraphQL API and playground
     lineage query   (TEXT | --file F | --cookbook NAME) [--vars JSON] [--operation NAME] [--store ADDR]
                                                       one GraphQL query, printed as JSON
     lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
@@ -84,6 +85,9 @@ def _serve_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--port", type=int, default=8000, help="the port to listen on")
     command.add_argument("--workers", type=int, default=default_workers(),
                          help="worker processes, each with its own store (one per usable CPU core here)")  # fmt: skip
+    command.add_argument("--public-url", help="the address the public reaches the app at, which its links and "
+                         "redirects name (default: $LINEAGE_PUBLIC_URL, else http://HOST:PORT), never a client's "
+                         "Host header")  # fmt: skip
 
 
 def _query_arguments(command: argparse.ArgumentParser) -> None:

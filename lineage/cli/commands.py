@@ -132,18 +132,32 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+#: The longest request head (request line and headers) the server reads, as a multiple of the app's limit on a GET
+#: query string: a longer query string reaches the app, which answers 414 in JSON; only a head longer than this
+#: is refused by the server itself, in plain text. (httptools stops every address at 64 KiB, below that limit.)
+REQUEST_HEAD_LIMITS = 8
+
+
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from lineage.api.app import STORE_ENV
+    from lineage.api.app import PUBLIC_URL_ENV, STORE_ENV, public_base_url
+    from lineage.api.limits import DEFAULT_LIMITS
 
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    try:
+        host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
+        public_url = public_base_url(args.public_url or os.environ.get(PUBLIC_URL_ENV) or f"http://{host}:{args.port}")
+    except ValueError as exc:
+        raise UsageError(f"--public-url: {exc}") from None
     with _open(args):  # builds the default graph on first use, and says now if the store is not there
         pass
     os.environ[STORE_ENV] = _store_address(args)  # each worker opens the store itself
+    os.environ[PUBLIC_URL_ENV] = public_url
     uvicorn.run("lineage.api.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info")  # fmt: skip
+                workers=args.workers, log_level="info", http="h11",
+                h11_max_incomplete_event_size=REQUEST_HEAD_LIMITS * DEFAULT_LIMITS.max_body_bytes)  # fmt: skip
     return 0
 
 

@@ -1,4 +1,8 @@
-"""CSV: a nodes file and an edges file in one directory, the model's properties as columns."""
+"""CSV: a nodes file and an edges file in one directory, the model's properties as columns.
+
+Analysts open these files in spreadsheets, which run a cell that starts like a formula (``=HYPERLINK(...)``):
+every such cell is written with a single quote before it, as OWASP's "CSV injection" page advises, so the
+spreadsheet shows it as text."""
 
 from __future__ import annotations
 
@@ -10,13 +14,24 @@ from lineage.exports.attributes import edge_attributes, node_attributes
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 
+#: How a cell a spreadsheet would run as a formula starts (OWASP: equals, plus, minus, at, tab, carriage return).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """The cell as a spreadsheet shows it, never runs it: one starting like a formula gets a ``'`` before it."""
+    if value is None:
+        return None
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else value
+
 
 def _csv_table(rows: list[dict[str, Any]], first: list[str], handle: IO[bytes]) -> None:
     rest = sorted({name for row in rows for name in row} - set(first))
     text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
     writer = csv.DictWriter(text, fieldnames=[*first, *rest])
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: inert(value) for name, value in row.items()} for row in rows)
     text.flush()
     text.detach()
 

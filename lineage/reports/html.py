@@ -1,16 +1,17 @@
 """A report as one self-contained HTML page: its style and flow picture inside, no script, no external file;
-every value escaped (html.escape escapes quotes too: any value may land in an attribute)."""
+every value escaped by lineage.xml_text.markup (quotes too: any value may land in an attribute; and characters
+XML cannot carry as ``\\uXXXX``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 
 from lineage.model import Certainty, Citation, ordered_citations
 from lineage.reports.document import CERTAINTY_MEANING, AuditReport
 from lineage.reports.render import INTRODUCTION, is_web, numbered_sources, record_title, source_text
 from lineage.reports.svg import svg
 from lineage.reports.words import certainty_text, facts
+from lineage.xml_text import markup
 
 _STYLE = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
@@ -34,27 +35,27 @@ def to_html(report: AuditReport) -> str:
         return " ".join(f'<a href="#source-{numbers[c]}">[{numbers[c]}]</a>' for c in ordered_citations(citations))
 
     def certainty(value: Certainty) -> str:
-        return f'<span class="certainty-{value.level.value}">{escape(certainty_text(value))}</span>'
+        return f'<span class="certainty-{value.level.value}">{markup(certainty_text(value))}</span>'
 
     out = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         '<head><meta charset="utf-8">',
-        f"<title>Audit report: {escape(report.title)}</title>",
+        f"<title>Audit report: {markup(report.title)}</title>",
         f"<style>{_STYLE}</style></head>",
         "<body><main>",
-        f"<h1>Audit report: {escape(report.title)}</h1>",
-        f"<p>{escape(INTRODUCTION)}</p>",
+        f"<h1>Audit report: {markup(report.title)}</h1>",
+        f"<p>{markup(INTRODUCTION)}</p>",
         "<ul>"
         + "".join(
-            f"<li><b>{escape(level.value.replace('_', ' '))}</b>: {escape(meaning)}</li>"
+            f"<li><b>{markup(level.value.replace('_', ' '))}</b>: {markup(meaning)}</li>"
             for level, meaning in CERTAINTY_MEANING.items()
         )
         + "</ul>",
         f'<section id="subject"><h2>{record_title(report)}</h2>',
         *(
             "<dl>"
-            + "".join(f"<dt>{escape(label)}</dt><dd>{escape(text)}</dd>" for label, text in facts(node))
+            + "".join(f"<dt>{markup(label)}</dt><dd>{markup(text)}</dd>" for label, text in facts(node))
             + f"<dt>certainty</dt><dd>{certainty(node.certainty)}</dd>"
             + f"<dt>sources</dt><dd>{refs(node.citations)}</dd></dl>"
             for node in report.records
@@ -63,24 +64,24 @@ def to_html(report: AuditReport) -> str:
         f'<section id="flow"><h2>The flow</h2><div class="flow">\n{svg(report.picture)}\n</div></section>',
     ]
     for table in report.tables:
-        out.append(f'<section id="{escape(table.key)}"><h2>{escape(table.title)}</h2>')
+        out.append(f'<section id="{markup(table.key)}"><h2>{markup(table.title)}</h2>')
         if not table.rows:
-            out.append(f'<p class="empty">{escape(table.empty)}</p></section>')
+            out.append(f'<p class="empty">{markup(table.empty)}</p></section>')
             continue
-        head = "".join(f"<th>{escape(h)}</th>" for h in (*table.header, "certainty", "sources"))
+        head = "".join(f"<th>{markup(h)}</th>" for h in (*table.header, "certainty", "sources"))
         out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
         for row in table.rows:
-            cells = "".join(f"<td>{escape(cell)}</td>" for cell in row.cells)
+            cells = "".join(f"<td>{markup(cell)}</td>" for cell in row.cells)
             out.append(f"<tr>{cells}<td>{certainty(row.certainty)}</td><td>{refs(row.citations)}</td></tr>")
         out.append("</tbody></table></section>")
     out.append('<section id="sources"><h2>Sources</h2><ol>')
     for citation, number in numbers.items():
         address = citation.address
         where = (
-            f'<a class="citation" href="{escape(address)}" rel="noreferrer">{escape(address)}</a>'
+            f'<a class="citation" href="{markup(address)}" rel="noreferrer">{markup(address)}</a>'
             if is_web(address)
-            else escape(address)
+            else markup(address)
         )
-        out.append(f'<li id="source-{number}">{escape(source_text(citation))}{": " if address else ""}{where}</li>')
+        out.append(f'<li id="source-{number}">{markup(source_text(citation))}{": " if address else ""}{where}</li>')
     out += ["</ol></section>", "</main></body>", "</html>", ""]
     return "\n".join(out)

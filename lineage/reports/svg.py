@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from lineage.model import CertaintyLevel
 from lineage.reports.document import COLUMNS, Picture
 from lineage.reports.words import certainty_text
+from lineage.xml_text import markup
 
 _BOX_W, _BOX_H, _GAP_X, _GAP_Y, _TOP, _MARGIN = 190, 34, 56, 12, 30, 8
 _LABEL_CHARS = 25
@@ -46,7 +45,7 @@ def svg(picture: Picture) -> str:
     ]
     for column, title in enumerate(COLUMNS):
         x = _MARGIN + column * (_BOX_W + _GAP_X)
-        out.append(f'<text x="{x}" y="{_TOP - 10}" font-weight="bold">{escape(title)}</text>')
+        out.append(f'<text x="{x}" y="{_TOP - 10}" font-weight="bold">{markup(title)}</text>')
         if not rows[column]:
             out.append(f'<text x="{x}" y="{_TOP + 20}" fill="#777">none recorded</text>')
     for source, target, certainty in picture.links:
@@ -55,20 +54,20 @@ def svg(picture: Picture) -> str:
         out.append(
             f'<path d="M{x1},{y1} C{x1 + _GAP_X // 2},{y1} {x2 - _GAP_X // 2},{y2} {x2 - 1},{y2}" fill="none" '
             f'stroke="#555" stroke-width="1.4"{_dashes(certainty.level)} marker-end="url(#arrow)">'
-            f"<title>{escape(certainty_text(certainty))}</title></path>"
+            f"<title>{markup(certainty_text(certainty))}</title></path>"
         )
     for box in picture.boxes:
         x, y = place[box.key]
         label = box.label if len(box.label) <= _LABEL_CHARS else box.label[: _LABEL_CHARS - 1] + "…"
         out.append(
-            f'<g><title>{escape(box.label)}</title><rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="4" '
+            f'<g><title>{markup(box.label)}</title><rect x="{x}" y="{y}" width="{_BOX_W}" height="{_BOX_H}" rx="4" '
             f'fill="{_FILLS[box.column]}" stroke="#888"/>'
-            f'<text x="{x + 8}" y="{y + _BOX_H // 2 + 4}">{escape(label)}</text></g>'
+            f'<text x="{x + 8}" y="{y + _BOX_H // 2 + 4}">{markup(label)}</text></g>'
         )
     x = _MARGIN
     for level in CertaintyLevel:
         out.append(f'<line x1="{x}" y1="{legend_y}" x2="{x + 36}" y2="{legend_y}" stroke="#555"{_dashes(level)}/>')
-        out.append(f'<text x="{x + 42}" y="{legend_y + 4}">{escape(level.value.replace("_", " "))}</text>')
+        out.append(f'<text x="{x + 42}" y="{legend_y + 4}">{markup(level.value.replace("_", " "))}</text>')
         x += 150
     out.append("</svg>")
     return "\n".join(out)

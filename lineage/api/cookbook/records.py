@@ -8,7 +8,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from lineage import letter, questions
+from lineage import letter, model, questions
 from lineage.api.cookbook.common import Related, related_list
 from lineage.api.cookbook.pupils import SchoolChain, school_chain
 from lineage.api.cookbook.statements import StatedScope, stated_scopes
@@ -23,6 +23,7 @@ from lineage.api.types import (
     page_window,
     paginate,
 )
+from lineage.errors import LineageError
 
 
 @strawberry.type(description="A school found by a search: by which of its fields, or through the school it became.")
@@ -144,8 +145,24 @@ def _open_application(found: questions.records.OpenApplication) -> OpenApplicati
     return OpenApplication(application=graph_node(found.application), applicants=related_list(found.applicants))
 
 
+#: Every label a group of recipients can have: the named groups, any other organisation type, and the recipients
+#: the record does not name.
+GROUP_LABELS = frozenset(
+    {label for _, label in questions.records.ORGANISATION_GROUPS}
+    | set(model.ORG_TYPES) - {org_type for org_type, _ in questions.records.ORGANISATION_GROUPS}
+    | {questions.records.UNNAMED_GROUP}
+)
+
+
 def _record_reach(answer: questions.RecordReach, first: int, group: str | None, after: str | None) -> RecordReach:
-    """The whole answer; ``group`` (a label) keeps that group alone, and ``after`` pages it."""
+    """The whole answer; ``group`` (a label) keeps that group alone, and ``after`` pages it. An unknown group, a
+    cursor that is none of ours, or a cursor with no group to page are refused, never answered as nothing."""
+    if group is not None and group not in GROUP_LABELS:
+        raise LineageError(f"unknown group {group!r}: a group is one of {', '.join(sorted(GROUP_LABELS))}")
+    if after is not None:
+        if group is None:
+            raise LineageError("after pages one group of recipients: give its label as group too")
+        page_window(first, after)  # refused here even when this answer has no such group
     return RecordReach(
         chain=school_chain(answer.chain),
         from_year=answer.years[0],

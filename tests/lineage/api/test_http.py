@@ -9,6 +9,7 @@ import json
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -18,6 +19,7 @@ from lineage.api.protocol import GRAPHQL_JSON
 from lineage.resources import COOKBOOK
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
+from tests import hostile
 from tests.lineage.api.conftest import Spy, make_client
 
 SEARCH = "query ($t: String!) { search(text: $t) { totalCount } }"
@@ -124,6 +126,8 @@ NOT_GRAPHQL = [
     (b"{ __typename }", "", 415, "send the request as application/json (UTF-8)"),
     (b'{"query": "{ __typename }"}', "application/json; charset=latin-1", 415,
      "send the request as application/json (UTF-8)"),
+    (b'{"query": "{ __typename }"}', "application/json; charset='utf-8'", 415,
+     "send the request as application/json (UTF-8)"),  # only double quotes quote a value (RFC 9110)
 ]  # fmt: skip
 
 
@@ -152,6 +156,36 @@ async def test_wrong_methods_and_media_types_are_answered_in_json(http) -> None:
     assert response.status_code == 406 and "Accept" in response.json()["errors"][0]["message"]
     response = await http.get("/nowhere")
     assert response.status_code == 404 and response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ['application/json;charset="utf-8"', "application/json; charset=UTF-8", 'application/json; charset="UTF8"'],
+)
+async def test_a_quoted_or_capitalised_utf8_charset_is_accepted(http, content_type: str) -> None:
+    """RFC 9110 lets a parameter's value be quoted, and charset names ignore case."""
+    body = b'{"query": "{ counts { totalNodes } }"}'
+    response = await http.post("/graphql", content=body, headers={"content-type": content_type})
+    assert (response.status_code, response.json()) == (200, {"data": {"counts": {"totalNodes": 16}}})
+
+
+async def test_head_answers_as_get_does(http) -> None:
+    address = "/graphql?query=" + quote("{ counts { totalNodes } }")
+    got = await http.get(address, headers={"accept": "application/json"})
+    head = await http.head(address, headers={"accept": "application/json"})
+    assert head.status_code == got.status_code == 200
+    for name in ("etag", "cache-control", "content-type", "content-length"):
+        assert head.headers[name] == got.headers[name], name
+
+
+@pytest.mark.parametrize("name", hostile.FILE_NAMES)
+@pytest.mark.parametrize("folder", ["cookbook", "static", "static/explore", "static/shared", "static/vendor", "reach"])
+async def test_an_unknown_file_is_404_in_json(http, caplog, folder: str, name: str) -> None:
+    """The other folders answered 404 in plain text, and /cookbook/ 500 to a name too long for a file name."""
+    response = await http.get(f"/{folder}/{name}")
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
 
 
 def test_the_connection_stays_usable_after_bodies_that_are_not_graphql(store: MemoryStore) -> None:

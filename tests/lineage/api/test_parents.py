@@ -22,6 +22,7 @@ from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
+from tests import hostile
 from tests.importers import gias_fixtures as fx
 from tests.lineage.api.conftest import QUERIES, make_client
 
@@ -110,6 +111,28 @@ async def test_a_group_pages_on_by_itself(ask: Any) -> None:
                       after=after))["recordReach"]  # fmt: skip
     (only,) = page["groups"]
     assert only["label"] == group["label"] and len(only["releases"]["nodes"]) == group["releases"]["totalCount"] - 1
+
+
+async def test_an_unknown_group_or_a_cursor_that_is_none_of_ours_is_refused(real_store: Store) -> None:
+    """The probe's cases: an unknown group and a garbage cursor answered an empty list, as if nothing went."""
+    query = (QUERIES / "record-reach.graphql").read_text()
+    years = {"urn": URN, "fromYear": 2012, "toYear": 2016}
+    cases = [
+        ({"group": "Aliens"}, "unknown group 'Aliens': a group is one of Charities and think tanks, Companies, "),
+        ({"group": "Companies", "after": "garbage"}, "after: 'garbage' is not a cursor from this API"),
+        ({"group": "Courts", "after": hostile.cursor("offset:3")}, None),  # a group this answer has not: empty
+        ({"after": hostile.cursor("offset:3")}, "after pages one group of recipients: give its label as group too"),
+        *(({"group": "Companies", "after": cursor}, "is not a cursor from this API") for cursor in hostile.CURSORS),
+    ]
+    async with make_client(real_store) as http:
+        for variables, message in cases:
+            body = (await http.post("/graphql", json={"query": query, "variables": {**years, **variables}})).json()
+            if message is None:
+                assert "errors" not in body and body["data"]["recordReach"]["groups"] == [], variables
+                continue
+            (error,) = body["errors"]
+            assert body["data"] is None and error["extensions"]["code"] == "BAD_USER_INPUT", variables
+            assert error["message"].startswith(message) or message in error["message"], (variables, error)
 
 
 async def test_the_letter_takes_no_name_and_lists_the_register_references(ask: Any) -> None:
