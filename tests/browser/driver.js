@@ -35,7 +35,12 @@ async function main() {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()}`));
+  page.on("requestfailed", (request) => {
+    // a request the page itself abandons (a navigation cancels the icon it was fetching) is no failure of the app
+    const reason = request.failure() ? request.failure().errorText : "";
+    if (reason === "net::ERR_ABORTED" && request.resourceType() !== "fetch") return;
+    problems.push(`request failed: ${request.url()} (${reason})`);
+  });
   page.on("response", (response) => {
     if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
   });
