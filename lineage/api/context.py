@@ -22,6 +22,7 @@ from strawberry.dataloader import DataLoader
 from lineage.api.types import GraphNode, graph_node
 from lineage.errors import NotFound
 from lineage.model import Node
+from lineage.questions.common import at_one_state
 from lineage.store import Store
 
 R = TypeVar("R")
@@ -37,7 +38,8 @@ class LineageContext:
         self._nodes = DataLoader(load_fn=self._load_nodes)
 
     async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        """``fn`` in a worker thread, at one state of the store (lineage.questions.common.at_one_state)."""
+        return await asyncio.to_thread(at_one_state, fn, *args, **kwargs)
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self.call(self.store.get_nodes, ids)

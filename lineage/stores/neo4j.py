@@ -34,14 +34,19 @@ from lineage.search import KIND_ORDER
 from lineage.store import (
     Bounded,
     Counts,
+    Direction,
     Hop,
     Link,
     Store,
+    Traversal,
     WriteResult,
     _check_bounds,
     check_lookup,
+    check_text,
+    edge_sides,
     refuse_conflicts,
 )
+from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j_records import (
     SEARCH_PROPS,
     Params,
@@ -236,24 +241,78 @@ class Neo4jStore(Store):
         return self._run(query, **params)[0]
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        record = self._one(
-            f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(properties(n)) AS nodes",
-            ids=list(set(ids)),
-        )
-        nodes = (node_from_props(props) for props in record["nodes"])
-        return {node.id: node for node in nodes}
+        return _nodes_of(self._one(_GET_NODES, ids=list(set(ids))))
 
     def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
+        rows = [[source, kind.value, target] for source, kind, target in set(keys)]
+        return _edges_of(self._one(_GET_EDGES, keys=rows))
+
+    def records(
+        self, ids: Iterable[str], keys: Iterable[tuple[str, EdgeKind, str]]
+    ) -> tuple[dict[str, Node], dict[str, Edge]]:
+        """get_nodes and get_edges in one round trip."""
         record = self._one(
-            f"UNWIND $keys AS k MATCH (a:{NODE_LABEL} {{id: k[0]}})-[e]->(b:{NODE_LABEL} {{id: k[2]}}) "
-            "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges",
+            f"CALL () {{ {_GET_NODES} }} CALL () {{ {_GET_EDGES} }} RETURN nodes, edges",
+            ids=list(set(ids)),
             keys=[[source, kind.value, target] for source, kind, target in set(keys)],
         )
-        edges = (edge_from_props(*row) for row in record["edges"])
-        return {edge.id: edge for edge in edges}
+        return _nodes_of(record), _edges_of(record)
 
     def existing(self, ids: Iterable[str]) -> set[str]:
         return set(self._one(_EXISTING, ids=list(set(ids)))["ids"])
+
+    def all_nodes(self, kind: NodeKind) -> list[Node]:
+        """Every node of ``kind`` in one round trip, by id."""
+        record = self._one(f"MATCH (n:{kind.value}) WITH n ORDER BY n.id RETURN collect(properties(n)) AS nodes")
+        return [node_from_props(props) for props in record["nodes"]]
+
+    def traverse_each(
+        self,
+        start_id: str,
+        directions: Sequence[Direction],
+        *,
+        max_depth: int = 3,
+        edge_kinds: Collection[EdgeKind] | None = None,
+        node_kinds: Collection[NodeKind] | None = None,
+        as_of: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        max_paths: int = 3,
+    ) -> list[Traversal]:
+        """One query fetches every node within ``max_depth`` hops of the start by the edge kinds the directions
+        follow (either way along them: a superset of each direction's reach) and the edges among them; each
+        direction is then walked in this process by the embedded store's own traverse, so the answers are
+        the shared walk's. A reach of more than REACH_FETCHED nodes is walked level by level instead."""
+        _check_bounds(max_depth, limit, offset)
+        check_text(start_id, "id")
+        options: dict[str, Any] = {
+            "max_depth": max_depth, "edge_kinds": edge_kinds, "node_kinds": node_kinds, "as_of": as_of,
+            "limit": limit, "offset": offset, "max_paths": max_paths,
+        }  # fmt: skip
+        kinds = frozenset().union(*(frozenset().union(*edge_sides(d, edge_kinds)) for d in directions))
+        record = self._reach(start_id, kinds, max_depth) if kinds else None
+        if record is None or record["reached"] > REACH_FETCHED:
+            return super().traverse_each(start_id, directions, **options)
+        nodes = {node.id: node for node in map(node_from_props, record["nodes"])}
+        edges = [edge_from_props(*row) for row in record["edges"]]
+        return MemoryStore.of(list(nodes.values()), edges).traverse_each(start_id, directions, **options)
+
+    def _reach(self, start_id: str, kinds: frozenset[EdgeKind], max_depth: int) -> neo4j.Record:
+        """The nodes within ``max_depth`` hops of the start by these kinds, either way (the start first, at most
+        REACH_FETCHED + 1 more), and the edges of these kinds among them."""
+        types = _types(kinds)
+        # max_depth is an int checked by the caller: the only value in this query's text, as a pattern's bound must be
+        return self._one(
+            f"OPTIONAL MATCH (s:{NODE_LABEL} {{id: $id}}) "
+            f"OPTIONAL MATCH (s)-[:{types}*1..{int(max_depth)}]-(n:{NODE_LABEL}) "
+            "WITH s, collect(DISTINCT n)[..$cap] AS reach "
+            "WITH reach, [x IN [s] + [y IN reach WHERE y <> s] WHERE x IS NOT NULL] AS nodes "
+            f"CALL (nodes) {{ UNWIND nodes AS a MATCH (a)-[e:{types}]->(b) WHERE b IN nodes "
+            "RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges } "
+            "RETURN size(reach) AS reached, [x IN nodes | properties(x)] AS nodes, edges",
+            id=start_id,
+            cap=REACH_FETCHED + 1,
+        )
 
     def expand(
         self,
@@ -368,6 +427,25 @@ _ALREADY_THERE = frozenset(
 )
 #: The failures that mean the server is gone (killed, stopped, unreachable), not that it refused something.
 _LOST = (ServiceUnavailable, SessionExpired)
+_GET_NODES = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(properties(n)) AS nodes"
+_GET_EDGES = (
+    f"UNWIND $keys AS k MATCH (a:{NODE_LABEL} {{id: k[0]}})-[e]->(b:{NODE_LABEL} {{id: k[2]}}) "
+    "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges"
+)
+#: The most nodes traverse_each fetches to walk in this process; a bigger reach is walked level by level.
+REACH_FETCHED = 5_000
+
+
+def _nodes_of(record: neo4j.Record) -> dict[str, Node]:
+    nodes = (node_from_props(props) for props in record["nodes"])
+    return {node.id: node for node in nodes}
+
+
+def _edges_of(record: neo4j.Record) -> dict[str, Edge]:
+    edges = (edge_from_props(*row) for row in record["edges"])
+    return {edge.id: edge for edge in edges}
+
+
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
 _EXISTING = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
 
