@@ -74,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     batch, generate_s = timed(lambda: generate(args.scale, args.seed))
     _, generate_peak = traced_peak(lambda: generate(args.scale, args.seed))
     rows = []
+    rates: dict[tuple[str, str], float] = {}  # (store, graph) -> rows/s, for the ratio to the embedded store
     for name in stores:
         for graph, build in (("real", _real), (f"synthetic x{args.scale:g}", _synthetic(batch, args.chunk))):
             if name == "memory":
@@ -81,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 counts, seconds, peak = on_neo4j(build, args.neo4j_uri, args.neo4j_pid)
             written = counts.total_nodes + counts.total_edges
+            rates[(name, graph)] = written / seconds
+            baseline = rates.get(("memory", graph))
             rows.append(
                 (
                     name,
@@ -89,17 +92,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{counts.total_edges:,}",
                     f"{seconds:.1f}",
                     f"{written / seconds:,.0f}",
+                    "" if baseline is None else f"{written / seconds / baseline:.2f}x",
                     "n/a" if peak is None else f"{peak:,.0f}",
                     "Python, tracemalloc" if name == "memory" else "server VmHWM",
                 )
             )
-    header = ("store", "graph", "nodes", "edges", "build s", "rows/s", "peak MB", "peak memory of")
+    header = ("store", "graph", "nodes", "edges", "build s", "rows/s", "/embedded", "peak MB", "peak memory of")
     print(format_table(header, rows))
     print()
     print(
         f"- generate(scale={args.scale:g}, seed={args.seed}): {len(batch.nodes):,} nodes, {len(batch.edges):,} "
         f"edges in {generate_s:.1f} s, {generate_peak / MB:,.0f} MB of Python memory; not in the build times above"
     )
+    print("- /embedded: rows/s against the embedded store's for the same graph in this run (the baseline)")
     print(f"- the real build runs the importers in BUILD_ORDER: {', '.join(BUILD_ORDER) or '(none registered yet)'}")
     return 0
 

@@ -38,7 +38,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "concept-aliases": {"concept": "Looked after on census day"},
     "items-by-classification": {"identifiability": [1, 2], "sensitivity": ["B"]},
     "organisation-receipts": {"name": "Home Office"},
-    "release-trace": {"reference": "DS00804"},
+    "release-trace": {"reference": "DR170518.02"},
     "school-successors": {"urn": 100012},
     "pupil-reach": {"urn": 100012, "fromYear": 2012, "toYear": 2016},
     "school-search": {"text": "Hackney"},
@@ -50,6 +50,9 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "search": {"text": "Home Office"},
     "timeline": {"from": "2012-01-01", "to": "2018-12-31"},
     "application-outcomes": {},
+    "gaps": {"organisation": "Ministry of Justice"},
+    "foi-request": {"gaps": ["outcome-not-stated:Application:DS00804"], "format": "txt"},
+    "onward-sharing": {"from": "Learning Records Service", "depth": 4},
 }
 WARM_UP = 3
 JSON = {"content-type": "application/json"}

@@ -260,6 +260,12 @@ class Store(ABC):
     def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
         """The edges that exist among ``keys`` (source, kind, target), by edge id."""
 
+    def records(
+        self, ids: Iterable[str], keys: Iterable[tuple[str, EdgeKind, str]]
+    ) -> tuple[dict[str, Node], dict[str, Edge]]:
+        """:meth:`get_nodes` and :meth:`get_edges` at once: a store that pays per round trip (Neo4j) asks once."""
+        return self.get_nodes(ids), self.get_edges(keys)
+
     @abstractmethod
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         """Nodes (of one kind), ordered by id."""
@@ -399,9 +405,8 @@ class Store(ABC):
         its shortest paths and how many shortest paths there are. ``limit=0`` counts without results.
         """
         _check_bounds(max_depth, limit, offset)
-        start = self.get_node(start_id)
-        if start is None:
-            return Traversal(None, Bounded((), 0))
+        check_text(start_id, "id")
+        # The start's record comes with the page's (one round trip fewer); an unknown start has no links.
         degree: dict[str, int] = {start_id: 0}
         parents: dict[str, list[Link]] = defaultdict(list)
         kinds: dict[str, NodeKind] = {}
@@ -431,9 +436,11 @@ class Store(ABC):
         page = _page(wanted, limit, offset, exact)
         counts = count_shortest_paths(start_id, degree, parents)
         shortest = {id_: shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
-        nodes = self.get_nodes(page.items)
         on_paths = {(link.source, link.kind, link.target) for paths in shortest.values() for p in paths for link in p}
-        edges = self.get_edges(on_paths)
+        nodes, edges = self.records([start_id, *page.items], on_paths)
+        start = nodes.get(start_id)
+        if start is None:
+            return Traversal(None, Bounded((), 0))
         reached = tuple(
             Reached(
                 nodes[id_],
@@ -444,6 +451,37 @@ class Store(ABC):
             for id_ in page.items
         )
         return Traversal(start, Bounded(reached, page.total, offset, exact))
+
+    def traverse_each(
+        self,
+        start_id: str,
+        directions: Sequence[Direction],
+        *,
+        max_depth: int = 3,
+        edge_kinds: Collection[EdgeKind] | None = None,
+        node_kinds: Collection[NodeKind] | None = None,
+        as_of: dt.date | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        max_paths: int = 3,
+    ) -> list[Traversal]:
+        """:meth:`traverse` from one start in each of ``directions``, the same answers, for a walk whose whole
+        reach is small: a school's chain of URNs, hop by hop through GIAS links. A store that pays per round
+        trip (Neo4j) fetches that reach in one query, however many hops and directions, and walks it here."""
+        return [
+            self.traverse(
+                start_id,
+                direction,
+                max_depth=max_depth,
+                edge_kinds=edge_kinds,
+                node_kinds=node_kinds,
+                as_of=as_of,
+                limit=limit,
+                offset=offset,
+                max_paths=max_paths,
+            )
+            for direction in directions
+        ]
 
     def paths(
         self,

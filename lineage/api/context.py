@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable, Coroutine
+from collections import defaultdict
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -21,8 +22,9 @@ from strawberry.dataloader import DataLoader
 
 from lineage.api.types import GraphNode, graph_node
 from lineage.errors import NotFound
-from lineage.model import Node
-from lineage.store import Store
+from lineage.model import EdgeKind, Node
+from lineage.questions.common import at_one_state, follow
+from lineage.store import Direction, Hop, Store, edge_sides
 
 R = TypeVar("R")
 
@@ -33,15 +35,44 @@ class LineageContext:
     request_id: str = "-"
     _nodes: DataLoader[str, Node | None] = field(init=False)
 
+    _hops: DataLoader[tuple[str, Direction, frozenset[EdgeKind] | None], list[Hop]] = field(init=False)
+
     def __post_init__(self) -> None:
         self._nodes = DataLoader(load_fn=self._load_nodes)
+        self._hops = DataLoader(load_fn=self._load_hops)
 
     async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        """``fn`` in a worker thread, at one state of the store (lineage.questions.common.at_one_state)."""
+        return await asyncio.to_thread(at_one_state, fn, *args, **kwargs)
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self.call(self.store.get_nodes, ids)
         return [found.get(id_) for id_ in ids]
+
+    async def _load_hops(self, keys: list[tuple[str, Direction, frozenset[EdgeKind] | None]]) -> list[list[Hop]]:
+        """Every node's hops a GraphQL answer asks for (its links field, once per node on a page), in one batched
+        expansion per direction and kinds asked: three aliases' links are one query, not three."""
+        groups: dict[tuple[Direction, frozenset[EdgeKind] | None], list[str]] = defaultdict(list)
+        for id_, direction, kinds in keys:
+            groups[(direction, kinds)].append(id_)
+        found = {}
+        for (direction, kinds), ids in groups.items():
+            grouped = await self.call(follow, self.store, ids, *edge_sides(direction, kinds))
+            found.update({(id_, direction, kinds): grouped.get(id_, []) for id_ in ids})
+        return [found[key] for key in keys]
+
+    async def hops(self, id_: str, direction: Direction, kinds: frozenset[EdgeKind] | None) -> list[Hop]:
+        """A node's hops in ``direction`` (along ``kinds``, or all), ordered by far node then edge, as the store's
+        neighbours orders them; its far ends are kept for this request (see known)."""
+        hops = await self._hops.load((id_, direction, kinds))
+        self.known(hop.node for hop in hops)
+        return hops
+
+    def known(self, nodes: Iterable[Node]) -> None:
+        """Nodes an answer already holds (a page of links' far ends), kept for this request: a link's source
+        and target are then read from them, not asked of the store again."""
+        for node in nodes:
+            self._nodes.prime(node.id, node)
 
     async def record(self, id_: str) -> Node | None:
         return await self._nodes.load(id_)

@@ -83,11 +83,10 @@ class GraphNode:
         after: str | None = None,
     ) -> Connection[Link]:
         limit, offset = page_window(first, after)
-        edge_kinds = None if kinds is None else {model.EdgeKind(k) for k in kinds}
-        result = await info.context.call(
-            info.context.store.neighbours, str(self.id), direction, edge_kinds=edge_kinds, limit=limit, offset=offset
-        )
-        return connection(result.hops, lambda hop: link(hop.edge))
+        edge_kinds = None if kinds is None else frozenset(model.EdgeKind(k) for k in kinds)
+        # the links of every node on a page come in one batched call (the context's loader), not one per node
+        hops = await info.context.hops(str(self.id), Direction(direction), edge_kinds)
+        return connection(Bounded(tuple(hops[offset : offset + limit]), len(hops), offset), lambda hop: link(hop.edge))
 
 
 def _node_type(spec: model.NodeSpec) -> type[GraphNode]:

@@ -7,13 +7,14 @@ the answer; what a question derives from the whole graph is kept per state of th
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import threading
 import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, ParamSpec, TypeVar
 
 from lineage.errors import LineageError, NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind
@@ -25,6 +26,30 @@ RULE_ONWARD = "onward-sharing"
 RULE_PUPIL_YEARS = "pupil-years-in-coverage"
 _E = EdgeKind
 T = TypeVar("T")
+P = ParamSpec("P")
+#: The version each store was found at, for the question under way (see at_one_state); None outside one.
+_PINNED: contextvars.ContextVar[dict[int, Hashable] | None] = contextvars.ContextVar("lineage_pinned", default=None)
+
+
+def at_one_state(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``fn(*args, **kwargs)``, with every value kept per state (:class:`PerState`) that it consults checked
+    against one reading of each store's version, taken at the first: a question that consults several asks
+    the store its version once, not once each (on Neo4j a round trip each). A write by another process while
+    the question runs is then seen by the next question, as one landing just after it would be."""
+    token = _PINNED.set({})
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _PINNED.reset(token)
+
+
+def _version(store: Store) -> Hashable:
+    pinned = _PINNED.get()
+    if pinned is None:
+        return store.version()
+    if id(store) not in pinned:
+        pinned[id(store)] = store.version()
+    return pinned[id(store)]
 
 
 def follow(
@@ -76,7 +101,7 @@ class PerState(Generic[T]):
 
     def __call__(self, store: Store, *args: Hashable) -> T:
         with self._lock:
-            current = store.version()
+            current = _version(store)
             cached = self._values.get(store)
             if cached is None or cached[0] != current:
                 cached = self._values[store] = (current, OrderedDict())

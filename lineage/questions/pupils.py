@@ -27,15 +27,15 @@ class SchoolChain:
 
 def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:
     """A school's chain of URNs through GIAS links, both directions, each with the dated links between."""
-    school = store.get_node(f"{NodeKind.SCHOOL.value}:{urn}")
+    walks = store.traverse_each(
+        f"{NodeKind.SCHOOL.value}:{urn}",
+        (Direction.UPSTREAM, Direction.DOWNSTREAM),
+        max_depth=max_depth, edge_kinds={_E.SUCCEEDED_BY}, limit=1000, max_paths=1,
+    )  # fmt: skip
+    school = walks[0].start
     if school is None:
         raise NotFound(f"no school has the URN {urn}")
-    sides = []
-    for direction in (Direction.UPSTREAM, Direction.DOWNSTREAM):
-        result = store.traverse(
-            school.id, direction, max_depth=max_depth, edge_kinds={_E.SUCCEEDED_BY}, limit=1000, max_paths=1
-        )
-        sides.append(tuple((r.node, r.degree, r.paths[0] if r.paths else ()) for r in result.reached.items))
+    sides = [tuple((r.node, r.degree, r.paths[0] if r.paths else ()) for r in w.reached.items) for w in walks]
     return SchoolChain(school, sides[0], sides[1])
 
 

@@ -91,7 +91,7 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
                 "released under it (organisationReceipts lists it with its applicant)"
             )
         raise NotFound(f"no release has the reference {reference!r}")
-    return trace(store, releases[:1])[0]
+    return traced(store, releases[:1])[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +144,7 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     )
     hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
-    traces = trace(store, sorted(releases, key=dated_order))
+    traces = traced(store, sorted(releases, key=dated_order))
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
     made = [h.node for h in hops if h.edge.kind is _E.MADE_BY]
     commissioned = [h.node for h in hops if h.edge.kind is _E.COMMISSIONED_BY]
@@ -249,6 +249,15 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
 class ReleaseWalk:
     traces: list[ReleaseTrace]
     holders: dict[str, list[Hop]]  # item id -> the data sets holding it
+    by_release: dict[str, ReleaseTrace]  # the traces by release id
+
+
+def traced(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
+    """Each release's trace (see trace), from the walk of every release kept per state of the store: no round
+    trip to the store where that walk is kept. A release it does not hold (written since) is traced afresh."""
+    kept = release_walk(store).by_release
+    afresh = {t.release.id: t for t in trace(store, [r for r in releases if r.id not in kept])}
+    return [kept.get(r.id) or afresh[r.id] for r in releases]
 
 
 @PerState
@@ -257,4 +266,4 @@ def release_walk(store: Store) -> ReleaseWalk:
     both start from, walked once per state of the store (about 10 MB kept at national scale)."""
     traces = trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
-    return ReleaseWalk(traces, follow(store, item_ids, incoming=[_E.HOLDS]))
+    return ReleaseWalk(traces, follow(store, item_ids, incoming=[_E.HOLDS]), {t.release.id: t for t in traces})

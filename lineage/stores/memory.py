@@ -127,6 +127,14 @@ class MemoryStore(Store):
             keys[edge.kind] = {"record": edge}
             self._edges_by_kind[edge.kind] += 1
 
+    @classmethod
+    def of(cls, nodes: list[Node], edges: list[Edge]) -> MemoryStore:
+        """A store holding these records as they are, unchecked (each edge's ends among ``nodes``, no repeats):
+        a part of another store, fetched whole to be walked here (see Store.traverse_each)."""
+        store = cls()
+        store._bulk_add(nodes, edges)
+        return store
+
     def _unindex(self, node: Node) -> None:
         for (kind, prop), index in self._index.items():
             if kind is node.kind and prop in node.props:

@@ -47,6 +47,16 @@ def node_params(node: Node) -> dict[str, Any]:
     return {"id": node.id, "props": props, "citations": _encoded(node.citations)}
 
 
+def created_params(params: Params) -> Params:
+    """A node's parameters (node_params) as the one map of properties a node the store does not hold yet is
+    created with: its id, citations and search text (its searched fields joined a line each, as the store's
+    query joins them for a merged node) beside the rest, and no nulls (an absent property is null)."""
+    props = {name: value for name, value in params["props"].items() if value is not None}
+    props.update(id=params["id"], citations=params["citations"])
+    props["search_text"] = "\n".join(props[name] for name in SEARCH_PROPS if props.get(name))
+    return props
+
+
 def _search_props(node: Node) -> dict[str, str | None]:
     """The folded text of each searched field the node gives (None removes one that folds to nothing), so that
     the merged fields join into the same search text as the embedded store's (lineage.search)."""

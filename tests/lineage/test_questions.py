@@ -15,6 +15,7 @@ from lineage import questions
 from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store
 from tests.fixture_graph import CITE, D2, EDGES, NODES, O1_NAME, O2_NAME, O3, R1, R2, TIER
+from tests.lineage.api.conftest import Spy
 
 CONFIRMED = Certainty()
 CENSUS = "collection:School census, autumn"
@@ -143,3 +144,16 @@ def test_a_filter_narrows_every_column_to_the_releases_whose_paths_pass(empty_st
     }
     assert [c.label for c in by_class.classifications] == [FSM_CLASS.removeprefix("classification:")]
     assert questions.flows(empty_store, only=questions.FlowFilter(sensitivity=frozenset({"B"}))).links == ()
+
+
+def test_a_question_reads_the_version_once_for_all_it_keeps(empty_store: Store) -> None:
+    """Within at_one_state (the API's call of each question), every value kept per state checks one reading of
+    the store's version; outside it, each reads its own."""
+    counted = Spy(empty_store)
+    first, second = questions.PerState(lambda store: 1), questions.PerState(lambda store: 2)
+
+    def both(store: Store) -> tuple[int, int]:
+        return first(store), second(store)
+
+    assert questions.common.at_one_state(both, counted) == (1, 2) and counted.calls["version"] == 1
+    assert both(counted) == (1, 2) and counted.calls["version"] == 3

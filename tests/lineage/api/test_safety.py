@@ -123,4 +123,15 @@ async def test_a_page_of_links_loads_its_far_ends_in_one_store_call(fixture_stor
     async with client_for(spy) as http:
         body = (await post(http, query, id=g.O2)).json()
     assert len(body["data"]["node"]["links"]["nodes"]) == 4
-    assert spy.calls == Counter({"get_nodes": 2, "neighbours": 1})  # the start node, then all ends at once
+    # the start node, then its links with all their far ends in one expansion, which the far ends are read from
+    assert spy.calls == Counter({"get_nodes": 1, "expand": 1})
+
+
+async def test_the_links_of_every_node_on_a_page_come_in_one_store_call(fixture_store, client_for) -> None:
+    spy = Spy(fixture_store)
+    query = "{ nodes(kind: ORGANISATION) { nodes { id links { totalCount nodes { source { name } } } } } }"
+    async with client_for(spy) as http:
+        body = (await post(http, query)).json()
+    found = {n["id"]: n["links"]["totalCount"] for n in body["data"]["nodes"]["nodes"]}
+    assert found == {id_: fixture_store.neighbours(id_).hops.total for id_ in (g.O1, g.O2, g.O3)}
+    assert spy.calls == Counter({"list_nodes": 1, "expand": 1})

@@ -280,6 +280,43 @@ def test_school_successors_as_at(store: Store, as_of: dt.date | None, expected: 
     assert ids(result) == expected
 
 
+@pytest.mark.parametrize("as_of", [None, dt.date(2017, 1, 1), dt.date(2015, 8, 31)])
+@pytest.mark.parametrize("start", [g.S1, g.S2, g.S3, "School:0"])
+def test_a_chain_walked_each_way_at_once_is_the_walk_each_way(store: Store, start: str, as_of: dt.date | None) -> None:
+    """traverse_each (a school's successors and predecessors, which Neo4j fetches in one query) answers as
+    traverse does, direction by direction: nodes, degrees, paths and their records."""
+    directions = (Direction.UPSTREAM, Direction.DOWNSTREAM, Direction.BOTH)
+    kinds = {EdgeKind.SUCCEEDED_BY}
+    walks = store.traverse_each(start, directions, max_depth=5, edge_kinds=kinds, as_of=as_of, max_paths=2)
+    expected = [store.traverse(start, d, max_depth=5, edge_kinds=kinds, as_of=as_of, max_paths=2) for d in directions]
+    assert walks == expected
+    assert (walks[0].start is None) == (start == "School:0")
+
+
+def test_a_wider_walk_each_way_at_once_is_the_walk_each_way(store: Store) -> None:
+    """Any kinds, backward ones (INCLUDES) too, with a depth limit, paging and node kinds."""
+    directions = (Direction.DOWNSTREAM, Direction.UPSTREAM)
+    options = {"max_depth": 2, "node_kinds": {NodeKind.RELEASE, NodeKind.ORGANISATION}, "limit": 2, "offset": 1}
+    for start in (g.D2, g.O2, g.I2):
+        assert store.traverse_each(start, directions, **options) == [  # type: ignore[arg-type]
+            store.traverse(start, d, **options)  # type: ignore[arg-type]
+            for d in directions
+        ]
+
+
+def test_records_fetch_nodes_and_edges_at_once(store: Store) -> None:
+    keys = [(g.R1, EdgeKind.INCLUDES, g.I1), (g.R1, EdgeKind.SENT_TO, g.O2)]
+    nodes, edges = store.records([g.R1, g.O1, "School:0"], keys)
+    assert nodes == store.get_nodes([g.R1, g.O1]) and set(nodes) == {g.R1, g.O1}
+    assert edges == store.get_edges(keys) and set(edges) == {f"{g.R1}|INCLUDES|{g.I1}"}
+    assert store.records([], []) == ({}, {})
+
+
+def test_all_nodes_of_a_kind_by_id(store: Store) -> None:
+    assert [n.id for n in store.all_nodes(NodeKind.ORGANISATION)] == sorted([g.O1, g.O2, g.O3])
+    assert store.all_nodes(NodeKind.EVENT) == []
+
+
 def test_node_kinds_filter_results_not_the_walk(store: Store) -> None:
     result = store.traverse(g.D2, max_depth=3, node_kinds={NodeKind.ORGANISATION})
     assert ids(result) == [g.O1, g.O2] and result.reached.total == 2
