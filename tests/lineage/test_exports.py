@@ -157,12 +157,6 @@ READERS: dict[str, Callable[[Path], ReadBack]] = {
 }
 
 
-@pytest.fixture
-def fixture_store(empty_store: Store) -> Store:
-    empty_store.write(g.NODES, g.EDGES)
-    return empty_store
-
-
 def test_every_format_has_a_reader_here() -> None:
     assert set(READERS) == set(exports.EXPORT_FORMATS)
 
