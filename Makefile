@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    build the real lineage graph in the embedded store (first use) and serve the API and playground
 #   make test   install everything and run the tests on both stores (embedded and a real Neo4j)
+#   make test-fast  the inner loop: the embedded store's tests only, no lint, no Neo4j, no slow tests
 # Each creates its own virtualenv in .venv on first use.
 
 PYTHON ?= python3
@@ -14,7 +15,7 @@ PORT ?= 8000
 
 WEB_STAMP := web/node_modules/.installed
 
-.PHONY: run test lint neo4j bench clean
+.PHONY: run test test-fast lint neo4j bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,10 @@ neo4j:
 
 test: $(STAMP) $(WEB_STAMP) lint neo4j
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# What `make test` runs on the embedded store alone, for the inner loop; `make test` before pushing.
+test-fast: $(STAMP) $(WEB_STAMP)
+	$(BIN)/pytest -m "not slow and not neo4j" $(FAST_ARGS)
 
 bench: $(STAMP) neo4j
 	$(BIN)/python -m benchmarks.bench_stores

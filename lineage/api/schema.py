@@ -7,6 +7,7 @@ lineage.questions (the campaign's questions), and results into the types of line
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import re
 from collections.abc import Iterator, Sequence
@@ -251,8 +252,11 @@ class LineageSchema(strawberry.Schema):
         return None
 
 
+@functools.cache
 def build_schema(limits: Limits = DEFAULT_LIMITS) -> LineageSchema:
-    """The read-only schema (no mutations) with the safety limits."""
+    """The read-only schema (no mutations) with the safety limits, built once per set of limits in a process:
+    building it takes tenths of a second, and it holds nothing of any store, so every app on those limits
+    (one per worker; the tests make hundreds) shares it and the query texts it has prepared."""
     return LineageSchema(limits)
 
 

@@ -157,12 +157,6 @@ READERS: dict[str, Callable[[Path], ReadBack]] = {
 }
 
 
-@pytest.fixture
-def fixture_store(empty_store: Store) -> Store:
-    empty_store.write(g.NODES, g.EDGES)
-    return empty_store
-
-
 #: Formats of events, not of the whole graph: each is read back in a module of its own.
 EVENT_FORMATS = {"openlineage"}  # tests/lineage/test_openlineage_export.py
 

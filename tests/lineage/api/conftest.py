@@ -14,7 +14,6 @@ import pytest
 from lineage.api.app import create_app
 from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.store import Store
-from tests import fixture_graph as g
 
 QUERIES = Path(__file__).resolve().parents[3] / "graphql" / "queries"
 
@@ -50,12 +49,6 @@ class Client:
     async def query(self, query: str, **variables: Any) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables})
         return response.json()
-
-
-@pytest.fixture
-def fixture_store(empty_store: Store) -> Store:
-    empty_store.write(g.NODES, g.EDGES)
-    return empty_store
 
 
 def make_client(store: Store, limits: Limits = DEFAULT_LIMITS) -> httpx.AsyncClient:
