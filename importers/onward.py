@@ -43,7 +43,6 @@ from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.model import (
     ACCESS_ROUTES,
-    STRENGTH,
     Certainty,
     Citation,
     Edge,
@@ -53,6 +52,7 @@ from lineage.model import (
     Scalar,
     Validity,
     kind_of,
+    surest,
 )
 from lineage.resources import DATA_DIR
 from lineage.store import Store
@@ -139,7 +139,7 @@ class _Parts:
         if old is not None:
             props = {**node.props, **old.props}  # the first row to give a property keeps it
             # as sure as the strongest row stating it (a rule's inference stays the rule's)
-            surer = max((old.certainty, node.certainty), key=lambda certainty: STRENGTH[certainty.level])
+            surer = surest((old.certainty, node.certainty))
             node = Node(node.kind, node.key, node.name, props, old.citations | node.citations, surer,
                         old.validity)  # fmt: skip
         self.nodes[node.id] = node

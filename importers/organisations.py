@@ -30,7 +30,7 @@ from pathlib import Path
 
 from importers.reading import BadInput, read_csv
 from lineage.keys import fold_name, normalise
-from lineage.model import CONFIRMED, ORG_TYPES, STRENGTH, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id
+from lineage.model import CONFIRMED, ORG_TYPES, Certainty, CertaintyLevel, Citation, Node, NodeKind, node_id, surest
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -275,7 +275,7 @@ class Organisations:
             certainty = found.classification.certainty
             if found.classification.rule is None:  # as sure as the strongest source naming it, stored ones too
                 named = [*self._sources[id_], *([old.certainty] if old and not old.certainty.rule else [])]
-                certainty = max(named, key=lambda sure: STRENGTH[sure.level])
+                certainty = surest(named)
             nodes.append(
                 Node(
                     NodeKind.ORGANISATION,

@@ -56,7 +56,6 @@ from lineage.keys import normalise, slug
 from lineage.merge import Record, merge
 from lineage.model import (
     CONFIRMED,
-    STRENGTH,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -66,6 +65,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     available_by,
+    surest,
     weakest,
 )
 from lineage.store import Store
@@ -353,8 +353,7 @@ def _joined(stored: Record | None, new: Record) -> Record:
     imported first)."""
     if stored is None:
         return new
-    surer = max((stored.certainty, new.certainty), key=lambda certainty: STRENGTH[certainty.level])
-    return replace(merge(new, stored), certainty=surer)
+    return replace(merge(new, stored), certainty=surest((stored.certainty, new.certainty)))
 
 
 #: The columns every register file gives (each file adds its own).

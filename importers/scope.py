@@ -382,6 +382,7 @@ class _Dictionary:
         self.items = {node.id: node for node in store.all_nodes(NodeKind.DATA_ITEM)}
         datasets = [node.id for node in store.all_nodes(NodeKind.DATASET)]
         self._held: dict[str, set[str]] = {}
+        self._reached: dict[str, list[Node]] = {}
         for hop in store.expand(datasets, frozenset({EdgeKind.HOLDS}), frozenset()):
             self._held.setdefault(hop.node.id, set()).add(hop.near)
 
@@ -393,11 +394,13 @@ class _Dictionary:
         """The items (or the data set) a row of the words table means, before any limit."""
         if meaning.item_class is not None:
             return [item for item in self.items.values() if meaning.item_class.holds(item)]
-        kind = kind_of(meaning.target)
-        if kind is NodeKind.CONCEPT:
-            hops = self.store.expand([meaning.target], frozenset(), frozenset({EdgeKind.REPRESENTS}))
-            return [hop.node for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
-        return list(self.store.get_nodes([meaning.target]).values())
+        if meaning.target not in self._reached:  # a concept many statements mean is asked of the store once
+            if kind_of(meaning.target) is NodeKind.CONCEPT:
+                hops = self.store.expand([meaning.target], frozenset(), frozenset({EdgeKind.REPRESENTS}))
+                self._reached[meaning.target] = [hop.node for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
+            else:
+                self._reached[meaning.target] = list(self.store.get_nodes([meaning.target]).values())
+        return self._reached[meaning.target]
 
 
 class _Targets:
@@ -406,6 +409,7 @@ class _Targets:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._shares: dict[str, list[Node]] | None = None
+        self._dates: dict[str, dt.date] = {}
 
     def _by_organisation(self) -> dict[str, list[Node]]:
         """Releases (by SENT_TO) and applications (by MADE_BY) per organisation id."""
@@ -413,6 +417,7 @@ class _Targets:
             releases = self.store.all_nodes(NodeKind.RELEASE)
             applications = self.store.all_nodes(NodeKind.APPLICATION)
             by_id = {n.id: n for n in (*releases, *applications)}
+            self._dates = {id_: day for id_, n in by_id.items() if isinstance(day := n.props.get("date"), dt.date)}
             shares: dict[str, list[Node]] = {}
             for hop in self.store.expand(list(by_id), frozenset({EdgeKind.SENT_TO, EdgeKind.MADE_BY}), frozenset()):
                 shares.setdefault(hop.node.id, []).append(by_id[hop.near])
@@ -421,11 +426,8 @@ class _Targets:
 
     def date_of(self, node_id: str) -> dt.date | None:
         """The date of a release or application a statement is about (None: an organisation, or undated)."""
-        for shares in self._by_organisation().values():
-            for node in shares:
-                if node.id == node_id and isinstance(day := node.props.get("date"), dt.date):
-                    return day
-        return None
+        self._by_organisation()
+        return self._dates.get(node_id)
 
     def about(self, organisation: str, reference: str, date_as_cited: str) -> tuple[str, Certainty | None]:
         """The node a statement is about, and the rule that joined it (None: the organisation itself)."""

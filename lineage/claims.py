@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lineage.exports.csv_files import inert
 from lineage.exports.subgraph import collect
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, Node, ordered_citations
+from lineage.model import RULE_LEVELS, Certainty, Citation, Edge, Node, ordered_citations
 from lineage.reports.markdown import md
 from lineage.store import Store
 
@@ -25,7 +25,6 @@ __all__ = ["CLAIM_FORMATS", "Claim", "by_rule", "claims", "to_csv", "to_markdown
 
 #: The name a claim of the tier rule goes by (its certainty level names no rule of its own).
 TIER_RULE = "tier-level"
-RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 COLUMNS = ("rule", "subject", "link", "object", "words", "means", "sources")
 
 

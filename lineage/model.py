@@ -126,6 +126,15 @@ class Certainty:
 CONFIRMED = Certainty()
 
 
+#: The levels only a rule gives (a tier-wide approval, an inference): never what a source itself says.
+RULE_LEVELS = frozenset({CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED})
+
+
+def surest(certainties: Iterable[Certainty]) -> Certainty:
+    """The certainty of a fact several sources state: that of the strongest of them (the first such)."""
+    return max(certainties, key=lambda certainty: STRENGTH[certainty.level])
+
+
 def weakest(certainties: Iterable[Certainty]) -> Certainty:
     """The certainty of a chain: that of its weakest step (the first such step, with its rule)."""
     chain = list(certainties)

@@ -16,8 +16,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import CertaintyLevel, Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import PerState, check_period, follow
+from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
 
@@ -42,12 +43,8 @@ GAP_KINDS = (
     CONTESTED,
     UNVERIFIED,
 )
-#: The levels of a rule's inference: an inclusion at them does not publish an item.
-RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 #: The authority that holds what DfE's registers leave open.
 DFE = "Department for Education"
-#: Application statuses that give no outcome.
-NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated"})
 #: What to ask for, per kind of gap: the facts the record leaves open.
 ASKS = {
     ITEMS_NOT_PUBLISHED: (
@@ -142,10 +139,8 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
             found.append(_gap(DATE_NOT_GIVEN, release, recipients, known))
         if not recipients:
             found.append(_gap(RECIPIENT_NOT_NAMED, release, recipients, known))
-    applications = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
-    made = follow(store, [a.id for a in applications], outgoing=[_E.MADE_BY])
-    for application in applications:
-        applicants = [h.node for h in made.get(application.id, [])]
+    for open_application in open_applications(store):
+        application, applicants = open_application.application, [r.node for r in open_application.applicants]
         found.append(_gap(OUTCOME_NOT_STATED, application, applicants, _described(application)))
     found += _statement_gaps(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):

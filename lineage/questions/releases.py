@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from lineage.errors import NotFound
 from lineage.keys import normalise
-from lineage.model import STRENGTH, Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
+from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind, surest
 from lineage.questions.common import PerState, Related, dated_order, follow, related
 from lineage.questions.statements import MATCHING, Stated, excluded_items, statements_about
 from lineage.store import Hop, Store
@@ -205,7 +205,7 @@ class MatchingRequests:
     def certainty(self) -> Certainty:
         """That it asks is as sure as the surest of the sources saying so."""
         sources = [s.statement.certainty for s in self.statements] + [f.link.certainty for f in self.flows]
-        return max(sources, key=lambda certainty: STRENGTH[certainty.level])
+        return surest(sources)
 
 
 @PerState
