@@ -25,7 +25,7 @@ __all__ = ["CLAIM_FORMATS", "Claim", "by_rule", "claims", "to_csv", "to_markdown
 
 #: The name a claim of the tier rule goes by (its certainty level names no rule of its own).
 TIER_RULE = "tier-level"
-COLUMNS = ("rule", "subject", "link", "object", "words", "means", "sources")
+COLUMNS = ("rule", "subject", "link", "object", "words", "means", "outranked_by", "sources")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,8 @@ class Claim:
     words: str
     means: str
     sources: tuple[Citation, ...]
+    #: the statement that outranks it (an exclusion of the item from the release): the answers never list it
+    outranked_by: Node | None = None
 
     def row(self) -> dict[str, str]:
         cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
@@ -50,6 +52,7 @@ class Claim:
             "object": self.object.name if self.object else "",
             "words": self.words,
             "means": self.means,
+            "outranked_by": self.outranked_by.name if self.outranked_by else "",
             "sources": cites,
         }
 
@@ -60,7 +63,7 @@ def _rule(certainty: Certainty) -> str | None:
     return certainty.rule or TIER_RULE
 
 
-def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str) -> Claim:
+def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: Node | None) -> Claim:
     subject, target = nodes[edge.source], nodes[edge.target]
     props, said = edge.props, subject.props
     words = str(props.get("as_written") or said.get("status") or said.get("date_as_cited") or subject.name)
@@ -71,13 +74,16 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str) -> Claim:
         means = f"an item of old tier {target.props.get('old_tier')}, in the NPD by the release's date"
     else:
         means = target.name
-    return Claim(rule, subject, edge.kind.value, target, words, means, tuple(ordered_citations(edge.citations)))
+    cites = tuple(ordered_citations(edge.citations))
+    return Claim(rule, subject, edge.kind.value, target, words, means, cites, outranked_by)
 
 
 def claims(store: Store) -> list[Claim]:
-    """Every claim in the store, by rule, then subject and object."""
+    """Every claim in the store, by rule, then subject and object; an inclusion a source's statement excludes says
+    which statement outranks it (the exclusions the export already finds)."""
     whole = collect(store)
     nodes = {node.id: node for node in whole.nodes}
+    outranked = {(release, item): statement for release, item, statement in whole.exclusions}
     found = []
     for node in whole.nodes:
         rule = _rule(node.certainty)
@@ -87,7 +93,7 @@ def claims(store: Store) -> list[Claim]:
     for edge in whole.edges:
         rule = _rule(edge.certainty)
         if rule:
-            found.append(_edge_claim(edge, nodes, rule))
+            found.append(_edge_claim(edge, nodes, rule, outranked.get((edge.source, edge.target))))
     return sorted(found, key=lambda c: (c.rule, c.subject.id, c.link, c.object.id if c.object else ""))
 
 
@@ -110,7 +116,8 @@ def to_markdown(found: Sequence[Claim]) -> str:
         "# Claims ledger",
         "",
         "Every fact the graph holds by a rule, not by a source's statement: what the rule read and what it takes "
-        "it to mean, with every source it rests on.",
+        "it to mean, with every source it rests on; one a source's statement outranks names it, and no answer "
+        "lists it.",
         "",
         "| rule | claims |",
         "|---|---|",

@@ -39,3 +39,17 @@ def test_the_ledger_reads_back_as_csv_and_markdown(memory_real: Store) -> None:
     assert not [cell for row in table for cell in row.values() if cell[:1] in ("=", "+", "-", "@")]
     text = to_markdown(found)
     assert text.startswith("# Claims ledger") and f"| {TIER_RULE} | {by_rule(found)[TIER_RULE]} |" in text
+
+
+def test_an_inclusion_a_statement_excludes_says_what_outranks_it(real_store: Store) -> None:
+    """KS3_UPN is of old tier 1, so the tier rule includes it in BBC Newsnight's release; DfE's written answer says
+    the release held no reference numbers: the ledger names that statement beside the inclusion."""
+    found = [
+        c for c in claims(real_store) if c.link == "INCLUDES" and c.subject.key.endswith("2014-08-21/bbc-newsnight")
+    ]
+    upn = next(c for c in found if c.object is not None and c.object.props.get("alias") == "KS3_UPN")
+    assert upn.rule == TIER_RULE and upn.outranked_by is not None
+    assert upn.outranked_by.props["statement"] == "not_released"
+    assert "key identifiers" in str(upn.outranked_by.props["items_as_written"])
+    fsm = [c for c in found if c.object is not None and str(c.object.props.get("alias", "")).startswith("KS4_FSM")]
+    assert fsm and all(c.outranked_by is None for c in fsm)  # free school meals is no identifier: not excluded
