@@ -143,3 +143,26 @@ def test_every_question_taking_a_period_refuses_one_that_ends_before_it_starts(r
     for ask in (timeline, flows, gaps):
         with pytest.raises(LineageError, match="after its end"):
             ask(real_store, later, earlier) if ask is not gaps else gaps(real_store, start=later, end=earlier)
+
+
+def test_words_reach_only_the_data_sets_their_source_names(real_store: Store) -> None:
+    """School Guide's 'where all pupils attending the school lived' is said of the school census (its row's data
+    set words): no other data set's postcode (the Young Person's Matched data's 2000/01 home postcode) is meant.
+    The Telegraph's 'SEN and FSM indicators, ethnicity and language' comes from a page naming census data for the
+    KS2, KS4 and KS5 data sets: no Pupil Referral Unit census item is meant."""
+    statements = {n: r for n, r in enumerate(_rows("npd_release_scope_statements.csv"), start=2)}
+    assert statements[48]["dataset_as_written"] == "school census"
+    assert statements[8]["source_url"] == statements[9]["source_url"]
+    assert "KS2, KS4 and KS5" in statements[9]["dataset_as_written"]
+    (guide,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 48 for c in s.citations)]
+    (telegraph,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 8 for c in s.citations)]
+    meant = {
+        statement.id: {
+            h.node.id for h in real_store.expand([statement.id], frozenset({EdgeKind.REFERS_TO}), frozenset())
+        }
+        for statement in (guide, telegraph)
+    }
+    assert "DataItem:SC_Addresses_05-06_to_17-18_SUM/Postcode_[term][yy]" in meant[guide.id]
+    assert not [i for i in meant[guide.id] if not i.startswith(("DataItem:SC_Pupil", "DataItem:SC_Addresses"))]
+    assert "DataItem:KS5_01-02_to_17-18/KS5_ETHNIC" in meant[telegraph.id]  # KS4_ETHNIC: first 2014/15, later
+    assert not [i for i in meant[telegraph.id] if i.startswith("DataItem:PRU_")]
