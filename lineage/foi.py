@@ -69,6 +69,7 @@ def request_parts(gaps: Sequence[Gap]) -> list[Part]:
 @dataclass(frozen=True, slots=True)
 class Drafted:
     text: str
+    format: str  # txt, md or html
     media_type: str
     filename: str
     authority: str
@@ -85,6 +86,7 @@ def write(gaps: Sequence[Gap], fmt: str = "txt") -> Drafted:
     slug = re.sub(r"[^a-z0-9]+", "-", authority.lower()).strip("-")
     return Drafted(
         chosen.render(parts, _subject(authority)),
+        fmt,
         chosen.media_type,
         f"foi-request-{slug}.{fmt}",
         authority,

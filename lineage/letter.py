@@ -169,6 +169,7 @@ def _chain_links(answer: RecordReach) -> list[frozenset[Citation]]:
 @dataclass(frozen=True, slots=True)
 class Written:
     text: str
+    format: str  # txt, md or html
     media_type: str
     filename: str
     placeholder: str  # NAME_PLACEHOLDER as it stands in the text, where the name was not given
@@ -188,6 +189,7 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
     references = tuple(dict.fromkeys(release_reference(r.reach.release) for r in answer.releases))
     return Written(
         text,
+        fmt,
         chosen.media_type,
         f"subject-access-request-urn-{school.key}-{first}-{last}.{fmt}",
         placeholder,

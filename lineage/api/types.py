@@ -52,9 +52,12 @@ class Certainty:
     rule: str | None
 
 
+def citation_of(citation: model.Citation) -> Citation:
+    return Citation(document=citation.document, file=citation.file, row=citation.row, address=citation.address)
+
+
 def citations_of(citations: frozenset[model.Citation]) -> list[Citation]:
-    return [Citation(document=c.document, file=c.file, row=c.row, address=c.address)
-            for c in model.ordered_citations(citations)]  # fmt: skip
+    return [citation_of(c) for c in model.ordered_citations(citations)]
 
 
 def certainty_of(certainty: model.Certainty) -> Certainty:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Generic, ParamSpec, TypeVar
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import Edge, EdgeKind, Node, NodeKind
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.store import Hop, Store
 
 #: The rules a question may name when it infers a step.
@@ -73,12 +73,39 @@ def find_items(store: Store, alias: str) -> list[Node]:
     return items
 
 
+class AskedYears:
+    """An answer about the academic years asked (``years``, first and last), which readers name one by one."""
+
+    __slots__ = ()
+    years: tuple[int, int]
+
+    @property
+    def from_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def to_year(self) -> int:
+        return self.years[1]
+
+
 @dataclass(frozen=True, slots=True)
 class Related:
     """A node next to the one asked about, with the link that relates them."""
 
     node: Node
     link: Edge
+
+
+def chain_citations(chain: Iterable[Edge]) -> tuple[Citation, ...]:
+    """Every source along a chain of links, each once, in the order the chain first cites it.
+
+    >>> register, letter = Citation("DfE register", "2017.xlsx", 4), Citation("FOI answer", "letter.pdf")
+    >>> chain = [Edge("Release:A", EdgeKind.SENT_TO, "Organisation:x", citations=frozenset({register, letter})),
+    ...          Edge("Organisation:x", EdgeKind.SHARES_ONWARD, "Organisation:y", citations=frozenset({register}))]
+    >>> [c.document for c in chain_citations(chain)]
+    ['DfE register', 'FOI answer']
+    """
+    return tuple(dict.fromkeys(citation for edge in chain for citation in ordered_citations(edge.citations)))
 
 
 def related(hops: Iterable[Hop], kinds: Collection[EdgeKind]) -> tuple[Related, ...]:
@@ -116,7 +143,13 @@ class PerState(Generic[T]):
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> None:
-    """One rule for periods everywhere: a period that ends before it starts is refused, never answered empty."""
+    """One rule for periods everywhere: a period that ends before it starts is refused, never answered empty.
+
+    >>> check_period(dt.date(2015, 1, 1), None)  # an open end is a period
+    >>> check_period(dt.date(2015, 1, 1), dt.date(2014, 12, 31))
+    Traceback (most recent call last):
+    lineage.errors.LineageError: the period's start 2015-01-01 is after its end 2014-12-31
+    """
     if start is not None and end is not None and start > end:
         raise LineageError(f"the period's start {start} is after its end {end}")
 

@@ -64,6 +64,11 @@ class Flows:
     releases_hidden: int = 0  # of them, releases the filter leaves out
     classifications: tuple[FlowClass, ...] = ()  # the classification column's values in the links, by label
 
+    @property
+    def stages(self) -> tuple[str, ...]:
+        """The Sankey's columns, upstream to downstream."""
+        return FLOW_STAGES
+
 
 def _classification(item: Node) -> FlowClass:
     """The item's value in the Sankey's classification column."""

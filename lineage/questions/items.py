@@ -14,6 +14,7 @@ from lineage.model import (
     STATE_ORG_TYPES,
     Certainty,
     CertaintyLevel,
+    Citation,
     Edge,
     EdgeKind,
     Node,
@@ -21,7 +22,15 @@ from lineage.model import (
     available_by,
     weakest,
 )
-from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, find_items, follow, related
+from lineage.questions.common import (
+    RULE_DATASET_SCOPE,
+    RULE_ONWARD,
+    Related,
+    chain_citations,
+    find_items,
+    follow,
+    related,
+)
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.releases import MatchingRequests, matching_requests, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, statements_about
@@ -48,6 +57,22 @@ class Receipt:
         date = self.release.props.get("date")
         return date if isinstance(date, dt.date) else None
 
+    @property
+    def panel(self) -> str | None:
+        return self.approval.text("panel") if self.approval else None
+
+    @property
+    def legal_gateway(self) -> str | None:
+        return self.approval.text("legal_gateway") if self.approval else None
+
+    @property
+    def access_route(self) -> str | None:
+        return self.approval.text("access_route") if self.approval else None
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return chain_citations(self.chain)
+
 
 @dataclass(frozen=True, slots=True)
 class NotReceived:
@@ -62,6 +87,10 @@ class NotReceived:
     def certainty(self) -> Certainty:
         """As sure as the statement's source: the words' reach to this alias is the rule on the first link."""
         return weakest([self.stated.statement.certainty, *(edge.certainty for edge in self.chain)])
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return chain_citations(self.chain)
 
 
 @dataclass(frozen=True, slots=True)

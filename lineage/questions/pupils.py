@@ -7,22 +7,31 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lineage.dates import academic_year_text
 from lineage.errors import LineageError, NotFound
 from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, academic_year, weakest
-from lineage.questions.common import RULE_PUPIL_YEARS, PerState, dated_order
+from lineage.questions.common import RULE_PUPIL_YEARS, AskedYears, PerState, dated_order
 from lineage.questions.releases import release_walk
 from lineage.store import Direction, Store
 
 _E = EdgeKind
 
 
+class ChainStep(NamedTuple):
+    """A school in another's chain of URNs: how many GIAS links away, and those links in order."""
+
+    school: Node
+    hops: int
+    links: tuple[Edge, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class SchoolChain:
     school: Node
-    predecessors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]  # node, hops away, path
-    successors: tuple[tuple[Node, int, tuple[Edge, ...]], ...]
+    predecessors: tuple[ChainStep, ...]
+    successors: tuple[ChainStep, ...]
 
 
 def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:
@@ -35,7 +44,7 @@ def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChai
     school = walks[0].start
     if school is None:
         raise NotFound(f"no school has the URN {urn}")
-    sides = [tuple((r.node, r.degree, r.paths[0] if r.paths else ()) for r in w.reached.items) for w in walks]
+    sides = [tuple(ChainStep(r.node, r.degree, r.paths[0] if r.paths else ()) for r in w.reached.items) for w in walks]
     return SchoolChain(school, sides[0], sides[1])
 
 
@@ -53,14 +62,19 @@ class Reach:
 
     @property
     def matched(self) -> tuple[str, ...]:
-        """Which data sets and years matched, in words (or why nothing can be)."""
+        """Which data sets and years matched, in words (or why nothing can be), academic years as the NPD writes them.
+
+        >>> release = Node(NodeKind.RELEASE, "DR1", "DR1")
+        >>> Reach(release, (), (("Key Stage 4", 2012, 2013),), Certainty(), True).matched
+        ('Key Stage 4: 2012/13 to 2013/14',)
+        """
         if self.note is not None:
             return (self.note,)
         return tuple(f"{name}: {academic_year_text(lo)} to {academic_year_text(hi)}" for name, lo, hi in self.spans)
 
 
 @dataclass(frozen=True, slots=True)
-class PupilReach:
+class PupilReach(AskedYears):
     schools: tuple[Node, ...]
     years: tuple[int, int]
     reaches: tuple[Reach, ...]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
-from lineage.questions.common import PerState, Related, dated_order, follow, related
+from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, school_successors
 from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
 from lineage.search import fold, rank, searched_fields
@@ -118,6 +118,14 @@ class Held:
     years: tuple[int, int] | None  # the years of it within those asked; None: the record gives it no years
     collections: tuple[Related, ...]  # the collections feeding it, each link cited
 
+    @property
+    def from_year(self) -> int | None:
+        return self.years[0] if self.years else None
+
+    @property
+    def to_year(self) -> int | None:
+        return self.years[1] if self.years else None
+
 
 @dataclass(frozen=True, slots=True)
 class RecordRelease:
@@ -127,9 +135,34 @@ class RecordRelease:
     recipients: tuple[Related, ...]
 
     @property
+    def release(self) -> Node:
+        return self.reach.release
+
+    @property
+    def reference(self) -> str:
+        """How to name it to DfE."""
+        return release_reference(self.reach.release)
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        return self.reach.matched
+
+    @property
     def certainty_words(self) -> str:
         """How sure it is that the release may hold records of those years, in words."""
         return certainty_words(self.reach.basis)
+
+    @property
+    def basis(self) -> Certainty | None:
+        return self.reach.basis
+
+    @property
+    def certainty(self) -> Certainty:
+        return self.reach.certainty
+
+    @property
+    def scope_published(self) -> bool:
+        return self.reach.scope_published
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +190,7 @@ class LearnerRecords:
 
 
 @dataclass(frozen=True, slots=True)
-class RecordReach:
+class RecordReach(AskedYears):
     chain: SchoolChain
     years: tuple[int, int]
     datasets: tuple[Held, ...]
@@ -166,6 +199,10 @@ class RecordReach:
     not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
     applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
     learner_records: LearnerRecords | None = None  # DfE's other pupil system, where the graph holds it
+
+    @property
+    def releases_count(self) -> int:
+        return len(self.releases)
 
     @property
     def schools(self) -> tuple[Node, ...]:

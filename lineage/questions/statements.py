@@ -70,6 +70,11 @@ class Stated:
     def items(self) -> tuple[Node, ...]:
         return tuple(item for item, _ in self.reaches)
 
+    @property
+    def contested(self) -> bool:
+        """Another cited source disagrees with it."""
+        return bool(self.contradicted_by)
+
     def link_to(self, item: Node) -> Edge:
         """The REFERS_TO link by which the statement reaches the item."""
         return next(link for reached, link in self.reaches if reached.id == item.id)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from lineage.dates import named_year
 from lineage.errors import LineageError
-from lineage.model import ALWAYS, EdgeKind, Node, NodeKind
+from lineage.model import ALWAYS, Certainty, Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import Related, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
 
@@ -36,6 +36,14 @@ class TimelineEntry:
         return str(self.node.props.get("date_as_cited") or self.node.props.get("period") or "")
 
     @property
+    def valid_from(self) -> dt.date | None:
+        return self.node.validity.valid_from
+
+    @property
+    def valid_to(self) -> dt.date | None:
+        return self.node.validity.valid_to
+
+    @property
     def text(self) -> str:
         """What happened, in the compiler's words: an event's text, a figure's measure and value."""
         props = self.node.props
@@ -44,6 +52,14 @@ class TimelineEntry:
         value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
         unit = f" {props['unit']}" if props.get("unit") and value else ""
         return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "")
+
+    @property
+    def certainty(self) -> Certainty:
+        return self.node.certainty
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(ordered_citations(self.node.citations))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +117,11 @@ class PublishedTotal:
     figure: Node
     value: int
 
+    @property
+    def rule(self) -> str:
+        """The rule that read the figure's value as a total per year."""
+        return RULE_PER_YEAR
+
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCount:
@@ -111,6 +132,11 @@ class OutcomeCount:
     year: int | None  # None: the record gives the application no single year
     applications: tuple[Node, ...]
     published: tuple[PublishedTotal, ...]
+
+    @property
+    def named(self) -> int:
+        """How many applications the graph names with this outcome and year."""
+        return len(self.applications)
 
 
 def application_outcomes(store: Store) -> list[OutcomeCount]:

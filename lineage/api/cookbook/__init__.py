@@ -1,13 +1,15 @@
 """The campaign's questions as GraphQL fields: thin adapters over lineage.questions, one module per family.
 
-Each module mirrors one module of lineage.questions: its result types, the converters from that module's
-answers, and a query class with its fields; :data:`CookbookQuery` joins the query classes. Each answer keeps
+Each module mirrors one module of lineage.questions: the GraphQL types derived from that module's answer
+dataclasses (:mod:`.derive`: one definition per answer, no converter written by hand), and a query class with its
+fields; :data:`CookbookQuery` joins the query classes. Each answer keeps
 its chain of links, so every step shows its citations and certainty; the long lists are connections with
 totalCount. graphql/queries/*.graphql holds one operation per question.
 
 - :mod:`.items`, :mod:`.releases`, :mod:`.pupils`, :mod:`.records`, :mod:`.flows`, :mod:`.timeline`,
   :mod:`.gaps`, :mod:`.onward`: the families of questions;
-- :mod:`.statements` and :mod:`.common`: the types the families share.
+- :mod:`.statements` and :mod:`.common`: the types the families share;
+- :mod:`.derive`: how an answer class becomes its GraphQL type.
 """
 
 from __future__ import annotations

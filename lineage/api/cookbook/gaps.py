@@ -10,47 +10,31 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import foi
-from lineage.api.types import DEFAULT_PAGE, Citation, Connection, GraphNode, citations_of, graph_node, paginate
+from lineage.api.cookbook.derive import As, answer_type, to_graphql
+from lineage.api.types import DEFAULT_PAGE, Connection, paginate
 from lineage.questions import gaps as questions
 
+Gap = answer_type(
+    questions.Gap,
+    description="A fact the record leaves open, and the public authority that holds the answer.",
+    fields={
+        "id": "Stable across builds: name it to foiRequest or `lineage foi --gap`.",
+        "kind": "items not published, outcome not stated, date not given, ...",
+        "subject": "The release, application, statement or figure it is about.",
+        "known": "What is public already, in words.",
+        "missing": "Exactly what a request asks for.",
+        "authority": "The public authority that holds the answer.",
+        "organisations": "The recipients or applicants concerned.",
+        "sources": As(name="citations"),
+        "earlier_requests": "FOI requests on the same matter among the sources.",
+    },
+)
 
-@strawberry.type(description="A fact the record leaves open, and the public authority that holds the answer.")
-class Gap:
-    id: str = strawberry.field(description="Stable across builds: name it to foiRequest or `lineage foi --gap`.")
-    kind: str = strawberry.field(description="items not published, outcome not stated, date not given, ...")
-    subject: GraphNode = strawberry.field(description="The release, application, statement or figure it is about.")
-    date: dt.date | None
-    known: list[str] = strawberry.field(description="What is public already, in words.")
-    missing: list[str] = strawberry.field(description="Exactly what a request asks for.")
-    authority: str = strawberry.field(description="The public authority that holds the answer.")
-    organisations: list[GraphNode] = strawberry.field(description="The recipients or applicants concerned.")
-    citations: list[Citation]
-    earlier_requests: list[str] = strawberry.field(description="FOI requests on the same matter among the sources.")
-
-
-def _gap(gap: questions.Gap) -> Gap:
-    return Gap(
-        id=gap.id,
-        kind=gap.kind,
-        subject=graph_node(gap.subject),
-        date=gap.date,
-        known=list(gap.known),
-        missing=list(gap.missing),
-        authority=gap.authority,
-        organisations=[graph_node(o) for o in gap.organisations],
-        citations=citations_of(frozenset(gap.sources)),
-        earlier_requests=list(gap.earlier_requests),
-    )
-
-
-@strawberry.type(description="A request under section 1 of the Freedom of Information Act 2000; no personal data.")
-class FoiRequest:
-    text: str
-    format: str
-    media_type: str
-    filename: str
-    authority: str
-    gaps: list[str]
+FoiRequest = answer_type(
+    foi.Drafted,
+    name="FoiRequest",
+    description="A request under section 1 of the Freedom of Information Act 2000; no personal data.",
+)
 
 
 @strawberry.type
@@ -58,7 +42,8 @@ class GapsQuery:
     @strawberry.field(
         description="Every fact the record leaves open, each with what is known, what is missing and who holds it; "
         "kinds, organisation (a name or variant), the period (undated gaps kept) and node (an id: the gaps about it or "
-        "its organisation) filter them."
+        "its organisation) filter them.",
+        graphql_type=Connection[Gap],  # type: ignore[valid-type]
     )
     async def gaps(
         self,
@@ -70,9 +55,9 @@ class GapsQuery:
         node: str | None = None,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
-    ) -> Connection[Gap]:
+    ) -> object:
         found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to, node)
-        return paginate(found, first, after, _gap)
+        return paginate(found, first, after, to_graphql)
 
     @strawberry.field(description="The kinds of gap there are, in order.")
     def gap_kinds(self) -> list[str]:
@@ -80,16 +65,9 @@ class GapsQuery:
 
     @strawberry.field(
         description="A Freedom of Information request for these gaps (all resting with one authority), drafted "
-        "to ask exactly what is missing: txt, md or html."
+        "to ask exactly what is missing: txt, md or html.",
+        graphql_type=FoiRequest,
     )
-    async def foi_request(self, info: Info, gaps: list[str], format: str = "txt") -> FoiRequest:
+    async def foi_request(self, info: Info, gaps: list[str], format: str = "txt") -> object:
         found = await info.context.call(questions.gaps_by_id, info.context.store, gaps)
-        drafted = foi.write(found, format)
-        return FoiRequest(
-            text=drafted.text,
-            format=format,
-            media_type=drafted.media_type,
-            filename=drafted.filename,
-            authority=drafted.authority,
-            gaps=list(drafted.gaps),
-        )
+        return to_graphql(foi.write(found, format))
