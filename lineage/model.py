@@ -131,12 +131,22 @@ RULE_LEVELS = frozenset({CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED})
 
 
 def surest(certainties: Iterable[Certainty]) -> Certainty:
-    """The certainty of a fact several sources state: that of the strongest of them (the first such)."""
+    """The certainty of a fact several sources state: that of the strongest of them (the first such).
+
+    >>> surest([Certainty(CertaintyLevel.CLAIMED), Certainty(CertaintyLevel.REPORTED)]).level
+    <CertaintyLevel.REPORTED: 'reported'>
+    """
     return max(certainties, key=lambda certainty: STRENGTH[certainty.level])
 
 
 def weakest(certainties: Iterable[Certainty]) -> Certainty:
-    """The certainty of a chain: that of its weakest step (the first such step, with its rule)."""
+    """The certainty of a chain: that of its weakest step (the first such step, with its rule).
+
+    >>> weakest([CONFIRMED, Certainty(CertaintyLevel.INFERRED, "onward-sharing"), Certainty(CertaintyLevel.CLAIMED)])
+    Certainty(level=<CertaintyLevel.INFERRED: 'inferred'>, rule='onward-sharing')
+    >>> weakest([]) == CONFIRMED  # no step: nothing weakens it
+    True
+    """
     chain = list(certainties)
     if not chain:
         return CONFIRMED
@@ -647,7 +657,12 @@ def available_by(item: Node, day: dt.date) -> bool:
     """Whether an item's data can have been released on ``day``: the one availability check of every rule (the
     tier rule, a statement's words, a release of unpublished scope), so that none links a release to data not yet
     collected. An item whose first year is unknown is assumed available; an undated release is not checked (its
-    date is unknown, not late)."""
+    date is unknown, not late).
+
+    >>> item = Node(NodeKind.DATA_ITEM, "KS4/KS4_FSM", "KS4_FSM", {"first_year": 2010})
+    >>> available_by(item, dt.date(2011, 8, 31)), available_by(item, dt.date(2011, 9, 1))
+    (False, True)
+    """
     start = in_npd_from(item)
     return start is None or day >= start
 
