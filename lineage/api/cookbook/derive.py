@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import strawberry
+from strawberry.types import Info
 
 from lineage import model
 from lineage.api.types import (
@@ -169,3 +171,29 @@ def _connection(hint: Any, first_page_only: bool) -> tuple[Any, Convert]:
 def to_graphql(answer: Any, page: Page = FIRST_PAGE) -> Any:
     """The GraphQL object of an answer (of a derived class), its connections paged as ``page`` asks."""
     return _CONVERTERS[type(answer)](answer, page)
+
+
+def question_field(question: Callable[..., Any], *, description: str) -> Any:
+    """A query field that asks ``question`` of the store: its arguments are the question's own after the store
+    (each of a type GraphQL takes as it is), its type derived from the answer it returns (the answer class derived
+    here when no :func:`answer_type` has described it). A new question is registered in one line."""
+    hints = typing.get_type_hints(question)
+    returned = hints.pop("return")
+    answers = [
+        arg for arg in (returned, *typing.get_args(returned)) if isinstance(arg, type) and dataclasses.is_dataclass(arg)
+    ]
+    for answer in answers:
+        if answer not in DERIVED:
+            answer_type(answer)
+    graphql, convert = _rule(returned)
+    _, *asked = inspect.signature(question).parameters.values()
+
+    async def ask(info: Info, **arguments: Any) -> Any:
+        answer = await info.context.call(question, info.context.store, **arguments)
+        return convert(answer, FIRST_PAGE)
+
+    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Info)
+    ask.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [info, *(parameter.replace(annotation=hints[parameter.name]) for parameter in asked)]
+    )
+    return strawberry.field(resolver=ask, description=description, graphql_type=graphql)

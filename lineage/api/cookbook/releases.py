@@ -9,8 +9,9 @@ from strawberry.types import Info
 
 from lineage import questions
 from lineage.api.cookbook import statements  # noqa: F401  (derives the statements these hold)
-from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
+from lineage.api.cookbook.derive import As, Page, answer_type, question_field, to_graphql
 from lineage.api.types import DEFAULT_PAGE
+from lineage.questions import recipients
 
 ReleaseTrace = answer_type(
     questions.ReleaseTrace,
@@ -86,3 +87,9 @@ class ReleasesQuery:
     ) -> object:
         answer = await info.context.call(questions.release_trace, info.context.store, reference)
         return to_graphql(answer, Page(first, after))
+
+    recipients_by_type = question_field(
+        recipients.recipients_by_type,
+        description="Organisations of one type (commercial, media, police, ...) that releases of NPD data went to, "
+        "each with its releases, oldest first, and their cited links.",
+    )

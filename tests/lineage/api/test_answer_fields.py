@@ -21,6 +21,7 @@ from graphql import GraphQLObjectType
 from lineage import questions
 from lineage.api.cookbook import CookbookQuery
 from lineage.api.cookbook.derive import DERIVED, As, answer_fields, answer_type
+from lineage.questions.recipients import RecipientReleases
 from lineage.questions.records import Held, RecipientGroup
 
 #: The types the graph's own reads share with the cookbook (a node, a link, a citation, a page): made from the model
@@ -96,7 +97,7 @@ def test_a_hand_written_type_is_found() -> None:
 def test_every_answer_a_question_returns_has_its_type() -> None:
     answers = answer_classes()
     # a statement, a release's recipients group and a published total are returned by no question directly
-    assert {questions.Stated, RecipientGroup, questions.PublishedTotal, Held} <= answers
+    assert {questions.Stated, RecipientGroup, questions.PublishedTotal, Held, RecipientReleases} <= answers
     assert sorted(a.__qualname__ for a in answers - DERIVED.keys()) == []
 
 
