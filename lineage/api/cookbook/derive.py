@@ -149,8 +149,14 @@ def answer_type(
     graphql_name = name or answer.__name__
     derived = strawberry.type(type(graphql_name, (), namespace), name=graphql_name, description=description)
 
+    kept = [key for key, to in converters.items() if to is _same]  # most values go as they are: no call each
+    converted = [(key, to) for key, to in converters.items() if to is not _same]
+
     def convert(value: Any, page: Page) -> Any:
-        return derived(**{key: to(getattr(value, key), page) for key, to in converters.items()})
+        return derived(
+            **{key: getattr(value, key) for key in kept},
+            **{key: to(getattr(value, key), page) for key, to in converted},
+        )
 
     DERIVED[answer] = derived
     _CONVERTERS[answer] = convert
