@@ -25,6 +25,26 @@ module.exports = [
     },
   },
   {
+    // one import style: a shared module by the address the app serves it at, from any page's folder and from
+    // the shared ones; a page's own modules by their place beside the importer (./details.js)
+    files: ["lineage/api/static/**/*.js"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.{1,2}/(.*/)?shared/", message: "import a shared module as /static/shared/NAME.js" }] },
+      ],
+    },
+  },
+  {
+    files: ["lineage/api/static/shared/*.js"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.", message: "import a shared module as /static/shared/NAME.js" }] },
+      ],
+    },
+  },
+  {
     files: ["tests/browser/driver.js", "web/eslint.config.js"],
     languageOptions: { sourceType: "commonjs", globals: globals.node },
   },

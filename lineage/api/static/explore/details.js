@@ -1,7 +1,8 @@
 // The details panel (#details) beside every view: what a clicked thing is, how sure the graph is of it, and
 // its numbered sources. Builds the panel's parts and replaces its content; touches #details only.
 
-import { $, element } from "../shared/dom.js";
+import { sourceItem } from "/static/shared/citations.js";
+import { $, element } from "/static/shared/dom.js";
 
 export const LEVEL_WORDS = {
   CONFIRMED: "confirmed (DfE or Parliament)",
@@ -56,23 +57,7 @@ export function citationList(citations) {
     return wrapper;
   }
   const list = element("ol");
-  for (const c of citations) {
-    const item = element("li");
-    item.append(element("span", c.document, "document"), " — ", `${c.file}${c.row ? `, row ${c.row}` : ""}`);
-    if (c.address) {
-      item.append(" — ");
-      if (/^https?:\/\//.test(c.address)) {
-        const a = element("a", c.address);
-        a.href = c.address;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        item.append(a);
-      } else {
-        item.append(element("span", c.address, "address"));
-      }
-    }
-    list.append(item);
-  }
+  list.append(...citations.map(sourceItem));
   wrapper.append(list);
   return wrapper;
 }

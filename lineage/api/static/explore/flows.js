@@ -4,9 +4,9 @@
 // #flow-caveat and #legend (and clears #sankey, #flow-list and #volume-charts when the view fails), and the
 // address.
 
-import { go } from "../shared/address.js";
-import { $, element, plural } from "../shared/dom.js";
-import { ask, setPlayground } from "../shared/graphql.js";
+import { go } from "/static/shared/address.js";
+import { $, element, plural } from "/static/shared/dom.js";
+import { ask, setPlayground } from "/static/shared/graphql.js";
 import { LEVEL_WORDS } from "./details.js";
 import { drawFlowList } from "./flow-list.js";
 import { DEFAULT_TOP, drawSankey, sankeyModel } from "./sankey.js";

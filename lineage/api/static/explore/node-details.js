@@ -2,7 +2,7 @@
 // so far as a list (the graph is a picture; the list is the same for the keyboard), and a link's certainty
 // and sources. Knows nothing of the graph's state; touches #details only when a link is shown.
 
-import { button, element, words } from "../shared/dom.js";
+import { button, element, words } from "/static/shared/dom.js";
 import { certaintyBadge, certaintyText, citationList, details, facts, validity } from "./details.js";
 
 /** What a node's kind says of it, as the node-links operation gives it: a statement's words first. */

@@ -2,9 +2,9 @@
 // in #sankey, and what a click on its links and nodes shows in the details panel or opens (a node view, a
 // narrower address). Touches #sankey, #details, #error and the address.
 
-import { addressParams, go, navLink, nodeParams, sameView } from "../shared/address.js";
-import { $, button, element, plural, showError, words } from "../shared/dom.js";
-import { ask } from "../shared/graphql.js";
+import { addressParams, go, navLink, nodeParams, sameView } from "/static/shared/address.js";
+import { $, button, element, plural, showError, words } from "/static/shared/dom.js";
+import { ask } from "/static/shared/graphql.js";
 import { actions, certaintyBadge, details, facts } from "./details.js";
 import { actionable, measureLabelsIn, shorten } from "./drawing.js";
 import { SEARCH_PAGE } from "./search.js";
