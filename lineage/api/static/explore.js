@@ -6,7 +6,8 @@
 // This entry only wires the parts: it shows the view the address names, and sets the page's listeners.
 // The parts, each saying what it may touch: what the parents' page uses too, in shared/ (address.js: history,
 // view tokens, data-state; graphql.js: the cookbook's operations; citations.js: a source as every page writes
-// it; dom.js), imported as /static/shared/NAME.js from every folder, and the explorer's own, in explore/:
+// it; vocabulary.js: the model's words, generated; dom.js), imported as /static/shared/NAME.js from every
+// folder, and the explorer's own, in explore/:
 // details.js (the panel), drawing.js, the flows view (flows.js: sankey.js, volumes.js, timeline.js), the node
 // view (graph.js, node-details.js) and search.js.
 

@@ -3,14 +3,8 @@
 
 import { sourceItem } from "/static/shared/citations.js";
 import { $, element } from "/static/shared/dom.js";
+import { CERTAINTY_WORDS } from "/static/shared/vocabulary.js";
 
-export const LEVEL_WORDS = {
-  CONFIRMED: "confirmed (DfE or Parliament)",
-  REPORTED: "reported (a campaigner's, requester's or press account)",
-  CLAIMED: "claimed (the recipient's own words)",
-  TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
-  INFERRED: "inferred",
-};
 // the page's own hint, read as the page loads, shown again whenever a view opens
 const HINT = $("#details").textContent.trim().replace(/\s+/g, " ");
 
@@ -36,7 +30,7 @@ export function facts(pairs) {
 }
 
 export function certaintyText(certainty) {
-  const said = LEVEL_WORDS[certainty.level] || certainty.level.toLowerCase();
+  const said = CERTAINTY_WORDS[certainty.level];
   return certainty.rule ? `${said}, by the rule “${certainty.rule}”` : said;
 }
 
