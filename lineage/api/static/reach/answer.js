@@ -22,6 +22,7 @@ export async function showAnswer(search, current) {
     to: `${variables.toYear + 1}-08-31`,
     kinds: null,
   });
+  timeline.catch(() => {}); // awaited below; a failure before that (or a view left behind) is no unhandled one
   const answer = (await ask("record-reach", variables)).recordReach;
   if (!current()) return;
   performance.mark("reach-received");

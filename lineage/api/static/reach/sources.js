@@ -2,10 +2,10 @@
 // the list at the foot of the page, where a source is listed once however often it is cited, written as every
 // page writes one (shared/citations.js). Touches #sources and #sources-section.
 
-import { sourceItem } from "/static/shared/citations.js";
+import { citationKey, sourceItem } from "/static/shared/citations.js";
 import { $, element } from "/static/shared/dom.js";
 
-let numbers = new Map(); // "document|file|row|address" -> its number on the page
+let numbers = new Map(); // a source (citationKey) -> its number on the page
 
 /** Empties the list, for a new search. */
 export function clearSources() {
@@ -23,7 +23,7 @@ export function cite(citations) {
   const span = element("span", null, "refs");
   const cited = new Set();
   for (const c of citations || []) {
-    const key = [c.document, c.file, c.row, c.address].join("|");
+    const key = citationKey(c);
     if (!numbers.has(key)) {
       numbers.set(key, numbers.size + 1);
       const item = sourceItem(c);
