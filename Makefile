@@ -14,6 +14,8 @@ PYTEST_ARGS ?= -m "not slow"
 PORT ?= 8000
 
 WEB_STAMP := web/node_modules/.installed
+# The JavaScript `make lint` and the pre-commit hook lint (from this folder: web/eslint.config.js names them alike).
+JS_LINTED := lineage/api/static tests/browser/driver.js web/eslint.config.js
 
 .PHONY: run test test-fast lint neo4j bench clean
 
@@ -31,10 +33,11 @@ $(WEB_STAMP): web/package.json web/package-lock.json
 run: $(STAMP) $(WEB_STAMP)
 	$(BIN)/lineage serve --port $(PORT)
 
-lint: $(STAMP)
+lint: $(STAMP) $(WEB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	web/node_modules/.bin/eslint --config web/eslint.config.js $(JS_LINTED)
 
 # Builds the embedded Neo4j launcher when Java and Maven are here; the Neo4j tests say why they skip otherwise.
 neo4j:

@@ -43,6 +43,7 @@ from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.model import (
     ACCESS_ROUTES,
+    REFUSED_TO_SAY,
     Certainty,
     Citation,
     Edge,
@@ -354,7 +355,7 @@ class _Row:
         body = bodies[0]
         props = stated(
             {
-                "statement": "refused_to_say",
+                "statement": REFUSED_TO_SAY,
                 "source_kind": self.source_kind,
                 "dataset_as_written": self.cell("dataset_as_written"),
                 "organisation_as_written": self.cell("from_organisation"),
@@ -363,7 +364,7 @@ class _Row:
                 "notes": self.cell("notes"),
             }
         )
-        key = f"{body.key}/refused_to_say/{slug(self.quote)[:60]}/{self.source_kind}"
+        key = f"{body.key}/{REFUSED_TO_SAY}/{slug(self.quote)[:60]}/{self.source_kind}"
         name = f"{body.name}: asked, and refused to say ({self.source_kind.replace('_', ' ')})"
         statement = self.parts.node(
             Node(NodeKind.STATEMENT, key, name, props, self.citations, self.certainty, self.validity)

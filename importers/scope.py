@@ -47,6 +47,8 @@ from lineage.dates import latest_day, named_period
 from lineage.errors import ModelError
 from lineage.keys import normalise, slug
 from lineage.model import (
+    REFUSED_TO_SAY,
+    STATEMENT_KINDS,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -62,18 +64,8 @@ from lineage.model import (
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
-STATEMENTS = (
-    "released",
-    "not_released",
-    "requested_then_excluded",
-    "requested_application_rejected",
-    "returned_on_match",
-    "matching_input_to_dfe",
-    "match_flag_only",
-    "planned",
-    "not_available",
-    "recipient_describes_its_use",
-)
+#: The statements the scope table may make: every kind but a refusal to answer (importers/onward.py's).
+STATEMENTS = tuple(kind for kind in STATEMENT_KINDS if kind != REFUSED_TO_SAY)
 
 WORDS_FILE = DATA_DIR / "scope_words.csv"
 WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts they are taken to mean"

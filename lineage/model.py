@@ -87,6 +87,15 @@ class CertaintyLevel(StrEnum):
 #: Each level's rank, weakest lowest: a statement about the very fact (however secondary) outranks a
 #: tier-wide approval, which outranks a rule's inference.
 STRENGTH: dict[CertaintyLevel, int] = {level: rank for rank, level in enumerate(reversed(CertaintyLevel))}
+#: Each level in the words a reader sees beside a fact (the explorer's panel and legend): what kind of source it
+#: rests on, as the README's "Certainty" table says it, shortened.
+CERTAINTY_WORDS: dict[CertaintyLevel, str] = {
+    CertaintyLevel.CONFIRMED: "confirmed (DfE, Parliament or a regulator's letter)",
+    CertaintyLevel.REPORTED: "reported (a campaigner's, requester's or press account)",
+    CertaintyLevel.CLAIMED: "claimed (the recipient's own words)",
+    CertaintyLevel.TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
+    CertaintyLevel.INFERRED: "inferred",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +169,24 @@ class Flow(StrEnum):
     BACKWARD = "backward"  # from target to source (a release includes an item: the item's data moves to the release)
     CONTEXT = "context"  # no data moves; the target describes the source (an approval, a concept, a class)
 
+
+#: What a Statement can say (its ``statement``), each in the words a reader quotes: every kind a source's
+#: statement is read as, and ``refused_to_say`` (asked, and the body refused to say).
+STATEMENT_KINDS: dict[str, str] = {
+    "released": "released to it",
+    "not_released": "not released to it",
+    "requested_then_excluded": "asked for, then left out",
+    "requested_application_rejected": "asked for; the application was refused",
+    "returned_on_match": "returned to it on a match",
+    "matching_input_to_dfe": "sent by it to DfE, to be matched",
+    "match_flag_only": "a match flag only, no data",
+    "planned": "planned",
+    "not_available": "not available to it",
+    "recipient_describes_its_use": "its own description of what it uses",
+    "refused_to_say": "asked, and it refused to say",
+}
+#: The one kind a body's refusal to answer is kept as: never an edge for what the answer might have been.
+REFUSED_TO_SAY = "refused_to_say"
 
 #: The kinds of organisation, as answers group them. The first four are the state's (the campaign's "other government
 #: departments"): central departments, ministerial or not; other public bodies (arm's-length bodies); police forces
@@ -365,9 +392,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 (
                     "statement",
                     str,
-                    "released, not_released, requested_then_excluded, requested_application_rejected, "
-                    "returned_on_match, matching_input_to_dfe, match_flag_only, planned, not_available, "
-                    "recipient_describes_its_use, refused_to_say (asked, and the body refused to say)",
+                    ", ".join(f"{kind} ({words})" for kind, words in STATEMENT_KINDS.items()),
                     True,
                 ),
                 ("source_kind", str, "what kind of source says it, in the compiler's words"),

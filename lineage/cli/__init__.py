@@ -9,6 +9,8 @@
     lineage query   (TEXT | --file F | --cookbook NAME) [--vars JSON] [--operation NAME] [--store ADDR]
                                                       one GraphQL query, printed as JSON
     lineage schema  [--output PATH]                   the GraphQL schema as SDL (graphql/schema.graphql)
+    lineage vocabulary [--output PATH]                the model's vocabularies as the pages' ES module
+                                                      (lineage/api/static/shared/vocabulary.js)
     lineage export  --format F --output PATH [--node ID [--depth N]] [--store ADDR]
                                                       the graph, or one node's lineage, as a file
     lineage report  (release REF | organisation NAME | item ALIAS) [--format html|md] [--output PATH]
@@ -51,6 +53,7 @@ from lineage.cli.commands import (
     run_schema,
     run_serve,
     run_sources,
+    run_vocabulary,
 )
 from lineage.cli.text import PROGRESS
 from lineage.errors import LineageError
@@ -173,6 +176,8 @@ COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments],
      _serve_arguments),
     ("query", "run one GraphQL query through the API's own path, limits included", run_query, _query_arguments),
     ("schema", "print or write the GraphQL schema (SDL)", run_schema, _schema_arguments),
+    ("vocabulary", "print or write the model's vocabularies as the pages' ES module (static/shared/vocabulary.js)",
+     run_vocabulary, _schema_arguments),
     ("export", "write the graph, or one node's lineage, as GraphML, GEXF, Cytoscape, CSV or PROV", run_export,
      _export_arguments),
     ("report", "an audit report on a release, an organisation or an item, in HTML or Markdown", run_report,

@@ -212,6 +212,17 @@ def run_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_vocabulary(args: argparse.Namespace) -> int:
+    from lineage.api.vocabulary import vocabulary_module
+
+    module = vocabulary_module()
+    if args.output:
+        args.output.write_text(module, encoding="utf-8")
+    else:
+        print(module, end="")
+    return 0
+
+
 def run_export(args: argparse.Namespace) -> int:
     from lineage.exports import export
 

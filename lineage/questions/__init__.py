@@ -56,7 +56,7 @@ from lineage.questions.releases import (
     organisation_receipts,
     release_trace,
 )
-from lineage.questions.statements import STATEMENT_WORDS, Stated
+from lineage.questions.statements import Stated
 from lineage.questions.timeline import (
     RULE_PER_YEAR,
     OutcomeCount,
@@ -83,7 +83,6 @@ def prepare(store: Store) -> None:
 __all__ = [
     "FLOW_STAGES",
     "RULE_PER_YEAR",
-    "STATEMENT_WORDS",
     "ApplicationTrace",
     "ConceptAliases",
     "FlowClass",

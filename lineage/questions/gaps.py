@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import REFUSED_TO_SAY, RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import PerState, check_period, follow
 from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
@@ -153,7 +153,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
 def _statement_gaps(store: Store) -> list[Gap]:
     """Refusals to say whether data went further, addressed to the body that refused; contested statements,
     to DfE, which holds the register."""
-    refused = store.find_nodes(NodeKind.STATEMENT, "statement", ["refused_to_say"])
+    refused = store.find_nodes(NodeKind.STATEMENT, "statement", [REFUSED_TO_SAY])
     contested = store.find_nodes(NodeKind.STATEMENT, "contested", [True])
     about = follow(store, [s.id for s in (*refused, *contested)], outgoing=[_E.ABOUT])
     found = []

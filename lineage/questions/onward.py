@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
 from lineage.keys import fold_name, normalise
-from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import REFUSED_TO_SAY, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions.common import PerState, Related, follow
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, statements_about
@@ -34,8 +34,6 @@ OUT = frozenset({_E.SENT_TO, _E.ACCESSED_BY, _E.HELD_BY, _E.SHARES_ONWARD})
 IN = frozenset({_E.INCLUDES, _E.DERIVED_FROM, _E.HELD_BY})
 #: The kinds a walk starts from, by name.
 STARTS = (NodeKind.RECORD_SET, NodeKind.DATASET)
-#: A statement saying a body was asked and refused to say.
-REFUSED_TO_SAY = "refused_to_say"
 #: The route of a step whose link gives none, by the link's kind.
 ROUTE_BY_KIND = {
     _E.INCLUDES: "included in a release",

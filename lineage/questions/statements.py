@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from lineage.model import Edge, EdgeKind, Node, NodeKind
+from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind
 from lineage.questions.common import Related, follow, related
 from lineage.store import Store
 
@@ -27,26 +27,13 @@ RECEIVED = frozenset({"released", "returned_on_match", "recipient_describes_its_
 #: Statements saying an organisation asks DfE about pupils: what it sends to be matched, a match flag, what DfE
 #: returns on a match.
 MATCHING = frozenset({"matching_input_to_dfe", "match_flag_only", "returned_on_match"})
-#: What each kind of statement says, in words a reader quotes.
-STATEMENT_WORDS = {
-    "released": "released to it",
-    "not_released": "not released to it",
-    "requested_then_excluded": "asked for, then left out",
-    "requested_application_rejected": "asked for; the application was refused",
-    "returned_on_match": "returned to it on a match",
-    "matching_input_to_dfe": "sent by it to DfE, to be matched",
-    "match_flag_only": "a match flag only, no data",
-    "planned": "planned",
-    "not_available": "not available to it",
-    "recipient_describes_its_use": "its own description of what it uses",
-}
 
 
 def statement_words(statement: Node) -> str:
     """What a statement says, in words a reader quotes, then its items and quote in its source's words."""
     props = statement.props
     kind, items, quote = (str(props.get(p) or "") for p in ("statement", "items_as_written", "quote"))
-    said = STATEMENT_WORDS.get(kind, kind.replace("_", " "))
+    said = STATEMENT_KINDS.get(kind, kind.replace("_", " "))
     return said + (f": {items}" if items else "") + (f": \u201c{quote}\u201d" if quote else "")
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from lineage import questions
-from lineage.model import Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions import Related, ReleaseTrace
 from lineage.reports.document import (
     APPROVAL,
@@ -52,7 +52,7 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
             for c in s.contradicted_by
         )
         cells = (
-            questions.STATEMENT_WORDS.get(s.kind, s.kind), str(s.statement.props.get("items_as_written", "")),
+            STATEMENT_KINDS.get(s.kind, s.kind), str(s.statement.props.get("items_as_written", "")),
             meant, against or "none recorded",
         )  # fmt: skip
         links = [s.about.link, *(m.link for m in s.means), *(c.link for c in s.contradicted_by)]
@@ -348,8 +348,7 @@ def _unpublished_row(u: questions.UnpublishedScope) -> TableRow:
 
 def _asking_row(a: questions.MatchingRequests) -> TableRow:
     said = "; ".join(
-        f"{questions.STATEMENT_WORDS.get(s.kind, s.kind)}: {s.statement.props.get('items_as_written', '')}"
-        for s in a.statements
+        f"{STATEMENT_KINDS.get(s.kind, s.kind)}: {s.statement.props.get('items_as_written', '')}" for s in a.statements
     )
     figures = "; ".join(
         f"{f.node.props.get('measure', f.node.name)} ({value_text(f.node.props.get('period'))}): "

@@ -5,7 +5,9 @@
 //
 // This entry only wires the parts: it shows the view the address names, and sets the page's listeners.
 // The parts, each saying what it may touch: what the parents' page uses too, in shared/ (address.js: history,
-// view tokens, data-state; graphql.js: the cookbook's operations; dom.js), and the explorer's own, in explore/:
+// view tokens, data-state; graphql.js: the cookbook's operations; citations.js: a source as every page writes
+// it; vocabulary.js: the model's words, generated; dom.js), imported as /static/shared/NAME.js from every
+// folder, and the explorer's own, in explore/:
 // details.js (the panel), drawing.js, the flows view (flows.js: sankey.js, volumes.js, timeline.js), the node
 // view (graph.js, node-details.js) and search.js.
 
@@ -13,9 +15,9 @@ import { showHint } from "./explore/details.js";
 import { clearFlows, listenToFilters, showFlows } from "./explore/flows.js";
 import { clearNode, listenToDepth, shownGraph, showNode } from "./explore/graph.js";
 import { clearSearch, listenToSearch, showSearch } from "./explore/search.js";
-import { addressParams, followAddress, inPage, inView, newView } from "./shared/address.js";
-import { $, showError } from "./shared/dom.js";
-import { loadOperations } from "./shared/graphql.js";
+import { addressParams, followAddress, inPage, inView, newView } from "/static/shared/address.js";
+import { $, showError } from "/static/shared/dom.js";
+import { loadOperations } from "/static/shared/graphql.js";
 
 const operationsLoaded = loadOperations(["flows", "node-links", "search", "timeline", "gaps", "foi-request"]);
 

@@ -9,7 +9,7 @@
 // names and their scrolling panes a place in the tab order, which GraphiQL does not give them (WCAG 2: every
 // field named, every scrolling region reachable by keyboard). Touches #playground and the address.
 
-import { addressParams } from "./shared/address.js";
+import { addressParams } from "/static/shared/address.js";
 
 const COOKBOOK = JSON.parse(document.getElementById("cookbook").textContent);
 const TABS = COOKBOOK.map((operation) => ({

@@ -111,6 +111,16 @@ async def test_every_shared_module_is_imported_by_a_page(http: httpx.AsyncClient
     assert imported == set(SHARED_MODULES) == on_disk("shared")
 
 
+def test_one_shared_module_writes_a_source_for_every_page() -> None:
+    """A citation's parts (document, file, row, address) are read in shared/citations.js alone: two pages
+    writing a source each their own way drift apart, as the explorer's and /reach's had."""
+    parts = re.compile(r"\.(document|file|row|address)\b")
+    readers = {path.relative_to(STATIC).as_posix() for path in STATIC.rglob("*.js") if parts.search(path.read_text())}
+    assert readers == {"shared/citations.js"}
+    for page in ("explore/details.js", "reach/sources.js"):
+        assert '"/static/shared/citations.js"' in (STATIC / page).read_text(), page
+
+
 def test_every_vendor_file_comes_from_a_pinned_package() -> None:
     pinned = json.loads((ROOT / "web" / "package.json").read_text())["dependencies"]
     for name, path in served_libraries().items():

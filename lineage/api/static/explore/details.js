@@ -1,15 +1,10 @@
 // The details panel (#details) beside every view: what a clicked thing is, how sure the graph is of it, and
 // its numbered sources. Builds the panel's parts and replaces its content; touches #details only.
 
-import { $, element } from "../shared/dom.js";
+import { sourceItem } from "/static/shared/citations.js";
+import { $, element } from "/static/shared/dom.js";
+import { CERTAINTY_WORDS } from "/static/shared/vocabulary.js";
 
-export const LEVEL_WORDS = {
-  CONFIRMED: "confirmed (DfE or Parliament)",
-  REPORTED: "reported (a campaigner's, requester's or press account)",
-  CLAIMED: "claimed (the recipient's own words)",
-  TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
-  INFERRED: "inferred",
-};
 // the page's own hint, read as the page loads, shown again whenever a view opens
 const HINT = $("#details").textContent.trim().replace(/\s+/g, " ");
 
@@ -35,7 +30,7 @@ export function facts(pairs) {
 }
 
 export function certaintyText(certainty) {
-  const said = LEVEL_WORDS[certainty.level] || certainty.level.toLowerCase();
+  const said = CERTAINTY_WORDS[certainty.level];
   return certainty.rule ? `${said}, by the rule “${certainty.rule}”` : said;
 }
 
@@ -56,23 +51,7 @@ export function citationList(citations) {
     return wrapper;
   }
   const list = element("ol");
-  for (const c of citations) {
-    const item = element("li");
-    item.append(element("span", c.document, "document"), " — ", `${c.file}${c.row ? `, row ${c.row}` : ""}`);
-    if (c.address) {
-      item.append(" — ");
-      if (/^https?:\/\//.test(c.address)) {
-        const a = element("a", c.address);
-        a.href = c.address;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        item.append(a);
-      } else {
-        item.append(element("span", c.address, "address"));
-      }
-    }
-    list.append(item);
-  }
+  list.append(...citations.map(sourceItem));
   wrapper.append(list);
   return wrapper;
 }

@@ -3,7 +3,7 @@
 // narrower than a tablet's, where the Sankey is drawn to the screen's width and its labels are too small to
 // read, the list is open and stands in for it. Touches #flow-list.
 
-import { $, button, element, plural } from "../shared/dom.js";
+import { $, button, element, plural } from "/static/shared/dom.js";
 import { certaintyText } from "./details.js";
 import { NARROW } from "./drawing.js";
 import { openSankeyNode } from "./sankey.js";

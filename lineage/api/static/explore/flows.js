@@ -4,10 +4,10 @@
 // #flow-caveat and #legend (and clears #sankey, #flow-list and #volume-charts when the view fails), and the
 // address.
 
-import { go } from "../shared/address.js";
-import { $, element, plural } from "../shared/dom.js";
-import { ask, setPlayground } from "../shared/graphql.js";
-import { LEVEL_WORDS } from "./details.js";
+import { go } from "/static/shared/address.js";
+import { $, element, plural } from "/static/shared/dom.js";
+import { ask, setPlayground } from "/static/shared/graphql.js";
+import { CERTAINTY_LEVELS, CERTAINTY_WORDS } from "/static/shared/vocabulary.js";
 import { drawFlowList } from "./flow-list.js";
 import { DEFAULT_TOP, drawSankey, sankeyModel } from "./sankey.js";
 import { showTimeline } from "./timeline.js";
@@ -171,8 +171,8 @@ function describeFlows(data, filters, model) {
   $("#flow-caveat").textContent = caveats.join(" ");
   const legend = $("#legend");
   legend.replaceChildren(element("span", "Links by certainty:"));
-  for (const level of ["CONFIRMED", "REPORTED", "CLAIMED", "TIER_LEVEL", "INFERRED"]) {
-    legend.append(element("span", LEVEL_WORDS[level], `swatch ${level.toLowerCase()}`));
+  for (const level of CERTAINTY_LEVELS) {
+    legend.append(element("span", CERTAINTY_WORDS[level], `swatch ${level.toLowerCase()}`));
   }
   if (model.links.some((l) => l.summed)) {
     legend.append(element("span", "dashed: a sum over grouped organisations", "swatch summed"));

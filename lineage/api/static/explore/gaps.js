@@ -2,8 +2,8 @@
 // organisation), what is missing and who holds it, each with a button that drafts the Freedom of Information
 // request that would fill it (the cookbook's gaps and foi-request operations). Touches only what it returns.
 
-import { button, element, showError } from "../shared/dom.js";
-import { ask } from "../shared/graphql.js";
+import { button, element, showError } from "/static/shared/dom.js";
+import { ask } from "/static/shared/graphql.js";
 
 /** The gaps section for a node: filled in when the answer comes; empty (nothing shown) where there is none. */
 export function gapsSection(id) {

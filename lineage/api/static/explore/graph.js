@@ -2,9 +2,9 @@
 // ("N more" where cut), at depth 1 or 2, its opened pages kept in the address. Touches #graph, #node-title,
 // #node-depth, #details (through node-details.js), the address and the page's data-state.
 
-import { addressParams, appendToAddress, go, inView, navLink, nodeParams, sameView } from "../shared/address.js";
-import { $, button, element, words } from "../shared/dom.js";
-import { ask, playgroundUrl, setPlayground } from "../shared/graphql.js";
+import { addressParams, appendToAddress, go, inView, navLink, nodeParams, sameView } from "/static/shared/address.js";
+import { $, button, element, words } from "/static/shared/dom.js";
+import { ask, playgroundUrl, setPlayground } from "/static/shared/graphql.js";
 import { actions, details } from "./details.js";
 import { gapsSection } from "./gaps.js";
 import { linkList, nodeFacts, showLink } from "./node-details.js";

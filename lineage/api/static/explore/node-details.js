@@ -2,7 +2,8 @@
 // so far as a list (the graph is a picture; the list is the same for the keyboard), and a link's certainty
 // and sources. Knows nothing of the graph's state; touches #details only when a link is shown.
 
-import { button, element, words } from "../shared/dom.js";
+import { button, element, words } from "/static/shared/dom.js";
+import { STATEMENT_KINDS } from "/static/shared/vocabulary.js";
 import { certaintyBadge, certaintyText, citationList, details, facts, validity } from "./details.js";
 
 /** What a node's kind says of it, as the node-links operation gives it: a statement's words first. */
@@ -11,7 +12,7 @@ function ownFacts(node) {
     ? "yes: another cited source disagrees (its “is contradicted by” links name the other side)"
     : null;
   return [
-    ["the source says", node.statement ? node.statement.replaceAll("_", " ") : null],
+    ["the source says", node.statement ? STATEMENT_KINDS[node.statement] : null],
     ["in its words", node.itemsAsWritten],
     ["quote", node.quote],
     ["source", node.sourceKind],

@@ -2,9 +2,10 @@
 // in #sankey, and what a click on its links and nodes shows in the details panel or opens (a node view, a
 // narrower address). Touches #sankey, #details, #error and the address.
 
-import { addressParams, go, navLink, nodeParams, sameView } from "../shared/address.js";
-import { $, button, element, plural, showError, words } from "../shared/dom.js";
-import { ask } from "../shared/graphql.js";
+import { addressParams, go, navLink, nodeParams, sameView } from "/static/shared/address.js";
+import { $, button, element, plural, showError, words } from "/static/shared/dom.js";
+import { ask } from "/static/shared/graphql.js";
+import { CERTAINTY_STRENGTH } from "/static/shared/vocabulary.js";
 import { actions, certaintyBadge, details, facts } from "./details.js";
 import { actionable, measureLabelsIn, shorten } from "./drawing.js";
 import { SEARCH_PAGE } from "./search.js";
@@ -16,7 +17,6 @@ const PLACEHOLDERS = {
   unclassified: "the flows of items with no published classification",
 };
 
-const STRENGTH = { INFERRED: 0, TIER_LEVEL: 1, CLAIMED: 2, REPORTED: 3, CONFIRMED: 4 };
 const STAGE_KINDS = { collection: "COLLECTION", dataset: "DATASET", organisation: "ORGANISATION" };
 const STAGE_COLOURS = ["#3182bd", "#6baed6", "#756bb1", "#a1d99b", "#31a354"];
 
@@ -71,7 +71,7 @@ function groupOrganisations(links, top, last) {
     const group = groups.get(id);
     group.releases += l.releases;
     group.t.members += 1;
-    if (STRENGTH[l.certainty.level] < STRENGTH[group.certainty.level]) group.certainty = l.certainty; // the weakest
+    if (CERTAINTY_STRENGTH[l.certainty.level] < CERTAINTY_STRENGTH[group.certainty.level]) group.certainty = l.certainty; // the weakest
   }
   for (const group of groups.values()) {
     group.t.label = `${group.t.members} other ${group.s.label} organisations`;

@@ -1,9 +1,9 @@
 // The search view: the header's search box and the list of nodes matching it, each opening its node view.
 // Touches #search-form, #search-text, #search-title, #search-results and the address.
 
-import { go, navLink, nodeParams } from "../shared/address.js";
-import { $, element, words } from "../shared/dom.js";
-import { ask, setPlayground } from "../shared/graphql.js";
+import { go, navLink, nodeParams } from "/static/shared/address.js";
+import { $, element, words } from "/static/shared/dom.js";
+import { ask, setPlayground } from "/static/shared/graphql.js";
 
 export const SEARCH_PAGE = 50; // hits asked for at once
 

@@ -2,9 +2,9 @@
 // row on one time axis, and an entry's facts and sources in the details panel. Touches #timeline-summary,
 // #timeline-strip and #details.
 
-import { navLink, nodeParams } from "../shared/address.js";
-import { $, element } from "../shared/dom.js";
-import { ask } from "../shared/graphql.js";
+import { navLink, nodeParams } from "/static/shared/address.js";
+import { $, element } from "/static/shared/dom.js";
+import { ask } from "/static/shared/graphql.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
 import { actionable, measureLabelsIn, shorten, widthIn } from "./drawing.js";
 

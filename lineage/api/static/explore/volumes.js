@@ -2,8 +2,8 @@
 // own scale), the figures that are not one number as a list, and a figure's facts in the details panel.
 // Touches #volume-charts and #details.
 
-import { navLink, nodeParams } from "../shared/address.js";
-import { $, element } from "../shared/dom.js";
+import { navLink, nodeParams } from "/static/shared/address.js";
+import { $, element } from "/static/shared/dom.js";
 import { actions, certaintyBadge, citationList, details, facts } from "./details.js";
 import { actionable, measureLabelsIn, shorten, widthIn } from "./drawing.js";
 

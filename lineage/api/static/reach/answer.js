@@ -4,8 +4,9 @@
 // #error (a page of releases that failed) and the header's #playground-link.
 
 import { nodeParams } from "/static/shared/address.js";
-import { $, button, element, plural, showError, words } from "/static/shared/dom.js";
+import { $, button, element, plural, showError } from "/static/shared/dom.js";
 import { ask, setPlayground } from "/static/shared/graphql.js";
+import { STATEMENT_KINDS } from "/static/shared/vocabulary.js";
 import { cite } from "./sources.js";
 import { academic, reachVariables } from "./years.js";
 
@@ -21,6 +22,7 @@ export async function showAnswer(search, current) {
     to: `${variables.toYear + 1}-08-31`,
     kinds: null,
   });
+  timeline.catch(() => {}); // awaited below; a failure before that (or a view left behind) is no unhandled one
   const answer = (await ask("record-reach", variables)).recordReach;
   if (!current()) return;
   performance.mark("reach-received");
@@ -146,7 +148,7 @@ function drawNotReleased(statements) {
   const items = statements.map((stated) => {
     const s = stated.statement;
     const item = element("li");
-    item.append(element("strong", stated.about.node.name), `: ${words(stated.kind)}`);
+    item.append(element("strong", stated.about.node.name), `: ${STATEMENT_KINDS[stated.kind]}`);
     if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
     if (s.quote) item.append(": ", element("q", s.quote));
     item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));

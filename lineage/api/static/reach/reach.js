@@ -6,9 +6,10 @@
 //
 // This entry only wires the parts: it shows what the address asks, and sets the page's listeners. The parts,
 // each saying what it may touch: what the explorer uses too, under /static/shared/ (address.js: history, view
-// tokens, data-state; graphql.js: the cookbook's operations; dom.js), and the page's own, here under /reach/:
-// schools.js (the search in the address, the schools it finds), years.js, answer.js (where the record may have
-// gone), sources.js (the numbered sources) and letter.js.
+// tokens, data-state; graphql.js: the cookbook's operations; citations.js: a source as every page writes it;
+// vocabulary.js: the model's words, generated; dom.js), and the page's own, here under /reach/: schools.js
+// (the search in the address, the schools it finds), years.js, answer.js (where the record may have gone),
+// sources.js (the numbered sources) and letter.js.
 
 import { followAddress, go, inView, newView } from "/static/shared/address.js";
 import { $, showError } from "/static/shared/dom.js";

@@ -1,10 +1,11 @@
 // The page's numbered sources: each fact cites its sources as numbers ([1], [2]…), each a link to its source in
-// the list at the foot of the page, where a source is listed once however often it is cited. Touches #sources
-// and #sources-section.
+// the list at the foot of the page, where a source is listed once however often it is cited, written as every
+// page writes one (shared/citations.js). Touches #sources and #sources-section.
 
+import { citationKey, sourceItem } from "/static/shared/citations.js";
 import { $, element } from "/static/shared/dom.js";
 
-let numbers = new Map(); // "document|file|row|address" -> its number on the page
+let numbers = new Map(); // a source (citationKey) -> its number on the page
 
 /** Empties the list, for a new search. */
 export function clearSources() {
@@ -22,10 +23,12 @@ export function cite(citations) {
   const span = element("span", null, "refs");
   const cited = new Set();
   for (const c of citations || []) {
-    const key = [c.document, c.file, c.row, c.address].join("|");
+    const key = citationKey(c);
     if (!numbers.has(key)) {
       numbers.set(key, numbers.size + 1);
-      $("#sources").append(sourceItem(c, numbers.size));
+      const item = sourceItem(c);
+      item.id = `source-${numbers.size}`;
+      $("#sources").append(item);
     }
     cited.add(numbers.get(key));
   }
@@ -36,19 +39,4 @@ export function cite(citations) {
     span.append(" ", a);
   }
   return span;
-}
-
-function sourceItem(c, number) {
-  const item = element("li");
-  item.id = `source-${number}`;
-  item.append(`${c.document}, ${c.file}${c.row ? `, row ${c.row}` : ""}`);
-  if (/^https?:\/\//.test(c.address || "")) {
-    const a = element("a", c.address);
-    a.href = c.address;
-    a.rel = "noopener noreferrer";
-    item.append(": ", a);
-  } else if (c.address) {
-    item.append(`: ${c.address}`);
-  }
-  return item;
 }

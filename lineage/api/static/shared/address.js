@@ -4,7 +4,7 @@
 // data-state (loading, ready, error) that tests wait on. Touches history, document.body's data-state, and
 // #error through showError.
 
-import { showError } from "./dom.js";
+import { showError } from "/static/shared/dom.js";
 
 let show = () => {}; // shows the view of the address; set by followAddress
 let shownView = 0; // counts the views shown: the one shown is the last

@@ -2,7 +2,7 @@
 // the one source of every question a page asks. Each page names those it asks, loaded once as it starts.
 // Touches the network (the app only) and the header's #playground-link.
 
-import { $ } from "./dom.js";
+import { $ } from "/static/shared/dom.js";
 
 const QUERIES = {};
 let loaded = null; // the page's operations loading or loaded, once loadOperations has been called

@@ -1,0 +1,45 @@
+// GENERATED from lineage/model.py by `lineage vocabulary --output lineage/api/static/shared/vocabulary.js`:
+// edit the model, never this file. The model's vocabularies as the pages read them, so that no page keeps a
+// copy of its own. Touches nothing.
+
+/** Certainty levels as GraphQL names them, strongest first. */
+export const CERTAINTY_LEVELS = Object.freeze([
+  "CONFIRMED",
+  "REPORTED",
+  "CLAIMED",
+  "TIER_LEVEL",
+  "INFERRED"
+]);
+
+/** Each level's rank, weakest lowest: a chain is as sure as its weakest step. */
+export const CERTAINTY_STRENGTH = Object.freeze({
+  "CONFIRMED": 4,
+  "REPORTED": 3,
+  "CLAIMED": 2,
+  "TIER_LEVEL": 1,
+  "INFERRED": 0
+});
+
+/** Each level in the words a reader sees beside a fact. */
+export const CERTAINTY_WORDS = Object.freeze({
+  "CONFIRMED": "confirmed (DfE, Parliament or a regulator's letter)",
+  "REPORTED": "reported (a campaigner's, requester's or press account)",
+  "CLAIMED": "claimed (the recipient's own words)",
+  "TIER_LEVEL": "at tier level (approved for whole tiers, not these items)",
+  "INFERRED": "inferred"
+});
+
+/** What each kind of statement (a Statement's `statement`) says, in words a reader quotes. */
+export const STATEMENT_KINDS = Object.freeze({
+  "released": "released to it",
+  "not_released": "not released to it",
+  "requested_then_excluded": "asked for, then left out",
+  "requested_application_rejected": "asked for; the application was refused",
+  "returned_on_match": "returned to it on a match",
+  "matching_input_to_dfe": "sent by it to DfE, to be matched",
+  "match_flag_only": "a match flag only, no data",
+  "planned": "planned",
+  "not_available": "not available to it",
+  "recipient_describes_its_use": "its own description of what it uses",
+  "refused_to_say": "asked, and it refused to say"
+});

@@ -1,0 +1,40 @@
+"""The model's vocabularies as the pages' JavaScript reads them: one generated ES module,
+``static/shared/vocabulary.js`` (``lineage vocabulary --output lineage/api/static/shared/vocabulary.js``), so
+that no page keeps a copy of its own to drift from the model. Certainty levels by their GraphQL names (the
+model's member names), strongest first, with their ranks and words; and what each kind of statement says.
+tests/lineage/api/test_vocabulary.py holds the committed file to what this writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel
+
+#: Where the pages import it from (/static/shared/vocabulary.js).
+VOCABULARY_MODULE = Path(__file__).resolve().parent / "static" / "shared" / "vocabulary.js"
+
+_HEADER = """\
+// GENERATED from lineage/model.py by `lineage vocabulary --output lineage/api/static/shared/vocabulary.js`:
+// edit the model, never this file. The model's vocabularies as the pages read them, so that no page keeps a
+// copy of its own. Touches nothing.
+"""
+
+
+def vocabulary_module() -> str:
+    """The module's text: each table a frozen constant, in the model's order."""
+    levels = list(CertaintyLevel)
+    tables = (
+        ("Certainty levels as GraphQL names them, strongest first.", "CERTAINTY_LEVELS", [lv.name for lv in levels]),
+        ("Each level's rank, weakest lowest: a chain is as sure as its weakest step.", "CERTAINTY_STRENGTH",
+         {level.name: STRENGTH[level] for level in levels}),
+        ("Each level in the words a reader sees beside a fact.", "CERTAINTY_WORDS",
+         {level.name: CERTAINTY_WORDS[level] for level in levels}),
+        ("What each kind of statement (a Statement's `statement`) says, in words a reader quotes.", "STATEMENT_KINDS",
+         STATEMENT_KINDS),
+    )  # fmt: skip
+    constants = [
+        f"\n/** {doc} */\nexport const {name} = Object.freeze({json.dumps(value, indent=2, ensure_ascii=False)});\n"
+        for doc, name, value in tables
+    ]
+    return _HEADER + "".join(constants)
