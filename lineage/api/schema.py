@@ -34,8 +34,8 @@ from lineage.api.types import (
     link,
     page_window,
 )
-from lineage.errors import LineageError, ModelError, NotFound, StoreError, StoreUnavailable
-from lineage.store import Direction, QueryError, Reached
+from lineage.errors import LineageError, NotFound, QueryError
+from lineage.store import Direction, Reached
 
 log = logging.getLogger("lineage.api")
 K = TypeVar("K", model.NodeKind, model.EdgeKind)
@@ -286,19 +286,13 @@ def clip(message: str) -> str:
 
 
 def code_of(error: GraphQLError) -> str:
-    """What kind of failure an error is: the caller's (BAD_USER_INPUT, NOT_FOUND, and the request errors,
-    coded where they are found), the store's (STORE_UNAVAILABLE), or ours (INTERNAL_SERVER_ERROR)."""
+    """What kind of failure an error is: coded where it was found (the request errors), else as its cause's
+    class declares (lineage.errors: the caller's, the store's or ours); any other exception is ours."""
     code = (error.extensions or {}).get("code")
     if isinstance(code, str):
         return code
     original = error.original_error
-    if isinstance(original, StoreUnavailable):
-        return "STORE_UNAVAILABLE"
-    if isinstance(original, NotFound):
-        return "NOT_FOUND"
-    if isinstance(original, LineageError) and not isinstance(original, StoreError | ModelError):
-        return "BAD_USER_INPUT"
-    return "INTERNAL_SERVER_ERROR"
+    return original.code if isinstance(original, LineageError) else "INTERNAL_SERVER_ERROR"
 
 
 def shape_errors(errors: Sequence[GraphQLError], request_id: str) -> list[GraphQLError]:
