@@ -151,10 +151,11 @@ class GraphQLView(GraphQL[LineageContext, None]):
     """/graphql: strawberry's view, its hooks reading the request here, on the server's loop, and executing
     on the GraphQL loop within the execution timeout."""
 
-    def __init__(self, store: Store, limits: Limits) -> None:
+    def __init__(self, store: Store, limits: Limits, posts_from_kept: bool) -> None:
         super().__init__(build_schema(limits), graphql_ide="graphiql", subscription_protocols=())
         self.store = store
         self.limits = limits
+        self.posts_from_kept = posts_from_kept
         self.persisted = PersistedQueries(COOKBOOK)
         self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT)
 
@@ -220,20 +221,23 @@ class GraphQLView(GraphQL[LineageContext, None]):
         root_value: None,
         sub_response: Response,
     ) -> Any:
-        """Here, on the server's loop, what needs no GraphQL: a request error, and the answer's key, which may
-        answer 304 (a GET) or an answer kept for it. Only the rest goes to the GraphQL loop, so a revalidation
-        never waits behind a heavy query."""
+        """Here, on the server's loop, what needs no GraphQL: a request error, and the answer's key (store
+        version, query, variables, media type), which may answer 304 (a GET) or an answer kept for it (a GET,
+        or a POST with ``posts_from_kept``). Only the rest goes to the GraphQL loop, so a revalidation never
+        waits behind a heavy query."""
         assert isinstance(request_data, Asked) and isinstance(sub_response, Reply)
         if request_data.refusal is not None:
             return PreExecutionError(None, [request_data.refusal])
-        if sub_response.method == "GET":
+        if sub_response.method == "GET" or self.posts_from_kept:
             try:
                 version = await asyncio.to_thread(self.store.version)
             except StoreUnavailable as exc:
                 return PreExecutionError(None, [GraphQLError(str(exc), original_error=exc)])
             asked = (request_data.query, request_data.operation_name, sorted((request_data.variables or {}).items()))
             sub_response.key = etag_of(self.store.name, version, sub_response.answer_media, repr(asked))
-            sub_response.not_modified = matches(sub_response.if_none_match, sub_response.key)
+            sub_response.not_modified = sub_response.method == "GET" and matches(
+                sub_response.if_none_match, sub_response.key
+            )
             sub_response.kept = None if sub_response.not_modified else self.answers.get(sub_response.key)
             if sub_response.not_modified or sub_response.kept is not None:
                 return ExecutionResult(data=None, errors=None)
@@ -405,12 +409,17 @@ def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Re
 
 
 def create_app(
-    store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False, public_url: str | None = None
+    store: Store,
+    limits: Limits = DEFAULT_LIMITS,
+    close_store: bool = False,
+    public_url: str | None = None,
+    posts_from_kept: bool = False,
 ) -> Starlette:
     """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker).
     ``public_url`` (checked by public_base_url) is the address its absolute links and redirects name, never
-    the Host header a client sends."""
-    graphql = GraphQLView(store, limits)
+    the Host header a client sends. With ``posts_from_kept`` (as `lineage serve` runs) a POST is answered
+    from the kept answers too; without it (`lineage query`, which asks once) a POST reads no store version."""
+    graphql = GraphQLView(store, limits, posts_from_kept)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -528,7 +537,7 @@ def app_from_environment() -> Starlette:
     from lineage.stores import open_store
 
     public_url = os.environ.get(PUBLIC_URL_ENV) or None
-    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url)
+    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url, posts_from_kept=True)
 
 
 def public_base_url(text: str) -> str:
