@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -372,6 +373,13 @@ def _log_failure(task: asyncio.Task[None]) -> None:
         LOG.error("preparing the whole-graph questions failed", exc_info=task.exception())
 
 
+def _freeze_heap(_: asyncio.Task[None]) -> None:
+    """A worker's store, loaded and prepared, out of the cyclic garbage collector's reach: it holds the graph
+    for as long as the worker lives, and a full collection walked its objects (about 600,000 for the real
+    graph) in one pause of a second or more, the one-client p99 spikes (benchmarks/README.md)."""
+    gc.freeze()
+
+
 async def _json_error(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own refusals (404, 405) and any failure outside /graphql, in JSON too."""
     if isinstance(exc, HTTPException):
@@ -415,7 +423,8 @@ def create_app(
     public_url: str | None = None,
     posts_from_kept: bool = False,
 ) -> Starlette:
-    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker).
+    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker), and
+    once prepared holds it out of the garbage collector's reach (``_freeze_heap``).
     ``public_url`` (checked by public_base_url) is the address its absolute links and redirects name, never
     the Host header a client sends. With ``posts_from_kept`` (as `lineage serve` runs) a POST is answered
     from the kept answers too; without it (`lineage query`, which asks once) a POST reads no store version."""
@@ -426,6 +435,8 @@ def create_app(
         # in the background: the server answers at once, and the first Sankey or pupil-reach need not wait
         preparing = asyncio.create_task(asyncio.to_thread(questions.prepare, store))
         preparing.add_done_callback(_log_failure)
+        if close_store:
+            preparing.add_done_callback(_freeze_heap)
         yield
         if close_store:
             store.close()
