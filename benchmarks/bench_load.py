@@ -198,7 +198,21 @@ async def load(base: str, server: subprocess.Popen[bytes], clients: int, seconds
 
 #: The question wrk POSTs, with its example: the issue's measure of an uncached question's cost.
 WRK_QUESTION = ("recipients-of-item", {"item": "KS4_FSM"})
-_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+#: wrk's script after the request: the JSON header, and each answer's status counted (per thread, then summed).
+WRK_STATUSES = """wrk.headers["Content-Type"] = "application/json"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
+  end
+  for status, count in pairs(total) do io.write(string.format("status %d %d\\n", status, count)) end
+end
+"""
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def wrk(base: str, clients: int, seconds: float) -> dict[str, float]:
@@ -207,17 +221,17 @@ def wrk(base: str, clients: int, seconds: float) -> dict[str, float]:
     name, variables = WRK_QUESTION
     body = json.dumps({"query": (QUERIES / f"{name}.graphql").read_text(), "variables": variables})
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        script.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(body)}\n'
-                     'wrk.headers["Content-Type"] = "application/json"\n')  # fmt: skip
+        script.write(f"wrk.method = 'POST'\nwrk.body = {json.dumps(body)}\n" + WRK_STATUSES)
         script.flush()
         command = ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-s", script.name,
                    f"{base}/graphql"]  # fmt: skip
         output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     figures = {"requests/s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
-    for share, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE):
+    for share, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE):
         figures[f"p{share} ms"] = float(value) * _WRK_UNITS[unit]
-    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    figures["errors"] = float(failed.group(1)) if failed else 0.0
+    statuses = {int(status): int(count) for status, count in re.findall(r"^status (\d+) (\d+)$", output, re.MULTILINE)}
+    figures["errors"] = float(sum(count for status, count in statuses.items() if status != 200))
+    figures.update({f"status {status}": float(count) for status, count in sorted(statuses.items()) if status != 200})
     return figures
 
 
@@ -228,6 +242,10 @@ def run_wrk(name: str, address: str, args: argparse.Namespace) -> None:
         return
     for workers in sorted({1, args.workers}):
         with serving(address, workers) as (base, _):
+            question, variables = WRK_QUESTION
+            query = (QUERIES / f"{question}.graphql").read_text()
+            for _ in range(workers * 4):  # each worker's first answer waits for what it prepares as it starts
+                httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, timeout=300)
             wrk(base, args.clients, min(3.0, args.seconds))  # warm up
             figures = wrk(base, args.clients, args.seconds)
         label = f"wrk: {workers} worker(s), one question POSTed"
