@@ -3,7 +3,7 @@ public endpoint as deployed (worker processes, GET answers cached by ETag) besid
 serving (one worker, every question POSTed and answered afresh), in the same run, on the real graph.
 
     python -m benchmarks.bench_load [--stores memory,neo4j] [--clients 50] [--seconds 30] [--workers N]
-        [--get-share 0.5] [--neo4j-uri bolt://HOST:PORT]
+        [--get-share 0.5] [--neo4j-uri bolt://HOST:PORT] [--wrk-only]
 
 The clients mix the cookbook's recipients-of-item, release-trace, pupil-reach and search over a few dozen
 variable sets each. In the deployed run ``--get-share`` of them ask by GET with the query's persisted hash
@@ -13,6 +13,11 @@ status but 200/304, or an answer with errors) and the server's peak resident mem
 then the ratios deployed/baseline. The clients run on the same machine as the server, and take their share
 of its cores. Goals on the 2-core development machine: embedded >= 300 requests/s with p99 < 250 ms,
 Neo4j >= 100 requests/s with p99 < 500 ms, no errors.
+
+When wrk (a C load generator: ``apt-get install wrk``) is installed, each store is also measured as issue 23
+sets its goal: ``--clients`` connections POSTing one question (recipients-of-item of KS4_FSM) for
+``--seconds``, against one worker and against ``--workers``; the clients then cost the server almost nothing.
+It says when wrk is missing and skips those runs.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ import hashlib
 import json
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,7 +196,66 @@ async def load(base: str, server: subprocess.Popen[bytes], clients: int, seconds
             "server RSS MB": peak / MB, "clients' cores": clients_cpu}  # fmt: skip
 
 
+#: The question wrk POSTs, with its example: the issue's measure of an uncached question's cost.
+WRK_QUESTION = ("recipients-of-item", {"item": "KS4_FSM"})
+#: wrk's script after the request: the JSON header, and each answer's status counted (per thread, then summed).
+WRK_STATUSES = """wrk.headers["Content-Type"] = "application/json"
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) statuses = {} end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(threads) do
+    for status, count in pairs(thread:get("statuses")) do total[status] = (total[status] or 0) + count end
+  end
+  for status, count in pairs(total) do io.write(string.format("status %d %d\\n", status, count)) end
+end
+"""
+_WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def wrk(base: str, clients: int, seconds: float) -> dict[str, float]:
+    """wrk's figures for ``clients`` connections POSTing WRK_QUESTION for ``seconds``: requests/s, p50/p90/p99
+    latency and the answers that were not 2xx or 3xx."""
+    name, variables = WRK_QUESTION
+    body = json.dumps({"query": (QUERIES / f"{name}.graphql").read_text(), "variables": variables})
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(f"wrk.method = 'POST'\nwrk.body = {json.dumps(body)}\n" + WRK_STATUSES)
+        script.flush()
+        command = ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency", "-s", script.name,
+                   f"{base}/graphql"]  # fmt: skip
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    figures = {"requests/s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}  # type: ignore[union-attr]
+    for share, value, unit in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE):
+        figures[f"p{share} ms"] = float(value) * _WRK_UNITS[unit]
+    statuses = {int(status): int(count) for status, count in re.findall(r"^status (\d+) (\d+)$", output, re.MULTILINE)}
+    figures["errors"] = float(sum(count for status, count in statuses.items() if status != 200))
+    figures.update({f"status {status}": float(count) for status, count in sorted(statuses.items()) if status != 200})
+    return figures
+
+
+def run_wrk(name: str, address: str, args: argparse.Namespace) -> None:
+    """One question POSTed by wrk's connections, against one worker and against ``--workers``."""
+    if shutil.which("wrk") is None:
+        print(f"{name:7} wrk is not installed (apt-get install wrk): the one-question POST runs are skipped")
+        return
+    for workers in sorted({1, args.workers}):
+        with serving(address, workers) as (base, _):
+            question, variables = WRK_QUESTION
+            query = (QUERIES / f"{question}.graphql").read_text()
+            for _ in range(workers * 4):  # each worker's first answer waits for what it prepares as it starts
+                httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, timeout=300)
+            wrk(base, args.clients, min(3.0, args.seconds))  # warm up
+            figures = wrk(base, args.clients, args.seconds)
+        label = f"wrk: {workers} worker(s), one question POSTed"
+        print(f"{name:7} {label:34} " + "  ".join(f"{k} {v:,.1f}" for k, v in figures.items()), flush=True)
+
+
 def run_store(name: str, address: str, store: Store, args: argparse.Namespace) -> list[tuple[str, dict[str, float]]]:
+    if args.wrk_only:
+        run_wrk(name, address, args)
+        return []
     sets = variable_sets(store, random.Random(args.seed))
     SHARED.update({question: values[:LINKS_PER_QUESTION] for question, values in sets.items()})
     plan = [(question, variables) for question in QUESTIONS for variables in sets[question]]
@@ -203,6 +269,7 @@ def run_store(name: str, address: str, store: Store, args: argparse.Namespace) -
             asyncio.run(load(base, server, args.clients, min(3.0, args.seconds), share, plan))  # warm up
             rows.append((label, asyncio.run(load(base, server, args.clients, args.seconds, share, plan))))
             print(f"{name:7} {label:34} " + "  ".join(f"{k} {v:,.1f}" for k, v in rows[-1][1].items()), flush=True)
+    run_wrk(name, address, args)
     return rows
 
 
@@ -217,6 +284,7 @@ def main() -> None:
     )
     parser.add_argument("--neo4j-uri", help="use this server; its database is CLEARED (default: start our own)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--wrk-only", action="store_true", help="only the one-question POST runs, by wrk")
     args = parser.parse_args()
     print(f"{args.clients} clients for {args.seconds:g} s each run, {os.cpu_count()} cores, real graph\n")
     results = {}
@@ -237,7 +305,7 @@ def main() -> None:
         else:
             parser.error(f"unknown store {name!r}")
     print("\nstore    measure        today (1 process, POST)  deployed  deployed/today")
-    for name, ((_, today), (_, deployed)) in results.items():
+    for name, ((_, today), (_, deployed)) in ((name, rows) for name, rows in results.items() if rows):
         for measure in ("requests/s", "p50 ms", "p95 ms", "p99 ms", "POST p99 ms", "errors", "server RSS MB"):
             ratio = deployed[measure] / today[measure] if today[measure] else float("nan")
             print(f"{name:8} {measure:14} {today[measure]:>23,.1f}  {deployed[measure]:>8,.1f}  {ratio:>13.2f}x")

@@ -1,21 +1,40 @@
-"""The errors the core raises, each naming what was wrong and where."""
+"""The errors the program raises on purpose, each naming what was wrong and where, and each declaring its
+GraphQL error code (``extensions.code``): whose fault an error is follows from its class, so the API masks and
+logs ours and tells the caller theirs without listing exceptions."""
 
 
 class LineageError(Exception):
-    """Base of every error this project raises on purpose."""
+    """Base of every error this project raises on purpose: something asked of it that it refuses (an unknown
+    format, a period that ends before it starts, a page out of range)."""
+
+    code = "BAD_USER_INPUT"
+
+
+class QueryError(LineageError):
+    """A read asked for something out of bounds (depth, limit) or malformed."""
+
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(LineageError):
+    """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""
+
+    code = "NOT_FOUND"
+
+
+class StoreUnavailable(LineageError):
+    """The store could not be reached: nobody's mistake, and the caller may try again."""
+
+    code = "STORE_UNAVAILABLE"
 
 
 class ModelError(LineageError):
     """A node or edge that breaks the model (unknown property, wrong type, edge between wrong kinds, no citation)."""
 
+    code = "INTERNAL_SERVER_ERROR"
+
 
 class StoreError(LineageError):
     """A write the store refused whole (e.g. an edge to a node that exists nowhere); nothing was written."""
 
-
-class StoreUnavailable(LineageError):
-    """The store could not be reached."""
-
-
-class NotFound(LineageError):
-    """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""
+    code = "INTERNAL_SERVER_ERROR"

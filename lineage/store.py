@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, NamedTuple, Protocol, TypeVar
 
-from lineage.errors import LineageError, StoreError
+from lineage.errors import QueryError as QueryError  # the store contract's refusal, defined with the others
+from lineage.errors import StoreError
 from lineage.merge import merge
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
 from lineage.search import fold
@@ -87,10 +88,6 @@ def edge_sides(
     if direction is Direction.UPSTREAM:
         return against, along
     return kinds, kinds
-
-
-class QueryError(LineageError):
-    """A read asked for something out of bounds (depth, limit) or malformed."""
 
 
 Path = tuple[Edge, ...]

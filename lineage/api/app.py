@@ -1,7 +1,8 @@
 """The Starlette app: the GraphQL endpoint and playground at /graphql, the flow explorer at /explore, and /healthz.
 
-/graphql speaks GraphQL over HTTP itself (reading requests and choosing statuses: lineage.api.protocol),
-over lineage.api.schema, so that every answer is JSON and says what went wrong in the caller's terms:
+/graphql is strawberry's ASGI view (``GraphQLView``) over lineage.api.schema, with its hooks doing what it
+leaves to the app (lineage.api.protocol), so that every answer is JSON and says what went wrong in the
+caller's terms:
 
 - a request that is not GraphQL over HTTP (not JSON, not an object, not UTF-8, too large, the wrong
   method or media type) answers 400, 405, 406, 413, 414 or 415 with a JSON error, and the connection
@@ -15,31 +16,33 @@ over lineage.api.schema, so that every answer is JSON and says what went wrong i
 - every response carries ``X-Request-Id``, which an internal error also names: its detail goes to the log,
   once.
 
-Validation and execution run on a loop of their own (lineage.api.context.off_loop), so /healthz answers
-while a heavy query runs. For throughput: GET answers carry an ``ETag`` per store version and
-``Cache-Control``, and answer 304 to ``If-None-Match`` without running anything; Apollo's automatic
-persisted queries (a SHA-256 hash in ``extensions.persistedQuery``) make GET addresses short, with the
-cookbook registered in advance; large answers are gzipped. CORS lets any origin read, never with
-credentials. As it starts, the app prepares in the background what the whole-graph questions share.
+Execution runs on a loop of its own (lineage.api.context.off_loop), so /healthz answers while a heavy query
+runs. For throughput: answers are kept by store version, query, variables and media type, so a repeated
+question (GET or POST) is answered without running; a GET answer carries that key as its ``ETag``, with
+``Cache-Control``, and answers 304 to ``If-None-Match``; Apollo's automatic persisted queries (a SHA-256 hash
+in ``extensions.persistedQuery``) make GET addresses short, with the cookbook registered in advance; large
+answers are gzipped. CORS lets any origin read, never with credentials. As it starts, the app prepares in the
+background what the whole-graph questions share.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
 import secrets
-from collections import OrderedDict
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from graphql import GraphQLError, OperationType
-from graphql.execution.values import get_variable_values
+from cross_web import AsyncHTTPRequestAdapter
+from cross_web import HTTPException as ViewRefusal
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -48,26 +51,38 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from lineage import questions
 from lineage.api.context import LineageContext, off_loop
-from lineage.api.limits import DEFAULT_LIMITS, Limits, with_code
+from lineage.api.limits import DEFAULT_LIMITS, Limits
 from lineage.api.protocol import (
     JSON,
-    GraphQLRequest,
+    UNAVAILABLE_MESSAGE,
     PersistedQueries,
     Refused,
+    bounded_receive,
+    check_parameters,
+    decode_json,
     encode,
     error_body,
     etag_of,
     matches,
     media_type,
     not_unicode,
-    pick_operation,
-    read_request,
+    require_json,
+    shape_errors,
     status_of,
 )
-from lineage.api.schema import UNAVAILABLE_MESSAGE, LineageSchema, build_schema, shape_errors
+from lineage.api.schema import build_schema
+from lineage.cache import Kept
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
 from lineage.resources import COOKBOOK, COOKBOOK_INDEX, vendor_file
@@ -98,163 +113,243 @@ CACHE_SECONDS = 60
 #: /healthz waits this long for the store's first answer before saying it is unavailable.
 HEALTH_SECONDS = 1.5
 RETRY_AFTER = "5"
-#: GET answers kept per worker by ETag, as a shared cache would (a new visitor's first request need not run),
-#: each at most ANSWER_BYTES long; a write to the store changes every ETag, so a kept answer is never stale.
+#: Answers kept per worker by their key (store version, query, variables, media type), as a shared cache
+#: would keep them (a new visitor's first request need not run), each at most ANSWER_BYTES long; a write to
+#: the store changes every key, so a kept answer is never stale.
 ANSWERS_KEPT = 512
 ANSWER_BYTES = 1024 * 1024
 #: Environment variables naming the store and the public address for app_from_environment (what `lineage serve`
 #: starts in each worker).
 STORE_ENV = "LINEAGE_STORE"
 PUBLIC_URL_ENV = "LINEAGE_PUBLIC_URL"
+#: Where in the request's scope its id is, for every hook that answers it.
+REQUEST_ID = "lineage.request_id"
 
 
 @dataclass
-class Answer:
-    """What /graphql responds: the GraphQL response, its status and headers."""
+class Asked(GraphQLRequestData):
+    """A request's parameters, and the request error that stops it before anything runs, if any."""
 
-    body: dict[str, Any]
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    cacheable: bool = False
-    content: bytes = b""  # the body encoded, on the GraphQL loop: encoding a large answer is CPU work too
+    refusal: GraphQLError | None = None
 
 
-class GraphQLEndpoint:
-    """/graphql: reads the request here, on the server's loop; prepares, executes and encodes the answer
-    on the GraphQL loop, within the execution timeout."""
+class Reply(Response):
+    """The answer's HTTP side as the hooks learn it, before it is written: the media type asked for, the
+    request's id, the key its answer is kept by (for a GET, its ETag), and an answer already kept."""
 
-    def __init__(self, store: Store, limits: Limits) -> None:
+    def __init__(self, request: Request) -> None:
+        super().__init__()
+        self.method = request.method
+        self.request_id: str = request.scope[REQUEST_ID]
+        self.answer_media = JSON if _wants_playground(request) else media_type(request.headers.get("accept"))
+        self.if_none_match = request.headers.get("if-none-match")
+        self.key: str | None = None
+        self.kept: bytes | None = None
+        self.not_modified = False
+
+
+class GraphQLView(GraphQL[LineageContext, None]):
+    """/graphql: strawberry's view, its hooks reading the request here, on the server's loop, and executing
+    on the GraphQL loop within the execution timeout."""
+
+    def __init__(self, store: Store, limits: Limits, posts_from_kept: bool) -> None:
+        super().__init__(build_schema(limits), graphql_ide="graphiql", subscription_protocols=())
         self.store = store
         self.limits = limits
-        self.schema: LineageSchema = build_schema(limits)
+        self.posts_from_kept = posts_from_kept
         self.persisted = PersistedQueries(COOKBOOK)
-        self.answers: OrderedDict[str, Answer] = OrderedDict()
+        self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT)
 
-    async def handle(self, request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """HEAD answers as GET does (the server sends no body with it); a refusal, in JSON."""
         request_id = secrets.token_hex(8)
         try:
-            if _reads(request) and _wants_playground(request):
-                return HTMLResponse(playground_html())
-            media = media_type(request.headers.get("accept"))
-            graphql_request = await read_request(request, self.limits)
-            answer = await self._answer_in_time(graphql_request, request, media, request_id)
-        except Refused as refused:
-            body = error_body(refused.message, "BAD_REQUEST")
+            method = "GET" if scope["method"] == "HEAD" else scope["method"]
+            request = Request(
+                {**scope, "method": method, REQUEST_ID: request_id}, bounded_receive(scope, receive, self.limits)
+            )
+            response = await self.run(request)
+        except (Refused, ViewRefusal) as exc:
+            refused = exc if isinstance(exc, Refused) else Refused(exc.status_code, exc.reason)
             headers = {"X-Request-Id": request_id, "Cache-Control": "no-store", **refused.headers}
-            return Response(encode(body), refused.status, headers, media_type=JSON)
-        headers = {"X-Request-Id": request_id, "Vary": "Accept, Accept-Encoding", **answer.headers}
-        if answer.status == 304:
-            return Response(status_code=304, headers=headers)
-        if answer.status in (503, 504):
-            headers["Retry-After"] = RETRY_AFTER
-        if not answer.cacheable:
-            headers["Cache-Control"] = "no-store"
-        return Response(answer.content, answer.status, headers, media_type=f"{media}; charset=utf-8")
+            response = Response(encode(error_body(refused.message, "BAD_REQUEST")), refused.status, headers, JSON)
+        await response(scope, receive, send)
 
-    async def _answer_in_time(self, graphql_request: GraphQLRequest, request: Request, media: str,
-                              request_id: str) -> Answer:  # fmt: skip
-        seconds = self.limits.timeout_seconds
-        method = "GET" if _reads(request) else request.method
-        if_none_match = request.headers.get("if-none-match") if method == "GET" else None
-        work = self._answer(graphql_request, method, media, request_id, if_none_match)
-        try:
-            answer = await asyncio.wait_for(work, seconds)
-        except TimeoutError:
-            message = f"the query took longer than {seconds:g} s and was stopped"
-            answer = Answer(error_body(message, "TIMEOUT"), 504)
-        if answer.status != 304 and not answer.content:
-            answer.content = encode(answer.body)
-        return answer
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        assert isinstance(request, Request)  # no WebSocket reaches this route
+        return Reply(request)
 
-    async def _answer(self, graphql_request: GraphQLRequest, method: str, media: str, request_id: str,
-                      if_none_match: str | None) -> Answer:  # fmt: skip
-        """Here, on the server's loop, what needs no GraphQL: the query a hash names, refusing input that no
-        store can hold, and for a GET its ETag, which may answer 304 or an answer kept for it. Only the
-        rest goes to the GraphQL loop, so a revalidation never waits behind a heavy query."""
-        query, digest = self.persisted.resolve(graphql_request)
-        if query is None:
-            if "persistedQuery" in graphql_request.extensions:
-                return self._request_error(media, "PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
-            return self._request_error(media, "the request has no query", "BAD_REQUEST")
-        for value, where in ((query, "the query"), (graphql_request.operation_name, "operationName"),
-                             (graphql_request.variables, "variables")):  # fmt: skip
-            problem = not_unicode(value, where)
-            if problem:
-                return self._request_error(media, problem, "BAD_USER_INPUT")
-        etag = None
-        if method == "GET":
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> LineageContext:
+        return LineageContext(self.store, request.scope[REQUEST_ID])
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return _wants_playground(request)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(playground_html())
+
+    def encode_json(self, data: object) -> bytes:
+        return encode(data)
+
+    async def parse_http_body(self, request_adapter: AsyncHTTPRequestAdapter) -> Asked:
+        """The parameters, from the address of a GET or the JSON body of a POST; the query a persisted hash
+        names; no query, or text no store can hold, is a request error."""
+        data: object
+        if request_adapter.method == "GET":
+            params = request_adapter.query_params
+            fields: dict[str, object] = {name: _last(params.get(name)) for name in ("query", "operationName")}
+            for name in ("variables", "extensions"):
+                value = _last(params.get(name))
+                if value:
+                    fields[name] = decode_json(value, name)
+            data = fields
+        else:
+            require_json(request_adapter.content_type)
+            data = decode_json(await request_adapter.get_body(), "the body")
+        checked = check_parameters(data)
+        extensions = checked.get("extensions") or {}
+        asked = Asked(self.persisted.resolve(checked.get("query"), extensions), checked.get("variables") or {},
+                      checked.get("operationName"), extensions)  # fmt: skip
+        asked.refusal = _refusal(asked)
+        return asked
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: LineageContext,
+        root_value: None,
+        sub_response: Response,
+    ) -> Any:
+        """Here, on the server's loop, what needs no GraphQL: a request error, and the answer's key (store
+        version, query, variables, media type), which may answer 304 (a GET) or an answer kept for it (a GET,
+        or a POST with ``posts_from_kept``). Only the rest goes to the GraphQL loop, so a revalidation never
+        waits behind a heavy query."""
+        assert isinstance(request_data, Asked) and isinstance(sub_response, Reply)
+        if request_data.refusal is not None:
+            return PreExecutionError(None, [request_data.refusal])
+        if sub_response.method == "GET" or self.posts_from_kept:
             try:
                 version = await asyncio.to_thread(self.store.version)
             except StoreUnavailable as exc:
-                return self._finish(media, {"errors": [GraphQLError(str(exc), original_error=exc)]}, request_id)
-            request_key = (query, graphql_request.operation_name, sorted(graphql_request.variables.items()))
-            etag = etag_of(self.store.name, version, media, repr(request_key))
-            if matches(if_none_match, etag):
-                return Answer({}, 304, {"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
-            kept = self.answers.get(etag)
-            if kept is not None:
-                self.answers.move_to_end(etag)
-                return kept
-        answer = await off_loop(self._run(query, graphql_request, method, media, request_id))
-        if "data" in answer.body and digest is not None:  # it parsed and validated: worth remembering
-            self.persisted.learn(digest, query)
-        if etag is not None and "data" in answer.body and not answer.body.get("errors"):
-            answer.headers.update({"ETag": etag, "Cache-Control": f"public, max-age={CACHE_SECONDS}"})
-            answer.cacheable = True
-            if len(answer.content) <= ANSWER_BYTES:
-                self.answers[etag] = answer
-                if len(self.answers) > ANSWERS_KEPT:
-                    self.answers.popitem(last=False)
-        return answer
+                return PreExecutionError(None, [GraphQLError(str(exc), original_error=exc)])
+            asked = (request_data.query, request_data.operation_name, sorted((request_data.variables or {}).items()))
+            sub_response.key = etag_of(self.store.name, version, sub_response.answer_media, repr(asked))
+            sub_response.not_modified = sub_response.method == "GET" and matches(
+                sub_response.if_none_match, sub_response.key
+            )
+            sub_response.kept = None if sub_response.not_modified else self.answers.get(sub_response.key)
+            if sub_response.not_modified or sub_response.kept is not None:
+                return ExecutionResult(data=None, errors=None)
+        work = super().execute_operation(request, request_adapter, request_data, context, root_value, sub_response)
+        seconds = self.limits.timeout_seconds
+        try:
+            result = await asyncio.wait_for(off_loop(work), seconds)
+        except TimeoutError:
+            message = f"the query took longer than {seconds:g} s and was stopped"
+            return PreExecutionError(None, [GraphQLError(message, extensions={"code": "TIMEOUT"})])
+        if "persistedQuery" in (request_data.extensions or {}) and not isinstance(result, PreExecutionError):
+            self.persisted.learn(request_data.query or "")  # it parsed and validated: worth remembering
+        return result
 
-    async def _run(self, query: str, graphql_request: GraphQLRequest, method: str, media: str,
-                   request_id: str) -> Answer:  # fmt: skip
-        """On the GraphQL loop: the document prepared (in a thread), the operation picked, the variables
-        coerced, the operation executed and its answer encoded."""
-        prepared = await asyncio.to_thread(self.schema.documents.prepare, self.schema._schema, query)
-        if prepared.errors or prepared.document is None:
-            return self._finish(media, {"errors": list(prepared.errors)}, request_id)
-        operation = pick_operation(prepared.document, graphql_request.operation_name)
-        if isinstance(operation, str):
-            return self._request_error(media, operation, "OPERATION_RESOLUTION_FAILURE")
-        if method == "GET" and operation.operation is not OperationType.QUERY:
-            raise Refused(405, "only queries may be sent by GET", {"Allow": "POST"})
-        coerced = get_variable_values(self.schema._schema, operation.variable_definitions or (),
-                                      graphql_request.variables, max_errors=20)  # fmt: skip
-        if isinstance(coerced, list):
-            return self._finish(media, {"errors": [with_code(e, "BAD_USER_INPUT") for e in coerced]}, request_id)
-        context = LineageContext(self.store, request_id)
-        name = operation.name.value if operation.name else None
-        result = await self.schema.execute(query, graphql_request.variables, context, operation_name=name)
-        answer = self._finish(media, {"data": result.data, "errors": result.errors or []}, request_id)
-        answer.content = encode(answer.body)
-        return answer
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: LineageContext,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's execution, with its refusals answered as the GraphQL-over-HTTP spec says: an operation
+        that cannot be picked is a request error, a mutation sent by GET 405."""
+        context.operation_name = request_data.operation_name
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=OperationType.from_http(request_adapter.method),
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            name = exc.operation_name
+            message = (
+                "the document has no operation"
+                if name is None
+                else f"the document has no operation named {name[:200]!r}"
+            )
+            return PreExecutionError(None, [GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})])
+        except InvalidOperationTypeError:
+            raise Refused(405, "only queries may be sent by GET", {"Allow": "POST"}) from None
 
-    def _request_error(self, media: str, message: str, code: str) -> Answer:
-        body = error_body(message, code)
-        return Answer(body, status_of(media, body))
-
-    def _finish(self, media: str, result: dict[str, Any], request_id: str) -> Answer:
-        """The GraphQL response (``data`` only when the operation ran), its errors shaped, and its status."""
-        body: dict[str, Any] = {"data": result["data"]} if "data" in result else {}
-        errors = shape_errors(result["errors"], request_id)
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The GraphQL response: ``data`` only when the operation ran, and its errors shaped."""
+        before_execution = isinstance(result, PreExecutionError)
+        body: GraphQLHTTPResponse = {} if before_execution else {"data": result.data}
+        errors = shape_errors(result.errors or (), before_execution, request.scope[REQUEST_ID], self.limits)
         if errors:
-            body["errors"] = [error.formatted for error in errors]
-        return Answer(body, status_of(media, body))
+            body["errors"] = list(errors)
+        return body
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """The answer with its status, headers and caching: a kept answer as it was kept, a new one kept
+        when it has data and no errors."""
+        assert isinstance(sub_response, Reply) and isinstance(response_data, dict)
+        reply = sub_response
+        headers = {"X-Request-Id": reply.request_id, "Vary": "Accept, Accept-Encoding"}
+        public = {"ETag": reply.key or "", "Cache-Control": f"public, max-age={CACHE_SECONDS}"}
+        if reply.not_modified:
+            return Response(status_code=304, headers={**headers, **public})
+        content, status = reply.kept, 200
+        if content is None:
+            content = self.encode_json(response_data)
+            status = status_of(reply.answer_media, dict(response_data))
+            if reply.key is not None and "data" in response_data and not response_data.get("errors"):
+                if len(content) <= ANSWER_BYTES:
+                    self.answers.put(reply.key, content)
+            else:
+                reply.key = None
+        headers.update(public if reply.key is not None and reply.method == "GET" else {"Cache-Control": "no-store"})
+        if status in (503, 504):
+            headers["Retry-After"] = RETRY_AFTER
+        return Response(content, status, headers, media_type=f"{reply.answer_media}; charset=utf-8")
 
 
-def _reads(request: Request) -> bool:
-    """A GET, or a HEAD, which answers as a GET does (the server sends no body with it)."""
-    return request.method in ("GET", "HEAD")
+def _last(value: str | list[str] | None) -> str | None:
+    """A query parameter's value (the last, when it is given more than once)."""
+    return value[-1] if isinstance(value, list) else value
 
 
-def _wants_playground(request: Request) -> bool:
+def _refusal(asked: Asked) -> GraphQLError | None:
+    """What stops a request before anything runs: no query (or an unknown persisted hash), or text that is not
+    valid Unicode (JSON allows a lone surrogate; no store can hold it)."""
+    if asked.query is None:
+        if "persistedQuery" in (asked.extensions or {}):
+            return GraphQLError("PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"})
+        return GraphQLError("the request has no query", extensions={"code": "BAD_REQUEST"})
+    for value, where in ((asked.query, "the query"), (asked.operation_name, "operationName"),
+                         (asked.variables, "variables")):  # fmt: skip
+        problem = not_unicode(value, where)
+        if problem:
+            return GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
+    return None
+
+
+def _wants_playground(request: Any) -> bool:
     """A browser opening an address (it asks for HTML) gets the playground even when the address carries a
     query, as the explorer's links and the playground's own shared addresses do; a script asking a query
     by GET gets its answer."""
+    if request.method != "GET":
+        return False
     accept = request.headers.get("accept", "")
-    return "text/html" in accept or (request.query_params.get("query") is None and "*/*" in accept
-                                     and not request.query_params.get("extensions"))  # fmt: skip
+    params: Mapping[str, Any] = request.query_params
+    return "text/html" in accept or (params.get("query") is None and "*/*" in accept
+                                     and not params.get("extensions"))  # fmt: skip
 
 
 def cookbook_tabs() -> list[dict[str, Any]]:
@@ -276,6 +371,13 @@ def playground_html() -> str:
 def _log_failure(task: asyncio.Task[None]) -> None:
     if not task.cancelled() and task.exception() is not None:
         LOG.error("preparing the whole-graph questions failed", exc_info=task.exception())
+
+
+def _freeze_heap(_: asyncio.Task[None]) -> None:
+    """A worker's store, loaded and prepared, out of the cyclic garbage collector's reach: it holds the graph
+    for as long as the worker lives, and a full collection walked its objects (about 600,000 for the real
+    graph) in one pause of a second or more, the one-client p99 spikes (benchmarks/README.md)."""
+    gc.freeze()
 
 
 async def _json_error(request: Request, exc: Exception) -> JSONResponse:
@@ -315,18 +417,26 @@ def _static_files(names: tuple[str, ...], folder: Path = STATIC) -> Callable[[Re
 
 
 def create_app(
-    store: Store, limits: Limits = DEFAULT_LIMITS, close_store: bool = False, public_url: str | None = None
+    store: Store,
+    limits: Limits = DEFAULT_LIMITS,
+    close_store: bool = False,
+    public_url: str | None = None,
+    posts_from_kept: bool = False,
 ) -> Starlette:
-    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker).
+    """The app over ``store``; with ``close_store`` it closes the store as it shuts down (one per worker), and
+    once prepared holds it out of the garbage collector's reach (``_freeze_heap``).
     ``public_url`` (checked by public_base_url) is the address its absolute links and redirects name, never
-    the Host header a client sends."""
-    endpoint = GraphQLEndpoint(store, limits)
+    the Host header a client sends. With ``posts_from_kept`` (as `lineage serve` runs) a POST is answered
+    from the kept answers too; without it (`lineage query`, which asks once) a POST reads no store version."""
+    graphql = GraphQLView(store, limits, posts_from_kept)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         # in the background: the server answers at once, and the first Sankey or pupil-reach need not wait
         preparing = asyncio.create_task(asyncio.to_thread(questions.prepare, store))
         preparing.add_done_callback(_log_failure)
+        if close_store:
+            preparing.add_done_callback(_freeze_heap)
         yield
         if close_store:
             store.close()
@@ -412,7 +522,7 @@ def create_app(
             Route("/reach", reach),
             Route("/reach/{name}", reach_file),
             Route(FEED_PATH, releases_feed),
-            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
         ],
         exception_handlers={HTTPException: _json_error, Exception: _json_error},
         middleware=[
@@ -438,7 +548,7 @@ def app_from_environment() -> Starlette:
     from lineage.stores import open_store
 
     public_url = os.environ.get(PUBLIC_URL_ENV) or None
-    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url)
+    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url, posts_from_kept=True)
 
 
 def public_base_url(text: str) -> str:

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from lineage.api.types import GraphNode, graph_node
+from lineage.cache import Kept
 from lineage.errors import NotFound
 from lineage.model import EdgeKind, Node
 from lineage.questions.common import at_one_state, follow
@@ -33,6 +34,9 @@ R = TypeVar("R")
 class LineageContext:
     store: Store
     request_id: str = "-"
+    #: The operation the request names (strawberry runs the first of several when none is named; the
+    #: executor, lineage.api.protocol.CoercingExecutor, picks as the spec says, by this name)
+    operation_name: str | None = None
     _nodes: DataLoader[str, Node | None] = field(init=False)
 
     _hops: DataLoader[tuple[str, Direction, frozenset[EdgeKind] | None], list[Hop]] = field(init=False)
@@ -84,26 +88,19 @@ class LineageContext:
         return graph_node(node)
 
 
-class _ExecutionLoop:
-    """An event loop in a daemon thread, started on first use and shared by every app in the process."""
-
-    def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._lock = threading.Lock()
-
-    def loop(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._loop is None:
-                loop = asyncio.new_event_loop()
-                threading.Thread(target=loop.run_forever, name="lineage-graphql", daemon=True).start()
-                self._loop = loop
-            return self._loop
+def _start_loop() -> asyncio.AbstractEventLoop:
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, name="lineage-graphql", daemon=True).start()
+    return loop
 
 
-_EXECUTION = _ExecutionLoop()
+#: The GraphQL loop: an event loop in a daemon thread, started on first use and shared by every app in the process.
+_EXECUTION: Kept[str, asyncio.AbstractEventLoop] = Kept(1)
 
 
 async def off_loop(work: Coroutine[Any, Any, R]) -> R:
     """Run ``work`` on the GraphQL loop and wait for it here; if this caller is cancelled (as by the
     execution timeout), the work is cancelled there too."""
-    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(work, _EXECUTION.loop()))
+    return await asyncio.wrap_future(
+        asyncio.run_coroutine_threadsafe(work, _EXECUTION.get_or_compute("loop", _start_loop))
+    )

@@ -4,7 +4,8 @@ Each limit is a validation rule built by a small factory (as strawberry's ``crea
 ``Figure``: how a field's figure follows from its children's, and how siblings combine. A document is
 measured bottom-up, and every fragment is measured once, after the fragments it spreads, so a spread
 costs a look-up: the work is linear in the document's size, however often fragments spread each other
-(strawberry's depth and alias limiters walk a fragment again at every spread, which doubles per level).
+(strawberry's depth and alias limiters walk a fragment again at every spread, which doubles per level);
+strawberry's AddValidationRules adds them.
 
 - depth: levels of nested selections (introspection fields, the playground's, are not counted);
 - aliases: aliased fields, a fragment's counted at each spread;
@@ -12,16 +13,16 @@ costs a look-up: the work is linear in the document's size, however often fragme
   size (its default when absent, the largest page when it comes from a variable), a list of paths with no
   page of its own by the most links its ancestors' ``maxPaths`` and ``depth`` let it hold
   (``UNPAGED_LISTS``), and a traversal adds its depth's weight;
-- tokens: the parser stops at the limit, so no document longer than that is even parsed.
+- tokens: the parser stops at the limit (strawberry's MaxTokensLimiter), so no document longer than that is
+  even parsed.
 
-``Documents`` parses and validates each query text once and remembers the outcome, as the schema and
-rules are fixed. The execution timeout and the body size limit live in the HTTP view (app.py).
+``RememberedDocuments`` keeps each query text's parse and validation, as the schema and rules are fixed. The
+execution timeout and the body size limit live in the HTTP view (app.py, protocol.py).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -34,7 +35,6 @@ from graphql import (
     GraphQLField,
     GraphQLNamedType,
     GraphQLSchema,
-    GraphQLSyntaxError,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -45,12 +45,11 @@ from graphql import (
     ValidationContext,
     ValidationRule,
     get_named_type,
-    parse,
-    specified_rules,
 )
-from strawberry.schema.schema import validate_document
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from lineage.api.types import MAX_PAGE, MAX_PATHS
+from lineage.cache import Kept
 from lineage.store import MAX_DEPTH
 
 
@@ -80,20 +79,6 @@ UNPAGED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
 BOUNDING_ARGUMENTS = {"maxPaths": MAX_PATHS, "depth": MAX_DEPTH}
 #: Query texts whose parse and validation are remembered; unique hostile texts cannot grow memory past this.
 REMEMBERED_QUERIES = 256
-
-
-def with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
-    """The same error (place, path, cause) with ``extensions.code`` set, keeping a code already there."""
-    extensions = {"code": code, **(error.extensions or {})}
-    return GraphQLError(
-        error.message if message is None else message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=error.original_error,
-        extensions=extensions,
-    )
 
 
 # ---- measuring a document in linear time ---------------------------------------------------------
@@ -310,47 +295,45 @@ def limit_rules(limits: Limits) -> tuple[type[ValidationRule], ...]:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A query text parsed and validated: the document, or the errors (coded) that refuse it."""
+    """A query text parsed and validated: its document and the errors (if any) that refuse it."""
 
-    document: DocumentNode | None
+    document: DocumentNode
     errors: tuple[GraphQLError, ...]
 
 
-def _parse_error(error: GraphQLSyntaxError, max_tokens: int) -> GraphQLError:
-    if "tokens" in error.message and str(max_tokens) in error.message:
-        return with_code(error, "TOKEN_LIMIT")
-    return with_code(error, "GRAPHQL_PARSE_FAILED")
+class RememberedDocuments(SchemaExtension):
+    """Strawberry's parse and validation of a query text (graphql's rules and the limits), remembered by the
+    text: a query asked again, as the cookbook's and the explorer's are, is neither parsed nor validated
+    again. The schema and its rules are fixed, so the outcome is too. A text that does not parse is not
+    remembered: the token limit bounds what parsing it costs."""
+
+    def __init__(self, remembered: Kept[str, Prepared]) -> None:
+        self.remembered = remembered
+        self.prepared: Prepared | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        self.prepared = self.remembered.get(context.query) if context.query is not None else None
+        if self.prepared is not None:
+            context.graphql_document = self.prepared.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if self.prepared is not None:
+            context.pre_execution_errors = list(self.prepared.errors)
+        yield
+        if self.prepared is None and context.query is not None and context.graphql_document is not None:
+            errors = tuple(context.pre_execution_errors or ())
+            self.remembered.put(context.query, Prepared(context.graphql_document, errors))
 
 
-class Documents:
-    """Query texts parsed and validated (graphql's rules and the limits), each once: a query asked again,
-    as the cookbook's and the explorer's are, is neither parsed nor validated again. At most
-    ``REMEMBERED_QUERIES`` texts are kept, the least recently asked going first. Safe across threads, as
-    validation runs off the event loop."""
-
-    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
-        self.limits = limits
-        self.rules = (*specified_rules, *limit_rules(limits))
-        self._remembered: OrderedDict[str, Prepared] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def prepare(self, schema: GraphQLSchema, query: str) -> Prepared:
-        with self._lock:
-            prepared = self._remembered.get(query)
-            if prepared is not None:
-                self._remembered.move_to_end(query)
-                return prepared
-        prepared = self._prepare(schema, query)
-        with self._lock:
-            self._remembered[query] = prepared
-            if len(self._remembered) > REMEMBERED_QUERIES:
-                self._remembered.popitem(last=False)
-        return prepared
-
-    def _prepare(self, schema: GraphQLSchema, query: str) -> Prepared:
-        try:
-            document = parse(query, max_tokens=self.limits.max_tokens)
-        except GraphQLSyntaxError as error:
-            return Prepared(None, (_parse_error(error, self.limits.max_tokens),))
-        errors = validate_document(schema, document, self.rules)
-        return Prepared(document, tuple(with_code(error, "GRAPHQL_VALIDATION_FAILED") for error in errors))
+def schema_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
+    """The limits as strawberry's extensions: its token limit on the parser, the figures above as validation
+    rules, and each query text's outcome remembered."""
+    remembered: Kept[str, Prepared] = Kept(REMEMBERED_QUERIES)
+    return [
+        functools.partial(MaxTokensLimiter, limits.max_tokens),
+        functools.partial(AddValidationRules, list(limit_rules(limits))),
+        functools.partial(RememberedDocuments, remembered),
+    ]

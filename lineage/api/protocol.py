@@ -1,25 +1,42 @@
-"""GraphQL over HTTP, apart from any one app: reading a request (refusing what is not GraphQL over HTTP),
-the media type of the answer and the status each answer gets, as the GraphQL-over-HTTP spec says, picking
-the operation, ETags, and Apollo's automatic persisted queries."""
+"""What GraphQL over HTTP needs beyond strawberry's own view, apart from any one app: bounds on what is read,
+the request's parameters checked with messages in the caller's terms, the answer's media type and status as
+the GraphQL-over-HTTP spec says, ETags, Apollo's automatic persisted queries, variables that do not coerce
+as request errors, and every error shaped (coded, clipped, ours masked and logged) in one place."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
-from dataclasses import dataclass
+import logging
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from graphql import OperationDefinitionNode
-from starlette.requests import ClientDisconnect, Request
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLFormattedError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    get_operation_ast,
+    parse,
+)
+from starlette.types import Message, Receive, Scope
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from lineage.api.context import LineageContext
 from lineage.api.limits import Limits
+from lineage.cache import Kept
+from lineage.errors import LineageError
 
+log = logging.getLogger("lineage.api")
 JSON = "application/json"
 GRAPHQL_JSON = "application/graphql-response+json"
 #: Queries registered by hash at run time (Apollo's automatic persisted queries); the cookbook's are kept apart.
 PERSISTED_QUERIES = 1_000
+#: A body this many times the limit is read no further: the connection is closed instead.
+DRAINED_AT_MOST = 16
 
 
 class Refused(Exception):
@@ -32,14 +49,6 @@ class Refused(Exception):
         self.headers = headers or {}
 
 
-@dataclass(frozen=True)
-class GraphQLRequest:
-    query: str | None
-    variables: dict[str, Any]
-    operation_name: str | None
-    extensions: dict[str, Any]
-
-
 def error_body(message: str, code: str, **extensions: object) -> dict[str, Any]:
     return {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
 
@@ -48,7 +57,36 @@ def encode(data: object) -> bytes:
     return json.dumps(data, separators=(",", ":")).encode()
 
 
-# ---- reading the request --------------------------------------------------------------------------
+# ---- what is read ---------------------------------------------------------------------------------
+
+
+def bounded_receive(scope: Scope, receive: Receive, limits: Limits) -> Receive:
+    """``receive`` for a request whose body (or GET query string) is at most ``limits.max_body_bytes``: a
+    longer query string answers 414, a declared or streamed body over the limit 413. A body a little over the
+    limit is read to its end first, so the client's connection stays usable for its next request."""
+    limit = limits.max_body_bytes
+    if len(scope.get("query_string", b"")) > limit:
+        raise Refused(414, f"the query string is longer than {limit:,} bytes")
+    declared = dict(scope.get("headers", ())).get(b"content-length", b"")
+    too_large = f"the body is larger than {limit:,} bytes"
+    if declared.isdigit() and int(declared) > limit * DRAINED_AT_MOST:
+        raise Refused(413, too_large, {"Connection": "close"})
+    size = 0
+
+    async def receive_within() -> Message:
+        nonlocal size
+        message = await receive()
+        size += len(message.get("body", b""))
+        if message["type"] == "http.disconnect":
+            raise Refused(400, "the client closed the connection before the body ended")
+        if size <= limit:
+            return message
+        while message.get("more_body") and size <= limit * DRAINED_AT_MOST:
+            message = await receive()
+            size += len(message.get("body", b""))
+        raise Refused(413, too_large, {"Connection": "close"} if message.get("more_body") else {})
+
+    return receive_within
 
 
 def media_type(accept: str | None) -> str:
@@ -75,7 +113,15 @@ def media_type(accept: str | None) -> str:
     return min(ranked)[2]
 
 
-def _decode_json(text: str | bytes, what: str) -> object:
+def require_json(content_type: str | None) -> None:
+    """415 unless the body is sent as UTF-8 JSON (a quoted or capitalised charset is UTF-8 too)."""
+    media, *options = (part.strip().lower() for part in (content_type or "").split(";"))
+    charsets = [value.strip().strip('"') for key, _, value in (o.partition("=") for o in options) if key == "charset"]
+    if media != JSON or any(charset not in ("utf-8", "utf8") for charset in charsets):
+        raise Refused(415, f"send the request as {JSON} (UTF-8)")
+
+
+def decode_json(text: str | bytes, what: str) -> object:
     try:
         return json.loads(text)
     except RecursionError:
@@ -91,7 +137,7 @@ def _kind(value: object) -> str:
     )
 
 
-def _graphql_request(data: object) -> GraphQLRequest:
+def check_parameters(data: object) -> dict[str, Any]:
     """The request's parameters, refusing a body of the wrong shape with a clear message."""
     if isinstance(data, list):
         raise Refused(400, "a batch of operations (a JSON array) is not supported: send one object per request")
@@ -102,47 +148,7 @@ def _graphql_request(data: object) -> GraphQLRequest:
         if value is not None and not isinstance(value, wanted):
             expected = "a string" if wanted is str else "an object"
             raise Refused(400, f"{name} must be {expected} or null, not {_kind(value)}")
-    return GraphQLRequest(data.get("query"), data.get("variables") or {}, data.get("operationName"),
-                          data.get("extensions") or {})  # fmt: skip
-
-
-async def _body(request: Request, limit: int) -> bytes:
-    """The body, at most ``limit`` bytes. A larger one is read to its end (up to a bound) and refused with
-    413, so the client's connection stays usable for its next request."""
-    declared = request.headers.get("content-length", "")
-    drain = declared.isdigit() and int(declared) <= limit * 16
-    if declared.isdigit() and not drain:
-        raise Refused(413, f"the body is larger than {limit:,} bytes", {"Connection": "close"})
-    chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size <= limit:
-                chunks.append(chunk)
-            elif size > limit * 16:
-                raise Refused(413, f"the body is larger than {limit:,} bytes", {"Connection": "close"})
-    except ClientDisconnect:
-        raise Refused(400, "the client closed the connection before the body ended") from None
-    if size > limit:
-        raise Refused(413, f"the body is larger than {limit:,} bytes")
-    return b"".join(chunks)
-
-
-async def read_request(request: Request, limits: Limits) -> GraphQLRequest:
-    if request.method in ("GET", "HEAD"):
-        if len(request.url.query) > limits.max_body_bytes:
-            raise Refused(414, f"the query string is longer than {limits.max_body_bytes:,} bytes")
-        params = request.query_params
-        data: dict[str, object] = {k: params.get(k) for k in ("query", "operationName")}
-        for name in ("variables", "extensions"):
-            if params.get(name):
-                data[name] = _decode_json(params[name], name)
-        return _graphql_request(data)
-    media, *options = (part.strip().lower() for part in request.headers.get("content-type", "").split(";"))
-    charsets = [value.strip().strip('"') for key, _, value in (o.partition("=") for o in options) if key == "charset"]
-    if media != JSON or any(charset not in ("utf-8", "utf8") for charset in charsets):
-        raise Refused(415, f"send the request as {JSON} (UTF-8)")
-    return _graphql_request(_decode_json(await _body(request, limits.max_body_bytes), "the body"))
+    return data
 
 
 def not_unicode(value: object, where: str) -> str | None:
@@ -176,33 +182,29 @@ class PersistedQueries:
 
     def __init__(self, cookbook: Path) -> None:
         self.cookbook = {sha256(text): text for text in (p.read_text() for p in sorted(cookbook.glob("*.graphql")))}
-        self.learned: OrderedDict[str, str] = OrderedDict()
+        self.learned: Kept[str, str] = Kept(PERSISTED_QUERIES)
 
-    def resolve(self, request: GraphQLRequest) -> tuple[str | None, str | None]:
-        """(the query text, the hash to remember it by once it validates)."""
-        persisted = request.extensions.get("persistedQuery")
+    def resolve(self, query: str | None, extensions: dict[str, Any]) -> str | None:
+        """The query text a request asks for, checked against its hash when it sends both."""
+        persisted = extensions.get("persistedQuery")
         if persisted is None:
-            return request.query, None
+            return query
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
             raise Refused(400, "extensions.persistedQuery must be {version: 1, sha256Hash: ...}")
         digest = persisted.get("sha256Hash")
         if not isinstance(digest, str):
             raise Refused(400, "extensions.persistedQuery.sha256Hash must be a string")
-        digest = digest.lower()
-        if request.query is not None:
-            if sha256(request.query) != digest:
+        if query is not None:
+            if sha256(query) != digest.lower():
                 raise Refused(400, "provided sha does not match query")
-            return request.query, digest
-        known = self.cookbook.get(digest) or self.learned.get(digest)
-        if known is not None and digest in self.learned:
-            self.learned.move_to_end(digest)
-        return known, None
+            return query
+        return self.cookbook.get(digest.lower()) or self.learned.get(digest.lower())
 
-    def learn(self, digest: str, query: str) -> None:
+    def learn(self, query: str) -> None:
+        """Remembers a query that parsed and validated, by its hash."""
+        digest = sha256(query)
         if digest not in self.cookbook:
-            self.learned[digest] = query
-            if len(self.learned) > PERSISTED_QUERIES:
-                self.learned.popitem(last=False)
+            self.learned.put(digest, query)
 
 
 # ---- answering ------------------------------------------------------------------------------------
@@ -221,19 +223,6 @@ def status_of(media: str, body: dict[str, Any]) -> int:
     return 203 if codes else 200
 
 
-def pick_operation(document: Any, name: str | None) -> OperationDefinitionNode | str:
-    """The operation to run, or why none can be picked (the spec's GetOperation)."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        if len(operations) == 1:
-            return operations[0]
-        return "the document has several operations: name the one to run in operationName"
-    for operation in operations:
-        if operation.name is not None and operation.name.value == name:
-            return operation
-    return f"the document has no operation named {name[:200]!r}"
-
-
 def etag_of(*parts: object) -> str:
     return 'W/"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'
 
@@ -243,3 +232,142 @@ def matches(if_none_match: str | None, etag: str) -> bool:
         return False
     tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
     return "*" in tags or etag.removeprefix("W/") in tags
+
+
+class RequestRefused(Exception):
+    """A request error found as execution begins (the operation cannot be picked, the variables do not
+    coerce): nothing ran, so the GraphQL-over-HTTP spec answers it with no ``data``. It carries graphql's
+    errors, coded."""
+
+    def __init__(self, errors: list[GraphQLError]) -> None:
+        super().__init__("the request cannot be executed")
+        self.errors = errors
+
+
+class CoercingExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, picking the operation the request names as graphql does (strawberry would run
+    the first of several when none is named), and raising the errors that stop it before it starts (strawberry
+    answers an exception before execution as a request error) rather than returning them as a result with
+    ``data: null``."""
+
+    @classmethod
+    def build(
+        cls,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        root_value: Any = None,
+        context_value: Any = None,
+        raw_variable_values: dict[str, Any] | None = None,
+        operation_name: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(context_value, LineageContext):
+            operation_name = context_value.operation_name
+        executor = super().build(
+            schema, document, root_value, context_value, raw_variable_values, operation_name, *args, **kwargs
+        )
+        if not isinstance(executor, list):
+            return executor
+        if get_operation_ast(document, operation_name) is None:
+            message = "the document has several operations: name the one to run in operationName"
+            raise RequestRefused([GraphQLError(message, extensions={"code": "OPERATION_RESOLUTION_FAILURE"})])
+        raise RequestRefused([with_code(error, "BAD_USER_INPUT") for error in executor])
+
+
+# ---- shaping errors -------------------------------------------------------------------------------
+
+INTERNAL_MESSAGE = "Internal error: the server could not answer"
+UNAVAILABLE_MESSAGE = "the graph store is unavailable: try again shortly"
+#: At most this many characters of a caller's input are quoted back in an error message.
+MAX_QUOTED = 200
+MAX_MESSAGE = 1_000
+#: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*(?:'|$)" + r'|"(?:[^"\\]|\\.)*(?:"|$)')
+
+
+def with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:
+    """The same error (place, path, cause) with ``extensions.code`` set, keeping a code already there."""
+    extensions = {"code": code, **(error.extensions or {})}
+    return GraphQLError(
+        error.message if message is None else message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=extensions,
+    )
+
+
+def clip(message: str) -> str:
+    """The message with every quoted value longer than MAX_QUOTED characters cut short, and the whole
+    bounded: a 5 MB id must not come back inside its own error."""
+
+    def shorten(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        if len(quoted) <= MAX_QUOTED + 2:
+            return quoted
+        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
+
+    clipped = _QUOTED.sub(shorten, message)
+    return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"
+
+
+def stopped_by_token_limit(error: GraphQLSyntaxError, max_tokens: int) -> bool:
+    """Whether the token limit, not the syntax, stopped the parser: allowed one token more, it gets past the
+    place it stopped (a syntax error stops it at the same place again)."""
+    try:
+        parse(error.source or "", max_tokens=max_tokens + 1)
+    except GraphQLSyntaxError as again:
+        return again.positions != error.positions
+    return True
+
+
+def code_of(error: GraphQLError, before_execution: bool, limits: Limits) -> str:
+    """What kind of failure an error is: coded where it was found, else as its cause's class declares
+    (lineage.errors: the caller's, the store's or ours). Before execution an uncoded error is the document's
+    (it does not parse, or does not validate); any other exception is ours."""
+    code = (error.extensions or {}).get("code")
+    if isinstance(code, str):
+        return code
+    original = error.original_error
+    if isinstance(original, LineageError):
+        return original.code
+    if isinstance(error, GraphQLSyntaxError):
+        return "TOKEN_LIMIT" if stopped_by_token_limit(error, limits.max_tokens) else "GRAPHQL_PARSE_FAILED"
+    if before_execution and original is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    return "INTERNAL_SERVER_ERROR"
+
+
+def _unwrapped(errors: Sequence[GraphQLError]) -> list[GraphQLError]:
+    """The errors, each request refusal (strawberry wraps the exception) as the errors it carries."""
+    unwrapped = []
+    for error in errors:
+        refused = error.original_error
+        unwrapped += refused.errors if isinstance(refused, RequestRefused) else [error]
+    return unwrapped
+
+
+def shape_errors(
+    errors: Sequence[GraphQLError], before_execution: bool, request_id: str, limits: Limits
+) -> list[GraphQLFormattedError]:
+    """Every error coded and its quotes clipped, as the response carries it. Our own faults are masked (the
+    caller learns the request id, never the detail) and logged here, once each, with the request id and the
+    traceback; an unavailable store is logged without one, as its cause is outside the program."""
+    shaped = []
+    for error in _unwrapped(errors):
+        code = code_of(error, before_execution, limits)
+        if code == "INTERNAL_SERVER_ERROR":
+            cause = error.original_error or error
+            log.error("request %s: internal error at %s", request_id, error.path, exc_info=cause)
+            message = f"{INTERNAL_MESSAGE} (request {request_id})."
+            extensions = {"code": code, "requestId": request_id}
+            shaped.append(GraphQLError(message, error.nodes, path=error.path, extensions=extensions))
+        elif code == "STORE_UNAVAILABLE":
+            log.warning("request %s: %s", request_id, error.original_error or error.message)
+            shaped.append(with_code(GraphQLError(UNAVAILABLE_MESSAGE, error.nodes, path=error.path), code))
+        else:
+            shaped.append(with_code(error, code, clip(error.message)))
+    return [error.formatted for error in shaped]

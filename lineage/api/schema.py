@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import logging
-import re
-from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from lineage import model
 from lineage.api.cookbook import CookbookQuery
-from lineage.api.limits import DEFAULT_LIMITS, Documents, Limits, Prepared, with_code
+from lineage.api.limits import DEFAULT_LIMITS, Limits, schema_extensions
+from lineage.api.protocol import CoercingExecutor
 from lineage.api.types import (
     DEFAULT_PAGE,
     MAX_PATHS,
@@ -34,10 +31,9 @@ from lineage.api.types import (
     link,
     page_window,
 )
-from lineage.errors import LineageError, ModelError, NotFound, StoreError, StoreUnavailable
-from lineage.store import Direction, QueryError, Reached
+from lineage.errors import NotFound, QueryError
+from lineage.store import Direction, Reached
 
-log = logging.getLogger("lineage.api")
 K = TypeVar("K", model.NodeKind, model.EdgeKind)
 
 
@@ -215,37 +211,17 @@ class GraphQuery:
         )
 
 
-class _UsePrepared(SchemaExtension):
-    """The document comes parsed and validated by ``Documents`` (the HTTP view prepares it off the event
-    loop, once per text), so strawberry neither parses nor validates it again."""
-
-    def __init__(self, documents: Documents) -> None:
-        self.documents = documents
-        self.prepared: Prepared | None = None
-
-    def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
-        if context.query is not None:
-            self.prepared = self.documents.prepare(context.schema._schema, context.query)
-            context.graphql_document = self.prepared.document
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        if self.prepared is not None:
-            self.execution_context.pre_execution_errors = list(self.prepared.errors)
-        yield
-
-
 class LineageSchema(strawberry.Schema):
-    """The schema with its limits. Errors are shaped (coded, masked, logged) by ``shape_errors``, not by
-    strawberry, which would log a refused argument or an unknown id as if it were the operator's business."""
+    """The schema with its limits (lineage.api.limits, as strawberry extensions). Errors are shaped (coded,
+    masked, logged) by the HTTP view (lineage.api.protocol.shape_errors), not by strawberry, which would log a
+    refused argument or an unknown id as if it were the operator's business."""
 
     def __init__(self, limits: Limits) -> None:
-        self.documents = Documents(limits)
         super().__init__(
             query=merge_types("Query", (GraphQuery, CookbookQuery)),
             types=list(NODE_TYPES.values()),
-            extensions=[lambda: _UsePrepared(self.documents)],
+            extensions=schema_extensions(limits),
+            execution_context_class=CoercingExecutor,
         )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
@@ -258,65 +234,3 @@ def build_schema(limits: Limits = DEFAULT_LIMITS) -> LineageSchema:
     building it takes tenths of a second, and it holds nothing of any store, so every app on those limits
     (one per worker; the tests make hundreds) shares it and the query texts it has prepared."""
     return LineageSchema(limits)
-
-
-# ---- errors ---------------------------------------------------------------------------------------
-
-INTERNAL_MESSAGE = "Internal error: the server could not answer"
-UNAVAILABLE_MESSAGE = "the graph store is unavailable: try again shortly"
-#: At most this many characters of a caller's input are quoted back in an error message.
-MAX_QUOTED = 200
-MAX_MESSAGE = 1_000
-#: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*(?:'|$)" + r'|"(?:[^"\\]|\\.)*(?:"|$)')
-
-
-def clip(message: str) -> str:
-    """The message with every quoted value longer than MAX_QUOTED characters cut short, and the whole
-    bounded: a 5 MB id must not come back inside its own error."""
-
-    def shorten(match: re.Match[str]) -> str:
-        quoted = match.group(0)
-        if len(quoted) <= MAX_QUOTED + 2:
-            return quoted
-        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
-
-    clipped = _QUOTED.sub(shorten, message)
-    return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"
-
-
-def code_of(error: GraphQLError) -> str:
-    """What kind of failure an error is: the caller's (BAD_USER_INPUT, NOT_FOUND, and the request errors,
-    coded where they are found), the store's (STORE_UNAVAILABLE), or ours (INTERNAL_SERVER_ERROR)."""
-    code = (error.extensions or {}).get("code")
-    if isinstance(code, str):
-        return code
-    original = error.original_error
-    if isinstance(original, StoreUnavailable):
-        return "STORE_UNAVAILABLE"
-    if isinstance(original, NotFound):
-        return "NOT_FOUND"
-    if isinstance(original, LineageError) and not isinstance(original, StoreError | ModelError):
-        return "BAD_USER_INPUT"
-    return "INTERNAL_SERVER_ERROR"
-
-
-def shape_errors(errors: Sequence[GraphQLError], request_id: str) -> list[GraphQLError]:
-    """Every error coded and its quotes clipped. Our own faults are masked (the caller learns the request
-    id, never the detail) and logged here, once each, with the request id and the traceback; an
-    unavailable store is logged without one, as its cause is outside the program."""
-    shaped = []
-    for error in errors:
-        code = code_of(error)
-        if code == "INTERNAL_SERVER_ERROR":
-            cause = error.original_error or error
-            log.error("request %s: internal error at %s", request_id, error.path, exc_info=cause)
-            message = f"{INTERNAL_MESSAGE} (request {request_id})."
-            extensions = {"code": code, "requestId": request_id}
-            shaped.append(GraphQLError(message, error.nodes, path=error.path, extensions=extensions))
-        elif code == "STORE_UNAVAILABLE":
-            log.warning("request %s: %s", request_id, error.original_error or error.message)
-            shaped.append(with_code(GraphQLError(UNAVAILABLE_MESSAGE, error.nodes, path=error.path), code))
-        else:
-            shaped.append(with_code(error, code, clip(error.message)))
-    return shaped

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
-import threading
 import weakref
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Generic, ParamSpec, TypeVar
 
+from lineage.cache import Kept
 from lineage.errors import LineageError, NotFound
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.store import Hop, Store
@@ -112,34 +112,25 @@ def related(hops: Iterable[Hop], kinds: Collection[EdgeKind]) -> tuple[Related, 
     return tuple(Related(hop.node, hop.edge) for hop in hops if hop.edge.kind in kinds)
 
 
+#: States (a store at one version) whose derived values each PerState keeps at once: a process may serve
+#: several stores (the tests do), and a state just left is dropped once this many newer ones are asked about.
+STATES_KEPT = 4
+
+
 class PerState(Generic[T]):
     """A value derived from the whole of a store (and the arguments after it), computed once per state of
-    the store (its version). A caller arriving while it is computed waits for that answer rather
-    than compute it again. At most ``keep`` argument sets are kept per store, the least recently asked
-    going first."""
+    the store (its version). A caller arriving while it is computed waits for that answer rather than
+    compute it again. At most ``keep`` argument sets are kept per state, the least recently asked going
+    first; a store is known by a weak reference, so a closed store is not kept alive."""
 
     def __init__(self, compute: Callable[..., T], keep: int = 1) -> None:
         self._compute = compute
         self._keep = keep
-        self._values: weakref.WeakKeyDictionary[Store, tuple[Hashable, OrderedDict[tuple[Hashable, ...], T]]] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._lock = threading.Lock()
+        self._states: Kept[tuple[weakref.ref[Store], Hashable], Kept[tuple[Hashable, ...], T]] = Kept(STATES_KEPT)
 
     def __call__(self, store: Store, *args: Hashable) -> T:
-        with self._lock:
-            current = _version(store)
-            cached = self._values.get(store)
-            if cached is None or cached[0] != current:
-                cached = self._values[store] = (current, OrderedDict())
-            values = cached[1]
-            if args in values:
-                values.move_to_end(args)
-            else:
-                if len(values) >= self._keep:
-                    values.popitem(last=False)
-                values[args] = self._compute(store, *args)
-            return values[args]
+        values = self._states.get_or_compute((weakref.ref(store), _version(store)), lambda: Kept(self._keep))
+        return values.get_or_compute(args, lambda: self._compute(store, *args))
 
 
 def check_period(start: dt.date | None, end: dt.date | None) -> None:

@@ -1,0 +1,62 @@
+"""Repeated POSTs answered from the kept answers, by the rule GET answers are kept by (store version, query,
+variables, media type), as `lineage serve` runs the app: the store is asked once, until it changes."""
+
+from __future__ import annotations
+
+import httpx
+
+from lineage.api.app import create_app
+from lineage.stores.memory import MemoryStore
+from tests import fixture_graph as g
+from tests.lineage.api.conftest import Spy
+
+COUNTS = "query ($kind: NodeKind!) { counts { totalNodes } nodes(kind: $kind) { totalCount } }"
+
+
+def serving(store: Spy, posts_from_kept: bool) -> httpx.AsyncClient:
+    app = create_app(store, posts_from_kept=posts_from_kept)
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_a_repeated_post_is_answered_from_the_kept_answers_until_the_store_changes() -> None:
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store)
+    schools = {"query": COUNTS, "variables": {"kind": "SCHOOL"}}
+    async with serving(spy, posts_from_kept=True) as http:
+        answers = [await http.post("/graphql", json=schools) for _ in range(3)]
+        assert spy.calls["counts"] == 1  # the second and third POSTs were answered from the kept answer
+        assert {a.text for a in answers} == {'{"data":{"counts":{"totalNodes":16},"nodes":{"totalCount":3}}}'}
+        assert all(a.headers["cache-control"] == "no-store" and "etag" not in a.headers for a in answers)
+        await http.post("/graphql", json={"query": COUNTS, "variables": {"kind": "ORGANISATION"}})
+        assert spy.calls["counts"] == 2  # other variables: another answer
+        await http.post("/graphql", json=schools, headers={"accept": "application/graphql-response+json"})
+        assert spy.calls["counts"] == 3  # another media type: another answer
+        got = await http.get("/graphql", params={"query": COUNTS, "variables": '{"kind": "SCHOOL"}'},
+                             headers={"accept": "application/json"})  # fmt: skip
+        assert spy.calls["counts"] == 3 and got.text == answers[0].text  # GET and POST keep by one rule
+        store.write([g.NODES[0]])  # a write changes the store's version, so the answer may have changed
+        await http.post("/graphql", json=schools)
+        assert spy.calls["counts"] == 4
+
+
+async def test_without_it_a_post_runs_every_time_and_reads_no_version() -> None:
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store)
+    async with serving(spy, posts_from_kept=False) as http:
+        for _ in range(2):
+            await http.post("/graphql", json={"query": COUNTS, "variables": {"kind": "SCHOOL"}})
+    assert spy.calls["counts"] == 2 and spy.calls["version"] == 0
+
+
+async def test_an_answer_with_errors_is_not_kept() -> None:
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store)
+    query = "query ($id: ID!) { counts { totalNodes } lineage(id: $id) { depth } }"
+    async with serving(spy, posts_from_kept=True) as http:
+        for _ in range(2):
+            body = (await http.post("/graphql", json={"query": query, "variables": {"id": "School:1"}})).json()
+            assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert spy.calls["counts"] == 2
