@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from typing import Generic, ParamSpec, TypeVar
 
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Hop
 from lineage.model import Edge, EdgeKind, Node, NodeKind
-from lineage.store import Hop, Store
+from lineage.store import Store
 
 #: The rules a question may name when it infers a step.
 RULE_DATASET_SCOPE = "item-in-released-dataset"

@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Hop
 from lineage.model import (
     STATE_ORG_TYPES,
     Certainty,
@@ -25,7 +26,7 @@ from lineage.questions.common import RULE_DATASET_SCOPE, RULE_ONWARD, Related, f
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.releases import MatchingRequests, matching_requests, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, statements_about
-from lineage.store import Hop, Store
+from lineage.store import Store
 
 _E = EdgeKind
 

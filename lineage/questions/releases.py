@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.errors import NotFound
+from lineage.hops import Hop
 from lineage.keys import normalise
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind, surest
 from lineage.questions.common import PerState, Related, dated_order, follow, related
 from lineage.questions.statements import MATCHING, Stated, excluded_items, statements_about
-from lineage.store import Hop, Store
+from lineage.store import Store
 
 _E = EdgeKind
 
