@@ -367,9 +367,10 @@ class Neo4jStore(Store):
     def walk(
         self, ids: Collection[str], sides: Sides, depth: int, as_of: dt.date | None = None, cap: int = MAX_VISITED
     ) -> Levels:
-        """Every level in one query (_walk), sending ids alone."""
+        """Every level in one query (_walk), sending ids alone, up to ONE_QUERY_DEPTH levels; deeper, a query a
+        level (the shared walk)."""
         outgoing, incoming = sides
-        if depth < 1 or not (outgoing or incoming):
+        if not 1 <= depth <= ONE_QUERY_DEPTH or not (outgoing or incoming):
             return super().walk(ids, sides, depth, as_of, cap)
         # depth is an int checked by the caller: the query's shape, never a value in its text
         record = self._one(
@@ -489,6 +490,11 @@ _GET_EDGES = (
     f"UNWIND $keys AS k MATCH (a:{NODE_LABEL} {{id: k[0]}})-[e]->(b:{NODE_LABEL} {{id: k[2]}}) "
     "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges"
 )
+#: The deepest walk answered in one query. Deeper, the server's filtering of each level against the list of
+#: nodes seen (Cypher has no set) costs more than a round trip a level: six levels both ways from KS4 took 2.4 s
+#: as one query and 1.7 s level by level, and three of the heaviest traversals (ten levels) at once ran past the
+#: API's 10 s limit as one query each.
+ONE_QUERY_DEPTH = 4
 #: The most nodes traverse_each fetches to walk in this process; a bigger reach is walked level by level.
 REACH_FETCHED = 5_000
 
