@@ -2,7 +2,9 @@
 
 A store implements a handful of small primitives (write a validated batch atomically, fetch nodes and
 edges, expand a frontier by one hop, with records or by ids alone, count). Traversal, paths and neighbours
-are written once here on top of those primitives (their algorithms in lineage.walks), so the embedded store
+are written once here on top of those primitives (their algorithms in lineage.walks), with two reads a store
+that pays per round trip answers in one query: a whole breadth-first walk (walk) and a chain of dependent
+batched hops (chain). So the embedded store
 and Neo4j give the same answers by construction and the conformance suite checks the primitives under them.
 The module is long because the contract, its answers' types and the reads written on it are one thing to
 read: a store's author reads it whole.
@@ -18,14 +20,20 @@ from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, NamedTuple, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from lineage.errors import QueryError as QueryError  # the store contract's refusal, defined with the others
 from lineage.errors import StoreError
+from lineage.hops import Hop as Hop
+from lineage.hops import Levels as Levels
+from lineage.hops import Link as Link
+from lineage.hops import Path as Path
+from lineage.hops import Sides
+from lineage.hops import Step as Step
 from lineage.merge import merge
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
 from lineage.search import fold
-from lineage.walks import count_shortest_paths, distances_to, enumerate_paths, shortest_paths
+from lineage.walks import count_shortest_paths, distances_to, enumerate_paths, frontier_walk, shortest_paths
 
 T = TypeVar("T")
 
@@ -72,9 +80,7 @@ class Direction(StrEnum):
     BOTH = "both"
 
 
-def edge_sides(
-    direction: Direction, edge_kinds: Collection[EdgeKind] | None = None
-) -> tuple[frozenset[EdgeKind], frozenset[EdgeKind]]:
+def edge_sides(direction: Direction, edge_kinds: Collection[EdgeKind] | None = None) -> Sides:
     """The edge kinds to follow outward and inward for a walk in ``direction``.
 
     Downstream follows the data: forward and context edges from source to target, backward edges
@@ -88,37 +94,6 @@ def edge_sides(
     if direction is Direction.UPSTREAM:
         return against, along
     return kinds, kinds
-
-
-Path = tuple[Edge, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    """One edge seen from one of its ends: ``near`` is where the walk stands, ``node`` the far end."""
-
-    near: str
-    edge: Edge
-    node: Node
-
-
-class Link(NamedTuple):
-    """A hop by ids alone (the edge's ends and kind, the far node's kind): what a walk needs to find its way,
-    without the records, which it fetches only for the nodes and edges its answer shows."""
-
-    near: str
-    source: str
-    kind: EdgeKind
-    target: str
-    far_kind: NodeKind
-
-    @property
-    def far(self) -> str:
-        return self.target if self.source == self.near else self.source
-
-    @property
-    def edge_id(self) -> str:
-        return Edge.id_of(self.source, self.kind, self.target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +171,13 @@ def _check_bounds(depth: int | None = None, limit: int | None = None, offset: in
         raise QueryError(f"offset must be between 0 and {MAX_OFFSET}, got {offset}")
 
 
+def check_chain(steps: Sequence[Step]) -> None:
+    """Refuse a chain whose step starts from itself or from a step after it: each starts from earlier ends."""
+    for place, step in enumerate(steps, 1):
+        if not step.after or not all(0 <= earlier < place for earlier in step.after):
+            raise QueryError(f"step {place} of a chain must start from earlier steps (0 to {place - 1}): {step.after}")
+
+
 def _page(items: Sequence[T], limit: int, offset: int, total_exact: bool = True) -> Bounded[T]:
     return Bounded(tuple(items[offset : offset + limit]), len(items), offset, total_exact)
 
@@ -252,6 +234,28 @@ class Store(ABC):
             Link(hop.near, hop.edge.source, hop.edge.kind, hop.edge.target, hop.node.kind)
             for hop in self.expand(ids, outgoing, incoming, as_of)
         ]
+
+    def walk(
+        self, ids: Collection[str], sides: Sides, depth: int, as_of: dt.date | None = None, cap: int = MAX_VISITED
+    ) -> Levels:
+        """A breadth-first walk from ``ids`` by ids alone (lineage.walks.frontier_walk over :meth:`links`): the
+        links of each of ``depth`` levels, and whether it stopped at ``cap`` nodes seen. A store that pays per
+        round trip (Neo4j) walks every level in one query."""
+        return frontier_walk(ids, lambda frontier: self.links(frontier, *sides, as_of), depth, cap)
+
+    def chain(self, ids: Collection[str], steps: Sequence[Step], as_of: dt.date | None = None) -> list[list[Hop]]:
+        """The hops of each step of a chain of dependent batched hops (see Step), in order: each step starts from
+        the far ends of the steps it names. A store that pays per round trip (Neo4j) answers the chain in one
+        query."""
+        check_chain(steps)
+        ends: list[set[str]] = [set(ids)]
+        found: list[list[Hop]] = []
+        for step in steps:
+            frontier = set().union(*(ends[place] for place in step.after))
+            hops = self.expand(frontier, step.outgoing, step.incoming, as_of) if frontier else []
+            found.append(hops)
+            ends.append({hop.node.id for hop in hops})
+        return found
 
     @abstractmethod
     def get_edges(self, keys: Iterable[tuple[str, EdgeKind, str]]) -> dict[str, Edge]:
@@ -407,33 +411,24 @@ class Store(ABC):
         degree: dict[str, int] = {start_id: 0}
         parents: dict[str, list[Link]] = defaultdict(list)
         kinds: dict[str, NodeKind] = {}
-        frontier: set[str] = {start_id}
-        exact = True
-        outgoing, incoming = edge_sides(direction, edge_kinds)
-        for depth in range(1, max_depth + 1):
-            if not frontier:
-                break
-            if len(degree) >= MAX_VISITED:
-                exact = False
-                break
-            next_frontier: set[str] = set()
-            for link in self.links(frontier, outgoing, incoming, as_of):
+        levels = self.walk([start_id], edge_sides(direction, edge_kinds), max_depth, as_of)
+        for depth, links in enumerate(levels.links, 1):
+            for link in links:
                 far = link.far
                 seen_at = degree.get(far)
                 if seen_at is None:
                     degree[far] = depth
                     kinds[far] = link.far_kind
-                    next_frontier.add(far)
                 elif seen_at < depth:
                     continue
                 parents[far].append(link)
-            frontier = next_frontier
+        exact = not levels.cut
         wanted = [id_ for id_, kind in kinds.items() if node_kinds is None or kind in node_kinds]
         wanted.sort(key=lambda id_: (degree[id_], kinds[id_].value, id_))
         page = _page(wanted, limit, offset, exact)
         counts = count_shortest_paths(start_id, degree, parents)
         shortest = {id_: shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
-        on_paths = {(link.source, link.kind, link.target) for paths in shortest.values() for p in paths for link in p}
+        on_paths = {link.key for paths in shortest.values() for p in paths for link in p}
         nodes, edges = self.records([start_id, *page.items], on_paths)
         start = nodes.get(start_id)
         if start is None:
@@ -496,29 +491,21 @@ class Store(ABC):
         _check_bounds(max_depth, limit)
         check_text(source_id, "source id")
         check_text(target_id, "target id")
-        found = self.get_nodes([source_id, target_id])
-        source, target = found.get(source_id), found.get(target_id)
+        levels = self.walk([source_id], edge_sides(direction, edge_kinds), max_depth, as_of)
+        adjacency: dict[str, list[Link]] = defaultdict(list)
+        for links in levels.links:
+            for link in links:
+                adjacency[link.near].append(link)
+        found: list[tuple[Link, ...]] = []
+        exact = enumerate_paths(source_id, target_id, max_depth, adjacency, distances_to(target_id, adjacency), found)
+        found.sort(key=lambda path: (len(path), [link.edge_id for link in path]))
+        page = _page(found, limit, 0, exact and not levels.cut)
+        nodes, edges = self.records([source_id, target_id], {link.key for path in page.items for link in path})
+        source, target = nodes.get(source_id), nodes.get(target_id)
         if source is None or target is None:
             return Paths(source, target, Bounded((), 0))
-        adjacency: dict[str, list[Hop]] = defaultdict(list)
-        seen = {source_id}
-        frontier = {source_id}
-        outgoing, incoming = edge_sides(direction, edge_kinds)
-        for _ in range(max_depth):
-            if not frontier:
-                break
-            next_frontier: set[str] = set()
-            for hop in self.expand(frontier, outgoing, incoming, as_of):
-                adjacency[hop.near].append(hop)
-                if hop.node.id not in seen:
-                    seen.add(hop.node.id)
-                    next_frontier.add(hop.node.id)
-            frontier = next_frontier
-        to_target = distances_to(target_id, adjacency)
-        found_paths: list[Path] = []
-        exact = enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found_paths)
-        found_paths.sort(key=lambda path: (len(path), [edge.id for edge in path]))
-        return Paths(source, target, _page(found_paths, limit, 0, exact))
+        paths = tuple(tuple(edges[link.edge_id] for link in path) for path in page.items)
+        return Paths(source, target, Bounded(paths, page.total, 0, page.total_exact))
 
 
 class Holdings(Protocol):

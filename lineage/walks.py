@@ -1,18 +1,40 @@
-"""The graph algorithms under the store's shared reads (lineage.store): counting and listing shortest paths
-from a breadth-first walk's parents, and enumerating simple paths between two nodes. Pure functions of what
-the walk found, so they are the same for every store.
+"""The graph algorithms under the store's shared reads (lineage.store): the one breadth-first frontier walk,
+counting and listing shortest paths from what it found, and enumerating simple paths between two nodes. Pure
+functions of what the walk found, so they are the same for every store.
+
+The walk is networkx's ``generic_bfs_edges`` with a frontier's neighbours asked at once: ``step`` answers a whole
+level in one call (one query on Neo4j), so a walk of depth d costs d calls, not one per node.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Iterable
 
-if TYPE_CHECKING:  # the store module imports this one: its types are only named here
-    from lineage.store import Hop, Link, Path
+from lineage.hops import Levels, Link
 
 #: Path enumeration stops after this many paths, and says its total is a lower bound.
 MAX_PATHS_COUNTED = 10_000
+#: What steps a walk: the links out of a whole frontier.
+Stepper = Callable[[Collection[str]], Iterable[Link]]
+
+
+def frontier_walk(starts: Collection[str], step: Stepper, depth: int, max_visited: int) -> Levels:
+    """Breadth first from ``starts``, ``depth`` levels, each level the links out of the nodes first reached by
+    the level before. Once ``max_visited`` nodes are seen no further level is expanded, and the walk says it was
+    cut. Every level is given, empty where nothing was left to expand."""
+    seen = set(starts)
+    frontier = set(starts)
+    levels: list[tuple[Link, ...]] = []
+    cut = False
+    for _ in range(depth):
+        if frontier and len(seen) >= max_visited:
+            cut, frontier = True, set()
+        links = tuple(step(frontier)) if frontier else ()
+        levels.append(links)
+        frontier = {link.far for link in links} - seen
+        seen |= frontier
+    return Levels(tuple(levels), cut)
 
 
 def count_shortest_paths(start: str, degree: dict[str, int], parents: dict[str, list[Link]]) -> dict[str, int]:
@@ -38,12 +60,12 @@ def shortest_paths(node: str, start: str, parents: dict[str, list[Link]], limit:
     return tuple(result[:limit])
 
 
-def distances_to(target: str, adjacency: dict[str, list[Hop]]) -> dict[str, int]:
+def distances_to(target: str, adjacency: dict[str, list[Link]]) -> dict[str, int]:
     """Hops from each node of the explored adjacency to ``target``, walking it backwards (breadth first)."""
     reverse: dict[str, set[str]] = defaultdict(set)
-    for near, hops in adjacency.items():
-        for hop in hops:
-            reverse[hop.node.id].add(near)
+    for near, links in adjacency.items():
+        for link in links:
+            reverse[link.far].add(near)
     distance = {target: 0}
     queue = deque([target])
     while queue:
@@ -59,24 +81,24 @@ def enumerate_paths(
     source: str,
     target: str,
     max_depth: int,
-    adjacency: dict[str, list[Hop]],
+    adjacency: dict[str, list[Link]],
     to_target: dict[str, int],
-    out: list[Path],
+    out: list[tuple[Link, ...]],
 ) -> bool:
     """Depth-first enumeration of simple paths, pruned by distance to target. False if it hit the bound."""
     if source not in to_target or source == target:
         return True
-    stack: list[tuple[str, Path, frozenset[str]]] = [(source, (), frozenset([source]))]
+    stack: list[tuple[str, tuple[Link, ...], frozenset[str]]] = [(source, (), frozenset([source]))]
     while stack:
         node, path, on_path = stack.pop()
-        for hop in adjacency.get(node, ()):
-            far = hop.node.id
+        for link in adjacency.get(node, ()):
+            far = link.far
             if far in on_path or len(path) + 1 + to_target.get(far, max_depth + 1) > max_depth:
                 continue
             if far == target:
-                out.append((*path, hop.edge))
+                out.append((*path, link))
                 if len(out) >= MAX_PATHS_COUNTED:
                     return False
             else:
-                stack.append((far, (*path, hop.edge), on_path | {far}))
+                stack.append((far, (*path, link), on_path | {far}))
     return True

@@ -89,35 +89,25 @@ def _whole(store: Store) -> Subgraph:
 
 
 def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
-    """Breadth first, level by level; the last level is expanded too, for the edges among the nodes at
-    ``depth`` hops and to count what lies beyond."""
-    start = store.get_node(start_id)
+    """Breadth first, level by level; one level past ``depth`` is walked too, for the edges among the nodes at
+    ``depth`` hops and to count what lies beyond. Then the records of what it holds, at once."""
+    levels = store.walk([start_id], edge_sides(Direction.BOTH), depth + 1, cap=MAX_VISITED)
+    held = {start_id}
+    beyond: set[str] = set()
+    keys: set[tuple[str, EdgeKind, str]] = set()
+    for level, links in enumerate(levels.links):
+        for link in links:
+            if link.far not in held:
+                if level == depth:
+                    beyond.add(link.far)
+                    continue
+                held.add(link.far)
+            keys.add(link.key)
+    nodes, edges = store.records(held, keys)
+    start = nodes.get(start_id)
     if start is None:
         raise NotFound(f"no node has the id {start_id!r}")
-    outgoing, incoming = edge_sides(Direction.BOTH)
-    nodes: dict[str, Node] = {start_id: start}
-    edges: dict[str, Edge] = {}
-    beyond: set[str] = set()
-    frontier = {start_id}
-    cut = False
-    for level in range(depth + 1):
-        if not frontier:
-            break
-        if len(nodes) >= MAX_VISITED:
-            cut = True
-            break
-        next_frontier: set[str] = set()
-        for hop in store.expand(frontier, outgoing, incoming):
-            far = hop.node.id
-            if far not in nodes:
-                if level == depth:
-                    beyond.add(far)
-                    continue
-                nodes[far] = hop.node
-                next_frontier.add(far)
-            edges[hop.edge.id] = hop.edge
-        frontier = next_frontier
-    return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), cut)
+    return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), levels.cut)
 
 
 def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:

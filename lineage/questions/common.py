@@ -1,8 +1,9 @@
 """What every family of questions shares: one batched hop, item lookup, related nodes, values kept per
 state of the store, and dates.
 
-Each question asks the store a fixed, small number of batched calls (:func:`follow`), whatever the size of
-the answer; what a question derives from the whole graph is kept per state of the store (:class:`PerState`).
+Each question asks the store a fixed, small number of batched calls (:func:`follow`, and :func:`follow_chain`
+for hops that start where others end), whatever the size of the answer; what a question derives from the whole
+graph is kept per state of the store (:class:`PerState`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import contextvars
 import datetime as dt
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, ParamSpec, TypeVar
 
 from lineage.cache import Kept
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Hop, Step
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
-from lineage.store import Hop, Store
+from lineage.store import Store
 
 #: The rules a question may name when it infers a step.
 RULE_DATASET_SCOPE = "item-in-released-dataset"
@@ -58,11 +60,24 @@ def follow(
     """One batched expansion, grouped by the node it starts from."""
     if not ids:
         return {}
+    return _grouped(store.expand(ids, frozenset(outgoing), frozenset(incoming)))
+
+
+def follow_chain(store: Store, ids: Collection[str], steps: Sequence[Step]) -> list[dict[str, list[Hop]]]:
+    """A chain of dependent batched hops (Store.chain: one round trip on Neo4j), each step's hops grouped as
+    :func:`follow` groups them."""
+    if not ids:
+        return [{} for _ in steps]
+    return [_grouped(hops) for hops in store.chain(ids, steps)]
+
+
+def _grouped(hops: Iterable[Hop]) -> dict[str, list[Hop]]:
+    """Hops by the node they start from, each node's by far node, then edge."""
     grouped: dict[str, list[Hop]] = defaultdict(list)
-    for hop in store.expand(ids, frozenset(outgoing), frozenset(incoming)):
+    for hop in hops:
         grouped[hop.near].append(hop)
-    for hops in grouped.values():
-        hops.sort(key=lambda hop: (hop.node.id, hop.edge.id))
+    for near in grouped.values():
+        near.sort(key=lambda hop: (hop.node.id, hop.edge.id))
     return grouped
 
 

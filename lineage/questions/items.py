@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Hop, Step
 from lineage.model import (
     STATE_ORG_TYPES,
     Certainty,
@@ -29,12 +31,13 @@ from lineage.questions.common import (
     chain_citations,
     find_items,
     follow,
+    follow_chain,
     related,
 )
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.releases import MatchingRequests, matching_requests, release_walk
-from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, statements_about
-from lineage.store import Hop, Store
+from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, excluded_items, stated_about, stating
+from lineage.store import Store
 
 _E = EdgeKind
 
@@ -133,41 +136,56 @@ def _receipt_order(receipt: Receipt) -> tuple[dt.date, str, str, str]:
     return (receipt.date or dt.date.max, receipt.organisation.name.lower(), receipt.release.id, receipt.item.id)
 
 
+class _Route(NamedTuple):
+    """How the record takes an item into a release, before any recipient: the links from the item to the
+    release, and how sure they make it."""
+
+    item: Node
+    release: Node
+    chain: tuple[Edge, ...]
+    certainty: Certainty
+
+
+class _Around(NamedTuple):
+    """What one chain of batched hops around the items finds (:data:`_AROUND`, one round trip on Neo4j), each
+    step's hops by the node they start from."""
+
+    into: dict[str, list[Hop]]  # item -> releases including it, data sets holding it, statements meaning it
+    beyond: dict[str, list[Hop]]  # data set -> releases including it; statement -> what it is about
+    about: dict[str, list[Hop]]  # release (or other node statements are about) -> the statements about it
+    stated: dict[str, list[Hop]]  # statement -> what its words mean, and what contradicts it
+    sent: dict[str, list[Hop]]  # release or application -> recipients, approvals, applicants
+    onward: dict[str, list[Hop]]  # organisation -> those it shared onward with
+
+
+#: The steps behind :class:`_Around`, each from the far ends of the steps it names (0: the items).
+_AROUND = (
+    Step(incoming=frozenset({_E.INCLUDES, _E.HOLDS, _E.REFERS_TO})),
+    Step(outgoing=frozenset({_E.ABOUT}), incoming=frozenset({_E.INCLUDES}), after=(1,)),
+    *stating(after=(1, 2), place=3),
+    Step(outgoing=frozenset({_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY}), after=(1, 2)),
+    Step(outgoing=frozenset({_E.SHARES_ONWARD}), after=(2, 5)),
+)
+
+
 def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | None = None) -> ItemRecipients:
     """Organisations that received the item (confirmed), may have (tier level), or received the data set
     holding it (inferred), each with its release, approval and chain of cited links; the organisations they
     shared onward with (inferred); those a source says did not get it; the releases of unpublished scope that
     may hold it; and those that ask DfE about pupils, where the record does not say the item went to them."""
     items = find_items(store, alias)
-    item_ids = [item.id for item in items]
     by_item = {item.id: item for item in items}
-    # release -> item, directly or through the data set holding the item
-    included = follow(store, item_ids, incoming=[_E.INCLUDES, _E.HOLDS])
-    routes: list[tuple[Node, Node, tuple[Edge, ...], Certainty]] = []  # item, release, chain, certainty
-    datasets: dict[str, list[tuple[Node, Edge]]] = defaultdict(list)
-    for item_id, hops in included.items():
-        for hop in hops:
-            if hop.edge.kind is _E.INCLUDES:
-                routes.append((by_item[item_id], hop.node, (hop.edge,), hop.edge.certainty))
-            else:
-                datasets[hop.node.id].append((by_item[item_id], hop.edge))
-    for dataset_id, hops in follow(store, list(datasets), incoming=[_E.INCLUDES]).items():
-        for release_hop in hops:
-            for item, holds in datasets[dataset_id]:
-                certainty = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
-                routes.append((item, release_hop.node, (holds, release_hop.edge), certainty))
+    around = _Around(*follow_chain(store, list(by_item), _AROUND))
+    routes = _routes(items, around)
     # what sources state about these items (released to, left out of, or refused to a named recipient), and
     # every statement about the releases reached, whose exclusions outrank the rule
-    meaning, about_nodes = _stating(store, item_ids)
-    releases = {release.id: release for _, release, _, _ in routes}
-    releases.update((node.id, node) for node in about_nodes if node.kind is NodeKind.RELEASE)
-    others = [node for node in about_nodes if node.id not in releases]
-    statements = statements_about(store, [*releases.values(), *others])
-    stated_about = [s for stated in statements.values() for s in stated if s.statement.id in meaning]
-    excluded = {release_id: excluded_items(statements.get(release_id, ())) for release_id in releases}
+    meaning = {hop.node.id for item in items for hop in around.into.get(item.id, []) if hop.edge.kind is _E.REFERS_TO}
+    targets = _stated_targets(routes, around, meaning)
+    statements = stated_about(targets, around.about, around.stated)
+    of_items = [s for target in targets for s in statements.get(target, ()) if s.statement.id in meaning]
     stated_routes = {
         (item.id, s.about.node.id): (item, s)
-        for s in stated_about
+        for s in of_items
         if s.kind in RECEIVED
         for item in s.items
         if item.id in by_item
@@ -176,78 +194,149 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     routes = [
         route
         for route in routes
-        if not (route[0].id in excluded.get(route[1].id, ()) and route[3].level is not CertaintyLevel.CONFIRMED)
-        and (route[0].id, route[1].id) not in stated_routes
+        if not (
+            route.item.id in excluded_items(statements.get(route.release.id, ()))
+            and route.certainty.level is not CertaintyLevel.CONFIRMED
+        )
+        and (route.item.id, route.release.id) not in stated_routes
     ]
-    from_release = follow(
-        store, sorted([*releases, *(node.id for node in others)]), outgoing=[_E.SENT_TO, _E.APPROVED_BY, _E.MADE_BY]
-    )
-    receipts: list[Receipt] = []
-    recipients: dict[str, list[Receipt]] = defaultdict(list)
-    for item, stated in stated_routes.values():
-        refers = (stated.link_to(item),)
-        hops = from_release.get(stated.about.node.id, [])
-        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
-        chain: tuple[Edge, ...] = (*refers, stated.about.link)
-        for organisation, link in _recipients(stated, hops):
-            certainty = weakest(
-                [stated.statement.certainty, *(e.certainty for e in chain), *([link.certainty] if link else [])]
-            )
-            receipt = Receipt(
-                item, stated.about.node, organisation, approval, (*chain, *([link] if link else [])), certainty,
-                statement=stated.statement,
-            )  # fmt: skip
-            receipts.append(receipt)
-            recipients[organisation.id].append(receipt)
-    for item, release, chain, certainty in routes:
-        hops = from_release.get(release.id, [])
-        approval = next((h.node for h in hops if h.edge.kind is _E.APPROVED_BY), None)
-        approval_edges = tuple(h.edge for h in hops if h.edge.kind is _E.APPROVED_BY)
-        for hop in hops:
-            if hop.edge.kind is _E.SENT_TO:
-                receipt = Receipt(
-                    item, release, hop.node, approval, (*chain, hop.edge, *approval_edges),
-                    weakest([certainty, hop.edge.certainty]),
-                )  # fmt: skip
-                receipts.append(receipt)
-                recipients[hop.node.id].append(receipt)
+    receipts = [*_stated_receipts(stated_routes.values(), around.sent), *_sent_receipts(routes, around.sent)]
+    receipts += _onward_receipts(receipts, around.onward)
     not_received = [
         NotReceived(item, organisation, stated, (stated.link_to(item), stated.about.link))
-        for stated in stated_about
+        for stated in of_items
         if stated.kind in EXCLUDING | REFUSED
         for item in stated.items
         if item.id in by_item
-        for organisation, _ in _recipients(stated, from_release.get(stated.about.node.id, []))
+        for organisation, _ in _recipients(stated, around.sent.get(stated.about.node.id, []))
     ]
-    for org_id, hops in follow(store, list(recipients), outgoing=[_E.SHARES_ONWARD]).items():
-        for hop in hops:
-            if hop.node.id == org_id:
-                continue
-            for first in recipients[org_id]:
-                receipts.append(
-                    Receipt(
-                        first.item, first.release, hop.node, first.approval, (*first.chain, hop.edge),
-                        weakest([first.certainty, Certainty(CertaintyLevel.INFERRED, RULE_ONWARD)]),
-                        onward_from=first.organisation,
-                    )
-                )  # fmt: skip
     answered = {r.release.id for r in receipts} | {n.stated.about.node.id for n in not_received}
-    unpublished = _unpublished(store, items, answered)
     received = {r.organisation.id for r in receipts}
-    asked = [asking for id_, asking in matching_requests(store).items() if id_ not in received]
-    linked = list(linked_holdings(store))
-    if org_types is not None:
-        receipts = [r for r in receipts if _typed(r.organisation, org_types)]
-        not_received = [n for n in not_received if n.organisation and _typed(n.organisation, org_types)]
-        unpublished = [u for u in unpublished if _typed(u.organisation, org_types)]
-        asked = [a for a in asked if _typed(a.organisation, org_types)]
-        linked = [h for h in linked if _typed(h.organisation, org_types)]
-    receipts.sort(key=_receipt_order)
-    not_received.sort(
-        key=lambda n: (n.organisation.name.lower() if n.organisation else "", n.stated.statement.id, n.item.id)
+    answer = ItemRecipients(
+        tuple(items),
+        tuple(sorted(receipts, key=_receipt_order)),
+        tuple(sorted(not_received, key=_not_received_order)),
+        tuple(_unpublished(store, items, answered)),
+        tuple(asking for id_, asking in matching_requests(store).items() if id_ not in received),
+        linked_holdings(store),
     )
-    return ItemRecipients(
-        tuple(items), tuple(receipts), tuple(not_received), tuple(unpublished), tuple(asked), tuple(linked)
+    return answer if org_types is None else _of_types(answer, org_types)
+
+
+def _routes(items: Sequence[Node], around: _Around) -> list[_Route]:
+    """The releases including each item: directly (as sure as that link), then by including the data set
+    holding it (by the rule)."""
+    direct: list[_Route] = []
+    held: dict[str, list[tuple[Node, Edge]]] = defaultdict(list)  # data set -> the items it holds, with the link
+    for item in items:
+        for hop in around.into.get(item.id, []):
+            if hop.edge.kind is _E.INCLUDES:
+                direct.append(_Route(item, hop.node, (hop.edge,), hop.edge.certainty))
+            elif hop.edge.kind is _E.HOLDS:
+                held[hop.node.id].append((item, hop.edge))
+    by_rule = Certainty(CertaintyLevel.INFERRED, RULE_DATASET_SCOPE)
+    through = [
+        _Route(item, hop.node, (holds, hop.edge), by_rule)
+        for dataset_id, holding in held.items()
+        for hop in around.beyond.get(dataset_id, [])
+        if hop.edge.kind is _E.INCLUDES
+        for item, holds in holding
+    ]
+    return [*direct, *through]
+
+
+def _stated_targets(routes: Sequence[_Route], around: _Around, meaning: Collection[str]) -> dict[str, Node]:
+    """What statements are read about: the releases reached, and what the statements meaning the items are
+    about (releases first, then the rest, by id)."""
+    releases = {route.release.id: route.release for route in routes}
+    about = {
+        hop.node.id: hop.node for id_ in meaning for hop in around.beyond.get(id_, []) if hop.edge.kind is _E.ABOUT
+    }
+    nodes = [about[id_] for id_ in sorted(about)]
+    releases.update((node.id, node) for node in nodes if node.kind is NodeKind.RELEASE)
+    return releases | {node.id: node for node in nodes if node.id not in releases}
+
+
+def _approval(hops: Sequence[Hop]) -> tuple[Node | None, tuple[Edge, ...]]:
+    """A release's approval, and every APPROVED_BY link of it."""
+    approvals = [hop for hop in hops if hop.edge.kind is _E.APPROVED_BY]
+    return (approvals[0].node if approvals else None), tuple(hop.edge for hop in approvals)
+
+
+def _stated_receipts(stated_routes: Iterable[tuple[Node, Stated]], sent: dict[str, list[Hop]]) -> list[Receipt]:
+    """A receipt for each recipient of what a source's statement says went, as sure as the statement and links."""
+    receipts = []
+    for item, stated in stated_routes:
+        hops = sent.get(stated.about.node.id, [])
+        approval, _ = _approval(hops)
+        chain: tuple[Edge, ...] = (stated.link_to(item), stated.about.link)
+        for organisation, link in _recipients(stated, hops):
+            links = (*chain, *([link] if link else []))
+            certainty = weakest([stated.statement.certainty, *(edge.certainty for edge in links)])
+            receipts.append(
+                Receipt(item, stated.about.node, organisation, approval, links, certainty, statement=stated.statement)
+            )
+    return receipts
+
+
+def _sent_receipts(routes: Iterable[_Route], sent: dict[str, list[Hop]]) -> list[Receipt]:
+    """A receipt for each recipient a route's release was sent to, as sure as the route and the sending."""
+    receipts = []
+    for route in routes:
+        hops = sent.get(route.release.id, [])
+        approval, approved_by = _approval(hops)
+        receipts += [
+            Receipt(
+                route.item,
+                route.release,
+                hop.node,
+                approval,
+                (*route.chain, hop.edge, *approved_by),
+                weakest([route.certainty, hop.edge.certainty]),
+            )
+            for hop in hops
+            if hop.edge.kind is _E.SENT_TO
+        ]
+    return receipts
+
+
+def _onward_receipts(receipts: Sequence[Receipt], onward: dict[str, list[Hop]]) -> list[Receipt]:
+    """What each recipient shared onward: a receipt (by the rule) for each it shared with, for each it got."""
+    by_recipient: dict[str, list[Receipt]] = defaultdict(list)
+    for receipt in receipts:
+        by_recipient[receipt.organisation.id].append(receipt)
+    by_rule = Certainty(CertaintyLevel.INFERRED, RULE_ONWARD)
+    return [
+        Receipt(
+            first.item,
+            first.release,
+            hop.node,
+            first.approval,
+            (*first.chain, hop.edge),
+            weakest([first.certainty, by_rule]),
+            onward_from=first.organisation,
+        )
+        for org_id, firsts in by_recipient.items()
+        for hop in onward.get(org_id, [])
+        if hop.node.id != org_id
+        for first in firsts
+    ]
+
+
+def _not_received_order(not_received: NotReceived) -> tuple[str, str, str]:
+    organisation = not_received.organisation
+    return (organisation.name.lower() if organisation else "", not_received.stated.statement.id, not_received.item.id)
+
+
+def _of_types(answer: ItemRecipients, org_types: Collection[str]) -> ItemRecipients:
+    """The answer narrowed to organisations of these types, in every part."""
+    return replace(
+        answer,
+        receipts=tuple(r for r in answer.receipts if _typed(r.organisation, org_types)),
+        not_received=tuple(n for n in answer.not_received if n.organisation and _typed(n.organisation, org_types)),
+        unpublished_scope=tuple(u for u in answer.unpublished_scope if _typed(u.organisation, org_types)),
+        asked_about=tuple(a for a in answer.asked_about if _typed(a.organisation, org_types)),
+        linked_data=tuple(h for h in answer.linked_data if _typed(h.organisation, org_types)),
     )
 
 
@@ -270,15 +359,6 @@ def _unpublished(store: Store, items: Sequence[Node], answered: Collection[str])
         found += [UnpublishedScope(release, r.node, r.link, traced.statements) for r in traced.recipients]
     found.sort(key=lambda u: (u.date or dt.date.max, u.organisation.name.lower(), u.release.id))
     return found
-
-
-def _stating(store: Store, item_ids: Collection[str]) -> tuple[set[str], list[Node]]:
-    """The statements whose words are taken to mean these items, and the nodes those statements are about."""
-    meant = sorted(item_ids)
-    statement_ids = sorted({h.node.id for hops in follow(store, meant, incoming=[_E.REFERS_TO]).values() for h in hops})
-    about = follow(store, statement_ids, outgoing=[_E.ABOUT])
-    nodes = {h.node.id: h.node for hops in about.values() for h in hops}
-    return set(statement_ids), [nodes[id_] for id_ in sorted(nodes)]
 
 
 def _recipients(stated: Stated, hops: Sequence[Hop]) -> list[tuple[Node, Edge | None]]:
@@ -306,16 +386,20 @@ class ItemProvenance:
     other_aliases: tuple[Related, ...]  # items of the same concepts, in other tables
 
 
+#: From the items: their data sets, concepts, classification and release rules; what feeds, classifies and
+#: restricts those data sets; the other items of those concepts (steps of one chain: one round trip on Neo4j).
+_PROVENANCE = (
+    Step(outgoing=frozenset({_E.CLASSIFIED_AS, _E.RESTRICTED_BY, _E.REPRESENTS}), incoming=frozenset({_E.HOLDS})),
+    Step(outgoing=frozenset({_E.RESTRICTED_BY, _E.CLASSIFIED_AS}), incoming=frozenset({_E.FEEDS}), after=(1,)),
+    Step(incoming=frozenset({_E.REPRESENTS}), after=(1,)),
+)
+
+
 def item_provenance(store: Store, alias: str) -> list[ItemProvenance]:
     """Upstream of each item with the alias: data set, collections, classification, release rules, concepts
     and the other aliases of the same concepts."""
     items = find_items(store, alias)
-    ids = [item.id for item in items]
-    around = follow(store, ids, outgoing=[_E.CLASSIFIED_AS, _E.RESTRICTED_BY, _E.REPRESENTS], incoming=[_E.HOLDS])
-    dataset_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.HOLDS})
-    concept_ids = sorted({h.node.id for hops in around.values() for h in hops if h.edge.kind is _E.REPRESENTS})
-    upstream = follow(store, dataset_ids, outgoing=[_E.RESTRICTED_BY, _E.CLASSIFIED_AS], incoming=[_E.FEEDS])
-    siblings = follow(store, concept_ids, incoming=[_E.REPRESENTS])
+    around, upstream, siblings = follow_chain(store, [item.id for item in items], _PROVENANCE)
     answers = []
     for item in items:
         hops = around.get(item.id, [])

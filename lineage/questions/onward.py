@@ -9,7 +9,7 @@ sure as its weakest step. Beside the paths, the dated events that judged or conc
 reprimand, an audit) and what a body on them refused to say ("was data shared further?"): asked and refused is
 an answer, never an invented edge.
 
-One batched expansion per level of depth, whatever the size of the answer.
+The walk is one chain of batched hops, a level each (one round trip on Neo4j), whatever the size of the answer.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Hop
+from lineage.hops import Step as ChainStep
 from lineage.keys import fold_name, normalise
 from lineage.model import REFUSED_TO_SAY, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
-from lineage.questions.common import PerState, Related, follow
+from lineage.questions.common import PerState, Related, follow, follow_chain
 from lineage.questions.releases import find_organisation
-from lineage.questions.statements import Stated, statements_about
+from lineage.questions.statements import Stated, stated_about, stating
 from lineage.store import Store
 
 _E = EdgeKind
@@ -32,6 +34,10 @@ MAX_PATHS = 500
 #: Links a walk follows out of a node (the data go that way) and into it (the far end draws on it).
 OUT = frozenset({_E.SENT_TO, _E.ACCESSED_BY, _E.HELD_BY, _E.SHARES_ONWARD})
 IN = frozenset({_E.INCLUDES, _E.DERIVED_FROM, _E.HELD_BY})
+#: One level of the walk, from the far ends of the level before (a chain's step: see onward_sharing).
+_ONWARD = ChainStep(outgoing=OUT, incoming=IN)
+#: From the nodes on the paths: the events concerning them, the statements about them and what those mean.
+_JUDGED = (ChainStep(incoming=frozenset({_E.CONCERNS})), *stating(after=(0,), place=2))
 #: The kinds a walk starts from, by name.
 STARTS = (NodeKind.RECORD_SET, NodeKind.DATASET)
 #: The route of a step whose link gives none, by the link's kind.
@@ -107,11 +113,13 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
     if not 1 <= depth <= MAX_DEPTH:
         raise LineageError(f"depth must be from 1 to {MAX_DEPTH}, not {depth}")
     start = find_start(store, name)
+    # each level's links from every far end of the level before (a path's ends among them), and one level past the
+    # last, to say whether paths go on: one chain, one round trip on Neo4j
+    levels = follow_chain(store, [start.id], [_ONWARD._replace(after=(level,)) for level in range(depth + 1)])
     paths: list[tuple[Step, ...]] = [()]
     finished: list[OnwardPath] = []
     for level in range(depth):
-        ends = sorted({path[-1].node.id if path else start.id for path in paths})
-        around = follow(store, ends, outgoing=OUT, incoming=IN)
+        around = levels[level]
         grown: list[tuple[Step, ...]] = []
         for path in paths:
             here = path[-1].node.id if path else start.id
@@ -126,7 +134,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
             grown += [(*path, step) for step in steps]
         paths = grown
         if level == depth - 1:
-            beyond = follow(store, sorted({p[-1].node.id for p in paths}), outgoing=OUT, incoming=IN)
+            beyond = levels[depth]
             for path in paths:
                 seen = {start.id, *(step.node.id for step in path)}
                 more = not _at_holder(path[-1]) and any(
@@ -137,14 +145,17 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
             break  # a safety bound: the answer says it is cut
     finished.sort(key=lambda p: tuple(step.node.id for step in p.steps))
     # what judged a holder judged more than these records: a holder's events are not listed for its holding alone
-    on_paths = sorted({start.id, *(step.node.id for path in finished for step in path.steps if not _at_holder(step))})
+    on_paths = {start.id: start} | {
+        step.node.id: step.node for path in finished for step in path.steps if not _at_holder(step)
+    }
+    concerning, about, stated = follow_chain(store, sorted(on_paths), _JUDGED)
     return OnwardSharing(
         start,
         tuple(finished[:MAX_PATHS]),
         len(finished),
         len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
-        _events(store, on_paths),
-        _refusals(store, on_paths),
+        _events(concerning),
+        _refusals([on_paths[id_] for id_ in sorted(on_paths)], about, stated),
     )
 
 
@@ -159,16 +170,15 @@ def _at_holder(step: Step) -> bool:
     return step.link.kind is _E.HELD_BY and step.node.kind is NodeKind.ORGANISATION
 
 
-def _events(store: Store, ids: list[str]) -> tuple[Related, ...]:
-    around = follow(store, ids, incoming=[_E.CONCERNS])
-    found = {h.node.id: Related(h.node, h.edge) for hops in around.values() for h in hops}
+def _events(concerning: dict[str, list[Hop]]) -> tuple[Related, ...]:
+    found = {h.node.id: Related(h.node, h.edge) for id_ in sorted(concerning) for h in concerning[id_]}
     return tuple(sorted(found.values(), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id)))
 
 
-def _refusals(store: Store, ids: list[str]) -> tuple[Stated, ...]:
-    nodes = [node for node in store.get_nodes(ids).values() if node.kind is NodeKind.ORGANISATION]
-    stated = statements_about(store, nodes)
-    return tuple(s for node in nodes for s in stated.get(node.id, ()) if s.kind == REFUSED_TO_SAY)
+def _refusals(nodes: list[Node], about: dict[str, list[Hop]], stated: dict[str, list[Hop]]) -> tuple[Stated, ...]:
+    organisations = {node.id: node for node in nodes if node.kind is NodeKind.ORGANISATION}
+    said = stated_about(organisations, about, stated)
+    return tuple(s for id_ in organisations for s in said.get(id_, ()) if s.kind == REFUSED_TO_SAY)
 
 
 #: Whose records a linked data set draws on, for it to be said to hold pupil records: the NPD, or DfE's.

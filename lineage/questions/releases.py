@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from lineage.errors import NotFound
+from lineage.hops import Hop, Step
 from lineage.keys import normalise
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind, surest
-from lineage.questions.common import PerState, Related, dated_order, follow, related
-from lineage.questions.statements import MATCHING, Stated, excluded_items, statements_about
-from lineage.store import Hop, Store
+from lineage.questions.common import PerState, Related, dated_order, follow, follow_chain, related
+from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
+from lineage.store import Store
 
 _E = EdgeKind
 
@@ -126,6 +127,22 @@ class ApplicationTrace:
         return str(self.application.props.get("status", "not stated"))
 
 
+#: From an organisation: what it sent, received, applied for, commissioned, accessed, holds and is concerned by;
+#: the applicants, commissioners and releases of those applications; the statements about it and them, and
+#: what they mean (steps of one chain: one round trip on Neo4j).
+_AROUND_ORGANISATION = (
+    Step(
+        outgoing=frozenset({_E.SHARES_ONWARD, _E.ACCESSED_BY}),
+        incoming=frozenset(
+            {_E.SENT_TO, _E.FLOWS_TO, _E.FLOWS_FROM, _E.SHARES_ONWARD, _E.MADE_BY, _E.COMMISSIONED_BY}
+            | {_E.ACCESSED_BY, _E.HELD_BY, _E.CONCERNS}
+        ),
+    ),
+    Step(outgoing=frozenset({_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY}), after=(1,)),
+    *stating(after=(0, 1), place=3),
+)
+
+
 def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     """Everything an organisation received: releases (with their approvals, scope and what sources say of
     them), published figures of what flowed to it and of what it sent or asked DfE about, onward shares it
@@ -133,22 +150,15 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     ones included, and those it commissioned; what sources say of it where they identify no release; the records
     it accessed or gave access to, by route, the record sets it holds, and the events that concern it."""
     organisation = find_organisation(store, name)
-    around = follow(
-        store,
-        [organisation.id],
-        outgoing=[_E.SHARES_ONWARD, _E.ACCESSED_BY],
-        incoming=[
-            *(_E.SENT_TO, _E.FLOWS_TO, _E.FLOWS_FROM, _E.SHARES_ONWARD, _E.MADE_BY, _E.COMMISSIONED_BY),
-            *(_E.ACCESSED_BY, _E.HELD_BY, _E.CONCERNS),
-        ],
-    )
+    around, applied, about, stated = follow_chain(store, [organisation.id], _AROUND_ORGANISATION)
     hops = around.get(organisation.id, [])
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
     traces = traced(store, sorted(releases, key=dated_order))
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
     made = [h.node for h in hops if h.edge.kind is _E.MADE_BY]
     commissioned = [h.node for h in hops if h.edge.kind is _E.COMMISSIONED_BY]
-    applications, about_it = applications_traced(store, [*made, *commissioned], also_about=[organisation])
+    statements = stated_about({node.id: node for node in [organisation, *made, *commissioned]}, about, stated)
+    applications = applications_traced([*made, *commissioned], applied, statements)
     return OrganisationReceipts(
         organisation,
         tuple(traces),
@@ -156,7 +166,7 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
         tuple(Related(h.node, h.edge) for h in onward if h.edge.target == organisation.id),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.source == organisation.id),
         tuple(applications[node.id] for node in sorted(made, key=dated_order)),
-        about_it[organisation.id],
+        tuple(statements.get(organisation.id, ())),
         related(hops, [_E.FLOWS_FROM]),
         tuple(applications[node.id] for node in sorted(commissioned, key=dated_order)),
         tuple(
@@ -173,12 +183,10 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
 
 
 def applications_traced(
-    store: Store, applications: Sequence[Node], also_about: Sequence[Node] = ()
-) -> tuple[dict[str, ApplicationTrace], dict[str, tuple[Stated, ...]]]:
-    """Each application (by id) with its applicant, commissioners, the release it led to and what sources say of
-    it, in two batched calls; and what sources say of ``also_about``, other nodes read in the same calls."""
-    around = follow(store, [node.id for node in applications], outgoing=[_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY])
-    stated = statements_about(store, [*applications, *also_about])
+    applications: Sequence[Node], around: Mapping[str, list[Hop]], stated: Mapping[str, list[Stated]]
+) -> dict[str, ApplicationTrace]:
+    """Each application (by id) with its applicant, commissioners, the release it led to (from the hops
+    ``around`` it) and what sources say of it (``stated``)."""
     traced = {}
     for node in applications:
         hops = around.get(node.id, [])
@@ -189,7 +197,7 @@ def applications_traced(
             tuple(stated.get(node.id, ())),
             related(hops, [_E.COMMISSIONED_BY]),
         )
-    return traced, {node.id: tuple(stated.get(node.id, ())) for node in also_about}
+    return traced
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,12 @@ A ``not_released`` or ``requested_then_excluded`` statement outranks the tier ru
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from lineage.hops import Hop, Step
 from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind
-from lineage.questions.common import Related, follow, related
+from lineage.questions.common import Related, follow_chain, related
 from lineage.store import Store
 
 _E = EdgeKind
@@ -68,23 +69,36 @@ class Stated:
 
 
 def statements_about(store: Store, nodes: Collection[Node]) -> dict[str, list[Stated]]:
-    """The statements about each of these nodes, by node id: two batched calls, whatever their number. What a
-    statement's words reach was settled when it was imported (the items, within the data sets named, in the NPD by
-    its date: see ``importers/scope.py``)."""
+    """The statements about each of these nodes, by node id: one chain of two batched hops, whatever their number.
+    What a statement's words reach was settled when it was imported (the items, within the data sets named, in
+    the NPD by its date: see ``importers/scope.py``)."""
     targets = {node.id: node for node in nodes}
-    about = follow(store, list(targets), incoming=[_E.ABOUT])
-    statement_ids = sorted({h.node.id for hops in about.values() for h in hops})
-    around = follow(store, statement_ids, outgoing=[_E.REFERS_TO, _E.CONTRADICTS], incoming=[_E.CONTRADICTS])
+    about, around = follow_chain(store, list(targets), stating(after=(0,), place=1))
+    return stated_about(targets, about, around)
+
+
+def stating(after: tuple[int, ...], place: int) -> tuple[Step, Step]:
+    """The two steps of a chain (Store.chain) to the statements about the far ends of the steps ``after``, then
+    to what those statements mean and what contradicts them, the first being step ``place`` of the chain: so a
+    question asks for statements in the same round trip as what they are about."""
+    return (
+        Step(incoming=frozenset({_E.ABOUT}), after=after),
+        Step(outgoing=frozenset({_E.REFERS_TO, _E.CONTRADICTS}), incoming=frozenset({_E.CONTRADICTS}), after=(place,)),
+    )
+
+
+def stated_about(
+    targets: Mapping[str, Node], about: Mapping[str, list[Hop]], around: Mapping[str, list[Hop]]
+) -> dict[str, list[Stated]]:
+    """The statements about each of ``targets``, by id, from the hops of :func:`stating`'s two steps."""
     answers: dict[str, list[Stated]] = {}
-    for target, hops in about.items():
-        for hop in hops:
+    for target, node in targets.items():
+        for hop in about.get(target, ()):
             near = around.get(hop.node.id, [])
             means = related(near, [_E.REFERS_TO])
             items = tuple((m.node, m.link) for m in means if m.node.kind is NodeKind.DATA_ITEM)
             contradicted = related(near, [_E.CONTRADICTS])
-            answers.setdefault(target, []).append(
-                Stated(hop.node, Related(targets[target], hop.edge), means, items, contradicted)
-            )
+            answers.setdefault(target, []).append(Stated(hop.node, Related(node, hop.edge), means, items, contradicted))
     return answers
 
 

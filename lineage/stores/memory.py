@@ -17,10 +17,11 @@ from typing import Any
 
 import networkx as nx
 
+from lineage.hops import Hop
 from lineage.merge import merge
 from lineage.model import NODE_SPECS, Edge, EdgeKind, Node, NodeKind, Scalar
 from lineage.search import SearchIndex
-from lineage.store import Bounded, Counts, Hop, Store, WriteResult, _check_bounds, _page, check_lookup, refuse_conflicts
+from lineage.store import Bounded, Counts, Store, WriteResult, _check_bounds, _page, check_lookup, refuse_conflicts
 from lineage.stores import snapshot
 
 #: Neighbours from which a node's edges are grouped by kind for walks (see MemoryStore._edges_of).

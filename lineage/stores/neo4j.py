@@ -21,6 +21,7 @@ import neo4j
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
 
 from lineage.errors import StoreError, StoreUnavailable
+from lineage.hops import Hop, Levels, Link, Sides, Step
 from lineage.model import (
     EDGE_SPECS,
     NODE_SPECS,
@@ -32,15 +33,15 @@ from lineage.model import (
 )
 from lineage.search import KIND_ORDER
 from lineage.store import (
+    MAX_VISITED,
     Bounded,
     Counts,
     Direction,
-    Hop,
-    Link,
     Store,
     Traversal,
     WriteResult,
     _check_bounds,
+    check_chain,
     check_lookup,
     check_search,
     check_text,
@@ -363,6 +364,46 @@ class Neo4jStore(Store):
             for near, source, kind, target, far_kind in record["hops"]
         ]
 
+    def walk(
+        self, ids: Collection[str], sides: Sides, depth: int, as_of: dt.date | None = None, cap: int = MAX_VISITED
+    ) -> Levels:
+        """Every level in one query (_walk), sending ids alone, up to ONE_QUERY_DEPTH levels; deeper, a query a
+        level (the shared walk)."""
+        outgoing, incoming = sides
+        if not 1 <= depth <= ONE_QUERY_DEPTH or not (outgoing or incoming):
+            return super().walk(ids, sides, depth, as_of, cap)
+        # depth is an int checked by the caller: the query's shape, never a value in its text
+        record = self._one(
+            _walk(outgoing, incoming, int(depth)),
+            ids=sorted(set(ids)),
+            out=[k.value for k in outgoing],
+            as_of=as_of,
+            max=cap,
+        )
+        levels = tuple(
+            tuple(
+                Link(near, source, EdgeKind(kind), target, NodeKind(far)) for near, source, kind, target, far in level
+            )
+            for level in record["levels"]
+        )
+        return Levels(levels, record["cut"])
+
+    def chain(self, ids: Collection[str], steps: Sequence[Step], as_of: dt.date | None = None) -> list[list[Hop]]:
+        """Every step in one query (_chain)."""
+        check_chain(steps)
+        if not steps:
+            return []
+        outs = {f"out{k}": [kind.value for kind in step.outgoing] for k, step in enumerate(steps, 1)}
+        record = self._one(_chain(steps), ids=sorted(set(ids)), as_of=as_of, **outs)
+        far = {props["id"]: node_from_props(props) for props in record["far"]}
+        return [
+            [
+                Hop(near, edge_from_props(source, kind, target, props), far[far_id])
+                for near, source, kind, target, props, far_id in hops
+            ]
+            for hops in record["hops"]
+        ]
+
     def list_nodes(self, kind: NodeKind | None = None, limit: int = 100, offset: int = 0) -> Bounded[Node]:
         _check_bounds(limit=limit, offset=offset)
         label = kind.value if kind else NODE_LABEL
@@ -449,6 +490,11 @@ _GET_EDGES = (
     f"UNWIND $keys AS k MATCH (a:{NODE_LABEL} {{id: k[0]}})-[e]->(b:{NODE_LABEL} {{id: k[2]}}) "
     "WHERE type(e) = k[1] RETURN collect([a.id, type(e), b.id, properties(e)]) AS edges"
 )
+#: The deepest walk answered in one query. Deeper, the server's filtering of each level against the list of
+#: nodes seen (Cypher has no set) costs more than a round trip a level: six levels both ways from KS4 took 2.4 s
+#: as one query and 1.7 s level by level, and three of the heaviest traversals (ten levels) at once ran past the
+#: API's 10 s limit as one query each.
+ONE_QUERY_DEPTH = 4
 #: The most nodes traverse_each fetches to walk in this process; a bigger reach is walked level by level.
 REACH_FETCHED = 5_000
 
@@ -486,19 +532,76 @@ def _types(kinds: Collection[EdgeKind]) -> str:
     return "|".join(sorted(kind.value for kind in kinds))
 
 
-def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind]) -> str:
-    """The match behind expand and links, binding ``id`` (where the walk stands), ``e`` and ``b`` (the far
-    node): each side a pattern typed with its kinds (names from the model), so a busy node is read through its
-    relationship types, not by scanning all its links; valid on ``$as_of`` when given."""
+def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind], ids: str = "$ids", out: str = "$out") -> str:
+    """The match behind expand, links, walk and chain, binding ``id`` (where the walk stands, each of the list
+    ``ids`` names once), ``e`` and ``b`` (the far node): each side a pattern typed with its kinds (names from the
+    model), so a busy node is read through its relationship types, not by scanning all its links; valid on
+    ``$as_of`` when given. ``out`` names the list of outgoing kinds, for a self-loop both sides would report."""
     valid = f"($as_of IS NULL OR ({_VALID_ON.format(v='e')} AND {_VALID_ON.format(v='b')}))"
     sides = []
     if outgoing:
         sides.append(f"MATCH (a)-[e:{_types(outgoing)}]->(b:{NODE_LABEL}) WHERE {valid} RETURN e, b")
     if incoming:
         # a self-loop both sides would report is reported once, as outgoing
-        loop = "NOT (a = b AND type(e) IN $out) AND " if outgoing else ""
+        loop = f"NOT (a = b AND type(e) IN {out}) AND " if outgoing else ""
         sides.append(f"MATCH (a)<-[e:{_types(incoming)}]-(b:{NODE_LABEL}) WHERE {loop}{valid} RETURN e, b")
-    return f"UNWIND $ids AS id MATCH (a:{NODE_LABEL} {{id: id}}) CALL (a) {{ {' UNION ALL '.join(sides)} }}"
+    return (
+        f"UNWIND {ids} AS id WITH DISTINCT id MATCH (a:{NODE_LABEL} {{id: id}}) "
+        f"CALL (a) {{ {' UNION ALL '.join(sides)} }}"
+    )
+
+
+#: A link as a walk's query sends it: where it stands, the edge's ends and kind, the far node's kind.
+_LINK = "[id, startNode(e).id, type(e), endNode(e).id, b.kind]"
+
+
+def _walk(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind], depth: int) -> str:
+    """lineage.walks.frontier_walk in one query, ``depth`` levels chained: level k's links out of frontier
+    ``f{k-1}``, its new nodes ``n{k}`` (far ends not in ``s{k-1}``, what was seen before), and the next frontier,
+    empty once ``$max`` nodes are seen (the walk is then cut, ``c{k}``)."""
+    parts = [
+        "WITH $ids AS s0, size($ids) > 0 AND size($ids) >= $max AS c0",
+        "WITH *, CASE WHEN c0 THEN [] ELSE $ids END AS f0",
+    ]
+    for k in range(1, depth + 1):
+        parts += [
+            f"CALL (f{k - 1}) {{ {_hops(outgoing, incoming, ids=f'f{k - 1}')} "
+            f"RETURN collect({_LINK}) AS l{k}, collect(DISTINCT b.id) AS x{k} }}",
+            f"WITH *, [x IN x{k} WHERE NOT x IN s{k - 1}] AS n{k}",
+            f"WITH *, s{k - 1} + n{k} AS s{k}",
+            f"WITH *, size(n{k}) > 0 AND size(s{k}) >= $max AS full{k}",
+            f"WITH *, c{k - 1} OR full{k} AS c{k}, CASE WHEN full{k} THEN [] ELSE n{k} END AS f{k}",
+        ]
+    levels = ", ".join(f"l{k}" for k in range(1, depth + 1))
+    # the bound is looked at before each level: after the last, nothing is cut
+    parts.append(f"RETURN [{levels}] AS levels, c{depth - 1} AS cut")
+    return " ".join(parts)
+
+
+def _chain(steps: Sequence[Step]) -> str:
+    """Store.chain in one query: step k's hops ``h{k}`` from the far ends ``x{i}`` of the steps it starts after
+    (``x0`` the chain's ids), and its far nodes ``b{k}``; each far node's record is sent once."""
+    parts = ["WITH $ids AS x0"]
+    for k, step in enumerate(steps, 1):
+        sources = sorted(set(step.after))
+        if step.outgoing or step.incoming:
+            frontier = " + ".join(f"x{i}" for i in sources)
+            parts.append(
+                f"CALL ({', '.join(f'x{i}' for i in sources)}) {{ "
+                f"{_hops(step.outgoing, step.incoming, ids=f'({frontier})', out=f'$out{k}')} "
+                "RETURN collect([id, startNode(e).id, type(e), endNode(e).id, properties(e), b.id]) "
+                f"AS h{k}, collect(DISTINCT b) AS b{k} }}"
+            )
+        else:
+            parts.append(f"WITH *, [] AS h{k}, [] AS b{k}")
+        parts.append(f"WITH *, [b IN b{k} | b.id] AS x{k}")
+    every = " + ".join(f"b{k}" for k in range(1, len(steps) + 1))
+    parts.append(
+        f"CALL ({', '.join(f'b{k}' for k in range(1, len(steps) + 1))}) {{ UNWIND {every} AS b "
+        "WITH DISTINCT b RETURN collect(properties(b)) AS far }"
+    )
+    parts.append(f"RETURN [{', '.join(f'h{k}' for k in range(1, len(steps) + 1))}] AS hops, far")
+    return " ".join(parts)
 
 
 def _create_nodes(kind: NodeKind) -> str:

@@ -71,12 +71,11 @@ async def test_a_question_asks_the_store_a_fixed_number_of_times(real_store: Sto
         query = (QUERIES / "recipients-of-item.graphql").read_text()
         body = (await http.post("/graphql", json={"query": query, "variables": {"item": "KS4_FSM"}})).json()
     assert body["data"]["recipientsOfItem"]["receipts"]["totalCount"] == 10
-    # one lookup of the alias, then a fixed number of batched expansions (the releases' scope, the statements
-    # meaning the items and those about the releases, read once, their recipients), and the three answers kept
-    # for the whole graph (unpublished releases, matching requests, linked data sets) checked against one reading
-    # of the store's version: however many receipts (a statement's words reach items directly since the import
-    # resolves them)
-    assert spy.calls == {"find_nodes": 1, "expand": 8, "version": 1}
+    # one lookup of the alias, then one chain of batched hops (the releases' scope, the statements meaning the
+    # items and those about the releases, read once, their recipients), and the three answers kept for the whole
+    # graph (unpublished releases, matching requests, linked data sets) checked against one reading of the store's
+    # version: however many receipts (a statement's words reach items directly since the import resolves them)
+    assert spy.calls == {"find_nodes": 1, "chain": 1, "version": 1}
 
 
 def test_every_question_has_its_operation() -> None:

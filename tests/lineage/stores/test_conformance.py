@@ -9,8 +9,9 @@ import datetime as dt
 import pytest
 
 from lineage.errors import ModelError, StoreError
+from lineage.hops import Step
 from lineage.model import Citation, Edge, EdgeKind, NodeKind, Validity
-from lineage.store import MAX_DEPTH, Direction, Link, QueryError, Store
+from lineage.store import MAX_DEPTH, Direction, Link, QueryError, Store, edge_sides
 from tests import fixture_graph as g
 
 
@@ -302,6 +303,94 @@ def test_a_wider_walk_each_way_at_once_is_the_walk_each_way(store: Store) -> Non
             store.traverse(start, d, **options)  # type: ignore[arg-type]
             for d in directions
         ]
+
+
+def _by_ids(links: tuple[Link, ...]) -> set[tuple[str, str]]:
+    return {(link.near, link.edge_id) for link in links}
+
+
+def test_a_walk_gives_each_level_from_the_nodes_the_last_one_reached_first(store: Store) -> None:
+    """Downstream of KS4, by the drawing: its item; the item's concept, classification and both releases
+    including it; what those releases were approved by and sent to. A level never goes back to a node seen."""
+    levels = store.walk([g.D2], edge_sides(Direction.DOWNSTREAM), 4)
+    assert [_by_ids(level) for level in levels.links] == [
+        {(g.D2, f"{g.D2}|HOLDS|{g.I2}")},
+        {
+            (g.I2, f"{g.I2}|REPRESENTS|{g.K}"),
+            (g.I2, f"{g.I2}|CLASSIFIED_AS|{g.CL}"),
+            (g.I2, f"{g.R1}|INCLUDES|{g.I2}"),
+            (g.I2, f"{g.R2}|INCLUDES|{g.I2}"),
+        },
+        {(g.R1, f"{g.R1}|APPROVED_BY|{g.A1}"), (g.R1, f"{g.R1}|SENT_TO|{g.O1}"), (g.R2, f"{g.R2}|SENT_TO|{g.O2}")},
+        # O1 and O2 share onward with each other and O2 with itself: every link from them, though none is new
+        {(g.O1, f"{g.O1}|SHARES_ONWARD|{g.O2}"), (g.O2, f"{g.O2}|SHARES_ONWARD|{g.O1}"),
+         (g.O2, f"{g.O2}|SHARES_ONWARD|{g.O2}")},
+    ]  # fmt: skip
+    assert {link.far_kind for link in levels.links[2]} == {NodeKind.APPROVAL, NodeKind.ORGANISATION}
+    assert not levels.cut
+
+
+def test_a_walk_stops_at_its_bound_and_says_so(store: Store) -> None:
+    """Two nodes seen after the first level, six after the second: a bound of three stops the third."""
+    levels = store.walk([g.D2], edge_sides(Direction.DOWNSTREAM), 3, cap=3)
+    assert [len(level) for level in levels.links] == [1, 4, 0] and levels.cut
+    assert store.walk([g.D2], edge_sides(Direction.DOWNSTREAM), 2, cap=3) == store.walk(
+        [g.D2], edge_sides(Direction.DOWNSTREAM), 2
+    )  # the bound is looked at before a level, never after the last
+
+
+def test_a_walk_with_nowhere_to_go_gives_empty_levels(store: Store) -> None:
+    levels = store.walk([g.O3, "School:0"], edge_sides(Direction.BOTH), 3)
+    assert levels.links == ((), (), ()) and not levels.cut
+
+
+def test_a_walk_on_a_date_leaves_out_what_did_not_hold_then(store: Store) -> None:
+    """S1 became S2 on 2015-09-01; S2 became S3 for 2018-09-01..2019-08-31 only."""
+    succeeded = (frozenset({EdgeKind.SUCCEEDED_BY}), frozenset())
+    assert [_by_ids(level) for level in store.walk([g.S1], succeeded, 2, as_of=dt.date(2017, 1, 1)).links] == [
+        {(g.S1, f"{g.S1}|SUCCEEDED_BY|{g.S2}")},
+        set(),
+    ]
+
+
+def test_a_chain_answers_each_step_from_the_far_ends_of_the_steps_it_names(store: Store) -> None:
+    """From KS4_FSM: the releases including it; where those were sent; then from the item itself and those
+    recipients, the concept it represents and the onward shares."""
+    steps = [
+        Step(incoming=frozenset({EdgeKind.INCLUDES})),
+        Step(outgoing=frozenset({EdgeKind.SENT_TO}), after=(1,)),
+        Step(outgoing=frozenset({EdgeKind.REPRESENTS, EdgeKind.SHARES_ONWARD}), after=(0, 2)),
+    ]
+    found = store.chain([g.I2], steps)
+    assert [{(hop.near, hop.edge.id, hop.node.id) for hop in hops} for hops in found] == [
+        {(g.I2, f"{g.R1}|INCLUDES|{g.I2}", g.R1), (g.I2, f"{g.R2}|INCLUDES|{g.I2}", g.R2)},
+        {(g.R1, f"{g.R1}|SENT_TO|{g.O1}", g.O1), (g.R2, f"{g.R2}|SENT_TO|{g.O2}", g.O2)},
+        {
+            (g.I2, f"{g.I2}|REPRESENTS|{g.K}", g.K),
+            (g.O1, f"{g.O1}|SHARES_ONWARD|{g.O2}", g.O2),
+            (g.O2, f"{g.O2}|SHARES_ONWARD|{g.O1}", g.O1),
+            (g.O2, f"{g.O2}|SHARES_ONWARD|{g.O2}", g.O2),
+        },
+    ]
+    sent = {hop.edge.id: hop for hop in found[1]}[f"{g.R1}|SENT_TO|{g.O1}"]
+    assert sent.node.name == g.O1_NAME and sent.edge.validity == g.R1_DATES  # the records, not ids alone
+
+
+def test_a_chain_on_a_date_and_from_nothing(store: Store) -> None:
+    """On 2015-01-01 R1 no longer held: the chain goes on from R2 alone. A chain from no node finds nothing."""
+    steps = [Step(incoming=frozenset({EdgeKind.INCLUDES})), Step(outgoing=frozenset({EdgeKind.SENT_TO}), after=(1,))]
+    found = store.chain([g.I2], steps, as_of=dt.date(2015, 1, 1))
+    assert [[hop.node.id for hop in hops] for hops in found] == [[g.R2], [g.O2]]
+    assert store.chain(["School:0"], steps) == [[], []]
+
+
+@pytest.mark.parametrize("after", [(1,), (), (0, 2)])
+def test_a_chain_step_starts_from_earlier_steps_only(store: Store, after: tuple[int, ...]) -> None:
+    steps = [Step(incoming=frozenset({EdgeKind.INCLUDES})), Step(outgoing=frozenset({EdgeKind.SENT_TO}), after=after)]
+    if after == (1,):
+        steps.reverse()
+    with pytest.raises(QueryError, match="earlier steps"):
+        store.chain([g.I2], steps)
 
 
 def test_records_fetch_nodes_and_edges_at_once(store: Store) -> None:
