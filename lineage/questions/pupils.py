@@ -156,7 +156,7 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
         )
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
-    reaches, unpublished = _reaches_in_years(store, from_year, to_year)
+    reaches, unpublished = reaches_in_years(store, from_year, to_year)
     return PupilReach(tuple(schools), (from_year, to_year), reaches, unpublished)
 
 
@@ -199,4 +199,5 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
     return tuple(reaches), tuple(unpublished)
 
 
-_reaches_in_years = PerState(_reaches, keep=64)
+#: The releases that reach a span of years, kept per store state (record-reach shares them).
+reaches_in_years = PerState(_reaches, keep=64)

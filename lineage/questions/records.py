@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
-from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, school_successors
+from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
@@ -235,9 +235,28 @@ def certainty_words(basis: Certainty | None) -> str:
 def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> RecordReach:
     """Where a record from this school (and its predecessors and successors) in these academic years may have
     gone, with the data sets, recipients, groups and not-released statements a reader needs beside it."""
-    reach = pupil_reach(store, urn, from_year, to_year)
-    chain = school_successors(store, urn)
-    releases = [*reach.reaches, *reach.unpublished_scope]
+    pupil_reach(store, urn, from_year, to_year)  # refuses years out of range and a URN the graph lacks
+    found, grouped, not_released = _released_in_years(store, from_year, to_year)
+    return RecordReach(
+        school_successors(store, urn),
+        (from_year, to_year),
+        _held(store, from_year, to_year),
+        found,
+        grouped,
+        not_released,
+        open_applications(store),
+        learner_records(store),
+    )
+
+
+def _released(
+    store: Store, from_year: int, to_year: int
+) -> tuple[tuple[RecordRelease, ...], tuple[RecipientGroup, ...], tuple[Stated, ...]]:
+    """The releases of these years with their recipients, grouped, and what was said not to go: the same for
+    every school (pupil_reach's releases are), so kept per span of years as those are. At national scale this
+    was nearly all of a question's time (1,250 releases' recipients fetched and grouped again for every school)."""
+    reaches, unpublished = reaches_in_years(store, from_year, to_year)
+    releases = [*reaches, *unpublished]
     sent = follow(store, [r.release.id for r in releases], outgoing=[_E.SENT_TO])
     found = [RecordRelease(r, related(sent.get(r.release.id, []), [_E.SENT_TO])) for r in releases]
     recipients = {rel.node.id for r in found for rel in r.recipients}
@@ -245,16 +264,11 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
     not_released = {
         s.statement.id: s for target in [*(r.release.id for r in releases), *sorted(recipients)] for s in said[target]
     }
-    return RecordReach(
-        chain,
-        (from_year, to_year),
-        _held(store, from_year, to_year),
-        tuple(found),
-        _grouped(found),
-        tuple(sorted(not_released.values(), key=lambda s: (s.about.node.id, s.statement.id))),
-        open_applications(store),
-        learner_records(store),
-    )
+    ordered = tuple(sorted(not_released.values(), key=lambda s: (s.about.node.id, s.statement.id)))
+    return tuple(found), _grouped(found), ordered
+
+
+_released_in_years = PerState(_released, keep=64)
 
 
 #: The system a RecordSet of DfE's Learning Records Service names (see importers/onward.py).

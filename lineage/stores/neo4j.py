@@ -15,7 +15,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
@@ -54,11 +54,13 @@ from lineage.stores.neo4j_records import (
     Params,
     created_params,
     edge_from_props,
-    edge_params,
+    edge_shape,
+    edge_shape_params,
     node_from_props,
     node_params,
 )
 
+_Row = TypeVar("_Row")
 #: Rows per UNWIND: 25,000 wrote the synthetic graph 5-10% faster than 5,000 here (the same run, alternated).
 BATCH_ROWS = 25_000
 #: Bounds on waiting for the server, so that an outage is reported within about two seconds rather than the
@@ -81,7 +83,8 @@ _SEARCH_TEXT = (
 #: Seconds the driver goes on retrying a query or transaction that failed for want of the server: a lost
 #: store is reported within about this long (the driver's own default is 30 s).
 RETRY_SECONDS = 5.0
-_CITATION_UNION = "coalesce({v}.citations, []) + [c IN r.citations WHERE NOT c IN coalesce({v}.citations, [])]"
+#: A stored node's or edge's ({v}) citations with the new ones ({new}) that it does not have yet.
+_CITATION_UNION = "coalesce({v}.citations, []) + [c IN {new} WHERE NOT c IN coalesce({v}.citations, [])]"
 _VALID_ON = "({v}.valid_from IS NULL OR {v}.valid_from <= $as_of) AND ({v}.valid_to IS NULL OR $as_of <= {v}.valid_to)"
 
 
@@ -186,9 +189,9 @@ class Neo4jStore(Store):
         nodes_by_kind: dict[NodeKind, list[Params]] = defaultdict(list)
         for node in nodes:
             nodes_by_kind[node.kind].append(node_params(node))
-        edges_by_kind: dict[EdgeKind, list[Params]] = defaultdict(list)
+        edges_by_kind: dict[EdgeKind, list[Edge]] = defaultdict(list)
         for edge in edges:
-            edges_by_kind[edge.kind].append(edge_params(edge))
+            edges_by_kind[edge.kind].append(edge)
 
         def work(tx: neo4j.ManagedTransaction) -> WriteResult:
             tx.run(_NEW_STATE).consume()  # first: the lock, held until this transaction ends
@@ -204,15 +207,12 @@ class Neo4jStore(Store):
                 for query, chosen in ((_create_nodes(node_kind), new), (_merge_nodes(node_kind), old)):
                     for batch in _batches(chosen):
                         created_nodes += tx.run(query, rows=batch, nl="\n").consume().counters.nodes_created
-            for edge_kind, rows in edges_by_kind.items():
-                query = (
-                    f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r.source}}) "
-                    f"MATCH (b:{NODE_LABEL} {{id: r.target}}) "
-                    f"MERGE (a)-[e:{edge_kind.value}]->(b) "
-                    f"SET e += r.props, e.citations = {_CITATION_UNION.format(v='e')}"
-                )
-                for batch in _batches(rows):
-                    created_edges += tx.run(query, rows=batch).consume().counters.relationships_created
+            for edge_kind, kind_edges in edges_by_kind.items():
+                query = _merge_edges(edge_kind)
+                for edge_batch in _batches(kind_edges):
+                    shaped, shapes = _shaped(edge_batch)
+                    summary = tx.run(query, rows=shaped, shapes=shapes).consume()
+                    created_edges += summary.counters.relationships_created
             return WriteResult(created_nodes, created_edges)
 
         try:
@@ -613,11 +613,35 @@ def _create_nodes(kind: NodeKind) -> str:
 def _merge_nodes(kind: NodeKind) -> str:
     return (
         f"UNWIND $rows AS r MERGE (n:{NODE_LABEL} {{id: r.id}}) "
-        f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n')} "
+        f"SET n:{kind.value}, n += r.props, n.citations = {_CITATION_UNION.format(v='n', new='r.citations')} "
         f"SET n.search_text = {_SEARCH_TEXT}"
     )
 
 
-def _batches(rows: list[Params]) -> Iterable[list[Params]]:
+def _merge_edges(kind: EdgeKind) -> str:
+    """Edges sent as their ends and the number of their shape in ``$shapes`` (see _shaped)."""
+    return (
+        f"UNWIND $rows AS r MATCH (a:{NODE_LABEL} {{id: r[0]}}) MATCH (b:{NODE_LABEL} {{id: r[1]}}) "
+        f"WITH a, b, $shapes[r[2]] AS s MERGE (a)-[e:{kind.value}]->(b) "
+        f"SET e += s.props, e.citations = {_CITATION_UNION.format(v='e', new='s.citations')}"
+    )
+
+
+def _shaped(edges: Sequence[Edge]) -> tuple[list[list[Any]], list[Params]]:
+    """Edges as rows ``[source, target, shape]`` and their distinct shapes' parameters (neo4j_records.edge_shape),
+    each sent once: the driver packed, and the server read, the same citations and dates for every edge (a
+    third of the client's time and more of the server's than the writes, on the synthetic graph)."""
+    numbers: dict[Hashable, int] = {}
+    shapes: list[Params] = []
+    rows = []
+    for edge in edges:
+        number = numbers.setdefault(edge_shape(edge), len(numbers))
+        if number == len(shapes):
+            shapes.append(edge_shape_params(edge))
+        rows.append([edge.source, edge.target, number])
+    return rows, shapes
+
+
+def _batches(rows: Sequence[_Row]) -> Iterable[Sequence[_Row]]:
     for start in range(0, len(rows), BATCH_ROWS):
         yield rows[start : start + BATCH_ROWS]

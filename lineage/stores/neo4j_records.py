@@ -9,6 +9,7 @@ each distinct set of citations is decoded once.
 from __future__ import annotations
 
 import functools
+from collections.abc import Hashable
 from typing import Any
 
 from neo4j.time import Date as Neo4jDate
@@ -67,12 +68,19 @@ def _search_props(node: Node) -> dict[str, str | None]:
 
 
 def edge_params(edge: Edge) -> dict[str, Any]:
-    return {
-        "source": edge.source,
-        "target": edge.target,
-        "props": _common_props(edge),
-        "citations": _encoded(edge.citations),
-    }
+    return {"source": edge.source, "target": edge.target, **edge_shape_params(edge)}
+
+
+def edge_shape(edge: Edge) -> Hashable:
+    """What an edge is written with besides its kind and ends, equal for edges whose parameters are equal: a
+    bulk load's edges share a few (every synthetic SUBMITS edge one citation and a few spans of years), so a
+    write sends each once and an edge as its ends and the number of its shape."""
+    return (tuple(sorted(edge.props.items())), edge.certainty, edge.validity, edge.citations)
+
+
+def edge_shape_params(edge: Edge) -> Params:
+    """An edge's properties and encoded citations: the parameters of its shape (edge_shape)."""
+    return {"props": _common_props(edge), "citations": _encoded(edge.citations)}
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -87,6 +87,18 @@ def test_repeats_within_one_batch_fold_like_repeats_across_batches(empty_store: 
     assert node.props == {"org_type": "unknown", "variants": ("Nobody",)} and node.citations == {g.CITE, other}
 
 
+def test_edges_written_together_each_read_back_as_written(empty_store: Store) -> None:
+    """Edges of one kind in one write that differ in properties, dates, certainty or citations (SUCCEEDED_BY,
+    INCLUDES, SUBMITS below) and edges alike: Neo4j sends each distinct set once, and none may take another's."""
+    other = Citation("Another fictional source", "other.csv", 9, "")
+    edges = [
+        dataclasses.replace(e, citations=frozenset({other})) if (e.source, e.kind) == (g.S2, EdgeKind.SUBMITS) else e
+        for e in g.EDGES
+    ]
+    empty_store.write(g.NODES, edges)
+    assert empty_store.get_edges((e.source, e.kind, e.target) for e in edges) == {e.id: e for e in edges}
+
+
 def test_an_edge_to_a_node_that_exists_nowhere_writes_nothing(empty_store: Store) -> None:
     dangling = Edge(g.R1, EdgeKind.SENT_TO, "Organisation:ghost", citations=frozenset({g.CITE}))
     with pytest.raises(StoreError, match="Organisation:ghost"):
