@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Hashable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -136,8 +135,9 @@ def memory_real(_memory_real: _Built) -> MemoryStore:
     return _memory_real.store
 
 
-def _open_neo4j_real() -> _Built:
-    """The first process to ask starts the server and builds the graph, under a lock the others wait on; they
+@pytest.fixture(scope="session")
+def _neo4j_real() -> Iterator[_Built]:
+    """The first worker to ask starts the server and builds the graph, under a lock the others wait on; they
     then read the URI and the version it left from the run's folder."""
     from lineage.stores.neo4j import Neo4jStore
 
@@ -145,40 +145,16 @@ def _open_neo4j_real() -> _Built:
     uri_file, version_file = run / "neo4j-real.uri", run / "neo4j-real.version"
     with FileLock(run / "neo4j-real.lock"):
         if version_file.exists():
-            return _Built(Neo4jStore(uri_file.read_text(encoding="utf-8")), version_file.read_text(encoding="utf-8"))
-        uri = os.environ.get("LINEAGE_NEO4J_REAL_URI") or _start_dev_server(
-            "LINEAGE_NEO4J_REAL_URI", run / "neo4j-real"
-        )
-        store = Neo4jStore(uri)
-        store.clear()  # a server named by LINEAGE_NEO4J_REAL_URI may hold an older graph
-        built = _Built(store)
-        uri_file.write_text(uri, encoding="utf-8")
-        version_file.write_text(str(built.version), encoding="utf-8")
-        return built
-
-
-def _reads_neo4j_real(item: pytest.Item) -> bool:
-    callspec = getattr(item, "callspec", None)
-    on_neo4j = callspec is not None and callspec.params.get("real_store") == "neo4j"
-    return on_neo4j or "_neo4j_real" in getattr(item, "fixturenames", ())
-
-
-_NEO4J_REAL = pytest.StashKey[Future[_Built]]()
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the real graph's Neo4j build as soon as the run is known to read it, in a thread beside the tests:
-    the build is the longest step of a run, and the tests on the embedded store need not wait for it."""
-    if not session.config.option.collectonly and any(map(_reads_neo4j_real, session.items)):
-        builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="neo4j-real")
-        session.config.stash[_NEO4J_REAL] = builder.submit(_open_neo4j_real)
-        builder.shutdown(wait=False)
-
-
-@pytest.fixture(scope="session")
-def _neo4j_real(request: pytest.FixtureRequest) -> Iterator[_Built]:
-    started = request.config.stash.get(_NEO4J_REAL, None)
-    built = started.result() if started else _open_neo4j_real()
+            built = _Built(Neo4jStore(uri_file.read_text(encoding="utf-8")), version_file.read_text(encoding="utf-8"))
+        else:
+            uri = os.environ.get("LINEAGE_NEO4J_REAL_URI") or _start_dev_server(
+                "LINEAGE_NEO4J_REAL_URI", run / "neo4j-real"
+            )
+            store = Neo4jStore(uri)
+            store.clear()  # a server named by LINEAGE_NEO4J_REAL_URI may hold an older graph
+            built = _Built(store)
+            uri_file.write_text(uri, encoding="utf-8")
+            version_file.write_text(str(built.version), encoding="utf-8")
     try:
         yield built
     finally:
