@@ -10,6 +10,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Fast by default; CI passes PYTEST_ARGS= to run the slow tests too.
 PYTEST_ARGS ?= -m "not slow"
+# Parallel workers (pytest-xdist), each test module on one worker so that its module fixtures are built once;
+# each worker starts a scratch Neo4j server of its own (about 1 GB). TEST_WORKERS=0 runs the tests in one process.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadscope
 # `make run PORT=8080` serves elsewhere.
 PORT ?= 8000
 
@@ -45,11 +49,11 @@ neo4j:
 	else echo "make: no Java/Maven here, the Neo4j tests will skip"; fi
 
 test: $(STAMP) $(WEB_STAMP) lint neo4j
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # What `make test` runs on the embedded store alone, for the inner loop; `make test` before pushing.
 test-fast: $(STAMP) $(WEB_STAMP)
-	$(BIN)/pytest -m "not slow and not neo4j" $(FAST_ARGS)
+	$(BIN)/pytest $(XDIST) -m "not slow and not neo4j" $(FAST_ARGS)
 
 bench: $(STAMP) neo4j
 	$(BIN)/python -m benchmarks.bench_stores

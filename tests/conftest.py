@@ -8,6 +8,11 @@ other is the scratch server every writing test empties and fills (``empty_store`
 scratch server to use instead of starting one, ``LINEAGE_NEO4J_REAL_URI`` a server for the real graph (it is
 emptied and rebuilt there once). Without Java and Maven the Neo4j tests skip with a one-line reason; with
 ``LINEAGE_REQUIRE_NEO4J=1`` (set by ``.ci/run``) that skip is a failure.
+
+Under pytest-xdist (``make test`` runs ``-n``) each worker is a session of its own: it builds the real graph in
+the embedded store for itself (seconds) and starts its own scratch server, but the real graph's server is
+started and built once for the whole run, by the first worker that asks, and stopped by the run's first
+process when every worker is done (``LINEAGE_TEST_RUN`` names the folder they share).
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Hashable, Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from importers.build import build_real_graph
 from lineage.store import Store
@@ -36,30 +43,57 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _dev_server(variable: str, tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[str]:
-    """The server ``variable`` names, or one of tools/neo4j-dev's started on a state directory of its own."""
-    uri = os.environ.get(variable)
-    if uri:
-        yield uri
-        return
+def _start_dev_server(variable: str, state: Path) -> str:
+    """A server of tools/neo4j-dev's started on ``state``, its Bolt URI; skipped (or failed) with the reason
+    where Java and Maven are missing (``variable`` names the server to give instead)."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         _unavailable(f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set {variable})")
-    state = tmp_path_factory.mktemp(name)
     started = subprocess.run(["bash", str(NEO4J_DEV), "start", str(state)], capture_output=True, text=True)
     if started.returncode != 0:
         _unavailable(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}")
-    try:
-        # the file, not standard output: a first Maven build may leave colour codes on the last line printed
-        yield (state / "uri").read_text(encoding="utf-8").strip()
-    finally:
-        subprocess.run(["bash", str(NEO4J_DEV), "stop", str(state)], capture_output=True)
+    # the file, not standard output: a first Maven build may leave colour codes on the last line printed
+    return (state / "uri").read_text(encoding="utf-8").strip()
+
+
+def _stop_dev_server(state: Path) -> None:
+    subprocess.run(["bash", str(NEO4J_DEV), "stop", str(state)], capture_output=True)
+
+
+#: The folder every process of one test run shares (xdist's workers and the process that started them).
+RUN_FOLDER = "LINEAGE_TEST_RUN"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # the run's first process; xdist's workers inherit its environment
+        os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="lineage-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run's first process stops the shared servers once every worker has finished with them."""
+    folder = None if hasattr(config, "workerinput") else os.environ.pop(RUN_FOLDER, None)
+    if folder is None:
+        return
+    run = Path(folder)
+    for state in run.glob("*/pid"):
+        _stop_dev_server(state.parent)
+    shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The scratch server: tests write to it and empty it; the real graph is never there."""
-    yield from _dev_server("LINEAGE_NEO4J_URI", tmp_path_factory, "neo4j")
+    """The scratch server (this worker's own, under xdist): tests write to it and empty it; the real graph is
+    never there."""
+    uri = os.environ.get("LINEAGE_NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    state = tmp_path_factory.mktemp("neo4j")
+    uri = _start_dev_server("LINEAGE_NEO4J_URI", state)
+    try:
+        yield uri
+    finally:
+        _stop_dev_server(state)
 
 
 @pytest.fixture(scope="session")
@@ -73,13 +107,15 @@ def _neo4j_store(neo4j_uri: str) -> Iterator[Store]:
 
 
 class _Built:
-    """A real graph built once per session, and the version it was left at: a module that finds another
-    version (a test wrote to the shared graph) fails rather than reading a changed graph."""
+    """A real graph built once per session (on Neo4j, once per run), and the version it was left at: a module
+    that finds another version (a test wrote to the shared graph) fails rather than reading a changed graph."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, version: Hashable | None = None) -> None:
         self.store = store
-        build_real_graph(store)
-        self.version: Hashable = store.version()
+        if version is None:
+            build_real_graph(store)
+            version = store.version()
+        self.version: Hashable = version
 
     def unchanged(self) -> Store:
         if self.store.version() != self.version:
@@ -100,16 +136,29 @@ def memory_real(_memory_real: _Built) -> MemoryStore:
 
 
 @pytest.fixture(scope="session")
-def _neo4j_real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Built]:
+def _neo4j_real() -> Iterator[_Built]:
+    """The first worker to ask starts the server and builds the graph, under a lock the others wait on; they
+    then read the URI and the version it left from the run's folder."""
     from lineage.stores.neo4j import Neo4jStore
 
-    for uri in _dev_server("LINEAGE_NEO4J_REAL_URI", tmp_path_factory, "neo4j-real"):
-        store = Neo4jStore(uri)
-        try:
+    run = Path(os.environ[RUN_FOLDER])
+    uri_file, version_file = run / "neo4j-real.uri", run / "neo4j-real.version"
+    with FileLock(run / "neo4j-real.lock"):
+        if version_file.exists():
+            built = _Built(Neo4jStore(uri_file.read_text(encoding="utf-8")), version_file.read_text(encoding="utf-8"))
+        else:
+            uri = os.environ.get("LINEAGE_NEO4J_REAL_URI") or _start_dev_server(
+                "LINEAGE_NEO4J_REAL_URI", run / "neo4j-real"
+            )
+            store = Neo4jStore(uri)
             store.clear()  # a server named by LINEAGE_NEO4J_REAL_URI may hold an older graph
-            yield _Built(store)
-        finally:
-            store.close()
+            built = _Built(store)
+            uri_file.write_text(uri, encoding="utf-8")
+            version_file.write_text(str(built.version), encoding="utf-8")
+    try:
+        yield built
+    finally:
+        built.store.close()
 
 
 @pytest.fixture(scope="session")
