@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import strawberry
 from strawberry.types import Info
@@ -19,9 +19,6 @@ from lineage import model
 from lineage.errors import LineageError
 from lineage.model import EDGE_SPECS, NODE_SPECS
 from lineage.store import MAX_OFFSET, Bounded, Direction
-
-if TYPE_CHECKING:  # the context builds these types: imported for annotations only
-    from lineage.api.context import LineageContext
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -36,6 +33,13 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 #: The most shortest paths a traversal gives for each node it reaches (its maxPaths).
 MAX_PATHS = 10
+
+
+class NodeLoader(Protocol):
+    """What a link asks of the request's context for its ends (the context, lineage/api/context.py, builds these
+    types, so they know it by this shape alone, not by import)."""
+
+    async def node(self, id_: str) -> GraphNode: ...
 
 
 @strawberry.type(description="Where a fact comes from: document, file or sheet, row, and an address to check it.")
@@ -139,12 +143,12 @@ class _Link:
 
     @strawberry.field
     async def source(self, info: Info) -> GraphNode:
-        context: LineageContext = info.context
+        context: NodeLoader = info.context
         return await context.node(str(self.source_id))
 
     @strawberry.field
     async def target(self, info: Info) -> GraphNode:
-        context: LineageContext = info.context
+        context: NodeLoader = info.context
         return await context.node(str(self.target_id))
 
 
