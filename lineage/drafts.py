@@ -7,11 +7,12 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from lineage.errors import LineageError
 from lineage.model import Citation
 from lineage.reports.markdown import md, md_link
 from lineage.reports.render import is_web, source_text
 
-__all__ = ["FORMATS", "Format", "Part", "to_html", "to_markdown", "to_text"]
+__all__ = ["FORMATS", "Draft", "Format", "Part", "format_of", "to_html", "to_markdown", "to_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,3 +126,20 @@ FORMATS = {
     "md": Format(lambda parts, _title: to_markdown(parts), md, "text/markdown"),
     "html": Format(to_html, html.escape, "text/html"),
 }
+
+
+def format_of(fmt: str, document: str) -> Format:
+    """The format named ``fmt``, or a refusal naming the ``document`` asked for and the formats there are."""
+    if fmt not in FORMATS:
+        raise LineageError(f"unknown {document} format {fmt!r}; known: {', '.join(FORMATS)}")
+    return FORMATS[fmt]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A document written in one format, with what a reader saving it needs."""
+
+    text: str
+    format: str  # txt, md or html
+    media_type: str
+    filename: str

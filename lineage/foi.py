@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.drafts import FORMATS, Part
+from lineage.drafts import FORMATS, Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.questions.gaps import Gap
 
@@ -67,20 +67,14 @@ def request_parts(gaps: Sequence[Gap]) -> list[Part]:
 
 
 @dataclass(frozen=True, slots=True)
-class Drafted:
-    text: str
-    format: str  # txt, md or html
-    media_type: str
-    filename: str
+class Drafted(Draft):
     authority: str
     gaps: tuple[str, ...]
 
 
 def write(gaps: Sequence[Gap], fmt: str = "txt") -> Drafted:
     """The request in ``fmt`` (txt, md or html)."""
-    if fmt not in FOI_FORMATS:
-        raise LineageError(f"unknown request format {fmt!r}; known: {', '.join(FOI_FORMATS)}")
-    chosen = FOI_FORMATS[fmt]
+    chosen = format_of(fmt, "request")
     parts = request_parts(gaps)
     authority = gaps[0].authority
     slug = re.sub(r"[^a-z0-9]+", "-", authority.lower()).strip("-")

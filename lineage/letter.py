@@ -14,9 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from lineage.dates import academic_year_text
-from lineage.drafts import FORMATS, Part
-from lineage.errors import LineageError
+from lineage.drafts import FORMATS, Draft, Part, format_of
 from lineage.model import Citation, ordered_citations
+from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import statement_words
 
@@ -72,7 +72,9 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 if others
                 else ""
             ),
-            tuple(c for link in _chain_links(answer) for c in ordered_citations(link)),
+            chain_citations(
+                edge for side in (answer.chain.predecessors, answer.chain.successors) for *_, p in side for edge in p
+            ),
         ),
         Part("h", "Releases that may hold my child's record"),
         Part(
@@ -160,27 +162,15 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     return parts
 
 
-def _chain_links(answer: RecordReach) -> list[frozenset[Citation]]:
-    return [
-        edge.citations for side in (answer.chain.predecessors, answer.chain.successors) for *_, p in side for edge in p
-    ]
-
-
 @dataclass(frozen=True, slots=True)
-class Written:
-    text: str
-    format: str  # txt, md or html
-    media_type: str
-    filename: str
+class Written(Draft):
     placeholder: str  # NAME_PLACEHOLDER as it stands in the text, where the name was not given
     references: tuple[str, ...]  # the releases it lists
 
 
 def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
     """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
-    if fmt not in LETTER_FORMATS:
-        raise LineageError(f"unknown letter format {fmt!r}; known: {', '.join(LETTER_FORMATS)}")
-    chosen = LETTER_FORMATS[fmt]
+    chosen = format_of(fmt, "letter")
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
     if name and name.strip():
