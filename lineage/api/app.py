@@ -37,7 +37,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from cross_web import AsyncHTTPRequestAdapter
@@ -122,8 +122,9 @@ ANSWER_BYTES = 1024 * 1024
 #: starts in each worker).
 STORE_ENV = "LINEAGE_STORE"
 PUBLIC_URL_ENV = "LINEAGE_PUBLIC_URL"
-#: Where in the request's scope its id is, for every hook that answers it.
+#: Where in the request's scope its id is, for every hook that answers it, and its Reply.
 REQUEST_ID = "lineage.request_id"
+REPLY = "lineage.reply"
 
 
 @dataclass
@@ -146,6 +147,8 @@ class Reply(Response):
         self.key: str | None = None
         self.kept: bytes | None = None
         self.not_modified = False
+        #: set when this request computes an answer others asking meanwhile wait for (GraphQLView.shared)
+        self.computing: asyncio.Future[bytes | None] | None = None
 
 
 class GraphQLView(GraphQL[LineageContext, None]):
@@ -159,25 +162,30 @@ class GraphQLView(GraphQL[LineageContext, None]):
         self.posts_from_kept = posts_from_kept
         self.persisted = PersistedQueries(COOKBOOK)
         self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT)
+        #: The answers being computed, by key: on the server's loop alone, so no lock.
+        self.in_flight: dict[str, asyncio.Future[bytes | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HEAD answers as GET does (the server sends no body with it); a refusal, in JSON."""
         request_id = secrets.token_hex(8)
+        method = "GET" if scope["method"] == "HEAD" else scope["method"]
+        asked: Scope = {**scope, "method": method, REQUEST_ID: request_id}
         try:
-            method = "GET" if scope["method"] == "HEAD" else scope["method"]
-            request = Request(
-                {**scope, "method": method, REQUEST_ID: request_id}, bounded_receive(scope, receive, self.limits)
-            )
-            response = await self.run(request)
+            response = await self.run(Request(asked, bounded_receive(scope, receive, self.limits)))
         except (Refused, ViewRefusal) as exc:
             refused = exc if isinstance(exc, Refused) else Refused(exc.status_code, exc.reason)
             headers = {"X-Request-Id": request_id, "Cache-Control": "no-store", **refused.headers}
             response = Response(encode(error_body(refused.message, "BAD_REQUEST")), refused.status, headers, JSON)
+        finally:
+            reply = asked.get(REPLY)
+            if reply is not None:  # an answer that failed on the way is shared as none: its waiters compute theirs
+                self.shared(reply, None)
         await response(scope, receive, send)
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         assert isinstance(request, Request)  # no WebSocket reaches this route
-        return Reply(request)
+        request.scope[REPLY] = reply = Reply(request)
+        return reply
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> LineageContext:
         return LineageContext(self.store, request.scope[REQUEST_ID])
@@ -240,6 +248,8 @@ class GraphQLView(GraphQL[LineageContext, None]):
                 sub_response.if_none_match, sub_response.key
             )
             sub_response.kept = None if sub_response.not_modified else self.answers.get(sub_response.key)
+            if sub_response.kept is None and not sub_response.not_modified:
+                sub_response.kept = await self.being_computed(sub_response)
             if sub_response.not_modified or sub_response.kept is not None:
                 return ExecutionResult(data=None, errors=None)
         work = super().execute_operation(request, request_adapter, request_data, context, root_value, sub_response)
@@ -252,6 +262,24 @@ class GraphQLView(GraphQL[LineageContext, None]):
         if "persistedQuery" in (request_data.extensions or {}) and not isinstance(result, PreExecutionError):
             self.persisted.learn(request_data.query or "")  # it parsed and validated: worth remembering
         return result
+
+    async def being_computed(self, reply: Reply) -> bytes | None:
+        """The answer another request with the same key is computing, once it has it; None where none is, and
+        this request computes it while the others asking meanwhile wait (fifty first requests for one question
+        ran it fifty times), or where that request got no answer to share (each waiter then computes its own)."""
+        assert reply.key is not None
+        computing = self.in_flight.get(reply.key)
+        if computing is not None:
+            return await asyncio.shield(computing)
+        self.in_flight[reply.key] = reply.computing = asyncio.get_running_loop().create_future()
+        return None
+
+    def shared(self, reply: Reply, answer: bytes | None) -> None:
+        """Give the requests waiting for this one's answer that answer (None: none to share), once."""
+        computing, reply.computing = reply.computing, None
+        if computing is not None:
+            computing.set_result(answer)
+            del self.in_flight[cast(str, reply.key)]
 
     async def execute_single(
         self,
@@ -312,7 +340,9 @@ class GraphQLView(GraphQL[LineageContext, None]):
             if reply.key is not None and "data" in response_data and not response_data.get("errors"):
                 if len(content) <= ANSWER_BYTES:
                     self.answers.put(reply.key, content)
+                self.shared(reply, content)
             else:
+                self.shared(reply, None)
                 reply.key = None
         headers.update(public if reply.key is not None and reply.method == "GET" else {"Cache-Control": "no-store"})
         if status in (503, 504):

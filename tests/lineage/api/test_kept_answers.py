@@ -3,6 +3,8 @@ variables, media type), as `lineage serve` runs the app: the store is asked once
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from lineage.api.app import create_app
@@ -60,3 +62,34 @@ async def test_an_answer_with_errors_is_not_kept() -> None:
             body = (await http.post("/graphql", json={"query": query, "variables": {"id": "School:1"}})).json()
             assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert spy.calls["counts"] == 2
+
+
+async def test_requests_arriving_while_their_answer_is_computed_wait_for_it_rather_than_compute_it_again() -> None:
+    """Fifty first requests for one question ran it fifty times: each found nothing kept yet. Now the first
+    computes it and the rest, by POST or GET, are given its answer; a question asked otherwise still runs."""
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store, slow="counts")  # the answer takes 1.5 s to compute: every request arrives meanwhile
+    schools = {"query": COUNTS, "variables": {"kind": "SCHOOL"}}
+    as_get = {"query": COUNTS, "variables": '{"kind": "SCHOOL"}'}
+    async with serving(spy, posts_from_kept=True) as http:
+        answers = await asyncio.gather(
+            *(http.post("/graphql", json=schools) for _ in range(20)),
+            *(http.get("/graphql", params=as_get, headers={"accept": "application/json"}) for _ in range(5)),
+            http.post("/graphql", json={"query": COUNTS, "variables": {"kind": "ORGANISATION"}}),
+        )
+    assert spy.calls["counts"] == 2  # once for the schools' answer, once for the organisations'
+    assert {a.text for a in answers[:25]} == {'{"data":{"counts":{"totalNodes":16},"nodes":{"totalCount":3}}}'}
+    assert all(a.status_code == 200 for a in answers)
+
+
+async def test_when_the_first_request_fails_those_waiting_for_it_compute_their_own_answer() -> None:
+    """An answer with errors is not shared: each request waiting for it runs the question itself."""
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store, broken="counts")
+    async with serving(spy, posts_from_kept=True) as http:
+        answers = await asyncio.gather(*(http.post("/graphql", json={"query": COUNTS, "variables": {"kind": "SCHOOL"}})
+                                         for _ in range(3)))  # fmt: skip
+    assert all(a.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for a in answers)
+    assert spy.calls["counts"] == 3
