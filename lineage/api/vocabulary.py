@@ -1,18 +1,41 @@
 """The model's vocabularies as the pages' JavaScript reads them: one generated ES module,
 ``static/shared/vocabulary.js`` (``lineage vocabulary --output lineage/api/static/shared/vocabulary.js``), so
 that no page keeps a copy of its own to drift from the model. Certainty levels by their GraphQL names (the
-model's member names), strongest first, with their ranks and words; and what each kind of statement says.
-tests/lineage/api/test_vocabulary.py holds the committed file to what this writes."""
+model's member names), strongest first, with their ranks and words; what each kind of statement says; and the
+colour each kind of node is drawn in (the one table here that is the pages' own, kept beside the model's kinds
+so that a kind added to the model cannot be drawn in no colour). tests/lineage/api/test_vocabulary.py holds the
+committed file to what this writes."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel
+from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel, NodeKind
 
 #: Where the pages import it from (/static/shared/vocabulary.js).
 VOCABULARY_MODULE = Path(__file__).resolve().parent / "static" / "shared" / "vocabulary.js"
+
+#: The colour of each kind of node in the explorer's graph: the flow's stages from cool (schools, data) to warm
+#: (releases) to green (recipients), what is said about them in reds and purples, bookkeeping in greys.
+NODE_COLOURS: dict[NodeKind, str] = {
+    NodeKind.SCHOOL: "#8c6d31",
+    NodeKind.COLLECTION: "#3182bd",
+    NodeKind.DATASET: "#6baed6",
+    NodeKind.DATA_ITEM: "#9ecae1",
+    NodeKind.CONCEPT: "#bcbddc",
+    NodeKind.CLASSIFICATION: "#756bb1",
+    NodeKind.RELEASE_RULE: "#de2d26",
+    NodeKind.RELEASE: "#e6550d",
+    NodeKind.APPROVAL: "#fd8d3c",
+    NodeKind.APPLICATION: "#fdd0a2",
+    NodeKind.ORGANISATION: "#31a354",
+    NodeKind.AGGREGATE_FLOW: "#74c476",
+    NodeKind.RECORD_SET: "#006d2c",
+    NodeKind.STATEMENT: "#a50f15",
+    NodeKind.EVENT: "#c51b8a",
+    NodeKind.IMPORT_RUN: "#969696",
+}
 
 _HEADER = """\
 // GENERATED from lineage/model.py by `lineage vocabulary --output lineage/api/static/shared/vocabulary.js`:
@@ -32,6 +55,8 @@ def vocabulary_module() -> str:
          {level.name: CERTAINTY_WORDS[level] for level in levels}),
         ("What each kind of statement (a Statement's `statement`) says, in words a reader quotes.", "STATEMENT_KINDS",
          STATEMENT_KINDS),
+        ("The colour each kind of node is drawn in, by the kind's GraphQL name.", "NODE_COLOURS",
+         {kind.name: NODE_COLOURS[kind] for kind in NodeKind}),
     )  # fmt: skip
     constants = [
         f"\n/** {doc} */\nexport const {name} = Object.freeze({json.dumps(value, indent=2, ensure_ascii=False)});\n"

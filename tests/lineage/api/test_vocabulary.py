@@ -57,6 +57,13 @@ def test_the_module_says_what_the_readme_and_the_schema_say() -> None:
     # every kind of statement the data import, and the refusal the onward-sharing importer writes
     statements = {row["statement"] for row in rows("npd_release_scope_statements.csv")}
     assert statements | {"refused_to_say"} <= set(STATEMENT_KINDS)
+    # a colour for every kind of node the API answers (the explorer drew statements, events, applications and
+    # record sets in one grey, which its own table had no colour for), each kind told apart from the others
+    kinds = re.search(r"^enum NodeKind \{\n((?:  \w+\n)+)\}", str(build_schema()), re.MULTILINE)
+    colours = exported["NODE_COLOURS"]
+    assert kinds and isinstance(colours, dict) and sorted(colours) == sorted(kinds[1].split())
+    assert len(set(colours.values())) == len(colours)
+    assert all(re.fullmatch(r"#[0-9a-f]{6}", colour) for colour in colours.values())
 
 
 def test_no_other_module_keeps_a_copy_of_a_vocabulary() -> None:

@@ -5,17 +5,13 @@
 import { addressParams, appendToAddress, go, inView, navLink, nodeParams, sameView } from "/static/shared/address.js";
 import { $, button, element, words } from "/static/shared/dom.js";
 import { ask, playgroundUrl, setPlayground } from "/static/shared/graphql.js";
+import { NODE_COLOURS } from "/static/shared/vocabulary.js";
 import { actions, details } from "./details.js";
 import { gapsSection } from "./gaps.js";
 import { linkList, nodeFacts, showLink } from "./node-details.js";
 
 const PAGE = 25; // links per page
 const DEPTH_WORKERS = 4; // concurrent requests when a node view opens at depth 2
-const KIND_COLOURS = {
-  SCHOOL: "#8c6d31", COLLECTION: "#3182bd", DATASET: "#6baed6", DATA_ITEM: "#9ecae1", CONCEPT: "#bcbddc",
-  CLASSIFICATION: "#756bb1", RELEASE_RULE: "#de2d26", RELEASE: "#e6550d", APPROVAL: "#fd8d3c",
-  ORGANISATION: "#31a354", AGGREGATE_FLOW: "#74c476", IMPORT_RUN: "#969696",
-};
 
 let graph = null; // the view's graph: { cy, start, pages, nodes, links, loading } (see newGraph)
 
@@ -94,7 +90,7 @@ function addEntity(state, node) {
   state.cy.add({
     group: "nodes",
     classes: `entity${node.id === state.start ? " start" : ""}`,
-    data: { id: node.id, label: node.name, colour: KIND_COLOURS[node.kind] || "#999" },
+    data: { id: node.id, label: node.name, colour: NODE_COLOURS[node.kind] },
   });
 }
 

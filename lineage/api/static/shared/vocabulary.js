@@ -43,3 +43,23 @@ export const STATEMENT_KINDS = Object.freeze({
   "recipient_describes_its_use": "its own description of what it uses",
   "refused_to_say": "asked, and it refused to say"
 });
+
+/** The colour each kind of node is drawn in, by the kind's GraphQL name. */
+export const NODE_COLOURS = Object.freeze({
+  "SCHOOL": "#8c6d31",
+  "COLLECTION": "#3182bd",
+  "DATASET": "#6baed6",
+  "DATA_ITEM": "#9ecae1",
+  "CONCEPT": "#bcbddc",
+  "CLASSIFICATION": "#756bb1",
+  "RELEASE_RULE": "#de2d26",
+  "RELEASE": "#e6550d",
+  "APPROVAL": "#fd8d3c",
+  "ORGANISATION": "#31a354",
+  "AGGREGATE_FLOW": "#74c476",
+  "APPLICATION": "#fdd0a2",
+  "STATEMENT": "#a50f15",
+  "EVENT": "#c51b8a",
+  "IMPORT_RUN": "#969696",
+  "RECORD_SET": "#006d2c"
+});
