@@ -38,6 +38,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "concept-aliases": {"concept": "Looked after on census day"},
     "items-by-classification": {"identifiability": [1, 2], "sensitivity": ["B"]},
     "organisation-receipts": {"name": "Home Office"},
+    "recipients-by-type": {"type": "media"},
     "release-trace": {"reference": "DR170518.02"},
     "school-successors": {"urn": 100012},
     "pupil-reach": {"urn": 100012, "fromYear": 2012, "toYear": 2016},

@@ -24,6 +24,16 @@ ReleaseTrace = answer_type(
     },
 )
 
+RecipientReleases = answer_type(
+    recipients.RecipientReleases,
+    description="An organisation of the type asked and every release the record says went to it.",
+    fields={
+        "organisation": "The organisation, of the type asked (its orgType).",
+        "releases": "Each release sent to it, oldest first (undated last), with the SENT_TO link and its sources.",
+        "certainty": "That it received NPD data: as sure as the surest of its releases' sendings.",
+    },
+)
+
 ApplicationOutcome = answer_type(
     questions.ApplicationTrace,
     name="ApplicationOutcome",

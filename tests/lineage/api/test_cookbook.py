@@ -82,7 +82,8 @@ def test_every_question_has_its_operation() -> None:
     names = {p.stem for p in QUERIES.glob("*.graphql")}
     assert names == {
         "recipients-of-item", "departments-accessing-item", "item-provenance", "concept-aliases",
-        "items-by-classification", "organisation-receipts", "release-trace", "school-successors", "pupil-reach",
+        "items-by-classification", "organisation-receipts", "recipients-by-type", "release-trace",
+        "school-successors", "pupil-reach",
         "school-search", "record-reach", "letter",
         "flows", "lineage", "search", "timeline", "application-outcomes", "node-links", "gaps", "foi-request",
         "onward-sharing",

@@ -56,6 +56,8 @@ EXPECTED: dict[str, int] = {
     # the organisation by its key, one chain (its links, its applications' links, the statements about it and
     # them and their words), the version for the kept trace of every release
     "organisation-receipts": 3,
+    # the organisations of the type, then the releases sent to them with their links
+    "recipients-by-type": 2,
     "concept-aliases": 3,
     # the alias lookup, one chain of six steps (releases and data sets of the items and the statements meaning
     # them, releases of those data sets and what the statements are about, the statements about those and their
