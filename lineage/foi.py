@@ -13,13 +13,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.drafts import FORMATS, Draft, Part, format_of
+from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.questions.gaps import Gap
 
-__all__ = ["FOI_FORMATS", "Drafted", "request_parts", "write"]
-
-FOI_FORMATS = FORMATS
+__all__ = ["Drafted", "request_parts", "write"]
 
 
 def _subject(authority: str) -> str:

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from lineage.dates import academic_year_text
-from lineage.drafts import FORMATS, Draft, Part, format_of
+from lineage.drafts import Draft, Part, format_of
 from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
@@ -23,8 +23,6 @@ from lineage.questions.statements import statement_words
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
 SUBJECT = "Subject access request (Article 15 UK GDPR): my child's National Pupil Database record and its recipients"
-#: The formats a letter is written in.
-LETTER_FORMATS = FORMATS
 
 
 def letter_parts(answer: RecordReach) -> list[Part]:

@@ -130,23 +130,23 @@ def _report_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _letter_arguments(command: argparse.ArgumentParser) -> None:
-    from lineage.letter import LETTER_FORMATS
+    from lineage.drafts import FORMATS
 
     _store(command)
     command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
     command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
     command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
     command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
-    command.add_argument("--format", default="txt", choices=list(LETTER_FORMATS), help="the letter's format")
+    command.add_argument("--format", default="txt", choices=list(FORMATS), help="the letter's format")
 
 
 def _foi_arguments(command: argparse.ArgumentParser) -> None:
-    from lineage.foi import FOI_FORMATS
+    from lineage.drafts import FORMATS
 
     _store(command)
     command.add_argument("--gap", action="append", required=True,
                          help="a gap's id, as the gaps question gives it (repeat: gaps of one authority)")  # fmt: skip
-    command.add_argument("--format", default="txt", choices=list(FOI_FORMATS), help="the request's format")
+    command.add_argument("--format", default="txt", choices=list(FORMATS), help="the request's format")
 
 
 def _claims_arguments(command: argparse.ArgumentParser) -> None:
