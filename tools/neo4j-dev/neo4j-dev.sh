@@ -90,8 +90,15 @@ stop() {
 }
 
 discard() {
-  local state="$1"
-  [[ -f "$state/pid" ]] && kill -9 "$(cat "$state/pid")" 2>/dev/null || true
+  local state="$1" pid
+  if [[ -f "$state/pid" ]]; then
+    pid="$(cat "$state/pid")"
+    # only our launcher: a pid the system has given to another process since is left alone
+    if grep -q "org.pupildata.neo4jdev.Launcher" "/proc/$pid/cmdline" 2>/dev/null; then
+      kill -9 "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+  fi
   rm -rf "$state"
 }
 

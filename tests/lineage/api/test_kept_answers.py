@@ -4,6 +4,7 @@ variables, media type), as `lineage serve` runs the app: the store is asked once
 from __future__ import annotations
 
 import asyncio
+import time
 
 import httpx
 
@@ -84,12 +85,22 @@ async def test_requests_arriving_while_their_answer_is_computed_wait_for_it_rath
 
 
 async def test_when_the_first_request_fails_those_waiting_for_it_compute_their_own_answer() -> None:
-    """An answer with errors is not shared: each request waiting for it runs the question itself."""
+    """An answer with errors is not shared: the requests that waited for it then run the question themselves,
+    after the first has failed (each call below starts once the first has ended)."""
     store = MemoryStore()
     store.write(g.NODES, g.EDGES)
-    spy = Spy(store, broken="counts")
-    async with serving(spy, posts_from_kept=True) as http:
+    calls: list[tuple[float, float]] = []
+
+    class FailingSlowly(Spy):
+        def counts(self) -> object:
+            started = time.monotonic()
+            time.sleep(0.5)
+            calls.append((started, time.monotonic()))
+            raise RuntimeError("the store broke")
+
+    async with serving(FailingSlowly(store), posts_from_kept=True) as http:
         answers = await asyncio.gather(*(http.post("/graphql", json={"query": COUNTS, "variables": {"kind": "SCHOOL"}})
                                          for _ in range(3)))  # fmt: skip
     assert all(a.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for a in answers)
-    assert spy.calls["counts"] == 3
+    first, *waiters = sorted(calls)
+    assert len(waiters) == 2 and all(started >= first[1] for started, _ in waiters)

@@ -90,7 +90,8 @@ function addEntity(state, node) {
   state.cy.add({
     group: "nodes",
     classes: `entity${node.id === state.start ? " start" : ""}`,
-    data: { id: node.id, label: node.name, colour: NODE_COLOURS[node.kind] },
+    // grey where a page still holds an older vocabulary.js from its cache, without a kind added since
+    data: { id: node.id, label: node.name, colour: NODE_COLOURS[node.kind] || "#999" },
   });
 }
 

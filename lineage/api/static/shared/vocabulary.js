@@ -1,6 +1,6 @@
-// GENERATED from lineage/model.py by `lineage vocabulary --output lineage/api/static/shared/vocabulary.js`:
-// edit the model, never this file. The model's vocabularies as the pages read them, so that no page keeps a
-// copy of its own. Touches nothing.
+// GENERATED from lineage/model.py and lineage/api/vocabulary.py (the node colours) by
+// `lineage vocabulary --output lineage/api/static/shared/vocabulary.js`: edit those, never this file. The
+// model's vocabularies as the pages read them, so that no page keeps a copy of its own. Touches nothing.
 
 /** Certainty levels as GraphQL names them, strongest first. */
 export const CERTAINTY_LEVELS = Object.freeze([
