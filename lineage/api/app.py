@@ -37,7 +37,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from cross_web import AsyncHTTPRequestAdapter
@@ -127,6 +127,18 @@ REQUEST_ID = "lineage.request_id"
 REPLY = "lineage.reply"
 
 
+class Shared(NamedTuple):
+    """An answer one request computed for those that asked the same meanwhile: its body and status."""
+
+    content: bytes
+    status: int
+
+
+#: The only errors an answer shared with waiting requests may carry: the store's absence and the timeout, which
+#: would be theirs too (and name no request); an answer with any other error is theirs to compute.
+SHARED_ERRORS = frozenset({"STORE_UNAVAILABLE", "TIMEOUT"})
+
+
 @dataclass
 class Asked(GraphQLRequestData):
     """A request's parameters, and the request error that stops it before anything runs, if any."""
@@ -146,9 +158,10 @@ class Reply(Response):
         self.if_none_match = request.headers.get("if-none-match")
         self.key: str | None = None
         self.kept: bytes | None = None
+        self.kept_status = 200
         self.not_modified = False
         #: set when this request computes an answer others asking meanwhile wait for (GraphQLView.shared)
-        self.computing: asyncio.Future[bytes | None] | None = None
+        self.computing: asyncio.Future[Shared | None] | None = None
 
 
 class GraphQLView(GraphQL[LineageContext, None]):
@@ -163,7 +176,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
         self.persisted = PersistedQueries(COOKBOOK)
         self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT)
         #: The answers being computed, by key: on the server's loop alone, so no lock.
-        self.in_flight: dict[str, asyncio.Future[bytes | None]] = {}
+        self.in_flight: dict[str, asyncio.Future[Shared | None]] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HEAD answers as GET does (the server sends no body with it); a refusal, in JSON."""
@@ -249,7 +262,11 @@ class GraphQLView(GraphQL[LineageContext, None]):
             )
             sub_response.kept = None if sub_response.not_modified else self.answers.get(sub_response.key)
             if sub_response.kept is None and not sub_response.not_modified:
-                sub_response.kept = await self.being_computed(sub_response)
+                shared = await self.being_computed(sub_response)
+                if shared is not None:
+                    sub_response.kept, sub_response.kept_status = shared
+                    if shared.status != 200:  # a timeout or an absent store: never an answer to cache
+                        sub_response.key = None
             if sub_response.not_modified or sub_response.kept is not None:
                 return ExecutionResult(data=None, errors=None)
         work = super().execute_operation(request, request_adapter, request_data, context, root_value, sub_response)
@@ -263,10 +280,12 @@ class GraphQLView(GraphQL[LineageContext, None]):
             self.persisted.learn(request_data.query or "")  # it parsed and validated: worth remembering
         return result
 
-    async def being_computed(self, reply: Reply) -> bytes | None:
+    async def being_computed(self, reply: Reply) -> Shared | None:
         """The answer another request with the same key is computing, once it has it; None where none is, and
         this request computes it while the others asking meanwhile wait (fifty first requests for one question
-        ran it fifty times), or where that request got no answer to share (each waiter then computes its own)."""
+        ran it fifty times), or where that request got no answer to share (each waiter then computes its own).
+        A timeout or an absent store is shared as the answer: the waiters' own tries would meet it too, all at
+        once, on the heaviest questions."""
         assert reply.key is not None
         computing = self.in_flight.get(reply.key)
         if computing is not None:
@@ -274,7 +293,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
         self.in_flight[reply.key] = reply.computing = asyncio.get_running_loop().create_future()
         return None
 
-    def shared(self, reply: Reply, answer: bytes | None) -> None:
+    def shared(self, reply: Reply, answer: Shared | None) -> None:
         """Give the requests waiting for this one's answer that answer (None: none to share), once."""
         computing, reply.computing = reply.computing, None
         if computing is not None:
@@ -333,16 +352,18 @@ class GraphQLView(GraphQL[LineageContext, None]):
         public = {"ETag": reply.key or "", "Cache-Control": f"public, max-age={CACHE_SECONDS}"}
         if reply.not_modified:
             return Response(status_code=304, headers={**headers, **public})
-        content, status = reply.kept, 200
+        content, status = reply.kept, reply.kept_status
         if content is None:
             content = self.encode_json(response_data)
-            status = status_of(reply.answer_media, dict(response_data))
-            if reply.key is not None and "data" in response_data and not response_data.get("errors"):
+            body: dict[str, Any] = dict(response_data)
+            status = status_of(reply.answer_media, body)
+            errors = {error["extensions"]["code"] for error in body.get("errors") or ()}
+            if reply.key is not None and "data" in body and not errors:
                 if len(content) <= ANSWER_BYTES:
                     self.answers.put(reply.key, content)
-                self.shared(reply, content)
+                self.shared(reply, Shared(content, status))
             else:
-                self.shared(reply, None)
+                self.shared(reply, Shared(content, status) if errors and errors <= SHARED_ERRORS else None)
                 reply.key = None
         headers.update(public if reply.key is not None and reply.method == "GET" else {"Cache-Control": "no-store"})
         if status in (503, 504):

@@ -9,6 +9,7 @@ import time
 import httpx
 
 from lineage.api.app import create_app
+from lineage.api.limits import Limits
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 from tests.lineage.api.conftest import Spy
@@ -104,3 +105,22 @@ async def test_when_the_first_request_fails_those_waiting_for_it_compute_their_o
     assert all(a.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for a in answers)
     first, *waiters = sorted(calls)
     assert len(waiters) == 2 and all(started >= first[1] for started, _ in waiters)
+
+
+async def test_a_timeout_is_shared_with_those_waiting_not_met_again_by_each() -> None:
+    """The heaviest question timing out for the first request would have each waiting request run it again, all
+    at once: they are given the same 504, which is kept for no one."""
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    spy = Spy(store, slow="counts")  # 1.5 s, against a timeout of 0.5 s
+    app = create_app(spy, limits=Limits(timeout_seconds=0.5), posts_from_kept=True)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        ask = {"query": COUNTS, "variables": {"kind": "SCHOOL"}}
+        answers = await asyncio.gather(*(http.post("/graphql", json=ask) for _ in range(3)))
+        assert spy.calls["counts"] == 1
+        assert {a.status_code for a in answers} == {504}
+        assert all(a.json()["errors"][0]["extensions"]["code"] == "TIMEOUT" for a in answers)
+        assert all(a.headers["cache-control"] == "no-store" and a.headers["retry-after"] for a in answers)
+        await asyncio.sleep(1.2)  # the first computation, still running in its thread, ends
+        await http.post("/graphql", json=ask)
+        assert spy.calls["counts"] == 2  # a timeout is not kept: the next request runs the question again
