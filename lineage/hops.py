@@ -51,12 +51,11 @@ class Link(NamedTuple):
 class Step(NamedTuple):
     """One batched hop of a chain (Store.chain): the edges of kinds ``outgoing`` leaving, and ``incoming``
     arriving at, the nodes it starts from. Those are the chain's starting ids (0 in ``after``) and the far ends
-    of the earlier steps named by their place (1 for the first step), limited to nodes of ``kinds`` when given."""
+    of the earlier steps named by their place (1 for the first step)."""
 
     outgoing: frozenset[EdgeKind] = frozenset()
     incoming: frozenset[EdgeKind] = frozenset()
     after: tuple[int, ...] = (0,)
-    kinds: frozenset[NodeKind] | None = None
 
 
 class Levels(NamedTuple):
