@@ -73,6 +73,7 @@ from lineage.api.protocol import (
     decode_json,
     encode,
     error_body,
+    error_codes,
     etag_of,
     matches,
     media_type,
@@ -357,7 +358,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
             content = self.encode_json(response_data)
             body: dict[str, Any] = dict(response_data)
             status = status_of(reply.answer_media, body)
-            errors = {error["extensions"]["code"] for error in body.get("errors") or ()}
+            errors = error_codes(body)
             if reply.key is not None and "data" in body and not errors:
                 if len(content) <= ANSWER_BYTES:
                     self.answers.put(reply.key, content)

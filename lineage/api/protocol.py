@@ -210,8 +210,13 @@ class PersistedQueries:
 # ---- answering ------------------------------------------------------------------------------------
 
 
+def error_codes(body: dict[str, Any]) -> set[str]:
+    """The codes of a GraphQL response's errors."""
+    return {error["extensions"]["code"] for error in body.get("errors") or ()}
+
+
 def status_of(media: str, body: dict[str, Any]) -> int:
-    codes = {error["extensions"]["code"] for error in body.get("errors", ())}
+    codes = error_codes(body)
     if "STORE_UNAVAILABLE" in codes:
         return 503
     if "TIMEOUT" in codes:
