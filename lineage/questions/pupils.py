@@ -139,13 +139,8 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
 FIRST_NPD_YEAR = 1995
 
 
-def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
-    """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
-    and successors) in these academic years (by the year they start): a release matches where an item or
-    data set in its scope was populated in those years, within its data set's years, and no later than the
-    academic year of the release's date (a release cannot hold a year not yet begun). The school census
-    covers every state school, so the school itself narrows nothing a release's published scope does not;
-    a release whose scope is not published is listed apart, never hidden."""
+def check_years(from_year: int, to_year: int) -> None:
+    """Refuse academic years (by the year they start) that run backwards, or outside the NPD's years so far."""
     if from_year > to_year:
         raise LineageError(f"fromYear {from_year} is after toYear {to_year}")
     latest = academic_year(dt.date.today())
@@ -154,6 +149,16 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
             f"years run from {FIRST_NPD_YEAR} (the NPD's first) to {latest} (this academic year), "
             f"not {from_year} to {to_year}"
         )
+
+
+def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilReach:
+    """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
+    and successors) in these academic years (by the year they start): a release matches where an item or
+    data set in its scope was populated in those years, within its data set's years, and no later than the
+    academic year of the release's date (a release cannot hold a year not yet begun). The school census
+    covers every state school, so the school itself narrows nothing a release's published scope does not;
+    a release whose scope is not published is listed apart, never hidden."""
+    check_years(from_year, to_year)
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
     reaches, unpublished = reaches_in_years(store, from_year, to_year)

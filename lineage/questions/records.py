@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
 from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
-from lineage.questions.pupils import Reach, SchoolChain, pupil_reach, reaches_in_years, school_successors
+from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
@@ -235,10 +235,11 @@ def certainty_words(basis: Certainty | None) -> str:
 def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> RecordReach:
     """Where a record from this school (and its predecessors and successors) in these academic years may have
     gone, with the data sets, recipients, groups and not-released statements a reader needs beside it."""
-    pupil_reach(store, urn, from_year, to_year)  # refuses years out of range and a URN the graph lacks
+    check_years(from_year, to_year)
+    chain = school_successors(store, urn)  # refuses a URN the graph lacks
     found, grouped, not_released = _released_in_years(store, from_year, to_year)
     return RecordReach(
-        school_successors(store, urn),
+        chain,
         (from_year, to_year),
         _held(store, from_year, to_year),
         found,
