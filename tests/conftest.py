@@ -1,18 +1,20 @@
 """Shared fixtures: the two stores every conformance test runs against, the real Neo4j servers behind one, and
 the real graph on each.
 
-Neo4j comes from ``tools/neo4j-dev/neo4j-dev.sh`` (embedded Neo4j with Bolt on 127.0.0.1). Two servers are
-started, each once per test session: one holds the real graph, built once and only read (``neo4j_real``), the
-other is the scratch server every writing test empties and fills (``empty_store``, ``_neo4j_store``,
-``neo4j_uri``), so no write ever reaches the real graph and it is never rebuilt. ``LINEAGE_NEO4J_URI`` names a
-scratch server to use instead of starting one, ``LINEAGE_NEO4J_REAL_URI`` a server for the real graph (it is
-emptied and rebuilt there once). Without Java and Maven the Neo4j tests skip with a one-line reason; with
+Neo4j comes from ``tools/neo4j-dev/neo4j-dev.sh`` (embedded Neo4j with Bolt on 127.0.0.1). A test run starts
+its servers once, all in one JVM, when a test first asks for one: one holds the real graph, built once and only
+read (``neo4j_real``); the others are scratch servers, one for each process of the run, that every writing test
+empties and fills (``empty_store``, ``_neo4j_store``, ``neo4j_uri``), so no write ever reaches the real graph
+and it is never rebuilt. One JVM rather than one per server: on two cores, three JVMs each loading and compiling
+Neo4j's code took more of the run than the tests they served. ``LINEAGE_NEO4J_URI`` names a scratch server to
+use instead (for a run in one process), ``LINEAGE_NEO4J_REAL_URI`` a server for the real graph (it is emptied
+and rebuilt there once). Without Java and Maven the Neo4j tests skip with a one-line reason; with
 ``LINEAGE_REQUIRE_NEO4J=1`` (set by ``.ci/run``) that skip is a failure.
 
 Under pytest-xdist (``make test`` runs ``-n``) each worker is a session of its own: it builds the real graph in
-the embedded store for itself (seconds) and starts its own scratch server, but the real graph's server is
-started and built once for the whole run, by the first worker that asks, and stopped by the run's first
-process when every worker is done (``LINEAGE_TEST_RUN`` names the folder they share).
+the embedded store for itself (seconds) and uses its own scratch server, but the servers are started, and the
+real graph built on Neo4j, once for the whole run, by the first worker that asks, and stopped by the run's
+first process when every worker is done (``LINEAGE_TEST_RUN`` names the folder they share).
 """
 
 from __future__ import annotations
@@ -43,17 +45,15 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _start_dev_server(variable: str, state: Path) -> str:
-    """A server of tools/neo4j-dev's started on ``state``, its Bolt URI; skipped (or failed) with the reason
-    where Java and Maven are missing (``variable`` names the server to give instead)."""
+def _start_dev_servers(state: Path, names: list[str]) -> None:
+    """tools/neo4j-dev's servers, one per name, started in one JVM on ``state``; skipped (or failed) with the
+    reason where Java and Maven are missing or Neo4j does not start."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
-        _unavailable(f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set {variable})")
-    started = subprocess.run(["bash", str(NEO4J_DEV), "start", str(state)], capture_output=True, text=True)
+        _unavailable(f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set LINEAGE_NEO4J_URI)")
+    started = subprocess.run(["bash", str(NEO4J_DEV), "start-many", str(state), *names], capture_output=True, text=True)
     if started.returncode != 0:
         _unavailable(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}")
-    # the file, not standard output: a first Maven build may leave colour codes on the last line printed
-    return (state / "uri").read_text(encoding="utf-8").strip()
 
 
 def _stop_dev_server(state: Path) -> None:
@@ -82,20 +82,45 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(run, ignore_errors=True)
 
 
+#: The run's servers: the real graph's, and a scratch server for each of its processes (xdist's workers, or the
+#: one process of a run without them), each left out where its variable names a server to use instead.
+REAL_SERVER = "real"
+
+
+def _scratch_server_names() -> list[str]:
+    count = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    return [f"gw{worker}" for worker in range(int(count))] if count else ["main"]
+
+
+def _run_server(name: str, variable: str) -> str:
+    """The Bolt URI of the run's server ``name`` (the one ``variable`` names, if it is set). The first process
+    to ask starts them all, under a lock the others wait on; a start that failed is remembered, so every
+    process fails (or skips) for the same reason rather than trying again."""
+    given = os.environ.get(variable)
+    if given:
+        return given
+    run = Path(os.environ[RUN_FOLDER])
+    state, failed = run / "neo4j", run / "neo4j.failed"
+    with FileLock(run / "neo4j.lock"):
+        if failed.exists():
+            _unavailable(failed.read_text(encoding="utf-8"))
+        if not (state / name / "uri").exists():
+            names = [REAL_SERVER] if not os.environ.get("LINEAGE_NEO4J_REAL_URI") else []
+            names += _scratch_server_names() if not os.environ.get("LINEAGE_NEO4J_URI") else []
+            try:
+                _start_dev_servers(state, names)
+            except (pytest.skip.Exception, pytest.fail.Exception) as refused:
+                failed.write_text(str(refused), encoding="utf-8")
+                raise
+    # the file, not standard output: a first Maven build may leave colour codes on the last line printed
+    return (state / name / "uri").read_text(encoding="utf-8").strip()
+
+
 @pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def neo4j_uri() -> str:
     """The scratch server (this worker's own, under xdist): tests write to it and empty it; the real graph is
     never there."""
-    uri = os.environ.get("LINEAGE_NEO4J_URI")
-    if uri:
-        yield uri
-        return
-    state = tmp_path_factory.mktemp("neo4j")
-    uri = _start_dev_server("LINEAGE_NEO4J_URI", state)
-    try:
-        yield uri
-    finally:
-        _stop_dev_server(state)
+    return _run_server(os.environ.get("PYTEST_XDIST_WORKER", "main"), "LINEAGE_NEO4J_URI")
 
 
 @pytest.fixture(scope="session")
@@ -139,23 +164,19 @@ def memory_real(_memory_real: _Built) -> MemoryStore:
 
 @pytest.fixture(scope="session")
 def _neo4j_real() -> Iterator[_Built]:
-    """The first worker to ask starts the server and builds the graph, under a lock the others wait on; they
-    then read the URI and the version it left from the run's folder."""
+    """The first worker to ask builds the graph, under a lock the others wait on; they then read the version it
+    left from the run's folder."""
     from lineage.stores.neo4j import Neo4jStore
 
     run = Path(os.environ[RUN_FOLDER])
-    uri_file, version_file = run / "neo4j-real.uri", run / "neo4j-real.version"
+    version_file = run / "neo4j-real.version"
     with FileLock(run / "neo4j-real.lock"):
+        store = Neo4jStore(_run_server(REAL_SERVER, "LINEAGE_NEO4J_REAL_URI"))
         if version_file.exists():
-            built = _Built(Neo4jStore(uri_file.read_text(encoding="utf-8")), version_file.read_text(encoding="utf-8"))
+            built = _Built(store, version_file.read_text(encoding="utf-8"))
         else:
-            uri = os.environ.get("LINEAGE_NEO4J_REAL_URI") or _start_dev_server(
-                "LINEAGE_NEO4J_REAL_URI", run / "neo4j-real"
-            )
-            store = Neo4jStore(uri)
             store.clear()  # a server named by LINEAGE_NEO4J_REAL_URI may hold an older graph
             built = _Built(store)
-            uri_file.write_text(uri, encoding="utf-8")
             version_file.write_text(str(built.version), encoding="utf-8")
     try:
         yield built

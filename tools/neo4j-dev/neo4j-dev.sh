@@ -6,6 +6,11 @@
 #                                 start on PORT (default: a free one) with its own data under STATE_DIR; waits
 #                                 until Bolt answers, then prints the bolt URI (also written to STATE_DIR/uri).
 #                                 Started again with the same STATE_DIR and PORT, it serves the same data there
+#   neo4j-dev.sh start-many STATE_DIR NAME [NAME ...]
+#                                 start one server per NAME, each with its own data under STATE_DIR/NAME and a
+#                                 free port (its URI in STATE_DIR/NAME/uri), all in one JVM: the test runs',
+#                                 which need three, so load and compile Neo4j once rather than once each.
+#                                 stop and discard take STATE_DIR and end them all
 #   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
 #   neo4j-dev.sh discard STATE_DIR
 #                                 kill that server outright and delete STATE_DIR: for a throwaway server
@@ -41,16 +46,13 @@ except OSError:
 PY
 }
 
-start() {
-  local state="$1"
+# launch STATE_DIR HEAP HOME PORT [HOME PORT ...]: one JVM serving a server on each PORT with its data in HOME;
+# returns once every port answers Bolt.
+launch() {
+  local state="$1" heap="$2"
+  shift 2
   build
-  mkdir -p "$state"
-  state="$(cd "$state" && pwd)"
-  local port="${2:-}"
-  [[ -n "$port" ]] || port="$(free_port)"
-  # The heap and neo4j.conf's page cache together keep a national-scale build under 1.5 GB resident;
-  # NEO4J_DEV_HEAP overrides the heap for a bigger machine.
-  nohup java -Xms"${NEO4J_DEV_HEAP:-768m}" -Xmx"${NEO4J_DEV_HEAP:-768m}" \
+  nohup java -Xms"$heap" -Xmx"$heap" \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-opens=java.base/java.io=ALL-UNNAMED \
@@ -58,23 +60,58 @@ start() {
     --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
     -Dio.netty.tryReflectionSetAccessible=true \
     -cp "$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" \
-    org.pupildata.neo4jdev.Launcher "$state/home" "$port" "$here/neo4j.conf" >"$state/neo4j.log" 2>&1 &
+    org.pupildata.neo4jdev.Launcher "$here/neo4j.conf" "$@" >"$state/neo4j.log" 2>&1 &
   echo $! >"$state/pid"
-  local deadline=$((SECONDS + 120))
-  until bolt_answers "$port"; do
-    if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
-      echo "neo4j-dev: the server exited while starting; its log:" >&2
-      tail -n 40 "$state/neo4j.log" >&2
-      exit 1
-    fi
-    if ((SECONDS > deadline)); then
-      echo "neo4j-dev: Bolt did not answer on 127.0.0.1:$port within 120 s; see $state/neo4j.log" >&2
-      stop "$state"
-      exit 1
-    fi
-    sleep 0.5
+  local deadline=$((SECONDS + 120)) port
+  while (($#)); do
+    port="$2"
+    shift 2
+    until bolt_answers "$port"; do
+      if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+        echo "neo4j-dev: the server exited while starting; its log:" >&2
+        tail -n 40 "$state/neo4j.log" >&2
+        exit 1
+      fi
+      if ((SECONDS > deadline)); then
+        echo "neo4j-dev: Bolt did not answer on 127.0.0.1:$port within 120 s; see $state/neo4j.log" >&2
+        stop "$state"
+        exit 1
+      fi
+      sleep 0.5
+    done
   done
+}
+
+start() {
+  local state="$1"
+  mkdir -p "$state"
+  state="$(cd "$state" && pwd)"
+  local port="${2:-}"
+  [[ -n "$port" ]] || port="$(free_port)"
+  # The heap and neo4j.conf's page cache together keep a national-scale build under 1.5 GB resident;
+  # NEO4J_DEV_HEAP overrides the heap for a bigger machine.
+  launch "$state" "${NEO4J_DEV_HEAP:-768m}" "$state/home" "$port"
   echo "bolt://127.0.0.1:$port" | tee "$state/uri"
+}
+
+start_many() {
+  local state="$1" name
+  shift
+  mkdir -p "$state"
+  state="$(cd "$state" && pwd)"
+  local servers=() ports=()
+  for name in "$@"; do
+    mkdir -p "$state/$name"
+    ports+=("$(free_port)")
+    servers+=("$state/$name/home" "${ports[-1]}")
+  done
+  # the test-sized graphs share one heap: the first server's 768m and 384m for each other
+  launch "$state" "${NEO4J_DEV_HEAP:-$((768 + 384 * ($# - 1)))m}" "${servers[@]}"
+  local i=0
+  for name in "$@"; do
+    echo "bolt://127.0.0.1:${ports[$i]}" | tee "$state/$name/uri"
+    i=$((i + 1))
+  done
 }
 
 stop() {
@@ -105,7 +142,10 @@ discard() {
 case "${1:-}" in
   build) build ;;
   start) start "${2:?usage: neo4j-dev.sh start STATE_DIR [PORT]}" "${3:-}" ;;
+  start-many)
+    if (($# < 3)); then echo "usage: neo4j-dev.sh start-many STATE_DIR NAME [NAME ...]" >&2; exit 2; fi
+    start_many "${@:2}" ;;
   stop) stop "${2:?usage: neo4j-dev.sh stop STATE_DIR}" ;;
   discard) discard "${2:?usage: neo4j-dev.sh discard STATE_DIR}" ;;
-  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | stop STATE_DIR | discard STATE_DIR)" >&2; exit 2 ;;
+  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | start-many STATE_DIR NAME... | stop STATE_DIR | discard STATE_DIR)" >&2; exit 2 ;;
 esac

@@ -2,6 +2,8 @@ package org.pupildata.neo4jdev;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -10,38 +12,45 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 
 /**
- * Runs embedded Neo4j as a Bolt server on 127.0.0.1 until the process is killed.
+ * Runs embedded Neo4j as one or more Bolt servers on 127.0.0.1 until the process is killed.
  *
- * <p>Usage: {@code Launcher <home-dir> <bolt-port> [neo4j.conf]}. Authentication is off because the server
- * only listens on loopback and lives for one test run; the home directory is the caller's to delete. The
- * optional configuration file (tools/neo4j-dev/neo4j.conf) sizes memory for the machine; the settings below,
- * which make this a loopback development server, win over it.
+ * <p>Usage: {@code Launcher <neo4j.conf> <home-dir> <bolt-port> [<home-dir> <bolt-port> ...]}. Each pair is a
+ * server of its own (its own data, its own port), all in this one JVM: a test run needs several, and one JVM
+ * loads and compiles Neo4j's code once for all of them, where a JVM each would do it once each on the same
+ * two cores. Authentication is off because the servers only listen on loopback and live for one test run; the
+ * home directories are the caller's to delete. The configuration file (tools/neo4j-dev/neo4j.conf) sizes
+ * memory for the machine; the settings below, which make these loopback development servers, win over it.
  */
 public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) throws InterruptedException {
-    if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: Launcher <home-dir> <bolt-port> [neo4j.conf]");
+    if (args.length < 3 || args.length % 2 == 0) {
+      System.err.println("usage: Launcher <neo4j.conf> <home-dir> <bolt-port> [<home-dir> <bolt-port> ...]");
       System.exit(2);
     }
-    Path home = Path.of(args[0]).toAbsolutePath();
-    int port = Integer.parseInt(args[1]);
-    DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
-    if (args.length == 3) {
-      builder.loadPropertiesFromFile(Path.of(args[2]));
+    Path conf = Path.of(args[0]);
+    List<DatabaseManagementService> services = new ArrayList<>();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> services.forEach(DatabaseManagementService::shutdown), "neo4j-shutdown"));
+    for (int i = 1; i < args.length; i += 2) {
+      int port = Integer.parseInt(args[i + 1]);
+      services.add(start(Path.of(args[i]).toAbsolutePath(), port, conf));
+      System.out.println("neo4j-dev: bolt listening on 127.0.0.1:" + port);
+      System.out.flush();
     }
-    DatabaseManagementService service =
-        builder
-            .setConfig(BoltConnector.enabled, true)
-            .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
-            .setConfig(HttpConnector.enabled, false)
-            .setConfig(GraphDatabaseSettings.auth_enabled, false)
-            .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(60))
-            .build();
-    Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown, "neo4j-shutdown"));
-    System.out.println("neo4j-dev: bolt listening on 127.0.0.1:" + port);
-    System.out.flush();
     Thread.currentThread().join();
+  }
+
+  private static DatabaseManagementService start(Path home, int port, Path conf) {
+    return new DatabaseManagementServiceBuilder(home)
+        .loadPropertiesFromFile(conf)
+        .setConfig(BoltConnector.enabled, true)
+        .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+        .setConfig(HttpConnector.enabled, false)
+        .setConfig(GraphDatabaseSettings.auth_enabled, false)
+        .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(60))
+        .build();
   }
 }
