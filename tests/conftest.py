@@ -45,15 +45,16 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _start_dev_servers(state: Path, names: list[str]) -> None:
-    """tools/neo4j-dev's servers, one per name, started in one JVM on ``state``; skipped (or failed) with the
-    reason where Java and Maven are missing or Neo4j does not start."""
+def _start_dev_servers(state: Path, names: list[str]) -> str | None:
+    """tools/neo4j-dev's servers, one per name, started in one JVM on ``state``; or why they could not be
+    (Java or Maven missing, or Neo4j not starting)."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
-        _unavailable(f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set LINEAGE_NEO4J_URI)")
+        return f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set LINEAGE_NEO4J_URI)"
     started = subprocess.run(["bash", str(NEO4J_DEV), "start-many", str(state), *names], capture_output=True, text=True)
     if started.returncode != 0:
-        _unavailable(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}")
+        return f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}"
+    return None
 
 
 def _stop_dev_server(state: Path) -> None:
@@ -102,16 +103,14 @@ def _run_server(name: str, variable: str) -> str:
     run = Path(os.environ[RUN_FOLDER])
     state, failed = run / "neo4j", run / "neo4j.failed"
     with FileLock(run / "neo4j.lock"):
-        if failed.exists():
-            _unavailable(failed.read_text(encoding="utf-8"))
-        if not (state / name / "uri").exists():
+        if not failed.exists() and not (state / name / "uri").exists():
             names = [REAL_SERVER] if not os.environ.get("LINEAGE_NEO4J_REAL_URI") else []
             names += _scratch_server_names() if not os.environ.get("LINEAGE_NEO4J_URI") else []
-            try:
-                _start_dev_servers(state, names)
-            except (pytest.skip.Exception, pytest.fail.Exception) as refused:
-                failed.write_text(str(refused), encoding="utf-8")
-                raise
+            reason = _start_dev_servers(state, names)
+            if reason is not None:
+                failed.write_text(reason, encoding="utf-8")
+        if failed.exists():
+            _unavailable(failed.read_text(encoding="utf-8"))
     # the file, not standard output: a first Maven build may leave colour codes on the last line printed
     return (state / name / "uri").read_text(encoding="utf-8").strip()
 
