@@ -14,7 +14,6 @@ import json
 import os
 import re
 import stat
-import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
@@ -469,9 +468,7 @@ def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path:
     """A round trip: the export holds every node and edge the store holds, by kind. Independently of the
     store, the releases are the register's entries not rejected, the items the data tables' item rows
     (sub-table headings left out, a row repeated word for word once), and DR170518.02 cites its register row."""
-    started = time.perf_counter()
     subgraph, _ = export(memory_real, "csv", tmp_path / "real")
-    seconds = time.perf_counter() - started
     read = read_csv(tmp_path / "real")
     counts = memory_real.counts()
     assert Counter(n["kind"] for n in read.nodes.values()) == counts.nodes
@@ -494,16 +491,13 @@ def test_the_real_graph_exports_whole_as_csv(memory_real: MemoryStore, tmp_path:
     row = next(r for r in register if r["reference"] == "DR170518.02")
     release = read.nodes["Release:DR170518.02"]
     assert [c["address"] for c in release["citations"]] == [row["source_url"]]
-    assert seconds < 60, f"the whole real graph took {seconds:.1f} s to export as CSV"
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", list(READERS))
 def test_the_real_graph_exports_whole_in_every_format(memory_real: MemoryStore, tmp_path: Path, fmt: str) -> None:
-    started = time.perf_counter()
+    """Read back whole; how long each format takes is measured by benchmarks/bench_exports.py, not here."""
     export(memory_real, fmt, tmp_path / "real")
-    seconds = time.perf_counter() - started
     read = READERS[fmt](tmp_path / "real")
     counts = memory_real.counts()
     assert (len(read.nodes), len(read.edges)) == (counts.total_nodes, counts.total_edges)
-    assert seconds < 60, f"the whole real graph took {seconds:.1f} s to export as {fmt}"
