@@ -50,16 +50,19 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
     (Java or Maven missing, or Neo4j not starting)."""
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
-        return f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev (or set LINEAGE_NEO4J_URI)"
+        return (
+            f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev "
+            "(or set LINEAGE_NEO4J_URI and LINEAGE_NEO4J_REAL_URI)"
+        )
     started = subprocess.run(["bash", str(NEO4J_DEV), "start-many", str(state), *names], capture_output=True, text=True)
     if started.returncode != 0:
         return f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}"
     return None
 
 
-def _stop_dev_server(state: Path) -> None:
-    """Kill the server outright: its data goes with the run, and a clean stop took 7-12 s at the end of each
-    worker's session to save what is then deleted."""
+def _kill_dev_servers(state: Path) -> None:
+    """Kill the run's servers outright: their data goes with the run, and a clean stop took 7-12 s to save what
+    is then deleted."""
     subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True)
 
 
@@ -73,13 +76,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The run's first process stops the shared servers once every worker has finished with them."""
+    """The run's first process kills the servers once every worker has finished with them."""
     folder = None if hasattr(config, "workerinput") else os.environ.pop(RUN_FOLDER, None)
     if folder is None:
         return
     run = Path(folder)
     for state in run.glob("*/pid"):
-        _stop_dev_server(state.parent)
+        _kill_dev_servers(state.parent)
     shutil.rmtree(run, ignore_errors=True)
 
 
@@ -103,7 +106,7 @@ def _run_server(name: str, variable: str) -> str:
     run = Path(os.environ[RUN_FOLDER])
     state, failed = run / "neo4j", run / "neo4j.failed"
     with FileLock(run / "neo4j.lock"):
-        if not failed.exists() and not (state / name / "uri").exists():
+        if not failed.exists() and not (state / "pid").exists():
             names = [REAL_SERVER] if not os.environ.get("LINEAGE_NEO4J_REAL_URI") else []
             names += _scratch_server_names() if not os.environ.get("LINEAGE_NEO4J_URI") else []
             reason = _start_dev_servers(state, names)
@@ -111,8 +114,11 @@ def _run_server(name: str, variable: str) -> str:
                 failed.write_text(reason, encoding="utf-8")
         if failed.exists():
             _unavailable(failed.read_text(encoding="utf-8"))
+    uri = state / name / "uri"
+    if not uri.exists():  # a worker xdist started again, under a name of its own
+        _unavailable(f"the run's Neo4j servers were started without one for {name}")
     # the file, not standard output: a first Maven build may leave colour codes on the last line printed
-    return (state / name / "uri").read_text(encoding="utf-8").strip()
+    return uri.read_text(encoding="utf-8").strip()
 
 
 @pytest.fixture(scope="session")

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from lineage.store import Store
+from lineage.stores.neo4j import Neo4jStore
 from tests import fixture_graph as g
-from tests.conftest import NEO4J_DEV
-
-pytestmark = pytest.mark.neo4j
+from tests.conftest import NEO4J_DEV, RUN_FOLDER
 
 
+@pytest.mark.neo4j
 def test_a_write_to_the_scratch_server_never_reaches_the_real_graphs(neo4j_real: Store, _neo4j_store: Store) -> None:
     real_version = neo4j_real.version()
     _neo4j_store.clear()
@@ -29,3 +30,36 @@ def test_start_many_with_no_server_named_is_refused_rather_than_reported_started
     assert started.returncode == 2
     assert "usage: neo4j-dev.sh start-many STATE_DIR NAME [NAME ...]" in started.stderr
     assert not (tmp_path / "pid").exists()
+
+
+@pytest.mark.neo4j
+def test_start_many_refuses_a_state_whose_servers_are_running(neo4j_uri: str) -> None:
+    """Started again on the run's own state, it would have replaced the pid of servers then never killed."""
+    state = Path(os.environ[RUN_FOLDER]) / "neo4j"
+    if not (state / "pid").exists():
+        pytest.skip("this run's scratch server was given (LINEAGE_NEO4J_URI), not started here")
+    started = subprocess.run(
+        ["bash", str(NEO4J_DEV), "start-many", str(state), "again"], capture_output=True, text=True
+    )
+    assert started.returncode == 1 and "are running" in started.stderr
+    assert not (state / "again").exists()
+    with Neo4jStore(neo4j_uri) as store:  # the run's servers still answer
+        store.version()
+
+
+@pytest.mark.neo4j
+def test_a_server_that_cannot_start_ends_the_others_in_its_jvm(neo4j_uri: str, tmp_path: Path) -> None:
+    """The first server started, the second could not (its home is a file): the launcher once left the first
+    running, and its caller waiting 120 s for a port that would never answer."""
+    (tmp_path / "second").mkdir()
+    (tmp_path / "second" / "home").write_text("not a folder", encoding="utf-8")
+    started = subprocess.run(
+        ["bash", str(NEO4J_DEV), "start-many", str(tmp_path), "first", "second"], capture_output=True, text=True
+    )
+    try:
+        assert started.returncode == 1
+        assert "the server exited while starting" in started.stderr and "did not start" in started.stderr
+        pid = int((tmp_path / "pid").read_text())
+        assert not Path(f"/proc/{pid}").exists() or "Launcher" not in Path(f"/proc/{pid}/cmdline").read_text()
+    finally:
+        subprocess.run(["bash", str(NEO4J_DEV), "discard", str(tmp_path)], capture_output=True)

@@ -8,9 +8,10 @@
 #                                 Started again with the same STATE_DIR and PORT, it serves the same data there
 #   neo4j-dev.sh start-many STATE_DIR NAME [NAME ...]
 #                                 start one server per NAME, each with its own data under STATE_DIR/NAME and a
-#                                 free port (its URI in STATE_DIR/NAME/uri), all in one JVM: the test runs',
-#                                 which need three, so load and compile Neo4j once rather than once each.
-#                                 stop and discard take STATE_DIR and end them all
+#                                 free port (its URI in STATE_DIR/NAME/uri), all in one JVM: a test run,
+#                                 which needs two or three, so loads and compiles Neo4j once rather than once
+#                                 each. stop and discard take STATE_DIR and end them all. NEO4J_DEV_HEAP, if
+#                                 set, is the heap they share (by default 768m and 384m for each other server)
 #   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
 #   neo4j-dev.sh discard STATE_DIR
 #                                 kill that server outright and delete STATE_DIR: for a throwaway server
@@ -97,6 +98,10 @@ start() {
 start_many() {
   local state="$1" name
   shift
+  if [[ -f "$state/pid" ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+    echo "neo4j-dev: servers started on $state are running (pid $(cat "$state/pid")); discard them first" >&2
+    exit 1
+  fi
   mkdir -p "$state"
   state="$(cd "$state" && pwd)"
   local servers=() ports=()

@@ -2,8 +2,8 @@ package org.pupildata.neo4jdev;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.HttpConnector;
@@ -30,13 +30,19 @@ public final class Launcher {
       System.exit(2);
     }
     Path conf = Path.of(args[0]);
-    List<DatabaseManagementService> services = new ArrayList<>();
+    List<DatabaseManagementService> services = new CopyOnWriteArrayList<>();
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(() -> services.forEach(DatabaseManagementService::shutdown), "neo4j-shutdown"));
     for (int i = 1; i < args.length; i += 2) {
       int port = Integer.parseInt(args[i + 1]);
-      services.add(start(Path.of(args[i]).toAbsolutePath(), port, conf));
+      try {
+        services.add(start(Path.of(args[i]).toAbsolutePath(), port, conf));
+      } catch (RuntimeException failed) {
+        // the servers already started would keep the JVM up, and their caller waiting for this one's port
+        System.err.println("neo4j-dev: the server on 127.0.0.1:" + port + " did not start: " + failed);
+        System.exit(1);
+      }
       System.out.println("neo4j-dev: bolt listening on 127.0.0.1:" + port);
       System.out.flush();
     }
