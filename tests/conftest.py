@@ -13,7 +13,7 @@ and rebuilt there once). Without Java and Maven the Neo4j tests skip with a one-
 
 Under pytest-xdist (``make test`` runs ``-n``) each worker is a session of its own: it builds the real graph in
 the embedded store for itself (seconds) and uses its own scratch server, but the servers are started, and the
-real graph built on Neo4j, once for the whole run, by the first worker that asks, and stopped by the run's
+real graph built on Neo4j, once for the whole run, by the first worker that asks, and killed by the run's
 first process when every worker is done (``LINEAGE_TEST_RUN`` names the folder they share).
 """
 
@@ -96,6 +96,11 @@ def _scratch_server_names() -> list[str]:
     return [f"gw{worker}" for worker in range(int(count))] if count else ["main"]
 
 
+def run_servers() -> Path:
+    """The folder of the JVM the run starts for its servers (its pid, and a folder per server)."""
+    return Path(os.environ[RUN_FOLDER]) / "neo4j"
+
+
 def _run_server(name: str, variable: str) -> str:
     """The Bolt URI of the run's server ``name`` (the one ``variable`` names, if it is set). The first process
     to ask starts them all, under a lock the others wait on; a start that failed is remembered, so every
@@ -103,9 +108,9 @@ def _run_server(name: str, variable: str) -> str:
     given = os.environ.get(variable)
     if given:
         return given
-    run = Path(os.environ[RUN_FOLDER])
-    state, failed = run / "neo4j", run / "neo4j.failed"
-    with FileLock(run / "neo4j.lock"):
+    state = run_servers()
+    failed = state.with_name("neo4j.failed")
+    with FileLock(state.with_name("neo4j.lock")):
         if not failed.exists() and not (state / "pid").exists():
             names = [REAL_SERVER] if not os.environ.get("LINEAGE_NEO4J_REAL_URI") else []
             names += _scratch_server_names() if not os.environ.get("LINEAGE_NEO4J_URI") else []

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from lineage.store import Store
-from lineage.stores.neo4j import Neo4jStore
 from tests import fixture_graph as g
-from tests.conftest import NEO4J_DEV, RUN_FOLDER
+from tests.conftest import NEO4J_DEV, run_servers
 
 
 @pytest.mark.neo4j
@@ -33,9 +31,9 @@ def test_start_many_with_no_server_named_is_refused_rather_than_reported_started
 
 
 @pytest.mark.neo4j
-def test_start_many_refuses_a_state_whose_servers_are_running(neo4j_uri: str) -> None:
+def test_start_many_refuses_a_state_whose_servers_are_running(_neo4j_store: Store) -> None:
     """Started again on the run's own state, it would have replaced the pid of servers then never killed."""
-    state = Path(os.environ[RUN_FOLDER]) / "neo4j"
+    state = run_servers()
     if not (state / "pid").exists():
         pytest.skip("this run's scratch server was given (LINEAGE_NEO4J_URI), not started here")
     started = subprocess.run(
@@ -43,8 +41,7 @@ def test_start_many_refuses_a_state_whose_servers_are_running(neo4j_uri: str) ->
     )
     assert started.returncode == 1 and "are running" in started.stderr
     assert not (state / "again").exists()
-    with Neo4jStore(neo4j_uri) as store:  # the run's servers still answer
-        store.version()
+    _neo4j_store.version()  # the run's servers still answer
 
 
 @pytest.mark.neo4j

@@ -47,11 +47,21 @@ except OSError:
 PY
 }
 
+# our_launcher PID: whether PID is a launcher of ours (not a process the system has given that pid since)
+our_launcher() {
+  grep -q "org.pupildata.neo4jdev.Launcher" "/proc/$1/cmdline" 2>/dev/null
+}
+
 # launch STATE_DIR HEAP HOME PORT [HOME PORT ...]: one JVM serving a server on each PORT with its data in HOME;
-# returns once every port answers Bolt.
+# returns once every port answers Bolt. Refused while the JVM last launched on STATE_DIR runs: its pid would be
+# replaced, and it would then never be stopped.
 launch() {
   local state="$1" heap="$2"
   shift 2
+  if [[ -f "$state/pid" ]] && our_launcher "$(cat "$state/pid")"; then
+    echo "neo4j-dev: servers started on $state are running (pid $(cat "$state/pid")); stop or discard them first" >&2
+    exit 1
+  fi
   build
   nohup java -Xms"$heap" -Xmx"$heap" \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
@@ -98,15 +108,10 @@ start() {
 start_many() {
   local state="$1" name
   shift
-  if [[ -f "$state/pid" ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null; then
-    echo "neo4j-dev: servers started on $state are running (pid $(cat "$state/pid")); discard them first" >&2
-    exit 1
-  fi
   mkdir -p "$state"
   state="$(cd "$state" && pwd)"
   local servers=() ports=()
-  for name in "$@"; do
-    mkdir -p "$state/$name"
+  for name in "$@"; do  # Neo4j makes each home, and the folder its uri goes in, as it starts
     ports+=("$(free_port)")
     servers+=("$state/$name/home" "${ports[-1]}")
   done
@@ -135,8 +140,7 @@ discard() {
   local state="$1" pid
   if [[ -f "$state/pid" ]]; then
     pid="$(cat "$state/pid")"
-    # only our launcher: a pid the system has given to another process since is left alone
-    if grep -q "org.pupildata.neo4jdev.Launcher" "/proc/$pid/cmdline" 2>/dev/null; then
+    if our_launcher "$pid"; then
       kill -9 "$pid" 2>/dev/null || true
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
