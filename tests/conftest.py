@@ -54,7 +54,13 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
             f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev "
             "(or set LINEAGE_NEO4J_URI and LINEAGE_NEO4J_REAL_URI)"
         )
-    started = subprocess.run(["bash", str(NEO4J_DEV), "start-many", str(state), *names], capture_output=True, text=True)
+    learn = {"NEO4J_DEV_LEARN": os.environ.get(WHOLE_RUN, "")}
+    started = subprocess.run(
+        ["bash", str(NEO4J_DEV), "start-many", str(state), *names],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **learn},
+    )
     if started.returncode != 0:
         return f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}"
     return None
@@ -62,17 +68,22 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
 
 def _kill_dev_servers(state: Path) -> None:
     """Kill the run's servers outright: their data goes with the run, and a clean stop took 7-12 s to save what
-    is then deleted."""
+    is then deleted. (Servers learning neo4j-dev's cache, a whole run's where it has none, stop cleanly.)"""
     subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True)
 
 
 #: The folder every process of one test run shares (xdist's workers and the process that started them).
 RUN_FOLDER = "LINEAGE_TEST_RUN"
+#: Set to 1 in a run of the whole suite (no paths, no -k): only such a run's servers teach neo4j-dev's cache
+#: of what Neo4j's JVM learns (on Java 25 and later), so that it holds what the tests use, not one file's.
+WHOLE_RUN = "LINEAGE_TEST_WHOLE_RUN"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the run's first process; xdist's workers inherit its environment
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="lineage-tests-")
+        whole = config.args_source is pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
+        os.environ[WHOLE_RUN] = "1" if whole else ""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -13,11 +13,23 @@
 #                                 each. stop and discard take STATE_DIR and end them all. NEO4J_DEV_HEAP, if
 #                                 set, is the heap they share (by default 768m and 384m for each other server)
 #   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
+#   neo4j-dev.sh java             print the java it runs Neo4j with (below)
 #   neo4j-dev.sh discard STATE_DIR
 #                                 kill that server outright and delete STATE_DIR: for a throwaway server
 #                                 (the tests'), whose clean stop takes seconds to save what is then deleted
+#                                 (but a JVM still learning, below, is stopped cleanly, so that it keeps that)
 #
 # Needs Java 17+ and Maven. Nothing here talks to any host but Maven Central (build) and 127.0.0.1.
+#
+# Java: NEO4J_DEV_JAVA if set; otherwise the java on PATH, unless it is older than 25 and a JDK of 25 or later
+# is under /usr/lib/jvm. From 25 the JVM keeps an ahead-of-time cache (JEPs 483, 514 and 515: Neo4j's classes
+# loaded and linked, and the profiles of its hot methods) in NEO4J_DEV_CACHE (by default
+# ~/.cache/pupil-data-lineage/neo4j-dev), one per launcher, Java and dependencies. A JVM started with
+# NEO4J_DEV_LEARN=1 where there is none yet learns (-XX:AOTCacheOutput) and writes it as it stops cleanly
+# (a whole test run does, so that the cache holds what the tests use); every later one starts from it. In a
+# test run, the JIT compiling Neo4j's code took 135 s of the 355 s of CPU (benchmarks/README.md). A cache
+# runs from copies of its jars beside it, at a path that is the same for every checkout: it records its class
+# path and refuses any other. Delete the folder to learn again. NEO4J_DEV_JAVA_OPTS adds JVM options.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -28,6 +40,64 @@ build() {
     return 0
   fi
   (cd "$here" && mvn -q -B -DskipTests package)
+}
+
+# java_major JAVA: its major version (17, 21, 25), or 0 if it does not say
+java_major() {
+  local major
+  major="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+  echo "${major:-0}"
+}
+
+java_command() {
+  if [[ -n "${NEO4J_DEV_JAVA:-}" ]]; then echo "$NEO4J_DEV_JAVA"; return; fi
+  local java candidate major newest="" best=0
+  java="$(command -v java)"
+  if (($(java_major "$java") >= 25)); then echo "$java"; return; fi
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [[ -x "$candidate" ]] || continue
+    major="$(java_major "$candidate")"
+    if ((major >= 25 && major > best)); then best="$major" newest="$candidate"; fi
+  done
+  echo "${newest:-$java}"
+}
+
+# aot_runtime JAVA: the folder of the ahead-of-time cache for JAVA, this launcher and its jars (made, with
+# copies of the jars, the first time), printed; fails for a Java older than 25, which keeps none.
+aot_runtime() {
+  local java="$1" key runtime making
+  (($(java_major "$java") >= 25)) || return 1
+  key="$( { "$java" -version 2>&1; cat "$here/pom.xml" "$here/src/main/java/org/pupildata/neo4jdev/Launcher.java"
+            ls "$here/target/lib"; } | sha256sum | cut -c1-16)"
+  runtime="${NEO4J_DEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pupil-data-lineage/neo4j-dev}/$key"
+  if [[ ! -d "$runtime" ]]; then  # made beside its place and renamed in: two first runs at once make one
+    making="$runtime.making.$$"
+    mkdir -p "$making"
+    cp "$here/target/neo4j-dev-1.0.0.jar" "$making/neo4j-dev.jar"
+    cp -r "$here/target/lib" "$making/lib"
+    mv -T "$making" "$runtime" 2>/dev/null || rm -rf "$making"
+  fi
+  echo "$runtime"
+}
+
+# keep_learned STATE_DIR: once its JVM has exited, the cache it learned moves into place if it was written
+# whole (the JVM's log says so), and is deleted otherwise (killed while writing, or never stopped cleanly).
+keep_learned() {
+  local state="$1" learned
+  [[ -f "$state/learning" ]] || return 0
+  learned="$(cat "$state/learning")"
+  if [[ -s "$learned" ]] && grep -qF "AOTCache creation is complete: $learned" "$state/neo4j.log" 2>/dev/null; then
+    mv -f "$learned" "${learned%.*}"
+  fi
+  forget_learned "$state"
+}
+
+# forget_learned STATE_DIR: delete what its exited JVM learned, if anything is left of it
+forget_learned() {
+  local state="$1" learned
+  [[ -f "$state/learning" ]] || return 0
+  learned="$(cat "$state/learning")"
+  rm -f "$learned" "$learned.config" "$state/learning"
 }
 
 free_port() {
@@ -63,14 +133,28 @@ launch() {
     exit 1
   fi
   build
-  nohup java -Xms"$heap" -Xmx"$heap" \
+  local java classes="$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" cache=() runtime
+  java="$(java_command)"
+  rm -f "$state/learning"
+  if runtime="$(aot_runtime "$java")"; then
+    classes="$runtime/neo4j-dev.jar:$runtime/lib/*"
+    # its warnings (a class from a signed jar, say, is left out) would fill the log that says why a start failed
+    if [[ -f "$runtime/neo4j.aot" ]]; then
+      cache=(-XX:AOTCache="$runtime/neo4j.aot" "-Xlog:aot*=error")
+    elif [[ "${NEO4J_DEV_LEARN:-}" == 1 ]]; then  # the cache this JVM writes as it stops cleanly; stop moves it in
+      echo "$runtime/neo4j.aot.$$" >"$state/learning"
+      cache=(-XX:AOTCacheOutput="$runtime/neo4j.aot.$$" "-Xlog:aot*=error")
+    fi
+  fi
+  # shellcheck disable=SC2086  # NEO4J_DEV_JAVA_OPTS is a list of options
+  nohup "$java" -Xms"$heap" -Xmx"$heap" "${cache[@]}" ${NEO4J_DEV_JAVA_OPTS:-} \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-opens=java.base/java.io=ALL-UNNAMED \
     --add-opens=java.base/java.lang=ALL-UNNAMED \
     --add-opens=java.base/java.util.concurrent=ALL-UNNAMED \
     -Dio.netty.tryReflectionSetAccessible=true \
-    -cp "$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" \
+    -cp "$classes" \
     org.pupildata.neo4jdev.Launcher "$here/neo4j.conf" "$@" >"$state/neo4j.log" 2>&1 &
   echo $! >"$state/pid"
   local deadline=$((SECONDS + 120)) port
@@ -79,13 +163,16 @@ launch() {
     shift 2
     until bolt_answers "$port"; do
       if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+        forget_learned "$state"  # the failed start's JVM wrote a cache as it exited: of a start, not of work
         echo "neo4j-dev: the server exited while starting; its log:" >&2
-        tail -n 40 "$state/neo4j.log" >&2
+        grep -v "AOT" "$state/neo4j.log" | tail -n 40 >&2
         exit 1
       fi
       if ((SECONDS > deadline)); then
         echo "neo4j-dev: Bolt did not answer on 127.0.0.1:$port within 120 s; see $state/neo4j.log" >&2
-        stop "$state"
+        kill -9 "$(cat "$state/pid")" 2>/dev/null || true  # not stopped: a JVM learning would write its cache
+        forget_learned "$state"
+        rm -f "$state/pid"
         exit 1
       fi
       sleep 0.5
@@ -125,14 +212,16 @@ start_many() {
 }
 
 stop() {
-  local state="$1" pid
+  local state="$1" pid waits=60
   [[ -f "$state/pid" ]] || return 0
   pid="$(cat "$state/pid")"
+  [[ -f "$state/learning" ]] && waits=240  # writing the cache as it exits takes a JVM 20 to 40 s more
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid"
-    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    for _ in $(seq 1 "$waits"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$pid" 2>/dev/null || true
   fi
+  keep_learned "$state"
   rm -f "$state/pid" "$state/uri"
 }
 
@@ -140,11 +229,14 @@ discard() {
   local state="$1" pid
   if [[ -f "$state/pid" ]]; then
     pid="$(cat "$state/pid")"
-    if our_launcher "$pid"; then
+    if [[ -f "$state/learning" ]] && our_launcher "$pid"; then
+      stop "$state"
+    elif our_launcher "$pid"; then
       kill -9 "$pid" 2>/dev/null || true
       for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     fi
   fi
+  keep_learned "$state"
   rm -rf "$state"
 }
 
@@ -156,5 +248,6 @@ case "${1:-}" in
     start_many "${@:2}" ;;
   stop) stop "${2:?usage: neo4j-dev.sh stop STATE_DIR}" ;;
   discard) discard "${2:?usage: neo4j-dev.sh discard STATE_DIR}" ;;
-  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | start-many STATE_DIR NAME... | stop STATE_DIR | discard STATE_DIR)" >&2; exit 2 ;;
+  java) java_command ;;
+  *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | start-many STATE_DIR NAME... | stop STATE_DIR | discard STATE_DIR | java)" >&2; exit 2 ;;
 esac
