@@ -66,24 +66,42 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
     return None
 
 
-def _kill_dev_servers(state: Path) -> None:
+def _kill_dev_servers(state: Path, keep_learned: bool) -> None:
     """Kill the run's servers outright: their data goes with the run, and a clean stop took 7-12 s to save what
-    is then deleted. (Servers learning neo4j-dev's cache, a whole run's where it has none, stop cleanly.)"""
-    subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True)
+    is then deleted. Servers learning neo4j-dev's cache stop cleanly to write it, if ``keep_learned``."""
+    keep = {"NEO4J_DEV_KEEP_LEARNED": "1" if keep_learned else "0"}
+    subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True, env={**os.environ, **keep})
 
 
 #: The folder every process of one test run shares (xdist's workers and the process that started them).
 RUN_FOLDER = "LINEAGE_TEST_RUN"
-#: Set to 1 in a run of the whole suite (no paths, no -k): only such a run's servers teach neo4j-dev's cache
-#: of what Neo4j's JVM learns (on Java 25 and later), so that it holds what the tests use, not one file's.
+#: Set to 1 in a run of the whole suite: only its servers learn neo4j-dev's cache of Neo4j's warmed-up JVM (on
+#: Java 25 and later), and keep it only if the run reached its end, so that it holds what the tests use.
 WHOLE_RUN = "LINEAGE_TEST_WHOLE_RUN"
+
+
+def _whole_run(config: pytest.Config) -> bool:
+    """No paths, nothing deselected by name, no stop at the first failures (-x, --maxfail)."""
+    chosen = (
+        config.option.keyword,
+        config.option.deselect,
+        config.option.maxfail,
+        getattr(config.option, "lf", False),
+    )
+    return config.args_source is pytest.Config.ArgsSource.TESTPATHS and not any(chosen)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):  # the run's first process; xdist's workers inherit its environment
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="lineage-tests-")
-        whole = config.args_source is pytest.Config.ArgsSource.TESTPATHS and not config.option.keyword
-        os.environ[WHOLE_RUN] = "1" if whole else ""
+        os.environ[WHOLE_RUN] = "1" if _whole_run(config) else ""
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A run interrupted, or stopped by an error outside the tests, keeps nothing its servers learned."""
+    ran_to_its_end = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+    if not hasattr(session.config, "workerinput") and not ran_to_its_end:
+        os.environ[WHOLE_RUN] = ""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -93,7 +111,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     run = Path(folder)
     for state in run.glob("*/pid"):
-        _kill_dev_servers(state.parent)
+        _kill_dev_servers(state.parent, keep_learned=os.environ.get(WHOLE_RUN) == "1")
     shutil.rmtree(run, ignore_errors=True)
 
 

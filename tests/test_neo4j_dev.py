@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,14 @@ import pytest
 from lineage.store import Store
 from tests import fixture_graph as g
 from tests.conftest import NEO4J_DEV, run_servers
+
+
+def _launcher_runs(pid: int) -> bool:
+    """Whether ``pid`` is a launcher still running (not gone, nor a zombie its new parent has yet to reap)."""
+    try:
+        return "Launcher" in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False
 
 
 @pytest.mark.neo4j
@@ -59,21 +66,28 @@ def test_a_server_that_cannot_start_ends_the_others_in_its_jvm(neo4j_uri: str, t
     try:
         assert started.returncode == 1
         assert "the server exited while starting" in started.stderr and "did not start" in started.stderr
-        pid = int((tmp_path / "pid").read_text())
-        assert not Path(f"/proc/{pid}").exists() or "Launcher" not in Path(f"/proc/{pid}/cmdline").read_text()
+        assert not _launcher_runs(int((tmp_path / "pid").read_text()))
     finally:
         subprocess.run(["bash", str(NEO4J_DEV), "discard", str(tmp_path)], capture_output=True)
 
 
 def _dev(*args: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """neo4j-dev.sh with its cache of what JVMs learn in ``cache``, not the machine's."""
-    env = {**os.environ, "NEO4J_DEV_CACHE": str(cache), **env}
-    return subprocess.run(["bash", str(NEO4J_DEV), *args], capture_output=True, text=True, env=env)
+    """neo4j-dev.sh with its cache of what JVMs learn in ``cache``, not the machine's, and none of the
+    caller's own choices about learning."""
+    own = ("NEO4J_DEV_LEARN", "NEO4J_DEV_KEEP_LEARNED", "NEO4J_DEV_JAVA_OPTS")
+    inherited = {name: value for name, value in os.environ.items() if name not in own}
+    return subprocess.run(
+        ["bash", str(NEO4J_DEV), *args],
+        capture_output=True,
+        text=True,
+        env={**inherited, "NEO4J_DEV_CACHE": str(cache), **env},
+    )
 
 
-def _java_major(java: str) -> int:
-    shown = subprocess.run([java, "-XshowSettings:properties", "-version"], capture_output=True, text=True).stderr
-    return int(re.search(r"java\.specification\.version = (\d+)", shown).group(1))  # type: ignore[union-attr]
+def _learns(cache: Path) -> bool:
+    """Whether the Java neo4j-dev runs Neo4j with keeps a cache (25 or later)."""
+    major, _java = _dev("java", cache=cache).stdout.split(" ", 1)
+    return int(major) >= 25
 
 
 @pytest.mark.slow
@@ -82,48 +96,63 @@ def test_a_jvm_stopped_cleanly_leaves_the_cache_the_next_one_starts_from(neo4j_u
     """From Java 25 a JVM asked to learn Neo4j's classes and hot methods writes them as it stops; the next
     starts from them (AOTMode=on: a cache it could not use would be an error, not a slower start). A Java
     older than 25 keeps no cache, and is left as it was."""
-    cache = tmp_path / "cache"
-    java = _dev("java", cache=cache).stdout.strip()
-    first, second = tmp_path / "first", tmp_path / "second"
-    assert _dev("start", str(first), cache=cache, NEO4J_DEV_LEARN="1").returncode == 0
-    if _java_major(java) < 25:
-        assert not (first / "learning").exists() and not cache.exists()
-        _dev("discard", str(first), cache=cache)
-        return
-    learning = Path((first / "learning").read_text(encoding="utf-8").strip())
-    assert learning.parent.parent == cache
-    discarded = _dev("discard", str(first), cache=cache)
-    assert discarded.returncode == 0 and not first.exists()
-    assert [p.name for p in learning.parent.glob("neo4j.aot*")] == ["neo4j.aot"]
-    started = _dev("start", str(second), cache=cache, NEO4J_DEV_JAVA_OPTS="-XX:AOTMode=on")
+    cache, first, second = tmp_path / "cache", tmp_path / "first", tmp_path / "second"
     try:
+        assert _dev("start", str(first), cache=cache, NEO4J_DEV_LEARN="1").returncode == 0
+        if not _learns(cache):
+            assert not (first / "learning").exists() and not cache.exists()
+            return
+        learning = Path((first / "learning").read_text(encoding="utf-8").strip())
+        assert learning.parent.parent == cache
+        discarded = _dev("discard", str(first), cache=cache)
+        assert discarded.returncode == 0 and not first.exists()
+        assert [p.name for p in learning.parent.glob("neo4j.aot*")] == ["neo4j.aot"]
+        started = _dev("start", str(second), cache=cache, NEO4J_DEV_JAVA_OPTS="-XX:AOTMode=on")
         assert started.returncode == 0, started.stderr
         assert not (second / "learning").exists()
-        assert f"-XX:AOTCache={learning.parent / 'neo4j.aot'}" in Path(
-            f"/proc/{(second / 'pid').read_text().strip()}/cmdline"
-        ).read_text().replace("\0", " ")
+        command = Path(f"/proc/{(second / 'pid').read_text().strip()}/cmdline").read_text().split("\0")
+        assert f"-XX:AOTCache={learning.parent / 'neo4j.aot'}" in command
     finally:
+        _dev("discard", str(first), cache=cache, NEO4J_DEV_KEEP_LEARNED="0")
         _dev("discard", str(second), cache=cache)
+        shutil.rmtree(cache, ignore_errors=True)  # a copy of Neo4j's jars, and the cache: 300 MB
 
 
 @pytest.mark.slow
 @pytest.mark.neo4j
-def test_only_a_jvm_asked_to_learn_does_and_one_killed_while_learning_leaves_no_cache(
+def test_only_a_jvm_asked_to_learn_does_and_one_told_to_keep_nothing_leaves_no_cache(
     neo4j_uri: str, tmp_path: Path
 ) -> None:
-    """A cache half written, or never written, must not be found by the next JVM; nor one learned by a JVM
-    nobody asked to (a developer's server, a test's own), which would hold its little work, not the tests'."""
+    """A JVM nobody asked to learn (a developer's server, a test's own) would write a cache of its little work,
+    not the tests'; one told to keep nothing (its test run stopped short) is killed, and leaves none."""
     cache, state = tmp_path / "cache", tmp_path / "state"
-    assert _dev("start", str(state), cache=cache).returncode == 0
-    assert not (state / "learning").exists()
-    _dev("discard", str(state), cache=cache)
-    assert not list(cache.glob("*/neo4j.aot*"))
-    assert _dev("start", str(state), cache=cache, NEO4J_DEV_LEARN="1").returncode == 0
-    if not (state / "learning").exists():  # a Java older than 25: no cache to learn
+    try:
+        assert _dev("start", str(state), cache=cache).returncode == 0
+        assert not (state / "learning").exists()
         _dev("discard", str(state), cache=cache)
-        assert not cache.exists()
-        return
-    os.kill(int((state / "pid").read_text()), signal.SIGKILL)
-    _dev("discard", str(state), cache=cache)
+        assert not list(cache.glob("*/neo4j.aot*"))
+        assert _dev("start", str(state), cache=cache, NEO4J_DEV_LEARN="1").returncode == 0
+        assert (state / "learning").exists() == _learns(cache)
+        pid = int((state / "pid").read_text())
+        _dev("discard", str(state), cache=cache, NEO4J_DEV_KEEP_LEARNED="0")
+        assert not state.exists() and not _launcher_runs(pid)
+        assert not list(cache.glob("*/neo4j.aot*"))
+    finally:
+        _dev("discard", str(state), cache=cache, NEO4J_DEV_KEEP_LEARNED="0")
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+@pytest.mark.parametrize("written_whole", [True, False])
+def test_a_cache_is_kept_only_if_its_jvm_said_it_wrote_it_whole(tmp_path: Path, written_whole: bool) -> None:
+    """A JVM killed while writing leaves part of a file: only the JVM's own last word makes it the cache."""
+    cache, state = tmp_path / "cache" / "key", tmp_path / "state"
+    cache.mkdir(parents=True)
+    state.mkdir()
+    learned = cache / "neo4j.aot.a1b2c3"
+    learned.write_bytes(b"part of a cache")
+    (state / "learning").write_text(f"{learned}\n", encoding="utf-8")
+    said = f"AOTCache creation is complete: {learned} 15 bytes\n" if written_whole else "Launching child process\n"
+    (state / "neo4j.log").write_text(said, encoding="utf-8")
+    assert _dev("discard", str(state), cache=tmp_path / "cache").returncode == 0
     assert not state.exists()
-    assert not list(cache.glob("*/neo4j.aot*"))
+    assert sorted(p.name for p in cache.iterdir()) == (["neo4j.aot"] if written_whole else [])

@@ -13,11 +13,12 @@
 #                                 each. stop and discard take STATE_DIR and end them all. NEO4J_DEV_HEAP, if
 #                                 set, is the heap they share (by default 768m and 384m for each other server)
 #   neo4j-dev.sh stop STATE_DIR   stop the server started with that STATE_DIR, by its pid
-#   neo4j-dev.sh java             print the java it runs Neo4j with (below)
+#   neo4j-dev.sh java             print the major version and path of the java it runs Neo4j with (below)
 #   neo4j-dev.sh discard STATE_DIR
 #                                 kill that server outright and delete STATE_DIR: for a throwaway server
 #                                 (the tests'), whose clean stop takes seconds to save what is then deleted
-#                                 (but a JVM still learning, below, is stopped cleanly, so that it keeps that)
+#                                 (but a JVM still learning, below, is stopped cleanly, so that it keeps that,
+#                                 unless NEO4J_DEV_KEEP_LEARNED=0: a test run that stopped short)
 #
 # Needs Java 17+ and Maven. Nothing here talks to any host but Maven Central (build) and 127.0.0.1.
 #
@@ -45,39 +46,43 @@ build() {
 # java_major JAVA: its major version (17, 21, 25), or 0 if it does not say
 java_major() {
   local major
-  major="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+  major="$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" || true
   echo "${major:-0}"
 }
 
-java_command() {
-  if [[ -n "${NEO4J_DEV_JAVA:-}" ]]; then echo "$NEO4J_DEV_JAVA"; return; fi
-  local java candidate major newest="" best=0
-  java="$(command -v java)"
-  if (($(java_major "$java") >= 25)); then echo "$java"; return; fi
+# choose_java: sets JAVA and JAVA_MAJOR (see the header)
+choose_java() {
+  local candidate major
+  JAVA="${NEO4J_DEV_JAVA:-$(command -v java || true)}"
+  JAVA_MAJOR="$(java_major "$JAVA")"
+  if [[ -n "${NEO4J_DEV_JAVA:-}" ]] || ((JAVA_MAJOR >= 25)); then return 0; fi
   for candidate in /usr/lib/jvm/*/bin/java; do
     [[ -x "$candidate" ]] || continue
     major="$(java_major "$candidate")"
-    if ((major >= 25 && major > best)); then best="$major" newest="$candidate"; fi
+    if ((major >= 25 && major > JAVA_MAJOR)); then JAVA="$candidate" JAVA_MAJOR="$major"; fi
   done
-  echo "${newest:-$java}"
 }
 
-# aot_runtime JAVA: the folder of the ahead-of-time cache for JAVA, this launcher and its jars (made, with
-# copies of the jars, the first time), printed; fails for a Java older than 25, which keeps none.
-aot_runtime() {
-  local java="$1" key runtime making
-  (($(java_major "$java") >= 25)) || return 1
-  key="$( { "$java" -version 2>&1; cat "$here/pom.xml" "$here/src/main/java/org/pupildata/neo4jdev/Launcher.java"
-            ls "$here/target/lib"; } | sha256sum | cut -c1-16)"
-  runtime="${NEO4J_DEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pupil-data-lineage/neo4j-dev}/$key"
-  if [[ ! -d "$runtime" ]]; then  # made beside its place and renamed in: two first runs at once make one
-    making="$runtime.making.$$"
-    mkdir -p "$making"
-    cp "$here/target/neo4j-dev-1.0.0.jar" "$making/neo4j-dev.jar"
-    cp -r "$here/target/lib" "$making/lib"
-    mv -T "$making" "$runtime" 2>/dev/null || rm -rf "$making"
+# aot_dir: prints the folder of the ahead-of-time cache for JAVA, this launcher and its jars, with copies of
+# the jars (made the first time, when the folders of other Javas' or launchers' caches are deleted). Fails for
+# a Java older than 25, which keeps none, or where the folder cannot be made: Neo4j then runs without.
+aot_dir() {
+  ((JAVA_MAJOR >= 25)) || return 1
+  local root key dir making
+  root="${NEO4J_DEV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pupil-data-lineage/neo4j-dev}"
+  key="$( { "$JAVA" -version 2>&1; cat "$here/pom.xml" "$here/src/main/java/org/pupildata/neo4jdev/Launcher.java"
+            ls "$here/target/lib"; } | sha256sum | cut -c1-16)" || return 1
+  dir="$root/$key"
+  if [[ ! -d "$dir" ]]; then  # made beside its place and renamed in whole: two first runs at once make one
+    mkdir -p "$root" && making="$(mktemp -d "$dir.making.XXXXXX")" || return 1
+    if cp "$here/target/neo4j-dev-1.0.0.jar" "$making/neo4j-dev.jar" && cp -r "$here/target/lib" "$making/lib" \
+        && mv -T "$making" "$dir" 2>/dev/null; then
+      find "$root" -mindepth 1 -maxdepth 1 ! -name "$key" \( ! -name "*.making.*" -o -mmin +60 \) -exec rm -rf {} +
+    fi
+    rm -rf "$making"
   fi
-  echo "$runtime"
+  [[ -f "$dir/neo4j-dev.jar" && -d "$dir/lib" ]] || return 1
+  echo "$dir"
 }
 
 # keep_learned STATE_DIR: once its JVM has exited, the cache it learned moves into place if it was written
@@ -98,6 +103,12 @@ forget_learned() {
   [[ -f "$state/learning" ]] || return 0
   learned="$(cat "$state/learning")"
   rm -f "$learned" "$learned.config" "$state/learning"
+}
+
+# end_now PID: kill the JVM and whatever it started (a JVM writing its cache does so in a child JVM), at once
+end_now() {
+  kill -9 -- "-$1" 2>/dev/null || kill -9 "$1" 2>/dev/null || true
+  for _ in $(seq 1 100); do our_launcher "$1" || break; sleep 0.1; done
 }
 
 free_port() {
@@ -133,21 +144,23 @@ launch() {
     exit 1
   fi
   build
-  local java classes="$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" cache=() runtime
-  java="$(java_command)"
-  rm -f "$state/learning"
-  if runtime="$(aot_runtime "$java")"; then
-    classes="$runtime/neo4j-dev.jar:$runtime/lib/*"
+  choose_java
+  local classes="$here/target/neo4j-dev-1.0.0.jar:$here/target/lib/*" aot_options=() options=() dir learned
+  forget_learned "$state"  # what is left of a JVM launched here before, and gone
+  if dir="$(aot_dir)"; then
+    classes="$dir/neo4j-dev.jar:$dir/lib/*"
     # its warnings (a class from a signed jar, say, is left out) would fill the log that says why a start failed
-    if [[ -f "$runtime/neo4j.aot" ]]; then
-      cache=(-XX:AOTCache="$runtime/neo4j.aot" "-Xlog:aot*=error")
+    if [[ -f "$dir/neo4j.aot" ]]; then
+      aot_options=(-XX:AOTCache="$dir/neo4j.aot" "-Xlog:aot*=error")
     elif [[ "${NEO4J_DEV_LEARN:-}" == 1 ]]; then  # the cache this JVM writes as it stops cleanly; stop moves it in
-      echo "$runtime/neo4j.aot.$$" >"$state/learning"
-      cache=(-XX:AOTCacheOutput="$runtime/neo4j.aot.$$" "-Xlog:aot*=error")
+      learned="$(mktemp -u "$dir/neo4j.aot.XXXXXX")"
+      echo "$learned" >"$state/learning"
+      aot_options=(-XX:AOTCacheOutput="$learned" "-Xlog:aot*=error")
     fi
   fi
-  # shellcheck disable=SC2086  # NEO4J_DEV_JAVA_OPTS is a list of options
-  nohup "$java" -Xms"$heap" -Xmx"$heap" "${cache[@]}" ${NEO4J_DEV_JAVA_OPTS:-} \
+  read -ra options <<<"${NEO4J_DEV_JAVA_OPTS:-}"
+  # setsid: the JVM leads a process group of its own, so that ending it ends what it started
+  nohup setsid "$JAVA" -Xms"$heap" -Xmx"$heap" "${aot_options[@]}" "${options[@]}" \
     --add-opens=java.base/java.nio=ALL-UNNAMED \
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
     --add-opens=java.base/java.io=ALL-UNNAMED \
@@ -162,7 +175,7 @@ launch() {
     port="$2"
     shift 2
     until bolt_answers "$port"; do
-      if ! kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+      if ! our_launcher "$(cat "$state/pid")"; then
         forget_learned "$state"  # the failed start's JVM wrote a cache as it exited: of a start, not of work
         echo "neo4j-dev: the server exited while starting; its log:" >&2
         grep -v "AOT" "$state/neo4j.log" | tail -n 40 >&2
@@ -170,7 +183,7 @@ launch() {
       fi
       if ((SECONDS > deadline)); then
         echo "neo4j-dev: Bolt did not answer on 127.0.0.1:$port within 120 s; see $state/neo4j.log" >&2
-        kill -9 "$(cat "$state/pid")" 2>/dev/null || true  # not stopped: a JVM learning would write its cache
+        end_now "$(cat "$state/pid")"  # not stopped: a JVM learning would write its cache
         forget_learned "$state"
         rm -f "$state/pid"
         exit 1
@@ -215,25 +228,25 @@ stop() {
   local state="$1" pid waits=60
   [[ -f "$state/pid" ]] || return 0
   pid="$(cat "$state/pid")"
-  [[ -f "$state/learning" ]] && waits=240  # writing the cache as it exits takes a JVM 20 to 40 s more
-  if kill -0 "$pid" 2>/dev/null; then
+  if [[ -f "$state/learning" ]]; then waits=600; fi  # writing what it learned as it exits took a JVM 43 s here
+  if our_launcher "$pid"; then
     kill "$pid"
-    for _ in $(seq 1 "$waits"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$pid" 2>/dev/null || true
+    for _ in $(seq 1 "$waits"); do our_launcher "$pid" || break; sleep 0.5; done
+    end_now "$pid"
   fi
   keep_learned "$state"
   rm -f "$state/pid" "$state/uri"
 }
 
+# discard STATE_DIR (see the header); NEO4J_DEV_KEEP_LEARNED=0 kills a JVM still learning too, keeping nothing
 discard() {
   local state="$1" pid
   if [[ -f "$state/pid" ]]; then
     pid="$(cat "$state/pid")"
-    if [[ -f "$state/learning" ]] && our_launcher "$pid"; then
+    if [[ -f "$state/learning" && "${NEO4J_DEV_KEEP_LEARNED:-1}" == 1 ]]; then
       stop "$state"
     elif our_launcher "$pid"; then
-      kill -9 "$pid" 2>/dev/null || true
-      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      end_now "$pid"
     fi
   fi
   keep_learned "$state"
@@ -248,6 +261,6 @@ case "${1:-}" in
     start_many "${@:2}" ;;
   stop) stop "${2:?usage: neo4j-dev.sh stop STATE_DIR}" ;;
   discard) discard "${2:?usage: neo4j-dev.sh discard STATE_DIR}" ;;
-  java) java_command ;;
+  java) choose_java; echo "$JAVA_MAJOR $JAVA" ;;
   *) echo "usage: neo4j-dev.sh (build | start STATE_DIR [PORT] | start-many STATE_DIR NAME... | stop STATE_DIR | discard STATE_DIR | java)" >&2; exit 2 ;;
 esac
