@@ -226,30 +226,26 @@ start_many() {
 
 stop() {
   local state="$1" pid waits=60
-  [[ -f "$state/pid" ]] || return 0
-  pid="$(cat "$state/pid")"
   if [[ -f "$state/learning" ]]; then waits=600; fi  # writing what it learned as it exits took a JVM 43 s here
-  if our_launcher "$pid"; then
+  if [[ -f "$state/pid" ]] && our_launcher "$(cat "$state/pid")"; then
+    pid="$(cat "$state/pid")"
     kill "$pid"
     for _ in $(seq 1 "$waits"); do our_launcher "$pid" || break; sleep 0.5; done
     end_now "$pid"
   fi
-  keep_learned "$state"
+  keep_learned "$state"  # also a JVM that stopped by itself: it wrote what it learned as it exited
   rm -f "$state/pid" "$state/uri"
 }
 
 # discard STATE_DIR (see the header); NEO4J_DEV_KEEP_LEARNED=0 kills a JVM still learning too, keeping nothing
 discard() {
-  local state="$1" pid
-  if [[ -f "$state/pid" ]]; then
-    pid="$(cat "$state/pid")"
-    if [[ -f "$state/learning" && "${NEO4J_DEV_KEEP_LEARNED:-1}" == 1 ]]; then
-      stop "$state"
-    elif our_launcher "$pid"; then
-      end_now "$pid"
-    fi
+  local state="$1"
+  if [[ -f "$state/learning" && "${NEO4J_DEV_KEEP_LEARNED:-1}" == 1 ]]; then
+    stop "$state"  # cleanly: the JVM writes what it learned as it exits, and stop keeps it
+  elif [[ -f "$state/pid" ]] && our_launcher "$(cat "$state/pid")"; then
+    end_now "$(cat "$state/pid")"
   fi
-  keep_learned "$state"
+  forget_learned "$state"
   rm -rf "$state"
 }
 
