@@ -45,6 +45,13 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
+def neo4j_dev(*args: str | Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """tools/neo4j-dev's script run with ``args``, its output captured, ``env`` set over this environment."""
+    return subprocess.run(
+        ["bash", str(NEO4J_DEV), *map(str, args)], capture_output=True, text=True, env={**os.environ, **env}
+    )
+
+
 def _start_dev_servers(state: Path, names: list[str]) -> str | None:
     """tools/neo4j-dev's servers, one per name, started in one JVM on ``state``; or why they could not be
     (Java or Maven missing, or Neo4j not starting)."""
@@ -54,13 +61,7 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
             f"Neo4j tests need {' and '.join(missing)} to build tools/neo4j-dev "
             "(or set LINEAGE_NEO4J_URI and LINEAGE_NEO4J_REAL_URI)"
         )
-    learn = {"NEO4J_DEV_LEARN": os.environ.get(WHOLE_RUN, "")}
-    started = subprocess.run(
-        ["bash", str(NEO4J_DEV), "start-many", str(state), *names],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **learn},
-    )
+    started = neo4j_dev("start-many", state, *names, NEO4J_DEV_LEARN=os.environ.get(WHOLE_RUN, ""))
     if started.returncode != 0:
         return f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}"
     return None
@@ -69,8 +70,7 @@ def _start_dev_servers(state: Path, names: list[str]) -> str | None:
 def _kill_dev_servers(state: Path, keep_learned: bool) -> None:
     """Kill the run's servers outright: their data goes with the run, and a clean stop took 7-12 s to save what
     is then deleted. Servers learning neo4j-dev's cache stop cleanly to write it, if ``keep_learned``."""
-    keep = {"NEO4J_DEV_KEEP_LEARNED": "1" if keep_learned else "0"}
-    subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True, env={**os.environ, **keep})
+    neo4j_dev("discard", state, NEO4J_DEV_KEEP_LEARNED="1" if keep_learned else "0")
 
 
 #: The folder every process of one test run shares (xdist's workers and the process that started them).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 
 from lineage.store import Store
 from tests import fixture_graph as g
-from tests.conftest import NEO4J_DEV, run_servers
+from tests.conftest import neo4j_dev, run_servers
 
 
 def _launcher_runs(pid: int) -> bool:
@@ -34,7 +33,7 @@ def test_a_write_to_the_scratch_server_never_reaches_the_real_graphs(neo4j_real:
 
 
 def test_start_many_with_no_server_named_is_refused_rather_than_reported_started(tmp_path: Path) -> None:
-    started = subprocess.run(["bash", str(NEO4J_DEV), "start-many", str(tmp_path)], capture_output=True, text=True)
+    started = neo4j_dev("start-many", tmp_path)
     assert started.returncode == 2
     assert "usage: neo4j-dev.sh start-many STATE_DIR NAME [NAME ...]" in started.stderr
     assert not (tmp_path / "pid").exists()
@@ -46,9 +45,7 @@ def test_start_many_refuses_a_state_whose_servers_are_running(_neo4j_store: Stor
     state = run_servers()
     if not (state / "pid").exists():
         pytest.skip("this run's scratch server was given (LINEAGE_NEO4J_URI), not started here")
-    started = subprocess.run(
-        ["bash", str(NEO4J_DEV), "start-many", str(state), "again"], capture_output=True, text=True
-    )
+    started = neo4j_dev("start-many", state, "again")
     assert started.returncode == 1 and "are running" in started.stderr
     assert not (state / "again").exists()
     _neo4j_store.version()  # the run's servers still answer
@@ -60,28 +57,20 @@ def test_a_server_that_cannot_start_ends_the_others_in_its_jvm(neo4j_uri: str, t
     running, and its caller waiting 120 s for a port that would never answer."""
     (tmp_path / "second").mkdir()
     (tmp_path / "second" / "home").write_text("not a folder", encoding="utf-8")
-    started = subprocess.run(
-        ["bash", str(NEO4J_DEV), "start-many", str(tmp_path), "first", "second"], capture_output=True, text=True
-    )
+    started = neo4j_dev("start-many", tmp_path, "first", "second")
     try:
         assert started.returncode == 1
         assert "the server exited while starting" in started.stderr and "did not start" in started.stderr
         assert not _launcher_runs(int((tmp_path / "pid").read_text()))
     finally:
-        subprocess.run(["bash", str(NEO4J_DEV), "discard", str(tmp_path)], capture_output=True)
+        neo4j_dev("discard", tmp_path)
 
 
 def _dev(*args: str, cache: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """neo4j-dev.sh with its cache of what JVMs learn in ``cache``, not the machine's, and none of the
-    caller's own choices about learning."""
-    own = ("NEO4J_DEV_LEARN", "NEO4J_DEV_KEEP_LEARNED", "NEO4J_DEV_JAVA_OPTS")
-    inherited = {name: value for name, value in os.environ.items() if name not in own}
-    return subprocess.run(
-        ["bash", str(NEO4J_DEV), *args],
-        capture_output=True,
-        text=True,
-        env={**inherited, "NEO4J_DEV_CACHE": str(cache), **env},
-    )
+    caller's own choices about learning (an empty setting is the script's default)."""
+    own = {"NEO4J_DEV_LEARN": "", "NEO4J_DEV_KEEP_LEARNED": "", "NEO4J_DEV_JAVA_OPTS": ""}
+    return neo4j_dev(*args, **{**own, "NEO4J_DEV_CACHE": str(cache), **env})
 
 
 def _learns(cache: Path) -> bool:

@@ -5,7 +5,6 @@ fixed port so it can come back where the app expects it): /healthz and GraphQL a
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from benchmarks.common import free_port
 from lineage.api.app import create_app
 from tests import fixture_graph as g
-from tests.conftest import NEO4J_DEV
+from tests.conftest import neo4j_dev
 
 pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 QUERY = "query ($id: ID!) { node(id: $id) { name } counts { totalNodes } }"
@@ -27,17 +26,16 @@ class DevServer:
         self.state, self.port = state, port
 
     def start(self) -> str:
-        started = subprocess.run(["bash", str(NEO4J_DEV), "start", str(self.state), str(self.port)],
-                                 capture_output=True, text=True)  # fmt: skip
+        started = neo4j_dev("start", self.state, str(self.port))
         if started.returncode != 0:
             pytest.fail(f"tools/neo4j-dev could not start Neo4j: {started.stderr.strip()[-500:]}", pytrace=False)
         return started.stdout.strip().splitlines()[-1]
 
     def stop(self) -> None:
-        subprocess.run(["bash", str(NEO4J_DEV), "stop", str(self.state)], capture_output=True, check=True)
+        neo4j_dev("stop", self.state).check_returncode()
 
     def discard(self) -> None:
-        subprocess.run(["bash", str(NEO4J_DEV), "discard", str(self.state)], capture_output=True, check=True)
+        neo4j_dev("discard", self.state).check_returncode()
 
 
 @pytest.fixture

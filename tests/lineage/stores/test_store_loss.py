@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 
 from lineage.store import unfinished_imports
 from lineage.stores.neo4j import RETRY_SECONDS, Neo4jStore
-from tests.conftest import NEO4J_DEV
+from tests.conftest import neo4j_dev
 from tests.lineage.stores.processes import DATA, Watched, one_line_error, run, until
 
 #: A generous guard on "within a bounded time" (the driver retries for RETRY_SECONDS), far below the 32 s of old.
@@ -25,7 +24,7 @@ BOUND = 4 * RETRY_SECONDS
 
 
 def start(state: Path) -> str:
-    started = subprocess.run(["bash", str(NEO4J_DEV), "start", str(state)], capture_output=True, text=True)
+    started = neo4j_dev("start", state)
     assert started.returncode == 0, started.stderr[-2000:]
     return started.stdout.strip().splitlines()[-1]
 
@@ -38,7 +37,7 @@ def own_neo4j(neo4j_uri: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     try:
         yield start(state), state
     finally:
-        subprocess.run(["bash", str(NEO4J_DEV), "discard", str(state)], capture_output=True)
+        neo4j_dev("discard", state)
 
 
 @pytest.mark.neo4j
