@@ -6,7 +6,8 @@ it read, wrote and skipped and why. Loading is shared (``run``): the whole file 
 transformed in memory first, so a malformed file writes nothing. Then its ImportRun is written
 ``started``, and the batch in one atomic store write (``load``) together with the ImportRun marked
 ``finished``; a write that fails marks it ``interrupted`` where the store still answers. ``dry_run`` stops
-before the write, after every refusal the write would make, and still reports.
+before the write, after every refusal the write would make, and still reports. Given a
+:class:`~lineage.changes.GapWatch`, a run then records on its ImportRun the gaps in the record its write closed.
 
 Reading files is shared too, in :mod:`importers.reading`.
 """
@@ -26,8 +27,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from importers.reading import BadInput, Row, refuse_too_large
+from lineage.changes import ClosedGap, GapWatch, record_closures
 from lineage.errors import LineageError, StoreUnavailable
-from lineage.model import Citation, Edge, Node, NodeKind
+from lineage.model import Citation, Edge, Node, NodeKind, node_id
 from lineage.store import RunStatus, Store, WriteResult
 
 
@@ -54,6 +56,7 @@ class Report:
     edges: int = 0
     nodes_created: int = 0
     edges_created: int = 0
+    closed_gaps: tuple[ClosedGap, ...] = ()  # gaps in the record its write closed
 
     def skip(self, reason: str) -> None:
         """A row not written, and why."""
@@ -84,6 +87,7 @@ class Report:
             "edges": self.edges,
             "nodes_created": self.nodes_created,
             "edges_created": self.edges_created,
+            "closed_gaps": [closed.gap.id for closed in self.closed_gaps],
         }
 
 
@@ -120,9 +124,18 @@ class Importer(ABC):
         ``store`` is for reading what earlier sources wrote (e.g. which items are of old tier 1);
         a transform never writes to it."""
 
-    def run(self, store: Store, path: str | Path, *, dry_run: bool = False, progress: Progress | None = None) -> Report:
+    def run(
+        self,
+        store: Store,
+        path: str | Path,
+        *,
+        dry_run: bool = False,
+        progress: Progress | None = None,
+        gaps: GapWatch | None = None,
+    ) -> Report:
         """Extract, transform and (unless a dry run) load. ``progress`` hears of each stage: a national file
-        takes long enough to read and to write that the operator should see which it is at."""
+        takes long enough to read and to write that the operator should see which it is at. ``gaps`` watches
+        the gaps open when the command began: those the write closed are recorded on the ImportRun."""
         path = Path(path)
         tell = progress or _silent
         if path.is_dir():
@@ -155,6 +168,8 @@ class Importer(ABC):
             raise
         report.nodes_created = result.nodes_created
         report.edges_created = result.edges_created
+        if gaps is not None:
+            self._record_closed(store, path, report, gaps)
         tell(2, stages, f"wrote {report.nodes:,} nodes and {report.edges:,} edges", time.perf_counter() - started)
         return report
 
@@ -162,6 +177,27 @@ class Importer(ABC):
         """Write the batch together with the run's ImportRun marked finished (``finished()`` makes it, at the
         time of the write), in one store write: all of it or nothing."""
         return store.write([*batch.nodes, finished()], batch.edges)
+
+    def _record_closed(self, store: Store, path: Path, report: Report, gaps: GapWatch) -> None:
+        """Record on the ImportRun the watched gaps the write closed, in a write of its own: which gaps a write
+        closes is known only once it is in the store. In a snapshot both writes are saved together; in Neo4j
+        a store lost between them leaves the data whole and this record out, and the error says which gaps."""
+        report.closed_gaps = gaps.closed(store)
+        if not report.closed_gaps:
+            return
+        run = store.get_node(node_id(NodeKind.IMPORT_RUN, self._run_key(report)))
+        if run is None:
+            raise LineageError(f"the ImportRun of {path.name} is not in the store after its write")
+        try:
+            store.write([record_closures(run, report.closed_gaps, dt.datetime.now(dt.UTC))])
+        except LineageError as exc:
+            ids = ", ".join(closed.gap.id for closed in report.closed_gaps)
+            raise type(exc)(
+                f"{path.name} was written whole, but not the record of the gaps it closed ({ids}): {exc}"
+            ) from exc
+
+    def _run_key(self, report: Report) -> str:
+        return f"{self.name}:{report.checksum[:16]}"
 
     def _interrupted(self, store: Store, path: Path, report: Report, exc: BaseException) -> None:
         """Mark the run interrupted, saying why. Where even that write fails, the run stays "started", which
@@ -173,10 +209,11 @@ class Importer(ABC):
     def _run_node(self, path: Path, report: Report, status: RunStatus, error: str = "") -> Node:
         # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
         # a changed file records a new one. Every property is written at every status, so none of an
-        # earlier run of the same file is left standing.
+        # earlier run of the same file is left standing; but the gaps closed, which an earlier run closed
+        # for good, are only ever added to (_record_closed).
         return Node(
             NodeKind.IMPORT_RUN,
-            f"{self.name}:{report.checksum[:16]}",
+            self._run_key(report),
             f"{self.name} import of {path.name}",
             {
                 "source": self.name,

@@ -3,21 +3,28 @@ releases and statements.
 
 A campaigner follows the record as it grows: ``diff`` compares the releases, organisations, statements and
 events of two stores (two snapshots, or a snapshot and a Neo4j), each change cited by the sources of the side
-that holds it, and names each gap in the record the new build closes with the sources that closed it; the
-feed lists releases and statements newest first by the date their source gives, so a feed
-reader shows a new release as it enters the record. An entry the record gives no date cannot be placed in
-time: the feed says how many there are rather than invent a date for them.
+that holds it, and names each gap in the record the new build closes with the sources that closed it. An
+import watches the gaps too (:class:`GapWatch`): its ImportRun records each gap its write closed, when, and
+the sources that closed it, so the store keeps that history itself. The feed lists releases and statements
+newest first by the date their source gives, and the gaps imports closed by the time they closed, so a feed
+reader shows a new release as it enters the record and a question answered as it is. An entry the record
+gives no date cannot be placed in time: the feed says how many there are rather than invent a date for them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 from urllib.parse import quote
 
+from lineage.errors import LineageError
 from lineage.model import Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import follow
 from lineage.questions.gaps import Gap, gaps
@@ -101,14 +108,15 @@ def diff(old: Store, new: Store) -> Diff:
                 changes.append(Change(REMOVED, before[id_][0]))
             elif fields := _fields(*before[id_][:1], *after[id_][:1], before[id_][1], after[id_][1]):
                 changes.append(Change(CHANGED, after[id_][0], fields))
-    return Diff(tuple(changes), compared, _closed(old, new))
+    return Diff(tuple(changes), compared, closed_gaps(gaps(old), new))
 
 
-def _closed(old: Store, new: Store) -> tuple[ClosedGap, ...]:
-    """The old build's gaps the new one does not have, each with the sources the new build adds to its subject."""
-    still = {g.id for g in gaps(new)}
-    closed = [g for g in gaps(old) if g.id not in still]
-    now = new.get_nodes(g.subject.id for g in closed)
+def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
+    """The gaps of ``before`` that ``store`` no longer has, each with the sources the store now adds to its
+    subject."""
+    still = {g.id for g in gaps(store)}
+    closed = [g for g in before if g.id not in still]
+    now = store.get_nodes(g.subject.id for g in closed)
     return tuple(
         ClosedGap(
             g,
@@ -116,6 +124,82 @@ def _closed(old: Store, new: Store) -> tuple[ClosedGap, ...]:
         )
         for g in closed
     )
+
+
+# ---- the gaps each import closed ------------------------------------------------------------------------
+
+#: The ImportRun property that records the gaps its file's imports closed (JSON, see :func:`record_closures`).
+CLOSED_GAPS = "closed_gaps"
+
+
+class GapWatch:
+    """The gaps open when a command began that none of its imports has closed yet. An import asks it, after its
+    write, which of them its write closed, and records those on its ImportRun. A gap opened during the command
+    is never watched: a build from scratch opens many and closes them as its sources arrive in order, and
+    none of that is news."""
+
+    def __init__(self, store: Store) -> None:
+        self._open = {g.id: g for g in gaps(store)}
+
+    def closed(self, store: Store) -> tuple[ClosedGap, ...]:
+        """The watched gaps the store no longer has: closed since the last call, and no longer watched."""
+        if not self._open:
+            return ()
+        found = closed_gaps(self._open.values(), store)
+        for closed in found:
+            del self._open[closed.gap.id]
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedClosure:
+    """A gap an import closed, as its ImportRun records it: what the feed tells once the gap itself is gone."""
+
+    gap_id: str
+    kind: str
+    subject_id: str
+    subject_name: str
+    authority: str
+    closed_at: dt.datetime  # when the write that closed it ended, in UTC
+    closed_by: tuple[Citation, ...]  # the sources the import added to its subject; none when the subject went
+    run: Node  # the ImportRun that records it
+
+
+def record_closures(run: Node, closed: Iterable[ClosedGap], at: dt.datetime) -> Node:
+    """The ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged file
+    imported again is the same run, and keeps what its first import closed)."""
+    added = [
+        {
+            "gap": c.gap.id,
+            "kind": c.gap.kind,
+            "subject": c.gap.subject.id,
+            "subject_name": c.gap.subject.name,
+            "authority": c.gap.authority,
+            "closed_at": at.isoformat(timespec="seconds"),
+            "closed_by": [citation.encode() for citation in c.closed_by],
+        }
+        for c in closed
+    ]
+    kept = json.loads(str(run.props.get(CLOSED_GAPS) or "[]"))
+    return dataclasses.replace(run, props={**run.props, CLOSED_GAPS: json.dumps(kept + added, ensure_ascii=False)})
+
+
+def recorded_closures(store: Store) -> list[RecordedClosure]:
+    """Every gap an import closed, as the ImportRuns record them."""
+    found = []
+    for run in store.all_nodes(NodeKind.IMPORT_RUN):
+        try:
+            found += [_recorded(record, run) for record in json.loads(str(run.props.get(CLOSED_GAPS) or "[]"))]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise LineageError(f"ImportRun {run.id}: its {CLOSED_GAPS} record is unreadable ({exc})") from None
+    return found
+
+
+def _recorded(record: dict[str, Any], run: Node) -> RecordedClosure:
+    closed_by = tuple(Citation.decode(text) for text in record["closed_by"])
+    when = dt.datetime.fromisoformat(record["closed_at"])
+    names = (record["gap"], record["kind"], record["subject"], record["subject_name"], record["authority"])
+    return RecordedClosure(*names, when, closed_by, run)
 
 
 def format_diff(answer: Diff) -> str:
@@ -149,7 +233,10 @@ def _source(citation: Citation) -> str:
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = "/feeds/releases.atom"
-FEED_TITLE = "pupil-data lineage: new releases of National Pupil Database data, and statements about them"
+FEED_TITLE = (
+    "pupil-data lineage: new releases of National Pupil Database data, statements about them, and gaps in the record "
+    "closed"
+)
 #: Ids are the same for every server and build: a feed reader that has seen an entry knows it again.
 _IDS = uuid.UUID("5b0c4f0e-6a55-4d7e-9a53-6f3f2b6d2c15")
 FEED_ENTRIES = 50
@@ -157,14 +244,23 @@ FEED_ENTRIES = 50
 
 @dataclass(frozen=True, slots=True)
 class FeedEntry:
-    node: Node
-    date: dt.date  # the date its source gives (a statement: the last day of the period it names)
+    key: str  # what its Atom id is made from: the same for every server and build
+    link: str  # the id of the node its explorer page shows
+    when: dt.datetime  # the date its source gives (a statement: the last day of the period it names), or when
+    # an import closed the gap it tells of
     title: str
     summary: str
+    body: str  # HTML after the summary
+    sources: tuple[Citation, ...]
+
+
+def _day(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
 def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
-    """Releases and statements newest first by cited date, and how many the record gives no date."""
+    """Releases and statements by cited date and the gaps imports closed by when, newest first, and how many
+    releases and statements the record gives no date."""
     releases = store.all_nodes(NodeKind.RELEASE)
     statements = store.all_nodes(NodeKind.STATEMENT)
     sent = follow(store, [r.id for r in releases], outgoing=[_E.SENT_TO])
@@ -179,7 +275,8 @@ def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
         summary = f"Release {release_reference(release)} to {to}, dated {date.isoformat()} in the record." + (
             f" Status as cited: {status}." if status else ""
         )
-        entries.append(FeedEntry(release, date, f"Release {release_reference(release)} to {to}", summary))
+        title = f"Release {release_reference(release)} to {to}"
+        entries.append(_node_entry(release, _day(date), title, summary))
     for statement in statements:
         date = statement.props.get("latest_date")
         if not isinstance(date, dt.date):
@@ -189,13 +286,37 @@ def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
         cited = statement.props.get("date_as_cited")
         kind = str(statement.props.get("statement", "")).replace("_", " ")
         summary = f"{statement.props.get('source_kind', 'A source')} says of {about} ({cited}): {kind}."
-        entries.append(FeedEntry(statement, date, f"Statement: {statement.name}", summary))
-    entries.sort(key=lambda e: (e.date, e.node.id), reverse=True)
+        said = f"<p>{escape(statement_words(statement))}</p>"
+        entries.append(_node_entry(statement, _day(date), f"Statement: {statement.name}", summary, said))
+    entries += [_closure_entry(closure) for closure in recorded_closures(store)]
+    entries.sort(key=lambda e: (e.when, e.key), reverse=True)
     return entries, undated
 
 
+def _node_entry(node: Node, when: dt.datetime, title: str, summary: str, said: str = "") -> FeedEntry:
+    body = f"{said}<p>Certainty: {escape(node.certainty.level.value)}</p>"
+    return FeedEntry(node.id, node.id, when, title, summary, body, tuple(ordered_citations(node.citations)))
+
+
+def _closure_entry(closure: RecordedClosure) -> FeedEntry:
+    """A gap an import closed: what was open, the file whose import closed it, and the sources it added."""
+    run = closure.run.props
+    imported = f"the {run.get('source')} import of {run.get('path')}"
+    summary = (
+        f"Until {closure.closed_at.date().isoformat()} the record said of {closure.subject_name}: {closure.kind}. "
+        f"Then {imported} gave what was missing."
+    )
+    if not closure.closed_by:
+        summary += " Its subject left the record with that import."
+    body = f"<p>The request that would have filled it went to: {escape(closure.authority)}.</p>"
+    return FeedEntry(
+        f"closed:{closure.gap_id}:{closure.closed_at.isoformat()}", closure.subject_id, closure.closed_at,
+        f"Gap closed: {closure.kind}, {closure.subject_name}", summary, body, closure.closed_by,
+    )  # fmt: skip
+
+
 def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
-    """The newest releases and statements as an Atom 1.0 document (RFC 4287), links absolute under ``base_url``."""
+    """The newest entries as an Atom 1.0 document (RFC 4287), links absolute under ``base_url``."""
     base = base_url.rstrip("/")
     entries, undated = feed_entries(store)
     shown = entries[:limit]
@@ -206,10 +327,11 @@ def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
     _text(
         feed,
         "subtitle",
-        f"The {len(shown)} newest of {len(entries)} dated releases and statements, by the date their source gives. "
-        f"{undated} more have no date in the record and are not in this feed; /explore shows them all.",
+        f"The {len(shown)} newest of {len(entries)} entries: releases and statements by the date their source "
+        f"gives, and gaps in the record by the day an import closed them. {undated} releases and statements have "
+        "no date in the record and are not in this feed; /explore shows them all.",
     )
-    _text(feed, "updated", _stamp(shown[0].date if shown else dt.date(1970, 1, 1)))
+    _text(feed, "updated", _stamp(shown[0].when if shown else _day(dt.date(1970, 1, 1))))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "pupil-data lineage, from the cited public record")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", type="application/atom+xml", href=f"{base}{FEED_PATH}")
@@ -220,19 +342,17 @@ def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
 
 
 def _entry(feed: ET.Element, entry: FeedEntry, base: str) -> None:
-    node = entry.node
     element = ET.SubElement(feed, f"{{{ATOM}}}entry")
-    _text(element, "id", _urn(node.id))
+    _text(element, "id", _urn(entry.key))
     _text(element, "title", entry.title)
-    _text(element, "updated", _stamp(entry.date))
-    _text(element, "published", _stamp(entry.date))
-    href = f"{base}/explore?view=node&id={quote(node.id, safe='')}"
+    _text(element, "updated", _stamp(entry.when))
+    _text(element, "published", _stamp(entry.when))
+    href = f"{base}/explore?view=node&id={quote(entry.link, safe='')}"
     ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=href)
     _text(element, "summary", entry.summary)
-    said = f"<p>{escape(statement_words(node))}</p>" if node.kind is NodeKind.STATEMENT else ""
-    sources = "".join(f"<li>{escape(_source(c))}</li>" for c in ordered_citations(node.citations))
-    body = f"<p>{escape(entry.summary)}</p>{said}<p>Certainty: {escape(node.certainty.level.value)}</p>"
-    content = _text(element, "content", f"{body}<p>Sources:</p><ol>{sources}</ol>")
+    sources = "".join(f"<li>{escape(_source(c))}</li>" for c in entry.sources)
+    listed = f"<p>Sources:</p><ol>{sources}</ol>" if sources else ""
+    content = _text(element, "content", f"<p>{escape(entry.summary)}</p>{entry.body}{listed}")
     content.set("type", "html")
 
 
@@ -248,5 +368,5 @@ def _urn(key: str) -> str:
     return f"urn:uuid:{uuid.uuid5(_IDS, key)}"
 
 
-def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -488,6 +488,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("rows_skipped", int, "rows skipped"),
                 ("skipped_reasons", str, "why rows were skipped (JSON)"),
                 ("left_out_reasons", str, "why facts of written rows were not drawn (JSON)"),
+                (
+                    "closed_gaps",
+                    str,
+                    "the gaps in the record this file's imports closed, each with when and the "
+                    "sources that closed it (JSON); absent if none",
+                ),
             ),
         ),
     )

@@ -94,8 +94,10 @@ def run_import(args: argparse.Namespace) -> int:
         with open_store(address) as store:
             report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)
     else:
+        from lineage.changes import GapWatch
+
         with _writing(address, args.wait) as store:
-            report = importer_cls().run(store, args.path, progress=PROGRESS)
+            report = importer_cls().run(store, args.path, progress=PROGRESS, gaps=GapWatch(store))
     print(format_reports([report], args.verbose))
     return 0
 

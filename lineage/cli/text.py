@@ -97,6 +97,12 @@ def format_reports(reports: Sequence[Report], verbose: bool = False) -> str:
         lines.append("")
         lines.append("why" + ("" if verbose else " (the commonest reason of each; --verbose gives every one)") + ":")
         lines += [_shorten(f"  {source}, {kind} {count}x: {reason}", verbose) for source, kind, reason, count in whys]
+    closed = [(report, c) for report in reports for c in report.closed_gaps]
+    if closed:
+        lines.append("")
+        lines.append("gaps in the record closed (the Atom feed tells of each):")
+        lines += [_shorten(f"  {c.gap.id}: {c.gap.kind}, {c.gap.subject.name} ({r.source})", verbose)
+                  for r, c in closed]  # fmt: skip
     if dry:
         lines.append("")
         lines.append("a dry run: nothing was written")

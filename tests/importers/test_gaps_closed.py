@@ -1,0 +1,158 @@
+"""The gaps an import closes (issue 26, point 3): recorded on its ImportRun, told by the Atom feed and by
+`lineage import`, on both stores; a gap a command opens and closes itself is not news.
+
+EVERYTHING HERE IS FICTIONAL, as in test_register_workbook: made-up register rows (reference DS09999, data set
+"FICTIONAL_SET") in CSV sheets built in tmp_path. They describe no real organisation, share or data item.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from importers.register_workbook import ExternalSharesImporter
+from lineage.changes import CLOSED_GAPS, GapWatch, atom_feed, recorded_closures
+from lineage.cli import main
+from lineage.errors import LineageError, StoreUnavailable
+from lineage.model import Citation, Node, NodeKind
+from lineage.questions.gaps import gaps
+from lineage.store import Store
+from lineage.stores.memory import MemoryStore
+from tests.importers.test_register_workbook import fictional_items
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+GAP = "items-not-published:Release:DS09999"
+COLUMNS = "Ref: reference, Recipient: organisation, Approved on: date_approved, Data requested: data_requested"
+
+
+def shares(folder: Path, name: str, items: str) -> Path:
+    """A one-sheet register edition as CSV, its header on row 3, mapped by a file beside it: DS09999 and the
+    items it names (none: its items are not published)."""
+    path = folder / f"{name}.csv"
+    path.write_text(
+        "Fictional edition\n\nRef,Recipient,Approved on,Data requested\n"
+        f"DS09999,Example Analytics Ltd,2019-05-14,{items}\n",
+        encoding="utf-8",
+    )
+    path.with_name(f"{name}.columns.yaml").write_text(
+        f"sheets:\n  {name}:\n    part: dsap\n    header_row: 3\n    columns: {{{COLUMNS}}}\n", encoding="utf-8"
+    )
+    return path
+
+
+def closing_row(path: Path) -> Citation:
+    """The row of the newer edition that names the items: the source that closes the gap."""
+    return Citation(f"DfE external data shares ({path.name})", path.stem, 4, ExternalSharesImporter.address)
+
+
+def test_an_import_that_names_a_releases_items_records_the_gap_it_closed(empty_store: Store, tmp_path: Path) -> None:
+    empty_store.write(fictional_items())
+    older = shares(tmp_path, "edition-1", "")
+    first = ExternalSharesImporter().run(empty_store, older, gaps=GapWatch(empty_store))
+    assert first.closed_gaps == () and GAP in {g.id for g in gaps(empty_store)}
+
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    second = ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
+    assert [(c.gap.id, c.closed_by) for c in second.closed_gaps] == [(GAP, (closing_row(newer),))]
+    assert GAP not in {g.id for g in gaps(empty_store)}
+
+    (closure,) = recorded_closures(empty_store)
+    assert (closure.gap_id, closure.kind, closure.subject_id) == (GAP, "items not published", "Release:DS09999")
+    assert closure.authority == "Department for Education" and closure.closed_by == (closing_row(newer),)
+    assert closure.run.props["path"] == newer.name and closure.run.props["status"] == "finished"
+
+    feed = ET.fromstring(atom_feed(empty_store, "https://lineage.example/"))
+    newest = feed.findall(f"{ATOM}entry")[0]  # closed today: newer than any release's cited date
+    assert newest.findtext(f"{ATOM}title") == "Gap closed: items not published, DS09999: Example Analytics Ltd"
+    link = newest.find(f"{ATOM}link")
+    assert link is not None and link.get("href", "").endswith("id=Release%3ADS09999")
+    summary = newest.findtext(f"{ATOM}summary") or ""
+    assert "items not published" in summary and f"external-shares import of {newer.name}" in summary
+    assert f"DfE external data shares ({newer.name})" in (newest.findtext(f"{ATOM}content") or "")
+
+
+def test_importing_the_same_file_again_keeps_the_gaps_its_first_import_closed(empty_store: Store,
+                                                                              tmp_path: Path) -> None:  # fmt: skip
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
+    again = ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
+    assert again.closed_gaps == ()
+    assert [c.gap_id for c in recorded_closures(empty_store)] == [GAP]
+
+
+def test_a_gap_opened_and_closed_within_one_command_is_not_news(empty_store: Store, tmp_path: Path) -> None:
+    """As in a build from scratch: the command's first file opens the gap, its second closes it."""
+    empty_store.write(fictional_items())
+    watch = GapWatch(empty_store)
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=watch)
+    closing = ExternalSharesImporter().run(
+        empty_store, shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name"), gaps=watch
+    )
+    assert closing.closed_gaps == () and recorded_closures(empty_store) == []
+
+
+def test_a_build_from_scratch_records_no_gap_closed(real_store: Store) -> None:
+    """No gap of the real record was open before a build from scratch began, so none is news."""
+    runs = real_store.all_nodes(NodeKind.IMPORT_RUN)
+    assert runs and all(CLOSED_GAPS not in run.props for run in runs)
+    feed = ET.fromstring(atom_feed(real_store, "https://lineage.example/"))
+    assert not [e for e in feed.iter(f"{ATOM}title") if (e.text or "").startswith("Gap closed")]
+
+
+def test_lineage_import_lists_the_gaps_it_closed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    snapshot = tmp_path / "g.snapshot"
+    with MemoryStore.writing(snapshot, 0) as store:
+        store.write(fictional_items())
+    address = f"memory:{snapshot}"
+    assert main(["import", "external-shares", str(shares(tmp_path, "edition-1", "")), "--store", address]) == 0
+    assert "gaps in the record closed" not in capsys.readouterr().out
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    assert main(["import", "external-shares", str(newer), "--store", address]) == 0
+    out = capsys.readouterr().out
+    assert "gaps in the record closed" in out and f"{GAP}: items not published" in out
+    (closure,) = recorded_closures(MemoryStore.load(snapshot))
+    assert closure.closed_by == (closing_row(newer),)
+
+
+class _GoesAwayAfter(MemoryStore):
+    """A store that answers its first ``writes`` writes, then is gone, as a Neo4j server lost mid-command."""
+
+    def __init__(self, writes: int) -> None:
+        super().__init__()
+        self.writes = writes
+
+    def write(self, nodes=(), edges=()):  # type: ignore[no-untyped-def]
+        if self.writes == 0:
+            raise StoreUnavailable("the test's store went away")
+        self.writes -= 1
+        return super().write(nodes, edges)
+
+
+def test_a_store_lost_before_the_record_of_closed_gaps_says_which_gaps_and_keeps_the_data_whole(
+    tmp_path: Path,
+) -> None:
+    store = _GoesAwayAfter(writes=10)
+    store.write(fictional_items())
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
+    store.writes = 2  # the run's "started" and its data: then the store is gone
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    with pytest.raises(LineageError, match=f"{newer.name} was written whole, but not the record of the gaps it "
+                       f"closed \\({GAP}\\)"):  # fmt: skip
+        ExternalSharesImporter().run(store, newer, gaps=GapWatch(store))
+    runs = {n.props["path"]: n for n in store.all_nodes(NodeKind.IMPORT_RUN)}
+    assert runs[newer.name].props["status"] == "finished"
+    assert "DataItem:FICTIONAL_SET/Fict_Name" in {
+        h.node.id for h in store.neighbours("Release:DS09999").hops.items if h.edge.kind.value == "INCLUDES"
+    }
+
+
+def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run() -> None:
+    store = MemoryStore()
+    cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
+    store.write([Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: "[{}]"}, cite)])
+    with pytest.raises(LineageError, match="ImportRun ImportRun:external-shares:0123: its closed_gaps record"):
+        recorded_closures(store)
