@@ -159,6 +159,7 @@ class Importer(ABC):
         started = time.perf_counter()
         tell(1, stages, f"writing {report.nodes:,} nodes and {report.edges:,} edges", None)
         store.write([self._run_node(path, report, RunStatus.STARTED)])
+        before = gaps.subjects(store) if gaps is not None else {}
         try:
             result = self.load(store, batch, lambda: self._run_node(path, report, RunStatus.FINISHED))
         except StoreUnavailable:
@@ -169,7 +170,7 @@ class Importer(ABC):
         report.nodes_created = result.nodes_created
         report.edges_created = result.edges_created
         if gaps is not None:
-            self._record_closed(store, path, report, gaps)
+            self._record_closed(store, path, report, gaps, before, batch)
         tell(2, stages, f"wrote {report.nodes:,} nodes and {report.edges:,} edges", time.perf_counter() - started)
         return report
 
@@ -178,22 +179,26 @@ class Importer(ABC):
         time of the write), in one store write: all of it or nothing."""
         return store.write([*batch.nodes, finished()], batch.edges)
 
-    def _record_closed(self, store: Store, path: Path, report: Report, gaps: GapWatch) -> None:
+    def _record_closed(
+        self, store: Store, path: Path, report: Report, gaps: GapWatch, before: dict[str, Node], batch: Batch
+    ) -> None:
         """Record on the ImportRun the watched gaps the write closed, in a write of its own: which gaps a write
         closes is known only once it is in the store. In a snapshot both writes are saved together; in Neo4j
-        a store lost between them leaves the data whole and this record out, and the error says which gaps."""
-        report.closed_gaps = gaps.closed(store)
-        if not report.closed_gaps:
-            return
-        run = store.get_node(node_id(NodeKind.IMPORT_RUN, self._run_key(report)))
-        if run is None:
-            raise LineageError(f"the ImportRun of {path.name} is not in the store after its write")
+        a store lost between them leaves the data whole and this record out, and the error says so."""
         try:
-            store.write([record_closures(run, report.closed_gaps, dt.datetime.now(dt.UTC))])
+            report.closed_gaps = gaps.closed(store, before, batch.nodes, batch.edges)
+            if not report.closed_gaps:
+                return
+            run = store.get_node(node_id(NodeKind.IMPORT_RUN, self._run_key(report)))
+            if run is None:
+                raise LineageError("its ImportRun is not in the store after its write")
+            store.write([record_closures(run, report.closed_gaps)])
         except LineageError as exc:
-            ids = ", ".join(closed.gap.id for closed in report.closed_gaps)
+            closed = ", ".join(c.gap.id for c in report.closed_gaps) or "not known: the store could not be read"
             raise type(exc)(
-                f"{path.name} was written whole, but not the record of the gaps it closed ({ids}): {exc}"
+                f"{path.name} was written whole, but not the record of the gaps it closed ({closed}), "
+                f"and no later import can record them (only `lineage diff` against an earlier build shows them): "
+                f"{exc}"
             ) from exc
 
     def _run_key(self, report: Report) -> str:

@@ -1,5 +1,5 @@
-"""What is new in the record: the difference between two builds of the graph, and an Atom feed of the newest
-releases and statements.
+"""What is new in the record: the difference between two builds of the graph, the gaps each import closed, and
+an Atom feed of the newest releases and statements and of the gaps imports closed.
 
 A campaigner follows the record as it grows: ``diff`` compares the releases, organisations, statements and
 events of two stores (two snapshots, or a snapshot and a Neo4j), each change cited by the sources of the side
@@ -18,16 +18,17 @@ import datetime as dt
 import json
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import quote
 
 from lineage.errors import LineageError
-from lineage.model import Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import follow
-from lineage.questions.gaps import Gap, gaps
+from lineage.questions.gaps import CLOSED_WHEN, Gap, gaps
 from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
 from lineage.reports.render import source_text
@@ -59,11 +60,11 @@ class Change:
 
 @dataclass(frozen=True, slots=True)
 class ClosedGap:
-    """A gap of the old build the new one no longer has, and the sources the new build adds to its subject (what
-    closed it; none when the subject itself went)."""
+    """A gap of an earlier state the store no longer has, and the sources that closed it."""
 
     gap: Gap
     closed_by: tuple[Citation, ...]
+    gone: bool = False  # its subject left the record
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,15 +114,14 @@ def diff(old: Store, new: Store) -> Diff:
 
 def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
     """The gaps of ``before`` that ``store`` no longer has, each with the sources the store now adds to its
-    subject."""
+    subject (none where it holds no new source on it, or holds it no more)."""
     still = {g.id for g in gaps(store)}
     closed = [g for g in before if g.id not in still]
     now = store.get_nodes(g.subject.id for g in closed)
     return tuple(
-        ClosedGap(
-            g,
-            tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)) if g.subject.id in now else (),
-        )
+        ClosedGap(g, tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)))
+        if g.subject.id in now
+        else ClosedGap(g, (), gone=True)
         for g in closed
     )
 
@@ -133,22 +133,42 @@ CLOSED_GAPS = "closed_gaps"
 
 
 class GapWatch:
-    """The gaps open when a command began that none of its imports has closed yet. An import asks it, after its
-    write, which of them its write closed, and records those on its ImportRun. A gap opened during the command
-    is never watched: a build from scratch opens many and closes them as its sources arrive in order, and
-    none of that is news."""
+    """The gaps open when a command began that none of its imports has closed yet. Around each write an import
+    asks it for the watched subjects as they stood (``subjects``), then which watched gaps the write closed
+    (``closed``), and records those on its ImportRun. A gap opened during the command is never watched: a
+    build from scratch opens many and closes them as its sources arrive in order, and none of that is news."""
 
     def __init__(self, store: Store) -> None:
         self._open = {g.id: g for g in gaps(store)}
 
-    def closed(self, store: Store) -> tuple[ClosedGap, ...]:
-        """The watched gaps the store no longer has: closed since the last call, and no longer watched."""
+    def subjects(self, store: Store) -> dict[str, Node]:
+        """The watched gaps' subjects as the store holds them now, just before a write."""
+        return store.get_nodes(g.subject.id for g in self._open.values()) if self._open else {}
+
+    def closed(
+        self, store: Store, before: Mapping[str, Node], nodes: Iterable[Node], edges: Iterable[Edge]
+    ) -> tuple[ClosedGap, ...]:
+        """The watched gaps the store no longer has after a write of ``nodes`` and ``edges``, no longer watched,
+        each with the write's sources about its subject: the citations on it and on the links to and from it
+        that it did not have ``before``; or, where the write only restated those (a corrected file under the
+        same name), all of them."""
         if not self._open:
             return ()
-        found = closed_gaps(self._open.values(), store)
-        for closed in found:
-            del self._open[closed.gap.id]
-        return found
+        still = {g.id for g in gaps(store)}
+        closed = [g for id_, g in self._open.items() if id_ not in still]
+        wrote: dict[str, set[Citation]] = defaultdict(set)
+        for node in nodes:
+            wrote[node.id] |= node.citations
+        for edge in edges:
+            wrote[edge.source] |= edge.citations
+            wrote[edge.target] |= edge.citations
+        found = []
+        for gap in closed:
+            del self._open[gap.id]
+            about = wrote.get(gap.subject.id, set())
+            had = before[gap.subject.id].citations if gap.subject.id in before else frozenset()
+            found.append(ClosedGap(gap, tuple(ordered_citations(about - had or about))))
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +180,14 @@ class RecordedClosure:
     subject_id: str
     subject_name: str
     authority: str
-    closed_at: dt.datetime  # when the write that closed it ended, in UTC
-    closed_by: tuple[Citation, ...]  # the sources the import added to its subject; none when the subject went
+    closed_at: dt.datetime  # when the import that closed it ended (its run's ended_at), in UTC
+    closed_by: tuple[Citation, ...]  # the import's sources about the subject; none if it wrote nothing about it
     run: Node  # the ImportRun that records it
 
 
-def record_closures(run: Node, closed: Iterable[ClosedGap], at: dt.datetime) -> Node:
-    """The ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged file
-    imported again is the same run, and keeps what its first import closed)."""
+def record_closures(run: Node, closed: Iterable[ClosedGap]) -> Node:
+    """The finished ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged
+    file imported again is the same run, and keeps what its first import closed), each dated by the run's end."""
     added = [
         {
             "gap": c.gap.id,
@@ -175,7 +195,7 @@ def record_closures(run: Node, closed: Iterable[ClosedGap], at: dt.datetime) -> 
             "subject": c.gap.subject.id,
             "subject_name": c.gap.subject.name,
             "authority": c.gap.authority,
-            "closed_at": at.isoformat(timespec="seconds"),
+            "closed_at": run.props["ended_at"],
             "closed_by": [citation.encode() for citation in c.closed_by],
         }
         for c in closed
@@ -198,6 +218,8 @@ def recorded_closures(store: Store) -> list[RecordedClosure]:
 def _recorded(record: dict[str, Any], run: Node) -> RecordedClosure:
     closed_by = tuple(Citation.decode(text) for text in record["closed_by"])
     when = dt.datetime.fromisoformat(record["closed_at"])
+    if when.tzinfo is None:
+        raise ValueError(f"closed_at {record['closed_at']!r} names no time zone")
     names = (record["gap"], record["kind"], record["subject"], record["subject_name"], record["authority"])
     return RecordedClosure(*names, when, closed_by, run)
 
@@ -218,6 +240,8 @@ def format_diff(answer: Diff) -> str:
         lines.append(f"= closed gap {closed.gap.id}: {closed.gap.kind} of {closed.gap.subject.name}")
         lines += [f"    closed by: {_source(c)}" for c in closed.closed_by] or [
             "    closed by: its subject left the record"
+            if closed.gone
+            else "    closed by: no new source on its subject"
         ]
     counts = {c: sum(1 for x in answer.changes if x.change == c) for c in (ADDED, REMOVED, CHANGED)}
     counts["gaps closed"] = len(answer.closed)
@@ -288,7 +312,8 @@ def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
         summary = f"{statement.props.get('source_kind', 'A source')} says of {about} ({cited}): {kind}."
         said = f"<p>{escape(statement_words(statement))}</p>"
         entries.append(_node_entry(statement, _day(date), f"Statement: {statement.name}", summary, said))
-    entries += [_closure_entry(closure) for closure in recorded_closures(store)]
+    still = {g.id for g in gaps(store)}
+    entries += [_closure_entry(closure, closure.gap_id in still) for closure in recorded_closures(store)]
     entries.sort(key=lambda e: (e.when, e.key), reverse=True)
     return entries, undated
 
@@ -298,20 +323,21 @@ def _node_entry(node: Node, when: dt.datetime, title: str, summary: str, said: s
     return FeedEntry(node.id, node.id, when, title, summary, body, tuple(ordered_citations(node.citations)))
 
 
-def _closure_entry(closure: RecordedClosure) -> FeedEntry:
-    """A gap an import closed: what was open, the file whose import closed it, and the sources it added."""
+def _closure_entry(closure: RecordedClosure, open_again: bool) -> FeedEntry:
+    """A gap an import closed: what the record now says, the file whose import closed it, and its sources."""
     run = closure.run.props
-    imported = f"the {run.get('source')} import of {run.get('path')}"
     summary = (
-        f"Until {closure.closed_at.date().isoformat()} the record said of {closure.subject_name}: {closure.kind}. "
-        f"Then {imported} gave what was missing."
+        f"Gap closed: {CLOSED_WHEN.get(closure.kind, 'the gap is closed')}, from the {run.get('source')} import of "
+        f"{run.get('path')} on {closure.closed_at.date().isoformat()}. The gap was: {closure.kind}."
     )
     if not closure.closed_by:
-        summary += " Its subject left the record with that import."
-    body = f"<p>The request that would have filled it went to: {escape(closure.authority)}.</p>"
+        summary += " That import cites nothing about it: the gap closed through what it wrote elsewhere."
+    if open_again:
+        summary += " A later import has opened it again: it is open in the record now."
+    body = f"<p>The authority that held the answer: {escape(closure.authority)}.</p>"
     return FeedEntry(
-        f"closed:{closure.gap_id}:{closure.closed_at.isoformat()}", closure.subject_id, closure.closed_at,
-        f"Gap closed: {closure.kind}, {closure.subject_name}", summary, body, closure.closed_by,
+        f"closed:{closure.gap_id}:{closure.run.id}:{closure.closed_at.isoformat()}", closure.subject_id,
+        closure.closed_at, f"Gap closed: {closure.kind}, {closure.subject_name}", summary, body, closure.closed_by,
     )  # fmt: skip
 
 

@@ -541,8 +541,8 @@ def create_app(
     reach_file = _static_files(REACH_FILES, REACH)
 
     async def releases_feed(request: Request) -> Response:
-        """The newest releases and statements as Atom, its links under the public address (``public_url``; only
-        without one, the address the reader asked)."""
+        """The newest releases, statements and gaps closed as Atom, its links under the public address
+        (``public_url``; only without one, the address the reader asked)."""
         text = await asyncio.to_thread(atom_feed, store, public_url or str(request.base_url))
         return Response(text, media_type="application/atom+xml; charset=utf-8")
 

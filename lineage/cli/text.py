@@ -100,7 +100,7 @@ def format_reports(reports: Sequence[Report], verbose: bool = False) -> str:
     closed = [(report, c) for report in reports for c in report.closed_gaps]
     if closed:
         lines.append("")
-        lines.append("gaps in the record closed (the Atom feed tells of each):")
+        lines.append("gaps in the record closed (each recorded on its ImportRun, for the Atom feed):")
         lines += [_shorten(f"  {c.gap.id}: {c.gap.kind}, {c.gap.subject.name} ({r.source})", verbose)
                   for r, c in closed]  # fmt: skip
     if dry:

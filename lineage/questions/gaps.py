@@ -5,7 +5,8 @@ holds it, the sources, and the earlier Freedom of Information requests on the sa
 The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is
 not stated; a release with no date, or no named recipient; a body that refused to say whether data went further
 (onward sharing not disclosed); two sources that disagree; a figure the record does not establish. A gap closes
-when a later import gives what was missing (``lineage diff`` says which source closed it).
+when a later import changes what made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff`` and the
+Atom feed say which source closed it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
 
-__all__ = ["GAP_KINDS", "Gap", "gap_counts", "gaps", "gaps_by_id"]
+__all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "gap_counts", "gaps", "gaps_by_id"]
 
 _E = EdgeKind
 
@@ -66,6 +67,17 @@ ASKS = {
     ),
     CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
     UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
+}
+#: What the record says once a gap of each kind has closed: exactly what closes it here, no more (the subject's
+#: other open questions, such as a release's legal gateway, may still be open).
+CLOSED_WHEN = {
+    ITEMS_NOT_PUBLISHED: "the record now names data items released under it",
+    OUTCOME_NOT_STATED: "the record now states an outcome of the application",
+    DATE_NOT_GIVEN: "the record now gives its date",
+    RECIPIENT_NOT_NAMED: "the record now names its recipient",
+    ONWARD_NOT_DISCLOSED: "the record no longer holds this refusal to say",
+    CONTESTED: "the record no longer marks it contested",
+    UNVERIFIED: "the record now marks the figure verified",
 }
 #: Where earlier Freedom of Information requests are published: a cited address there is one.
 FOI_SITES = ("whatdotheyknow.com/request/",)

@@ -7,13 +7,17 @@ EVERYTHING HERE IS FICTIONAL, as in test_register_workbook: made-up register row
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+import importers.build
+from importers.build import build_real_graph
 from importers.register_workbook import ExternalSharesImporter
-from lineage.changes import CLOSED_GAPS, GapWatch, atom_feed, recorded_closures
+from lineage.changes import CLOSED_GAPS, ClosedGap, GapWatch, atom_feed, record_closures, recorded_closures
 from lineage.cli import main
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Node, NodeKind
@@ -63,14 +67,52 @@ def test_an_import_that_names_a_releases_items_records_the_gap_it_closed(empty_s
     assert closure.authority == "Department for Education" and closure.closed_by == (closing_row(newer),)
     assert closure.run.props["path"] == newer.name and closure.run.props["status"] == "finished"
 
-    feed = ET.fromstring(atom_feed(empty_store, "https://lineage.example/"))
-    newest = feed.findall(f"{ATOM}entry")[0]  # closed today: newer than any release's cited date
+    assert closure.closed_at.tzinfo is not None
+    assert closure.closed_at == dt.datetime.fromisoformat(str(closure.run.props["ended_at"]))
+
+    newest = _feed(empty_store)[0]  # closed today: newer than any release's cited date
     assert newest.findtext(f"{ATOM}title") == "Gap closed: items not published, DS09999: Example Analytics Ltd"
     link = newest.find(f"{ATOM}link")
     assert link is not None and link.get("href", "").endswith("id=Release%3ADS09999")
-    summary = newest.findtext(f"{ATOM}summary") or ""
-    assert "items not published" in summary and f"external-shares import of {newer.name}" in summary
-    assert f"DfE external data shares ({newer.name})" in (newest.findtext(f"{ATOM}content") or "")
+    assert newest.findtext(f"{ATOM}summary") == (
+        "Gap closed: the record now names data items released under it, from the external-shares import of "
+        f"edition-2.csv on {closure.closed_at.date().isoformat()}. The gap was: items not published."
+    )
+    content = newest.findtext(f"{ATOM}content") or ""
+    assert f"DfE external data shares ({newer.name})" in content and "Department for Education" in content
+
+
+def _feed(store: Store) -> list[ET.Element]:
+    return ET.fromstring(atom_feed(store, "https://lineage.example/")).findall(f"{ATOM}entry")
+
+
+def test_a_corrected_file_under_the_same_name_is_cited_for_the_gap_it_closed(empty_store: Store,
+                                                                             tmp_path: Path) -> None:  # fmt: skip
+    """The corrected row is cited as the first was (same file, sheet and row), so it adds no new citation to the
+    release: it is still the source that closed the gap."""
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition", ""), gaps=GapWatch(empty_store))
+    corrected = shares(tmp_path, "edition", "FICTIONAL_SET/Fict_Name")
+    report = ExternalSharesImporter().run(empty_store, corrected, gaps=GapWatch(empty_store))
+    assert [(c.gap.id, c.closed_by) for c in report.closed_gaps] == [(GAP, (closing_row(corrected),))]
+    summary = _feed(empty_store)[0].findtext(f"{ATOM}summary") or ""
+    assert summary.startswith("Gap closed: the record now names data items") and "cites nothing" not in summary
+
+
+def test_a_gap_is_told_closed_once_though_later_imports_of_the_command_name_its_subject_again(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
+    watch = GapWatch(empty_store)
+    closing = ExternalSharesImporter().run(
+        empty_store, shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name"), gaps=watch
+    )
+    later = ExternalSharesImporter().run(
+        empty_store, shares(tmp_path, "edition-3", "FICTIONAL_SET/Fict_Name; FICTIONAL_SET"), gaps=watch
+    )
+    assert [c.gap.id for c in closing.closed_gaps] == [GAP] and later.closed_gaps == ()
+    assert [c.run.props["path"] for c in recorded_closures(empty_store)] == ["edition-2.csv"]
 
 
 def test_importing_the_same_file_again_keeps_the_gaps_its_first_import_closed(empty_store: Store,
@@ -99,8 +141,38 @@ def test_a_build_from_scratch_records_no_gap_closed(real_store: Store) -> None:
     """No gap of the real record was open before a build from scratch began, so none is news."""
     runs = real_store.all_nodes(NodeKind.IMPORT_RUN)
     assert runs and all(CLOSED_GAPS not in run.props for run in runs)
-    feed = ET.fromstring(atom_feed(real_store, "https://lineage.example/"))
-    assert not [e for e in feed.iter(f"{ATOM}title") if (e.text or "").startswith("Gap closed")]
+    assert not [e for e in _feed(real_store) if (e.findtext(f"{ATOM}title") or "").startswith("Gap closed")]
+
+
+def test_a_build_onto_a_store_records_the_gaps_its_files_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build whose one bundled file (here the fictional edition) closes a gap open before it began."""
+    store = MemoryStore()
+    store.write(fictional_items())
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    monkeypatch.setattr(importers.build, "BUILD_ORDER", ("external-shares",))
+    monkeypatch.setattr(ExternalSharesImporter, "bundled", str(newer))
+    (report,) = build_real_graph(store)
+    assert [c.gap.id for c in report.closed_gaps] == [GAP]
+    assert [(c.gap_id, c.run.props["path"]) for c in recorded_closures(store)] == [(GAP, newer.name)]
+
+
+def test_each_import_of_a_file_adds_to_the_gaps_its_run_records(tmp_path: Path) -> None:
+    """A run closes a gap, a later import opens it again, the same file imported again closes it again: its
+    run keeps both closings, each dated by the run's end then."""
+    store = MemoryStore()
+    store.write(fictional_items())
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
+    (gap,) = [g for g in gaps(store) if g.id == GAP]
+    (run,) = store.all_nodes(NodeKind.IMPORT_RUN)
+    once = record_closures(dataclasses.replace(run, props={**run.props, "ended_at": "2026-12-01T10:00:00+00:00"}),
+                           [ClosedGap(gap, ())])  # fmt: skip
+    again = dataclasses.replace(once, props={**once.props, "ended_at": "2026-12-02T10:00:00+00:00"})
+    store.write([record_closures(again, [ClosedGap(gap, (closing_row(tmp_path / "edition-1.csv"),))])])
+    found = [(c.gap_id, c.closed_at.day, len(c.closed_by)) for c in recorded_closures(store)]
+    assert found == [(GAP, 1, 0), (GAP, 2, 1)]
 
 
 def test_lineage_import_lists_the_gaps_it_closed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -150,9 +222,45 @@ def test_a_store_lost_before_the_record_of_closed_gaps_says_which_gaps_and_keeps
     }
 
 
-def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run() -> None:
+def test_a_closed_gap_a_later_import_opened_again_is_marked_open(empty_store: Store, tmp_path: Path) -> None:
+    """The run's record says the gap closed; the store holds it open now (as after an older edition imported
+    again): the feed keeps the closing, and says it is open again."""
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
+    (gap,) = [g for g in gaps(empty_store) if g.id == GAP]
+    (run,) = empty_store.all_nodes(NodeKind.IMPORT_RUN)
+    empty_store.write([record_closures(run, [ClosedGap(gap, ())])])
+    summary = _feed(empty_store)[0].findtext(f"{ATOM}summary") or ""
+    assert summary.endswith("A later import has opened it again: it is open in the record now.")
+    assert "That import cites nothing about it" in summary
+
+
+@pytest.mark.parametrize("record", ["[{}]", "not json", '[{"gap": "g", "kind": "k", "subject": "s", '
+                                    '"subject_name": "n", "authority": "a", "closed_at": "2026-12-01T10:00:00", '
+                                    '"closed_by": []}]'])  # fmt: skip
+def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run(record: str) -> None:
+    """Fields missing, not JSON, or a time with no zone (it could not be placed beside the others)."""
     store = MemoryStore()
     cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
-    store.write([Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: "[{}]"}, cite)])
+    store.write([Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: record}, cite)])
     with pytest.raises(LineageError, match="ImportRun ImportRun:external-shares:0123: its closed_gaps record"):
         recorded_closures(store)
+
+
+def test_lineage_diff_says_a_subject_left_only_when_it_did(tmp_path: Path) -> None:
+    """A corrected file under the same name cites its release as before: the newer build holds no new source on
+    it, and the release is still there."""
+    from lineage.changes import diff, format_diff
+
+    def built(folder: str, items: str) -> MemoryStore:
+        (tmp_path / folder).mkdir()
+        store = MemoryStore()
+        store.write(fictional_items())
+        ExternalSharesImporter().run(store, shares(tmp_path / folder, "edition", items))
+        return store
+
+    changed = diff(built("older", ""), built("corrected", "FICTIONAL_SET/Fict_Name"))
+    (closed,) = changed.closed
+    assert (closed.gap.id, closed.closed_by, closed.gone) == (GAP, (), False)
+    text = format_diff(changed)
+    assert "closed by: no new source on its subject" in text and "left the record" not in text
