@@ -27,9 +27,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from importers.reading import BadInput, Row, refuse_too_large
-from lineage.changes import ClosedGap, GapWatch, record_closures
+from lineage.changes import ClosedGap, GapWatch
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind, node_id
+from lineage.questions.closings import record_closures
 from lineage.store import RunStatus, Store, WriteResult
 
 
@@ -192,7 +193,7 @@ class Importer(ABC):
             run = store.get_node(node_id(NodeKind.IMPORT_RUN, self._run_key(report)))
             if run is None:
                 raise LineageError("its ImportRun is not in the store after its write")
-            store.write([record_closures(run, report.closed_gaps)])
+            store.write([record_closures(run, [(c.gap, c.closed_by) for c in report.closed_gaps])])
         except LineageError as exc:
             closed = ", ".join(c.gap.id for c in report.closed_gaps) or "not known: the store could not be read"
             raise type(exc)(

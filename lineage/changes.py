@@ -13,22 +13,19 @@ gives no date cannot be placed in time: the feed says how many there are rather 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
-from typing import Any
 from urllib.parse import quote
 
-from lineage.errors import LineageError
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.questions.closings import GapClosed, gaps_closed
 from lineage.questions.common import follow
-from lineage.questions.gaps import CLOSED_WHEN, Gap, gaps
+from lineage.questions.gaps import Gap, gaps
 from lineage.questions.records import release_reference
 from lineage.questions.statements import statement_words
 from lineage.reports.render import source_text
@@ -65,6 +62,59 @@ class ClosedGap:
     gap: Gap
     closed_by: tuple[Citation, ...]
     gone: bool = False  # its subject left the record
+
+
+def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
+    """The gaps of ``before`` that ``store`` no longer has, each with the sources the store now adds to its
+    subject (none where it holds no new source on it, or holds it no more)."""
+    still = {g.id for g in gaps(store)}
+    closed = [g for g in before if g.id not in still]
+    now = store.get_nodes(g.subject.id for g in closed)
+    return tuple(
+        ClosedGap(g, tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)))
+        if g.subject.id in now
+        else ClosedGap(g, (), gone=True)
+        for g in closed
+    )
+
+
+class GapWatch:
+    """The gaps open when a command began that none of its imports has closed yet. Around each write an import
+    asks it for the watched subjects as they stood (``subjects``), then which watched gaps the write closed
+    (``closed``), and records those on its ImportRun. A gap opened during the command is never watched: a
+    build from scratch opens many and closes them as its sources arrive in order, and none of that is news."""
+
+    def __init__(self, store: Store) -> None:
+        self._open = {g.id: g for g in gaps(store)}
+
+    def subjects(self, store: Store) -> dict[str, Node]:
+        """The watched gaps' subjects as the store holds them now, just before a write."""
+        return store.get_nodes(g.subject.id for g in self._open.values()) if self._open else {}
+
+    def closed(
+        self, store: Store, before: Mapping[str, Node], nodes: Iterable[Node], edges: Iterable[Edge]
+    ) -> tuple[ClosedGap, ...]:
+        """The watched gaps the store no longer has after a write of ``nodes`` and ``edges``, no longer watched,
+        each with the write's sources about its subject: the citations on it and on the links to and from it
+        that it did not have ``before``; or, where the write only restated those (a corrected file under the
+        same name), all of them."""
+        if not self._open:
+            return ()
+        still = {g.id for g in gaps(store)}
+        closed = [g for id_, g in self._open.items() if id_ not in still]
+        wrote: dict[str, set[Citation]] = defaultdict(set)
+        for node in nodes:
+            wrote[node.id] |= node.citations
+        for edge in edges:
+            wrote[edge.source] |= edge.citations
+            wrote[edge.target] |= edge.citations
+        found = []
+        for gap in closed:
+            del self._open[gap.id]
+            about = wrote.get(gap.subject.id, set())
+            had = before[gap.subject.id].citations if gap.subject.id in before else frozenset()
+            found.append(ClosedGap(gap, tuple(ordered_citations(about - had or about))))
+        return tuple(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,118 +160,6 @@ def diff(old: Store, new: Store) -> Diff:
             elif fields := _fields(*before[id_][:1], *after[id_][:1], before[id_][1], after[id_][1]):
                 changes.append(Change(CHANGED, after[id_][0], fields))
     return Diff(tuple(changes), compared, closed_gaps(gaps(old), new))
-
-
-def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
-    """The gaps of ``before`` that ``store`` no longer has, each with the sources the store now adds to its
-    subject (none where it holds no new source on it, or holds it no more)."""
-    still = {g.id for g in gaps(store)}
-    closed = [g for g in before if g.id not in still]
-    now = store.get_nodes(g.subject.id for g in closed)
-    return tuple(
-        ClosedGap(g, tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)))
-        if g.subject.id in now
-        else ClosedGap(g, (), gone=True)
-        for g in closed
-    )
-
-
-# ---- the gaps each import closed ------------------------------------------------------------------------
-
-#: The ImportRun property that records the gaps its file's imports closed (JSON, see :func:`record_closures`).
-CLOSED_GAPS = "closed_gaps"
-
-
-class GapWatch:
-    """The gaps open when a command began that none of its imports has closed yet. Around each write an import
-    asks it for the watched subjects as they stood (``subjects``), then which watched gaps the write closed
-    (``closed``), and records those on its ImportRun. A gap opened during the command is never watched: a
-    build from scratch opens many and closes them as its sources arrive in order, and none of that is news."""
-
-    def __init__(self, store: Store) -> None:
-        self._open = {g.id: g for g in gaps(store)}
-
-    def subjects(self, store: Store) -> dict[str, Node]:
-        """The watched gaps' subjects as the store holds them now, just before a write."""
-        return store.get_nodes(g.subject.id for g in self._open.values()) if self._open else {}
-
-    def closed(
-        self, store: Store, before: Mapping[str, Node], nodes: Iterable[Node], edges: Iterable[Edge]
-    ) -> tuple[ClosedGap, ...]:
-        """The watched gaps the store no longer has after a write of ``nodes`` and ``edges``, no longer watched,
-        each with the write's sources about its subject: the citations on it and on the links to and from it
-        that it did not have ``before``; or, where the write only restated those (a corrected file under the
-        same name), all of them."""
-        if not self._open:
-            return ()
-        still = {g.id for g in gaps(store)}
-        closed = [g for id_, g in self._open.items() if id_ not in still]
-        wrote: dict[str, set[Citation]] = defaultdict(set)
-        for node in nodes:
-            wrote[node.id] |= node.citations
-        for edge in edges:
-            wrote[edge.source] |= edge.citations
-            wrote[edge.target] |= edge.citations
-        found = []
-        for gap in closed:
-            del self._open[gap.id]
-            about = wrote.get(gap.subject.id, set())
-            had = before[gap.subject.id].citations if gap.subject.id in before else frozenset()
-            found.append(ClosedGap(gap, tuple(ordered_citations(about - had or about))))
-        return tuple(found)
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedClosure:
-    """A gap an import closed, as its ImportRun records it: what the feed tells once the gap itself is gone."""
-
-    gap_id: str
-    kind: str
-    subject_id: str
-    subject_name: str
-    authority: str
-    closed_at: dt.datetime  # when the import that closed it ended (its run's ended_at), in UTC
-    closed_by: tuple[Citation, ...]  # the import's sources about the subject; none if it wrote nothing about it
-    run: Node  # the ImportRun that records it
-
-
-def record_closures(run: Node, closed: Iterable[ClosedGap]) -> Node:
-    """The finished ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged
-    file imported again is the same run, and keeps what its first import closed), each dated by the run's end."""
-    added = [
-        {
-            "gap": c.gap.id,
-            "kind": c.gap.kind,
-            "subject": c.gap.subject.id,
-            "subject_name": c.gap.subject.name,
-            "authority": c.gap.authority,
-            "closed_at": run.props["ended_at"],
-            "closed_by": [citation.encode() for citation in c.closed_by],
-        }
-        for c in closed
-    ]
-    kept = json.loads(str(run.props.get(CLOSED_GAPS) or "[]"))
-    return dataclasses.replace(run, props={**run.props, CLOSED_GAPS: json.dumps(kept + added, ensure_ascii=False)})
-
-
-def recorded_closures(store: Store) -> list[RecordedClosure]:
-    """Every gap an import closed, as the ImportRuns record them."""
-    found = []
-    for run in store.all_nodes(NodeKind.IMPORT_RUN):
-        try:
-            found += [_recorded(record, run) for record in json.loads(str(run.props.get(CLOSED_GAPS) or "[]"))]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise LineageError(f"ImportRun {run.id}: its {CLOSED_GAPS} record is unreadable ({exc})") from None
-    return found
-
-
-def _recorded(record: dict[str, Any], run: Node) -> RecordedClosure:
-    closed_by = tuple(Citation.decode(text) for text in record["closed_by"])
-    when = dt.datetime.fromisoformat(record["closed_at"])
-    if when.tzinfo is None:
-        raise ValueError(f"closed_at {record['closed_at']!r} names no time zone")
-    names = (record["gap"], record["kind"], record["subject"], record["subject_name"], record["authority"])
-    return RecordedClosure(*names, when, closed_by, run)
 
 
 def format_diff(answer: Diff) -> str:
@@ -312,8 +250,7 @@ def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
         summary = f"{statement.props.get('source_kind', 'A source')} says of {about} ({cited}): {kind}."
         said = f"<p>{escape(statement_words(statement))}</p>"
         entries.append(_node_entry(statement, _day(date), f"Statement: {statement.name}", summary, said))
-    still = {g.id for g in gaps(store)}
-    entries += [_closure_entry(closure, closure.gap_id in still) for closure in recorded_closures(store)]
+    entries += [_closure_entry(closed) for closed in gaps_closed(store)]
     entries.sort(key=lambda e: (e.when, e.key), reverse=True)
     return entries, undated
 
@@ -323,22 +260,22 @@ def _node_entry(node: Node, when: dt.datetime, title: str, summary: str, said: s
     return FeedEntry(node.id, node.id, when, title, summary, body, tuple(ordered_citations(node.citations)))
 
 
-def _closure_entry(closure: RecordedClosure, open_again: bool) -> FeedEntry:
+def _closure_entry(closed: GapClosed) -> FeedEntry:
     """A gap an import closed: what the record now says, the file whose import closed it, and its sources."""
-    run = closure.run.props
+    run = closed.import_run.props
     summary = (
-        f"Gap closed: {CLOSED_WHEN.get(closure.kind, 'the gap is closed')}, from the {run.get('source')} import of "
-        f"{run.get('path')} on {closure.closed_at.date().isoformat()}. The gap was: {closure.kind}."
+        f"Gap closed: {closed.now_said}, from the {run.get('source')} import of {run.get('path')} on "
+        f"{closed.closed_at.date().isoformat()}. The gap was: {closed.kind}."
     )
-    if not closure.closed_by:
+    if not closed.sources:
         summary += " That import cites nothing about it: the gap closed through what it wrote elsewhere."
-    if open_again:
+    if closed.open_again:
         summary += " A later import has opened it again: it is open in the record now."
-    body = f"<p>The authority that held the answer: {escape(closure.authority)}.</p>"
-    return FeedEntry(
-        f"closed:{closure.gap_id}:{closure.run.id}:{closure.closed_at.isoformat()}", closure.subject_id,
-        closure.closed_at, f"Gap closed: {closure.kind}, {closure.subject_name}", summary, body, closure.closed_by,
-    )  # fmt: skip
+    body = f"<p>The authority that held the answer: {escape(closed.authority)}.</p>"
+    key = f"closed:{closed.gap_id}:{closed.import_run.id}:{closed.closed_at.isoformat()}"
+    title = f"Gap closed: {closed.kind}, {closed.subject_name}"
+    link = closed.subject.id if closed.subject else closed.import_run.id
+    return FeedEntry(key, link, closed.closed_at, title, summary, body, closed.sources)
 
 
 def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:

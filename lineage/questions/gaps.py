@@ -23,7 +23,7 @@ from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
 
-__all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "gap_counts", "gaps", "gaps_by_id"]
+__all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "check_kinds", "gap_counts", "gaps", "gaps_by_id"]
 
 _E = EdgeKind
 
@@ -184,6 +184,13 @@ def _statement_gaps(store: Store) -> list[Gap]:
     return found
 
 
+def check_kinds(kinds: Collection[str] | None) -> None:
+    """A kind of gap that is not one of :data:`GAP_KINDS` is refused, naming those that are."""
+    unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
+    if unknown:
+        raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+
+
 def gaps(
     store: Store,
     kinds: Collection[str] | None = None,
@@ -195,9 +202,7 @@ def gaps(
     """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case), by period
     (an undated gap is kept: its date is itself unknown) and by a node (its id: the gaps about it, or about what
     concerns it as recipient or applicant)."""
-    unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
-    if unknown:
-        raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+    check_kinds(kinds)
     check_period(start, end)
     found = list(_all_gaps(store))
     if kinds:

@@ -18,12 +18,17 @@ from tests.browser.browser import PHONE, Browser, missing
 
 
 @pytest.fixture(scope="session")
-def origin(memory_real: MemoryStore) -> Iterator[str]:
+def browser_available() -> None:
+    """Chromium and Node.js are here, or the test skips (fails, under LINEAGE_REQUIRE_BROWSER=1)."""
     reason = missing()
     if reason and os.environ.get("LINEAGE_REQUIRE_BROWSER") == "1":
         pytest.fail(f"the browser is required here (LINEAGE_REQUIRE_BROWSER=1) but: {reason}", pytrace=False)
     if reason:
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def origin(memory_real: MemoryStore, browser_available: None) -> Iterator[str]:
     with AppServer(memory_real) as base:
         yield base
 

@@ -336,3 +336,32 @@ def test_a_node_view_shows_its_gaps_and_drafts_the_request_that_would_fill_one(p
     page.screenshot("node-ds00804-foi-request")
     (text,) = page.texts("#details .foi-text")
     assert "Freedom of Information Act 2000" in text and "DS00804" in text and row["source_url"] in text
+
+
+def test_a_node_view_shows_the_gaps_imports_closed_with_their_sources(tmp_path: Path, browser_available: None) -> None:
+    """On a fictional store (tests/importers/test_gaps_closed.py): the second edition names DS09999's items, so its
+    node view lists that gap as closed, what the record now says, the import and the row that closed it."""
+    from benchmarks.common import AppServer
+    from importers.register_workbook import ExternalSharesImporter
+    from lineage.changes import GapWatch
+    from lineage.stores.memory import MemoryStore
+    from tests.importers.test_gaps_closed import shares
+    from tests.importers.test_register_workbook import fictional_items
+
+    store = MemoryStore()
+    store.write(fictional_items())
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name"), gaps=GapWatch(store))
+    with AppServer(store) as base:
+        page = Browser(base)
+        try:
+            page.goto("/explore?view=node&id=Release:DS09999")
+            page.ready("node")
+            page.wait_until("document.querySelector('#details .gaps-closed li') !== null")
+            page.screenshot("node-ds09999-gaps-closed")
+            (closed,) = page.texts("#details .gaps-closed > li")
+        finally:
+            page.close()
+    assert "items not published" in closed and "external-shares import of edition-2.csv" in closed
+    assert "the record now names data items released under it" in closed
+    assert "DfE external data shares (edition-2.csv), edition-2, row 4" in closed

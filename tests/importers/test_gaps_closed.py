@@ -17,10 +17,11 @@ import pytest
 import importers.build
 from importers.build import build_real_graph
 from importers.register_workbook import ExternalSharesImporter
-from lineage.changes import CLOSED_GAPS, ClosedGap, GapWatch, atom_feed, record_closures, recorded_closures
+from lineage.changes import GapWatch, atom_feed
 from lineage.cli import main
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Node, NodeKind
+from lineage.questions.closings import CLOSED_GAPS, gaps_closed, record_closures
 from lineage.questions.gaps import gaps
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
@@ -62,13 +63,14 @@ def test_an_import_that_names_a_releases_items_records_the_gap_it_closed(empty_s
     assert [(c.gap.id, c.closed_by) for c in second.closed_gaps] == [(GAP, (closing_row(newer),))]
     assert GAP not in {g.id for g in gaps(empty_store)}
 
-    (closure,) = recorded_closures(empty_store)
-    assert (closure.gap_id, closure.kind, closure.subject_id) == (GAP, "items not published", "Release:DS09999")
-    assert closure.authority == "Department for Education" and closure.closed_by == (closing_row(newer),)
-    assert closure.run.props["path"] == newer.name and closure.run.props["status"] == "finished"
+    (closure,) = gaps_closed(empty_store)
+    assert (closure.gap_id, closure.kind, closure.open_again) == (GAP, "items not published", False)
+    assert closure.subject == empty_store.get_node("Release:DS09999")
+    assert closure.authority == "Department for Education" and closure.sources == (closing_row(newer),)
+    assert closure.import_run.props["path"] == newer.name and closure.import_run.props["status"] == "finished"
 
     assert closure.closed_at.tzinfo is not None
-    assert closure.closed_at == dt.datetime.fromisoformat(str(closure.run.props["ended_at"]))
+    assert closure.closed_at == dt.datetime.fromisoformat(str(closure.import_run.props["ended_at"]))
 
     newest = _feed(empty_store)[0]  # closed today: newer than any release's cited date
     assert newest.findtext(f"{ATOM}title") == "Gap closed: items not published, DS09999: Example Analytics Ltd"
@@ -112,7 +114,7 @@ def test_a_gap_is_told_closed_once_though_later_imports_of_the_command_name_its_
         empty_store, shares(tmp_path, "edition-3", "FICTIONAL_SET/Fict_Name; FICTIONAL_SET"), gaps=watch
     )
     assert [c.gap.id for c in closing.closed_gaps] == [GAP] and later.closed_gaps == ()
-    assert [c.run.props["path"] for c in recorded_closures(empty_store)] == ["edition-2.csv"]
+    assert [c.import_run.props["path"] for c in gaps_closed(empty_store)] == ["edition-2.csv"]
 
 
 def test_importing_the_same_file_again_keeps_the_gaps_its_first_import_closed(empty_store: Store,
@@ -123,7 +125,7 @@ def test_importing_the_same_file_again_keeps_the_gaps_its_first_import_closed(em
     ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
     again = ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
     assert again.closed_gaps == ()
-    assert [c.gap_id for c in recorded_closures(empty_store)] == [GAP]
+    assert [c.gap_id for c in gaps_closed(empty_store)] == [GAP]
 
 
 def test_a_gap_opened_and_closed_within_one_command_is_not_news(empty_store: Store, tmp_path: Path) -> None:
@@ -134,7 +136,7 @@ def test_a_gap_opened_and_closed_within_one_command_is_not_news(empty_store: Sto
     closing = ExternalSharesImporter().run(
         empty_store, shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name"), gaps=watch
     )
-    assert closing.closed_gaps == () and recorded_closures(empty_store) == []
+    assert closing.closed_gaps == () and gaps_closed(empty_store) == []
 
 
 def test_a_build_from_scratch_records_no_gap_closed(real_store: Store) -> None:
@@ -156,7 +158,7 @@ def test_a_build_onto_a_store_records_the_gaps_its_files_closed(
     monkeypatch.setattr(ExternalSharesImporter, "bundled", str(newer))
     (report,) = build_real_graph(store)
     assert [c.gap.id for c in report.closed_gaps] == [GAP]
-    assert [(c.gap_id, c.run.props["path"]) for c in recorded_closures(store)] == [(GAP, newer.name)]
+    assert [(c.gap_id, c.import_run.props["path"]) for c in gaps_closed(store)] == [(GAP, newer.name)]
 
 
 def test_each_import_of_a_file_adds_to_the_gaps_its_run_records(tmp_path: Path) -> None:
@@ -168,11 +170,11 @@ def test_each_import_of_a_file_adds_to_the_gaps_its_run_records(tmp_path: Path) 
     (gap,) = [g for g in gaps(store) if g.id == GAP]
     (run,) = store.all_nodes(NodeKind.IMPORT_RUN)
     once = record_closures(dataclasses.replace(run, props={**run.props, "ended_at": "2026-12-01T10:00:00+00:00"}),
-                           [ClosedGap(gap, ())])  # fmt: skip
+                           [(gap, ())])  # fmt: skip
     again = dataclasses.replace(once, props={**once.props, "ended_at": "2026-12-02T10:00:00+00:00"})
-    store.write([record_closures(again, [ClosedGap(gap, (closing_row(tmp_path / "edition-1.csv"),))])])
-    found = [(c.gap_id, c.closed_at.day, len(c.closed_by)) for c in recorded_closures(store)]
-    assert found == [(GAP, 1, 0), (GAP, 2, 1)]
+    store.write([record_closures(again, [(gap, (closing_row(tmp_path / "edition-1.csv"),))])])
+    found = [(c.gap_id, c.closed_at.day, len(c.sources)) for c in gaps_closed(store)]
+    assert found == [(GAP, 2, 1), (GAP, 1, 0)]  # newest first
 
 
 def test_lineage_import_lists_the_gaps_it_closed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,8 +188,8 @@ def test_lineage_import_lists_the_gaps_it_closed(tmp_path: Path, capsys: pytest.
     assert main(["import", "external-shares", str(newer), "--store", address]) == 0
     out = capsys.readouterr().out
     assert "gaps in the record closed" in out and f"{GAP}: items not published" in out
-    (closure,) = recorded_closures(MemoryStore.load(snapshot))
-    assert closure.closed_by == (closing_row(newer),)
+    (closure,) = gaps_closed(MemoryStore.load(snapshot))
+    assert closure.sources == (closing_row(newer),)
 
 
 class _GoesAwayAfter(MemoryStore):
@@ -229,7 +231,7 @@ def test_a_closed_gap_a_later_import_opened_again_is_marked_open(empty_store: St
     ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
     (gap,) = [g for g in gaps(empty_store) if g.id == GAP]
     (run,) = empty_store.all_nodes(NodeKind.IMPORT_RUN)
-    empty_store.write([record_closures(run, [ClosedGap(gap, ())])])
+    empty_store.write([record_closures(run, [(gap, ())])])
     summary = _feed(empty_store)[0].findtext(f"{ATOM}summary") or ""
     assert summary.endswith("A later import has opened it again: it is open in the record now.")
     assert "That import cites nothing about it" in summary
@@ -244,7 +246,7 @@ def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run(record: s
     cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
     store.write([Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: record}, cite)])
     with pytest.raises(LineageError, match="ImportRun ImportRun:external-shares:0123: its closed_gaps record"):
-        recorded_closures(store)
+        gaps_closed(store)
 
 
 def test_lineage_diff_says_a_subject_left_only_when_it_did(tmp_path: Path) -> None:

@@ -38,7 +38,7 @@ from lineage.api.types import (
 )
 
 #: Values the API gives as they are.
-_SCALARS = (str, int, float, bool, dt.date)
+_SCALARS = (str, int, float, bool, dt.date, dt.datetime)
 
 
 class Page(NamedTuple):

@@ -10,8 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import foi
-from lineage.api.cookbook.derive import As, answer_type, to_graphql
+from lineage.api.cookbook.derive import As, answer_type, question_field, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, paginate
+from lineage.questions import closings
 from lineage.questions import gaps as questions
 
 Gap = answer_type(
@@ -27,6 +28,27 @@ Gap = answer_type(
         "organisations": "The recipients or applicants concerned.",
         "sources": As(name="citations"),
         "earlier_requests": "FOI requests on the same matter among the sources.",
+    },
+)
+
+GapClosed = answer_type(
+    closings.GapClosed,
+    description="A gap in the record an import closed: what it was, what the record now says instead, when, and "
+    "the import's sources about it. Its subject's other open questions, if any, are gaps of their own.",
+    fields={
+        "gap_id": "The id the gap had (gaps, foiRequest).",
+        "kind": "What the gap was: items not published, outcome not stated, ...",
+        "subject": "The release, application, statement or figure it was about, as it is now; null if it has left "
+        "the record.",
+        "subject_name": "Its subject's name when the gap closed.",
+        "authority": "The public authority that held the answer.",
+        "closed_at": "When the import that closed it ended, in UTC.",
+        "sources": As(
+            name="citations", description="The import's sources about its subject; none if it wrote nothing about it."
+        ),
+        "import_run": "The ImportRun that closed it, and records it.",
+        "open_again": "A later import opened it again: it is open in the record now.",
+        "now_said": "What the record now says that closed it, and no more.",
     },
 )
 
@@ -58,6 +80,13 @@ class GapsQuery:
     ) -> object:
         found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to, node)
         return paginate(found, first, after, to_graphql)
+
+    gaps_closed = question_field(
+        closings.gaps_closed,
+        description="The gaps in the record imports closed, newest first, each with what the record now says and "
+        "the import's sources; kinds and node (the id of what a gap was about) filter them. A build from scratch "
+        "closes none: only a gap open before an import's command began counts.",
+    )
 
     @strawberry.field(description="The kinds of gap there are, in order.")
     def gap_kinds(self) -> list[str]:

@@ -101,3 +101,40 @@ async def test_the_home_offices_refusal_to_say_is_a_gap_whose_request_goes_to_th
     text = (await ask("foi-request", gaps=[gap["id"]], format="txt"))["foiRequest"]["text"]
     assert text.startswith("To: Home Office (Freedom of Information)")
     assert "whether pupil data received from the Department for Education were passed to any other body" in text
+
+
+GAPS_CLOSED = """query ($kinds: [String!], $node: String) {
+  gapsClosed(kinds: $kinds, node: $node) {
+    gapId kind subjectName authority closedAt openAgain nowSaid
+    subject { id } importRun { id ... on ImportRun { path } } citations { document file row }
+  } }"""
+
+
+async def test_the_gaps_an_import_closed_are_asked_by_kind_and_node(empty_store: Store, client_for: Any,
+                                                                    tmp_path: Any) -> None:  # fmt: skip
+    """Fictional rows (tests/importers/test_gaps_closed.py): the second edition names DS09999's items."""
+    from importers.register_workbook import ExternalSharesImporter
+    from lineage.changes import GapWatch
+    from tests.importers.test_gaps_closed import GAP, shares
+    from tests.importers.test_register_workbook import fictional_items
+
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
+    async with client_for(empty_store) as http:
+
+        async def asked(**variables: Any) -> Any:
+            body = (await http.post("/graphql", json={"query": GAPS_CLOSED, "variables": variables})).json()
+            return body["data"]["gapsClosed"] if body.get("data") else body["errors"]
+
+        (closed,) = await asked(node="Release:DS09999")
+        assert (closed["gapId"], closed["kind"], closed["openAgain"]) == (GAP, "items not published", False)
+        assert closed["nowSaid"] == "the record now names data items released under it"
+        assert closed["subject"] == {"id": "Release:DS09999"} and closed["importRun"]["path"] == newer.name
+        assert closed["citations"] == [{"document": f"DfE external data shares ({newer.name})", "file": "edition-2",
+                                        "row": 4}]  # fmt: skip
+        assert closed["closedAt"].endswith("+00:00")
+        assert await asked(kinds=["outcome not stated"]) == [] and await asked(node="Release:DS09998") == []
+        (refused,) = await asked(kinds=["everything"])
+        assert "unknown kind of gap 'everything'" in refused["message"]

@@ -77,7 +77,7 @@ async def test_every_example_answers_on_the_real_graph_with_something(real_http:
         response = await real_http.post("/graphql", json={"query": query, "variables": entry["variables"]})
         body = response.json()
         assert response.status_code == 200 and not body.get("errors"), (entry["name"], body.get("errors"))
-        (answer,) = body["data"].values()
+        answer, *_beside = body["data"].values()  # its question; gaps also asks gapsClosed, empty on a fresh build
         assert answered(answer), f"{entry['name']}: its example variables find nothing in the bundled data"
 
 

@@ -1,7 +1,9 @@
 // A node's gaps in the record, for the node view's panel: what the record leaves open about the node (or the
 // organisation), what is missing and who holds it, each with a button that drafts the Freedom of Information
-// request that would fill it (the cookbook's gaps and foi-request operations). Touches only what it returns.
+// request that would fill it; then the gaps about it that imports closed, each with what the record now says,
+// when, and the import's sources (the cookbook's gaps and foi-request operations). Touches only what it returns.
 
+import { sourceItem } from "/static/shared/citations.js";
 import { button, element, showError } from "/static/shared/dom.js";
 import { ask } from "/static/shared/graphql.js";
 
@@ -10,9 +12,32 @@ export function gapsSection(id) {
   const section = element("section", null, "gaps");
   section.setAttribute("aria-label", "Gaps in the record");
   ask("gaps", { node: id, first: 50 })
-    .then((data) => drawGaps(section, data.gaps))
+    .then((data) => {
+      drawGaps(section, data.gaps);
+      drawClosed(section, data.gapsClosed);
+    })
     .catch(showError);
   return section;
+}
+
+function drawClosed(section, closed) {
+  if (!closed.length) return;
+  section.append(element("h4", `Gaps closed by imports (${closed.length})`));
+  const list = element("ul", null, "gaps-closed");
+  for (const gap of closed) {
+    const item = element("li");
+    const run = gap.importRun;
+    item.append(element("strong", gap.kind), `: closed ${gap.closedAt.slice(0, 10)} by the ${run.source} import of `);
+    item.append(`${run.path}: ${gap.nowSaid}.`);
+    if (gap.openAgain) item.append(" ", element("em", "A later import opened it again: it is open now."));
+    if (gap.citations.length) {
+      const sources = element("ol", null, "sources");
+      sources.append(...gap.citations.map(sourceItem));
+      item.append(sources);
+    }
+    list.append(item);
+  }
+  section.append(list);
 }
 
 function drawGaps(section, gaps) {
