@@ -14,6 +14,7 @@ Each question asks the store a fixed, small number of batched calls, whatever th
 - :mod:`.timeline`: events and figures in time, and applications by outcome beside the published totals;
 - :mod:`.onward`: every path from a record set, data set or organisation through releases, access and onward
   shares, with the weakest certainty along each, and the events and refusals along them;
+- :mod:`.gaps`: what the record leaves open, and who holds the answer; :mod:`.closings`: the gaps imports closed;
 - :mod:`.statements` and :mod:`.common`: what the families share.
 """
 
