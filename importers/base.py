@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import ClassVar
 
 from importers.reading import BadInput, Row, refuse_too_large
-from lineage.changes import ClosedGap, GapWatch
+from lineage.changes import GapWatch
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind, node_id
-from lineage.questions.closings import record_closures
+from lineage.questions.closings import ClosedGap, record_closures
 from lineage.store import RunStatus, Store, WriteResult
 
 
@@ -184,7 +184,7 @@ class Importer(ABC):
         self, store: Store, path: Path, report: Report, gaps: GapWatch, before: dict[str, Node], batch: Batch
     ) -> None:
         """Record on the ImportRun the watched gaps the write closed, in a write of its own: which gaps a write
-        closes is known only once it is in the store. In a snapshot both writes are saved together; in Neo4j
+        closes is known only once it is in the store. A snapshot saves both writes together or neither; in Neo4j
         a store lost between them leaves the data whole and this record out, and the error says so."""
         try:
             report.closed_gaps = gaps.closed(store, before, batch.nodes, batch.edges)
@@ -193,13 +193,13 @@ class Importer(ABC):
             run = store.get_node(node_id(NodeKind.IMPORT_RUN, self._run_key(report)))
             if run is None:
                 raise LineageError("its ImportRun is not in the store after its write")
-            store.write([record_closures(run, [(c.gap, c.closed_by) for c in report.closed_gaps])])
+            store.write([record_closures(run, report.closed_gaps)])
         except LineageError as exc:
             closed = ", ".join(c.gap.id for c in report.closed_gaps) or "not known: the store could not be read"
             raise type(exc)(
-                f"{path.name} was written whole, but not the record of the gaps it closed ({closed}), "
-                f"and no later import can record them (only `lineage diff` against an earlier build shows them): "
-                f"{exc}"
+                f"the record of the gaps {path.name} closed ({closed}) could not be written: {exc}. Its data were "
+                "written before it, whole; a snapshot saves neither, as it saves only a command that ends well. "
+                "No later import can record these gaps: `lineage diff` against an earlier build still shows them"
             ) from exc
 
     def _run_key(self, report: Report) -> str:

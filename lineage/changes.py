@@ -23,7 +23,7 @@ from html import escape
 from urllib.parse import quote
 
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
-from lineage.questions.closings import GapClosed, gaps_closed
+from lineage.questions.closings import ClosedGap, GapClosed, gaps_closed
 from lineage.questions.common import follow
 from lineage.questions.gaps import Gap, gaps
 from lineage.questions.records import release_reference
@@ -53,15 +53,6 @@ class Change:
     @property
     def citations(self) -> frozenset[Citation]:
         return self.node.citations
-
-
-@dataclass(frozen=True, slots=True)
-class ClosedGap:
-    """A gap of an earlier state the store no longer has, and the sources that closed it."""
-
-    gap: Gap
-    closed_by: tuple[Citation, ...]
-    gone: bool = False  # its subject left the record
 
 
 def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
@@ -95,9 +86,11 @@ class GapWatch:
         self, store: Store, before: Mapping[str, Node], nodes: Iterable[Node], edges: Iterable[Edge]
     ) -> tuple[ClosedGap, ...]:
         """The watched gaps the store no longer has after a write of ``nodes`` and ``edges``, no longer watched,
-        each with the write's sources about its subject: the citations on it and on the links to and from it
-        that it did not have ``before``; or, where the write only restated those (a corrected file under the
-        same name), all of them."""
+        each with the write's sources about its subject: the citations the write puts on it and on the links to
+        and from it, less those the subject itself had ``before``; or, where the write only restated those (a
+        corrected file under the same name), all of them. (``closed_gaps``, between two builds, has no write to
+        read: it gives the citations the subject gained.) On Neo4j, a gap another command closes at the same
+        time is taken for this write's."""
         if not self._open:
             return ()
         still = {g.id for g in gaps(store)}
@@ -261,21 +254,12 @@ def _node_entry(node: Node, when: dt.datetime, title: str, summary: str, said: s
 
 
 def _closure_entry(closed: GapClosed) -> FeedEntry:
-    """A gap an import closed: what the record now says, the file whose import closed it, and its sources."""
-    run = closed.import_run.props
-    summary = (
-        f"Gap closed: {closed.now_said}, from the {run.get('source')} import of {run.get('path')} on "
-        f"{closed.closed_at.date().isoformat()}. The gap was: {closed.kind}."
-    )
-    if not closed.sources:
-        summary += " That import cites nothing about it: the gap closed through what it wrote elsewhere."
-    if closed.open_again:
-        summary += " A later import has opened it again: it is open in the record now."
+    """A gap an import closed: what that import did, when, and its sources."""
     body = f"<p>The authority that held the answer: {escape(closed.authority)}.</p>"
     key = f"closed:{closed.gap_id}:{closed.import_run.id}:{closed.closed_at.isoformat()}"
     title = f"Gap closed: {closed.kind}, {closed.subject_name}"
     link = closed.subject.id if closed.subject else closed.import_run.id
-    return FeedEntry(key, link, closed.closed_at, title, summary, body, closed.sources)
+    return FeedEntry(key, link, closed.closed_at, title, closed.summary, body, closed.sources)
 
 
 def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:

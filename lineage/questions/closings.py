@@ -1,11 +1,11 @@
-"""The gaps in the record imports closed: the record of them each ImportRun keeps, written and read here, and
-the question that reads it back.
+"""The gaps in the record imports closed: the record of them each ImportRun keeps, its format written and read
+here alone, and the question that reads it back.
 
 A gap closes when a later import changes what made it one (``gaps.CLOSED_WHEN`` says what, per kind). Which
 gaps a write closes is known only once it is in the store, and the store keeps no earlier state, so each import
 asks after its write (``lineage.changes.GapWatch``) and records what closed on its own ImportRun
 (:func:`record_closures`). The question :func:`gaps_closed` reads those records with the store as it is now:
-the subject, and whether a later import opened the gap again.
+the subject as it stands, and whether the gap is open again.
 """
 
 from __future__ import annotations
@@ -13,45 +13,57 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from lineage.errors import LineageError
 from lineage.model import Citation, Node, NodeKind
-from lineage.questions.gaps import CLOSED_WHEN, Gap, check_kinds, gaps
+from lineage.questions.gaps import CLOSED_WHEN, Gap, GapFilter, gaps
 from lineage.store import Store
 
-__all__ = ["CLOSED_GAPS", "GapClosed", "gaps_closed", "record_closures"]
+__all__ = ["CLOSED_GAPS", "ClosedGap", "GapClosed", "gaps_closed", "record_closures"]
 
 #: The ImportRun property that records the gaps its file's imports closed (JSON, see :func:`record_closures`).
 CLOSED_GAPS = "closed_gaps"
 
 
-def record_closures(run: Node, closed: Iterable[tuple[Gap, Iterable[Citation]]]) -> Node:
-    """The finished ImportRun with ``closed`` (each gap, and the sources that closed it) added to the gaps its
-    file's imports closed before (an unchanged file imported again is the same run, and keeps what its first
-    import closed), each dated by the run's end."""
+@dataclass(frozen=True, slots=True)
+class ClosedGap:
+    """A gap of an earlier state the store no longer has, and the sources that closed it."""
+
+    gap: Gap
+    closed_by: tuple[Citation, ...]
+    gone: bool = False  # its subject left the record
+
+
+def record_closures(run: Node, closed: Iterable[ClosedGap]) -> Node:
+    """The finished ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged
+    file imported again is the same run, and keeps what its first import closed), each dated by the run's end.
+    A record the store holds damaged is refused, never added to."""
     added = [
         {
-            "gap": gap.id,
-            "kind": gap.kind,
-            "subject": gap.subject.id,
-            "subject_name": gap.subject.name,
-            "authority": gap.authority,
+            "gap": c.gap.id,
+            "kind": c.gap.kind,
+            "subject": c.gap.subject.id,
+            "subject_name": c.gap.subject.name,
+            "date": c.gap.date.isoformat() if c.gap.date else None,
+            "organisations": [o.id for o in c.gap.organisations],
+            "authority": c.gap.authority,
             "closed_at": run.props["ended_at"],
-            "closed_by": [citation.encode() for citation in sources],
+            "closed_by": [citation.encode() for citation in c.closed_by],
         }
-        for gap, sources in closed
+        for c in closed
     ]
+    _records(run)
     kept = json.loads(str(run.props.get(CLOSED_GAPS) or "[]"))
     return dataclasses.replace(run, props={**run.props, CLOSED_GAPS: json.dumps(kept + added, ensure_ascii=False)})
 
 
 @dataclass(frozen=True, slots=True)
 class GapClosed:
-    """A gap in the record an import closed: what it was, what the record now says instead, when, and the
-    import's sources about its subject. Its other open questions, if any, are still gaps of their own."""
+    """A gap in the record an import closed: what it was, what the import did that closed it, when, and the
+    import's sources about its subject. Its subject's other open questions, if any, are gaps of their own."""
 
     gap_id: str
     kind: str
@@ -59,29 +71,53 @@ class GapClosed:
     subject_name: str  # as it was named when the gap closed
     authority: str  # who held the answer
     closed_at: dt.datetime  # when the import that closed it ended (its run's ended_at), in UTC
-    sources: tuple[Citation, ...]  # the import's sources about the subject; none if it wrote nothing about it
+    sources: tuple[Citation, ...]  # the import's sources about the subject; none if it cited nothing about it
     import_run: Node  # the ImportRun that records it
-    open_again: bool  # a later import opened it again: it is open in the record now
+    open_again: bool  # the gap is open in the record now
 
     @property
-    def now_said(self) -> str:
-        """What the record says now that closed the gap, and no more."""
-        return CLOSED_WHEN.get(self.kind, "the gap is closed")
+    def what_closed(self) -> str:
+        """What the import did to the record that closed the gap, and no more."""
+        return CLOSED_WHEN.get(self.kind, "the gap closed")
+
+    @property
+    def summary(self) -> str:
+        """The closing in a few sentences, as the feed and the explorer say it."""
+        run = self.import_run.props
+        said = [
+            f"Gap closed on {self.closed_at.date().isoformat()}: in the {run.get('source')} import of "
+            f"{run.get('path')}, {self.what_closed}.",
+            f"The gap was: {self.kind}.",
+        ]
+        if not self.sources:
+            said.append("That import cites nothing about its subject.")
+        if self.subject is None:
+            said.append("Its subject is no longer in the record.")
+        if self.open_again:
+            said.append("The gap is open in the record now.")
+        return " ".join(said)
 
 
-def gaps_closed(store: Store, kinds: list[str] | None = None, node: str | None = None) -> list[GapClosed]:
-    """Every gap an import closed, newest first, as the ImportRuns record them; ``kinds`` and ``node`` (the id
-    of the release, application, statement or figure it was about) filter them."""
-    check_kinds(kinds)
+def gaps_closed(
+    store: Store,
+    kinds: Collection[str] | None = None,
+    organisation: str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    node: str | None = None,
+) -> list[GapClosed]:
+    """Every gap an import closed, newest first, as the ImportRuns record them, filtered as the gaps question
+    filters the open ones (by kind, organisation, period and node). A build from scratch records none."""
+    keep = GapFilter.asked(store, kinds, organisation, start, end, node)
     records = [
-        (record, run)
+        (r, run)
         for run in store.all_nodes(NodeKind.IMPORT_RUN)
-        for record in _records(run)
-        if (not kinds or record.kind in kinds) and (node is None or record.subject == node)
+        for r in _records(run)
+        if keep.keeps(r.kind, r.date, r.subject, r.organisations)
     ]
     if not records:  # the common case, a build from scratch: no more round trips
         return []
-    subjects = store.get_nodes(record.subject for record, _ in records)
+    subjects = store.get_nodes(r.subject for r, _ in records)
     still = {g.id for g in gaps(store)}
     found = [
         GapClosed(
@@ -107,6 +143,8 @@ class _Record(NamedTuple):
     kind: str
     subject: str
     subject_name: str
+    date: dt.date | None
+    organisations: tuple[str, ...]
     authority: str
     closed_at: dt.datetime
     closed_by: tuple[Citation, ...]
@@ -121,8 +159,20 @@ def _records(run: Node) -> list[_Record]:
             closed_at = dt.datetime.fromisoformat(r["closed_at"])
             if closed_at.tzinfo is None:
                 raise ValueError(f"closed_at {r['closed_at']!r} names no time zone")
-            names = (str(r["gap"]), str(r["kind"]), str(r["subject"]), str(r["subject_name"]), str(r["authority"]))
-            found.append(_Record(*names, closed_at, tuple(Citation.decode(text) for text in r["closed_by"])))
+            date = dt.date.fromisoformat(r["date"]) if r["date"] else None
+            found.append(
+                _Record(
+                    str(r["gap"]),
+                    str(r["kind"]),
+                    str(r["subject"]),
+                    str(r["subject_name"]),
+                    date,
+                    tuple(map(str, r["organisations"])),
+                    str(r["authority"]),
+                    closed_at,
+                    tuple(Citation.decode(text) for text in r["closed_by"]),
+                )
+            )
     except (ValueError, KeyError, TypeError) as exc:
         raise LineageError(f"ImportRun {run.id}: its {CLOSED_GAPS} record is unreadable ({exc})") from None
     return found

@@ -5,8 +5,9 @@ holds it, the sources, and the earlier Freedom of Information requests on the sa
 The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is
 not stated; a release with no date, or no named recipient; a body that refused to say whether data went further
 (onward sharing not disclosed); two sources that disagree; a figure the record does not establish. A gap closes
-when a later import changes what made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff`` and the
-Atom feed say which source closed it.
+when a later import changes what made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the
+``gapsClosed`` question (:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source
+closed it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
 
-__all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "check_kinds", "gap_counts", "gaps", "gaps_by_id"]
+__all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "GapFilter", "gap_counts", "gaps", "gaps_by_id"]
 
 _E = EdgeKind
 
@@ -68,16 +69,16 @@ ASKS = {
     CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
     UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
 }
-#: What the record says once a gap of each kind has closed: exactly what closes it here, no more (the subject's
-#: other open questions, such as a release's legal gateway, may still be open).
+#: What the import that closed a gap of each kind did to the record: exactly what closes it here, no more (the
+#: subject's other open questions, such as a release's legal gateway, may still be open).
 CLOSED_WHEN = {
-    ITEMS_NOT_PUBLISHED: "the record now names data items released under it",
-    OUTCOME_NOT_STATED: "the record now states an outcome of the application",
-    DATE_NOT_GIVEN: "the record now gives its date",
-    RECIPIENT_NOT_NAMED: "the record now names its recipient",
-    ONWARD_NOT_DISCLOSED: "the record no longer holds this refusal to say",
-    CONTESTED: "the record no longer marks it contested",
-    UNVERIFIED: "the record now marks the figure verified",
+    ITEMS_NOT_PUBLISHED: "a source named data sets or items in it, at the certainty that source gives",
+    OUTCOME_NOT_STATED: "a source stated an outcome of the application",
+    DATE_NOT_GIVEN: "a source gave its date",
+    RECIPIENT_NOT_NAMED: "a source named its recipient",
+    ONWARD_NOT_DISCLOSED: "the record stopped holding this refusal to say",
+    CONTESTED: "the record stopped marking it contested",
+    UNVERIFIED: "the record marked the figure verified",
 }
 #: Where earlier Freedom of Information requests are published: a cited address there is one.
 FOI_SITES = ("whatdotheyknow.com/request/",)
@@ -184,11 +185,43 @@ def _statement_gaps(store: Store) -> list[Gap]:
     return found
 
 
-def check_kinds(kinds: Collection[str] | None) -> None:
-    """A kind of gap that is not one of :data:`GAP_KINDS` is refused, naming those that are."""
-    unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
-    if unknown:
-        raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+@dataclass(frozen=True, slots=True)
+class GapFilter:
+    """Which gaps a question keeps, one rule for the open ones and the closed ones: by kind, by an organisation
+    concerned, by period (an undated gap is kept: its date is itself unknown) and by a node (its id: the gaps
+    about it, or about what concerns it as recipient or applicant)."""
+
+    kinds: Collection[str] | None = None
+    organisation: str | None = None  # the organisation's id, once found
+    start: dt.date | None = None
+    end: dt.date | None = None
+    node: str | None = None
+
+    @classmethod
+    def asked(
+        cls,
+        store: Store,
+        kinds: Collection[str] | None = None,
+        organisation: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        node: str | None = None,
+    ) -> GapFilter:
+        """The filter a question was asked, checked: an unknown kind, organisation or a backward period is refused."""
+        unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
+        if unknown:
+            raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+        check_period(start, end)
+        body = find_organisation(store, organisation).id if organisation else None
+        return cls(kinds, body, start, end, node)
+
+    def keeps(self, kind: str, date: dt.date | None, subject: str, organisations: Collection[str]) -> bool:
+        return (
+            (not self.kinds or kind in self.kinds)
+            and (self.organisation is None or self.organisation in organisations)
+            and (not self.node or self.node == subject or self.node in organisations)
+            and (date is None or ((not self.start or date >= self.start) and (not self.end or date <= self.end)))
+        )
 
 
 def gaps(
@@ -202,19 +235,8 @@ def gaps(
     """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case), by period
     (an undated gap is kept: its date is itself unknown) and by a node (its id: the gaps about it, or about what
     concerns it as recipient or applicant)."""
-    check_kinds(kinds)
-    check_period(start, end)
-    found = list(_all_gaps(store))
-    if kinds:
-        found = [g for g in found if g.kind in kinds]
-    if organisation:
-        body = find_organisation(store, organisation)
-        found = [g for g in found if body.id in {o.id for o in g.organisations}]
-    if node:
-        found = [g for g in found if node == g.subject.id or node in {o.id for o in g.organisations}]
-    if start or end:
-        found = [g for g in found if g.date is None or ((not start or g.date >= start) and (not end or g.date <= end))]
-    return found
+    keep = GapFilter.asked(store, kinds, organisation, start, end, node)
+    return [g for g in _all_gaps(store) if keep.keeps(g.kind, g.date, g.subject.id, {o.id for o in g.organisations})]
 
 
 def gaps_by_id(store: Store, ids: Collection[str]) -> list[Gap]:

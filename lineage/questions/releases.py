@@ -21,7 +21,12 @@ _E = EdgeKind
 
 
 def find_organisation(store: Store, name: str) -> Node:
-    """The organisation by name or any of its cited variants, ignoring case and punctuation."""
+    """The organisation by name or any of its cited variants, ignoring case and punctuation: found once per state
+    of the store, so that the questions of one request that name it (gaps and gapsClosed) ask the store once."""
+    return _organisation(store, name)
+
+
+def _find_organisation(store: Store, name: str) -> Node:
     key = normalise(name)
     found = store.get_node(f"{NodeKind.ORGANISATION.value}:{key}")
     if found is not None:
@@ -30,6 +35,9 @@ def find_organisation(store: Store, name: str) -> Node:
         if key in {normalise(v) for v in (candidate.name, *candidate.strings("variants"))}:
             return candidate
     raise NotFound(f"no organisation is named {name!r} (or has it as a variant)")
+
+
+_organisation = PerState(_find_organisation, keep=16)
 
 
 @dataclass(frozen=True, slots=True)

@@ -363,5 +363,5 @@ def test_a_node_view_shows_the_gaps_imports_closed_with_their_sources(tmp_path: 
         finally:
             page.close()
     assert "items not published" in closed and "external-shares import of edition-2.csv" in closed
-    assert "the record now names data items released under it" in closed
+    assert "a source named data sets or items in it" in closed
     assert "DfE external data shares (edition-2.csv), edition-2, row 4" in closed

@@ -21,8 +21,8 @@ from lineage.changes import GapWatch, atom_feed
 from lineage.cli import main
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Node, NodeKind
-from lineage.questions.closings import CLOSED_GAPS, gaps_closed, record_closures
-from lineage.questions.gaps import gaps
+from lineage.questions.closings import CLOSED_GAPS, ClosedGap, gaps_closed, record_closures
+from lineage.questions.gaps import CLOSED_WHEN, GAP_KINDS, gaps
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests.importers.test_register_workbook import fictional_items
@@ -77,8 +77,8 @@ def test_an_import_that_names_a_releases_items_records_the_gap_it_closed(empty_s
     link = newest.find(f"{ATOM}link")
     assert link is not None and link.get("href", "").endswith("id=Release%3ADS09999")
     assert newest.findtext(f"{ATOM}summary") == (
-        "Gap closed: the record now names data items released under it, from the external-shares import of "
-        f"edition-2.csv on {closure.closed_at.date().isoformat()}. The gap was: items not published."
+        f"Gap closed on {closure.closed_at.date().isoformat()}: in the external-shares import of edition-2.csv, a "
+        "source named data sets or items in it, at the certainty that source gives. The gap was: items not published."
     )
     content = newest.findtext(f"{ATOM}content") or ""
     assert f"DfE external data shares ({newer.name})" in content and "Department for Education" in content
@@ -98,7 +98,7 @@ def test_a_corrected_file_under_the_same_name_is_cited_for_the_gap_it_closed(emp
     report = ExternalSharesImporter().run(empty_store, corrected, gaps=GapWatch(empty_store))
     assert [(c.gap.id, c.closed_by) for c in report.closed_gaps] == [(GAP, (closing_row(corrected),))]
     summary = _feed(empty_store)[0].findtext(f"{ATOM}summary") or ""
-    assert summary.startswith("Gap closed: the record now names data items") and "cites nothing" not in summary
+    assert "a source named data sets or items in it" in summary and "cites nothing" not in summary
 
 
 def test_a_gap_is_told_closed_once_though_later_imports_of_the_command_name_its_subject_again(
@@ -170,9 +170,9 @@ def test_each_import_of_a_file_adds_to_the_gaps_its_run_records(tmp_path: Path) 
     (gap,) = [g for g in gaps(store) if g.id == GAP]
     (run,) = store.all_nodes(NodeKind.IMPORT_RUN)
     once = record_closures(dataclasses.replace(run, props={**run.props, "ended_at": "2026-12-01T10:00:00+00:00"}),
-                           [(gap, ())])  # fmt: skip
+                           [ClosedGap(gap, ())])  # fmt: skip
     again = dataclasses.replace(once, props={**once.props, "ended_at": "2026-12-02T10:00:00+00:00"})
-    store.write([record_closures(again, [(gap, (closing_row(tmp_path / "edition-1.csv"),))])])
+    store.write([record_closures(again, [ClosedGap(gap, (closing_row(tmp_path / "edition-1.csv"),))])])
     found = [(c.gap_id, c.closed_at.day, len(c.sources)) for c in gaps_closed(store)]
     assert found == [(GAP, 2, 1), (GAP, 1, 0)]  # newest first
 
@@ -214,8 +214,8 @@ def test_a_store_lost_before_the_record_of_closed_gaps_says_which_gaps_and_keeps
     ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
     store.writes = 2  # the run's "started" and its data: then the store is gone
     newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
-    with pytest.raises(LineageError, match=f"{newer.name} was written whole, but not the record of the gaps it "
-                       f"closed \\({GAP}\\)"):  # fmt: skip
+    refused = f"the record of the gaps {newer.name} closed \\({GAP}\\) could not be written: the test's store went away"
+    with pytest.raises(LineageError, match=refused):
         ExternalSharesImporter().run(store, newer, gaps=GapWatch(store))
     runs = {n.props["path"]: n for n in store.all_nodes(NodeKind.IMPORT_RUN)}
     assert runs[newer.name].props["status"] == "finished"
@@ -231,22 +231,55 @@ def test_a_closed_gap_a_later_import_opened_again_is_marked_open(empty_store: St
     ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
     (gap,) = [g for g in gaps(empty_store) if g.id == GAP]
     (run,) = empty_store.all_nodes(NodeKind.IMPORT_RUN)
-    empty_store.write([record_closures(run, [(gap, ())])])
+    empty_store.write([record_closures(run, [ClosedGap(gap, ())])])
     summary = _feed(empty_store)[0].findtext(f"{ATOM}summary") or ""
-    assert summary.endswith("A later import has opened it again: it is open in the record now.")
-    assert "That import cites nothing about it" in summary
+    assert summary.endswith("That import cites nothing about its subject. The gap is open in the record now.")
 
 
-@pytest.mark.parametrize("record", ["[{}]", "not json", '[{"gap": "g", "kind": "k", "subject": "s", '
-                                    '"subject_name": "n", "authority": "a", "closed_at": "2026-12-01T10:00:00", '
-                                    '"closed_by": []}]'])  # fmt: skip
-def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run(record: str) -> None:
-    """Fields missing, not JSON, or a time with no zone (it could not be placed beside the others)."""
+NAIVE = (
+    '[{"gap": "g", "kind": "k", "subject": "s", "subject_name": "n", "date": null, "organisations": [], '
+    '"authority": "a", "closed_at": "2026-12-01T10:00:00", "closed_by": []}]'
+)
+
+
+@pytest.mark.parametrize(
+    ("record", "why"), [("[{}]", "'closed_at'"), ("not json", "Expecting value"), (NAIVE, "names no time zone")]
+)
+def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run(record: str, why: str) -> None:
+    """Fields missing, not JSON, or a time with no zone (it could not be placed beside the others): refused when
+    read, and when a closing would be added to it."""
     store = MemoryStore()
     cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
-    store.write([Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: record}, cite)])
-    with pytest.raises(LineageError, match="ImportRun ImportRun:external-shares:0123: its closed_gaps record"):
+    run = Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: record}, cite)
+    store.write([run])
+    refused = f"ImportRun ImportRun:external-shares:0123: its closed_gaps record is unreadable \\(.*{why}"
+    with pytest.raises(LineageError, match=refused):
         gaps_closed(store)
+    with pytest.raises(LineageError, match=refused):
+        record_closures(run, [])
+
+
+def test_what_closes_a_gap_is_said_for_every_kind() -> None:
+    assert set(CLOSED_WHEN) == set(GAP_KINDS)
+
+
+def test_closed_gaps_are_filtered_as_open_ones_are(empty_store: Store, tmp_path: Path) -> None:
+    """By the organisation concerned (Example Analytics Ltd, DS09999's recipient), by the period its release's
+    date (2019-05-14) falls in, and by node: the recipient's id finds it as the gaps question does."""
+    empty_store.write(fictional_items())
+    ExternalSharesImporter().run(empty_store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(empty_store))
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    ExternalSharesImporter().run(empty_store, newer, gaps=GapWatch(empty_store))
+
+    def found(**asked: object) -> list[str]:
+        return [c.gap_id for c in gaps_closed(empty_store, **asked)]  # type: ignore[arg-type]
+
+    assert found(organisation="Example Analytics Ltd") == [GAP] == found(node="Organisation:example analytics")
+    assert found(start=dt.date(2019, 1, 1), end=dt.date(2019, 12, 31)) == [GAP]
+    assert found(start=dt.date(2020, 1, 1)) == [] == found(end=dt.date(2019, 5, 13))
+    assert found(kinds=["outcome not stated"]) == [] == found(node="Release:DS09998")
+    with pytest.raises(LineageError, match="unknown kind of gap 'everything'"):
+        found(kinds=["everything"])
 
 
 def test_lineage_diff_says_a_subject_left_only_when_it_did(tmp_path: Path) -> None:

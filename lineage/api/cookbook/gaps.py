@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import foi
-from lineage.api.cookbook.derive import As, answer_type, question_field, to_graphql
+from lineage.api.cookbook.derive import As, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, paginate
 from lineage.questions import closings
 from lineage.questions import gaps as questions
@@ -33,8 +33,8 @@ Gap = answer_type(
 
 GapClosed = answer_type(
     closings.GapClosed,
-    description="A gap in the record an import closed: what it was, what the record now says instead, when, and "
-    "the import's sources about it. Its subject's other open questions, if any, are gaps of their own.",
+    description="A gap in the record an import closed: what it was, what that import did that closed it, when, "
+    "and the import's sources about it. Its subject's other open questions, if any, are gaps of their own.",
     fields={
         "gap_id": "The id the gap had (gaps, foiRequest).",
         "kind": "What the gap was: items not published, outcome not stated, ...",
@@ -47,8 +47,9 @@ GapClosed = answer_type(
             name="citations", description="The import's sources about its subject; none if it wrote nothing about it."
         ),
         "import_run": "The ImportRun that closed it, and records it.",
-        "open_again": "A later import opened it again: it is open in the record now.",
-        "now_said": "What the record now says that closed it, and no more.",
+        "open_again": "The gap is open in the record now.",
+        "what_closed": "What that import did to the record that closed it, and no more.",
+        "summary": "The closing in a few sentences, as the feed and the explorer say it.",
     },
 )
 
@@ -81,12 +82,22 @@ class GapsQuery:
         found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to, node)
         return paginate(found, first, after, to_graphql)
 
-    gaps_closed = question_field(
-        closings.gaps_closed,
-        description="The gaps in the record imports closed, newest first, each with what the record now says and "
-        "the import's sources; kinds and node (the id of what a gap was about) filter them. A build from scratch "
-        "closes none: only a gap open before an import's command began counts.",
+    @strawberry.field(
+        description="The gaps in the record imports closed, newest first, each with what that import did and its "
+        "sources, filtered as gaps filters the open ones. A build from scratch records none.",
+        graphql_type=list[GapClosed],  # type: ignore[valid-type]
     )
+    async def gaps_closed(
+        self,
+        info: Info,
+        kinds: list[str] | None = None,
+        organisation: str | None = None,
+        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
+        to: dt.date | None = None,
+        node: str | None = None,
+    ) -> object:
+        found = await info.context.call(closings.gaps_closed, info.context.store, kinds, organisation, from_, to, node)
+        return [to_graphql(closed) for closed in found]
 
     @strawberry.field(description="The kinds of gap there are, in order.")
     def gap_kinds(self) -> list[str]:

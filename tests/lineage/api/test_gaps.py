@@ -105,7 +105,7 @@ async def test_the_home_offices_refusal_to_say_is_a_gap_whose_request_goes_to_th
 
 GAPS_CLOSED = """query ($kinds: [String!], $node: String) {
   gapsClosed(kinds: $kinds, node: $node) {
-    gapId kind subjectName authority closedAt openAgain nowSaid
+    gapId kind subjectName authority closedAt openAgain whatClosed
     subject { id } importRun { id ... on ImportRun { path } } citations { document file row }
   } }"""
 
@@ -130,7 +130,7 @@ async def test_the_gaps_an_import_closed_are_asked_by_kind_and_node(empty_store:
 
         (closed,) = await asked(node="Release:DS09999")
         assert (closed["gapId"], closed["kind"], closed["openAgain"]) == (GAP, "items not published", False)
-        assert closed["nowSaid"] == "the record now names data items released under it"
+        assert closed["whatClosed"] == "a source named data sets or items in it, at the certainty that source gives"
         assert closed["subject"] == {"id": "Release:DS09999"} and closed["importRun"]["path"] == newer.name
         assert closed["citations"] == [{"document": f"DfE external data shares ({newer.name})", "file": "edition-2",
                                         "row": 4}]  # fmt: skip

@@ -26,14 +26,13 @@ function drawClosed(section, closed) {
   const list = element("ul", null, "gaps-closed");
   for (const gap of closed) {
     const item = element("li");
-    const run = gap.importRun;
-    item.append(element("strong", gap.kind), `: closed ${gap.closedAt.slice(0, 10)} by the ${run.source} import of `);
-    item.append(`${run.path}: ${gap.nowSaid}.`);
-    if (gap.openAgain) item.append(" ", element("em", "A later import opened it again: it is open now."));
+    item.append(element("strong", gap.kind), `: ${gap.summary}`);
     if (gap.citations.length) {
       const sources = element("ol", null, "sources");
       sources.append(...gap.citations.map(sourceItem));
       item.append(sources);
+    } else {
+      item.append(" ", element("span", `(the import's run: ${gap.importRun.id})`));
     }
     list.append(item);
   }
