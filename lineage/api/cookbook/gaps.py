@@ -4,7 +4,8 @@ the answer, and the Freedom of Information request that asks for it (lineage.foi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -60,16 +61,11 @@ FoiRequest = answer_type(
 )
 
 
-@strawberry.type
-class GapsQuery:
-    @strawberry.field(
-        description="Every fact the record leaves open, each with what is known, what is missing and who holds it; "
-        "kinds, organisation (a name or variant), the period (undated gaps kept) and node (an id: the gaps about it or "
-        "its organisation) filter them.",
-        graphql_type=Connection[Gap],  # type: ignore[valid-type]
-    )
-    async def gaps(
-        self,
+def _filtered(question: Callable[..., Sequence[object]], answer: type, description: str) -> Any:
+    """A field asking ``question`` with the filters both gap questions take, its answer served as a connection:
+    the open gaps and the closed ones are filtered and paged alike."""
+
+    async def resolve(
         info: Info,
         kinds: list[str] | None = None,
         organisation: str | None = None,
@@ -79,25 +75,27 @@ class GapsQuery:
         first: int = DEFAULT_PAGE,
         after: str | None = None,
     ) -> object:
-        found = await info.context.call(questions.gaps, info.context.store, kinds, organisation, from_, to, node)
+        found = await info.context.call(question, info.context.store, kinds, organisation, from_, to, node)
         return paginate(found, first, after, to_graphql)
 
-    @strawberry.field(
-        description="The gaps in the record imports closed, newest first, each with what that import did and its "
-        "sources, filtered as gaps filters the open ones. A build from scratch records none.",
-        graphql_type=list[GapClosed],  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, description=description, graphql_type=Connection[answer])  # type: ignore[valid-type]
+
+
+@strawberry.type
+class GapsQuery:
+    gaps = _filtered(
+        questions.gaps,
+        Gap,
+        "Every fact the record leaves open, each with what is known, what is missing and who holds it; kinds, "
+        "organisation (a name or variant), the period (undated gaps kept) and node (an id: the gaps about it or its "
+        "organisation) filter them.",
     )
-    async def gaps_closed(
-        self,
-        info: Info,
-        kinds: list[str] | None = None,
-        organisation: str | None = None,
-        from_: Annotated[dt.date | None, strawberry.argument(name="from")] = None,
-        to: dt.date | None = None,
-        node: str | None = None,
-    ) -> object:
-        found = await info.context.call(closings.gaps_closed, info.context.store, kinds, organisation, from_, to, node)
-        return [to_graphql(closed) for closed in found]
+    gaps_closed = _filtered(
+        closings.gaps_closed,
+        GapClosed,
+        "The gaps in the record imports closed, newest first, each with what that import did and its sources, "
+        "filtered as gaps filters the open ones. A build from scratch records none.",
+    )
 
     @strawberry.field(description="The kinds of gap there are, in order.")
     def gap_kinds(self) -> list[str]:

@@ -104,10 +104,10 @@ async def test_the_home_offices_refusal_to_say_is_a_gap_whose_request_goes_to_th
 
 
 GAPS_CLOSED = """query ($kinds: [String!], $node: String) {
-  gapsClosed(kinds: $kinds, node: $node) {
+  gapsClosed(kinds: $kinds, node: $node) { nodes {
     gapId kind subjectName authority closedAt openAgain whatClosed
     subject { id } importRun { id ... on ImportRun { path } } citations { document file row }
-  } }"""
+  } } }"""
 
 
 async def test_the_gaps_an_import_closed_are_asked_by_kind_and_node(empty_store: Store, client_for: Any,
@@ -126,7 +126,7 @@ async def test_the_gaps_an_import_closed_are_asked_by_kind_and_node(empty_store:
 
         async def asked(**variables: Any) -> Any:
             body = (await http.post("/graphql", json={"query": GAPS_CLOSED, "variables": variables})).json()
-            return body["data"]["gapsClosed"] if body.get("data") else body["errors"]
+            return body["data"]["gapsClosed"]["nodes"] if body.get("data") else body["errors"]
 
         (closed,) = await asked(node="Release:DS09999")
         assert (closed["gapId"], closed["kind"], closed["openAgain"]) == (GAP, "items not published", False)

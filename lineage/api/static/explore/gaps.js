@@ -21,10 +21,10 @@ export function gapsSection(id) {
 }
 
 function drawClosed(section, closed) {
-  if (!closed.length) return;
-  section.append(element("h4", `Gaps closed by imports (${closed.length})`));
+  if (!closed.totalCount) return;
+  section.append(element("h4", `Gaps closed by imports (${closed.totalCount})`));
   const list = element("ul", null, "gaps-closed");
-  for (const gap of closed) {
+  for (const gap of closed.nodes) {
     const item = element("li");
     item.append(element("strong", gap.kind), `: ${gap.summary}`);
     if (gap.citations.length) {
