@@ -20,7 +20,7 @@ from typing import NamedTuple
 from lineage.errors import LineageError
 from lineage.model import Citation, Node, NodeKind
 from lineage.questions.gaps import CLOSED_WHEN, Gap, GapFilter, gaps
-from lineage.store import Store
+from lineage.store import RunStatus, Store
 
 __all__ = ["CLOSED_GAPS", "ClosedGap", "GapClosed", "gaps_closed", "record_closures"]
 
@@ -109,9 +109,11 @@ def gaps_closed(
     """Every gap an import closed, newest first, as the ImportRuns record them, filtered as the gaps question
     filters the open ones (by kind, organisation, period and node). A build from scratch records none."""
     keep = GapFilter.asked(store, kinds, organisation, start, end, node)
+    # every run, whatever its status (a file imported again and interrupted keeps what it closed before), in one
+    # round trip where a page of all nodes of a kind takes two
     records = [
         (r, run)
-        for run in store.all_nodes(NodeKind.IMPORT_RUN)
+        for run in store.find_nodes(NodeKind.IMPORT_RUN, "status", [status.value for status in RunStatus])
         for r in _records(run)
         if keep.keeps(r.kind, r.date, r.subject, r.organisations)
     ]

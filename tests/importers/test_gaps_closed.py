@@ -250,7 +250,7 @@ def test_an_unreadable_record_of_closed_gaps_is_refused_naming_its_run(record: s
     read, and when a closing would be added to it."""
     store = MemoryStore()
     cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
-    run = Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {CLOSED_GAPS: record}, cite)
+    run = Node(NodeKind.IMPORT_RUN, "external-shares:0123", "a run", {"status": "finished", CLOSED_GAPS: record}, cite)
     store.write([run])
     refused = f"ImportRun ImportRun:external-shares:0123: its closed_gaps record is unreadable \\(.*{why}"
     with pytest.raises(LineageError, match=refused):
@@ -299,3 +299,26 @@ def test_lineage_diff_says_a_subject_left_only_when_it_did(tmp_path: Path) -> No
     assert (closed.gap.id, closed.closed_by, closed.gone) == (GAP, (), False)
     text = format_diff(changed)
     assert "closed by: no new source on its subject" in text and "left the record" not in text
+
+
+def test_a_file_imported_again_and_interrupted_keeps_what_its_first_import_closed(tmp_path: Path) -> None:
+    """The same file is the same ImportRun: its status turns "interrupted", and the gap it closed stays told."""
+
+    class RefusesOneWrite(MemoryStore):
+        refuse = False
+
+        def write(self, nodes=(), edges=()):  # type: ignore[no-untyped-def]
+            if self.refuse and any(n.kind is not NodeKind.IMPORT_RUN for n in nodes):
+                raise LineageError("the test refuses this write")
+            return super().write(nodes, edges)
+
+    store = RefusesOneWrite()
+    store.write(fictional_items())
+    ExternalSharesImporter().run(store, shares(tmp_path, "edition-1", ""), gaps=GapWatch(store))
+    newer = shares(tmp_path, "edition-2", "FICTIONAL_SET/Fict_Name")
+    ExternalSharesImporter().run(store, newer, gaps=GapWatch(store))
+    store.refuse = True
+    with pytest.raises(LineageError, match="the test refuses this write"):
+        ExternalSharesImporter().run(store, newer, gaps=GapWatch(store))
+    (closure,) = gaps_closed(store)
+    assert closure.gap_id == GAP and closure.import_run.props["status"] == "interrupted"

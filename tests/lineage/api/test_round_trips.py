@@ -67,8 +67,8 @@ EXPECTED: dict[str, int] = {
     # words, recipients and approvals, onward shares), one reading of the version for what is kept
     "recipients-of-item": 3,
     "departments-accessing-item": 3,
-    # the version (the open gaps and the organisation found by name are kept per state), then the ImportRuns, a
-    # page and its count, for the gaps imports closed: a build from scratch records none, so no more (with
+    # the version for each of its two fields (the open gaps and the organisation found by name are kept per
+    # state), and the ImportRuns for the gaps imports closed: a build from scratch records none, so no more (with
     # closings, their subjects too)
     "gaps": 3,
     "foi-request": 1,
