@@ -197,9 +197,10 @@ class Importer(ABC):
         except LineageError as exc:
             closed = ", ".join(c.gap.id for c in report.closed_gaps) or "not known: the store could not be read"
             raise type(exc)(
-                f"the record of the gaps {path.name} closed ({closed}) could not be written: {exc}. Its data were "
-                "written before it, whole; a snapshot saves neither, as it saves only a command that ends well. "
-                "No later import can record these gaps: `lineage diff` against an earlier build still shows them"
+                f"the record of the gaps {path.name} closed ({closed}) could not be written: {exc}. In a snapshot "
+                "nothing of this import is saved (it saves only a command that ends well): import the file again. "
+                "In a database its data were written whole before it, and no later import can record these gaps: "
+                "`lineage diff` against an earlier build still shows them"
             ) from exc
 
     def _run_key(self, report: Report) -> str:

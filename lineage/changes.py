@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
+from lineage.errors import DamagedRecord
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.closings import ClosedGap, GapClosed, gaps_closed
 from lineage.questions.common import follow
@@ -213,9 +214,10 @@ def _day(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
-    """Releases and statements by cited date and the gaps imports closed by when, newest first, and how many
-    releases and statements the record gives no date."""
+def feed_entries(store: Store) -> tuple[list[FeedEntry], int, str]:
+    """Releases and statements by cited date and the gaps imports closed by when, newest first; how many
+    releases and statements the record gives no date; and, if the record of closings could not be read (a damaged
+    ImportRun), a sentence saying those are left out."""
     releases = store.all_nodes(NodeKind.RELEASE)
     statements = store.all_nodes(NodeKind.STATEMENT)
     sent = follow(store, [r.id for r in releases], outgoing=[_E.SENT_TO])
@@ -243,9 +245,13 @@ def feed_entries(store: Store) -> tuple[list[FeedEntry], int]:
         summary = f"{statement.props.get('source_kind', 'A source')} says of {about} ({cited}): {kind}."
         said = f"<p>{escape(statement_words(statement))}</p>"
         entries.append(_node_entry(statement, _day(date), f"Statement: {statement.name}", summary, said))
-    entries += [_closure_entry(closed) for closed in gaps_closed(store)]
+    try:
+        entries += [_closure_entry(closed) for closed in gaps_closed(store)]
+        left_out = ""
+    except DamagedRecord as exc:  # the releases and statements are still news
+        left_out = f" The gaps imports closed are left out: {exc}."
     entries.sort(key=lambda e: (e.when, e.key), reverse=True)
-    return entries, undated
+    return entries, undated, left_out
 
 
 def _node_entry(node: Node, when: dt.datetime, title: str, summary: str, said: str = "") -> FeedEntry:
@@ -265,7 +271,7 @@ def _closure_entry(closed: GapClosed) -> FeedEntry:
 def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
     """The newest entries as an Atom 1.0 document (RFC 4287), links absolute under ``base_url``."""
     base = base_url.rstrip("/")
-    entries, undated = feed_entries(store)
+    entries, undated, left_out = feed_entries(store)
     shown = entries[:limit]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
@@ -276,7 +282,7 @@ def atom_feed(store: Store, base_url: str, limit: int = FEED_ENTRIES) -> str:
         "subtitle",
         f"The {len(shown)} newest of {len(entries)} entries: releases and statements by the date their source "
         f"gives, and gaps in the record by the day an import closed them. {undated} releases and statements have "
-        "no date in the record and are not in this feed; /explore shows them all.",
+        f"no date in the record and are not in this feed; /explore shows them all.{left_out}",
     )
     _text(feed, "updated", _stamp(shown[0].when if shown else _day(dt.date(1970, 1, 1))))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")

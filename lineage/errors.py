@@ -38,3 +38,10 @@ class StoreError(LineageError):
     """A write the store refused whole (e.g. an edge to a node that exists nowhere); nothing was written."""
 
     code = "INTERNAL_SERVER_ERROR"
+
+
+class DamagedRecord(LineageError):
+    """Something the store holds cannot be read as it was written (a record damaged in the store): the store's
+    fault, not the asker's, and the answer that needs it is refused rather than given in part."""
+
+    code = "INTERNAL_SERVER_ERROR"

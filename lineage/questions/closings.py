@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from lineage.errors import LineageError
+from lineage.errors import DamagedRecord
 from lineage.model import Citation, Node, NodeKind
 from lineage.questions.gaps import CLOSED_WHEN, Gap, GapFilter, gaps
 from lineage.store import RunStatus, Store
@@ -40,7 +40,9 @@ class ClosedGap:
 def record_closures(run: Node, closed: Iterable[ClosedGap]) -> Node:
     """The finished ImportRun with ``closed`` added to the gaps its file's imports closed before (an unchanged
     file imported again is the same run, and keeps what its first import closed), each dated by the run's end.
-    A record the store holds damaged is refused, never added to."""
+    A record the store holds damaged is refused, never added to, and so is a run with no end time."""
+    if not run.props.get("ended_at"):
+        raise DamagedRecord(f"ImportRun {run.id} has no end time: the gaps it closed cannot be dated")
     added = [
         {
             "gap": c.gap.id,
@@ -50,6 +52,8 @@ def record_closures(run: Node, closed: Iterable[ClosedGap]) -> Node:
             "date": c.gap.date.isoformat() if c.gap.date else None,
             "organisations": [o.id for o in c.gap.organisations],
             "authority": c.gap.authority,
+            "source": run.props.get("source"),
+            "path": run.props.get("path"),
             "closed_at": run.props["ended_at"],
             "closed_by": [citation.encode() for citation in c.closed_by],
         }
@@ -71,6 +75,8 @@ class GapClosed:
     subject_name: str  # as it was named when the gap closed
     authority: str  # who held the answer
     closed_at: dt.datetime  # when the import that closed it ended (its run's ended_at), in UTC
+    source: str  # the importer that closed it
+    path: str  # the file it imported then (its run, keyed by content, names the file last imported with it)
     sources: tuple[Citation, ...]  # the import's sources about the subject; none if it cited nothing about it
     import_run: Node  # the ImportRun that records it
     open_again: bool  # the gap is open in the record now
@@ -83,10 +89,9 @@ class GapClosed:
     @property
     def summary(self) -> str:
         """The closing in a few sentences, as the feed and the explorer say it."""
-        run = self.import_run.props
         said = [
-            f"Gap closed on {self.closed_at.date().isoformat()}: in the {run.get('source')} import of "
-            f"{run.get('path')}, {self.what_closed}.",
+            f"Gap closed on {self.closed_at.date().isoformat()}: in the {self.source} import of {self.path}, "
+            f"{self.what_closed}.",
             f"The gap was: {self.kind}.",
         ]
         if not self.sources:
@@ -129,6 +134,8 @@ def gaps_closed(
             r.subject_name,
             r.authority,
             r.closed_at,
+            r.source,
+            r.path,
             r.closed_by,
             run,
             open_again=r.gap in still,
@@ -149,6 +156,8 @@ class _Record(NamedTuple):
     organisations: tuple[str, ...]
     authority: str
     closed_at: dt.datetime
+    source: str
+    path: str
     closed_by: tuple[Citation, ...]
 
 
@@ -172,9 +181,11 @@ def _records(run: Node) -> list[_Record]:
                     tuple(map(str, r["organisations"])),
                     str(r["authority"]),
                     closed_at,
+                    str(r["source"]),
+                    str(r["path"]),
                     tuple(Citation.decode(text) for text in r["closed_by"]),
                 )
             )
     except (ValueError, KeyError, TypeError) as exc:
-        raise LineageError(f"ImportRun {run.id}: its {CLOSED_GAPS} record is unreadable ({exc})") from None
+        raise DamagedRecord(f"ImportRun {run.id}: its {CLOSED_GAPS} record is unreadable ({exc})") from None
     return found

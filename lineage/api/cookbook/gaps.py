@@ -44,6 +44,9 @@ GapClosed = answer_type(
         "subject_name": "Its subject's name when the gap closed.",
         "authority": "The public authority that held the answer.",
         "closed_at": "When the import that closed it ended, in UTC.",
+        "source": "The importer that closed it.",
+        "path": "The file it imported then (its ImportRun, known by the file's content, names the file last imported "
+        "with that content).",
         "sources": As(
             name="citations", description="The import's sources about its subject; none if it wrote nothing about it."
         ),
@@ -61,9 +64,10 @@ FoiRequest = answer_type(
 )
 
 
-def _filtered(question: Callable[..., Sequence[object]], answer: type, description: str) -> Any:
+def _filtered(question: Callable[..., Sequence[object]], answer: type, description: str, *, nullable: bool) -> Any:
     """A field asking ``question`` with the filters both gap questions take, its answer served as a connection:
-    the open gaps and the closed ones are filtered and paged alike."""
+    the open gaps and the closed ones are filtered and paged alike. A ``nullable`` field that fails is null with
+    its error, and the operation's other fields are still answered."""
 
     async def resolve(
         info: Info,
@@ -78,7 +82,8 @@ def _filtered(question: Callable[..., Sequence[object]], answer: type, descripti
         found = await info.context.call(question, info.context.store, kinds, organisation, from_, to, node)
         return paginate(found, first, after, to_graphql)
 
-    return strawberry.field(resolver=resolve, description=description, graphql_type=Connection[answer])  # type: ignore[valid-type]
+    served = Connection[answer] | None if nullable else Connection[answer]  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, description=description, graphql_type=served)
 
 
 @strawberry.type
@@ -89,12 +94,15 @@ class GapsQuery:
         "Every fact the record leaves open, each with what is known, what is missing and who holds it; kinds, "
         "organisation (a name or variant), the period (undated gaps kept) and node (an id: the gaps about it or its "
         "organisation) filter them.",
+        nullable=False,
     )
     gaps_closed = _filtered(
         closings.gaps_closed,
         GapClosed,
         "The gaps in the record imports closed, newest first, each with what that import did and its sources, "
-        "filtered as gaps filters the open ones. A build from scratch records none.",
+        "filtered as gaps filters the open ones. A build from scratch records none. Null, with its error, where the "
+        "record of closings cannot be read, so that an operation asking gaps beside it still has them.",
+        nullable=True,
     )
 
     @strawberry.field(description="The kinds of gap there are, in order.")

@@ -106,7 +106,7 @@ async def test_the_home_offices_refusal_to_say_is_a_gap_whose_request_goes_to_th
 GAPS_CLOSED = """query ($kinds: [String!], $node: String) {
   gapsClosed(kinds: $kinds, node: $node) { nodes {
     gapId kind subjectName authority closedAt openAgain whatClosed
-    subject { id } importRun { id ... on ImportRun { path } } citations { document file row }
+    subject { id } source path importRun { id ... on ImportRun { path } } citations { document file row }
   } } }"""
 
 
@@ -126,15 +126,37 @@ async def test_the_gaps_an_import_closed_are_asked_by_kind_and_node(empty_store:
 
         async def asked(**variables: Any) -> Any:
             body = (await http.post("/graphql", json={"query": GAPS_CLOSED, "variables": variables})).json()
-            return body["data"]["gapsClosed"]["nodes"] if body.get("data") else body["errors"]
+            return body["errors"] if body.get("errors") else body["data"]["gapsClosed"]["nodes"]
 
         (closed,) = await asked(node="Release:DS09999")
         assert (closed["gapId"], closed["kind"], closed["openAgain"]) == (GAP, "items not published", False)
         assert closed["whatClosed"] == "a source named data sets or items in it, at the certainty that source gives"
-        assert closed["subject"] == {"id": "Release:DS09999"} and closed["importRun"]["path"] == newer.name
+        assert (
+            closed["subject"] == {"id": "Release:DS09999"}
+            and closed["path"] == closed["importRun"]["path"] == newer.name
+        )
         assert closed["citations"] == [{"document": f"DfE external data shares ({newer.name})", "file": "edition-2",
                                         "row": 4}]  # fmt: skip
         assert closed["closedAt"].endswith("+00:00")
         assert await asked(kinds=["outcome not stated"]) == [] and await asked(node="Release:DS09998") == []
         (refused,) = await asked(kinds=["everything"])
         assert "unknown kind of gap 'everything'" in refused["message"]
+
+
+async def test_a_damaged_record_of_closings_leaves_the_open_gaps_answered(client_for: Any) -> None:
+    """gapsClosed is null with its error (the store's fault, masked as internal), and gaps beside it in the
+    cookbook's operation is still answered."""
+    from lineage.model import Citation, Node, NodeKind
+    from lineage.questions.closings import CLOSED_GAPS
+    from lineage.resources import COOKBOOK
+    from lineage.stores.memory import MemoryStore
+
+    store = MemoryStore()
+    cite = frozenset({Citation("pupil-data lineage import log", "edition.csv", None, "")})
+    store.write([Node(NodeKind.IMPORT_RUN, "x:0123", "a run", {"status": "finished", CLOSED_GAPS: "not json"}, cite)])
+    async with client_for(store) as http:
+        query = (COOKBOOK / "gaps.graphql").read_text(encoding="utf-8")
+        body = (await http.post("/graphql", json={"query": query, "variables": {}})).json()
+    assert body["data"]["gaps"]["totalCount"] == 0 and body["data"]["gapsClosed"] is None
+    (error,) = body["errors"]
+    assert error["path"] == ["gapsClosed"] and error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

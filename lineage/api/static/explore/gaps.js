@@ -21,8 +21,9 @@ export function gapsSection(id) {
 }
 
 function drawClosed(section, closed) {
-  if (!closed.totalCount) return;
-  section.append(element("h4", `Gaps closed by imports (${closed.totalCount})`));
+  if (!closed || !closed.totalCount) return;
+  const shown = closed.truncated ? `, the newest ${closed.nodes.length} shown` : "";
+  section.append(element("h4", `Gaps closed by imports (${closed.totalCount}${shown})`));
   const list = element("ul", null, "gaps-closed");
   for (const gap of closed.nodes) {
     const item = element("li");
