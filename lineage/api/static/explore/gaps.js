@@ -7,17 +7,18 @@ import { sourceItem } from "/static/shared/citations.js";
 import { button, element, showError } from "/static/shared/dom.js";
 import { ask } from "/static/shared/graphql.js";
 
-/** The gaps section for a node: filled in when the answer comes; empty (nothing shown) where there is none. */
+/** The gaps section for a node, and when it is filled in: the view is ready only once its answer has come (a
+ * reader, or a test, moving on earlier would cut its request short). Empty (nothing shown) where there is none. */
 export function gapsSection(id) {
   const section = element("section", null, "gaps");
   section.setAttribute("aria-label", "Gaps in the record");
-  ask("gaps", { node: id, first: 50 })
+  const loaded = ask("gaps", { node: id, first: 50 })
     .then((data) => {
       drawGaps(section, data.gaps);
       drawClosed(section, data.gapsClosed);
     })
     .catch(showError);
-  return section;
+  return { section, loaded };
 }
 
 function drawClosed(section, closed) {

@@ -187,7 +187,7 @@ function loadMore(id) {
     if (!current() || state !== graph) return;
     appendToAddress("open", id); // one more page of the node, so the same view can be shared
     layout(state);
-    showNodeDetails(state, id);
+    await showNodeDetails(state, id);
   });
 }
 
@@ -222,21 +222,23 @@ export async function showNode(params, current) {
   } finally {
     if (current()) {
       layout(state);
-      showNodeDetails(state, id);
+      await showNodeDetails(state, id);
     }
   }
 }
 
+/** Shows a node's facts, gaps and links in the panel; resolves once its gaps have come. */
 function showNodeDetails(state, id) {
   const node = state.nodes.get(id);
-  if (!node) return;
+  if (!node) return Promise.resolve();
   const page = state.pages.get(id);
   const touching = [...state.links.values()].filter((l) => l.sourceId === id || l.targetId === id);
   const playground = element("a", "This node's links in the playground");
   playground.href = playgroundUrl("node-links", { id, first: PAGE, after: null });
+  const gaps = gapsSection(id);
   details(
     ...nodeFacts(node, page),
-    gapsSection(id),
+    gaps.section,
     linkList(touching),
     actions(
       page && page.hasNext
@@ -246,6 +248,7 @@ function showNodeDetails(state, id) {
       playground,
     ),
   );
+  return gaps.loaded;
 }
 
 export function clearNode() {
