@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html import escape
@@ -56,11 +55,16 @@ class Change:
         return self.node.citations
 
 
+def _no_longer_open(before: Iterable[Gap], store: Store) -> list[Gap]:
+    """The gaps of ``before`` that ``store`` no longer has."""
+    still = {g.id for g in gaps(store)}
+    return [g for g in before if g.id not in still]
+
+
 def closed_gaps(before: Iterable[Gap], store: Store) -> tuple[ClosedGap, ...]:
     """The gaps of ``before`` that ``store`` no longer has, each with the sources the store now adds to its
     subject (none where it holds no new source on it, or holds it no more)."""
-    still = {g.id for g in gaps(store)}
-    closed = [g for g in before if g.id not in still]
+    closed = _no_longer_open(before, store)
     now = store.get_nodes(g.subject.id for g in closed)
     return tuple(
         ClosedGap(g, tuple(ordered_citations(now[g.subject.id].citations - g.subject.citations)))
@@ -94,18 +98,22 @@ class GapWatch:
         time is taken for this write's."""
         if not self._open:
             return ()
-        still = {g.id for g in gaps(store)}
-        closed = [g for id_, g in self._open.items() if id_ not in still]
-        wrote: dict[str, set[Citation]] = defaultdict(set)
+        closed = _no_longer_open(self._open.values(), store)
+        if not closed:
+            return ()
+        # the write's citations on the closed gaps' subjects alone: a national file's batch is large
+        wrote: dict[str, set[Citation]] = {g.subject.id: set() for g in closed}
         for node in nodes:
-            wrote[node.id] |= node.citations
+            if node.id in wrote:
+                wrote[node.id] |= node.citations
         for edge in edges:
-            wrote[edge.source] |= edge.citations
-            wrote[edge.target] |= edge.citations
+            for end in (edge.source, edge.target):
+                if end in wrote:
+                    wrote[end] |= edge.citations
         found = []
         for gap in closed:
             del self._open[gap.id]
-            about = wrote.get(gap.subject.id, set())
+            about = wrote[gap.subject.id]
             had = before[gap.subject.id].citations if gap.subject.id in before else frozenset()
             found.append(ClosedGap(gap, tuple(ordered_citations(about - had or about))))
         return tuple(found)
