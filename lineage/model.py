@@ -676,12 +676,16 @@ def academic_year(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def in_npd_from(item: Node) -> dt.date | None:
-    """The first day an item's data can be in the NPD: the day after its first populated academic year ended (a
-    year's data enter the NPD after that year's collections; results later still). None when the dictionary
-    gives no first year."""
-    first = item.props.get("first_year")
-    return dt.date(first + 1, 9, 1) if isinstance(first, int) else None
+def last_year_in_npd(day: dt.date) -> int:
+    """The last academic year (by the year it starts) whose data can be in the NPD on ``day``: a year's data enter
+    the NPD on the 1 September after it ends (its collections; results later still), so a release dated 20
+    February 2013 can hold 2011/12 at the latest, not 2012/13. The one rule of time every answer reaches by: the
+    rules' items (available_by) and a pupil's years (pupil_reach).
+
+    >>> last_year_in_npd(dt.date(2013, 2, 20)), last_year_in_npd(dt.date(2013, 9, 1))
+    (2011, 2012)
+    """
+    return academic_year(day) - 1
 
 
 def available_by(item: Node, day: dt.date) -> bool:
@@ -694,8 +698,8 @@ def available_by(item: Node, day: dt.date) -> bool:
     >>> available_by(item, dt.date(2011, 8, 31)), available_by(item, dt.date(2011, 9, 1))
     (False, True)
     """
-    start = in_npd_from(item)
-    return start is None or day >= start
+    first = item.props.get("first_year")
+    return not isinstance(first, int) or first <= last_year_in_npd(day)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,17 @@ from typing import NamedTuple
 
 from lineage.dates import academic_year_text
 from lineage.errors import LineageError, NotFound
-from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, academic_year, weakest
+from lineage.model import (
+    Certainty,
+    CertaintyLevel,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    academic_year,
+    last_year_in_npd,
+    weakest,
+)
 from lineage.questions.common import RULE_PUPIL_YEARS, AskedYears, PerState, dated_order
 from lineage.questions.releases import release_walk
 from lineage.store import Direction, Store
@@ -155,9 +165,9 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
     """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
     and successors) in these academic years (by the year they start): a release matches where an item or
     data set in its scope was populated in those years, within its data set's years, and no later than the
-    academic year of the release's date (a release cannot hold a year not yet begun). The school census
-    covers every state school, so the school itself narrows nothing a release's published scope does not;
-    a release whose scope is not published is listed apart, never hidden."""
+    last year in the NPD by the release's date (last_year_in_npd: a year's data enter it once the year has
+    ended). The school census covers every state school, so the school itself narrows nothing a release's
+    published scope does not; a release whose scope is not published is listed apart, never hidden."""
     check_years(from_year, to_year)
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
@@ -176,7 +186,7 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
         matched: dict[str, tuple[int, int]] = {}
         certainties = []
         date = scope.release.props.get("date")
-        last = min(to_year, academic_year(date)) if isinstance(date, dt.date) else to_year
+        last = min(to_year, last_year_in_npd(date)) if isinstance(date, dt.date) else to_year
         for name, lo, hi, certainty in scope.spans:
             lo, hi = max(lo, from_year), min(hi, last)
             if lo <= hi:
@@ -188,8 +198,9 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
             basis = weakest(certainties)
             certainty = weakest([inferred, basis])
             reaches.append(Reach(scope.release, scope.organisations, spans, certainty, True, None, basis))
-        elif not scope.published and not (isinstance(date, dt.date) and academic_year(date) < from_year):
-            # one rule for years everywhere: a release dated before the first of these years began cannot hold them
+        elif not scope.published and not (isinstance(date, dt.date) and last_year_in_npd(date) < from_year):
+            # one rule for years everywhere: a release dated before the first of these years was in the NPD cannot
+            # hold them
             tiers = scope.release.strings("tiers")
             reason = (
                 f"approved for tier(s) {', '.join(tiers)}, whose items are not in the graph"
@@ -197,7 +208,7 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
                 else "the release's scope (data sets, items, years) is not published"
             )
             if not isinstance(date, dt.date):
-                reason += "; its date is not given, so whether it came after these years began is unknown"
+                reason += "; its date is not given, so whether it came after these years were in the NPD is unknown"
             unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
     reaches.sort(key=lambda r: dated_order(r.release))
     unpublished.sort(key=lambda r: dated_order(r.release))

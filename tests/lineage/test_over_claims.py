@@ -125,13 +125,42 @@ def test_applications_without_an_outcome_are_never_releases(real_store: Store) -
     assert not applied & listed
 
 
-def test_a_release_before_the_years_began_is_not_listed_and_years_are_bounded(real_store: Store) -> None:
+def test_a_release_before_the_years_were_in_the_npd_is_not_listed_and_years_are_bounded(real_store: Store) -> None:
+    """A year's data enter the NPD on the 1 September after it ends: a release of 2024/25 cannot be dated before
+    1 September 2025 (it once was listed from the year's first day)."""
     reach = pupil_reach(real_store, 131768, 2024, 2025)
     dates = [r.release.props.get("date") for r in (*reach.reaches, *reach.unpublished_scope)]
-    assert not [d for d in dates if isinstance(d, dt.date) and d < dt.date(2024, 9, 1)]
+    assert not [d for d in dates if isinstance(d, dt.date) and d < dt.date(2025, 9, 1)]
     for years in ((0, 1), (9999, 9999), (2016, 2012)):
         with pytest.raises(LineageError):
             pupil_reach(real_store, 131768, *years)
+
+
+@pytest.mark.parametrize("years", [(2010, 2016), (2012, 2016), (2013, 2013), (2016, 2016)])
+def test_no_release_reaches_a_pupils_year_before_that_year_was_in_the_npd(real_store: Store, years: tuple) -> None:
+    """The audit's case: the Daily Telegraph's release of 20 February 2013 was matched to 2012/13, a year whose
+    data were not in the NPD until 1 September 2013 (its source says "5 years worth of data (2008-2012)"), and
+    releases dated within 2013/14 were listed for a pupil's 2013/14."""
+    telegraph = _rows("npd_release_scope_statements.csv")[9 - 2]
+    assert telegraph["years_as_written"] == "5 years worth of data (2008-2012)"  # five years: 2007/08 to 2011/12
+    reach = pupil_reach(real_store, 131768, *years)
+    for matched in reach.reaches:
+        day = matched.release.props.get("date")
+        for name, _lo, hi in matched.spans:
+            assert not isinstance(day, dt.date) or dt.date(hi + 1, 9, 1) <= day, (matched.release.id, name, hi)
+    for listed in reach.unpublished_scope:
+        day = listed.release.props.get("date")
+        assert not isinstance(day, dt.date) or dt.date(years[0] + 1, 9, 1) <= day, listed.release.id
+    dated_keys = {"/".join(r.release.key.rsplit("/", 2)[-2:]) for r in reach.reaches}
+    if years == (2010, 2016):
+        (telegraph_reach,) = [r for r in reach.reaches if r.release.key.endswith("2013-02-20/daily-telegraph")]
+        assert {hi for _name, _lo, hi in telegraph_reach.spans} == {2011}
+    if years == (2012, 2016):  # both dated within 2012/13: neither can hold it
+        assert not dated_keys & {"2013-02-20/daily-telegraph", "2013-07-29/fischer-family-trust-education"}
+        assert "2013-09-26/times-newspapers" in dated_keys
+    if years == (2013, 2013):
+        dated = [r.release.props.get("date") for r in reach.reaches]
+        assert not [d for d in dated if isinstance(d, dt.date) and d < dt.date(2014, 9, 1)]
 
 
 def test_every_question_taking_a_period_refuses_one_that_ends_before_it_starts(real_store: Store) -> None:
