@@ -18,7 +18,7 @@ from lineage.drafts import Draft, Part, format_of
 from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
-from lineage.questions.statements import statement_words
+from lineage.questions.statements import Stated, statement_words
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
@@ -106,22 +106,37 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts.append(
             Part(
                 "p",
-                "The public record also names these applications for NPD data without saying whether data was "
-                "released under them. Please say, for each, whether it was approved and whether my child's record "
-                "was released under it.",
+                "The public record also names these applications for NPD data, and the registers naming them give "
+                "no outcome. Where another source says what went under one, its words follow. Please say, for "
+                "each, whether it was approved and whether my child's record was released under it.",
             )
         )
         for open_application in answer.applications:
             application = open_application.application
             names = ", ".join(r.node.name for r in open_application.applicants) or "applicant not named"
-            date = application.props.get("date")
-            when = f"dated {date.day} {date:%B %Y}" if isinstance(date, dt.date) else "no date in the record"
+            date, as_cited = application.props.get("date"), application.props.get("date_as_cited")
+            when = (
+                f"dated {date.day} {date:%B %Y}"
+                if isinstance(date, dt.date)
+                else f"dated as cited: {as_cited}"
+                if as_cited
+                else "no date in the record"
+            )
+            status = application.props.get("status_as_cited")
+            said = "".join(
+                f"; {s.statement.props.get('source_kind') or 'a source'} says: "
+                + _contested(s, statement_words(s.statement))
+                for s in open_application.statements
+            )
             parts.append(
                 Part(
                     "li",
                     f"{release_reference(application)}, by {names}; {when}; "
-                    f"status: {application.props.get('status', 'not stated')}",
-                    tuple(ordered_citations(application.citations)),
+                    f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
+                    (
+                        *ordered_citations(application.citations),
+                        *(c for s in open_application.statements for c in ordered_citations(s.statement.citations)),
+                    ),
                 )
             )
     if answer.learner_records is not None:
@@ -148,7 +163,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     parts += [
         Part(
             "li",
-            f"{s.about.node.name}: {statement_words(s.statement)}",
+            f"{s.about.node.name}: {_contested(s, statement_words(s.statement))}",
             tuple(ordered_citations(s.statement.citations)),
         )
         for s in answer.not_released
@@ -183,6 +198,12 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
         placeholder,
         references,
     )
+
+
+def _contested(stated: Stated, words: str) -> str:
+    """A statement's words, marked where another cited source disagrees: a letter quoting one side alone would
+    state as settled what the record holds as disputed."""
+    return f"{words} (contested: another cited source disagrees)" if stated.contested else words
 
 
 def _recipients_citations(found: RecordRelease) -> list[Citation]:

@@ -174,10 +174,13 @@ class RecipientGroup:
 
 @dataclass(frozen=True, slots=True)
 class OpenApplication:
-    """An application the record names without an outcome: never a release, but one a parent may ask DfE about."""
+    """An application the record names without an outcome: never a release, but one a parent may ask DfE about.
+    Its register gives no outcome; another source may say what went under it (a campaigner's "released"), and
+    an answer listing the application quotes that too, or it would say the record is silent when it is not."""
 
     application: Node
     applicants: tuple[Related, ...]  # each MADE_BY link, cited
+    statements: tuple[Stated, ...] = ()  # what sources say of it, in their words
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,8 +300,11 @@ def open_applications(store: Store) -> tuple[OpenApplication, ...]:
     school and years alike."""
     found = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
     made = follow(store, [a.id for a in found], outgoing=[_E.MADE_BY])
+    said = statements_about(store, found)
     ordered = sorted(found, key=dated_order)
-    return tuple(OpenApplication(a, related(made.get(a.id, []), [_E.MADE_BY])) for a in ordered)
+    return tuple(
+        OpenApplication(a, related(made.get(a.id, []), [_E.MADE_BY]), tuple(said.get(a.id, ()))) for a in ordered
+    )
 
 
 def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:

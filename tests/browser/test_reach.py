@@ -57,7 +57,8 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     groups = page.texts("#groups h4")
     assert any(g.startswith("Press and broadcasters") for g in groups)
     releases = " ".join(page.texts("#groups li.release"))
-    assert "Daily Telegraph" in releases and "DR170518.02" in releases and "DS00804" not in releases  # an application
+    assert "Times Newspapers" in releases and "DR170518.02" in releases and "DS00804" not in releases  # an application
+    assert "Daily Telegraph" not in releases  # dated February 2013, before 2012/13's data were in the NPD
     assert "by the tier of data released" in releases and "items not published" in releases
     # numbered sources: each release's register row, with its address
     sources = " ".join(page.texts("#sources li"))

@@ -64,8 +64,13 @@ RecipientGroupType = answer_type(
 
 OpenApplicationType = answer_type(
     OpenApplication,
-    description="An application the record names without an outcome: whether data went is unknown.",
-    fields={"applicants": "Who made it, each MADE_BY link cited."},
+    description="An application the record names without an outcome (its register gives none): whether data went "
+    "is for DfE to say, unless another source says so in its statements.",
+    fields={
+        "applicants": "Who made it, each MADE_BY link cited.",
+        "statements": "What sources say of it, in their words (a source may say data went where its register is "
+        "silent).",
+    },
 )
 
 LearnerRecordsType = answer_type(

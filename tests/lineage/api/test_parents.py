@@ -281,3 +281,46 @@ async def test_the_letter_asks_for_the_learning_records_service_record_citing_th
     part = text.split("The Learning Records Service")[1]
     assert "14 or over" in part and "2022-11-09" in part
     assert any(r["source_url"] in text for r in reprimand)
+
+
+async def test_an_application_a_source_says_data_went_under_is_quoted_not_called_silent(ask: Any) -> None:
+    """The audit's case: the register (as a campaigner cites it) gives AQA's entry of October 2013 no outcome,
+    yet the same campaigner says KS2 data went to AQA; the letter said the record was silent on whether data
+    went, and gave "no date in the record" for "October 2013". Both answers now quote what the source says."""
+    more = rows("npd_register_entries_more.csv")
+    (aqa_entry,) = [r for r in more if r["organisation"] == "AQA"]
+    assert aqa_entry["status_as_cited"] == "" and aqa_entry["date_as_cited"] == "October 2013"
+    said = [r for r in STATEMENTS if r["organisation"] == "AQA" and r["statement"] == "released"]
+    assert said
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    (aqa,) = [a for a in data["applications"] if [n["node"]["name"] for n in a["applicants"]] == ["AQA"]]
+    assert aqa["application"]["dateAsCited"] == "October 2013" and aqa["application"]["statusAsCited"] is None
+    assert {s["statement"]["quote"] for s in aqa["statements"]} == {r["quote"] for r in said}
+    assert {s["kind"] for s in aqa["statements"]} == {"released"}
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    applications_part = text.split("Applications the record names without an outcome")[1]
+    (line,) = [line for line in applications_part.splitlines() if "by AQA" in line]
+    assert "dated as cited: October 2013" in line and "status: not stated" in line
+    assert "released to it" in line and said[0]["quote"] in line
+    assert "without saying whether data was released" not in text
+
+
+async def test_the_letter_marks_a_contested_statement_as_contested(ask: Any) -> None:
+    """The audit's case: the Telegraph's 'not released' statements, which data/scope_conflicts.csv says another
+    source disagrees with, were quoted in the letter as settled (the /reach page marked them)."""
+    conflicts = rows("scope_conflicts.csv")
+    contested_rows = {int(r["row"]) for r in conflicts} | {int(r["contradicted_by_row"]) for r in conflicts}
+    not_released = [
+        (n, r)
+        for n, r in enumerate(STATEMENTS, start=2)
+        if r["statement"] == "not_released" and "Telegraph" in r["organisation"]
+    ]
+    assert not_released and any(n in contested_rows for n, _ in not_released)
+    data = (await ask("record-reach", urn=URN, fromYear=2011, toYear=2016, first=100))["recordReach"]
+    marked = {s["statement"]["quote"] for s in data["notReleased"] if s["contested"]}
+    text = (await ask("letter", urn=URN, fromYear=2011, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("What the record says was not released")[1]
+    for n, r in not_released:
+        (line,) = {line for line in part.splitlines() if r["quote"] in line and "Telegraph" in line}
+        assert ("(contested: another cited source disagrees)" in line) is (n in contested_rows), (n, line)
+        assert (r["quote"] in marked) is (n in contested_rows)

@@ -144,16 +144,23 @@ function nodeLink(node) {
   return a;
 }
 
+/** What one source says, in its words, appended to ``item``: the kind, its items and quote, its source, and
+ * whether another cited source disagrees. */
+function appendStated(item, stated) {
+  const s = stated.statement;
+  item.append(STATEMENT_KINDS[stated.kind]);
+  if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
+  if (s.quote) item.append(": ", element("q", s.quote));
+  item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
+  if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
+  item.append(cite(s.citations));
+}
+
 function drawNotReleased(statements) {
   const items = statements.map((stated) => {
-    const s = stated.statement;
     const item = element("li");
-    item.append(element("strong", stated.about.node.name), `: ${STATEMENT_KINDS[stated.kind]}`);
-    if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
-    if (s.quote) item.append(": ", element("q", s.quote));
-    item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
-    if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
-    item.append(cite(s.citations));
+    item.append(element("strong", stated.about.node.name), ": ");
+    appendStated(item, stated);
     return item;
   });
   const none = "The record holds no such statement about these releases or recipients.";
@@ -167,8 +174,14 @@ function drawApplications(applications) {
     const item = element("li");
     const by = open.applicants.map((a) => a.node.name).join(", ") || "applicant not named";
     const when = application.date || application.dateAsCited || "no date in the record";
-    item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${application.status}`);
+    const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
+    item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
     item.append(cite([...application.citations, ...open.applicants.flatMap((a) => a.link.citations)]));
+    // the register gives no outcome; another source may say what went under it, in its own words
+    for (const stated of open.statements) {
+      item.append("; a source says: ");
+      appendStated(item, stated);
+    }
     return item;
   });
   const none = "The record names no application without an outcome.";
