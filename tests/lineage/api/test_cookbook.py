@@ -108,6 +108,21 @@ async def test_recipients_of_an_old_tier_2_item_are_the_tier_1_or_2_approvals(as
         assert rows_cited and all(REGISTER[row - 2]["date_as_cited"] == receipt["date"] for row in rows_cited)
 
 
+async def test_an_alias_in_two_tables_has_a_receipt_per_table_each_naming_its_item(ask) -> None:
+    """The audit's case: KS4_UPN's receipts came in identical pairs (16 for 8 releases), one per dictionary table
+    holding the alias, with nothing in the operation's answer to tell them apart."""
+    tables = [r for r in ITEMS if r["npd_alias"] == "KS4_UPN"]
+    assert len(tables) == 2
+    data = (await ask("recipients-of-item", item="KS4_UPN"))["recipientsOfItem"]
+    receipts = [edge["node"] for edge in data["receipts"]["edges"]]
+    assert data["receipts"]["totalCount"] == len(receipts) and not data["receipts"]["truncated"]
+    as_rows = [repr(sorted(r.items())) for r in receipts]
+    assert len(set(as_rows)) == len(as_rows), "two receipts read alike"
+    assert {r["item"]["id"] for r in receipts} == {i["id"] for i in data["items"]}
+    releases = {(r["release"]["name"], r["organisation"]["name"]) for r in receipts}
+    assert len(receipts) == len(tables) * len(releases)
+
+
 async def test_departments_accessing_the_item(ask) -> None:
     # By hand from the register rows: of the ten tier 1/2 approvals, the Cabinet Office's two are the only
     # government department's (rows 6 and 8); no police force is among them.
