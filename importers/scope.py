@@ -73,6 +73,7 @@ DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 CONFLICTS_FILE = DATA_DIR / "scope_conflicts.csv"
 CONFLICTS_DOCUMENT = "pupil-data lineage table of statements that contradict each other"
+DATES_FILE = DATA_DIR / "statement_dates.csv"
 
 RULE_WORDS = "scope-words"
 #: The reason counted for an item a statement's words would reach that was not yet in the NPD by its date.
@@ -197,6 +198,37 @@ def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class SourceDate:
+    """The day a statement's source was made, where its date column is empty but the source has one (a written
+    answer, by the day it was answered): the day its words are checked against, so that they reach no item first
+    collected after it. Kept only while the row still cites the same source."""
+
+    source_url: str
+    day: dt.date
+    reasoning: str
+    row: int  # of the dates table
+
+
+def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
+    """The dates table by (statements file, row)."""
+    table: dict[tuple[str, int], SourceDate] = {}
+    for row in read_csv(path, ("file", "row", "source_url", "date", "reasoning")):
+        try:
+            at, day = int(row["row"]), dt.date.fromisoformat(row["date"].strip())
+        except ValueError:
+            raise BadInput(path, "a row is a whole number and a date is YYYY-MM-DD", row.number) from None
+        table[(row["file"].strip(), at)] = SourceDate(
+            row["source_url"].strip(), day, row["reasoning"].strip(), row.number
+        )
+    return table
+
+
+@cache
+def _bundled_dates() -> dict[tuple[str, int], SourceDate]:
+    return load_dates()
+
+
 @cache
 def _bundled_words() -> dict[str, list[Meaning]]:
     return load_words()
@@ -289,6 +321,9 @@ class ScopeStatementsImporter(Importer):
             if not cell(column):
                 raise BadInput(path, "must not be empty", row.number, column)
         certainty = bundled_source_kinds().certainty(path, row, "source_kind")
+        dated = _bundled_dates().get((path.name, row.number))
+        if dated is not None and (cell("date_as_cited") or dated.source_url != cell("source_url")):
+            dated = None  # the row gives its own date, or is no longer the row the table read
         props: dict[str, Scalar] = {
             name: value
             for name, value in (
@@ -299,7 +334,8 @@ class ScopeStatementsImporter(Importer):
                 ("years_as_written", cell("years_as_written")),
                 ("organisation_as_written", organisation),
                 ("date_as_cited", cell("date_as_cited")),
-                ("latest_date", latest_day(cell("date_as_cited"))),
+                ("latest_date", dated.day if dated else latest_day(cell("date_as_cited"))),
+                ("dated_by", f"{DATES_FILE.name} row {dated.row}: {dated.reasoning}" if dated else None),
                 ("quote", cell("quote")),
                 ("notes", cell("notes")),
             )

@@ -402,6 +402,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("organisation_as_written", str, "the organisation, in the source's words"),
                 ("date_as_cited", str, "the date, in the source's words"),
                 ("latest_date", dt.date, "the last day of the period its date names: its words reach no later item"),
+                ("dated_by", str, "where its source's own day is read, its date not given: our table's row and why"),
                 ("quote", str, "the source's words (30 at most)"),
                 ("notes", str, "the compiler's notes on the row"),
                 ("contested", bool, "another cited source disagrees (see its CONTRADICTS links)"),

@@ -195,3 +195,29 @@ def test_words_reach_only_the_data_sets_their_source_names(real_store: Store) ->
     assert not [i for i in meant[guide.id] if not i.startswith(("DataItem:SC_Pupil", "DataItem:SC_Addresses"))]
     assert "DataItem:KS5_01-02_to_17-18/KS5_ETHNIC" in meant[telegraph.id]  # KS4_ETHNIC: first 2014/15, later
     assert not [i for i in meant[telegraph.id] if i.startswith("DataItem:PRU_")]
+
+
+def test_a_written_answer_reaches_no_item_first_collected_after_it_was_answered(real_store: Store) -> None:
+    """The audit's case: the police's 'address and school details' (a written answer of 22 November 2016, its date
+    only in the row's notes) reached AP_Postcode (first populated 2017/18) and YPMAD items of 2016/17, as if the
+    answer spoke of data not yet collected."""
+    statements = _rows("npd_release_scope_statements.csv")
+    police = statements[40 - 2]
+    assert police["organisation"] == "Police" and police["date_as_cited"] == ""
+    assert "answered 22 Nov 2016" in police["notes"]
+    answered = dt.date(2016, 11, 22)
+    first = {r["npd_alias"]: _first_year(r["years_populated"]) for r in ITEMS}
+    late = sorted(a for a, year in first.items() if year is not None and dt.date(year + 1, 9, 1) > answered)
+    assert "AP_Postcode" in late
+    for alias in ("AP_Postcode", *late[:5]):
+        names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
+        assert not any("olice" in name for name in names), (alias, names)
+    (node,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 40 for c in s.citations)]
+    assert node.props["latest_date"] == answered and "statement_dates.csv" in str(node.props["dated_by"])
+    for stated in real_store.all_nodes(NodeKind.STATEMENT):
+        day = stated.props.get("latest_date")
+        if not isinstance(day, dt.date):
+            continue
+        for hop in real_store.expand([stated.id], frozenset({EdgeKind.REFERS_TO}), frozenset()):
+            year = hop.node.props.get("first_year")
+            assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= day, (stated.id, hop.node.id)
