@@ -76,6 +76,8 @@ SOURCE_WORDS = {
     "requester": "the requester's own words in an FOI request, not an answer",
     "research_body": "a research body's account",
 }
+#: The role of a body a linked data set's row names beside DfE: a party to the set, as its source says, and no more.
+LINKED_PARTY = "named as a party to it; the source does not say pupil records went to it"
 #: A record set named only as a linked set's source, and no row's records, is another body's records.
 OTHER_RECORDS = "another body's records"
 #: Names that say no body is named.
@@ -337,10 +339,12 @@ class _Row:
             }
         )
         self.parts.node(Node(records.kind, records.key, records.name, size, self.citations, self.certainty))
-        # the sender is what the set is derived from (the readings say so, where they do), not a holder of it
+        # the sender is what the set is derived from (the readings say so, where they do), not a holder of it; the
+        # bodies the row names beside it are parties to the set, as its sources name them ("DfE's LEO partners", a
+        # linkage whose page "does not say which way data moved"): never said to have received pupil records
         self.bodies("from_organisation")
         for body in self.bodies("to_organisation"):
-            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role="named as its recipient"))
+            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role=LINKED_PARTY))
         for target, words in self.reading.derived_from if self.reading else ():
             if kind_of(target) is NodeKind.RECORD_SET:
                 key = target.partition(":")[2]

@@ -151,3 +151,21 @@ def test_lineage_diff_carries_the_new_rows(empty_store: Store) -> None:
     assert {(ADDED, LRS), (ADDED, GB_GROUP), (ADDED, TRUSTOPIA), (ADDED, GAMBLING)} <= added
     refusals = [id_ for change, id_ in added if id_.startswith("Statement:") and "refused_to_say" in id_]
     assert len(refusals) == len(rows_of("foi_refused"))
+
+
+def test_a_linked_data_sets_parties_are_never_said_to_have_received_pupil_records(empty_store: Store) -> None:
+    """The audit's case: the MoJ (a linkage whose page 'does not say which way data moved') and DfE's 'LEO partners'
+    were each 'named as its recipient' of the linked set, which neither source says."""
+    store = imported(empty_store)
+    linked = rows_of("linked_dataset")
+    assert any("does not say which way data moved" in r["notes"] for r in linked.values())
+    assert any("LEO partners" in r["notes"] for r in linked.values())
+    for row in linked.values():
+        held = store.expand([f"RecordSet:{row['dataset_as_written']}"], frozenset({EdgeKind.HELD_BY}), frozenset())
+        held += store.expand(
+            ["RecordSet:Longitudinal Education Outcomes (LEO)"], frozenset({EdgeKind.HELD_BY}), frozenset()
+        )
+        assert held
+        for hop in held:
+            role = str(hop.edge.props.get("role"))
+            assert "recipient" not in role and "does not say pupil records went to it" in role, (hop.edge.id, role)
