@@ -1,7 +1,8 @@
 """Published volumes of flows: the compiled figures on NPD sharing.
 
 ``sharing-figures`` reads ``npd_sharing_figures_compiled.csv``: published figures, each an AggregateFlow
-(``verified`` is False for the topic ``unverified``) valid over its period where the period is a plain
+(``verified`` is False for the topic ``unverified``; ``corrected_later`` marks an original figure its own row says
+a later source corrected, "(original answer)") valid over its period where the period is a plain
 ``YYYY[-MM[-DD]][..YYYY[-MM[-DD]]]``, as sure as its source document (a campaigner's figure is
 ``reported``). It FLOWS_TO the named body on the receiving side of the flow and FLOWS_FROM the one on the
 sending side (both sides of ``<->`` are both), so what the Home Office asks of DfE and what it gets back
@@ -40,6 +41,9 @@ from lineage.store import Store
 
 _PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
 _NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
+#: A row's own words for a figure a later source corrected: its measure "(original answer)", its source "original,
+#: later corrected". Answers then say it is the original, never the figure alone.
+_CORRECTED_LATER = re.compile(r"\(original answer\)|later corrected", re.IGNORECASE)
 #: Names of the NPD's holder: a flow into DfE is not a flow to a recipient.
 HOLDER_KEYS = frozenset({"dfe", "department for education", "npd"})
 
@@ -146,6 +150,8 @@ class SharingFiguresImporter(Importer):
             props["value_text"] = value
         props.update(stated(dict(unit=row["unit"].strip(), notes=row["notes"].strip())))
         props["verified"] = topic != "unverified"
+        if _CORRECTED_LATER.search(f"{measure} {row['source']}"):
+            props["corrected_later"] = True
         citation = Citation(required(path, row, "source"), path.name, row.number, required(path, row, "source_url"))
         name = f"{flow or topic}: {measure}, {period or 'period not given'}"
         return Node(

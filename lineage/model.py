@@ -453,6 +453,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("value", float, "the figure"),
                 ("unit", str, "unit of the figure"),
                 ("verified", bool, "false where the source is not an established fact"),
+                ("corrected_later", bool, "the original figure, which a later source corrected (its row says so)"),
                 ("value_text", str, "the figure as published when it is not one number"),
                 ("notes", str, "notes on the figure, as compiled with it"),
                 ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),

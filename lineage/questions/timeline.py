@@ -51,7 +51,10 @@ class TimelineEntry:
             return str(props.get("text", self.node.name))
         value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
         unit = f" {props['unit']}" if props.get("unit") and value else ""
-        return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "")
+        corrected = " (the original figure: a later source corrected it)" if props.get("corrected_later") else ""
+        return (
+            f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "") + corrected
+        )
 
     @property
     def certainty(self) -> Certainty:

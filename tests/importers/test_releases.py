@@ -402,3 +402,20 @@ def test_the_statement_dates_table_refuses_a_bad_date_and_keeps_only_the_rows_it
     )
     with pytest.raises(BadInput, match=r"statement_dates\.csv.*row 2"):
         load_dates(bad)
+
+
+def test_an_original_figure_a_later_source_corrected_says_so(empty_store: Store) -> None:
+    """The audit's case: the Home Office's 2,462 individuals and 520 records (written answer 48634) and the
+    police's 31 requests, each corrected by HCWS272, were answered as figures like any other, the timeline
+    giving 'access requests made: 31' alone."""
+    from lineage.questions.timeline import timeline
+
+    SharingFiguresImporter().run(empty_store, DATA_DIR / SharingFiguresImporter.bundled)
+    with open(DATA_DIR / SharingFiguresImporter.bundled, newline="", encoding="utf-8") as handle:
+        rows = {n: r for n, r in enumerate(csv.DictReader(handle), start=2)}
+    originals = {n for n, r in rows.items() if "(original answer)" in r["measure"] or "later corrected" in r["source"]}
+    assert originals == {2, 9, 10}  # read by hand: the rows HCWS272 corrects (rows 3 to 5, 11 and 12)
+    figures = {next(iter(n.citations)).row: n for n in empty_store.all_nodes(NodeKind.AGGREGATE_FLOW)}
+    assert {row for row, node in figures.items() if node.props.get("corrected_later")} == originals
+    entries = [e for e in timeline(empty_store).entries if e.node.id == figures[2].id]
+    assert entries and all("a later source corrected it" in e.text for e in entries)

@@ -86,7 +86,8 @@ function volumeTitle(v) {
 }
 
 function volumeFigure(v, unit) {
-  return `${d3.format(",")(v.flow.value)} ${unit}${v.flow.verified === false ? " (unverified)" : ""}`;
+  const caveat = v.flow.verified === false ? " (unverified)" : v.flow.correctedLater ? " (original, later corrected)" : "";
+  return `${d3.format(",")(v.flow.value)} ${unit}${caveat}`;
 }
 
 function showVolume(v) {
@@ -98,6 +99,7 @@ function showVolume(v) {
       ["measure", v.flow.measure],
       ["period", v.flow.period],
       ["verified", { true: "yes", false: "no: not an established fact" }[v.flow.verified]],
+      ["corrected", v.flow.correctedLater ? "yes: the original figure, which a later source corrected" : null],
       ["notes", v.flow.notes],
       ["certainty", certaintyBadge(v.flow.certainty)],
       ["flows to the organisation", certaintyBadge(v.link.certainty)],
