@@ -215,7 +215,8 @@ class GraphQLView(GraphQL[LineageContext, None]):
 
     async def parse_http_body(self, request_adapter: AsyncHTTPRequestAdapter) -> Asked:
         """The parameters, from the address of a GET or the JSON body of a POST; the query a persisted hash
-        names; no query, or text no store can hold, is a request error."""
+        names; no query, or text no store can hold, is a request error. An empty query is no query, as
+        strawberry takes it too (it raised MissingQueryError past every hook: a 500)."""
         data: object
         if request_adapter.method == "GET":
             params = request_adapter.query_params
@@ -230,7 +231,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
             data = decode_json(await request_adapter.get_body(), "the body")
         checked = check_parameters(data)
         extensions = checked.get("extensions") or {}
-        asked = Asked(self.persisted.resolve(checked.get("query"), extensions), checked.get("variables") or {},
+        asked = Asked(self.persisted.resolve(checked.get("query") or None, extensions), checked.get("variables") or {},
                       checked.get("operationName"), extensions)  # fmt: skip
         asked.refusal = _refusal(asked)
         return asked

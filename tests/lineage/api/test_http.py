@@ -139,6 +139,22 @@ async def test_every_body_is_answered_in_json(http, body: bytes, content_type: s
     assert response.json()["errors"][0]["message"] == message
 
 
+@pytest.mark.parametrize("accept", ["application/json", GRAPHQL_JSON])
+async def test_an_empty_query_is_answered_as_no_query(http, caplog, accept: str) -> None:
+    """An empty query (by POST or GET) answered 500, without CORS headers, logged twice: strawberry raised
+    MissingQueryError past every hook. It is answered as a body with no query is."""
+    headers = {"accept": accept, "origin": "https://elsewhere.example"}
+    no_query = await http.post("/graphql", json={}, headers=headers)
+    assert no_query.json() == {
+        "errors": [{"message": "the request has no query", "extensions": {"code": "BAD_REQUEST"}}]
+    }
+    for empty in (await http.post("/graphql", json={"query": ""}, headers=headers),
+                  await http.get("/graphql", params={"query": ""}, headers=headers)):  # fmt: skip
+        assert (empty.status_code, empty.json()) == (no_query.status_code, no_query.json())
+        assert empty.headers["access-control-allow-origin"] == "*"
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
 async def test_an_oversized_body_is_413_in_json(http) -> None:
     huge = json.dumps({"query": SEARCH, "variables": {"t": "x" * 5_000_000}})  # a 5 MB id
     response = await http.post("/graphql", content=huge, headers={"content-type": "application/json"})
@@ -209,7 +225,12 @@ def test_the_connection_stays_usable_after_bodies_that_are_not_graphql(store: Me
         return int(head.split()[1]), json.loads(rest[:length])
 
     with AppServer(store) as base, socket.create_connection(("127.0.0.1", int(base.rsplit(":", 1)[1])), 10) as sock:
-        for body, status in ((b"123", 400), (b'{"query": "\xff"}', 400), (b"x" * 200_000, 413)):
+        for body, status in (
+            (b"123", 400),
+            (b'{"query": "\xff"}', 400),
+            (b'{"query": ""}', 200),
+            (b"x" * 200_000, 413),
+        ):
             sock.sendall(request(body))
             assert response(sock)[0] == status
         sock.sendall(request(b'{"query": "{ counts { totalNodes } }"}'))
