@@ -35,7 +35,9 @@ def cursor(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
 
-#: ``after`` values that are no cursor this API gives: negative, overflowing 64 bits, thousands of digits.
+#: ``after`` values that are no cursor this API gives: negative, overflowing 64 bits, thousands of digits; numbers
+#: int() reads but the API never writes (a space, a sign, a leading zero, other scripts' digits, an underscore),
+#: another prefix, and "offset:3" spelled in base64 with padding bits set.
 CURSORS = [
     cursor("offset:-1"),
     cursor("offset:-2"),
@@ -48,6 +50,9 @@ CURSORS = [
     "not base64!",
     "",
     base64.b64encode(b"\xff\xfeoffset:1").decode(),
+    *(cursor(f"offset:{number}") for number in (" 3", "+3", "03", "\u0663", "\uff13", "3_0", "3\n")),
+    cursor("OFFSET:3"),
+    "b2Zmc2V0OjN=",
 ]
 #: Names asked of the app's folders (/cookbook/, /static/, /reach/): none is a file there. 300 characters, too long
 #: for a file name, once answered 500 with two tracebacks in the log.

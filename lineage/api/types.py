@@ -244,11 +244,13 @@ def page_window(first: int, after: str | None) -> tuple[int, int]:
     if after is None:
         return first, 0
     try:
-        prefix, _, number = base64.b64decode(after.encode(), validate=True).decode().partition(":")
+        _, _, number = base64.b64decode(after.encode(), validate=True).decode().partition(":")
         offset = int(number) + 1
-        if prefix != "offset" or not 1 <= offset <= MAX_OFFSET:  # an overflowing one must not reach a store
+        # only the very text _cursor gives: int() also reads " 3", "+3", "03", other scripts' digits and "3_0" (30), and
+        # base64 spells the same bytes more than one way; an overflowing offset must not reach a store
+        if after != _cursor(offset - 1) or not 1 <= offset <= MAX_OFFSET:
             raise ValueError
-    except ValueError:  # bad base64, not UTF-8, not a number (however many digits), out of range
+    except ValueError:  # bad base64, not UTF-8, not a number (however many digits), not ours, out of range
         raise LineageError(f"after: {after[:40]!r} is not a cursor from this API") from None
     return first, offset
 

@@ -90,6 +90,18 @@ async def test_a_bad_cursor_or_page_is_bad_user_input_after_execution_began(http
         assert error["message"] == "after: 'nonsense' is not a cursor from this API"
 
 
+async def test_only_a_cursor_the_api_gave_is_accepted(http) -> None:
+    """Cursors int() read were taken as ours: "offset:03", "offset:+3", "offset:\u0663" (an Arabic-Indic 3) and others
+    paged from 4, "offset:3_0" from 31; only OFFSET:3 was refused."""
+    query = "query ($after: String) { nodes(kind: SCHOOL, first: 1, after: $after) { pageInfo { endCursor } } }"
+    given = (await post(http, query)).json()["data"]["nodes"]["pageInfo"]["endCursor"]
+    assert "errors" not in (await post(http, query, after=given)).json()
+    for after in hostile.CURSORS:
+        body = (await post(http, query, after=after)).json()
+        assert body["data"] is None, after
+        assert body["errors"][0]["message"] == f"after: {after[:40]!r} is not a cursor from this API", after
+
+
 async def test_an_unknown_id_is_not_found(http) -> None:
     body = (await post(http, "query ($id: ID!) { lineage(id: $id) { depth } }", id="School:1")).json()
     assert body["errors"][0]["extensions"] == {"code": "NOT_FOUND"}
