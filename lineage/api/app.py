@@ -202,7 +202,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
         return reply
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> LineageContext:
-        return LineageContext(self.store, request.scope[REQUEST_ID])
+        return LineageContext(self.store, self.limits.store_calls, request.scope[REQUEST_ID])
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         return _wants_playground(request)

@@ -1,8 +1,9 @@
 """Per-request context, and the event loop that GraphQL runs on, apart from the one that answers HTTP.
 
 Store calls are synchronous (the Neo4j driver, NetworkX); they run in a worker thread so that one slow
-call neither blocks other requests nor escapes the execution timeout. Nodes are fetched through a
-DataLoader, so a page of links asks the store for all its far ends in one call.
+call neither blocks other requests nor escapes the execution timeout, and a request runs only so many at
+once, so that its aliases cannot take every thread and keep other requests waiting. Nodes are fetched
+through a DataLoader, so a page of links asks the store for all its far ends in one call.
 
 Validating a document, turning a large answer into GraphQL objects and encoding it are CPU work that
 would hold up every other request on the same loop, /healthz included: ``off_loop`` runs them on a loop
@@ -33,6 +34,8 @@ R = TypeVar("R")
 @dataclass
 class LineageContext:
     store: Store
+    #: The store calls this request runs at once (lineage.api.limits.Limits.store_calls)
+    store_calls: int
     request_id: str = "-"
     #: The operation the request names (strawberry runs the first of several when none is named; the
     #: executor, lineage.api.protocol.CoercingExecutor, picks as the spec says, by this name)
@@ -40,14 +43,18 @@ class LineageContext:
     _nodes: DataLoader[str, Node | None] = field(init=False)
 
     _hops: DataLoader[tuple[str, Direction, frozenset[EdgeKind] | None], list[Hop]] = field(init=False)
+    _running: asyncio.Semaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self._nodes = DataLoader(load_fn=self._load_nodes)
         self._hops = DataLoader(load_fn=self._load_hops)
+        self._running = asyncio.Semaphore(self.store_calls)
 
     async def call(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
-        """``fn`` in a worker thread, at one state of the store (lineage.questions.common.at_one_state)."""
-        return await asyncio.to_thread(at_one_state, fn, *args, **kwargs)
+        """``fn`` in a worker thread, at one state of the store (lineage.questions.common.at_one_state), when
+        fewer than ``store_calls`` of this request's calls are running: the others wait here, holding no thread."""
+        async with self._running:
+            return await asyncio.to_thread(at_one_state, fn, *args, **kwargs)
 
     async def _load_nodes(self, ids: list[str]) -> list[Node | None]:
         found = await self.call(self.store.get_nodes, ids)

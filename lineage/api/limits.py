@@ -17,7 +17,8 @@ strawberry's AddValidationRules adds them.
   even parsed.
 
 ``RememberedDocuments`` keeps each query text's parse and validation, as the schema and rules are fixed. The
-execution timeout and the body size limit live in the HTTP view (app.py, protocol.py).
+execution timeout and the body size limit live in the HTTP view (app.py, protocol.py), the store calls a
+request runs at once in its context (context.py).
 """
 
 from __future__ import annotations
@@ -64,6 +65,9 @@ class Limits:
     depth_weight: int = 50
     #: the largest request body (or GET query string) read; a larger one answers 413
     max_body_bytes: int = 128 * 1024
+    #: the store calls one request runs at once, its other fields waiting their turn: they share the GraphQL
+    #: loop's threads (min(32, cores + 4): six on two cores), which fifteen aliases of a costly field took whole
+    store_calls: int = 2
 
 
 DEFAULT_LIMITS = Limits()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -19,12 +20,30 @@ QUERIES = Path(__file__).resolve().parents[3] / "graphql" / "queries"
 
 
 class Spy:
-    """Wraps a store: counts the calls the API makes on it, and can make one method slow or broken."""
+    """Wraps a store: counts the calls the API makes on it, and can make one method slow or broken, or hold
+    one: each call of a held method waits until ``release`` is set, ``entered`` counting up as one begins to
+    wait and ``most_held`` saying how many waited at once."""
 
-    def __init__(self, store: Store, slow: str | None = None, broken: str | None = None) -> None:
-        self._store, self._slow, self._broken = store, slow, broken
+    def __init__(
+        self, store: Store, slow: str | None = None, broken: str | None = None, held: str | None = None
+    ) -> None:
+        self._store, self._slow, self._broken, self._held = store, slow, broken, held
         self.name = store.name
         self.calls: Counter[str] = Counter()
+        self.release = threading.Event()
+        self.entered = threading.Semaphore(0)
+        self.most_held = 0
+        self._holding = 0
+        self._lock = threading.Lock()
+
+    def _hold(self) -> None:
+        with self._lock:
+            self._holding += 1
+            self.most_held = max(self.most_held, self._holding)
+        self.entered.release()
+        self.release.wait()
+        with self._lock:
+            self._holding -= 1
 
     def __getattr__(self, name: str) -> Any:
         target = getattr(self._store, name)
@@ -35,6 +54,8 @@ class Spy:
             self.calls[name] += 1
             if name == self._slow:
                 time.sleep(1.5)
+            if name == self._held:
+                self._hold()
             if name == self._broken:
                 raise RuntimeError("secret internal detail /etc/passwd")
             return target(*args, **kwargs)
