@@ -102,14 +102,11 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     if not answer.releases:
         parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
     if answer.applications:
-        parts.append(Part("h", "Applications the record names without an outcome"))
-        parts.append(
-            Part(
-                "p",
-                "The public record also names these applications for NPD data, and the registers naming them give "
-                "no outcome. Where another source says what went under one, its words follow. Please say, for "
-                "each, whether it was approved and whether my child's record was released under it.",
-            )
+        parts += _section(
+            "Applications the record names without an outcome",
+            "The public record also names these applications for NPD data, and the registers naming them give no "
+            "outcome. Where another source says what went under one, its words follow. Please say, for each, "
+            "whether it was approved and whether my child's record was released under it.",
         )
         for open_application in answer.applications:
             application = open_application.application
@@ -139,6 +136,21 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                     ),
                 )
             )
+    if answer.disclosures:
+        parts += _section(
+            "Other disclosures the record names",
+            "The public record also gives these flows of pupil data to other bodies, which are not releases: "
+            "published figures of what the Department passed on, and accesses. It does not say whether my child's "
+            "record was among them. Please say, for each, whether it was.",
+        )
+        parts += [
+            Part(
+                "li",
+                f"{d.to.link.props.get('date_as_cited') or d.source.props.get('period') or 'date not given'}: {d.text}",
+                tuple(ordered_citations(d.to.link.citations)),
+            )
+            for d in answer.disclosures
+        ]
     if answer.learner_records is not None:
         lrs = answer.learner_records
         parts.append(Part("h", "The Learning Records Service"))
@@ -198,6 +210,11 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
         placeholder,
         references,
     )
+
+
+def _section(heading: str, asked: str) -> list[Part]:
+    """A heading and what the letter asks of the items listed under it."""
+    return [Part("h", heading), Part("p", asked)]
 
 
 def _contested(stated: Stated, words: str) -> str:

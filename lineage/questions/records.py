@@ -11,15 +11,17 @@ answer is the same for every pupil at that school in those years.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.model import Certainty, CertaintyLevel, EdgeKind, Node, NodeKind
+from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, last_year_in_npd
 from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
+from lineage.questions.timeline import figure_text
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
 
@@ -184,6 +186,26 @@ class OpenApplication:
 
 
 @dataclass(frozen=True, slots=True)
+class Disclosure:
+    """Pupil data the record says went to a body other than by a release: a published figure of what DfE passed
+    on (the police's and the Home Office's requests) or an access (a police force's in November 2019). Whether a
+    child's record was among it the record does not say; a parent may ask, as about a release."""
+
+    source: Node  # the published figure (AggregateFlow), or what was accessed (DfE, a record set)
+    to: Related  # the body it went to, and the FLOWS_TO or ACCESSED_BY link, cited
+
+    @property
+    def text(self) -> str:
+        """What went, in the source's words."""
+        if self.source.kind is NodeKind.AGGREGATE_FLOW:
+            return figure_text(self.source)
+        props = self.to.link.props
+        what = " ".join(str(props[p]) for p in ("value_text", "unit") if props.get(p))
+        route = f" ({props['route']})" if props.get("route") else ""
+        return f"{self.source.name} to {self.to.node.name}{route}: {what or props.get('dataset_as_written', '')}"
+
+
+@dataclass(frozen=True, slots=True)
 class LearnerRecords:
     """DfE's Learning Records Service (learners from age 14, not the NPD), and the oversight events that judged
     its use: a parent whose child was 14 or over in the years asked may ask DfE for that record too."""
@@ -202,6 +224,7 @@ class RecordReach(AskedYears):
     not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
     applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
     learner_records: LearnerRecords | None = None  # DfE's other pupil system, where the graph holds it
+    disclosures: tuple[Disclosure, ...] = ()  # figures and accesses, not releases, once these years were in the NPD
 
     @property
     def releases_count(self) -> int:
@@ -250,7 +273,33 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         not_released,
         open_applications(store),
         learner_records(store),
+        tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
     )
+
+
+def _after_in_npd(link: Edge, from_year: int) -> bool:
+    """Whether a disclosure can hold data of ``from_year`` on: it ended (or, undated, may have ended) once that
+    year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd)."""
+    end = link.validity.valid_to or link.validity.valid_from
+    return end is None or last_year_in_npd(end) >= from_year
+
+
+@PerState
+def disclosures(store: Store) -> tuple[Disclosure, ...]:
+    """Every published figure of data going to a body (FLOWS_TO; one with a number: an agreement's date is no
+    volume) and every access to pupil records (ACCESSED_BY), oldest first: the same for every school, found in
+    two batched hops."""
+    figures = store.all_nodes(NodeKind.AGGREGATE_FLOW)
+    holders = [*store.all_nodes(NodeKind.RECORD_SET), *store.all_nodes(NodeKind.ORGANISATION)]
+    found = [
+        Disclosure(node, to)
+        for nodes, kind in ((figures, _E.FLOWS_TO), (holders, _E.ACCESSED_BY))
+        for hops in [follow(store, [n.id for n in nodes], outgoing=[kind])]
+        for node in nodes
+        if kind is _E.ACCESSED_BY or node.props.get("value") is not None or node.props.get("value_text")
+        for to in related(hops.get(node.id, []), [kind])
+    ]
+    return tuple(sorted(found, key=lambda d: (d.to.link.validity.valid_from or dt.date.max, d.to.link.id)))
 
 
 def _released(

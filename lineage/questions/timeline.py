@@ -25,6 +25,16 @@ _E = EdgeKind
 FIGURE = "figure"
 
 
+def figure_text(figure: Node) -> str:
+    """A published figure in the compiler's words: its flow, measure and value, and whether a later source
+    corrected it (so that no answer quotes the original alone)."""
+    props = figure.props
+    value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
+    unit = f" {props['unit']}" if props.get("unit") and value else ""
+    corrected = " (the original figure: a later source corrected it)" if props.get("corrected_later") else ""
+    return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "") + corrected
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     node: Node  # an Event, or a published figure (AggregateFlow) with a period
@@ -46,15 +56,9 @@ class TimelineEntry:
     @property
     def text(self) -> str:
         """What happened, in the compiler's words: an event's text, a figure's measure and value."""
-        props = self.node.props
         if self.node.kind is NodeKind.EVENT:
-            return str(props.get("text", self.node.name))
-        value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
-        unit = f" {props['unit']}" if props.get("unit") and value else ""
-        corrected = " (the original figure: a later source corrected it)" if props.get("corrected_later") else ""
-        return (
-            f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "") + corrected
-        )
+            return str(self.node.props.get("text", self.node.name))
+        return figure_text(self.node)
 
     @property
     def certainty(self) -> Certainty:

@@ -71,6 +71,8 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     )
     assert quote in not_released
     assert page.count("#timeline li") > 0
+    # disclosures that are not releases: the police's 62 pupils of 2012 to 2016 (HCWS272), each with its source
+    assert "62 pupils" in " ".join(page.texts("#disclosures li")) and page.count("#disclosures li .refs a") > 0
     # the address is the search: opened afresh it shows the same
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")
     ready(page, "from=2012")

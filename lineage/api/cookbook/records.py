@@ -15,7 +15,7 @@ from lineage.api.cookbook import pupils, statements  # noqa: F401  (derive the a
 from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, connection, page_window
 from lineage.errors import LineageError
-from lineage.questions.records import Held, LearnerRecords, OpenApplication, RecipientGroup
+from lineage.questions.records import Disclosure, Held, LearnerRecords, OpenApplication, RecipientGroup
 
 SchoolMatch = answer_type(
     questions.SchoolMatch,
@@ -73,6 +73,17 @@ OpenApplicationType = answer_type(
     },
 )
 
+DisclosureType = answer_type(
+    Disclosure,
+    description="Pupil data the record says went to a body other than by a release (a published figure of what "
+    "DfE passed on, or an access): whether a child's record was among it, the record does not say.",
+    fields={
+        "source": "The published figure, or what was accessed (DfE, a record set).",
+        "to": "The body it went to, and the FLOWS_TO or ACCESSED_BY link, cited.",
+        "text": "What went, in the source's words.",
+    },
+)
+
 LearnerRecordsType = answer_type(
     LearnerRecords, description="DfE's Learning Records Service, and the events that judged its use, each cited."
 )
@@ -86,6 +97,8 @@ RecordReach = answer_type(
         "releases": As(left_out="counted whole as releasesCount, and paged within each of the groups"),
         "not_released": "What sources say did not go to these recipients or with these releases, in their words.",
         "applications": "Applications the record names without an outcome: never releases; a parent may ask DfE.",
+        "disclosures": "Pupil data the record says went other than by a release (figures, accesses), once these "
+        "years were in the NPD.",
         "learner_records": "DfE's Learning Records Service (learners from age 14, not the NPD) and the oversight of "
         "its use.",
         "releases_count": "Releases that may hold the record, in every group.",

@@ -324,3 +324,25 @@ async def test_the_letter_marks_a_contested_statement_as_contested(ask: Any) -> 
         (line,) = {line for line in part.splitlines() if r["quote"] in line and "Telegraph" in line}
         assert ("(contested: another cited source disagrees)" in line) is (n in contested_rows), (n, line)
         assert (r["quote"] in marked) is (n in contested_rows)
+
+
+async def test_the_letter_and_reach_name_the_disclosures_that_are_not_releases(ask: Any) -> None:
+    """The audit's case: the letter left out the police's 62 pupils of 2012-2016 (HCWS272) and a police force's
+    access of November 2019 to 2,136 pupils, because neither is a release. Both now come, each only for years
+    whose data were in the NPD by its end: the police's figures of 2012 to 2016 are not asked about for 2018/19."""
+    figures = rows("npd_sharing_figures_compiled.csv")
+    (police,) = [r for r in figures if r["measure"] == "pupils whose information was shared (corrected)"]
+    assert (police["value"], police["period"]) == ("62", "2012-04..2016-10")
+    flows = rows("npd_flows_2018_onward.csv")
+    (access,) = [r for r in flows if r["date_as_cited"] == "2019-11" and r["kind"] == "access_granted"]
+    assert access["figure"] == "2,136"
+    for years, present, absent in (((2012, 2016), ["62", "2,136"], []), ((2018, 2021), ["2,136"], ["62"])):
+        data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
+        said = [d["text"] for d in data["disclosures"]]
+        assert all(d["to"]["link"]["citations"] for d in data["disclosures"])
+        text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
+        part = text.split("Other disclosures the record names")[1]
+        for figure in present:
+            assert any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" in part, (years, figure)
+        for figure in absent:
+            assert not any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" not in part

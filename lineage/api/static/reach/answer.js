@@ -48,6 +48,7 @@ function drawAnswer(answer, variables) {
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
   drawApplications(answer.applications);
+  drawDisclosures(answer.disclosures);
   $("#answer-title").focus();
 }
 
@@ -186,6 +187,18 @@ function drawApplications(applications) {
   });
   const none = "The record names no application without an outcome.";
   $("#applications").replaceChildren(...(items.length ? items : [element("li", none)]));
+}
+
+/** Figures and accesses, not releases: each with when, what went (in the source's words) and its sources. */
+function drawDisclosures(disclosures) {
+  const items = disclosures.map((d) => {
+    const item = element("li");
+    item.append(element("strong", d.to.link.dateAsCited || d.source.period || "date not given"), `: ${d.text}`);
+    item.append(cite(d.to.link.citations));
+    return item;
+  });
+  const none = "The record names no other disclosure after those years were in the NPD.";
+  $("#disclosures").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
 function drawTimeline(answer) {
