@@ -2,13 +2,15 @@
 
 :func:`write_atomically` writes one file beside its place and renames it in; :func:`write_directory` writes
 several into a directory, all or none. Any failure is one :class:`WriteError` naming the file, and leaves no
-temporary file behind.
+temporary file behind. Only a regular file is replaced: renaming over a symbolic link, a FIFO or a device would
+put a file where the user's link, pipe or device was.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -30,6 +32,32 @@ def _failed(path: Path, exc: Exception) -> WriteError:
     return WriteError(f"cannot write {path}: {reason}")
 
 
+#: What a path that is not a regular file is, for the error that refuses to replace it.
+_NOT_REGULAR = {
+    stat.S_IFLNK: "a symbolic link",
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFDIR: "a directory",
+}
+
+
+class _NotRegular(Exception):
+    """What is at the path is not a regular file, which only the user may remove."""
+
+
+def _refuse_unless_regular(path: Path) -> None:
+    """Refuse to replace what is at ``path`` unless it is a regular file (or nothing): a rename would replace a
+    symbolic link rather than write to its target, and a FIFO or a device rather than write into it."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise _NotRegular(f"it is {_NOT_REGULAR.get(stat.S_IFMT(mode), 'of an unknown type')}, not a regular file")
+
+
 def _write(handle: IO[bytes], write: Write) -> None:
     os.fchmod(handle.fileno(), 0o644)  # readable like any file the user writes, not private like a temporary one
     write(handle)
@@ -43,6 +71,7 @@ def write_atomically(path: Path, write: Write) -> None:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             _write(handle, write)
+        _refuse_unless_regular(path)  # as late as can be: just before the rename
         os.replace(name, path)
     except Exception as exc:
         raise _failed(path, exc) from exc
@@ -80,6 +109,10 @@ def write_directory(output: Path, files: Mapping[str, Write]) -> None:
             os.chmod(staging, 0o755)  # like any directory the user makes, not private like a temporary one
             os.rename(staging, output)  # fails, writing nothing, if a non-empty directory appeared meanwhile
         else:
+            for name in files:
+                path = output / name
+                _refuse_unless_regular(path)
+            path = output
             _move_into(staging, output, list(files))
     except Exception as exc:
         raise _failed(path, exc) from exc

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from lineage.errors import LineageError
-from lineage.files import WriteError, write_atomically
+from lineage.files import write_atomically
 from lineage.reports.build import SUBJECTS
 from lineage.reports.document import AuditReport
 from lineage.reports.html import to_html
@@ -40,8 +40,6 @@ def report(store: Store, subject: str, reference: str, fmt: str = "html") -> str
 
 def write_report(text: str, output: Path) -> None:
     """Write a report whole, or not at all."""
-    if output.is_dir():
-        raise WriteError(f"cannot write the report to {output}: it is a directory")
 
     def write(handle: IO[bytes]) -> None:
         handle.write(text.encode("utf-8"))

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import re
+import socket
 import stat
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -373,6 +374,41 @@ def test_any_failure_is_an_export_error_and_leaves_no_directory(
     export(fixture_store, "csv", tmp_path / "new")  # a new directory is made whole, readable like any other
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["edges.csv", "nodes.csv"]
+
+
+def _socket(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as listening:
+        listening.bind(str(path))  # the file stays when the socket closes
+
+
+#: How to make, at a path, something that is not a regular file, by what the refusal calls it (no device: a test
+#: must never point at one).
+SPECIAL_FILES: dict[str, Callable[[Path], object]] = {
+    "a symbolic link": lambda path: path.symlink_to(path.with_name("target")),
+    "a FIFO (named pipe)": os.mkfifo,
+    "a socket": _socket,
+    "a directory": Path.mkdir,
+}
+
+
+@pytest.mark.parametrize("what", list(SPECIAL_FILES))
+@pytest.mark.parametrize("fmt", ["gexf", "csv"])
+def test_an_output_that_is_not_a_regular_file_is_refused_and_left_as_it_was(
+    tmp_path: Path, fmt: str, what: str
+) -> None:
+    """A rename once replaced a link (its target untouched), a FIFO or a device with a regular file, exit 0."""
+    out = tmp_path / "out"
+    if fmt == "csv":  # into an existing directory, whose nodes.csv is the special file
+        out.mkdir()
+    special = out / "nodes.csv" if fmt == "csv" else out
+    special.with_name("target").write_text("mine")  # a link's target
+    SPECIAL_FILES[what](special)
+    before = sorted(tmp_path.rglob("*"))
+    mode = special.lstat().st_mode
+    with pytest.raises(ExportError, match=f"cannot write {re.escape(str(special))}: it is {re.escape(what)}, not a"):
+        export(_one_release("O"), fmt, out)
+    assert special.lstat().st_mode == mode and special.with_name("target").read_text() == "mine"
+    assert sorted(tmp_path.rglob("*")) == before  # no temporary file left, nothing written beside
 
 
 def _one_release(name: str, link_type: str = "Successor") -> MemoryStore:
