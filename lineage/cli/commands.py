@@ -13,11 +13,12 @@ from typing import IO
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
 from lineage.errors import LineageError
+from lineage.files import WriteError
 from lineage.resources import COOKBOOK
 from lineage.store import Store, unfinished_imports
 from lineage.stores import open_store
 from lineage.stores.memory import MemoryStore
-from lineage.stores.snapshot import LOCK_WAIT
+from lineage.stores.snapshot import LOCK_WAIT, lock_of
 
 DEFAULT_STORE = "memory:.lineage/graph.snapshot"
 
@@ -49,6 +50,21 @@ def _open(args: argparse.Namespace) -> Store:
                 build_real_graph(built, progress=PROGRESS)
         store = open_store(address)
     return store
+
+
+def _refuse_the_store(args: argparse.Namespace, *outputs: Path | None) -> None:
+    """Refuse, before anything is read, to write a file the user asked for (None: none asked) over the snapshot
+    of the store the command reads, or its lock: an export over the snapshot once replaced it, exit 0, and the
+    store was lost."""
+    address = _store_address(args)
+    scheme, _, path = address.partition(":")
+    if scheme != "memory" or not path:
+        return
+    own = {os.path.realpath(path): "the snapshot", os.path.realpath(lock_of(Path(path))): "the lock of the snapshot"}
+    for output in outputs:
+        what = own.get(os.path.realpath(output)) if output is not None else None
+        if what is not None:
+            raise WriteError(f"cannot write {output}: it is {what} of the store this command reads ({address})")
 
 
 @contextlib.contextmanager
@@ -226,8 +242,9 @@ def run_vocabulary(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from lineage.exports import export
+    from lineage.exports import export, output_paths
 
+    _refuse_the_store(args, *output_paths(args.format, args.output))
     with _open(args) as store:
         subgraph, paths = export(store, args.format, args.output, args.node, args.depth)
     print(f"lineage: wrote {', '.join(map(str, paths))}: {subgraph.describe()}")
@@ -237,6 +254,7 @@ def run_export(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from lineage.reports import report, write_report
 
+    _refuse_the_store(args, args.output)
     with _open(args) as store:
         text = report(store, args.subject, args.reference, args.format)
     if args.output:
@@ -268,6 +286,7 @@ def run_claims(args: argparse.Namespace) -> int:
     from lineage.claims import CLAIM_FORMATS, claims
     from lineage.files import write_atomically
 
+    _refuse_the_store(args, args.output)
     with _open(args) as store:
         text = CLAIM_FORMATS[args.format](claims(store))
     if args.output:

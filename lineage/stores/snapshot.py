@@ -129,12 +129,17 @@ def _leftover_prefix(target: Path) -> str:
     return f".{target.name}.saving-"
 
 
+def lock_of(target: Path) -> Path:
+    """The file beside a snapshot that its writers lock (:func:`writer_lock`)."""
+    return target.with_name(f"{target.name}.lock")
+
+
 @contextlib.contextmanager
 def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     """Hold an exclusive OS lock on ``<snapshot>.lock``, waiting up to ``wait`` seconds; the holder's process id
     is written in it for the message of whoever waits. The OS releases it if the holder dies. Only the lock's
     holder saves, so the temporary files of any other save were left by a killed one: they are removed."""
-    lock = target.with_name(f"{target.name}.lock")
+    lock = lock_of(target)
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)

@@ -492,6 +492,30 @@ def test_the_command_says_what_it_wrote(tmp_path: Path, capsys: pytest.CaptureFi
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["export", "--format", "gexf", "--node", g.R1], ["report", "release", "DR130220.01"], ["claims"]],
+    ids=lambda command: command[0],
+)
+@pytest.mark.parametrize("own", ["graph.snapshot", "graph.snapshot.lock"])
+def test_a_command_refuses_to_write_over_its_store_s_snapshot_or_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str], own: str
+) -> None:
+    """`lineage export --store memory:X --output X` once replaced the snapshot with the export, exit 0: the
+    store was lost. The path is spelled another way, as a user may."""
+    snapshot = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(snapshot) as written:  # the lock file is there too, as after any import
+        written.write(g.NODES, g.EDGES)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    (tmp_path / "sub").mkdir()
+    output = tmp_path / "sub" / ".." / own
+    assert main([*command, "--output", str(output), "--store", f"memory:{snapshot}"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"lineage: cannot write {output}: it is the ") and f"(memory:{snapshot})" in error
+    assert {path.name: path.read_bytes() for path in tmp_path.iterdir() if path.is_file()} == before
+    assert MemoryStore.load(snapshot).counts().total_nodes == len(g.NODES)
+
+
 # ---- the real graph ----------------------------------------------------------------------------------
 
 
