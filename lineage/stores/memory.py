@@ -11,7 +11,7 @@ import contextlib
 import datetime as dt
 import os
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,8 @@ class MemoryStore(Store):
 
     def __init__(self) -> None:
         self._reset()
+        #: The SHA-256 of the snapshot the store was loaded from (see version); None if it was not.
+        self._loaded: str | None = None
 
     def _reset(self) -> None:
         """Empty: a new graph and every index and cache of it."""
@@ -251,6 +253,12 @@ class MemoryStore(Store):
     def holds_synthetic(self, synthetic: bool) -> bool:
         return self._nodes_by_flag[synthetic] > 0
 
+    def version(self) -> Hashable:
+        """The snapshot it was loaded from (its SHA-256), with this process's writes since: a count of writes
+        alone was 0 in every server whatever its snapshot, so one restarted on a new snapshot gave its old
+        answers' ETags to new answers, and a browser kept the old answer."""
+        return self._loaded, self._changes
+
     # ---- snapshot (the file itself: lineage.stores.snapshot) ------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
@@ -278,5 +286,5 @@ class MemoryStore(Store):
         """Read a snapshot written by :meth:`save`, after checking it whole; any damage is one StoreError saying
         what to do (:func:`lineage.stores.snapshot.load`)."""
         store = cls()
-        snapshot.load(Path(path), store._bulk_add)
+        store._loaded = snapshot.load(Path(path), store._bulk_add)
         return store

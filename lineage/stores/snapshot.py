@@ -64,15 +64,15 @@ def save(target: Path, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
         raise
 
 
-def load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
+def load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
     """Read a snapshot written by :func:`save`, after checking its header, length and checksum, and hand its
-    records to ``fill`` (an empty store's bulk load). Any damage, and anything ``fill`` refuses in a whole file,
-    is one StoreError saying what to do."""
+    records to ``fill`` (an empty store's bulk load); return its SHA-256, which identifies what it holds. Any
+    damage, and anything ``fill`` refuses in a whole file, is one StoreError saying what to do."""
     with _no_gc():  # building ~100k objects that live as long as the store: collecting meanwhile is waste
-        _load(path, fill)
+        return _load(path, fill)
 
 
-def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
+def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
     try:
         content = memoryview(path.read_bytes())
     except OSError as exc:
@@ -91,7 +91,8 @@ def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
         raise StoreError(
             f"{path}: the snapshot is damaged (not the length its header gives: cut short?); {_rebuild(path)}"
         )
-    if fields[2:4] != [b"sha256", hashlib.sha256(body).hexdigest().encode()] or fields[6] != b"end":
+    digest = hashlib.sha256(body).hexdigest()
+    if fields[2:4] != [b"sha256", digest.encode()] or fields[6] != b"end":
         raise StoreError(f"{path}: the snapshot is damaged (its checksum does not match); {_rebuild(path)}")
     try:
         payload = _SnapshotUnpickler(io.BytesIO(body)).load()
@@ -99,6 +100,7 @@ def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> None:
         fill([rows.node(row) for row in payload["nodes"]], [rows.edge(row) for row in payload["edges"]])
     except Exception as exc:  # a whole file that does not read: written by other code, or by a bug
         raise StoreError(f"{path}: the snapshot does not read ({type(exc).__name__}: {exc}); {_rebuild(path)}") from exc
+    return digest
 
 
 def _header(sha256: str, length: int) -> bytes:

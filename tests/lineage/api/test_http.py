@@ -328,6 +328,27 @@ async def test_get_answers_carry_an_etag_per_store_version_and_answer_304(http, 
     assert "etag" not in posted.headers
 
 
+async def test_servers_on_different_snapshots_never_share_an_etag(tmp_path) -> None:
+    """The version was the process's count of writes, 0 in every server: after `lineage import` and a restart, a
+    browser's If-None-Match got 304 and kept its stale count. Two workers on one snapshot share their ETags."""
+    paths = [tmp_path / "before.snapshot", tmp_path / "after.snapshot"]
+    for path, nodes in zip(paths, (g.NODES[:-1], g.NODES), strict=True):
+        store = MemoryStore()
+        store.write(nodes)
+        store.save(path)
+    params, accept = {"query": "{ counts { totalNodes } }"}, {"accept": "application/json"}
+    etags, answers = [], []
+    for path in [paths[0], paths[0], paths[1]]:  # the first snapshot twice (two workers), then the import's
+        async with make_client(MemoryStore.load(path)) as client:
+            headers = accept | ({"if-none-match": etags[0]} if etags else {})
+            answer = await client.get("/graphql", params=params, headers=headers)
+        etags.append(answer.headers["etag"])
+        status = answer.status_code
+        answers.append(answer.json()["data"]["counts"]["totalNodes"] if status == 200 else status)
+    assert answers == [len(g.NODES) - 1, 304, len(g.NODES)]
+    assert etags[0] == etags[1] != etags[2]
+
+
 async def test_large_answers_are_compressed(http) -> None:
     fields = "nodes { id name citations { document file address } }"
     query = "{ " + " ".join(f'a{i}: search(text: "o", first: 100) {{ {fields} }}' for i in range(10)) + " }"
