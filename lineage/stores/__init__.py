@@ -9,6 +9,7 @@ bolt://HOST:PORT, neo4j://HOST:PORT (and +s / +ssc variants)
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,9 +43,14 @@ OPENERS: dict[str, Callable[[str], Store]] = {
 }
 
 
+def masked(address: str) -> str:
+    """The address as a message may show it: what comes before an ``@`` (a user and password) masked."""
+    return re.sub(r"^([^:]*:(?://)?).*@", r"\1***@", address, flags=re.DOTALL)
+
+
 def open_store(address: str) -> Store:
     scheme = address.split("://", 1)[0] if "://" in address else address.split(":", 1)[0]
     opener = OPENERS.get(scheme)
     if opener is None:
-        raise LineageError(f"unknown store {address!r}: use memory, memory:PATH, or a bolt:// or neo4j:// URI")
+        raise LineageError(f"unknown store {masked(address)!r}: use memory, memory:PATH, or a bolt:// or neo4j:// URI")
     return opener(address)

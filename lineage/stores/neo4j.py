@@ -16,11 +16,19 @@ import time
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import neo4j
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    ClientError,
+    ConfigurationError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from lineage.errors import StoreError, StoreUnavailable
+from lineage.errors import LineageError, StoreError, StoreUnavailable
 from lineage.hops import Hop, Levels, Link, Sides, Step
 from lineage.model import (
     EDGE_SPECS,
@@ -48,6 +56,7 @@ from lineage.store import (
     edge_sides,
     refuse_conflicts,
 )
+from lineage.stores import masked
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j_records import (
     SEARCH_PROPS,
@@ -92,17 +101,21 @@ class Neo4jStore(Store):
     name = "neo4j"
 
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str = "neo4j") -> None:
+        _check_address(uri)
         self.uri = uri
         self.database = database
-        # Counting a kind the graph does not hold yet is not worth a warning per query.
-        self.driver = neo4j.GraphDatabase.driver(
-            uri,
-            auth=auth,
-            notifications_min_severity="OFF",
-            connection_timeout=CONNECT_SECONDS,
-            connection_acquisition_timeout=ACQUIRE_SECONDS,
-            max_transaction_retry_time=RETRY_SECONDS,
-        )
+        try:
+            # Counting a kind the graph does not hold yet is not worth a warning per query.
+            self.driver = neo4j.GraphDatabase.driver(
+                uri,
+                auth=auth,
+                notifications_min_severity="OFF",
+                connection_timeout=CONNECT_SECONDS,
+                connection_acquisition_timeout=ACQUIRE_SECONDS,
+                max_transaction_retry_time=RETRY_SECONDS,
+            )
+        except (ConfigurationError, ValueError) as exc:
+            raise LineageError(f"Neo4j address {uri!r} is not one the driver takes: {_one_line(exc)}") from None
         try:
             self.driver.verify_connectivity()
         except (ServiceUnavailable, OSError) as exc:
@@ -468,6 +481,21 @@ class Neo4jStore(Store):
 
     def holds_synthetic(self, synthetic: bool) -> bool:
         return bool(self._run(_ANY_WITH_FLAG, flag=synthetic))
+
+
+def _check_address(uri: str) -> None:
+    """Refuse a user and password in the address, which every message naming the store would show (the driver's
+    refusal of them was a traceback quoting the password), and an address whose host or port cannot be read,
+    which the driver reported as a traceback too."""
+    if "@" in uri:
+        raise LineageError(
+            f"Neo4j address {masked(uri)!r} holds a user and password, which messages would show: give the address "
+            "without them, and set NEO4J_USER and NEO4J_PASSWORD (both) instead"
+        )
+    try:
+        urlsplit(uri).port  # noqa: B018 - read for the ValueError it raises: a port that is no number from 0 to 65535
+    except ValueError as exc:
+        raise LineageError(f"Neo4j address {uri!r} is not a valid URI ({exc})") from None
 
 
 def _one_line(exc: Exception) -> str:

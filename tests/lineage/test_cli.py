@@ -22,6 +22,30 @@ def test_a_reading_command_refuses_a_snapshot_that_is_not_there(
     assert not typo.exists()
 
 
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("bolt://user:secretpw@127.0.0.1:1", "Neo4j address 'bolt://***@127.0.0.1:1' holds a user and password"),
+        ("neo4j://user:secret@pw@127.0.0.1:1", "Neo4j address 'neo4j://***@127.0.0.1:1' holds a user and password"),
+        ("bolt://:secretpw@[::1", "Neo4j address 'bolt://***@[::1' holds a user and password"),
+        ("http://user:secretpw@127.0.0.1", "unknown store 'http://***@127.0.0.1'"),
+        ("bolt://[::1", "Neo4j address 'bolt://[::1' is not a valid URI (Invalid IPv6 URL)"),
+        ("bolt://127.0.0.1:port", "Neo4j address 'bolt://127.0.0.1:port' is not a valid URI (Port could not be cast"),
+        ("bolt://127.0.0.1:1?a=b", "Neo4j address 'bolt://127.0.0.1:1?a=b' is not one the driver takes: Routing"),
+    ],
+)
+def test_a_store_address_that_cannot_be_used_is_one_line_that_shows_no_password(
+    address: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Credentials in a Neo4j address were a traceback quoting the password; a bad host or port a ValueError's."""
+    assert main(["counts", "--store", address]) == 1
+    out, err = capsys.readouterr()
+    assert not out and err.startswith(f"lineage: {said}") and err.count("\n") == 1
+    assert "secret" not in err
+    if "user and password" in said:
+        assert "NEO4J_USER and NEO4J_PASSWORD" in err
+
+
 def test_an_import_may_start_a_new_snapshot(tmp_path: Path) -> None:
     fresh = tmp_path / "new.snapshot"
     data = Path(__file__).resolve().parents[2] / "data" / "npd_data_item_classifications_2018.csv"
