@@ -242,12 +242,12 @@ def run_vocabulary(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from lineage.exports import export, output_paths
+    from lineage.exports import export, output_paths, summary
 
     _refuse_the_store(args, *output_paths(args.format, args.output))
     with _open(args) as store:
         subgraph, paths = export(store, args.format, args.output, args.node, args.depth)
-    print(f"lineage: wrote {', '.join(map(str, paths))}: {subgraph.describe()}")
+    print(f"lineage: wrote {', '.join(map(str, paths))}: {summary(args.format, subgraph)}")
     return 0
 
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from lineage.exports import csv_files, cytoscape, networkx_xml, openlineage, prov
-from lineage.exports.formats import EXPORT_FORMATS, writers
+from lineage.exports.formats import EXPORT_FORMATS, summary, writers
 from lineage.exports.subgraph import DEFAULT_DEPTH, Subgraph, collect
 from lineage.files import WriteError, write_atomically, write_directory
 from lineage.store import Store
@@ -55,4 +55,5 @@ __all__ = [
     "openlineage",
     "output_paths",
     "prov",
+    "summary",
 ]  # fmt: skip

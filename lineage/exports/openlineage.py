@@ -59,8 +59,15 @@ def _time(day: dt.date) -> str:
     return dt.datetime.combine(day, dt.time(), dt.UTC).isoformat()
 
 
+def flows(subgraph: Subgraph) -> list[Edge]:
+    """The releases, accesses and onward shares with both ends in the subgraph, in the order of its edges: one
+    event each. A node's lineage may hold none: a data set's releases lie two hops from it, their recipients three."""
+    held = {node.id for node in subgraph.nodes}
+    return [edge for edge in subgraph.edges if edge.kind in JOB_TYPES and {edge.source, edge.target} <= held]
+
+
 def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str, Any]]:
-    """One RunEvent per release, access and onward share of the subgraph, in the order of its edges."""
+    """One RunEvent per release, access and onward share of the subgraph (:func:`flows`)."""
     nodes = {node.id: node for node in subgraph.nodes}
     includes: dict[str, list[Node]] = defaultdict(list)
     for edge in subgraph.edges:
@@ -69,9 +76,7 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
     excluded = {(release, item) for release, item, _ in subgraph.exclusions}
     confirmed = {(e.source, e.target) for e in subgraph.edges if e.kind is _E.INCLUDES and e.certainty.rule is None}
     found = []
-    for edge in subgraph.edges:
-        if edge.kind not in JOB_TYPES or edge.source not in nodes or edge.target not in nodes:
-            continue
+    for edge in flows(subgraph):
         source, target = nodes[edge.source], nodes[edge.target]
         if edge.kind is _E.SENT_TO:
             used = [
@@ -162,6 +167,15 @@ def _openlineage(subgraph: Subgraph, handle: IO[bytes]) -> None:
         handle.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
 
 
-register("openlineage", {None: _openlineage})
+def _summary(subgraph: Subgraph) -> str:
+    """What the file holds: events, not the nodes and edges it was once said to hold when it held none."""
+    count = len(flows(subgraph))
+    return (
+        f"{count} OpenLineage event{'' if count == 1 else 's'}, one per release, access or onward share with both "
+        f"ends in {subgraph.describe()}"
+    )
 
-__all__ = ["events", "recipient"]
+
+register("openlineage", {None: _openlineage}, _summary)
+
+__all__ = ["events", "flows", "recipient"]

@@ -24,10 +24,12 @@ from openlineage.client.generated.base import RunFacet
 from openlineage.client.serde import Serde
 
 from importers.onward import OnwardFlowsImporter
+from lineage.cli import main
 from lineage.exports import export
 from lineage.exports.openlineage import SCHEMAS
 from lineage.resources import DATA_DIR
 from lineage.store import Store
+from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 
 FLOWS = DATA_DIR / "npd_flows_2018_onward.csv"
@@ -160,6 +162,30 @@ def test_the_accesses_and_onward_shares_after_2018_are_events_citing_their_rows(
     assert lrs["run"]["facets"]["nominalTime"]["nominalEndTime"].startswith("2020-01-31")
     undated = [e for e in by_type["ONWARD_SHARE"] if not e["run"]["facets"]["pupilDataLineage"]["dated"]]
     assert len(undated) == 2 and all("nominalTime" not in e["run"]["facets"] for e in undated)  # no date invented
+
+
+@pytest.mark.parametrize(
+    ("node", "said"),
+    [
+        # D2's neighbours are its collection and its item: its releases lie two hops away, their recipients three
+        (g.D2, "0 OpenLineage events, one per release"),
+        (g.R1, "1 OpenLineage event, one per release"),  # R1 SENT_TO O1
+        (None, "5 OpenLineage events, one per release"),  # two releases sent, three onward shares
+    ],
+)
+def test_the_command_says_how_many_events_it_wrote(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], node: str | None, said: str
+) -> None:
+    """It once said a data set's lineage was written, 1235 nodes and 1234 edges, over an empty file."""
+    store = MemoryStore()
+    store.write(g.NODES, g.EDGES)
+    store.save(tmp_path / "graph.snapshot")
+    out = tmp_path / "events.jsonl"
+    lineage = ["--node", node, "--depth", "1"] if node else []
+    assert main(["export", "--format", "openlineage", "--output", str(out), *lineage,
+                 "--store", f"memory:{tmp_path / 'graph.snapshot'}"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.startswith(f"lineage: wrote {out}: {said}")
+    assert len(out.read_text(encoding="utf-8").splitlines()) == int(said.split()[0])
 
 
 @pytest.mark.parametrize("broken", ["runId", "eventTime"])
