@@ -217,6 +217,8 @@ class ReleaseGraph:
                     register=share.register,
                     status=share.outcome.status,
                     status_as_cited=share.status,
+                    # a group ("Local Authorities") or a redacted name draws no MADE_BY: its words say who applied
+                    applicant_as_cited=None if isinstance(found, Resolved) else shown,
                     date=share.date,
                     date_as_cited=share.date_as_cited,
                     tiers=share.tiers or None,

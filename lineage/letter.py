@@ -110,7 +110,10 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         )
         for open_application in answer.applications:
             application = open_application.application
-            names = ", ".join(r.node.name for r in open_application.applicants) or "applicant not named"
+            as_cited = application.props.get("applicant_as_cited")
+            names = ", ".join(r.node.name for r in open_application.applicants) or (
+                f"{as_cited} (as the register words it; no one body)" if as_cited else "applicant not named"
+            )
             date, as_cited = application.props.get("date"), application.props.get("date_as_cited")
             when = (
                 f"dated {date.day} {date:%B %Y}"
@@ -146,7 +149,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts += [
             Part(
                 "li",
-                f"{d.to.link.props.get('date_as_cited') or d.source.props.get('period') or 'date not given'}: {d.text}",
+                f"{d.when}: {d.text}",
                 tuple(ordered_citations(d.to.link.citations)),
             )
             for d in answer.disclosures

@@ -377,6 +377,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     True,
                 ),
                 ("status_as_cited", str, "the status in the source's words"),
+                ("applicant_as_cited", str, "who applied in the source's words, where it names no one body"),
                 ("date", dt.date, "date as cited, where the source gives a whole date"),
                 ("date_as_cited", str, "the date in the source's words"),
                 ("tiers", tuple, "old tiers asked for or approved, where the source gives them"),

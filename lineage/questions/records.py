@@ -195,6 +195,12 @@ class Disclosure:
     to: Related  # the body it went to, and the FLOWS_TO or ACCESSED_BY link, cited
 
     @property
+    def when(self) -> str:
+        """The date or period, in the source's words."""
+        said = self.to.link.props.get("date_as_cited") or self.source.props.get("period")
+        return str(said or "date not given")
+
+    @property
     def text(self) -> str:
         """What went, in the source's words."""
         if self.source.kind is NodeKind.AGGREGATE_FLOW:

@@ -81,6 +81,7 @@ DisclosureType = answer_type(
         "source": "The published figure, or what was accessed (DfE, a record set).",
         "to": "The body it went to, and the FLOWS_TO or ACCESSED_BY link, cited.",
         "text": "What went, in the source's words.",
+        "when": "The date or period, in the source's words.",
     },
 )
 

@@ -346,3 +346,16 @@ async def test_the_letter_and_reach_name_the_disclosures_that_are_not_releases(a
             assert any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" in part, (years, figure)
         for figure in absent:
             assert not any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" not in part
+
+
+async def test_an_application_by_a_group_names_it_as_the_register_words_it(ask: Any) -> None:
+    """The audit's case: DS00565's register row names 'Local Authorities', a group rather than one body, so no
+    MADE_BY is drawn, and the letter said 'applicant not named'."""
+    (row,) = [r for r in REGISTER if r["reference"] == "DS00565"]
+    assert row["organisation"] == "Local Authorities"
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    (entry,) = [a for a in data["applications"] if a["application"]["reference"] == "DS00565"]
+    assert entry["applicants"] == [] and entry["application"]["applicantAsCited"] == row["organisation"]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if line.startswith("- DS00565")]
+    assert f"by {row['organisation']} (as the register words it" in line and "applicant not named" not in line

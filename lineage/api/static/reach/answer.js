@@ -173,7 +173,8 @@ function drawApplications(applications) {
   const items = applications.map((open) => {
     const application = open.application;
     const item = element("li");
-    const by = open.applicants.map((a) => a.node.name).join(", ") || "applicant not named";
+    const asCited = application.applicantAsCited && `${application.applicantAsCited} (as the register words it; no one body)`;
+    const by = open.applicants.map((a) => a.node.name).join(", ") || asCited || "applicant not named";
     const when = application.date || application.dateAsCited || "no date in the record";
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
@@ -193,7 +194,7 @@ function drawApplications(applications) {
 function drawDisclosures(disclosures) {
   const items = disclosures.map((d) => {
     const item = element("li");
-    item.append(element("strong", d.to.link.dateAsCited || d.source.period || "date not given"), `: ${d.text}`);
+    item.append(element("strong", d.when), `: ${d.text}`);
     item.append(cite(d.to.link.citations));
     return item;
   });
