@@ -188,6 +188,11 @@ STATEMENT_KINDS: dict[str, str] = {
 #: The one kind a body's refusal to answer is kept as: never an edge for what the answer might have been.
 REFUSED_TO_SAY = "refused_to_say"
 
+#: The 2018 dictionary's scales an item is classified on (data/npd_data_item_classifications_2018.csv, which a
+#: test holds these to): identifiability 1 (an instant identifier) to 5, sensitivity A to E.
+IDENTIFIABILITY = (1, 2, 3, 4, 5)
+SENSITIVITY = ("A", "B", "C", "D", "E")
+
 #: The kinds of organisation, as answers group them. The first four are the state's (the campaign's "other government
 #: departments"): central departments, ministerial or not; other public bodies (arm's-length bodies); police forces
 #: and other criminal-investigation bodies; courts.

@@ -19,7 +19,7 @@ from typing import Generic, ParamSpec, TypeVar
 from lineage.cache import Kept
 from lineage.errors import LineageError, NotFound
 from lineage.hops import Hop, Step
-from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Scalar, ordered_citations
 from lineage.store import Store
 
 #: The rules a question may name when it infers a step.
@@ -158,6 +158,20 @@ def check_period(start: dt.date | None, end: dt.date | None) -> None:
     """
     if start is not None and end is not None and start > end:
         raise LineageError(f"the period's start {start} is after its end {end}")
+
+
+def check_known(what: str, asked: Iterable[Scalar], known: Collection[Scalar]) -> None:
+    """One rule for filter values everywhere: one the model does not know is refused, naming those it does, never
+    answered empty (a mistyped "Government department" answered that no release went to any).
+
+    >>> check_known("sensitivity", ["B"], "ABCDE")
+    >>> check_known("sensitivity", ["b"], "ABCDE")
+    Traceback (most recent call last):
+    lineage.errors.LineageError: no sensitivity 'b': one of A, B, C, D, E
+    """
+    unknown = [value for value in dict.fromkeys(asked) if value not in known]
+    if unknown:
+        raise LineageError(f"no {what} {', '.join(map(repr, unknown))}: one of {', '.join(map(str, known))}")
 
 
 def dated_order(node: Node) -> tuple[dt.date, str]:

@@ -9,8 +9,20 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from lineage.model import CONFIRMED, STRENGTH, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
-from lineage.questions.common import PerState, check_period, dated_within, follow, overlaps_period
+from lineage.model import (
+    CONFIRMED,
+    IDENTIFIABILITY,
+    ORG_TYPES,
+    SENSITIVITY,
+    STRENGTH,
+    Certainty,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    weakest,
+)
+from lineage.questions.common import PerState, check_known, check_period, dated_within, follow, overlaps_period
 from lineage.questions.releases import release_walk
 from lineage.store import Store
 
@@ -184,6 +196,9 @@ def flows(
     releases the picture shows and hides; and the published aggregate volumes (to organisations of the
     filtered types; they have no classification)."""
     check_period(start, end)
+    check_known("identifiability", only.identifiability, IDENTIFIABILITY)
+    check_known("sensitivity", only.sensitivity, SENSITIVITY)
+    check_known("organisation type", only.organisation_types, ORG_TYPES)
     in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}

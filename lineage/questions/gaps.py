@@ -234,8 +234,11 @@ def gaps(
 ) -> list[Gap]:
     """The gaps, filtered by kind, by an organisation concerned (its name or a variant, ignoring case), by period
     (an undated gap is kept: its date is itself unknown) and by a node (its id: the gaps about it, or about what
-    concerns it as recipient or applicant)."""
+    concerns it as recipient or applicant). A node the store lacks is refused: its open gaps are not none (the gaps
+    imports closed may be about a node since gone, so that question keeps it)."""
     keep = GapFilter.asked(store, kinds, organisation, start, end, node)
+    if node and store.get_node(node) is None:
+        raise NotFound(f"no node {node!r}: give a node id (Kind:key), as search answers it")
     return [g for g in _all_gaps(store) if keep.keeps(g.kind, g.date, g.subject.id, {o.id for o in g.organisations})]
 
 

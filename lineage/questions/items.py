@@ -13,6 +13,8 @@ from typing import NamedTuple
 from lineage.errors import LineageError, NotFound
 from lineage.hops import Hop, Step
 from lineage.model import (
+    IDENTIFIABILITY,
+    SENSITIVITY,
     STATE_ORG_TYPES,
     Certainty,
     CertaintyLevel,
@@ -29,6 +31,7 @@ from lineage.questions.common import (
     RULE_ONWARD,
     Related,
     chain_citations,
+    check_known,
     find_items,
     follow,
     follow_chain,
@@ -447,6 +450,8 @@ def items_by_classification(
     sensitivity: Collection[str] | None = None,
 ) -> list[Node]:
     """Data items by identifiability and sensitivity, optionally within one data set (by key or name)."""
+    check_known("identifiability", identifiability or (), IDENTIFIABILITY)
+    check_known("sensitivity", sensitivity or (), SENSITIVITY)
     if dataset is not None:
         matches = store.search(dataset, [NodeKind.DATASET], limit=100).items
         chosen = [d for d in matches if dataset.lower() in (d.key.lower(), d.name.lower())] or list(matches)

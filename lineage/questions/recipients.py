@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lineage.errors import LineageError
 from lineage.model import ORG_TYPES, Certainty, EdgeKind, Node, NodeKind, surest
-from lineage.questions.common import Related, dated_order, follow, related
+from lineage.questions.common import Related, check_known, dated_order, follow, related
 from lineage.store import Store
 
 _E = EdgeKind
@@ -33,8 +32,7 @@ def recipients_by_type(store: Store, organisation_type: str) -> list[RecipientRe
     name, with its releases: two batched calls. Applications, onward shares and access are not releases: they are
     in organisation_receipts. A type the model does not know is refused, naming those it does: unknown is not none.
     """
-    if organisation_type not in ORG_TYPES:
-        raise LineageError(f"no organisation type {organisation_type!r}; they are {', '.join(ORG_TYPES)}")
+    check_known("organisation type", [organisation_type], ORG_TYPES)
     organisations = store.find_nodes(NodeKind.ORGANISATION, "org_type", [organisation_type])
     sent = follow(store, [organisation.id for organisation in organisations], incoming=[_E.SENT_TO])
     found = [

@@ -221,3 +221,35 @@ def test_a_written_answer_reaches_no_item_first_collected_after_it_was_answered(
         for hop in real_store.expand([stated.id], frozenset({EdgeKind.REFERS_TO}), frozenset()):
             year = hop.node.props.get("first_year")
             assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= day, (stated.id, hop.node.id)
+
+
+def test_a_filter_value_the_model_does_not_know_is_refused_never_answered_empty(real_store: Store) -> None:
+    """The audit's case: flows for organisation type "Government department" (the type is "government department"),
+    sensitivity "b" or identifiability 99, items of sensitivity "b", and the gaps about node "zzz" each answered
+    nothing at all, which a reader would quote as "none"; recipientsByType refused such a value already."""
+    from lineage.errors import NotFound
+    from lineage.model import IDENTIFIABILITY, ORG_TYPES, SENSITIVITY
+    from lineage.questions.flows import FlowFilter, flows
+    from lineage.questions.gaps import gaps
+    from lineage.questions.items import items_by_classification
+    from lineage.questions.recipients import recipients_by_type
+
+    scales = _rows("npd_data_item_classifications_2018.csv")
+    assert tuple(int(r["code"]) for r in scales if r["scale"] == "identifiability") == IDENTIFIABILITY
+    assert tuple(r["code"] for r in scales if r["scale"] == "sensitivity") == SENSITIVITY
+    assert "government department" in ORG_TYPES
+    for only in (
+        FlowFilter(organisation_types=frozenset({"Government department"})),
+        FlowFilter(sensitivity=frozenset({"b"})),
+        FlowFilter(identifiability=frozenset({99})),
+    ):
+        with pytest.raises(LineageError, match="one of"):
+            flows(real_store, only=only)
+    assert flows(real_store, only=FlowFilter(organisation_types=frozenset({"government department"}))).links
+    with pytest.raises(LineageError, match="no sensitivity 'b': one of A, B, C, D, E"):
+        items_by_classification(real_store, sensitivity=["b"])
+    assert items_by_classification(real_store, sensitivity=["B"])
+    with pytest.raises(LineageError, match="no organisation type 'Government department'"):
+        recipients_by_type(real_store, "Government department")
+    with pytest.raises(NotFound, match="no node 'zzz'"):
+        gaps(real_store, node="zzz")
