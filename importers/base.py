@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from importers.reading import BadInput, Row, refuse_too_large
+from importers.reading import Row, refuse_not_a_file, refuse_too_large
 from lineage.changes import GapWatch
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind, node_id
@@ -139,10 +139,7 @@ class Importer(ABC):
         the gaps open when the command began: those the write closed are recorded on the ImportRun."""
         path = Path(path)
         tell = progress or _silent
-        if path.is_dir():
-            raise BadInput(path, "is a directory, not a file: name the file to import")
-        if not path.is_file():
-            raise BadInput(path, "no such file")
+        refuse_not_a_file(path)
         refuse_too_large(path)
         with path.open("rb") as handle:
             checksum = hashlib.file_digest(handle, "sha256").hexdigest()

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,21 @@ def max_file_bytes() -> int:
     if not configured.isdigit() or int(configured) == 0:
         raise LineageError(f"${MAX_FILE_ENV} must be a positive whole number of bytes, not {configured[:40]!r}")
     return int(configured)
+
+
+def refuse_not_a_file(path: Path) -> None:
+    """Refuse what is not a regular file, by its metadata alone: a FIFO would block the import until something
+    wrote to it, and a device such as /dev/zero reports a size of 0 and never ends."""
+    try:
+        mode = path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise BadInput(path, "no such file") from None
+    except OSError as exc:
+        raise BadInput(path, f"cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise BadInput(path, "is a directory, not a file: name the file to import")
+    if not stat.S_ISREG(mode):
+        raise BadInput(path, "is not a regular file (a pipe, a device or a socket?): name the file to import")
 
 
 def refuse_too_large(path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,19 +210,25 @@ def test_malformed_files_are_refused_and_whole_copies_read_alike(place: Place, n
 
 
 @pytest.mark.parametrize("name", ORDER)
-def test_a_file_over_the_size_limit_or_a_directory_is_refused_before_it_is_read(
+def test_a_file_over_the_size_limit_or_no_regular_file_is_refused_before_it_is_read(
     place: Place, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The probe's cases: a 2 GB file ended in MemoryError, and a directory was "no such file". The limit is set
-    one byte below the importer's small whole file, so no big file need be made."""
+    """The probes' cases: a 2 GB file ended in MemoryError, and a directory, a FIFO and a device were "no such
+    file". The limit is set one byte below the importer's small whole file, so no big file need be made. The FIFO
+    has no writer: reading it would block, so its refusal shows that it was not opened."""
     prepared(place, name, tmp_path.parent / "corpus-files")
     file_name, text = base(name)
     path = write(tmp_path / "file", file_name, text.encode(REGISTRY[name].encoding))
     size = path.stat().st_size
     monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(size - 1))
+    fifo = tmp_path / "fifo" / file_name
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
     before = state_of(place.reading())
     refusals = [(path, f"the file is {size:,} bytes; an import reads at most {size - 1:,}"),
-                (tmp_path, "is a directory, not a file")]  # fmt: skip
+                (tmp_path, "is a directory, not a file"),
+                (fifo, "is not a regular file"),
+                (Path("/dev/zero"), "is not a regular file")]  # fmt: skip
     for target, message in refusals:
         with pytest.raises(BadInput) as refused, place.writing() as store:
             REGISTRY[name]().run(store, target)
