@@ -174,8 +174,7 @@ def read_csv(
     path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
 ) -> list[Row]:
     """Read a CSV with one header row, refusing what :func:`read_text` and :func:`parse_csv` refuse, an empty
-    file, a missing or renamed required column, and a row with more or fewer cells than the header (a
-    truncated or broken file).
+    file, a missing or renamed required column, and a data row that :func:`refuse_broken_row` refuses.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
     inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
@@ -192,7 +191,7 @@ def read_csv(
     for number, cells in enumerate(records, start=2):
         if not cells:
             continue
-        refuse_ragged(path, header, number, cells)
+        refuse_broken_row(path, header, number, cells)
         rows.append(Row(number, {header[i]: cells[i] for i in kept}))
     return rows
 
@@ -204,12 +203,16 @@ def named_columns(header: Sequence[str]) -> str:
     return f"{named} and {more:,} more" if more > 0 else named
 
 
-def refuse_ragged(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:
-    """Refuse a row with more or fewer cells than its header: a truncated or broken file, never padded."""
+def refuse_broken_row(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:
+    """Refuse a data row with more or fewer cells than its header (a truncated or broken file, never padded), and
+    one that is the header again (files joined, as ``cat a.csv b.csv`` joins them): its column names would be
+    read as a row of facts, cited to the source."""
     if len(cells) != len(header):
         column = header[len(cells)] if len(cells) < len(header) else None
         problem = f"{len(cells)} cells where the header has {len(header)} (truncated or broken row)"
         raise BadInput(where, problem, number, column)
+    if list(cells) == list(header):
+        raise BadInput(where, "this row repeats the header: two files joined into one?", number)
 
 
 def first_cell(text: str, holds: Callable[[str], bool]) -> tuple[int | None, str | None]:

@@ -35,7 +35,7 @@ import yaml
 
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
-from importers.reading import BadInput, Row, date_from_text, parse_csv, read_text, refuse_ragged
+from importers.reading import BadInput, Row, date_from_text, parse_csv, read_text, refuse_broken_row
 from importers.releases import (
     Decision,
     Outcome,
@@ -205,7 +205,7 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         for index in range(spec.header_row, len(table)):
             cells = table[index]
             if cells:
-                refuse_ragged(_where(path, sheet), header, index + 1, cells)
+                refuse_broken_row(_where(path, sheet), header, index + 1, cells)
             values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
             if any(values.values()):
                 rows.append(SheetRow(index + 1, values, sheet, spec.part, headers))

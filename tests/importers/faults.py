@@ -3,7 +3,8 @@
 From one whole file (its text and encoding) :func:`variants` makes: the file cut inside its last cell, cut in
 the middle of a row, in the wrong encoding, with a byte-order mark, with CRLF line breaks (inside cells
 too), with a cell over the documented limit, with a control character in a cell, with its first row repeated
-at the end (a duplicate key), and with a bad value in one cell of its last row. Each says whether a correct
+at the end (a duplicate key), with its header repeated mid-file (two files joined by ``cat``), and with a bad
+value in one cell of its last row. Each says whether a correct
 importer refuses it (and at which row and column, where that is certain) or reads it as the original (a BOM,
 CRLF: the same file in another dress).
 """
@@ -115,6 +116,12 @@ def variants(text: str, encoding: str, bad: tuple[str, str], duplicates: str = "
             (text + text[found[1].start : found[1].end]).encode(encoding),
             duplicates,
             last.row + 1 if duplicates == "refused" else None,
+        ),
+        Variant(
+            "header repeated mid-file",
+            (text[: middle.start] + text[: found[0].end] + text[middle.start :]).encode(encoding),
+            "refused",
+            middle.row,
         ),
         Variant(
             "bad value on the last row",
