@@ -174,7 +174,8 @@ def read_csv(
     path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
 ) -> list[Row]:
     """Read a CSV with one header row, refusing what :func:`read_text` and :func:`parse_csv` refuse, an empty
-    file, a missing or renamed required column, and a data row that :func:`refuse_broken_row` refuses.
+    file, a column named twice, a missing or renamed required column, and a data row that
+    :func:`refuse_broken_row` refuses.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
     inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
@@ -183,6 +184,7 @@ def read_csv(
     if not text.strip():
         raise BadInput(path, "the file is empty: no header row", row=1)
     header, *records = parse_csv(path, text)
+    refuse_repeated_columns(path, header, 1)
     missing = [column for column in required if column not in header]
     if missing:
         raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {named_columns(header)}", row=1)
@@ -201,6 +203,17 @@ def named_columns(header: Sequence[str]) -> str:
     named = ", ".join(_clipped(column, MAX_COLUMN_NAME) for column in header[:NAMED_COLUMNS])
     more = len(header) - NAMED_COLUMNS
     return f"{named} and {more:,} more" if more > 0 else named
+
+
+def refuse_repeated_columns(where: str | Path, header: Sequence[str], number: int) -> None:
+    """Refuse a header that names a column twice: which of its cells a row gives would be the reader's accident
+    (the last in a CSV read into a mapping, the first where a workbook's header is searched). Blank names are
+    no column anybody reads: a spreadsheet's export may end its header with several."""
+    seen: set[str] = set()
+    for column in header:
+        if column in seen and column.strip():
+            raise BadInput(where, "the header names this column twice: which one is meant?", number, column)
+        seen.add(column)
 
 
 def refuse_broken_row(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:

@@ -15,9 +15,9 @@ INCLUDES at tier level for the old tiers it names. A name not in the store is co
 guessed at.
 
 Refused with BadInput naming the sheet, the spreadsheet row and the column as headed in the sheet: a
-sheet the mapping does not name, a mapped header missing from its sheet, a date that is not a date, a
-reference used twice, a row with neither a reference nor a date and an organisation, a tiers cell naming
-no tier. A broken mapping file is refused naming the mapping file.
+sheet the mapping does not name, a header naming a column twice, a mapped header missing from its sheet, a
+date that is not a date, a reference used twice, a row with neither a reference nor a date and an
+organisation, a tiers cell naming no tier. A broken mapping file is refused naming the mapping file.
 """
 
 from __future__ import annotations
@@ -35,7 +35,15 @@ import yaml
 
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
-from importers.reading import BadInput, Row, date_from_text, parse_csv, read_text, refuse_broken_row
+from importers.reading import (
+    BadInput,
+    Row,
+    date_from_text,
+    parse_csv,
+    read_text,
+    refuse_broken_row,
+    refuse_repeated_columns,
+)
 from importers.releases import (
     Decision,
     Outcome,
@@ -176,8 +184,8 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
 
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:
-    """The non-empty data rows of every mapped sheet, by canonical column; refuses an unmapped sheet and a
-    mapped header that its sheet lacks."""
+    """The non-empty data rows of every mapped sheet, by canonical column; refuses an unmapped sheet, a header
+    naming a column twice and a mapped header that its sheet lacks."""
     rows: list[SheetRow] = []
     if not any(any(cells) for table in sheets.values() for cells in table):
         raise BadInput(path, "the workbook is empty")
@@ -191,6 +199,7 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         if spec.part == IGNORE:
             continue
         header = table[spec.header_row - 1] if len(table) >= spec.header_row else []
+        refuse_repeated_columns(_where(path, sheet), header, spec.header_row)
         positions = {}
         for source, canonical in spec.columns.items():
             if source not in header:

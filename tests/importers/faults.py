@@ -3,10 +3,10 @@
 From one whole file (its text and encoding) :func:`variants` makes: the file cut inside its last cell, cut in
 the middle of a row, in the wrong encoding, with a byte-order mark, with CRLF line breaks (inside cells
 too), with a cell over the documented limit, with a control character in a cell, with its first row repeated
-at the end (a duplicate key), with its header repeated mid-file (two files joined by ``cat``), and with a bad
-value in one cell of its last row. Each says whether a correct
-importer refuses it (and at which row and column, where that is certain) or reads it as the original (a BOM,
-CRLF: the same file in another dress).
+at the end (a duplicate key), with its header repeated mid-file (two files joined by ``cat``), with its first
+column repeated at the end (a column named twice), and with a bad value in one cell of its last row. Each says
+whether a correct importer refuses it (and at which row and column, where that is certain) or reads it as the
+original (a BOM, CRLF: the same file in another dress).
 """
 
 from __future__ import annotations
@@ -122,6 +122,13 @@ def variants(text: str, encoding: str, bad: tuple[str, str], duplicates: str = "
             (text[: middle.start] + text[: found[0].end] + text[middle.start :]).encode(encoding),
             "refused",
             middle.row,
+        ),
+        Variant(
+            "column named twice",
+            "".join(_line([*record.cells, record.cells[0]]) for record in found).encode(encoding),
+            "refused",
+            1,
+            header[0],
         ),
         Variant(
             "bad value on the last row",

@@ -197,6 +197,9 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         frames["Home Office"].loc[0, "Reference"] = "DS09999"
     elif kind == "no tier":
         frames["NPD requests before April 2018"].loc[0, "Tiers"] = "Tier 7"
+    elif kind == "column named twice":
+        other = pd.DataFrame([["Fictional other purpose"]], columns=["Purpose"])
+        frames["Home Office"] = pd.concat([frames["Home Office"], other], axis=1)
     elif kind == "no key":
         frames["NPD requests before April 2018"].loc[0, "Date approved"] = ""
     return frames
@@ -207,6 +210,7 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
     [
         ("unknown sheet", r"sheet 'Fictional extra sheet': this sheet is not in the column mapping"),
         ("missing column", r"sheet 'Home Office', row 1, column 'Legal gateway': the mapped header is not"),
+        ("column named twice", r"sheet 'Home Office', row 1, column 'Purpose': the header names this column twice"),
         ("bad date", r"sheet 'DSAP approved shares', row 3, column 'Date approved': expected a date"),
         ("no tier", r"sheet 'NPD requests before April 2018', row 2, column 'Tiers': names no old tier"),
         ("no key", r"sheet 'NPD requests before April 2018', row 2: a row needs a reference, or a date approved"),
