@@ -1,8 +1,9 @@
 """Reading source files, shared by every importer: rows, cells and the refusals that name where.
 
-A byte-order mark is dropped, line breaks become ``\n`` (inside cells too), and a file that is cut short,
-badly quoted, holds a control character (:data:`CONTROL`) or a cell over :data:`MAX_CELL` characters is refused
-naming the row and column, so stored values only ever come from whole rows of text. The cell helpers
+A byte-order mark is dropped, line breaks become ``\n`` (inside cells too), and a file that is cut short or
+badly quoted is refused naming the row and column, so stored values only ever come from whole rows of text. A
+cell holding a control character (:data:`CONTROL`) or over :data:`MAX_CELL` characters is refused by one check
+(:func:`refuse_unfit_cells`), whether it comes from a CSV or a workbook. The cell helpers
 (:func:`required`, :func:`parse_int`, :func:`parse_date`, :func:`stated`) say what a cell gives, and refuse
 what it cannot.
 """
@@ -60,7 +61,7 @@ class Row:
         return self.cells[column]
 
 
-#: The longest cell any CSV importer accepts, in characters (the csv module's own default limit). A longer one
+#: The longest cell any importer accepts, in characters (the csv module's own default limit). A longer one
 #: is refused with its file, row and column rather than read.
 MAX_CELL = 131_072
 #: The UTF-8 byte-order mark. Every reader drops it from the start of a file, whatever the file's encoding:
@@ -122,18 +123,13 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     if "\0" in text:
         row, column = first_cell(text, lambda cell: "\0" in cell)
         raise BadInput(path, f"holds a NUL character: not {encoding} text (UTF-16, or not text at all?)", row, column)
-    control = CONTROL.search(text)
-    if control:
-        row, column = first_cell(text, lambda cell: CONTROL.search(cell) is not None)
-        code = f"U+{ord(control.group()):04X}"
-        raise BadInput(path, f"holds the control character {code}, which no source's text holds", row, column)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_csv(path: Path, text: str) -> list[list[str]]:
     """The records of CSV text (from :func:`read_text`), list index i being spreadsheet row i + 1 (a blank
     line is an empty record). Refused, naming the row and where possible the column: an unclosed quote or a
-    stray one after a closing quote, a cell longer than :data:`MAX_CELL`, and a file that ends inside its
+    stray one after a closing quote, a cell :func:`refuse_unfit_cells` refuses, and a file that ends inside its
     last row (no line break after it, and its last cell not closed by a quote): a file cut short.
 
     A file whose last row has no line break is read only when that row ends with a quoted cell (the GIAS
@@ -152,11 +148,7 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
                 raise BadInput(
                     path, f"broken CSV: {exc} (a quote left open, or a file cut short?)", row, column
                 ) from None
-            for index, cell in enumerate(cells):
-                if len(cell) > MAX_CELL:
-                    row = len(records) + 1
-                    problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
-                    raise BadInput(path, problem, row, _column(records, row, index + 1))
+            refuse_unfit_cells(path, len(records) + 1, cells, records[0] if records else ())
             records.append(cells)
     if records and not text.endswith("\n") and not _ends_with_quoted_cell(text, records[-1]):
         row = len(records)
@@ -168,6 +160,24 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
             _column(records, row, len(records[-1])),
         )
     return records
+
+
+def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header: Sequence[str]) -> None:
+    """Refuse a cell of spreadsheet row ``row`` that is longer than :data:`MAX_CELL` or holds a :data:`CONTROL`
+    character, naming its row and, below the ``header`` (row 1), its column. Every reader checks every cell
+    here: a CSV's, and a workbook's, whose text comes from a library's parser rather than from :func:`read_text`."""
+    joined = "\n".join(cells)  # one search for the whole row: most rows pass
+    if len(joined) <= MAX_CELL and not CONTROL.search(joined):
+        return
+    for index, cell in enumerate(cells):
+        control = CONTROL.search(cell)
+        if len(cell) > MAX_CELL:
+            problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
+        elif control:
+            problem = f"holds the control character U+{ord(control.group()):04X}, which no source's text holds"
+        else:
+            continue
+        raise BadInput(where, problem, row, header[index] if row > 1 and index < len(header) else None)
 
 
 def read_csv(

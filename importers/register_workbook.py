@@ -43,6 +43,7 @@ from importers.reading import (
     read_text,
     refuse_broken_row,
     refuse_repeated_columns,
+    refuse_unfit_cells,
 )
 from importers.releases import (
     Decision,
@@ -161,26 +162,32 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def read_workbook(path: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of an ODS or XLSX workbook, or a CSV as one sheet named after the file, as rows of text;
-    list index i is spreadsheet row i + 1."""
+    """Every sheet of an ODS or XLSX workbook, or a CSV as one sheet named after the file, as rows of stripped
+    text; list index i is spreadsheet row i + 1. A workbook's cells are refused as a CSV's are (by
+    :func:`refuse_unfit_cells`, before stripping), each naming its sheet, row and column (as its row 1 heads it)."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return {path.stem: [[cell.strip() for cell in cells] for cells in parse_csv(path, read_text(path))]}
     engine = ENGINES.get(suffix)
-    if engine is None:
+    if suffix == ".csv":
+        tables = {path.stem: parse_csv(path, read_text(path))}
+    elif engine is None:
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
-    try:
-        frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
-    except Exception as exc:
-        raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {exc}") from None
-    return {
-        str(name): [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
-        for name, frame in frames.items()
-    }
+    else:
+        try:
+            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
+        except Exception as exc:
+            raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {exc}") from None
+        tables = {
+            str(name): [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
+            for name, frame in frames.items()
+        }
+        for sheet, table in tables.items():
+            for number, cells in enumerate(table, start=1):
+                refuse_unfit_cells(_where(path, sheet), number, cells, table[0])
+    return {sheet: [[cell.strip() for cell in cells] for cells in table] for sheet, table in tables.items()}
 
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from importers.reading import BadInput
+from importers.reading import MAX_CELL, BadInput
 from importers.register_workbook import MAPPING_FILE, ExternalSharesImporter
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
@@ -228,6 +228,27 @@ def test_bad_workbooks_name_sheet_row_and_column_and_write_nothing(
     path = write_workbook(tmp_path / f"register{suffix}", broken(kind))
     with pytest.raises(BadInput, match=match):
         ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize(
+    ("suffix", "value", "problem"),
+    [
+        # each in a format whose writer keeps it: odfpy writes U+FFFD for a C1 control character, and openpyxl
+        # cuts a cell to Excel's 32,767 characters
+        (".xlsx", "Fictional\x9b tracing", r"holds the control character U\+009B"),
+        (".ods", "x" * (MAX_CELL + 1), f"a cell of {MAX_CELL + 1:,} characters; the limit is {MAX_CELL:,}"),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Cell contents too long")  # pandas warns of Excel's limit for an ODS too
+def test_a_workbook_cell_is_refused_as_a_csv_cell_is(tmp_path: Path, suffix: str, value: str, problem: str) -> None:
+    """The probe's cases: a cell a CSV may not hold (a control character, more than the limit) was stored from a
+    workbook."""
+    frames = sheets()
+    frames["Home Office"].loc[0, "Purpose"] = value
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=rf"sheet 'Home Office', row 2, column 'Purpose': {problem}"):
+        ExternalSharesImporter().run(store, write_workbook(tmp_path / f"register{suffix}", frames))
     assert store.counts().total_nodes == 0
 
 
