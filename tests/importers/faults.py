@@ -2,7 +2,8 @@
 
 From one whole file (its text and encoding) :func:`variants` makes: the file cut inside its last cell, cut in
 the middle of a row, in the wrong encoding, with a byte-order mark, with CRLF line breaks (inside cells
-too), with a cell over the documented limit, with a control character in a cell, with its first row repeated
+too), with a cell over the documented limit, with a control character in a cell, with an invisible format
+character in a cell (a soft hyphen; a byte-order mark starting a row mid-file), with its first row repeated
 at the end (a duplicate key), with its header repeated mid-file (two files joined by ``cat``), with its first
 column repeated at the end (a column named twice), and with a bad value in one cell of its last row. Each says
 whether a correct importer refuses it (and at which row and column, where that is certain) or reads it as the
@@ -109,6 +110,20 @@ def variants(text: str, encoding: str, bad: tuple[str, str], duplicates: str = "
             _with_cell(text, last, 0, last.cells[0] + "\x01").encode(encoding),
             "refused",
             last.row,
+            header[0],
+        ),
+        Variant(
+            "format character",
+            _with_cell(text, last, 0, last.cells[0][:1] + "\u00ad" + last.cells[0][1:]).encode(encoding),
+            "refused",
+            last.row,
+            header[0],
+        ),
+        Variant(
+            "byte-order mark mid-file",
+            text[: middle.start].encode(encoding) + BOM + text[middle.start :].encode(encoding),
+            "refused",
+            middle.row,
             header[0],
         ),
         Variant(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from importers.gias import GiasEstablishmentsImporter
 from importers.npd import NpdClassificationsImporter
 from importers.npd_sheets import NpdItemsImporter
-from importers.reading import BOM, MAX_CELL, BadInput, parse_int, read_csv
+from importers.reading import BOM, FORMAT, MAX_CELL, BadInput, parse_int, read_csv
 from importers.register_workbook import ExternalSharesImporter
 from lineage.errors import LineageError
 from lineage.model import NodeKind
@@ -83,13 +84,30 @@ def test_a_nul_character_is_refused_as_no_text(tmp_path: Path) -> None:
     assert refused.value.row == 1
 
 
-@pytest.mark.parametrize("control", ["\x01", "\x08", "\x1b", "\x7f", "\x85", "\ufffe"])
-def test_a_control_character_is_refused_naming_file_row_and_column(tmp_path: Path, control: str) -> None:
-    path = text_file(tmp_path, f"a,b\n1,two\n3,fo{control}ur\n")
-    with pytest.raises(BadInput, match=f"the control character U\\+{ord(control):04X}") as refused:
+@pytest.mark.parametrize(
+    ("character", "kind"),
+    [
+        *((control, "control") for control in ["\x01", "\x08", "\x1b", "\x7f", "\x85", "\ufffe"]),
+        # a soft hyphen, a zero-width space, a right-to-left mark and override, a word joiner, a byte-order mark
+        *((form, "invisible format") for form in ["\u00ad", "\u200b", "\u200f", "\u202e", "\u2060", "\ufeff"]),
+    ],
+)
+def test_a_control_or_format_character_is_refused_naming_file_row_and_column(
+    tmp_path: Path, character: str, kind: str
+) -> None:
+    path = text_file(tmp_path, f"a,b\n1,two\n3,fo{character}ur\n")
+    with pytest.raises(BadInput, match=f"the {kind} character U\\+{ord(character):04X}") as refused:
         read_csv(path, ("a", "b"))
     assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), 3, "b")
     assert read_csv(text_file(tmp_path, 'a,b\n1,"t\two\nlines"\n', "fine.csv"), ("a", "b"))[0]["b"] == "t\two\nlines"
+
+
+def test_every_format_character_is_refused() -> None:
+    """Unicode's category Cf, as this Python's unicodedata has it: the pattern, written out, holds all of it."""
+    missing = [
+        code for code in range(0x110000) if unicodedata.category(chr(code)) == "Cf" and not FORMAT.match(chr(code))
+    ]
+    assert not missing, [f"U+{code:04X}" for code in missing]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(empty_store: Store, tmp_path: Path) -> None:
