@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -145,7 +146,10 @@ class SharingFiguresImporter(Importer):
         value = row["value"].strip()
         props: dict[str, Scalar] = {"topic": topic, "period": period, "flow": flow, "measure": measure}
         if _NUMBER.match(value):
-            props["value"] = float(value.replace(",", ""))
+            number = float(value.replace(",", ""))
+            if not math.isfinite(number):  # it would be stored as inf: not JSON, and no GraphQL Float
+                raise BadInput(path, f"{value!r} is too large a number to store", row.number, "value")
+            props["value"] = number
         elif value:
             props["value_text"] = value
         props.update(stated(dict(unit=row["unit"].strip(), notes=row["notes"].strip())))

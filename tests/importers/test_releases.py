@@ -359,6 +359,8 @@ FIGURE = (
         (f"{FIGURES_HEADER}\n{FIGURE.replace('2016-02', '2016-13')}\n", r"row 2, column 'period'"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('https://example.org/y', '')}\n", r"row 2, column 'source_url'"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('example,', ',', 1)}\n", r"row 2, column 'topic'"),
+        # 400 nines overflow a float: stored as inf, it broke the API and was written as Infinity, not JSON
+        (f"{FIGURES_HEADER}\n{FIGURE.replace(',5,', ',' + '9' * 400 + ',')}\n", r"row 2, column 'value'.*too large"),
         (
             f"{FIGURES_HEADER}\n{FIGURE.replace('Parliament written', 'A blog')}\n",
             r"row 2, column 'source'.*unknown kind",
