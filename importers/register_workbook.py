@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,9 +37,11 @@ import yaml
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
 from importers.reading import (
+    MAX_FILE_ENV,
     BadInput,
     Row,
     date_from_text,
+    max_file_bytes,
     parse_csv,
     read_text,
     refuse_broken_row,
@@ -177,7 +180,10 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
     else:
         try:
+            _refuse_unpacking_too_large(path)
             frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
+        except BadInput:
+            raise
         except Exception as exc:
             raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {exc}") from None
         tables = {
@@ -188,6 +194,18 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
             for number, cells in enumerate(table, start=1):
                 refuse_unfit_cells(_where(path, sheet), number, cells, table[0])
     return {sheet: [[cell.strip() for cell in cells] for cells in table] for sheet, table in tables.items()}
+
+
+def _refuse_unpacking_too_large(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more bytes than an import reads, before any is unpacked: both
+    formats are zip archives of XML, and a few kilobytes of one can unpack to gigabytes. The sizes are the
+    archive's own word, which Python's zipfile (under openpyxl and odfpy) holds each part to as it unpacks."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(part.file_size for part in archive.infolist())
+    limit = max_file_bytes()
+    if unpacked > limit:
+        problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
+        raise BadInput(path, problem)
 
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:

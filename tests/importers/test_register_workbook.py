@@ -8,6 +8,7 @@ describe no real organisation, share or data item.
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -252,6 +253,26 @@ def test_a_workbook_cell_is_refused_as_a_csv_cell_is(tmp_path: Path, suffix: str
     with pytest.raises(BadInput, match=rf"sheet 'Home Office', row 2, column 'Purpose': {problem}"):
         ExternalSharesImporter().run(store, write_workbook(tmp_path / f"register{suffix}", frames))
     assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+def test_a_workbook_unpacking_past_the_size_limit_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A zip bomb's case in small: the limit is set one byte below what the workbook's parts unpack to, as its
+    zip directory says (read here with zipfile), and above its size on disk. Before, only the size on disk was
+    limited, and a few kilobytes of XLSX can unpack to gigabytes."""
+    path = write_workbook(tmp_path / f"register{suffix}", sheets())
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(part.file_size for part in archive.infolist())
+    assert path.stat().st_size < unpacked - 1
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(unpacked - 1))
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=f"unpack to {unpacked:,} bytes; an import reads at most {unpacked - 1:,}"):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(unpacked))
+    ExternalSharesImporter().run(store, path)
 
 
 def test_bad_files_and_mappings_are_refused(tmp_path: Path) -> None:
