@@ -2,6 +2,8 @@
 GraphQL error code (``extensions.code``): whose fault an error is follows from its class, so the API masks and
 logs ours and tells the caller theirs without listing exceptions."""
 
+import re
+
 
 class LineageError(Exception):
     """Base of every error this project raises on purpose: something asked of it that it refuses (an unknown
@@ -45,3 +47,12 @@ class DamagedRecord(LineageError):
     fault, not the asker's, and the answer that needs it is refused rather than given in part."""
 
     code = "INTERNAL_SERVER_ERROR"
+
+
+def masked(address: str) -> str:
+    """A store's address as a message may show it: what comes before an ``@`` (a user and password) masked.
+
+    >>> masked("bolt://neo4j:secret@db:7687")
+    'bolt://***@db:7687'
+    """
+    return re.sub(r"^([^:]*:(?://)?).*@", r"\1***@", address, flags=re.DOTALL)

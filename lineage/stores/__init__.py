@@ -9,11 +9,10 @@ bolt://HOST:PORT, neo4j://HOST:PORT (and +s / +ssc variants)
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 
-from lineage.errors import LineageError
+from lineage.errors import LineageError, masked
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 
@@ -41,11 +40,6 @@ OPENERS: dict[str, Callable[[str], Store]] = {
     "neo4j+s": _open_neo4j,
     "neo4j+ssc": _open_neo4j,
 }
-
-
-def masked(address: str) -> str:
-    """The address as a message may show it: what comes before an ``@`` (a user and password) masked."""
-    return re.sub(r"^([^:]*:(?://)?).*@", r"\1***@", address, flags=re.DOTALL)
 
 
 def open_store(address: str) -> Store:

@@ -28,7 +28,7 @@ from neo4j.exceptions import (
     TransientError,
 )
 
-from lineage.errors import LineageError, StoreError, StoreUnavailable
+from lineage.errors import LineageError, StoreError, StoreUnavailable, masked
 from lineage.hops import Hop, Levels, Link, Sides, Step
 from lineage.model import (
     EDGE_SPECS,
@@ -56,7 +56,6 @@ from lineage.store import (
     edge_sides,
     refuse_conflicts,
 )
-from lineage.stores import masked
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j_records import (
     SEARCH_PROPS,
