@@ -64,9 +64,11 @@ class SchoolMatch:
 
 
 def school_search(store: Store, text: str, limit: int = 20) -> Bounded[SchoolMatch]:
-    """Schools by URN (a whole number finds that URN only), name, town or postcode district, closest first;
-    then the schools each was before (up to :data:`PREDECESSOR_HOPS` GIAS links back), so that a closed school
-    is found through the school it became."""
+    """Schools by URN (a whole number finds that URN only), name, town or postcode district, closest first,
+    each followed by the schools it was before (up to :data:`PREDECESSOR_HOPS` GIAS links back), so that a closed
+    school is found through the school it became: at most ``limit`` in all. The total counts the schools found
+    and those they were before; where more schools were found than fetched, whose predecessors are unknown, it
+    is a lower bound and says so."""
     urn = text.strip()
     if _URN.fullmatch(urn):
         school = store.get_node(f"{NodeKind.SCHOOL.value}:{int(urn)}")
@@ -91,7 +93,10 @@ def school_search(store: Store, text: str, limit: int = 20) -> Bounded[SchoolMat
         frontier = reached
         if not frontier:
             break
-    return Bounded(tuple(matches), found.total + len(matches) - len(found.items), 0, found.total_exact)
+    order = {m.school.id: n for n, m in enumerate(matches[: len(found.items)])}
+    grouped = sorted(matches, key=lambda m: order[(m.through or m.school).id])  # stable: each after its own
+    whole = found.total_exact and len(found.items) == found.total
+    return Bounded(tuple(grouped[:limit]), found.total + len(matches) - len(found.items), 0, whole)
 
 
 def _found(matches: Sequence[SchoolMatch], school: Node) -> Node:

@@ -64,6 +64,21 @@ def test_a_name_finds_the_school_and_a_successor_finds_the_closed_school(real_st
     assert closed.found_by == "successor" and closed.through and closed.through.key == str(successor)
 
 
+def test_a_search_page_holds_at_most_first_and_its_total_says_when_it_is_a_lower_bound(real_store: Store) -> None:
+    """The audit's case: schoolSearch(text: "academy") gave 2 schools for first 1 and 5 for first 3 (each page's
+    predecessors added on), and totalCount 3799, 3800, 3800, 3801 as first grew, each called the whole answer."""
+    for first in (1, 2, 3, 5):
+        page = questions.school_search(real_store, "academy", limit=first)
+        assert len(page.items) == first and not page.total_exact and page.truncated
+    whole = questions.school_search(real_store, str(URN), limit=100)
+    assert whole.total_exact and whole.total == len(whole.items) == 1 + len(BEFORE)
+    cut = questions.school_search(real_store, str(URN), limit=2)
+    assert [m.school.id for m in cut.items] == [m.school.id for m in whole.items[:2]]
+    # each school found is followed by the schools it was before, not left for the page's end
+    through = [m.through.id if m.through else m.school.id for m in questions.school_search(real_store, "academy").items]
+    assert through == sorted(through, key=through.index)
+
+
 def test_town_and_postcode_district_find_a_school_once_establishments_are_imported(
     empty_store: Store, tmp_path: Path
 ) -> None:
