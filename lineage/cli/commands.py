@@ -222,23 +222,13 @@ def run_query(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     from lineage.api.schema import build_schema
 
-    sdl = str(build_schema()) + "\n"
-    if args.output:
-        args.output.write_text(sdl)
-    else:
-        print(sdl, end="")
-    return 0
+    return _print_or_write(str(build_schema()) + "\n", args.output)
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:
     from lineage.api.vocabulary import vocabulary_module
 
-    module = vocabulary_module()
-    if args.output:
-        args.output.write_text(module, encoding="utf-8")
-    else:
-        print(module, end="")
-    return 0
+    return _print_or_write(vocabulary_module(), args.output)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -284,19 +274,26 @@ def run_foi(args: argparse.Namespace) -> int:
 
 def run_claims(args: argparse.Namespace) -> int:
     from lineage.claims import CLAIM_FORMATS, claims
-    from lineage.files import write_atomically
 
     _refuse_the_store(args, args.output)
     with _open(args) as store:
         text = CLAIM_FORMATS[args.format](claims(store))
-    if args.output:
+    return _print_or_write(text, args.output)
 
-        def write(handle: IO[bytes]) -> None:
-            handle.write(text.encode("utf-8"))
 
-        write_atomically(args.output, write)
-    else:
+def _print_or_write(text: str, output: Path | None) -> int:
+    """Print the text, or write it to ``output`` as every command writes a file: whole or not at all, and only
+    over a regular file (a symbolic link or a pipe there is refused, not replaced or written through)."""
+    from lineage.files import write_atomically
+
+    if output is None:
         print(text, end="")
+        return 0
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(text.encode("utf-8"))
+
+    write_atomically(output, write)
     return 0
 
 

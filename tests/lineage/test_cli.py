@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -94,3 +95,23 @@ def test_the_summary_fits_100_columns_and_verbose_gives_every_reason(
     verbose, _ = capsys.readouterr()
     reasons = [line for line in verbose.splitlines() if line.startswith("  npd-items, ")]
     assert len(reasons) > len([line for line in out.splitlines() if line.startswith("  npd-items, ")])
+
+
+@pytest.mark.parametrize("command", ["schema", "vocabulary"])
+def test_schema_and_vocabulary_write_only_over_a_regular_file(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the export fixes left (a helper's finding): `lineage schema --output` and `vocabulary --output` wrote
+    with write_text, through a symbolic link into its target and into a FIFO (blocking), and not atomically."""
+    target = tmp_path / "target.txt"
+    target.write_text("kept", encoding="utf-8")
+    link = tmp_path / "link.graphql"
+    link.symlink_to(target)
+    fifo = tmp_path / "pipe.graphql"
+    os.mkfifo(fifo)
+    for path in (link, fifo):
+        assert main([command, "--output", str(path)]) == 1
+        assert "not a regular file" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == "kept" and link.is_symlink()
+    written = tmp_path / "out.txt"
+    assert main([command, "--output", str(written)]) == 0 and written.stat().st_size > 0
