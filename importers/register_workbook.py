@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import IO, Any, Literal, cast
+from xml.etree import ElementTree
 
 import pandas as pd
 import yaml
@@ -181,6 +183,7 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
     else:
         try:
             _refuse_unpacking_too_large(path)
+            _refuse_too_many_cells(path, suffix)
             frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
         except BadInput:
             raise
@@ -206,6 +209,67 @@ def _refuse_unpacking_too_large(path: Path) -> None:
     if unpacked > limit:
         problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
         raise BadInput(path, problem)
+
+
+#: The most cells a sheet may span, rows times columns as the reader lays them out (every row padded to the
+#: widest): the register's sheets span some thousands; a few kilobytes can name one cell at row 200,000, column
+#: 16,000 (or an ODS cell repeated as often), which the reader padded into gigabytes.
+MAX_SHEET_CELLS = 5_000_000
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _refuse_too_many_cells(path: Path, suffix: str) -> None:
+    """Refuse a workbook whose sheet spans more than :data:`MAX_SHEET_CELLS`, read from its XML (streamed,
+    the parts already bounded) before the reader lays a cell out."""
+    for sheet, rows, columns in _sheet_spans(path, suffix):
+        if rows * columns > MAX_SHEET_CELLS:
+            problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
+            raise BadInput(path, f"sheet {sheet!r} spans {problem}")
+
+
+def _sheet_spans(path: Path, suffix: str) -> Iterable[tuple[str, int, int]]:
+    """Each sheet's extent, to its last cell holding anything: by the XLSX cells' own references, or by adding up
+    an ODS table's repeated rows and cells."""
+    with zipfile.ZipFile(path) as archive:
+        if suffix == ".xlsx":
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    rows = columns = 0
+                    with archive.open(name) as part:
+                        for _, element in ElementTree.iterparse(part):
+                            if element.tag.endswith("}c") and (found := _CELL_REF.fullmatch(element.get("r", ""))):
+                                letters, row = found.groups()
+                                column = 0
+                                for letter in letters:
+                                    column = column * 26 + ord(letter) - 64
+                                rows, columns = max(rows, int(row)), max(columns, column)
+                            element.clear()
+                    yield name, rows, columns
+        else:
+            with archive.open("content.xml") as part:
+                yield from _ods_spans(part)
+
+
+def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:
+    name, rows, columns, row, width, used = "", 0, 0, 0, 0, 0
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        if event == "start" and element.tag == f"{_TABLE}table":
+            name, rows, columns, row = element.get(f"{_TABLE}name", ""), 0, 0, 0
+        elif event == "start" and element.tag == f"{_TABLE}table-row":
+            width = used = 0
+        elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            width += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+            if len(element) or element.attrib.keys() - {f"{_TABLE}number-columns-repeated", f"{_TABLE}style-name"}:
+                used = width  # holds something: the row is laid out to here
+            element.clear()
+        elif event == "end" and element.tag == f"{_TABLE}table-row":
+            row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+            if used:
+                rows, columns = row, max(columns, used)
+            element.clear()
+        elif event == "end" and element.tag == f"{_TABLE}table":
+            yield name, rows, columns
 
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:

@@ -305,3 +305,41 @@ def test_a_name_two_data_sets_share_includes_neither(tmp_path: Path) -> None:
     (included,) = hops(store, "Release:DS09999", EdgeKind.INCLUDES)
     assert included.node.id == "Dataset:TWIN_A"  # named by its key; the shared name names neither
     assert report.left_out["INCLUDES (no single data set or item in the store has the name the row gives)"] == 2
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+def test_a_sheet_spanning_more_cells_than_an_import_lays_out_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A helper's finding: a 5 KB XLSX holding A1 and one cell at row 200,000, column 16,000 ran the reader out of
+    memory (it pads every row to the widest), and an ODS cell repeated as often would too. Here the limit is set
+    below a small sheet's span (its rows times its widest row, counted from the sheets written), and the same
+    sheet imports under a limit it fits."""
+    from importers import register_workbook
+
+    written = sheets()
+    path = write_workbook(tmp_path / f"register{suffix}", written)
+    span = max((len(frame) + 1) * len(frame.columns) for frame in written.values())  # a header row, then its rows
+    monkeypatch.setattr(register_workbook, "MAX_SHEET_CELLS", span - 1)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=f"columns, over the {span - 1:,} cells an import lays out"):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+    monkeypatch.setattr(register_workbook, "MAX_SHEET_CELLS", span)
+    ExternalSharesImporter().run(store, path)
+
+
+def test_a_sparse_sheet_naming_a_far_cell_is_refused_without_laying_it_out(tmp_path: Path) -> None:
+    """The finding itself, at its full size and the default limit: refused, naming the span, not read."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Reference"
+    sheet.cell(row=200_000, column=16_000, value="far")
+    path = tmp_path / "sparse.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(BadInput, match="spans 200,000 rows by 16,000 columns"):
+        ExternalSharesImporter().run(MemoryStore(), path)
