@@ -63,6 +63,16 @@ def _write(handle: IO[bytes], write: Write) -> None:
     write(handle)
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8, whole or not at all (:func:`write_atomically`): a report, a ledger, the schema."""
+    data = text.encode("utf-8")
+
+    def write(handle: IO[bytes]) -> None:
+        handle.write(data)
+
+    write_atomically(path, write)
+
+
 def write_atomically(path: Path, write: Write) -> None:
     """Write a file to a temporary file beside it, then rename it into place: a reader sees the old file or
     the new one whole. On any failure the temporary file goes and the old file stays as it was."""

@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
 from lineage.errors import LineageError
@@ -242,16 +241,12 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from lineage.reports import report, write_report
+    from lineage.reports import report
 
     _refuse_the_store(args, args.output)
     with _open(args) as store:
         text = report(store, args.subject, args.reference, args.format)
-    if args.output:
-        write_report(text, args.output)
-    else:
-        print(text, end="")
-    return 0
+    return _print_or_write(text, args.output)
 
 
 def run_letter(args: argparse.Namespace) -> int:
@@ -284,16 +279,12 @@ def run_claims(args: argparse.Namespace) -> int:
 def _print_or_write(text: str, output: Path | None) -> int:
     """Print the text, or write it to ``output`` as every command writes a file: whole or not at all, and only
     over a regular file (a symbolic link or a pipe there is refused, not replaced or written through)."""
-    from lineage.files import write_atomically
+    from lineage.files import write_text
 
     if output is None:
         print(text, end="")
-        return 0
-
-    def write(handle: IO[bytes]) -> None:
-        handle.write(text.encode("utf-8"))
-
-    write_atomically(output, write)
+    else:
+        write_text(output, text)
     return 0
 
 

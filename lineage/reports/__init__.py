@@ -11,18 +11,15 @@ campaign's questions (:mod:`.build`), so it says exactly what the API says; rend
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import IO
 
 from lineage.errors import LineageError
-from lineage.files import write_atomically
 from lineage.reports.build import SUBJECTS
 from lineage.reports.document import AuditReport
 from lineage.reports.html import to_html
 from lineage.reports.markdown import to_markdown
 from lineage.store import Store
 
-__all__ = ["REPORT_FORMATS", "SUBJECTS", "AuditReport", "report", "write_report"]
+__all__ = ["REPORT_FORMATS", "SUBJECTS", "AuditReport", "report"]
 
 REPORT_FORMATS: dict[str, Callable[[AuditReport], str]] = {"html": to_html, "md": to_markdown}
 
@@ -36,12 +33,3 @@ def report(store: Store, subject: str, reference: str, fmt: str = "html") -> str
     if render is None:
         raise LineageError(f"unknown report format {fmt!r}; known: {', '.join(REPORT_FORMATS)}")
     return render(build(store, reference))
-
-
-def write_report(text: str, output: Path) -> None:
-    """Write a report whole, or not at all."""
-
-    def write(handle: IO[bytes]) -> None:
-        handle.write(text.encode("utf-8"))
-
-    write_atomically(output, write)
