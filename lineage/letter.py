@@ -110,18 +110,15 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         )
         for open_application in answer.applications:
             application = open_application.application
-            as_cited = application.props.get("applicant_as_cited")
+            applicant = application.props.get("applicant_as_cited")
             names = ", ".join(r.node.name for r in open_application.applicants) or (
-                f"{as_cited} (as the register words it; no one body)" if as_cited else "applicant not named"
+                f"{applicant} (as the register words it; no one body)" if applicant else "applicant not named"
             )
-            date, as_cited = application.props.get("date"), application.props.get("date_as_cited")
-            when = (
-                f"dated {date.day} {date:%B %Y}"
-                if isinstance(date, dt.date)
-                else f"dated as cited: {as_cited}"
-                if as_cited
-                else "no date in the record"
-            )
+            date, date_words = application.props.get("date"), application.props.get("date_as_cited")
+            if isinstance(date, dt.date):
+                when = f"dated {date.day} {date:%B %Y}"
+            else:
+                when = f"dated as cited: {date_words}" if date_words else "no date in the record"
             status = application.props.get("status_as_cited")
             said = "".join(
                 f"; {s.statement.props.get('source_kind') or 'a source'} says: "

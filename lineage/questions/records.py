@@ -300,16 +300,16 @@ def disclosures(store: Store) -> tuple[Disclosure, ...]:
     """Every published figure of data going to a body (FLOWS_TO; one with a number: an agreement's date is no
     volume) and every access to pupil records (ACCESSED_BY), oldest first: the same for every school, found in
     two batched hops."""
-    figures = store.all_nodes(NodeKind.AGGREGATE_FLOW)
-    holders = [*store.all_nodes(NodeKind.RECORD_SET), *store.all_nodes(NodeKind.ORGANISATION)]
-    found = [
-        Disclosure(node, to)
-        for nodes, kind in ((figures, _E.FLOWS_TO), (holders, _E.ACCESSED_BY))
-        for hops in [follow(store, [n.id for n in nodes], outgoing=[kind])]
-        for node in nodes
-        if kind is _E.ACCESSED_BY or node.props.get("value") is not None or node.props.get("value_text")
-        for to in related(hops.get(node.id, []), [kind])
+    figures = [
+        figure
+        for figure in store.all_nodes(NodeKind.AGGREGATE_FLOW)
+        if figure.props.get("value") is not None or figure.props.get("value_text")
     ]
+    holders = [*store.all_nodes(NodeKind.RECORD_SET), *store.all_nodes(NodeKind.ORGANISATION)]
+    found = []
+    for nodes, kind in ((figures, _E.FLOWS_TO), (holders, _E.ACCESSED_BY)):
+        hops = follow(store, [node.id for node in nodes], outgoing=[kind])
+        found += [Disclosure(node, to) for node in nodes for to in related(hops.get(node.id, []), [kind])]
     return tuple(sorted(found, key=lambda d: (d.to.link.validity.valid_from or dt.date.max, d.to.link.id)))
 
 
