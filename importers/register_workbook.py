@@ -182,8 +182,7 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
     else:
         try:
-            _refuse_unpacking_too_large(path)
-            _refuse_too_many_cells(path, suffix)
+            _refuse_unsafe_archive(path, suffix)
             frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
         except BadInput:
             raise
@@ -199,16 +198,21 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
     return {sheet: [[cell.strip() for cell in cells] for cells in table] for sheet, table in tables.items()}
 
 
-def _refuse_unpacking_too_large(path: Path) -> None:
-    """Refuse a workbook whose parts unpack to more bytes than an import reads, before any is unpacked: both
-    formats are zip archives of XML, and a few kilobytes of one can unpack to gigabytes. The sizes are the
-    archive's own word, which Python's zipfile (under openpyxl and odfpy) holds each part to as it unpacks."""
+def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
+    """Refuse a workbook before the reader unpacks or lays out any of it: both formats are zip archives of XML.
+    Its parts may unpack to more bytes than an import reads (a few kilobytes can unpack to gigabytes; the sizes
+    are the archive's own word, which Python's zipfile, under openpyxl and odfpy, holds each part to), or a sheet
+    may span more than :data:`MAX_SHEET_CELLS` (read from its XML, streamed, once the parts are bounded)."""
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(part.file_size for part in archive.infolist())
-    limit = max_file_bytes()
-    if unpacked > limit:
-        problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
-        raise BadInput(path, problem)
+        limit = max_file_bytes()
+        if unpacked > limit:
+            problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
+            raise BadInput(path, problem)
+        for sheet, rows, columns in _sheet_spans(archive, suffix):
+            if rows * columns > MAX_SHEET_CELLS:
+                problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
+                raise BadInput(path, f"sheet {sheet!r} spans {problem}")
 
 
 #: The most cells a sheet may span, rows times columns as the reader lays them out (every row padded to the
@@ -219,36 +223,31 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _refuse_too_many_cells(path: Path, suffix: str) -> None:
-    """Refuse a workbook whose sheet spans more than :data:`MAX_SHEET_CELLS`, read from its XML (streamed,
-    the parts already bounded) before the reader lays a cell out."""
-    for sheet, rows, columns in _sheet_spans(path, suffix):
-        if rows * columns > MAX_SHEET_CELLS:
-            problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
-            raise BadInput(path, f"sheet {sheet!r} spans {problem}")
-
-
-def _sheet_spans(path: Path, suffix: str) -> Iterable[tuple[str, int, int]]:
+def _sheet_spans(archive: zipfile.ZipFile, suffix: str) -> Iterable[tuple[str, int, int]]:
     """Each sheet's extent, to its last cell holding anything: by the XLSX cells' own references, or by adding up
     an ODS table's repeated rows and cells."""
-    with zipfile.ZipFile(path) as archive:
-        if suffix == ".xlsx":
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    rows = columns = 0
-                    with archive.open(name) as part:
-                        for _, element in ElementTree.iterparse(part):
-                            if element.tag.endswith("}c") and (found := _CELL_REF.fullmatch(element.get("r", ""))):
-                                letters, row = found.groups()
-                                column = 0
-                                for letter in letters:
-                                    column = column * 26 + ord(letter) - 64
-                                rows, columns = max(rows, int(row)), max(columns, column)
-                            element.clear()
-                    yield name, rows, columns
-        else:
-            with archive.open("content.xml") as part:
-                yield from _ods_spans(part)
+    if suffix != ".xlsx":
+        with archive.open("content.xml") as part:
+            yield from _ods_spans(part)
+        return
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with archive.open(name) as part:
+                yield (name, *_xlsx_span(part))
+
+
+def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
+    """The last row and column an XLSX sheet's cells name (``<c r="XFD200000">``)."""
+    rows = columns = 0
+    for _, element in ElementTree.iterparse(part):
+        if element.tag.endswith("}c") and (found := _CELL_REF.fullmatch(element.get("r", ""))):
+            letters, row = found.groups()
+            column = 0
+            for letter in letters:  # A..Z, AA.. as a number base 26 from 1
+                column = column * 26 + ord(letter) - 64
+            rows, columns = max(rows, int(row)), max(columns, column)
+        element.clear()
+    return rows, columns
 
 
 def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:
