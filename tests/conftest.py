@@ -19,6 +19,7 @@ first process when every worker is done (``LINEAGE_TEST_RUN`` names the folder t
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -31,7 +32,7 @@ from filelock import FileLock
 
 from importers.build import build_real_graph
 from lineage.store import Store
-from lineage.stores.memory import MemoryStore
+from lineage.stores.memory import GC_THRESHOLDS, MemoryStore
 from tests import fixture_graph as g
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ def _whole_run(config: pytest.Config) -> bool:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    gc.set_threshold(*GC_THRESHOLDS)  # each process holds the real graph, embedded, for the whole run
     if not hasattr(config, "workerinput"):  # the run's first process; xdist's workers inherit its environment
         os.environ[RUN_FOLDER] = tempfile.mkdtemp(prefix="lineage-tests-")
         os.environ[WHOLE_RUN] = "1" if _whole_run(config) else ""

@@ -29,6 +29,7 @@ ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LI
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -58,6 +59,7 @@ from lineage.cli.commands import (
 from lineage.cli.text import PROGRESS
 from lineage.errors import LineageError
 from lineage.resources import COOKBOOK
+from lineage.stores.memory import GC_THRESHOLDS
 from lineage.stores.snapshot import LOCK_WAIT
 
 STORE_HELP = f"store address: memory:PATH or a bolt:// / neo4j:// URI (default: $LINEAGE_STORE, else {DEFAULT_STORE})"
@@ -216,6 +218,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     # The Neo4j driver warns of every retry on standard error; a lost store is reported here, in one line.
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
+    gc.set_threshold(*GC_THRESHOLDS)
     args = _parser().parse_args(argv)
     try:
         code: int = args.func(args)
