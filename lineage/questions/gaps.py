@@ -17,9 +17,9 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from lineage.errors import LineageError, NotFound
+from lineage.errors import NotFound
 from lineage.model import REFUSED_TO_SAY, RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
-from lineage.questions.common import PerState, check_period, follow
+from lineage.questions.common import PerState, check_known, check_period, follow
 from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.store import Store
@@ -208,9 +208,7 @@ class GapFilter:
         node: str | None = None,
     ) -> GapFilter:
         """The filter a question was asked, checked: an unknown kind, organisation or a backward period is refused."""
-        unknown = sorted(set(kinds or ()) - set(GAP_KINDS))
-        if unknown:
-            raise LineageError(f"unknown kind of gap {', '.join(map(repr, unknown))}; one of {', '.join(GAP_KINDS)}")
+        check_known("kind of gap", kinds or (), GAP_KINDS)
         check_period(start, end)
         body = find_organisation(store, organisation).id if organisation else None
         return cls(kinds, body, start, end, node)
