@@ -217,7 +217,8 @@ def _includes(trace: ReleaseTrace) -> str:
 
 def organisation_report(store: Store, name: str) -> AuditReport:
     """All an organisation received: releases with their approvals and scope, published volumes, onward
-    shares in both directions."""
+    shares in both directions, the records it reached or gave access to by route, the record sets it holds and
+    the events that concern it (an organisation with no release may still have searched a live system)."""
     answer = questions.organisation_receipts(store, name)
     organisation = answer.organisation
     shared = answer.shared_onward
@@ -262,8 +263,51 @@ def organisation_report(store: Store, name: str) -> AuditReport:
         Table("statements", "What sources say of it", STATEMENT_HEADER,
               _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements)]),
               "No source's statement of what it got, sent or was refused is recorded."),
+        Table("accessed", "Records it reached, and by what route", ACCESS_HEADER,
+              _access_rows(answer.accessed), "No access by it to records is recorded."),
+        Table("gave-access", "Bodies it gave access to records", ACCESS_HEADER,
+              _access_rows(answer.gave_access), "No access it gave is recorded."),
+        Table("holdings", "Record sets it holds or is named receiving", ("record set", "its part, as a source says"),
+              _holding_rows(answer.holdings), "No record set held by it is recorded."),
+        Table("events", "Events that concern it", ("date", "event", "kind", "in the source's words"),
+              _related_rows(answer.events, _event_cells), "No event concerning it is recorded."),
     )  # fmt: skip
     return AuditReport(f"Organisation {organisation.name}", (organisation,), tables, drawing.picture())
+
+
+ACCESS_HEADER = ("with", "route", "period", "how much", "in the source's words")
+
+
+def _access_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
+    """A flow of records by route (access, holding): the other end, the route, the period and how much as
+    the source gives them, and its words; the link's certainty and sources."""
+    rows = []
+    for r in links:
+        props = r.link.props
+        amount = " ".join(value_text(props.get(name)) for name in ("value_text", "unit") if props.get(name))
+        cells = (
+            r.node.name, value_text(props.get("route")) or "not stated", value_text(props.get("date_as_cited")),
+            amount, value_text(props.get("quote")),
+        )  # fmt: skip
+        rows.append(TableRow(cells, r.link.certainty, _cited(r.link, r.node)))
+    return tuple(rows)
+
+
+def _holding_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
+    """A record set it holds, with its part in holding it as the source gives it (never another row's words)."""
+    return tuple(
+        TableRow((r.node.name, value_text(r.link.props.get("role")) or "not stated"), r.link.certainty,
+                 _cited(r.link, r.node))
+        for r in links
+    )  # fmt: skip
+
+
+def _event_cells(node: Node) -> tuple[str, ...]:
+    props = node.props
+    return (
+        value_text(props.get("date_as_cited")), str(props.get("text") or node.name),
+        value_text(props.get("event_kind")), value_text(props.get("quote")),
+    )  # fmt: skip
 
 
 def _volume_cells(node: Node) -> tuple[str, ...]:

@@ -282,6 +282,31 @@ def test_the_organisation_report_lists_its_releases_and_volumes(memory_real: Mem
     assert any(text.endswith(corrected["source_url"]) for text in page.sources.values())
 
 
+FLOWS_AFTER_2018 = rows("npd_flows_2018_onward.csv")
+
+
+def test_the_organisation_report_lists_the_records_it_reached_and_the_events_about_it(
+    memory_real: MemoryStore,
+) -> None:
+    """Trustopia received no release, but a regulator's finding as reported says it searched the LRS
+    (npd_flows_2018_onward.csv, row 2): its report must say so, not leave every table empty; and DfE's report
+    lists the events that judge it (the ICO's reprimand, row 6) with the source's words."""
+    row = 2
+    access = FLOWS_AFTER_2018[row - 2]
+    page = Page(reports.report(memory_real, "organisation", "Trustopia"))
+    check_self_contained(page, web_addresses())
+    (reached,) = page.tables["accessed"]
+    assert reached[0] == "Learning Records Service (LRS)" and reached[1] == "live search"
+    assert reached[2] == access["date_as_cited"] and reached[3] == f"{access['figure']} {access['unit']}"
+    assert reached[4] == access["quote"] and reached[5] == "reported"
+    assert any(f"npd_flows_2018_onward.csv, row {row}:" in text for text in cited_texts(page, reached[-1]))
+    reprimand = FLOWS_AFTER_2018[6 - 2]
+    page = Page(reports.report(memory_real, "organisation", "Department for Education"))
+    event = next(cells for cells in page.tables["events"] if cells[3] == reprimand["quote"])
+    assert event[0] == reprimand["date_as_cited"] and event[2] == reprimand["kind"]
+    assert any("npd_flows_2018_onward.csv, row 6:" in text for text in cited_texts(page, event[-1]))
+
+
 STATEMENTS = rows("npd_release_scope_statements.csv")
 CONFLICTS = rows("scope_conflicts.csv")
 
