@@ -307,6 +307,22 @@ def test_the_organisation_report_lists_the_records_it_reached_and_the_events_abo
     assert any("npd_flows_2018_onward.csv, row 6:" in text for text in cited_texts(page, event[-1]))
 
 
+def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(memory_real: MemoryStore) -> None:
+    """The Home Office MoU (npd_sharing_figures_compiled.csv, row 16: 'DfE <-> Home Office') flows both ways: it
+    is one figure, listed once, not as a volume to the Home Office and again as what it sent DfE."""
+    mou = FIGURES[16 - 2]
+    assert mou["flow"] == "DfE <-> Home Office"
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    listed = [
+        (table, cells)
+        for table in ("volumes", "sent", "both-ways")
+        for cells in page.tables.get(table, [])
+        if cells[0] == mou["measure"]
+    ]
+    assert [table for table, _ in listed] == ["both-ways"]
+    assert any("npd_sharing_figures_compiled.csv, row 16:" in t for t in cited_texts(page, listed[0][1][-1]))
+
+
 STATEMENTS = rows("npd_release_scope_statements.csv")
 CONFLICTS = rows("scope_conflicts.csv")
 
