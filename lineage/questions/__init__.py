@@ -65,6 +65,7 @@ from lineage.questions.timeline import (
     Timeline,
     TimelineEntry,
     application_outcomes,
+    figure_caveat,
     timeline,
 )
 from lineage.store import Store
@@ -119,6 +120,7 @@ __all__ = [
     "application_outcomes",
     "concept_aliases",
     "departments_accessing_item",
+    "figure_caveat",
     "find_organisation",
     "flows",
     "item_provenance",

@@ -25,13 +25,22 @@ _E = EdgeKind
 FIGURE = "figure"
 
 
+def figure_caveat(figure: Node) -> str:
+    """What a figure's text must say beside it, so that no answer quotes it as an established fact: that a
+    later source corrected it (the original alone), or that the record does not establish it."""
+    props = figure.props
+    if props.get("corrected_later"):
+        return " (the original figure: a later source corrected it)"
+    return " (unverified: the record does not establish it)" if props.get("verified") is False else ""
+
+
 def figure_text(figure: Node) -> str:
     """A published figure in the compiler's words: its flow, measure and value, and whether a later source
     corrected it (so that no answer quotes the original alone)."""
     props = figure.props
     value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
     unit = f" {props['unit']}" if props.get("unit") and value else ""
-    corrected = " (the original figure: a later source corrected it)" if props.get("corrected_later") else ""
+    corrected = figure_caveat(figure) if props.get("corrected_later") else ""
     return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "") + corrected
 
 

@@ -329,7 +329,7 @@ def _volume_cells(node: Node) -> tuple[str, ...]:
     return (
         str(props.get("measure") or node.name),
         value_text(props.get("period")),
-        str(value),
+        f"{value}{questions.figure_caveat(node)}",
         value_text(props.get("notes")),
     )
 
@@ -407,7 +407,7 @@ def _asking_row(a: questions.MatchingRequests) -> TableRow:
     )
     figures = "; ".join(
         f"{f.node.props.get('measure', f.node.name)} ({value_text(f.node.props.get('period'))}): "
-        f"{value_text(f.node.props.get('value') or f.node.props.get('value_text'))}"
+        f"{value_text(f.node.props.get('value') or f.node.props.get('value_text'))}{questions.figure_caveat(f.node)}"
         for f in a.flows
     )
     sources = _cited(a.organisation, *(s.statement for s in a.statements), *(f.node for f in a.flows))

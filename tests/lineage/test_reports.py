@@ -323,6 +323,24 @@ def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(me
     assert any("npd_sharing_figures_compiled.csv, row 16:" in t for t in cited_texts(page, listed[0][1][-1]))
 
 
+def test_the_reports_say_an_original_figure_was_corrected(memory_real: MemoryStore) -> None:
+    """The police's 31 access requests (npd_sharing_figures_compiled.csv, row 2: 'Parliament written answer
+    (original, later corrected)') were corrected to 33 by HCWS272 (row 3): no report gives the 31 without it."""
+    original, corrected = FIGURES[2 - 2], FIGURES[3 - 2]
+    assert "later corrected" in original["source"] and corrected["measure"] == f"{original['measure']} (corrected)"
+    page = Page(reports.report(memory_real, "organisation", "Police forces"))
+    (row,) = [cells for cells in page.tables["sent"] if cells[0] == original["measure"]]
+    assert row[2] == f"{original['value']} {original['unit']} (the original figure: a later source corrected it)"
+    (row,) = [cells for cells in page.tables["sent"] if cells[0] == corrected["measure"]]
+    assert row[2] == f"{corrected['value']} {corrected['unit']}"
+    page = Page(reports.report(memory_real, "item", "KS4_FSM"))
+    (police,) = [cells for cells in page.tables["asked-about"] if cells[0].startswith("Police forces")]
+    assert (
+        f"{original['measure']} ({original['period']}): {original['value']} "
+        "(the original figure: a later source corrected it)"
+    ) in police[2]
+
+
 STATEMENTS = rows("npd_release_scope_statements.csv")
 CONFLICTS = rows("scope_conflicts.csv")
 
