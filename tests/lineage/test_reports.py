@@ -321,6 +321,9 @@ def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(me
     ]
     assert [table for table, _ in listed] == ["both-ways"]
     assert any("npd_sharing_figures_compiled.csv, row 16:" in t for t in cited_texts(page, listed[0][1][-1]))
+    page = Page(reports.report(memory_real, "item", "KS4_FSM"))
+    (home_office,) = [cells for cells in page.tables["asked-about"] if cells[0] == "Home Office"]
+    assert home_office[2].count(mou["measure"]) == 1
 
 
 def test_the_reports_say_an_original_figure_was_corrected(memory_real: MemoryStore) -> None:
