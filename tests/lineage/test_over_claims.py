@@ -253,3 +253,24 @@ def test_a_filter_value_the_model_does_not_know_is_refused_never_answered_empty(
         recipients_by_type(real_store, "Government department")
     with pytest.raises(NotFound, match="no node 'zzz'"):
         gaps(real_store, node="zzz")
+
+
+def test_the_home_office_figure_an_event_repeats_is_linked_to_it_not_counted_again(real_store: Store) -> None:
+    """defenddigitalme's 6,883 requested and 1,780 returned (npd_flows_2018_onward.csv, row 15) are the figures of
+    npd_sharing_figures_compiled.csv, rows 13 and 14, from the same post: the timeline gives the event and both
+    figures, so the event must concern those figures, or a reader counts the same matches twice."""
+    from lineage.questions.timeline import timeline
+
+    event_row = _rows("npd_flows_2018_onward.csv")[15 - 2]
+    figures = _rows("npd_sharing_figures_compiled.csv")
+    requested, returned = figures[13 - 2], figures[14 - 2]
+    assert event_row["figure"] == f"{int(requested['value']):,} requested; {int(returned['value']):,} returned"
+    assert event_row["source_url"] == requested["source_url"] == returned["source_url"]
+    (event,) = [
+        e
+        for e in timeline(real_store).entries
+        if e.node.kind is NodeKind.EVENT
+        and any(c.file == "npd_flows_2018_onward.csv" and c.row == 15 for c in e.citations)
+    ]
+    concerned = {r.node.props.get("measure") for r in event.concerns if r.node.kind is NodeKind.AGGREGATE_FLOW}
+    assert concerned == {requested["measure"], returned["measure"]}
