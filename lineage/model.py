@@ -80,7 +80,7 @@ class CertaintyLevel(StrEnum):
     CONFIRMED = "confirmed"  # DfE's own documents, Parliament or a regulator's own letter state it
     REPORTED = "reported"  # a campaigner's, requester's, press, research body's or other secondary account states it
     CLAIMED = "claimed"  # the recipient's own description states it
-    TIER_LEVEL = "tier_level"  # holds because an approval covered a whole tier, not a listed item
+    TIER_LEVEL = "tier_level"  # an approval names a tier of data ("tier 1 or tier 2 data"), not a listed item
     INFERRED = "inferred"  # derived by a named rule from other facts
 
 
@@ -93,7 +93,7 @@ CERTAINTY_WORDS: dict[CertaintyLevel, str] = {
     CertaintyLevel.CONFIRMED: "confirmed (DfE, Parliament or a regulator's letter)",
     CertaintyLevel.REPORTED: "reported (a campaigner's, requester's or press account)",
     CertaintyLevel.CLAIMED: "claimed (the recipient's own words)",
-    CertaintyLevel.TIER_LEVEL: "at tier level (approved for whole tiers, not these items)",
+    CertaintyLevel.TIER_LEVEL: "at tier level (approved for data of a tier, not for these items: it may not hold them)",
     CertaintyLevel.INFERRED: "inferred",
 }
 

@@ -12,7 +12,10 @@ CERTAINTY_MEANING = {
     CertaintyLevel.CONFIRMED: "DfE's own documents or Parliament state it",
     CertaintyLevel.REPORTED: "a campaigner's, requester's or press account of the record states it",
     CertaintyLevel.CLAIMED: "the recipient's own description states it",
-    CertaintyLevel.TIER_LEVEL: "holds because an approval covered a whole tier, not a listed item",
+    CertaintyLevel.TIER_LEVEL: (
+        "the approval names a tier of data (the register: 'tier 1 or tier 2 data'), not a listed item: the release "
+        "may not have held this item"
+    ),
     CertaintyLevel.INFERRED: "derived from other facts by the rule named",
 }
 

@@ -344,6 +344,27 @@ def test_the_reports_say_an_original_figure_was_corrected(memory_real: MemorySto
     ) in police[2]
 
 
+def test_the_tier_level_words_say_no_more_than_the_register(memory_real: MemoryStore) -> None:
+    """The register says a release was 'approved (tier 1 or tier 2 data)' (npd_register_entries_cited_in_foi.csv,
+    rows 2 to 11): data of a tier, one or the other, not every item of both. No reader's words for tier level say
+    it was approved for whole tiers; they say the release may not have held the item."""
+    from lineage.model import CERTAINTY_WORDS
+
+    assert [line for line, _ in TIER_ROWS] == list(range(2, 12))
+    status = TIER_ROWS[0][1]["status_as_cited"]
+    civitas = TIER_ROWS[0][1]
+    assert civitas["organisation"] == "Civitas"
+    page = reports.report(
+        memory_real, "release", f"npd-third-party-requests-pre-dsap/{civitas['date_as_cited']}/civitas"
+    )
+    vocabulary = (ROOT / "lineage/api/static/shared/vocabulary.js").read_text(encoding="utf-8")
+    reach = (ROOT / "lineage/api/static/reach/reach.html").read_text(encoding="utf-8")
+    for words in (CERTAINTY_WORDS[CertaintyLevel.TIER_LEVEL], page, vocabulary, reach):
+        assert "whole tier" not in " ".join(words.split())
+    assert "may not" in CERTAINTY_WORDS[CertaintyLevel.TIER_LEVEL]
+    assert status.removeprefix("approved (").removesuffix(")") in page and "may not have held" in page
+
+
 STATEMENTS = rows("npd_release_scope_statements.csv")
 CONFLICTS = rows("scope_conflicts.csv")
 

@@ -25,7 +25,7 @@ export const CERTAINTY_WORDS = Object.freeze({
   "CONFIRMED": "confirmed (DfE, Parliament or a regulator's letter)",
   "REPORTED": "reported (a campaigner's, requester's or press account)",
   "CLAIMED": "claimed (the recipient's own words)",
-  "TIER_LEVEL": "at tier level (approved for whole tiers, not these items)",
+  "TIER_LEVEL": "at tier level (approved for data of a tier, not for these items: it may not hold them)",
   "INFERRED": "inferred"
 });
 
