@@ -5,9 +5,10 @@ as inputs and their items as the columns of the recipient's copy (column lineage
 (``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``: the sharer's copy
 to the next holder's). An item a source's statement excludes from a release is never written as one of its
 columns. Every event carries the flow's certainty, route and citations in a facet of its own
-(``pupilDataLineage``), its period as the nominal time where the record dates it, and is timed by the flow's first
-day, or, undated, by the export's time (the facet says which). Written with the standard library alone; the
-tests check every event with openlineage-python's own classes.
+(``pupilDataLineage``), with how sure each included item or data set is (``included``: a column the tier rule
+gives is at tier level, whatever the sending's certainty), its period as the nominal time where the record dates
+it, and is timed by the flow's first day, or, undated, by the export's time (the facet says which). Written with
+the standard library alone; the tests check every event with openlineage-python's own classes.
 """
 
 from __future__ import annotations
@@ -70,9 +71,11 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
     """One RunEvent per release, access and onward share of the subgraph (:func:`flows`)."""
     nodes = {node.id: node for node in subgraph.nodes}
     includes: dict[str, list[Node]] = defaultdict(list)
+    sureness: dict[tuple[str, str], Edge] = {}  # how sure each inclusion is, by (release, item or data set)
     for edge in subgraph.edges:
         if edge.kind is _E.INCLUDES and edge.target in nodes:
             includes[edge.source].append(nodes[edge.target])
+            sureness[(edge.source, edge.target)] = edge
     excluded = {(release, item) for release, item, _ in subgraph.exclusions}
     confirmed = {(e.source, e.target) for e in subgraph.edges if e.kind is _E.INCLUDES and e.certainty.rule is None}
     found = []
@@ -83,11 +86,17 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
                 n for n in includes[source.id] if (source.id, n.id) not in excluded or (source.id, n.id) in confirmed
             ]
             inputs, output = _release(source, target, used)
+            columns = {
+                n.key: {"certainty": (e := sureness[(source.id, n.id)]).certainty.level.value,
+                             "rule": e.certainty.rule or ""}
+                for n in used
+            }  # fmt: skip
         else:
+            columns = {}
             namespace = RECORDS if source.kind is NodeKind.RECORD_SET else recipient(source)
             name = source.key if source.kind is NodeKind.RECORD_SET else str(edge.props.get("dataset_as_written", ""))
             inputs, output = [_dataset(namespace, name or "records")], _dataset(recipient(target), name or "records")
-        found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC)))
+        found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC), columns))
     return found
 
 
@@ -114,7 +123,13 @@ def _release(release: Node, organisation: Node, used: list[Node]) -> tuple[list[
 
 
 def _event(
-    edge: Edge, source: Node, target: Node, inputs: list[dict[str, Any]], output: dict[str, Any], now: dt.datetime
+    edge: Edge,
+    source: Node,
+    target: Node,
+    inputs: list[dict[str, Any]],
+    output: dict[str, Any],
+    now: dt.datetime,
+    columns: dict[str, dict[str, str]],
 ) -> dict[str, Any]:
     first = edge.validity.valid_from or _date(source)
     last = edge.validity.valid_to or (first if edge.validity.valid_from is None else None)
@@ -125,6 +140,7 @@ def _event(
             rule=edge.certainty.rule or "",
             route=str(edge.props.get("route", "")),
             dated=first is not None,
+            included=columns,  # each item's or data set's own certainty: the tier rule's are not the release's
             citations=[
                 {"document": c.document, "file": c.file, "row": c.row, "address": c.address}
                 for c in ordered_citations(edge.citations)

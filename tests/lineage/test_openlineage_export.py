@@ -43,6 +43,7 @@ class PupilDataLineageRunFacet(RunFacet):
     rule: str
     route: str
     dated: bool
+    included: dict[str, dict[str, str]]
     citations: list[dict[str, Any]]
 
     @staticmethod
@@ -139,6 +140,12 @@ def test_a_release_is_a_job_with_its_items_as_column_lineage(empty_store: Store,
     assert {f"{field['name']}/{name}" for name, c in columns.items() for field in c["inputFields"]} == items
     assert r1["run"]["facets"]["nominalTime"]["nominalStartTime"].startswith("2013-02-20")
     assert r1["run"]["facets"]["pupilDataLineage"]["certainty"] == "confirmed"
+    # the sending is confirmed, but I1 is a column by the tier rule alone: the event says so, column by column
+    included = r1["run"]["facets"]["pupilDataLineage"]["included"]
+    assert included == {
+        g.I1.partition(":")[2]: {"certainty": "tier_level", "rule": ""},
+        g.I2.partition(":")[2]: {"certainty": "confirmed", "rule": ""},
+    }
 
 
 def test_the_accesses_and_onward_shares_after_2018_are_events_citing_their_rows(
