@@ -70,34 +70,34 @@ def flows(subgraph: Subgraph) -> list[Edge]:
 def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """One RunEvent per release, access and onward share of the subgraph (:func:`flows`)."""
     nodes = {node.id: node for node in subgraph.nodes}
-    includes: dict[str, list[Node]] = defaultdict(list)
-    sureness: dict[tuple[str, str], Edge] = {}  # how sure each inclusion is, by (release, item or data set)
+    inclusions: dict[str, dict[str, Edge]] = defaultdict(dict)  # release -> item or data set -> the INCLUDES link
     for edge in subgraph.edges:
         if edge.kind is _E.INCLUDES and edge.target in nodes:
-            includes[edge.source].append(nodes[edge.target])
-            sureness[(edge.source, edge.target)] = edge
+            inclusions[edge.source][edge.target] = edge
     excluded = {(release, item) for release, item, _ in subgraph.exclusions}
-    confirmed = {(e.source, e.target) for e in subgraph.edges if e.kind is _E.INCLUDES and e.certainty.rule is None}
     found = []
     for edge in flows(subgraph):
         source, target = nodes[edge.source], nodes[edge.target]
+        columns: dict[str, dict[str, str]] = {}
         if edge.kind is _E.SENT_TO:
+            # a statement's exclusion outranks a rule's inclusion, never a source's own
             used = [
-                n for n in includes[source.id] if (source.id, n.id) not in excluded or (source.id, n.id) in confirmed
+                link
+                for part, link in inclusions[source.id].items()
+                if (source.id, part) not in excluded or link.certainty.rule is None
             ]
-            inputs, output = _release(source, target, used)
-            columns = {
-                n.key: {"certainty": (e := sureness[(source.id, n.id)]).certainty.level.value,
-                             "rule": e.certainty.rule or ""}
-                for n in used
-            }  # fmt: skip
+            inputs, output = _release(source, target, [nodes[link.target] for link in used])
+            columns = {nodes[link.target].key: _sureness(link) for link in used}
         else:
-            columns = {}
             namespace = RECORDS if source.kind is NodeKind.RECORD_SET else recipient(source)
             name = source.key if source.kind is NodeKind.RECORD_SET else str(edge.props.get("dataset_as_written", ""))
             inputs, output = [_dataset(namespace, name or "records")], _dataset(recipient(target), name or "records")
         found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC), columns))
     return found
+
+
+def _sureness(link: Edge) -> dict[str, str]:
+    return {"certainty": link.certainty.level.value, "rule": link.certainty.rule or ""}
 
 
 def _release(release: Node, organisation: Node, used: list[Node]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
