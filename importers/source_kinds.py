@@ -5,6 +5,11 @@ for published figures, its source document) is matched by the longest entry it b
 DfE's own documents and Parliament are ``confirmed``; a campaigner's, requester's or press account is
 ``reported``; a recipient's own words are ``claimed``. A source the table does not know is refused, naming
 file, row and column: a new kind of source needs a decision, not a default.
+
+A source of a ``confirmed`` kind is confirmed only as its publisher gives it: a row that reads it at an address
+outside the publishers' own domains (``data/publishers.csv``: Parliament's, the government's) reads a third
+party's copy, which is ``reported``. The copies can differ: DfE's written answer of 31 October 2017 says
+"sensitive" at streetguide.co.uk and "highly sensitive" at TheyWorkForYou (npd_release_scope_statements.csv, row 10).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from importers.reading import BadInput, Row, read_csv
 from lineage.model import Certainty, CertaintyLevel
@@ -19,24 +25,49 @@ from lineage.resources import DATA_DIR
 
 SOURCE_KINDS_FILE = DATA_DIR / "source_kinds.csv"
 COLUMNS = ("source_begins", "certainty", "why")
+PUBLISHERS_FILE = DATA_DIR / "publishers.csv"
+PUBLISHER_COLUMNS = ("domain", "publisher", "why")
+#: The column of a source file that gives the address a row was read at.
+ADDRESS = "source_url"
+#: What a confirmed source read from a third party's copy is.
+COPY = Certainty(CertaintyLevel.REPORTED)
 #: The levels a source itself can give; tier level and inferred come from rules, never from a source.
 SOURCE_LEVELS = (CertaintyLevel.CONFIRMED, CertaintyLevel.REPORTED, CertaintyLevel.CLAIMED)
 
 
 @dataclass(frozen=True, slots=True)
 class SourceKinds:
-    """The table, as (lower-case beginning, certainty) pairs, longest beginning first."""
+    """The table, as (lower-case beginning, certainty) pairs, longest beginning first, and the publishers'
+    domains."""
 
     entries: tuple[tuple[str, Certainty], ...]
+    publishers: tuple[str, ...] = ()
 
     def certainty(self, path: Path, row: Row, column: str) -> Certainty:
-        """The certainty of the row's source, or a refusal naming the place of an unknown source."""
+        """The certainty of the row's source, or a refusal naming the place of an unknown source; a confirmed
+        source read at a third party's address is a copy, and reported."""
         found = self.of(row[column])
         if found is None:
             known = "; ".join(begins for begins, _ in self.entries)
             message = f"unknown kind of source {row[column]!r}; add it to source_kinds.csv ({known})"
             raise BadInput(path, message, row.number, column)
+        if found.level is CertaintyLevel.CONFIRMED and self.is_a_copy(row.cells.get(ADDRESS, "")):
+            return COPY
         return found
+
+    def is_a_copy(self, address: str) -> bool:
+        """Whether an address is outside every publisher's domain (no address: the source's own title is cited).
+
+        >>> kinds = SourceKinds((), ("parliament.uk",))
+        >>> kinds.is_a_copy("https://questions-statements.parliament.uk/written-questions/detail/2017-10-23/109065")
+        False
+        >>> kinds.is_a_copy("https://streetguide.co.uk/parliament/written/776081/4621")
+        True
+        >>> kinds.is_a_copy("https://notparliament.uk/copy")
+        True
+        """
+        host = urlsplit(address.strip()).hostname or ""
+        return bool(host) and not any(host == domain or host.endswith(f".{domain}") for domain in self.publishers)
 
     def of(self, kind: str) -> Certainty | None:
         """The certainty of a kind of source (a whole file's, where its rows do not say), None when unknown."""
@@ -57,7 +88,20 @@ def load_source_kinds(path: Path = SOURCE_KINDS_FILE) -> SourceKinds:
         if not row["why"].strip():
             raise BadInput(path, "every entry says why", row.number, "why")
         entries.append((begins, Certainty(level)))
-    return SourceKinds(tuple(sorted(entries, key=lambda entry: -len(entry[0]))))
+    return SourceKinds(tuple(sorted(entries, key=lambda entry: -len(entry[0]))), load_publishers())
+
+
+def load_publishers(path: Path = PUBLISHERS_FILE) -> tuple[str, ...]:
+    """The publishers' own domains, lower case; an entry without a domain or a reason is refused."""
+    domains = []
+    for row in read_csv(path, PUBLISHER_COLUMNS):
+        domain = row["domain"].strip().lower().strip(".")
+        if not domain or "/" in domain or " " in domain:
+            raise BadInput(path, "a domain name, such as parliament.uk", row.number, "domain")
+        if not row["why"].strip():
+            raise BadInput(path, "every entry says why", row.number, "why")
+        domains.append(domain)
+    return tuple(domains)
 
 
 @cache

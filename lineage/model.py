@@ -78,7 +78,7 @@ class CertaintyLevel(StrEnum):
     Strongest first (see :data:`STRENGTH`): a chain of facts is as sure as its weakest step."""
 
     CONFIRMED = "confirmed"  # DfE's own documents, Parliament or a regulator's own letter state it
-    REPORTED = "reported"  # a campaigner's, requester's, press, research body's or other secondary account states it
+    REPORTED = "reported"  # a secondary account, or a third party's copy of a confirmed source, states it
     CLAIMED = "claimed"  # the recipient's own description states it
     TIER_LEVEL = "tier_level"  # an approval names a tier of data ("tier 1 or tier 2 data"), not a listed item
     INFERRED = "inferred"  # derived by a named rule from other facts
@@ -91,7 +91,7 @@ STRENGTH: dict[CertaintyLevel, int] = {level: rank for rank, level in enumerate(
 #: rests on, as the README's "Certainty" table says it, shortened.
 CERTAINTY_WORDS: dict[CertaintyLevel, str] = {
     CertaintyLevel.CONFIRMED: "confirmed (DfE, Parliament or a regulator's letter)",
-    CertaintyLevel.REPORTED: "reported (a campaigner's, requester's or press account)",
+    CertaintyLevel.REPORTED: "reported (a campaigner's, requester's or press account, or a third party's copy)",
     CertaintyLevel.CLAIMED: "claimed (the recipient's own words)",
     CertaintyLevel.TIER_LEVEL: "at tier level (approved for data of a tier, not for these items: it may not hold them)",
     CertaintyLevel.INFERRED: "inferred",

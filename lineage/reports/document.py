@@ -10,7 +10,9 @@ from lineage.model import Certainty, CertaintyLevel, Citation, Node
 #: What each level of certainty means, as the model defines it; every report explains it.
 CERTAINTY_MEANING = {
     CertaintyLevel.CONFIRMED: "DfE's own documents or Parliament state it",
-    CertaintyLevel.REPORTED: "a campaigner's, requester's or press account of the record states it",
+    CertaintyLevel.REPORTED: (
+        "a campaigner's, requester's or press account of the record, or a third party's copy of a source, states it"
+    ),
     CertaintyLevel.CLAIMED: "the recipient's own description states it",
     CertaintyLevel.TIER_LEVEL: (
         "the approval names a tier of data (the register: 'tier 1 or tier 2 data'), not a listed item: the release "

@@ -1,10 +1,11 @@
 """No fact is surer than the sources that state it (issue 20): every node's and link's certainty in the real graph,
-recomputed here from its citations and ``data/source_kinds.csv``, on both stores.
+recomputed here from its citations, ``data/source_kinds.csv`` and ``data/publishers.csv``, on both stores.
 
 The recomputation is the test's own: which kind of source each bundled file's rows rest on is written down
 below from ``data/SOURCES.md`` (a column of the row, or one kind for the whole file), and the table is read with
 the csv module. A fact stated by sources is as sure as the strongest of them; a fact a rule derives (tier
-level, inferred) is no surer than the strongest source it rests on. Our own tables (organisation aliases,
+level, inferred) is no surer than the strongest source it rests on. A confirmed kind of source read at an address
+outside its publishers' domains is a third party's copy, reported. Our own tables (organisation aliases,
 search keywords, scope words, conflicts) are how we read the sources, not sources: they never raise a level.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from lineage.model import STRENGTH, CertaintyLevel, Citation, EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
@@ -64,6 +66,19 @@ def _kinds() -> list[tuple[str, CertaintyLevel]]:
 KINDS = _kinds()
 
 
+def _publishers() -> list[str]:
+    with open(DATA_DIR / "publishers.csv", newline="", encoding="utf-8") as handle:
+        return [r["domain"] for r in csv.DictReader(handle)]
+
+
+PUBLISHERS = _publishers()
+
+
+def _read_at_a_copy(row: dict[str, str]) -> bool:
+    host = urlsplit(row.get("source_url", "")).hostname
+    return host is not None and not any(host == d or host.endswith("." + d) for d in PUBLISHERS)
+
+
 def _level_of_kind(kind: str) -> CertaintyLevel:
     text = " ".join(kind.split()).lower()
     return next(level for begins, level in KINDS if text.startswith(begins))
@@ -85,7 +100,9 @@ def source_level(citation: Citation) -> CertaintyLevel | None:
     if how == "=":
         return _level_of_kind(what)
     assert citation.row is not None, citation
-    return _level_of_kind(FILE_ROWS[citation.file][citation.row][what])
+    row = FILE_ROWS[citation.file][citation.row]
+    level = _level_of_kind(row[what])
+    return CertaintyLevel.REPORTED if level is CertaintyLevel.CONFIRMED and _read_at_a_copy(row) else level
 
 
 def strongest(citations: Iterable[Citation]) -> CertaintyLevel | None:
@@ -126,3 +143,19 @@ def test_register_rows_quoted_by_requesters_are_reported_not_confirmed(real_stor
     ]
     assert {c.file for c in application.citations} == {"npd_register_entries_cited_in_foi.csv"}
     assert application.certainty.level is CertaintyLevel.REPORTED
+
+
+def test_a_written_answer_read_from_a_third_partys_copy_is_reported(real_store: Store) -> None:
+    """DfE's written answer of 31 October 2017 is cited from streetguide.co.uk (npd_release_scope_statements.csv,
+    row 10), whose copy says "sensitive" where TheyWorkForYou's says "highly sensitive" (the row's notes): a copy,
+    not Parliament's page. Row 33's written answer, read at questions-statements.parliament.uk, stays confirmed."""
+    statements = {
+        citation.row: node
+        for node in real_store.all_nodes(NodeKind.STATEMENT)
+        for citation in node.citations
+        if citation.file == "npd_release_scope_statements.csv"
+    }
+    assert all(c.address.startswith("https://streetguide.co.uk/") for c in statements[10].citations)
+    assert statements[10].certainty.level is CertaintyLevel.REPORTED
+    assert all(c.address.startswith("https://questions-statements.parliament.uk/") for c in statements[33].citations)
+    assert statements[33].certainty.level is CertaintyLevel.CONFIRMED
