@@ -61,16 +61,16 @@ def check_text(text: str, what: str) -> None:
         raise QueryError(f"{what} is not valid Unicode: a lone surrogate at character {exc.start}") from None
 
 
-def check_search(text: str, limit: int, offset: int) -> str:
+def check_search(text: str, limit: int, offset: int, what: str = "search text") -> str:
     """The folded query (see lineage.search), refusing one that is not valid Unicode, empty, too long or out of
-    bounds."""
-    check_text(text, "search text")
+    bounds; ``what`` names the text in the refusal as its asker knows it (a question's ``name`` argument)."""
+    check_text(text, what)
     if len(text) > MAX_SEARCH_TEXT:
-        raise QueryError(f"search text is longer than {MAX_SEARCH_TEXT} characters")
+        raise QueryError(f"{what} is longer than {MAX_SEARCH_TEXT} characters")
     _check_bounds(limit=limit, offset=offset)
     needle = fold(text)
     if not needle:
-        raise QueryError("search text must hold a letter or a digit")
+        raise QueryError(f"{what} must hold a letter or a digit")
     return needle
 
 
@@ -342,12 +342,18 @@ class Store(ABC):
         return self.get_nodes([id_]).get(id_)
 
     def search(
-        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+        self,
+        text: str,
+        kinds: Collection[NodeKind] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        what: str = "search text",
     ) -> Bounded[Node]:
         """Nodes found by ``text`` in their name, key or searched properties (see lineage.search), ignoring
         case, accents and punctuation; closest matches first (a whole field, whole words, part of a word),
-        then by id."""
-        needle = check_search(text, limit, offset)
+        then by id. A refused ``text`` is named ``what`` (the argument it came as)."""
+        needle = check_search(text, limit, offset, what)
         total, ids = self._search_page(needle, kinds, limit, offset)
         nodes = self.get_nodes(ids)
         return Bounded(tuple(nodes[id_] for id_ in ids), total, offset)

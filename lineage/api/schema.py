@@ -197,7 +197,9 @@ class GraphQuery:
         after: str | None = None,
     ) -> Connection[GraphNode]:
         limit, offset = page_window(first, after)
-        page = await info.context.call(info.context.store.search, text, _kinds(kinds), limit=limit, offset=offset)
+        page = await info.context.call(
+            info.context.store.search, text, _kinds(kinds), limit=limit, offset=offset, what="text"
+        )
         return connection(page, graph_node)
 
     @strawberry.field(description="Nodes and links per kind.")

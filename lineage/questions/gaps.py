@@ -210,7 +210,7 @@ class GapFilter:
         """The filter a question was asked, checked: an unknown kind, organisation or a backward period is refused."""
         check_known("kind of gap", kinds or (), GAP_KINDS)
         check_period(start, end)
-        body = find_organisation(store, organisation).id if organisation else None
+        body = find_organisation(store, organisation, "organisation").id if organisation else None
         return cls(kinds, body, start, end, node)
 
     def keeps(self, kind: str, date: dt.date | None, subject: str, organisations: Collection[str]) -> bool:

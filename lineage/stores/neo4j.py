@@ -436,10 +436,16 @@ class Neo4jStore(Store):
         return [node_from_props(r["n"]) for r in records]
 
     def search(
-        self, text: str, kinds: Collection[NodeKind] | None = None, limit: int = 20, offset: int = 0
+        self,
+        text: str,
+        kinds: Collection[NodeKind] | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        what: str = "search text",
     ) -> Bounded[Node]:
         """The page's records come with the count: one round trip, not one for the ids and one for the records."""
-        needle = check_search(text, limit, offset)
+        needle = check_search(text, limit, offset, what)
         record = self._searched(needle, kinds, limit, offset, "properties(n)")
         return Bounded(tuple(node_from_props(props) for props in record["page"]), record["total"], offset)
 
