@@ -6,12 +6,14 @@ lineage.questions (the campaign's questions), and results into the types of line
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, ValueNode, value_from_ast_untyped
+from strawberry.schema.types.base_scalars import DateDefinition, wrap_parser
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
@@ -213,6 +215,22 @@ class GraphQuery:
         )
 
 
+_parse_date = wrap_parser(dt.date.fromisoformat, "Date")
+
+
+def _date_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> object:
+    """A Date written in the query text, refused where it is written: strawberry's Date reads a literal as it reads
+    a variable's value, and its refusal then names no place (no line or column), as every other bad literal does."""
+    try:
+        return _parse_date(value_from_ast_untyped(node, variables))
+    except GraphQLError as error:
+        raise GraphQLError(error.message, node, original_error=error.original_error) from None
+
+
+#: strawberry's Date, its literals refused with their place.
+DATE = dataclasses.replace(DateDefinition, parse_literal=_date_literal, implementation=None)
+
+
 class LineageSchema(strawberry.Schema):
     """The schema with its limits (lineage.api.limits, as strawberry extensions). Errors are shaped (coded,
     masked, logged) by the HTTP view (lineage.api.protocol.shape_errors), not by strawberry, which would log a
@@ -224,6 +242,7 @@ class LineageSchema(strawberry.Schema):
             types=list(NODE_TYPES.values()),
             extensions=schema_extensions(limits),
             execution_context_class=CoercingExecutor,
+            scalar_overrides={dt.date: DATE},
         )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:

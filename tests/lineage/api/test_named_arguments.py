@@ -30,3 +30,17 @@ async def test_a_refused_search_argument_is_named_as_given(client, argument: str
         body = await client.query(SEARCHED[argument], s=value)
         assert [e["message"] for e in body["errors"]] == [message], body
         assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+@pytest.mark.parametrize(
+    ("literal", "detail"),
+    [('"2020-13-01"', "month must be in 1..12"), ('"1 May 2020"', "Invalid isoformat string"), ("20200101", "string")],
+)
+async def test_a_bad_date_in_the_query_text_says_where_it_is(client, literal: str, detail: str) -> None:
+    body = await client.query(f"{{\n  gaps(\n    from: {literal}) {{ totalCount }} }}")
+    [error] = body["errors"]
+    written = literal.strip('"')
+    assert error["message"].startswith(f'Value cannot represent a Date: "{written}".')
+    assert detail in error["message"]
+    assert error["locations"] == [{"line": 3, "column": 11}]
+    assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
