@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from lineage.errors import NotFound
+from lineage.errors import LineageError, NotFound
 from lineage.model import REFUSED_TO_SAY, RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import PerState, check_known, check_period, follow
 from lineage.questions.records import open_applications
@@ -207,17 +207,20 @@ class GapFilter:
         end: dt.date | None = None,
         node: str | None = None,
     ) -> GapFilter:
-        """The filter a question was asked, checked: an unknown kind, organisation or a backward period is refused."""
+        """The filter a question was asked, checked: an unknown kind, organisation or a backward period is refused,
+        and so is a blank organisation or node, which would otherwise filter nothing out."""
         check_known("kind of gap", kinds or (), GAP_KINDS)
         check_period(start, end)
-        body = find_organisation(store, organisation, "organisation").id if organisation else None
+        if node is not None and not node.strip():
+            raise LineageError("node must be a node's id (Kind:key), as search answers it, not blank")
+        body = find_organisation(store, organisation, "organisation").id if organisation is not None else None
         return cls(kinds, body, start, end, node)
 
     def keeps(self, kind: str, date: dt.date | None, subject: str, organisations: Collection[str]) -> bool:
         return (
             (not self.kinds or kind in self.kinds)
             and (self.organisation is None or self.organisation in organisations)
-            and (not self.node or self.node == subject or self.node in organisations)
+            and (self.node is None or self.node == subject or self.node in organisations)
             and (date is None or ((not self.start or date >= self.start) and (not self.end or date <= self.end)))
         )
 
@@ -235,7 +238,7 @@ def gaps(
     concerns it as recipient or applicant). A node the store lacks is refused: its open gaps are not none (the gaps
     imports closed may be about a node since gone, so that question keeps it)."""
     keep = GapFilter.asked(store, kinds, organisation, start, end, node)
-    if node and store.get_node(node) is None:
+    if node is not None and store.get_node(node) is None:
         raise NotFound(f"no node {node!r}: give a node id (Kind:key), as search answers it")
     return [g for g in _all_gaps(store) if keep.keeps(g.kind, g.date, g.subject.id, {o.id for o in g.organisations})]
 

@@ -44,3 +44,19 @@ async def test_a_bad_date_in_the_query_text_says_where_it_is(client, literal: st
     assert detail in error["message"]
     assert error["locations"] == [{"line": 3, "column": 11}]
     assert error["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+
+
+@pytest.mark.parametrize("field", ["gaps", "gapsClosed"])
+@pytest.mark.parametrize(
+    ("argument", "value", "message"),
+    [
+        ("organisation", "", "organisation must hold a letter or a digit"),
+        ("node", "", "node must be a node's id (Kind:key), as search answers it, not blank"),
+        ("node", "  ", "node must be a node's id (Kind:key), as search answers it, not blank"),
+    ],
+)
+async def test_a_blank_gap_filter_is_refused_not_dropped(client, field: str, argument: str, value: str,
+                                                          message: str) -> None:  # fmt: skip
+    body = await client.query(f"query ($s: String) {{ {field}({argument}: $s) {{ totalCount }} }}", s=value)
+    assert [e["message"] for e in body["errors"]] == [message], body
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
