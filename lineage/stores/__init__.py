@@ -18,7 +18,9 @@ from lineage.stores.memory import MemoryStore
 
 
 def _open_memory(address: str) -> Store:
-    _, _, path = address.partition(":")
+    _, colon, path = address.partition(":")
+    if colon and not path:  # memory:$SNAPSHOT with the variable unset: not the empty store it would open
+        raise LineageError(f"store {address!r} names no snapshot: give memory:PATH, or memory for an empty store")
     return MemoryStore.load(path) if path and Path(path).exists() else MemoryStore()
 
 

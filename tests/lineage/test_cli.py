@@ -47,6 +47,18 @@ def test_a_store_address_that_cannot_be_used_is_one_line_that_shows_no_password(
         assert "NEO4J_USER and NEO4J_PASSWORD" in err
 
 
+@pytest.mark.parametrize(
+    "command", [["counts"], ["import", "npd-classifications", "x.csv"], ["build"], ["query", "{ counts { id } }"]]
+)
+def test_a_snapshot_address_without_its_path_is_refused(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """``memory:`` (a ``memory:$SNAPSHOT`` whose variable was unset) was the empty store of ``memory``: a build
+    into it exited 0 having saved nothing, and counts answered an empty graph."""
+    assert main([*command, "--store", "memory:"]) == 1
+    out, err = capsys.readouterr()
+    assert not out
+    assert err == "lineage: store 'memory:' names no snapshot: give memory:PATH, or memory for an empty store\n"
+
+
 def test_an_import_may_start_a_new_snapshot(tmp_path: Path) -> None:
     fresh = tmp_path / "new.snapshot"
     data = Path(__file__).resolve().parents[2] / "data" / "npd_data_item_classifications_2018.csv"
