@@ -96,7 +96,9 @@ def timeline(
     known = sorted({_kind(node) for node in candidates})
     unknown = sorted(set(kinds or ()) - set(known))
     if unknown:
-        raise LineageError(f"no event or figure is of the kind(s) {', '.join(unknown)}; they are {', '.join(known)}")
+        raise LineageError(
+            f"no event or figure is of the kind(s) {', '.join(map(repr, unknown))}; they are {', '.join(known)}"
+        )
     asked = [node for node in candidates if kinds is None or _kind(node) in kinds]
     dated = [node for node in asked if node.validity != ALWAYS and overlaps_period(node, start, end)]
     around = follow(store, [n.id for n in dated], outgoing=_CONCERNING)

@@ -60,3 +60,10 @@ async def test_a_blank_gap_filter_is_refused_not_dropped(client, field: str, arg
     body = await client.query(f"query ($s: String) {{ {field}({argument}: $s) {{ totalCount }} }}", s=value)
     assert [e["message"] for e in body["errors"]] == [message], body
     assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+
+
+async def test_an_unknown_timeline_kind_is_quoted_even_when_blank(client) -> None:
+    body = await client.query('{ timeline(kinds: ["", "Pause "]) { undated } }')
+    [error] = body["errors"]
+    assert error["message"].startswith("no event or figure is of the kind(s) '', 'Pause '; they are "), error
+    assert error["extensions"] == {"code": "BAD_USER_INPUT"}
