@@ -121,9 +121,21 @@ def require_json(content_type: str | None) -> None:
         raise Refused(415, f"send the request as {JSON} (UTF-8)")
 
 
+#: The most digits a whole number in JSON may have: Python's own default bound on reading one, said in the
+#: caller's terms (its refusal tells the reader to raise the bound with sys.set_int_max_str_digits).
+MAX_DIGITS = 4_300
+
+
+def _whole_number(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise ValueError(f"a number of {len(digits.lstrip('-')):,} digits: at most {MAX_DIGITS:,} are read")
+    return int(digits)
+
+
 def decode_json(text: str | bytes, what: str) -> object:
+    """JSON sent by a caller (a body, a GET parameter, the CLI's --vars), refused with a message naming ``what``."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_whole_number)
     except RecursionError:
         raise Refused(400, f"{what} is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8

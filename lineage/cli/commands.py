@@ -186,6 +186,7 @@ def run_query(args: argparse.Namespace) -> int:
     import json
 
     from lineage.api.client import execute_over_http
+    from lineage.api.protocol import Refused, decode_json
 
     if sum(map(bool, (args.file, args.text, args.cookbook))) > 1:
         raise UsageError("give a query as TEXT, with --file or with --cookbook: only one")
@@ -201,9 +202,9 @@ def run_query(args: argparse.Namespace) -> int:
     if not text:
         raise UsageError("give a query as TEXT, with --file or with --cookbook")
     try:
-        variables = json.loads(args.vars) if args.vars else {}
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"--vars is not JSON: {exc}") from None
+        variables = decode_json(args.vars, "--vars") if args.vars else {}
+    except Refused as exc:  # not JSON, nested too deeply, a number too long to read
+        raise UsageError(exc.message) from None
     if not isinstance(variables, dict):
         raise UsageError('--vars must be a JSON object, e.g. \'{"item": "KS4_FSM"}\'')
     with _open(args) as store:

@@ -53,7 +53,12 @@ USAGE_MISTAKES = [
     (["--cookbook", "recipients-of-item", "--file", RECIPIENTS],
      "lineage: give a query as TEXT, with --file or with --cookbook: only one"),
     (["--file", RECIPIENTS, "--vars", "{item: 1}"],
-     "lineage: --vars is not JSON: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+     "lineage: --vars is not JSON (Expecting property name enclosed in double quotes: line 1 column 2 (char 1))"),
+    # each was a traceback: a number past Python's 4,300 digits, and nesting past its recursion limit
+    (["--file", RECIPIENTS, "--vars", '{"item": ' + "9" * 5000 + "}"],
+     "lineage: --vars is not JSON (a number of 5,000 digits: at most 4,300 are read)"),
+    (["--file", RECIPIENTS, "--vars", '{"item": ' + "[" * 60_000 + "]" * 60_000 + "}"],
+     "lineage: --vars is nested too deeply"),
     (["--file", RECIPIENTS, "--vars", '["KS4_FSM"]'],
      "lineage: --vars must be a JSON object, e.g. '{\"item\": \"KS4_FSM\"}'"),
     (["--file", RECIPIENTS],
