@@ -163,6 +163,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
     if args.workers < 1:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     try:
         host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
         public_url = public_base_url(args.public_url or os.environ.get(PUBLIC_URL_ENV) or f"http://{host}:{args.port}")

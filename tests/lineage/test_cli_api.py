@@ -187,3 +187,10 @@ def test_serve_takes_its_public_url_from_the_environment_too(
     monkeypatch.setenv("LINEAGE_PUBLIC_URL", "lineage.example.org")
     assert main(["serve", "--store", "memory"]) == 2
     assert capsys.readouterr().err.startswith("lineage: --public-url: 'lineage.example.org'")
+
+
+@pytest.mark.parametrize("port", ["-1", "65536", "99999"])
+def test_serve_refuses_a_port_there_is_none_of(capsys: pytest.CaptureFixture[str], port: str) -> None:
+    """Each was uvicorn's traceback (OverflowError: bind(): port must be 0-65535), after the store was opened."""
+    assert main(["serve", "--store", "memory", "--port", port]) == 2
+    assert capsys.readouterr().err == f"lineage: --port must be from 0 to 65535, got {port}\n"
