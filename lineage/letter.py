@@ -11,10 +11,12 @@ bracketed blank for the parent to fill in by hand.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
+from lineage.errors import LineageError
 from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
@@ -196,6 +198,11 @@ class Written(Draft):
 def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
     """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
     chosen = format_of(fmt, "letter")
+    control = next((c for c in name or "" if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        raise LineageError(
+            f"the name holds the control character U+{ord(control):04X}: type it as plain text on one line"
+        )
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
     if name and name.strip():
