@@ -6,14 +6,13 @@ lineage.questions (the campaign's questions), and results into the types of line
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError, ValueNode, value_from_ast_untyped
-from strawberry.schema.types.base_scalars import DateDefinition, wrap_parser
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
@@ -215,20 +214,33 @@ class GraphQuery:
         )
 
 
-_parse_date = wrap_parser(dt.date.fromisoformat, "Date")
-
-
-def _date_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> object:
-    """A Date written in the query text, refused where it is written: strawberry's Date reads a literal as it reads
-    a variable's value, and its refusal then names no place (no line or column), as every other bad literal does."""
+def _date_value(value: object) -> dt.date:
+    """A Date from a variable's value, an ISO date, refused in the words of strawberry's own Date."""
+    if not isinstance(value, str):
+        raise GraphQLError(f'Value cannot represent a Date: "{value}". Write it as a string, such as "2020-09-01"')
     try:
-        return _parse_date(value_from_ast_untyped(node, variables))
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise GraphQLError(f'Value cannot represent a Date: "{value}". {exc}') from None
+
+
+def _date_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> dt.date:
+    """A Date written in the query text, refused at its place (line and column), as every other bad literal is:
+    strawberry's Date reads a literal as a variable's value, and its refusal then names no place."""
+    try:
+        return _date_value(value_from_ast_untyped(node, variables))
     except GraphQLError as error:
-        raise GraphQLError(error.message, node, original_error=error.original_error) from None
+        raise GraphQLError(error.message, node) from None
 
 
-#: strawberry's Date, its literals refused with their place.
-DATE = dataclasses.replace(DateDefinition, parse_literal=_date_literal, implementation=None)
+#: The Date scalar as strawberry's (same name, description and ISO text), its literals refused with their place.
+DATE = strawberry.scalar(
+    name="Date",
+    description="Date (isoformat)",
+    serialize=dt.date.isoformat,
+    parse_value=_date_value,
+    parse_literal=_date_literal,
+)
 
 
 class LineageSchema(strawberry.Schema):
@@ -242,7 +254,7 @@ class LineageSchema(strawberry.Schema):
             types=list(NODE_TYPES.values()),
             extensions=schema_extensions(limits),
             execution_context_class=CoercingExecutor,
-            scalar_overrides={dt.date: DATE},
+            config=StrawberryConfig(scalar_map={dt.date: DATE}),
         )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
