@@ -15,9 +15,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lineage.dates import named_year
-from lineage.errors import LineageError
 from lineage.model import ALWAYS, Certainty, Citation, EdgeKind, Node, NodeKind, ordered_citations
-from lineage.questions.common import Related, check_period, dated_order, follow, overlaps_period, related
+from lineage.questions.common import Related, check_known, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
 
 _E = EdgeKind
@@ -89,17 +88,14 @@ def timeline(
     store: Store, start: dt.date | None = None, end: dt.date | None = None, kinds: Collection[str] | None = None
 ) -> Timeline:
     """Events and published figures whose dates overlap [start, end] (inclusive; open ends), oldest first, each
-    with what it concerns; ``kinds`` keeps those kinds (an event's kind, or ``figure``). A kind the graph does
-    not hold is refused, naming those it does: unknown is not none."""
+    with what it concerns; ``kinds`` keeps those kinds (an event's kind, or ``figure``), and an empty list keeps
+    every kind, as every other filter's does. A kind the graph does not hold is refused, naming those it does:
+    unknown is not none."""
     check_period(start, end)
     candidates = [*store.all_nodes(NodeKind.EVENT), *store.all_nodes(NodeKind.AGGREGATE_FLOW)]
     known = sorted({_kind(node) for node in candidates})
-    unknown = sorted(set(kinds or ()) - set(known))
-    if unknown:
-        raise LineageError(
-            f"no event or figure is of the kind(s) {', '.join(map(repr, unknown))}; they are {', '.join(known)}"
-        )
-    asked = [node for node in candidates if kinds is None or _kind(node) in kinds]
+    check_known("kind of event or figure", kinds or (), known)
+    asked = [node for node in candidates if not kinds or _kind(node) in kinds]  # no kinds, or none: every kind
     dated = [node for node in asked if node.validity != ALWAYS and overlaps_period(node, start, end)]
     around = follow(store, [n.id for n in dated], outgoing=_CONCERNING)
     entries = [TimelineEntry(node, _kind(node), related(around.get(node.id, []), _CONCERNING)) for node in dated]

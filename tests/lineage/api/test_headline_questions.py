@@ -225,8 +225,20 @@ async def test_the_timeline_by_kind_and_an_unknown_kind(ask, real_store: Store) 
     from lineage import questions
     from lineage.errors import LineageError
 
-    with pytest.raises(LineageError, match="no event or figure is of the kind"):
+    with pytest.raises(LineageError, match="no kind of event or figure 'nonsense': one of "):
         questions.timeline(real_store, kinds=["nonsense"])
+
+
+def test_an_empty_list_of_kinds_keeps_every_kind_in_the_timeline_as_in_the_gaps(real_store: Store) -> None:
+    """timeline(kinds: []) answered no entry at all, while gaps(kinds: []) answers every gap: an empty filter
+    filters nothing, never an answer that the record holds no event."""
+    from lineage.questions.gaps import gaps
+    from lineage.questions.timeline import timeline
+
+    every = timeline(real_store)
+    assert every.entries
+    assert timeline(real_store, kinds=[]) == every
+    assert gaps(real_store, kinds=[]) == gaps(real_store)
 
 
 async def test_lineage_as_at_a_date_agrees_with_the_figures_dates(ask) -> None:

@@ -65,5 +65,5 @@ async def test_a_blank_gap_filter_is_refused_not_dropped(client, field: str, arg
 async def test_an_unknown_timeline_kind_is_quoted_even_when_blank(client) -> None:
     body = await client.query('{ timeline(kinds: ["", "Pause "]) { undated } }')
     [error] = body["errors"]
-    assert error["message"].startswith("no event or figure is of the kind(s) '', 'Pause '; they are "), error
+    assert error["message"].startswith("no kind of event or figure '', 'Pause ': one of "), error
     assert error["extensions"] == {"code": "BAD_USER_INPUT"}
