@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lineage.exports.csv_files import inert
 from lineage.exports.subgraph import collect
-from lineage.model import RULE_LEVELS, Certainty, Citation, Edge, Node, ordered_citations
+from lineage.model import RULE_LEVELS, Certainty, Citation, Edge, Node, NodeKind, ordered_citations
 from lineage.reports.markdown import md
 from lineage.store import Store
 
@@ -74,8 +74,15 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: Nod
         means = f"an item of old tier {target.props.get('old_tier')}, in the NPD by the release's date"
     else:
         means = target.name
-    cites = tuple(ordered_citations(edge.citations))
+    cites = tuple(ordered_citations(edge.citations | _what_the_rule_read_of(target)))
     return Claim(rule, subject, edge.kind.value, target, words, means, cites, outranked_by)
+
+
+def _what_the_rule_read_of(target: Node) -> frozenset[Citation]:
+    """The rows that say what a claim's far end is, which its rule read: an item's dictionary row (its old tier
+    and first year, for the tier rule and the words), a release's register row (its date, for a statement joined
+    by date), the other statement of a contradiction. Not an organisation's rows: a rule reads only its name."""
+    return frozenset() if target.kind is NodeKind.ORGANISATION else target.citations
 
 
 def claims(store: Store) -> list[Claim]:

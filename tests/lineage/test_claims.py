@@ -9,9 +9,12 @@ from collections import Counter
 
 from lineage.claims import TIER_RULE, by_rule, claims, to_csv, to_markdown
 from lineage.model import CertaintyLevel, EdgeKind, NodeKind
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
+#: The files that give a release its date: the register entries, as quoted or as published.
+REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}
 
 
 def test_every_inferred_link_is_a_claim_once(real_store: Store) -> None:
@@ -53,3 +56,24 @@ def test_an_inclusion_a_statement_excludes_says_what_outranks_it(real_store: Sto
     assert "key identifiers" in str(upn.outranked_by.props["items_as_written"])
     fsm = [c for c in found if c.object is not None and str(c.object.props.get("alias", "")).startswith("KS4_FSM")]
     assert fsm and all(c.outranked_by is None for c in fsm)  # free school meals is no identifier: not excluded
+
+
+def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(real_store: Store) -> None:
+    """The tier rule reads an item's old tier and first year from its dictionary row: a reviewer is given that row
+    (npd_data_items_2018.csv) beside the release's, and a statement joined to a release by its date the release's
+    register row beside the statement's."""
+    found = claims(real_store)
+    with open(DATA_DIR / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
+        aliases = {n: r["npd_alias"] for n, r in enumerate(csv.DictReader(handle), start=2)}
+    tiered = [c for c in found if c.rule == TIER_RULE]
+    assert len(tiered) > 2_000
+    for claim in tiered:
+        assert claim.object is not None
+        dictionary = [s.row for s in claim.sources if s.file == "npd_data_items_2018.csv" and s.row]
+        assert dictionary, claim.row()
+        assert {aliases[row] for row in dictionary} <= {claim.object.name, "N/A"}, claim.row()  # N/A: by reference
+    dated = [c for c in found if c.rule == "about:organisation-and-date"]
+    assert dated
+    for claim in dated:
+        files = {s.file for s in claim.sources}
+        assert "npd_release_scope_statements.csv" in files and files & REGISTERS, claim.row()
