@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -165,6 +166,10 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be at least 1, got {args.workers}")
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
+    try:  # uvicorn would say only "Name or service not known", naming no host, after the store was opened
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UsageError(f"--host {args.host!r} is no address to serve on: {getattr(exc, 'strerror', exc)}") from None
     try:
         host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
         public_url = public_base_url(args.public_url or os.environ.get(PUBLIC_URL_ENV) or f"http://{host}:{args.port}")

@@ -194,3 +194,11 @@ def test_serve_refuses_a_port_there_is_none_of(capsys: pytest.CaptureFixture[str
     """Each was uvicorn's traceback (OverflowError: bind(): port must be 0-65535), after the store was opened."""
     assert main(["serve", "--store", "memory", "--port", port]) == 2
     assert capsys.readouterr().err == f"lineage: --port must be from 0 to 65535, got {port}\n"
+
+
+def test_serve_refuses_a_host_there_is_no_address_for(capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn said only "[Errno -2] Name or service not known" (exit 3), naming no host, after the store opened."""
+    assert main(["serve", "--store", "memory", "--host", "not a host"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lineage: --host 'not a host' is no address to serve on: "), err
+    assert err.count("\n") == 1
