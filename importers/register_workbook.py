@@ -291,9 +291,11 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         positions = {}
         for source, canonical in spec.columns.items():
             if source not in header:
+                present = ", ".join(h for h in header if h)
                 raise BadInput(
                     _where(path, sheet),
-                    f"the mapped header is not in the header row (it has: {', '.join(h for h in header if h)})",
+                    "the mapped header is not in the header row "
+                    + (f"(it has: {present})" if present else f"(row {spec.header_row} is empty: is the sheet?)"),
                     spec.header_row,
                     source,
                 )

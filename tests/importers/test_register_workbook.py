@@ -203,6 +203,8 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         frames["Home Office"] = pd.concat([frames["Home Office"], other], axis=1)
     elif kind == "no key":
         frames["NPD requests before April 2018"].loc[0, "Date approved"] = ""
+    elif kind == "empty sheet":
+        frames["Home Office"] = pd.DataFrame()
     return frames
 
 
@@ -215,6 +217,12 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         ("bad date", r"sheet 'DSAP approved shares', row 3, column 'Date approved': expected a date"),
         ("no tier", r"sheet 'NPD requests before April 2018', row 2, column 'Tiers': names no old tier"),
         ("no key", r"sheet 'NPD requests before April 2018', row 2: a row needs a reference, or a date approved"),
+        # its message had ended "(it has: )"
+        (
+            "empty sheet",
+            r"sheet 'Home Office', row 1, column '[^']+': the mapped header is not in the header row "
+            r"\(row 1 is empty: is the sheet\?\)$",
+        ),
         (
             "duplicate reference",
             r"sheet 'Home Office', row 2, column 'Reference': duplicate share 'DS09999' \(first on",
