@@ -295,7 +295,7 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
                 raise BadInput(
                     _where(path, sheet),
                     "the mapped header is not in the header row "
-                    + (f"(it has: {present})" if present else f"(row {spec.header_row} is empty: is the sheet?)"),
+                    + (f"(it has: {present})" if present else f"(row {spec.header_row} is empty: the sheet may be empty)"),
                     spec.header_row,
                     source,
                 )

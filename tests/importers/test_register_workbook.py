@@ -221,7 +221,7 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         (
             "empty sheet",
             r"sheet 'Home Office', row 1, column '[^']+': the mapped header is not in the header row "
-            r"\(row 1 is empty: is the sheet\?\)$",
+            r"\(row 1 is empty: the sheet may be empty\)$",
         ),
         (
             "duplicate reference",
