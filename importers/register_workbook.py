@@ -292,10 +292,10 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         for source, canonical in spec.columns.items():
             if source not in header:
                 present = ", ".join(h for h in header if h)
+                has = f"it has: {present}" if present else f"row {spec.header_row} is empty: the sheet may be empty"
                 raise BadInput(
                     _where(path, sheet),
-                    "the mapped header is not in the header row "
-                    + (f"(it has: {present})" if present else f"(row {spec.header_row} is empty: the sheet may be empty)"),
+                    f"the mapped header is not in the header row ({has})",
                     spec.header_row,
                     source,
                 )
