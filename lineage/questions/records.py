@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineage.dates import latest_day
 from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, last_year_in_npd
 from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
@@ -282,10 +283,20 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         found,
         grouped,
         not_released,
-        open_applications(store),
+        tuple(a for a in open_applications(store) if _may_follow_the_years(a.application, from_year)),
         learner_records(store),
         tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
     )
+
+
+def _may_follow_the_years(application: Node, from_year: int) -> bool:
+    """Whether an application is dated, by its register or a source's words ("October 2013"), no earlier than
+    ``from_year``'s data were in the NPD, or not dated at all: the rule a release is listed by (last_year_in_npd).
+    A source's account of what went under one is dated as the application is: the Cabinet Office's extraction of
+    "June 2011, and 2013" cannot hold a pupil's 2015/16."""
+    date = application.props.get("date")
+    day = date if isinstance(date, dt.date) else latest_day(str(application.props.get("date_as_cited") or ""))
+    return day is None or last_year_in_npd(day) >= from_year
 
 
 def _after_in_npd(link: Edge, from_year: int) -> bool:
@@ -357,7 +368,7 @@ def learner_records(store: Store) -> LearnerRecords | None:
 def open_applications(store: Store) -> tuple[OpenApplication, ...]:
     """Every application whose outcome the record does not give (submitted for approval, pending, not stated),
     oldest first: whether data went under it is unknown, so it is listed apart from the releases, for every
-    school and years alike."""
+    school alike (record_reach leaves out those dated before the years asked were in the NPD)."""
     found = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
     made = follow(store, [a.id for a in found], outgoing=[_E.MADE_BY])
     said = statements_about(store, found)

@@ -386,3 +386,33 @@ async def test_an_application_by_a_group_names_it_as_the_register_words_it(ask: 
     text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
     (line,) = [line for line in text.splitlines() if line.startswith("- DS00565")]
     assert f"by {row['organisation']} (as the register words it" in line and "applicant not named" not in line
+
+
+async def test_an_application_dated_before_the_years_were_in_the_npd_is_not_asked_about(ask: Any) -> None:
+    """The audit's case: for a pupil of 2015/16 the letter and /reach listed the Cabinet Office's extraction of
+    "June 2011, and 2013", AQA's of October 2013 and the Institute of Education's of February 2014, quoting
+    "released to it: names and addresses of 16-18 year olds", though 2015/16's data entered the NPD on 1
+    September 2016, the rule every release and disclosure is listed by. An undated one stays (its date is unknown,
+    not early); for 2012 to 2016 the dated ones are listed as before."""
+    more = rows("npd_register_entries_more.csv")
+    dated = {}  # the entries without an outcome whose date, as cited, ends in a year before 2016
+    for r in more:
+        years = [int(y) for y in re.findall(r"\b(\d{4})\b", r["date_as_cited"])]
+        starts_with_a_date = re.match(r"^([A-Z][a-z]+ )?\d{4}\b", r["date_as_cited"])
+        if not r["status_as_cited"] and starts_with_a_date and max(years) < 2016:
+            dated[r["organisation"]] = max(years)
+    assert dated == {"AQA": 2013, "Institute of Education (IoE)": 2014, "Cabinet Office": 2013}
+    (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
+    assert home_office["date_as_cited"] == ""
+    for years, listed in (((2015, 2015), False), ((2012, 2016), True)):
+        data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
+        applicants = {n["node"]["name"] for a in data["applications"] for n in a["applicants"]}
+        references = {a["application"]["reference"] for a in data["applications"]}
+        text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
+        part = text.split("Applications the record names without an outcome")[1].split("\n\n\n")[0]
+        part = part.split("Other disclosures the record names")[0]
+        assert "DS00804" in references and "- DS00804, by Home Office" in part, years
+        for organisation in dated:
+            name = "Institute of Education (IoE)" if organisation.startswith("Institute") else organisation
+            assert (name in applicants) is listed, (years, organisation)
+            assert (f"by {name}; dated as cited" in part) is listed, (years, organisation)
