@@ -216,7 +216,7 @@ class MatchingRequests:
 
     organisation: Node
     statements: tuple[Stated, ...]
-    flows: tuple[Related, ...]  # published figures of what it asked (FLOWS_FROM) and what it got back (FLOWS_TO)
+    flows: tuple[Related, ...]  # published figures of what it asked (FLOWS_FROM) and got back (FLOWS_TO), each once
 
     @property
     def certainty(self) -> Certainty:
@@ -249,8 +249,12 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
             stated.setdefault(hop.node.id, []).extend(stated.get(id_, ()))
     flows: dict[str, list[Related]] = defaultdict(list)
     for figure in figures:
-        for hop in ends.get(figure.id, []):
-            if hop.node.id in targets:
+        # a figure of an exchange both ways ("DfE <-> Home Office") is linked twice, from and to the body: it is
+        # one figure, given once (by its FLOWS_FROM link; its flow says both ways), or a reader counts it twice
+        given: set[str] = set()
+        for hop in sorted(ends.get(figure.id, []), key=lambda h: (h.edge.kind is not _E.FLOWS_FROM, h.edge.id)):
+            if hop.node.id in targets and hop.node.id not in given:
+                given.add(hop.node.id)
                 flows[hop.node.id].append(Related(figure, hop.edge))
     return {
         id_: MatchingRequests(

@@ -274,3 +274,20 @@ def test_the_home_office_figure_an_event_repeats_is_linked_to_it_not_counted_aga
     ]
     concerned = {r.node.props.get("measure") for r in event.concerns if r.node.kind is NodeKind.AGGREGATE_FLOW}
     assert concerned == {requested["measure"], returned["measure"]}
+
+
+@pytest.mark.parametrize("item", ["KS4_FSM", "KS4_ETHNIC"])
+def test_who_asks_dfe_about_pupils_gives_each_published_figure_once(real_store: Store, item: str) -> None:
+    """The Home Office MoU (npd_sharing_figures_compiled.csv, row 16, 'DfE <-> Home Office') flows both ways, so it
+    is linked to the Home Office twice; recipientsOfItem's and departmentsAccessingItem's askedAbout gave it twice
+    among the Home Office's figures, 12 for the file's 11 rows of its topic, as the item report did until 0.9.0."""
+    figures = _rows("npd_sharing_figures_compiled.csv")
+    home_office = [r for r in figures if r["topic"] == "home_office"]
+    assert figures[16 - 2]["flow"] == "DfE <-> Home Office" and len(home_office) == 11
+    asked = {a.organisation.name: a for a in recipients_of_item(real_store, item).asked_about}
+    for answer in asked.values():
+        ids = [f.node.id for f in answer.flows]
+        assert len(ids) == len(set(ids)), (answer.organisation.name, ids)
+    assert sorted(str(f.node.props.get("measure")) for f in asked["Home Office"].flows) == sorted(
+        r["measure"] for r in home_office
+    )
