@@ -408,7 +408,7 @@ def _asking_row(a: questions.MatchingRequests) -> TableRow:
     figures = "; ".join(
         f"{f.node.props.get('measure', f.node.name)} ({value_text(f.node.props.get('period'))}): "
         f"{value_text(f.node.props.get('value') or f.node.props.get('value_text'))}{questions.figure_caveat(f.node)}"
-        for f in {f.node.id: f for f in a.flows}.values()  # a figure both ways is linked twice: listed once
+        for f in a.flows
     )
     sources = _cited(a.organisation, *(s.statement for s in a.statements), *(f.node for f in a.flows))
     return TableRow((a.organisation.name, said or "none stated", figures or "none published"), a.certainty, sources)
