@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import questions
-from lineage.api.cookbook import statements  # noqa: F401  (derives the statements these hold)
+from lineage.api.cookbook import records, statements  # noqa: F401  (derives the disclosures and statements these hold)
 from lineage.api.cookbook.derive import As, Page, answer_type, question_field, to_graphql
 from lineage.api.types import DEFAULT_PAGE
 from lineage.questions import recipients
@@ -26,11 +26,14 @@ ReleaseTrace = answer_type(
 
 RecipientReleases = answer_type(
     recipients.RecipientReleases,
-    description="An organisation of the type asked and every release the record says went to it.",
+    description="An organisation of the type asked, every release the record says went to it, and the pupil data "
+    "the record says went to it otherwise.",
     fields={
         "organisation": "The organisation, of the type asked (its orgType).",
         "releases": "Each release sent to it, oldest first (undated last), with the SENT_TO link and its sources.",
-        "certainty": "That it received NPD data: as sure as the surest of its releases' sendings.",
+        "disclosures": "Pupil data that went to it other than by a release (a published figure of what DfE passed "
+        "on, an access), oldest first, each cited.",
+        "certainty": "That it received pupil data: as sure as the surest of its releases' sendings and disclosures.",
     },
 )
 

@@ -30,6 +30,7 @@ QUERY = """query ($type: String!) {
     organisation { name }
     certainty { level }
     releases { node { id ... on Release { date } } link { certainty { level rule } citations { file row } } }
+    disclosures { text to { link { certainty { level } citations { file row } } } }
   }
 }"""
 
@@ -89,6 +90,33 @@ async def test_a_refused_application_is_no_release(real_store: Store) -> None:
     names = {part["organisation"]["name"] for part in answer}
     # the Cabinet Office's tier approvals are releases (REGISTER; typed by the rule org-type:government-department)
     assert "Ministry of Defence" not in names and "Cabinet Office" in names
+
+
+async def test_the_police_had_no_release_but_are_listed_by_the_data_passed_to_them(real_store: Store) -> None:
+    """No register entry names the police, so the answer had been empty, read as "the police got nothing"; yet
+    HCWS272 counts 62 pupils' data shared with them (npd_sharing_figures_compiled.csv) and an FOI answer a force's
+    search of 2,136 pupils (npd_flows_2018_onward.csv). Each such row is listed, cited, and the police are as
+    surely recipients as the surest of them."""
+    police = {TABLE[name][0] for name, (_, kind) in TABLE.items() if kind == "police"}
+    assert not [row for row in [*REGISTER, *MORE] if _body(row["organisation"])[0] in police]
+    figures = {
+        n for n, row in enumerate(rows("npd_sharing_figures_compiled.csv"), start=2)
+        if row["flow"].replace(" ", "").endswith("->Police") and (row["value"] or "").strip()
+    }  # fmt: skip
+    flows = {
+        n for n, row in enumerate(rows("npd_flows_2018_onward.csv"), start=2)
+        if _body(row["to_organisation"])[0] in police
+    }  # fmt: skip
+    assert 5 in figures and 13 in flows  # HCWS272's 62 pupils; the force's 2,136 pupils
+    body = await _ask(real_store, "police")
+    assert "errors" not in body
+    (part,) = body["data"]["recipientsByType"]
+    assert part["organisation"]["name"] in police and part["releases"] == []
+    cited = {(c["file"], c["row"]) for d in part["disclosures"] for c in d["to"]["link"]["citations"]}
+    assert {("npd_sharing_figures_compiled.csv", n) for n in figures} <= cited
+    assert {("npd_flows_2018_onward.csv", n) for n in flows} <= cited
+    assert any("62" in d["text"] for d in part["disclosures"])
+    assert part["certainty"]["level"] == "CONFIRMED"  # HCWS272, at Parliament's own address
 
 
 async def test_an_unknown_type_is_refused_not_answered_empty(real_store: Store) -> None:

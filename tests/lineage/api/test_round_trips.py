@@ -59,8 +59,9 @@ EXPECTED: dict[str, int] = {
     # version for the kept trace of every release; the organisation found by its name is kept per state of the
     # store too (asked cold, one more: by its key)
     "organisation-receipts": 2,
-    # the organisations of the type, then the releases sent to them with their links
-    "recipients-by-type": 2,
+    # the organisations of the type, then the releases sent to them with their links, then the disclosures (the
+    # figures and holders, with what flowed to or was accessed by whom)
+    "recipients-by-type": 3,
     "concept-aliases": 3,
     # the alias lookup, one chain of six steps (releases and data sets of the items and the statements meaning
     # them, releases of those data sets and what the statements are about, the statements about those and their
