@@ -283,20 +283,29 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         found,
         grouped,
         not_released,
-        tuple(a for a in open_applications(store) if _may_follow_the_years(a.application, from_year)),
+        tuple(a for a in open_applications(store) if _may_hold_the_years(a, from_year)),
         learner_records(store),
         tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
     )
 
 
-def _may_follow_the_years(application: Node, from_year: int) -> bool:
-    """Whether an application is dated, by its register or a source's words ("October 2013"), no earlier than
-    ``from_year``'s data were in the NPD, or not dated at all: the rule a release is listed by (last_year_in_npd).
-    A source's account of what went under one is dated as the application is: the Cabinet Office's extraction of
-    "June 2011, and 2013" cannot hold a pupil's 2015/16."""
-    date = application.props.get("date")
-    day = date if isinstance(date, dt.date) else latest_day(str(application.props.get("date_as_cited") or ""))
-    return day is None or last_year_in_npd(day) >= from_year
+def _may_hold_the_years(open_application: OpenApplication, from_year: int) -> bool:
+    """Whether data of ``from_year`` on may have gone under an application without an outcome. Its own date only
+    bounds a release under it from below (data go after an application), so alone it keeps the application;
+    it is left out only where sources date what went under it ("in June 2011, and 2013 the Cabinet Office
+    extracted ...") and every such date, like its own, came before that year's data were in the NPD, by the rule
+    releases are listed by (last_year_in_npd)."""
+    went = [s.statement for s in open_application.statements if s.kind == "released"]
+    if not went:
+        return True
+    dates = [_latest(node) for node in (open_application.application, *went)]
+    return any(day is None or last_year_in_npd(day) >= from_year for day in dates)
+
+
+def _latest(node: Node) -> dt.date | None:
+    """The last day a node's date, or its date as cited ("October 2013"), can mean; None where it gives none."""
+    date = node.props.get("date")
+    return date if isinstance(date, dt.date) else latest_day(str(node.props.get("date_as_cited") or ""))
 
 
 def _after_in_npd(link: Edge, from_year: int) -> bool:

@@ -392,8 +392,10 @@ async def test_an_application_dated_before_the_years_were_in_the_npd_is_not_aske
     """The audit's case: for a pupil of 2015/16 the letter and /reach listed the Cabinet Office's extraction of
     "June 2011, and 2013", AQA's of October 2013 and the Institute of Education's of February 2014, quoting
     "released to it: names and addresses of 16-18 year olds", though 2015/16's data entered the NPD on 1
-    September 2016, the rule every release and disclosure is listed by. An undated one stays (its date is unknown,
-    not early); for 2012 to 2016 the dated ones are listed as before."""
+    September 2016, the rule every release and disclosure is listed by: their sources date what went. An undated
+    one stays (its date is unknown, not early); for 2012 to 2016 the dated ones are listed as before. And an
+    application whose only date is its own stays: data go after an application, so the Bell Foundation's entry of
+    13 June 2017, with no source dating what went, may hold 2016/17's data, in the NPD from 1 September 2017."""
     more = rows("npd_register_entries_more.csv")
     dated = {}  # the entries without an outcome whose date, as cited, ends in a year before 2016
     for r in more:
@@ -416,3 +418,9 @@ async def test_an_application_dated_before_the_years_were_in_the_npd_is_not_aske
             name = "Institute of Education (IoE)" if organisation.startswith("Institute") else organisation
             assert (name in applicants) is listed, (years, organisation)
             assert (f"by {name}; dated as cited" in part) is listed, (years, organisation)
+
+    (bell,) = [r for r in more if r["reference"] == "DR170330.03"]
+    assert bell["date_as_cited"].endswith("2017") and not bell["status_as_cited"]
+    assert not [r for r in rows("npd_release_scope_statements.csv") if r["reference"] == "DR170330.03"]
+    data = (await ask("record-reach", urn=URN, fromYear=2016, toYear=2016))["recordReach"]
+    assert "DR170330.03" in {a["application"]["reference"] for a in data["applications"]}
