@@ -35,8 +35,8 @@ def rows(name: str) -> list[dict[str, str]]:
 
 REGISTER = rows("npd_register_entries_cited_in_foi.csv")
 ALIASES = {row["variant"]: row for row in rows("organisation_aliases.csv")}
-# Releases approved for whole tiers are the ones with a published scope (their tiers' items); the rest of the
-# register names no items, and is drawn through "items not published".
+# Releases approved for tiers of data are the ones with a scope drawn (their tiers' items, at tier level); the rest
+# of the register names no items, and is drawn through "items not published".
 SCOPED = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
 EVENTS = rows("npd_events_from_campaign_page.csv")
 
