@@ -26,16 +26,20 @@ ReleaseTrace = answer_type(
 
 RecipientReleases = answer_type(
     recipients.RecipientReleases,
-    description="An organisation of the type asked, every release the record says went to it, and the pupil data "
-    "the record says went to it otherwise.",
+    description="An organisation of the type asked, every release the record says went to it, the onward shares "
+    "that reached it and the pupil data the record says went to it otherwise.",
     fields={
         "organisation": "The organisation, of the type asked (its orgType).",
         "releases": "Each release sent to it, oldest first (undated last), with the SENT_TO link and its sources.",
-        "disclosures": "Pupil data that went to it other than by a release (a published figure of what DfE passed "
-        "on, an access), oldest first, each cited.",
-        "certainty": "That it received pupil data: as sure as the surest of its releases' sendings and disclosures.",
+        "received_onward": "Each body that shared data onward with it, with the SHARES_ONWARD link: its route says "
+        "what went (the data, or a service built on it), as the source gives it.",
+        "disclosures": "Pupil data that went to it other than by a release or an onward share (a published figure "
+        "of what DfE passed on, an access), oldest first, each cited.",
+        "certainty": "That it received pupil data: as sure as the surest of its releases, onward shares and "
+        "disclosures.",
     },
 )
+
 
 ApplicationOutcome = answer_type(
     questions.ApplicationTrace,

@@ -30,6 +30,7 @@ QUERY = """query ($type: String!) {
     organisation { name }
     certainty { level }
     releases { node { id ... on Release { date } } link { certainty { level rule } citations { file row } } }
+    receivedOnward { node { name } link { route citations { file row } } }
     disclosures { text to { link { certainty { level } citations { file row } } } }
   }
 }"""
@@ -115,8 +116,32 @@ async def test_the_police_had_no_release_but_are_listed_by_the_data_passed_to_th
     cited = {(c["file"], c["row"]) for d in part["disclosures"] for c in d["to"]["link"]["citations"]}
     assert {("npd_sharing_figures_compiled.csv", n) for n in figures} <= cited
     assert {("npd_flows_2018_onward.csv", n) for n in flows} <= cited
-    assert any("62" in d["text"] for d in part["disclosures"])
+    (pupils,) = [r for n, r in enumerate(rows("npd_sharing_figures_compiled.csv"), start=2) if n == 5]
+    assert any(pupils["value"] in d["text"] for d in part["disclosures"])  # HCWS272's 62 pupils
     assert part["certainty"]["level"] == "CONFIRMED"  # HCWS272, at Parliament's own address
+
+
+async def test_companies_reached_by_an_onward_share_are_listed_with_its_route(real_store: Store) -> None:
+    """GB Group and the gambling companies had no release and no figure: the record has them only as the
+    receivers of onward shares (npd_flows_2018_onward.csv rows 4 and 5, each from a commercial body), and the
+    answer had left them out, read as "GB Group got nothing". Each is listed with the share, its route as
+    flow_readings.csv gives it (a service built on the data, not the records), and its row."""
+    onward = {
+        n: row for n, row in enumerate(rows("npd_flows_2018_onward.csv"), start=2)
+        if row["kind"] == "onward_share" and _body(row["to_organisation"])[1] == "commercial"
+    }  # fmt: skip
+    routes = {int(r["row"]): r["route"] for r in rows("flow_readings.csv") if r["route"]}
+    assert set(onward) == {4, 5}
+    body = await _ask(real_store, "commercial")
+    assert "errors" not in body
+    answer = {part["organisation"]["name"]: part for part in body["data"]["recipientsByType"]}
+    for n, row in onward.items():
+        part = answer[_body(row["to_organisation"])[0]]
+        assert part["releases"] == [] and part["disclosures"] == []
+        (share,) = part["receivedOnward"]
+        assert share["node"]["name"] in row["from_organisation"]  # the sharer, as the row names it
+        assert share["link"]["route"] == routes[n]
+        assert {"file": "npd_flows_2018_onward.csv", "row": n} in share["link"]["citations"]
 
 
 async def test_an_unknown_type_is_refused_not_answered_empty(real_store: Store) -> None:
