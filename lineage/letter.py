@@ -127,6 +127,8 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 + _contested(s, statement_words(s.statement))
                 for s in open_application.statements
             )
+            if open_application.went_before_the_years:
+                said += "; the sources date what went under it before these years were in the NPD"
             parts.append(
                 Part(
                     "li",

@@ -11,17 +11,17 @@ answer is the same for every pupil at that school in those years.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.dates import latest_day
 from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, last_year_in_npd
 from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
-from lineage.questions.statements import EXCLUDING, REFUSED, Stated, statements_about
+from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import figure_text
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
@@ -189,6 +189,9 @@ class OpenApplication:
     application: Node
     applicants: tuple[Related, ...]  # each MADE_BY link, cited
     statements: tuple[Stated, ...] = ()  # what sources say of it, in their words
+    #: in a record reach: its sources date everything they say went under it before the years asked were in the
+    #: NPD. It is still listed: a source may name an arrangement's early extractions only, and none says it ended.
+    went_before_the_years: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,29 +286,20 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         found,
         grouped,
         not_released,
-        tuple(a for a in open_applications(store) if _may_hold_the_years(a, from_year)),
+        tuple(_dated_against(a, from_year) for a in open_applications(store)),
         learner_records(store),
         tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
     )
 
 
-def _may_hold_the_years(open_application: OpenApplication, from_year: int) -> bool:
-    """Whether data of ``from_year`` on may have gone under an application without an outcome. Its own date only
-    bounds a release under it from below (data go after an application), so alone it keeps the application;
-    it is left out only where sources date what went under it ("in June 2011, and 2013 the Cabinet Office
-    extracted ...") and every such date, like its own, came before that year's data were in the NPD, by the rule
-    releases are listed by (last_year_in_npd)."""
-    went = [s.statement for s in open_application.statements if s.kind == "released"]
-    if not went:
-        return True
-    dates = [_latest(node) for node in (open_application.application, *went)]
-    return any(day is None or last_year_in_npd(day) >= from_year for day in dates)
-
-
-def _latest(node: Node) -> dt.date | None:
-    """The last day a node's date, or its date as cited ("October 2013"), can mean; None where it gives none."""
-    date = node.props.get("date")
-    return date if isinstance(date, dt.date) else latest_day(str(node.props.get("date_as_cited") or ""))
+def _dated_against(open_application: OpenApplication, from_year: int) -> OpenApplication:
+    """The application, marked where its sources date everything they say went under it ("in June 2011, and 2013
+    the Cabinet Office extracted ...") before ``from_year``'s data were in the NPD, by the rule releases are listed
+    by (last_year_in_npd). Its own date alone marks nothing: data go after an application, so that date bounds a
+    release under it from below. Marked, not left out: a source may name an arrangement's first extractions only."""
+    went = [s.statement.props.get("latest_date") for s in open_application.statements if s.kind in RECEIVED]
+    before = bool(went) and all(isinstance(day, dt.date) and last_year_in_npd(day) < from_year for day in went)
+    return dataclasses.replace(open_application, went_before_the_years=True) if before else open_application
 
 
 def _after_in_npd(link: Edge, from_year: int) -> bool:
@@ -377,7 +371,7 @@ def learner_records(store: Store) -> LearnerRecords | None:
 def open_applications(store: Store) -> tuple[OpenApplication, ...]:
     """Every application whose outcome the record does not give (submitted for approval, pending, not stated),
     oldest first: whether data went under it is unknown, so it is listed apart from the releases, for every
-    school alike (record_reach leaves out those dated before the years asked were in the NPD)."""
+    school alike (record_reach marks those whose sources date what went under them before the years asked)."""
     found = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
     made = follow(store, [a.id for a in found], outgoing=[_E.MADE_BY])
     said = statements_about(store, found)

@@ -70,6 +70,8 @@ OpenApplicationType = answer_type(
         "applicants": "Who made it, each MADE_BY link cited.",
         "statements": "What sources say of it, in their words (a source may say data went where its register is "
         "silent).",
+        "went_before_the_years": "In a record reach: its sources date everything they say went under it before the "
+        "years asked were in the NPD. Still listed, as no source says the arrangement ended; false elsewhere.",
     },
 )
 
@@ -97,7 +99,8 @@ RecordReach = answer_type(
         "years": As(left_out="given as fromYear and toYear, as they are asked"),
         "releases": As(left_out="counted whole as releasesCount, and paged within each of the groups"),
         "not_released": "What sources say did not go to these recipients or with these releases, in their words.",
-        "applications": "Applications the record names without an outcome: never releases; a parent may ask DfE.",
+        "applications": "Applications the record names without an outcome, each: never releases; a parent may ask "
+        "DfE. Those whose sources date what went under them before these years are marked (wentBeforeTheYears).",
         "disclosures": "Pupil data the record says went other than by a release (figures, accesses), once these "
         "years were in the NPD.",
         "learner_records": "DfE's Learning Records Service (learners from age 14, not the NPD) and the oversight of "

@@ -388,39 +388,42 @@ async def test_an_application_by_a_group_names_it_as_the_register_words_it(ask: 
     assert f"by {row['organisation']} (as the register words it" in line and "applicant not named" not in line
 
 
-async def test_an_application_dated_before_the_years_were_in_the_npd_is_not_asked_about(ask: Any) -> None:
-    """The audit's case: for a pupil of 2015/16 the letter and /reach listed the Cabinet Office's extraction of
-    "June 2011, and 2013", AQA's of October 2013 and the Institute of Education's of February 2014, quoting
-    "released to it: names and addresses of 16-18 year olds", though 2015/16's data entered the NPD on 1
-    September 2016, the rule every release and disclosure is listed by: their sources date what went. An undated
-    one stays (its date is unknown, not early); for 2012 to 2016 the dated ones are listed as before. And an
-    application whose only date is its own stays: data go after an application, so the Bell Foundation's entry of
-    13 June 2017, with no source dating what went, may hold 2016/17's data, in the NPD from 1 September 2017."""
+async def test_an_application_whose_sources_date_what_went_before_the_years_is_marked_not_dropped(ask: Any) -> None:
+    """The audit's case: for a pupil of 2015/16 the letter and /reach asked about the Cabinet Office's extraction of
+    "June 2011, and 2013", AQA's of October 2013 and the Institute of Education's of February 2014 as about any
+    other, though their sources date what went before 2015/16's data entered the NPD (1 September 2016). They are
+    marked so, not dropped: a source may name an arrangement's first extractions only, and none says it ended.
+    An application with no source dating what went (the Bell Foundation's entry of 13 June 2017) is not marked:
+    data go after an application, so its own date says nothing of when they went."""
+    statements = rows("npd_release_scope_statements.csv")
+    went: dict[str, list[int]] = {}  # applicant -> the years its "released" statements' dates end in
+    for r in statements:
+        if r["statement"] == "released" and r["organisation"] in {
+            "AQA",
+            "Institute of Education (IoE)",
+            "Cabinet Office",
+        }:
+            went.setdefault(r["organisation"], []).append(
+                max(int(y) for y in re.findall(r"\b(\d{4})\b", r["date_as_cited"]))
+            )
+    assert {name: max(years) for name, years in went.items()} == {
+        "AQA": 2013,
+        "Institute of Education (IoE)": 2014,
+        "Cabinet Office": 2013,
+    }  # all before 2016, when 2015/16's data entered the NPD
     more = rows("npd_register_entries_more.csv")
-    dated = {}  # the entries without an outcome whose date, as cited, ends in a year before 2016
-    for r in more:
-        years = [int(y) for y in re.findall(r"\b(\d{4})\b", r["date_as_cited"])]
-        starts_with_a_date = re.match(r"^([A-Z][a-z]+ )?\d{4}\b", r["date_as_cited"])
-        if not r["status_as_cited"] and starts_with_a_date and max(years) < 2016:
-            dated[r["organisation"]] = max(years)
-    assert dated == {"AQA": 2013, "Institute of Education (IoE)": 2014, "Cabinet Office": 2013}
-    (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
-    assert home_office["date_as_cited"] == ""
-    for years, listed in (((2015, 2015), False), ((2012, 2016), True)):
-        data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
-        applicants = {n["node"]["name"] for a in data["applications"] for n in a["applicants"]}
-        references = {a["application"]["reference"] for a in data["applications"]}
-        text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
-        part = text.split("Applications the record names without an outcome")[1].split("\n\n\n")[0]
-        part = part.split("Other disclosures the record names")[0]
-        assert "DS00804" in references and "- DS00804, by Home Office" in part, years
-        for organisation in dated:
-            name = "Institute of Education (IoE)" if organisation.startswith("Institute") else organisation
-            assert (name in applicants) is listed, (years, organisation)
-            assert (f"by {name}; dated as cited" in part) is listed, (years, organisation)
-
     (bell,) = [r for r in more if r["reference"] == "DR170330.03"]
     assert bell["date_as_cited"].endswith("2017") and not bell["status_as_cited"]
-    assert not [r for r in rows("npd_release_scope_statements.csv") if r["reference"] == "DR170330.03"]
-    data = (await ask("record-reach", urn=URN, fromYear=2016, toYear=2016))["recordReach"]
-    assert "DR170330.03" in {a["application"]["reference"] for a in data["applications"]}
+    assert not [r for r in statements if r["reference"] == "DR170330.03"]
+    for years, marked in (((2015, 2015), True), ((2012, 2016), False)):
+        data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
+        by_applicant = {n["node"]["name"]: a for a in data["applications"] for n in a["applicants"]}
+        text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
+        part = text.split("Applications the record names without an outcome")[1].split("Other disclosures")[0]
+        for name in went:
+            assert by_applicant[name]["wentBeforeTheYears"] is marked, (years, name)
+            (line,) = [line for line in part.splitlines() if f"by {name};" in line]
+            assert ("before these years were in the NPD" in line) is marked, (years, line)
+        assert "DR170330.03" in {a["application"]["reference"] for a in data["applications"]}
+        (bells,) = [a for a in data["applications"] if a["application"]["reference"] == "DR170330.03"]
+        assert bells["wentBeforeTheYears"] is False

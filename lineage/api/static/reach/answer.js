@@ -184,6 +184,7 @@ function drawApplications(applications) {
       item.append("; a source says: ");
       appendStated(item, stated);
     }
+    if (open.wentBeforeTheYears) item.append("; the sources date what went under it before these years were in the NPD");
     return item;
   });
   const none = "The record names no application without an outcome.";
