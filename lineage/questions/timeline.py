@@ -35,12 +35,15 @@ def figure_caveat(figure: Node) -> str:
 
 def figure_text(figure: Node) -> str:
     """A published figure in the compiler's words: its flow, measure and value, and whether a later source
-    corrected it (so that no answer quotes the original alone)."""
+    corrected it or the record does not establish it (so that no answer quotes either as settled)."""
     props = figure.props
     value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
     unit = f" {props['unit']}" if props.get("unit") and value else ""
-    corrected = figure_caveat(figure) if props.get("corrected_later") else ""
-    return f"{props.get('flow', '')}: {props.get('measure', '')}" + (f": {value}{unit}" if value else "") + corrected
+    return (
+        f"{props.get('flow', '')}: {props.get('measure', '')}"
+        + (f": {value}{unit}" if value else "")
+        + figure_caveat(figure)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,6 +229,20 @@ async def test_the_timeline_by_kind_and_an_unknown_kind(ask, real_store: Store) 
         questions.timeline(real_store, kinds=["nonsense"])
 
 
+def test_the_timeline_says_a_figure_is_unverified_beside_its_value(real_store: Store) -> None:
+    """The rows whose topic is "unverified" (npd_sharing_figures_compiled.csv: 2,385 distributions, 7,321 matching
+    requests) are not established facts: the timeline, and the explorer and the letter that quote its text, gave
+    their values bare, while the reports marked them."""
+    from lineage.questions.timeline import timeline
+
+    unverified = [row for row in FIGURES if row["topic"] == "unverified"]
+    assert len(unverified) == 2
+    entries = timeline(real_store).entries
+    for row in unverified:
+        (entry,) = [e for e in entries if e.node.props.get("measure") == row["measure"]]
+        assert row["value"] in entry.text.replace(",", "") and "unverified" in entry.text, entry.text
+
+
 def test_an_empty_list_of_kinds_keeps_every_kind_in_the_timeline_as_in_the_gaps(real_store: Store) -> None:
     """timeline(kinds: []) answered no entry at all, while gaps(kinds: []) answers every gap: an empty filter
     filters nothing, never an answer that the record holds no event."""
