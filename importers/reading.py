@@ -2,7 +2,7 @@
 
 A byte-order mark is dropped, line breaks become ``\n`` (inside cells too), and a file that is cut short or
 badly quoted is refused naming the row and column, so stored values only ever come from whole rows of text. A
-cell holding a control or format character (:data:`CONTROL`, :data:`FORMAT`) or over :data:`MAX_CELL`
+cell holding a control or format character (:mod:`lineage.characters`) or over :data:`MAX_CELL`
 characters is refused by one check (:func:`refuse_unfit_cells`), whether it comes from a CSV or a workbook.
 The cell helpers (:func:`required`, :func:`parse_int`, :func:`parse_date`, :func:`stated`) say what a cell
 gives, and refuse what it cannot.
@@ -15,12 +15,12 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lineage.characters import UNFIT, unfit_character
 from lineage.errors import LineageError
 from lineage.model import Scalar
 
@@ -67,19 +67,6 @@ MAX_CELL = 131_072
 #: The UTF-8 byte-order mark. Every reader drops it from the start of a file, whatever the file's encoding:
 #: spreadsheet programs add it when saving "CSV UTF-8", and it never belongs to the first column's name.
 BOM = b"\xef\xbb\xbf"
-#: Control characters no source's text holds: C0 but tab, line feed and carriage return, DEL and C1, and the
-#: non-characters U+FFFE and U+FFFF. XML cannot carry most of them, and none means anything in a name.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-#: Format characters no source's text holds: all of Unicode's category Cf (as of Unicode 15.1), the soft hyphen,
-#: zero-width spaces and joiners, bidirectional marks and overrides, word joiners and the byte-order mark among
-#: them (a BOM starting a file is dropped before this applies). Each shows as nothing, or reorders what shows:
-#: "Home Of\u00adfice" looks like "Home Office" and keys another organisation.
-FORMAT = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
-)
-_UNFIT = re.compile(f"{CONTROL.pattern}|{FORMAT.pattern}")
 
 
 #: The largest file an import reads, in bytes (a national GIAS file is about 60 MB; reading one takes memory of
@@ -173,20 +160,19 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
 
 
 def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header: Sequence[str]) -> None:
-    """Refuse a cell of spreadsheet row ``row`` that is longer than :data:`MAX_CELL` or holds a :data:`CONTROL`
-    or :data:`FORMAT` character, naming its row and, below the ``header`` (row 1), its column. Every reader
+    """Refuse a cell of spreadsheet row ``row`` that is longer than :data:`MAX_CELL` or holds a control or format
+    character (:mod:`lineage.characters`), naming its row and, below the ``header`` (row 1), its column. Every reader
     checks every cell here: a CSV's, and a workbook's, whose text comes from a library's parser rather than from
     :func:`read_text`."""
     joined = "\n".join(cells)  # one search for the whole row: most rows pass
-    if len(joined) <= MAX_CELL and not _UNFIT.search(joined):
+    if len(joined) <= MAX_CELL and not UNFIT.search(joined):
         return
     for index, cell in enumerate(cells):
-        unfit = _UNFIT.search(cell)
+        unfit = unfit_character(cell)
         if len(cell) > MAX_CELL:
             problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
         elif unfit:
-            kind = "control" if CONTROL.match(unfit.group()) else "invisible format"
-            problem = f"holds the {kind} character U+{ord(unfit.group()):04X}, which no source's text holds"
+            problem = f"holds {unfit}, which no source's text holds"
         else:
             continue
         raise BadInput(where, problem, row, header[index] if row > 1 and index < len(header) else None)

@@ -11,9 +11,9 @@ bracketed blank for the parent to fill in by hand.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from dataclasses import dataclass
 
+from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
@@ -200,11 +200,10 @@ class Written(Draft):
 def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
     """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
     chosen = format_of(fmt, "letter")
-    control = next((c for c in name or "" if unicodedata.category(c) == "Cc"), None)
-    if control is not None:
-        raise LineageError(
-            f"the name holds the control character U+{ord(control):04X}: type it as plain text on one line"
-        )
+    line_break = next((c for c in name or "" if c in "\t\n\r"), None)  # a cell may hold them; a name, one line
+    unfit = unfit_character(name or "") or (f"the control character U+{ord(line_break):04X}" if line_break else None)
+    if unfit:
+        raise LineageError(f"the name holds {unfit}: type it as plain text on one line")
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
     if name and name.strip():

@@ -15,8 +15,9 @@ import pytest
 from importers.gias import GiasEstablishmentsImporter
 from importers.npd import NpdClassificationsImporter
 from importers.npd_sheets import NpdItemsImporter
-from importers.reading import BOM, FORMAT, MAX_CELL, BadInput, parse_int, read_csv
+from importers.reading import BOM, MAX_CELL, BadInput, parse_int, read_csv
 from importers.register_workbook import ExternalSharesImporter
+from lineage.characters import FORMAT
 from lineage.errors import LineageError
 from lineage.model import NodeKind
 from lineage.resources import DATA_DIR

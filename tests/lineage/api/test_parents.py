@@ -189,16 +189,24 @@ def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
     assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in page and "<b>Lovelace" not in page
 
 
-@pytest.mark.parametrize(("name", "code"), [("Ada\x1b[31m Lovelace", "U+001B"), ("Ada\nDear Sir", "U+000A")])
+@pytest.mark.parametrize(
+    ("name", "character"),
+    [
+        ("Ada\x1b[31m Lovelace", "the control character U+001B"),
+        ("Ada\nDear Sir", "the control character U+000A"),
+        # reorders what shows, as the importers refuse it in a source's cell (lineage.characters)
+        ("Ada \u202eecalevoL", "the invisible format character U+202E"),
+    ],
+)
 def test_lineage_letter_refuses_a_name_holding_a_control_character(
-    snapshot: Path, capsys: pytest.CaptureFixture[str], name: str, code: str
+    snapshot: Path, capsys: pytest.CaptureFixture[str], name: str, character: str
 ) -> None:
-    """A pasted terminal escape or line break went into the letter as it was, inside its text."""
+    """A pasted terminal escape, a line break or a right-to-left override went into the letter as it was."""
     args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
     assert main([*args, "--name", name]) == 1
     out, err = capsys.readouterr()
     assert not out
-    assert err == f"lineage: the name holds the control character {code}: type it as plain text on one line\n"
+    assert err == f"lineage: the name holds {character}: type it as plain text on one line\n"
 
 
 def test_lineage_diff_of_a_build_against_itself_prints_no_change(
