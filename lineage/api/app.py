@@ -597,8 +597,12 @@ def create_app(
 
 def app_from_environment() -> Starlette:
     """The app over the store that $LINEAGE_STORE names, opened by this process: what each of `lineage
-    serve`'s workers runs (uvicorn's app factory)."""
+    serve`'s workers runs (uvicorn's app factory). Each worker holds the graph, so it collects cycles as
+    seldom as the CLI's process does (lineage.stores.memory.GC_THRESHOLDS)."""
     from lineage.stores import open_store
+    from lineage.stores.memory import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
 
     public_url = os.environ.get(PUBLIC_URL_ENV) or None
     return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url, posts_from_kept=True)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -121,14 +122,12 @@ def require_json(content_type: str | None) -> None:
         raise Refused(415, f"send the request as {JSON} (UTF-8)")
 
 
-#: The most digits a whole number in JSON may have: Python's own default bound on reading one, said in the
-#: caller's terms (its refusal tells the reader to raise the bound with sys.set_int_max_str_digits).
-MAX_DIGITS = 4_300
-
-
 def _whole_number(digits: str) -> int:
-    if len(digits.lstrip("-")) > MAX_DIGITS:
-        raise ValueError(f"a number of {len(digits.lstrip('-')):,} digits: at most {MAX_DIGITS:,} are read")
+    """A whole number in JSON, refused in the caller's terms where it has more digits than this Python reads
+    (its own refusal tells the reader to raise the bound with sys.set_int_max_str_digits)."""
+    most, length = sys.get_int_max_str_digits(), len(digits.lstrip("-"))
+    if most and length > most:  # 0: no bound
+        raise ValueError(f"a number of {length:,} digits: at most {most:,} are read")
     return int(digits)
 
 

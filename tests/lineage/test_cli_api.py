@@ -202,3 +202,21 @@ def test_serve_refuses_a_host_there_is_no_address_for(capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert err.startswith("lineage: --host 'not a host' is no address to serve on: "), err
     assert err.count("\n") == 1
+
+
+def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --workers N` starts processes that run uvicorn's app factory, never the CLI's main: each holds the
+    graph, so each sets the thresholds the CLI sets (lineage.stores.memory.GC_THRESHOLDS)."""
+    import gc
+
+    from lineage.api.app import STORE_ENV, app_from_environment
+    from lineage.stores.memory import GC_THRESHOLDS
+
+    before = gc.get_threshold()
+    monkeypatch.setenv(STORE_ENV, "memory")
+    try:
+        gc.set_threshold(700, 10, 10)  # Python's default, as a fresh worker starts
+        app_from_environment()
+        assert gc.get_threshold() == GC_THRESHOLDS
+    finally:
+        gc.set_threshold(*before)
