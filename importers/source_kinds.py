@@ -41,7 +41,7 @@ class SourceKinds:
     domains."""
 
     entries: tuple[tuple[str, Certainty], ...]
-    publishers: tuple[str, ...] = ()
+    publishers: tuple[str, ...]  # the domains of Parliament's and the government's own pages
 
     def certainty(self, path: Path, row: Row, column: str) -> Certainty:
         """The certainty of the row's source, or a refusal naming the place of an unknown source; a confirmed
@@ -75,7 +75,7 @@ class SourceKinds:
         return next((certainty for begins, certainty in self.entries if text.startswith(begins)), None)
 
 
-def load_source_kinds(path: Path = SOURCE_KINDS_FILE) -> SourceKinds:
+def load_source_kinds(path: Path = SOURCE_KINDS_FILE, publishers: Path = PUBLISHERS_FILE) -> SourceKinds:
     entries = []
     levels = {level.value: level for level in SOURCE_LEVELS}
     for row in read_csv(path, COLUMNS):
@@ -88,7 +88,7 @@ def load_source_kinds(path: Path = SOURCE_KINDS_FILE) -> SourceKinds:
         if not row["why"].strip():
             raise BadInput(path, "every entry says why", row.number, "why")
         entries.append((begins, Certainty(level)))
-    return SourceKinds(tuple(sorted(entries, key=lambda entry: -len(entry[0]))), load_publishers())
+    return SourceKinds(tuple(sorted(entries, key=lambda entry: -len(entry[0]))), load_publishers(publishers))
 
 
 def load_publishers(path: Path = PUBLISHERS_FILE) -> tuple[str, ...]:

@@ -17,14 +17,12 @@ from dataclasses import dataclass
 
 from lineage.exports.csv_files import inert
 from lineage.exports.subgraph import collect
-from lineage.model import RULE_LEVELS, Certainty, Citation, Edge, Node, NodeKind, ordered_citations
+from lineage.model import TIER_RULE, Citation, Edge, Node, NodeKind, ordered_citations, rule_of
 from lineage.reports.markdown import md
 from lineage.store import Store
 
-__all__ = ["CLAIM_FORMATS", "Claim", "by_rule", "claims", "to_csv", "to_markdown"]
+__all__ = ["CLAIM_FORMATS", "TIER_RULE", "Claim", "by_rule", "claims", "to_csv", "to_markdown"]
 
-#: The name a claim of the tier rule goes by (its certainty level names no rule of its own).
-TIER_RULE = "tier-level"
 COLUMNS = ("rule", "subject", "link", "object", "words", "means", "outranked_by", "sources")
 
 
@@ -57,12 +55,6 @@ class Claim:
         }
 
 
-def _rule(certainty: Certainty) -> str | None:
-    if certainty.level not in RULE_LEVELS:
-        return None
-    return certainty.rule or TIER_RULE
-
-
 def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: Node | None) -> Claim:
     subject, target = nodes[edge.source], nodes[edge.target]
     props, said = edge.props, subject.props
@@ -93,12 +85,12 @@ def claims(store: Store) -> list[Claim]:
     outranked = {(release, item): statement for release, item, statement in whole.exclusions}
     found = []
     for node in whole.nodes:
-        rule = _rule(node.certainty)
+        rule = rule_of(node.certainty)
         if rule:
             said = str(node.props.get("org_type") or node.props.get("status") or "")
             found.append(Claim(rule, node, "", None, node.name, said, tuple(ordered_citations(node.citations))))
     for edge in whole.edges:
-        rule = _rule(edge.certainty)
+        rule = rule_of(edge.certainty)
         if rule:
             found.append(_edge_claim(edge, nodes, rule, outranked.get((edge.source, edge.target))))
     return sorted(found, key=lambda c: (c.rule, c.subject.id, c.link, c.object.id if c.object else ""))

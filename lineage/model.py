@@ -137,6 +137,19 @@ CONFIRMED = Certainty()
 
 #: The levels only a rule gives (a tier-wide approval, an inference): never what a source itself says.
 RULE_LEVELS = frozenset({CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED})
+#: The name the tier rule goes by wherever rules are named (the claims ledger, exports): its level names no rule.
+TIER_RULE = "tier-level"
+
+
+def rule_of(certainty: Certainty) -> str | None:
+    """The rule a fact holds by, named; None for a fact a source states.
+
+    >>> rule_of(Certainty(CertaintyLevel.TIER_LEVEL)), rule_of(CONFIRMED)
+    ('tier-level', None)
+    """
+    if certainty.level not in RULE_LEVELS:
+        return None
+    return certainty.rule or TIER_RULE
 
 
 def surest(certainties: Iterable[Certainty]) -> Certainty:

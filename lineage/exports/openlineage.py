@@ -4,11 +4,12 @@ Each flow of the graph is one completed run of a job: a release (``SENT_TO``) wi
 as inputs and their items as the columns of the recipient's copy (column lineage), an access to a record set
 (``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``: the sharer's copy
 to the next holder's). An item a source's statement excludes from a release is never written as one of its
-columns. Every event carries the flow's certainty, route and citations in a facet of its own
-(``pupilDataLineage``), with how sure each included item or data set is (``included``: a column the tier rule
-gives is at tier level, whatever the sending's certainty), its period as the nominal time where the record dates
-it, and is timed by the flow's first day, or, undated, by the export's time (the facet says which). Written with
-the standard library alone; the tests check every event with openlineage-python's own classes.
+columns, unless a source itself names it in the release (a rule's inclusion gives way; a source's does not).
+Every event carries the flow's certainty, route and citations in a facet of its own (``pupilDataLineage``), with
+how sure each included item or data set is (``included``: a column the tier rule gives is at tier level, whatever
+the sending's certainty), its period as the nominal time where the record dates it, and is timed by the flow's
+first day, or, undated, by the export's time (the facet says which). Written with the standard library alone;
+the tests check every event with openlineage-python's own classes.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import IO, Any
 
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
-from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -97,7 +98,8 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
 
 
 def _sureness(link: Edge) -> dict[str, str]:
-    return {"certainty": link.certainty.level.value, "rule": link.certainty.rule or ""}
+    """How sure an inclusion is, as the claims ledger names it (the tier rule by ``tier-level``)."""
+    return {"certainty": link.certainty.level.value, "rule": rule_of(link.certainty) or ""}
 
 
 def _release(release: Node, organisation: Node, used: list[Node]) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -143,7 +143,7 @@ def test_a_release_is_a_job_with_its_items_as_column_lineage(empty_store: Store,
     # the sending is confirmed, but I1 is a column by the tier rule alone: the event says so, column by column
     included = r1["run"]["facets"]["pupilDataLineage"]["included"]
     assert included == {
-        g.I1.partition(":")[2]: {"certainty": "tier_level", "rule": ""},
+        g.I1.partition(":")[2]: {"certainty": "tier_level", "rule": "tier-level"},
         g.I2.partition(":")[2]: {"certainty": "confirmed", "rule": ""},
     }
 
