@@ -296,7 +296,8 @@ def test_the_organisation_report_lists_the_records_it_reached_and_the_events_abo
     page = Page(reports.report(memory_real, "organisation", "Trustopia"))
     check_self_contained(page, web_addresses())
     (reached,) = page.tables["accessed"]
-    assert reached[0] == "Learning Records Service (LRS)" and reached[1] == "live search"
+    (reading,) = [r for r in rows("flow_readings.csv") if r["row"] == str(row)]  # how the row is read
+    assert reached[0] == reading["records"] and reached[1] == reading["route"]
     assert reached[2] == access["date_as_cited"] and reached[3] == f"{access['figure']} {access['unit']}"
     assert reached[4] == access["quote"] and reached[5] == "reported"
     assert any(f"npd_flows_2018_onward.csv, row {row}:" in text for text in cited_texts(page, reached[-1]))
