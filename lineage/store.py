@@ -279,9 +279,9 @@ class Store(ABC):
     @abstractmethod
     def _search_page(
         self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
-    ) -> tuple[int, list[str]]:
+    ) -> tuple[int, tuple[Node, ...]]:
         """How many nodes (of these kinds) have a search text (lineage.search) holding the folded ``needle``, and
-        the ids of one page of them ranked as lineage.search.rank says, then by kind and id."""
+        one page of them ranked as lineage.search.rank says, then by kind and id."""
 
     @abstractmethod
     def counts(self) -> Counts:
@@ -354,9 +354,8 @@ class Store(ABC):
         case, accents and punctuation; closest matches first (a whole field, whole words, part of a word),
         then by id. A refused ``text`` is named ``what`` (the argument it came as)."""
         needle = check_search(text, limit, offset, what)
-        total, ids = self._search_page(needle, kinds, limit, offset)
-        nodes = self.get_nodes(ids)
-        return Bounded(tuple(nodes[id_] for id_ in ids), total, offset)
+        total, page = self._search_page(needle, kinds, limit, offset)
+        return Bounded(page, total, offset)
 
     def all_nodes(self, kind: NodeKind) -> list[Node]:
         """Every node of ``kind``, read page by page, for the questions and exports that need the whole set."""

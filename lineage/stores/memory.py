@@ -238,8 +238,10 @@ class MemoryStore(Store):
 
     def _search_page(
         self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
-    ) -> tuple[int, list[str]]:
-        return self._search_index().page(needle, limit, offset, kinds)
+    ) -> tuple[int, tuple[Node, ...]]:
+        total, ids = self._search_index().page(needle, limit, offset, kinds)
+        nodes = self.get_nodes(ids)
+        return total, tuple(nodes[id_] for id_ in ids)
 
     def prepare(self) -> None:
         self._search_index()

@@ -51,7 +51,6 @@ from lineage.store import (
     _check_bounds,
     check_chain,
     check_lookup,
-    check_search,
     check_text,
     edge_sides,
     refuse_conflicts,
@@ -435,38 +434,18 @@ class Neo4jStore(Store):
         )
         return [node_from_props(r["n"]) for r in records]
 
-    def search(
-        self,
-        text: str,
-        kinds: Collection[NodeKind] | None = None,
-        limit: int = 20,
-        offset: int = 0,
-        *,
-        what: str = "search text",
-    ) -> Bounded[Node]:
-        """The page's records come with the count: one round trip, not one for the ids and one for the records."""
-        needle = check_search(text, limit, offset, what)
-        record = self._searched(needle, kinds, limit, offset, "properties(n)")
-        return Bounded(tuple(node_from_props(props) for props in record["page"]), record["total"], offset)
-
     def _search_page(
         self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int
-    ) -> tuple[int, list[str]]:
-        record = self._searched(needle, kinds, limit, offset, "n.id")
-        return record["total"], list(record["page"])
-
-    def _searched(
-        self, needle: str, kinds: Collection[NodeKind] | None, limit: int, offset: int, each: str
-    ) -> neo4j.Record:
+    ) -> tuple[int, tuple[Node, ...]]:
         """lineage.search's ranking in Cypher, over the TEXT index's CONTAINS: a whole field (a line of the
         search text), whole words (the needle between spaces or line ends), part of a word; then kind, then id.
-        The total, and ``each`` (this module's own projection of a found node ``n``) for one page of them."""
-        return self._one(
+        The page's records come with the count: one round trip, not one for the ids and one for the records."""
+        record = self._one(
             f"MATCH (n:{NODE_LABEL}) WHERE n.search_text CONTAINS $t AND ($kinds IS NULL OR n.kind IN $kinds) "
             "WITH n, CASE WHEN $t IN split(n.search_text, $nl) THEN 0 "
             "WHEN n.search_text =~ $words THEN 1 ELSE 2 END AS rank "
             "ORDER BY rank, $order[n.kind], n.id WITH collect(n) AS found "
-            f"RETURN size(found) AS total, [n IN found[$offset..$offset + $limit] | {each}] AS page",
+            "RETURN size(found) AS total, [n IN found[$offset..$offset + $limit] | properties(n)] AS page",
             t=needle,
             nl="\n",
             words=f"(?s)(?:.*[ \n])?\\Q{needle}\\E(?:[ \n].*)?",
@@ -475,6 +454,7 @@ class Neo4jStore(Store):
             offset=offset,
             limit=limit,
         )
+        return record["total"], tuple(node_from_props(props) for props in record["page"])
 
     def counts(self) -> Counts:
         # Per-label and per-type counts come from Neo4j's count store: no scan.
