@@ -148,6 +148,11 @@ class PerState(Generic[T]):
         return values.get_or_compute(args, lambda: self._compute(store, *args))
 
 
+def amount_as_cited(link: Edge) -> str:
+    """How much a flow of records carried, as its source gives it: the value and its unit ("22,000 learners")."""
+    return " ".join(str(link.props[name]) for name in ("value_text", "unit") if link.props.get(name))
+
+
 def check_period(start: dt.date | None, end: dt.date | None) -> None:
     """One rule for periods everywhere: a period that ends before it starts is refused, never answered empty.
 

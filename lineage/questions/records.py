@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, last_year_in_npd
-from lineage.questions.common import AskedYears, PerState, Related, dated_order, follow, related
+from lineage.questions.common import AskedYears, PerState, Related, amount_as_cited, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import figure_text
@@ -215,7 +215,7 @@ class Disclosure:
         if self.source.kind is NodeKind.AGGREGATE_FLOW:
             return figure_text(self.source)
         props = self.to.link.props
-        what = " ".join(str(props[p]) for p in ("value_text", "unit") if props.get(p))
+        what = amount_as_cited(self.to.link)
         route = f" ({props['route']})" if props.get("route") else ""
         return f"{self.source.name} to {self.to.node.name}{route}: {what or props.get('dataset_as_written', '')}"
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from lineage import questions
 from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions import Related, ReleaseTrace
+from lineage.questions.common import amount_as_cited
 from lineage.reports.document import (
     APPROVAL,
     COLUMNS,
@@ -290,15 +291,14 @@ ACCESS_HEADER = ("with", "route", "period", "how much", "in the source's words")
 
 
 def _access_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
-    """A flow of records by route (access, holding): the other end, the route, the period and how much as
+    """A flow of records by route (an access given or taken): the other end, the route, the period and how much as
     the source gives them, and its words; the link's certainty and sources."""
     rows = []
     for r in links:
         props = r.link.props
-        amount = " ".join(value_text(props.get(name)) for name in ("value_text", "unit") if props.get(name))
         cells = (
             r.node.name, value_text(props.get("route")) or "not stated", value_text(props.get("date_as_cited")),
-            amount, value_text(props.get("quote")),
+            amount_as_cited(r.link), value_text(props.get("quote")),
         )  # fmt: skip
         rows.append(TableRow(cells, r.link.certainty, _cited(r.link, r.node)))
     return tuple(rows)
