@@ -141,6 +141,13 @@ RULE_LEVELS = frozenset({CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED})
 TIER_RULE = "tier-level"
 
 
+def gives_way_to_exclusion(inclusion: Certainty) -> bool:
+    """Whether a source's statement that an item was not released outranks an inclusion this sure: every rule's
+    (tier level, inferred) and every secondary account's does; DfE's own word that the item went does not. The
+    one rule the release trace, the PROV and OpenLineage exports apply to an excluded item."""
+    return inclusion.level is not CertaintyLevel.CONFIRMED
+
+
 def rule_of(certainty: Certainty) -> str | None:
     """The rule a fact holds by, named; None for a fact a source states.
 

@@ -4,7 +4,8 @@ Each flow of the graph is one completed run of a job: a release (``SENT_TO``) wi
 as inputs and their items as the columns of the recipient's copy (column lineage), an access to a record set
 (``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``: the sharer's copy
 to the next holder's). An item a source's statement excludes from a release is never written as one of its
-columns, unless a source itself names it in the release (a rule's inclusion gives way; a source's does not).
+columns unless DfE's own word names it in the release (lineage.model.gives_way_to_exclusion: the tier rule's
+inclusion gives way, as every rule's does).
 Every event carries the flow's certainty, route and citations in a facet of its own (``pupilDataLineage``), with
 how sure each included item or data set is (``included``: a column the tier rule gives is at tier level, whatever
 the sending's certainty), its period as the nominal time where the record dates it, and is timed by the flow's
@@ -22,7 +23,7 @@ from typing import IO, Any
 
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
-from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, ordered_citations, rule_of
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -81,11 +82,10 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
         source, target = nodes[edge.source], nodes[edge.target]
         columns: dict[str, dict[str, str]] = {}
         if edge.kind is _E.SENT_TO:
-            # a statement's exclusion outranks a rule's inclusion, never a source's own
             used = [
                 link
                 for part, link in inclusions[source.id].items()
-                if (source.id, part) not in excluded or link.certainty.rule is None
+                if (source.id, part) not in excluded or not gives_way_to_exclusion(link.certainty)
             ]
             inputs, output = _release(source, target, [nodes[link.target] for link in used])
             columns = {nodes[link.target].key: _sureness(link) for link in used}

@@ -13,7 +13,7 @@ from lineage.exports.attributes import certainty_attributes, citation_records, e
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 from lineage.files import WriteError
-from lineage.model import EDGE_SPECS, CertaintyLevel, Citation, EdgeKind, Flow, Node, NodeKind
+from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, Node, NodeKind, gives_way_to_exclusion
 
 if TYPE_CHECKING:
     from prov.model import ProvDocument
@@ -120,7 +120,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             doc.wasDerivedFrom(downstream, upstream, other_attributes=attrs)
         elif edge.kind is EdgeKind.INCLUDES:
             statements = excluded.pop((edge.source, edge.target), None)
-            if statements is None or edge.certainty.level is CertaintyLevel.CONFIRMED:
+            if statements is None or not gives_way_to_exclusion(edge.certainty):
                 doc.used(share(edge.source), target, other_attributes=attrs)
             else:  # the tier rule's inclusion, outranked: the link as it is, with what outranks it
                 outranked_by = [(term("excluded_by"), statement.id) for statement in statements]

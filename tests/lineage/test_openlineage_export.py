@@ -220,3 +220,25 @@ def test_the_classes_refuse_what_the_spec_refuses(broken: str) -> None:
             run=Run(runId=event["run"]["runId"]),  # type: ignore[index]
             job=Job(namespace="n", name="j"),
         )
+
+
+def test_no_release_lists_as_a_column_an_item_a_statement_excludes(memory_real: MemoryStore) -> None:
+    """DfE's written answer says the Telegraph's 2013 release held no names (npd_release_scope_statements.csv,
+    row 10: "It did not contain key identifiers of name, address, ..."). The tier rule's inclusions of the name
+    items had been kept as columns: the export let every inclusion naming no rule outrank the exclusion, and the
+    tier rule names none."""
+    from lineage.exports.openlineage import events
+    from lineage.exports.subgraph import collect
+
+    with open(DATA_DIR / "npd_release_scope_statements.csv", newline="", encoding="utf-8") as handle:
+        (said,) = [r for n, r in enumerate(csv.DictReader(handle), start=2) if n == 10]
+    assert said["statement"] == "not_released" and "name" in said["data_item_as_written"]
+    (telegraph,) = [
+        e
+        for e in events(collect(memory_real))
+        if e["job"]["name"].startswith("release:") and "telegraph" in e["job"]["name"]
+    ]
+    included = telegraph["run"]["facets"]["pupilDataLineage"]["included"]
+    assert included  # the rule's other items are still there, at tier level
+    names = [column for column in included if column.rpartition("/")[2].upper().startswith(("SURNAME", "FORENAME"))]
+    assert names == [], names
