@@ -86,7 +86,8 @@ function volumeTitle(v) {
 }
 
 function volumeFigure(v, unit) {
-  const caveat = v.flow.verified === false ? " (unverified)" : v.flow.correctedLater ? " (original, later corrected)" : "";
+  // in the order of lineage.questions.timeline.figure_caveat: a correction first, then unverified
+  const caveat = v.flow.correctedLater ? " (original, later corrected)" : v.flow.verified === false ? " (unverified)" : "";
   return `${d3.format(",")(v.flow.value)} ${unit}${caveat}`;
 }
 

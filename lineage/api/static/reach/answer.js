@@ -206,8 +206,7 @@ function drawDisclosures(disclosures) {
 function drawTimeline(answer) {
   const entries = answer.entries.nodes.map((entry) => {
     const item = element("li");
-    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`);
-    if (entry.node.verified === false) item.append(element("span", " unverified: not an established fact", "contested"));
+    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`); // its text says if it is unverified
     item.append(cite(entry.citations));
     return item;
   });
