@@ -10,12 +10,17 @@ same dates.
 An Event CONCERNS the nodes ``data/event_links.csv`` (``file, row, concerns, reasoning``) says it is about,
 each link inferred by the rule ``event-links`` and citing the table's row beside the event's; a link to a
 node not in the store is counted, not drawn.
+
+Where an event's date is not the day of the event as its source gives it (an article's date, a year the
+compiler inferred), ``data/event_dates.csv`` (``file, row, date_as_cited, date_is, reasoning``) says so: the
+event keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row. A reading
+of a date the row no longer gives is counted, not applied.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +38,8 @@ from lineage.store import Store
 LINKS_FILE = DATA_DIR / "event_links.csv"
 LINKS_DOCUMENT = "pupil-data lineage table of what dated events concern"
 BY_LINK_TABLE = Certainty(CertaintyLevel.INFERRED, "event-links")
+DATES_FILE = DATA_DIR / "event_dates.csv"
+DATES_DOCUMENT = "pupil-data lineage table of what an event's date is, where it is not the event's own day"
 UNDATED = "validity (the date as cited is not a plain date or period: kept as words)"
 
 
@@ -65,6 +72,57 @@ def _bundled_links() -> dict[str, list[EventLink]]:
     return load_links()
 
 
+@dataclass(frozen=True, slots=True)
+class EventDate:
+    """What an event's date is, where it is not the day of the event as its source gives it."""
+
+    date_as_cited: str  # the date the row gives, so that a reading of another date is not applied to it
+    date_is: str
+    reasoning: str
+    citation: Citation
+
+    def apply(self, event: Node, report: Report) -> Node:
+        """The event saying what its date is and why, citing the table; unchanged (counted) if its row now gives
+        another date."""
+        if event.props.get("date_as_cited") != self.date_as_cited:
+            report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {self.date_as_cited!r})")
+            return event
+        dated_by = f"{DATES_FILE.name} row {self.citation.row}: {self.reasoning}"
+        props = {**event.props, "date_is": self.date_is, "dated_by": dated_by}
+        return replace(event, props=props, citations=event.citations | {self.citation})
+
+
+def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], EventDate]:
+    """The dates table by (events file, row); a reading without its words or reasoning is refused."""
+    table: dict[tuple[str, int], EventDate] = {}
+    for row in read_csv(path, ("file", "row", "date_as_cited", "date_is", "reasoning")):
+        date_as_cited, date_is, reasoning = (
+            " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
+        )
+        if not (date_as_cited and date_is and reasoning):
+            raise BadInput(path, "every reading gives the date, what it is and its reasoning", row.number)
+        try:
+            events_row = int(row["row"])
+        except ValueError:
+            raise BadInput(path, "not a row number", row.number, "row") from None
+        key = (row["file"].strip(), events_row)
+        if key in table:
+            raise BadInput(path, f"{key[0]} row {events_row} is read twice", row.number, "row")
+        table[key] = EventDate(date_as_cited, date_is, reasoning, Citation(DATES_DOCUMENT, path.name, row.number, ""))
+    return table
+
+
+@cache
+def bundled_dates() -> dict[tuple[str, int], EventDate]:
+    return load_dates()
+
+
+def dated(event: Node, path: Path, row: int, report: Report) -> Node:
+    """The event as the dates table reads its date, if it does."""
+    reading = bundled_dates().get((path.name, row))
+    return reading.apply(event, report) if reading else event
+
+
 @register
 class CampaignEventsImporter(Importer):
     name = "campaign-events"
@@ -77,7 +135,7 @@ class CampaignEventsImporter(Importer):
         return read_csv(path, self.columns)
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        parsed = [(row, self._event(path, row, report)) for row in rows]
+        parsed = [(row, dated(self._event(path, row, report), path, row.number, report)) for row in rows]
         refuse_duplicates(path, "kind, date_as_cited, event", ((node.key, row) for row, node in parsed))
         events = {row.number: node for row, node in parsed}
         links = [link for link in _bundled_links().get(path.name, []) if link.row in events]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, load_links
+from importers.events import BY_LINK_TABLE, UNDATED, dated, load_links
 from importers.figures import parse_period
 from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
@@ -385,17 +385,16 @@ class _Row:
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "source": self.citation.document}
         )  # fmt: skip
-        event = self.parts.node(
-            Node(
-                NodeKind.EVENT,
-                f"{slug(self.kind)}/{self.date}/{slug(self.quote)[:60]}",
-                f"{self.date}: {text}",
-                props,
-                self.citations,
-                self.certainty,
-                self.validity,
-            )
+        event = Node(
+            NodeKind.EVENT,
+            f"{slug(self.kind)}/{self.date}/{slug(self.quote)[:60]}",
+            f"{self.date}: {text}",
+            props,
+            self.citations,
+            self.certainty,
+            self.validity,
         )
+        event = self.parts.node(dated(event, self.path, self.row.number, self.report))
         targets = [body.id for column in ("from_organisation", "to_organisation") for body in self.bodies(column)]
         if (records := self.records()) is not None:
             targets.append(records.id)

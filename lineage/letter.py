@@ -21,6 +21,7 @@ from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import Stated, statement_words
+from lineage.questions.timeline import dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
@@ -170,7 +171,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts += [
             Part(
                 "li",
-                f"{r.node.props.get('date_as_cited') or 'undated'}: {r.node.name}",
+                f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}",
                 tuple(ordered_citations(r.link.citations)),
             )
             for r in lrs.oversight

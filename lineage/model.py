@@ -442,6 +442,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
             _props(
                 ("event_kind", str, "what kind of event, in the compiler's words (pause, access_model, ...)", True),
                 ("date_as_cited", str, "the date or period in the source's words; its validity gives it as dates"),
+                (
+                    "date_is",
+                    str,
+                    "what its date is, where it is not the event's own day: an article's date, a year inferred",
+                ),
+                ("dated_by", str, "why its date is read so: our table's row and its reasoning"),
                 ("text", str, "what happened, in the compiler's words"),
                 ("quote", str, "the source's words"),
                 ("source", str, "the source, as the compiler names it"),

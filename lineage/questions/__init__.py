@@ -65,6 +65,7 @@ from lineage.questions.timeline import (
     Timeline,
     TimelineEntry,
     application_outcomes,
+    dated_as,
     figure_caveat,
     timeline,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "Volume",
     "application_outcomes",
     "concept_aliases",
+    "dated_as",
     "departments_accessing_item",
     "figure_caveat",
     "find_organisation",

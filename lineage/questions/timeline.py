@@ -46,6 +46,17 @@ def figure_text(figure: Node) -> str:
     )
 
 
+def _cited_date(node: Node) -> str:
+    return str(node.props.get("date_as_cited") or node.props.get("period") or "")
+
+
+def dated_as(node: Node) -> str:
+    """An event's or a figure's date as its source gives it, and what that date is where it is not the event's
+    own day (an article's date, a year inferred), so that no answer dates an event by the report of it."""
+    date, date_is = _cited_date(node), node.props.get("date_is")
+    return f"{date} ({date_is})" if date and date_is else date
+
+
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     node: Node  # an Event, or a published figure (AggregateFlow) with a period
@@ -54,7 +65,12 @@ class TimelineEntry:
 
     @property
     def date_as_cited(self) -> str:
-        return str(self.node.props.get("date_as_cited") or self.node.props.get("period") or "")
+        return _cited_date(self.node)
+
+    @property
+    def when(self) -> str:
+        """The date as cited, and what it is where it is not the event's own day."""
+        return dated_as(self.node)
 
     @property
     def valid_from(self) -> dt.date | None:

@@ -316,7 +316,7 @@ def _holding_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
 def _event_cells(node: Node) -> tuple[str, ...]:
     props = node.props
     return (
-        value_text(props.get("date_as_cited")), str(props.get("text") or node.name),
+        questions.dated_as(node), str(props.get("text") or node.name),
         value_text(props.get("event_kind")), value_text(props.get("quote")),
     )  # fmt: skip
 

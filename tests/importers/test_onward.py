@@ -112,6 +112,50 @@ def test_oversight_rows_are_events_judging_dfe_and_the_records(empty_store: Stor
     assert reprimand.validity == Validity(dt.date(2022, 11, 9), dt.date(2022, 11, 9))
 
 
+#: The notes' words for a date that is not the event's own day: the report's date, or a year or month read elsewhere.
+NOT_ITS_OWN_DAY = (
+    "date is the article date",
+    "date from the url",
+    "date from the post url",
+    "is inferred",
+    "month comes from",
+)
+
+
+def test_an_event_dated_by_its_report_or_by_inference_says_so_and_cites_why(empty_store: Store) -> None:
+    """The ICO's reprimand is dated 2022-11-09, the article's date (row 6's notes; huntonak.com gives 2 November),
+    and the OSR's letter gives '25th September' with no year (row 21): each such event must say what its date is,
+    or an answer dates the reprimand by its report."""
+    store = imported(empty_store)
+    expected = {n for n, row in ROWS.items() if any(words in row["notes"].lower() for words in NOT_ITS_OWN_DAY)}
+    assert {3, 6, 18, 20, 21, 25, 31} <= expected
+    said = {
+        c.row: event
+        for event in store.all_nodes(NodeKind.EVENT)
+        if event.props.get("date_is")
+        for c in event.citations
+        if c.file == FILE.name
+    }
+    assert expected <= said.keys(), sorted(expected - said.keys())
+    assert "article" in str(said[6].props["date_is"]) and "November 2, 2022" in str(said[6].props["dated_by"])
+    assert "inferred" in str(said[21].props["date_is"]) and "25th September" in ROWS[21]["quote"]
+    assert any(c.file == "event_dates.csv" for c in said[21].citations)
+    own_day = next(e for e in store.all_nodes(NodeKind.EVENT) if "Assessment Notice" in str(e.props.get("quote")))
+    assert "date_is" not in own_day.props  # row 23: the notice's own day, as the ICO's summary gives it
+
+
+def test_a_date_reading_of_a_date_the_row_no_longer_gives_is_counted_not_applied(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    moved = tmp_path / FILE.name
+    moved.write_text(FILE.read_text(encoding="utf-8").replace("2022-11-09,oversight", "2022-11-02,oversight"), "utf-8")
+    report = OnwardFlowsImporter().run(empty_store, moved)
+    reprimand = next(e for e in empty_store.all_nodes(NodeKind.EVENT) if "reprimanded" in str(e.props["quote"]))
+    assert reprimand.validity == Validity(dt.date(2022, 11, 2), dt.date(2022, 11, 2))
+    assert "date_is" not in reprimand.props and "dated_by" not in reprimand.props
+    assert any("event_dates.csv" in reason and "2022-11-09" in reason for reason in report.left_out)
+
+
 def test_importing_twice_changes_nothing_and_a_dry_run_writes_nothing(empty_store: Store) -> None:
     before = state_of(empty_store)
     report = OnwardFlowsImporter().run(empty_store, FILE, dry_run=True)

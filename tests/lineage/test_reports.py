@@ -304,7 +304,8 @@ def test_the_organisation_report_lists_the_records_it_reached_and_the_events_abo
     reprimand = FLOWS_AFTER_2018[6 - 2]
     page = Page(reports.report(memory_real, "organisation", "Department for Education"))
     event = next(cells for cells in page.tables["events"] if cells[3] == reprimand["quote"])
-    assert event[0] == reprimand["date_as_cited"] and event[2] == reprimand["kind"]
+    assert event[2] == reprimand["kind"] and "date is the article date" in reprimand["notes"]
+    assert event[0] == f"{reprimand['date_as_cited']} (the article's date, not the reprimand's)"
     assert any("npd_flows_2018_onward.csv, row 6:" in text for text in cited_texts(page, event[-1]))
 
 

@@ -23,6 +23,8 @@ TimelineEntry = answer_type(
         "kind": "The event's kind as cited (pause, access_model, ...), or figure.",
         "concerns": "What it is about, each link cited.",
         "date_as_cited": "The date or period in the source's words.",
+        "when": "The date as cited, and what it is where it is not the event's own day (an article's date, a year "
+        "inferred): the date to quote.",
         "valid_from": "The first day it holds (null: open).",
         "valid_to": "The last day it holds (null: open).",
         "text": "What happened, or what was counted and how many.",

@@ -314,7 +314,12 @@ async def test_the_letter_asks_for_the_learning_records_service_record_citing_th
     assert data["learnerRecords"]["recordSet"]["name"].startswith("Learning Records Service")
     text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
     part = text.split("The Learning Records Service")[1]
-    assert "14 or over" in part and "2022-11-09" in part
+    assert "14 or over" in part
+    # the date is the article's (the row's notes), said once, with what it is: not the reprimand's own day
+    assert all("date is the article date" in r["notes"] for r in reprimand)
+    lines = [line for line in part.splitlines() if line.startswith("- 2022-11-09")]
+    assert lines and all(line.startswith("- 2022-11-09 (the article's date") for line in lines)
+    assert all(line.count("2022-11-09") == 1 for line in lines)
     assert any(r["source_url"] in text for r in reprimand)
 
 

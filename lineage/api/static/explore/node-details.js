@@ -19,6 +19,8 @@ function ownFacts(node) {
     ["contested", contested],
     ["reference", node.reference],
     ["date", node.date || node.dateAsCited],
+    ["the date is", node.dateIs],
+    ["dated by", node.datedBy],
     ["status", node.statusAsCited || node.status],
     ["tiers", node.tiers ? node.tiers.join(", ") : null],
     ["purpose", node.purpose],

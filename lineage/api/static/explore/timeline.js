@@ -53,9 +53,9 @@ function timelineChart(entries, filters, width) {
     .join("g")
     .attr("class", (e) => `entry ${e.kind === "figure" ? "figure" : "event"}`)
     .attr("transform", (_, i) => `translate(0,${i * rowHeight})`)
-    .call(actionable, (e) => `${e.dateAsCited}: ${e.text}`, showTimelineEntry);
+    .call(actionable, (e) => `${e.when}: ${e.text}`, showTimelineEntry);
   row.append("rect").attr("class", "row").attr("width", width).attr("height", rowHeight);
-  row.append("text").attr("y", stacked ? 13 : 15).text((e) => shorten(`${e.dateAsCited}: ${e.text}`, words));
+  row.append("text").attr("y", stacked ? 13 : 15).text((e) => shorten(`${e.when}: ${e.text}`, words));
   const from = (e) => Math.max(left, e.validFrom ? x(day(e.validFrom)) : left);
   const to = (e) => Math.min(right, e.validTo ? x(day(e.validTo)) : right);
   row
@@ -65,7 +65,7 @@ function timelineChart(entries, filters, width) {
     .attr("y", stacked ? 19 : 5)
     .attr("height", 12)
     .attr("width", (e) => Math.max(3, to(e) - from(e)));
-  row.append("title").text((e) => `${e.dateAsCited}: ${e.text}`);
+  row.append("title").text((e) => `${e.when}: ${e.text}`);
   return svg.node();
 }
 
@@ -73,7 +73,7 @@ function showTimelineEntry(e) {
   details(
     element("h3", e.text),
     facts([
-      ["when", e.dateAsCited],
+      ["when", e.when],
       ["kind", e.kind],
       ["from", e.validFrom || "open"],
       ["to", e.validTo || "open"],

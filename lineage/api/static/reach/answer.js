@@ -206,7 +206,7 @@ function drawDisclosures(disclosures) {
 function drawTimeline(answer) {
   const entries = answer.entries.nodes.map((entry) => {
     const item = element("li");
-    item.append(element("strong", entry.dateAsCited), `: ${entry.text}`); // its text says if it is unverified
+    item.append(element("strong", entry.when), `: ${entry.text}`); // its date says what it is, its text if unverified
     item.append(cite(entry.citations));
     return item;
   });
