@@ -27,7 +27,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.figures import parse_period
-from importers.reading import BadInput, Row, read_csv, refuse_duplicates
+from importers.reading import BadInput, Row, read_csv, read_reasoned, refuse_duplicates
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -53,17 +53,14 @@ class EventLink:
 def load_links(path: Path = LINKS_FILE) -> dict[str, list[EventLink]]:
     """The links table by the events file it is about; a target that is no node id is refused."""
     table: dict[str, list[EventLink]] = {}
-    for row in read_csv(path, ("file", "row", "concerns", "reasoning")):
-        concerns, reasoning = row["concerns"].strip(), row["reasoning"].strip()
-        if not reasoning:
-            raise BadInput(path, "every link gives its reasoning", row.number, "reasoning")
+    for events_file, events_row, row in read_reasoned(path, ("concerns",)):
+        concerns = row["concerns"].strip()
         try:
             kind_of(concerns)
-            events_row = int(row["row"])
-        except (ModelError, ValueError) as exc:
-            raise BadInput(path, str(exc), row.number) from None
+        except ModelError as exc:
+            raise BadInput(path, str(exc), row.number, "concerns") from None
         link = EventLink(events_row, concerns, Citation(LINKS_DOCUMENT, path.name, row.number, ""))
-        table.setdefault(row["file"].strip(), []).append(link)
+        table.setdefault(events_file, []).append(link)
     return table
 
 
@@ -95,20 +92,16 @@ class EventDate:
 def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], EventDate]:
     """The dates table by (events file, row); a reading without its words or reasoning is refused."""
     table: dict[tuple[str, int], EventDate] = {}
-    for row in read_csv(path, ("file", "row", "date_as_cited", "date_is", "reasoning")):
+    for events_file, events_row, row in read_reasoned(path, ("date_as_cited", "date_is")):
         date_as_cited, date_is, reasoning = (
             " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
         )
-        if not (date_as_cited and date_is and reasoning):
-            raise BadInput(path, "every reading gives the date, what it is and its reasoning", row.number)
-        try:
-            events_row = int(row["row"])
-        except ValueError:
-            raise BadInput(path, "not a row number", row.number, "row") from None
-        key = (row["file"].strip(), events_row)
-        if key in table:
-            raise BadInput(path, f"{key[0]} row {events_row} is read twice", row.number, "row")
-        table[key] = EventDate(date_as_cited, date_is, reasoning, Citation(DATES_DOCUMENT, path.name, row.number, ""))
+        if not (date_as_cited and date_is):
+            raise BadInput(path, "every reading gives the date and what it is", row.number)
+        if (events_file, events_row) in table:
+            raise BadInput(path, f"{events_file} row {events_row} is read twice", row.number, "row")
+        citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
+        table[(events_file, events_row)] = EventDate(date_as_cited, date_is, reasoning, citation)
     return table
 
 

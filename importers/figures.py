@@ -8,7 +8,8 @@ a later source corrected, "(original answer)") valid over its period where the p
 sending side (both sides of ``<->`` are both), so what the Home Office asks of DfE and what it gets back
 are separate flows; never to or from DfE itself (the holder of the NPD), never to a group ("third parties":
 see the alias table), and not for an unverified figure. It DRAWS_ON a Dataset or Collection only when the
-flow names one that is in the store.
+flow names one that is in the store. A figure that another row's figure contradicts (``data/conflicts.csv``)
+CONTRADICTS it, and both are ``contested`` (:mod:`importers.conflicts`).
 
 Facts left out of a row that is otherwise written are counted in the report's ``left_out`` reasons.
 """
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
+from importers.conflicts import contradictions
 from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
@@ -138,7 +140,11 @@ class SharingFiguresImporter(Importer):
                 Edge(node.id, EdgeKind.DRAWS_ON, target, citations=cites, certainty=node.certainty)
                 for target in sorted(drawn)
             )
-        return Batch([*flows, *organisations.nodes(store)], edges)
+        contradicting, contested = contradictions(
+            path, {row.number: n for n, row in zip(flows, rows, strict=True)}, report
+        )
+        written = [contested.get(node.id, node) for node in flows]
+        return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
 
     def _flow(self, path: Path, row: Row) -> Node:
         topic, measure = required(path, row, "topic"), required(path, row, "measure")

@@ -317,6 +317,18 @@ def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
     raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
 
 
+def read_reasoned(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, int, Row]]:
+    """The rows of one of our tables that reads another file's rows (``file, row, <columns>, reasoning``): the
+    file each is about, that file's row, and the table's own row. A row that gives no reasoning, or no whole
+    number for the row it reads, is refused with its place."""
+    for row in read_csv(path, ("file", "row", *columns, "reasoning")):
+        if not row["reasoning"].strip():
+            raise BadInput(path, "every row gives its reasoning", row.number, "reasoning")
+        if (about := parse_int(path, row, "row")) is None:
+            raise BadInput(path, "must not be empty", row.number, "row")
+        yield row["file"].strip(), about, row
+
+
 def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:
     try:
         return date_from_text(row[column], formats)

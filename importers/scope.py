@@ -20,9 +20,8 @@ the items a named organisation received (or not), in the source's own words. Eac
   read by ``data/scope_datasets.csv``). An item whose first year was not yet in the NPD by the date of the
   release the statement is about (else the statement's own date) is left out and counted
   (:func:`lineage.model.available_by`). Words the table does not map keep their statement and are counted;
-- **CONTRADICTS** from a statement to another that ``data/scope_conflicts.csv`` says disagrees with it
-  (``file, row, contradicted_by_row, reasoning``), both marked ``contested``; the link is the table's
-  judgement, inferred by the rule ``contradicts:conflicts-table``.
+- **CONTRADICTS** from a statement to another that ``data/conflicts.csv`` says disagrees with it, both marked
+  ``contested`` (:mod:`importers.conflicts`).
 
 The questions read these: a ``not_released`` or ``requested_then_excluded`` statement about a release
 outranks the tier rule for the items it refers to (see ``lineage.questions``).
@@ -33,14 +32,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
+from importers.conflicts import contradictions
 from importers.organisations import Organisations, Unresolved
-from importers.reading import BadInput, Row, read_csv, refuse_duplicates
+from importers.reading import BadInput, Row, parse_date, read_csv, read_reasoned, refuse_duplicates
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
 from lineage.dates import latest_day, named_period
@@ -71,14 +71,11 @@ WORDS_FILE = DATA_DIR / "scope_words.csv"
 WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts they are taken to mean"
 DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
-CONFLICTS_FILE = DATA_DIR / "scope_conflicts.csv"
-CONFLICTS_DOCUMENT = "pupil-data lineage table of statements that contradict each other"
 DATES_FILE = DATA_DIR / "statement_dates.csv"
 
 RULE_WORDS = "scope-words"
 #: The reason counted for an item a statement's words would reach that was not yet in the NPD by its date.
 WORDS_TIME_CHECK = "REFERS_TO (the item's first year was not in the NPD by the statement's date)"
-RULE_CONFLICTS = "contradicts:conflicts-table"
 BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "about:same-reference")
 BY_DATE = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date")
 BY_DATE_WORDS = Certainty(CertaintyLevel.INFERRED, "about:organisation-and-date-as-cited")
@@ -178,27 +175,6 @@ def load_datasets(path: Path = DATASETS_FILE) -> dict[str, tuple[str, ...]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
-    row: int
-    contradicted_by: int
-    reasoning: str
-    citation: Citation
-
-
-def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
-    """The conflicts table by the statements file it is about."""
-    table: dict[str, list[Conflict]] = {}
-    for row in read_csv(path, ("file", "row", "contradicted_by_row", "reasoning")):
-        try:
-            first, second = int(row["row"]), int(row["contradicted_by_row"])
-        except ValueError:
-            raise BadInput(path, "rows are whole numbers", row.number) from None
-        citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
-        table.setdefault(row["file"].strip(), []).append(Conflict(first, second, row["reasoning"].strip(), citation))
-    return table
-
-
-@dataclass(frozen=True, slots=True)
 class SourceDate:
     """The day a statement's source was made, where its date column is empty but the source has one (a written
     answer, by the day it was answered): the day its words are checked against, so that they reach no item first
@@ -213,14 +189,10 @@ class SourceDate:
 def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     """The dates table by (statements file, row)."""
     table: dict[tuple[str, int], SourceDate] = {}
-    for row in read_csv(path, ("file", "row", "source_url", "date", "reasoning")):
-        try:
-            at, day = int(row["row"]), dt.date.fromisoformat(row["date"].strip())
-        except ValueError:
-            raise BadInput(path, "a row is a whole number and a date is YYYY-MM-DD", row.number) from None
-        table[(row["file"].strip(), at)] = SourceDate(
-            row["source_url"].strip(), day, row["reasoning"].strip(), row.number
-        )
+    for statements_file, at, row in read_reasoned(path, ("source_url", "date")):
+        if (day := parse_date(path, row, "date")) is None:
+            raise BadInput(path, "must not be empty", row.number, "date")
+        table[(statements_file, at)] = SourceDate(row["source_url"].strip(), day, row["reasoning"].strip(), row.number)
     return table
 
 
@@ -232,11 +204,6 @@ def _bundled_dates() -> dict[tuple[str, int], SourceDate]:
 @cache
 def _bundled_words() -> dict[str, list[Meaning]]:
     return load_words()
-
-
-@cache
-def _bundled_conflicts() -> dict[str, list[Conflict]]:
-    return load_conflicts()
 
 
 @cache
@@ -304,9 +271,9 @@ class ScopeStatementsImporter(Importer):
             latest = p.node.props.get("latest_date")
             day = max(known) if known else latest if isinstance(latest, dt.date) else None
             edges.extend(self._meanings(p, dictionary, day, report))
-        contested = self._conflicts(path, nodes, edges, report)
-        written = [replace(n, props={**n.props, "contested": True}) if n.id in contested else n for n in nodes.values()]
-        return Batch([*written, *organisations.nodes(store)], edges)
+        contradicting, contested = contradictions(path, nodes, report)
+        written = [contested.get(n.id, n) for n in nodes.values()]
+        return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
 
     def _statement(self, path: Path, row: Row) -> _Parsed:
         def cell(column: str) -> str:
@@ -386,19 +353,6 @@ class ScopeStatementsImporter(Importer):
                     ),
                 )
         return list(links.values())
-
-    def _conflicts(self, path: Path, nodes: dict[int, Node], edges: list[Edge], report: Report) -> set[str]:
-        contested: set[str] = set()
-        for conflict in _bundled_conflicts().get(path.name, []):
-            first, second = nodes.get(conflict.row), nodes.get(conflict.contradicted_by)
-            if first is None or second is None:
-                report.leave_out("CONTRADICTS (the conflicts table names a row this file does not have)")
-                continue
-            cites = first.citations | second.citations | {conflict.citation}
-            certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree
-            edges.append(Edge(first.id, EdgeKind.CONTRADICTS, second.id, citations=cites, certainty=certainty))
-            contested |= {first.id, second.id}
-        return contested
 
 
 class _Dictionary:

@@ -486,6 +486,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("unit", str, "unit of the figure"),
                 ("verified", bool, "false where the source is not an established fact"),
                 ("corrected_later", bool, "the original figure, which a later source corrected (its row says so)"),
+                ("contested", bool, "another cited source gives another figure (see its CONTRADICTS links)"),
                 ("value_text", str, "the figure as published when it is not one number"),
                 ("notes", str, "notes on the figure, as compiled with it"),
                 ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),
@@ -590,7 +591,13 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
                 ("within", tuple, "the data sets the meaning is limited to (by the table or the statement)"),
             ),
         ),
-        _edge(_E.CONTRADICTS, "is contradicted by", [_K.STATEMENT], [_K.STATEMENT], Flow.CONTEXT),
+        _edge(
+            _E.CONTRADICTS,
+            "is contradicted by",
+            [_K.STATEMENT, _K.AGGREGATE_FLOW],
+            [_K.STATEMENT, _K.AGGREGATE_FLOW],
+            Flow.CONTEXT,
+        ),
         _edge(_E.FLOWS_FROM, "flows from", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.BACKWARD),
         _edge(_E.COMMISSIONED_BY, "is commissioned by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
         _edge(

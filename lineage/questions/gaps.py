@@ -22,6 +22,7 @@ from lineage.model import REFUSED_TO_SAY, RULE_LEVELS, Citation, EdgeKind, Node,
 from lineage.questions.common import PerState, check_known, check_period, follow
 from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
+from lineage.questions.timeline import figure_text
 from lineage.store import Store
 
 __all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "GapFilter", "gap_counts", "gaps", "gaps_by_id"]
@@ -69,6 +70,8 @@ ASKS = {
     CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
     UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
 }
+#: What to ask for where the gap's subject is a published figure, not a release: the authority's own count.
+FIGURE_ASKS = {CONTESTED: ("the figure as the authority now records it, with its period and what it counts",)}
 #: What the import that closed a gap of each kind did to the record: exactly what closes it here, no more (the
 #: subject's other open questions, such as a release's legal gateway, may still be open).
 CLOSED_WHEN = {
@@ -131,8 +134,9 @@ def _described(node: Node) -> tuple[str, ...]:
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
          citations: Iterable[Citation] = ()) -> Gap:  # fmt: skip
     cites = tuple(ordered_citations({*node.citations, *citations}))
+    asks = FIGURE_ASKS.get(kind, ASKS[kind]) if node.kind is NodeKind.AGGREGATE_FLOW else ASKS[kind]
     return Gap(
-        _gap_id(kind, node), kind, node, tuple(known), ASKS[kind], authority,
+        _gap_id(kind, node), kind, node, tuple(known), asks, authority,
         tuple(sorted(organisations, key=lambda o: o.id)), cites, _earlier(cites),
     )  # fmt: skip
 
@@ -156,6 +160,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
         application, applicants = open_application.application, [r.node for r in open_application.applicants]
         found.append(_gap(OUTCOME_NOT_STATED, application, applicants, _described(application)))
     found += _statement_gaps(store)
+    found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
         value = figure.props.get("value", figure.props.get("value_text", ""))
         said = [f"{figure.props.get('measure', figure.name)}: {value} {figure.props.get('unit', '')}".strip()]
@@ -183,6 +188,26 @@ def _statement_gaps(store: Store) -> list[Gap]:
         said = (f"{statement.name}, as {statement.props.get('source_kind', 'a source')} says",)
         found.append(_gap(CONTESTED, statement, concerned, said, citations=[c for n in subjects for c in n.citations]))
     return found
+
+
+def _contested_figures(store: Store) -> list[Gap]:
+    """Published figures another cited source contradicts, each with the other's figure, concerning the bodies
+    either flows to or from, to DfE, which holds the NPD."""
+    contested = store.find_nodes(NodeKind.AGGREGATE_FLOW, "contested", [True])
+    around = follow(store, [f.id for f in contested], outgoing=_FIGURE_LINKS, incoming=[_E.CONTRADICTS])
+    found = []
+    for figure in contested:
+        near = around.get(figure.id, [])
+        others = [h for h in near if h.edge.kind is _E.CONTRADICTS]
+        bodies = [h.node for h in near if h.edge.kind is not _E.CONTRADICTS and h.node.kind is NodeKind.ORGANISATION]
+        said = (figure_text(figure), *(f"another source gives: {figure_text(h.node)}" for h in others))
+        cites = [c for h in others for c in (*h.node.citations, *h.edge.citations)]
+        found.append(_gap(CONTESTED, figure, {b.id: b for b in bodies}.values(), said, citations=cites))
+    return found
+
+
+#: What a contested figure's gap reads: the figures it contradicts, and the bodies it flows to or from.
+_FIGURE_LINKS = (_E.CONTRADICTS, _E.FLOWS_TO, _E.FLOWS_FROM)
 
 
 @dataclass(frozen=True, slots=True)

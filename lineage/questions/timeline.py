@@ -26,10 +26,13 @@ FIGURE = "figure"
 
 def figure_caveat(figure: Node) -> str:
     """What a figure's text must say beside it, so that no answer quotes it as an established fact: that a
-    later source corrected it (the original alone), or that the record does not establish it."""
+    later source corrected it (the original alone), that another cited source gives another figure, or that the
+    record does not establish it."""
     props = figure.props
     if props.get("corrected_later"):
         return " (the original figure: a later source corrected it)"
+    if props.get("contested"):
+        return " (contested: another cited source gives another figure)"
     return " (unverified: the record does not establish it)" if props.get("verified") is False else ""
 
 

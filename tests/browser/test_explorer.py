@@ -308,7 +308,11 @@ def test_a_contested_statement_shows_its_words_and_the_other_side(page: Browser)
 
     statements = rows("npd_release_scope_statements.csv")
     row = next(r for r in statements if r["data_item_as_written"] == "SEN status indicator")
-    conflict = next(c for c in rows("scope_conflicts.csv") if int(c["row"]) == statements.index(row) + 2)
+    conflict = next(
+        c
+        for c in rows("conflicts.csv")
+        if c["file"] == "npd_release_scope_statements.csv" and int(c["row"]) == statements.index(row) + 2
+    )
     answer = statements[int(conflict["contradicted_by_row"]) - 2]
     key = "/".join((slug(normalise(row["organisation"])), row["statement"], slug(row["data_item_as_written"]),
                     slug(row["source_kind"])))  # fmt: skip

@@ -50,8 +50,9 @@ OUR_TABLES = {
     "organisation_aliases.csv",
     "search_keywords.csv",
     "scope_words.csv",
-    "scope_conflicts.csv",
+    "conflicts.csv",
     "event_links.csv",
+    "event_dates.csv",
     "flow_readings.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}

@@ -229,3 +229,30 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
     store = MemoryStore()
     ExternalSharesImporter().run(store, sheet)
     assert store.get_node("Release:R9999") is not None
+
+
+@pytest.mark.parametrize(
+    ("table", "text", "column"),
+    [
+        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,6,3,\n", "reasoning"),
+        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,six,3,because\n", "row"),
+        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,6,,because\n", "contradicted_by_row"),
+        ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
+        ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
+    ],
+)
+def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
+    tmp_path: Path, table: str, text: str, column: str
+) -> None:
+    """conflicts.csv, event_dates.csv and event_links.csv read other files' rows: a pair with no reasoning, a row
+    that is no number, or a row read twice would mark the wrong fact, so each is refused at its row and column."""
+    from importers.conflicts import load_conflicts
+    from importers.events import load_dates, load_links
+
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    loader = {"conflicts": load_conflicts, "event dates": load_dates, "event links": load_links}[table]
+    with pytest.raises(BadInput) as refused:
+        loader(path)
+    assert refused.value.column == column and refused.value.row == text.count("\n")
+    assert "table.csv" in str(refused.value)

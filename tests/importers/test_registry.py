@@ -17,7 +17,7 @@ def test_every_source_module_registers_an_importer() -> None:
     modules = {path.stem for path in Path(importers.__file__).parent.glob("*.py")} - KIT - {"__init__"}
     registering = {cls.__module__.rsplit(".", 1)[1] for cls in REGISTRY.values()}
     # No importer of their own: shared by several sources, or the graph the synthetic importer generates
-    helpers = {"organisations", "source_kinds", "synthetic_graph"}
+    helpers = {"conflicts", "organisations", "source_kinds", "synthetic_graph"}
     assert registering == modules - helpers
 
 

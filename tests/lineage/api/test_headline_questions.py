@@ -283,9 +283,9 @@ async def test_applications_by_outcome_beside_the_published_refusals(ask) -> Non
 
 async def test_contested_receipts_and_unverified_figures_say_so_in_the_cookbook(ask) -> None:
     """The Telegraph's FSM receipt rests on a campaigner's account that DfE's written answer contradicts
-    (data/scope_conflicts.csv): the cookbook's answer carries ``contested``; an unverified figure on the timeline
+    (data/conflicts.csv): the cookbook's answer carries ``contested``; an unverified figure on the timeline
     carries ``verified: false``."""
-    conflicts = [r for r in rows("scope_conflicts.csv") if r["file"] == "npd_release_scope_statements.csv"]
+    conflicts = [r for r in rows("conflicts.csv") if r["file"] == "npd_release_scope_statements.csv"]
     contested_rows = {int(r["row"]) for r in conflicts} | {int(r["contradicted_by_row"]) for r in conflicts}
     fsm_row = _line(
         STATEMENTS, organisation="The Telegraph (Daily Telegraph)", data_item_as_written="Free School Meals indicator"

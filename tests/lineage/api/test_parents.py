@@ -346,9 +346,9 @@ async def test_an_application_a_source_says_data_went_under_is_quoted_not_called
 
 
 async def test_the_letter_marks_a_contested_statement_as_contested(ask: Any) -> None:
-    """The audit's case: the Telegraph's 'not released' statements, which data/scope_conflicts.csv says another
+    """The audit's case: the Telegraph's 'not released' statements, which data/conflicts.csv says another
     source disagrees with, were quoted in the letter as settled (the /reach page marked them)."""
-    conflicts = rows("scope_conflicts.csv")
+    conflicts = [r for r in rows("conflicts.csv") if r["file"] == "npd_release_scope_statements.csv"]
     contested_rows = {int(r["row"]) for r in conflicts} | {int(r["contradicted_by_row"]) for r in conflicts}
     not_released = [
         (n, r)

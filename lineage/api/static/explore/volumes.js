@@ -86,8 +86,14 @@ function volumeTitle(v) {
 }
 
 function volumeFigure(v, unit) {
-  // in the order of lineage.questions.timeline.figure_caveat: a correction first, then unverified
-  const caveat = v.flow.correctedLater ? " (original, later corrected)" : v.flow.verified === false ? " (unverified)" : "";
+  // in the order of lineage.questions.timeline.figure_caveat: a correction first, then contested, then unverified
+  const caveat = v.flow.correctedLater
+    ? " (original, later corrected)"
+    : v.flow.contested
+      ? " (contested)"
+      : v.flow.verified === false
+        ? " (unverified)"
+        : "";
   return `${d3.format(",")(v.flow.value)} ${unit}${caveat}`;
 }
 
@@ -101,6 +107,7 @@ function showVolume(v) {
       ["period", v.flow.period],
       ["verified", { true: "yes", false: "no: not an established fact" }[v.flow.verified]],
       ["corrected", v.flow.correctedLater ? "yes: the original figure, which a later source corrected" : null],
+      ["contested", v.flow.contested ? "yes: another cited source gives another figure (the node view names it)" : null],
       ["notes", v.flow.notes],
       ["certainty", certaintyBadge(v.flow.certainty)],
       ["flows to the organisation", certaintyBadge(v.link.certainty)],

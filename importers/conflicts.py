@@ -1,0 +1,66 @@
+"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, reasoning``), our table of
+rows of a compiled file that another row of the same file contradicts, and why.
+
+The importer of that file draws each pair's CONTRADICTS link, inferred by the rule ``contradicts:conflicts-table``
+(the table's judgement that they disagree) and citing the table's row beside both rows', and marks both nodes
+``contested``: the graph says that two sources disagree, never which of them is right. A row the file does not
+have is counted, not drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+from importers.base import Report
+from importers.reading import BadInput, parse_int, read_reasoned
+from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node
+from lineage.resources import DATA_DIR
+
+CONFLICTS_FILE = DATA_DIR / "conflicts.csv"
+CONFLICTS_DOCUMENT = "pupil-data lineage table of cited rows that contradict each other"
+RULE_CONFLICTS = "contradicts:conflicts-table"
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    row: int
+    contradicted_by: int
+    reasoning: str
+    citation: Citation
+
+
+def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
+    """The conflicts table by the compiled file it is about; a pair without its reasoning is refused."""
+    table: dict[str, list[Conflict]] = {}
+    for about, first, row in read_reasoned(path, ("contradicted_by_row",)):
+        if (second := parse_int(path, row, "contradicted_by_row")) is None:
+            raise BadInput(path, "must not be empty", row.number, "contradicted_by_row")
+        citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
+        table.setdefault(about, []).append(Conflict(first, second, row["reasoning"].strip(), citation))
+    return table
+
+
+@cache
+def _bundled_conflicts() -> dict[str, list[Conflict]]:
+    return load_conflicts()
+
+
+def contradictions(path: Path, by_row: Mapping[int, Node], report: Report) -> tuple[list[Edge], dict[str, Node]]:
+    """The CONTRADICTS links the table draws between ``path``'s rows (its nodes by row), and the nodes they mark
+    ``contested``, by id."""
+    edges: list[Edge] = []
+    contested: dict[str, Node] = {}
+    for conflict in _bundled_conflicts().get(path.name, []):
+        first, second = by_row.get(conflict.row), by_row.get(conflict.contradicted_by)
+        if first is None or second is None:
+            report.leave_out(f"CONTRADICTS ({CONFLICTS_FILE.name} names a row this file does not have)")
+            continue
+        cites = first.citations | second.citations | {conflict.citation}
+        certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree
+        edges.append(Edge(first.id, EdgeKind.CONTRADICTS, second.id, citations=cites, certainty=certainty))
+        for node in (first, second):
+            contested[node.id] = replace(node, props={**node.props, "contested": True})
+    return edges, contested
