@@ -1,14 +1,18 @@
 """Dates as sources write them: what a date as cited names, read without guessing.
 
 A date that names when the thing happened starts with it: "February 2013", "June 2011, and 2013",
-"2014 (as in PQ question)". "last year (as reported June 2015)" names no date of its own: the date in it is
-the report's, so it gives none.
+"2014 (as in PQ question)", or with words that place it within it ("towards the end of September 2014").
+"last year (as reported June 2015)" names no date of its own: the date in it is the report's, so it gives none.
 
 >>> named_period("February 2013")
 (datetime.date(2013, 2, 1), datetime.date(2013, 2, 28))
 >>> latest_day("June 2011, and 2013")
 datetime.date(2013, 12, 31)
 >>> named_year("last year (as reported June 2015)") is None
+True
+>>> latest_day("towards the end of September 2014 (survey launch)")
+datetime.date(2014, 9, 30)
+>>> named_period("by September 2014") is None
 True
 """
 
@@ -33,7 +37,10 @@ MONTHS = (
     "december",
 )
 _WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?(\d{4})\b"
-_STARTS_WITH_WHEN = re.compile(r"^" + _WHEN, re.IGNORECASE)
+#: Words before a month or year that place a day within it ("towards the end of September 2014", "early 2013"),
+#: so that the date still starts with it; "by" or "before" would not, and are not read.
+_WITHIN = r"(?:(?:towards\s+|around\s+)?the\s+(?:start|beginning|middle|end)\s+of|early|mid|late)\s+"
+_STARTS_WITH_WHEN = re.compile(r"^(?:" + _WITHIN + r")?" + _WHEN, re.IGNORECASE)
 
 
 def _bounds(month: str | None, year: int) -> tuple[dt.date, dt.date]:

@@ -279,6 +279,11 @@ async def test_applications_by_outcome_beside_the_published_refusals(ask) -> Non
     assert mod["date_as_cited"].startswith("last year")
     assert rejected[None]["named"] == 1 and rejected[None]["published"] == []
     assert sum(row["named"] for row in data) == len({a["id"] for row in data for a in row["applications"]})
+    # "towards the end of September 2014 (survey launch)" names 2014: the HSCIC's survey sample is of that year
+    hscic = next(r for r in MORE if r["organisation"].startswith("Health and Social Care Information Centre"))
+    assert hscic["date_as_cited"].startswith("towards the end of September 2014")
+    (row,) = [row for row in data if any(hscic["organisation"] in a["name"] for a in row["applications"])]
+    assert row["year"] == 2014
 
 
 async def test_contested_receipts_and_unverified_figures_say_so_in_the_cookbook(ask) -> None:
