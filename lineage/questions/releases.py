@@ -108,17 +108,18 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
 class OrganisationReceipts:
     organisation: Node
     releases: tuple[ReleaseTrace, ...]
-    aggregate_flows: tuple[Related, ...]  # published figures of what flowed to it
+    aggregate_flows: tuple[Related, ...]  # published figures of what flowed to it (not an exchange: both_ways)
     received_onward: tuple[Related, ...]
     shared_onward: tuple[Related, ...]  # its own onward shares, whether or not it received a release itself
     applications: tuple[ApplicationTrace, ...] = ()  # every application it made, whatever the outcome
     statements: tuple[Stated, ...] = ()  # what sources say of it where they identify no release or application
-    flows_from: tuple[Related, ...] = ()  # published figures of what it sent or asked DfE about
+    flows_from: tuple[Related, ...] = ()  # published figures of what it sent or asked DfE about (nor both_ways)
     commissioned: tuple[ApplicationTrace, ...] = ()  # applications by others that it commissioned
     accessed: tuple[Related, ...] = ()  # records it was given access to (ACCESSED_BY), each with its route
     gave_access: tuple[Related, ...] = ()  # bodies it gave access to records it does not name
     holdings: tuple[Related, ...] = ()  # record sets it holds or is named receiving (the LRS, a linked data set)
     events: tuple[Related, ...] = ()  # dated events that concern it (an audit, a reprimand, an agreement)
+    both_ways: tuple[Related, ...] = ()  # published figures of an exchange both ways, each once (by FLOWS_FROM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +155,15 @@ _AROUND_ORGANISATION = (
 
 def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     """Everything an organisation received: releases (with their approvals, scope and what sources say of
-    them), published figures of what flowed to it and of what it sent or asked DfE about, onward shares it
-    received from other recipients; the onward shares it made; every application it made, refused and pending
-    ones included, and those it commissioned; what sources say of it where they identify no release; the records
-    it accessed or gave access to, by route, the record sets it holds, and the events that concern it."""
+    them), published figures of what flowed to it, of what it sent or asked DfE about, and of an exchange both
+    ways, each figure in one of the three; onward shares it received from other recipients; the onward shares it
+    made; every application it made, refused and pending ones included, and those it commissioned; what sources
+    say of it where they identify no release; the records it accessed or gave access to, by route, the record
+    sets it holds, and the events that concern it."""
     organisation = find_organisation(store, name)
     around, applied, about, stated = follow_chain(store, [organisation.id], _AROUND_ORGANISATION)
     hops = around.get(organisation.id, [])
+    to_it, from_it, both_ways = _figures_by_direction(hops)
     releases = [h.node for h in hops if h.edge.kind is _E.SENT_TO]
     traces = traced(store, sorted(releases, key=dated_order))
     onward = [h for h in hops if h.edge.kind is _E.SHARES_ONWARD and h.node.id != organisation.id]  # no self-loop
@@ -171,12 +174,12 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
     return OrganisationReceipts(
         organisation,
         tuple(traces),
-        related(hops, [_E.FLOWS_TO]),
+        to_it,
         tuple(Related(h.node, h.edge) for h in onward if h.edge.target == organisation.id),
         tuple(Related(h.node, h.edge) for h in onward if h.edge.source == organisation.id),
         tuple(applications[node.id] for node in sorted(made, key=dated_order)),
         tuple(statements.get(organisation.id, ())),
-        related(hops, [_E.FLOWS_FROM]),
+        from_it,
         tuple(applications[node.id] for node in sorted(commissioned, key=dated_order)),
         tuple(
             Related(h.node, h.edge) for h in hops if h.edge.kind is _E.ACCESSED_BY and h.edge.target == organisation.id
@@ -188,6 +191,21 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
         tuple(
             sorted(related(hops, [_E.CONCERNS]), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id))
         ),
+        both_ways,
+    )
+
+
+def _figures_by_direction(hops: Sequence[Hop]) -> tuple[tuple[Related, ...], tuple[Related, ...], tuple[Related, ...]]:
+    """The published figures around an organisation: of what flowed to it (FLOWS_TO), of what it sent or asked
+    (FLOWS_FROM), and of an exchange both ways ("DfE <-> Home Office"), linked both from and to it. An exchange is
+    one figure: given once, by its FLOWS_FROM link as matching_requests gives it, or a reader adding up what
+    flowed to it and what it sent counts it twice, or reads one figure as two."""
+    to_it, from_it = related(hops, [_E.FLOWS_TO]), related(hops, [_E.FLOWS_FROM])
+    exchanged = {r.node.id for r in to_it} & {r.node.id for r in from_it}
+    return (
+        tuple(r for r in to_it if r.node.id not in exchanged),
+        tuple(r for r in from_it if r.node.id not in exchanged),
+        tuple(r for r in from_it if r.node.id in exchanged),
     )
 
 

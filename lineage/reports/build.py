@@ -228,20 +228,13 @@ def organisation_report(store: Store, name: str) -> AuditReport:
     here = drawing.box(RECIPIENT, organisation)
     for partner in shared:
         drawing.link(here, drawing.box(ONWARD, partner.node), partner.link.certainty)
-    for flow in answer.aggregate_flows:
+    for flow in (*answer.aggregate_flows, *answer.both_ways):
         label = ", ".join(
             value_text(flow.node.props.get(name)) for name in ("measure", "period") if name in flow.node.props
         )
         drawing.link(drawing.box(RELEASE, flow.node, label), here, flow.link.certainty)
     for sharer in answer.received_onward:
         drawing.link(drawing.box(RELEASE, sharer.node, f"onward from {sharer.node.name}"), here, sharer.link.certainty)
-    # a figure of an exchange both ways ("DfE <-> Home Office") flows to it and from it: listed once, on its own
-    two_way = {r.node.id for r in answer.aggregate_flows} & {r.node.id for r in answer.flows_from}
-    both_ways = tuple(r for r in answer.aggregate_flows if r.node.id in two_way)
-
-    def one_way(flows: tuple[Related, ...]) -> tuple[Related, ...]:
-        return tuple(r for r in flows if r.node.id not in two_way)
-
     releases = []
     for trace in answer.releases:
         link = next(r.link for r in trace.recipients if r.node.id == organisation.id)
@@ -257,16 +250,16 @@ def organisation_report(store: Store, name: str) -> AuditReport:
         Table("releases", "Releases received", ("date", "release", "status", "approval", "includes"),
               tuple(releases), "No release to this organisation is recorded."),
         Table("volumes", "Published volumes", ("figure", "period", "value", "notes"),
-              _related_rows(one_way(answer.aggregate_flows), _volume_cells), "No published volume is recorded."),
+              _related_rows(answer.aggregate_flows, _volume_cells), "No published volume is recorded."),
         Table("both-ways", "Published figures of an exchange both ways (DfE and it)",
-              ("figure", "period", "value", "notes"), _related_rows(both_ways, _volume_cells),
+              ("figure", "period", "value", "notes"), _related_rows(answer.both_ways, _volume_cells),
               "No published figure of an exchange both ways is recorded."),
         Table("received-onward", "Received onward from", ("organisation", "type"),
               _related_rows(answer.received_onward, _organisation_cells), "No onward share to it is recorded."),
         Table("shared-onward", "Shared onward with", ("organisation", "type"),
               _related_rows(shared, _organisation_cells), "No onward share by it is recorded."),
         Table("sent", "What it sent DfE or asked DfE about", ("figure", "period", "value", "notes"),
-              _related_rows(one_way(answer.flows_from), _volume_cells),
+              _related_rows(answer.flows_from, _volume_cells),
               "No published figure of what it sent is recorded."),
         Table("applications", "Applications it made, whatever the outcome", APPLICATION_HEADER,
               _application_rows(answer.applications), "No application by it is recorded."),

@@ -330,6 +330,29 @@ def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(me
     assert home_office[2].count(mou["measure"]) == 1
 
 
+def test_each_figure_is_in_one_list_of_an_organisation_s_receipts(memory_real: MemoryStore) -> None:
+    """What the organisation report's tables and organisationReceipts list: a published figure linked to and from
+    the same body is the exchange both ways its row gives ('A <-> B': rows 16 and 36 of
+    npd_sharing_figures_compiled.csv), in both_ways alone; every other figure in one of the other two lists."""
+    from lineage import questions
+
+    exchanges = {(row["flow"], row["measure"]) for row in FIGURES if "<->" in row["flow"]}
+    assert len(exchanges) == 2
+    bodies = {
+        hop.node.name
+        for figure in memory_real.all_nodes(NodeKind.AGGREGATE_FLOW)
+        for hop in memory_real.expand([figure.id], frozenset({EdgeKind.FLOWS_TO, EdgeKind.FLOWS_FROM}), frozenset())
+    }
+    both_ways = set()
+    for body in sorted(bodies):
+        answer = questions.organisation_receipts(memory_real, body)
+        lists = (answer.aggregate_flows, answer.flows_from, answer.both_ways)
+        listed = [r.node.id for figures in lists for r in figures]
+        assert len(listed) == len(set(listed)), body
+        both_ways |= {(str(r.node.props["flow"]), str(r.node.props["measure"])) for r in answer.both_ways}
+    assert both_ways == exchanges
+
+
 def test_the_reports_say_an_original_figure_was_corrected(memory_real: MemoryStore) -> None:
     """The police's 31 access requests (npd_sharing_figures_compiled.csv, row 2: 'Parliament written answer
     (original, later corrected)') were corrected to 33 by HCWS272 (row 3): no report gives the 31 without it."""

@@ -58,16 +58,21 @@ ApplicationOutcome = answer_type(
 OrganisationReceipts = answer_type(
     questions.OrganisationReceipts,
     fields={
-        "aggregate_flows": "Published figures of what flowed to it.",
+        "aggregate_flows": "Published figures of what flowed to it; a figure of an exchange both ways is in bothWays, "
+        "not here.",
         "shared_onward": "Its own onward shares, to other organisations.",
         "applications": "Every application it made, refused and pending ones included: never drawn as flows.",
         "statements": "What sources say of it where they identify no release or application.",
-        "flows_from": "Published figures of what it sent DfE or asked DfE about (requests, people to match).",
+        "flows_from": "Published figures of what it sent DfE or asked DfE about (requests, people to match); a "
+        "figure of an exchange both ways is in bothWays, not here.",
         "commissioned": "Applications by others that their entry says it commissioned.",
         "accessed": "Records it was given access to (a live search, a match and return, ...): the link says the route.",
         "gave_access": "Bodies it gave access to records the source does not name.",
         "holdings": "Record sets it holds or is named receiving (the LRS, a linked data set with its size).",
         "events": "Dated events that concern it (audits, reprimands, agreements).",
+        "both_ways": "Published figures of an exchange both ways with it (its flow says A <-> B, as DfE's 2015 "
+        "MoU with the Home Office): one figure each, given once with its FLOWS_FROM link, never also in "
+        "aggregateFlows or flowsFrom, so that no reader adds it to both or reads it as two figures.",
     },
 )
 

@@ -150,12 +150,30 @@ async def test_the_home_office_both_ways_and_what_it_commissioned(ask) -> None:
     assert inbound <= sent and ("individuals in requests (corrected)", 2461.0) in sent
     assert outbound <= back and ("records returned (corrected)", 531.0) in back
     exchange = {(r["measure"], None) for r in FIGURES if r["flow"] == "DfE <-> Home Office"}
-    assert sent & back == exchange  # what it asks and what it gets back are separate flows, but for an exchange
+    assert not sent & back  # what it asks and what it gets back are separate flows, and an exchange is neither
+    assert {(f["node"]["measure"], f["node"]["value"]) for f in data["bothWays"]} == exchange
     (lse,) = [a for a in data["commissioned"] if a["application"]["reference"] == "DS00763"]
     row = next(r for r in REGISTER if r["reference"] == "DS00763")
     assert "commissioned by Home Office" in row["organisation"]
     assert lse["madeBy"]["node"]["name"] == "LSE"
     assert {c["node"]["name"] for c in lse["commissionedBy"]} == {"Home Office", "Youth Endowment Fund"}
+
+
+async def test_a_figure_of_an_exchange_both_ways_is_given_once(ask) -> None:
+    """A row whose flow is 'A <-> B' (DfE's MoU with the Home Office, row 16; the MoJ-DfE linked data, row 36) is
+    one figure: organisationReceipts gives it in bothWays alone, each cited to its row's source, and never also
+    in aggregateFlows or flowsFrom, where a reader adding up what went each way would count it twice."""
+    exchanges = [(n, row) for n, row in enumerate(FIGURES, start=2) if "<->" in row["flow"]]
+    assert [n for n, _ in exchanges] == [16, 36]  # read by hand: the MoU, and the MoJ-DfE linked data share
+    for _, row in exchanges:
+        (other,) = [side.strip() for side in row["flow"].split("<->") if side.strip() != "DfE"]
+        data = (await ask("organisation-receipts", name=other))["organisationReceipts"]
+        (figure,) = [f for f in data["bothWays"] if f["node"]["measure"] == row["measure"]]
+        assert (figure["node"]["flow"], figure["node"]["period"]) == (row["flow"], row["period"])
+        assert figure["node"]["valueText"] == (row["value"] or None)
+        assert {c["address"] for c in figure["link"]["citations"]} == {row["source_url"]}
+        one_way = [f["node"]["measure"] for f in [*data["aggregateFlows"], *data["flowsFrom"]]]
+        assert row["measure"] not in one_way
 
 
 @pytest.mark.parametrize(
