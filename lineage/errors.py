@@ -18,6 +18,17 @@ class QueryError(LineageError):
     code = "BAD_USER_INPUT"
 
 
+class RefusedText(QueryError):
+    """A text refused as search text (not valid Unicode, too long, no letter or digit). The core names it "search
+    text", knowing no adapter's names for it; it keeps the ``text`` and the ``problem``, so that an adapter names it
+    as its caller gave it (the API: the argument that holds it, "name must hold a letter or a digit")."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        super().__init__(f"search text {problem}")
+        self.text = text
+        self.problem = problem
+
+
 class NotFound(LineageError):
     """An id, alias, reference or name that the graph does not hold: unknown, which is not the same as none."""
 

@@ -23,6 +23,7 @@ from enum import StrEnum
 from typing import Generic, Protocol, TypeVar
 
 from lineage.errors import QueryError as QueryError  # the store contract's refusal, defined with the others
+from lineage.errors import RefusedText as RefusedText
 from lineage.errors import StoreError
 from lineage.hops import Hop as Hop
 from lineage.hops import Levels as Levels
@@ -55,22 +56,31 @@ def check_lookup(kind: NodeKind, prop: str) -> None:
 def check_text(text: str, what: str) -> None:
     """Refuse a string that is not valid Unicode (a lone surrogate, which JSON can carry): Neo4j's driver
     cannot send it, so the embedded store must not answer it either."""
+    problem = _not_unicode(text)
+    if problem:
+        raise QueryError(f"{what} {problem}")
+
+
+def _not_unicode(text: str) -> str | None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise QueryError(f"{what} is not valid Unicode: a lone surrogate at character {exc.start}") from None
+        return f"is not valid Unicode: a lone surrogate at character {exc.start}"
+    return None
 
 
-def check_search(text: str, limit: int, offset: int, what: str = "search text") -> str:
-    """The folded query (see lineage.search), refusing one that is not valid Unicode, empty, too long or out of
-    bounds; ``what`` names the text in the refusal as its asker knows it (a question's ``name`` argument)."""
-    check_text(text, what)
-    if len(text) > MAX_SEARCH_TEXT:
-        raise QueryError(f"{what} is longer than {MAX_SEARCH_TEXT} characters")
+def check_search(text: str, limit: int, offset: int) -> str:
+    """The folded query (see lineage.search), refusing one that is not valid Unicode, too long, out of bounds or
+    with no letter or digit; a refused text as :class:`RefusedText`, which its asker may name as it knows it."""
+    problem = _not_unicode(text)
+    if problem is None and len(text) > MAX_SEARCH_TEXT:
+        problem = f"is longer than {MAX_SEARCH_TEXT} characters"
+    if problem:
+        raise RefusedText(text, problem)
     _check_bounds(limit=limit, offset=offset)
     needle = fold(text)
     if not needle:
-        raise QueryError(f"{what} must hold a letter or a digit")
+        raise RefusedText(text, "must hold a letter or a digit")
     return needle
 
 
@@ -347,13 +357,11 @@ class Store(ABC):
         kinds: Collection[NodeKind] | None = None,
         limit: int = 20,
         offset: int = 0,
-        *,
-        what: str = "search text",
     ) -> Bounded[Node]:
         """Nodes found by ``text`` in their name, key or searched properties (see lineage.search), ignoring
         case, accents and punctuation; closest matches first (a whole field, whole words, part of a word),
-        then by id. A refused ``text`` is named ``what`` (the argument it came as)."""
-        needle = check_search(text, limit, offset, what)
+        then by id. A refused ``text`` is refused as :class:`RefusedText` (see check_search)."""
+        needle = check_search(text, limit, offset)
         total, page = self._search_page(needle, kinds, limit, offset)
         return Bounded(page, total, offset)
 

@@ -10,7 +10,8 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from inspect import isawaitable
 from pathlib import Path
 from typing import Any
 
@@ -18,18 +19,20 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     GraphQLFormattedError,
+    GraphQLResolveInfo,
     GraphQLSchema,
     GraphQLSyntaxError,
     get_operation_ast,
     parse,
 )
 from starlette.types import Message, Receive, Scope
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from lineage.api.context import LineageContext
 from lineage.api.limits import Limits
 from lineage.cache import Kept
-from lineage.errors import LineageError
+from lineage.errors import LineageError, QueryError, RefusedText
 
 log = logging.getLogger("lineage.api")
 JSON = "application/json"
@@ -300,6 +303,39 @@ MAX_QUOTED = 200
 MAX_MESSAGE = 1_000
 #: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear.
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*(?:'|$)" + r'|"(?:[^"\\]|\\.)*(?:"|$)')
+
+
+class NamedRefusals(SchemaExtension):
+    """A text the core refuses as search text (:class:`~lineage.errors.RefusedText`, "search text must hold a
+    letter or a digit") named as the caller gave it: by the argument of the field asked that holds it ("name must
+    hold a letter or a digit"). The core knows no GraphQL argument, and a question that searches for what one
+    argument names (organisationReceipts' ``name``, onwardSharing's ``from``, gaps' ``organisation``) is asked
+    the same, and keeps the same answers, whichever argument it came as. Where two arguments hold the same text,
+    each is refused alike, and the first is named; where none holds it, the core's words stand."""
+
+    def resolve(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any
+    ) -> Any:
+        if not kwargs:  # most fields take no argument: nothing to name
+            return _next(root, info, *args, **kwargs)
+        try:
+            result = _next(root, info, *args, **kwargs)
+        except RefusedText as refused:
+            raise named(refused, kwargs) from None
+        return _named_when_done(result, kwargs) if isawaitable(result) else result
+
+
+async def _named_when_done(result: Awaitable[Any], arguments: Mapping[str, Any]) -> Any:
+    try:
+        return await result
+    except RefusedText as refused:
+        raise named(refused, arguments) from None
+
+
+def named(refused: RefusedText, arguments: Mapping[str, Any]) -> QueryError:
+    """The refusal, naming the first of ``arguments`` (GraphQL's names) that holds the refused text; else as is."""
+    argument = next((name for name, value in arguments.items() if value == refused.text), None)
+    return refused if argument is None else QueryError(f"{argument} {refused.problem}")
 
 
 def with_code(error: GraphQLError, code: str, message: str | None = None) -> GraphQLError:

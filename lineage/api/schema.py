@@ -19,7 +19,7 @@ from strawberry.types import ExecutionContext, Info
 from lineage import model
 from lineage.api.cookbook import CookbookQuery
 from lineage.api.limits import DEFAULT_LIMITS, Limits, schema_extensions
-from lineage.api.protocol import CoercingExecutor
+from lineage.api.protocol import CoercingExecutor, NamedRefusals
 from lineage.api.types import (
     DEFAULT_PAGE,
     MAX_PATHS,
@@ -198,9 +198,7 @@ class GraphQuery:
         after: str | None = None,
     ) -> Connection[GraphNode]:
         limit, offset = page_window(first, after)
-        page = await info.context.call(
-            info.context.store.search, text, _kinds(kinds), limit=limit, offset=offset, what="text"
-        )
+        page = await info.context.call(info.context.store.search, text, _kinds(kinds), limit=limit, offset=offset)
         return connection(page, graph_node)
 
     @strawberry.field(description="Nodes and links per kind.")
@@ -252,7 +250,7 @@ class LineageSchema(strawberry.Schema):
         super().__init__(
             query=merge_types("Query", (GraphQuery, CookbookQuery)),
             types=list(NODE_TYPES.values()),
-            extensions=schema_extensions(limits),
+            extensions=[*schema_extensions(limits), NamedRefusals],
             execution_context_class=CoercingExecutor,
             config=StrawberryConfig(scalar_map={dt.date: DATE}),
         )

@@ -238,7 +238,7 @@ class GapFilter:
         check_period(start, end)
         if node is not None and not node.strip():
             raise LineageError("node must be a node's id (Kind:key), as search answers it, not blank")
-        body = find_organisation(store, organisation, "organisation").id if organisation is not None else None
+        body = find_organisation(store, organisation).id if organisation is not None else None
         return cls(kinds, body, start, end, node)
 
     def keeps(self, kind: str, date: dt.date | None, subject: str, organisations: Collection[str]) -> bool:

@@ -434,7 +434,7 @@ class ConceptAliases:
 
 def concept_aliases(store: Store, concept: str) -> list[ConceptAliases]:
     """Every alias of a concept across tables: concepts named exactly so (ignoring case), else containing it."""
-    found = store.search(concept, [NodeKind.CONCEPT], limit=100, what="concept").items
+    found = store.search(concept, [NodeKind.CONCEPT], limit=100).items
     exact = [c for c in found if c.name.lower() == concept.strip().lower()]
     concepts = exact or list(found)
     if not concepts:
@@ -453,7 +453,7 @@ def items_by_classification(
     check_known("identifiability", identifiability or (), IDENTIFIABILITY)
     check_known("sensitivity", sensitivity or (), SENSITIVITY)
     if dataset is not None:
-        matches = store.search(dataset, [NodeKind.DATASET], limit=100, what="dataset").items
+        matches = store.search(dataset, [NodeKind.DATASET], limit=100).items
         chosen = [d for d in matches if dataset.lower() in (d.key.lower(), d.name.lower())] or list(matches)
         if not chosen:
             raise NotFound(f"no NPD data set is named {dataset!r}")

@@ -84,14 +84,14 @@ class OnwardSharing:
     refusals: tuple[Stated, ...]  # what a body on a path was asked and refused to say
 
 
-def find_start(store: Store, name: str, what: str = "from") -> Node:
+def find_start(store: Store, name: str) -> Node:
     """A record set or NPD data set by id, name, key or its abbreviation in brackets ("LRS"), else an organisation
-    by name or variant; a name refused as search text is named ``what`` (onwardSharing's ``from``)."""
+    by name or variant; a name refused as search text is refused as such (RefusedText)."""
     if ":" in name and (node := store.get_node(name)) is not None:
         return node
     wanted = {fold_name(name), normalise(name)} - {""}
     if wanted:
-        for candidate in store.search(name, STARTS, limit=100, what=what).items:
+        for candidate in store.search(name, STARTS, limit=100).items:
             abbreviation = candidate.name.rpartition("(")[2].rstrip(")") if candidate.name.endswith(")") else ""
             names = {
                 fold_name(candidate.name),
@@ -102,7 +102,7 @@ def find_start(store: Store, name: str, what: str = "from") -> Node:
             if wanted & names:
                 return candidate
     try:
-        return find_organisation(store, name, what)
+        return find_organisation(store, name)
     except NotFound:
         raise NotFound(f"no record set, data set or organisation is named {name!r}") from None
 

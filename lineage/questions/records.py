@@ -75,7 +75,7 @@ def school_search(store: Store, text: str, limit: int = 20) -> Bounded[SchoolMat
         school = store.get_node(f"{NodeKind.SCHOOL.value}:{int(urn)}")
         found = Bounded((school,) if school else (), 1 if school else 0)
     else:
-        found = store.search(text, [NodeKind.SCHOOL], limit=limit, what="text")
+        found = store.search(text, [NodeKind.SCHOOL], limit=limit)
     needle = fold(text)
     matches = [SchoolMatch(school, _found_by(school, needle)) for school in found.items]
     seen = {m.school.id for m in matches}

@@ -20,19 +20,19 @@ from lineage.store import Store
 _E = EdgeKind
 
 
-def find_organisation(store: Store, name: str, what: str = "name") -> Node:
+def find_organisation(store: Store, name: str) -> Node:
     """The organisation by name or any of its cited variants, ignoring case and punctuation: found once per state
     of the store, so that the questions of one request that name it (gaps and gapsClosed) ask the store once. A
-    name refused as search text is named ``what``, the argument it came as."""
-    return _organisation(store, name, what)
+    name refused as search text is refused as such (RefusedText), for its asker to name as it came."""
+    return _organisation(store, name)
 
 
-def _find_organisation(store: Store, name: str, what: str) -> Node:
+def _find_organisation(store: Store, name: str) -> Node:
     key = normalise(name)
     found = store.get_node(f"{NodeKind.ORGANISATION.value}:{key}")
     if found is not None:
         return found
-    for candidate in store.search(name, [NodeKind.ORGANISATION], limit=100, what=what).items:
+    for candidate in store.search(name, [NodeKind.ORGANISATION], limit=100).items:
         if key in {normalise(v) for v in (candidate.name, *candidate.strings("variants"))}:
             return candidate
     raise NotFound(f"no organisation is named {name!r} (or has it as a variant)")

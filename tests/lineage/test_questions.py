@@ -11,8 +11,13 @@ import datetime as dt
 import threading
 import time
 
+import pytest
+
 from lineage import questions
+from lineage.errors import RefusedText
 from lineage.model import Certainty, Edge, EdgeKind, Node, NodeKind
+from lineage.questions.gaps import GapFilter
+from lineage.questions.onward import find_start
 from lineage.store import Store
 from tests.fixture_graph import CITE, D2, EDGES, NODES, O1_NAME, O2_NAME, O3, R1, R2, TIER
 from tests.lineage.api.conftest import Spy
@@ -157,3 +162,32 @@ def test_a_question_reads_the_version_once_for_all_it_keeps(empty_store: Store) 
 
     assert questions.common.at_one_state(both, counted) == (1, 2) and counted.calls["version"] == 1
     assert both(counted) == (1, 2) and counted.calls["version"] == 3
+
+
+def test_a_search_text_is_refused_in_no_caller_s_words(empty_store: Store) -> None:
+    """Each question that searches for what it is asked refuses a text with no letter or digit as search text, the
+    text kept: the API names the argument that held it (tests/lineage/api/test_named_arguments.py), the core
+    knowing none of the API's names."""
+    asks = [
+        lambda text: questions.organisation_receipts(empty_store, text),
+        lambda text: questions.onward_sharing(empty_store, text),
+        lambda text: questions.concept_aliases(empty_store, text),
+        lambda text: questions.items_by_classification(empty_store, dataset=text),
+        lambda text: questions.school_search(empty_store, text),
+        lambda text: GapFilter.asked(empty_store, organisation=text),
+    ]
+    for ask in asks:
+        with pytest.raises(RefusedText) as refused:
+            ask("!!")
+        assert (str(refused.value), refused.value.text) == ("search text must hold a letter or a digit", "!!")
+
+
+def test_an_organisation_is_found_once_per_state_whichever_question_names_it(empty_store: Store) -> None:
+    """organisationReceipts' name, gaps' organisation and onwardSharing's from name the same organisation: it is
+    looked up once per state of the store, not once for each argument it came as."""
+    empty_store.write(NODES, EDGES)
+    counted = Spy(empty_store)
+    found = questions.find_organisation(counted, O2_NAME)
+    assert GapFilter.asked(counted, organisation=O2_NAME).organisation == found.id
+    assert find_start(counted, O2_NAME) == found
+    assert counted.calls["get_node"] == 1

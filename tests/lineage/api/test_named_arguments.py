@@ -32,6 +32,14 @@ async def test_a_refused_search_argument_is_named_as_given(client, name: str, qu
         assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
+@pytest.mark.parametrize(("name", "query"), SEARCHED)
+async def test_a_refused_search_argument_written_in_the_query_is_named_as_given(client, name: str, query: str) -> None:
+    """The argument is named by the value it holds, whether a variable gives it or the query's text does."""
+    written = query.replace("query ($s: String!) ", "").replace("$s", '"!!"')
+    body = await client.query(written)
+    assert [e["message"] for e in body["errors"]] == [f"{name} must hold a letter or a digit"], body
+
+
 @pytest.mark.parametrize(
     ("literal", "detail"),
     [('"2020-13-01"', "month must be in 1..12"), ('"1 May 2020"', "Invalid isoformat string"), ("20200101", "string")],

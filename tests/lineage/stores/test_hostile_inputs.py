@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from lineage.errors import LineageError
+from lineage.errors import LineageError, QueryError, RefusedText
 from lineage.model import NodeKind
 from lineage.store import Bounded, Neighbourhood, Paths, Store, Traversal
 from lineage.stores.memory import MemoryStore
@@ -93,18 +93,19 @@ def test_both_stores_answer_a_hostile_input_alike(stores: tuple[Store, Store], c
 
 
 def test_what_the_contract_answers(stores: tuple[Store, Store]) -> None:
+    assert issubclass(RefusedText, QueryError)  # a refused search text, in the words of no caller's argument
     for store in stores:
         assert outcome(store, lambda s: s.get_node("\ud800")) == (
             "refused", "QueryError", "id is not valid Unicode: a lone surrogate at character 0"
         )  # fmt: skip
         assert outcome(store, lambda s: s.search("a\udc00b")) == (
-            "refused", "QueryError", "search text is not valid Unicode: a lone surrogate at character 1"
+            "refused", "RefusedText", "search text is not valid Unicode: a lone surrogate at character 1"
         )  # fmt: skip
         assert outcome(store, lambda s: s.list_nodes(NodeKind.SCHOOL, 10, 2**63)) == (
             "refused", "QueryError", f"offset must be between 0 and 2147483647, got {2**63}"
         )  # fmt: skip
         assert outcome(store, lambda s: s.search("x" * 10_000)) == (
-            "refused", "QueryError", "search text is longer than 200 characters"
+            "refused", "RefusedText", "search text is longer than 200 characters"
         )  # fmt: skip
         for text in hostile.INJECTIONS:
             assert store.get_node(text) is None
