@@ -115,12 +115,12 @@ def timeline(
     unknown is not none."""
     check_period(start, end)
     candidates = [*store.all_nodes(NodeKind.EVENT), *store.all_nodes(NodeKind.AGGREGATE_FLOW)]
-    known = sorted({_kind(node) for node in candidates})
+    known = sorted({entry_kind(node) for node in candidates})
     check_known("kind of event or figure", kinds or (), known)
-    asked = [node for node in candidates if not kinds or _kind(node) in kinds]  # no kinds, or none: every kind
+    asked = [node for node in candidates if not kinds or entry_kind(node) in kinds]  # no kinds, or none: every kind
     dated = [node for node in asked if node.validity != ALWAYS and overlaps_period(node, start, end)]
     around = follow(store, [n.id for n in dated], outgoing=_CONCERNING)
-    entries = [TimelineEntry(node, _kind(node), related(around.get(node.id, []), _CONCERNING)) for node in dated]
+    entries = [TimelineEntry(node, entry_kind(node), related(around.get(node.id, []), _CONCERNING)) for node in dated]
     entries.sort(key=lambda entry: _placed(entry.node))
     return Timeline(tuple(entries), tuple(known), sum(1 for node in asked if node.validity == ALWAYS))
 
@@ -134,7 +134,8 @@ def _placed(node: Node) -> tuple[dt.date, dt.date, str]:
     return (node.validity.valid_from or dt.date.min, node.validity.valid_to or dt.date.max, node.id)
 
 
-def _kind(node: Node) -> str:
+def entry_kind(node: Node) -> str:
+    """A timeline entry's kind: an event's kind as cited, or ``figure``."""
     return str(node.props.get("event_kind")) if node.kind is NodeKind.EVENT else FIGURE
 
 

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 
 from lineage import questions
 from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
-from lineage.questions import Related, ReleaseTrace
-from lineage.questions.common import amount_as_cited
+from lineage.questions import Related, ReleaseTrace, TimelineEntry
+from lineage.questions.records import Disclosure
+from lineage.questions.timeline import entry_kind
 from lineage.reports.document import (
     APPROVAL,
     COLUMNS,
@@ -269,30 +270,28 @@ def organisation_report(store: Store, name: str) -> AuditReport:
               _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements)]),
               "No source's statement of what it got, sent or was refused is recorded."),
         Table("accessed", "Records it reached, and by what route", ACCESS_HEADER,
-              _access_rows(answer.accessed), "No access by it to records is recorded."),
+              _access_rows(organisation, answer.accessed, gave=False), "No access by it to records is recorded."),
         Table("gave-access", "Bodies it gave access to records", ACCESS_HEADER,
-              _access_rows(answer.gave_access), "No access it gave is recorded."),
+              _access_rows(organisation, answer.gave_access, gave=True), "No access it gave is recorded."),
         Table("holdings", "Record sets it holds or is named receiving", ("record set", "its part, as a source says"),
               _holding_rows(answer.holdings), "No record set held by it is recorded."),
         Table("events", "Events that concern it", ("date", "event", "kind", "in the source's words"),
-              _related_rows(answer.events, _event_cells), "No event concerning it is recorded."),
+              _event_rows(organisation, answer.events), "No event concerning it is recorded."),
     )  # fmt: skip
     return AuditReport(f"Organisation {organisation.name}", (organisation,), tables, drawing.picture())
 
 
-ACCESS_HEADER = ("with", "route", "period", "how much", "in the source's words")
+ACCESS_HEADER = ("with", "when", "what went, and by what route", "in the source's words")
 
 
-def _access_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
-    """A flow of records by route (an access given or taken): the other end, the route, the period and how much as
-    the source gives them, and its words; the link's certainty and sources."""
+def _access_rows(organisation: Node, links: Iterable[Related], *, gave: bool) -> tuple[TableRow, ...]:
+    """Each access to records the organisation took (the records and the ACCESSED_BY link) or ``gave`` (the body
+    given it), as recipientsByType and the parents' page give it (a Disclosure: when, and what went by what route,
+    in the source's words), beside the other end and the source's own words; the link's certainty and sources."""
     rows = []
     for r in links:
-        props = r.link.props
-        cells = (
-            r.node.name, value_text(props.get("route")) or "not stated", value_text(props.get("date_as_cited")),
-            amount_as_cited(r.link), value_text(props.get("quote")),
-        )  # fmt: skip
+        access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
+        cells = (r.node.name, access.when, access.text, value_text(r.link.props.get("quote")))
         rows.append(TableRow(cells, r.link.certainty, _cited(r.link, r.node)))
     return tuple(rows)
 
@@ -306,12 +305,16 @@ def _holding_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
     )  # fmt: skip
 
 
-def _event_cells(node: Node) -> tuple[str, ...]:
-    props = node.props
-    return (
-        questions.dated_as(node), str(props.get("text") or node.name),
-        value_text(props.get("event_kind")), value_text(props.get("quote")),
-    )  # fmt: skip
+def _event_rows(organisation: Node, events: Iterable[Related]) -> tuple[TableRow, ...]:
+    """Each event as the timeline gives it (a TimelineEntry: its date, with what it is, and what happened), its
+    kind and the source's words; the CONCERNS link's certainty and the sources of the link and the event."""
+    rows = []
+    for r in events:
+        # the organisation it concerns, with the link: the report asks no more of what else it concerns
+        entry = TimelineEntry(r.node, entry_kind(r.node), (Related(organisation, r.link),))
+        cells = (entry.when, entry.text, entry.kind, value_text(r.node.props.get("quote")))
+        rows.append(TableRow(cells, r.link.certainty, _cited(r.link, r.node)))
+    return tuple(rows)
 
 
 def _volume_cells(node: Node) -> tuple[str, ...]:

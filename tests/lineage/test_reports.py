@@ -299,9 +299,11 @@ def test_the_organisation_report_lists_the_records_it_reached_and_the_events_abo
     check_self_contained(page, web_addresses())
     (reached,) = page.tables["accessed"]
     (reading,) = [r for r in rows("flow_readings.csv") if r["row"] == str(row)]  # how the row is read
-    assert reached[0] == reading["records"] and reached[1] == reading["route"]
-    assert reached[2] == access["date_as_cited"] and reached[3] == f"{access['figure']} {access['unit']}"
-    assert reached[4] == access["quote"] and reached[5] == "reported"
+    (alias,) = [r for r in rows("organisation_aliases.csv") if r["variant"] == access["to_organisation"]]
+    assert reached[0] == reading["records"] and reached[1] == access["date_as_cited"]
+    went = f"{reading['records']} to {alias['canonical']} ({reading['route']}): {access['figure']} {access['unit']}"
+    assert reached[2] == went  # what recipientsByType and the parents' page say of it, in the same words
+    assert reached[3] == access["quote"] and reached[4] == "reported"
     assert any(f"npd_flows_2018_onward.csv, row {row}:" in text for text in cited_texts(page, reached[-1]))
     reprimand = FLOWS_AFTER_2018[6 - 2]
     page = Page(reports.report(memory_real, "organisation", "Department for Education"))
@@ -328,6 +330,31 @@ def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(me
     page = Page(reports.report(memory_real, "item", "KS4_FSM"))
     (home_office,) = [cells for cells in page.tables["asked-about"] if cells[0] == "Home Office"]
     assert home_office[2].count(mou["measure"]) == 1
+
+
+def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: MemoryStore) -> None:
+    """An access's row gives when and what went in the words recipientsByType and the parents' page give it: the
+    Home Office's match and return (npd_flows_2018_onward.csv, row 14) names no amount, so what went is the records
+    as the source writes them (the report's 'how much' was blank); DfE's access for a police force (row 13) names
+    no route, and says how much."""
+    table = {r["variant"]: r["canonical"] for r in rows("organisation_aliases.csv")}
+
+    def body(name: str) -> str:
+        return table.get(name, name)  # a name the table lacks is its own body
+
+    readings = {int(r["row"]): r for r in rows("flow_readings.csv")}
+    matched, police = FLOWS_AFTER_2018[14 - 2], FLOWS_AFTER_2018[13 - 2]
+    assert (matched["figure"], readings[14]["route"], police["figure"]) == ("", "match and return", "2,136")
+    assert 13 not in readings  # no route read
+    home_office, records = body(matched["to_organisation"]), readings[14]["records"]
+    page = Page(reports.report(memory_real, "organisation", home_office))
+    (row,) = [cells for cells in page.tables["accessed"] if cells[3] == matched["quote"]]
+    went = f"{records} to {home_office} ({readings[14]['route']}): {matched['dataset_as_written']}"
+    assert row[:3] == [records, matched["date_as_cited"], went]
+    dfe, force = body(police["from_organisation"]), body(police["to_organisation"])
+    page = Page(reports.report(memory_real, "organisation", dfe))
+    (row,) = [cells for cells in page.tables["gave-access"] if cells[3] == police["quote"]]
+    assert row[:3] == [force, police["date_as_cited"], f"{dfe} to {force}: {police['figure']} {police['unit']}"]
 
 
 def test_each_figure_is_in_one_list_of_an_organisation_s_receipts(memory_real: MemoryStore) -> None:
