@@ -11,16 +11,17 @@ An Event CONCERNS the nodes ``data/event_links.csv`` (``file, row, concerns, rea
 each link inferred by the rule ``event-links`` and citing the table's row beside the event's; a link to a
 node not in the store is counted, not drawn.
 
-Where an event's date is not the day of the event as its source gives it (an article's date, a year the
-compiler inferred), ``data/event_dates.csv`` (``file, row, date_as_cited, date_is, reasoning``) says so: the
-event keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row. A reading
-of a date the row no longer gives is counted, not applied.
+Where a row's date is not the day of the event or flow as its source gives it (an article's or a notice's date,
+a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, reasoning``) says
+so: the fact keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row. A
+reading of a date the row no longer gives is counted, not applied. This module reads it for ``onward-flows``
+too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -31,15 +32,15 @@ from importers.reading import BadInput, Row, read_csv, read_reasoned, refuse_dup
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
-from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, kind_of
+from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, kind_of
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 LINKS_FILE = DATA_DIR / "event_links.csv"
 LINKS_DOCUMENT = "pupil-data lineage table of what dated events concern"
 BY_LINK_TABLE = Certainty(CertaintyLevel.INFERRED, "event-links")
-DATES_FILE = DATA_DIR / "event_dates.csv"
-DATES_DOCUMENT = "pupil-data lineage table of what an event's date is, where it is not the event's own day"
+DATES_FILE = DATA_DIR / "date_readings.csv"
+DATES_DOCUMENT = "pupil-data lineage table of what a row's date is, where it is not the day of the fact it gives"
 UNDATED = "validity (the date as cited is not a plain date or period: kept as words)"
 
 
@@ -70,50 +71,50 @@ def _bundled_links() -> dict[str, list[EventLink]]:
 
 
 @dataclass(frozen=True, slots=True)
-class EventDate:
-    """What an event's date is, where it is not the day of the event as its source gives it."""
+class DateReading:
+    """What a row's date is, where it is not the day of the event or flow as its source gives it."""
 
     date_as_cited: str  # the date the row gives, so that a reading of another date is not applied to it
     date_is: str
     reasoning: str
     citation: Citation
 
-    def apply(self, event: Node, report: Report) -> Node:
-        """The event saying what its date is and why, citing the table; unchanged (counted) if its row now gives
-        another date."""
-        if event.props.get("date_as_cited") != self.date_as_cited:
-            report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {self.date_as_cited!r})")
-            return event
-        dated_by = f"{DATES_FILE.name} row {self.citation.row}: {self.reasoning}"
-        props = {**event.props, "date_is": self.date_is, "dated_by": dated_by}
-        return replace(event, props=props, citations=event.citations | {self.citation})
+    @property
+    def props(self) -> dict[str, str]:
+        """What the fact it reads says of its date: what it is, and why (the table's row)."""
+        return {"date_is": self.date_is, "dated_by": f"{DATES_FILE.name} row {self.citation.row}: {self.reasoning}"}
 
 
-def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], EventDate]:
-    """The dates table by (events file, row); a reading without its words or reasoning is refused."""
-    table: dict[tuple[str, int], EventDate] = {}
-    for events_file, events_row, row in read_reasoned(path, ("date_as_cited", "date_is")):
+def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], DateReading]:
+    """The readings by (file, row) they read; a reading without its date and words, or a row read twice, is
+    refused."""
+    table: dict[tuple[str, int], DateReading] = {}
+    for read_file, read_row, row in read_reasoned(path, ("date_as_cited", "date_is")):
         date_as_cited, date_is, reasoning = (
             " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
         )
         if not (date_as_cited and date_is):
             raise BadInput(path, "every reading gives the date and what it is", row.number)
-        if (events_file, events_row) in table:
-            raise BadInput(path, f"{events_file} row {events_row} is read twice", row.number, "row")
+        if (read_file, read_row) in table:
+            raise BadInput(path, f"{read_file} row {read_row} is read twice", row.number, "row")
         citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
-        table[(events_file, events_row)] = EventDate(date_as_cited, date_is, reasoning, citation)
+        table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation)
     return table
 
 
 @cache
-def bundled_dates() -> dict[tuple[str, int], EventDate]:
+def _bundled_dates() -> dict[tuple[str, int], DateReading]:
     return load_dates()
 
 
-def dated(event: Node, path: Path, row: int, report: Report) -> Node:
-    """The event as the dates table reads its date, if it does."""
-    reading = bundled_dates().get((path.name, row))
-    return reading.apply(event, report) if reading else event
+def date_reading(path: Path, row: int, date_as_cited: str, report: Report) -> DateReading | None:
+    """The table's reading of a row's date, if it has one for the date the row gives; a reading of a date the
+    row no longer gives is counted, not applied."""
+    reading = _bundled_dates().get((path.name, row))
+    if reading is not None and reading.date_as_cited != date_as_cited:
+        report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {reading.date_as_cited!r})")
+        return None
+    return reading
 
 
 @register
@@ -128,7 +129,7 @@ class CampaignEventsImporter(Importer):
         return read_csv(path, self.columns)
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        parsed = [(row, dated(self._event(path, row, report), path, row.number, report)) for row in rows]
+        parsed = [(row, self._event(path, row, report)) for row in rows]
         refuse_duplicates(path, "kind, date_as_cited, event", ((node.key, row) for row, node in parsed))
         events = {row.number: node for row, node in parsed}
         links = [link for link in _bundled_links().get(path.name, []) if link.row in events]
@@ -154,15 +155,19 @@ class CampaignEventsImporter(Importer):
         validity = parse_period(path, row, "date_as_cited")
         if validity == ALWAYS:
             report.leave_out(UNDATED)
-        props = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
+        props: dict[str, Scalar] = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
         if quote := cell("quote"):
             props["quote"] = quote
+        citations = {Citation(source, path.name, row.number, "")}
+        if reading := date_reading(path, row.number, date, report):
+            props.update(reading.props)
+            citations.add(reading.citation)
         return Node(
             NodeKind.EVENT,
             f"{slug(kind)}/{date}/{slug(text)}",
             f"{date}: {text}",
             props,
-            frozenset({Citation(source, path.name, row.number, "")}),
+            frozenset(citations),
             bundled_source_kinds().certainty(path, row, "source"),
             validity,
         )

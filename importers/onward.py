@@ -35,7 +35,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, dated, load_links
+from importers.events import BY_LINK_TABLE, UNDATED, date_reading, load_links
 from importers.figures import parse_period
 from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
@@ -227,10 +227,12 @@ class _Row:
         words = SOURCE_WORDS.get(self.source_kind, self.source_kind.replace("_", " "))
         document = f"{required(path, row, 'source_title')} ({words})"
         self.citation = Citation(document, path.name, row.number, required(path, row, "source_url"))
-        self.citations = frozenset({self.citation} | ({reading.citation} if reading else set()))
         self.certainty: Certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         self.validity: Validity = parse_period(path, row, "date_as_cited")
         self.date = required(path, row, "date_as_cited")
+        self.date_read = date_reading(path, row.number, self.date, report)  # where the date is not the fact's day
+        read = {c.citation for c in (reading, self.date_read) if c is not None}
+        self.citations = frozenset({self.citation} | read)
         self.quote = required(path, row, "quote")
 
     def cell(self, column: str) -> str:
@@ -260,6 +262,8 @@ class _Row:
             "notes": self.cell("notes"),
             **more,
         }
+        if props["date_as_cited"] and self.date_read:
+            props.update(self.date_read.props)
         return stated(props)
 
     def edge(
@@ -383,7 +387,7 @@ class _Row:
         text = f"{self.kind.replace('_', ' ')}: {what}" + (f"; {figure}" if figure else "")
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
-             "source": self.citation.document}
+             "source": self.citation.document, **(self.date_read.props if self.date_read else {})}
         )  # fmt: skip
         event = Node(
             NodeKind.EVENT,
@@ -394,7 +398,7 @@ class _Row:
             self.certainty,
             self.validity,
         )
-        event = self.parts.node(dated(event, self.path, self.row.number, self.report))
+        event = self.parts.node(event)
         targets = [body.id for column in ("from_organisation", "to_organisation") for body in self.bodies(column)]
         if (records := self.records()) is not None:
             targets.append(records.id)

@@ -486,7 +486,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("unit", str, "unit of the figure"),
                 ("verified", bool, "false where the source is not an established fact"),
                 ("corrected_later", bool, "the original figure, which a later source corrected (its row says so)"),
-                ("contested", bool, "another cited source gives another figure (see its CONTRADICTS links)"),
+                ("contested", bool, "another cited source disagrees with it (see its CONTRADICTS links)"),
                 ("value_text", str, "the figure as published when it is not one number"),
                 ("notes", str, "notes on the figure, as compiled with it"),
                 ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),
@@ -549,6 +549,8 @@ _FLOW_PROPS = _props(
     ("dataset_as_written", str, "the records, in the source's words"),
     ("items_as_written", str, "the data items, in the source's words"),
     ("date_as_cited", str, "the date or period, in the source's words"),
+    ("date_is", str, "what its date is, where it is not the flow's own: a written answer's, a notice's"),
+    ("dated_by", str, "why its date is read so: our table's row and its reasoning"),
     ("quote", str, "the source's words"),
     ("notes", str, "the compiler's notes on the row"),
 )

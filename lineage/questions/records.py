@@ -22,7 +22,7 @@ from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeK
 from lineage.questions.common import AskedYears, PerState, Related, amount_as_cited, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
-from lineage.questions.timeline import figure_text
+from lineage.questions.timeline import dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
 
@@ -205,9 +205,8 @@ class Disclosure:
 
     @property
     def when(self) -> str:
-        """The date or period, in the source's words."""
-        said = self.to.link.props.get("date_as_cited") or self.source.props.get("period")
-        return str(said or "date not given")
+        """The date or period, in the source's words, and what it is where it is not the flow's own."""
+        return dated_as(self.to.link) or dated_as(self.source) or "date not given"
 
     @property
     def text(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lineage.dates import named_year
-from lineage.model import ALWAYS, Certainty, Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import ALWAYS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import Related, check_known, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
 
@@ -26,13 +26,13 @@ FIGURE = "figure"
 
 def figure_caveat(figure: Node) -> str:
     """What a figure's text must say beside it, so that no answer quotes it as an established fact: that a
-    later source corrected it (the original alone), that another cited source gives another figure, or that the
+    later source corrected it (the original alone), that another cited source disagrees with it, or that the
     record does not establish it."""
     props = figure.props
     if props.get("corrected_later"):
         return " (the original figure: a later source corrected it)"
     if props.get("contested"):
-        return " (contested: another cited source gives another figure)"
+        return " (contested: another cited source disagrees)"
     return " (unverified: the record does not establish it)" if props.get("verified") is False else ""
 
 
@@ -49,14 +49,14 @@ def figure_text(figure: Node) -> str:
     )
 
 
-def _cited_date(node: Node) -> str:
-    return str(node.props.get("date_as_cited") or node.props.get("period") or "")
+def _cited_date(fact: Node | Edge) -> str:
+    return str(fact.props.get("date_as_cited") or fact.props.get("period") or "")
 
 
-def dated_as(node: Node) -> str:
-    """An event's or a figure's date as its source gives it, and what that date is where it is not the event's
-    own day (an article's date, a year inferred), so that no answer dates an event by the report of it."""
-    date, date_is = _cited_date(node), node.props.get("date_is")
+def dated_as(fact: Node | Edge) -> str:
+    """An event's, a flow's or a figure's date as its source gives it, and what that date is where it is not the
+    day of the fact (an article's date, a year inferred), so that no answer dates an event by the report of it."""
+    date, date_is = _cited_date(fact), fact.props.get("date_is")
     return f"{date} ({date_is})" if date and date_is else date
 
 

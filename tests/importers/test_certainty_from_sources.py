@@ -52,7 +52,7 @@ OUR_TABLES = {
     "scope_words.csv",
     "conflicts.csv",
     "event_links.csv",
-    "event_dates.csv",
+    "date_readings.csv",
     "flow_readings.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}

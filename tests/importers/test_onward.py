@@ -139,9 +139,24 @@ def test_an_event_dated_by_its_report_or_by_inference_says_so_and_cites_why(empt
     assert expected <= said.keys(), sorted(expected - said.keys())
     assert "article" in str(said[6].props["date_is"]) and "November 2, 2022" in str(said[6].props["dated_by"])
     assert "inferred" in str(said[21].props["date_is"]) and "25th September" in ROWS[21]["quote"]
-    assert any(c.file == "event_dates.csv" for c in said[21].citations)
+    assert any(c.file == "date_readings.csv" for c in said[21].citations)
     own_day = next(e for e in store.all_nodes(NodeKind.EVENT) if "Assessment Notice" in str(e.props.get("quote")))
     assert "date_is" not in own_day.props  # row 23: the notice's own day, as the ICO's summary gives it
+
+
+def test_a_flow_dated_by_the_document_that_describes_it_says_so(empty_store: Store) -> None:
+    """The Home Office's match and return is dated 2019-07-19, the day a written answer described it (row 14's
+    notes: 'Answered 19 July 2019'; it runs under the MoU of 2015); DWP's linked sets by their privacy notices'
+    updates (rows 28 and 29): each flow must say what its date is."""
+    store = imported(empty_store)
+    notes = {14: "answered 19 july 2019", 28: "privacy notice updated", 29: "privacy notice updated"}
+    assert all(words in ROWS[n]["notes"].lower() for n, words in notes.items())
+    ends = [n.id for kind in (NodeKind.RECORD_SET, NodeKind.ORGANISATION) for n in store.all_nodes(kind)]
+    flows = [h.edge for h in store.expand(ends, frozenset({EdgeKind.ACCESSED_BY, EdgeKind.HELD_BY}), frozenset())]
+    for number in notes:
+        dated = [e for e in flows if any(c.file == FILE.name and c.row == number for c in e.citations)]
+        assert dated and all(e.props.get("date_is") for e in dated if e.props.get("date_as_cited")), number
+        assert any(e.props.get("date_as_cited") == ROWS[number]["date_as_cited"] for e in dated), number
 
 
 def test_a_date_reading_of_a_date_the_row_no_longer_gives_is_counted_not_applied(
@@ -153,7 +168,7 @@ def test_a_date_reading_of_a_date_the_row_no_longer_gives_is_counted_not_applied
     reprimand = next(e for e in empty_store.all_nodes(NodeKind.EVENT) if "reprimanded" in str(e.props["quote"]))
     assert reprimand.validity == Validity(dt.date(2022, 11, 2), dt.date(2022, 11, 2))
     assert "date_is" not in reprimand.props and "dated_by" not in reprimand.props
-    assert any("event_dates.csv" in reason and "2022-11-09" in reason for reason in report.left_out)
+    assert any("date_readings.csv" in reason and "2022-11-09" in reason for reason in report.left_out)
 
 
 def test_importing_twice_changes_nothing_and_a_dry_run_writes_nothing(empty_store: Store) -> None:

@@ -244,7 +244,7 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
 def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
     tmp_path: Path, table: str, text: str, column: str
 ) -> None:
-    """conflicts.csv, event_dates.csv and event_links.csv read other files' rows: a pair with no reasoning, a row
+    """conflicts.csv, date_readings.csv and event_links.csv read other files' rows: a pair with no reasoning, a row
     that is no number, or a row read twice would mark the wrong fact, so each is refused at its row and column."""
     from importers.conflicts import load_conflicts
     from importers.events import load_dates, load_links

@@ -350,7 +350,9 @@ def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: Memor
     page = Page(reports.report(memory_real, "organisation", home_office))
     (row,) = [cells for cells in page.tables["accessed"] if cells[3] == matched["quote"]]
     went = f"{records} to {home_office} ({readings[14]['route']}): {matched['dataset_as_written']}"
-    assert row[:3] == [records, matched["date_as_cited"], went]
+    # the answer's date, which date_readings.csv says describes the matching the MoU sets out, not the flow's own
+    (reading,) = [r for r in rows("date_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "14")]
+    assert row[:3] == [records, f"{matched['date_as_cited']} ({reading['date_is']})", went]
     dfe, force = body(police["from_organisation"]), body(police["to_organisation"])
     page = Page(reports.report(memory_real, "organisation", dfe))
     (row,) = [cells for cells in page.tables["gave-access"] if cells[3] == police["quote"]]
@@ -389,9 +391,12 @@ def test_the_reports_say_an_original_figure_was_corrected(memory_real: MemorySto
     (row,) = [cells for cells in page.tables["sent"] if cells[0] == original["measure"]]
     assert row[2] == f"{original['value']} {original['unit']} (the original figure: a later source corrected it)"
     (row,) = [cells for cells in page.tables["sent"] if cells[0] == corrected["measure"]]
-    # the FOI answer's 31 (row 6) disagrees with the correction, as conflicts.csv says: contested, not settled
-    assert any(c["file"] == FIGURES_FILE and c["contradicted_by_row"] == "3" for c in CONFLICTS)
-    assert row[2] == f"{corrected['value']} {corrected['unit']} (contested: another cited source gives another figure)"
+    assert row[2] == f"{corrected['value']} {corrected['unit']}"
+    # the FOI answer (row 6) and the corrected 16 that shared data (row 4) disagree, as conflicts.csv says
+    shared = FIGURES[4 - 2]
+    assert any((c["file"], c["row"], c["contradicted_by_row"]) == (FIGURES_FILE, "6", "4") for c in CONFLICTS)
+    (row,) = [cells for cells in page.tables.get("volumes", []) + page.tables["sent"] if cells[0] == shared["measure"]]
+    assert row[2] == f"{shared['value']} {shared['unit']} (contested: another cited source disagrees)"
     page = Page(reports.report(memory_real, "item", "KS4_FSM"))
     (police,) = [cells for cells in page.tables["asked-about"] if cells[0].startswith("Police forces")]
     assert (

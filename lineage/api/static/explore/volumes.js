@@ -107,7 +107,7 @@ function showVolume(v) {
       ["period", v.flow.period],
       ["verified", { true: "yes", false: "no: not an established fact" }[v.flow.verified]],
       ["corrected", v.flow.correctedLater ? "yes: the original figure, which a later source corrected" : null],
-      ["contested", v.flow.contested ? "yes: another cited source gives another figure (the node view names it)" : null],
+      ["contested", v.flow.contested ? "yes: another cited source disagrees (the node view names it)" : null],
       ["notes", v.flow.notes],
       ["certainty", certaintyBadge(v.flow.certainty)],
       ["flows to the organisation", certaintyBadge(v.link.certainty)],
