@@ -103,6 +103,28 @@ def test_a_control_or_format_character_is_refused_naming_file_row_and_column(
     assert read_csv(text_file(tmp_path, 'a,b\n1,"t\two\nlines"\n', "fine.csv"), ("a", "b"))[0]["b"] == "t\two\nlines"
 
 
+#: Names that need a joiner or non-joiner to show as written: Persian (a non-joiner before a suffix), Devanagari and
+#: Sinhala (a joiner after a virama makes a half form or a conjunct), and an emoji sequence.
+JOINED_NAMES = ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937",
+                "\u0dc1\u0dca\u200d\u0dbb\u0dd3", "\U0001f469\U0001f3fd\u200d\U0001f4bb"]  # fmt: skip
+
+
+def test_a_joiner_that_shapes_a_word_is_read_one_that_shows_nothing_is_refused(tmp_path: Path) -> None:
+    """Every format character was refused, the joiners that Persian, Indic scripts and emoji need included: a
+    Persian organisation's name, as written, could not be imported. Between Latin letters a joiner still shows
+    nothing ("Ho\u200cme Office" looks like "Home Office"), and is refused naming it."""
+    rows = "".join(f"{i},{name}\n" for i, name in enumerate(JOINED_NAMES))
+    assert [row["b"] for row in read_csv(text_file(tmp_path, f"a,b\n{rows}"), ("a", "b"))] == JOINED_NAMES
+    for joiner in ("\u200c", "\u200d"):
+        path = text_file(tmp_path, f"a,b\n1,Ho{joiner}me Office\n", "latin.csv")
+        with pytest.raises(BadInput, match=f"U\\+{ord(joiner):04X} \\(ZERO WIDTH (NON-)?JOINER\\), outside a wo"):
+            read_csv(path, ("a", "b"))
+        path = text_file(tmp_path, f"a,b\n1,{JOINED_NAMES[0]}{joiner}\n", "trailing.csv")  # after the word
+        with pytest.raises(BadInput, match="outside a word of a script it shapes") as refused:
+            read_csv(path, ("a", "b"))
+        assert (refused.value.row, refused.value.column) == (2, "b")
+
+
 def test_every_format_character_is_refused() -> None:
     """Unicode's category Cf, as this Python's unicodedata has it: the pattern, written out, holds all of it."""
     missing = [

@@ -195,7 +195,12 @@ def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
         ("Ada\x1b[31m Lovelace", "the control character U+001B"),
         ("Ada\nDear Sir", "the control character U+000A"),
         # reorders what shows, as the importers refuse it in a source's cell (lineage.characters)
-        ("Ada \u202eecalevoL", "the invisible format character U+202E"),
+        ("Ada \u202eecalevoL", "the invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        # shows nothing between Latin letters
+        (
+            "Ada Love\u200dlace",
+            "the invisible format character U+200D (ZERO WIDTH JOINER), outside a word of a script it shapes",
+        ),
     ],
 )
 def test_lineage_letter_refuses_a_name_holding_a_control_character(
@@ -207,6 +212,18 @@ def test_lineage_letter_refuses_a_name_holding_a_control_character(
     out, err = capsys.readouterr()
     assert not out
     assert err == f"lineage: the name holds {character}: type it as plain text on one line\n"
+
+
+def test_lineage_letter_takes_a_name_whose_script_needs_a_joiner(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Persian name written with its non-joiners ("Fatemeh-Zahra Mina", as a parent types it in Persian)
+    was refused as holding an invisible format character."""
+    name = "\u0641\u0627\u0637\u0645\u0647\u200c\u0632\u0647\u0631\u0627 \u0645\u06cc\u200c\u0646\u0627"
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    assert main([*args, "--name", name]) == 0
+    out, err = capsys.readouterr()
+    assert name in out and letter.NAME_PLACEHOLDER not in out and not err
 
 
 def test_lineage_diff_of_a_build_against_itself_prints_no_change(
