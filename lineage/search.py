@@ -3,7 +3,8 @@
 A node is found by its name, its key and the words of the properties a reader looks things up by (an item's
 alias, an organisation's variants, a release's reference, descriptions, a figure's measure and notes, an
 event's text, a statement's words and quote, the keywords of ``data/search_keywords.csv``). Each is folded: accents
-dropped, case ignored, punctuation and ``_`` read as spaces, so "country of birth" finds
+dropped, case ignored, every script's digits read as ASCII ones (Arabic-Indic "\u0662\u0660\u0661\u0663" and
+full-width "\uff12\uff10\uff11\uff13" are "2013"), punctuation and ``_`` read as spaces, so "country of birth" finds
 "country-of-birth" and "KS4 FSM" finds ``KS4_FSM``. A query is folded the same way and matches a node whose
 folded text holds it; matches rank by how closely they match (a whole field, then whole words, then part of a
 word), then by id. Both stores keep the same folded text per node and rank through this module, so their
@@ -78,13 +79,31 @@ _APOSTROPHES = re.compile(r"['\u2019]")
 _SEPARATORS = re.compile(r"[\W_]+")
 
 
+class _AsciiDigits(dict[int, str]):
+    """A ``str.translate`` table giving each decimal digit of any script (Unicode's Nd) as its ASCII digit, and
+    any other character as itself (a LookupError says so). It holds the digits met, at most Unicode's few
+    hundred: a search of other characters, however many, adds nothing."""
+
+    def __missing__(self, code: int) -> str:
+        digit = unicodedata.decimal(chr(code), None)
+        if digit is None:
+            raise LookupError(code)
+        self[code] = found = str(digit)
+        return found
+
+
+_ASCII_DIGITS = _AsciiDigits()
+
+
 def fold(text: str) -> str:
-    """Lower case without accents, apostrophes dropped, every other run of punctuation or ``_`` one space."""
+    """Lower case without accents, every script's digits ASCII, apostrophes dropped, every other run of
+    punctuation or ``_`` one space. NFKD folds full-width and superscript digits; not another script's
+    ("\u0662\u0660\u0661\u0663" stays Arabic-Indic), which the table then does."""
     if text.isascii():  # most text: nothing to decompose (a bulk load folds every name and key)
         plain = text
     else:
         decomposed = unicodedata.normalize("NFKD", text)
-        plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+        plain = "".join(char for char in decomposed if not unicodedata.combining(char)).translate(_ASCII_DIGITS)
     return " ".join(_SEPARATORS.sub(" ", _APOSTROPHES.sub("", plain.casefold())).split())
 
 

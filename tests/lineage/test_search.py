@@ -29,6 +29,10 @@ CITE = frozenset({Citation("test", "test", 1, "")})
         ("Ōtautahi  Café", "otautahi cafe"),
         ("2,461", "2 461"),
         ("!!!", ""),
+        (
+            "\u0662\u0660\u0661\u0663 \u06f2\u06f0\u06f1\u06f3 \u0968\u0966\u0967\u0969 \uff12\uff10\uff11\uff13",
+            "2013 2013 2013 2013",
+        ),  # every script's digits
     ],
 )
 def test_fold(text: str, folded: str) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from lineage.errors import ModelError, StoreError
 from lineage.hops import Step
-from lineage.model import Citation, Edge, EdgeKind, NodeKind, Validity
+from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Validity
 from lineage.store import MAX_DEPTH, Direction, Link, QueryError, Store, edge_sides
 from tests import fixture_graph as g
 
@@ -538,6 +538,11 @@ def test_find_nodes_refuses_a_property_the_kind_does_not_have(store: Store) -> N
         ("OTAUTAHI", None, [g.O2]),  # the accent on Ō is ignored
         ("o'brien", None, [g.O1]),  # so is the apostrophe, on both sides
         ("ks4-fsm", None, [g.I2]),  # punctuation and _ read as spaces
+        # a URN in other scripts' digits: Arabic-Indic, extended (Persian), Devanagari, full-width
+        ("\u0669\u0660\u0660\u0660\u0660\u0660\u0661", None, [g.S1]),
+        ("\u06f9\u06f0\u06f0\u06f0\u06f0\u06f0\u06f2", None, [g.S2]),
+        ("\u096f\u0966\u0966\u0966\u0966\u0966\u0969", None, [g.S3]),
+        ("\uff19\uff10\uff10\uff10\uff10\uff10\uff11", None, [g.S1]),
     ],
 )
 def test_search_by_name_key_or_alias_ignoring_case(store: Store, text, kinds, expected) -> None:
@@ -558,6 +563,20 @@ def test_search_by_name_key_or_alias_ignoring_case(store: Store, text, kinds, ex
 )
 def test_search_ranks_a_whole_field_then_whole_words_then_part_of_a_word(store: Store, text, expected) -> None:
     assert [n.id for n in store.search(text).items] == expected
+
+
+def test_search_reads_every_scripts_digits_as_digits(empty_store: Store) -> None:
+    """Digits are folded to ASCII on both sides: a year written in Arabic-Indic digits was found by those digits
+    alone, never by "2013", and they found nothing written "2013" (NFKD folds full-width digits, but not another
+    script's)."""
+    arabic, devanagari, full_width = "\u0662\u0660\u0661\u0663", "\u0968\u0966\u0967\u0969", "\uff12\uff10\uff11\uff13"
+    cite = Citation("A test source", "test.csv", 2, "https://example.org/source")
+    written = Node(
+        NodeKind.EVENT, "e1", f"\u0627\u0644\u0639\u0627\u0645 {arabic}", {}, frozenset({cite}), synthetic=True
+    )
+    empty_store.write([written], [])
+    for text in ("2013", arabic, devanagari, full_width):
+        assert [n.id for n in empty_store.search(text).items] == [written.id], text
 
 
 def test_search_pages_and_refuses_empty_or_huge_text(store: Store) -> None:
