@@ -38,7 +38,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, cast
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from cross_web import AsyncHTTPRequestAdapter
 from cross_web import HTTPException as ViewRefusal
@@ -219,10 +219,10 @@ class GraphQLView(GraphQL[LineageContext, None]):
         strawberry takes it too (it raised MissingQueryError past every hook: a 500)."""
         data: object
         if request_adapter.method == "GET":
-            params = request_adapter.query_params
-            fields: dict[str, object] = {name: _last(params.get(name)) for name in ("query", "operationName")}
+            params = _parameters(request_adapter.url.partition("?")[2])  # all of it: a raw "#" too
+            fields: dict[str, object] = {name: params.get(name) for name in ("query", "operationName")}
             for name in ("variables", "extensions"):
-                value = _last(params.get(name))
+                value = params.get(name)
                 if value:
                     fields[name] = decode_json(value, name)
             data = fields
@@ -373,9 +373,21 @@ class GraphQLView(GraphQL[LineageContext, None]):
         return Response(content, status, headers, media_type=f"{reply.answer_media}; charset=utf-8")
 
 
-def _last(value: str | list[str] | None) -> str | None:
-    """A query parameter's value (the last, when it is given more than once)."""
-    return value[-1] if isinstance(value, list) else value
+#: The parameters a GET gives in its address (GraphQL over HTTP); any other is no business of the endpoint's.
+GET_PARAMETERS = frozenset({"query", "operationName", "variables", "extensions"})
+
+
+def _parameters(query_string: str) -> dict[str, str]:
+    """The GraphQL parameters of a GET's address, each given once: ``?query=a&query=b`` ran b, the last one
+    winning silently, so what ran hung on which copy a proxy or client library kept. Now it is a 400 naming
+    the parameter. The address is read as Starlette reads it (blank values kept, escapes decoded as UTF-8)."""
+    given: dict[str, str] = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if name in GET_PARAMETERS:
+            if name in given:
+                raise Refused(400, f"the parameter {name} is given more than once: give it once")
+            given[name] = value
+    return given
 
 
 def _refusal(asked: Asked) -> GraphQLError | None:

@@ -199,6 +199,32 @@ async def test_a_quoted_or_capitalised_utf8_charset_is_accepted(http, content_ty
     assert (response.status_code, response.json()) == (200, {"data": {"counts": {"totalNodes": 16}}})
 
 
+@pytest.mark.parametrize(
+    ("repeated", "name"),
+    [
+        ("query=" + quote("{ counts { totalNodes } }") + "&query=" + quote("{ counts { totalEdges } }"), "query"),
+        ("query=" + quote("{ __typename }") + "&query=" + quote("{ __typename }"), "query"),  # even the same twice
+        ("query=" + quote(SEARCH) + "&variables=" + quote('{"t": "a"}') + "&variables=" + quote('{"t": "b"}'),
+         "variables"),
+        ("query=" + quote("query A { __typename } query B { __typename }") + "&operationName=A&operationName=B",
+         "operationName"),
+        ("query=" + quote("{ __typename }") + "&extensions=%7B%7D&extensions=%7B%7D", "extensions"),
+    ],
+)  # fmt: skip
+async def test_a_get_parameter_given_twice_is_refused_naming_it(http, repeated: str, name: str) -> None:
+    """?query=a&query=b ran b: the last of a repeated parameter won, silently, so what ran depended on which copy
+    a proxy or a client library kept. Which one is meant is the caller's to say."""
+    for accept in ("application/json", GRAPHQL_JSON):
+        response = await http.get(f"/graphql?{repeated}", headers={"accept": accept})
+        assert response.status_code == 400
+        assert response.json() == {"errors": [{
+            "message": f"the parameter {name} is given more than once: give it once",
+            "extensions": {"code": "BAD_REQUEST"},
+        }]}  # fmt: skip
+    other = await http.get("/graphql?query=" + quote("{ counts { totalNodes } }") + "&x=1&x=2")  # not ours to read
+    assert other.json() == {"data": {"counts": {"totalNodes": 16}}}
+
+
 async def test_head_answers_as_get_does(http) -> None:
     address = "/graphql?query=" + quote("{ counts { totalNodes } }")
     got = await http.get(address, headers={"accept": "application/json"})
