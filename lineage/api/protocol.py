@@ -134,12 +134,32 @@ def _whole_number(digits: str) -> int:
     return int(digits)
 
 
+class _NamedTwice(ValueError):
+    """An object that gives one name twice: JSON does not say which value it holds (RFC 8259, 4)."""
+
+
+def _named_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object of JSON, refused where it gives a name twice: Python keeps the last value, silently, where
+    another reader of the same text (a proxy, a log) may keep the first."""
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _NamedTwice(name)
+            seen.add(name)
+    return found
+
+
 def decode_json(text: str | bytes, what: str) -> object:
     """JSON sent by a caller (a body, a GET parameter, the CLI's --vars), refused with a message naming ``what``."""
     try:
-        return json.loads(text, parse_int=_whole_number)
+        return json.loads(text, parse_int=_whole_number, object_pairs_hook=_named_once)
     except RecursionError:
         raise Refused(400, f"{what} is nested too deeply") from None
+    except _NamedTwice as exc:
+        message = f"{what} is not JSON read one way: it names {exc.args[0]!r} twice in one object"
+        raise Refused(400, clip(message)) from None
     except ValueError as exc:  # JSONDecodeError, and UnicodeDecodeError for bytes that are not UTF-8
         reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else f"not JSON ({exc})"
         raise Refused(400, f"{what} is {reason}") from None

@@ -59,6 +59,9 @@ USAGE_MISTAKES = [
      "lineage: --vars is not JSON (a number of 5,000 digits: at most 4,300 are read)"),
     (["--file", RECIPIENTS, "--vars", '{"item": ' + "[" * 60_000 + "]" * 60_000 + "}"],
      "lineage: --vars is nested too deeply"),
+    # the last of two "item"s was asked, silently
+    (["--file", RECIPIENTS, "--vars", '{"item": "KS4_FSM", "item": "NO_SUCH_ITEM"}'],
+     "lineage: --vars is not JSON read one way: it names 'item' twice in one object"),
     (["--file", RECIPIENTS, "--vars", '["KS4_FSM"]'],
      "lineage: --vars must be a JSON object, e.g. '{\"item\": \"KS4_FSM\"}'"),
     (["--file", RECIPIENTS],

@@ -133,6 +133,13 @@ NOT_GRAPHQL = [
     (b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}", "application/json", 400,
      "the body is not JSON (a number of 5,000 digits: at most 4,300 are read)"),  # not Python's advice to raise it
     (b'{"query": 5}', "application/json", 400, "query must be a string or null, not a number"),
+    # a name given twice in one object: the last one ran, silently, whichever a proxy or another reader keeps
+    (b'{"query": "{ __typename }", "query": "{ counts { totalNodes } }"}', "application/json", 400,
+     "the body is not JSON read one way: it names 'query' twice in one object"),
+    (b'{"query": "' + SEARCH.encode() + b'", "variables": {"t": "a", "t": "b"}}', "application/json", 400,
+     "the body is not JSON read one way: it names 't' twice in one object"),
+    (b'{"query": "{ __typename }", "' + b"q" * 1000 + b'": 1, "' + b"q" * 1000 + b'": 2}', "application/json", 400,
+     "the body is not JSON read one way: it names '" + "q" * 200 + "…' (1,000 characters) twice in one object"),
     (b'{"query": "{ __typename }", "variables": [7]}', "application/json", 400,
      "variables must be an object or null, not an array"),
     (b"{}", "application/json", 200, "the request has no query"),
