@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -134,6 +135,20 @@ def _whole_number(digits: str) -> int:
     return int(digits)
 
 
+def _not_json(constant: str) -> float:
+    """NaN, Infinity and -Infinity, which Python's json reads but JSON has not (RFC 8259, 6)."""
+    raise ValueError(f"{constant} is not a JSON number")
+
+
+def _finite(digits: str) -> float:
+    """A number with a fraction or an exponent, refused where it is past a double's range (Python reads 1e400 as
+    infinity, which no JSON number is)."""
+    number = float(digits)
+    if math.isinf(number):
+        raise ValueError("a number beyond ±1.8e308: no larger is read")
+    return number
+
+
 class _NamedTwice(ValueError):
     """An object that gives one name twice: JSON does not say which value it holds (RFC 8259, 4)."""
 
@@ -154,7 +169,9 @@ def _named_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def decode_json(text: str | bytes, what: str) -> object:
     """JSON sent by a caller (a body, a GET parameter, the CLI's --vars), refused with a message naming ``what``."""
     try:
-        return json.loads(text, parse_int=_whole_number, object_pairs_hook=_named_once)
+        return json.loads(
+            text, parse_int=_whole_number, parse_float=_finite, parse_constant=_not_json, object_pairs_hook=_named_once
+        )
     except RecursionError:
         raise Refused(400, f"{what} is nested too deeply") from None
     except _NamedTwice as exc:

@@ -133,6 +133,13 @@ NOT_GRAPHQL = [
     (b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}", "application/json", 400,
      "the body is not JSON (a number of 5,000 digits: at most 4,300 are read)"),  # not Python's advice to raise it
     (b'{"query": 5}', "application/json", 400, "query must be a string or null, not a number"),
+    # Python's json read NaN and Infinity, which are not JSON, and a number past a double's range as infinity
+    (b'{"query": "{ __typename }", "variables": {"n": NaN}}', "application/json", 400,
+     "the body is not JSON (NaN is not a JSON number)"),
+    (b'{"query": "{ __typename }", "variables": {"n": -Infinity}}', "application/json", 400,
+     "the body is not JSON (-Infinity is not a JSON number)"),
+    (b'{"query": "{ __typename }", "variables": {"n": 1e400}}', "application/json", 400,
+     "the body is not JSON (a number beyond ±1.8e308: no larger is read)"),
     # a name given twice in one object: the last one ran, silently, whichever a proxy or another reader keeps
     (b'{"query": "{ __typename }", "query": "{ counts { totalNodes } }"}', "application/json", 400,
      "the body is not JSON read one way: it names 'query' twice in one object"),
