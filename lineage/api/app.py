@@ -378,14 +378,20 @@ GET_PARAMETERS = frozenset({"query", "operationName", "variables", "extensions"}
 
 
 def _parameters(query_string: str) -> dict[str, str]:
-    """The GraphQL parameters of a GET's address, each given once: ``?query=a&query=b`` ran b, the last one
-    winning silently, so what ran hung on which copy a proxy or client library kept. Now it is a 400 naming
-    the parameter. The address is read as Starlette reads it (blank values kept, escapes decoded as UTF-8)."""
+    """The GraphQL parameters of a GET's address, each given once and UTF-8 once its %-escapes are decoded:
+    ``?query=a&query=b`` ran b, the last one winning silently, and an escape of a byte UTF-8 has not was read
+    as U+FFFD, so a question other than the one sent was asked. Each is a 400 naming the parameter. The address
+    is otherwise read as Starlette reads it (blank values kept)."""
     given: dict[str, str] = {}
-    for name, value in parse_qsl(query_string, keep_blank_values=True):
+    for name, value in parse_qsl(query_string, keep_blank_values=True, errors="surrogateescape"):
         if name in GET_PARAMETERS:
             if name in given:
                 raise Refused(400, f"the parameter {name} is given more than once: give it once")
+            try:
+                value.encode()
+            except UnicodeEncodeError as exc:
+                problem = f"%-escapes at character {exc.start} give bytes it has not"
+                raise Refused(400, f"the parameter {name} is not UTF-8: {problem}") from None
             given[name] = value
     return given
 

@@ -239,6 +239,28 @@ async def test_a_get_parameter_given_twice_is_refused_naming_it(http, repeated: 
     assert other.json() == {"data": {"counts": {"totalNodes": 16}}}
 
 
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("query=%7B__typename%7D%FF",
+         "the parameter query is not UTF-8: %-escapes at character 12 give bytes it has not"),
+        # é sent in Latin-1, as a form in that charset sends it: "caf\ufffd" was searched for
+        ("query=" + quote(SEARCH) + "&variables=" + quote('{"t": "caf') + "%E9%22%7D",
+         "the parameter variables is not UTF-8: %-escapes at character 10 give bytes it has not"),
+        # a lone surrogate, escaped as UTF-8 would have it were it allowed: three U+FFFD were asked
+        ("query=" + quote(SEARCH) + "&variables=" + quote('{"t": "') + "%ED%A0%80%22%7D",
+         "the parameter variables is not UTF-8: %-escapes at character 7 give bytes it has not"),
+    ],
+)  # fmt: skip
+async def test_a_get_parameter_whose_escapes_are_not_utf8_is_refused(http, address: str, message: str) -> None:
+    """Escapes of bytes that are not UTF-8 were read as U+FFFD, each, so a question was asked other than the
+    one sent; the answer said nothing of it (or a parse error named a character the caller never wrote)."""
+    response = await http.get(f"/graphql?{address}", headers={"accept": "application/json"})
+    assert (response.status_code, response.json()) == (400, {
+        "errors": [{"message": message, "extensions": {"code": "BAD_REQUEST"}}]
+    })  # fmt: skip
+
+
 async def test_head_answers_as_get_does(http) -> None:
     address = "/graphql?query=" + quote("{ counts { totalNodes } }")
     got = await http.get(address, headers={"accept": "application/json"})
