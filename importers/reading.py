@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import os
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,7 +196,8 @@ def read_csv(
     refuse_repeated_columns(path, header, 1)
     missing = [column for column in required if column not in header]
     if missing:
-        raise BadInput(path, f"missing column(s) {', '.join(missing)}; the header has {named_columns(header)}", row=1)
+        problem = f"missing column(s) {', '.join(missing)}; the header has {named_columns(header)}"
+        raise BadInput(path, problem + near_misses(missing, header), row=1)
     kept = [i for i, column in enumerate(header) if keep is None or column in keep]
     rows = []
     for number, cells in enumerate(records, start=2):
@@ -211,6 +213,21 @@ def named_columns(header: Sequence[str]) -> str:
     named = ", ".join(_clipped(column, MAX_COLUMN_NAME) for column in header[:NAMED_COLUMNS])
     more = len(header) - NAMED_COLUMNS
     return f"{named} and {more:,} more" if more > 0 else named
+
+
+def near_misses(missing: Sequence[str], header: Sequence[str]) -> str:
+    """What of the header nearly names a missing column, quoted so that the difference shows: a space around
+    it, a no-break space, another case ("; the header's ' keyword' is 'keyword' but for spaces or case"). A
+    header saved so looks, unquoted in a refusal, as if it held the column."""
+    by_form = {_loose(column): column for column in reversed(header)}
+    near = [(by_form[_loose(m)], m) for m in missing if _loose(m) in by_form]
+    named = "; ".join(f"the header's {_clipped(h, MAX_COLUMN_NAME)!r} is {m!r} but for spaces or case" for h, m in near)
+    return f"; {named}" if named else ""
+
+
+def _loose(column: str) -> str:
+    """A column's name with its spaces (of any kind) read as single ones, trimmed, and its case ignored."""
+    return " ".join(unicodedata.normalize("NFKC", column).split()).casefold()
 
 
 def refuse_repeated_columns(where: str | Path, header: Sequence[str], number: int) -> None:

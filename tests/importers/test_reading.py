@@ -186,6 +186,22 @@ def test_a_header_of_a_million_columns_is_refused_in_a_short_message(tmp_path: P
     assert str(refused.value) == f"{path}, row 1: missing column(s) a, b; the header has {first} and 999,990 more"
 
 
+@pytest.mark.parametrize(
+    ("header", "near"),
+    [(" a,b", "' a'"), ("\u00a0a,b", "'\\xa0a'"), ("a,B ", "'B '"), ("a,b\t", "'b\\t'")],
+)
+def test_a_header_a_space_or_a_case_away_names_the_near_miss(tmp_path: Path, header: str, near: str) -> None:
+    """A column saved with a space around its name (or a no-break space, or in capitals) was refused as missing
+    next to a header that seemed to hold it: "missing column(s) a; the header has  a, b". The refusal now shows
+    the column as it is, quoted, and says how near it is."""
+    path = text_file(tmp_path, f"{header}\n1,2\n")
+    with pytest.raises(BadInput) as refused:
+        read_csv(path, ("a", "b"))
+    missing = near.strip("'").replace("\\xa0", "").replace("\\t", "").strip().lower()
+    assert f"the header's {near} is {missing!r} but for spaces or case" in str(refused.value)
+    assert refused.value.row == 1
+
+
 def test_a_refusal_quoting_a_huge_cell_is_of_bounded_length(tmp_path: Path) -> None:
     path = text_file(tmp_path, f"{'n' * MAX_CELL},b\n{'x' * MAX_CELL},2\n")
     row = read_csv(path, ("b",))[0]
