@@ -47,6 +47,27 @@ class _NotRegular(Exception):
     """What is at the path is not a regular file, which only the user may remove."""
 
 
+def not_regular(mode: int) -> str | None:
+    """What a file of this ``st_mode`` is, where it is not a regular file ("it is a FIFO (named pipe), not a
+    regular file"); None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return f"it is {_NOT_REGULAR.get(stat.S_IFMT(mode), 'of an unknown type')}, not a regular file"
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path`` (a symbolic link to one is read through), refusing anything else
+    with OSError before reading: a FIFO would wait for a writer forever (it is opened without waiting, then
+    refused), and a device such as /dev/zero never ends."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    problem = not_regular(os.fstat(fd).st_mode)
+    if problem is not None:
+        os.close(fd)
+        raise OSError(problem)
+    with open(fd, "rb") as handle:
+        return handle.read()
+
+
 def _refuse_unless_regular(path: Path) -> None:
     """Refuse to replace what is at ``path`` unless it is a regular file (or nothing): a rename would replace a
     symbolic link rather than write to its target, and a FIFO or a device rather than write into it."""
@@ -54,8 +75,9 @@ def _refuse_unless_regular(path: Path) -> None:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
         return
-    if not stat.S_ISREG(mode):
-        raise _NotRegular(f"it is {_NOT_REGULAR.get(stat.S_IFMT(mode), 'of an unknown type')}, not a regular file")
+    problem = not_regular(mode)
+    if problem is not None:
+        raise _NotRegular(problem)
 
 
 def _write(handle: IO[bytes], write: Write) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lineage.errors import StoreError
+from lineage.files import read_regular
 from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
@@ -74,9 +75,10 @@ def load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
 
 def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
     try:
-        content = memoryview(path.read_bytes())
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+        content = memoryview(read_regular(path))
+    except OSError as exc:  # not a regular file, or unreadable
+        reason = f" ({exc.strerror})" if exc.strerror else f": {exc}"
+        raise StoreError(f"{path}: cannot be read{reason}") from exc
     header = bytes(content[: len(_header(_NO_DIGEST, 0))])
     fields = header.split()
     if len(fields) != 7 or fields[0] != SNAPSHOT_FORMAT.encode() or not header.endswith(b"\n"):

@@ -5,6 +5,7 @@ before it whole and, once the next writer has passed, no temporary file."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -74,6 +75,27 @@ def test_no_command_answers_from_a_damaged_snapshot(snapshot: Path, command: lis
     assert code == 1, (out, err)
     assert "damaged" in one_line_error(err) and not out
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("made", "kind"),
+    [("fifo", "a FIFO (named pipe)"), ("device", "a character device"), ("directory", "a directory")],
+)
+def test_a_snapshot_path_that_is_no_file_is_refused_at_once(tmp_path: Path, made: str, kind: str) -> None:
+    """`--store memory:PATH` naming a FIFO waited forever for a writer, and one naming /dev/zero read zeros until
+    the memory ran out; a serve or import with it never started nor said why."""
+    path = tmp_path / "graph.snapshot"
+    if made == "fifo":
+        os.mkfifo(path)
+    elif made == "device":
+        path = Path("/dev/zero")
+    else:
+        path.mkdir()
+    code, out, err = run("counts", "--store", f"memory:{path}", timeout=30)
+    assert (code, out) == (1, "")
+    assert one_line_error(err) == f"lineage: {path}: cannot be read: it is {kind}, not a regular file"
+    with pytest.raises(StoreError, match=re.escape(f"it is {kind}")):
+        MemoryStore.load(path)
 
 
 def test_a_failed_save_leaves_no_temporary_file_and_the_old_snapshot_whole(snapshot: Path) -> None:
