@@ -23,6 +23,10 @@ from lineage.stores.snapshot import LOCK_WAIT, lock_of
 DEFAULT_STORE = "memory:.lineage/graph.snapshot"
 
 
+#: The longest --wait for another writer, in seconds: a day.
+MAX_WAIT = 86_400
+
+
 class UsageError(LineageError):
     """The command was given wrong arguments: exit code 2, as argparse's own refusals."""
 
@@ -70,7 +74,10 @@ def _refuse_the_store(args: argparse.Namespace, *outputs: Path | None) -> None:
 @contextlib.contextmanager
 def _writing(address: str, wait: float) -> Iterator[Store]:
     """The store a writing command asked for. A snapshot (``memory:PATH``) is read under its writer lock and
-    saved when the command succeeds (MemoryStore.writing); Neo4j takes its writers in turn by itself."""
+    saved when the command succeeds (MemoryStore.writing); Neo4j takes its writers in turn by itself. A ``wait``
+    that is no bounded number of seconds is refused: NaN waited forever (no time is past its deadline)."""
+    if not 0 <= wait <= MAX_WAIT:  # NaN fails every comparison
+        raise UsageError(f"--wait must be a number of seconds from 0 to {MAX_WAIT}, got {wait:g}")
     scheme, _, path = address.partition(":")
     if scheme == "memory" and path:
         with MemoryStore.writing(path, wait) as snapshot:

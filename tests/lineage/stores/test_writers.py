@@ -82,6 +82,19 @@ def test_a_writer_waits_a_bounded_time_then_names_the_one_writing(tmp_path: Path
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("wait", ["nan", "-1", "inf"])
+def test_a_wait_that_is_no_bounded_number_of_seconds_is_refused(tmp_path: Path, wait: str) -> None:
+    """--wait nan waited forever behind another writer (no time is past a NaN deadline), and -1 said it had
+    'waited -1 s'; both were taken as given."""
+    path = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(path):  # another writer holds the lock: the import would wait for it
+        code, out, err = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{path}",
+                             "--wait", wait, timeout=60)  # fmt: skip
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == f"lineage: --wait must be a number of seconds from 0 to 86400, got {wait}"
+    assert MemoryStore.load(path).counts().total_nodes == 0  # what this test's own writer saved: nothing imported
+
+
 @pytest.mark.neo4j
 @pytest.mark.slow
 def test_real_and_synthetic_imports_at_once_never_mix_on_neo4j(
