@@ -285,19 +285,22 @@ def test_an_unknown_node_is_named_in_an_error(page: Browser) -> None:
 
 
 def test_the_timeline_under_the_sankey_shares_its_period(page: Browser) -> None:
-    """In 2018: the May pause and the September access model, each cited to its row of the campaign page."""
+    """In 2018: the May pause and the September access model, each cited to its row of the campaign page, each
+    date with what date_readings.csv says it is (the pause's year is the page's)."""
     page.goto("/explore?from=2018-01-01&to=2018-12-31")
     page.ready("flows")
     page.screenshot("flows-2018-timeline")
     entries = page.attributes("#timeline-strip g.entry", "aria-label")
     pause = next(n for n, r in enumerate(EVENTS, start=2) if r["kind"] == "pause")
     access = next(n for n, r in enumerate(EVENTS, start=2) if r["kind"] == "access_model")
-    assert any(label and label.startswith("2018-05: ") for label in entries)
-    assert any(label and label.startswith("2018-09-25: ") for label in entries)
+    read = {int(r["row"]): r for r in rows("date_readings.csv") if r["file"] == "npd_events_from_campaign_page.csv"}
+    when = {n: f"{EVENTS[n - 2]['date_as_cited']} ({read[n]['date_is']}): " for n in (pause, access)}
+    assert when[pause].startswith("2018-05 (") and when[access].startswith("2018-09-25 (")
+    assert all(any(label and label.startswith(when[n]) for label in entries) for n in (pause, access)), entries
     assert all(label and not label.startswith(("2011", "2019", "2020")) for label in entries)  # the period's only
-    page.press('#timeline-strip g.entry[aria-label^="2018-05: "]', "Enter")
+    page.press(f'#timeline-strip g.entry[aria-label^="{when[pause]}"]', "Enter")
     assert f"npd_events_from_campaign_page.csv, row {pause}" in page.texts("#details")[0]
-    page.click('#timeline-strip g.entry[aria-label^="2018-09-25: "]')
+    page.click(f'#timeline-strip g.entry[aria-label^="{when[access]}"]')
     assert f"npd_events_from_campaign_page.csv, row {access}" in page.texts("#details")[0]
 
 
