@@ -7,6 +7,7 @@ F(n) selects one field, F(n) counts 1 and each level doubles, so the operation's
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 
 import pytest
@@ -16,6 +17,9 @@ import lineage.api.schema
 from lineage.api.limits import alias_figure, cost_figure, depth_figure, measure
 from lineage.api.schema import build_schema
 from tests import fixture_graph as g
+
+#: How long the blocked resolution waits at most for the test, so that a failing test cannot hang the run.
+WAIT = 60.0
 
 SCHEMA = build_schema()._schema
 
@@ -70,18 +74,24 @@ async def test_doubling_aliases_and_depth_through_fragments_are_refused(client) 
 
 
 async def test_healthz_answers_while_a_query_is_being_resolved(client, monkeypatch) -> None:
-    """Resolution blocks for a while (as turning a huge answer into objects does); the loop that answers
-    HTTP must not wait for it."""
+    """Resolution blocks (as turning a huge answer into objects does) until /healthz has been answered: the loop
+    that answers HTTP must not wait for it. Held by events, not by time, so that a loaded machine cannot make a
+    slow answer look like a blocked loop (it failed so at a load average of 9, with a 1.5 s sleep)."""
     converted = lineage.api.schema.graph_node
+    started, released = threading.Event(), threading.Event()
 
-    def slow_conversion(node):  # blocking, as CPU work is
-        time.sleep(1.5)
+    def blocked_conversion(node):  # blocking, as CPU work is, until the test has had its answer
+        started.set()
+        released.wait(WAIT)
         return converted(node)
 
-    monkeypatch.setattr(lineage.api.schema, "graph_node", slow_conversion)
+    monkeypatch.setattr(lineage.api.schema, "graph_node", blocked_conversion)
     query = asyncio.create_task(client.query("query ($id: ID!) { node(id: $id) { id } }", id=g.S1))
-    await asyncio.sleep(0.2)
-    health = await client.http.get("/healthz")
-    assert health.status_code == 200 and health.json()["status"] == "ok"
-    assert not query.done()  # /healthz was answered while the query was still being resolved
+    try:
+        assert await asyncio.to_thread(started.wait, WAIT), "the query never reached its resolution"
+        health = await client.http.get("/healthz")
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert not query.done()  # /healthz was answered while the query was still being resolved
+    finally:
+        released.set()
     assert (await query)["data"] == {"node": {"id": g.S1}}
