@@ -382,7 +382,9 @@ class _RegisterImporter(Importer):
         graph = ReleaseGraph(store, report)
         for _row, share in parsed:
             if graph.add(share, _decision(share)) is None:
-                report.leave_out(f"Release (application {share.outcome.status}: no data is said to have gone)")
+                report.leave_out(
+                    f"Release (application {share.outcome.status}: the row gives no outcome under which data went)"
+                )
         return graph.batch()
 
     def _source(self, path: Path, row: Row) -> Certainty:
