@@ -280,6 +280,7 @@ class ReleaseGraph:
                         application.id,
                         EdgeKind.COMMISSIONED_BY,
                         found.id,
+                        {"as_written": share.organisation},
                         citations=application.citations,
                         certainty=sure,
                     )

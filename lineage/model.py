@@ -601,7 +601,14 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             Flow.CONTEXT,
         ),
         _edge(_E.FLOWS_FROM, "flows from", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.BACKWARD),
-        _edge(_E.COMMISSIONED_BY, "is commissioned by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
+        EdgeSpec(
+            _E.COMMISSIONED_BY,
+            "is commissioned by",
+            frozenset([_K.APPLICATION]),
+            frozenset([_K.ORGANISATION]),
+            Flow.CONTEXT,
+            _props(("as_written", str, "the entry's words naming who commissioned it")),
+        ),
         _edge(
             _E.CONCERNS,
             "concerns",

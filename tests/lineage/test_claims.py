@@ -77,3 +77,13 @@ def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(real_store: Store) 
     for claim in dated:
         files = {s.file for s in claim.sources}
         assert "npd_release_scope_statements.csv" in files and files & REGISTERS, claim.row()
+
+
+def test_a_commissioner_claim_gives_the_words_it_read(real_store: Store) -> None:
+    """The rule commissioned-by:named-in-entry reads "LSE commissioned by Home Office and Youth Endowment Fund"
+    (npd_register_entries_cited_in_foi.csv): the ledger gave the application's status as its words."""
+    with open(DATA_DIR / "npd_register_entries_cited_in_foi.csv", newline="", encoding="utf-8") as handle:
+        named = {r["organisation"] for r in csv.DictReader(handle) if "commissioned by" in r["organisation"].lower()}
+    found = [c for c in claims(real_store) if c.rule == "commissioned-by:named-in-entry"]
+    assert named and found
+    assert {c.words for c in found} == named
