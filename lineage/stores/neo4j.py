@@ -457,11 +457,10 @@ class Neo4jStore(Store):
         return record["total"], tuple(node_from_props(props) for props in record["page"])
 
     def counts(self) -> Counts:
-        # Per-label and per-type counts come from Neo4j's count store: no scan.
-        nodes = {kind.value: self._run(f"MATCH (n:{kind.value}) RETURN count(n) AS c")[0]["c"] for kind in NODE_SPECS}
-        edges = {
-            kind.value: self._run(f"MATCH ()-[e:{kind.value}]->() RETURN count(e) AS c")[0]["c"] for kind in EDGE_SPECS
-        }
+        # Per-label and per-type counts come from Neo4j's count store: no scan; every one in one query (_COUNTS).
+        record = self._one(_COUNTS)
+        nodes = {kind.value: n for kind, n in zip(NODE_SPECS, record["nodes"], strict=True)}
+        edges = {kind.value: n for kind, n in zip(EDGE_SPECS, record["edges"], strict=True)}
         return Counts({k: n for k, n in sorted(nodes.items()) if n}, {k: n for k, n in sorted(edges.items()) if n})
 
     def holds_synthetic(self, synthetic: bool) -> bool:
@@ -522,6 +521,15 @@ def _edges_of(record: neo4j.Record) -> dict[str, Edge]:
     return {edge.id: edge for edge in edges}
 
 
+#: Every kind's count from the count store, in one query and one text. A query a kind was 41 round trips and 41
+#: texts for each server to plan: on a fresh server 1.7 s the first time and 0.26 s after, where this takes 0.33 s
+#: and 0.04 s; the Neo4j tests sent 4,166 of those queries (db.stats), and now send 109.
+_COUNTS = " ".join(
+    [f"CALL () {{ MATCH (:{kind.value}) RETURN count(*) AS n{i} }}" for i, kind in enumerate(NODE_SPECS)]
+    + [f"CALL () {{ MATCH ()-[:{kind.value}]->() RETURN count(*) AS e{i} }}" for i, kind in enumerate(EDGE_SPECS)]
+    + [f"RETURN [{', '.join(f'n{i}' for i in range(len(NODE_SPECS)))}] AS nodes,"]
+    + [f"[{', '.join(f'e{i}' for i in range(len(EDGE_SPECS)))}] AS edges"]
+)
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
 _EXISTING = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
 
