@@ -536,9 +536,14 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
 
 
 def _edge(
-    kind: EdgeKind, sentence: str, sources: Iterable[NodeKind], targets: Iterable[NodeKind], flow: Flow
+    kind: EdgeKind,
+    sentence: str,
+    sources: Iterable[NodeKind],
+    targets: Iterable[NodeKind],
+    flow: Flow,
+    props: tuple[Prop, ...] = (),
 ) -> EdgeSpec:
-    return EdgeSpec(kind, sentence, frozenset(sources), frozenset(targets), flow)
+    return EdgeSpec(kind, sentence, frozenset(sources), frozenset(targets), flow, props)
 
 
 _E = EdgeKind
@@ -567,11 +572,11 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
         _edge(_E.INCLUDES, "includes", [_K.RELEASE], [_K.DATA_ITEM, _K.DATASET], Flow.BACKWARD),
         _edge(_E.APPROVED_BY, "is approved by", [_K.RELEASE], [_K.APPROVAL], Flow.CONTEXT),
         _edge(_E.SENT_TO, "is sent to", [_K.RELEASE], [_K.ORGANISATION], Flow.FORWARD),
-        EdgeSpec(
+        _edge(
             _E.SHARES_ONWARD,
             "shares onward with",
-            frozenset([_K.ORGANISATION]),
-            frozenset([_K.ORGANISATION]),
+            [_K.ORGANISATION],
+            [_K.ORGANISATION],
             Flow.FORWARD,
             _FLOW_PROPS + _props(("what_went", str, "what went onward (records, or a service built on them)")),
         ),
@@ -581,11 +586,11 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
         _edge(_E.MADE_BY, "is made by", [_K.APPLICATION], [_K.ORGANISATION], Flow.CONTEXT),
         _edge(_E.LED_TO, "led to", [_K.APPLICATION], [_K.RELEASE], Flow.CONTEXT),
         _edge(_E.ABOUT, "is about", [_K.STATEMENT], [_K.RELEASE, _K.APPLICATION, _K.ORGANISATION], Flow.CONTEXT),
-        EdgeSpec(
+        _edge(
             _E.REFERS_TO,
             "is taken to mean",
-            frozenset([_K.STATEMENT]),
-            frozenset([_K.CONCEPT, _K.DATA_ITEM, _K.DATASET]),
+            [_K.STATEMENT],
+            [_K.CONCEPT, _K.DATA_ITEM, _K.DATASET],
             Flow.CONTEXT,
             _props(
                 ("as_written", str, "the words of the statement this link reads"),
@@ -601,11 +606,11 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             Flow.CONTEXT,
         ),
         _edge(_E.FLOWS_FROM, "flows from", [_K.AGGREGATE_FLOW], [_K.ORGANISATION], Flow.BACKWARD),
-        EdgeSpec(
+        _edge(
             _E.COMMISSIONED_BY,
             "is commissioned by",
-            frozenset([_K.APPLICATION]),
-            frozenset([_K.ORGANISATION]),
+            [_K.APPLICATION],
+            [_K.ORGANISATION],
             Flow.CONTEXT,
             _props(("as_written", str, "the entry's words naming who commissioned it")),
         ),
@@ -625,19 +630,19 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
             ],
             Flow.CONTEXT,
         ),
-        EdgeSpec(
+        _edge(
             _E.HELD_BY,
             "is held by",
-            frozenset([_K.RECORD_SET]),
-            frozenset([_K.ORGANISATION]),
+            [_K.RECORD_SET],
+            [_K.ORGANISATION],
             Flow.FORWARD,
             _FLOW_PROPS + _props(("role", str, "its part in holding the records, as the source gives it")),
         ),
-        EdgeSpec(
+        _edge(
             _E.ACCESSED_BY,
             "is accessed by",
-            frozenset([_K.RECORD_SET, _K.ORGANISATION]),
-            frozenset([_K.ORGANISATION]),
+            [_K.RECORD_SET, _K.ORGANISATION],
+            [_K.ORGANISATION],
             Flow.FORWARD,
             _FLOW_PROPS
             + _props(
@@ -646,11 +651,11 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
                 ("matched_on", str, "what the recipient sends the holder to match on, in the source's words"),
             ),
         ),
-        EdgeSpec(
+        _edge(
             _E.DERIVED_FROM,
             "is derived from",
-            frozenset([_K.RECORD_SET]),
-            frozenset([_K.RECORD_SET, _K.DATASET, _K.ORGANISATION]),
+            [_K.RECORD_SET],
+            [_K.RECORD_SET, _K.DATASET, _K.ORGANISATION],
             Flow.BACKWARD,
             _props(("as_written", str, "the source's words naming what it is derived from")),
         ),
