@@ -389,16 +389,17 @@ class _Row:
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "source": self.citation.document, **(self.date_read.props if self.date_read else {})}
         )  # fmt: skip
-        event = Node(
-            NodeKind.EVENT,
-            f"{slug(self.kind)}/{self.date}/{slug(self.quote)[:60]}",
-            f"{self.date}: {text}",
-            props,
-            self.citations,
-            self.certainty,
-            self.validity,
+        event = self.parts.node(
+            Node(
+                NodeKind.EVENT,
+                f"{slug(self.kind)}/{self.date}/{slug(self.quote)[:60]}",
+                f"{self.date}: {text}",
+                props,
+                self.citations,
+                self.certainty,
+                self.validity,
+            )
         )
-        event = self.parts.node(event)
         targets = [body.id for column in ("from_organisation", "to_organisation") for body in self.bodies(column)]
         if (records := self.records()) is not None:
             targets.append(records.id)
