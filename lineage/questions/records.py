@@ -205,8 +205,9 @@ class Disclosure:
 
     @property
     def when(self) -> str:
-        """The date or period, in the source's words, and what it is where it is not the flow's own."""
-        return dated_as(self.to.link) or dated_as(self.source) or "date not given"
+        """The date or period, in the source's words, and what it is where it is not the flow's own; a published
+        figure's period (a record set's own date, a linked set's size's, is not the flow's)."""
+        return dated_as(self.to.link) or str(self.source.props.get("period") or "date not given")
 
     @property
     def text(self) -> str:
