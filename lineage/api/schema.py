@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError, ValueNode, value_from_ast_untyped
@@ -88,6 +88,14 @@ class GraphCounts:
     total_edges: int
 
 
+#: The asOf argument of the generic walks (lineage, paths): what a date there leaves out, said where users read it.
+AS_OF = strawberry.argument(
+    description="Follow only the links and nodes known to hold on this date (their validFrom to validTo; an "
+    "undated one holds always). A link dated only by the report that gives it (its dateIs says so) is known to hold "
+    "on that date alone: on another it is left out, though it may have held then."
+)
+
+
 def _kinds(kinds: list[K] | None) -> set[K] | None:
     return None if kinds is None else set(kinds)
 
@@ -123,7 +131,7 @@ class GraphQuery:
         id: strawberry.ID,
         direction: Direction = Direction.DOWNSTREAM,
         depth: int = 2,
-        as_of: dt.date | None = None,
+        as_of: Annotated[dt.date | None, AS_OF] = None,
         edge_kinds: list[model.EdgeKind] | None = None,
         node_kinds: list[model.NodeKind] | None = None,
         max_paths: int = 3,
@@ -163,7 +171,7 @@ class GraphQuery:
         target: strawberry.ID,
         depth: int = 4,
         direction: Direction = Direction.DOWNSTREAM,
-        as_of: dt.date | None = None,
+        as_of: Annotated[dt.date | None, AS_OF] = None,
         first: int = 10,
     ) -> PathSet:
         limit, _ = page_window(first, None)

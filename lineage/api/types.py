@@ -68,6 +68,14 @@ def certainty_of(certainty: model.Certainty) -> Certainty:
     return Certainty(level=certainty.level, rule=certainty.rule)
 
 
+#: A node's or link's dates, said as what they are: the span its sources give, which a report's date only bounds.
+VALID_FROM = (
+    "The first day it is known to hold, as its sources date it; null where they give none. Where that date is a "
+    "report's (a link's dateIs says so), it holds by then; when it began is not stated."
+)
+VALID_TO = "The last day it is known to hold, as its sources date it; null where they give none."
+
+
 @strawberry.interface(name="Node", description="Anything in the lineage graph, with its sources and certainty.")
 class GraphNode:
     id: strawberry.ID
@@ -77,8 +85,8 @@ class GraphNode:
     synthetic: bool = strawberry.field(description="True only for generated scale-test data.")
     certainty: Certainty
     citations: list[Citation]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    valid_from: dt.date | None = strawberry.field(description=VALID_FROM)
+    valid_to: dt.date | None = strawberry.field(description=VALID_TO)
 
     @strawberry.field(description="The links at this node, with their far ends, ordered by far node then link.")
     async def links(
@@ -138,8 +146,8 @@ class _Link:
     target_id: strawberry.ID
     certainty: Certainty
     citations: list[Citation]
-    valid_from: dt.date | None
-    valid_to: dt.date | None
+    valid_from: dt.date | None = strawberry.field(description=VALID_FROM)
+    valid_to: dt.date | None = strawberry.field(description=VALID_TO)
 
     @strawberry.field
     async def source(self, info: Info) -> GraphNode:

@@ -4,6 +4,7 @@ stores. Expected answers are read from ``data/npd_flows_2018_onward.csv`` with t
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -151,3 +152,30 @@ async def test_search_finds_the_gambling_case_the_lrs_and_leo(ask) -> None:
         assert wanted and set(wanted) <= set(found[: len(wanted)]), (word, found[:5])  # a keyword is a whole field
     gambling = [n["name"] for n in (await ask("search", text="gambling"))["search"]["nodes"]]
     assert "Gambling companies (not named in the record)" in gambling
+
+
+async def test_as_of_a_day_a_link_dated_by_its_report_is_followed_that_day_alone_and_says_so(ask) -> None:
+    """The Home Office's match and return is dated by the written answer that describes it (date_readings.csv):
+    known to hold that day, when it began not stated. asOf follows it on that day and leaves it out on the next,
+    and the link it follows says what its date is, as the schema's asOf says."""
+    number, matched = row_where(kind="access_granted", to_organisation="Home Office")
+    with (ROOT / "data" / "flow_readings.csv").open(encoding="utf-8", newline="") as handle:
+        records = next(r["records"] for r in csv.DictReader(handle) if r["row"] == str(number))
+    with (ROOT / "data" / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        reading = next(r for r in csv.DictReader(handle) if (r["file"], r["row"]) == (FILE.name, str(number)))
+    day = dt.date.fromisoformat(matched["date_as_cited"])
+
+    async def accesses(as_of: dt.date) -> list[dict[str, Any]]:
+        answer = await ask("lineage", id=f"RecordSet:{records}", depth=1, asOf=as_of.isoformat())
+        return [
+            link
+            for reached in answer["lineage"]["reached"]["nodes"]
+            if reached["node"]["name"] == "Home Office"
+            for link in reached["paths"][0]
+            if link["kind"] == "ACCESSED_BY"
+        ]
+
+    (link,) = await accesses(day)
+    assert link["validFrom"] == link["validTo"] == matched["date_as_cited"]
+    assert link["dateIs"] == reading["date_is"]
+    assert await accesses(day + dt.timedelta(days=1)) == []
