@@ -162,9 +162,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
     found += _statement_gaps(store)
     found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
-        value = figure.props.get("value", figure.props.get("value_text", ""))
-        said = [f"{figure.props.get('measure', figure.name)}: {value} {figure.props.get('unit', '')}".strip()]
-        found.append(_gap(UNVERIFIED, figure, (), said))
+        found.append(_gap(UNVERIFIED, figure, (), [figure_text(figure)]))
     return tuple(sorted(found, key=lambda g: (GAP_KINDS.index(g.kind), g.date or dt.date.max, g.id)))
 
 

@@ -3,6 +3,7 @@ answers from the bundled CSVs."""
 
 from __future__ import annotations
 
+import csv
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ import pytest
 from lineage import foi
 from lineage.errors import LineageError
 from lineage.questions.gaps import gaps, gaps_by_id
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 from tests.lineage.api.test_cookbook import REGISTER
 
+FIGURES = DATA_DIR / "npd_sharing_figures_compiled.csv"
 FOI_REQUEST = """query ($gaps: [String!]!, $format: String!) {
   foiRequest(gaps: $gaps, format: $format) { text authority gaps filename } }"""
 
@@ -160,3 +163,15 @@ async def test_a_damaged_record_of_closings_leaves_the_open_gaps_answered(client
     assert body["data"]["gaps"]["totalCount"] == 0 and body["data"]["gapsClosed"] is None
     (error,) = body["errors"]
     assert error["path"] == ["gapsClosed"] and error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+
+
+def test_an_unverified_figure_is_said_as_every_answer_says_a_figure(real_store: Store) -> None:
+    """The gap quotes the figure with its flow, its value as the compiled figures give it (2385, not "2385.0")
+    and the caveat that the record does not establish it, as the timeline and the flows do."""
+    with FIGURES.open(encoding="utf-8", newline="") as handle:
+        claimed = [row for row in csv.DictReader(handle) if row["topic"] == "unverified"]
+    said = {g.known for g in gaps(real_store, kinds=["unverified"])}
+    caveat = "(unverified: the record does not establish it)"
+    assert claimed and said == {
+        (f"{r['flow']}: {r['measure']}: {int(r['value']):,} {r['unit']} {caveat}",) for r in claimed
+    }
