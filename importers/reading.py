@@ -62,6 +62,10 @@ class Row:
         return self.cells[column]
 
 
+#: The refusal of a header with nothing under it, in a CSV or in a workbook's sheets: read as no rows, a
+#: download cut after its first line, or a file saved empty, was imported as a whole file that held nothing.
+NO_DATA_ROWS = "a header and no data rows"
+
 #: The longest cell any importer accepts, in characters (the csv module's own default limit). A longer one
 #: is refused with its file, row and column rather than read.
 MAX_CELL = 131_072
@@ -183,8 +187,8 @@ def read_csv(
     path: Path, required: Sequence[str], *, encoding: str = "utf-8", keep: Sequence[str] | None = None
 ) -> list[Row]:
     """Read a CSV with one header row, refusing what :func:`read_text` and :func:`parse_csv` refuse, an empty
-    file, a column named twice, a missing or renamed required column, and a data row that
-    :func:`refuse_broken_row` refuses.
+    file, a column named twice, a missing or renamed required column, a data row that
+    :func:`refuse_broken_row` refuses, and a header with no data rows under it.
 
     Rows are numbered as a spreadsheet shows them (the header is row 1), so a cell that spans lines
     inside quotes does not shift the rows after it. ``keep`` names the only columns to hold in memory
@@ -205,6 +209,9 @@ def read_csv(
             continue
         refuse_broken_row(path, header, number, cells)
         rows.append(Row(number, {header[i]: cells[i] for i in kept}))
+    if not rows:
+        problem = f"the file has {NO_DATA_ROWS} (a download cut after its first line, or saved with its header only?)"
+        raise BadInput(path, problem, row=2)
     return rows
 
 

@@ -226,7 +226,7 @@ BACK_LINK = ["9000002", "9000003", "Café Lane Infant School", "Predecessor", "0
         ("empty type", [[*GOOD_LINK[:3], " ", GOOD_LINK[4]]], {}, 2, "LinkType", "empty"),
         ("truncated row", [GOOD_LINK, BACK_LINK[:4]], {}, 3, "LinkEstablishedDate", "4 cells"),
         ("Windows-1252", [GOOD_LINK, BACK_LINK], {"encoding": "cp1252"}, 3, "LinkName", "utf-8"),
-        ("header only", [], {}, 2, None, "no rows"),
+        ("header only", [], {}, 2, None, "no data rows"),
     ],
 )  # fmt: skip
 def test_a_bad_links_file_is_refused_whole(
@@ -325,7 +325,7 @@ def _with(school: dict[str, str], **cells: str) -> dict[str, str]:
         ("URN empty", [_with(fx.ASHGROVE, URN="")], "cp1252", 2, "URN", "empty"),
         ("duplicate URN", [fx.ASHGROVE, fx.CAFE_LANE, fx.ASHGROVE], "cp1252", 4, "URN", "first on row 2"),
         ("no name", [_with(fx.ASHGROVE, EstablishmentName=" ")], "cp1252", 2, "EstablishmentName", "no name"),
-        ("header only", [], "cp1252", 2, None, "no rows"),
+        ("header only", [], "cp1252", 2, None, "no data rows"),
     ],
 )  # fmt: skip
 def test_a_bad_establishment_file_is_refused_whole(

@@ -58,6 +58,17 @@ def test_a_file_cut_short_or_badly_quoted_is_refused_naming_its_row(
     assert str(path) in str(refused.value)
 
 
+@pytest.mark.parametrize("text", ["a,b\n", "a,b\r\n", "\ufeffa,b\n", "a,b\n\n\n"])
+def test_a_header_with_no_data_rows_under_it_is_refused_at_row_2(tmp_path: Path, text: str) -> None:
+    """A download cut after its first line, or a file saved with its header only, was read as no rows and
+    imported without complaint: the report said only that 0 rows were read."""
+    path = text_file(tmp_path, text)
+    with pytest.raises(BadInput, match="the file has a header and no data rows") as refused:
+        read_csv(path, ("a", "b"))
+    assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), 2, None)
+    assert str(refused.value).startswith(f"{path}, row 2: ")
+
+
 def test_a_last_row_that_ends_with_a_closing_quote_is_whole(tmp_path: Path) -> None:
     # The GIAS links download ends so: no line break after its last row, whose last cell is quoted.
     assert (DATA_DIR / "gias_links_20250422.csv").read_bytes().endswith(b'"')
