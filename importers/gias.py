@@ -25,7 +25,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sized
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,12 +55,6 @@ def school_id(urn: int) -> str:
 def placeholder_name(urn: int) -> str:
     """The label of a school no source names: it says only what is known, its URN."""
     return f"URN {urn}"
-
-
-def refuse_no_rows(path: Path, rows: Sized) -> None:
-    """A header and nothing under it is a broken download, not a file that says there is nothing."""
-    if not len(rows):
-        raise BadInput(path, "the file has a header but no rows", row=2)
 
 
 def parse_urn(path: Path, row: Row, column: str) -> int:
@@ -150,7 +144,6 @@ class GiasLinksImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         links = [parse_link(path, row) for row in rows]
-        refuse_no_rows(path, links)
         edges = successions(links, report)
         written = {link.row: link for stating in edges.values() for link in stating}
         cite = {number: self.citation(path, number) for number in written}
@@ -263,7 +256,6 @@ class GiasEstablishmentsImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         keyed = [(parse_urn(path, row, "URN"), row) for row in rows]
-        refuse_no_rows(path, keyed)
         refuse_duplicates(path, "URN", ((str(urn), row) for urn, row in keyed))
         return Batch([self._school(path, urn, row) for urn, row in keyed])
 

@@ -52,10 +52,10 @@ class SyntheticImporter(Importer):
     synthetic = True
 
     def extract(self, path: Path) -> list[Row]:
-        rows = read_csv(path, ("scale", "seed"))
-        if len(rows) != 1:
+        rows = read_csv(path, ("scale", "seed"))  # refuses a spec with no row
+        if len(rows) > 1:
             problem = f"a generator spec has exactly one row (scale, seed), this one has {len(rows)}"
-            raise BadInput(path, problem, rows[1].number if rows else 2)
+            raise BadInput(path, problem, rows[1].number)
         return rows
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
