@@ -17,7 +17,9 @@ guessed at.
 Refused with BadInput naming the sheet, the spreadsheet row and the column as headed in the sheet: a
 sheet the mapping does not name, a header naming a column twice, a mapped header missing from its sheet, a
 date that is not a date, a reference used twice, a row with neither a reference nor a date and an
-organisation, a tiers cell naming no tier. A broken mapping file is refused naming the mapping file.
+organisation, a tiers cell naming no tier, a workbook whose sheets read have headers and no data rows (one
+such sheet among others is read: a part may list no share in an edition). A broken mapping file is refused
+naming the mapping file.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from importers import register
 from importers.base import Batch, Importer, Report, named_sources
 from importers.reading import (
     MAX_FILE_ENV,
+    NO_DATA_ROWS,
     BadInput,
     Row,
     date_from_text,
@@ -273,7 +276,7 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:
     """The non-empty data rows of every mapped sheet, by canonical column; refuses an unmapped sheet, a header
-    naming a column twice and a mapped header that its sheet lacks."""
+    naming a column twice, a mapped header that its sheet lacks, and a workbook that gives no data row."""
     rows: list[SheetRow] = []
     if not any(any(cells) for table in sheets.values() for cells in table):
         raise BadInput(path, "the workbook is empty")
@@ -308,7 +311,20 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
             values = {c: cells[i] if i < len(cells) else "" for c, i in positions.items()}
             if any(values.values()):
                 rows.append(SheetRow(index + 1, values, sheet, spec.part, headers))
+    if not rows:
+        raise _no_data_rows(path, mapping, sheets)
     return rows
+
+
+def _no_data_rows(path: Path, mapping: ColumnMapping, sheets: Iterable[str]) -> BadInput:
+    """The refusal of a workbook none of whose read sheets has a row under its header, naming the first of them.
+    One such sheet among others is read: a part of the register may list no share in an edition."""
+    read = [(sheet, mapping.sheets[sheet]) for sheet in sheets if mapping.sheets[sheet].part != IGNORE]
+    if not read:
+        return BadInput(path, f"the column mapping {mapping.path.name} gives every sheet part: ignore: none is read")
+    (sheet, spec), others = read[0], len(read) - 1
+    where = f"this sheet and the {others} other(s) the mapping reads have" if others else "the sheet has"
+    return BadInput(_where(path, sheet), f"{where} {NO_DATA_ROWS} (saved with its headers only?)", spec.header_row + 1)
 
 
 @register

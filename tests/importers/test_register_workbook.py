@@ -183,6 +183,25 @@ def test_a_csv_sheet_and_an_edited_mapping_beside_the_workbook(tmp_path: Path) -
     assert next(iter(release.citations)).row == 4
 
 
+def test_a_part_with_its_header_only_is_read_with_the_others(tmp_path: Path) -> None:
+    """An edition may list no share in a part (no court order that quarter): a sheet with its header only is read,
+    as no rows, where another sheet gives some. A workbook no sheet of which gives a row is refused."""
+    frames = sheets()
+    frames["Home Office"] = frames["Home Office"].iloc[:0]
+    store = MemoryStore()
+    report = ExternalSharesImporter().run(store, write_workbook(tmp_path / "register.xlsx", frames))
+    assert report.rows_read == len(DSAP) + len(PRE_2018)
+    assert store.get_node("Release:R9999") is None
+
+
+def test_a_mapping_that_reads_no_sheet_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "shares.csv"
+    path.write_text("Ref,Recipient\nDS09999,Example Analytics Ltd\n", encoding="utf-8")
+    path.with_name("shares.columns.yaml").write_text("sheets:\n  shares:\n    part: ignore\n", encoding="utf-8")
+    with pytest.raises(BadInput, match=r"shares\.columns\.yaml gives every sheet part: ignore: none is read"):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
 # ---- bad input -------------------------------------------------------------------------------------------
 
 
@@ -205,6 +224,8 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         frames["NPD requests before April 2018"].loc[0, "Date approved"] = ""
     elif kind == "empty sheet":
         frames["Home Office"] = pd.DataFrame()
+    elif kind == "headers only":
+        frames.update({name: frame.iloc[:0] for name, frame in frames.items() if name != "Classification of data"})
     return frames
 
 
@@ -222,6 +243,11 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
             "empty sheet",
             r"sheet 'Home Office', row 1, column '[^']+': the mapped header is not in the header row "
             r"\(row 1 is empty: the sheet may be empty\)$",
+        ),
+        (
+            "headers only",
+            r"sheet 'DSAP approved shares', row 2: this sheet and the 2 other\(s\) the mapping reads have a header "
+            r"and no data rows",
         ),
         (
             "duplicate reference",
