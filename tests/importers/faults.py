@@ -1,13 +1,13 @@
 """The fault corpus: malformed variants of a source file, as an operator's tools and accidents make them.
 
 From one whole file (its text and encoding) :func:`variants` makes: the file cut inside its last cell, cut in
-the middle of a row, in the wrong encoding, with a byte-order mark, with CRLF line breaks (inside cells
-too), with a cell over the documented limit, with a control character in a cell, with an invisible format
-character in a cell (a soft hyphen; a byte-order mark starting a row mid-file), with its first row repeated
-at the end (a duplicate key), with its header repeated mid-file (two files joined by ``cat``), with its first
-column repeated at the end (a column named twice), and with a bad value in one cell of its last row. Each says
-whether a correct importer refuses it (and at which row and column, where that is certain) or reads it as the
-original (a BOM, CRLF: the same file in another dress).
+the middle of a row, cut after its header (no data rows), in the wrong encoding, with a byte-order mark, with
+CRLF line breaks (inside cells too), with a cell over the documented limit, with a control character in a
+cell, with an invisible format character in a cell (a soft hyphen; a byte-order mark starting a row mid-file),
+with its first row repeated at the end (a duplicate key), with its header repeated mid-file (two files joined
+by ``cat``), with its first column repeated at the end (a column named twice), and with a bad value in one
+cell of its last row. Each says whether a correct importer refuses it (and at which row and column, where that
+is certain) or reads it as the original (a BOM, CRLF: the same file in another dress).
 """
 
 from __future__ import annotations
@@ -95,6 +95,7 @@ def variants(text: str, encoding: str, bad: tuple[str, str], duplicates: str = "
             "refused",
             middle.row,
         ),
+        Variant("header only", text[: found[0].end].encode(encoding), "refused", 2),
         Variant("utf-16", text.encode("utf-16"), "refused"),
         Variant("byte-order mark", BOM + text.encode(encoding), "same"),
         Variant("crlf", text.replace("\n", "\r\n").encode(encoding), "same"),
