@@ -199,7 +199,7 @@ class ReleaseGraph:
         self.organisations = Organisations()
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
-        self._tier_items: dict[tuple[str, ...], list[Node]] = {}
+        self._tier_items: dict[tuple[str, ...], list[tuple[Node, list[Node]]]] = {}  # each with its data sets
 
     def add(self, share: Share, decision: Decision | None) -> str | None:
         """The share's Application, and its Release when the outcome says data went (or may have); the
@@ -335,12 +335,17 @@ class ReleaseGraph:
         (an undated release keeps the rule: its date is unknown, not late)."""
         items = self._tier_items.get(share.tiers)
         if items is None:
-            items = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
-            self._tier_items[share.tiers] = items
+            found = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
+            holders = self.store.expand([item.id for item in found], frozenset(), frozenset({EdgeKind.HOLDS}))
+            held_in: dict[str, list[Node]] = {}
+            for hop in holders:
+                held_in.setdefault(hop.near, []).append(hop.node)
+            items = self._tier_items[share.tiers] = [(item, held_in.get(item.id, [])) for item in found]
         if not items:
             tiers = "/".join(share.tiers)
             self.report.leave_out(f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
-        reached = [item for item in items if share.date is None or available_by(item, share.date)]
+        day = share.date
+        reached = [item for item, datasets in items if day is None or available_by(item, day, datasets)]
         if len(reached) < len(items):
             self.report.leave_out(TIME_CHECK, len(items) - len(reached))
         cites = frozenset({share.citation})

@@ -332,7 +332,7 @@ class ScopeStatementsImporter(Importer):
                 if limit:
                     reached = [node for node in reached if dictionary.held_by(node) & set(limit)]
             if day is not None:
-                late = [node for node in reached if node.kind is NodeKind.DATA_ITEM and not available_by(node, day)]
+                late = [n for n in reached if n.kind is NodeKind.DATA_ITEM and not dictionary.available_by(n, day)]
                 if late:
                     report.leave_out(WORDS_TIME_CHECK, len(late))
                 reached = [node for node in reached if node not in late]
@@ -362,15 +362,19 @@ class _Dictionary:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.items = {node.id: node for node in store.all_nodes(NodeKind.DATA_ITEM)}
-        datasets = [node.id for node in store.all_nodes(NodeKind.DATASET)]
+        self.datasets = {node.id: node for node in store.all_nodes(NodeKind.DATASET)}
         self._held: dict[str, set[str]] = {}
         self._reached: dict[str, list[Node]] = {}
-        for hop in store.expand(datasets, frozenset({EdgeKind.HOLDS}), frozenset()):
+        for hop in store.expand(list(self.datasets), frozenset({EdgeKind.HOLDS}), frozenset()):
             self._held.setdefault(hop.node.id, set()).add(hop.near)
 
     def held_by(self, node: Node) -> set[str]:
         """The data sets holding an item (a data set: itself)."""
         return {node.id} if node.kind is NodeKind.DATASET else self._held.get(node.id, set())
+
+    def available_by(self, item: Node, day: dt.date) -> bool:
+        """:func:`lineage.model.available_by`, with the data sets holding the item."""
+        return available_by(item, day, [self.datasets[d] for d in self.held_by(item) if d in self.datasets])
 
     def reach(self, meaning: Meaning) -> list[Node]:
         """The items (or the data set) a row of the words table means, before any limit."""

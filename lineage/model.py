@@ -743,18 +743,26 @@ def last_year_in_npd(day: dt.date) -> int:
     return academic_year(day) - 1
 
 
-def available_by(item: Node, day: dt.date) -> bool:
+def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool:
     """Whether an item's data can have been released on ``day``: the one availability check of every rule (the
     tier rule, a statement's words, a release of unpublished scope), so that none links a release to data not yet
-    collected. An item whose first year is unknown is assumed available; an undated release is not checked (its
-    date is unknown, not late).
+    collected. An item the dictionary gives no first year (most aliases only the 2019 concepts file lists) takes
+    the earliest of the data sets ``held_in`` it (a table of 2016/17 holds nothing before it); one with neither
+    is assumed available; an undated release is not checked (its date is unknown, not late).
 
     >>> item = Node(NodeKind.DATA_ITEM, "KS4/KS4_FSM", "KS4_FSM", {"first_year": 2010})
     >>> available_by(item, dt.date(2011, 8, 31)), available_by(item, dt.date(2011, 9, 1))
     (False, True)
+    >>> alias = Node(NodeKind.DATA_ITEM, "YPMAD_16-17/YPMAD_FSMEligibilityage15", "YPMAD_FSMEligibilityage15")
+    >>> table = Node(NodeKind.DATASET, "YPMAD_16-17", "YPMAD 16-17", {"first_year": 2016})
+    >>> available_by(alias, dt.date(2013, 2, 20), [table]), available_by(alias, dt.date(2013, 2, 20))
+    (False, True)
     """
     first = item.props.get("first_year")
-    return not isinstance(first, int) or first <= last_year_in_npd(day)
+    if not isinstance(first, int):
+        years = [y for dataset in held_in if isinstance(y := dataset.props.get("first_year"), int)]
+        first = min(years) if years else None
+    return first is None or first <= last_year_in_npd(day)
 
 
 @dataclass(frozen=True, slots=True)

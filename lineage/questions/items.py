@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -179,7 +179,8 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     items = find_items(store, alias)
     by_item = {item.id: item for item in items}
     around = _Around(*follow_chain(store, list(by_item), _AROUND))
-    routes = _routes(items, around)
+    held_in = {item.id: [h.node for h in around.into.get(item.id, []) if h.edge.kind is _E.HOLDS] for item in items}
+    routes = _routes(items, around, held_in)
     # what sources state about these items (released to, left out of, or refused to a named recipient), and
     # every statement about the releases reached, whose exclusions outrank the rule
     meaning = {hop.node.id for item in items for hop in around.into.get(item.id, []) if hop.edge.kind is _E.REFERS_TO}
@@ -219,16 +220,16 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
         tuple(items),
         tuple(sorted(receipts, key=_receipt_order)),
         tuple(sorted(not_received, key=_not_received_order)),
-        tuple(_unpublished(store, items, answered)),
+        tuple(_unpublished(store, items, held_in, answered)),
         tuple(asking for id_, asking in matching_requests(store).items() if id_ not in received),
         linked_holdings(store),
     )
     return answer if org_types is None else _of_types(answer, org_types)
 
 
-def _routes(items: Sequence[Node], around: _Around) -> list[_Route]:
+def _routes(items: Sequence[Node], around: _Around, held_in: Mapping[str, list[Node]]) -> list[_Route]:
     """The releases including each item: directly (as sure as that link), then by including the data set
-    holding it (by the rule)."""
+    holding it (by the rule, where the item was in the NPD by the release's date)."""
     direct: list[_Route] = []
     held: dict[str, list[tuple[Node, Edge]]] = defaultdict(list)  # data set -> the items it holds, with the link
     for item in items:
@@ -244,6 +245,7 @@ def _routes(items: Sequence[Node], around: _Around) -> list[_Route]:
         for hop in around.beyond.get(dataset_id, [])
         if hop.edge.kind is _E.INCLUDES
         for item, holds in holding
+        if _in_npd_by(item, hop.node, held_in[item.id])
     ]
     return [*direct, *through]
 
@@ -347,17 +349,24 @@ def _typed(organisation: Node, org_types: Collection[str]) -> bool:
     return organisation.props.get("org_type") in org_types
 
 
-def _unpublished(store: Store, items: Sequence[Node], answered: Collection[str]) -> list[UnpublishedScope]:
+def _in_npd_by(item: Node, release: Node, held_in: Sequence[Node]) -> bool:
+    """Whether the item's data can be in the release (an undated release: its date is unknown, not late)."""
+    date = release.props.get("date")
+    return not isinstance(date, dt.date) or available_by(item, date, held_in)
+
+
+def _unpublished(
+    store: Store, items: Sequence[Node], held_in: Mapping[str, list[Node]], answered: Collection[str]
+) -> list[UnpublishedScope]:
     """Every release whose items the record does not give, to each recipient, unless it already answers for these
     items (a receipt or an exclusion) or is dated before any of them was first populated (the record cannot hold
     that it held an item not yet collected); an undated release stays, its date unknown."""
     found = []
     for traced in release_walk(store).traces:
         release = traced.release
-        date = release.props.get("date")
         if traced.includes or release.id in answered:
             continue
-        if isinstance(date, dt.date) and not any(available_by(item, date) for item in items):
+        if not any(_in_npd_by(item, release, held_in[item.id]) for item in items):
             continue
         found += [UnpublishedScope(release, r.node, r.link, traced.statements) for r in traced.recipients]
     found.sort(key=lambda u: (u.date or dt.date.max, u.organisation.name.lower(), u.release.id))

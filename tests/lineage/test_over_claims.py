@@ -328,3 +328,36 @@ def test_the_police_figures_two_sources_disagree_on_are_contested_both_ways(real
     assert any(f"{shared['value']} {shared['unit']}" in said for said in gap.known)
     assert [o.name for o in gap.organisations] == ["Police forces (not named in the record)"]
     assert "figure" in gap.missing[0] and nodes[shared["measure"]].id in found
+
+
+def test_an_alias_the_dictionary_gives_no_year_is_in_the_npd_no_earlier_than_its_data_set(real_store: Store) -> None:
+    """The reading of answers' case: YPMAD_FSMEligibilityage15, an alias only the 2019 concepts file lists, in the
+    YPMAD 16-17 table (the dictionary's rows for that sheet say 2016/17), was received by the Daily Telegraph in
+    February 2013 through its words 'Free School Meals indicator', and YPMAD_l_post_latest by the police through
+    a written answer of 22 November 2016. Its data set's first year now bounds it, and the whole graph holds so."""
+    sheet_years = {_first_year(r["years_populated"]) for r in ITEMS if r["sheet"] == "YPMAD 16-17"}
+    assert sheet_years == {2016}
+    in_npd = dt.date(2016 + 1, 9, 1)
+    for alias in ("YPMAD_FSMEligibilityage15", "YPMAD_l_post_latest"):
+        answer = recipients_of_item(real_store, alias)
+        (item,) = answer.items
+        assert "first_year" not in item.props and item.props["in_dictionary"] is False
+        early = [r.release.id for r in answer.receipts if (r.release.props.get("date") or in_npd) < in_npd]
+        early += [u.release.id for u in answer.unpublished_scope if (u.date or in_npd) < in_npd]
+        assert early == [], (alias, early)
+        assert not any("olice" in r.organisation.name for r in answer.receipts)
+    # every link a rule draws from a dated release or statement to an item its data set places later
+    datasets = real_store.all_nodes(NodeKind.DATASET)
+    holds = real_store.expand([d.id for d in datasets], frozenset({EdgeKind.HOLDS}), frozenset())
+    first_of = {d.id: d.props.get("first_year") for d in datasets}
+    table_year = {h.node.id: first_of[h.near] for h in holds if isinstance(first_of[h.near], int)}
+    dated = {
+        n.id: day
+        for kind, prop in ((NodeKind.RELEASE, "date"), (NodeKind.STATEMENT, "latest_date"))
+        for n in real_store.all_nodes(kind)
+        if isinstance(day := n.props.get(prop), dt.date)
+    }
+    links = real_store.expand(list(dated), frozenset({EdgeKind.INCLUDES, EdgeKind.REFERS_TO}), frozenset())
+    for hop in links:
+        year = hop.node.props.get("first_year", table_year.get(hop.node.id))
+        assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= dated[hop.near], (hop.near, hop.node.id)
