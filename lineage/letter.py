@@ -145,13 +145,13 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts += _section(
             "Other disclosures the record names",
             "The public record also gives these flows of pupil data to other bodies, which are not releases: "
-            "published figures of what the Department passed on, and accesses. It does not say whether my child's "
-            "record was among them. Please say, for each, whether it was.",
+            "figures of what the Department passed on, and accesses, each with the kind of source it rests on. It "
+            "does not say whether my child's record was among them. Please say, for each, whether it was.",
         )
         parts += [
             Part(
                 "li",
-                f"{d.when}: {d.text}",
+                f"{d.when}: {d.text}; {d.certainty_words}",
                 tuple(ordered_citations(d.to.link.citations)),
             )
             for d in answer.disclosures

@@ -18,7 +18,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.model import Certainty, CertaintyLevel, Edge, EdgeKind, Node, NodeKind, last_year_in_npd
+from lineage.model import (
+    CERTAINTY_WORDS,
+    Certainty,
+    CertaintyLevel,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    last_year_in_npd,
+    weakest,
+)
 from lineage.questions.common import AskedYears, PerState, Related, amount_as_cited, dated_order, follow, related
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
@@ -208,6 +218,18 @@ class Disclosure:
         """The date or period, in the source's words, and what it is where it is not the flow's own; a published
         figure's period (a record set's own date, a linked set's size's, is not the flow's)."""
         return dated_as(self.to.link) or str(self.source.props.get("period") or "date not given")
+
+    @property
+    def certainty(self) -> Certainty:
+        """As sure as its weakest part: the link to the body and, for a published figure, the figure; a requester's
+        own words or a campaigner's count are not DfE's."""
+        figure = (self.source.certainty,) if self.source.kind is NodeKind.AGGREGATE_FLOW else ()
+        return weakest((self.to.link.certainty, *figure))
+
+    @property
+    def certainty_words(self) -> str:
+        """What kind of source it rests on, in the words a reader sees beside every fact."""
+        return CERTAINTY_WORDS[self.certainty.level]
 
     @property
     def text(self) -> str:

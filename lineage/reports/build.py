@@ -292,7 +292,7 @@ def _access_rows(organisation: Node, links: Iterable[Related], *, gave: bool) ->
     for r in links:
         access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
         cells = (r.node.name, access.when, access.text, value_text(r.link.props.get("quote")))
-        rows.append(TableRow(cells, r.link.certainty, _cited(r.link, r.node)))
+        rows.append(TableRow(cells, access.certainty, _cited(r.link, r.node)))
     return tuple(rows)
 
 

@@ -77,13 +77,16 @@ OpenApplicationType = answer_type(
 
 DisclosureType = answer_type(
     Disclosure,
-    description="Pupil data the record says went to a body other than by a release (a published figure of what "
-    "DfE passed on, or an access): whether a child's record was among it, the record does not say.",
+    description="Pupil data the record says went to a body other than by a release (a figure of what DfE "
+    "passed on, or an access, each as sure as its source): whether a child's record was among it, the record does "
+    "not say.",
     fields={
-        "source": "The published figure, or what was accessed (DfE, a record set).",
+        "source": "The figure, or what was accessed (DfE, a record set).",
         "to": "The body it went to, and the FLOWS_TO or ACCESSED_BY link, cited.",
         "text": "What went, in the source's words.",
         "when": "The date or period, in the source's words.",
+        "certainty": "As sure as its weakest part: the link, and the published figure where it is one.",
+        "certainty_words": "What kind of source it rests on, as a reader reads it.",
     },
 )
 

@@ -18,7 +18,7 @@ from lineage import letter, questions
 from lineage.api.app import REACH_FILES
 from lineage.changes import diff, format_diff
 from lineage.cli import main
-from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
+from lineage.model import CERTAINTY_WORDS, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
@@ -403,6 +403,35 @@ async def test_the_letter_and_reach_name_the_disclosures_that_are_not_releases(a
             assert any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" in part, (years, figure)
         for figure in absent:
             assert not any(f": {figure} pupils" in line for line in said) and f": {figure} pupils" not in part
+
+
+async def test_each_disclosure_says_what_kind_of_source_it_rests_on(ask: Any) -> None:
+    """The reading of answers' case: the letter called every disclosure a published figure of what the Department
+    passed on, and put a requester's own words (a police force's access of November 2019, the request's words, DfE's
+    answer not read) beside HCWS272's corrected count as if both were DfE's. Each now says how sure it is, as its
+    source kind gives it (data/source_kinds.csv)."""
+    kinds = {r["source_begins"]: r["certainty"] for r in rows("source_kinds.csv")}
+    flows = rows("npd_flows_2018_onward.csv")
+    (access,) = [r for r in flows if r["date_as_cited"] == "2019-11" and r["kind"] == "access_granted"]
+    figures = rows("npd_sharing_figures_compiled.csv")
+    (police,) = [r for r in figures if r["measure"] == "pupils whose information was shared (corrected)"]
+    expected = {
+        f": {access['figure']} pupils": kinds[access["source_kind"]],
+        f": {police['value']} pupils": next(
+            level for begins, level in kinds.items() if police["source"].startswith(begins)
+        ),
+    }
+    assert expected == {": 2,136 pupils": "reported", ": 62 pupils": "confirmed"}
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("Other disclosures the record names")[1].split("The Learning Records Service")[0]
+    assert "published figures" not in part
+    for figure, level in expected.items():
+        words = CERTAINTY_WORDS[CertaintyLevel(level)]
+        (disclosure,) = [d for d in data["disclosures"] if figure in d["text"]]
+        assert disclosure["certaintyWords"] == words
+        (line,) = [line for line in part.splitlines() if figure in line]
+        assert line.split(" [")[0].endswith(f"; {words}"), line
 
 
 async def test_an_application_by_a_group_names_it_as_the_register_words_it(ask: Any) -> None:

@@ -191,11 +191,11 @@ function drawApplications(applications) {
   $("#applications").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** Figures and accesses, not releases: each with when, what went (in the source's words) and its sources. */
+/** Figures and accesses, not releases: each with when, what went (in the source's words), how sure, its sources. */
 function drawDisclosures(disclosures) {
   const items = disclosures.map((d) => {
     const item = element("li");
-    item.append(element("strong", d.when), `: ${d.text}`);
+    item.append(element("strong", d.when), `: ${d.text}; ${d.certaintyWords}`);
     item.append(cite(d.to.link.citations));
     return item;
   });
