@@ -125,7 +125,9 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
             here = path[-1].node.id if path else start.id
             seen = {start.id, *(step.node.id for step in path)}
             steps = [
-                Step(h.node, h.edge) for h in around.get(here, []) if h.node.id not in seen and _onward(h.edge, here)
+                Step(h.node, h.edge)
+                for h in around.get(here, [])
+                if h.node.id not in seen and _leads_on(path, h.edge, here)
             ]
             if path and _at_holder(path[-1]):
                 steps = []  # the record says who holds the records, not what the holder did with them
@@ -138,7 +140,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
             for path in paths:
                 seen = {start.id, *(step.node.id for step in path)}
                 more = not _at_holder(path[-1]) and any(
-                    h.node.id not in seen and _onward(h.edge, h.near) for h in beyond.get(path[-1].node.id, [])
+                    h.node.id not in seen and _leads_on(path, h.edge, h.near) for h in beyond.get(path[-1].node.id, [])
                 )
                 finished.append(OnwardPath(path, ends_here=not more))
         if len(finished) + len(paths) > MAX_PATHS * 4:
@@ -163,6 +165,17 @@ def _onward(edge: Edge, here: str) -> bool:
     """Whether a link leads on from ``here``: out along the data's way, or into what draws on it; a holding both
     ways (records to their holder, a holder to the records it holds)."""
     return edge.kind is _E.HELD_BY or (edge.source == here) == (edge.kind in OUT)
+
+
+def _leads_on(path: tuple[Step, ...], edge: Edge, here: str) -> bool:
+    """Whether a path at ``here`` goes on along ``edge``: onward (see _onward), and not to a co-holder."""
+    return _onward(edge, here) and not (path and _co_holder(path[-1], edge))
+
+
+def _co_holder(step: Step, edge: Edge) -> bool:
+    """A holding after a step from a holder to the records it holds: another holder of those records holds them
+    beside it, which says nothing of the first holder's data going to it (HMRC and Jisc, both LEO's partners)."""
+    return edge.kind is _E.HELD_BY and step.link.kind is _E.HELD_BY and step.node.kind is not NodeKind.ORGANISATION
 
 
 def _at_holder(step: Step) -> bool:

@@ -179,3 +179,18 @@ async def test_as_of_a_day_a_link_dated_by_its_report_is_followed_that_day_alone
     assert link["validFrom"] == link["validTo"] == matched["date_as_cited"]
     assert link["dateIs"] == reading["date_is"]
     assert await accesses(day + dt.timedelta(days=1)) == []
+
+
+async def test_from_a_partner_of_a_linked_data_set_no_path_goes_on_to_its_other_partners(ask) -> None:
+    """The reading of answers' case: from HMRC the paths went HMRC -> LEO -> Jisc and -> DWP, confirmed, as if HMRC's
+    data went to them, though the row names the three as 'DfE's LEO partners' and nothing went between them. A path
+    from a holder to the records it holds ends there; a set derived from its records still leads to their holder."""
+    _, leo = row_where(kind="linked_dataset", dataset_as_written="LEO) data")
+    partners = [name.strip() for name in leo["to_organisation"].split(";")]
+    assert len(partners) == 3 and any(name.startswith("His Majesty") for name in partners)
+    answer = (await ask("onward-sharing", **{"from": "HMRC", "depth": 4}))["onwardSharing"]
+    paths = [[step["node"]["name"] for step in path["steps"]] for path in answer["paths"]["nodes"]]
+    assert ["Longitudinal Education Outcomes (LEO)"] in paths
+    assert not any(len(p) > 1 and p[0] == "Longitudinal Education Outcomes (LEO)" for p in paths), paths
+    _, ppmd = row_where(kind="linked_dataset", dataset_as_written="PPMD")
+    assert "HMRC" in ppmd["quote"] and ["Pupil Parent Matched Data (PPMD)", "DWP"] in paths  # derived from its data
