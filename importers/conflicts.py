@@ -1,5 +1,7 @@
-"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, reasoning``), our table of
-rows of a compiled file that another row of the same file contradicts, and why.
+"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, row_part, reasoning``), our
+table of rows of a compiled file that another row of the same file contradicts, and why; ``row_part`` says what of
+the first row is contested where that is not the whole of it (a figure's notes, not its value), and is kept on its
+node as ``contested_part``, so that no answer says its value is contested.
 
 The importer of that file draws each pair's CONTRADICTS link, inferred by the rule ``contradicts:conflicts-table``
 (the table's judgement that they disagree) and citing the table's row beside both rows', and marks both nodes
@@ -28,6 +30,7 @@ RULE_CONFLICTS = "contradicts:conflicts-table"
 class Conflict:
     row: int
     contradicted_by: int
+    row_part: str  # what of the first row is contested, where not the whole of it
     reasoning: str
     citation: Citation
 
@@ -35,11 +38,12 @@ class Conflict:
 def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
     """The conflicts table by the compiled file it is about; a pair without its reasoning is refused."""
     table: dict[str, list[Conflict]] = {}
-    for about, first, row in read_reasoned(path, ("contradicted_by_row",)):
+    for about, first, row in read_reasoned(path, ("contradicted_by_row", "row_part")):
         if (second := parse_int(path, row, "contradicted_by_row")) is None:
             raise BadInput(path, "must not be empty", row.number, "contradicted_by_row")
         citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
-        table.setdefault(about, []).append(Conflict(first, second, row["reasoning"].strip(), citation))
+        part = " ".join(row["row_part"].split())
+        table.setdefault(about, []).append(Conflict(first, second, part, row["reasoning"].strip(), citation))
     return table
 
 
@@ -61,6 +65,8 @@ def contradictions(path: Path, by_row: Mapping[int, Node], report: Report) -> tu
         cites = first.citations | second.citations | {conflict.citation}
         certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree
         edges.append(Edge(first.id, EdgeKind.CONTRADICTS, second.id, citations=cites, certainty=certainty))
-        for node in (first, second):
-            contested[node.id] = replace(node, props={**node.props, "contested": True})
+        for node, part in ((first, conflict.row_part), (second, "")):
+            marked = contested.get(node.id, node)
+            parts = {"contested_part": part} if part else {}
+            contested[node.id] = replace(marked, props={**marked.props, "contested": True, **parts})
     return edges, contested

@@ -487,6 +487,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("verified", bool, "false where the source is not an established fact"),
                 ("corrected_later", bool, "the original figure, which a later source corrected (its row says so)"),
                 ("contested", bool, "another cited source disagrees with it (see its CONTRADICTS links)"),
+                ("contested_part", str, "what of it another source disagrees with, where that is not its value"),
                 ("value_text", str, "the figure as published when it is not one number"),
                 ("notes", str, "notes on the figure, as compiled with it"),
                 ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),

@@ -32,7 +32,12 @@ def figure_caveat(figure: Node) -> str:
     if props.get("corrected_later"):
         return " (the original figure: a later source corrected it)"
     if props.get("contested"):
-        return " (contested: another cited source disagrees)"
+        part = props.get("contested_part")
+        return (
+            f" (contested: another cited source disagrees with {part})"
+            if part
+            else " (contested: another cited source disagrees)"
+        )
     return " (unverified: the record does not establish it)" if props.get("verified") is False else ""
 
 

@@ -297,7 +297,8 @@ def test_the_police_figures_two_sources_disagree_on_are_contested_both_ways(real
     """DfE's FOI answer (npd_sharing_figures_compiled.csv, row 6) counts 31 police requests, 'only 21' supplying
     information; HCWS272 corrected DfE's counts to 33 requests (row 3), 16 sharing data (row 4). A reader of
     either alone quoted it as settled: conflicts.csv says the 21 and the 16 disagree, so both figures say so and
-    the gap names both; the 33, which a shorter period could square with the 31, is not contested."""
+    the gap names both; the 33, which a shorter period could square with the 31, is not contested, and the FOI
+    answer's text says that what is contested is its 21, not its 31 (the reading of answers' case)."""
     from lineage.questions.gaps import CONTESTED, gaps
     from lineage.questions.timeline import figure_text
 
@@ -311,11 +312,13 @@ def test_the_police_figures_two_sources_disagree_on_are_contested_both_ways(real
     row, table = conflict
     assert (table["row"], table["contradicted_by_row"]) == ("6", "4")
     nodes = {n.props.get("measure"): n for n in real_store.all_nodes(NodeKind.AGGREGATE_FLOW)}
-    for figure in (foi, shared):
+    # what the FOI answer says that is contested is its 21 (in its notes), not its 31: the text says which
+    assert "21" in table["row_part"] and "not its 31" in table["row_part"]
+    for figure, disagrees in ((foi, f"disagrees with {table['row_part']}"), (shared, "disagrees")):
         node = nodes[figure["measure"]]
         assert node.props.get("contested") is True
         assert figure_text(node).endswith(
-            f"{figure['value']} {figure['unit']} (contested: another cited source disagrees)"
+            f"{figure['value']} {figure['unit']} (contested: another cited source {disagrees})"
         )
     assert "contested" not in nodes[requests["measure"]].props
     (edge,) = real_store.get_edges(
