@@ -364,3 +364,31 @@ def test_an_alias_the_dictionary_gives_no_year_is_in_the_npd_no_earlier_than_its
     for hop in links:
         year = hop.node.props.get("first_year", table_year.get(hop.node.id))
         assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= dated[hop.near], (hop.near, hop.node.id)
+
+
+def test_locratings_where_they_live_reaches_the_school_censuss_addresses_alone(real_store: Store) -> None:
+    """The reading of answers' case: Locrating's own description of the NPD it used ('including where they live',
+    row 42) reached 49 address items of every data set, children-in-need postcodes and the YPMAD postcode history
+    among them, though its next rows name the national school census (row 45). The words now reach the school
+    census's addresses alone (scope_words.csv)."""
+    statements = _rows("npd_release_scope_statements.csv")
+    described, census = statements[42 - 2], statements[45 - 2]
+    assert described["organisation"] == census["organisation"] == "Locrating Ltd"
+    assert (
+        described["data_item_as_written"] == "where they live"
+        and census["dataset_as_written"] == "national school census"
+    )
+    census_sets = next(
+        r["means"].split() for r in _rows("scope_datasets.csv") if r["dataset_as_written"] == "national school census"
+    )
+    words = [r for r in _rows("scope_words.csv") if r["words"] == "where they live"]
+    assert words and all(sorted(r["within"].split()) == sorted(census_sets) for r in words)
+    (statement,) = [
+        n
+        for n in real_store.all_nodes(NodeKind.STATEMENT)
+        if any((c.file, c.row) == ("npd_release_scope_statements.csv", 42) for c in n.citations)
+    ]
+    reached = real_store.expand([statement.id], frozenset({EdgeKind.REFERS_TO}), frozenset())
+    assert reached and {h.node.key.split("/")[0] for h in reached} <= {s.split(":", 1)[1] for s in census_sets}
+    names = {r.organisation.name for r in recipients_of_item(real_store, "CIN_PostCode").receipts}
+    assert "Locrating Ltd" not in names
