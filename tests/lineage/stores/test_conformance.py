@@ -11,7 +11,7 @@ import pytest
 from lineage.errors import ModelError, StoreError
 from lineage.hops import Step
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Validity
-from lineage.store import MAX_DEPTH, Direction, Link, QueryError, Store, edge_sides
+from lineage.store import MAX_DEPTH, Bounded, Direction, Link, QueryError, Store, edge_sides
 from tests import fixture_graph as g
 
 
@@ -159,6 +159,19 @@ def test_list_nodes_pages_in_id_order(store: Store) -> None:
     assert page.total == 3 and page.truncated
     rest = store.list_nodes(NodeKind.ORGANISATION, limit=2, offset=2)
     assert [n.id for n in rest.items] == [g.O2] and not rest.truncated
+
+
+def test_list_nodes_gives_every_node_one_at_a_time_and_the_total_past_the_end(store: Store) -> None:
+    every = tuple(sorted(g.NODES, key=lambda node: node.id))
+    whole = store.list_nodes(limit=1000)
+    assert whole.items == every and whole.total == len(every) and not whole.truncated
+    pages = [store.list_nodes(limit=1, offset=k) for k in range(len(every))]
+    assert tuple(node for page in pages for node in page.items) == every
+    assert {page.total for page in pages} == {len(every)}
+    for offset in (len(every), len(every) + 5):
+        assert store.list_nodes(limit=10, offset=offset) == Bounded((), len(every), offset)
+    assert store.list_nodes(NodeKind.ORGANISATION, limit=0) == Bounded((), 3, 0)
+    assert store.list_nodes(NodeKind.STATEMENT) == Bounded((), 0, 0)  # a kind the graph does not hold
 
 
 # ---- neighbours -----------------------------------------------------------------------------------
