@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 
 from lineage.model import EdgeKind, Node, NodeKind
-from lineage.store import Store
+from lineage.store import MAX_LIMIT, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +23,18 @@ def _record(node_or_edge: object, citations: frozenset, props: dict) -> str:
     return repr((node_or_edge, sorted(props.items()), cited))
 
 
-def state_of(store: Store) -> State:
+def every_node(store: Store) -> list[Node]:
+    """The whole store by id, in pages of the most list_nodes gives."""
     nodes: list[Node] = []
     while True:
-        page = store.list_nodes(limit=1000, offset=len(nodes))
+        page = store.list_nodes(limit=MAX_LIMIT, offset=len(nodes))
         nodes += page.items
         if not page.items or len(nodes) >= page.total:
-            break
+            return nodes
+
+
+def state_of(store: Store) -> State:
+    nodes = every_node(store)
     hops = store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset()) if nodes else []
     lines: list[tuple[bool, str, str]] = []
     for node in nodes:
