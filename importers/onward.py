@@ -8,10 +8,11 @@ and a regulator's own letter ``confirmed``; a regulator's finding as reported, t
 requester or a research body ``reported``). Its validity is the date or period as cited where that is a plain
 date or period; "undated" holds always, counted.
 
-``data/flow_readings.csv`` (``row, route, records, system, derived_from, reasoning``) says, for a row, how the
-data went (one of the model's ``ACCESS_ROUTES``), which body of records it speaks of (a RecordSet: the NPD as a
-whole, the Learning Records Service, a linked data set) and what a linked data set is derived from; its row is
-cited beside the data row's on every fact it reads. By ``kind``:
+``data/flow_readings.csv`` (``row, route, records, system, derived_from, items_of, reasoning``) says, for a row,
+how the data went (one of the model's ``ACCESS_ROUTES``), which body of records it speaks of (a RecordSet: the NPD
+as a whole, the Learning Records Service, a linked data set), what a linked data set is derived from, and, where
+``items_of`` is ``records``, that the row's items are what the records hold, not what went (they go on the
+RecordSet, never on the access); its row is cited beside the data row's on every fact it reads. By ``kind``:
 
 - ``access_granted``: the records (or, where the row names none, the sending body) ACCESSED_BY the recipient,
   with the route, figure, items and period; the records HELD_BY the sender.
@@ -59,7 +60,9 @@ from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 READINGS_FILE = DATA_DIR / "flow_readings.csv"
-READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "reasoning")
+READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "items_of", "reasoning")
+#: What a row's items_as_written may be of, by the readings table: the flow (empty), or what the records hold.
+ITEMS_OF = ("", "records")
 READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
 #: The kinds of row the file holds, and what each becomes.
 ACCESS, ONWARD, LINKED, REFUSED = "access_granted", "onward_share", "linked_dataset", "foi_refused"
@@ -92,6 +95,7 @@ class Reading:
     records: str
     system: str
     derived_from: tuple[tuple[str, str], ...]  # (node id, the source's words)
+    items_of_records: bool  # the row's items are what the records hold, not what went
     citation: Citation
 
 
@@ -120,8 +124,10 @@ def load_readings(path: Path = READINGS_FILE) -> dict[int, Reading]:
             if kind_of(target.strip()) not in (NodeKind.RECORD_SET, NodeKind.ORGANISATION, NodeKind.DATASET):
                 raise BadInput(path, f"{target!r} is no record set, data set or organisation", row.number)
             derived.append((target.strip(), words.strip()))
+        if (items_of := row["items_of"].strip()) not in ITEMS_OF or (items_of and not records):
+            raise BadInput(path, "empty (the flow's items) or records (with the records named)", row.number, "items_of")
         citation = Citation(READINGS_DOCUMENT, path.name, row.number, "")
-        readings[number] = Reading(route, records, system, tuple(derived), citation)
+        readings[number] = Reading(route, records, system, tuple(derived), bool(items_of), citation)
     return readings
 
 
@@ -272,6 +278,11 @@ class _Row:
         validity = self.validity if dated else Validity()
         self.parts.edges.append(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
+    def held_items(self) -> dict[str, Scalar]:
+        """The row's items as what its records hold, where the readings table says they are that."""
+        held = self.reading is not None and self.reading.items_of_records and self.cell("items_as_written")
+        return {"items_as_written": self.cell("items_as_written")} if held else {}
+
     def records(self) -> Node | None:
         """The record set the reading says the row speaks of, if any."""
         if not self.reading or not self.reading.records:
@@ -281,7 +292,7 @@ class _Row:
                 NodeKind.RECORD_SET,
                 self.reading.records,
                 self.reading.records,
-                {"system": self.reading.system},
+                {"system": self.reading.system} | self.held_items(),
                 self.citations,
                 self.certainty,
             )
@@ -316,6 +327,8 @@ class _Row:
         if self.reading and self.reading.route == "match and return":
             figures["matched_on"] = self.cell("items_as_written")
             figures["items_as_written"] = ""
+        if self.held_items():
+            figures["items_as_written"] = ""  # on the records it searched, not on what it took
         for recipient in recipients:
             self.edge(source, EdgeKind.ACCESSED_BY, recipient.id, self.flow_props(**figures))
 

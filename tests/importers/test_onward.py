@@ -197,12 +197,21 @@ def test_a_malformed_row_is_refused_naming_file_row_and_column(empty_store: Stor
         assert state_of(empty_store) == before
 
 
-def test_a_reading_of_an_unknown_route_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("line", "column"),
+    [
+        ("2,by pigeon,,,,,because", "route"),
+        ("2,,,,,everything,because", "items_of"),
+        ("2,,,,,records,because", "items_of"),
+    ],
+)
+def test_a_reading_of_an_unknown_route_or_items_of_is_refused(tmp_path: Path, line: str, column: str) -> None:
+    """An unknown route; items said to be the records' where the reading names none, or neither flow nor records."""
     readings = tmp_path / "flow_readings.csv"
-    readings.write_text("row,route,records,system,derived_from,reasoning\n2,by pigeon,,,,because\n", encoding="utf-8")
+    readings.write_text(f"row,route,records,system,derived_from,items_of,reasoning\n{line}\n", encoding="utf-8")
     with pytest.raises(BadInput) as refused:
         load_readings(readings)
-    assert (refused.value.row, refused.value.column) == (2, "route")
+    assert (refused.value.row, refused.value.column) == (2, column)
 
 
 def test_lineage_diff_carries_the_new_rows(empty_store: Store) -> None:

@@ -194,3 +194,18 @@ async def test_from_a_partner_of_a_linked_data_set_no_path_goes_on_to_its_other_
     assert not any(len(p) > 1 and p[0] == "Longitudinal Education Outcomes (LEO)" for p in paths), paths
     _, ppmd = row_where(kind="linked_dataset", dataset_as_written="PPMD")
     assert "HMRC" in ppmd["quote"] and ["Pupil Parent Matched Data (PPMD)", "DWP"] in paths  # derived from its data
+
+
+async def test_the_items_the_lrs_holds_are_not_said_to_be_what_trustopia_took(ask) -> None:
+    """The reading of answers' case: the access to Trustopia carried 'qualifications along with name, date of birth
+    and gender', which the row's notes say are the items the article says the LRS holds, not what Trustopia
+    retrieved. The readings table says so (items_of), and the items are on the LRS's records, not on the access."""
+    number, access = row_where(kind="access_granted", dataset_as_written="LRS")
+    assert "not a list of items Trustopia retrieved" in access["notes"]
+    with (ROOT / "data" / "flow_readings.csv").open(encoding="utf-8", newline="") as handle:
+        (reading,) = [r for r in csv.DictReader(handle) if r["row"] == str(number)]
+    assert reading["items_of"] == "records"
+    answer = (await ask("onward-sharing", **{"from": "Learning Records Service", "depth": 1}))["onwardSharing"]
+    steps = {p["steps"][0]["node"]["name"]: p["steps"][0]["link"] for p in answer["paths"]["nodes"]}
+    (trustopia,) = [link for name, link in steps.items() if name.startswith("Trust Systems Software UK")]
+    assert trustopia["itemsAsWritten"] is None and trustopia["quote"] == access["quote"]
