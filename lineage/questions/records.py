@@ -40,8 +40,10 @@ _E = EdgeKind
 
 #: Statements saying something did not go: left out of a release, refused, or not available to the recipient.
 NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
-#: Application statuses that give no outcome: the record names the application, not whether data went.
-NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated"})
+#: Application statuses that give no outcome: the record names the application, not whether data went; and an
+#: arrangement or a policy no release came of (the Home Office's 2013 pilot study, DfE's "may also share" with the
+#: ONS), which say that data may have gone, not that it did.
+NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated", "arrangement", "policy"})
 #: The fields a school is found by, in the words a reader knows them by.
 SCHOOL_FIELDS = {"key": "URN", "name": "name", "town": "town", "postcode": "postcode"}
 #: How far back a search looks for the schools a found school was before (GIAS chains are short).
@@ -391,11 +393,13 @@ def learner_records(store: Store) -> LearnerRecords | None:
 
 @PerState
 def open_applications(store: Store) -> tuple[OpenApplication, ...]:
-    """Every application whose outcome the record does not give (submitted for approval, pending, not stated),
-    oldest first: whether data went under it is unknown, so it is listed apart from the releases, for every
-    school alike (record_reach marks those whose sources date what went under them before the years asked)."""
-    found = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
-    made = follow(store, [a.id for a in found], outgoing=[_E.MADE_BY])
+    """Every application whose outcome the record does not give (submitted for approval, pending, not stated, an
+    arrangement or policy with no release), oldest first: whether data went under it is unknown, so it is listed
+    apart from the releases, for every school alike (record_reach marks those whose sources date what went under
+    them before the years asked)."""
+    named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
+    made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO])
+    found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
     said = statements_about(store, found)
     ordered = sorted(found, key=dated_order)
     return tuple(

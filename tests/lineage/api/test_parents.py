@@ -30,6 +30,10 @@ DATA = Path(__file__).resolve().parents[3] / "data"
 URN = 131768
 
 
+#: The letter's section listing applications and arrangements without an outcome.
+APPLICATIONS = "Applications and arrangements the record names without an outcome"
+
+
 def rows(name: str) -> list[dict[str, str]]:
     with open(DATA / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
@@ -316,8 +320,26 @@ async def test_applications_without_an_outcome_are_listed_apart_never_as_release
     hmrc = next(a for a in data["applications"] if a["application"]["reference"] == "DS00638")
     assert [n["node"]["name"] for n in hmrc["applicants"]] == ["HMRC (His Majesty's Revenue and Customs)"]
     letter_text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
-    releases_part, applications_part = letter_text.split("Applications the record names without an outcome")
+    releases_part, applications_part = letter_text.split(APPLICATIONS)
     assert "DS00638" not in releases_part and "DS00638" in applications_part
+
+
+async def test_an_arrangement_or_policy_no_release_came_of_is_asked_about_as_without_an_outcome(ask: Any) -> None:
+    """The reading of answers' case: the Home Office's 2013 pilot study with DfE, and DfE's guidance that it 'may
+    also share' pupil data with the ONS, were neither releases nor applications without an outcome, so the letter
+    and /reach left them out for a pupil of 2012-2016. They are listed with the applications, to be asked about;
+    the monthly exchange, which the record gives as a release, is not."""
+    more = rows("npd_register_entries_more.csv")
+    pilot, policy = more[21 - 2], more[24 - 2]
+    assert pilot["status_as_cited"] == "pilot study" and pilot["date_as_cited"] == "2013"
+    assert policy["status_as_cited"] == "'may also share'"
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    listed = {(a["application"]["statusAsCited"], a["application"]["dateAsCited"]) for a in data["applications"]}
+    assert {(pilot["status_as_cited"], pilot["date_as_cited"]), (policy["status_as_cited"], None)} <= listed
+    assert not any(a["application"]["statusAsCited"] == "the monthly exchange" for a in data["applications"])
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split(APPLICATIONS)[1].split("Other disclosures")[0]
+    assert "status as cited: pilot study" in part and "status as cited: 'may also share'" in part
 
 
 async def test_the_letter_asks_for_the_learning_records_service_record_citing_the_reprimand(ask: Any) -> None:
@@ -355,7 +377,7 @@ async def test_an_application_a_source_says_data_went_under_is_quoted_not_called
     assert {s["statement"]["quote"] for s in aqa["statements"]} == {r["quote"] for r in said}
     assert {s["kind"] for s in aqa["statements"]} == {"released"}
     text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
-    applications_part = text.split("Applications the record names without an outcome")[1]
+    applications_part = text.split(APPLICATIONS)[1]
     (line,) = [line for line in applications_part.splitlines() if "by AQA" in line]
     assert "dated as cited: October 2013" in line and "status: not stated" in line
     assert "released to it" in line and said[0]["quote"] in line
@@ -478,7 +500,7 @@ async def test_an_application_whose_sources_date_what_went_before_the_years_is_m
         data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
         by_applicant = {n["node"]["name"]: a for a in data["applications"] for n in a["applicants"]}
         text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
-        part = text.split("Applications the record names without an outcome")[1].split("Other disclosures")[0]
+        part = text.split(APPLICATIONS)[1].split("Other disclosures")[0]
         for name in went:
             assert by_applicant[name]["wentBeforeTheYears"] is marked, (years, name)
             (line,) = [line for line in part.splitlines() if f"by {name};" in line]
