@@ -342,6 +342,21 @@ async def test_an_arrangement_or_policy_no_release_came_of_is_asked_about_as_wit
     assert "status as cited: pilot study" in part and "status as cited: 'may also share'" in part
 
 
+async def test_a_body_not_given_an_item_is_said_so_as_of_the_day_its_source_says_it(ask: Any) -> None:
+    """The reading of answers' case: 'Home Office: not available to it: information on nationality' came undated,
+    as if for ever, though written answer 48634 says it as of 27 October 2016 (statement_dates.csv), after a
+    memorandum that planned to hand nationality over once collected (row 37)."""
+    statement = rows("npd_release_scope_statements.csv")[38 - 2]
+    assert statement["statement"] == "not_available" and statement["date_as_cited"] == ""
+    (dated,) = [
+        r for r in rows("statement_dates.csv") if (r["file"], r["row"]) == ("npd_release_scope_statements.csv", "38")
+    ]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("What the record says was not released")[1].split("Please reply")[0]
+    (line,) = [line for line in part.splitlines() if statement["quote"] in line]
+    assert line.startswith(f"- Home Office (as of {dated['date']}): not available to it"), line
+
+
 async def test_the_letter_asks_for_the_learning_records_service_record_citing_the_reprimand(ask: Any) -> None:
     """The LRS (learners from age 14) is not the NPD: the letter asks DfE for that record too, should the child have
     been 14 or over, and lists the ICO's reprimand of November 2022 with its source (the flows file)."""
