@@ -283,9 +283,9 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "text", "column"),
     [
-        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,6,3,\n", "reasoning"),
-        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,six,3,because\n", "row"),
-        ("conflicts", "file,row,contradicted_by_row,reasoning\nf.csv,6,,because\n", "contradicted_by_row"),
+        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,6,3,,\n", "reasoning"),
+        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,six,3,,because\n", "row"),
+        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,6,,,because\n", "contradicted_by_row"),
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
         ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
     ],
