@@ -125,8 +125,9 @@ OUTCOMES: tuple[tuple[str, Outcome], ...] = (
     ("approved", Outcome("approved", SENT_IF_APPROVED, approved=True)),
     ("listed as recipient", Outcome("released", CONFIRMED)),
     ("submitted for dsap approval", Outcome("submitted for approval", None)),
-    ("application referenced", Outcome("submitted for approval", None)),
-    ("application form released", Outcome("submitted for approval", None)),
+    # a reference alone, or a form an FOI answer released, says an application was made, not that it was submitted
+    ("application referenced", NOT_STATED),
+    ("application form released", NOT_STATED),
     ("the monthly exchange", Outcome("arrangement", CONFIRMED)),
     ("pilot study", Outcome("arrangement", None)),
     ("confirmed this to dwp as a 'y' only", Outcome("match flag only", None)),

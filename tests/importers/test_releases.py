@@ -151,6 +151,22 @@ def test_ds00804_home_office(empty_store: Store) -> None:
     assert application.props["status_as_cited"] == row["status_as_cited"]
 
 
+@pytest.mark.parametrize("reference", ["DS00638", "DR161003.02"])
+def test_an_application_named_by_a_reference_or_a_released_form_is_not_said_submitted(
+    empty_store: Store, reference: str
+) -> None:
+    """The reading of answers' case: 'application referenced' (DS00638) and 'application form released (redacted)
+    in FOI response' (DR161003.02) were given the status 'submitted for approval', which neither row says: its
+    outcome is not stated, and its words are kept."""
+    _, row = register_row(reference=reference)
+    assert row["status_as_cited"].startswith(("application referenced", "application form released"))
+    RegisterFoiImporter().run(empty_store, REGISTER)
+    (application,) = [a for a in empty_store.all_nodes(NodeKind.APPLICATION) if a.props.get("reference") == reference]
+    assert application.props["status"] == "not stated"
+    assert application.props["status_as_cited"] == row["status_as_cited"]
+    assert hops(empty_store, application.id, EdgeKind.LED_TO) == ()
+
+
 def test_dr170518_02_locrating(empty_store: Store) -> None:
     _, row = register_row(reference="DR170518.02")
     assert (row["organisation"], row["status_as_cited"]) == ("Locrating Ltd", "listed as recipient")
