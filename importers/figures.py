@@ -29,6 +29,7 @@ from importers.conflicts import contradictions
 from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
+from lineage.dates import MONTHS
 from lineage.keys import normalise
 from lineage.model import (
     ALWAYS,
@@ -61,16 +62,36 @@ def _bound(text: str, *, end: bool) -> dt.date:
     return dt.date(parts[0], 12, 31) if end else dt.date(parts[0], 1, 1)
 
 
+#: A period with the compiler's note after it: an end year in brackets (``2012-04..(2016)``, its month not given),
+#: a last day (``2012..2016 (to 15 Dec)``), or what the period is of (``2015-07 (MoU)``).
+_NOTED = re.compile(
+    r"^(?P<period>[^()]+?)\s*\((?:to (?P<day>\d{1,2}) (?P<month>[a-z]{3})[a-z]*|(?P<note>[^()]+))\)$", re.IGNORECASE
+)
+_MONTH_NUMBERS = {month[:3]: number for number, month in enumerate(MONTHS, start=1)}
+_BRACKETED_END = re.compile(r"^(?P<start>[^()]+\.\.)\((?P<year>\d{4})\)$")
+
+
 def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
     """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
-    from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month; any other wording holds
-    always (kept as text)."""
-    match = _PERIOD.match(row[column].strip())
+    from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month, with a note after it read
+    as :data:`_NOTED` says (``2012-04..(2016)`` to the end of 2016, ``2012..2016 (to 15 Dec)`` to 15 December
+    2016); any other wording holds always (kept as text)."""
+    text, last_day = row[column].strip(), None
+    if bracketed := _BRACKETED_END.match(text):
+        text = bracketed["start"] + bracketed["year"]
+    elif (noted := _NOTED.match(text)) and _PERIOD.match(noted["period"]):
+        text, last_day = noted["period"], noted["day"] and (noted["day"], noted["month"])
+    match = _PERIOD.match(text)
     if not match:
         return ALWAYS
     start, ranged, finish = match.groups()
     try:
         end = None if ranged and not finish else _bound(finish or start, end=True)
+        if end is not None and last_day:
+            day, month = last_day
+            if (number := _MONTH_NUMBERS.get(month.lower())) is None:
+                raise ValueError(f"{month!r} is not a month")
+            end = dt.date(end.year, number, int(day))
         return Validity(_bound(start, end=False), end)
     except ValueError as exc:
         raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None

@@ -392,3 +392,19 @@ def test_locratings_where_they_live_reaches_the_school_censuss_addresses_alone(r
     assert reached and {h.node.key.split("/")[0] for h in reached} <= {s.split(":", 1)[1] for s in census_sets}
     names = {r.organisation.name for r in recipients_of_item(real_store, "CIN_PostCode").receipts}
     assert "Locrating Ltd" not in names
+
+
+def test_the_timeline_places_a_figure_whose_period_carries_a_note(real_store: Store) -> None:
+    """The reading of answers' case: DfE's refusals per year (written answer 57722, '2012..2016 (to 15 Dec)') and
+    the FOI answer's police counts ('2012-04..(2016)') were undated to the timeline, which left them out and gave one
+    side of the contested police figures alone."""
+    from lineage.questions.timeline import timeline
+
+    figures = _rows("npd_sharing_figures_compiled.csv")
+    noted = [r for r in figures if r["period"] in ("2012..2016 (to 15 Dec)", "2012-04..(2016)")]
+    assert len(noted) == 3
+    entries = timeline(real_store, dt.date(2012, 1, 1), dt.date(2024, 12, 31)).entries
+    placed = {(e.node.props.get("period"), e.node.props.get("measure")) for e in entries}
+    assert {(r["period"], r["measure"]) for r in noted} <= placed
+    after = timeline(real_store, dt.date(2016, 12, 16), dt.date(2016, 12, 31), kinds=["figure"]).entries
+    assert "2012..2016 (to 15 Dec)" not in {e.node.props.get("period") for e in after}  # its note ends it on the 15th
