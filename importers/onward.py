@@ -367,7 +367,8 @@ class _Row:
                 key = target.partition(":")[2]
                 system = {"system": OTHER_RECORDS}
                 self.parts.node(Node(NodeKind.RECORD_SET, key, key, system, self.citations, self.certainty))
-            self.edge(records.id, EdgeKind.DERIVED_FROM, target, stated({"as_written": words}))
+            # what a set is made from: no linked row dates that (its date is a size's, a coverage's or a notice's)
+            self.edge(records.id, EdgeKind.DERIVED_FROM, target, stated({"as_written": words}), dated=False)
 
     def refused(self) -> None:
         bodies = self.bodies("from_organisation")

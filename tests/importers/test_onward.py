@@ -237,3 +237,22 @@ def test_a_linked_data_sets_parties_are_never_said_to_have_received_pupil_record
         for hop in held:
             role = str(hop.edge.props.get("role"))
             assert "recipient" not in role and "does not say pupil records went to it" in role, (hop.edge.id, role)
+
+
+def test_a_linked_sets_coverage_dates_neither_its_holding_as_the_sets_own_nor_what_it_is_made_from(
+    empty_store: Store,
+) -> None:
+    """The reading of answers' case: the MoJ-DfE linked set's '2000..2021' is the police records' span (the row's
+    notes), yet its links to the NPD and the PNC held only then, so asOf 2005 gave the set as made from the NPD.
+    The holding says what its date is (date_readings.csv); what a set is made from no linked row dates."""
+    number, row = next((n, r) for n, r in rows_of("linked_dataset").items() if "Police National Computer" in r["notes"])
+    assert row["date_as_cited"] == "2000..2021"
+    with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        (reading,) = [r for r in csv.DictReader(handle) if (r["file"], r["row"]) == (FILE.name, str(number))]
+    imported(empty_store)
+    (linked,) = [n for n in empty_store.all_nodes(NodeKind.RECORD_SET) if n.key == row["dataset_as_written"]]
+    hops = empty_store.expand([linked.id], frozenset({EdgeKind.HELD_BY, EdgeKind.DERIVED_FROM}), frozenset())
+    held = [h.edge for h in hops if h.edge.kind is EdgeKind.HELD_BY]
+    derived = [h.edge for h in hops if h.edge.kind is EdgeKind.DERIVED_FROM]
+    assert held and all(e.props["date_is"] == reading["date_is"] for e in held)
+    assert len(derived) == 2 and all(e.validity == Validity() for e in derived)
