@@ -176,9 +176,10 @@ def load_datasets(path: Path = DATASETS_FILE) -> dict[str, tuple[str, ...]]:
 
 @dataclass(frozen=True, slots=True)
 class SourceDate:
-    """The day a statement's source was made, where its date column is empty but the source has one (a written
-    answer, by the day it was answered): the day its words are checked against, so that they reach no item first
-    collected after it. Kept only while the row still cites the same source."""
+    """The day a statement's source was made, or the latest it can have been, where its date column names no date
+    but the source has one (a written answer, by the day it was answered; "last year (as reported June 2015)", by
+    the end of that month): the day its words are checked against, so that they reach no item first collected
+    after it. Kept only while the row still cites the same source."""
 
     source_url: str
     day: dt.date
@@ -289,8 +290,8 @@ class ScopeStatementsImporter(Importer):
                 raise BadInput(path, "must not be empty", row.number, column)
         certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         dated = _bundled_dates().get((path.name, row.number))
-        if dated is not None and (cell("date_as_cited") or dated.source_url != cell("source_url")):
-            dated = None  # the row gives its own date, or is no longer the row the table read
+        if dated is not None and (latest_day(cell("date_as_cited")) or dated.source_url != cell("source_url")):
+            dated = None  # the row gives a date of its own, or is no longer the row the table read
         props: dict[str, Scalar] = {
             name: value
             for name, value in (

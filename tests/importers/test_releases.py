@@ -412,17 +412,23 @@ def test_the_fictional_good_rows_do_import(tmp_path: Path) -> None:
 
 
 def test_the_statement_dates_table_refuses_a_bad_date_and_keeps_only_the_rows_it_read(tmp_path: Path) -> None:
-    """Our table dating written answers: a date that is not a day is refused by file and row; each entry names
-    the source it read, so a statements file whose row now cites another source is not dated by it."""
+    """Our table dating written answers, and reports that date a statement only as 'last year': a date that is
+    not a day is refused by file and row; each entry names the source it read, so a statements file whose row now
+    cites another source is not dated by it."""
     from importers.scope import load_dates
+    from lineage.dates import latest_day
 
     bundled = load_dates()
     with open(DATA_DIR / "npd_release_scope_statements.csv", newline="", encoding="utf-8") as handle:
         statements = list(csv.DictReader(handle))
     for (file, row), dated in bundled.items():
-        assert file == "npd_release_scope_statements.csv" and statements[row - 2]["source_url"] == dated.source_url
-        assert statements[row - 2]["date_as_cited"] == ""  # only where the row gives no date of its own
-        assert dated.day.strftime("%-d %b %Y") in statements[row - 2]["notes"].replace("July", "Jul")
+        stated = statements[row - 2]
+        assert file == "npd_release_scope_statements.csv" and stated["source_url"] == dated.source_url
+        assert latest_day(stated["date_as_cited"]) is None  # only where the row gives no date of its own
+        # the day the notes give (a written answer's), or the end of the month of the report the date words name
+        report_month = dated.day.strftime("as reported %B %Y") in stated["date_as_cited"]
+        assert report_month or dated.day.strftime("%-d %b %Y") in stated["notes"].replace("July", "Jul")
+        assert not report_month or (dated.day + dt.timedelta(days=1)).day == 1  # the month's last day
     bad = tmp_path / "statement_dates.csv"
     bad.write_text(
         "file,row,source_url,date,reasoning\nx.csv,3,https://example.org,22 Nov 2016,why\n", encoding="utf-8"

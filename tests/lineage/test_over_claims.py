@@ -408,3 +408,27 @@ def test_the_timeline_places_a_figure_whose_period_carries_a_note(real_store: St
     assert {(r["period"], r["measure"]) for r in noted} <= placed
     after = timeline(real_store, dt.date(2016, 12, 16), dt.date(2016, 12, 31), kinds=["figure"]).entries
     assert "2012..2016 (to 15 Dec)" not in {e.node.props.get("period") for e in after}  # its note ends it on the 15th
+
+
+def test_a_request_dated_only_as_last_year_by_a_report_reaches_no_item_collected_after_the_report(
+    real_store: Store,
+) -> None:
+    """The reading of 20 facts' case: the Ministry of Defence's rejected request, 'last year (as reported June
+    2015)', names no date of its own, so its words were never checked against time: its 'home address' reached the
+    YPMAD 16-17 postcodes and KS4_PPCODE (2014/15), and 'ethnicity' KS4_ETHNIC (2014/15). statement_dates.csv now
+    bounds it by the report's month."""
+    statements = _rows("npd_release_scope_statements.csv")
+    rows = [n for n, r in enumerate(statements, start=2) if r["date_as_cited"] == "last year (as reported June 2015)"]
+    dates = {
+        int(r["row"]): r["date"]
+        for r in _rows("statement_dates.csv")
+        if r["file"] == "npd_release_scope_statements.csv"
+    }
+    assert rows and all(dates.get(n) == "2015-06-30" for n in rows)
+    first = {r["npd_alias"]: _first_year(r["years_populated"]) for r in ITEMS}
+    late = ["KS4_PPCODE", "KS4_ETHNIC", "AP_Postcode"]
+    assert all((first[a] or 0) >= 2014 for a in late)  # in the NPD from 1 September 2015 at the earliest
+    for alias in (*late, "YPMAD_l_post_0708"):
+        names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
+        refused = {n.organisation.name for n in recipients_of_item(real_store, alias).not_received}
+        assert not any("Defence" in name for name in names | refused), (alias, names, refused)
