@@ -17,7 +17,7 @@ from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
-from lineage.model import Citation, NodeKind, ordered_citations
+from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
 from lineage.questions.records import RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import Stated, statement_words
@@ -227,12 +227,7 @@ def _section(heading: str, asked: str) -> list[Part]:
 
 
 def _as_of(stated: Stated) -> str:
-    """When a statement that something was not available to a body was made, as its source dates it (a written
-    answer by the day it was answered): it says what held then, not for ever. One about a release is dated by it."""
-    if stated.about.node.kind is not NodeKind.ORGANISATION:
-        return ""
-    when = stated.statement.props.get("latest_date") or stated.statement.props.get("date_as_cited")
-    return f" (as of {when})" if when else ""
+    return f" (as of {stated.as_of})" if stated.as_of else ""
 
 
 def _contested(stated: Stated, words: str) -> str:

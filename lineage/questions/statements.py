@@ -63,6 +63,16 @@ class Stated:
         """Another cited source disagrees with it."""
         return bool(self.contradicted_by)
 
+    @property
+    def as_of(self) -> str | None:
+        """When a statement about a body was made, as its source dates it (a written answer by the day it was
+        answered): it says what held then, not for ever. None for one about a release or an application, which
+        that dates, or where its source gives no date."""
+        if self.about.node.kind is not NodeKind.ORGANISATION:
+            return None
+        when = self.statement.props.get("latest_date") or self.statement.props.get("date_as_cited")
+        return str(when) if when else None
+
     def link_to(self, item: Node) -> Edge:
         """The REFERS_TO link by which the statement reaches the item."""
         return next(link for reached, link in self.reaches if reached.id == item.id)

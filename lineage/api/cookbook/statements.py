@@ -22,5 +22,7 @@ StatedScope = answer_type(
         "kind": "released, not_released, requested_then_excluded, ... as the source says",
         "items": "The data items those reach (aliases of the concepts).",
         "contested": "Another cited source disagrees with it.",
+        "as_of": "For one about an organisation, the date its source gives it (a written answer's day): it says "
+        "what held then. Null for one about a release or application, which that dates.",
     },
 )

@@ -355,6 +355,11 @@ async def test_a_body_not_given_an_item_is_said_so_as_of_the_day_its_source_says
     part = text.split("What the record says was not released")[1].split("Please reply")[0]
     (line,) = [line for line in part.splitlines() if statement["quote"] in line]
     assert line.startswith(f"- Home Office (as of {dated['date']}): not available to it"), line
+    # /reach gives it so too (StatedScope.asOf), and one about a release is dated by the release
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    as_of = {s["about"]["node"]["name"]: s["asOf"] for s in data["notReleased"]}
+    assert as_of["Home Office"] == dated["date"]
+    assert all(when is None for name, when in as_of.items() if name != "Home Office"), as_of
 
 
 async def test_the_letter_asks_for_the_learning_records_service_record_citing_the_reprimand(ask: Any) -> None:

@@ -160,7 +160,8 @@ function appendStated(item, stated) {
 function drawNotReleased(statements) {
   const items = statements.map((stated) => {
     const item = element("li");
-    item.append(element("strong", stated.about.node.name), ": ");
+    const asOf = stated.asOf ? ` (as of ${stated.asOf})` : ""; // what a body was told, as of its source's day
+    item.append(element("strong", stated.about.node.name + asOf), ": ");
     appendStated(item, stated);
     return item;
   });
