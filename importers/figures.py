@@ -27,9 +27,8 @@ from importers import register
 from importers.base import Batch, Importer, Report, named_sources
 from importers.conflicts import contradictions
 from importers.organisations import Organisations, Resolved
-from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
+from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
-from lineage.dates import MONTHS
 from lineage.keys import normalise
 from lineage.model import (
     ALWAYS,
@@ -65,9 +64,8 @@ def _bound(text: str, *, end: bool) -> dt.date:
 #: A period with the compiler's note after it: an end year in brackets (``2012-04..(2016)``, its month not given),
 #: a last day (``2012..2016 (to 15 Dec)``), or what the period is of (``2015-07 (MoU)``).
 _NOTED = re.compile(
-    r"^(?P<period>[^()]+?)\s*\((?:to (?P<day>\d{1,2}) (?P<month>[a-z]{3})[a-z]*|(?P<note>[^()]+))\)$", re.IGNORECASE
+    r"^(?P<period>[^()]+?)\s*\((?:to (?P<last_day>\d{1,2} [a-z]{3})[a-z]*|(?P<note>[^()]+))\)$", re.IGNORECASE
 )
-_MONTH_NUMBERS = {month[:3]: number for number, month in enumerate(MONTHS, start=1)}
 _BRACKETED_END = re.compile(r"^(?P<start>[^()]+\.\.)\((?P<year>\d{4})\)$")
 
 
@@ -80,7 +78,7 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
     if bracketed := _BRACKETED_END.match(text):
         text = bracketed["start"] + bracketed["year"]
     elif (noted := _NOTED.match(text)) and _PERIOD.match(noted["period"]):
-        text, last_day = noted["period"], noted["day"] and (noted["day"], noted["month"])
+        text, last_day = noted["period"], noted["last_day"]
     match = _PERIOD.match(text)
     if not match:
         return ALWAYS
@@ -88,10 +86,7 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
     try:
         end = None if ranged and not finish else _bound(finish or start, end=True)
         if end is not None and last_day:
-            day, month = last_day
-            if (number := _MONTH_NUMBERS.get(month.lower())) is None:
-                raise ValueError(f"{month!r} is not a month")
-            end = dt.date(end.year, number, int(day))
+            end = date_from_text(f"{last_day} {end.year}", ("%d %b %Y",))
         return Validity(_bound(start, end=False), end)
     except ValueError as exc:
         raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
