@@ -68,6 +68,7 @@ from lineage.model import (
     surest,
     weakest,
 )
+from lineage.questions.common import follow
 from lineage.store import Store
 
 REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
@@ -337,11 +338,10 @@ class ReleaseGraph:
         items = self._tier_items.get(share.tiers)
         if items is None:
             found = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
-            holders = self.store.expand([item.id for item in found], frozenset(), frozenset({EdgeKind.HOLDS}))
-            held_in: dict[str, list[Node]] = {}
-            for hop in holders:
-                held_in.setdefault(hop.near, []).append(hop.node)
-            items = self._tier_items[share.tiers] = [(item, held_in.get(item.id, [])) for item in found]
+            held_in = follow(self.store, [item.id for item in found], incoming=[EdgeKind.HOLDS])
+            items = self._tier_items[share.tiers] = [
+                (item, [h.node for h in held_in.get(item.id, [])]) for item in found
+            ]
         if not items:
             tiers = "/".join(share.tiers)
             self.report.leave_out(f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")
