@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -72,6 +72,8 @@ WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts t
 DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 DATES_FILE = DATA_DIR / "statement_dates.csv"
+NOTES_FILE = DATA_DIR / "note_statements.csv"
+NOTES_DOCUMENT = "pupil-data lineage table of statements a row's notes quote from the row's own source"
 
 RULE_WORDS = "scope-words"
 #: The reason counted for an item a statement's words would reach that was not yet in the NPD by its date.
@@ -197,6 +199,48 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class NoteStatement:
+    """A second statement of a row's own source that only the row's notes quote ("Same answer: request 'did not
+    contain any data items that are sensitive'"): stated beside the row's, with its words as the table reads
+    them. Kept only while the row still cites the same source and its notes still hold the quote."""
+
+    source_url: str
+    statement: str
+    items_as_written: str
+    quote: str
+    reasoning: str
+    citation: Citation
+
+
+def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], list[NoteStatement]]:
+    """The notes table by (statements file, row)."""
+    table: dict[tuple[str, int], list[NoteStatement]] = {}
+    for statements_file, at, row in read_reasoned(path, ("source_url", "statement", "data_item_as_written", "quote")):
+        cells = {column: " ".join(row[column].split()) for column in row.cells}
+        if cells["statement"] not in STATEMENTS:
+            raise BadInput(path, f"unknown statement {cells['statement']!r}", row.number, "statement")
+        for column in ("source_url", "data_item_as_written", "quote"):
+            if not cells[column]:
+                raise BadInput(path, "must not be empty", row.number, column)
+        table.setdefault((statements_file, at), []).append(
+            NoteStatement(
+                cells["source_url"],
+                cells["statement"],
+                cells["data_item_as_written"],
+                cells["quote"],
+                cells["reasoning"],
+                Citation(NOTES_DOCUMENT, path.name, row.number, ""),
+            )
+        )
+    return table
+
+
+@cache
+def _bundled_notes() -> dict[tuple[str, int], list[NoteStatement]]:
+    return load_notes()
+
+
 @cache
 def _bundled_dates() -> dict[tuple[str, int], SourceDate]:
     return load_dates()
@@ -245,15 +289,18 @@ class ScopeStatementsImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         parsed = [self._statement(path, row) for row in rows]
+        from_notes = [s for p in parsed for s in self._from_notes(path, p, report)]
         refuse_duplicates(
-            path, "organisation, statement, data_item_as_written, source_kind", ((p.node.key, p.row) for p in parsed)
+            path,
+            "organisation, statement, data_item_as_written, source_kind",
+            ((p.node.key, p.row) for p in (*parsed, *from_notes)),
         )
         organisations = Organisations()
         targets = _Targets(store)
         dictionary = _Dictionary(store)
-        nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}
+        nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}  # the rows conflicts.csv names
         edges: list[Edge] = []
-        for p in parsed:
+        for p in (*parsed, *from_notes):
             citation = next(iter(p.node.citations))
             found = organisations.add_each(p.organisation, citation, p.node.certainty)
             if isinstance(found, Unresolved):
@@ -274,7 +321,26 @@ class ScopeStatementsImporter(Importer):
             edges.extend(self._meanings(p, dictionary, day, report))
         contradicting, contested = contradictions(path, nodes, report)
         written = [contested.get(n.id, n) for n in nodes.values()]
-        return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
+        return Batch([*written, *(p.node for p in from_notes), *organisations.nodes(store)], [*edges, *contradicting])
+
+    def _from_notes(self, path: Path, p: _Parsed, report: Report) -> list[_Parsed]:
+        """The statements the notes table reads from this row's notes, each a statement of the row's own source
+        (its kind, certainty, date and subject) in the table's words, citing the row and the table's row."""
+        found = []
+        for note in _bundled_notes().get((path.name, p.row.number), ()):
+            cited = next(iter(p.node.citations)).address
+            if note.source_url != cited or _fold(note.quote) not in _fold(p.row["notes"]):
+                report.leave_out(
+                    f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: the row no longer cites "
+                    "that source or quotes those words)"
+                )
+                continue
+            cells = {**p.row.cells, "statement": note.statement, "data_item_as_written": note.items_as_written}
+            read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}))
+            props = {**read.node.props, "read_from": f"{NOTES_FILE.name} row {note.citation.row}: {note.reasoning}"}
+            node = replace(read.node, props=props, citations=read.node.citations | {note.citation})
+            found.append(replace(read, node=node))
+        return found
 
     def _statement(self, path: Path, row: Row) -> _Parsed:
         def cell(column: str) -> str:

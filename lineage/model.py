@@ -431,6 +431,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("dated_by", str, "where its source's own day is read, its date not given: our table's row and why"),
                 ("quote", str, "the source's words (30 at most)"),
                 ("notes", str, "the compiler's notes on the row"),
+                (
+                    "read_from",
+                    str,
+                    "where the words are a second sentence of the row's source that only its notes quote: our "
+                    "table's row and why",
+                ),
                 ("contested", bool, "another cited source disagrees (see its CONTRADICTS links)"),
             ),
         ),

@@ -24,6 +24,7 @@ from lineage.model import (
     Node,
     NodeKind,
     available_by,
+    gives_way_to_exclusion,
     weakest,
 )
 from lineage.questions.common import (
@@ -187,21 +188,25 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     targets = _stated_targets(routes, around, meaning)
     statements = stated_about(targets, around.about, around.stated)
     of_items = [s for target in targets for s in statements.get(target, ()) if s.statement.id in meaning]
+    excluded = {target: excluded_items(stated) for target, stated in statements.items()}
+
+    def gives_way(item: Node, release: Node, certainty: Certainty) -> bool:
+        """Exclusion beats inference: the one rule (lineage.model.gives_way_to_exclusion), for a route by a rule
+        and for a statement whose words are taken to reach the item alike."""
+        return item.id in excluded.get(release.id, ()) and gives_way_to_exclusion(certainty)
+
     stated_routes = {
         (item.id, s.about.node.id): (item, s)
         for s in of_items
         if s.kind in RECEIVED
         for item in s.items
-        if item.id in by_item
+        if item.id in by_item and not gives_way(item, s.about.node, s.link_to(item).certainty)
     }
-    # exclusion beats inference; a statement of the item replaces the rule's route to the same release
+    # a statement of the item replaces the rule's route to the same release
     routes = [
         route
         for route in routes
-        if not (
-            route.item.id in excluded_items(statements.get(route.release.id, ()))
-            and route.certainty.level is not CertaintyLevel.CONFIRMED
-        )
+        if not gives_way(route.item, route.release, route.certainty)
         and (route.item.id, route.release.id) not in stated_routes
     ]
     receipts = [*_stated_receipts(stated_routes.values(), around.sent), *_sent_receipts(routes, around.sent)]

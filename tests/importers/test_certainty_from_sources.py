@@ -54,6 +54,7 @@ OUR_TABLES = {
     "event_links.csv",
     "date_readings.csv",
     "flow_readings.csv",
+    "note_statements.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}
 

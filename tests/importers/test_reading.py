@@ -29,6 +29,7 @@ from tests.importers.test_register_workbook import COLUMNS
 
 CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
+NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,reasoning"
 
 
 def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
@@ -288,19 +289,28 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,6,,,because\n", "contradicted_by_row"),
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
         ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
+        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
+        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,why\n", "quote"),
     ],
 )
 def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
     tmp_path: Path, table: str, text: str, column: str
 ) -> None:
-    """conflicts.csv, date_readings.csv and event_links.csv read other files' rows: a pair with no reasoning, a row
-    that is no number, or a row read twice would mark the wrong fact, so each is refused at its row and column."""
+    """conflicts.csv, date_readings.csv, event_links.csv and note_statements.csv read other files' rows: a pair with
+    no reasoning, a row that is no number, a row read twice or a statement of no known kind would mark the wrong
+    fact, so each is refused at its row and column."""
     from importers.conflicts import load_conflicts
     from importers.events import load_dates, load_links
+    from importers.scope import load_notes
 
     path = tmp_path / "table.csv"
     path.write_text(text, encoding="utf-8")
-    loader = {"conflicts": load_conflicts, "event dates": load_dates, "event links": load_links}[table]
+    loader = {
+        "conflicts": load_conflicts,
+        "event dates": load_dates,
+        "event links": load_links,
+        "note statements": load_notes,
+    }[table]
     with pytest.raises(BadInput) as refused:
         loader(path)
     assert refused.value.column == column and refused.value.row == text.count("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
@@ -452,3 +453,38 @@ def test_an_original_figure_a_later_source_corrected_says_so(empty_store: Store)
     assert {row for row, node in figures.items() if node.props.get("corrected_later")} == originals
     entries = [e for e in timeline(empty_store).entries if e.node.id == figures[2].id]
     assert entries and all("a later source corrected it" in e.text for e in entries)
+
+
+def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(tmp_path: Path) -> None:
+    """note_statements.csv reads a second sentence of a row's source from the row's notes (DfE's answer on the
+    Telegraph: 'did not contain any data items that are sensitive'). Each entry names the source and the words it
+    read: a statements file whose row no longer quotes them states nothing more, and the import says why."""
+    from importers.scope import ScopeStatementsImporter, load_notes
+
+    with open(DATA_DIR / "npd_release_scope_statements.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    notes = load_notes()
+    assert notes
+    for (file, at), read in notes.items():
+        assert file == "npd_release_scope_statements.csv"
+        assert all(n.source_url == rows[at - 2]["source_url"] and n.quote in rows[at - 2]["notes"] for n in read)
+
+    def statements_from(edited: list[dict[str, str]]) -> tuple[list[Node], Counter[str]]:
+        path = tmp_path / "npd_release_scope_statements.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(edited)
+        store = MemoryStore()
+        report = ScopeStatementsImporter().run(store, path)
+        return [n for n in store.all_nodes(NodeKind.STATEMENT) if n.props.get("read_from")], report.left_out
+
+    (at,) = {at for _, at in notes}
+    read, _ = statements_from(rows)
+    assert [(n.props["statement"], n.props["quote"]) for n in read] == [
+        (note.statement, note.quote) for note in notes[("npd_release_scope_statements.csv", at)]
+    ]
+    assert {c.row for c in read[0].citations} == {at, 2}  # the statements file's row and the table's
+    rows[at - 2] = {**rows[at - 2], "notes": "NOT RELEASED per DfE PQ answer 31 Oct 2017"}
+    read, left_out = statements_from(rows)
+    assert read == [] and any("note_statements.csv row 2" in reason for reason in left_out)

@@ -432,3 +432,40 @@ def test_a_request_dated_only_as_last_year_by_a_report_reaches_no_item_collected
         names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
         refused = {n.organisation.name for n in recipients_of_item(real_store, alias).not_received}
         assert not any("Defence" in name for name in names | refused), (alias, names, refused)
+
+
+def test_dfes_answer_that_no_highly_sensitive_item_went_to_the_telegraph_outranks_the_tier_rule(
+    real_store: Store,
+) -> None:
+    """The Telegraph's 2013 release was approved for 'tier 1 or tier 2 data', so the tier rule reached the
+    children-in-need and looked-after items of those tiers. DfE's written answer says the request 'did not contain
+    any data items that are sensitive' ('highly sensitive' in another copy), a sentence only row 10's notes quote:
+    either copy excludes what the dictionary calls highly sensitive (sensitivity B). BBC Newsnight's answer says
+    its request held looked-after indicators, so its items stay."""
+    notes = _rows("npd_release_scope_statements.csv")[10 - 2]["notes"]
+    assert "did not contain any data items that are sensitive" in notes and "highly sensitive" in notes
+    (highly,) = [
+        r["code"] for r in _rows("npd_data_item_classifications_2018.csv") if "Highly sensitive" in r["definition"]
+    ]
+    (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key.endswith("2013-02-20/daily-telegraph")]
+    day = release.props["date"]
+    assert isinstance(day, dt.date)
+    tiered = {
+        r["npd_alias"]
+        for r in ITEMS
+        if r["sensitivity"] == highly
+        and r["old_tier"] in ("1", "2")
+        and r["npd_alias"] != "N/A"
+        and (first := _first_year(r["years_populated"])) is not None
+        and dt.date(first + 1, 9, 1) <= day
+    }
+    assert len(tiered) > 20
+    for alias in tiered:
+        answer = recipients_of_item(real_store, alias)
+        # by its release (the tier rule); a campaigner's statement that reaches the item stays beside DfE's
+        received = {r.organisation.name for r in answer.receipts if r.statement is None}
+        assert "Daily Telegraph" not in received, alias
+        assert "Daily Telegraph" in {n.organisation.name for n in answer.not_received}, alias
+    assert "British Broadcasting Corporation" in {
+        r.organisation.name for r in recipients_of_item(real_store, "KS4_CLA_6_MONTHS").receipts
+    }
