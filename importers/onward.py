@@ -30,7 +30,7 @@ A name that denotes no single body ("sender not named ...", a group) draws no li
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -42,6 +42,7 @@ from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
+from lineage.merge import merge
 from lineage.model import (
     ACCESS_ROUTES,
     REFUSED_TO_SAY,
@@ -60,7 +61,7 @@ from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 READINGS_FILE = DATA_DIR / "flow_readings.csv"
-READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "items_of", "reasoning")
+READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "items_of", "role", "reasoning")
 #: What a row's items_as_written may be of, by the readings table: the flow (empty), or what the records hold.
 ITEMS_OF = ("", "records")
 READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
@@ -96,6 +97,7 @@ class Reading:
     system: str
     derived_from: tuple[tuple[str, str], ...]  # (node id, the source's words)
     items_of_records: bool  # the row's items are what the records hold, not what went
+    role: str  # what the row says of the bodies it names as recipients of a linked set, beyond a party to it
     citation: Citation
 
 
@@ -127,7 +129,8 @@ def load_readings(path: Path = READINGS_FILE) -> dict[int, Reading]:
         if (items_of := row["items_of"].strip()) not in ITEMS_OF or (items_of and not records):
             raise BadInput(path, "empty (the flow's items) or records (with the records named)", row.number, "items_of")
         citation = Citation(READINGS_DOCUMENT, path.name, row.number, "")
-        readings[number] = Reading(route, records, system, tuple(derived), bool(items_of), citation)
+        role = " ".join(row["role"].split())
+        readings[number] = Reading(route, records, system, tuple(derived), bool(items_of), role, citation)
     return readings
 
 
@@ -141,7 +144,7 @@ class _Parts:
     """What the rows make, gathered so that a node several rows name is one node citing each of them."""
 
     nodes: dict[str, Node] = field(default_factory=dict)
-    edges: list[Edge] = field(default_factory=list)
+    links: dict[str, Edge] = field(default_factory=dict)
 
     def node(self, node: Node) -> Node:
         old = self.nodes.get(node.id)
@@ -153,6 +156,18 @@ class _Parts:
                         old.validity)  # fmt: skip
         self.nodes[node.id] = node
         return node
+
+    def edge(self, edge: Edge) -> None:
+        """A link several rows make is one link citing each (the shared merge: the later row's words win), except
+        that a row saying what a body's part in a linked set is outranks one naming it only as a party, whichever
+        comes first: LEO's partners (row 27) and the privacy notice's identifiers sent to DWP (row 28)."""
+        old = self.links.get(edge.id)
+        merged = merge(old, edge)
+        roles = (edge.props.get("role"), old.props.get("role") if old else None)
+        said = [role for role in roles if role is not None and role != LINKED_PARTY]
+        if said:
+            merged = replace(merged, props={**merged.props, "role": said[0]})
+        self.links[edge.id] = merged
 
 
 @register
@@ -208,9 +223,8 @@ class OnwardFlowsImporter(Importer):
                 continue
             event = events[link.row]
             cites = event.citations | {link.citation}
-            parts.edges.append(Edge(event.id, EdgeKind.CONCERNS, link.concerns, citations=cites,
-                                    certainty=BY_LINK_TABLE))  # fmt: skip
-        return Batch([*parts.nodes.values(), *named], parts.edges)
+            parts.edge(Edge(event.id, EdgeKind.CONCERNS, link.concerns, citations=cites, certainty=BY_LINK_TABLE))
+        return Batch([*parts.nodes.values(), *named], list(parts.links.values()))
 
 
 class _Row:
@@ -276,7 +290,7 @@ class _Row:
         self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None, *, dated: bool = True
     ) -> None:
         validity = self.validity if dated else Validity()
-        self.parts.edges.append(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
+        self.parts.edge(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
     def held_items(self) -> dict[str, Scalar]:
         """The row's items as what its records hold, where the readings table says they are that."""
@@ -361,7 +375,8 @@ class _Row:
         # linkage whose page "does not say which way data moved"): never said to have received pupil records
         self.bodies("from_organisation")
         for body in self.bodies("to_organisation"):
-            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role=LINKED_PARTY))
+            role = self.reading.role if self.reading and self.reading.role else LINKED_PARTY
+            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role=role))
         for target, words in self.reading.derived_from if self.reading else ():
             if kind_of(target) is NodeKind.RECORD_SET:
                 key = target.partition(":")[2]

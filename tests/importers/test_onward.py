@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from importers.onward import OnwardFlowsImporter, load_readings
+from importers.onward import LINKED_PARTY, OnwardFlowsImporter, load_readings
 from importers.reading import BadInput
 from lineage.changes import ADDED, diff
 from lineage.model import CertaintyLevel, EdgeKind, NodeKind, Validity
@@ -23,6 +23,7 @@ ROWS = {number: row for number, row in enumerate(csv.DictReader(FILE.open(encodi
 LRS, NPD = "RecordSet:Learning Records Service (LRS)", "RecordSet:National Pupil Database (NPD)"
 DFE, TRUSTOPIA = "Organisation:department for education", "Organisation:trust systems software uk"
 GB_GROUP, GAMBLING = "Organisation:gb group", "Organisation:gambling companies"
+DWP, HMRC = "Organisation:dwp", "Organisation:hmrc"
 
 
 def rows_of(kind: str) -> dict[int, dict[str, str]]:
@@ -200,15 +201,15 @@ def test_a_malformed_row_is_refused_naming_file_row_and_column(empty_store: Stor
 @pytest.mark.parametrize(
     ("line", "column"),
     [
-        ("2,by pigeon,,,,,because", "route"),
-        ("2,,,,,everything,because", "items_of"),
-        ("2,,,,,records,because", "items_of"),
+        ("2,by pigeon,,,,,,because", "route"),
+        ("2,,,,,everything,,because", "items_of"),
+        ("2,,,,,records,,because", "items_of"),
     ],
 )
 def test_a_reading_of_an_unknown_route_or_items_of_is_refused(tmp_path: Path, line: str, column: str) -> None:
     """An unknown route; items said to be the records' where the reading names none, or neither flow nor records."""
     readings = tmp_path / "flow_readings.csv"
-    readings.write_text(f"row,route,records,system,derived_from,items_of,reasoning\n{line}\n", encoding="utf-8")
+    readings.write_text(f"row,route,records,system,derived_from,items_of,role,reasoning\n{line}\n", encoding="utf-8")
     with pytest.raises(BadInput) as refused:
         load_readings(readings)
     assert (refused.value.row, refused.value.column) == (2, column)
@@ -236,7 +237,34 @@ def test_a_linked_data_sets_parties_are_never_said_to_have_received_pupil_record
         assert held
         for hop in held:
             role = str(hop.edge.props.get("role"))
-            assert "recipient" not in role and "does not say pupil records went to it" in role, (hop.edge.id, role)
+            assert "recipient" not in role, (hop.edge.id, role)
+            if hop.node.id != DWP:  # the one body a row says more of (the test below)
+                assert "does not say pupil records went to it" in role, (hop.edge.id, role)
+
+
+def test_what_a_row_says_of_a_body_in_a_linked_set_outranks_naming_it_a_party_in_either_order(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """LEO's page names DWP among 'DfE's LEO partners' (row 27); its privacy notice says personal identifiers 'are
+    sent to' DWP (row 28). The two rows make one link, which kept the first row's 'the source does not say pupil
+    records went to it' beside row 28's quote that they were sent."""
+    readings = {int(r["row"]): r for r in csv.DictReader((DATA_DIR / "flow_readings.csv").open(encoding="utf-8"))}
+    (sent,) = [n for n, r in ROWS.items() if r["kind"] == "linked_dataset" and "are sent to" in r["quote"]]
+    assert "Work and Pensions" in ROWS[sent]["to_organisation"] and readings[sent]["role"]
+    leo = f"RecordSet:{readings[sent]['records']}"
+    two = tmp_path / FILE.name  # the two rows alone, row 28 first, each with its own reading
+    with two.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(ROWS[2]))
+        writer.writeheader()
+        writer.writerows([ROWS[sent], ROWS[sent - 1]])
+    bundled = load_readings()
+    stores = [imported(empty_store), MemoryStore()]
+    OnwardFlowsImporter({2: bundled[sent], 3: bundled[sent - 1]}).run(stores[1], two)
+    for store in stores:
+        held = edge(store, leo, EdgeKind.HELD_BY, DWP)
+        assert held.props["role"] == readings[sent]["role"]
+        assert len({c.address for c in held.citations if c.file == FILE.name}) == 2  # both rows' sources
+        assert edge(store, leo, EdgeKind.HELD_BY, HMRC).props["role"] == LINKED_PARTY
 
 
 def test_a_linked_sets_coverage_dates_neither_its_holding_as_the_sets_own_nor_what_it_is_made_from(
