@@ -1,9 +1,11 @@
 """The auditor's question: where did data go from here, and how sure is each path?
 
 From a record set (the NPD as a whole, the Learning Records Service, a linked data set), an NPD data set or an
-organisation, :func:`onward_sharing` follows every path of the record's flows: a data set into the releases that
-include it and on to their recipients; a record set to those who accessed it (live search, match and return, ...)
-and hold it, and into the linked data sets derived from it; an organisation to those it shared onward with, gave
+organisation, :func:`onward_sharing` follows every path of the record's flows: a data set through each item it
+holds into the releases that include that item (releases include items, not data sets), less any item a source
+says a release left out (the one rule, :func:`lineage.model.gives_way_to_exclusion`), and on to their recipients;
+a record set to those who accessed it (live search, match and return, ...) and hold it, and into the linked data
+sets derived from it; an organisation to those it shared onward with, gave
 access to, or whose linked data sets use its records. Each step keeps its cited link and route; each path is as
 sure as its weakest step. Beside the paths, the dated events that judged or concern any node on them (the ICO's
 reprimand, an audit) and what a body on them refused to say ("was data shared further?"): asked and refused is
@@ -15,16 +17,16 @@ The walk is one chain of batched hops, a level each (one round trip on Neo4j), w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineage.errors import LineageError, NotFound
 from lineage.hops import Hop
 from lineage.hops import Step as ChainStep
 from lineage.keys import fold_name, normalise
-from lineage.model import REFUSED_TO_SAY, Certainty, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import REFUSED_TO_SAY, Certainty, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, weakest
 from lineage.questions.common import PerState, Related, follow, follow_chain
 from lineage.questions.releases import find_organisation
-from lineage.questions.statements import Stated, stated_about, stating
+from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
 
 _E = EdgeKind
@@ -32,7 +34,7 @@ _E = EdgeKind
 MAX_DEPTH = 6
 MAX_PATHS = 500
 #: Links a walk follows out of a node (the data go that way) and into it (the far end draws on it).
-OUT = frozenset({_E.SENT_TO, _E.ACCESSED_BY, _E.HELD_BY, _E.SHARES_ONWARD})
+OUT = frozenset({_E.SENT_TO, _E.ACCESSED_BY, _E.HELD_BY, _E.SHARES_ONWARD, _E.HOLDS})
 IN = frozenset({_E.INCLUDES, _E.DERIVED_FROM, _E.HELD_BY})
 #: One level of the walk, from the far ends of the level before (a chain's step: see onward_sharing).
 _ONWARD = ChainStep(outgoing=OUT, incoming=IN)
@@ -46,6 +48,7 @@ ROUTE_BY_KIND = {
     _E.DERIVED_FROM: "linkage",
     _E.SENT_TO: "release (route not stated)",
     _E.HELD_BY: "holds it",
+    _E.HOLDS: "an item of it",
 }
 NOT_STATED = "not stated"
 
@@ -67,6 +70,9 @@ class Step:
 class OnwardPath:
     steps: tuple[Step, ...]
     ends_here: bool  # False when the depth asked stopped it with more steps beyond
+    #: From a data set: every item of it that goes on along the rest of the path (the first step names the first),
+    #: so that a release including many of its items is one path, not one per item.
+    items: tuple[Node, ...] = ()
 
     @property
     def certainty(self) -> Certainty:
@@ -118,6 +124,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
     levels = follow_chain(store, [start.id], [_ONWARD._replace(after=(level,)) for level in range(depth + 1)])
     paths: list[tuple[Step, ...]] = [()]
     finished: list[OnwardPath] = []
+    cut = False
     for level in range(depth):
         around = levels[level]
         grown: list[tuple[Step, ...]] = []
@@ -131,7 +138,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
             ]
             if path and _at_holder(path[-1]):
                 steps = []  # the record says who holds the records, not what the holder did with them
-            if not steps and path:
+            if not steps and path and path[-1].link.kind is not _E.HOLDS:  # an item no release took is no flow
                 finished.append(OnwardPath(path, ends_here=True))
             grown += [(*path, step) for step in steps]
         paths = grown
@@ -142,10 +149,14 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
                 more = not _at_holder(path[-1]) and any(
                     h.node.id not in seen and _leads_on(path, h.edge, h.near) for h in beyond.get(path[-1].node.id, [])
                 )
-                finished.append(OnwardPath(path, ends_here=not more))
-        if len(finished) + len(paths) > MAX_PATHS * 4:
+                if more or path[-1].link.kind is not _E.HOLDS:
+                    finished.append(OnwardPath(path, ends_here=not more))
+        if cut := len(finished) + len(paths) > MAX_PATHS * 4:
             break  # a safety bound: the answer says it is cut
+    finished = _less_exclusions(store, finished)
     finished.sort(key=lambda p: tuple(step.node.id for step in p.steps))
+    if start.kind is NodeKind.DATASET:
+        finished = _by_item(finished)
     # what judged a holder judged more than these records: a holder's events are not listed for its holding alone
     on_paths = {start.id: start} | {
         step.node.id: step.node for path in finished for step in path.steps if not _at_holder(step)
@@ -155,10 +166,47 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
         start,
         tuple(finished[:MAX_PATHS]),
         len(finished),
-        len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
+        cut or len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
         _events(concerning),
         _refusals([on_paths[id_] for id_ in sorted(on_paths)], about, stated),
     )
+
+
+def _less_exclusions(store: Store, paths: list[OnwardPath]) -> list[OnwardPath]:
+    """The paths less those through an item a source says its release left out, where the inclusion gives way."""
+    into = {
+        step.node.id: step.node
+        for path in paths
+        for step in path.steps
+        if step.link.kind is _E.INCLUDES and gives_way_to_exclusion(step.link.certainty)
+    }
+    if not into:
+        return paths
+    excluded = {
+        release: excluded_items(stated) for release, stated in statements_about(store, list(into.values())).items()
+    }
+    return [
+        path
+        for path in paths
+        if not any(
+            step.link.kind is _E.INCLUDES
+            and step.link.target in excluded.get(step.node.id, ())
+            and gives_way_to_exclusion(step.link.certainty)
+            for step in path.steps
+        )
+    ]
+
+
+def _by_item(paths: list[OnwardPath]) -> list[OnwardPath]:
+    """A data set's paths that differ only in the item they go through (and so in the link from it to the release
+    including it, each as sure as the others), as one path naming each item, in order."""
+    grouped: dict[tuple[object, ...], list[OnwardPath]] = {}
+    for path in paths:
+        into, *rest = path.steps[1:] or (None,)
+        went = (into.node.id, into.link.kind, into.link.certainty) if into else ()
+        grouped.setdefault((went, *(step.link.id for step in rest)), []).append(path)
+    found = [replace(same[0], items=tuple(path.steps[0].node for path in same)) for same in grouped.values()]
+    return sorted(found, key=lambda p: tuple(step.node.id for step in p.steps[1:]))
 
 
 def _onward(edge: Edge, here: str) -> bool:

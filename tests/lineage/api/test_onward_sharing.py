@@ -209,3 +209,51 @@ async def test_the_items_the_lrs_holds_are_not_said_to_be_what_trustopia_took(as
     steps = {p["steps"][0]["node"]["name"]: p["steps"][0]["link"] for p in answer["paths"]["nodes"]}
     (trustopia,) = [link for name, link in steps.items() if name.startswith("Trust Systems Software UK")]
     assert trustopia["itemsAsWritten"] is None and trustopia["quote"] == access["quote"]
+
+
+def _dictionary() -> list[dict[str, str]]:
+    with (ROOT / "data" / "npd_data_items_2018.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+async def test_from_a_data_set_each_release_of_its_items_is_one_path_naming_them(ask) -> None:
+    """The campaigner's reading: onwardSharing from "KS4" gave no path at all, as releases include items, not data
+    sets. A data set's paths now go through its items into each release including them (one path per release,
+    naming the items), less those a source says the release left out, and on to the recipient."""
+    with (ROOT / "data" / "npd_register_entries_cited_in_foi.csv").open(encoding="utf-8", newline="") as handle:
+        tiered = [r for r in csv.DictReader(handle) if "tier 1 or tier 2" in r["status_as_cited"]]
+    answer = (await ask("onward-sharing", **{"from": "KS4"}))["onwardSharing"]
+    paths = answer["paths"]["nodes"]
+    assert answer["start"]["kind"] == "DATASET" and not answer["truncated"]
+    assert {p["steps"][1]["node"]["name"] for p in paths} == {
+        f"{r['date_as_cited']}: {r['organisation']}" for r in tiered
+    }
+    assert len(paths) == len(tiered)  # one path per release, not one per item
+    ks4 = [r for r in _dictionary() if r["dataset_title"] == "Key Stage 4"]
+    first_year = {r["npd_alias"]: int(r["years_populated"][:4]) for r in ks4 if r["years_populated"][:4].isdigit()}
+    highly = {r["npd_alias"] for r in ks4 if r["sensitivity"] == "B"}
+    for path in paths:
+        assert [s["route"] for s in path["steps"]] == [
+            "an item of it",
+            "included in a release",
+            path["steps"][2]["route"],
+        ]
+        names = {item["name"] for item in path["items"]}
+        assert path["steps"][0]["node"]["id"] == path["items"][0]["id"] and len(names) > 10
+        assert all(item["id"].startswith("DataItem:KS4/") for item in path["items"])
+        released = path["steps"][1]["node"]["name"][:10]  # the release's date, as the register gives it
+        late = {a for a in names if a in first_year and f"{first_year[a] + 1}-09-01" > released}
+        assert not late, (released, sorted(late))
+    (telegraph,) = [p for p in paths if p["steps"][-1]["node"]["name"] == "Daily Telegraph"]
+    left_out = {item["name"] for item in telegraph["items"]} & (highly | {"KS4_UPN", "KS4_SURNAME", "KS4_DOB"})
+    assert not left_out, sorted(left_out)  # DfE's written answer: no key identifiers, no (highly) sensitive item
+
+
+def test_a_walk_the_safety_bound_stops_says_it_is_cut(real_store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The walk stops when its paths pass four times the most an answer lists. The paths still being walked were
+    dropped, and the answer said 'not truncated' when those it had finished were few enough: from a data set, none."""
+    from lineage.questions import onward
+
+    monkeypatch.setattr(onward, "MAX_PATHS", 1)
+    answer = onward.onward_sharing(real_store, "KS4")
+    assert answer.truncated
