@@ -72,7 +72,8 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 f" Get Information About Schools links it to: {'; '.join(f'{n.name} (URN {n.key})' for n in others)}."
                 if others
                 else ""
-            ),
+            )
+            + (f" {answer.school_note}" if answer.school_note else ""),
             chain_citations(
                 edge for side in (answer.chain.predecessors, answer.chain.successors) for *_, p in side for edge in p
             ),

@@ -37,11 +37,28 @@ class ChainStep(NamedTuple):
     links: tuple[Edge, ...]
 
 
+#: The words of a GIAS link type saying the school split, after which it may go on: not that it was succeeded.
+SPLIT = "split school"
+
+
 @dataclass(frozen=True, slots=True)
 class SchoolChain:
     school: Node
     predecessors: tuple[ChainStep, ...]
     successors: tuple[ChainStep, ...]
+
+    @property
+    def succeeded(self) -> tuple[tuple[Node, dt.date], ...]:
+        """The schools GIAS records as this one's successors, with the day it dates each link, earliest first: a
+        split, after which the school may go on, and an undated link are left out."""
+        found = [
+            (step.school, day)
+            for step in self.successors
+            if step.hops == 1
+            and (day := step.links[0].validity.valid_from) is not None
+            and SPLIT not in str(step.links[0].props.get("link_type", "")).lower()
+        ]
+        return tuple(sorted(found, key=lambda pair: (pair[1], pair[0].id)))
 
 
 def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:

@@ -26,6 +26,7 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
+    academic_year,
     last_year_in_npd,
     weakest,
 )
@@ -273,6 +274,25 @@ class RecordReach(AskedYears):
     def schools(self) -> tuple[Node, ...]:
         chain = self.chain
         return (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+
+    @property
+    def school_note(self) -> str | None:
+        """Where GIAS records the school as succeeded before or during the years asked, so that no one reads the
+        school's own URN as a pupil's school for every year asked: said once, for the letter and /reach."""
+        if not self.chain.succeeded:
+            return None
+        first, last = self.years
+        day = self.chain.succeeded[0][1]
+        open_in = academic_year(day)  # the school was open on the day GIAS dates the link (31 August, as it does)
+        if open_in >= last:
+            return None
+        when = "before the years asked" if open_in < first else "during the years asked"
+        by = "; ".join(f"{school.name} (URN {school.key})" for school, on in self.chain.succeeded if on == day)
+        return (
+            f"Get Information About Schools records URN {self.chain.school.key} as succeeded by {by}, dating the "
+            f"link {day.day} {day:%B %Y}, {when}: from then its pupils were at the school it became, which this "
+            "answer covers too."
+        )
 
 
 def release_reference(release: Node) -> str:

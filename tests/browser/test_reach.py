@@ -53,6 +53,7 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert page.texts("#answer-title") == [f"{NAME} (URN {URN}), 2012/13 to 2016/17"]
     chain = " ".join(page.texts("#chain li"))
     assert SUCCESSORS and all(name in chain for name in SUCCESSORS)
+    assert "before the years asked" in chain  # GIAS dates its succession 31 August 2011 (test_parents)
     assert "KS2 95-96 to 17-18" in " ".join(page.texts("#datasets li"))
     groups = page.texts("#groups h4")
     assert any(g.startswith("Press and broadcasters") for g in groups)

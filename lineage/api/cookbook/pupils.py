@@ -14,7 +14,10 @@ from lineage.questions.pupils import ChainStep as ChainStepAnswer
 
 ChainStep = answer_type(ChainStepAnswer)
 
-SchoolChain = answer_type(questions.SchoolChain)
+SchoolChain = answer_type(
+    questions.SchoolChain,
+    fields={"succeeded": As(left_out="given by the successors' links (linkType, validFrom), in words by recordReach")},
+)
 
 Reach = answer_type(
     questions.Reach,

@@ -110,6 +110,8 @@ RecordReach = answer_type(
         "its use.",
         "releases_count": "Releases that may hold the record, in every group.",
         "schools": As(left_out="given by the chain"),
+        "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
+        "URN is not a pupil's school for those years.",
     },
 )
 

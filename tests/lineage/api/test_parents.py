@@ -528,3 +528,40 @@ async def test_an_application_whose_sources_date_what_went_before_the_years_is_m
         assert "DR170330.03" in {a["application"]["reference"] for a in data["applications"]}
         (bells,) = [a for a in data["applications"] if a["application"]["reference"] == "DR170330.03"]
         assert bells["wentBeforeTheYears"] is False
+
+
+async def test_a_school_succeeded_before_or_during_the_years_asked_is_said_so(ask: Any) -> None:
+    """The campaigner's reading: the letter for URN 131768 named it as the school 'in the academic years 2012/13 to
+    2016/17', though GIAS records it succeeded by URN 135943 on 31 August 2011. The letter and /reach now say when,
+    from the links file's own row; a split, after which a school may go on, says nothing of the kind."""
+    ((successor, day),) = [
+        (int(r["LinkURN"]), dt.datetime.strptime(r["LinkEstablishedDate"], "%d-%m-%Y").date())
+        for r in LINKS
+        if r["URN"] == str(URN) and r["LinkType"] == "Successor" and r["LinkEstablishedDate"]
+    ]
+    said = f"as succeeded by {next(r['LinkName'] for r in LINKS if r['LinkURN'] == str(successor))} (URN {successor})"
+    dated = f"dating the link {day.day} {day:%B %Y}"
+    assert day < dt.date(2012, 9, 1)
+    for years, when in (((2012, 2016), "before the years asked"), ((2010, 2016), "during the years asked")):
+        variables = {"urn": URN, "fromYear": years[0], "toYear": years[1]}
+        text = (await ask("letter", **variables))["letter"]["text"]
+        note = (await ask("record-reach", **variables))["recordReach"]["schoolNote"]
+        assert said in note and dated in note and when in note, note
+        assert note in " ".join(text.split())  # the letter says it as /reach does
+    # the school it became was succeeded after 2016/17 (31 August 2017): nothing to say for 2012 to 2016
+    assert (await ask("record-reach", urn=successor, fromYear=2012, toYear=2016))["recordReach"]["schoolNote"] is None
+    # a school whose only successors are splits may go on after them: nothing to say
+    successors: dict[str, set[str]] = {}
+    for r in LINKS:
+        if r["LinkType"].startswith("Successor"):
+            successors.setdefault(r["URN"], set()).add(r["LinkType"])
+    split = next(
+        r
+        for r in LINKS
+        if successors.get(r["URN"]) == {"Successor - Split School"}
+        and r["LinkType"] == "Successor - Split School"
+        and r["LinkEstablishedDate"]
+    )
+    later = int(split["LinkEstablishedDate"][-4:]) + 1
+    reach = (await ask("record-reach", urn=int(split["URN"]), fromYear=later, toYear=later + 1))["recordReach"]
+    assert reach["schoolNote"] is None

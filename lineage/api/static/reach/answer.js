@@ -43,7 +43,7 @@ function drawAnswer(answer, variables) {
   $("#answer-summary").textContent =
     `${plural(answer.releasesCount, "release")} of NPD data may hold the record of a pupil at this school in ` +
     `${years}; ${plural(statements, "statement")} ${statements === 1 ? "says" : "say"} what was not released.`;
-  drawChain(answer.chain);
+  drawChain(answer.chain, answer.schoolNote);
   drawDatasets(answer.datasets);
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
@@ -52,8 +52,9 @@ function drawAnswer(answer, variables) {
   $("#answer-title").focus();
 }
 
-function drawChain(chain) {
-  const items = [element("li", `${chain.school.name} (URN ${chain.school.key}): the school asked about`)];
+function drawChain(chain, note) {
+  const asked = `${chain.school.name} (URN ${chain.school.key}): the school asked about`;
+  const items = [element("li", note ? `${asked}. ${note}` : asked)];
   for (const [side, said] of [[chain.predecessors, "before it"], [chain.successors, "after it"]]) {
     for (const step of side) {
       const item = element("li", `${step.school.name} (URN ${step.school.key}): ${said}, ${step.hops} link(s) away`);
