@@ -15,16 +15,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
-#: Control characters: C0 but tab, line feed and carriage return, DEL and C1, and the non-characters U+FFFE and
-#: U+FFFF. XML cannot carry most of them, and none means anything in a name.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-#: Format characters: all of Unicode's category Cf (as of Unicode 15.1), the soft hyphen, zero-width spaces and
-#: joiners, bidirectional marks and overrides, word joiners and the byte-order mark among them.
-FORMAT = re.compile(
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
-)
+#: Control characters, as ranges of code points: C0 but tab, line feed and carriage return, DEL and C1, and the
+#: non-characters U+FFFE and U+FFFF. XML cannot carry most of them, and none means anything in a name.
+CONTROL_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0x7F, 0x9F), (0xFFFE, 0xFFFF))
+#: Format characters, as ranges of code points: all of Unicode's category Cf (as of Unicode 15.1), the soft
+#: hyphen, zero-width spaces and joiners, bidirectional marks and overrides, word joiners and the byte-order mark
+#: among them. The ranges are the one definition: the pages' JavaScript is given them too (lineage.api.vocabulary).
+FORMAT_RANGES = (
+    (0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F), (0x0890, 0x0891),
+    (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2066, 0x206F),
+    (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD), (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+
+
+def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
+    return "[" + "".join(re.escape(chr(lo)) + (f"-{re.escape(chr(hi))}" if hi > lo else "") for lo, hi in ranges) + "]"
+
+
+CONTROL = re.compile(_character_class(CONTROL_RANGES))
+FORMAT = re.compile(_character_class(FORMAT_RANGES))
 UNFIT = re.compile(f"{CONTROL.pattern}|{FORMAT.pattern}")
 ZWNJ, ZWJ = "\u200c", "\u200d"
 #: Scripts whose letters join or change shape by their neighbours, as Unicode's character names begin: the
@@ -33,7 +43,8 @@ SHAPING_SCRIPTS = frozenset({"ARABIC", "SYRIAC", "NKO", "MONGOLIAN", "DEVANAGARI
                              "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "TIBETAN", "MYANMAR",
                              "KHMER"})  # fmt: skip
 #: What may follow an emoji before a joiner: the emoji presentation selector and the skin-tone modifiers.
-_EMOJI_TAILS = "\ufe0f" + "".join(map(chr, range(0x1F3FB, 0x1F400)))
+EMOJI_TAIL_RANGES = ((0xFE0F, 0xFE0F), (0x1F3FB, 0x1F3FF))
+_EMOJI_TAILS = "".join(chr(code) for lo, hi in EMOJI_TAIL_RANGES for code in range(lo, hi + 1))
 
 
 def unfit_character(text: str) -> str | None:

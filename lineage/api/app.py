@@ -103,7 +103,7 @@ EXPLORER_MODULES = (
     "search.js", "timeline.js", "volumes.js",
 )  # fmt: skip
 #: The ES modules the pages share, under /static/shared/: the address, asking /graphql, building the HTML.
-SHARED_MODULES = ("address.js", "citations.js", "dom.js", "graphql.js", "vocabulary.js")
+SHARED_MODULES = ("address.js", "characters.js", "citations.js", "dom.js", "graphql.js", "vocabulary.js")
 #: The /reach page's own files, in static/reach/ and under /reach/, besides its page: its style sheet and
 #: ES modules (reach.js is the one the page loads; each other one it imports, and nothing else there).
 REACH = STATIC / "reach"

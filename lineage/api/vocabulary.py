@@ -3,14 +3,16 @@
 that no page keeps a copy of its own to drift from the model. Certainty levels by their GraphQL names (the
 model's member names), strongest first, with their ranks and words; what each kind of statement says; and the
 colour each kind of node is drawn in (the one table here that is the pages' own, kept beside the model's kinds
-so that a kind added to the model cannot be drawn in no colour). tests/lineage/api/test_vocabulary.py holds the
-committed file to what this writes."""
+so that a kind added to the model cannot be drawn in no colour); and the characters no name typed for the letter
+may hold (:mod:`lineage.characters`), so that /reach refuses what ``lineage letter`` refuses.
+tests/lineage/api/test_vocabulary.py holds the committed file to what this writes."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, SHAPING_SCRIPTS
 from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel, NodeKind
 
 #: Where the pages import it from (/static/shared/vocabulary.js).
@@ -57,6 +59,11 @@ def vocabulary_module() -> str:
          STATEMENT_KINDS),
         ("The colour each kind of node is drawn in, by the kind's GraphQL name.", "NODE_COLOURS",
          {kind.name: NODE_COLOURS[kind] for kind in NodeKind}),
+        ("The characters a name may not hold, as [first, last] code points: control, then format characters.",
+         "UNFIT_CHARACTERS", {"control": CONTROL_RANGES, "format": FORMAT_RANGES}),
+        ("The scripts within whose words a joiner or non-joiner shapes what shows (their Script_Extensions names).",
+         "SHAPING_SCRIPTS", sorted(script.title() for script in SHAPING_SCRIPTS)),
+        ("What may follow an emoji before a joiner, as [first, last] code points.", "EMOJI_TAILS", EMOJI_TAIL_RANGES),
     )  # fmt: skip
     constants = [
         f"\n/** {doc} */\nexport const {name} = Object.freeze({json.dumps(value, indent=2, ensure_ascii=False)});\n"

@@ -6,12 +6,16 @@ artifacts/browser/.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Iterator
 
 import pytest
 
+from lineage.characters import unfit_character
 from tests.browser.browser import Browser
+from tests.importers.test_reading import JOINED_NAMES
 from tests.lineage.api.test_parents import LINKS, NAME, REGISTER, STATEMENTS
 from tests.lineage.api.test_parents import URN as URN_NUMBER
 
@@ -112,3 +116,41 @@ def test_the_letter_downloads_with_the_typed_name_which_is_never_sent(
     page.select("#letter-format", "html")
     path, _ = page.download("#letter-download", "letter-131768-2012-2016.html")
     assert f"Name: {child}" in path.read_text(encoding="utf-8")
+
+
+#: Names for the letter: plain, in scripts a joiner shapes, and each kind of character the rule refuses.
+NAMES = [
+    "Zebedee Quintrell-Amberley",
+    "Zoë O\u2019Brien",
+    *JOINED_NAMES,
+    "Ho\u200cme Office",
+    "Ho\u200dme Office",
+    f"{JOINED_NAMES[0]}\u200c",  # a non-joiner after the word
+    "Ada \u202eecalevoL",  # a right-to-left override
+    "Ada\u00adLovelace",  # a soft hyphen
+    "Ada \u001b[31mLovelace",  # an escape, which colours a terminal
+    "Ada\u0085Lovelace",  # C1's next line
+    "Ada \U000e0041Lovelace",  # a tag character
+    "\ufeffAda",
+    "\U0001f469\u200d",  # a joiner after an emoji, before nothing
+]
+
+
+def test_the_page_refuses_the_characters_the_letter_command_refuses(page: Browser) -> None:
+    """The letter command refused a name holding a control or an invisible format character; /reach, where the
+    name never leaves the browser, put it into the letter as typed (a right-to-left override reorders what DfE
+    reads). The page now holds a name to lineage/characters.py's rule, read from the generated vocabulary."""
+    page.goto(f"/reach?urn={URN}&from=2012&to=2016")
+    ready(page, "from=2012")
+    found = page.evaluate(
+        f"import('/static/shared/characters.js').then((m) => {json.dumps(NAMES)}.map((n) => m.unfitCharacter(n)))"
+    )
+    expected = [re.sub(r" \([A-Z][A-Z -]+\)", "", unfit) if (unfit := unfit_character(n)) else None for n in NAMES]
+    assert found == expected and found[0] is None and found[-1] is not None
+    page.fill("#child-name", "Ada \u202eecalevoL")
+    page.click("#letter-download")
+    page.wait_until("document.querySelector('#error').textContent !== ''")
+    assert page.texts("#error") == [
+        "The name holds the invisible format character U+202E: type it as plain text on one line."
+    ]
+    assert not any('"letter"' in r["body"] for r in page.requests())  # refused before anything was asked

@@ -2,6 +2,7 @@
 // operation; the child's name typed for it goes in here, in the browser, and is never among what is sent.
 // Touches #letter-format, #child-name, #letter-status and #error.
 
+import { unfitCharacter } from "/static/shared/characters.js";
 import { $, element, showError } from "/static/shared/dom.js";
 import { ask } from "/static/shared/graphql.js";
 import { reachVariables } from "./years.js";
@@ -10,8 +11,10 @@ export async function downloadLetter(search) {
   const variables = { ...reachVariables(search), format: $("#letter-format").value };
   $("#letter-status").textContent = "Writing the letter…";
   try {
-    const letter = (await ask("letter", variables)).letter; // the name is not among the variables
     const name = $("#child-name").value.split(/\s+/).filter(Boolean).join(" ");
+    const unfit = unfitCharacter(name); // as `lineage letter` refuses it, before anything is asked
+    if (unfit) throw new Error(`The name holds ${unfit}: type it as plain text on one line.`);
+    const letter = (await ask("letter", variables)).letter; // the name is not among the variables
     const text = name ? withName(letter, name) : letter.text;
     const a = element("a");
     a.href = URL.createObjectURL(new Blob([text], { type: `${letter.mediaType};charset=utf-8` }));

@@ -63,3 +63,148 @@ export const NODE_COLOURS = Object.freeze({
   "IMPORT_RUN": "#969696",
   "RECORD_SET": "#006d2c"
 });
+
+/** The characters a name may not hold, as [first, last] code points: control, then format characters. */
+export const UNFIT_CHARACTERS = Object.freeze({
+  "control": [
+    [
+      0,
+      8
+    ],
+    [
+      11,
+      12
+    ],
+    [
+      14,
+      31
+    ],
+    [
+      127,
+      159
+    ],
+    [
+      65534,
+      65535
+    ]
+  ],
+  "format": [
+    [
+      173,
+      173
+    ],
+    [
+      1536,
+      1541
+    ],
+    [
+      1564,
+      1564
+    ],
+    [
+      1757,
+      1757
+    ],
+    [
+      1807,
+      1807
+    ],
+    [
+      2192,
+      2193
+    ],
+    [
+      2274,
+      2274
+    ],
+    [
+      6158,
+      6158
+    ],
+    [
+      8203,
+      8207
+    ],
+    [
+      8234,
+      8238
+    ],
+    [
+      8288,
+      8292
+    ],
+    [
+      8294,
+      8303
+    ],
+    [
+      65279,
+      65279
+    ],
+    [
+      65529,
+      65531
+    ],
+    [
+      69821,
+      69821
+    ],
+    [
+      69837,
+      69837
+    ],
+    [
+      78896,
+      78911
+    ],
+    [
+      113824,
+      113827
+    ],
+    [
+      119155,
+      119162
+    ],
+    [
+      917505,
+      917505
+    ],
+    [
+      917536,
+      917631
+    ]
+  ]
+});
+
+/** The scripts within whose words a joiner or non-joiner shapes what shows (their Script_Extensions names). */
+export const SHAPING_SCRIPTS = Object.freeze([
+  "Arabic",
+  "Bengali",
+  "Devanagari",
+  "Gujarati",
+  "Gurmukhi",
+  "Kannada",
+  "Khmer",
+  "Malayalam",
+  "Mongolian",
+  "Myanmar",
+  "Nko",
+  "Oriya",
+  "Sinhala",
+  "Syriac",
+  "Tamil",
+  "Telugu",
+  "Tibetan"
+]);
+
+/** What may follow an emoji before a joiner, as [first, last] code points. */
+export const EMOJI_TAILS = Object.freeze([
+  [
+    65039,
+    65039
+  ],
+  [
+    127995,
+    127999
+  ]
+]);
