@@ -469,3 +469,15 @@ def test_dfes_answer_that_no_highly_sensitive_item_went_to_the_telegraph_outrank
     assert "British Broadcasting Corporation" in {
         r.organisation.name for r in recipients_of_item(real_store, "KS4_CLA_6_MONTHS").receipts
     }
+    # the children-in-need and looked-after sheets are each 'personal level data of sensitivity level B' by the
+    # dictionary's own note on the sheet: their aliases only the concepts file lists, which the campaigner's
+    # 'Ethnicity' reached, are as sensitive (helper-39's reading)
+    sheets = {r["dataset_title"] for r in ITEMS if "sensitivity level B" in r["tier_note"]}
+    assert sheets == {"Children In Need", "Children Looked After"}
+    dictionary = {r["npd_alias"] for r in ITEMS}
+    concepts = {r["npd_alias"] for r in _rows("npd_concept_categories_2019.csv")}
+    for alias in ("CIN_Ethnicity", "cla_ETHNIC"):
+        assert alias in concepts and alias not in dictionary
+        answer = recipients_of_item(real_store, alias)
+        assert "Daily Telegraph" not in {r.organisation.name for r in answer.receipts}, alias
+        assert "Daily Telegraph" in {n.organisation.name for n in answer.not_received if n.organisation}, alias
