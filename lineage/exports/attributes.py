@@ -20,6 +20,7 @@ from lineage.model import (
     Validity,
     node_props,
     ordered_citations,
+    rule_of,
 )
 
 
@@ -53,8 +54,9 @@ def _scalar(value: Any, as_text: bool, flat: bool) -> Any:
 
 
 def certainty_attributes(certainty: Certainty) -> dict[str, str]:
-    """How sure a fact is, as attributes: its level, and its rule when inferred."""
-    return {"certainty": certainty.level.value, **({"rule": certainty.rule} if certainty.rule else {})}
+    """How sure a fact is, as attributes: its level, and the rule it holds by (the tier rule's, named, too)."""
+    rule = rule_of(certainty)
+    return {"certainty": certainty.level.value, **({"rule": rule} if rule else {})}
 
 
 def _validity(validity: Validity) -> dict[str, str]:
@@ -77,12 +79,15 @@ def node_attributes(node: Node, flat: bool = True) -> dict[str, Any]:
     }
 
 
-def edge_attributes(edge: Edge, flat: bool = True) -> dict[str, Any]:
-    """An edge's attributes (not its ends); ``flat`` as for nodes."""
+def edge_attributes(edge: Edge, flat: bool = True, outranked_by: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An edge's attributes (not its ends); ``flat`` as for nodes; ``outranked_by``, the statements whose exclusion
+    outranks it (Subgraph.outranked_links), said beside it."""
     citations = citation_records(edge.citations)
+    outranked = {"outranked_by": "; ".join(outranked_by) if flat else list(outranked_by)} if outranked_by else {}
     return {
         "kind": edge.kind.value,
         **certainty_attributes(edge.certainty),
+        **outranked,
         **_validity(edge.validity),
         "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
         **{name: _scalar(value, name in _MIXED_EDGE, flat) for name, value in edge.props.items()},

@@ -38,7 +38,8 @@ def _csv_table(rows: list[dict[str, Any]], first: list[str], handle: IO[bytes]) 
 
 #: The first columns of the CSV files, in this order; properties follow, sorted by name.
 NODE_COLUMNS = ["id", "kind", "key", "name", "certainty", "rule", "valid_from", "valid_to", "synthetic", "citations"]
-EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "valid_from", "valid_to", "citations"]
+EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "outranked_by"]
+EDGE_COLUMNS += ["valid_from", "valid_to", "citations"]
 
 
 def _csv_nodes(subgraph: Subgraph, handle: IO[bytes]) -> None:
@@ -46,7 +47,11 @@ def _csv_nodes(subgraph: Subgraph, handle: IO[bytes]) -> None:
 
 
 def _csv_edges(subgraph: Subgraph, handle: IO[bytes]) -> None:
-    rows = [{"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e)} for e in subgraph.edges]
+    outranked = subgraph.outranked_links()
+    rows = [
+        {"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e, outranked_by=outranked.get(e.id, ()))}
+        for e in subgraph.edges
+    ]
     _csv_table(rows, EDGE_COLUMNS, handle)
 
 

@@ -13,8 +13,16 @@ from lineage.exports.subgraph import Subgraph
 def elements(subgraph: Subgraph) -> dict[str, Any]:
     """Cytoscape.js elements JSON: every field under ``data``, citations as a list of objects."""
     nodes = [{"data": {"id": n.id, "label": n.name, **node_attributes(n, flat=False)}} for n in subgraph.nodes]
+    outranked = subgraph.outranked_links()
     edges = [
-        {"data": {"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e, flat=False)}}
+        {
+            "data": {
+                "id": e.id,
+                "source": e.source,
+                "target": e.target,
+                **edge_attributes(e, flat=False, outranked_by=outranked.get(e.id, ())),
+            }
+        }
         for e in subgraph.edges
     ]
     return {

@@ -25,9 +25,11 @@ def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph[str]:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=xml_text(subgraph.describe()), cut=subgraph.cut)
     for node in subgraph.nodes:
         graph.add_node(xml_text(node.id), **_xml_safe(node_attributes(node)))
+    outranked = subgraph.outranked_links()
     for edge in subgraph.edges:
         ends = xml_text(edge.source), xml_text(edge.target)
-        graph.add_edge(*ends, key=xml_text(edge.id), **_xml_safe(edge_attributes(edge)))
+        said = edge_attributes(edge, outranked_by=outranked.get(edge.id, ()))
+        graph.add_edge(*ends, key=xml_text(edge.id), **_xml_safe(said))
     return graph
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lineage.errors import NotFound
-from lineage.model import Edge, EdgeKind, Node, NodeKind
+from lineage.model import Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion
 from lineage.questions.statements import EXCLUDING, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
@@ -31,6 +31,21 @@ class Subgraph:
     #: (release id, item id, the statement) for each item of the subgraph a source's statement excludes from a
     #: release of it: the tier rule's inclusion of it is outranked (see lineage.questions.statements)
     exclusions: tuple[tuple[str, str, Node], ...] = ()
+
+    def outranked_links(self) -> dict[str, tuple[str, ...]]:
+        """Each link a source's exclusion outranks (a release's INCLUDES by a rule, of an item a source says it left
+        out), by id, with the ids of the statements that outrank it: what every format says beside the link, so that
+        no one reads an outranked inclusion as a receipt (the claims ledger's outranked_by)."""
+        stated: dict[tuple[str, str], set[str]] = {}
+        for release, item, statement in self.exclusions:
+            stated.setdefault((release, item), set()).add(statement.id)
+        return {
+            edge.id: tuple(sorted(stated[(edge.source, edge.target)]))
+            for edge in self.edges
+            if edge.kind is EdgeKind.INCLUDES
+            and (edge.source, edge.target) in stated
+            and gives_way_to_exclusion(edge.certainty)
+        }
 
     def describe(self) -> str:
         """One line that says what the export holds and whether anything was left out."""

@@ -78,6 +78,7 @@ def _fields(data: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, 
         "certainty": data.get("certainty"),
         "rule": data.get("rule") or None,
         "valid_from": data.get("valid_from") or None,
+        "outranked_by": "; ".join(said) if isinstance(said := data.get("outranked_by"), list) else said or None,
         "citations": citations,
     }
 
@@ -286,6 +287,29 @@ def test_prov_never_says_a_release_used_an_item_a_statement_excludes(memory_real
     assert by.startswith("Statement:bbc-newsnight/not_released/")
     assert _prov_values(invalidation, "certainty") == ["tier_level"]  # the inclusion as stored, outranked
     assert pairs[ProvUsage]  # what no statement excludes is still used at tier level
+
+
+@pytest.mark.parametrize("fmt", sorted(set(READERS) - {"prov-json"}))
+def test_every_format_says_which_inclusions_a_statement_outranks_and_by_which_rule(
+    memory_real: MemoryStore, tmp_path: Path, fmt: str
+) -> None:
+    """The auditor's reading of the exports: CSV, GraphML, GEXF and Cytoscape gave the Telegraph's 2013 release 232
+    INCLUDES at tier level with no rule and nothing said of the 137 that DfE's written answer rules out (its key
+    identifiers, and no highly sensitive item): a campaigner quoting them would say it got pupils' names. Each now
+    says the tier rule and, on an outranked inclusion, the statements that outrank it (as PROV and the ledger do)."""
+    (telegraph,) = [r for r in _register() if r["organisation"] == "Daily Telegraph"]
+    release = f"Release:npd-third-party-requests-pre-dsap/{telegraph['date_as_cited']}/daily-telegraph"
+    output = tmp_path / ("out" if fmt == "csv" else f"out.{fmt}")
+    export(memory_real, fmt, output, release, 1)
+    included = {t.rsplit("/", 1)[-1]: e for (s, k, t), e in READERS[fmt](output).edges.items() if k == "INCLUDES"}
+    assert included and all(e["rule"] == "tier-level" and e["certainty"] == "tier_level" for e in included.values())
+    with open(ROOT / "data" / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
+        items = [r for r in csv.DictReader(handle) if r["npd_alias"] in included]
+    ruled_out = {r["npd_alias"] for r in items if r["sensitivity"] == "B" or r["npd_alias"] == "KS4_SURNAME"}
+    plain = {r["npd_alias"] for r in items if r["identifiability"] == "5" and r["sensitivity"] == "E"} - ruled_out
+    assert ruled_out and plain
+    assert all("not_released" in str(included[alias]["outranked_by"]) for alias in ruled_out)
+    assert all(included[alias]["outranked_by"] is None for alias in plain)
 
 
 def test_an_unknown_node_is_an_error_and_writes_nothing(fixture_store: Store, tmp_path: Path) -> None:
