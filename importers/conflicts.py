@@ -1,7 +1,9 @@
-"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, row_part, reasoning``), our
-table of rows of a compiled file that another row of the same file contradicts, and why; ``row_part`` says what of
-the first row is contested where that is not the whole of it (a figure's notes, not its value), and is kept on its
-node as ``contested_part``, so that no answer says its value is contested.
+"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, row_part,
+contradicted_by_part, reasoning``), our table of rows of a compiled file that another row of the same file
+contradicts, and why; ``row_part`` says what of the first row is contested where that is not the whole of it (a
+figure's notes, not its value), and is kept on its node as ``contested_part``, so that no answer says its value is
+contested; ``contradicted_by_part`` is ``notes`` where what contradicts it is the second row's notes (the statement
+``data/note_statements.csv`` reads from them), not the row's own words.
 
 The importer of that file draws each pair's CONTRADICTS link, inferred by the rule ``contradicts:conflicts-table``
 (the table's judgement that they disagree) and citing the table's row beside both rows', and marks both nodes
@@ -24,6 +26,8 @@ from lineage.resources import DATA_DIR
 CONFLICTS_FILE = DATA_DIR / "conflicts.csv"
 CONFLICTS_DOCUMENT = "pupil-data lineage table of cited rows that contradict each other"
 RULE_CONFLICTS = "contradicts:conflicts-table"
+#: The part of a row that contradicts another where it is not the row's own words: what its notes quote.
+NOTES = "notes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,7 @@ class Conflict:
     row: int
     contradicted_by: int
     row_part: str  # what of the first row is contested, where not the whole of it
+    by_notes: bool  # what contradicts it is the second row's notes, not its own words
     reasoning: str
     citation: Citation
 
@@ -38,12 +43,15 @@ class Conflict:
 def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
     """The conflicts table by the compiled file it is about; a pair without its reasoning is refused."""
     table: dict[str, list[Conflict]] = {}
-    for about, first, row in read_reasoned(path, ("contradicted_by_row", "row_part")):
+    for about, first, row in read_reasoned(path, ("contradicted_by_row", "row_part", "contradicted_by_part")):
         if (second := parse_int(path, row, "contradicted_by_row")) is None:
             raise BadInput(path, "must not be empty", row.number, "contradicted_by_row")
+        if (by_part := row["contradicted_by_part"].strip()) not in ("", NOTES):
+            raise BadInput(path, f"empty (the row's own words) or {NOTES!r}", row.number, "contradicted_by_part")
         citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
         part = " ".join(row["row_part"].split())
-        table.setdefault(about, []).append(Conflict(first, second, part, row["reasoning"].strip(), citation))
+        conflict = Conflict(first, second, part, by_part == NOTES, row["reasoning"].strip(), citation)
+        table.setdefault(about, []).append(conflict)
     return table
 
 
@@ -52,13 +60,16 @@ def _bundled_conflicts() -> dict[str, list[Conflict]]:
     return load_conflicts()
 
 
-def contradictions(path: Path, by_row: Mapping[int, Node], report: Report) -> tuple[list[Edge], dict[str, Node]]:
-    """The CONTRADICTS links the table draws between ``path``'s rows (its nodes by row), and the nodes they mark
-    ``contested``, by id."""
+def contradictions(
+    path: Path, by_row: Mapping[int, Node], report: Report, notes_by_row: Mapping[int, Node] | None = None
+) -> tuple[list[Edge], dict[str, Node]]:
+    """The CONTRADICTS links the table draws between ``path``'s rows (its nodes by row; ``notes_by_row``, what a
+    row's notes state, where a conflict names them), and the nodes they mark ``contested``, by id."""
     edges: list[Edge] = []
     contested: dict[str, Node] = {}
     for conflict in _bundled_conflicts().get(path.name, []):
-        first, second = by_row.get(conflict.row), by_row.get(conflict.contradicted_by)
+        seconds = (notes_by_row or {}) if conflict.by_notes else by_row
+        first, second = by_row.get(conflict.row), seconds.get(conflict.contradicted_by)
         if first is None or second is None:
             report.leave_out(f"CONTRADICTS ({CONFLICTS_FILE.name} names a row this file does not have)")
             continue

@@ -213,9 +213,10 @@ class NoteStatement:
     citation: Citation
 
 
-def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], list[NoteStatement]]:
-    """The notes table by (statements file, row)."""
-    table: dict[tuple[str, int], list[NoteStatement]] = {}
+def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
+    """The notes table by (statements file, row): one statement a row's notes quote, at most (conflicts.csv names
+    it by its row)."""
+    table: dict[tuple[str, int], NoteStatement] = {}
     for statements_file, at, row in read_reasoned(path, ("source_url", "statement", "data_item_as_written", "quote")):
         cells = {column: " ".join(row[column].split()) for column in row.cells}
         if cells["statement"] not in STATEMENTS:
@@ -223,21 +224,21 @@ def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], list[NoteStatem
         for column in ("source_url", "data_item_as_written", "quote"):
             if not cells[column]:
                 raise BadInput(path, "must not be empty", row.number, column)
-        table.setdefault((statements_file, at), []).append(
-            NoteStatement(
-                cells["source_url"],
-                cells["statement"],
-                cells["data_item_as_written"],
-                cells["quote"],
-                cells["reasoning"],
-                Citation(NOTES_DOCUMENT, path.name, row.number, ""),
-            )
+        if (statements_file, at) in table:
+            raise BadInput(path, f"row {at} of {statements_file} is read twice", row.number, "row")
+        table[(statements_file, at)] = NoteStatement(
+            cells["source_url"],
+            cells["statement"],
+            cells["data_item_as_written"],
+            cells["quote"],
+            cells["reasoning"],
+            Citation(NOTES_DOCUMENT, path.name, row.number, ""),
         )
     return table
 
 
 @cache
-def _bundled_notes() -> dict[tuple[str, int], list[NoteStatement]]:
+def _bundled_notes() -> dict[tuple[str, int], NoteStatement]:
     return load_notes()
 
 
@@ -289,7 +290,7 @@ class ScopeStatementsImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         parsed = [self._statement(path, row) for row in rows]
-        from_notes = [s for p in parsed for s in self._from_notes(path, p, report)]
+        from_notes = [read for p in parsed if (read := self._from_notes(path, p, report)) is not None]
         refuse_duplicates(
             path,
             "organisation, statement, data_item_as_written, source_kind",
@@ -319,28 +320,28 @@ class ScopeStatementsImporter(Importer):
             latest = p.node.props.get("latest_date")
             day = max(known) if known else latest if isinstance(latest, dt.date) else None
             edges.extend(self._meanings(p, dictionary, day, report))
-        contradicting, contested = contradictions(path, nodes, report)
-        written = [contested.get(n.id, n) for n in nodes.values()]
-        return Batch([*written, *(p.node for p in from_notes), *organisations.nodes(store)], [*edges, *contradicting])
+        notes_by_row = {p.row.number: p.node for p in from_notes}
+        contradicting, contested = contradictions(path, nodes, report, notes_by_row)
+        written = [contested.get(n.id, n) for n in (*nodes.values(), *notes_by_row.values())]
+        return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
 
-    def _from_notes(self, path: Path, p: _Parsed, report: Report) -> list[_Parsed]:
-        """The statements the notes table reads from this row's notes, each a statement of the row's own source
-        (its kind, certainty, date and subject) in the table's words, citing the row and the table's row."""
-        found = []
-        for note in _bundled_notes().get((path.name, p.row.number), ()):
-            cited = next(iter(p.node.citations)).address
-            if note.source_url != cited or _fold(note.quote) not in _fold(p.row["notes"]):
-                report.leave_out(
-                    f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: the row no longer cites "
-                    "that source or quotes those words)"
-                )
-                continue
-            cells = {**p.row.cells, "statement": note.statement, "data_item_as_written": note.items_as_written}
-            read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}))
-            props = {**read.node.props, "read_from": f"{NOTES_FILE.name} row {note.citation.row}: {note.reasoning}"}
-            node = replace(read.node, props=props, citations=read.node.citations | {note.citation})
-            found.append(replace(read, node=node))
-        return found
+    def _from_notes(self, path: Path, p: _Parsed, report: Report) -> _Parsed | None:
+        """The statement the notes table reads from this row's notes, if any: a statement of the row's own source
+        (its kind, certainty, date and subject) in the words the notes quote, citing the row and the table's row."""
+        note = _bundled_notes().get((path.name, p.row.number))
+        if note is None:
+            return None
+        cited = next(iter(p.node.citations)).address
+        if note.source_url != cited or _fold(note.quote) not in _fold(p.row["notes"]):
+            report.leave_out(
+                f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: the row no longer cites "
+                "that source or quotes those words)"
+            )
+            return None
+        cells = {**p.row.cells, "statement": note.statement, "data_item_as_written": note.items_as_written}
+        read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}))
+        props = {**read.node.props, "read_from": f"{NOTES_FILE.name} row {note.citation.row}: {note.reasoning}"}
+        return replace(read, node=replace(read.node, props=props, citations=read.node.citations | {note.citation}))
 
     def _statement(self, path: Path, row: Row) -> _Parsed:
         def cell(column: str) -> str:

@@ -30,6 +30,7 @@ from tests.importers.test_register_workbook import COLUMNS
 CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
 NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,reasoning"
+CONFLICTS_HEADER = "file,row,contradicted_by_row,row_part,contradicted_by_part,reasoning"
 
 
 def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
@@ -284,13 +285,15 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "text", "column"),
     [
-        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,6,3,,\n", "reasoning"),
-        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,six,3,,because\n", "row"),
-        ("conflicts", "file,row,contradicted_by_row,row_part,reasoning\nf.csv,6,,,because\n", "contradicted_by_row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,,\n", "reasoning"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,six,3,,,because\n", "row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,,,,because\n", "contradicted_by_row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,its quote,because\n", "contradicted_by_part"),
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
         ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,why\n", "quote"),
+        ("note statements", f"{NOTES_HEADER}\nf.csv,3,u,not_released,a,a,why\nf.csv,3,u,not_released,b,b,why\n", "row"),
     ],
 )
 def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(

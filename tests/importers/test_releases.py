@@ -465,9 +465,9 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
         rows = list(csv.DictReader(handle))
     notes = load_notes()
     assert notes
-    for (file, at), read in notes.items():
+    for (file, at), note in notes.items():
         assert file == "npd_release_scope_statements.csv"
-        assert all(n.source_url == rows[at - 2]["source_url"] and n.quote in rows[at - 2]["notes"] for n in read)
+        assert note.source_url == rows[at - 2]["source_url"] and note.quote in rows[at - 2]["notes"]
 
     def statements_from(edited: list[dict[str, str]]) -> tuple[list[Node], Counter[str]]:
         path = tmp_path / "npd_release_scope_statements.csv"
@@ -481,9 +481,11 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
 
     (at,) = {at for _, at in notes}
     read, _ = statements_from(rows)
-    assert [(n.props["statement"], n.props["quote"]) for n in read] == [
-        (note.statement, note.quote) for note in notes[("npd_release_scope_statements.csv", at)]
+    note = notes[("npd_release_scope_statements.csv", at)]
+    assert [(n.props["statement"], n.props["items_as_written"], n.props["quote"]) for n in read] == [
+        (note.statement, note.items_as_written, note.quote)
     ]
+    assert note.items_as_written in note.quote  # the words as the notes quote them, never our reading of them
     assert {c.row for c in read[0].citations} == {at, 2}  # the statements file's row and the table's
     rows[at - 2] = {**rows[at - 2], "notes": "NOT RELEASED per DfE PQ answer 31 Oct 2017"}
     read, left_out = statements_from(rows)

@@ -481,3 +481,27 @@ def test_dfes_answer_that_no_highly_sensitive_item_went_to_the_telegraph_outrank
         answer = recipients_of_item(real_store, alias)
         assert "Daily Telegraph" not in {r.organisation.name for r in answer.receipts}, alias
         assert "Daily Telegraph" in {n.organisation.name for n in answer.not_received if n.organisation}, alias
+
+
+def test_a_conflict_with_what_a_rows_notes_quote_is_drawn_to_that_statement(real_store: Store) -> None:
+    """The auditor's reading: the campaigner's 'Ethnicity' (and SEN, FSM, Language) was shown contradicted by DfE's
+    'key identifiers of name, address, ...', though conflicts.csv says what contradicts them is the answer's other
+    sentence, which row 10's notes quote ('did not contain any data items that are sensitive'). Each now
+    contradicts the statement note_statements.csv reads from the notes; row 9's identifying items still contradict
+    the row's own words."""
+    statements = _rows("npd_release_scope_statements.csv")
+    notes = {(r["file"], int(r["row"])): r for r in _rows("note_statements.csv")}
+    conflicts = [r for r in _rows("conflicts.csv") if r["file"] == "npd_release_scope_statements.csv"]
+    assert {r["contradicted_by_part"] for r in conflicts} == {"notes", ""}
+    (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key.endswith("2013-02-20/daily-telegraph")]
+    said = statements_about(real_store, [release])[release.id]
+    for conflict in conflicts:
+        first = statements[int(conflict["row"]) - 2]
+        (stated,) = [s for s in said if s.statement.props.get("quote") == first["quote"]
+                     and s.statement.props.get("items_as_written") == first["data_item_as_written"]]  # fmt: skip
+        second = int(conflict["contradicted_by_row"])
+        if conflict["contradicted_by_part"] == "notes":
+            expected = notes[("npd_release_scope_statements.csv", second)]["quote"]
+        else:
+            expected = statements[second - 2]["quote"]
+        assert [r.node.props["quote"] for r in stated.contradicted_by] == [expected], conflict["row"]
