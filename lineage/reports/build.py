@@ -36,8 +36,9 @@ def _cited(*sources: Node | Edge) -> frozenset[Citation]:
 
 
 def _related_rows(items: Iterable[Related], cells: Callable[[Node], tuple[str, ...]]) -> tuple[TableRow, ...]:
-    """A row per related node: its cells, the link's certainty, and the sources of the link and the node."""
-    return tuple(TableRow(cells(r.node), r.link.certainty, _cited(r.link, r.node)) for r in items)
+    """A row per related node: its cells, the link's certainty, and the link's sources: what the row says is the
+    link (a recipient of this release), which the node's own sources (every row naming that body) do not support."""
+    return tuple(TableRow(cells(r.node), r.link.certainty, _cited(r.link)) for r in items)
 
 
 STATEMENT_HEADER = ("the source says", "in its words", "taken to mean", "contested by")
@@ -188,7 +189,7 @@ def release_report(store: Store, reference: str) -> AuditReport:
     _draw_traces(drawing, [trace])
     sharers = {r.node.id: r.node.name for r in trace.recipients}
     onward = tuple(
-        TableRow((sharers[r.link.source], r.node.name), r.link.certainty, _cited(r.link, r.node)) for r in trace.onward
+        TableRow((sharers[r.link.source], r.node.name), r.link.certainty, _cited(r.link)) for r in trace.onward
     )
     tables = (
         Table("approvals", "Approval", APPROVAL_HEADER, _related_rows(trace.approvals, _approval_cells),
@@ -292,7 +293,7 @@ def _access_rows(organisation: Node, links: Iterable[Related], *, gave: bool) ->
     for r in links:
         access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
         cells = (r.node.name, access.when, access.text, value_text(r.link.props.get("quote")))
-        rows.append(TableRow(cells, access.certainty, _cited(r.link, r.node)))
+        rows.append(TableRow(cells, access.certainty, _cited(r.link)))
     return tuple(rows)
 
 
@@ -300,7 +301,7 @@ def _holding_rows(links: Iterable[Related]) -> tuple[TableRow, ...]:
     """A record set it holds, with its part in holding it as the source gives it (never another row's words)."""
     return tuple(
         TableRow((r.node.name, value_text(r.link.props.get("role")) or "not stated"), r.link.certainty,
-                 _cited(r.link, r.node))
+                 _cited(r.link))
         for r in links
     )  # fmt: skip
 

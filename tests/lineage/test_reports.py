@@ -637,3 +637,22 @@ def test_the_report_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert not (tmp_path / "nope.html").exists()
     with pytest.raises(ExportError, match="is a directory"):
         write_text(tmp_path, "text")  # the writer a report's --output goes through
+
+
+def test_a_row_cites_the_sources_of_what_it_says_not_every_row_naming_its_body(memory_real: MemoryStore) -> None:
+    """The auditor's reading: the Home Office's 'Records it reached' row, a match and return confirmed by one written
+    answer (npd_flows_2018_onward.csv row 14), also cited the rows naming the NPD anywhere (ADR UK's MoJ linked set,
+    a requester's words, OSR and ICO letters); DR170518.02's recipient row cited Locrating's own pages, whose notes
+    say the link to that release is 'assumed, not stated by source'. A row cites the link it states."""
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    (matched,) = [cells for cells in page.tables["accessed"] if "match and return" in cells[2]]
+    flows = {f"npd_flows_2018_onward.csv, row {n}:" for n in range(2, len(FLOWS_AFTER_2018) + 2)}
+    cited = [prefix for prefix in flows for text in cited_texts(page, matched[-1]) if prefix in text]
+    assert cited == ["npd_flows_2018_onward.csv, row 14:"]
+    register = rows("npd_register_entries_cited_in_foi.csv")
+    (at,) = [n for n, r in enumerate(register, start=2) if r["reference"] == "DR170518.02"]
+    page = Page(reports.report(memory_real, "release", "DR170518.02"))
+    (recipient,) = page.tables["recipients"]
+    texts = cited_texts(page, recipient[-1])
+    assert texts and all("npd_register_entries_cited_in_foi.csv" in text for text in texts), texts
+    assert any(f"npd_register_entries_cited_in_foi.csv, row {at}:" in text for text in texts)
