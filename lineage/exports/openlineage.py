@@ -142,6 +142,8 @@ def _event(
             rule=edge.certainty.rule or "",
             route=str(edge.props.get("route", "")),
             dated=first is not None,
+            # where the date is not the flow's own day (a written answer's that describes it), as the CSV says it
+            **{name: str(edge.props[name]) for name in ("date_is", "dated_by") if edge.props.get(name)},
             included=columns,  # each item's or data set's own certainty: the tier rule's are not the release's
             citations=[
                 {"document": c.document, "file": c.file, "row": c.row, "address": c.address}

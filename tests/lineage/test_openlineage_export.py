@@ -45,6 +45,8 @@ class PupilDataLineageRunFacet(RunFacet):
     dated: bool
     included: dict[str, dict[str, str]]
     citations: list[dict[str, Any]]
+    date_is: str | None = None
+    dated_by: str | None = None
 
     @staticmethod
     def _get_schema() -> str:
@@ -169,6 +171,15 @@ def test_the_accesses_and_onward_shares_after_2018_are_events_citing_their_rows(
     assert lrs["run"]["facets"]["nominalTime"]["nominalEndTime"].startswith("2020-01-31")
     undated = [e for e in by_type["ONWARD_SHARE"] if not e["run"]["facets"]["pupilDataLineage"]["dated"]]
     assert len(undated) == 2 and all("nominalTime" not in e["run"]["facets"] for e in undated)  # no date invented
+    # the Home Office's matching is dated by the written answer that describes it, not by its own first day: the
+    # facet says so, as the CSV does (date_readings.csv), where it said the answer's day as the access's
+    with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        readings = {int(r["row"]): r for r in csv.DictReader(handle) if r["file"] == FLOWS.name}
+    (home_office,) = [e for e in by_type["ACCESS"] if e["outputs"][0]["namespace"].endswith("home office")]
+    facet = home_office["run"]["facets"]["pupilDataLineage"]
+    (row,) = [n for n, r in rows.items() if r["kind"] == "access_granted" and "Home Office" in r["to_organisation"]]
+    assert facet["date_is"] == readings[row]["date_is"] and "date_readings.csv" in facet["dated_by"]
+    assert "date_is" not in lrs["run"]["facets"]["pupilDataLineage"]
 
 
 @pytest.mark.parametrize(
