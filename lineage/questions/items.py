@@ -25,6 +25,7 @@ from lineage.model import (
     NodeKind,
     available_by,
     gives_way_to_exclusion,
+    rule_of,
     weakest,
 )
 from lineage.questions.common import (
@@ -79,6 +80,13 @@ class Receipt:
     @property
     def citations(self) -> tuple[Citation, ...]:
         return chain_citations(self.chain)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        """Every rule the chain rests on, once each in chain order (the tier rule as tier-level): its certainty
+        names the weakest alone, so an item reached at tier level in a release taken as sent read as sure as one a
+        source names."""
+        return tuple(dict.fromkeys(rule for edge in self.chain if (rule := rule_of(edge.certainty)) is not None))
 
 
 @dataclass(frozen=True, slots=True)

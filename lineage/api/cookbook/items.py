@@ -23,6 +23,8 @@ Receipt = answer_type(
         "(a release, an application or the organisation itself).",
         "chain": As(name="links", description="The chain from the item to the organisation."),
         "certainty": "The weakest certainty along the chain.",
+        "rules": "Every rule the chain rests on, in order (tier-level for the tier rule): the certainty names the "
+        "weakest alone.",
         "onward_from": "Set when it came by onward sharing.",
         "statement": "Set when a source's statement of the items says it went: its words and quote.",
         "date": "The release's date, as cited.",

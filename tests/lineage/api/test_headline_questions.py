@@ -322,3 +322,19 @@ async def test_contested_receipts_and_unverified_figures_say_so_in_the_cookbook(
     timeline = (await ask("timeline", kinds=["figure"]))["timeline"]["entries"]["nodes"]
     flags = [e["node"].get("verified") for e in timeline]
     assert False in flags and True in flags
+
+
+async def test_a_receipt_names_every_rule_it_rests_on_not_the_weakest_alone(ask) -> None:
+    """The reading of 20 facts: an item reached by the tier rule, in a release taken as sent because it was
+    approved, showed one rule, 'sent-to:approved-request', as sure as an item a source names in such a release:
+    that it rests on the tier too went unsaid. A receipt now names each rule of its chain."""
+    items = rows("npd_data_items_2018.csv")
+    (estab,) = [r for r in items if r["npd_alias"] == "KS4_ESTAB"]
+    assert estab["old_tier"] == "1"
+    tiered = {r["organisation"] for r in REGISTER if r["status_as_cited"] == "approved (tier 1 or tier 2 data)"}
+    answer = (await ask("recipients-of-item", item="KS4_ESTAB"))["recipientsOfItem"]
+    receipts = [e["node"] for e in answer["receipts"]["edges"]]
+    by_tier = [r for r in receipts if r["release"]["status"] == "approved (tier 1 or tier 2 data)"]
+    assert by_tier and {r["release"]["name"].split(": ", 1)[1] for r in by_tier} <= tiered
+    assert all(r["rules"] == ["tier-level", "sent-to:approved-request"] for r in by_tier)
+    assert all(r["certainty"]["rule"] == "sent-to:approved-request" for r in by_tier)  # the weakest, as before
