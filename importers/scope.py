@@ -416,7 +416,7 @@ class ScopeStatementsImporter(Importer):
                         EdgeKind.REFERS_TO,
                         node.id,
                         props,
-                        p.node.citations | {meaning.citation},
+                        p.node.citations | {meaning.citation} | dictionary.basis(meaning, node),
                         Certainty(CertaintyLevel.INFERRED, RULE_WORDS),
                     ),
                 )
@@ -433,6 +433,7 @@ class _Dictionary:
         self.datasets = {node.id: node for node in store.all_nodes(NodeKind.DATASET)}
         self._held: dict[str, set[str]] = {}
         self._reached: dict[str, list[Node]] = {}
+        self._represents: dict[tuple[str, str], frozenset[Citation]] = {}  # (concept, item): the link's sources
         for hop in store.expand(list(self.datasets), frozenset({EdgeKind.HOLDS}), frozenset()):
             self._held.setdefault(hop.node.id, set()).add(hop.near)
 
@@ -444,6 +445,14 @@ class _Dictionary:
         """:func:`lineage.model.available_by`, with the data sets holding the item."""
         return available_by(item, day, [self.datasets[d] for d in self.held_by(item) if d in self.datasets])
 
+    def basis(self, meaning: Meaning, node: Node) -> frozenset[Citation]:
+        """The sources that make ``node`` what the words mean, beside the statement's and the table's: the link
+        making an item an alias of the concept meant, or the item's own rows where a class of items is meant (the
+        dictionary's attributes the class reads)."""
+        if meaning.item_class is not None:
+            return node.citations
+        return self._represents.get((meaning.target, node.id), frozenset())
+
     def reach(self, meaning: Meaning) -> list[Node]:
         """The items (or the data set) a row of the words table means, before any limit."""
         if meaning.item_class is not None:
@@ -451,7 +460,9 @@ class _Dictionary:
         if meaning.target not in self._reached:  # a concept many statements mean is asked of the store once
             if kind_of(meaning.target) is NodeKind.CONCEPT:
                 hops = self.store.expand([meaning.target], frozenset(), frozenset({EdgeKind.REPRESENTS}))
-                self._reached[meaning.target] = [hop.node for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
+                items = [hop for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
+                self._reached[meaning.target] = [hop.node for hop in items]
+                self._represents.update(((meaning.target, hop.node.id), hop.edge.citations) for hop in items)
             else:
                 self._reached[meaning.target] = list(self.store.get_nodes([meaning.target]).values())
         return self._reached[meaning.target]

@@ -505,3 +505,22 @@ def test_a_conflict_with_what_a_rows_notes_quote_is_drawn_to_that_statement(real
         else:
             expected = statements[second - 2]["quote"]
         assert [r.node.props["quote"] for r in stated.contradicted_by] == [expected], conflict["row"]
+
+
+def test_words_reaching_an_alias_cite_the_row_that_makes_it_one(real_store: Store) -> None:
+    """The reading of 20 facts: a statement's words reach an item through a concept (DfE's 'ethnicity' for BBC
+    Newsnight, the concept's alias cla_ETHNIC) or a class of items, but the link cited the statement and the words
+    table alone, not the concepts file's row making cla_ETHNIC an alias of that concept: a reviewer could not check
+    the last step. It now cites it."""
+    concepts = _rows("npd_concept_categories_2019.csv")
+    (at,) = [n for n, r in enumerate(concepts, start=2) if r["npd_alias"] == "cla_ETHNIC"]
+    (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key.endswith("2014-08-21/bbc-newsnight")]
+    (ethnicity,) = [
+        s
+        for s in statements_about(real_store, [release])[release.id]
+        if s.statement.props.get("items_as_written") == "ethnicity"
+    ]
+    (item,) = [i for i in ethnicity.items if i.props.get("alias") == "cla_ETHNIC"]
+    cited = {(c.file, c.row) for c in ethnicity.link_to(item).citations}
+    assert ("npd_concept_categories_2019.csv", at) in cited
+    assert {"npd_release_scope_statements.csv", "scope_words.csv"} <= {file for file, _ in cited}
