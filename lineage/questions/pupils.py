@@ -56,9 +56,14 @@ class SchoolChain:
             for step in self.successors
             if step.hops == 1
             and (day := step.links[0].validity.valid_from) is not None
-            and SPLIT not in str(step.links[0].props.get("link_type", "")).lower()
+            and not self.is_split(step.links[0])
         ]
         return tuple(sorted(found, key=lambda pair: (pair[1], pair[0].id)))
+
+    @staticmethod
+    def is_split(link: Edge) -> bool:
+        """Whether a GIAS link says a school split (after which it may go on), not that it was succeeded."""
+        return SPLIT in str(link.props.get("link_type", "")).lower()
 
 
 def school_successors(store: Store, urn: int, max_depth: int = 10) -> SchoolChain:

@@ -277,21 +277,30 @@ class RecordReach(AskedYears):
 
     @property
     def school_note(self) -> str | None:
-        """Where GIAS records the school as succeeded before or during the years asked, so that no one reads the
-        school's own URN as a pupil's school for every year asked: said once, for the letter and /reach."""
-        if not self.chain.succeeded:
-            return None
+        """Where GIAS records the school as succeeded before or during the years asked, and what its successors
+        became in turn by the end of them, so that no one reads the school's own URN, or the first school it became,
+        as a pupil's school for every year asked: said once, for the letter and /reach."""
         first, last = self.years
-        day = self.chain.succeeded[0][1]
-        open_in = academic_year(day)  # the school was open on the day GIAS dates the link (31 August, as it does)
-        if open_in >= last:
+        chain = self.chain
+        # the school was open on the day GIAS dates a link (31 August, as it does): the next year is its successor's
+        if not chain.succeeded or academic_year(chain.succeeded[0][1]) >= last:
             return None
-        when = "before the years asked" if open_in < first else "during the years asked"
-        by = "; ".join(f"{school.name} (URN {school.key})" for school, on in self.chain.succeeded if on == day)
+        schools = {chain.school.id: chain.school, **{step.school.id: step.school for step in chain.successors}}
+        said = []
+        for step in sorted(chain.successors, key=lambda s: (s.hops, s.links[-1].validity.valid_from or dt.date.max)):
+            link = step.links[-1]
+            day = link.validity.valid_from
+            if day is None or academic_year(day) >= last or link.source not in schools:
+                continue
+            was, became = schools[link.source], f"{step.school.name} (URN {step.school.key})"
+            split = chain.is_split(link)
+            how = f"as split, {became} being a school split from it" if split else f"as succeeded by {became}"
+            when = "before the years asked" if academic_year(day) < first else "during the years asked"
+            said.append((f"URN {was.key} {how}, dating the link {day.day} {day:%B %Y}, {when}", split))
+        became = "the school it became" + (", or after a split either school" if any(s for _, s in said) else "")
         return (
-            f"Get Information About Schools records URN {self.chain.school.key} as succeeded by {by}, dating the "
-            f"link {day.day} {day:%B %Y}, {when}: from then its pupils were at the school it became, which this "
-            "answer covers too."
+            f"Get Information About Schools records {'; '.join(text for text, _ in said)}: from each date its pupils "
+            f"were at {became}, which this answer covers too."
         )
 
 

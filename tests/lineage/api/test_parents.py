@@ -548,6 +548,21 @@ async def test_a_school_succeeded_before_or_during_the_years_asked_is_said_so(as
         note = (await ask("record-reach", **variables))["recordReach"]["schoolNote"]
         assert said in note and dated in note and when in note, note
         assert note in " ".join(text.split())  # the letter says it as /reach does
+
+    # in 2017 to 2020 the school it became had itself been succeeded, and its successor split: each is said
+    # (the campaigner's reading of the years after 2018), from the links file's rows
+    def link(urn: int, kind: str) -> tuple[int, dt.date]:
+        (row,) = [r for r in LINKS if r["URN"] == str(urn) and r["LinkType"] == kind and r["LinkEstablishedDate"]]
+        return int(row["LinkURN"]), dt.datetime.strptime(row["LinkEstablishedDate"], "%d-%m-%Y").date()
+
+    second, second_day = link(successor, "Successor")
+    third, third_day = link(second, "Successor - Split School")
+    note = (await ask("record-reach", urn=URN, fromYear=2017, toYear=2020))["recordReach"]["schoolNote"]
+    assert f"URN {successor} as succeeded by" in note and f"(URN {second}), dating the link {second_day.day} " in note
+    assert f"URN {second} as split, " in note and f"(URN {third}) being a school split from it" in note
+    assert (
+        f"{third_day.day} {third_day:%B %Y}, during the years asked" in note and "after a split either school" in note
+    )
     # the school it became was succeeded after 2016/17 (31 August 2017): nothing to say for 2012 to 2016
     assert (await ask("record-reach", urn=successor, fromYear=2012, toYear=2016))["recordReach"]["schoolNote"] is None
     # a school whose only successors are splits may go on after them: nothing to say
