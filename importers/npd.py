@@ -52,7 +52,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -292,7 +292,16 @@ class NpdReleaseTimetableImporter(NpdImporter):
             for name, months, row in timed
         ]
         stating = {name: [self.cite(path, row)] for name, _, row in timed}
-        return Batch(nodes, feeds(stating, store, report))
+        edges = feeds(stating, store, report)
+        # each data set a row feeds is released when the row says (lineage.model.release_lag reads it), citing it
+        months = {collection_id(name): (months, self.cite(path, row)) for name, months, row in timed}
+        fed = store.get_nodes([edge.target for edge in edges])
+        for edge in edges:
+            said, cited = months[edge.source]
+            dataset = fed[edge.target]
+            props = {**dataset.props, "release_months": said}
+            nodes.append(replace(dataset, props=props, citations=dataset.citations | {cited}))
+        return Batch(nodes, edges)
 
 
 # ---- npd-classifications ---------------------------------------------------------------------------

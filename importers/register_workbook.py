@@ -330,7 +330,7 @@ def _no_data_rows(path: Path, mapping: ColumnMapping, sheets: Iterable[str]) -> 
 @register
 class ExternalSharesImporter(Importer):
     name = "external-shares"
-    needs = ("npd-items", "npd-dataset-list")
+    needs = ("npd-items", "npd-dataset-list", "npd-release-timetable")
     document = "DfE external data shares"
     bundled = None
     address = "https://www.gov.uk/government/publications/dfe-external-data-shares"

@@ -449,7 +449,7 @@ class RegisterFoiImporter(_RegisterImporter):
     as ``data/source_kinds.csv`` says of a requester quoting), never DfE's own word."""
 
     name = "register-foi"
-    needs = ("npd-items",)
+    needs = ("npd-items", "npd-release-timetable")
     document = "DfE data-share register entries quoted in FOI requests (compiled)"
     bundled = "npd_register_entries_cited_in_foi.csv"
     columns = (*REGISTER_COLUMNS, "cited_context", "source_url")

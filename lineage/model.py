@@ -13,8 +13,10 @@ Longer than other modules on purpose: most of it is the table of kinds and their
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -738,16 +740,41 @@ def academic_year(day: dt.date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def last_year_in_npd(day: dt.date) -> int:
+def last_year_in_npd(day: dt.date, lag_months: int = 0) -> int:
     """The last academic year (by the year it starts) whose data can be in the NPD on ``day``: a year's data enter
-    the NPD on the 1 September after it ends (its collections; results later still), so a release dated 20
-    February 2013 can hold 2011/12 at the latest, not 2012/13. The one rule of time every answer reaches by: the
-    rules' items (available_by) and a pupil's years (pupil_reach).
+    the NPD no earlier than the 1 September after it ends, and ``lag_months`` later for a data set DfE releases
+    later still (release_lag: Key Stage 4 in October), so a release dated 20 February 2013 can hold 2011/12 at the
+    latest, not 2012/13. The one rule of time every answer reaches by: the rules' items (available_by) and a
+    pupil's years (pupil_reach).
 
     >>> last_year_in_npd(dt.date(2013, 2, 20)), last_year_in_npd(dt.date(2013, 9, 1))
     (2011, 2012)
+    >>> last_year_in_npd(dt.date(2013, 9, 26), lag_months=1), last_year_in_npd(dt.date(2013, 10, 1), lag_months=1)
+    (2011, 2012)
     """
-    return academic_year(day) - 1
+    year, month = divmod(day.year * 12 + day.month - 1 - lag_months, 12)
+    return academic_year(dt.date(year, month + 1, 1)) - 1
+
+
+#: Month names as the release timetable writes them ("October (unamended), January (amended)").
+_MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
+
+
+def release_lag(dataset: Node) -> int:
+    """Months after 1 September, once an academic year has ended, before its data can be in this data set: from the
+    first month DfE's release timetable names for it (its ``release_months``), where that month is from September
+    to March and so follows the summer the year ends in (Key Stage 4 "October (unamended)": 1; children in need
+    "March": 6). A month from April to August may fall in the year's own summer (the spring census is released in
+    June, Key Stage 2 "August (unamended)"), so it keeps 1 September, as does a data set the timetable does not name.
+
+    >>> release_lag(Node(NodeKind.DATASET, "KS4", "KS4", {"release_months": "October (unamended), April (final)"}))
+    1
+    >>> release_lag(Node(NodeKind.DATASET, "KS2", "KS2", {"release_months": "August (unamended)"}))
+    0
+    """
+    words = re.findall(r"[A-Z][a-z]+", str(dataset.props.get("release_months", "")))
+    month = next((_MONTHS[word] for word in words if word in _MONTHS), None)
+    return (month - 9) % 12 if month is not None and (month >= 9 or month <= 3) else 0
 
 
 def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool:
@@ -755,7 +782,8 @@ def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool
     tier rule, a statement's words, a release of unpublished scope), so that none links a release to data not yet
     collected. An item the dictionary gives no first year (most aliases only the 2019 concepts file lists) takes
     the earliest of the data sets ``held_in`` it (a table of 2016/17 holds nothing before it); one with neither
-    is assumed available; an undated release is not checked (its date is unknown, not late).
+    is assumed available; an undated release is not checked (its date is unknown, not late). A year's data are in
+    the NPD by the release timetable of the data sets holding it (release_lag).
 
     >>> item = Node(NodeKind.DATA_ITEM, "KS4/KS4_FSM", "KS4_FSM", {"first_year": 2010})
     >>> available_by(item, dt.date(2011, 8, 31)), available_by(item, dt.date(2011, 9, 1))
@@ -765,11 +793,13 @@ def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool
     >>> available_by(alias, dt.date(2013, 2, 20), [table]), available_by(alias, dt.date(2013, 2, 20))
     (False, True)
     """
+    held_in = list(held_in)
     first = item.props.get("first_year")
     if not isinstance(first, int):
         years = [y for dataset in held_in if isinstance(y := dataset.props.get("first_year"), int)]
         first = min(years) if years else None
-    return first is None or first <= last_year_in_npd(day)
+    lag = min((release_lag(dataset) for dataset in held_in), default=0)  # the earliest any holder can have it
+    return first is None or first <= last_year_in_npd(day, lag)
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from lineage.model import (
     NodeKind,
     academic_year,
     last_year_in_npd,
+    release_lag,
     weakest,
 )
 from lineage.questions.common import RULE_PUPIL_YEARS, AskedYears, PerState, dated_order
@@ -139,11 +140,14 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
     scopes = []
     for trace in walk.traces:
         spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
+        date = trace.release.props.get("date")
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)
             for holder in holders:
                 holder_lo, holder_hi = _span(holder)
+                if isinstance(date, dt.date):  # no year the holder's release timetable had not yet put in the NPD
+                    holder_hi = min(holder_hi, last_year_in_npd(date, release_lag(holder)))
                 if max(lo, holder_lo) <= min(hi, holder_hi):
                     spans[(holder.name, included.link.certainty)].append((max(lo, holder_lo), min(hi, holder_hi)))
         merged = tuple(

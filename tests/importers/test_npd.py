@@ -260,6 +260,12 @@ def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: P
     assert edges_from(empty_store, "Collection:Spring Census", EdgeKind.FEEDS) == []
     assert timetable_report.left_out["no data set in the store is titled 'Spring Census': no FEEDS edge"] == 1
     assert list_report.left_out["no data set in the store is titled 'Key Stage 3': no FEEDS edge"] == 1
+    # each data set a timetable row feeds says when its data are released, citing the row, so that the time check
+    # reads its months (lineage.model.release_lag)
+    ks2_set = empty_store.get_node("Dataset:KS2_95-96_to_17-18")
+    assert ks2_set.props["release_months"] == months["Month(s) when data are released"]
+    assert line in {c.row for c in ks2_set.citations if c.file == TIMETABLE}
+    assert ks2_set.name == "KS2 95-96 to 17-18" and ks2_set.props["title"] == "Key Stage 2"  # nothing else changed
 
 
 # ---- npd-sheet-notes -------------------------------------------------------------------------------

@@ -524,3 +524,32 @@ def test_words_reaching_an_alias_cite_the_row_that_makes_it_one(real_store: Stor
     cited = {(c.file, c.row) for c in ethnicity.link_to(item).citations}
     assert ("npd_concept_categories_2019.csv", at) in cited
     assert {"npd_release_scope_statements.csv", "scope_words.csv"} <= {file for file, _ in cited}
+
+
+def test_a_release_holds_no_year_its_data_sets_timetable_had_not_yet_put_in_the_npd(real_store: Store) -> None:
+    """The campaigner's reading after 2018: every year was taken to enter the NPD on the 1 September after it
+    ends, but DfE's release timetable puts Key Stage 4 in October ('October (unamended)') and children in need in
+    March: Times Newspapers' release of 26 September 2013 was given KS4_SENTYPE (first populated 2012/13), and the
+    Cabinet Office's of 15 November 2013 the children-in-need year 2012/13, which reached the NPD in March 2014."""
+    timetable = {r["Dataset"]: r["Month(s) when data are released"] for r in _rows("npd_release_timetable_2018.csv")}
+    assert timetable["Key Stage 4"].startswith("October") and timetable["Children in Need"] == "March"
+    dated = {
+        f"{r['date_as_cited']}: {r['organisation']}": dt.date.fromisoformat(r["date_as_cited"])
+        for r in REGISTER
+        if r["date_as_cited"][:2] == "20"
+    }
+    (sentype,) = [r for r in ITEMS if r["npd_alias"] == "KS4_SENTYPE"]
+    first = _first_year(sentype["years_populated"])
+    assert first == 2012
+    names = {r.organisation.name for r in recipients_of_item(real_store, "KS4_SENTYPE").receipts}
+    assert "Times Newspapers" not in names and "Cabinet Office" in names  # 26 September against 15 November 2013
+    reach = pupil_reach(real_store, 131768, 2012, 2012)
+    reaches = {r.release.name: {n: (lo, hi) for n, lo, hi in r.spans} for r in reach.reaches}
+    for release, spans in reaches.items():
+        day = dated[release]
+        cin = next((span for name, span in spans.items() if name.startswith("CIN")), None)
+        ks4 = spans.get("KS4")
+        # a year's data are in no earlier than the timetable's first month after the year ends
+        assert cin is None or day >= dt.date(2014, 3, 1), (release, cin)
+        assert ks4 is None or day >= dt.date(2013, 10, 1), (release, ks4)
+    assert any(name.startswith("CIN") for spans in reaches.values() for name in spans)  # later releases still do

@@ -235,10 +235,14 @@ def _items_of_tiers_1_and_2() -> int:
 
 
 def _tier_items_available_by(store: MemoryStore, day: dt.date) -> int:
-    """Items of old tier 1 or 2 first populated by the academic year of ``day``: the tier rule's reach."""
+    """Items of old tier 1 or 2 in the NPD by ``day``, by the release timetable of their data sets: the tier
+    rule's reach."""
+    from lineage.questions.common import follow
+
     items = store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [1, 2])
     assert len(items) == _items_of_tiers_1_and_2()
-    return sum(1 for item in items if available_by(item, day))
+    held = follow(store, [item.id for item in items], incoming=[EdgeKind.HOLDS])
+    return sum(1 for item in items if available_by(item, day, [hop.node for hop in held.get(item.id, [])]))
 
 
 #: Releases about which a DfE or campaign source states items that were not released (rows 10 and 16 of the
