@@ -42,6 +42,9 @@ _ONWARD = ChainStep(outgoing=OUT, incoming=IN)
 _JUDGED = (ChainStep(incoming=frozenset({_E.CONCERNS})), *stating(after=(0,), place=2))
 #: The kinds a walk starts from, by name.
 STARTS = (NodeKind.RECORD_SET, NodeKind.DATASET)
+#: The kinds a walk starts from by id: those, an organisation, and a release or data item, whose data go on. A school,
+#: a statement or an import run, say, answered "no path", which reads as "nothing went anywhere".
+BY_ID = (*STARTS, NodeKind.ORGANISATION, NodeKind.RELEASE, NodeKind.DATA_ITEM)
 #: The route of a step whose link gives none, by the link's kind.
 ROUTE_BY_KIND = {
     _E.INCLUDES: "included in a release",
@@ -70,9 +73,10 @@ class Step:
 class OnwardPath:
     steps: tuple[Step, ...]
     ends_here: bool  # False when the depth asked stopped it with more steps beyond
-    #: From a data set: every item of it that goes on along the rest of the path (the first step names the first),
-    #: so that a release including many of its items is one path, not one per item.
-    items: tuple[Node, ...] = ()
+    #: From a data set: the id of every item of it that goes on along the rest of the path (the first step names the
+    #: first), so that a release including many of its items is one path, not one per item. Ids, not nodes: a
+    #: data set's path may name hundreds, each of which a caller could otherwise ask everything of.
+    items: tuple[str, ...] = ()
 
     @property
     def certainty(self) -> Certainty:
@@ -94,6 +98,9 @@ def find_start(store: Store, name: str) -> Node:
     """A record set or NPD data set by id, name, key or its abbreviation in brackets ("LRS"), else an organisation
     by name or variant; a name refused as search text is refused as such (RefusedText)."""
     if ":" in name and (node := store.get_node(name)) is not None:
+        if node.kind not in BY_ID:
+            kinds = ", ".join(kind.value for kind in BY_ID)
+            raise LineageError(f"a walk starts from a {kinds}; {name} is a {node.kind.value}, from which no data go")
         return node
     wanted = {fold_name(name), normalise(name)} - {""}
     if wanted:
@@ -205,7 +212,7 @@ def _by_item(paths: list[OnwardPath]) -> list[OnwardPath]:
         into, *rest = path.steps[1:] or (None,)
         went = (into.node.id, into.link.kind, into.link.certainty) if into else ()
         grouped.setdefault((went, *(step.link.id for step in rest)), []).append(path)
-    found = [replace(same[0], items=tuple(path.steps[0].node for path in same)) for same in grouped.values()]
+    found = [replace(same[0], items=tuple(path.steps[0].node.id for path in same)) for same in grouped.values()]
     return sorted(found, key=lambda p: tuple(step.node.id for step in p.steps[1:]))
 
 

@@ -32,8 +32,8 @@ OnwardPath = answer_type(
     fields={
         "ends_here": "False when the depth asked stopped it with more steps beyond.",
         "certainty": "As sure as its weakest step.",
-        "items": "From a data set: each of its items that goes on along the rest of the path (its first step names "
-        "the first), as releases include items, not data sets; empty from anywhere else.",
+        "items": "From a data set: the id of each of its items that goes on along the rest of the path (its first "
+        "step names the first), as releases include items, not data sets; empty from anywhere else.",
     },
 )
 

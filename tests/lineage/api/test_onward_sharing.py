@@ -238,14 +238,15 @@ async def test_from_a_data_set_each_release_of_its_items_is_one_path_naming_them
             "included in a release",
             path["steps"][2]["route"],
         ]
-        names = {item["name"] for item in path["items"]}
-        assert path["steps"][0]["node"]["id"] == path["items"][0]["id"] and len(names) > 10
-        assert all(item["id"].startswith("DataItem:KS4/") for item in path["items"])
+        names = {item.rsplit("/", 1)[-1] for item in path["items"]}
+        assert path["steps"][0]["node"]["id"] == path["items"][0] and len(names) > 10
+        assert all(item.startswith("DataItem:KS4/") for item in path["items"])
         released = path["steps"][1]["node"]["name"][:10]  # the release's date, as the register gives it
         late = {a for a in names if a in first_year and f"{first_year[a] + 1}-09-01" > released}
         assert not late, (released, sorted(late))
     (telegraph,) = [p for p in paths if p["steps"][-1]["node"]["name"] == "Daily Telegraph"]
-    left_out = {item["name"] for item in telegraph["items"]} & (highly | {"KS4_UPN", "KS4_SURNAME", "KS4_DOB"})
+    aliases = {item.rsplit("/", 1)[-1] for item in telegraph["items"]}
+    left_out = aliases & (highly | {"KS4_UPN", "KS4_SURNAME", "KS4_DOB"})
     assert not left_out, sorted(left_out)  # DfE's written answer: no key identifiers, no (highly) sensitive item
 
 
@@ -257,3 +258,21 @@ def test_a_walk_the_safety_bound_stops_says_it_is_cut(real_store, monkeypatch) -
     monkeypatch.setattr(onward, "MAX_PATHS", 1)
     answer = onward.onward_sharing(real_store, "KS4")
     assert answer.truncated
+
+
+def test_a_walk_from_an_id_no_data_go_from_is_refused_not_answered_empty(real_store) -> None:  # type: ignore[no-untyped-def]
+    """The hostile-input reading: a school's, a statement's or an import run's id answered no path at all, which
+    reads as 'nothing went anywhere' from it. It is refused, naming what a walk starts from; a release's id, whose
+    data go on to its recipients, is still a start."""
+    import pytest
+
+    from lineage.errors import LineageError
+    from lineage.model import NodeKind
+    from lineage.questions.onward import onward_sharing
+
+    for kind in (NodeKind.SCHOOL, NodeKind.STATEMENT, NodeKind.IMPORT_RUN, NodeKind.CLASSIFICATION):
+        node = real_store.all_nodes(kind)[0]
+        with pytest.raises(LineageError, match=f"{node.kind.value}, from which no data go"):
+            onward_sharing(real_store, node.id)
+    (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key == "DR170518.02"]
+    assert onward_sharing(real_store, release.id).total >= 1
