@@ -48,9 +48,14 @@ def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
             raise BadInput(path, "must not be empty", row.number, "contradicted_by_row")
         if (by_part := row["contradicted_by_part"].strip()) not in ("", NOTES):
             raise BadInput(path, f"empty (the row's own words) or {NOTES!r}", row.number, "contradicted_by_part")
+        by_notes = by_part == NOTES
+        if second == first and not by_notes:
+            raise BadInput(path, f"row {first} cannot contradict itself", row.number, "contradicted_by_row")
+        if any((c.row, c.contradicted_by, c.by_notes) == (first, second, by_notes) for c in table.get(about, [])):
+            raise BadInput(path, f"rows {first} and {second} of {about} are paired twice", row.number, "row")
         citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
         part = " ".join(row["row_part"].split())
-        conflict = Conflict(first, second, part, by_part == NOTES, row["reasoning"].strip(), citation)
+        conflict = Conflict(first, second, part, by_notes, row["reasoning"].strip(), citation)
         table.setdefault(about, []).append(conflict)
     return table
 
@@ -71,7 +76,9 @@ def contradictions(
         seconds = (notes_by_row or {}) if conflict.by_notes else by_row
         first, second = by_row.get(conflict.row), seconds.get(conflict.contradicted_by)
         if first is None or second is None:
-            report.leave_out(f"CONTRADICTS ({CONFLICTS_FILE.name} names a row this file does not have)")
+            missing = "what a row's notes state, which no table reads," if first and conflict.by_notes else "a row"
+            where = f"{CONFLICTS_FILE.name} row {conflict.citation.row}"
+            report.leave_out(f"CONTRADICTS ({where} names {missing} this file does not have)")
             continue
         cites = first.citations | second.citations | {conflict.citation}
         certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree

@@ -39,6 +39,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     Validity,
+    ordered_citations,
 )
 from lineage.store import Store
 
@@ -143,7 +144,8 @@ class SharingFiguresImporter(Importer):
                 for name in names(row["flow"]):
                     if normalise(name) in HOLDER_KEYS:
                         continue
-                    found = organisations.add(name, next(iter(cites)), node.certainty)
+                    own = next(c for c in ordered_citations(cites) if c.file == path.name)  # the row's, not a table's
+                    found = organisations.add(name, own, node.certainty)
                     if isinstance(found, Resolved):
                         sure, valid = node.certainty, node.validity
                         edges.append(Edge(node.id, kind, found.id, citations=cites, certainty=sure, validity=valid))

@@ -207,10 +207,18 @@ class OnwardFlowsImporter(Importer):
         keyed = ((f"{row['kind']}|{row['date_as_cited']}|{row['source_url']}|{row['quote']}", row) for row in rows)
         refuse_duplicates(path, "kind, date_as_cited, source_url, quote", keyed)
         parts, organisations = _Parts(), Organisations()
+        numbers = {row.number for row in rows}
+        for number, read in readings.items():
+            if number not in numbers:
+                report.leave_out(f"a reading ({READINGS_FILE.name} row {read.citation.row}: no row {number})")
         links = load_links().get(path.name, [])
         events: dict[int, Node] = {}
         for row in rows:
-            flow = _Row(self, path, row, readings.get(row.number), report, parts, organisations)
+            reading = readings.get(row.number)
+            flow = _Row(self, path, row, reading, report, parts, organisations)
+            if reading is not None and reading.role and flow.kind != LINKED:
+                where = f"{READINGS_FILE.name} row {reading.citation.row}"
+                report.leave_out(f"role ({where}: only a linked data set's row names its parties)")
             if (event := flow.draw()) is not None:
                 events[row.number] = event
         named = organisations.nodes(store)

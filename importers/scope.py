@@ -263,6 +263,7 @@ class _Parsed:
     node: Node
     organisation: str
     reference: str  # a clean register reference, or ""
+    citation: Citation  # the row's own: what the organisations it names cite (its node may cite tables too)
 
 
 @register
@@ -291,6 +292,10 @@ class ScopeStatementsImporter(Importer):
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         parsed = [self._statement(path, row) for row in rows]
         from_notes = [read for p in parsed if (read := self._from_notes(path, p, report)) is not None]
+        numbers = {p.row.number for p in parsed}
+        for (file, at), note in _bundled_notes().items():
+            if file == path.name and at not in numbers:
+                report.leave_out(f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: no row {at})")
         refuse_duplicates(
             path,
             "organisation, statement, data_item_as_written, source_kind",
@@ -302,7 +307,7 @@ class ScopeStatementsImporter(Importer):
         nodes: dict[int, Node] = {p.row.number: p.node for p in parsed}  # the rows conflicts.csv names
         edges: list[Edge] = []
         for p in (*parsed, *from_notes):
-            citation = next(iter(p.node.citations))
+            citation = p.citation
             found = organisations.add_each(p.organisation, citation, p.node.certainty)
             if isinstance(found, Unresolved):
                 report.leave_out(f"ABOUT ({found.reason})")
@@ -331,7 +336,7 @@ class ScopeStatementsImporter(Importer):
         note = _bundled_notes().get((path.name, p.row.number))
         if note is None:
             return None
-        cited = next(iter(p.node.citations)).address
+        cited = p.citation.address
         if note.source_url != cited or _fold(note.quote) not in _fold(p.row["notes"]):
             report.leave_out(
                 f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: the row no longer cites "
@@ -381,7 +386,7 @@ class ScopeStatementsImporter(Importer):
         name = f"{organisation}: {statement.replace('_', ' ')}: {items}"
         node = Node(NodeKind.STATEMENT, key, name, props, frozenset({citation}), certainty)
         reference = cell("reference")
-        return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "")
+        return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "", citation)
 
     def _meanings(self, p: _Parsed, dictionary: _Dictionary, day: dt.date | None, report: Report) -> list[Edge]:
         """REFERS_TO each data item (or data set) the words table maps the statement's words to, within the data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,16 @@ def test_a_linked_sets_coverage_dates_neither_its_holding_as_the_sets_own_nor_wh
     derived = [h.edge for h in hops if h.edge.kind is EdgeKind.DERIVED_FROM]
     assert held and all(e.props["date_is"] == reading["date_is"] for e in held)
     assert len(derived) == 2 and all(e.validity == Validity() for e in derived)
+
+
+def test_a_reading_that_reads_nothing_is_counted_not_dropped_without_a_word(empty_store: Store) -> None:
+    """A role on a row that is no linked data set's, and a reading of a row the file lacks, were dropped silently
+    (the hostile-input reading): each is counted, naming the readings table's row."""
+    bundled = load_readings()
+    (access,) = [n for n, r in ROWS.items() if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
+    readings = {**bundled, access: replace(bundled[access], role="searched it"), 999: bundled[access]}
+    report = OnwardFlowsImporter(readings).run(empty_store, FILE)
+    said = " | ".join(report.left_out)
+    where = f"flow_readings.csv row {bundled[access].citation.row}"
+    assert f"{where}: only a linked data set's row names its parties" in said
+    assert "no row 999" in said

@@ -289,6 +289,8 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,six,3,,,because\n", "row"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,,,,because\n", "contradicted_by_row"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,its quote,because\n", "contradicted_by_part"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,9,9,,,because\n", "contradicted_by_row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,,because\nf.csv,6,3,,,again\n", "row"),
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
         ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
@@ -318,3 +320,14 @@ def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
         loader(path)
     assert refused.value.column == column and refused.value.row == text.count("\n")
     assert "table.csv" in str(refused.value)
+
+
+def test_each_of_our_tables_names_files_the_project_bundles() -> None:
+    """Our tables read other files' rows by the file's name: a name misspelt there matched nothing and was ignored
+    without a word (the hostile-input reading), so every name they give is a file the project bundles."""
+    bundled = {path.name for path in DATA_DIR.iterdir()}
+    tables = ("conflicts.csv", "note_statements.csv", "statement_dates.csv", "date_readings.csv", "event_links.csv")
+    for table in tables:
+        with open(DATA_DIR / table, newline="", encoding="utf-8") as handle:
+            named = {row["file"] for row in csv.DictReader(handle)}
+        assert named and named <= bundled, (table, named - bundled)

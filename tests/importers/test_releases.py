@@ -490,3 +490,6 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
     rows[at - 2] = {**rows[at - 2], "notes": "NOT RELEASED per DfE PQ answer 31 Oct 2017"}
     read, left_out = statements_from(rows)
     assert read == [] and any("note_statements.csv row 2" in reason for reason in left_out)
+    # a statements file without the row the table reads says so too, where nothing was said (hostile-input reading)
+    read, left_out = statements_from(rows[: at - 2])
+    assert read == [] and any(f"note_statements.csv row 2: no row {at}" in reason for reason in left_out)
