@@ -77,6 +77,16 @@ def _writes(command: argparse.ArgumentParser) -> None:
     command.add_argument("--verbose", action="store_true", help="list every reason a row was skipped or left out")
 
 
+def _build_arguments(command: argparse.ArgumentParser) -> None:
+    _writes(command)
+    command.add_argument(
+        "--fresh",
+        action="store_true",
+        help="empty the store first: a build into a built store adds what the bundled data state and removes "
+        "nothing, so facts an older copy stated and this one does not would stay (your own imports go too)",
+    )
+
+
 def _import_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("source", help="importer name (see `lineage sources`)")
     command.add_argument("path", type=Path, help="the file to import")
@@ -170,7 +180,7 @@ def _nothing(command: argparse.ArgumentParser) -> None:
 
 #: Every command: its name, what it does, how it runs, and its arguments.
 COMMANDS: tuple[tuple[str, str, Callable[[argparse.Namespace], int], Arguments], ...] = (
-    ("build", "build the whole real graph from the bundled data", run_build, _writes),
+    ("build", "build the whole real graph from the bundled data", run_build, _build_arguments),
     ("import", "import one source file", run_import, _import_arguments),
     ("counts", "print nodes and edges per kind, and imports that did not finish", run_counts, _store),
     ("sources", "list the importers", run_sources, _nothing),

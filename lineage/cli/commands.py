@@ -131,6 +131,8 @@ def run_build(args: argparse.Namespace) -> int:
     from lineage.questions.gaps import gap_counts
 
     with _writing(_store_address(args), args.wait) as store:
+        if args.fresh:  # a snapshot is saved whole when the build ends: until then, readers read the old one
+            store.clear()
         reports = build_real_graph(store, progress=PROGRESS)
         counts = store.counts()
         inferred = by_rule(claims(store))

@@ -127,3 +127,28 @@ def test_schema_and_vocabulary_write_only_over_a_regular_file(
     assert target.read_text(encoding="utf-8") == "kept" and link.is_symlink()
     written = tmp_path / "out.txt"
     assert main([command, "--output", str(written)]) == 0 and written.stat().st_size > 0
+
+
+def test_a_fresh_build_keeps_nothing_an_older_copy_of_the_data_stated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading: a build into a built store adds what the bundled data state and removes nothing,
+    so a conflict our table no longer names, or a statement it no longer reads, stayed in the default store after
+    the table was corrected. `lineage build --fresh` empties the store first; a plain build still keeps it (and a
+    user's own imports), and says so in its help."""
+    from lineage.model import CONFIRMED, Citation, Edge, EdgeKind, Node, NodeKind
+    from lineage.stores.memory import MemoryStore
+
+    snapshot = tmp_path / "graph.snapshot"
+    cited = frozenset({Citation("an older copy of the bundled data", "conflicts.csv", 99, "")})
+    said = {"statement": "released"}
+    stale = Node(NodeKind.STATEMENT, "older/statement", "a statement the data no longer make", said, cited, CONFIRMED)
+    with MemoryStore.writing(snapshot) as store:
+        home_office = Node(NodeKind.ORGANISATION, "home office", "Home Office", {}, cited)
+        store.write([stale, home_office], [Edge(stale.id, EdgeKind.ABOUT, home_office.id, citations=cited)])
+    assert main(["build", "--store", f"memory:{snapshot}"]) == 0
+    assert MemoryStore.load(snapshot).get_node(stale.id) is not None  # a plain build removes nothing
+    assert main(["build", "--store", f"memory:{snapshot}", "--fresh"]) == 0
+    rebuilt = MemoryStore.load(snapshot)
+    assert rebuilt.get_node(stale.id) is None and rebuilt.counts().total_nodes > 30_000
+    capsys.readouterr()
