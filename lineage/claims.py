@@ -38,8 +38,8 @@ class Claim:
     words: str
     means: str
     sources: tuple[Citation, ...]
-    #: the statement that outranks it (an exclusion of the item from the release): the answers never list it
-    outranked_by: Node | None = None
+    #: the statements that outrank it (each excluding the item from the release): the answers never list it
+    outranked_by: tuple[Node, ...] = ()
 
     def row(self) -> dict[str, str]:
         cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
@@ -50,12 +50,12 @@ class Claim:
             "object": self.object.name if self.object else "",
             "words": self.words,
             "means": self.means,
-            "outranked_by": self.outranked_by.name if self.outranked_by else "",
+            "outranked_by": "; ".join(statement.name for statement in self.outranked_by),
             "sources": cites,
         }
 
 
-def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: Node | None) -> Claim:
+def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: tuple[Node, ...]) -> Claim:
     subject, target = nodes[edge.source], nodes[edge.target]
     props, said = edge.props, subject.props
     words = str(props.get("as_written") or said.get("status") or said.get("date_as_cited") or subject.name)
@@ -82,7 +82,7 @@ def claims(store: Store) -> list[Claim]:
     which statement outranks it (the exclusions the export already finds)."""
     whole = collect(store)
     nodes = {node.id: node for node in whole.nodes}
-    outranked = {(release, item): statement for release, item, statement in whole.exclusions}
+    outranked = whole.outranked_links()  # what the exports say beside each link: one rule for both
     found = []
     for node in whole.nodes:
         rule = rule_of(node.certainty)
@@ -92,7 +92,8 @@ def claims(store: Store) -> list[Claim]:
     for edge in whole.edges:
         rule = rule_of(edge.certainty)
         if rule:
-            found.append(_edge_claim(edge, nodes, rule, outranked.get((edge.source, edge.target))))
+            statements = tuple(nodes[id_] for id_ in outranked.get(edge.id, ()))
+            found.append(_edge_claim(edge, nodes, rule, statements))
     return sorted(found, key=lambda c: (c.rule, c.subject.id, c.link, c.object.id if c.object else ""))
 
 

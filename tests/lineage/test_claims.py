@@ -51,11 +51,12 @@ def test_an_inclusion_a_statement_excludes_says_what_outranks_it(real_store: Sto
         c for c in claims(real_store) if c.link == "INCLUDES" and c.subject.key.endswith("2014-08-21/bbc-newsnight")
     ]
     upn = next(c for c in found if c.object is not None and c.object.props.get("alias") == "KS3_UPN")
-    assert upn.rule == TIER_RULE and upn.outranked_by is not None
-    assert upn.outranked_by.props["statement"] == "not_released"
-    assert "key identifiers" in str(upn.outranked_by.props["items_as_written"])
+    assert upn.rule == TIER_RULE and len(upn.outranked_by) == 1
+    (statement,) = upn.outranked_by
+    assert statement.props["statement"] == "not_released"
+    assert "key identifiers" in str(statement.props["items_as_written"])
     fsm = [c for c in found if c.object is not None and str(c.object.props.get("alias", "")).startswith("KS4_FSM")]
-    assert fsm and all(c.outranked_by is None for c in fsm)  # free school meals is no identifier: not excluded
+    assert fsm and all(c.outranked_by == () for c in fsm)  # free school meals is no identifier: not excluded
 
 
 def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(real_store: Store) -> None:
@@ -87,3 +88,26 @@ def test_a_commissioner_claim_gives_the_words_it_read(real_store: Store) -> None
     found = [c for c in claims(real_store) if c.rule == "commissioned-by:named-in-entry"]
     assert named and found
     assert {c.words for c in found} == named
+
+
+def test_an_inclusion_two_statements_exclude_names_both(real_store: Store) -> None:
+    """The review's case: a children-in-need identifier in the Telegraph's release is ruled out by DfE's 'key
+    identifiers' and by its 'no sensitive items' alike; the ledger kept whichever came last, the exports both. The
+    items are those the dictionary's own row classes both ways (sensitivity B, identifiability 1 to 3)."""
+    with (DATA_DIR / "npd_data_items_2018.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    both = {r["npd_alias"] for r in rows if r["sensitivity"] == "B" and r["identifiability"] in ("1", "2", "3")}
+    found = [
+        c
+        for c in claims(real_store)
+        if c.link == "INCLUDES"
+        and c.subject.key.endswith("2013-02-20/daily-telegraph")
+        and c.object is not None
+        and c.object.props.get("alias") in both
+        and c.object.props.get("sensitivity") == "B"
+        and c.object.props.get("identifiability") in (1, 2, 3)
+    ]
+    assert len(found) >= 5
+    for claim in found:
+        said = {str(s.props["items_as_written"]) for s in claim.outranked_by}
+        assert len(said) == 2 and "data items that are sensitive" in said, (claim.object, said)
