@@ -199,16 +199,17 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     excluded = {target: excluded_items(stated) for target, stated in statements.items()}
 
     def gives_way(item: Node, release: Node, certainty: Certainty) -> bool:
-        """Exclusion beats inference: the one rule (lineage.model.gives_way_to_exclusion), for a route by a rule
-        and for a statement whose words are taken to reach the item alike."""
+        """Exclusion beats inference and secondary accounts: the one rule (lineage.model.gives_way_to_exclusion),
+        for a route by a rule and for a statement that the item went alike."""
         return item.id in excluded.get(release.id, ()) and gives_way_to_exclusion(certainty)
 
+    # a statement that items went is as sure as its source (DfE's own word does not give way; a campaigner's does)
     stated_routes = {
         (item.id, s.about.node.id): (item, s)
         for s in of_items
         if s.kind in RECEIVED
         for item in s.items
-        if item.id in by_item and not gives_way(item, s.about.node, s.link_to(item).certainty)
+        if item.id in by_item and not gives_way(item, s.about.node, s.statement.certainty)
     }
     # a statement of the item replaces the rule's route to the same release
     routes = [
