@@ -96,7 +96,8 @@ class OnwardSharing:
 
 def find_start(store: Store, name: str) -> Node:
     """A record set or NPD data set by id, name, key or its abbreviation in brackets ("LRS"), else an organisation
-    by name or variant; a name refused as search text is refused as such (RefusedText)."""
+    by name or variant; by id, a release or data item too (:data:`BY_ID`), whose data go on, and nothing else; a
+    name refused as search text is refused as such (RefusedText)."""
     if ":" in name and (node := store.get_node(name)) is not None:
         if node.kind not in BY_ID:
             kinds = ", ".join(kind.value for kind in BY_ID)
@@ -209,10 +210,18 @@ def _by_item(paths: list[OnwardPath]) -> list[OnwardPath]:
     including it, each as sure as the others), as one path naming each item, in order."""
     grouped: dict[tuple[object, ...], list[OnwardPath]] = {}
     for path in paths:
+        if path.steps[0].link.kind is not _E.HOLDS:  # a path not through an item (a set derived from the data set)
+            grouped[(path.steps[0].link.id, *(step.link.id for step in path.steps[1:]))] = [path]
+            continue
         into, *rest = path.steps[1:] or (None,)
         went = (into.node.id, into.link.kind, into.link.certainty) if into else ()
         grouped.setdefault((went, *(step.link.id for step in rest)), []).append(path)
-    found = [replace(same[0], items=tuple(path.steps[0].node.id for path in same)) for same in grouped.values()]
+    found = [
+        replace(same[0], items=tuple(p.steps[0].node.id for p in same))
+        if same[0].steps[0].link.kind is _E.HOLDS
+        else same[0]
+        for same in grouped.values()
+    ]
     return sorted(found, key=lambda p: tuple(step.node.id for step in p.steps[1:]))
 
 

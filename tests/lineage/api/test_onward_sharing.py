@@ -230,6 +230,14 @@ async def test_from_a_data_set_each_release_of_its_items_is_one_path_naming_them
     }
     assert len(paths) == len(tiered)  # one path per release, not one per item
     ks4 = [r for r in _dictionary() if r["dataset_title"] == "Key Stage 4"]
+    with (ROOT / "data" / "npd_release_timetable_2018.csv").open(encoding="utf-8", newline="") as handle:
+        (months,) = [
+            r["Month(s) when data are released"]
+            for r in csv.DictReader(handle)
+            if r["Dataset"] == ks4[0]["dataset_title"]
+        ]
+    assert months.startswith("October")
+    october = 10
     first_year = {r["npd_alias"]: int(r["years_populated"][:4]) for r in ks4 if r["years_populated"][:4].isdigit()}
     highly = {r["npd_alias"] for r in ks4 if r["sensitivity"] == "B"}
     for path in paths:
@@ -242,7 +250,8 @@ async def test_from_a_data_set_each_release_of_its_items_is_one_path_naming_them
         assert path["steps"][0]["node"]["id"] == path["items"][0] and len(names) > 10
         assert all(item.startswith("DataItem:KS4/") for item in path["items"])
         released = path["steps"][1]["node"]["name"][:10]  # the release's date, as the register gives it
-        late = {a for a in names if a in first_year and f"{first_year[a] + 1}-09-01" > released}
+        # Key Stage 4's year enters the NPD in the October after it ends, by DfE's release timetable
+        late = {a for a in names if a in first_year and f"{first_year[a] + 1}-{october:02d}-01" > released}
         assert not late, (released, sorted(late))
     (telegraph,) = [p for p in paths if p["steps"][-1]["node"]["name"] == "Daily Telegraph"]
     aliases = {item.rsplit("/", 1)[-1] for item in telegraph["items"]}
@@ -276,3 +285,37 @@ def test_a_walk_from_an_id_no_data_go_from_is_refused_not_answered_empty(real_st
             onward_sharing(real_store, node.id)
     (release,) = [n for n in real_store.all_nodes(NodeKind.RELEASE) if n.key == "DR170518.02"]
     assert onward_sharing(real_store, release.id).total >= 1
+
+
+def test_a_data_set_a_release_includes_whole_keeps_its_own_path() -> None:
+    """The review's case: a data set's paths were grouped by what follows their first step, taken to be an item,
+    so a release including the data set itself (which an import may draw) was named as an 'item', and at depth 1 it
+    merged with the paths through items and its release was lost."""
+    from lineage.model import CONFIRMED, Citation, Edge, EdgeKind, Node, NodeKind
+    from lineage.questions.onward import onward_sharing
+    from lineage.stores.memory import MemoryStore
+
+    cite = frozenset({Citation("onward-sharing test (fictional)", "tests/lineage/api/test_onward_sharing.py", 1)})
+    nodes = [
+        Node(NodeKind.DATASET, "D", "D", {}, cite),
+        Node(NodeKind.DATA_ITEM, "D/I", "I", {"alias": "I"}, cite),
+        Node(NodeKind.RELEASE, "R1", "R1", {}, cite),
+        Node(NodeKind.RELEASE, "R2", "R2", {}, cite),
+        Node(NodeKind.ORGANISATION, "o1", "O1", {}, cite),
+        Node(NodeKind.ORGANISATION, "o2", "O2", {}, cite),
+    ]
+    edges = [
+        Edge("Dataset:D", EdgeKind.HOLDS, "DataItem:D/I", citations=cite, certainty=CONFIRMED),
+        Edge("Release:R1", EdgeKind.INCLUDES, "DataItem:D/I", citations=cite, certainty=CONFIRMED),
+        Edge("Release:R2", EdgeKind.INCLUDES, "Dataset:D", citations=cite, certainty=CONFIRMED),
+        Edge("Release:R1", EdgeKind.SENT_TO, "Organisation:o1", citations=cite, certainty=CONFIRMED),
+        Edge("Release:R2", EdgeKind.SENT_TO, "Organisation:o2", citations=cite, certainty=CONFIRMED),
+    ]
+    store = MemoryStore()
+    store.write(nodes, edges)
+    paths = onward_sharing(store, "Dataset:D", depth=2).paths
+    by_end = {path.steps[-1].node.id: path for path in paths}
+    assert set(by_end) == {"Release:R1", "Organisation:o2"}
+    assert by_end["Release:R1"].items == ("DataItem:D/I",) and by_end["Organisation:o2"].items == ()
+    shallow = onward_sharing(store, "Dataset:D", depth=1).paths
+    assert {path.steps[0].node.id for path in shallow} == {"DataItem:D/I", "Release:R2"}
