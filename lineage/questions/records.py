@@ -283,14 +283,16 @@ class RecordReach(AskedYears):
         first, last = self.years
         chain = self.chain
         # the school was open on the day GIAS dates a link (31 August, as it does): the next year is its successor's
-        if not chain.succeeded or academic_year(chain.succeeded[0][1]) >= last:
+        before = {step.school.id for step in chain.predecessors}
+        succeeded = [(school, day) for school, day in chain.succeeded if school.id not in before]
+        if not succeeded or academic_year(succeeded[0][1]) >= last:
             return None
         schools = {chain.school.id: chain.school, **{step.school.id: step.school for step in chain.successors}}
-        said = []
+        said = []  # a school GIAS also gives as a predecessor is left out: it links some pairs both ways
         for step in sorted(chain.successors, key=lambda s: (s.hops, s.links[-1].validity.valid_from or dt.date.max)):
             link = step.links[-1]
             day = link.validity.valid_from
-            if day is None or academic_year(day) >= last or link.source not in schools:
+            if day is None or academic_year(day) >= last or link.source not in schools or step.school.id in before:
                 continue
             was, became = schools[link.source], f"{step.school.name} (URN {step.school.key})"
             split = chain.is_split(link)
