@@ -269,7 +269,7 @@ class _Parsed:
 @register
 class ScopeStatementsImporter(Importer):
     name = "scope-statements"
-    needs = ("register-foi", "register-more", "npd-concepts")
+    needs = ("register-foi", "register-more", "npd-concepts", "npd-release-timetable")
     document = "Statements of what NPD recipients got, did not get, asked for or were refused (compiled)"
     bundled = "npd_release_scope_statements.csv"
     columns = (

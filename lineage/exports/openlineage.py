@@ -139,7 +139,7 @@ def _event(
         "pupilDataLineage": _facet(
             "pupilDataLineage",
             certainty=edge.certainty.level.value,
-            rule=edge.certainty.rule or "",
+            rule=rule_of(edge.certainty) or "",
             route=str(edge.props.get("route", "")),
             dated=first is not None,
             # where the date is not the flow's own day (a written answer's that describes it), as the CSV says it

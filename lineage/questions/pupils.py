@@ -191,9 +191,10 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
     """Releases and organisations that may hold the record of a pupil at this school (and its predecessors
     and successors) in these academic years (by the year they start): a release matches where an item or
     data set in its scope was populated in those years, within its data set's years, and no later than the
-    last year in the NPD by the release's date (last_year_in_npd: a year's data enter it once the year has
-    ended). The school census covers every state school, so the school itself narrows nothing a release's
-    published scope does not; a release whose scope is not published is listed apart, never hidden."""
+    last year in its data set by the release's date (last_year_in_npd: a year's data enter the NPD once the year
+    has ended, and later where the release timetable says so, release_lag). The school census covers every state
+    school, so the school itself narrows nothing a release's published scope does not; a release whose scope is
+    not published is listed apart, never hidden."""
     check_years(from_year, to_year)
     chain = school_successors(store, urn)
     schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
