@@ -95,3 +95,30 @@ def _shaping_script(char: str) -> str | None:
         return None
     script = unicodedata.name(char, "").split(" ", 1)[0]
     return script if script in SHAPING_SCRIPTS else None
+
+
+def _ranges(codes: list[int]) -> list[tuple[int, int]]:
+    """Code points as runs of consecutive ones, [first, last]."""
+    runs: list[tuple[int, int]] = []
+    for code in codes:
+        if runs and runs[-1][1] == code - 1:
+            runs[-1] = (runs[-1][0], code)
+        else:
+            runs.append((code, code))
+    return runs
+
+
+def character_tables() -> dict[str, object]:
+    """The rule's own tables of this Python's Unicode, for the pages' JavaScript (lineage.api.vocabulary): the
+    letters and marks of each shaping script, by the name each begins with, and the symbols an emoji joiner
+    stands between, as ranges, so that the browser asks the very question unfit_character asks and never its own
+    engine's Unicode, which names other scripts and knows other characters."""
+    scripts: dict[str, list[int]] = {script: [] for script in sorted(SHAPING_SCRIPTS)}
+    symbols = []
+    for code in range(0x110000):
+        char = chr(code)
+        if (script := _shaping_script(char)) is not None:
+            scripts[script].append(code)
+        elif unicodedata.category(char) == "So":
+            symbols.append(code)
+    return {"scripts": {name: _ranges(codes) for name, codes in scripts.items()}, "symbols": _ranges(symbols)}

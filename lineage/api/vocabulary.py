@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, SHAPING_SCRIPTS
+from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, character_tables
 from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel, NodeKind
 
 #: Where the pages import it from (/static/shared/vocabulary.js).
@@ -61,12 +61,18 @@ def vocabulary_module() -> str:
          {kind.name: NODE_COLOURS[kind] for kind in NodeKind}),
         ("The characters a name may not hold, as [first, last] code points: control, then format characters.",
          "UNFIT_CHARACTERS", {"control": CONTROL_RANGES, "format": FORMAT_RANGES}),
-        ("The scripts within whose words a joiner or non-joiner shapes what shows (their Script_Extensions names).",
-         "SHAPING_SCRIPTS", sorted(script.title() for script in SHAPING_SCRIPTS)),
         ("What may follow an emoji before a joiner, as [first, last] code points.", "EMOJI_TAILS", EMOJI_TAIL_RANGES),
+    )  # fmt: skip
+    # the rule's Unicode, this Python's, as ranges on one line each: the browser's own knows other characters
+    characters = character_tables()
+    ranges = (
+        ("The letters and marks of each script within whose words a joiner or non-joiner shapes what shows, by the "
+         "name each begins with, as [first, last] code points.", "SHAPING_SCRIPTS", characters["scripts"]),
+        ("The symbols (category So) an emoji joiner stands between, as [first, last] code points.", "SYMBOLS",
+         characters["symbols"]),
     )  # fmt: skip
     constants = [
         f"\n/** {doc} */\nexport const {name} = Object.freeze({json.dumps(value, indent=2, ensure_ascii=False)});\n"
         for doc, name, value in tables
-    ]
+    ] + [f"\n/** {doc} */\nexport const {name} = Object.freeze({json.dumps(value)});\n" for doc, name, value in ranges]
     return _HEADER + "".join(constants)

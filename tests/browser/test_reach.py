@@ -133,6 +133,14 @@ NAMES = [
     "Ada \U000e0041Lovelace",  # a tag character
     "\ufeffAda",
     "\U0001f469\u200d",  # a joiner after an emoji, before nothing
+    # where the browser's own Unicode once answered otherwise (the review): a Vedic mark after a joiner, Syriac
+    # and Bengali beside a mark of another script, an emoji newer than the rule's Unicode
+    "\u0915\u200d\u0951",
+    "\u0915\u200c\u0953",
+    "\u1cd0\u200d\u1cd0",
+    "\u0710\u200d\u0303",
+    "\u0995\u200d\u02bc",
+    "\U0001fae8\u200d\U0001fae8",
 ]
 
 

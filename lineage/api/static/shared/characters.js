@@ -1,10 +1,10 @@
-// The characters no name typed for the letter may hold: lineage/characters.py's rule, read from its ranges in the
-// generated vocabulary, so that /reach refuses what `lineage letter` refuses. Control characters mean nothing in
-// a name; format characters show as nothing or reorder what shows. A joiner or non-joiner is kept where it shapes
-// what shows: between two letters or marks of one shaping script, or (a joiner) between two emoji. Touches
-// nothing.
+// The characters no name typed for the letter may hold: lineage/characters.py's rule, read from its tables in the
+// generated vocabulary (its ranges, and its Unicode's scripts and symbols, not this browser's), so that /reach
+// refuses what `lineage letter` refuses. Control characters mean nothing in a name; format characters show as
+// nothing or reorder what shows. A joiner or non-joiner is kept where it shapes what shows: between two letters or
+// marks of one shaping script, or (a joiner) between two emoji. Touches nothing.
 
-import { EMOJI_TAILS, SHAPING_SCRIPTS, UNFIT_CHARACTERS } from "/static/shared/vocabulary.js";
+import { EMOJI_TAILS, SHAPING_SCRIPTS, SYMBOLS, UNFIT_CHARACTERS } from "/static/shared/vocabulary.js";
 
 const ZWNJ = 0x200c;
 const ZWJ = 0x200d;
@@ -12,16 +12,16 @@ const inRanges = (ranges) => (code) => ranges.some(([first, last]) => first <= c
 const isControl = inRanges(UNFIT_CHARACTERS.control);
 const isFormat = inRanges(UNFIT_CHARACTERS.format);
 const isEmojiTail = inRanges(EMOJI_TAILS);
-const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
-const SYMBOL = /^\p{So}$/u;
-const SCRIPTS = SHAPING_SCRIPTS.map((script) => [script, new RegExp(`^\\p{Script_Extensions=${script}}$`, "u")]);
+const isSymbol = inRanges(SYMBOLS);
+const SCRIPTS = Object.entries(SHAPING_SCRIPTS).map(([script, ranges]) => [script, inRanges(ranges)]);
 
 const hex = (code) => code.toString(16).toUpperCase().padStart(4, "0");
 
 /** The shaping script of a letter or mark; null for any other character. */
 function shapingScript(char) {
-  if (char === undefined || !LETTER_OR_MARK.test(char)) return null;
-  const found = SCRIPTS.find(([, pattern]) => pattern.test(char));
+  if (char === undefined) return null;
+  const code = char.codePointAt(0);
+  const found = SCRIPTS.find(([, within]) => within(code));
   return found ? found[0] : null;
 }
 
@@ -32,7 +32,8 @@ function joins(chars, at) {
   if (script !== null && script === shapingScript(chars[at + 1])) return true;
   let emoji = at - 1;
   while (emoji >= 0 && isEmojiTail(chars[emoji].codePointAt(0))) emoji -= 1;
-  return chars[at].codePointAt(0) === ZWJ && emoji >= 0 && SYMBOL.test(chars[emoji]) && SYMBOL.test(chars[at + 1]);
+  const symbol = (char) => isSymbol(char.codePointAt(0));
+  return chars[at].codePointAt(0) === ZWJ && emoji >= 0 && symbol(chars[emoji]) && symbol(chars[at + 1]);
 }
 
 /** The first control or format character in `text` (but a joiner where it joins), in words; null if none. */
