@@ -157,6 +157,21 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             )
             for d in answer.disclosures
         ]
+    if answer.linked:
+        parts += _section(
+            "Linked data sets the record names",
+            "The public record names these data sets, which link pupil records with other departments' records, and "
+            "the bodies that hold them or are named as parties to them. It does not say whose records are in them. "
+            "Please say, for each, whether my child's record is, and which bodies have it.",
+        )
+        parts += [
+            Part(
+                "li",
+                f"{h.text}; {h.certainty_words}",
+                h.citations,
+            )
+            for h in answer.linked
+        ]
     if answer.learner_records is not None:
         lrs = answer.learner_records
         parts.append(Part("h", "The Learning Records Service"))

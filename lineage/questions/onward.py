@@ -23,8 +23,19 @@ from lineage.errors import LineageError, NotFound
 from lineage.hops import Hop
 from lineage.hops import Step as ChainStep
 from lineage.keys import fold_name, normalise
-from lineage.model import REFUSED_TO_SAY, Certainty, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, weakest
-from lineage.questions.common import PerState, Related, follow, follow_chain
+from lineage.model import (
+    CERTAINTY_WORDS,
+    REFUSED_TO_SAY,
+    Certainty,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    gives_way_to_exclusion,
+    weakest,
+)
+from lineage.questions.common import PerState, Related, chain_citations, follow, follow_chain
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -277,6 +288,21 @@ class LinkedHolding:
     @property
     def certainty(self) -> Certainty:
         return weakest([self.held.certainty, *(edge.certainty for edge in self.derived)])
+
+    @property
+    def text(self) -> str:
+        """The holding in words a reader quotes (the letter and /reach alike): the set, the body, and its part in
+        it as a source gives it."""
+        return f"{self.record_set.name}: {self.organisation.name}, {self.held.props.get('role') or 'holds it'}"
+
+    @property
+    def certainty_words(self) -> str:
+        return CERTAINTY_WORDS[self.certainty.level]
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """The sources of the holding and of what the set is derived from, in the one citation order."""
+        return chain_citations((self.held, *self.derived))
 
 
 @PerState

@@ -31,6 +31,7 @@ from lineage.model import (
     weakest,
 )
 from lineage.questions.common import AskedYears, PerState, Related, amount_as_cited, dated_order, follow, related
+from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import dated_as, figure_text
@@ -265,6 +266,9 @@ class RecordReach(AskedYears):
     applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
     learner_records: LearnerRecords | None = None  # DfE's other pupil system, where the graph holds it
     disclosures: tuple[Disclosure, ...] = ()  # figures and accesses, not releases, once these years were in the NPD
+    #: data sets linking pupil records with other departments' (LEO, PPMD, MoJ-DfE), by holder: the record does not
+    #: say whose records are in them, so a parent may ask
+    linked: tuple[LinkedHolding, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -344,6 +348,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         tuple(_dated_against(a, from_year) for a in open_applications(store)),
         learner_records(store),
         tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
+        linked_holdings(store),
     )
 
 

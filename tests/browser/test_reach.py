@@ -58,6 +58,7 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     chain = " ".join(page.texts("#chain li"))
     assert SUCCESSORS and all(name in chain for name in SUCCESSORS)
     assert "before the years asked" in chain  # GIAS dates its succession 31 August 2011 (test_parents)
+    assert any(line.startswith("Longitudinal Education Outcomes (LEO)") for line in page.texts("#linked li"))
     assert "KS2 95-96 to 17-18" in " ".join(page.texts("#datasets li"))
     groups = page.texts("#groups h4")
     assert any(g.startswith("Press and broadcasters") for g in groups)

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import questions
-from lineage.api.cookbook import releases, statements  # noqa: F401  (derive the answers these hold)
+from lineage.api.cookbook import onward, releases, statements  # noqa: F401  (derive the answers these hold)
 from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, GraphNode, graph_node, paginate
 
@@ -53,18 +53,6 @@ UnpublishedRelease = answer_type(
         "statements": "What sources say of its items, where they say anything; none of them reach this item.",
         "date": "The release's date, as cited; null when it is unknown.",
         "certainty": "How sure it is that NPD data went (not which).",
-    },
-)
-
-LinkedHolding = answer_type(
-    questions.LinkedHolding,
-    description="A body holding a linked data set derived from pupil records (the NPD, or records DfE sends): it "
-    "may hold the item or not; the record gives the set's items only where a source states them. Never a receipt.",
-    fields={
-        "record_set": "The linked data set, with its size where stated.",
-        "held": "Its link to the body, with its route, role and sources.",
-        "derived": "What the set is derived from among pupil records, cited.",
-        "certainty": "The weakest of those links.",
     },
 )
 

@@ -15,6 +15,21 @@ from lineage.api.cookbook import statements  # noqa: F401  (derives the refusals
 from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE
 
+LinkedHolding = answer_type(
+    questions.LinkedHolding,
+    description="A body holding a linked data set derived from pupil records (the NPD, or records DfE sends): it "
+    "may hold the item or not; the record gives the set's items only where a source states them. Never a receipt.",
+    fields={
+        "record_set": "The linked data set, with its size where stated.",
+        "held": "Its link to the body, with its route, role and sources.",
+        "derived": "What the set is derived from among pupil records, cited.",
+        "certainty": "The weakest of those links.",
+        "text": "The holding in words a reader quotes: the set, the body, and its part in it as a source gives it.",
+        "certainty_words": "How sure it is, in words.",
+        "citations": "The sources of the holding and of what the set is derived from.",
+    },
+)
+
 OnwardStep = answer_type(
     questions.Step,
     name="OnwardStep",

@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import letter, model, questions
-from lineage.api.cookbook import pupils, statements  # noqa: F401  (derive the answers these hold)
+from lineage.api.cookbook import onward, pupils, statements  # noqa: F401  (derive the answers these hold)
 from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, connection, page_window
 from lineage.errors import LineageError
@@ -110,6 +110,9 @@ RecordReach = answer_type(
         "its use.",
         "releases_count": "Releases that may hold the record, in every group.",
         "schools": As(left_out="given by the chain"),
+        "linked": "Data sets linking pupil records with other departments' (LEO, Pupil Parent Matched Data, the "
+        "MoJ-DfE set), each body holding or party to one with its part as a source gives it: whose records are in "
+        "them the record does not say.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
         "URN is not a pupil's school for those years.",
     },

@@ -592,3 +592,24 @@ def test_a_school_gias_links_both_ways_is_not_said_to_have_succeeded_it(real_sto
     for urn, other in looped:
         reach = questions.record_reach(real_store, urn, 2012, 2020)
         assert reach.school_note is None or f"(URN {other})" not in reach.school_note, (urn, reach.school_note)
+
+
+async def test_the_letter_and_reach_name_the_linked_data_sets_for_a_parent_to_ask_about(ask: Any) -> None:
+    """The campaigner's reading after 2018: a parent asking about 2017 to 2020 was told nothing of LEO, Pupil Parent
+    Matched Data or the MoJ-DfE linked set, though the record names them and who holds them or is party to them
+    (DWP is sent the identifiers LEO is linked on). Each is listed, as /reach and the letter alike say it."""
+    flows = rows("npd_flows_2018_onward.csv")
+    linked = [r for r in flows if r["kind"] == "linked_dataset"]
+    assert linked
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    reach = (await ask("record-reach", **variables))["recordReach"]
+    text = " ".join((await ask("letter", **variables))["letter"]["text"].split())
+    said = [h["text"] for h in reach["linked"]]
+    for row in linked:
+        name = row["dataset_as_written"]
+        assert any(name.split(" (")[0] in line for line in said), (name, said)
+    sent = next(r for r in linked if "are sent to" in r["quote"])
+    (leo_dwp,) = [line for line in said if line.startswith("Longitudinal Education Outcomes") and ": DWP," in line]
+    assert "is sent personal identifiers" in leo_dwp and "Work and Pensions" in sent["to_organisation"]
+    assert "Linked data sets the record names" in text and all(line in text for line in said)
+    assert all(h["citations"] for h in reach["linked"])

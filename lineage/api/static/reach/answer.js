@@ -49,6 +49,7 @@ function drawAnswer(answer, variables) {
   drawNotReleased(answer.notReleased);
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
+  drawLinked(answer.linked);
   $("#answer-title").focus();
 }
 
@@ -194,6 +195,15 @@ function drawApplications(applications) {
 }
 
 /** Figures and accesses, not releases: each with when, what went (in the source's words), how sure, its sources. */
+function drawLinked(linked) {
+  const items = linked.map((h) => {
+    const item = element("li", `${h.text}; ${h.certaintyWords}`);
+    item.append(cite(h.citations));
+    return item;
+  });
+  $("#linked").replaceChildren(...(items.length ? items : [element("li", "The record names no linked data set.")]));
+}
+
 function drawDisclosures(disclosures) {
   const items = disclosures.map((d) => {
     const item = element("li");
