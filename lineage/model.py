@@ -17,7 +17,7 @@ import calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -148,6 +148,13 @@ def gives_way_to_exclusion(inclusion: Certainty) -> bool:
     (tier level, inferred) and every secondary account's does; DfE's own word that the item went does not. The
     one rule the release trace, the PROV and OpenLineage exports apply to an excluded item."""
     return inclusion.level is not CertaintyLevel.CONFIRMED
+
+
+def outranked(inclusion: Edge, excluded: Collection[str]) -> bool:
+    """Whether a release's INCLUDES link is outranked: a source's statement excludes its item from that release
+    (``excluded``: the items the statements about the release exclude) and the inclusion gives way to it. The one
+    test every answer, export and the ledger apply to an inclusion."""
+    return inclusion.target in excluded and gives_way_to_exclusion(inclusion.certainty)
 
 
 def rule_of(certainty: Certainty) -> str | None:

@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
-from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, ordered_citations, rule_of
+from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -76,17 +76,13 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
     for edge in subgraph.edges:
         if edge.kind is _E.INCLUDES and edge.target in nodes:
             inclusions[edge.source][edge.target] = edge
-    excluded = {(release, item) for release, item, _ in subgraph.exclusions}
+    outranked = subgraph.outranked_links()
     found = []
     for edge in flows(subgraph):
         source, target = nodes[edge.source], nodes[edge.target]
         columns: dict[str, dict[str, str]] = {}
         if edge.kind is _E.SENT_TO:
-            used = [
-                link
-                for part, link in inclusions[source.id].items()
-                if (source.id, part) not in excluded or not gives_way_to_exclusion(link.certainty)
-            ]
+            used = [link for part, link in inclusions[source.id].items() if link.id not in outranked]
             inputs, output = _release(source, target, [nodes[link.target] for link in used])
             columns = {nodes[link.target].key: _sureness(link) for link in used}
         else:

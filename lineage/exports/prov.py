@@ -13,7 +13,7 @@ from lineage.exports.attributes import certainty_attributes, citation_records, e
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 from lineage.files import WriteError
-from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, Node, NodeKind, gives_way_to_exclusion
+from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, Node, NodeKind
 
 if TYPE_CHECKING:
     from prov.model import ProvDocument
@@ -88,6 +88,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
     def share(release_id: str) -> Any:
         return qname(f"{SHARE}:{release_id.partition(':')[2]}")
 
+    outranked = subgraph.outranked_links()
     excluded: dict[tuple[str, str], list[Node]] = defaultdict(list)
     for release_id, item_id, statement in subgraph.exclusions:
         excluded[(release_id, item_id)].append(statement)
@@ -119,11 +120,11 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             downstream, upstream = (source, target) if EDGE_SPECS[edge.kind].flow is Flow.BACKWARD else (target, source)
             doc.wasDerivedFrom(downstream, upstream, other_attributes=attrs)
         elif edge.kind is EdgeKind.INCLUDES:
-            statements = excluded.pop((edge.source, edge.target), None)
-            if statements is None or not gives_way_to_exclusion(edge.certainty):
+            excluded.pop((edge.source, edge.target), None)  # its exclusions are said here, if at all
+            if edge.id not in outranked:
                 doc.used(share(edge.source), target, other_attributes=attrs)
             else:  # the tier rule's inclusion, outranked: the link as it is, with what outranks it
-                outranked_by = [(term("excluded_by"), statement.id) for statement in statements]
+                outranked_by = [(term("excluded_by"), statement) for statement in outranked[edge.id]]
                 doc.wasInvalidatedBy(target, share(edge.source), other_attributes=[*attrs, *outranked_by])
         elif edge.kind is EdgeKind.APPROVED_BY:
             doc.wasInformedBy(share(edge.source), target, other_attributes=attrs)

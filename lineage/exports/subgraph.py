@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from lineage.errors import NotFound
-from lineage.model import Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion
+from lineage.model import Edge, EdgeKind, Node, NodeKind, outranked
 from lineage.questions.statements import EXCLUDING, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
@@ -37,14 +37,14 @@ class Subgraph:
         out), by id, with the ids of the statements that outrank it: what every format says beside the link, so that
         no one reads an outranked inclusion as a receipt (the claims ledger's outranked_by)."""
         stated: dict[tuple[str, str], set[str]] = {}
+        excluded: dict[str, set[str]] = {}  # release -> the items statements exclude from it
         for release, item, statement in self.exclusions:
             stated.setdefault((release, item), set()).add(statement.id)
+            excluded.setdefault(release, set()).add(item)
         return {
             edge.id: tuple(sorted(stated[(edge.source, edge.target)]))
             for edge in self.edges
-            if edge.kind is EdgeKind.INCLUDES
-            and (edge.source, edge.target) in stated
-            and gives_way_to_exclusion(edge.certainty)
+            if edge.kind is EdgeKind.INCLUDES and outranked(edge, excluded.get(edge.source, ()))
         }
 
     def describe(self) -> str:

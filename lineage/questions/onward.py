@@ -3,7 +3,7 @@
 From a record set (the NPD as a whole, the Learning Records Service, a linked data set), an NPD data set or an
 organisation, :func:`onward_sharing` follows every path of the record's flows: a data set through each item it
 holds into the releases that include that item (releases include items, not data sets), less any item a source
-says a release left out (the one rule, :func:`lineage.model.gives_way_to_exclusion`), and on to their recipients;
+says a release left out (the one test, :func:`lineage.model.outranked`), and on to their recipients;
 a record set to those who accessed it (live search, match and return, ...) and hold it, and into the linked data
 sets derived from it; an organisation to those it shared onward with, gave
 access to, or whose linked data sets use its records. Each step keeps its cited link and route; each path is as
@@ -32,7 +32,7 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
-    gives_way_to_exclusion,
+    outranked,
     weakest,
 )
 from lineage.questions.common import PerState, Related, chain_citations, follow, follow_chain
@@ -192,25 +192,17 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
 
 
 def _less_exclusions(store: Store, paths: list[OnwardPath]) -> list[OnwardPath]:
-    """The paths less those through an item a source says its release left out, where the inclusion gives way."""
-    into = {
-        step.node.id: step.node
-        for path in paths
-        for step in path.steps
-        if step.link.kind is _E.INCLUDES and gives_way_to_exclusion(step.link.certainty)
-    }
+    """The paths less those through an inclusion a source's statement outranks (lineage.model.outranked)."""
+    into = {step.node.id: step.node for path in paths for step in path.steps if step.link.kind is _E.INCLUDES}
     if not into:
         return paths
-    excluded = {
-        release: excluded_items(stated) for release, stated in statements_about(store, list(into.values())).items()
-    }
+    stated = statements_about(store, list(into.values()))
+    excluded = {release: excluded_items(said) for release, said in stated.items()}
     return [
         path
         for path in paths
         if not any(
-            step.link.kind is _E.INCLUDES
-            and step.link.target in excluded.get(step.node.id, ())
-            and gives_way_to_exclusion(step.link.certainty)
+            step.link.kind is _E.INCLUDES and outranked(step.link, excluded.get(step.node.id, ()))
             for step in path.steps
         )
     ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
-from lineage.model import Certainty, EdgeKind, Node, NodeKind, gives_way_to_exclusion, surest
+from lineage.model import Certainty, EdgeKind, Node, NodeKind, outranked, surest
 from lineage.questions.common import PerState, Related, dated_order, follow, follow_chain, related
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -69,11 +69,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
                 release=release,
                 approvals=related(hops, [_E.APPROVED_BY]),
                 recipients=recipients,
-                includes=tuple(
-                    r
-                    for r in related(hops, [_E.INCLUDES])
-                    if r.node.id not in excluded or not gives_way_to_exclusion(r.link.certainty)
-                ),
+                includes=tuple(r for r in related(hops, [_E.INCLUDES]) if not outranked(r.link, excluded)),
                 onward=tuple(
                     Related(h.node, h.edge)
                     for r in recipients
