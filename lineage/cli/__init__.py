@@ -21,7 +21,7 @@
     lineage claims  [--format csv|md] [--output FILE] every fact inferred by a rule, for a reviewer to check
     lineage foi     --gap ID [--gap ID ...] [--format txt|md|html]  an FOI request for gaps in the record
 
-ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph.snapshot``, or $LINEAGE_STORE) or a
+ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph-VERSION.snapshot``, or $LINEAGE_STORE) or a
 ``bolt://`` / ``neo4j://`` URI. An embedded store with a path is saved after every write. With no
 --store and no $LINEAGE_STORE, the default embedded store is built from the bundled data on first use.
 """

@@ -9,6 +9,7 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
@@ -20,7 +21,10 @@ from lineage.stores import open_store
 from lineage.stores.memory import MemoryStore
 from lineage.stores.snapshot import LOCK_WAIT, lock_of
 
-DEFAULT_STORE = "memory:.lineage/graph.snapshot"
+#: The default store, one per release: a release's rules and bundled data build its own graph on first use, so an
+#: upgrade never answers from the graph an older release built (an older one stays where it was, with whatever
+#: was imported into it).
+DEFAULT_STORE = f"memory:.lineage/graph-{version('pupil-data-lineage')}.snapshot"
 
 
 #: The longest --wait for another writer, in seconds: a day.

@@ -152,3 +152,15 @@ def test_a_fresh_build_keeps_nothing_an_older_copy_of_the_data_stated(
     rebuilt = MemoryStore.load(snapshot)
     assert rebuilt.get_node(stale.id) is None and rebuilt.counts().total_nodes > 30_000
     capsys.readouterr()
+
+
+def test_each_release_builds_its_own_default_store() -> None:
+    """After an upgrade the default store answered from the graph the older release had built (its rules, its
+    data), since it is built on first use only: each release's default store is its own, named by its version."""
+    import tomllib
+
+    from lineage.cli.commands import DEFAULT_STORE
+
+    with open(Path(__file__).resolve().parents[2] / "pyproject.toml", "rb") as handle:
+        release = tomllib.load(handle)["project"]["version"]
+    assert f"memory:.lineage/graph-{release}.snapshot" == DEFAULT_STORE
