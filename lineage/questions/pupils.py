@@ -49,6 +49,11 @@ class SchoolChain:
     successors: tuple[ChainStep, ...]
 
     @property
+    def schools(self) -> tuple[Node, ...]:
+        """The school, then the schools it was, then those it became: every URN a pupil there may be recorded under."""
+        return (self.school, *(n for n, _, _ in self.predecessors), *(n for n, _, _ in self.successors))
+
+    @property
     def succeeded(self) -> tuple[tuple[Node, dt.date], ...]:
         """The schools GIAS records as this one's successors, with the day it dates each link, earliest first: a
         split, after which the school may go on, and an undated link are left out."""
@@ -197,9 +202,8 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
     not published is listed apart, never hidden."""
     check_years(from_year, to_year)
     chain = school_successors(store, urn)
-    schools = (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
     reaches, unpublished = reaches_in_years(store, from_year, to_year)
-    return PupilReach(tuple(schools), (from_year, to_year), reaches, unpublished)
+    return PupilReach(chain.schools, (from_year, to_year), reaches, unpublished)
 
 
 def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, ...], tuple[Reach, ...]]:

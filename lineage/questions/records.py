@@ -276,8 +276,7 @@ class RecordReach(AskedYears):
 
     @property
     def schools(self) -> tuple[Node, ...]:
-        chain = self.chain
-        return (chain.school, *(n for n, _, _ in chain.predecessors), *(n for n, _, _ in chain.successors))
+        return self.chain.schools
 
     @property
     def school_note(self) -> str | None:

@@ -16,7 +16,10 @@ ChainStep = answer_type(ChainStepAnswer)
 
 SchoolChain = answer_type(
     questions.SchoolChain,
-    fields={"succeeded": As(left_out="given by the successors' links (linkType, validFrom), in words by recordReach")},
+    fields={
+        "succeeded": As(left_out="given by the successors' links (linkType, validFrom), in words by recordReach"),
+        "schools": As(left_out="given by school, predecessors and successors"),
+    },
 )
 
 Reach = answer_type(
