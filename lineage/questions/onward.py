@@ -210,22 +210,19 @@ def _less_exclusions(store: Store, paths: list[OnwardPath]) -> list[OnwardPath]:
 
 def _by_item(paths: list[OnwardPath]) -> list[OnwardPath]:
     """A data set's paths that differ only in the item they go through (and so in the link from it to the release
-    including it, each as sure as the others), as one path naming each item, in order."""
+    including it, each as sure as the others), as one path naming each item, in order; a path through no item (a
+    release including the data set itself) stays as it is."""
     grouped: dict[tuple[object, ...], list[OnwardPath]] = {}
+    whole: list[OnwardPath] = []
     for path in paths:
-        if path.steps[0].link.kind is not _E.HOLDS:  # a path not through an item (a set derived from the data set)
-            grouped[(path.steps[0].link.id, *(step.link.id for step in path.steps[1:]))] = [path]
+        first, *rest = path.steps
+        if first.link.kind is not _E.HOLDS:
+            whole.append(path)
             continue
-        into, *rest = path.steps[1:] or (None,)
-        went = (into.node.id, into.link.kind, into.link.certainty) if into else ()
-        grouped.setdefault((went, *(step.link.id for step in rest)), []).append(path)
-    found = [
-        replace(same[0], items=tuple(p.steps[0].node.id for p in same))
-        if same[0].steps[0].link.kind is _E.HOLDS
-        else same[0]
-        for same in grouped.values()
-    ]
-    return sorted(found, key=lambda p: tuple(step.node.id for step in p.steps[1:]))
+        into = [(step.node.id, step.link.kind, step.link.certainty) for step in rest[:1]]
+        grouped.setdefault((*into, *(step.link.id for step in rest[1:])), []).append(path)
+    through = [replace(same[0], items=tuple(p.steps[0].node.id for p in same)) for same in grouped.values()]
+    return sorted([*whole, *through], key=lambda p: tuple(step.node.id for step in p.steps[1:]))
 
 
 def _onward(edge: Edge, here: str) -> bool:
