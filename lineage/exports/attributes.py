@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from lineage.exports.subgraph import Subgraph
 from lineage.model import (
     EDGE_COMMON_PROPS,
     EDGE_SPECS,
@@ -92,3 +93,10 @@ def edge_attributes(edge: Edge, flat: bool = True, outranked_by: tuple[str, ...]
         "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
         **{name: _scalar(value, name in _MIXED_EDGE, flat) for name, value in edge.props.items()},
     }
+
+
+def edge_records(subgraph: Subgraph, flat: bool = True) -> list[tuple[Edge, dict[str, Any]]]:
+    """Each edge of the subgraph with its attributes, an inclusion a statement outranks saying which (the flat
+    formats' one way to write their edges)."""
+    outranked = subgraph.outranked_links()
+    return [(edge, edge_attributes(edge, flat, outranked.get(edge.id, ()))) for edge in subgraph.edges]

@@ -10,7 +10,7 @@ import csv
 import io
 from typing import IO, Any
 
-from lineage.exports.attributes import edge_attributes, node_attributes
+from lineage.exports.attributes import edge_records, node_attributes
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 
@@ -47,11 +47,7 @@ def _csv_nodes(subgraph: Subgraph, handle: IO[bytes]) -> None:
 
 
 def _csv_edges(subgraph: Subgraph, handle: IO[bytes]) -> None:
-    outranked = subgraph.outranked_links()
-    rows = [
-        {"id": e.id, "source": e.source, "target": e.target, **edge_attributes(e, outranked_by=outranked.get(e.id, ()))}
-        for e in subgraph.edges
-    ]
+    rows = [{"id": e.id, "source": e.source, "target": e.target, **said} for e, said in edge_records(subgraph)]
     _csv_table(rows, EDGE_COLUMNS, handle)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from lineage.exports.attributes import edge_attributes, node_attributes
+from lineage.exports.attributes import edge_records, node_attributes
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 
@@ -13,17 +13,9 @@ from lineage.exports.subgraph import Subgraph
 def elements(subgraph: Subgraph) -> dict[str, Any]:
     """Cytoscape.js elements JSON: every field under ``data``, citations as a list of objects."""
     nodes = [{"data": {"id": n.id, "label": n.name, **node_attributes(n, flat=False)}} for n in subgraph.nodes]
-    outranked = subgraph.outranked_links()
     edges = [
-        {
-            "data": {
-                "id": e.id,
-                "source": e.source,
-                "target": e.target,
-                **edge_attributes(e, flat=False, outranked_by=outranked.get(e.id, ())),
-            }
-        }
-        for e in subgraph.edges
+        {"data": {"id": e.id, "source": e.source, "target": e.target, **said}}
+        for e, said in edge_records(subgraph, flat=False)
     ]
     return {
         "data": {"description": subgraph.describe(), "cut": subgraph.cut},

@@ -7,7 +7,7 @@ from typing import IO, Any
 
 import networkx as nx
 
-from lineage.exports.attributes import edge_attributes, node_attributes
+from lineage.exports.attributes import edge_records, node_attributes
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 from lineage.xml_text import xml_text
@@ -25,11 +25,8 @@ def _networkx(subgraph: Subgraph) -> nx.MultiDiGraph[str]:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(description=xml_text(subgraph.describe()), cut=subgraph.cut)
     for node in subgraph.nodes:
         graph.add_node(xml_text(node.id), **_xml_safe(node_attributes(node)))
-    outranked = subgraph.outranked_links()
-    for edge in subgraph.edges:
-        ends = xml_text(edge.source), xml_text(edge.target)
-        said = edge_attributes(edge, outranked_by=outranked.get(edge.id, ()))
-        graph.add_edge(*ends, key=xml_text(edge.id), **_xml_safe(said))
+    for edge, said in edge_records(subgraph):
+        graph.add_edge(xml_text(edge.source), xml_text(edge.target), key=xml_text(edge.id), **_xml_safe(said))
     return graph
 
 
