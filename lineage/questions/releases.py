@@ -49,6 +49,9 @@ class ReleaseTrace:
     includes: tuple[Related, ...]  # items or data sets, confirmed or at tier level
     onward: tuple[Related, ...]  # onward sharing by the recipients
     statements: tuple[Stated, ...] = ()  # what sources say it held, left out, or was asked for
+    #: what sources say of its recipients where they identify no release or application: maybe of this release,
+    #: maybe not, so shown beside it and never read as its scope (no exclusion here outranks its inclusions)
+    recipient_statements: tuple[Stated, ...] = ()
 
 
 def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
@@ -56,8 +59,10 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
     ids = [r.id for r in releases]
     out = follow(store, ids, outgoing=[_E.APPROVED_BY, _E.SENT_TO, _E.INCLUDES])
     stated = statements_about(store, releases)
-    recipient_ids = sorted({h.node.id for hops in out.values() for h in hops if h.edge.kind is _E.SENT_TO})
+    recipients_by_id = {h.node.id: h.node for hops in out.values() for h in hops if h.edge.kind is _E.SENT_TO}
+    recipient_ids = sorted(recipients_by_id)
     onward = follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
+    of_recipients = statements_about(store, [recipients_by_id[id_] for id_ in recipient_ids])
     traces = []
     for release in releases:
         hops = out.get(release.id, [])
@@ -77,6 +82,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
                     if h.node.id != r.node.id
                 ),
                 statements=statements,
+                recipient_statements=tuple(s for r in recipients for s in of_recipients.get(r.node.id, ())),
             )
         )
     return traces

@@ -201,7 +201,10 @@ def release_report(store: Store, reference: str) -> AuditReport:
         Table("onward", "Onward sharing by the recipients", ("from", "to"), onward,
               "No onward sharing by the recipients is recorded."),
         Table("statements", "What sources say it held, left out or was asked for", STATEMENT_HEADER,
-              _statement_rows(trace.statements), "No source's statement of its items is recorded."),
+              _statement_rows(trace.statements), "No source's statement of its items is tied to this release."),
+        Table("recipient-statements", "What sources say of the recipients, tied to no release", STATEMENT_HEADER,
+              _statement_rows(trace.recipient_statements),
+              "No source's statement about the recipients is left untied to a release."),
     )  # fmt: skip
     return AuditReport(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
 

@@ -155,6 +155,20 @@ def test_the_release_report_names_the_recipient_status_and_source(memory_real: M
         assert cells[-2] and re.fullmatch(r"(\[\d+\] ?)+", cells[-1]), cells  # a certainty and its sources
 
 
+def test_the_release_report_shows_what_sources_say_of_the_recipient_tied_to_no_release(
+    memory_real: MemoryStore,
+) -> None:
+    """The Home Office's monthly exchange: the report had said no source's statement of its items was recorded,
+    while DfE's written answer HL17037 says what is returned on a match, naming no release."""
+    exchange = "dfe-external-data-shares-data-shares-with-home-office-as-described-in-foi/since-july-2015-monthly/"
+    page = Page(reports.report(memory_real, "release", f"Release:{exchange}home-office"))
+    answer = [r for r in rows("npd_release_scope_statements.csv")
+              if r["source_url"].endswith("/HL17037") and r["statement"] == "returned_on_match"]  # fmt: skip
+    shown = " ".join(cell for cells in page.tables["recipient-statements"] for cell in cells)
+    assert answer and all(r["data_item_as_written"] in shown for r in answer)
+    assert "statements" not in page.tables  # none names this release
+
+
 def test_the_item_report_lists_the_tier_approvals_not_as_confirmed(memory_real: MemoryStore) -> None:
     assert next(r for r in ITEMS if r["npd_alias"] == "KS4_FSM")["old_tier"] == "2"  # so "tier 1 or 2" covers it
     text = reports.report(memory_real, "item", "KS4_FSM")

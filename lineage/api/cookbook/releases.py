@@ -21,6 +21,8 @@ ReleaseTrace = answer_type(
             description="Items or data sets, confirmed or at tier level; never an item a statement excludes.",
         ),
         "statements": "What sources say it held or left out, in their words, contested ones with both sides.",
+        "recipient_statements": "What sources say of its recipients where they identify no release or application: "
+        "they may speak of this release or of another, so they are shown beside it, never read as its scope.",
     },
 )
 

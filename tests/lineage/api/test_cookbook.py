@@ -35,6 +35,10 @@ REGISTER = rows("npd_register_entries_cited_in_foi.csv")
 ITEMS = rows("npd_data_items_2018.csv")
 TIER_ROWS = [r for r in REGISTER if "tier 1 or tier 2" in r["status_as_cited"]]
 NOT_VISIBLE = "(organisation not visible in excerpt)"
+HOME_OFFICE_EXCHANGE = (
+    "Release:dfe-external-data-shares-data-shares-with-home-office-as-described-in-foi/since-july-2015-monthly/"
+    "home-office"
+)
 
 
 #: The statuses (their beginnings) saying data went or was approved to go; an application submitted, referenced,
@@ -371,6 +375,27 @@ async def test_the_telegraph_release_is_contested_with_both_sources(ask) -> None
     assert ethnicity["statement"]["certainty"]["level"] == "REPORTED"  # a campaigner's account
     (other,) = ethnicity["contradictedBy"]
     assert other["node"]["sourceKind"] == "DfE, parliamentary written answer"
+
+
+async def test_a_release_shows_what_sources_say_of_its_recipient_without_naming_a_release(ask) -> None:
+    """The Home Office's monthly exchange: DfE's written answer HL17037 says what may be requested and is returned
+    on a match, but names no release, so it was missing from the release's trace, whose report said no statement
+    was recorded. It is shown beside the release, never as its scope; the Telegraph's 2012 request form (names and
+    date of birth asked for, then excluded) likewise."""
+    scope = rows("npd_release_scope_statements.csv")
+    answer = [r for r in scope if r["source_url"].endswith("/HL17037") and r["statement"] == "returned_on_match"]
+    assert len(answer) == 2 and {r["organisation"] for r in answer} == {"Home Office"}
+    trace = (await ask("release-trace", reference=HOME_OFFICE_EXCHANGE))["releaseTrace"]
+    beside = {(s["kind"], s["statement"]["itemsAsWritten"]) for s in trace["recipientStatements"]}
+    assert {("returned_on_match", r["data_item_as_written"]) for r in answer} <= beside
+    assert trace["statements"] == [] and trace["release"]["purpose"].startswith("to match Home Office data")
+    asked = {r["data_item_as_written"] for r in scope if r["organisation"].startswith("The Telegraph")
+             and r["statement"] == "requested_then_excluded"}  # fmt: skip
+    assert asked == {"names", "date of birth"}
+    telegraph = "Release:npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph"
+    trace = (await ask("release-trace", reference=telegraph))["releaseTrace"]
+    beside = {s["statement"]["itemsAsWritten"] for s in trace["recipientStatements"]}
+    assert asked <= beside
 
 
 def test_no_tier_link_reaches_across_time(real_store: Store) -> None:
