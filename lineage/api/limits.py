@@ -10,9 +10,10 @@ strawberry's AddValidationRules adds them.
 - depth: levels of nested selections (introspection fields, the playground's, are not counted);
 - aliases: aliased fields, a fragment's counted at each spread;
 - cost: every field costs 1, a field with a ``first`` argument multiplies what is under it by that page
-  size (its default when absent, the largest page when it comes from a variable), a list of paths with no
-  page of its own by the most links its ancestors' ``maxPaths`` and ``depth`` let it hold
-  (``UNPAGED_LISTS``), and a traversal adds its depth's weight;
+  size (its default when absent, the largest page when it comes from a variable), or, where it answers one
+  object whose connections it pages (recordReach's groups' releases), each of those connections does; a
+  list of paths with no page of its own by the most links its ancestors' ``maxPaths`` and ``depth`` let it
+  hold (``UNPAGED_LISTS``), and a traversal adds its depth's weight;
 - tokens: the parser stops at the limit (strawberry's MaxTokensLimiter), so no document longer than that is
   even parsed.
 
@@ -81,6 +82,8 @@ UNPAGED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
 #: The largest value of each argument an unpaged list is bounded by: what a variable, or a fragment measured
 #: apart from the field that sets it, is taken to be.
 BOUNDING_ARGUMENTS = {"maxPaths": MAX_PATHS, "depth": MAX_DEPTH}
+#: The bound an answer's field (recordReach) sets for the connections in its answer with no ``first`` of their own.
+PASSED_PAGE = "page"
 #: Query texts whose parse and validation are remembered; unique hostile texts cannot grow memory past this.
 REMEMBERED_QUERIES = 256
 
@@ -226,9 +229,54 @@ def create_validator(figure: Figure, limit: int, advice: str) -> type[Validation
 
 
 def _bounds_set(node: FieldNode, definition: GraphQLField) -> dict[str, int]:
-    """The bounding arguments this field declares, with the values it is given (the worst for a variable)."""
-    return {name: _argument_value(node, definition, name, worst, worst)
-            for name, worst in BOUNDING_ARGUMENTS.items() if name in definition.args}  # fmt: skip
+    """The bounding arguments this field declares, with the values it is given (the worst for a variable), and
+    the page it passes to the connections in its answer (PASSED_PAGE)."""
+    bounds = {name: _argument_value(node, definition, name, worst, worst)
+              for name, worst in BOUNDING_ARGUMENTS.items() if name in definition.args}  # fmt: skip
+    if _pages_below(definition):
+        bounds[PASSED_PAGE] = _argument_value(node, definition, "first", MAX_PAGE, 1)
+    return bounds
+
+
+def _is_connection(type_: GraphQLNamedType) -> bool:
+    return "pageInfo" in getattr(type_, "fields", {})
+
+
+def _pages_below(definition: GraphQLField) -> bool:
+    """Whether a field's ``first`` pages the connections in its answer rather than the answer itself: an answer
+    (recordReach's) is one object, of which only each connection's nodes come ``first`` at a time."""
+    if "first" not in definition.args:
+        return False
+    answer = get_named_type(definition.type)
+    return not _is_connection(answer) and _holds_connection(answer)
+
+
+def _holds_connection(type_: GraphQLNamedType) -> bool:
+    """Whether a connection is in this type's answers, at any depth, other than under a field with its own page."""
+    seen, stack = {type_.name}, [type_]
+    while stack:
+        for field in getattr(stack.pop(), "fields", {}).values():
+            inner = get_named_type(field.type)
+            if "first" in field.args or inner.name in seen:
+                continue
+            if _is_connection(inner):
+                return True
+            seen.add(inner.name)
+            stack.append(inner)
+    return False
+
+
+def _page(place: Place) -> int:
+    """What a field multiplies what is under it by: its own ``first`` (unless it pages the connections below it);
+    for a connection with none of its own, the page its answer's field passes down (the largest, measured apart)."""
+    node, definition = place.node, place.definition
+    if definition is None:
+        return 1
+    if "first" in definition.args:
+        return 1 if _pages_below(definition) else _argument_value(node, definition, "first", MAX_PAGE, 1)
+    if _is_connection(get_named_type(definition.type)):
+        return place.bounds.get(PASSED_PAGE, MAX_PAGE)
+    return 1
 
 
 def _argument_value(node: FieldNode, definition: GraphQLField, name: str, worst: int, fallback: int) -> int:
@@ -265,9 +313,8 @@ def cost_figure(depth_weight: int) -> Figure:
         node, definition = place.node, place.definition
         if definition is None:  # an unknown field, which validation reports anyway
             return 1
-        page = _argument_value(node, definition, "first", MAX_PAGE, 1)
         depth = _argument_value(node, definition, "depth", MAX_DEPTH, 0)
-        return 1 + depth * depth_weight + max(page, 1) * _unpaged_bound(place) * inner
+        return 1 + depth * depth_weight + max(_page(place), 1) * _unpaged_bound(place) * inner
 
     return Figure("cost", "COST_LIMIT", field, sum)
 

@@ -59,16 +59,18 @@ async def test_cost_limit_refuses_before_anything_runs(fixture_store, client_for
 
 async def test_the_paths_of_a_traversal_count_toward_the_cost(client) -> None:
     """Each node a traversal reaches carries up to maxPaths paths of up to depth links. Worked out by hand:
-    source { name } costs 2; paths 1 + 10 x 10 x 2 = 201; nodes 202; reached 203; lineage 1 + 10 x 50 (its
-    depth's weight) + 100 x 203 = 20,801, over the limit. Counting the paths once, as a single object, it
-    cost 1,001: the probe's 290-byte request of this shape answered 17.8 MB."""
+    source { name } costs 2; paths 1 + 10 x 10 x 2 = 201; nodes 202; reached, the connection lineage's first
+    pages, 1 + 100 x 202 = 20,201; lineage 1 + 10 x 50 (its depth's weight) + 20,201 = 20,702, over the limit.
+    Counting the paths once, as a single object, it cost 1,001: the probe's 290-byte request of this shape
+    answered 17.8 MB."""
     query = (
         "query ($id: ID!) { lineage(id: $id, depth: 10, first: 100, maxPaths: 10) "
         "{ reached { nodes { paths { source { name } } } } } }"
     )
     error = (await client.query(query, id=g.D2))["errors"][0]
-    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 20_801, "limit": 20_000}
-    # maxPaths and depth left to their defaults (3 and 2): paths 1 + 3 x 2 x 2 = 13, lineage 1 + 100 + 100 x 15
+    assert error["extensions"] == {"code": "COST_LIMIT", "cost": 20_702, "limit": 20_000}
+    # maxPaths and depth left to their defaults (3 and 2): paths 1 + 3 x 2 x 2 = 13, reached 1 + 100 x 14,
+    # lineage 1 + 100 + 1,401
     allowed = query.replace("depth: 10, ", "").replace(", maxPaths: 10", "")
     body = await client.query(allowed, id=g.D2)
     assert "errors" not in body and body["data"]["lineage"]["reached"]["nodes"]

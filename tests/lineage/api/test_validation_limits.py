@@ -47,6 +47,24 @@ def test_a_chain_of_hundreds_of_fragments_does_not_exhaust_the_stack() -> None:
     assert [value for _, value in measure(cost_figure(50), SCHEMA, document).operations] == [1]
 
 
+def test_an_answer_s_page_multiplies_its_connections_not_the_whole_answer() -> None:
+    """recordReach's first pages each group's releases, not its one answer: every field of the answer had cost a
+    page's worth, which pushed the record-reach query to the limit with fields a parent needs (the LRS's accesses)
+    and made room only by dropping others. Worked out by hand: releases { totalCount } 1 + 30 x 1 = 31, groups
+    1 + 1 (label) + 31 = 33, recordReach 1 + 1 (fromYear) + 33 = 35; a fragment on the answer, measured apart from
+    the field that sets its page, takes the largest page (100): releases 101, groups 102, recordReach 1 + 102."""
+    paged = (
+        "{ recordReach(urn: 1, fromYear: 2012, toYear: 2013, first: 30) "
+        "{ fromYear groups { label releases { totalCount } } } }"
+    )
+    assert [value for _, value in measure(cost_figure(50), SCHEMA, parse(paged)).operations] == [35]
+    apart = (
+        "{ recordReach(urn: 1, fromYear: 2012, toYear: 2013, first: 30) { ...Answer } } "
+        "fragment Answer on RecordReach { groups { releases { totalCount } } }"
+    )
+    assert [value for _, value in measure(cost_figure(50), SCHEMA, parse(apart)).operations] == [103]
+
+
 @pytest.mark.parametrize("n", [22, 40])
 async def test_a_small_document_of_doubling_fragments_is_refused_for_its_cost(client, n: int) -> None:
     started = time.perf_counter()
