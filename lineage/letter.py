@@ -19,7 +19,7 @@ from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import Citation, ordered_citations
 from lineage.questions.common import chain_citations
-from lineage.questions.records import RecordReach, RecordRelease, release_reference
+from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import Stated, statement_words
 from lineage.questions.timeline import dated_as
 
@@ -149,14 +149,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "figures of what the Department passed on, and accesses, each with the kind of source it rests on. It "
             "does not say whether my child's record was among them. Please say, for each, whether it was.",
         )
-        parts += [
-            Part(
-                "li",
-                f"{d.when}: {d.text}; {d.certainty_words}",
-                tuple(ordered_citations(d.to.link.citations)),
-            )
-            for d in answer.disclosures
-        ]
+        parts += [_disclosed(d) for d in answer.disclosures]
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",
@@ -184,6 +177,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 tuple(ordered_citations(lrs.record_set.citations)),
             )
         )
+        parts += [_disclosed(d) for d in lrs.accesses]
         parts += [
             Part(
                 "li",
@@ -240,6 +234,15 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
 def _section(heading: str, asked: str) -> list[Part]:
     """A heading and what the letter asks of the items listed under it."""
     return [Part("h", heading), Part("p", asked)]
+
+
+def _disclosed(disclosure: Disclosure) -> Part:
+    """A figure or an access, not a release: when, what went in the source's words, and how sure it is."""
+    return Part(
+        "li",
+        f"{disclosure.when}: {disclosure.text}; {disclosure.certainty_words}",
+        tuple(ordered_citations(disclosure.to.link.citations)),
+    )
 
 
 def _as_of(stated: Stated) -> str:

@@ -248,11 +248,14 @@ class Disclosure:
 
 @dataclass(frozen=True, slots=True)
 class LearnerRecords:
-    """DfE's Learning Records Service (learners from age 14, not the NPD), and the oversight events that judged
-    its use: a parent whose child was 14 or over in the years asked may ask DfE for that record too."""
+    """DfE's Learning Records Service (learners from age 14, not the NPD), the accesses to it and the oversight
+    events that judged its use: a parent whose child was 14 or over in the years asked may ask DfE for that record
+    too. Its accesses are here, under that condition, not among the NPD's disclosures: a record the LRS never held
+    (a child at primary school then) was never in a search of it."""
 
     record_set: Node
     oversight: tuple[Related, ...]  # events concerning it (the ICO's reprimand, ...), each CONCERNS link cited
+    accesses: tuple[Disclosure, ...] = ()  # who was given access to it, oldest first, whatever the years asked
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,6 +340,8 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
     check_years(from_year, to_year)
     chain = school_successors(store, urn)  # refuses a URN the graph lacks
     found, grouped, not_released = _released_in_years(store, from_year, to_year)
+    learners = learner_records(store)
+    of_learners = {d.to.link.id for d in learners.accesses} if learners else set()
     return RecordReach(
         chain,
         (from_year, to_year),
@@ -345,8 +350,8 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         grouped,
         not_released,
         tuple(_dated_against(a, from_year) for a in open_applications(store)),
-        learner_records(store),
-        tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year)),
+        learners,
+        tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year) and d.to.link.id not in of_learners),
         linked_holdings(store),
     )
 
@@ -414,7 +419,8 @@ LRS_SYSTEM = "LRS"
 
 @PerState
 def learner_records(store: Store) -> LearnerRecords | None:
-    """The Learning Records Service and the events concerning it, oldest first; None where the graph lacks it."""
+    """The Learning Records Service, the accesses to it and the events concerning it, each oldest first; None where
+    the graph lacks it."""
     found = store.find_nodes(NodeKind.RECORD_SET, "system", [LRS_SYSTEM])
     if not found:
         return None
@@ -423,7 +429,8 @@ def learner_records(store: Store) -> LearnerRecords | None:
     ordered = sorted(
         related(events, [_E.CONCERNS]), key=lambda r: (str(r.node.props.get("date_as_cited", "")), r.node.id)
     )
-    return LearnerRecords(lrs, tuple(ordered))
+    accesses = tuple(d for d in disclosures(store) if d.source.id == lrs.id)
+    return LearnerRecords(lrs, tuple(ordered), accesses)
 
 
 @PerState

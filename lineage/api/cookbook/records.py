@@ -91,7 +91,13 @@ DisclosureType = answer_type(
 )
 
 LearnerRecordsType = answer_type(
-    LearnerRecords, description="DfE's Learning Records Service, and the events that judged its use, each cited."
+    LearnerRecords,
+    description="DfE's Learning Records Service (learners from age 14, not the NPD), the accesses to it and the events "
+    "that judged its use, each cited.",
+    fields={
+        "accesses": "Who was given access to it, oldest first, whatever the years asked: here, not among the NPD's "
+        "disclosures, as a record the LRS never held was never in a search of it.",
+    },
 )
 
 RecordReach = answer_type(

@@ -382,6 +382,30 @@ async def test_the_letter_asks_for_the_learning_records_service_record_citing_th
     assert any(r["source_url"] in text for r in reprimand)
 
 
+async def test_an_access_to_the_learning_records_service_is_asked_about_only_under_its_age_condition(ask: Any) -> None:
+    """A campaigner's reading: Trustopia's searches of the LRS (learners from age 14; 'The LRS is not the NPD', the
+    row's notes) were listed among the NPD's other disclosures, with no age condition, in a letter about a primary
+    school in 2017 to 2020. They belong under the LRS's own part, which asks only should the child have been 14."""
+    from tests.lineage.api.test_cookbook import rows
+
+    (access,) = [
+        r
+        for r in rows("npd_flows_2018_onward.csv")
+        if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]
+    ]
+    assert "The LRS is not the NPD" in access["notes"] and access["figure"] == "22,000"
+    data = (await ask("record-reach", urn=URN, fromYear=2017, toYear=2020, first=100))["recordReach"]
+    assert not [d for d in data["disclosures"] if access["figure"] in d["text"]]
+    (listed,) = [d for d in data["learnerRecords"]["accesses"] if access["figure"] in d["text"]]
+    assert access["source_url"] in {c["address"] for c in listed["to"]["link"]["citations"]}
+    text = (await ask("letter", urn=URN, fromYear=2017, toYear=2020, format="txt"))["letter"]["text"]
+    others, learners = text.split("Other disclosures the record names")[1].split("The Learning Records Service")
+    assert access["figure"] not in others
+    condition, *listed_lines = learners.split("\n- ")
+    assert "If my child was 14 or over" in condition
+    assert any(line.startswith(f"{access['date_as_cited'].replace('..', '..')}: ") for line in listed_lines)
+
+
 async def test_an_application_a_source_says_data_went_under_is_quoted_not_called_silent(ask: Any) -> None:
     """The audit's case: the register (as a campaigner cites it) gives AQA's entry of October 2013 no outcome,
     yet the same campaigner says KS2 data went to AQA; the letter said the record was silent on whether data

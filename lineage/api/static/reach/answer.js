@@ -50,6 +50,7 @@ function drawAnswer(answer, variables) {
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
   drawLinked(answer.linked);
+  drawLearnerRecords(answer.learnerRecords);
   $("#answer-title").focus();
 }
 
@@ -194,7 +195,7 @@ function drawApplications(applications) {
   $("#applications").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** Figures and accesses, not releases: each with when, what went (in the source's words), how sure, its sources. */
+/** Linked data sets, each with who holds it or is a party to it, how sure, its sources. */
 function drawLinked(linked) {
   const items = linked.map((h) => {
     const item = element("li", `${h.text}; ${h.certaintyWords}`);
@@ -204,15 +205,30 @@ function drawLinked(linked) {
   $("#linked").replaceChildren(...(items.length ? items : [element("li", "The record names no linked data set.")]));
 }
 
+/** A figure or an access, not a release: when, what went (in the source's words), how sure, its sources. */
+function disclosed(d) {
+  const item = element("li");
+  item.append(element("strong", d.when), `: ${d.text}; ${d.certaintyWords}`);
+  item.append(cite(d.to.link.citations));
+  return item;
+}
+
 function drawDisclosures(disclosures) {
-  const items = disclosures.map((d) => {
-    const item = element("li");
-    item.append(element("strong", d.when), `: ${d.text}; ${d.certaintyWords}`);
-    item.append(cite(d.to.link.citations));
-    return item;
-  });
+  const items = disclosures.map(disclosed);
   const none = "The record names no other disclosure after those years were in the NPD.";
   $("#disclosures").replaceChildren(...(items.length ? items : [element("li", none)]));
+}
+
+/** The LRS's accesses (whatever the years asked), then the oversight that judged its use. */
+function drawLearnerRecords(learners) {
+  const items = learners ? learners.accesses.map(disclosed) : [];
+  for (const o of learners ? learners.oversight : []) {
+    const item = element("li");
+    item.append(element("strong", o.node.dateAsCited || "undated"), `: ${o.node.text || o.node.name}`);
+    item.append(cite(o.link.citations));
+    items.push(item);
+  }
+  $("#learners").replaceChildren(...(items.length ? items : [element("li", "The record names no access to it.")]));
 }
 
 function drawTimeline(answer) {
