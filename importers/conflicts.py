@@ -1,5 +1,5 @@
-"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, contradicted_by_row, row_part,
-contradicted_by_part, reasoning``), our table of rows of a compiled file that another row of the same file
+"""Which cited rows disagree: ``data/conflicts.csv`` (``file, row, row_says, contradicted_by_row, contradicted_by_says,
+row_part, contradicted_by_part, reasoning``), our table of rows of a compiled file that another row of the same file
 contradicts, and why; ``row_part`` says what of the first row is contested where that is not the whole of it (a
 figure's notes, not its value), and is kept on its node as ``contested_part``, so that no answer says its value is
 contested; ``contradicted_by_part`` is ``notes`` where what contradicts it is the second row's notes (the statement
@@ -7,8 +7,9 @@ contested; ``contradicted_by_part`` is ``notes`` where what contradicts it is th
 
 The importer of that file draws each pair's CONTRADICTS link, inferred by the rule ``contradicts:conflicts-table``
 (the table's judgement that they disagree) and citing the table's row beside both rows', and marks both nodes
-``contested``: the graph says that two sources disagree, never which of them is right. A row the file does not
-have is counted, not drawn.
+``contested``: the graph says that two sources disagree, never which of them is right. A row the file does not have
+is counted, not drawn, and so is a pair one of whose rows no longer begins a cell with the words the table gives for
+it (``row_says``, ``contradicted_by_says``): a newer copy of the file put another row there.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from importers.base import Report
-from importers.reading import BadInput, parse_int, read_reasoned
+from importers.reading import BadInput, Row, RowRead, parse_int, read_reasoned
 from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node
 from lineage.resources import DATA_DIR
 
@@ -38,14 +39,17 @@ class Conflict:
     by_notes: bool  # what contradicts it is the second row's notes, not its own words
     reasoning: str
     citation: Citation
+    reads: tuple[RowRead, RowRead]  # both rows, which must still begin a cell with the words given for each
 
 
 def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
     """The conflicts table by the compiled file it is about; a pair without its reasoning is refused."""
     table: dict[str, list[Conflict]] = {}
-    for about, first, row in read_reasoned(path, ("contradicted_by_row", "row_part", "contradicted_by_part")):
+    columns = ("row_says", "contradicted_by_row", "contradicted_by_says", "row_part", "contradicted_by_part")
+    for about, first, row in read_reasoned(path, columns):
         if (second := parse_int(path, row, "contradicted_by_row")) is None:
             raise BadInput(path, "must not be empty", row.number, "contradicted_by_row")
+        reads = (RowRead.of(path, row, about, first), RowRead.of(path, row, about, second, "contradicted_by_says"))
         if (by_part := row["contradicted_by_part"].strip()) not in ("", NOTES):
             raise BadInput(path, f"empty (the row's own words) or {NOTES!r}", row.number, "contradicted_by_part")
         by_notes = by_part == NOTES
@@ -55,7 +59,7 @@ def load_conflicts(path: Path = CONFLICTS_FILE) -> dict[str, list[Conflict]]:
             raise BadInput(path, f"rows {first} and {second} of {about} are paired twice", row.number, "row")
         citation = Citation(CONFLICTS_DOCUMENT, path.name, row.number, "")
         part = " ".join(row["row_part"].split())
-        conflict = Conflict(first, second, part, by_notes, row["reasoning"].strip(), citation)
+        conflict = Conflict(first, second, part, by_notes, row["reasoning"].strip(), citation, reads)
         table.setdefault(about, []).append(conflict)
     return table
 
@@ -66,10 +70,15 @@ def _bundled_conflicts() -> dict[str, list[Conflict]]:
 
 
 def contradictions(
-    path: Path, by_row: Mapping[int, Node], report: Report, notes_by_row: Mapping[int, Node] | None = None
+    path: Path,
+    rows: Mapping[int, Row],
+    by_row: Mapping[int, Node],
+    report: Report,
+    notes_by_row: Mapping[int, Node] | None = None,
 ) -> tuple[list[Edge], dict[str, Node]]:
-    """The CONTRADICTS links the table draws between ``path``'s rows (its nodes by row; ``notes_by_row``, what a
-    row's notes state, where a conflict names them), and the nodes they mark ``contested``, by id."""
+    """The CONTRADICTS links the table draws between ``path``'s rows (``rows``, their nodes by row;
+    ``notes_by_row``, what a row's notes state, where a conflict names them), and the nodes they mark
+    ``contested``, by id."""
     edges: list[Edge] = []
     contested: dict[str, Node] = {}
     for conflict in _bundled_conflicts().get(path.name, []):
@@ -79,6 +88,10 @@ def contradictions(
             missing = "what a row's notes state, which no table reads," if first and conflict.by_notes else "a row"
             where = f"{CONFLICTS_FILE.name} row {conflict.citation.row}"
             report.leave_out(f"CONTRADICTS ({where} names {missing} this file does not have)")
+            continue
+        moved = [read for read in conflict.reads if not read.holds(rows[read.row])]
+        if moved:
+            report.leave_out(moved[0].moved(CONFLICTS_FILE.name, conflict.citation.row))
             continue
         cites = first.citations | second.citations | {conflict.citation}
         certainty = Certainty(CertaintyLevel.INFERRED, RULE_CONFLICTS)  # our table's judgement that they disagree

@@ -7,9 +7,10 @@ or period as cited where that is a plain ``YYYY[-MM[-DD]]``, a range ``A..B`` or
 on); other wording stays as words and holds always, counted. So a timeline and ``lineage(asOf:)`` read the
 same dates.
 
-An Event CONCERNS the nodes ``data/event_links.csv`` (``file, row, concerns, reasoning``) says it is about,
-each link inferred by the rule ``event-links`` and citing the table's row beside the event's; a link to a
-node not in the store is counted, not drawn.
+An Event CONCERNS the nodes ``data/event_links.csv`` (``file, row, row_says, concerns, reasoning``) says it is
+about, each link inferred by the rule ``event-links`` and citing the table's row beside the event's; a link to a
+node not in the store, or from a row that no longer begins a cell with ``row_says`` (a newer copy of the file put
+another row there), is counted, not drawn.
 
 Where a row's date is not the day of the event or flow as its source gives it (an article's or a notice's date,
 a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, reasoning``) says
@@ -20,7 +21,7 @@ too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.figures import parse_period
-from importers.reading import BadInput, Row, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import BadInput, Row, RowRead, read_csv, read_reasoned, refuse_duplicates
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -49,18 +50,20 @@ class EventLink:
     row: int
     concerns: str
     citation: Citation
+    read: RowRead  # the event's row, which must still begin a cell with its words
 
 
 def load_links(path: Path = LINKS_FILE) -> dict[str, list[EventLink]]:
     """The links table by the events file it is about; a target that is no node id is refused."""
     table: dict[str, list[EventLink]] = {}
-    for events_file, events_row, row in read_reasoned(path, ("concerns",)):
+    for events_file, events_row, row in read_reasoned(path, ("row_says", "concerns")):
         concerns = row["concerns"].strip()
         try:
             kind_of(concerns)
         except ModelError as exc:
             raise BadInput(path, str(exc), row.number, "concerns") from None
-        link = EventLink(events_row, concerns, Citation(LINKS_DOCUMENT, path.name, row.number, ""))
+        read = RowRead.of(path, row, events_file, events_row)
+        link = EventLink(events_row, concerns, Citation(LINKS_DOCUMENT, path.name, row.number, ""), read)
         table.setdefault(events_file, []).append(link)
     return table
 
@@ -68,6 +71,21 @@ def load_links(path: Path = LINKS_FILE) -> dict[str, list[EventLink]]:
 @cache
 def _bundled_links() -> dict[str, list[EventLink]]:
     return load_links()
+
+
+def applied_links(path: Path, rows: Mapping[int, Row], report: Report) -> list[EventLink]:
+    """The links table's links from this file's rows, each only while its row still begins a cell with the words
+    it read; one whose row is gone or has changed is counted, naming the table's row."""
+    links = []
+    for link in _bundled_links().get(path.name, []):
+        row = rows.get(link.row)
+        if row is None:
+            report.leave_out(f"a reading ({LINKS_FILE.name} row {link.citation.row}: no row {link.row})")
+        elif not link.read.holds(row):
+            report.leave_out(link.read.moved(LINKS_FILE.name, link.citation.row))
+        else:
+            links.append(link)
+    return links
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +150,7 @@ class CampaignEventsImporter(Importer):
         parsed = [(row, self._event(path, row, report)) for row in rows]
         refuse_duplicates(path, "kind, date_as_cited, event", ((node.key, row) for row, node in parsed))
         events = {row.number: node for row, node in parsed}
-        links = [link for link in _bundled_links().get(path.name, []) if link.row in events]
+        links = applied_links(path, {row.number: row for row, _ in parsed}, report)
         present = store.existing({link.concerns for link in links})
         edges = []
         for link in links:

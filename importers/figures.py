@@ -159,7 +159,7 @@ class SharingFiguresImporter(Importer):
                 for target in sorted(drawn)
             )
         contradicting, contested = contradictions(
-            path, {row.number: n for n, row in zip(flows, rows, strict=True)}, report
+            path, {row.number: row for row in rows}, {row.number: n for n, row in zip(flows, rows, strict=True)}, report
         )
         written = [contested.get(node.id, node) for node in flows]
         return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])

@@ -8,7 +8,8 @@ and a regulator's own letter ``confirmed``; a regulator's finding as reported, t
 requester or a research body ``reported``). Its validity is the date or period as cited where that is a plain
 date or period; "undated" holds always, counted.
 
-``data/flow_readings.csv`` (``row, route, records, system, derived_from, items_of, reasoning``) says, for a row,
+``data/flow_readings.csv`` (``file, row, row_says, route, records, system, derived_from, items_of, role,
+reasoning``) says, for a row that still begins a cell with ``row_says`` (else it is counted, not applied),
 how the data went (one of the model's ``ACCESS_ROUTES``), which body of records it speaks of (a RecordSet: the NPD
 as a whole, the Learning Records Service, a linked data set), what a linked data set is derived from, and, where
 ``items_of`` is ``records``, that the row's items are what the records hold, not what went (they go on the
@@ -36,10 +37,10 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, date_reading, load_links
+from importers.events import BY_LINK_TABLE, UNDATED, applied_links, date_reading
 from importers.figures import parse_period
 from importers.organisations import Organisations, Resolved
-from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required, stated
+from importers.reading import BadInput, Row, RowRead, read_csv, read_reasoned, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.merge import merge
@@ -61,7 +62,18 @@ from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 READINGS_FILE = DATA_DIR / "flow_readings.csv"
-READINGS_COLUMNS = ("row", "route", "records", "system", "derived_from", "items_of", "role", "reasoning")
+READINGS_COLUMNS = (
+    "file",
+    "row",
+    "row_says",
+    "route",
+    "records",
+    "system",
+    "derived_from",
+    "items_of",
+    "role",
+    "reasoning",
+)
 #: What a row's items_as_written may be of, by the readings table: the flow (empty), or what the records hold.
 ITEMS_OF = ("", "records")
 READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
@@ -99,21 +111,16 @@ class Reading:
     items_of_records: bool  # the row's items are what the records hold, not what went
     role: str  # what the row says of the bodies it names as recipients of a linked set, beyond a party to it
     citation: Citation
+    read: RowRead  # the data row it reads, which must still begin a cell with its words
 
 
-def load_readings(path: Path = READINGS_FILE) -> dict[int, Reading]:
-    """The readings by data row; an unknown route, a derivation that is no node id, or a row read twice is
-    refused, naming the place."""
-    readings: dict[int, Reading] = {}
-    for row in read_csv(path, READINGS_COLUMNS):
-        if not row["reasoning"].strip():
-            raise BadInput(path, "every reading gives its reasoning", row.number, "reasoning")
-        try:
-            number = int(row["row"])
-        except ValueError:
-            raise BadInput(path, "not a row number", row.number, "row") from None
-        if number in readings:
-            raise BadInput(path, f"row {number} is read twice", row.number, "row")
+def load_readings(path: Path = READINGS_FILE) -> dict[str, dict[int, Reading]]:
+    """The readings by the file and data row they read; an unknown route, a derivation that is no node id, or a
+    row read twice is refused, naming the place."""
+    readings: dict[str, dict[int, Reading]] = {}
+    for read_file, number, row in read_reasoned(path, READINGS_COLUMNS[2:-1]):
+        if number in readings.get(read_file, {}):
+            raise BadInput(path, f"{read_file} row {number} is read twice", row.number, "row")
         route = row["route"].strip()
         if route and route not in ACCESS_ROUTES:
             raise BadInput(path, f"unknown route {route!r}; one of {', '.join(ACCESS_ROUTES)}", row.number, "route")
@@ -130,12 +137,14 @@ def load_readings(path: Path = READINGS_FILE) -> dict[int, Reading]:
             raise BadInput(path, "empty (the flow's items) or records (with the records named)", row.number, "items_of")
         citation = Citation(READINGS_DOCUMENT, path.name, row.number, "")
         role = " ".join(row["role"].split())
-        readings[number] = Reading(route, records, system, tuple(derived), bool(items_of), role, citation)
+        read = RowRead.of(path, row, read_file, number)
+        reading = Reading(route, records, system, tuple(derived), bool(items_of), role, citation, read)
+        readings.setdefault(read_file, {})[number] = reading
     return readings
 
 
 @cache
-def _bundled_readings() -> dict[int, Reading]:
+def _bundled_readings() -> dict[str, dict[int, Reading]]:
     return load_readings()
 
 
@@ -192,7 +201,7 @@ class OnwardFlowsImporter(Importer):
         "notes",
     )
 
-    def __init__(self, readings: dict[int, Reading] | None = None) -> None:
+    def __init__(self, readings: dict[str, dict[int, Reading]] | None = None) -> None:
         self._readings = readings
 
     def extract(self, path: Path) -> Iterable[Row]:
@@ -200,21 +209,24 @@ class OnwardFlowsImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         rows = list(rows)
-        readings = self._readings if self._readings is not None else _bundled_readings()
+        readings = (self._readings if self._readings is not None else _bundled_readings()).get(path.name, {})
         for row in rows:
             if (kind := row["kind"].strip()) not in KINDS:
                 raise BadInput(path, f"unknown kind {kind!r}; one of {', '.join(sorted(KINDS))}", row.number, "kind")
         keyed = ((f"{row['kind']}|{row['date_as_cited']}|{row['source_url']}|{row['quote']}", row) for row in rows)
         refuse_duplicates(path, "kind, date_as_cited, source_url, quote", keyed)
         parts, organisations = _Parts(), Organisations()
-        numbers = {row.number for row in rows}
+        by_number = {row.number: row for row in rows}
         for number, read in readings.items():
-            if number not in numbers:
+            if number not in by_number:
                 report.leave_out(f"a reading ({READINGS_FILE.name} row {read.citation.row}: no row {number})")
-        links = load_links().get(path.name, [])
+            elif not read.read.holds(by_number[number]):
+                report.leave_out(read.read.moved(READINGS_FILE.name, read.citation.row))
+        links = applied_links(path, by_number, report)
         events: dict[int, Node] = {}
         for row in rows:
             reading = readings.get(row.number)
+            reading = reading if reading is not None and reading.read.holds(row) else None
             flow = _Row(self, path, row, reading, report, parts, organisations)
             if reading is not None and reading.role and flow.kind != LINKED:
                 where = f"{READINGS_FILE.name} row {reading.citation.row}"
@@ -367,8 +379,9 @@ class _Row:
 
     def linked(self) -> None:
         records = self.records()
-        if records is None:
-            raise BadInput(self.path, "a linked data set needs its records in flow_readings.csv", self.row.number)
+        if records is None:  # no reading of the row, or one written for another row (counted where it was read)
+            self.report.leave_out(f"a linked data set (no reading in {READINGS_FILE.name} names its records)")
+            return
         size = stated(
             {
                 "size_as_written": self.cell("figure"),

@@ -341,6 +341,37 @@ def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
     raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class RowRead:
+    """A row of another file that one of our tables reads by its number, with words one of its cells begins
+    with: the reading applies only while that row is the one it was written for, never to another that a newer
+    copy of the file (a row added above, rows sorted) puts at that number."""
+
+    file: str
+    row: int
+    says: str
+
+    @classmethod
+    def of(cls, path: Path, row: Row, file: str, at: int, column: str = "row_says") -> RowRead:
+        says = " ".join(row[column].split())
+        if not says:
+            raise BadInput(
+                path, "the words the row read begins a cell with, so no other row is read", row.number, column
+            )
+        return cls(file, at, says)
+
+    def holds(self, row: Row) -> bool:
+        folded = self.says.casefold()
+        return any(" ".join(cell.split()).casefold().startswith(folded) for cell in row.cells.values())
+
+    def moved(self, table: str, table_row: int | None) -> str:
+        """Why a reading is not applied, for the import's report (its table and row named)."""
+        return (
+            f"a reading ({table} row {table_row}: {self.file} row {self.row} no longer begins a cell with "
+            f"{self.says!r}; the file has changed, so the reading is not applied)"
+        )
+
+
 def read_reasoned(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, int, Row]]:
     """The rows of one of our tables that reads another file's rows (``file, row, <columns>, reasoning``): the
     file each is about, that file's row, and the table's own row. A row that gives no reasoning, or no whole

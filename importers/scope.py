@@ -326,7 +326,9 @@ class ScopeStatementsImporter(Importer):
             day = max(known) if known else latest if isinstance(latest, dt.date) else None
             edges.extend(self._meanings(p, dictionary, day, report))
         notes_by_row = {p.row.number: p.node for p in from_notes}
-        contradicting, contested = contradictions(path, nodes, report, notes_by_row)
+        contradicting, contested = contradictions(
+            path, {p.row.number: p.row for p in parsed}, nodes, report, notes_by_row
+        )
         written = [contested.get(n.id, n) for n in (*nodes.values(), *notes_by_row.values())]
         return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
 

@@ -17,7 +17,7 @@ from lineage.model import CertaintyLevel, EdgeKind, NodeKind, Validity
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
-from tests.importers.store_state import state_of
+from tests.importers.store_state import every_node, state_of
 
 FILE = DATA_DIR / "npd_flows_2018_onward.csv"
 ROWS = {number: row for number, row in enumerate(csv.DictReader(FILE.open(encoding="utf-8")), start=2)}
@@ -202,15 +202,18 @@ def test_a_malformed_row_is_refused_naming_file_row_and_column(empty_store: Stor
 @pytest.mark.parametrize(
     ("line", "column"),
     [
-        ("2,by pigeon,,,,,,because", "route"),
-        ("2,,,,,everything,,because", "items_of"),
-        ("2,,,,,records,,because", "items_of"),
+        ("2,The company,by pigeon,,,,,,because", "route"),
+        ("2,The company,,,,,everything,,because", "items_of"),
+        ("2,The company,,,,,records,,because", "items_of"),
+        ("2,,,,,,,,because", "row_says"),
     ],
 )
 def test_a_reading_of_an_unknown_route_or_items_of_is_refused(tmp_path: Path, line: str, column: str) -> None:
-    """An unknown route; items said to be the records' where the reading names none, or neither flow nor records."""
+    """An unknown route; items said to be the records' where the reading names none, or neither flow nor records;
+    no words of the row read."""
     readings = tmp_path / "flow_readings.csv"
-    readings.write_text(f"row,route,records,system,derived_from,items_of,role,reasoning\n{line}\n", encoding="utf-8")
+    header = "file,row,row_says,route,records,system,derived_from,items_of,role,reasoning"
+    readings.write_text(f"{header}\n{FILE.name},{line}\n", encoding="utf-8")
     with pytest.raises(BadInput) as refused:
         load_readings(readings)
     assert (refused.value.row, refused.value.column) == (2, column)
@@ -249,7 +252,8 @@ def test_what_a_row_says_of_a_body_in_a_linked_set_outranks_naming_it_a_party_in
     """LEO's page names DWP among 'DfE's LEO partners' (row 27); its privacy notice says personal identifiers 'are
     sent to' DWP (row 28). The two rows make one link, which kept the first row's 'the source does not say pupil
     records went to it' beside row 28's quote that they were sent."""
-    readings = {int(r["row"]): r for r in csv.DictReader((DATA_DIR / "flow_readings.csv").open(encoding="utf-8"))}
+    table = csv.DictReader((DATA_DIR / "flow_readings.csv").open(encoding="utf-8"))
+    readings = {int(r["row"]): r for r in table if r["file"] == FILE.name}
     (sent,) = [n for n, r in ROWS.items() if r["kind"] == "linked_dataset" and "are sent to" in r["quote"]]
     assert "Work and Pensions" in ROWS[sent]["to_organisation"] and readings[sent]["role"]
     leo = f"RecordSet:{readings[sent]['records']}"
@@ -258,9 +262,9 @@ def test_what_a_row_says_of_a_body_in_a_linked_set_outranks_naming_it_a_party_in
         writer = csv.DictWriter(handle, fieldnames=list(ROWS[2]))
         writer.writeheader()
         writer.writerows([ROWS[sent], ROWS[sent - 1]])
-    bundled = load_readings()
+    bundled = load_readings()[FILE.name]
     stores = [imported(empty_store), MemoryStore()]
-    OnwardFlowsImporter({2: bundled[sent], 3: bundled[sent - 1]}).run(stores[1], two)
+    OnwardFlowsImporter({FILE.name: {2: bundled[sent], 3: bundled[sent - 1]}}).run(stores[1], two)
     for store in stores:
         held = edge(store, leo, EdgeKind.HELD_BY, DWP)
         assert held.props["role"] == readings[sent]["role"]
@@ -287,13 +291,38 @@ def test_a_linked_sets_coverage_dates_neither_its_holding_as_the_sets_own_nor_wh
     assert len(derived) == 2 and all(e.validity == Validity() for e in derived)
 
 
+def test_a_newer_copy_with_a_row_added_above_gets_no_reading_written_for_another_row(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """The hostile-input reading, round two: our tables read rows by number alone, so a copy of the file with one
+    row added at the top took every reading one row down. Invented rows became the LRS's items ('pupil names') and
+    a live search of it, citing flow_readings.csv, with no word. Each reading now applies only while its row still
+    begins a cell with the words it read; the others are counted, naming the table's row."""
+    lines = FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    (access,) = [n for n, r in ROWS.items() if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
+    added = lines[access - 1].replace(ROWS[access]["quote"], "An invented row, read by no reading.")
+    copy = tmp_path / FILE.name
+    copy.write_text("".join([lines[0], added, *lines[1:]]), encoding="utf-8")
+    report = OnwardFlowsImporter().run(empty_store, copy)
+    assert not empty_store.get_edges([(LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA)])  # no reading says what went, or how
+    readings = load_readings()[FILE.name]
+    said = " | ".join(report.left_out)
+    assert all(
+        f"flow_readings.csv row {r.citation.row}: {FILE.name} row {n} no longer" in said for n, r in readings.items()
+    )
+    nodes = every_node(empty_store)
+    hops = empty_store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset())
+    cited = [*nodes, *(hop.edge for hop in hops)]
+    assert not [fact for fact in cited if any(c.file == "flow_readings.csv" for c in fact.citations)]
+
+
 def test_a_reading_that_reads_nothing_is_counted_not_dropped_without_a_word(empty_store: Store) -> None:
     """A role on a row that is no linked data set's, and a reading of a row the file lacks, were dropped silently
     (the hostile-input reading): each is counted, naming the readings table's row."""
-    bundled = load_readings()
+    bundled = load_readings()[FILE.name]
     (access,) = [n for n, r in ROWS.items() if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
     readings = {**bundled, access: replace(bundled[access], role="searched it"), 999: bundled[access]}
-    report = OnwardFlowsImporter(readings).run(empty_store, FILE)
+    report = OnwardFlowsImporter({FILE.name: readings}).run(empty_store, FILE)
     said = " | ".join(report.left_out)
     where = f"flow_readings.csv row {bundled[access].citation.row}"
     assert f"{where}: only a linked data set's row names its parties" in said

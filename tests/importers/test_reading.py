@@ -19,18 +19,18 @@ from importers.reading import BOM, MAX_CELL, BadInput, parse_int, read_csv
 from importers.register_workbook import ExternalSharesImporter
 from lineage.characters import FORMAT
 from lineage.errors import LineageError
-from lineage.model import NodeKind
+from lineage.model import EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests.importers import gias_fixtures as fx
-from tests.importers.store_state import state_of
+from tests.importers.store_state import every_node, state_of
 from tests.importers.test_register_workbook import COLUMNS
 
 CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
 NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,reasoning"
-CONFLICTS_HEADER = "file,row,contradicted_by_row,row_part,contradicted_by_part,reasoning"
+CONFLICTS_HEADER = "file,row,row_says,contradicted_by_row,contradicted_by_says,row_part,contradicted_by_part,reasoning"
 
 
 def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
@@ -285,14 +285,16 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("table", "text", "column"),
     [
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,,\n", "reasoning"),
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,six,3,,,because\n", "row"),
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,,,,because\n", "contradicted_by_row"),
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,its quote,because\n", "contradicted_by_part"),
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,9,9,,,because\n", "contradicted_by_row"),
-        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,3,,,because\nf.csv,6,3,,,again\n", "row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,,\n", "reasoning"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,six,a,3,b,,,because\n", "row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,,b,,,because\n", "contradicted_by_row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,its quote,because\n", "contradicted_by_part"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,9,a,9,b,,,because\n", "contradicted_by_row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,,because\nf.csv,6,a,3,b,,,again\n", "row"),
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
-        ("event links", "file,row,concerns,reasoning\nf.csv,3,Nowhere:x,why\n", "concerns"),
+        ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a,Nowhere:x,why\n", "concerns"),
+        ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3, ,Event:x,why\n", "row_says"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,,,,because\n", "contradicted_by_says"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,why\n", "quote"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,u,not_released,a,a,why\nf.csv,3,u,not_released,b,b,why\n", "row"),
@@ -326,8 +328,57 @@ def test_each_of_our_tables_names_files_the_project_bundles() -> None:
     """Our tables read other files' rows by the file's name: a name misspelt there matched nothing and was ignored
     without a word (the hostile-input reading), so every name they give is a file the project bundles."""
     bundled = {path.name for path in DATA_DIR.iterdir()}
-    tables = ("conflicts.csv", "note_statements.csv", "statement_dates.csv", "date_readings.csv", "event_links.csv")
+    tables = (
+        "conflicts.csv",
+        "note_statements.csv",
+        "statement_dates.csv",
+        "date_readings.csv",
+        "event_links.csv",
+        "flow_readings.csv",
+    )
     for table in tables:
         with open(DATA_DIR / table, newline="", encoding="utf-8") as handle:
             named = {row["file"] for row in csv.DictReader(handle)}
         assert named and named <= bundled, (table, named - bundled)
+
+
+def _with_a_row_added_above(source: Path, into: Path, words: tuple[str, ...]) -> Path:
+    """A copy of a bundled file with its first data row repeated above it, its words in these columns changed (as
+    a newer copy of the file with a row added), so each later row is one further down."""
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(csv.reader([lines[0]]))
+    first = dict(zip(header, next(csv.reader([lines[1]])), strict=True))
+    added = [f"an added row's {column}" if column in words else cell for column, cell in first.items()]
+    copy = into / source.name
+    with copy.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(lines[0])
+        csv.writer(handle, lineterminator="\n").writerow(added)
+        handle.writelines(lines[1:])
+    return copy
+
+
+def test_a_newer_copy_with_a_row_added_above_gets_no_conflict_or_event_link_written_for_another_row(
+    tmp_path: Path,
+) -> None:
+    """The hostile-input reading, round two: conflicts.csv and event_links.csv read rows by number alone, so a copy
+    of the published figures with a row added at the top drew the conflict of the 21 and the 16 between two other
+    figures, both marked contested with the wrong part, and a copy of the campaign page linked its events to what
+    the row above was about, each with no word. Each is now drawn only while its rows still begin a cell with the
+    words the table gives for them; the others are counted, naming the table's row."""
+    from importers.events import CampaignEventsImporter
+    from importers.figures import SharingFiguresImporter
+
+    for importer, words, table, kind in (
+        (SharingFiguresImporter(), ("measure", "notes"), "conflicts.csv", EdgeKind.CONTRADICTS),
+        (CampaignEventsImporter(), ("event", "quote"), "event_links.csv", EdgeKind.CONCERNS),
+    ):
+        with open(DATA_DIR / table, newline="", encoding="utf-8") as handle:
+            read = [(n, r) for n, r in enumerate(csv.DictReader(handle), start=2) if r["file"] == importer.bundled]
+        store = MemoryStore()
+        SharingFiguresImporter().run(store, DATA_DIR / SharingFiguresImporter.bundled)  # what events are about
+        before = len(store.expand([n.id for n in every_node(store)], frozenset({kind}), frozenset()))
+        report = importer.run(store, _with_a_row_added_above(DATA_DIR / importer.bundled, tmp_path, words))
+        after = len(store.expand([n.id for n in every_node(store)], frozenset({kind}), frozenset()))
+        said = " | ".join(report.left_out)
+        assert read and all(f"{table} row {n}: {importer.bundled} row {r['row']} no longer" in said for n, r in read)
+        assert after == before, (table, kind)
