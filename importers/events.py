@@ -63,6 +63,8 @@ def load_links(path: Path = LINKS_FILE) -> dict[str, list[EventLink]]:
         except ModelError as exc:
             raise BadInput(path, str(exc), row.number, "concerns") from None
         read = RowRead.of(path, row, events_file, events_row)
+        if any((link.row, link.concerns) == (events_row, concerns) for link in table.get(events_file, [])):
+            raise BadInput(path, f"row {events_row} of {events_file} is linked to {concerns} twice", row.number, "row")
         link = EventLink(events_row, concerns, Citation(LINKS_DOCUMENT, path.name, row.number, ""), read)
         table.setdefault(events_file, []).append(link)
     return table

@@ -140,8 +140,10 @@ def load_words(path: Path = WORDS_FILE) -> dict[str, list[Meaning]]:
     """The words table by folded words; a target that is not a concept, item, data set or class is refused."""
     table: dict[str, list[Meaning]] = {}
     allowed = {NodeKind.CONCEPT, NodeKind.DATA_ITEM, NodeKind.DATASET}
+    given: dict[tuple[str, str, tuple[str, ...]], int] = {}
     for row in read_csv(path, ("words", "means", "within", "reasoning")):
-        words, target, reasoning = (row[column].strip() for column in ("words", "means", "reasoning"))
+        # an id with a no-break space or a doubled one (a copy from a document) is the id with one space
+        words, target, reasoning = (" ".join(row[column].split()) for column in ("words", "means", "reasoning"))
         if not words or not reasoning:
             raise BadInput(path, "every entry gives its words and its reasoning", row.number)
         item_class = None
@@ -155,6 +157,10 @@ def load_words(path: Path = WORDS_FILE) -> dict[str, list[Meaning]]:
                 raise ValueError(f"within names data sets only, not {row['within']!r}")
         except (ValueError, re.error, ModelError) as exc:
             raise BadInput(path, str(exc), row.number, "means") from None
+        key = (_fold(words), target, within)
+        if key in given:
+            raise BadInput(path, f"these words are given this meaning twice (first on row {given[key]})", row.number)
+        given[key] = row.number
         citation = Citation(WORDS_DOCUMENT, path.name, row.number, "")
         table.setdefault(_fold(words), []).append(Meaning(target, within, reasoning, citation, item_class))
     return table
@@ -172,6 +178,8 @@ def load_datasets(path: Path = DATASETS_FILE) -> dict[str, tuple[str, ...]]:
                 raise ValueError(f"means data sets only, not {row['means']!r}")
         except (ValueError, ModelError) as exc:
             raise BadInput(path, str(exc), row.number, "means") from None
+        if _fold(words) in table:
+            raise BadInput(path, "these words are given their data sets twice", row.number, "dataset_as_written")
         table[_fold(words)] = means
     return table
 
@@ -195,6 +203,8 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     for statements_file, at, row in read_reasoned(path, ("source_url", "date")):
         if (day := parse_date(path, row, "date")) is None:
             raise BadInput(path, "must not be empty", row.number, "date")
+        if (statements_file, at) in table:
+            raise BadInput(path, f"row {at} of {statements_file} is read twice", row.number, "row")
         table[(statements_file, at)] = SourceDate(row["source_url"].strip(), day, row["reasoning"].strip(), row.number)
     return table
 
@@ -402,7 +412,8 @@ class ScopeStatementsImporter(Importer):
         for meaning in meanings:
             reached = dictionary.reach(meaning)
             if not reached:
-                report.leave_out("REFERS_TO (the words table's meaning is not in the store)")
+                where = f"{WORDS_FILE.name} row {meaning.citation.row}"
+                report.leave_out(f"REFERS_TO ({where}: the words table's meaning is not in the store)")
             for limit in (meaning.within, named):
                 if limit:
                     reached = [node for node in reached if dictionary.held_by(node) & set(limit)]
