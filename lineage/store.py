@@ -311,6 +311,11 @@ class Store(ABC):
         process's changes; a database shared by several processes (Neo4j) counts all of theirs."""
         return self._changes
 
+    def superseded(self) -> bool:
+        """Whether what this store answers from has been replaced since it was opened, unseen: a snapshot rebuilt
+        beside a server that loaded the old one. False where every write is seen (a database)."""
+        return False
+
     def clear(self) -> None:
         """Delete everything (tests and rebuilds)."""
         self._clear()

@@ -532,6 +532,8 @@ def create_app(
                 "counts": {"nodes": counts.nodes, "edges": counts.edges},
                 # import runs that started and did not finish: what they wrote may be missing or partial
                 "unfinished_imports": [{"id": run.id, "status": run.props.get("status")} for run in unfinished],
+                # a snapshot saved since this worker loaded it: it answers from the one it loaded until restarted
+                "superseded": await asyncio.to_thread(store.superseded),
             },
             headers={"Cache-Control": "no-store"},
         )

@@ -55,6 +55,7 @@ class MemoryStore(Store):
         self._reset()
         #: The SHA-256 of the snapshot the store was loaded from (see version); None if it was not.
         self._loaded: str | None = None
+        self._loaded_from: Path | None = None
 
     def _reset(self) -> None:
         """Empty: a new graph and every index and cache of it."""
@@ -295,4 +296,12 @@ class MemoryStore(Store):
         what to do (:func:`lineage.stores.snapshot.load`)."""
         store = cls()
         store._loaded = snapshot.load(Path(path), store._bulk_add)
+        store._loaded_from = Path(path)
         return store
+
+    def superseded(self) -> bool:
+        """Whether the snapshot it was loaded from now holds another graph (a build or import saved since): this
+        store answers from the one it loaded, so a server on it must be restarted to answer from the new one."""
+        if self._loaded_from is None:
+            return False
+        return snapshot.digest_of(self._loaded_from) not in (self._loaded, None)

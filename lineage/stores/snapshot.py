@@ -105,6 +105,17 @@ def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
     return digest
 
 
+def digest_of(path: Path) -> str | None:
+    """The SHA-256 a snapshot's header gives for what it holds (its first line alone is read); None where there
+    is no snapshot there, or none whole enough to say."""
+    try:
+        with path.open("rb") as handle:
+            fields = handle.read(len(_header(_NO_DIGEST, 0))).split()
+    except OSError:
+        return None
+    return fields[3].decode() if len(fields) == 7 and fields[0] == SNAPSHOT_FORMAT.encode() else None
+
+
 def _header(sha256: str, length: int) -> bytes:
     """The snapshot's first line, of one width whatever it says (save writes it last, over a placeholder)."""
     fields = [SNAPSHOT_FORMAT, str(SNAPSHOT_VERSION), "sha256", sha256, "bytes"]

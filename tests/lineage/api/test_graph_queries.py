@@ -125,3 +125,29 @@ async def test_a_shared_playground_address_opens_the_playground_in_a_browser_and
     assert script.json() == {"data": {"node": {"id": g.O3}}}
     anything = await client.http.get("/graphql", params=shared)  # httpx asks */*, as curl does
     assert anything.json() == {"data": {"node": {"id": g.O3}}}
+
+
+async def test_healthz_says_when_the_snapshot_was_saved_again_since_the_server_loaded_it(tmp_path) -> None:
+    """The hostile-input reading, round two: an import into the snapshot a server runs on was never seen by it, and
+    nothing said so (the server answered node: null for what `lineage query` found). A worker answers from the
+    snapshot it loaded; /healthz now says once another has been saved over it, to restart."""
+    import httpx
+
+    from lineage.api.app import create_app
+    from lineage.stores.memory import MemoryStore
+
+    path = tmp_path / "graph.snapshot"
+    first = MemoryStore()
+    first.write(g.NODES, g.EDGES)
+    first.save(path)
+    served = MemoryStore.load(path)
+    transport = httpx.ASGITransport(app=create_app(served))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        assert (await http.get("/healthz")).json()["superseded"] is False
+        first.save(path)  # the same graph saved again: nothing to restart for
+        assert (await http.get("/healthz")).json()["superseded"] is False
+        later = MemoryStore()
+        later.write(g.NODES[:3])
+        later.save(path)
+        body = (await http.get("/healthz")).json()
+        assert body["superseded"] is True and body["nodes"] == 16  # still answering from what it loaded
