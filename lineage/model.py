@@ -742,9 +742,15 @@ class Validity:
 ALWAYS = Validity()
 
 
+#: The month an academic year starts in (1 September).
+ACADEMIC_YEAR_START_MONTH = 9
+#: The first academic year any NPD data set covers (Key Stage 2 from 1995/96): no question reaches before it.
+FIRST_NPD_YEAR = 1995
+
+
 def academic_year(day: dt.date) -> int:
     """The academic year (by the year it starts, 1 September) a date falls in: 2012-08-08 is in 2011/12."""
-    return day.year if day.month >= 9 else day.year - 1
+    return day.year if day.month >= ACADEMIC_YEAR_START_MONTH else day.year - 1
 
 
 def last_year_in_npd(day: dt.date, lag_months: int = 0) -> int:

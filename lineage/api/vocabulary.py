@@ -13,7 +13,15 @@ import json
 from pathlib import Path
 
 from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, character_tables
-from lineage.model import CERTAINTY_WORDS, STATEMENT_KINDS, STRENGTH, CertaintyLevel, NodeKind
+from lineage.model import (
+    ACADEMIC_YEAR_START_MONTH,
+    CERTAINTY_WORDS,
+    FIRST_NPD_YEAR,
+    STATEMENT_KINDS,
+    STRENGTH,
+    CertaintyLevel,
+    NodeKind,
+)
 
 #: Where the pages import it from (/static/shared/vocabulary.js).
 VOCABULARY_MODULE = Path(__file__).resolve().parent / "static" / "shared" / "vocabulary.js"
@@ -62,6 +70,9 @@ def vocabulary_module() -> str:
         ("The characters a name may not hold, as [first, last] code points: control, then format characters.",
          "UNFIT_CHARACTERS", {"control": CONTROL_RANGES, "format": FORMAT_RANGES}),
         ("What may follow an emoji before a joiner, as [first, last] code points.", "EMOJI_TAILS", EMOJI_TAIL_RANGES),
+        ("The academic years a question about the record may ask (by the year each starts): the NPD's first, and the "
+         "month (1-12) each starts in, by which today's is the last.", "ACADEMIC_YEARS",
+         {"first": FIRST_NPD_YEAR, "startMonth": ACADEMIC_YEAR_START_MONTH}),
     )  # fmt: skip
     # the rule's Unicode, this Python's, as ranges on one line each: the browser's own knows other characters
     characters = character_tables()

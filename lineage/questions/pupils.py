@@ -12,6 +12,7 @@ from typing import NamedTuple
 from lineage.dates import academic_year_text
 from lineage.errors import LineageError, NotFound
 from lineage.model import (
+    FIRST_NPD_YEAR,
     Certainty,
     CertaintyLevel,
     Edge,
@@ -174,10 +175,6 @@ def _merge(intervals: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((lo, hi))
     return merged
-
-
-#: The first academic year any NPD data set covers (Key Stage 2 from 1995/96): no question reaches before it.
-FIRST_NPD_YEAR = 1995
 
 
 def check_years(from_year: int, to_year: int) -> None:

@@ -6,6 +6,7 @@ artifacts/browser/.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import re
@@ -14,10 +15,15 @@ from collections.abc import Iterator
 import pytest
 
 from lineage.characters import unfit_character
+from lineage.dates import academic_year_text
+from lineage.model import FIRST_NPD_YEAR, academic_year
 from tests.browser.browser import Browser
 from tests.importers.test_reading import JOINED_NAMES
+from tests.lineage.api.test_cookbook import rows
 from tests.lineage.api.test_parents import LINKS, NAME, REGISTER, STATEMENTS
 from tests.lineage.api.test_parents import URN as URN_NUMBER
+
+FLOWS = rows("npd_flows_2018_onward.csv")
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +52,10 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     page.press("#school-results a", "Enter")
     ready(page, f"urn={URN}")
     assert page.evaluate("document.activeElement.id") == "from-year"  # the next thing to do has the focus
+    # every year the API answers for: the NPD's first, 1995/96, and this academic year, which the picker left out
+    years = page.texts("#from-year option")
+    assert years[0] == academic_year_text(FIRST_NPD_YEAR) == "1995/96"
+    assert years[-1] == academic_year_text(academic_year(dt.date.today()))
     page.select("#from-year", "2012")
     page.select("#to-year", "2016")
     page.press("#years-form button[type=submit]", "Enter")
@@ -79,6 +89,10 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert page.count("#timeline li") > 0
     # disclosures that are not releases: the police's 62 pupils of 2012 to 2016 (HCWS272), each with its source
     assert "62 pupils" in " ".join(page.texts("#disclosures li")) and page.count("#disclosures li .refs a") > 0
+    # the LRS (from age 14, not the NPD) searched by Trustopia: under its own part, never among the NPD's
+    (lrs,) = [r for r in FLOWS if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
+    assert lrs["figure"] in " ".join(page.texts("#learners li"))
+    assert lrs["figure"] not in " ".join(page.texts("#disclosures li"))
     # the address is the search: opened afresh it shows the same
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")
     ready(page, "from=2012")
@@ -90,6 +104,16 @@ def test_a_name_finds_the_school(page: Browser) -> None:
     ready(page, "q=")
     page.screenshot("reach-search-by-name", full_page=False)
     assert any(text.startswith(f"{NAME} (URN {URN})") for text in page.texts("#school-results li"))
+
+
+def test_a_urn_too_long_to_be_one_is_left_out_not_rounded(page: Browser) -> None:
+    """The hostile-input reading, round two: ?urn=99999999999999999999 showed 'URN 100000000000000000000' and
+    GraphQL's refusal of the variable as raw text. No URN is longer than GraphQL's Int holds (9 digits)."""
+    page.goto("/reach?q=x&urn=99999999999999999999&from=2010&to=2012")
+    ready(page, "urn=")
+    text = page.evaluate("document.body.innerText")
+    assert "100000000000000000000" not in text and "Variable '$urn'" not in text
+    assert page.texts("#error") == [""] and page.evaluate("document.querySelector('#years-form').hidden")
 
 
 def test_the_letter_downloads_with_the_typed_name_which_is_never_sent(

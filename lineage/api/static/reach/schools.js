@@ -8,11 +8,12 @@ import { ask } from "/static/shared/graphql.js";
 import { cite } from "./sources.js";
 import { pickYearsNext } from "./years.js";
 
-/** The search in the address; what is not a number where one is wanted is left out (null). */
+/** The search in the address; what is not a number where one is wanted is left out (null), and so is a URN too
+ * long to be one (GraphQL's Int holds 9 digits; a longer one was rounded, and the server's refusal shown raw). */
 export function readSearch() {
   const params = addressParams();
   const year = (name) => (/^\d{4}$/.test(params.get(name) || "") ? Number(params.get(name)) : null);
-  const urn = /^\d+$/.test(params.get("urn") || "") ? Number(params.get("urn")) : null;
+  const urn = /^\d{1,9}$/.test(params.get("urn") || "") ? Number(params.get("urn")) : null;
   return { q: params.get("q") || "", urn, from: year("from"), to: year("to") };
 }
 

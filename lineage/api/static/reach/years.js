@@ -2,8 +2,8 @@
 // the years a question about the record asks. Touches #years-form, #years-school, #from-year and #to-year.
 
 import { $ } from "/static/shared/dom.js";
+import { ACADEMIC_YEARS } from "/static/shared/vocabulary.js";
 
-const FIRST_YEAR = 1996; // the NPD's pupil records begin then (the campaign's timeline)
 let focusNext = false; // a school was just picked: the years are what to do next
 
 /** The academic year that starts in ``year``, as schools write it: 2012 -> "2012/13". */
@@ -16,24 +16,34 @@ export function reachVariables(search) {
   return { urn: search.urn, fromYear: Math.min(search.from, search.to), toYear: Math.max(search.from, search.to) };
 }
 
+/** The academic year today is in, as the API reckons it (by the year it starts, in the month the model says): the
+ * latest the API answers for, which the picker had left out from September to December. */
+function currentAcademicYear() {
+  const today = new Date();
+  return today.getMonth() + 1 >= ACADEMIC_YEARS.startMonth ? today.getFullYear() : today.getFullYear() - 1;
+}
+
 /** The picker takes the focus when it is shown next. */
 export function pickYearsNext() {
   focusNext = true;
 }
 
-/** Shows the picker for the school picked (?urn), at the years asked, or else at last year. */
+/** Shows the picker for the school picked (?urn), at the years asked, or else at last year: every year the API
+ * answers for, from the NPD's first (1995/96, which the picker had left out). */
 export function showYears(search, schoolName) {
   const focus = focusNext;
   focusNext = false;
   $("#years-form").hidden = !search.urn;
   if (!search.urn) return;
   $("#years-school").textContent = schoolName ? `${schoolName} (URN ${search.urn})` : `URN ${search.urn}`;
-  const last = new Date().getFullYear() - 1;
+  const latest = currentAcademicYear();
   for (const [select, chosen] of [[$("#from-year"), search.from], [$("#to-year"), search.to]]) {
     if (!select.options.length) {
-      for (let year = FIRST_YEAR; year <= last; year++) select.append(new Option(academic(year), String(year)));
+      for (let year = ACADEMIC_YEARS.first; year <= latest; year++) {
+        select.append(new Option(academic(year), String(year)));
+      }
     }
-    select.value = String(chosen ?? last);
+    select.value = String(chosen ?? latest - 1);
   }
   if (focus) $("#from-year").focus();
 }
