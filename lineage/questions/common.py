@@ -82,7 +82,13 @@ def _grouped(hops: Iterable[Hop]) -> dict[str, list[Hop]]:
 
 
 def find_items(store: Store, alias: str) -> list[Node]:
-    items = store.find_nodes(NodeKind.DATA_ITEM, "alias", [alias])
+    """The items with this alias, as the dictionary writes it or with other spaces around it or in another case
+    (" ks4_fsm", pasted): none is refused as not found."""
+    asked = alias.strip()
+    items = store.find_nodes(NodeKind.DATA_ITEM, "alias", [asked]) if asked else []
+    if not items and asked:
+        found = store.search(asked, kinds=[NodeKind.DATA_ITEM], limit=50).items
+        items = [node for node in found if str(node.props.get("alias", "")).casefold() == asked.casefold()]
     if not items:
         raise NotFound(f"no NPD data item has the alias {alias!r}")
     return items

@@ -89,13 +89,15 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
 
 
 def release_trace(store: Store, reference: str) -> ReleaseTrace:
-    """One release downstream: approval, recipient, items or tiers, onward sharing."""
-    releases = store.find_nodes(NodeKind.RELEASE, "reference", [reference])
-    if not releases:
-        release = store.get_node(reference if reference.startswith("Release:") else f"Release:{reference}")
+    """One release downstream: approval, recipient, items or tiers, onward sharing. A reference is found as the
+    register writes it or with other spaces around it or in another case ("dr170518.02 ", pasted)."""
+    asked = reference.strip()
+    releases = _by_reference(store, NodeKind.RELEASE, asked)
+    if not releases and asked:
+        release = store.get_node(asked if asked.startswith("Release:") else f"Release:{asked}")
         releases = [release] if release else []
     if not releases:
-        applied = store.find_nodes(NodeKind.APPLICATION, "reference", [reference])
+        applied = _by_reference(store, NodeKind.APPLICATION, asked)
         if applied:  # an application is not a release: say what the record does say of it
             status = applied[0].props.get("status", "not stated")
             raise NotFound(
@@ -104,6 +106,17 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
             )
         raise NotFound(f"no release has the reference {reference!r}")
     return traced(store, releases[:1])[0]
+
+
+def _by_reference(store: Store, kind: NodeKind, reference: str) -> list[Node]:
+    """The nodes of this kind with this register reference, as written or in another case."""
+    if not reference:
+        return []
+    found = store.find_nodes(kind, "reference", [reference])
+    if not found:
+        near = store.search(reference, kinds=[kind], limit=50).items
+        found = [node for node in near if str(node.props.get("reference", "")).casefold() == reference.casefold()]
+    return found
 
 
 @dataclass(frozen=True, slots=True)

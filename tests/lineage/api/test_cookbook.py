@@ -8,6 +8,7 @@ the test), never from the program's own output.
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -419,3 +420,17 @@ def test_no_secondary_source_is_confirmed_and_no_unstated_approval(real_store: S
             assert node.certainty.level is not CertaintyLevel.CONFIRMED, node.id
     approved = [r for r in REGISTER if r["status_as_cited"].startswith("approved")]
     assert real_store.counts().nodes["Approval"] == len(approved)
+
+
+async def test_a_pasted_reference_or_alias_with_spaces_or_in_another_case_is_found(ask) -> None:
+    """The hostile-input reading, round two: 'DR170518.02 ' and 'dr170518.02' (a reference pasted, or typed) and
+    ' KS4_FSM' and 'ks4_fsm' were each answered 'no such', while an organisation's name was found loosely."""
+    (locrating,) = [r for r in REGISTER if r["reference"] == "DR170518.02"]
+    for asked in ("DR170518.02 ", "dr170518.02", " DR170518.02"):
+        trace = (await ask("release-trace", reference=asked))["releaseTrace"]
+        assert trace["release"]["reference"] == locrating["reference"], asked
+        assert [r["node"]["name"] for r in trace["recipients"]][0].startswith("Locrating")
+    (fsm,) = [r for r in ITEMS if r["npd_alias"] == "KS4_FSM"]
+    for asked in (" KS4_FSM", "ks4_fsm"):
+        provenance = await ask("item-provenance", item=asked)
+        assert fsm["npd_alias"] in json.dumps(provenance), asked
