@@ -56,7 +56,7 @@ from lineage.cli.commands import (
     run_sources,
     run_vocabulary,
 )
-from lineage.cli.text import PROGRESS
+from lineage.cli.text import PROGRESS, shown
 from lineage.errors import LineageError
 from lineage.resources import COOKBOOK
 from lineage.stores.memory import GC_THRESHOLDS
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except LineageError as exc:
-        print(f"{PROGRESS.end()}lineage: {exc}", file=sys.stderr)
+        print(f"{PROGRESS.end()}lineage: {shown(str(exc))}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print(f"{PROGRESS.end()}lineage: interrupted (see `lineage counts` for what did not finish)", file=sys.stderr)

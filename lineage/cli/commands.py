@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 
-from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table
+from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table, shown
 from lineage.errors import LineageError
 from lineage.files import WriteError
 from lineage.resources import COOKBOOK
@@ -257,7 +257,7 @@ def run_export(args: argparse.Namespace) -> int:
     _refuse_the_store(args, *output_paths(args.format, args.output))
     with _open(args) as store:
         subgraph, paths = export(store, args.format, args.output, args.node, args.depth)
-    print(f"lineage: wrote {', '.join(map(str, paths))}: {summary(args.format, subgraph)}")
+    print(f"lineage: wrote {shown(', '.join(map(str, paths)))}: {summary(args.format, subgraph)}")
     return 0
 
 

@@ -4,6 +4,7 @@ and the summary of import runs within :data:`WIDTH` columns."""
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,13 @@ def describe_run(run: Node) -> str:
     )
 
 
+def shown(text: str) -> str:
+    """Text for the terminal with each control character written as its escape (``\\x1b``, ``\\n``): a path
+    given on the command line is printed back in messages, and its escape sequences recoloured the terminal or
+    retitled its window, and a line break in it forged a line of our own ("lineage: wrote ...")."""
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
 class ProgressLine:
     """The stage an import is at. On a terminal, one line of standard error rewritten in place (``open`` while a
     stage runs, so that an error then starts a line of its own); into a log, one plain line per stage done."""
@@ -53,6 +61,7 @@ class ProgressLine:
 
     def __call__(self, step: int, total: int, name: str, seconds: float | None) -> None:
         done = "" if seconds is None else f" done in {seconds:.1f} s"
+        name = shown(name)
         if not sys.stderr.isatty():
             print(f"[{step}/{total}] {name}{done}", file=sys.stderr, flush=True)
             return

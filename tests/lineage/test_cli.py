@@ -23,6 +23,18 @@ def test_a_reading_command_refuses_a_snapshot_that_is_not_there(
     assert not typo.exists()
 
 
+def test_a_path_is_printed_back_with_its_control_characters_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round two: a path's escape sequences recoloured the terminal when printed back,
+    and a line break in it forged a line of our own ('lineage: wrote fake.graphml')."""
+    typo = tmp_path / "a\x1b[2Jb\nlineage: wrote fake.graphml"
+    assert main(["counts", "--store", f"memory:{typo}"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and len(err.splitlines()) == 1 and err.startswith("lineage: no snapshot at")
+    assert "a\\x1b[2Jb\\nlineage: wrote fake.graphml" in err
+
+
 @pytest.mark.parametrize(
     ("address", "said"),
     [
