@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -314,15 +315,18 @@ def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, R
         seen[key] = row.number
 
 
+#: A whole number as our files write one: ASCII digits, a sign at most.
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
 def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None) -> int | None:
     """An integer cell, or None when empty; anything else is refused with its place."""
     text = row[column].strip()
     if not text:
         return None
-    try:
-        value = int(text)
-    except ValueError:
-        raise BadInput(path, f"expected a whole number, got {text!r}", row.number, column) from None
+    if not WHOLE_NUMBER.fullmatch(text):  # int() reads other scripts' digits and 1_0 too: a row "٢" was row 2
+        raise BadInput(path, f"expected a whole number (digits 0-9), got {text!r}", row.number, column)
+    value = int(text)
     if allowed is not None and value not in allowed:
         raise BadInput(path, f"{value} is outside {allowed.start}..{allowed.stop - 1}", row.number, column)
     return value

@@ -37,6 +37,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
+from importers.reading import WHOLE_NUMBER
 from lineage.cli.commands import (
     DEFAULT_STORE,
     UsageError,
@@ -97,8 +98,8 @@ def _import_arguments(command: argparse.ArgumentParser) -> None:
 def _serve_arguments(command: argparse.ArgumentParser) -> None:
     _store(command)
     command.add_argument("--host", default="127.0.0.1", help="the address to listen on (0.0.0.0: every interface)")
-    command.add_argument("--port", type=int, default=8000, help="the port to listen on")
-    command.add_argument("--workers", type=int, default=default_workers(),
+    command.add_argument("--port", type=whole_number, default=8000, help="the port to listen on")
+    command.add_argument("--workers", type=whole_number, default=default_workers(),
                          help="worker processes, each with its own store (one per usable CPU core here)")  # fmt: skip
     command.add_argument("--public-url", help="the address the public reaches the app at, which its links and "
                          "redirects name (default: $LINEAGE_PUBLIC_URL, else http://HOST:PORT), never a client's "
@@ -128,7 +129,7 @@ def _export_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--output", type=Path, required=True,
                          help="the file to write; for csv, a directory (nodes.csv, edges.csv)")  # fmt: skip
     command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
-    command.add_argument("--depth", type=int, help="hops from --node (2 when not given)")
+    command.add_argument("--depth", type=whole_number, help="hops from --node (2 when not given)")
 
 
 def _report_arguments(command: argparse.ArgumentParser) -> None:
@@ -145,9 +146,11 @@ def _letter_arguments(command: argparse.ArgumentParser) -> None:
     from lineage.drafts import FORMATS
 
     _store(command)
-    command.add_argument("--urn", type=int, required=True, help="the school's URN (GIAS)")
-    command.add_argument("--from", dest="from_year", type=int, required=True, help="first academic year (its start)")
-    command.add_argument("--to", dest="to_year", type=int, required=True, help="last academic year (its start)")
+    command.add_argument("--urn", type=whole_number, required=True, help="the school's URN (GIAS)")
+    command.add_argument("--from", dest="from_year", type=whole_number, required=True,
+                         help="first academic year (its start)")  # fmt: skip
+    command.add_argument("--to", dest="to_year", type=whole_number, required=True,
+                         help="last academic year (its start)")  # fmt: skip
     command.add_argument("--name", help="the child's name, written into the letter only (never stored)")
     command.add_argument("--format", default="txt", choices=list(FORMATS), help="the letter's format")
 
@@ -223,6 +226,14 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         arguments(command)
     return parser
+
+
+def whole_number(text: str) -> int:
+    """An argument's whole number, in the digits 0-9 (int() reads other scripts' digits and 1_0 too, which the
+    API refuses)."""
+    if not WHOLE_NUMBER.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9), got {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -287,6 +287,8 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
     [
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,,\n", "reasoning"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,six,a,3,b,,,because\n", "row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,٦,a,3,b,,,because\n", "row"),
+        ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,1_0,b,,,because\n", "contradicted_by_row"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,,b,,,because\n", "contradicted_by_row"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,its quote,because\n", "contradicted_by_part"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,9,a,9,b,,,because\n", "contradicted_by_row"),

@@ -23,6 +23,17 @@ def test_a_reading_command_refuses_a_snapshot_that_is_not_there(
     assert not typo.exists()
 
 
+@pytest.mark.parametrize("urn", ["١٠٠٠٠٦", "100_006", "1e5"])
+def test_a_number_is_read_in_the_digits_0_to_9_as_the_api_reads_it(
+    urn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round two: `lineage letter --urn ١٠٠٠٠٦` (Arabic-Indic digits) and `100_006`
+    answered, as int() reads them, while the API refuses both."""
+    with pytest.raises(SystemExit) as refused:
+        main(["letter", "--urn", urn, "--from", "2012", "--to", "2013"])
+    assert refused.value.code == 2 and "expected a whole number (digits 0-9)" in capsys.readouterr().err
+
+
 def test_a_path_is_printed_back_with_its_control_characters_escaped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
