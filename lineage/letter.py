@@ -25,6 +25,9 @@ from lineage.questions.timeline import dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
+#: The longest name a letter takes, in characters: a full name, with room to spare (a 100,000-character one had
+#: gone into a letter of 142 KB).
+NAME_LIMIT = 200
 SUBJECT = "Subject access request (Article 15 UK GDPR): my child's National Pupil Database record and its recipients"
 
 
@@ -215,6 +218,8 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
     unfit = unfit_character(name or "") or (f"the control character U+{ord(line_break):04X}" if line_break else None)
     if unfit:
         raise LineageError(f"the name holds {unfit}: type it as plain text on one line")
+    if name and len(name) > NAME_LIMIT:
+        raise LineageError(f"the name is {len(name):,} characters long: a letter takes one of {NAME_LIMIT} at most")
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
     if name and name.strip():

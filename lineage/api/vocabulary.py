@@ -4,7 +4,8 @@ that no page keeps a copy of its own to drift from the model. Certainty levels b
 model's member names), strongest first, with their ranks and words; what each kind of statement says; and the
 colour each kind of node is drawn in (the one table here that is the pages' own, kept beside the model's kinds
 so that a kind added to the model cannot be drawn in no colour); and the characters no name typed for the letter
-may hold (:mod:`lineage.characters`), so that /reach refuses what ``lineage letter`` refuses.
+may hold (:mod:`lineage.characters`) and how long it may be, so that /reach refuses what ``lineage letter``
+refuses.
 tests/lineage/api/test_vocabulary.py holds the committed file to what this writes."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 from pathlib import Path
 
 from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, character_tables
+from lineage.letter import NAME_LIMIT
 from lineage.model import (
     ACADEMIC_YEAR_START_MONTH,
     CERTAINTY_WORDS,
@@ -73,6 +75,7 @@ def vocabulary_module() -> str:
         ("The academic years a question about the record may ask (by the year each starts): the NPD's first, and the "
          "month (1-12) each starts in, by which today's is the last.", "ACADEMIC_YEARS",
          {"first": FIRST_NPD_YEAR, "startMonth": ACADEMIC_YEAR_START_MONTH}),
+        ("The longest name a letter takes, in characters.", "NAME_LIMIT", NAME_LIMIT),
     )  # fmt: skip
     # the rule's Unicode, this Python's, as ranges on one line each: the browser's own knows other characters
     characters = character_tables()

@@ -16,6 +16,7 @@ import pytest
 
 from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
+from lineage.letter import NAME_LIMIT
 from lineage.model import FIRST_NPD_YEAR, academic_year
 from tests.browser.browser import Browser
 from tests.importers.test_reading import JOINED_NAMES
@@ -141,6 +142,18 @@ def test_the_letter_downloads_with_the_typed_name_which_is_never_sent(
     page.select("#letter-format", "html")
     path, _ = page.download("#letter-download", "letter-131768-2012-2016.html")
     assert f"Name: {child}" in path.read_text(encoding="utf-8")
+
+
+def test_a_name_longer_than_a_letter_takes_is_refused_as_lineage_letter_refuses_it(page: Browser) -> None:
+    """The hostile-input reading, round two: a name of any length was taken (100,000 characters made a letter of
+    142 KB). The page and `lineage letter` refuse one over NAME_LIMIT alike."""
+    page.goto(f"/reach?urn={URN}&from=2012&to=2016")
+    ready(page, "from=2012")
+    page.fill("#child-name", "A" * (NAME_LIMIT + 1))
+    page.click("#letter-download")
+    page.wait_until("document.querySelector('#error').textContent !== ''")
+    assert f"{NAME_LIMIT} at most" in page.texts("#error")[0]
+    assert not page.requests() or not any("A" * NAME_LIMIT in r["body"] for r in page.requests())
 
 
 #: Names for the letter: plain, in scripts a joiner shapes, and each kind of character the rule refuses.

@@ -230,6 +230,20 @@ def test_lineage_letter_takes_a_name_whose_script_needs_a_joiner(
     assert name in out and letter.NAME_PLACEHOLDER not in out and not err
 
 
+def test_lineage_letter_refuses_a_name_longer_than_a_letter_takes(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round two: a 100,000-character name made a letter of 142 KB. A full name with
+    room to spare (NAME_LIMIT) is taken; one character more is refused, saying so, as /reach refuses it."""
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    assert main([*args, "--name", "A" * letter.NAME_LIMIT]) == 0
+    capsys.readouterr()
+    assert main([*args, "--name", "A" * (letter.NAME_LIMIT + 1)]) == 1
+    out, err = capsys.readouterr()
+    limit = letter.NAME_LIMIT
+    assert not out and err == f"lineage: the name is {limit + 1} characters long: a letter takes one of {limit} at most\n"
+
+
 def test_lineage_diff_of_a_build_against_itself_prints_no_change(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

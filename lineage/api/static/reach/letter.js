@@ -5,6 +5,7 @@
 import { unfitCharacter } from "/static/shared/characters.js";
 import { $, element, showError } from "/static/shared/dom.js";
 import { ask } from "/static/shared/graphql.js";
+import { NAME_LIMIT } from "/static/shared/vocabulary.js";
 import { reachVariables } from "./years.js";
 
 export async function downloadLetter(search) {
@@ -14,6 +15,8 @@ export async function downloadLetter(search) {
     const name = $("#child-name").value.split(/\s+/).filter(Boolean).join(" ");
     const unfit = unfitCharacter(name); // as `lineage letter` refuses it, before anything is asked
     if (unfit) throw new Error(`The name holds ${unfit}: type it as plain text on one line.`);
+    const length = [...name].length; // in characters, as `lineage letter` counts them
+    if (length > NAME_LIMIT) throw new Error(`The name is ${length} characters long: a letter takes ${NAME_LIMIT} at most.`);
     const letter = (await ask("letter", variables)).letter; // the name is not among the variables
     const text = name ? withName(letter, name) : letter.text;
     const a = element("a");
