@@ -241,7 +241,8 @@ def test_lineage_letter_refuses_a_name_longer_than_a_letter_takes(
     assert main([*args, "--name", "A" * (letter.NAME_LIMIT + 1)]) == 1
     out, err = capsys.readouterr()
     limit = letter.NAME_LIMIT
-    assert not out and err == f"lineage: the name is {limit + 1} characters long: a letter takes one of {limit} at most\n"
+    assert not out
+    assert err == f"lineage: the name is {limit + 1} characters long: a letter takes one of {limit} at most\n"
 
 
 def test_lineage_diff_of_a_build_against_itself_prints_no_change(
