@@ -14,7 +14,9 @@ row is an Application, and says only what the row itself says:
   reference meet on one node (what is stored stays; the new row adds its citation).
 - The Application's ``status`` is what its status as cited says (:data:`OUTCOMES`): approved, released
   (listed as recipient), submitted for approval, pending, rejected, not pursued, arrangement, match flag
-  only, policy, or not stated. It is MADE_BY the organisation.
+  only, policy, or not stated. It is MADE_BY the organisation, and named for what it is of it
+  (:func:`lineage.model.party_words`): an application by it, an arrangement with it, or DfE's stated policy of
+  sharing with it, which it never applied for.
 - A Release (LED_TO from the application, SENT_TO the organisation) only where the record says data was
   released, approved or listed as a recipient: ``listed as recipient`` and a standing exchange are sent as
   sure as the row's source; an ``approved`` request is taken as sent by the rule ``sent-to:approved-request``.
@@ -65,6 +67,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     available_by,
+    party_words,
     surest,
     weakest,
 )
@@ -212,7 +215,7 @@ class ReleaseGraph:
         application = Node(
             NodeKind.APPLICATION,
             share.key,
-            f"{share.label}: application by {shown} ({share.outcome.status})",
+            f"{share.label}: {party_words(share.outcome.status)} {shown} ({share.outcome.status})",
             stated(
                 dict(
                     reference=share.reference,

@@ -17,7 +17,7 @@ from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
-from lineage.model import Citation, ordered_citations
+from lineage.model import Citation, ordered_citations, party_words
 from lineage.questions.common import chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import Stated, statement_words
@@ -127,6 +127,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             else:
                 when = f"dated as cited: {date_words}" if date_words else "no date in the record"
             status = application.props.get("status_as_cited")
+            party = party_words(str(application.props.get("status"))).split()[-1]  # by an applicant, with a body
             said = "".join(
                 f"; {s.statement.props.get('source_kind') or 'a source'} says: "
                 + _contested(s, statement_words(s.statement))
@@ -137,7 +138,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             parts.append(
                 Part(
                     "li",
-                    f"{release_reference(application)}, by {names}; {when}; "
+                    f"{release_reference(application)}, {party} {names}; {when}; "
                     f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
                     (
                         *ordered_citations(application.citations),

@@ -199,6 +199,21 @@ class Flow(StrEnum):
     CONTEXT = "context"  # no data moves; the target describes the source (an approval, a concept, a class)
 
 
+#: How an Application names its body, by its status: most are applications by it; an arrangement is DfE's with it,
+#: and a policy is DfE's own stated policy of sharing with it ("We may also share selected individual pupil data
+#: with the Office for National Statistics"), which the body never applied for.
+PARTY_WORDS: dict[str, str] = {"arrangement": "arrangement with", "policy": "DfE's stated policy of sharing with"}
+
+
+def party_words(status: str) -> str:
+    """What an entry of this status is of the body it names: "application by", "arrangement with", ...
+
+    >>> party_words("rejected"), party_words("policy").split()[-1]
+    ('application by', 'with')
+    """
+    return PARTY_WORDS.get(status, "application by")
+
+
 #: What a Statement can say (its ``statement``), each in the words a reader quotes: every kind a source's
 #: statement is read as, and ``refused_to_say`` (asked, and the body refused to say).
 STATEMENT_KINDS: dict[str, str] = {

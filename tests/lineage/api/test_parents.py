@@ -652,3 +652,18 @@ async def test_the_letter_and_reach_name_the_linked_data_sets_for_a_parent_to_as
     assert "is sent personal identifiers" in leo_dwp and "Work and Pensions" in sent["to_organisation"]
     assert "Linked data sets the record names" in text and all(line in text for line in said)
     assert all(h["citations"] for h in reach["linked"])
+
+
+async def test_dfe_s_policy_of_sharing_with_a_body_is_never_called_its_application(ask: Any) -> None:
+    """A campaigner's reading: DfE's guidance 'We may also share selected individual pupil data with the Office for
+    National Statistics' was listed as 'application by Office for National Statistics (ONS) (policy), by Office for
+    National Statistics': the ONS applied for nothing. So too the Home Office's 2013 pilot, an arrangement."""
+    from tests.lineage.api.test_cookbook import rows
+
+    (policy,) = [r for r in rows("npd_register_entries_more.csv") if "may also share" in r["status_as_cited"]]
+    assert policy["quote"].startswith("We may also share") and "Office for National Statistics" in policy["quote"]
+    text = (await ask("letter", urn=URN, fromYear=2017, toYear=2020, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if policy["status_as_cited"] in line]
+    assert "application by" not in line and ", by " not in line
+    assert "DfE's stated policy of sharing with Office for National Statistics" in line
+    assert ", with Office for National Statistics;" in line
