@@ -46,9 +46,9 @@ RecipientReleases = answer_type(
 ApplicationOutcome = answer_type(
     questions.ApplicationTrace,
     name="ApplicationOutcome",
-    description="An application for NPD data, whatever its outcome, or an arrangement or DfE's stated policy of sharing "
-    "with a body (its status says which; its name says 'application by', 'arrangement with' or 'DfE's stated "
-    "policy of sharing with'), with what sources say of it.",
+    description="An application for NPD data, whatever its outcome, or an arrangement or DfE's stated policy of "
+    "sharing with a body (its status says which; its name says 'application by', 'arrangement with' or 'DfE's "
+    "stated policy of sharing with'), with what sources say of it.",
     fields={
         "made_by": "The applicant; null where the entry names none.",
         "releases": "The release it led to, where one is drawn.",
