@@ -319,3 +319,14 @@ def test_a_data_set_a_release_includes_whole_keeps_its_own_path() -> None:
     assert by_end["Release:R1"].items == ("DataItem:D/I",) and by_end["Organisation:o2"].items == ()
     shallow = onward_sharing(store, "Dataset:D", depth=1).paths
     assert {path.steps[0].node.id for path in shallow} == {"DataItem:D/I", "Release:R2"}
+
+
+async def test_the_ons_answer_gives_the_research_access_to_npd_data_made_available_through_it(ask) -> None:
+    """A campaigner's reading: the ONS's answer was empty of the record after 2018, though the OSR's letter says
+    access to NPD data for research 'was made available via the ONS' on 25 September 2018, and another that its
+    Secure Research Service is DfE's default platform. Both letters now concern the ONS as well as DfE."""
+    milestone = row_where(kind="oversight", quote="made available via the ONS")
+    platform = row_where(kind="oversight", notes="Secure Research Service")
+    answer = (await ask("organisation-receipts", name="Office for National Statistics"))["organisationReceipts"]
+    cited = set().union(*(cited_rows(e["node"]) for e in answer["events"]))
+    assert {(n, r["source_url"]) for n, r in (milestone, platform)} <= cited
