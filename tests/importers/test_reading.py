@@ -221,7 +221,7 @@ def test_a_refusal_quoting_a_huge_cell_is_of_bounded_length(tmp_path: Path) -> N
     with pytest.raises(BadInput) as refused:
         parse_int(path, row, "n" * MAX_CELL)
     message = str(refused.value)
-    assert message.startswith(f"{path}, row 2, column '{'n' * 79}…': expected a whole number, got 'xxx")
+    assert message.startswith(f"{path}, row 2, column '{'n' * 79}…': expected a whole number (digits 0-9), got 'xxx")
     assert len(message) < len(str(path)) + 1_200
 
 
