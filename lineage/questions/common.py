@@ -81,6 +81,11 @@ def _grouped(hops: Iterable[Hop]) -> dict[str, list[Hop]]:
     return grouped
 
 
+#: Pupil records as the record names them: the NPD's, or DfE's where a source names no records. What a linked data
+#: set draws on, or a body was given access to, for either to be said to be of pupil records.
+PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
+
+
 def find_items(store: Store, alias: str) -> list[Node]:
     """The items with this alias, as the dictionary writes it or with other spaces around it or in another case
     (" ks4_fsm", pasted): none is refused as not found."""

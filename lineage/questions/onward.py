@@ -35,7 +35,7 @@ from lineage.model import (
     outranked,
     weakest,
 )
-from lineage.questions.common import PerState, Related, chain_citations, follow, follow_chain
+from lineage.questions.common import PUPIL_RECORDS, PerState, Related, chain_citations, follow, follow_chain
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -258,8 +258,6 @@ def _refusals(nodes: list[Node], about: dict[str, list[Hop]], stated: dict[str, 
     return tuple(s for id_ in organisations for s in said.get(id_, ()) if s.kind == REFUSED_TO_SAY)
 
 
-#: Whose records a linked data set draws on, for it to be said to hold pupil records: the NPD, or DfE's.
-PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
 LINKED = "linked data set"
 
 

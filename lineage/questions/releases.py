@@ -13,7 +13,7 @@ from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
 from lineage.model import Certainty, EdgeKind, Node, NodeKind, outranked, surest
-from lineage.questions.common import PerState, Related, dated_order, follow, follow_chain, related
+from lineage.questions.common import PUPIL_RECORDS, PerState, Related, dated_order, follow, follow_chain, related
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
 
@@ -250,19 +250,30 @@ class MatchingRequests:
     organisation: Node
     statements: tuple[Stated, ...]
     flows: tuple[Related, ...]  # published figures of what it asked (FLOWS_FROM) and got back (FLOWS_TO), each once
+    #: what the record says it was given access to of pupil records, with the ACCESSED_BY link (a police force's
+    #: 2,136 pupils of November 2019, the Home Office's match and return), oldest first: which items, not said
+    accesses: tuple[Related, ...] = ()
+    #: the agreements the record says it made with DfE to ask (a memorandum of understanding, DWP's 2018 pilot
+    #: formalised), each an Event that CONCERNS it, oldest first: what they let it ask, as each source gives it
+    agreements: tuple[Related, ...] = ()
 
     @property
     def certainty(self) -> Certainty:
         """That it asks is as sure as the surest of the sources saying so."""
-        sources = [s.statement.certainty for s in self.statements] + [f.link.certainty for f in self.flows]
-        return surest(sources)
+        sources = [s.statement.certainty for s in self.statements] + [r.link.certainty for r in self.flows]
+        return surest(sources + [r.link.certainty for r in self.accesses])
+
+
+#: The kind of Event that is an agreement to share (see importers/onward.py).
+AGREEMENT = "agreement"
 
 
 @PerState
 def matching_requests(store: Store) -> dict[str, MatchingRequests]:
     """Every organisation the record says asks DfE about pupils, by id: a statement of what it sends to match on,
-    a match flag or what DfE returns on a match (:data:`MATCHING`), or a published figure of requests flowing
-    from it to DfE alone. A fixed number of batched calls, once per state of the store."""
+    a match flag or what DfE returns on a match (:data:`MATCHING`), a published figure of requests flowing from it
+    to DfE alone, or an access to pupil records given to it (:data:`PUPIL_RECORDS`). A fixed number of batched
+    calls, once per state of the store."""
     statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(MATCHING))
     about = {h.node.id: h.node for hops in follow(store, [s.id for s in statements], outgoing=[_E.ABOUT]).values()
              for h in hops}  # fmt: skip
@@ -276,6 +287,21 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
     for hops in ends.values():
         if all(h.edge.kind is _E.FLOWS_FROM for h in hops):  # a request to DfE, not an exchange
             targets.update((h.node.id, h.node) for h in hops)
+    # what it was given access to: of the NPD's records, or DfE's where the source names no records (not the LRS's,
+    # which is not the NPD, nor a linked data set's, which linkedData gives)
+    pupil_records = store.get_nodes(sorted(PUPIL_RECORDS))
+    accessed = follow(store, sorted(pupil_records), outgoing=[_E.ACCESSED_BY])
+    accesses: dict[str, list[Related]] = defaultdict(list)
+    for id_, hops in accessed.items():
+        for hop in hops:
+            accesses[hop.node.id].append(Related(pupil_records[id_], hop.edge))
+            targets.setdefault(hop.node.id, hop.node)
+    concerned = follow(store, sorted(targets), incoming=[_E.CONCERNS])
+    agreements = {
+        id_: sorted((Related(h.node, h.edge) for h in hops if h.node.props.get("event_kind") == AGREEMENT),
+                    key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id))
+        for id_, hops in concerned.items()
+    }  # fmt: skip
     stated = statements_about(store, [*targets.values(), *(about[id_] for id_ in owners)])
     for id_, hops in owners.items():  # what is said of one of its releases or applications is said of it
         for hop in hops:
@@ -294,6 +320,8 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
             organisation,
             tuple(s for s in stated.get(id_, ()) if s.kind in MATCHING),
             tuple(sorted(flows[id_], key=lambda r: (r.node.validity.valid_from or dt.date.min, r.node.id))),
+            tuple(sorted(accesses[id_], key=lambda r: (r.link.validity.valid_from or dt.date.max, r.link.id))),
+            tuple(agreements.get(id_, ())),
         )
         for id_, organisation in sorted(targets.items())
     }

@@ -91,6 +91,11 @@ MatchingRequests = answer_type(
             description="Published figures of what it asked (flowsFrom) and what came back (flowsTo), with periods.",
         ),
         "certainty": "That it asks: as sure as the surest source saying so.",
+        "accesses": "What the record says it was given access to of pupil records (the NPD's, or DfE's where the "
+        "source names none), with the ACCESSED_BY link, its route, volume and period, oldest first: which items, "
+        "the record does not say.",
+        "agreements": "The agreements the record says it made with DfE to ask (a memorandum of understanding, a pilot "
+        "formalised), each a dated Event that concerns it, oldest first, in its source's words.",
     },
 )
 

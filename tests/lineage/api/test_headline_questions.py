@@ -123,6 +123,23 @@ async def test_who_asks_about_pupils_without_getting_this_item(ask) -> None:
     assert "Home Office" not in _names(data["receipts"]["nodes"])
 
 
+async def test_who_asks_about_pupils_after_2018_with_what_they_were_given_and_under_what_agreement(ask) -> None:
+    """A campaigner's reading: for KS4_SURNAME, the police's figures were all of 2012 to 2016 and DWP's only words
+    were its 2018 pilot's 'Y only', reading as reassurance. A requester's words say a police force was given 2,136
+    pupils' personal data in November 2019, and a campaigner's that DWP's pilot became an arrangement under which
+    requests began: each is given beside what they ask, as sure as its source."""
+    flows = rows("npd_flows_2018_onward.csv")
+    (police,) = [r for r in flows if r["kind"] == "access_granted" and r["to_organisation"].startswith("police")]
+    (dwp,) = [r for r in flows if r["kind"] == "agreement" and r["to_organisation"] == "DWP"]
+    data = (await ask("departments-accessing-item", item="KS4_SURNAME"))["departmentsAccessingItem"]
+    asked = {a["organisation"]["name"]: a for a in data["askedAbout"]}
+    (access,) = asked["Police forces (not named in the record)"]["accesses"]
+    assert (access["link"]["valueText"], access["link"]["dateAsCited"]) == (police["figure"], police["date_as_cited"])
+    assert access["link"]["certainty"]["level"] == "REPORTED"  # the requester's own words
+    (agreement,) = asked["DWP"]["agreements"]
+    assert agreement["node"]["quote"] == dwp["quote"] and agreement["node"]["certainty"]["level"] == "REPORTED"
+
+
 async def test_the_police_with_their_figures(ask) -> None:
     """organisation-receipts for "police": the police, their requests (33, corrected) and what was shared (16
     requests, 62 pupils), each cited to the written statement."""
