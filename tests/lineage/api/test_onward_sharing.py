@@ -330,3 +330,15 @@ async def test_the_ons_answer_gives_the_research_access_to_npd_data_made_availab
     answer = (await ask("organisation-receipts", name="Office for National Statistics"))["organisationReceipts"]
     cited = set().union(*(cited_rows(e["node"]) for e in answer["events"]))
     assert {(n, r["source_url"]) for n, r in (milestone, platform)} <= cited
+
+
+async def test_the_onward_path_to_gambling_companies_gives_gb_group_s_denial_its_row_reports(ask) -> None:
+    """A campaigner's reading: the path from the LRS through GB Group stated the onward supply with no word of
+    GB Group's denial, which only its row's notes report (Decision Marketing: 'strenuously denied' the Sunday
+    Times' allegations). A step now gives its row's notes; the denial is no statement of ours, as no source of
+    it is cited."""
+    _, gambling = row_where(kind="onward_share", from_organisation="GB Group")
+    assert "strenuously denied" in gambling["notes"]
+    answer = (await ask("onward-sharing", **{"from": "Learning Records Service", "depth": 4}))["onwardSharing"]
+    steps = [s for p in answer["paths"]["nodes"] for s in p["steps"] if s["link"]["sourceId"] == "Organisation:gb group"]
+    assert steps and all(s["link"]["notes"] == gambling["notes"] for s in steps)
