@@ -340,5 +340,7 @@ async def test_the_onward_path_to_gambling_companies_gives_gb_group_s_denial_its
     _, gambling = row_where(kind="onward_share", from_organisation="GB Group")
     assert "strenuously denied" in gambling["notes"]
     answer = (await ask("onward-sharing", **{"from": "Learning Records Service", "depth": 4}))["onwardSharing"]
-    steps = [s for p in answer["paths"]["nodes"] for s in p["steps"] if s["link"]["sourceId"] == "Organisation:gb group"]
+    steps = [
+        s for p in answer["paths"]["nodes"] for s in p["steps"] if s["link"]["sourceId"] == "Organisation:gb group"
+    ]
     assert steps and all(s["link"]["notes"] == gambling["notes"] for s in steps)
