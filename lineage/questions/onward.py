@@ -17,6 +17,7 @@ The walk is one chain of batched hops, a level each (one round trip on Neo4j), w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 
 from lineage.errors import LineageError, NotFound
@@ -103,6 +104,8 @@ class OnwardSharing:
     truncated: bool  # fewer paths listed than there are, or a path stopped by the depth asked
     events: tuple[Related, ...]  # events concerning the start or a node on a path (oversight, agreements, ...)
     refusals: tuple[Stated, ...]  # what a body on a path was asked and refused to say
+    #: why there is no path where that is not "nothing went": a data set whose items the graph does not hold
+    note: str | None = None
 
 
 def find_start(store: Store, name: str) -> Node:
@@ -116,7 +119,8 @@ def find_start(store: Store, name: str) -> Node:
         return node
     wanted = {fold_name(name), normalise(name)} - {""}
     if wanted:
-        for candidate in store.search(name, STARTS, limit=100).items:
+        found = store.search(name, STARTS, limit=100).items
+        for candidate in found:
             abbreviation = candidate.name.rpartition("(")[2].rstrip(")") if candidate.name.endswith(")") else ""
             names = {
                 fold_name(candidate.name),
@@ -126,10 +130,32 @@ def find_start(store: Store, name: str) -> Node:
             }
             if wanted & names:
                 return candidate
+        # a data set by its table's name without its years ("KS2" for "KS2 95-96 to 17-18") or by its title ("Key
+        # Stage 2"), where one data set has it
+        stems = [c for c in found if c.kind is NodeKind.DATASET and wanted & _short_names(c)]
+        if len(stems) == 1:
+            return stems[0]
+        if stems:
+            named = "; ".join(sorted(c.name for c in stems))
+            raise LineageError(f"{name!r} names several NPD data sets ({named}): ask for one of them by its name")
     try:
         return find_organisation(store, name)
     except NotFound:
         raise NotFound(f"no record set, data set or organisation is named {name!r}") from None
+
+
+#: Why a data set the graph holds no item of has no path: not that its data went nowhere.
+EMPTY_DATASET = (
+    "the graph holds no item of this data set (the dictionary may list its items under another of its tables), so "
+    "no path through its items can be drawn: this is not an answer that its data went nowhere"
+)
+#: The years a data set's name ends with ("95-96 to 17-18", "05-06 to 17-18 SUM"), which its table's name is without.
+_YEARS = re.compile(r"\s+\d{2}-\d{2}(\s+to\s+\d{2}-\d{2})?(\s+\w+)?$")
+
+
+def _short_names(dataset: Node) -> set[str]:
+    """A data set's table name without its years, and its title, folded."""
+    return {fold_name(_YEARS.sub("", dataset.name)), fold_name(str(dataset.props.get("title") or ""))} - {""}
 
 
 def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
@@ -181,6 +207,9 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
         step.node.id: step.node for path in finished for step in path.steps if not _at_holder(step)
     }
     concerning, about, stated = follow_chain(store, sorted(on_paths), _JUDGED)
+    holds_nothing = start.kind is NodeKind.DATASET and not any(
+        h.edge.kind is _E.HOLDS for h in levels[0].get(start.id, [])
+    )
     return OnwardSharing(
         start,
         tuple(finished[:MAX_PATHS]),
@@ -188,6 +217,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
         cut or len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
         _events(concerning),
         _refusals([on_paths[id_] for id_ in sorted(on_paths)], about, stated),
+        EMPTY_DATASET if holds_nothing else None,
     )
 
 

@@ -344,3 +344,24 @@ async def test_the_onward_path_to_gambling_companies_gives_gb_group_s_denial_its
         s for p in answer["paths"]["nodes"] for s in p["steps"] if s["link"]["sourceId"] == "Organisation:gb group"
     ]
     assert steps and all(s["link"]["notes"] == gambling["notes"] for s in steps)
+
+
+async def test_a_data_set_is_found_by_its_table_s_name_without_its_years_or_by_its_title(ask) -> None:
+    """A campaigner's reading: onward-sharing from 'KS4' gave 10 paths and from 'KS2' 'no record set, data set or
+    organisation is named', as the dictionary calls the one sheet 'KS4' and the other 'KS2 95-96 to 17-18'. Either
+    is found by its table's name without its years, or by its title ('Key Stage 2')."""
+    overview = list(csv.DictReader((ROOT / "data" / "npd_datasets_overview_2018.csv").open(encoding="utf-8")))
+    (ks2,) = [r["tab_name"] for r in overview if r["tab_name"].startswith("KS2 ")]
+    with (ROOT / "data" / "npd_data_items_2018.csv").open(encoding="utf-8") as handle:
+        assert "Key Stage 2" in {r["dataset_title"] for r in csv.DictReader(handle)}
+    for asked in ("KS2", "Key Stage 2", ks2):
+        answer = (await ask("onward-sharing", **{"from": asked}))["onwardSharing"]
+        assert answer["start"]["name"] == ks2 and answer["total"] > 0 and answer["note"] is None, asked
+
+
+async def test_a_data_set_whose_items_the_graph_does_not_hold_says_so_rather_than_no_path(ask) -> None:
+    """'KS4 01-02 to 17-18' (the overview's tab) holds no item: the dictionary lists Key Stage 4's under 'KS4'. Its
+    answer was 0 paths and nothing more, which reads as 'nothing went'."""
+    answer = (await ask("onward-sharing", **{"from": "KS4 01-02 to 17-18"}))["onwardSharing"]
+    assert answer["total"] == 0 and "not an answer that its data went nowhere" in answer["note"]
+    assert (await ask("onward-sharing", **{"from": "KS4"}))["onwardSharing"]["note"] is None
