@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from typing import Annotated, Any, TypeVar
 
 import strawberry
@@ -220,10 +221,17 @@ class GraphQuery:
         )
 
 
+#: A Date as the schema writes one: YYYY-MM-DD. Python's fromisoformat also reads "20200101" and a week date,
+#: "2020-W01-1" (30 December 2019), which no answer writes and a reader would not expect to be taken.
+CALENDAR_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _date_value(value: object) -> dt.date:
     """A Date from a variable's value, an ISO date, refused in the words of strawberry's own Date."""
     if not isinstance(value, str):
         raise GraphQLError(f'Value cannot represent a Date: "{value}". Write it as a string, such as "2020-09-01"')
+    if not CALENDAR_DATE.fullmatch(value):
+        raise GraphQLError(f'Value cannot represent a Date: "{value}". Write it as YYYY-MM-DD, such as "2020-09-01"')
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:

@@ -42,7 +42,14 @@ async def test_a_refused_search_argument_written_in_the_query_is_named_as_given(
 
 @pytest.mark.parametrize(
     ("literal", "detail"),
-    [('"2020-13-01"', "month must be in 1..12"), ('"1 May 2020"', "Invalid isoformat string"), ("20200101", "string")],
+    [
+        ('"2020-13-01"', "month must be in 1..12"),
+        ('"1 May 2020"', "YYYY-MM-DD"),
+        ("20200101", "string"),
+        # what fromisoformat reads, and no answer writes: a week date (30 December 2019) and a date without dashes
+        ('"2020-W01-1"', "YYYY-MM-DD"),
+        ('"20200101"', "YYYY-MM-DD"),
+    ],
 )
 async def test_a_bad_date_in_the_query_text_says_where_it_is(client, literal: str, detail: str) -> None:
     body = await client.query(f"{{\n  gaps(\n    from: {literal}) {{ totalCount }} }}")
