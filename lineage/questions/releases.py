@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
-from lineage.model import Certainty, EdgeKind, Node, NodeKind, outranked, surest
+from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, surest
 from lineage.questions.common import PUPIL_RECORDS, PerState, Related, dated_order, follow, follow_chain, related
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -52,10 +52,14 @@ class ReleaseTrace:
     #: what sources say of its recipients where they identify no release or application: maybe of this release,
     #: maybe not, so shown beside it and never read as its scope (no exclusion here outranks its inclusions)
     recipient_statements: tuple[Stated, ...] = ()
+    #: the items of the tiers it was approved for that were not yet in the NPD by its date (first collected later,
+    #: or released later by DfE's timetable), so could not be in it: what the tier rule leaves out, by name
+    not_yet_in_npd: tuple[Node, ...] = ()
 
 
 def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
-    """Each release downstream, its inclusions less those a statement excludes (unless confirmed)."""
+    """Each release downstream, its inclusions less those a statement excludes (unless confirmed), and the items of
+    its tiers that were not yet in the NPD by its date."""
     ids = [r.id for r in releases]
     out = follow(store, ids, outgoing=[_E.APPROVED_BY, _E.SENT_TO, _E.INCLUDES])
     stated = statements_about(store, releases)
@@ -63,12 +67,31 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
     recipient_ids = sorted(recipients_by_id)
     onward = follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
     of_recipients = statements_about(store, [recipients_by_id[id_] for id_ in recipient_ids])
+    tier_items: dict[tuple[str, ...], list[tuple[Node, list[Node]]]] = {}  # each with the data sets holding it
     traces = []
     for release in releases:
         hops = out.get(release.id, [])
         recipients = related(hops, [_E.SENT_TO])
         statements = tuple(stated.get(release.id, ()))
         excluded = excluded_items(statements)
+        tiers, day = release.strings("tiers"), release.props.get("date")
+        late: tuple[Node, ...] = ()
+        if tiers and isinstance(day, dt.date):
+            if tiers not in tier_items:
+                items = store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in tiers])
+                held = follow(store, [i.id for i in items], incoming=[_E.HOLDS])
+                tier_items[tiers] = [(i, [h.node for h in held.get(i.id, [])]) for i in items]
+            included = {h.node.id for h in hops if h.edge.kind is _E.INCLUDES}
+            late = tuple(
+                sorted(
+                    (
+                        i
+                        for i, holders in tier_items[tiers]
+                        if i.id not in included and not available_by(i, day, holders)
+                    ),
+                    key=lambda i: i.id,
+                )
+            )
         traces.append(
             ReleaseTrace(
                 release=release,
@@ -83,6 +106,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
                 ),
                 statements=statements,
                 recipient_statements=tuple(s for r in recipients for s in of_recipients.get(r.node.id, ())),
+                not_yet_in_npd=late,
             )
         )
     return traces

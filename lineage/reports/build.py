@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from lineage import questions
+from lineage.dates import academic_year_text
 from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
 from lineage.questions import Related, ReleaseTrace, TimelineEntry
 from lineage.questions.records import Disclosure
@@ -202,11 +203,21 @@ def release_report(store: Store, reference: str) -> AuditReport:
               "No onward sharing by the recipients is recorded."),
         Table("statements", "What sources say it held, left out or was asked for", STATEMENT_HEADER,
               _statement_rows(trace.statements), "No source's statement of its items is tied to this release."),
+        Table("not-yet-in-npd", "Items of its tiers not yet in the NPD by its date", ("item", "first year"),
+              tuple(TableRow((item.name, _first_year(item)), item.certainty, item.citations)
+                    for item in trace.not_yet_in_npd),
+              "No item of its tiers was left out for being collected after its date."),
         Table("recipient-statements", "What sources say of the recipients, tied to no release", STATEMENT_HEADER,
               _statement_rows(trace.recipient_statements),
               "No source's statement about the recipients is left untied to a release."),
     )  # fmt: skip
     return AuditReport(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
+
+
+def _first_year(item: Node) -> str:
+    """An item's first academic year as the dictionary gives it; one it gives none takes its data set's."""
+    year = item.props.get("first_year")
+    return academic_year_text(year) if isinstance(year, int) else "its data set's first"
 
 
 def _includes(trace: ReleaseTrace) -> str:

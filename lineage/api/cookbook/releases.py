@@ -23,6 +23,9 @@ ReleaseTrace = answer_type(
         "statements": "What sources say it held or left out, in their words, contested ones with both sides.",
         "recipient_statements": "What sources say of its recipients where they identify no release or application: "
         "they may speak of this release or of another, so they are shown beside it, never read as its scope.",
+        "not_yet_in_npd": "The items of the tiers it was approved for that were not yet in the NPD by its date (first "
+        "collected later, or released later by DfE's timetable), so could not be in it: what the tier rule leaves "
+        "out, by name.",
     },
 )
 

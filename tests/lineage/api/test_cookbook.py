@@ -434,3 +434,22 @@ async def test_a_pasted_reference_or_alias_with_spaces_or_in_another_case_is_fou
     for asked in (" KS4_FSM", "ks4_fsm"):
         provenance = await ask("item-provenance", item=asked)
         assert fsm["npd_alias"] in json.dumps(provenance), asked
+
+
+async def test_a_tier_release_names_the_items_of_its_tiers_not_yet_in_the_npd_by_its_date(ask) -> None:
+    """An auditor's reading: the tier rule left out the items of the approved tiers first collected after the
+    release's date (Times Newspapers, 26 September 2013: KS4_SENTYPE, 2012/13, which DfE's timetable releases in
+    October), and no answer named them. Expected from the dictionary's years and the timetable's month."""
+    (times,) = [r for r in REGISTER if r["organisation"] == "Times Newspapers"]
+    day = dt.date.fromisoformat(times["date_as_cited"])
+    # first collected in 2013/14 or later: a year that had not ended by its date
+    later = {r["npd_alias"] for r in ITEMS if r["old_tier"] in ("1", "2") and r["years_populated"][:4].isdigit()
+             and int(r["years_populated"][:4]) >= day.year}  # fmt: skip
+    (sentype,) = [r for r in ITEMS if r["npd_alias"] == "KS4_SENTYPE"]
+    timetable = {r["Dataset"]: r["Month(s) when data are released"] for r in rows("npd_release_timetable_2018.csv")}
+    assert sentype["years_populated"].startswith("2012/13") and timetable["Key Stage 4"].startswith("October")
+    reference = f"Release:npd-third-party-requests-pre-dsap/{times['date_as_cited']}/times-newspapers"
+    trace = (await ask("release-trace", reference=reference))["releaseTrace"]
+    late = {i["alias"] for i in trace["notYetInNpd"]}
+    assert later | {"KS4_SENTYPE"} <= late
+    assert not late & {n["node"]["name"] for n in trace["includes"]["nodes"]}
