@@ -1,10 +1,11 @@
 """A request under section 1 of the Freedom of Information Act 2000, drafted for gaps in the record.
 
 Each gap (:mod:`lineage.questions.gaps`) names the public authority that holds what is missing; a request goes to
-one authority and may cover several of its gaps. For each it names the release or application by its reference
-and date as cited, asks for exactly the missing facts, says what is already public (with addresses, so that an
-answer need not repeat it), and lists the earlier requests on the same matter found among the sources, so that a
-campaigner can follow one rather than send another. It holds no personal data: the requester signs it.
+one authority and may cover several of its gaps. For each it names the release or application by its reference and
+date as cited, asks for exactly the missing facts, says what the record already says, each as its source gives it
+(with addresses, so that an answer need not repeat it: a campaigner's account is not called public fact), and lists
+the earlier requests on the same matter found among the sources, so that a campaigner can follow one rather than
+send another. It holds no personal data: the requester signs it.
 """
 
 from __future__ import annotations
@@ -50,7 +51,9 @@ def request_parts(gaps: Sequence[Gap]) -> list[Part]:
         parts.append(
             Part(
                 "p",
-                "Already public, so need not be repeated: " + "; ".join(gap.known) + ".",
+                "What the record already says, each as its source gives it, so need not be repeated: "
+                + "; ".join(gap.known)
+                + ".",
                 gap.sources,
             )
         )

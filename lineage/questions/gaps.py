@@ -18,10 +18,20 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
-from lineage.model import REFUSED_TO_SAY, RULE_LEVELS, Citation, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import (
+    PARTY_WORDS,
+    REFUSED_TO_SAY,
+    RULE_LEVELS,
+    Citation,
+    EdgeKind,
+    Node,
+    NodeKind,
+    ordered_citations,
+)
 from lineage.questions.common import PerState, check_known, check_period, follow
 from lineage.questions.records import open_applications
 from lineage.questions.releases import find_organisation, release_walk
+from lineage.questions.statements import Stated, statement_words
 from lineage.questions.timeline import figure_text
 from lineage.store import Store
 
@@ -70,6 +80,12 @@ ASKS = {
     CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
     UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
 }
+#: What to ask of an entry with no outcome that is no application (lineage.model.PARTY_WORDS): DfE's policy of
+#: sharing with a body, or an arrangement with it, has no panel's decision to ask for.
+SHARING_ASKS = (
+    "whether pupil data were shared with it under this, and if so when, which data items and academic years",
+    "the legal gateway relied on",
+)
 #: What to ask for where the gap's subject is a published figure, not a release: the authority's own count.
 FIGURE_ASKS = {CONTESTED: ("the figure as the authority now records it, with its period and what it counts",)}
 #: What the import that closed a gap of each kind did to the record: exactly what closes it here, no more (the
@@ -131,10 +147,26 @@ def _described(node: Node) -> tuple[str, ...]:
     return tuple(said)
 
 
+def _said(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[tuple[str, ...], tuple[Citation, ...]]:
+    """What sources say of a release or application (or of its recipient, naming none), in their words and as
+    each source gives it, with their citations: known already, so a gap never asks for it as if unsaid (DfE's
+    written answer listing the BBC's sensitive items was left out of the gap asking for its items)."""
+    said = tuple(
+        f"{s.statement.props.get('source_kind') or 'a source'} says"
+        + (" of the recipient, naming no release" if of_recipient else "")
+        + f": {statement_words(s.statement)}"
+        + (" (contested)" if s.statement.props.get("contested") else "")
+        for s in stated
+    )
+    return said, tuple(c for s in stated for c in ordered_citations(s.statement.citations))
+
+
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
          citations: Iterable[Citation] = ()) -> Gap:  # fmt: skip
     cites = tuple(ordered_citations({*node.citations, *citations}))
     asks = FIGURE_ASKS.get(kind, ASKS[kind]) if node.kind is NodeKind.AGGREGATE_FLOW else ASKS[kind]
+    if kind == OUTCOME_NOT_STATED and node.props.get("status") in PARTY_WORDS:
+        asks = SHARING_ASKS
     return Gap(
         _gap_id(kind, node), kind, node, tuple(known), asks, authority,
         tuple(sorted(organisations, key=lambda o: o.id)), cites, _earlier(cites),
@@ -148,17 +180,20 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
     for traced in release_walk(store).traces:
         release = traced.release
         recipients = [r.node for r in traced.recipients]
-        known = _described(release)
+        (own, own_cites), (others, other_cites) = _said(traced.statements), _said(traced.recipient_statements, True)
+        known, cites = (*_described(release), *own, *others), (*own_cites, *other_cites)
         # the tier rule and other rules infer items; only a stated inclusion publishes them
         if all(i.link.certainty.level in RULE_LEVELS for i in traced.includes):
-            found.append(_gap(ITEMS_NOT_PUBLISHED, release, recipients, known))
+            found.append(_gap(ITEMS_NOT_PUBLISHED, release, recipients, known, citations=cites))
         if not isinstance(release.props.get("date"), dt.date):
-            found.append(_gap(DATE_NOT_GIVEN, release, recipients, known))
+            found.append(_gap(DATE_NOT_GIVEN, release, recipients, known, citations=cites))
         if not recipients:
-            found.append(_gap(RECIPIENT_NOT_NAMED, release, recipients, known))
+            found.append(_gap(RECIPIENT_NOT_NAMED, release, recipients, known, citations=cites))
     for open_application in open_applications(store):
         application, applicants = open_application.application, [r.node for r in open_application.applicants]
-        found.append(_gap(OUTCOME_NOT_STATED, application, applicants, _described(application)))
+        said, cites = _said(open_application.statements)
+        known = (*_described(application), *said)
+        found.append(_gap(OUTCOME_NOT_STATED, application, applicants, known, citations=cites))
     found += _statement_gaps(store)
     found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):

@@ -175,3 +175,36 @@ def test_an_unverified_figure_is_said_as_every_answer_says_a_figure(real_store: 
     assert claimed and said == {
         (f"{r['flow']}: {r['measure']}: {int(r['value']):,} {r['unit']} {caveat}",) for r in claimed
     }
+
+
+def _scope_rows() -> list[dict[str, str]]:
+    with (DATA_DIR / "npd_release_scope_statements.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_gap_says_what_sources_already_say_of_its_release_or_application(real_store: Store) -> None:
+    """A campaigner's reading of the gaps: BBC Newsnight's 2014 release's gap asked DfE for its data items as if
+    unsaid, though DfE's written answer lists its sensitive items and says it held no key identifiers; AQA's
+    application's gap gave no word of the campaigner's account of what was matched. What sources say is known."""
+    bbc = [r for r in _scope_rows() if r["organisation"] == "BBC Newsnight" and r["source_kind"].startswith("DfE")]
+    assert len(bbc) >= 2
+    (gap,) = [g for g in gaps(real_store, kinds=["items not published"]) if "bbc-newsnight" in g.subject.id]
+    known = " ".join(gap.known)
+    assert all(r["quote"] in known for r in bbc)
+    assert {r["source_url"] for r in bbc} <= {c.address for c in gap.sources}
+    aqa = [r for r in _scope_rows() if r["organisation"].startswith("AQA")]
+    (applied,) = [g for g in gaps(real_store, kinds=["outcome not stated"]) if g.subject.id.endswith("/aqa")]
+    assert aqa and all(r["quote"] in " ".join(applied.known) for r in aqa)
+    drafted = foi.write([gap], "txt").text
+    assert "Already public" not in drafted and "each as its source gives it" in drafted
+
+
+def test_dfe_s_policy_of_sharing_is_asked_what_went_under_it_not_a_panel_s_decision(real_store: Store) -> None:
+    """The ONS entry is DfE's guidance that it 'may also share' pupil data with the ONS: its gap asked for 'the
+    approving panel's decision on the application', which there never was."""
+    more = list(csv.DictReader((DATA_DIR / "npd_register_entries_more.csv").open(encoding="utf-8")))
+    (policy,) = [r for r in more if "may also share" in r["status_as_cited"]]
+    (gap,) = [g for g in gaps(real_store, kinds=["outcome not stated"]) if g.subject.props.get("status") == "policy"]
+    assert policy["source_url"] in {c.address for c in gap.sources}
+    assert not any("decision" in asked for asked in gap.missing)
+    assert any("shared with it under this" in asked for asked in gap.missing)
