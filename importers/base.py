@@ -111,6 +111,11 @@ class Importer(ABC):
     #: the text encoding of its files (a UTF-8 byte-order mark is dropped, whatever the encoding)
     encoding: ClassVar[str] = "utf-8"
 
+    def read_as(self, path: Path) -> str:
+        """The name our tables (conflicts, readings, links, dates) give the file this importer reads: its bundled
+        file's, whatever a copy is called, as each reading holds only while its row still says what it read."""
+        return self.bundled or path.name
+
     def citation(self, path: Path, row: int | None) -> Citation:
         return Citation(self.document, path.name, row, self.address)
 

@@ -70,18 +70,18 @@ def _bundled_conflicts() -> dict[str, list[Conflict]]:
 
 
 def contradictions(
-    path: Path,
+    read_as: str,
     rows: Mapping[int, Row],
     by_row: Mapping[int, Node],
     report: Report,
     notes_by_row: Mapping[int, Node] | None = None,
 ) -> tuple[list[Edge], dict[str, Node]]:
-    """The CONTRADICTS links the table draws between ``path``'s rows (``rows``, their nodes by row;
-    ``notes_by_row``, what a row's notes state, where a conflict names them), and the nodes they mark
-    ``contested``, by id."""
+    """The CONTRADICTS links the table draws between the rows of the file it names ``read_as`` (``rows``, the
+    file's rows by number; ``by_row``, their nodes; ``notes_by_row``, what a row's notes state, where a conflict
+    names them), and the nodes they mark ``contested``, by id."""
     edges: list[Edge] = []
     contested: dict[str, Node] = {}
-    for conflict in _bundled_conflicts().get(path.name, []):
+    for conflict in _bundled_conflicts().get(read_as, []):
         seconds = (notes_by_row or {}) if conflict.by_notes else by_row
         first, second = by_row.get(conflict.row), seconds.get(conflict.contradicted_by)
         if first is None or second is None:

@@ -75,11 +75,11 @@ def _bundled_links() -> dict[str, list[EventLink]]:
     return load_links()
 
 
-def applied_links(path: Path, rows: Mapping[int, Row], report: Report) -> list[EventLink]:
+def applied_links(read_as: str, rows: Mapping[int, Row], report: Report) -> list[EventLink]:
     """The links table's links from this file's rows, each only while its row still begins a cell with the words
     it read; one whose row is gone or has changed is counted, naming the table's row."""
     links = []
-    for link in _bundled_links().get(path.name, []):
+    for link in _bundled_links().get(read_as, []):
         row = rows.get(link.row)
         if row is None:
             report.leave_out(f"a reading ({LINKS_FILE.name} row {link.citation.row}: no row {link.row})")
@@ -127,10 +127,10 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
     return load_dates()
 
 
-def date_reading(path: Path, row: int, date_as_cited: str, report: Report) -> DateReading | None:
+def date_reading(read_as: str, row: int, date_as_cited: str, report: Report) -> DateReading | None:
     """The table's reading of a row's date, if it has one for the date the row gives; a reading of a date the
     row no longer gives is counted, not applied."""
-    reading = _bundled_dates().get((path.name, row))
+    reading = _bundled_dates().get((read_as, row))
     if reading is not None and reading.date_as_cited != date_as_cited:
         report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {reading.date_as_cited!r})")
         return None
@@ -152,7 +152,7 @@ class CampaignEventsImporter(Importer):
         parsed = [(row, self._event(path, row, report)) for row in rows]
         refuse_duplicates(path, "kind, date_as_cited, event", ((node.key, row) for row, node in parsed))
         events = {row.number: node for row, node in parsed}
-        links = applied_links(path, {row.number: row for row, _ in parsed}, report)
+        links = applied_links(self.read_as(path), {row.number: row for row, _ in parsed}, report)
         present = store.existing({link.concerns for link in links})
         edges = []
         for link in links:
@@ -179,7 +179,7 @@ class CampaignEventsImporter(Importer):
         if quote := cell("quote"):
             props["quote"] = quote
         citations = {Citation(source, path.name, row.number, "")}
-        if reading := date_reading(path, row.number, date, report):
+        if reading := date_reading(self.read_as(path), row.number, date, report):
             props.update(reading.props)
             citations.add(reading.citation)
         return Node(

@@ -159,7 +159,10 @@ class SharingFiguresImporter(Importer):
                 for target in sorted(drawn)
             )
         contradicting, contested = contradictions(
-            path, {row.number: row for row in rows}, {row.number: n for n, row in zip(flows, rows, strict=True)}, report
+            self.read_as(path),
+            {row.number: row for row in rows},
+            {row.number: n for n, row in zip(flows, rows, strict=True)},
+            report,
         )
         written = [contested.get(node.id, node) for node in flows]
         return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])

@@ -209,7 +209,8 @@ class OnwardFlowsImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         rows = list(rows)
-        readings = (self._readings if self._readings is not None else _bundled_readings()).get(path.name, {})
+        read_as = self.read_as(path)
+        readings = (self._readings if self._readings is not None else _bundled_readings()).get(read_as, {})
         for row in rows:
             if (kind := row["kind"].strip()) not in KINDS:
                 raise BadInput(path, f"unknown kind {kind!r}; one of {', '.join(sorted(KINDS))}", row.number, "kind")
@@ -222,12 +223,12 @@ class OnwardFlowsImporter(Importer):
                 report.leave_out(f"a reading ({READINGS_FILE.name} row {read.citation.row}: no row {number})")
             elif not read.read.holds(by_number[number]):
                 report.leave_out(read.read.moved(READINGS_FILE.name, read.citation.row))
-        links = applied_links(path, by_number, report)
+        links = applied_links(read_as, by_number, report)
         events: dict[int, Node] = {}
         for row in rows:
             reading = readings.get(row.number)
-            reading = reading if reading is not None and reading.read.holds(row) else None
-            flow = _Row(self, path, row, reading, report, parts, organisations)
+            moved = reading is not None and not reading.read.holds(row)  # counted above, with the table's row
+            flow = _Row(self, path, row, None if moved else reading, report, parts, organisations, moved)
             if reading is not None and reading.role and flow.kind != LINKED:
                 where = f"{READINGS_FILE.name} row {reading.citation.row}"
                 report.leave_out(f"role ({where}: only a linked data set's row names its parties)")
@@ -259,8 +260,10 @@ class _Row:
         report: Report,
         parts: _Parts,
         organisations: Organisations,
+        moved: bool = False,
     ) -> None:
         self.path, self.row, self.reading, self.report = path, row, reading, report
+        self.moved = moved  # the table read another row at this number: this one is not read
         self.parts, self.organisations = parts, organisations
         self.kind = row["kind"].strip()
         self.source_kind = required(path, row, "source_kind")
@@ -270,7 +273,8 @@ class _Row:
         self.certainty: Certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         self.validity: Validity = parse_period(path, row, "date_as_cited")
         self.date = required(path, row, "date_as_cited")
-        self.date_read = date_reading(path, row.number, self.date, report)  # where the date is not the fact's day
+        # where the date is not the fact's day, as the dates table reads it
+        self.date_read = date_reading(importer.read_as(path), row.number, self.date, report)
         read = {c.citation for c in (reading, self.date_read) if c is not None}
         self.citations = frozenset({self.citation} | read)
         self.quote = required(path, row, "quote")
@@ -379,9 +383,13 @@ class _Row:
 
     def linked(self) -> None:
         records = self.records()
-        if records is None:  # no reading of the row, or one written for another row (counted where it was read)
-            self.report.leave_out(f"a linked data set (no reading in {READINGS_FILE.name} names its records)")
+        if records is None and self.moved:  # the table's reading was of another row: this one has none yet
+            self.report.leave_out(
+                f"a linked data set (row {self.row.number}: no reading of this row names its records)"
+            )
             return
+        if records is None:
+            raise BadInput(self.path, "a linked data set needs its records in flow_readings.csv", self.row.number)
         size = stated(
             {
                 "size_as_written": self.cell("figure"),

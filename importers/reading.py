@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from lineage.characters import UNFIT, unfit_character
 from lineage.errors import LineageError
+from lineage.keys import WHOLE_NUMBER
 from lineage.model import Scalar
 
 #: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
@@ -315,10 +315,6 @@ def refuse_duplicates(path: Path, column: str, keyed_rows: Iterable[tuple[str, R
         seen[key] = row.number
 
 
-#: A whole number as our files write one: ASCII digits, a sign at most.
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
-
-
 def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None) -> int | None:
     """An integer cell, or None when empty; anything else is refused with its place."""
     text = row[column].strip()
@@ -345,11 +341,16 @@ def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
     raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
 
 
+#: What joins the parts of a row's words in our tables (``row_says``): each part begins a cell of the row.
+SAYS_PARTS = " | "
+
+
 @dataclass(frozen=True, slots=True)
 class RowRead:
-    """A row of another file that one of our tables reads by its number, with words one of its cells begins
-    with: the reading applies only while that row is the one it was written for, never to another that a newer
-    copy of the file (a row added above, rows sorted) puts at that number."""
+    """A row of another file that one of our tables reads by its number, with words its cells begin with (one
+    part, or several joined by " | ", each beginning a cell: where rows alike in one cell differ in another): the
+    reading applies only while that row is the one it was written for, never to another that a newer copy of the
+    file (a row added above, rows sorted) puts at that number."""
 
     file: str
     row: int
@@ -358,15 +359,19 @@ class RowRead:
     @classmethod
     def of(cls, path: Path, row: Row, file: str, at: int, column: str = "row_says") -> RowRead:
         says = " ".join(row[column].split())
-        if not says:
+        if not says or not all(part.strip() for part in says.split(SAYS_PARTS)):
             raise BadInput(
                 path, "the words the row read begins a cell with, so no other row is read", row.number, column
             )
         return cls(file, at, says)
 
     def holds(self, row: Row) -> bool:
-        folded = self.says.casefold()
-        return any(" ".join(cell.split()).casefold().startswith(folded) for cell in row.cells.values())
+        cells = [" ".join(cell.split()).casefold() for cell in row.cells.values()]
+        return all(any(cell.startswith(part) for cell in cells) for part in self.parts)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(part.strip().casefold() for part in self.says.split(SAYS_PARTS))
 
     def moved(self, table: str, table_row: int | None) -> str:
         """Why a reading is not applied, for the import's report (its table and row named)."""

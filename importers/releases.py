@@ -393,7 +393,7 @@ class _RegisterImporter(Importer):
         for _row, share in parsed:
             if graph.add(share, _decision(share)) is None:
                 report.leave_out(
-                    f"Release (application {share.outcome.status}: the row gives no outcome under which data went)"
+                    f"Release (an entry {share.outcome.status}: the row gives no outcome under which data went)"
                 )
         return graph.batch()
 

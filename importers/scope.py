@@ -304,7 +304,7 @@ class ScopeStatementsImporter(Importer):
         from_notes = [read for p in parsed if (read := self._from_notes(path, p, report)) is not None]
         numbers = {p.row.number for p in parsed}
         for (file, at), note in _bundled_notes().items():
-            if file == path.name and at not in numbers:
+            if file == self.read_as(path) and at not in numbers:
                 report.leave_out(f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: no row {at})")
         refuse_duplicates(
             path,
@@ -337,7 +337,7 @@ class ScopeStatementsImporter(Importer):
             edges.extend(self._meanings(p, dictionary, day, report))
         notes_by_row = {p.row.number: p.node for p in from_notes}
         contradicting, contested = contradictions(
-            path, {p.row.number: p.row for p in parsed}, nodes, report, notes_by_row
+            self.read_as(path), {p.row.number: p.row for p in parsed}, nodes, report, notes_by_row
         )
         written = [contested.get(n.id, n) for n in (*nodes.values(), *notes_by_row.values())]
         return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
@@ -345,7 +345,7 @@ class ScopeStatementsImporter(Importer):
     def _from_notes(self, path: Path, p: _Parsed, report: Report) -> _Parsed | None:
         """The statement the notes table reads from this row's notes, if any: a statement of the row's own source
         (its kind, certainty, date and subject) in the words the notes quote, citing the row and the table's row."""
-        note = _bundled_notes().get((path.name, p.row.number))
+        note = _bundled_notes().get((self.read_as(path), p.row.number))
         if note is None:
             return None
         cited = p.citation.address
@@ -373,7 +373,7 @@ class ScopeStatementsImporter(Importer):
             if not cell(column):
                 raise BadInput(path, "must not be empty", row.number, column)
         certainty = bundled_source_kinds().certainty(path, row, "source_kind")
-        dated = _bundled_dates().get((path.name, row.number))
+        dated = _bundled_dates().get((self.read_as(path), row.number))
         if dated is not None and (latest_day(cell("date_as_cited")) or dated.source_url != cell("source_url")):
             dated = None  # the row gives a date of its own, or is no longer the row the table read
         props: dict[str, Scalar] = {

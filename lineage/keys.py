@@ -6,6 +6,7 @@ that look them up.
   "(His Majesty's Revenue and Customs)") are dropped, whitespace collapsed. A name that is wholly in brackets
   ("(organisation not visible in excerpt)") normalises to "": no organisation is named.
 - :func:`slug` gives a key part that survives any spelling of spaces and marks.
+- :data:`WHOLE_NUMBER` is a whole number as our files and commands write one (a row, a URN, a year).
 
 >>> normalise("The Fischer Family Trust Education Limited (FFT)")
 'fischer family trust education'
@@ -20,6 +21,10 @@ import unicodedata
 
 _TRAILING_BRACKETS = re.compile(r"\s*\([^()]*\)\s*$")
 _LEGAL_SUFFIX = re.compile(r"(?:\s+(?:ltd|limited|plc|llp))+$")
+
+#: A whole number as our files and commands write one: the digits 0-9, a sign at most (int() reads other scripts'
+#: digits and 1_0 too, which the API refuses).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
 def fold_name(name: str) -> str:

@@ -37,7 +37,6 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from importers.reading import WHOLE_NUMBER
 from lineage.cli.commands import (
     DEFAULT_STORE,
     UsageError,
@@ -59,6 +58,7 @@ from lineage.cli.commands import (
 )
 from lineage.cli.text import PROGRESS, shown
 from lineage.errors import LineageError
+from lineage.keys import WHOLE_NUMBER
 from lineage.resources import COOKBOOK
 from lineage.stores.memory import GC_THRESHOLDS
 from lineage.stores.snapshot import LOCK_WAIT

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Generic, ParamSpec, TypeVar
 
 from lineage.cache import Kept
-from lineage.errors import LineageError, NotFound
+from lineage.errors import LineageError, NotFound, RefusedText
 from lineage.hops import Hop, Step
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Scalar, ordered_citations
 from lineage.store import Store
@@ -86,14 +86,23 @@ def _grouped(hops: Iterable[Hop]) -> dict[str, list[Hop]]:
 PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
 
 
+def searched(store: Store, text: str, kind: NodeKind) -> tuple[Node, ...]:
+    """What a search finds of one kind, to match another case or spacing against; nothing where the text is not
+    one a search takes (no letter or digit, too long): the look-up then says it found nothing, as it did."""
+    try:
+        return store.search(text, kinds=[kind], limit=50).items
+    except RefusedText:
+        return ()
+
+
 def find_items(store: Store, alias: str) -> list[Node]:
     """The items with this alias, as the dictionary writes it or with other spaces around it or in another case
     (" ks4_fsm", pasted): none is refused as not found."""
     asked = alias.strip()
     items = store.find_nodes(NodeKind.DATA_ITEM, "alias", [asked]) if asked else []
     if not items and asked:
-        found = store.search(asked, kinds=[NodeKind.DATA_ITEM], limit=50).items
-        items = [node for node in found if str(node.props.get("alias", "")).casefold() == asked.casefold()]
+        items = [node for node in searched(store, asked, NodeKind.DATA_ITEM)
+                 if str(node.props.get("alias", "")).casefold() == asked.casefold()]  # fmt: skip
     if not items:
         raise NotFound(f"no NPD data item has the alias {alias!r}")
     return items

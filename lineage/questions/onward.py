@@ -217,7 +217,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
         cut or len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
         _events(concerning),
         _refusals([on_paths[id_] for id_ in sorted(on_paths)], about, stated),
-        EMPTY_DATASET if holds_nothing else None,
+        EMPTY_DATASET if holds_nothing and not finished else None,
     )
 
 

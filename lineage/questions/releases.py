@@ -13,7 +13,16 @@ from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
 from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, surest
-from lineage.questions.common import PUPIL_RECORDS, PerState, Related, dated_order, follow, follow_chain, related
+from lineage.questions.common import (
+    PUPIL_RECORDS,
+    PerState,
+    Related,
+    dated_order,
+    follow,
+    follow_chain,
+    related,
+    searched,
+)
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
 
@@ -116,10 +125,10 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
     """One release downstream: approval, recipient, items or tiers, onward sharing. A reference is found as the
     register writes it or with other spaces around it or in another case ("dr170518.02 ", pasted)."""
     asked = reference.strip()
-    releases = _by_reference(store, NodeKind.RELEASE, asked)
+    releases = store.find_nodes(NodeKind.RELEASE, "reference", [asked]) if asked else []
     if not releases and asked:
         release = store.get_node(asked if asked.startswith("Release:") else f"Release:{asked}")
-        releases = [release] if release else []
+        releases = [release] if release else _by_reference(store, NodeKind.RELEASE, asked)
     if not releases:
         applied = _by_reference(store, NodeKind.APPLICATION, asked)
         if applied:  # an application is not a release: say what the record does say of it
@@ -138,7 +147,7 @@ def _by_reference(store: Store, kind: NodeKind, reference: str) -> list[Node]:
         return []
     found = store.find_nodes(kind, "reference", [reference])
     if not found:
-        near = store.search(reference, kinds=[kind], limit=50).items
+        near = searched(store, reference, kind)
         found = [node for node in near if str(node.props.get("reference", "")).casefold() == reference.casefold()]
     return found
 
@@ -269,7 +278,8 @@ def applications_traced(
 @dataclass(frozen=True, slots=True)
 class MatchingRequests:
     """An organisation that asks DfE about pupils (sending what it knows of people, for DfE to match against the
-    NPD), by the statements and the published figures that say so: what it sends, what it gets back, how many."""
+    NPD), by the statements and the published figures that say so: what it sends, what it gets back, how many;
+    with what the record says it was given access to, and the agreements it asks under."""
 
     organisation: Node
     statements: tuple[Stated, ...]
@@ -295,9 +305,9 @@ AGREEMENT = "agreement"
 @PerState
 def matching_requests(store: Store) -> dict[str, MatchingRequests]:
     """Every organisation the record says asks DfE about pupils, by id: a statement of what it sends to match on,
-    a match flag or what DfE returns on a match (:data:`MATCHING`), a published figure of requests flowing from it
-    to DfE alone, or an access to pupil records given to it (:data:`PUPIL_RECORDS`). A fixed number of batched
-    calls, once per state of the store."""
+    a match flag or what DfE returns on a match (:data:`MATCHING`), or a published figure of requests flowing
+    from it to DfE alone; with the accesses to pupil records given to it (:data:`PUPIL_RECORDS`), where it asks,
+    and the agreements that concern it. A fixed number of batched calls, once per state of the store."""
     statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(MATCHING))
     about = {h.node.id: h.node for hops in follow(store, [s.id for s in statements], outgoing=[_E.ABOUT]).values()
              for h in hops}  # fmt: skip
@@ -319,7 +329,6 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
     for id_, hops in accessed.items():
         for hop in hops:
             accesses[hop.node.id].append(Related(pupil_records[id_], hop.edge))
-            targets.setdefault(hop.node.id, hop.node)
     concerned = follow(store, sorted(targets), incoming=[_E.CONCERNS])
     agreements = {
         id_: sorted((Related(h.node, h.edge) for h in hops if h.node.props.get("event_kind") == AGREEMENT),

@@ -18,6 +18,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -109,6 +110,8 @@ def digest_of(path: Path) -> str | None:
     """The SHA-256 a snapshot's header gives for what it holds (its first line alone is read); None where there
     is no snapshot there, or none whole enough to say."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO put there would block the reader
+            return None
         with path.open("rb") as handle:
             fields = handle.read(len(_header(_NO_DIGEST, 0))).split()
     except OSError:

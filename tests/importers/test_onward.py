@@ -297,18 +297,28 @@ def test_a_newer_copy_with_a_row_added_above_gets_no_reading_written_for_another
     """The hostile-input reading, round two: our tables read rows by number alone, so a copy of the file with one
     row added at the top took every reading one row down. Invented rows became the LRS's items ('pupil names') and
     a live search of it, citing flow_readings.csv, with no word. Each reading now applies only while its row still
-    begins a cell with the words it read; the others are counted, naming the table's row."""
+    begins a cell with the words it read; the others are counted, naming the table's row. (The last linked data set
+    goes to a number no reading reads: a linked set whose records no reading names is refused, as before.)"""
     lines = FILE.read_text(encoding="utf-8").splitlines(keepends=True)
     (access,) = [n for n, r in ROWS.items() if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
     added = lines[access - 1].replace(ROWS[access]["quote"], "An invented row, read by no reading.")
-    copy = tmp_path / FILE.name
-    copy.write_text("".join([lines[0], added, *lines[1:]]), encoding="utf-8")
-    report = OnwardFlowsImporter().run(empty_store, copy)
+    last = max(n for n, r in ROWS.items() if r["kind"] == "linked_dataset")
+    assert last + 1 not in load_readings()[FILE.name]
+    whole, cut = tmp_path / "whole" / FILE.name, tmp_path / FILE.name
+    whole.parent.mkdir()
+    whole.write_text("".join([lines[0], added, *lines[1:]]), encoding="utf-8")
+    with pytest.raises(BadInput) as refused:  # the last linked set goes to a number no reading reads
+        OnwardFlowsImporter().run(empty_store, whole)
+    assert refused.value.row == last + 1 and every_node(empty_store) == []
+    cut.write_text("".join([lines[0], added, *lines[1 : last - 1], *lines[last:]]), encoding="utf-8")
+    report = OnwardFlowsImporter().run(empty_store, cut)
     assert not empty_store.get_edges([(LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA)])  # no reading says what went, or how
     readings = load_readings()[FILE.name]
     said = " | ".join(report.left_out)
     assert all(
-        f"flow_readings.csv row {r.citation.row}: {FILE.name} row {n} no longer" in said for n, r in readings.items()
+        f"flow_readings.csv row {r.citation.row}: {FILE.name} row {n} no longer" in said
+        for n, r in readings.items()
+        if n != last
     )
     nodes = every_node(empty_store)
     hops = empty_store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset())
@@ -327,3 +337,15 @@ def test_a_reading_that_reads_nothing_is_counted_not_dropped_without_a_word(empt
     where = f"flow_readings.csv row {bundled[access].citation.row}"
     assert f"{where}: only a linked data set's row names its parties" in said
     assert "no row 999" in said
+
+
+def test_a_copy_under_another_name_is_read_as_the_file_our_tables_name(empty_store: Store, tmp_path: Path) -> None:
+    """The review of round two: the readings went by the file's name alone, so the same rows copied as
+    npd_flows_2019.csv got none: Trustopia's search of the LRS was drawn as an access to DfE's records, and the
+    linked data sets were dropped. A reading holds while its row says what it read, whatever the copy is called."""
+    copy = tmp_path / "npd_flows_2019.csv"
+    copy.write_bytes(FILE.read_bytes())
+    report = OnwardFlowsImporter().run(empty_store, copy)
+    assert edge(empty_store, LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA).props["route"] == "live search"
+    assert not empty_store.get_edges([(DFE, EdgeKind.ACCESSED_BY, TRUSTOPIA)])
+    assert not any("no reading" in reason for reason in report.left_out)

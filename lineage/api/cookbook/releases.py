@@ -53,7 +53,8 @@ ApplicationOutcome = answer_type(
     "sharing with a body (its status says which; its name says 'application by', 'arrangement with' or 'DfE's "
     "stated policy of sharing with'), with what sources say of it.",
     fields={
-        "made_by": "The applicant; null where the entry names none.",
+        "made_by": "The applicant, or the body an arrangement or DfE's policy is with (the status says which); null "
+        "where the entry names none.",
         "releases": "The release it led to, where one is drawn.",
         "statements": "What sources say it asked for or got.",
         "commissioned_by": "Who the entry says commissioned it.",
@@ -68,7 +69,8 @@ OrganisationReceipts = answer_type(
         "aggregate_flows": "Published figures of what flowed to it; a figure of an exchange both ways is in bothWays, "
         "not here.",
         "shared_onward": "Its own onward shares, to other organisations.",
-        "applications": "Every application it made, refused and pending ones included: never drawn as flows.",
+        "applications": "Every application it made, refused and pending ones included, and every arrangement or DfE "
+        "policy of sharing that names it (the status says which): never drawn as flows.",
         "statements": "What sources say of it where they identify no release or application.",
         "flows_from": "Published figures of what it sent DfE or asked DfE about (requests, people to match); a "
         "figure of an exchange both ways is in bothWays, not here.",
@@ -98,7 +100,8 @@ MatchingRequests = answer_type(
         "source names none), with the ACCESSED_BY link, its route, volume and period, oldest first: which items, "
         "the record does not say.",
         "agreements": "The agreements the record says it made with DfE to ask (a memorandum of understanding, a pilot "
-        "formalised), each a dated Event that concerns it, oldest first, in its source's words.",
+        "formalised), each an Event that concerns it, dated where its source dates it (undated last), in its "
+        "source's words.",
     },
 )
 

@@ -9,7 +9,8 @@ import { cite } from "./sources.js";
 import { pickYearsNext } from "./years.js";
 
 /** The search in the address; what is not a number where one is wanted is left out (null), and so is a URN too
- * long to be one (GraphQL's Int holds 9 digits; a longer one was rounded, and the server's refusal shown raw). */
+ * long to be one (no URN has more than 9 digits; a longer one was rounded, and GraphQL's refusal of one past its
+ * Int shown raw). */
 export function readSearch() {
   const params = addressParams();
   const year = (name) => (/^\d{4}$/.test(params.get(name) || "") ? Number(params.get(name)) : null);

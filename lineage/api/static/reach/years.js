@@ -43,7 +43,7 @@ export function showYears(search, schoolName) {
         select.append(new Option(academic(year), String(year)));
       }
     }
-    select.value = String(chosen ?? latest - 1);
+    select.value = String(chosen ?? new Date().getFullYear() - 1); // last calendar year's, as it was
   }
   if (focus) $("#from-year").focus();
 }
