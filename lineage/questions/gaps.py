@@ -3,7 +3,8 @@ application, statement or figure, each with what is known, exactly what is missi
 holds it, the sources, and the earlier Freedom of Information requests on the same matter among those sources.
 
 The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is
-not stated; a release with no date, or no named recipient; a body that refused to say whether data went further
+not stated; a release with no date, or no named recipient, and pupil data DfE passed to a body the record does not
+name (an access, a published count); a body that refused to say whether data went further
 (onward sharing not disclosed); two sources that disagree; a figure the record does not establish. A gap closes
 when a later import changes what made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the
 ``gapsClosed`` question (:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source
@@ -28,8 +29,8 @@ from lineage.model import (
     NodeKind,
     ordered_citations,
 )
-from lineage.questions.common import PerState, check_known, check_period, follow
-from lineage.questions.records import open_applications
+from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow
+from lineage.questions.records import disclosures, open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.questions.statements import Stated, statement_words
 from lineage.questions.timeline import figure_text
@@ -123,8 +124,8 @@ class Gap:
         return day if isinstance(day, dt.date) else None
 
 
-def _gap_id(kind: str, node: Node) -> str:
-    return f"{kind.replace(' ', '-')}:{node.id}"
+def _gap_id(kind: str, key: str) -> str:
+    return f"{kind.replace(' ', '-')}:{key}"
 
 
 def _earlier(citations: Iterable[Citation]) -> tuple[str, ...]:
@@ -162,13 +163,14 @@ def _said(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[tuple[s
 
 
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
-         citations: Iterable[Citation] = ()) -> Gap:  # fmt: skip
+         citations: Iterable[Citation] = (), key: str | None = None) -> Gap:  # fmt: skip
+    """A gap about ``node`` (its id, or ``key`` where the gap is about a link of it, makes the gap's id)."""
     cites = tuple(ordered_citations({*node.citations, *citations}))
     asks = FIGURE_ASKS.get(kind, ASKS[kind]) if node.kind is NodeKind.AGGREGATE_FLOW else ASKS[kind]
     if kind == OUTCOME_NOT_STATED and node.props.get("status") in PARTY_WORDS:
         asks = SHARING_ASKS
     return Gap(
-        _gap_id(kind, node), kind, node, tuple(known), asks, authority,
+        _gap_id(kind, key or node.id), kind, node, tuple(known), asks, authority,
         tuple(sorted(organisations, key=lambda o: o.id)), cites, _earlier(cites),
     )  # fmt: skip
 
@@ -195,6 +197,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
         known = (*_described(application), *said)
         found.append(_gap(OUTCOME_NOT_STATED, application, applicants, known, citations=cites))
     found += _statement_gaps(store)
+    found += _unnamed_recipients(store)
     found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
         found.append(_gap(UNVERIFIED, figure, (), [figure_text(figure)]))
@@ -220,6 +223,29 @@ def _statement_gaps(store: Store) -> list[Gap]:
         concerned = [n for n in subjects if n.kind is NodeKind.ORGANISATION]
         said = (f"{statement.name}, as {statement.props.get('source_kind', 'a source')} says",)
         found.append(_gap(CONTESTED, statement, concerned, said, citations=[c for n in subjects for c in n.citations]))
+    return found
+
+
+#: How the organisations table names a body the record does not name (the police forces a count is of, a force
+#: given pupils' data in November 2019, companies a service was offered to).
+NOT_NAMED = "(not named in the record)"
+
+
+def _unnamed_recipients(store: Store) -> list[Gap]:
+    """Pupil data DfE passed to a body the record does not name (a police force given 2,136 pupils' data in November
+    2019; the forces its published counts are of), one gap per access or figure: DfE, which passed it, holds the
+    name. What went from another body (a company's service, onward) is not DfE's to name, and is left here."""
+    found = []
+    for disclosure in disclosures(store):
+        recipient, source = disclosure.to.node, disclosure.source
+        if not recipient.name.endswith(NOT_NAMED):
+            continue
+        if source.kind is not NodeKind.AGGREGATE_FLOW and source.id not in PUPIL_RECORDS:
+            continue
+        known = (f"{disclosure.when}: {disclosure.text} ({disclosure.certainty_words})",)
+        subject, key = (source, None) if source.kind is NodeKind.AGGREGATE_FLOW else (recipient, disclosure.to.link.id)
+        cites = disclosure.to.link.citations
+        found.append(_gap(RECIPIENT_NOT_NAMED, subject, [recipient], known, citations=cites, key=key))
     return found
 
 

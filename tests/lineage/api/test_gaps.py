@@ -208,3 +208,20 @@ def test_dfe_s_policy_of_sharing_is_asked_what_went_under_it_not_a_panel_s_decis
     assert policy["source_url"] in {c.address for c in gap.sources}
     assert not any("decision" in asked for asked in gap.missing)
     assert any("shared with it under this" in asked for asked in gap.missing)
+
+
+def test_pupil_data_dfe_passed_to_a_body_the_record_does_not_name_is_a_gap_for_dfe(real_store: Store) -> None:
+    """A campaigner's reading of the gaps: no 'recipient not named' gap was ever made, as the record's unnamed
+    police forces are one node standing for them all; a police force given 2,136 pupils' data in November 2019 (a
+    requester's words) and the forces HCWS272's counts are of were no gap. DfE, which passed the data, holds the
+    names."""
+    flows = list(csv.DictReader((DATA_DIR / "npd_flows_2018_onward.csv").open(encoding="utf-8")))
+    (access,) = [r for r in flows if r["kind"] == "access_granted" and r["to_organisation"].startswith("police")]
+    figures = list(csv.DictReader(FIGURES.open(encoding="utf-8")))
+    counted = [r for r in figures if r["flow"] == "DfE (NPD) -> Police" and r["source"].startswith("Written minis")]
+    found = gaps(real_store, kinds=["recipient not named"])
+    assert {g.authority for g in found} == {"Department for Education"}
+    known = " ".join(k for g in found for k in g.known)
+    assert f"{access['date_as_cited']}: " in known and access["figure"] in known
+    assert counted and all(f"{r['value']} {r['unit']}" in known for r in counted)
+    assert all(any("name of the organisation" in m for m in g.missing) for g in found)
