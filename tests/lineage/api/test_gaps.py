@@ -197,6 +197,7 @@ def test_a_gap_says_what_sources_already_say_of_its_release_or_application(real_
     assert aqa and all(r["quote"] in " ".join(applied.known) for r in aqa)
     drafted = foi.write([gap], "txt").text
     assert "Already public" not in drafted and "each as its source gives it" in drafted
+    assert "which I have read" not in drafted  # the requester signs it, and may not have read them
 
 
 def test_dfe_s_policy_of_sharing_is_asked_what_went_under_it_not_a_panel_s_decision(real_store: Store) -> None:
