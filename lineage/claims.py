@@ -23,7 +23,10 @@ from lineage.store import Store
 
 __all__ = ["CLAIM_FORMATS", "TIER_RULE", "Claim", "by_rule", "claims", "to_csv", "to_markdown"]
 
-COLUMNS = ("rule", "subject", "link", "object", "words", "means", "outranked_by", "sources")
+COLUMNS = (
+    "rule", "certainty", "subject", "link", "object", "words", "means", "outranked_by", "sources", "subject_id",
+    "object_id",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,11 +43,13 @@ class Claim:
     sources: tuple[Citation, ...]
     #: the statements that outrank it (each excluding the item from the release): the answers never list it
     outranked_by: tuple[Node, ...] = ()
+    certainty: str = ""  # the fact's level (tier level, inferred), which no source's is below
 
     def row(self) -> dict[str, str]:
         cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
         return {
             "rule": self.rule,
+            "certainty": self.certainty,
             "subject": self.subject.name,
             "link": self.link,
             "object": self.object.name if self.object else "",
@@ -52,6 +57,9 @@ class Claim:
             "means": self.means,
             "outranked_by": "; ".join(statement.name for statement in self.outranked_by),
             "sources": cites,
+            # the ids, for a reviewer to find the fact again (the explorer, `lineage query`)
+            "subject_id": self.subject.id,
+            "object_id": self.object.id if self.object else "",
         }
 
 
@@ -67,7 +75,8 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: tup
     else:
         means = target.name
     cites = tuple(ordered_citations(edge.citations | _what_the_rule_read_of(target)))
-    return Claim(rule, subject, edge.kind.value, target, words, means, cites, outranked_by)
+    level = edge.certainty.level.value
+    return Claim(rule, subject, edge.kind.value, target, words, means, cites, outranked_by, level)
 
 
 def _what_the_rule_read_of(target: Node) -> frozenset[Citation]:
@@ -88,7 +97,8 @@ def claims(store: Store) -> list[Claim]:
         rule = rule_of(node.certainty)
         if rule:
             said = str(node.props.get("org_type") or node.props.get("status") or "")
-            found.append(Claim(rule, node, "", None, node.name, said, tuple(ordered_citations(node.citations))))
+            cites = tuple(ordered_citations(node.citations))
+            found.append(Claim(rule, node, "", None, node.name, said, cites, certainty=node.certainty.level.value))
     for edge in whole.edges:
         rule = rule_of(edge.certainty)
         if rule:

@@ -39,6 +39,11 @@ def test_the_ledger_reads_back_as_csv_and_markdown(memory_real: Store) -> None:
     found = claims(memory_real)
     table = list(csv.DictReader(io.StringIO(to_csv(found))))
     assert len(table) == len(found)
+    # what the 20 facts' reading could not check from the file alone: each fact's level, and where to find it again
+    assert {row["certainty"] for row in table} == {"tier_level", "inferred"}
+    sample = table[:: max(1, len(table) // 50)]
+    assert all(memory_real.get_node(row["subject_id"]) is not None for row in sample)
+    assert all(memory_real.get_node(row["object_id"]) is not None for row in sample if row["object_id"])
     assert not [cell for row in table for cell in row.values() if cell[:1] in ("=", "+", "-", "@")]
     text = to_markdown(found)
     assert text.startswith("# Claims ledger") and f"| {TIER_RULE} | {by_rule(found)[TIER_RULE]} |" in text
