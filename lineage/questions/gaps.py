@@ -78,7 +78,11 @@ ASKS = {
         "whether pupil data received from the Department for Education were passed to any other body",
         "if so, to which bodies, when, and under what legal basis",
     ),
-    CONTESTED: ("the record that settles what the release held: the data items released, as the register lists them",),
+    # the registers give no items (data/SOURCES.md): the record that settles it is DfE's own of the release
+    CONTESTED: (
+        "the record that settles what the release held: the data items released, as the Department's own record of "
+        "the release (its approval or the extract's specification) lists them",
+    ),
     UNVERIFIED: ("the figure as the authority records it, with its period and what it counts",),
 }
 #: What to ask of an entry with no outcome that is no application (lineage.model.PARTY_WORDS): DfE's policy of

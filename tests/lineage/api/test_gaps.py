@@ -226,3 +226,14 @@ def test_pupil_data_dfe_passed_to_a_body_the_record_does_not_name_is_a_gap_for_d
     assert f"{access['date_as_cited']}: " in known and access["figure"] in known
     assert counted and all(f"{r['value']} {r['unit']}" in known for r in counted)
     assert all(any("name of the organisation" in m for m in g.missing) for g in found)
+
+
+def test_a_contested_release_is_asked_of_dfe_s_own_record_not_of_a_register_that_lists_no_items(
+    real_store: Store,
+) -> None:
+    """A campaigner's reading of the gaps: the Telegraph's contested gaps asked for the items 'as the register lists
+    them', though the register entries give no items (data/SOURCES.md says so of them)."""
+    sources = (DATA_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    assert "No data items or purposes are given" in sources
+    contested = [g for g in gaps(real_store, kinds=["contested"]) if g.subject.kind.value == "Statement"]
+    assert contested and not any("as the register lists them" in m for g in contested for m in g.missing)
