@@ -229,7 +229,7 @@ class OnwardFlowsImporter(Importer):
             reading = readings.get(row.number)
             moved = reading is not None and not reading.read.holds(row)  # counted above, with the table's row
             flow = _Row(self, path, row, None if moved else reading, report, parts, organisations, moved)
-            if reading is not None and reading.role and flow.kind != LINKED:
+            if reading is not None and not moved and reading.role and flow.kind != LINKED:
                 where = f"{READINGS_FILE.name} row {reading.citation.row}"
                 report.leave_out(f"role ({where}: only a linked data set's row names its parties)")
             if (event := flow.draw()) is not None:
@@ -337,7 +337,11 @@ class _Row:
         )
 
     def draw(self) -> Node | None:
-        """Draw the row's facts; the Event it is, if it is one."""
+        """Draw the row's facts; the Event it is, if it is one. A flow whose reading was of another row is not
+        drawn: without it, an access to the LRS was drawn as one to DfE's records (counted, naming the row)."""
+        if self.moved and self.kind in (ACCESS, ONWARD, LINKED):
+            self.report.leave_out(f"{self.kind} (row {self.row.number}: the reading at this number is of another row)")
+            return None
         if self.kind == ACCESS:
             self.access()
         elif self.kind == ONWARD:
@@ -383,11 +387,6 @@ class _Row:
 
     def linked(self) -> None:
         records = self.records()
-        if records is None and self.moved:  # the table's reading was of another row: this one has none yet
-            self.report.leave_out(
-                f"a linked data set (row {self.row.number}: no reading of this row names its records)"
-            )
-            return
         if records is None:
             raise BadInput(self.path, "a linked data set needs its records in flow_readings.csv", self.row.number)
         size = stated(

@@ -358,8 +358,9 @@ class RowRead:
 
     @classmethod
     def of(cls, path: Path, row: Row, file: str, at: int, column: str = "row_says") -> RowRead:
-        says = " ".join(row[column].split())
-        if not says or not all(part.strip() for part in says.split(SAYS_PARTS)):
+        parts = [" ".join(part.split()) for part in row[column].split(SAYS_PARTS.strip())]
+        says = SAYS_PARTS.join(parts)
+        if not all(parts):  # an empty cell, or a part left empty ("a | ", "a | | b")
             raise BadInput(
                 path, "the words the row read begins a cell with, so no other row is read", row.number, column
             )

@@ -219,12 +219,12 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
     unfit = unfit_character(name or "") or (f"the control character U+{ord(line_break):04X}" if line_break else None)
     if unfit:
         raise LineageError(f"the name holds {unfit}: type it as plain text on one line")
-    length = len(" ".join((name or "").split()))  # as written into the letter, and as /reach counts it
-    if length > NAME_LIMIT:
-        raise LineageError(f"the name is {length:,} characters long: a letter takes one of {NAME_LIMIT} at most")
+    name = " ".join((name or "").split())  # one line, spaces collapsed, in every format: as /reach writes it
+    if len(name) > NAME_LIMIT:
+        raise LineageError(f"the name is {len(name):,} characters long: a letter takes one of {NAME_LIMIT} at most")
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
-    if name and name.strip():
+    if name:
         text = text.replace(placeholder, chosen.safe(name))
     school, (first, last) = answer.chain.school, answer.years
     references = tuple(dict.fromkeys(release_reference(r.reach.release) for r in answer.releases))

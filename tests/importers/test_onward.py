@@ -313,6 +313,7 @@ def test_a_newer_copy_with_a_row_added_above_gets_no_reading_written_for_another
     cut.write_text("".join([lines[0], added, *lines[1 : last - 1], *lines[last:]]), encoding="utf-8")
     report = OnwardFlowsImporter().run(empty_store, cut)
     assert not empty_store.get_edges([(LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA)])  # no reading says what went, or how
+    assert not empty_store.get_edges([(DFE, EdgeKind.ACCESSED_BY, TRUSTOPIA)])  # nor is it drawn from DfE instead
     readings = load_readings()[FILE.name]
     said = " | ".join(report.left_out)
     assert all(

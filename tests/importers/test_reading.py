@@ -296,6 +296,8 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a,Nowhere:x,why\n", "concerns"),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3, ,Event:x,why\n", "row_says"),
+        ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a | ,Event:x,why\n", "row_says"),
+        ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a | | b,Event:x,why\n", "row_says"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,,,,because\n", "contradicted_by_says"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
         ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,why\n", "quote"),

@@ -239,6 +239,13 @@ def test_lineage_letter_refuses_a_name_longer_than_a_letter_takes(
     assert main([*args, "--name", "A" * letter.NAME_LIMIT]) == 0
     capsys.readouterr()
     assert main([*args, "--name", "A" * (letter.NAME_LIMIT + 1)]) == 1
+    capsys.readouterr()
+    # spaces count as one wherever they are, in every format (the HTML letter had taken 100,000 of them)
+    assert main([*args, "--name", "A B", "--format", "html"]) == 0
+    plain = capsys.readouterr().out
+    assert main([*args, "--name", "A" + " " * 100_000 + "B", "--format", "html"]) == 0
+    assert capsys.readouterr().out == plain
+    assert main([*args, "--name", "A" * (letter.NAME_LIMIT + 1)]) == 1
     out, err = capsys.readouterr()
     limit = letter.NAME_LIMIT
     assert not out
