@@ -58,7 +58,7 @@ def request_parts(gaps: Sequence[Gap]) -> list[Part]:
             )
         )
         if gap.earlier_requests:
-            parts.append(Part("p", "Earlier requests on this matter, among the sources above:"))
+            parts.append(Part("p", "Earlier requests on this matter, among the sources listed below:"))
             parts += [Part("li", address) for address in gap.earlier_requests]
     parts += [
         Part("p", "I would like the information in electronic form, by email."),

@@ -1,22 +1,22 @@
 """Every gap in the record, and who holds the answer: the facts the public record leaves open, one per release,
-application, statement or figure, each with what is known, exactly what is missing, the public authority that
-holds it, the sources, and the earlier Freedom of Information requests on the same matter among those sources.
+application, statement, figure or access to a body the record does not name, each with what is known, exactly what
+is missing, the public authority that holds it, the sources, and the earlier Freedom of Information requests on the
+same matter among those sources.
 
-The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is
-not stated; a release with no date, or no named recipient, and pupil data DfE passed to a body the record does not
-name (an access, a published count); a body that refused to say whether data went further
-(onward sharing not disclosed); two sources that disagree; a figure the record does not establish. A gap closes
-when a later import changes what made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the
-``gapsClosed`` question (:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source
-closed it.
+The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is not
+stated; a release with no date, or no named recipient, and pupil data DfE passed to a body the record does not name
+(an access, a published count); a body that refused to say whether data went further (onward sharing not disclosed);
+two sources that disagree; a figure the record does not establish. A gap closes when a later import changes what
+made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the ``gapsClosed`` question
+(:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source closed it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineage.errors import LineageError, NotFound
 from lineage.model import (
@@ -30,7 +30,7 @@ from lineage.model import (
     ordered_citations,
 )
 from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow
-from lineage.questions.records import disclosures, open_applications
+from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import find_organisation, release_walk
 from lineage.questions.statements import Stated, statement_words
 from lineage.questions.timeline import figure_text
@@ -112,19 +112,20 @@ FOI_SITES = ("whatdotheyknow.com/request/",)
 class Gap:
     """One fact the record leaves open, about one node, and who holds the answer."""
 
-    id: str  # "<kind slug>:<node id>": stable across builds, for a request and for the diff
+    id: str  # "<kind slug>:<node id>", or of what the source gives of an access: stable across builds
     kind: str
     subject: Node
-    known: tuple[str, ...]  # what is public already, in words
+    known: tuple[str, ...]  # what sources already say of it, each as its source gives it
     missing: tuple[str, ...]  # exactly what to ask for
     authority: str
     organisations: tuple[Node, ...]  # the recipients or applicants concerned
     sources: tuple[Citation, ...]
     earlier_requests: tuple[str, ...]  # addresses of FOI requests on the same matter among the sources
+    when: dt.date | None = None  # the date of what it is about, where that is a link of its subject (an access)
 
     @property
     def date(self) -> dt.date | None:
-        day = self.subject.props.get("date")
+        day = self.when or self.subject.props.get("date")
         return day if isinstance(day, dt.date) else None
 
 
@@ -167,9 +168,10 @@ def _said(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[tuple[s
 
 
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
-         citations: Iterable[Citation] = (), key: str | None = None) -> Gap:  # fmt: skip
-    """A gap about ``node`` (its id, or ``key`` where the gap is about a link of it, makes the gap's id)."""
-    cites = tuple(ordered_citations({*node.citations, *citations}))
+         citations: Iterable[Citation] = (), key: str | None = None, own_citations: bool = True) -> Gap:  # fmt: skip
+    """A gap about ``node`` (its id, or ``key`` where the gap is about a link of it, makes the gap's id), citing
+    the node's sources and ``citations`` (those alone, without ``own_citations``: a link's gap)."""
+    cites = tuple(ordered_citations({*(node.citations if own_citations else ()), *citations}))
     asks = FIGURE_ASKS.get(kind, ASKS[kind]) if node.kind is NodeKind.AGGREGATE_FLOW else ASKS[kind]
     if kind == OUTCOME_NOT_STATED and node.props.get("status") in PARTY_WORDS:
         asks = SHARING_ASKS
@@ -236,20 +238,32 @@ NOT_NAMED = "(not named in the record)"
 
 
 def _unnamed_recipients(store: Store) -> list[Gap]:
-    """Pupil data DfE passed to a body the record does not name (a police force given 2,136 pupils' data in November
-    2019; the forces its published counts are of), one gap per access or figure: DfE, which passed it, holds the
-    name. What went from another body (a company's service, onward) is not DfE's to name, and is left here."""
+    """Pupil data DfE passed to a body the record does not name, one gap per access (a police force given 2,136
+    pupils' data in November 2019) or published figure (the forces HCWS272 counts; a figure's FLOWS_TO is of what
+    DfE passed on): DfE, which passed it, holds the name. What went from another body (a company's service, onward)
+    is not DfE's to name, and is left here. An access's gap is keyed by what the source gives of it (the body, its
+    date and volume as cited), not by which records a reading says it drew on, and cites that access alone."""
+    by_figure: dict[str, list[Disclosure]] = defaultdict(list)
     found = []
     for disclosure in disclosures(store):
-        recipient, source = disclosure.to.node, disclosure.source
+        recipient, source, link = disclosure.to.node, disclosure.source, disclosure.to.link
         if not recipient.name.endswith(NOT_NAMED):
             continue
-        if source.kind is not NodeKind.AGGREGATE_FLOW and source.id not in PUPIL_RECORDS:
-            continue
-        known = (f"{disclosure.when}: {disclosure.text} ({disclosure.certainty_words})",)
-        subject, key = (source, None) if source.kind is NodeKind.AGGREGATE_FLOW else (recipient, disclosure.to.link.id)
-        cites = disclosure.to.link.citations
-        found.append(_gap(RECIPIENT_NOT_NAMED, subject, [recipient], known, citations=cites, key=key))
+        if source.kind is NodeKind.AGGREGATE_FLOW:
+            by_figure[source.id].append(disclosure)
+        elif source.id in PUPIL_RECORDS:
+            known = (f"{disclosure.when}: {disclosure.text} ({disclosure.certainty_words})",)
+            key = "|".join(
+                (recipient.id, str(link.props.get("date_as_cited", "")), str(link.props.get("value_text", "")))
+            )
+            gap = _gap(RECIPIENT_NOT_NAMED, recipient, [recipient], known, citations=link.citations, key=key,
+                       own_citations=False)  # fmt: skip
+            found.append(replace(gap, when=link.validity.valid_from))
+    for said in by_figure.values():
+        figure = said[0].source
+        known = (f"{said[0].when}: {said[0].text} ({said[0].certainty_words})",)
+        cites = [c for d in said for c in d.to.link.citations]
+        found.append(_gap(RECIPIENT_NOT_NAMED, figure, [d.to.node for d in said], known, citations=cites))
     return found
 
 

@@ -22,13 +22,14 @@ Gap = answer_type(
     fields={
         "id": "Stable across builds: name it to foiRequest or `lineage foi --gap`.",
         "kind": "items not published, outcome not stated, date not given, ...",
-        "subject": "The release, application, statement or figure it is about.",
-        "known": "What is public already, in words.",
+        "subject": "The release, application, statement or figure it is about, or the unnamed body an access went to.",
+        "known": "What sources already say of it, each as its source gives it, in words.",
         "missing": "Exactly what a request asks for.",
         "authority": "The public authority that holds the answer.",
         "organisations": "The recipients or applicants concerned.",
         "sources": As(name="citations"),
         "earlier_requests": "FOI requests on the same matter among the sources.",
+        "when": As(left_out="given as date, which is the access's where the gap is about one"),
     },
 )
 
