@@ -98,6 +98,7 @@ class DateReading:
     date_is: str
     reasoning: str
     citation: Citation
+    read: RowRead  # the row it reads, which must still begin cells with its words
 
     @property
     def props(self) -> dict[str, str]:
@@ -109,7 +110,7 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], DateReading]:
     """The readings by (file, row) they read; a reading without its date and words, or a row read twice, is
     refused."""
     table: dict[tuple[str, int], DateReading] = {}
-    for read_file, read_row, row in read_reasoned(path, ("date_as_cited", "date_is")):
+    for read_file, read_row, row in read_reasoned(path, ("row_says", "date_as_cited", "date_is")):
         date_as_cited, date_is, reasoning = (
             " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
         )
@@ -118,7 +119,8 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], DateReading]:
         if (read_file, read_row) in table:
             raise BadInput(path, f"{read_file} row {read_row} is read twice", row.number, "row")
         citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
-        table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation)
+        read = RowRead.of(path, row, read_file, read_row)
+        table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation, read)
     return table
 
 
@@ -127,10 +129,13 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
     return load_dates()
 
 
-def date_reading(read_as: str, row: int, date_as_cited: str, report: Report) -> DateReading | None:
-    """The table's reading of a row's date, if it has one for the date the row gives; a reading of a date the
-    row no longer gives is counted, not applied."""
-    reading = _bundled_dates().get((read_as, row))
+def date_reading(read_as: str, row: Row, date_as_cited: str, report: Report) -> DateReading | None:
+    """The table's reading of a row's date, if it has one for the row and the date it gives; a reading of another
+    row (a copy's rows moved) or of a date the row no longer gives is counted, not applied."""
+    reading = _bundled_dates().get((read_as, row.number))
+    if reading is not None and not reading.read.holds(row):
+        report.leave_out(reading.read.moved(DATES_FILE.name, reading.citation.row))
+        return None
     if reading is not None and reading.date_as_cited != date_as_cited:
         report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {reading.date_as_cited!r})")
         return None
@@ -179,7 +184,7 @@ class CampaignEventsImporter(Importer):
         if quote := cell("quote"):
             props["quote"] = quote
         citations = {Citation(source, path.name, row.number, "")}
-        if reading := date_reading(self.read_as(path), row.number, date, report):
+        if reading := date_reading(self.read_as(path), row, date, report):
             props.update(reading.props)
             citations.add(reading.citation)
         return Node(

@@ -274,7 +274,7 @@ class _Row:
         self.validity: Validity = parse_period(path, row, "date_as_cited")
         self.date = required(path, row, "date_as_cited")
         # where the date is not the fact's day, as the dates table reads it
-        self.date_read = date_reading(importer.read_as(path), row.number, self.date, report)
+        self.date_read = date_reading(importer.read_as(path), row, self.date, report)
         read = {c.citation for c in (reading, self.date_read) if c is not None}
         self.citations = frozenset({self.citation} | read)
         self.quote = required(path, row, "quote")

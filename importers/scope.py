@@ -40,7 +40,7 @@ from importers import register
 from importers.base import Batch, Importer, Report
 from importers.conflicts import contradictions
 from importers.organisations import Organisations, Unresolved
-from importers.reading import BadInput, Row, parse_date, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import BadInput, Row, RowRead, parse_date, read_csv, read_reasoned, refuse_duplicates
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
 from lineage.dates import latest_day, named_period
@@ -195,17 +195,21 @@ class SourceDate:
     day: dt.date
     reasoning: str
     row: int  # of the dates table
+    read: RowRead  # the statement's row, which must still begin cells with its words
 
 
 def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     """The dates table by (statements file, row)."""
     table: dict[tuple[str, int], SourceDate] = {}
-    for statements_file, at, row in read_reasoned(path, ("source_url", "date")):
+    for statements_file, at, row in read_reasoned(path, ("row_says", "source_url", "date")):
         if (day := parse_date(path, row, "date")) is None:
             raise BadInput(path, "must not be empty", row.number, "date")
         if (statements_file, at) in table:
             raise BadInput(path, f"row {at} of {statements_file} is read twice", row.number, "row")
-        table[(statements_file, at)] = SourceDate(row["source_url"].strip(), day, row["reasoning"].strip(), row.number)
+        read = RowRead.of(path, row, statements_file, at)
+        table[(statements_file, at)] = SourceDate(
+            row["source_url"].strip(), day, row["reasoning"].strip(), row.number, read
+        )
     return table
 
 
@@ -300,7 +304,7 @@ class ScopeStatementsImporter(Importer):
         return read_csv(path, self.columns)
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        parsed = [self._statement(path, row) for row in rows]
+        parsed = [self._statement(path, row, report) for row in rows]
         from_notes = [read for p in parsed if (read := self._from_notes(path, p, report)) is not None]
         numbers = {p.row.number for p in parsed}
         for (file, at), note in _bundled_notes().items():
@@ -356,11 +360,14 @@ class ScopeStatementsImporter(Importer):
             )
             return None
         cells = {**p.row.cells, "statement": note.statement, "data_item_as_written": note.items_as_written}
-        read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}))
+        read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}), report, p.row)
         props = {**read.node.props, "read_from": f"{NOTES_FILE.name} row {note.citation.row}: {note.reasoning}"}
         return replace(read, node=replace(read.node, props=props, citations=read.node.citations | {note.citation}))
 
-    def _statement(self, path: Path, row: Row) -> _Parsed:
+    def _statement(self, path: Path, row: Row, report: Report, read_from: Row | None = None) -> _Parsed:
+        """The row's statement (``read_from``: the row of the file it is read from, where that is not ``row``, a
+        statement its notes quote)."""
+
         def cell(column: str) -> str:
             return " ".join(row[column].split())
 
@@ -374,8 +381,11 @@ class ScopeStatementsImporter(Importer):
                 raise BadInput(path, "must not be empty", row.number, column)
         certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         dated = _bundled_dates().get((self.read_as(path), row.number))
-        if dated is not None and (latest_day(cell("date_as_cited")) or dated.source_url != cell("source_url")):
-            dated = None  # the row gives a date of its own, or is no longer the row the table read
+        if dated is not None and not (dated.read.holds(read_from or row) and dated.source_url == cell("source_url")):
+            report.leave_out(dated.read.moved(DATES_FILE.name, dated.row))
+            dated = None
+        if dated is not None and latest_day(cell("date_as_cited")):
+            dated = None  # the row gives a date of its own
         props: dict[str, Scalar] = {
             name: value
             for name, value in (

@@ -350,3 +350,19 @@ def test_a_copy_under_another_name_is_read_as_the_file_our_tables_name(empty_sto
     assert edge(empty_store, LRS, EdgeKind.ACCESSED_BY, TRUSTOPIA).props["route"] == "live search"
     assert not empty_store.get_edges([(DFE, EdgeKind.ACCESSED_BY, TRUSTOPIA)])
     assert not any("no reading" in reason for reason in report.left_out)
+
+
+def test_a_date_reading_is_not_applied_to_another_row_of_the_same_date(empty_store: Store, tmp_path: Path) -> None:
+    """The second review: date_readings.csv was checked only against the date a row gives, so rows 3 and 6 (both
+    dated 2022-11-09, each an article's date) swapped gave each event the other's reading and reasoning."""
+    lines = FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert ROWS[3]["date_as_cited"] == ROWS[6]["date_as_cited"]
+    lines[2], lines[5] = lines[5], lines[2]
+    swapped = tmp_path / FILE.name
+    swapped.write_text("".join(lines), encoding="utf-8")
+    report = OnwardFlowsImporter().run(empty_store, swapped)
+    said = " | ".join(report.left_out)
+    assert all(f"date_readings.csv row {n}: {FILE.name} row {row} no longer" in said for n, row in ((2, 3), (3, 6)))
+    swapped_events = [e for e in empty_store.all_nodes(NodeKind.EVENT) if e.props.get("quote") in
+                      (ROWS[3]["quote"], ROWS[6]["quote"])]  # fmt: skip
+    assert len(swapped_events) == 2 and not [e for e in swapped_events if "dated_by" in e.props]

@@ -293,7 +293,11 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,its quote,because\n", "contradicted_by_part"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,9,a,9,b,,,because\n", "contradicted_by_row"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,,because\nf.csv,6,a,3,b,,,again\n", "row"),
-        ("event dates", "file,row,date_as_cited,date_is,reasoning\nf.csv,3,2022,x,why\nf.csv,3,2022,y,why\n", "row"),
+        (
+            "event dates",
+            "file,row,row_says,date_as_cited,date_is,reasoning\nf.csv,3,a,2022,x,why\nf.csv,3,a,2022,y,why\n",
+            "row",
+        ),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a,Nowhere:x,why\n", "concerns"),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3, ,Event:x,why\n", "row_says"),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a | ,Event:x,why\n", "row_says"),
@@ -309,7 +313,7 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ),
         (
             "statement dates",
-            "file,row,source_url,date,reasoning\nf.csv,3,u,2019-07-19,why\nf.csv,3,u,2030-01-01,why\n",
+            "file,row,row_says,source_url,date,reasoning\nf.csv,3,a,u,2019-07-19,why\nf.csv,3,a,u,2030-01-01,why\n",
             "row",
         ),
         ("scope words", "words,means,within,reasoning\nnames,DataItem:a,,why\nNames,DataItem:a,,again\n", None),
@@ -428,16 +432,19 @@ def test_each_of_our_readings_names_its_row_and_no_other_of_the_bundled_file() -
     contain key identifiers' of the Telegraph's row and the BBC's), so rows sorted anew still drew the conflict
     between the wrong pair. Every reading's words, in their parts, begin cells of its own row and of no other."""
     from importers.conflicts import load_conflicts
-    from importers.events import load_links
+    from importers.events import load_dates, load_links
     from importers.onward import load_readings
     from importers.reading import RowRead
+    from importers.scope import load_dates as load_statement_dates
 
     reads: list[RowRead] = [
         *(r.read for by_row in load_readings().values() for r in by_row.values()),
         *(c for conflicts in load_conflicts().values() for conflict in conflicts for c in conflict.reads),
         *(link.read for links in load_links().values() for link in links),
+        *(reading.read for reading in load_dates().values()),
+        *(dated.read for dated in load_statement_dates().values()),
     ]
-    assert len(reads) > 40
+    assert len(reads) > 70
     for read in reads:
         rows = read_csv(DATA_DIR / read.file, ())
         holding = [row.number for row in rows if read.holds(row)]

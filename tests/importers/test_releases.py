@@ -432,7 +432,8 @@ def test_the_statement_dates_table_refuses_a_bad_date_and_keeps_only_the_rows_it
         assert not report_month or (dated.day + dt.timedelta(days=1)).day == 1  # the month's last day
     bad = tmp_path / "statement_dates.csv"
     bad.write_text(
-        "file,row,source_url,date,reasoning\nx.csv,3,https://example.org,22 Nov 2016,why\n", encoding="utf-8"
+        "file,row,row_says,source_url,date,reasoning\nx.csv,3,a,https://example.org,22 Nov 2016,why\n",
+        encoding="utf-8",
     )
     with pytest.raises(BadInput, match=r"statement_dates\.csv.*row 2"):
         load_dates(bad)
