@@ -128,9 +128,14 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
     releases = store.find_nodes(NodeKind.RELEASE, "reference", [asked]) if asked else []
     if not releases and asked:
         release = store.get_node(asked if asked.startswith("Release:") else f"Release:{asked}")
-        releases = [release] if release else _by_reference(store, NodeKind.RELEASE, asked)
+        releases = [release] if release else _in_another_case(store, NodeKind.RELEASE, asked)
     if not releases:
-        applied = _by_reference(store, NodeKind.APPLICATION, asked)
+        applied = (
+            store.find_nodes(NodeKind.APPLICATION, "reference", [asked])
+            or _in_another_case(store, NodeKind.APPLICATION, asked)
+            if asked
+            else []
+        )
         if applied:  # an application is not a release: say what the record does say of it
             status = applied[0].props.get("status", "not stated")
             raise NotFound(
@@ -141,15 +146,10 @@ def release_trace(store: Store, reference: str) -> ReleaseTrace:
     return traced(store, releases[:1])[0]
 
 
-def _by_reference(store: Store, kind: NodeKind, reference: str) -> list[Node]:
-    """The nodes of this kind with this register reference, as written or in another case."""
-    if not reference:
-        return []
-    found = store.find_nodes(kind, "reference", [reference])
-    if not found:
-        near = searched(store, reference, kind)
-        found = [node for node in near if str(node.props.get("reference", "")).casefold() == reference.casefold()]
-    return found
+def _in_another_case(store: Store, kind: NodeKind, reference: str) -> list[Node]:
+    """The nodes of this kind whose register reference is this one in another case ("dr170518.02")."""
+    near = searched(store, reference, kind)
+    return [node for node in near if str(node.props.get("reference", "")).casefold() == reference.casefold()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from lineage import questions
 from lineage.api.app import create_app
+from lineage.errors import NotFound
 from lineage.model import CertaintyLevel, NodeKind
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
@@ -422,7 +424,7 @@ def test_no_secondary_source_is_confirmed_and_no_unstated_approval(real_store: S
     assert real_store.counts().nodes["Approval"] == len(approved)
 
 
-async def test_a_pasted_reference_or_alias_with_spaces_or_in_another_case_is_found(ask) -> None:
+async def test_a_pasted_reference_or_alias_with_spaces_or_in_another_case_is_found(ask, real_store: Store) -> None:
     """The hostile-input reading, round two: 'DR170518.02 ' and 'dr170518.02' (a reference pasted, or typed) and
     ' KS4_FSM' and 'ks4_fsm' were each answered 'no such', while an organisation's name was found loosely."""
     (locrating,) = [r for r in REGISTER if r["reference"] == "DR170518.02"]
@@ -430,6 +432,11 @@ async def test_a_pasted_reference_or_alias_with_spaces_or_in_another_case_is_fou
         trace = (await ask("release-trace", reference=asked))["releaseTrace"]
         assert trace["release"]["reference"] == locrating["reference"], asked
         assert [r["node"]["name"] for r in trace["recipients"]] == [locrating["organisation"]]
+    for asked in ("!!", "x" * 300):  # no text a search takes: not found, as before, not a search's refusal
+        with pytest.raises(NotFound):
+            questions.release_trace(real_store, asked)
+        with pytest.raises(NotFound):
+            questions.recipients_of_item(real_store, asked)
     (fsm,) = [r for r in ITEMS if r["npd_alias"] == "KS4_FSM"]
     for asked in (" KS4_FSM", "ks4_fsm"):
         provenance = await ask("item-provenance", item=asked)

@@ -139,3 +139,18 @@ def test_a_killed_save_leaves_the_old_snapshot_whole_and_the_next_writer_tidies_
     assert code == 0, err
     assert {p.name for p in tmp_path.iterdir()} == known
     assert MemoryStore.load(path).counts().nodes["Dataset"] == 41
+
+
+def test_a_fifo_put_where_the_snapshot_was_blocks_no_health_check(snapshot: Path) -> None:
+    """The second review: /healthz reads the snapshot's first line to say whether it was saved over; a FIFO put
+    there would have blocked the worker's thread on every check. It is no snapshot: nothing is said superseded."""
+    import threading
+
+    store = MemoryStore.load(snapshot)
+    snapshot.unlink()
+    os.mkfifo(snapshot)
+    answers: list[bool] = []
+    checking = threading.Thread(target=lambda: answers.append(store.superseded()), daemon=True)
+    checking.start()
+    checking.join(5)
+    assert answers == [False]
