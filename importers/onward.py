@@ -444,7 +444,8 @@ class _Row:
         text = f"{self.kind.replace('_', ' ')}: {what}" + (f"; {figure}" if figure else "")
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
-             "source": self.citation.document, **(self.date_read.props if self.date_read else {})}
+             "source": self.citation.document, "source_kind": self.source_kind,
+             **(self.date_read.props if self.date_read else {})}
         )  # fmt: skip
         event = self.parts.node(
             Node(

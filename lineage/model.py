@@ -481,6 +481,11 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("text", str, "what happened, in the compiler's words"),
                 ("quote", str, "the source's words"),
                 ("source", str, "the source, as the compiler names it"),
+                (
+                    "source_kind",
+                    str,
+                    "what kind of source says it, in the compiler's words (requester, campaigner, ...)",
+                ),
             ),
         ),
         NodeSpec(

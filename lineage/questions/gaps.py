@@ -6,6 +6,7 @@ same matter among those sources.
 The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is not
 stated; a release with no date, or no named recipient, and pupil data DfE passed to a body the record does not name
 (an access, a published count); a body that refused to say whether data went further (onward sharing not disclosed);
+an agreement to share known only from an account of it (agreement not published);
 two sources that disagree; a figure the record does not establish. A gap closes when a later import changes what
 made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the ``gapsClosed`` question
 (:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source closed it.
@@ -31,7 +32,7 @@ from lineage.model import (
 )
 from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow
 from lineage.questions.records import Disclosure, disclosures, open_applications
-from lineage.questions.releases import find_organisation, release_walk
+from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
 from lineage.questions.statements import Stated, statement_words
 from lineage.questions.timeline import figure_text
 from lineage.store import Store
@@ -46,6 +47,7 @@ OUTCOME_NOT_STATED = "outcome not stated"
 DATE_NOT_GIVEN = "date not given"
 RECIPIENT_NOT_NAMED = "recipient not named"
 ONWARD_NOT_DISCLOSED = "onward sharing not disclosed"
+AGREEMENT_NOT_PUBLISHED = "agreement not published"
 CONTESTED = "contested"
 UNVERIFIED = "unverified"
 GAP_KINDS = (
@@ -54,6 +56,7 @@ GAP_KINDS = (
     DATE_NOT_GIVEN,
     RECIPIENT_NOT_NAMED,
     ONWARD_NOT_DISCLOSED,
+    AGREEMENT_NOT_PUBLISHED,
     CONTESTED,
     UNVERIFIED,
 )
@@ -79,6 +82,10 @@ ASKS = {
         "if so, to which bodies, when, and under what legal basis",
     ),
     # the registers give no items (data/SOURCES.md): the record that settles it is DfE's own of the release
+    AGREEMENT_NOT_PUBLISHED: (
+        "the agreement's text, and the date it was made or last changed",
+        "the number of requests made under it each year, and how many led to pupil data being shared",
+    ),
     CONTESTED: (
         "the record that settles what the release held: the data items released, as the Department's own record of "
         "the release (its approval or the extract's specification) lists them",
@@ -101,6 +108,7 @@ CLOSED_WHEN = {
     DATE_NOT_GIVEN: "a source gave its date",
     RECIPIENT_NOT_NAMED: "a source named its recipient",
     ONWARD_NOT_DISCLOSED: "the record stopped holding this refusal to say",
+    AGREEMENT_NOT_PUBLISHED: "a source of the agreement's own text (the government's, or Parliament's) was imported",
     CONTESTED: "the record stopped marking it contested",
     UNVERIFIED: "the record marked the figure verified",
 }
@@ -204,6 +212,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
         found.append(_gap(OUTCOME_NOT_STATED, application, applicants, known, citations=cites))
     found += _statement_gaps(store)
     found += _unnamed_recipients(store)
+    found += _agreements_told_of(store)
     found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
         found.append(_gap(UNVERIFIED, figure, (), [figure_text(figure)]))
@@ -264,6 +273,32 @@ def _unnamed_recipients(store: Store) -> list[Gap]:
         known = (f"{said[0].when}: {said[0].text} ({said[0].certainty_words})",)
         cites = [c for d in said for c in d.to.link.citations]
         found.append(_gap(RECIPIENT_NOT_NAMED, figure, [d.to.node for d in said], known, citations=cites))
+    return found
+
+
+#: The kinds of source (data/source_kinds.csv) that give an agreement's own text: the government's page or copy of
+#: it, Parliament's, a regulator's own letter. Any other (a requester, a campaigner, the press) only tells of it.
+OWN_TEXT_KINDS = frozenset({"dfe_or_government", "parliament", "regulator"})
+
+
+def _agreements_told_of(store: Store) -> list[Gap]:
+    """Agreements to share pupil data that the record knows only from an account of them (a requester's 'updated in
+    January 2019', a campaigner's DWP arrangement formalised after its 2018 pilot): their text, and the requests
+    made under them, are DfE's to give, as a party to each."""
+    told = [
+        event
+        for event in store.find_nodes(NodeKind.EVENT, "event_kind", [AGREEMENT])
+        if event.props.get("source_kind") not in OWN_TEXT_KINDS
+    ]
+    concerned = follow(store, [e.id for e in told], outgoing=[_E.CONCERNS])
+    found = []
+    for event in told:
+        bodies = [h.node for h in concerned.get(event.id, []) if h.node.kind is NodeKind.ORGANISATION]
+        known = (
+            f"{event.props.get('date_as_cited')}: {event.props.get('source_kind')} says: "
+            f"\u201c{event.props.get('quote')}\u201d",
+        )
+        found.append(_gap(AGREEMENT_NOT_PUBLISHED, event, bodies, known))
     return found
 
 

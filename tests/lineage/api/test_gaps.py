@@ -245,3 +245,17 @@ def test_a_contested_release_is_asked_of_dfe_s_own_record_not_of_a_register_that
     assert "No data items or purposes are given" in sources
     contested = [g for g in gaps(real_store, kinds=["contested"]) if g.subject.kind.value == "Statement"]
     assert contested and not any("as the register lists them" in m for g in contested for m in g.missing)
+
+
+def test_an_agreement_the_record_knows_only_from_an_account_of_it_is_a_gap_for_dfe(real_store: Store) -> None:
+    """A campaigner's reading of the gaps: the Home Office-DfE agreement 'updated in January 2019' (a requester's
+    words) and the arrangement DWP's 2018 pilot became (a campaigner's) were no gap, though neither text is in the
+    record; the umbrella MoU and HMRC's, which the government's own pages give, are not gaps."""
+    flows = list(csv.DictReader((DATA_DIR / "npd_flows_2018_onward.csv").open(encoding="utf-8")))
+    agreements = [r for r in flows if r["kind"] == "agreement"]
+    told = [r for r in agreements if r["source_kind"] not in ("dfe_or_government", "parliament", "regulator")]
+    assert {r["source_kind"] for r in told} == {"requester", "campaigner"} and len(agreements) > len(told)
+    found = gaps(real_store, kinds=["agreement not published"])
+    assert sorted(g.known[0].split("\u201c")[1].rstrip("\u201d") for g in found) == sorted(r["quote"] for r in told)
+    assert all(g.authority == "Department for Education" for g in found)
+    assert {"Home Office", "DWP"} <= {o.name for g in found for o in g.organisations}
