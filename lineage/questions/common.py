@@ -205,6 +205,11 @@ def dated_order(node: Node) -> tuple[dt.date, str]:
     return (date if isinstance(date, dt.date) else dt.date.max, node.id)
 
 
+def oldest_first(fact: Node | Edge) -> tuple[dt.date, str]:
+    """A node or link by the first day it is known to hold, undated last; then by id."""
+    return (fact.validity.valid_from or dt.date.max, fact.id)
+
+
 def dated_within(release: Node, start: dt.date | None, end: dt.date | None) -> bool:
     date = release.props.get("date")
     if not isinstance(date, dt.date):

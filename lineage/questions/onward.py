@@ -16,7 +16,6 @@ The walk is one chain of batched hops, a level each (one round trip on Neo4j), w
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -36,7 +35,15 @@ from lineage.model import (
     outranked,
     weakest,
 )
-from lineage.questions.common import PUPIL_RECORDS, PerState, Related, chain_citations, follow, follow_chain
+from lineage.questions.common import (
+    PUPIL_RECORDS,
+    PerState,
+    Related,
+    chain_citations,
+    follow,
+    follow_chain,
+    oldest_first,
+)
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -279,7 +286,7 @@ def _at_holder(step: Step) -> bool:
 
 def _events(concerning: dict[str, list[Hop]]) -> tuple[Related, ...]:
     found = {h.node.id: Related(h.node, h.edge) for id_ in sorted(concerning) for h in concerning[id_]}
-    return tuple(sorted(found.values(), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id)))
+    return tuple(sorted(found.values(), key=lambda r: oldest_first(r.node)))
 
 
 def _refusals(nodes: list[Node], about: dict[str, list[Hop]], stated: dict[str, list[Hop]]) -> tuple[Stated, ...]:

@@ -30,7 +30,16 @@ from lineage.model import (
     last_year_in_npd,
     weakest,
 )
-from lineage.questions.common import AskedYears, PerState, Related, amount_as_cited, dated_order, follow, related
+from lineage.questions.common import (
+    AskedYears,
+    PerState,
+    Related,
+    amount_as_cited,
+    dated_order,
+    follow,
+    oldest_first,
+    related,
+)
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
@@ -388,7 +397,7 @@ def disclosures(store: Store) -> tuple[Disclosure, ...]:
     for nodes, kind in ((figures, _E.FLOWS_TO), (holders, _E.ACCESSED_BY)):
         hops = follow(store, [node.id for node in nodes], outgoing=[kind])
         found += [Disclosure(node, to) for node in nodes for to in related(hops.get(node.id, []), [kind])]
-    return tuple(sorted(found, key=lambda d: (d.to.link.validity.valid_from or dt.date.max, d.to.link.id)))
+    return tuple(sorted(found, key=lambda d: oldest_first(d.to.link)))
 
 
 def _released(

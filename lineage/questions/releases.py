@@ -20,6 +20,7 @@ from lineage.questions.common import (
     dated_order,
     follow,
     follow_chain,
+    oldest_first,
     related,
     searched,
 )
@@ -236,9 +237,7 @@ def organisation_receipts(store: Store, name: str) -> OrganisationReceipts:
             Related(h.node, h.edge) for h in hops if h.edge.kind is _E.ACCESSED_BY and h.edge.source == organisation.id
         ),
         related(hops, [_E.HELD_BY]),
-        tuple(
-            sorted(related(hops, [_E.CONCERNS]), key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id))
-        ),
+        tuple(sorted(related(hops, [_E.CONCERNS]), key=lambda r: oldest_first(r.node))),
         both_ways,
     )
 
@@ -332,7 +331,7 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
     concerned = follow(store, sorted(targets), incoming=[_E.CONCERNS])
     agreements = {
         id_: sorted((Related(h.node, h.edge) for h in hops if h.node.props.get("event_kind") == AGREEMENT),
-                    key=lambda r: (r.node.validity.valid_from or dt.date.max, r.node.id))
+                    key=lambda r: oldest_first(r.node))
         for id_, hops in concerned.items()
     }  # fmt: skip
     stated = statements_about(store, [*targets.values(), *(about[id_] for id_ in owners)])
@@ -353,7 +352,7 @@ def matching_requests(store: Store) -> dict[str, MatchingRequests]:
             organisation,
             tuple(s for s in stated.get(id_, ()) if s.kind in MATCHING),
             tuple(sorted(flows[id_], key=lambda r: (r.node.validity.valid_from or dt.date.min, r.node.id))),
-            tuple(sorted(accesses[id_], key=lambda r: (r.link.validity.valid_from or dt.date.max, r.link.id))),
+            tuple(sorted(accesses[id_], key=lambda r: oldest_first(r.link))),
             tuple(agreements.get(id_, ())),
         )
         for id_, organisation in sorted(targets.items())
