@@ -251,6 +251,7 @@ def _pages_below(definition: GraphQLField) -> bool:
     return not _is_connection(answer) and _holds_connection(answer)
 
 
+@functools.cache  # a schema's types are fixed: each is walked once, not at every field of every document measured
 def _holds_connection(type_: GraphQLNamedType) -> bool:
     """Whether a connection is in this type's answers, at any depth, other than under a field with its own page."""
     seen, stack = {type_.name}, [type_]
