@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
 from lineage.model import (
@@ -25,6 +25,7 @@ from lineage.model import (
     REFUSED_TO_SAY,
     RULE_LEVELS,
     Citation,
+    Edge,
     EdgeKind,
     Node,
     NodeKind,
@@ -176,16 +177,17 @@ def _said(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[tuple[s
 
 
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,
-         citations: Iterable[Citation] = (), key: str | None = None, own_citations: bool = True) -> Gap:  # fmt: skip
-    """A gap about ``node`` (its id, or ``key`` where the gap is about a link of it, makes the gap's id), citing
-    the node's sources and ``citations`` (those alone, without ``own_citations``: a link's gap)."""
-    cites = tuple(ordered_citations({*(node.citations if own_citations else ()), *citations}))
+         citations: Iterable[Citation] = (), link: Edge | None = None, key: str | None = None) -> Gap:  # fmt: skip
+    """A gap about ``node``, citing its sources and ``citations``; or about one ``link`` of it (an access to it),
+    citing that link alone and dated by it, its id made from ``key``."""
+    cites = tuple(ordered_citations({*(link.citations if link else node.citations), *citations}))
     asks = FIGURE_ASKS.get(kind, ASKS[kind]) if node.kind is NodeKind.AGGREGATE_FLOW else ASKS[kind]
     if kind == OUTCOME_NOT_STATED and node.props.get("status") in PARTY_WORDS:
         asks = SHARING_ASKS
     return Gap(
         _gap_id(kind, key or node.id), kind, node, tuple(known), asks, authority,
         tuple(sorted(organisations, key=lambda o: o.id)), cites, _earlier(cites),
+        link.validity.valid_from if link else None,
     )  # fmt: skip
 
 
@@ -265,9 +267,7 @@ def _unnamed_recipients(store: Store) -> list[Gap]:
             key = "|".join(
                 (recipient.id, str(link.props.get("date_as_cited", "")), str(link.props.get("value_text", "")))
             )
-            gap = _gap(RECIPIENT_NOT_NAMED, recipient, [recipient], known, citations=link.citations, key=key,
-                       own_citations=False)  # fmt: skip
-            found.append(replace(gap, when=link.validity.valid_from))
+            found.append(_gap(RECIPIENT_NOT_NAMED, recipient, [recipient], known, link=link, key=key))
     for said in by_figure.values():
         figure = said[0].source
         known = (f"{said[0].when}: {said[0].text} ({said[0].certainty_words})",)
