@@ -29,7 +29,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.figures import parse_period
-from importers.reading import BadInput, Row, RowRead, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import BadInput, Row, RowRead, applied, read_csv, read_reasoned, refuse_duplicates
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -78,16 +78,7 @@ def _bundled_links() -> dict[str, list[EventLink]]:
 def applied_links(read_as: str, rows: Mapping[int, Row], report: Report) -> list[EventLink]:
     """The links table's links from this file's rows, each only while its row still begins a cell with the words
     it read; one whose row is gone or has changed is counted, naming the table's row."""
-    links = []
-    for link in _bundled_links().get(read_as, []):
-        row = rows.get(link.row)
-        if row is None:
-            report.leave_out(f"a reading ({LINKS_FILE.name} row {link.citation.row}: no row {link.row})")
-        elif not link.read.holds(row):
-            report.leave_out(link.read.moved(LINKS_FILE.name, link.citation.row))
-        else:
-            links.append(link)
-    return links
+    return applied(LINKS_FILE.name, _bundled_links().get(read_as, []), rows, report.leave_out)
 
 
 @dataclass(frozen=True, slots=True)

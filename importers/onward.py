@@ -40,7 +40,17 @@ from importers.base import Batch, Importer, Report
 from importers.events import BY_LINK_TABLE, UNDATED, applied_links, date_reading
 from importers.figures import parse_period
 from importers.organisations import Organisations, Resolved
-from importers.reading import BadInput, Row, RowRead, read_csv, read_reasoned, refuse_duplicates, required, stated
+from importers.reading import (
+    BadInput,
+    Row,
+    RowRead,
+    applied,
+    read_csv,
+    read_reasoned,
+    refuse_duplicates,
+    required,
+    stated,
+)
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.merge import merge
@@ -218,16 +228,12 @@ class OnwardFlowsImporter(Importer):
         refuse_duplicates(path, "kind, date_as_cited, source_url, quote", keyed)
         parts, organisations = _Parts(), Organisations()
         by_number = {row.number: row for row in rows}
-        for number, read in readings.items():
-            if number not in by_number:
-                report.leave_out(f"a reading ({READINGS_FILE.name} row {read.citation.row}: no row {number})")
-            elif not read.read.holds(by_number[number]):
-                report.leave_out(read.read.moved(READINGS_FILE.name, read.citation.row))
+        held = {r.read.row for r in applied(READINGS_FILE.name, readings.values(), by_number, report.leave_out)}
         links = applied_links(read_as, by_number, report)
         events: dict[int, Node] = {}
         for row in rows:
             reading = readings.get(row.number)
-            moved = reading is not None and not reading.read.holds(row)  # counted above, with the table's row
+            moved = reading is not None and row.number not in held  # counted above, with the table's row
             flow = _Row(self, path, row, None if moved else reading, report, parts, organisations, moved)
             if reading is not None and not moved and reading.role and flow.kind != LINKED:
                 where = f"{READINGS_FILE.name} row {reading.citation.row}"

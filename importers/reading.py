@@ -20,11 +20,12 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from lineage.characters import UNFIT, unfit_character
 from lineage.errors import LineageError
 from lineage.keys import WHOLE_NUMBER
-from lineage.model import Scalar
+from lineage.model import Citation, Scalar
 
 #: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
 #: 131,072 characters, or a header of a million columns, into what would be quoted.
@@ -341,6 +342,8 @@ def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
     raise ValueError(f"expected a date ({' or '.join(formats)}), got {text!r}")
 
 
+R = TypeVar("R", bound="ReadsARow")
+
 #: What joins the parts of a row's words in our tables (``row_says``): each part begins a cell of the row.
 SAYS_PARTS = " | "
 
@@ -380,6 +383,31 @@ class RowRead:
             f"a reading ({table} row {table_row}: {self.file} row {self.row} no longer begins a cell with "
             f"{self.says!r}; the file has changed, so the reading is not applied)"
         )
+
+
+class ReadsARow(Protocol):
+    """A reading in one of our tables of one row of another file: the row, and the table's own row."""
+
+    @property
+    def read(self) -> RowRead: ...
+
+    @property
+    def citation(self) -> Citation: ...
+
+
+def applied(table: str, readings: Iterable[R], rows: Mapping[int, Row], leave_out: Callable[[str], None]) -> list[R]:
+    """The readings whose row is in the file and still says what each read; each other is counted, naming its
+    table's row: a row the file lacks, or one a newer copy put another row in place of."""
+    kept = []
+    for reading in readings:
+        row = rows.get(reading.read.row)
+        if row is None:
+            leave_out(f"a reading ({table} row {reading.citation.row}: no row {reading.read.row})")
+        elif not reading.read.holds(row):
+            leave_out(reading.read.moved(table, reading.citation.row))
+        else:
+            kept.append(reading)
+    return kept
 
 
 def read_reasoned(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, int, Row]]:

@@ -264,7 +264,9 @@ def test_what_a_row_says_of_a_body_in_a_linked_set_outranks_naming_it_a_party_in
         writer.writerows([ROWS[sent], ROWS[sent - 1]])
     bundled = load_readings()[FILE.name]
     stores = [imported(empty_store), MemoryStore()]
-    OnwardFlowsImporter({FILE.name: {2: bundled[sent], 3: bundled[sent - 1]}}).run(stores[1], two)
+    # each with its own reading, of its row there
+    own = {at: replace(bundled[n], read=replace(bundled[n].read, row=at)) for at, n in ((2, sent), (3, sent - 1))}
+    OnwardFlowsImporter({FILE.name: own}).run(stores[1], two)
     for store in stores:
         held = edge(store, leo, EdgeKind.HELD_BY, DWP)
         assert held.props["role"] == readings[sent]["role"]
@@ -332,7 +334,8 @@ def test_a_reading_that_reads_nothing_is_counted_not_dropped_without_a_word(empt
     (the hostile-input reading): each is counted, naming the readings table's row."""
     bundled = load_readings()[FILE.name]
     (access,) = [n for n, r in ROWS.items() if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
-    readings = {**bundled, access: replace(bundled[access], role="searched it"), 999: bundled[access]}
+    lacking = replace(bundled[access], read=replace(bundled[access].read, row=999))  # a reading of row 999
+    readings = {**bundled, access: replace(bundled[access], role="searched it"), 999: lacking}
     report = OnwardFlowsImporter({FILE.name: readings}).run(empty_store, FILE)
     said = " | ".join(report.left_out)
     where = f"flow_readings.csv row {bundled[access].citation.row}"
