@@ -71,7 +71,7 @@ from lineage.model import (
     surest,
     weakest,
 )
-from lineage.questions.common import follow
+from lineage.questions.common import tier_items
 from lineage.store import Store
 
 REFERENCE = re.compile(r"^(?:DR\d{6}\.\d{2}|DS\d{5}|R\d{4})$")
@@ -340,11 +340,7 @@ class ReleaseGraph:
         (an undated release keeps the rule: its date is unknown, not late)."""
         items = self._tier_items.get(share.tiers)
         if items is None:
-            found = self.store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in share.tiers])
-            held_in = follow(self.store, [item.id for item in found], incoming=[EdgeKind.HOLDS])
-            items = self._tier_items[share.tiers] = [
-                (item, [h.node for h in held_in.get(item.id, [])]) for item in found
-            ]
+            items = self._tier_items[share.tiers] = tier_items(self.store, share.tiers)
         if not items:
             tiers = "/".join(share.tiers)
             self.report.leave_out(f"INCLUDES at tier level (no DataItem of old tier {tiers} in the store yet)")

@@ -205,6 +205,14 @@ def dated_order(node: Node) -> tuple[dt.date, str]:
     return (date if isinstance(date, dt.date) else dt.date.max, node.id)
 
 
+def tier_items(store: Store, tiers: Sequence[str]) -> list[tuple[Node, list[Node]]]:
+    """Every data item of these old tiers (``"1"``, ``"2"``), each with the data sets holding it, by which its
+    availability on a day is read (lineage.model.available_by): what the tier rule reaches, or leaves out as late."""
+    found = store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in tiers])
+    held = follow(store, [item.id for item in found], incoming=[EdgeKind.HOLDS])
+    return [(item, [hop.node for hop in held.get(item.id, [])]) for item in found]
+
+
 def oldest_first(fact: Node | Edge) -> tuple[dt.date, str]:
     """A node or link by the first day it is known to hold, undated last; then by id."""
     return (fact.validity.valid_from or dt.date.max, fact.id)

@@ -23,6 +23,7 @@ from lineage.questions.common import (
     oldest_first,
     related,
     searched,
+    tier_items,
 )
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
 from lineage.store import Store
@@ -77,7 +78,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
     recipient_ids = sorted(recipients_by_id)
     onward = follow(store, recipient_ids, outgoing=[_E.SHARES_ONWARD])
     of_recipients = statements_about(store, [recipients_by_id[id_] for id_ in recipient_ids])
-    tier_items: dict[tuple[str, ...], list[tuple[Node, list[Node]]]] = {}  # each with the data sets holding it
+    of_tiers: dict[tuple[str, ...], list[tuple[Node, list[Node]]]] = {}  # each item with the data sets holding it
     traces = []
     for release in releases:
         hops = out.get(release.id, [])
@@ -87,18 +88,12 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
         tiers, day = release.strings("tiers"), release.props.get("date")
         late: tuple[Node, ...] = ()
         if tiers and isinstance(day, dt.date):
-            if tiers not in tier_items:
-                items = store.find_nodes(NodeKind.DATA_ITEM, "old_tier", [int(tier) for tier in tiers])
-                held = follow(store, [i.id for i in items], incoming=[_E.HOLDS])
-                tier_items[tiers] = [(i, [h.node for h in held.get(i.id, [])]) for i in items]
+            if tiers not in of_tiers:
+                of_tiers[tiers] = tier_items(store, tiers)
             included = {h.node.id for h in hops if h.edge.kind is _E.INCLUDES}
             late = tuple(
                 sorted(
-                    (
-                        i
-                        for i, holders in tier_items[tiers]
-                        if i.id not in included and not available_by(i, day, holders)
-                    ),
+                    (i for i, holders in of_tiers[tiers] if i.id not in included and not available_by(i, day, holders)),
                     key=lambda i: i.id,
                 )
             )
