@@ -74,6 +74,8 @@ class Flows:
     releases_without_scope: int  # of them, releases whose items are not published: drawn as UNPUBLISHED
     releases_shown: int = 0  # of them, releases with a path that passes the filter: the picture draws these
     releases_hidden: int = 0  # of them, releases the filter leaves out
+    # not of them: releases with no date, left out of a period asked though they may fall in it
+    releases_undated: int = 0
     classifications: tuple[FlowClass, ...] = ()  # the classification column's values in the links, by label
 
     @property
@@ -194,12 +196,16 @@ def flows(
     the number of releases with a path through it that passes ``only`` (a release whose items are not
     published takes :data:`UNPUBLISHED` in the first three columns, so a class filter leaves it out); how many
     releases the picture shows and hides; and the published aggregate volumes (to organisations of the
-    filtered types; they have no classification)."""
+    filtered types; they have no classification). A period leaves the undated releases out, and says how many:
+    any of them may fall in it."""
     check_period(start, end)
     check_known("identifiability", only.identifiability, IDENTIFIABILITY)
     check_known("sensitivity", only.sensitivity, SENSITIVITY)
     check_known("organisation type", only.organisation_types, ORG_TYPES)
-    in_period = [f for f in release_flows(store) if dated_within(f.release, start, end)]
+    every = release_flows(store)
+    in_period = [f for f in every if dated_within(f.release, start, end)]
+    asked = start is not None or end is not None
+    undated = sum(asked and not isinstance(f.release.props.get("date"), dt.date) for f in every)
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}
     classes: dict[str, FlowClass] = {}
@@ -231,4 +237,6 @@ def flows(
     ]
     without_scope = sum(1 for f in in_period if not f.published)
     drawn_classes = tuple(classes[label] for label in sorted(classes))
-    return Flows(links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown, drawn_classes)
+    return Flows(
+        links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown, undated, drawn_classes
+    )

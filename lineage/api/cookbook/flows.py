@@ -38,6 +38,8 @@ Flows = answer_type(
         "releases_without_scope": "Of them, releases whose items are not published: drawn as 'items not published'.",
         "releases_shown": "Of them, releases drawn: a path of theirs passes the filter.",
         "releases_hidden": "Of them, releases the filter leaves out.",
+        "releases_undated": "Releases whose date the record does not give, left out of the period asked (0 when "
+        "none is asked: they are counted then): any of them may fall in it.",
         "classifications": "The classification column's values in the links, so no label need be parsed.",
     },
 )

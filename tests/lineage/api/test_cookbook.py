@@ -263,6 +263,7 @@ async def test_flows_for_a_sankey(ask) -> None:
     nameless = [r for r in REGISTER if r["organisation"] in ("Local Authorities", NOT_VISIBLE)]
     assert len(nameless) == 2 and not any(r["status_as_cited"].startswith(SENT_STATUSES) for r in nameless)
     assert (data["releasesShown"], data["releasesHidden"]) == (data["releasesCounted"], 0)
+    assert data["releasesUndated"] == 0  # no period asked: the undated releases are among those counted
     unpublished = [link for link in data["links"] if link["target"] == "dataset:items not published"]
     assert [link["releases"] for link in unpublished] == [data["releasesWithoutScope"]]
     organisations = {link["target"] for link in data["links"] if link["target"].startswith("organisation:")}
@@ -292,6 +293,10 @@ async def test_flows_in_a_period(ask) -> None:
     organisations = {link["target"] for link in data["links"] if link["target"].startswith("organisation:")}
     assert len(organisations) == len({r["organisation"] for r in in_2013}) == 5
     assert data["releasesCounted"] == data["releasesShown"] == len(in_2013)
+    # the releases whose date the record does not give may fall in 2013: left out, and counted (the register's
+    # undated recipients, and the Home Office's monthly exchange, "since July 2015")
+    undated = [r for r in REGISTER if r["status_as_cited"].startswith(SENT_STATUSES) and not r["date_as_cited"]]
+    assert len(undated) == 4 and data["releasesUndated"] == len(undated) + 1
     # a filter by classification leaves out the release whose items are not published, and says so
     filtered = (await ask("flows", **{"from": "2013-01-01", "to": "2013-12-31", "identifiability": [1]}))["flows"]
     assert filtered["releasesHidden"] >= 1 and "organisation:University of Cambridge Institute of Criminology" not in {

@@ -143,8 +143,12 @@ function describeFlows(data, filters, model) {
     ? ` ${data.releasesHidden} ${data.releasesHidden === 1 ? "is" : "are"} not drawn: ` +
       "no path of theirs passes the filters, or they name no single recipient."
     : "";
+  const undated = data.releasesUndated
+    ? ` ${plural(data.releasesUndated, "release")} with no date in the record ` +
+      `${data.releasesUndated === 1 ? "is" : "are"} left out, and may fall in the period.`
+    : "";
   $("#flow-summary").textContent =
-    `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesShown} drawn.${hidden} ` +
+    `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesShown} drawn.${hidden}${undated} ` +
     `${data.releasesWithoutScope} of them ${data.releasesWithoutScope === 1 ? "has" : "have"} no published ` +
     "scope: drawn through “items not published”, which items went the record does not say. " +
     `${plural(model.links.length, "flow")} between ${plural(model.nodes.length, "node")} drawn; ` +
