@@ -20,7 +20,7 @@ from lineage.errors import LineageError
 from lineage.model import Citation, ordered_citations, party_words
 from lineage.questions.common import chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
-from lineage.questions.statements import Stated, statement_words
+from lineage.questions.statements import Stated, said_by_sources, statement_words
 from lineage.questions.timeline import dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
@@ -84,9 +84,10 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         Part("h", "Releases that may hold my child's record"),
         Part(
             "p",
-            f"The public record lists these releases of NPD data covering {years}. Each may hold my child's "
-            "record; the record does not say whether it does. Where a release's items are not published, I ask "
-            "you to say what it held.",
+            f"The public record lists these releases of NPD data, which may hold records of {years}: those it "
+            "dates were made once data of the first of those years were in the NPD, and it gives no date for the "
+            "others. Each may hold my child's record; the record does not say whether it does. Where a release's "
+            "items are not published, I ask you to say what it held.",
         ),
     ]
     for group in answer.groups:
@@ -97,17 +98,29 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             date = release.props.get("date")
             date = date if isinstance(date, dt.date) else None
             status = release.props.get("status")
+            said = "".join(
+                f"; {words}"
+                for words in (*said_by_sources(found.statements), *said_by_sources(found.recipient_statements, True))
+            )
             parts.append(
                 Part(
                     "li",
                     f"{release_reference(release)}, {to}; "
                     f"{f'dated {date.day} {date:%B %Y}' if date else 'no date in the record'}; "
-                    f"{f'status: {status}; ' if status else ''}{found.certainty_words}",
-                    (*ordered_citations(release.citations), *_recipients_citations(found)),
+                    f"{f'status: {status}; ' if status else ''}{found.certainty_words}{said}",
+                    (
+                        *ordered_citations(release.citations),
+                        *_recipients_citations(found),
+                        *(
+                            c
+                            for s in (*found.statements, *found.recipient_statements)
+                            for c in ordered_citations(s.statement.citations)
+                        ),
+                    ),
                 )
             )
     if not answer.releases:
-        parts.append(Part("p", "The public record lists no release of NPD data covering those years."))
+        parts.append(Part("p", "The public record lists no release of NPD data that may hold records of those years."))
     if answer.applications:
         parts += _section(
             "Applications and arrangements the record names without an outcome",
@@ -128,11 +141,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 when = f"dated as cited: {date_words}" if date_words else "no date in the record"
             status = application.props.get("status_as_cited")
             party = party_words(str(application.props.get("status"))).split()[-1]  # by an applicant, with a body
-            said = "".join(
-                f"; {s.statement.props.get('source_kind') or 'a source'} says: "
-                + _contested(s, statement_words(s.statement))
-                for s in open_application.statements
-            )
+            said = "".join(f"; {words}" for words in said_by_sources(open_application.statements))
             if open_application.went_before_the_years:
                 said += "; the sources date what went under it before these years were in the NPD"
             parts.append(

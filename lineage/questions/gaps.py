@@ -34,7 +34,7 @@ from lineage.model import (
 from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow
 from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
-from lineage.questions.statements import Stated, statement_words
+from lineage.questions.statements import Stated, said_by_sources
 from lineage.questions.timeline import figure_text
 from lineage.store import Store
 
@@ -166,14 +166,10 @@ def _said(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[tuple[s
     """What sources say of a release or application (or of its recipient, naming none), in their words and as
     each source gives it, with their citations: known already, so a gap never asks for it as if unsaid (DfE's
     written answer listing the BBC's sensitive items was left out of the gap asking for its items)."""
-    said = tuple(
-        f"{s.statement.props.get('source_kind') or 'a source'} says"
-        + (" of the recipient, naming no release" if of_recipient else "")
-        + f": {statement_words(s.statement)}"
-        + (" (contested)" if s.statement.props.get("contested") else "")
-        for s in stated
+    stated = tuple(stated)
+    return said_by_sources(stated, of_recipient), tuple(
+        c for s in stated for c in ordered_citations(s.statement.citations)
     )
-    return said, tuple(c for s in stated for c in ordered_citations(s.statement.citations))
 
 
 def _gap(kind: str, node: Node, organisations: Collection[Node], known: Iterable[str], authority: str = DFE,

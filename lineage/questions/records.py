@@ -42,6 +42,7 @@ from lineage.questions.common import (
 )
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
+from lineage.questions.releases import release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
@@ -164,6 +165,10 @@ class RecordRelease:
 
     reach: Reach
     recipients: tuple[Related, ...]
+    #: what sources say went in it, in their words (what they say did not go is listed apart: not_released)
+    statements: tuple[Stated, ...] = ()
+    #: what sources say went to its recipients, naming no release: maybe in this one, maybe not
+    recipient_statements: tuple[Stated, ...] = ()
 
     @property
     def release(self) -> Node:
@@ -409,7 +414,16 @@ def _released(
     reaches, unpublished = reaches_in_years(store, from_year, to_year)
     releases = [*reaches, *unpublished]
     sent = follow(store, [r.release.id for r in releases], outgoing=[_E.SENT_TO])
-    found = [RecordRelease(r, related(sent.get(r.release.id, []), [_E.SENT_TO])) for r in releases]
+    traces = release_walk(store).by_release
+    found = [
+        RecordRelease(
+            r,
+            related(sent.get(r.release.id, []), [_E.SENT_TO]),
+            tuple(s for s in traces[r.release.id].statements if s.kind in RECEIVED),
+            tuple(s for s in traces[r.release.id].recipient_statements if s.kind in RECEIVED),
+        )
+        for r in releases
+    ]
     recipients = {rel.node.id for r in found for rel in r.recipients}
     said = not_released_statements(store)
     not_released = {
@@ -465,7 +479,7 @@ def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
         for recipient in release.recipients:
             types[str(recipient.node.props.get("org_type") or "unknown")].append(recipient)
         for org_type, recipients in types.items():
-            by_type[org_type].append(RecordRelease(release.reach, tuple(recipients)))
+            by_type[org_type].append(dataclasses.replace(release, recipients=tuple(recipients)))
         if not release.recipients:
             by_type[None].append(release)
     labels = dict(ORGANISATION_GROUPS)

@@ -78,6 +78,30 @@ class Stated:
         return next(link for reached, link in self.reaches if reached.id == item.id)
 
 
+def said_by_sources(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[str, ...]:
+    """What sources say, as a reader quotes it: per quote, the kind of source saying it, of whom where it is said of
+    a recipient naming no release, the items it names together, its words, and whether another cited source
+    disagrees (quoting one side alone would state as settled what the record holds as disputed). A quote naming
+    five items is five statements in the graph, one per item; quoted once each, it had filled a letter five times."""
+    by_quote: dict[tuple[str, str, str, bool, str], list[Stated]] = {}
+    for one in stated:
+        props = one.statement.props
+        source, words = str(props.get("source_kind") or "a source"), str(props.get("quote") or one.statement.id)
+        by_quote.setdefault((source, one.kind, words, one.contested, one.about.node.id), []).append(one)
+    said = []
+    for (source, kind, _, contested, _), same in by_quote.items():
+        first = same[0]
+        of = f" of {first.about.node.name}, naming no release" if of_recipient else ""
+        named = (str(s.statement.props.get("items_as_written") or "") for s in same)
+        items = "; ".join(dict.fromkeys(name for name in named if name))
+        quote = first.statement.props.get("quote")
+        what = STATEMENT_KINDS.get(kind, kind.replace("_", " ")) + (f": {items}" if items else "")
+        what += f": \u201c{quote}\u201d" if quote else ""
+        disputed = " (contested: another cited source disagrees)" if contested else ""
+        said.append(f"{source} says{of}: {what}{disputed}")
+    return tuple(said)
+
+
 def statements_about(store: Store, nodes: Collection[Node]) -> dict[str, list[Stated]]:
     """The statements about each of these nodes, by node id: one chain of two batched hops, whatever their number.
     What a statement's words reach was settled when it was imported (the items, within the data sets named, in

@@ -77,6 +77,11 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert "Times Newspapers" in releases and "DR170518.02" in releases and "DS00804" not in releases  # an application
     assert "Daily Telegraph" not in releases  # dated February 2013, before 2012/13's data were in the NPD
     assert "by the tier of data released" in releases and "items not published" in releases
+    # what DfE's written answer says went to BBC Newsnight in 2014, in its words, with the release
+    (newsnight,) = {
+        r["quote"] for r in STATEMENTS if r["organisation"] == "BBC Newsnight" and r["statement"] == "released"
+    }
+    assert newsnight in releases
     # numbered sources: each release's register row, with its address
     sources = " ".join(page.texts("#sources li"))
     assert next(r["source_url"] for r in REGISTER if r["reference"] == "DR170518.02") in sources

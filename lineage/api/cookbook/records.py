@@ -45,6 +45,9 @@ RecordRelease = answer_type(
     fields={
         "reach": As(left_out="its fields are the release's own: release, matched, basis, certainty, scopePublished"),
         "recipients": "Its recipients (of this group), each SENT_TO cited.",
+        "statements": "What sources say went in it, in their words (what they say did not go: notReleased).",
+        "recipient_statements": "What sources say went to its recipients, naming no release: maybe in this one, "
+        "maybe not, so never read as its scope.",
         "reference": "How to name it to DfE: its register reference, or its entry.",
         "matched": "Which data sets and years matched, or why nothing can.",
         "certainty_words": "confirmed, by the tier of data released, items not published, ... as a reader reads it",

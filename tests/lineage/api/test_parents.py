@@ -674,3 +674,59 @@ async def test_dfe_s_policy_of_sharing_with_a_body_is_never_called_its_applicati
     assert "application by" not in line and ", by " not in line
     assert "DfE's stated policy of sharing with Office for National Statistics" in line
     assert ", with Office for National Statistics;" in line
+
+
+async def test_a_release_comes_with_what_sources_say_went_in_it_each_quote_once(ask: Any) -> None:
+    """The parents' reading: BBC Newsnight's release of 2014 was listed "by the tier of data released", and the
+    letter's only words on it were what did not go, though DfE's written answer lists the sensitive items it held;
+    the Telegraph's gave only the denial of its contested items. Both now come with what sources say went, each
+    quote once with the items it names (it is one statement per item in the graph), a contested one marked."""
+    newsnight = [r for r in STATEMENTS if r["organisation"] == "BBC Newsnight" and r["statement"] == "released"]
+    (quote,) = {r["quote"] for r in newsnight}
+    telegraph = [r for r in STATEMENTS if "Telegraph" in r["organisation"] and r["statement"] == "released"]
+    assert len(newsnight) == 5 and telegraph
+    text = (await ask("letter", urn=URN, fromYear=2011, toYear=2016, format="txt"))["letter"]["text"]
+    releases = text.split("Releases that may hold my child's record")[1].split(APPLICATIONS)[0]
+    (line,) = [line for line in releases.splitlines() if "entry 2014-08-21: BBC Newsnight" in line]
+    assert line.count(quote) == 1 and all(r["data_item_as_written"] in line for r in newsnight)
+    assert "DfE, parliamentary written answer says: released to it: " in line
+    (line,) = [line for line in releases.splitlines() if "entry 2013-02-20: Daily Telegraph" in line]
+    for quoted in {r["quote"] for r in telegraph}:
+        assert line.count(quoted) == 1
+        said = line.split(quoted)[1].split("; ")[0]
+        assert said.startswith("\u201d (contested: another cited source disagrees)"), said
+    data = (await ask("record-reach", urn=URN, fromYear=2011, toYear=2016, first=100))["recordReach"]
+    found = [
+        r for g in data["groups"] for r in g["releases"]["nodes"] if r["release"]["name"] == "2014-08-21: BBC Newsnight"
+    ]
+    assert {s["statement"]["itemsAsWritten"] for s in found[0]["statements"]} == {
+        r["data_item_as_written"] for r in newsnight
+    }
+
+
+async def test_what_a_source_says_went_to_a_recipient_naming_no_release_is_quoted_as_such(ask: Any) -> None:
+    """DfE's written answer HL17037 says what is returned to the Home Office on a match; it names no release, so the
+    monthly exchange is listed with it, said of the Home Office and naming no release, never as the exchange's
+    items (those are still not published)."""
+    returned = [r for r in STATEMENTS if r["organisation"] == "Home Office" and r["statement"] == "returned_on_match"]
+    (quote,) = {r["quote"] for r in returned}
+    text = (await ask("letter", urn=URN, fromYear=2015, toYear=2016, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if "status: the monthly exchange" in line]
+    assert "items not published" in line and line.count(quote) == 1
+    assert "DfE, parliamentary written answer says of Home Office, naming no release: returned to it on a match" in line
+
+
+async def test_the_letter_does_not_say_undated_releases_cover_the_years(ask: Any) -> None:
+    """The parents' reading: for 2019-2024 the letter said the record lists releases "covering" those years, and
+    listed the register's undated recipients of its August 2017 edition. The record gives no date for them; the
+    letter says so of them, and no longer says the releases cover the years."""
+    undated = [r for r in REGISTER if r["status_as_cited"] == "listed as recipient" and not r["date_as_cited"]]
+    assert len(undated) == 4
+    text = (await ask("letter", urn=URN, fromYear=2019, toYear=2024, format="txt"))["letter"]["text"]
+    assert "covering" not in text
+    assert (
+        "those it dates were made once data of the first of those years were in the NPD, and it gives no date" in text
+    )
+    for entry in undated:
+        (line,) = [line for line in text.splitlines() if line.startswith(f"- {entry['reference']}, to ")]
+        assert "no date in the record" in line

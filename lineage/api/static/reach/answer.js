@@ -138,6 +138,23 @@ function drawRelease(found) {
   matched.append(...found.matched.map((said) => element("li", said)));
   detail.append(matched);
   item.append(detail);
+  // what sources say went in it, or to its recipients naming no release (maybe in this one), each in its words
+  const said = [
+    ...found.statements.map((stated) => [stated, "a source says: "]),
+    ...found.recipientStatements.map((stated) => [stated, `a source says of ${stated.about.node.name}, naming no release: `]),
+  ];
+  if (said.length) {
+    const sources = element("details");
+    sources.append(element("summary", "what sources say went"));
+    const list = element("ul");
+    for (const [stated, lead] of said) {
+      const line = element("li", lead);
+      appendStated(line, stated);
+      list.append(line);
+    }
+    sources.append(list);
+    item.append(sources);
+  }
   return item;
 }
 
