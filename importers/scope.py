@@ -76,6 +76,9 @@ NOTES_FILE = DATA_DIR / "note_statements.csv"
 NOTES_DOCUMENT = "pupil-data lineage table of statements a row's notes quote from the row's own source"
 
 RULE_WORDS = "scope-words"
+#: How far below a category its concepts are looked for: deeper than the tree (npd_category_tree_2019.csv has four
+#: levels of category, the concepts beneath the last).
+CATEGORY_DEPTH = 8
 #: The reason counted for an item a statement's words would reach that was not yet in the NPD by its date.
 WORDS_TIME_CHECK = "REFERS_TO (the item's first year was not in the NPD by the statement's date)"
 BY_REFERENCE = Certainty(CertaintyLevel.INFERRED, "about:same-reference")
@@ -487,7 +490,11 @@ class _Dictionary:
             return [item for item in self.items.values() if meaning.item_class.holds(item)]
         if meaning.target not in self._reached:  # a concept many statements mean is asked of the store once
             if kind_of(meaning.target) is NodeKind.CONCEPT:
-                hops = self.store.expand([meaning.target], frozenset(), frozenset({EdgeKind.REPRESENTS}))
+                # a category means every concept beneath it in the category tree (narrower BROADER broader):
+                # "absence and exclusion data" is the categories Absence and Exclusions, which no item represents
+                below = self.store.walk([meaning.target], (frozenset(), frozenset({EdgeKind.BROADER})), CATEGORY_DEPTH)
+                concepts = {meaning.target, *(link.far for level in below.links for link in level)}
+                hops = self.store.expand(sorted(concepts), frozenset(), frozenset({EdgeKind.REPRESENTS}))
                 items = [hop for hop in hops if hop.node.kind is NodeKind.DATA_ITEM]
                 self._reached[meaning.target] = [hop.node for hop in items]
                 self._represents.update(((meaning.target, hop.node.id), hop.edge.citations) for hop in items)

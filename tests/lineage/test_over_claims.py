@@ -553,3 +553,54 @@ def test_a_release_holds_no_year_its_data_sets_timetable_had_not_yet_put_in_the_
         assert cin is None or day >= dt.date(2014, 3, 1), (release, cin)
         assert ks4 is None or day >= dt.date(2013, 10, 1), (release, ks4)
     assert any(name.startswith("CIN") for spans in reaches.values() for name in spans)  # later releases still do
+
+
+def test_the_written_answers_address_returned_on_a_match_is_the_school_censuss_alone(real_store: Store) -> None:
+    """The campaigner's reading: DfE's 'a pupil's address' returned to the Home Office (HL17037) and the police
+    (52645) reached every data set's addresses: children-in-need postcodes, alternative provision, the YPMAD
+    postcode history back to 2001. The words now reach the school census's addresses (scope_words.csv), as
+    Locrating's 'where they live' does."""
+    statements = _rows("npd_release_scope_statements.csv")
+    returned = [
+        r for r in statements if r["statement"] == "returned_on_match" and "address" in r["data_item_as_written"]
+    ]
+    assert {r["organisation"] for r in returned} == {"Home Office", "Police"}
+    census_sets = {s for r in _rows("scope_words.csv") if r["words"] == "where they live" for s in r["within"].split()}
+    address_rows = [
+        r
+        for r in _rows("scope_words.csv")
+        if r["words"].startswith("a pupil\u2019s address") and "Pupil address" in r["means"]
+    ]
+    assert address_rows and all(set(r["within"].split()) == census_sets for r in address_rows)
+    returning = {
+        n.id
+        for n in real_store.all_nodes(NodeKind.STATEMENT)
+        if n.props.get("statement") == "returned_on_match" and "address" in str(n.props.get("items_as_written"))
+    }
+    assert len(returning) == 2
+    reached = real_store.expand(sorted(returning), frozenset({EdgeKind.REFERS_TO}), frozenset())
+    held = {h.node.key.split("/")[0] for h in reached if h.node.key.split("/")[0] != "unplaced"}  # the school's URN
+    assert held and held <= {s.split(":", 1)[1] for s in census_sets}
+    for alias in ("CIN_PostCode", "AP_Postcode", "YPMAD_l_post_0102"):
+        answer = recipients_of_item(real_store, alias)
+        assert not {"Home Office", "Police forces (not named in the record)"} & {
+            r.organisation.name for r in answer.receipts
+        }, alias
+
+
+def test_words_naming_a_category_reach_the_items_of_every_concept_beneath_it(real_store: Store) -> None:
+    """The campaigner's reading: the Army's refused request for 'absence and exclusion data' (the press report,
+    via the MoD) reached nothing, because the words mean the NPD's categories Absence and Exclusions, which no item
+    represents; every absence and exclusion item lost the refusal. A category now means every concept beneath it."""
+    statements = _rows("npd_release_scope_statements.csv")
+    (asked,) = [r for r in statements if r["data_item_as_written"] == "absence and exclusion data"]
+    assert asked["statement"] == "requested_application_rejected"
+    categories = _rows("npd_concept_categories_2019.csv")
+    excluded = {
+        r["npd_alias"]
+        for r in categories
+        if r["category_l0"] == "Absence and exclusion" and r["category_l1"] == "Exclusions"
+    }
+    assert "PermanentExclusionInd_ex[yy]" in excluded
+    answer = recipients_of_item(real_store, "PermanentExclusionInd_ex[yy]")
+    assert "Ministry of Defence" in {r.organisation.name for r in answer.not_received if r.organisation}
