@@ -365,3 +365,12 @@ async def test_a_data_set_whose_items_the_graph_does_not_hold_says_so_rather_tha
     answer = (await ask("onward-sharing", **{"from": "KS4 01-02 to 17-18"}))["onwardSharing"]
     assert answer["total"] == 0 and "not an answer that its data went nowhere" in answer["note"]
     assert (await ask("onward-sharing", **{"from": "KS4"}))["onwardSharing"]["note"] is None
+
+
+async def test_trustopia_s_answer_gives_the_ico_finding_about_the_access_dfe_let_it_have(ask) -> None:
+    """A campaigner's reading: Trustopia's answer had no events, though the ICO's finding is that 'the DfE let
+    Trustopia access to the database' on Trustopia's own account of itself; the finding concerned DfE alone."""
+    finding = row_where(kind="oversight", quote="let Trustopia access")
+    answer = (await ask("organisation-receipts", name="Trustopia"))["organisationReceipts"]
+    cited = set().union(*(cited_rows(e["node"]) for e in answer["events"]))
+    assert (finding[0], finding[1]["source_url"]) in cited
