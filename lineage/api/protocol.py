@@ -427,7 +427,23 @@ def code_of(error: GraphQLError, before_execution: bool, limits: Limits) -> str:
         return "TOKEN_LIMIT" if stopped_by_token_limit(error, limits.max_tokens) else "GRAPHQL_PARSE_FAILED"
     if before_execution and original is None:
         return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, GraphQLError) and _raised_in(original, COERCING_ARGUMENTS):
+        return "BAD_USER_INPUT"
     return "INTERNAL_SERVER_ERROR"
+
+
+#: Where graphql-core coerces a field's arguments from the caller's document and variables as it executes: a
+#: refusal raised there is of the caller's values (an explicit null for a variable with a default, used where a
+#: value is required), never our fault; any other error raised in execution is.
+COERCING_ARGUMENTS = "graphql.execution.values"
+
+
+def _raised_in(error: Exception, module: str) -> bool:
+    """Whether ``error`` was raised by code of ``module`` (its traceback's innermost frame)."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    return frame is not None and frame.tb_frame.f_globals.get("__name__") == module
 
 
 def _unwrapped(errors: Sequence[GraphQLError]) -> list[GraphQLError]:

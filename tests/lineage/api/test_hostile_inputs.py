@@ -111,3 +111,20 @@ async def test_what_the_api_answers_to_bad_input(clients) -> None:
     assert clients  # nothing was written: the same fixture graph answers the same counts below
     counts = [(await answer(http, "{ counts { totalNodes totalEdges } }", {}))[1] for http in clients]
     assert counts[0] == counts[1] == {"data": {"counts": {"totalNodes": 16, "totalEdges": 20}}}
+
+
+async def test_null_for_a_variable_with_a_default_used_where_a_value_is_required_is_the_caller_s(
+    clients, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Hostile input, round three: '$f: Int = 5' given null, as a client may send it, passed null to first: Int!;
+    graphql-core refused it as it executed, and the answer was a masked internal error with a traceback logged. It
+    is the caller's value: refused as bad input, naming the argument and the variable, and nothing logged."""
+    query = "query ($f: Int = 5) { nodes(kind: SCHOOL, first: $f) { totalCount } }"
+    for http in clients:
+        status, body = await answer(http, query, {"f": None})
+        (error,) = body["errors"]
+        assert status == 200 and error["extensions"] == {"code": "BAD_USER_INPUT"}
+        assert "'first'" in error["message"] and "'$f'" in error["message"]
+        _, body = await answer(http, query, {})
+        assert body["data"]["nodes"]["totalCount"] > 0  # its default, left out
+    assert not [r for r in caplog.records if "internal error" in r.getMessage()]
