@@ -55,17 +55,21 @@ def not_regular(mode: int) -> str | None:
     return f"it is {_NOT_REGULAR.get(stat.S_IFMT(mode), 'of an unknown type')}, not a regular file"
 
 
-def read_regular(path: Path) -> bytes:
+def read_regular(path: Path, limit: int | None = None) -> bytes:
     """The bytes of the regular file at ``path`` (a symbolic link to one is read through), refusing anything else
     with OSError before reading: a FIFO would wait for a writer forever (it is opened without waiting, then
-    refused), and a device such as /dev/zero never ends."""
+    refused), and a device such as /dev/zero never ends. A file of more than ``limit`` bytes is refused having
+    read no more than one byte past it."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     problem = not_regular(os.fstat(fd).st_mode)
     if problem is not None:
         os.close(fd)
         raise OSError(problem)
     with open(fd, "rb") as handle:
-        return handle.read()
+        content = handle.read() if limit is None else handle.read(limit + 1)
+    if limit is not None and len(content) > limit:
+        raise OSError(f"it holds more than {limit:,} bytes")
+    return content
 
 
 def _refuse_unless_regular(path: Path) -> None:

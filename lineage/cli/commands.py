@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table, shown
 from lineage.errors import LineageError
-from lineage.files import WriteError
+from lineage.files import WriteError, read_regular
 from lineage.resources import COOKBOOK
 from lineage.store import Store, unfinished_imports
 from lineage.stores import open_store
@@ -163,6 +163,10 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+#: The most workers a core serves: each is a process holding the store (an embedded one holds the whole graph,
+#: about 200 MB), and 99,999 of them had filled the machine's memory within seconds.
+WORKERS_PER_CORE = 4
+
 #: The longest request head (request line and headers) the server reads, as a multiple of the app's limit on a GET
 #: query string: a longer query string reaches the app, which answers 414 in JSON; only a head longer than this
 #: is refused by the server itself, in plain text. (httptools stops every address at 64 KiB, below that limit.)
@@ -175,8 +179,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from lineage.api.app import PUBLIC_URL_ENV, STORE_ENV, public_base_url
     from lineage.api.limits import DEFAULT_LIMITS
 
-    if args.workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {args.workers}")
+    most = WORKERS_PER_CORE * default_workers()
+    if not 1 <= args.workers <= most:
+        raise UsageError(
+            f"--workers must be from 1 to {most} ({WORKERS_PER_CORE} per CPU core this process may use), "
+            f"got {args.workers}"
+        )
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
     try:  # uvicorn would say only "Name or service not known", naming no host, after the store was opened
@@ -206,6 +214,7 @@ def run_query(args: argparse.Namespace) -> int:
     import json
 
     from lineage.api.client import execute_over_http
+    from lineage.api.limits import DEFAULT_LIMITS
     from lineage.api.protocol import Refused, decode_json
 
     if sum(map(bool, (args.file, args.text, args.cookbook))) > 1:
@@ -213,8 +222,8 @@ def run_query(args: argparse.Namespace) -> int:
     if args.cookbook:
         args.file = COOKBOOK / f"{args.cookbook}.graphql"
     if args.file:
-        try:
-            text = args.file.read_text()
+        try:  # no more than a request may carry: a device such as /dev/zero had filled the memory
+            text = read_regular(args.file, DEFAULT_LIMITS.max_body_bytes).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"cannot read --file {args.file}: {getattr(exc, 'strerror', None) or exc}") from None
     else:

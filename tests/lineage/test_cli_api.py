@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from benchmarks.common import free_port
+from lineage.api.limits import DEFAULT_LIMITS
 from lineage.cli import main
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
@@ -47,6 +48,8 @@ def run(capsys: pytest.CaptureFixture[str], snapshot: str, *args: str) -> tuple[
 
 USAGE_MISTAKES = [
     (["--file", "nowhere.graphql"], "lineage: cannot read --file nowhere.graphql: No such file or directory"),
+    # read whole before its size was checked: the machine's memory filled, and the process was killed
+    (["--file", "/dev/zero"], "lineage: cannot read --file /dev/zero: it is a character device, not a regular file"),
     ([], "lineage: give a query as TEXT, with --file or with --cookbook"),
     (["{ __typename }", "--file", RECIPIENTS],
      "lineage: give a query as TEXT, with --file or with --cookbook: only one"),
@@ -197,6 +200,27 @@ def test_serve_refuses_a_port_there_is_none_of(capsys: pytest.CaptureFixture[str
     """Each was uvicorn's traceback (OverflowError: bind(): port must be 0-65535), after the store was opened."""
     assert main(["serve", "--store", "memory", "--port", port]) == 2
     assert capsys.readouterr().err == f"lineage: --port must be from 0 to 65535, got {port}\n"
+
+
+def test_serve_refuses_more_workers_than_its_cores_serve(capsys: pytest.CaptureFixture[str]) -> None:
+    """Hostile input, round three: --workers 99999 started 282 workers of about 205 MB in 15 seconds, until the
+    kernel killed processes, another server among them."""
+    most = 4 * len(os.sched_getaffinity(0))
+    assert main(["serve", "--store", "memory", "--workers", "99999"]) == 2
+    assert capsys.readouterr().err == (
+        f"lineage: --workers must be from 1 to {most} (4 per CPU core this process may use), got 99999\n"
+    )
+
+
+def test_query_refuses_a_file_larger_than_a_request_having_read_no_more(
+    capsys: pytest.CaptureFixture[str], snapshot: str, tmp_path: Path
+) -> None:
+    """A 200 MB file took 763 MB before the request's limit refused it: it is refused reading one byte past it."""
+    big = tmp_path / "big.graphql"
+    big.write_text("{ __typename }" + " " * DEFAULT_LIMITS.max_body_bytes)
+    code, out, err = run(capsys, snapshot, "--file", str(big))
+    assert (code, out) == (2, "")
+    assert err == [f"lineage: cannot read --file {big}: it holds more than {DEFAULT_LIMITS.max_body_bytes:,} bytes"]
 
 
 def test_serve_refuses_a_host_there_is_no_address_for(capsys: pytest.CaptureFixture[str]) -> None:
