@@ -87,7 +87,7 @@ def max_file_bytes() -> int:
     configured = os.environ.get(MAX_FILE_ENV, "").strip()
     if not configured:
         return MAX_FILE_BYTES
-    if not configured.isdigit() or int(configured) == 0:
+    if not WHOLE_NUMBER.fullmatch(configured) or int(configured) <= 0:  # the digits 0-9 only, as our files write them
         raise LineageError(f"${MAX_FILE_ENV} must be a positive whole number of bytes, not {configured[:40]!r}")
     return int(configured)
 

@@ -176,11 +176,13 @@ def test_the_size_limit_is_set_by_the_environment(
     monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", str(size))
     with CLASSES.open(encoding="utf-8", newline="") as handle:
         assert NpdClassificationsImporter().run(empty_store, CLASSES).rows_read == len(list(csv.DictReader(handle)))
-    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", "1 GB")
-    with pytest.raises(
-        LineageError, match=r"LINEAGE_MAX_IMPORT_BYTES must be a positive whole number of bytes, not '1 GB'"
-    ):
-        NpdClassificationsImporter().run(empty_store, CLASSES)
+    # the digits 0-9 only, as every other number we read: Arabic-Indic digits had been read as 1,000,000
+    for configured in ("1 GB", "\u0661\u0660\u0660\u0660\u0660\u0660\u0660"):
+        monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", configured)
+        with pytest.raises(
+            LineageError, match=f"LINEAGE_MAX_IMPORT_BYTES must be a positive whole number of bytes, not '{configured}'"
+        ):
+            NpdClassificationsImporter().run(empty_store, CLASSES)
 
 
 def test_a_directory_is_refused_as_a_directory(empty_store: Store, tmp_path: Path) -> None:
