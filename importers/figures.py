@@ -88,9 +88,12 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
         end = None if ranged and not finish else _bound(finish or start, end=True)
         if end is not None and last_day:
             end = date_from_text(f"{last_day} {end.year}", ("%d %b %Y",))
-        return Validity(_bound(start, end=False), end)
+        begins = _bound(start, end=False)
     except ValueError as exc:
         raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
+    if end is not None and end < begins:
+        raise BadInput(path, f"the period's start, {begins}, is after its end, {end}", row.number, column)
+    return Validity(begins, end)
 
 
 def flow_recipients(flow: str) -> list[str]:

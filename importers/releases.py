@@ -84,6 +84,9 @@ BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-e
 TIME_CHECK = "INCLUDES at tier level (the item's first year was not in the NPD by the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
+#: What a whole date looks like in either way, so that one no format reads ("2017-02-30", "February 30, 2017") is
+#: refused, never kept as words like "October 2013": it had made a dated release undated, and a gap of it.
+WHOLE_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]+ \d{1,2},? \d{4}")
 
 
 def release_key(reference: str, register: str, date: dt.date | str | None, organisation: str) -> str:
@@ -415,7 +418,7 @@ class _RegisterImporter(Importer):
         try:
             date = date_from_text(date_as_cited, DATE_FORMATS)
         except ValueError as exc:
-            if re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", date_as_cited):  # a whole date, wrongly written
+            if WHOLE_DATE.fullmatch(date_as_cited):  # a whole date, wrongly written or no day of its month
                 raise BadInput(path, str(exc), row.number, "date_as_cited") from None
             date = None  # "October 2013", "last year": kept as worded, never guessed
         organisation = row["organisation"].strip()

@@ -343,6 +343,7 @@ def test_a_figure_draws_on_a_collection_it_names(empty_store: Store) -> None:
 # ---- bad input -----------------------------------------------------------------------------------------
 
 REGISTER_HEADER = "register,reference,date_as_cited,organisation,status_as_cited,cited_context,source_url"
+FEBRUARY_30 = ',"February 30, 2017",'  # a date cell in the register's other way of writing one
 GOOD = "Example register (fictional),DS09999,,Example Analytics Ltd,listed as recipient,test,https://example.org/x"
 
 
@@ -352,6 +353,8 @@ GOOD = "Example register (fictional),DS09999,,Example Analytics Ltd,listed as re
         ("", "the file is empty"),
         ("register,reference,date,organisation,status_as_cited,cited_context,source_url\n", "missing column"),
         (f"{REGISTER_HEADER}\n{GOOD.replace(',,', ',20-02-2013,')}\n", r"row 2, column 'date_as_cited'"),
+        # read as words, as "October 2013" is: the release was undated, and a gap asked DfE for its date
+        (f"{REGISTER_HEADER}\n{GOOD.replace(',,', FEBRUARY_30)}\n", r"row 2, column 'date_as_cited'"),
         (f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', 'X-1')}\n", r"row 2, column 'reference'"),
         (f"{REGISTER_HEADER}\n{GOOD}\n{GOOD}\n", r"row 3, column 'reference': duplicate key 'DS09999'"),
         (
@@ -383,6 +386,11 @@ FIGURE = (
     [
         (f"{FIGURES_HEADER}\n{FIGURE}\n{FIGURE}\n", r"row 3, column 'topic, period, measure': duplicate key"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('2016-02', '2016-13')}\n", r"row 2, column 'period'"),
+        # refused by the model, naming neither the file nor the row
+        (
+            f"{FIGURES_HEADER}\n{FIGURE.replace('2016-01..2016-02', '2016-02..2016-01')}\n",
+            r"row 2, column 'period': the period's start, 2016-02-01, is after its end, 2016-01-31",
+        ),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('https://example.org/y', '')}\n", r"row 2, column 'source_url'"),
         (f"{FIGURES_HEADER}\n{FIGURE.replace('example,', ',', 1)}\n", r"row 2, column 'topic'"),
         # 400 nines overflow a float: stored as inf, it broke the API and was written as Infinity, not JSON
