@@ -29,13 +29,15 @@ ADDR is ``memory:PATH`` (the default, ``memory:.lineage/graph-VERSION.snapshot``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, TextIO
 
 from lineage.cli.commands import (
     DEFAULT_STORE,
@@ -241,15 +243,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     gc.set_threshold(*GC_THRESHOLDS)
     args = _parser().parse_args(argv)
+    if sys.stdout is None:  # started with it closed (`>&-`): every answer vanished, and the exit said all was well
+        print("lineage: standard output is closed: nothing could be written", file=sys.stderr)
+        return 1
+    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
     try:
         code: int = args.func(args)
+        sys.stdout.flush()  # a full disk is met here, where it can be named, not as the interpreter exits
         return code
     except LineageError as exc:
         print(f"{PROGRESS.end()}lineage: {shown(str(exc))}", file=sys.stderr)
+        if isinstance(exc, _OutputFailed):  # what is still buffered can never be written: drop it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 2 if isinstance(exc, UsageError) else 1
     except KeyboardInterrupt:
         print(f"{PROGRESS.end()}lineage: interrupted (see `lineage counts` for what did not finish)", file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader went first (`lineage query ... | head`): nothing more to say to it
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 141
+    finally:
+        sys.stdout = stdout
+
+
+class _OutputFailed(LineageError):
+    """Standard output could not be written (a full disk: `> /dev/full`)."""
+
+
+@contextlib.contextmanager
+def _writing() -> Iterator[None]:
+    """A failure to write standard output, named as such (a reader that went first is left to main: BrokenPipe)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _OutputFailed(f"cannot write standard output: {exc.strerror or exc}") from None
+
+
+class _Output:
+    """Standard output, whose failure to write is named: it had been a traceback (ENOSPC on /dev/full)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        with _writing():
+            return self._stream.write(text)
+
+    def flush(self) -> None:
+        with _writing():
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -187,3 +188,16 @@ def test_each_release_builds_its_own_default_store() -> None:
     with open(Path(__file__).resolve().parents[2] / "pyproject.toml", "rb") as handle:
         release = tomllib.load(handle)["project"]["version"]
     assert f"memory:.lineage/graph-{release}.snapshot" == DEFAULT_STORE
+
+
+def test_standard_output_that_cannot_be_written_is_named_and_the_command_fails() -> None:
+    """Hostile input, round three: a full disk (/dev/full) gave a traceback, and standard output closed (`>&-`) gave
+    exit 0 with nothing written. Each is now one line naming it, and exit 1."""
+    lineage = Path(sys.executable).with_name("lineage")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([lineage, "schema"], stdout=full, stderr=subprocess.PIPE, text=True, check=False)
+    assert (done.returncode, done.stderr) == (1, "lineage: cannot write standard output: No space left on device\n")
+    done = subprocess.run(
+        [lineage, "schema"], stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1)
+    )
+    assert (done.returncode, done.stderr) == (1, "lineage: standard output is closed: nothing could be written\n")
