@@ -377,12 +377,13 @@ def gaps(
 
 
 def gaps_by_id(store: Store, ids: Collection[str]) -> list[Gap]:
-    """The gaps named, in the order given; an unknown id is refused by name."""
+    """The gaps named, in the order given, each once (a request asking twice for one thing reads as careless); an
+    unknown id is refused by name."""
     every = {g.id: g for g in _all_gaps(store)}
     missing = [i for i in ids if i not in every]
     if missing:
         raise NotFound(f"no gap has the id {', '.join(map(repr, missing))} (the gaps question lists them)")
-    return [every[i] for i in ids]
+    return [every[i] for i in dict.fromkeys(ids)]
 
 
 def gap_counts(store: Store) -> Counter[tuple[str, str]]:

@@ -66,6 +66,9 @@ def test_a_request_goes_to_one_authority_and_names_only_known_gaps(real_store: S
     several = [g for g in found if g.authority == "Department for Education"][:3]
     drafted = foi.write(several, "md")
     assert drafted.text.count("Please provide:") == 3 and drafted.authority == "Department for Education"
+    # a gap named twice is asked for once: the request had repeated it, a section each time
+    twice = gaps_by_id(real_store, [several[0].id, several[1].id, several[0].id])
+    assert [g.id for g in twice] == [several[0].id, several[1].id]
 
 
 def test_a_new_source_giving_the_items_closes_the_gap_and_the_diff_says_which(memory_real: Store) -> None:
