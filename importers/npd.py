@@ -33,8 +33,10 @@ Keys, and why:
   Both name census and assessment collections and a few other sources of data sets (performance tables,
   reference tables); every name becomes a collection. ``FEEDS`` goes from a collection to each data set
   whose title (the items' ``dataset_title``) is its name: confirmed where the two are equal, inferred by
-  the rule ``collection-name-equals-dataset-title-ignoring-case`` where they differ only in case; other
-  pairs are not linked.
+  the rule ``collection-name-equals-dataset-title-ignoring-case`` where they differ only in case; a name of
+  the release timetable no title gives ("Absence": the data set titled "Pupil Absence") is linked to the data
+  sets ``data/timetable_datasets.csv`` says it means, inferred by ``feeds:timetable-name-table``, so that they
+  are in the NPD when the timetable says; other pairs are not linked.
 - **Classification**: ``scale:code`` (``old_tier:1``, ``identifiability:2``, ``sensitivity:C``).
   Definitions come from the classifications file. The old tiers 1-4 are not in it: their nodes come from
   the items that carry a tier and from the sheet notes that state one (tier 3 only from the notes), and
@@ -51,8 +53,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -71,6 +74,7 @@ from lineage.model import (
     Scalar,
     node_id,
 )
+from lineage.resources import DATA_DIR
 from lineage.store import Store
 
 DOCUMENT = "DfE NPD Data Tables, October 2018"
@@ -222,8 +226,14 @@ class NpdDatasetsImporter(NpdImporter):
 DATASET_LEVELS = ("pupil-level", "school-level")
 
 
-def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
-    """FEEDS from each named collection to the data sets in the store whose title is its name.
+def feeds(
+    collections: Mapping[str, Iterable[Citation]],
+    store: Store,
+    report: Report,
+    linked_elsewhere: Collection[str] = (),
+) -> list[Edge]:
+    """FEEDS from each named collection to the data sets in the store whose title is its name (a name
+    ``linked_elsewhere`` that no title gives is not reported as unlinked).
 
     An edge cites the rows naming the collection and the data set's own citations (among them the item
     and note rows giving its title), as they stand when it is drawn: import what titles data sets first."""
@@ -241,7 +251,7 @@ def feeds(collections: Mapping[str, Iterable[Citation]], store: Store, report: R
             linked = True
             cited = frozenset({*naming, *dataset.citations})
             edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=certainty))
-        if not linked:
+        if not linked and name not in linked_elsewhere:
             report.leave_out(f"no data set in the store is titled {name!r}: no FEEDS edge")
     return edges
 
@@ -275,6 +285,57 @@ class NpdDatasetListImporter(NpdImporter):
         return Batch(nodes, feeds(citations, store, report))
 
 
+#: What the release timetable's names the data sets' titles do not give mean (``data/timetable_datasets.csv``).
+TIMETABLE_NAMES_FILE = DATA_DIR / "timetable_datasets.csv"
+TIMETABLE_NAMES_DOCUMENT = "pupil-data lineage table of the data sets the NPD release timetable's names mean"
+#: The rule by which a FEEDS edge from a timetable's name follows that table.
+TIMETABLE_NAME_RULE = "feeds:timetable-name-table"
+
+
+@dataclass(frozen=True, slots=True)
+class TimetableNames:
+    """The data sets each of the release timetable's names means where no data set is titled with it ("Absence"
+    times the data set titled "Pupil Absence", which the title rule leaves unlinked, so it was taken as released
+    on 1 September though the timetable releases it in October), with the table row saying so."""
+
+    path: Path
+    meanings: dict[str, tuple[tuple[str, ...], Citation]]
+
+    def feeds(self, stating: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
+        """FEEDS from each timetable name the table reads to the data sets it means, citing both rows."""
+        wanted = {name: self.meanings[name] for name in stating if name in self.meanings}
+        held = store.get_nodes(sorted({d for datasets, _ in wanted.values() for d in datasets}))
+        edges = []
+        for name, (datasets, reading) in wanted.items():
+            for dataset_id in datasets:
+                if dataset_id not in held:
+                    report.leave_out(f"{self.path.name}: {dataset_id} is not in the store: no FEEDS edge")
+                    continue
+                cited = frozenset({*stating[name], reading, *held[dataset_id].citations})
+                sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
+                edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset_id, citations=cited, certainty=sure))
+        return edges
+
+
+def load_timetable_names(path: Path = TIMETABLE_NAMES_FILE) -> TimetableNames:
+    """Read the table: each name once, data sets only, every row giving its reasoning."""
+    meanings: dict[str, tuple[tuple[str, ...], Citation]] = {}
+    for row in read_csv(path, ("timetable_name", "means", "reasoning")):
+        name, means = required(path, row, "timetable_name"), tuple(required(path, row, "means").split())
+        required(path, row, "reasoning")
+        if not all(m.startswith(f"{NodeKind.DATASET.value}:") for m in means):
+            raise BadInput(path, f"means data sets only, not {row['means']!r}", row.number, "means")
+        if name in meanings:
+            raise BadInput(path, f"{name!r} is given its data sets twice", row.number, "timetable_name")
+        meanings[name] = (means, Citation(TIMETABLE_NAMES_DOCUMENT, path.name, row.number, ""))
+    return TimetableNames(path, meanings)
+
+
+@cache
+def _bundled_timetable_names() -> TimetableNames:
+    return load_timetable_names()
+
+
 @register
 class NpdReleaseTimetableImporter(NpdImporter):
     """The month(s) in which each collection's data are released into the NPD."""
@@ -292,7 +353,8 @@ class NpdReleaseTimetableImporter(NpdImporter):
             for name, months, row in timed
         ]
         stating = {name: [self.cite(path, row)] for name, _, row in timed}
-        edges = feeds(stating, store, report)
+        named = _bundled_timetable_names()
+        edges = [*feeds(stating, store, report, linked_elsewhere=named.meanings), *named.feeds(stating, store, report)]
         # each data set a row feeds is released when the row says (lineage.model.release_lag reads it), citing it
         months = {collection_id(name): (months, self.cite(path, row)) for name, months, row in timed}
         fed = store.get_nodes([edge.target for edge in edges])

@@ -55,6 +55,7 @@ OUR_TABLES = {
     "date_readings.csv",
     "flow_readings.csv",
     "note_statements.csv",
+    "timetable_datasets.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}
 

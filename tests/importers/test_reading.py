@@ -324,18 +324,26 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
             "dataset_as_written,means,reasoning\nKS4,Dataset:KS4,why\nks4 ,Dataset:KS2,why\n",
             "dataset_as_written",
         ),
+        (
+            "timetable names",
+            "timetable_name,means,reasoning\nAbsence,Dataset:A,why\nAbsence,Dataset:B,why\n",
+            "timetable_name",
+        ),
+        ("timetable names", "timetable_name,means,reasoning\nAbsence,Collection:A,why\n", "means"),
+        ("timetable names", "timetable_name,means,reasoning\nAbsence,Dataset:A,\n", "reasoning"),
     ],
 )
 def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
     tmp_path: Path, table: str, text: str, column: str | None
 ) -> None:
     """conflicts.csv, date_readings.csv, event_links.csv, note_statements.csv and statement_dates.csv read other
-    files' rows, scope_words.csv and scope_datasets.csv a statement's words: a pair with no reasoning, a row that is
-    no number, a row read twice or a statement of no known kind would mark the wrong fact, so each is refused at
-    its row and column. A row given twice had been taken silently, the last one winning (the hostile-input reading,
-    round two: a second date of 2030 for a written answer)."""
+    files' rows, scope_words.csv and scope_datasets.csv a statement's words, timetable_datasets.csv the timetable's
+    names: a pair with no reasoning, a row that is no number, a row read twice or a statement of no known kind would
+    mark the wrong fact, so each is refused at its row and column. A row given twice had been taken silently, the
+    last one winning (the hostile-input reading, round two: a second date of 2030 for a written answer)."""
     from importers.conflicts import load_conflicts
     from importers.events import load_dates, load_links
+    from importers.npd import load_timetable_names
     from importers.scope import load_datasets, load_notes, load_words
     from importers.scope import load_dates as load_statement_dates
 
@@ -349,6 +357,7 @@ def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
         "statement dates": load_statement_dates,
         "scope words": load_words,
         "scope data sets": load_datasets,
+        "timetable names": load_timetable_names,
     }[table]
     with pytest.raises(BadInput) as refused:
         loader(path)

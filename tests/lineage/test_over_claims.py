@@ -604,3 +604,23 @@ def test_words_naming_a_category_reach_the_items_of_every_concept_beneath_it(rea
     assert "PermanentExclusionInd_ex[yy]" in excluded
     answer = recipients_of_item(real_store, "PermanentExclusionInd_ex[yy]")
     assert "Ministry of Defence" in {r.organisation.name for r in answer.not_received if r.organisation}
+
+
+def test_the_timetable_s_names_reach_the_data_sets_their_titles_do_not_give(real_store: Store) -> None:
+    """The parents' reading: the timetable's 'Absence' (October), 'National Client Caseload Information' (March)
+    and 'Post-16 Learning Aims (PLAMS)' (February) found no data set titled so, and their pupil-level data sets
+    were taken to be in the NPD on the 1 September after a year ended: Times Newspapers' release of 26 September
+    2013 was said to hold 2012/13 of Pupil Absence, NCCIS and PLAMS. data/timetable_datasets.csv now names them."""
+    timetable = {r["Dataset"]: r["Month(s) when data are released"] for r in _rows("npd_release_timetable_2018.csv")}
+    named = {r["timetable_name"]: r["means"].split() for r in _rows("timetable_datasets.csv")}
+    first_month = {"Absence": "October", "National Client Caseload Information": "March"}
+    first_month["Post-16 Learning Aims (PLAMS)"] = "February"
+    for name, month in first_month.items():
+        assert timetable[name].startswith(month) and named[name]
+    reach = pupil_reach(real_store, 131768, 2012, 2012)
+    spans = {r.release.name: {n for n, _, _ in r.spans} for r in reach.reaches}
+    held = {dataset.split(":", 1)[1].split("_")[0] for name in first_month for dataset in named[name]}
+    assert held == {"Absence", "NCCIS", "PLAMS"}
+    # 26 September 2013: none of the three; 15 November 2013: absence's two terms (October), not NCCIS (March)
+    assert not {n.split(" ")[0] for n in spans["2013-09-26: Times Newspapers"]} & held
+    assert {n.split(" ")[0] for n in spans["2013-11-15: Cabinet Office"]} & held == {"Absence"}
