@@ -152,28 +152,31 @@ COUNTED_OUTCOMES = (("refused", "rejected"),)
 _PER_YEAR = re.compile(r"\b(\d{4})\s*:\s*(\d+)\b")
 #: The rule by which a figure's value is read as a total per year.
 RULE_PER_YEAR = "figure-per-year"
+#: How many of the requests a register figure counts had one outcome, as its notes give it ("3 not pursued; 15
+#: rejections recorded", "92 approved and received data; 21 not pursued; 8 rejected"), and the status it is.
+_NOTED_OUTCOME = re.compile(r"(?:^|;)\s*(\d+) (rejected|rejections recorded|not pursued)\b")
+_NOTED_STATUS = {"rejected": "rejected", "rejections recorded": "rejected", "not pursued": "not pursued"}
+#: The rule by which a figure's notes are read as a total of one outcome over the figure's period.
+RULE_NOTES_COUNT = "figure-notes-count"
 
 
 @dataclass(frozen=True, slots=True)
 class PublishedTotal:
     figure: Node
     value: int
-
-    @property
-    def rule(self) -> str:
-        """The rule that read the figure's value as a total per year."""
-        return RULE_PER_YEAR
+    rule: str = RULE_PER_YEAR  # how the figure was read as a total of the outcome
 
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCount:
-    """The applications the record names with one outcome in one year, beside the published total for it, so a
-    reader sees how much of each total is named."""
+    """The applications the record names with one outcome in one year, or in the period a published total counts,
+    beside the published total for it, so a reader sees how much of each total is named."""
 
     status: str
-    year: int | None  # None: the record gives the application no single year
+    year: int | None  # None: the record gives the application no single year, or the row is of a period
     applications: tuple[Node, ...]
     published: tuple[PublishedTotal, ...]
+    period: str | None = None  # the period of a published total that is not of one year, as published
 
     @property
     def named(self) -> int:
@@ -183,19 +186,29 @@ class OutcomeCount:
 
 def application_outcomes(store: Store) -> list[OutcomeCount]:
     """Applications by status and calendar year (its date, or the one year its date as cited names), with the
-    published totals per year of that status (PQ 57722's refusals per year, read by :data:`RULE_PER_YEAR`)."""
+    published totals per year of that status (PQ 57722's refusals per year, read by :data:`RULE_PER_YEAR`); and the
+    totals a register figure's notes give of an outcome over its period (15 rejections recorded in 2012-2016, 8 in
+    January to May 2017: :data:`RULE_NOTES_COUNT`), each beside the applications named with that outcome then."""
     named: dict[tuple[str, int | None], list[Node]] = defaultdict(list)
     for application in store.all_nodes(NodeKind.APPLICATION):
         named[(str(application.props.get("status", "not stated")), _year(application))].append(application)
     published: dict[tuple[str, int | None], list[PublishedTotal]] = defaultdict(list)
+    over_periods: list[OutcomeCount] = []
     for figure in store.all_nodes(NodeKind.AGGREGATE_FLOW):
         measure = str(figure.props.get("measure", "")).lower()
         for word, status in COUNTED_OUTCOMES:
             if word in measure and "applications" in measure:
                 for year, value in _PER_YEAR.findall(str(figure.props.get("value_text", ""))):
                     published[(status, int(year))].append(PublishedTotal(figure, int(value)))
+        if "register" in measure:  # the requests a register lists, some of each outcome
+            for value, said in _NOTED_OUTCOME.findall(str(figure.props.get("notes", ""))):
+                status = _NOTED_STATUS[said]
+                then = [a for (s, _), apps in named.items() if s == status for a in apps if _within(a, figure)]
+                total = PublishedTotal(figure, int(value), RULE_NOTES_COUNT)
+                period = str(figure.props.get("period"))
+                over_periods.append(OutcomeCount(status, None, tuple(sorted(then, key=dated_order)), (total,), period))
     keys = sorted(named.keys() | published.keys(), key=lambda key: (key[0], key[1] is None, key[1] or 0))
-    return [
+    by_year = [
         OutcomeCount(
             status,
             year,
@@ -204,6 +217,25 @@ def application_outcomes(store: Store) -> list[OutcomeCount]:
         )
         for status, year in keys
     ]
+    # each period's total after the years of its outcome, before the applications of no single year
+    return sorted([*by_year, *over_periods], key=lambda row: (row.status, _place(row), row.year or 0, row.period or ""))
+
+
+def _place(row: OutcomeCount) -> int:
+    return 0 if row.year is not None else 1 if row.period is not None else 2
+
+
+def _within(application: Node, figure: Node) -> bool:
+    """Whether an application's date (or its one year) lies wholly in the period of a figure."""
+    lo, hi = figure.validity.valid_from, figure.validity.valid_to
+    date = application.props.get("date")
+    if isinstance(date, dt.date):
+        first = last = date
+    elif (year := named_year(str(application.props.get("date_as_cited", "")))) is not None:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    else:
+        return False
+    return (lo is None or lo <= first) and (hi is None or last <= hi)
 
 
 def _year(application: Node) -> int | None:

@@ -42,16 +42,21 @@ Timeline = answer_type(
 
 PublishedTotal = answer_type(
     questions.PublishedTotal,
-    description="A published total for one outcome in one year, and the figure that gives it.",
-    fields={"rule": "The rule that read the figure's value as a total per year."},
+    description="A published total for one outcome in one year or one period, and the figure that gives it.",
+    fields={
+        "rule": "The rule that read it: figure-per-year (the figure's value, per year) or figure-notes-count (a "
+        "count of one outcome its notes give, over its period)."
+    },
 )
 
 OutcomeCount = answer_type(
     questions.OutcomeCount,
-    description="The applications the record names with one outcome in one year, beside the published total, so a "
-    "reader sees how much of each total is named.",
+    description="The applications the record names with one outcome in one year, or in the period a published total "
+    "counts, beside the published total, so a reader sees how much of each total is named.",
     fields={
-        "year": "The calendar year; null where the record gives no single year.",
+        "year": "The calendar year; null where the record gives no single year, or the row is of a period.",
+        "period": "The period of a published total that is not of one year, as published; its applications are "
+        "those named with the outcome and dated in it. Null for a row of one year, or of no single year.",
         "named": "How many applications the graph names with this outcome and year.",
     },
 )
@@ -77,7 +82,8 @@ class TimelineQuery:
         return to_graphql(answer, Page(first, after))
 
     @strawberry.field(
-        description="Applications by outcome (status) and year, beside the published totals of that outcome per year.",
+        description="Applications by outcome (status) and year, beside the published totals of that outcome per year "
+        "and over the periods register figures count.",
         graphql_type=list[OutcomeCount],  # type: ignore[valid-type]
     )
     async def application_outcomes(self, info: Info) -> object:

@@ -304,7 +304,8 @@ async def test_applications_by_outcome_beside_the_published_refusals(ask) -> Non
     2017) and one with no year of its own (the MoD's, 'last year' as reported in June 2015)."""
     published = next(r for r in FIGURES if r["measure"] == "NPD extract applications refused per year")
     per_year = {int(y): int(n) for y, n in (part.split(":") for part in published["value"].split("; "))}
-    data = (await ask("application-outcomes"))["applicationOutcomes"]
+    # the rows by year, each application in one (a period's rows name again those dated in it)
+    data = [row for row in (await ask("application-outcomes"))["applicationOutcomes"] if row["period"] is None]
     rejected = {row["year"]: row for row in data if row["status"] == "rejected"}
     assert {year: row["published"][0]["value"] for year, row in rejected.items() if row["published"]} == per_year
     assert all(row["published"][0]["rule"] == "figure-per-year" for row in rejected.values() if row["published"])
@@ -319,6 +320,38 @@ async def test_applications_by_outcome_beside_the_published_refusals(ask) -> Non
     assert hscic["date_as_cited"].startswith("towards the end of September 2014")
     (row,) = [row for row in data if any(hscic["organisation"] in a["name"] for a in row["applications"])]
     assert row["year"] == 2014
+
+
+async def test_the_outcomes_register_figures_count_over_their_periods_stand_beside_the_named_applications(ask) -> None:
+    """The analyst's reading: defenddigitalme's counts of the register (887 requests in 2012-2016, '15 rejections
+    recorded'; 121 in January to May 2017, '8 rejected') were in no answer about outcomes, which gave only the
+    written answer's refusals per year. Each now stands beside the applications named with that outcome then."""
+    in_2012_2016, in_2017 = (
+        next(r for r in FIGURES if r["measure"] == measure)
+        for measure in ("requests in the third-party register", "requests in register for the period")
+    )
+    assert "3 not pursued; 15 rejections recorded" in in_2012_2016["notes"]
+    assert "21 not pursued; 8 rejected" in in_2017["notes"]
+    data = (await ask("application-outcomes"))["applicationOutcomes"]
+    periods = {(row["status"], row["period"]): row for row in data if row["period"]}
+    expected = {
+        ("rejected", in_2012_2016["period"]): 15,
+        ("not pursued", in_2012_2016["period"]): 3,
+        ("rejected", in_2017["period"]): 8,
+        ("not pursued", in_2017["period"]): 21,
+    }
+    assert {key: [p["value"] for p in row["published"]] for key, row in periods.items()} == {
+        key: [value] for key, value in expected.items()
+    }
+    assert all(row["year"] is None and row["published"][0]["rule"] == "figure-notes-count" for row in periods.values())
+    # the one rejection the register names in those months, Early Excellence's of 23 January 2017
+    (early,) = [r for r in REGISTER if r["status_as_cited"] == "rejected"]
+    assert early["date_as_cited"].startswith("2017-01")
+    assert [a["name"].split(":")[0] for a in periods[("rejected", in_2017["period"])]["applications"]] == [
+        early["date_as_cited"]
+    ]
+    assert periods[("rejected", in_2012_2016["period"])]["named"] == 0
+    assert {row["published"][0]["figure"]["certainty"]["level"] for row in periods.values()} == {"REPORTED"}
 
 
 async def test_contested_receipts_and_unverified_figures_say_so_in_the_cookbook(ask) -> None:
