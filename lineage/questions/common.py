@@ -83,7 +83,8 @@ def _grouped(hops: Iterable[Hop]) -> dict[str, list[Hop]]:
 
 #: Pupil records as the record names them: the NPD's, or DfE's where a source names no records. What a linked data
 #: set draws on, or a body was given access to, for either to be said to be of pupil records.
-PUPIL_RECORDS = frozenset({"RecordSet:National Pupil Database (NPD)", "Organisation:department for education"})
+NPD_RECORDS = "RecordSet:National Pupil Database (NPD)"
+PUPIL_RECORDS = frozenset({NPD_RECORDS, "Organisation:department for education"})
 
 
 def searched(store: Store, text: str, kind: NodeKind) -> tuple[Node, ...]:

@@ -36,6 +36,7 @@ from lineage.model import (
     weakest,
 )
 from lineage.questions.common import (
+    NPD_RECORDS,
     PUPIL_RECORDS,
     PerState,
     Related,
@@ -111,7 +112,8 @@ class OnwardSharing:
     truncated: bool  # fewer paths listed than there are, or a path stopped by the depth asked
     events: tuple[Related, ...]  # events concerning the start or a node on a path (oversight, agreements, ...)
     refusals: tuple[Stated, ...]  # what a body on a path was asked and refused to say
-    #: why there is no path where that is not "nothing went": a data set whose items the graph does not hold
+    #: why there is no path, or a kind of path is missing, where that is not "nothing went": a data set whose items
+    #: the graph does not hold, or the NPD as a whole, whose releases are of its data sets
     note: str | None = None
 
 
@@ -155,6 +157,15 @@ def find_start(store: Store, name: str) -> Node:
 EMPTY_DATASET = (
     "the graph holds no item of this data set (the dictionary may list its items under another of its tables), so "
     "no path through its items can be drawn: this is not an answer that its data went nowhere"
+)
+#: Why the NPD as a whole leads to no release: a release is joined to the data sets and items its sources name (one
+#: whose items are not published, to none), never to the NPD as a whole; its paths are who holds it, was given
+#: access to it or linked with it. Without this, three paths read as "it went to three places".
+NPD_AS_A_WHOLE = (
+    "the releases of NPD data to third parties are not on these paths: the graph joins a release to the data sets "
+    "and items its sources name (one whose items are not published, to none), not to the NPD as a whole, so ask "
+    "from a data set (KS4, Key Stage 2), a release or a recipient; these paths are what the record says of the NPD "
+    "itself: who holds it, who was given access to it, what was linked with it"
 )
 #: The years a data set's name ends with ("95-96 to 17-18", "05-06 to 17-18 SUM"), which its table's name is without.
 _YEARS = re.compile(r"\s+\d{2}-\d{2}(\s+to\s+\d{2}-\d{2})?(\s+\w+)?$")
@@ -224,7 +235,7 @@ def onward_sharing(store: Store, name: str, depth: int = 3) -> OnwardSharing:
         cut or len(finished) > MAX_PATHS or any(not p.ends_here for p in finished),
         _events(concerning),
         _refusals([on_paths[id_] for id_ in sorted(on_paths)], about, stated),
-        EMPTY_DATASET if holds_nothing and not finished else None,
+        EMPTY_DATASET if holds_nothing and not finished else NPD_AS_A_WHOLE if start.id == NPD_RECORDS else None,
     )
 
 

@@ -61,8 +61,9 @@ OnwardSharing = answer_type(
         "truncated": "A path was stopped by the depth asked, or paths were left out.",
         "events": "Events that concern the start or a node on a path (audits, reprimands, letters), oldest first.",
         "refusals": "What a body on a path was asked and refused to say.",
-        "note": "Why there is no path where that is not an answer that nothing went (a data set the graph holds no "
-        "item of); null otherwise.",
+        "note": "Why there is no path, or a kind of path is missing, where that is not an answer that nothing went "
+        "(a data set the graph holds no item of; the NPD as a whole, whose releases are joined to its data sets); "
+        "null otherwise.",
     },
 )
 

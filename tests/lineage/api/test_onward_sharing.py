@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parents[3]
 FILE = ROOT / "data" / "npd_flows_2018_onward.csv"
 with FILE.open(encoding="utf-8", newline="") as _handle:
     ROWS = {number: row for number, row in enumerate(csv.DictReader(_handle), start=2)}
+with (ROOT / "data" / "npd_register_entries_cited_in_foi.csv").open(encoding="utf-8", newline="") as _handle:
+    REGISTER = list(csv.DictReader(_handle))
 
 
 def row_where(**wanted: str) -> tuple[int, dict[str, str]]:
@@ -374,3 +376,17 @@ async def test_trustopia_s_answer_gives_the_ico_finding_about_the_access_dfe_let
     answer = (await ask("organisation-receipts", name="Trustopia"))["organisationReceipts"]
     cited = set().union(*(cited_rows(e["node"]) for e in answer["events"]))
     assert (finding[0], finding[1]["source_url"]) in cited
+
+
+async def test_the_npd_as_a_whole_says_its_releases_are_asked_from_its_data_sets(ask) -> None:
+    """The analyst's reading: onward-sharing from 'National Pupil Database' gave three paths (who holds it, the Home
+    Office's access, the MoJ-DfE linkage) and no note, which reads as 'it went to three places' though the register
+    lists releases of NPD data to dozens. The answer now says where those releases are found."""
+    listed = [r for r in REGISTER if r["status_as_cited"].startswith(("approved", "listed as recipient"))]
+    assert len(listed) > 20
+    answer = (await ask("onward-sharing", **{"from": "National Pupil Database"}))["onwardSharing"]
+    assert answer["note"] and "releases of NPD data to third parties are not on these paths" in answer["note"]
+    organisations = {s["node"]["name"] for p in answer["paths"]["nodes"] for s in p["steps"]}
+    assert not organisations & {r["organisation"] for r in listed}  # none of them is on a path, as the note says
+    ks4 = (await ask("onward-sharing", **{"from": "KS4"}))["onwardSharing"]
+    assert ks4["note"] is None and ks4["paths"]["nodes"]
