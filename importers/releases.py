@@ -175,7 +175,9 @@ class Share:
 
     @property
     def label(self) -> str:
-        return self.reference or (self.date.isoformat() if self.date else self.date_as_cited or self.key)
+        """How its name begins: its reference, else its date or the date's words; "undated" (its key had stood here,
+        and went into a letter and an FOI request as the heading of an entry)."""
+        return self.reference or (self.date.isoformat() if self.date else self.date_as_cited or "undated")
 
     @property
     def sent(self) -> Certainty | None:

@@ -149,7 +149,8 @@ def _earlier(citations: Iterable[Citation]) -> tuple[str, ...]:
 def _described(node: Node) -> tuple[str, ...]:
     """What is public about a release or application, in words."""
     props = node.props
-    said = [f"reference {props['reference']}" if props.get("reference") else f"register entry {node.name}"]
+    # "entry", not "register entry": some sources of one say it is in no register ("not DfE NPD register")
+    said = [f"reference {props['reference']}" if props.get("reference") else f"entry {node.name}"]
     if isinstance(props.get("date"), dt.date):
         said.append(f"dated {props['date']}")
     elif props.get("date_as_cited"):

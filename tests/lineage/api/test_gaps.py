@@ -262,3 +262,20 @@ def test_an_agreement_the_record_knows_only_from_an_account_of_it_is_a_gap_for_d
     assert sorted(g.known[0].split("\u201c")[1].rstrip("\u201d") for g in found) == sorted(r["quote"] for r in told)
     assert all(g.authority == "Department for Education" for g in found)
     assert {"Home Office", "DWP"} <= {o.name for g in found for o in g.organisations}
+
+
+def test_an_entry_its_source_says_is_in_no_register_is_not_called_a_register_entry(real_store: Store) -> None:
+    """The analyst's reading: the Troubled Families evaluation's row says it is 'not DfE NPD register', yet its gap,
+    and the FOI request drafted from it, called it 'register entry not-dfe-npd-register-...', its internal key."""
+    with (DATA_DIR / "npd_register_entries_more.csv").open(encoding="utf-8", newline="") as handle:
+        more = list(csv.DictReader(handle))
+    (row,) = [r for r in more if r["organisation"].startswith("Troubled Families")]
+    assert row["register"].startswith("not DfE NPD register") and not row["reference"] and not row["date_as_cited"]
+    (gap,) = [
+        g
+        for g in gaps(real_store)
+        if g.subject.name.endswith("application by " + row["organisation"] + " (not stated)")
+    ]
+    assert gap.known[0] == f"entry undated: application by {row['organisation']} (not stated)"
+    drafted = foi.write([gap], "txt").text
+    assert "register entry" not in drafted and "not-dfe-npd-register" not in drafted
