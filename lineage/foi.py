@@ -51,7 +51,7 @@ def request_parts(gaps: Sequence[Gap]) -> list[Part]:
         parts.append(
             Part(
                 "p",
-                "What the record already says, each as its source gives it, so need not be repeated: "
+                "What the record already says, each as its source gives it (please say where your records differ): "
                 + "; ".join(gap.known)
                 + ".",
                 gap.sources,

@@ -179,6 +179,9 @@ def test_an_unverified_figure_is_said_as_every_answer_says_a_figure(real_store: 
     assert claimed and said == {
         (f"{r['flow']}: {r['measure']}: {int(r['value']):,} {r['unit']} {caveat}",) for r in claimed
     }
+    # the request asks the authority for the figure: it had told it the record's figure "need not be repeated"
+    drafted = foi.write(gaps(real_store, kinds=["unverified"])[:1], "txt").text
+    assert "need not be repeated" not in drafted and "(please say where your records differ)" in drafted
 
 
 def _scope_rows() -> list[dict[str, str]]:
