@@ -382,9 +382,11 @@ def _dated_against(open_application: OpenApplication, from_year: int) -> OpenApp
 
 def _after_in_npd(link: Edge, from_year: int) -> bool:
     """Whether a disclosure can hold data of ``from_year`` on: it ended (or, undated, may have ended) once that
-    year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd)."""
+    year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd). A date that is not the
+    flow's own (``date_is``: the day a written answer described a standing arrangement) bounds nothing: the Home
+    Office's matching, described on 19 July 2019, had been left out of every letter from 2019/20 on."""
     end = link.validity.valid_to or link.validity.valid_from
-    return end is None or last_year_in_npd(end) >= from_year
+    return end is None or bool(link.props.get("date_is")) or last_year_in_npd(end) >= from_year
 
 
 @PerState

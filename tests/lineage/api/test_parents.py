@@ -730,3 +730,15 @@ async def test_the_letter_does_not_say_undated_releases_cover_the_years(ask: Any
     for entry in undated:
         (line,) = [line for line in text.splitlines() if line.startswith(f"- {entry['reference']}, to ")]
         assert "no date in the record" in line
+
+
+async def test_a_standing_arrangement_a_written_answer_describes_is_asked_about_for_later_years(ask: Any) -> None:
+    """The parents' reading: the Home Office's matching, which DfE's written answer of 19 July 2019 describes as the
+    MoU sets it out (in place since July 2015), was left out of every letter from 2019/20 on, as if it had ended
+    the day it was described. A date that is not the flow's own (date_readings.csv) bounds nothing."""
+    (reading,) = [r for r in rows("date_readings.csv") if "the matching the Home Office" in r["date_is"]]
+    assert "Home Office" in reading["date_is"] and reading["date_as_cited"] == "2019-07-19"
+    for years in ((2012, 2016), (2019, 2024)):
+        text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
+        part = text.split("Other disclosures the record names")[1]
+        assert f"2019-07-19 ({reading['date_is']})" in part, years
