@@ -17,7 +17,7 @@ from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
-from lineage.model import Citation, ordered_citations, party_words
+from lineage.model import Citation, Node, ordered_citations, party_words
 from lineage.questions.common import chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import Stated, said_by_sources, statement_words
@@ -95,8 +95,6 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             release = found.reach.release
             names = ", ".join(r.node.name for r in found.recipients)
             to = f"to {names} ({group.label})" if names else group.label
-            date = release.props.get("date")
-            date = date if isinstance(date, dt.date) else None
             status = release.props.get("status")
             said = "".join(
                 f"; {words}"
@@ -105,8 +103,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             parts.append(
                 Part(
                     "li",
-                    f"{release_reference(release)}, {to}; "
-                    f"{f'dated {date.day} {date:%B %Y}' if date else 'no date in the record'}; "
+                    f"{release_reference(release)}, {to}; {_when(release)}; "
                     f"{f'status: {status}; ' if status else ''}{found.certainty_words}{said}",
                     (
                         *ordered_citations(release.citations),
@@ -134,11 +131,6 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             names = ", ".join(r.node.name for r in open_application.applicants) or (
                 f"{applicant} (as the register words it; no one body)" if applicant else "applicant not named"
             )
-            date, date_words = application.props.get("date"), application.props.get("date_as_cited")
-            if isinstance(date, dt.date):
-                when = f"dated {date.day} {date:%B %Y}"
-            else:
-                when = f"dated as cited: {date_words}" if date_words else "no date in the record"
             status = application.props.get("status_as_cited")
             party = party_words(str(application.props.get("status"))).split()[-1]  # by an applicant, with a body
             said = "".join(f"; {words}" for words in said_by_sources(open_application.statements))
@@ -147,7 +139,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             parts.append(
                 Part(
                     "li",
-                    f"{release_reference(application)}, {party} {names}; {when}; "
+                    f"{release_reference(application)}, {party} {names}; {_when(application)}; "
                     f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
                     (
                         *ordered_citations(application.citations),
@@ -245,6 +237,15 @@ def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Wri
         placeholder,
         references,
     )
+
+
+def _when(node: Node) -> str:
+    """A release's or an application's date, or its date as its source words it ("since July 2015 (monthly)": the
+    Home Office's exchange had been said to have 'no date in the record' beside its own start)."""
+    date, words = node.props.get("date"), node.props.get("date_as_cited")
+    if isinstance(date, dt.date):
+        return f"dated {date.day} {date:%B %Y}"
+    return f"dated as cited: {words}" if words else "no date in the record"
 
 
 def _section(heading: str, asked: str) -> list[Part]:

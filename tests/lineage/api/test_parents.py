@@ -713,6 +713,9 @@ async def test_what_a_source_says_went_to_a_recipient_naming_no_release_is_quote
     text = (await ask("letter", urn=URN, fromYear=2015, toYear=2016, format="txt"))["letter"]["text"]
     (line,) = [line for line in text.splitlines() if "status: the monthly exchange" in line]
     assert "items not published" in line and line.count(quote) == 1
+    # its start as the requester words it: the line had said "no date in the record" beside it
+    (exchange,) = [r for r in rows("npd_register_entries_more.csv") if r["status_as_cited"] == "the monthly exchange"]
+    assert f"dated as cited: {exchange['date_as_cited']};" in line and "no date in the record" not in line
     assert "DfE, parliamentary written answer says of Home Office, naming no release: returned to it on a match" in line
 
 

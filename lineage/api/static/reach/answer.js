@@ -126,7 +126,12 @@ function drawRelease(found) {
   } else {
     item.append(" (the record names no recipient)");
   }
-  item.append(`; ${release.date ? `dated ${release.date}` : "no date in the record"}`);
+  const when = release.date
+    ? `dated ${release.date}`
+    : release.dateAsCited
+      ? `dated as cited: ${release.dateAsCited}`
+      : "no date in the record";
+  item.append(`; ${when}`);
   if (release.status) item.append(`; ${release.status}`);
   const certainty = `certainty ${found.scopePublished ? "scoped" : "unpublished"}`;
   item.append(" ", element("span", found.certaintyWords, certainty));
