@@ -31,6 +31,7 @@ from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_du
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise
 from lineage.model import (
+    ACADEMIC_YEAR_START_MONTH,
     ALWAYS,
     Citation,
     Edge,
@@ -44,6 +45,8 @@ from lineage.model import (
 from lineage.store import Store
 
 _PERIOD = re.compile(r"^(\d{4}(?:-\d{2}){0,2})(\.\.(\d{4}(?:-\d{2}){0,2})?)?$")
+#: An academic year as the NPD writes one ("2016/17"): 1 September to 31 August.
+_ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 _NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
 #: A row's own words for a figure a later source corrected: its measure "(original answer)", its source "original,
 #: later corrected". Answers then say it is the original, never the figure alone.
@@ -74,12 +77,17 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
     """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
     from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month, with a note after it read
     as :data:`_NOTED` says (``2012-04..(2016)`` to the end of 2016, ``2012..2016 (to 15 Dec)`` to 15 December
-    2016); any other wording holds always (kept as text)."""
+    2016), an academic year ``2016/17`` from 1 September 2016 to 31 August 2017; any other wording holds always (kept
+    as text)."""
     text, last_day = row[column].strip(), None
     if bracketed := _BRACKETED_END.match(text):
         text = bracketed["start"] + bracketed["year"]
     elif (noted := _NOTED.match(text)) and _PERIOD.match(noted["period"]):
         text, last_day = noted["period"], noted["last_day"]
+    if (year := _ACADEMIC_YEAR.match(text)) and (int(year[1]) + 1) % 100 == int(year[2]):
+        first = int(year[1])  # a figure of "2016/17" had been placed in no period, and counted as undated
+        ends = dt.date(first + 1, ACADEMIC_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
+        return Validity(dt.date(first, ACADEMIC_YEAR_START_MONTH, 1), ends)
     match = _PERIOD.match(text)
     if not match:
         return ALWAYS

@@ -408,6 +408,11 @@ def test_the_timeline_places_a_figure_whose_period_carries_a_note(real_store: St
     assert {(r["period"], r["measure"]) for r in noted} <= placed
     after = timeline(real_store, dt.date(2016, 12, 16), dt.date(2016, 12, 31), kinds=["figure"]).entries
     assert "2012..2016 (to 15 Dec)" not in {e.node.props.get("period") for e in after}  # its note ends it on the 15th
+    # an academic year ("2016/17": 6.6 million pupils) is placed from 1 September to 31 August; it had been undated
+    (year,) = [r for r in figures if r["period"] == "2016/17"]
+    for day, placed_then in ((dt.date(2016, 9, 1), True), (dt.date(2017, 8, 31), True), (dt.date(2017, 9, 1), False)):
+        then = timeline(real_store, day, day, kinds=["figure"]).entries
+        assert (year["measure"] in {e.node.props.get("measure") for e in then}) is placed_then, day
 
 
 def test_a_request_dated_only_as_last_year_by_a_report_reaches_no_item_collected_after_the_report(
