@@ -209,6 +209,7 @@ class ReleaseGraph:
         self.organisations = Organisations()
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
+        self._applicants: dict[str, tuple[str, Share]] = {}  # application id -> the body the row names, the row
         self._tier_items: dict[tuple[str, ...], list[tuple[Node, list[Node]]]] = {}  # each with its data sets
 
     def add(self, share: Share, decision: Decision | None) -> str | None:
@@ -241,6 +242,7 @@ class ReleaseGraph:
         self.nodes.append(application)
         if isinstance(found, Resolved):
             self.edges.append(Edge(application.id, EdgeKind.MADE_BY, found.id, citations=cites, certainty=share.source))
+            self._applicants[application.id] = (found.id, share)
         else:
             self.report.leave_out(f"MADE_BY ({found.reason})")
         self._commissioners(application, share)
@@ -305,11 +307,26 @@ class ReleaseGraph:
     def batch(self) -> Batch:
         """Everything added, joined with what the store already holds under the same keys (its properties
         and the surer certainty kept, citations added), with the organisations folded."""
+        self._refuse_another_applicant()
         stored = self.store.get_nodes(node.id for node in self.nodes)
         nodes = [_joined(stored.get(node.id), node) for node in self.nodes]
         links = self.store.get_edges((edge.source, edge.kind, edge.target) for edge in self.edges)
         edges = [_joined(links.get(edge.id), edge) for edge in self.edges]
         return Batch([*nodes, *self.organisations.nodes(self.store)], edges)
+
+    def _refuse_another_applicant(self) -> None:
+        """Refuse a row whose reference the store already holds as another body's application: joined, the one
+        application was made by both, and each body's answer listed it as its own (a copy of a register giving
+        Locrating's reference to another company had been taken without a word)."""
+        held = self.store.expand(sorted(self._applicants), frozenset({EdgeKind.MADE_BY}), frozenset())
+        for hop in held:
+            body, share = self._applicants[hop.near]
+            if hop.node.id != body:
+                first = ", ".join(f"{c.file} row {c.row}" for c in sorted(hop.edge.citations, key=str))
+                said = f"{share.label} is already the application of {hop.node.name} ({first})"
+                raise BadInput(
+                    share.citation.file, f"{said}, not of {share.organisation!r}", share.citation.row, "organisation"
+                )
 
     def _approve(self, release: Node, share: Share, decision: Decision) -> None:
         props = stated(

@@ -502,3 +502,23 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
     # a statements file without the row the table reads says so too, where nothing was said (hostile-input reading)
     read, left_out = statements_from(rows[: at - 2])
     assert read == [] and any(f"note_statements.csv row 2: no row {at}" in reason for reason in left_out)
+
+
+def test_a_reference_another_file_gives_another_body_is_refused_writing_nothing(tmp_path: Path) -> None:
+    """Hostile input, round three: a copy of a register giving Locrating's reference to another company was joined to
+    Locrating's application, which was then made by both, and listed by each body's answer as its own, without a
+    word. The second file's row is refused, naming the first's."""
+    store = MemoryStore()
+    first, second = tmp_path / "register.csv", tmp_path / "copy.csv"
+    first.write_text(f"{REGISTER_HEADER}\n{GOOD}\n", encoding="utf-8")
+    second.write_text(
+        f"{REGISTER_HEADER}\n{GOOD.replace('Example Analytics Ltd', 'Other Example Ltd')}\n", encoding="utf-8"
+    )
+    RegisterFoiImporter().run(store, first)
+    before = store.counts()
+    with pytest.raises(BadInput, match=r"copy.csv, row 2, column 'organisation': DS09999 is already the application of "
+                       r"Example Analytics Ltd \(register.csv row 2\), not of 'Other Example Ltd'"):  # fmt: skip
+        RegisterFoiImporter().run(store, second)
+    assert store.counts() == before
+    RegisterFoiImporter().run(store, first)  # the same body again: a re-import, which changes nothing
+    assert store.counts() == before
