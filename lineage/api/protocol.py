@@ -26,6 +26,7 @@ from graphql import (
     get_operation_ast,
     parse,
 )
+from graphql.validation.validate import ValidationAbortedError
 from starlette.types import Message, Receive, Scope
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -403,6 +404,15 @@ def clip(message: str) -> str:
     return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"
 
 
+#: What graphql-core's "Validation aborted." means: its validation spends a budget of work (comparing a selection's
+#: fields with one another, following shared fragments), so that a small document cannot keep it busy; 708 repeated
+#: fields in one selection spend it. The caller learns which limit, and what to change.
+VALIDATION_ABORTED = (
+    "the document is too costly to validate: comparing its fields with one another (repeated or overlapping fields, "
+    "or fragments spread many times) exceeds the validator's budget; ask for fewer fields in one selection"
+)
+
+
 def stopped_by_token_limit(error: GraphQLSyntaxError, max_tokens: int) -> bool:
     """Whether the token limit, not the syntax, stopped the parser: allowed one token more, it gets past the
     place it stopped (a syntax error stops it at the same place again)."""
@@ -425,6 +435,8 @@ def code_of(error: GraphQLError, before_execution: bool, limits: Limits) -> str:
         return original.code
     if isinstance(error, GraphQLSyntaxError):
         return "TOKEN_LIMIT" if stopped_by_token_limit(error, limits.max_tokens) else "GRAPHQL_PARSE_FAILED"
+    if isinstance(error, ValidationAbortedError):
+        return "VALIDATION_LIMIT"
     if before_execution and original is None:
         return "GRAPHQL_VALIDATION_FAILED"
     if isinstance(original, GraphQLError) and _raised_in(original, COERCING_ARGUMENTS):
@@ -474,5 +486,6 @@ def shape_errors(
             log.warning("request %s: %s", request_id, error.original_error or error.message)
             shaped.append(with_code(GraphQLError(UNAVAILABLE_MESSAGE, error.nodes, path=error.path), code))
         else:
-            shaped.append(with_code(error, code, clip(error.message)))
+            message = VALIDATION_ABORTED if code == "VALIDATION_LIMIT" else clip(error.message)
+            shaped.append(with_code(error, code, message))
     return [error.formatted for error in shaped]

@@ -91,6 +91,17 @@ async def test_doubling_aliases_and_depth_through_fragments_are_refused(client) 
     assert depth["extensions"] == {"code": "DEPTH_LIMIT", "depth": 1 + 3 * levels, "limit": 12}
 
 
+async def test_a_selection_too_costly_to_validate_is_refused_saying_so(client) -> None:
+    """Hostile input, round three: 708 repeated fields in one selection (under the token limit) spent graphql-core's
+    budget for comparing fields, and the answer was its bare 'Validation aborted.'. It names the limit now; one field
+    fewer than the budget allows is answered."""
+    result = await client.query("{" + "__typename " * 708 + "}")
+    (error,) = result["errors"]
+    assert error["extensions"] == {"code": "VALIDATION_LIMIT"}
+    assert error["message"].startswith("the document is too costly to validate") and "fewer fields" in error["message"]
+    assert (await client.query("{" + "__typename " * 700 + "}"))["data"] == {"__typename": "Query"}
+
+
 async def test_healthz_answers_while_a_query_is_being_resolved(client, monkeypatch) -> None:
     """Resolution blocks (as turning a huge answer into objects does) until /healthz has been answered: the loop
     that answers HTTP must not wait for it. Held by events, not by time, so that a loaded machine cannot make a
