@@ -51,7 +51,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -608,11 +608,47 @@ def create_app(
                 allow_credentials=False,
                 max_age=600,
             ),
+            Middleware(GzipAsAccepted),
             Middleware(GZipMiddleware, minimum_size=1024, compresslevel=6),
         ],
     )
     app.router.redirect_slashes = False  # its redirect would name the client's Host: "/explore/" answers 404
     return app
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header accepts gzip (RFC 9110, 12.5.3): named in any case, or by "*", with a
+    weight above 0 ("gzip;q=0" refuses it)."""
+    weights: dict[str, float] = {}
+    for part in header.split(","):
+        coding, _, parameters = part.strip().partition(";")
+        weight = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0  # a weight that is no number accepts nothing
+        weights[coding.strip().lower()] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
+
+
+class GzipAsAccepted:
+    """Tells Starlette's gzip middleware, which looks only for "gzip" in the header, what the client accepts: a
+    client refusing gzip ("gzip;q=0, identity") had been sent it, and one writing "GZIP" had not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(name, value) for name, value in scope["headers"] if name != b"accept-encoding"]
+            said = b", ".join(value for name, value in scope["headers"] if name == b"accept-encoding")
+            if accepts_gzip(said.decode("latin-1")):
+                headers.append((b"accept-encoding", b"gzip"))
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
 
 
 def app_from_environment() -> Starlette:

@@ -73,7 +73,12 @@ def bounded_receive(scope: Scope, receive: Receive, limits: Limits) -> Receive:
     limit = limits.max_body_bytes
     if len(scope.get("query_string", b"")) > limit:
         raise Refused(414, f"the query string is longer than {limit:,} bytes")
-    declared = dict(scope.get("headers", ())).get(b"content-length", b"")
+    headers = dict(scope.get("headers", ()))
+    coding = headers.get(b"content-encoding", b"identity").strip().lower()
+    if coding not in (b"identity", b""):  # a gzipped body had been refused as "not UTF-8", a labelled plain one run
+        shown = coding.decode("latin-1")[:40]
+        raise Refused(415, f"the body's content coding {shown!r} is not supported: send it uncompressed")
+    declared = headers.get(b"content-length", b"")
     too_large = f"the body is larger than {limit:,} bytes"
     if declared.isdigit() and int(declared) > limit * DRAINED_AT_MOST:
         raise Refused(413, too_large, {"Connection": "close"})

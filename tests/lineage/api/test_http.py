@@ -424,6 +424,25 @@ async def test_large_answers_are_compressed(http) -> None:
     assert len(response.json()["data"]["a9"]["nodes"]) == 10
     small = await http.post("/graphql", json={"query": "{ __typename }"}, headers={"accept-encoding": "gzip"})
     assert "content-encoding" not in small.headers
+    # as the client weighs it (RFC 9110): "gzip;q=0" had been sent gzip, and "GZIP" had not
+    for accepted, gzipped in (("gzip;q=0, identity", False), ("GZIP", True), ("*", True), ("br, *;q=0", False)):
+        answer = await http.post("/graphql", json={"query": query}, headers={"accept-encoding": accepted})
+        assert (answer.headers.get("content-encoding") == "gzip") is gzipped, accepted
+
+
+async def test_a_body_in_a_content_coding_is_refused_as_unsupported(http) -> None:
+    """Hostile input, round three: a gzipped body was refused as 'not UTF-8', and a plain one labelled gzip ran."""
+    body = b'{"query": "{ __typename }"}'
+    for coding in ("gzip", "br"):
+        answer = await http.post(
+            "/graphql", content=body, headers={"content-type": "application/json", "content-encoding": coding}
+        )
+        assert answer.status_code == 415
+        assert answer.json()["errors"][0]["message"] == (
+            f"the body's content coding {coding!r} is not supported: send it uncompressed"
+        )
+    plain = {"content-type": "application/json", "content-encoding": "identity"}
+    assert (await http.post("/graphql", content=body, headers=plain)).json() == {"data": {"__typename": "Query"}}
 
 
 async def test_a_get_answer_is_kept_for_the_next_visitor_until_the_store_changes(
