@@ -44,6 +44,7 @@ from cross_web import AsyncHTTPRequestAdapter
 from cross_web import HTTPException as ViewRefusal
 from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -600,7 +601,7 @@ def create_app(
         exception_handlers={HTTPException: _json_error, Exception: _json_error},
         middleware=[
             Middleware(
-                CORSMiddleware,
+                PreflightInJson,
                 allow_origins=["*"],
                 allow_methods=["GET", "POST"],
                 allow_headers=["content-type"],
@@ -614,6 +615,19 @@ def create_app(
     )
     app.router.redirect_slashes = False  # its redirect would name the client's Host: "/explore/" answers 404
     return app
+
+
+class PreflightInJson(CORSMiddleware):
+    """Starlette's CORS, whose refused preflight ("Disallowed CORS headers") is answered in JSON as every other
+    refusal is: it was the one body in plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        answer = super().preflight_response(request_headers)
+        if answer.status_code < 400:
+            return answer
+        said = bytes(answer.body).decode()
+        headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return JSONResponse(error_body(said, "BAD_REQUEST"), answer.status_code, headers=headers)
 
 
 def accepts_gzip(header: str) -> bool:

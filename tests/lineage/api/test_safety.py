@@ -117,6 +117,8 @@ async def test_cors_lets_any_origin_read_without_credentials(client) -> None:
         "/graphql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "DELETE"}
     )
     assert refused.status_code == 400
+    # in JSON, as every refusal: it was the one body in plain text
+    assert refused.json() == {"errors": [{"message": "Disallowed CORS method", "extensions": {"code": "BAD_REQUEST"}}]}
 
 
 async def test_a_page_of_links_loads_its_far_ends_in_one_store_call(fixture_store, client_for) -> None:
