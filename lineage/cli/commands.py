@@ -327,10 +327,11 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def _open_existing(address: str) -> Store:
-    """A build to compare: a store address, or a snapshot file's path; a snapshot that is not there is refused."""
+    """A build to compare: a store address, or a snapshot file's path; a snapshot that is not there is refused, and
+    what is there but is no file (a device, a folder) is refused by the store, saying what it is."""
     if ":" not in address:
         address = f"memory:{address}"
     scheme, _, path = address.partition(":")
-    if scheme == "memory" and not (path and Path(path).is_file()):
+    if scheme == "memory" and not (path and Path(path).exists()):
         raise LineageError(f"no snapshot at {path or '(no path)'}: `lineage build --store memory:PATH` makes one")
     return open_store(address)

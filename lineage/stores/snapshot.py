@@ -161,8 +161,10 @@ def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise StoreError(f"{lock}: the snapshot's lock cannot be taken ({exc.strerror or exc})") from exc
+    except OSError as exc:  # a file where its folder should be had been "File exists", naming neither
+        blocking = next((p for p in lock.parents if p.exists()), None)
+        why = f"{blocking} is not a folder" if blocking is not None and not blocking.is_dir() else exc.strerror or exc
+        raise StoreError(f"{lock}: the snapshot's lock cannot be taken ({why})") from exc
     try:
         deadline = time.monotonic() + wait
         while True:

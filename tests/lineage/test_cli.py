@@ -201,3 +201,19 @@ def test_standard_output_that_cannot_be_written_is_named_and_the_command_fails()
         [lineage, "schema"], stderr=subprocess.PIPE, text=True, check=False, preexec_fn=lambda: os.close(1)
     )
     assert (done.returncode, done.stderr) == (1, "lineage: standard output is closed: nothing could be written\n")
+
+
+def test_a_path_that_is_no_snapshot_or_no_folder_is_refused_saying_what_it_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round three: `lineage diff /dev/zero ...` said there was no snapshot at /dev/zero (--store says
+    what it is), and a snapshot whose folder is a file said only 'File exists'."""
+    assert main(["diff", "/dev/zero", "/dev/zero"]) == 1
+    assert (
+        capsys.readouterr().err == "lineage: /dev/zero: cannot be read: it is a character device, not a regular file\n"
+    )
+    a_file = tmp_path / "a file"
+    a_file.write_text("")
+    assert main(["build", "--store", f"memory:{a_file}/graph.snapshot"]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(f"the snapshot's lock cannot be taken ({a_file} is not a folder)\n"), err
