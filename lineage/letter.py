@@ -182,11 +182,12 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 tuple(ordered_citations(lrs.record_set.citations)),
             )
         )
-        parts += [_disclosed(d) for d in lrs.accesses]
+        parts += [_disclosed(d) for d in (*lrs.accesses, *lrs.onward)]
         parts += [
             Part(
                 "li",
-                f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}",
+                f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}"
+                + (f": \u201c{r.node.props['quote']}\u201d" if r.node.props.get("quote") else ""),
                 tuple(ordered_citations(r.link.citations)),
             )
             for r in lrs.oversight

@@ -270,6 +270,9 @@ class LearnerRecords:
     record_set: Node
     oversight: tuple[Related, ...]  # events concerning it (the ICO's reprimand, ...), each CONCERNS link cited
     accesses: tuple[Disclosure, ...] = ()  # who was given access to it, oldest first, whatever the years asked
+    #: what those given access passed on, and those they passed it to, as the record says (Trustopia's searches to
+    #: GB Group, and GB Group's service to gambling companies): each a link of a body to the next, oldest first
+    onward: tuple[Disclosure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,6 +446,7 @@ LRS_SYSTEM = "LRS"
 
 
 @PerState
+@PerState
 def learner_records(store: Store) -> LearnerRecords | None:
     """The Learning Records Service, the accesses to it and the events concerning it, each oldest first; None where
     the graph lacks it."""
@@ -455,7 +459,24 @@ def learner_records(store: Store) -> LearnerRecords | None:
         related(events, [_E.CONCERNS]), key=lambda r: (str(r.node.props.get("date_as_cited", "")), r.node.id)
     )
     accesses = tuple(d for d in disclosures(store) if d.source.id == lrs.id)
-    return LearnerRecords(lrs, tuple(ordered), accesses)
+    return LearnerRecords(lrs, tuple(ordered), accesses, _passed_on(store, [d.to.node for d in accesses]))
+
+
+def _passed_on(store: Store, bodies: Sequence[Node]) -> tuple[Disclosure, ...]:
+    """Every onward share from these bodies and on from those they shared with, each once, oldest first: a round
+    trip per step along the chains (the record's are two or three bodies long)."""
+    found: dict[str, Disclosure] = {}
+    frontier = {body.id: body for body in bodies}
+    while frontier:
+        hops = follow(store, sorted(frontier), outgoing=[_E.SHARES_ONWARD])
+        shared = [
+            Disclosure(frontier[id_], to) for id_, near in hops.items() for to in related(near, [_E.SHARES_ONWARD])
+        ]
+        fresh = [d for d in shared if d.to.link.id not in found]
+        found |= {d.to.link.id: d for d in fresh}
+        frontier = {d.to.node.id: d.to.node for d in fresh}
+    # by date, undated last, each undated one in the order the chain reaches it (Trustopia's before GB Group's)
+    return tuple(sorted(found.values(), key=lambda d: oldest_first(d.to.link)[0]))
 
 
 @PerState

@@ -100,6 +100,8 @@ LearnerRecordsType = answer_type(
     fields={
         "accesses": "Who was given access to it, oldest first, whatever the years asked: here, not among the NPD's "
         "disclosures, as a record the LRS never held was never in a search of it.",
+        "onward": "What those given access passed on, and those they passed it to, as the record says (each a link "
+        "of one body to the next), oldest first.",
     },
 )
 

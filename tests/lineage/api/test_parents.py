@@ -745,3 +745,22 @@ async def test_a_standing_arrangement_a_written_answer_describes_is_asked_about_
         text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
         part = text.split("Other disclosures the record names")[1]
         assert f"2019-07-19 ({reading['date_is']})" in part, years
+
+
+async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(ask: Any) -> None:
+    """The parents' reading: the letter's LRS part named Trustopia's searches but not their supply to GB Group, nor
+    GB Group's to gambling companies (flows rows 4 and 5), and gave the ICO's finding as 'oversight: learning records
+    service database (LRS)', saying nothing of what it found."""
+    flows = rows("npd_flows_2018_onward.csv")
+    onward = [r for r in flows if r["kind"] == "onward_share" and "LRS" in r["dataset_as_written"].upper()]
+    assert {r["to_organisation"] for r in onward} >= {"GB Group"} and len(onward) == 2
+    (finding,) = [r for r in flows if r["kind"] == "oversight" and "let Trustopia access" in r["quote"]]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("The Learning Records Service")[1].split("What the record says was not released")[0]
+    lines = part.splitlines()
+    for row in onward:
+        to = f" to {row['to_organisation'].split(' (')[0]}".lower()  # the alias table's canonical name begins so
+        assert any(to in line.lower() and "(service built on the data)" in line for line in lines), to
+    assert any(finding["quote"] in line for line in lines)
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016))["recordReach"]["learnerRecords"]
+    assert len(data["onward"]) == len(onward) and all(d["to"]["link"]["citations"] for d in data["onward"])

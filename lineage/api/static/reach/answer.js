@@ -241,12 +241,14 @@ function drawDisclosures(disclosures) {
   $("#disclosures").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** The LRS's accesses (whatever the years asked), then the oversight that judged its use. */
+/** The LRS's accesses (whatever the years asked), what those given access passed on, then the oversight that
+ * judged its use, each in its source's words. */
 function drawLearnerRecords(learners) {
-  const items = learners ? learners.accesses.map(disclosed) : [];
+  const items = learners ? [...learners.accesses, ...learners.onward].map(disclosed) : [];
   for (const o of learners ? learners.oversight : []) {
     const item = element("li");
     item.append(element("strong", o.node.dateAsCited || "undated"), `: ${o.node.text || o.node.name}`);
+    if (o.node.quote) item.append(": ", element("q", o.node.quote));
     item.append(cite(o.link.citations));
     items.push(item);
   }
