@@ -120,10 +120,11 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts.append(Part("p", "The public record lists no release of NPD data that may hold records of those years."))
     if answer.applications:
         parts += _section(
-            "Applications and arrangements the record names without an outcome",
-            "The public record also names these applications for NPD data and arrangements to share it, and the "
-            "sources naming them give no outcome. Where another source says what went under one, its words follow. "
-            "Please say, for each, whether it was approved and whether my child's record was released under it.",
+            "Applications and arrangements the record names without a release",
+            "The public record also names these applications for NPD data and arrangements to share it; the sources "
+            "naming them give no outcome, or one that is no release (a match confirmed as a flag alone). Where another "
+            "source says what went under one, its words follow. Please say, for each, whether it was approved and "
+            "whether my child's record was released, or checked, under it.",
         )
         for open_application in answer.applications:
             application = open_application.application

@@ -56,6 +56,9 @@ NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
 #: arrangement or a policy no release came of (the Home Office's 2013 pilot study, DfE's "may also share" with the
 #: ONS), which say that data may have gone, not that it did.
 NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated", "arrangement", "policy"})
+#: Outcomes that are no release, which a parent may still ask about: DfE confirmed a match to DWP as a "Y" only, for
+#: one of 185 children it was asked to check (2018), and the letter had named it nowhere.
+NO_RELEASE = frozenset({"match flag only"})
 #: The fields a school is found by, in the words a reader knows them by.
 SCHOOL_FIELDS = {"key": "URN", "name": "name", "town": "town", "postcode": "postcode"}
 #: How far back a search looks for the schools a found school was before (GIAS chains are short).
@@ -283,7 +286,7 @@ class RecordReach(AskedYears):
     releases: tuple[RecordRelease, ...]  # published scope first, then unpublished; each by date
     groups: tuple[RecipientGroup, ...]
     not_released: tuple[Stated, ...]  # what sources say did not go to these recipients, with these releases
-    applications: tuple[OpenApplication, ...] = ()  # named without an outcome: apart from the releases
+    applications: tuple[OpenApplication, ...] = ()  # with no outcome, or none a release: apart from the releases
     learner_records: LearnerRecords | None = None  # DfE's other pupil system, where the graph holds it
     disclosures: tuple[Disclosure, ...] = ()  # figures and accesses, not releases, once these years were in the NPD
     #: data sets linking pupil records with other departments' (LEO, PPMD, MoJ-DfE), by holder: the record does not
@@ -366,7 +369,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         found,
         grouped,
         not_released,
-        tuple(_dated_against(a, from_year) for a in open_applications(store)),
+        tuple(_dated_against(a, from_year) for a in (*open_applications(store), *applications_of(store, NO_RELEASE))),
         learners,
         tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year) and d.to.link.id not in of_learners),
         linked_holdings(store),
@@ -479,13 +482,19 @@ def _passed_on(store: Store, bodies: Sequence[Node]) -> tuple[Disclosure, ...]:
     return tuple(sorted(found.values(), key=lambda d: oldest_first(d.to.link)[0]))
 
 
-@PerState
 def open_applications(store: Store) -> tuple[OpenApplication, ...]:
     """Every application whose outcome the record does not give (submitted for approval, pending, not stated, an
     arrangement or policy with no release), oldest first: whether data went under it is unknown, so it is listed
     apart from the releases, for every school alike (record_reach marks those whose sources date what went under
     them before the years asked)."""
-    named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(NO_OUTCOME))
+    return applications_of(store, NO_OUTCOME)
+
+
+@PerState
+def applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplication, ...]:
+    """The applications of these statuses that led to no release, each with its applicants and what sources say of
+    it, oldest first."""
+    named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(statuses))
     made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO])
     found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
     said = statements_about(store, found)

@@ -113,8 +113,9 @@ RecordReach = answer_type(
         "years": As(left_out="given as fromYear and toYear, as they are asked"),
         "releases": As(left_out="counted whole as releasesCount, and paged within each of the groups"),
         "not_released": "What sources say did not go to these recipients or with these releases, in their words.",
-        "applications": "Applications the record names without an outcome, each: never releases; a parent may ask "
-        "DfE. Those whose sources date what went under them before these years are marked (wentBeforeTheYears).",
+        "applications": "Applications the record names without an outcome, or with one that is no release (a match "
+        "flag): never releases; a parent may ask DfE. Those whose sources date what went under them before these years "
+        "are marked (wentBeforeTheYears).",
         "disclosures": "Pupil data the record says went other than by a release (figures, accesses), once these "
         "years were in the NPD.",
         "learner_records": "DfE's Learning Records Service (learners from age 14, not the NPD) and the oversight of "

@@ -30,8 +30,8 @@ DATA = Path(__file__).resolve().parents[3] / "data"
 URN = 131768
 
 
-#: The letter's section listing applications and arrangements without an outcome.
-APPLICATIONS = "Applications and arrangements the record names without an outcome"
+#: The letter's section listing applications and arrangements without an outcome, or with one that is no release.
+APPLICATIONS = "Applications and arrangements the record names without a release"
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -764,3 +764,18 @@ async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(
     assert any(finding["quote"] in line for line in lines)
     data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016))["recordReach"]["learnerRecords"]
     assert len(data["onward"]) == len(onward) and all(d["to"]["link"]["citations"] for d in data["onward"])
+
+
+async def test_a_match_confirmed_as_a_flag_alone_is_asked_about_with_the_applications(ask: Any) -> None:
+    """The parents' reading: DfE checked 185 children's identities for DWP in 2018 and 'confirmed this to DWP as a
+    'Y' only' (the register, as a requester quotes it); an outcome, but no release, so the letter named it nowhere.
+    It is listed with the applications a parent may ask DfE about, with the source's words, and is no gap."""
+    (flagged,) = [r for r in rows("npd_register_entries_more.csv") if "'Y' only" in r["status_as_cited"]]
+    assert "185 child identities" in flagged["quote"]
+    (said,) = [r for r in STATEMENTS if r["statement"] == "match_flag_only"]
+    text = (await ask("letter", urn=URN, fromYear=2016, toYear=2018, format="txt"))["letter"]["text"]
+    part = text.split(APPLICATIONS)[1].split("Other disclosures")[0]
+    (line,) = [line for line in part.splitlines() if "(match flag only)" in line]
+    assert f"status as cited: {flagged['status_as_cited']}" in line and said["quote"] in line
+    data = (await ask("gaps", first=100))["gaps"]
+    assert data["nodes"] and not [g for g in data["nodes"] if "match flag" in g["subject"]["name"]]

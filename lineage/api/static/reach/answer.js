@@ -194,7 +194,8 @@ function drawNotReleased(statements) {
   $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** Applications without an outcome: listed apart, never as releases, each with its applicant and sources. */
+/** Applications without an outcome, or with one that is no release: listed apart, never as releases, each with its
+ * applicant and sources. */
 function drawApplications(applications) {
   const items = applications.map((open) => {
     const application = open.application;
@@ -213,7 +214,7 @@ function drawApplications(applications) {
     if (open.wentBeforeTheYears) item.append("; the sources date what went under it before these years were in the NPD");
     return item;
   });
-  const none = "The record names no application without an outcome.";
+  const none = "The record names no application without a release.";
   $("#applications").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
