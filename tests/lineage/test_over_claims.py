@@ -629,3 +629,31 @@ def test_the_timetable_s_names_reach_the_data_sets_their_titles_do_not_give(real
     # 26 September 2013: none of the three; 15 November 2013: absence's two terms (October), not NCCIS (March)
     assert not {n.split(" ")[0] for n in spans["2013-09-26: Times Newspapers"]} & held
     assert {n.split(" ")[0] for n in spans["2013-11-15: Cabinet Office"]} & held == {"Absence"}
+
+
+def test_locratings_year_group_and_school_are_the_school_censuss_not_the_attainment_tables(real_store: Store) -> None:
+    """The reading of 20 inferred facts: Locrating's own words 'break that down by year group' reached the concept
+    'Year group', whose aliases are the attainment tables' (KS2_YEARGRP ...), so KS2_YEARGRP listed Locrating as
+    a receipt; 'what school they go to' reached every table's URN. Its next rows name the national school census:
+    the words now mean the census's own aliases."""
+    statements = _rows("npd_release_scope_statements.csv")
+    school, year, census = statements[43 - 2], statements[44 - 2], statements[45 - 2]
+    assert (school["data_item_as_written"], year["data_item_as_written"]) == ("what school they go to", "year group")
+    assert census["organisation"] == "Locrating Ltd" and census["dataset_as_written"] == "national school census"
+    meant = {
+        r["words"]: r["means"]
+        for r in _rows("scope_words.csv")
+        if r["words"] in ("year group", "what school they go to")
+    }
+    assert meant == {
+        "year group": "DataItem:unplaced/NCyearActual_[term][yy]",
+        "what school they go to": "DataItem:unplaced/URN_[term][yy]",
+    }
+    by_words = {}
+    for node in real_store.all_nodes(NodeKind.STATEMENT):
+        if node.props.get("items_as_written") in meant and "Locrating" in node.name:
+            hops = real_store.expand([node.id], frozenset({EdgeKind.REFERS_TO}), frozenset())
+            by_words[node.props["items_as_written"]] = {h.node.id for h in hops}
+    assert by_words == {words: {target} for words, target in meant.items()}
+    for alias in ("KS2_YEARGRP", "KS4_URN"):
+        assert "Locrating Ltd" not in {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
