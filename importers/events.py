@@ -29,7 +29,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.figures import parse_period
-from importers.reading import BadInput, Row, RowRead, applied, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import BadInput, R, Row, RowRead, applied, read_csv, read_reasoned, refuse_duplicates
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -123,14 +123,66 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
 def date_reading(read_as: str, row: Row, date_as_cited: str, report: Report) -> DateReading | None:
     """The table's reading of a row's date, if it has one for the row and the date it gives; a reading of another
     row (a copy's rows moved) or of a date the row no longer gives is counted, not applied."""
-    reading = _bundled_dates().get((read_as, row.number))
-    if reading is not None and not reading.read.holds(row):
-        report.leave_out(reading.read.moved(DATES_FILE.name, reading.citation.row))
-        return None
+    reading = _one_applied(DATES_FILE, _bundled_dates().get((read_as, row.number)), row, report)
     if reading is not None and reading.date_as_cited != date_as_cited:
         report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {reading.date_as_cited!r})")
         return None
     return reading
+
+
+#: Documents a row's source says exist but are withheld (``data/withheld_documents.csv``): the record gives what they
+#: found only as others quote it, and whoever holds one is who to ask for it.
+WITHHELD_FILE = DATA_DIR / "withheld_documents.csv"
+WITHHELD_DOCUMENT = "pupil-data lineage table of documents a row's source says are withheld"
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """A document a row's source says is withheld, and the bodies that hold it (each of whom was asked for it)."""
+
+    document: str
+    holders: tuple[str, ...]
+    citation: Citation
+    read: RowRead  # the row it reads, which must still begin cells with its words
+
+    @property
+    def props(self) -> dict[str, Scalar]:
+        return {"withheld": self.document, "withheld_by": self.holders}
+
+
+def load_withheld(path: Path = WITHHELD_FILE) -> dict[tuple[str, int], Withheld]:
+    """The table by the (file, row) it reads; an entry without its document or holders, or a row read twice, is
+    refused."""
+    table: dict[tuple[str, int], Withheld] = {}
+    for read_file, read_row, row in read_reasoned(path, ("row_says", "document", "holders")):
+        document = " ".join(row["document"].split())
+        holders = tuple(" ".join(h.split()) for h in row["holders"].split(";") if h.strip())
+        if not (document and holders):
+            raise BadInput(path, "every entry names the document and who holds it", row.number)
+        if (read_file, read_row) in table:
+            raise BadInput(path, f"{read_file} row {read_row} is read twice", row.number, "row")
+        citation = Citation(WITHHELD_DOCUMENT, path.name, row.number, "")
+        table[(read_file, read_row)] = Withheld(document, holders, citation, RowRead.of(path, row, read_file, read_row))
+    return table
+
+
+@cache
+def _bundled_withheld() -> dict[tuple[str, int], Withheld]:
+    return load_withheld()
+
+
+def withheld(read_as: str, row: Row, report: Report) -> Withheld | None:
+    """What the table says is withheld of the document a row's source is about, while the row still says what the
+    table read; otherwise counted, naming the table's row."""
+    return _one_applied(WITHHELD_FILE, _bundled_withheld().get((read_as, row.number)), row, report)
+
+
+def _one_applied(table: Path, reading: R | None, row: Row, report: Report) -> R | None:
+    """A table's reading of this row, while the row still says what it read (reading.applied, for one row)."""
+    if reading is None:
+        return None
+    kept = applied(table.name, [reading], {row.number: row}, report.leave_out)
+    return kept[0] if kept else None
 
 
 @register

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, applied_links, date_reading
+from importers.events import BY_LINK_TABLE, UNDATED, applied_links, date_reading, withheld
 from importers.figures import parse_period
 from importers.organisations import Organisations, Resolved
 from importers.reading import (
@@ -281,7 +281,9 @@ class _Row:
         self.date = required(path, row, "date_as_cited")
         # where the date is not the fact's day, as the dates table reads it
         self.date_read = date_reading(importer.read_as(path), row, self.date, report)
-        read = {c.citation for c in (reading, self.date_read) if c is not None}
+        # where its source says the document it quotes is withheld, as the withheld documents table reads it
+        self.withheld = withheld(importer.read_as(path), row, report)
+        read = {c.citation for c in (reading, self.date_read, self.withheld) if c is not None}
         self.citations = frozenset({self.citation} | read)
         self.quote = required(path, row, "quote")
 
@@ -451,7 +453,7 @@ class _Row:
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "source": self.citation.document, "source_kind": self.source_kind,
-             **(self.date_read.props if self.date_read else {})}
+             **(self.date_read.props if self.date_read else {}), **(self.withheld.props if self.withheld else {})}
         )  # fmt: skip
         event = self.parts.node(
             Node(

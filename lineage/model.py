@@ -478,6 +478,13 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     "what its date is, where it is not the event's own day: an article's date, a year inferred",
                 ),
                 ("dated_by", str, "why its date is read so: our table's row and its reasoning"),
+                (
+                    "withheld",
+                    str,
+                    "the document it quotes, where its source says the document is withheld (only others' quotes of "
+                    "it are public)",
+                ),
+                ("withheld_by", tuple, "the bodies holding that document, each of which refused it"),
                 ("text", str, "what happened, in the compiler's words"),
                 ("quote", str, "the source's words"),
                 ("source", str, "the source, as the compiler names it"),

@@ -6,7 +6,8 @@ same matter among those sources.
 The kinds of gap (:data:`GAP_KINDS`): a release whose items are not published; an application whose outcome is not
 stated; a release with no date, or no named recipient, and pupil data DfE passed to a body the record does not name
 (an access, a published count); a body that refused to say whether data went further (onward sharing not disclosed);
-an agreement to share known only from an account of it (agreement not published);
+an agreement to share known only from an account of it (agreement not published); a document a source says is
+withheld, such as the ICO's full audit report of DfE (document withheld), asked of each body holding it;
 two sources that disagree; a figure the record does not establish. A gap closes when a later import changes what
 made it one (:data:`CLOSED_WHEN` says what, per kind): ``lineage diff``, the ``gapsClosed`` question
 (:mod:`lineage.questions.closings`), the Atom feed and the explorer say which source closed it.
@@ -20,6 +21,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
+from lineage.keys import slug
 from lineage.model import (
     PARTY_WORDS,
     REFUSED_TO_SAY,
@@ -49,6 +51,7 @@ DATE_NOT_GIVEN = "date not given"
 RECIPIENT_NOT_NAMED = "recipient not named"
 ONWARD_NOT_DISCLOSED = "onward sharing not disclosed"
 AGREEMENT_NOT_PUBLISHED = "agreement not published"
+DOCUMENT_WITHHELD = "document withheld"
 CONTESTED = "contested"
 UNVERIFIED = "unverified"
 GAP_KINDS = (
@@ -58,6 +61,7 @@ GAP_KINDS = (
     RECIPIENT_NOT_NAMED,
     ONWARD_NOT_DISCLOSED,
     AGREEMENT_NOT_PUBLISHED,
+    DOCUMENT_WITHHELD,
     CONTESTED,
     UNVERIFIED,
 )
@@ -87,6 +91,9 @@ ASKS = {
         "the agreement's text, and the date it was made or last changed",
         "the number of requests made under it each year, and how many led to pupil data being shared",
     ),
+    DOCUMENT_WITHHELD: (
+        "the document in full, or the parts of it that can be released, with the exemptions relied on for the rest",
+    ),
     CONTESTED: (
         "the record that settles what the release held: the data items released, as the Department's own record of "
         "the release (its approval or the extract's specification) lists them",
@@ -110,6 +117,7 @@ CLOSED_WHEN = {
     RECIPIENT_NOT_NAMED: "a source named its recipient",
     ONWARD_NOT_DISCLOSED: "the record stopped holding this refusal to say",
     AGREEMENT_NOT_PUBLISHED: "a source of the agreement's own text (the government's, or Parliament's) was imported",
+    DOCUMENT_WITHHELD: "the record stopped saying the document is withheld",
     CONTESTED: "the record stopped marking it contested",
     UNVERIFIED: "the record marked the figure verified",
 }
@@ -212,6 +220,7 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
     found += _statement_gaps(store)
     found += _unnamed_recipients(store)
     found += _agreements_told_of(store)
+    found += _withheld_documents(store)
     found += _contested_figures(store)
     for figure in store.find_nodes(NodeKind.AGGREGATE_FLOW, "verified", [False]):
         found.append(_gap(UNVERIFIED, figure, (), [figure_text(figure)]))
@@ -237,6 +246,27 @@ def _statement_gaps(store: Store) -> list[Gap]:
         concerned = [n for n in subjects if n.kind is NodeKind.ORGANISATION]
         said = (f"{statement.name}, as {statement.props.get('source_kind', 'a source')} says",)
         found.append(_gap(CONTESTED, statement, concerned, said, citations=[c for n in subjects for c in n.citations]))
+    return found
+
+
+def _withheld_documents(store: Store) -> list[Gap]:
+    """A document a source says exists but is withheld (the ICO's full audit report of DfE, which both refused
+    under FOI), one gap per body holding it: what is public of it is others' quotes, given as known."""
+    found = []
+    for event in (e for e in store.all_nodes(NodeKind.EVENT) if e.props.get("withheld")):
+        document, holders = str(event.props["withheld"]), event.strings("withheld_by")
+        quote = event.props.get("quote")
+        known = (
+            f"{document}, withheld by {' and by '.join(holders)}",
+            f"its source ({event.props.get('date_as_cited') or 'undated'}) quotes it"
+            + (f": \u201c{quote}\u201d" if quote else ""),
+        )
+        for holder in holders:
+            try:
+                named = [find_organisation(store, holder)]
+            except NotFound:  # a body the graph names nowhere else (the ICO): the gap names it as the table does
+                named = []
+            found.append(_gap(DOCUMENT_WITHHELD, event, named, known, holder, key=f"{event.id}/{slug(holder)}"))
     return found
 
 

@@ -56,6 +56,7 @@ OUR_TABLES = {
     "flow_readings.csv",
     "note_statements.csv",
     "timetable_datasets.csv",
+    "withheld_documents.csv",
 }
 RULE_LEVELS = {CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED}
 

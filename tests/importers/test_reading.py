@@ -31,6 +31,7 @@ CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
 NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,reasoning"
 CONFLICTS_HEADER = "file,row,row_says,contradicted_by_row,contradicted_by_says,row_part,contradicted_by_part,reasoning"
+WITHHELD_HEADER = "file,row,row_says,document,holders,reasoning"
 
 
 def text_file(tmp_path: Path, text: str, name: str = "file.csv") -> Path:
@@ -331,18 +332,21 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ),
         ("timetable names", "timetable_name,means,reasoning\nAbsence,Collection:A,why\n", "means"),
         ("timetable names", "timetable_name,means,reasoning\nAbsence,Dataset:A,\n", "reasoning"),
+        ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,,why\n", None),
+        ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,ICO,why\nf.csv,3,a,another,DfE,why\n", "row"),
     ],
 )
 def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
     tmp_path: Path, table: str, text: str, column: str | None
 ) -> None:
-    """conflicts.csv, date_readings.csv, event_links.csv, note_statements.csv and statement_dates.csv read other
-    files' rows, scope_words.csv and scope_datasets.csv a statement's words, timetable_datasets.csv the timetable's
-    names: a pair with no reasoning, a row that is no number, a row read twice or a statement of no known kind would
-    mark the wrong fact, so each is refused at its row and column. A row given twice had been taken silently, the
-    last one winning (the hostile-input reading, round two: a second date of 2030 for a written answer)."""
+    """conflicts.csv, date_readings.csv, event_links.csv, note_statements.csv, statement_dates.csv and
+    withheld_documents.csv read other files' rows, scope_words.csv and scope_datasets.csv a statement's words,
+    timetable_datasets.csv the timetable's names: a pair with no reasoning, a row that is no number, a row read twice
+    or a statement of no known kind would mark the wrong fact, so each is refused at its row and column. A row given
+    twice had been taken silently, the last one winning (the hostile-input reading, round two: a second date of 2030
+    for a written answer)."""
     from importers.conflicts import load_conflicts
-    from importers.events import load_dates, load_links
+    from importers.events import load_dates, load_links, load_withheld
     from importers.npd import load_timetable_names
     from importers.scope import load_datasets, load_notes, load_words
     from importers.scope import load_dates as load_statement_dates
@@ -358,6 +362,7 @@ def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
         "scope words": load_words,
         "scope data sets": load_datasets,
         "timetable names": load_timetable_names,
+        "withheld documents": load_withheld,
     }[table]
     with pytest.raises(BadInput) as refused:
         loader(path)
@@ -376,6 +381,7 @@ def test_each_of_our_tables_names_files_the_project_bundles() -> None:
         "date_readings.csv",
         "event_links.csv",
         "flow_readings.csv",
+        "withheld_documents.csv",
     )
     for table in tables:
         with open(DATA_DIR / table, newline="", encoding="utf-8") as handle:
@@ -443,7 +449,7 @@ def test_each_of_our_readings_names_its_row_and_no_other_of_the_bundled_file() -
     contain key identifiers' of the Telegraph's row and the BBC's), so rows sorted anew still drew the conflict
     between the wrong pair. Every reading's words, in their parts, begin cells of its own row and of no other."""
     from importers.conflicts import load_conflicts
-    from importers.events import load_dates, load_links
+    from importers.events import load_dates, load_links, load_withheld
     from importers.onward import load_readings
     from importers.reading import RowRead
     from importers.scope import load_dates as load_statement_dates
@@ -454,6 +460,7 @@ def test_each_of_our_readings_names_its_row_and_no_other_of_the_bundled_file() -
         *(link.read for links in load_links().values() for link in links),
         *(reading.read for reading in load_dates().values()),
         *(dated.read for dated in load_statement_dates().values()),
+        *(document.read for document in load_withheld().values()),
     ]
     assert len(reads) > 70
     for read in reads:

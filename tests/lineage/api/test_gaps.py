@@ -282,3 +282,20 @@ def test_an_entry_its_source_says_is_in_no_register_is_not_called_a_register_ent
     assert gap.known[0] == f"entry undated: application by {row['organisation']} (not stated)"
     drafted = foi.write([gap], "txt").text
     assert "register entry" not in drafted and "not-dfe-npd-register" not in drafted
+
+
+def test_a_document_its_holders_withhold_is_a_gap_for_each_of_them(real_store: Store) -> None:
+    """The analyst's reading: the ICO's full audit report of DfE is unpublished, and both DfE and the ICO refused FOI
+    requests for it (the row's notes), yet no gap asked for it and the ICO was named as no authority to ask."""
+    with (DATA_DIR / "npd_flows_2018_onward.csv").open(encoding="utf-8", newline="") as handle:
+        (audit,) = [r for r in csv.DictReader(handle) if "refused FOI requests for it" in r["notes"]]
+    assert "both DfE and the ICO" in audit["notes"]
+    withheld = [g for g in gaps(real_store) if g.kind == "document withheld"]
+    assert {g.authority for g in withheld} == {"Department for Education", "Information Commissioner's Office"}
+    for gap in withheld:
+        assert any(audit["quote"] in said for said in gap.known)
+        assert ("npd_flows_2018_onward.csv", audit["source_url"]) in {(c.file, c.address) for c in gap.sources}
+        assert gap.missing == ("the document in full, or the parts of it that can be released, with the exemptions "
+                               "relied on for the rest",)  # fmt: skip
+    drafted = foi.write([g for g in withheld if g.authority.startswith("Information")], "txt").text
+    assert drafted.startswith("To: Information Commissioner's Office (Freedom of Information)")
