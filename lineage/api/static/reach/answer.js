@@ -145,8 +145,11 @@ function drawRelease(found) {
   item.append(detail);
   // what sources say went in it, or to its recipients naming no release (maybe in this one), each in its words
   const said = [
-    ...found.statements.map((stated) => [stated, "a source says: "]),
-    ...found.recipientStatements.map((stated) => [stated, `a source says of ${stated.about.node.name}, naming no release: `]),
+    ...byQuote(found.statements).map((stated) => [stated, "a source says: "]),
+    ...byQuote(found.recipientStatements).map((stated) => [
+      stated,
+      `a source says of ${stated.about.node.name}, naming no release: `,
+    ]),
   ];
   if (said.length) {
     const sources = element("details");
@@ -168,6 +171,27 @@ function nodeLink(node) {
   const a = element("a", node.name);
   a.href = `/explore?${nodeParams(node.id)}`;
   return a;
+}
+
+/** The statements, one per quote, its items together and every statement's sources cited: a quote naming five items
+ * is five statements, and was shown five times (the letter groups them alike, lineage.questions.said_by_sources). */
+function byQuote(statements) {
+  const grouped = new Map();
+  for (const stated of statements) {
+    const s = stated.statement;
+    const key = JSON.stringify([s.sourceKind, stated.kind, s.quote || s.id, stated.contested, stated.about.node.id]);
+    const found = grouped.get(key);
+    if (!found) {
+      grouped.set(key, { ...stated, statement: { ...s, citations: [...s.citations] } });
+      continue;
+    }
+    const items = found.statement.itemsAsWritten;
+    if (s.itemsAsWritten && !(items || "").split("; ").includes(s.itemsAsWritten)) {
+      found.statement.itemsAsWritten = items ? `${items}; ${s.itemsAsWritten}` : s.itemsAsWritten;
+    }
+    found.statement.citations.push(...s.citations);
+  }
+  return [...grouped.values()];
 }
 
 /** What one source says, in its words, appended to ``item``: the kind, its items and quote, its source, and
