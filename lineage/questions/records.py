@@ -449,7 +449,6 @@ LRS_SYSTEM = "LRS"
 
 
 @PerState
-@PerState
 def learner_records(store: Store) -> LearnerRecords | None:
     """The Learning Records Service, the accesses to it and the events concerning it, each oldest first; None where
     the graph lacks it."""
@@ -490,10 +489,10 @@ def open_applications(store: Store) -> tuple[OpenApplication, ...]:
     return applications_of(store, NO_OUTCOME)
 
 
-@PerState
-def applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplication, ...]:
+def _applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplication, ...]:
     """The applications of these statuses that led to no release, each with its applicants and what sources say of
-    it, oldest first."""
+    it, oldest first: those without an outcome (a gap each, and a question in a letter), and those whose outcome is
+    no release (a question in a letter alone)."""
     named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(statuses))
     made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO])
     found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
@@ -502,6 +501,10 @@ def applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplica
     return tuple(
         OpenApplication(a, related(made.get(a.id, []), [_E.MADE_BY]), tuple(said.get(a.id, ()))) for a in ordered
     )
+
+
+#: Kept per set of statuses: a letter asks for two sets, and with one kept each evicted the other on every request.
+applications_of = PerState(_applications_of, keep=4)
 
 
 def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
