@@ -5,10 +5,12 @@ the releases through it, with the published volumes beside them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from lineage.dates import named_period
 from lineage.model import (
     CONFIRMED,
     IDENTIFIABILITY,
@@ -74,7 +76,8 @@ class Flows:
     releases_without_scope: int  # of them, releases whose items are not published: drawn as UNPUBLISHED
     releases_shown: int = 0  # of them, releases with a path that passes the filter: the picture draws these
     releases_hidden: int = 0  # of them, releases the filter leaves out
-    # not of them: releases with no date, left out of a period asked though they may fall in it
+    # not of them: releases with no date, left out of a period asked though they may fall in it (not those whose
+    # words say they began after it)
     releases_undated: int = 0
     classifications: tuple[FlowClass, ...] = ()  # the classification column's values in the links, by label
 
@@ -188,6 +191,18 @@ def release_flows(store: Store) -> list[_ReleaseFlow]:
     return release_flows
 
 
+#: A date as cited that gives when something began: "since July 2015 (monthly)".
+_SINCE = re.compile(r"(?:since|from)\s+(.+)", re.IGNORECASE)
+
+
+def _begins_after(release: Node, end: dt.date | None) -> bool:
+    """Whether an undated release's words say it began after ``end`` (the Home Office's exchange "since July 2015"
+    cannot fall in 2013, and was counted as if it might)."""
+    began = _SINCE.match(str(release.props.get("date_as_cited") or ""))
+    period = named_period(began.group(1)) if began else None
+    return end is not None and period is not None and period[0] > end
+
+
 def flows(
     store: Store, start: dt.date | None = None, end: dt.date | None = None, only: FlowFilter = FlowFilter()
 ) -> Flows:
@@ -205,7 +220,10 @@ def flows(
     every = release_flows(store)
     in_period = [f for f in every if dated_within(f.release, start, end)]
     asked = start is not None or end is not None
-    undated = sum(asked and not isinstance(f.release.props.get("date"), dt.date) for f in every)
+    undated = sum(
+        asked and not isinstance(f.release.props.get("date"), dt.date) and not _begins_after(f.release, end)
+        for f in every
+    )
     carried: dict[tuple[str, str], int] = defaultdict(int)
     weakest_of: dict[tuple[str, str], Certainty] = {}
     classes: dict[str, FlowClass] = {}

@@ -39,7 +39,7 @@ Flows = answer_type(
         "releases_shown": "Of them, releases drawn: a path of theirs passes the filter.",
         "releases_hidden": "Of them, releases the filter leaves out.",
         "releases_undated": "Releases whose date the record does not give, left out of the period asked (0 when "
-        "none is asked: they are counted then): any of them may fall in it.",
+        "none is asked: they are counted then): any of them may fall in it (one its words say began later, not).",
         "classifications": "The classification column's values in the links, so no label need be parsed.",
     },
 )
