@@ -84,9 +84,10 @@ BY_COMMISSIONER = Certainty(CertaintyLevel.INFERRED, "commissioned-by:named-in-e
 TIME_CHECK = "INCLUDES at tier level (the item's first year was not in the NPD by the release date)"
 #: Whole dates as registers cite them: "2013-02-20", "August 15, 2017".
 DATE_FORMATS = ("%Y-%m-%d", "%B %d, %Y")
-#: What a whole date looks like in either way, so that one no format reads ("2017-02-30", "February 30, 2017") is
-#: refused, never kept as words like "October 2013": it had made a dated release undated, and a gap of it.
-WHOLE_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]+ \d{1,2},? \d{4}")
+#: What a whole date looks like, in the register's ways or day first, so that one no format reads ("2017-02-30",
+#: "February 30, 2017", "15 August 2017") is refused, never kept as words like "October 2013": it had made a dated
+#: release undated, and a gap of it.
+WHOLE_DATE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|[A-Za-z]+ \d{1,2},? \d{4}|\d{1,2} [A-Za-z]+,? \d{4}")
 
 
 def release_key(reference: str, register: str, date: dt.date | str | None, organisation: str) -> str:

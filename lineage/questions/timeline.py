@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from lineage.dates import named_year
+from lineage.dates import named_period, named_year
 from lineage.model import ALWAYS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.common import Related, check_known, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
@@ -156,6 +156,10 @@ RULE_PER_YEAR = "figure-per-year"
 #: rejections recorded", "92 approved and received data; 21 not pursued; 8 rejected"), and the status it is.
 _NOTED_OUTCOME = re.compile(r"(?:^|;)\s*(\d+) (rejected|rejections recorded|not pursued)\b")
 _NOTED_STATUS = {"rejected": "rejected", "rejections recorded": "rejected", "not pursued": "not pursued"}
+#: The measure of a figure counting a register's requests ("requests in the third-party register", "requests in
+#: register for the period"), whose notes give how many had each outcome; not a claimed count of distributions
+#: "logged on public register".
+REGISTER_REQUESTS = re.compile(r"^requests in (?:the [a-z-]+ )?register\b")
 #: The rule by which a figure's notes are read as a total of one outcome over the figure's period.
 RULE_NOTES_COUNT = "figure-notes-count"
 
@@ -200,7 +204,7 @@ def application_outcomes(store: Store) -> list[OutcomeCount]:
             if word in measure and "applications" in measure:
                 for year, value in _PER_YEAR.findall(str(figure.props.get("value_text", ""))):
                     published[(status, int(year))].append(PublishedTotal(figure, int(value)))
-        if "register" in measure:  # the requests a register lists, some of each outcome
+        if REGISTER_REQUESTS.match(measure):  # the requests a register lists, some of each outcome
             for value, said in _NOTED_OUTCOME.findall(str(figure.props.get("notes", ""))):
                 status = _NOTED_STATUS[said]
                 then = [a for (s, _), apps in named.items() if s == status for a in apps if _within(a, figure)]
@@ -231,8 +235,8 @@ def _within(application: Node, figure: Node) -> bool:
     date = application.props.get("date")
     if isinstance(date, dt.date):
         first = last = date
-    elif (year := named_year(str(application.props.get("date_as_cited", "")))) is not None:
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    elif (named := named_period(str(application.props.get("date_as_cited", "")))) is not None:
+        first, last = named  # its month, or its year ("February 2017" lies in January to May 2017)
     else:
         return False
     return (lo is None or lo <= first) and (hi is None or last <= hi)

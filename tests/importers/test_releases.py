@@ -355,6 +355,10 @@ GOOD = "Example register (fictional),DS09999,,Example Analytics Ltd,listed as re
         (f"{REGISTER_HEADER}\n{GOOD.replace(',,', ',20-02-2013,')}\n", r"row 2, column 'date_as_cited'"),
         # read as words, as "October 2013" is: the release was undated, and a gap asked DfE for its date
         (f"{REGISTER_HEADER}\n{GOOD.replace(',,', FEBRUARY_30)}\n", r"row 2, column 'date_as_cited'"),
+        (
+            f"{REGISTER_HEADER}\n{GOOD.replace(',,', ',15 August 2017,')}\n",
+            r"row 2, column 'date_as_cited'",
+        ),  # day first
         (f"{REGISTER_HEADER}\n{GOOD.replace('DS09999', 'X-1')}\n", r"row 2, column 'reference'"),
         (f"{REGISTER_HEADER}\n{GOOD}\n{GOOD}\n", r"row 3, column 'reference': duplicate key 'DS09999'"),
         (

@@ -388,3 +388,26 @@ async def test_a_receipt_names_every_rule_it_rests_on_not_the_weakest_alone(ask)
     assert by_tier and {r["release"]["name"].split(": ", 1)[1] for r in by_tier} <= tiered
     assert all(r["rules"] == ["tier-level", "sent-to:approved-request"] for r in by_tier)
     assert all(r["certainty"]["rule"] == "sent-to:approved-request" for r in by_tier)  # the weakest, as before
+
+
+def test_an_application_dated_by_its_month_stands_beside_a_figure_of_a_period_holding_that_month() -> None:
+    """The review of the diff: an application dated 'February 2017' was taken to span all of 2017, so it was never
+    among the applications of January to May 2017 beside that period's published rejections; and a figure of
+    distributions 'logged on public register' would have been read as counting register requests."""
+    from lineage.model import Citation, Node, NodeKind, Validity
+    from lineage.questions import application_outcomes
+    from lineage.stores.memory import MemoryStore
+
+    cited = frozenset({Citation("a fictional source", "f.csv", 2, "https://example.org")})
+    in_february = Node(NodeKind.APPLICATION, "A", "A", {"status": "rejected", "date_as_cited": "February 2017"}, cited)
+    in_june = Node(NodeKind.APPLICATION, "B", "B", {"status": "rejected", "date_as_cited": "June 2017"}, cited)
+    spring = Validity(dt.date(2017, 1, 1), dt.date(2017, 5, 31))
+    counted = Node(NodeKind.AGGREGATE_FLOW, "r", "r", {"measure": "requests in register for the period",
+                   "period": "2017-01..2017-05", "notes": "8 rejected"}, cited, validity=spring)  # fmt: skip
+    logged = Node(NodeKind.AGGREGATE_FLOW, "l", "l", {"measure": "distributions logged on public register (claimed)",
+                  "period": "2017-01..2017-05", "notes": "3 rejected"}, cited, validity=spring)  # fmt: skip
+    store = MemoryStore()
+    store.write([in_february, in_june, counted, logged], [])
+    (row,) = [r for r in application_outcomes(store) if r.period]
+    assert [p.value for p in row.published] == [8]
+    assert [a.key for a in row.applications] == ["A"]
