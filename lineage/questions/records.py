@@ -228,11 +228,12 @@ class OpenApplication:
 @dataclass(frozen=True, slots=True)
 class Disclosure:
     """Pupil data the record says went to a body other than by a release: a published figure of what DfE passed
-    on (the police's and the Home Office's requests) or an access (a police force's in November 2019). Whether a
-    child's record was among it the record does not say; a parent may ask, as about a release."""
+    on (the police's and the Home Office's requests), an access (a police force's in November 2019), or what a
+    body given access passed on (Trustopia's service to GB Group). Whether a child's record was among it the
+    record does not say; a parent may ask, as about a release."""
 
-    source: Node  # the published figure (AggregateFlow), or what was accessed (DfE, a record set)
-    to: Related  # the body it went to, and the FLOWS_TO or ACCESSED_BY link, cited
+    source: Node  # the published figure (AggregateFlow), what was accessed (DfE, a record set), or who passed it on
+    to: Related  # the body it went to, and the FLOWS_TO, ACCESSED_BY or SHARES_ONWARD link, cited
 
     @property
     def when(self) -> str:
@@ -258,9 +259,14 @@ class Disclosure:
         if self.source.kind is NodeKind.AGGREGATE_FLOW:
             return figure_text(self.source)
         props = self.to.link.props
-        what = amount_as_cited(self.to.link)
+        what = amount_as_cited(self.to.link) or props.get("what_went") or props.get("dataset_as_written", "")
         route = f" ({props['route']})" if props.get("route") else ""
-        return f"{self.source.name} to {self.to.node.name}{route}: {what or props.get('dataset_as_written', '')}"
+        of = f" of {props['dataset_as_written']}" if props.get("what_went") and props.get("dataset_as_written") else ""
+        # what was passed on, in the source's words: "service built on the data" alone read as if the records
+        # themselves went on, where the source says a service built on them was offered
+        onward = self.to.link.kind is _E.SHARES_ONWARD and props.get("quote")
+        quote = f": \u201c{props['quote']}\u201d" if onward else ""
+        return f"{self.source.name} to {self.to.node.name}{route}: {what}{of}{quote}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -464,6 +470,12 @@ def learner_records(store: Store) -> LearnerRecords | None:
     return LearnerRecords(lrs, tuple(ordered), accesses, _passed_on(store, [d.to.node for d in accesses]))
 
 
+def _of_the_lrs(link: Edge) -> bool:
+    """Whether an onward share is of the Learning Records Service's data, as its source words them."""
+    words = str(link.props.get("dataset_as_written", "")).lower()
+    return "learning records service" in words or re.search(r"\blrs\b", words) is not None
+
+
 def _passed_on(store: Store, bodies: Sequence[Node]) -> tuple[Disclosure, ...]:
     """Every onward share from these bodies and on from those they shared with, each once, oldest first: a round
     trip per step along the chains (the record's are two or three bodies long)."""
@@ -472,7 +484,10 @@ def _passed_on(store: Store, bodies: Sequence[Node]) -> tuple[Disclosure, ...]:
     while frontier:
         hops = follow(store, sorted(frontier), outgoing=[_E.SHARES_ONWARD])
         shared = [
-            Disclosure(frontier[id_], to) for id_, near in hops.items() for to in related(near, [_E.SHARES_ONWARD])
+            Disclosure(frontier[id_], to)
+            for id_, near in hops.items()
+            for to in related(near, [_E.SHARES_ONWARD])
+            if _of_the_lrs(to.link)  # not what else these bodies passed on: the NPD's part asks of that
         ]
         fresh = [d for d in shared if d.to.link.id not in found]
         found |= {d.to.link.id: d for d in fresh}

@@ -762,6 +762,8 @@ async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(
         to = f" to {row['to_organisation'].split(' (')[0]}".lower()  # the alias table's canonical name begins so
         assert any(to in line.lower() and "(service built on the data)" in line for line in lines), to
     assert any(finding["quote"] in line for line in lines)
+    # each in its source's words: "service built on the data" alone read as if the records themselves went on
+    assert all(any(row["quote"] in line for line in lines) for row in onward)
     data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016))["recordReach"]["learnerRecords"]
     assert len(data["onward"]) == len(onward) and all(d["to"]["link"]["citations"] for d in data["onward"])
 
@@ -779,3 +781,30 @@ async def test_a_match_confirmed_as_a_flag_alone_is_asked_about_with_the_applica
     assert f"status as cited: {flagged['status_as_cited']}" in line and said["quote"] in line
     data = (await ask("gaps", first=100))["gaps"]
     assert data["nodes"] and not [g for g in data["nodes"] if "match flag" in g["subject"]["name"]]
+
+
+def test_the_lrs_part_follows_only_what_was_passed_on_of_the_lrs() -> None:
+    """The review of the diff: the LRS part followed every onward share of a body given access to the LRS, so what
+    such a body passed on of the NPD would have been listed as the LRS's."""
+    from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
+    from lineage.questions.records import learner_records
+    from lineage.stores.memory import MemoryStore
+
+    cited = frozenset({Citation("a fictional source", "f.csv", 2, "https://example.org")})
+    lrs = Node(NodeKind.RECORD_SET, "LRS", "Learning Records Service (LRS)", {"system": "LRS"}, cited)
+    bodies = [Node(NodeKind.ORGANISATION, key, key, {}, cited) for key in ("a", "b", "c")]
+    edges = [
+        Edge(lrs.id, EdgeKind.ACCESSED_BY, bodies[0].id, {"route": "live search"}, citations=cited),
+        Edge(bodies[0].id, EdgeKind.SHARES_ONWARD, bodies[1].id, {"dataset_as_written": "the LRS"}, citations=cited),
+        Edge(
+            bodies[0].id,
+            EdgeKind.SHARES_ONWARD,
+            bodies[2].id,
+            {"dataset_as_written": "an NPD extract"},
+            citations=cited,
+        ),
+    ]
+    store = MemoryStore()
+    store.write([lrs, *bodies], edges)
+    found = learner_records(store)
+    assert found is not None and [d.to.node.key for d in found.onward] == ["b"]
