@@ -295,7 +295,7 @@ TIMETABLE_NAME_RULE = "feeds:timetable-name-table"
 @dataclass(frozen=True, slots=True)
 class TimetableNames:
     """The data sets each of the release timetable's names means where no data set is titled with it ("Absence"
-    times the data set titled "Pupil Absence", which the title rule leaves unlinked, so it was taken as released
+    means the data set titled "Pupil Absence", which the title rule leaves unlinked, so it was taken as released
     on 1 September though the timetable releases it in October), with the table row saying so."""
 
     path: Path

@@ -213,9 +213,10 @@ class RecipientGroup:
 
 @dataclass(frozen=True, slots=True)
 class OpenApplication:
-    """An application the record names without an outcome: never a release, but one a parent may ask DfE about.
-    Its register gives no outcome; another source may say what went under it (a campaigner's "released"), and
-    an answer listing the application quotes that too, or it would say the record is silent when it is not."""
+    """An application the record names without an outcome, or with one that is no release (a match confirmed as a
+    flag alone): never a release, but one a parent may ask DfE about. Its register gives no outcome of data going;
+    another source may say what went under it (a campaigner's "released"), and an answer listing the application
+    quotes that too, or it would say the record is silent when it is not."""
 
     application: Node
     applicants: tuple[Related, ...]  # each MADE_BY link, cited

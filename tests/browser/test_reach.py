@@ -98,6 +98,8 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     # the LRS (from age 14, not the NPD) searched by Trustopia: under its own part, never among the NPD's
     (lrs,) = [r for r in FLOWS if r["kind"] == "access_granted" and "LRS" in r["dataset_as_written"]]
     assert lrs["figure"] in " ".join(page.texts("#learners li"))
+    # the reprimand's date is the article's, as the letter says (date_readings.csv)
+    assert "2022-11-09 (the article's date, not the reprimand's)" in " ".join(page.texts("#learners li"))
     assert lrs["figure"] not in " ".join(page.texts("#disclosures li"))
     # the address is the search: opened afresh it shows the same
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")

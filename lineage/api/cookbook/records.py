@@ -67,8 +67,8 @@ RecipientGroupType = answer_type(
 
 OpenApplicationType = answer_type(
     OpenApplication,
-    description="An application the record names without an outcome (its register gives none): whether data went "
-    "is for DfE to say, unless another source says so in its statements.",
+    description="An application the record names without an outcome (its register gives none), or with one that is "
+    "no release (a match flag): whether data went is for DfE to say, unless another source says so in its statements.",
     fields={
         "applicants": "Who made it, each MADE_BY link cited.",
         "statements": "What sources say of it, in their words (a source may say data went where its register is "

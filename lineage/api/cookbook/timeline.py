@@ -56,7 +56,8 @@ OutcomeCount = answer_type(
     fields={
         "year": "The calendar year; null where the record gives no single year, or the row is of a period.",
         "period": "The period of a published total that is not of one year, as published; its applications are "
-        "those named with the outcome and dated in it. Null for a row of one year, or of no single year.",
+        "those named with the outcome and dated in it, which the rows by year name too. Null for a row of one year, "
+        "or of no single year.",
         "named": "How many applications the graph names with this outcome and year.",
     },
 )

@@ -272,7 +272,9 @@ function drawLearnerRecords(learners) {
   const items = learners ? [...learners.accesses, ...learners.onward].map(disclosed) : [];
   for (const o of learners ? learners.oversight : []) {
     const item = element("li");
-    item.append(element("strong", o.node.dateAsCited || "undated"), `: ${o.node.text || o.node.name}`);
+    // a date that is not the event's own says what it is (an article's), as the letter does
+    const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
+    item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
     if (o.node.quote) item.append(": ", element("q", o.node.quote));
     item.append(cite(o.link.citations));
     items.push(item);
