@@ -20,7 +20,7 @@ from lineage.errors import LineageError
 from lineage.model import Citation, Node, ordered_citations, party_words
 from lineage.questions.common import chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
-from lineage.questions.statements import Stated, said_by_sources, statement_words
+from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
 from lineage.questions.timeline import dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
@@ -271,7 +271,7 @@ def _as_of(stated: Stated) -> str:
 def _contested(stated: Stated, words: str) -> str:
     """A statement's words, marked where another cited source disagrees: a letter quoting one side alone would
     state as settled what the record holds as disputed."""
-    return f"{words} (contested: another cited source disagrees)" if stated.contested else words
+    return f"{words}{DISPUTED}" if stated.contested else words
 
 
 def _recipients_citations(found: RecordRelease) -> list[Citation]:

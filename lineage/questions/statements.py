@@ -30,12 +30,18 @@ RECEIVED = frozenset({"released", "returned_on_match", "recipient_describes_its_
 MATCHING = frozenset({"matching_input_to_dfe", "match_flag_only", "returned_on_match"})
 
 
-def statement_words(statement: Node) -> str:
-    """What a statement says, in words a reader quotes, then its items and quote in its source's words."""
+def statement_words(statement: Node, items: str | None = None) -> str:
+    """What a statement says, in words a reader quotes, then its items (``items``, where several statements of one
+    quote are said together) and quote in its source's words."""
     props = statement.props
-    kind, items, quote = (str(props.get(p) or "") for p in ("statement", "items_as_written", "quote"))
+    kind, quote = str(props.get("statement") or ""), str(props.get("quote") or "")
+    items = str(props.get("items_as_written") or "") if items is None else items
     said = STATEMENT_KINDS.get(kind, kind.replace("_", " "))
     return said + (f": {items}" if items else "") + (f": \u201c{quote}\u201d" if quote else "")
+
+
+#: What a statement another cited source disagrees with says after its words, wherever it is quoted.
+DISPUTED = " (contested: another cited source disagrees)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,16 +95,12 @@ def said_by_sources(stated: Iterable[Stated], of_recipient: bool = False) -> tup
         source, words = str(props.get("source_kind") or "a source"), str(props.get("quote") or one.statement.id)
         by_quote.setdefault((source, one.kind, words, one.contested, one.about.node.id), []).append(one)
     said = []
-    for (source, kind, _, contested, _), same in by_quote.items():
+    for (source, _, _, contested, _), same in by_quote.items():
         first = same[0]
         of = f" of {first.about.node.name}, naming no release" if of_recipient else ""
         named = (str(s.statement.props.get("items_as_written") or "") for s in same)
-        items = "; ".join(dict.fromkeys(name for name in named if name))
-        quote = first.statement.props.get("quote")
-        what = STATEMENT_KINDS.get(kind, kind.replace("_", " ")) + (f": {items}" if items else "")
-        what += f": \u201c{quote}\u201d" if quote else ""
-        disputed = " (contested: another cited source disagrees)" if contested else ""
-        said.append(f"{source} says{of}: {what}{disputed}")
+        what = statement_words(first.statement, "; ".join(dict.fromkeys(name for name in named if name)))
+        said.append(f"{source} says{of}: {what}{DISPUTED if contested else ''}")
     return tuple(said)
 
 
