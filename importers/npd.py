@@ -61,7 +61,7 @@ from typing import ClassVar
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.reading import BadInput, Row, read_csv, refuse_duplicates, required
+from importers.reading import BadInput, Row, read_csv, read_dataset_names, refuse_duplicates, required
 from lineage.model import (
     CONFIRMED,
     Certainty,
@@ -318,15 +318,11 @@ class TimetableNames:
 
 
 def load_timetable_names(path: Path = TIMETABLE_NAMES_FILE) -> TimetableNames:
-    """Read the table: each name once, data sets only, every row giving its reasoning."""
+    """Read the table (reading.read_dataset_names), each name meaning at least one data set."""
     meanings: dict[str, tuple[tuple[str, ...], Citation]] = {}
-    for row in read_csv(path, ("timetable_name", "means", "reasoning")):
-        name, means = required(path, row, "timetable_name"), tuple(required(path, row, "means").split())
-        required(path, row, "reasoning")
-        if not all(m.startswith(f"{NodeKind.DATASET.value}:") for m in means):
-            raise BadInput(path, f"means data sets only, not {row['means']!r}", row.number, "means")
-        if name in meanings:
-            raise BadInput(path, f"{name!r} is given its data sets twice", row.number, "timetable_name")
+    for name, means, row in read_dataset_names(path, "timetable_name"):
+        if not means:
+            raise BadInput(path, "must not be empty: a name of the timetable means a data set", row.number, "means")
         meanings[name] = (means, Citation(TIMETABLE_NAMES_DOCUMENT, path.name, row.number, ""))
     return TimetableNames(path, meanings)
 

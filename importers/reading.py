@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lineage.characters import UNFIT, unfit_character
-from lineage.errors import LineageError
+from lineage.errors import LineageError, ModelError
 from lineage.keys import WHOLE_NUMBER
-from lineage.model import Citation, Scalar
+from lineage.model import Citation, NodeKind, Scalar, kind_of
 
 #: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
 #: 131,072 characters, or a header of a million columns, into what would be quoted.
@@ -408,6 +408,28 @@ def applied(table: str, readings: Iterable[R], rows: Mapping[int, Row], leave_ou
         else:
             kept.append(reading)
     return kept
+
+
+def read_dataset_names(
+    path: Path, name_column: str, key: Callable[[str], str] = str
+) -> Iterator[tuple[str, tuple[str, ...], Row]]:
+    """The rows of one of our tables giving the NPD data sets a name means (``<name_column>, means, reasoning``):
+    each name, the data sets it means and the row; a row without its name or reasoning, meaning anything but data
+    sets, or giving a name (as ``key`` folds it) twice, is refused with its place."""
+    given: set[str] = set()
+    for row in read_csv(path, (name_column, "means", "reasoning")):
+        name, means = " ".join(row[name_column].split()), tuple(row["means"].split())
+        if not name or not row["reasoning"].strip():
+            raise BadInput(path, "every entry gives its words and its reasoning", row.number)
+        try:
+            if any(kind_of(dataset) is not NodeKind.DATASET for dataset in means):
+                raise ValueError(f"means data sets only, not {row['means']!r}")
+        except (ValueError, ModelError) as exc:
+            raise BadInput(path, str(exc), row.number, "means") from None
+        if key(name) in given:
+            raise BadInput(path, "these words are given their data sets twice", row.number, name_column)
+        given.add(key(name))
+        yield name, means, row
 
 
 def read_reasoned(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, int, Row]]:

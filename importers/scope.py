@@ -40,7 +40,16 @@ from importers import register
 from importers.base import Batch, Importer, Report
 from importers.conflicts import contradictions
 from importers.organisations import Organisations, Unresolved
-from importers.reading import BadInput, Row, RowRead, parse_date, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import (
+    BadInput,
+    Row,
+    RowRead,
+    parse_date,
+    read_csv,
+    read_dataset_names,
+    read_reasoned,
+    refuse_duplicates,
+)
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
 from lineage.dates import latest_day, named_period
@@ -171,20 +180,7 @@ def load_words(path: Path = WORDS_FILE) -> dict[str, list[Meaning]]:
 
 def load_datasets(path: Path = DATASETS_FILE) -> dict[str, tuple[str, ...]]:
     """The data sets a statement's ``dataset_as_written`` means, by folded words (none: the whole NPD)."""
-    table: dict[str, tuple[str, ...]] = {}
-    for row in read_csv(path, ("dataset_as_written", "means", "reasoning")):
-        words, means = row["dataset_as_written"].strip(), tuple(row["means"].split())
-        if not words or not row["reasoning"].strip():
-            raise BadInput(path, "every entry gives its words and its reasoning", row.number)
-        try:
-            if any(kind_of(dataset) is not NodeKind.DATASET for dataset in means):
-                raise ValueError(f"means data sets only, not {row['means']!r}")
-        except (ValueError, ModelError) as exc:
-            raise BadInput(path, str(exc), row.number, "means") from None
-        if _fold(words) in table:
-            raise BadInput(path, "these words are given their data sets twice", row.number, "dataset_as_written")
-        table[_fold(words)] = means
-    return table
+    return {_fold(words): means for words, means, _ in read_dataset_names(path, "dataset_as_written", _fold)}
 
 
 @dataclass(frozen=True, slots=True)
