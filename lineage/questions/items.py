@@ -117,6 +117,9 @@ class UnpublishedScope:
     organisation: Node
     sent: Edge  # the SENT_TO link
     statements: tuple[Stated, ...]  # what sources say of its items, where they say anything (none reach this item)
+    #: what sources say went to its recipient, naming no release (DfE's written answer of what the Home Office gets
+    #: back on a match, beside its monthly exchange): maybe in this release, maybe not, and never read as its items
+    recipient_statements: tuple[Stated, ...] = ()
 
     @property
     def date(self) -> dt.date | None:
@@ -382,7 +385,16 @@ def _unpublished(
             continue
         if not any(_in_npd_by(item, release, held_in[item.id]) for item in items):
             continue
-        found += [UnpublishedScope(release, r.node, r.link, traced.statements) for r in traced.recipients]
+        found += [
+            UnpublishedScope(
+                release,
+                r.node,
+                r.link,
+                traced.statements,
+                tuple(s for s in traced.recipient_statements if s.about.node.id == r.node.id and s.kind in RECEIVED),
+            )
+            for r in traced.recipients
+        ]
     found.sort(key=lambda u: (u.date or dt.date.max, u.organisation.name.lower(), u.release.id))
     return found
 

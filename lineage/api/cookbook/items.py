@@ -51,6 +51,8 @@ UnpublishedRelease = answer_type(
     fields={
         "sent": As(name="link", description="The release's link to the organisation, with its sources."),
         "statements": "What sources say of its items, where they say anything; none of them reach this item.",
+        "recipient_statements": "What sources say went to its recipient, naming no release (DfE's answer of what the "
+        "Home Office gets back on a match): maybe in this release, maybe not, and never read as its items.",
         "date": "The release's date, as cited; null when it is unknown.",
         "certainty": "How sure it is that NPD data went (not which).",
     },

@@ -467,3 +467,25 @@ async def test_a_tier_release_names_the_items_of_its_tiers_not_yet_in_the_npd_by
     late = {i["alias"] for i in trace["notYetInNpd"]}
     assert later | {"KS4_SENTYPE"} <= late
     assert not late & {n["node"]["name"] for n in trace["includes"]["nodes"]}
+
+
+async def test_a_release_of_unpublished_scope_comes_with_what_sources_say_went_to_its_recipient(ask) -> None:
+    """The campaigner's reading: the Home Office's monthly exchange was listed as 'may hold' every item, children in
+    need among them, with no word of DfE's written answer on what is returned on a match ('limited data, including a
+    pupil's address and school details'). It now stands beside the exchange, said of the Home Office, never as the
+    exchange's items."""
+    statements = rows("npd_release_scope_statements.csv")
+    returned = {
+        r["data_item_as_written"]
+        for r in statements
+        if r["organisation"] == "Home Office" and r["statement"] == "returned_on_match"
+    }
+    assert returned == {"a pupil\u2019s address", "school details"}
+    answer = (await ask("recipients-of-item", item="CIN_CINAt31March"))["recipientsOfItem"]
+    (exchange,) = [n for n in answer["unpublishedScope"]["nodes"] if n["organisation"]["name"] == "Home Office"]
+    assert exchange["release"]["status"] == "the monthly exchange"
+    said = {
+        s["statement"]["itemsAsWritten"] for s in exchange["recipientStatements"] if s["kind"] == "returned_on_match"
+    }
+    assert said == returned
+    assert not [r for r in answer["receipts"]["edges"] if r["node"]["organisation"]["name"] == "Home Office"]
