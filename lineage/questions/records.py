@@ -530,7 +530,11 @@ def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
         for recipient in release.recipients:
             types[str(recipient.node.props.get("org_type") or "unknown")].append(recipient)
         for org_type, recipients in types.items():
-            by_type[org_type].append(dataclasses.replace(release, recipients=tuple(recipients)))
+            ids = {r.node.id for r in recipients}  # what is said of a recipient goes with it, to its group
+            said = tuple(s for s in release.recipient_statements if s.about.node.id in ids)
+            by_type[org_type].append(
+                dataclasses.replace(release, recipients=tuple(recipients), recipient_statements=said)
+            )
         if not release.recipients:
             by_type[None].append(release)
     labels = dict(ORGANISATION_GROUPS)

@@ -808,3 +808,24 @@ def test_the_lrs_part_follows_only_what_was_passed_on_of_the_lrs() -> None:
     store.write([lrs, *bodies], edges)
     found = learner_records(store)
     assert found is not None and [d.to.node.key for d in found.onward] == ["b"]
+
+
+def test_what_is_said_of_a_recipient_goes_with_it_to_its_group() -> None:
+    """The read-through of the diff: a release to two bodies of different types, split into a group per type, took
+    what sources say of either recipient into both groups, so one body's statement stood beside the other."""
+    from lineage.model import CONFIRMED, Citation, Edge, EdgeKind, Node, NodeKind
+    from lineage.questions.common import Related
+    from lineage.questions.pupils import Reach
+    from lineage.questions.records import RecordRelease, _grouped
+    from lineage.questions.statements import Stated
+
+    cited = frozenset({Citation("a fictional source", "f.csv", 2, "https://example.org")})
+    release = Node(NodeKind.RELEASE, "R", "R", {}, cited)
+    press = Node(NodeKind.ORGANISATION, "p", "A paper", {"org_type": "media"}, cited)
+    police = Node(NodeKind.ORGANISATION, "f", "A force", {"org_type": "police"}, cited)
+    sent = [Related(body, Edge(release.id, EdgeKind.SENT_TO, body.id, citations=cited)) for body in (press, police)]
+    said = Node(NodeKind.STATEMENT, "s", "s", {"statement": "released"}, cited)
+    of_press = Stated(said, Related(press, Edge(said.id, EdgeKind.ABOUT, press.id, citations=cited)), (), (), ())
+    found = RecordRelease(Reach(release, (press, police), (), CONFIRMED, False), tuple(sent), (), (of_press,))
+    groups = {g.org_type: g.releases[0] for g in _grouped([found])}
+    assert groups["media"].recipient_statements == (of_press,) and groups["police"].recipient_statements == ()
