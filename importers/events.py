@@ -101,14 +101,12 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], DateReading]:
     """The readings by (file, row) they read; a reading without its date and words, or a row read twice, is
     refused."""
     table: dict[tuple[str, int], DateReading] = {}
-    for read_file, read_row, row in read_reasoned(path, ("row_says", "date_as_cited", "date_is")):
+    for read_file, read_row, row in read_reasoned(path, ("row_says", "date_as_cited", "date_is"), once=True):
         date_as_cited, date_is, reasoning = (
             " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
         )
         if not (date_as_cited and date_is):
             raise BadInput(path, "every reading gives the date and what it is", row.number)
-        if (read_file, read_row) in table:
-            raise BadInput(path, f"{read_file} row {read_row} is read twice", row.number, "row")
         citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
         read = RowRead.of(path, row, read_file, read_row)
         table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation, read)
@@ -154,13 +152,11 @@ def load_withheld(path: Path = WITHHELD_FILE) -> dict[tuple[str, int], Withheld]
     """The table by the (file, row) it reads; an entry without its document or holders, or a row read twice, is
     refused."""
     table: dict[tuple[str, int], Withheld] = {}
-    for read_file, read_row, row in read_reasoned(path, ("row_says", "document", "holders")):
+    for read_file, read_row, row in read_reasoned(path, ("row_says", "document", "holders"), once=True):
         document = " ".join(row["document"].split())
         holders = tuple(" ".join(h.split()) for h in row["holders"].split(";") if h.strip())
         if not (document and holders):
             raise BadInput(path, "every entry names the document and who holds it", row.number)
-        if (read_file, read_row) in table:
-            raise BadInput(path, f"{read_file} row {read_row} is read twice", row.number, "row")
         citation = Citation(WITHHELD_DOCUMENT, path.name, row.number, "")
         table[(read_file, read_row)] = Withheld(document, holders, citation, RowRead.of(path, row, read_file, read_row))
     return table

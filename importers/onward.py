@@ -128,9 +128,7 @@ def load_readings(path: Path = READINGS_FILE) -> dict[str, dict[int, Reading]]:
     """The readings by the file and data row they read; an unknown route, a derivation that is no node id, or a
     row read twice is refused, naming the place."""
     readings: dict[str, dict[int, Reading]] = {}
-    for read_file, number, row in read_reasoned(path, READINGS_COLUMNS[2:-1]):
-        if number in readings.get(read_file, {}):
-            raise BadInput(path, f"{read_file} row {number} is read twice", row.number, "row")
+    for read_file, number, row in read_reasoned(path, READINGS_COLUMNS[2:-1], once=True):
         route = row["route"].strip()
         if route and route not in ACCESS_ROUTES:
             raise BadInput(path, f"unknown route {route!r}; one of {', '.join(ACCESS_ROUTES)}", row.number, "route")

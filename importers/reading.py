@@ -432,16 +432,22 @@ def read_dataset_names(
         yield name, means, row
 
 
-def read_reasoned(path: Path, columns: Sequence[str]) -> Iterator[tuple[str, int, Row]]:
+def read_reasoned(path: Path, columns: Sequence[str], once: bool = False) -> Iterator[tuple[str, int, Row]]:
     """The rows of one of our tables that reads another file's rows (``file, row, <columns>, reasoning``): the
     file each is about, that file's row, and the table's own row. A row that gives no reasoning, or no whole
-    number for the row it reads, is refused with its place."""
+    number for the row it reads, is refused with its place; so is a row of the other file read ``once`` already
+    (a second reading had been taken silently, the last winning)."""
+    read: set[tuple[str, int]] = set()
     for row in read_csv(path, ("file", "row", *columns, "reasoning")):
         if not row["reasoning"].strip():
             raise BadInput(path, "every row gives its reasoning", row.number, "reasoning")
         if (about := parse_int(path, row, "row")) is None:
             raise BadInput(path, "must not be empty", row.number, "row")
-        yield row["file"].strip(), about, row
+        file = row["file"].strip()
+        if once and (file, about) in read:
+            raise BadInput(path, f"{file} row {about} is read twice", row.number, "row")
+        read.add((file, about))
+        yield file, about, row
 
 
 def parse_date(path: Path, row: Row, column: str, formats: Sequence[str] = ("%Y-%m-%d",)) -> dt.date | None:

@@ -200,11 +200,9 @@ class SourceDate:
 def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     """The dates table by (statements file, row)."""
     table: dict[tuple[str, int], SourceDate] = {}
-    for statements_file, at, row in read_reasoned(path, ("row_says", "source_url", "date")):
+    for statements_file, at, row in read_reasoned(path, ("row_says", "source_url", "date"), once=True):
         if (day := parse_date(path, row, "date")) is None:
             raise BadInput(path, "must not be empty", row.number, "date")
-        if (statements_file, at) in table:
-            raise BadInput(path, f"row {at} of {statements_file} is read twice", row.number, "row")
         read = RowRead.of(path, row, statements_file, at)
         table[(statements_file, at)] = SourceDate(
             row["source_url"].strip(), day, row["reasoning"].strip(), row.number, read
@@ -230,15 +228,14 @@ def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
     """The notes table by (statements file, row): one statement a row's notes quote, at most (conflicts.csv names
     it by its row)."""
     table: dict[tuple[str, int], NoteStatement] = {}
-    for statements_file, at, row in read_reasoned(path, ("source_url", "statement", "data_item_as_written", "quote")):
+    columns = ("source_url", "statement", "data_item_as_written", "quote")
+    for statements_file, at, row in read_reasoned(path, columns, once=True):
         cells = {column: " ".join(row[column].split()) for column in row.cells}
         if cells["statement"] not in STATEMENTS:
             raise BadInput(path, f"unknown statement {cells['statement']!r}", row.number, "statement")
         for column in ("source_url", "data_item_as_written", "quote"):
             if not cells[column]:
                 raise BadInput(path, "must not be empty", row.number, column)
-        if (statements_file, at) in table:
-            raise BadInput(path, f"row {at} of {statements_file} is read twice", row.number, "row")
         table[(statements_file, at)] = NoteStatement(
             cells["source_url"],
             cells["statement"],
