@@ -211,7 +211,6 @@ def application_outcomes(store: Store) -> list[OutcomeCount]:
                 total = PublishedTotal(figure, int(value), RULE_NOTES_COUNT)
                 period = str(figure.props.get("period"))
                 over_periods.append(OutcomeCount(status, None, tuple(sorted(then, key=dated_order)), (total,), period))
-    keys = sorted(named.keys() | published.keys(), key=lambda key: (key[0], key[1] is None, key[1] or 0))
     by_year = [
         OutcomeCount(
             status,
@@ -219,9 +218,9 @@ def application_outcomes(store: Store) -> list[OutcomeCount]:
             tuple(sorted(named.get((status, year), []), key=dated_order)),
             tuple(published[(status, year)]),
         )
-        for status, year in keys
+        for status, year in named.keys() | published.keys()
     ]
-    # each period's total after the years of its outcome, before the applications of no single year
+    # by outcome: its years in order, then each period's total, then the applications of no single year
     return sorted([*by_year, *over_periods], key=lambda row: (row.status, _place(row), row.year or 0, row.period or ""))
 
 
