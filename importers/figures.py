@@ -26,6 +26,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
 from importers.conflicts import contradictions
+from importers.npd import start_year
 from importers.organisations import Organisations, Resolved
 from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
 from importers.source_kinds import bundled_source_kinds
@@ -84,8 +85,8 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
         text = bracketed["start"] + bracketed["year"]
     elif (noted := _NOTED.match(text)) and _PERIOD.match(noted["period"]):
         text, last_day = noted["period"], noted["last_day"]
-    if (year := _ACADEMIC_YEAR.match(text)) and (int(year[1]) + 1) % 100 == int(year[2]):
-        first = int(year[1])  # a figure of "2016/17" had been placed in no period, and counted as undated
+    if (year := _ACADEMIC_YEAR.match(text)) and (first := start_year(year[1], year[2])) is not None:
+        # a figure of "2016/17" had been placed in no period, and counted as undated
         ends = dt.date(first + 1, ACADEMIC_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
         return Validity(dt.date(first, ACADEMIC_YEAR_START_MONTH, 1), ends)
     match = _PERIOD.match(text)
