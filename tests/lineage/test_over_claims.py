@@ -370,7 +370,8 @@ def test_locratings_where_they_live_reaches_the_school_censuss_addresses_alone(r
     """The reading of answers' case: Locrating's own description of the NPD it used ('including where they live',
     row 42) reached 49 address items of every data set, children-in-need postcodes and the YPMAD postcode history
     among them, though its next rows name the national school census (row 45). The words now reach the school
-    census's addresses alone (scope_words.csv)."""
+    census's addresses alone (scope_words.csv): its postcodes and, since the second reading of 20 facts, its own
+    address lines, which the rows limited to its data sets had missed."""
     statements = _rows("npd_release_scope_statements.csv")
     described, census = statements[42 - 2], statements[45 - 2]
     assert described["organisation"] == census["organisation"] == "Locrating Ltd"
@@ -382,14 +383,23 @@ def test_locratings_where_they_live_reaches_the_school_censuss_addresses_alone(r
         r["means"].split() for r in _rows("scope_datasets.csv") if r["dataset_as_written"] == "national school census"
     )
     words = [r for r in _rows("scope_words.csv") if r["words"] == "where they live"]
-    assert words and all(sorted(r["within"].split()) == sorted(census_sets) for r in words)
+    limited = [r for r in words if r["within"]]
+    assert limited and all(sorted(r["within"].split()) == sorted(census_sets) for r in limited)
+    # the rows naming no data set name the census's own address lines (the concepts file, rows 356-360), aliases
+    # no rule places in one of its tables, which the limited rows therefore reached none of
+    lines = {r["npd_alias"] for r in _rows("npd_concept_categories_2019.csv") if r["concept"] == "Address lines 1 to 5"}
+    census_lines = {alias for alias in lines if alias.endswith("_[term][yy]")}
+    assert len(census_lines) == 5
+    assert {r["means"].removeprefix("DataItem:unplaced/") for r in words if not r["within"]} == census_lines
     (statement,) = [
         n
         for n in real_store.all_nodes(NodeKind.STATEMENT)
         if any((c.file, c.row) == ("npd_release_scope_statements.csv", 42) for c in n.citations)
     ]
     reached = real_store.expand([statement.id], frozenset({EdgeKind.REFERS_TO}), frozenset())
-    assert reached and {h.node.key.split("/")[0] for h in reached} <= {s.split(":", 1)[1] for s in census_sets}
+    placed = {h.node.key.split("/")[0] for h in reached if h.node.key.split("/")[0] != "unplaced"}
+    assert placed and placed <= {s.split(":", 1)[1] for s in census_sets}
+    assert {h.node.name for h in reached if h.node.key.startswith("unplaced/")} == census_lines
     names = {r.organisation.name for r in recipients_of_item(real_store, "CIN_PostCode").receipts}
     assert "Locrating Ltd" not in names
 
