@@ -9,7 +9,7 @@ from typing import Any
 
 from lineage.errors import NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind, outranked
-from lineage.questions.statements import EXCLUDING, statements_about
+from lineage.questions.statements import EXCLUDING, outranked_meanings, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
 DEFAULT_DEPTH = 2
@@ -31,20 +31,26 @@ class Subgraph:
     #: (release id, item id, the statement) for each item of the subgraph a source's statement excludes from a
     #: release of it: the tier rule's inclusion of it is outranked (see lineage.questions.statements)
     exclusions: tuple[tuple[str, str, Node], ...] = ()
+    #: (link id, the ids of the statements outranking it) for each link by which a statement about a release of the
+    #: subgraph says an item went that another statement about it excludes (statements.outranked_meanings)
+    outranked_meanings: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def outranked_links(self) -> dict[str, tuple[str, ...]]:
         """Each link a source's exclusion outranks (a release's INCLUDES by a rule, of an item a source says it left
-        out), by id, with the ids of the statements that outrank it: what every format says beside the link, so that
-        no one reads an outranked inclusion as a receipt (the claims ledger's outranked_by)."""
+        out; a secondary account's words reaching such an item), by id, with the ids of the statements that outrank
+        it: what every format says beside the link, so that no one reads an outranked inclusion as a receipt (the
+        claims ledger's outranked_by)."""
         stated: dict[tuple[str, str], set[str]] = {}
         excluded: dict[str, set[str]] = {}  # release -> the items statements exclude from it
         for release, item, statement in self.exclusions:
             stated.setdefault((release, item), set()).add(statement.id)
             excluded.setdefault(release, set()).add(item)
+        meanings = dict(self.outranked_meanings)
         return {
-            edge.id: tuple(sorted(stated[(edge.source, edge.target)]))
+            edge.id: tuple(sorted(stated[(edge.source, edge.target)])) if edge.id not in meanings else meanings[edge.id]
             for edge in self.edges
-            if edge.kind is EdgeKind.INCLUDES and outranked(edge, excluded.get(edge.source, ()))
+            if edge.id in meanings
+            or (edge.kind is EdgeKind.INCLUDES and outranked(edge, excluded.get(edge.source, ())))
         }
 
     def describe(self) -> str:
@@ -72,16 +78,18 @@ def collect(store: Store, node_id: str | None = None, depth: int | None = None) 
         if not 1 <= depth <= MAX_DEPTH:
             raise QueryError(f"depth must be between 1 and {MAX_DEPTH}, got {depth}")
         found = _lineage(store, node_id, depth)
-    return replace(found, exclusions=_exclusions(store, found))
+    return _with_exclusions(store, found)
 
 
-def _exclusions(store: Store, subgraph: Subgraph) -> tuple[tuple[str, str, Node], ...]:
+def _with_exclusions(store: Store, subgraph: Subgraph) -> Subgraph:
+    """The subgraph with what the statements about its releases exclude, and the secondary accounts' words that
+    give way to it."""
     releases = [node for node in subgraph.nodes if node.kind is NodeKind.RELEASE]
     if not releases:
-        return ()
+        return subgraph
     held = {node.id for node in subgraph.nodes}
     stated = statements_about(store, releases)
-    return tuple(
+    exclusions = tuple(
         (release.id, item.id, s.statement)
         for release in releases
         for s in stated.get(release.id, ())
@@ -89,6 +97,8 @@ def _exclusions(store: Store, subgraph: Subgraph) -> tuple[tuple[str, str, Node]
         for item in s.items
         if item.id in held
     )
+    meanings = {link: by for release in releases for link, by in outranked_meanings(stated.get(release.id, ())).items()}
+    return replace(subgraph, exclusions=exclusions, outranked_meanings=tuple(sorted(meanings.items())))
 
 
 def _whole(store: Store) -> Subgraph:

@@ -12,7 +12,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from lineage.hops import Hop, Step
-from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind
+from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion
 from lineage.questions.common import Related, follow_chain, related
 from lineage.store import Store
 
@@ -140,3 +140,23 @@ def stated_about(
 
 def excluded_items(stated: Iterable[Stated]) -> set[str]:
     return {item.id for s in stated if s.kind in EXCLUDING for item in s.items}
+
+
+def outranked_meanings(stated: Iterable[Stated]) -> dict[str, tuple[str, ...]]:
+    """Of the statements about one release: each link by which one saying items went reaches an item another
+    excludes, where the first gives way (gives_way_to_exclusion: a campaigner's account does, DfE's own word does
+    not), by link id, with the ids of the statements excluding the item. No answer lists such a receipt
+    (recipients_of_item drops it by the same test); the exports and the claims ledger say what outranks the link."""
+    stated = list(stated)
+    excluding: dict[str, set[str]] = {}
+    for s in stated:
+        if s.kind in EXCLUDING:
+            for item in s.items:
+                excluding.setdefault(item.id, set()).add(s.statement.id)
+    return {
+        link.id: tuple(sorted(excluding[item.id]))
+        for s in stated
+        if s.kind in RECEIVED and gives_way_to_exclusion(s.statement.certainty)
+        for item, link in s.reaches
+        if item.id in excluding
+    }

@@ -116,3 +116,33 @@ def test_an_inclusion_two_statements_exclude_names_both(real_store: Store) -> No
     for claim in found:
         said = {str(s.props["items_as_written"]) for s in claim.outranked_by}
         assert len(said) == 2 and "data items that are sensitive" in said, (claim.object, said)
+
+
+def test_a_secondary_accounts_words_reaching_an_item_the_release_excludes_say_what_outranks_them(
+    real_store: Store,
+) -> None:
+    """The third reading of 20 facts: a campaigner's 'Ethnicity' for the Telegraph (the statements file, row 5)
+    reaches the children-in-need and looked-after ethnicity items, which DfE's 'no sensitive items' for the same
+    release excludes (sensitivity B: the dictionary's notes on the two data sets' sheets). No answer lists the
+    Telegraph as their recipient, yet the ledger gave the two links with nothing beside them."""
+    with (DATA_DIR / "npd_data_items_2018.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    level_b = {r["sheet"] for r in rows if "sensitivity level B" in r["tier_note"]}
+    assert {"CIN_08-09_to_16-17", "CLA_05-06_to_16-17"} <= level_b
+    with (DATA_DIR / "npd_release_scope_statements.csv").open(newline="", encoding="utf-8") as handle:
+        said = list(csv.DictReader(handle))[5 - 2]
+    assert (said["statement"], said["source_kind"]) == ("released", "campaigner, from a DfE FOI letter")
+    found = {
+        c.object.name: c
+        for c in claims(real_store)
+        if c.link == "REFERS_TO"
+        and c.object is not None
+        and any((s.file, s.row) == ("npd_release_scope_statements.csv", 5) for s in c.sources)
+    }
+    sensitive = {name for name, c in found.items() if c.object is not None and c.object.key.split("/")[0] in level_b}
+    assert sensitive == {"CIN_Ethnicity", "cla_ETHNIC"}
+    for alias in sensitive:
+        words = {str(s.props["items_as_written"]) for s in found[alias].outranked_by}
+        assert words == {"data items that are sensitive"}, alias
+    others = [c for name, c in found.items() if name not in sensitive]
+    assert others and all(c.outranked_by == () for c in others)  # ethnicity elsewhere: no statement excludes it
