@@ -363,8 +363,9 @@ class _Row:
     def access(self) -> None:
         senders, recipients, records = self.bodies("from_organisation"), self.bodies("to_organisation"), self.records()
         if records is not None:
-            # it holds the records whenever it gave access: the period is the access's, not the holding's
-            held = self.flow_props(role="holds it and gave access", route="", date_as_cited="")
+            # it holds the records whenever it gave access: the period is the access's, not the holding's, and so are
+            # the items (what was matched on, searched or taken), not what it holds
+            held = self.flow_props(role="holds it and gave access", route="", date_as_cited="", items_as_written="")
             for sender in senders:
                 self.edge(records.id, EdgeKind.HELD_BY, sender.id, held, dated=False)
         source = records.id if records is not None else (senders[0].id if len(senders) == 1 else None)

@@ -57,6 +57,21 @@ def test_the_lrs_is_its_own_record_set_searched_by_trustopia_for_a_period(empty_
     assert edge(store, LRS, EdgeKind.HELD_BY, DFE).props["role"] == "holds it and gave access"
 
 
+def test_the_holders_link_carries_none_of_the_items_of_the_access_it_gave(empty_store: Store) -> None:
+    """The reading after 2018: the NPD's link to DfE, its holder, carried 'child's name, gender, date of birth and
+    address' as its items: what the Home Office sends to be matched (row 14's notes), not what DfE holds. The items
+    of an access are the access's."""
+    store = imported(empty_store)
+    matching = ROWS[14]
+    assert matching["to_organisation"] == "Home Office" and "what the Home Office sends" in matching["notes"]
+    assert (
+        edge(store, NPD, EdgeKind.ACCESSED_BY, "Organisation:home office").props["matched_on"]
+        == (matching["items_as_written"])
+    )
+    for records in (NPD, LRS):
+        assert "items_as_written" not in edge(store, records, EdgeKind.HELD_BY, DFE).props, records
+
+
 def test_each_onward_share_row_is_a_cited_edge_saying_what_went(empty_store: Store) -> None:
     store = imported(empty_store)
     shares = rows_of("onward_share")
