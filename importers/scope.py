@@ -222,6 +222,9 @@ class NoteStatement:
     quote: str
     reasoning: str
     citation: Citation
+    #: the words another copy of the source gives in their place, where the row's notes say so (TheyWorkForYou's
+    #: copy of that answer: 'highly sensitive'): a reader quoting one copy is told of the other
+    another_copy_reads: str = ""
 
 
 def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
@@ -243,6 +246,7 @@ def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
             cells["quote"],
             cells["reasoning"],
             Citation(NOTES_DOCUMENT, path.name, row.number, ""),
+            cells.get("another_copy_reads", ""),
         )
     return table
 
@@ -349,7 +353,8 @@ class ScopeStatementsImporter(Importer):
         if note is None:
             return None
         cited = p.citation.address
-        if note.source_url != cited or _fold(note.quote) not in _fold(p.row["notes"]):
+        held = (note.quote, note.another_copy_reads)
+        if note.source_url != cited or any(_fold(words) not in _fold(p.row["notes"]) for words in held if words):
             report.leave_out(
                 f"a statement from the notes ({NOTES_FILE.name} row {note.citation.row}: the row no longer cites "
                 "that source or quotes those words)"
@@ -358,6 +363,8 @@ class ScopeStatementsImporter(Importer):
         cells = {**p.row.cells, "statement": note.statement, "data_item_as_written": note.items_as_written}
         read = self._statement(path, Row(p.row.number, {**cells, "quote": note.quote}), report, p.row)
         props = {**read.node.props, "read_from": f"{NOTES_FILE.name} row {note.citation.row}: {note.reasoning}"}
+        if note.another_copy_reads:
+            props["another_copy_reads"] = note.another_copy_reads
         return replace(read, node=replace(read.node, props=props, citations=read.node.citations | {note.citation}))
 
     def _statement(self, path: Path, row: Row, report: Report, read_from: Row | None = None) -> _Parsed:

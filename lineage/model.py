@@ -461,6 +461,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     "where the words are a second sentence of the row's source that only its notes quote: our "
                     "table's row and why",
                 ),
+                ("another_copy_reads", str, "the words another copy of its source gives in their place"),
                 ("contested", bool, "another cited source disagrees (see its CONTRADICTS links)"),
             ),
         ),

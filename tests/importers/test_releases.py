@@ -481,6 +481,7 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
     for (file, at), note in notes.items():
         assert file == "npd_release_scope_statements.csv"
         assert note.source_url == rows[at - 2]["source_url"] and note.quote in rows[at - 2]["notes"]
+        assert note.another_copy_reads in rows[at - 2]["notes"]  # TheyWorkForYou's 'highly sensitive'
 
     def statements_from(edited: list[dict[str, str]]) -> tuple[list[Node], Counter[str]]:
         path = tmp_path / "npd_release_scope_statements.csv"
@@ -498,6 +499,7 @@ def test_a_statement_only_the_notes_quote_is_kept_while_the_row_still_quotes_it(
     assert [(n.props["statement"], n.props["items_as_written"], n.props["quote"]) for n in read] == [
         (note.statement, note.items_as_written, note.quote)
     ]
+    assert read[0].props["another_copy_reads"] == note.another_copy_reads == "highly sensitive"
     assert note.items_as_written in note.quote  # the words as the notes quote them, never our reading of them
     assert {c.row for c in read[0].citations} == {at, 2}  # the statements file's row and the table's
     rows[at - 2] = {**rows[at - 2], "notes": "NOT RELEASED per DfE PQ answer 31 Oct 2017"}

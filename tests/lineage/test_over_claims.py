@@ -675,3 +675,23 @@ def test_locratings_year_group_and_school_are_the_school_censuss_not_the_attainm
     assert by_words == {words: {target} for words, target in meant.items()}
     for alias in ("KS2_YEARGRP", "KS4_URN"):
         assert "Locrating Ltd" not in {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
+
+
+def test_a_statement_quoted_from_one_copy_of_its_source_says_what_another_copy_reads(real_store: Store) -> None:
+    """The gaps reader's case: DfE's 'did not contain any data items that are sensitive' on the Telegraph's 2013
+    request is the copy the row cites (streetguide.co.uk); the row's notes say TheyWorkForYou's copy reads 'highly
+    sensitive', on which the contradiction turns (conflicts.csv). The letter, the gaps and the draft to DfE quoted
+    the one copy as the answer's words."""
+    from lineage.letter import write
+    from lineage.questions.records import record_reach
+
+    row = _rows("npd_release_scope_statements.csv")[10 - 2]
+    assert "TheyWorkForYou text says 'highly sensitive'" in row["notes"]
+    (note,) = [
+        r for r in _rows("note_statements.csv") if (r["file"], r["row"]) == ("npd_release_scope_statements.csv", "10")
+    ]
+    quoted = f"\u201c{note['quote']}\u201d (another copy of its source reads \u201chighly sensitive\u201d)"
+    school = next(iter(real_store.all_nodes(NodeKind.SCHOOL)))
+    letter = write(record_reach(real_store, int(school.key), 2008, 2012)).text
+    assert quoted in letter
+    assert letter.count(f"\u201c{note['quote']}\u201d") == letter.count(quoted)  # never the one copy alone

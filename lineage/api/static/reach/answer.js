@@ -201,6 +201,8 @@ function appendStated(item, stated) {
   item.append(STATEMENT_KINDS[stated.kind]);
   if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
   if (s.quote) item.append(": ", element("q", s.quote));
+  // the letter says it alike (lineage.questions.statements.statement_words): one copy's words are not the source's
+  if (s.anotherCopyReads) item.append(" (another copy of its source reads ", element("q", s.anotherCopyReads), ")");
   item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
   if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
   item.append(cite(s.citations));
