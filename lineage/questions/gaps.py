@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from lineage.errors import LineageError, NotFound
+from lineage.hops import Step
 from lineage.keys import slug
 from lineage.model import (
     PARTY_WORDS,
@@ -33,10 +34,10 @@ from lineage.model import (
     NodeKind,
     ordered_citations,
 )
-from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow
+from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow, follow_chain
 from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
-from lineage.questions.statements import Stated, said_by_sources
+from lineage.questions.statements import Stated, said_by_sources, statement_words
 from lineage.questions.timeline import figure_text
 from lineage.store import Store
 
@@ -232,7 +233,9 @@ def _statement_gaps(store: Store) -> list[Gap]:
     to DfE, which holds the register."""
     refused = store.find_nodes(NodeKind.STATEMENT, "statement", [REFUSED_TO_SAY])
     contested = store.find_nodes(NodeKind.STATEMENT, "contested", [True])
-    about = follow(store, [s.id for s in (*refused, *contested)], outgoing=[_E.ABOUT])
+    # what each is about, and the other side of a contradiction; then whom a release or an application concerns
+    around, parties = follow_chain(store, [s.id for s in (*refused, *contested)], _STATEMENT_STEPS)
+    about = {near: [h for h in hops if h.edge.kind is _E.ABOUT] for near, hops in around.items()}
     found = []
     for statement in refused:
         bodies = [h.node for h in about.get(statement.id, []) if h.node.kind is NodeKind.ORGANISATION]
@@ -243,10 +246,29 @@ def _statement_gaps(store: Store) -> list[Gap]:
         found.append(_gap(ONWARD_NOT_DISCLOSED, statement, bodies, known, authority))
     for statement in contested:
         subjects = [h.node for h in about.get(statement.id, [])]
-        concerned = [n for n in subjects if n.kind is NodeKind.ORGANISATION]
-        said = (f"{statement.name}, as {statement.props.get('source_kind', 'a source')} says",)
-        found.append(_gap(CONTESTED, statement, concerned, said, citations=[c for n in subjects for c in n.citations]))
+        bodies = [h.node for n in subjects for h in parties.get(n.id, []) if h.node.kind is NodeKind.ORGANISATION]
+        concerned = {n.id: n for n in (*subjects, *bodies) if n.kind is NodeKind.ORGANISATION}.values()
+        others = [h for h in around.get(statement.id, []) if h.edge.kind is _E.CONTRADICTS]
+        said = (
+            _statement_said(statement),
+            *(f"another cited source disagrees: {_statement_said(h.node)}" for h in others),
+        )
+        cites = [c for n in subjects for c in n.citations] + [c for h in others for c in h.node.citations]
+        found.append(_gap(CONTESTED, statement, concerned, said, citations=cites))
     return found
+
+
+#: From a statement: what it is about and what contradicts it (either way); then the recipients of a release, or
+#: the body making an application, it is about.
+_STATEMENT_STEPS = (
+    Step(outgoing=frozenset({_E.ABOUT, _E.CONTRADICTS}), incoming=frozenset({_E.CONTRADICTS}), after=(0,)),
+    Step(outgoing=frozenset({_E.SENT_TO, _E.MADE_BY}), after=(1,)),
+)
+
+
+def _statement_said(statement: Node) -> str:
+    """A statement as its source says it, in the words every answer quotes (statement_words)."""
+    return f"{statement.props.get('source_kind', 'a source')} says: {statement_words(statement)}"
 
 
 def _withheld_documents(store: Store) -> list[Gap]:

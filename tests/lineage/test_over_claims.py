@@ -683,15 +683,44 @@ def test_a_statement_quoted_from_one_copy_of_its_source_says_what_another_copy_r
     sensitive', on which the contradiction turns (conflicts.csv). The letter, the gaps and the draft to DfE quoted
     the one copy as the answer's words."""
     from lineage.letter import write
+    from lineage.questions.gaps import CONTESTED, gaps
     from lineage.questions.records import record_reach
 
     row = _rows("npd_release_scope_statements.csv")[10 - 2]
     assert "TheyWorkForYou text says 'highly sensitive'" in row["notes"]
     (note,) = [
-        r for r in _rows("note_statements.csv") if (r["file"], r["row"]) == ("npd_release_scope_statements.csv", "10")
+        r
+        for r in _rows("note_statements.csv")
+        if (r["file"], r["row"]) == (row_file := "npd_release_scope_statements.csv", "10")
     ]
     quoted = f"\u201c{note['quote']}\u201d (another copy of its source reads \u201chighly sensitive\u201d)"
     school = next(iter(real_store.all_nodes(NodeKind.SCHOOL)))
     letter = write(record_reach(real_store, int(school.key), 2008, 2012)).text
     assert quoted in letter
     assert letter.count(f"\u201c{note['quote']}\u201d") == letter.count(quoted)  # never the one copy alone
+    contested = [g for g in gaps(real_store, kinds=[CONTESTED]) if g.subject.props.get("quote") == note["quote"]]
+    assert contested and all(any(quoted in said for said in g.known) for g in contested), row_file
+
+
+def test_a_contested_statements_gap_concerns_the_releases_recipient_and_gives_the_other_side(
+    real_store: Store,
+) -> None:
+    """The gaps reader's case: the eight gaps of the Telegraph's contested statements concerned no organisation, so
+    asking for the Telegraph's gaps found one, and each gave its own side alone. The pairs are conflicts.csv's."""
+    from lineage.questions.gaps import CONTESTED, gaps
+
+    pairs = [
+        (int(r["row"]), int(r["contradicted_by_row"]))
+        for r in _rows("conflicts.csv")
+        if r["file"] == "npd_release_scope_statements.csv"
+    ]
+    statements = _rows("npd_release_scope_statements.csv")
+    telegraph = {n for pair in pairs for n in pair if "Telegraph" in statements[n - 2]["organisation"]}
+    assert len(telegraph) >= 7
+    found = gaps(real_store, kinds=[CONTESTED], organisation="Daily Telegraph")
+    rows = {c.row for g in found for c in g.subject.citations if c.file == "npd_release_scope_statements.csv"}
+    assert telegraph <= rows
+    for gap in found:
+        others = [said for said in gap.known if said.startswith("another cited source disagrees: ")]
+        assert others, gap.id
+        assert all(any(s in said for s in ("says: released", "says: not released")) for said in others), gap.id
