@@ -57,7 +57,7 @@ from lineage.questions.releases import (
     organisation_receipts,
     release_trace,
 )
-from lineage.questions.statements import Stated
+from lineage.questions.statements import Stated, quoted_words
 from lineage.questions.timeline import (
     RULE_PER_YEAR,
     OutcomeCount,
@@ -132,6 +132,7 @@ __all__ = [
     "organisation_receipts",
     "prepare",
     "pupil_reach",
+    "quoted_words",
     "recipients_of_item",
     "record_reach",
     "release_trace",

@@ -31,15 +31,20 @@ MATCHING = frozenset({"matching_input_to_dfe", "match_flag_only", "returned_on_m
 
 
 def statement_words(statement: Node, items: str | None = None) -> str:
-    """What a statement says, in words a reader quotes, then its items (``items``, where several statements of one
-    quote are said together) and quote in its source's words, and what another copy of its source reads instead."""
+    """What a statement says, in words a reader quotes: its kind, then its words (:func:`quoted_words`)."""
+    kind = str(statement.props.get("statement") or "")
+    said, words = STATEMENT_KINDS.get(kind, kind.replace("_", " ")), quoted_words(statement, items)
+    return said + (f": {words}" if words else "")
+
+
+def quoted_words(statement: Node, items: str | None = None) -> str:
+    """A statement's items (``items``, where several statements of one quote are said together) and quote in its
+    source's words, and what another copy of its source reads instead."""
     props = statement.props
-    kind, quote = str(props.get("statement") or ""), str(props.get("quote") or "")
+    quote, other = str(props.get("quote") or ""), str(props.get("another_copy_reads") or "")
     items = str(props.get("items_as_written") or "") if items is None else items
-    said = STATEMENT_KINDS.get(kind, kind.replace("_", " "))
-    other = str(props.get("another_copy_reads") or "")
     other_copy = f" (another copy of its source reads \u201c{other}\u201d)" if other else ""
-    return said + (f": {items}" if items else "") + (f": \u201c{quote}\u201d" if quote else "") + other_copy
+    return ": ".join(part for part in (items, f"\u201c{quote}\u201d" if quote else "") if part) + other_copy
 
 
 #: What a statement another cited source disagrees with says after its words, wherever it is quoted.

@@ -56,7 +56,7 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
             for c in s.contradicted_by
         )
         cells = (
-            STATEMENT_KINDS.get(s.kind, s.kind), str(s.statement.props.get("items_as_written", "")),
+            STATEMENT_KINDS.get(s.kind, s.kind), questions.quoted_words(s.statement),
             meant, against or "none recorded",
         )  # fmt: skip
         links = [s.about.link, *(m.link for m in s.means), *(c.link for c in s.contradicted_by)]
@@ -270,10 +270,11 @@ def organisation_report(store: Store, name: str) -> AuditReport:
         Table("both-ways", "Published figures of an exchange both ways (DfE and it)",
               ("figure", "period", "value", "notes"), _related_rows(answer.both_ways, _volume_cells),
               "No published figure of an exchange both ways is recorded."),
-        Table("received-onward", "Received onward from", ("organisation", "type"),
-              _related_rows(answer.received_onward, _organisation_cells), "No onward share to it is recorded."),
-        Table("shared-onward", "Shared onward with", ("organisation", "type"),
-              _related_rows(shared, _organisation_cells), "No onward share by it is recorded."),
+        Table("received-onward", "Received onward from", ONWARD_HEADER,
+              _access_rows(organisation, answer.received_onward, gave=False, last="notes"),
+              "No onward share to it is recorded."),
+        Table("shared-onward", "Shared onward with", ONWARD_HEADER,
+              _access_rows(organisation, shared, gave=True, last="notes"), "No onward share by it is recorded."),
         Table("sent", "What it sent DfE or asked DfE about", ("figure", "period", "value", "notes"),
               _related_rows(answer.flows_from, _volume_cells),
               "No published figure of what it sent is recorded."),
@@ -282,8 +283,9 @@ def organisation_report(store: Store, name: str) -> AuditReport:
         Table("commissioned", "Applications it commissioned", APPLICATION_HEADER,
               _application_rows(answer.commissioned), "No application it commissioned is recorded."),
         Table("statements", "What sources say of it", STATEMENT_HEADER,
-              _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements)]),
-              "No source's statement of what it got, sent or was refused is recorded."),
+              _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements),
+                               *(s for a in (*answer.applications, *answer.commissioned) for s in a.statements)]),
+              "No source's statement of what it got, sent, asked for or was refused is recorded."),
         Table("accessed", "Records it reached, and by what route", ACCESS_HEADER,
               _access_rows(organisation, answer.accessed, gave=False), "No access by it to records is recorded."),
         Table("gave-access", "Bodies it gave access to records", ACCESS_HEADER,
@@ -297,16 +299,22 @@ def organisation_report(store: Store, name: str) -> AuditReport:
 
 
 ACCESS_HEADER = ("with", "when", "what went, and by what route", "in the source's words")
+#: An onward share says what went in its source's words already (Disclosure.text): beside it, the compiler's notes
+#: on the row (a service built on the records, not the records; the recipient's denial).
+ONWARD_HEADER = ("with", "when", "what went, and by what route", "notes")
 
 
-def _access_rows(organisation: Node, links: Iterable[Related], *, gave: bool) -> tuple[TableRow, ...]:
+def _access_rows(
+    organisation: Node, links: Iterable[Related], *, gave: bool, last: str = "quote"
+) -> tuple[TableRow, ...]:
     """Each access to records the organisation took (the records and the ACCESSED_BY link) or ``gave`` (the body
-    given it), as recipientsByType and the parents' page give it (a Disclosure: when, and what went by what route,
-    in the source's words), beside the other end and the source's own words; the link's certainty and sources."""
+    given it), or each onward share to it or by it, as recipientsByType and the parents' page give it (a
+    Disclosure: when, and what went by what route, in the source's words), beside the other end and the link's
+    ``last`` words (the source's own, or the notes); the link's certainty and sources."""
     rows = []
     for r in links:
         access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
-        cells = (r.node.name, access.when, access.text, value_text(r.link.props.get("quote")))
+        cells = (r.node.name, access.when, access.text, value_text(r.link.props.get(last)))
         rows.append(TableRow(cells, access.certainty, _cited(r.link)))
     return tuple(rows)
 

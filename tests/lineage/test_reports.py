@@ -377,6 +377,37 @@ def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: Memor
     assert row[:3] == [force, police["date_as_cited"], f"{dfe} to {force}: {police['figure']} {police['unit']}"]
 
 
+def test_an_onward_row_says_what_went_and_the_rows_notes(memory_real: MemoryStore) -> None:
+    """The reading after 2018: GB Group's report gave 'Received onward from Trust Systems Software UK Ltd' and its
+    type alone, though the row says what went was a service built on the LRS's data, not the records (row 4's
+    notes), and row 5's notes give GB Group's denial. An onward row says what went as the letter does."""
+    trustopia, gb_group = FLOWS_AFTER_2018[4 - 2], FLOWS_AFTER_2018[5 - 2]
+    assert "not of raw records" in trustopia["notes"] and "strenuously denied" in gb_group["notes"]
+    page = Page(reports.report(memory_real, "organisation", "GB Group"))
+    (received,) = page.tables["received-onward"]
+    assert "a service built on the data" in received[2] and trustopia["quote"] in received[2]
+    assert received[3] == trustopia["notes"]
+    (shared,) = page.tables["shared-onward"]
+    assert gb_group["quote"] in shared[2] and shared[3] == gb_group["notes"]
+
+
+def test_what_sources_say_of_an_organisation_quotes_them_and_includes_its_applications(
+    memory_real: MemoryStore,
+) -> None:
+    """The reading after 2018: the Home Office's refusal to say whether data went further had an empty 'in its
+    words' (a refusal names no items: the question refused is its quote, npd_flows_2018_onward.csv row 12), and
+    DWP's report said no source's statement was recorded, beside DfE's account of its 2018 check (the statements
+    file, row 41), which is about the application."""
+    refused = FLOWS_AFTER_2018[12 - 2]
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    (row,) = [cells for cells in page.tables["statements"] if cells[0] == "asked, and it refused to say"]
+    assert refused["quote"] in row[1]
+    checked = rows("npd_release_scope_statements.csv")[41 - 2]
+    assert checked["organisation"].startswith("Department for Work and Pensions")
+    page = Page(reports.report(memory_real, "organisation", "DWP"))
+    assert any(checked["quote"] in cells[1] for cells in page.tables["statements"])
+
+
 def test_each_figure_is_in_one_list_of_an_organisation_s_receipts(memory_real: MemoryStore) -> None:
     """What the organisation report's tables and organisationReceipts list: a published figure linked to and from
     the same body is the exchange both ways its row gives ('A <-> B': rows 16 and 36 of
@@ -462,7 +493,7 @@ def test_the_release_report_shows_both_sides_of_a_contested_release(memory_real:
     answer = int(
         next(c["contradicted_by_row"] for c in CONFLICTS if (c["file"], c["row"]) == (STATEMENTS_FILE, str(sen)))
     )
-    said = next(cells for cells in page.tables["statements"] if cells[1] == "SEN status indicator")
+    said = next(cells for cells in page.tables["statements"] if cells[1].startswith("SEN status indicator: \u201c"))
     assert said[0] == "released to it"
     assert STATEMENTS[answer - 2]["source_kind"] in said[3]  # contested by DfE's written answer
     cited = cited_texts(page, said[-1])
@@ -486,7 +517,8 @@ def test_the_item_report_lists_who_did_not_get_it_the_unpublished_releases_and_w
     check_self_contained(page, web_addresses())
     newsnight = next(r for r in STATEMENTS if r["organisation"] == "BBC Newsnight" and r["statement"] == "not_released")
     row = next(cells for cells in page.tables["not-received"] if cells[0] == "British Broadcasting Corporation")
-    assert (row[1], row[2]) == ("not released to it", newsnight["data_item_as_written"])
+    said = f"{newsnight['data_item_as_written']}: \u201c{newsnight['quote']}\u201d"  # its words, then its quote
+    assert (row[1], row[2]) == ("not released to it", said)
     assert "Ministry of Justice" in {cells[2] for cells in page.tables["unpublished"]}
     assert {"Home Office", "Police forces (not named in the record)"} <= {
         cells[0] for cells in page.tables["asked-about"]
@@ -564,7 +596,7 @@ def test_an_organisation_report_lists_only_its_own_onward_shares(empty_store: St
     assert first_cells(D, "received-onward") == [A] and first_cells(D, "releases") == []
     assert first_cells(E, "shared-onward") == []  # sharing with itself is not sharing onward
     page = Page(reports.report(empty_store, "organisation", D))
-    assert page.tables["shared-onward"][0][2:] == ["confirmed", "[1]"]
+    assert page.tables["shared-onward"][0][-2:] == ["confirmed", "[1]"]
     assert page.sources["source-1"].endswith(ONWARD_CITE.address)
 
 
