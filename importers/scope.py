@@ -224,14 +224,14 @@ class NoteStatement:
     citation: Citation
     #: the words another copy of the source gives in their place, where the row's notes say so (TheyWorkForYou's
     #: copy of that answer: 'highly sensitive'): a reader quoting one copy is told of the other
-    another_copy_reads: str = ""
+    another_copy_reads: str
 
 
 def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
     """The notes table by (statements file, row): one statement a row's notes quote, at most (conflicts.csv names
     it by its row)."""
     table: dict[tuple[str, int], NoteStatement] = {}
-    columns = ("source_url", "statement", "data_item_as_written", "quote")
+    columns = ("source_url", "statement", "data_item_as_written", "quote", "another_copy_reads")
     for statements_file, at, row in read_reasoned(path, columns, once=True):
         cells = {column: " ".join(row[column].split()) for column in row.cells}
         if cells["statement"] not in STATEMENTS:
@@ -246,7 +246,7 @@ def load_notes(path: Path = NOTES_FILE) -> dict[tuple[str, int], NoteStatement]:
             cells["quote"],
             cells["reasoning"],
             Citation(NOTES_DOCUMENT, path.name, row.number, ""),
-            cells.get("another_copy_reads", ""),
+            cells["another_copy_reads"],
         )
     return table
 
