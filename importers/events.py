@@ -13,8 +13,9 @@ node not in the store, or from a row that no longer begins a cell with ``row_say
 another row there), is counted, not drawn.
 
 Where a row's date is not the day of the event or flow as its source gives it (an article's or a notice's date,
-a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, reasoning``) says
-so: the fact keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row. A
+a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, holds, reasoning``)
+says so: the fact keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row;
+where the table can say when the fact holds (``holds``), that period is its validity in place of the date's. A
 reading of a date the row no longer gives is counted, not applied. This module reads it for ``onward-flows``
 too.
 """
@@ -33,7 +34,19 @@ from importers.reading import BadInput, R, Row, RowRead, applied, read_csv, read
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
-from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, kind_of
+from lineage.model import (
+    ALWAYS,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    Validity,
+    kind_of,
+)
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -90,6 +103,9 @@ class DateReading:
     reasoning: str
     citation: Citation
     read: RowRead  # the row it reads, which must still begin cells with its words
+    #: when the fact holds, where the table can say so though the row's date does not (a set of records up to 2021
+    #: was not made before 2021): its validity in place of the date's; None where the table cannot
+    holds: Validity | None = None
 
     @property
     def props(self) -> dict[str, str]:
@@ -101,15 +117,18 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], DateReading]:
     """The readings by (file, row) they read; a reading without its date and words, or a row read twice, is
     refused."""
     table: dict[tuple[str, int], DateReading] = {}
-    for read_file, read_row, row in read_reasoned(path, ("row_says", "date_as_cited", "date_is"), once=True):
+    for read_file, read_row, row in read_reasoned(path, ("row_says", "date_as_cited", "date_is", "holds"), once=True):
         date_as_cited, date_is, reasoning = (
             " ".join(row[c].split()) for c in ("date_as_cited", "date_is", "reasoning")
         )
         if not (date_as_cited and date_is):
             raise BadInput(path, "every reading gives the date and what it is", row.number)
+        holds = parse_period(path, row, "holds") if row["holds"].strip() else None
+        if holds == ALWAYS:
+            raise BadInput(path, f"not a period: {row['holds'].strip()!r}", row.number, "holds")
         citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
         read = RowRead.of(path, row, read_file, read_row)
-        table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation, read)
+        table[(read_file, read_row)] = DateReading(date_as_cited, date_is, reasoning, citation, read, holds)
     return table
 
 
@@ -226,6 +245,7 @@ class CampaignEventsImporter(Importer):
         if reading := date_reading(self.read_as(path), row, date, report):
             props.update(reading.props)
             citations.add(reading.citation)
+            validity = reading.holds or validity
         return Node(
             NodeKind.EVENT,
             f"{slug(kind)}/{date}/{slug(text)}",

@@ -275,10 +275,11 @@ class _Row:
         document = f"{required(path, row, 'source_title')} ({words})"
         self.citation = Citation(document, path.name, row.number, required(path, row, "source_url"))
         self.certainty: Certainty = bundled_source_kinds().certainty(path, row, "source_kind")
-        self.validity: Validity = parse_period(path, row, "date_as_cited")
         self.date = required(path, row, "date_as_cited")
-        # where the date is not the fact's day, as the dates table reads it
+        # where the date is not the fact's day, as the dates table reads it, with when the fact holds where it can
         self.date_read = date_reading(importer.read_as(path), row, self.date, report)
+        read_holds = self.date_read.holds if self.date_read else None
+        self.validity: Validity = read_holds or parse_period(path, row, "date_as_cited")
         # where its source says the document it quotes is withheld, as the withheld documents table reads it
         self.withheld = withheld(importer.read_as(path), row, report)
         read = {c.citation for c in (reading, self.date_read, self.withheld) if c is not None}

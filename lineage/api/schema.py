@@ -93,7 +93,8 @@ class GraphCounts:
 AS_OF = strawberry.argument(
     description="Follow only the links and nodes known to hold on this date (their validFrom to validTo; an "
     "undated one holds always). A link dated only by the report that gives it (its dateIs says so) is known to hold "
-    "on that date alone: on another it is left out, though it may have held then."
+    "on that date alone, unless our table of dates says when it holds (its validFrom and validTo then): on another "
+    "it is left out, though it may have held then."
 )
 
 

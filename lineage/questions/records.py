@@ -397,8 +397,16 @@ def _after_in_npd(link: Edge, from_year: int) -> bool:
     """Whether a disclosure can hold data of ``from_year`` on: it ended (or, undated, may have ended) once that
     year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd). A date that is not the
     flow's own (``date_is``: the day a written answer described a standing arrangement) bounds nothing: the Home
-    Office's matching, described on 19 July 2019, had been left out of every letter from 2019/20 on."""
-    end = link.validity.valid_to or link.validity.valid_from
+    Office's matching, described on 19 July 2019, had been left out of every letter from 2019/20 on. An open period
+    has not ended: a flow since July 2015 had been taken to end on 1 July 2015.
+
+    >>> from lineage.model import Validity
+    >>> since = Edge("RecordSet:R", EdgeKind.ACCESSED_BY, "Organisation:O", validity=Validity(dt.date(2015, 7, 1)))
+    >>> ended = dataclasses.replace(since, validity=Validity(dt.date(2015, 7, 1), dt.date(2016, 9, 30)))
+    >>> _after_in_npd(since, 2019), _after_in_npd(ended, 2019), _after_in_npd(ended, 2015)
+    (True, False, True)
+    """
+    end = link.validity.valid_to  # an open period ("2015-07..") has not ended
     return end is None or bool(link.props.get("date_is")) or last_year_in_npd(end) >= from_year
 
 

@@ -306,6 +306,48 @@ def test_a_linked_sets_coverage_dates_neither_its_holding_as_the_sets_own_nor_wh
     derived = [h.edge for h in hops if h.edge.kind is EdgeKind.DERIVED_FROM]
     assert held and all(e.props["date_is"] == reading["date_is"] for e in held)
     assert len(derived) == 2 and all(e.validity == Validity() for e in derived)
+    # and when it is held, as far as the table can say (holds): not before the year its police records end, so
+    # lineage(asOf: 2005) no longer gives the set as held by the MoJ (the reading after 2018)
+    assert reading["holds"] == "2021.." and all(e.validity == Validity(dt.date(2021, 1, 1), None) for e in held)
+    hops = empty_store.expand([linked.id], frozenset({EdgeKind.HELD_BY}), frozenset(), as_of=dt.date(2005, 6, 1))
+    assert hops == []
+
+
+def test_a_standing_arrangement_a_later_answer_describes_holds_from_when_its_figures_begin(
+    empty_store: Store,
+) -> None:
+    """The reading after 2018: the Home Office's matching is dated by the written answer of 19 July 2019 that
+    describes it, so lineage(asOf: 2019-06-01) from the NPD never reached the Home Office, though the published
+    figures count its requests from July 2015 (npd_sharing_figures_compiled.csv rows 8-11)."""
+    with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        (reading,) = [r for r in csv.DictReader(handle) if (r["file"], r["row"]) == (FILE.name, "14")]
+    with (DATA_DIR / "npd_sharing_figures_compiled.csv").open(encoding="utf-8", newline="") as handle:
+        figures = list(csv.DictReader(handle))[8 - 2 : 11 - 1]
+    assert {f["topic"] for f in figures} == {"home_office"} and {f["period"][:7] for f in figures} == {"2015-07"}
+    assert ROWS[14]["date_as_cited"] == "2019-07-19" and reading["holds"] == "2015-07.."
+    imported(empty_store)
+    matching = edge(empty_store, NPD, EdgeKind.ACCESSED_BY, "Organisation:home office")
+    assert matching.validity == Validity(dt.date(2015, 7, 1), None)
+    assert matching.props["date_as_cited"] == "2019-07-19"  # the row's date, still as cited, and what it is
+    for day in (dt.date(2015, 7, 1), dt.date(2019, 6, 1)):
+        assert empty_store.expand([NPD], frozenset({EdgeKind.ACCESSED_BY}), frozenset(), as_of=day), day
+    assert not empty_store.expand([NPD], frozenset({EdgeKind.ACCESSED_BY}), frozenset(), as_of=dt.date(2015, 6, 30))
+
+
+def test_a_date_reading_whose_holds_is_no_period_is_refused(tmp_path: Path) -> None:
+    from importers.events import load_dates
+
+    with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["holds"] = "for a while"
+    copy = tmp_path / "date_readings.csv"
+    with copy.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(BadInput) as refused:
+        load_dates(copy)
+    assert (refused.value.row, refused.value.column) == (2, "holds")
 
 
 def test_a_newer_copy_with_a_row_added_above_gets_no_reading_written_for_another_row(

@@ -29,7 +29,7 @@ from tests.importers.test_register_workbook import COLUMNS
 
 CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
-NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,reasoning"
+NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,another_copy_reads,reasoning"
 CONFLICTS_HEADER = "file,row,row_says,contradicted_by_row,contradicted_by_says,row_part,contradicted_by_part,reasoning"
 WITHHELD_HEADER = "file,row,row_says,document,holders,reasoning"
 
@@ -298,7 +298,7 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,b,,,because\nf.csv,6,a,3,b,,,again\n", "row"),
         (
             "event dates",
-            "file,row,row_says,date_as_cited,date_is,reasoning\nf.csv,3,a,2022,x,why\nf.csv,3,a,2022,y,why\n",
+            "file,row,row_says,date_as_cited,date_is,holds,reasoning\nf.csv,3,a,2022,x,,why\nf.csv,3,a,2022,y,,why\n",
             "row",
         ),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a,Nowhere:x,why\n", "concerns"),
@@ -306,9 +306,13 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a | ,Event:x,why\n", "row_says"),
         ("event links", "file,row,row_says,concerns,reasoning\nf.csv,3,a | | b,Event:x,why\n", "row_says"),
         ("conflicts", f"{CONFLICTS_HEADER}\nf.csv,6,a,3,,,,because\n", "contradicted_by_says"),
-        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,why\n", "statement"),
-        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,why\n", "quote"),
-        ("note statements", f"{NOTES_HEADER}\nf.csv,3,u,not_released,a,a,why\nf.csv,3,u,not_released,b,b,why\n", "row"),
+        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,said_so,items,words,,why\n", "statement"),
+        ("note statements", f"{NOTES_HEADER}\nf.csv,3,https://example.org,not_released,items,,,why\n", "quote"),
+        (
+            "note statements",
+            f"{NOTES_HEADER}\nf.csv,3,u,not_released,a,a,,why\nf.csv,3,u,not_released,b,b,,why\n",
+            "row",
+        ),
         (
             "event links",
             "file,row,row_says,concerns,reasoning\nf.csv,3,a,Event:x,why\nf.csv,3,a,Event:x,again\n",

@@ -495,6 +495,8 @@ async def test_a_release_of_unpublished_scope_comes_with_what_sources_say_went_t
 #: article's, a comment's), a contested figure with the part of it contested, a quote with another copy's words.
 QUALIFIED = {
     ("Event", "dateAsCited"): "dateIs",
+    ("Link", "dateAsCited"): "dateIs",
+    ("Link", "dateIs"): "dateAsCited",  # what a date is, beside the date
     ("AggregateFlow", "contested"): "contestedPart",
     ("Statement", "quote"): "anotherCopyReads",
 }

@@ -156,16 +156,21 @@ async def test_search_finds_the_gambling_case_the_lrs_and_leo(ask) -> None:
     assert "Gambling companies (not named in the record)" in gambling
 
 
-async def test_as_of_a_day_a_link_dated_by_its_report_is_followed_that_day_alone_and_says_so(ask) -> None:
+async def test_as_of_a_day_a_link_dated_by_its_report_is_followed_when_the_table_says_it_holds_and_says_so(
+    ask,
+) -> None:
     """The Home Office's match and return is dated by the written answer that describes it (date_readings.csv):
-    known to hold that day, when it began not stated. asOf follows it on that day and leaves it out on the next,
-    and the link it follows says what its date is, as the schema's asOf says."""
+    asOf followed it on that day alone, so not on 1 June 2019, though its published figures begin in July 2015. It
+    holds when the table's ``holds`` says (from July 2015, no end given), and the link it follows says what its
+    date is, as the schema's asOf says."""
     number, matched = row_where(kind="access_granted", to_organisation="Home Office")
     with (ROOT / "data" / "flow_readings.csv").open(encoding="utf-8", newline="") as handle:
         records = next(r["records"] for r in csv.DictReader(handle) if r["row"] == str(number))
     with (ROOT / "data" / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
         reading = next(r for r in csv.DictReader(handle) if (r["file"], r["row"]) == (FILE.name, str(number)))
     day = dt.date.fromisoformat(matched["date_as_cited"])
+    assert reading["holds"] == "2015-07.."
+    begins = dt.date(2015, 7, 1)
 
     async def accesses(as_of: dt.date) -> list[dict[str, Any]]:
         answer = await ask("lineage", id=f"RecordSet:{records}", depth=1, asOf=as_of.isoformat())
@@ -177,10 +182,11 @@ async def test_as_of_a_day_a_link_dated_by_its_report_is_followed_that_day_alone
             if link["kind"] == "ACCESSED_BY"
         ]
 
-    (link,) = await accesses(day)
-    assert link["validFrom"] == link["validTo"] == matched["date_as_cited"]
-    assert link["dateIs"] == reading["date_is"]
-    assert await accesses(day + dt.timedelta(days=1)) == []
+    for as_of in (begins, dt.date(2019, 6, 1), day, day + dt.timedelta(days=1)):
+        (link,) = await accesses(as_of)
+        assert (link["validFrom"], link["validTo"]) == (begins.isoformat(), None)
+        assert (link["dateAsCited"], link["dateIs"]) == (matched["date_as_cited"], reading["date_is"])
+    assert await accesses(begins - dt.timedelta(days=1)) == []
 
 
 async def test_from_a_partner_of_a_linked_data_set_no_path_goes_on_to_its_other_partners(ask) -> None:
