@@ -397,13 +397,11 @@ class _Row:
         records = self.records()
         if records is None:
             raise BadInput(self.path, "a linked data set needs its records in flow_readings.csv", self.row.number)
+        # the row's items are the set's only where the readings say so: the privacy notice's identifiers are what
+        # is sent to DWP to link, "removed after linkage", and stay on DWP's link (flow_props)
         size = stated(
-            {
-                "size_as_written": self.cell("figure"),
-                "size_unit": self.cell("unit"),
-                "items_as_written": self.cell("items_as_written"),
-                "date_as_cited": self.date,
-            }
+            {"size_as_written": self.cell("figure"), "size_unit": self.cell("unit"), "date_as_cited": self.date}
+            | self.held_items()
         )
         self.parts.node(Node(records.kind, records.key, records.name, size, self.citations, self.certainty))
         # the sender is what the set is derived from (the readings say so, where they do), not a holder of it; the

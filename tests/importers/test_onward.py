@@ -118,6 +118,21 @@ def test_linked_data_sets_with_their_holders_sizes_and_sources(empty_store: Stor
         assert edge(store, leo, EdgeKind.HELD_BY, f"Organisation:{body}").certainty.level is CertaintyLevel.CONFIRMED
 
 
+def test_the_identifiers_sent_to_link_a_set_are_the_links_not_what_the_set_holds(empty_store: Store) -> None:
+    """The reading after 2018: LEO was listed with 'name, date of birth, gender, postcode, national insurance
+    number' as its items, though the privacy notice gives them as what is sent to DWP to link, and says they are
+    removed after linkage (row 28's notes); the readings do not say they are the set's (flow_readings.csv)."""
+    row = ROWS[28]
+    assert "Identifiers are removed after linkage" in row["notes"] and row["items_as_written"]
+    reading = load_readings()[FILE.name][28]
+    assert not reading.items_of_records
+    store = imported(empty_store)
+    leo = "RecordSet:Longitudinal Education Outcomes (LEO)"
+    node = store.get_node(leo)
+    assert node is not None and "items_as_written" not in node.props
+    assert edge(store, leo, EdgeKind.HELD_BY, DWP).props["items_as_written"] == row["items_as_written"]
+
+
 def test_oversight_rows_are_events_judging_dfe_and_the_records(empty_store: Store) -> None:
     store = imported(empty_store)
     oversight = rows_of("oversight")
