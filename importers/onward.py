@@ -401,8 +401,8 @@ class _Row:
         # is sent to DWP to link, "removed after linkage", and stay on DWP's link (flow_props)
         size = stated(
             {"size_as_written": self.cell("figure"), "size_unit": self.cell("unit"), "date_as_cited": self.date}
-            | self.held_items()
         )
+        size |= self.held_items()
         self.parts.node(Node(records.kind, records.key, records.name, size, self.citations, self.certainty))
         # the sender is what the set is derived from (the readings say so, where they do), not a holder of it; the
         # bodies the row names beside it are parties to the set, as its sources name them ("DfE's LEO partners", a
