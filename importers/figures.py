@@ -69,7 +69,7 @@ def _bound(text: str, *, end: bool) -> dt.date:
 #: A period with the compiler's note after it: an end year in brackets (``2012-04..(2016)``, its month not given),
 #: a last day (``2012..2016 (to 15 Dec)``), or what the period is of (``2015-07 (MoU)``).
 _NOTED = re.compile(
-    r"^(?P<period>[^()]+?)\s*\((?:to (?P<last_day>\d{1,2} [a-z]{3})[a-z]*|(?P<note>[^()]+))\)$", re.IGNORECASE
+    r"^(?P<period>[^()]*[^()\s])\s*\((?:to (?P<last_day>\d{1,2} [a-z]{3})[a-z]*|(?P<note>[^()]+))\)$", re.IGNORECASE
 )
 _BRACKETED_END = re.compile(r"^(?P<start>[^()]+\.\.)\((?P<year>\d{4})\)$")
 

@@ -69,14 +69,20 @@ def _not_unicode(text: str) -> str | None:
     return None
 
 
-def check_search(text: str, limit: int, offset: int) -> str:
-    """The folded query (see lineage.search), refusing one that is not valid Unicode, too long, out of bounds or
-    with no letter or digit; a refused text as :class:`RefusedText`, which its asker may name as it knows it."""
+def refuse_unsearchable(text: str) -> None:
+    """Refuse, as :class:`RefusedText`, a text no search takes: not valid Unicode, or too long. Before a name is
+    read (normalised, folded), so that no reading of it runs over a text of any length."""
     problem = _not_unicode(text)
     if problem is None and len(text) > MAX_SEARCH_TEXT:
         problem = f"is longer than {MAX_SEARCH_TEXT} characters"
     if problem:
         raise RefusedText(text, problem)
+
+
+def check_search(text: str, limit: int, offset: int) -> str:
+    """The folded query (see lineage.search), refusing one that is not valid Unicode, too long, out of bounds or
+    with no letter or digit; a refused text as :class:`RefusedText`, which its asker may name as it knows it."""
+    refuse_unsearchable(text)
     _check_bounds(limit=limit, offset=offset)
     needle = fold(text)
     if not needle:

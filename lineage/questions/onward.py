@@ -47,7 +47,7 @@ from lineage.questions.common import (
 )
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
-from lineage.store import Store
+from lineage.store import Store, refuse_unsearchable
 
 _E = EdgeKind
 #: The deepest walk asked for, and the most paths an answer lists (it says when it lists fewer).
@@ -126,6 +126,7 @@ def find_start(store: Store, name: str) -> Node:
             kinds = ", ".join(kind.value for kind in BY_ID)
             raise LineageError(f"a walk starts from a {kinds}; {name} is a {node.kind.value}, from which no data go")
         return node
+    refuse_unsearchable(name)  # before the name is read, whatever its length
     wanted = {fold_name(name), normalise(name)} - {""}
     if wanted:
         found = store.search(name, STARTS, limit=100).items

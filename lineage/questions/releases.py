@@ -26,7 +26,7 @@ from lineage.questions.common import (
     tier_items,
 )
 from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
-from lineage.store import Store
+from lineage.store import Store, refuse_unsearchable
 
 _E = EdgeKind
 
@@ -39,6 +39,7 @@ def find_organisation(store: Store, name: str) -> Node:
 
 
 def _find_organisation(store: Store, name: str) -> Node:
+    refuse_unsearchable(name)  # before the name is read, whatever its length
     key = normalise(name)
     found = store.get_node(f"{NodeKind.ORGANISATION.value}:{key}")
     if found is not None:

@@ -139,3 +139,48 @@ async def test_the_links_of_every_node_on_a_page_come_in_one_store_call(fixture_
     found = {n["id"]: n["links"]["totalCount"] for n in body["data"]["nodes"]["nodes"]}
     assert found == {id_: fixture_store.neighbours(id_).hops.total for id_ in (g.O1, g.O2, g.O3)}
     assert spy.calls == Counter({"list_nodes": 1, "expand": 1})
+
+
+#: The hostile-input reading, round four: a name one of Python's patterns backtracked over, a legal suffix after
+#: another 30,000 times and a word after 120,000 spaces; each request ran 16 s, past the timeout, holding a worker.
+SLOW_NAMES = ("a" + " ltd" * 30_000 + " x", "a" + " " * 120_000 + "b")
+
+
+async def test_a_name_too_long_to_search_is_refused_before_it_is_read(client, monkeypatch) -> None:
+    """A name longer than any search takes is refused as search text (BAD_USER_INPUT) before anything reads it:
+    normalising it, in any time, came first, and only then the refusal."""
+    import lineage.keys
+    from lineage.questions import onward, releases
+
+    read: list[int] = []
+
+    def spy(name: str) -> str:
+        read.append(len(name))
+        return lineage.keys.normalise(name)
+
+    for module in (releases, onward):
+        monkeypatch.setattr(module, "normalise", spy)
+    asked = {
+        "gaps": "query ($n: String!) { gaps(organisation: $n) { totalCount } }",
+        "organisationReceipts": "query ($n: String!) { organisationReceipts(name: $n) { organisation { id } } }",
+        "onwardSharing": "query ($n: String!) { onwardSharing(from: $n) { start { id } } }",
+    }
+    for field, query in asked.items():
+        for name in SLOW_NAMES:
+            result = await client.query(query, n=name)
+            (error,) = result["errors"]
+            assert error["extensions"]["code"] == "BAD_USER_INPUT", field
+            assert "longer than 200 characters" in error["message"], field
+    assert read == []
+
+
+def test_a_name_is_normalised_as_before_whatever_it_holds() -> None:
+    """normalise now reads a name word by word (its patterns backtracked): the keys of every cell of the bundled
+    files are unchanged (checked when it changed), and these names' keys are as the docstring's rules say."""
+    from lineage.keys import normalise
+
+    assert normalise(SLOW_NAMES[0]) == "a " + "ltd " * 30_000 + "x"  # a suffix before another word stays
+    assert normalise(SLOW_NAMES[1]) == "a b"
+    assert normalise("Ltd") == "ltd"  # a suffix is dropped after a name, never as the name
+    assert normalise("The Bar LLP (BB) (CC) ") == normalise("bar") == "bar"
+    assert normalise("A (b (c)) ltd") == "a b c"  # a bracket holding a bracket is no gloss
