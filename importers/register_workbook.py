@@ -234,23 +234,42 @@ def _sheet_spans(archive: zipfile.ZipFile, suffix: str) -> Iterable[tuple[str, i
             yield from _ods_spans(part)
         return
     for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+        # every XML part, wherever it is: the workbook's relationships may place a sheet outside xl/worksheets/
+        if name.endswith(".xml"):
             with archive.open(name) as part:
                 yield (name, *_xlsx_span(part))
 
 
 def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
-    """The last row and column an XLSX sheet's cells name (``<c r="XFD200000">``)."""
-    rows = columns = 0
-    for _, element in ElementTree.iterparse(part):
-        if element.tag.endswith("}c") and (found := _CELL_REF.fullmatch(element.get("r", ""))):
-            letters, row = found.groups()
-            column = 0
-            for letter in letters:  # A..Z, AA.. as a number base 26 from 1
-                column = column * 26 + ord(letter) - 64
-            rows, columns = max(rows, int(row)), max(columns, column)
-        element.clear()
+    """The last row and column an XLSX sheet's rows and cells reach: by their references (``<c r="XFD200000">``),
+    or, where a row or cell gives none, one after the row or cell before it, as the reader places it (a cell
+    without its reference was not counted, so 100 of them after row 200,000 passed as no cells at all)."""
+    rows = columns = row = column = 0
+    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
+        if event == "end":
+            element.clear()
+        elif local == "row":
+            row, column = _index(element.get("r", ""), row + 1), 0
+        elif local == "c":
+            if found := _CELL_REF.fullmatch(element.get("r", "")):
+                letters, digits = found.groups()
+                column = 0
+                for letter in letters:  # A..Z, AA.. as a number base 26 from 1
+                    column = column * 26 + ord(letter) - 64
+                row = _index(digits, row)
+            else:
+                column += 1
+            rows, columns = max(rows, row), max(columns, column)
     return rows, columns
+
+
+def _index(digits: str, otherwise: int) -> int:
+    """A row's number as its reference gives it (past any limit where it has too many digits to be one), else
+    ``otherwise``."""
+    if not digits.isascii() or not digits.isdigit():
+        return otherwise
+    return int(digits) if len(digits) <= 9 else 10**9
 
 
 def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:

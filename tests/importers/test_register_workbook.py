@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -376,4 +377,46 @@ def test_a_sparse_sheet_naming_a_far_cell_is_refused_without_laying_it_out(tmp_p
     book.save(path)
     assert path.stat().st_size < 20_000
     with pytest.raises(BadInput, match="spans 200,000 rows by 16,000 columns"):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
+def _rewritten(source: Path, target: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
+    """A copy of an XLSX with its parts changed by ``change`` (name -> bytes)."""
+    with zipfile.ZipFile(source) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    change(parts)
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target
+
+
+FAR_ROW = '<row r="200000">' + "<c/>" * 99 + '<c t="inlineStr"><is><t>x</t></is></c></row>'
+
+
+@pytest.mark.parametrize("where", ["cells without their references", "a sheet outside xl/worksheets"])
+def test_a_far_sheet_span_is_refused_however_the_sheet_names_it(tmp_path: Path, where: str) -> None:
+    """The hostile-input reading, round four: the span counted only cells giving their reference, in parts under
+    xl/worksheets/; 100 cells without references in row 200,000, or the sheet moved elsewhere (the workbook's
+    relationships name it), passed, and 20 million cells were laid out (730 MB) from a 5 KB file."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet["A1"] = "Reference"
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    part = "xl/worksheets/sheet1.xml"
+
+    def far(parts: dict[str, bytes]) -> None:
+        parts[part] = parts[part].replace(b"</sheetData>", FAR_ROW.encode() + b"</sheetData>")
+        if where == "a sheet outside xl/worksheets":
+            parts["xl/other/s.xml"] = parts.pop(part)
+            for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                parts[name] = parts[name].replace(b"worksheets/sheet1.xml", b"other/s.xml")
+
+    path = _rewritten(plain, tmp_path / "far.xlsx", far)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(BadInput, match="spans 200,000 rows by 100 columns"):
         ExternalSharesImporter().run(MemoryStore(), path)
