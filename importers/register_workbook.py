@@ -41,6 +41,7 @@ import yaml
 from importers import register
 from importers.base import Batch, Importer, Report, named_sources
 from importers.reading import (
+    MAX_CELL,
     MAX_FILE_ENV,
     NO_DATA_ROWS,
     BadInput,
@@ -216,6 +217,9 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
                 raise BadInput(path, f"sheet {sheet!r} spans {problem}")
+        if suffix == ".ods" and (spaces := _ods_widest_spaces(archive)) > MAX_CELL:
+            # a few bytes (<text:s text:c="100000000"/>) the reader writes out in full: refused before it does
+            raise BadInput(path, f"a cell names {spaces:,} spaces; the limit of a cell is {MAX_CELL:,} characters")
 
 
 #: The most cells a sheet may span, rows times columns as the reader lays them out (every row padded to the
@@ -223,6 +227,7 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
 #: 16,000 (or an ODS cell repeated as often), which the reader padded into gigabytes.
 MAX_SHEET_CELLS = 5_000_000
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -270,6 +275,21 @@ def _index(digits: str, otherwise: int) -> int:
     if not digits.isascii() or not digits.isdigit():
         return otherwise
     return int(digits) if len(digits) <= 9 else 10**9
+
+
+def _ods_widest_spaces(archive: zipfile.ZipFile) -> int:
+    """The most spaces one ODS cell's text names by count (``<text:s text:c="8"/>``, a run of 8)."""
+    widest = spaces = 0
+    with archive.open("content.xml") as part:
+        for event, element in ElementTree.iterparse(part, events=("start", "end")):
+            if event == "start" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                spaces = 0
+            elif event == "start" and element.tag == f"{_TEXT}s":
+                spaces += _index(element.get(f"{_TEXT}c", ""), 1)
+                widest = max(widest, spaces)
+            elif event == "end":
+                element.clear()
+    return widest
 
 
 def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:

@@ -8,6 +8,7 @@ describe no real organisation, share or data item.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -420,3 +421,21 @@ def test_a_far_sheet_span_is_refused_however_the_sheet_names_it(tmp_path: Path, 
     assert path.stat().st_size < 20_000
     with pytest.raises(BadInput, match="spans 200,000 rows by 100 columns"):
         ExternalSharesImporter().run(MemoryStore(), path)
+
+
+def test_an_ods_cell_naming_more_spaces_than_a_cell_holds_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    """The hostile-input reading, round four: eight <text:s text:c="100000000"/> in one cell of a 1.7 KB ODS were
+    written out by the reader as 800 million characters (1.8 GB) before the cell limit refused them; out of
+    memory, the message gave no reason."""
+    plain = write_workbook(tmp_path / "register.ods", sheets())
+
+    def spaced(parts: dict[str, bytes]) -> None:
+        text = parts["content.xml"].decode()
+        run = '<text:s text:c="100000000"/>' * 8
+        parts["content.xml"] = re.sub(r"<text:p>([^<]+)</text:p>", rf"<text:p>\1{run}</text:p>", text, count=1).encode()
+
+    path = _rewritten(plain, tmp_path / "spaces.ods", spaced)
+    assert path.stat().st_size < 20_000
+    with pytest.raises(BadInput, match=f"a cell names 800,000,000 spaces; the limit of a cell is {MAX_CELL:,}"):
+        ExternalSharesImporter().run(MemoryStore(), path)
+    ExternalSharesImporter().run(MemoryStore(), plain)  # the same workbook without them imports
