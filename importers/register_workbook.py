@@ -114,7 +114,9 @@ def load_mapping(path: Path) -> ColumnMapping:
     if not path.is_file():
         raise BadInput(path, "no such column-mapping file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        _refuse_unplain_yaml(path, text)
+        data = yaml.safe_load(text)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise BadInput(path, f"not a readable YAML mapping: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("sheets"), dict):
@@ -122,8 +124,47 @@ def load_mapping(path: Path) -> ColumnMapping:
     formats = data.get("date_formats", DEFAULT_DATE_FORMATS)
     if not isinstance(formats, list | tuple) or not all(isinstance(f, str) for f in formats):
         raise BadInput(path, "date_formats must be a list of strptime formats", column="date_formats")
+    for number, form in enumerate(formats, start=1):
+        _check_date_format(path, number, form)
     sheets = {str(name): _sheet_mapping(path, str(name), spec) for name, spec in data["sheets"].items()}
     return ColumnMapping(path, sheets, tuple(formats))
+
+
+#: How deep a mapping file nests (the file's form: sheets, a sheet, its columns): deeper is no mapping.
+MAX_MAPPING_DEPTH = 8
+
+
+def _refuse_unplain_yaml(path: Path, text: str) -> None:
+    """Refuse, from the parser's events (iterative, bounded), what a mapping file never needs and a hostile one
+    uses: an alias (571 bytes of nested aliases unpacked past all memory), or nesting past any mapping's form (a
+    list 5,000 deep ran the loader out of stack)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise BadInput(path, f"an alias (*{event.anchor}) at line {_line(event)}: a mapping names each value "
+                           "where it is used")  # fmt: skip
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_MAPPING_DEPTH:
+                problem = f"nested over {MAX_MAPPING_DEPTH} deep at line {_line(event)}: no mapping's form is"
+                raise BadInput(path, problem)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _line(event: yaml.Event) -> int | str:
+    return event.start_mark.line + 1 if event.start_mark else "?"
+
+
+def _check_date_format(path: Path, number: int, form: str) -> None:
+    """Refuse a date format that cannot read back a date it writes: an unknown directive (%Q, which was blamed on
+    the first cell it failed on) or one repeated (%Y twice, which raised the pattern module's own error)."""
+    sample = dt.datetime(2001, 2, 3, 4, 5, 6)
+    try:
+        dt.datetime.strptime(sample.strftime(form), form)
+    except (ValueError, re.error) as exc:
+        raise BadInput(path, f"date_formats entry {number}, {form!r}: not a date format ({exc})",
+                       column="date_formats") from None  # fmt: skip
 
 
 def _sheet_mapping(path: Path, name: str, spec: Any) -> SheetMapping:
@@ -136,7 +177,9 @@ def _sheet_mapping(path: Path, name: str, spec: Any) -> SheetMapping:
     columns = spec.get("columns") or {}
     if not isinstance(columns, dict):
         raise BadInput(path, f"{where}: columns must map a sheet header to a canonical column", column=where)
-    columns = {str(header).strip(): str(canonical) for header, canonical in columns.items()}
+    if not all(isinstance(canonical, str) for canonical in columns.values()):
+        raise BadInput(path, f"{where}: each header maps to a canonical column's name", column=where)
+    columns = {str(header).strip(): canonical for header, canonical in columns.items()}
     unknown = sorted(set(columns.values()) - set(CANONICAL_COLUMNS))
     if unknown:
         known = ", ".join(CANONICAL_COLUMNS)

@@ -439,3 +439,36 @@ def test_an_ods_cell_naming_more_spaces_than_a_cell_holds_is_refused_before_it_i
     with pytest.raises(BadInput, match=f"a cell names 800,000,000 spaces; the limit of a cell is {MAX_CELL:,}"):
         ExternalSharesImporter().run(MemoryStore(), path)
     ExternalSharesImporter().run(MemoryStore(), plain)  # the same workbook without them imports
+
+
+GOOD_MAPPING = (
+    "sheets:\n  shares:\n    part: dsap\n    columns: {Ref: reference, Recipient: organisation, Approved on: "
+    "date_approved}\n"
+)
+LAUGHS = "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in range(1, 9))
+
+
+@pytest.mark.parametrize(
+    ("mapping", "refused"),
+    [
+        (f"a0: &a0 x\n{LAUGHS}{GOOD_MAPPING.replace('date_approved}', 'date_approved, X: *a8}')}", "an alias (*a0)"),
+        ("sheets: " + "[" * 5000 + "]" * 5000 + "\n", "nested over 8 deep at line 1"),
+        (f"{GOOD_MAPPING}date_formats: ['%Y-%m-%d (%Y)']\n", "date_formats entry 1, '%Y-%m-%d (%Y)': not a date"),
+        (f"{GOOD_MAPPING}date_formats: ['%Y-%m-%Q']\n", "date_formats entry 1, '%Y-%m-%Q': not a date format"),
+        (GOOD_MAPPING.replace("Recipient: organisation", "Recipient: [organisation]"), "maps to a canonical column's"),
+    ],
+    ids=["alias bomb", "nesting", "a directive twice", "an unknown directive", "a list for a column's name"],
+)
+def test_a_hostile_or_mistaken_mapping_file_is_refused_naming_it(tmp_path: Path, mapping: str, refused: str) -> None:
+    """The hostile-input reading, round four: 571 bytes of nested aliases unpacked past all memory, a list 5,000
+    deep ran the loader out of stack (both tracebacks), a date format naming %Y twice raised the pattern module's
+    own error, and one with an unknown directive blamed the first date cell; each names the mapping file now."""
+    path = tmp_path / "shares.csv"
+    path.write_text("Ref,Recipient,Approved on\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
+    mapped = path.with_name("shares.columns.yaml")
+    mapped.write_text(mapping, encoding="utf-8")
+    with pytest.raises(BadInput, match=re.escape(refused)) as caught:
+        ExternalSharesImporter().run(MemoryStore(), path)
+    assert str(caught.value).startswith(str(mapped))
+    mapped.write_text(GOOD_MAPPING, encoding="utf-8")
+    ExternalSharesImporter().run(MemoryStore(), path)  # the same file, mapped plainly, imports
