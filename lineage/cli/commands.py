@@ -50,14 +50,21 @@ def _open(args: argparse.Namespace) -> Store:
         )
     store = open_store(address)
     if address == DEFAULT_STORE and store.counts().total_nodes == 0:
-        from importers.build import build_real_graph
-
         with _writing(address, LOCK_WAIT) as built:
-            if built.counts().total_nodes == 0:  # another process may have built it while this one waited
-                print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
-                build_real_graph(built, progress=PROGRESS)
+            _build_on_first_use(address, built)  # another process may have built it while this one waited
         store = open_store(address)
     return store
+
+
+def _build_on_first_use(address: str, store: Store) -> None:
+    """Build the real graph from the bundled data into the default store while it is empty, whatever the first
+    command: an import into it first had left it holding that file alone, and every later question answered from
+    that graph without a word."""
+    if address == DEFAULT_STORE and store.counts().total_nodes == 0:
+        from importers.build import build_real_graph
+
+        print("lineage: building the real graph from the bundled data (first use)", file=sys.stderr)
+        build_real_graph(store, progress=PROGRESS)
 
 
 def _refuse_the_store(args: argparse.Namespace, *outputs: Path | None) -> None:
@@ -118,12 +125,13 @@ def run_import(args: argparse.Namespace) -> int:
         raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
     address = _store_address(args)
     if args.dry_run:
-        with open_store(address) as store:
+        with _open(args) as store:
             report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)
     else:
         from lineage.changes import GapWatch
 
         with _writing(address, args.wait) as store:
+            _build_on_first_use(address, store)
             report = importer_cls().run(store, args.path, progress=PROGRESS, gaps=GapWatch(store))
     print(format_reports([report], args.verbose))
     return 0

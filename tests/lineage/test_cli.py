@@ -217,3 +217,23 @@ def test_a_path_that_is_no_snapshot_or_no_folder_is_refused_saying_what_it_is(
     assert main(["build", "--store", f"memory:{a_file}/graph.snapshot"]) == 1
     err = capsys.readouterr().err
     assert err.endswith(f"the snapshot's lock cannot be taken ({a_file} is not a folder)\n"), err
+
+
+def test_an_import_as_the_first_command_builds_the_default_store_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round four: `lineage import` as the first command wrote its file alone into the
+    default store, which is built from the bundled data only while it is empty; it then held 19 nodes, and every
+    question answered from them (KS4_FSM: not found) without a word."""
+    from lineage.cli.commands import DEFAULT_STORE
+    from lineage.model import NodeKind
+    from lineage.resources import DATA_DIR
+    from lineage.stores.memory import MemoryStore
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LINEAGE_STORE", raising=False)
+    assert main(["import", "npd-release-timetable", str(DATA_DIR / "npd_release_timetable_2018.csv")]) == 0
+    assert "building the real graph from the bundled data (first use)" in capsys.readouterr().err
+    store = MemoryStore.load(tmp_path / DEFAULT_STORE.partition(":")[2])
+    assert store.counts().total_nodes > 30_000
+    assert store.find_nodes(NodeKind.DATA_ITEM, "alias", ["KS4_FSM"])
