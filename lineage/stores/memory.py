@@ -283,8 +283,10 @@ class MemoryStore(Store):
         """The store saved at ``path`` (empty where there is none yet), for one writer, saved again when the
         block ends without an error. An OS lock beside the snapshot is held from the read to the atomic
         replace, so two imports into one snapshot never lose each other's work: the second waits up to
-        ``wait`` seconds for the first, then is refused, naming the process that holds the lock."""
-        target = Path(path)
+        ``wait`` seconds for the first, then is refused, naming the process that holds the lock. A path through a
+        symbolic link is the snapshot it links to: its lock, its save (the link had been replaced by a file, and a
+        writer through it had taken a lock of its own beside the link while another held the snapshot's)."""
+        target = Path(path).resolve()
         with snapshot.writer_lock(target, wait):
             store = cls.load(target) if target.exists() else cls()
             yield store

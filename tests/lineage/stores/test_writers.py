@@ -82,6 +82,27 @@ def test_a_writer_waits_a_bounded_time_then_names_the_one_writing(tmp_path: Path
     assert path.read_bytes() == before
 
 
+def test_a_snapshot_through_a_symbolic_link_is_the_one_it_links_to(tmp_path: Path) -> None:
+    """The hostile-input reading, round four: an import through a link to a snapshot replaced the link with a file
+    of its own, leaving the snapshot as it was, and took a lock beside the link, so it wrote while another writer
+    held the snapshot's lock. The link is the snapshot: one lock, one file."""
+    real = tmp_path / "real" / "graph.snapshot"
+    real.parent.mkdir()
+    with MemoryStore.writing(real) as store:
+        imported(store, ["npd-classifications"])
+    link = tmp_path / "link.snapshot"
+    link.symlink_to(real)
+    before, held = real.read_bytes(), MemoryStore.load(real).counts().total_nodes
+    with MemoryStore.writing(real):  # another writer holds the snapshot: the import through the link must wait
+        code, _, err = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{link}",
+                           "--wait", "1", timeout=60)  # fmt: skip
+    assert code == 1 and "another import is writing to" in one_line_error(err)
+    assert real.read_bytes() == before
+    code, _, _ = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{link}", timeout=60)
+    assert code == 0 and link.is_symlink()
+    assert MemoryStore.load(real).counts().total_nodes > held  # saved into the snapshot the link names
+
+
 @pytest.mark.parametrize("wait", ["nan", "-1", "inf"])
 def test_a_wait_that_is_no_bounded_number_of_seconds_is_refused(tmp_path: Path, wait: str) -> None:
     """--wait nan waited forever behind another writer (no time is past a NaN deadline), and -1 said it had
