@@ -46,8 +46,11 @@ from graphql import (
     TypeNameMetaFieldDef,
     ValidationContext,
     ValidationRule,
+    Visitor,
     get_named_type,
+    visit,
 )
+from graphql.language import BREAK
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from lineage.api.types import MAX_PAGE, MAX_PATHS
@@ -374,10 +377,39 @@ class RememberedDocuments(SchemaExtension):
         context = self.execution_context
         if self.prepared is not None:
             context.pre_execution_errors = list(self.prepared.errors)
+        elif context.graphql_document is not None and (too_long := _overlong_int(context.graphql_document)):
+            context.pre_execution_errors = [too_long]  # so validation, which would read it, does not run
         yield
         if self.prepared is None and context.query is not None and context.graphql_document is not None:
             errors = tuple(context.pre_execution_errors or ())
             self.remembered.put(context.query, Prepared(context.graphql_document, errors))
+
+
+#: The most digits a GraphQL Int (32 bits, -2147483648 to 2147483647) is written in.
+INT_DIGITS = 10
+
+
+def _overlong_int(document: DocumentNode) -> GraphQLError | None:
+    """The first Int literal too long to be an Int, as the caller's error: read by graphql's rules, one over 4,300
+    digits raised Python's own limit on reading a number, answered as our fault (INTERNAL_SERVER_ERROR)."""
+
+    class Literals(Visitor):
+        found: IntValueNode | None = None
+
+        def enter_int_value(self, node: IntValueNode, *_: object) -> object:
+            if len(node.value.lstrip("-")) > INT_DIGITS:
+                self.found = node
+                return BREAK
+            return None
+
+    literals = Literals()
+    visit(document, literals)
+    if literals.found is None:
+        return None
+    value = literals.found.value
+    # as graphql's own rule says it of a shorter one, the value clipped: the cost error had repeated 4,000 digits
+    message = f"Int cannot represent non 32-bit signed integer value: {value[:12]}... ({len(value):,} characters)"
+    return GraphQLError(message, literals.found, extensions={"code": "GRAPHQL_VALIDATION_FAILED"})
 
 
 def schema_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:

@@ -184,3 +184,20 @@ def test_a_name_is_normalised_as_before_whatever_it_holds() -> None:
     assert normalise("Ltd") == "ltd"  # a suffix is dropped after a name, never as the name
     assert normalise("The Bar LLP (BB) (CC) ") == normalise("bar") == "bar"
     assert normalise("A (b (c)) ltd") == "a b c"  # a bracket holding a bracket is no gloss
+
+
+async def test_an_int_literal_too_long_to_be_an_int_is_the_callers_error(client, caplog) -> None:
+    """The hostile-input reading, round four: an Int literal of 4,301 digits raised Python's own limit on reading a
+    number inside graphql's rules and the cost limit's, answered as INTERNAL_SERVER_ERROR with a traceback logged;
+    the cost error had repeated a 4,000-digit page in full."""
+    for query in (
+        "{ schoolSuccessors(urn: %s) { __typename } }" % ("1" * 4301),
+        "{ nodes(kind: SCHOOL, first: %s) { totalCount } }" % ("9" * 4000),
+        "{ nodes(kind: SCHOOL, first: -%s) { totalCount } }" % ("9" * 11),
+    ):
+        result = await client.query(query)
+        (error,) = result["errors"]
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", query[:40]
+        assert error["message"].startswith("Int cannot represent non 32-bit signed integer value: ")
+        assert len(error["message"]) < 120  # the value clipped
+    assert not [r for r in caplog.records if r.exc_info]  # nothing logged as our fault
