@@ -85,10 +85,13 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
         text = bracketed["start"] + bracketed["year"]
     elif (noted := _NOTED.match(text)) and _PERIOD.match(noted["period"]):
         text, last_day = noted["period"], noted["last_day"]
-    if (year := _ACADEMIC_YEAR.match(text)) and (first := start_year(year[1], year[2])) is not None:
-        # a figure of "2016/17" had been placed in no period, and counted as undated
-        ends = dt.date(first + 1, ACADEMIC_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
-        return Validity(dt.date(first, ACADEMIC_YEAR_START_MONTH, 1), ends)
+    try:
+        if (year := _ACADEMIC_YEAR.match(text)) and (first := start_year(year[1], year[2])) is not None:
+            # a figure of "2016/17" had been placed in no period, and counted as undated
+            ends = dt.date(first + 1, ACADEMIC_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
+            return Validity(dt.date(first, ACADEMIC_YEAR_START_MONTH, 1), ends)
+    except ValueError as exc:  # 9999/00 ends in year 10,000
+        raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
     match = _PERIOD.match(text)
     if not match:
         return ALWAYS

@@ -24,7 +24,7 @@ from typing import Protocol, TypeVar
 
 from lineage.characters import UNFIT, unfit_character
 from lineage.errors import LineageError, ModelError
-from lineage.keys import WHOLE_NUMBER
+from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.model import Citation, NodeKind, Scalar, kind_of
 
 #: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
@@ -322,7 +322,7 @@ def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None
     if not text:
         return None
     if not WHOLE_NUMBER.fullmatch(text):  # int() reads other scripts' digits and 1_0 too: a row "٢" was row 2
-        raise BadInput(path, f"expected a whole number (digits 0-9), got {text!r}", row.number, column)
+        raise BadInput(path, f"expected {WHOLE_NUMBER_WORDS}, got {text!r}", row.number, column)
     value = int(text)
     if allowed is not None and value not in allowed:
         raise BadInput(path, f"{value} is outside {allowed.start}..{allowed.stop - 1}", row.number, column)

@@ -36,7 +36,8 @@ MONTHS = (
     "november",
     "december",
 )
-_WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?(\d{4})\b"
+#: A month or a year: a year from 1000 on (year 0000 is no date: it had raised the date module's own error).
+_WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?([1-9]\d{3})\b"
 #: Words before a month or year that place a day within it ("towards the end of September 2014", "early 2013"),
 #: so that the date still starts with it; "by" or "before" would not, and are not read.
 _WITHIN = r"(?:(?:towards\s+|around\s+)?the\s+(?:start|beginning|middle|end)\s+of|early|mid|late)\s+"

@@ -22,9 +22,11 @@ import unicodedata
 #: Trailing legal suffixes a name may carry, dropped from its key.
 LEGAL_SUFFIXES = frozenset({"ltd", "limited", "plc", "llp"})
 
-#: A whole number as our files and commands write one: the digits 0-9, a sign at most (int() reads other scripts'
-#: digits and 1_0 too, which the API refuses).
-WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+#: A whole number as our files and commands write one: the digits 0-9, 18 at most, a sign at most (int() reads
+#: other scripts' digits and 1_0 too, which the API refuses, and refuses over 4,300 digits with its own error).
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,18}")
+#: What a whole number is, in the words that refuse anything else.
+WHOLE_NUMBER_WORDS = "a whole number (the digits 0-9, 18 at most)"
 
 
 def fold_name(name: str) -> str:

@@ -793,8 +793,9 @@ def last_year_in_npd(day: dt.date, lag_months: int = 0) -> int:
     >>> last_year_in_npd(dt.date(2013, 9, 26), lag_months=1), last_year_in_npd(dt.date(2013, 10, 1), lag_months=1)
     (2011, 2012)
     """
-    year, month = divmod(day.year * 12 + day.month - 1 - lag_months, 12)
-    return academic_year(dt.date(year, month + 1, 1)) - 1
+    year, month = divmod(day.year * 12 + day.month - 1 - lag_months, 12)  # the month the lag goes back to
+    # in whole numbers, never a date: a day in year 1 goes back past the first date there is
+    return (year if month + 1 >= ACADEMIC_YEAR_START_MONTH else year - 1) - 1
 
 
 #: Month names as the release timetable writes them ("October (unamended), January (amended)").

@@ -60,7 +60,7 @@ from lineage.cli.commands import (
 )
 from lineage.cli.text import PROGRESS, shown
 from lineage.errors import LineageError
-from lineage.keys import WHOLE_NUMBER
+from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.resources import COOKBOOK
 from lineage.stores.memory import GC_THRESHOLDS
 from lineage.stores.snapshot import LOCK_WAIT
@@ -234,7 +234,7 @@ def whole_number(text: str) -> int:
     """An argument's whole number, in the digits 0-9 (int() reads other scripts' digits and 1_0 too, which the
     API refuses)."""
     if not WHOLE_NUMBER.fullmatch(text.strip()):
-        raise argparse.ArgumentTypeError(f"expected a whole number (digits 0-9), got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected {WHOLE_NUMBER_WORDS}, got {text!r}")
     return int(text)
 
 

@@ -6,6 +6,7 @@ in every reader. Expected values come from the bundled files, read here with the
 from __future__ import annotations
 
 import csv
+import re
 import tracemalloc
 import unicodedata
 from pathlib import Path
@@ -224,7 +225,9 @@ def test_a_refusal_quoting_a_huge_cell_is_of_bounded_length(tmp_path: Path) -> N
     with pytest.raises(BadInput) as refused:
         parse_int(path, row, "n" * MAX_CELL)
     message = str(refused.value)
-    assert message.startswith(f"{path}, row 2, column '{'n' * 79}…': expected a whole number (digits 0-9), got 'xxx")
+    assert message.startswith(
+        f"{path}, row 2, column '{'n' * 79}…': expected a whole number (the digits 0-9, 18 at most), got 'xxx"
+    )
     assert len(message) < len(str(path)) + 1_200
 
 
@@ -472,3 +475,59 @@ def test_each_of_our_readings_names_its_row_and_no_other_of_the_bundled_file() -
         rows = read_csv(DATA_DIR / read.file, ())
         holding = [row.number for row in rows if read.holds(row)]
         assert holding == [read.row], (read.file, read.row, read.says, holding)
+
+
+def _one_row(path: Path, source: Path, row: int, column: str, value: str) -> Path:
+    """A copy of a bundled file with its header and one row, one cell of it replaced."""
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    kept = {**rows[row - 2], column: value}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(kept))
+        writer.writeheader()
+        writer.writerow(kept)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "value", "refused"),
+    [
+        ("gias-links", "URN", "7" * 5000, "expected a whole number (the digits 0-9, 18 at most)"),
+        ("sharing-figures", "period", "9999/00", "not a period of real dates: year 10000 is out of range"),
+        ("campaign-events", "date_as_cited", "0000/01", "not a period of real dates: year 0 is out of range"),
+    ],
+)
+def test_a_number_or_year_out_of_any_range_is_refused_naming_its_place(
+    tmp_path: Path, source: str, column: str, value: str, refused: str
+) -> None:
+    """The hostile-input reading, round four: a URN of 5,000 digits raised Python's own limit on reading a number,
+    and an academic year 9999/00 the date module's own error, each as a traceback."""
+    from importers import REGISTRY
+
+    importer = REGISTRY[source]()
+    path = _one_row(tmp_path / str(importer.bundled), DATA_DIR / str(importer.bundled), 2, column, value)
+    with pytest.raises(BadInput, match=re.escape(refused)) as caught:
+        importer.run(MemoryStore(), path, dry_run=True)
+    assert (caught.value.row, caught.value.column) == (2, column)
+
+
+def test_a_year_0000_or_a_day_in_year_1_names_no_date_and_breaks_no_rule_of_time(tmp_path: Path) -> None:
+    """The hostile-input reading, round four: 'early 0000' as a statement's date, and a release dated 0001-01-01,
+    raised the date module's own errors (the first reading a year 0, the second going back a year past the
+    first date there is)."""
+    import datetime as dt
+
+    from importers import REGISTRY
+    from lineage.dates import named_period
+    from lineage.model import last_year_in_npd
+
+    assert named_period("early 0000") is None and named_period("early 1000") is not None
+    assert last_year_in_npd(dt.date(1, 1, 1)) == -1 and last_year_in_npd(dt.date(2013, 9, 1)) == 2012
+    importer = REGISTRY["register-foi"]()
+    path = _one_row(
+        tmp_path / str(importer.bundled), DATA_DIR / str(importer.bundled), 2, "date_as_cited", "0001-01-01"
+    )
+    store = MemoryStore()
+    REGISTRY["npd-items"]().run(store, DATA_DIR / str(REGISTRY["npd-items"].bundled))
+    importer.run(store, path)
+    assert [r.props["date"] for r in store.all_nodes(NodeKind.RELEASE)] == [dt.date(1, 1, 1)]

@@ -32,7 +32,7 @@ def test_a_number_is_read_in_the_digits_0_to_9_as_the_api_reads_it(
     answered, as int() reads them, while the API refuses both."""
     with pytest.raises(SystemExit) as refused:
         main(["letter", "--urn", urn, "--from", "2012", "--to", "2013"])
-    assert refused.value.code == 2 and "expected a whole number (digits 0-9)" in capsys.readouterr().err
+    assert refused.value.code == 2 and "expected a whole number (the digits 0-9, 18 at most)" in capsys.readouterr().err
 
 
 def test_a_path_is_printed_back_with_its_control_characters_escaped(
