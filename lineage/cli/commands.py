@@ -36,7 +36,8 @@ class UsageError(LineageError):
 
 
 def _store_address(args: argparse.Namespace) -> str:
-    return args.store or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
+    """The store a command asked for (a command with no --store, as `lineage schema`, has $LINEAGE_STORE's)."""
+    return getattr(args, "store", None) or os.environ.get("LINEAGE_STORE") or DEFAULT_STORE
 
 
 def _open(args: argparse.Namespace) -> Store:
@@ -94,6 +95,11 @@ def _writing(address: str, wait: float) -> Iterator[Store]:
         with MemoryStore.writing(path, wait) as snapshot:
             yield snapshot
         return
+    if address == "memory":  # said it wrote, exit 0, and kept nothing ("memory:" is refused as naming no path)
+        raise UsageError(
+            "--store memory is a store kept nowhere: what is written to it is lost when the command ends; give "
+            "memory:PATH to keep it (or --dry-run to check a file)"
+        )
     with open_store(address) as store:
         yield store
 
@@ -259,12 +265,14 @@ def run_query(args: argparse.Namespace) -> int:
 def run_schema(args: argparse.Namespace) -> int:
     from lineage.api.schema import build_schema
 
+    _refuse_the_store(args, args.output)
     return _print_or_write(str(build_schema()) + "\n", args.output)
 
 
 def run_vocabulary(args: argparse.Namespace) -> int:
     from lineage.api.vocabulary import vocabulary_module
 
+    _refuse_the_store(args, args.output)
     return _print_or_write(vocabulary_module(), args.output)
 
 

@@ -237,3 +237,37 @@ def test_an_import_as_the_first_command_builds_the_default_store_first(
     store = MemoryStore.load(tmp_path / DEFAULT_STORE.partition(":")[2])
     assert store.counts().total_nodes > 30_000
     assert store.find_nodes(NodeKind.DATA_ITEM, "alias", ["KS4_FSM"])
+
+
+@pytest.mark.parametrize("command", ["schema", "vocabulary"])
+def test_schema_and_vocabulary_never_write_over_the_stores_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """The hostile-input reading, round four: `lineage schema --output` over $LINEAGE_STORE's snapshot replaced it,
+    exit 0, and the store was lost; export, report and claims already refused that path."""
+    from lineage.stores.memory import MemoryStore
+
+    snapshot = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(snapshot):
+        pass
+    before = snapshot.read_bytes()
+    monkeypatch.setenv("LINEAGE_STORE", f"memory:{snapshot}")
+    for output in (snapshot, tmp_path / "graph.snapshot.lock"):
+        assert main([command, "--output", str(output)]) == 1
+        assert "of the store this command reads" in capsys.readouterr().err
+    assert snapshot.read_bytes() == before
+    assert main([command, "--output", str(tmp_path / "out.txt")]) == 0  # anywhere else, written
+
+
+@pytest.mark.parametrize("command", [["import", "npd-classifications"], ["build"]])
+def test_a_write_to_the_store_kept_nowhere_is_refused(capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """The hostile-input reading, round four: `--store memory` (no path) on import or build said it wrote 1,702
+    nodes, exit 0, and kept none of them."""
+    from lineage.resources import DATA_DIR
+
+    data = [str(DATA_DIR / "npd_data_item_classifications_2018.csv")] if command[0] == "import" else []
+    assert main([*command, *data, "--store", "memory"]) == 2
+    err = capsys.readouterr().err
+    assert "--store memory is a store kept nowhere" in err and "wrote" not in err
+    if data:  # a dry run keeps nothing by design: checked, as before
+        assert main([*command, *data, "--store", "memory", "--dry-run"]) == 0
