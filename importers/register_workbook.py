@@ -230,8 +230,8 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
             frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
         except BadInput:
             raise
-        except Exception as exc:
-            raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {exc}") from None
+        except Exception as exc:  # the reader's own words, or what failed where it gives none (out of memory)
+            raise BadInput(path, f"cannot be read as {suffix[1:].upper()}: {str(exc) or type(exc).__name__}") from None
         tables = {
             str(name): [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
             for name, frame in frames.items()
@@ -253,6 +253,8 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
         if unpacked > limit:
             problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
             raise BadInput(path, problem)
+        if suffix == ".xlsx" and (missing := _missing_sheets(archive)):
+            raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
         for sheet, rows, columns in _sheet_spans(archive, suffix):
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
@@ -283,6 +285,23 @@ def _sheet_spans(archive: zipfile.ZipFile, suffix: str) -> Iterable[tuple[str, i
         if name.endswith(".xml"):
             with archive.open(name) as part:
                 yield (name, *_xlsx_span(part))
+
+
+def _missing_sheets(archive: zipfile.ZipFile) -> list[str]:
+    """The worksheet parts the workbook's relationships name that the archive lacks (the reader said only "Sheet
+    name is an empty list")."""
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels not in archive.namelist():
+        return []
+    held, missing = set(archive.namelist()), []
+    with archive.open(rels) as part:
+        for _, element in ElementTree.iterparse(part):
+            if element.tag.endswith("}Relationship") and element.get("Type", "").endswith("/worksheet"):
+                target = element.get("Target", "")
+                name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                if name not in held:
+                    missing.append(name)
+    return missing
 
 
 def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:

@@ -476,3 +476,31 @@ def test_a_hostile_or_mistaken_mapping_file_is_refused_naming_it(tmp_path: Path,
     assert str(caught.value).startswith(str(mapped))
     mapped.write_text(GOOD_MAPPING, encoding="utf-8")
     ExternalSharesImporter().run(MemoryStore(), path)  # the same file, mapped plainly, imports
+
+
+def test_a_workbook_naming_a_sheet_it_does_not_hold_says_which(tmp_path: Path) -> None:
+    """The hostile-input reading, round four: an XLSX whose sheet part was missing, though the workbook names it,
+    was refused as 'Sheet name is an empty list', naming neither the sheet nor the part."""
+    plain = write_workbook(tmp_path / "register.xlsx", sheets())
+
+    def without_first_sheet(parts: dict[str, bytes]) -> None:
+        del parts["xl/worksheets/sheet1.xml"]
+
+    path = _rewritten(plain, tmp_path / "missing.xlsx", without_first_sheet)
+    with pytest.raises(BadInput, match=re.escape("names sheet part(s) it does not hold: xl/worksheets/sheet1.xml")):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
+def test_a_reader_failing_without_words_is_named_by_what_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round four: out of memory, the reader's error has no words, and the refusal said
+    'cannot be read as ODS: ' and nothing after it."""
+
+    def out_of_memory(*_: object, **__: object) -> None:
+        raise MemoryError
+
+    path = write_workbook(tmp_path / "register.xlsx", sheets())
+    monkeypatch.setattr(pd, "read_excel", out_of_memory)
+    with pytest.raises(BadInput, match=r"cannot be read as XLSX: MemoryError$"):
+        ExternalSharesImporter().run(MemoryStore(), path)
