@@ -39,12 +39,16 @@ def statement_words(statement: Node, items: str | None = None) -> str:
 
 def quoted_words(statement: Node, items: str | None = None) -> str:
     """A statement's items (``items``, where several statements of one quote are said together) and quote in its
-    source's words, and what another copy of its source reads instead."""
+    source's words, the years it gives where its quote does not (the Telegraph's "2008-2012", from the same page),
+    and what another copy of its source reads instead."""
     props = statement.props
     quote, other = str(props.get("quote") or ""), str(props.get("another_copy_reads") or "")
+    years = str(props.get("years_as_written") or "")
     items = str(props.get("items_as_written") or "") if items is None else items
-    other_copy = f" (another copy of its source reads \u201c{other}\u201d)" if other else ""
-    return ": ".join(part for part in (items, f"\u201c{quote}\u201d" if quote else "") if part) + other_copy
+    said = ": ".join(part for part in (items, f"\u201c{quote}\u201d" if quote else "") if part)
+    if years and years.casefold() not in quote.casefold():
+        said += f" (years, as the source gives them: {years})"
+    return said + (f" (another copy of its source reads \u201c{other}\u201d)" if other else "")
 
 
 #: What a statement another cited source disagrees with says after its words, wherever it is quoted.
