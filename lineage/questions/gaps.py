@@ -214,10 +214,12 @@ def _all_gaps(store: Store) -> tuple[Gap, ...]:
         if not recipients:
             found.append(_gap(RECIPIENT_NOT_NAMED, release, recipients, known, citations=cites))
     for open_application in open_applications(store):
-        application, applicants = open_application.application, [r.node for r in open_application.applicants]
+        application = open_application.application
+        # the bodies it was made by and for: the Home Office's gaps hold the application it commissioned
+        concerned = [r.node for r in (*open_application.applicants, *open_application.commissioned_by)]
         said, cites = _said(open_application.statements)
         known = (*_described(application), *said)
-        found.append(_gap(OUTCOME_NOT_STATED, application, applicants, known, citations=cites))
+        found.append(_gap(OUTCOME_NOT_STATED, application, concerned, known, citations=cites))
     found += _statement_gaps(store)
     found += _unnamed_recipients(store)
     found += _agreements_told_of(store)

@@ -221,6 +221,7 @@ class OpenApplication:
     application: Node
     applicants: tuple[Related, ...]  # each MADE_BY link, cited
     statements: tuple[Stated, ...] = ()  # what sources say of it, in their words
+    commissioned_by: tuple[Related, ...] = ()  # each COMMISSIONED_BY link: a body it was made for (DS00763's)
     #: in a record reach: its sources date everything they say went under it before the years asked were in the
     #: NPD. It is still listed: a source may name an arrangement's early extractions only, and none says it ended.
     went_before_the_years: bool = False
@@ -518,12 +519,18 @@ def _applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplic
     it, oldest first: those without an outcome (a gap each, and a question in a letter), and those whose outcome is
     no release (a question in a letter alone)."""
     named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(statuses))
-    made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO])
+    made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY])
     found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
     said = statements_about(store, found)
     ordered = sorted(found, key=dated_order)
     return tuple(
-        OpenApplication(a, related(made.get(a.id, []), [_E.MADE_BY]), tuple(said.get(a.id, ()))) for a in ordered
+        OpenApplication(
+            a,
+            related(made.get(a.id, []), [_E.MADE_BY]),
+            tuple(said.get(a.id, ())),
+            related(made.get(a.id, []), [_E.COMMISSIONED_BY]),
+        )
+        for a in ordered
     )
 
 

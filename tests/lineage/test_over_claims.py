@@ -724,3 +724,32 @@ def test_a_contested_statements_gap_concerns_the_releases_recipient_and_gives_th
         others = [said for said in gap.known if said.startswith("another cited source disagrees: ")]
         assert others, gap.id
         assert all(any(s in said for s in ("says: released", "says: not released")) for said in others), gap.id
+
+
+def test_a_statement_says_the_years_its_source_gives_where_its_quote_does_not(real_store: Store) -> None:
+    """The gaps reader's case: the requester's account of the Telegraph's release gives its years ('5 years worth of
+    data (2008-2012)', row 9, from the same page), which no answer said, and the draft to DfE asked for them."""
+    from lineage.letter import write
+    from lineage.questions.gaps import gaps
+    from lineage.questions.records import record_reach
+
+    row = _rows("npd_release_scope_statements.csv")[9 - 2]
+    years = row["years_as_written"]
+    assert years == "5 years worth of data (2008-2012)" and years not in row["quote"]
+    said = f"\u201c{row['quote']}\u201d (years, as the source gives them: {years})"
+    school = next(iter(real_store.all_nodes(NodeKind.SCHOOL)))
+    assert said in write(record_reach(real_store, int(school.key), 2008, 2012)).text
+    telegraph = gaps(real_store, organisation="Daily Telegraph")
+    assert any(said in known for gap in telegraph for known in gap.known)
+
+
+def test_the_gaps_of_a_body_hold_the_applications_made_for_it(real_store: Store) -> None:
+    """The gaps reader's case: the Home Office's gaps left out DS00763, the LSE's application 'commissioned by Home
+    Office and Youth Endowment Fund' (the register entries cited in FOI, row 35), with no outcome stated."""
+    from lineage.questions.gaps import OUTCOME_NOT_STATED, gaps
+
+    (entry,) = [r for r in REGISTER if r["reference"] == "DS00763"]
+    assert "commissioned by Home Office and Youth Endowment Fund" in entry["organisation"]
+    for body in ("Home Office", "Youth Endowment Fund"):
+        found = gaps(real_store, kinds=[OUTCOME_NOT_STATED], organisation=body)
+        assert "outcome-not-stated:Application:DS00763" in {g.id for g in found}, body
