@@ -73,6 +73,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     node_id,
+    timetable_lag,
 )
 from lineage.resources import DATA_DIR
 from lineage.store import Store
@@ -300,6 +301,8 @@ class TimetableNames:
 
     path: Path
     meanings: dict[str, tuple[tuple[str, ...], Citation]]
+    #: the names whose months the table reads as within the academic year collected (the school census's terms)
+    within_year: frozenset[str] = frozenset()
 
     def feeds(self, stating: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
         """FEEDS from each timetable name the table reads to the data sets it means, citing both rows."""
@@ -311,20 +314,37 @@ class TimetableNames:
                 if dataset_id not in held:
                     report.leave_out(f"{self.path.name}: {dataset_id} is not in the store: no FEEDS edge")
                     continue
-                cited = frozenset({*stating[name], reading, *held[dataset_id].citations})
+                # the data set's own rows, not the timetable rows a build before gave it (the census's three rows
+                # feed one data set: an edge drawn again had cited the others' rows too)
+                timetable = {c.file for c in stating[name]}
+                own = (c for c in held[dataset_id].citations if c.file not in timetable)
+                cited = frozenset({*stating[name], reading, *own})
                 sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
                 edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset_id, citations=cited, certainty=sure))
         return edges
 
 
+#: When a timetable row's months fall, as the table reads them: after the academic year its data are of (the 1
+#: September after it, or later), or within it (the school census, released in the year it is taken).
+RELEASED = {"after the year": False, "within the year": True}
+
+
 def load_timetable_names(path: Path = TIMETABLE_NAMES_FILE) -> TimetableNames:
-    """Read the table (reading.read_dataset_names), each name meaning at least one data set."""
+    """Read the table (reading.read_dataset_names), each name meaning at least one data set, its months read as
+    falling after the year its data are of or within it."""
     meanings: dict[str, tuple[tuple[str, ...], Citation]] = {}
-    for name, means, row in read_dataset_names(path, "timetable_name"):
+    within: set[str] = set()
+    for name, means, row in read_dataset_names(path, "timetable_name", more=("released",)):
         if not means:
             raise BadInput(path, "must not be empty: a name of the timetable means a data set", row.number, "means")
+        released = row["released"].strip()
+        if released not in RELEASED:
+            raise BadInput(path, f"expected one of {', '.join(map(repr, RELEASED))}, got {released!r}",
+                           row.number, "released")  # fmt: skip
         meanings[name] = (means, Citation(TIMETABLE_NAMES_DOCUMENT, path.name, row.number, ""))
-    return TimetableNames(path, meanings)
+        if RELEASED[released]:
+            within.add(name)
+    return TimetableNames(path, meanings, frozenset(within))
 
 
 @cache
@@ -351,14 +371,23 @@ class NpdReleaseTimetableImporter(NpdImporter):
         stating = {name: [self.cite(path, row)] for name, _, row in timed}
         named = _bundled_timetable_names()
         edges = [*feeds(stating, store, report, linked_elsewhere=named.meanings), *named.feeds(stating, store, report)]
-        # each data set a row feeds is released when the row says (lineage.model.release_lag reads it), citing it
-        months = {collection_id(name): (months, self.cite(path, row)) for name, months, row in timed}
+        # each data set a row feeds is released when the row says, the earliest of its rows where several feed it
+        # (the census's three terms), which lineage.model.release_lag reads; citing each row
+        by_collection = {collection_id(name): (name, months, row) for name, months, row in timed}
         fed = store.get_nodes([edge.target for edge in edges])
+        feeding: dict[str, list[tuple[str, str, Row]]] = {}
         for edge in edges:
-            said, cited = months[edge.source]
-            dataset = fed[edge.target]
-            props = {**dataset.props, "release_months": said}
-            nodes.append(replace(dataset, props=props, citations=dataset.citations | {cited}))
+            feeding.setdefault(edge.target, []).append(by_collection[edge.source])
+        for dataset_id, fed_by in feeding.items():
+            its_rows = sorted(fed_by, key=lambda fed_row: fed_row[2].number)  # in the timetable's order
+            dataset = fed[dataset_id]
+            said = (
+                its_rows[0][1] if len(its_rows) == 1 else "; ".join(f"{name}: {months}" for name, months, _ in its_rows)
+            )
+            lag = min(timetable_lag(months, name in named.within_year) for name, months, _ in its_rows)
+            props = {**dataset.props, "release_months": said, "release_lag_months": lag}
+            cited = {self.cite(path, row) for _, _, row in its_rows}
+            nodes.append(replace(dataset, props=props, citations=dataset.citations | cited))
         return Batch(nodes, edges)
 
 

@@ -411,13 +411,14 @@ def applied(table: str, readings: Iterable[R], rows: Mapping[int, Row], leave_ou
 
 
 def read_dataset_names(
-    path: Path, name_column: str, key: Callable[[str], str] = str
+    path: Path, name_column: str, key: Callable[[str], str] = str, more: Sequence[str] = ()
 ) -> Iterator[tuple[str, tuple[str, ...], Row]]:
-    """The rows of one of our tables giving the NPD data sets a name means (``<name_column>, means, reasoning``):
-    each name, the data sets it means and the row; a row without its name or reasoning, meaning anything but data
-    sets, or giving a name (as ``key`` folds it) twice, is refused with its place."""
+    """The rows of one of our tables giving the NPD data sets a name means (``<name_column>, means, <more>,
+    reasoning``): each name, the data sets it means and the row (its ``more`` columns for the caller to read); a
+    row without its name or reasoning, meaning anything but data sets, or giving a name (as ``key`` folds it)
+    twice, is refused with its place."""
     given: set[str] = set()
-    for row in read_csv(path, (name_column, "means", "reasoning")):
+    for row in read_csv(path, (name_column, "means", *more, "reasoning")):
         name, means = " ".join(row[name_column].split()), tuple(row["means"].split())
         if not name or not row["reasoning"].strip():
             raise BadInput(path, "every entry gives its words and its reasoning", row.number)

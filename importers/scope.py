@@ -45,6 +45,7 @@ from importers.reading import (
     Row,
     RowRead,
     parse_date,
+    parse_int,
     read_csv,
     read_dataset_names,
     read_reasoned,
@@ -56,6 +57,7 @@ from lineage.dates import latest_day, named_period
 from lineage.errors import ModelError
 from lineage.keys import normalise, slug
 from lineage.model import (
+    FIRST_NPD_YEAR,
     REFUSED_TO_SAY,
     STATEMENT_KINDS,
     Certainty,
@@ -81,6 +83,9 @@ WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts t
 DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 DATES_FILE = DATA_DIR / "statement_dates.csv"
+#: The last academic year a statement's years name, as our table reads its years_as_written.
+YEARS_FILE = DATA_DIR / "statement_years.csv"
+YEARS_DOCUMENT = "pupil-data lineage table of the academic years a statement's years name"
 NOTES_FILE = DATA_DIR / "note_statements.csv"
 NOTES_DOCUMENT = "pupil-data lineage table of statements a row's notes quote from the row's own source"
 
@@ -197,6 +202,31 @@ class SourceDate:
     read: RowRead  # the statement's row, which must still begin cells with its words
 
 
+@dataclass(frozen=True, slots=True)
+class StatedYears:
+    """The last academic year a statement's years name (its ``years_as_written``, as our table reads them): a
+    release it is about holds no later year's data, whatever else the NPD held by its date. Kept only while the
+    row still begins its cells with the words read."""
+
+    years_end: int
+    reasoning: str
+    citation: Citation
+    read: RowRead
+
+
+def load_years(path: Path = YEARS_FILE) -> dict[tuple[str, int], StatedYears]:
+    """The stated years table by (statements file, row)."""
+    table: dict[tuple[str, int], StatedYears] = {}
+    for statements_file, at, row in read_reasoned(path, ("row_says", "years_end"), once=True):
+        if (end := parse_int(path, row, "years_end", allowed=range(FIRST_NPD_YEAR, 10_000))) is None:
+            raise BadInput(path, "must not be empty", row.number, "years_end")
+        citation = Citation(YEARS_DOCUMENT, path.name, row.number, "")
+        table[(statements_file, at)] = StatedYears(
+            end, row["reasoning"].strip(), citation, RowRead.of(path, row, statements_file, at)
+        )
+    return table
+
+
 def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
     """The dates table by (statements file, row)."""
     table: dict[tuple[str, int], SourceDate] = {}
@@ -259,6 +289,11 @@ def _bundled_notes() -> dict[tuple[str, int], NoteStatement]:
 @cache
 def _bundled_dates() -> dict[tuple[str, int], SourceDate]:
     return load_dates()
+
+
+@cache
+def _bundled_years() -> dict[tuple[str, int], StatedYears]:
+    return load_years()
 
 
 @cache
@@ -389,6 +424,12 @@ class ScopeStatementsImporter(Importer):
             dated = None
         if dated is not None and latest_day(cell("date_as_cited")):
             dated = None  # the row gives a date of its own
+        years = _bundled_years().get((self.read_as(path), row.number))
+        if years is not None and not years.read.holds(read_from or row):
+            report.leave_out(years.read.moved(YEARS_FILE.name, years.citation.row))
+            years = None
+        if years is not None and read_from is not None:
+            years = None  # of the row's own statement, not of another sentence its notes quote
         props: dict[str, Scalar] = {
             name: value
             for name, value in (
@@ -397,6 +438,8 @@ class ScopeStatementsImporter(Importer):
                 ("items_as_written", items),
                 ("dataset_as_written", cell("dataset_as_written")),
                 ("years_as_written", cell("years_as_written")),
+                ("years_end", years.years_end if years else None),
+                ("years_read_by", f"{YEARS_FILE.name} row {years.citation.row}: {years.reasoning}" if years else None),
                 ("organisation_as_written", organisation),
                 ("date_as_cited", cell("date_as_cited")),
                 ("latest_date", dated.day if dated else latest_day(cell("date_as_cited"))),
@@ -409,7 +452,8 @@ class ScopeStatementsImporter(Importer):
         key = "/".join((slug(normalise(organisation)) or "unnamed", statement, slug(items), slug(cell("source_kind"))))
         citation = Citation(self.document, path.name, row.number, cell("source_url"))
         name = f"{organisation}: {statement.replace('_', ' ')}: {items}"
-        node = Node(NodeKind.STATEMENT, key, name, props, frozenset({citation}), certainty)
+        cited = {citation, years.citation} if years else {citation}
+        node = Node(NodeKind.STATEMENT, key, name, props, frozenset(cited), certainty)
         reference = cell("reference")
         return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "", citation)
 

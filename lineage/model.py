@@ -342,6 +342,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("first_year", int, "first academic year covered (the year it starts)"),
                 ("last_year", int, "last academic year covered"),
                 ("release_months", str, "month(s) in which the data set is released into the NPD"),
+                (
+                    "release_lag_months",
+                    int,
+                    "months after the 1 September that follows an academic year before its data can be in the NPD, "
+                    "by the release timetable's first month (negative: released within the year collected)",
+                ),
                 ("description", str, "what the data set holds"),
                 ("title", str, "its title in the NPD data tables, e.g. Key Stage 4"),
             ),
@@ -449,6 +455,13 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("items_as_written", str, "the data items, in the source's words"),
                 ("dataset_as_written", str, "the data set, in the source's words"),
                 ("years_as_written", str, "the years, in the source's words"),
+                (
+                    "years_end",
+                    int,
+                    "the last academic year (by the year it starts) its years name, as our table reads them: a "
+                    "release it is about holds no later year's data",
+                ),
+                ("years_read_by", str, "our table's row reading its years, and why"),
                 ("organisation_as_written", str, "the organisation, in the source's words"),
                 ("date_as_cited", str, "the date, in the source's words"),
                 ("latest_date", dt.date, "the last day of the period its date names: its words reach no later item"),
@@ -802,21 +815,39 @@ def last_year_in_npd(day: dt.date, lag_months: int = 0) -> int:
 _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 
 
-def release_lag(dataset: Node) -> int:
-    """Months after 1 September, once an academic year has ended, before its data can be in this data set: from the
-    first month DfE's release timetable names for it (its ``release_months``), where that month is from September
-    to March and so follows the summer the year ends in (Key Stage 4 "October (unamended)": 1; children in need
-    "March": 6). A month from April to August may fall in the year's own summer (the spring census is released in
-    June, Key Stage 2 "August (unamended)"), so it keeps 1 September, as does a data set the timetable does not name.
+def timetable_lag(months: str, within_year: bool = False) -> int:
+    """Months after 1 September, once an academic year has ended, before a timetable row's data can be in the NPD,
+    from the first month it names (Key Stage 4 "October (unamended)": 1; children in need "March": 6). A month
+    from April to August may fall in the year's own summer (Key Stage 2 "August (unamended)"), so it keeps 1
+    September, unless the row is read as released ``within_year`` collected (data/timetable_datasets.csv: the
+    school census's autumn data in the January of that year, 8 months before 1 September).
 
-    >>> release_lag(Node(NodeKind.DATASET, "KS4", "KS4", {"release_months": "October (unamended), April (final)"}))
+    >>> timetable_lag("October (unamended), April (final)"), timetable_lag("August (unamended)")
+    (1, 0)
+    >>> timetable_lag("January", within_year=True), timetable_lag("August", within_year=True)
+    (-8, -1)
+    """
+    words = re.findall(r"[A-Z][a-z]+", months)
+    month = next((_MONTHS[word] for word in words if word in _MONTHS), None)
+    if month is None:
+        return 0
+    if within_year:
+        return (month - ACADEMIC_YEAR_START_MONTH) % 12 - 12
+    return (month - ACADEMIC_YEAR_START_MONTH) % 12 if month >= 9 or month <= 3 else 0
+
+
+def release_lag(dataset: Node) -> int:
+    """Months after 1 September, once an academic year has ended, before its data can be in this data set: the
+    earliest its timetable rows give (its ``release_lag_months``, by :func:`timetable_lag`); 1 September for a data
+    set the timetable does not name.
+
+    >>> release_lag(Node(NodeKind.DATASET, "KS4", "KS4", {"release_lag_months": 1}))
     1
-    >>> release_lag(Node(NodeKind.DATASET, "KS2", "KS2", {"release_months": "August (unamended)"}))
+    >>> release_lag(Node(NodeKind.DATASET, "KS3", "KS3"))
     0
     """
-    words = re.findall(r"[A-Z][a-z]+", str(dataset.props.get("release_months", "")))
-    month = next((_MONTHS[word] for word in words if word in _MONTHS), None)
-    return (month - 9) % 12 if month is not None and (month >= 9 or month <= 3) else 0
+    lag = dataset.props.get("release_lag_months")
+    return lag if isinstance(lag, int) else 0
 
 
 def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool:

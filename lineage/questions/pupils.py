@@ -147,11 +147,15 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
     for trace in walk.traces:
         spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
         date = trace.release.props.get("date")
+        # the last year a source says the release's data are of ("2008-2012"), where one does: no rule goes past it
+        ends = [end for s in trace.statements if isinstance(end := s.statement.props.get("years_end"), int)]
+        stated_end = max(ends) if ends else _OPEN
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)
             for holder in holders:
                 holder_lo, holder_hi = _span(holder)
+                holder_hi = min(holder_hi, stated_end)
                 if isinstance(date, dt.date):  # no year the holder's release timetable had not yet put in the NPD
                     holder_hi = min(holder_hi, last_year_in_npd(date, release_lag(holder)))
                 if max(lo, holder_lo) <= min(hi, holder_hi):
@@ -210,13 +214,13 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
     caller asking every span there is."""
     inferred = Certainty(CertaintyLevel.INFERRED, RULE_PUPIL_YEARS)
     reaches, unpublished = [], []
+    earliest = release_walk(store).earliest_lag  # of any data set, for a release whose data sets are not known
     for scope in release_scopes(store):
         matched: dict[str, tuple[int, int]] = {}
         certainties = []
         date = scope.release.props.get("date")
-        last = min(to_year, last_year_in_npd(date)) if isinstance(date, dt.date) else to_year
-        for name, lo, hi, certainty in scope.spans:
-            lo, hi = max(lo, from_year), min(hi, last)
+        for name, lo, hi, certainty in scope.spans:  # each span ends where its data set's timetable puts it
+            lo, hi = max(lo, from_year), min(hi, to_year)
             if lo <= hi:
                 seen = matched.get(name, (lo, hi))
                 matched[name] = (min(seen[0], lo), max(seen[1], hi))
@@ -226,7 +230,7 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
             basis = weakest(certainties)
             certainty = weakest([inferred, basis])
             reaches.append(Reach(scope.release, scope.organisations, spans, certainty, True, None, basis))
-        elif not scope.published and not (isinstance(date, dt.date) and last_year_in_npd(date) < from_year):
+        elif not scope.published and not (isinstance(date, dt.date) and last_year_in_npd(date, earliest) < from_year):
             # one rule for years everywhere: a release dated before the first of these years was in the NPD cannot
             # hold them
             tiers = scope.release.strings("tiers")

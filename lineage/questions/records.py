@@ -370,6 +370,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
     found, grouped, not_released = _released_in_years(store, from_year, to_year)
     learners = learner_records(store)
     of_learners = {d.to.link.id for d in learners.accesses} if learners else set()
+    earliest = release_walk(store).earliest_lag  # what went under an application, or by an access, is not known
     return RecordReach(
         chain,
         (from_year, to_year),
@@ -377,26 +378,35 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         found,
         grouped,
         not_released,
-        tuple(_dated_against(a, from_year) for a in (*open_applications(store), *applications_of(store, NO_RELEASE))),
+        tuple(
+            _dated_against(a, from_year, earliest)
+            for a in (*open_applications(store), *applications_of(store, NO_RELEASE))
+        ),
         learners,
-        tuple(d for d in disclosures(store) if _after_in_npd(d.to.link, from_year) and d.to.link.id not in of_learners),
+        tuple(
+            d
+            for d in disclosures(store)
+            if _after_in_npd(d.to.link, from_year, earliest) and d.to.link.id not in of_learners
+        ),
         linked_holdings(store),
     )
 
 
-def _dated_against(open_application: OpenApplication, from_year: int) -> OpenApplication:
+def _dated_against(open_application: OpenApplication, from_year: int, lag: int = 0) -> OpenApplication:
     """The application, marked where its sources date everything they say went under it ("in June 2011, and 2013
     the Cabinet Office extracted ...") before ``from_year``'s data were in the NPD, by the rule releases are listed
-    by (last_year_in_npd). Its own date alone marks nothing: data go after an application, so that date bounds a
-    release under it from below. Marked, not left out: a source may name an arrangement's first extractions only."""
+    by (last_year_in_npd, ``lag`` months on: the earliest any data set's timetable gives). Its own date alone marks
+    nothing: data go after an application, so that date bounds a release under it from below. Marked, not left
+    out: a source may name an arrangement's first extractions only."""
     went = [s.statement.props.get("latest_date") for s in open_application.statements if s.kind in RECEIVED]
-    before = bool(went) and all(isinstance(day, dt.date) and last_year_in_npd(day) < from_year for day in went)
+    before = bool(went) and all(isinstance(day, dt.date) and last_year_in_npd(day, lag) < from_year for day in went)
     return dataclasses.replace(open_application, went_before_the_years=True) if before else open_application
 
 
-def _after_in_npd(link: Edge, from_year: int) -> bool:
+def _after_in_npd(link: Edge, from_year: int, lag: int = 0) -> bool:
     """Whether a disclosure can hold data of ``from_year`` on: it ended (or, undated, may have ended) once that
-    year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd). A date that is not the
+    year's data were in the NPD, by the rule every answer reaches by (last_year_in_npd, ``lag`` months on: the
+    earliest any data set's timetable gives, as what went is not known). A date that is not the
     flow's own (``date_is``: the day a written answer described a standing arrangement) bounds nothing: the Home
     Office's matching, described on 19 July 2019, had been left out of every letter from 2019/20 on. An open period
     has not ended: a flow since July 2015 had been taken to end on 1 July 2015.
@@ -408,7 +418,7 @@ def _after_in_npd(link: Edge, from_year: int) -> bool:
     (True, False, True)
     """
     end = link.validity.valid_to  # an open period ("2015-07..") has not ended
-    return end is None or bool(link.props.get("date_is")) or last_year_in_npd(end) >= from_year
+    return end is None or bool(link.props.get("date_is")) or last_year_in_npd(end, lag) >= from_year
 
 
 @PerState

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
-from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, surest
+from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, release_lag, surest
 from lineage.questions.common import (
     PUPIL_RECORDS,
     PerState,
@@ -360,6 +360,13 @@ class ReleaseWalk:
     traces: list[ReleaseTrace]
     holders: dict[str, list[Hop]]  # item id -> the data sets holding it
     by_release: dict[str, ReleaseTrace]  # the traces by release id
+
+    @property
+    def earliest_lag(self) -> int:
+        """The fewest months after 1 September, once a year has ended, before any of its data sets' data can be in
+        the NPD (lineage.model.release_lag: the school census's, 8 before it): where what went is not known (a
+        release of unpublished scope, an access), the year it can hold at the latest is by this."""
+        return min((release_lag(h.node) for hops in self.holders.values() for h in hops), default=0)
 
 
 def traced(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:

@@ -257,8 +257,8 @@ def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: P
     (cin,) = edges_from(empty_store, "Collection:Children in Need", EdgeKind.FEEDS)
     assert cin.target == "Dataset:CIN_08-09_to_16-17"
     assert (cin.certainty.level, cin.certainty.rule) == (CertaintyLevel.INFERRED, TITLE_RULE)
-    assert edges_from(empty_store, "Collection:Spring Census", EdgeKind.FEEDS) == []
-    assert timetable_report.left_out["no data set in the store is titled 'Spring Census': no FEEDS edge"] == 1
+    assert edges_from(empty_store, "Collection:Exclusions", EdgeKind.FEEDS) == []
+    assert timetable_report.left_out["no data set in the store is titled 'Exclusions': no FEEDS edge"] == 1
     assert list_report.left_out["no data set in the store is titled 'Key Stage 3': no FEEDS edge"] == 1
     # each data set a timetable row feeds says when its data are released, citing the row, so that the time check
     # reads its months (lineage.model.release_lag)
@@ -496,3 +496,34 @@ def test_bad_input_is_refused_by_file_row_and_column_and_writes_nothing(
     run(NpdClassificationsImporter, empty_store)  # something already in the store, to show it is left alone
     _, lines = real(str(case.importer.bundled))
     assert_refused(case, empty_store, tmp_path, [row for _, row in lines[:3]])
+
+
+def test_the_school_census_is_in_the_npd_within_the_year_it_is_taken(empty_store: Store, tmp_path: Path) -> None:
+    """The parents' reading: the timetable releases the autumn census in January, the spring census in June and the
+    summer census in August, months of the year each census is taken in; its data sets had no timetable row, and
+    were taken to be in the NPD on the 1 September after a year ended, so FFT's release of July 2013 was not listed
+    for a child's 2012/13. data/timetable_datasets.csv reads the three rows as within the year collected."""
+    from importers.npd import TIMETABLE_NAMES_FILE
+
+    run(NpdDatasetsImporter, empty_store)
+    run(NpdItemsImporter, empty_store, subset(tmp_path, ITEMS, keep_item))
+    run(NpdDatasetListImporter, empty_store)
+    run(NpdReleaseTimetableImporter, empty_store)
+    _, timed = real(TIMETABLE)
+    months = {row["Dataset"]: row["Month(s) when data are released"] for _, row in timed}
+    assert (months["Autumn Census"], months["Summer Census"]) == ("January", "August")
+    with TIMETABLE_NAMES_FILE.open(encoding="utf-8", newline="") as handle:
+        census = {r["timetable_name"]: r for r in csv.DictReader(handle) if r["released"] == "within the year"}
+    assert set(census) == {"Autumn Census", "Spring Census", "Summer Census"}
+    for name, row in census.items():
+        fed = {e.target for e in edges_from(empty_store, f"Collection:{name}", EdgeKind.FEEDS)}
+        assert fed == set(row["means"].split()), name
+    for dataset_id in census["Autumn Census"]["means"].split():
+        dataset = empty_store.get_node(dataset_id)
+        assert dataset is not None and dataset.props["release_lag_months"] == -8  # January, 8 months before 1 September
+        assert all(f"{name}: {months[name]}" in dataset.props["release_months"] for name in census)
+        assert {c.row for c in dataset.citations if c.file == TIMETABLE} == {
+            n for n, r in timed if r["Dataset"] in census
+        }
+    ks4 = empty_store.get_node("Dataset:KS4")
+    assert ks4 is not None and ks4.props["release_lag_months"] == 1  # October, after the year: as before

@@ -334,12 +334,20 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ),
         (
             "timetable names",
-            "timetable_name,means,reasoning\nAbsence,Dataset:A,why\nAbsence,Dataset:B,why\n",
+            "timetable_name,means,released,reasoning\nAbsence,Dataset:A,after the year,why\nAbsence,Dataset:B,after the year,why\n",
             "timetable_name",
         ),
-        ("timetable names", "timetable_name,means,reasoning\nAbsence,Collection:A,why\n", "means"),
-        ("timetable names", "timetable_name,means,reasoning\nAbsence,Dataset:A,\n", None),
-        ("timetable names", "timetable_name,means,reasoning\nAbsence,,why\n", "means"),
+        (
+            "timetable names",
+            "timetable_name,means,released,reasoning\nAbsence,Collection:A,after the year,why\n",
+            "means",
+        ),
+        ("timetable names", "timetable_name,means,released,reasoning\nAbsence,Dataset:A,after the year,\n", None),
+        ("timetable names", "timetable_name,means,released,reasoning\nAbsence,,after the year,why\n", "means"),
+        ("timetable names", "timetable_name,means,released,reasoning\nAbsence,Dataset:A,soon,why\n", "released"),
+        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,2008-2012,why\n", "years_end"),
+        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,1066,why\n", "years_end"),
+        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,2011,\n", "reasoning"),
         ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,,why\n", None),
         ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,ICO,why\nf.csv,3,a,another,DfE,why\n", "row"),
     ],
@@ -356,7 +364,7 @@ def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
     from importers.conflicts import load_conflicts
     from importers.events import load_dates, load_links, load_withheld
     from importers.npd import load_timetable_names
-    from importers.scope import load_datasets, load_notes, load_words
+    from importers.scope import load_datasets, load_notes, load_words, load_years
     from importers.scope import load_dates as load_statement_dates
 
     path = tmp_path / "table.csv"
@@ -367,6 +375,7 @@ def test_our_tables_about_other_rows_refuse_a_bad_row_naming_its_place(
         "event links": load_links,
         "note statements": load_notes,
         "statement dates": load_statement_dates,
+        "statement years": load_years,
         "scope words": load_words,
         "scope data sets": load_datasets,
         "timetable names": load_timetable_names,

@@ -229,11 +229,20 @@ async def test_school_successors(ask) -> None:
 async def test_pupil_reach(ask) -> None:
     data = (await ask("pupil-reach", urn=100012, fromYear=2012, toYear=2016))["pupilReach"]
     assert {s["id"] for s in data["schools"]} >= {"School:100012", "School:100021"}
-    # The tier 1/2 approvals dated once 2012/13's data were in the NPD (1 September 2013) reach items populated
-    # in those years (Civitas's of 2012-08-08, the Telegraph's and FFT's of 2013 came before, so cannot hold
-    # them); every other release that was not rejected has no published scope, and is listed as such.
-    in_time = [r for r in TIER_ROWS if dt.date.fromisoformat(r["date_as_cited"]) >= dt.date(2013, 9, 1)]
-    assert len(in_time) == len(TIER_ROWS) - 3 and data["reaches"]["totalCount"] == len(in_time)
+    # The tier 1/2 approvals dated once 2012/13's data were in the NPD (its school census's from January 2013, the
+    # timetable's autumn census; the rest from 1 September 2013) reach items populated in those years: Civitas's of
+    # 2012-08-08 came before, and the Telegraph's of February 2013 holds data of 2011/12 at the latest, its source's
+    # years ending there (statement_years.csv); every other release that was not rejected has no published scope,
+    # and is listed as such.
+    (ended,) = rows("statement_years.csv")
+    assert (ended["row"], ended["years_end"]) == ("9", "2011")
+    assert "Telegraph" in rows("npd_release_scope_statements.csv")[9 - 2]["organisation"]
+    in_time = [
+        r
+        for r in TIER_ROWS
+        if dt.date.fromisoformat(r["date_as_cited"]) >= dt.date(2013, 1, 1) and r["organisation"] != "Daily Telegraph"
+    ]
+    assert len(in_time) == len(TIER_ROWS) - 2 and data["reaches"]["totalCount"] == len(in_time)
     assert all(n["certainty"]["level"] != "CONFIRMED" and n["matched"] for n in data["reaches"]["nodes"])
     assert data["unpublishedScope"]["totalCount"] == releases_expected() - len(TIER_ROWS)
     assert all(not n["scopePublished"] for n in data["unpublishedScope"]["nodes"])
