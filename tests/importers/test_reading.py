@@ -334,7 +334,8 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ),
         (
             "timetable names",
-            "timetable_name,means,released,reasoning\nAbsence,Dataset:A,after the year,why\nAbsence,Dataset:B,after the year,why\n",
+            "timetable_name,means,released,reasoning\nAbsence,Dataset:A,after the year,why\n"
+            "Absence,Dataset:B,after the year,why\n",
             "timetable_name",
         ),
         (
