@@ -776,3 +776,12 @@ def test_the_gaps_of_a_body_hold_the_applications_made_for_it(real_store: Store)
     for body in ("Home Office", "Youth Endowment Fund"):
         found = gaps(real_store, kinds=[OUTCOME_NOT_STATED], organisation=body)
         assert "outcome-not-stated:Application:DS00763" in {g.id for g in found}, body
+
+
+def test_a_body_is_found_by_the_abbreviation_its_source_gives(real_store: Store) -> None:
+    """The reading after 2018: the gov.uk page names LEO's partners with their abbreviations ('Joint Information
+    Systems Committee (Jisc)', flows row 27); the aliases table named the body without it, so 'Jisc' found nothing."""
+    row = _rows("npd_flows_2018_onward.csv")[27 - 2]
+    assert "Joint Information Systems Committee (Jisc)" in row["to_organisation"]
+    found = real_store.search("Jisc", [NodeKind.ORGANISATION], limit=5).items
+    assert [n.id for n in found] == ["Organisation:joint information systems committee"]
