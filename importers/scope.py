@@ -83,7 +83,7 @@ WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts t
 DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 DATES_FILE = DATA_DIR / "statement_dates.csv"
-#: The last academic year a statement's years name, as our table reads its years_as_written.
+#: The first and last academic years a statement's years name, as our table reads its years_as_written.
 YEARS_FILE = DATA_DIR / "statement_years.csv"
 YEARS_DOCUMENT = "pupil-data lineage table of the academic years a statement's years name"
 NOTES_FILE = DATA_DIR / "note_statements.csv"
@@ -204,10 +204,11 @@ class SourceDate:
 
 @dataclass(frozen=True, slots=True)
 class StatedYears:
-    """The last academic year a statement's years name (its ``years_as_written``, as our table reads them): a
-    release it is about holds no later year's data, whatever else the NPD held by its date. Kept only while the
-    row still begins its cells with the words read."""
+    """The first and last academic years a statement's years name (its ``years_as_written``, as our table reads
+    them): a release it is about holds no earlier or later year's data, whatever else the NPD held by its date.
+    Kept only while the row still begins its cells with the words read."""
 
+    years_begin: int
     years_end: int
     reasoning: str
     citation: Citation
@@ -217,13 +218,16 @@ class StatedYears:
 def load_years(path: Path = YEARS_FILE) -> dict[tuple[str, int], StatedYears]:
     """The stated years table by (statements file, row)."""
     table: dict[tuple[str, int], StatedYears] = {}
-    for statements_file, at, row in read_reasoned(path, ("row_says", "years_end"), once=True):
-        if (end := parse_int(path, row, "years_end", allowed=range(FIRST_NPD_YEAR, 10_000))) is None:
-            raise BadInput(path, "must not be empty", row.number, "years_end")
+    years = range(FIRST_NPD_YEAR, 10_000)
+    for statements_file, at, row in read_reasoned(path, ("row_says", "years_begin", "years_end"), once=True):
+        begin, end = (parse_int(path, row, column, allowed=years) for column in ("years_begin", "years_end"))
+        if begin is None or end is None:
+            raise BadInput(path, "must not be empty", row.number, "years_begin" if begin is None else "years_end")
+        if begin > end:
+            raise BadInput(path, f"the years run backwards, {begin} to {end}", row.number, "years_end")
         citation = Citation(YEARS_DOCUMENT, path.name, row.number, "")
-        table[(statements_file, at)] = StatedYears(
-            end, row["reasoning"].strip(), citation, RowRead.of(path, row, statements_file, at)
-        )
+        read = RowRead.of(path, row, statements_file, at)
+        table[(statements_file, at)] = StatedYears(begin, end, row["reasoning"].strip(), citation, read)
     return table
 
 
@@ -438,6 +442,7 @@ class ScopeStatementsImporter(Importer):
                 ("items_as_written", items),
                 ("dataset_as_written", cell("dataset_as_written")),
                 ("years_as_written", cell("years_as_written")),
+                ("years_begin", years.years_begin if years else None),
                 ("years_end", years.years_end if years else None),
                 ("years_read_by", f"{YEARS_FILE.name} row {years.citation.row}: {years.reasoning}" if years else None),
                 ("organisation_as_written", organisation),

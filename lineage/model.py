@@ -456,6 +456,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("dataset_as_written", str, "the data set, in the source's words"),
                 ("years_as_written", str, "the years, in the source's words"),
                 (
+                    "years_begin",
+                    int,
+                    "the first academic year (by the year it starts) its years name, as our table reads them: a "
+                    "release it is about holds no earlier year's data",
+                ),
+                (
                     "years_end",
                     int,
                     "the last academic year (by the year it starts) its years name, as our table reads them: a "

@@ -147,15 +147,17 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
     for trace in walk.traces:
         spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
         date = trace.release.props.get("date")
-        # the last year a source says the release's data are of ("2008-2012"), where one does: no rule goes past it
-        ends = [end for s in trace.statements if isinstance(end := s.statement.props.get("years_end"), int)]
-        stated_end = max(ends) if ends else _OPEN
+        # the years a source says the release's data are of ("2008-2012"), where one does: no rule goes outside them
+        # (where several do, the widest they say together)
+        stated = [s.statement.props for s in trace.statements if isinstance(s.statement.props.get("years_end"), int)]
+        stated_begin = min((int(str(p["years_begin"])) for p in stated), default=-_OPEN)
+        stated_end = max((int(str(p["years_end"])) for p in stated), default=_OPEN)
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)
             for holder in holders:
                 holder_lo, holder_hi = _span(holder)
-                holder_hi = min(holder_hi, stated_end)
+                holder_lo, holder_hi = max(holder_lo, stated_begin), min(holder_hi, stated_end)
                 if isinstance(date, dt.date):  # no year the holder's release timetable had not yet put in the NPD
                     holder_hi = min(holder_hi, last_year_in_npd(date, release_lag(holder)))
                 if max(lo, holder_lo) <= min(hi, holder_hi):

@@ -31,6 +31,7 @@ from tests.importers.test_register_workbook import COLUMNS
 CLASSES = DATA_DIR / str(NpdClassificationsImporter.bundled)
 ITEMS = DATA_DIR / str(NpdItemsImporter.bundled)
 NOTES_HEADER = "file,row,source_url,statement,data_item_as_written,quote,another_copy_reads,reasoning"
+YEARS_HEADER = "file,row,row_says,years_begin,years_end,reasoning"
 CONFLICTS_HEADER = "file,row,row_says,contradicted_by_row,contradicted_by_says,row_part,contradicted_by_part,reasoning"
 WITHHELD_HEADER = "file,row,row_says,document,holders,reasoning"
 
@@ -346,9 +347,10 @@ def test_a_byte_order_mark_is_dropped_by_every_reader(tmp_path: Path) -> None:
         ("timetable names", "timetable_name,means,released,reasoning\nAbsence,Dataset:A,after the year,\n", None),
         ("timetable names", "timetable_name,means,released,reasoning\nAbsence,,after the year,why\n", "means"),
         ("timetable names", "timetable_name,means,released,reasoning\nAbsence,Dataset:A,soon,why\n", "released"),
-        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,2008-2012,why\n", "years_end"),
-        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,1066,why\n", "years_end"),
-        ("statement years", "file,row,row_says,years_end,reasoning\nf.csv,9,a,2011,\n", "reasoning"),
+        ("statement years", f"{YEARS_HEADER}\nf.csv,9,a,2007,2008-2012,why\n", "years_end"),
+        ("statement years", f"{YEARS_HEADER}\nf.csv,9,a,1066,2011,why\n", "years_begin"),
+        ("statement years", f"{YEARS_HEADER}\nf.csv,9,a,2012,2011,why\n", "years_end"),
+        ("statement years", f"{YEARS_HEADER}\nf.csv,9,a,2007,2011,\n", "reasoning"),
         ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,,why\n", None),
         ("withheld documents", f"{WITHHELD_HEADER}\nf.csv,3,a,the report,ICO,why\nf.csv,3,a,another,DfE,why\n", "row"),
     ],

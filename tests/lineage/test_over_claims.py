@@ -158,7 +158,7 @@ def test_no_release_reaches_a_pupils_year_before_that_year_was_in_the_npd(real_s
     (read,) = [r for r in _rows("statement_years.csv") if r["row"] == "9"]
     assert read["years_end"] == "2011"
     census, first_month = _first_in_npd()
-    assert first_month == 1 and census == {"SC_Pupil_01-02_to_17-18_SUM", "SC_Addresses_05-06_to_17-18_SUM"}
+    assert first_month == 1 and census == {"SC_Pupil_01-02_to_17-18_SUM", "SC_Addresses_05-06_to_17-18_SUM", "census"}
     reach = pupil_reach(real_store, 131768, *years)
     for matched in reach.reaches:
         day = matched.release.props.get("date")
@@ -785,3 +785,22 @@ def test_a_body_is_found_by_the_abbreviation_its_source_gives(real_store: Store)
     assert "Joint Information Systems Committee (Jisc)" in row["to_organisation"]
     found = real_store.search("Jisc", [NodeKind.ORGANISATION], limit=5).items
     assert [n.id for n in found] == ["Organisation:joint information systems committee"]
+
+
+def test_a_release_stays_within_the_years_its_source_gives_and_the_census_sheets_are_alike(real_store: Store) -> None:
+    """The fourth reading of 20 facts: the Telegraph's source gives its years ('2008-2012', read as 2007/08 to
+    2011/12: statement_years.csv), yet it was listed for a child's 2006/07; and the dictionary's second sheet of
+    the pupil-level school census (its rows 1643-1652, titled as SC_Pupil's) was left out of the census's timetable
+    rows, so BBC Newsnight's release of August 2014, which DfE says held ethnicity, was not listed for 2013/14."""
+    (read,) = _rows("statement_years.csv")
+    assert (read["row"], read["years_begin"], read["years_end"]) == ("9", "2007", "2011")
+    sheets = {r["sheet"] for r in ITEMS if r["dataset_title"].startswith("School Census Pupil Level")}
+    assert sheets == {"SC_Pupil_01-02_to_17-18_SUM", "census"}
+    census, _ = _first_in_npd()
+    assert sheets <= census
+
+    def listed(year: int) -> set[str]:
+        return {r.release.name for r in pupil_reach(real_store, 131768, year, year).reaches}
+
+    assert "2013-02-20: Daily Telegraph" not in listed(2006) and "2013-02-20: Daily Telegraph" in listed(2007)
+    assert "2014-08-21: BBC Newsnight" in listed(2013)
