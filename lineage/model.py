@@ -802,10 +802,11 @@ def academic_year(day: dt.date) -> int:
 
 def last_year_in_npd(day: dt.date, lag_months: int = 0) -> int:
     """The last academic year (by the year it starts) whose data can be in the NPD on ``day``: a year's data enter
-    the NPD no earlier than the 1 September after it ends, and ``lag_months`` later for a data set DfE releases
-    later still (release_lag: Key Stage 4 in October), so a release dated 20 February 2013 can hold 2011/12 at the
-    latest, not 2012/13. The one rule of time every answer reaches by: the rules' items (available_by) and a
-    pupil's years (pupil_reach).
+    the NPD on the 1 September after it ends, ``lag_months`` later for a data set DfE releases later still
+    (release_lag: Key Stage 4 in October), or earlier for one it releases within the year collected (a negative
+    lag: the school census's autumn data in January), so a release dated 20 February 2013 can hold 2011/12 of Key
+    Stage 4 at the latest, not 2012/13. The one rule of time every answer reaches by: the rules' items
+    (available_by) and a pupil's years (pupil_reach).
 
     >>> last_year_in_npd(dt.date(2013, 2, 20)), last_year_in_npd(dt.date(2013, 9, 1))
     (2011, 2012)
@@ -844,16 +845,19 @@ def timetable_lag(months: str, within_year: bool = False) -> int:
 
 def release_lag(dataset: Node) -> int:
     """Months after 1 September, once an academic year has ended, before its data can be in this data set: the
-    earliest its timetable rows give (its ``release_lag_months``, by :func:`timetable_lag`); 1 September for a data
-    set the timetable does not name.
+    earliest its timetable rows give (its ``release_lag_months``, by :func:`timetable_lag`), or, in a store built
+    before that was kept, read from its ``release_months`` (so an older snapshot keeps Key Stage 4 in October); 1
+    September for a data set the timetable does not name.
 
     >>> release_lag(Node(NodeKind.DATASET, "KS4", "KS4", {"release_lag_months": 1}))
+    1
+    >>> release_lag(Node(NodeKind.DATASET, "KS4", "KS4", {"release_months": "October (unamended)"}))
     1
     >>> release_lag(Node(NodeKind.DATASET, "KS3", "KS3"))
     0
     """
     lag = dataset.props.get("release_lag_months")
-    return lag if isinstance(lag, int) else 0
+    return lag if isinstance(lag, int) else timetable_lag(str(dataset.props.get("release_months", "")))
 
 
 def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool:

@@ -26,6 +26,7 @@ from lineage.model import (
 )
 from lineage.questions.common import RULE_PUPIL_YEARS, AskedYears, PerState, dated_order
 from lineage.questions.releases import release_walk
+from lineage.questions.statements import RECEIVED
 from lineage.store import Direction, Store
 
 _E = EdgeKind
@@ -149,7 +150,11 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
         date = trace.release.props.get("date")
         # the years a source says the release's data are of ("2008-2012"), where one does: no rule goes outside them
         # (where several do, the widest they say together)
-        stated = [s.statement.props for s in trace.statements if isinstance(s.statement.props.get("years_end"), int)]
+        stated = [
+            s.statement.props
+            for s in trace.statements
+            if s.kind in RECEIVED and isinstance(s.statement.props.get("years_end"), int)
+        ]  # what went, by its years: not the years of what did not
         stated_begin = min((int(str(p["years_begin"])) for p in stated), default=-_OPEN)
         stated_end = max((int(str(p["years_end"])) for p in stated), default=_OPEN)
         for included in trace.includes:
@@ -200,9 +205,10 @@ def pupil_reach(store: Store, urn: int, from_year: int, to_year: int) -> PupilRe
     and successors) in these academic years (by the year they start): a release matches where an item or
     data set in its scope was populated in those years, within its data set's years, and no later than the
     last year in its data set by the release's date (last_year_in_npd: a year's data enter the NPD once the year
-    has ended, and later where the release timetable says so, release_lag). The school census covers every state
-    school, so the school itself narrows nothing a release's published scope does not; a release whose scope is
-    not published is listed apart, never hidden."""
+    has ended, later where the release timetable says so, earlier for the school census, released within the year
+    it is taken: release_lag), and within the years a source says the release's data are of. The school census
+    covers every state school, so the school itself narrows nothing a release's published scope does not; a
+    release whose scope is not published is listed apart, never hidden."""
     check_years(from_year, to_year)
     chain = school_successors(store, urn)
     reaches, unpublished = reaches_in_years(store, from_year, to_year)
