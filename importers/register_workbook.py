@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import posixpath
 import re
 import zipfile
 from collections import defaultdict
@@ -259,9 +260,13 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
                 raise BadInput(path, f"sheet {sheet!r} spans {problem}")
-        if suffix == ".ods" and (spaces := _ods_widest_spaces(archive)) > MAX_CELL:
+        if suffix == ".ods":
             # a few bytes (<text:s text:c="100000000"/>) the reader writes out in full: refused before it does
-            raise BadInput(path, f"a cell names {spaces:,} spaces; the limit of a cell is {MAX_CELL:,} characters")
+            widest, total = _ods_spaces(archive)
+            if widest > MAX_CELL:
+                raise BadInput(path, f"a cell names {widest:,} spaces; the limit of a cell is {MAX_CELL:,} characters")
+            if total > limit:
+                raise BadInput(path, f"its cells name {total:,} spaces in all; an import reads at most {limit:,} bytes")
 
 
 #: The most cells a sheet may span, rows times columns as the reader lays them out (every row padded to the
@@ -274,81 +279,104 @@ _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
 def _sheet_spans(archive: zipfile.ZipFile, suffix: str) -> Iterable[tuple[str, int, int]]:
-    """Each sheet's extent, to its last cell holding anything: by the XLSX cells' own references, or by adding up
-    an ODS table's repeated rows and cells."""
+    """Each sheet's extent, to its last row and cell: by the XLSX rows' and cells' references, or counted where
+    they give none, in every part the workbook names as a sheet and every XML part besides; or by adding up an ODS
+    table's repeated rows and cells."""
     if suffix != ".xlsx":
         with archive.open("content.xml") as part:
             yield from _ods_spans(part)
         return
-    for name in archive.namelist():
-        # every XML part, wherever it is: the workbook's relationships may place a sheet outside xl/worksheets/
-        if name.endswith(".xml"):
-            with archive.open(name) as part:
-                yield (name, *_xlsx_span(part))
+    held = set(archive.namelist())
+    # the workbook's relationships may place a sheet anywhere, under any name (xl/other/s.dat)
+    named = [name for name in _sheet_parts(archive) if name in held]
+    for name in dict.fromkeys([*named, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
+        with archive.open(name) as part:
+            yield (name, *_xlsx_span(part))
 
 
-def _missing_sheets(archive: zipfile.ZipFile) -> list[str]:
-    """The worksheet parts the workbook's relationships name that the archive lacks (the reader said only "Sheet
-    name is an empty list")."""
+def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+    """The parts the workbook's relationships name as its sheets, as paths in the archive (a target relative to
+    xl/, "./worksheets/sheet1.xml" or "../xl/...", or absolute)."""
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in archive.namelist():
         return []
-    held, missing = set(archive.namelist()), []
+    names = []
     with archive.open(rels) as part:
         for _, element in ElementTree.iterparse(part):
             if element.tag.endswith("}Relationship") and element.get("Type", "").endswith("/worksheet"):
                 target = element.get("Target", "")
-                name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                if name not in held:
-                    missing.append(name)
-    return missing
+                joined = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                names.append(posixpath.normpath(joined))
+    return names
+
+
+def _missing_sheets(archive: zipfile.ZipFile) -> list[str]:
+    """The sheet parts the workbook's relationships name that the archive lacks (the reader said only "Sheet name
+    is an empty list")."""
+    held = set(archive.namelist())
+    return [name for name in _sheet_parts(archive) if name not in held]
 
 
 def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
-    """The last row and column an XLSX sheet's rows and cells reach: by their references (``<c r="XFD200000">``),
-    or, where a row or cell gives none, one after the row or cell before it, as the reader places it (a cell
-    without its reference was not counted, so 100 of them after row 200,000 passed as no cells at all)."""
+    """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
+    ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
+    the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
+    them after row 200,000 passed as no cells at all)."""
     rows = columns = row = column = 0
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
         if event == "end":
             element.clear()
         elif local == "row":
-            row, column = _index(element.get("r", ""), row + 1), 0
+            row, column = _number(element.get("r"), row + 1), 0
+            rows = max(rows, row)
         elif local == "c":
             if found := _CELL_REF.fullmatch(element.get("r", "")):
                 letters, digits = found.groups()
                 column = 0
                 for letter in letters:  # A..Z, AA.. as a number base 26 from 1
                     column = column * 26 + ord(letter) - 64
-                row = _index(digits, row)
+                rows = max(rows, _number(digits, row))
             else:
                 column += 1
             rows, columns = max(rows, row), max(columns, column)
     return rows, columns
 
 
-def _index(digits: str, otherwise: int) -> int:
-    """A row's number as its reference gives it (past any limit where it has too many digits to be one), else
-    ``otherwise``."""
-    if not digits.isascii() or not digits.isdigit():
+#: Past any limit: a number too large to be a row or a count of anything an import lays out.
+_PAST_ANY_LIMIT = 10**9
+
+
+def _number(text: str | None, otherwise: int) -> int:
+    """A count or a row's number as a reader reads it (int() takes "1_000", " 8" and other scripts' digits, and a
+    spreadsheet reader "3e4"), capped past any limit; ``otherwise`` where it gives none."""
+    if text is None or not text.strip():
         return otherwise
-    return int(digits) if len(digits) <= 9 else 10**9
+    try:
+        value = float(text.strip().replace("_", "")) if not text.strip().isdigit() else int(text)
+    except (ValueError, OverflowError):
+        return otherwise
+    return int(min(value, _PAST_ANY_LIMIT)) if value == value else otherwise  # NaN names no number
 
 
-def _ods_widest_spaces(archive: zipfile.ZipFile) -> int:
-    """The most spaces one ODS cell's text names by count (``<text:s text:c="8"/>``, a run of 8)."""
-    widest = spaces = 0
+def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
+    """The most spaces one ODS cell's text names by count (``<text:s text:c="8"/>``, a run of 8), and all its cells'
+    together: each is written out in full by the reader."""
+    widest = spaces = total = 0
+    rows_repeated = cells_repeated = 1  # a repeated row or cell is written out as often as it is repeated
     with archive.open("content.xml") as part:
         for event, element in ElementTree.iterparse(part, events=("start", "end")):
-            if event == "start" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                spaces = 0
+            if event == "start" and element.tag == f"{_TABLE}table-row":
+                rows_repeated = _number(element.get(f"{_TABLE}number-rows-repeated"), 1)
+            elif event == "start" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                spaces, cells_repeated = 0, _number(element.get(f"{_TABLE}number-columns-repeated"), 1)
             elif event == "start" and element.tag == f"{_TEXT}s":
-                spaces += _index(element.get(f"{_TEXT}c", ""), 1)
+                run = _number(element.get(f"{_TEXT}c"), 1)
+                spaces, total = spaces + run, total + run * rows_repeated * cells_repeated
                 widest = max(widest, spaces)
             elif event == "end":
                 element.clear()
-    return widest
+    return widest, total
 
 
 def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:

@@ -395,11 +395,21 @@ def _rewritten(source: Path, target: Path, change: Callable[[dict[str, bytes]], 
 FAR_ROW = '<row r="200000">' + "<c/>" * 99 + '<c t="inlineStr"><is><t>x</t></is></c></row>'
 
 
-@pytest.mark.parametrize("where", ["cells without their references", "a sheet outside xl/worksheets"])
+FAR_ROWS = {
+    "cells without their references": FAR_ROW,
+    "a sheet outside xl/worksheets": FAR_ROW,
+    "a sheet not named .xml": FAR_ROW,
+    "cells naming row 1 in row 200,000": FAR_ROW.replace("<c/>" * 99 + "<c ", '<c r="CV1" '),
+    "a row number written 2e5": FAR_ROW.replace('r="200000"', 'r="2e5"'),
+}
+
+
+@pytest.mark.parametrize("where", list(FAR_ROWS))
 def test_a_far_sheet_span_is_refused_however_the_sheet_names_it(tmp_path: Path, where: str) -> None:
     """The hostile-input reading, round four: the span counted only cells giving their reference, in parts under
     xl/worksheets/; 100 cells without references in row 200,000, or the sheet moved elsewhere (the workbook's
-    relationships name it), passed, and 20 million cells were laid out (730 MB) from a 5 KB file."""
+    relationships name it), passed, and 20 million cells were laid out (730 MB) from a 5 KB file. The review of the
+    diff: so did a sheet under any name, a row whose cells name row 1, and a row number written as 2e5."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -411,15 +421,48 @@ def test_a_far_sheet_span_is_refused_however_the_sheet_names_it(tmp_path: Path, 
     part = "xl/worksheets/sheet1.xml"
 
     def far(parts: dict[str, bytes]) -> None:
-        parts[part] = parts[part].replace(b"</sheetData>", FAR_ROW.encode() + b"</sheetData>")
-        if where == "a sheet outside xl/worksheets":
-            parts["xl/other/s.xml"] = parts.pop(part)
+        parts[part] = parts[part].replace(b"</sheetData>", FAR_ROWS[where].encode() + b"</sheetData>")
+        moved = {"a sheet outside xl/worksheets": "other/s.xml", "a sheet not named .xml": "other/s.dat"}.get(where)
+        if moved:
+            parts[f"xl/{moved}"] = parts.pop(part)
             for name in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
-                parts[name] = parts[name].replace(b"worksheets/sheet1.xml", b"other/s.xml")
+                parts[name] = parts[name].replace(b"worksheets/sheet1.xml", moved.encode())
 
     path = _rewritten(plain, tmp_path / "far.xlsx", far)
     assert path.stat().st_size < 20_000
     with pytest.raises(BadInput, match="spans 200,000 rows by 100 columns"):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
+@pytest.mark.parametrize(
+    ("run", "cells", "refused"),
+    [
+        ('<text:s text:c="100000000"/>' * 8, 1, "a cell names 800,000,000 spaces"),
+        ('<text:s text:c="100_000_000"/>' * 8, 1, "a cell names 800,000,000 spaces"),
+        ('<text:s text:c="100000"/>', 8_000, "its cells name 800,000,000 spaces in all"),
+    ],
+    ids=["one cell", "a count written 100_000_000", "a cell repeated 8,000 times"],
+)
+def test_spaces_an_ods_names_past_what_an_import_reads_are_refused_before_they_are_written(
+    tmp_path: Path, run: str, cells: int, refused: str
+) -> None:
+    """The review of the diff: the count of spaces was read as digits alone, where the reader's int() takes
+    "100_000_000" too, and only the widest cell was bounded, so a cell of 100,000 spaces repeated 8,000 times
+    (each written out) made 800 million characters."""
+    plain = write_workbook(tmp_path / "register.ods", sheets())
+
+    def spaced(parts: dict[str, bytes]) -> None:
+        text = parts["content.xml"].decode()
+        repeated = f' table:number-columns-repeated="{cells}"' if cells > 1 else ""
+        parts["content.xml"] = re.sub(
+            r"<table:table-cell([^>]*)><text:p>([^<]+)</text:p>",
+            rf"<table:table-cell\1{repeated}><text:p>\2{run}</text:p>",
+            text,
+            count=1,
+        ).encode()
+
+    path = _rewritten(plain, tmp_path / "spaces.ods", spaced)
+    with pytest.raises(BadInput, match=re.escape(refused)):
         ExternalSharesImporter().run(MemoryStore(), path)
 
 
