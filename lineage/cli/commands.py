@@ -130,8 +130,8 @@ def run_import(args: argparse.Namespace) -> int:
     if importer_cls is None:
         raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
     address = _store_address(args)
-    if args.dry_run:  # checked against the store as it is; the default one is built first, as on any first use
-        with _open(args) if address == DEFAULT_STORE else open_store(address) as store:
+    if args.dry_run:  # checked against the store as any reading command opens it (a mistyped path is refused)
+        with _open(args) as store:
             report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)
     else:
         from lineage.changes import GapWatch

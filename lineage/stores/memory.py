@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from lineage.errors import StoreError
 from lineage.hops import Hop
 from lineage.merge import merge
 from lineage.model import NODE_SPECS, Edge, EdgeKind, Node, NodeKind, Scalar
@@ -286,7 +287,10 @@ class MemoryStore(Store):
         ``wait`` seconds for the first, then is refused, naming the process that holds the lock. A path through a
         symbolic link is the snapshot it links to: its lock, its save (the link had been replaced by a file, and a
         writer through it had taken a lock of its own beside the link while another held the snapshot's)."""
-        target = Path(path).resolve()
+        try:
+            target = Path(path).resolve()
+        except (RuntimeError, OSError) as exc:  # a loop of links ("Symlink loop") had been a traceback
+            raise StoreError(f"{path}: cannot be followed to a snapshot: {exc}") from None
         with snapshot.writer_lock(target, wait):
             store = cls.load(target) if target.exists() else cls()
             yield store

@@ -271,3 +271,17 @@ def test_a_write_to_the_store_kept_nowhere_is_refused(capsys: pytest.CaptureFixt
     assert "--store memory is a store kept nowhere" in err and "wrote" not in err
     if data:  # a dry run keeps nothing by design: checked, as before
         assert main([*command, *data, "--store", "memory", "--dry-run"]) == 0
+
+
+def test_a_dry_run_against_a_snapshot_that_is_not_there_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The review of the diff: a dry run against a mistyped snapshot path checked the file against an empty graph,
+    and said so as if against the store."""
+    from lineage.resources import DATA_DIR
+
+    missing = tmp_path / "grahp.snapshot"
+    data = str(DATA_DIR / "npd_data_item_classifications_2018.csv")
+    assert main(["import", "npd-classifications", data, "--dry-run", "--store", f"memory:{missing}"]) == 1
+    assert f"no snapshot at {missing}" in capsys.readouterr().err
+    assert not missing.exists()

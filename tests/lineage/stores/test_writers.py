@@ -103,6 +103,17 @@ def test_a_snapshot_through_a_symbolic_link_is_the_one_it_links_to(tmp_path: Pat
     assert MemoryStore.load(real).counts().total_nodes > held  # saved into the snapshot the link names
 
 
+def test_a_loop_of_links_for_a_snapshot_is_refused_naming_it(tmp_path: Path) -> None:
+    """The review of the diff: following a link to its snapshot, a loop of links raised a traceback."""
+    first, second = tmp_path / "a.snapshot", tmp_path / "b.snapshot"
+    first.symlink_to(second)
+    second.symlink_to(first)
+    code, out, err = run("import", "npd-classifications", bundled("npd-classifications"), "--store", f"memory:{first}",
+                         timeout=60)  # fmt: skip
+    assert (code, out) == (1, "")
+    assert one_line_error(err).startswith(f"lineage: {first}: cannot be followed to a snapshot: ")
+
+
 @pytest.mark.parametrize("wait", ["nan", "-1", "inf"])
 def test_a_wait_that_is_no_bounded_number_of_seconds_is_refused(tmp_path: Path, wait: str) -> None:
     """--wait nan waited forever behind another writer (no time is past a NaN deadline), and -1 said it had
