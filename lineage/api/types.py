@@ -71,8 +71,9 @@ def certainty_of(certainty: model.Certainty) -> Certainty:
 #: A node's or link's dates, said as what they are: the span its sources give, which a report's date only bounds.
 VALID_FROM = (
     "The first day it is known to hold, as its sources date it; null where they give none. Where its date is a "
-    "report's (a link's dateIs says so), it holds from when our table of dates says it does (the Home Office's "
-    "matching from July 2015, when its figures begin), else on the report's date: when it began is not stated."
+    "report's (a link's dateIs says so), the first day our table of dates says it can hold (the Home Office's "
+    "matching from July 2015, when the written answers' counts of its requests under the MoU begin; a set of "
+    "police records up to 2021 not before 2021), else the report's date: when it began is not stated."
 )
 VALID_TO = "The last day it is known to hold, as its sources date it; null where they give none."
 
