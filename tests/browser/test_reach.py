@@ -25,6 +25,7 @@ from tests.lineage.api.test_parents import LINKS, NAME, REGISTER, STATEMENTS
 from tests.lineage.api.test_parents import URN as URN_NUMBER
 
 FLOWS = rows("npd_flows_2018_onward.csv")
+NOTE_STATEMENTS = rows("note_statements.csv")
 
 pytestmark = pytest.mark.slow
 
@@ -105,6 +106,15 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")
     ready(page, "from=2012")
     assert " ".join(page.texts("#groups li.release")) == releases
+    # as the letter says them: the years a source gives beside its quote, and what another copy of a source reads
+    page.goto(f"/reach?urn={URN}&from=2011&to=2011")
+    ready(page, "from=2011")
+    listed = " ".join(page.texts("#groups li.release"))
+    (years,) = {r["years_as_written"] for r in STATEMENTS if r["years_as_written"] and "Telegraph" in r["organisation"]}
+    assert f"(years, as the source gives them: {years})" in listed
+    (other,) = [r for r in NOTE_STATEMENTS if r["another_copy_reads"]]
+    said = listed + " ".join(page.texts("#not-released li"))
+    assert f"(another copy of its source reads {other['another_copy_reads']})" in said
 
 
 def test_a_name_finds_the_school(page: Browser) -> None:

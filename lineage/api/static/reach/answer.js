@@ -201,7 +201,12 @@ function appendStated(item, stated) {
   item.append(STATEMENT_KINDS[stated.kind]);
   if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
   if (s.quote) item.append(": ", element("q", s.quote));
-  // the letter says it alike (lineage.questions.statements.statement_words): one copy's words are not the source's
+  // the letter says these alike (lineage.questions.statements.quoted_words): the years its source gives where its
+  // quote does not, and what another copy of its source reads
+  const quoted = (s.quote || "").toLowerCase();
+  if (s.yearsAsWritten && !quoted.includes(s.yearsAsWritten.toLowerCase())) {
+    item.append(` (years, as the source gives them: ${s.yearsAsWritten})`);
+  }
   if (s.anotherCopyReads) item.append(" (another copy of its source reads ", element("q", s.anotherCopyReads), ")");
   item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
   if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
