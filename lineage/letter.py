@@ -17,8 +17,8 @@ from lineage.characters import unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
-from lineage.model import Citation, Node, ordered_citations, party_words
-from lineage.questions.common import chain_citations
+from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
+from lineage.questions.common import Related, chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
 from lineage.questions.timeline import dated_as
@@ -137,6 +137,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             said = "".join(f"; {words}" for words in said_by_sources(open_application.statements))
             if open_application.went_before_the_years:
                 said += "; the sources date what went under it before these years were in the NPD"
+            said += "".join(f"; {_agreement(r)}" for r in open_application.agreements)
             parts.append(
                 Part(
                     "li",
@@ -145,6 +146,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                     (
                         *ordered_citations(application.citations),
                         *(c for s in open_application.statements for c in ordered_citations(s.statement.citations)),
+                        *(c for r in open_application.agreements for c in ordered_citations(r.node.citations)),
                     ),
                 )
             )
@@ -248,6 +250,17 @@ def _when(node: Node) -> str:
     if isinstance(date, dt.date):
         return f"dated {date.day} {date:%B %Y}"
     return f"dated as cited: {words}" if words else "no date in the record"
+
+
+def _agreement(related: Related) -> str:
+    """An agreement to share the record names with an applicant, as its source gives it: what went on under it
+    (DWP's 2018 check "formalised" since) is asked about with the application."""
+    event = related.node
+    quote = event.props.get("quote")
+    sure = CERTAINTY_WORDS[event.certainty.level]
+    return f"an agreement the record names with it ({dated_as(event) or 'undated'}; {sure})" + (
+        f": \u201c{quote}\u201d" if quote else ""
+    )
 
 
 def _section(heading: str, asked: str) -> list[Part]:

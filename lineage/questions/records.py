@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineage.hops import Step
 from lineage.model import (
     CERTAINTY_WORDS,
     Certainty,
@@ -37,12 +38,13 @@ from lineage.questions.common import (
     amount_as_cited,
     dated_order,
     follow,
+    follow_chain,
     oldest_first,
     related,
 )
 from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
-from lineage.questions.releases import release_walk
+from lineage.questions.releases import AGREEMENT, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
@@ -222,6 +224,9 @@ class OpenApplication:
     applicants: tuple[Related, ...]  # each MADE_BY link, cited
     statements: tuple[Stated, ...] = ()  # what sources say of it, in their words
     commissioned_by: tuple[Related, ...] = ()  # each COMMISSIONED_BY link: a body it was made for (DS00763's)
+    #: the agreements to share the record names with its applicants (DWP's arrangement "formalised" after its 2018
+    #: check), each an Event CONCERNING one, oldest first: what went on under one, a parent may ask about too
+    agreements: tuple[Related, ...] = ()
     #: in a record reach: its sources date everything they say went under it before the years asked were in the
     #: NPD. It is still listed: a source may name an arrangement's early extractions only, and none says it ended.
     went_before_the_years: bool = False
@@ -529,19 +534,40 @@ def _applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplic
     it, oldest first: those without an outcome (a gap each, and a question in a letter), and those whose outcome is
     no release (a question in a letter alone)."""
     named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(statuses))
-    made = follow(store, [a.id for a in named], outgoing=[_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY])
+    # its bodies, then the events concerning those (one round trip on Neo4j)
+    made, concerning = follow_chain(store, [a.id for a in named], _APPLICATION_STEPS)
     found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
     said = statements_about(store, found)
     ordered = sorted(found, key=dated_order)
+
+    def agreements(application: Node) -> tuple[Related, ...]:
+        applicants = [h.node.id for h in made.get(application.id, []) if h.edge.kind is _E.MADE_BY]
+        events = {
+            h.node.id: Related(h.node, h.edge)
+            for applicant in applicants
+            for h in concerning.get(applicant, [])
+            if h.node.props.get("event_kind") == AGREEMENT
+        }
+        return tuple(sorted(events.values(), key=lambda r: oldest_first(r.node)))
+
     return tuple(
         OpenApplication(
             a,
             related(made.get(a.id, []), [_E.MADE_BY]),
             tuple(said.get(a.id, ())),
             related(made.get(a.id, []), [_E.COMMISSIONED_BY]),
+            agreements(a),
         )
         for a in ordered
     )
+
+
+#: From an application: the bodies it is made by and for, and the release it led to; then the events concerning
+#: those bodies.
+_APPLICATION_STEPS = (
+    Step(outgoing=frozenset({_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY}), after=(0,)),
+    Step(incoming=frozenset({_E.CONCERNS}), after=(1,)),
+)
 
 
 #: Kept per set of statuses: a letter asks for two sets, and with one kept each evicted the other on every request.

@@ -833,3 +833,17 @@ def test_what_is_said_of_a_recipient_goes_with_it_to_its_group() -> None:
     found = RecordRelease(Reach(release, (press, police), (), CONFIRMED, False), tuple(sent), (), (of_press,))
     groups = {g.org_type: g.releases[0] for g in _grouped([found])}
     assert groups["media"].recipient_statements == (of_press,) and groups["police"].recipient_statements == ()
+
+
+async def test_an_application_comes_with_the_agreements_the_record_names_with_its_applicant(ask: Any) -> None:
+    """The reading after 2018: the letter gave DWP's 2018 check of 185 children, a 'Y' only, and nowhere what the
+    same source says came after it: 'Since then, a data-sharing arrangement has been formalised and requests begun
+    based on it' (npd_flows_2018_onward.csv row 31, dated by a comment: date_readings.csv)."""
+    agreement = rows("npd_flows_2018_onward.csv")[31 - 2]
+    assert agreement["kind"] == "agreement" and "formalised" in agreement["quote"]
+    (reading,) = [r for r in rows("date_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "31")]
+    text = (await ask("letter", urn=URN, fromYear=2015, toYear=2023, format="txt"))["letter"]["text"]
+    applications = text.split(APPLICATIONS)[1].split("Other disclosures the record names")[0]
+    (line,) = [line for line in applications.splitlines() if "a 'Y' only" in line and "Work and Pensions" in line]
+    said = f"an agreement the record names with it ({agreement['date_as_cited']} ({reading['date_is']}); reported"
+    assert said in line and agreement["quote"] in line

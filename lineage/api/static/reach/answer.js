@@ -6,7 +6,7 @@
 import { nodeParams } from "/static/shared/address.js";
 import { $, button, element, plural, showError } from "/static/shared/dom.js";
 import { ask, setPlayground } from "/static/shared/graphql.js";
-import { STATEMENT_KINDS } from "/static/shared/vocabulary.js";
+import { CERTAINTY_WORDS, STATEMENT_KINDS } from "/static/shared/vocabulary.js";
 import { cite } from "./sources.js";
 import { academic, reachVariables } from "./years.js";
 
@@ -243,6 +243,14 @@ function drawApplications(applications) {
       appendStated(item, stated);
     }
     if (open.wentBeforeTheYears) item.append("; the sources date what went under it before these years were in the NPD");
+    // an agreement to share the record names with its applicant, as the letter gives it (lineage.letter._agreement)
+    for (const agreed of open.agreements) {
+      const event = agreed.node;
+      const dated = event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
+      item.append(`; an agreement the record names with it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
+      if (event.quote) item.append(": ", element("q", event.quote));
+      item.append(cite(event.citations));
+    }
     return item;
   });
   const none = "The record names no application without a release.";
