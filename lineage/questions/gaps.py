@@ -37,7 +37,7 @@ from lineage.model import (
 from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow, follow_chain
 from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
-from lineage.questions.statements import Stated, said_by_sources, statement_words
+from lineage.questions.statements import Stated, said_by_sources, source_says
 from lineage.questions.timeline import figure_text
 from lineage.store import Store
 
@@ -251,10 +251,7 @@ def _statement_gaps(store: Store) -> list[Gap]:
         bodies = [h.node for n in subjects for h in parties.get(n.id, []) if h.node.kind is NodeKind.ORGANISATION]
         concerned = {n.id: n for n in (*subjects, *bodies) if n.kind is NodeKind.ORGANISATION}.values()
         others = [h for h in around.get(statement.id, []) if h.edge.kind is _E.CONTRADICTS]
-        said = (
-            _statement_said(statement),
-            *(f"another cited source disagrees: {_statement_said(h.node)}" for h in others),
-        )
+        said = (source_says(statement), *(f"another cited source disagrees: {source_says(h.node)}" for h in others))
         cites = [c for n in subjects for c in n.citations] + [c for h in others for c in h.node.citations]
         found.append(_gap(CONTESTED, statement, concerned, said, citations=cites))
     return found
@@ -266,11 +263,6 @@ _STATEMENT_STEPS = (
     Step(outgoing=frozenset({_E.ABOUT, _E.CONTRADICTS}), incoming=frozenset({_E.CONTRADICTS}), after=(0,)),
     Step(outgoing=frozenset({_E.SENT_TO, _E.MADE_BY}), after=(1,)),
 )
-
-
-def _statement_said(statement: Node) -> str:
-    """A statement as its source says it, in the words every answer quotes (statement_words)."""
-    return f"{statement.props.get('source_kind', 'a source')} says: {statement_words(statement)}"
 
 
 def _withheld_documents(store: Store) -> list[Gap]:

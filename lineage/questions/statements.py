@@ -51,6 +51,13 @@ def quoted_words(statement: Node, items: str | None = None) -> str:
     return said + (f" (another copy of its source reads \u201c{other}\u201d)" if other else "")
 
 
+def source_says(statement: Node, items: str | None = None, of: str = "") -> str:
+    """A statement as a reader quotes it: the kind of source saying it (``of`` whom, where that needs saying), then
+    what it says (:func:`statement_words`)."""
+    source = str(statement.props.get("source_kind") or "a source")
+    return f"{source} says{of}: {statement_words(statement, items)}"
+
+
 #: What a statement another cited source disagrees with says after its words, wherever it is quoted.
 DISPUTED = " (contested: another cited source disagrees)"
 
@@ -106,12 +113,12 @@ def said_by_sources(stated: Iterable[Stated], of_recipient: bool = False) -> tup
         source, words = str(props.get("source_kind") or "a source"), str(props.get("quote") or one.statement.id)
         by_quote.setdefault((source, one.kind, words, one.contested, one.about.node.id), []).append(one)
     said = []
-    for (source, _, _, contested, _), same in by_quote.items():
+    for (_, _, _, contested, _), same in by_quote.items():
         first = same[0]
         of = f" of {first.about.node.name}, naming no release" if of_recipient else ""
         named = (str(s.statement.props.get("items_as_written") or "") for s in same)
-        what = statement_words(first.statement, "; ".join(dict.fromkeys(name for name in named if name)))
-        said.append(f"{source} says{of}: {what}{DISPUTED if contested else ''}")
+        items = "; ".join(dict.fromkeys(name for name in named if name))
+        said.append(source_says(first.statement, items, of) + (DISPUTED if contested else ""))
     return tuple(said)
 
 
