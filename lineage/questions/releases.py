@@ -360,13 +360,11 @@ class ReleaseWalk:
     traces: list[ReleaseTrace]
     holders: dict[str, list[Hop]]  # item id -> the data sets holding it
     by_release: dict[str, ReleaseTrace]  # the traces by release id
-
-    @property
-    def earliest_lag(self) -> int:
-        """The fewest months after 1 September, once a year has ended, before any of its data sets' data can be in
-        the NPD (lineage.model.release_lag: the school census's, 8 before it): where what went is not known (a
-        release of unpublished scope, an access), the year it can hold at the latest is by this."""
-        return min((release_lag(h.node) for hops in self.holders.values() for h in hops), default=0)
+    #: the fewest months after 1 September, once a year has ended, before any of its data sets' data can be in the
+    #: NPD (lineage.model.release_lag: the school census's, 8 before it): where what went is not known (a release
+    #: of unpublished scope, an access), the year it can hold at the latest is by this. Read once per walk, not at
+    #: every letter from every holder again
+    earliest_lag: int = 0
 
 
 def traced(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
@@ -383,4 +381,6 @@ def release_walk(store: Store) -> ReleaseWalk:
     both start from, walked once per state of the store (about 10 MB kept at national scale)."""
     traces = trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
-    return ReleaseWalk(traces, follow(store, item_ids, incoming=[_E.HOLDS]), {t.release.id: t for t in traces})
+    holders = follow(store, item_ids, incoming=[_E.HOLDS])
+    earliest = min((release_lag(h.node) for hops in holders.values() for h in hops), default=0)
+    return ReleaseWalk(traces, holders, {t.release.id: t for t in traces}, earliest)
