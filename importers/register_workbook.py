@@ -254,9 +254,18 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
         if unpacked > limit:
             problem = f"its parts unpack to {unpacked:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})"
             raise BadInput(path, problem)
-        if suffix == ".xlsx" and (missing := _missing_sheets(archive)):
-            raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
-        for sheet, rows, columns in _sheet_spans(archive, suffix):
+        if suffix == ".xlsx":
+            sheets = _sheet_parts(archive)  # the workbook's relationships, read once for both checks
+            held = set(archive.namelist())
+            if missing := [
+                name for name in sheets if name not in held
+            ]:  # the reader said "Sheet name is an empty list"
+                raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
+            spans = _xlsx_spans(archive, sheets)
+        else:
+            with archive.open("content.xml") as part:
+                spans = list(_ods_spans(part))
+        for sheet, rows, columns in spans:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
                 raise BadInput(path, f"sheet {sheet!r} spans {problem}")
@@ -278,20 +287,14 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _sheet_spans(archive: zipfile.ZipFile, suffix: str) -> Iterable[tuple[str, int, int]]:
-    """Each sheet's extent, to its last row and cell: by the XLSX rows' and cells' references, or counted where
-    they give none, in every part the workbook names as a sheet and every XML part besides; or by adding up an ODS
-    table's repeated rows and cells."""
-    if suffix != ".xlsx":
-        with archive.open("content.xml") as part:
-            yield from _ods_spans(part)
-        return
-    held = set(archive.namelist())
-    # the workbook's relationships may place a sheet anywhere, under any name (xl/other/s.dat)
-    named = [name for name in _sheet_parts(archive) if name in held]
-    for name in dict.fromkeys([*named, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
+def _xlsx_spans(archive: zipfile.ZipFile, sheets: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
+    a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
+    spans = []
+    for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
         with archive.open(name) as part:
-            yield (name, *_xlsx_span(part))
+            spans.append((name, *_xlsx_span(part)))
+    return spans
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
@@ -308,13 +311,6 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
                 joined = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
                 names.append(posixpath.normpath(joined))
     return names
-
-
-def _missing_sheets(archive: zipfile.ZipFile) -> list[str]:
-    """The sheet parts the workbook's relationships name that the archive lacks (the reader said only "Sheet name
-    is an empty list")."""
-    held = set(archive.namelist())
-    return [name for name in _sheet_parts(archive) if name not in held]
 
 
 def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
