@@ -151,12 +151,14 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
         # the years a source says the release's data are of ("2008-2012"), where one does: no rule goes outside them
         # (where several do, the widest they say together)
         stated = [
-            s.statement.props
+            (begin, end)
             for s in trace.statements
-            if s.kind in RECEIVED and isinstance(s.statement.props.get("years_end"), int)
-        ]  # what went, by its years: not the years of what did not
-        stated_begin = min((int(str(p["years_begin"])) for p in stated), default=-_OPEN)
-        stated_end = max((int(str(p["years_end"])) for p in stated), default=_OPEN)
+            if s.kind in RECEIVED  # what went, by its years: not the years of what did not
+            and isinstance(begin := s.statement.props.get("years_begin"), int)
+            and isinstance(end := s.statement.props.get("years_end"), int)
+        ]
+        stated_begin = min((begin for begin, _ in stated), default=-_OPEN)
+        stated_end = max((end for _, end in stated), default=_OPEN)
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)
