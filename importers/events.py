@@ -30,7 +30,16 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.figures import parse_period
-from importers.reading import BadInput, R, Row, RowRead, applied, read_csv, read_reasoned, refuse_duplicates
+from importers.reading import (
+    BadInput,
+    Row,
+    RowRead,
+    applied,
+    applied_to_row,
+    read_csv,
+    read_reasoned,
+    refuse_duplicates,
+)
 from importers.source_kinds import bundled_source_kinds
 from lineage.errors import ModelError
 from lineage.keys import slug
@@ -140,7 +149,7 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
 def date_reading(read_as: str, row: Row, date_as_cited: str, report: Report) -> DateReading | None:
     """The table's reading of a row's date, if it has one for the row and the date it gives; a reading of another
     row (a copy's rows moved) or of a date the row no longer gives is counted, not applied."""
-    reading = _one_applied(DATES_FILE, _bundled_dates().get((read_as, row.number)), row, report)
+    reading = applied_to_row(DATES_FILE.name, _bundled_dates().get((read_as, row.number)), row, report.leave_out)
     if reading is not None and reading.date_as_cited != date_as_cited:
         report.leave_out(f"date_is ({DATES_FILE.name}: the row no longer gives {reading.date_as_cited!r})")
         return None
@@ -189,15 +198,7 @@ def _bundled_withheld() -> dict[tuple[str, int], Withheld]:
 def withheld(read_as: str, row: Row, report: Report) -> Withheld | None:
     """What the table says is withheld of the document a row's source is about, while the row still says what the
     table read; otherwise counted, naming the table's row."""
-    return _one_applied(WITHHELD_FILE, _bundled_withheld().get((read_as, row.number)), row, report)
-
-
-def _one_applied(table: Path, reading: R | None, row: Row, report: Report) -> R | None:
-    """A table's reading of this row, while the row still says what it read (reading.applied, for one row)."""
-    if reading is None:
-        return None
-    kept = applied(table.name, [reading], {row.number: row}, report.leave_out)
-    return kept[0] if kept else None
+    return applied_to_row(WITHHELD_FILE.name, _bundled_withheld().get((read_as, row.number)), row, report.leave_out)
 
 
 @register

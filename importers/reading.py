@@ -410,6 +410,14 @@ def applied(table: str, readings: Iterable[R], rows: Mapping[int, Row], leave_ou
     return kept
 
 
+def applied_to_row(table: str, reading: R | None, row: Row, leave_out: Callable[[str], None]) -> R | None:
+    """A table's reading of this row, while the row still says what it read (:func:`applied`, for one row)."""
+    if reading is None:
+        return None
+    kept = applied(table, [reading], {row.number: row}, leave_out)
+    return kept[0] if kept else None
+
+
 def read_dataset_names(
     path: Path, name_column: str, key: Callable[[str], str] = str, more: Sequence[str] = ()
 ) -> Iterator[tuple[str, tuple[str, ...], Row]]:

@@ -44,6 +44,7 @@ from importers.reading import (
     BadInput,
     Row,
     RowRead,
+    applied_to_row,
     parse_date,
     parse_int,
     read_csv,
@@ -428,12 +429,9 @@ class ScopeStatementsImporter(Importer):
             dated = None
         if dated is not None and latest_day(cell("date_as_cited")):
             dated = None  # the row gives a date of its own
-        years = _bundled_years().get((self.read_as(path), row.number))
-        if years is not None and not years.read.holds(read_from or row):
-            report.leave_out(years.read.moved(YEARS_FILE.name, years.citation.row))
-            years = None
-        if years is not None and read_from is not None:
-            years = None  # of the row's own statement, not of another sentence its notes quote
+        # of the row's own statement, not of another sentence its notes quote; while the row says what it read
+        stated = _bundled_years().get((self.read_as(path), row.number)) if read_from is None else None
+        years = applied_to_row(YEARS_FILE.name, stated, row, report.leave_out)
         props: dict[str, Scalar] = {
             name: value
             for name, value in (
