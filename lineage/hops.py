@@ -1,14 +1,16 @@
 """What a walk over the graph is made of, below the store contract (lineage.store) and the walks on it
 (lineage.walks), so that both import it and neither imports the other: a hop with its records, a hop by ids
-alone, a path, one batched step of a chain of dependent hops, and what a breadth-first walk found.
+alone, a path, one batched step of a chain of dependent hops, where a walk stops, and what a breadth-first walk
+found.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from lineage.model import Edge, EdgeKind, Node, NodeKind
+from lineage.model import Edge, EdgeKind, Node, NodeKind, kind_of
 
 Path = tuple[Edge, ...]
 #: The edge kinds a walk follows out of a node and into it (lineage.store.edge_sides).
@@ -64,3 +66,27 @@ class Levels(NamedTuple):
 
     links: tuple[tuple[Link, ...], ...]
     cut: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """Where a walk following the data stops at a node that passes on only some of what reaches it
+    (model.PASSED_ON_BY), by the node's kind. ``leave``: the only links a walk may leave such a node by, unless
+    it started there (downstream, its onward links). ``go_on``: the links by which a walk must reach such a node
+    to go on past it (upstream, the same links: a walk against the data reaches a node by what it passed on).
+    Without either (NO_GATE), every link is taken, as a walk both ways (a neighbourhood, not a flow) takes them.
+    """
+
+    leave: Mapping[NodeKind, frozenset[EdgeKind]] = field(default_factory=dict)
+    go_on: Mapping[NodeKind, frozenset[EdgeKind]] = field(default_factory=dict)
+
+    def leaves(self, link: Link, starts: Collection[str]) -> bool:
+        kinds = self.leave.get(kind_of(link.near)) if self.leave else None
+        return kinds is None or link.kind in kinds or link.near in starts
+
+    def goes_on(self, link: Link) -> bool:
+        kinds = self.go_on.get(link.far_kind)
+        return kinds is None or link.kind in kinds
+
+
+NO_GATE = Gate()

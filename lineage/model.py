@@ -725,6 +725,12 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
     )
 }
 
+#: The links by which a node of a kind passes on what reached it, where its other links out do not. An
+#: organisation holds records and is sent many things, and its other links (another body's access to its own
+#: records, a record set derived from its records, its own requests) do not say which of them they carry: a walk
+#: following the data goes on through an organisation only where it shared onward (lineage.hops.Gate).
+PASSED_ON_BY: dict[NodeKind, frozenset[EdgeKind]] = {NodeKind.ORGANISATION: frozenset({EdgeKind.SHARES_ONWARD})}
+
 #: Properties every edge may carry, whatever its kind (e.g. a GIAS link's type).
 EDGE_COMMON_PROPS: tuple[Prop, ...] = _props(("link_type", str, "the relation as the source words it"))
 #: Properties every node may carry, whatever its kind.

@@ -25,14 +25,14 @@ from typing import Generic, Protocol, TypeVar
 from lineage.errors import QueryError as QueryError  # the store contract's refusal, defined with the others
 from lineage.errors import RefusedText as RefusedText
 from lineage.errors import StoreError
+from lineage.hops import NO_GATE, Gate, Sides
 from lineage.hops import Hop as Hop
 from lineage.hops import Levels as Levels
 from lineage.hops import Link as Link
 from lineage.hops import Path as Path
-from lineage.hops import Sides
 from lineage.hops import Step as Step
 from lineage.merge import merge
-from lineage.model import EDGE_SPECS, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
+from lineage.model import EDGE_SPECS, PASSED_ON_BY, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
 from lineage.search import fold
 from lineage.walks import count_shortest_paths, distances_to, enumerate_paths, frontier_walk, shortest_paths
 
@@ -110,6 +110,16 @@ def edge_sides(direction: Direction, edge_kinds: Collection[EdgeKind] | None = N
     if direction is Direction.UPSTREAM:
         return against, along
     return kinds, kinds
+
+
+def walk_gate(direction: Direction) -> Gate:
+    """Where a walk in ``direction`` stops (lineage.hops.Gate): following the data, it goes through an
+    organisation only by what it shared onward (model.PASSED_ON_BY); a walk both ways has no gate."""
+    if direction is Direction.DOWNSTREAM:
+        return Gate(leave=PASSED_ON_BY)
+    if direction is Direction.UPSTREAM:
+        return Gate(go_on=PASSED_ON_BY)
+    return NO_GATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,12 +262,18 @@ class Store(ABC):
         ]
 
     def walk(
-        self, ids: Collection[str], sides: Sides, depth: int, as_of: dt.date | None = None, cap: int = MAX_VISITED
+        self,
+        ids: Collection[str],
+        sides: Sides,
+        depth: int,
+        as_of: dt.date | None = None,
+        cap: int = MAX_VISITED,
+        gate: Gate = NO_GATE,
     ) -> Levels:
         """A breadth-first walk from ``ids`` by ids alone (lineage.walks.frontier_walk over :meth:`links`): the
-        links of each of ``depth`` levels, and whether it stopped at ``cap`` nodes seen. A store that pays per
-        round trip (Neo4j) walks every level in one query."""
-        return frontier_walk(ids, lambda frontier: self.links(frontier, *sides, as_of), depth, cap)
+        links of each of ``depth`` levels, as far as ``gate`` lets it go, and whether it stopped at ``cap`` nodes
+        seen. A store that pays per round trip (Neo4j) walks every level in one query."""
+        return frontier_walk(ids, lambda frontier: self.links(frontier, *sides, as_of), depth, cap, gate)
 
     def chain(self, ids: Collection[str], steps: Sequence[Step], as_of: dt.date | None = None) -> list[list[Hop]]:
         """The hops of each step of a chain of dependent batched hops (see Step), in order: each step starts from
@@ -422,7 +438,8 @@ class Store(ABC):
         offset: int = 0,
         max_paths: int = 3,
     ) -> Traversal:
-        """Nodes reachable from ``start_id`` within ``max_depth`` hops, breadth first.
+        """Nodes reachable from ``start_id`` within ``max_depth`` hops, breadth first, going through an
+        organisation, downstream or upstream, only where it shared onward (walk_gate).
 
         ``edge_kinds`` limits which edges are followed; ``node_kinds`` limits which reached nodes are
         returned (the walk still passes through others, as a data set reaches organisations through
@@ -432,26 +449,26 @@ class Store(ABC):
         _check_bounds(max_depth, limit, offset)
         check_text(start_id, "id")
         # The start's record comes with the page's (one round trip fewer); an unknown start has no links.
+        gate = walk_gate(direction)
         degree: dict[str, int] = {start_id: 0}
         parents: dict[str, list[Link]] = defaultdict(list)
+        onward: dict[str, int] = {start_id: 0}  # the level at which the walk went on from each node
+        through: dict[str, list[Link]] = defaultdict(list)
         kinds: dict[str, NodeKind] = {}
-        levels = self.walk([start_id], edge_sides(direction, edge_kinds), max_depth, as_of)
+        levels = self.walk([start_id], edge_sides(direction, edge_kinds), max_depth, as_of, gate=gate)
         for depth, links in enumerate(levels.links, 1):
             for link in links:
-                far = link.far
-                seen_at = degree.get(far)
-                if seen_at is None:
-                    degree[far] = depth
-                    kinds[far] = link.far_kind
-                elif seen_at < depth:
-                    continue
-                parents[far].append(link)
+                if link.far not in degree:
+                    kinds[link.far] = link.far_kind
+                _first_reached(degree, parents, link, depth)
+                if gate.goes_on(link):
+                    _first_reached(onward, through, link, depth)
         exact = not levels.cut
         wanted = [id_ for id_, kind in kinds.items() if node_kinds is None or kind in node_kinds]
         wanted.sort(key=lambda id_: (degree[id_], kinds[id_].value, id_))
         page = _page(wanted, limit, offset, exact)
-        counts = count_shortest_paths(start_id, degree, parents)
-        shortest = {id_: shortest_paths(id_, start_id, parents, max_paths) for id_ in page.items}
+        counts = count_shortest_paths(start_id, parents, through)
+        shortest = {id_: shortest_paths(id_, start_id, parents, max_paths, through) for id_ in page.items}
         on_paths = {link.key for paths in shortest.values() for p in paths for link in p}
         nodes, edges = self.records([start_id, *page.items], on_paths)
         start = nodes.get(start_id)
@@ -511,17 +528,20 @@ class Store(ABC):
         limit: int = 10,
     ) -> Paths:
         """Simple paths from source to target of at most ``max_depth`` edges, shortest first, then by the
-        ids of their edges; every edge on them carries its citations."""
+        ids of their edges, through an organisation only where it shared onward (as traverse goes); every
+        edge on them carries its citations."""
         _check_bounds(max_depth, limit)
         check_text(source_id, "source id")
         check_text(target_id, "target id")
-        levels = self.walk([source_id], edge_sides(direction, edge_kinds), max_depth, as_of)
+        gate = walk_gate(direction)
+        levels = self.walk([source_id], edge_sides(direction, edge_kinds), max_depth, as_of, gate=gate)
         adjacency: dict[str, list[Link]] = defaultdict(list)
         for links in levels.links:
             for link in links:
                 adjacency[link.near].append(link)
         found: list[tuple[Link, ...]] = []
-        exact = enumerate_paths(source_id, target_id, max_depth, adjacency, distances_to(target_id, adjacency), found)
+        to_target = distances_to(target_id, adjacency)
+        exact = enumerate_paths(source_id, target_id, max_depth, adjacency, to_target, found, gate)
         found.sort(key=lambda path: (len(path), [link.edge_id for link in path]))
         page = _page(found, limit, 0, exact and not levels.cut)
         nodes, edges = self.records([source_id, target_id], {link.key for path in page.items for link in path})
@@ -530,6 +550,12 @@ class Store(ABC):
             return Paths(source, target, Bounded((), 0))
         paths = tuple(tuple(edges[link.edge_id] for link in path) for path in page.items)
         return Paths(source, target, Bounded(paths, page.total, 0, page.total_exact))
+
+
+def _first_reached(depths: dict[str, int], parents: dict[str, list[Link]], link: Link, depth: int) -> None:
+    """Keep ``link`` among its far end's parents if ``depth`` is the first level at which it was reached."""
+    if depths.setdefault(link.far, depth) == depth:
+        parents[link.far].append(link)
 
 
 class Holdings(Protocol):

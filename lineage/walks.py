@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable
 
-from lineage.hops import Levels, Link
+from lineage.hops import NO_GATE, Gate, Levels, Link
 
 #: Path enumeration stops after this many paths, and says its total is a lower bound.
 MAX_PATHS_COUNTED = 10_000
@@ -19,42 +19,58 @@ MAX_PATHS_COUNTED = 10_000
 Stepper = Callable[[Collection[str]], Iterable[Link]]
 
 
-def frontier_walk(starts: Collection[str], step: Stepper, depth: int, max_visited: int) -> Levels:
+def frontier_walk(starts: Collection[str], step: Stepper, depth: int, max_visited: int, gate: Gate = NO_GATE) -> Levels:
     """Breadth first from ``starts``, ``depth`` levels, each level the links out of the nodes first reached by
-    the level before. Once ``max_visited`` nodes are seen no further level is expanded, and the walk says it was
-    cut. Every level is given, empty where nothing was left to expand."""
+    the level before, as far as ``gate`` lets the walk leave and go on past them (a node it may not go on past
+    is reached, and expanded only if a later level reaches it by a link it may). Once ``max_visited`` nodes are
+    seen no further level is expanded, and the walk says it was cut. Every level is given, empty where nothing
+    was left to expand."""
     seen = set(starts)
+    expanded = set(starts)
     frontier = set(starts)
     levels: list[tuple[Link, ...]] = []
     cut = False
     for _ in range(depth):
         if frontier and len(seen) >= max_visited:
             cut, frontier = True, set()
-        links = tuple(step(frontier)) if frontier else ()
+        links = tuple(link for link in step(frontier) if gate.leaves(link, starts)) if frontier else ()
         levels.append(links)
-        frontier = {link.far for link in links} - seen
-        seen |= frontier
+        seen |= {link.far for link in links}
+        frontier = {link.far for link in links if gate.goes_on(link)} - expanded
+        expanded |= frontier
     return Levels(tuple(levels), cut)
 
 
-def count_shortest_paths(start: str, degree: dict[str, int], parents: dict[str, list[Link]]) -> dict[str, int]:
-    """How many shortest paths reach each node, from the links that reached it first (its parents)."""
-    counts = {start: 1}
-    for node in sorted(degree, key=degree.__getitem__):
-        if node != start:
-            counts[node] = sum(counts[link.near] for link in parents[node])
+def count_shortest_paths(start: str, parents: dict[str, list[Link]], through: dict[str, list[Link]]) -> dict[str, int]:
+    """How many shortest paths reach each node: by the links that reached it first (its ``parents``), each
+    after a shortest path to the node before on which the walk went on from there (``through``: the links that
+    first reached a node by which a gate let the walk go on past it; its parents, without a gate)."""
+    going_on = {start: 1}
+
+    def onward(node: str) -> int:
+        if node not in going_on:
+            going_on[node] = sum(onward(link.near) for link in through[node])
+        return going_on[node]
+
+    counts = {node: sum(onward(link.near) for link in links) for node, links in parents.items()}
+    counts[start] = 1
     return counts
 
 
-def shortest_paths(node: str, start: str, parents: dict[str, list[Link]], limit: int) -> tuple[tuple[Link, ...], ...]:
-    """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start."""
+def shortest_paths(
+    node: str, start: str, parents: dict[str, list[Link]], limit: int, through: dict[str, list[Link]] | None = None
+) -> tuple[tuple[Link, ...], ...]:
+    """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start: the node's
+    ``parents``, each after the paths to its near end that the walk went on by (``through``, as in
+    count_shortest_paths; ``parents`` if not given)."""
     if limit <= 0:
         return ()
     if node == start:
         return ((),)
+    through = parents if through is None else through
     result: list[tuple[Link, ...]] = []
     for link in sorted(parents[node], key=lambda link: link.edge_id):
-        for prefix in shortest_paths(link.near, start, parents, limit):
+        for prefix in shortest_paths(link.near, start, through, limit, through):
             result.append((*prefix, link))
     result.sort(key=lambda path: [link.edge_id for link in path])
     return tuple(result[:limit])
@@ -84,8 +100,11 @@ def enumerate_paths(
     adjacency: dict[str, list[Link]],
     to_target: dict[str, int],
     out: list[tuple[Link, ...]],
+    gate: Gate = NO_GATE,
 ) -> bool:
-    """Depth-first enumeration of simple paths, pruned by distance to target. False if it hit the bound."""
+    """Depth-first enumeration of simple paths, pruned by distance to target, going on past a node only as
+    ``gate`` lets it (the walk that found ``adjacency`` left each node as the gate let it). False if it hit the
+    bound."""
     if source not in to_target or source == target:
         return True
     stack: list[tuple[str, tuple[Link, ...], frozenset[str]]] = [(source, (), frozenset([source]))]
@@ -99,6 +118,6 @@ def enumerate_paths(
                 out.append((*path, link))
                 if len(out) >= MAX_PATHS_COUNTED:
                     return False
-            else:
+            elif gate.goes_on(link):
                 stack.append((far, (*path, link), on_path | {far}))
     return True

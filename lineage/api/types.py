@@ -27,7 +27,13 @@ S = TypeVar("S")
 strawberry.enum(model.NodeKind, description="The kinds of node in the lineage graph.")
 strawberry.enum(model.EdgeKind, description="The kinds of link, each reading as a sentence.")
 strawberry.enum(model.CertaintyLevel, description="How sure the graph is of a fact.")
-strawberry.enum(Direction, name="Direction", description="Downstream follows the data; upstream goes against it.")
+strawberry.enum(
+    Direction,
+    name="Direction",
+    description="Downstream follows the data; upstream goes against it. Either goes through an organisation "
+    "only by what it shared onward: its other links (its own records accessed or derived from) do not say they "
+    "carry what reached it. Both is a neighbourhood, every link.",
+)
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100

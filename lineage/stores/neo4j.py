@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -30,7 +30,7 @@ from neo4j.exceptions import (
 )
 
 from lineage.errors import LineageError, StoreError, StoreUnavailable, masked
-from lineage.hops import Hop, Levels, Link, Sides, Step
+from lineage.hops import NO_GATE, Gate, Hop, Levels, Link, Sides, Step
 from lineage.model import (
     EDGE_SPECS,
     NODE_SPECS,
@@ -378,13 +378,19 @@ class Neo4jStore(Store):
         ]
 
     def walk(
-        self, ids: Collection[str], sides: Sides, depth: int, as_of: dt.date | None = None, cap: int = MAX_VISITED
+        self,
+        ids: Collection[str],
+        sides: Sides,
+        depth: int,
+        as_of: dt.date | None = None,
+        cap: int = MAX_VISITED,
+        gate: Gate = NO_GATE,
     ) -> Levels:
         """Every level in one query (_walk), sending ids alone, up to ONE_QUERY_DEPTH levels; deeper, a query a
         level (the shared walk)."""
         outgoing, incoming = sides
         if not 1 <= depth <= ONE_QUERY_DEPTH or not (outgoing or incoming):
-            return super().walk(ids, sides, depth, as_of, cap)
+            return super().walk(ids, sides, depth, as_of, cap, gate)
         # depth is an int checked by the caller: the query's shape, never a value in its text
         record = self._one(
             _walk(outgoing, incoming, int(depth)),
@@ -392,6 +398,8 @@ class Neo4jStore(Store):
             out=[k.value for k in outgoing],
             as_of=as_of,
             max=cap,
+            leave=_gate_param(gate.leave),
+            go_on=_gate_param(gate.go_on),
         )
         levels = tuple(
             tuple(
@@ -583,22 +591,32 @@ def _hops(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind], ids: str
 _LINK = "[id, startNode(e).id, type(e), endNode(e).id, b.kind]"
 
 
+def _gate_param(kinds: Mapping[NodeKind, frozenset[EdgeKind]]) -> dict[str, list[str]]:
+    """A gate's map (lineage.hops.Gate) as _walk's query reads it: edge kinds by node kind, as values."""
+    return {node.value: sorted(kind.value for kind in edges) for node, edges in kinds.items()}
+
+
 def _walk(outgoing: frozenset[EdgeKind], incoming: frozenset[EdgeKind], depth: int) -> str:
     """lineage.walks.frontier_walk in one query, ``depth`` levels chained: level k's links out of frontier
-    ``f{k-1}``, its new nodes ``n{k}`` (far ends not in ``s{k-1}``, what was seen before), and the next frontier,
-    empty once ``$max`` nodes are seen (the walk is then cut, ``c{k}``)."""
+    ``f{k-1}`` that the gate lets it leave by (``$leave``, unless from a start), the nodes they reach first
+    (``n{k}``, not in ``s{k-1}``, what was seen before) and those the gate lets it go on past (``$go_on``) and
+    not expanded before (``r{k}``, not in ``e{k-1}``): the next frontier, empty once ``$max`` nodes are seen
+    (the walk is then cut, ``c{k}``)."""
     parts = [
-        "WITH $ids AS s0, size($ids) > 0 AND size($ids) >= $max AS c0",
+        "WITH $ids AS s0, $ids AS e0, size($ids) > 0 AND size($ids) >= $max AS c0",
         "WITH *, CASE WHEN c0 THEN [] ELSE $ids END AS f0",
     ]
+    leaves = "$leave[a.kind] IS NULL OR id IN $ids OR type(e) IN $leave[a.kind]"
+    goes_on = "$go_on[b.kind] IS NULL OR type(e) IN $go_on[b.kind]"
     for k in range(1, depth + 1):
         parts += [
-            f"CALL (f{k - 1}) {{ {_hops(outgoing, incoming, ids=f'f{k - 1}')} "
-            f"RETURN collect({_LINK}) AS l{k}, collect(DISTINCT b.id) AS x{k} }}",
-            f"WITH *, [x IN x{k} WHERE NOT x IN s{k - 1}] AS n{k}",
-            f"WITH *, s{k - 1} + n{k} AS s{k}",
-            f"WITH *, size(n{k}) > 0 AND size(s{k}) >= $max AS full{k}",
-            f"WITH *, c{k - 1} OR full{k} AS c{k}, CASE WHEN full{k} THEN [] ELSE n{k} END AS f{k}",
+            f"CALL (f{k - 1}) {{ {_hops(outgoing, incoming, ids=f'f{k - 1}')} WITH * WHERE {leaves} "
+            f"RETURN collect({_LINK}) AS l{k}, collect(DISTINCT b.id) AS x{k}, "
+            f"collect(DISTINCT CASE WHEN {goes_on} THEN b.id END) AS g{k} }}",
+            f"WITH *, [x IN x{k} WHERE NOT x IN s{k - 1}] AS n{k}, [x IN g{k} WHERE NOT x IN e{k - 1}] AS r{k}",
+            f"WITH *, s{k - 1} + n{k} AS s{k}, e{k - 1} + r{k} AS e{k}",
+            f"WITH *, size(r{k}) > 0 AND size(s{k}) >= $max AS full{k}",
+            f"WITH *, c{k - 1} OR full{k} AS c{k}, CASE WHEN full{k} THEN [] ELSE r{k} END AS f{k}",
         ]
     levels = ", ".join(f"l{k}" for k in range(1, depth + 1))
     # the bound is looked at before each level: after the last, nothing is cut

@@ -16,7 +16,7 @@ from lineage.questions.items import recipients_of_item
 from lineage.questions.pupils import pupil_reach
 from lineage.questions.statements import EXCLUDING, statements_about
 from lineage.resources import DATA_DIR
-from lineage.store import Store
+from lineage.store import Direction, Store
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -804,3 +804,26 @@ def test_a_release_stays_within_the_years_its_source_gives_and_the_census_sheets
 
     assert "2013-02-20: Daily Telegraph" not in listed(2006) and "2013-02-20: Daily Telegraph" in listed(2007)
     assert "2014-08-21: BBC Newsnight" in listed(2013)
+
+
+def test_a_walk_following_the_data_goes_through_a_body_only_where_it_shared_onward(real_store: Store) -> None:
+    """The LRS is held by DfE and was searched by Trustopia, which passed a service built on it to GB Group,
+    and GB Group to gambling companies (flows rows 2, 4 and 5). Downstream of the LRS the lineage walk also gave,
+    through DfE, the police (row 13: access to DfE's data, the record not saying which), LEO and PPMD (derived
+    from DfE's records: rows 27 and 29) and LEO's partners; and upstream of LEO, through DfE and DWP, the LRS,
+    the NPD, DWP's applications and a 2016 release to DWP, which no source links to LEO."""
+    flows = _rows("npd_flows_2018_onward.csv")
+    assert [flows[row - 2]["kind"] for row in (2, 4, 5, 13)] == ["access_granted", "onward_share", "onward_share",
+                                                                 "access_granted"]  # fmt: skip
+    lrs = "RecordSet:Learning Records Service (LRS)"
+    downstream = real_store.traverse(lrs, Direction.DOWNSTREAM, max_depth=5, limit=1000)
+    assert {r.node.id for r in downstream.reached.items} == {
+        "Organisation:department for education",
+        "Organisation:trust systems software uk",
+        "Organisation:gb group",
+        "Organisation:gambling companies",
+    }
+    assert real_store.paths(lrs, "Organisation:police forces", max_depth=5).paths.total == 0
+    leo = "RecordSet:Longitudinal Education Outcomes (LEO)"
+    upstream = real_store.traverse(leo, Direction.UPSTREAM, max_depth=5, limit=1000)
+    assert {r.node.id for r in upstream.reached.items} == {"Organisation:department for education", "Organisation:dwp"}

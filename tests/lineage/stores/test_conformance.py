@@ -279,6 +279,47 @@ def test_upstream_goes_against_the_data(store: Store) -> None:
     assert ids(store.traverse(g.O2, Direction.UPSTREAM, max_depth=2)) == [g.O1, g.R2, g.I2, g.R1]
 
 
+def _records_held_by_o1_whose_own_records_o3_accesses(store: Store) -> str:
+    """Fictional: a record set O1 holds, and O3's access to O1's own records (which of them, not said)."""
+    records = dataclasses.replace(
+        g.NODES[0], kind=NodeKind.RECORD_SET, key="Fictional records", name="Fictional records", props={}
+    )
+    held = Edge(records.id, EdgeKind.HELD_BY, g.O1, {}, frozenset({g.CITE}))
+    store.write([records], [held, Edge(g.O1, EdgeKind.ACCESSED_BY, g.O3, {}, frozenset({g.CITE}))])
+    return records.id
+
+
+def test_a_walk_following_the_data_leaves_an_organisation_only_by_what_it_shared_onward(store: Store) -> None:
+    """The records O1 holds reach O1, and O2 by O1's onward share; not O3, whose access was to O1's own records,
+    nor, upstream from O3, the records, the release sent to O1 or anything O2 shared with O1."""
+    records = _records_held_by_o1_whose_own_records_o3_accesses(store)
+    assert ids(store.traverse(records, Direction.DOWNSTREAM, max_depth=4)) == [g.O1, g.O2]
+    assert ids(store.traverse(g.O3, Direction.UPSTREAM, max_depth=4)) == [g.O1]
+    assert store.paths(records, g.O3, max_depth=4).paths.total == 0
+    assert store.paths(g.R1, g.O3, direction=Direction.UPSTREAM, max_depth=4).paths.total == 0
+    (onward,) = store.paths(records, g.O2, max_depth=4).paths.items
+    assert [edge.kind for edge in onward] == [EdgeKind.HELD_BY, EdgeKind.SHARES_ONWARD]
+    # a neighbourhood is no flow: both ways, O3 is two hops from the records
+    assert g.O3 in ids(store.traverse(records, Direction.BOTH, max_depth=2))
+
+
+def test_upstream_past_an_organisation_reached_again_by_its_onward_share_goes_by_that_share(store: Store) -> None:
+    """O3 accessed O1's own records, and O2 shared onward with O3: upstream, O1 is one hop away by the access
+    and goes on only where reached by O2's share from it, so what O1 was sent (R1) is three hops away, by
+    O1's share with O2, never by the access, as are the records O1 holds."""
+    records = _records_held_by_o1_whose_own_records_o3_accesses(store)
+    store.write([], [Edge(g.O2, EdgeKind.SHARES_ONWARD, g.O3, {}, frozenset({g.CITE}))])
+    reached = {r.node.id: r for r in store.traverse(g.O3, Direction.UPSTREAM, max_depth=3).reached.items}
+    assert (reached[g.O1].degree, reached[g.O2].degree, reached[g.R1].degree) == (1, 1, 3)
+    assert [[e.id for e in path] for path in reached[g.O1].paths] == [[f"{g.O1}|ACCESSED_BY|{g.O3}"]]
+    assert [[e.id for e in path] for path in reached[g.R1].paths] == [
+        [f"{g.O2}|SHARES_ONWARD|{g.O3}", f"{g.O1}|SHARES_ONWARD|{g.O2}", f"{g.R1}|SENT_TO|{g.O1}"]
+    ]
+    assert reached[g.R1].path_count == 1 and reached[records].degree == 3
+    (walked,) = store.paths(g.O3, g.R1, direction=Direction.UPSTREAM, max_depth=3).paths.items
+    assert [edge.kind for edge in walked] == [EdgeKind.SHARES_ONWARD, EdgeKind.SHARES_ONWARD, EdgeKind.SENT_TO]
+
+
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [
