@@ -53,7 +53,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -250,11 +250,19 @@ def feeds(
             else:
                 continue
             linked = True
-            cited = frozenset({*naming, *dataset.citations})
+            cited = frozenset({*naming, *_own_rows(dataset)})
             edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=certainty))
         if not linked and name not in linked_elsewhere:
             report.leave_out(f"no data set in the store is titled {name!r}: no FEEDS edge")
     return edges
+
+
+def _own_rows(dataset: Node) -> Iterator[Citation]:
+    """A data set's rows that say what it is, without those that say when its data are released (the timetable's,
+    and the table reading them, which its import cites on each data set it times): a FEEDS edge drawn again over
+    an earlier build then cites what it did the first time."""
+    timing = {NpdReleaseTimetableImporter.bundled, TIMETABLE_NAMES_FILE.name}
+    return (citation for citation in dataset.citations if citation.file not in timing)
 
 
 @register
@@ -297,7 +305,8 @@ TIMETABLE_NAME_RULE = "feeds:timetable-name-table"
 class TimetableNames:
     """The data sets each of the release timetable's names means where no data set is titled with it ("Absence"
     means the data set titled "Pupil Absence", which the title rule leaves unlinked, so it was taken as released
-    on 1 September though the timetable releases it in October), with the table row saying so."""
+    on 1 September though the timetable releases it in October) or where its months need reading (Key Stage 2's
+    August, within the year of the tests), with the table row saying so."""
 
     path: Path
     meanings: dict[str, tuple[tuple[str, ...], Citation]]
@@ -314,18 +323,16 @@ class TimetableNames:
                 if dataset_id not in held:
                     report.leave_out(f"{self.path.name}: {dataset_id} is not in the store: no FEEDS edge")
                     continue
-                # the data set's own rows, not the timetable rows a build before gave it (the census's three rows
+                # the data set's own rows, not the timing rows a build before gave it (the census's three rows
                 # feed one data set: an edge drawn again had cited the others' rows too)
-                timetable = {c.file for c in stating[name]}
-                own = (c for c in held[dataset_id].citations if c.file not in timetable)
-                cited = frozenset({*stating[name], reading, *own})
+                cited = frozenset({*stating[name], reading, *_own_rows(held[dataset_id])})
                 sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
                 edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset_id, citations=cited, certainty=sure))
         return edges
 
 
-#: When a timetable row's months fall, as the table reads them: after the academic year its data are of (the 1
-#: September after it, or later), or within it (the school census, released in the year it is taken).
+#: When a timetable row's months fall, as the table reads them: after the academic year its data are of (the first
+#: such month after it ends), or within it (the school census, released in the year it is taken).
 RELEASED = {"after the year": False, "within the year": True}
 
 
@@ -370,7 +377,13 @@ class NpdReleaseTimetableImporter(NpdImporter):
         ]
         stating = {name: [self.cite(path, row)] for name, _, row in timed}
         named = _bundled_timetable_names()
-        edges = [*feeds(stating, store, report, linked_elsewhere=named.meanings), *named.feeds(stating, store, report)]
+        drawn = {edge.id: edge for edge in feeds(stating, store, report, linked_elsewhere=named.meanings)}
+        for edge in named.feeds(stating, store, report):
+            titled = drawn.get(edge.id)
+            # a name the table reads whose data set is titled with it (Key Stage 2) keeps the title's edge, as sure,
+            # citing the table's row too, which gives when its months fall
+            drawn[edge.id] = edge if titled is None else replace(titled, citations=titled.citations | edge.citations)
+        edges = list(drawn.values())
         # each data set a row feeds is released when the row says, the earliest of its rows where several feed it
         # (the census's three terms), which lineage.model.release_lag reads; citing each row
         by_collection = {collection_id(name): (name, months, row) for name, months, row in timed}
@@ -386,7 +399,9 @@ class NpdReleaseTimetableImporter(NpdImporter):
             )
             lag = min(timetable_lag(months, name in named.within_year) for name, months, _ in its_rows)
             props = {**dataset.props, "release_months": said, "release_lag_months": lag}
+            # and the table's rows, where it reads when a name's months fall
             cited = {self.cite(path, row) for _, _, row in its_rows}
+            cited |= {named.meanings[name][1] for name, _, _ in its_rows if name in named.meanings}
             nodes.append(replace(dataset, props=props, citations=dataset.citations | cited))
         return Batch(nodes, edges)
 

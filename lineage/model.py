@@ -830,23 +830,22 @@ _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if na
 
 def timetable_lag(months: str, within_year: bool = False) -> int:
     """Months after 1 September, once an academic year has ended, before a timetable row's data can be in the NPD,
-    from the first month it names (Key Stage 4 "October (unamended)": 1; children in need "March": 6). A month
-    from April to August may fall in the year's own summer (Key Stage 2 "August (unamended)"), so it keeps 1
-    September, unless the row is read as released ``within_year`` collected (data/timetable_datasets.csv: the
-    school census's autumn data in the January of that year, 8 months before 1 September).
+    from the first month it names (Key Stage 4 "October (unamended)": 1; children in need "March": 6; exclusions
+    "July": 10, the July of the next year), or before it, for a row read as released ``within_year`` collected
+    (data/timetable_datasets.csv: the school census's autumn data in the January of that year, 8 months before;
+    Key Stage 2's "August (unamended)", 1 month before). A row naming no month keeps 1 September.
 
-    >>> timetable_lag("October (unamended), April (final)"), timetable_lag("August (unamended)")
-    (1, 0)
-    >>> timetable_lag("January", within_year=True), timetable_lag("August", within_year=True)
+    >>> timetable_lag("October (unamended), April (final)"), timetable_lag("July"), timetable_lag("")
+    (1, 10, 0)
+    >>> timetable_lag("January", within_year=True), timetable_lag("August (unamended)", within_year=True)
     (-8, -1)
     """
     words = re.findall(r"[A-Z][a-z]+", months)
     month = next((_MONTHS[word] for word in words if word in _MONTHS), None)
     if month is None:
         return 0
-    if within_year:
-        return (month - ACADEMIC_YEAR_START_MONTH) % 12 - 12
-    return (month - ACADEMIC_YEAR_START_MONTH) % 12 if month >= 9 or month <= 3 else 0
+    after = (month - ACADEMIC_YEAR_START_MONTH) % 12
+    return after - 12 if within_year else after
 
 
 def release_lag(dataset: Node) -> int:

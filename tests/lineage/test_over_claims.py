@@ -101,7 +101,7 @@ def test_no_rule_reaches_an_item_before_its_first_year_was_in_the_npd(real_store
     for hop in reached:
         first_year = hop.node.props.get("first_year")
         if isinstance(first_year, int):
-            assert dt.date(first_year + 1, 9, 1) <= dated[hop.near], (hop.near, hop.node.id)
+            assert _in_npd_by(hop.node.id, first_year) <= dated[hop.near], (hop.near, hop.node.id)
     answer = recipients_of_item(real_store, late[0])
     assert "School Guide UK Limited" not in {
         r.organisation.name for r in answer.receipts if r.release.props.get("date") == dt.date(2014, 12, 16)
@@ -136,14 +136,32 @@ def test_a_release_before_the_years_were_in_the_npd_is_not_listed_and_years_are_
             pupil_reach(real_store, 131768, *years)
 
 
-def _first_in_npd() -> tuple[set[str], int]:
-    """The data sets the timetable releases within the year collected (timetable_datasets.csv: the school census),
-    and the first month it names for them (the autumn census's January): a year's data are in the NPD by that
-    month of the year after it starts; every other data set's, by the 1 September after it ends, or later."""
+def _lags() -> dict[str, int]:
+    """Months after the 1 September that follows an academic year before its data are in the NPD, for each data set
+    the table reads (timetable_datasets.csv), from the first month the timetable names for it: within the year
+    collected, that month of the year itself (the autumn census's January: 8 before); after it, the first such
+    month after it ends (exclusions' July: 10). The earliest of a data set's rows; any other data set's are in by
+    the 1 September after a year ends, or later."""
     timetable = {r["Dataset"]: r["Month(s) when data are released"] for r in _rows("npd_release_timetable_2018.csv")}
-    within = [r for r in _rows("timetable_datasets.csv") if r["released"] == "within the year"]
-    months = [dt.datetime.strptime(timetable[r["timetable_name"]].split()[0], "%B").month for r in within]
-    return {d.split(":", 1)[1] for r in within for d in r["means"].split()}, min(months)
+    lags: dict[str, int] = {}
+    for row in _rows("timetable_datasets.csv"):
+        after = (dt.datetime.strptime(timetable[row["timetable_name"]].split()[0], "%B").month - 9) % 12
+        lag = after - 12 if row["released"] == "within the year" else after
+        for dataset in row["means"].split():
+            key = dataset.split(":", 1)[1]
+            lags[key] = min(lag, lags.get(key, lag))
+    return lags
+
+
+LAGS = _lags()
+
+
+def _in_npd_by(dataset: str, year: int, lag: int | None = None) -> dt.date:
+    """The first day a data set's data of ``year`` (by the year it starts) can be in the NPD, by LAGS (a node id
+    or a data set's key, or the name a reach gives it), or by ``lag``."""
+    key = dataset.split(":", 1)[-1].split("/")[0].replace(" ", "_")
+    month = (year + 1) * 12 + 8 + (LAGS.get(key, 0) if lag is None else lag)  # September is month 8, from 0
+    return dt.date(month // 12, month % 12 + 1, 1)
 
 
 @pytest.mark.parametrize("years", [(2010, 2016), (2012, 2016), (2013, 2013), (2016, 2016)])
@@ -157,33 +175,33 @@ def test_no_release_reaches_a_pupils_year_before_that_year_was_in_the_npd(real_s
     assert telegraph["years_as_written"] == "5 years worth of data (2008-2012)"  # five years: 2007/08 to 2011/12
     (read,) = [r for r in _rows("statement_years.csv") if r["row"] == "9"]
     assert read["years_end"] == "2011"
-    census, first_month = _first_in_npd()
-    assert first_month == 1 and census == {"SC_Pupil_01-02_to_17-18_SUM", "SC_Addresses_05-06_to_17-18_SUM", "census"}
+    census = {"SC_Pupil_01-02_to_17-18_SUM", "SC_Addresses_05-06_to_17-18_SUM", "census"}
+    assert {LAGS[key] for key in census} == {-8}  # the January of the year its autumn census is taken
+    earliest = min(LAGS.values())
     reach = pupil_reach(real_store, 131768, *years)
     for matched in reach.reaches:
         day = matched.release.props.get("date")
         for name, _lo, hi in matched.spans:
-            if name.replace(" ", "_") in census or name in census:
-                first = dt.date(hi + 1, first_month, 1)  # the January after its autumn census
-            else:
-                first = dt.date(hi + 1, 9, 1)
-            assert not isinstance(day, dt.date) or first <= day, (matched.release.id, name, hi)
+            assert not isinstance(day, dt.date) or _in_npd_by(name, hi) <= day, (matched.release.id, name, hi)
     for listed in reach.unpublished_scope:
         day = listed.release.props.get("date")
-        assert not isinstance(day, dt.date) or dt.date(years[0] + 1, first_month, 1) <= day, listed.release.id
+        assert not isinstance(day, dt.date) or _in_npd_by("", years[0], earliest) <= day, listed.release.id
     dated = {"/".join(r.release.key.rsplit("/", 2)[-2:]): r for r in reach.reaches}
     if years == (2010, 2016):
-        assert {hi for _name, _lo, hi in dated["2013-02-20/daily-telegraph"].spans} == {2011}
+        ends = {name: hi for name, _lo, hi in dated["2013-02-20/daily-telegraph"].spans}
+        # its source's years end with 2011/12; exclusions' with 2010/11, in by July 2012 (2011/12's in July 2013)
+        assert max(ends.values()) == 2011 and ends["Exclusions 05-06 to 16-17"] == 2010
     if years == (
         2012,
         2016,
     ):  # both dated within 2012/13: the Telegraph's years end before it, FFT's may hold its census
         assert "2013-02-20/daily-telegraph" not in dated and "2013-09-26/times-newspapers" in dated
         fft = dated["2013-07-29/fischer-family-trust-education"]
-        assert fft.spans and {name.replace(" ", "_") for name, _lo, _hi in fft.spans} <= census
+        within = {key for key, lag in LAGS.items() if lag < 0}  # in the NPD before the year ends
+        assert fft.spans and {name.replace(" ", "_") for name, _lo, _hi in fft.spans} <= within
     if years == (2013, 2013):
         days = [r.release.props.get("date") for r in reach.reaches]
-        assert not [d for d in days if isinstance(d, dt.date) and d < dt.date(2014, first_month, 1)]
+        assert not [d for d in days if isinstance(d, dt.date) and d < _in_npd_by("", 2013, earliest)]
 
 
 def test_every_question_taking_a_period_refuses_one_that_ends_before_it_starts(real_store: Store) -> None:
@@ -229,8 +247,8 @@ def test_a_written_answer_reaches_no_item_first_collected_after_it_was_answered(
     assert police["organisation"] == "Police" and police["date_as_cited"] == ""
     assert "answered 22 Nov 2016" in police["notes"]
     answered = dt.date(2016, 11, 22)
-    first = {r["npd_alias"]: _first_year(r["years_populated"]) for r in ITEMS}
-    late = sorted(a for a, year in first.items() if year is not None and dt.date(year + 1, 9, 1) > answered)
+    first = {r["npd_alias"]: (r["sheet"], _first_year(r["years_populated"])) for r in ITEMS}
+    late = sorted(a for a, (sheet, year) in first.items() if year is not None and _in_npd_by(sheet, year) > answered)
     assert "AP_Postcode" in late
     for alias in ("AP_Postcode", *late[:5]):
         names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
@@ -243,7 +261,7 @@ def test_a_written_answer_reaches_no_item_first_collected_after_it_was_answered(
             continue
         for hop in real_store.expand([stated.id], frozenset({EdgeKind.REFERS_TO}), frozenset()):
             year = hop.node.props.get("first_year")
-            assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= day, (stated.id, hop.node.id)
+            assert not isinstance(year, int) or _in_npd_by(hop.node.id, year) <= day, (stated.id, hop.node.id)
 
 
 def test_a_filter_value_the_model_does_not_know_is_refused_never_answered_empty(real_store: Store) -> None:
@@ -386,7 +404,7 @@ def test_an_alias_the_dictionary_gives_no_year_is_in_the_npd_no_earlier_than_its
     links = real_store.expand(list(dated), frozenset({EdgeKind.INCLUDES, EdgeKind.REFERS_TO}), frozenset())
     for hop in links:
         year = hop.node.props.get("first_year", table_year.get(hop.node.id))
-        assert not isinstance(year, int) or dt.date(year + 1, 9, 1) <= dated[hop.near], (hop.near, hop.node.id)
+        assert not isinstance(year, int) or _in_npd_by(hop.node.id, year) <= dated[hop.near], (hop.near, hop.node.id)
 
 
 def test_locratings_where_they_live_reaches_the_school_censuss_addresses_alone(real_store: Store) -> None:
@@ -796,8 +814,7 @@ def test_a_release_stays_within_the_years_its_source_gives_and_the_census_sheets
     assert (read["row"], read["years_begin"], read["years_end"]) == ("9", "2007", "2011")
     sheets = {r["sheet"] for r in ITEMS if r["dataset_title"].startswith("School Census Pupil Level")}
     assert sheets == {"SC_Pupil_01-02_to_17-18_SUM", "census"}
-    census, _ = _first_in_npd()
-    assert sheets <= census
+    assert {LAGS[sheet] for sheet in sheets} == {-8}
 
     def listed(year: int) -> set[str]:
         return {r.release.name for r in pupil_reach(real_store, 131768, year, year).reaches}
@@ -827,3 +844,49 @@ def test_a_walk_following_the_data_goes_through_a_body_only_where_it_shared_onwa
     leo = "RecordSet:Longitudinal Education Outcomes (LEO)"
     upstream = real_store.traverse(leo, Direction.UPSTREAM, max_depth=5, limit=1000)
     assert {r.node.id for r in upstream.reached.items} == {"Organisation:department for education", "Organisation:dwp"}
+
+
+def test_exclusions_are_in_the_npd_the_july_after_the_year_and_the_january_censuses_within_it(
+    real_store: Store,
+) -> None:
+    """The timetable read again, row by row (npd_release_timetable_2018.csv). Exclusions' "July" was read as the 1
+    September after a year: the data sets are "collected in the termly School Census" a census after an exclusion
+    began (overview rows 19-20; items rows 1451, 1454), and DfE's tables of October 2018 hold them to 2016/17 only
+    (overview row 20), so it is the July after the year, and Times Newspapers' release of 26 September 2013
+    (register row 5) was said to match 2012/13's exclusions, in the NPD from July 2014. The early years and
+    alternative provision censuses' June, in the year each census is of (their tables hold 2017/18 by October 2018:
+    overview rows 5-7), was read as after it, so FFT's release of 29 July 2013 (register row 4) never held
+    AP_APPUPILSTABLEID, populated from 2012/13 (items row 1262)."""
+    timed = {r["Dataset"]: r["Month(s) when data are released"] for r in _rows("npd_release_timetable_2018.csv")}
+    assert (timed["Exclusions"], timed["Early Years Census"], timed["Alternative Provision"]) == (
+        "July",
+        "June",
+        "June",
+    )
+    assert timed["Key Stage 2"] == "August (unamended), December (amended), February (final)"
+    overview = _rows("npd_datasets_overview_2018.csv")
+    assert [overview[row - 2]["tab_name"] for row in (5, 6, 7, 20)] == [
+        "Early Years Census 07-08 to 17-18", "Alt Provision 07-08 to 17-18", "AP Addresses 17-18",
+        "Exclusions 05-06 to 16-17",
+    ]  # fmt: skip
+    lags = {
+        dataset: real_store.get_node(f"Dataset:{dataset}").props.get("release_lag_months")  # type: ignore[union-attr]
+        for dataset in ("Exclusions_05-06_to_16-17", "EarlyYearsCensus_07-08_to_17-18", "Alt_Provision_07-08_to_17-18",
+                        "AP_addresses_17_18", "KS2_95-96_to_17-18")
+    }  # fmt: skip
+    # months after the 1 September that follows a year: July of the next year 10; June of the year itself 3 before
+    # it; August of the year (before the December and February the row names after it) 1 before
+    assert lags == {
+        "Exclusions_05-06_to_16-17": 10, "EarlyYearsCensus_07-08_to_17-18": -3, "Alt_Provision_07-08_to_17-18": -3,
+        "AP_addresses_17_18": -3, "KS2_95-96_to_17-18": -1,
+    }  # fmt: skip
+    assert [(REGISTER[row - 2]["date_as_cited"], REGISTER[row - 2]["organisation"]) for row in (4, 5)] == [
+        ("2013-07-29", "Fischer Family Trust Education Limited (FFT)"), ("2013-09-26", "Times Newspapers"),
+    ]  # fmt: skip
+    reaches = {r.release.name: r for r in pupil_reach(real_store, 131768, 2012, 2012).reaches}
+    assert not [m for m in reaches["2013-09-26: Times Newspapers"].matched if m.startswith("Exclusions")]
+    fft = reaches["2013-07-29: Fischer Family Trust Education Limited (FFT)"]
+    assert "Alt Provision 07-08 to 17-18: 2012/13 to 2012/13" in fft.matched
+    assert next(r for r in ITEMS if r["npd_alias"] == "AP_APPUPILSTABLEID")["years_populated"] == "2012/2013 -"
+    names = {r.release.name for r in recipients_of_item(real_store, "AP_APPUPILSTABLEID").receipts}
+    assert "2013-07-29: Fischer Family Trust Education Limited (FFT)" in names
