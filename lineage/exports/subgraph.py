@@ -9,7 +9,7 @@ from typing import Any
 
 from lineage.errors import NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind, outranked
-from lineage.questions.statements import EXCLUDING, outranked_meanings, statements_about
+from lineage.questions.statements import EXCLUDING, Stated, outranked_meanings, outside_years, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
 DEFAULT_DEPTH = 2
@@ -89,12 +89,15 @@ def _with_exclusions(store: Store, subgraph: Subgraph) -> Subgraph:
         return subgraph
     held = {node.id for node in subgraph.nodes}
     stated = statements_about(store, releases)
+    nodes = {node.id: node for node in subgraph.nodes}
+    included: dict[str, list[Node]] = {}
+    for edge in subgraph.edges:
+        if edge.kind is EdgeKind.INCLUDES and edge.target in nodes:
+            included.setdefault(edge.source, []).append(nodes[edge.target])
     exclusions = tuple(
-        (release.id, item.id, s.statement)
+        (release.id, item.id, statement)
         for release in releases
-        for s in stated.get(release.id, ())
-        if s.kind in EXCLUDING
-        for item in s.items
+        for item, statement in _excluding(stated.get(release.id, []), included.get(release.id, []))
         if item.id in held
     )
     meanings = {link: by for release in releases for link, by in outranked_meanings(stated.get(release.id, ())).items()}
@@ -133,6 +136,16 @@ def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
     if start is None:
         raise NotFound(f"no node has the id {start_id!r}")
     return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), levels.cut)
+
+
+def _excluding(stated: list[Stated], included: list[Node]) -> Iterable[tuple[Node, Node]]:
+    """Each item the statements about one release exclude, with each statement excluding it: by its words, or, of
+    the items it includes, by the years one gives the release's data (statements.outside_years)."""
+    for s in stated:
+        if s.kind in EXCLUDING:
+            yield from ((item, s.statement) for item in s.items)
+    for item in included:
+        yield from ((item, statement) for statement in outside_years(stated, item))
 
 
 def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:

@@ -199,7 +199,7 @@ def recipients_of_item(store: Store, alias: str, org_types: Collection[str] | No
     targets = _stated_targets(routes, around, meaning)
     statements = stated_about(targets, around.about, around.stated)
     of_items = [s for target in targets for s in statements.get(target, ()) if s.statement.id in meaning]
-    excluded = {target: excluded_items(stated) for target, stated in statements.items()}
+    excluded = {target: excluded_items(stated, items) for target, stated in statements.items()}
 
     def gives_way(item: Node, release: Node, certainty: Certainty) -> bool:
         """Exclusion beats inference and secondary accounts: the one rule (lineage.model.gives_way_to_exclusion),

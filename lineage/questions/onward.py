@@ -246,7 +246,10 @@ def _less_exclusions(store: Store, paths: list[OnwardPath]) -> list[OnwardPath]:
     if not into:
         return paths
     stated = statements_about(store, list(into.values()))
-    excluded = {release: excluded_items(said) for release, said in stated.items()}
+    included = list(
+        store.get_nodes({s.link.target for p in paths for s in p.steps if s.link.kind is _E.INCLUDES}).values()
+    )
+    excluded = {release: excluded_items(said, included) for release, said in stated.items()}
     return [
         path
         for path in paths

@@ -26,7 +26,7 @@ from lineage.model import (
 )
 from lineage.questions.common import RULE_PUPIL_YEARS, AskedYears, PerState, dated_order
 from lineage.questions.releases import release_walk
-from lineage.questions.statements import RECEIVED
+from lineage.questions.statements import stated_years
 from lineage.store import Direction, Store
 
 _E = EdgeKind
@@ -149,16 +149,7 @@ def release_scopes(store: Store) -> list[_ReleaseScope]:
         spans: dict[tuple[str, Certainty], list[tuple[int, int]]] = defaultdict(list)
         date = trace.release.props.get("date")
         # the years a source says the release's data are of ("2008-2012"), where one does: no rule goes outside them
-        # (where several do, the widest they say together)
-        stated = [
-            (begin, end)
-            for s in trace.statements
-            if s.kind in RECEIVED  # what went, by its years: not the years of what did not
-            and isinstance(begin := s.statement.props.get("years_begin"), int)
-            and isinstance(end := s.statement.props.get("years_end"), int)
-        ]
-        stated_begin = min((begin for begin, _ in stated), default=-_OPEN)
-        stated_end = max((end for _, end in stated), default=_OPEN)
+        stated_begin, stated_end = stated_years(trace.statements) or (-_OPEN, _OPEN)
         for included in trace.includes:
             holders = [h.node for h in dataset_of.get(included.node.id, [])] or [included.node]
             lo, hi = _span(included.node)

@@ -85,7 +85,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
         hops = out.get(release.id, [])
         recipients = related(hops, [_E.SENT_TO])
         statements = tuple(stated.get(release.id, ()))
-        excluded = excluded_items(statements)
+        excluded = excluded_items(statements, (h.node for h in hops if h.edge.kind is _E.INCLUDES))
         tiers, day = release.strings("tiers"), release.props.get("date")
         late: tuple[Node, ...] = ()
         if tiers and isinstance(day, dt.date):

@@ -156,8 +156,45 @@ def stated_about(
     return answers
 
 
-def excluded_items(stated: Iterable[Stated]) -> set[str]:
-    return {item.id for s in stated if s.kind in EXCLUDING for item in s.items}
+def excluded_items(stated: Iterable[Stated], items: Iterable[Node] = ()) -> set[str]:
+    """The items the statements about one release exclude: those their words reach (:data:`EXCLUDING`), and of
+    ``items`` (what it includes, as asked), those populated in none of the years a source says its data are of
+    (:func:`outside_years`)."""
+    stated = list(stated)
+    return {item.id for s in stated if s.kind in EXCLUDING for item in s.items} | {
+        item.id for item in items if outside_years(stated, item)
+    }
+
+
+def stated_years(stated: Iterable[Stated]) -> tuple[int, int] | None:
+    """The academic years (by the years they start) a source says one release's data are of (statement_years.csv:
+    the Telegraph's "5 years worth of data (2008-2012)", 2007 to 2011), by what went (:data:`RECEIVED`: not the
+    years of what did not); where several do, the widest they say together; None where none does."""
+    said = [
+        (begin, end)
+        for s in stated
+        if s.kind in RECEIVED
+        and isinstance(begin := s.statement.props.get("years_begin"), int)
+        and isinstance(end := s.statement.props.get("years_end"), int)
+    ]
+    return (min(b for b, _ in said), max(e for _, e in said)) if said else None
+
+
+def outside_years(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
+    """The statements giving one release's years (stated_years) where the dictionary says ``item`` was populated
+    in none of them (KS4_REFUGEE, 2001/02 to 2004/05, and the Telegraph's 2007/08 to 2011/12): no rule reaches it
+    for that release. None for an item whose first year the dictionary does not give."""
+    stated = list(stated)
+    years = stated_years(stated)
+    first, last = item.props.get("first_year"), item.props.get("last_year")
+    if years is None or not isinstance(first, int):
+        return ()
+    begin, end = years
+    if first <= end and not (isinstance(last, int) and last < begin):
+        return ()
+    return tuple(
+        s.statement for s in stated if s.kind in RECEIVED and isinstance(s.statement.props.get("years_begin"), int)
+    )
 
 
 def outranked_meanings(stated: Iterable[Stated]) -> dict[str, tuple[str, ...]]:

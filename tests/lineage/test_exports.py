@@ -306,9 +306,17 @@ def test_every_format_says_which_inclusions_a_statement_outranks_and_by_which_ru
     with open(ROOT / "data" / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
         items = [r for r in csv.DictReader(handle) if r["npd_alias"] in included]
     ruled_out = {r["npd_alias"] for r in items if r["sensitivity"] == "B" or r["npd_alias"] == "KS4_SURNAME"}
+    # and those populated only before the years its source gives its data ("2008-2012": 2007/08 on)
+    ends: dict[str, set[int]] = {}  # an alias's last years, by row (9999: still populated)
+    for r in items:
+        end = r["years_populated"].partition(" - ")[2][:4]
+        ends.setdefault(r["npd_alias"], set()).add(int(end) if end.isdigit() else 9999)
+    ended = {alias for alias, last in ends.items() if max(last) < 2007} - ruled_out
     plain = {r["npd_alias"] for r in items if r["identifiability"] == "5" and r["sensitivity"] == "E"} - ruled_out
-    assert ruled_out and plain
+    plain -= ended
+    assert ruled_out and plain and ended
     assert all("not_released" in str(included[alias]["outranked_by"]) for alias in ruled_out)
+    assert all("/released/" in str(included[alias]["outranked_by"]) for alias in ended)
     assert all(included[alias]["outranked_by"] is None for alias in plain)
 
 

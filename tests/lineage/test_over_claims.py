@@ -890,3 +890,30 @@ def test_exclusions_are_in_the_npd_the_july_after_the_year_and_the_january_censu
     assert next(r for r in ITEMS if r["npd_alias"] == "AP_APPUPILSTABLEID")["years_populated"] == "2012/2013 -"
     names = {r.release.name for r in recipients_of_item(real_store, "AP_APPUPILSTABLEID").receipts}
     assert "2013-07-29: Fischer Family Trust Education Limited (FFT)" in names
+
+
+def test_a_release_holds_no_item_populated_only_outside_the_years_its_source_gives(real_store: Store) -> None:
+    """The fifth reading of answers: the Telegraph's source gives its data as "5 years worth of data (2008-2012)"
+    (statement_years.csv: 2007/08 to 2011/12), which bounded a pupil's years alone; the tier rule's items populated
+    only before then (KS4_REFUGEE, 2001/02 to 2004/05, items row 15; Y7_AGE_START, 2000/01 to 2006/07, row 1330)
+    were still listed as its items, and the Telegraph among KS4_REFUGEE's recipients."""
+    from lineage.claims import claims
+    from lineage.questions.releases import release_walk
+
+    (read,) = _rows("statement_years.csv")
+    assert (read["years_begin"], read["years_end"]) == ("2007", "2011")
+    populated = {
+        r["npd_alias"]: r["years_populated"] for r in ITEMS if r["npd_alias"] in ("KS4_REFUGEE", "Y7_AGE_START")
+    }
+    assert populated == {"KS4_REFUGEE": "2001/02 - 2004/05", "Y7_AGE_START": "2000/01 - 2006/07"}
+    telegraph = "Release:npd-third-party-requests-pre-dsap/2013-02-20/daily-telegraph"
+    (trace,) = [t for t in release_walk(real_store).traces if t.release.id == telegraph]
+    ended = [
+        r.node.name for r in trace.includes if isinstance(last := r.node.props.get("last_year"), int) and last < 2007
+    ]
+    assert trace.includes and ended == []
+    for alias in populated:
+        assert "Daily Telegraph" not in {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
+    # the ledger keeps the rule's inclusion, and says which statement outranks it
+    outranked = {c.object.name: c.outranked_by for c in claims(real_store) if c.subject.id == telegraph and c.object}
+    assert {s.props.get("years_as_written") for s in outranked["KS4_REFUGEE"]} == {"5 years worth of data (2008-2012)"}
