@@ -443,6 +443,7 @@ class ScopeStatementsImporter(Importer):
                 ("years_begin", years.years_begin if years else None),
                 ("years_end", years.years_end if years else None),
                 ("years_read_by", f"{YEARS_FILE.name} row {years.citation.row}: {years.reasoning}" if years else None),
+                ("datasets_read", _bundled_datasets().get(_fold(cell("dataset_as_written"))) or None),
                 ("organisation_as_written", organisation),
                 ("date_as_cited", cell("date_as_cited")),
                 ("latest_date", dated.day if dated else latest_day(cell("date_as_cited"))),

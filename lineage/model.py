@@ -468,6 +468,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     "release it is about holds no later year's data",
                 ),
                 ("years_read_by", str, "our table's row reading its years, and why"),
+                (
+                    "datasets_read",
+                    tuple,
+                    "the data sets its data set words name, as our table reads them: a release it says went holds no "
+                    "other data set's items",
+                ),
                 ("organisation_as_written", str, "the organisation, in the source's words"),
                 ("date_as_cited", str, "the date, in the source's words"),
                 ("latest_date", dt.date, "the last day of the period its date names: its words reach no later item"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from lineage.errors import NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind, outranked
-from lineage.questions.statements import EXCLUDING, Stated, outranked_meanings, outside_years, statements_about
+from lineage.questions.statements import EXCLUDING, Stated, outranked_meanings, outside_stated, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
 DEFAULT_DEPTH = 2
@@ -140,12 +140,12 @@ def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
 
 def _excluding(stated: list[Stated], included: list[Node]) -> Iterable[tuple[Node, Node]]:
     """Each item the statements about one release exclude, with each statement excluding it: by its words, or, of
-    the items it includes, by the years one gives the release's data (statements.outside_years)."""
+    the items it includes, by the years or data sets one gives the release's data (statements.outside_stated)."""
     for s in stated:
         if s.kind in EXCLUDING:
             yield from ((item, s.statement) for item in s.items)
     for item in included:
-        yield from ((item, statement) for statement in outside_years(stated, item))
+        yield from ((item, statement) for statement in outside_stated(stated, item))
 
 
 def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:

@@ -25,7 +25,15 @@ from lineage.questions.common import (
     searched,
     tier_items,
 )
-from lineage.questions.statements import MATCHING, Stated, excluded_items, stated_about, statements_about, stating
+from lineage.questions.statements import (
+    MATCHING,
+    Stated,
+    as_answered,
+    excluded_items,
+    stated_about,
+    statements_about,
+    stating,
+)
 from lineage.store import Store, refuse_unsearchable
 
 _E = EdgeKind
@@ -84,7 +92,7 @@ def trace(store: Store, releases: Sequence[Node]) -> list[ReleaseTrace]:
     for release in releases:
         hops = out.get(release.id, [])
         recipients = related(hops, [_E.SENT_TO])
-        statements = tuple(stated.get(release.id, ()))
+        statements = as_answered(stated.get(release.id, ()))
         excluded = excluded_items(statements, (h.node for h in hops if h.edge.kind is _E.INCLUDES))
         tiers, day = release.strings("tiers"), release.props.get("date")
         late: tuple[Node, ...] = ()

@@ -9,10 +9,10 @@ A ``not_released`` or ``requested_then_excluded`` statement outranks the tier ru
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lineage.hops import Hop, Step
-from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion
+from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, node_id
 from lineage.questions.common import Related, follow_chain, related
 from lineage.store import Store
 
@@ -158,11 +158,11 @@ def stated_about(
 
 def excluded_items(stated: Iterable[Stated], items: Iterable[Node] = ()) -> set[str]:
     """The items the statements about one release exclude: those their words reach (:data:`EXCLUDING`), and of
-    ``items`` (what it includes, as asked), those populated in none of the years a source says its data are of
-    (:func:`outside_years`)."""
+    ``items`` (what it includes, as asked), those outside the years or data sets a source says its data are of
+    (:func:`outside_stated`)."""
     stated = list(stated)
     return {item.id for s in stated if s.kind in EXCLUDING for item in s.items} | {
-        item.id for item in items if outside_years(stated, item)
+        item.id for item in items if outside_stated(stated, item)
     }
 
 
@@ -170,30 +170,51 @@ def stated_years(stated: Iterable[Stated]) -> tuple[int, int] | None:
     """The academic years (by the years they start) a source says one release's data are of (statement_years.csv:
     the Telegraph's "5 years worth of data (2008-2012)", 2007 to 2011), by what went (:data:`RECEIVED`: not the
     years of what did not); where several do, the widest they say together; None where none does."""
-    said = [
-        (begin, end)
-        for s in stated
-        if s.kind in RECEIVED
-        and isinstance(begin := s.statement.props.get("years_begin"), int)
-        and isinstance(end := s.statement.props.get("years_end"), int)
-    ]
+    said = [years for s in stated if s.kind in RECEIVED and (years := _years(s.statement))]
     return (min(b for b, _ in said), max(e for _, e in said)) if said else None
 
 
-def outside_years(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
-    """The statements giving one release's years (stated_years) where the dictionary says ``item`` was populated
-    in none of them (KS4_REFUGEE, 2001/02 to 2004/05, and the Telegraph's 2007/08 to 2011/12): no rule reaches it
-    for that release. None for an item whose first year the dictionary does not give."""
-    stated = list(stated)
-    years = stated_years(stated)
+def _years(statement: Node) -> tuple[int, int] | None:
+    begin, end = statement.props.get("years_begin"), statement.props.get("years_end")
+    return (begin, end) if isinstance(begin, int) and isinstance(end, int) else None
+
+
+def outside_stated(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
+    """The statements saying what one release's data are of that ``item`` falls outside, so that no rule reaches
+    it for that release: the years they give (stated_years), where the dictionary says the item was populated in
+    none of them (KS4_REFUGEE, 2001/02 to 2004/05, and the Telegraph's 2007/08 to 2011/12), and the data sets
+    they name (``datasets_read``, together), where it is held in none of them (the alternative provision
+    census's ethnicity, and the Telegraph's "census data for KS2, KS4 and KS5 datasets")."""
+    received = [s for s in stated if s.kind in RECEIVED]
+    found: list[Node] = []
+    years = stated_years(received)
     first, last = item.props.get("first_year"), item.props.get("last_year")
-    if years is None or not isinstance(first, int):
-        return ()
-    begin, end = years
-    if first <= end and not (isinstance(last, int) and last < begin):
-        return ()
+    if years is not None and isinstance(first, int):
+        begin, end = years
+        if first > end or (isinstance(last, int) and last < begin):
+            found += [s.statement for s in received if _years(s.statement)]
+    named = [s for s in received if s.statement.strings("datasets_read")]
+    held_in = node_id(NodeKind.DATASET, item.key.split("/", 1)[0])  # an item's key begins with its data set's
+    if named and not any(held_in in s.statement.strings("datasets_read") for s in named):
+        found += [s.statement for s in named if s.statement not in found]
+    return tuple(found)
+
+
+def as_answered(stated: Iterable[Stated]) -> tuple[Stated, ...]:
+    """The statements about one release as an answer lists them: less each link by which one saying items went
+    reaches an item another excludes, where it gives way (outranked_meanings): the campaigner's "Ethnicity" for the
+    Telegraph does not list children-in-need ethnicity, which DfE's answer rules out."""
+    stated = tuple(stated)
+    outranked = outranked_meanings(stated)
+    if not outranked:
+        return stated
     return tuple(
-        s.statement for s in stated if s.kind in RECEIVED and isinstance(s.statement.props.get("years_begin"), int)
+        replace(
+            s,
+            means=tuple(m for m in s.means if m.link.id not in outranked),
+            reaches=tuple((item, link) for item, link in s.reaches if link.id not in outranked),
+        )
+        for s in stated
     )
 
 
@@ -208,6 +229,10 @@ def outranked_meanings(stated: Iterable[Stated]) -> dict[str, tuple[str, ...]]:
         if s.kind in EXCLUDING:
             for item in s.items:
                 excluding.setdefault(item.id, set()).add(s.statement.id)
+        elif s.kind in RECEIVED:
+            for item in s.items:
+                for bound in outside_stated(stated, item):
+                    excluding.setdefault(item.id, set()).add(bound.id)
     return {
         link.id: tuple(sorted(excluding[item.id]))
         for s in stated

@@ -188,9 +188,7 @@ def test_no_release_reaches_a_pupils_year_before_that_year_was_in_the_npd(real_s
         assert not isinstance(day, dt.date) or _in_npd_by("", years[0], earliest) <= day, listed.release.id
     dated = {"/".join(r.release.key.rsplit("/", 2)[-2:]): r for r in reach.reaches}
     if years == (2010, 2016):
-        ends = {name: hi for name, _lo, hi in dated["2013-02-20/daily-telegraph"].spans}
-        # its source's years end with 2011/12; exclusions' with 2010/11, in by July 2012 (2011/12's in July 2013)
-        assert max(ends.values()) == 2011 and ends["Exclusions 05-06 to 16-17"] == 2010
+        assert {hi for _name, _lo, hi in dated["2013-02-20/daily-telegraph"].spans} == {2011}
     if years == (
         2012,
         2016,
@@ -892,11 +890,13 @@ def test_exclusions_are_in_the_npd_the_july_after_the_year_and_the_january_censu
     assert "2013-07-29: Fischer Family Trust Education Limited (FFT)" in names
 
 
-def test_a_release_holds_no_item_populated_only_outside_the_years_its_source_gives(real_store: Store) -> None:
-    """The fifth reading of answers: the Telegraph's source gives its data as "5 years worth of data (2008-2012)"
-    (statement_years.csv: 2007/08 to 2011/12), which bounded a pupil's years alone; the tier rule's items populated
-    only before then (KS4_REFUGEE, 2001/02 to 2004/05, items row 15; Y7_AGE_START, 2000/01 to 2006/07, row 1330)
-    were still listed as its items, and the Telegraph among KS4_REFUGEE's recipients."""
+def test_a_release_holds_no_item_outside_the_years_and_data_sets_its_source_gives(real_store: Store) -> None:
+    """The fifth reading of answers: the Telegraph's source gives its data as "census data for KS2, KS4 and KS5
+    datasets", "5 years worth of data (2008-2012)" (statements row 9; statement_years.csv: 2007/08 to 2011/12),
+    which bounded a pupil's years alone; the tier rule's items populated only before then (KS4_REFUGEE, 2001/02 to
+    2004/05, items row 15; Y7_AGE_START, 2000/01 to 2006/07, row 1330) or held in other data sets (the early years
+    foundation stage profile's, children in need's) were still listed as its items, the Telegraph among
+    KS4_REFUGEE's recipients, and a campaigner's "Ethnicity" for it reached the alternative provision census's."""
     from lineage.claims import claims
     from lineage.questions.releases import release_walk
 
@@ -912,6 +912,13 @@ def test_a_release_holds_no_item_populated_only_outside_the_years_its_source_giv
         r.node.name for r in trace.includes if isinstance(last := r.node.props.get("last_year"), int) and last < 2007
     ]
     assert trace.includes and ended == []
+    named = {"KS2_95-96_to_17-18", "KS4", "KS4_01-02_to_17-18", "KS5_01-02_to_17-18", "SC_Pupil_01-02_to_17-18_SUM"}
+    assert _rows("npd_release_scope_statements.csv")[9 - 2]["dataset_as_written"] == (
+        "census data for KS2, KS4 and KS5 datasets"
+    )
+    assert {r.node.key.split("/")[0] for r in trace.includes} <= named | {"census"}  # the census's second sheet
+    (ethnicity,) = [s for s in trace.statements if s.statement.props.get("items_as_written") == "Ethnicity"]
+    assert ethnicity.items and not [i for i in ethnicity.items if i.key.split("/")[0] not in named | {"census"}]
     for alias in populated:
         assert "Daily Telegraph" not in {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
     # the ledger keeps the rule's inclusion, and says which statement outranks it
