@@ -924,3 +924,23 @@ def test_a_release_holds_no_item_outside_the_years_and_data_sets_its_source_give
     # the ledger keeps the rule's inclusion, and says which statement outranks it
     outranked = {c.object.name: c.outranked_by for c in claims(real_store) if c.subject.id == telegraph and c.object}
     assert {s.props.get("years_as_written") for s in outranked["KS4_REFUGEE"]} == {"5 years worth of data (2008-2012)"}
+
+
+def test_the_test_serial_number_is_one_of_the_reference_numbers_dfe_says_were_not_released(real_store: Store) -> None:
+    """The fifth reading of answers: DfE's written answers say the Telegraph's and BBC Newsnight's releases held no
+    "key identifiers of name, address, postcode, date of birth or reference numbers" (statements rows 10 and 16),
+    and DfE's own concepts file files KS4_EXAMNO among the pupil reference numbers (row 928); the dictionary scores
+    its identifiability 4, outside the identifier classes the words were read as, so both stayed its recipients by
+    the tier rule, and the Ministry of Defence's refused "exam number" (row 18) was missing from its answers."""
+    concept = _rows("npd_concept_categories_2019.csv")[928 - 2]
+    assert (concept["category_l1"], concept["npd_alias"]) == ("Pupil reference numbers", "KS4_EXAMNO")
+    statements = _rows("npd_release_scope_statements.csv")
+    assert {statements[row - 2]["data_item_as_written"] for row in (10, 16)} == {
+        "key identifiers of name, address, postcode, date of birth or reference numbers"
+    }
+    assert statements[18 - 2]["statement"] == "requested_application_rejected"
+    answer = recipients_of_item(real_store, "KS4_EXAMNO")
+    received = {r.organisation.name for r in answer.receipts}
+    assert received and not received & {"Daily Telegraph", "British Broadcasting Corporation"}
+    refused = [n for n in answer.not_received if n.stated.kind == "requested_application_rejected"]
+    assert [n.stated.statement.props["items_as_written"] for n in refused] == ["exam number"]
