@@ -99,6 +99,7 @@ class ItemEntry:
     name: str
     props: dict[str, Scalar]
     classes: tuple[tuple[str, str], ...]
+    tier_from_note: bool = False  # its old tier is its tier note's (TIER_NOTE_RULE), its own cell being empty
 
 
 def is_heading(row: Row) -> bool:
@@ -127,8 +128,11 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
                 props["last_year"] = years[1]
     if term := row["collection_term"].strip():
         props["collection_term"] = term
+    tier_from_note = False
     if (tier := parse_int(path, row, "old_tier", allowed=range(1, 5))) is not None:
         props["old_tier"] = tier
+    elif (noted := _noted_tier(row["tier_note"], alias)) is not None:
+        props["old_tier"], tier_from_note = noted, True
     if (identifiability := parse_int(path, row, "identifiability", allowed=range(1, 6))) is not None:
         props["identifiability"] = identifiability
     if sensitivity := classification_code(path, row, "sensitivity", "sensitivity"):
@@ -145,7 +149,23 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
         props["available_from_ukds"] = UKDS[ukds]
     classes = tuple((scale, str(props[scale])) for scale in SCALES if scale in props)
     dataset = dataset_key(required(path, row, "sheet"))
-    return ItemEntry(row, dataset, row["sub_table"].strip(), name, props, classes)
+    return ItemEntry(row, dataset, row["sub_table"].strip(), name, props, classes, tier_from_note)
+
+
+#: A row's tier note giving its sheet's old tier but for one item ("Other than PMR this is Old Tier 1": the pupil
+#: matching reference, PupilMatchingRefAnonymous, by the capitals of its alias).
+_TIER_BUT = re.compile(r"\bOther than (?P<but>[A-Z]+) this is Old Tier (?P<tier>[1-4])\b")
+#: The rule by which an item whose row leaves its old tier empty takes the one its own tier note gives.
+TIER_NOTE_RULE = "old-tier:row-tier-note"
+
+
+def _noted_tier(note: str, alias: str) -> int | None:
+    """The old tier an item's own tier note gives its sheet, where the item is not the one the note excepts: the
+    house number (PAON_[term][yy]) is the one address line whose old tier cell is empty."""
+    said = _TIER_BUT.search(note)
+    if said is None or re.sub(r"[^A-Z]", "", alias).startswith(said["but"]):
+        return None
+    return int(said["tier"])
 
 
 def item_keys(entries: Sequence[ItemEntry], report: Report) -> list[str]:
@@ -198,7 +218,10 @@ class NpdItemsImporter(NpdImporter):
             edges.append(Edge(dataset_id(entry.dataset), EdgeKind.HOLDS, item.id, citations=cited))
             for scale, code in entry.classes:
                 first_use.setdefault((scale, code), self.cite(path, entry.row))
-                edges.append(Edge(item.id, EdgeKind.CLASSIFIED_AS, classification_id(scale, code), citations=cited))
+                noted = scale == "old_tier" and entry.tier_from_note
+                sure = Certainty(CertaintyLevel.INFERRED, TIER_NOTE_RULE) if noted else CONFIRMED
+                target = classification_id(scale, code)
+                edges.append(Edge(item.id, EdgeKind.CLASSIFIED_AS, target, citations=cited, certainty=sure))
         nodes += [classification_node(scale, code, citation) for (scale, code), citation in first_use.items()]
         return Batch(nodes, edges)
 

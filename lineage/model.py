@@ -362,7 +362,12 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("first_year", int, "first academic year populated"),
                 ("last_year", int, "last academic year populated (absent while still collected)"),
                 ("collection_term", str, "census term(s) collected"),
-                ("old_tier", int, "pre-2018 tier, 1 (identifiable, highly sensitive) to 4"),
+                (
+                    "old_tier",
+                    int,
+                    "pre-2018 tier, 1 (identifiable, highly sensitive) to 4; where its row leaves it empty, the one "
+                    "its row's tier note gives (its CLASSIFIED_AS link says by which rule)",
+                ),
                 ("identifiability", int, "1 (instant identifier) to 5 (other)"),
                 ("sensitivity", str, "A (never outside DfE) to E (other)"),
                 ("availability", str, "Default or By request"),

@@ -944,3 +944,25 @@ def test_the_test_serial_number_is_one_of_the_reference_numbers_dfe_says_were_no
     assert received and not received & {"Daily Telegraph", "British Broadcasting Corporation"}
     refused = [n for n in answer.not_received if n.stated.kind == "requested_application_rejected"]
     assert [n.stated.statement.props["items_as_written"] for n in refused] == ["exam number"]
+
+
+def test_the_house_number_takes_the_old_tier_its_own_tier_note_gives(real_store: Store) -> None:
+    """The fifth reading of answers: the dictionary leaves the house number's old tier empty (PAON_[term][yy], items
+    row 1240; AP_PAON, row 1275) where its own row's tier note says "Other than PMR this is Old Tier 1", as it does
+    beside the flat number, whose tier is 1 (SAON_[term][yy], row 1239): the tier rule reached the flat number and
+    never the house number, so no answer said who may have had a child's house number."""
+    rows = {r["npd_alias"]: r for r in ITEMS}
+    paon, saon = rows["PAON_[term][yy]"], rows["SAON_[term][yy]"]
+    assert (paon["old_tier"], saon["old_tier"]) == ("", "1") and paon["sheet"] == saon["sheet"]
+    assert paon["tier_note"] == saon["tier_note"] and paon["tier_note"].startswith("Other than PMR this is Old Tier 1")
+    assert paon["years_populated"] == saon["years_populated"]
+    house, flat = (recipients_of_item(real_store, alias) for alias in ("PAON_[term][yy]", "SAON_[term][yy]"))
+    assert house.receipts
+    assert {(r.release.id, r.certainty.level) for r in house.receipts} == {
+        (r.release.id, r.certainty.level) for r in flat.receipts
+    }
+    (item,) = house.items
+    classed = real_store.expand([item.id], frozenset({EdgeKind.CLASSIFIED_AS}), frozenset())
+    (tier,) = [hop for hop in classed if hop.node.props.get("scale") == "old_tier"]
+    assert item.props["old_tier"] == 1 and tier.node.id == "Classification:old_tier:1"
+    assert (tier.edge.certainty.level.value, tier.edge.certainty.rule) == ("inferred", "old-tier:row-tier-note")
