@@ -226,6 +226,6 @@ def dated_within(release: Node, start: dt.date | None, end: dt.date | None) -> b
     return (start is None or start <= date) and (end is None or date <= end)
 
 
-def overlaps_period(node: Node, start: dt.date | None, end: dt.date | None) -> bool:
+def overlaps_period(node: Node | Edge, start: dt.date | None, end: dt.date | None) -> bool:
     lo, hi = node.validity.valid_from, node.validity.valid_to
     return (end is None or lo is None or lo <= end) and (start is None or hi is None or start <= hi)

@@ -25,6 +25,7 @@ from lineage.model import (
     weakest,
 )
 from lineage.questions.common import PerState, check_known, check_period, dated_within, follow, overlaps_period
+from lineage.questions.records import disclosures
 from lineage.questions.releases import release_walk
 from lineage.store import Store
 
@@ -44,7 +45,8 @@ class FlowLink:
 
 @dataclass(frozen=True, slots=True)
 class Volume:
-    """A published aggregate volume to an organisation, with its period and source."""
+    """What went to an organisation other than by a release: a published figure (its period and source), or an
+    access to pupil records (what was accessed, and the dated, cited access)."""
 
     flow: Node
     organisation: Node
@@ -245,13 +247,13 @@ def flows(
         FlowLink(source, target, releases, weakest_of[(source, target)])
         for (source, target), releases in sorted(carried.items())
     )
-    aggregates = [f for f in store.all_nodes(NodeKind.AGGREGATE_FLOW) if overlaps_period(f, start, end)]
-    targets = follow(store, [f.id for f in aggregates], outgoing=[_E.FLOWS_TO])
+    # what went other than by a release (records.disclosures): a published figure with a number, over its period,
+    # and an access to pupil records, by its dates
     volumes = [
-        Volume(flow, hop.node, hop.edge)
-        for flow in aggregates
-        for hop in targets.get(flow.id, [])
-        if only.keeps_type(str(hop.node.props.get("org_type") or "unknown"))
+        Volume(d.source, d.to.node, d.to.link)
+        for d in disclosures(store)
+        if overlaps_period(d.source if d.source.kind is NodeKind.AGGREGATE_FLOW else d.to.link, start, end)
+        and only.keeps_type(str(d.to.node.props.get("org_type") or "unknown"))
     ]
     without_scope = sum(1 for f in in_period if not f.published)
     drawn_classes = tuple(classes[label] for label in sorted(classes))

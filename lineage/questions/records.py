@@ -428,13 +428,14 @@ def _after_in_npd(link: Edge, from_year: int, lag: int = 0) -> bool:
 
 @PerState
 def disclosures(store: Store) -> tuple[Disclosure, ...]:
-    """Every published figure of data going to a body (FLOWS_TO; one with a number: an agreement's date is no
-    volume) and every access to pupil records (ACCESSED_BY), oldest first: the same for every school, found in
-    two batched hops."""
+    """Every published figure of data going to a body (FLOWS_TO; one with a number, or a count in words with what
+    it counts: an agreement's date, or the route by which researchers reach the MoJ's linked data, is no volume)
+    and every access to pupil records (ACCESSED_BY), oldest first: the same for every school, found in two
+    batched hops."""
     figures = [
         figure
         for figure in store.all_nodes(NodeKind.AGGREGATE_FLOW)
-        if figure.props.get("value") is not None or figure.props.get("value_text")
+        if figure.props.get("value") is not None or (figure.props.get("value_text") and figure.props.get("unit"))
     ]
     holders = [*store.all_nodes(NodeKind.RECORD_SET), *store.all_nodes(NodeKind.ORGANISATION)]
     found = []

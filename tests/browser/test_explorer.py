@@ -111,8 +111,13 @@ def test_the_sankey_draws_every_flow_to_the_organisations_of_the_register(page: 
         caveat = " (original, later corrected)" if "(original answer)" in row["measure"] else ""
         assert f"{int(row['value']):,} {row['unit']}{caveat}" in page.texts(chart)
     assert page.count("#volume-charts section[data-unit]") == len(
-        {v["flow"]["unit"] for v in answer["volumes"] if v["flow"]["value"] is not None}
+        {v["flow"]["unit"] for v in answer["volumes"] if v["flow"].get("value") is not None}
     )
+    # and the accesses to pupil records, listed apart (the flows after 2018: none is a published volume)
+    accesses = [v for v in answer["volumes"] if v["link"]["kind"] == "ACCESSED_BY"]
+    listed = page.texts('#volume-charts section:has(h3:text("Accesses to pupil records")) li')
+    assert accesses and len(listed) == len(accesses)
+    assert any("accessed by Trust Systems Software UK Ltd (2018-09..2020-01" in text for text in listed)
     corrected = next(r for r in home_office if r["value"] == "531")
     page.click('#volume-charts g.volume:has-text("531 records")')
     assert corrected["source_url"] in page.texts("#details")[0]

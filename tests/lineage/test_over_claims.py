@@ -966,3 +966,26 @@ def test_the_house_number_takes_the_old_tier_its_own_tier_note_gives(real_store:
     (tier,) = [hop for hop in classed if hop.node.props.get("scale") == "old_tier"]
     assert item.props["old_tier"] == 1 and tier.node.id == "Classification:old_tier:1"
     assert (tier.edge.certainty.level.value, tier.edge.certainty.rule) == ("inferred", "old-tier:row-tier-note")
+
+
+def test_the_flows_of_a_period_after_2018_give_its_accesses_and_no_route_as_a_volume(real_store: Store) -> None:
+    """The fifth reading of answers: the flows of 2019 and 2020 gave no access to pupil records (the flows file's
+    rows 2, 13, 14: Trustopia's searches of the LRS, a police force's November 2019, the Home Office's matching),
+    and gave as a volume to the Ministry of Justice the route by which researchers reach its linked data (figures
+    row 36: a route, no number nor unit), which the same answers say the source does not show went to it."""
+    from lineage.questions.flows import flows
+
+    route = _rows("npd_sharing_figures_compiled.csv")[36 - 2]
+    assert (route["value"], route["unit"]) == ("ONS SRS (DfE extract); ADR UK Research Fellowship scheme", "")
+    accesses = [_rows("npd_flows_2018_onward.csv")[row - 2] for row in (2, 13, 14)]
+    assert {r["kind"] for r in accesses} == {"access_granted"}
+    found = flows(real_store, dt.date(2019, 1, 1), dt.date(2020, 12, 31)).volumes
+    accessed = {(v.flow.name, v.organisation.name) for v in found if v.link.kind is EdgeKind.ACCESSED_BY}
+    assert accessed == {
+        ("Learning Records Service (LRS)", "Trust Systems Software UK Ltd"),
+        ("Department for Education", "Police forces (not named in the record)"),
+        ("National Pupil Database (NPD)", "Home Office"),
+    }
+    assert not [
+        v for v in found if ("npd_sharing_figures_compiled.csv", 36) in {(c.file, c.row) for c in v.flow.citations}
+    ]

@@ -287,10 +287,17 @@ async def test_flows_for_a_sankey(ask) -> None:
     assert by_label["items not published"] == {
         "label": "items not published", "identifiability": None, "sensitivity": None, "oldTier": None
     }  # fmt: skip
-    for volume in data["volumes"]:
+    figured = [v for v in data["volumes"] if v["link"]["kind"] == "FLOWS_TO"]
+    for volume in figured:
         source = next(f for f in figures if f["source_url"] == volume["flow"]["citations"][0]["address"])
         assert source["topic"] != "unverified" and volume["flow"]["verified"] is not False
-    home_office = {v["flow"]["value"] for v in data["volumes"] if v["organisation"]["name"] == "Home Office"}
+    # and the accesses to pupil records (the flows after 2018), each cited to its row
+    accessed = [v for v in data["volumes"] if v["link"]["kind"] == "ACCESSED_BY"]
+    onward = rows("npd_flows_2018_onward.csv")
+    assert len(accessed) == 3 and all(v["link"]["citations"] for v in accessed)
+    for volume in accessed:
+        assert "access_granted" in {onward[c["row"] - 2]["kind"] for c in volume["link"]["citations"]}, volume
+    home_office = {v["flow"]["value"] for v in figured if v["organisation"]["name"] == "Home Office"}
     returned = {float(f["value"]) for f in figures if f["flow"] == "DfE (NPD) -> Home Office"}
     assert home_office >= returned == {520.0, 531.0, 1780.0}
 

@@ -1,6 +1,6 @@
 // The published volumes under the Sankey: one chart per unit (figures are never added up, each unit has its
-// own scale), the figures that are not one number as a list, and a figure's facts in the details panel.
-// Touches #volume-charts and #details.
+// own scale), the figures that are not one number as a list, the accesses to pupil records as a list, and a
+// figure's facts in the details panel. Touches #volume-charts and #details.
 
 import { navLink, nodeParams } from "/static/shared/address.js";
 import { $, element } from "/static/shared/dom.js";
@@ -16,7 +16,9 @@ export function drawVolumes(volumes, filters) {
     return;
   }
   measureLabelsIn(container, "11px"); // as .volume-unit svg in explore.css
-  const numeric = volumes.filter((v) => typeof v.flow.value === "number");
+  const accesses = volumes.filter((v) => v.link.kind === "ACCESSED_BY");
+  const figures = volumes.filter((v) => v.link.kind !== "ACCESSED_BY");
+  const numeric = figures.filter((v) => typeof v.flow.value === "number");
   const byUnit = d3.group(numeric, (v) => v.flow.unit || "no unit given");
   for (const [unit, rows] of [...byUnit].sort((a, b) => a[0].localeCompare(b[0]))) {
     const section = element("section", null, "volume-unit");
@@ -25,7 +27,7 @@ export function drawVolumes(volumes, filters) {
     section.append(volumeChart(rows, unit, widthIn(container, 900)));
     container.append(section);
   }
-  const textual = volumes.filter((v) => typeof v.flow.value !== "number");
+  const textual = figures.filter((v) => typeof v.flow.value !== "number");
   if (textual.length) {
     const section = element("section", null, "volume-unit");
     section.append(element("h3", "Published, but not as one number"));
@@ -41,6 +43,26 @@ export function drawVolumes(volumes, filters) {
     section.append(list);
     container.append(section);
   }
+  if (accesses.length) container.append(accessList(accesses));
+}
+
+/** Each access to pupil records in the period: what was accessed, by whom, when and how much, as cited. */
+function accessList(accesses) {
+  const section = element("section", null, "volume-unit");
+  section.append(element("h3", "Accesses to pupil records"));
+  const list = element("ul");
+  for (const v of accesses) {
+    const { dateAsCited, route, unit, valueText } = v.link;
+    const figure = valueText ? `: ${valueText}${unit ? ` ${unit}` : ""}` : "";
+    const item = element("li");
+    item.append(
+      navLink(nodeParams(v.flow.id), v.flow.name),
+      ` accessed by ${v.organisation.name} (${dateAsCited || "no date given"}${route ? `, ${route}` : ""})${figure}`,
+    );
+    list.append(item);
+  }
+  section.append(list);
+  return section;
 }
 
 /** One bar per published figure, on a scale of its own unit; figures are never added up. */
