@@ -675,7 +675,9 @@ def app_from_environment() -> Starlette:
     gc.set_threshold(*GC_THRESHOLDS)
 
     public_url = os.environ.get(PUBLIC_URL_ENV) or None
-    return create_app(open_store(os.environ[STORE_ENV]), close_store=True, public_url=public_url, posts_from_kept=True)
+    # a snapshot moved or deleted since `lineage serve` started: a worker started again refuses it, never an empty graph
+    store = open_store(os.environ[STORE_ENV], existing=True)
+    return create_app(store, close_store=True, public_url=public_url, posts_from_kept=True)
 
 
 def public_base_url(text: str) -> str:

@@ -44,12 +44,7 @@ def _open(args: argparse.Namespace) -> Store:
     """The store a reading command asked for; the default one is built from the bundled data on first use.
     Any other snapshot must exist: a mistyped path would otherwise answer from an empty graph."""
     address = _store_address(args)
-    scheme, _, path = address.partition(":")
-    if scheme == "memory" and path and address != DEFAULT_STORE and not Path(path).exists():
-        raise LineageError(
-            f"no snapshot at {path}: check the path, or build one with `lineage build --store {address}`"
-        )
-    store = open_store(address)
+    store = open_store(address, existing=address != DEFAULT_STORE)
     if address == DEFAULT_STORE and store.counts().total_nodes == 0:
         with _writing(address, LOCK_WAIT) as built:
             _build_on_first_use(address, built)  # another process may have built it while this one waited

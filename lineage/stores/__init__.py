@@ -17,14 +17,21 @@ from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 
 
-def _open_memory(address: str) -> Store:
+def _open_memory(address: str, existing: bool = False) -> Store:
     _, colon, path = address.partition(":")
     if colon and not path:  # memory:$SNAPSHOT with the variable unset: not the empty store it would open
         raise LineageError(f"store {address!r} names no snapshot: give memory:PATH, or memory for an empty store")
-    return MemoryStore.load(path) if path and Path(path).exists() else MemoryStore()
+    if path and Path(path).exists():
+        return MemoryStore.load(path)
+    if path and existing:
+        raise LineageError(
+            f"no snapshot at {path}: check the path, or build one with `lineage build --store {address}`"
+        )
+    return MemoryStore()
 
 
-def _open_neo4j(address: str) -> Store:
+def _open_neo4j(address: str, existing: bool = False) -> Store:
+    """A database the server holds (``existing`` alike: the server says whether it is there)."""
     from lineage.stores.neo4j import Neo4jStore  # the driver is only imported when Neo4j is asked for
 
     user, password = os.environ.get("NEO4J_USER"), os.environ.get("NEO4J_PASSWORD")
@@ -32,8 +39,9 @@ def _open_neo4j(address: str) -> Store:
     return Neo4jStore(address, auth=auth, database=os.environ.get("NEO4J_DATABASE", "neo4j"))
 
 
-#: Address scheme -> opener. A new store registers here.
-OPENERS: dict[str, Callable[[str], Store]] = {
+#: Address scheme -> opener; an opener asked for an ``existing`` store refuses one it would create. A new store
+#: registers here.
+OPENERS: dict[str, Callable[[str, bool], Store]] = {
     "memory": _open_memory,
     "bolt": _open_neo4j,
     "bolt+s": _open_neo4j,
@@ -44,9 +52,11 @@ OPENERS: dict[str, Callable[[str], Store]] = {
 }
 
 
-def open_store(address: str) -> Store:
+def open_store(address: str, existing: bool = False) -> Store:
+    """The store ``address`` names; ``existing`` for a reader (a command's question, a server's worker), which
+    refuses a snapshot that is not there rather than answer from an empty graph as if it were the record."""
     scheme = address.split("://", 1)[0] if "://" in address else address.split(":", 1)[0]
     opener = OPENERS.get(scheme)
     if opener is None:
         raise LineageError(f"unknown store {masked(address)!r}: use memory, memory:PATH, or a bolt:// or neo4j:// URI")
-    return opener(address)
+    return opener(address, existing)

@@ -160,11 +160,17 @@ def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
     lock = lock_of(target)
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        # never through a link: a lock linked to another file had that file emptied and written with a pid
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
     except OSError as exc:  # a file where its folder should be had been "File exists", naming neither
         blocking = next((p for p in lock.parents if p.exists()), None)
         why = f"{blocking} is not a folder" if blocking is not None and not blocking.is_dir() else exc.strerror or exc
+        if lock.is_symlink():
+            why = "it is a symbolic link: remove it"
         raise StoreError(f"{lock}: the snapshot's lock cannot be taken ({why})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a pipe or a device is no lock, and cannot be written
+        os.close(fd)
+        raise StoreError(f"{lock}: the snapshot's lock cannot be taken (it is not a regular file: remove it)")
     try:
         deadline = time.monotonic() + wait
         while True:

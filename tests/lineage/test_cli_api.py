@@ -24,6 +24,7 @@ import pytest
 from benchmarks.common import free_port
 from lineage.api.limits import DEFAULT_LIMITS
 from lineage.cli import main
+from lineage.errors import LineageError
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 
@@ -247,3 +248,17 @@ def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(monkeypatch: p
         assert gc.get_threshold() == GC_THRESHOLDS
     finally:
         gc.set_threshold(*before)
+
+
+def test_a_worker_started_again_refuses_a_snapshot_moved_since_the_server_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile input, round five: the snapshot moved away while `serve --workers 2` ran, and a worker killed then
+    was started again by uvicorn over an empty graph; its /healthz said "ok" with 0 nodes, and its answers were
+    empty, as if the record held nothing. It now refuses to start, naming the snapshot."""
+    from lineage.api.app import STORE_ENV, app_from_environment
+
+    moved = tmp_path / "graph.snapshot"
+    monkeypatch.setenv(STORE_ENV, f"memory:{moved}")
+    with pytest.raises(LineageError, match=f"no snapshot at {moved}"):
+        app_from_environment()

@@ -169,3 +169,24 @@ def test_two_real_imports_at_once_lose_nothing_on_neo4j(_neo4j_store: Store, neo
         assert runs(_neo4j_store) == dict.fromkeys([*UPSTREAM, *together], RunStatus.FINISHED.value)
     finally:
         _neo4j_store.clear()
+
+
+@pytest.mark.parametrize("kind", ["link to a file", "link to /dev/null", "pipe"])
+def test_a_lock_that_is_no_regular_file_is_refused_and_nothing_it_names_is_touched(tmp_path: Path, kind: str) -> None:
+    """Hostile input, round five: the writer's lock followed a symbolic link (another user's, planted in a shared
+    folder), emptying the file it named and writing a process id in it; a lock that was a pipe or a link to a
+    device was a traceback. Each is refused, naming the lock, and neither it nor the snapshot changes."""
+    snapshot = tmp_path / "graph.snapshot"
+    lock = tmp_path / "graph.snapshot.lock"
+    precious = tmp_path / "precious.txt"
+    precious.write_text("precious data line 1\nline 2\n", encoding="utf-8")
+    if kind == "pipe":
+        os.mkfifo(lock)
+    else:
+        lock.symlink_to(precious if kind == "link to a file" else Path("/dev/null"))
+    code, out, err = run("import", "npd-classifications", bundled("npd-classifications"), "--store",
+                         f"memory:{snapshot}", timeout=60)  # fmt: skip
+    assert (code, out) == (1, "")
+    assert one_line_error(err).startswith(f"lineage: {lock}: the snapshot's lock cannot be taken (")
+    assert precious.read_text(encoding="utf-8") == "precious data line 1\nline 2\n"
+    assert not snapshot.exists()
