@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from importers.reading import Row, refuse_not_a_file, refuse_too_large
+from importers.reading import BadInput, Row, refuse_not_a_file, refuse_too_large
 from lineage.changes import GapWatch
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind, node_id
@@ -146,14 +146,15 @@ class Importer(ABC):
         tell = progress or _silent
         refuse_not_a_file(path)
         refuse_too_large(path)
-        with path.open("rb") as handle:
-            checksum = hashlib.file_digest(handle, "sha256").hexdigest()
+        checksum = _checksum(path)
         report = Report(self.name, str(path), checksum, now(), dry_run)
         stages = 1 if dry_run else 2
         started = time.perf_counter()
         tell(0, stages, f"reading and checking {path.name}", None)
         rows = _Counted(self.extract(path), report)
         batch = self.transform(rows, path, report, store)
+        if _checksum(path) != checksum:  # its rows may be of another version than the checksum the run records
+            raise BadInput(path, "the file changed while it was read: nothing was written; import it again")
         report.nodes, report.edges = len(batch.nodes), len(batch.edges)
         tell(1, stages, f"read {report.rows_read:,} rows of {path.name}", time.perf_counter() - started)
         if dry_run:
@@ -277,3 +278,10 @@ def named_sources(store: Store, kinds: Iterable[NodeKind] = (NodeKind.DATASET, N
         found[node.key.lower()].add(node.id)
         found[node.name.lower()].add(node.id)
     return {name: ids.pop() for name, ids in found.items() if len(ids) == 1}
+
+
+def _checksum(path: Path) -> str:
+    """The file's sha256, as the run records it: taken before its rows are read and again after, so that a run
+    never records one version of a file and the rows of another (a file swapped while it was read)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

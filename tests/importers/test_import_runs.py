@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from importers import REGISTRY
+from importers.reading import BadInput
 from lineage.api.app import create_app
 from lineage.errors import StoreError
 from lineage.model import Node, NodeKind
@@ -157,3 +158,27 @@ def test_an_import_killed_mid_file_leaves_none_of_that_file_in_neo4j(_neo4j_stor
         assert set(_neo4j_store.get_nodes(["School:100012", "School:100021"])) == {"School:100012", "School:100021"}
     finally:
         _neo4j_store.clear()
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile input, round five: a file swapped for another while an import read it (9 of 400 runs with a
+    thread swapping two copies) recorded the checksum of one and the rows of the other. The file is hashed again
+    once its rows are read; a change refuses the run, naming the file, and the store is as it was."""
+    importer = REGISTRY["npd-classifications"]()
+    path = tmp_path / "classifications.csv"
+    original = (DATA / importer.bundled).read_text(encoding="utf-8")
+    path.write_text(original, encoding="utf-8")
+    transform = type(importer).transform
+
+    def swapped_while_read(self, rows, *args):  # the rows are read; the file is then another
+        batch = transform(self, rows, *args)
+        path.write_text("\n".join(original.splitlines()[:3]) + "\n", encoding="utf-8")
+        return batch
+
+    monkeypatch.setattr(type(importer), "transform", swapped_while_read)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match="the file changed while it was read"):
+        importer.run(store, path)
+    assert store.counts().total_nodes == 0
