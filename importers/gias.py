@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -232,10 +233,21 @@ def refuse_utf8(path: Path) -> None:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return
+        # not wholly UTF-8, yet a part of it may be: "CafÃ©" beside one Windows-1252 byte was read as mojibake
+        if not _UTF8_SEQUENCE.search(content):
+            return
+        message = "the file mixes UTF-8 with Windows-1252, in which GIAS publishes it (save it as Windows-1252)"
+        text = content.decode("cp1252", errors="replace")
+        row, column = first_cell(text, lambda cell: bool(_UTF8_SEQUENCE.search(cell.encode("cp1252", "replace"))))
+        raise BadInput(path, f"{message}; the first cell in UTF-8 is here", row, column) from None
     message = "the file is UTF-8; GIAS publishes this file in Windows-1252 (save it as Windows-1252)"
     row, column = first_cell(text, lambda cell: not cell.isascii())
     raise BadInput(path, f"{message}; the first cell that shows it is here", row, column)
+
+
+#: A character written in UTF-8 (a lead byte and its continuation bytes): in Windows-1252 text, such a pair is
+#: two letters a school's name does not hold side by side ("Ã©").
+_UTF8_SEQUENCE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
 
 
 @register

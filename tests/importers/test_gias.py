@@ -344,6 +344,12 @@ def test_a_bad_establishment_file_is_refused_whole(
     [
         ("empty", b"", "empty"),
         ("not Windows-1252", b"URN,EstablishmentName\r\n9000001,Ashgrove \x81\r\n", "cp1252"),
+        # hostile input, round five: "Café" in UTF-8 beside one Windows-1252 byte had been read as mojibake
+        (
+            "UTF-8 beside Windows-1252",
+            b"URN,EstablishmentName\r\n9000001,Mary\x92s School\r\n9000002,Caf\xc3\xa9 Lane School\r\n",
+            r"row 3, column 'EstablishmentName': the file mixes UTF-8 with Windows-1252",
+        ),
         ("truncated", fx.edubaseall_text(fx.FICTIONAL_SCHOOLS).encode("cp1252").rstrip(b",\r\n")[:-40], "cut short"),
     ],
 )
