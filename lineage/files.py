@@ -8,6 +8,7 @@ put a file where the user's link, pipe or device was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import stat
@@ -99,12 +100,27 @@ def write_text(path: Path, text: str) -> None:
     write_atomically(path, write)
 
 
+#: The longest file name most file systems take, in bytes; a temporary name beside a file adds to the file's own.
+_NAME_BYTES = 255
+
+
+def beside_name(path: Path, prefix: str, suffix: str = "") -> str:
+    """The name of a temporary file beside ``path`` (``prefix``, its name, ``suffix``), with its name cut and a
+    digest of it kept where the whole would be too long for the file system: a save beside a snapshot of a legal
+    but long name had failed only once the whole import had run."""
+    name = path.name
+    if len(f"{prefix}{name}{suffix}".encode()) > _NAME_BYTES - 16:  # room for what mkstemp adds
+        digest = hashlib.sha256(name.encode(errors="surrogateescape")).hexdigest()[:12]
+        name = f"{name.encode(errors='surrogateescape')[:100].decode(errors='ignore')}-{digest}"
+    return f"{prefix}{name}{suffix}"
+
+
 def write_atomically(path: Path, write: Write) -> None:
     """Write a file to a temporary file beside it, then rename it into place: a reader sees the old file or
     the new one whole. On any failure the temporary file goes and the old file stays as it was."""
     name = None
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=beside_name(path, "."), suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             _write(handle, write)
         _refuse_unless_regular(path)  # as late as can be: just before the rename

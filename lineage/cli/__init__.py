@@ -262,6 +262,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went first (`lineage query ... | head`): nothing more to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 141
+    except OSError as exc:  # a file the command named that the system refuses (a name too long): named, not a trace
+        if exc.filename is None:
+            raise
+        name = str(exc.filename)
+        name = name if len(name) <= 200 else f"{name[:100]}…{name[-60:]}"
+        print(f"{PROGRESS.end()}lineage: {shown(name)}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     finally:
         sys.stdout = stdout
 

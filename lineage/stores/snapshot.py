@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lineage.errors import StoreError
-from lineage.files import read_regular
+from lineage.files import beside_name, read_regular
 from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
@@ -144,7 +144,7 @@ def _rebuild(path: Path) -> str:
 
 def _leftover_prefix(target: Path) -> str:
     """The name a save's temporary file starts with (the saving process's id follows)."""
-    return f".{target.name}.saving-"
+    return beside_name(target, ".", ".saving-")
 
 
 def lock_of(target: Path) -> Path:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lineage.cli import main
+from lineage.stores.memory import MemoryStore
 
 
 @pytest.mark.parametrize(
@@ -285,3 +286,24 @@ def test_a_dry_run_against_a_snapshot_that_is_not_there_is_refused(
     assert main(["import", "npd-classifications", data, "--dry-run", "--store", f"memory:{missing}"]) == 1
     assert f"no snapshot at {missing}" in capsys.readouterr().err
     assert not missing.exists()
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line_and_a_long_legal_one_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round five: a --store name of 300 characters was a traceback (ENAMETOOLONG) in every
+    reading command; a legal name of 249 characters ran a whole import, then failed to save (its temporary name
+    was over 255) with a traceback; an --output of 250 characters was refused, though the file system takes it."""
+    too_long = tmp_path / ("a" * 300)
+    assert main(["counts", "--store", f"memory:{too_long}"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        err.startswith(f"lineage: {tmp_path}/aaa") and err.endswith(": File name too long\n") and err.count("\n") == 1
+    )
+    snapshot = tmp_path / ("s" * 240 + ".snapshot")
+    classifications = "data/npd_data_item_classifications_2018.csv"
+    assert main(["import", "npd-classifications", classifications, "--store", f"memory:{snapshot}"]) == 0
+    assert MemoryStore.load(snapshot).counts().total_nodes > 0
+    report = tmp_path / ("r" * 245 + ".graphql")  # written as every output is (lineage.files)
+    assert main(["schema", "--output", str(report)]) == 0 and report.read_text(encoding="utf-8").startswith('"""')
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([snapshot.name, f"{snapshot.name}.lock", report.name])
