@@ -56,17 +56,22 @@ def not_regular(mode: int) -> str | None:
     return f"it is {_NOT_REGULAR.get(stat.S_IFMT(mode), 'of an unknown type')}, not a regular file"
 
 
-def read_regular(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of the regular file at ``path`` (a symbolic link to one is read through), refusing anything else
-    with OSError before reading: a FIFO would wait for a writer forever (it is opened without waiting, then
-    refused), and a device such as /dev/zero never ends. A file of more than ``limit`` bytes is refused having
-    read no more than one byte past it."""
+def open_regular(path: Path) -> IO[bytes]:
+    """The regular file at ``path``, open for reading (a symbolic link to one is read through), refusing anything
+    else with OSError before reading: a FIFO would wait for a writer forever (it is opened without waiting, then
+    refused), and a device such as /dev/zero never ends."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     problem = not_regular(os.fstat(fd).st_mode)
     if problem is not None:
         os.close(fd)
         raise OSError(problem)
-    with open(fd, "rb") as handle:
+    return open(fd, "rb")
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at ``path`` (:func:`open_regular`). A file of more than ``limit`` bytes is
+    refused having read no more than one byte past it."""
+    with open_regular(path) as handle:
         content = handle.read() if limit is None else handle.read(limit + 1)
     if limit is not None and len(content) > limit:
         raise OSError(f"it holds more than {limit:,} bytes")

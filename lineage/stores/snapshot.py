@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from lineage.errors import StoreError
-from lineage.files import beside_name, read_regular
+from lineage.files import beside_name, open_regular
 from lineage.model import ALWAYS, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, Validity
 
 SNAPSHOT_FORMAT = "pupil-data-lineage/snapshot"
@@ -75,21 +75,25 @@ def load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
 
 
 def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
+    # its header first, alone: a file that is no snapshot (a mistyped path to a large one) is never read whole
     try:
-        content = memoryview(read_regular(path))
+        with open_regular(path) as handle:
+            header = handle.read(len(_header(_NO_DIGEST, 0)))
+            fields = header.split()
+            if len(fields) != 7 or fields[0] != SNAPSHOT_FORMAT.encode() or not header.endswith(b"\n"):
+                raise StoreError(
+                    f"{path}: not a lineage snapshot (or one from before format {SNAPSHOT_VERSION}): check the path "
+                    f"(a snapshot's first line begins {SNAPSHOT_FORMAT!r}); an old snapshot: {_rebuild(path)}"
+                )
+            if fields[1] != str(SNAPSHOT_VERSION).encode():
+                version = fields[1].decode(errors="replace")
+                newer = version.isdigit() and int(version) > SNAPSHOT_VERSION
+                advice = "a newer release of lineage wrote it: use that release" if newer else _rebuild(path)
+                raise StoreError(f"{path}: snapshot format {version}, this code reads {SNAPSHOT_VERSION}; {advice}")
+            body = memoryview(handle.read())
     except OSError as exc:  # not a regular file, or unreadable
         reason = f" ({exc.strerror})" if exc.strerror else f": {exc}"
         raise StoreError(f"{path}: cannot be read{reason}") from exc
-    header = bytes(content[: len(_header(_NO_DIGEST, 0))])
-    fields = header.split()
-    if len(fields) != 7 or fields[0] != SNAPSHOT_FORMAT.encode() or not header.endswith(b"\n"):
-        raise StoreError(
-            f"{path}: not a lineage snapshot (or one from before format {SNAPSHOT_VERSION}); {_rebuild(path)}"
-        )
-    if fields[1] != str(SNAPSHOT_VERSION).encode():
-        version = fields[1].decode(errors="replace")
-        raise StoreError(f"{path}: snapshot format {version}, this code reads {SNAPSHOT_VERSION}; {_rebuild(path)}")
-    body = content[len(header) :]
     if fields[4:6] != [b"bytes", str(len(body)).zfill(_LENGTH_DIGITS).encode()]:
         raise StoreError(
             f"{path}: the snapshot is damaged (not the length its header gives: cut short?); {_rebuild(path)}"

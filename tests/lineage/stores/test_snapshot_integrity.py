@@ -154,3 +154,35 @@ def test_a_fifo_put_where_the_snapshot_was_blocks_no_health_check(snapshot: Path
     checking.start()
     checking.join(5)
     assert answers == [False]
+
+
+def test_a_file_that_is_no_snapshot_is_refused_by_its_first_line_alone(
+    snapshot: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile input, round five: a --store naming a large file that is no snapshot (a mistyped path) was read
+    whole before its header was looked at (150 MB of memory for a 150 MB file), and the error advised deleting it
+    (/etc/passwd); a snapshot a newer release wrote was to be deleted too. The first line is read alone, and the
+    advice fits the case."""
+    from lineage import files
+
+    read: list[int] = []
+    open_regular = files.open_regular
+
+    def counted(path: Path):  # every byte read of the file, by each read
+        handle = open_regular(path)
+        reading = handle.read
+        handle.read = lambda size=-1: read.append(len(data := reading(size))) or data  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr("lineage.stores.snapshot.open_regular", counted)
+    other = tmp_path / "notes.txt"
+    other.write_bytes(b"x" * 5_000_000)
+    with pytest.raises(StoreError, match="not a lineage snapshot") as refused:
+        MemoryStore.load(other)
+    assert sum(read) < 200 and "check the path" in str(refused.value)
+    whole = snapshot.read_bytes()
+    newer = whole.replace(b" 3 ", b" 4 ", 1)
+    assert newer != whole
+    damaged(snapshot, newer)
+    with pytest.raises(StoreError, match="snapshot format 4, this code reads 3; a newer release of lineage wrote it"):
+        MemoryStore.load(snapshot)
