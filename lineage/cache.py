@@ -19,12 +19,13 @@ V = TypeVar("V")
 
 
 class Kept(Generic[K, V]):
-    """At most ``size`` values by key. ``get_or_compute`` computes a missing value outside the lock: a caller
-    asking for a key another caller is computing waits for that value rather than compute it again, and callers
-    asking for other keys never wait for it."""
+    """At most ``size`` values by key, or, given ``sizeof``, values of at most ``size`` together by it (the bytes
+    of kept answers). ``get_or_compute`` computes a missing value outside the lock: a caller asking for a key
+    another caller is computing waits for that value rather than compute it again, and callers asking for other
+    keys never wait for it."""
 
-    def __init__(self, size: int) -> None:
-        self._values: LRUCache[K, V] = LRUCache(maxsize=size)
+    def __init__(self, size: int, sizeof: Callable[[V], int] | None = None) -> None:
+        self._values: LRUCache[K, V] = LRUCache(maxsize=size, getsizeof=sizeof)
         self._changed = threading.Condition()
         self._computing: set[K] = set()
 

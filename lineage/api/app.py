@@ -116,9 +116,10 @@ CACHE_SECONDS = 60
 HEALTH_SECONDS = 1.5
 RETRY_AFTER = "5"
 #: Answers kept per worker by their key (store version, query, variables, media type), as a shared cache
-#: would keep them (a new visitor's first request need not run), each at most ANSWER_BYTES long; a write to
-#: the store changes every key, so a kept answer is never stale.
-ANSWERS_KEPT = 512
+#: would keep them (a new visitor's first request need not run), each at most ANSWER_BYTES long and at most
+#: ANSWERS_KEPT_BYTES together (by count alone, 512 answers of nearly 1 MB, anyone could grow a worker by half a
+#: gigabyte in half a minute); a write to the store changes every key, so a kept answer is never stale.
+ANSWERS_KEPT_BYTES = 64 * 1024 * 1024
 ANSWER_BYTES = 1024 * 1024
 #: Environment variables naming the store and the public address for app_from_environment (what `lineage serve`
 #: starts in each worker).
@@ -176,7 +177,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
         self.limits = limits
         self.posts_from_kept = posts_from_kept
         self.persisted = PersistedQueries(COOKBOOK)
-        self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT)
+        self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT_BYTES, sizeof=len)
         #: The answers being computed, by key: on the server's loop alone, so no lock.
         self.in_flight: dict[str, asyncio.Future[Shared | None]] = {}
 

@@ -19,6 +19,20 @@ def test_the_least_recently_used_value_goes_first() -> None:
     assert (kept.get("a"), kept.get("b"), kept.get("c")) == (1, None, 3)
 
 
+def test_values_bounded_by_their_size_together_go_least_recently_used_first() -> None:
+    """Hostile input, round five: the server's answers were bounded by count alone (512 of nearly 1 MB each), so
+    any client could grow a worker by half a gigabyte in half a minute; they are bounded by their bytes together,
+    as the app keeps them (lineage.api.app.ANSWERS_KEPT_BYTES)."""
+    from lineage.api import app
+
+    kept: Kept[str, bytes] = Kept(10, sizeof=len)
+    kept.put("a", b"aaaa")
+    kept.put("b", b"bbbb")
+    kept.put("c", b"cccc")  # 12 bytes would be over 10: "a" goes
+    assert (kept.get("a"), kept.get("b"), kept.get("c")) == (None, b"bbbb", b"cccc")
+    assert app.ANSWER_BYTES * 16 <= app.ANSWERS_KEPT_BYTES <= 128 * 1024 * 1024
+
+
 def test_other_keys_are_answered_while_one_is_computed_and_its_waiters_share_it() -> None:
     kept: Kept[str, str] = Kept(4)
     started, release = threading.Event(), threading.Event()
