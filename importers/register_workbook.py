@@ -30,7 +30,7 @@ import posixpath
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, cast
@@ -117,7 +117,7 @@ def load_mapping(path: Path) -> ColumnMapping:
     try:
         text = path.read_text(encoding="utf-8")
         _refuse_unplain_yaml(path, text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_OnceEach)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise BadInput(path, f"not a readable YAML mapping: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("sheets"), dict):
@@ -129,6 +129,26 @@ def load_mapping(path: Path) -> ColumnMapping:
         _check_date_format(path, number, form)
     sheets = {str(name): _sheet_mapping(path, str(name), spec) for name, spec in data["sheets"].items()}
     return ColumnMapping(path, sheets, tuple(formats))
+
+
+class _OnceEach(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping: the last had silently won (a sheet mapped
+    twice took the second part; a column mapped twice was reported as not mapped at all)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, Hashable) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice in one mapping (lines {seen[key]} and {line})"
+                )
+            if isinstance(key, Hashable):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 #: How deep a mapping file nests (the file's form: sheets, a sheet, its columns): deeper is no mapping.

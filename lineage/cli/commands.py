@@ -120,11 +120,16 @@ def run_sources(_: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from importers import REGISTRY
+    from importers.reading import refuse_not_a_file, refuse_too_large
 
     importer_cls = REGISTRY.get(args.source)
     if importer_cls is None:
         raise LineageError(f"unknown source {args.source!r}; known: {', '.join(sorted(REGISTRY))}")
     address = _store_address(args)
+    # the file first: a missing one had taken the snapshot's lock, made its folders and read it whole before
+    # saying so
+    refuse_not_a_file(Path(args.path))
+    refuse_too_large(Path(args.path))
     if args.dry_run:  # checked against the store as any reading command opens it (a mistyped path is refused)
         with _open(args) as store:
             report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)

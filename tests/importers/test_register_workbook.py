@@ -502,14 +502,24 @@ LAUGHS = "".join(f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]\n" for n in ran
         (f"{GOOD_MAPPING}date_formats: ['%Y-%m-%d (%Y)']\n", "date_formats entry 1, '%Y-%m-%d (%Y)': not a date"),
         (f"{GOOD_MAPPING}date_formats: ['%Y-%m-%Q']\n", "date_formats entry 1, '%Y-%m-%Q': not a date format"),
         (GOOD_MAPPING.replace("Recipient: organisation", "Recipient: [organisation]"), "maps to a canonical column's"),
+        (f"{GOOD_MAPPING}  shares:\n    part: police\n", "'shares' is given twice in one mapping (lines 2 and 5)"),
+        (GOOD_MAPPING.replace("Ref: reference", "Ref: reference, Ref: organisation"), "'Ref' is given twice"),
     ],
-    ids=["alias bomb", "nesting", "a directive twice", "an unknown directive", "a list for a column's name"],
+    ids=[
+        "alias bomb",
+        "nesting",
+        "a directive twice",
+        "an unknown directive",
+        "a list for a column's name",
+        "a sheet twice",
+        "a column twice",
+    ],
 )
 def test_a_hostile_or_mistaken_mapping_file_is_refused_naming_it(tmp_path: Path, mapping: str, refused: str) -> None:
     """The hostile-input reading, round four: 571 bytes of nested aliases, as a column's name, were written out
     past all memory, a list 5,000 deep ran the loader out of stack (both tracebacks), a date format naming %Y twice
-    raised the pattern module's own error, and one with an unknown directive blamed the first date cell; each names
-    the mapping file now."""
+    raised the pattern module's own error, and one with an unknown directive blamed the first date cell; round five:
+    a sheet or a column given twice silently took the last. Each names the mapping file now."""
     path = tmp_path / "shares.csv"
     path.write_text("Ref,Recipient,Approved on\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
     mapped = path.with_name("shares.columns.yaml")

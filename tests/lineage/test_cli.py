@@ -73,7 +73,13 @@ def test_a_store_address_that_cannot_be_used_is_one_line_that_shows_no_password(
 
 
 @pytest.mark.parametrize(
-    "command", [["counts"], ["import", "npd-classifications", "x.csv"], ["build"], ["query", "{ counts { id } }"]]
+    "command",
+    [
+        ["counts"],
+        ["import", "npd-classifications", "data/npd_data_item_classifications_2018.csv"],
+        ["build"],
+        ["query", "{ counts { id } }"],
+    ],
 )
 def test_a_snapshot_address_without_its_path_is_refused(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     """``memory:`` (a ``memory:$SNAPSHOT`` whose variable was unset) was the empty store of ``memory``: a build
@@ -307,3 +313,15 @@ def test_a_name_too_long_for_the_file_system_is_one_line_and_a_long_legal_one_is
     report = tmp_path / ("r" * 245 + ".graphql")  # written as every output is (lineage.files)
     assert main(["schema", "--output", str(report)]) == 0 and report.read_text(encoding="utf-8").startswith('"""')
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([snapshot.name, f"{snapshot.name}.lock", report.name])
+
+
+def test_an_import_of_a_file_that_is_not_there_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round five: an import of a mistyped file took the snapshot's lock first, leaving its folders
+    and a lock file behind a refusal, after reading the snapshot whole."""
+    snapshot = tmp_path / "typo" / "deep" / "graph.snapshot"
+    missing = tmp_path / "nowhere.csv"
+    assert main(["import", "npd-classifications", str(missing), "--store", f"memory:{snapshot}"]) == 1
+    assert capsys.readouterr().err == f"lineage: {missing}: no such file\n"
+    assert list(tmp_path.iterdir()) == []
