@@ -122,7 +122,10 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        row, column = first_cell(raw.decode(encoding, errors="replace"), lambda cell: "\ufffd" in cell)
+        # the bad bytes as lone surrogates, which no decoded text holds: a U+FFFD the file spells out itself is
+        # no bad byte, and had been blamed in its place
+        escaped = raw.decode(encoding, errors="surrogateescape")
+        row, column = first_cell(escaped, lambda cell: any("\udc80" <= char <= "\udcff" for char in cell))
         raise BadInput(path, f"not valid {encoding} text (byte {exc.start})", row, column) from exc
     if "\0" in text:
         row, column = first_cell(text, lambda cell: "\0" in cell)

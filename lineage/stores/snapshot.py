@@ -55,6 +55,8 @@ def save(target: Path, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
             out.write(_header(hashing.sha256.hexdigest(), hashing.length))
             out.flush()
             os.fsync(out.fileno())
+        if target.exists():  # the snapshot keeps its owner's choice of who may read it (600 had become 644)
+            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
         os.replace(temporary, target)
     except BaseException as exc:
         temporary.unlink(missing_ok=True)

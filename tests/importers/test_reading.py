@@ -543,3 +543,18 @@ def test_a_year_0000_or_a_day_in_year_1_names_no_date_and_breaks_no_rule_of_time
     REGISTRY["npd-items"]().run(store, DATA_DIR / str(REGISTRY["npd-items"].bundled))
     importer.run(store, path)
     assert [r.props["date"] for r in store.all_nodes(NodeKind.RELEASE)] == [dt.date(1, 1, 1)]
+
+
+def test_bytes_that_are_not_utf8_are_found_where_they_are_not_where_the_file_writes_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    """Hostile input, round five: a file spelling out U+FFFD in its second row and holding a byte that is not
+    UTF-8 in its fourth was refused naming the second row, where nothing is wrong."""
+    path = tmp_path / "classifications.csv"
+    header = "scale,code,definition\n"
+    path.write_bytes(
+        f"{header}identifiability,1,Inst\ufffdant\nidentifiability,2,Meaningful\n".encode()
+        + b"identifiability,3,Refer\xffence\n"
+    )
+    with pytest.raises(BadInput, match=r"row 4, column 'definition': not valid utf-8 text \(byte "):
+        NpdClassificationsImporter().run(MemoryStore(), path)

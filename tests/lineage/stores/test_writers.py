@@ -190,3 +190,15 @@ def test_a_lock_that_is_no_regular_file_is_refused_and_nothing_it_names_is_touch
     assert one_line_error(err).startswith(f"lineage: {lock}: the snapshot's lock cannot be taken (")
     assert precious.read_text(encoding="utf-8") == "precious data line 1\nline 2\n"
     assert not snapshot.exists()
+
+
+def test_a_save_keeps_the_snapshots_permissions(tmp_path: Path) -> None:
+    """Hostile input, round five: a snapshot its owner kept private (600) was readable by all (644) after the next
+    import saved it, as every save writes a new file and renames it into place."""
+    snapshot = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(snapshot) as store:
+        imported(store, ["npd-classifications"])
+    snapshot.chmod(0o600)
+    code, _, _ = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{snapshot}", timeout=60)
+    assert code == 0 and MemoryStore.load(snapshot).counts().nodes.get("Dataset")
+    assert snapshot.stat().st_mode & 0o777 == 0o600
