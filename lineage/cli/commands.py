@@ -17,7 +17,7 @@ from lineage.errors import LineageError
 from lineage.files import WriteError, read_regular
 from lineage.resources import COOKBOOK
 from lineage.store import Store, unfinished_imports
-from lineage.stores import open_store
+from lineage.stores import OPENERS, open_store, scheme_of
 from lineage.stores.memory import MemoryStore
 from lineage.stores.snapshot import LOCK_WAIT, lock_of
 
@@ -343,11 +343,10 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def _open_existing(address: str) -> Store:
-    """A build to compare: a store address, or a snapshot file's path; a snapshot that is not there is refused, and
-    what is there but is no file (a device, a folder) is refused by the store, saying what it is."""
-    if ":" not in address:
+    """A build to compare: a store address, or a snapshot file's path (a path with a colon in it too, as a
+    timestamped copy's "graph-10:00.snapshot" has, where no store's scheme comes before it); a snapshot that is not
+    there is refused, and what is there but is no file (a device, a folder) is refused by the store, saying what
+    it is."""
+    if scheme_of(address) not in OPENERS:
         address = f"memory:{address}"
-    scheme, _, path = address.partition(":")
-    if scheme == "memory" and not (path and Path(path).exists()):
-        raise LineageError(f"no snapshot at {path or '(no path)'}: `lineage build --store memory:PATH` makes one")
-    return open_store(address)
+    return open_store(address, existing=True)

@@ -52,11 +52,15 @@ OPENERS: dict[str, Callable[[str, bool], Store]] = {
 }
 
 
+def scheme_of(address: str) -> str:
+    """What kind of store an address names, as OPENERS keys it (``memory`` in ``memory:PATH``)."""
+    return address.split("://", 1)[0] if "://" in address else address.split(":", 1)[0]
+
+
 def open_store(address: str, existing: bool = False) -> Store:
     """The store ``address`` names; ``existing`` for a reader (a command's question, a server's worker), which
     refuses a snapshot that is not there rather than answer from an empty graph as if it were the record."""
-    scheme = address.split("://", 1)[0] if "://" in address else address.split(":", 1)[0]
-    opener = OPENERS.get(scheme)
+    opener = OPENERS.get(scheme_of(address))
     if opener is None:
         raise LineageError(f"unknown store {masked(address)!r}: use memory, memory:PATH, or a bolt:// or neo4j:// URI")
     return opener(address, existing)

@@ -847,3 +847,14 @@ async def test_an_application_comes_with_the_agreements_the_record_names_with_it
     (line,) = [line for line in applications.splitlines() if "a 'Y' only" in line and "Work and Pensions" in line]
     said = f"an agreement the record names with it ({agreement['date_as_cited']} ({reading['date_is']}); reported"
     assert said in line and agreement["quote"] in line
+
+
+def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round five: a timestamped copy ("graph-10:00.snapshot") was refused as an unknown store."""
+    stamped = tmp_path / "graph-10:00.snapshot"
+    with MemoryStore.writing(stamped) as store:
+        store.write(g.NODES, g.EDGES)
+    assert main(["diff", str(stamped), f"memory:{stamped}"]) == 0
+    assert capsys.readouterr().out.startswith("no change:")
