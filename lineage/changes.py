@@ -14,6 +14,7 @@ gives no date cannot be placed in time: the feed says how many there are rather 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -40,6 +41,9 @@ TRACKED: dict[NodeKind, tuple[EdgeKind, ...]] = {
     NodeKind.STATEMENT: (_E.ABOUT, _E.REFERS_TO, _E.CONTRADICTS),
     NodeKind.EVENT: (_E.CONCERNS,),
     NodeKind.RECORD_SET: (_E.ACCESSED_BY, _E.HELD_BY, _E.DERIVED_FROM),
+    # an application refused, or released, and a published figure corrected: what a campaigner quotes too
+    NodeKind.APPLICATION: (_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY),
+    NodeKind.AGGREGATE_FLOW: (_E.FLOWS_TO, _E.FLOWS_FROM, _E.DRAWS_ON, _E.CONTRADICTS),
 }
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -166,7 +170,7 @@ def diff(old: Store, new: Store) -> Diff:
 
 def format_diff(answer: Diff) -> str:
     """The changes, a line each with its sources; or that there is none, with what was compared."""
-    compared = ", ".join(f"{new} {kind.value.lower()}s (were {old})" for kind, (old, new) in answer.compared.items())
+    compared = ", ".join(f"{new} {_plural(kind)} (were {old})" for kind, (old, new) in answer.compared.items())
     if not answer.changes and not answer.closed:
         return f"no change: {compared}\n"
     marks = {ADDED: "+", REMOVED: "-", CHANGED: "~"}
@@ -331,3 +335,8 @@ def _urn(key: str) -> str:
 
 def _stamp(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _plural(kind: NodeKind) -> str:
+    """A kind of node in words, plural: "record sets", "aggregate flows"."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", kind.value).lower() + "s"

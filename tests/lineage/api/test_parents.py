@@ -858,3 +858,30 @@ def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(
         store.write(g.NODES, g.EDGES)
     assert main(["diff", str(stamped), f"memory:{stamped}"]) == 0
     assert capsys.readouterr().out.startswith("no change:")
+
+
+def test_diff_says_an_application_refused_and_a_figure_corrected(memory_real: MemoryStore) -> None:
+    """The fifth reading of answers: a build whose DS00804 became "rejected", and whose Home Office figure of 531
+    records returned became 999, was said to hold "no change": applications and published figures were not
+    compared. Each is now, with what changed."""
+    from dataclasses import replace
+
+    from lineage.model import NodeKind
+
+    application = memory_real.get_node("Application:DS00804")
+    (figure,) = [f for f in memory_real.all_nodes(NodeKind.AGGREGATE_FLOW) if f.props.get("value") == 531.0]
+    assert application is not None and application.props.get("status") != "rejected"
+    changed = MemoryStore.of(
+        [
+            *(n for kind in NodeKind for n in memory_real.all_nodes(kind) if n.id not in (application.id, figure.id)),
+            replace(application, props={**application.props, "status": "rejected"}),
+            replace(figure, props={**figure.props, "value": 999.0}),
+        ],
+        [hop.edge for kind in NodeKind for hop in memory_real.expand(
+            [n.id for n in memory_real.all_nodes(kind)], frozenset(EdgeKind), frozenset())],
+    )  # fmt: skip
+    answer = diff(memory_real, changed)
+    assert {(c.change, c.node.id, c.fields) for c in answer.changes} == {
+        ("changed", application.id, ("status",)),
+        ("changed", figure.id, ("value",)),
+    }
