@@ -82,8 +82,10 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: tup
 def _what_the_rule_read_of(target: Node) -> frozenset[Citation]:
     """The rows that say what a claim's far end is, which its rule read: an item's dictionary row (its old tier
     and first year, for the tier rule and the words), a release's register row (its date, for a statement joined
-    by date), the other statement of a contradiction. Not an organisation's rows: a rule reads only its name."""
-    return frozenset() if target.kind is NodeKind.ORGANISATION else target.citations
+    by date), the other statement of a contradiction. Not an organisation's rows: a rule reads only its name; nor
+    a classification's (the first rows to use it): the tier note's rule reads the item's own row, which the link
+    cites."""
+    return frozenset() if target.kind in (NodeKind.ORGANISATION, NodeKind.CLASSIFICATION) else target.citations
 
 
 def claims(store: Store) -> list[Claim]:

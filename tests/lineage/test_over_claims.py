@@ -966,6 +966,12 @@ def test_the_house_number_takes_the_old_tier_its_own_tier_note_gives(real_store:
     (tier,) = [hop for hop in classed if hop.node.props.get("scale") == "old_tier"]
     assert item.props["old_tier"] == 1 and tier.node.id == "Classification:old_tier:1"
     assert (tier.edge.certainty.level.value, tier.edge.certainty.rule) == ("inferred", "old-tier:row-tier-note")
+    # the ledger cites what the rule read, the item's own row, not the rows that first used the tier (the sixth
+    # reading of 20 facts: KS4_UPN's and the children-in-need notes had been cited)
+    from lineage.claims import claims
+
+    (said,) = [c for c in claims(real_store) if c.rule == "old-tier:row-tier-note" and c.subject.id == item.id]
+    assert [(c.file, c.row) for c in said.sources] == [("npd_data_items_2018.csv", 1240)]
 
 
 def test_the_flows_of_a_period_after_2018_give_its_accesses_and_no_route_as_a_volume(real_store: Store) -> None:
