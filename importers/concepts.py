@@ -40,7 +40,7 @@ from importers import register
 from importers.base import Batch, Report
 from importers.npd import NpdImporter
 from importers.reading import BadInput, Row, refuse_duplicates, required
-from lineage.model import Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
+from lineage.model import UNPLACED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
 from lineage.store import Store
 
 CATEGORY_COLUMNS = ("category_l0", "category_l1", "category_l2", "category_l3")
@@ -48,7 +48,6 @@ CONCEPT_LEVEL = len(CATEGORY_COLUMNS)
 RULE_SUFFIX = "item-table:census-marker"
 RULE_PREFIX = "item-table:alias-prefix"
 INFERRED = CertaintyLevel.INFERRED
-UNPLACED = "unplaced"
 NO_TABLE = "HOLDS (an alias the dictionary does not list, whose table no rule reads: keyed unplaced/<alias>)"
 NO_CONCEPT = "the row names no concept"
 REPEATED_LINK_ROW = "repeats an earlier row word for word: folded into the same link"

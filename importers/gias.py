@@ -245,9 +245,11 @@ def refuse_utf8(path: Path) -> None:
     raise BadInput(path, f"{message}; the first cell that shows it is here", row, column)
 
 
-#: A character written in UTF-8 (a lead byte and its continuation bytes): in Windows-1252 text, such a pair is
-#: two letters a school's name does not hold side by side ("Ã©").
-_UTF8_SEQUENCE = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}|[\xF0-\xF4][\x80-\xBF]{3}")
+#: A character written in UTF-8 as a school's name would hold it (the lead bytes of an accented letter, C2, C3 or
+#: C5, or of a curly quote or a dash, E2 80, and their continuation byte): in Windows-1252 text these pairs are two
+#: letters side by side ("Ã©"), where a capital with an accent before a quote ("JOSÉ" and a curly apostrophe, C9 92)
+#: is not one of them.
+_UTF8_SEQUENCE = re.compile(rb"[\xC2\xC3\xC5][\x80-\xBF]|\xE2\x80[\x80-\xBF]")
 
 
 @register

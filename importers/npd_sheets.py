@@ -131,7 +131,7 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
     tier_from_note = False
     if (tier := parse_int(path, row, "old_tier", allowed=range(1, 5))) is not None:
         props["old_tier"] = tier
-    elif (noted := _noted_tier(row["tier_note"], alias)) is not None:
+    elif (noted := _noted_tier(row.cells.get("tier_note", ""), alias)) is not None:  # a column not all files have
         props["old_tier"], tier_from_note = noted, True
     if (identifiability := parse_int(path, row, "identifiability", allowed=range(1, 6))) is not None:
         props["identifiability"] = identifiability

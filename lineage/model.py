@@ -736,6 +736,10 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
     )
 }
 
+#: The first part of the key of an item no data set is known to hold (an alias its rule does not place): an item's
+#: key otherwise begins with its data set's.
+UNPLACED = "unplaced"
+
 #: The links by which a node of a kind passes on what reached it, where its other links out do not. An
 #: organisation holds records and is sent many things, and its other links (another body's access to its own
 #: records, a record set derived from its records, its own requests) do not say which of them they carry: a walk

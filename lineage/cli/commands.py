@@ -347,6 +347,8 @@ def _open_existing(address: str) -> Store:
     timestamped copy's "graph-10:00.snapshot" has, where no store's scheme comes before it); a snapshot that is not
     there is refused, and what is there but is no file (a device, a folder) is refused by the store, saying what
     it is."""
+    if address == "memory":  # the empty store: every node of the other build would be "added"
+        raise LineageError("memory is an empty store, no build to compare: give a snapshot's path or memory:PATH")
     if scheme_of(address) not in OPENERS:
         address = f"memory:{address}"
     return open_store(address, existing=True)

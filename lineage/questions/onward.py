@@ -25,6 +25,7 @@ from lineage.hops import Step as ChainStep
 from lineage.keys import fold_name, normalise
 from lineage.model import (
     CERTAINTY_WORDS,
+    PASSED_ON_BY,
     REFUSED_TO_SAY,
     Certainty,
     Citation,
@@ -284,7 +285,12 @@ def _onward(edge: Edge, here: str) -> bool:
 
 
 def _leads_on(path: tuple[Step, ...], edge: Edge, here: str) -> bool:
-    """Whether a path at ``here`` goes on along ``edge``: onward (see _onward), and not to a co-holder."""
+    """Whether a path at ``here`` goes on along ``edge``: onward (see _onward), not to a co-holder, and, through an
+    organisation it reached (not one it started from), only by what that organisation passed on (PASSED_ON_BY, as
+    the lineage walk goes): a release to DWP had led on to LEO, derived from DWP's own records, and its partners."""
+    through = path[-1].node.kind if path else None
+    if through in PASSED_ON_BY and edge.kind not in PASSED_ON_BY[through]:
+        return False
     return _onward(edge, here) and not (path and _co_holder(path[-1], edge))
 
 

@@ -12,7 +12,16 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from lineage.hops import Hop, Step
-from lineage.model import STATEMENT_KINDS, Edge, EdgeKind, Node, NodeKind, gives_way_to_exclusion, node_id
+from lineage.model import (
+    STATEMENT_KINDS,
+    UNPLACED,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    gives_way_to_exclusion,
+    node_id,
+)
 from lineage.questions.common import Related, follow_chain, related
 from lineage.store import Store
 
@@ -184,8 +193,9 @@ def outside_stated(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
     it for that release: the years they give (stated_years), where the dictionary says the item was populated in
     none of them (KS4_REFUGEE, 2001/02 to 2004/05, and the Telegraph's 2007/08 to 2011/12), and the data sets
     they name (``datasets_read``, together), where it is held in none of them (the alternative provision
-    census's ethnicity, and the Telegraph's "census data for KS2, KS4 and KS5 datasets")."""
-    received = [s for s in stated if s.kind in RECEIVED]
+    census's ethnicity, and the Telegraph's "census data for KS2, KS4 and KS5 datasets"). Only statements about
+    the release bound it: one about its recipient names no release's scope."""
+    received = [s for s in stated if s.kind in RECEIVED and s.about.node.kind is NodeKind.RELEASE]
     found: list[Node] = []
     years = stated_years(received)
     first, last = item.props.get("first_year"), item.props.get("last_year")
@@ -194,8 +204,9 @@ def outside_stated(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
         if first > end or (isinstance(last, int) and last < begin):
             found += [s.statement for s in received if _years(s.statement)]
     named = [s for s in received if s.statement.strings("datasets_read")]
-    held_in = node_id(NodeKind.DATASET, item.key.split("/", 1)[0])  # an item's key begins with its data set's
-    if named and not any(held_in in s.statement.strings("datasets_read") for s in named):
+    table = item.key.split("/", 1)[0]  # an item's key begins with its data set's, or "unplaced" where none is known
+    held_in = node_id(NodeKind.DATASET, table)
+    if named and table != UNPLACED and not any(held_in in s.statement.strings("datasets_read") for s in named):
         found += [s.statement for s in named if s.statement not in found]
     return tuple(found)
 

@@ -155,7 +155,7 @@ def _leftover_prefix(target: Path) -> str:
 
 def lock_of(target: Path) -> Path:
     """The file beside a snapshot that its writers lock (:func:`writer_lock`)."""
-    return target.with_name(f"{target.name}.lock")
+    return target.with_name(beside_name(target, "", ".lock"))
 
 
 @contextlib.contextmanager

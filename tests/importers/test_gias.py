@@ -405,3 +405,13 @@ def test_the_columns_read_come_from_the_real_header(tmp_path: Path, monkeypatch:
 def _clear_column_caches() -> None:
     gias.edubaseall_columns.cache_clear()
     gias.establishment_columns.cache_clear()
+
+
+def test_windows_1252_with_an_accented_capital_before_a_quote_is_no_mixture(tmp_path: Path) -> None:
+    """The review of the diff: "ST JOSÉ" and a curly apostrophe in Windows-1252 (C9 92) beside "Thérèse" was taken
+    for UTF-8 beside Windows-1252 and refused."""
+    from importers.gias import refuse_utf8
+
+    path = tmp_path / "edubasealldata.csv"
+    path.write_bytes(b"URN,EstablishmentName\r\n9000001,ST JOS\xc9\x92S School\r\n9000002,Th\xe9r\xe8se\r\n")
+    refuse_utf8(path)  # no refusal: the file is Windows-1252 throughout

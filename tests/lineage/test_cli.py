@@ -306,13 +306,14 @@ def test_a_name_too_long_for_the_file_system_is_one_line_and_a_long_legal_one_is
     assert (
         err.startswith(f"lineage: {tmp_path}/aaa") and err.endswith(": File name too long\n") and err.count("\n") == 1
     )
-    snapshot = tmp_path / ("s" * 240 + ".snapshot")
+    snapshot = tmp_path / ("s" * 244 + ".snapshot")  # 253 bytes: its lock's name, as its save's, is cut
     classifications = "data/npd_data_item_classifications_2018.csv"
     assert main(["import", "npd-classifications", classifications, "--store", f"memory:{snapshot}"]) == 0
     assert MemoryStore.load(snapshot).counts().total_nodes > 0
     report = tmp_path / ("r" * 245 + ".graphql")  # written as every output is (lineage.files)
     assert main(["schema", "--output", str(report)]) == 0 and report.read_text(encoding="utf-8").startswith('"""')
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([snapshot.name, f"{snapshot.name}.lock", report.name])
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 3 and snapshot.name in names and report.name in names
 
 
 def test_an_import_of_a_file_that_is_not_there_creates_nothing(
