@@ -151,8 +151,8 @@ def _fields(old: Node, new: Node, old_links: Links, new_links: Links) -> tuple[s
 
 
 def diff(old: Store, new: Store) -> Diff:
-    """The releases, organisations, statements, events and record sets added, removed or changed from ``old`` to
-    ``new``."""
+    """The nodes of the kinds a campaigner follows (TRACKED: releases, organisations, statements, events, record
+    sets, applications, published figures) added, removed or changed from ``old`` to ``new``."""
     changes: list[Change] = []
     compared = {}
     for kind in TRACKED:

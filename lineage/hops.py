@@ -61,8 +61,9 @@ class Step(NamedTuple):
 
 
 class Levels(NamedTuple):
-    """What a breadth-first walk found (Store.walk): the links out of each level's new nodes, level by level
-    (the first from the starts), and whether the bound on nodes seen stopped it before the depth asked."""
+    """What a breadth-first walk found (Store.walk): the links out of each level's frontier (the nodes the level
+    before reached first, or first by a link a Gate lets it go on by), level by level (the first from the starts),
+    and whether the bound on nodes seen stopped it before the depth asked."""
 
     links: tuple[tuple[Link, ...], ...]
     cut: bool

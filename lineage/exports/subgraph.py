@@ -9,7 +9,7 @@ from typing import Any
 
 from lineage.errors import NotFound
 from lineage.model import Edge, EdgeKind, Node, NodeKind, outranked
-from lineage.questions.statements import EXCLUDING, Stated, outranked_meanings, outside_stated, statements_about
+from lineage.questions.statements import exclusions, outranked_meanings, statements_about
 from lineage.store import MAX_DEPTH, MAX_VISITED, Direction, QueryError, Store, edge_sides
 
 DEFAULT_DEPTH = 2
@@ -94,14 +94,14 @@ def _with_exclusions(store: Store, subgraph: Subgraph) -> Subgraph:
     for edge in subgraph.edges:
         if edge.kind is EdgeKind.INCLUDES and edge.target in nodes:
             included.setdefault(edge.source, []).append(nodes[edge.target])
-    exclusions = tuple(
+    excluded = tuple(
         (release.id, item.id, statement)
         for release in releases
-        for item, statement in _excluding(stated.get(release.id, []), included.get(release.id, []))
+        for item, statement in exclusions(stated.get(release.id, []), included.get(release.id, []))
         if item.id in held
     )
     meanings = {link: by for release in releases for link, by in outranked_meanings(stated.get(release.id, ())).items()}
-    return replace(subgraph, exclusions=exclusions, outranked_meanings=tuple(sorted(meanings.items())))
+    return replace(subgraph, exclusions=excluded, outranked_meanings=tuple(sorted(meanings.items())))
 
 
 def _whole(store: Store) -> Subgraph:
@@ -136,16 +136,6 @@ def _lineage(store: Store, start_id: str, depth: int) -> Subgraph:
     if start is None:
         raise NotFound(f"no node has the id {start_id!r}")
     return Subgraph(_by_id(nodes.values()), _by_id(edges.values()), start, depth, len(beyond), levels.cut)
-
-
-def _excluding(stated: list[Stated], included: list[Node]) -> Iterable[tuple[Node, Node]]:
-    """Each item the statements about one release exclude, with each statement excluding it: by its words, or, of
-    the items it includes, by the years or data sets one gives the release's data (statements.outside_stated)."""
-    for s in stated:
-        if s.kind in EXCLUDING:
-            yield from ((item, s.statement) for item in s.items)
-    for item in included:
-        yield from ((item, statement) for statement in outside_stated(stated, item))
 
 
 def _by_id(records: Iterable[Node] | Iterable[Edge]) -> tuple[Any, ...]:

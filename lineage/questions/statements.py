@@ -8,7 +8,7 @@ A ``not_released`` or ``requested_then_excluded`` statement outranks the tier ru
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from lineage.hops import Hop, Step
@@ -165,14 +165,21 @@ def stated_about(
     return answers
 
 
-def excluded_items(stated: Iterable[Stated], items: Iterable[Node] = ()) -> set[str]:
-    """The items the statements about one release exclude: those their words reach (:data:`EXCLUDING`), and of
-    ``items`` (what it includes, as asked), those outside the years or data sets a source says its data are of
-    (:func:`outside_stated`)."""
+def exclusions(stated: Iterable[Stated], included: Iterable[Node] = ()) -> Iterator[tuple[Node, Node]]:
+    """Each item the statements about one release exclude, with each statement excluding it: by its words
+    (:data:`EXCLUDING`), or, of ``included`` (what it includes, as asked), by the years or data sets one gives the
+    release's data (:func:`outside_stated`)."""
     stated = list(stated)
-    return {item.id for s in stated if s.kind in EXCLUDING for item in s.items} | {
-        item.id for item in items if outside_stated(stated, item)
-    }
+    for s in stated:
+        if s.kind in EXCLUDING:
+            yield from ((item, s.statement) for item in s.items)
+    for item in included:
+        yield from ((item, statement) for statement in outside_stated(stated, item))
+
+
+def excluded_items(stated: Iterable[Stated], items: Iterable[Node] = ()) -> set[str]:
+    """The ids of the items the statements about one release exclude (:func:`exclusions`)."""
+    return {item.id for item, _ in exclusions(stated, items)}
 
 
 def stated_years(stated: Iterable[Stated]) -> tuple[int, int] | None:

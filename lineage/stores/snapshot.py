@@ -47,7 +47,9 @@ def save(target: Path, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
     temporary = target.with_name(f"{_leftover_prefix(target)}{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "wb") as out:
+        # private while written (a private snapshot's data had been readable by all until the rename)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
             out.write(_header(_NO_DIGEST, 0))  # the length and checksum are known at the end
             hashing = _Hashing(out)
             pickle.dump(payload, hashing, protocol=pickle.HIGHEST_PROTOCOL)
@@ -55,8 +57,8 @@ def save(target: Path, nodes: Iterable[Node], edges: Iterable[Edge]) -> None:
             out.write(_header(hashing.sha256.hexdigest(), hashing.length))
             out.flush()
             os.fsync(out.fileno())
-        if target.exists():  # the snapshot keeps its owner's choice of who may read it (600 had become 644)
-            os.chmod(temporary, stat.S_IMODE(target.stat().st_mode))
+        # the snapshot keeps its owner's choice of who may read it (600 had become 644); a new one is readable by all
+        os.chmod(temporary, stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o644)
         os.replace(temporary, target)
     except BaseException as exc:
         temporary.unlink(missing_ok=True)

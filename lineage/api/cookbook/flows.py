@@ -33,7 +33,8 @@ Flows = answer_type(
     questions.Flows,
     description="Flows for a Sankey: collection, data set, classification, organisation type, organisation.",
     fields={
-        "volumes": "Published aggregate volumes, with period and source.",
+        "volumes": "What went other than by a release: published volumes (a figure, its period and source) and "
+        "accesses to pupil records (what was accessed, the dated and cited access).",
         "releases_counted": "Releases in the period.",
         "releases_without_scope": "Of them, releases whose items are not published: drawn as 'items not published'.",
         "releases_shown": "Of them, releases drawn: a path of theirs passes the filter.",

@@ -202,3 +202,23 @@ def test_a_save_keeps_the_snapshots_permissions(tmp_path: Path) -> None:
     code, _, _ = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{snapshot}", timeout=60)
     assert code == 0 and MemoryStore.load(snapshot).counts().nodes.get("Dataset")
     assert snapshot.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_save_is_private_while_it_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review of the diff: the temporary file a save writes was readable by all (644) until it was renamed
+    over a private snapshot: only its owner may read it while it is written."""
+    import pickle
+
+    from lineage.stores import snapshot as snapshots
+
+    written: list[int] = []
+    dump = pickle.dump
+
+    def watched(payload, out, protocol):  # the modes of the files beside the snapshot, as it is written
+        written.extend(p.stat().st_mode & 0o777 for p in tmp_path.iterdir() if ".saving-" in p.name)
+        return dump(payload, out, protocol=protocol)
+
+    monkeypatch.setattr(snapshots.pickle, "dump", watched)
+    snapshot = tmp_path / "graph.snapshot"
+    snapshots.save(snapshot, [], [])
+    assert written == [0o600] and snapshot.stat().st_mode & 0o777 == 0o644
