@@ -230,7 +230,9 @@ class _Unlisted:
             signature = _signature(aliases[hop.near])
             if signature:
                 tables[signature].add(hop.node.id)
-        self._tables = {signature: ids.pop() for signature, ids in tables.items() if len(ids) == 1}
+        self._tables = {signature: next(iter(ids)) for signature, ids in tables.items() if len(ids) == 1}
+        # where a rule reads more than one table, those tables: which of them holds the alias is not known
+        self._candidates = {signature: tuple(sorted(ids)) for signature, ids in tables.items() if len(ids) > 1}
         self._placed: dict[str, tuple[str, str] | None] = {}  # alias -> (table id, rule), None when unplaced
         self._citations: dict[str, set[Citation]] = defaultdict(set)
 
@@ -257,9 +259,18 @@ class _Unlisted:
 
     def nodes(self) -> list[Node]:
         return [
-            Node(NodeKind.DATA_ITEM, self._key(alias), alias, {"alias": alias, "in_dictionary": False}, cited)
+            Node(NodeKind.DATA_ITEM, self._key(alias), alias, self._props(alias), cited)
             for alias, cited in self._cited()
         ]
+
+    def _props(self, alias: str) -> dict[str, Scalar]:
+        """An unlisted alias's properties: and, unplaced, the tables its rule reads, one of which may hold it (AP_
+        the alternative provision census's two): a release bounded to other data sets holds it in none of them."""
+        props: dict[str, Scalar] = {"alias": alias, "in_dictionary": False}
+        signature = _signature(alias)
+        if self._placed[alias] is None and signature in self._candidates:
+            props["datasets_possible"] = self._candidates[signature]
+        return props
 
     def edges(self) -> list[Edge]:
         return [

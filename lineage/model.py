@@ -377,6 +377,11 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                     bool,
                     "false for an alias only the 2019 concepts file lists: the 2018 data tables do not describe it",
                 ),
+                (
+                    "datasets_possible",
+                    tuple,
+                    "for an alias no rule places: the data sets its rule reads, one of which may hold it",
+                ),
             ),
         ),
         NodeSpec(

@@ -212,8 +212,9 @@ def outside_stated(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
             found += [s.statement for s in received if _years(s.statement)]
     named = [s for s in received if s.statement.strings("datasets_read")]
     table = item.key.split("/", 1)[0]  # an item's key begins with its data set's, or "unplaced" where none is known
-    held_in = node_id(NodeKind.DATASET, table)
-    if named and table != UNPLACED and not any(held_in in s.statement.strings("datasets_read") for s in named):
+    # an unplaced item may be in any of the data sets its rule reads (none known: no bound)
+    held_in = item.strings("datasets_possible") if table == UNPLACED else (node_id(NodeKind.DATASET, table),)
+    if named and held_in and not any(d in s.statement.strings("datasets_read") for s in named for d in held_in):
         found += [s.statement for s in named if s.statement not in found]
     return tuple(found)
 
