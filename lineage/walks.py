@@ -58,16 +58,15 @@ def count_shortest_paths(start: str, parents: dict[str, list[Link]], through: di
 
 
 def shortest_paths(
-    node: str, start: str, parents: dict[str, list[Link]], limit: int, through: dict[str, list[Link]] | None = None
+    node: str, start: str, parents: dict[str, list[Link]], limit: int, through: dict[str, list[Link]]
 ) -> tuple[tuple[Link, ...], ...]:
     """Up to ``limit`` shortest paths from start to node, ordered by their edge ids from the start: the node's
     ``parents``, each after the paths to its near end that the walk went on by (``through``, as in
-    count_shortest_paths; ``parents`` if not given)."""
+    count_shortest_paths)."""
     if limit <= 0:
         return ()
     if node == start:
         return ((),)
-    through = parents if through is None else through
     result: list[tuple[Link, ...]] = []
     for link in sorted(parents[node], key=lambda link: link.edge_id):
         for prefix in shortest_paths(link.near, start, through, limit, through):

@@ -168,13 +168,14 @@ def stated_about(
 def exclusions(stated: Iterable[Stated], included: Iterable[Node] = ()) -> Iterator[tuple[Node, Node]]:
     """Each item the statements about one release exclude, with each statement excluding it: by its words
     (:data:`EXCLUDING`), or, of ``included`` (what it includes, as asked), by the years or data sets one gives the
-    release's data (:func:`outside_stated`)."""
+    release's data (:class:`_Bounds`, read once for the release)."""
     stated = list(stated)
     for s in stated:
         if s.kind in EXCLUDING:
             yield from ((item, s.statement) for item in s.items)
+    bounds = _Bounds.of(stated)
     for item in included:
-        yield from ((item, statement) for statement in outside_stated(stated, item))
+        yield from ((item, statement) for statement in bounds.outside(item))
 
 
 def excluded_items(stated: Iterable[Stated], items: Iterable[Node] = ()) -> set[str]:
@@ -195,28 +196,45 @@ def _years(statement: Node) -> tuple[int, int] | None:
     return (begin, end) if isinstance(begin, int) and isinstance(end, int) else None
 
 
-def outside_stated(stated: Iterable[Stated], item: Node) -> tuple[Node, ...]:
-    """The statements saying what one release's data are of that ``item`` falls outside, so that no rule reaches
-    it for that release: the years they give (stated_years), where the dictionary says the item was populated in
-    none of them (KS4_REFUGEE, 2001/02 to 2004/05, and the Telegraph's 2007/08 to 2011/12), and the data sets
-    they name (``datasets_read``, together), where it is held in none of them (the alternative provision
-    census's ethnicity, and the Telegraph's "census data for KS2, KS4 and KS5 datasets"). Only statements about
-    the release bound it: one about its recipient names no release's scope."""
-    received = [s for s in stated if s.kind in RECEIVED and s.about.node.kind is NodeKind.RELEASE]
-    found: list[Node] = []
-    years = stated_years(received)
-    first, last = item.props.get("first_year"), item.props.get("last_year")
-    if years is not None and isinstance(first, int):
-        begin, end = years
-        if first > end or (isinstance(last, int) and last < begin):
-            found += [s.statement for s in received if _years(s.statement)]
-    named = [s for s in received if s.statement.strings("datasets_read")]
-    table = item.key.split("/", 1)[0]  # an item's key begins with its data set's, or "unplaced" where none is known
-    # an unplaced item may be in any of the data sets its rule reads (none known: no bound)
-    held_in = item.strings("datasets_possible") if table == UNPLACED else (node_id(NodeKind.DATASET, table),)
-    if named and held_in and not any(d in s.statement.strings("datasets_read") for s in named for d in held_in):
-        found += [s.statement for s in named if s.statement not in found]
-    return tuple(found)
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    """What the statements about one release say its data are of, so that no rule reaches an item outside it: the
+    years they give (stated_years; the Telegraph's 2007/08 to 2011/12) and the data sets they name
+    (``datasets_read``, together; its "census data for KS2, KS4 and KS5 datasets"), each with the statements giving
+    it. Only statements about the release bound it: one about its recipient names no release's scope."""
+
+    years: tuple[int, int] | None = None
+    by_years: tuple[Node, ...] = ()
+    datasets: frozenset[str] = frozenset()
+    by_datasets: tuple[Node, ...] = ()
+
+    @classmethod
+    def of(cls, stated: Iterable[Stated]) -> _Bounds:
+        received = [s for s in stated if s.kind in RECEIVED and s.about.node.kind is NodeKind.RELEASE]
+        named = [s.statement for s in received if s.statement.strings("datasets_read")]
+        return cls(
+            stated_years(received),
+            tuple(s.statement for s in received if _years(s.statement)),
+            frozenset(d for statement in named for d in statement.strings("datasets_read")),
+            tuple(named),
+        )
+
+    def outside(self, item: Node) -> tuple[Node, ...]:
+        """The statements ``item`` falls outside: populated in none of the years (KS4_REFUGEE, 2001/02 to 2004/05),
+        or held in none of the data sets (the alternative provision census's ethnicity). An item whose first year
+        the dictionary does not give is not bounded by years; one no data set may hold is not bounded by them."""
+        found: list[Node] = []
+        first, last = item.props.get("first_year"), item.props.get("last_year")
+        if self.years is not None and isinstance(first, int):
+            begin, end = self.years
+            if first > end or (isinstance(last, int) and last < begin):
+                found += self.by_years
+        table = item.key.split("/", 1)[0]  # an item's key begins with its data set's, or "unplaced" where none is
+        # an unplaced item may be in any of the data sets its rule reads (none known: no bound)
+        held_in = item.strings("datasets_possible") if table == UNPLACED else (node_id(NodeKind.DATASET, table),)
+        if self.datasets and held_in and not self.datasets.intersection(held_in):
+            found += [statement for statement in self.by_datasets if statement not in found]
+        return tuple(found)
 
 
 def as_answered(stated: Iterable[Stated]) -> tuple[Stated, ...]:
@@ -244,14 +262,9 @@ def outranked_meanings(stated: Iterable[Stated]) -> dict[str, tuple[str, ...]]:
     (recipients_of_item drops it by the same test); the exports and the claims ledger say what outranks the link."""
     stated = list(stated)
     excluding: dict[str, set[str]] = {}
-    for s in stated:
-        if s.kind in EXCLUDING:
-            for item in s.items:
-                excluding.setdefault(item.id, set()).add(s.statement.id)
-        elif s.kind in RECEIVED:
-            for item in s.items:
-                for bound in outside_stated(stated, item):
-                    excluding.setdefault(item.id, set()).add(bound.id)
+    # what each statement saying items went reaches, against every exclusion of the release (words and bounds)
+    for item, by in exclusions(stated, (item for s in stated if s.kind in RECEIVED for item in s.items)):
+        excluding.setdefault(item.id, set()).add(by.id)
     return {
         link.id: tuple(sorted(excluding[item.id]))
         for s in stated
