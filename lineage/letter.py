@@ -217,16 +217,23 @@ class Written(Draft):
     references: tuple[str, ...]  # the releases it lists
 
 
-def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
-    """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
-    chosen = format_of(fmt, "letter")
+def checked_name(name: str | None) -> str:
+    """The child's name as a letter writes it (one line, spaces collapsed, as /reach writes it), or a
+    LineageError saying why it cannot: checked before the record is read, so a mistyped name costs nothing."""
     line_break = next((c for c in name or "" if c in "\t\n\r"), None)  # a cell may hold them; a name, one line
     unfit = unfit_character(name or "") or (f"the control character U+{ord(line_break):04X}" if line_break else None)
     if unfit:
         raise LineageError(f"the name holds {unfit}: type it as plain text on one line")
-    name = " ".join((name or "").split())  # one line, spaces collapsed, in every format: as /reach writes it
+    name = " ".join((name or "").split())
     if len(name) > NAME_LIMIT:
         raise LineageError(f"the name is {len(name):,} characters long: a letter takes one of {NAME_LIMIT} at most")
+    return name
+
+
+def write(answer: RecordReach, fmt: str = "txt", name: str | None = None) -> Written:
+    """The letter in ``fmt``; the child's name, if given, in place of :data:`NAME_PLACEHOLDER`."""
+    chosen = format_of(fmt, "letter")
+    name = checked_name(name)
     placeholder = chosen.safe(NAME_PLACEHOLDER)
     text = chosen.render(letter_parts(answer), SUBJECT)
     if name:

@@ -298,9 +298,10 @@ def run_report(args: argparse.Namespace) -> int:
 def run_letter(args: argparse.Namespace) -> int:
     from lineage import letter, questions
 
+    name = letter.checked_name(args.name)
     with _open(args) as store:
         answer = questions.record_reach(store, args.urn, args.from_year, args.to_year)
-    print(letter.write(answer, args.format, args.name).text, end="")
+    print(letter.write(answer, args.format, name).text, end="")
     return 0
 
 

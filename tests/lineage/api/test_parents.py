@@ -220,6 +220,19 @@ def test_lineage_letter_refuses_a_name_holding_a_control_character(
     assert err == f"lineage: the name holds {character}: type it as plain text on one line\n"
 
 
+def test_lineage_letter_refuses_a_name_before_it_reads_the_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped name was refused only once the whole record had been read and the letter's answer found
+    (about a second each time on the real graph): it is checked first, so even a store not there yet is not
+    the error given."""
+    args = ["letter", "--store", f"memory:{tmp_path / 'none.snapshot'}", "--urn", str(URN)]
+    assert main([*args, "--from", "2012", "--to", "2016", "--name", "Ada\nDear Sir"]) == 1
+    out, err = capsys.readouterr()
+    assert not out
+    assert err == "lineage: the name holds the control character U+000A: type it as plain text on one line\n"
+
+
 def test_lineage_letter_takes_a_name_whose_script_needs_a_joiner(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
