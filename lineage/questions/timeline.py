@@ -42,15 +42,19 @@ def figure_caveat(figure: Node) -> str:
 
 
 def figure_text(figure: Node) -> str:
-    """A published figure in the compiler's words: its flow, measure and value, and whether a later source
-    corrected it or the record does not establish it (so that no answer quotes either as settled)."""
+    """A published figure in the compiler's words: its flow, measure and value, whether a later source
+    corrected it or the record does not establish it (so that no answer quotes either as settled), and the
+    compiler's notes on it, which say what the figure alone does not (Home Office's 20 requests: "18 granted, 2
+    refused"; the register's 887: "15 rejections recorded")."""
     props = figure.props
     value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
     unit = f" {props['unit']}" if props.get("unit") and value else ""
+    notes = props.get("notes")
     return (
         f"{props.get('flow', '')}: {props.get('measure', '')}"
         + (f": {value}{unit}" if value else "")
         + figure_caveat(figure)
+        + (f"; the compiler's note: {notes}" if notes else "")
     )
 
 

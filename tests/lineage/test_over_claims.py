@@ -356,8 +356,9 @@ def test_the_police_figures_two_sources_disagree_on_are_contested_both_ways(real
     for figure, disagrees in ((foi, f"disagrees with {table['row_part']}"), (shared, "disagrees")):
         node = nodes[figure["measure"]]
         assert node.props.get("contested") is True
+        noted = f"; the compiler's note: {figure['notes']}" if figure["notes"] else ""
         assert figure_text(node).endswith(
-            f"{figure['value']} {figure['unit']} (contested: another cited source {disagrees})"
+            f"{figure['value']} {figure['unit']} (contested: another cited source {disagrees}){noted}"
         )
     assert "contested" not in nodes[requests["measure"]].props
     (edge,) = real_store.get_edges(
@@ -1036,3 +1037,19 @@ def test_a_release_s_stated_data_sets_bound_only_items_a_data_set_is_known_to_ho
         answer = recipients_of_item(real_store, alias)
         assert answer.items[0].key.startswith("unplaced/") or alias.startswith("AddressLine1")
         assert body in {r.organisation.name for r in answer.receipts}, alias
+
+
+def test_a_figure_is_said_with_what_its_notes_add_of_refusals_and_withdrawals(real_store: Store) -> None:
+    """The timeline and an organisation's receipts gave the Home Office's 20 requests, its 25 occasions and the
+    register's 887 requests without the refusals, withdrawals and rejections their notes count ("18 granted, 2
+    refused"): a campaigner quoting "887 requests" from DfE to third parties counted 15 rejections as flows."""
+    from lineage.questions.timeline import FIGURE, timeline
+
+    figures = _rows("npd_sharing_figures_compiled.csv")
+    noted = [figures[row - 2] for row in (7, 8, 19)]
+    assert [r["value"] for r in noted] == ["20", "25", "887"] and "2 refused" in noted[0]["notes"]
+    said = {e.text for e in timeline(real_store).entries if e.kind == FIGURE}
+    for row in noted:
+        value = f"{int(row['value']):,} {row['unit']}"
+        wanted = f"{row['flow']}: {row['measure']}: {value}; the compiler's note: {row['notes']}"
+        assert wanted in said, (wanted, sorted(t for t in said if row["measure"] in t))
