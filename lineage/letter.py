@@ -204,6 +204,20 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         )
         for s in answer.not_released
     ] or [Part("p", "The record holds no statement that something was not released to these recipients.")]
+    if answer.refused_to_say:
+        parts += _section(
+            "What bodies named here refused to say",
+            "These bodies were asked about pupil data and refused to say, as the sources below give it. Please say "
+            "what the Department knows of it: whether my child's record went on from them, and to whom.",
+        )
+        parts += [
+            Part(
+                "li",
+                f"{s.about.node.name}: {statement_words(s.statement)}; {CERTAINTY_WORDS[s.statement.certainty.level]}",
+                tuple(ordered_citations(s.statement.citations)),
+            )
+            for s in answer.refused_to_say
+        ]
     parts += [
         Part("p", "Please reply within one month of receiving this request, as Article 12(3) requires."),
         Part("p", "Yours faithfully,\n[Your name]"),

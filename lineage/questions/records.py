@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from lineage.hops import Step
 from lineage.model import (
     CERTAINTY_WORDS,
+    REFUSED_TO_SAY,
     Certainty,
     CertaintyLevel,
     Edge,
@@ -305,6 +306,9 @@ class RecordReach(AskedYears):
     #: data sets linking pupil records with other departments' (LEO, PPMD, MoJ-DfE), by holder: the record does not
     #: say whose records are in them, so a parent may ask
     linked: tuple[LinkedHolding, ...] = ()
+    #: what a body this answer names was asked and refused to say (the Home Office: whether pupil data went on
+    #: beyond it), so that no reader takes its silence for nothing having gone
+    refused_to_say: tuple[Stated, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -376,6 +380,18 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
     learners = learner_records(store)
     of_learners = {d.to.link.id for d in learners.accesses} if learners else set()
     earliest = release_walk(store).earliest_lag  # what went under an application, or by an access, is not known
+    disclosed = tuple(
+        d
+        for d in disclosures(store)
+        if _after_in_npd(d.to.link, from_year, earliest) and d.to.link.id not in of_learners
+    )
+    linked = linked_holdings(store)
+    named = {
+        *(related.node.id for release in found for related in release.recipients),
+        *(d.to.node.id for d in (*disclosed, *(learners.accesses + learners.onward if learners else ()))),
+        *(holding.organisation.id for holding in linked),
+    }
+    refused = stated_of_kinds(store, frozenset({REFUSED_TO_SAY}))
     return RecordReach(
         chain,
         (from_year, to_year),
@@ -388,12 +404,9 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
             for a in (*open_applications(store), *applications_of(store, NO_RELEASE))
         ),
         learners,
-        tuple(
-            d
-            for d in disclosures(store)
-            if _after_in_npd(d.to.link, from_year, earliest) and d.to.link.id not in of_learners
-        ),
-        linked_holdings(store),
+        disclosed,
+        linked,
+        tuple({s.statement.id: s for body in sorted(named) for s in refused.get(body, ())}.values()),
     )
 
 
@@ -465,7 +478,7 @@ def _released(
         for r in releases
     ]
     recipients = {rel.node.id for r in found for rel in r.recipients}
-    said = not_released_statements(store)
+    said = stated_of_kinds(store, NOT_RELEASED)
     not_released = {
         s.statement.id: s for target in [*(r.release.id for r in releases), *sorted(recipients)] for s in said[target]
     }
@@ -597,11 +610,11 @@ def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
     )
 
 
-@PerState
-def not_released_statements(store: Store) -> dict[str, list[Stated]]:
-    """What sources say did not go, by the release or organisation it is about; a statement about an application
-    counts for its applicant too. Once per state of the store, in a fixed number of batched calls."""
-    statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(NOT_RELEASED))
+def _stated_of_kinds(store: Store, kinds: frozenset[str]) -> dict[str, list[Stated]]:
+    """What sources say of ``kinds`` (what did not go; what a body refused to say), by the release or organisation
+    it is about; a statement about an application counts for its applicant too. Once per state of the store, in a
+    fixed number of batched calls."""
+    statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(kinds))
     about = follow(store, [s.id for s in statements], outgoing=[_E.ABOUT])
     targets = {h.node.id: h.node for hops in about.values() for h in hops}
     applicants = follow(store, [id_ for id_, n in targets.items() if n.kind is NodeKind.APPLICATION],
@@ -609,11 +622,14 @@ def not_released_statements(store: Store) -> dict[str, list[Stated]]:
     stated = statements_about(store, list(targets.values()))
     answer: dict[str, list[Stated]] = defaultdict(list)
     for target, said in stated.items():
-        kept = [s for s in said if s.kind in NOT_RELEASED]
+        kept = [s for s in said if s.kind in kinds]
         answer[target].extend(kept)
         for hop in applicants.get(target, []):
             answer[hop.node.id].extend(kept)
     return answer
+
+
+stated_of_kinds = PerState(_stated_of_kinds, keep=2)
 
 
 def _held(store: Store, from_year: int, to_year: int) -> tuple[Held, ...]:

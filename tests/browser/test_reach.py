@@ -102,6 +102,9 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     # the reprimand's date is the article's, as the letter says (date_readings.csv)
     assert "2022-11-09 (the article's date, not the reprimand's)" in " ".join(page.texts("#learners li"))
     assert lrs["figure"] not in " ".join(page.texts("#disclosures li"))
+    # what a body it names refused to say, in the asker's words: the Home Office, whether pupil data went on
+    (refusal,) = [r for r in FLOWS if r["kind"] == "foi_refused"]
+    assert refusal["quote"] in " ".join(page.texts("#refused li")) and page.count("#refused li .refs a") > 0
     # the address is the search: opened afresh it shows the same
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")
     ready(page, "from=2012")

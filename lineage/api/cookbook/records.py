@@ -125,6 +125,8 @@ RecordReach = answer_type(
         "linked": "Data sets linking pupil records with other departments' (LEO, Pupil Parent Matched Data, the "
         "MoJ-DfE set), each body holding or party to one with its part as a source gives it: whose records are in "
         "them the record does not say.",
+        "refused_to_say": "What a body this answer names was asked and refused to say (the Home Office: whether "
+        "pupil data went on beyond it), in the asker's words.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
         "URN is not a pupil's school for those years.",
     },

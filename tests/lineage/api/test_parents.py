@@ -125,6 +125,30 @@ async def test_record_reach_holds_the_chain_the_releases_by_type_and_what_was_no
     assert {d["dataset"]["name"] for d in data["datasets"]} >= {"KS2 95-96 to 17-18", "CIN 08-09 to 16-17"}
 
 
+#: The Home Office, named for its monthly exchange and the records DfE returned to it, refused to say whether pupil
+#: data went on beyond it (a requester's account): the gaps answer counted it, the letter and /reach did not, so a
+#: parent read its silence as nothing having gone on.
+(REFUSAL,) = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "foi_refused"]
+
+
+async def test_record_reach_says_what_a_body_it_names_refused_to_say(ask: Any) -> None:
+    assert REFUSAL["from_organisation"] == "Home Office" and REFUSAL["source_kind"] == "requester"
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
+    (said,) = data["refusedToSay"]
+    assert (said["about"]["node"]["name"], said["statement"]["quote"]) == ("Home Office", REFUSAL["quote"])
+    assert said["statement"]["certainty"]["level"] == "REPORTED" and said["statement"]["citations"]
+
+
+def test_the_letter_says_what_a_body_it_names_refused_to_say(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    part = text[text.index("What bodies named here refused to say") :]
+    assert f"Home Office: asked, and it refused to say: \u201c{REFUSAL['quote']}\u201d; reported" in part
+
+
 async def test_a_group_pages_on_by_itself(ask: Any) -> None:
     first = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=1))["recordReach"]
     group = max(first["groups"], key=lambda g: g["releases"]["totalCount"])

@@ -47,6 +47,7 @@ function drawAnswer(answer, variables) {
   drawDatasets(answer.datasets);
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
+  drawRefused(answer.refusedToSay);
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
   drawLinked(answer.linked);
@@ -213,16 +214,27 @@ function appendStated(item, stated) {
   item.append(cite(s.citations));
 }
 
-function drawNotReleased(statements) {
-  const items = statements.map((stated) => {
+/** Statements about the bodies and releases asked about, each under the name of what it is about. */
+function statedItems(statements) {
+  return statements.map((stated) => {
     const item = element("li");
     const asOf = stated.asOf ? ` (as of ${stated.asOf})` : ""; // what a body was told, as of its source's day
     item.append(element("strong", stated.about.node.name + asOf), ": ");
     appendStated(item, stated);
     return item;
   });
+}
+
+function drawNotReleased(statements) {
+  const items = statedItems(statements);
   const none = "The record holds no such statement about these releases or recipients.";
   $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
+}
+
+/** What a body named in the answer refused to say: shown only where the record holds such a refusal. */
+function drawRefused(statements) {
+  $("#refused").replaceChildren(...statedItems(statements));
+  $("#refused").closest("section").hidden = !statements.length;
 }
 
 /** Applications without an outcome, or with one that is no release: listed apart, never as releases, each with its
