@@ -88,6 +88,8 @@ READINGS_COLUMNS = (
 ITEMS_OF = ("", "records")
 READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
 #: The kinds of row the file holds, and what each becomes.
+#: The file's word for a row whose source gives no date.
+NO_DATE = "undated"
 ACCESS, ONWARD, LINKED, REFUSED = "access_granted", "onward_share", "linked_dataset", "foi_refused"
 EVENT_KINDS = frozenset({"oversight", "policy_change", "agreement", "figure"})
 KINDS = frozenset({ACCESS, ONWARD, LINKED, REFUSED} | EVENT_KINDS)
@@ -430,7 +432,8 @@ class _Row:
                 "source_kind": self.source_kind,
                 "dataset_as_written": self.cell("dataset_as_written"),
                 "organisation_as_written": self.cell("from_organisation"),
-                "date_as_cited": self.date,
+                # "undated" is the file's word for no date: a statement dated by it would be "as of undated"
+                "date_as_cited": "" if self.date == NO_DATE else self.date,
                 "quote": self.quote,
                 "notes": self.cell("notes"),
             }

@@ -196,28 +196,16 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             for r in lrs.oversight
         ]
     parts.append(Part("h", "What the record says was not released"))
-    parts += [
-        Part(
-            "li",
-            f"{s.about.node.name}{_as_of(s)}: {_contested(s, statement_words(s.statement))}",
-            tuple(ordered_citations(s.statement.citations)),
-        )
-        for s in answer.not_released
-    ] or [Part("p", "The record holds no statement that something was not released to these recipients.")]
+    parts += [_stated(s) for s in answer.not_released] or [
+        Part("p", "The record holds no statement that something was not released to these recipients.")
+    ]
     if answer.refused_to_say:
         parts += _section(
             "What bodies named here refused to say",
             "These bodies were asked about pupil data and refused to say, as the sources below give it. Please say "
             "what the Department knows of it: whether my child's record went on from them, and to whom.",
         )
-        parts += [
-            Part(
-                "li",
-                f"{s.about.node.name}: {statement_words(s.statement)}; {CERTAINTY_WORDS[s.statement.certainty.level]}",
-                tuple(ordered_citations(s.statement.citations)),
-            )
-            for s in answer.refused_to_say
-        ]
+        parts += [_stated(s) for s in answer.refused_to_say]
     parts += [
         Part("p", "Please reply within one month of receiving this request, as Article 12(3) requires."),
         Part("p", "Yours faithfully,\n[Your name]"),
@@ -287,6 +275,17 @@ def _agreement(related: Related) -> str:
 def _section(heading: str, asked: str) -> list[Part]:
     """A heading and what the letter asks of the items listed under it."""
     return [Part("h", heading), Part("p", asked)]
+
+
+def _stated(stated: Stated) -> Part:
+    """What a source says of a body or a release, in its words, and the kind of source it rests on: a copy of
+    DfE's answer a third party keeps is not DfE's own page."""
+    words = _contested(stated, statement_words(stated.statement))
+    return Part(
+        "li",
+        f"{stated.about.node.name}{_as_of(stated)}: {words}; {CERTAINTY_WORDS[stated.statement.certainty.level]}",
+        tuple(ordered_citations(stated.statement.citations)),
+    )
 
 
 def _disclosed(disclosure: Disclosure) -> Part:
