@@ -512,7 +512,10 @@ class ExternalSharesImporter(Importer):
         reference, organisation = cell("reference", ""), cell("organisation", "")
         if not reference and not (date and normalise(organisation)):
             raise BadInput(where, "a row needs a reference, or a date approved and an organisation", row.number)
-        tiers = parse_tiers(cell("tiers", ""))
+        try:
+            tiers = parse_tiers(cell("tiers", ""))
+        except ValueError as exc:
+            raise BadInput(where, f"{exc}: {cell('tiers')!r}", row.number, row.headers["tiers"]) from None
         if cell("tiers") and not tiers:
             raise BadInput(where, f"names no old tier 1-4: {cell('tiers')!r}", row.number, row.headers["tiers"])
         register_name = f"DfE external data shares: {PARTS[row.part]}"

@@ -99,18 +99,49 @@ def release_key(reference: str, register: str, date: dt.date | str | None, organ
     return f"{slug(register)}/{when}/{slug(normalise(organisation))}"
 
 
+#: A run of tier numbers, each after "tier(s)" or bare: joined by lists ("1, 2", "1 or tier 2") or ranges ("1-3",
+#: "1 to 4", "1\u20132"), read whole so that no number is taken for another ("Tier 12" is no tier 1).
+_TIER_RUN = re.compile(r"(?:tiers?\s*)?\d+(?:\s*(?:,|/|or|and|&|-|\u2013|to)\s*(?:tiers?\s*)?\d+)*")
+_RANGE = {"-", "\u2013", "to"}
+_NEGATED = re.compile(r"\b(?:not|no|except|excluding)\s+tiers?\b")
+
+
 def parse_tiers(text: str) -> tuple[str, ...]:
-    """The old tiers (1-4) a text names: "tier 1 or tier 2 data", "Tier 1/2", or a bare list "1, 2"."""
+    """The old tiers (1-4) a text names: "tier 1 or tier 2 data", "Tier 1/2", "Tiers 1-3", or a bare list "1, 2".
+    A number that is no tier ("Tier 12"), or a tier named as not given ("not tier 1"), is a ValueError saying
+    so: read as tier 1, either would draw what the release did not hold, or leave out what it did.
+
+    >>> parse_tiers("approved (tier 1 or tier 2 data)"), parse_tiers("Tiers 1 to 3"), parse_tiers("Tier 1\u20132")
+    (('1', '2'), ('1', '2', '3'), ('1', '2'))
+    >>> parse_tiers("Tier 12")
+    Traceback (most recent call last):
+    ValueError: names tier 12: the old tiers are 1 to 4
+    """
     lowered = text.lower()
-    if "tier" in lowered:
-        found = [
-            digit
-            for span in re.findall(r"tiers?\s*([1-4](?:\s*(?:,|/|or|and|&)\s*(?:tier\s*)?[1-4])*)", lowered)
-            for digit in re.findall(r"[1-4]", span)
-        ]
-    else:
-        found = re.findall(r"\b[1-4]\b", lowered)
-    return tuple(sorted(set(found)))
+    if negated := _NEGATED.search(lowered):
+        raise ValueError(f"says {negated.group(0)!r}: name the tiers given")
+    runs = [m.group(0) for m in _TIER_RUN.finditer(lowered) if "tier" in m.group(0) or "tier" not in lowered]
+    found: set[int] = set()
+    for run in runs:
+        tokens = re.findall(r"\d+|-|\u2013|\bto\b", run)
+        for at, token in enumerate(tokens):
+            if not token.isdigit():
+                continue
+            tier = int(token)
+            if not 1 <= tier <= 4:
+                raise ValueError(f"names tier {token}: the old tiers are 1 to 4")
+            if at >= 2 and tokens[at - 1] in _RANGE and tokens[at - 2].isdigit():
+                found.update(range(min(int(tokens[at - 2]), tier), max(int(tokens[at - 2]), tier) + 1))
+            found.add(tier)
+    return tuple(str(tier) for tier in sorted(found))
+
+
+def tiers_in(path: Path, row: Row, columns: str, text: str) -> tuple[str, ...]:
+    """:func:`parse_tiers` of a row's cells (``columns`` names them), its refusal naming the file, row and cells."""
+    try:
+        return parse_tiers(text)
+    except ValueError as exc:
+        raise BadInput(path, f"{exc}: {text!r}", row.number, columns) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,8 +454,8 @@ class _RegisterImporter(Importer):
     def _purpose(self, row: Row) -> str:
         return ""
 
-    def _tiers(self, row: Row, status: str) -> tuple[str, ...]:
-        return parse_tiers(status)
+    def _tiers(self, path: Path, row: Row, status: str) -> tuple[str, ...]:
+        return tiers_in(path, row, "status_as_cited", status)
 
     def _share(self, path: Path, row: Row) -> Share:
         register_name = required(path, row, "register")
@@ -455,7 +486,7 @@ class _RegisterImporter(Importer):
             Citation(self.document, path.name, row.number, address),
             outcome(path, row),
             self._source(path, row),
-            self._tiers(row, status),
+            self._tiers(path, row, status),
             self._purpose(row),
         )
 
@@ -501,8 +532,8 @@ class RegisterMoreImporter(_RegisterImporter):
     def _purpose(self, row: Row) -> str:
         return " ".join(row["purpose_as_cited"].split())
 
-    def _tiers(self, row: Row, status: str) -> tuple[str, ...]:
-        return parse_tiers(f"{status} {row['tier_or_scope']}")
+    def _tiers(self, path: Path, row: Row, status: str) -> tuple[str, ...]:
+        return tiers_in(path, row, "status_as_cited, tier_or_scope", f"{status} {row['tier_or_scope']}")
 
 
 def _decision(share: Share) -> Decision | None:

@@ -157,6 +157,39 @@ def test_pre_2018_tiers_and_an_unreferenced_row(empty_store: Store, tmp_path: Pa
     assert approval.node.props == {"legal_gateway": "Fictional MoU"}
 
 
+@pytest.mark.parametrize(
+    ("tiers", "read"), [("Tiers 1-4", ("1", "2", "3", "4")), ("Tier 1 to 3", ("1", "2", "3")), ("1\u20134", None)]
+)
+def test_a_range_of_tiers_is_read_whole(tmp_path: Path, tiers: str, read: tuple[str, ...] | None) -> None:
+    """The hostile-input reading, round six: "Tiers 1-3" and "Tiers 1 to 4" were read as tier 1 alone, and a bare
+    "1-4" as tiers 1 and 4, so the tier rule left out the items of the tiers between."""
+    store = MemoryStore()
+    store.write(fictional_items())
+    rows = [[*PRE_2018[0][:4], tiers, *PRE_2018[0][5:]]]
+    ExternalSharesImporter().run(store, write_workbook(tmp_path / "r.xlsx", {**sheets(), _PRE: _frame(rows)}))
+    (release,) = [n for n in store.all_nodes(NodeKind.RELEASE) if n.props.get("date") == dt.date(2017, 3, 14)]
+    assert release.props["tiers"] == (read or ("1", "2", "3", "4"))
+    reached = {h.node.id for h in hops(store, release.id, EdgeKind.INCLUDES)}
+    tier_4 = {"DataItem:FICTIONAL_SET/Fict_Flag"} if "4" in release.props["tiers"] else set()
+    assert reached == {"DataItem:FICTIONAL_SET/Fict_Name", *tier_4}
+
+
+@pytest.mark.parametrize(("tiers", "said"), [("Tier 12", "names tier 12"), ("not tier 1", "says 'not tier'")])
+def test_a_tier_that_is_none_or_is_denied_is_refused_naming_the_cell(tmp_path: Path, tiers: str, said: str) -> None:
+    """ "Tier 12" was read as tier 1, and "not tier 1" as tier 1."""
+    rows = [[*PRE_2018[0][:4], tiers, *PRE_2018[0][5:]]]
+    path = write_workbook(tmp_path / "r.xlsx", {**sheets(), _PRE: _frame(rows)})
+    with pytest.raises(BadInput, match=rf"sheet '{_PRE}', row 2, column 'Tiers': {said}"):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
+_PRE = "NPD requests before April 2018"
+
+
+def _frame(rows: list[list[object]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
 def test_importing_twice_changes_nothing(empty_store: Store, tmp_path: Path) -> None:
     empty_store.write(fictional_items())
     path = write_workbook(tmp_path / "register.ods", sheets())
@@ -238,7 +271,10 @@ def broken(kind: str) -> dict[str, pd.DataFrame]:
         ("missing column", r"sheet 'Home Office', row 1, column 'Legal gateway': the mapped header is not"),
         ("column named twice", r"sheet 'Home Office', row 1, column 'Purpose': the header names this column twice"),
         ("bad date", r"sheet 'DSAP approved shares', row 3, column 'Date approved': expected a date"),
-        ("no tier", r"sheet 'NPD requests before April 2018', row 2, column 'Tiers': names no old tier"),
+        (
+            "no tier",
+            r"sheet 'NPD requests before April 2018', row 2, column 'Tiers': names tier 7: the old tiers are 1 to 4",
+        ),
         ("no key", r"sheet 'NPD requests before April 2018', row 2: a row needs a reference, or a date approved"),
         # its message had ended "(it has: )"
         (

@@ -528,3 +528,21 @@ def test_a_reference_another_file_gives_another_body_is_refused_writing_nothing(
     assert store.counts() == before
     RegisterFoiImporter().run(store, first)  # the same body again: a re-import, which changes nothing
     assert store.counts() == before
+
+
+def test_a_register_row_naming_no_old_tier_is_refused_naming_its_cells(tmp_path: Path) -> None:
+    """The hostile-input reading, round six: the register files' "Tier 12" was read as tier 1."""
+    from importers.releases import RegisterMoreImporter
+
+    source = DATA_DIR / RegisterMoreImporter.bundled
+    with source.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("tier_or_scope")
+    tiered = next(n for n, row in enumerate(rows) if row[column] == "Tier 1")
+    rows[tiered][column] = "Tier 12"
+    path = tmp_path / source.name
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    where = f"row {tiered + 1}, column 'status_as_cited, tier_or_scope': names tier 12"
+    with pytest.raises(BadInput, match=where):
+        RegisterMoreImporter().run(MemoryStore(), path)
