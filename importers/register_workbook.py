@@ -285,10 +285,13 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
         else:
             with archive.open("content.xml") as part:
                 spans = list(_ods_spans(part))
-        for sheet, rows, columns in spans:
+        for sheet, rows, columns, _ in spans:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
                 raise BadInput(path, f"sheet {sheet!r} spans {problem}")
+        for sheet, _, _, unread in spans:
+            if unread and (suffix == ".ods" or sheet in sheets):
+                raise BadInput(_where(path, sheet if suffix == ".ods" else sheets[sheet]), unread)
         if suffix == ".ods":
             # a few bytes (<text:s text:c="100000000"/>) the reader writes out in full: refused before it does
             widest, total = _ods_spaces(archive)
@@ -307,7 +310,7 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _xlsx_spans(archive: zipfile.ZipFile, sheets: Sequence[str]) -> list[tuple[str, int, int]]:
+def _xlsx_spans(archive: zipfile.ZipFile, sheets: Mapping[str, str]) -> list[tuple[str, int, int, str | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
     spans = []
@@ -317,31 +320,75 @@ def _xlsx_spans(archive: zipfile.ZipFile, sheets: Sequence[str]) -> list[tuple[s
     return spans
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> list[str]:
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """The parts the workbook's relationships name as its sheets, as paths in the archive (a target relative to
-    xl/, "./worksheets/sheet1.xml" or "../xl/...", or absolute)."""
+    xl/, "./worksheets/sheet1.xml" or "../xl/...", or absolute), each with the name the workbook gives its sheet
+    (the part's path where it gives none)."""
     rels = "xl/_rels/workbook.xml.rels"
     if rels not in archive.namelist():
-        return []
-    names = []
+        return {}
+    parts = {}
     with archive.open(rels) as part:
         for _, element in ElementTree.iterparse(part):
             if element.tag.endswith("}Relationship") and element.get("Type", "").endswith("/worksheet"):
                 target = element.get("Target", "")
                 joined = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                names.append(posixpath.normpath(joined))
-    return names
+                parts[element.get("Id", "")] = posixpath.normpath(joined)
+    names = {}
+    if "xl/workbook.xml" in archive.namelist():
+        with archive.open("xl/workbook.xml") as part:
+            for _, element in ElementTree.iterparse(part):
+                if element.tag.endswith("}sheet"):
+                    names[element.get(_RELATIONSHIP_ID, "")] = element.get("name", "")
+    return {target: names.get(id_) or target for id_, target in parts.items()}
 
 
-def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _unread_cell(cell: ElementTree.Element, reference: str) -> str | None:
+    """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
+    formula the saving program never calculated for an empty cell, so the row would say its source named nothing."""
+    children = {child.tag.rpartition("}")[2]: child for child in cell}
+    saved = children["v"].text if "v" in children else None
+    if cell.get("t") == "e":
+        return _error_cell(reference, saved)
+    if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
+        return (
+            f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
+            "calculate it): open and save it in a spreadsheet program, or type the value"
+        )
+    return None
+
+
+def _error_cell(reference: str, error: str | None) -> str:
+    return f"cell {reference} holds the error {error or 'value'}, not a value: correct its formula or type the value"
+
+
+def _column_letters(column: int) -> str:
+    """A spreadsheet column's letters from its number (1 is A, 27 is AA)."""
+    letters = ""
+    while column > 0:
+        column, left = divmod(column - 1, 26)
+        letters = chr(65 + left) + letters
+    return letters
+
+
+def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
-    them after row 200,000 passed as no cells at all)."""
+    them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
+    (:func:`_unread_cell`)."""
     rows = columns = row = column = 0
+    unread = None
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
+        if event == "end" and local in ("v", "f"):
+            continue  # read with their cell, and cleared with it
         if event == "end":
+            if local == "c" and unread is None:
+                unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}")
             element.clear()
         elif local == "row":
             row, column = _number(element.get("r"), row + 1), 0
@@ -356,7 +403,7 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int]:
             else:
                 column += 1
             rows, columns = max(rows, row), max(columns, column)
-    return rows, columns
+    return rows, columns, unread
 
 
 #: Past any limit: a number too large to be a row or a count of anything an import lays out.
@@ -395,14 +442,18 @@ def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
     return widest, total
 
 
-def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:
-    name, rows, columns, row, width, used = "", 0, 0, 0, 0, 0
+def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None]]:
+    """Each ODS sheet's extent, and its first cell holding an error where a value should be (the reader takes
+    it for an empty cell, as it does an XLSX's)."""
+    name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         if event == "start" and element.tag == f"{_TABLE}table":
-            name, rows, columns, row = element.get(f"{_TABLE}name", ""), 0, 0, 0
+            name, rows, columns, row, unread = element.get(f"{_TABLE}name", ""), 0, 0, 0, None
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
+                unread = _error_cell(f"{_column_letters(width + 1)}{row + 1}", "".join(element.itertext()).strip())
             width += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
             if len(element) or element.attrib.keys() - {f"{_TABLE}number-columns-repeated", f"{_TABLE}style-name"}:
                 used = width  # holds something: the row is laid out to here
@@ -413,7 +464,11 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int]]:
                 rows, columns = row, max(columns, used)
             element.clear()
         elif event == "end" and element.tag == f"{_TABLE}table":
-            yield name, rows, columns
+            yield name, rows, columns, unread
+
+
+#: LibreOffice's mark of a formula cell whose result is an error (its text, "#N/A", is no value).
+_CALC_VALUE_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 
 
 def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[list[str]]]) -> list[SheetRow]:

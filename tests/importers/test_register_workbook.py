@@ -417,6 +417,56 @@ def test_a_sparse_sheet_naming_a_far_cell_is_refused_without_laying_it_out(tmp_p
         ExternalSharesImporter().run(MemoryStore(), path)
 
 
+@pytest.mark.parametrize(
+    ("cell", "value", "said"),
+    [
+        ("C2", "#VALUE!", "cell C2 holds the error #VALUE!, not a value"),
+        ("A3", "#N/A", "cell A3 holds the error #N/A, not a value"),
+        ("B2", '="Example "&"Analytics Ltd"', "cell B2 holds a formula with no saved value"),
+    ],
+)
+def test_a_cell_whose_value_cannot_be_read_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, cell: str, value: str, said: str
+) -> None:
+    """The hostile-input reading, round six: the reader takes an error cell (#VALUE!, #N/A) and a formula a script
+    saved uncalculated for an empty cell, so a release lost its date or its reference (its key made of another
+    row's cells), and an organisation so written became "no organisation named"."""
+    import openpyxl
+
+    path = write_workbook(tmp_path / "register.xlsx", sheets())
+    book = openpyxl.load_workbook(path)
+    book["DSAP approved shares"][cell] = value  # openpyxl writes a formula as it is, with no value calculated
+    book.save(path)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_an_ods_cell_holding_an_error_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
+    """LibreOffice marks a formula whose result is an error; its text (#N/A) was read as an empty cell. Here the
+    third cell of DS09998's row, its date approved."""
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    calc = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+    error = (
+        '<table:table-cell table:formula="of:=NA()" calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>'
+    )
+    start = content.index("<table:table-cell", content.index("<table:table-cell", content.index("DS09998")) + 1)
+    end = content.index("</table:table-cell>", start) + len("</table:table-cell>")
+    content = content[:start] + error + content[end:]
+    parts["content.xml"] = content.replace(
+        "<office:document-content ", f'<office:document-content xmlns:calcext="{calc}" ', 1
+    ).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(BadInput, match=re.escape("sheet 'DSAP approved shares': cell C3 holds the error #N/A")):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
 def _rewritten(source: Path, target: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
     """A copy of an XLSX with its parts changed by ``change`` (name -> bytes)."""
     with zipfile.ZipFile(source) as archive:
