@@ -74,12 +74,17 @@ _NOTED = re.compile(
 _BRACKETED_END = re.compile(r"^(?P<start>[^()]+\.\.)\((?P<year>\d{4})\)$")
 
 
+#: A date in figures written otherwise than the ISO way the periods are read by ("07/2015", "31/02/2019",
+#: "15.03.2019"): taken as words, it would hold always and stand in every period asked.
+_NUMBERS_AS_DATE = re.compile(r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[/.]\d{4}\b")
+
+
 def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
     """The validity of a published period: ``2012-04..2016-10`` is 1 April 2012 to 31 October 2016, ``1996..``
     from 1 January 1996 on, a single ``2015-12-28`` or ``2020-06`` that day or month, with a note after it read
     as :data:`_NOTED` says (``2012-04..(2016)`` to the end of 2016, ``2012..2016 (to 15 Dec)`` to 15 December
     2016), an academic year ``2016/17`` from 1 September 2016 to 31 August 2017; any other wording holds always (kept
-    as text)."""
+    as text), but a date in figures written otherwise (``07/2015``, ``31/02/2019``) is refused."""
     text, last_day = row[column].strip(), None
     if bracketed := _BRACKETED_END.match(text):
         text = bracketed["start"] + bracketed["year"]
@@ -94,6 +99,11 @@ def parse_period(path: Path, row: Row, column: str = "period") -> Validity:
         raise BadInput(path, f"not a period of real dates: {exc}", row.number, column) from None
     match = _PERIOD.match(text)
     if not match:
+        if written := _NUMBERS_AS_DATE.search(text):
+            problem = f"{written.group(0)!r} is a date in figures but not as YYYY-MM-DD or YYYY-MM"
+            raise BadInput(
+                path, f"{problem}: write it so (2015-07, 2019-03-15), or it is read as no date", row.number, column
+            )
         return ALWAYS
     start, ranged, finish = match.groups()
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lineage.dates import named_period
 from lineage.model import (
+    ALWAYS,
     CONFIRMED,
     IDENTIFIABILITY,
     ORG_TYPES,
@@ -82,6 +83,8 @@ class Flows:
     # words say they began after it)
     releases_undated: int = 0
     classifications: tuple[FlowClass, ...] = ()  # the classification column's values in the links, by label
+    #: figures and accesses the record gives no date, left out of a period asked as undated releases are
+    volumes_undated: int = 0
 
     @property
     def stages(self) -> tuple[str, ...]:
@@ -249,14 +252,30 @@ def flows(
     )
     # what went other than by a release (records.disclosures): a published figure with a number, over its period,
     # and an access to pupil records, by its dates
+    # and an access to pupil records, by its dates; one the record gives no date is left out of a period asked, and
+    # counted, as an undated release is (it would have stood in every period)
+    dated = [
+        (d, d.source if d.source.kind is NodeKind.AGGREGATE_FLOW else d.to.link)
+        for d in disclosures(store)
+        if only.keeps_type(str(d.to.node.props.get("org_type") or "unknown"))
+    ]
+    asked = start is not None or end is not None
+    undated_volumes = [d for d, fact in dated if asked and fact.validity == ALWAYS]
     volumes = [
         Volume(d.source, d.to.node, d.to.link)
-        for d in disclosures(store)
-        if overlaps_period(d.source if d.source.kind is NodeKind.AGGREGATE_FLOW else d.to.link, start, end)
-        and only.keeps_type(str(d.to.node.props.get("org_type") or "unknown"))
+        for d, fact in dated
+        if not (asked and fact.validity == ALWAYS) and overlaps_period(fact, start, end)
     ]
     without_scope = sum(1 for f in in_period if not f.published)
     drawn_classes = tuple(classes[label] for label in sorted(classes))
     return Flows(
-        links_out, tuple(volumes), len(in_period), without_scope, shown, len(in_period) - shown, undated, drawn_classes
+        links_out,
+        tuple(volumes),
+        len(in_period),
+        without_scope,
+        shown,
+        len(in_period) - shown,
+        undated,
+        drawn_classes,
+        volumes_undated=len(undated_volumes),
     )

@@ -546,3 +546,42 @@ def test_a_register_row_naming_no_old_tier_is_refused_naming_its_cells(tmp_path:
     where = f"row {tiered + 1}, column 'status_as_cited, tier_or_scope': names tier 12"
     with pytest.raises(BadInput, match=where):
         RegisterMoreImporter().run(MemoryStore(), path)
+
+
+def _figures_with_period(tmp_path: Path, row: int, period: str) -> Path:
+    """A copy of the bundled figures whose row ``row`` (as the file numbers it) gives ``period``."""
+    with open(DATA_DIR / SharingFiguresImporter.bundled, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    rows[row - 1][rows[0].index("period")] = period
+    path = tmp_path / SharingFiguresImporter.bundled
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+#: The Home Office's 531 records returned (HCWS272), over 2015-07..2016-09: a volume in the flows.
+RETURNED = 12
+
+
+@pytest.mark.parametrize("period", ["07/2015..09/2016", "31/02/2019", "15.03.2019"])
+def test_a_period_of_dates_written_otherwise_is_refused_not_read_as_none(tmp_path: Path, period: str) -> None:
+    """The hostile-input reading, round six: "07/2015..09/2016" was read as words, holding always, so the Home
+    Office's records returned stood in the flows of 1996."""
+    path = _figures_with_period(tmp_path, RETURNED, period)
+    with pytest.raises(BadInput, match=rf"row {RETURNED}, column 'period': .* is a date in figures but not as YYYY"):
+        SharingFiguresImporter().run(MemoryStore(), path)
+
+
+def test_a_figure_the_record_gives_no_date_is_left_out_of_a_period_and_counted(tmp_path: Path) -> None:
+    """A volume with no date stood in every period asked (1996 among them), where an undated release is left out
+    of a period and counted."""
+    from lineage.questions.flows import flows
+
+    store = MemoryStore()
+    SharingFiguresImporter().run(store, _figures_with_period(tmp_path, RETURNED, "as reported in 2017"))
+    (returned,) = [n for n in store.all_nodes(NodeKind.AGGREGATE_FLOW) if next(iter(n.citations)).row == RETURNED]
+    assert returned.props["measure"] == "records returned (corrected)" and returned.validity == Validity()
+    in_1996 = flows(store, dt.date(1996, 1, 1), dt.date(1996, 12, 31))
+    assert not in_1996.volumes and in_1996.volumes_undated == 1
+    whole = flows(store)
+    assert returned.id in {v.flow.id for v in whole.volumes} and whole.volumes_undated == 0

@@ -42,6 +42,8 @@ Flows = answer_type(
         "releases_undated": "Releases whose date the record does not give, left out of the period asked (0 when "
         "none is asked: they are counted then): any of them may fall in it (one its words say began later, not).",
         "classifications": "The classification column's values in the links, so no label need be parsed.",
+        "volumes_undated": "Figures and accesses whose date the record does not give, left out of the period asked "
+        "(0 when none is asked: they are among the volumes then): any of them may fall in it.",
     },
 )
 

@@ -147,8 +147,13 @@ function describeFlows(data, filters, model) {
     ? ` ${plural(data.releasesUndated, "release")} with no date in the record ` +
       `${data.releasesUndated === 1 ? "is" : "are"} left out, and may fall in the period.`
     : "";
+  const one = data.volumesUndated === 1;
+  const undatedVolumes = data.volumesUndated
+    ? ` ${data.volumesUndated} ${one ? "figure or access" : "figures or accesses"} with no date in the record ` +
+      `${one ? "is" : "are"} left out of the volumes, and may fall in the period.`
+    : "";
   $("#flow-summary").textContent =
-    `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesShown} drawn.${hidden}${undated} ` +
+    `${plural(data.releasesCounted, "release")} ${period}; ${data.releasesShown} drawn.${hidden}${undated}${undatedVolumes} ` +
     `${data.releasesWithoutScope} of them ${data.releasesWithoutScope === 1 ? "has" : "have"} no published ` +
     "scope: drawn through “items not published”, which items went the record does not say. " +
     `${plural(model.links.length, "flow")} between ${plural(model.nodes.length, "node")} drawn; ` +
