@@ -130,8 +130,9 @@ def run_import(args: argparse.Namespace) -> int:
     # saying so
     refuse_not_a_file(Path(args.path))
     refuse_too_large(Path(args.path))
-    if args.dry_run:  # checked against the store as any reading command opens it (a mistyped path is refused)
-        with _open(args) as store:
+    if args.dry_run:  # checked against the store as any reading command opens it (a mistyped path is refused),
+        # or, in the empty store (memory), as the file alone
+        with open_store(address) if address == "memory" else _open(args) as store:
             report = importer_cls().run(store, args.path, dry_run=True, progress=PROGRESS)
     else:
         from lineage.changes import GapWatch
@@ -347,9 +348,7 @@ def _open_existing(address: str) -> Store:
     """A build to compare: a store address, or a snapshot file's path (a path with a colon in it too, as a
     timestamped copy's "graph-10:00.snapshot" has, where no store's scheme comes before it); a snapshot that is not
     there is refused, and what is there but is no file (a device, a folder) is refused by the store, saying what
-    it is."""
-    if address == "memory":  # the empty store: every node of the other build would be "added"
-        raise LineageError("memory is an empty store, no build to compare: give a snapshot's path or memory:PATH")
+    it is; the empty store (``memory``), with nothing to compare, is refused as every reader refuses it."""
     if scheme_of(address) not in OPENERS:
         address = f"memory:{address}"
     return open_store(address, existing=True)

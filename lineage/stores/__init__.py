@@ -21,6 +21,8 @@ def _open_memory(address: str, existing: bool = False) -> Store:
     _, colon, path = address.partition(":")
     if colon and not path:  # memory:$SNAPSHOT with the variable unset: not the empty store it would open
         raise LineageError(f"store {address!r} names no snapshot: give memory:PATH, or memory for an empty store")
+    if existing and not path:  # a reader of it answered from an empty graph, as if that were the record
+        raise LineageError("memory is an empty store, kept nowhere, with no graph to read: give memory:PATH")
     if path and Path(path).exists():
         return MemoryStore.load(path)
     if path and existing:

@@ -25,6 +25,26 @@ def test_a_reading_command_refuses_a_snapshot_that_is_not_there(
     assert not typo.exists()
 
 
+@pytest.mark.parametrize(
+    "command",
+    [["counts"], ["claims", "--format", "md"], ["query", "{ counts { totalNodes } }"], ["export", "--format", "csv"]],
+)
+def test_a_reading_command_refuses_the_empty_store_rather_than_answer_from_it(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round six: `--store memory` (or LINEAGE_STORE=memory) answered every question
+    from an empty graph with exit 0: an export replaced a 51 MB one with 551 bytes, and the ledger was empty."""
+    output = ["--output", str(tmp_path / "out")] if command[0] == "export" else []
+    assert main([*command, *output, "--store", "memory"]) == 1
+    assert (
+        capsys.readouterr().err
+        == "lineage: memory is an empty store, kept nowhere, with no graph to read: give memory:PATH\n"
+    )
+    monkeypatch.setenv("LINEAGE_STORE", "memory")
+    assert main([*command, *output]) == 1
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("urn", ["١٠٠٠٠٦", "100_006", "1e5"])
 def test_a_number_is_read_in_the_digits_0_to_9_as_the_api_reads_it(
     urn: str, capsys: pytest.CaptureFixture[str]

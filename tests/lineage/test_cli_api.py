@@ -232,7 +232,9 @@ def test_serve_refuses_a_host_there_is_no_address_for(capsys: pytest.CaptureFixt
     assert err.count("\n") == 1
 
 
-def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """`serve --workers N` starts processes that run uvicorn's app factory, never the CLI's main: each holds the
     graph, so each sets the thresholds the CLI sets (lineage.stores.memory.GC_THRESHOLDS)."""
     import gc
@@ -241,7 +243,9 @@ def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(monkeypatch: p
     from lineage.stores.memory import GC_THRESHOLDS
 
     before = gc.get_threshold()
-    monkeypatch.setenv(STORE_ENV, "memory")
+    snapshot = tmp_path / "graph.snapshot"
+    MemoryStore().save(snapshot)
+    monkeypatch.setenv(STORE_ENV, f"memory:{snapshot}")
     try:
         gc.set_threshold(700, 10, 10)  # Python's default, as a fresh worker starts
         app_from_environment()

@@ -897,7 +897,7 @@ def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(
     assert capsys.readouterr().out.startswith("no change:")
     # and the empty store is no build to compare (the review: every node was "added")
     assert main(["diff", "memory", str(stamped)]) == 1
-    assert "memory is an empty store, no build to compare" in capsys.readouterr().err
+    assert "memory is an empty store, kept nowhere, with no graph to read" in capsys.readouterr().err
 
 
 def test_diff_says_an_application_refused_and_a_figure_corrected(memory_real: MemoryStore) -> None:
