@@ -17,6 +17,10 @@ from cachetools import LRUCache
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
+#: What keeping one value costs beside its own bytes (its key, the cache's entry: about 300 measured), counted by
+#: a cache bounded by bytes, so that many small values are bounded too.
+ENTRY_BYTES = 512
+
 
 class Kept(Generic[K, V]):
     """At most ``size`` values by key, or, given ``sizeof``, values of at most ``size`` together by it (the bytes

@@ -84,7 +84,7 @@ from lineage.api.protocol import (
     status_of,
 )
 from lineage.api.schema import build_schema
-from lineage.cache import Kept
+from lineage.cache import ENTRY_BYTES, Kept
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
 from lineage.resources import COOKBOOK, COOKBOOK_INDEX, vendor_file
@@ -121,8 +121,6 @@ RETRY_AFTER = "5"
 #: gigabyte in half a minute); a write to the store changes every key, so a kept answer is never stale.
 ANSWERS_KEPT_BYTES = 64 * 1024 * 1024
 ANSWER_BYTES = 1024 * 1024
-#: What keeping one answer costs beside its bytes, counted against ANSWERS_KEPT_BYTES (about 300 measured).
-ENTRY_BYTES = 512
 #: Environment variables naming the store and the public address for app_from_environment (what `lineage serve`
 #: starts in each worker).
 STORE_ENV = "LINEAGE_STORE"

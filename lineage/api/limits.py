@@ -50,7 +50,7 @@ from graphql import (
     get_named_type,
     visit,
 )
-from graphql.language import BREAK
+from graphql.language import BREAK, Token
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, SchemaExtension
 
 from lineage.api.types import MAX_PAGE, MAX_PATHS
@@ -87,8 +87,13 @@ UNPAGED_LISTS: dict[tuple[str, str], tuple[str, ...]] = {
 BOUNDING_ARGUMENTS = {"maxPaths": MAX_PATHS, "depth": MAX_DEPTH}
 #: The bound an answer's field (recordReach) sets for the connections in its answer with no ``first`` of their own.
 PASSED_PAGE = "page"
-#: Query texts whose parse and validation are remembered; unique hostile texts cannot grow memory past this.
-REMEMBERED_QUERIES = 256
+#: The bytes of the query texts whose parse and validation are remembered, with their documents (by
+#: :func:`prepared_bytes`): unique hostile texts cannot grow memory past this. By count alone (256), 2,000 texts of a
+#: 126 KB comment each grew a worker by 357 MB.
+REMEMBERED_BYTES = 32 * 1024 * 1024
+#: What one token of a parsed document costs, its nodes included (a cookbook query of 4.4 KB and about 700 tokens
+#: parsed into about 270 KB).
+TOKEN_BYTES = 400
 
 
 # ---- measuring a document in linear time ---------------------------------------------------------
@@ -356,6 +361,19 @@ class Prepared:
     errors: tuple[GraphQLError, ...]
 
 
+def prepared_bytes(prepared: Prepared) -> int:
+    """About what keeping a parsed query costs: its text (which the document's source holds), and its tokens with
+    the nodes built from them. A text that is mostly a comment is counted by its length."""
+    location = prepared.document.loc
+    if location is None:
+        return TOKEN_BYTES
+    tokens = 0
+    following: Token | None = location.start_token
+    while following is not None:
+        tokens, following = tokens + 1, following.next
+    return len(location.source.body) + tokens * TOKEN_BYTES
+
+
 class RememberedDocuments(SchemaExtension):
     """Strawberry's parse and validation of a query text (graphql's rules and the limits), remembered by the
     text: a query asked again, as the cookbook's and the explorer's are, is neither parsed nor validated
@@ -415,7 +433,7 @@ def _overlong_int(document: DocumentNode) -> GraphQLError | None:
 def schema_extensions(limits: Limits) -> list[Callable[[], SchemaExtension]]:
     """The limits as strawberry's extensions: its token limit on the parser, the figures above as validation
     rules, and each query text's outcome remembered."""
-    remembered: Kept[str, Prepared] = Kept(REMEMBERED_QUERIES)
+    remembered: Kept[str, Prepared] = Kept(REMEMBERED_BYTES, sizeof=prepared_bytes)
     return [
         functools.partial(MaxTokensLimiter, limits.max_tokens),
         functools.partial(AddValidationRules, list(limit_rules(limits))),

@@ -33,14 +33,16 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from lineage.api.context import LineageContext
 from lineage.api.limits import Limits
-from lineage.cache import Kept
+from lineage.cache import ENTRY_BYTES, Kept
 from lineage.errors import LineageError, QueryError, RefusedText
 
 log = logging.getLogger("lineage.api")
 JSON = "application/json"
 GRAPHQL_JSON = "application/graphql-response+json"
-#: Queries registered by hash at run time (Apollo's automatic persisted queries); the cookbook's are kept apart.
-PERSISTED_QUERIES = 1_000
+#: The bytes of the queries registered by hash at run time (Apollo's automatic persisted queries), each counted
+#: with ENTRY_BYTES; the cookbook's are kept apart. By count alone (1,000), texts of a 126 KB comment each grew a
+#: worker by 126 MB.
+PERSISTED_BYTES = 8 * 1024 * 1024
 #: A body this many times the limit is read no further: the connection is closed instead.
 DRAINED_AT_MOST = 16
 
@@ -235,11 +237,11 @@ def sha256(text: str) -> str:
 class PersistedQueries:
     """Apollo's automatic persisted queries: a client sends a query's SHA-256 hash alone, and the query
     once when the server does not know it yet. The cookbook's files are known from the start; others are
-    kept up to PERSISTED_QUERIES, the least recently used going first."""
+    kept up to PERSISTED_BYTES, the least recently used going first."""
 
     def __init__(self, cookbook: Path) -> None:
         self.cookbook = {sha256(text): text for text in (p.read_text() for p in sorted(cookbook.glob("*.graphql")))}
-        self.learned: Kept[str, str] = Kept(PERSISTED_QUERIES)
+        self.learned: Kept[str, str] = Kept(PERSISTED_BYTES, sizeof=lambda query: len(query) + ENTRY_BYTES)
 
     def resolve(self, query: str | None, extensions: dict[str, Any]) -> str | None:
         """The query text a request asks for, checked against its hash when it sends both."""

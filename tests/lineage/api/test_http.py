@@ -458,3 +458,28 @@ async def test_a_get_answer_is_kept_for_the_next_visitor_until_the_store_changes
         store.write([g.NODES[0]])
         await http.get("/graphql", params=params, headers={"accept": "application/json"})
         assert spy.calls["counts"] == 2
+
+
+def test_queries_kept_by_hash_and_parsed_documents_are_bounded_by_bytes_not_count() -> None:
+    """The hostile-input reading, round six: each request a unique text of a 126 KB comment and its hash; by
+    count alone (1,000 persisted, 256 parsed) 2,000 of them grew a worker from 252 to 609 MB in 40 s."""
+    from graphql import parse
+
+    from lineage.api.limits import Limits, Prepared, RememberedDocuments, schema_extensions
+    from lineage.api.protocol import PERSISTED_BYTES, PersistedQueries
+
+    texts = [f"#{i:04d}{'x' * 126_000}\n{{ counts {{ totalNodes }} }}" for i in range(80)]  # 10 MB in all
+    assert sum(map(len, texts)) > PERSISTED_BYTES
+    kept = PersistedQueries(COOKBOOK)
+    for text in texts:
+        kept.learn(text)
+    first, last = (hashlib.sha256(t.encode()).hexdigest() for t in (texts[0], texts[-1]))
+    assert kept.resolve(None, persisted(first)) is None  # the least recently learned, gone
+    assert kept.resolve(None, persisted(last)) == texts[-1]
+    # the parsed documents a worker keeps, as its schema's extension keeps them: 300 such texts are 38 MB
+    (remembering,) = [e for e in schema_extensions(Limits()) if getattr(e, "func", None) is RememberedDocuments]
+    remembered = remembering.args[0]  # type: ignore[attr-defined]
+    document = parse(texts[0])
+    for i in range(300):
+        remembered.put(str(i), Prepared(document, ()))
+    assert remembered.get("0") is None and remembered.get("299") is not None
