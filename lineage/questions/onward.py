@@ -336,9 +336,11 @@ class LinkedHolding:
 
     @property
     def text(self) -> str:
-        """The holding in words a reader quotes (the letter and /reach alike): the set, the body, and its part in
-        it as a source gives it."""
-        return f"{self.record_set.name}: {self.organisation.name}, {self.held.props.get('role') or 'holds it'}"
+        """The holding in words a reader quotes (the letter and /reach alike): the set, the body, its part in it
+        as a source gives it, and what was sent to it where the source says (LEO's identifiers, to DWP)."""
+        items = self.held.props.get("items_as_written")
+        said = f" ({items}, as the source gives them)" if items else ""
+        return f"{self.record_set.name}: {self.organisation.name}, {self.held.props.get('role') or 'holds it'}{said}"
 
     @property
     def certainty_words(self) -> str:

@@ -107,6 +107,12 @@ async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_
         assert (leo_row, leo["source_url"]) in cited_rows(holdings[(leo_name, body)]["held"])
     assert (ppmd_row, ppmd["source_url"]) in cited_rows(holdings[("Pupil Parent Matched Data (PPMD)", "DWP")]["held"])
     assert all(h["organisation"]["orgType"] == "government department" for h in answer["linkedData"])  # Jisc is not
+    # what LEO's privacy notice says is sent to DWP, its identifiers, and to no other party named (a reviewer's
+    # finding: the query had not asked for them, and said "which items, not said")
+    _, notice = row_where(kind="linked_dataset", source_title="LEO): privacy notice")
+    assert notice["items_as_written"] == "name, date of birth, gender, postcode, national insurance number"
+    assert holdings[(leo_name, "DWP")]["held"]["itemsAsWritten"] == notice["items_as_written"]
+    assert holdings[(leo_name, "HMRC (His Majesty's Revenue and Customs)")]["held"]["itemsAsWritten"] is None
 
 
 async def test_organisation_receipts_answer_from_the_rows_after_2018(ask) -> None:

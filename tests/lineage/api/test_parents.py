@@ -925,3 +925,17 @@ def test_diff_says_an_application_refused_and_a_figure_corrected(memory_real: Me
         ("changed", application.id, ("status",)),
         ("changed", figure.id, ("value",)),
     }
+
+
+def test_the_letter_gives_what_a_linked_data_set_s_source_says_was_sent_to_a_body(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """LEO's privacy notice names the identifiers sent to DWP to match; the letter named the linked set and DWP's
+    part in it, and not them."""
+    (notice,) = [r for r in rows("npd_flows_2018_onward.csv") if r["source_title"].endswith("LEO): privacy notice")]
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    assert main(args) == 0
+    (line,) = [
+        s for s in capsys.readouterr().out.splitlines() if s.startswith("- Longitudinal Education Outcomes (LEO): DWP")
+    ]
+    assert f"({notice['items_as_written']}, as the source gives them)" in line
