@@ -47,7 +47,7 @@ from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.releases import AGREEMENT, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
-from lineage.questions.timeline import dated_as, figure_text
+from lineage.questions.timeline import compiler_note, dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
 
@@ -263,7 +263,14 @@ class Disclosure:
 
     @property
     def text(self) -> str:
-        """What went, in the source's words."""
+        """What went, in the source's words, and the compiler's notes on it (GB Group's denial, as reported)."""
+        if self.source.kind is NodeKind.AGGREGATE_FLOW:
+            return figure_text(self.source)
+        return self.words + compiler_note(self.to.link)
+
+    @property
+    def words(self) -> str:
+        """What went, in the source's words alone: for a table whose own column gives the notes."""
         if self.source.kind is NodeKind.AGGREGATE_FLOW:
             return figure_text(self.source)
         props = self.to.link.props

@@ -49,13 +49,19 @@ def figure_text(figure: Node) -> str:
     props = figure.props
     value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
     unit = f" {props['unit']}" if props.get("unit") and value else ""
-    notes = props.get("notes")
     return (
         f"{props.get('flow', '')}: {props.get('measure', '')}"
         + (f": {value}{unit}" if value else "")
         + figure_caveat(figure)
-        + (f"; the compiler's note: {notes}" if notes else "")
+        + compiler_note(figure)
     )
+
+
+def compiler_note(fact: Node | Edge) -> str:
+    """The compiler's notes on a figure or a flow, said after it: they say what the row alone does not (GB Group's
+    denial of the Sunday Times's account, reported by Decision Marketing; a figure's refusals)."""
+    notes = fact.props.get("notes")
+    return f" (the compiler's note: {notes})" if notes else ""
 
 
 def _cited_date(fact: Node | Edge) -> str:

@@ -299,7 +299,7 @@ def organisation_report(store: Store, name: str) -> AuditReport:
 
 
 ACCESS_HEADER = ("with", "when", "what went, and by what route", "in the source's words")
-#: An onward share says what went in its source's words already (Disclosure.text): beside it, the compiler's notes
+#: An onward share says what went in its source's words already (Disclosure.words): beside it, the compiler's notes
 #: on the row (a service built on the records, not the records; the recipient's denial).
 ONWARD_HEADER = ("with", "when", "what went, and by what route", "notes")
 
@@ -314,7 +314,7 @@ def _access_rows(
     rows = []
     for r in links:
         access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
-        cells = (r.node.name, access.when, access.text, value_text(r.link.props.get(last)))
+        cells = (r.node.name, access.when, access.words, value_text(r.link.props.get(last)))
         rows.append(TableRow(cells, access.certainty, _cited(r.link)))
     return tuple(rows)
 

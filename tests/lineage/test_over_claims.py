@@ -356,7 +356,7 @@ def test_the_police_figures_two_sources_disagree_on_are_contested_both_ways(real
     for figure, disagrees in ((foi, f"disagrees with {table['row_part']}"), (shared, "disagrees")):
         node = nodes[figure["measure"]]
         assert node.props.get("contested") is True
-        noted = f"; the compiler's note: {figure['notes']}" if figure["notes"] else ""
+        noted = f" (the compiler's note: {figure['notes']})" if figure["notes"] else ""
         assert figure_text(node).endswith(
             f"{figure['value']} {figure['unit']} (contested: another cited source {disagrees}){noted}"
         )
@@ -1051,5 +1051,5 @@ def test_a_figure_is_said_with_what_its_notes_add_of_refusals_and_withdrawals(re
     said = {e.text for e in timeline(real_store).entries if e.kind == FIGURE}
     for row in noted:
         value = f"{int(row['value']):,} {row['unit']}"
-        wanted = f"{row['flow']}: {row['measure']}: {value}; the compiler's note: {row['notes']}"
+        wanted = f"{row['flow']}: {row['measure']}: {value} (the compiler's note: {row['notes']})"
         assert wanted in said, (wanted, sorted(t for t in said if row["measure"] in t))

@@ -86,7 +86,8 @@ DisclosureType = answer_type(
     fields={
         "source": "The figure, or what was accessed (DfE, a record set).",
         "to": "The body it went to, and the FLOWS_TO or ACCESSED_BY link, cited.",
-        "text": "What went, in the source's words.",
+        "text": "What went, in the source's words, and the compiler's notes on it (a denial, as reported).",
+        "words": "What went, in the source's words alone (text without the compiler's notes).",
         "when": "The date or period, in the source's words.",
         "certainty": "As sure as its weakest part: the link, and the published figure where it is one.",
         "certainty_words": "What kind of source it rests on, as a reader reads it.",

@@ -177,7 +177,7 @@ def test_an_unverified_figure_is_said_as_every_answer_says_a_figure(real_store: 
     said = {g.known for g in gaps(real_store, kinds=["unverified"])}
     caveat = "(unverified: the record does not establish it)"
     assert claimed and said == {
-        (f"{r['flow']}: {r['measure']}: {int(r['value']):,} {r['unit']} {caveat}; the compiler's note: {r['notes']}",)
+        (f"{r['flow']}: {r['measure']}: {int(r['value']):,} {r['unit']} {caveat} (the compiler's note: {r['notes']})",)
         for r in claimed
     }
     # the request asks the authority for the figure: it had told it the record's figure "need not be repeated"

@@ -939,3 +939,19 @@ def test_the_letter_gives_what_a_linked_data_set_s_source_says_was_sent_to_a_bod
         s for s in capsys.readouterr().out.splitlines() if s.startswith("- Longitudinal Education Outcomes (LEO): DWP")
     ]
     assert f"({notice['items_as_written']}, as the source gives them)" in line
+
+
+def test_the_letter_gives_the_compiler_s_notes_on_each_onward_share(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reading of the answers: GB Group's denial of the Sunday Times's account ("strenuously denied", as
+    Decision Marketing reported it) is in the notes of the row that names its service to gambling companies; the
+    letter quoted the row and left the denial out, and a parent would repeat the account as settled."""
+    onward = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "onward_share" and r["notes"]]
+    assert any("strenuously denied" in r["notes"] for r in onward)
+    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2018", "--to", "2020"]
+    assert main(args) == 0
+    lines = capsys.readouterr().out.splitlines()
+    for row in onward:
+        (line,) = [s for s in lines if row["quote"] in s]
+        assert f"(the compiler's note: {row['notes']})" in line
