@@ -92,7 +92,7 @@ def _build_arguments(command: argparse.ArgumentParser) -> None:
 
 def _import_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("source", help="importer name (see `lineage sources`)")
-    command.add_argument("path", type=Path, help="the file to import")
+    command.add_argument("path", type=named_path, help="the file to import")
     command.add_argument("--dry-run", action="store_true", help="read, check and report; write nothing")
     _writes(command)
 
@@ -111,7 +111,7 @@ def _serve_arguments(command: argparse.ArgumentParser) -> None:
 def _query_arguments(command: argparse.ArgumentParser) -> None:
     _store(command)
     command.add_argument("text", nargs="?", help="the GraphQL query")
-    command.add_argument("--file", type=Path, help="read the query from a file")
+    command.add_argument("--file", type=named_path, help="read the query from a file")
     questions = sorted(path.stem for path in COOKBOOK.glob("*.graphql"))
     command.add_argument("--cookbook", choices=questions, metavar="NAME",
                          help=f"ask one of the cookbook's questions: {', '.join(questions)}")  # fmt: skip
@@ -120,7 +120,7 @@ def _query_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _schema_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    command.add_argument("--output", type=named_path, help="write to this file instead of standard output")
 
 
 def _export_arguments(command: argparse.ArgumentParser) -> None:
@@ -128,7 +128,7 @@ def _export_arguments(command: argparse.ArgumentParser) -> None:
 
     _store(command)
     command.add_argument("--format", required=True, choices=list(EXPORT_FORMATS), help="the file format")
-    command.add_argument("--output", type=Path, required=True,
+    command.add_argument("--output", type=named_path, required=True,
                          help="the file to write; for csv, a directory (nodes.csv, edges.csv)")  # fmt: skip
     command.add_argument("--node", help="export this node's lineage (both directions) instead of the graph")
     command.add_argument("--depth", type=whole_number, help="hops from --node (2 when not given)")
@@ -141,7 +141,7 @@ def _report_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("subject", choices=list(SUBJECTS), help="what the report is about")
     command.add_argument("reference", help="a release reference or id, an organisation's name, an item alias")
     command.add_argument("--format", default="html", choices=list(REPORT_FORMATS), help="the document's format")
-    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    command.add_argument("--output", type=named_path, help="write to this file instead of standard output")
 
 
 def _letter_arguments(command: argparse.ArgumentParser) -> None:
@@ -171,7 +171,7 @@ def _claims_arguments(command: argparse.ArgumentParser) -> None:
 
     _store(command)
     command.add_argument("--format", default="csv", choices=list(CLAIM_FORMATS), help="the ledger's format")
-    command.add_argument("--output", type=Path, help="write to this file instead of standard output")
+    command.add_argument("--output", type=named_path, help="write to this file instead of standard output")
 
 
 def _diff_arguments(command: argparse.ArgumentParser) -> None:
@@ -228,6 +228,14 @@ def _parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         arguments(command)
     return parser
+
+
+def named_path(text: str) -> Path:
+    """A path an argument names: an empty one (a variable unset, ``--output "$OUT"``) is refused, where Path("")
+    is the current folder, into which an export then wrote nodes.csv and edges.csv over any there."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty: name a file or folder (is a variable unset?)")
+    return Path(text)
 
 
 def whole_number(text: str) -> int:

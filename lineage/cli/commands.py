@@ -202,13 +202,17 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be from 0 to 65535, got {args.port}")
+    given_url = args.public_url or os.environ.get(PUBLIC_URL_ENV)
+    if args.port == 0 and not given_url:  # its redirects and its feed's links had named port 0
+        raise UsageError("--port 0 lets the system pick a port that the app's links cannot name: give a port, or "
+                         "--public-url for the address it is reached at")  # fmt: skip
     try:  # uvicorn would say only "Name or service not known", naming no host, after the store was opened
         socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UsageError(f"--host {args.host!r} is no address to serve on: {getattr(exc, 'strerror', exc)}") from None
     try:
         host = f"[{args.host}]" if ":" in args.host else args.host  # an IPv6 address
-        public_url = public_base_url(args.public_url or os.environ.get(PUBLIC_URL_ENV) or f"http://{host}:{args.port}")
+        public_url = public_base_url(given_url or f"http://{host}:{args.port}")
     except ValueError as exc:
         raise UsageError(f"--public-url: {exc}") from None
     with _open(args):  # builds the default graph on first use, and says now if the store is not there

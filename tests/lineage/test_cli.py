@@ -346,3 +346,25 @@ def test_an_import_of_a_file_that_is_not_there_creates_nothing(
     assert main(["import", "npd-classifications", str(missing), "--store", f"memory:{snapshot}"]) == 1
     assert capsys.readouterr().err == f"lineage: {missing}: no such file\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--format", "csv", "--output", ""],
+        ["claims", "--format", "md", "--output", " "],
+        ["import", "npd-items", ""],
+        ["query", "--file", ""],
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round six: `export --format csv --output "$OUT"` with OUT unset wrote nodes.csv
+    and edges.csv into the current folder, over any there (Path("") is ".")."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as refused:
+        main([*command, "--store", "memory:none.snapshot"])
+    assert refused.value.code == 2
+    assert "is empty: name a file or folder (is a variable unset?)" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

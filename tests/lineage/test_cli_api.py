@@ -203,6 +203,18 @@ def test_serve_refuses_a_port_there_is_none_of(capsys: pytest.CaptureFixture[str
     assert capsys.readouterr().err == f"lineage: --port must be from 0 to 65535, got {port}\n"
 
 
+def test_serve_refuses_port_0_unless_told_the_address_it_is_reached_at(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round six: `serve --port 0` listened on a port the system picked, and its
+    redirect to /graphql and its feed's links named port 0."""
+    from lineage.api.app import PUBLIC_URL_ENV
+
+    monkeypatch.delenv(PUBLIC_URL_ENV, raising=False)
+    assert main(["serve", "--store", "memory", "--port", "0"]) == 2
+    assert capsys.readouterr().err.startswith("lineage: --port 0 lets the system pick a port that the app's links")
+
+
 def test_serve_refuses_more_workers_than_its_cores_serve(capsys: pytest.CaptureFixture[str]) -> None:
     """Hostile input, round three: --workers 99999 started 282 workers of about 205 MB in 15 seconds, until the
     kernel killed processes, another server among them."""

@@ -66,7 +66,10 @@ def test_any_damage_is_one_clear_error(snapshot: Path, what: str, change) -> Non
     assert str(snapshot) in str(refused.value)
 
 
-@pytest.mark.parametrize("command", [["counts"], ["serve", "--port", "0"], ["export", "--format", "csv"]])
+@pytest.mark.parametrize(
+    "command",
+    [["counts"], ["serve", "--port", "0", "--public-url", "http://127.0.0.1:8000"], ["export", "--format", "csv"]],
+)
 def test_no_command_answers_from_a_damaged_snapshot(snapshot: Path, command: list[str], tmp_path: Path) -> None:
     """One changed letter once loaded, and `serve` answered from the damaged graph."""
     damaged(snapshot, snapshot.read_bytes().replace(b"Research", b"Researcb", 1))
