@@ -133,13 +133,17 @@ def load_mapping(path: Path) -> ColumnMapping:
 
 class _OnceEach(yaml.SafeLoader):
     """YAML's safe loader, refusing a key given twice in one mapping: the last had silently won (a sheet mapped
-    twice took the second part; a column mapped twice was reported as not mapped at all)."""
+    twice took the second part; a column mapped twice was reported as not mapped at all). Each key is the text as
+    written, as a sheet's name and a header are: YAML 1.1 had read the header ``No`` as False, ``On`` as True and
+    the sheet ``2019.10`` as 2019.1, and the errors then named headers no one wrote."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
+            if isinstance(key_node, yaml.ScalarNode):
+                key_node.tag = "tag:yaml.org,2002:str"
             key = self.construct_object(key_node, deep=True)
             line = key_node.start_mark.line + 1
             if isinstance(key, Hashable) and key in seen:

@@ -218,6 +218,22 @@ def test_a_csv_sheet_and_an_edited_mapping_beside_the_workbook(tmp_path: Path) -
     assert next(iter(release.citations)).row == 4
 
 
+def test_a_mapping_s_keys_are_the_headers_and_sheets_as_written(tmp_path: Path) -> None:
+    """The hostile-input reading, round six: YAML read the headers ``No`` and ``On`` as False and True and the
+    sheet ``2019.10`` as 2019.1, so a mapping naming them was refused for a sheet "not in the column mapping" or a
+    header 'False' no one wrote."""
+    path = tmp_path / "2019.10.csv"
+    path.write_text("No,Organisation,On\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
+    path.with_name("2019.10.columns.yaml").write_text(
+        "sheets:\n  2019.10:\n    part: dsap\n    columns: {No: reference, Organisation: organisation, On: date_approved}\n",
+        encoding="utf-8",
+    )
+    store = MemoryStore()
+    ExternalSharesImporter().run(store, path)
+    release = store.get_node("Release:DS09999")
+    assert release is not None and release.props["date"] == dt.date(2019, 5, 14)
+
+
 def test_a_part_with_its_header_only_is_read_with_the_others(tmp_path: Path) -> None:
     """An edition may list no share in a part (no court order that quarter): a sheet with its header only is read,
     as no rows, where another sheet gives some. A workbook no sheet of which gives a row is refused."""
