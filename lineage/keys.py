@@ -61,5 +61,10 @@ def _without_trailing_brackets(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    """Lower-case letters and digits joined by "-"."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """Lower-case letters and digits, of any script, joined by "-": a name wholly in another script (北京大学)
+    had made an empty part, and two such bodies' releases of one day one key.
+
+    >>> slug("Κέντρο Έρευνας Civitas"), slug("北京大学 (Peking)")
+    ('κέντρο-έρευνας-civitas', '北京大学-peking')
+    """
+    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")

@@ -585,3 +585,23 @@ def test_a_figure_the_record_gives_no_date_is_left_out_of_a_period_and_counted(t
     assert not in_1996.volumes and in_1996.volumes_undated == 1
     whole = flows(store)
     assert returned.id in {v.flow.id for v in whole.volumes} and whole.volumes_undated == 0
+
+
+def test_bodies_named_wholly_in_another_script_have_releases_of_their_own(tmp_path: Path) -> None:
+    """The hostile-input reading, round six: keys kept only a-z and 0-9, so two universities named in Chinese,
+    approved on one day, had one key, and the import refused them as one row given twice. (Fictional rows.)"""
+    with (DATA_DIR / RegisterFoiImporter.bundled).open(encoding="utf-8") as handle:
+        header = handle.readline()
+    rows = [
+        f"NPD third-party requests (pre-DSAP),,2012-08-08,{name},approved (tier 1 or tier 2 data),x,https://example.org/{n}"
+        for n, name in enumerate(["北京大学", "清华大学"])
+    ]
+    path = tmp_path / "register.csv"
+    path.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    store = MemoryStore()
+    RegisterFoiImporter().run(store, path)
+    releases = store.all_nodes(NodeKind.RELEASE)
+    assert sorted(r.id for r in releases) == [
+        "Release:npd-third-party-requests-pre-dsap/2012-08-08/北京大学",
+        "Release:npd-third-party-requests-pre-dsap/2012-08-08/清华大学",
+    ]
