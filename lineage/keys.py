@@ -65,6 +65,6 @@ def slug(text: str) -> str:
     had made an empty part, and two such bodies' releases of one day one key.
 
     >>> slug("Κέντρο Έρευνας Civitas"), slug("北京大学 (Peking)")
-    ('κέντρο-έρευνας-civitas', '北京大学-peking')
+    ('κέντρο-έρευνασ-civitas', '北京大学-peking')
     """
     return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", text).casefold()).strip("-")

@@ -225,7 +225,8 @@ def test_a_mapping_s_keys_are_the_headers_and_sheets_as_written(tmp_path: Path) 
     path = tmp_path / "2019.10.csv"
     path.write_text("No,Organisation,On\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
     path.with_name("2019.10.columns.yaml").write_text(
-        "sheets:\n  2019.10:\n    part: dsap\n    columns: {No: reference, Organisation: organisation, On: date_approved}\n",
+        "sheets:\n  2019.10:\n    part: dsap\n"
+        "    columns: {No: reference, Organisation: organisation, On: date_approved}\n",
         encoding="utf-8",
     )
     store = MemoryStore()
