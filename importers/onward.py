@@ -87,9 +87,9 @@ READINGS_COLUMNS = (
 #: What a row's items_as_written may be of, by the readings table: the flow (empty), or what the records hold.
 ITEMS_OF = ("", "records")
 READINGS_DOCUMENT = "pupil-data lineage table of how each flow after 2018 went"
-#: The kinds of row the file holds, and what each becomes.
 #: The file's word for a row whose source gives no date.
 NO_DATE = "undated"
+#: The kinds of row the file holds, and what each becomes.
 ACCESS, ONWARD, LINKED, REFUSED = "access_granted", "onward_share", "linked_dataset", "foi_refused"
 EVENT_KINDS = frozenset({"oversight", "policy_change", "agreement", "figure"})
 KINDS = frozenset({ACCESS, ONWARD, LINKED, REFUSED} | EVENT_KINDS)

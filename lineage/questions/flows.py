@@ -251,21 +251,19 @@ def flows(
         for (source, target), releases in sorted(carried.items())
     )
     # what went other than by a release (records.disclosures): a published figure with a number, over its period,
-    # and an access to pupil records, by its dates
     # and an access to pupil records, by its dates; one the record gives no date is left out of a period asked, and
     # counted, as an undated release is (it would have stood in every period)
-    dated = [
-        (d, d.source if d.source.kind is NodeKind.AGGREGATE_FLOW else d.to.link)
-        for d in disclosures(store)
-        if only.keeps_type(str(d.to.node.props.get("org_type") or "unknown"))
-    ]
     asked = start is not None or end is not None
-    undated_volumes = [d for d, fact in dated if asked and fact.validity == ALWAYS]
-    volumes = [
-        Volume(d.source, d.to.node, d.to.link)
-        for d, fact in dated
-        if not (asked and fact.validity == ALWAYS) and overlaps_period(fact, start, end)
-    ]
+    volumes: list[Volume] = []
+    undated_volumes = 0
+    for d in disclosures(store):
+        if not only.keeps_type(str(d.to.node.props.get("org_type") or "unknown")):
+            continue
+        dated = d.source if d.source.kind is NodeKind.AGGREGATE_FLOW else d.to.link
+        if asked and dated.validity == ALWAYS:
+            undated_volumes += 1
+        elif overlaps_period(dated, start, end):
+            volumes.append(Volume(d.source, d.to.node, d.to.link))
     without_scope = sum(1 for f in in_period if not f.published)
     drawn_classes = tuple(classes[label] for label in sorted(classes))
     return Flows(
@@ -277,5 +275,5 @@ def flows(
         len(in_period) - shown,
         undated,
         drawn_classes,
-        volumes_undated=len(undated_volumes),
+        volumes_undated=undated_volumes,
     )

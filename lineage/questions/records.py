@@ -270,7 +270,8 @@ class Disclosure:
 
     @property
     def words(self) -> str:
-        """What went, in the source's words alone: for a table whose own column gives the notes."""
+        """What went, in the source's words alone, for a table whose own column gives the notes (a published
+        figure's text, which its tables do not show this way, is one with its notes)."""
         if self.source.kind is NodeKind.AGGREGATE_FLOW:
             return figure_text(self.source)
         props = self.to.link.props
