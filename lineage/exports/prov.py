@@ -13,7 +13,7 @@ from lineage.exports.attributes import certainty_attributes, citation_records, e
 from lineage.exports.formats import register
 from lineage.exports.subgraph import Subgraph
 from lineage.files import WriteError
-from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, Node, NodeKind
+from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, NodeKind
 
 if TYPE_CHECKING:
     from prov.model import ProvDocument
@@ -49,11 +49,13 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
     end or generation time, and the date stays an attribute, ``lineage:date_as_cited``. Data flowing into a
     data set or item (SUBMITS, FEEDS, HOLDS) and a figure drawn on a data set (DRAWS_ON) are derivations;
     other links are influences, downstream influenced by upstream, or a described node by its description
-    (a concept, a class, a rule). PROV has no "did not use": an item a source's statement excludes from a
-    release (not released, or asked for and left out) is never written as used by its sharing unless the
-    inclusion is confirmed: it is written ``wasInvalidatedBy`` the sharing, as the questions let the statement
-    outrank the tier rule (the inclusion itself, with its kind, certainty and citations, and ``lineage:excluded_by``; an
-    exclusion with no inclusion to outrank is written so too, with the statement's certainty and citations).
+    (a concept, a class, a rule). PROV has no "did not use", and no relation that says nothing happened: an item
+    a source's statement excludes from a release (not released, or asked for and left out) is never written as
+    used by its sharing unless the inclusion is confirmed, nor as any event (``wasInvalidatedBy`` had said the
+    sharing invalidated it). It is said on the sharing activity, as a ``lineage:left_out`` attribute (JSON, one
+    per item): the rule's inclusion the statement outranks, with its kind, certainty, rule, citations and
+    ``outranked_by``; or, where no inclusion is outranked, the item with ``excluded_by``, the statement's certainty
+    and citations. Any other link a statement outranks (a secondary account's words) carries ``outranked_by``.
     Every record carries the kind, certainty and each citation (JSON) in the
     project's vocabulary; nodes their name as ``prov:label``.
     Relations have no identifier of their own: PROV gives them blank ones; their ends and kind name them.
@@ -89,9 +91,17 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
         return qname(f"{SHARE}:{release_id.partition(':')[2]}")
 
     outranked = subgraph.outranked_links()
-    excluded: dict[tuple[str, str], list[Node]] = defaultdict(list)
-    for release_id, item_id, statement in subgraph.exclusions:
-        excluded[(release_id, item_id)].append(statement)
+    left_out: dict[str, list[str]] = defaultdict(list)  # a release's id -> what its sharing is said not to have used
+    for edge in subgraph.edges:
+        if edge.kind is EdgeKind.INCLUDES and edge.id in outranked:  # the rule's inclusion, as it is, outranked
+            said = edge_attributes(edge, flat=False, outranked_by=outranked[edge.id])
+            left_out[edge.source].append(json.dumps({"item": edge.target, **said}, ensure_ascii=False))
+    included = {(edge.source, edge.target) for edge in subgraph.edges if edge.kind is EdgeKind.INCLUDES}
+    for release_id, item_id, statement in sorted(subgraph.exclusions, key=lambda e: (e[0], e[1], e[2].id)):
+        if (release_id, item_id) not in included:  # an exclusion with no inclusion to outrank
+            said = {"item": item_id, "excluded_by": statement.id, **certainty_attributes(statement.certainty)}
+            said["citations"] = citation_records(statement.citations)
+            left_out[release_id].append(json.dumps(said, ensure_ascii=False))
     for node in subgraph.nodes:
         attrs = [
             (PROV_LABEL, node.name),
@@ -110,22 +120,19 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             if isinstance(date, dt.date):
                 said["date_as_cited"] = date.isoformat()
             sharing = [(PROV_LABEL, f"sharing of {node.name}"), (PROV_TYPE, term("Share"))]
+            sharing += [(term("left_out"), text) for text in left_out.get(node.id, ())]
             doc.activity(share(node.id), other_attributes=sharing + attributes(said, node.citations))
             generation = attributes(certainty_attributes(node.certainty), node.citations)
             doc.wasGeneratedBy(qname(node.id), share(node.id), other_attributes=generation)
     for edge in subgraph.edges:
-        attrs = attributes(edge_attributes(edge), edge.citations)
+        attrs = attributes(edge_attributes(edge, outranked_by=outranked.get(edge.id, ())), edge.citations)
         source, target = qname(edge.source), qname(edge.target)
         if edge.kind in _DERIVATIONS:
             downstream, upstream = (source, target) if EDGE_SPECS[edge.kind].flow is Flow.BACKWARD else (target, source)
             doc.wasDerivedFrom(downstream, upstream, other_attributes=attrs)
         elif edge.kind is EdgeKind.INCLUDES:
-            excluded.pop((edge.source, edge.target), None)  # its exclusions are said here, if at all
-            if edge.id not in outranked:
+            if edge.id not in outranked:  # an outranked one is said on the sharing (left_out)
                 doc.used(share(edge.source), target, other_attributes=attrs)
-            else:  # the tier rule's inclusion, outranked: the link as it is, with what outranks it
-                outranked_by = [(term("excluded_by"), statement) for statement in outranked[edge.id]]
-                doc.wasInvalidatedBy(target, share(edge.source), other_attributes=[*attrs, *outranked_by])
         elif edge.kind is EdgeKind.APPROVED_BY:
             doc.wasInformedBy(share(edge.source), target, other_attributes=attrs)
         elif edge.kind is EdgeKind.SENT_TO:
@@ -134,12 +141,6 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             doc.wasInfluencedBy(target, source, other_attributes=attrs)
         else:
             doc.wasInfluencedBy(source, target, other_attributes=attrs)
-    for (release_id, item_id), statements in sorted(excluded.items()):  # an exclusion with no inclusion to outrank
-        for statement in statements:
-            said = {"excluded_by": statement.id, **certainty_attributes(statement.certainty)}
-            doc.wasInvalidatedBy(
-                qname(item_id), share(release_id), other_attributes=attributes(said, statement.citations)
-            )
     return doc
 
 

@@ -132,19 +132,21 @@ def _prov_fields(record: Any) -> dict[str, Any]:
 
 
 def read_prov(path: Path) -> ReadBack:
-    from prov.model import ProvDocument, ProvElement, ProvInvalidation, ProvRelation
+    from prov.model import ProvDocument, ProvElement, ProvRelation
 
     document = ProvDocument.deserialize(str(path), format="json")
     nodes, edges = {}, {}
     for record in document.get_records():
         if isinstance(record, ProvElement) and record.identifier.namespace.prefix != "share":
             nodes[_prov_id(record.identifier)] = _prov_fields(record)
+        elif isinstance(record, ProvElement):  # a sharing: the inclusions statements outrank are said on it
+            for said in map(json.loads, _prov_values(record, "left_out")):
+                if "kind" in said:
+                    edges[(_prov_id(record.identifier), said["kind"], said["item"])] = _fields(said, said["citations"])
         elif isinstance(record, ProvRelation) and record.get_attribute("lineage:kind"):
             first, second = (_prov_id(value) for _, value in record.formal_attributes[:2])
             fields = _prov_fields(record)
-            # an inclusion a statement outranks is the item invalidated by the sharing: the item comes first
-            target_first = fields["kind"] in PROV_TARGET_FIRST or isinstance(record, ProvInvalidation)
-            source, target = (second, first) if target_first else (first, second)
+            source, target = (second, first) if fields["kind"] in PROV_TARGET_FIRST else (first, second)
             edges[(source, fields["kind"], target)] = fields
     return ReadBack(nodes, edges)
 
@@ -260,8 +262,10 @@ def test_prov_models_the_release_as_entity_and_sharing(fixture_store: Store, tmp
 
 def test_prov_never_says_a_release_used_an_item_a_statement_excludes(memory_real: MemoryStore, tmp_path: Path) -> None:
     """BBC Newsnight's 2014 release was approved for tier 1 or 2 data, and DfE's written answer says it held no
-    name: in PROV its sharing does not use KS4_SURNAME (tier 1), which is invalidated by it, naming the answer."""
-    from prov.model import ProvDocument, ProvInvalidation, ProvUsage
+    name: in PROV its sharing does not use KS4_SURNAME (tier 1), and nothing is said to have happened to it (it had
+    been "invalidated" by the sharing, an event no source gives): the sharing says it left it out, naming the
+    answer, with the tier rule's inclusion as it is."""
+    from prov.model import ProvActivity, ProvDocument, ProvInvalidation, ProvUsage
 
     register = _register()
     (newsnight,) = [r for r in register if r["organisation"] == "BBC Newsnight"]
@@ -270,23 +274,18 @@ def test_prov_never_says_a_release_used_an_item_a_statement_excludes(memory_real
     release = f"Release:npd-third-party-requests-pre-dsap/{newsnight['date_as_cited']}/bbc-newsnight"
     export(memory_real, "prov-json", tmp_path / "newsnight.json", release, 1)
     document = ProvDocument.deserialize(str(tmp_path / "newsnight.json"), format="json")
-    pairs = {
-        kind: {
-            (_prov_id(r.formal_attributes[0][1]), _prov_id(r.formal_attributes[1][1]))
-            for r in document.get_records(kind)
-        }
-        for kind in (ProvUsage, ProvInvalidation)
+    used = {
+        (_prov_id(r.formal_attributes[0][1]), _prov_id(r.formal_attributes[1][1]))
+        for r in document.get_records(ProvUsage)
     }
     surname = "DataItem:KS4/KS4_SURNAME"
-    assert (release, surname) not in pairs[ProvUsage]
-    assert (surname, release) in pairs[ProvInvalidation]
-    (invalidation,) = [
-        r for r in document.get_records(ProvInvalidation) if _prov_id(r.formal_attributes[0][1]) == surname
-    ]
-    (by,) = _prov_values(invalidation, "excluded_by")
+    assert (release, surname) not in used and used  # what no statement excludes is still used at tier level
+    assert not list(document.get_records(ProvInvalidation))
+    (sharing,) = [r for r in document.get_records(ProvActivity) if _prov_id(r.identifier) == release]
+    (left,) = [said for said in map(json.loads, _prov_values(sharing, "left_out")) if said["item"] == surname]
+    (by,) = left["outranked_by"]
     assert by.startswith("Statement:bbc-newsnight/not_released/")
-    assert _prov_values(invalidation, "certainty") == ["tier_level"]  # the inclusion as stored, outranked
-    assert pairs[ProvUsage]  # what no statement excludes is still used at tier level
+    assert (left["kind"], left["certainty"]) == ("INCLUDES", "tier_level")  # the inclusion as stored, outranked
 
 
 @pytest.mark.parametrize("fmt", sorted(set(READERS) - {"prov-json"}))
