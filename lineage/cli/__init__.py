@@ -232,9 +232,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def named_path(text: str) -> Path:
     """A path an argument names: an empty one (a variable unset, ``--output "$OUT"``) is refused, where Path("")
-    is the current folder, into which an export then wrote nodes.csv and edges.csv over any there."""
+    is the current folder, into which an export then wrote nodes.csv and edges.csv over any there; and "-", which
+    other tools read as standard output, and which had written a file of that name."""
     if not text.strip():
         raise argparse.ArgumentTypeError("is empty: name a file or folder (is a variable unset?)")
+    if text.strip() == "-":  # read as a file named "-", where a reader of other tools expects standard output
+        raise argparse.ArgumentTypeError("'-' is no file here: leave --output out to write to standard output")
     return Path(text)
 
 

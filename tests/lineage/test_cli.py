@@ -368,3 +368,16 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(
     assert refused.value.code == 2
     assert "is empty: name a file or folder (is a variable unset?)" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_a_dash_as_output_is_refused_not_written_as_a_file_of_that_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round six: `--output -` wrote a file named "-" where other tools write to
+    standard output."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as refused:
+        main(["claims", "--format", "md", "--output", "-", "--store", "memory:none.snapshot"])
+    assert refused.value.code == 2
+    assert "'-' is no file here: leave --output out to write to standard output" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
