@@ -9,7 +9,7 @@ once. It imports nothing but cachetools, so the core and the API both use it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sized
 from typing import Generic, TypeVar
 
 from cachetools import LRUCache
@@ -20,6 +20,11 @@ V = TypeVar("V")
 #: What keeping one value costs beside its own bytes (its key, the cache's entry: about 300 measured), counted by
 #: a cache bounded by bytes, so that many small values are bounded too.
 ENTRY_BYTES = 512
+
+
+def length_and_entry(value: Sized) -> int:
+    """What keeping a text or bytes costs, as a cache bounded by bytes counts it: its length and ENTRY_BYTES."""
+    return len(value) + ENTRY_BYTES
 
 
 class Kept(Generic[K, V]):

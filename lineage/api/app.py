@@ -84,7 +84,7 @@ from lineage.api.protocol import (
     status_of,
 )
 from lineage.api.schema import build_schema
-from lineage.cache import ENTRY_BYTES, Kept
+from lineage.cache import Kept, length_and_entry
 from lineage.changes import FEED_PATH, atom_feed
 from lineage.errors import StoreUnavailable
 from lineage.resources import COOKBOOK, COOKBOOK_INDEX, vendor_file
@@ -179,7 +179,7 @@ class GraphQLView(GraphQL[LineageContext, None]):
         self.persisted = PersistedQueries(COOKBOOK)
         # each answer counted with what keeping it costs beside its bytes (its key, the cache's entry): tiny answers
         # by the million had fit the bytes alone
-        self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT_BYTES, sizeof=lambda answer: len(answer) + ENTRY_BYTES)
+        self.answers: Kept[str, bytes] = Kept(ANSWERS_KEPT_BYTES, sizeof=length_and_entry)
         #: The answers being computed, by key: on the server's loop alone, so no lock.
         self.in_flight: dict[str, asyncio.Future[Shared | None]] = {}
 

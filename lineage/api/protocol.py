@@ -33,15 +33,15 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from lineage.api.context import LineageContext
 from lineage.api.limits import Limits
-from lineage.cache import ENTRY_BYTES, Kept
+from lineage.cache import Kept, length_and_entry
 from lineage.errors import LineageError, QueryError, RefusedText
 
 log = logging.getLogger("lineage.api")
 JSON = "application/json"
 GRAPHQL_JSON = "application/graphql-response+json"
 #: The bytes of the queries registered by hash at run time (Apollo's automatic persisted queries), each counted
-#: with ENTRY_BYTES; the cookbook's are kept apart. By count alone (1,000), texts of a 126 KB comment each grew a
-#: worker by 126 MB.
+#: by its length and the cost of an entry (lineage.cache.length_and_entry); the cookbook's are kept apart. By
+#: count alone (1,000), texts of a 126 KB comment each grew a worker by 126 MB.
 PERSISTED_BYTES = 8 * 1024 * 1024
 #: A body this many times the limit is read no further: the connection is closed instead.
 DRAINED_AT_MOST = 16
@@ -241,7 +241,7 @@ class PersistedQueries:
 
     def __init__(self, cookbook: Path) -> None:
         self.cookbook = {sha256(text): text for text in (p.read_text() for p in sorted(cookbook.glob("*.graphql")))}
-        self.learned: Kept[str, str] = Kept(PERSISTED_BYTES, sizeof=lambda query: len(query) + ENTRY_BYTES)
+        self.learned: Kept[str, str] = Kept(PERSISTED_BYTES, sizeof=length_and_entry)
 
     def resolve(self, query: str | None, extensions: dict[str, Any]) -> str | None:
         """The query text a request asks for, checked against its hash when it sends both."""

@@ -92,11 +92,14 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
 
     outranked = subgraph.outranked_links()
     left_out: dict[str, list[str]] = defaultdict(list)  # a release's id -> what its sharing is said not to have used
+    included: set[tuple[str, str]] = set()
     for edge in subgraph.edges:
-        if edge.kind is EdgeKind.INCLUDES and edge.id in outranked:  # the rule's inclusion, as it is, outranked
+        if edge.kind is not EdgeKind.INCLUDES:
+            continue
+        included.add((edge.source, edge.target))
+        if edge.id in outranked:  # the rule's inclusion, as it is, outranked
             said = edge_attributes(edge, flat=False, outranked_by=outranked[edge.id])
             left_out[edge.source].append(json.dumps({"item": edge.target, **said}, ensure_ascii=False))
-    included = {(edge.source, edge.target) for edge in subgraph.edges if edge.kind is EdgeKind.INCLUDES}
     for release_id, item_id, statement in sorted(subgraph.exclusions, key=lambda e: (e[0], e[1], e[2].id)):
         if (release_id, item_id) not in included:  # an exclusion with no inclusion to outrank
             said = {"item": item_id, "excluded_by": statement.id, **certainty_attributes(statement.certainty)}

@@ -142,7 +142,7 @@ async def test_record_reach_says_what_a_body_it_names_refused_to_say(ask: Any) -
 def test_the_letter_says_what_a_body_it_names_refused_to_say(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main(args) == 0
     text = capsys.readouterr().out
     part = text[text.index("What bodies named here refused to say") :]
@@ -205,10 +205,15 @@ def snapshot(memory_real: MemoryStore, tmp_path_factory: pytest.TempPathFactory)
     return path
 
 
+def letter_args(snapshot: Path, first: int = 2012, last: int = 2016) -> list[str]:
+    """`lineage letter` for URN's school in the academic years first to last, from the snapshot."""
+    return ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", str(first), "--to", str(last)]
+
+
 def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main(args) == 0
     text = capsys.readouterr().out
     row = next(r for r in REGISTER if r["reference"] == "DR170518.02")
@@ -237,7 +242,7 @@ def test_lineage_letter_refuses_a_name_holding_a_control_character(
     snapshot: Path, capsys: pytest.CaptureFixture[str], name: str, character: str
 ) -> None:
     """A pasted terminal escape, a line break or a right-to-left override went into the letter as it was."""
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main([*args, "--name", name]) == 1
     out, err = capsys.readouterr()
     assert not out
@@ -250,8 +255,7 @@ def test_lineage_letter_refuses_a_name_before_it_reads_the_record(
     """A mistyped name was refused only once the whole record had been read and the letter's answer found
     (about a second each time on the real graph): it is checked first, so even a store not there yet is not
     the error given."""
-    args = ["letter", "--store", f"memory:{tmp_path / 'none.snapshot'}", "--urn", str(URN)]
-    assert main([*args, "--from", "2012", "--to", "2016", "--name", "Ada\nDear Sir"]) == 1
+    assert main([*letter_args(tmp_path / "none.snapshot"), "--name", "Ada\nDear Sir"]) == 1
     out, err = capsys.readouterr()
     assert not out
     assert err == "lineage: the name holds the control character U+000A: type it as plain text on one line\n"
@@ -263,7 +267,7 @@ def test_lineage_letter_takes_a_name_whose_script_needs_a_joiner(
     """A Persian name written with its non-joiners ("Fatemeh-Zahra Mina", as a parent types it in Persian)
     was refused as holding an invisible format character."""
     name = "\u0641\u0627\u0637\u0645\u0647\u200c\u0632\u0647\u0631\u0627 \u0645\u06cc\u200c\u0646\u0627"
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main([*args, "--name", name]) == 0
     out, err = capsys.readouterr()
     assert name in out and letter.NAME_PLACEHOLDER not in out and not err
@@ -274,7 +278,7 @@ def test_lineage_letter_refuses_a_name_longer_than_a_letter_takes(
 ) -> None:
     """The hostile-input reading, round two: a 100,000-character name made a letter of 142 KB. A full name with
     room to spare (NAME_LIMIT) is taken; one character more is refused, saying so, as /reach refuses it."""
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main([*args, "--name", "A" * letter.NAME_LIMIT]) == 0
     capsys.readouterr()
     assert main([*args, "--name", "A" * (letter.NAME_LIMIT + 1)]) == 1
@@ -933,7 +937,7 @@ def test_the_letter_gives_what_a_linked_data_set_s_source_says_was_sent_to_a_bod
     """LEO's privacy notice names the identifiers sent to DWP to match; the letter named the linked set and DWP's
     part in it, and not them."""
     (notice,) = [r for r in rows("npd_flows_2018_onward.csv") if r["source_title"].endswith("LEO): privacy notice")]
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2012", "--to", "2016"]
+    args = letter_args(snapshot)
     assert main(args) == 0
     (line,) = [
         s for s in capsys.readouterr().out.splitlines() if s.startswith("- Longitudinal Education Outcomes (LEO): DWP")
@@ -949,7 +953,7 @@ def test_the_letter_gives_the_compiler_s_notes_on_each_onward_share(
     letter quoted the row and left the denial out, and a parent would repeat the account as settled."""
     onward = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "onward_share" and r["notes"]]
     assert any("strenuously denied" in r["notes"] for r in onward)
-    args = ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", "2018", "--to", "2020"]
+    args = letter_args(snapshot, 2018, 2020)
     assert main(args) == 0
     lines = capsys.readouterr().out.splitlines()
     for row in onward:
