@@ -262,12 +262,12 @@ def _when(node: Node) -> str:
 
 
 def _agreement(related: Related) -> str:
-    """An agreement to share the record names with an applicant, as its source gives it: what went on under it
-    (DWP's 2018 check "formalised" since) is asked about with the application."""
+    """An agreement a source ties to the application, as its source gives it: what went on under it (DWP's 2018
+    check "formalised" since) is asked about with the application."""
     event = related.node
     quote = event.props.get("quote")
     sure = CERTAINTY_WORDS[event.certainty.level]
-    return f"an agreement the record names with it ({dated_as(event) or 'undated'}; {sure})" + (
+    return f"an agreement its source ties to it ({dated_as(event) or 'undated'}; {sure})" + (
         f": \u201c{quote}\u201d" if quote else ""
     )
 

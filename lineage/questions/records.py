@@ -225,8 +225,9 @@ class OpenApplication:
     applicants: tuple[Related, ...]  # each MADE_BY link, cited
     statements: tuple[Stated, ...] = ()  # what sources say of it, in their words
     commissioned_by: tuple[Related, ...] = ()  # each COMMISSIONED_BY link: a body it was made for (DS00763's)
-    #: the agreements to share the record names with its applicants (DWP's arrangement "formalised" after its 2018
-    #: check), each an Event CONCERNING one, oldest first: what went on under one, a parent may ask about too
+    #: the agreements a source ties to it (DWP's arrangement "formalised" after its 2018 check), each an Event
+    #: CONCERNING it by a row of data/event_links.csv, oldest first: what went on under one, a parent may ask about
+    #: too. Never an agreement merely with the same body: HMRC's 2019 MoU is not said to be under DS00638
     agreements: tuple[Related, ...] = ()
     #: in a record reach: its sources date everything they say went under it before the years asked were in the
     #: NPD. It is still listed: a source may name an arrangement's early extractions only, and none says it ended.
@@ -556,21 +557,19 @@ def _applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplic
     it, oldest first: those without an outcome (a gap each, and a question in a letter), and those whose outcome is
     no release (a question in a letter alone)."""
     named = store.find_nodes(NodeKind.APPLICATION, "status", sorted(statuses))
-    # its bodies, then the events concerning those (one round trip on Neo4j)
-    made, concerning = follow_chain(store, [a.id for a in named], _APPLICATION_STEPS)
+    # its bodies, the release it led to and the events concerning it (one round trip on Neo4j)
+    (made,) = follow_chain(store, [a.id for a in named], _APPLICATION_STEPS)
     found = [a for a in named if not any(h.edge.kind is _E.LED_TO for h in made.get(a.id, []))]
     said = statements_about(store, found)
     ordered = sorted(found, key=dated_order)
 
     def agreements(application: Node) -> tuple[Related, ...]:
-        applicants = [h.node.id for h in made.get(application.id, []) if h.edge.kind is _E.MADE_BY]
-        events = {
-            h.node.id: Related(h.node, h.edge)
-            for applicant in applicants
-            for h in concerning.get(applicant, [])
-            if h.node.props.get("event_kind") == AGREEMENT
-        }
-        return tuple(sorted(events.values(), key=lambda r: oldest_first(r.node)))
+        events = [
+            Related(h.node, h.edge)
+            for h in made.get(application.id, [])
+            if h.edge.kind is _E.CONCERNS and h.node.props.get("event_kind") == AGREEMENT
+        ]
+        return tuple(sorted(events, key=lambda r: oldest_first(r.node)))
 
     return tuple(
         OpenApplication(
@@ -584,11 +583,9 @@ def _applications_of(store: Store, statuses: frozenset[str]) -> tuple[OpenApplic
     )
 
 
-#: From an application: the bodies it is made by and for, and the release it led to; then the events concerning
-#: those bodies.
+#: From an application: the bodies it is made by and for, the release it led to and the events concerning it.
 _APPLICATION_STEPS = (
-    Step(outgoing=frozenset({_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY}), after=(0,)),
-    Step(incoming=frozenset({_E.CONCERNS}), after=(1,)),
+    Step(outgoing=frozenset({_E.MADE_BY, _E.LED_TO, _E.COMMISSIONED_BY}), incoming=frozenset({_E.CONCERNS})),
 )
 
 

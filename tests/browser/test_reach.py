@@ -118,10 +118,10 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     (other,) = [r for r in NOTE_STATEMENTS if r["another_copy_reads"]]
     said = listed + " ".join(page.texts("#not-released li"))
     assert f"(another copy of its source reads {other['another_copy_reads']})" in said
-    # an application comes with the agreements the record names with its applicant, as in the letter
+    # an application comes with the agreements a source ties to it, as in the letter
     (agreement,) = [r for r in FLOWS if r["kind"] == "agreement" and "formalised" in r["quote"]]
     applications = " ".join(page.texts("#applications li"))
-    assert f"an agreement the record names with it ({agreement['date_as_cited']} (" in applications
+    assert f"an agreement its source ties to it ({agreement['date_as_cited']} (" in applications
     assert agreement["quote"] in applications
 
 

@@ -73,6 +73,9 @@ OpenApplicationType = answer_type(
         "applicants": "Who made it, each MADE_BY link cited.",
         "statements": "What sources say of it, in their words (a source may say data went where its register is "
         "silent).",
+        "agreements": "The agreements a source ties to it (DWP's arrangement formalised after its 2018 request), "
+        "each an Event CONCERNING it by a row of data/event_links.csv, oldest first; never an agreement merely with "
+        "the same body.",
         "went_before_the_years": "In a record reach: its sources date everything they say went under it before the "
         "years asked were in the NPD. Still listed, as no source says the arrangement ended; false elsewhere.",
     },

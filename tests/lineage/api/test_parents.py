@@ -876,18 +876,32 @@ def test_what_is_said_of_a_recipient_goes_with_it_to_its_group() -> None:
     assert groups["media"].recipient_statements == (of_press,) and groups["police"].recipient_statements == ()
 
 
-async def test_an_application_comes_with_the_agreements_the_record_names_with_its_applicant(ask: Any) -> None:
+async def test_an_application_comes_with_the_agreements_a_source_ties_to_it_and_no_other(ask: Any) -> None:
     """The reading after 2018: the letter gave DWP's 2018 check of 185 children, a 'Y' only, and nowhere what the
     same source says came after it: 'Since then, a data-sharing arrangement has been formalised and requests begun
-    based on it' (npd_flows_2018_onward.csv row 31, dated by a comment: date_readings.csv)."""
-    agreement = rows("npd_flows_2018_onward.csv")[31 - 2]
+    based on it' (npd_flows_2018_onward.csv row 31, dated by a comment: date_readings.csv). The seventh reading:
+    every agreement with an applicant was given as "named with" each of its applications, so HMRC's 2019
+    memorandum (row 30, HMRC disclosing to DfE) stood under DS00638, and the Home Office's 2019 agreement under its
+    2013 pilot; no source ties them. Only a row of event_links.csv does."""
+    flows = rows("npd_flows_2018_onward.csv")
+    agreement = flows[31 - 2]
     assert agreement["kind"] == "agreement" and "formalised" in agreement["quote"]
     (reading,) = [r for r in rows("date_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "31")]
-    text = (await ask("letter", urn=URN, fromYear=2015, toYear=2023, format="txt"))["letter"]["text"]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2023, format="txt"))["letter"]["text"]
     applications = text.split(APPLICATIONS)[1].split("Other disclosures the record names")[0]
     (line,) = [line for line in applications.splitlines() if "a 'Y' only" in line and "Work and Pensions" in line]
-    said = f"an agreement the record names with it ({agreement['date_as_cited']} ({reading['date_is']}); reported"
+    said = f"an agreement its source ties to it ({agreement['date_as_cited']} ({reading['date_is']}); reported"
     assert said in line and agreement["quote"] in line
+    tied = {(r["file"], r["row"]) for r in rows("event_links.csv") if r["concerns"].startswith("Application:")}
+    untied = [
+        r["quote"]
+        for n, r in enumerate(flows, 2)
+        if r["kind"] == "agreement" and ("npd_flows_2018_onward.csv", str(n)) not in tied
+    ]
+    assert len(untied) == 3  # rows 11, 16 and 30: the Home Office's two and HMRC's
+    hmrc = [line for line in applications.splitlines() if "DS00638, by HMRC" in line]
+    assert hmrc and all(quote not in applications for quote in untied)
+    assert applications.count("an agreement its source ties to it") == 1
 
 
 def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(

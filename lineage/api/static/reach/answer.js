@@ -255,11 +255,11 @@ function drawApplications(applications) {
       appendStated(item, stated);
     }
     if (open.wentBeforeTheYears) item.append("; the sources date what went under it before these years were in the NPD");
-    // an agreement to share the record names with its applicant, as the letter gives it (lineage.letter._agreement)
+    // an agreement a source ties to the application, as the letter gives it (lineage.letter._agreement)
     for (const agreed of open.agreements) {
       const event = agreed.node;
       const dated = event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
-      item.append(`; an agreement the record names with it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
+      item.append(`; an agreement its source ties to it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
       if (event.quote) item.append(": ", element("q", event.quote));
       item.append(cite(event.citations));
     }
