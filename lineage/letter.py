@@ -283,7 +283,7 @@ def _stated(stated: Stated) -> Part:
     words = _contested(stated, statement_words(stated.statement))
     return Part(
         "li",
-        f"{stated.about.node.name}{_as_of(stated)}: {words}; {CERTAINTY_WORDS[stated.statement.certainty.level]}",
+        f"{stated.subject}{_as_of(stated)}: {words}; {CERTAINTY_WORDS[stated.statement.certainty.level]}",
         tuple(ordered_citations(stated.statement.citations)),
     )
 

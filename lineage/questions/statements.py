@@ -106,6 +106,15 @@ class Stated:
         when = self.statement.props.get("latest_date") or self.statement.props.get("date_as_cited")
         return str(when) if when else None
 
+    @property
+    def subject(self) -> str:
+        """Whom or what it is about, as a reader names it: bodies in the source's own words where it gives them (one
+        statement about the "Home Office and police", listed once, had named the Home Office alone), else the name."""
+        written = self.statement.props.get("organisation_as_written")
+        if self.about.node.kind is NodeKind.ORGANISATION and isinstance(written, str) and written.strip():
+            return written
+        return self.about.node.name
+
     def link_to(self, item: Node) -> Edge:
         """The REFERS_TO link by which the statement reaches the item."""
         return next(link for reached, link in self.reaches if reached.id == item.id)

@@ -24,5 +24,7 @@ StatedScope = answer_type(
         "contested": "Another cited source disagrees with it.",
         "as_of": "For one about an organisation, the date its source gives it (a written answer's day): it says "
         "what held then. Null for one about a release or application, which that dates.",
+        "subject": "Whom or what it is about, as a reader names it: bodies in the source's own words where it gives "
+        "them (one statement about the 'Home Office and police'), else the name of what `about` links.",
     },
 )

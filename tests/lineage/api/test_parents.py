@@ -410,7 +410,9 @@ async def test_an_arrangement_or_policy_no_release_came_of_is_asked_about_as_wit
 async def test_a_body_not_given_an_item_is_said_so_as_of_the_day_its_source_says_it(ask: Any) -> None:
     """The reading of answers' case: 'Home Office: not available to it: information on nationality' came undated,
     as if for ever, though written answer 48634 says it as of 27 October 2016 (statement_dates.csv), after a
-    memorandum that planned to hand nationality over once collected (row 37)."""
+    memorandum that planned to hand nationality over once collected (row 37). The seventh reading: it is about the
+    "Home Office and police"; one statement about two bodies is listed once, and was named for the Home Office
+    alone, narrowing what DfE said."""
     statement = rows("npd_release_scope_statements.csv")[38 - 2]
     assert statement["statement"] == "not_available" and statement["date_as_cited"] == ""
     (dated,) = [
@@ -419,12 +421,16 @@ async def test_a_body_not_given_an_item_is_said_so_as_of_the_day_its_source_says
     text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
     part = text.split("What the record says was not released")[1].split("Please reply")[0]
     (line,) = [line for line in part.splitlines() if statement["quote"] in line]
-    assert line.startswith(f"- Home Office (as of {dated['date']}): not available to it"), line
+    assert statement["organisation"] == "Home Office and police"
+    assert line.startswith(f"- Home Office and police (as of {dated['date']}): not available to it"), line
     # /reach gives it so too (StatedScope.asOf), and one about a release is dated by the release
     data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016, first=100))["recordReach"]
     as_of = {s["about"]["node"]["name"]: s["asOf"] for s in data["notReleased"]}
     assert as_of["Home Office"] == dated["date"]
     assert all(when is None for name, when in as_of.items() if name != "Home Office"), as_of
+    assert {s["subject"] for s in data["notReleased"] if s["statement"]["quote"] == statement["quote"]} == {
+        statement["organisation"]
+    }
 
 
 async def test_the_letter_asks_for_the_learning_records_service_record_citing_the_reprimand(ask: Any) -> None:

@@ -219,7 +219,7 @@ function statedItems(statements) {
   return statements.map((stated) => {
     const item = element("li");
     const asOf = stated.asOf ? ` (as of ${stated.asOf})` : ""; // what a body was told, as of its source's day
-    item.append(element("strong", stated.about.node.name + asOf), ": ");
+    item.append(element("strong", stated.subject + asOf), ": "); // the bodies in the source's words, if it gives them
     appendStated(item, stated);
     return item;
   });
