@@ -2,15 +2,21 @@
 
 Each flow of the graph is one completed run of a job: a release (``SENT_TO``) with the NPD data sets it includes
 as inputs and their items as the columns of the recipient's copy (column lineage), an access to a record set
-(``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``: the sharer's copy
-to the next holder's). An item a source's statement excludes from a release is never written as one of its
-columns unless DfE's own word names it in the release (lineage.model.gives_way_to_exclusion: the tier rule's
-inclusion gives way, as every rule's does).
+(``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``). Only an extract
+(a release is one) outputs the recipient's copy of the records; an access or onward share by any other route
+outputs what the source says went (``what_went``: "a service built on the data of ...") or the route ("searches
+of ...", "match and return against ..."), and one whose source gives no route says so: no recipient is said to
+hold a copy of a system it searched, matched against or got a service built on. An item a source's statement
+excludes from a release is never written as one of its columns unless DfE's own word names it in the release
+(lineage.model.gives_way_to_exclusion: the tier rule's inclusion gives way, as every rule's does).
 Every event carries the flow's certainty, route and citations in a facet of its own (``pupilDataLineage``), with
 how sure each included item or data set is (``included``: a column the tier rule gives is at tier level, whatever
-the sending's certainty), its period as the nominal time where the record dates it, and is timed by the flow's
-first day, or, undated, by the export's time (the facet says which). Written with the standard library alone;
-the tests check every event with openlineage-python's own classes.
+the sending's certainty) and, for a release, what a statement says it left out (``left_out``: the records PROV's
+``lineage:left_out`` holds, naming the statements); for an access or onward share, what went, what was matched
+on, the records in the source's words and the row's notes (``what_went``, ``matched_on``, ``dataset_as_written``,
+``notes``, where the row gives them). Its period is the nominal time where the record dates it, and it is timed by
+the flow's first day, or, undated, by the export's time (the facet says which). Written with the standard library
+alone; the tests check every event with openlineage-python's own classes.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from collections import defaultdict
 from typing import IO, Any
 
 from lineage.exports.formats import register
+from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
 
@@ -77,20 +84,71 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
         if edge.kind is _E.INCLUDES and edge.target in nodes:
             inclusions[edge.source][edge.target] = edge
     outranked = subgraph.outranked_links()
+    left_out = said_left_out(subgraph, outranked)  # as PROV's sharing says it: the same records
     found = []
     for edge in flows(subgraph):
         source, target = nodes[edge.source], nodes[edge.target]
-        columns: dict[str, dict[str, str]] = {}
+        said: dict[str, Any]
         if edge.kind is _E.SENT_TO:
             used = [link for part, link in inclusions[source.id].items() if link.id not in outranked]
             inputs, output = _release(source, target, [nodes[link.target] for link in used])
-            columns = {nodes[link.target].key: _sureness(link) for link in used}
+            # each item's or data set's own certainty: the tier rule's are not the release's; and what a statement
+            # says the release left out, which is no column, with the statements that say so
+            said = {
+                "included": {nodes[link.target].key: _sureness(link) for link in used},
+                "left_out": left_out.get(source.id, []),
+            }
         else:
-            namespace = RECORDS if source.kind is NodeKind.RECORD_SET else recipient(source)
-            name = source.key if source.kind is NodeKind.RECORD_SET else str(edge.props.get("dataset_as_written", ""))
-            inputs, output = [_dataset(namespace, name or "records")], _dataset(recipient(target), name or "records")
-        found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC), columns))
+            inputs, output = _access(edge, source, target)
+            said = {"included": {}, **{name: _as_written(edge, name) for name in _WENT if edge.props.get(name)}}
+        found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC), said))
     return found
+
+
+#: What each route gives its recipient, where it is no copy of the records: the source says searches of a live
+#: system, a service built on the data, a match with what matched returned, not the records themselves.
+ROUTE_WENT = {
+    "live search": "searches of {records}",
+    "secure access through the ONS": "secure access through the ONS to {records}",
+    "match and return": "match and return against {records}",
+    "linkage": "linkage with {records}",
+    "service built on the data": "service built on the data of {records}",
+}
+#: A flow's properties that say what went, in the source's words, and the compiler's notes on the row.
+_WENT = ("what_went", "matched_on", "dataset_as_written", "notes")
+
+
+def _as_written(edge: Edge, name: str) -> str:
+    return str(edge.props.get(name) or "")
+
+
+def what_went(edge: Edge, records: str) -> str:
+    """The name of what an access or onward share gave its recipient. Only an extract is a copy of the records
+    (``records``: the record set, or the source's words for them); any other route is named by what the source
+    says went (``what_went``: "a service built on the data of ...") or by the route ("searches of ..."), and a flow
+    whose source gives no route claims no copy either: the GB Group's onward share had been written as its
+    recipients' copy of the LRS database, where the source says a service built on LRS data went."""
+    route = _as_written(edge, "route")
+    if route == "extract":
+        return records
+    if edge.props.get("what_went"):
+        return f"{_as_written(edge, 'what_went')} of {records}"
+    if route:
+        return ROUTE_WENT.get(route, "{route}: {records}").format(route=route, records=records)
+    return f"{records} (the source gives no route)"
+
+
+def _access(edge: Edge, source: Node, target: Node) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What an access or onward share drew on and what its recipient got (:func:`what_went`). The input is the
+    record set itself, or what the sender had: the records the source names, or, by a route that is no extract,
+    what went on (Trustopia's service built on the LRS's data, not a copy of the LRS)."""
+    if source.kind is NodeKind.RECORD_SET:
+        records = source.key
+        drawn_on = _dataset(RECORDS, records)
+    else:
+        records = _as_written(edge, "dataset_as_written") or "records"
+        drawn_on = _dataset(recipient(source), what_went(edge, records) if edge.props.get("route") else records)
+    return [drawn_on], _dataset(recipient(target), what_went(edge, records))
 
 
 def _sureness(link: Edge) -> dict[str, str]:
@@ -127,7 +185,7 @@ def _event(
     inputs: list[dict[str, Any]],
     output: dict[str, Any],
     now: dt.datetime,
-    columns: dict[str, dict[str, str]],
+    said: dict[str, Any],
 ) -> dict[str, Any]:
     first = edge.validity.valid_from or _date(source)
     last = edge.validity.valid_to or (first if edge.validity.valid_from is None else None)
@@ -140,7 +198,7 @@ def _event(
             dated=first is not None,
             # where the date is not the flow's own day (a written answer's that describes it), as the CSV says it
             **{name: str(edge.props[name]) for name in ("date_is", "dated_by") if edge.props.get(name)},
-            included=columns,  # each item's or data set's own certainty: the tier rule's are not the release's
+            **said,
             citations=[
                 {"document": c.document, "file": c.file, "row": c.row, "address": c.address}
                 for c in ordered_citations(edge.citations)
@@ -194,4 +252,4 @@ def _summary(subgraph: Subgraph) -> str:
 
 register("openlineage", {None: _openlineage}, _summary)
 
-__all__ = ["events", "flows", "recipient"]
+__all__ = ["ROUTE_WENT", "events", "flows", "recipient", "what_went"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from lineage.exports.attributes import certainty_attributes, citation_records, edge_attributes, node_attributes
 from lineage.exports.formats import register
+from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.files import WriteError
 from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, NodeKind
@@ -91,20 +91,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
         return qname(f"{SHARE}:{release_id.partition(':')[2]}")
 
     outranked = subgraph.outranked_links()
-    left_out: dict[str, list[str]] = defaultdict(list)  # a release's id -> what its sharing is said not to have used
-    included: set[tuple[str, str]] = set()
-    for edge in subgraph.edges:
-        if edge.kind is not EdgeKind.INCLUDES:
-            continue
-        included.add((edge.source, edge.target))
-        if edge.id in outranked:  # the rule's inclusion, as it is, outranked
-            said = edge_attributes(edge, flat=False, outranked_by=outranked[edge.id])
-            left_out[edge.source].append(json.dumps({"item": edge.target, **said}, ensure_ascii=False))
-    for release_id, item_id, statement in sorted(subgraph.exclusions, key=lambda e: (e[0], e[1], e[2].id)):
-        if (release_id, item_id) not in included:  # an exclusion with no inclusion to outrank
-            said = {"item": item_id, "excluded_by": statement.id, **certainty_attributes(statement.certainty)}
-            said["citations"] = citation_records(statement.citations)
-            left_out[release_id].append(json.dumps(said, ensure_ascii=False))
+    left_out = said_left_out(subgraph, outranked)  # a release's id -> what its sharing is said not to have used
     for node in subgraph.nodes:
         attrs = [
             (PROV_LABEL, node.name),
@@ -123,7 +110,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             if isinstance(date, dt.date):
                 said["date_as_cited"] = date.isoformat()
             sharing = [(PROV_LABEL, f"sharing of {node.name}"), (PROV_TYPE, term("Share"))]
-            sharing += [(term("left_out"), text) for text in left_out.get(node.id, ())]
+            sharing += [(term("left_out"), json.dumps(one, ensure_ascii=False)) for one in left_out.get(node.id, ())]
             doc.activity(share(node.id), other_attributes=sharing + attributes(said, node.citations))
             generation = attributes(certainty_attributes(node.certainty), node.citations)
             doc.wasGeneratedBy(qname(node.id), share(node.id), other_attributes=generation)

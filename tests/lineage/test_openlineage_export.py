@@ -27,6 +27,7 @@ from importers.onward import OnwardFlowsImporter
 from lineage.cli import main
 from lineage.exports import export
 from lineage.exports.openlineage import SCHEMAS
+from lineage.model import EdgeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
@@ -47,6 +48,11 @@ class PupilDataLineageRunFacet(RunFacet):
     citations: list[dict[str, Any]]
     date_is: str | None = None
     dated_by: str | None = None
+    left_out: list[dict[str, Any]] | None = None
+    what_went: str | None = None
+    matched_on: str | None = None
+    dataset_as_written: str | None = None
+    notes: str | None = None
 
     @staticmethod
     def _get_schema() -> str:
@@ -253,3 +259,109 @@ def test_no_release_lists_as_a_column_an_item_a_statement_excludes(memory_real: 
     assert included  # the rule's other items are still there, at tier level
     names = [column for column in included if column.rpartition("/")[2].upper().startswith(("SURNAME", "FORENAME"))]
     assert names == [], names
+
+
+def test_no_access_or_onward_share_but_an_extract_gives_its_recipient_a_copy_of_the_records(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """Rows 2, 4, 5 and 14 of npd_flows_2018_onward.csv are no extract: Trustopia searched the LRS (row 2's notes:
+    "not a list of items Trustopia retrieved"), passed on "an age-verification service built on LRS data, not ...
+    raw records" (row 4), which GB Group, who "strenuously denied" it, offered on (row 5), and DfE returns the Home
+    Office "information relating to those individuals" it matches (row 14). Each had been written as the
+    recipient's copy of the LRS database or of the NPD, with none of the row's words: every event now names what
+    went or the route, and carries the route (flow_readings.csv), what went, what was matched on and the notes."""
+    OnwardFlowsImporter().run(empty_store, FLOWS)
+    with FLOWS.open(encoding="utf-8", newline="") as handle:
+        rows = {n: r for n, r in enumerate(csv.DictReader(handle), start=2)}
+    with (DATA_DIR / "flow_readings.csv").open(encoding="utf-8", newline="") as handle:
+        readings = {int(r["row"]): r for r in csv.DictReader(handle) if r["file"] == FLOWS.name}
+    flows = {
+        n: readings[n] for n, r in rows.items() if r["kind"] in ("access_granted", "onward_share") and n in readings
+    }
+    assert {n: r["route"] for n, r in flows.items()} == {
+        2: "live search",
+        4: "service built on the data",
+        5: "service built on the data",
+        14: "match and return",
+    }
+    # the words by which the README names each route (After 2018): "live search (searches of a live system ...)"
+    words = {"live search": "searches of", "service built on the data": "service built on the data"}
+    events = exported(empty_store, tmp_path / "events.jsonl")
+    for number, reading in flows.items():
+        row = rows[number]
+        (event,) = [
+            e
+            for e in events
+            if (FLOWS.name, number)
+            in {(c["file"], c["row"]) for c in e["run"]["facets"]["pupilDataLineage"]["citations"]}
+        ]
+        facet = event["run"]["facets"]["pupilDataLineage"]
+        systems = {row["dataset_as_written"], reading["records"]} - {""}
+        held = [
+            d for d in event["inputs"] + event["outputs"] if d["namespace"].startswith("pupil-data-lineage:recipient:")
+        ]
+        assert held and all(d["name"] not in systems for d in held), (number, held)  # no one holds a copy of the system
+        (output,) = event["outputs"]
+        assert words.get(reading["route"], reading["route"]) in output["name"], (number, output["name"])
+        assert facet["route"] == reading["route"] and facet["notes"] == row["notes"], number
+        assert facet["dataset_as_written"] == row["dataset_as_written"], number
+        if reading["route"] == "match and return":  # what the Home Office sends to match on, not what it gets
+            assert facet["matched_on"] == row["items_as_written"]
+        if row["kind"] == "onward_share":  # the service, not the records
+            assert "service built on the data" in facet["what_went"]
+
+
+def test_only_an_extract_is_named_as_the_recipients_copy_of_the_records() -> None:
+    """The one route by which the records themselves go (README, After 2018): an extract's output is the records."""
+    from lineage.exports.openlineage import what_went
+    from lineage.model import Edge
+
+    def went(route: str) -> str:
+        edge = Edge("RecordSet:NPD", EdgeKind.ACCESSED_BY, "Organisation:x", props={"route": route} if route else {})
+        return what_went(edge, "NPD")
+
+    assert went("extract") == "NPD"
+    assert all(
+        went(route) != "NPD" and "NPD" in went(route) for route in ("linkage", "secure access through the ONS", "")
+    )
+
+
+def test_a_release_says_what_a_statement_left_out_and_which_statement(memory_real: MemoryStore) -> None:
+    """DfE's written answers say the Telegraph's 2013 release and BBC Newsnight's 2014 one held no names
+    (npd_release_scope_statements.csv rows 10 and 16: "key identifiers of name, address, ..."). The release events
+    had dropped the tier rule's inclusions of those items without a word, where PROV says it left them out
+    (lineage:left_out): each is now in the facet's left_out with the statements that outrank it, and every
+    inclusion of the release is either a column or left out."""
+    from lineage.exports.openlineage import events
+    from lineage.exports.subgraph import collect
+
+    with open(DATA_DIR / "npd_release_scope_statements.csv", newline="", encoding="utf-8") as handle:
+        rows = {n: r for n, r in enumerate(csv.DictReader(handle), start=2)}
+    subgraph = collect(memory_real)
+    nodes = {node.id: node for node in subgraph.nodes}
+    found = events(subgraph)
+    for number, name in ((10, "telegraph"), (16, "bbc")):
+        said = rows[number]
+        assert said["statement"] == "not_released" and "name" in said["data_item_as_written"]
+        (event,) = [e for e in found if e["job"]["name"].startswith("release:") and name in e["job"]["name"]]
+        facet = event["run"]["facets"]["pupilDataLineage"]
+        release = f"Release:{event['job']['name'].removeprefix('release:').rpartition('->')[0]}"
+        stating = {
+            node.id
+            for node in subgraph.nodes
+            if any((c.file, c.row) == ("npd_release_scope_statements.csv", number) for c in node.citations)
+            and node.id.startswith("Statement:")
+        }
+        assert stating, number
+        outranked = {record["item"]: record["outranked_by"] for record in facet["left_out"] if "outranked_by" in record}
+        names = {
+            item
+            for item in outranked
+            if item.startswith("DataItem:") and item.rpartition("/")[2].upper().startswith(("SURNAME", "FORENAME"))
+        }
+        assert names, number  # the names are said to be left out ...
+        assert all(stating & set(outranked[item]) for item in names), number  # ... by the row's statement
+        includes = {e.target for e in subgraph.edges if e.kind is EdgeKind.INCLUDES and e.source == release}
+        columns = set(facet["included"])
+        assert {nodes[t].key for t in includes} == columns | {nodes[t].key for t in outranked}, number  # none dropped
+        assert not columns & {nodes[t].key for t in outranked}, number
