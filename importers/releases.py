@@ -204,6 +204,7 @@ class Share:
     tiers: tuple[str, ...] = ()
     purpose: str = ""
     scope_published: bool = False
+    notes: str = ""  # the compiler's notes on the row (which date a register's column of three dates gives)
 
     @property
     def label(self) -> str:
@@ -266,6 +267,7 @@ class ReleaseGraph:
                     date_as_cited=share.date_as_cited,
                     tiers=share.tiers or None,
                     purpose=share.purpose,
+                    notes=share.notes,
                 )
             ),
             cites,
@@ -454,6 +456,9 @@ class _RegisterImporter(Importer):
     def _purpose(self, row: Row) -> str:
         return ""
 
+    def _notes(self, row: Row) -> str:
+        return ""
+
     def _tiers(self, path: Path, row: Row, status: str) -> tuple[str, ...]:
         return tiers_in(path, row, "status_as_cited", status)
 
@@ -488,6 +493,7 @@ class _RegisterImporter(Importer):
             self._source(path, row),
             self._tiers(path, row, status),
             self._purpose(row),
+            notes=self._notes(row),
         )
 
 
@@ -531,6 +537,9 @@ class RegisterMoreImporter(_RegisterImporter):
 
     def _purpose(self, row: Row) -> str:
         return " ".join(row["purpose_as_cited"].split())
+
+    def _notes(self, row: Row) -> str:
+        return " ".join(row["notes"].split())
 
     def _tiers(self, path: Path, row: Row, status: str) -> tuple[str, ...]:
         return tiers_in(path, row, "status_as_cited, tier_or_scope", f"{status} {row['tier_or_scope']}")

@@ -21,7 +21,7 @@ from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, pa
 from lineage.questions.common import Related, chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
-from lineage.questions.timeline import dated_as
+from lineage.questions.timeline import compiler_note, dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
@@ -141,7 +141,8 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             parts.append(
                 Part(
                     "li",
-                    f"{release_reference(application)}, {party} {names}; {_when(application)}; "
+                    f"{release_reference(application)}, {party} {names}; {_when(application)}"
+                    f"{compiler_note(application)}; "
                     f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
                     (
                         *ordered_citations(application.citations),

@@ -447,6 +447,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("date_as_cited", str, "the date in the source's words"),
                 ("tiers", tuple, "old tiers asked for or approved, where the source gives them"),
                 ("purpose", str, "the purpose, as cited"),
+                ("notes", str, "the compiler's notes on the row (a date under a column of three kinds of date)"),
             ),
         ),
         NodeSpec(

@@ -38,7 +38,7 @@ from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check
 from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
 from lineage.questions.statements import Stated, said_by_sources, source_says
-from lineage.questions.timeline import figure_text
+from lineage.questions.timeline import compiler_note, figure_text
 from lineage.store import Store
 
 __all__ = ["CLOSED_WHEN", "GAP_KINDS", "Gap", "GapFilter", "gap_counts", "gaps", "gaps_by_id"]
@@ -161,9 +161,9 @@ def _described(node: Node) -> tuple[str, ...]:
     # "entry", not "register entry": some sources of one say it is in no register ("not DfE NPD register")
     said = [f"reference {props['reference']}" if props.get("reference") else f"entry {node.name}"]
     if isinstance(props.get("date"), dt.date):
-        said.append(f"dated {props['date']}")
+        said.append(f"dated {props['date']}{compiler_note(node)}")  # which date, where a column gives three kinds
     elif props.get("date_as_cited"):
-        said.append(f"dated as cited: {props['date_as_cited']}")
+        said.append(f"dated as cited: {props['date_as_cited']}{compiler_note(node)}")
     for name, words in (("register", "register"), ("status", "status"), ("status_as_cited", "status as cited")):
         if props.get(name):
             said.append(f"{words}: {props[name]}")

@@ -300,3 +300,15 @@ def test_a_document_its_holders_withhold_is_a_gap_for_each_of_them(real_store: S
                                "relied on for the rest",)  # fmt: skip
     drafted = foi.write([g for g in withheld if g.authority.startswith("Information")], "txt").text
     assert drafted.startswith("To: Information Commissioner's Office (Freedom of Information)")
+
+
+def test_an_applications_date_says_which_date_it_is_where_its_row_does(memory_real: Store) -> None:
+    """The seventh reading: DR170124.04 was 'dated 2017-08-15' in its gap and letter, though its row puts the date
+    under 'Date first Extract sent / Date permission for re-use granted / Date Application Rejected' and its notes
+    say which one applies is not distinguished (npd_register_entries_more.csv row 16): an extract, a permission or
+    a rejection, not an application's date."""
+    with (DATA_DIR / "npd_register_entries_more.csv").open(newline="", encoding="utf-8") as f:
+        row = list(csv.DictReader(f))[16 - 2]
+    assert row["reference"] == "DR170124.04" and "not distinguished" in row["notes"]
+    (gap,) = [g for g in gaps(memory_real) if g.subject.id == "Application:DR170124.04"]
+    assert f"dated 2017-08-15 (the compiler's note: {row['notes']})" in gap.known

@@ -910,6 +910,19 @@ async def test_an_application_comes_with_the_agreements_a_source_ties_to_it_and_
     assert applications.count("an agreement its source ties to it") == 1
 
 
+async def test_an_applications_date_comes_with_the_note_saying_which_date_it_is(ask: Any) -> None:
+    """The seventh reading: the letter said DR170124.04 was "dated 15 August 2017", a date its row puts under three
+    kinds of date at once, which its notes say are not told apart (npd_register_entries_more.csv row 16)."""
+    row = rows("npd_register_entries_more.csv")[16 - 2]
+    assert row["reference"] == "DR170124.04" and "not distinguished" in row["notes"]
+    text = (await ask("letter", urn=URN, fromYear=2015, toYear=2016, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if line.startswith("- DR170124.04")]
+    assert f"dated 15 August 2017 (the compiler's note: {row['notes']});" in line
+    data = (await ask("record-reach", urn=URN, fromYear=2015, toYear=2016, first=100))["recordReach"]
+    (found,) = [a for a in data["applications"] if a["application"]["id"] == "Application:DR170124.04"]
+    assert found["application"]["notes"] == row["notes"]
+
+
 def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -245,7 +245,9 @@ function drawApplications(applications) {
     const item = element("li");
     const asCited = application.applicantAsCited && `${application.applicantAsCited} (as the register words it; no one body)`;
     const by = open.applicants.map((a) => a.node.name).join(", ") || asCited || "applicant not named";
-    const when = application.date || application.dateAsCited || "no date in the record";
+    // its date, and the compiler's note on what it is where the row says (a column of three kinds of date)
+    const day = application.date || application.dateAsCited || "no date in the record";
+    const when = application.notes ? `${day} (the compiler's note: ${application.notes})` : day;
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
     item.append(cite([...application.citations, ...open.applicants.flatMap((a) => a.link.citations)]));
