@@ -24,8 +24,8 @@ from lineage.store import Store
 __all__ = ["CLAIM_FORMATS", "TIER_RULE", "Claim", "by_rule", "claims", "to_csv", "to_markdown"]
 
 COLUMNS = (
-    "rule", "certainty", "subject", "link", "object", "words", "means", "outranked_by", "sources", "subject_id",
-    "object_id",
+    "rule", "certainty", "subject", "link", "object", "words", "means", "outranked_by", "contested", "sources",
+    "subject_id", "object_id",
 )  # fmt: skip
 
 
@@ -45,6 +45,12 @@ class Claim:
     outranked_by: tuple[Node, ...] = ()
     certainty: str = ""  # the fact's level (tier level, inferred), which no source's is below
 
+    @property
+    def contested(self) -> bool:
+        """What it links rests on a statement another cited source disagrees with (the Telegraph's 2013 release):
+        quoted alone, the claim would state as settled what the record holds as disputed."""
+        return any(node is not None and node.props.get("contested") is True for node in (self.subject, self.object))
+
     def row(self) -> dict[str, str]:
         cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
         return {
@@ -56,6 +62,7 @@ class Claim:
             "words": self.words,
             "means": self.means,
             "outranked_by": "; ".join(statement.name for statement in self.outranked_by),
+            "contested": "yes" if self.contested else "",
             "sources": cites,
             # the ids, for a reviewer to find the fact again (the explorer, `lineage query`)
             "subject_id": self.subject.id,

@@ -156,3 +156,18 @@ def test_a_secondary_accounts_words_reaching_an_item_the_release_excludes_say_wh
         not c.object.key.startswith("unplaced/") or c.object.strings("datasets_possible"))]  # fmt: skip
     assert within and all(c.outranked_by == () for c in within)  # ethnicity in them: no statement excludes it
     assert beyond and all({str(s.props["items_as_written"]) for s in c.outranked_by} == bounded for c in beyond)
+
+
+def test_a_claim_resting_on_a_disputed_statement_says_so(memory_real: Store) -> None:
+    """The seventh reading: the ledger had no word of a dispute, so a reviewer quoting the Telegraph's "not
+    released: data items that are sensitive" reaching an item quoted one side as settled. Every claim made from a
+    statement of a row data/conflicts.csv pairs (either side) says so; every claim from another statement does not."""
+    with (DATA_DIR / "conflicts.csv").open(newline="", encoding="utf-8") as f:
+        pairs = list(csv.DictReader(f))
+    disputed = {(r["file"], int(r["row"])) for r in pairs} | {(r["file"], int(r["contradicted_by_row"])) for r in pairs}
+    from_statements = [c for c in claims(memory_real) if c.subject.kind is NodeKind.STATEMENT]
+    assert from_statements
+    for claim in from_statements:
+        rows = {(c.file, c.row) for c in claim.subject.citations}
+        assert claim.row()["contested"] == ("yes" if rows & disputed else ""), claim.subject.name
+    assert any(claim.contested for claim in from_statements) and not all(c.contested for c in from_statements)
