@@ -104,7 +104,8 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 Part(
                     "li",
                     f"{release_reference(release)}, {to}; {_when(release)}; "
-                    f"{f'status: {status}; ' if status else ''}{found.certainty_words}{said}",
+                    f"{f'status: {status}; ' if status else ''}{found.certainty_words}; "
+                    f"its source: {CERTAINTY_WORDS[release.certainty.level]}{said}",
                     (
                         *ordered_citations(release.citations),
                         *_recipients_citations(found),

@@ -755,6 +755,22 @@ async def test_a_release_comes_with_what_sources_say_went_in_it_each_quote_once(
     }
 
 
+async def test_a_release_says_the_kind_of_source_it_rests_on(ask: Any) -> None:
+    """The seventh reading: the letter's releases gave how sure their items are ("items not published") and no word
+    of what the release itself rests on, while the same register was "reported" under what was not released. Every
+    register row in the bundled files is a requester's quote of DfE's register (source_kinds.csv: "requester
+    quoting" is reported, the register-foi file's kind), never DfE's own register."""
+    (kind,) = [r for r in rows("source_kinds.csv") if r["source_begins"] == "requester quoting"]
+    words = CERTAINTY_WORDS[CertaintyLevel(kind["certainty"])]
+    text = (await ask("letter", urn=URN, fromYear=2011, toYear=2016, format="txt"))["letter"]["text"]
+    releases = text.split("Releases that may hold my child's record")[1].split(APPLICATIONS)[0]
+    listed = [line for line in releases.splitlines() if line.startswith("- ")]
+    assert listed and all(f"; its source: {words}" in line for line in listed)
+    data = (await ask("record-reach", urn=URN, fromYear=2011, toYear=2016, first=100))["recordReach"]
+    levels = {r["release"]["certainty"]["level"] for g in data["groups"] for r in g["releases"]["nodes"]}
+    assert levels == {kind["certainty"].upper()}
+
+
 async def test_what_a_source_says_went_to_a_recipient_naming_no_release_is_quoted_as_such(ask: Any) -> None:
     """DfE's written answer HL17037 says what is returned to the Home Office on a match; it names no release, so the
     monthly exchange is listed with it, said of the Home Office and naming no release, never as the exchange's

@@ -136,6 +136,9 @@ function drawRelease(found) {
   if (release.status) item.append(`; ${release.status}`);
   const certainty = `certainty ${found.scopePublished ? "scoped" : "unpublished"}`;
   item.append(" ", element("span", found.certaintyWords, certainty));
+  // the kind of source the release itself rests on, as the letter says it: a requester's quote of a register is
+  // not DfE's register
+  item.append(`; its source: ${CERTAINTY_WORDS[release.certainty.level]}`);
   item.append(cite([...release.citations, ...found.recipients.flatMap((r) => r.link.citations)]));
   const detail = element("details");
   const summary = found.scopePublished ? "data sets and years it may hold" : "why nothing can be matched";
