@@ -20,8 +20,9 @@ RecordSet, never on the access); its row is cited beside the data row's on every
 - ``onward_share``: the sender SHARES_ONWARD with the recipient, saying what went.
 - ``linked_dataset``: the linked RecordSet (size and items where stated) HELD_BY each body the row names as
   its recipient, and DERIVED_FROM what the reading names (the NPD, another body's records, the sender).
-- ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event that CONCERNS the bodies the row names
-  and its records; ``data/event_links.csv`` adds what else it judged (the rule ``event-links``).
+- ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event, keeping the row's notes as the links do,
+  that CONCERNS the bodies the row names and its records; ``data/event_links.csv`` adds what else it judged (the
+  rule ``event-links``).
 - ``foi_refused``: a Statement ``refused_to_say`` ABOUT the body that refused, in the asker's words: what was
   asked and refused, never an edge for what the answer might have been.
 
@@ -453,7 +454,7 @@ class _Row:
         text = f"{self.kind.replace('_', ' ')}: {what}" + (f"; {figure}" if figure else "")
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
-             "source": self.citation.document, "source_kind": self.source_kind,
+             "notes": self.cell("notes"), "source": self.citation.document, "source_kind": self.source_kind,
              **(self.date_read.props if self.date_read else {}), **(self.withheld.props if self.withheld else {})}
         )  # fmt: skip
         event = self.parts.node(

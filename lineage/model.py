@@ -524,6 +524,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("withheld_by", tuple, "the bodies holding that document, each of which refused it"),
                 ("text", str, "what happened, in the compiler's words"),
                 ("quote", str, "the source's words"),
+                ("notes", str, "the compiler's notes on the row"),
                 ("source", str, "the source, as the compiler names it"),
                 (
                     "source_kind",

@@ -441,3 +441,20 @@ def test_a_date_reading_is_not_applied_to_another_row_of_the_same_date(empty_sto
     swapped_events = [e for e in empty_store.all_nodes(NodeKind.EVENT) if e.props.get("quote") in
                       (ROWS[3]["quote"], ROWS[6]["quote"])]  # fmt: skip
     assert len(swapped_events) == 2 and not [e for e in swapped_events if "dated_by" in e.props]
+
+
+def test_an_event_keeps_its_rows_notes_as_the_links_do(empty_store: Store) -> None:
+    """The review after 2018: every Event from the file dropped its row's notes, which the links (ACCESSED_BY,
+    SHARES_ONWARD, HELD_BY) keep: row 15's "'has returned' refers back to the HO as subject", row 17's "apparently a
+    slip for 2018", row 8's "No fine was issued", row 7's "the source does not give the date the count refers to"."""
+    store = imported(empty_store)
+    events = rows_of("figure") | rows_of("policy_change") | rows_of("agreement") | rows_of("oversight")
+    said = {"'has returned' refers back to the HO": 15, "apparently a slip for 2018": 17, "No fine was issued": 8}
+    said["the source does not give the date the count refers to"] = 7
+    assert all(words in ROWS[number]["notes"] and number in events for words, number in said.items())
+    by_row = {c.row: event for event in store.all_nodes(NodeKind.EVENT) for c in event.citations if c.file == FILE.name}
+    assert events.keys() <= by_row.keys()
+    for number, row in events.items():
+        assert by_row[number].props.get("notes") == " ".join(row["notes"].split()), number
+    # under the name the links give them (row 4: Trustopia's onward share with GB Group)
+    assert edge(store, TRUSTOPIA, EdgeKind.SHARES_ONWARD, GB_GROUP).props["notes"] == " ".join(ROWS[4]["notes"].split())
