@@ -5,8 +5,9 @@ to_organisation, dataset_as_written, figure, unit, items_as_written, source_kind
 notes``). Every fact cites its row (the source's title, with whose words they are: "the requester's own words in
 an FOI request, not an answer"), and is as sure as its source kind (``data/source_kinds.csv``: DfE, Parliament
 and a regulator's own letter ``confirmed``; a regulator's finding as reported, the press, a campaigner, a
-requester or a research body ``reported``). Its validity is the date or period as cited where that is a plain
-date or period; "undated" holds always, counted.
+requester or a research body ``reported``; a government or Parliament page read at a third party's address, not
+one of ``data/publishers.csv``'s, is a third party's copy, ``reported``, and its citation says so). Its validity is
+the date or period as cited where that is a plain date or period; "undated" holds always, counted.
 
 ``data/flow_readings.csv`` (``file, row, row_says, route, records, system, derived_from, items_of, role,
 reasoning``) says, for a row that still begins a cell with ``row_says`` (else it is counted, not applied),
@@ -105,6 +106,15 @@ SOURCE_WORDS = {
     "requester": "the requester's own words in an FOI request, not an answer",
     "research_body": "a research body's account",
 }
+#: Whose words a confirmed kind of source gives where the row reads it at a third party's address (not one of
+#: ``data/publishers.csv``'s domains): a third party's copy, reported, never the publisher's own page.
+COPY_WORDS = {
+    "dfe_or_government": "a third party's copy of a government page, not the government's own page",
+    "parliament": "a third party's copy of Parliament's words, not Parliament's own page",
+    "regulator": "a third party's copy of the regulator's words, not the regulator's own page",
+}
+#: The same, for a confirmed kind the table above does not name.
+A_COPY = "a third party's copy, not its publisher's own page"
 #: The role of a body a linked data set's row names beside DfE: a party to the set, as its source says, and no more.
 LINKED_PARTY = "named as a party to it; the source does not say pupil records went to it"
 #: A record set named only as a linked set's source, and no row's records, is another body's records.
@@ -274,10 +284,16 @@ class _Row:
         self.parts, self.organisations = parts, organisations
         self.kind = row["kind"].strip()
         self.source_kind = required(path, row, "source_kind")
-        words = SOURCE_WORDS.get(self.source_kind, self.source_kind.replace("_", " "))
+        kinds = bundled_source_kinds()
+        self.certainty: Certainty = kinds.certainty(path, row, "source_kind")
+        # whose words they are, once the address is checked against the publishers' own: a copy at docslib.org of
+        # a memorandum was labelled "the government's own page" beside its certainty, reported (row 16)
+        if kinds.read_from_a_copy(row, "source_kind"):
+            words = COPY_WORDS.get(self.source_kind, A_COPY)
+        else:
+            words = SOURCE_WORDS.get(self.source_kind, self.source_kind.replace("_", " "))
         document = f"{required(path, row, 'source_title')} ({words})"
         self.citation = Citation(document, path.name, row.number, required(path, row, "source_url"))
-        self.certainty: Certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         self.date = required(path, row, "date_as_cited")
         # where the date is not the fact's day, as the dates table reads it, with when the fact holds where it can
         self.date_read = date_reading(importer.read_as(path), row, self.date, report)

@@ -51,9 +51,15 @@ class SourceKinds:
             known = "; ".join(begins for begins, _ in self.entries)
             message = f"unknown kind of source {row[column]!r}; add it to source_kinds.csv ({known})"
             raise BadInput(path, message, row.number, column)
-        if found.level is CertaintyLevel.CONFIRMED and self.is_a_copy(row.cells.get(ADDRESS, "")):
-            return COPY
-        return found
+        return COPY if self.read_from_a_copy(row, column) else found
+
+    def read_from_a_copy(self, row: Row, column: str) -> bool:
+        """Whether a row reads a confirmed kind of source at a third party's address: a copy, reported, whose
+        words are the copy's, not the publisher's own page."""
+        found = self.of(row[column])
+        return (
+            found is not None and found.level is CertaintyLevel.CONFIRMED and self.is_a_copy(row.cells.get(ADDRESS, ""))
+        )
 
     def is_a_copy(self, address: str) -> bool:
         """Whether an address is outside every publisher's domain (no address: the source's own title is cited).

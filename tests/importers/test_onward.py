@@ -458,3 +458,29 @@ def test_an_event_keeps_its_rows_notes_as_the_links_do(empty_store: Store) -> No
         assert by_row[number].props.get("notes") == " ".join(row["notes"].split()), number
     # under the name the links give them (row 4: Trustopia's onward share with GB Group)
     assert edge(store, TRUSTOPIA, EdgeKind.SHARES_ONWARD, GB_GROUP).props["notes"] == " ".join(ROWS[4]["notes"].split())
+
+
+def test_a_third_partys_copy_is_labelled_a_copy_not_the_publishers_own_page(empty_store: Store) -> None:
+    """The review after 2018: the letter's sources listed the Umbrella MoU's docslib copy as "(the government's own
+    page)" and Parallel Parliament's copy of a written answer as "(Parliament)" (rows 16 and 9), though neither
+    address is a publisher's own (data/publishers.csv) and each fact is reported: the label contradicted it."""
+    with (DATA_DIR / "publishers.csv").open(encoding="utf-8", newline="") as handle:
+        own = [r["domain"] for r in csv.DictReader(handle)]
+    copies = {16: "docslib.org", 9: "parallelparliament.co.uk"}
+    for number, host in copies.items():
+        assert host in ROWS[number]["source_url"] and not any(host.endswith(domain) for domain in own)
+    assert ROWS[16]["source_kind"] == "dfe_or_government" and ROWS[9]["source_kind"] == "parliament"
+    store = imported(empty_store)
+    events = list(store.all_nodes(NodeKind.EVENT))
+    for number in copies:
+        (cited,) = {c for e in events for c in e.citations if c.file == FILE.name and c.row == number}
+        assert cited.document.startswith(ROWS[number]["source_title"]), number
+        assert "a third party's copy" in cited.document, cited.document
+        assert not cited.document.endswith(("(the government's own page)", "(Parliament)")), cited.document
+        event = next(e for e in events if cited in e.citations)
+        assert event.certainty.level is CertaintyLevel.REPORTED
+    # a page at the publisher's own address keeps its label (row 27: LEO's page on gov.uk)
+    assert "gov.uk" in ROWS[27]["source_url"] and ROWS[27]["source_kind"] == "dfe_or_government"
+    held = edge(store, "RecordSet:Longitudinal Education Outcomes (LEO)", EdgeKind.HELD_BY, HMRC)
+    (own_page,) = [c for c in held.citations if c.file == FILE.name and c.row == 27]
+    assert own_page.document == f"{ROWS[27]['source_title']} (the government's own page)"
