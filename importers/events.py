@@ -15,9 +15,9 @@ another row there), is counted, not drawn.
 Where a row's date is not the day of the event or flow as its source gives it (an article's or a notice's date,
 a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, holds, reasoning``)
 says so: the fact keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row;
-where the table can say when the fact holds (``holds``), that period is its validity in place of the date's. A
-reading of a date the row no longer gives is counted, not applied. This module reads it for ``onward-flows``
-too.
+its validity is never that date: where the table can say when the fact holds (``holds``), that period; where it
+cannot, a period unknown (open, counted). A reading of a date the row no longer gives is counted, not applied.
+``dated`` is that rule, for ``onward-flows`` too.
 """
 
 from __future__ import annotations
@@ -146,6 +146,31 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
     return load_dates()
 
 
+#: Counted where the table reads a row's date as not when its fact holds and gives no period in which it does.
+NOT_WHEN_IT_HOLDS = (
+    f"validity ({DATES_FILE.name}: the date as cited is not when the fact holds, and the table gives no period: it "
+    "holds over a period unknown)"
+)
+
+
+def dated(
+    read_as: str, path: Path, row: Row, column: str, date_as_cited: str, report: Report
+) -> tuple[Validity, DateReading | None]:
+    """When a row's fact holds, and the table's reading of its date, if it has one for the date the row gives. The
+    one rule for every importer that reads the table: without a reading, the date or period as cited; where the
+    table reads the date as not the fact's own day (a privacy notice's, an article's), the date never becomes the
+    validity: the fact holds when the table says it does (``holds``), or, where it cannot say, over a period unknown
+    (open, counted). The fact keeps its date as cited and says what it is (the reading's ``props``), so that
+    lineage(asOf:) no longer gave LEO's holders only on the day a notice was updated."""
+    own = parse_period(path, row, column)  # a date in figures written otherwise is refused, read or not
+    reading = date_reading(read_as, row, date_as_cited, report)
+    if reading is None:
+        return own, None
+    if reading.holds is None:
+        report.leave_out(NOT_WHEN_IT_HOLDS)
+    return reading.holds or ALWAYS, reading
+
+
 def date_reading(read_as: str, row: Row, date_as_cited: str, report: Report) -> DateReading | None:
     """The table's reading of a row's date, if it has one for the row and the date it gives; a reading of another
     row (a copy's rows moved) or of a date the row no longer gives is counted, not applied."""
@@ -236,17 +261,16 @@ class CampaignEventsImporter(Importer):
             return text
 
         date, kind, text, source = cell("date_as_cited"), cell("kind"), cell("event"), cell("source")
-        validity = parse_period(path, row, "date_as_cited")
-        if validity == ALWAYS:
+        validity, reading = dated(self.read_as(path), path, row, "date_as_cited", date, report)
+        if validity == ALWAYS and reading is None:  # a date the table reads is counted as it reads it
             report.leave_out(UNDATED)
         props: dict[str, Scalar] = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
         if quote := cell("quote"):
             props["quote"] = quote
         citations = {Citation(source, path.name, row.number, "")}
-        if reading := date_reading(self.read_as(path), row, date, report):
+        if reading is not None:
             props.update(reading.props)
             citations.add(reading.citation)
-            validity = reading.holds or validity
         return Node(
             NodeKind.EVENT,
             f"{slug(kind)}/{date}/{slug(text)}",

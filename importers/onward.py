@@ -7,7 +7,9 @@ an FOI request, not an answer"), and is as sure as its source kind (``data/sourc
 and a regulator's own letter ``confirmed``; a regulator's finding as reported, the press, a campaigner, a
 requester or a research body ``reported``; a government or Parliament page read at a third party's address, not
 one of ``data/publishers.csv``'s, is a third party's copy, ``reported``, and its citation says so). Its validity is
-the date or period as cited where that is a plain date or period; "undated" holds always, counted.
+the date or period as cited where that is a plain date or period; "undated" holds always, counted. Where
+``data/date_readings.csv`` reads the date as not the fact's own day, the fact keeps it as cited and holds when the
+table says it does, or over a period unknown (``importers.events.dated``, the rule for campaign events too).
 
 ``data/flow_readings.csv`` (``file, row, row_says, route, records, system, derived_from, items_of, role,
 reasoning``) says, for a row that still begins a cell with ``row_says`` (else it is counted, not applied),
@@ -39,8 +41,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, applied_links, date_reading, withheld
-from importers.figures import parse_period
+from importers.events import BY_LINK_TABLE, UNDATED, applied_links, dated, withheld
 from importers.organisations import Organisations, Resolved
 from importers.reading import (
     BadInput,
@@ -295,10 +296,10 @@ class _Row:
         document = f"{required(path, row, 'source_title')} ({words})"
         self.citation = Citation(document, path.name, row.number, required(path, row, "source_url"))
         self.date = required(path, row, "date_as_cited")
-        # where the date is not the fact's day, as the dates table reads it, with when the fact holds where it can
-        self.date_read = date_reading(importer.read_as(path), row, self.date, report)
-        read_holds = self.date_read.holds if self.date_read else None
-        self.validity: Validity = read_holds or parse_period(path, row, "date_as_cited")
+        # where the date is not the fact's day, as the dates table reads it: the fact holds when the table says, or
+        # over a period unknown, never on the date (LEO's holders were held only on the day a notice was updated)
+        self.validity: Validity
+        self.validity, self.date_read = dated(importer.read_as(path), path, row, "date_as_cited", self.date, report)
         # where its source says the document it quotes is withheld, as the withheld documents table reads it
         self.withheld = withheld(importer.read_as(path), row, report)
         read = {c.citation for c in (reading, self.date_read, self.withheld) if c is not None}
@@ -463,7 +464,7 @@ class _Row:
         self.edge(statement.id, EdgeKind.ABOUT, body.id)
 
     def event(self) -> Node:
-        if self.validity == Validity():
+        if self.validity == Validity() and self.date_read is None:  # a date the table reads is counted as it reads it
             self.report.leave_out(UNDATED)
         figure = " ".join(filter(None, (self.cell("figure"), self.cell("unit"))))
         what = self.cell("dataset_as_written") or "no records named"

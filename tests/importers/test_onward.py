@@ -141,7 +141,10 @@ def test_oversight_rows_are_events_judging_dfe_and_the_records(empty_store: Stor
     reprimand = next(e for e in events if "reprimanded" in str(e.props["quote"]))
     concerns = {h.node.id for h in store.expand([reprimand.id], frozenset({EdgeKind.CONCERNS}), frozenset())}
     assert concerns == {LRS, DFE}
-    assert reprimand.validity == Validity(dt.date(2022, 11, 9), dt.date(2022, 11, 9))
+    # dated 2022-11-09, the article's date, not the reprimand's (date_readings.csv row 3, which gives no period in
+    # which it holds): the reprimand keeps the date as cited and holds over a period unknown, not on that day
+    assert reprimand.props["date_as_cited"] == "2022-11-09" and "not the reprimand's" in str(reprimand.props["date_is"])
+    assert reprimand.validity == Validity()
 
 
 #: The notes' words for a date that is not the event's own day: the report's date, or a year or month read elsewhere.
@@ -484,3 +487,43 @@ def test_a_third_partys_copy_is_labelled_a_copy_not_the_publishers_own_page(empt
     held = edge(store, "RecordSet:Longitudinal Education Outcomes (LEO)", EdgeKind.HELD_BY, HMRC)
     (own_page,) = [c for c in held.citations if c.file == FILE.name and c.row == 27]
     assert own_page.document == f"{ROWS[27]['source_title']} (the government's own page)"
+
+
+def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(empty_store: Store) -> None:
+    """The review after 2018: LEO's holders held it only on 2022-04 (HMRC, Jisc) and 2023-02-10 (DWP), and DWP the
+    Pupil Parent Matched Data only on 2024-02-20, so lineage(asOf: 2023-06-01) from LEO gave no holder, though
+    date_readings.csv rows 15-17 say those dates are "not when its partners came to hold it", "not when the linkage
+    began", "not when the study began". Where a reading gives no period (holds), the fact holds over a period unknown,
+    keeping its date as cited and what it is; the rule is one for every importer reading the table (campaign events
+    too)."""
+    from importers.events import CampaignEventsImporter
+
+    with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
+        readings = {number: r for number, r in enumerate(csv.DictReader(handle), start=2)}
+    leo_rows = {15: 27, 16: 28, 17: 29}
+    for number, row in leo_rows.items():
+        assert (readings[number]["file"], readings[number]["row"]) == (FILE.name, str(row))
+        assert "not when" in readings[number]["date_is"] and not readings[number]["holds"]
+    store = imported(empty_store)
+    CampaignEventsImporter().run(store, DATA_DIR / "npd_events_from_campaign_page.csv")
+    leo, ppmd = "RecordSet:Longitudinal Education Outcomes (LEO)", "RecordSet:Pupil Parent Matched Data (PPMD)"
+    asked = frozenset({EdgeKind.HELD_BY})
+    held = {(h.edge.source, h.node.id) for h in store.expand([leo, ppmd], asked, frozenset(), dt.date(2023, 6, 1))}
+    jisc = "Organisation:joint information systems committee"
+    assert {(leo, DWP), (leo, HMRC), (leo, jisc), (ppmd, DWP)} <= held
+    for records, body, row in ((leo, HMRC, 27), (leo, DWP, 28), (ppmd, DWP, 29)):
+        link = edge(store, records, EdgeKind.HELD_BY, body)
+        assert link.validity == Validity(), (records, body)
+        assert link.props["date_as_cited"] == ROWS[row]["date_as_cited"]  # the date, still as cited
+        assert link.props["date_is"] in {readings[n]["date_is"] for n in leo_rows}  # and what it is
+    # wherever a reading is applied: every fact citing one holds when its holds says, or over a period unknown
+    nodes = every_node(store)
+    facts = [*nodes, *(h.edge for h in store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset()))]
+    read = [(c.row, f) for f in facts if "date_is" in f.props for c in f.citations if c.file == "date_readings.csv"]
+    assert {number for number, _ in read} == readings.keys()  # each reading is applied, to both files' facts
+    for number, fact in read:
+        if not (holds := readings[number]["holds"]):
+            assert fact.validity == Validity(), (number, fact.id)
+            continue
+        begins = holds.split("..")[0]  # YYYY, YYYY-MM or YYYY-MM-DD: its first day
+        assert fact.validity.valid_from == dt.date.fromisoformat((begins + "-01-01")[:10]), (number, fact.id)
