@@ -23,6 +23,9 @@ RecordSet, never on the access); its row is cited beside the data row's on every
 - ``onward_share``: the sender SHARES_ONWARD with the recipient, saying what went.
 - ``linked_dataset``: the linked RecordSet (size and items where stated) HELD_BY each body the row names as
   its recipient, and DERIVED_FROM what the reading names (the NPD, another body's records, the sender).
+- Each ACCESSED_BY, SHARES_ONWARD and HELD_BY keeps the body it links to as the row words it
+  (``organisation_as_written``): "police force (not named)" is one force, though its node is the one for the police
+  forces the record does not name.
 - ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event, keeping the row's notes as the links do,
   that CONCERNS the bodies the row names and its records; ``data/event_links.csv`` adds what else it judged (the
   rule ``event-links``).
@@ -386,7 +389,8 @@ class _Row:
         if records is not None:
             # it holds the records whenever it gave access: the period is the access's, not the holding's, and so are
             # the items (what was matched on, searched or taken), not what it holds
-            held = self.flow_props(role="holds it and gave access", route="", date_as_cited="", items_as_written="")
+            said = {"role": "holds it and gave access", "organisation_as_written": self.cell("from_organisation")}
+            held = self.flow_props(**said, route="", date_as_cited="", items_as_written="")
             for sender in senders:
                 self.edge(records.id, EdgeKind.HELD_BY, sender.id, held, dated=False)
         source = records.id if records is not None else (senders[0].id if len(senders) == 1 else None)
@@ -394,6 +398,9 @@ class _Row:
             self.report.leave_out("ACCESSED_BY (no records or sender, or no recipient, named)")
             return
         figures = {"value_text": self.cell("figure"), "unit": self.cell("unit")}
+        # the recipient as the row words it: "police force (not named)" is one force, drawn to the node for the police
+        # forces the record does not name, which an answer would otherwise give as "Police forces" (row 13)
+        figures["organisation_as_written"] = self.cell("to_organisation")
         if self.reading and self.reading.route == "match and return":
             figures["matched_on"] = self.cell("items_as_written")
             figures["items_as_written"] = ""
@@ -411,7 +418,8 @@ class _Row:
         )
         for sender in senders:
             for recipient in recipients:
-                self.edge(sender.id, EdgeKind.SHARES_ONWARD, recipient.id, self.flow_props(what_went=what))
+                props = self.flow_props(what_went=what, organisation_as_written=self.cell("to_organisation"))
+                self.edge(sender.id, EdgeKind.SHARES_ONWARD, recipient.id, props)
 
     def linked(self) -> None:
         records = self.records()
@@ -430,7 +438,8 @@ class _Row:
         self.bodies("from_organisation")
         for body in self.bodies("to_organisation"):
             role = self.reading.role if self.reading and self.reading.role else LINKED_PARTY
-            self.edge(records.id, EdgeKind.HELD_BY, body.id, self.flow_props(role=role))
+            props = self.flow_props(role=role, organisation_as_written=self.cell("to_organisation"))
+            self.edge(records.id, EdgeKind.HELD_BY, body.id, props)
         for target, words in self.reading.derived_from if self.reading else ():
             if kind_of(target) is NodeKind.RECORD_SET:
                 key = target.partition(":")[2]

@@ -629,7 +629,8 @@ def _edge(
 
 _E = EdgeKind
 #: What every flow after a release says of itself (an access, an onward share, a holding): its route, the records
-#: and items in the source's words, its date as cited (its validity gives it as dates) and the source's words.
+#: and items in the source's words, its date as cited (its validity gives it as dates), the source's words, and the
+#: body it links to as the row words it.
 _FLOW_PROPS = _props(
     ("route", str, "how the data went: " + ", ".join(ACCESS_ROUTES)),
     ("dataset_as_written", str, "the records, in the source's words"),
@@ -639,6 +640,12 @@ _FLOW_PROPS = _props(
     ("dated_by", str, "why its date is read so: our table's row and its reasoning"),
     ("quote", str, "the source's words"),
     ("notes", str, "the compiler's notes on the row"),
+    (
+        "organisation_as_written",
+        str,
+        "the organisation it links to, in the row's words: one the record does not name is the node for such bodies "
+        "(a 'police force (not named)', one force, is linked to the police forces the record does not name)",
+    ),
 )
 EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
     spec.kind: spec

@@ -527,3 +527,27 @@ def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(em
             continue
         begins = holds.split("..")[0]  # YYYY, YYYY-MM or YYYY-MM-DD: its first day
         assert fact.validity.valid_from == dt.date.fromisoformat((begins + "-01-01")[:10]), (number, fact.id)
+
+
+def test_a_link_keeps_the_body_it_reaches_as_the_row_words_it(empty_store: Store) -> None:
+    """The review after 2018: row 13's recipient is "police force (not named)", one force, but its link reaches the
+    node for the police forces the record does not name, and the gaps and the letter wrote "Department for Education
+    to Police forces (not named in the record)". The link keeps the row's own words, for an answer to print."""
+    row = ROWS[13]
+    assert row["to_organisation"] == "police force (not named)" and "the force" in row["notes"]
+    store = imported(empty_store)
+    police = "Organisation:police forces"
+    node = store.get_node(police)
+    assert node is not None and node.name.startswith("Police forces")  # the group's node, as before
+    access = edge(store, DFE, EdgeKind.ACCESSED_BY, police)
+    assert access.props["organisation_as_written"] == row["to_organisation"]
+    assert access.props["value_text"] == row["figure"]
+    # each link to a body the row names keeps its words: an onward share's recipient, a linked set's holder
+    share = edge(store, GB_GROUP, EdgeKind.SHARES_ONWARD, GAMBLING)
+    assert share.props["organisation_as_written"] == ROWS[5]["to_organisation"] == "gambling companies (not named)"
+    moj = edge(
+        store, f"RecordSet:{ROWS[26]['dataset_as_written']}", EdgeKind.HELD_BY, "Organisation:ministry of justice"
+    )
+    assert moj.props["organisation_as_written"] == ROWS[26]["to_organisation"]
+    # the holder of searched records, the row's sender (row 2: DfE holds the LRS)
+    assert edge(store, LRS, EdgeKind.HELD_BY, DFE).props["organisation_as_written"] == ROWS[2]["from_organisation"]
