@@ -15,9 +15,10 @@ another row there), is counted, not drawn.
 Where a row's date is not the day of the event or flow as its source gives it (an article's or a notice's date,
 a year the compiler inferred), ``data/date_readings.csv`` (``file, row, date_as_cited, date_is, holds, reasoning``)
 says so: the fact keeps its date, says what it is (``date_is``) and why (``dated_by``), and cites the table's row;
-its validity is never that date: where the table can say when the fact holds (``holds``), that period; where it
-cannot, a period unknown (open, counted). A reading of a date the row no longer gives is counted, not applied.
-``dated`` is that rule, for ``onward-flows`` too.
+where the table can say when the fact holds (``holds``), that period is its validity; where it cannot, a link (a
+holding, an access) holds over a period unknown (open, counted), and an event keeps its date as cited, the latest
+it can have happened. A reading of a date the row no longer gives is counted, not applied. ``dated`` is that rule,
+for ``onward-flows`` too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from importers import register
 from importers.base import Batch, Importer, Report
@@ -146,29 +148,35 @@ def _bundled_dates() -> dict[tuple[str, int], DateReading]:
     return load_dates()
 
 
-#: Counted where the table reads a row's date as not when its fact holds and gives no period in which it does.
+#: Counted for each link whose date the table reads as not when it holds, giving no period in which it does.
 NOT_WHEN_IT_HOLDS = (
-    f"validity ({DATES_FILE.name}: the date as cited is not when the fact holds, and the table gives no period: it "
+    f"validity ({DATES_FILE.name}: the date as cited is not when the link holds, and the table gives no period: it "
     "holds over a period unknown)"
 )
 
 
-def dated(
-    read_as: str, path: Path, row: Row, column: str, date_as_cited: str, report: Report
-) -> tuple[Validity, DateReading | None]:
-    """When a row's fact holds, and the table's reading of its date, if it has one for the date the row gives. The
-    one rule for every importer that reads the table: without a reading, the date or period as cited; where the
-    table reads the date as not the fact's own day (a privacy notice's, an article's), the date never becomes the
-    validity: the fact holds when the table says it does (``holds``), or, where it cannot say, over a period unknown
-    (open, counted). The fact keeps its date as cited and says what it is (the reading's ``props``), so that
-    lineage(asOf:) no longer gave LEO's holders only on the day a notice was updated."""
+class Dated(NamedTuple):
+    """When a row's fact holds and when what it tells of happened, and the table's reading of its date, if any."""
+
+    holds: Validity  # a link's validity (a holding, an access): never a notice's or an article's day
+    happened: Validity  # an event's or a statement's: placed on its date as cited, which says what it is
+    reading: DateReading | None
+
+
+def dated(read_as: str, path: Path, row: Row, column: str, date_as_cited: str, report: Report) -> Dated:
+    """The one rule for every importer that reads the table. Without a reading, the date or period as cited; with
+    one that says when the fact holds (``holds``), that period. Where the table reads the date as not the fact's own
+    day (a privacy notice's, an article's) and cannot say when it holds, a link holds over a period unknown (open):
+    LEO's holders had held it only on the day a notice was updated, so lineage(asOf:) gave none; an event keeps the
+    date as cited, as the latest it can have happened, and says what the date is (the reading's ``props``, the
+    timeline's ``when``)."""
     own = parse_period(path, row, column)  # a date in figures written otherwise is refused, read or not
     reading = date_reading(read_as, row, date_as_cited, report)
     if reading is None:
-        return own, None
-    if reading.holds is None:
-        report.leave_out(NOT_WHEN_IT_HOLDS)
-    return reading.holds or ALWAYS, reading
+        return Dated(own, own, None)
+    if reading.holds is not None:
+        return Dated(reading.holds, reading.holds, reading)
+    return Dated(ALWAYS, own, reading)
 
 
 def date_reading(read_as: str, row: Row, date_as_cited: str, report: Report) -> DateReading | None:
@@ -261,8 +269,9 @@ class CampaignEventsImporter(Importer):
             return text
 
         date, kind, text, source = cell("date_as_cited"), cell("kind"), cell("event"), cell("source")
-        validity, reading = dated(self.read_as(path), path, row, "date_as_cited", date, report)
-        if validity == ALWAYS and reading is None:  # a date the table reads is counted as it reads it
+        found = dated(self.read_as(path), path, row, "date_as_cited", date, report)
+        validity, reading = found.happened, found.reading
+        if validity == ALWAYS:
             report.leave_out(UNDATED)
         props: dict[str, Scalar] = {"event_kind": kind, "date_as_cited": date, "text": text, "source": source}
         if quote := cell("quote"):

