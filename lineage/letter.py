@@ -192,7 +192,8 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             Part(
                 "li",
                 f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}"
-                + (f": \u201c{r.node.props['quote']}\u201d" if r.node.props.get("quote") else ""),
+                + (f": \u201c{r.node.props['quote']}\u201d" if r.node.props.get("quote") else "")
+                + compiler_note(r.node),
                 tuple(ordered_citations(r.link.citations)),
             )
             for r in lrs.oversight
@@ -269,8 +270,10 @@ def _agreement(related: Related) -> str:
     event = related.node
     quote = event.props.get("quote")
     sure = CERTAINTY_WORDS[event.certainty.level]
-    return f"an agreement its source ties to it ({dated_as(event) or 'undated'}; {sure})" + (
-        f": \u201c{quote}\u201d" if quote else ""
+    return (
+        f"an agreement its source ties to it ({dated_as(event) or 'undated'}; {sure})"
+        + (f": \u201c{quote}\u201d" if quote else "")
+        + compiler_note(event)
     )
 
 

@@ -339,7 +339,7 @@ def _agreements_told_of(store: Store) -> list[Gap]:
         bodies = [h.node for h in concerned.get(event.id, []) if h.node.kind is NodeKind.ORGANISATION]
         known = (
             f"{event.props.get('date_as_cited')}: {event.props.get('source_kind')} says: "
-            f"\u201c{event.props.get('quote')}\u201d",
+            f"\u201c{event.props.get('quote')}\u201d{compiler_note(event)}",
         )
         found.append(_gap(AGREEMENT_NOT_PUBLISHED, event, bodies, known))
     return found

@@ -100,9 +100,10 @@ class TimelineEntry:
 
     @property
     def text(self) -> str:
-        """What happened, in the compiler's words: an event's text, a figure's measure and value."""
+        """What happened, in the compiler's words: an event's text, a figure's measure and value, and the compiler's
+        notes on either ("No fine was issued" beside the ICO's considered fine)."""
         if self.node.kind is NodeKind.EVENT:
-            return str(self.node.props.get("text", self.node.name))
+            return str(self.node.props.get("text", self.node.name)) + compiler_note(self.node)
         return figure_text(self.node)
 
     @property

@@ -91,6 +91,19 @@ async def test_the_timeline_from_2018_to_2023_shows_the_ons_access_the_audit_and
     assert dates == sorted(dates) and len(quotes) == len(set(quotes))
 
 
+async def test_an_event_after_2018_comes_with_its_rows_notes_wherever_it_is_given(ask) -> None:
+    """The seventh reading: every event of the flows file lost its row's notes, so the reprimand (row 6) came without
+    "A reprimand, not a fine" and the huntonak.com day beside the article's, in the timeline and the letter."""
+    _, reprimand = row_where(kind="oversight", quote="reprimanded")
+    note = f"(the compiler's note: {' '.join(reprimand['notes'].split())})"
+    answer = (await ask("timeline", **{"from": "2022-01-01", "to": "2022-12-31", "kinds": ["oversight"]}))["timeline"]
+    texts = [e["text"] for e in answer["entries"]["nodes"] if e["dateAsCited"] == reprimand["date_as_cited"]]
+    assert any(text.endswith(note) for text in texts), texts
+    letter = (await ask("letter", urn=131768, fromYear=2015, toYear=2016, format="txt"))["letter"]["text"]
+    (line,) = [line for line in letter.splitlines() if reprimand["quote"][:50] in line]
+    assert note in line
+
+
 async def test_departments_accessing_an_item_list_the_linked_data_holders_apart_from_receipts(ask) -> None:
     answer = (await ask("departments-accessing-item", item="KS4_FSM"))["departmentsAccessingItem"]
     holdings = {(h["recordSet"]["name"], h["organisation"]["name"]): h for h in answer["linkedData"]}

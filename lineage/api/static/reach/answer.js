@@ -266,6 +266,7 @@ function drawApplications(applications) {
       const dated = event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
       item.append(`; an agreement its source ties to it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
       if (event.quote) item.append(": ", element("q", event.quote));
+      if (event.notes) item.append(` (the compiler's note: ${event.notes})`);
       item.append(cite(event.citations));
     }
     return item;
@@ -308,6 +309,7 @@ function drawLearnerRecords(learners) {
     const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
     item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
     if (o.node.quote) item.append(": ", element("q", o.node.quote));
+    if (o.node.notes) item.append(` (the compiler's note: ${o.node.notes})`); // as the letter gives it
     item.append(cite(o.link.citations));
     items.push(item);
   }
