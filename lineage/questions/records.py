@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lineage.hops import Step
+from lineage.keys import normalise
 from lineage.model import (
     CERTAINTY_WORDS,
     REFUSED_TO_SAY,
@@ -283,7 +284,16 @@ class Disclosure:
         # themselves went on, where the source says a service built on them was offered
         onward = self.to.link.kind is _E.SHARES_ONWARD and props.get("quote")
         quote = f": \u201c{props['quote']}\u201d" if onward else ""
-        return f"{self.source.name} to {self.to.node.name}{route}: {what}{of}{quote}"
+        return f"{self.source.name} to {self.recipient}{route}: {what}{of}{quote}"
+
+    @property
+    def recipient(self) -> str:
+        """The body it went to, and the source's own words for it where they name it otherwise: one force given
+        pupils' data in November 2019 ("police force (not named)") had been given as "Police forces"."""
+        name, written = self.to.node.name, self.to.link.props.get("organisation_as_written")
+        if isinstance(written, str) and normalise(written) != normalise(name):
+            return f"{name} (as its source words it: {written})"
+        return name
 
 
 @dataclass(frozen=True, slots=True)

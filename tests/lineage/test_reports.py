@@ -376,7 +376,9 @@ def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: Memor
     dfe, force = body(police["from_organisation"]), body(police["to_organisation"])
     page = Page(reports.report(memory_real, "organisation", dfe))
     (row,) = [cells for cells in page.tables["gave-access"] if cells[3] == police["quote"]]
-    assert row[:3] == [force, police["date_as_cited"], f"{dfe} to {force}: {police['figure']} {police['unit']}"]
+    # the force in its row's own words too: one force, where the body is the police forces the record does not name
+    to = f"{force} (as its source words it: {police['to_organisation']})"
+    assert row[:3] == [force, police["date_as_cited"], f"{dfe} to {to}: {police['figure']} {police['unit']}"]
 
 
 def test_an_onward_row_says_what_went_and_the_rows_notes(memory_real: MemoryStore) -> None:

@@ -91,6 +91,8 @@ DisclosureType = answer_type(
         "to": "The body it went to, and the FLOWS_TO or ACCESSED_BY link, cited.",
         "text": "What went, in the source's words, and the compiler's notes on it (a denial, as reported).",
         "words": "What went, in the source's words alone (text without the compiler's notes).",
+        "recipient": "The body it went to, with the source's own words for it where they name it otherwise (one "
+        "'police force (not named)', of the police forces the record does not name).",
         "when": "The date or period, in the source's words.",
         "certainty": "As sure as its weakest part: the link, and the published figure where it is one.",
         "certainty_words": "What kind of source it rests on, as a reader reads it.",

@@ -317,3 +317,13 @@ def test_an_applications_date_says_which_date_it_is_where_its_row_does(memory_re
     assert row["reference"] == "DR170124.04" and "not distinguished" in row["notes"]
     (gap,) = [g for g in gaps(memory_real) if g.subject.id == "Application:DR170124.04"]
     assert f"dated 2017-08-15 (the compiler's note: {row['notes']})" in gap.known
+
+
+def test_a_body_the_source_names_otherwise_is_given_in_its_words_too(memory_real: Store) -> None:
+    """The seventh reading: a police force given 2,136 pupils' data in November 2019 is "police force (not named)"
+    in its row (npd_flows_2018_onward.csv row 13), one force; its gap and the letter said "Police forces"."""
+    with (DATA_DIR / "npd_flows_2018_onward.csv").open(newline="", encoding="utf-8") as f:
+        row = list(csv.DictReader(f))[13 - 2]
+    assert row["to_organisation"] == "police force (not named)"
+    (gap,) = [g for g in gaps(memory_real, kinds=["recipient not named"]) if row["date_as_cited"] in g.id]
+    assert f"(as its source words it: {row['to_organisation']})" in gap.known[0]
