@@ -7,7 +7,9 @@ import csv
 import io
 from collections import Counter
 
-from lineage.claims import TIER_RULE, by_rule, claims, to_csv, to_markdown
+import pytest
+
+from lineage.claims import TIER_RULE, Claim, by_rule, claims, to_csv, to_markdown
 from lineage.model import CertaintyLevel, EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
@@ -17,13 +19,20 @@ RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}
 
 
-def test_every_inferred_link_is_a_claim_once(real_store: Store) -> None:
+@pytest.fixture(scope="module")
+def ledger(real_store: Store) -> list[Claim]:
+    """The real graph's ledger on each store, read once for the module: the tests only read it, and each reading
+    took 5 to 9 s on Neo4j (issue 22)."""
+    return claims(real_store)
+
+
+def test_every_inferred_link_is_a_claim_once(real_store: Store, ledger: list[Claim]) -> None:
     nodes = [n for kind in NodeKind for n in real_store.all_nodes(kind)]
     edges = {h.edge.id: h.edge for h in real_store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset())}
     expected = Counter(
         e.certainty.rule or TIER_RULE for e in edges.values() if e.certainty.level in RULE_LEVELS
     ) + Counter(n.certainty.rule for n in nodes if n.certainty.rule)
-    found = claims(real_store)
+    found = ledger
     assert by_rule(found) == expected and expected["scope-words"] > 0 and expected[TIER_RULE] > 0
     # the words of the BBC's exclusion are read by the rule, with the table row that maps them
     newsnight = [
@@ -49,12 +58,10 @@ def test_the_ledger_reads_back_as_csv_and_markdown(memory_real: Store) -> None:
     assert text.startswith("# Claims ledger") and f"| {TIER_RULE} | {by_rule(found)[TIER_RULE]} |" in text
 
 
-def test_an_inclusion_a_statement_excludes_says_what_outranks_it(real_store: Store) -> None:
+def test_an_inclusion_a_statement_excludes_says_what_outranks_it(ledger: list[Claim]) -> None:
     """KS3_UPN is of old tier 1, so the tier rule includes it in BBC Newsnight's release; DfE's written answer says
     the release held no reference numbers: the ledger names that statement beside the inclusion."""
-    found = [
-        c for c in claims(real_store) if c.link == "INCLUDES" and c.subject.key.endswith("2014-08-21/bbc-newsnight")
-    ]
+    found = [c for c in ledger if c.link == "INCLUDES" and c.subject.key.endswith("2014-08-21/bbc-newsnight")]
     upn = next(c for c in found if c.object is not None and c.object.props.get("alias") == "KS3_UPN")
     assert upn.rule == TIER_RULE and len(upn.outranked_by) == 1
     (statement,) = upn.outranked_by
@@ -64,11 +71,11 @@ def test_an_inclusion_a_statement_excludes_says_what_outranks_it(real_store: Sto
     assert fsm and all(c.outranked_by == () for c in fsm)  # free school meals is no identifier: not excluded
 
 
-def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(real_store: Store) -> None:
+def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(ledger: list[Claim]) -> None:
     """The tier rule reads an item's old tier and first year from its dictionary row: a reviewer is given that row
     (npd_data_items_2018.csv) beside the release's, and a statement joined to a release by its date the release's
     register row beside the statement's."""
-    found = claims(real_store)
+    found = ledger
     with open(DATA_DIR / "npd_data_items_2018.csv", newline="", encoding="utf-8") as handle:
         aliases = {n: r["npd_alias"] for n, r in enumerate(csv.DictReader(handle), start=2)}
     tiered = [c for c in found if c.rule == TIER_RULE]
@@ -85,17 +92,17 @@ def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(real_store: Store) 
         assert "npd_release_scope_statements.csv" in files and files & REGISTERS, claim.row()
 
 
-def test_a_commissioner_claim_gives_the_words_it_read(real_store: Store) -> None:
+def test_a_commissioner_claim_gives_the_words_it_read(ledger: list[Claim]) -> None:
     """The rule commissioned-by:named-in-entry reads "LSE commissioned by Home Office and Youth Endowment Fund"
     (npd_register_entries_cited_in_foi.csv): the ledger gave the application's status as its words."""
     with open(DATA_DIR / "npd_register_entries_cited_in_foi.csv", newline="", encoding="utf-8") as handle:
         named = {r["organisation"] for r in csv.DictReader(handle) if "commissioned by" in r["organisation"].lower()}
-    found = [c for c in claims(real_store) if c.rule == "commissioned-by:named-in-entry"]
+    found = [c for c in ledger if c.rule == "commissioned-by:named-in-entry"]
     assert named and found
     assert {c.words for c in found} == named
 
 
-def test_an_inclusion_two_statements_exclude_names_both(real_store: Store) -> None:
+def test_an_inclusion_two_statements_exclude_names_both(ledger: list[Claim]) -> None:
     """The review's case: a children-in-need identifier in the Telegraph's release is ruled out by DfE's 'key
     identifiers' and by its 'no sensitive items' alike; the ledger kept whichever came last, the exports both. The
     items are those the dictionary's own row classes both ways (sensitivity B, identifiability 1 to 3)."""
@@ -104,7 +111,7 @@ def test_an_inclusion_two_statements_exclude_names_both(real_store: Store) -> No
     both = {r["npd_alias"] for r in rows if r["sensitivity"] == "B" and r["identifiability"] in ("1", "2", "3")}
     found = [
         c
-        for c in claims(real_store)
+        for c in ledger
         if c.link == "INCLUDES"
         and c.subject.key.endswith("2013-02-20/daily-telegraph")
         and c.object is not None
@@ -121,7 +128,7 @@ def test_an_inclusion_two_statements_exclude_names_both(real_store: Store) -> No
 
 
 def test_a_secondary_accounts_words_reaching_an_item_the_release_excludes_say_what_outranks_them(
-    real_store: Store,
+    ledger: list[Claim],
 ) -> None:
     """The third reading of 20 facts: a campaigner's 'Ethnicity' for the Telegraph (the statements file, row 5)
     reaches the children-in-need and looked-after ethnicity items, which DfE's 'no sensitive items' for the same
@@ -136,7 +143,7 @@ def test_a_secondary_accounts_words_reaching_an_item_the_release_excludes_say_wh
     assert (said["statement"], said["source_kind"]) == ("released", "campaigner, from a DfE FOI letter")
     found = {
         c.object.name: c
-        for c in claims(real_store)
+        for c in ledger
         if c.link == "REFERS_TO"
         and c.object is not None
         and any((s.file, s.row) == ("npd_release_scope_statements.csv", 5) for s in c.sources)
