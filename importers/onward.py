@@ -344,9 +344,15 @@ class _Row:
     def edge(
         self, source: str, kind: EdgeKind, target: str, props: dict[str, Scalar] | None = None, *, dated: bool = True
     ) -> None:
-        validity = self.dated.holds if dated else Validity()
-        if dated and self.date_read is not None and self.date_read.holds is None:
-            self.report.leave_out(NOT_WHEN_IT_HOLDS)
+        """A link of the row, dated as what it says: what an event or a statement is about (CONCERNS, ABOUT) as the
+        event or statement is, a flow or a holding when the dates table says it holds (importers.events.dated)."""
+        validity = Validity()
+        if dated and kind in (EdgeKind.CONCERNS, EdgeKind.ABOUT):
+            validity = self.dated.happened
+        elif dated:
+            validity = self.dated.holds
+            if self.date_read is not None and self.date_read.holds is None:
+                self.report.leave_out(NOT_WHEN_IT_HOLDS)
         self.parts.edge(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
     def held_items(self) -> dict[str, Scalar]:

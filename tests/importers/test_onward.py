@@ -516,8 +516,8 @@ def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(em
         assert link.validity == Validity(), (records, body)
         assert link.props["date_as_cited"] == ROWS[row]["date_as_cited"]  # the date, still as cited
         assert link.props["date_is"] in {readings[n]["date_is"] for n in leo_rows}  # and what it is
-    # wherever a reading is applied: every fact citing one holds when its holds says; without it, a link over a
-    # period unknown and an event or statement on its date as cited
+    # wherever a reading is applied: every fact citing one holds when its holds says; without it, a flow over a
+    # period unknown and an event or statement, and the links saying what it is about, on its date as cited
     nodes = every_node(store)
     facts = [*nodes, *(h.edge for h in store.expand([n.id for n in nodes], frozenset(EdgeKind), frozenset()))]
     read = [(c.row, f) for f in facts if "date_is" in f.props for c in f.citations if c.file == "date_readings.csv"]
@@ -526,8 +526,12 @@ def test_a_date_a_reading_says_is_not_when_a_fact_holds_is_never_its_validity(em
         if not (holds := readings[number]["holds"]):
             cited = str(fact.props["date_as_cited"])
             day = dt.date.fromisoformat((cited.split("..")[0] + "-01-01")[:10])
-            expected = Validity() if isinstance(fact, Edge) else day
-            assert (fact.validity if isinstance(fact, Edge) else fact.validity.valid_from) == expected, fact.id
+            flow = isinstance(fact, Edge)
+            # a flow or holding over a period unknown; an event or a statement, and what it is about, on its date
+            assert (fact.validity if flow else fact.validity.valid_from) == (Validity() if flow else day), fact.id
+            about = [] if flow else store.expand([fact.id], frozenset({EdgeKind.CONCERNS, EdgeKind.ABOUT}), frozenset())
+            own = [h for h in about if h.edge.certainty.rule != "event-links"]  # the row's, not the table's
+            assert all(h.edge.validity == fact.validity for h in own), fact.id
             continue
         begins = holds.split("..")[0]  # YYYY, YYYY-MM or YYYY-MM-DD: its first day
         assert fact.validity.valid_from == dt.date.fromisoformat((begins + "-01-01")[:10]), (number, fact.id)
