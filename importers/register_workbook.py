@@ -289,6 +289,10 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
         else:
             with archive.open("content.xml") as part:
                 spans = list(_ods_spans(part))
+        named = list(sheets.values()) if suffix == ".xlsx" else [sheet for sheet, *_ in spans]
+        if twice := sorted({name for name in named if named.count(name) > 1}):
+            # the reader gives one sheet a name: the other was read as the first, and its rows were lost
+            raise BadInput(path, f"the workbook names more than one sheet {', '.join(map(repr, twice))}")
         for sheet, rows, columns, _ in spans:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
@@ -395,14 +399,23 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
                 unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}")
             element.clear()
         elif local == "row":
-            row, column = _number(element.get("r"), row + 1), 0
+            number = _number(element.get("r"), row + 1)
+            if number <= row and unread is None:  # the reader keeps one of two rows of a number, or drops the earlier
+                unread = f"row {number} comes after row {row}: a sheet gives each row once, in order"
+            row, column = number, 0
             rows = max(rows, row)
         elif local == "c":
             if found := _CELL_REF.fullmatch(element.get("r", "")):
                 letters, digits = found.groups()
-                column = 0
+                placed = 0
                 for letter in letters:  # A..Z, AA.. as a number base 26 from 1
-                    column = column * 26 + ord(letter) - 64
+                    placed = placed * 26 + ord(letter) - 64
+                if placed <= column and unread is None:  # the reader keeps the last value given a cell
+                    unread = (
+                        f"cell {letters}{digits} comes after cell {_column_letters(column)}{row} in its row: a row "
+                    )
+                    unread += "gives each cell once, in order"
+                column = placed
                 rows = max(rows, _number(digits, row))
             else:
                 column += 1
@@ -456,19 +469,36 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None]]:
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            reference = f"{_column_letters(width + 1)}{row + 1}"
             if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
-                unread = _error_cell(f"{_column_letters(width + 1)}{row + 1}", "".join(element.itertext()).strip())
-            width += int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                unread = _error_cell(reference, "".join(element.itertext()).strip())
+            repeated, wrong = _repeated(element, "columns", f"cell {reference}")
+            unread = unread or wrong
+            width += repeated
             if len(element) or element.attrib.keys() - {f"{_TABLE}number-columns-repeated", f"{_TABLE}style-name"}:
                 used = width  # holds something: the row is laid out to here
             element.clear()
         elif event == "end" and element.tag == f"{_TABLE}table-row":
-            row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+            repeated, wrong = _repeated(element, "rows", f"row {row + 1}")
+            unread = unread or wrong
+            row += repeated
             if used:
                 rows, columns = row, max(columns, used)
             element.clear()
         elif event == "end" and element.tag == f"{_TABLE}table":
             yield name, rows, columns, unread
+
+
+def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:
+    """How often an ODS row or cell is repeated (``number-rows-repeated``, ``number-columns-repeated``), and why
+    that cannot be read where it is no whole number from 1: a count of 0 or -1 dropped the cell, and the cells
+    after it moved a column left (an organisation read as a reference), or dropped the row."""
+    given = element.get(f"{_TABLE}number-{what}-repeated")
+    if given is None:
+        return 1, None
+    if given.isascii() and given.isdigit() and int(given) >= 1:
+        return int(given), None
+    return 1, f"{where} is repeated {given!r} times: a count of repeats is a whole number from 1"
 
 
 #: LibreOffice's mark of a formula cell whose result is an error (its text, "#N/A", is no value).

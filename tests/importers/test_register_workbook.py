@@ -660,3 +660,77 @@ def test_a_reader_failing_without_words_is_named_by_what_failed(
     monkeypatch.setattr(pd, "read_excel", out_of_memory)
     with pytest.raises(BadInput, match=r"cannot be read as XLSX: MemoryError$"):
         ExternalSharesImporter().run(MemoryStore(), path)
+
+
+def _sheet_xml(parts: dict[str, bytes], change: Callable[[str], str], part: str = "xl/worksheets/sheet2.xml") -> None:
+    parts[part] = change(parts[part].decode("utf-8")).encode("utf-8")
+
+
+#: The hostile-input reading, round seven: a workbook the reader reads otherwise than it is written, each losing or
+#: moving rows with no word. How each is changed (the DSAP sheet, sheet2.xml, rows 2 and 3 its two data rows) and
+#: what the refusal says.
+UNORDERED = {
+    "a second sheet of one name": (
+        lambda parts: _sheet_xml(
+            parts, lambda xml: xml.replace('"Home Office"', '"DSAP approved shares"'), "xl/workbook.xml"
+        ),
+        "the workbook names more than one sheet 'DSAP approved shares'",
+    ),
+    "a row given twice": (
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace('<row r="3">', '<row r="2">')),
+        "sheet 'DSAP approved shares': row 2 comes after row 2",
+    ),
+    "rows out of order": (
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace('<row r="2">', '<row r="9">')),
+        "sheet 'DSAP approved shares': row 3 comes after row 9",
+    ),
+    "a cell given twice": (
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace('<c r="B2"', '<c r="A2"')),
+        "sheet 'DSAP approved shares': cell A2 comes after cell A2 in its row",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(UNORDERED))
+def test_an_xlsx_giving_a_sheet_row_or_cell_twice_or_out_of_order_is_refused(tmp_path: Path, case: str) -> None:
+    """The reader read a second sheet of one name as the first (its rows lost), kept one of two rows of a number
+    and dropped a row given before the one above it, and kept the last of two values of a cell: each import said
+    'read 1' and wrote what was left."""
+    change, said = UNORDERED[case]
+    path = _rewritten(write_workbook(tmp_path / "source.xlsx", sheets()), tmp_path / "register.xlsx", change)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(said)):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("<table:table-cell", '<table:table-cell table:number-columns-repeated="0"'), "is repeated '0' times"),
+        (("<table:table-cell", '<table:table-cell table:number-columns-repeated="-1"'), "is repeated '-1' times"),
+        (("<table:table-cell", '<table:table-cell table:number-columns-repeated="x1"'), "is repeated 'x1' times"),
+        (("<table:table-row", '<table:table-row table:number-rows-repeated="0"'), "is repeated '0' times"),
+        (('table:name="Home Office"', 'table:name="DSAP approved shares"'), "names more than one sheet"),
+    ],
+)
+def test_an_ods_repeating_a_row_or_cell_no_whole_number_of_times_or_naming_two_sheets_alike_is_refused(
+    tmp_path: Path, change: tuple[str, str], said: str
+) -> None:
+    """A repeat count of 0 or -1 dropped a cell, and every cell after it moved a column left (an organisation read
+    as a release's reference), or dropped a row; 'x1' gave Python's words alone; two tables of one name read as one."""
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    old, new = change
+    data_row = content.rindex("<table:table-row", 0, content.index("DS09999"))  # the DSAP sheet's first data row
+    at = content.index(old, data_row if old.startswith("<") else 0)
+    parts["content.xml"] = (content[:at] + new + content[at + len(old) :]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(said)):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
