@@ -37,10 +37,11 @@ def format_counts(counts: Counts) -> str:
 
 
 def describe_run(run: Node) -> str:
-    """One unfinished ImportRun in a line: its status is what decides whether its data can be trusted whole."""
+    """One unfinished ImportRun in a line for the terminal: its status is what decides whether its data can be
+    trusted whole. Its file's name and error are the store's, written as given: shown escaped."""
     props = run.props
     why = f": {props['error']}" if props.get("error") else ""
-    return (
+    return shown(
         f"{props.get('source')} of {props.get('path')}, started {props.get('started_at')}, {props.get('status')}"
         f"{why} (what it wrote may be missing or partial: run it again)"
     )

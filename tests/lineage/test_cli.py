@@ -381,3 +381,28 @@ def test_a_dash_as_output_is_refused_not_written_as_a_file_of_that_name(
     assert refused.value.code == 2
     assert "'-' is no file here: leave --output out to write to standard output" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_counts_prints_an_unfinished_imports_file_name_and_error_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round seven: an import killed while writing a file whose name holds escape sequences left its
+    run "started", and `lineage counts` printed the name and the error raw: the terminal was cleared and retitled."""
+    from lineage.model import Citation, Node, NodeKind
+
+    name, error = "e\x1b]0;owned\x07\x1b[2J.csv", "stopped\x1b[31m"
+    run = Node(
+        NodeKind.IMPORT_RUN,
+        "search-keywords/abc",
+        f"search-keywords import of {name}",
+        {"source": "search-keywords", "path": name, "started_at": "2026-12-07T17:00:00+00:00", "status": "started",
+         "error": error},
+        frozenset({Citation("pupil-data lineage import log", name, None, "")}),
+    )  # fmt: skip
+    snapshot = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(snapshot) as store:
+        store.write([run], [])
+    assert main(["counts", "--store", f"memory:{snapshot}"]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("unfinished import")]
+    assert "\x1b" not in line and "\x07" not in line
+    assert "e\\x1b]0;owned\\x07\\x1b[2J.csv" in line and "stopped\\x1b[31m" in line
