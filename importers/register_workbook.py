@@ -411,10 +411,8 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
                 for letter in letters:  # A..Z, AA.. as a number base 26 from 1
                     placed = placed * 26 + ord(letter) - 64
                 if placed <= column and unread is None:  # the reader keeps the last value given a cell
-                    unread = (
-                        f"cell {letters}{digits} comes after cell {_column_letters(column)}{row} in its row: a row "
-                    )
-                    unread += "gives each cell once, in order"
+                    before = f"{_column_letters(column)}{row}"
+                    unread = f"cell {letters}{digits} comes after cell {before} in its row: a row gives each cell once"
                 column = placed
                 rows = max(rows, _number(digits, row))
             else:

@@ -240,6 +240,11 @@ function drawRefused(statements) {
   $("#refused").closest("section").hidden = !statements.length;
 }
 
+/** The compiler's notes on a row, said after what it gives, as the letter says them (timeline.compiler_note). */
+function compilerNote(notes) {
+  return notes ? ` (the compiler's note: ${notes})` : "";
+}
+
 /** Applications without an outcome, or with one that is no release: listed apart, never as releases, each with its
  * applicant and sources. */
 function drawApplications(applications) {
@@ -250,7 +255,7 @@ function drawApplications(applications) {
     const by = open.applicants.map((a) => a.node.name).join(", ") || asCited || "applicant not named";
     // its date, and the compiler's note on what it is where the row says (a column of three kinds of date)
     const day = application.date || application.dateAsCited || "no date in the record";
-    const when = application.notes ? `${day} (the compiler's note: ${application.notes})` : day;
+    const when = day + compilerNote(application.notes);
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
     item.append(cite([...application.citations, ...open.applicants.flatMap((a) => a.link.citations)]));
@@ -266,7 +271,7 @@ function drawApplications(applications) {
       const dated = event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
       item.append(`; an agreement its source ties to it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
       if (event.quote) item.append(": ", element("q", event.quote));
-      if (event.notes) item.append(` (the compiler's note: ${event.notes})`);
+      item.append(compilerNote(event.notes));
       item.append(cite(event.citations));
     }
     return item;
@@ -309,7 +314,7 @@ function drawLearnerRecords(learners) {
     const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
     item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
     if (o.node.quote) item.append(": ", element("q", o.node.quote));
-    if (o.node.notes) item.append(` (the compiler's note: ${o.node.notes})`); // as the letter gives it
+    item.append(compilerNote(o.node.notes));
     item.append(cite(o.link.citations));
     items.push(item);
   }
