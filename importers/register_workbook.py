@@ -19,7 +19,8 @@ sheet the mapping does not name, a header naming a column twice, a mapped header
 date that is not a date, a reference used twice, a row with neither a reference nor a date and an
 organisation, a tiers cell naming no tier, a workbook whose sheets read have headers and no data rows (one
 such sheet among others is read: a part may list no share in an edition). A broken mapping file is refused
-naming the mapping file.
+naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in
+a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ from importers.releases import (
     parse_tiers,
     release_key,
 )
+from lineage.files import read_regular
 from lineage.keys import normalise
 from lineage.model import CONFIRMED, Citation, NodeKind, node_id
 from lineage.resources import DATA_DIR
@@ -110,12 +112,28 @@ class ColumnMapping:
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
 
 
+#: The largest column-mapping file read, in bytes. A mapping is a few kilobytes (the bundled one 3,240 bytes); its
+#: YAML is parsed in pure Python at about 3.5 seconds a megabyte, and a long list beside a two-line workbook had run
+#: for minutes and gigabytes (3.5 MB: 26.6 s and 300 MB; 38 MB: killed after 5 minutes at 2.4 GB).
+MAX_MAPPING_BYTES = 256 * 1024
+
+
 def load_mapping(path: Path) -> ColumnMapping:
-    """Read and check a column-mapping file (see data/register_columns.yaml for its form)."""
-    if not path.is_file():
-        raise BadInput(path, "no such column-mapping file")
+    """Read and check a column-mapping file (see data/register_columns.yaml for its form): a regular file (a FIFO
+    is not waited on, a directory or a device not read) of at most :data:`MAX_MAPPING_BYTES`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path, MAX_MAPPING_BYTES)
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise BadInput(path, "cannot be read as a column-mapping file: it is a symbolic link to nothing") from None
+        raise BadInput(path, "no such column-mapping file") from None
+    except OSError as exc:
+        if path.is_file() and (size := path.stat().st_size) > MAX_MAPPING_BYTES:
+            problem = f"the column-mapping file is {size:,} bytes; one is read up to {MAX_MAPPING_BYTES:,}"
+            raise BadInput(path, f"{problem} (a mapping is a few kilobytes)") from None
+        raise BadInput(path, f"cannot be read as a column-mapping file: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
         _refuse_unplain_yaml(path, text)
         data = yaml.load(text, Loader=_OnceEach)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -566,17 +584,23 @@ class ExternalSharesImporter(Importer):
 
     def __init__(self, mapping: Path | None = None) -> None:
         self.mapping_path = mapping
+        self._mapping: tuple[Path, ColumnMapping] | None = None  # the workbook read last, and its mapping
 
     def mapping_for(self, path: Path) -> ColumnMapping:
-        """The mapping given, else the one beside the workbook, else the bundled one."""
+        """The mapping given, else the one beside the workbook, else the bundled one. Whatever is beside the
+        workbook under the mapping's name is read as its mapping, and refused if it is no regular file (a FIFO, a
+        directory, a broken symbolic link): the bundled mapping had silently been read in its place."""
         beside = path.with_name(f"{path.stem}.columns.yaml")
-        return load_mapping(self.mapping_path or (beside if beside.is_file() else MAPPING_FILE))
+        return load_mapping(self.mapping_path or (beside if _something_at(beside) else MAPPING_FILE))
 
     def extract(self, path: Path) -> Iterable[Row]:
-        return sheet_rows(path, self.mapping_for(path), read_workbook(path))
+        mapping = self.mapping_for(path)
+        self._mapping = (path, mapping)  # read once a run: transform, next, takes it from here
+        return sheet_rows(path, mapping, read_workbook(path))
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
-        formats = self.mapping_for(path).date_formats
+        read, mapping = self._mapping or (None, None)
+        formats = (mapping if read == path and mapping is not None else self.mapping_for(path)).date_formats
         entries = [self._entry(path, cast(SheetRow, row), formats) for row in rows]
         _refuse_duplicate_keys(path, entries)
         targets = _Targets(store, [name for entry in entries for name in entry.named])
@@ -630,6 +654,15 @@ class ExternalSharesImporter(Importer):
             scope_published=bool(named),
         )
         return _Entry(row, share, decision, named)
+
+
+def _something_at(path: Path) -> bool:
+    """Whether anything is at ``path``, a broken symbolic link included (``exists`` follows the link)."""
+    try:
+        path.lstat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return True
 
 
 @dataclass(frozen=True, slots=True)

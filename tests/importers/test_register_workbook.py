@@ -8,6 +8,7 @@ describe no real organisation, share or data item.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
 from collections.abc import Callable
@@ -16,8 +17,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from importers import register_workbook
 from importers.reading import MAX_CELL, BadInput
-from importers.register_workbook import MAPPING_FILE, ExternalSharesImporter
+from importers.register_workbook import (
+    MAPPING_FILE,
+    MAX_MAPPING_BYTES,
+    ColumnMapping,
+    ExternalSharesImporter,
+    load_mapping,
+)
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
 from lineage.stores.memory import MemoryStore
@@ -734,3 +742,55 @@ def test_an_ods_repeating_a_row_or_cell_no_whole_number_of_times_or_naming_two_s
     with pytest.raises(BadInput, match=re.escape(said)):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+def _too_large(mapped: Path) -> None:
+    """A good mapping and a comment, one byte past the limit."""
+    mapped.write_text(f"{GOOD_MAPPING}# {'x' * (MAX_MAPPING_BYTES - len(GOOD_MAPPING) - 2)}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("make", "refused"),
+    [
+        (_too_large, f"the column-mapping file is {MAX_MAPPING_BYTES + 1:,} bytes; one is read up to 262,144"),
+        (os.mkfifo, "cannot be read as a column-mapping file: it is a FIFO (named pipe), not a regular file"),
+        (Path.mkdir, "cannot be read as a column-mapping file: it is a directory, not a regular file"),
+        (lambda mapped: mapped.symlink_to("nowhere"), "cannot be read as a column-mapping file: it is a symbolic link"),
+    ],
+    ids=["past the limit", "a FIFO", "a directory", "a broken symbolic link"],
+)
+def test_a_mapping_beside_the_workbook_past_its_limit_or_no_regular_file_is_refused_naming_it(
+    tmp_path: Path, make: Callable[[Path], object], refused: str
+) -> None:
+    """A reviewer's repro: a mapping had no size limit, and was parsed in pure Python twice a run (3.5 MB of a list
+    beside a two-line CSV took 26.6 s and 300 MB, 38 MB was killed after 5 minutes at 2.4 GB); a FIFO, a directory
+    or a broken symbolic link in the mapping's place was passed over for the bundled mapping, which then refused
+    the sheet as not mapped. Each is refused naming the mapping file now, and nothing is written."""
+    path = tmp_path / "shares.csv"
+    path.write_text("Ref,Recipient,Approved on\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
+    mapped = path.with_name("shares.columns.yaml")
+    make(mapped)
+    store = MemoryStore()
+    with pytest.raises(BadInput) as caught:
+        ExternalSharesImporter().run(store, path)
+    assert str(caught.value).startswith(f"{mapped}: {refused}")
+    assert store.counts().total_nodes == 0
+
+
+def test_a_mapping_is_read_once_a_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """It had been read and parsed twice a run, by extract and by transform, and a run takes one reading of it."""
+    path = tmp_path / "shares.csv"
+    path.write_text("Ref,Recipient,Approved on\nDS09999,Example Analytics Ltd,2019-05-14\n", encoding="utf-8")
+    path.with_name("shares.columns.yaml").write_text(GOOD_MAPPING, encoding="utf-8")
+    read: list[Path] = []
+
+    def counted(mapped: Path) -> ColumnMapping:
+        read.append(mapped)
+        return load_mapping(mapped)
+
+    monkeypatch.setattr(register_workbook, "load_mapping", counted)
+    importer, store = ExternalSharesImporter(), MemoryStore()
+    importer.run(store, path)
+    assert read == [path.with_name("shares.columns.yaml")]
+    importer.run(store, path)  # a second run reads it again: it may have been edited in between
+    assert len(read) == 2
