@@ -77,7 +77,8 @@ BOM = b"\xef\xbb\xbf"
 
 
 #: The largest file an import reads, in bytes (a national GIAS file is about 60 MB; reading one takes memory of
-#: about ten times its size), unless the environment variable MAX_FILE_ENV says otherwise.
+#: about 14 times its size), unless the environment variable MAX_FILE_ENV says otherwise. Memory is bounded by the
+#: cells read too (:func:`max_cells`): rows as short as ``a,b,c,d`` take about 45 times their size.
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_FILE_ENV = "LINEAGE_MAX_IMPORT_BYTES"
 
@@ -90,6 +91,23 @@ def max_file_bytes() -> int:
     if not WHOLE_NUMBER.fullmatch(configured) or int(configured) <= 0:  # the digits 0-9 only, as our files write them
         raise LineageError(f"${MAX_FILE_ENV} must be a positive whole number of bytes, not {configured[:40]!r}")
     return int(configured)
+
+
+#: What a row of a CSV costs, counted in cells, over its own cells: the list it is parsed into, then its Row and that
+#: Row's mapping take the memory of about four cells (measured with tracemalloc: a row of one cell took 366 bytes in
+#: all, one of four one-letter cells 372, one of twenty 844).
+ROW_CELLS = 4
+
+
+def max_cells() -> int:
+    """The most cells a CSV is read into, each row counted as its cells and :data:`ROW_CELLS` more: an eighth of
+    :func:`max_file_bytes` (16,777,216 at 128 MiB). Within the size limit, a file of short rows had taken memory of
+    49 times its size (header and 16,000,000 rows ``a,b,c,d``, 128,000,031 bytes: 6.2 GB before it was refused at
+    row 3). A parsed cell takes 8 to 60 bytes and a row about 370, so what is counted here stays within about ten
+    times the limit, whatever a row's shape. The largest count of any bundled file is 304,218 (gias_links, 33,802
+    rows of 5 cells); a national GIAS establishment file, about 60 MB of rows of 140 cells, some 9 million (a
+    60 MB file of 64,000 such rows counts 9,216,144, and was read in 850 MB, as before)."""
+    return max_file_bytes() // 8
 
 
 def refuse_not_a_file(path: Path) -> None:
@@ -143,6 +161,7 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
     links download does), since the closing quote shows the cell whole."""
     records: list[list[str]] = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    counted, budget = 0, max_cells()
     with _cells_unbounded():
         while True:
             try:
@@ -156,6 +175,9 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
                     path, f"broken CSV: {exc} (a quote left open, or a file cut short?)", row, column
                 ) from None
             refuse_unfit_cells(path, len(records) + 1, cells, records[0] if records else ())
+            counted += len(cells) + ROW_CELLS
+            if counted > budget:
+                raise BadInput(path, _too_many_cells(budget), len(records) + 1)
             records.append(cells)
     if records and not text.endswith("\n") and not _ends_with_quoted_cell(text, records[-1]):
         row = len(records)
@@ -167,6 +189,14 @@ def parse_csv(path: Path, text: str) -> list[list[str]]:
             _column(records, row, len(records[-1])),
         )
     return records
+
+
+def _too_many_cells(budget: int) -> str:
+    return (
+        f"the file passes the {budget:,} cells an import reads at this row (each row counted as its cells and"
+        f" {ROW_CELLS} more: short rows take memory of many times their size; the limit is an eighth of"
+        f" ${MAX_FILE_ENV})"
+    )
 
 
 def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header: Sequence[str]) -> None:
@@ -201,7 +231,10 @@ def read_csv(
     text = read_text(path, encoding)
     if not text.strip():
         raise BadInput(path, "the file is empty: no header row", row=1)
-    header, *records = parse_csv(path, text)
+    records = parse_csv(path, text)
+    del text  # a copy of the file: not needed past here
+    records.reverse()  # popped from the end, each record's list goes as its Row is made: one of the two at a time
+    header = records.pop()
     refuse_repeated_columns(path, header, 1)
     missing = [column for column in required if column not in header]
     if missing:
@@ -209,7 +242,8 @@ def read_csv(
         raise BadInput(path, problem + near_misses(missing, header), row=1)
     kept = [i for i, column in enumerate(header) if keep is None or column in keep]
     rows = []
-    for number, cells in enumerate(records, start=2):
+    for number in range(2, len(records) + 2):
+        cells = records.pop()
         if not cells:
             continue
         refuse_broken_row(path, header, number, cells)

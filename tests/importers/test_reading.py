@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from importers.gias import GiasEstablishmentsImporter
+from importers.keywords import SearchKeywordsImporter
 from importers.npd import NpdClassificationsImporter
 from importers.npd_sheets import NpdItemsImporter
 from importers.reading import BOM, MAX_CELL, BadInput, parse_int, read_csv
@@ -558,3 +559,38 @@ def test_bytes_that_are_not_utf8_are_found_where_they_are_not_where_the_file_wri
     )
     with pytest.raises(BadInput, match=r"row 4, column 'definition': not valid utf-8 text \(byte "):
         NpdClassificationsImporter().run(MemoryStore(), path)
+
+
+def test_a_csv_of_more_cells_than_an_import_reads_is_refused_naming_the_row(
+    empty_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Within the size limit, a file of short rows took memory of 49 times its size: a header and 16,000,000 rows
+    ``a,b,c,d`` (128,000,031 bytes) peaked at 6.2 GB before its refusal at row 3, 40 MB of them at 2.0 GB. Past an
+    eighth of the size limit in cells, each row counted as its cells and four more, a file is refused naming the row
+    where it passed them: here the limit is 8,000 bytes, so 1,000 cells, and a row of four takes eight, the header's
+    too, so the file passes them at row 126, within its 1,608 bytes."""
+    path = text_file(tmp_path, "keyword,node,reasoning,address\n" + "".join(f"k{n},n,r,a\n" for n in range(200)))
+    monkeypatch.setenv("LINEAGE_MAX_IMPORT_BYTES", "8000")
+    assert path.stat().st_size < 8000
+    before = state_of(empty_store)
+    with pytest.raises(BadInput) as refused:
+        SearchKeywordsImporter().run(empty_store, path)
+    assert str(refused.value).startswith(f"{path}, row 126: the file passes the 1,000 cells an import reads")
+    assert state_of(empty_store) == before
+    fewer = text_file(
+        tmp_path, "keyword,node,reasoning,address\n" + "".join(f"k{n},n,r,a\n" for n in range(124)), "fewer.csv"
+    )
+    assert len(read_csv(fewer, ("keyword",))) == 124  # 125 rows of 8: 1,000 cells
+    with pytest.raises(BadInput, match=r"row 126: the file passes the 1,000 cells"):  # a sheet of a workbook too
+        ExternalSharesImporter().run(empty_store, path)
+
+
+def test_every_bundled_file_is_far_below_the_cells_an_import_reads() -> None:
+    """The cells an import reads (each row counted as its cells and four more) are an eighth of the size limit:
+    16,777,216 at 128 MiB. The largest count of any bundled file, 304,218 (gias_links), is 55 times below it."""
+    counts = {}
+    for path in sorted(DATA_DIR.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            counts[path.name] = sum(len(cells) + 4 for cells in csv.reader(handle))
+    assert max(counts.values()) == counts["gias_links_20250422.csv"] == 304_218
+    assert max(counts.values()) * 50 < 128 * 1024 * 1024 // 8
