@@ -303,10 +303,9 @@ class _Row:
         # where the date is not the fact's day, as the dates table reads it: the fact holds when the table says, or
         # over a period unknown, never on the date (LEO's holders were held only on the day a notice was updated)
         self.dated = dated(importer.read_as(path), path, row, "date_as_cited", self.date, report)
-        self.date_read = self.dated.reading
         # where its source says the document it quotes is withheld, as the withheld documents table reads it
         self.withheld = withheld(importer.read_as(path), row, report)
-        read = {c.citation for c in (reading, self.date_read, self.withheld) if c is not None}
+        read = {c.citation for c in (reading, self.dated.reading, self.withheld) if c is not None}
         self.citations = frozenset({self.citation} | read)
         self.quote = required(path, row, "quote")
 
@@ -337,8 +336,8 @@ class _Row:
             "notes": self.cell("notes"),
             **more,
         }
-        if props["date_as_cited"] and self.date_read:
-            props.update(self.date_read.props)
+        if props["date_as_cited"] and self.dated.reading:
+            props.update(self.dated.reading.props)
         return stated(props)
 
     def edge(
@@ -351,7 +350,7 @@ class _Row:
             validity = self.dated.happened
         elif dated:
             validity = self.dated.holds
-            if self.date_read is not None and self.date_read.holds is None:
+            if self.dated.reading is not None and self.dated.reading.holds is None:
                 self.report.leave_out(NOT_WHEN_IT_HOLDS)
         self.parts.edge(Edge(source, kind, target, props or {}, self.citations, self.certainty, validity))
 
@@ -490,7 +489,8 @@ class _Row:
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "notes": self.cell("notes"), "source": self.citation.document, "source_kind": self.source_kind,
-             **(self.date_read.props if self.date_read else {}), **(self.withheld.props if self.withheld else {})}
+             **(self.dated.reading.props if self.dated.reading else {}),
+             **(self.withheld.props if self.withheld else {})}
         )  # fmt: skip
         event = self.parts.node(
             Node(
