@@ -142,9 +142,7 @@ async def test_record_reach_says_what_a_body_it_names_refused_to_say(ask: Any) -
 def test_the_letter_says_what_a_body_it_names_refused_to_say(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = letter_args(snapshot)
-    assert main(args) == 0
-    text = capsys.readouterr().out
+    text = printed_letter(snapshot, capsys)
     part = text[text.index("What bodies named here refused to say") :]
     assert f"Home Office: asked, and it refused to say: \u201c{REFUSAL['quote']}\u201d; reported" in part
 
@@ -210,16 +208,20 @@ def letter_args(snapshot: Path, first: int = 2012, last: int = 2016) -> list[str
     return ["letter", "--store", f"memory:{snapshot}", "--urn", str(URN), "--from", str(first), "--to", str(last)]
 
 
+def printed_letter(snapshot: Path, capsys: pytest.CaptureFixture[str], first: int = 2012, last: int = 2016) -> str:
+    """What `lineage letter` (letter_args) prints, once it has exited 0."""
+    assert main(letter_args(snapshot, first, last)) == 0
+    return capsys.readouterr().out
+
+
 def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    args = letter_args(snapshot)
-    assert main(args) == 0
-    text = capsys.readouterr().out
+    text = printed_letter(snapshot, capsys)
     row = next(r for r in REGISTER if r["reference"] == "DR170518.02")
     assert "DR170518.02" in text and row["source_url"] in text and "Sources" in text
     assert letter.NAME_PLACEHOLDER in text  # no name typed: a blank, never a made-up one
-    assert main([*args, "--name", "Ada <b>Lovelace</b>", "--format", "html"]) == 0
+    assert main([*letter_args(snapshot), "--name", "Ada <b>Lovelace</b>", "--format", "html"]) == 0
     page = capsys.readouterr().out
     assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in page and "<b>Lovelace" not in page
 
@@ -986,10 +988,10 @@ def test_the_letter_gives_what_a_linked_data_set_s_source_says_was_sent_to_a_bod
     """LEO's privacy notice names the identifiers sent to DWP to match; the letter named the linked set and DWP's
     part in it, and not them."""
     (notice,) = [r for r in rows("npd_flows_2018_onward.csv") if r["source_title"].endswith("LEO): privacy notice")]
-    args = letter_args(snapshot)
-    assert main(args) == 0
     (line,) = [
-        s for s in capsys.readouterr().out.splitlines() if s.startswith("- Longitudinal Education Outcomes (LEO): DWP")
+        s
+        for s in printed_letter(snapshot, capsys).splitlines()
+        if s.startswith("- Longitudinal Education Outcomes (LEO): DWP")
     ]
     assert f"({notice['items_as_written']}, as the source gives them)" in line
 
@@ -1002,9 +1004,7 @@ def test_the_letter_gives_the_compiler_s_notes_on_each_onward_share(
     letter quoted the row and left the denial out, and a parent would repeat the account as settled."""
     onward = [r for r in rows("npd_flows_2018_onward.csv") if r["kind"] == "onward_share" and r["notes"]]
     assert any("strenuously denied" in r["notes"] for r in onward)
-    args = letter_args(snapshot, 2018, 2020)
-    assert main(args) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = printed_letter(snapshot, capsys, 2018, 2020).splitlines()
     for row in onward:
         (line,) = [s for s in lines if row["quote"] in s]
         assert f"(the compiler's note: {row['notes']})" in line
