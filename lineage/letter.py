@@ -193,7 +193,10 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 "li",
                 f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}"
                 + (f": \u201c{r.node.props['quote']}\u201d" if r.node.props.get("quote") else "")
-                + compiler_note(r.node),
+                + compiler_note(r.node)
+                # how sure, as every other line says: the ICO's findings and the fine it considered rest on the
+                # press's and a law firm's accounts, and the LRS clause on a third party's copy of Parliament's page
+                + f"; {CERTAINTY_WORDS[r.node.certainty.level]}",
                 tuple(ordered_citations(r.link.citations)),
             )
             for r in lrs.oversight

@@ -837,6 +837,38 @@ async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(
     assert len(data["onward"]) == len(onward) and all(d["to"]["link"]["citations"] for d in data["onward"])
 
 
+async def test_each_lrs_finding_says_how_sure_its_source_is(ask: Any) -> None:
+    """A fresh reading of the letter: the LRS part gave the ICO's reprimand, its finding, the 12,600 users, the
+    £10,030,000 fine it considered and the LRS clause of 1 April 2020 with no certainty, though each rests on the
+    press's or a law firm's account of the ICO (source_kind regulator_as_reported) or on a third party's copy of
+    Parliament's answer (parallelparliament.co.uk), while the line above them said 'reported' of Trustopia's access.
+    Each says how sure it is, as source_kinds.csv reads its kind and publishers.csv its address."""
+    kinds = {r["source_begins"]: r["certainty"] for r in rows("source_kinds.csv")}
+    publishers = {r["domain"] for r in rows("publishers.csv")}
+
+    def sure(row: dict[str, str]) -> CertaintyLevel:
+        host = row["source_url"].split("/")[2]
+        own = any(host == d or host.endswith(f".{d}") for d in publishers)
+        level = kinds[row["source_kind"]]
+        return CertaintyLevel("reported" if level == "confirmed" and not own else level)
+
+    findings = [
+        r
+        for r in rows("npd_flows_2018_onward.csv")
+        if r["kind"] in {"oversight", "figure", "policy_change"} and "LRS" in r["dataset_as_written"].upper()
+    ]
+    assert len(findings) == 5 and {sure(r) for r in findings} == {CertaintyLevel.REPORTED}
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    part = text.split("The Learning Records Service")[1].split("What the record says was not released")[0]
+    for row in findings:
+        (line,) = [line for line in part.splitlines() if row["quote"] in line]
+        assert re.sub(r"( \[\d+\])+$", "", line).endswith(f"; {CERTAINTY_WORDS[sure(row)]}"), line
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2016))["recordReach"]["learnerRecords"]
+    assert {o["node"]["certainty"]["level"] for o in data["oversight"]} == {sure(r).name for r in findings}
+    page = Path(letter.__file__).parent / "api" / "static" / "reach" / "answer.js"  # the /reach page draws it so
+    assert "CERTAINTY_WORDS[o.node.certainty.level]" in page.read_text(encoding="utf-8")
+
+
 async def test_a_match_confirmed_as_a_flag_alone_is_asked_about_with_the_applications(ask: Any) -> None:
     """The parents' reading: DfE checked 185 children's identities for DWP in 2018 and 'confirmed this to DWP as a
     'Y' only' (the register, as a requester quotes it); an outcome, but no release, so the letter named it nowhere.

@@ -315,6 +315,8 @@ function drawLearnerRecords(learners) {
     item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
     if (o.node.quote) item.append(": ", element("q", o.node.quote));
     item.append(compilerNote(o.node.notes));
+    // how sure, as every other line says: the ICO's findings are the press's and a law firm's accounts of them
+    item.append(`; ${CERTAINTY_WORDS[o.node.certainty.level]}`);
     item.append(cite(o.link.citations));
     items.push(item);
   }
