@@ -93,7 +93,10 @@ STRENGTH: dict[CertaintyLevel, int] = {level: rank for rank, level in enumerate(
 #: rests on, as the README's "Certainty" table says it, shortened.
 CERTAINTY_WORDS: dict[CertaintyLevel, str] = {
     CertaintyLevel.CONFIRMED: "confirmed (DfE, Parliament or a regulator's letter)",
-    CertaintyLevel.REPORTED: "reported (a campaigner's, requester's or press account, or a third party's copy)",
+    # who may report: source_kinds.csv reads a research body's account (ADR UK's of the MoJ-DfE linked data set)
+    # and a law firm's of the ICO's reprimand as reported too, which "a campaigner's ... or press account" misnamed
+    CertaintyLevel.REPORTED: "reported (a campaigner's, requester's, press, law firm's or research body's account, "
+    "or a third party's copy)",
     CertaintyLevel.CLAIMED: "claimed (the recipient's own words)",
     CertaintyLevel.TIER_LEVEL: "at tier level (approved for data of a tier, not for these items: it may not hold them)",
     CertaintyLevel.INFERRED: "inferred",

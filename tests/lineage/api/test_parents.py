@@ -869,6 +869,23 @@ async def test_each_lrs_finding_says_how_sure_its_source_is(ask: Any) -> None:
     assert "CERTAINTY_WORDS[o.node.certainty.level]" in page.read_text(encoding="utf-8")
 
 
+async def test_a_research_body_or_law_firm_is_not_called_a_campaigner_or_the_press(ask: Any) -> None:
+    """A fresh reading of the letter: the MoJ-DfE linked data set rests on ADR UK's page (source_kind research_body,
+    'a research body's account of the record' in source_kinds.csv) and GB Group's service on a law firm's briefing
+    (Simmons & Simmons: 'as the press or a law firm quotes it'), yet each line called its source 'a campaigner's,
+    requester's or press account, or a third party's copy'. The words for reported name both."""
+    kinds = {r["source_begins"]: r["why"] for r in rows("source_kinds.csv")}
+    assert "research body" in kinds["research_body"] and "law firm" in kinds["regulator_as_reported"]
+    flows = rows("npd_flows_2018_onward.csv")
+    (linked,) = [r for r in flows if r["kind"] == "linked_dataset" and r["source_kind"] == "research_body"]
+    (briefed,) = [r for r in flows if r["to_organisation"].startswith("gambling") and "Law-firm" in r["notes"]]
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if line.startswith(f"- {linked['dataset_as_written']}:")]
+    assert "research body" in line.split("; ")[-1], line
+    (line,) = [line for line in text.splitlines() if briefed["quote"] in line]
+    assert "law firm" in line.split("; ")[-1], line
+
+
 async def test_a_match_confirmed_as_a_flag_alone_is_asked_about_with_the_applications(ask: Any) -> None:
     """The parents' reading: DfE checked 185 children's identities for DWP in 2018 and 'confirmed this to DWP as a
     'Y' only' (the register, as a requester quotes it); an outcome, but no release, so the letter named it nowhere.

@@ -23,7 +23,7 @@ export const CERTAINTY_STRENGTH = Object.freeze({
 /** Each level in the words a reader sees beside a fact. */
 export const CERTAINTY_WORDS = Object.freeze({
   "CONFIRMED": "confirmed (DfE, Parliament or a regulator's letter)",
-  "REPORTED": "reported (a campaigner's, requester's or press account, or a third party's copy)",
+  "REPORTED": "reported (a campaigner's, requester's, press, law firm's or research body's account, or a third party's copy)",
   "CLAIMED": "claimed (the recipient's own words)",
   "TIER_LEVEL": "at tier level (approved for data of a tier, not for these items: it may not hold them)",
   "INFERRED": "inferred"
