@@ -133,6 +133,11 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             names = ", ".join(r.node.name for r in open_application.applicants) or (
                 f"{applicant} (as the register words it; no one body)" if applicant else "applicant not named"
             )
+            # the bodies it was made for, as its entry names them (DS00763: "LSE commissioned by Home Office and
+            # Youth Endowment Fund"): the applicant alone hid the Home Office behind a university's application
+            made_for = ", ".join(r.node.name for r in open_application.commissioned_by)
+            if made_for:
+                names += f", commissioned by {made_for} (as its entry words it)"
             status = application.props.get("status_as_cited")
             party = party_words(str(application.props.get("status"))).split()[-1]  # by an applicant, with a body
             said = "".join(f"; {words}" for words in said_by_sources(open_application.statements))
@@ -147,6 +152,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                     f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
                     (
                         *ordered_citations(application.citations),
+                        *(c for r in open_application.commissioned_by for c in ordered_citations(r.link.citations)),
                         *(c for s in open_application.statements for c in ordered_citations(s.statement.citations)),
                         *(c for r in open_application.agreements for c in ordered_citations(r.node.citations)),
                     ),

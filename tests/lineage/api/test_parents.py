@@ -886,6 +886,27 @@ async def test_a_research_body_or_law_firm_is_not_called_a_campaigner_or_the_pre
     assert "law firm" in line.split("; ")[-1], line
 
 
+async def test_an_application_names_the_bodies_its_entry_says_it_was_made_for(ask: Any) -> None:
+    """A fresh reading of the letter: DS00763's register entry reads 'LSE commissioned by Home Office and Youth
+    Endowment Fund' (npd_register_entries_cited_in_foi.csv), but the letter listed it as 'DS00763, by LSE', so a
+    parent asking about the Home Office's part in the record read of none. Both, in the letter and on /reach."""
+    made = [r for r in REGISTER if " commissioned by " in r["organisation"]]
+    assert [r["reference"] for r in made] == ["DS00763"]
+    text = (await ask("letter", urn=URN, fromYear=2016, toYear=2018, format="txt"))["letter"]["text"]
+    part = text.split(APPLICATIONS)[1].split("Other disclosures")[0]
+    for row in made:
+        applicant, bodies = row["organisation"].split(" commissioned by ")
+        (line,) = [line for line in part.splitlines() if line.startswith(f"- {row['reference']}, by {applicant}")]
+        assert f"commissioned by {', '.join(bodies.split(' and '))}" in line, line
+    data = (await ask("record-reach", urn=URN, fromYear=2016, toYear=2018))["recordReach"]["applications"]
+    (open_application,) = [a for a in data if a["application"]["reference"] == "DS00763"]
+    commissioned = open_application["commissionedBy"]
+    assert {c["node"]["name"] for c in commissioned} == set(made[0]["organisation"].split(" by ")[1].split(" and "))
+    assert all(c["link"]["citations"] for c in commissioned)
+    page = Path(letter.__file__).parent / "api" / "static" / "reach" / "answer.js"  # the /reach page draws it so
+    assert "open.commissionedBy" in page.read_text(encoding="utf-8")
+
+
 async def test_a_match_confirmed_as_a_flag_alone_is_asked_about_with_the_applications(ask: Any) -> None:
     """The parents' reading: DfE checked 185 children's identities for DWP in 2018 and 'confirmed this to DWP as a
     'Y' only' (the register, as a requester quotes it); an outcome, but no release, so the letter named it nowhere.

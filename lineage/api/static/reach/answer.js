@@ -252,13 +252,17 @@ function drawApplications(applications) {
     const application = open.application;
     const item = element("li");
     const asCited = application.applicantAsCited && `${application.applicantAsCited} (as the register words it; no one body)`;
-    const by = open.applicants.map((a) => a.node.name).join(", ") || asCited || "applicant not named";
+    const applicant = open.applicants.map((a) => a.node.name).join(", ") || asCited || "applicant not named";
+    // the bodies it was made for, as its entry names them, as the letter gives them (DS00763's Home Office)
+    const madeFor = open.commissionedBy.map((c) => c.node.name).join(", ");
+    const by = madeFor ? `${applicant}, commissioned by ${madeFor} (as its entry words it)` : applicant;
     // its date, and the compiler's note on what it is where the row says (a column of three kinds of date)
     const day = application.date || application.dateAsCited || "no date in the record";
     const when = day + compilerNote(application.notes);
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
-    item.append(cite([...application.citations, ...open.applicants.flatMap((a) => a.link.citations)]));
+    const linked = [...open.applicants, ...open.commissionedBy];
+    item.append(cite([...application.citations, ...linked.flatMap((a) => a.link.citations)]));
     // the register gives no outcome; another source may say what went under it, in its own words
     for (const stated of open.statements) {
       item.append("; a source says: ");
