@@ -45,9 +45,11 @@ from lineage.questions.common import (
     follow,
     follow_chain,
     oldest_first,
+    related,
 )
 from lineage.questions.releases import find_organisation
 from lineage.questions.statements import Stated, excluded_items, stated_about, statements_about, stating
+from lineage.questions.timeline import compiler_note
 from lineage.store import Store, refuse_unsearchable
 
 _E = EdgeKind
@@ -329,18 +331,32 @@ class LinkedHolding:
     organisation: Node
     held: Edge  # the HELD_BY link
     derived: tuple[Edge, ...]  # the DERIVED_FROM links to the NPD or DfE
+    #: what else the set is derived from, each DERIVED_FROM link cited with the source's words (PPMD's "data from
+    #: His Majesty's Revenue and Customs (HMRC) which is held by DWP"; the MoJ-DfE set's Police National Computer)
+    drawn_from: tuple[Related, ...] = ()
 
     @property
     def certainty(self) -> Certainty:
-        return weakest([self.held.certainty, *(edge.certainty for edge in self.derived)])
+        return weakest(
+            [self.held.certainty, *(edge.certainty for edge in (*self.derived, *(r.link for r in self.drawn_from)))]
+        )
 
     @property
     def text(self) -> str:
         """The holding in words a reader quotes (the letter and /reach alike): the set, the body, its part in it
-        as a source gives it, and what was sent to it where the source says (LEO's identifiers, to DWP)."""
+        as a source gives it, what was sent to it where the source says (LEO's identifiers, to DWP), the compiler's
+        notes on it (the MoJ-DfE set's "NPD covers children born after 31 August 1985, England only": the letter had
+        said the record does not say whose records are in it), and what else the set draws on (PPMD's HMRC data,
+        held by DWP, which the line had left out, naming DWP alone)."""
         items = self.held.props.get("items_as_written")
         said = f" ({items}, as the source gives them)" if items else ""
-        return f"{self.record_set.name}: {self.organisation.name}, {self.held.props.get('role') or 'holds it'}{said}"
+        also = "".join(
+            f"; the set also draws on {r.node.name}"
+            + (f" (as the source words it: {r.link.props['as_written']})" if r.link.props.get("as_written") else "")
+            for r in self.drawn_from
+        )
+        role = self.held.props.get("role") or "holds it"
+        return f"{self.record_set.name}: {self.organisation.name}, {role}{said}{compiler_note(self.held)}{also}"
 
     @property
     def certainty_words(self) -> str:
@@ -349,7 +365,7 @@ class LinkedHolding:
     @property
     def citations(self) -> tuple[Citation, ...]:
         """The sources of the holding and of what the set is derived from, in the one citation order."""
-        return chain_citations((self.held, *self.derived))
+        return chain_citations((self.held, *self.derived, *(r.link for r in self.drawn_from)))
 
 
 @PerState
@@ -362,9 +378,10 @@ def linked_holdings(store: Store) -> tuple[LinkedHolding, ...]:
     for node in sorted(linked, key=lambda n: n.id):
         hops = around.get(node.id, [])
         derived = tuple(h.edge for h in hops if h.edge.kind is _E.DERIVED_FROM and h.node.id in PUPIL_RECORDS)
+        drawn = related([h for h in hops if h.node.id not in PUPIL_RECORDS], [_E.DERIVED_FROM])
         if derived:
             found += [
-                LinkedHolding(node, h.node, h.edge, derived)
+                LinkedHolding(node, h.node, h.edge, derived, drawn)
                 for h in hops
                 if h.edge.kind is _E.HELD_BY and h.node.id not in PUPIL_RECORDS
             ]

@@ -129,8 +129,8 @@ RecordReach = answer_type(
         "releases_count": "Releases that may hold the record, in every group.",
         "schools": As(left_out="given by the chain"),
         "linked": "Data sets linking pupil records with other departments' (LEO, Pupil Parent Matched Data, the "
-        "MoJ-DfE set), each body holding or party to one with its part as a source gives it: whose records are in "
-        "them the record does not say.",
+        "MoJ-DfE set), each body holding or party to one with its part as a source gives it: beyond the children a "
+        "line's notes say a set covers, whose records are in them the record does not say.",
         "refused_to_say": "What a body this answer names was asked and refused to say (the Home Office: whether "
         "pupil data went on beyond it), in the asker's words.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "

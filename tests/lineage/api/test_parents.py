@@ -1078,3 +1078,30 @@ def test_the_letter_gives_the_compiler_s_notes_on_each_onward_share(
     for row in onward:
         (line,) = [s for s in lines if row["quote"] in s]
         assert f"(the compiler's note: {row['notes']})" in line
+
+
+async def test_a_linked_data_set_s_line_gives_its_notes_and_what_else_it_draws_on(ask: Any) -> None:
+    """A fresh reading of the letter after 2018: the MoJ-DfE linked set's row notes 'NPD covers children born after
+    31 August 1985, England only', yet the letter said the record 'does not say whose records are in them'; and the
+    PPMD line named DWP alone, where its row says 'PPMD also uses data from HMRC which is held by DWP'. The letter
+    and /reach give the row's notes and, in the readings table's words, what else the set is derived from."""
+    flows = rows("npd_flows_2018_onward.csv")
+    linked = {n: r for n, r in enumerate(flows, 2) if r["kind"] == "linked_dataset"}
+    (moj,) = [r for r in linked.values() if r["to_organisation"].startswith("Ministry of Justice")]
+    assert "born after 31 August 1985" in moj["notes"]
+    ((ppmd_row, ppmd),) = [(n, r) for n, r in linked.items() if "(PPMD)" in r["dataset_as_written"]]
+    assert "HMRC" in ppmd["quote"] and "which is held by DWP" in ppmd["quote"]
+    (reading,) = [
+        r for r in rows("flow_readings.csv") if r["file"] == "npd_flows_2018_onward.csv" and r["row"] == str(ppmd_row)
+    ]
+    (hmrc,) = [p.partition("=")[2] for p in reading["derived_from"].split(";") if p.startswith("Organisation:hmrc=")]
+    assert "which is held by DWP" in hmrc
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    said = [h["text"] for h in (await ask("record-reach", **variables))["recordReach"]["linked"]]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    for lines in (said, [line[2:] for line in text.splitlines() if line.startswith("- ")]):
+        (line,) = [s for s in lines if s.startswith(f"{moj['dataset_as_written']}: Ministry of Justice,")]
+        assert f"(the compiler's note: {moj['notes']})" in line, line
+        (line,) = [s for s in lines if s.startswith("Pupil Parent Matched Data (PPMD): DWP,")]
+        assert f"(the compiler's note: {ppmd['notes']})" in line, line
+        assert f"HMRC (His Majesty's Revenue and Customs) (as the source words it: {hmrc})" in line, line
