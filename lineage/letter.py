@@ -166,6 +166,18 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "does not say whether my child's record was among them. Please say, for each, whether it was.",
         )
         parts += [_disclosed(d) for d in answer.disclosures]
+    if answer.ons_access:
+        parts += _section(
+            "NPD data reached through the Office for National Statistics",
+            "The public record also says this of access to NPD data for research through the Office for National "
+            "Statistics (ONS), each line in its source's words with the kind of source it rests on. What these "
+            "sources say was made available is access through the ONS, not data sent to researchers; where one says "
+            "a data transfer will be necessary in some cases, it names none. They name no researcher, and do not "
+            "say whether my child's record was among the data reached. Please say whether my child's record was "
+            "made available to anyone through the ONS, to whom and when, and whether it was transferred to any "
+            "organisation instead.",
+        )
+        parts += [_event(r) for r in answer.ons_access]
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",
@@ -195,19 +207,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             )
         )
         parts += [_disclosed(d) for d in (*lrs.accesses, *lrs.onward)]
-        parts += [
-            Part(
-                "li",
-                f"{dated_as(r.node) or 'undated'}: {r.node.props.get('text') or r.node.name}"
-                + (f": \u201c{r.node.props['quote']}\u201d" if r.node.props.get("quote") else "")
-                + compiler_note(r.node)
-                # how sure, as every other line says: the ICO's findings and the fine it considered rest on the
-                # press's and a law firm's accounts, and the LRS clause on a third party's copy of Parliament's page
-                + f"; {CERTAINTY_WORDS[r.node.certainty.level]}",
-                tuple(ordered_citations(r.link.citations)),
-            )
-            for r in lrs.oversight
-        ]
+        parts += [_event(r) for r in lrs.oversight]
     parts.append(Part("h", "What the record says was not released"))
     parts += [_stated(s) for s in answer.not_released] or [
         Part("p", "The record holds no statement that something was not released to these recipients.")
@@ -300,6 +300,21 @@ def _stated(stated: Stated) -> Part:
         "li",
         f"{stated.subject}{_as_of(stated)}: {words}; {CERTAINTY_WORDS[stated.statement.certainty.level]}",
         tuple(ordered_citations(stated.statement.citations)),
+    )
+
+
+def _event(concerning: Related) -> Part:
+    """An event, dated as its source dates it, in the compiler's words and the source's, with the compiler's notes
+    and how sure it is: the ICO's findings and the fine it considered rest on the press's and a law firm's
+    accounts, the LRS clause on a third party's copy of Parliament's page, the ONS access on the regulator's letter."""
+    event = concerning.node
+    return Part(
+        "li",
+        f"{dated_as(event) or 'undated'}: {event.props.get('text') or event.name}"
+        + (f": \u201c{event.props['quote']}\u201d" if event.props.get("quote") else "")
+        + compiler_note(event)
+        + f"; {CERTAINTY_WORDS[event.certainty.level]}",
+        tuple(ordered_citations(concerning.link.citations)),
     )
 
 

@@ -34,6 +34,7 @@ from lineage.model import (
     weakest,
 )
 from lineage.questions.common import (
+    NPD_RECORDS,
     AskedYears,
     PerState,
     Related,
@@ -328,6 +329,10 @@ class RecordReach(AskedYears):
     #: what a body this answer names was asked and refused to say (the Home Office: whether pupil data went on
     #: beyond it), so that no reader takes its silence for nothing having gone
     refused_to_say: tuple[Stated, ...] = ()
+    #: what the record says of NPD data reached through the ONS (the OSR's letters: access for research "made
+    #: available via the ONS"; a data transfer "will be necessary" where that does not meet needs), each event with
+    #: its CONCERNS link to the ONS, cited: not a release, and no copy sent as far as these sources say
+    ons_access: tuple[Related, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -426,6 +431,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         disclosed,
         linked,
         tuple({s.statement.id: s for body in sorted(named) for s in refused.get(body, ())}.values()),
+        through_the_ons(store),
     )
 
 
@@ -510,6 +516,20 @@ _released_in_years = PerState(_released, keep=64)
 
 #: The system a RecordSet of DfE's Learning Records Service names (see importers/onward.py).
 LRS_SYSTEM = "LRS"
+#: The Office for National Statistics, through which the record says researchers reach NPD data.
+ONS = "Organisation:office for national statistics"
+
+
+@PerState
+def through_the_ons(store: Store) -> tuple[Related, ...]:
+    """Every event concerning both the ONS and the NPD, oldest first, each with its CONCERNS link to the ONS (cited
+    by the row of data/event_links.csv that ties it there): the OSR's letters, which say access to NPD data for
+    research "was made available via the ONS" (2018) and that a data transfer "will be necessary" where that does
+    not meet needs. The letter had named the ONS only as DfE's policy that it "may also share" with it."""
+    around = follow(store, [ONS, NPD_RECORDS], incoming=[_E.CONCERNS])
+    of_npd = {hop.node.id for hop in around.get(NPD_RECORDS, [])}
+    found = [r for r in related(around.get(ONS, []), [_E.CONCERNS]) if r.node.id in of_npd]
+    return tuple(sorted(found, key=lambda r: oldest_first(r.node)))
 
 
 @PerState

@@ -133,6 +133,9 @@ RecordReach = answer_type(
         "line's notes say a set covers, whose records are in them the record does not say.",
         "refused_to_say": "What a body this answer names was asked and refused to say (the Home Office: whether "
         "pupil data went on beyond it), in the asker's words.",
+        "ons_access": "What the record says of NPD data reached for research through the ONS (the OSR's letters: "
+        "access 'made available via the ONS'; a data transfer 'will be necessary' in some cases), each event with its "
+        "link to the ONS, cited, oldest first: access, not a release, and no transfer made that it names.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
         "URN is not a pupil's school for those years.",
     },

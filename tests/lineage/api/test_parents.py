@@ -1105,3 +1105,28 @@ async def test_a_linked_data_set_s_line_gives_its_notes_and_what_else_it_draws_o
         (line,) = [s for s in lines if s.startswith("Pupil Parent Matched Data (PPMD): DWP,")]
         assert f"(the compiler's note: {ppmd['notes']})" in line, line
         assert f"HMRC (His Majesty's Revenue and Customs) (as the source words it: {hmrc})" in line, line
+
+
+async def test_the_letter_and_reach_say_what_the_record_says_of_npd_data_reached_through_the_ons(ask: Any) -> None:
+    """A fresh reading of the letter after 2018: the OSR's own letter says 'access to NPD data for research was made
+    available via the ONS' (25 September, its year inferred as 2018), and another that a data transfer 'will be
+    necessary' in some cases; the letter named the ONS only as DfE's policy that it 'may also share', under sources
+    that 'give no outcome', and /reach nowhere. Each is given in its words, with its notes, how sure and its sources."""
+    flows = rows("npd_flows_2018_onward.csv")
+    tied = [r for r in rows("event_links.csv") if r["file"] == "npd_flows_2018_onward.csv"]
+    ons = [flows[int(r["row"]) - 2] for r in tied if r["concerns"] == "Organisation:office for national statistics"]
+    assert {r["source_kind"] for r in ons} == {"regulator"}  # the regulator's own letters: confirmed
+    assert any("made available via the ONS" in r["quote"] for r in ons)
+    assert any("data transfer will be necessary" in r["quote"] for r in ons)
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    reach = (await ask("record-reach", **variables))["recordReach"]["onsAccess"]
+    assert [e["node"]["quote"] for e in reach] == [r["quote"] for r in sorted(ons, key=lambda r: r["date_as_cited"])]
+    assert all(e["link"]["citations"] for e in reach)
+    text = (await ask("letter", **variables))["letter"]["text"]
+    part = text.split("NPD data reached through the Office for National Statistics")[1].split("Linked data sets")[0]
+    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    for row in ons:
+        (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
+        assert line.startswith(f"- {row['date_as_cited']}") and f"(the compiler's note: {row['notes']})" in line
+        assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.CONFIRMED]), line
+    assert "not data sent to researchers" in " ".join(part.split())

@@ -50,6 +50,7 @@ function drawAnswer(answer, variables) {
   drawRefused(answer.refusedToSay);
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
+  drawOnsAccess(answer.onsAccess);
   drawLinked(answer.linked);
   drawLearnerRecords(answer.learnerRecords);
   $("#answer-title").focus();
@@ -312,19 +313,29 @@ function drawDisclosures(disclosures) {
  * judged its use, each in its source's words. */
 function drawLearnerRecords(learners) {
   const items = learners ? [...learners.accesses, ...learners.onward].map(disclosed) : [];
-  for (const o of learners ? learners.oversight : []) {
-    const item = element("li");
-    // a date that is not the event's own says what it is (an article's), as the letter does
-    const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
-    item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
-    if (o.node.quote) item.append(": ", element("q", o.node.quote));
-    item.append(compilerNote(o.node.notes));
-    // how sure, as every other line says: the ICO's findings are the press's and a law firm's accounts of them
-    item.append(`; ${CERTAINTY_WORDS[o.node.certainty.level]}`);
-    item.append(cite(o.link.citations));
-    items.push(item);
-  }
+  items.push(...(learners ? learners.oversight : []).map(eventItem));
   $("#learners").replaceChildren(...(items.length ? items : [element("li", "The record names no access to it.")]));
+}
+
+/** An event concerning what is asked about, as the letter gives it (lineage.letter._event): its date as its source
+ * gives it, its words, the compiler's note, how sure, its sources. */
+function eventItem(o) {
+  const item = element("li");
+  // a date that is not the event's own says what it is (an article's), as the letter does
+  const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
+  item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
+  if (o.node.quote) item.append(": ", element("q", o.node.quote));
+  item.append(compilerNote(o.node.notes));
+  // how sure, as every other line says: the ICO's findings are the press's and a law firm's accounts of them
+  item.append(`; ${CERTAINTY_WORDS[o.node.certainty.level]}`);
+  item.append(cite(o.link.citations));
+  return item;
+}
+
+/** What the record says of NPD data reached through the ONS (the OSR's letters), shown where it says anything. */
+function drawOnsAccess(events) {
+  $("#ons").replaceChildren(...events.map(eventItem));
+  $("#ons").closest("section").hidden = !events.length;
 }
 
 function drawTimeline(answer) {
