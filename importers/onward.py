@@ -28,8 +28,8 @@ RecordSet, never on the access); its row is cited beside the data row's on every
   (``organisation_as_written``): "police force (not named)" is one force, though its node is the one for the police
   forces the record does not name.
 - ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event, keeping the row's notes as the links do,
-  that CONCERNS the bodies the row names and its records; ``data/event_links.csv`` adds what else it judged (the
-  rule ``event-links``).
+  its text naming the row's items where it gives them, that CONCERNS the bodies the row names and its records;
+  ``data/event_links.csv`` adds what else it judged (the rule ``event-links``).
 - ``foi_refused``: a Statement ``refused_to_say`` ABOUT the body that refused, in the asker's words: what was
   asked and refused, never an edge for what the answer might have been.
 
@@ -485,7 +485,10 @@ class _Row:
             self.report.leave_out(UNDATED)
         figure = " ".join(filter(None, (self.cell("figure"), self.cell("unit"))))
         what = self.cell("dataset_as_written") or "no records named"
-        text = f"{self.kind.replace('_', ' ')}: {what}" + (f"; {figure}" if figure else "")
+        # and its items, as the row gives them: "has refused to delete information ... on approximately 8.6 million
+        # children" said of the school census alone did not say it was their nationality and country of birth
+        items = f" ({self.cell('items_as_written')})" if self.cell("items_as_written") else ""
+        text = f"{self.kind.replace('_', ' ')}: {what}{items}" + (f"; {figure}" if figure else "")
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "notes": self.cell("notes"), "source": self.citation.document, "source_kind": self.source_kind,

@@ -178,6 +178,15 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "organisation instead.",
         )
         parts += [_event(r) for r in answer.ons_access]
+    if answer.collection_events:
+        parts += _section(
+            "What the record says of the NPD's data collections",
+            "The public record also says this of the data collections that feed the NPD, each line in its source's "
+            "words with the kind of source it rests on, whatever the years asked, each dated as its source dates "
+            "it. It does not say whether my child's record holds what a line names. Please say whether the "
+            "Department holds any such item of my child, how long it will be kept, and to whom it has been disclosed.",
+        )
+        parts += [_event(r) for r in answer.collection_events]
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",

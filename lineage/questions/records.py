@@ -333,6 +333,10 @@ class RecordReach(AskedYears):
     #: available via the ONS"; a data transfer "will be necessary" where that does not meet needs), each event with
     #: its CONCERNS link to the ONS, cited: not a release, and no copy sent as far as these sources say
     ons_access: tuple[Related, ...] = ()
+    #: what the record says of the NPD's collections, whatever the years (the school census's nationality and country
+    #: of birth items, collected from 2016, which DfE "has refused to delete"), each event with its CONCERNS link,
+    #: cited, oldest first: whether a child's record holds what an event names the record does not say
+    collection_events: tuple[Related, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -432,7 +436,21 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         linked,
         tuple({s.statement.id: s for body in sorted(named) for s in refused.get(body, ())}.values()),
         through_the_ons(store),
+        collection_events(store),
     )
+
+
+@PerState
+def collection_events(store: Store) -> tuple[Related, ...]:
+    """Every event concerning a collection of the NPD's, once each, oldest first, with its CONCERNS link (cited by
+    the row of data/event_links.csv that ties it there): the school census's nationality and country of birth
+    items, kept after their collection ended, had been in no letter. Whatever the years asked: the node the events
+    concern (the dataset list's "PLASC/School Census") feeds no data set the years pick, and the events' dates
+    and periods are their sources' own, for a reader to read, not for this answer to match against the years."""
+    collections = sorted(node.id for node in store.all_nodes(NodeKind.COLLECTION))
+    around = follow(store, collections, incoming=[_E.CONCERNS])
+    found = {r.node.id: r for id_ in collections for r in related(around.get(id_, []), [_E.CONCERNS])}
+    return tuple(sorted(found.values(), key=lambda r: oldest_first(r.node)))
 
 
 def _dated_against(open_application: OpenApplication, from_year: int, lag: int = 0) -> OpenApplication:

@@ -136,6 +136,9 @@ RecordReach = answer_type(
         "ons_access": "What the record says of NPD data reached for research through the ONS (the OSR's letters: "
         "access 'made available via the ONS'; a data transfer 'will be necessary' in some cases), each event with its "
         "link to the ONS, cited, oldest first: access, not a release, and no transfer made that it names.",
+        "collection_events": "What the record says of the NPD's collections, whatever the years asked (the school "
+        "census's nationality and country of birth items, which DfE 'has refused to delete'), each event with its "
+        "link, cited, oldest first: whether a child's record holds what one names, the record does not say.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
         "URN is not a pupil's school for those years.",
     },

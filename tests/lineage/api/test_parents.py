@@ -1130,3 +1130,28 @@ async def test_the_letter_and_reach_say_what_the_record_says_of_npd_data_reached
         assert line.startswith(f"- {row['date_as_cited']}") and f"(the compiler's note: {row['notes']})" in line
         assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.CONFIRMED]), line
     assert "not data sent to researchers" in " ".join(part.split())
+
+
+async def test_the_letter_and_reach_say_the_census_s_nationality_data_is_kept(ask: Any) -> None:
+    """A fresh reading of the letter after 2018: the record says schools were told to stop collecting pupils'
+    nationality and country of birth, 'but historic data will not be deleted', and that DfE 'has refused to delete'
+    what was collected on about 8.6 million children since September 2016; a letter asking how long a child's data
+    will be kept said nothing of it. Each event of the school census is given in its words and its items, with its
+    notes, how sure and its sources, and /reach gives the same."""
+    flows = rows("npd_flows_2018_onward.csv")
+    tied = [r for r in rows("event_links.csv") if r["file"] == "npd_flows_2018_onward.csv"]
+    census = [flows[int(r["row"]) - 2] for r in tied if r["concerns"] == "Collection:PLASC/School Census"]
+    assert any("will not be deleted" in r["quote"] for r in census)
+    assert any("has refused to delete" in r["quote"] and "8.6 million" in r["figure"] for r in census)
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    reach = (await ask("record-reach", **variables))["recordReach"]["collectionEvents"]
+    assert sorted(e["node"]["quote"] for e in reach) == sorted(r["quote"] for r in census)
+    assert all(e["link"]["citations"] for e in reach)
+    text = (await ask("letter", **variables))["letter"]["text"]
+    part = text.split("What the record says of the NPD's data collections")[1].split("Linked data sets")[0]
+    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    for row in census:
+        (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
+        assert line.startswith(f"- {row['date_as_cited']}") and f"({row['items_as_written']})" in line, line
+        assert f"(the compiler's note: {row['notes']})" in line, line
+        assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line

@@ -50,7 +50,8 @@ function drawAnswer(answer, variables) {
   drawRefused(answer.refusedToSay);
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
-  drawOnsAccess(answer.onsAccess);
+  drawEvents("#ons", answer.onsAccess); // what the record says of NPD data reached through the ONS (the OSR's letters)
+  drawEvents("#collection-events", answer.collectionEvents);
   drawLinked(answer.linked);
   drawLearnerRecords(answer.learnerRecords);
   $("#answer-title").focus();
@@ -332,10 +333,10 @@ function eventItem(o) {
   return item;
 }
 
-/** What the record says of NPD data reached through the ONS (the OSR's letters), shown where it says anything. */
-function drawOnsAccess(events) {
-  $("#ons").replaceChildren(...events.map(eventItem));
-  $("#ons").closest("section").hidden = !events.length;
+/** Events listed under ``selector``, their section shown only where there is one. */
+function drawEvents(selector, events) {
+  $(selector).replaceChildren(...events.map(eventItem));
+  $(selector).closest("section").hidden = !events.length;
 }
 
 function drawTimeline(answer) {
