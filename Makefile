@@ -10,11 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Fast by default; CI passes PYTEST_ARGS= to run the slow tests too.
 PYTEST_ARGS ?= -m "not slow"
-# Parallel workers (pytest-xdist), each test module on one worker so that its module fixtures are built once;
+# Parallel workers (pytest-xdist), each test module on one worker so that its module fixtures are built once,
+# in the order tests/conftest.py gives (modules marked heavy first, so that no run ends on one of them);
 # each worker has a scratch Neo4j server of its own, in the one JVM the run starts for its servers (a 1.5 GB heap
 # with two workers). TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= 2
-XDIST := -n $(TEST_WORKERS) --dist loadscope
+XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 # `make run PORT=8080` serves elsewhere.
 PORT ?= 8000
 

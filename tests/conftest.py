@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Hashable, Iterator
 from pathlib import Path
 
@@ -284,6 +285,19 @@ def fixture_store(request: pytest.FixtureRequest) -> Store:
         return store
     scratch: _Scratch = request.getfixturevalue("_scratch")
     return scratch.with_fixture_graph()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules marked ``heavy`` first, then the rest by how many tests they hold, most first: the order
+    xdist's loadscope would give them (``make test`` turns its own ordering off for this one), except that a
+    module of few tests that run long no longer comes last, with one worker on it while the other waits."""
+
+    def scope(item: pytest.Item) -> str:
+        return item.nodeid.split("::", 1)[0]  # a module, as loadscope divides the work
+
+    size = Counter(scope(item) for item in items)
+    heavy = {scope(item) for item in items if item.get_closest_marker("heavy")}
+    items.sort(key=lambda item: (scope(item) not in heavy, -size[scope(item)]))  # stable: a module's own order
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

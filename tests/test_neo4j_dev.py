@@ -12,6 +12,8 @@ from lineage.store import Store
 from tests import fixture_graph as g
 from tests.conftest import neo4j_dev, run_servers
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 
 def _launcher_runs(pid: int) -> bool:
     """Whether ``pid`` is a launcher still running (not gone, nor a zombie its new parent has yet to reap)."""

@@ -10,6 +10,8 @@ import pytest
 from benchmarks import bench_scale
 from lineage.store import Store
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 PNG = b"\x89PNG\r\n\x1a\n"
 SCALES = ("0.005", "0.01")
 

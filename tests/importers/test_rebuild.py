@@ -18,6 +18,8 @@ from importers.build import build_real_graph
 from lineage.exports import export
 from lineage.store import Store
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

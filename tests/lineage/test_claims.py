@@ -14,6 +14,8 @@ from lineage.model import CertaintyLevel, EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 #: The files that give a release its date: the register entries, as quoted or as published.
 REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}

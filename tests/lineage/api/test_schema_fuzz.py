@@ -31,6 +31,8 @@ from lineage.store import MAX_DEPTH, Store
 from tests import hostile
 from tests.conftest import _Built
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 SDL = (Path(__file__).resolve().parents[3] / "graphql" / "schema.graphql").read_text(encoding="utf-8")
 SCHEMA = graphql.build_schema(SDL)
 #: The codes README.md's Limits documents as the caller's: not ours (INTERNAL_SERVER_ERROR), and not TIMEOUT or

@@ -14,7 +14,7 @@ from lineage.store import Store
 from lineage.stores.neo4j import Neo4jStore
 from tests import fixture_graph as g
 
-pytestmark = pytest.mark.neo4j
+pytestmark = [pytest.mark.neo4j, pytest.mark.heavy]  # heavy: see pyproject.toml's markers
 
 
 @pytest.fixture

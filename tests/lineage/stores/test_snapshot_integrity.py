@@ -16,6 +16,8 @@ from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 from tests.lineage.stores.processes import DATA, lineage, one_line_error, run, until
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 
 @pytest.fixture
 def snapshot(tmp_path: Path) -> Path:

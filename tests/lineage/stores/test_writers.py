@@ -17,6 +17,8 @@ from lineage.stores.memory import MemoryStore
 from tests.importers.store_state import state_of
 from tests.lineage.stores.processes import DATA, Watched, one_line_error, run, until
 
+pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
+
 UPSTREAM = ["npd-classifications", "npd-datasets", "npd-items"]  # what npd-concepts links its items to
 TOGETHER = ["gias-links", "npd-concepts"]
 
