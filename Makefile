@@ -16,6 +16,10 @@ PYTEST_ARGS ?= -m "not slow"
 # with two workers). TEST_WORKERS=0 runs the tests in one process.
 TEST_WORKERS ?= 2
 XDIST := -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
+# The tests' Python bytecode, kept between runs in the virtualenv (not beside the sources) even where the
+# environment asks for none (PYTHONDONTWRITEBYTECODE): without it each test process, and each command a test
+# starts, compiled the project again (collecting the tests took 6.0 s rather than 3.2 s).
+TEST_ENV := PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
 # `make run PORT=8080` serves elsewhere.
 PORT ?= 8000
 
@@ -51,11 +55,11 @@ neo4j:
 	else echo "make: no Java/Maven here, the Neo4j tests will skip"; fi
 
 test: $(STAMP) $(WEB_STAMP) lint neo4j
-	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 # What `make test` runs on the embedded store alone, for the inner loop; `make test` before pushing.
 test-fast: $(STAMP) $(WEB_STAMP)
-	$(BIN)/pytest $(XDIST) -m "not slow and not neo4j" $(FAST_ARGS)
+	$(TEST_ENV) $(BIN)/pytest $(XDIST) -m "not slow and not neo4j" $(FAST_ARGS)
 
 bench: $(STAMP) neo4j
 	$(BIN)/python -m benchmarks.bench_stores
