@@ -257,10 +257,12 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def read_workbook(path: Path) -> dict[str, list[list[str]]]:
+def read_workbook(path: Path, mapping: ColumnMapping | None = None) -> dict[str, list[list[str]]]:
     """Every sheet of an ODS or XLSX workbook, or a CSV as one sheet named after the file, as rows of stripped
     text; list index i is spreadsheet row i + 1. A workbook's cells are refused as a CSV's are (by
-    :func:`refuse_unfit_cells`, before stripping), each naming its sheet, row and column (as its row 1 heads it)."""
+    :func:`refuse_unfit_cells`, before stripping), each naming its sheet, row and column (as its row 1 heads it);
+    so are merged cells reaching a sheet's header row or the rows under it (:func:`_refuse_merged`), in a sheet
+    ``mapping`` reads (in every sheet without one)."""
     suffix = path.suffix.lower()
     engine = ENGINES.get(suffix)
     if suffix == ".csv":
@@ -269,7 +271,7 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
     else:
         try:
-            _refuse_unsafe_archive(path, suffix)
+            merged = _refuse_unsafe_archive(path, suffix)
             frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
         except BadInput:
             raise
@@ -279,17 +281,44 @@ def read_workbook(path: Path) -> dict[str, list[list[str]]]:
             str(name): [[_cell_text(v) for v in row] for row in frame.itertuples(index=False)]
             for name, frame in frames.items()
         }
+        _refuse_merged(path, merged, mapping)
         for sheet, table in tables.items():
             for number, cells in enumerate(table, start=1):
                 refuse_unfit_cells(_where(path, sheet), number, cells, table[0])
     return {sheet: [[cell.strip() for cell in cells] for cells in table] for sheet, table in tables.items()}
 
 
-def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
+#: A merged range as written ("B2:B4") and the last row it reaches; of a sheet's merged ranges, the first reaching
+#: furthest down is kept (a part of 128 MB may merge some millions of ranges, and one decides).
+Merge = tuple[str, int]
+Merged = dict[str, Merge]
+
+
+def _refuse_merged(path: Path, merged: Merged, mapping: ColumnMapping | None) -> None:
+    """Refuse merged cells that reach a read sheet's header row or the rows under it: the reader gives a merged
+    range's value to its first cell alone and reads the others as empty, so an organisation merged over the rows of
+    its shares was given to the first share alone, and the others were imported as sent to no organisation named.
+    A merged title above the header is read, as is any merge in a sheet the mapping ignores."""
+    for sheet, (written, last_row) in merged.items():
+        spec = mapping.sheets.get(sheet) if mapping is not None else None
+        if spec is not None and spec.part == IGNORE:
+            continue
+        if last_row >= (spec.header_row if spec is not None else 1):
+            first = written.partition(":")[0]
+            raise BadInput(
+                _where(path, sheet),
+                f"cells {written} are merged: the reader gives their value to {first} alone and reads the other"
+                " cells as empty (a share would lose its organisation or date); unmerge them and type the value"
+                " in each cell",
+            )
+
+
+def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
     """Refuse a workbook before the reader unpacks or lays out any of it: both formats are zip archives of XML.
     Its parts may unpack to more bytes than an import reads (a few kilobytes can unpack to gigabytes; the sizes
     are the archive's own word, which Python's zipfile, under openpyxl and odfpy, holds each part to), or a sheet
-    may span more than :data:`MAX_SHEET_CELLS` (read from its XML, streamed, once the parts are bounded)."""
+    may span more than :data:`MAX_SHEET_CELLS` (read from its XML, streamed, once the parts are bounded). Gives each
+    sheet's merged range reaching furthest down, for :func:`_refuse_merged`."""
     with zipfile.ZipFile(path) as archive:
         unpacked = sum(part.file_size for part in archive.infolist())
         limit = max_file_bytes()
@@ -311,11 +340,11 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
         if twice := sorted({name for name in named if named.count(name) > 1}):
             # the reader gives one sheet a name: the other was read as the first, and its rows were lost
             raise BadInput(path, f"the workbook names more than one sheet {', '.join(map(repr, twice))}")
-        for sheet, rows, columns, _ in spans:
+        for sheet, rows, columns, _, _ in spans:
             if rows * columns > MAX_SHEET_CELLS:
                 problem = f"{rows:,} rows by {columns:,} columns, over the {MAX_SHEET_CELLS:,} cells an import lays out"
                 raise BadInput(path, f"sheet {sheet!r} spans {problem}")
-        for sheet, _, _, unread in spans:
+        for sheet, _, _, unread, _ in spans:
             if unread and (suffix == ".ods" or sheet in sheets):
                 raise BadInput(_where(path, sheet if suffix == ".ods" else sheets[sheet]), unread)
         if suffix == ".ods":
@@ -325,6 +354,11 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> None:
                 raise BadInput(path, f"a cell names {widest:,} spaces; the limit of a cell is {MAX_CELL:,} characters")
             if total > limit:
                 raise BadInput(path, f"its cells name {total:,} spaces in all; an import reads at most {limit:,} bytes")
+        return {
+            sheet if suffix == ".ods" else sheets[sheet]: merge
+            for sheet, _, _, _, merge in spans
+            if merge and (suffix == ".ods" or sheet in sheets)
+        }
 
 
 #: The most cells a sheet may span, rows times columns as the reader lays them out (every row padded to the
@@ -336,7 +370,9 @@ _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
-def _xlsx_spans(archive: zipfile.ZipFile, sheets: Mapping[str, str]) -> list[tuple[str, int, int, str | None]]:
+def _xlsx_spans(
+    archive: zipfile.ZipFile, sheets: Mapping[str, str]
+) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
     spans = []
@@ -400,14 +436,15 @@ def _column_letters(column: int) -> str:
     return letters
 
 
-def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
+def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`)."""
+    (:func:`_unread_cell`); and the merged range (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
+    merged: Merge | None = None
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
         if event == "end" and local in ("v", "f"):
@@ -416,6 +453,13 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
             if local == "c" and unread is None:
                 unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}")
             element.clear()
+        elif local == "mergeCell":
+            written = element.get("ref", "")
+            first, _, end = written.replace("$", "").partition(":")
+            last = _CELL_REF.fullmatch(end)
+            reaches = _number(last.group(2), 0) if last else _PAST_ANY_LIMIT
+            if end and end != first and (merged is None or reaches > merged[1]):  # "B2" or "B2:B2" merges nothing
+                merged = (written, reaches)
         elif local == "row":
             number = _number(element.get("r"), row + 1)
             if number <= row and unread is None:  # the reader keeps one of two rows of a number, or drops the earlier
@@ -436,7 +480,7 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None]:
             else:
                 column += 1
             rows, columns = max(rows, row), max(columns, column)
-    return rows, columns, unread
+    return rows, columns, unread, merged
 
 
 #: Past any limit: a number too large to be a row or a count of anything an import lays out.
@@ -475,13 +519,15 @@ def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
     return widest, total
 
 
-def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None]]:
-    """Each ODS sheet's extent, and its first cell holding an error where a value should be (the reader takes
-    it for an empty cell, as it does an XLSX's)."""
+def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
+    """Each ODS sheet's extent, its first cell holding an error where a value should be (the reader takes
+    it for an empty cell, as it does an XLSX's), and the merged range (a cell spanning more than one row or column,
+    ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
+    merged: Merge | None = None
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
         if event == "start" and element.tag == f"{_TABLE}table":
-            name, rows, columns, row, unread = element.get(f"{_TABLE}name", ""), 0, 0, 0, None
+            name, rows, columns, row, unread, merged = element.get(f"{_TABLE}name", ""), 0, 0, 0, None, None
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
@@ -490,6 +536,12 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None]]:
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
             unread = unread or wrong
+            down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
+            across = _number(element.get(f"{_TABLE}number-columns-spanned"), 1)
+            if down > 1 or across > 1:
+                last = f"{_column_letters(width + min(across, _PAST_ANY_LIMIT))}{row + down}"
+                if merged is None or row + down > merged[1]:
+                    merged = (f"{reference}:{last}", row + down)
             width += repeated
             if len(element) or element.attrib.keys() - {f"{_TABLE}number-columns-repeated", f"{_TABLE}style-name"}:
                 used = width  # holds something: the row is laid out to here
@@ -502,7 +554,7 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None]]:
                 rows, columns = row, max(columns, used)
             element.clear()
         elif event == "end" and element.tag == f"{_TABLE}table":
-            yield name, rows, columns, unread
+            yield name, rows, columns, unread, merged
 
 
 def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:
@@ -596,7 +648,7 @@ class ExternalSharesImporter(Importer):
     def extract(self, path: Path) -> Iterable[Row]:
         mapping = self.mapping_for(path)
         self._mapping = (path, mapping)  # read once a run: transform, next, takes it from here
-        return sheet_rows(path, mapping, read_workbook(path))
+        return sheet_rows(path, mapping, read_workbook(path, mapping))
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         read, mapping = self._mapping or (None, None)

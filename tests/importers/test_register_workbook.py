@@ -794,3 +794,70 @@ def test_a_mapping_is_read_once_a_run(tmp_path: Path, monkeypatch: pytest.Monkey
     assert read == [path.with_name("shares.columns.yaml")]
     importer.run(store, path)  # a second run reads it again: it may have been edited in between
     assert len(read) == 2
+
+
+def _merged_xlsx(path: Path, cells: str, header_row: int = 1) -> Path:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["DSAP approved shares"]
+    if header_row > 1:
+        sheet.insert_rows(1, header_row - 1)
+        sheet["A1"] = "DfE external data shares (fictional)"
+    for number, row in enumerate(sheet[cells]):
+        for cell in row[0 if number else 1 :]:
+            cell.value = None  # a merged range keeps its first cell's value alone
+    sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def _merged_ods(path: Path) -> Path:
+    """The DSAP sheet's organisation cell of DS09999 merged over DS09998's, as LibreOffice writes a merge."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    first = '<table:table-cell office:value-type="string" office:string-value="Example Analytics Ltd">'
+    content = content.replace(
+        first, first.replace("<table:table-cell", '<table:table-cell table:number-rows-spanned="2"')
+    )
+    covered = re.compile(
+        r'<table:table-cell office:value-type="string" office:string-value="Example Research Trust">'
+        r".*?</table:table-cell>"
+    )
+    content = covered.sub("<table:covered-table-cell/>", content, count=1)
+    parts["content.xml"] = content.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_merged_cells_in_a_sheet_read_are_refused_naming_sheet_and_range(tmp_path: Path, suffix: str) -> None:
+    """The hostile-input reading, round eight: an organisation merged over the rows of two shares was read for the
+    first alone (the reader gives a merged range's value to its first cell and reads the others as empty): DS09998
+    was imported as sent to no organisation named, 'read 4, skipped 0'."""
+    path = write_workbook(tmp_path / f"register{suffix}", sheets())
+    path = _merged_xlsx(path, "B2:B3") if suffix == ".xlsx" else _merged_ods(path)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape("sheet 'DSAP approved shares': cells B2:B3 are merged")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_a_merged_title_above_the_header_or_a_merge_in_an_ignored_sheet_is_read(tmp_path: Path) -> None:
+    path = _merged_xlsx(write_workbook(tmp_path / "register.xlsx", sheets()), "A1:C1", header_row=2)
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    book["Classification of data"].merge_cells("A2:B2")
+    book.save(path)
+    mapping = tmp_path / "register.columns.yaml"
+    canonical = MAPPING_FILE.read_text(encoding="utf-8").replace(
+        "  DSAP approved shares: &canonical", "  X: &canonical"
+    )
+    mapping.write_text(f"{canonical}  DSAP approved shares:\n    <<: *canonical\n    header_row: 2\n", encoding="utf-8")
+    store = MemoryStore()
+    store.write(fictional_items())
+    assert ExternalSharesImporter().run(store, path).rows_read == 4
