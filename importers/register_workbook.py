@@ -560,12 +560,14 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Mer
 def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:
     """How often an ODS row or cell is repeated (``number-rows-repeated``, ``number-columns-repeated``), and why
     that cannot be read where it is no whole number from 1: a count of 0 or -1 dropped the cell, and the cells
-    after it moved a column left (an organisation read as a reference), or dropped the row."""
+    after it moved a column left (an organisation read as a reference), or dropped the row. Spaces around the
+    digits are read past, as XML Schema reads a positiveInteger (and the reader's int() does): " 8" is 8."""
     given = element.get(f"{_TABLE}number-{what}-repeated")
     if given is None:
         return 1, None
-    if given.isascii() and given.isdigit() and int(given) >= 1:
-        return int(given), None
+    digits = given.strip(" \t\r\n")  # XML's own white space: int() reads past a no-break space and others too
+    if digits.isascii() and digits.isdigit() and int(digits) >= 1:
+        return int(digits), None
     return 1, f"{where} is repeated {given!r} times: a count of repeats is a whole number from 1"
 
 

@@ -744,6 +744,26 @@ def test_an_ods_repeating_a_row_or_cell_no_whole_number_of_times_or_naming_two_s
     assert store.counts().total_nodes == 0
 
 
+@pytest.mark.parametrize("count", [" 1", "1 ", "\t1\n"])
+def test_an_ods_repeat_count_with_spaces_around_its_digits_is_read(tmp_path: Path, count: str) -> None:
+    """The hostile-input reading, round eight: a count of repeats written " 1" (XML Schema's positiveInteger reads
+    past white space around its digits, as the reader's int() does) was refused as no whole number."""
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    cell = "<table:table-cell"
+    at = content.index(cell, content.rindex("<table:table-row", 0, content.index("DS09998")))
+    new = f'{cell} table:number-columns-repeated="{count}"'
+    parts["content.xml"] = (content[:at] + new + content[at + len(cell) :]).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    store = MemoryStore()
+    store.write(fictional_items())
+    assert ExternalSharesImporter().run(store, path).rows_read == 4
+
+
 def _too_large(mapped: Path) -> None:
     """A good mapping and a comment, one byte past the limit."""
     mapped.write_text(f"{GOOD_MAPPING}# {'x' * (MAX_MAPPING_BYTES - len(GOOD_MAPPING) - 2)}\n", encoding="utf-8")
