@@ -22,7 +22,7 @@ import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from lineage.errors import StoreError
 from lineage.files import beside_name, open_regular
@@ -107,8 +107,15 @@ def _load(path: Path, fill: Callable[[list[Node], list[Edge]], None]) -> str:
         raise StoreError(f"{path}: the snapshot is damaged (its checksum does not match); {_rebuild(path)}")
     try:
         payload = _SnapshotUnpickler(io.BytesIO(body)).load()
+        if not isinstance(payload, dict) or not payload.keys() >= _TABLES:
+            raise _BadRow(f"it holds no snapshot's tables ({', '.join(sorted(_TABLES))})")
         rows = _SnapshotReader(payload["citations"], payload["shared"])
-        fill([rows.node(row) for row in payload["nodes"]], [rows.edge(row) for row in payload["edges"]])
+        nodes = _read_rows("nodes", payload["nodes"], rows.node)
+        edges = _read_rows("edges", payload["edges"], rows.edge)
+        rows.refuse_unjoined(nodes, edges)
+        fill(nodes, edges)
+    except _BadRow as exc:  # a row of the wrong shape or types: written by other code, or by a bug
+        raise StoreError(f"{path}: the snapshot does not read: {exc}; {_rebuild(path)}") from exc
     except Exception as exc:  # a whole file that does not read: written by other code, or by a bug
         raise StoreError(f"{path}: the snapshot does not read ({type(exc).__name__}: {exc}); {_rebuild(path)}") from exc
     return digest
@@ -261,31 +268,128 @@ class _SnapshotWriter:
         }
 
 
-class _SnapshotReader:
-    """Builds each shared value once, and each distinct set of citations once."""
+_TABLES = frozenset({"citations", "shared", "nodes", "edges"})
+_T = TypeVar("_T")
 
-    def __init__(self, citations: list[CitationRow], shared: list[SharedRow]) -> None:
-        self.citations = [Citation(*c) for c in citations]
-        self.shared = [
-            (Certainty(CertaintyLevel(level), rule), ALWAYS if start is None and end is None else Validity(start, end))
-            for level, rule, start, end in shared
-        ]
+
+class _BadRow(ValueError):
+    """A snapshot's row of the wrong shape or types, or records that do not join: its message names the table and
+    the row (from 1)."""
+
+
+def _read_rows(table: str, rows: Any, read: Callable[[SnapshotRow], _T]) -> list[_T]:
+    """Each row of a snapshot's table read, or :class:`_BadRow` naming the table and row that does not read: a node
+    whose props were a list, a name a number or ``synthetic`` a word had been loaded, and answered from, as they
+    were; a row too short was refused as "not enough values to unpack", naming no row."""
+    if not isinstance(rows, list):
+        raise _BadRow(f"its {table} are a {type(rows).__name__}, not a list of rows")
+    read_rows = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            read_rows.append(read(row))
+        except Exception as exc:
+            problem = f"no such kind {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise _BadRow(f"{table} row {number:,} of {len(rows):,}: {_clipped(problem)}") from exc
+    return read_rows
+
+
+def _clipped(text: str, limit: int = 300) -> str:
+    """A problem's words cut short: a row may quote a key of a million characters."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def _citation(row: Any) -> Citation:
+    document, file, number, address = _fields(row, 4)
+    if not (isinstance(document, str) and isinstance(file, str) and isinstance(address, str)):
+        raise ValueError("a citation's document, file and address are text")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        raise ValueError(f"a citation's row is a whole number or none, not {number!r}")
+    return Citation(document, file, number, address)
+
+
+def _shared(row: Any) -> tuple[Certainty, Validity]:
+    level, rule, start, end = _fields(row, 4)
+    for date in (start, end):
+        if date is not None and type(date) is not dt.date:
+            raise ValueError(f"a validity's dates are dates or none, not {date!r}")
+    if rule is not None and not isinstance(rule, str):
+        raise ValueError(f"a certainty's rule is text or none, not {rule!r}")
+    return Certainty(CertaintyLevel(level), rule), ALWAYS if start is None and end is None else Validity(start, end)
+
+
+def _fields(row: Any, count: int) -> tuple[Any, ...]:
+    if not isinstance(row, tuple) or len(row) != count:
+        raise ValueError(f"a row of {count} fields, not {_shape(row)}")
+    return row
+
+
+def _shape(value: Any) -> str:
+    return f"{len(value)} fields" if isinstance(value, tuple) else f"a {type(value).__name__}"
+
+
+class _SnapshotReader:
+    """Builds each shared value once, and each distinct set of citations once, checking each row's shape and the
+    types of its fields as it goes (not each property's against the model: that took as long again as the load)."""
+
+    def __init__(self, citations: Any, shared: Any) -> None:
+        self.citations = _read_rows("citations", citations, _citation)
+        self.shared = _read_rows("shared", shared, _shared)
         self.cited: dict[tuple[int, ...], frozenset[Citation]] = {}
         self.node_kinds = {kind.value: kind for kind in NodeKind}
         self.edge_kinds = {kind.value: kind for kind in EdgeKind}
 
-    def _cited(self, cited: tuple[int, ...]) -> frozenset[Citation]:
-        citations = self.cited.get(cited)
+    def _cited(self, cited: Any) -> frozenset[Citation]:
+        citations = self.cited.get(cited) if isinstance(cited, tuple) else None
         if citations is None:
+            if not isinstance(cited, tuple) or not all(type(i) is int and 0 <= i < len(self.citations) for i in cited):
+                raise ValueError(f"its citations are not among the snapshot's {len(self.citations):,}: {cited!r}")
             citations = self.cited[cited] = frozenset(self.citations[i] for i in cited)
         return citations
 
+    def _shared(self, shared: Any) -> tuple[Certainty, Validity]:
+        if type(shared) is not int or not 0 <= shared < len(self.shared):
+            raise ValueError(
+                f"its certainty and validity are not among the snapshot's {len(self.shared):,}: {shared!r}"
+            )
+        return self.shared[shared]
+
     def node(self, row: SnapshotRow) -> Node:
-        kind, key, name, synthetic, props, cited, shared = row
-        certainty, validity = self.shared[shared]
+        kind, key, name, synthetic, props, cited, shared = _fields(row, 7)
+        if not isinstance(key, str) or not isinstance(name, str) or not isinstance(synthetic, bool):
+            raise ValueError(f"a node's key and name are text and synthetic true or false: {row[:4]!r}")
+        if not isinstance(props, dict):
+            raise ValueError(f"its props are a {type(props).__name__}, not a mapping")
+        certainty, validity = self._shared(shared)
         return Node(self.node_kinds[kind], key, name, props, self._cited(cited), certainty, validity, synthetic)
 
     def edge(self, row: SnapshotRow) -> Edge:
-        source, kind, target, props, cited, shared = row
-        certainty, validity = self.shared[shared]
+        source, kind, target, props, cited, shared = _fields(row, 6)
+        if not isinstance(source, str) or not isinstance(target, str):
+            raise ValueError(f"an edge's ends are node ids: {row[:3]!r}")
+        if not isinstance(props, dict):
+            raise ValueError(f"its props are a {type(props).__name__}, not a mapping")
+        certainty, validity = self._shared(shared)
         return Edge(source, self.edge_kinds[kind], target, props, self._cited(cited), certainty, validity)
+
+    @staticmethod
+    def refuse_unjoined(nodes: list[Node], edges: list[Edge]) -> None:
+        """Refuse a node given twice (the store kept the last, and counted both), an edge given twice, and an edge
+        whose end is no node (an error naming only the id, where the store was filled)."""
+        ids = {node.id for node in nodes}
+        ends = {edge.source for edge in edges} | {edge.target for edge in edges}
+        if len(ids) == len(nodes) and ends <= ids and len({edge.id for edge in edges}) == len(edges):
+            return  # a whole snapshot: the sets are quicker than the loops below, which find what is wrong
+        ids = set()
+        for number, node in enumerate(nodes, start=1):
+            if node.id in ids:
+                raise _BadRow(f"nodes row {number:,} of {len(nodes):,}: node {node.id!r} is given twice")
+            ids.add(node.id)
+        edge_ids: set[str] = set()
+        for number, edge in enumerate(edges, start=1):
+            where = f"edges row {number:,} of {len(edges):,}: edge {edge.id!r}"
+            if edge.source not in ids or edge.target not in ids:
+                end = edge.source if edge.source not in ids else edge.target
+                raise _BadRow(f"{where} joins {end!r}, which is no node of the snapshot")
+            if edge.id in edge_ids:
+                raise _BadRow(f"{where} is given twice")
+            edge_ids.add(edge.id)

@@ -4,14 +4,19 @@ before it whole and, once the next writer has passed, no temporary file."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import re
 import signal
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from lineage.errors import StoreError
+from lineage.stores import snapshot as snapshot_file
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 from tests.lineage.stores.processes import DATA, lineage, one_line_error, run, until
@@ -191,3 +196,60 @@ def test_a_file_that_is_no_snapshot_is_refused_by_its_first_line_alone(
     damaged(snapshot, newer)
     with pytest.raises(StoreError, match="snapshot format 4, this code reads 3; a newer release of lineage wrote it"):
         MemoryStore.load(snapshot)
+
+
+def _rewritten(path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """The snapshot with its tables changed and a header that fits them: a file written by other code, or by a bug,
+    that no checksum tells from a whole one."""
+    body = path.read_bytes().partition(b"\n")[2]
+    payload = pickle.loads(body)
+    change(payload)
+    body = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(snapshot_file._header(hashlib.sha256(body).hexdigest(), len(body)) + body)
+    return path
+
+
+def _set(table: str, row: int, field: int, value: object) -> Callable[[dict[str, Any]], None]:
+    def change(payload: dict[str, Any]) -> None:
+        fields = list(payload[table][row])
+        fields[field] = value
+        payload[table][row] = tuple(fields)
+
+    return change
+
+
+WRONG_ROWS = {
+    "a node whose props are a list": (_set("nodes", 0, 4, ["x"]), "nodes row 1 of 16: its props are a list"),
+    "a node whose name is a number": (_set("nodes", 1, 2, 5), "nodes row 2 of 16: a node's key and name are text"),
+    "a node synthetic 'no'": (_set("nodes", 1, 3, "no"), "nodes row 2 of 16: a node's key and name are text"),
+    "a node citing a citation -1": (_set("nodes", 0, 5, (-1,)), "nodes row 1 of 16: its citations are not among"),
+    "an edge missing its fields": (
+        lambda p: p["edges"].__setitem__(2, p["edges"][2][:2]),
+        "edges row 3 of 20: a row of 6 fields, not 2 fields",
+    ),
+    "an edge to no node": (_set("edges", 0, 2, "School:0"), "edges row 1 of 20: edge 'School:"),
+    "a node given twice": (lambda p: p["nodes"].append(p["nodes"][0]), "nodes row 17 of 17: node 'School:"),
+    "an edge given twice": (lambda p: p["edges"].append(p["edges"][0]), "edges row 21 of 21: edge"),
+    "a citation's row in words": (_set("citations", 0, 2, "two"), "citations row 1 of"),
+    "a validity's date as text": (
+        lambda p: p["shared"].__setitem__(0, ("confirmed", None, "2019-01-01", None)),
+        "shared row 1 of",
+    ),
+    "no tables": (lambda p: p.pop("edges"), "it holds no snapshot's tables"),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_ROWS))
+def test_a_snapshot_row_of_the_wrong_shape_or_types_is_refused_naming_the_file_and_row(
+    snapshot: Path, case: str
+) -> None:
+    """The hostile-input reading, round eight: a whole file (its checksum fits) whose rows another program wrote
+    wrongly. A node whose props were a list, whose name was a number or whose 'synthetic' was a word, one citing
+    citation -1 (the last), a node given twice (counted twice), and dates as text loaded silently and failed later,
+    in answers; an edge cut short was "not enough values to unpack" and an edge to no node a KeyError, naming no
+    row."""
+    change, said = WRONG_ROWS[case]
+    _rewritten(snapshot, change)
+    with pytest.raises(StoreError, match=re.escape(said)) as refused:
+        MemoryStore.load(snapshot)
+    assert str(refused.value).startswith(f"{snapshot}: the snapshot does not read")
