@@ -37,7 +37,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from lineage.cli.commands import (
     DEFAULT_STORE,
@@ -219,8 +219,17 @@ class _Help(argparse.HelpFormatter):
         return text
 
 
+class _Parser(argparse.ArgumentParser):
+    """The command line's parser, whose refusals print what they quote with its control characters escaped
+    (:func:`shown`): argparse quotes most arguments as Python does, but not those it does not recognise, whose
+    escape sequences retitled or cleared the terminal (``lineage counts $'\\e]0;owned\\a'``)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(shown(message))
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="lineage", description=__doc__.split("\n\n")[0])
+    parser = _Parser(prog="lineage", description=__doc__.split("\n\n")[0])
     parser.add_argument("--version", action="version", version=f"%(prog)s {version('pupil-data-lineage')}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_, func, arguments in COMMANDS:

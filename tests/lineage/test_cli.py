@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lineage.cli import main
+from lineage.cli.text import shown
 from lineage.stores.memory import MemoryStore
 
 
@@ -66,6 +67,27 @@ def test_a_path_is_printed_back_with_its_control_characters_escaped(
     err = capsys.readouterr().err
     assert "\x1b" not in err and len(err.splitlines()) == 1 and err.startswith("lineage: no snapshot at")
     assert "a\\x1b[2Jb\\nlineage: wrote fake.graphml" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["counts", "--", "\x1b]0;owned\x07\x1b[2J"],
+        ["export", "--format", "csv", "--output", "x", "\x1b[2J", "y\nlineage: ok"],
+    ],
+    ids=["after a command", "among a command's own"],
+)
+def test_an_argument_not_recognised_is_printed_back_escaped(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round eight: argparse quotes most arguments it refuses, but printed those it did
+    not recognise as given, so their escape sequences retitled and cleared the terminal."""
+    with pytest.raises(SystemExit) as refused:
+        main(argv)
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]  # a line break given is no line of ours
+    assert refused.value.code == 2 and last.startswith("lineage: error: unrecognized arguments: ")
+    assert "\x1b" not in err and "\x07" not in err and last.endswith(shown(" ".join(argv[-2:])))
 
 
 @pytest.mark.parametrize(
