@@ -375,10 +375,10 @@ def _xlsx_spans(
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
-    spans = []
+    spans, strings = [], _shared_strings(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
         with archive.open(name) as part:
-            spans.append((name, *_xlsx_span(part)))
+            spans.append((name, *_xlsx_span(part, strings)))
     return spans
 
 
@@ -408,13 +408,50 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _unread_cell(cell: ElementTree.Element, reference: str) -> str | None:
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many shared strings the workbook holds, in the part its content types name for them, as the reader
+    finds it (none where it names none, or the part is not there)."""
+    if "[Content_Types].xml" not in archive.namelist():
+        return 0
+    part = ""
+    with archive.open("[Content_Types].xml") as types:
+        for _, element in ElementTree.iterparse(types):
+            if element.tag.endswith("}Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
+                part = element.get("PartName", "").lstrip("/")
+                break
+    if part not in archive.namelist():
+        return 0
+    count = 0
+    with archive.open(part) as strings:
+        for _, element in ElementTree.iterparse(strings):
+            if element.tag.endswith("}si"):
+                count += 1
+            element.clear()
+    return count
+
+
+def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str | None:
     """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
-    formula the saving program never calculated for an empty cell, so the row would say its source named nothing."""
+    formula the saving program never calculated for an empty cell, so the row would say its source named nothing;
+    and it reads shared string -1 as the last of the ``strings`` the workbook holds (another cell's words), and
+    one past them as an error that names no sheet or cell."""
     children = {child.tag.rpartition("}")[2]: child for child in cell}
     saved = children["v"].text if "v" in children else None
     if cell.get("t") == "e":
         return _error_cell(reference, saved)
+    if cell.get("t") == "s" and saved is not None:
+        try:
+            index: int | None = int(saved)
+        except ValueError:
+            index = None
+        if index is None or not 0 <= index < strings:
+            return (
+                f"cell {reference} gives shared string {saved[:40]!r}, where the workbook holds {strings:,}"
+                " (numbered from 0): the file is damaged, or was not written by a spreadsheet program"
+            )
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
@@ -436,12 +473,13 @@ def _column_letters(column: int) -> str:
     return letters
 
 
-def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None, Merge | None]:
+def _xlsx_span(part: IO[bytes], strings: int) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`); and the merged range (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
+    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings); and the merged range
+    (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
     merged: Merge | None = None
@@ -451,7 +489,7 @@ def _xlsx_span(part: IO[bytes]) -> tuple[int, int, str | None, Merge | None]:
             continue  # read with their cell, and cleared with it
         if event == "end":
             if local == "c" and unread is None:
-                unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}")
+                unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}", strings)
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")

@@ -881,3 +881,52 @@ def test_a_merged_title_above_the_header_or_a_merge_in_an_ignored_sheet_is_read(
     store = MemoryStore()
     store.write(fictional_items())
     assert ExternalSharesImporter().run(store, path).rows_read == 4
+
+
+def _shared_string(index: str, with_part: bool = True) -> Callable[[dict[str, bytes]], None]:
+    """The DSAP sheet's B2 given as shared string ``index`` of a workbook holding one, "Example Analytics Ltd"."""
+
+    def change(parts: dict[str, bytes]) -> None:
+        if with_part:
+            parts["xl/sharedStrings.xml"] = (
+                b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+                b"<si><t>Example Analytics Ltd</t></si></sst>"
+            )
+            override = (
+                b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+            )
+            parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", override)
+        cell = '<c r="B2" t="inlineStr"><is><t>Example Analytics Ltd</t></is></c>'
+        _sheet_xml(parts, lambda xml: xml.replace(cell, f'<c r="B2" t="s"><v>{index}</v></c>'))
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (_shared_string("-1"), "cell B2 gives shared string '-1', where the workbook holds 1"),
+        (_shared_string("1"), "cell B2 gives shared string '1', where the workbook holds 1"),
+        (_shared_string("0", with_part=False), "cell B2 gives shared string '0', where the workbook holds 0"),
+    ],
+    ids=["-1", "one past the last", "in a workbook holding none"],
+)
+def test_a_shared_string_the_workbook_does_not_hold_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, change: Callable[[dict[str, bytes]], None], said: str
+) -> None:
+    """The hostile-input reading, round eight: shared string -1 was read as the last the workbook holds (another
+    cell's words, with no word), and one past them, or in a workbook holding none, was "list index out of range",
+    naming no sheet or cell."""
+    path = _rewritten(write_workbook(tmp_path / "source.xlsx", sheets()), tmp_path / "register.xlsx", change)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_a_shared_string_the_workbook_holds_is_read(tmp_path: Path) -> None:
+    path = _rewritten(
+        write_workbook(tmp_path / "source.xlsx", sheets()), tmp_path / "register.xlsx", _shared_string("0")
+    )
+    assert register_workbook.read_workbook(path)["DSAP approved shares"][1][1] == "Example Analytics Ltd"
