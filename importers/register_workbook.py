@@ -29,6 +29,7 @@ import datetime as dt
 import math
 import posixpath
 import re
+import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
@@ -272,7 +273,7 @@ def read_workbook(path: Path, mapping: ColumnMapping | None = None) -> dict[str,
     else:
         try:
             merged = _refuse_unsafe_archive(path, suffix)
-            frames = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine=engine)
+            frames = _read_sheets(path, engine)
         except BadInput:
             raise
         except Exception as exc:  # the reader's own words, or what failed where it gives none (out of memory)
@@ -286,6 +287,32 @@ def read_workbook(path: Path, mapping: ColumnMapping | None = None) -> dict[str,
             for number, cells in enumerate(table, start=1):
                 refuse_unfit_cells(_where(path, sheet), number, cells, table[0])
     return {sheet: [[cell.strip() for cell in cells] for cells in table] for sheet, table in tables.items()}
+
+
+#: openpyxl's warning that a cell formatted as a date holds a serial beyond any date (99999999, 1e400): it then
+#: reads the cell as an error, which the frame gives as empty, so a share lost its date with no word.
+_NO_DATE = re.compile(r"Cell (\S+) is marked as a date but the serial value (\S+) is outside the limits for dates")
+
+
+def _read_sheets(path: Path, engine: Literal["odf", "openpyxl"]) -> dict[str, pd.DataFrame]:
+    """Every sheet of a workbook as the reader lays it out, read one by one so that a cell formatted as a date and
+    holding no date (:data:`_NO_DATE`) is refused naming its sheet and cell."""
+    frames = {}
+    with pd.ExcelFile(path, engine=engine) as book, warnings.catch_warnings():
+        warnings.filterwarnings("error", message=_NO_DATE.pattern, category=UserWarning)
+        for name in book.sheet_names:
+            try:
+                frames[str(name)] = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+            except UserWarning as warned:
+                if not (found := _NO_DATE.match(str(warned))):
+                    raise
+                cell, serial = found.groups()
+                raise BadInput(
+                    _where(path, str(name)),
+                    f"cell {cell} is formatted as a date but holds {serial[:40]}, which is no date (days since 1900"
+                    " past the year 9999): correct it, or type the date",
+                ) from None
+    return frames
 
 
 #: A merged range as written ("B2:B4") and the last row it reaches; of a sheet's merged ranges, the first reaching

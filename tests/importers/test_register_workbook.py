@@ -930,3 +930,20 @@ def test_a_shared_string_the_workbook_holds_is_read(tmp_path: Path) -> None:
         write_workbook(tmp_path / "source.xlsx", sheets()), tmp_path / "register.xlsx", _shared_string("0")
     )
     assert register_workbook.read_workbook(path)["DSAP approved shares"][1][1] == "Example Analytics Ltd"
+
+
+@pytest.mark.parametrize("serial", ["99999999", "1e400"])
+def test_a_cell_formatted_as_a_date_holding_no_date_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, serial: str
+) -> None:
+    """The hostile-input reading, round eight: a date cell holding a serial past the year 9999 was read as an error,
+    and so as empty: DS09999 was imported with no date, the reader's warning the only word of it."""
+    path = _rewritten(
+        write_workbook(tmp_path / "source.xlsx", sheets()),
+        tmp_path / "register.xlsx",
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace("<v>43599</v>", f"<v>{serial}</v>")),
+    )
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape("sheet 'DSAP approved shares': cell C2 is formatted as a date")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
