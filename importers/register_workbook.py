@@ -394,6 +394,7 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
 MAX_SHEET_CELLS = 5_000_000
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
@@ -599,6 +600,8 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Mer
             reference = f"{_column_letters(width + 1)}{row + 1}"
             if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
+            if unread is None and element.tag == f"{_TABLE}table-cell":
+                unread = _unread_ods_text(element, reference)
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
             unread = unread or wrong
             down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
@@ -634,6 +637,23 @@ def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int,
     if digits.isascii() and digits.isdigit() and int(digits) >= 1:
         return int(digits), None
     return 1, f"{where} is repeated {given!r} times: a count of repeats is a whole number from 1"
+
+
+def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
+    """Why the words an ODS cell shows are not what the reader reads, if they are not: a cell that gives no value
+    type (``office:value-type``) is read as empty, whatever it shows, and a tab (``<text:tab/>``) is dropped, the
+    words either side of it joined ("Example<tab/>Analytics Ltd" read as "ExampleAnalytics Ltd", another
+    organisation's key)."""
+    paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
+    shown = "".join(text for paragraph in paragraphs for text in paragraph.itertext()).strip()
+    if shown and cell.get(f"{_OFFICE}value-type") is None:
+        return (
+            f"cell {reference} shows {shown[:40]!r} but gives no value type (office:value-type), so it is read as"
+            " empty: save the workbook from a spreadsheet program"
+        )
+    if any(paragraph.find(f".//{_TEXT}tab") is not None for paragraph in paragraphs):
+        return f"cell {reference} holds a tab, which the reader drops, joining the words either side: type a space"
+    return None
 
 
 #: LibreOffice's mark of a formula cell whose result is an error (its text, "#N/A", is no value).

@@ -947,3 +947,45 @@ def test_a_cell_formatted_as_a_date_holding_no_date_is_refused_naming_sheet_and_
     with pytest.raises(BadInput, match=re.escape("sheet 'DSAP approved shares': cell C2 is formatted as a date")):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+ANALYTICS = (
+    '<table:table-cell office:value-type="string" office:string-value="Example Analytics Ltd">'
+    "<text:p>Example Analytics Ltd</text:p></table:table-cell>"
+)
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        (
+            "<table:table-cell><text:p>Example Analytics Ltd</text:p></table:table-cell>",
+            "cell B2 shows 'Example Analytics Ltd' but gives no value type",
+        ),
+        (
+            '<table:table-cell office:value-type="string"><text:p>Example<text:tab/>Analytics Ltd</text:p>'
+            "</table:table-cell>",
+            "cell B2 holds a tab, which the reader drops",
+        ),
+    ],
+    ids=["no value type", "a tab"],
+)
+def test_an_ods_cell_the_reader_reads_otherwise_than_it_shows_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, cell: str, said: str
+) -> None:
+    """The hostile-input reading, round eight: a cell giving no office:value-type was read as empty whatever it
+    showed (DS09999 imported as sent to no organisation named), and a tab was dropped, joining the words either
+    side ("ExampleAnalytics Ltd", another organisation's key)."""
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode("utf-8")
+    assert ANALYTICS in content
+    parts["content.xml"] = content.replace(ANALYTICS, cell, 1).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
