@@ -653,7 +653,42 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
         )
     if any(paragraph.find(f".//{_TEXT}tab") is not None for paragraph in paragraphs):
         return f"cell {reference} holds a tab, which the reader drops, joining the words either side: type a space"
+    return _unread_ods_value(cell, reference)
+
+
+_ODS_TYPES = frozenset({"float", "percentage", "currency", "date", "time", "boolean", "string"})
+
+
+def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
+    """Why an ODS cell's typed value cannot be read, if it cannot: a date not written as ISO 8601, as ODF writes
+    one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type ODF
+    does not have; each had been refused in the reader's words alone ("month must be in 1..12"), naming no sheet
+    or cell."""
+    kind = cell.get(f"{_OFFICE}value-type")
+    if kind is None:
+        return None
+    if kind not in _ODS_TYPES:
+        return f"cell {reference} gives the value type {kind[:40]!r}, which ODF does not have"
+    if kind == "date":
+        given = cell.get(f"{_OFFICE}date-value") or ""
+        try:
+            ok = bool(_ISO_DATE.fullmatch(given)) and bool(dt.datetime.fromisoformat(given))
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
+    elif kind in ("float", "percentage", "currency"):
+        given = cell.get(f"{_OFFICE}value") or ""
+        try:
+            ok = math.isfinite(float(given))
+        except ValueError:
+            ok = False
+        if not ok:
+            return f"cell {reference} gives the number {given[:40]!r}, which is no finite number"
     return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?)?")
 
 
 #: LibreOffice's mark of a formula cell whose result is an error (its text, "#N/A", is no value).
