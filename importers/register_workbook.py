@@ -461,6 +461,18 @@ def _shared_strings(archive: zipfile.ZipFile) -> int:
     return count
 
 
+#: The types an XLSX cell may give (``t``): any other the reader read as text; a true-or-false value other than
+#: 0 or 1 as true, and a number that is none was refused in its words alone, naming no sheet or cell.
+_XLSX_TYPES = frozenset({"b", "d", "e", "inlineStr", "n", "s", "str"})
+
+
+def _finite(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
 def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str | None:
     """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
     formula the saving program never calculated for an empty cell, so the row would say its source named nothing;
@@ -480,6 +492,15 @@ def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str
                 f"cell {reference} gives shared string {saved[:40]!r}, where the workbook holds {strings:,}"
                 " (numbered from 0): the file is damaged, or was not written by a spreadsheet program"
             )
+    kind = cell.get("t", "n")
+    if kind not in _XLSX_TYPES:
+        return f"cell {reference} gives the type {kind[:40]!r}, which a workbook does not have"
+    if saved is not None and kind == "b" and saved.strip() not in ("0", "1"):
+        return f"cell {reference} gives the true-or-false value {saved[:40]!r}, which is neither 0 nor 1"
+    if saved is not None and kind == "n" and not _finite(saved):
+        return f"cell {reference} gives the number {saved[:40]!r}, which is no finite number"
+    if saved is not None and kind == "d" and not _iso_date(saved):
+        return f"cell {reference} gives the date {saved[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
@@ -671,11 +692,7 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         return f"cell {reference} gives the value type {kind[:40]!r}, which ODF does not have"
     if kind == "date":
         given = cell.get(f"{_OFFICE}date-value") or ""
-        try:
-            ok = bool(_ISO_DATE.fullmatch(given)) and bool(dt.datetime.fromisoformat(given))
-        except ValueError:
-            ok = False
-        if not ok:
+        if not _iso_date(given):
             return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
     elif kind in ("float", "percentage", "currency"):
         given = cell.get(f"{_OFFICE}value") or ""
@@ -686,6 +703,14 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         if not ok:
             return f"cell {reference} gives the number {given[:40]!r}, which is no finite number"
     return None
+
+
+def _iso_date(text: str) -> bool:
+    """Whether ``text`` is a date, or a date and time, written as ISO 8601 (as both formats write one)."""
+    try:
+        return bool(_ISO_DATE.fullmatch(text)) and bool(dt.datetime.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?)?")

@@ -932,7 +932,7 @@ def test_a_shared_string_the_workbook_holds_is_read(tmp_path: Path) -> None:
     assert register_workbook.read_workbook(path)["DSAP approved shares"][1][1] == "Example Analytics Ltd"
 
 
-@pytest.mark.parametrize("serial", ["99999999", "1e400"])
+@pytest.mark.parametrize("serial", ["99999999", "1e20"])
 def test_a_cell_formatted_as_a_date_holding_no_date_is_refused_naming_sheet_and_cell(
     tmp_path: Path, serial: str
 ) -> None:
@@ -1016,6 +1016,35 @@ def test_an_ods_value_that_is_not_what_its_type_says_is_refused_naming_sheet_and
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
             archive.writestr(name, data)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize(
+    ("cell", "said"),
+    [
+        ('<c r="B2" t="b"><v>2</v></c>', "cell B2 gives the true-or-false value '2', which is neither 0 nor 1"),
+        ('<c r="B2" t="n"><v>1e400</v></c>', "cell B2 gives the number '1e400', which is no finite number"),
+        ('<c r="B2" t="n"><v>abc</v></c>', "cell B2 gives the number 'abc', which is no finite number"),
+        ('<c r="B2" t="zz"><v>Evil Corp</v></c>', "cell B2 gives the type 'zz', which a workbook does not have"),
+        ('<c r="B2" t="d"><v>2019-13-45</v></c>', "cell B2 gives the date '2019-13-45', not a date written as ISO"),
+    ],
+    ids=["true or false 2", "an infinite number", "a number in words", "no type a workbook has", "no date"],
+)
+def test_an_xlsx_value_that_is_not_what_its_type_says_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, cell: str, said: str
+) -> None:
+    """The hostile-input reading, round eight: a true-or-false value of 2 was read as "True", an infinite number as
+    "inf" and a type no workbook has as text, each with no word; a number in words was refused in the reader's words
+    alone ("invalid literal for int()"), naming no sheet or cell."""
+    analytics = '<c r="B2" t="inlineStr"><is><t>Example Analytics Ltd</t></is></c>'
+    path = _rewritten(
+        write_workbook(tmp_path / "source.xlsx", sheets()),
+        tmp_path / "register.xlsx",
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace(analytics, cell)),
+    )
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         ExternalSharesImporter().run(store, path)
