@@ -18,7 +18,10 @@ Refused with BadInput naming the sheet, the spreadsheet row and the column as he
 sheet the mapping does not name, a header naming a column twice, a mapped header missing from its sheet, a
 date that is not a date, a reference used twice, a row with neither a reference nor a date and an
 organisation, a tiers cell naming no tier, a workbook whose sheets read have headers and no data rows (one
-such sheet among others is read: a part may list no share in an edition). A broken mapping file is refused
+such sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what
+the spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
+shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
+date not written as ISO 8601), an ODS cell with no value type, or a tab. A broken mapping file is refused
 naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in
 a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once.
 """
