@@ -615,9 +615,18 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Mer
     ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
+    inside = False  # within a table: another starting there is a table inside a cell
     for event, element in ElementTree.iterparse(part, events=("start", "end")):
+        if event == "start" and element.tag == f"{_TABLE}table" and inside:
+            # the reader reads a table inside a cell as a sheet of its own, and its rows among this sheet's too
+            inner = element.get(f"{_TABLE}name", "")
+            raise ValueError(
+                f"sheet {name!r} holds a table ({inner[:40]!r}) inside its cell {_column_letters(width + 1)}{row + 1}:"
+                " the reader reads that table's rows as the sheet's own"
+            )
         if event == "start" and element.tag == f"{_TABLE}table":
             name, rows, columns, row, unread, merged = element.get(f"{_TABLE}name", ""), 0, 0, 0, None, None
+            inside = True
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
@@ -647,6 +656,7 @@ def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Mer
             element.clear()
         elif event == "end" and element.tag == f"{_TABLE}table":
             yield name, rows, columns, unread, merged
+            inside = False
 
 
 def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:

@@ -1049,3 +1049,27 @@ def test_an_xlsx_value_that_is_not_what_its_type_says_is_refused_naming_sheet_an
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
+    """The hostile-input reading, round eight: the reader reads a table inside a cell as a sheet of its own, and its
+    rows among the sheet's too (a share DS06666 to "Evil Corp" under DS09999, whose organisation took the inner
+    table's words); the refusal had said the workbook 'names more than one sheet' of the inner table's name."""
+    inner = (
+        '<table:table-cell office:value-type="string"><text:p>Example Analytics Ltd</text:p>'
+        '<table:table table:name="Inner"><table:table-row><table:table-cell office:value-type="string">'
+        "<text:p>DS06666</text:p></table:table-cell></table:table-row></table:table></table:table-cell>"
+    )
+    path = write_workbook(tmp_path / "register.ods", sheets())
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].decode("utf-8").replace(ANALYTICS, inner, 1).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    store = MemoryStore()
+    with pytest.raises(
+        BadInput, match=re.escape("sheet 'DSAP approved shares' holds a table ('Inner') inside its cell B2")
+    ):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
