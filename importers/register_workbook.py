@@ -695,14 +695,15 @@ _ODS_TYPES = frozenset({"float", "percentage", "currency", "date", "time", "bool
 
 def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
     """Why an ODS cell's typed value cannot be read, if it cannot: a date not written as ISO 8601, as ODF writes
-    one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type ODF
-    does not have; each had been refused in the reader's words alone ("month must be in 1..12"), naming no sheet
-    or cell."""
+    one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type the
+    reader does not read ("void"); each had been refused in the reader's words alone ("month must be in 1..12"),
+    naming no sheet or cell."""
     kind = cell.get(f"{_OFFICE}value-type")
     if kind is None:
         return None
     if kind not in _ODS_TYPES:
-        return f"cell {reference} gives the value type {kind[:40]!r}, which ODF does not have"
+        read = ", ".join(sorted(_ODS_TYPES))
+        return f"cell {reference} gives the value type {kind[:40]!r}, which the reader does not read (it reads {read})"
     if kind == "date":
         given = cell.get(f"{_OFFICE}date-value") or ""
         if not _iso_date(given):

@@ -997,16 +997,20 @@ def test_an_ods_cell_the_reader_reads_otherwise_than_it_shows_is_refused_naming_
         ('office:date-value="2019-05-14"', 'office:date-value="05/06/2019"', "cell C2 gives the date '05/06/2019'"),
         ('office:date-value="2019-05-14"', 'office:date-value="2019-13-45"', "cell C2 gives the date '2019-13-45'"),
         (ANALYTICS, '<table:table-cell office:value-type="float" office:value="1e400"/>', "cell B2 gives the number"),
-        (ANALYTICS, '<table:table-cell office:value-type="void"/>', "cell B2 gives the value type 'void'"),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="void"/>',
+            "cell B2 gives the value type 'void', which the reader does not read",
+        ),
     ],
-    ids=["a date month first", "no date", "an infinite number", "no ODF type"],
+    ids=["a date month first", "no date", "an infinite number", "a type the reader does not read"],
 )
 def test_an_ods_value_that_is_not_what_its_type_says_is_refused_naming_sheet_and_cell(
     tmp_path: Path, old: str, new: str, said: str
 ) -> None:
     """The hostile-input reading, round eight: a date-value written 05/06/2019 (ODF writes ISO 8601) was read month
-    first, as 6 May, with no word; a date that is none, a number that is infinite and a type ODF does not have were
-    refused in the reader's words alone ("month must be in 1..12"), naming no sheet or cell."""
+    first, as 6 May, with no word; a date that is none, a number that is infinite and a type the reader does not
+    read were refused in the reader's words alone ("month must be in 1..12"), naming no sheet or cell."""
     path = write_workbook(tmp_path / "register.ods", sheets())
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
