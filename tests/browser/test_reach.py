@@ -102,6 +102,13 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     # the reprimand's date is the article's, as the letter says (date_readings.csv)
     assert "2022-11-09 (the article's date, not the reprimand's)" in " ".join(page.texts("#learners li"))
     assert lrs["figure"] not in " ".join(page.texts("#disclosures li"))
+    # research access through the ONS (the statistics regulator's letters), and the census's nationality data kept,
+    # each in its own part as the letter gives them, with how sure its source is
+    ons = " ".join(page.texts("#ons li"))
+    assert all(r["quote"] in ons for r in FLOWS if "via the ONS" in r["quote"] or "data transfer" in r["quote"])
+    assert "confirmed" in ons
+    kept = " ".join(page.texts("#collection-events li"))
+    assert [r for r in FLOWS if "refused to delete" in r["quote"] and r["quote"] in kept]
     # what a body it names refused to say, in the asker's words: the Home Office, whether pupil data went on
     (refusal,) = [r for r in FLOWS if r["kind"] == "foi_refused"]
     assert refusal["quote"] in " ".join(page.texts("#refused li")) and page.count("#refused li .refs a") > 0
