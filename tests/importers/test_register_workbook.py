@@ -471,29 +471,25 @@ def test_a_cell_whose_value_cannot_be_read_is_refused_naming_sheet_and_cell(
 def test_an_ods_cell_holding_an_error_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
     """LibreOffice marks a formula whose result is an error; its text (#N/A) was read as an empty cell. Here the
     third cell of DS09998's row, its date approved."""
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
     calc = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
     error = (
         '<table:table-cell table:formula="of:=NA()" calcext:value-type="error"><text:p>#N/A</text:p></table:table-cell>'
     )
-    start = content.index("<table:table-cell", content.index("<table:table-cell", content.index("DS09998")) + 1)
-    end = content.index("</table:table-cell>", start) + len("</table:table-cell>")
-    content = content[:start] + error + content[end:]
-    parts["content.xml"] = content.replace(
-        "<office:document-content ", f'<office:document-content xmlns:calcext="{calc}" ', 1
-    ).encode()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+
+    def with_error(content: str) -> str:
+        start = content.index("<table:table-cell", content.index("<table:table-cell", content.index("DS09998")) + 1)
+        end = content.index("</table:table-cell>", start) + len("</table:table-cell>")
+        content = content[:start] + error + content[end:]
+        return content.replace("<office:document-content ", f'<office:document-content xmlns:calcext="{calc}" ', 1)
+
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), with_error)
     with pytest.raises(BadInput, match=re.escape("sheet 'DSAP approved shares': cell C3 holds the error #N/A")):
         ExternalSharesImporter().run(MemoryStore(), path)
 
 
 def _rewritten(source: Path, target: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
-    """A copy of an XLSX with its parts changed by ``change`` (name -> bytes)."""
+    """A copy of a workbook (an XLSX or an ODS: zip archives both) with its parts changed by ``change`` (name ->
+    bytes); ``target`` may be ``source``."""
     with zipfile.ZipFile(source) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
     change(parts)
@@ -501,6 +497,15 @@ def _rewritten(source: Path, target: Path, change: Callable[[dict[str, bytes]], 
         for name, data in parts.items():
             archive.writestr(name, data)
     return target
+
+
+def _ods_rewritten(path: Path, change: Callable[[str], str]) -> Path:
+    """The ODS at ``path`` with its content.xml (every sheet) changed by ``change``, in place."""
+
+    def content(parts: dict[str, bytes]) -> None:
+        parts["content.xml"] = change(parts["content.xml"].decode("utf-8")).encode("utf-8")
+
+    return _rewritten(path, path, content)
 
 
 FAR_ROW = '<row r="200000">' + "<c/>" * 99 + '<c t="inlineStr"><is><t>x</t></is></c></row>'
@@ -727,17 +732,14 @@ def test_an_ods_repeating_a_row_or_cell_no_whole_number_of_times_or_naming_two_s
 ) -> None:
     """A repeat count of 0 or -1 dropped a cell, and every cell after it moved a column left (an organisation read
     as a release's reference), or dropped a row; 'x1' gave Python's words alone; two tables of one name read as one."""
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
     old, new = change
-    data_row = content.rindex("<table:table-row", 0, content.index("DS09999"))  # the DSAP sheet's first data row
-    at = content.index(old, data_row if old.startswith("<") else 0)
-    parts["content.xml"] = (content[:at] + new + content[at + len(old) :]).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+
+    def repeated(content: str) -> str:
+        data_row = content.rindex("<table:table-row", 0, content.index("DS09999"))  # the DSAP sheet's first data row
+        at = content.index(old, data_row if old.startswith("<") else 0)
+        return content[:at] + new + content[at + len(old) :]
+
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), repeated)
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(said)):
         ExternalSharesImporter().run(store, path)
@@ -748,17 +750,13 @@ def test_an_ods_repeating_a_row_or_cell_no_whole_number_of_times_or_naming_two_s
 def test_an_ods_repeat_count_with_spaces_around_its_digits_is_read(tmp_path: Path, count: str) -> None:
     """The hostile-input reading, round eight: a count of repeats written " 1" (XML Schema's positiveInteger reads
     past white space around its digits, as the reader's int() does) was refused as no whole number."""
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
     cell = "<table:table-cell"
-    at = content.index(cell, content.rindex("<table:table-row", 0, content.index("DS09998")))
-    new = f'{cell} table:number-columns-repeated="{count}"'
-    parts["content.xml"] = (content[:at] + new + content[at + len(cell) :]).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+
+    def repeated(content: str) -> str:
+        at = content.index(cell, content.rindex("<table:table-row", 0, content.index("DS09998")))
+        return content[:at] + f'{cell} table:number-columns-repeated="{count}"' + content[at + len(cell) :]
+
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), repeated)
     store = MemoryStore()
     store.write(fictional_items())
     assert ExternalSharesImporter().run(store, path).rows_read == 4
@@ -834,23 +832,17 @@ def _merged_xlsx(path: Path, cells: str, header_row: int = 1) -> Path:
 
 def _merged_ods(path: Path) -> Path:
     """The DSAP sheet's organisation cell of DS09999 merged over DS09998's, as LibreOffice writes a merge."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
     first = '<table:table-cell office:value-type="string" office:string-value="Example Analytics Ltd">'
-    content = content.replace(
-        first, first.replace("<table:table-cell", '<table:table-cell table:number-rows-spanned="2"')
-    )
     covered = re.compile(
         r'<table:table-cell office:value-type="string" office:string-value="Example Research Trust">'
         r".*?</table:table-cell>"
     )
-    content = covered.sub("<table:covered-table-cell/>", content, count=1)
-    parts["content.xml"] = content.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return path
+
+    def merged(content: str) -> str:
+        spanning = first.replace("<table:table-cell", '<table:table-cell table:number-rows-spanned="2"')
+        return covered.sub("<table:covered-table-cell/>", content.replace(first, spanning), count=1)
+
+    return _ods_rewritten(path, merged)
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
@@ -955,6 +947,12 @@ ANALYTICS = (
 )
 
 
+def _once(xml: str, old: str, new: str) -> str:
+    """``xml`` with its first ``old`` made ``new``; ``old`` must be there, or the test would read the original."""
+    assert old in xml
+    return xml.replace(old, new, 1)
+
+
 @pytest.mark.parametrize(
     ("cell", "said"),
     [
@@ -976,15 +974,7 @@ def test_an_ods_cell_the_reader_reads_otherwise_than_it_shows_is_refused_naming_
     """The hostile-input reading, round eight: a cell giving no office:value-type was read as empty whatever it
     showed (DS09999 imported as sent to no organisation named), and a tab was dropped, joining the words either
     side ("ExampleAnalytics Ltd", another organisation's key)."""
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
-    assert ANALYTICS in content
-    parts["content.xml"] = content.replace(ANALYTICS, cell, 1).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, ANALYTICS, cell))
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         ExternalSharesImporter().run(store, path)
@@ -1011,15 +1001,7 @@ def test_an_ods_value_that_is_not_what_its_type_says_is_refused_naming_sheet_and
     """The hostile-input reading, round eight: a date-value written 05/06/2019 (ODF writes ISO 8601) was read month
     first, as 6 May, with no word; a date that is none, a number that is infinite and a type the reader does not
     read were refused in the reader's words alone ("month must be in 1..12"), naming no sheet or cell."""
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    content = parts["content.xml"].decode("utf-8")
-    assert old in content
-    parts["content.xml"] = content.replace(old, new, 1).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, old, new))
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         ExternalSharesImporter().run(store, path)
@@ -1064,13 +1046,7 @@ def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: P
         '<table:table table:name="Inner"><table:table-row><table:table-cell office:value-type="string">'
         "<text:p>DS06666</text:p></table:table-cell></table:table-row></table:table></table:table-cell>"
     )
-    path = write_workbook(tmp_path / "register.ods", sheets())
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["content.xml"] = parts["content.xml"].decode("utf-8").replace(ANALYTICS, inner, 1).encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, ANALYTICS, inner))
     store = MemoryStore()
     with pytest.raises(
         BadInput, match=re.escape("sheet 'DSAP approved shares' holds a table ('Inner') inside its cell B2")
