@@ -187,15 +187,16 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "Department holds any such item of my child, how long it will be kept, and to whom it has been disclosed.",
         )
         parts += [_event(r) for r in answer.collection_events]
-    if answer.npd_oversight:
+    if answer.npd_events:
         parts += _section(
-            "What oversight of the NPD says",
-            "The public record also says this of oversight of the National Pupil Database, whatever the years asked, "
-            "each line in its source's words with the kind of source it rests on, dated as its source dates it. It "
-            "does not say whether my child's record was among the data a line concerns. Please say what the "
-            "Department has done about each, as it bears on my child's record.",
+            "What else the record says of the NPD",
+            "The public record also says this of the National Pupil Database, whatever the years asked: oversight of "
+            "it, agreements to share it and figures of requests to match against it, each line in its source's words "
+            "with the kind of source it rests on, dated as its source dates it. It does not say whether my child's "
+            "record was among the data a line concerns. Please say, for each, whether it was, and what the "
+            "Department has done about each finding as it bears on my child's record.",
         )
-        parts += [_event(r) for r in answer.npd_oversight]
+        parts += [_event(r) for r in answer.npd_events]
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",

@@ -337,10 +337,11 @@ class RecordReach(AskedYears):
     #: of birth items, collected from 2016, which DfE "has refused to delete"), each event with its CONCERNS link,
     #: cited, oldest first: whether a child's record holds what an event names the record does not say
     collection_events: tuple[Related, ...] = ()
-    #: what oversight of the NPD says, whatever the years (the ICO's compulsory audit of DfE and its 139
-    #: recommendations; the statistics regulator's on onward sharing, as a campaigner lists it), each event with its
-    #: CONCERNS link to the NPD, cited, oldest first; the ONS's part is in ons_access
-    npd_oversight: tuple[Related, ...] = ()
+    #: what else the record says of the NPD, whatever the years: oversight (the ICO's compulsory audit of DfE and its
+    #: 139 recommendations), agreements (the Home Office's, updated in 2019) and figures (the Home Office's requests
+    #: to match against it), each event with its CONCERNS link to the NPD, cited, oldest first; the ONS's part is in
+    #: ons_access
+    npd_events: tuple[Related, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -441,7 +442,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         tuple({s.statement.id: s for body in sorted(named) for s in refused.get(body, ())}.values()),
         through_the_ons(store),
         collection_events(store),
-        npd_oversight(store),
+        npd_events(store),
     )
 
 
@@ -556,17 +557,14 @@ def through_the_ons(store: Store) -> tuple[Related, ...]:
 
 
 @PerState
-def npd_oversight(store: Store) -> tuple[Related, ...]:
-    """Every oversight event concerning the NPD, but those of access through the ONS (:func:`through_the_ons`),
-    oldest first, each with its CONCERNS link to the NPD: the ICO's compulsory audit of DfE (its assessment notice of
-    December 2019, and its outcome of October 2020: 139 recommendations) had been in no letter."""
+def npd_events(store: Store) -> tuple[Related, ...]:
+    """Every event concerning the NPD, but those of access through the ONS (:func:`through_the_ons`), oldest first,
+    each with its CONCERNS link to the NPD: the ICO's compulsory audit of DfE (its assessment notice of December
+    2019, and its outcome of October 2020: 139 recommendations), the Home Office's agreement and its 6,883 requests
+    to match against the NPD had been in no letter."""
     through_ons = {r.node.id for r in through_the_ons(store)}
     around = follow(store, [NPD_RECORDS], incoming=[_E.CONCERNS])
-    found = [
-        r
-        for r in related(around.get(NPD_RECORDS, []), [_E.CONCERNS])
-        if r.node.props.get("event_kind") == "oversight" and r.node.id not in through_ons
-    ]
+    found = [r for r in related(around.get(NPD_RECORDS, []), [_E.CONCERNS]) if r.node.id not in through_ons]
     return tuple(sorted(found, key=lambda r: oldest_first(r.node)))
 
 

@@ -109,9 +109,9 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert "confirmed" in ons
     kept = " ".join(page.texts("#collection-events li"))
     assert [r for r in FLOWS if "refused to delete" in r["quote"] and r["quote"] in kept]
-    # and what oversight of the NPD says: the ICO's compulsory audit of DfE, whatever the years asked
+    # and what else the record says of the NPD: the ICO's compulsory audit of DfE, whatever the years asked
     assert [
-        r for r in FLOWS if "compulsory audit" in r["quote"] and r["quote"] in " ".join(page.texts("#npd-oversight li"))
+        r for r in FLOWS if "compulsory audit" in r["quote"] and r["quote"] in " ".join(page.texts("#npd-events li"))
     ]
     # what a body it names refused to say, in the asker's words: the Home Office, whether pupil data went on
     (refusal,) = [r for r in FLOWS if r["kind"] == "foi_refused"]

@@ -139,9 +139,9 @@ RecordReach = answer_type(
         "collection_events": "What the record says of the NPD's collections, whatever the years asked (the school "
         "census's nationality and country of birth items, which DfE 'has refused to delete'), each event with its "
         "link, cited, oldest first: whether a child's record holds what one names, the record does not say.",
-        "npd_oversight": "What oversight of the NPD says, whatever the years asked (the ICO's compulsory audit of "
-        "DfE and its recommendations), each event with its link to the NPD, cited, oldest first; the ONS's part is in "
-        "onsAccess.",
+        "npd_events": "What else the record says of the NPD, whatever the years asked: oversight (the ICO's "
+        "compulsory audit of DfE), agreements (the Home Office's) and figures (its requests to match against the "
+        "NPD), each event with its link to the NPD, cited, oldest first; the ONS's part is in onsAccess.",
         "school_note": "Where GIAS records the school as succeeded before or during the years asked, in words: its "
         "URN is not a pupil's school for those years.",
     },

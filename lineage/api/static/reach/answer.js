@@ -52,7 +52,7 @@ function drawAnswer(answer, variables) {
   drawDisclosures(answer.disclosures);
   drawEvents("#ons", answer.onsAccess); // what the record says of NPD data reached through the ONS (the OSR's letters)
   drawEvents("#collection-events", answer.collectionEvents);
-  drawEvents("#npd-oversight", answer.npdOversight); // the ICO's audit of DfE, the statistics regulator's advice
+  drawEvents("#npd-events", answer.npdEvents); // the ICO's audit, the Home Office's agreement and requests
   drawLinked(answer.linked);
   drawLearnerRecords(answer.learnerRecords);
   $("#answer-title").focus();
