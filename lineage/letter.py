@@ -166,8 +166,10 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "does not say whether my child's record was among them. Please say, for each, whether it was.",
         )
         parts += [_disclosed(d) for d in answer.disclosures]
-    if answer.ons_access:
-        parts += _section(
+    # the events of the record after 2018 that no release, disclosure or linked set gives, a part for each kind
+    for events, heading, opening in (
+        (
+            answer.ons_access,
             "NPD data reached through the Office for National Statistics",
             "The public record also says this of access to NPD data for research through the Office for National "
             "Statistics (ONS), each line in its source's words with the kind of source it rests on. What these "
@@ -176,27 +178,28 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "say whether my child's record was among the data reached. Please say whether my child's record was "
             "made available to anyone through the ONS, to whom and when, and whether it was transferred to any "
             "organisation instead.",
-        )
-        parts += [_event(r) for r in answer.ons_access]
-    if answer.collection_events:
-        parts += _section(
+        ),
+        (
+            answer.collection_events,
             "What the record says of the NPD's data collections",
             "The public record also says this of the data collections that feed the NPD, each line in its source's "
             "words with the kind of source it rests on, whatever the years asked, each dated as its source dates "
             "it. It does not say whether my child's record holds what a line names. Please say whether the "
             "Department holds any such item of my child, how long it will be kept, and to whom it has been disclosed.",
-        )
-        parts += [_event(r) for r in answer.collection_events]
-    if answer.npd_events:
-        parts += _section(
+        ),
+        (
+            answer.npd_events,
             "What else the record says of the NPD",
             "The public record also says this of the National Pupil Database, whatever the years asked: oversight of "
             "it, agreements to share it and figures of requests to match against it, each line in its source's words "
             "with the kind of source it rests on, dated as its source dates it. It does not say whether my child's "
             "record was among the data a line concerns. Please say, for each, whether it was, and what the "
             "Department has done about each finding as it bears on my child's record.",
-        )
-        parts += [_event(r) for r in answer.npd_events]
+        ),
+    ):
+        if events:
+            parts += _section(heading, opening)
+            parts += [_event(r) for r in events]
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",
