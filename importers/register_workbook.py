@@ -14,17 +14,16 @@ approval fact, INCLUDES (confirmed) to each data set or item the row names that 
 INCLUDES at tier level for the old tiers it names. A name not in the store is counted as a reason, not
 guessed at.
 
-Refused with BadInput naming the sheet, the spreadsheet row and the column as headed in the sheet: a
-sheet the mapping does not name, a header naming a column twice, a mapped header missing from its sheet, a
-date that is not a date, a reference used twice, a row with neither a reference nor a date and an
-organisation, a tiers cell naming no tier, a workbook whose sheets read have headers and no data rows (one
-such sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what
-the spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
+Refused with BadInput naming the sheet, the spreadsheet row and the column as headed in the sheet: a sheet the
+mapping does not name, a header naming a column twice, a mapped header missing from its sheet, a date that is not a
+date or is before the NPD's first data, a reference used twice, a row with neither a reference nor a date and an
+organisation, a tiers cell naming no tier, a workbook whose sheets read have headers and no data rows (one such
+sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
+spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), an ODS cell with no value type, or a tab. A broken mapping file is refused
-naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in
-a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once.
-"""
+date not written as ISO 8601), an ODS cell with no value type, or a tab. A broken mapping file is refused naming the
+mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's
+place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
 
 from __future__ import annotations
 
@@ -70,7 +69,7 @@ from importers.releases import (
 )
 from lineage.files import read_regular
 from lineage.keys import normalise
-from lineage.model import CONFIRMED, Citation, NodeKind, node_id
+from lineage.model import ACADEMIC_YEAR_START_MONTH, CONFIRMED, FIRST_NPD_YEAR, Citation, NodeKind, node_id
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -886,11 +885,20 @@ class _Entry:
     named: tuple[str, ...]
 
 
+#: No share of NPD data was approved before its first data: a date before is a slip, or an XLSX date serial of
+#: 1 or less, which the reader reads as 1900-01-01 or 1899-12-25 with no word.
+_FIRST_DATA = dt.date(FIRST_NPD_YEAR, ACADEMIC_YEAR_START_MONTH, 1)
+
+
 def _parse_date(where: str, row: SheetRow, formats: Sequence[str]) -> dt.date | None:
     try:
-        return date_from_text(row.cells.get("date_approved", ""), formats)
+        date = date_from_text(row.cells.get("date_approved", ""), formats)
     except ValueError as exc:
         raise BadInput(where, str(exc), row.number, row.headers["date_approved"]) from None
+    if date is not None and date < _FIRST_DATA:
+        problem = f"approved on {date}, before the NPD's first data ({_FIRST_DATA}): no share of NPD data was"
+        raise BadInput(where, problem, row.number, row.headers["date_approved"])
+    return date
 
 
 def _refuse_duplicate_keys(path: Path, entries: list[_Entry]) -> None:

@@ -1053,3 +1053,21 @@ def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: P
     ):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize("serial", ["-5", "1"])
+def test_a_share_approved_before_the_npd_s_first_data_is_refused_naming_sheet_row_and_column(
+    tmp_path: Path, serial: str
+) -> None:
+    """The hostile-input reading, round eight: a date serial of 1 or less was read as 1900-01-01 or 1899-12-25 with no
+    word, and DS09999 imported as approved then; no share of NPD data was approved before its first data (1995/96)."""
+    path = _rewritten(
+        write_workbook(tmp_path / "source.xlsx", sheets()),
+        tmp_path / "register.xlsx",
+        lambda parts: _sheet_xml(parts, lambda xml: xml.replace("<v>43599</v>", f"<v>{serial}</v>")),
+    )
+    store = MemoryStore()
+    said = r"row 2, column 'Date approved': approved on (1899-12-25|1900-01-01), before the NPD's first data"
+    with pytest.raises(BadInput, match=said):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
