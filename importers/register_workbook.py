@@ -468,11 +468,21 @@ def _shared_strings(archive: zipfile.ZipFile) -> int:
 _XLSX_TYPES = frozenset({"b", "d", "e", "inlineStr", "n", "s", "str"})
 
 
-def _finite(text: str) -> bool:
+def _no_number(reference: str, given: str) -> str | None:
+    """Why a cell's number cannot be read, if it cannot: it is none, or infinite (read as 'inf'). Both formats."""
     try:
-        return math.isfinite(float(text))
+        if math.isfinite(float(given)):
+            return None
     except ValueError:
-        return False
+        pass
+    return f"cell {reference} gives the number {given[:40]!r}, which is no finite number"
+
+
+def _no_date(reference: str, given: str) -> str | None:
+    """Why a cell's date cannot be read, if it cannot: it is not written as ISO 8601, as both formats write one."""
+    if _iso_date(given):
+        return None
+    return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
 
 
 def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str | None:
@@ -499,10 +509,10 @@ def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str
         return f"cell {reference} gives the type {kind[:40]!r}, which a workbook does not have"
     if saved is not None and kind == "b" and saved.strip() not in ("0", "1"):
         return f"cell {reference} gives the true-or-false value {saved[:40]!r}, which is neither 0 nor 1"
-    if saved is not None and kind == "n" and not _finite(saved):
-        return f"cell {reference} gives the number {saved[:40]!r}, which is no finite number"
-    if saved is not None and kind == "d" and not _iso_date(saved):
-        return f"cell {reference} gives the date {saved[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
+    if saved is not None and kind == "n" and (why := _no_number(reference, saved)):
+        return why
+    if saved is not None and kind == "d" and (why := _no_date(reference, saved)):
+        return why
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
@@ -704,17 +714,9 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         read = ", ".join(sorted(_ODS_TYPES))
         return f"cell {reference} gives the value type {kind[:40]!r}, which the reader does not read (it reads {read})"
     if kind == "date":
-        given = cell.get(f"{_OFFICE}date-value") or ""
-        if not _iso_date(given):
-            return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
-    elif kind in ("float", "percentage", "currency"):
-        given = cell.get(f"{_OFFICE}value") or ""
-        try:
-            ok = math.isfinite(float(given))
-        except ValueError:
-            ok = False
-        if not ok:
-            return f"cell {reference} gives the number {given[:40]!r}, which is no finite number"
+        return _no_date(reference, cell.get(f"{_OFFICE}date-value") or "")
+    if kind in ("float", "percentage", "currency"):
+        return _no_number(reference, cell.get(f"{_OFFICE}value") or "")
     return None
 
 
