@@ -1107,6 +1107,12 @@ async def test_a_linked_data_set_s_line_gives_its_notes_and_what_else_it_draws_o
         assert f"HMRC (His Majesty's Revenue and Customs) (as the source words it: {hmrc})" in line, line
 
 
+def letter_part(text: str, heading: str) -> tuple[str, list[str]]:
+    """The letter's part under ``heading``, up to its linked data sets' part, and its lines that list something."""
+    part = text.split(heading)[1].split("Linked data sets")[0]
+    return part, [line for line in part.splitlines() if line.startswith("- ")]
+
+
 async def test_the_letter_and_reach_say_what_the_record_says_of_npd_data_reached_through_the_ons(ask: Any) -> None:
     """A fresh reading of the letter after 2018: the OSR's own letter says 'access to NPD data for research was made
     available via the ONS' (25 September, its year inferred as 2018), and another that a data transfer 'will be
@@ -1123,8 +1129,7 @@ async def test_the_letter_and_reach_say_what_the_record_says_of_npd_data_reached
     assert [e["node"]["quote"] for e in reach] == [r["quote"] for r in sorted(ons, key=lambda r: r["date_as_cited"])]
     assert all(e["link"]["citations"] for e in reach)
     text = (await ask("letter", **variables))["letter"]["text"]
-    part = text.split("NPD data reached through the Office for National Statistics")[1].split("Linked data sets")[0]
-    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    part, lines = letter_part(text, "NPD data reached through the Office for National Statistics")
     for row in ons:
         (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
         assert line.startswith(f"- {row['date_as_cited']}") and f"(the compiler's note: {row['notes']})" in line
@@ -1148,8 +1153,7 @@ async def test_the_letter_and_reach_say_the_census_s_nationality_data_is_kept(as
     assert sorted(e["node"]["quote"] for e in reach) == sorted(r["quote"] for r in census)
     assert all(e["link"]["citations"] for e in reach)
     text = (await ask("letter", **variables))["letter"]["text"]
-    part = text.split("What the record says of the NPD's data collections")[1].split("Linked data sets")[0]
-    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    _, lines = letter_part(text, "What the record says of the NPD's data collections")
     for row in census:
         (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
         assert line.startswith(f"- {row['date_as_cited']}") and f"({row['items_as_written']})" in line, line
@@ -1184,8 +1188,7 @@ async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask
     assert sorted(e["node"]["quote"] for e in reach) == sorted(r["quote"] for r in events)
     assert all(e["link"]["citations"] for e in reach)
     text = (await ask("letter", **variables))["letter"]["text"]
-    part = text.split("What else the record says of the NPD")[1].split("Linked data sets")[0]
-    lines = [line for line in part.splitlines() if line.startswith("- ")]
+    _, lines = letter_part(text, "What else the record says of the NPD")
     assert len(lines) == len(events)
     for row in events:
         (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
