@@ -298,7 +298,7 @@ def _clipped(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
-def _citation(row: Any) -> Citation:
+def _read_citation(row: Any) -> Citation:
     document, file, number, address = _fields(row, 4)
     if not (isinstance(document, str) and isinstance(file, str) and isinstance(address, str)):
         raise ValueError("a citation's document, file and address are text")
@@ -307,7 +307,7 @@ def _citation(row: Any) -> Citation:
     return Citation(document, file, number, address)
 
 
-def _shared(row: Any) -> tuple[Certainty, Validity]:
+def _read_shared(row: Any) -> tuple[Certainty, Validity]:
     level, rule, start, end = _fields(row, 4)
     for date in (start, end):
         if date is not None and type(date) is not dt.date:
@@ -332,8 +332,8 @@ class _SnapshotReader:
     types of its fields as it goes (not each property's against the model: that took as long again as the load)."""
 
     def __init__(self, citations: Any, shared: Any) -> None:
-        self.citations = _read_rows("citations", citations, _citation)
-        self.shared = _read_rows("shared", shared, _shared)
+        self.citations = _read_rows("citations", citations, _read_citation)
+        self.shared = _read_rows("shared", shared, _read_shared)
         self.cited: dict[tuple[int, ...], frozenset[Citation]] = {}
         self.node_kinds = {kind.value: kind for kind in NodeKind}
         self.edge_kinds = {kind.value: kind for kind in EdgeKind}
