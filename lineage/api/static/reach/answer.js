@@ -243,6 +243,12 @@ function drawRefused(statements) {
   $("#refused").closest("section").hidden = !statements.length;
 }
 
+/** An event's date as its source gives it, and what the date is where it is not the event's own (an article's),
+ * as the letter says it (timeline.dated_as). */
+function datedAs(event) {
+  return event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
+}
+
 /** The compiler's notes on a row, said after what it gives, as the letter says them (timeline.compiler_note). */
 function compilerNote(notes) {
   return notes ? ` (the compiler's note: ${notes})` : "";
@@ -275,8 +281,7 @@ function drawApplications(applications) {
     // an agreement a source ties to the application, as the letter gives it (lineage.letter._agreement)
     for (const agreed of open.agreements) {
       const event = agreed.node;
-      const dated = event.dateAsCited ? `${event.dateAsCited}${event.dateIs ? ` (${event.dateIs})` : ""}` : "undated";
-      item.append(`; an agreement its source ties to it (${dated}; ${CERTAINTY_WORDS[event.certainty.level]})`);
+      item.append(`; an agreement its source ties to it (${datedAs(event)}; ${CERTAINTY_WORDS[event.certainty.level]})`);
       if (event.quote) item.append(": ", element("q", event.quote));
       item.append(compilerNote(event.notes));
       item.append(cite(event.citations));
@@ -323,9 +328,7 @@ function drawLearnerRecords(learners) {
  * gives it, its words, the compiler's note, how sure, its sources. */
 function eventItem(o) {
   const item = element("li");
-  // a date that is not the event's own says what it is (an article's), as the letter does
-  const when = o.node.dateAsCited ? `${o.node.dateAsCited}${o.node.dateIs ? ` (${o.node.dateIs})` : ""}` : "undated";
-  item.append(element("strong", when), `: ${o.node.text || o.node.name}`);
+  item.append(element("strong", datedAs(o.node)), `: ${o.node.text || o.node.name}`);
   if (o.node.quote) item.append(": ", element("q", o.node.quote));
   item.append(compilerNote(o.node.notes));
   // how sure, as every other line says: the ICO's findings are the press's and a law firm's accounts of them
