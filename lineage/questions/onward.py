@@ -336,10 +336,13 @@ class LinkedHolding:
     drawn_from: tuple[Related, ...] = ()
 
     @property
+    def _links(self) -> tuple[Edge, ...]:
+        """What the holding rests on: its HELD_BY link and the links of what the set is derived from."""
+        return (self.held, *self.derived, *(r.link for r in self.drawn_from))
+
+    @property
     def certainty(self) -> Certainty:
-        return weakest(
-            [self.held.certainty, *(edge.certainty for edge in (*self.derived, *(r.link for r in self.drawn_from)))]
-        )
+        return weakest([edge.certainty for edge in self._links])
 
     @property
     def text(self) -> str:
@@ -365,7 +368,7 @@ class LinkedHolding:
     @property
     def citations(self) -> tuple[Citation, ...]:
         """The sources of the holding and of what the set is derived from, in the one citation order."""
-        return chain_citations((self.held, *self.derived, *(r.link for r in self.drawn_from)))
+        return chain_citations(self._links)
 
 
 @PerState
