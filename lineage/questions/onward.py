@@ -350,15 +350,18 @@ class LinkedHolding:
         as a source gives it, what was sent to it where the source says (LEO's identifiers, to DWP), the compiler's
         notes on it (the MoJ-DfE set's "NPD covers children born after 31 August 1985, England only": the letter had
         said the record does not say whose records are in it), and what else the set draws on (PPMD's HMRC data,
-        held by DWP, which the line had left out, naming DWP alone)."""
+        held by DWP, which the line had left out, naming DWP alone). What the set draws on from the body itself is
+        not said again where its part says it in the source's words (LEO's DWP line had named DWP and its Customer
+        Information System twice)."""
         items = self.held.props.get("items_as_written")
         said = f" ({items}, as the source gives them)" if items else ""
-        also = "".join(
-            f"; the set also draws on {r.node.name}"
-            + (f" (as the source words it: {r.link.props['as_written']})" if r.link.props.get("as_written") else "")
-            for r in self.drawn_from
-        )
-        role = self.held.props.get("role") or "holds it"
+        role = str(self.held.props.get("role") or "holds it")
+        also = ""
+        for r in self.drawn_from:
+            words = str(r.link.props.get("as_written") or "")
+            if r.node.id != self.organisation.id or not words or words not in role:
+                worded = f" (as the source words it: {words})" if words else ""
+                also += f"; the set also draws on {r.node.name}{worded}"
         return f"{self.record_set.name}: {self.organisation.name}, {role}{said}{compiler_note(self.held)}{also}"
 
     @property

@@ -1066,6 +1066,25 @@ def test_the_letter_gives_what_a_linked_data_set_s_source_says_was_sent_to_a_bod
     assert f"({notice['items_as_written']}, as the source gives them)" in line
 
 
+async def test_a_linked_data_set_s_line_says_what_it_draws_on_from_its_holder_once(ask: Any) -> None:
+    """LEO's privacy notice: identifiers are sent to DWP 'who match the records against their Customer Information
+    System'. DWP's line gave its part, then 'the set also draws on DWP (as the source words it: their Customer
+    Information System)': DWP and its system twice. Each is said once, in the source's words, with the items sent."""
+    (notice,) = [r for r in rows("npd_flows_2018_onward.csv") if r["source_title"].endswith("LEO): privacy notice")]
+    system = notice["quote"].split(" against ")[1].rstrip(".")
+    assert system == "their Customer Information System"
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    said = [h["text"] for h in (await ask("record-reach", **variables))["recordReach"]["linked"]]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    for lines in (said, [line[2:] for line in text.splitlines() if line.startswith("- ")]):
+        (line,) = [s for s in lines if s.startswith(f"{notice['dataset_as_written']}: DWP,")]
+        assert line.count(system) == 1 and line.count("Customer Information System") == 1, line
+        assert line.count("DWP") == 1 and f"({notice['items_as_written']}, as the source gives them)" in line, line
+        # the other parties' lines still say what the set draws on from DWP
+        others = [s for s in lines if s.startswith(notice["dataset_as_written"]) and s != line]
+        assert others and all(f"draws on DWP (as the source words it: {system})" in s for s in others)
+
+
 def test_the_letter_gives_the_compiler_s_notes_on_each_onward_share(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
