@@ -1215,3 +1215,32 @@ async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask
         assert not row["figure"] or row["figure"] in line, line
         level = CertaintyLevel.CONFIRMED if row["source_kind"] == "regulator" else CertaintyLevel.REPORTED
         assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[level]), line
+
+
+async def test_the_letter_and_reach_give_the_research_body_s_figure_of_records_shared_with_the_home_office(
+    ask: Any,
+) -> None:
+    """EPI's statement of 26 April 2018: 'zero to 507 requests per month, resulting in zero to 94 educational records
+    per month shared with the HO', under the DfE-HO MoU. The Home Office's other figures were in the letter and
+    /reach, and this one in neither. It is given with the NPD's other figures, in its words, its figure and notes,
+    as a research body's account."""
+    flows = rows("npd_flows_2018_onward.csv")
+    (epi,) = [
+        r for r in flows if r["source_kind"] == "research_body" and r["to_organisation"].startswith("Home Office")
+    ]
+    assert (flows.index(epi) + 2, epi["kind"]) == (10, "figure") and "94 educational records" in epi["quote"]
+    variables = {"urn": URN, "fromYear": 2012, "toYear": 2016}
+    (event,) = [
+        e["node"]
+        for e in (await ask("record-reach", **variables))["recordReach"]["npdEvents"]
+        if e["node"]["quote"] == epi["quote"]
+    ]
+    assert (event["notes"], event["certainty"]["level"]) == (epi["notes"], "REPORTED")
+    assert epi["figure"] in event["text"] and epi["unit"] in event["text"]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    _, lines = letter_part(text, "What else the record says of the NPD")
+    (line,) = [line for line in lines if f"\u201c{epi['quote']}\u201d" in line]
+    assert line.startswith(f"- {epi['date_as_cited']}") and f"{epi['figure']} {epi['unit']}" in line, line
+    assert f"(the compiler's note: {epi['notes']})" in line, line
+    assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
+    assert "research body's account" in CERTAINTY_WORDS[CertaintyLevel.REPORTED]
