@@ -515,6 +515,7 @@ QUALIFIED = {
     ("Link", "dateIs"): ("dateAsCited",),  # what a date is, beside the date
     ("AggregateFlow", "contested"): ("contestedPart",),
     ("Statement", "quote"): ("anotherCopyReads", "yearsAsWritten"),
+    ("Event", "quote"): ("notes",),  # the compiler's notes on its row: HMRC's 2019 MoU is its disclosing to DfE
 }
 
 
@@ -547,3 +548,36 @@ def test_every_cookbook_query_asking_for_a_qualified_field_asks_for_its_qualifie
         visit(parse(path.read_text(encoding="utf-8")), TypeInfoVisitor(info, selections))
         missing += selections.missing
     assert missing == []
+
+
+def _cited_rows(answer: object, file: str) -> set[int]:
+    """The rows of ``file`` every citation in a JSON answer names."""
+    if isinstance(answer, dict):
+        own = {answer["row"]} if answer.get("file") == file and isinstance(answer.get("row"), int) else set()
+        return own.union(*(_cited_rows(value, file) for value in answer.values()))
+    if isinstance(answer, list):
+        return set().union(*(_cited_rows(value, file) for value in answer))
+    return set()
+
+
+async def test_hmrc_s_care_leavers_agreement_is_given_with_its_notes_and_as_nothing_sent_to_it(ask: Any) -> None:
+    """The 2019 care leavers MoU is HMRC's disclosing to DfE, whose items are not in the excerpt (its row's notes).
+    organisation-receipts and onward-sharing gave it to HMRC and DfE as '2019: agreement: no records named' with the
+    quote alone, under what they received or shared on: the notes saying which way it runs were not asked for. It
+    is given with them, and no release, figure, share or holding cites its row."""
+    flows = rows("npd_flows_2018_onward.csv")
+    (mou,) = [r for r in flows if r["kind"] == "agreement" and r["from_organisation"] == "HMRC"]
+    number = flows.index(mou) + 2
+    assert mou["to_organisation"].startswith("Department for Education") and not mou["dataset_as_written"]
+    assert "HMRC disclosing to DfE" in mou["notes"] and "Data items are not in the excerpt" in mou["notes"]
+    for name in ("HMRC", "Department for Education"):
+        receipts = (await ask("organisation-receipts", name=name))["organisationReceipts"]
+        (event,) = [e["node"] for e in receipts["events"] if e["node"]["quote"] == mou["quote"]]
+        assert event["notes"] == mou["notes"]
+        assert number not in _cited_rows(
+            {k: v for k, v in receipts.items() if k != "events"}, "npd_flows_2018_onward.csv"
+        )
+    onward = (await ask("onward-sharing", **{"from": "HMRC"}))["onwardSharing"]
+    (event,) = [e["node"] for e in onward["events"] if e["node"]["quote"] == mou["quote"]]
+    assert event["notes"] == mou["notes"]
+    assert number not in _cited_rows(onward["paths"], "npd_flows_2018_onward.csv")
