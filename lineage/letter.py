@@ -234,6 +234,14 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     parts += [_stated(s) for s in answer.not_released] or [
         Part("p", "The record holds no statement that something was not released to these recipients.")
     ]
+    if answer.planned:
+        parts += _section(
+            "What the record says was planned",
+            "These sources say data were to go to bodies named here, as they give it. A plan is not a release: they "
+            "do not say the data went. Please say whether any of it went, when, and whether my child's record was "
+            "among it.",
+        )
+        parts += [_stated(s) for s in answer.planned]
     if answer.refused_to_say:
         parts += _section(
             "What bodies named here refused to say",

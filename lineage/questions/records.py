@@ -57,6 +57,9 @@ _E = EdgeKind
 
 #: Statements saying something did not go: left out of a release, refused, or not available to the recipient.
 NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
+#: A statement that data were to go to a body (the Home Office's 2015 MoU: nationality, "once collected"): a plan,
+#: never a release.
+PLANNED = "planned"
 #: Application statuses that give no outcome: the record names the application, not whether data went; and an
 #: arrangement or a policy no release came of (the Home Office's 2013 pilot study, DfE's "may also share" with the
 #: ONS), which say that data may have gone, not that it did.
@@ -342,6 +345,9 @@ class RecordReach(AskedYears):
     #: to match against it), each event with its CONCERNS link to the NPD, cited, oldest first; the ONS's part is in
     #: ons_access
     npd_events: tuple[Related, ...] = ()
+    #: what sources say was planned to go to a body this answer names (the Home Office's 2015 MoU: nationality "once
+    #: collected"): said apart, as no source says it went, and beside what was not released, as a plan is no release
+    planned: tuple[Stated, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -424,7 +430,13 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         *(d.to.node.id for d in (*disclosed, *(learners.accesses + learners.onward if learners else ()))),
         *(holding.organisation.id for holding in linked),
     }
-    refused = stated_of_kinds(store, frozenset({REFUSED_TO_SAY}))
+    said = stated_of_kinds(store, frozenset({REFUSED_TO_SAY, PLANNED}))
+
+    def of_named(kind: str) -> tuple[Stated, ...]:
+        return tuple(
+            {s.statement.id: s for body in sorted(named) for s in said.get(body, ()) if s.kind == kind}.values()
+        )
+
     return RecordReach(
         chain,
         (from_year, to_year),
@@ -439,10 +451,11 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         learners,
         disclosed,
         linked,
-        tuple({s.statement.id: s for body in sorted(named) for s in refused.get(body, ())}.values()),
+        of_named(REFUSED_TO_SAY),
         through_the_ons(store),
         collection_events(store),
         npd_events(store),
+        of_named(PLANNED),
     )
 
 
@@ -682,9 +695,9 @@ def _grouped(releases: Sequence[RecordRelease]) -> tuple[RecipientGroup, ...]:
 
 
 def _stated_of_kinds(store: Store, kinds: frozenset[str]) -> dict[str, list[Stated]]:
-    """What sources say of ``kinds`` (what did not go; what a body refused to say), by the release or organisation
-    it is about; a statement about an application counts for its applicant too. Once per state of the store, in a
-    fixed number of batched calls."""
+    """What sources say of ``kinds`` (what did not go; what a body refused to say or was to be given), by the release
+    or organisation it is about; a statement about an application counts for its applicant too. Once per state of the
+    store, in a fixed number of batched calls."""
     statements = store.find_nodes(NodeKind.STATEMENT, "statement", sorted(kinds))
     about = follow(store, [s.id for s in statements], outgoing=[_E.ABOUT])
     targets = {h.node.id: h.node for hops in about.values() for h in hops}

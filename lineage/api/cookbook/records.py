@@ -131,6 +131,8 @@ RecordReach = answer_type(
         "linked": "Data sets linking pupil records with other departments' (LEO, Pupil Parent Matched Data, the "
         "MoJ-DfE set), each body holding or party to one with its part as a source gives it: beyond the children a "
         "line's notes say a set covers, whose records are in them the record does not say.",
+        "planned": "What sources say was planned to go to a body this answer names (the Home Office's 2015 MoU: "
+        "nationality, once collected), in their words: a plan, never a release, and no source here says it went.",
         "refused_to_say": "What a body this answer names was asked and refused to say (the Home Office: whether "
         "pupil data went on beyond it), in the asker's words.",
         "ons_access": "What the record says of NPD data reached for research through the ONS (the OSR's letters: "

@@ -1244,3 +1244,37 @@ async def test_the_letter_and_reach_give_the_research_body_s_figure_of_records_s
     assert f"(the compiler's note: {epi['notes']})" in line, line
     assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
     assert "research body's account" in CERTAINTY_WORDS[CertaintyLevel.REPORTED]
+
+
+async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_as_a_plan_beside_the_refusal(
+    ask: Any,
+) -> None:
+    """The 2015 MoU, as a campaigner quotes it: DfE 'would hand over "(Once collected) nationality" data'; DfE's
+    answer of October 2016: the data that can be requested 'does not include information on nationality'. The letter
+    and /reach gave the answer alone, dropping the plan where they describe what the Home Office gets. The plan is
+    given apart, as a plan, never among what went, beside what was not released."""
+    scope = rows("npd_release_scope_statements.csv")
+    (plan,) = [r for r in scope if r["organisation"] == "Home Office" and r["statement"] == "planned"]
+    assert (scope.index(plan) + 2, plan["data_item_as_written"]) == (37, "(Once collected) nationality")
+    (refusal,) = [r for r in scope if r["statement"] == "not_available" and "nationality" in r["data_item_as_written"]]
+    variables = {"urn": URN, "fromYear": 2012, "toYear": 2016}
+    data = (await ask("record-reach", first=100, **variables))["recordReach"]
+    (planned,) = data["planned"]
+    assert (planned["kind"], planned["subject"], planned["statement"]["quote"]) == (
+        "planned",
+        plan["organisation"],
+        plan["quote"],
+    )
+    assert planned["statement"]["certainty"]["level"] == "REPORTED"  # a campaigner quoting the MoU
+    assert refusal["quote"] in {s["statement"]["quote"] for s in data["notReleased"]}
+    went = [
+        s for g in data["groups"] for r in g["releases"]["nodes"] for s in r["statements"] + r["recipientStatements"]
+    ]
+    assert went and plan["quote"] not in {s["statement"]["quote"] for s in went}
+    text = (await ask("letter", **variables))["letter"]["text"]
+    releases, rest = text.split("What the record says was not released")
+    assert plan["quote"] not in releases
+    said = f"- {plan['organisation']} (as of {plan['date_as_cited']}): planned: {plan['data_item_as_written']}: "
+    (line,) = [line for line in rest.split("What the record says was planned")[1].splitlines() if line.startswith(said)]
+    assert line.startswith(f"{said}\u201c{plan['quote']}\u201d; {CERTAINTY_WORDS[CertaintyLevel.REPORTED]}"), line
+    assert refusal["quote"] in rest.split("What the record says was planned")[0]

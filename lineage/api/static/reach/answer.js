@@ -47,7 +47,8 @@ function drawAnswer(answer, variables) {
   drawDatasets(answer.datasets);
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
-  drawRefused(answer.refusedToSay);
+  drawShownIfAny("#planned", answer.planned); // a plan, never a release: the Home Office's 2015 MoU
+  drawShownIfAny("#refused", answer.refusedToSay);
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
   drawEvents("#ons", answer.onsAccess); // what the record says of NPD data reached through the ONS (the OSR's letters)
@@ -237,10 +238,11 @@ function drawNotReleased(statements) {
   $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** What a body named in the answer refused to say: shown only where the record holds such a refusal. */
-function drawRefused(statements) {
-  $("#refused").replaceChildren(...statedItems(statements));
-  $("#refused").closest("section").hidden = !statements.length;
+/** What sources say was planned for a body named in the answer, or what it refused to say: a section shown only
+ * where the record holds such a statement. */
+function drawShownIfAny(list, statements) {
+  $(list).replaceChildren(...statedItems(statements));
+  $(list).closest("section").hidden = !statements.length;
 }
 
 /** An event's date as its source gives it, and what the date is where it is not the event's own (an article's),
