@@ -21,9 +21,10 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), an ODS cell with no value type, or a tab. A broken mapping file is refused naming the
-mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's
-place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
+date not written as ISO 8601), an ODS cell with no value type, an ODS true-or-false cell whose words do not give its
+value as the reader reads them ('TRUE' alone as true), or a tab. A broken mapping file is refused naming the mapping
+file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's place
+beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
 
 from __future__ import annotations
 
@@ -717,6 +718,22 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         return _no_date(reference, cell.get(f"{_OFFICE}date-value") or "")
     if kind in ("float", "percentage", "currency"):
         return _no_number(reference, cell.get(f"{_OFFICE}value") or "")
+    if kind == "boolean":
+        return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
+    return None
+
+
+def _unread_ods_boolean(reference: str, given: str, shown: str) -> str | None:
+    """Why an ODS true-or-false value is not what the reader reads, if it is not: the reader reads such a cell by the
+    words it shows, "TRUE" alone as true, never by its office:boolean-value, so a cell showing true in another
+    language ("WAHR", "VRAI") was read as false, and one showing "TRUE" for the value false as true, with no word."""
+    if given not in ("true", "false", "1", "0"):  # XML Schema's boolean
+        return f"cell {reference} gives the true-or-false value {given[:40]!r}, which is neither true nor false"
+    if (shown == "TRUE") != (given in ("true", "1")):
+        return (
+            f"cell {reference} shows {shown[:40]!r} for the true-or-false value {given}: the reader reads such a cell"
+            " by what it shows ('TRUE' alone as true), so it would read the other value: type the value as text"
+        )
     return None
 
 

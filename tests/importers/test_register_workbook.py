@@ -25,6 +25,7 @@ from importers.register_workbook import (
     ColumnMapping,
     ExternalSharesImporter,
     load_mapping,
+    read_workbook,
 )
 from lineage.model import Certainty, CertaintyLevel, Citation, EdgeKind, Node, NodeKind
 from lineage.store import Direction, Store
@@ -975,6 +976,24 @@ def _once(xml: str, old: str, new: str) -> str:
             '<table:table-cell office:value-type="void"/>',
             "cell B2 gives the value type 'void', which the reader does not read",
         ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>WAHR</text:p>'
+            "</table:table-cell>",
+            "cell B2 shows 'WAHR' for the true-or-false value true: the reader reads such a cell by what it shows",
+        ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="boolean" office:boolean-value="false"><text:p>TRUE</text:p>'
+            "</table:table-cell>",
+            "cell B2 shows 'TRUE' for the true-or-false value false",
+        ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="boolean" office:boolean-value="ja"><text:p>TRUE</text:p>'
+            "</table:table-cell>",
+            "cell B2 gives the true-or-false value 'ja', which is neither true nor false",
+        ),
     ],
     ids=[
         "no value type",
@@ -983,6 +1002,9 @@ def _once(xml: str, old: str, new: str) -> str:
         "no date",
         "an infinite number",
         "a type the reader does not read",
+        "true shown in German",
+        "false shown as TRUE",
+        "no true-or-false value",
     ],
 )
 def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_refused_naming_sheet_and_cell(
@@ -993,12 +1015,25 @@ def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_r
     side ("ExampleAnalytics Ltd", another organisation's key); a date-value written 05/06/2019 (ODF writes ISO 8601)
     was read month first, as 6 May, with no word; a date that is none, a number that is infinite and a type the
     reader does not read were refused in the reader's words alone ("month must be in 1..12"), naming no sheet or
-    cell."""
+    cell. Round nine: a true-or-false cell was read by what it shows, "TRUE" alone as true, not by its value (true
+    shown "WAHR" was read as false, false shown "TRUE" as true)."""
     path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, old, new))
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize(("words", "value"), [("TRUE", "true"), ("FALSCH", "false")])
+def test_an_ods_true_or_false_value_the_reader_reads_right_is_read(tmp_path: Path, words: str, value: str) -> None:
+    """Only what the reader would read wrongly is refused: false shown "FALSCH" is read as false, true shown "TRUE"
+    as true."""
+    cell = (
+        f'<table:table-cell office:value-type="boolean" office:boolean-value="{value}"><text:p>{words}</text:p>'
+        "</table:table-cell>"
+    )
+    path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, ANALYTICS, cell))
+    assert read_workbook(path)["DSAP approved shares"][1][1] == value.title()
 
 
 @pytest.mark.parametrize(
