@@ -21,10 +21,11 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), an ODS cell with no value type, an ODS true-or-false cell whose words do not give its
-value as the reader reads them ('TRUE' alone as true), or a tab. A broken mapping file is refused naming the mapping
-file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's place
-beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
+date not written as ISO 8601), an ODS cell with no value type or showing '#N/A', an ODS true-or-false cell whose
+words do not give its value as the reader reads them ('TRUE' alone as true), or a tab. A broken mapping file is
+refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular
+file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping
+once."""
 
 from __future__ import annotations
 
@@ -687,7 +688,7 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
     """Why the words an ODS cell shows are not what the reader reads, if they are not: a cell that gives no value
     type (``office:value-type``) is read as empty, whatever it shows, and a tab (``<text:tab/>``) is dropped, the
     words either side of it joined ("Example<tab/>Analytics Ltd" read as "ExampleAnalytics Ltd", another
-    organisation's key)."""
+    organisation's key), and a cell whose text is "#N/A", typed as text, is read as empty too, as an error would be."""
     paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
     shown = "".join(text for paragraph in paragraphs for text in paragraph.itertext()).strip()
     if shown and cell.get(f"{_OFFICE}value-type") is None:
@@ -697,6 +698,8 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
         )
     if any(paragraph.find(f".//{_TEXT}tab") is not None for paragraph in paragraphs):
         return f"cell {reference} holds a tab, which the reader drops, joining the words either side: type a space"
+    if "".join(cell.itertext()) == "#N/A":  # all the cell's text, as the reader compares it
+        return f"cell {reference} shows '#N/A', which the reader reads as empty whatever its type: type what it means"
     return _unread_ods_value(cell, reference)
 
 

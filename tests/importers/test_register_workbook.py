@@ -994,6 +994,11 @@ def _once(xml: str, old: str, new: str) -> str:
             "</table:table-cell>",
             "cell B2 gives the true-or-false value 'ja', which is neither true nor false",
         ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="string"><text:p>#N/A</text:p></table:table-cell>',
+            "cell B2 shows '#N/A', which the reader reads as empty whatever its type",
+        ),
     ],
     ids=[
         "no value type",
@@ -1005,6 +1010,7 @@ def _once(xml: str, old: str, new: str) -> str:
         "true shown in German",
         "false shown as TRUE",
         "no true-or-false value",
+        "#N/A as text",
     ],
 )
 def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_refused_naming_sheet_and_cell(
@@ -1016,7 +1022,7 @@ def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_r
     was read month first, as 6 May, with no word; a date that is none, a number that is infinite and a type the
     reader does not read were refused in the reader's words alone ("month must be in 1..12"), naming no sheet or
     cell. Round nine: a true-or-false cell was read by what it shows, "TRUE" alone as true, not by its value (true
-    shown "WAHR" was read as false, false shown "TRUE" as true)."""
+    shown "WAHR" was read as false, false shown "TRUE" as true), and one of text "#N/A" as empty."""
     path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, old, new))
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
