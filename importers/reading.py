@@ -2,9 +2,9 @@
 
 A byte-order mark is dropped, line breaks become ``\n`` (inside cells too), and a file that is cut short or
 badly quoted is refused naming the row and column, so stored values only ever come from whole rows of text. A
-cell holding a control or format character (:mod:`lineage.characters`) or over :data:`MAX_CELL`
-characters is refused by one check (:func:`refuse_unfit_cells`), whether it comes from a CSV or a workbook.
-The cell helpers (:func:`required`, :func:`parse_int`, :func:`parse_date`, :func:`stated`) say what a cell
+cell holding a control or format character (:mod:`lineage.characters`) or a line separator, or over
+:data:`MAX_CELL` characters, is refused by one check (:func:`refuse_unfit_cells`), whether it comes from a CSV or a
+workbook. The cell helpers (:func:`required`, :func:`parse_int`, :func:`parse_date`, :func:`stated`) say what a cell
 gives, and refuse what it cannot.
 """
 
@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import stat
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -199,20 +200,35 @@ def _too_many_cells(budget: int) -> str:
     )
 
 
+#: The line breaks a cell may not hold: Unicode's line and paragraph separators. No spreadsheet program writes one in
+#: a cell (a line break is LF in a CSV or an XLSX, a new paragraph in an ODS), and a reader shows one as a break, a
+#: space or nothing: "Civi\u2028tas Research" showed as "Civitas Research" and was keyed "civi tas research". NEL,
+#: VT and FF are control characters, refused as such; CR and CRLF become LF (:func:`read_text`).
+LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+_UNFIT_CELL = re.compile(f"{UNFIT.pattern}|{LINE_SEPARATORS.pattern}")
+
+
 def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header: Sequence[str]) -> None:
     """Refuse a cell of spreadsheet row ``row`` that is longer than :data:`MAX_CELL` or holds a control or format
-    character (:mod:`lineage.characters`), naming its row and, below the ``header`` (row 1), its column. Every reader
-    checks every cell here: a CSV's, and a workbook's, whose text comes from a library's parser rather than from
-    :func:`read_text`."""
+    character (:mod:`lineage.characters`) or a line separator (:data:`LINE_SEPARATORS`), naming its row and, below
+    the ``header`` (row 1), its column. Every reader checks every cell here: a CSV's, and a workbook's, whose text
+    comes from a library's parser rather than from :func:`read_text`."""
     joined = "\n".join(cells)  # one search for the whole row: most rows pass
-    if len(joined) <= MAX_CELL and not UNFIT.search(joined):
+    if len(joined) <= MAX_CELL and not _UNFIT_CELL.search(joined):
         return
     for index, cell in enumerate(cells):
         unfit = unfit_character(cell)
+        separator = LINE_SEPARATORS.search(cell)
         if len(cell) > MAX_CELL:
             problem = f"a cell of {len(cell):,} characters; the limit is {MAX_CELL:,}"
         elif unfit:
             problem = f"holds {unfit}, which no source's text holds"
+        elif separator:
+            code = ord(separator.group())
+            problem = (
+                f"holds the {unicodedata.name(separator.group()).lower()} U+{code:04X}, a line break no spreadsheet"
+                " writes in a cell (shown as a break, a space or nothing): type a line break or a space"
+            )
         else:
             continue
         raise BadInput(where, problem, row, header[index] if row > 1 and index < len(header) else None)

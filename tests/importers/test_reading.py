@@ -120,6 +120,19 @@ def test_a_control_or_format_character_is_refused_naming_file_row_and_column(
     assert read_csv(text_file(tmp_path, 'a,b\n1,"t\two\nlines"\n', "fine.csv"), ("a", "b"))[0]["b"] == "t\two\nlines"
 
 
+@pytest.mark.parametrize(("separator", "name"), [("\u2028", "line"), ("\u2029", "paragraph")])
+def test_a_line_separator_is_refused_naming_file_row_and_column(tmp_path: Path, separator: str, name: str) -> None:
+    """The hostile-input reading, round nine: "Civi\u2028tas Research" was read, shown as "Civitas Research" or on
+    two lines, and keyed "civi tas research", as if the source had a space there; a workbook's cell alike
+    (test_register_workbook)."""
+    path = text_file(tmp_path, f"a,b\n1,Civi{separator}tas Research\n")
+    with pytest.raises(
+        BadInput, match=f"holds the {name} separator U\\+{ord(separator):04X}, a line break no"
+    ) as refused:
+        read_csv(path, ("a", "b"))
+    assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), 2, "b")
+
+
 #: Names that need a joiner or non-joiner to show as written: Persian (a non-joiner before a suffix), Devanagari and
 #: Sinhala (a joiner after a virama makes a half form or a conjunct), and an emoji sequence.
 JOINED_NAMES = ["\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937",

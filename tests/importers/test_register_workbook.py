@@ -339,12 +339,14 @@ def test_bad_workbooks_name_sheet_row_and_column_and_write_nothing(
         (".ods", "x" * (MAX_CELL + 1), f"a cell of {MAX_CELL + 1:,} characters; the limit is {MAX_CELL:,}"),
         (".xlsx", "Fictional \u202egnicart", r"holds the invisible format character U\+202E"),
         (".ods", "Fictional trac\u00ading", r"holds the invisible format character U\+00AD"),
+        (".ods", "Fictional\u2028tracing", r"holds the line separator U\+2028, a line break no spreadsheet writes"),
+        (".xlsx", "Fictional\u2029tracing", r"holds the paragraph separator U\+2029, a line break no spreadsheet"),
     ],
 )
 @pytest.mark.filterwarnings("ignore:Cell contents too long")  # pandas warns of Excel's limit for an ODS too
 def test_a_workbook_cell_is_refused_as_a_csv_cell_is(tmp_path: Path, suffix: str, value: str, problem: str) -> None:
     """The probes' cases: a cell a CSV may not hold (a control or format character, more than the limit) was
-    stored from a workbook."""
+    stored from a workbook; round nine: a line or paragraph separator, from a workbook as from a CSV."""
     frames = sheets()
     frames["Home Office"].loc[0, "Purpose"] = value
     store = MemoryStore()
