@@ -126,11 +126,14 @@ def refuse_not_a_file(path: Path) -> None:
         raise BadInput(path, "is not a regular file (a pipe, a device or a socket?): name the file to import")
 
 
-def refuse_too_large(path: Path) -> None:
-    """Refuse a file over the size limit before reading any of it: memory stays bounded whatever its size."""
-    size, limit = path.stat().st_size, max_file_bytes()
-    if size > limit:
-        raise BadInput(path, f"the file is {size:,} bytes; an import reads at most {limit:,} (${MAX_FILE_ENV})")
+def refuse_too_large(path: Path, what: str = "the file", limit: int | None = None) -> None:
+    """Refuse a file over the size limit before reading any of it: memory stays bounded whatever its size. The limit
+    is a source file's (:func:`max_file_bytes`) unless ``limit`` gives another (a column mapping's, the file ``what``
+    names)."""
+    size, most = path.stat().st_size, max_file_bytes() if limit is None else limit
+    if size > most:
+        setting = f" (${MAX_FILE_ENV})" if limit is None else ""
+        raise BadInput(path, f"{what} is {size:,} bytes; an import reads at most {most:,}{setting}")
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> str:

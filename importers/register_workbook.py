@@ -59,6 +59,7 @@ from importers.reading import (
     read_text,
     refuse_broken_row,
     refuse_repeated_columns,
+    refuse_too_large,
     refuse_unfit_cells,
 )
 from importers.releases import (
@@ -127,15 +128,13 @@ def load_mapping(path: Path) -> ColumnMapping:
     """Read and check a column-mapping file (see data/register_columns.yaml for its form): a regular file (a FIFO
     is not waited on, a directory or a device not read) of at most :data:`MAX_MAPPING_BYTES`."""
     try:
-        raw = read_regular(path, MAX_MAPPING_BYTES)
+        refuse_too_large(path, "the column-mapping file", MAX_MAPPING_BYTES)
+        raw = read_regular(path, MAX_MAPPING_BYTES)  # bounded still: the file may grow after its size is read
     except FileNotFoundError:
         if path.is_symlink():
             raise BadInput(path, "cannot be read as a column-mapping file: it is a symbolic link to nothing") from None
         raise BadInput(path, "no such column-mapping file") from None
     except OSError as exc:
-        if path.is_file() and (size := path.stat().st_size) > MAX_MAPPING_BYTES:
-            problem = f"the column-mapping file is {size:,} bytes; one is read up to {MAX_MAPPING_BYTES:,}"
-            raise BadInput(path, f"{problem} (a mapping is a few kilobytes)") from None
         raise BadInput(path, f"cannot be read as a column-mapping file: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8")

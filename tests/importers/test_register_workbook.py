@@ -773,7 +773,7 @@ def _too_large(mapped: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "refused"),
     [
-        (_too_large, f"the column-mapping file is {MAX_MAPPING_BYTES + 1:,} bytes; one is read up to 262,144"),
+        (_too_large, f"the column-mapping file is {MAX_MAPPING_BYTES + 1:,} bytes; an import reads at most 262,144"),
         (os.mkfifo, "cannot be read as a column-mapping file: it is a FIFO (named pipe), not a regular file"),
         (Path.mkdir, "cannot be read as a column-mapping file: it is a directory, not a regular file"),
         (lambda mapped: mapped.symlink_to("nowhere"), "cannot be read as a column-mapping file: it is a symbolic link"),
