@@ -175,8 +175,12 @@ def _named_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def decode_json(text: str | bytes, what: str) -> object:
-    """JSON sent by a caller (a body, a GET parameter, the CLI's --vars), refused with a message naming ``what``."""
+    """JSON sent by a caller (a body, a GET parameter, the CLI's --vars), refused with a message naming ``what``.
+    Bytes are read as UTF-8 alone (a UTF-8 byte-order mark dropped): json.loads reads UTF-16 and UTF-32 bytes too, so
+    a body sent as UTF-8 (require_json) and written in UTF-16 had run, read otherwise than a proxy or log reads it."""
     try:
+        if isinstance(text, bytes):
+            text = text.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
         return json.loads(
             text, parse_int=_whole_number, parse_float=_finite, parse_constant=_not_json, object_pairs_hook=_named_once
         )

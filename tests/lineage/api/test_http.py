@@ -128,6 +128,9 @@ NOT_GRAPHQL = [
     (b"[]", "application/json", 400,
      "a batch of operations (a JSON array) is not supported: send one object per request"),
     (b'{"query": "{ \xff }"}', "application/json", 400, "the body is not UTF-8"),
+    # json.loads reads UTF-16 and UTF-32 bytes too: a body sent as UTF-8 and written in either had run
+    ('{"query": "{ __typename }"}'.encode("utf-16"), "application/json", 400, "the body is not UTF-8"),
+    ('{"query": "{ __typename }"}'.encode("utf-32"), "application/json", 400, "the body is not UTF-8"),
     (b'{"query": ', "application/json", 400, "the body is not JSON (Expecting value: line 1 column 11 (char 10))"),
     (b"[" * 100_000, "application/json", 400, "the body is nested too deeply"),
     (b'{"query": "{ __typename }", "variables": {"n": ' + b"9" * 5000 + b"}}", "application/json", 400,
@@ -165,6 +168,13 @@ async def test_every_body_is_answered_in_json(http, body: bytes, content_type: s
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["errors"][0]["message"] == message
+
+
+async def test_a_utf8_body_with_a_byte_order_mark_is_read(http) -> None:
+    """A UTF-8 body may start with a byte-order mark (RFC 8259 lets a reader ignore it): read, as a CSV's is."""
+    body = b"\xef\xbb\xbf" + b'{"query": "{ __typename }"}'
+    response = await http.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert response.json() == {"data": {"__typename": "Query"}}
 
 
 @pytest.mark.parametrize("accept", ["application/json", GRAPHQL_JSON])
