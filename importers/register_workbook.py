@@ -22,10 +22,10 @@ sheet among others is read: a part may list no share in an edition). So is, nami
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
 date not written as ISO 8601), an ODS cell with no value type or showing '#N/A', an ODS true-or-false cell whose
-words do not give its value as the reader reads them ('TRUE' alone as true), or a tab. A broken mapping file is
-refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular
-file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping
-once."""
+words do not give its value as the reader reads them ('TRUE' alone as true), or a tab; and, naming the part, a
+part that is not whole XML. A broken mapping file is refused naming the mapping file, and so is one of more than
+:data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's place beside the workbook (a FIFO, a
+directory, a broken symbolic link). A run reads its mapping once."""
 
 from __future__ import annotations
 
@@ -36,10 +36,10 @@ import re
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, cast
+from typing import Any, Literal, cast
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -364,8 +364,7 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
                 raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
             spans = _xlsx_spans(archive, sheets)
         else:
-            with archive.open("content.xml") as part:
-                spans = list(_ods_spans(part))
+            spans = list(_ods_spans(_parsed(archive, "content.xml", ("start", "end"))))
         named = list(sheets.values()) if suffix == ".xlsx" else [sheet for sheet, *_ in spans]
         if twice := sorted({name for name in named if named.count(name) > 1}):
             # the reader gives one sheet a name: the other was read as the first, and its rows were lost
@@ -401,6 +400,21 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 
 
+def _parsed(
+    archive: zipfile.ZipFile, name: str, events: Sequence[Literal["start", "end"]] = ("end",)
+) -> Iterator[tuple[str, ElementTree.Element]]:
+    """The parse events of one XML part of a workbook, refusing a part that is not whole XML by its name: one cut
+    short (a truncated xl/sharedStrings.xml) had been refused as "no element found: line 1, column 378", naming no
+    part of the file."""
+    with archive.open(name) as part:
+        try:
+            yield from ElementTree.iterparse(part, events=events)
+        except ElementTree.ParseError as exc:
+            raise ValueError(
+                f"its part {name[:80]} is not whole XML ({exc}): the file is damaged or cut short"
+            ) from None
+
+
 def _xlsx_spans(
     archive: zipfile.ZipFile, sheets: Mapping[str, str]
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
@@ -408,8 +422,7 @@ def _xlsx_spans(
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
     spans, strings = [], _shared_strings(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
-        with archive.open(name) as part:
-            spans.append((name, *_xlsx_span(part, strings)))
+        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings)))
     return spans
 
 
@@ -421,18 +434,16 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     if rels not in archive.namelist():
         return {}
     parts = {}
-    with archive.open(rels) as part:
-        for _, element in ElementTree.iterparse(part):
-            if element.tag.endswith("}Relationship") and element.get("Type", "").endswith("/worksheet"):
-                target = element.get("Target", "")
-                joined = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                parts[element.get("Id", "")] = posixpath.normpath(joined)
+    for _, element in _parsed(archive, rels):
+        if element.tag.endswith("}Relationship") and element.get("Type", "").endswith("/worksheet"):
+            target = element.get("Target", "")
+            joined = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            parts[element.get("Id", "")] = posixpath.normpath(joined)
     names = {}
     if "xl/workbook.xml" in archive.namelist():
-        with archive.open("xl/workbook.xml") as part:
-            for _, element in ElementTree.iterparse(part):
-                if element.tag.endswith("}sheet"):
-                    names[element.get(_RELATIONSHIP_ID, "")] = element.get("name", "")
+        for _, element in _parsed(archive, "xl/workbook.xml"):
+            if element.tag.endswith("}sheet"):
+                names[element.get(_RELATIONSHIP_ID, "")] = element.get("name", "")
     return {target: names.get(id_) or target for id_, target in parts.items()}
 
 
@@ -448,19 +459,17 @@ def _shared_strings(archive: zipfile.ZipFile) -> int:
     if "[Content_Types].xml" not in archive.namelist():
         return 0
     part = ""
-    with archive.open("[Content_Types].xml") as types:
-        for _, element in ElementTree.iterparse(types):
-            if element.tag.endswith("}Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
-                part = element.get("PartName", "").lstrip("/")
-                break
+    for _, element in _parsed(archive, "[Content_Types].xml"):
+        if element.tag.endswith("}Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
+            part = element.get("PartName", "").lstrip("/")
+            break
     if part not in archive.namelist():
         return 0
     count = 0
-    with archive.open(part) as strings:
-        for _, element in ElementTree.iterparse(strings):
-            if element.tag.endswith("}si"):
-                count += 1
-            element.clear()
+    for _, element in _parsed(archive, part):
+        if element.tag.endswith("}si"):
+            count += 1
+        element.clear()
     return count
 
 
@@ -535,7 +544,9 @@ def _column_letters(column: int) -> str:
     return letters
 
 
-def _xlsx_span(part: IO[bytes], strings: int) -> tuple[int, int, str | None, Merge | None]:
+def _xlsx_span(
+    events: Iterable[tuple[str, ElementTree.Element]], strings: int
+) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
@@ -545,7 +556,7 @@ def _xlsx_span(part: IO[bytes], strings: int) -> tuple[int, int, str | None, Mer
     rows = columns = row = column = 0
     unread = None
     merged: Merge | None = None
-    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+    for event, element in events:
         local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
         if event == "end" and local in ("v", "f"):
             continue  # read with their cell, and cleared with it
@@ -604,29 +615,30 @@ def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
     together: each is written out in full by the reader."""
     widest = spaces = total = 0
     rows_repeated = cells_repeated = 1  # a repeated row or cell is written out as often as it is repeated
-    with archive.open("content.xml") as part:
-        for event, element in ElementTree.iterparse(part, events=("start", "end")):
-            if event == "start" and element.tag == f"{_TABLE}table-row":
-                rows_repeated = _number(element.get(f"{_TABLE}number-rows-repeated"), 1)
-            elif event == "start" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                spaces, cells_repeated = 0, _number(element.get(f"{_TABLE}number-columns-repeated"), 1)
-            elif event == "start" and element.tag == f"{_TEXT}s":
-                run = _number(element.get(f"{_TEXT}c"), 1)
-                spaces, total = spaces + run, total + run * rows_repeated * cells_repeated
-                widest = max(widest, spaces)
-            elif event == "end":
-                element.clear()
+    for event, element in _parsed(archive, "content.xml", ("start", "end")):
+        if event == "start" and element.tag == f"{_TABLE}table-row":
+            rows_repeated = _number(element.get(f"{_TABLE}number-rows-repeated"), 1)
+        elif event == "start" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            spaces, cells_repeated = 0, _number(element.get(f"{_TABLE}number-columns-repeated"), 1)
+        elif event == "start" and element.tag == f"{_TEXT}s":
+            run = _number(element.get(f"{_TEXT}c"), 1)
+            spaces, total = spaces + run, total + run * rows_repeated * cells_repeated
+            widest = max(widest, spaces)
+        elif event == "end":
+            element.clear()
     return widest, total
 
 
-def _ods_spans(part: IO[bytes]) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
+def _ods_spans(
+    events: Iterable[tuple[str, ElementTree.Element]],
+) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
     """Each ODS sheet's extent, its first cell holding an error where a value should be (the reader takes
     it for an empty cell, as it does an XLSX's), and the merged range (a cell spanning more than one row or column,
     ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
     inside = False  # within a table: another starting there is a table inside a cell
-    for event, element in ElementTree.iterparse(part, events=("start", "end")):
+    for event, element in events:
         if event == "start" and element.tag == f"{_TABLE}table" and inside:
             # the reader reads a table inside a cell as a sheet of its own, and its rows among this sheet's too
             inner = element.get(f"{_TABLE}name", "")

@@ -663,6 +663,41 @@ def test_a_workbook_naming_a_sheet_it_does_not_hold_says_which(tmp_path: Path) -
         ExternalSharesImporter().run(MemoryStore(), path)
 
 
+def _cut_strings(parts: dict[str, bytes]) -> None:
+    """Shared strings cut short, in the part the workbook's content types name for them."""
+    parts["xl/sharedStrings.xml"] = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>Exa'
+    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{register_workbook._SHARED_STRINGS_TYPE}"/>'
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", f"{override}</Types>".encode())
+
+
+def _cut(part: str) -> Callable[[dict[str, bytes]], None]:
+    def cut(parts: dict[str, bytes]) -> None:
+        parts[part] = parts[part][: len(parts[part]) // 2]
+
+    return cut
+
+
+@pytest.mark.parametrize(
+    ("suffix", "change", "part"),
+    [
+        (".xlsx", _cut_strings, "xl/sharedStrings.xml"),
+        (".xlsx", _cut("xl/worksheets/sheet2.xml"), "xl/worksheets/sheet2.xml"),
+        (".ods", _cut("content.xml"), "content.xml"),
+    ],
+    ids=["shared strings", "a sheet", "an ODS's content"],
+)
+def test_a_workbook_part_cut_short_is_refused_naming_the_part(
+    tmp_path: Path, suffix: str, change: Callable[[dict[str, bytes]], None], part: str
+) -> None:
+    """The hostile-input reading, round nine: a part cut short was refused in the XML parser's words alone ("no
+    element found: line 1, column 378"), naming no part of the file."""
+    path = _rewritten(write_workbook(tmp_path / f"source{suffix}", sheets()), tmp_path / f"register{suffix}", change)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"its part {part} is not whole XML (")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
 def test_a_reader_failing_without_words_is_named_by_what_failed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
