@@ -21,8 +21,8 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), an ODS cell with no value type or showing '#N/A', an ODS true-or-false cell whose
-words do not give its value as the reader reads them ('TRUE' alone as true), or a tab; and, naming the part, a
+date not written as ISO 8601), an ODS cell with no value type or showing '#N/A', an ODS true-or-false or time cell
+whose words do not give its value as the reader reads them ('TRUE' alone as true), or a tab; and, naming the part, a
 part that is not whole XML. A broken mapping file is refused naming the mapping file, and so is one of more than
 :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's place beside the workbook (a FIFO, a
 directory, a broken symbolic link). A run reads its mapping once."""
@@ -734,6 +734,8 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         return _no_number(reference, cell.get(f"{_OFFICE}value") or "")
     if kind == "boolean":
         return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
+    if kind == "time":
+        return _unread_ods_time(reference, cell.get(f"{_OFFICE}time-value") or "", "".join(cell.itertext()))
     return None
 
 
@@ -749,6 +751,30 @@ def _unread_ods_boolean(reference: str, given: str, shown: str) -> str | None:
             " by what it shows ('TRUE' alone as true), so it would read the other value: type the value as text"
         )
     return None
+
+
+#: A time of day as ODF writes one (an ISO 8601 duration): PT14H30M00S, its seconds maybe with a fraction.
+_ODS_TIME = re.compile(r"PT(\d+)H(\d+)M(\d+)(?:\.(\d+))?S")
+
+
+def _unread_ods_time(reference: str, given: str, shown: str) -> str | None:
+    """Why an ODS time is not what the reader reads, if it is not: the reader reads a time by the words the cell
+    shows, never by its office:time-value, so a time shown in words it cannot parse ("14 Uhr 30") was refused in its
+    words alone, naming no cell, and one shown otherwise than its value (seconds hidden) was read as shown."""
+    try:
+        read: dt.time | None = pd.Timestamp(shown).time()
+    except ValueError:  # pandas' own, and NaT's for a cell showing nothing
+        read = None
+    found = _ODS_TIME.fullmatch(given)
+    if found and read is not None:
+        hours, minutes, seconds, fraction = found.groups()
+        micro = int((fraction or "0")[:6].ljust(6, "0"))
+        if (int(hours), int(minutes), int(seconds), micro) == (read.hour, read.minute, read.second, read.microsecond):
+            return None
+    return (
+        f"cell {reference} shows {shown[:40]!r} for the time {given[:40]!r}: the reader reads a time by what it shows,"
+        f" {f'and would read {read}' if read is not None else 'and reads no time there'}: type the time as text"
+    )
 
 
 def _iso_date(text: str) -> bool:

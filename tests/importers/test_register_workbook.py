@@ -1036,6 +1036,20 @@ def _once(xml: str, old: str, new: str) -> str:
             '<table:table-cell office:value-type="string"><text:p>#N/A</text:p></table:table-cell>',
             "cell B2 shows '#N/A', which the reader reads as empty whatever its type",
         ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="time" office:time-value="PT14H30M00S"><text:p>14 Uhr 30</text:p>'
+            "</table:table-cell>",
+            "cell B2 shows '14 Uhr 30' for the time 'PT14H30M00S': the reader reads a time by what it shows, and reads"
+            " no time there",
+        ),
+        (
+            ANALYTICS,
+            '<table:table-cell office:value-type="time" office:time-value="PT14H30M15S"><text:p>14:30</text:p>'
+            "</table:table-cell>",
+            "cell B2 shows '14:30' for the time 'PT14H30M15S': the reader reads a time by what it shows, and would"
+            " read 14:30:00",
+        ),
     ],
     ids=[
         "no value type",
@@ -1048,6 +1062,8 @@ def _once(xml: str, old: str, new: str) -> str:
         "false shown as TRUE",
         "no true-or-false value",
         "#N/A as text",
+        "a time in words the reader cannot read",
+        "a time shown without its seconds",
     ],
 )
 def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_refused_naming_sheet_and_cell(
@@ -1059,7 +1075,8 @@ def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_r
     was read month first, as 6 May, with no word; a date that is none, a number that is infinite and a type the
     reader does not read were refused in the reader's words alone ("month must be in 1..12"), naming no sheet or
     cell. Round nine: a true-or-false cell was read by what it shows, "TRUE" alone as true, not by its value (true
-    shown "WAHR" was read as false, false shown "TRUE" as true), and one of text "#N/A" as empty."""
+    shown "WAHR" was read as false, false shown "TRUE" as true), one of text "#N/A" as empty, and a time by what it
+    shows too ("14:30" for 14:30:15 read as 14:30:00; "14 Uhr 30" refused naming no cell)."""
     path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, old, new))
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
@@ -1067,16 +1084,27 @@ def test_an_ods_cell_read_otherwise_than_it_shows_or_not_what_its_type_says_is_r
     assert store.counts().total_nodes == 0
 
 
-@pytest.mark.parametrize(("words", "value"), [("TRUE", "true"), ("FALSCH", "false")])
-def test_an_ods_true_or_false_value_the_reader_reads_right_is_read(tmp_path: Path, words: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "value", "words", "read"),
+    [
+        ("boolean", "true", "TRUE", "True"),
+        ("boolean", "false", "FALSCH", "False"),
+        ("time", "PT14H30M00S", "02:30:00 PM", "14:30:00"),
+        ("time", "PT09H05M30.5S", "09:05:30.5", "09:05:30.500000"),
+    ],
+)
+def test_an_ods_true_or_false_value_or_time_the_reader_reads_right_is_read(
+    tmp_path: Path, kind: str, value: str, words: str, read: str
+) -> None:
     """Only what the reader would read wrongly is refused: false shown "FALSCH" is read as false, true shown "TRUE"
-    as true."""
+    as true, a time shown as its value in any form the reader parses as that time."""
+    attribute = {"boolean": "boolean-value", "time": "time-value"}[kind]
     cell = (
-        f'<table:table-cell office:value-type="boolean" office:boolean-value="{value}"><text:p>{words}</text:p>'
+        f'<table:table-cell office:value-type="{kind}" office:{attribute}="{value}"><text:p>{words}</text:p>'
         "</table:table-cell>"
     )
     path = _ods_rewritten(write_workbook(tmp_path / "register.ods", sheets()), lambda xml: _once(xml, ANALYTICS, cell))
-    assert read_workbook(path)["DSAP approved shares"][1][1] == value.title()
+    assert read_workbook(path)["DSAP approved shares"][1][1] == read
 
 
 @pytest.mark.parametrize(
