@@ -195,13 +195,18 @@ class _Parts:
     def edge(self, edge: Edge) -> None:
         """A link several rows make is one link citing each (the shared merge: the later row's words win), except
         that a row saying what a body's part in a linked set is outranks one naming it only as a party, whichever
-        comes first: LEO's partners (row 27) and the privacy notice's identifiers sent to DWP (row 28)."""
+        comes first: LEO's partners (row 27) and the privacy notice's identifiers sent to DWP (row 28); and each
+        row's notes are kept, in row order, as the link cites each row: DWP's LEO line cited row 27 and gave row
+        28's notes alone, not that DWP is one of DfE's LEO partners, whose set researchers reach through the ONS."""
         old = self.links.get(edge.id)
         merged = merge(old, edge)
         roles = (edge.props.get("role"), old.props.get("role") if old else None)
         said = [role for role in roles if role is not None and role != LINKED_PARTY]
         if said:
             merged = replace(merged, props={**merged.props, "role": said[0]})
+        notes = dict.fromkeys(n for n in (old.props.get("notes") if old else None, edge.props.get("notes")) if n)
+        if len(notes) > 1:
+            merged = replace(merged, props={**merged.props, "notes": " ".join(map(str, notes))})
         self.links[edge.id] = merged
 
 

@@ -1126,6 +1126,22 @@ async def test_a_linked_data_set_s_line_gives_its_notes_and_what_else_it_draws_o
         assert f"HMRC (His Majesty's Revenue and Customs) (as the source words it: {hmrc})" in line, line
 
 
+async def test_a_linked_data_set_s_line_gives_the_notes_of_every_row_naming_its_body(ask: Any) -> None:
+    """The ninth reading: LEO's gov.uk page (notes: its partners are 'DfE's LEO partners'; researchers get access
+    'via the ONS Secure Research Service') and its privacy notice both name DWP; DWP's line cited both rows and gave
+    the notice's notes alone, where HMRC's and Jisc's lines gave the page's. Each line gives the notes of every row
+    naming its body."""
+    leo = [r for r in rows("npd_flows_2018_onward.csv") if r["dataset_as_written"].startswith("Longitudinal Education")]
+    naming_dwp = [r for r in leo if "(DWP)" in r["to_organisation"]]
+    assert len(naming_dwp) == 2 and "ONS Secure Research Service" in naming_dwp[0]["notes"]
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    said = [h["text"] for h in (await ask("record-reach", **variables))["recordReach"]["linked"]]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    for lines in (said, [line[2:] for line in text.splitlines() if line.startswith("- ")]):
+        (line,) = [s for s in lines if s.startswith("Longitudinal Education Outcomes (LEO): DWP,")]
+        assert all(row["notes"] in line for row in naming_dwp), line
+
+
 def letter_part(text: str, heading: str) -> tuple[str, list[str]]:
     """The letter's part under ``heading``, up to its linked data sets' part, and its lines that list something."""
     part = text.split(heading)[1].split("Linked data sets")[0]
