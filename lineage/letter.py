@@ -205,7 +205,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "Linked data sets the record names",
             "The public record names these data sets, which link pupil records with other departments' records, and "
             "the bodies that hold them or are named as parties to them. Beyond what a line gives of a set (the "
-            "children it covers, what else it draws on), it does not say whose records are in them. "
+            "children it covers, what else it draws on, its size), it does not say whose records are in them. "
             "Please say, for each, whether my child's record is, and which bodies have it.",
         )
         parts += [

@@ -33,6 +33,7 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
+    ordered_citations,
     outranked,
     weakest,
 )
@@ -341,18 +342,31 @@ class LinkedHolding:
         return (self.held, *self.derived, *(r.link for r in self.drawn_from))
 
     @property
+    def _size(self) -> str:
+        """The set's size as its source gives it, with what it counts (the MoJ-DfE set's "PNC 1.65 million; NPD 15
+        million records"; LEO's "around 39 million individuals (as of April 2022)"), or nothing."""
+        size, unit = self.record_set.props.get("size_as_written"), self.record_set.props.get("size_unit")
+        return f"{size} {unit}" if size and unit else str(size or "")
+
+    @property
+    def _sized(self) -> tuple[Node, ...]:
+        """The set itself, where its line gives its size: what it rests on then."""
+        return (self.record_set,) if self._size else ()
+
+    @property
     def certainty(self) -> Certainty:
-        return weakest([edge.certainty for edge in self._links])
+        return weakest([*(edge.certainty for edge in self._links), *(node.certainty for node in self._sized)])
 
     @property
     def text(self) -> str:
         """The holding in words a reader quotes (the letter and /reach alike): the set, the body, its part in it
         as a source gives it, what was sent to it where the source says (LEO's identifiers, to DWP), the compiler's
         notes on it (the MoJ-DfE set's "NPD covers children born after 31 August 1985, England only": the letter had
-        said the record does not say whose records are in it), and what else the set draws on (PPMD's HMRC data,
-        held by DWP, which the line had left out, naming DWP alone). What the set draws on from the body itself is
-        not said again where its part says it in the source's words (LEO's DWP line had named DWP and its Customer
-        Information System twice)."""
+        said the record does not say whose records are in it), what else the set draws on (PPMD's HMRC data,
+        held by DWP, which the line had left out, naming DWP alone), and its size where its source gives one (the
+        MoJ-DfE line gave the PNC's 1.65 million records, as the set draws on them, and not the NPD's 15 million).
+        What the set draws on from the body itself is not said again where its part says it in the source's words
+        (LEO's DWP line had named DWP and its Customer Information System twice)."""
         items = self.held.props.get("items_as_written")
         said = f" ({items}, as the source gives them)" if items else ""
         role = str(self.held.props.get("role") or "holds it")
@@ -362,7 +376,8 @@ class LinkedHolding:
             if r.node.id != self.organisation.id or not words or words not in role:
                 worded = f" (as the source words it: {words})" if words else ""
                 also += f"; the set also draws on {r.node.name}{worded}"
-        return f"{self.record_set.name}: {self.organisation.name}, {role}{said}{compiler_note(self.held)}{also}"
+        size = f"; the set's size, as its source gives it: {self._size}" if self._size else ""
+        return f"{self.record_set.name}: {self.organisation.name}, {role}{said}{compiler_note(self.held)}{also}{size}"
 
     @property
     def certainty_words(self) -> str:
@@ -370,8 +385,9 @@ class LinkedHolding:
 
     @property
     def citations(self) -> tuple[Citation, ...]:
-        """The sources of the holding and of what the set is derived from, in the one citation order."""
-        return chain_citations(self._links)
+        """The sources of the holding, of what the set is derived from and of its size, in the one citation order."""
+        sized = (c for node in self._sized for c in ordered_citations(node.citations))
+        return tuple(dict.fromkeys((*chain_citations(self._links), *sized)))
 
 
 @PerState

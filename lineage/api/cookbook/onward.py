@@ -23,13 +23,15 @@ LinkedHolding = answer_type(
         "record_set": "The linked data set, with its size where stated.",
         "held": "Its link to the body, with its route, role and sources.",
         "derived": "What the set is derived from among pupil records, cited.",
-        "certainty": "The weakest of those links.",
+        "certainty": "The weakest of those links and, where its size is given, of the set.",
         "text": "The holding in words a reader quotes: the set, the body, its part in it as a source gives it, the "
-        "compiler's notes on it (the children a set covers), and what else the set draws on.",
+        "compiler's notes on it (the children a set covers), what else the set draws on, and the set's size where "
+        "its source gives one.",
         "drawn_from": "What else the set is derived from (another body's records: HMRC's data held by DWP, the "
         "Police National Computer), each DERIVED_FROM link cited with the source's words.",
         "certainty_words": "How sure it is, in words.",
-        "citations": "The sources of the holding and of what the set is derived from.",
+        "citations": "The sources of the holding, of what the set is derived from and, where its size is given, "
+        "of the set.",
     },
 )
 

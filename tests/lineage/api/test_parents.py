@@ -1142,6 +1142,29 @@ async def test_a_linked_data_set_s_line_gives_the_notes_of_every_row_naming_its_
         assert all(row["notes"] in line for row in naming_dwp), line
 
 
+async def test_a_linked_data_set_s_line_gives_the_set_s_size_as_its_source_gives_it(ask: Any) -> None:
+    """The ninth reading: the MoJ-DfE set's line gave 'PNC: 1.65 million records', as the set draws on the PNC, and
+    not the NPD's 15 million its reading derives the set from (flow_readings.csv); nor did LEO's lines give its
+    'around 39 million individuals'. Each line gives its set's size, with what it counts, as the row gives them."""
+    flows = rows("npd_flows_2018_onward.csv")
+    sized = {n: r for n, r in enumerate(flows, 2) if r["kind"] == "linked_dataset" and r["figure"]}
+    ((moj_row, moj),) = [(n, r) for n, r in sized.items() if r["to_organisation"].startswith("Ministry of Justice")]
+    (reading,) = [
+        r for r in rows("flow_readings.csv") if r["file"] == "npd_flows_2018_onward.csv" and r["row"] == str(moj_row)
+    ]
+    assert "RecordSet:National Pupil Database (NPD)=NPD: 15 million records" in reading["derived_from"]
+    assert "NPD 15 million" in moj["figure"]
+    assert any(r["dataset_as_written"].startswith("Longitudinal Education Outcomes") for r in sized.values())
+    variables = {"urn": URN, "fromYear": 2017, "toYear": 2020}
+    said = [h["text"] for h in (await ask("record-reach", **variables))["recordReach"]["linked"]]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    for lines in (said, [line[2:] for line in text.splitlines() if line.startswith("- ")]):
+        for row in sized.values():
+            of_set = [s for s in lines if s.startswith(f"{row['dataset_as_written'].removesuffix(' data')}: ")]
+            size = f"; the set's size, as its source gives it: {row['figure']} {row['unit']}"
+            assert of_set and all(size in s for s in of_set), of_set
+
+
 def letter_part(text: str, heading: str) -> tuple[str, list[str]]:
     """The letter's part under ``heading``, up to its linked data sets' part, and its lines that list something."""
     part = text.split(heading)[1].split("Linked data sets")[0]
