@@ -21,7 +21,7 @@ from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, pa
 from lineage.questions.common import Related, chain_citations
 from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
-from lineage.questions.timeline import compiler_note, dated_as
+from lineage.questions.timeline import TimelineEntry, compiler_note, dated_as
 
 #: Where the child's name goes; replaced by the name the parent types, and left as a blank otherwise.
 NAME_PLACEHOLDER = "[your child's full name]"
@@ -167,9 +167,9 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         )
         parts += [_disclosed(d) for d in answer.disclosures]
     # the events of the record after 2018 that no release, disclosure or linked set gives, a part for each kind
-    for events, heading, opening in (
+    for lines, heading, opening in (
         (
-            answer.ons_access,
+            [_event(r) for r in answer.ons_access],
             "NPD data reached through the Office for National Statistics",
             "The public record also says this of access to NPD data for research through the Office for National "
             "Statistics (ONS), each line in its source's words with the kind of source it rests on. What these "
@@ -180,7 +180,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "organisation instead.",
         ),
         (
-            answer.collection_events,
+            [*map(_event, answer.collection_events), *map(_figure, answer.collection_figures)],
             "What the record says of the NPD's data collections",
             "The public record also says this of the data collections that feed the NPD, each line in its source's "
             "words with the kind of source it rests on, whatever the years asked, each dated as its source dates "
@@ -188,7 +188,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "Department holds any such item of my child, how long it will be kept, and to whom it has been disclosed.",
         ),
         (
-            answer.npd_events,
+            [_event(r) for r in answer.npd_events],
             "What else the record says of the NPD",
             "The public record also says this of the National Pupil Database, whatever the years asked: oversight of "
             "it, agreements to share it and figures of requests to match against it, each line in its source's words "
@@ -197,9 +197,9 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             "Department has done about each finding as it bears on my child's record.",
         ),
     ):
-        if events:
+        if lines:
             parts += _section(heading, opening)
-            parts += [_event(r) for r in events]
+            parts += lines
     if answer.linked:
         parts += _section(
             "Linked data sets the record names",
@@ -345,6 +345,14 @@ def _event(concerning: Related) -> Part:
         + compiler_note(event)
         + f"; {CERTAINTY_WORDS[event.certainty.level]}",
         tuple(ordered_citations(concerning.link.citations)),
+    )
+
+
+def _figure(entry: TimelineEntry) -> Part:
+    """A published figure that is no flow (the census's nationality items' collection period), dated as its source
+    dates it, in the compiler's words with the notes on it, and how sure it is."""
+    return Part(
+        "li", f"{entry.when or 'undated'}: {entry.text}; {CERTAINTY_WORDS[entry.certainty.level]}", entry.citations
     )
 
 

@@ -49,7 +49,7 @@ from lineage.questions.onward import LinkedHolding, linked_holdings
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.releases import AGREEMENT, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
-from lineage.questions.timeline import compiler_note, dated_as, figure_text
+from lineage.questions.timeline import FIGURE, TimelineEntry, compiler_note, dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
 from lineage.store import Bounded, Store
 
@@ -348,6 +348,11 @@ class RecordReach(AskedYears):
     #: what sources say was planned to go to a body this answer names (the Home Office's 2015 MoU: nationality "once
     #: collected"): said apart, as no source says it went, and beside what was not released, as a plan is no release
     planned: tuple[Stated, ...] = ()
+    #: the published figures of the NPD's collections' items, whatever the years (the school census's nationality and
+    #: country of birth items, collected autumn 2016 to summer 2018, whose notes give a campaigner's account that they
+    #: were destroyed in 2020): beside collection_events, whose lines (2018: "will not be deleted"; undated: "has
+    #: refused to delete") had left a reader to take the items as still held, the record saying otherwise
+    collection_figures: tuple[TimelineEntry, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -456,6 +461,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         collection_events(store),
         npd_events(store),
         of_named(PLANNED),
+        collection_figures(store),
     )
 
 
@@ -470,6 +476,19 @@ def collection_events(store: Store) -> tuple[Related, ...]:
     around = follow(store, collections, incoming=[_E.CONCERNS])
     found = {r.node.id: r for id_ in collections for r in related(around.get(id_, []), [_E.CONCERNS])}
     return tuple(sorted(found.values(), key=lambda r: oldest_first(r.node)))
+
+
+#: The topic the published figures (data/npd_sharing_figures_compiled.csv) give the items of the NPD's collections.
+CENSUS_ITEMS = "census_items"
+
+
+@PerState
+def collection_figures(store: Store) -> tuple[TimelineEntry, ...]:
+    """Every published figure of the NPD's collections' items, oldest first, in the compiler's words with the notes
+    on it: the nationality and country of birth items' collection period, whose notes give the later accounts
+    (collection stopped in 2018; the data destroyed in 2020, a campaigner's page says), which no answer gave."""
+    found = store.find_nodes(NodeKind.AGGREGATE_FLOW, "topic", [CENSUS_ITEMS])
+    return tuple(TimelineEntry(figure, FIGURE, ()) for figure in sorted(found, key=oldest_first))
 
 
 def _dated_against(open_application: OpenApplication, from_year: int, lag: int = 0) -> OpenApplication:

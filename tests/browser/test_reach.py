@@ -109,6 +109,9 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert "confirmed" in ons
     kept = " ".join(page.texts("#collection-events li"))
     assert [r for r in FLOWS if "refused to delete" in r["quote"] and r["quote"] in kept]
+    # beside them the figure of the census's items, whose notes give the later account: the data destroyed in 2020
+    (census_items,) = [r for r in rows("npd_sharing_figures_compiled.csv") if r["topic"] == "census_items"]
+    assert census_items["notes"] in kept
     # and what else the record says of the NPD: the ICO's compulsory audit of DfE, whatever the years asked
     assert [
         r for r in FLOWS if "compulsory audit" in r["quote"] and r["quote"] in " ".join(page.texts("#npd-events li"))

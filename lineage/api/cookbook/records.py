@@ -11,7 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from lineage import letter, model, questions
-from lineage.api.cookbook import onward, pupils, statements  # noqa: F401  (derive the answers these hold)
+from lineage.api.cookbook import onward, pupils, statements, timeline  # noqa: F401  (derive the answers these hold)
 from lineage.api.cookbook.derive import As, Page, answer_type, to_graphql
 from lineage.api.types import DEFAULT_PAGE, Connection, connection, page_window
 from lineage.errors import LineageError
@@ -141,6 +141,10 @@ RecordReach = answer_type(
         "collection_events": "What the record says of the NPD's collections, whatever the years asked (the school "
         "census's nationality and country of birth items, which DfE 'has refused to delete'), each event with its "
         "link, cited, oldest first: whether a child's record holds what one names, the record does not say.",
+        "collection_figures": "The published figures of the NPD's collections' items, whatever the years asked (the "
+        "school census's nationality and country of birth items, collected autumn 2016 to summer 2018), each in the "
+        "compiler's words with the notes giving the record's later accounts of them (data destroyed in 2020, a "
+        "campaigner's page says), cited, oldest first.",
         "npd_events": "What else the record says of the NPD, whatever the years asked: oversight (the ICO's "
         "compulsory audit of DfE), agreements (the Home Office's) and figures (its requests to match against the "
         "NPD), each event with its link to the NPD, cited, oldest first; the ONS's part is in onsAccess.",

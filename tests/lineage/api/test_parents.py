@@ -1219,6 +1219,27 @@ async def test_the_letter_and_reach_say_the_census_s_nationality_data_is_kept(as
         assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
 
 
+async def test_the_letter_and_reach_give_the_census_items_figure_whose_notes_say_the_data_were_destroyed_later(
+    ask: Any,
+) -> None:
+    """The census part gave 2018's 'historic data will not be deleted' and an undated 'has refused to delete', and
+    nothing of the figures file's account that the nationality data were destroyed in 2020 (its notes, citing a
+    campaigner's page): a parent would take the items as still held. The figure of the census's items is given
+    there, whatever the years asked, with its period, its value, its notes, how sure and its source."""
+    (figure,) = [r for r in rows("npd_sharing_figures_compiled.csv") if r["topic"] == "census_items"]
+    assert "data destroyed 2020" in figure["notes"]
+    variables = {"urn": URN, "fromYear": 2012, "toYear": 2013}
+    (entry,) = (await ask("record-reach", **variables))["recordReach"]["collectionFigures"]
+    assert entry["when"] == figure["period"] and figure["value"] in entry["text"] and figure["notes"] in entry["text"]
+    assert entry["certainty"]["level"] == CertaintyLevel.REPORTED.name
+    assert [c["address"] for c in entry["citations"]] == [figure["source_url"]]
+    text = (await ask("letter", **variables))["letter"]["text"]
+    _, lines = letter_part(text, "What the record says of the NPD's data collections")
+    (line,) = [line for line in lines if f"(the compiler's note: {figure['notes']})" in line]
+    assert line.startswith(f"- {figure['period']}: {figure['flow']}: {figure['measure']}: {figure['value']}"), line
+    assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
+
+
 async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask: Any) -> None:
     """A fresh reading of the letter after 2018: the ICO's compulsory audit of DfE (its assessment notice of
     19 December 2019; its outcome, 7 October 2020: '139 recommendations for improvement'), the statistics regulator's

@@ -52,7 +52,11 @@ function drawAnswer(answer, variables) {
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
   drawEvents("#ons", answer.onsAccess); // what the record says of NPD data reached through the ONS (the OSR's letters)
-  drawEvents("#collection-events", answer.collectionEvents);
+  // the census's nationality items: the events of 2018, and the figure whose notes give the later accounts of them
+  drawListed("#collection-events", [
+    ...answer.collectionEvents.map(eventItem),
+    ...answer.collectionFigures.map(figureItem),
+  ]);
   drawEvents("#npd-events", answer.npdEvents); // the ICO's audit, the Home Office's agreement and requests
   drawLinked(answer.linked);
   drawLearnerRecords(answer.learnerRecords);
@@ -339,10 +343,25 @@ function eventItem(o) {
   return item;
 }
 
+/** A published figure that is no flow, as the letter gives it: dated as its source dates it, in the compiler's
+ * words with the notes on it, and how sure it is. */
+function figureItem(entry) {
+  const item = element("li");
+  item.append(element("strong", entry.when || "undated"), `: ${entry.text}`);
+  item.append(`; ${CERTAINTY_WORDS[entry.certainty.level]}`);
+  item.append(cite(entry.citations));
+  return item;
+}
+
+/** Lines listed under ``selector``, their section shown only where there is one. */
+function drawListed(selector, items) {
+  $(selector).replaceChildren(...items);
+  $(selector).closest("section").hidden = !items.length;
+}
+
 /** Events listed under ``selector``, their section shown only where there is one. */
 function drawEvents(selector, events) {
-  $(selector).replaceChildren(...events.map(eventItem));
-  $(selector).closest("section").hidden = !events.length;
+  drawListed(selector, events.map(eventItem));
 }
 
 function drawTimeline(answer) {
