@@ -27,6 +27,7 @@ from lineage.characters import UNFIT, unfit_character
 from lineage.errors import LineageError, ModelError
 from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.model import Citation, NodeKind, Scalar, kind_of
+from lineage.store import not_unicode
 
 #: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
 #: 131,072 characters, or a header of a million columns, into what would be quoted.
@@ -113,7 +114,11 @@ def max_cells() -> int:
 
 def refuse_not_a_file(path: Path) -> None:
     """Refuse what is not a regular file, by its metadata alone: a FIFO would block the import until something
-    wrote to it, and a device such as /dev/zero reports a size of 0 and never ends."""
+    wrote to it, and a device such as /dev/zero reports a size of 0 and never ends. A file whose name is not UTF-8
+    is refused too: every fact cites its file by name, and the name's bytes, read as lone surrogates, had been
+    stored in a snapshot that no export could write ("surrogates not allowed", naming no file or node)."""
+    if not_unicode(path.name):
+        raise BadInput(path, "the file's name is not UTF-8 text: rename the file (its facts cite it by name)")
     try:
         mode = path.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):

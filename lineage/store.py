@@ -56,12 +56,13 @@ def check_lookup(kind: NodeKind, prop: str) -> None:
 def check_text(text: str, what: str) -> None:
     """Refuse a string that is not valid Unicode (a lone surrogate, which JSON can carry): Neo4j's driver
     cannot send it, so the embedded store must not answer it either."""
-    problem = _not_unicode(text)
+    problem = not_unicode(text)
     if problem:
         raise QueryError(f"{what} {problem}")
 
 
-def _not_unicode(text: str) -> str | None:
+def not_unicode(text: str) -> str | None:
+    """Why ``text`` is not valid Unicode (where it holds a lone surrogate), or None."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -72,7 +73,7 @@ def _not_unicode(text: str) -> str | None:
 def refuse_unsearchable(text: str) -> None:
     """Refuse, as :class:`RefusedText`, a text no search takes: not valid Unicode, or too long. Before a name is
     read (normalised, folded), so that no reading of it runs over a text of any length."""
-    problem = _not_unicode(text)
+    problem = not_unicode(text)
     if problem is None and len(text) > MAX_SEARCH_TEXT:
         problem = f"is longer than {MAX_SEARCH_TEXT} characters"
     if problem:

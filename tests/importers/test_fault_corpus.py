@@ -226,7 +226,8 @@ def test_a_file_over_the_size_limit_or_no_regular_file_is_refused_before_it_is_r
 ) -> None:
     """The probes' cases: a 2 GB file ended in MemoryError, and a directory, a FIFO and a device were "no such
     file". The limit is set one byte below the importer's small whole file, so no big file need be made. The FIFO
-    has no writer: reading it would block, so its refusal shows that it was not opened."""
+    has no writer: reading it would block, so its refusal shows that it was not opened. Round ten: a file whose name
+    is not UTF-8 (a Latin-1 "é") was imported, its name stored as a lone surrogate that no export could write."""
     prepared(place, name, tmp_path.parent / "corpus-files")
     file_name, text = base(name)
     path = write(tmp_path / "file", file_name, text.encode(REGISTRY[name].encoding))
@@ -235,11 +236,14 @@ def test_a_file_over_the_size_limit_or_no_regular_file_is_refused_before_it_is_r
     fifo = tmp_path / "fifo" / file_name
     fifo.parent.mkdir()
     os.mkfifo(fifo)
+    latin = path.with_name(os.fsdecode(b"caf\xe9-") + file_name)
+    latin.write_bytes(path.read_bytes())
     before = place.written()
     refusals = [(path, f"the file is {size:,} bytes; an import reads at most {size - 1:,}"),
                 (tmp_path, "is a directory, not a file"),
                 (fifo, "is not a regular file"),
-                (Path("/dev/zero"), "is not a regular file")]  # fmt: skip
+                (Path("/dev/zero"), "is not a regular file"),
+                (latin, "the file's name is not UTF-8 text")]  # fmt: skip
     for target, message in refusals:
         with pytest.raises(BadInput) as refused, place.writing() as store:
             REGISTRY[name]().run(store, target)
