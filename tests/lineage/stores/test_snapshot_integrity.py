@@ -199,13 +199,13 @@ def test_a_file_that_is_no_snapshot_is_refused_by_its_first_line_alone(
         MemoryStore.load(snapshot)
 
 
-def _rewritten(path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+def _rewritten(path: Path, change: Callable[[dict[str, Any]], None], protocol: int = pickle.HIGHEST_PROTOCOL) -> Path:
     """The snapshot with its tables changed and a header that fits them: a file written by other code, or by a bug,
     that no checksum tells from a whole one."""
     body = path.read_bytes().partition(b"\n")[2]
     payload = pickle.loads(body)
     change(payload)
-    body = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps(payload, protocol=protocol)
     path.write_bytes(snapshot_file._header(hashlib.sha256(body).hexdigest(), len(body)) + body)
     return path
 
@@ -263,6 +263,18 @@ WRONG_ROWS = {
         lambda p: p["edges"].__setitem__(0, (*p["edges"][0][:3], {"link_type": 3}, *p["edges"][0][4:])),
         "edges row 1 of 20: its property 'link_type' holds int 3, where it holds str",
     ),
+    "a node's name holding a lone surrogate": (
+        _set("nodes", 1, 2, "Bad \udc80 name"),
+        "nodes row 2 of 16: its name is not valid Unicode: a lone surrogate at character 4",
+    ),
+    "a list property holding a lone surrogate": (
+        _set("nodes", 3, 4, {"terms": ("autumn", "spr\ud800ing")}),
+        "nodes row 4 of 16: its property 'terms' is not valid Unicode: a lone surrogate at character 3",
+    ),
+    "a citation's file holding a lone surrogate": (
+        _set("citations", 0, 1, "caf\udce9.csv"),
+        "citations row 1 of",
+    ),
     "a validity's date of no calendar": (
         lambda p: p["shared"].__setitem__(0, ("confirmed", None, NO_DATE, None)),
         "shared row 1 of",
@@ -285,3 +297,19 @@ def test_a_snapshot_row_of_the_wrong_shape_or_types_is_refused_naming_the_file_a
     with pytest.raises(StoreError, match=re.escape(said)) as refused:
         MemoryStore.load(snapshot)
     assert str(refused.value).startswith(f"{snapshot}: the snapshot does not read")
+
+
+def test_a_lone_surrogate_is_refused_however_the_pickle_writes_its_text(snapshot: Path) -> None:
+    """The hostile-input reading, round ten: a lone surrogate is looked for only where the snapshot's bytes may
+    hold one: as UTF-8's form of it, as pickle's text opcodes write one, and as an escape in the text of its
+    protocol 0 (its UNICODE opcode, which a protocol-3 stream may hold too)."""
+    _rewritten(snapshot, _set("nodes", 1, 2, "Bad \ud800 name"))
+    with pytest.raises(StoreError, match="nodes row 2 of 16: its name is not valid Unicode"):
+        MemoryStore.load(snapshot)
+    _rewritten(snapshot, _set("nodes", 1, 2, "Bad X name"), protocol=3)  # no frames: an opcode can be swapped
+    body = snapshot.read_bytes().partition(b"\n")[2]
+    escaped = body.replace(b"X\x0a\x00\x00\x00Bad X name", b"VBad \\ud800 name\n")
+    assert escaped != body and pickle.loads(escaped)["nodes"][1][2] == "Bad \ud800 name"
+    snapshot.write_bytes(snapshot_file._header(hashlib.sha256(escaped).hexdigest(), len(escaped)) + escaped)
+    with pytest.raises(StoreError, match="nodes row 2 of 16: its name is not valid Unicode"):
+        MemoryStore.load(snapshot)
