@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from lineage.characters import UNFIT, unfit_character
+from lineage.characters import LINE_BREAKS, LINE_SEPARATORS, UNFIT, unfit_character
 from lineage.errors import LineageError, ModelError
 from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.model import Citation, NodeKind, Scalar, kind_of
@@ -208,17 +208,12 @@ def _too_many_cells(budget: int) -> str:
     )
 
 
-#: The line breaks a cell may not hold: Unicode's line and paragraph separators. No spreadsheet program writes one in
-#: a cell (a line break is LF in a CSV or an XLSX, a new paragraph in an ODS), and a reader shows one as a break, a
-#: space or nothing: "Civi\u2028tas Research" showed as "Civitas Research" and was keyed "civi tas research". NEL,
-#: VT and FF are control characters, refused as such; CR and CRLF become LF (:func:`read_text`).
-LINE_SEPARATORS = re.compile("[\u2028\u2029]")
 _UNFIT_CELL = re.compile(f"{UNFIT.pattern}|{LINE_SEPARATORS.pattern}")
 
 
 def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header: Sequence[str]) -> None:
     """Refuse a cell of spreadsheet row ``row`` that is longer than :data:`MAX_CELL` or holds a control or format
-    character (:mod:`lineage.characters`) or a line separator (:data:`LINE_SEPARATORS`), naming its row and, below
+    character or a line separator (:mod:`lineage.characters`), naming its row and, below
     the ``header`` (row 1), its column. Every reader checks every cell here: a CSV's, and a workbook's, whose text
     comes from a library's parser rather than from :func:`read_text`."""
     joined = "\n".join(cells)  # one search for the whole row: most rows pass
@@ -232,10 +227,9 @@ def refuse_unfit_cells(where: str | Path, row: int, cells: Sequence[str], header
         elif unfit:
             problem = f"holds {unfit}, which no source's text holds"
         elif separator:
-            code = ord(separator.group())
             problem = (
-                f"holds the {unicodedata.name(separator.group()).lower()} U+{code:04X}, a line break no spreadsheet"
-                " writes in a cell (shown as a break, a space or nothing): type a line break or a space"
+                f"holds {LINE_BREAKS[separator.group()]}, a line break no spreadsheet writes in a cell (shown as a"
+                " break, a space or nothing): type a line break or a space"
             )
         else:
             continue

@@ -36,6 +36,21 @@ def _character_class(ranges: tuple[tuple[int, int], ...]) -> str:
 CONTROL = re.compile(_character_class(CONTROL_RANGES))
 FORMAT = re.compile(_character_class(FORMAT_RANGES))
 UNFIT = re.compile(f"{CONTROL.pattern}|{FORMAT.pattern}")
+#: Unicode's line and paragraph separators: no spreadsheet writes one in a cell, and no name holds one, but a reader
+#: shows one as a break, a space or nothing ("Civi\u2028tas Research" showed as "Civitas Research" and was keyed
+#: "civi tas research"). The importers refuse them in a cell (importers.reading), the letter in a name.
+LINE_SEPARATOR_RANGES = ((0x2028, 0x2029),)
+LINE_SEPARATORS = re.compile(_character_class(LINE_SEPARATOR_RANGES))
+#: What breaks a line, in words, by character: tab, line feed and carriage return (which a cell may hold) and the
+#: line separators. A name is typed on one line; the pages' JavaScript is given these too (lineage.api.vocabulary).
+LINE_BREAKS = {
+    **{char: f"the control character U+{ord(char):04X}" for char in "\t\n\r"},
+    **{
+        chr(code): f"the {unicodedata.name(chr(code)).lower()} U+{code:04X}"
+        for first, last in LINE_SEPARATOR_RANGES
+        for code in range(first, last + 1)
+    },
+}
 ZWNJ, ZWJ = "\u200c", "\u200d"
 #: Scripts whose letters join or change shape by their neighbours, as Unicode's character names begin: the
 #: Arabic script (Persian, Urdu, Pashto among its languages) and its joining kin, and the Brahmic scripts.
@@ -69,6 +84,15 @@ def unfit_character(text: str) -> str | None:
         named = f"the invisible format character U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
         return f"{named}, outside a word of a script it shapes" if char in (ZWNJ, ZWJ) else named
     return None
+
+
+def line_break(text: str) -> str | None:
+    """The first character of ``text`` that breaks a line (:data:`LINE_BREAKS`), named; None if none.
+
+    >>> line_break("Ada\u2028Lovelace")
+    'the line separator U+2028'
+    """
+    return next((LINE_BREAKS[char] for char in text if char in LINE_BREAKS), None)
 
 
 def _joins(text: str, at: int) -> bool:

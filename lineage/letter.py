@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lineage.characters import unfit_character
+from lineage.characters import line_break, unfit_character
 from lineage.dates import academic_year_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
@@ -265,8 +265,7 @@ class Written(Draft):
 def checked_name(name: str | None) -> str:
     """The child's name as a letter writes it (one line, spaces collapsed, as /reach writes it), or a
     LineageError saying why it cannot: checked before the record is read, so a mistyped name costs nothing."""
-    line_break = next((c for c in name or "" if c in "\t\n\r"), None)  # a cell may hold them; a name, one line
-    unfit = unfit_character(name or "") or (f"the control character U+{ord(line_break):04X}" if line_break else None)
+    unfit = unfit_character(name or "") or line_break(name or "")  # a cell may hold a line break; a name is one line
     if unfit:
         raise LineageError(f"the name holds {unfit}: type it as plain text on one line")
     name = " ".join((name or "").split())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, character_tables
+from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, LINE_BREAKS, character_tables
 from lineage.letter import NAME_LIMIT
 from lineage.model import (
     ACADEMIC_YEAR_START_MONTH,
@@ -72,6 +72,8 @@ def vocabulary_module() -> str:
         ("The characters a name may not hold, as [first, last] code points: control, then format characters.",
          "UNFIT_CHARACTERS", {"control": CONTROL_RANGES, "format": FORMAT_RANGES}),
         ("What may follow an emoji before a joiner, as [first, last] code points.", "EMOJI_TAILS", EMOJI_TAIL_RANGES),
+        ("What breaks a line, which a name may not hold, in words, by code point.", "LINE_BREAKS",
+         {ord(char): words for char, words in LINE_BREAKS.items()}),
         ("The academic years a question about the record may ask (by the year each starts): the NPD's first, and the "
          "month (1-12) each starts in, by which today's is the last.", "ACADEMIC_YEARS",
          {"first": FIRST_NPD_YEAR, "startMonth": ACADEMIC_YEAR_START_MONTH}),

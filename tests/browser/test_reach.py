@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from lineage.characters import unfit_character
+from lineage.characters import line_break, unfit_character
 from lineage.dates import academic_year_text
 from lineage.letter import NAME_LIMIT
 from lineage.model import FIRST_NPD_YEAR, academic_year
@@ -243,3 +243,28 @@ def test_the_page_refuses_the_characters_the_letter_command_refuses(page: Browse
         "The name holds the invisible format character U+202E: type it as plain text on one line."
     ]
     assert not any('"letter"' in r["body"] for r in page.requests())  # refused before anything was asked
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("Ada\u2028Lovelace", "the line separator U+2028"),
+        ("\ufeffAda Lovelace", "the invisible format character U+FEFF"),
+    ],
+)
+def test_the_page_refuses_a_name_as_typed_as_the_letter_command_refuses_it(
+    page: Browser, typed: str, refused: str
+) -> None:
+    """The hostile-input reading, round ten: `lineage letter` took a line or paragraph separator as a space, and
+    /reach checked the name after collapsing its spaces with \\s, which holds them and the byte-order mark, so it
+    took both. Both now refuse them, the page by the generated vocabulary's LINE_BREAKS, on the name as typed."""
+    page.goto(f"/reach?urn={URN}&from=2012&to=2016")
+    ready(page, "from=2012")
+    names = ["Ada Lovelace", "Ada\tLovelace", "Ada\u2028Lovelace", "Ada\u2029Lovelace"]
+    found = page.evaluate(f"import('/static/shared/characters.js').then((m) => {json.dumps(names)}.map(m.lineBreak))")
+    assert found == [line_break(n) for n in names] == [None, *found[1:]]
+    page.fill("#child-name", typed)
+    page.click("#letter-download")
+    page.wait_until("document.querySelector('#error').textContent !== ''")
+    assert page.texts("#error") == [f"The name holds {refused}: type it as plain text on one line."]
+    assert not any('"letter"' in r["body"] for r in page.requests())

@@ -231,6 +231,9 @@ def test_lineage_letter_prints_a_letter_naming_a_release_reference_with_sources(
     [
         ("Ada\x1b[31m Lovelace", "the control character U+001B"),
         ("Ada\nDear Sir", "the control character U+000A"),
+        # round ten: taken as a space, where the importers refuse it in a cell
+        ("Ada\u2028Lovelace", "the line separator U+2028"),
+        ("Ada\u2029Lovelace", "the paragraph separator U+2029"),
         # reorders what shows, as the importers refuse it in a source's cell (lineage.characters)
         ("Ada \u202eecalevoL", "the invisible format character U+202E (RIGHT-TO-LEFT OVERRIDE)"),
         # shows nothing between Latin letters

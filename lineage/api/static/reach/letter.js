@@ -2,7 +2,7 @@
 // operation; the child's name typed for it goes in here, in the browser, and is never among what is sent.
 // Touches #letter-format, #child-name, #letter-status and #error.
 
-import { unfitCharacter } from "/static/shared/characters.js";
+import { lineBreak, unfitCharacter } from "/static/shared/characters.js";
 import { $, element, showError } from "/static/shared/dom.js";
 import { ask } from "/static/shared/graphql.js";
 import { NAME_LIMIT } from "/static/shared/vocabulary.js";
@@ -12,9 +12,12 @@ export async function downloadLetter(search) {
   const variables = { ...reachVariables(search), format: $("#letter-format").value };
   $("#letter-status").textContent = "Writing the letter…";
   try {
-    const name = $("#child-name").value.split(/\s+/).filter(Boolean).join(" ");
-    const unfit = unfitCharacter(name); // as `lineage letter` refuses it, before anything is asked
+    // as `lineage letter` refuses it, before anything is asked, and as typed: \s, which collapses its spaces, holds
+    // the line separators and the byte-order mark, which a name had been taken with as spaces
+    const typed = $("#child-name").value;
+    const unfit = unfitCharacter(typed) ?? lineBreak(typed);
     if (unfit) throw new Error(`The name holds ${unfit}: type it as plain text on one line.`);
+    const name = typed.split(/\s+/).filter(Boolean).join(" ");
     const length = [...name].length; // in characters, as `lineage letter` counts them
     if (length > NAME_LIMIT) throw new Error(`The name is ${length} characters long: a letter takes ${NAME_LIMIT} at most.`);
     const letter = (await ask("letter", variables)).letter; // the name is not among the variables

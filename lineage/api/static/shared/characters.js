@@ -4,7 +4,7 @@
 // nothing or reorder what shows. A joiner or non-joiner is kept where it shapes what shows: between two letters or
 // marks of one shaping script, or (a joiner) between two emoji. Touches nothing.
 
-import { EMOJI_TAILS, SHAPING_SCRIPTS, SYMBOLS, UNFIT_CHARACTERS } from "/static/shared/vocabulary.js";
+import { EMOJI_TAILS, LINE_BREAKS, SHAPING_SCRIPTS, SYMBOLS, UNFIT_CHARACTERS } from "/static/shared/vocabulary.js";
 
 const ZWNJ = 0x200c;
 const ZWJ = 0x200d;
@@ -45,6 +45,15 @@ export function unfitCharacter(text) {
     if (!isFormat(code) || ((code === ZWNJ || code === ZWJ) && joins(chars, at))) continue;
     const named = `the invisible format character U+${hex(code)}`;
     return code === ZWNJ || code === ZWJ ? `${named}, outside a word of a script it shapes` : named;
+  }
+  return null;
+}
+
+/** The first character of `text` that breaks a line (a tab, a line feed, a line separator), in words; or null. */
+export function lineBreak(text) {
+  for (const char of text) {
+    const words = LINE_BREAKS[char.codePointAt(0)];
+    if (words) return words;
   }
   return null;
 }

@@ -188,6 +188,15 @@ export const EMOJI_TAILS = Object.freeze([
   ]
 ]);
 
+/** What breaks a line, which a name may not hold, in words, by code point. */
+export const LINE_BREAKS = Object.freeze({
+  "9": "the control character U+0009",
+  "10": "the control character U+000A",
+  "13": "the control character U+000D",
+  "8232": "the line separator U+2028",
+  "8233": "the paragraph separator U+2029"
+});
+
 /** The academic years a question about the record may ask (by the year each starts): the NPD's first, and the month (1-12) each starts in, by which today's is the last. */
 export const ACADEMIC_YEARS = Object.freeze({
   "first": 1995,
