@@ -28,7 +28,16 @@ from importers.base import Batch, Importer, Report, named_sources
 from importers.conflicts import contradictions
 from importers.npd import start_year
 from importers.organisations import Organisations, Resolved
-from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
+from importers.reading import (
+    BadInput,
+    Row,
+    date_from_text,
+    read_csv,
+    refuse_duplicates,
+    refuse_other_digits,
+    required,
+    stated,
+)
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise
 from lineage.model import (
@@ -193,6 +202,7 @@ class SharingFiguresImporter(Importer):
         return Batch([*written, *organisations.nodes(store)], [*edges, *contradicting])
 
     def _flow(self, path: Path, row: Row) -> Node:
+        refuse_other_digits(path, row, "value", "period")  # "\u0661\u0662" had been the figure 12.0
         topic, measure = required(path, row, "topic"), required(path, row, "measure")
         period, flow = row["period"].strip(), row["flow"].strip()
         value = row["value"].strip()

@@ -27,7 +27,7 @@ from importers.npd import (
     sheets_of,
     start_year,
 )
-from importers.reading import BadInput, Row, parse_int, refuse_duplicates, required
+from importers.reading import BadInput, Row, parse_int, refuse_duplicates, refuse_other_digits, required
 from lineage.keys import slug
 from lineage.model import (
     CONFIRMED,
@@ -116,6 +116,7 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
     props: dict[str, Scalar] = {"alias": alias} if alias else {}
     if row["description"].strip():
         props["description"] = row["description"]
+    refuse_other_digits(path, row, "years_populated")  # read by \d, as years: "\u0662\u0660\u0660\u0666/\u0660\u0667"
     if text := row["years_populated"].strip():
         years = years_populated(text)
         if years is None:

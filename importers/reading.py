@@ -384,11 +384,29 @@ def parse_int(path: Path, row: Row, column: str, *, allowed: range | None = None
     return value
 
 
+#: A digit of another script than 0-9 (Arabic-Indic, fullwidth, Devanagari): int(), float(), strptime and a
+#: pattern's \d read one as its value ("\u0661\u0662" was 12.0, a row "\u0662" row 2), where parse_int and the API
+#: take 0-9 alone: one rule for every number, year and date a file gives.
+OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def refuse_other_digits(path: Path, row: Row, *columns: str) -> None:
+    """Refuse a cell read as a number, a year or a reference that holds a digit of another script
+    (:data:`OTHER_DIGIT`), naming its file, row and column."""
+    for column in columns:
+        if found := OTHER_DIGIT.search(row[column]):
+            problem = f"holds {found.group()!r}, a digit of another script: write numbers and years in the digits 0-9"
+            raise BadInput(path, problem, row.number, column)
+
+
 def date_from_text(text: str, formats: Sequence[str]) -> dt.date | None:
-    """The date ``text`` gives in one of ``formats``; None when empty; ValueError saying what was expected."""
+    """The date ``text`` gives in one of ``formats``, in the digits 0-9 (:data:`OTHER_DIGIT`); None when empty;
+    ValueError saying what was expected."""
     text = text.strip()
     if not text:
         return None
+    if OTHER_DIGIT.search(text):  # strptime reads them: "\u0662\u0660\u0661\u0663-02-20" was 20 February 2013
+        raise ValueError(f"expected a date ({' or '.join(formats)}) in the digits 0-9, got {text!r}")
     for fmt in formats:
         try:
             return dt.datetime.strptime(text, fmt).date()

@@ -52,7 +52,17 @@ from typing import ClassVar
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.organisations import Organisations, Resolved
-from importers.reading import BadInput, Row, date_from_text, read_csv, refuse_duplicates, required, stated
+from importers.reading import (
+    OTHER_DIGIT,
+    BadInput,
+    Row,
+    date_from_text,
+    read_csv,
+    refuse_duplicates,
+    refuse_other_digits,
+    required,
+    stated,
+)
 from importers.source_kinds import bundled_source_kinds
 from lineage.keys import normalise, slug
 from lineage.merge import Record, merge
@@ -117,6 +127,8 @@ def parse_tiers(text: str) -> tuple[str, ...]:
     Traceback (most recent call last):
     ValueError: names tier 12: the old tiers are 1 to 4
     """
+    if other := OTHER_DIGIT.search(text):  # int() reads them: "Tier \u0661" had been tier 1
+        raise ValueError(f"holds {other.group()!r}, a digit of another script: name the tiers in the digits 0-9")
     lowered = text.lower()
     if negated := _NEGATED.search(lowered):
         raise ValueError(f"says {negated.group(0)!r}: name the tiers given")
@@ -466,6 +478,7 @@ class _RegisterImporter(Importer):
         register_name = required(path, row, "register")
         status = row["status_as_cited"].strip()
         address = required(path, row, "source_url")
+        refuse_other_digits(path, row, "reference", "date_as_cited")  # \d took "DR\u0661..." for a reference
         reference = row["reference"].strip()
         if reference and not REFERENCE.match(reference):
             message = f"{reference!r} is not a DRyymmdd.nn, DS00nnn or R00nn reference"

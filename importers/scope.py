@@ -51,6 +51,7 @@ from importers.reading import (
     read_dataset_names,
     read_reasoned,
     refuse_duplicates,
+    refuse_other_digits,
 )
 from importers.releases import REFERENCE
 from importers.source_kinds import bundled_source_kinds
@@ -414,6 +415,7 @@ class ScopeStatementsImporter(Importer):
         def cell(column: str) -> str:
             return " ".join(row[column].split())
 
+        refuse_other_digits(path, row, "reference")  # \d took "DS\u0660..." for a reference, joined to none
         organisation, statement, items = cell("organisation"), cell("statement"), cell("data_item_as_written")
         if statement not in STATEMENTS:
             raise BadInput(

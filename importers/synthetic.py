@@ -11,7 +11,7 @@ from pathlib import Path
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.reading import BadInput, Row, parse_int, read_csv
+from importers.reading import BadInput, Row, parse_int, read_csv, refuse_other_digits
 from importers.synthetic_graph import MAX_SCALE, generate
 from lineage.model import Citation, Edge, Node
 from lineage.store import Store, WriteResult
@@ -60,6 +60,7 @@ class SyntheticImporter(Importer):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         (row,) = list(rows)
+        refuse_other_digits(path, row, "scale")
         try:
             scale = float(row["scale"])
         except ValueError:

@@ -249,3 +249,37 @@ def test_a_file_over_the_size_limit_or_no_regular_file_is_refused_before_it_is_r
             REGISTRY[name]().run(store, target)
         assert str(refused.value).startswith(f"{target}: {message}")
     assert place.written() == before, "a refused file wrote to the store"
+
+
+#: Cells read as numbers, years, dates, tiers or references, each given in another script's digits (Arabic-Indic).
+OTHER_DIGITS = [
+    ("sharing-figures", "value", "\u0661\u0662"),  # had been the figure 12.0
+    ("sharing-figures", "period", "\u0662\u0660\u0661\u0666/\u0661\u0667"),  # had held always
+    ("synthetic", "scale", "\u0660.\u0660\u0660\u0662"),
+    ("register-foi", "reference", "DR\u0661\u0665\u0660\u0668\u0660\u0668.\u0660\u0661"),
+    ("register-foi", "date_as_cited", "\u0662\u0660\u0661\u0662-\u0660\u0668-\u0660\u0668"),  # had been a date
+    ("register-foi", "status_as_cited", "approved (tier \u0661 data)"),  # had been tier 1
+    ("external-shares", "Tiers", "Tier \u0661"),
+    ("gias-links", "URN", "\u0661\u0663\u0661\u0667\u0666\u0668"),  # parse_int's rule, already kept
+    ("gias-links", "LinkEstablishedDate", "\u0660\u0661-\u0660\u0669-\u0662\u0660\u0661\u0660"),
+    ("npd-items", "years_populated", "\u0662\u0660\u0660\u0662/\u0660\u0663 -"),
+    ("scope-statements", "reference", "DS\u0660\u0660\u0667\u0666\u0663"),
+]
+
+
+@pytest.mark.parametrize(("name", "column", "value"), OTHER_DIGITS)
+def test_a_number_in_another_scripts_digits_is_refused_naming_its_place(
+    name: str, column: str, value: str, tmp_path: Path
+) -> None:
+    """The hostile-input reading, round ten: parse_int takes the digits 0-9 alone, but float(), strptime, int() and
+    a pattern's \\d read other scripts' digits as theirs, so a figure "\\u0661\\u0662" was 12.0, a date in them a date
+    and a tier in them a tier, and a period or a reference in them was taken (a period held always). Every reader
+    refuses them, naming the file, row and column."""
+    file_name, text = base(name)
+    rows = list(csv.reader(io.StringIO(text)))
+    rows[1][rows[0].index(column)] = value
+    path = write(tmp_path, file_name, _csv(rows).encode(REGISTRY[name].encoding))
+    with pytest.raises(BadInput, match="digit") as refused:
+        REGISTRY[name]().run(MemoryStore(), path, dry_run=True)
+    assert refused.value.path.startswith(str(path))  # a workbook's refusal names its sheet too
+    assert (refused.value.row, refused.value.column) == (2, column)
