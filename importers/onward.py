@@ -28,7 +28,8 @@ RecordSet, never on the access); its row is cited beside the data row's on every
   (``organisation_as_written``): "police force (not named)" is one force, though its node is the one for the police
   forces the record does not name.
 - ``oversight``, ``policy_change``, ``agreement``, ``figure``: an Event, keeping the row's notes as the links do,
-  its text naming the row's items where it gives them, that CONCERNS the bodies the row names and its records;
+  its text naming the row's items and its ends ("from HMRC to Department for Education (DfE)", in the row's words)
+  where it gives them, that CONCERNS the bodies the row names and its records;
   ``data/event_links.csv`` adds what else it judged (the rule ``event-links``).
 - ``foi_refused``: a Statement ``refused_to_say`` ABOUT the body that refused, in the asker's words: what was
   asked and refused, never an edge for what the answer might have been.
@@ -493,7 +494,13 @@ class _Row:
         # and its items, as the row gives them: "has refused to delete information ... on approximately 8.6 million
         # children" said of the school census alone did not say it was their nationality and country of birth
         items = f" ({self.cell('items_as_written')})" if self.cell("items_as_written") else ""
-        text = f"{self.kind.replace('_', ' ')}: {what}{items}" + (f"; {figure}" if figure else "")
+        # and its ends, as the row words them: HMRC's 2019 MoU read "agreement: no records named", naming neither
+        # end, so a line quoting it did not say who was to give what to whom; "from ... to ..." is the row's own
+        # pair of columns, no more (an agreement is not a transfer, a figure is what its source counts)
+        ends = " ".join(f"{word} {name}" for word in ("from", "to") if (name := self.cell(f"{word}_organisation")))
+        text = f"{self.kind.replace('_', ' ')}{f' {ends}' if ends else ''}: {what}{items}" + (
+            f"; {figure}" if figure else ""
+        )
         props = stated(
             {"event_kind": self.kind, "date_as_cited": self.date, "text": text, "quote": self.quote,
              "notes": self.cell("notes"), "source": self.citation.document, "source_kind": self.source_kind,

@@ -463,6 +463,24 @@ def test_an_event_keeps_its_rows_notes_as_the_links_do(empty_store: Store) -> No
     assert edge(store, TRUSTOPIA, EdgeKind.SHARES_ONWARD, GB_GROUP).props["notes"] == " ".join(ROWS[4]["notes"].split())
 
 
+def test_an_events_text_says_who_it_is_from_and_to_as_its_row_words_them(empty_store: Store) -> None:
+    """Row 30, HMRC's 2019 care leavers MoU with DfE, read "agreement: no records named": a line quoting it in any
+    answer (organisation-receipts, onward-sharing, the letter, /reach) did not say which way it runs. Every event
+    row's text names the ends its row gives, in the row's words, after the row's kind and before what it names."""
+    store = imported(empty_store)
+    assert (ROWS[30]["kind"], ROWS[30]["from_organisation"]) == ("agreement", "HMRC")
+    assert ROWS[30]["to_organisation"] == "Department for Education (DfE)" and not ROWS[30]["dataset_as_written"]
+    events = rows_of("figure") | rows_of("policy_change") | rows_of("agreement") | rows_of("oversight")
+    assert any(not (row["from_organisation"] or row["to_organisation"]) for row in events.values())
+    by_row = {c.row: event for event in store.all_nodes(NodeKind.EVENT) for c in event.citations if c.file == FILE.name}
+    for number, row in events.items():
+        ends = [f"{word} {' '.join(row[f'{word}_organisation'].split())}" for word in ("from", "to")]
+        given = [end for end, column in zip(ends, ("from", "to"), strict=True) if row[f"{column}_organisation"]]
+        kind = row["kind"].replace("_", " ")
+        assert str(by_row[number].props["text"]).startswith(" ".join([kind, *given]) + ": "), number
+    assert by_row[30].props["text"] == "agreement from HMRC to Department for Education (DfE): no records named"
+
+
 def test_a_third_partys_copy_is_labelled_a_copy_not_the_publishers_own_page(empty_store: Store) -> None:
     """The review after 2018: the letter's sources listed the Umbrella MoU's docslib copy as "(the government's own
     page)" and Parallel Parliament's copy of a written answer as "(Parliament)" (rows 16 and 9), though neither

@@ -564,20 +564,22 @@ async def test_hmrc_s_care_leavers_agreement_is_given_with_its_notes_and_as_noth
     """The 2019 care leavers MoU is HMRC's disclosing to DfE, whose items are not in the excerpt (its row's notes).
     organisation-receipts and onward-sharing gave it to HMRC and DfE as '2019: agreement: no records named' with the
     quote alone, under what they received or shared on: the notes saying which way it runs were not asked for. It
-    is given with them, and no release, figure, share or holding cites its row."""
+    is given with them and its row's ends ("from HMRC to Department for Education (DfE)", in its name), and no
+    release, figure, share or holding cites its row."""
     flows = rows("npd_flows_2018_onward.csv")
     (mou,) = [r for r in flows if r["kind"] == "agreement" and r["from_organisation"] == "HMRC"]
     number = flows.index(mou) + 2
     assert mou["to_organisation"].startswith("Department for Education") and not mou["dataset_as_written"]
     assert "HMRC disclosing to DfE" in mou["notes"] and "Data items are not in the excerpt" in mou["notes"]
+    ends = f"agreement from {mou['from_organisation']} to {mou['to_organisation']}: "
     for name in ("HMRC", "Department for Education"):
         receipts = (await ask("organisation-receipts", name=name))["organisationReceipts"]
         (event,) = [e["node"] for e in receipts["events"] if e["node"]["quote"] == mou["quote"]]
-        assert event["notes"] == mou["notes"]
+        assert event["notes"] == mou["notes"] and ends in event["name"]
         assert number not in _cited_rows(
             {k: v for k, v in receipts.items() if k != "events"}, "npd_flows_2018_onward.csv"
         )
     onward = (await ask("onward-sharing", **{"from": "HMRC"}))["onwardSharing"]
     (event,) = [e["node"] for e in onward["events"] if e["node"]["quote"] == mou["quote"]]
-    assert event["notes"] == mou["notes"]
+    assert event["notes"] == mou["notes"] and ends in event["name"]
     assert number not in _cited_rows(onward["paths"], "npd_flows_2018_onward.csv")

@@ -1249,7 +1249,9 @@ async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask
     recommendation on onward sharing, the Home Office's sharing agreement (updated January 2019) and its 6,883
     requests to match against the NPD were in no letter, whatever the years asked. Each event the readings table
     reads as the NPD's, but the ONS's (given apart), is given in its words, dated as its source dates it, with its
-    notes, how sure and its sources, and /reach gives the same."""
+    notes, how sure and its sources, and /reach gives the same; and with the ends its row gives, in the row's words
+    (the Home Office's agreement had read "agreement: National Pupil Database", naming neither DfE nor the Home
+    Office)."""
     flows = rows("npd_flows_2018_onward.csv")
     tied = [r for r in rows("event_links.csv") if r["file"] == "npd_flows_2018_onward.csv"]
     ons = {int(r["row"]) for r in tied if r["concerns"] == "Organisation:office for national statistics"}
@@ -1269,15 +1271,25 @@ async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask
     reach = (await ask("record-reach", **variables))["recordReach"]["npdEvents"]
     assert sorted(e["node"]["quote"] for e in reach) == sorted(r["quote"] for r in events)
     assert all(e["link"]["citations"] for e in reach)
+    ends = {r["quote"]: _ends(r) for r in events}
+    assert any(" from " in said and " to " in said for said in ends.values())
+    assert all(ends[e["node"]["quote"]] in e["node"]["text"] for e in reach)
     text = (await ask("letter", **variables))["letter"]["text"]
     _, lines = letter_part(text, "What else the record says of the NPD")
     assert len(lines) == len(events)
     for row in events:
         (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
+        assert ends[row["quote"]] in line, line
         assert f"(the compiler's note: {row['notes']})" in line, line
         assert not row["figure"] or row["figure"] in line, line
         level = CertaintyLevel.CONFIRMED if row["source_kind"] == "regulator" else CertaintyLevel.REPORTED
         assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[level]), line
+
+
+def _ends(row: dict[str, str]) -> str:
+    """An event row's kind and the ends it gives, in its words, as its line begins to say it."""
+    given = [f"{word} {row[f'{word}_organisation']}" for word in ("from", "to") if row[f"{word}_organisation"]]
+    return " ".join([row["kind"].replace("_", " "), *given]) + ": "
 
 
 async def test_the_letter_and_reach_give_the_research_body_s_figure_of_records_shared_with_the_home_office(
