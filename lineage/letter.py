@@ -322,9 +322,11 @@ def _section(heading: str, asked: str) -> list[Part]:
 
 
 def _stated(stated: Stated) -> Part:
-    """What a source says of a body or a release, in its words, and the kind of source it rests on: a copy of
-    DfE's answer a third party keeps is not DfE's own page."""
-    words = _contested(stated, statement_words(stated.statement))
+    """What a source says of a body or a release, in its words, with the compiler's notes as an event's or a flow's
+    line gives them (the Home Office's planned nationality: "same source: nationality collection stopped 2018 and
+    data destroyed"), and the kind of source it rests on: a copy of DfE's answer a third party keeps is not DfE's
+    own page."""
+    words = _contested(stated, statement_words(stated.statement) + compiler_note(stated.statement))
     return Part(
         "li",
         f"{stated.subject}{_as_of(stated)}: {words}; {CERTAINTY_WORDS[stated.statement.certainty.level]}",

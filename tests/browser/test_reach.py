@@ -119,9 +119,12 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     # what a body it names refused to say, in the asker's words: the Home Office, whether pupil data went on
     (refusal,) = [r for r in FLOWS if r["kind"] == "foi_refused"]
     assert refusal["quote"] in " ".join(page.texts("#refused li")) and page.count("#refused li .refs a") > 0
-    # what a source says was planned for a body it names, apart and as a plan: the Home Office's 2015 MoU
+    # what a source says was planned for a body it names, apart and as a plan: the Home Office's 2015 MoU, with its
+    # row's notes as the letter gives them ("same source: nationality collection stopped 2018 and data destroyed")
     (plan,) = [r for r in STATEMENTS if r["statement"] == "planned"]
     assert plan["data_item_as_written"] in " ".join(page.texts("#planned li"))
+    assert f"(the compiler's note: {plan['notes']})" in " ".join(page.texts("#planned li"))
+    assert f"(the compiler's note: {refusal['notes']})" in " ".join(page.texts("#refused li"))
     assert plan["data_item_as_written"] not in releases
     # the address is the search: opened afresh it shows the same
     page.goto(f"/reach?urn={URN}&from=2012&to=2016")

@@ -144,7 +144,8 @@ def test_the_letter_says_what_a_body_it_names_refused_to_say(
 ) -> None:
     text = printed_letter(snapshot, capsys)
     part = text[text.index("What bodies named here refused to say") :]
-    assert f"Home Office: asked, and it refused to say: \u201c{REFUSAL['quote']}\u201d; reported" in part
+    note = f" (the compiler's note: {REFUSAL['notes']})"  # the request's status line: 'refused by Home Office'
+    assert f"Home Office: asked, and it refused to say: \u201c{REFUSAL['quote']}\u201d{note}; reported" in part
 
 
 async def test_a_group_pages_on_by_itself(ask: Any) -> None:
@@ -1327,7 +1328,9 @@ async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_a
     """The 2015 MoU, as a campaigner quotes it: DfE 'would hand over "(Once collected) nationality" data'; DfE's
     answer of October 2016: the data that can be requested 'does not include information on nationality'. The letter
     and /reach gave the answer alone, dropping the plan where they describe what the Home Office gets. The plan is
-    given apart, as a plan, never among what went, beside what was not released."""
+    given apart, as a plan, never among what went, beside what was not released; each with its row's notes, as an
+    event's or a flow's line gives them: the plan's "same source: nationality collection stopped 2018 and data
+    destroyed" had been in neither, nor the answer's "contrast MoU 15.2.6 above"."""
     scope = rows("npd_release_scope_statements.csv")
     (plan,) = [r for r in scope if r["organisation"] == "Home Office" and r["statement"] == "planned"]
     assert (scope.index(plan) + 2, plan["data_item_as_written"]) == (37, "(Once collected) nationality")
@@ -1341,6 +1344,9 @@ async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_a
         plan["quote"],
     )
     assert planned["statement"]["certainty"]["level"] == "REPORTED"  # a campaigner quoting the MoU
+    assert "nationality collection stopped 2018 and data destroyed" in plan["notes"]
+    assert planned["statement"]["notes"] == plan["notes"]
+    assert refusal["notes"] in {s["statement"]["notes"] for s in data["notReleased"]}
     assert refusal["quote"] in {s["statement"]["quote"] for s in data["notReleased"]}
     went = [
         s for g in data["groups"] for r in g["releases"]["nodes"] for s in r["statements"] + r["recipientStatements"]
@@ -1351,5 +1357,7 @@ async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_a
     assert plan["quote"] not in releases
     said = f"- {plan['organisation']} (as of {plan['date_as_cited']}): planned: {plan['data_item_as_written']}: "
     (line,) = [line for line in rest.split("What the record says was planned")[1].splitlines() if line.startswith(said)]
-    assert line.startswith(f"{said}\u201c{plan['quote']}\u201d; {CERTAINTY_WORDS[CertaintyLevel.REPORTED]}"), line
-    assert refusal["quote"] in rest.split("What the record says was planned")[0]
+    note = f" (the compiler's note: {plan['notes']})"
+    assert line.startswith(f"{said}\u201c{plan['quote']}\u201d{note}; {CERTAINTY_WORDS[CertaintyLevel.REPORTED]}"), line
+    not_released = rest.split("What the record says was planned")[0]
+    assert f"\u201c{refusal['quote']}\u201d (the compiler's note: {refusal['notes']}); " in not_released

@@ -206,9 +206,10 @@ function byQuote(statements) {
   return [...grouped.values()];
 }
 
-/** What one source says, in its words, appended to ``item``: the kind, its items and quote, its source, and
- * whether another cited source disagrees. */
-function appendStated(item, stated) {
+/** What one source says, in its words, appended to ``item``: the kind, its items and quote, the compiler's note
+ * where ``noted`` (a line of its own, as the letter's lineage.letter._stated), its source, and whether another cited
+ * source disagrees. */
+function appendStated(item, stated, noted = false) {
   const s = stated.statement;
   item.append(STATEMENT_KINDS[stated.kind]);
   if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
@@ -220,6 +221,7 @@ function appendStated(item, stated) {
     item.append(` (years, as the source gives them: ${s.yearsAsWritten})`);
   }
   if (s.anotherCopyReads) item.append(" (another copy of its source reads ", element("q", s.anotherCopyReads), ")");
+  if (noted) item.append(compilerNote(s.notes));
   item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
   if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
   item.append(cite(s.citations));
@@ -231,7 +233,7 @@ function statedItems(statements) {
     const item = element("li");
     const asOf = stated.asOf ? ` (as of ${stated.asOf})` : ""; // what a body was told, as of its source's day
     item.append(element("strong", stated.subject + asOf), ": "); // the bodies in the source's words, if it gives them
-    appendStated(item, stated);
+    appendStated(item, stated, true);
     return item;
   });
 }
