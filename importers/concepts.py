@@ -12,7 +12,8 @@
   alias by its census marker before ``[yy]`` (:data:`RULE_SUFFIX`: ``InCare_ab[yy]`` is the absence table's,
   as every ``_ab[yy]`` alias of the dictionary is), any other by its prefix before the first ``_``
   (:data:`RULE_PREFIX`: ``KS5_...`` is the KS5 table's), each only where the dictionary's aliases of that
-  marker or prefix are all of one table. An alias its rule does not place is keyed ``unplaced/<alias>`` with
+  marker or prefix are all of one table; its link cites the concept rows and, in one citation, those dictionary rows
+  (:func:`rows_read`). An alias its rule does not place is keyed ``unplaced/<alias>`` with
   no HOLDS link, and counted. The rules read the dictionary's items alone, and an import made again makes
   its own items again, so a rebuild places and counts them alike. A row with no concept is skipped. A row
   repeated word for word states the same link twice and folds into it; the same (concept, alias) with
@@ -217,6 +218,38 @@ def _signature(alias: str) -> tuple[str, str] | None:
     return (RULE_PREFIX, head.lower()) if sep and head else None
 
 
+def rows_read(signature: tuple[str, str], cited: Iterable[Citation]) -> frozenset[Citation]:
+    """The rows a placement's rule read, one citation per source naming them as ranges, with what they are: each
+    row its own citation had made a KS4 placement list 1,224 sources wherever it was shown.
+
+    >>> read = [Citation("Dictionary", "items.csv", row, "https://d") for row in (5, 3, 4, 9)]
+    >>> [c.document for c in rows_read((RULE_PREFIX, "ks1"), read)]
+    ['Dictionary: rows 3-5, 9, every alias it lists with the prefix KS1_, all in one table']
+    """
+    rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for citation in cited:
+        if citation.row is not None:
+            rows[(citation.document, citation.file, citation.address)].append(citation.row)
+    rule, value = signature
+    which = f"the census marker _{value}[yy]" if rule == RULE_SUFFIX else f"the prefix {value.upper()}_"
+    return frozenset(
+        Citation(f"{document}: rows {_ranges(numbers)}, every alias it lists with {which}, all in one table", file,
+                 None, address)
+        for (document, file, address), numbers in rows.items()
+    )  # fmt: skip
+
+
+def _ranges(numbers: Iterable[int]) -> str:
+    """Row numbers as runs: 3-5, 9."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
+
+
 class _Unlisted:
     """Items for the aliases the dictionary does not list, each placed in a table by the rules over the
     dictionary's aliases (see the module docstring), one node per alias cited by every row naming it."""
@@ -226,11 +259,16 @@ class _Unlisted:
         listed = [n for n in store.all_nodes(NodeKind.DATA_ITEM) if _listed(n)]
         aliases = {n.id: str(n.props.get("alias", "")) for n in listed}
         tables: dict[tuple[str, str], set[str]] = defaultdict(set)
+        read: dict[tuple[str, str], set[Citation]] = defaultdict(set)
         for hop in store.expand(list(aliases), frozenset(), frozenset({EdgeKind.HOLDS})):
             signature = _signature(aliases[hop.near])
             if signature:
                 tables[signature].add(hop.node.id)
+                read[signature] |= hop.edge.citations
         self._tables = {signature: next(iter(ids)) for signature, ids in tables.items() if len(ids) == 1}
+        # what a placement rests on: the dictionary's rows of every alias of its marker or prefix (a HOLDS link citing
+        # the concept row alone had put the rule's inference on a row that names no table)
+        self._read = {signature: rows_read(signature, read[signature]) for signature in self._tables}
         # where a rule reads more than one table, those tables: which of them holds the alias is not known
         self._candidates = {signature: tuple(sorted(ids)) for signature, ids in tables.items() if len(ids) > 1}
         self._placed: dict[str, tuple[str, str] | None] = {}  # alias -> (table id, rule), None when unplaced
@@ -278,11 +316,11 @@ class _Unlisted:
                 placed[0],
                 EdgeKind.HOLDS,
                 node_id(NodeKind.DATA_ITEM, self._key(alias)),
-                citations=cited,
+                citations=cited | self._read[signature],
                 certainty=Certainty(INFERRED, placed[1]),
             )
             for alias, cited in self._cited()
-            if (placed := self._placed[alias])
+            if (placed := self._placed[alias]) and (signature := _signature(alias))
         ]
 
     def _cited(self) -> list[tuple[str, frozenset[Citation]]]:

@@ -52,7 +52,11 @@ class Claim:
         return any(node is not None and node.props.get("contested") is True for node in (self.subject, self.object))
 
     def row(self) -> dict[str, str]:
-        cites = "; ".join(f"{c.file}, row {c.row}" + (f": {c.address}" if c.address else "") for c in self.sources)
+        cites = "; ".join(
+            # a citation of many rows (an item-table rule's) names them in its document, not as one row
+            f"{c.file}, {f'row {c.row}' if c.row is not None else c.document}" + (f": {c.address}" if c.address else "")
+            for c in self.sources
+        )
         return {
             "rule": self.rule,
             "certainty": self.certainty,

@@ -180,3 +180,39 @@ def test_a_claim_resting_on_a_disputed_statement_says_so(memory_real: Store) -> 
         rows = {(c.file, c.row) for c in claim.subject.citations}
         assert claim.row()["contested"] == ("yes" if rows & disputed else ""), claim.subject.name
     assert any(claim.contested for claim in from_statements) and not all(c.contested for c in from_statements)
+
+
+def test_a_table_placed_by_the_dictionarys_aliases_cites_the_dictionary_rows_the_rule_read(ledger: list[Claim]) -> None:
+    """An alias only the 2019 concepts file lists (CLA_...) is placed in the table every CLA_ alias of the dictionary
+    is in (rule item-table:alias-prefix): the ledger cited the concept row alone, which names no table. Each such
+    claim cites, beside the concept rows naming it, the dictionary's rows of its prefix, which the rule read, in one
+    citation naming them as runs of rows."""
+
+    def of_prefix(name: str, column: str) -> dict[str, set[int]]:
+        with (DATA_DIR / name).open(encoding="utf-8") as handle:
+            found: dict[str, set[int]] = {}
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                if row[column].upper().startswith("CLA_") and not row[column].endswith("[yy]"):
+                    found.setdefault(row[column], set()).add(number)
+            return found
+
+    dictionary = of_prefix("npd_data_items_2018.csv", "npd_alias")
+    read = sorted({row for rows in dictionary.values() for row in rows})
+    runs = [[read[0], read[0]]]
+    for row in read[1:]:
+        if row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    named = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
+    unlisted = {alias: rows for alias, rows in of_prefix("npd_concept_categories_2019.csv", "npd_alias").items()
+                if alias not in dictionary}  # fmt: skip
+    assert read and unlisted
+    placed = {c.object.name: c for c in ledger if c.rule == "item-table:alias-prefix" and c.object is not None}
+    for alias, rows in unlisted.items():
+        cited = placed[alias].sources
+        assert {c.row for c in cited if c.file == "npd_concept_categories_2019.csv"} == rows, alias
+        (rule_read,) = [c for c in cited if c.file == "npd_data_items_2018.csv"]
+        assert (
+            rule_read.row is None and f": rows {named}, every alias it lists with the prefix CLA_" in rule_read.document
+        )
