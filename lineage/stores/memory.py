@@ -291,6 +291,7 @@ class MemoryStore(Store):
             target = Path(path).resolve()
         except (RuntimeError, OSError) as exc:  # a loop of links ("Symlink loop") had been a traceback
             raise StoreError(f"{path}: cannot be followed to a snapshot: {exc}") from None
+        snapshot.refuse_no_place_to_save(Path(path), target)
         with snapshot.writer_lock(target, wait):
             store = cls.load(target) if target.exists() else cls()
             yield store

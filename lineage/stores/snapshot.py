@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from lineage.errors import StoreError
-from lineage.files import beside_name, open_regular
+from lineage.files import beside_name, not_regular, open_regular
 from lineage.model import (
     ALWAYS,
     EDGE_COMMON_PROPS,
@@ -179,6 +179,26 @@ def _rebuild(path: Path) -> str:
 def _leftover_prefix(target: Path) -> str:
     """The name a save's temporary file starts with (the saving process's id follows)."""
     return beside_name(target, ".", ".saving-")
+
+
+def refuse_no_place_to_save(given: Path, target: Path) -> None:
+    """Refuse a writer's snapshot path (``given``, followed to ``target``) before its lock is made beside it: what
+    is there and no regular file (a folder, a FIFO, a link to /dev/zero, whose lock had been made in /dev), and a
+    path through a symbolic link to nothing, whose save had made the folders the link names, wherever they were."""
+    dangling = next((p for p in (given, *given.parents) if p.is_symlink() and not p.exists()), None)
+    if dangling is not None:
+        which = "it" if dangling == given else dangling
+        raise StoreError(
+            f"{given}: {which} is a symbolic link to {os.readlink(dangling)}, which is not there: nothing was written; "
+            "link it to a snapshot or a folder that is there, or give another path"
+        )
+    try:
+        problem = not_regular(os.stat(target).st_mode)
+    except OSError:  # nothing there: a new snapshot; or a file where a folder should be, which writer_lock names
+        return
+    if problem is not None:
+        linked = f" (a link to {target})" if target != Path(os.path.abspath(given)) else ""
+        raise StoreError(f"{given}{linked}: cannot be read: {problem}")
 
 
 def lock_of(target: Path) -> Path:

@@ -109,6 +109,38 @@ def test_a_snapshot_path_that_is_no_file_is_refused_at_once(tmp_path: Path, made
         MemoryStore.load(path)
 
 
+@pytest.mark.parametrize(
+    "made", ["folder", "fifo", "link to a fifo", "link to nothing", "path through a link to nothing"]
+)
+def test_a_writer_refuses_a_snapshot_path_with_no_place_to_save_and_makes_nothing(tmp_path: Path, made: str) -> None:
+    """Hostile input, round eleven: an import into `memory:LINK`, LINK a link to /dev/zero, was refused only after
+    it had made /dev/zero.lock; into a folder or a FIFO, after making its lock beside it; into a link to nothing,
+    it made the folders the link named, elsewhere, and saved there. Each is refused naming the path, making
+    nothing, here or where the link points."""
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    here.mkdir()
+    elsewhere.mkdir()
+    path = here / "graph.snapshot"
+    if made == "folder":
+        path.mkdir()
+    elif made == "fifo":
+        os.mkfifo(path)
+    elif made == "link to a fifo":
+        os.mkfifo(elsewhere / "pipe")
+        path.symlink_to(elsewhere / "pipe")
+    elif made == "link to nothing":
+        path.symlink_to(elsewhere / "nowhere" / "graph.snapshot")
+    else:
+        (here / "folder").symlink_to(elsewhere / "nowhere")
+        path = here / "folder" / "graph.snapshot"
+    before = {p: sorted(p.iterdir()) for p in (here, elsewhere)}
+    code, out, err = run("import", "npd-classifications", DATA / "npd_data_item_classifications_2018.csv",
+                         "--store", f"memory:{path}", timeout=60)  # fmt: skip
+    assert (code, out) == (1, "")
+    assert one_line_error(err).startswith(f"lineage: {path}")
+    assert {p: sorted(p.iterdir()) for p in (here, elsewhere)} == before
+
+
 def test_a_failed_save_leaves_no_temporary_file_and_the_old_snapshot_whole(snapshot: Path) -> None:
     before = snapshot.read_bytes()
     store = MemoryStore.load(snapshot)
