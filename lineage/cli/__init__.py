@@ -33,6 +33,7 @@ import contextlib
 import gc
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
@@ -262,6 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The Neo4j driver warns of every retry on standard error; a lost store is reported here, in one line.
     logging.getLogger("neo4j").addHandler(logging.NullHandler())
     gc.set_threshold(*GC_THRESHOLDS)
+    signal.signal(signal.SIGTERM, _terminated)
     args = _parser().parse_args(argv)
     if sys.stdout is None:  # started with it closed (`>&-`): every answer vanished, and the exit said all was well
         print("lineage: standard output is closed: nothing could be written", file=sys.stderr)
@@ -276,9 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, _OutputFailed):  # what is still buffered can never be written: drop it
             os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 2 if isinstance(exc, UsageError) else 1
-    except KeyboardInterrupt:
-        print(f"{PROGRESS.end()}lineage: interrupted (see `lineage counts` for what did not finish)", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, _Terminated) else "interrupted"
+        print(f"{PROGRESS.end()}lineage: {stopped} (see `lineage counts` for what did not finish)", file=sys.stderr)
+        return 128 + signal.SIGTERM if isinstance(exc, _Terminated) else 130
     except BrokenPipeError:  # the reader went first (`lineage query ... | head`): nothing more to say to it
         os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 141
@@ -291,6 +294,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         sys.stdout = stdout
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (`kill`, a service stopped), met as Ctrl-C is, so that what a command was writing is cleaned up:
+    by default it ended the process at once, and an export stopped so left its half-written files in a hidden
+    folder among the user's, one more each time."""
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    raise _Terminated
 
 
 class _OutputFailed(LineageError):

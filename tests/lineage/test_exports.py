@@ -595,3 +595,27 @@ def test_the_real_graph_exports_whole_in_every_format(memory_real: MemoryStore, 
     read = READERS[fmt](tmp_path / "real")
     counts = memory_real.counts()
     assert (len(read.nodes), len(read.edges)) == (counts.total_nodes, counts.total_edges)
+
+
+def test_an_export_stopped_by_sigterm_leaves_the_old_files_and_nothing_else(
+    memory_real: MemoryStore, tmp_path: Path
+) -> None:
+    """Hostile input, round eleven: `kill` (SIGTERM) ended an export at once, leaving its half-written files in a
+    hidden folder among the user's (one more each time), exit 143 and not a word. Now it is met as Ctrl-C is:
+    what it wrote goes, the old files stay whole, and it says why it stopped."""
+    from tests.lineage.stores.processes import lineage, one_line_error, until
+
+    snapshot = tmp_path / "graph.snapshot"
+    memory_real.save(snapshot)
+    out = tmp_path / "csv"
+    out.mkdir()
+    (out / "nodes.csv").write_text("old nodes")
+    (out / "edges.csv").write_text("old edges")
+    process = lineage("export", "--format", "csv", "--output", out, "--store", f"memory:{snapshot}")
+    assert until(lambda: any(p.name.endswith(".tmp") for p in out.iterdir()) or process.poll() is not None)
+    process.terminate()
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    assert one_line_error(err) == "lineage: terminated (see `lineage counts` for what did not finish)"
+    assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "nodes.csv"]
+    assert [(out / name).read_text() for name in ("nodes.csv", "edges.csv")] == ["old nodes", "old edges"]
