@@ -8,12 +8,15 @@ put a file where the user's link, pipe or device was.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -142,7 +145,8 @@ def write_directory(output: Path, files: Mapping[str, Write]) -> None:
 
     Every file is first written whole into a temporary directory. A new directory is that temporary one
     renamed, so it appears at once with every file in it. Into an existing directory (the temporary one is
-    made inside it, so a mount point works too) the files are renamed one after the other, so that is not
+    made inside it, so a mount point works too) the files are renamed one after the other, one export at a
+    time (:func:`_moving_into`), so that is not
     atomic for a reader: looking in between, one may find some files new and others old, or for an instant
     one missing. A failed rename puts the old files back. On any failure nothing the export made is left,
     and an existing directory holds what it held.
@@ -166,15 +170,40 @@ def write_directory(output: Path, files: Mapping[str, Write]) -> None:
             os.chmod(staging, 0o755)  # like any directory the user makes, not private like a temporary one
             os.rename(staging, output)  # fails, writing nothing, if a non-empty directory appeared meanwhile
         else:
-            for name in files:
-                path = output / name
-                _refuse_unless_regular(path)
-            path = output
-            _move_into(staging, output, list(files))
+            with _moving_into(output):
+                for name in files:
+                    path = output / name
+                    _refuse_unless_regular(path)
+                path = output
+                _move_into(staging, output, list(files))
     except Exception as exc:
         raise _failed(path, exc) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+#: Seconds an export waits for another moving its files into the same directory (which takes milliseconds).
+MOVE_WAIT = 10.0
+
+
+@contextlib.contextmanager
+def _moving_into(output: Path) -> Iterator[None]:
+    """Hold an OS lock on the directory while its files are moved in: two exports into one directory at once had
+    moved theirs in turn, leaving one's nodes.csv beside the other's edges.csv."""
+    fd = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        deadline = time.monotonic() + MOVE_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OSError(f"another export held it for {MOVE_WAIT:g} s: nothing was written") from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _move_into(staging: Path, output: Path, names: list[str]) -> None:

@@ -619,3 +619,32 @@ def test_an_export_stopped_by_sigterm_leaves_the_old_files_and_nothing_else(
     assert one_line_error(err) == "lineage: terminated (see `lineage counts` for what did not finish)"
     assert sorted(p.name for p in out.iterdir()) == ["edges.csv", "nodes.csv"]
     assert [(out / name).read_text() for name in ("nodes.csv", "edges.csv")] == ["old nodes", "old edges"]
+
+
+def test_two_exports_into_one_directory_at_once_never_mix_their_files(
+    fixture_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hostile input, round eleven: two exports into one directory moved their files in turn, and one's nodes.csv
+    was left beside the other's edges.csv. Here the second starts as the first has moved its nodes.csv in: it
+    waits for the first, and the directory holds the second's files, both."""
+    import threading
+
+    out = tmp_path / "csv"
+    out.mkdir()
+    replace, second = os.replace, None
+
+    def between(source: Any, target: Any) -> None:  # the first export, once its nodes.csv is in
+        nonlocal second
+        replace(source, target)
+        if second is None and Path(target) == out / "nodes.csv":
+            second = threading.Thread(target=export, args=(fixture_store, "csv", out, g.R1, 1))
+            second.start()
+            second.join(1)
+
+    monkeypatch.setattr(files.os, "replace", between)
+    export(fixture_store, "csv", out)
+    assert second is not None
+    second.join(30)
+    written = read_csv(out)
+    assert len(written.nodes) < 16  # the second's, R1's neighbours
+    assert {end for source, _, target in written.edges for end in (source, target)} <= set(written.nodes)
