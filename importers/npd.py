@@ -61,7 +61,15 @@ from typing import ClassVar
 
 from importers import register
 from importers.base import Batch, Importer, Report
-from importers.reading import BadInput, Row, read_csv, read_dataset_names, refuse_duplicates, required
+from importers.reading import (
+    BadInput,
+    Row,
+    read_csv,
+    read_dataset_names,
+    refuse_duplicates,
+    refuse_other_digits,
+    required,
+)
 from lineage.model import (
     CONFIRMED,
     Certainty,
@@ -115,9 +123,12 @@ def start_year(first: str, second: str) -> int | None:
 _TAB_YEARS = re.compile(r"(?<!\d)(\d{2})[-_](\d{2})(?:[ _]+to[ _]+(\d{2})[-_](\d{2}))?(?!\d)")
 
 
-def tab_years(name: str) -> dict[str, Scalar]:
-    """first_year/last_year from a tab or sheet name (``KS2 95-96 to 17-18`` -> 1995, 2017), or nothing."""
-    found = _TAB_YEARS.search(name)
+def tab_years(path: Path, row: Row, column: str) -> dict[str, Scalar]:
+    """first_year/last_year from the tab or sheet name in ``column`` (``KS2 95-96 to 17-18`` -> 1995, 2017), or
+    nothing; a name holding another script's digits is refused, naming it, as every year a file gives is (\\d
+    had read "SC_Pupil \u0660\u0661-\u0660\u0662" as 2001)."""
+    refuse_other_digits(path, row, column)
+    found = _TAB_YEARS.search(row[column])
     if found is None:
         return {}
     a, b, c, d = found.groups()
@@ -193,7 +204,7 @@ def sheet_datasets(importer: NpdImporter, path: Path, sheets: Mapping[str, Sheet
         props: dict[str, Scalar] = {"title": sheet.title} if sheet.title else {}
         known = stored.get(dataset_id(key))
         if known is None:
-            props |= tab_years(sheet.name)
+            props |= tab_years(path, sheet.row, "sheet")
         name = known.name if known is not None else sheet.name
         nodes.append(Node(NodeKind.DATASET, key, name, props, frozenset({importer.cite(path, sheet.row)})))
     return nodes
@@ -215,7 +226,7 @@ class NpdDatasetsImporter(NpdImporter):
         refuse_duplicates(path, "tab_name", ((dataset_key(tab), row) for tab, row in tabs))
         nodes = []
         for tab, row in tabs:
-            props = tab_years(tab)
+            props = tab_years(path, row, "tab_name")
             if description := row["description"].strip():
                 props["description"] = description
             nodes.append(Node(NodeKind.DATASET, dataset_key(tab), tab, props, frozenset({self.cite(path, row)})))

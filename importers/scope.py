@@ -415,7 +415,8 @@ class ScopeStatementsImporter(Importer):
         def cell(column: str) -> str:
             return " ".join(row[column].split())
 
-        refuse_other_digits(path, row, "reference")  # \d took "DS\u0660..." for a reference, joined to none
+        # \d took "DS\u0660..." for a reference, joined to none; a date's year in them is refused as every year is
+        refuse_other_digits(path, row, "reference", "date_as_cited")
         organisation, statement, items = cell("organisation"), cell("statement"), cell("data_item_as_written")
         if statement not in STATEMENTS:
             raise BadInput(

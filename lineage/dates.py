@@ -14,6 +14,8 @@ True
 datetime.date(2014, 9, 30)
 >>> named_period("by September 2014") is None
 True
+>>> named_period("March 2\u0660\u0661\u0666") is None  # a year in the digits 0-9 alone
+True
 """
 
 from __future__ import annotations
@@ -36,8 +38,10 @@ MONTHS = (
     "november",
     "december",
 )
-#: A month or a year: a year from 1000 on (year 0000 is no date: it had raised the date module's own error).
-_WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?([1-9]\d{3})\b"
+#: A month or a year: a year from 1000 on (year 0000 is no date: it had raised the date module's own error), in
+#: the digits 0-9, as every year a file gives (\d had read "March 2\u0660\u0661\u0666" as March 2016; an importer
+#: refuses such a cell, naming it: importers.reading.refuse_other_digits).
+_WHEN = r"(?:(" + "|".join(MONTHS) + r")\s+)?([1-9][0-9]{3})\b"
 #: Words before a month or year that place a day within it ("towards the end of September 2014", "early 2013"),
 #: so that the date still starts with it; "by" or "before" would not, and are not read.
 _WITHIN = r"(?:(?:towards\s+|around\s+)?the\s+(?:start|beginning|middle|end)\s+of|early|mid|late)\s+"

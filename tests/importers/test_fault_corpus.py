@@ -264,6 +264,9 @@ OTHER_DIGITS = [
     ("gias-links", "LinkEstablishedDate", "\u0660\u0661-\u0660\u0669-\u0662\u0660\u0661\u0660"),
     ("npd-items", "years_populated", "\u0662\u0660\u0660\u0662/\u0660\u0663 -"),
     ("scope-statements", "reference", "DS\u0660\u0660\u0667\u0666\u0663"),
+    ("scope-statements", "date_as_cited", "March 2\u0660\u0661\u0666"),  # had been March 2016
+    ("npd-datasets", "tab_name", "SC_Pupil \u0660\u0661-\u0660\u0662 to 17-18 SUM"),  # had been from 2001
+    ("npd-items", "sheet", "KS2 \u0669\u0665-\u0669\u0666"),  # had been 1995
 ]
 
 
