@@ -23,6 +23,7 @@ from lineage.model import (
     node_id,
 )
 from lineage.questions.common import Related, follow_chain, related
+from lineage.questions.timeline import compiler_note
 from lineage.store import Store
 
 _E = EdgeKind
@@ -122,9 +123,11 @@ class Stated:
 
 def said_by_sources(stated: Iterable[Stated], of_recipient: bool = False) -> tuple[str, ...]:
     """What sources say, as a reader quotes it: per quote, the kind of source saying it, of whom where it is said of
-    a recipient naming no release, the items it names together, its words, and whether another cited source
-    disagrees (quoting one side alone would state as settled what the record holds as disputed). A quote naming
-    five items is five statements in the graph, one per item; quoted once each, it had filled a letter five times."""
+    a recipient naming no release, the items it names together, its words, each distinct note of its rows as a line
+    of its own gives them (compiler_note: the Cabinet Office's extraction, row 32, "link to held Cabinet Office
+    entries ... NOT established"), and whether another cited source disagrees (quoting one side alone would state as
+    settled what the record holds as disputed). A quote naming five items is five statements in the graph, one per
+    item; quoted once each, it had filled a letter five times."""
     by_quote: dict[tuple[str, str, str, bool, str], list[Stated]] = {}
     for one in stated:
         props = one.statement.props
@@ -136,7 +139,8 @@ def said_by_sources(stated: Iterable[Stated], of_recipient: bool = False) -> tup
         of = f" of {first.about.node.name}, naming no release" if of_recipient else ""
         named = (str(s.statement.props.get("items_as_written") or "") for s in same)
         items = "; ".join(dict.fromkeys(name for name in named if name))
-        said.append(source_says(first.statement, items, of) + (DISPUTED if contested else ""))
+        notes = "".join(dict.fromkeys(compiler_note(s.statement) for s in same))
+        said.append(source_says(first.statement, items, of) + notes + (DISPUTED if contested else ""))
     return tuple(said)
 
 

@@ -139,9 +139,15 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     (other,) = [r for r in NOTE_STATEMENTS if r["another_copy_reads"]]
     said = listed + " ".join(page.texts("#not-released li"))
     assert f"(another copy of its source reads {other['another_copy_reads']})" in said
+    # a statement quoted in a release's or an application's line comes with each note of its rows once, as the
+    # letter gives it: the Telegraph's rows 2-5, one quote and two notes; the Cabinet Office's row 32
+    telegraph = STATEMENTS[2 - 2 : 5 - 1]
+    assert all(listed.count(f"(the compiler's note: {notes})") == 1 for notes in {r["notes"] for r in telegraph})
+    cabinet = STATEMENTS[32 - 2]
+    applications = " ".join(page.texts("#applications li"))
+    assert f"{cabinet['quote']} (the compiler's note: {cabinet['notes']})" in applications
     # an application comes with the agreements a source ties to it, as in the letter
     (agreement,) = [r for r in FLOWS if r["kind"] == "agreement" and "formalised" in r["quote"]]
-    applications = " ".join(page.texts("#applications li"))
     assert f"an agreement its source ties to it ({agreement['date_as_cited']} (" in applications
     assert agreement["quote"] in applications
 

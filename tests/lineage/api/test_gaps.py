@@ -254,6 +254,17 @@ def test_a_contested_release_is_asked_of_dfe_s_own_record_not_of_a_register_that
     assert contested and not any("as the register lists them" in m for g in contested for m in g.missing)
 
 
+def test_a_gap_quoting_a_source_gives_its_rows_notes(real_store: Store) -> None:
+    """The Cabinet Office's extraction of 16-18 year olds' names and addresses (npd_release_scope_statements.csv
+    row 32) was quoted in its application's request without its row's notes: "link to held Cabinet Office entries
+    (2013-11-15, 2014-02-19) NOT established", which the letter's line of it gives."""
+    row = _scope_rows()[32 - 2]
+    assert row["organisation"] == "Cabinet Office" and "NOT established" in row["notes"]
+    (gap,) = [g for g in gaps(real_store, kinds=["outcome not stated"]) if g.subject.id.endswith("/cabinet-office")]
+    drafted = foi.write([gap], "txt").text
+    assert f"\u201c{row['quote']}\u201d (the compiler's note: {row['notes']})" in drafted
+
+
 def test_an_agreement_the_record_knows_only_from_an_account_of_it_is_a_gap_for_dfe(real_store: Store) -> None:
     """A campaigner's reading of the gaps: the Home Office-DfE agreement 'updated in January 2019' (a requester's
     words) and the arrangement DWP's 2018 pilot became (a campaigner's) were no gap, though neither text is in the

@@ -749,7 +749,9 @@ async def test_a_release_comes_with_what_sources_say_went_in_it_each_quote_once(
     for row in {r["quote"]: r for r in telegraph}.values():
         quoted, years = row["quote"], row["years_as_written"]
         assert line.count(quoted) == 1
-        said = line.split(quoted)[1].split("; ")[0]
+        said = line.split(quoted)[1]
+        for notes in {r["notes"] for r in telegraph if r["quote"] == quoted}:  # each of its rows' notes, once
+            said = said.replace(f" (the compiler's note: {notes})", "", 1)
         given = f" (years, as the source gives them: {years})" if years else ""  # the row's own years, as it gives them
         assert said.startswith(f"\u201d{given} (contested: another cited source disagrees)"), said
     data = (await ask("record-reach", urn=URN, fromYear=2011, toYear=2016, first=100))["recordReach"]
@@ -1320,6 +1322,44 @@ async def test_the_letter_and_reach_give_the_research_body_s_figure_of_records_s
     assert f"(the compiler's note: {epi['notes']})" in line, line
     assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
     assert "research body's account" in CERTAINTY_WORDS[CertaintyLevel.REPORTED]
+
+
+async def test_a_statement_quoted_in_a_release_or_an_application_line_gives_each_note_of_its_rows_once(
+    ask: Any,
+) -> None:
+    """A reading after the statement lines gained their notes: a statement quoted inside a release's or an
+    application's line still came without its row's notes. The Cabinet Office's extraction (row 32) was quoted
+    without "link to held Cabinet Office entries (2013-11-15, 2014-02-19) NOT established", Locrating's words
+    (rows 42-46) without "link to DR170518.02 ... assumed, not stated by source". Rows 2-5 share one quote and two
+    notes: each is given once."""
+    cabinet = STATEMENTS[32 - 2]
+    assert cabinet["organisation"] == "Cabinet Office" and "NOT established" in cabinet["notes"]
+    telegraph = STATEMENTS[2 - 2 : 5 - 1]
+    assert len({r["quote"] for r in telegraph}) == 1 and len({r["notes"] for r in telegraph}) == 2
+    locrating = [r for r in STATEMENTS if r["organisation"] == "Locrating Ltd"]
+    assert locrating and all("not stated by source" in r["notes"] for r in locrating)
+    variables = {"urn": URN, "fromYear": 2011, "toYear": 2011}
+    text = (await ask("letter", **variables, format="txt"))["letter"]["text"]
+    releases, applications = text.split("Releases that may hold my child's record")[1].split(APPLICATIONS)
+
+    def noted(row: dict[str, str]) -> str:
+        return f" (the compiler's note: {row['notes']})"
+
+    (line,) = [line for line in applications.splitlines() if cabinet["quote"] in line]
+    assert f"\u201c{cabinet['quote']}\u201d{noted(cabinet)}" in line, line
+    (line,) = [line for line in releases.splitlines() if telegraph[0]["quote"] in line]
+    assert all(line.count(noted(row)) == 1 for row in telegraph), line
+    (line,) = [line for line in releases.splitlines() if "to Locrating Ltd" in line]
+    assert all(f"\u201c{row['quote']}\u201d{noted(row)}" in line for row in locrating), line
+    # /reach's query asks each statement a release's or an application's line quotes for its notes
+    data = (await ask("record-reach", first=100, **variables))["recordReach"]
+    found = [r for g in data["groups"] for r in g["releases"]["nodes"]]
+    said = [
+        *(s for r in found for s in r["statements"] + r["recipientStatements"]),
+        *(s for a in data["applications"] for s in a["statements"]),
+    ]
+    given = {(s["statement"]["quote"], s["statement"]["notes"]) for s in said}
+    assert {(r["quote"], r["notes"]) for r in (cabinet, *telegraph, *locrating)} <= given
 
 
 async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_as_a_plan_beside_the_refusal(

@@ -185,8 +185,9 @@ function nodeLink(node) {
   return a;
 }
 
-/** The statements, one per quote, its items together and every statement's sources cited: a quote naming five items
- * is five statements, and was shown five times (the letter groups them alike, lineage.questions.said_by_sources). */
+/** The statements, one per quote, its items together, each distinct note of its rows once and every statement's
+ * sources cited: a quote naming five items is five statements, and was shown five times (the letter groups them
+ * alike, lineage.questions.said_by_sources). */
 function byQuote(statements) {
   const grouped = new Map();
   for (const stated of statements) {
@@ -194,9 +195,10 @@ function byQuote(statements) {
     const key = JSON.stringify([s.sourceKind, stated.kind, s.quote || s.id, stated.contested, stated.about.node.id]);
     const found = grouped.get(key);
     if (!found) {
-      grouped.set(key, { ...stated, statement: { ...s, citations: [...s.citations] } });
+      grouped.set(key, { ...stated, notes: [s.notes], statement: { ...s, citations: [...s.citations] } });
       continue;
     }
+    if (!found.notes.includes(s.notes)) found.notes.push(s.notes);
     const items = found.statement.itemsAsWritten;
     if (s.itemsAsWritten && !(items || "").split("; ").includes(s.itemsAsWritten)) {
       found.statement.itemsAsWritten = items ? `${items}; ${s.itemsAsWritten}` : s.itemsAsWritten;
@@ -206,10 +208,10 @@ function byQuote(statements) {
   return [...grouped.values()];
 }
 
-/** What one source says, in its words, appended to ``item``: the kind, its items and quote, the compiler's note
- * where ``noted`` (a line of its own, as the letter's lineage.letter._stated), its source, and whether another cited
- * source disagrees. */
-function appendStated(item, stated, noted = false) {
+/** What one source says, in its words, appended to ``item``: the kind, its items and quote, the compiler's notes
+ * (each of a quote's rows' once, as byQuote gathers them: the Cabinet Office's extraction, its link to the register's
+ * entries "NOT established"), its source, and whether another cited source disagrees. */
+function appendStated(item, stated) {
   const s = stated.statement;
   item.append(STATEMENT_KINDS[stated.kind]);
   if (s.itemsAsWritten) item.append(` (${s.itemsAsWritten})`);
@@ -221,7 +223,7 @@ function appendStated(item, stated, noted = false) {
     item.append(` (years, as the source gives them: ${s.yearsAsWritten})`);
   }
   if (s.anotherCopyReads) item.append(" (another copy of its source reads ", element("q", s.anotherCopyReads), ")");
-  if (noted) item.append(compilerNote(s.notes));
+  for (const notes of stated.notes || [s.notes]) item.append(compilerNote(notes));
   item.append(element("span", ` — ${[s.sourceKind, s.dateAsCited].filter(Boolean).join(", ")}`, "hint"));
   if (stated.contested) item.append(element("span", " another cited source disagrees", "contested"));
   item.append(cite(s.citations));
@@ -233,7 +235,7 @@ function statedItems(statements) {
     const item = element("li");
     const asOf = stated.asOf ? ` (as of ${stated.asOf})` : ""; // what a body was told, as of its source's day
     item.append(element("strong", stated.subject + asOf), ": "); // the bodies in the source's words, if it gives them
-    appendStated(item, stated, true);
+    appendStated(item, stated);
     return item;
   });
 }
@@ -281,7 +283,7 @@ function drawApplications(applications) {
     const linked = [...open.applicants, ...open.commissionedBy];
     item.append(cite([...application.citations, ...linked.flatMap((a) => a.link.citations)]));
     // the register gives no outcome; another source may say what went under it, in its own words
-    for (const stated of open.statements) {
+    for (const stated of byQuote(open.statements)) {
       item.append("; a source says: ");
       appendStated(item, stated);
     }
