@@ -304,16 +304,12 @@ def _when(node: Node) -> str:
 
 
 def _agreement(related: Related) -> str:
-    """An agreement a source ties to the application, as its source gives it: what went on under it (DWP's 2018
-    check "formalised" since) is asked about with the application."""
+    """An agreement a source ties to the application, as its source gives it, in the words an event's line gives it
+    (:func:`_event_words`): what went on under it (DWP's 2018 check "formalised" since) is asked about with the
+    application, with the ends its row gives (from DfE to DWP), which its quote alone does not say."""
     event = related.node
-    quote = event.props.get("quote")
     sure = CERTAINTY_WORDS[event.certainty.level]
-    return (
-        f"an agreement its source ties to it ({dated_as(event) or 'undated'}; {sure})"
-        + (f": \u201c{quote}\u201d" if quote else "")
-        + compiler_note(event)
-    )
+    return f"an agreement its source ties to it ({dated_as(event) or 'undated'}; {sure}): {_event_words(event)}"
 
 
 def _section(heading: str, asked: str) -> list[Part]:
@@ -341,12 +337,17 @@ def _event(concerning: Related) -> Part:
     event = concerning.node
     return Part(
         "li",
-        f"{dated_as(event) or 'undated'}: {event.props.get('text') or event.name}"
-        + (f": \u201c{event.props['quote']}\u201d" if event.props.get("quote") else "")
-        + compiler_note(event)
-        + f"; {CERTAINTY_WORDS[event.certainty.level]}",
+        f"{dated_as(event) or 'undated'}: {_event_words(event)}; {CERTAINTY_WORDS[event.certainty.level]}",
         tuple(ordered_citations(concerning.link.citations)),
     )
+
+
+def _event_words(event: Node) -> str:
+    """An event in the compiler's words (its kind and the ends its row gives: "agreement from HMRC to Department
+    for Education (DfE): no records named"), then its source's words and the compiler's notes."""
+    quote = event.props.get("quote")
+    text = str(event.props.get("text") or event.name)
+    return text + (f": \u201c{quote}\u201d" if quote else "") + compiler_note(event)
 
 
 def _figure(entry: TimelineEntry) -> Part:

@@ -150,6 +150,9 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     (agreement,) = [r for r in FLOWS if r["kind"] == "agreement" and "formalised" in r["quote"]]
     assert f"an agreement its source ties to it ({agreement['date_as_cited']} (" in applications
     assert agreement["quote"] in applications
+    # with its kind and the ends its row gives, before its quote, as the letter gives them
+    ends = f"{agreement['kind']} from {agreement['from_organisation']} to {agreement['to_organisation']}: "
+    assert f"): {ends}{agreement['dataset_as_written']}" in applications
 
 
 def test_a_name_finds_the_school(page: Browser) -> None:

@@ -1004,6 +1004,25 @@ async def test_an_application_comes_with_the_agreements_a_source_ties_to_it_and_
     assert applications.count("an agreement its source ties to it") == 1
 
 
+async def test_an_agreement_under_an_application_says_its_kind_and_ends_as_its_row_gives_them(ask: Any) -> None:
+    """A reading after an event's text gained its row's ends: the agreement DWP's application comes with (row 31 of
+    npd_flows_2018_onward.csv) was quoted ("a data-sharing arrangement has been formalised") without who was to
+    give what to whom, which its row gives (from Department for Education to DWP) and its line among the NPD's
+    events says. The letter and /reach now give its kind and ends, as its row words them, before its quote."""
+    agreement = rows("npd_flows_2018_onward.csv")[31 - 2]
+    assert agreement["kind"] == "agreement" and agreement["from_organisation"] and agreement["to_organisation"]
+    assert agreement["from_organisation"] not in agreement["quote"]  # the quote alone does not say who gives it
+    text = (await ask("letter", urn=URN, fromYear=2012, toYear=2023, format="txt"))["letter"]["text"]
+    applications = text.split(APPLICATIONS)[1].split("Other disclosures the record names")[0]
+    (line,) = [line for line in applications.splitlines() if agreement["quote"] in line]
+    sure = CERTAINTY_WORDS[CertaintyLevel.REPORTED]  # a campaigner's account
+    said = f"{sure}): {_ends(agreement)}{agreement['dataset_as_written']}"
+    assert said in line and line.index(said) < line.index(f"\u201c{agreement['quote']}\u201d"), line
+    data = (await ask("record-reach", urn=URN, fromYear=2012, toYear=2023, first=100))["recordReach"]
+    (event,) = [a["node"] for o in data["applications"] for a in o["agreements"]]
+    assert event["quote"] == agreement["quote"] and event["text"].startswith(_ends(agreement))
+
+
 async def test_an_applications_date_comes_with_the_note_saying_which_date_it_is(ask: Any) -> None:
     """The seventh reading: the letter said DR170124.04 was "dated 15 August 2017", a date its row puts under three
     kinds of date at once, which its notes say are not told apart (npd_register_entries_more.csv row 16)."""

@@ -291,9 +291,9 @@ function drawApplications(applications) {
     // an agreement a source ties to the application, as the letter gives it (lineage.letter._agreement)
     for (const agreed of open.agreements) {
       const event = agreed.node;
-      item.append(`; an agreement its source ties to it (${datedAs(event)}; ${CERTAINTY_WORDS[event.certainty.level]})`);
-      if (event.quote) item.append(": ", element("q", event.quote));
-      item.append(compilerNote(event.notes));
+      const sure = CERTAINTY_WORDS[event.certainty.level];
+      item.append(`; an agreement its source ties to it (${datedAs(event)}; ${sure}): `);
+      appendEvent(item, event);
       item.append(cite(event.citations));
     }
     return item;
@@ -338,13 +338,20 @@ function drawLearnerRecords(learners) {
  * gives it, its words, the compiler's note, how sure, its sources. */
 function eventItem(o) {
   const item = element("li");
-  item.append(element("strong", datedAs(o.node)), `: ${o.node.text || o.node.name}`);
-  if (o.node.quote) item.append(": ", element("q", o.node.quote));
-  item.append(compilerNote(o.node.notes));
+  item.append(element("strong", datedAs(o.node)), ": ");
+  appendEvent(item, o.node);
   // how sure, as every other line says: the ICO's findings are the press's and a law firm's accounts of them
   item.append(`; ${CERTAINTY_WORDS[o.node.certainty.level]}`);
   item.append(cite(o.link.citations));
   return item;
+}
+
+/** An event appended to ``item`` in the compiler's words (its kind and the ends its row gives), its source's and
+ * the compiler's notes, as the letter says it (lineage.letter._event_words). */
+function appendEvent(item, event) {
+  item.append(event.text || event.name);
+  if (event.quote) item.append(": ", element("q", event.quote));
+  item.append(compilerNote(event.notes));
 }
 
 /** A published figure that is no flow, as the letter gives it: dated as its source dates it, in the compiler's
