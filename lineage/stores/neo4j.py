@@ -82,6 +82,9 @@ NODE_LABEL = "Node"
 #: checks what the store holds (real or synthetic, its edges' ends) only once no other write is under way.
 STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
+#: Nodes a clear deletes in each of its transactions.
+CLEAR_ROWS = 10_000
+_CLEAR = f"MATCH (n:{NODE_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF $rows ROWS"
 #: A node's search text: its folded searched fields (neo4j_records.SEARCH_PROPS) joined a line each, which a TEXT
 #: index serves.
 _SEARCH_TEXT = (
@@ -239,8 +242,7 @@ class Neo4jStore(Store):
     def _clear(self) -> None:
         try:
             with self.driver.session(database=self.database) as session:
-                query = f"MATCH (n:{NODE_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS"
-                session.run(query).consume()
+                session.run(_CLEAR, rows=CLEAR_ROWS).consume()
                 session.run(_NEW_STATE).consume()
         except _LOST as exc:
             raise self._lost(exc) from exc
