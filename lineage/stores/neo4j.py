@@ -240,10 +240,17 @@ class Neo4jStore(Store):
             raise self._lost(exc) from exc
 
     def _clear(self) -> None:
+        """Delete every node in transactions of CLEAR_ROWS, so a national graph clears in bounded memory, while a
+        transaction of its own holds the state node's lock from before the first to after the last: a write
+        waits for the clear to end, as for another write. Without it a write committed between two batches kept
+        its "finished" ImportRun while a later batch deleted part of its data. (Cypher runs no batches after a
+        write in one query, so the lock is held beside them, in another session.)"""
         try:
-            with self.driver.session(database=self.database) as session:
-                session.run(_CLEAR, rows=CLEAR_ROWS).consume()
-                session.run(_NEW_STATE).consume()
+            with self.driver.session(database=self.database) as held, held.begin_transaction() as lock:
+                lock.run(_NEW_STATE).consume()
+                with self.driver.session(database=self.database) as session:
+                    session.run(_CLEAR, rows=CLEAR_ROWS).consume()
+                lock.commit()
         except _LOST as exc:
             raise self._lost(exc) from exc
 

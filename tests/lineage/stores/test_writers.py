@@ -4,6 +4,7 @@ Neo4j (a lock node claimed first in every write transaction, the checks made und
 
 from __future__ import annotations
 
+import concurrent.futures
 import csv
 import os
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 from importers import REGISTRY
 from lineage.model import NodeKind
 from lineage.store import RunStatus, Store
+from lineage.stores import neo4j as neo4j_store
 from lineage.stores.memory import MemoryStore
+from lineage.stores.neo4j import Neo4jStore
 from tests.importers.store_state import state_of
 from tests.lineage.stores.processes import DATA, Watched, one_line_error, run, until
 
@@ -224,3 +227,41 @@ def test_a_save_is_private_while_it_is_written(tmp_path: Path, monkeypatch: pyte
     snapshot = tmp_path / "graph.snapshot"
     snapshots.save(snapshot, [], [])
     assert written == [0o600] and snapshot.stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.neo4j
+def test_an_import_during_a_clear_on_neo4j_is_whole_after_it(
+    _neo4j_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by reading: a clear (`lineage build --fresh`) deleted in batches without the lock writes share, so an
+    import committed between two batches kept its "finished" ImportRun while a later batch deleted its data. Here
+    the clear is held at a node it deletes before some of the import's (a lock this test takes on it) while the
+    import is run: the import now waits for the clear, and is then there whole."""
+    assert isinstance(_neo4j_store, Neo4jStore)
+    driver = _neo4j_store.driver
+    _neo4j_store.clear()
+    monkeypatch.setattr(neo4j_store, "CLEAR_ROWS", 100)
+    driver.execute_query("UNWIND range(1, 3000) AS i CREATE (:Node:Organisation {id: 'Organisation:filler' + i})")
+    imported(_neo4j_store, ["npd-classifications"])
+    order = [r["id"] for r in driver.execute_query("MATCH (n:Node) RETURN n.id AS id")[0]]  # the clear's order
+    last = max(place for place, id_ in enumerate(order) if "filler" not in id_)
+    held = next(id_ for id_ in reversed(order[:last]) if "filler" in id_)
+    blocked = "SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n"
+    try:
+        with (
+            concurrent.futures.ThreadPoolExecutor(2) as pool,
+            driver.session() as session,
+            session.begin_transaction() as hold,
+        ):
+            hold.run("MATCH (n:Node {id: $id}) SET n.held = true", id=held).consume()
+            clearing = pool.submit(_neo4j_store.clear)
+            assert until(lambda: driver.execute_query(blocked)[0][0]["n"] > 0, 60)
+            importing = pool.submit(imported, _neo4j_store, ["npd-classifications"])
+            until(importing.done, 5)  # before: it was written at once; now it waits for the clear
+            hold.rollback()
+            clearing.result()
+            importing.result()
+        assert state_of(_neo4j_store).graph == state_of(imported(MemoryStore(), ["npd-classifications"])).graph
+        assert runs(_neo4j_store) == {"npd-classifications": RunStatus.FINISHED.value}
+    finally:
+        _neo4j_store.clear()
