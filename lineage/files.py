@@ -186,21 +186,28 @@ def write_directory(output: Path, files: Mapping[str, Write]) -> None:
 MOVE_WAIT = 10.0
 
 
+def locked_within(fd: int, seconds: float, poll: float = 0.01) -> bool:
+    """Take an exclusive OS lock on ``fd``, trying until ``seconds`` have passed; whether it was taken. The one wait
+    of every lock the package takes: a snapshot's writers', an export's moving its files in."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(poll)
+
+
 @contextlib.contextmanager
 def _moving_into(output: Path) -> Iterator[None]:
     """Hold an OS lock on the directory while its files are moved in: two exports into one directory at once had
     moved theirs in turn, leaving one's nodes.csv beside the other's edges.csv."""
     fd = os.open(output, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        deadline = time.monotonic() + MOVE_WAIT
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise OSError(f"another export held it for {MOVE_WAIT:g} s: nothing was written") from None
-                time.sleep(0.01)
+        if not locked_within(fd, MOVE_WAIT):
+            raise OSError(f"another export held it for {MOVE_WAIT:g} s: nothing was written")
         yield
     finally:
         os.close(fd)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import gc
 import glob
 import hashlib
@@ -20,13 +19,12 @@ import os
 import pickle
 import re
 import stat
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
 from lineage.errors import StoreError
-from lineage.files import beside_name, not_regular, open_regular
+from lineage.files import beside_name, locked_within, not_regular, open_regular
 from lineage.model import (
     ALWAYS,
     EDGE_COMMON_PROPS,
@@ -226,19 +224,12 @@ def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         os.close(fd)
         raise StoreError(f"{lock}: the snapshot's lock cannot be taken (it is not a regular file: remove it)")
     try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
-                    raise StoreError(
-                        f"another import is writing to {target} (pid {holder}); waited {wait:g} s for it: "
-                        "run this one again when it has finished"
-                    ) from None
-                time.sleep(0.05)
+        if not locked_within(fd, wait, poll=0.05):
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            raise StoreError(
+                f"another import is writing to {target} (pid {holder}); waited {wait:g} s for it: "
+                "run this one again when it has finished"
+            )
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         for leftover in target.parent.glob(f"{glob.escape(_leftover_prefix(target))}*"):
