@@ -244,14 +244,22 @@ def _statement_gaps(store: Store) -> list[Gap]:
         authority = bodies[0].name if bodies else str(statement.props.get("organisation_as_written", DFE))
         quote = statement.props.get("quote")
         asked = f"asked \u201c{quote}\u201d" if quote else "asked"
-        known = (f"{asked}; {authority} refused to say ({statement.props.get('source_kind', 'a source')})",)
+        known = (
+            f"{asked}; {authority} refused to say ({statement.props.get('source_kind', 'a source')})"
+            + compiler_note(statement),
+        )
         found.append(_gap(ONWARD_NOT_DISCLOSED, statement, bodies, known, authority))
     for statement in contested:
         subjects = [h.node for h in about.get(statement.id, [])]
         bodies = [h.node for n in subjects for h in parties.get(n.id, []) if h.node.kind is NodeKind.ORGANISATION]
         concerned = {n.id: n for n in (*subjects, *bodies) if n.kind is NodeKind.ORGANISATION}.values()
         others = [h for h in around.get(statement.id, []) if h.edge.kind is _E.CONTRADICTS]
-        said = (source_says(statement), *(f"another cited source disagrees: {source_says(h.node)}" for h in others))
+        # each side with its row's notes, as every line quoting a statement gives them: DfE's 2017 answer on the
+        # Telegraph's request (row 10) had been quoted without "CONFLICTS with FOI-based accounts above"
+        said = (
+            source_says(statement) + compiler_note(statement),
+            *(f"another cited source disagrees: {source_says(h.node)}{compiler_note(h.node)}" for h in others),
+        )
         cites = [c for n in subjects for c in n.citations] + [c for h in others for c in h.node.citations]
         found.append(_gap(CONTESTED, statement, concerned, said, citations=cites))
     return found

@@ -265,6 +265,22 @@ def test_a_gap_quoting_a_source_gives_its_rows_notes(real_store: Store) -> None:
     assert f"\u201c{row['quote']}\u201d (the compiler's note: {row['notes']})" in drafted
 
 
+def test_a_contested_or_refused_gap_gives_each_side_with_its_rows_notes(real_store: Store) -> None:
+    """The FOI requests a contested statement or a refusal makes quoted each side without its row's notes, which
+    every other line quoting a statement gives: DfE's 2017 answer on the Telegraph's request (row 10: "CONFLICTS with
+    FOI-based accounts above; TheyWorkForYou text says 'highly sensitive'") and the Home Office's refusal."""
+    row = _scope_rows()[10 - 2]
+    assert "CONFLICTS with FOI-based accounts above" in row["notes"]
+    noted = f"\u201c{row['quote']}\u201d (the compiler's note: {row['notes']})"
+    contested = [g for g in gaps(real_store, kinds=["contested"]) if g.subject.kind.value == "Statement"]
+    assert any(noted in known for g in contested for known in g.known)
+    assert any("another cited source disagrees: " in k and noted in k for g in contested for k in g.known)
+    (refusal,) = [r for r in csv.DictReader((DATA_DIR / "npd_flows_2018_onward.csv").open(encoding="utf-8"))
+                  if r["kind"] == "foi_refused"]  # fmt: skip
+    (gap,) = gaps(real_store, kinds=["onward sharing not disclosed"])
+    assert refusal["notes"] and gap.known[0].endswith(f" (the compiler's note: {refusal['notes']})")
+
+
 def test_an_agreement_the_record_knows_only_from_an_account_of_it_is_a_gap_for_dfe(real_store: Store) -> None:
     """A campaigner's reading of the gaps: the Home Office-DfE agreement 'updated in January 2019' (a requester's
     words) and the arrangement DWP's 2018 pilot became (a campaigner's) were no gap, though neither text is in the
