@@ -46,7 +46,7 @@ def _open(args: argparse.Namespace) -> Store:
     address = _store_address(args)
     store = open_store(address, existing=address != DEFAULT_STORE)
     if address == DEFAULT_STORE and store.counts().total_nodes == 0:
-        with _writing(address, LOCK_WAIT) as built:
+        with _writing(address, LOCK_WAIT, "the first use's build of the default store") as built:
             _build_on_first_use(address, built)  # another process may have built it while this one waited
         store = open_store(address)
     return store
@@ -79,15 +79,16 @@ def _refuse_the_store(args: argparse.Namespace, *outputs: Path | None) -> None:
 
 
 @contextlib.contextmanager
-def _writing(address: str, wait: float) -> Iterator[Store]:
-    """The store a writing command asked for. A snapshot (``memory:PATH``) is read under its writer lock and
-    saved when the command succeeds (MemoryStore.writing); Neo4j takes its writers in turn by itself. A ``wait``
-    that is no bounded number of seconds is refused: NaN waited forever (no time is past its deadline)."""
+def _writing(address: str, wait: float, by: str) -> Iterator[Store]:
+    """The store a writing command (``by``: "lineage build", named to whoever waits for it) asked for. A snapshot
+    (``memory:PATH``) is read under its writer lock and saved when the command succeeds (MemoryStore.writing); Neo4j
+    takes its writers in turn by itself. A ``wait`` that is no bounded number of seconds is refused: NaN waited
+    forever (no time is past its deadline)."""
     if not 0 <= wait <= MAX_WAIT:  # NaN fails every comparison
         raise UsageError(f"--wait must be a number of seconds from 0 to {MAX_WAIT}, got {wait:g}")
     scheme, _, path = address.partition(":")
     if scheme == "memory" and path:
-        with MemoryStore.writing(path, wait) as snapshot:
+        with MemoryStore.writing(path, wait, by) as snapshot:
             yield snapshot
         return
     if address == "memory":  # said it wrote, exit 0, and kept nothing ("memory:" is refused as naming no path)
@@ -137,7 +138,7 @@ def run_import(args: argparse.Namespace) -> int:
     else:
         from lineage.changes import GapWatch
 
-        with _writing(address, args.wait) as store:
+        with _writing(address, args.wait, f"lineage import {importer_cls.name}") as store:
             _build_on_first_use(address, store)
             report = importer_cls().run(store, args.path, progress=PROGRESS, gaps=GapWatch(store))
     print(format_reports([report], args.verbose))
@@ -149,7 +150,7 @@ def run_build(args: argparse.Namespace) -> int:
     from lineage.claims import by_rule, claims
     from lineage.questions.gaps import gap_counts
 
-    with _writing(_store_address(args), args.wait) as store:
+    with _writing(_store_address(args), args.wait, "lineage build") as store:
         if args.fresh:  # a snapshot is saved whole when the build ends: until then, readers read the old one
             store.clear()
         reports = build_real_graph(store, progress=PROGRESS)

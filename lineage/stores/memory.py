@@ -280,11 +280,14 @@ class MemoryStore(Store):
 
     @classmethod
     @contextlib.contextmanager
-    def writing(cls, path: str | os.PathLike[str], wait: float = snapshot.LOCK_WAIT) -> Iterator[MemoryStore]:
+    def writing(
+        cls, path: str | os.PathLike[str], wait: float = snapshot.LOCK_WAIT, by: str = "another writer"
+    ) -> Iterator[MemoryStore]:
         """The store saved at ``path`` (empty where there is none yet), for one writer, saved again when the
         block ends without an error. An OS lock beside the snapshot is held from the read to the atomic
         replace, so two imports into one snapshot never lose each other's work: the second waits up to
-        ``wait`` seconds for the first, then is refused, naming the process that holds the lock. A path through a
+        ``wait`` seconds for the first, then is refused, naming the process that holds the lock and what it is
+        (``by``: "lineage build"). A path through a
         symbolic link is the snapshot it links to: its lock, its save (the link had been replaced by a file, and a
         writer through it had taken a lock of its own beside the link while another held the snapshot's)."""
         try:
@@ -292,7 +295,7 @@ class MemoryStore(Store):
         except (RuntimeError, OSError) as exc:  # a loop of links ("Symlink loop") had been a traceback
             raise StoreError(f"{path}: cannot be followed to a snapshot: {exc}") from None
         snapshot.refuse_no_place_to_save(Path(path), target)
-        with snapshot.writer_lock(target, wait):
+        with snapshot.writer_lock(target, wait, by):
             store = cls.load(target) if target.exists() else cls()
             yield store
             store.save(target)

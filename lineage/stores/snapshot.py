@@ -205,10 +205,11 @@ def lock_of(target: Path) -> Path:
 
 
 @contextlib.contextmanager
-def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
+def writer_lock(target: Path, wait: float = LOCK_WAIT, by: str = "another writer") -> Iterator[None]:
     """Hold an exclusive OS lock on ``<snapshot>.lock``, waiting up to ``wait`` seconds; the holder's process id
-    is written in it for the message of whoever waits. The OS releases it if the holder dies. Only the lock's
-    holder saves, so the temporary files of any other save were left by a killed one: they are removed."""
+    and what it is (``by``: "lineage build") are written in it for the message of whoever waits, which had called
+    every holder an import. The OS releases it if the holder dies. Only the lock's holder saves, so the temporary
+    files of any other save were left by a killed one: they are removed."""
     lock = lock_of(target)
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)
@@ -225,18 +226,25 @@ def writer_lock(target: Path, wait: float = LOCK_WAIT) -> Iterator[None]:
         raise StoreError(f"{lock}: the snapshot's lock cannot be taken (it is not a regular file: remove it)")
     try:
         if not locked_within(fd, wait, poll=0.05):
-            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            pid, _, holder = os.pread(fd, 512, 0).decode(errors="replace").strip().partition(" ")
+            holder, pid = _printable(holder) or "another writer", _printable(pid) or "unknown"
             raise StoreError(
-                f"another import is writing to {target} (pid {holder}); waited {wait:g} s for it: "
+                f"{holder} is writing to {target} (pid {pid}); waited {wait:g} s for it: "
                 "run this one again when it has finished"
             )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        os.pwrite(fd, f"{os.getpid()} {by}\n".encode(), 0)
         for leftover in target.parent.glob(f"{glob.escape(_leftover_prefix(target))}*"):
             leftover.unlink(missing_ok=True)
         yield
     finally:
         os.close(fd)
+
+
+def _printable(text: str) -> str:
+    """What a lock file says of its holder, as a message may print it: a lock any process can write is no text to
+    send a terminal whole."""
+    return "".join(char for char in text if char.isprintable())[:80]
 
 
 @contextlib.contextmanager

@@ -17,8 +17,9 @@ from lineage.store import RunStatus, Store
 from lineage.stores import neo4j as neo4j_store
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j import Neo4jStore
+from lineage.stores.snapshot import lock_of
 from tests.importers.store_state import state_of
-from tests.lineage.stores.processes import DATA, Watched, one_line_error, run, until
+from tests.lineage.stores.processes import DATA, Watched, finished, lineage, one_line_error, run, until
 
 pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
 
@@ -81,10 +82,30 @@ def test_a_writer_waits_a_bounded_time_then_names_the_one_writing(tmp_path: Path
                            "--wait", "1", timeout=60)  # fmt: skip
     assert code == 1
     assert one_line_error(err) == (
-        f"lineage: another import is writing to {path} (pid {os.getpid()}); waited 1 s for it: "
+        f"lineage: another writer is writing to {path} (pid {os.getpid()}); waited 1 s for it: "
         "run this one again when it has finished"
     )
     assert path.read_bytes() == before
+
+
+def test_a_writer_waiting_names_the_command_writing(tmp_path: Path) -> None:
+    """The hostile-input reading, round eleven: an import waiting for `lineage build` said "another import is
+    writing", whatever held the snapshot. The holder writes what it is into the lock, for whoever waits."""
+    path = tmp_path / "graph.snapshot"
+    build = lineage("build", "--store", f"memory:{path}")
+    try:
+        lock = lock_of(path)
+        assert until(lambda: lock.exists() and "lineage build" in lock.read_text(encoding="utf-8"), timeout=60)
+        code, _, err = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{path}",
+                           "--wait", "0.2", timeout=60)  # fmt: skip
+    finally:
+        assert finished(build)[0] == 0
+    assert code == 1
+    assert one_line_error(err).startswith(f"lineage: lineage build is writing to {path} (pid {build.pid}); waited")
+    with MemoryStore.writing(path, by="lineage import npd-items"):  # and an import, named with its importer
+        code, _, err = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{path}",
+                           "--wait", "0", timeout=60)  # fmt: skip
+    assert one_line_error(err).startswith(f"lineage: lineage import npd-items is writing to {path} (pid {os.getpid()})")
 
 
 def test_a_snapshot_through_a_symbolic_link_is_the_one_it_links_to(tmp_path: Path) -> None:
@@ -101,7 +122,7 @@ def test_a_snapshot_through_a_symbolic_link_is_the_one_it_links_to(tmp_path: Pat
     with MemoryStore.writing(real):  # another writer holds the snapshot: the import through the link must wait
         code, _, err = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{link}",
                            "--wait", "1", timeout=60)  # fmt: skip
-    assert code == 1 and "another import is writing to" in one_line_error(err)
+    assert code == 1 and "another writer is writing to" in one_line_error(err)
     assert real.read_bytes() == before
     code, _, _ = run("import", "npd-datasets", bundled("npd-datasets"), "--store", f"memory:{link}", timeout=60)
     assert code == 0 and link.is_symlink()
