@@ -6,6 +6,7 @@ in one Neo4j transaction would need gigabytes of transaction state.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -41,6 +42,10 @@ def write_chunked(
     return WriteResult(nodes_created, edges_created)
 
 
+#: A scale as a spec writes it: digits, one decimal point, an exponent; not float()'s underscores or words ("inf").
+DECIMAL = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 @register
 class SyntheticImporter(Importer):
     """``lineage import synthetic SPEC.csv``: generates the graph a one-row CSV ``scale,seed`` asks for.
@@ -61,10 +66,10 @@ class SyntheticImporter(Importer):
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         (row,) = list(rows)
         refuse_other_digits(path, row, "scale")
-        try:
-            scale = float(row["scale"])
-        except ValueError:
-            raise BadInput(path, f"expected a number, got {row['scale']!r}", row.number, "scale") from None
+        text = row["scale"].strip()
+        if not DECIMAL.fullmatch(text):  # float() reads "1_0" as 10, a scale ten times what was meant by 1.0
+            raise BadInput(path, f"expected a number such as 0.01, got {row['scale']!r}", row.number, "scale")
+        scale = float(text)
         if not (0 < scale <= MAX_SCALE):
             raise BadInput(path, f"{scale:g} is outside (0, {MAX_SCALE:g}]", row.number, "scale")
         seed = parse_int(path, row, "seed")

@@ -233,6 +233,7 @@ def test_a_store_holding_synthetic_data_refuses_real_data(empty_store: Store) ->
         ("", 1, None),  # empty: no header row
         ("scale,seeds\n1,7\n", 1, None),  # renamed column
         ("scale,seed\nbig,7\n", 2, "scale"),
+        ("scale,seed\n1_0,7\n", 2, "scale"),  # float() read it as 10
         ("scale,seed\n0,7\n", 2, "scale"),
         ("scale,seed\n11,7\n", 2, "scale"),
         ("scale,seed\n0.01,\n", 2, "seed"),
