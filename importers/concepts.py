@@ -41,6 +41,7 @@ from importers import register
 from importers.base import Batch, Report
 from importers.npd import NpdImporter
 from importers.reading import BadInput, Row, refuse_duplicates, required
+from lineage.characters import consecutive_runs
 from lineage.model import UNPLACED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
 from lineage.store import Store
 
@@ -241,12 +242,7 @@ def rows_read(signature: tuple[str, str], cited: Iterable[Citation]) -> frozense
 
 def _ranges(numbers: Iterable[int]) -> str:
     """Row numbers as runs: 3-5, 9."""
-    runs: list[list[int]] = []
-    for number in sorted(set(numbers)):
-        if runs and number == runs[-1][1] + 1:
-            runs[-1][1] = number
-        else:
-            runs.append([number, number])
+    runs = consecutive_runs(sorted(set(numbers)))
     return ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 #: Control characters, as ranges of code points: C0 but tab, line feed and carriage return, DEL and C1, and the
 #: non-characters U+FFFE and U+FFFF. XML cannot carry most of them, and none means anything in a name.
@@ -121,14 +122,14 @@ def _shaping_script(char: str) -> str | None:
     return script if script in SHAPING_SCRIPTS else None
 
 
-def _ranges(codes: list[int]) -> list[tuple[int, int]]:
-    """Code points as runs of consecutive ones, [first, last]."""
+def consecutive_runs(numbers: Iterable[int]) -> list[tuple[int, int]]:
+    """Ascending whole numbers (code points; a file's rows) as runs of consecutive ones, [first, last]."""
     runs: list[tuple[int, int]] = []
-    for code in codes:
-        if runs and runs[-1][1] == code - 1:
-            runs[-1] = (runs[-1][0], code)
+    for number in numbers:
+        if runs and runs[-1][1] == number - 1:
+            runs[-1] = (runs[-1][0], number)
         else:
-            runs.append((code, code))
+            runs.append((number, number))
     return runs
 
 
@@ -145,4 +146,7 @@ def character_tables() -> dict[str, object]:
             scripts[script].append(code)
         elif unicodedata.category(char) == "So":
             symbols.append(code)
-    return {"scripts": {name: _ranges(codes) for name, codes in scripts.items()}, "symbols": _ranges(symbols)}
+    return {
+        "scripts": {name: consecutive_runs(codes) for name, codes in scripts.items()},
+        "symbols": consecutive_runs(symbols),
+    }
