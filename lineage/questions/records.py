@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lineage.hops import Step
+from lineage.hops import Hop, Step
 from lineage.keys import normalise
 from lineage.model import (
     CERTAINTY_WORDS,
@@ -577,12 +577,18 @@ ONS = "Organisation:office for national statistics"
 
 
 @PerState
+def _concerning_ons_and_npd(store: Store) -> dict[str, list[Hop]]:
+    """What CONCERNS the ONS and the NPD, in one batched hop: through_the_ons and npd_events each read the NPD's."""
+    return follow(store, [ONS, NPD_RECORDS], incoming=[_E.CONCERNS])
+
+
+@PerState
 def through_the_ons(store: Store) -> tuple[Related, ...]:
     """Every event concerning both the ONS and the NPD, oldest first, each with its CONCERNS link to the ONS (cited
     by the row of data/event_links.csv that ties it there): the OSR's letters, which say access to NPD data for
     research "was made available via the ONS" (2018) and that a data transfer "will be necessary" where that does
     not meet needs. The letter had named the ONS only as DfE's policy that it "may also share" with it."""
-    around = follow(store, [ONS, NPD_RECORDS], incoming=[_E.CONCERNS])
+    around = _concerning_ons_and_npd(store)
     of_npd = {hop.node.id for hop in around.get(NPD_RECORDS, [])}
     found = [r for r in related(around.get(ONS, []), [_E.CONCERNS]) if r.node.id in of_npd]
     return tuple(sorted(found, key=lambda r: oldest_first(r.node)))
@@ -595,7 +601,7 @@ def npd_events(store: Store) -> tuple[Related, ...]:
     2019, and its outcome of October 2020: 139 recommendations), the Home Office's agreement and its 6,883 requests
     to match against the NPD had been in no letter."""
     through_ons = {r.node.id for r in through_the_ons(store)}
-    around = follow(store, [NPD_RECORDS], incoming=[_E.CONCERNS])
+    around = _concerning_ons_and_npd(store)
     found = [r for r in related(around.get(NPD_RECORDS, []), [_E.CONCERNS]) if r.node.id not in through_ons]
     return tuple(sorted(found, key=lambda r: oldest_first(r.node)))
 
