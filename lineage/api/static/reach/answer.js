@@ -47,17 +47,17 @@ function drawAnswer(answer, variables) {
   drawDatasets(answer.datasets);
   $("#groups").replaceChildren(...answer.groups.map((group) => drawGroup(group, variables)));
   drawNotReleased(answer.notReleased);
-  drawShownIfAny("#planned", answer.planned); // a plan, never a release: the Home Office's 2015 MoU
-  drawShownIfAny("#refused", answer.refusedToSay);
+  drawListed("#planned", statedItems(answer.planned)); // a plan, never a release: the Home Office's 2015 MoU
+  drawListed("#refused", statedItems(answer.refusedToSay));
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
-  drawEvents("#ons", answer.onsAccess); // what the record says of NPD data reached through the ONS (the OSR's letters)
+  drawListed("#ons", answer.onsAccess.map(eventItem)); // what the record says of NPD data reached through the ONS (the OSR's letters)
   // the census's nationality items: the events of 2018, and the figure whose notes give the later accounts of them
   drawListed("#collection-events", [
     ...answer.collectionEvents.map(eventItem),
     ...answer.collectionFigures.map(figureItem),
   ]);
-  drawEvents("#npd-events", answer.npdEvents); // the ICO's audit, the Home Office's agreement and requests
+  drawListed("#npd-events", answer.npdEvents.map(eventItem)); // the ICO's audit, the Home Office's agreement and requests
   drawLinked(answer.linked);
   drawLearnerRecords(answer.learnerRecords);
   $("#answer-title").focus();
@@ -246,13 +246,6 @@ function drawNotReleased(statements) {
   $("#not-released").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
-/** What sources say was planned for a body named in the answer, or what it refused to say: a section shown only
- * where the record holds such a statement. */
-function drawShownIfAny(list, statements) {
-  $(list).replaceChildren(...statedItems(statements));
-  $(list).closest("section").hidden = !statements.length;
-}
-
 /** An event's date as its source gives it, and what the date is where it is not the event's own (an article's),
  * as the letter says it (timeline.dated_as). */
 function datedAs(event) {
@@ -364,15 +357,10 @@ function figureItem(entry) {
   return item;
 }
 
-/** Lines listed under ``selector``, their section shown only where there is one. */
+/** Lines listed under ``selector`` (events, statements, figures), their section shown only where there is one. */
 function drawListed(selector, items) {
   $(selector).replaceChildren(...items);
   $(selector).closest("section").hidden = !items.length;
-}
-
-/** Events listed under ``selector``, their section shown only where there is one. */
-function drawEvents(selector, events) {
-  drawListed(selector, events.map(eventItem));
 }
 
 function drawTimeline(answer) {
