@@ -27,6 +27,22 @@ from lineage.errors import ModelError
 Scalar = str | int | float | bool | dt.date | tuple[str, ...]
 
 
+def value_text(value: Scalar | None) -> str:
+    """A property's value in the words every answer, letter and report quotes it in: a number as its source wrote
+    it, thousands grouped (a figure of 2.5 had been quoted as 2, one of 1,234.5 as 1,234), a date as ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return ", ".join(value)
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,}"
+    return str(value)
+
+
 class NodeKind(StrEnum):
     SCHOOL = "School"
     COLLECTION = "Collection"

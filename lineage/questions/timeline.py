@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from lineage.dates import named_period, named_year
-from lineage.model import ALWAYS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
+from lineage.model import ALWAYS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations, value_text
 from lineage.questions.common import Related, check_known, check_period, dated_order, follow, overlaps_period, related
 from lineage.store import Store
 
@@ -47,7 +47,7 @@ def figure_text(figure: Node) -> str:
     compiler's notes on it, which say what the figure alone does not (Home Office's 20 requests: "18 granted, 2
     refused"; the register's 887: "15 rejections recorded")."""
     props = figure.props
-    value = props.get("value_text") or (f"{props['value']:,.0f}" if isinstance(props.get("value"), float) else "")
+    value = props.get("value_text") or value_text(props.get("value"))
     unit = f" {props['unit']}" if props.get("unit") and value else ""
     return (
         f"{props.get('flow', '')}: {props.get('measure', '')}"

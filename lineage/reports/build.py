@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 
 from lineage import questions
 from lineage.dates import academic_year_text
-from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, weakest
+from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, value_text, weakest
 from lineage.questions import Related, ReleaseTrace, TimelineEntry
 from lineage.questions.records import Disclosure
 from lineage.questions.timeline import entry_kind
@@ -26,7 +26,7 @@ from lineage.reports.document import (
     Table,
     TableRow,
 )
-from lineage.reports.words import certainty_text, value_text
+from lineage.reports.words import certainty_text
 from lineage.store import Store
 
 # ---- rows shared by the reports -----------------------------------------------------------------

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from lineage.model import Certainty, CertaintyLevel, Node, Scalar, node_props
+from lineage.model import Certainty, CertaintyLevel, Node, node_props, value_text
 
 # ---- words -----------------------------------------------------------------------------------------
 
@@ -14,20 +12,6 @@ def certainty_text(certainty: Certainty) -> str:
     if certainty.level is CertaintyLevel.INFERRED:
         return f"inferred by rule {certainty.rule}"
     return certainty.level.value.replace("_", " ")
-
-
-def value_text(value: Scalar | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return ", ".join(value)
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:,.0f}"
-    return str(value)
 
 
 def facts(node: Node) -> tuple[tuple[str, str], ...]:

@@ -424,6 +424,24 @@ def test_the_fictional_good_rows_do_import(tmp_path: Path) -> None:
     assert store.counts().nodes["Release"] == 1 and store.counts().edges["FLOWS_TO"] == 1
 
 
+@pytest.mark.parametrize(("value", "quoted"), [("2.5", "2.5"), ("1,234.5", "1,234.5"), ("5", "5")])
+def test_a_figure_is_quoted_as_its_row_gives_it(tmp_path: Path, value: str, quoted: str) -> None:
+    """A figure of 2.5 had been quoted as 2 and one of 1,234.5 as 1,234 (rounded to a whole number) in the timeline,
+    the gaps and an FOI request, which then misquoted its source to the authority asked."""
+    from lineage.questions.gaps import gaps
+    from lineage.questions.timeline import figure_text
+
+    store = MemoryStore()
+    path = tmp_path / "figures.csv"
+    unverified = FIGURE.replace("example,", "unverified,", 1).replace(",5,", f',"{value}",')
+    path.write_text(f"{FIGURES_HEADER}\n{unverified}\n", encoding="utf-8")
+    SharingFiguresImporter().run(store, path)
+    (figure,) = store.all_nodes(NodeKind.AGGREGATE_FLOW)
+    assert f": {quoted} records" in figure_text(figure)
+    (gap,) = [g for g in gaps(store) if g.subject.id == figure.id]
+    assert any(f": {quoted} records" in known for known in gap.known)
+
+
 def test_the_statement_dates_table_refuses_a_bad_date_and_keeps_only_the_rows_it_read(tmp_path: Path) -> None:
     """Our table dating written answers, and reports that date a statement only as 'last year': a date that is
     not a day is refused by file and row; each entry names the source it read, so a statements file whose row now
