@@ -21,11 +21,12 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), an ODS cell with no value type or showing '#N/A', an ODS true-or-false or time cell
-whose words do not give its value as the reader reads them ('TRUE' alone as true), or a tab; and, naming the part, a
-part that is not whole XML. A broken mapping file is refused naming the mapping file, and so is one of more than
-:data:`MAX_MAPPING_BYTES`, or anything but a regular file in a mapping's place beside the workbook (a FIFO, a
-directory, a broken symbolic link). A run reads its mapping once."""
+date not written as ISO 8601), a number shown as a percentage (read as the fraction it holds), an ODS cell with no
+value type or showing '#N/A', an ODS true-or-false or time cell whose words do not give its value as the reader
+reads them ('TRUE' alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping
+file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a
+regular file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads
+its mapping once."""
 
 from __future__ import annotations
 
@@ -248,16 +249,23 @@ def _where(path: Path, sheet: str) -> str:
     return f"{path}, sheet {sheet!r}"
 
 
+#: The significant digits a spreadsheet program shows and calculates a number to: a cell showing 0.3 may hold
+#: 0.30000000000000004 (=0.1+0.2, saved to 17 digits), which had been read with its binary noise.
+SHOWN_DIGITS = 15
+
+
 def _cell_text(value: Any) -> str:
-    """A spreadsheet cell as text: a date cell as YYYY-MM-DD, a whole number without ".0", empty as ""."""
+    """A spreadsheet cell as text: a date cell as YYYY-MM-DD, a number to the :data:`SHOWN_DIGITS` a spreadsheet
+    shows (a whole one without ".0"), empty as ""."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        shown = float(f"{value:.{SHOWN_DIGITS}g}")
+        return str(int(shown)) if shown.is_integer() else str(shown)
     return str(value)
 
 
@@ -420,9 +428,9 @@ def _xlsx_spans(
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
-    spans, strings = [], _shared_strings(archive)
+    spans, strings, percentages = [], _shared_strings(archive), _percentage_styles(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
-        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings)))
+        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, percentages)))
     return spans
 
 
@@ -453,17 +461,22 @@ _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relat
 _SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> int:
-    """How many shared strings the workbook holds, in the part its content types name for them, as the reader
-    finds it (none where it names none, or the part is not there)."""
+def _typed_part(archive: zipfile.ZipFile, content_type: str) -> str | None:
+    """The part the workbook's content types name for ``content_type``, as the reader finds it; None where they name
+    none, or the part is not there."""
     if "[Content_Types].xml" not in archive.namelist():
-        return 0
-    part = ""
+        return None
     for _, element in _parsed(archive, "[Content_Types].xml"):
-        if element.tag.endswith("}Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
+        if element.tag.endswith("}Override") and element.get("ContentType") == content_type:
             part = element.get("PartName", "").lstrip("/")
-            break
-    if part not in archive.namelist():
+            return part if part in archive.namelist() else None
+    return None
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> int:
+    """How many shared strings the workbook holds, in the part its content types name for them (none where there
+    is none)."""
+    if (part := _typed_part(archive, _SHARED_STRINGS_TYPE)) is None:
         return 0
     count = 0
     for _, element in _parsed(archive, part):
@@ -471,6 +484,38 @@ def _shared_strings(archive: zipfile.ZipFile) -> int:
             count += 1
         element.clear()
     return count
+
+
+_STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+#: The built-in number formats that show a percentage (0% and 0.00%); a workbook's own show one where their code
+#: has a % outside quotes (:data:`_LITERAL`).
+_PERCENTAGE_FORMATS = frozenset({"9", "10"})
+#: What a number format's code shows as it is written: "text" in quotes, and a character after a backslash.
+_LITERAL = re.compile(r'"[^"]*"|\\.')
+
+
+def _percentage_styles(archive: zipfile.ZipFile) -> frozenset[str]:
+    """The cell styles (``s``, numbered from 0 in the styles part's cellXfs) whose number format shows a percentage."""
+    if (part := _typed_part(archive, _STYLES_TYPE)) is None:
+        return frozenset()
+    percentage_formats, styles = set(_PERCENTAGE_FORMATS), set()
+    for _, element in _parsed(archive, part):
+        local = element.tag.rpartition("}")[2]
+        if local == "numFmt" and "%" in _LITERAL.sub("", element.get("formatCode", "")):
+            percentage_formats.add(element.get("numFmtId", ""))
+        elif local == "cellXfs":
+            formats = [xf.get("numFmtId", "0") for xf in element if xf.tag.endswith("}xf")]
+            styles |= {str(index) for index, number_format in enumerate(formats) if number_format in percentage_formats}
+    return frozenset(styles)
+
+
+def _percentage(reference: str, given: str) -> str:
+    """Why a number shown as a percentage is refused: the reader reads the number a percentage cell holds (0.25),
+    never the percentage it shows (25%), so a cell showing 25% had been read as 0.25 with no word. Both formats."""
+    return (
+        f"cell {reference} shows the percentage {float(given) * 100:.{SHOWN_DIGITS}g}% where the reader reads the"
+        f" number {given[:40]}: type the percentage as text"
+    )
 
 
 #: The types an XLSX cell may give (``t``): any other the reader read as text; a true-or-false value other than
@@ -495,11 +540,12 @@ def _no_date(reference: str, given: str) -> str | None:
     return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
 
 
-def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str | None:
+def _unread_cell(cell: ElementTree.Element, reference: str, strings: int, percentages: frozenset[str]) -> str | None:
     """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
     formula the saving program never calculated for an empty cell, so the row would say its source named nothing;
-    and it reads shared string -1 as the last of the ``strings`` the workbook holds (another cell's words), and
-    one past them as an error that names no sheet or cell."""
+    it reads shared string -1 as the last of the ``strings`` the workbook holds (another cell's words), and
+    one past them as an error that names no sheet or cell; and it reads a number in a style of ``percentages``
+    as the fraction it holds (:func:`_percentage`)."""
     children = {child.tag.rpartition("}")[2]: child for child in cell}
     saved = children["v"].text if "v" in children else None
     if cell.get("t") == "e":
@@ -521,6 +567,8 @@ def _unread_cell(cell: ElementTree.Element, reference: str, strings: int) -> str
         return f"cell {reference} gives the true-or-false value {saved[:40]!r}, which is neither 0 nor 1"
     if saved is not None and kind == "n" and (why := _no_number(reference, saved)):
         return why
+    if saved is not None and kind == "n" and cell.get("s", "0") in percentages:
+        return _percentage(reference, saved)
     if saved is not None and kind == "d" and (why := _no_date(reference, saved)):
         return why
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
@@ -545,13 +593,13 @@ def _column_letters(column: int) -> str:
 
 
 def _xlsx_span(
-    events: Iterable[tuple[str, ElementTree.Element]], strings: int
+    events: Iterable[tuple[str, ElementTree.Element]], strings: int, percentages: frozenset[str]
 ) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings); and the merged range
+    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``percentages`` styles); and the merged range
     (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
@@ -562,7 +610,8 @@ def _xlsx_span(
             continue  # read with their cell, and cleared with it
         if event == "end":
             if local == "c" and unread is None:
-                unread = _unread_cell(element, element.get("r") or f"{_column_letters(column)}{row}", strings)
+                reference = element.get("r") or f"{_column_letters(column)}{row}"
+                unread = _unread_cell(element, reference, strings, percentages)
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")
@@ -731,7 +780,8 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
     if kind == "date":
         return _no_date(reference, cell.get(f"{_OFFICE}date-value") or "")
     if kind in ("float", "percentage", "currency"):
-        return _no_number(reference, cell.get(f"{_OFFICE}value") or "")
+        given = cell.get(f"{_OFFICE}value") or ""
+        return _no_number(reference, given) or (_percentage(reference, given) if kind == "percentage" else None)
     if kind == "boolean":
         return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
     if kind == "time":

@@ -1136,6 +1136,59 @@ def test_an_xlsx_value_that_is_not_what_its_type_says_is_refused_naming_sheet_an
     assert store.counts().total_nodes == 0
 
 
+XLSX_ANALYTICS = '<c r="B2" t="inlineStr"><is><t>Example Analytics Ltd</t></is></c>'
+
+
+def _with_number(tmp_path: Path, suffix: str, value: str, kind: str = "float") -> Path:
+    """The fictional register with the number ``value`` in place of DS09999's organisation (cell B2), as a
+    spreadsheet program saves one (an ODS number of ``kind``: float or percentage)."""
+    source = write_workbook(tmp_path / f"source{suffix}", sheets())
+    if suffix == ".ods":
+        cell = f'<table:table-cell office:value-type="{kind}" office:value="{value}"><text:p>x</text:p>'
+        return _ods_rewritten(source, lambda xml: _once(xml, ANALYTICS, f"{cell}</table:table-cell>"))
+    number = f'<c r="B2" t="n"><v>{value}</v></c>'
+
+    def with_number(xml: str) -> str:
+        return _once(xml, XLSX_ANALYTICS, number)
+
+    return _rewritten(source, tmp_path / "register.xlsx", lambda parts: _sheet_xml(parts, with_number))
+
+
+@pytest.mark.parametrize("suffix", [".ods", ".xlsx"])
+@pytest.mark.parametrize(
+    ("saved", "shown"),
+    [("0.30000000000000004", "0.3"), ("2.9999999999999996", "3"), ("0.123456789012345", "0.123456789012345")],
+)
+def test_a_number_is_read_as_a_spreadsheet_shows_it(tmp_path: Path, suffix: str, saved: str, shown: str) -> None:
+    """The hostile-input reading, round twelve: a program saves a number to 17 digits, and shows and calculates it
+    to 15, so a cell showing 0.3 (=0.1+0.2) had been read as 0.30000000000000004, one showing 3 (=0.1*3*10) as
+    2.9999999999999996: its binary noise quoted as the source's words. The 15 digits shown are kept."""
+    assert read_workbook(_with_number(tmp_path, suffix, saved))["DSAP approved shares"][1][1] == shown
+
+
+def test_a_number_shown_as_a_percentage_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
+    """The hostile-input reading, round twelve: the reader reads the number a percentage cell holds, never the
+    percentage it shows, so a cell showing 25% had been read as 0.25, with no word: in an ODS (its value type
+    says so), and in an XLSX in a built-in percentage format or one of its own (a % neither quoted nor escaped)."""
+    import openpyxl
+
+    said = "sheet 'DSAP approved shares': cell B2 shows the percentage 25% where the reader reads the number 0.25"
+    with pytest.raises(BadInput, match=re.escape(said)):
+        ExternalSharesImporter().run(MemoryStore(), _with_number(tmp_path, ".ods", "0.25", "percentage"))
+    for number_format in ("0%", '0.0%;[Red]"minus "0.0%'):
+        path = write_workbook(tmp_path / "register.xlsx", sheets())
+        book = openpyxl.load_workbook(path)
+        book["DSAP approved shares"]["B2"] = 0.25
+        book["DSAP approved shares"]["B2"].number_format = number_format
+        book.save(path)
+        with pytest.raises(BadInput, match=re.escape(said)):
+            ExternalSharesImporter().run(MemoryStore(), path)
+    for number_format in ('0.00" %"', "0.00\\%", "General"):  # a % quoted or escaped is shown as it is: no percentage
+        book["DSAP approved shares"]["B2"].number_format = number_format
+        book.save(path)
+        assert read_workbook(path)["DSAP approved shares"][1][1] == "0.25"
+
+
 def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
     """The hostile-input reading, round eight: the reader reads a table inside a cell as a sheet of its own, and its
     rows among the sheet's too (a share DS06666 to "Evil Corp" under DS09999, whose organisation took the inner
