@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
 
-from lineage.errors import DamagedRecord
+from lineage.errors import DamagedRecord, LineageError
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, ordered_citations
 from lineage.questions.closings import ClosedGap, GapClosed, gaps_closed
 from lineage.questions.common import follow
@@ -152,7 +152,9 @@ def _fields(old: Node, new: Node, old_links: Links, new_links: Links) -> tuple[s
 
 def diff(old: Store, new: Store) -> Diff:
     """The nodes of the kinds a campaigner follows (TRACKED: releases, organisations, statements, events, record
-    sets, applications, published figures) added, removed or changed from ``old`` to ``new``."""
+    sets, applications, published figures) added, removed or changed from ``old`` to ``new``: two builds of the
+    record, or two synthetic ones, never one of each (:func:`_refuse_real_against_synthetic`)."""
+    _refuse_real_against_synthetic(old, new)
     changes: list[Change] = []
     compared = {}
     for kind in TRACKED:
@@ -166,6 +168,25 @@ def diff(old: Store, new: Store) -> Diff:
             elif fields := _fields(*before[id_][:1], *after[id_][:1], before[id_][1], after[id_][1]):
                 changes.append(Change(CHANGED, after[id_][0], fields))
     return Diff(tuple(changes), compared, closed_gaps(gaps(old), new))
+
+
+def _refuse_real_against_synthetic(old: Store, new: Store) -> None:
+    """Refuse to compare a build of the record with a synthetic graph: every synthetic release had been listed as
+    added to the record (or every real one as removed from it), and each real gap as closed, as if the record had
+    changed so."""
+    before, after = _data_held(old), _data_held(new)
+    if before and after and before != after:
+        raise LineageError(
+            f"the old build holds {before} data and the new one {after} data: a diff compares two builds of the"
+            " record, or two synthetic graphs"
+        )
+
+
+def _data_held(store: Store) -> str | None:
+    """What a build holds: real data, synthetic data, or nothing (never both: the stores refuse to mix them)."""
+    if store.holds_synthetic(True):
+        return "synthetic"
+    return "real" if store.holds_synthetic(False) else None
 
 
 def format_diff(answer: Diff) -> str:

@@ -1050,6 +1050,23 @@ def test_lineage_diff_reads_a_snapshot_whose_name_holds_a_colon(
     assert "memory is an empty store, kept nowhere, with no graph to read" in capsys.readouterr().err
 
 
+def test_lineage_diff_refuses_a_build_of_the_record_against_a_synthetic_graph(
+    snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Hostile input, round twelve: the real build against a synthetic one (the fixture graph) listed every synthetic
+    release as added to the record, or every real one as removed, and each real gap as closed."""
+    synthetic = tmp_path / "synthetic.snapshot"
+    with MemoryStore.writing(synthetic) as store:
+        store.write(g.NODES, g.EDGES)
+    for old, new, words in ((snapshot, synthetic, "real data and the new one synthetic"),
+                            (synthetic, snapshot, "synthetic data and the new one real")):  # fmt: skip
+        assert main(["diff", str(old), str(new)]) == 1
+        out, err = capsys.readouterr()
+        assert not out and err.startswith(f"lineage: the old build holds {words} data: a diff compares two builds")
+    assert main(["diff", str(synthetic), str(synthetic)]) == 0  # two synthetic graphs compare
+    assert capsys.readouterr().out.startswith("no change:")
+
+
 def test_diff_says_an_application_refused_and_a_figure_corrected(memory_real: MemoryStore) -> None:
     """The fifth reading of answers: a build whose DS00804 became "rejected", and whose Home Office figure of 531
     records returned became 999, was said to hold "no change": applications and published figures were not
