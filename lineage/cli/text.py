@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from lineage.characters import FORMAT, ZWJ, ZWNJ
 from lineage.model import Node
 from lineage.store import Counts
 
@@ -50,8 +51,15 @@ def describe_run(run: Node) -> str:
 def shown(text: str) -> str:
     """Text for the terminal with each control character written as its escape (``\\x1b``, ``\\n``): a path
     given on the command line is printed back in messages, and its escape sequences recoloured the terminal or
-    retitled its window, and a line break in it forged a line of our own ("lineage: wrote ...")."""
-    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    retitled its window, and a line break in it forged a line of our own ("lineage: wrote ..."). So is each format
+    character (:data:`lineage.characters.FORMAT`, ``\\u202e``) but the joiners, which shape the words of some
+    scripts: a right-to-left override (U+202E) in a file's name showed the rest of the message backwards, the file
+    and the refusal misread, and a zero-width space hid that a name was not the one typed."""
+    return "".join(ch.encode("unicode_escape").decode() if _escaped(ch) else ch for ch in text)
+
+
+def _escaped(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" or (char not in (ZWNJ, ZWJ) and FORMAT.match(char) is not None)
 
 
 class ProgressLine:

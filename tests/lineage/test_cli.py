@@ -69,6 +69,18 @@ def test_a_path_is_printed_back_with_its_control_characters_escaped(
     assert "a\\x1b[2Jb\\nlineage: wrote fake.graphml" in err
 
 
+def test_a_path_is_printed_back_with_its_format_characters_escaped_but_the_joiners(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round twelve: a right-to-left override in a path showed the rest of the refusal
+    backwards ("evil\\u202evsc.exe: no such file" read as "evil elif hcus on :exe.csv"), and a zero-width space hid
+    that the name was not the one typed. A Persian name's non-joiner, which shapes its word, is printed as it is."""
+    for typed, printed in (("evil\u202evsc.exe", "evil\\u202evsc.exe"), ("fi\u200ble.csv", "fi\\u200ble.csv"),
+                           ("\u0645\u06cc\u200c\u062e.csv", "\u0645\u06cc\u200c\u062e.csv")):  # fmt: skip
+        assert main(["import", "sharing-figures", str(tmp_path / typed)]) == 1
+        assert capsys.readouterr().err == f"lineage: {tmp_path / printed}: no such file\n"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
