@@ -169,15 +169,15 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     # the events of the record after 2018 that no release, disclosure or linked set gives, a part for each kind
     for lines, heading, opening in (
         (
-            [_event(r) for r in answer.ons_access],
+            [*map(_event, answer.ons_access), *map(_figure, answer.ons_figures)],
             "NPD data reached through the Office for National Statistics",
             "The public record also says this of access to NPD data for research through the Office for National "
-            "Statistics (ONS), each line in its source's words with the kind of source it rests on. What these "
-            "sources say was made available is access through the ONS, not data sent to researchers; where one says "
-            "a data transfer will be necessary in some cases, it names none. They name no researcher, and do not "
-            "say whether my child's record was among the data reached. Please say whether my child's record was "
-            "made available to anyone through the ONS, to whom and when, and whether it was transferred to any "
-            "organisation instead.",
+            "Statistics (ONS), and of the routes beside it, each line in its source's words with the kind of source "
+            "it rests on. What they say was made available through the ONS is access, not data sent to researchers; "
+            "where one says a data transfer will be necessary in some cases, or that some data are supplied "
+            "directly, it names no transfer made. They name no researcher, and do not say whether my child's record "
+            "was among the data reached. Please say whether my child's record was made available to anyone through "
+            "the ONS, to whom and when, and whether it was transferred to any organisation instead.",
         ),
         (
             [*map(_event, answer.collection_events), *map(_figure, answer.collection_figures)],

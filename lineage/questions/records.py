@@ -353,6 +353,10 @@ class RecordReach(AskedYears):
     #: were destroyed in 2020): beside collection_events, whose lines (2018: "will not be deleted"; undated: "has
     #: refused to delete") had left a reader to take the items as still held, the record saying otherwise
     collection_figures: tuple[TimelineEntry, ...] = ()
+    #: the published figures of the routes to NPD data for research (DfE's default, the ONS Secure Research Service,
+    #: with "some direct supply" beside it; the MoJ-DfE linked data in the SRS as a DfE extract), beside ons_access:
+    #: its lines alone had let the letter say the sources on the ONS name no transfer
+    ons_figures: tuple[TimelineEntry, ...] = ()
 
     @property
     def releases_count(self) -> int:
@@ -462,6 +466,7 @@ def record_reach(store: Store, urn: int, from_year: int, to_year: int) -> Record
         npd_events(store),
         of_named(PLANNED),
         collection_figures(store),
+        ons_figures(store),
     )
 
 
@@ -482,12 +487,31 @@ def collection_events(store: Store) -> tuple[Related, ...]:
 CENSUS_ITEMS = "census_items"
 
 
+#: The topics the published figures give the routes by which researchers reach NPD data: DfE's guidance on its
+#: default route for personal data, and the MoJ's on the MoJ-DfE linked data.
+ACCESS_ROUTES = ("access_route", "moj_dfe")
+
+
 @PerState
 def collection_figures(store: Store) -> tuple[TimelineEntry, ...]:
     """Every published figure of the NPD's collections' items, oldest first, in the compiler's words with the notes
     on it: the nationality and country of birth items' collection period, whose notes give the later accounts
     (collection stopped in 2018; the data destroyed in 2020, a campaigner's page says), which no answer gave."""
-    found = store.find_nodes(NodeKind.AGGREGATE_FLOW, "topic", [CENSUS_ITEMS])
+    return _figures_of(store, [CENSUS_ITEMS])
+
+
+@PerState
+def ons_figures(store: Store) -> tuple[TimelineEntry, ...]:
+    """Every published figure of the routes to NPD data for research, oldest first, in the compiler's words with the
+    notes on it: the ONS Secure Research Service as DfE's default route ('some direct supply' beside it) and the
+    MoJ-DfE linked data reached there as a DfE extract were in no letter, whose ONS part said the sources there name
+    no transfer: none of them is a volume, so none is a disclosure."""
+    return _figures_of(store, ACCESS_ROUTES)
+
+
+def _figures_of(store: Store, topics: Sequence[str]) -> tuple[TimelineEntry, ...]:
+    """The published figures of these topics, oldest first."""
+    found = store.find_nodes(NodeKind.AGGREGATE_FLOW, "topic", list(topics))
     return tuple(TimelineEntry(figure, FIGURE, ()) for figure in sorted(found, key=oldest_first))
 
 

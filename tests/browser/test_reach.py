@@ -107,6 +107,9 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     ons = " ".join(page.texts("#ons li"))
     assert all(r["quote"] in ons for r in FLOWS if "via the ONS" in r["quote"] or "data transfer" in r["quote"])
     assert "confirmed" in ons
+    # and the routes beside it: DfE's default (the SRS, some data supplied directly) and the MoJ-DfE linked data's
+    routes = [r for r in rows("npd_sharing_figures_compiled.csv") if r["topic"] in {"access_route", "moj_dfe"}]
+    assert len(routes) == 2 and all(f"{r['measure']}: {r['value']}" in ons for r in routes)
     kept = " ".join(page.texts("#collection-events li"))
     assert [r for r in FLOWS if "refused to delete" in r["quote"] and r["quote"] in kept]
     # beside them the figure of the census's items, whose notes give the later account: the data destroyed in 2020

@@ -145,6 +145,10 @@ RecordReach = answer_type(
         "school census's nationality and country of birth items, collected autumn 2016 to summer 2018), each in the "
         "compiler's words with the notes giving the record's later accounts of them (data destroyed in 2020, a "
         "campaigner's page says), cited, oldest first.",
+        "ons_figures": "The published figures of the routes to NPD data for research, whatever the years asked "
+        "(DfE's default route, the ONS Secure Research Service, with some data supplied directly; the MoJ-DfE linked "
+        "data there as a DfE extract), each in the compiler's words with its notes, cited, oldest first: routes, not "
+        "transfers made.",
         "npd_events": "What else the record says of the NPD, whatever the years asked: oversight (the ICO's "
         "compulsory audit of DfE), agreements (the Home Office's) and figures (its requests to match against the "
         "NPD), each event with its link to the NPD, cited, oldest first; the ONS's part is in onsAccess.",

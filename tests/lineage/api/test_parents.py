@@ -1237,6 +1237,31 @@ async def test_the_letter_and_reach_say_what_the_record_says_of_npd_data_reached
     assert "not data sent to researchers" in " ".join(part.split())
 
 
+async def test_the_letter_and_reach_give_the_routes_to_npd_data_beside_the_ons(ask: Any) -> None:
+    """The tenth reading: the figures file gives DfE's default route for personal data, the ONS Secure Research
+    Service, with 'some direct supply' in its notes, and the MoJ-DfE linked data reached there as a DfE extract; no
+    letter or /reach gave either, and the ONS part said the sources on it name no transfer. Each is given there,
+    whatever the years asked, with its period, its value, its notes, how sure and its source."""
+    routes = [r for r in rows("npd_sharing_figures_compiled.csv") if r["topic"] in {"access_route", "moj_dfe"}]
+    assert {r["value"] for r in routes} == {
+        "ONS Secure Research Service",
+        "ONS SRS (DfE extract); ADR UK Research Fellowship scheme",
+    }
+    assert any("some direct supply" in r["notes"] for r in routes)
+    variables = {"urn": URN, "fromYear": 2019, "toYear": 2022}
+    figures = (await ask("record-reach", **variables))["recordReach"]["onsFigures"]
+    assert sorted((f["when"], [c["address"] for c in f["citations"]]) for f in figures) == sorted(
+        (r["period"], [r["source_url"]]) for r in routes
+    )
+    text = (await ask("letter", **variables))["letter"]["text"]
+    part, lines = letter_part(text, "NPD data reached through the Office for National Statistics")
+    for row in routes:
+        (line,) = [line for line in lines if f": {row['measure']}: {row['value']}" in line]
+        assert line.startswith(f"- {row['period']}: {row['flow']}"), line
+        assert not row["notes"] or f"(the compiler's note: {row['notes']})" in line, line
+    assert "it names none" not in " ".join(part.split())
+
+
 async def test_the_letter_and_reach_say_the_census_s_nationality_data_is_kept(ask: Any) -> None:
     """A fresh reading of the letter after 2018: the record says schools were told to stop collecting pupils'
     nationality and country of birth, 'but historic data will not be deleted', and that DfE 'has refused to delete'

@@ -51,7 +51,8 @@ function drawAnswer(answer, variables) {
   drawListed("#refused", statedItems(answer.refusedToSay));
   drawApplications(answer.applications);
   drawDisclosures(answer.disclosures);
-  drawListed("#ons", answer.onsAccess.map(eventItem)); // what the record says of NPD data reached through the ONS (the OSR's letters)
+  // what the record says of NPD data reached through the ONS (the OSR's letters) and of the routes beside it
+  drawListed("#ons", [...answer.onsAccess.map(eventItem), ...answer.onsFigures.map(figureItem)]);
   // the census's nationality items: the events of 2018, and the figure whose notes give the later accounts of them
   drawListed("#collection-events", [
     ...answer.collectionEvents.map(eventItem),
