@@ -21,6 +21,7 @@ from lineage.model import (
     NodeKind,
     gives_way_to_exclusion,
     node_id,
+    ordered_citations,
 )
 from lineage.questions.common import Related, follow_chain, related
 from lineage.questions.timeline import compiler_note
@@ -166,16 +167,25 @@ def stating(after: tuple[int, ...], place: int) -> tuple[Step, Step]:
 def stated_about(
     targets: Mapping[str, Node], about: Mapping[str, list[Hop]], around: Mapping[str, list[Hop]]
 ) -> dict[str, list[Stated]]:
-    """The statements about each of ``targets``, by id, from the hops of :func:`stating`'s two steps."""
+    """The statements about each of ``targets``, by id, from the hops of :func:`stating`'s two steps, each target's
+    in its sources' row order (:func:`in_row_order`)."""
     answers: dict[str, list[Stated]] = {}
     for target, node in targets.items():
-        for hop in about.get(target, ()):
+        for hop in sorted(about.get(target, ()), key=lambda hop: in_row_order(hop.node)):
             near = around.get(hop.node.id, [])
             means = related(near, [_E.REFERS_TO])
             items = tuple((m.node, m.link) for m in means if m.node.kind is NodeKind.DATA_ITEM)
             contradicted = related(near, [_E.CONTRADICTS])
             answers.setdefault(target, []).append(Stated(hop.node, Related(node, hop.edge), means, items, contradicted))
     return answers
+
+
+def in_row_order(statement: Node) -> tuple[tuple[str, int], ...]:
+    """Where a statement's rows stand in its sources, file then row number, its source's row first (as citations are
+    listed, ordered_citations): the rows sharing one quote are said in the order their source gives them ("SEN
+    status indicator, Free School Meals indicator, Language, Ethnicity"), where the graph's order, which no source
+    gives, had put Ethnicity first and the notes of the last row before the first's."""
+    return tuple((c.file, c.row or 0) for c in ordered_citations(statement.citations))
 
 
 def exclusions(stated: Iterable[Stated], included: Iterable[Node] = ()) -> Iterator[tuple[Node, Node]]:

@@ -1423,6 +1423,28 @@ async def test_a_statement_quoted_in_a_release_or_an_application_line_gives_each
     assert {(r["quote"], r["notes"]) for r in (cabinet, *telegraph, *locrating)} <= given
 
 
+async def test_the_rows_of_one_quote_are_given_in_the_source_s_row_order(ask: Any) -> None:
+    """Rows 2-5 of the statements file share the Telegraph's quote, naming its items in that order ("SEN status
+    indicator, Free School Meals indicator, Language, Ethnicity"), row 2's notes apart from those of rows 3-5: the
+    letter and /reach gave the items and notes in the graph's order (row 5's first on the embedded store), not the
+    file's."""
+    telegraph = STATEMENTS[2 - 2 : 5 - 1]
+    assert len({r["quote"] for r in telegraph}) == 1 and telegraph[0]["notes"] != telegraph[1]["notes"]
+    variables = {"urn": URN, "fromYear": 2011, "toYear": 2011}
+    text = (await ask("letter", **variables, format="txt"))["letter"]["text"]
+    (line,) = [line for line in text.splitlines() if telegraph[0]["quote"] in line]
+    items = "; ".join(r["data_item_as_written"] for r in telegraph)
+    assert f"{items}: \u201c{telegraph[0]['quote']}\u201d" in line, line
+    notes = [f" (the compiler's note: {n})" for n in dict.fromkeys(r["notes"] for r in telegraph)]
+    assert line.index(notes[0]) < line.index(notes[1]), line
+    data = (await ask("record-reach", first=100, **variables))["recordReach"]
+    releases = [r for g in data["groups"] for r in g["releases"]["nodes"]]
+    (release,) = [r for r in releases if r["release"]["name"] == "2013-02-20: Daily Telegraph"]
+    said = [s["statement"] for s in release["statements"] if s["statement"]["quote"] == telegraph[0]["quote"]]
+    assert [s["itemsAsWritten"] for s in said] == [r["data_item_as_written"] for r in telegraph]
+    assert [c["row"] for s in said for c in s["citations"]] == [2, 3, 4, 5]
+
+
 async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_as_a_plan_beside_the_refusal(
     ask: Any,
 ) -> None:
