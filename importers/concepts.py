@@ -41,8 +41,19 @@ from importers import register
 from importers.base import Batch, Report
 from importers.npd import NpdImporter
 from importers.reading import BadInput, Row, refuse_duplicates, required
-from lineage.characters import consecutive_runs
-from lineage.model import UNPLACED, Certainty, CertaintyLevel, Citation, Edge, EdgeKind, Node, NodeKind, Scalar, node_id
+from lineage.model import (
+    UNPLACED,
+    Certainty,
+    CertaintyLevel,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    Scalar,
+    in_row_runs,
+    node_id,
+)
 from lineage.store import Store
 
 CATEGORY_COLUMNS = ("category_l0", "category_l1", "category_l2", "category_l3")
@@ -227,23 +238,9 @@ def rows_read(signature: tuple[str, str], cited: Iterable[Citation]) -> frozense
     >>> [c.document for c in rows_read((RULE_PREFIX, "ks1"), read)]
     ['Dictionary: rows 3-5, 9, every alias it lists with the prefix KS1_, all in one table']
     """
-    rows: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for citation in cited:
-        if citation.row is not None:
-            rows[(citation.document, citation.file, citation.address)].append(citation.row)
     rule, value = signature
     which = f"the census marker _{value}[yy]" if rule == RULE_SUFFIX else f"the prefix {value.upper()}_"
-    return frozenset(
-        Citation(f"{document}: rows {_ranges(numbers)}, every alias it lists with {which}, all in one table", file,
-                 None, address)
-        for (document, file, address), numbers in rows.items()
-    )  # fmt: skip
-
-
-def _ranges(numbers: Iterable[int]) -> str:
-    """Row numbers as runs: 3-5, 9."""
-    runs = consecutive_runs(sorted(set(numbers)))
-    return ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
+    return in_row_runs((c for c in cited if c.row is not None), f"every alias it lists with {which}, all in one table")
 
 
 class _Unlisted:

@@ -261,19 +261,28 @@ def feeds(
             else:
                 continue
             linked = True
-            cited = frozenset({*naming, *_own_rows(dataset)})
+            cited = frozenset({*naming, *own_rows(dataset)})
             edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=certainty))
         if not linked and name not in linked_elsewhere:
             report.leave_out(f"no data set in the store is titled {name!r}: no FEEDS edge")
     return edges
 
 
-def _own_rows(dataset: Node) -> Iterator[Citation]:
-    """A data set's rows that say what it is, without those that say when its data are released (the timetable's,
-    and the table reading them, which its import cites on each data set it times): a FEEDS edge drawn again over
-    an earlier build then cites what it did the first time."""
-    timing = {NpdReleaseTimetableImporter.bundled, TIMETABLE_NAMES_FILE.name}
-    return (citation for citation in dataset.citations if citation.file not in timing)
+def own_rows(dataset: Node) -> Iterator[Citation]:
+    """A data set's rows that say what it is (its name, and the years its name gives), without those that say when
+    its data are released (:func:`timing_rows`): a FEEDS edge drawn again over an earlier build then cites what it
+    did the first time."""
+    return (citation for citation in dataset.citations if not _times(citation))
+
+
+def timing_rows(dataset: Node) -> Iterator[Citation]:
+    """A data set's rows that say when its data are released: the timetable's, and the table reading them, which
+    the timetable's import cites on each data set it times (lineage.model.release_lag reads what they say)."""
+    return (citation for citation in dataset.citations if _times(citation))
+
+
+def _times(citation: Citation) -> bool:
+    return citation.file in (NpdReleaseTimetableImporter.bundled, TIMETABLE_NAMES_FILE.name)
 
 
 @register
@@ -336,7 +345,7 @@ class TimetableNames:
                     continue
                 # the data set's own rows, not the timing rows a build before gave it (the census's three rows
                 # feed one data set: an edge drawn again had cited the others' rows too)
-                cited = frozenset({*stating[name], reading, *_own_rows(held[dataset_id])})
+                cited = frozenset({*stating[name], reading, *own_rows(held[dataset_id])})
                 sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
                 edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset_id, citations=cited, certainty=sure))
         return edges

@@ -19,7 +19,11 @@ the items a named organisation received (or not), in the source's own words. Eac
   limited to the data sets in ``within`` and to those the statement itself names (its ``dataset_as_written``,
   read by ``data/scope_datasets.csv``). An item whose first year was not yet in the NPD by the date of the
   release the statement is about (else the statement's own date) is left out and counted
-  (:func:`lineage.model.available_by`). Words the table does not map keep their statement and are counted;
+  (:func:`lineage.model.available_by`). Each link cites too the rows that put its item within reach, so that a
+  reader of the claims ledger can check why it was: those placing it in its data sets (the dictionary's row, or an
+  item-table rule's rows) and those the date check read (the item's first year's, else its data sets', and the
+  release timetable's), a table's many rows in one citation naming them as runs (:func:`lineage.model.in_row_runs`).
+  Words the table does not map keep their statement and are counted;
 - **CONTRADICTS** from a statement to another that ``data/conflicts.csv`` says disagrees with it, both marked
   ``contested`` (:mod:`importers.conflicts`).
 
@@ -39,6 +43,7 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Importer, Report
 from importers.conflicts import contradictions
+from importers.npd import own_rows, timing_rows
 from importers.organisations import Organisations, Unresolved
 from importers.reading import (
     BadInput,
@@ -71,6 +76,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     available_by,
+    in_row_runs,
     kind_of,
     weakest,
 )
@@ -488,20 +494,16 @@ class ScopeStatementsImporter(Importer):
                 reached = [node for node in reached if node not in late]
             within = tuple(sorted({*meaning.within, *named}))
             for node in reached:
+                if node.id in links:
+                    continue
                 props: dict[str, Scalar] = {"as_written": as_written, "means": meaning.target}
                 if within:
                     props["within"] = within
-                links.setdefault(
-                    node.id,
-                    Edge(
-                        p.node.id,
-                        EdgeKind.REFERS_TO,
-                        node.id,
-                        props,
-                        p.node.citations | {meaning.citation} | dictionary.basis(meaning, node),
-                        Certainty(CertaintyLevel.INFERRED, RULE_WORDS),
-                    ),
-                )
+                cited = p.node.citations | {meaning.citation} | dictionary.basis(meaning, node)
+                # and what put the item within reach, a table's many rows in one citation each
+                read = in_row_runs(dictionary.read_for(node, day) - cited)
+                certainty = Certainty(CertaintyLevel.INFERRED, RULE_WORDS)
+                links[node.id] = Edge(p.node.id, EdgeKind.REFERS_TO, node.id, props, cited | read, certainty)
         return list(links.values())
 
 
@@ -516,16 +518,38 @@ class _Dictionary:
         self._held: dict[str, set[str]] = {}
         self._reached: dict[str, list[Node]] = {}
         self._represents: dict[tuple[str, str], frozenset[Citation]] = {}  # (concept, item): the link's sources
+        self._placed: dict[str, set[Citation]] = {}  # item: what its HOLDS links cite (a dictionary or rule's rows)
         for hop in store.expand(list(self.datasets), frozenset({EdgeKind.HOLDS}), frozenset()):
             self._held.setdefault(hop.node.id, set()).add(hop.near)
+            self._placed.setdefault(hop.node.id, set()).update(hop.edge.citations)
 
     def held_by(self, node: Node) -> set[str]:
         """The data sets holding an item (a data set: itself)."""
         return {node.id} if node.kind is NodeKind.DATASET else self._held.get(node.id, set())
 
+    def _holders(self, item: Node) -> list[Node]:
+        return [self.datasets[d] for d in sorted(self.held_by(item)) if d in self.datasets]
+
     def available_by(self, item: Node, day: dt.date) -> bool:
         """:func:`lineage.model.available_by`, with the data sets holding the item."""
-        return available_by(item, day, [self.datasets[d] for d in self.held_by(item) if d in self.datasets])
+        return available_by(item, day, self._holders(item))
+
+    def read_for(self, item: Node, day: dt.date | None) -> frozenset[Citation]:
+        """The rows read to keep an item within a statement's reach, for an auditor to check why it was: the rows
+        placing it in its data sets (the dictionary's own, or an item-table rule's), and, where it was checked against
+        ``day``, those :meth:`available_by` reads: its first year's (its own row, else its data sets', whose names give
+        their years) and when its data sets' data are released (the timetable's)."""
+        if item.kind is not NodeKind.DATA_ITEM:
+            return frozenset()
+        read = set(self._placed.get(item.id, ()))
+        if day is not None:
+            holders = self._holders(item)
+            if isinstance(item.props.get("first_year"), int):
+                read |= item.citations
+            else:
+                read.update(c for d in holders if isinstance(d.props.get("first_year"), int) for c in own_rows(d))
+            read.update(c for d in holders for c in timing_rows(d))
+        return frozenset(read)
 
     def basis(self, meaning: Meaning, node: Node) -> frozenset[Citation]:
         """The sources that make ``node`` what the words mean, beside the statement's and the table's: the link

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from lineage.characters import consecutive_runs
 from lineage.errors import ModelError
 
 Scalar = str | int | float | bool | dt.date | tuple[str, ...]
@@ -141,6 +142,34 @@ class Citation:
 def ordered_citations(citations: Iterable[Citation]) -> list[Citation]:
     """Citations in one stable order (document, file, row, address): every answer and file lists them alike."""
     return sorted(citations, key=lambda c: (c.document, c.file, c.row or 0, c.address))
+
+
+def in_row_runs(citations: Iterable[Citation], what: str = "") -> frozenset[Citation]:
+    """The citations of one source's rows as one citation naming them as runs, and ``what`` they are, where given: a
+    fact resting on a table's many rows would otherwise list each of them wherever it is shown. A source cited at
+    one row, with nothing to say of it, keeps that row's citation; a citation naming no row is kept as it is.
+
+    >>> cited = [Citation("Dictionary", "items.csv", row, "https://d") for row in (5, 3, 4, 9)]
+    >>> [c.document for c in in_row_runs(cited, "every alias it lists")]
+    ['Dictionary: rows 3-5, 9, every alias it lists']
+    >>> in_row_runs(cited[:1]) == {cited[0]}
+    True
+    """
+    rows: dict[tuple[str, str, str], set[int]] = {}
+    kept = set()
+    for citation in citations:
+        if citation.row is None:
+            kept.add(citation)
+        else:
+            rows.setdefault((citation.document, citation.file, citation.address), set()).add(citation.row)
+    for (document, file, address), numbers in rows.items():
+        if len(numbers) == 1 and not what:
+            kept.add(Citation(document, file, next(iter(numbers)), address))
+            continue
+        runs = consecutive_runs(sorted(numbers))
+        named = ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
+        kept.add(Citation(f"{document}: rows {named}" + (f", {what}" if what else ""), file, None, address))
+    return frozenset(kept)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Iterable
 
 import pytest
 
 from lineage.claims import TIER_RULE, Claim, by_rule, claims, to_csv, to_markdown
-from lineage.model import CertaintyLevel, EdgeKind, NodeKind
+from lineage.model import CertaintyLevel, Citation, EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
 
@@ -19,6 +20,23 @@ pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
 RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 #: The files that give a release its date: the register entries, as quoted or as published.
 REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}
+
+
+def rows_of(name: str) -> dict[int, dict[str, str]]:
+    """A bundled CSV's rows by their number in the file (the header is row 1)."""
+    with (DATA_DIR / name).open(newline="", encoding="utf-8") as handle:
+        return dict(enumerate(csv.DictReader(handle), start=2))
+
+
+def row_runs(rows: Iterable[int]) -> str:
+    """Row numbers as a citation of many rows names them: 3-5, 9."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return ", ".join(f"{first}-{last}" if first != last else str(first) for first, last in runs)
 
 
 @pytest.fixture(scope="module")
@@ -198,13 +216,7 @@ def test_a_table_placed_by_the_dictionarys_aliases_cites_the_dictionary_rows_the
 
     dictionary = of_prefix("npd_data_items_2018.csv", "npd_alias")
     read = sorted({row for rows in dictionary.values() for row in rows})
-    runs = [[read[0], read[0]]]
-    for row in read[1:]:
-        if row == runs[-1][1] + 1:
-            runs[-1][1] = row
-        else:
-            runs.append([row, row])
-    named = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
+    named = row_runs(read)
     unlisted = {alias: rows for alias, rows in of_prefix("npd_concept_categories_2019.csv", "npd_alias").items()
                 if alias not in dictionary}  # fmt: skip
     assert read and unlisted
@@ -216,3 +228,57 @@ def test_a_table_placed_by_the_dictionarys_aliases_cites_the_dictionary_rows_the
         assert (
             rule_read.row is None and f": rows {named}, every alias it lists with the prefix CLA_" in rule_read.document
         )
+
+
+def test_a_statement_s_words_cite_the_rows_that_put_the_item_within_their_reach(
+    real_store: Store, ledger: list[Claim]
+) -> None:
+    """The rule scope-words cited the statement and the words table's row, not what put an item within reach: the
+    rows placing it in its data set and those its date check read. AQA's "date of birth" (statements row 29) reaches
+    KS2_DOB, an alias the concepts file alone lists, which item-table:alias-prefix places in Key Stage 2's table by
+    the dictionary's KS2_ rows; its first year is the table's, its tab name's in the overview; its data are released
+    when the timetable's "Key Stage 2" row says, as our table reads that row. AQA's "candidate's name" (row 28)
+    reaches KS2_FORENAMES, which its own dictionary row places and dates: the overview's row is not read for it."""
+    statements = rows_of("npd_release_scope_statements.csv")
+    assert [(statements[n]["organisation"], statements[n]["data_item_as_written"]) for n in (28, 29)] == [
+        ("AQA", "candidate\u2019s name"), ("AQA", "date of birth")
+    ]  # fmt: skip
+    items = rows_of("npd_data_items_2018.csv")
+    concepts = rows_of("npd_concept_categories_2019.csv")
+    assert "KS2_DOB" in {r["npd_alias"] for r in concepts.values()} - {r["npd_alias"] for r in items.values()}
+    prefixed = [
+        n for n, r in items.items() if r["npd_alias"].upper().startswith("KS2_") and "[yy]" not in r["npd_alias"]
+    ]
+    (forenames,) = [n for n, r in items.items() if r["npd_alias"] == "KS2_FORENAMES"]
+    (sheet,) = {items[n]["sheet"] for n in prefixed}
+    (title,) = {items[n]["dataset_title"] for n in prefixed}
+    (overview,) = [
+        n for n, r in rows_of("npd_datasets_overview_2018.csv").items() if r["tab_name"] == sheet.replace("_", " ")
+    ]
+    (timetable,) = [n for n, r in rows_of("npd_release_timetable_2018.csv").items() if r["Dataset"] == title]
+    (reading,) = [n for n, r in rows_of("timetable_datasets.csv").items() if r["timetable_name"] == title]
+    timing = {("npd_release_timetable_2018.csv", timetable), ("timetable_datasets.csv", reading)}
+
+    def link(row: int, alias: str) -> tuple[frozenset[Citation], dict[str, str]]:
+        """The REFERS_TO link from the statement of ``row`` to the item ``alias``, and its claim's row."""
+        (claim,) = [
+            c for c in ledger
+            if c.rule == "scope-words" and c.object is not None and c.object.name == alias
+            and ("npd_release_scope_statements.csv", row) in {(s.file, s.row) for s in c.subject.citations}
+        ]  # fmt: skip
+        assert claim.object is not None
+        edge = real_store.get_edges([(claim.subject.id, EdgeKind.REFERS_TO, claim.object.id)])
+        (found,) = edge.values()
+        return found.citations, claim.row()
+
+    cited, row = link(29, "KS2_DOB")
+    rows = {(c.file, c.row) for c in cited}
+    assert rows >= timing | {("npd_datasets_overview_2018.csv", overview)}, rows
+    (placement,) = [c for c in cited if c.file == "npd_data_items_2018.csv" and c.row is None]
+    assert f": rows {row_runs(prefixed)}, every alias it lists with the prefix KS2_" in placement.document
+    assert all(f"{file}, row {number}" in row["sources"] for file, number in timing)
+    cited, row = link(28, "KS2_FORENAMES")
+    rows = {(c.file, c.row) for c in cited}
+    assert rows >= timing | {("npd_data_items_2018.csv", forenames)}, rows
+    assert "npd_datasets_overview_2018.csv" not in {c.file for c in cited}
+    assert all(f"{file}, row {number}" in row["sources"] for file, number in timing)
