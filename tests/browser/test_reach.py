@@ -146,6 +146,10 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     # letter gives it: the Telegraph's rows 2-5, one quote and two notes; the Cabinet Office's row 32
     telegraph = STATEMENTS[2 - 2 : 5 - 1]
     assert all(listed.count(f"(the compiler's note: {notes})") == 1 for notes in {r["notes"] for r in telegraph})
+    # in the file's row order, its items and notes alike (the graph's order had put row 5's first)
+    assert f"({'; '.join(r['data_item_as_written'] for r in telegraph)})" in listed
+    noted = [listed.index(f"(the compiler's note: {notes})") for notes in dict.fromkeys(r["notes"] for r in telegraph)]
+    assert noted == sorted(noted)
     cabinet = STATEMENTS[32 - 2]
     applications = " ".join(page.texts("#applications li"))
     assert f"{cabinet['quote']} (the compiler's note: {cabinet['notes']})" in applications
