@@ -220,7 +220,8 @@ class Importer(ABC):
         # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
         # a changed file records a new one. Every property is written at every status, so none of an
         # earlier run of the same file is left standing; but the gaps closed, which an earlier run closed
-        # for good, are only ever added to (_record_closed).
+        # for good, are only ever added to (_record_closed), and a run that finished is kept as it is by a
+        # later one of the same file that does not finish: its data are whole (lineage.merge.finished_run).
         return Node(
             NodeKind.IMPORT_RUN,
             self._run_key(report),

@@ -91,6 +91,15 @@ class EdgeKind(StrEnum):
     DERIVED_FROM = "DERIVED_FROM"
 
 
+class RunStatus(StrEnum):
+    """Where an import run stands (an ImportRun's ``status``): it is written ``started`` before its data, and
+    ``finished`` in the same write as the last of its data, so a run cut short is never taken as whole."""
+
+    STARTED = "started"
+    FINISHED = "finished"
+    INTERRUPTED = "interrupted"
+
+
 class CertaintyLevel(StrEnum):
     """How sure the graph is of a fact, by the kind of source it rests on; every answer carries it.
 

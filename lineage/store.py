@@ -33,6 +33,7 @@ from lineage.hops import Path as Path
 from lineage.hops import Step as Step
 from lineage.merge import merge
 from lineage.model import EDGE_SPECS, PASSED_ON_BY, Edge, EdgeKind, Flow, Node, NodeKind, Scalar, node_props
+from lineage.model import RunStatus as RunStatus  # what unfinished_imports reads, defined with the model
 from lineage.search import fold
 from lineage.walks import count_shortest_paths, distances_to, enumerate_paths, frontier_walk, shortest_paths
 
@@ -591,15 +592,6 @@ def refuse_conflicts(holdings: Holdings, nodes: Sequence[Node], edges: Sequence[
     if missing:
         example = next(e for e in edges if e.source in missing or e.target in missing)
         raise StoreError(f"{len(missing)} edge end(s) exist neither in the batch nor in the store, e.g. {example.id}")
-
-
-class RunStatus(StrEnum):
-    """Where an import run stands (an ImportRun's ``status``): it is written ``started`` before its data, and
-    ``finished`` in the same write as the last of its data, so a run cut short is never taken as whole."""
-
-    STARTED = "started"
-    FINISHED = "finished"
-    INTERRUPTED = "interrupted"
 
 
 def unfinished_imports(store: Store) -> list[Node]:

@@ -31,6 +31,7 @@ from neo4j.exceptions import (
 
 from lineage.errors import LineageError, StoreError, StoreUnavailable, masked
 from lineage.hops import NO_GATE, Gate, Hop, Levels, Link, Sides, Step
+from lineage.merge import finished_run
 from lineage.model import (
     EDGE_SPECS,
     NODE_SPECS,
@@ -38,6 +39,7 @@ from lineage.model import (
     EdgeKind,
     Node,
     NodeKind,
+    RunStatus,
     Scalar,
 )
 from lineage.search import KIND_ORDER
@@ -215,10 +217,14 @@ class Neo4jStore(Store):
             # Nodes the store does not hold yet are created outright (no merge to look for, no citations to
             # join); under the lock, no other writer can create them in between.
             present = holdings.existing(node.id for node in nodes) if nodes else set()
+            # what lineage.merge.merge keeps as it is: a finished run, written again by a run that did not finish
+            kept = holdings.finished_runs(
+                node.id for node in nodes if node.kind is NodeKind.IMPORT_RUN and not finished_run(node)
+            )
             created_nodes = created_edges = 0
             for node_kind, rows in nodes_by_kind.items():
                 new = [created_params(row) for row in rows if row["id"] not in present]
-                old = [row for row in rows if row["id"] in present]
+                old = [row for row in rows if row["id"] in present and row["id"] not in kept]
                 for query, chosen in ((_CREATE_NODES, new), (_MERGE_NODES, old)):
                     for batch in _batches(chosen):
                         summary = tx.run(query, rows=batch, kind=node_kind.value, nl="\n").consume()
@@ -556,6 +562,10 @@ _COUNTS = " ".join(
 )
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
 _EXISTING = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
+_FINISHED_RUNS = (
+    f"UNWIND $ids AS id MATCH (r:{NODE_LABEL}:{NodeKind.IMPORT_RUN.value} {{id: id}}) WHERE r.status = $finished "
+    "RETURN collect(id) AS ids"
+)
 
 
 class _InTransaction:
@@ -570,6 +580,14 @@ class _InTransaction:
 
     def existing(self, ids: Iterable[str]) -> set[str]:
         return set(self.tx.run(_EXISTING, ids=list(set(ids))).single(strict=True)["ids"])
+
+    def finished_runs(self, ids: Iterable[str]) -> set[str]:
+        """Which of these import runs the store holds finished (none asked, no query: most writes hold no run)."""
+        asked = list(set(ids))
+        if not asked:
+            return set()
+        finished = self.tx.run(_FINISHED_RUNS, ids=asked, finished=RunStatus.FINISHED.value).single(strict=True)
+        return set(finished["ids"])
 
 
 def _types(kinds: Collection[EdgeKind]) -> str:

@@ -312,7 +312,8 @@ def test_lineage_diff_says_a_subject_left_only_when_it_did(tmp_path: Path) -> No
 
 
 def test_a_file_imported_again_and_interrupted_keeps_what_its_first_import_closed(tmp_path: Path) -> None:
-    """The same file is the same ImportRun: its status turns "interrupted", and the gap it closed stays told."""
+    """The same file is the same ImportRun: it stays "finished", its data whole from the import that finished
+    (lineage.merge.finished_run), and the gap it closed stays told."""
 
     class RefusesOneWrite(MemoryStore):
         refuse = False
@@ -331,7 +332,7 @@ def test_a_file_imported_again_and_interrupted_keeps_what_its_first_import_close
     with pytest.raises(LineageError, match="the test refuses this write"):
         ExternalSharesImporter().run(store, newer, gaps=GapWatch(store))
     (closure,) = gaps_closed(store)
-    assert closure.gap_id == GAP and closure.import_run.props["status"] == "interrupted"
+    assert closure.gap_id == GAP and closure.import_run.props["status"] == "finished"
 
 
 def test_a_closing_names_the_file_that_closed_it_though_the_same_bytes_came_again_under_another_name(

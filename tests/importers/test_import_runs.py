@@ -8,19 +8,22 @@ import csv
 import io
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 from importers import REGISTRY
+from importers.base import Batch, Importer
 from importers.reading import BadInput
 from lineage.api.app import create_app
 from lineage.errors import StoreError
 from lineage.model import Node, NodeKind
-from lineage.store import RunStatus, Store, unfinished_imports
+from lineage.store import RunStatus, Store, WriteResult, unfinished_imports
 from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j import Neo4jStore
+from tests.importers.store_state import state_of
 from tests.importers.test_dry_runs import Dangling
 from tests.importers.test_fault_corpus import base
 from tests.lineage.stores.processes import DATA, Watched, run, until
@@ -67,11 +70,65 @@ def test_a_run_finished_again_is_no_longer_unfinished(empty_store: Store, tmp_pa
     path = tmp_path / "spec.csv"
     path.write_text("scale,seed\n0.002,3\n", encoding="utf-8")
     importer = REGISTRY["synthetic"]()
-    report = importer.run(empty_store, path)
-    empty_store.write([importer._run_node(path, report, RunStatus.STARTED)])  # as a killed run leaves it
+    report = importer.run(MemoryStore(), path)
+    empty_store.write([importer._run_node(path, report, RunStatus.STARTED)])  # as a killed first run leaves it
     assert [r.props["status"] for r in unfinished_imports(empty_store)] == ["started"]
     importer.run(empty_store, path)
     assert unfinished_imports(empty_store) == [] and only_run(empty_store).props["rows_written"] == 1
+
+
+CLASSIFICATIONS = DATA / str(REGISTRY["npd-classifications"].bundled)
+
+
+def interleaved(first: Callable[[Store], object], cut: bool) -> Importer:
+    """An npd-classifications import whose write is made once ``first`` (another import of the same file) has
+    run: two imports of one file at once, as they interleave. With ``cut`` its own write stops half-way (half
+    its nodes written, then an error): a real half-write."""
+
+    class Interleaved(REGISTRY["npd-classifications"]):
+        def load(self, store: Store, batch: Batch, finished: Callable[[], Node]) -> WriteResult:
+            first(store)
+            if not cut:
+                return super().load(store, batch, finished)
+            store.write(batch.nodes[: len(batch.nodes) // 2])
+            raise StoreError("cut short (test)")
+
+    return Interleaved()
+
+
+def cut_short(store: Store) -> None:
+    with pytest.raises(StoreError, match="cut short"):
+        interleaved(lambda _: None, cut=True).run(store, CLASSIFICATIONS)
+
+
+def the_file_alone() -> str:
+    """The graph the file gives, imported alone into an empty store."""
+    alone = MemoryStore()
+    REGISTRY["npd-classifications"]().run(alone, CLASSIFICATIONS)
+    return state_of(alone).graph
+
+
+def test_an_import_cut_short_after_one_of_the_same_file_finished_leaves_it_finished(empty_store: Store) -> None:
+    """Two imports of one file at once share its ImportRun (its id is the file's content): once, the one cut short
+    after the other had written the file whole marked the run "interrupted", a false alarm, the file there whole.
+    A run that finished vouches for data that nothing but a clear deletes (and a clear deletes the run, or marks
+    it), so a later run of the same file that does not finish leaves it finished."""
+    with pytest.raises(StoreError, match="cut short"):
+        interleaved(lambda store: REGISTRY["npd-classifications"]().run(store, CLASSIFICATIONS), cut=True).run(
+            empty_store, CLASSIFICATIONS
+        )
+    assert only_run(empty_store).props["status"] == RunStatus.FINISHED and unfinished_imports(empty_store) == []
+    assert state_of(empty_store).graph == the_file_alone()
+
+
+def test_an_import_that_finishes_after_one_of_the_same_file_was_cut_short_hides_no_half_write(
+    empty_store: Store,
+) -> None:
+    """The other way round: a run cut short half-way through its write, then one of the same file finishing: the
+    run says finished, and the file is there whole, as the finished run wrote all of it."""
+    interleaved(cut_short, cut=False).run(empty_store, CLASSIFICATIONS)
+    assert only_run(empty_store).props["status"] == RunStatus.FINISHED and unfinished_imports(empty_store) == []
+    assert state_of(empty_store).graph == the_file_alone()
 
 
 async def healthz(store: Store) -> dict:

@@ -11,7 +11,7 @@ import pytest
 from lineage.errors import ModelError, StoreError
 from lineage.hops import Step
 from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind, Validity
-from lineage.store import MAX_DEPTH, Bounded, Direction, Link, QueryError, Store, edge_sides
+from lineage.store import MAX_DEPTH, Bounded, Direction, Link, QueryError, RunStatus, Store, edge_sides
 from tests import fixture_graph as g
 
 
@@ -85,6 +85,26 @@ def test_repeats_within_one_batch_fold_like_repeats_across_batches(empty_store: 
     empty_store.write([o3, again])
     node = empty_store.get_node(g.O3)
     assert node.props == {"org_type": "unknown", "variants": ("Nobody",)} and node.citations == {g.CITE, other}
+
+
+def test_a_finished_import_run_stays_finished_when_a_run_of_its_file_that_does_not_finish_writes_it(
+    empty_store: Store,
+) -> None:
+    """lineage.merge.finished_run: a run of the same file (the same ImportRun) started or interrupted after one
+    finished had made the record say its data were partial, where they were whole; one that finishes replaces it."""
+    cited = frozenset({Citation("pupil-data lineage import log", "classifications.csv", None, "")})
+
+    def run(status: RunStatus, rows_written: int) -> Node:
+        props = {"status": status.value, "rows_written": rows_written}
+        return Node(NodeKind.IMPORT_RUN, "npd-classifications:0123456789abcdef", "a run", props, cited)
+
+    empty_store.write([run(RunStatus.STARTED, 0)])
+    empty_store.write([run(RunStatus.FINISHED, 28)])
+    for unfinished in (RunStatus.STARTED, RunStatus.INTERRUPTED):
+        empty_store.write([run(unfinished, 0)])
+        assert empty_store.get_node(run(unfinished, 0).id) == run(RunStatus.FINISHED, 28)
+    empty_store.write([run(RunStatus.FINISHED, 29)])
+    assert empty_store.get_node(run(RunStatus.FINISHED, 29).id) == run(RunStatus.FINISHED, 29)
 
 
 def test_edges_written_together_each_read_back_as_written(empty_store: Store) -> None:
