@@ -327,7 +327,8 @@ class Store(ABC):
 
     @abstractmethod
     def _clear(self) -> None:
-        """Delete everything."""
+        """Delete everything; a clear stopped part-way leaves what is left under import runs that say they did
+        not finish (unfinished_imports), never one that says finished."""
 
     def version(self) -> Hashable:
         """What the graph's present state is known by: it changes with every write or clear, so answers
@@ -595,8 +596,9 @@ def refuse_conflicts(holdings: Holdings, nodes: Sequence[Node], edges: Sequence[
 
 
 def unfinished_imports(store: Store) -> list[Node]:
-    """The import runs that started and did not finish (interrupted, killed, or still running), by id: what
-    they wrote may be missing or partial until they are run again."""
+    """The import runs that started and did not finish (interrupted, killed, or still running), or whose data a
+    clear stopped part-way was deleting, by id: what they wrote may be missing or partial until they are run
+    again."""
     unfinished = [RunStatus.STARTED.value, RunStatus.INTERRUPTED.value]
     return store.find_nodes(NodeKind.IMPORT_RUN, "status", unfinished)
 

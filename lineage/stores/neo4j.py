@@ -86,7 +86,14 @@ STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
 #: Nodes a clear deletes in each of its transactions.
 CLEAR_ROWS = 10_000
-_CLEAR = f"MATCH (n:{NODE_LABEL}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF $rows ROWS"
+_RUN_LABEL = NodeKind.IMPORT_RUN.value
+#: What a clear writes on every import run before it deletes anything (see _clear).
+CLEAR_STOPPED = "a clear (`lineage build --fresh`) began deleting the graph and stopped part-way"
+_MARK_RUNS = f"MATCH (r:{_RUN_LABEL}) SET r.status = $interrupted, r.error = $why, r.rows_written = 0"
+_CLEAR_DATA = (
+    f"MATCH (n:{NODE_LABEL}) WHERE NOT n:{_RUN_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF $rows ROWS"
+)
+_CLEAR_RUNS = f"MATCH (r:{_RUN_LABEL}) DETACH DELETE r"
 #: A node's search text: its folded searched fields (neo4j_records.SEARCH_PROPS) joined a line each, which a TEXT
 #: index serves.
 _SEARCH_TEXT = (
@@ -248,17 +255,37 @@ class Neo4jStore(Store):
     def _clear(self) -> None:
         """Delete every node in transactions of CLEAR_ROWS, so a national graph clears in bounded memory, while a
         transaction of its own holds the state node's lock from before the first to after the last: a write
-        waits for the clear to end, as for another write. Without it a write committed between two batches kept
-        its "finished" ImportRun while a later batch deleted part of its data. (Cypher runs no batches after a
-        write in one query, so the lock is held beside them, in another session.)"""
+        waits for the clear to end, as for another write (one committed between two batches had kept its
+        "finished" ImportRun while a later batch deleted part of its data). Cypher runs no batches after a write
+        in one query, so the lock is held beside them, in another session.
+
+        A clear stopped part-way (killed, the server lost, its transaction ended) keeps what its batches deleted.
+        So every import run is marked interrupted first, committed before any data are deleted, and deleted
+        last: what is left says it may be partial (`lineage counts`, /healthz), where runs left "finished" had
+        vouched for deleted data, or runs deleted first had left a partial graph that said nothing. The token is
+        replaced even then, where the server still answers, so that answers kept from the whole graph (see
+        version) are not taken for what is left."""
         try:
             with self.driver.session(database=self.database) as held, held.begin_transaction() as lock:
                 lock.run(_NEW_STATE).consume()
-                with self.driver.session(database=self.database) as session:
-                    session.run(_CLEAR, rows=CLEAR_ROWS).consume()
-                lock.commit()
+                try:
+                    with self.driver.session(database=self.database) as session:
+                        session.run(_MARK_RUNS, interrupted=RunStatus.INTERRUPTED.value, why=CLEAR_STOPPED).consume()
+                        session.run(_CLEAR_DATA, rows=CLEAR_ROWS).consume()
+                        session.run(_CLEAR_RUNS).consume()
+                finally:
+                    if not lock.closed():
+                        lock.commit()
         except _LOST as exc:
-            raise self._lost(exc) from exc
+            raise StoreUnavailable(
+                f"Neo4j at {self.uri} stopped answering during a clear ({_one_line(exc)}): it may have deleted part "
+                "of the graph, whose import runs then say interrupted; start Neo4j again, then clear again"
+            ) from exc
+        except Neo4jError as exc:
+            raise StoreError(
+                f"Neo4j stopped a clear ({_one_line(exc)}): it may have deleted part of the graph, whose import "
+                "runs then say interrupted; clear again"
+            ) from exc
 
     def version(self) -> Hashable:
         """The token the last write or clear left, by this process or another sharing the database."""
