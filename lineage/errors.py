@@ -67,3 +67,26 @@ def masked(address: str) -> str:
     'bolt://***@db:7687'
     """
     return re.sub(r"^([^:]*:(?://)?).*@", r"\1***@", address, flags=re.DOTALL)
+
+
+#: At most this many characters of a caller's input are quoted back in an error message.
+MAX_QUOTED = 200
+MAX_MESSAGE = 1_000
+#: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear. A quote
+#: opens where no letter or digit comes before it: the apostrophe of "the reader's words" opens none (the prose up to
+#: the next quote had been cut short as if quoted).
+_QUOTED = re.compile(r"(?<!\w)'(?:[^'\\]|\\.)*(?:'|$)" + r'|(?<!\w)"(?:[^"\\]|\\.)*(?:"|$)')
+
+
+def clip(message: str) -> str:
+    """The message with every quoted value longer than MAX_QUOTED characters cut short, and the whole bounded: a
+    5 MB id must not come back inside its own error, from the API or the command line."""
+
+    def shorten(match: re.Match[str]) -> str:
+        quoted = match.group(0)
+        if len(quoted) <= MAX_QUOTED + 2:
+            return quoted
+        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
+
+    clipped = _QUOTED.sub(shorten, message)
+    return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"

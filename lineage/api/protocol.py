@@ -9,7 +9,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 import sys
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from inspect import isawaitable
@@ -34,7 +33,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from lineage.api.context import LineageContext
 from lineage.api.limits import Limits
 from lineage.cache import Kept, length_and_entry
-from lineage.errors import LineageError, QueryError, RefusedText
+from lineage.errors import LineageError, QueryError, RefusedText, clip
 
 log = logging.getLogger("lineage.api")
 JSON = "application/json"
@@ -347,11 +346,6 @@ class CoercingExecutor(StrawberryGraphQLCoreExecutionContext):
 
 INTERNAL_MESSAGE = "Internal error: the server could not answer"
 UNAVAILABLE_MESSAGE = "the graph store is unavailable: try again shortly"
-#: At most this many characters of a caller's input are quoted back in an error message.
-MAX_QUOTED = 200
-MAX_MESSAGE = 1_000
-#: A quoted value, or one whose closing quote was cut off: matching never backtracks, so it stays linear.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*(?:'|$)" + r'|"(?:[^"\\]|\\.)*(?:"|$)')
 
 
 class NamedRefusals(SchemaExtension):
@@ -399,20 +393,6 @@ def with_code(error: GraphQLError, code: str, message: str | None = None) -> Gra
         original_error=error.original_error,
         extensions=extensions,
     )
-
-
-def clip(message: str) -> str:
-    """The message with every quoted value longer than MAX_QUOTED characters cut short, and the whole
-    bounded: a 5 MB id must not come back inside its own error."""
-
-    def shorten(match: re.Match[str]) -> str:
-        quoted = match.group(0)
-        if len(quoted) <= MAX_QUOTED + 2:
-            return quoted
-        return f"{quoted[: MAX_QUOTED + 1]}…{quoted[0]} ({len(quoted) - 2:,} characters)"
-
-    clipped = _QUOTED.sub(shorten, message)
-    return clipped if len(clipped) <= MAX_MESSAGE else clipped[: MAX_MESSAGE - 1] + "…"
 
 
 #: What graphql-core's "Validation aborted." means: its validation spends a budget of work (comparing a selection's

@@ -60,7 +60,7 @@ from lineage.cli.commands import (
     run_vocabulary,
 )
 from lineage.cli.text import PROGRESS, shown
-from lineage.errors import LineageError
+from lineage.errors import LineageError, clip
 from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.resources import COOKBOOK
 from lineage.stores.memory import GC_THRESHOLDS
@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk is met here, where it can be named, not as the interpreter exits
         return code
     except LineageError as exc:
-        print(f"{PROGRESS.end()}lineage: {shown(str(exc))}", file=sys.stderr)
+        print(f"{PROGRESS.end()}lineage: {shown(clip(str(exc)))}", file=sys.stderr)  # a 100 KB id cut short
         if isinstance(exc, _OutputFailed):  # what is still buffered can never be written: drop it
             os.dup2(os.open(os.devnull, os.O_WRONLY), stdout.fileno())
         return 2 if isinstance(exc, UsageError) else 1

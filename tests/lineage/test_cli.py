@@ -440,3 +440,23 @@ def test_counts_prints_an_unfinished_imports_file_name_and_error_escaped(
     (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("unfinished import")]
     assert "\x1b" not in line and "\x07" not in line
     assert "e\\x1b]0;owned\\x07\\x1b[2J.csv" in line and "stopped\\x1b[31m" in line
+
+
+def test_a_long_id_in_a_refusal_is_cut_short_as_the_api_cuts_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The hostile-input reading, round thirteen: `lineage foi --gap ID` repeated an id of 100,000 characters in
+    full in its refusal, where the API quotes 200 of them and says how many there were; the terminal shows the same.
+    An apostrophe in the prose ("the reader's") opens no quote: the words after it are kept whole."""
+    from lineage.errors import clip
+    from tests import fixture_graph as g
+
+    snapshot = tmp_path / "graph.snapshot"
+    with MemoryStore.writing(snapshot) as store:
+        store.write(g.NODES, g.EDGES)
+    long_id = "x" * 100_000
+    assert main(["foi", "--gap", long_id, "--store", f"memory:{snapshot}"]) == 1
+    said = f"lineage: no gap has the id '{'x' * 200}…' (100,000 characters) (the gaps question lists them)\n"
+    assert capsys.readouterr().err == said
+    prose = f"the reader's words {'word ' * 60}and 'y'"
+    assert clip(prose) == prose
