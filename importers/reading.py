@@ -296,13 +296,22 @@ def _loose(column: str) -> str:
 
 def refuse_repeated_columns(where: str | Path, header: Sequence[str], number: int) -> None:
     """Refuse a header that names a column twice: which of its cells a row gives would be the reader's accident
-    (the last in a CSV read into a mapping, the first where a workbook's header is searched). Blank names are
-    no column anybody reads: a spreadsheet's export may end its header with several."""
-    seen: set[str] = set()
+    (the last in a CSV read into a mapping, the first where a workbook's header is searched). So is one naming two
+    columns alike but for spaces or case (:func:`near_misses`' reading), naming both: ``notes`` was read and
+    ``notes `` beside it ignored with no word. Blank names are no column anybody reads: a spreadsheet's export may
+    end its header with several."""
+    seen: dict[str, str] = {}
     for column in header:
-        if column in seen and column.strip():
+        if not column.strip():
+            continue
+        first = seen.get(_loose(column))
+        if first is None:
+            seen[_loose(column)] = column
+            continue
+        if first == column:
             raise BadInput(where, "the header names this column twice: which one is meant?", number, column)
-        seen.add(column)
+        problem = f"the header names {first!r} and {column!r}, alike but for spaces or case: which one is meant?"
+        raise BadInput(where, problem, number, column)
 
 
 def refuse_broken_row(where: str | Path, header: Sequence[str], number: int, cells: Sequence[str]) -> None:

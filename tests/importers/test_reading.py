@@ -219,6 +219,27 @@ def test_a_header_of_a_million_columns_is_refused_in_a_short_message(tmp_path: P
 
 
 @pytest.mark.parametrize(
+    ("header", "first", "second"),
+    [("a,notes,notes ", "notes", "notes "), ("a,Notes,b,notes", "Notes", "notes"), ("a,notes,\u00a0notes", "notes",
+     "\xa0notes"), ("a,b,c,b", "b", "b")],
+)  # fmt: skip
+def test_two_columns_alike_but_for_spaces_or_case_are_refused_naming_both(
+    tmp_path: Path, header: str, first: str, second: str
+) -> None:
+    """The hostile-input reading, round thirteen: a header with both ``notes`` and ``notes `` (a trailing space) had
+    been read, the first column taken and the second ignored with no word, whatever either held."""
+    path = text_file(tmp_path, f"{header}\n{','.join('1' * (header.count(',') + 1))}\n")
+    with pytest.raises(BadInput) as refused:
+        read_csv(path, ("a",))
+    said = (
+        "the header names this column twice"
+        if first == second
+        else f"the header names {first!r} and {second!r}, alike but for spaces or case: which one is meant?"
+    )
+    assert str(refused.value).startswith(f"{path}, row 1, column {second!r}: {said}")
+
+
+@pytest.mark.parametrize(
     ("header", "near"),
     [(" a,b", "' a'"), ("\u00a0a,b", "'\\xa0a'"), ("a,B ", "'B '"), ("a,b\t", "'b\\t'")],
 )
