@@ -21,7 +21,8 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), a number shown as a percentage (read as the fraction it holds), an ODS cell with no
+date not written as ISO 8601), a number or date its format shows otherwise (a percentage, read as the fraction it
+holds; zeros before a number, or a currency or words beside it; a date without its day or year), an ODS cell with no
 value type or showing '#N/A', an ODS true-or-false or time cell whose words do not give its value as the reader
 reads them ('TRUE' alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping
 file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a
@@ -30,10 +31,13 @@ its mapping once."""
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import datetime as dt
 import math
 import posixpath
 import re
+import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
@@ -372,7 +376,7 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
                 raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
             spans = _xlsx_spans(archive, sheets)
         else:
-            spans = list(_ods_spans(_parsed(archive, "content.xml", ("start", "end"))))
+            spans = list(_ods_spans(_parsed(archive, "content.xml", ("start", "end")), _ods_formats(archive)))
         named = list(sheets.values()) if suffix == ".xlsx" else [sheet for sheet, *_ in spans]
         if twice := sorted({name for name in named if named.count(name) > 1}):
             # the reader gives one sheet a name: the other was read as the first, and its rows were lost
@@ -428,9 +432,9 @@ def _xlsx_spans(
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
-    spans, strings, percentages = [], _shared_strings(archive), _percentage_styles(archive)
+    spans, strings, formats = [], _shared_strings(archive), _xlsx_formats(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
-        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, percentages)))
+        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, formats)))
     return spans
 
 
@@ -487,35 +491,105 @@ def _shared_strings(archive: zipfile.ZipFile) -> int:
 
 
 _STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
-#: The built-in number formats that show a percentage (0% and 0.00%); a workbook's own show one where their code
-#: has a % outside quotes (:data:`_LITERAL`).
-_PERCENTAGE_FORMATS = frozenset({"9", "10"})
-#: What a number format's code shows as it is written: "text" in quotes, and a character after a backslash.
-_LITERAL = re.compile(r'"[^"]*"|\\.')
+#: What a number format's code shows as it is written: "text" in quotes, a character after a backslash, and a
+#: currency's symbol in a locale's brackets ([$£-809]); and what it lays out rather than shows (the width of a
+#: character after _, a fill after *).
+_LITERAL = re.compile(r'"([^"]*)"|\\(.)|\[\$([^-\]]*)[^\]]*\]|[_*].')
+#: What a number format shows around a number without changing what it says: a sign, brackets for a negative
+#: number, spaces, the separators of its digits.
+_DECORATION = frozenset(" \u00a0-+()/:.,")
 
 
-def _percentage_styles(archive: zipfile.ZipFile) -> frozenset[str]:
-    """The cell styles (``s``, numbered from 0 in the styles part's cellXfs) whose number format shows a percentage."""
+@dataclass(frozen=True, slots=True)
+class NumberFormat:
+    """What a cell's number format shows besides the number or date the reader reads: ``where`` names the format
+    as a refusal quotes it (an XLSX format's code, or what an ODS cell shows)."""
+
+    where: str
+    percentage: bool = False
+    digits: int = 1  # the fewest digits shown before the point: more pads the number with zeros
+    beside: str = ""  # what is shown beside the number: a currency's symbol, words
+    date_lacks: tuple[str, ...] = ()  # of a date: "day", "year"
+
+    @property
+    def hides(self) -> bool:
+        return self.percentage or self.digits > 1 or bool(self.beside) or bool(self.date_lacks)
+
+
+def _xlsx_format(code: str) -> NumberFormat:
+    """What an XLSX number format's code shows besides its number or date (:class:`NumberFormat`)."""
+    from openpyxl.styles.numbers import is_date_format  # the reader's own test of a date format
+
+    beside = "".join(found.group(1) or found.group(2) or found.group(3) or "" for found in _LITERAL.finditer(code))
+    bare = re.sub(r"\[[^\]]*\]", "", _LITERAL.sub("", code))  # colours and conditions ([Red], [<0]) shown as no text
+    where = f"number format {code[:80]!r}"
+    if is_date_format(code):
+        lower = bare.lower()
+        if not re.search(r"[dy]", lower) and re.search(r"[hs]", lower):
+            return NumberFormat(where)  # a time of day alone
+        lacks = ("day",) * (re.search(r"(?<!d)d{1,2}(?!d)", lower) is None) + ("year",) * ("y" not in lower)
+        return NumberFormat(where, date_lacks=lacks)
+    beside += "".join(ch for ch in bare if unicodedata.category(ch) == "Sc")  # a bare $ or £ is shown as it is
+    integer = re.split(r"[.eE]", bare.split(";")[0])[0]
+    return NumberFormat(
+        where,
+        percentage="%" in bare,
+        digits=integer.count("0"),
+        beside="".join(ch for ch in beside if ch not in _DECORATION),
+    )
+
+
+def _xlsx_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
+    """The cell styles (``s``, numbered from 0 in the styles part's cellXfs) whose number format shows something
+    besides the number the reader reads (:class:`NumberFormat`), each with its format."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
     if (part := _typed_part(archive, _STYLES_TYPE)) is None:
-        return frozenset()
-    percentage_formats, styles = set(_PERCENTAGE_FORMATS), set()
+        return {}
+    codes: dict[str, str] = {str(number): code for number, code in BUILTIN_FORMATS.items()}
+    styles = {}
     for _, element in _parsed(archive, part):
         local = element.tag.rpartition("}")[2]
-        if local == "numFmt" and "%" in _LITERAL.sub("", element.get("formatCode", "")):
-            percentage_formats.add(element.get("numFmtId", ""))
+        if local == "numFmt":
+            codes[element.get("numFmtId", "")] = element.get("formatCode", "")
         elif local == "cellXfs":
-            formats = [xf.get("numFmtId", "0") for xf in element if xf.tag.endswith("}xf")]
-            styles |= {str(index) for index, number_format in enumerate(formats) if number_format in percentage_formats}
-    return frozenset(styles)
+            read: dict[str, NumberFormat] = {}  # each format read once, however many styles name it
+            for index, xf in enumerate(xf for xf in element if xf.tag.endswith("}xf")):
+                code = codes.get(xf.get("numFmtId", "0"), "General")
+                if code not in read:
+                    read[code] = _xlsx_format(code)
+                if read[code].hides:
+                    styles[str(index)] = read[code]
+    return styles
 
 
-def _percentage(reference: str, given: str) -> str:
-    """Why a number shown as a percentage is refused: the reader reads the number a percentage cell holds (0.25),
-    never the percentage it shows (25%), so a cell showing 25% had been read as 0.25 with no word. Both formats."""
-    return (
-        f"cell {reference} shows the percentage {float(given) * 100:.{SHOWN_DIGITS}g}% where the reader reads the"
-        f" number {given[:40]}: type the percentage as text"
-    )
+def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | None:
+    """Why a cell is refused whose format shows its number or date otherwise than the reader reads it, if it does;
+    both formats. The reader reads the number a cell holds, never what it shows: a cell showing 25% had been read as
+    0.25, 000123 (a reference's zeros) as 123, £1,234.50 as 1234.5 (an amount as a bare number), and May-19 as
+    2019-05-01, a day the sheet does not give."""
+    if shown.date_lacks:
+        lacks = " or ".join(shown.date_lacks)
+        return (
+            f"cell {reference} shows a date without its {lacks} ({shown.where}) where the reader reads a whole date,"
+            f" with a {lacks} the sheet does not show: type the date whole, or as text"
+        )
+    if shown.percentage:
+        return (
+            f"cell {reference} shows the percentage {float(given) * 100:.{SHOWN_DIGITS}g}% where the reader reads the"
+            f" number {given[:40]}: type the percentage as text"
+        )
+    if shown.beside:
+        return (
+            f"cell {reference} holds the number {given[:40]} shown with {shown.beside[:40]!r} beside it"
+            f" ({shown.where}), which the reader drops: type the value as text"
+        )
+    if shown.digits > 1:
+        return (
+            f"cell {reference} holds the number {given[:40]} shown with zeros before it to {shown.digits} digits"
+            f" ({shown.where}), which the reader drops: type the value as text (a reference keeps its zeros)"
+        )
+    return None
 
 
 #: The types an XLSX cell may give (``t``): any other the reader read as text; a true-or-false value other than
@@ -540,12 +614,14 @@ def _no_date(reference: str, given: str) -> str | None:
     return f"cell {reference} gives the date {given[:40]!r}, not a date written as ISO 8601 (YYYY-MM-DD)"
 
 
-def _unread_cell(cell: ElementTree.Element, reference: str, strings: int, percentages: frozenset[str]) -> str | None:
+def _unread_cell(
+    cell: ElementTree.Element, reference: str, strings: int, formats: Mapping[str, NumberFormat]
+) -> str | None:
     """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
     formula the saving program never calculated for an empty cell, so the row would say its source named nothing;
     it reads shared string -1 as the last of the ``strings`` the workbook holds (another cell's words), and
-    one past them as an error that names no sheet or cell; and it reads a number in a style of ``percentages``
-    as the fraction it holds (:func:`_percentage`)."""
+    one past them as an error that names no sheet or cell; and it reads a number or date in a style of ``formats`` as
+    it holds it, not as the style shows it (:func:`_shown_otherwise`)."""
     children = {child.tag.rpartition("}")[2]: child for child in cell}
     saved = children["v"].text if "v" in children else None
     if cell.get("t") == "e":
@@ -567,10 +643,10 @@ def _unread_cell(cell: ElementTree.Element, reference: str, strings: int, percen
         return f"cell {reference} gives the true-or-false value {saved[:40]!r}, which is neither 0 nor 1"
     if saved is not None and kind == "n" and (why := _no_number(reference, saved)):
         return why
-    if saved is not None and kind == "n" and cell.get("s", "0") in percentages:
-        return _percentage(reference, saved)
     if saved is not None and kind == "d" and (why := _no_date(reference, saved)):
         return why
+    if saved is not None and kind in ("n", "d") and (shown := formats.get(cell.get("s", "0"))):
+        return _shown_otherwise(reference, saved, shown)
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
@@ -593,13 +669,13 @@ def _column_letters(column: int) -> str:
 
 
 def _xlsx_span(
-    events: Iterable[tuple[str, ElementTree.Element]], strings: int, percentages: frozenset[str]
+    events: Iterable[tuple[str, ElementTree.Element]], strings: int, formats: Mapping[str, NumberFormat]
 ) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``percentages`` styles); and the merged range
+    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``formats``); and the merged range
     (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
@@ -611,7 +687,7 @@ def _xlsx_span(
         if event == "end":
             if local == "c" and unread is None:
                 reference = element.get("r") or f"{_column_letters(column)}{row}"
-                unread = _unread_cell(element, reference, strings, percentages)
+                unread = _unread_cell(element, reference, strings, formats)
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")
@@ -679,13 +755,16 @@ def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
 
 
 def _ods_spans(
-    events: Iterable[tuple[str, ElementTree.Element]],
+    events: Iterable[tuple[str, ElementTree.Element]], formats: Mapping[str, NumberFormat]
 ) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
     """Each ODS sheet's extent, its first cell holding an error where a value should be (the reader takes
-    it for an empty cell, as it does an XLSX's), and the merged range (a cell spanning more than one row or column,
-    ``number-rows-spanned``) reaching furthest down."""
+    it for an empty cell, as it does an XLSX's) or a value its cell style (its own, else its row's or its column's
+    default: ``formats``) shows otherwise than the reader reads it, and the merged range (a cell spanning more than
+    one row or column, ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
+    column_styles: list[tuple[int, str]] = []  # each run of columns' default cell style, by the column after it
+    row_style = ""
     inside = False  # within a table: another starting there is a table inside a cell
     for event, element in events:
         if event == "start" and element.tag == f"{_TABLE}table" and inside:
@@ -697,15 +776,22 @@ def _ods_spans(
             )
         if event == "start" and element.tag == f"{_TABLE}table":
             name, rows, columns, row, unread, merged = element.get(f"{_TABLE}name", ""), 0, 0, 0, None, None
-            inside = True
+            inside, column_styles = True, []
+        elif event == "start" and element.tag == f"{_TABLE}table-column":
+            after = (column_styles[-1][0] if column_styles else 0) + min(
+                _repeated(element, "columns", "")[0], _PAST_ANY_LIMIT
+            )
+            column_styles.append((after, element.get(f"{_TABLE}default-cell-style-name", "")))
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
+            row_style = element.get(f"{_TABLE}default-cell-style-name", "")
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
             reference = f"{_column_letters(width + 1)}{row + 1}"
             if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             if unread is None and element.tag == f"{_TABLE}table-cell":
-                unread = _unread_ods_text(element, reference)
+                style = element.get(f"{_TABLE}style-name") or row_style or _column_style(column_styles, width)
+                unread = _unread_ods_text(element, reference, formats.get(style))
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
             unread = unread or wrong
             down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
@@ -730,6 +816,68 @@ def _ods_spans(
             inside = False
 
 
+def _column_style(column_styles: Sequence[tuple[int, str]], column: int) -> str:
+    """The default cell style of a sheet's ``column`` (from 0), of its columns' runs (:func:`_ods_spans`)."""
+    at = bisect.bisect_right(column_styles, column, key=lambda run: run[0])
+    return column_styles[at][1] if at < len(column_styles) else ""
+
+
+_NUMBER = "{urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0}"
+_STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
+
+
+def _ods_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
+    """The cell styles whose data style shows a value otherwise than the reader reads it (:class:`NumberFormat`), by
+    name: those of styles.xml and content.xml's own, each with the data style it names or its parent style names."""
+    data_styles: dict[str, NumberFormat] = {}
+    cell_styles: dict[str, tuple[str, str]] = {}  # name -> (data style, parent style)
+    for part in ("styles.xml", "content.xml"):
+        if part not in archive.namelist():
+            continue
+        for event, element in _parsed(archive, part, ("start", "end")):
+            if event == "start":
+                if element.tag == f"{_OFFICE}body":
+                    break  # the sheets: every style is given before them
+                continue
+            if element.tag.startswith(_NUMBER) and element.get(f"{_STYLE}name"):
+                data_styles[element.get(f"{_STYLE}name", "")] = _ods_format(element)
+            elif element.tag == f"{_STYLE}style" and element.get(f"{_STYLE}family") == "table-cell":
+                said = (element.get(f"{_STYLE}data-style-name", ""), element.get(f"{_STYLE}parent-style-name", ""))
+                cell_styles[element.get(f"{_STYLE}name", "")] = said
+    formats = {}
+    for name in cell_styles:
+        seen, at = set(), name
+        while at in cell_styles and at not in seen and not cell_styles[at][0]:
+            seen.add(at)
+            at = cell_styles[at][1]
+        shown = data_styles.get(cell_styles[at][0]) if at in cell_styles else None
+        if shown is not None and shown.hides:
+            formats[name] = shown
+    return formats
+
+
+def _ods_format(style: ElementTree.Element) -> NumberFormat:
+    """What an ODS data style shows besides the value the reader reads: a date style without its day or year, a
+    number style's zeros before the number (``min-integer-digits``) and the text or currency symbol it shows."""
+    kind = style.tag.removeprefix(_NUMBER)
+    parts = [child.tag.removeprefix(_NUMBER) for child in style]
+    if kind == "date-style":
+        return NumberFormat("", date_lacks=("day",) * ("day" not in parts) + ("year",) * ("year" not in parts))
+    if kind not in ("number-style", "currency-style", "percentage-style"):
+        return NumberFormat("")
+    number = style.find(f"{_NUMBER}number")
+    digits = _number(number.get(f"{_NUMBER}min-integer-digits"), 1) if number is not None else 1
+    beside = "".join(
+        child.text or "" for child in style if child.tag in (f"{_NUMBER}text", f"{_NUMBER}currency-symbol")
+    )
+    return NumberFormat(
+        "",
+        percentage=kind == "percentage-style",
+        digits=digits,
+        beside="".join(ch for ch in beside if ch not in _DECORATION),
+    )
+
+
 def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:
     """How often an ODS row or cell is repeated (``number-rows-repeated``, ``number-columns-repeated``), and why
     that cannot be read where it is no whole number from 1: a count of 0 or -1 dropped the cell, and the cells
@@ -744,11 +892,12 @@ def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int,
     return 1, f"{where} is repeated {given!r} times: a count of repeats is a whole number from 1"
 
 
-def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
+def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFormat | None) -> str | None:
     """Why the words an ODS cell shows are not what the reader reads, if they are not: a cell that gives no value
     type (``office:value-type``) is read as empty, whatever it shows, and a tab (``<text:tab/>``) is dropped, the
     words either side of it joined ("Example<tab/>Analytics Ltd" read as "ExampleAnalytics Ltd", another
-    organisation's key), and a cell whose text is "#N/A", typed as text, is read as empty too, as an error would be."""
+    organisation's key), and a cell whose text is "#N/A", typed as text, is read as empty too, as an error would be.
+    ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`)."""
     paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
     shown = "".join(text for paragraph in paragraphs for text in paragraph.itertext()).strip()
     if shown and cell.get(f"{_OFFICE}value-type") is None:
@@ -760,17 +909,19 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str) -> str | None:
         return f"cell {reference} holds a tab, which the reader drops, joining the words either side: type a space"
     if "".join(cell.itertext()) == "#N/A":  # all the cell's text, as the reader compares it
         return f"cell {reference} shows '#N/A', which the reader reads as empty whatever its type: type what it means"
-    return _unread_ods_value(cell, reference)
+    shown_as = dataclasses.replace(style or NumberFormat(""), where=f"shown as {shown[:40]!r}")
+    return _unread_ods_value(cell, reference, shown_as)
 
 
 _ODS_TYPES = frozenset({"float", "percentage", "currency", "date", "time", "boolean", "string"})
 
 
-def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
+def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFormat) -> str | None:
     """Why an ODS cell's typed value cannot be read, if it cannot: a date not written as ISO 8601, as ODF writes
     one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type the
     reader does not read ("void"); each had been refused in the reader's words alone ("month must be in 1..12"),
-    naming no sheet or cell."""
+    naming no sheet or cell. So is a value ``shown`` otherwise than the reader reads it (:func:`_shown_otherwise`):
+    a percentage or an amount of a currency, as its value type says, or as its data style shows it."""
     kind = cell.get(f"{_OFFICE}value-type")
     if kind is None:
         return None
@@ -778,10 +929,16 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str) -> str | None:
         read = ", ".join(sorted(_ODS_TYPES))
         return f"cell {reference} gives the value type {kind[:40]!r}, which the reader does not read (it reads {read})"
     if kind == "date":
-        return _no_date(reference, cell.get(f"{_OFFICE}date-value") or "")
+        given = cell.get(f"{_OFFICE}date-value") or ""
+        return _no_date(reference, given) or _shown_otherwise(
+            reference, given, NumberFormat(shown.where, date_lacks=shown.date_lacks)
+        )
     if kind in ("float", "percentage", "currency"):
         given = cell.get(f"{_OFFICE}value") or ""
-        return _no_number(reference, given) or (_percentage(reference, given) if kind == "percentage" else None)
+        currency = (cell.get(f"{_OFFICE}currency") or "a currency") if kind == "currency" else ""
+        as_number = dataclasses.replace(shown, date_lacks=(), percentage=shown.percentage or kind == "percentage",
+                                        beside=shown.beside or currency)  # fmt: skip
+        return _no_number(reference, given) or _shown_otherwise(reference, given, as_number)
     if kind == "boolean":
         return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
     if kind == "time":

@@ -1183,10 +1183,138 @@ def test_a_number_shown_as_a_percentage_is_refused_naming_sheet_and_cell(tmp_pat
         book.save(path)
         with pytest.raises(BadInput, match=re.escape(said)):
             ExternalSharesImporter().run(MemoryStore(), path)
-    for number_format in ('0.00" %"', "0.00\\%", "General"):  # a % quoted or escaped is shown as it is: no percentage
+    for number_format in ("0.00", "General"):
         book["DSAP approved shares"]["B2"].number_format = number_format
         book.save(path)
         assert read_workbook(path)["DSAP approved shares"][1][1] == "0.25"
+    for number_format in ('0.00" %"', "0.00\\%"):  # a % quoted or escaped shows no percentage, but is shown beside it
+        book["DSAP approved shares"]["B2"].number_format = number_format
+        book.save(path)
+        with pytest.raises(BadInput, match=re.escape("cell B2 holds the number 0.25 shown with '%' beside it")):
+            read_workbook(path)
+
+
+#: What a cell in a number format shows otherwise than the reader reads it, and the refusal's words: a reference's
+#: zeros, an amount's currency, a date to the month or the year alone, a date without its year.
+SHOWN_OTHERWISE = [
+    ("A2", 123, "000000", "cell A2 holds the number 123 shown with zeros before it to 6 digits (number format "
+     "'000000'), which the reader drops"),
+    ("A2", 9999, '"DS"00000', "cell A2 holds the number 9999 shown with 'DS' beside it"),
+    ("B2", 1234.5, '"£"#,##0.00', "cell B2 holds the number 1234.5 shown with '£' beside it"),
+    ("B2", 1234.5, "[$€-407]#,##0.00", "cell B2 holds the number 1234.5 shown with '€' beside it"),
+    ("C2", dt.datetime(2019, 5, 1), "mmm-yy", "cell C2 shows a date without its day (number format 'mmm-yy') where "
+     "the reader reads a whole date, with a day the sheet does not show"),
+    ("C2", dt.datetime(2019, 1, 1), "yyyy", "cell C2 shows a date without its day (number format 'yyyy')"),
+    ("C2", dt.datetime(2019, 5, 14), "d-mmm", "cell C2 shows a date without its year (number format 'd-mmm')"),
+    ("C2", dt.datetime(2019, 5, 1), "dddd, mmmm yyyy", "cell C2 shows a date without its day"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("cell", "value", "number_format", "said"), SHOWN_OTHERWISE)
+def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, cell: str, value: object, number_format: str, said: str
+) -> None:
+    """The hostile-input reading, round thirteen: the reader reads the number a cell holds, never what its format
+    shows, so a reference shown as 000123 had been read as 123 (its zeros lost), £1,234.50 as 1234.5 (an amount as a
+    bare number), and a date shown as May-19 as 2019-05-01: a day the sheet does not give, at a precision its source
+    lacks. Each is refused, naming its sheet and cell, as a percentage is."""
+    import openpyxl
+
+    path = write_workbook(tmp_path / "register.xlsx", sheets())
+    book = openpyxl.load_workbook(path)
+    book["DSAP approved shares"][cell] = value
+    book["DSAP approved shares"][cell].number_format = number_format
+    book.save(path)
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(MemoryStore(), path)
+
+
+@pytest.mark.parametrize(
+    ("number_format", "value", "read"),
+    [("dd/mm/yyyy", dt.datetime(2019, 5, 14), "2019-05-14"), ("d mmmm yyyy h:mm", dt.datetime(2019, 5, 14, 9),
+     "2019-05-14 09:00:00"), ("#,##0.00_);[Red](#,##0.00)", 1234.5, "1234.5"), ("0.0E+00", 1234.5, "1234.5"),
+     ("h:mm", dt.time(14, 30), "14:30:00")],
+)  # fmt: skip
+def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
+    tmp_path: Path, number_format: str, value: object, read: str
+) -> None:
+    """A whole date, a number with separators and a negative in brackets, and a time are shown as the reader reads
+    them: read, not refused."""
+    import openpyxl
+
+    path = write_workbook(tmp_path / "register.xlsx", sheets())
+    book = openpyxl.load_workbook(path)
+    book["DSAP approved shares"]["F2"] = value
+    book["DSAP approved shares"]["F2"].number_format = number_format
+    book.save(path)
+    assert read_workbook(path)["DSAP approved shares"][1][5] == read
+
+
+ODS_DATE = '<table:table-cell office:value-type="date" office:date-value="2019-05-14"><text:p>05/14/19</text:p>'
+_ODS_NAMESPACES = {
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "number": "urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0",
+}
+
+
+def _ods_styled(tmp_path: Path, styles: str, old: str, new: str, columns: str = "") -> Path:
+    """The fictional register as an ODS whose content.xml holds the automatic ``styles`` and ``new`` in place of
+    ``old`` in the DSAP sheet, its ``columns`` declared (a column's default cell style)."""
+    source = write_workbook(tmp_path / "register.ods", sheets())
+
+    def change(xml: str) -> str:
+        for prefix, namespace in _ODS_NAMESPACES.items():  # declared by the writer only where it wrote one
+            if f"xmlns:{prefix}=" not in xml:
+                xml = _once(xml, "office:version", f'xmlns:{prefix}="{namespace}" office:version')
+        xml = _once(xml, "<office:automatic-styles/>", f"<office:automatic-styles>{styles}</office:automatic-styles>")
+        sheet = '<table:table table:name="DSAP approved shares">'
+        return _once(_once(xml, sheet, sheet + columns), old, new)
+
+    return _ods_rewritten(source, change)
+
+
+MONTH_YEAR = (
+    '<number:date-style style:name="N1"><number:month number:style="long"/><number:text> </number:text>'
+    '<number:year number:style="long"/></number:date-style>'
+    '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>'
+    '<style:style style:name="ce2" style:family="table-cell" style:parent-style-name="ce1"/>'
+)
+SIX_DIGITS = (
+    '<number:number-style style:name="N2"><number:number number:min-integer-digits="6"/></number:number-style>'
+    '<style:style style:name="ce3" style:family="table-cell" style:data-style-name="N2"/>'
+)
+
+
+@pytest.mark.parametrize(
+    ("styles", "old", "new", "columns", "said"),
+    [
+        (MONTH_YEAR, ODS_DATE,
+         ODS_DATE.replace("cell ", 'cell table:style-name="ce2" ').replace("05/14/19", "May 2019"), "",
+         "cell C2 shows a date without its day (shown as 'May 2019') where the reader reads a whole date"),
+        (MONTH_YEAR, ODS_DATE, ODS_DATE.replace("05/14/19", "May 2019"),
+         '<table:table-column table:number-columns-repeated="2"/><table:table-column '
+         'table:default-cell-style-name="ce1"/>', "cell C2 shows a date without its day (shown as 'May 2019')"),
+        (SIX_DIGITS, ANALYTICS, '<table:table-cell table:style-name="ce3" office:value-type="float" office:value="123">'
+         "<text:p>000123</text:p></table:table-cell>", "",
+         "cell B2 holds the number 123 shown with zeros before it to 6 digits (shown as '000123')"),
+        ("", ANALYTICS, '<table:table-cell office:value-type="currency" office:currency="GBP" office:value="1234.5">'
+         "<text:p>£1,234.50</text:p></table:table-cell>", "",
+         "cell B2 holds the number 1234.5 shown with 'GBP' beside it (shown as '£1,234.50'), which the reader drops"),
+    ],
+    ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency"],
+)  # fmt: skip
+def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
+) -> None:
+    """The hostile-input reading, round thirteen, in an ODS: a date in a style showing its month and year had been
+    read as the first day of its month (2019-05-14 shown as May 2019 read as 2019-05-14: a day the sheet does not
+    show), whether the cell's own style, its parent or its column's default style says so; a number in a style of
+    six digits shown as 000123 read as 123; and an amount of a currency, £1,234.50, read as 1234.5."""
+    path = _ods_styled(tmp_path, styles, old, new, columns)
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(MemoryStore(), path)
+    (tmp_path / "unused").mkdir()
+    assert read_workbook(_ods_styled(tmp_path / "unused", styles, old, old))  # the same styles, no cell in them
 
 
 def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
