@@ -19,7 +19,7 @@ from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
 from lineage.questions.common import Related, chain_citations
-from lineage.questions.records import Disclosure, RecordReach, RecordRelease, release_reference
+from lineage.questions.records import Disclosure, RecordReach, RecordRelease, listed_in, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
 from lineage.questions.timeline import TimelineEntry, compiler_note, dated_as
 
@@ -103,7 +103,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             parts.append(
                 Part(
                     "li",
-                    f"{release_reference(release)}, {to}; {_when(release)}; "
+                    f"{release_reference(release)}, {to}; {_when(release)}{_listed(release)}; "
                     f"{f'status: {status}; ' if status else ''}{found.certainty_words}; "
                     f"its source: {CERTAINTY_WORDS[release.certainty.level]}{said}",
                     (
@@ -148,7 +148,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 Part(
                     "li",
                     f"{release_reference(application)}, {party} {names}; {_when(application)}"
-                    f"{compiler_note(application)}; "
+                    f"{compiler_note(application)}{_listed(application)}; "
                     f"{f'status as cited: {status}' if status else 'status: not stated'}{said}",
                     (
                         *ordered_citations(application.citations),
@@ -301,6 +301,13 @@ def _when(node: Node) -> str:
     if isinstance(date, dt.date):
         return f"dated {date.day} {date:%B %Y}"
     return f"dated as cited: {words}" if words else "no date in the record"
+
+
+def _listed(node: Node) -> str:
+    """Where a referenced release or application is listed (:func:`listed_in`), after its date: the register's
+    edition is no date of its own."""
+    register = listed_in(node)
+    return f"; listed in {register}" if register else ""
 
 
 def _agreement(related: Related) -> str:

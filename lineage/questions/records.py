@@ -406,6 +406,15 @@ def release_reference(release: Node) -> str:
     return f"{register}, entry {release.name}" if register else release.name
 
 
+def listed_in(node: Node) -> str | None:
+    """The register listing a release or an application that its reference alone names (release_reference names the
+    register of one without): the four undated 2017 references read 'no date in the record' with nothing saying they
+    come from the register's August 2017 edition. Where it is listed, not when: an edition bounds no release's date
+    (Locrating's extract is dated after the edition listing it)."""
+    register = node.props.get("register")
+    return str(register) if node.props.get("reference") and register else None
+
+
 def certainty_words(basis: Certainty | None) -> str:
     """A release's scope, as sure as the record makes it: what a parent reads beside each release."""
     if basis is None:

@@ -162,6 +162,22 @@ def test_searching_the_urn_and_picking_2012_to_2016_shows_where_the_record_may_h
     assert f"): {ends}{agreement['dataset_as_written']}" in applications
 
 
+def test_a_referenced_release_or_application_says_the_register_listing_it_as_the_letter_does(page: Browser) -> None:
+    """The 2017 register's four undated references read 'no date in the record' alone, on the page as in the letter:
+    each now says the register listing it (its row's register column), after its date, as where it is listed."""
+    page.goto(f"/reach?urn={URN}&from=2019&to=2024")
+    ready(page, "from=2019")
+    releases = page.texts("#groups li.release")
+    undated = [r for r in REGISTER if r["reference"] and r["status_as_cited"] == "listed as recipient"]
+    assert len(undated) == 4
+    for entry in undated:
+        (line,) = [line for line in releases if line.startswith(f"{entry['reference']} to ")]
+        assert f"; no date in the record; listed in {entry['register']};" in line, line
+    (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
+    (line,) = [line for line in page.texts("#applications li") if line.startswith("DS00804 by ")]
+    assert f"; listed in {home_office['register']};" in line, line
+
+
 def test_a_name_finds_the_school(page: Browser) -> None:
     page.goto(f"/reach?q={NAME.replace(' ', '+')}")
     ready(page, "q=")

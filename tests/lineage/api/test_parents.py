@@ -810,6 +810,27 @@ async def test_the_letter_does_not_say_undated_releases_cover_the_years(ask: Any
         assert "no date in the record" in line
 
 
+async def test_a_referenced_release_or_application_says_the_register_listing_it(ask: Any) -> None:
+    """The parents' reading: the 2017 register's four undated references read 'no date in the record' and nothing
+    else, so a parent of a pupil at school after 2019 could not tell they come from its August 2017 edition (the
+    register column of their rows). Said after its date, as where it is listed, never as a date of its own."""
+    undated = [r for r in REGISTER if r["reference"] and r["status_as_cited"] == "listed as recipient"]
+    assert {r["register"] for r in undated} == {"NPD third-party register (Aug 2017 edition)"}
+    text = (await ask("letter", urn=URN, fromYear=2019, toYear=2024, format="txt"))["letter"]["text"]
+    for entry in undated:
+        (line,) = [line for line in text.splitlines() if line.startswith(f"- {entry['reference']}, to ")]
+        assert f"; no date in the record; listed in {entry['register']}; " in line, line
+    # an application named by its reference alike (the register-foi file's DSAP references)
+    (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
+    (line,) = [line for line in text.splitlines() if line.startswith("- DS00804, by ")]
+    assert f"; listed in {home_office['register']}; " in line, line
+    # one without a reference is named by its register already: said once
+    (premier_league,) = [r for r in REGISTER if r["organisation"].startswith("The Football Association")]
+    text = (await ask("letter", urn=URN, fromYear=2015, toYear=2016, format="txt"))["letter"]["text"]
+    listed = [line for line in text.splitlines() if premier_league["organisation"] in line]
+    assert listed and all(line.count(premier_league["register"]) == 1 for line in listed)
+
+
 async def test_a_standing_arrangement_a_written_answer_describes_is_asked_about_for_later_years(ask: Any) -> None:
     """The parents' reading: the Home Office's matching, which DfE's written answer of 19 July 2019 describes as the
     MoU sets it out (in place since July 2015), was left out of every letter from 2019/20 on, as if it had ended

@@ -141,7 +141,7 @@ function drawRelease(found) {
     : release.dateAsCited
       ? `dated as cited: ${release.dateAsCited}`
       : "no date in the record";
-  item.append(`; ${when}`);
+  item.append(`; ${when}${listed(release)}`);
   if (release.status) item.append(`; ${release.status}`);
   const certainty = `certainty ${found.scopePublished ? "scoped" : "unpublished"}`;
   item.append(" ", element("span", found.certaintyWords, certainty));
@@ -177,6 +177,12 @@ function drawRelease(found) {
     item.append(sources);
   }
   return item;
+}
+
+/** Where a referenced release or application is listed, after its date, as the letter says it
+ * (lineage.questions.records.listed_in): where it is listed, never a date of its own. */
+function listed(node) {
+  return node.reference && node.register ? `; listed in ${node.register}` : "";
 }
 
 /** A link to the node in the explorer, where all it is linked to can be seen. */
@@ -271,7 +277,7 @@ function drawApplications(applications) {
     const by = madeFor ? `${applicant}, commissioned by ${madeFor} (as its entry words it)` : applicant;
     // its date, and the compiler's note on what it is where the row says (a column of three kinds of date)
     const day = application.date || application.dateAsCited || "no date in the record";
-    const when = day + compilerNote(application.notes);
+    const when = day + compilerNote(application.notes) + listed(application);
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
     const linked = [...open.applicants, ...open.commissionedBy];
