@@ -1371,6 +1371,30 @@ async def test_the_letter_and_reach_say_what_else_the_record_says_of_the_npd(ask
         assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[level]), line
 
 
+async def test_the_letter_and_reach_give_every_finding_of_the_ico_s_compulsory_audit_of_dfe(ask: Any) -> None:
+    """The parents' reading: of the ICO's compulsory audit of DfE, its assessment notice (flows row 23) and outcome
+    (row 24) were in the letter, but not the finding its executive summary gives (row 25: 'no formal proactive
+    oversight of any function of information governance, including ... data sharing ... within the DfE'), which was
+    in no part of the letter or /reach. Every oversight row its notes or quote name as the ICO's audit is given."""
+    flows = rows("npd_flows_2018_onward.csv")
+    audit = {
+        number: r
+        for number, r in enumerate(flows, start=2)
+        if r["kind"] == "oversight" and "audit" in (said := f"{r['quote']} {r['notes']}").lower() and "ICO" in said
+    }
+    assert sorted(audit) == [23, 24, 25]
+    assert "no formal proactive oversight" in audit[25]["quote"]
+    variables = {"urn": URN, "fromYear": 2019, "toYear": 2024}
+    reach = (await ask("record-reach", **variables))["recordReach"]["npdEvents"]
+    assert {r["quote"] for r in audit.values()} <= {e["node"]["quote"] for e in reach}
+    text = (await ask("letter", **variables))["letter"]["text"]
+    _, lines = letter_part(text, "What else the record says of the NPD")
+    for row in audit.values():
+        (line,) = [line for line in lines if f"\u201c{row['quote']}\u201d" in line]
+        assert line.startswith(f"- {row['date_as_cited']}") and f": oversight: {row['dataset_as_written']}" in line
+        assert line.split("; ")[-1].startswith(CERTAINTY_WORDS[CertaintyLevel.REPORTED]), line
+
+
 def _ends(row: dict[str, str]) -> str:
     """An event row's kind and the ends it gives, in its words, as its line begins to say it."""
     given = [f"{word} {row[f'{word}_organisation']}" for word in ("from", "to") if row[f"{word}_organisation"]]
