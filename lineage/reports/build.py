@@ -42,12 +42,14 @@ def _related_rows(items: Iterable[Related], cells: Callable[[Node], tuple[str, .
     return tuple(TableRow(cells(r.node), r.link.certainty, _cited(r.link)) for r in items)
 
 
-STATEMENT_HEADER = ("the source says", "in its words", "taken to mean", "contested by")
+STATEMENT_HEADER = ("the source says", "in its words", "taken to mean", "contested by", "notes")
 
 
 def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
-    """Each source's statement in its own words, what they are taken to mean (by the rule its links name), and
-    the statements that contradict it, whose sources are cited in the same row."""
+    """Each source's statement in its own words, what they are taken to mean (by the rule its links name), the
+    statements that contradict it, whose sources are cited in the same row, and the compiler's notes on its row:
+    they say what the words alone do not (the Cabinet Office's extraction, whose link to its register entries is
+    "NOT established", npd_release_scope_statements.csv row 32)."""
     rows = []
     for s in stated:
         meant = _meant(s) or "no item or data set (the words table does not map them)"
@@ -57,7 +59,7 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
         )
         cells = (
             STATEMENT_KINDS.get(s.kind, s.kind), questions.quoted_words(s.statement),
-            meant, against or "none recorded",
+            meant, against or "none recorded", value_text(s.statement.props.get("notes")),
         )  # fmt: skip
         links = [s.about.link, *(m.link for m in s.means), *(c.link for c in s.contradicted_by)]
         sources = _cited(s.statement, *links, *(c.node for c in s.contradicted_by))
@@ -78,14 +80,19 @@ def _meant(s: questions.Stated) -> str:
 
 
 def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tuple[TableRow, ...]:
-    """Each application with its outcome, what it asked for as far as a source says, and who commissioned it."""
+    """Each application with its outcome, the tiers and what it asked for and why as far as a source says, who
+    commissioned it, and the compiler's notes on its row: they say what its date is where a column gives three
+    kinds of date (the University of Exeter's, npd_register_entries_more.csv row 16), and who else a source names
+    in it (the Ministry of Defence's partners, row 2)."""
     rows = []
     for a in applications:
         node = a.application
         asked = "; ".join(str(s.statement.props.get("items_as_written", "")) for s in a.statements) or "not stated"
         cells = (
             value_text(node.props.get("date")) or value_text(node.props.get("date_as_cited")), node.name, a.status,
-            asked, ", ".join(c.node.name for c in a.commissioned_by) or "none named",
+            ", ".join(node.strings("tiers")) or "not stated", asked,
+            value_text(node.props.get("purpose")) or "not stated",
+            ", ".join(c.node.name for c in a.commissioned_by) or "none named", value_text(node.props.get("notes")),
         )  # fmt: skip
         links = [*([a.made_by.link] if a.made_by else []), *(c.link for c in a.commissioned_by)]
         sources = _cited(node, *links, *(s.statement for s in a.statements))
@@ -93,7 +100,10 @@ def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tup
     return tuple(rows)
 
 
-APPLICATION_HEADER = ("date", "application", "outcome", "what it asked for, as a source says", "commissioned by")
+APPLICATION_HEADER = (
+    "date", "application", "outcome", "tiers, as cited", "what it asked for, as a source says", "purpose, as cited",
+    "commissioned by", "notes",
+)  # fmt: skip
 
 
 def _organisation_cells(node: Node) -> tuple[str, ...]:
@@ -271,10 +281,10 @@ def organisation_report(store: Store, name: str) -> AuditReport:
               ("figure", "period", "value", "notes"), _related_rows(answer.both_ways, _volume_cells),
               "No published figure of an exchange both ways is recorded."),
         Table("received-onward", "Received onward from", ONWARD_HEADER,
-              _access_rows(organisation, answer.received_onward, gave=False, last="notes"),
+              _access_rows(organisation, answer.received_onward, gave=False, said=NOTES),
               "No onward share to it is recorded."),
         Table("shared-onward", "Shared onward with", ONWARD_HEADER,
-              _access_rows(organisation, shared, gave=True, last="notes"), "No onward share by it is recorded."),
+              _access_rows(organisation, shared, gave=True, said=NOTES), "No onward share by it is recorded."),
         Table("sent", "What it sent DfE or asked DfE about", ("figure", "period", "value", "notes"),
               _related_rows(answer.flows_from, _volume_cells),
               "No published figure of what it sent is recorded."),
@@ -298,23 +308,28 @@ def organisation_report(store: Store, name: str) -> AuditReport:
     return AuditReport(f"Organisation {organisation.name}", (organisation,), tables, drawing.picture())
 
 
-ACCESS_HEADER = ("with", "when", "what went, and by what route", "in the source's words")
+ACCESS_HEADER = ("with", "when", "what went, and by what route", "in the source's words", "notes")
 #: An onward share says what went in its source's words already (Disclosure.words): beside it, the compiler's notes
 #: on the row (a service built on the records, not the records; the recipient's denial).
 ONWARD_HEADER = ("with", "when", "what went, and by what route", "notes")
+#: What an access row says beside what went: the source's words, and the compiler's notes on the row, which say
+#: what they alone do not (the LRS Trustopia searched "is not the NPD"; the police force DfE's answer would name
+#: "is not in the page as read": npd_flows_2018_onward.csv rows 2 and 13). An onward row's words are in what went.
+QUOTE_AND_NOTES = ("quote", "notes")
+NOTES = ("notes",)
 
 
 def _access_rows(
-    organisation: Node, links: Iterable[Related], *, gave: bool, last: str = "quote"
+    organisation: Node, links: Iterable[Related], *, gave: bool, said: tuple[str, ...] = QUOTE_AND_NOTES
 ) -> tuple[TableRow, ...]:
     """Each access to records the organisation took (the records and the ACCESSED_BY link) or ``gave`` (the body
     given it), or each onward share to it or by it, as recipientsByType and the parents' page give it (a
     Disclosure: when, and what went by what route, in the source's words), beside the other end and the link's
-    ``last`` words (the source's own, or the notes); the link's certainty and sources."""
+    properties ``said`` (the source's words and the notes, or the notes); the link's certainty and sources."""
     rows = []
     for r in links:
         access = Disclosure(organisation, r) if gave else Disclosure(r.node, Related(organisation, r.link))
-        cells = (r.node.name, access.when, access.words, value_text(r.link.props.get(last)))
+        cells = (r.node.name, access.when, access.words, *(value_text(r.link.props.get(name)) for name in said))
         rows.append(TableRow(cells, access.certainty, _cited(r.link)))
     return tuple(rows)
 

@@ -323,7 +323,7 @@ def test_the_organisation_report_lists_the_records_it_reached_and_the_events_abo
     assert reached[0] == reading["records"] and reached[1] == access["date_as_cited"]
     went = f"{reading['records']} to {alias['canonical']} ({reading['route']}): {access['figure']} {access['unit']}"
     assert reached[2] == went  # what recipientsByType and the parents' page say of it, in the same words
-    assert reached[3] == access["quote"] and reached[4] == "reported"
+    assert reached[3:6] == [access["quote"], access["notes"], "reported"]  # the notes: the LRS is not the NPD
     assert any(f"npd_flows_2018_onward.csv, row {row}:" in text for text in cited_texts(page, reached[-1]))
     reprimand = FLOWS_AFTER_2018[6 - 2]
     page = Page(reports.report(memory_real, "organisation", "Department for Education"))
@@ -509,9 +509,60 @@ def test_the_organisation_report_lists_a_refused_application_and_what_it_asked_f
     page = Page(reports.report(memory_real, "organisation", "Ministry of Defence"))
     refused = [r for r in STATEMENTS if r["statement"] == "requested_application_rejected"]
     (row,) = [cells for cells in page.tables["applications"] if cells[2] == "rejected"]
-    asked = row[3].split("; ")
+    asked = row[4].split("; ")
     assert sorted(asked) == sorted(r["data_item_as_written"] for r in refused) and "home address" in asked
     assert "releases" not in page.tables  # refused: no release is drawn
+
+
+MORE_ENTRIES = rows("npd_register_entries_more.csv")
+
+
+def test_an_application_row_gives_its_tiers_purpose_and_the_notes_on_its_date(memory_real: MemoryStore) -> None:
+    """The University of Exeter's entry DR170124.04 (npd_register_entries_more.csv, row 16) is dated under a column
+    of three kinds of date, its notes say: the report gave the date bare, as the application's own, where the gaps and
+    the letter say what it may be. The Ministry of Defence's (row 2) gave no tier, purpose or notes (its partners
+    and 'made on behalf of the MoD'), though the row gives each."""
+    exeter, defence = MORE_ENTRIES[16 - 2], MORE_ENTRIES[2 - 2]
+    assert exeter["organisation"] == "University of Exeter" and "which one applies" in exeter["notes"]
+    page = Page(reports.report(memory_real, "organisation", exeter["organisation"]))
+    (row,) = [cells for cells in page.tables["applications"] if cells[1].startswith(exeter["reference"])]
+    assert (row[0], row[7]) == (
+        dt.datetime.strptime(exeter["date_as_cited"], "%B %d, %Y").date().isoformat(),
+        exeter["notes"],
+    )
+    assert defence["tier_or_scope"] == "Tier 1" and "Royal Holloway" in defence["notes"]
+    page = Page(reports.report(memory_real, "organisation", "Ministry of Defence"))
+    (row,) = page.tables["applications"]
+    assert (row[3], row[5], row[7]) == (
+        defence["tier_or_scope"].removeprefix("Tier "),
+        defence["purpose_as_cited"],
+        defence["notes"],
+    )
+
+
+def test_a_statement_row_gives_the_notes_on_its_row(memory_real: MemoryStore) -> None:
+    """The Cabinet Office's extraction of names and addresses (npd_release_scope_statements.csv, row 32) is in no
+    register, and its notes say its link to the Cabinet Office's register entries is 'NOT established': the report
+    quoted the words alone, beside two tier-level releases to the same body."""
+    extraction = STATEMENTS[32 - 2]
+    assert extraction["organisation"] == "Cabinet Office" and "NOT established" in extraction["notes"]
+    page = Page(reports.report(memory_real, "organisation", extraction["organisation"]))
+    (row,) = [cells for cells in page.tables["statements"] if extraction["quote"] in cells[1]]
+    assert row[4] == extraction["notes"]
+
+
+def test_an_access_row_gives_the_notes_on_its_row(memory_real: MemoryStore) -> None:
+    """The Home Office's match and return (npd_flows_2018_onward.csv, row 14), whose quote names what the Home Office
+    sends and whose notes say so, and DfE's data for a police force (row 13), whose notes say the force is not in the
+    page as read: the report gave the quote alone."""
+    matched, police = FLOWS_AFTER_2018[14 - 2], FLOWS_AFTER_2018[13 - 2]
+    assert "what the Home Office sends" in matched["notes"] and "the force, is not in" in police["notes"]
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    (row,) = [cells for cells in page.tables["accessed"] if cells[3] == matched["quote"]]
+    assert row[4] == matched["notes"]
+    page = Page(reports.report(memory_real, "organisation", "Department for Education"))
+    (row,) = [cells for cells in page.tables["gave-access"] if cells[3] == police["quote"]]
+    assert row[4] == police["notes"]
 
 
 def test_the_item_report_lists_who_did_not_get_it_the_unpublished_releases_and_who_asks(
