@@ -200,6 +200,23 @@ async def test_organisation_receipts_resolve_name_variants(ask) -> None:
         assert {r["organisation"] for r in fft_rows} <= cited_as(data["organisation"])
 
 
+async def test_organisation_receipts_give_the_notes_on_an_application_and_a_statement(ask) -> None:
+    """organisation-receipts gave the University of Exeter's DR170124.04 with its date and no word that the date sits
+    under a column of three kinds of date (npd_register_entries_more.csv, row 16's notes), and the Cabinet Office's
+    extraction of 2011 and 2013 without its notes: 'link to held Cabinet Office entries ... NOT established'
+    (npd_release_scope_statements.csv, row 32), beside two releases to it by the tier rule."""
+    exeter = rows("npd_register_entries_more.csv")[16 - 2]
+    extraction = rows("npd_release_scope_statements.csv")[32 - 2]
+    assert "which one applies is not distinguished" in exeter["notes"] and "NOT established" in extraction["notes"]
+    data = (await ask("organisation-receipts", name=exeter["organisation"]))["organisationReceipts"]
+    (application,) = [a["application"] for a in data["applications"]]
+    assert (application["reference"], application["notes"]) == (exeter["reference"], exeter["notes"])
+    data = (await ask("organisation-receipts", name=extraction["organisation"]))["organisationReceipts"]
+    stated = [*data["statements"], *(s for a in data["applications"] for s in a["statements"])]
+    said = [s["statement"] for s in stated if s["statement"]["quote"] == extraction["quote"]]
+    assert said and {s["notes"] for s in said} == {extraction["notes"]}
+
+
 async def test_release_trace(ask) -> None:
     row = next(r for r in REGISTER if r["reference"] == "DR170518.02")
     trace = (await ask("release-trace", reference="DR170518.02"))["releaseTrace"]
@@ -514,8 +531,14 @@ QUALIFIED = {
     ("Link", "dateAsCited"): ("dateIs",),
     ("Link", "dateIs"): ("dateAsCited",),  # what a date is, beside the date
     ("AggregateFlow", "contested"): ("contestedPart",),
-    ("Statement", "quote"): ("anotherCopyReads", "yearsAsWritten"),
+    # the compiler's notes on its row: the Cabinet Office's extraction, whose link to its register entries is "NOT
+    # established" (npd_release_scope_statements.csv row 32)
+    ("Statement", "quote"): ("anotherCopyReads", "yearsAsWritten", "notes"),
     ("Event", "quote"): ("notes",),  # the compiler's notes on its row: HMRC's 2019 MoU is its disclosing to DfE
+    ("Link", "quote"): ("notes",),  # an onward share's: a service built on the LRS's data, not its records
+    # an application's date with the notes on what it is: DR170124.04's sits under a column of three kinds of date
+    ("Application", "date"): ("notes",),
+    ("Application", "dateAsCited"): ("notes",),
 }
 
 
