@@ -34,6 +34,9 @@ class Subgraph:
     #: (link id, the ids of the statements outranking it) for each link by which a statement about a release of the
     #: subgraph says an item went that another statement about it excludes (statements.outranked_meanings)
     outranked_meanings: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: the ids of the statements about its releases that another cited source disagrees with (the Telegraph's 2013
+    #: release: DfE's written answer and the accounts of its FOI letter), so what they are said to leave out says so
+    contested_statements: frozenset[str] = frozenset()
 
     def outranked_links(self) -> dict[str, tuple[str, ...]]:
         """Each link a source's exclusion outranks (a release's INCLUDES by a rule, of an item a source says it left
@@ -101,7 +104,9 @@ def _with_exclusions(store: Store, subgraph: Subgraph) -> Subgraph:
         if item.id in held
     )
     meanings = {link: by for release in releases for link, by in outranked_meanings(stated.get(release.id, ())).items()}
-    return replace(subgraph, exclusions=excluded, outranked_meanings=tuple(sorted(meanings.items())))
+    contested = frozenset(s.statement.id for said in stated.values() for s in said if s.contested)
+    outranking = tuple(sorted(meanings.items()))
+    return replace(subgraph, exclusions=excluded, outranked_meanings=outranking, contested_statements=contested)
 
 
 def _whole(store: Store) -> Subgraph:

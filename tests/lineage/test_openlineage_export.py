@@ -365,3 +365,42 @@ def test_a_release_says_what_a_statement_left_out_and_which_statement(memory_rea
         columns = set(facet["included"])
         assert {nodes[t].key for t in includes} == columns | {nodes[t].key for t in outranked}, number  # none dropped
         assert not columns & {nodes[t].key for t in outranked}, number
+
+
+def test_what_a_contested_statement_left_out_says_it_is_contested(memory_real: MemoryStore) -> None:
+    """DfE's written answer that the Telegraph's 2013 release held no key identifiers (npd_release_scope_statements.csv
+    row 10) is disputed by a requester's account of DfE's FOI answer that identifying items were matched (row 9:
+    data/conflicts.csv): the event said the names were left out by it with no word of the dispute, where the letter
+    and the reports quote both sides. BBC Newsnight's (row 16), which no cited source disputes, says none."""
+    from lineage.exports.openlineage import events
+    from lineage.exports.subgraph import collect
+
+    with open(DATA_DIR / "conflicts.csv", newline="", encoding="utf-8") as handle:
+        disputed = {
+            int(row[side])
+            for row in csv.DictReader(handle)
+            if row["file"] == "npd_release_scope_statements.csv"
+            for side in ("row", "contradicted_by_row")
+        }
+    assert 10 in disputed and 16 not in disputed
+    with open(DATA_DIR / "npd_register_entries_cited_in_foi.csv", newline="", encoding="utf-8") as handle:
+        register = list(csv.DictReader(handle))
+    for register_row, statement_row in ((3, 10), (10, 16)):
+        entry = register[register_row - 2]
+        assert entry["organisation"] in ("Daily Telegraph", "BBC Newsnight")
+        name = entry["organisation"].lower().replace(" ", "-")
+        release = f"Release:npd-third-party-requests-pre-dsap/{entry['date_as_cited']}/{name}"
+        subgraph = collect(memory_real, release, 1)
+        (stating,) = [
+            node.id
+            for node in subgraph.nodes
+            if node.id.startswith("Statement:")
+            and "not_released/key-identifiers" in node.id
+            and any((c.file, c.row) == ("npd_release_scope_statements.csv", statement_row) for c in node.citations)
+        ]
+        (event,) = [e for e in events(subgraph) if e["job"]["name"].startswith(f"release:{release[8:]}->")]
+        left_out = event["run"]["facets"]["pupilDataLineage"]["left_out"]
+        by_it = [r for r in left_out if stating in r.get("outranked_by", ()) or r.get("excluded_by") == stating]
+        assert by_it, statement_row
+        expected = [stating] if statement_row in disputed else []
+        assert all([s for s in r["contested"] if s == stating] == expected for r in by_it), statement_row
