@@ -5,7 +5,8 @@ model's member names), strongest first, with their ranks and words; what each ki
 colour each kind of node is drawn in (the one table here that is the pages' own, kept beside the model's kinds
 so that a kind added to the model cannot be drawn in no colour); and the characters no name typed for the letter
 may hold (:mod:`lineage.characters`) and how long it may be, so that /reach refuses what ``lineage letter``
-refuses.
+refuses; and how much of a caller's value an error quotes back (:func:`lineage.errors.clip`), so that a page's own
+errors cut a long value as the API's do.
 tests/lineage/api/test_vocabulary.py holds the committed file to what this writes."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 from pathlib import Path
 
 from lineage.characters import CONTROL_RANGES, EMOJI_TAIL_RANGES, FORMAT_RANGES, LINE_BREAKS, character_tables
+from lineage.errors import MAX_QUOTED
 from lineage.letter import NAME_LIMIT
 from lineage.model import (
     ACADEMIC_YEAR_START_MONTH,
@@ -78,6 +80,8 @@ def vocabulary_module() -> str:
          "month (1-12) each starts in, by which today's is the last.", "ACADEMIC_YEARS",
          {"first": FIRST_NPD_YEAR, "startMonth": ACADEMIC_YEAR_START_MONTH}),
         ("The longest name a letter takes, in characters.", "NAME_LIMIT", NAME_LIMIT),
+        ("The most characters of a caller's value an error quotes back; a longer one is cut short.", "MAX_QUOTED",
+         MAX_QUOTED),
     )  # fmt: skip
     # the rule's Unicode, this Python's, as ranges on one line each: the browser's own knows other characters
     characters = character_tables()

@@ -11,14 +11,16 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
+from lineage.errors import MAX_QUOTED
 from tests.browser.browser import Browser
 
 pytestmark = pytest.mark.slow
@@ -290,6 +292,39 @@ def test_an_unknown_node_is_named_in_an_error(page: Browser) -> None:
     page.goto("/explore?view=node&id=Organisation:no such body")
     page.ready("node")
     assert page.texts("#error") == ["no node with id “Organisation:no such body” in the graph"]
+
+
+def test_a_shared_link_opens_at_most_200_pages_and_says_it_dropped_the_rest(page: Browser) -> None:
+    """Hostile input: each `open=` of a shared link was one request, one after another, with no cap, so a link
+    naming thousands of nodes had the viewer's browser send thousands. Here 230 of KS4's items (the NPD items CSV):
+    200 are asked for, the viewer is told that the link asked for 230, and the address keeps the 200."""
+    aliases = Counter(r["npd_alias"] for r in rows("npd_data_items_2018.csv") if r["sheet"] == "KS4")
+    items = [f"DataItem:KS4/{alias}" for alias, rows_of_it in aliases.items() if rows_of_it == 1][:230]  # no sub-table
+    link = "/explore?" + urlencode([("view", "node"), ("id", "Dataset:KS4"), *(("open", item) for item in items)])
+    page.goto(link)
+    page.ready("node", timeout=120_000)
+    asked = [json.loads(r["body"])["variables"]["id"] for r in page.requests() if "query NodeLinks" in r["body"]]
+    assert asked == ["Dataset:KS4", *items[:200]]
+    assert page.evaluate("document.body.dataset.state") == "ready"
+    assert page.texts("#node-caveat") == [
+        "This link asks to open 230 more pages of links: only the first 200 are opened (no one opens more by hand), "
+        "and the address now keeps those alone."
+    ]
+    assert query_of(page.url())["open"] == items[:200]
+
+
+def test_a_long_view_name_is_cut_short_as_the_api_cuts_a_long_value(page: Browser) -> None:
+    """Hostile input: ?view= of 100,000 characters came back whole in the error banner and in body[data-view]; now
+    as the API quotes a long value (lineage.errors.clip): its first MAX_QUOTED characters and its length."""
+    page.goto("/explore")
+    page.ready("flows")
+    page.evaluate(
+        "(() => { history.pushState(null, '', '/explore?view=' + 'v'.repeat(100000)); "
+        "dispatchEvent(new PopStateEvent('popstate')); })()"
+    )
+    cut = "v" * MAX_QUOTED
+    page.ready(f"{cut}… (100,000 characters)")
+    assert page.texts("#error") == [f"unknown view “{cut}…” (100,000 characters) (flows, node or search)"]
 
 
 def test_the_timeline_under_the_sankey_shares_its_period(page: Browser) -> None:

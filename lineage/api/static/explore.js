@@ -16,7 +16,7 @@ import { clearFlows, listenToFilters, showFlows } from "./explore/flows.js";
 import { clearNode, listenToDepth, shownGraph, showNode } from "./explore/graph.js";
 import { clearSearch, listenToSearch, showSearch } from "./explore/search.js";
 import { addressParams, followAddress, inPage, inView, newView } from "/static/shared/address.js";
-import { $, showError } from "/static/shared/dom.js";
+import { $, clipped, quoted, showError } from "/static/shared/dom.js";
 import { loadOperations } from "/static/shared/graphql.js";
 
 const operationsLoaded = loadOperations(["flows", "node-links", "search", "timeline", "gaps", "foi-request"]);
@@ -33,7 +33,7 @@ async function route() {
   const params = addressParams();
   const name = params.get("view") || "flows";
   const view = Object.hasOwn(VIEWS, name) ? VIEWS[name] : null;
-  document.body.dataset.view = name;
+  document.body.dataset.view = clipped(name);
   showError(null);
   showHint();
   for (const section of Object.keys(VIEWS)) $(`#${section}-view`).hidden = section !== name;
@@ -41,7 +41,7 @@ async function route() {
     newView(),
     async (current) => {
       await operationsLoaded;
-      if (!view) throw new Error(`unknown view “${name}” (flows, node or search)`);
+      if (!view) throw new Error(`unknown view ${quoted(name)} (flows, node or search)`);
       await view.show(params, current);
     },
     () => view && view.clear(),

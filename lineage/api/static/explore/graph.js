@@ -1,9 +1,18 @@
 // The node view: a node's neighbourhood as a Cytoscape graph that grows on demand, a page of links at a time
 // ("N more" where cut), at depth 1 or 2, its opened pages kept in the address. Touches #graph, #node-title,
-// #node-depth, #details (through node-details.js), the address and the page's data-state.
+// #node-depth, #node-caveat, #details (through node-details.js), the address and the page's data-state.
 
-import { addressParams, appendToAddress, go, inView, navLink, nodeParams, sameView } from "/static/shared/address.js";
-import { $, button, element, words } from "/static/shared/dom.js";
+import {
+  addressParams,
+  appendToAddress,
+  go,
+  inView,
+  navLink,
+  nodeParams,
+  replaceAddress,
+  sameView,
+} from "/static/shared/address.js";
+import { $, button, clipped, element, plural, quoted, words } from "/static/shared/dom.js";
 import { ask, playgroundUrl, setPlayground } from "/static/shared/graphql.js";
 import { NODE_COLOURS } from "/static/shared/vocabulary.js";
 import { actions, details } from "./details.js";
@@ -12,6 +21,10 @@ import { linkList, nodeFacts, showLink } from "./node-details.js";
 
 const PAGE = 25; // links per page
 const DEPTH_WORKERS = 4; // concurrent requests when a node view opens at depth 2
+// Pages a shared address may open (its `open=`s), each one request, one after another: a hostile link of thousands
+// had the viewer's browser send them all. 200 pages are 5,000 links, over three times the busiest node's (about
+// 1,500 in the real graph, 61 pages): more than anyone opens by hand.
+const MOST_OPENED = 200;
 
 let graph = null; // the view's graph: { cy, start, pages, nodes, links, loading } (see newGraph)
 
@@ -107,7 +120,7 @@ async function fetchPage(state, id) {
   if (!page.hasNext) return state.nodes.get(id);
   const answer = await ask("node-links", { id, first: PAGE, after: page.cursor });
   const node = answer.node;
-  if (!node) throw new Error(`no node with id “${id}” in the graph`);
+  if (!node) throw new Error(`no node with id ${quoted(id)} in the graph`);
   if (state !== graph) return node; // the view changed meanwhile
   addEntity(state, node);
   for (const link of node.links.nodes) {
@@ -209,7 +222,8 @@ export async function showNode(params, current) {
   if (graph) graph.cy.destroy();
   graph = newGraph(id);
   const state = graph;
-  $("#node-title").textContent = id;
+  $("#node-title").textContent = clipped(id);
+  const opened = keptOpen(params, current);
   const start = await loadPage(state, id);
   if (!current()) return;
   $("#node-title").textContent = `${start.name} (${words(start.kind)})`;
@@ -218,13 +232,30 @@ export async function showNode(params, current) {
     await inPool(neighbours, DEPTH_WORKERS, (n) => loadPage(state, n));
   }
   try {
-    for (const opened of params.getAll("open")) await loadPage(state, opened);
+    for (const more of opened) await loadPage(state, more);
   } finally {
     if (current()) {
       layout(state);
       await showNodeDetails(state, id);
     }
   }
+}
+
+/** The pages the address opens, at most MOST_OPENED: past that the reader is told so, and the address keeps the
+ * ones opened, so that a page opened next is kept too (it came after the ones dropped). */
+function keptOpen(params, current) {
+  const asked = params.getAll("open");
+  const caveat = $("#node-caveat");
+  caveat.hidden = asked.length <= MOST_OPENED;
+  if (caveat.hidden) return asked;
+  const opened = asked.slice(0, MOST_OPENED);
+  caveat.textContent =
+    `This link asks to open ${plural(asked.length, "more page")} of links: only the first ${MOST_OPENED} are ` +
+    "opened (no one opens more by hand), and the address now keeps those alone.";
+  const kept = new URLSearchParams([...params].filter(([name]) => name !== "open"));
+  for (const id of opened) kept.append("open", id);
+  if (current()) replaceAddress(kept);
+  return opened;
 }
 
 /** Shows a node's facts, gaps and links in the panel; resolves once its gaps have come. */
@@ -253,6 +284,7 @@ function showNodeDetails(state, id) {
 
 export function clearNode() {
   if (graph) graph.cy.elements().remove();
+  $("#node-caveat").hidden = true;
 }
 
 /** The graph shown, for tests and the benchmark. */

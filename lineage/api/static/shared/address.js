@@ -31,11 +31,16 @@ export function go(params) {
   show();
 }
 
-/** Adds to the address without showing a new view: the view already shows it. */
+/** Changes the address without showing a new view: the view already shows it. */
+export function replaceAddress(params) {
+  history.replaceState(null, "", addressOf(params));
+}
+
+/** Adds to the address without showing a new view (see replaceAddress). */
 export function appendToAddress(name, value) {
   const params = addressParams();
   params.append(name, value);
-  history.replaceState(null, "", addressOf(params));
+  replaceAddress(params);
 }
 
 /** The explorer's view of one node (the parents' page links to it too). */

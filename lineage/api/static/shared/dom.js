@@ -1,6 +1,8 @@
 // Small helpers the pages (the explorer, the parents' page) build their HTML and words with, and the error
 // banner: the one place a failure is told. Touches #error only; what else it builds, its callers place.
 
+import { MAX_QUOTED } from "/static/shared/vocabulary.js";
+
 export const $ = (selector) => document.querySelector(selector);
 
 export const words = (kind) => kind.toLowerCase().replaceAll("_", " "); // DATA_ITEM -> "data item"
@@ -22,6 +24,18 @@ export function button(text, onClick, className) {
 export function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
+
+/** ``value`` within ``open`` and ``close``, cut short past MAX_QUOTED characters and its length told, as the API
+ * quotes a caller's value (lineage/errors.py's clip): a 100 KB address must not come back whole. */
+export function clipped(value, open = "", close = "") {
+  const characters = Array.from(value);
+  if (characters.length <= MAX_QUOTED) return `${open}${value}${close}`;
+  const length = characters.length.toLocaleString("en-GB");
+  return `${open}${characters.slice(0, MAX_QUOTED).join("")}…${close} (${length} characters)`;
+}
+
+/** A caller's value as an error quotes it (see clipped). */
+export const quoted = (value) => clipped(value, "“", "”");
 
 export function showError(error) {
   const banner = $("#error");
