@@ -84,12 +84,24 @@ NODE_LABEL = "Node"
 #: checks what the store holds (real or synthetic, its edges' ends) only once no other write is under way.
 STATE_LABEL = "LineageState"
 _NEW_STATE = f"MERGE (s:{STATE_LABEL} {{id: 'state'}}) SET s.token = randomUUID()"
+#: A second token, which a clear replaces in a step it commits before deleting anything (see _clear), and which the
+#: version reads with the first: a clear holds the state node's lock in a transaction that a killed clear never
+#: commits, so the first token alone stayed as it was over a graph part deleted.
+_NEW_CLEAR = f"MERGE (c:{STATE_LABEL} {{id: 'cleared'}}) SET c.token = randomUUID()"
+#: What version() asks.
+VERSION_QUERY = (
+    f"OPTIONAL MATCH (s:{STATE_LABEL} {{id: 'state'}}) OPTIONAL MATCH (c:{STATE_LABEL} {{id: 'cleared'}}) "
+    "RETURN s.token AS token, c.token AS cleared"
+)
 #: Nodes a clear deletes in each of its transactions.
 CLEAR_ROWS = 10_000
 _RUN_LABEL = NodeKind.IMPORT_RUN.value
 #: What a clear writes on every import run before it deletes anything (see _clear).
 CLEAR_STOPPED = "a clear (`lineage build --fresh`) began deleting the graph and stopped part-way"
-_MARK_RUNS = f"MATCH (r:{_RUN_LABEL}) SET r.status = $interrupted, r.error = $why, r.rows_written = 0"
+_MARK_RUNS = (
+    f"{_NEW_CLEAR} WITH count(*) AS _ "
+    f"MATCH (r:{_RUN_LABEL}) SET r.status = $interrupted, r.error = $why, r.rows_written = 0"
+)
 _CLEAR_DATA = (
     f"MATCH (n:{NODE_LABEL}) WHERE NOT n:{_RUN_LABEL} CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF $rows ROWS"
 )
@@ -262,9 +274,10 @@ class Neo4jStore(Store):
         A clear stopped part-way (killed, the server lost, its transaction ended) keeps what its batches deleted.
         So every import run is marked interrupted first, committed before any data are deleted, and deleted
         last: what is left says it may be partial (`lineage counts`, /healthz), where runs left "finished" had
-        vouched for deleted data, or runs deleted first had left a partial graph that said nothing. The token is
-        replaced even then, where the server still answers, so that answers kept from the whole graph (see
-        version) are not taken for what is left."""
+        vouched for deleted data, or runs deleted first had left a partial graph that said nothing. That step
+        replaces the clear's own token too (_NEW_CLEAR), so that answers kept from the whole graph (see version)
+        are not taken for what is left: the state token is replaced when the lock commits, which a clear stopped
+        by its server still does, but a killed clearing process never does (its transaction is rolled back)."""
         try:
             with self.driver.session(database=self.database) as held, held.begin_transaction() as lock:
                 lock.run(_NEW_STATE).consume()
@@ -288,9 +301,11 @@ class Neo4jStore(Store):
             ) from exc
 
     def version(self) -> Hashable:
-        """The token the last write or clear left, by this process or another sharing the database."""
-        records = self._run(f"MATCH (s:{STATE_LABEL} {{id: 'state'}}) RETURN s.token AS token")
-        return records[0]["token"] if records else None
+        """The tokens the last write and the last clear left, by this process or another sharing the database
+        (see _NEW_CLEAR); None for a database never written."""
+        (record,) = self._run(VERSION_QUERY)
+        tokens = [token for token in (record["token"], record["cleared"]) if token is not None]
+        return " ".join(tokens) or None
 
     # ---- reads ------------------------------------------------------------------------------------
 

@@ -58,13 +58,13 @@ def wait_until_it_answers(uri: str) -> None:
     app's first request, whose health check allows it HEALTH_SECONDS."""
     import neo4j
 
-    from lineage.stores.neo4j import STATE_LABEL
+    from lineage.stores.neo4j import VERSION_QUERY
 
     deadline = time.monotonic() + 120
     with neo4j.GraphDatabase.driver(uri) as driver:
         while True:
             try:
-                driver.execute_query(f"MATCH (s:{STATE_LABEL} {{id: 'state'}}) RETURN s.token AS token")
+                driver.execute_query(VERSION_QUERY)
                 return
             except neo4j.exceptions.DriverError:
                 if time.monotonic() > deadline:

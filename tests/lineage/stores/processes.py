@@ -15,11 +15,16 @@ ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
 
 
+def python(*args: object) -> subprocess.Popen[str]:
+    """Start ``python ARGS`` on the code of this checkout, its output captured."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, *map(str, args)]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
 def lineage(*args: object) -> subprocess.Popen[str]:
     """Start ``lineage ARGS`` (``python -m lineage.cli``), its output captured."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "lineage.cli", *map(str, args)]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return python("-m", "lineage.cli", *args)
 
 
 def finished(process: subprocess.Popen[str], timeout: float = 300) -> tuple[int, str, str]:

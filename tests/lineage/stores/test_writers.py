@@ -20,7 +20,7 @@ from lineage.stores.memory import MemoryStore
 from lineage.stores.neo4j import Neo4jStore
 from lineage.stores.snapshot import lock_of
 from tests.importers.store_state import state_of
-from tests.lineage.stores.processes import DATA, Watched, finished, lineage, one_line_error, run, until
+from tests.lineage.stores.processes import DATA, Watched, finished, lineage, one_line_error, python, run, until
 
 pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
 
@@ -329,5 +329,46 @@ def test_a_clear_stopped_part_way_on_neo4j_leaves_its_import_runs_saying_interru
         assert code == 0, err
         stopped = [line for line in out.splitlines() if line.startswith("unfinished import: ")]
         assert len(stopped) == len(names) and all(f"interrupted: {neo4j_store.CLEAR_STOPPED}" in s for s in stopped)
+    finally:
+        _neo4j_store.clear()
+
+
+#: A process that clears the store at its address, ten nodes a transaction (as the test above clears).
+CLEARING = "import sys; from lineage.stores import neo4j; neo4j.CLEAR_ROWS = 10; neo4j.Neo4jStore(sys.argv[1]).clear()"
+
+
+@pytest.mark.neo4j
+def test_a_clearing_process_killed_part_way_on_neo4j_still_changes_the_version(
+    _neo4j_store: Store, neo4j_uri: str
+) -> None:
+    """Found by reading: a clear replaced the state token only as its lock transaction committed, at the end, so a
+    clearing process (`lineage build --fresh`) killed part-way, its transactions rolled back with its connection,
+    left the version as it was over a graph it had part deleted, and a server went on answering from what it had
+    kept of the whole graph. Here a real process's clear is held at a node half-way through the data, after batches
+    before it were committed, and the process is killed there."""
+    assert isinstance(_neo4j_store, Neo4jStore)
+    driver = _neo4j_store.driver
+    _neo4j_store.clear()
+    names = ["npd-classifications", "npd-datasets"]
+    imported(_neo4j_store, names)
+    data = [r["id"] for r in driver.execute_query("MATCH (n:Node) WHERE NOT n:ImportRun RETURN n.id AS id")[0]]
+    blocked = "SHOW TRANSACTIONS YIELD transactionId AS id, status WHERE status STARTS WITH 'Blocked' RETURN id"
+    before = _neo4j_store.version()
+    try:
+        with driver.session() as session, session.begin_transaction() as hold:
+            hold.run("MATCH (n:Node {id: $id}) SET n.held = true", id=data[len(data) // 2]).consume()
+            clearing = python("-c", CLEARING, neo4j_uri)
+            try:
+                assert until(lambda: bool(driver.execute_query(blocked)[0]) or clearing.poll() is not None, 120)
+                assert clearing.poll() is None, finished(clearing)
+            finally:
+                clearing.kill()
+                clearing.communicate()
+            assert until(lambda: not driver.execute_query(blocked)[0], 60, 0.1)  # the server rolled it back
+            hold.rollback()
+        left = _neo4j_store.counts().total_nodes - len(names)
+        assert 0 < left < len(data)  # part of the data deleted, part left
+        assert runs(_neo4j_store) == dict.fromkeys(names, RunStatus.INTERRUPTED.value)
+        assert _neo4j_store.version() != before  # it had not changed: answers kept from the whole graph stood
     finally:
         _neo4j_store.clear()
