@@ -14,12 +14,14 @@ Keys, and why:
   and underscores around a hyphen are dropped and every other run of them becomes one ``_``, case kept.
   ``KS2 95-96 to 17-18`` and ``KS2_95-96_to_17-18`` both give ``KS2_95-96_to_17-18``; ``SLD-Level 3 VA``
   and ``SLD_-_Level_3_VA`` both give ``SLD-Level_3_VA``. On the 2018 files 33 of the 41 overview tabs meet
-  their item sheet this way. The other 8 are spelled differently beyond separators (``Early Years Census
-  07-08 to 17-18`` / ``EarlyYearsCensus_07-08_to_17-18``, ``AP Addresses 17-18`` / ``AP addresses_17_18``,
-  ``KS4 01-02 to 17-18`` / ``KS4``, ``SLD-KS5 PT 16-17`` / ``SLD-KS5_PT_16_17``, ``SLD-Geo NSPD-NSPL`` /
-  ``SLD_-_GEO_NSPD_-_NSPL``) or give other years (``ISP``, ``SLD-KS2 NPD``, ``SLD-KS4 NPD``): no rule guesses
-  that they are the same, so they stay separate nodes. The overview names a data set (its tab name) and
-  gives its years and description; a sheet only the items or notes name is named by its sheet.
+  their item sheet this way. Four more are the same name written otherwise (``Early Years Census 07-08 to 17-18`` /
+  ``EarlyYearsCensus_07-08_to_17-18``, ``AP Addresses 17-18`` / ``AP addresses_17_18``, ``SLD-KS5 PT 16-17`` /
+  ``SLD-KS5_PT_16_17``, ``SLD-Geo NSPD-NSPL`` / ``SLD_-_GEO_NSPD_-_NSPL``): :func:`spelling` folds case, the
+  underscores between words and a year pair's underscore, and :func:`dataset_keys` gives every name so spelled the
+  key of the data set already stored under it (the overview's, imported first), so each is one data set. The
+  other 4 give other years, or none (``KS4 01-02 to 17-18`` / ``KS4``, ``ISP``, ``SLD-KS2 NPD``, ``SLD-KS4 NPD``):
+  no rule says which years are right, so they stay separate nodes. The overview names a data set (its tab name)
+  and gives its years and description; a sheet only the items or notes name is named by its sheet.
 - **DataItem**: ``<dataset key>/<name>``, the name being the NPD alias (or, where the alias is empty or
   ``N/A``, the field reference). Where a sheet repeats a name in different sub-tables, the sub-table joins
   the key (``KS4/KS4 Pupil Table/KS4_UPN``, ``KS4/KS4 Exam Table/KS4_UPN``). The file also repeats a name
@@ -42,6 +44,10 @@ Keys, and why:
   the items that carry a tier and from the sheet notes that state one (tier 3 only from the notes), and
   they stay without a definition because the notes map a tier differently per sheet ("Old Tier 4 =
   Identifiability / Sensitivity 3D" on KS2, "3C, D" on KS3).
+- **Level**: DfE's list of data sets gives each name a level; ``data/school_level_datasets.csv`` reads which data
+  sets each school-level name means (few are titled with it), and those data sets carry the level and the list's name
+  (``level``, ``listed_as``). A note above a sheet stating an old tier is kept on its data set verbatim
+  (``tier_notes``): for the school-level sets it reads "de-identified personal level data", and the answers say both.
 - **ReleaseRule**: a sheet note that mentions the ONS SRS, keyed by a slug of its text, restricting the
   note's data set and, where the note names items (``CIN_UPN``), the items of that data set with that alias.
 
@@ -103,6 +109,30 @@ TITLE_RULE = "collection-name-equals-dataset-title-ignoring-case"
 def dataset_key(name: str) -> str:
     """The Dataset key shared by an overview tab name and an item sheet name (see the module docstring)."""
     return re.sub(r"[\s_]+", "_", re.sub(r"[\s_]*-[\s_]*", "-", name.strip()))
+
+
+_YEAR_PAIR = re.compile(r"(?<!\d)(\d{2})_(\d{2})(?!\d)")
+
+
+def spelling(name: str) -> str:
+    """A data set's name as spelled, whatever its writing: its :func:`dataset_key` with a year pair's underscore read
+    as the hyphen it stands for (``16_17``, as :func:`tab_years` reads it), the underscores between words dropped and
+    case folded. ``SLD-KS5_PT_16_17`` and ``SLD-KS5 PT 16-17``, ``EarlyYearsCensus_07-08_to_17-18`` and ``Early Years
+    Census 07-08 to 17-18`` spell one name; other years (``ISP 10-11`` / ``ISP_09-10``) or other words do not."""
+    return _YEAR_PAIR.sub(r"\1-\2", dataset_key(name)).replace("_", "").casefold()
+
+
+def dataset_keys(store: Store, names: Iterable[str]) -> dict[str, str]:
+    """The Dataset key of each name (an overview tab, a sheet): every name spelled alike (:func:`spelling`) gets one
+    key, that of a data set already in the store so spelled (the overview's, in a build), else the first such name's
+    own. The overview, the items and the notes each wrote their own spelling, and one data set was two."""
+    keys = {}
+    by_spelling: dict[str, str] = {}
+    for node in sorted(store.all_nodes(NodeKind.DATASET), key=lambda node: node.key):
+        by_spelling.setdefault(spelling(node.key), node.key)
+    for name in names:
+        keys[name] = by_spelling.setdefault(spelling(name), dataset_key(name))
+    return keys
 
 
 def dataset_id(key: str) -> str:
@@ -180,15 +210,19 @@ class Sheet:
     row: Row
 
 
-def sheets_of(path: Path, rows: Iterable[Row]) -> dict[str, Sheet]:
-    """The sheets named in ``sheet``/``dataset_title`` by Dataset key, refusing a sheet given two titles."""
+def sheets_of(path: Path, rows: Iterable[Row], keys: Mapping[str, str]) -> dict[str, Sheet]:
+    """The sheets named in ``sheet``/``dataset_title`` by their Dataset ``keys`` (:func:`dataset_keys`), refusing a
+    data set given two titles: two sheets spelled alike but titled otherwise are two data sets, never one."""
     sheets: dict[str, Sheet] = {}
     for row in rows:
         name, title = required(path, row, "sheet"), row["dataset_title"].strip()
-        known = sheets.setdefault(dataset_key(name), Sheet(name, title, row))
+        known = sheets.setdefault(keys[name], Sheet(name, title, row))
         if known.title != title:
             raise BadInput(
-                path, f"sheet {name!r} is titled {known.title!r} on row {known.row.number}", row.number, "dataset_title"
+                path,
+                f"sheet {name!r} is titled {known.title!r} on row {known.row.number} (sheet {known.name!r})",
+                row.number,
+                "dataset_title",
             )
     return sheets
 
@@ -223,13 +257,14 @@ class NpdDatasetsImporter(NpdImporter):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         tabs = [(required(path, row, "tab_name"), row) for row in rows]
-        refuse_duplicates(path, "tab_name", ((dataset_key(tab), row) for tab, row in tabs))
+        refuse_duplicates(path, "tab_name", ((spelling(tab), row) for tab, row in tabs))
+        keys = dataset_keys(store, (tab for tab, _ in tabs))
         nodes = []
         for tab, row in tabs:
             props = tab_years(path, row, "tab_name")
             if description := row["description"].strip():
                 props["description"] = description
-            nodes.append(Node(NodeKind.DATASET, dataset_key(tab), tab, props, frozenset({self.cite(path, row)})))
+            nodes.append(Node(NodeKind.DATASET, keys[tab], tab, props, frozenset({self.cite(path, row)})))
         return Batch(nodes)
 
 
@@ -270,9 +305,10 @@ def feeds(
 
 def own_rows(dataset: Node) -> Iterator[Citation]:
     """A data set's rows that say what it is (its name, and the years its name gives), without those that say when
-    its data are released (:func:`timing_rows`): a FEEDS edge drawn again over an earlier build then cites what it
-    did the first time."""
-    return (citation for citation in dataset.citations if not _times(citation))
+    its data are released (:func:`timing_rows`) or at which level DfE's list gives it, which the imports drawing FEEDS
+    add: a FEEDS edge drawn again over an earlier build then cites what it did the first time."""
+    levels = (NpdDatasetListImporter.bundled, SCHOOL_LEVEL_FILE.name)
+    return (citation for citation in dataset.citations if not _times(citation) and citation.file not in levels)
 
 
 def timing_rows(dataset: Node) -> Iterator[Citation]:
@@ -311,7 +347,45 @@ class NpdDatasetListImporter(NpdImporter):
             Node(NodeKind.COLLECTION, name, name, {"levels": tuple(levels[name])}, frozenset(citations[name]))
             for name in levels
         ]
+        school_level = {name: self.cite(path, row) for level, name, row in listed if level == SCHOOL_LEVEL}
+        nodes += _school_level_datasets(school_level, store, report)
         return Batch(nodes, feeds(citations, store, report))
+
+
+#: What the school-level names of DfE's list of data sets mean (``data/school_level_datasets.csv``).
+SCHOOL_LEVEL_FILE = DATA_DIR / "school_level_datasets.csv"
+SCHOOL_LEVEL_DOCUMENT = "pupil-data lineage table of the data sets DfE's list of NPD data sets calls school-level"
+SCHOOL_LEVEL = "school-level"
+
+
+@cache
+def _school_level_names() -> dict[str, tuple[tuple[str, ...], Citation]]:
+    """Each school-level name of the list the table reads, with the data sets it means and the table's row."""
+    return {
+        name: (means, Citation(SCHOOL_LEVEL_DOCUMENT, SCHOOL_LEVEL_FILE.name, row.number, ""))
+        for name, means, row in read_dataset_names(SCHOOL_LEVEL_FILE, "listed_as")
+    }
+
+
+def _school_level_datasets(listed: Mapping[str, Citation], store: Store, report: Report) -> list[Node]:
+    """The data sets each school-level name of the list means (the table's reading, as few are titled with it), given
+    that level and the list's name, citing the list's row and the table's: the answers say beside a data set the list
+    calls school-level what the note above its sheet says of it, which may disagree."""
+    meant = _school_level_names()
+    for name in sorted(set(meant) - set(listed)):
+        report.leave_out(f"{SCHOOL_LEVEL_FILE.name}: {name!r} is no school-level name of the list: not read")
+    wanted = {name: meant[name] for name in listed if name in meant}
+    held = store.get_nodes(sorted({dataset for datasets, _ in wanted.values() for dataset in datasets}))
+    nodes = []
+    for name, (datasets, reading) in wanted.items():
+        for dataset_id_ in datasets:
+            if dataset_id_ not in held:
+                report.leave_out(f"{SCHOOL_LEVEL_FILE.name}: {dataset_id_} is not in the store: its level is not given")
+                continue
+            dataset = held[dataset_id_]
+            props = {**dataset.props, "level": SCHOOL_LEVEL, "listed_as": name}
+            nodes.append(replace(dataset, props=props, citations=dataset.citations | {listed[name], reading}))
+    return nodes
 
 
 #: What the release timetable's names the data sets' titles do not give mean (``data/timetable_datasets.csv``).

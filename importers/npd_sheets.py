@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from importers import register
@@ -22,7 +22,7 @@ from importers.npd import (
     classification_id,
     classification_node,
     dataset_id,
-    dataset_key,
+    dataset_keys,
     sheet_datasets,
     sheets_of,
     start_year,
@@ -106,8 +106,8 @@ def is_heading(row: Row) -> bool:
     return not row["field_reference"].strip() and not row["description"].strip()
 
 
-def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
-    """Validate one item row whole and read its properties."""
+def item_entry(path: Path, row: Row, report: Report, keys: Mapping[str, str]) -> ItemEntry:
+    """Validate one item row whole and read its properties; its data set is its sheet's key among ``keys``."""
     alias = row["npd_alias"].strip()
     alias = "" if alias in NO_ALIAS else alias
     name = alias or row["field_reference"].strip()
@@ -149,7 +149,7 @@ def item_entry(path: Path, row: Row, report: Report) -> ItemEntry:
     if ukds:
         props["available_from_ukds"] = UKDS[ukds]
     classes = tuple((scale, str(props[scale])) for scale in SCALES if scale in props)
-    dataset = dataset_key(required(path, row, "sheet"))
+    dataset = keys[required(path, row, "sheet")]
     return ItemEntry(row, dataset, row["sub_table"].strip(), name, props, classes, tier_from_note)
 
 
@@ -202,14 +202,16 @@ class NpdItemsImporter(NpdImporter):
     columns = ITEM_COLUMNS
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
+        listed = list(rows)
+        datasets = dataset_keys(store, {row["sheet"].strip() for row in listed})
         entries = []
-        for row in rows:
+        for row in listed:
             if is_heading(row):
                 report.skip(HEADING_ROW)
             else:
-                entries.append(item_entry(path, row, report))
+                entries.append(item_entry(path, row, report, datasets))
         keys = item_keys(entries, report)
-        nodes = sheet_datasets(self, path, sheets_of(path, (entry.row for entry in entries)), store)
+        nodes = sheet_datasets(self, path, sheets_of(path, (entry.row for entry in entries), datasets), store)
         edges = []
         first_use: dict[tuple[str, str], Citation] = {}
         for key, entry in zip(keys, entries, strict=True):
@@ -267,11 +269,13 @@ class NpdSheetNotesImporter(NpdImporter):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         notes = [(row, required(path, row, "note_text")) for row in rows]
-        sheets = sheets_of(path, (row for row, _ in notes))
+        keys = dataset_keys(store, {row["sheet"].strip() for row, _ in notes})
+        sheets = sheets_of(path, (row for row, _ in notes), keys)
         refuse_duplicates(
             path, "note_text", ((f"{row['sheet']}|{row['availability']}|{text}", row) for row, text in notes)
         )
         rules, nodes = [], []
+        tiered: dict[str, list[tuple[Row, str]]] = defaultdict(list)
         for row, text in notes:
             if SRS in text.upper():
                 rules.append((row, text))
@@ -279,16 +283,21 @@ class NpdSheetNotesImporter(NpdImporter):
                 if tier[1] not in SCALES["old_tier"]:
                     raise BadInput(path, f"old tier {tier[1]!r} is not one of 1-4", row.number, "note_text")
                 nodes.append(classification_node("old_tier", tier[1], self.cite(path, row)))
+                tiered[keys[row["sheet"].strip()]].append((row, text))
             else:
                 report.skip(NOT_A_RULE)
-        restricted = {dataset_key(row["sheet"]) for row, _ in rules}
-        nodes += sheet_datasets(self, path, {key: sheets[key] for key in restricted}, store)
+        restricted = {keys[row["sheet"].strip()] for row, _ in rules}
+        for sheet in sheet_datasets(self, path, {key: sheets[key] for key in restricted | set(tiered)}, store):
+            noted = tiered.get(sheet.key, [])
+            said = {**sheet.props, "tier_notes": tuple(text for _, text in noted)} if noted else sheet.props
+            cited = sheet.citations | {self.cite(path, row) for row, _ in noted}
+            nodes.append(replace(sheet, props=said, citations=cited))
         items = store.all_nodes(NodeKind.DATA_ITEM) if any(_ALIAS_LIKE.search(text) for _, text in rules) else []
         edges = []
         for row, text in rules:
             props: dict[str, Scalar] = {"text": text, "applies_to": SRS}
             rule = Node(NodeKind.RELEASE_RULE, slug(text), text, props, frozenset({self.cite(path, row)}))
-            dataset = dataset_key(row["sheet"])
+            dataset = keys[row["sheet"].strip()]
             nodes.append(rule)
             source = dataset_id(dataset)
             edges.append(Edge(source, EdgeKind.RESTRICTED_BY, rule.id, citations=rule.citations))

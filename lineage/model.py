@@ -395,7 +395,14 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
             "An NPD data set (table) into which collections land.",
             "NPD sheet name",
             _props(
-                ("level", str, "pupil-level or school-level"),
+                ("level", str, "pupil-level or school-level, as DfE's 2018 list of NPD data sets gives it"),
+                ("listed_as", str, "its name in DfE's 2018 list of NPD data sets, where a table of ours reads it so"),
+                (
+                    "tier_notes",
+                    tuple,
+                    "the notes above its sheet's sections in the NPD data tables stating an old tier, verbatim (\"de-"
+                    'identified personal level data of sensitivity level C")',
+                ),
                 ("first_year", int, "first academic year covered (the year it starts)"),
                 ("last_year", int, "last academic year covered"),
                 ("release_months", str, "month(s) in which the data set is released into the NPD"),

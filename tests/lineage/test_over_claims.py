@@ -870,14 +870,14 @@ def test_exclusions_are_in_the_npd_the_july_after_the_year_and_the_january_censu
     ]  # fmt: skip
     lags = {
         dataset: real_store.get_node(f"Dataset:{dataset}").props.get("release_lag_months")  # type: ignore[union-attr]
-        for dataset in ("Exclusions_05-06_to_16-17", "EarlyYearsCensus_07-08_to_17-18", "Alt_Provision_07-08_to_17-18",
-                        "AP_addresses_17_18", "KS2_95-96_to_17-18")
+        for dataset in ("Exclusions_05-06_to_16-17", "Early_Years_Census_07-08_to_17-18",
+                        "Alt_Provision_07-08_to_17-18", "AP_Addresses_17-18", "KS2_95-96_to_17-18")
     }  # fmt: skip
     # months after the 1 September that follows a year: July of the next year 10; June of the year itself 3 before
     # it; August of the year (before the December and February the row names after it) 1 before
     assert lags == {
-        "Exclusions_05-06_to_16-17": 10, "EarlyYearsCensus_07-08_to_17-18": -3, "Alt_Provision_07-08_to_17-18": -3,
-        "AP_addresses_17_18": -3, "KS2_95-96_to_17-18": -1,
+        "Exclusions_05-06_to_16-17": 10, "Early_Years_Census_07-08_to_17-18": -3, "Alt_Provision_07-08_to_17-18": -3,
+        "AP_Addresses_17-18": -3, "KS2_95-96_to_17-18": -1,
     }  # fmt: skip
     assert [(REGISTER[row - 2]["date_as_cited"], REGISTER[row - 2]["organisation"]) for row in (4, 5)] == [
         ("2013-07-29", "Fischer Family Trust Education Limited (FFT)"), ("2013-09-26", "Times Newspapers"),
