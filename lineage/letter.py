@@ -19,7 +19,7 @@ from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
 from lineage.questions.common import Related, chain_citations
-from lineage.questions.records import Disclosure, RecordReach, RecordRelease, listed_in, release_reference
+from lineage.questions.records import Disclosure, Held, RecordReach, RecordRelease, listed_in, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
 from lineage.questions.timeline import TimelineEntry, compiler_note, dated_as
 
@@ -216,6 +216,16 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             )
             for h in answer.linked
         ]
+    disputed = [held for held in answer.datasets if held.records_disputed]
+    if disputed:
+        parts += _section(
+            "Data sets whose sources disagree whether they hold pupils' records",
+            "The Department's 2018 list of NPD data sets calls these data sets, which cover those years or give no "
+            "years, school-level; the note above each one's sheet in its NPD data tables calls its data personal level "
+            "data. The public record does not say which is right. Please say, for each, whether it holds any record of "
+            "my child.",
+        )
+        parts += [_held(held) for held in disputed]
     if answer.learner_records is not None:
         lrs = answer.learner_records
         parts.append(Part("h", "The Learning Records Service"))
@@ -362,6 +372,21 @@ def _figure(entry: TimelineEntry) -> Part:
     dates it, in the compiler's words with the notes on it, and how sure it is."""
     return Part(
         "li", f"{entry.when or 'undated'}: {entry.text}; {CERTAINTY_WORDS[entry.certainty.level]}", entry.citations
+    )
+
+
+def _held(held: Held) -> Part:
+    """A data set of those years, with what each source says of its level, in its words: the list's school-level
+    beside the note's "personal level data", neither chosen."""
+    dataset = held.dataset
+    years = (
+        f"{academic_year_text(held.years[0])} to {academic_year_text(held.years[1])}"
+        if held.years
+        else "years not given in the record"
+    )
+    title = dataset.props.get("title") or dataset.name
+    return Part(
+        "li", f"{title} ({dataset.name}), {years}: {held.level_said}", tuple(ordered_citations(dataset.citations))
     )
 
 

@@ -84,6 +84,10 @@ ORGANISATION_GROUPS = (
     ("academic", "Researchers (universities)"),
     ("unknown", "Organisations of a type the record does not give"),
 )
+#: The level DfE's list of NPD data sets gives a data set of schools' figures, as the Dataset's ``level`` gives it.
+SCHOOL_LEVEL = "school-level"
+#: The words of a sheet's note calling its data pupils' ("de-identified personal level data of sensitivity level C").
+PERSONAL_LEVEL = "personal level data"
 #: The group of a release whose record names no recipient.
 UNNAMED_GROUP = "Recipient not named in the record"
 _URN = re.compile(r"\d{1,9}")
@@ -168,6 +172,46 @@ class Held:
     @property
     def to_year(self) -> int | None:
         return self.years[1] if self.years else None
+
+    @property
+    def school_level(self) -> bool:
+        """Whether DfE's 2018 list of NPD data sets calls it school-level (by data/school_level_datasets.csv)."""
+        return self.dataset.props.get("level") == SCHOOL_LEVEL
+
+    @property
+    def records_disputed(self) -> bool:
+        """Whether the sources disagree whether it holds pupils' records: DfE's list calls it school-level while the
+        note above its sheet calls its data personal level data. No answer chooses between them."""
+        return self.school_level and any(PERSONAL_LEVEL in note.casefold() for note in self._tier_notes)
+
+    @property
+    def level_said(self) -> str | None:
+        """What the sources say of a data set DfE's list calls school-level, each in its own words (the list's, the
+        overview's description, the note above its sheet), and whether they disagree; None for any other."""
+        if not self.school_level:
+            return None
+        said = [
+            f"DfE's 2018 list of NPD data sets calls it school-level (as {_quoted(self.dataset.props['listed_as'])})"
+        ]
+        if description := self.dataset.props.get("description"):
+            said.append(f"DfE's overview of the data sets describes it: {_quoted(description)}")
+        notes = self._tier_notes
+        said.append(
+            f"the note above its sheet in DfE's NPD data tables reads {' and '.join(map(_quoted, notes))}"
+            if notes
+            else "the NPD data tables give no note above a sheet of that name"
+        )
+        verdict = ": the sources disagree whether it holds pupils' records" if self.records_disputed else ""
+        return "; ".join(said) + verdict
+
+    @property
+    def _tier_notes(self) -> tuple[str, ...]:
+        notes = self.dataset.props.get("tier_notes")
+        return notes if isinstance(notes, tuple) else ()
+
+
+def _quoted(words: object) -> str:
+    return f"\u201c{words}\u201d"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from lineage.model import FIRST_NPD_YEAR, academic_year
 from tests.browser.browser import Browser
 from tests.importers.test_reading import JOINED_NAMES
 from tests.lineage.api.test_cookbook import rows
-from tests.lineage.api.test_parents import LINKS, NAME, REGISTER, STATEMENTS
+from tests.lineage.api.test_parents import DISAGREE, LINKS, LISTED, NAME, NOTED, REGISTER, STATEMENTS
 from tests.lineage.api.test_parents import URN as URN_NUMBER
 
 FLOWS = rows("npd_flows_2018_onward.csv")
@@ -176,6 +176,25 @@ def test_a_referenced_release_or_application_says_the_register_listing_it_as_the
     (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
     (line,) = [line for line in page.texts("#applications li") if line.startswith("DS00804 by ")]
     assert f"; listed in {home_office['register']};" in line, line
+
+
+def test_the_data_sets_the_list_calls_school_level_are_apart_saying_what_each_source_says(page: Browser) -> None:
+    """For 2013 to 2018 the page had listed 19 school-level data sets among those that may hold the child's record,
+    some twice under two spellings, saying nothing of the note above their sheets calling their data 'personal level
+    data'. They are listed apart, each once, each line giving the list's level and the note's words."""
+    page.goto(f"/reach?urn={URN}&from=2013&to=2018")
+    ready(page, "from=2013")
+    page.screenshot("reach-131768-2013-2018-school-level")
+    main = " ".join(page.texts("#datasets li"))
+    apart = page.texts("#school-level-datasets li")
+    listed, note = LISTED[28], NOTED[34]  # the Key Stage 5 performance tables of 2016/17, its sheet SLD-KS5_PT_16_17
+    assert (listed["level"], note["sheet"]) == ("school-level", "SLD-KS5_PT_16_17")
+    (line,) = [x for x in apart if x.startswith(f"{note['dataset_title']} (SLD-KS5 PT 16-17)")]
+    assert f"calls it school-level (as \u201c{listed['dataset']}\u201d)" in line
+    assert f"\u201c{note['note_text']}\u201d" in line and line.rstrip("[]0123456789 ").endswith(DISAGREE)
+    assert "SLD-KS5_PT_16_17" not in main + " ".join(apart)  # once, under the overview's name (row 31)
+    assert "SLD-" not in main and "KS2 95-96 to 17-18" in main
+    assert any(x.startswith("School-Level Census (SC Schools 06-07 to 17-18 SUM)") for x in apart)
 
 
 def test_a_name_finds_the_school(page: Browser) -> None:

@@ -36,6 +36,12 @@ HeldDataset = answer_type(
         "collections": "The collections feeding it, each link cited.",
         "from_year": "The first of the years asked it covers; null: not given.",
         "to_year": "The last of the years asked it covers; null: not given.",
+        "school_level": "DfE's 2018 list of NPD data sets calls it school-level (data/school_level_datasets.csv reads "
+        "which data set each of its names is).",
+        "records_disputed": "The sources disagree whether it holds pupils' records: DfE's list calls it school-level, "
+        "the note above its sheet in the NPD data tables 'personal level data'. Neither is chosen.",
+        "level_said": "What the sources say of a data set the list calls school-level, each in its words (the list, "
+        "the overview's description, the note above its sheet), and whether they disagree; null for any other.",
     },
 )
 

@@ -125,6 +125,53 @@ async def test_record_reach_holds_the_chain_the_releases_by_type_and_what_was_no
     assert {d["dataset"]["name"] for d in data["datasets"]} >= {"KS2 95-96 to 17-18", "CIN 08-09 to 16-17"}
 
 
+#: DfE's 2018 list of NPD data sets, the notes above the data tables' sheets and their overview, by row (header row 1).
+LISTED = dict(enumerate(rows("npd_dataset_list_2018.csv"), start=2))
+NOTED = dict(enumerate(rows("npd_data_tables_sheet_notes_2018.csv"), start=2))
+OVERVIEW = dict(enumerate(rows("npd_datasets_overview_2018.csv"), start=2))
+DISAGREE = "the sources disagree whether it holds pupils' records"
+
+
+async def test_record_reach_says_what_each_source_says_of_a_data_set_the_list_calls_school_level(ask: Any) -> None:
+    """The list calls 'Key Stage 2 NPD aggregated' school-level (row 29), the note above its sheet 'de-identified
+    personal level data' (row 35): /reach had listed it among the data sets that may hold the child's record, saying
+    neither. Both are said, neither chosen."""
+    data = (await ask("record-reach", urn=URN, fromYear=2013, toYear=2018, first=100))["recordReach"]
+    lines = {d["dataset"]["id"]: d for d in data["datasets"]}
+    listed, note = LISTED[29], NOTED[35]
+    assert listed == {"level": "school-level", "dataset": "Key Stage 2 NPD aggregated"}
+    assert note["sheet"] == "SLD-KS2_NPD_05-06_to_14-15" and "personal level data" in note["note_text"]
+    line = lines["Dataset:SLD-KS2_NPD_05-06_to_14-15"]
+    assert line["schoolLevel"] and line["recordsDisputed"]
+    assert f"calls it school-level (as \u201c{listed['dataset']}\u201d)" in line["levelSaid"]
+    assert f"reads \u201c{note['note_text']}\u201d" in line["levelSaid"] and line["levelSaid"].endswith(DISAGREE)
+    cited = {(c["file"], c["row"]) for c in line["dataset"]["citations"]}
+    assert {("npd_dataset_list_2018.csv", 29), ("npd_data_tables_sheet_notes_2018.csv", 35)} <= cited
+    # the school-level census (list row 25): no note above its sheet, so school-level, with nothing disagreeing
+    assert LISTED[25]["dataset"] == "School-level Census"
+    assert not any("SC_Schools" in n["sheet"] for n in NOTED.values())
+    schools = lines["Dataset:SC_Schools_06-07_to_17-18_SUM"]
+    assert schools["schoolLevel"] and not schools["recordsDisputed"]
+    assert OVERVIEW[25]["description"] in schools["levelSaid"] and DISAGREE not in schools["levelSaid"]
+    # a pupil-level data set: nothing said of a level
+    ks2 = lines["Dataset:KS2_95-96_to_17-18"]
+    assert (ks2["schoolLevel"], ks2["recordsDisputed"], ks2["levelSaid"]) == (False, False, None)
+
+
+def test_the_letter_lists_apart_the_data_sets_whose_sources_disagree(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = printed_letter(snapshot, capsys, 2013, 2018)
+    part = text[text.index("Data sets whose sources disagree whether they hold pupils' records") :]
+    part = part[: part.index("\n\n", part.index("- "))]
+    note = NOTED[33]  # the Key Stage 5 performance tables of 2005/06 to 2015/16, listed as row 28
+    assert (note["sheet"], LISTED[28]["dataset"]) == ("SLD-KS5_PT_05-06_to_15-16", "Key Stage 5 Performance Tables")
+    (line,) = [x for x in part.splitlines() if x.startswith(f"- {note['dataset_title']} (SLD-KS5 PT 05-06 to 15-16)")]
+    assert f"\u201c{LISTED[28]['dataset']}\u201d" in line and f"\u201c{note['note_text']}\u201d" in line
+    assert DISAGREE in line
+    assert "School-level Census" not in part  # no note disagrees on the census of schools
+
+
 #: The Home Office, named for its monthly exchange and the records DfE returned to it, refused to say whether pupil
 #: data went on beyond it (a requester's account): the gaps answer counted it, the letter and /reach did not, so a
 #: parent read its silence as nothing having gone on.

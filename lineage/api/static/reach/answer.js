@@ -80,20 +80,30 @@ function drawChain(chain, note) {
   $("#chain").replaceChildren(...items);
 }
 
+/** The data sets of those years; those DfE's list calls school-level apart, each with what every source says of it
+ * (lineage.questions.records.Held.level_said): where the note above its sheet says "personal level data", the sources
+ * disagree whether it holds pupils' records, and the page says so without choosing. */
 function drawDatasets(datasets) {
-  $("#datasets").replaceChildren(
-    ...datasets.map((held) => {
-      const item = element("li");
-      const dataset = held.dataset;
-      const years = held.fromYear === null
-        ? "years not given in the record"
-        : `${academic(held.fromYear)} to ${academic(held.toYear)}`;
-      item.append(element("strong", dataset.title || dataset.name), ` (${dataset.name}): ${years}`);
-      if (held.collections.length) item.append(`; fed by ${held.collections.map((c) => c.node.name).join(", ")}`);
-      item.append(cite([...dataset.citations, ...held.collections.flatMap((c) => c.link.citations)]));
+  $("#datasets").replaceChildren(...datasets.filter((held) => !held.schoolLevel).map(datasetItem));
+  $("#school-level-datasets").replaceChildren(
+    ...datasets.filter((held) => held.schoolLevel).map((held) => {
+      const item = datasetItem(held);
+      item.lastChild.before(`. ${held.levelSaid}`); // before its sources
       return item;
     }),
   );
+}
+
+function datasetItem(held) {
+  const item = element("li");
+  const dataset = held.dataset;
+  const years = held.fromYear === null
+    ? "years not given in the record"
+    : `${academic(held.fromYear)} to ${academic(held.toYear)}`;
+  item.append(element("strong", dataset.title || dataset.name), ` (${dataset.name}): ${years}`);
+  if (held.collections.length) item.append(`; fed by ${held.collections.map((c) => c.node.name).join(", ")}`);
+  item.append(cite([...dataset.citations, ...held.collections.flatMap((c) => c.link.citations)]));
+  return item;
 }
 
 /** A group of releases by kind of recipient; a group cut short has a button that shows the rest, a page at a time. */
