@@ -55,6 +55,7 @@ OUR_TABLES = {
     "date_readings.csv",
     "flow_readings.csv",
     "note_statements.csv",
+    "school_level_datasets.csv",
     "statement_years.csv",
     "timetable_datasets.csv",
     "withheld_documents.csv",
