@@ -21,8 +21,9 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), a number or date its format shows otherwise (a percentage, read as the fraction it
-holds; zeros before a number, or a currency or words beside it; a date without its day or year), an ODS cell with no
+date not written as ISO 8601), a value its format shows otherwise, at or under a read sheet's header (a percentage,
+read as the fraction it holds; zeros before a number, or a currency or words beside it or a text; a date without its
+day or year), an ODS cell with no
 value type or showing '#N/A', an ODS true-or-false or time cell whose words do not give its value as the reader
 reads them ('TRUE' alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping
 file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a
@@ -35,13 +36,14 @@ import bisect
 import dataclasses
 import datetime as dt
 import math
+import operator
 import posixpath
 import re
 import unicodedata
 import warnings
 import zipfile
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -287,7 +289,7 @@ def read_workbook(path: Path, mapping: ColumnMapping | None = None) -> dict[str,
         raise BadInput(path, "not an ODS, XLSX or CSV file (by its extension)")
     else:
         try:
-            merged = _refuse_unsafe_archive(path, suffix)
+            merged = _refuse_unsafe_archive(path, suffix, mapping)
             frames = _read_sheets(path, engine)
         except BadInput:
             raise
@@ -342,10 +344,8 @@ def _refuse_merged(path: Path, merged: Merged, mapping: ColumnMapping | None) ->
     its shares was given to the first share alone, and the others were imported as sent to no organisation named.
     A merged title above the header is read, as is any merge in a sheet the mapping ignores."""
     for sheet, (written, last_row) in merged.items():
-        spec = mapping.sheets.get(sheet) if mapping is not None else None
-        if spec is not None and spec.part == IGNORE:
-            continue
-        if last_row >= (spec.header_row if spec is not None else 1):
+        first_read = _first_row_read(sheet, mapping)
+        if first_read is not None and last_row >= first_read:
             first = written.partition(":")[0]
             raise BadInput(
                 _where(path, sheet),
@@ -355,7 +355,16 @@ def _refuse_merged(path: Path, merged: Merged, mapping: ColumnMapping | None) ->
             )
 
 
-def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
+def _first_row_read(sheet: str, mapping: ColumnMapping | None) -> int | None:
+    """The first row of ``sheet`` an import reads, its header row (row 1 in a sheet the mapping does not name:
+    it is refused, and may be mapped); None in a sheet the mapping ignores."""
+    spec = mapping.sheets.get(sheet) if mapping is not None else None
+    if spec is not None and spec.part == IGNORE:
+        return None
+    return spec.header_row if spec is not None else 1
+
+
+def _refuse_unsafe_archive(path: Path, suffix: str, mapping: ColumnMapping | None) -> Merged:
     """Refuse a workbook before the reader unpacks or lays out any of it: both formats are zip archives of XML.
     Its parts may unpack to more bytes than an import reads (a few kilobytes can unpack to gigabytes; the sizes
     are the archive's own word, which Python's zipfile, under openpyxl and odfpy, holds each part to), or a sheet
@@ -374,9 +383,10 @@ def _refuse_unsafe_archive(path: Path, suffix: str) -> Merged:
                 name for name in sheets if name not in held
             ]:  # the reader said "Sheet name is an empty list"
                 raise BadInput(path, f"the workbook names sheet part(s) it does not hold: {', '.join(missing)}")
-            spans = _xlsx_spans(archive, sheets)
+            spans = _xlsx_spans(archive, sheets, mapping)
         else:
-            spans = list(_ods_spans(_parsed(archive, "content.xml", ("start", "end")), _ods_formats(archive)))
+            content = _parsed(archive, "content.xml", ("start", "end"))
+            spans = list(_ods_spans(content, _ods_formats(archive), mapping))
         named = list(sheets.values()) if suffix == ".xlsx" else [sheet for sheet, *_ in spans]
         if twice := sorted({name for name in named if named.count(name) > 1}):
             # the reader gives one sheet a name: the other was read as the first, and its rows were lost
@@ -428,13 +438,15 @@ def _parsed(
 
 
 def _xlsx_spans(
-    archive: zipfile.ZipFile, sheets: Mapping[str, str]
+    archive: zipfile.ZipFile, sheets: Mapping[str, str], mapping: ColumnMapping | None
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
-    a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides."""
+    a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides; what a number format shows is
+    read in the rows ``mapping`` reads (:func:`_first_row_read`)."""
     spans, strings, formats = [], _shared_strings(archive), _xlsx_formats(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
-        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, formats)))
+        first = _first_row_read(sheets.get(name, name), mapping)
+        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, formats, first)))
     return spans
 
 
@@ -500,6 +512,16 @@ _LITERAL = re.compile(r'"([^"]*)"|\\(.)|\[\$([^-\]]*)[^\]]*\]|[_*].')
 _DECORATION = frozenset(" \u00a0-+()/:.,")
 
 
+#: A condition on the value a format shows, as an XLSX section ([>=100]) or an ODS style:map (value()>=100) gives
+#: it: the comparison and the number compared with.
+Condition = tuple[str, float]
+_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "=": operator.eq, "<>": operator.ne,
+    "!=": operator.ne,
+}  # fmt: skip
+_CONDITION = r"(<=|>=|<>|!=|<|>|=)\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
+
+
 @dataclass(frozen=True, slots=True)
 class NumberFormat:
     """What a cell's number format shows besides the number or date the reader reads: ``where`` names the format
@@ -507,30 +529,85 @@ class NumberFormat:
 
     where: str
     percentage: bool = False
-    digits: int = 1  # the fewest digits shown before the point: more pads the number with zeros
+    digits: int = 1  # the fewest digits shown before the point: more pads a shorter number with zeros
     beside: str = ""  # what is shown beside the number: a currency's symbol, words
     date_lacks: tuple[str, ...] = ()  # of a date: "day", "year"
+    #: The formats some values are shown in instead, each with its condition, the first that holds applying: an
+    #: XLSX format's sections (0;-0;"nil" shows "nil" for 0 alone), an ODS data style's style:map.
+    otherwise: tuple[tuple[Condition, NumberFormat], ...] = ()
+    text_beside: str = ""  # what an XLSX format's text section shows beside a text ("Ref "@)
 
     @property
     def hides(self) -> bool:
-        return self.percentage or self.digits > 1 or bool(self.beside) or bool(self.date_lacks)
+        shown = self.percentage or self.digits > 1 or bool(self.beside) or bool(self.date_lacks)
+        return shown or bool(self.text_beside) or any(other.hides for _, other in self.otherwise)
+
+    def for_value(self, value: float) -> NumberFormat:
+        """The format ``value`` is shown in (:attr:`otherwise`), named as this one is."""
+        for (comparison, bound), other in self.otherwise:
+            if _COMPARISONS[comparison](value, bound):
+                return dataclasses.replace(other.for_value(value), where=self.where)
+        return self
 
 
 def _xlsx_format(code: str) -> NumberFormat:
-    """What an XLSX number format's code shows besides its number or date (:class:`NumberFormat`)."""
+    """What an XLSX number format's code shows besides its number or date (:class:`NumberFormat`), section by
+    section: the first for positive numbers and zero, the second for negative ones, the third for zero (with
+    conditions, [>=100]0;0.0, the first whose condition holds), and a text section (with @) for a text alone."""
     from openpyxl.styles.numbers import is_date_format  # the reader's own test of a date format
 
-    beside = "".join(found.group(1) or found.group(2) or found.group(3) or "" for found in _LITERAL.finditer(code))
-    bare = re.sub(r"\[[^\]]*\]", "", _LITERAL.sub("", code))  # colours and conditions ([Red], [<0]) shown as no text
     where = f"number format {code[:80]!r}"
-    if is_date_format(code):
+    sections = _sections(code)
+    numbers = [section for section in sections if not _TEXT_SECTION.fullmatch(_LITERAL.sub("", section))]
+    text = "".join(_xlsx_section(s, where, False).beside for s in sections if s not in numbers)
+    shown = [_xlsx_section(section, where, is_date_format(code)) for section in numbers] or [NumberFormat(where)]
+    conditions = [_condition(section) for section in numbers]
+    if not any(conditions[:2]) and len(numbers) > 1:  # Excel's own: positive and zero; negative; zero
+        defaults: list[Condition | None] = [(">=", 0.0)] if len(numbers) == 2 else [(">", 0.0), ("<", 0.0)]
+        conditions = [*defaults, None][: len(numbers)]
+    otherwise = tuple((condition, format_) for condition, format_ in zip(conditions, shown, strict=False) if condition)
+    last = next((format_ for condition, format_ in zip(conditions, shown, strict=False) if not condition), shown[-1])
+    return dataclasses.replace(last, otherwise=otherwise + last.otherwise, text_beside=text)
+
+
+#: A section for a text: an @ and no place for a digit (openpyxl's table writes built-in format 44 without its ';').
+_TEXT_SECTION = re.compile(r"[^0#?]*@[^0#?]*")
+
+
+def _sections(code: str) -> list[str]:
+    """An XLSX number format's sections, split at each ';' neither quoted nor escaped."""
+    sections, current = [], ""
+    for token in re.findall(r'"[^"]*"?|\\.?|[^"\\;]+|;', code):
+        if token == ";":
+            sections.append(current)
+            current = ""
+        else:
+            current += token
+    return [*sections, current]
+
+
+def _condition(section: str) -> Condition | None:
+    found = re.search(rf"\[{_CONDITION}\]", section)
+    return (found.group(1), float(found.group(2))) if found else None
+
+
+def _xlsx_section(section: str, where: str, is_date: bool) -> NumberFormat:
+    """What one section of an XLSX number format shows besides its number or date (:func:`_xlsx_format`)."""
+    literal = (found.group(1) or found.group(2) or found.group(3) or "" for found in _LITERAL.finditer(section))
+    beside = "".join(literal)
+    bare = re.sub(r"\[[^\]]*\]", "", _LITERAL.sub("", section))  # colours and conditions ([Red], [<0]): no text
+    if is_date:
         lower = bare.lower()
         if not re.search(r"[dy]", lower) and re.search(r"[hs]", lower):
-            return NumberFormat(where)  # a time of day alone
+            # a time of day alone: the reader reads a serial from 1 (a day) as a date and time; an elapsed time
+            # ([h]:mm) as the time it is
+            if re.search(r"\[(h+|m+|s+)\]", section.lower()):
+                return NumberFormat(where)
+            return NumberFormat(where, date_lacks=("day", "year"), otherwise=((("<", 1.0), NumberFormat(where)),))
         lacks = ("day",) * (re.search(r"(?<!d)d{1,2}(?!d)", lower) is None) + ("year",) * ("y" not in lower)
         return NumberFormat(where, date_lacks=lacks)
     beside += "".join(ch for ch in bare if unicodedata.category(ch) == "Sc")  # a bare $ or £ is shown as it is
-    integer = re.split(r"[.eE]", bare.split(";")[0])[0]
+    integer = re.split(r"[.eE]", bare)[0]
     return NumberFormat(
         where,
         percentage="%" in bare,
@@ -584,7 +661,7 @@ def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | N
             f"cell {reference} holds the number {given[:40]} shown with {shown.beside[:40]!r} beside it"
             f" ({shown.where}), which the reader drops: type the value as text"
         )
-    if shown.digits > 1:
+    if shown.digits > 1 and shown.digits > len(str(int(abs(float(given))))):  # 123456 in 000000 is shown as it is
         return (
             f"cell {reference} holds the number {given[:40]} shown with zeros before it to {shown.digits} digits"
             f" ({shown.where}), which the reader drops: type the value as text (a reference keeps its zeros)"
@@ -645,12 +722,32 @@ def _unread_cell(
         return why
     if saved is not None and kind == "d" and (why := _no_date(reference, saved)):
         return why
-    if saved is not None and kind in ("n", "d") and (shown := formats.get(cell.get("s", "0"))):
-        return _shown_otherwise(reference, saved, shown)
+    shown = formats.get(cell.get("s", "0"))
+    if shown and (why := _xlsx_shown_otherwise(reference, kind, saved, shown)):
+        return why
     if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
             "calculate it): open and save it in a spreadsheet program, or type the value"
+        )
+    return None
+
+
+#: The day before an XLSX date serial's day 1 (1900-01-01, counting Excel's 29 February 1900): its serials past 60.
+_SERIAL_ZERO = dt.datetime(1899, 12, 30)
+
+
+def _xlsx_shown_otherwise(reference: str, kind: str, saved: str | None, shown: NumberFormat) -> str | None:
+    """Why an XLSX cell of a readable ``kind`` and value is refused for what its format shows of it, if it is: a
+    number or date as the format's section for its value shows it (:func:`_shown_otherwise`), a text (shared,
+    inline or a formula's) with the words its text section shows beside it ("Ref "@), which the reader drops."""
+    if kind in ("n", "d") and saved:
+        serial = float(saved) if kind == "n" else (dt.datetime.fromisoformat(saved) - _SERIAL_ZERO) / dt.timedelta(1)
+        return _shown_otherwise(reference, saved, shown.for_value(serial))
+    if kind in ("s", "inlineStr", "str") and shown.text_beside:
+        return (
+            f"cell {reference} holds a text shown with {shown.text_beside[:40]!r} beside it ({shown.where}), which"
+            " the reader drops: type those words in the cell, or give it a format without them"
         )
     return None
 
@@ -669,13 +766,17 @@ def _column_letters(column: int) -> str:
 
 
 def _xlsx_span(
-    events: Iterable[tuple[str, ElementTree.Element]], strings: int, formats: Mapping[str, NumberFormat]
+    events: Iterable[tuple[str, ElementTree.Element]],
+    strings: int,
+    formats: Mapping[str, NumberFormat],
+    first_read: int | None,
 ) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``formats``); and the merged range
+    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``formats``, these from row
+    ``first_read`` on, none where it is None: a sheet the import does not read); and the merged range
     (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
@@ -687,7 +788,8 @@ def _xlsx_span(
         if event == "end":
             if local == "c" and unread is None:
                 reference = element.get("r") or f"{_column_letters(column)}{row}"
-                unread = _unread_cell(element, reference, strings, formats)
+                read = first_read is not None and row >= first_read
+                unread = _unread_cell(element, reference, strings, formats if read else {})
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")
@@ -755,16 +857,20 @@ def _ods_spaces(archive: zipfile.ZipFile) -> tuple[int, int]:
 
 
 def _ods_spans(
-    events: Iterable[tuple[str, ElementTree.Element]], formats: Mapping[str, NumberFormat]
+    events: Iterable[tuple[str, ElementTree.Element]],
+    formats: Mapping[str, NumberFormat],
+    mapping: ColumnMapping | None,
 ) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
     """Each ODS sheet's extent, its first cell holding an error where a value should be (the reader takes
     it for an empty cell, as it does an XLSX's) or a value its cell style (its own, else its row's or its column's
-    default: ``formats``) shows otherwise than the reader reads it, and the merged range (a cell spanning more than
+    default: ``formats``) shows otherwise than the reader reads it, in the rows ``mapping`` reads
+    (:func:`_first_row_read`), and the merged range (a cell spanning more than
     one row or column, ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
     column_styles: list[tuple[int, str]] = []  # each run of columns' default cell style, by the column after it
     row_style = ""
+    first_read: int | None = 1
     inside = False  # within a table: another starting there is a table inside a cell
     for event, element in events:
         if event == "start" and element.tag == f"{_TABLE}table" and inside:
@@ -776,7 +882,7 @@ def _ods_spans(
             )
         if event == "start" and element.tag == f"{_TABLE}table":
             name, rows, columns, row, unread, merged = element.get(f"{_TABLE}name", ""), 0, 0, 0, None, None
-            inside, column_styles = True, []
+            inside, column_styles, first_read = True, [], _first_row_read(name, mapping)
         elif event == "start" and element.tag == f"{_TABLE}table-column":
             after = (column_styles[-1][0] if column_styles else 0) + min(
                 _repeated(element, "columns", "")[0], _PAST_ANY_LIMIT
@@ -791,7 +897,8 @@ def _ods_spans(
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             if unread is None and element.tag == f"{_TABLE}table-cell":
                 style = element.get(f"{_TABLE}style-name") or row_style or _column_style(column_styles, width)
-                unread = _unread_ods_text(element, reference, formats.get(style))
+                read = first_read is not None and row + 1 >= first_read
+                unread = _unread_ods_text(element, reference, formats.get(style), read)
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
             unread = unread or wrong
             down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
@@ -828,8 +935,11 @@ _STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 
 def _ods_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
     """The cell styles whose data style shows a value otherwise than the reader reads it (:class:`NumberFormat`), by
-    name: those of styles.xml and content.xml's own, each with the data style it names or its parent style names."""
+    name: those of styles.xml and content.xml's own, each with the data style it names or its parent style names,
+    and the data styles its style:map shows some values in instead (LibreOffice's own for a negative number's red:
+    the style named shows negative numbers, and its map names the one for the others)."""
     data_styles: dict[str, NumberFormat] = {}
+    maps: dict[str, list[tuple[Condition, str]]] = {}  # data style -> (condition, the data style it applies)
     cell_styles: dict[str, tuple[str, str]] = {}  # name -> (data style, parent style)
     for part in ("styles.xml", "content.xml"):
         if part not in archive.namelist():
@@ -841,9 +951,17 @@ def _ods_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
                 continue
             if element.tag.startswith(_NUMBER) and element.get(f"{_STYLE}name"):
                 data_styles[element.get(f"{_STYLE}name", "")] = _ods_format(element)
+                maps[element.get(f"{_STYLE}name", "")] = [
+                    ((found.group(1), float(found.group(2))), rule.get(f"{_STYLE}apply-style-name", ""))
+                    for rule in element.iter(f"{_STYLE}map")
+                    if (found := re.fullmatch(rf"\s*value\(\)\s*{_CONDITION}\s*", rule.get(f"{_STYLE}condition", "")))
+                ]
             elif element.tag == f"{_STYLE}style" and element.get(f"{_STYLE}family") == "table-cell":
                 said = (element.get(f"{_STYLE}data-style-name", ""), element.get(f"{_STYLE}parent-style-name", ""))
                 cell_styles[element.get(f"{_STYLE}name", "")] = said
+    for name, rules in maps.items():
+        otherwise = tuple((condition, data_styles[applied]) for condition, applied in rules if applied in data_styles)
+        data_styles[name] = dataclasses.replace(data_styles[name], otherwise=otherwise)
     formats = {}
     for name in cell_styles:
         seen, at = set(), name
@@ -892,12 +1010,13 @@ def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int,
     return 1, f"{where} is repeated {given!r} times: a count of repeats is a whole number from 1"
 
 
-def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFormat | None) -> str | None:
+def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFormat | None, judged: bool) -> str | None:
     """Why the words an ODS cell shows are not what the reader reads, if they are not: a cell that gives no value
     type (``office:value-type``) is read as empty, whatever it shows, and a tab (``<text:tab/>``) is dropped, the
     words either side of it joined ("Example<tab/>Analytics Ltd" read as "ExampleAnalytics Ltd", another
     organisation's key), and a cell whose text is "#N/A", typed as text, is read as empty too, as an error would be.
-    ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`)."""
+    ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`); what the
+    cell shows of its value is ``judged`` where the import reads the cell alone."""
     paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
     shown = "".join(text for paragraph in paragraphs for text in paragraph.itertext()).strip()
     if shown and cell.get(f"{_OFFICE}value-type") is None:
@@ -910,18 +1029,19 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFor
     if "".join(cell.itertext()) == "#N/A":  # all the cell's text, as the reader compares it
         return f"cell {reference} shows '#N/A', which the reader reads as empty whatever its type: type what it means"
     shown_as = dataclasses.replace(style or NumberFormat(""), where=f"shown as {shown[:40]!r}")
-    return _unread_ods_value(cell, reference, shown_as)
+    return _unread_ods_value(cell, reference, shown_as if judged else None)
 
 
 _ODS_TYPES = frozenset({"float", "percentage", "currency", "date", "time", "boolean", "string"})
 
 
-def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFormat) -> str | None:
+def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFormat | None) -> str | None:
     """Why an ODS cell's typed value cannot be read, if it cannot: a date not written as ISO 8601, as ODF writes
     one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type the
     reader does not read ("void"); each had been refused in the reader's words alone ("month must be in 1..12"),
     naming no sheet or cell. So is a value ``shown`` otherwise than the reader reads it (:func:`_shown_otherwise`):
-    a percentage or an amount of a currency, as its value type says, or as its data style shows it."""
+    a percentage or an amount of a currency, as its value type says, or as its data style shows it (unjudged where
+    ``shown`` is None)."""
     kind = cell.get(f"{_OFFICE}value-type")
     if kind is None:
         return None
@@ -930,15 +1050,18 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
         return f"cell {reference} gives the value type {kind[:40]!r}, which the reader does not read (it reads {read})"
     if kind == "date":
         given = cell.get(f"{_OFFICE}date-value") or ""
-        return _no_date(reference, given) or _shown_otherwise(
-            reference, given, NumberFormat(shown.where, date_lacks=shown.date_lacks)
-        )
+        if (why := _no_date(reference, given)) or shown is None:
+            return why
+        return _shown_otherwise(reference, given, NumberFormat(shown.where, date_lacks=shown.date_lacks))
     if kind in ("float", "percentage", "currency"):
         given = cell.get(f"{_OFFICE}value") or ""
         currency = (cell.get(f"{_OFFICE}currency") or "a currency") if kind == "currency" else ""
+        if (why := _no_number(reference, given)) or shown is None:
+            return why
+        shown = shown.for_value(float(given))
         as_number = dataclasses.replace(shown, date_lacks=(), percentage=shown.percentage or kind == "percentage",
                                         beside=shown.beside or currency)  # fmt: skip
-        return _no_number(reference, given) or _shown_otherwise(reference, given, as_number)
+        return _shown_otherwise(reference, given, as_number)
     if kind == "boolean":
         return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
     if kind == "time":

@@ -1207,6 +1207,10 @@ SHOWN_OTHERWISE = [
     ("C2", dt.datetime(2019, 1, 1), "yyyy", "cell C2 shows a date without its day (number format 'yyyy')"),
     ("C2", dt.datetime(2019, 5, 14), "d-mmm", "cell C2 shows a date without its year (number format 'd-mmm')"),
     ("C2", dt.datetime(2019, 5, 1), "dddd, mmmm yyyy", "cell C2 shows a date without its day"),
+    ("C2", dt.datetime(2019, 5, 14, 9), "h:mm", "cell C2 shows a date without its day or year (number format 'h:mm')"),
+    ("A2", "DS09999", '"Ref "@', "cell A2 holds a text shown with 'Ref' beside it (number format '\"Ref \"@'), "
+     "which the reader drops"),
+    ("B2", 1234.5, '[>=1000]"£"#,##0;0', "cell B2 holds the number 1234.5 shown with '£' beside it"),
 ]  # fmt: skip
 
 
@@ -1217,7 +1221,9 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     """The hostile-input reading, round thirteen: the reader reads the number a cell holds, never what its format
     shows, so a reference shown as 000123 had been read as 123 (its zeros lost), £1,234.50 as 1234.5 (an amount as a
     bare number), and a date shown as May-19 as 2019-05-01: a day the sheet does not give, at a precision its source
-    lacks. Each is refused, naming its sheet and cell, as a percentage is."""
+    lacks. Each is refused, naming its sheet and cell, as a percentage is. The probe of round fourteen: a date in a
+    format showing its time alone had been read whole, a text shown with words its format's text section adds read
+    without them, and a number in the section its condition chose (£1,234) judged by another's."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1233,13 +1239,18 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     ("number_format", "value", "read"),
     [("dd/mm/yyyy", dt.datetime(2019, 5, 14), "2019-05-14"), ("d mmmm yyyy h:mm", dt.datetime(2019, 5, 14, 9),
      "2019-05-14 09:00:00"), ("#,##0.00_);[Red](#,##0.00)", 1234.5, "1234.5"), ("0.0E+00", 1234.5, "1234.5"),
-     ("h:mm", dt.time(14, 30), "14:30:00")],
+     ("h:mm", dt.time(14, 30), "14:30:00"), ("000000", 123456, "123456"), ('0;-0;"nil"', 5, "5"),
+     ('0;[Red]"minus "0', 5, "5"), ('0;-0;0;"Ref "@', 5, "5"), ('"Ref "@', 5, "5"), ("[>=100]0;0.0", 12.5, "12.5"),
+     ('[<1000]0;"£"#,##0', 999, "999"), ("[$-809]dd mmmm yyyy;@", dt.datetime(2019, 5, 14), "2019-05-14"),
+     ("_(* #,##0_);_(* \\(#,##0\\);_(* \"-\"_);_(@_)", 1234, "1234")],
 )  # fmt: skip
 def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     tmp_path: Path, number_format: str, value: object, read: str
 ) -> None:
     """A whole date, a number with separators and a negative in brackets, and a time are shown as the reader reads
-    them: read, not refused."""
+    them: read, not refused. The probe of round fourteen: a number with as many digits as its format's zeros had been
+    refused as padded with zeros, and one shown in a format whose other sections (for a negative number, for zero,
+    for a text, or for values its condition does not choose) show words or a currency, as shown with them."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1283,6 +1294,28 @@ SIX_DIGITS = (
     '<number:number-style style:name="N2"><number:number number:min-integer-digits="6"/></number:number-style>'
     '<style:style style:name="ce3" style:family="table-cell" style:data-style-name="N2"/>'
 )
+#: A number style as LibreOffice writes one showing a negative number in red with a sign: the style named shows
+#: negative numbers (here with words, "minus"), and its map applies N6P0 to the others.
+NEGATIVE_RED = (
+    '<number:number-style style:name="N6P0"><number:number number:min-integer-digits="1"/></number:number-style>'
+    '<number:number-style style:name="N6"><number:text>minus </number:text><number:number/>'
+    '<style:map style:condition="value()&gt;=0" style:apply-style-name="N6P0"/></number:number-style>'
+    '<style:style style:name="ce6" style:family="table-cell" style:data-style-name="N6"/>'
+)
+
+
+def _float_in(style: str, value: str, shown: str) -> str:
+    return (
+        f'<table:table-cell table:style-name="{style}" office:value-type="float" office:value="{value}">'
+        f"<text:p>{shown}</text:p></table:table-cell>"
+    )
+
+
+#: A style whose map shows the numbers from 0 as a percentage.
+PERCENTAGE_FROM_ZERO = NEGATIVE_RED.replace(
+    '<number:number-style style:name="N6P0"><number:number number:min-integer-digits="1"/></number:number-style>',
+    '<number:percentage-style style:name="N6P0"><number:number/><number:text>%</number:text></number:percentage-style>',
+)
 
 
 @pytest.mark.parametrize(
@@ -1300,8 +1333,11 @@ SIX_DIGITS = (
         ("", ANALYTICS, '<table:table-cell office:value-type="currency" office:currency="GBP" office:value="1234.5">'
          "<text:p>£1,234.50</text:p></table:table-cell>", "",
          "cell B2 holds the number 1234.5 shown with 'GBP' beside it (shown as '£1,234.50'), which the reader drops"),
+        (PERCENTAGE_FROM_ZERO, ANALYTICS, _float_in("ce6", "0.25", "25%"), "",
+         "cell B2 shows the percentage 25% where the reader reads the number 0.25"),
     ],
-    ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency"],
+    ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency",
+         "a percentage, by the style its map applies"],
 )  # fmt: skip
 def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
     tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
@@ -1315,6 +1351,44 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
         ExternalSharesImporter().run(MemoryStore(), path)
     (tmp_path / "unused").mkdir()
     assert read_workbook(_ods_styled(tmp_path / "unused", styles, old, old))  # the same styles, no cell in them
+
+
+@pytest.mark.parametrize(
+    ("styles", "cell", "read"),
+    [(NEGATIVE_RED, _float_in("ce6", "5", "5"), "5"), (SIX_DIGITS, _float_in("ce3", "123456", "123456"), "123456")],
+    ids=["a positive number by the style its map applies", "as many digits as the style's zeros"],
+)
+def test_an_ods_number_its_style_shows_as_it_is_is_read(tmp_path: Path, styles: str, cell: str, read: str) -> None:
+    """The probe of round fourteen: a positive number in a style whose map shows the others as they are had been
+    refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded."""
+    path = _ods_styled(tmp_path, styles, ANALYTICS, cell)
+    assert read_workbook(path)["DSAP approved shares"][1][1] == read
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_a_format_shown_otherwise_where_the_import_reads_no_cell_is_read(tmp_path: Path, suffix: str) -> None:
+    """The probe of round fourteen: a percentage in a sheet the mapping gives part: ignore (a contents or summary
+    sheet), or in a title above a sheet's header row, had stopped the import of a register whose rows read hold
+    none: as a merge is, a format is judged only where the import reads."""
+    frames = sheets()
+    frames["Classification of data"] = pd.DataFrame([["Tier 1", 0.25]], columns=["Tier", "Share"])
+    frames["DSAP approved shares"] = pd.DataFrame([[0.5, *[""] * 9], COLUMNS, *DSAP])
+    path = write_workbook(tmp_path / f"register{suffix}", frames)
+    if suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path)
+        for sheet, cell in (("Classification of data", "B2"), ("DSAP approved shares", "A2")):
+            book[sheet][cell].number_format = "0%"
+        book.save(path)
+    else:
+        path = _ods_rewritten(path, lambda xml: xml.replace('value-type="float"', 'value-type="percentage"'))
+    mapping = tmp_path / "register.columns.yaml"
+    canonical = MAPPING_FILE.read_text(encoding="utf-8").replace("DSAP approved shares: &canonical", "X: &canonical")
+    mapping.write_text(f"{canonical}  DSAP approved shares:\n    <<: *canonical\n    header_row: 3\n", encoding="utf-8")
+    store = MemoryStore()
+    store.write(fictional_items())
+    assert ExternalSharesImporter().run(store, path).rows_read == 4
 
 
 def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
