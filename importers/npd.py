@@ -10,15 +10,17 @@ drawn: a title cited later would reach the edge only on the next build, and a re
 
 Keys, and why:
 
-- **Dataset**: :func:`dataset_key` of the overview's tab name or of the items' (and notes') ``sheet``: spaces
-  and underscores around a hyphen are dropped and every other run of them becomes one ``_``, case kept.
+- **Dataset**: :func:`dataset_key` of the overview's tab name or of the items' (and notes') ``sheet``, from the name
+  alone, so that one data set has one id whatever the order its files are imported in: its :func:`written_key`, where
+  spaces and underscores around a hyphen are dropped and every other run of them becomes one ``_``, case kept.
   ``KS2 95-96 to 17-18`` and ``KS2_95-96_to_17-18`` both give ``KS2_95-96_to_17-18``; ``SLD-Level 3 VA``
   and ``SLD_-_Level_3_VA`` both give ``SLD-Level_3_VA``. On the 2018 files 33 of the 41 overview tabs meet
   their item sheet this way. Four more are the same name written otherwise (``Early Years Census 07-08 to 17-18`` /
   ``EarlyYearsCensus_07-08_to_17-18``, ``AP Addresses 17-18`` / ``AP addresses_17_18``, ``SLD-KS5 PT 16-17`` /
   ``SLD-KS5_PT_16_17``, ``SLD-Geo NSPD-NSPL`` / ``SLD_-_GEO_NSPD_-_NSPL``): :func:`spelling` folds case, the
-  underscores between words and a year pair's underscore, and :func:`dataset_keys` gives every name so spelled the
-  key of the data set already stored under it (the overview's, imported first), so each is one data set. The
+  underscores between words and a year pair's underscore, and ``data/dataset_spellings.csv`` reads each such sheet as
+  the overview's tab, whose key every name so spelled gets, so each is one data set, citing the table's row. A name
+  spelled as a stored data set that the table does not read stays apart, counted. The
   other 4 give other years, or none (``KS4 01-02 to 17-18`` / ``KS4``, ``ISP``, ``SLD-KS2 NPD``, ``SLD-KS4 NPD``):
   no rule says which years are right, so they stay separate nodes. The overview names a data set (its tab name)
   and gives its years and description; a sheet only the items or notes name is named by its sheet.
@@ -106,8 +108,9 @@ _SCALE_NAMES = {"old_tier": "Old tier", "identifiability": "Identifiability", "s
 TITLE_RULE = "collection-name-equals-dataset-title-ignoring-case"
 
 
-def dataset_key(name: str) -> str:
-    """The Dataset key shared by an overview tab name and an item sheet name (see the module docstring)."""
+def written_key(name: str) -> str:
+    """The key a tab or sheet name gives as written: spaces and underscores around a hyphen dropped, every other run
+    of them one ``_``, case kept (see the module docstring)."""
     return re.sub(r"[\s_]+", "_", re.sub(r"[\s_]*-[\s_]*", "-", name.strip()))
 
 
@@ -115,23 +118,61 @@ _YEAR_PAIR = re.compile(r"(?<!\d)(\d{2})_(\d{2})(?!\d)")
 
 
 def spelling(name: str) -> str:
-    """A data set's name as spelled, whatever its writing: its :func:`dataset_key` with a year pair's underscore read
+    """A data set's name as spelled, whatever its writing: its :func:`written_key` with a year pair's underscore read
     as the hyphen it stands for (``16_17``, as :func:`tab_years` reads it), the underscores between words dropped and
     case folded. ``SLD-KS5_PT_16_17`` and ``SLD-KS5 PT 16-17``, ``EarlyYearsCensus_07-08_to_17-18`` and ``Early Years
     Census 07-08 to 17-18`` spell one name; other years (``ISP 10-11`` / ``ISP_09-10``) or other words do not."""
-    return _YEAR_PAIR.sub(r"\1-\2", dataset_key(name)).replace("_", "").casefold()
+    return _YEAR_PAIR.sub(r"\1-\2", written_key(name)).replace("_", "").casefold()
 
 
-def dataset_keys(store: Store, names: Iterable[str]) -> dict[str, str]:
-    """The Dataset key of each name (an overview tab, a sheet): every name spelled alike (:func:`spelling`) gets one
-    key, that of a data set already in the store so spelled (the overview's, in a build), else the first such name's
-    own. The overview, the items and the notes each wrote their own spelling, and one data set was two."""
-    keys = {}
-    by_spelling: dict[str, str] = {}
-    for node in sorted(store.all_nodes(NodeKind.DATASET), key=lambda node: node.key):
-        by_spelling.setdefault(spelling(node.key), node.key)
-    for name in names:
-        keys[name] = by_spelling.setdefault(spelling(name), dataset_key(name))
+#: The data sets whose sheets the dictionary writes otherwise than the overview its tabs (data/dataset_spellings.csv).
+SPELLINGS_FILE = DATA_DIR / "dataset_spellings.csv"
+SPELLINGS_DOCUMENT = "pupil-data lineage table of the data sets the dictionary's sheets written otherwise mean"
+
+
+def load_spellings(path: Path = SPELLINGS_FILE) -> dict[str, tuple[str, Citation]]:
+    """Each spelling the table reads (:func:`spelling` of its sheet), with the key of the data set it means and the
+    table's row; a row meaning anything but one data set spelled as its sheet is refused with its place."""
+    spellings = {}
+    for sheet, means, row in read_dataset_names(path, "sheet", spelling):
+        key = means[0].partition(":")[2] if len(means) == 1 else ""
+        if spelling(key) != spelling(sheet):
+            raise BadInput(path, f"a sheet means one data set spelled as it, not {row['means']!r}", row.number, "means")
+        spellings[spelling(sheet)] = (key, Citation(SPELLINGS_DOCUMENT, path.name, row.number, ""))
+    return spellings
+
+
+@cache
+def _bundled_spellings() -> dict[str, tuple[str, Citation]]:
+    return load_spellings()
+
+
+def dataset_key(name: str) -> str:
+    """The Dataset key of an overview tab name or a sheet name, from the name alone, so that one data set has one id
+    whatever the order its files are imported in: that of the data set the spellings table reads the name's spelling
+    as (the overview's tab), else its :func:`written_key`."""
+    read = _bundled_spellings().get(spelling(name))
+    return read[0] if read else written_key(name)
+
+
+def spelling_read(name: str) -> Citation | None:
+    """The spellings table's row keying ``name`` as a data set written otherwise, which a data set so named cites."""
+    read = _bundled_spellings().get(spelling(name))
+    return read[1] if read and read[0] != written_key(name) else None
+
+
+def dataset_keys(store: Store, names: Iterable[str], report: Report) -> dict[str, str]:
+    """The :func:`dataset_key` of each name (an overview tab, a sheet). A name spelled as a stored data set keyed
+    otherwise, which the spellings table does not read as it, stays a data set apart, and is counted."""
+    keys = {name: dataset_key(name) for name in names}
+    stored = {spelling(node.key): node.key for node in store.all_nodes(NodeKind.DATASET)}
+    for name, key in keys.items():
+        alike = stored.get(spelling(name))
+        if alike is not None and alike != key:
+            report.leave_out(
+                f"{name!r} is spelled as the data set {alike!r}, which {SPELLINGS_FILE.name} does not read it as: "
+                "a data set apart"
+            )
     return keys
 
 
@@ -228,7 +269,8 @@ def sheets_of(path: Path, rows: Iterable[Row], keys: Mapping[str, str]) -> dict[
 
 
 def sheet_datasets(importer: NpdImporter, path: Path, sheets: Mapping[str, Sheet], store: Store) -> list[Node]:
-    """Dataset nodes for the sheets a file names, cited by the first row naming each.
+    """Dataset nodes for the sheets a file names, cited by the first row naming each (and by the spellings table's
+    row keying it as a data set written otherwise, :func:`spelling_read`).
 
     A data set already in the store keeps its name (the overview's tab name) and gains the title; one not
     yet there is named by its sheet, with the years its sheet name gives."""
@@ -240,7 +282,8 @@ def sheet_datasets(importer: NpdImporter, path: Path, sheets: Mapping[str, Sheet
         if known is None:
             props |= tab_years(path, sheet.row, "sheet")
         name = known.name if known is not None else sheet.name
-        nodes.append(Node(NodeKind.DATASET, key, name, props, frozenset({importer.cite(path, sheet.row)})))
+        cited = {importer.cite(path, sheet.row)} | ({reading} if (reading := spelling_read(sheet.name)) else set())
+        nodes.append(Node(NodeKind.DATASET, key, name, props, frozenset(cited)))
     return nodes
 
 
@@ -258,7 +301,7 @@ class NpdDatasetsImporter(NpdImporter):
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         tabs = [(required(path, row, "tab_name"), row) for row in rows]
         refuse_duplicates(path, "tab_name", ((spelling(tab), row) for tab, row in tabs))
-        keys = dataset_keys(store, (tab for tab, _ in tabs))
+        keys = dataset_keys(store, (tab for tab, _ in tabs), report)
         nodes = []
         for tab, row in tabs:
             props = tab_years(path, row, "tab_name")

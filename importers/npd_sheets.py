@@ -203,7 +203,7 @@ class NpdItemsImporter(NpdImporter):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         listed = list(rows)
-        datasets = dataset_keys(store, {row["sheet"].strip() for row in listed})
+        datasets = dataset_keys(store, {row["sheet"].strip() for row in listed}, report)
         entries = []
         for row in listed:
             if is_heading(row):
@@ -269,7 +269,7 @@ class NpdSheetNotesImporter(NpdImporter):
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
         notes = [(row, required(path, row, "note_text")) for row in rows]
-        keys = dataset_keys(store, {row["sheet"].strip() for row, _ in notes})
+        keys = dataset_keys(store, {row["sheet"].strip() for row, _ in notes}, report)
         sheets = sheets_of(path, (row for row, _ in notes), keys)
         refuse_duplicates(
             path, "note_text", ((f"{row['sheet']}|{row['availability']}|{text}", row) for row, text in notes)

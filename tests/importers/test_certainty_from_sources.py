@@ -51,6 +51,7 @@ OUR_TABLES = {
     "search_keywords.csv",
     "scope_words.csv",
     "conflicts.csv",
+    "dataset_spellings.csv",
     "event_links.csv",
     "date_readings.csv",
     "flow_readings.csv",

@@ -285,9 +285,10 @@ def test_release_rules_verbatim_restrict_their_data_sets_and_named_items(empty_s
     assert rule.props == {"text": "FULL ADDRESS WILL NOT BE PROVIDED TO ONS SRS", "applies_to": "ONS SRS"}
     assert {c.row for c in rule.citations} == {line for line, _ in address}
     restricted = edges_from(empty_store, rule.id, EdgeKind.RESTRICTED_BY, Direction.UPSTREAM)
+    # the AP sheet is the overview's tab 'AP Addresses 17-18' (row 7), whether or not the overview is imported
     assert {e.source: {c.row for c in e.citations} for e in restricted} == {
         "Dataset:SC_Addresses_05-06_to_17-18_SUM": {address[0][0]},
-        "Dataset:AP_addresses_17_18": {address[1][0]},
+        "Dataset:AP_Addresses_17-18": {address[1][0]},
     }
 
     # The CLA note names CLA_CHILD_ID; the item's alias is cla_CHILD_ID: linked, inferred by a named rule.
@@ -428,6 +429,59 @@ def test_a_data_set_the_overview_and_its_sheet_write_otherwise_is_one() -> None:
     assert len(datasets) == len(tabs) + len(others) == 46
 
 
+def test_a_data_set_written_otherwise_has_one_id_whatever_the_order_its_files_are_imported_in(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """The items and notes imported alone, then the overview, give each data set the id the overview's tab gives it
+    (its spaces written ``_``, rows 5, 7, 31, 39), as a build does: the sheet's spelling had keyed it where its files
+    came first, so a user importing them one by one, a diff of two builds or a link to /explore differed."""
+    _, tabs = real(OVERVIEW)
+    expected = {sheet: "Dataset:" + only(tabs, tab_name=tab)[1]["tab_name"].replace(" ", "_")
+                for sheet, tab in WRITTEN_OTHERWISE.items()}  # fmt: skip
+    files = {
+        OVERVIEW: subset(tmp_path, OVERVIEW, lambda row: row["tab_name"] in WRITTEN_OTHERWISE.values()),
+        ITEMS: subset(tmp_path, ITEMS, lambda row: row["sheet"] in WRITTEN_OTHERWISE),
+        NOTES: subset(tmp_path, NOTES, lambda row: row["sheet"] in WRITTEN_OTHERWISE),
+    }
+    build_order = MemoryStore()
+    for importer in (NpdClassificationsImporter, NpdDatasetsImporter, NpdItemsImporter, NpdSheetNotesImporter):
+        run(importer, build_order, files.get(str(importer.bundled)))
+    for importer in (NpdClassificationsImporter, NpdItemsImporter, NpdSheetNotesImporter):
+        run(importer, empty_store, files.get(str(importer.bundled)))
+    assert {n.id for n in empty_store.all_nodes(NodeKind.DATASET)} == set(expected.values())
+    run(NpdDatasetsImporter, empty_store, files[OVERVIEW])
+    ends: list[set[tuple[str, str, str]]] = []
+    for store in (build_order, empty_store):
+        assert {n.id for n in store.all_nodes(NodeKind.DATASET)} == set(expected.values())
+        for sheet, dataset_id in expected.items():
+            held = {e.target for e in edges_from(store, dataset_id, EdgeKind.HOLDS)}
+            assert held and all(t.startswith(f"DataItem:{dataset_id.partition(':')[2]}/") for t in held), sheet
+        hops = [store.neighbours(d, limit=1000).hops.items for d in expected.values()]
+        ends.append({(hop.edge.source, hop.edge.kind, hop.edge.target) for found in hops for hop in found})
+    assert ends[0] == ends[1]
+    # each cites the row of data/dataset_spellings.csv that reads its sheet as the tab (rows 2-5, in the order above)
+    for row, dataset_id in enumerate(expected.values(), start=2):
+        dataset = empty_store.get_node(dataset_id)
+        assert dataset is not None and ("dataset_spellings.csv", row) in {(c.file, c.row) for c in dataset.citations}
+
+
+def test_a_name_spelled_as_a_stored_data_set_that_no_table_reads_stays_apart_and_is_counted(
+    tmp_path: Path,
+) -> None:
+    """Spelled alike is no proof of one data set where no one has read the two: the name keeps its own key, whatever
+    is stored, and the run says it met one spelled alike."""
+    store = MemoryStore()
+    header, rows = real(OVERVIEW)
+    _, tab = only(rows, tab_name="KS2 95-96 to 17-18")
+    run(NpdDatasetsImporter, store)
+    other = tmp_path / OVERVIEW
+    other.write_text(csv_text([header, ["ks2_95-96_to_17_18", tab["description"]]]), encoding="utf-8")
+    report = run(NpdDatasetsImporter, store, other)
+    assert store.get_node("Dataset:ks2_95-96_to_17_18") is not None
+    assert store.get_node("Dataset:KS2_95-96_to_17-18") is not None
+    assert [reason for reason in report.left_out if "'ks2_95-96_to_17_18'" in reason and "KS2_95-96_to_17-18" in reason]
+
+
 def test_each_data_set_carries_the_list_s_level_and_the_note_above_its_sheet() -> None:
     """The list calls the Key Stage 2 NPD school-level (row 29; data/school_level_datasets.csv row 6 reads which data
     sets it names), the note above its sheet 'de-identified personal level data' (row 35): both on the data set."""
@@ -563,6 +617,28 @@ def test_bad_input_is_refused_by_file_row_and_column_and_writes_nothing(
     run(NpdClassificationsImporter, empty_store)  # something already in the store, to show it is left alone
     _, lines = real(str(case.importer.bundled))
     assert_refused(case, empty_store, tmp_path, [row for _, row in lines[:3]])
+
+
+@pytest.mark.parametrize(
+    "means",
+    ["Dataset:AP_Addresses_17-18 Dataset:KS4", "Dataset:AP_Addresses_16-17", "Collection:AP Addresses 17-18"],
+)
+def test_a_spellings_row_reading_a_sheet_as_other_than_one_data_set_so_spelled_is_refused(
+    means: str, tmp_path: Path
+) -> None:
+    """The spellings table only chooses which writing keys one name: a row meaning two data sets, one of other years
+    or no data set is refused, naming its row and column."""
+    from importers.npd import SPELLINGS_FILE, load_spellings
+
+    header, rows = read(SPELLINGS_FILE)
+    line, _ = only(rows, sheet="AP addresses_17_18")
+    edited = [[means if (n, c) == (line, "means") else r[c] for c in header] for n, r in rows]
+    path = tmp_path / SPELLINGS_FILE.name
+    path.write_text(csv_text([header, *edited]), encoding="utf-8")
+    assert load_spellings(SPELLINGS_FILE)  # the bundled table reads
+    with pytest.raises(BadInput) as refused:
+        load_spellings(path)
+    assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), line, "means")
 
 
 def test_the_school_census_is_in_the_npd_within_the_year_it_is_taken(empty_store: Store, tmp_path: Path) -> None:
