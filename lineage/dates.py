@@ -80,3 +80,15 @@ def named_year(text: str) -> int | None:
 def academic_year_text(year: int) -> str:
     """2013 -> "2013/14", the way the NPD writes academic years."""
     return f"{year}/{(year + 1) % 100:02d}"
+
+
+def academic_years_text(first: int, last: int) -> str:
+    """The academic years ``first`` to ``last`` as the NPD writes them, one year as itself: a data set of 2016/17
+    alone had read "2016/17 to 2016/17".
+
+    >>> academic_years_text(2012, 2013), academic_years_text(2016, 2016)
+    ('2012/13 to 2013/14', '2016/17')
+    """
+    if first == last:
+        return academic_year_text(first)
+    return f"{academic_year_text(first)} to {academic_year_text(last)}"

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from lineage.characters import line_break, unfit_character
-from lineage.dates import academic_year_text
+from lineage.dates import academic_years_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
@@ -34,7 +34,7 @@ SUBJECT = "Subject access request (Article 15 UK GDPR): my child's National Pupi
 def letter_parts(answer: RecordReach) -> list[Part]:
     """The letter, in parts: what it asks, and the releases, recipients and statements it asks about."""
     school, (first, last) = answer.chain.school, answer.years
-    years = f"the academic years {academic_year_text(first)} to {academic_year_text(last)}"
+    years = f"the academic {'year' if first == last else 'years'} {academic_years_text(first, last)}"
     others = [n for n in answer.schools if n.id != school.id]
     parts = [
         Part("p", "[Your name]\n[Your address]\n[Date]"),
@@ -379,11 +379,7 @@ def _held(held: Held) -> Part:
     """A data set of those years, with what each source says of its level, in its words: the list's school-level
     beside the note's "personal level data", neither chosen."""
     dataset = held.dataset
-    years = (
-        f"{academic_year_text(held.years[0])} to {academic_year_text(held.years[1])}"
-        if held.years
-        else "years not given in the record"
-    )
+    years = academic_years_text(*held.years) if held.years else "years not given in the record"
     title = dataset.props.get("title") or dataset.name
     return Part(
         "li", f"{title} ({dataset.name}), {years}: {held.level_said}", tuple(ordered_citations(dataset.citations))

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from lineage.dates import academic_year_text
+from lineage.dates import academic_years_text
 from lineage.errors import LineageError, NotFound
 from lineage.model import (
     FIRST_NPD_YEAR,
@@ -107,10 +107,12 @@ class Reach:
         >>> release = Node(NodeKind.RELEASE, "DR1", "DR1")
         >>> Reach(release, (), (("Key Stage 4", 2012, 2013),), Certainty(), True).matched
         ('Key Stage 4: 2012/13 to 2013/14',)
+        >>> Reach(release, (), (("YPMAD 16-17", 2016, 2016),), Certainty(), True).matched
+        ('YPMAD 16-17: 2016/17',)
         """
         if self.note is not None:
             return (self.note,)
-        return tuple(f"{name}: {academic_year_text(lo)} to {academic_year_text(hi)}" for name, lo, hi in self.spans)
+        return tuple(f"{name}: {academic_years_text(lo, hi)}" for name, lo, hi in self.spans)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from lineage.model import FIRST_NPD_YEAR, academic_year
 from tests.browser.browser import Browser
 from tests.importers.test_reading import JOINED_NAMES
 from tests.lineage.api.test_cookbook import rows
-from tests.lineage.api.test_parents import DISAGREE, LINKS, LISTED, NAME, NOTED, REGISTER, STATEMENTS
+from tests.lineage.api.test_parents import DISAGREE, LINKS, LISTED, NAME, NOTED, OVERVIEW, REGISTER, STATEMENTS
 from tests.lineage.api.test_parents import URN as URN_NUMBER
 
 FLOWS = rows("npd_flows_2018_onward.csv")
@@ -190,6 +190,8 @@ def test_the_data_sets_the_list_calls_school_level_are_apart_saying_what_each_so
     listed, note = LISTED[28], NOTED[34]  # the Key Stage 5 performance tables of 2016/17, its sheet SLD-KS5_PT_16_17
     assert (listed["level"], note["sheet"]) == ("school-level", "SLD-KS5_PT_16_17")
     (line,) = [x for x in apart if x.startswith(f"{note['dataset_title']} (SLD-KS5 PT 16-17)")]
+    year = OVERVIEW[31]["description"].rsplit(" ", 1)[1]  # the tab's one year, "2016/17", as itself
+    assert line.startswith(f"{note['dataset_title']} (SLD-KS5 PT 16-17): {year}; ") and year == "2016/17"
     assert f"calls it school-level (as \u201c{listed['dataset']}\u201d)" in line
     assert f"\u201c{note['note_text']}\u201d" in line and line.rstrip("[]0123456789 ").endswith(DISAGREE)
     assert "SLD-KS5_PT_16_17" not in main + " ".join(apart)  # once, under the overview's name (row 31)

@@ -172,6 +172,19 @@ def test_the_letter_lists_apart_the_data_sets_whose_sources_disagree(
     assert "School-level Census" not in part  # no note disagrees on the census of schools
 
 
+def test_the_letter_words_one_academic_year_as_that_year(snapshot: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The overview gives the Key Stage 5 performance tables of 2016/17 alone (tab 'SLD-KS5 PT 16-17', row 31): its
+    line in the letter had read "2016/17 to 2016/17", and so had a letter asking about that year alone."""
+    tab, note = OVERVIEW[31], NOTED[34]
+    year = tab["description"].rsplit(" ", 1)[1]
+    assert (tab["tab_name"], note["sheet"], year) == ("SLD-KS5 PT 16-17", "SLD-KS5_PT_16_17", "2016/17")
+    text = printed_letter(snapshot, capsys, 2016, 2016)
+    assert f"(URN {URN}), in the academic year {year}." in text
+    (line,) = [x for x in text.splitlines() if x.startswith(f"- {note['dataset_title']} ({tab['tab_name']})")]
+    assert line.startswith(f"- {note['dataset_title']} ({tab['tab_name']}), {year}: ")
+    assert f"{year} to {year}" not in text
+
+
 #: The Home Office, named for its monthly exchange and the records DfE returned to it, refused to say whether pupil
 #: data went on beyond it (a requester's account): the gaps answer counted it, the letter and /reach did not, so a
 #: parent read its silence as nothing having gone on.

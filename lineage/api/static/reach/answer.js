@@ -8,7 +8,7 @@ import { $, button, element, plural, showError } from "/static/shared/dom.js";
 import { ask, setPlayground } from "/static/shared/graphql.js";
 import { CERTAINTY_WORDS, STATEMENT_KINDS } from "/static/shared/vocabulary.js";
 import { cite } from "./sources.js";
-import { academic, reachVariables } from "./years.js";
+import { academicYears, reachVariables } from "./years.js";
 
 const PAGE = 100; // releases per request when a group is shown whole
 
@@ -36,7 +36,7 @@ export async function showAnswer(search, current) {
 
 function drawAnswer(answer, variables) {
   const school = answer.chain.school;
-  const years = `${academic(answer.fromYear)} to ${academic(answer.toYear)}`;
+  const years = academicYears(answer.fromYear, answer.toYear);
   const statements = answer.notReleased.length;
   $("#answer").hidden = false;
   $("#answer-title").textContent = `${school.name} (URN ${school.key}), ${years}`;
@@ -99,7 +99,7 @@ function datasetItem(held) {
   const dataset = held.dataset;
   const years = held.fromYear === null
     ? "years not given in the record"
-    : `${academic(held.fromYear)} to ${academic(held.toYear)}`;
+    : academicYears(held.fromYear, held.toYear);
   item.append(element("strong", dataset.title || dataset.name), ` (${dataset.name}): ${years}`);
   if (held.collections.length) item.append(`; fed by ${held.collections.map((c) => c.node.name).join(", ")}`);
   item.append(cite([...dataset.citations, ...held.collections.flatMap((c) => c.link.citations)]));

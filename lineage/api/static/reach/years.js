@@ -11,6 +11,12 @@ export function academic(year) {
   return `${year}/${String((year + 1) % 100).padStart(2, "0")}`;
 }
 
+/** The academic years ``from`` to ``to``, one year as itself: 2016, 2016 -> "2016/17", where a data set of that
+ * year alone had read "2016/17 to 2016/17". */
+export function academicYears(from, to) {
+  return from === to ? academic(from) : `${academic(from)} to ${academic(to)}`;
+}
+
 /** The school and years of a search as record-reach and letter take them; ?from and ?to in either order. */
 export function reachVariables(search) {
   return { urn: search.urn, fromYear: Math.min(search.from, search.to), toYear: Math.max(search.from, search.to) };
