@@ -851,6 +851,13 @@ def kind_of(node_id_: str) -> NodeKind:
     raise ModelError(f"node id {node_id_!r} does not start with a node kind")
 
 
+def item_dataset(item: Node) -> str | None:
+    """The id of the data set an item's key places it in (the key begins with the data set's), or None for an item no
+    data set is known to hold (its key begins with :data:`UNPLACED`)."""
+    table = item.key.split("/", 1)[0]
+    return None if table == UNPLACED else node_id(NodeKind.DATASET, table)
+
+
 def _check_props(what: str, props: Mapping[str, Any], specs: Iterable[Prop]) -> None:
     allowed = {p.name: p for p in specs}
     for name, value in props.items():

@@ -14,13 +14,12 @@ from dataclasses import dataclass, replace
 from lineage.hops import Hop, Step
 from lineage.model import (
     STATEMENT_KINDS,
-    UNPLACED,
     Edge,
     EdgeKind,
     Node,
     NodeKind,
     gives_way_to_exclusion,
-    node_id,
+    item_dataset,
     ordered_citations,
 )
 from lineage.questions.common import Related, follow_chain, related
@@ -252,9 +251,9 @@ class _Bounds:
             begin, end = self.years
             if first > end or (isinstance(last, int) and last < begin):
                 found += self.by_years
-        table = item.key.split("/", 1)[0]  # an item's key begins with its data set's, or "unplaced" where none is
         # an unplaced item may be in any of the data sets its rule reads (none known: no bound)
-        held_in = item.strings("datasets_possible") if table == UNPLACED else (node_id(NodeKind.DATASET, table),)
+        placed = item_dataset(item)
+        held_in = (placed,) if placed else item.strings("datasets_possible")
         if self.datasets and held_in and not self.datasets.intersection(held_in):
             found += [statement for statement in self.by_datasets if statement not in found]
         return tuple(found)

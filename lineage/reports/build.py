@@ -5,11 +5,22 @@ did not; each row with its certainty and citations, and the flow as a picture of
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from lineage import questions
 from lineage.dates import academic_year_text
-from lineage.model import STATEMENT_KINDS, Certainty, Citation, Edge, EdgeKind, Node, NodeKind, value_text, weakest
+from lineage.model import (
+    STATEMENT_KINDS,
+    Certainty,
+    Citation,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+    item_dataset,
+    value_text,
+    weakest,
+)
 from lineage.questions import Related, ReleaseTrace, TimelineEntry
 from lineage.questions.records import Disclosure
 from lineage.questions.timeline import entry_kind
@@ -45,14 +56,16 @@ def _related_rows(items: Iterable[Related], cells: Callable[[Node], tuple[str, .
 STATEMENT_HEADER = ("the source says", "in its words", "taken to mean", "contested by", "notes")
 
 
-def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
+def _statement_rows(store: Store, stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
     """Each source's statement in its own words, what they are taken to mean (by the rule its links name), the
     statements that contradict it, whose sources are cited in the same row, and the compiler's notes on its row:
     they say what the words alone do not (the Cabinet Office's extraction, whose link to its register entries is
     "NOT established", npd_release_scope_statements.csv row 32)."""
+    stated = list(stated)
+    datasets = store.get_nodes(sorted({d for s in stated for item in s.items if (d := item_dataset(item))}))
     rows = []
     for s in stated:
-        meant = _meant(s) or "no item or data set (the words table does not map them)"
+        meant = _meant(s, datasets) or "no item or data set (the words table does not map them)"
         against = "; ".join(
             f"{c.node.props.get('source_kind', c.node.name)}: {c.node.props.get('items_as_written', '')}"
             for c in s.contradicted_by
@@ -67,16 +80,30 @@ def _statement_rows(stated: Iterable[questions.Stated]) -> tuple[TableRow, ...]:
     return tuple(rows)
 
 
-def _meant(s: questions.Stated) -> str:
-    """What a statement's words are taken to mean: the data sets by name, and the items by the table's meanings
-    (a concept, or a class of items) with how many items each reaches."""
-    datasets = [m.node.name for m in s.means if m.node.kind is not NodeKind.DATA_ITEM]
-    meanings: dict[str, int] = {}
-    for _, link in s.reaches:
-        meaning = str(link.props.get("means", "")).removeprefix("Concept:")
-        meanings[meaning] = meanings.get(meaning, 0) + 1
-    items = [f"{meaning} ({n} item{'s' if n != 1 else ''})" for meaning, n in sorted(meanings.items())]
-    return "; ".join([*datasets, *items])
+def _meant(s: questions.Stated, datasets: Mapping[str, Node]) -> str:
+    """What a statement's words are taken to mean: the data sets by name, an item the table names by its name and
+    data set (:func:`_item_words`; its id had been given), and the items of the table's other meanings (a concept,
+    or a class of items) with how many items each reaches."""
+    named = [m.node.name for m in s.means if m.node.kind is not NodeKind.DATA_ITEM]
+    items, meanings = [], Counter[str]()
+    for item, link in s.reaches:
+        meaning = str(link.props.get("means", ""))
+        if meaning == item.id:
+            items.append(_item_words(item, datasets))
+        else:
+            meanings[meaning.removeprefix("Concept:")] += 1
+    reached = [f"{meaning} ({n} item{'s' if n != 1 else ''})" for meaning, n in sorted(meanings.items())]
+    return "; ".join([*named, *sorted(items), *reached])
+
+
+def _item_words(item: Node, datasets: Mapping[str, Node]) -> str:
+    """An item as a reader names it: its name within its data set (after its sub-table, where its key gives one:
+    ``KS4 Exam Table/KS4_UPN``) and that data set's name, or that no table is known to hold it."""
+    placed = item_dataset(item)
+    if placed is None:
+        return f"{item.name}, not placed in a table"
+    holder = datasets.get(placed)
+    return f"{item.key.split('/', 1)[1]} in {holder.name if holder else placed.partition(':')[2]}"
 
 
 def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tuple[TableRow, ...]:
@@ -212,13 +239,13 @@ def release_report(store: Store, reference: str) -> AuditReport:
         Table("onward", "Onward sharing by the recipients", ("from", "to"), onward,
               "No onward sharing by the recipients is recorded."),
         Table("statements", "What sources say it held, left out or was asked for", STATEMENT_HEADER,
-              _statement_rows(trace.statements), "No source's statement of its items is tied to this release."),
+              _statement_rows(store, trace.statements), "No source's statement of its items is tied to this release."),
         Table("not-yet-in-npd", "Items of its tiers not yet in the NPD by its date", ("item", "first year"),
               tuple(TableRow((item.name, _first_year(item)), item.certainty, item.citations)
                     for item in trace.not_yet_in_npd),
               "No item of its tiers was left out for being collected after its date."),
         Table("recipient-statements", "What sources say of the recipients, tied to no release", STATEMENT_HEADER,
-              _statement_rows(trace.recipient_statements),
+              _statement_rows(store, trace.recipient_statements),
               "No source's statement about the recipients is left untied to a release."),
     )  # fmt: skip
     return AuditReport(f"Release {trace.release.name}", (trace.release,), tables, drawing.picture())
@@ -293,8 +320,10 @@ def organisation_report(store: Store, name: str) -> AuditReport:
         Table("commissioned", "Applications it commissioned", APPLICATION_HEADER,
               _application_rows(answer.commissioned), "No application it commissioned is recorded."),
         Table("statements", "What sources say of it", STATEMENT_HEADER,
-              _statement_rows([*answer.statements, *(s for t in answer.releases for s in t.statements),
-                               *(s for a in (*answer.applications, *answer.commissioned) for s in a.statements)]),
+              _statement_rows(store, [
+                  *answer.statements, *(s for t in answer.releases for s in t.statements),
+                  *(s for a in (*answer.applications, *answer.commissioned) for s in a.statements),
+              ]),
               "No source's statement of what it got, sent, asked for or was refused is recorded."),
         Table("accessed", "Records it reached, and by what route", ACCESS_HEADER,
               _access_rows(organisation, answer.accessed, gave=False), "No access by it to records is recorded."),
@@ -381,13 +410,13 @@ def item_report(store: Store, alias: str) -> AuditReport:
         ("data set", "datasets"), ("collection", "collections"), ("classification", "classifications"),
         ("release rule", "release_rules"), ("concept", "concepts"), ("same concept as", "other_aliases"),
     )  # fmt: skip
+    datasets = {d.node.id: d.node for p in provenances for d in p.datasets}
     provenance = tuple(
         row
         for p in provenances
         for relation, field in relations
-        for row in _related_rows(getattr(p, field), _provenance_cells(p.item.key, relation))
+        for row in _related_rows(getattr(p, field), _provenance_cells(_item_words(p.item, datasets), relation))
     )
-    datasets = {d.node.id: d.node for p in provenances for d in p.datasets}
     drawing = _Drawing()
     receipts = []
     for receipt in answer.receipts:
@@ -401,7 +430,7 @@ def item_report(store: Store, alias: str) -> AuditReport:
               ("date", "release", "organisation", "approval", "route"), tuple(receipts),
               "No release of this item, or of a data set holding it, is recorded."),
         Table("not-received", "Who a source says did not get it, or was refused it",
-              ("organisation", *STATEMENT_HEADER), _not_received_rows(answer.not_received),
+              ("organisation", *STATEMENT_HEADER), _not_received_rows(store, answer.not_received),
               "No source says anyone did not get it."),
         Table("unpublished", "Received NPD data whose items are not published: it may hold this item, or not",
               ("date", "release", "organisation", "type"), tuple(map(_unpublished_row, answer.unpublished_scope)),
@@ -413,7 +442,7 @@ def item_report(store: Store, alias: str) -> AuditReport:
     return AuditReport(title, answer.items, tables, drawing.picture())
 
 
-def _not_received_rows(answers: Iterable[questions.NotReceived]) -> tuple[TableRow, ...]:
+def _not_received_rows(store: Store, answers: Iterable[questions.NotReceived]) -> tuple[TableRow, ...]:
     return tuple(
         TableRow(
             (n.organisation.name if n.organisation else "organisation not named", *row.cells),
@@ -421,7 +450,7 @@ def _not_received_rows(answers: Iterable[questions.NotReceived]) -> tuple[TableR
             row.citations,
         )
         for n in answers
-        for row in _statement_rows([n.stated])
+        for row in _statement_rows(store, [n.stated])
     )
 
 

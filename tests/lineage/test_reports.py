@@ -551,6 +551,42 @@ def test_a_statement_row_gives_the_notes_on_its_row(memory_real: MemoryStore) ->
     assert row[4] == extraction["notes"]
 
 
+def test_a_statement_taken_to_mean_items_names_them_not_their_ids(memory_real: MemoryStore) -> None:
+    """Locrating's 'where they live' (npd_release_scope_statements.csv row 42) is taken to mean the census's address
+    lines (scope_words.csv), which the dictionary lists in no sheet: the reports gave their ids
+    (DataItem:unplaced/AddressLine1_[term][yy]) where every other column gives names. Each is named, and said to be
+    in no table, in the release's and the organisation's reports, in HTML and Markdown."""
+    said = STATEMENTS[42 - 2]
+    assert (said["organisation"], said["data_item_as_written"]) == ("Locrating Ltd", "where they live")
+    meant = [r["means"] for r in rows("scope_words.csv") if r["words"] == said["data_item_as_written"]]
+    aliases = [m.removeprefix("DataItem:unplaced/") for m in meant if m.startswith("DataItem:unplaced/")]
+    assert len(aliases) == 5 and not {r["npd_alias"] for r in ITEMS} & set(aliases)
+    expected = [f"{alias}, not placed in a table" for alias in aliases]
+    for subject, name, table in (
+        ("release", LOCRATING["reference"], "recipient-statements"), ("organisation", "Locrating", "statements")
+    ):  # fmt: skip
+        page = Page(reports.report(memory_real, subject, name))
+        (row,) = [cells for cells in page.tables[table] if cells[1].startswith("where they live: ")]
+        assert set(expected) <= set(row[2].split("; ")), subject
+        assert not any("DataItem:" in cells[2] for cells in page.tables[table]), subject
+        markdown = reports.report(memory_real, subject, name, "md")
+        escaped = [e.replace("_", "\\_").replace("[", "\\[").replace("]", "\\]") for e in expected]
+        assert all(e in markdown for e in escaped) and "DataItem:unplaced" not in markdown, subject
+
+
+def test_the_item_report_names_each_table_s_item_by_its_data_set_not_its_key(memory_real: MemoryStore) -> None:
+    """Where an item comes from had given each table's item by its key (KS4/KS4 Exam Table/KS4_UPN,
+    unplaced/AddressLine1_[term][yy]): it names the item within its data set, by the data set's name (the sheet KS4,
+    which no overview tab names), or says no table is known to hold it."""
+    ks4 = [r for r in ITEMS if r["npd_alias"] == "KS4_UPN"]
+    assert {r["sheet"] for r in ks4} == {"KS4"} and len({r["sub_table"] for r in ks4}) == len(ks4) == 2
+    page = Page(reports.report(memory_real, "item", "KS4_UPN"))
+    shown = {cells[0] for cells in page.tables["provenance"]}
+    assert shown == {f"{r['sub_table']}/KS4_UPN in KS4" for r in ks4}
+    page = Page(reports.report(memory_real, "item", "AddressLine1_[term][yy]"))
+    assert {cells[0] for cells in page.tables["provenance"]} == {"AddressLine1_[term][yy], not placed in a table"}
+
+
 def test_an_access_row_gives_the_notes_on_its_row(memory_real: MemoryStore) -> None:
     """The Home Office's match and return (npd_flows_2018_onward.csv, row 14), whose quote names what the Home Office
     sends and whose notes say so, and DfE's data for a police force (row 13), whose notes say the force is not in the
