@@ -80,6 +80,7 @@ from importers.reading import (
 )
 from lineage.model import (
     CONFIRMED,
+    SCHOOL_LEVEL,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -398,7 +399,6 @@ class NpdDatasetListImporter(NpdImporter):
 #: What the school-level names of DfE's list of data sets mean (``data/school_level_datasets.csv``).
 SCHOOL_LEVEL_FILE = DATA_DIR / "school_level_datasets.csv"
 SCHOOL_LEVEL_DOCUMENT = "pupil-data lineage table of the data sets DfE's list of NPD data sets calls school-level"
-SCHOOL_LEVEL = "school-level"
 
 
 @cache

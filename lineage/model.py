@@ -818,6 +818,10 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
 #: key otherwise begins with its data set's.
 UNPLACED = "unplaced"
 
+#: The ``level`` DfE's 2018 list of NPD data sets gives a data set of schools' figures (a Dataset's ``level``): the
+#: importer of the list writes it, and the answers tell such data sets apart.
+SCHOOL_LEVEL = "school-level"
+
 #: The links by which a node of a kind passes on what reached it, where its other links out do not. An
 #: organisation holds records and is sent many things, and its other links (another body's access to its own
 #: records, a record set derived from its records, its own requests) do not say which of them they carry: a walk

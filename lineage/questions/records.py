@@ -23,6 +23,7 @@ from lineage.keys import normalise
 from lineage.model import (
     CERTAINTY_WORDS,
     REFUSED_TO_SAY,
+    SCHOOL_LEVEL,
     Certainty,
     CertaintyLevel,
     Edge,
@@ -84,8 +85,6 @@ ORGANISATION_GROUPS = (
     ("academic", "Researchers (universities)"),
     ("unknown", "Organisations of a type the record does not give"),
 )
-#: The level DfE's list of NPD data sets gives a data set of schools' figures, as the Dataset's ``level`` gives it.
-SCHOOL_LEVEL = "school-level"
 #: The words of a sheet's note calling its data pupils' ("de-identified personal level data of sensitivity level C").
 PERSONAL_LEVEL = "personal level data"
 #: The group of a release whose record names no recipient.
