@@ -283,13 +283,13 @@ def near_misses(missing: Sequence[str], header: Sequence[str]) -> str:
     """What of the header nearly names a missing column, quoted so that the difference shows: a space around
     it, a no-break space, another case ("; the header's ' keyword' is 'keyword' but for spaces or case"). A
     header saved so looks, unquoted in a refusal, as if it held the column."""
-    by_form = {_loose(column): column for column in reversed(header)}
-    near = [(by_form[_loose(m)], m) for m in missing if _loose(m) in by_form]
+    by_form = {loose_name(column): column for column in reversed(header)}
+    near = [(by_form[loose_name(m)], m) for m in missing if loose_name(m) in by_form]
     named = "; ".join(f"the header's {_clipped(h, MAX_COLUMN_NAME)!r} is {m!r} but for spaces or case" for h, m in near)
     return f"; {named}" if named else ""
 
 
-def _loose(column: str) -> str:
+def loose_name(column: str) -> str:
     """A column's name with its spaces (of any kind) read as single ones, trimmed, and its case ignored."""
     return " ".join(unicodedata.normalize("NFKC", column).split()).casefold()
 
@@ -304,9 +304,9 @@ def refuse_repeated_columns(where: str | Path, header: Sequence[str], number: in
     for column in header:
         if not column.strip():
             continue
-        first = seen.get(_loose(column))
+        first = seen.get(loose_name(column))
         if first is None:
-            seen[_loose(column)] = column
+            seen[loose_name(column)] = column
             continue
         if first == column:
             raise BadInput(where, "the header names this column twice: which one is meant?", number, column)

@@ -61,6 +61,7 @@ from importers.reading import (
     BadInput,
     Row,
     date_from_text,
+    loose_name,
     max_file_bytes,
     parse_csv,
     read_text,
@@ -364,6 +365,42 @@ def _first_row_read(sheet: str, mapping: ColumnMapping | None) -> int | None:
     return spec.header_row if spec is not None else 1
 
 
+@dataclass(slots=True)
+class _CellsRead:
+    """Which cells of a sheet an import reads, where what a cell's format shows is judged: from its header row
+    (:func:`_first_row_read`) on, those under a header the mapping names, as the header row's XML words it (a shared
+    or inline string, a saved value, an ODS cell's paragraphs over each column it repeats to), matched loosely
+    (spaces and case aside: never fewer columns than the reader's exact match). Every column where the mapping names
+    no headers for the sheet, or where not all of them are found so (the reader words some headers otherwise, a
+    date's). A column the mapping does not name ("Share of year" shown as a percentage) had stopped the import."""
+
+    header_row: int | None
+    headers: frozenset[str] | None  # loosely; None: every column
+    found: list[tuple[int, int, str]] = field(default_factory=list)  # first column, past its last, header loosely
+    every: bool | None = None  # below the header row, whether every column is read (known once the header is)
+
+    @classmethod
+    def of(cls, sheet: str, mapping: ColumnMapping | None) -> _CellsRead:
+        spec = mapping.sheets.get(sheet) if mapping is not None else None
+        headers = frozenset(map(loose_name, spec.columns)) if spec is not None else None
+        return cls(_first_row_read(sheet, mapping), headers)
+
+    def header(self, column: int, count: int, words: str) -> None:
+        """See the header row's cell of ``count`` columns from ``column`` (from 1) and its ``words``."""
+        if self.headers is not None and (loose := loose_name(words)) in self.headers:
+            self.found.append((column, column + count, loose))
+
+    def reads(self, row: int, column: int, count: int = 1) -> bool:
+        """Whether the import reads the cell of ``count`` columns from ``column`` (from 1) in ``row``."""
+        if self.header_row is None or row < self.header_row:
+            return False
+        if row > self.header_row and self.every is None:
+            self.every = self.headers is None or not self.headers <= {loose for *_, loose in self.found}
+        if self.headers is None or (row > self.header_row and self.every):
+            return True
+        return any(first < column + count and column < past for first, past, _ in self.found)
+
+
 def _refuse_unsafe_archive(path: Path, suffix: str, mapping: ColumnMapping | None) -> Merged:
     """Refuse a workbook before the reader unpacks or lays out any of it: both formats are zip archives of XML.
     Its parts may unpack to more bytes than an import reads (a few kilobytes can unpack to gigabytes; the sizes
@@ -442,11 +479,11 @@ def _xlsx_spans(
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
     a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides; what a number format shows is
-    read in the rows ``mapping`` reads (:func:`_first_row_read`)."""
+    read in the cells ``mapping`` reads (:class:`_CellsRead`)."""
     spans, strings, formats = [], _shared_strings(archive), _xlsx_formats(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
-        first = _first_row_read(sheets.get(name, name), mapping)
-        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, formats, first)))
+        read = _CellsRead.of(sheets.get(name, name), mapping)
+        spans.append((name, *_xlsx_span(_parsed(archive, name, ("start", "end")), strings, formats, read)))
     return spans
 
 
@@ -489,17 +526,25 @@ def _typed_part(archive: zipfile.ZipFile, content_type: str) -> str | None:
     return None
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> int:
-    """How many shared strings the workbook holds, in the part its content types name for them (none where there
-    is none)."""
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    """The shared strings the workbook holds, in the part its content types name for them (none where there is
+    none)."""
     if (part := _typed_part(archive, _SHARED_STRINGS_TYPE)) is None:
-        return 0
-    count = 0
+        return []
+    strings = []
     for _, element in _parsed(archive, part):
         if element.tag.endswith("}si"):
-            count += 1
-        element.clear()
-    return count
+            strings.append(_string_words(element))
+            element.clear()
+    return strings
+
+
+def _string_words(item: ElementTree.Element | None) -> str:
+    """The words of a shared or an inline string (``<si>``, ``<is>``) as the reader reads them: its text, or its
+    runs' texts, and not its phonetic guide's."""
+    if item is None:
+        return ""
+    return "".join(text.text or "" for text in (*item.iterfind("{*}t"), *item.iterfind("{*}r/{*}t")))
 
 
 _STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
@@ -756,6 +801,19 @@ def _error_cell(reference: str, error: str | None) -> str:
     return f"cell {reference} holds the error {error or 'value'}, not a value: correct its formula or type the value"
 
 
+def _xlsx_words(cell: ElementTree.Element, strings: Sequence[str]) -> str:
+    """The words of an XLSX cell, for its header (:class:`_CellsRead`): its shared or inline string, else its saved
+    value (a formula's text, a number as saved)."""
+    if cell.get("t") == "inlineStr":
+        return _string_words(cell.find("{*}is"))
+    saved = cell.findtext("{*}v") or ""
+    if cell.get("t") == "s":
+        digits = saved.strip()
+        index = int(digits) if digits.isascii() and digits.isdigit() else len(strings)
+        return strings[index] if index < len(strings) else ""
+    return saved
+
+
 def _column_letters(column: int) -> str:
     """A spreadsheet column's letters from its number (1 is A, 27 is AA)."""
     letters = ""
@@ -767,29 +825,30 @@ def _column_letters(column: int) -> str:
 
 def _xlsx_span(
     events: Iterable[tuple[str, ElementTree.Element]],
-    strings: int,
+    strings: Sequence[str],
     formats: Mapping[str, NumberFormat],
-    first_read: int | None,
+    read: _CellsRead,
 ) -> tuple[int, int, str | None, Merge | None]:
     """The last row and column an XLSX sheet's rows and cells reach: by their references (``<row r="200000">``,
     ``<c r="XFD200000">``: the further of a row's and its cells'), or, where a row or cell gives none, one after
     the row or cell before it, as the reader places it (a cell without its reference was not counted, so 100 of
     them after row 200,000 passed as no cells at all); and the first cell whose value cannot be read, saying why
-    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``formats``, these from row
-    ``first_read`` on, none where it is None: a sheet the import does not read); and the merged range
-    (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
+    (:func:`_unread_cell`, of a workbook of ``strings`` shared strings and ``formats``, these in the cells the
+    import reads, ``read``); and the merged range (``<mergeCell ref="B2:B4"/>``) reaching furthest down."""
     rows = columns = row = column = 0
     unread = None
     merged: Merge | None = None
     for event, element in events:
         local = element.tag.rpartition("}")[2] if "spreadsheetml" in element.tag else ""
-        if event == "end" and local in ("v", "f"):
+        if event == "end" and local in ("v", "f", "is", "r", "t"):
             continue  # read with their cell, and cleared with it
         if event == "end":
             if local == "c" and unread is None:
                 reference = element.get("r") or f"{_column_letters(column)}{row}"
-                read = first_read is not None and row >= first_read
-                unread = _unread_cell(element, reference, strings, formats if read else {})
+                if row == read.header_row:
+                    read.header(column, 1, _xlsx_words(element, strings))
+                judged = formats if read.reads(row, column) else {}
+                unread = _unread_cell(element, reference, len(strings), judged)
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")
@@ -863,14 +922,14 @@ def _ods_spans(
 ) -> Iterable[tuple[str, int, int, str | None, Merge | None]]:
     """Each ODS sheet's extent, its first cell holding an error where a value should be (the reader takes
     it for an empty cell, as it does an XLSX's) or a value its cell style (its own, else its row's or its column's
-    default: ``formats``) shows otherwise than the reader reads it, in the rows ``mapping`` reads
-    (:func:`_first_row_read`), and the merged range (a cell spanning more than
+    default: ``formats``) shows otherwise than the reader reads it, in the cells ``mapping`` reads
+    (:class:`_CellsRead`), and the merged range (a cell spanning more than
     one row or column, ``number-rows-spanned``) reaching furthest down."""
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
     column_styles: list[tuple[int, str]] = []  # each run of columns' default cell style, by the column after it
     row_style = ""
-    first_read: int | None = 1
+    read = _CellsRead.of("", None)
     inside = False  # within a table: another starting there is a table inside a cell
     for event, element in events:
         if event == "start" and element.tag == f"{_TABLE}table" and inside:
@@ -882,7 +941,7 @@ def _ods_spans(
             )
         if event == "start" and element.tag == f"{_TABLE}table":
             name, rows, columns, row, unread, merged = element.get(f"{_TABLE}name", ""), 0, 0, 0, None, None
-            inside, column_styles, first_read = True, [], _first_row_read(name, mapping)
+            inside, column_styles, read = True, [], _CellsRead.of(name, mapping)
         elif event == "start" and element.tag == f"{_TABLE}table-column":
             after = (column_styles[-1][0] if column_styles else 0) + min(
                 _repeated(element, "columns", "")[0], _PAST_ANY_LIMIT
@@ -893,13 +952,15 @@ def _ods_spans(
             row_style = element.get(f"{_TABLE}default-cell-style-name", "")
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
             reference = f"{_column_letters(width + 1)}{row + 1}"
+            repeated, wrong = _repeated(element, "columns", f"cell {reference}")
+            if row + 1 == read.header_row:
+                read.header(width + 1, repeated, _ods_words(element))
             if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             if unread is None and element.tag == f"{_TABLE}table-cell":
                 style = element.get(f"{_TABLE}style-name") or row_style or _column_style(column_styles, width)
-                read = first_read is not None and row + 1 >= first_read
-                unread = _unread_ods_text(element, reference, formats.get(style), read)
-            repeated, wrong = _repeated(element, "columns", f"cell {reference}")
+                judged = read.reads(row + 1, width + 1, repeated)
+                unread = _unread_ods_text(element, reference, formats.get(style), judged)
             unread = unread or wrong
             down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
             across = _number(element.get(f"{_TABLE}number-columns-spanned"), 1)
@@ -1018,7 +1079,7 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFor
     ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`); what the
     cell shows of its value is ``judged`` where the import reads the cell alone."""
     paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
-    shown = "".join(text for paragraph in paragraphs for text in paragraph.itertext()).strip()
+    shown = _ods_words(cell).strip()
     if shown and cell.get(f"{_OFFICE}value-type") is None:
         return (
             f"cell {reference} shows {shown[:40]!r} but gives no value type (office:value-type), so it is read as"
@@ -1030,6 +1091,12 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFor
         return f"cell {reference} shows '#N/A', which the reader reads as empty whatever its type: type what it means"
     shown_as = dataclasses.replace(style or NumberFormat(""), where=f"shown as {shown[:40]!r}")
     return _unread_ods_value(cell, reference, shown_as if judged else None)
+
+
+def _ods_words(cell: ElementTree.Element) -> str:
+    """The words an ODS cell shows, a line each paragraph, as the reader reads a text (but for the spaces
+    ``<text:s/>`` adds to one)."""
+    return "\n".join("".join(child.itertext()) for child in cell if child.tag == f"{_TEXT}p")
 
 
 _ODS_TYPES = frozenset({"float", "percentage", "currency", "date", "time", "boolean", "string"})

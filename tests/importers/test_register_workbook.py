@@ -20,6 +20,7 @@ import pytest
 from importers import register_workbook
 from importers.reading import MAX_CELL, BadInput
 from importers.register_workbook import (
+    CANONICAL_COLUMNS,
     MAPPING_FILE,
     MAX_MAPPING_BYTES,
     ColumnMapping,
@@ -913,22 +914,25 @@ def test_a_merged_title_above_the_header_or_a_merge_in_an_ignored_sheet_is_read(
     assert ExternalSharesImporter().run(store, path).rows_read == 4
 
 
-def _shared_string(index: str, with_part: bool = True) -> Callable[[dict[str, bytes]], None]:
-    """The DSAP sheet's B2 given as shared string ``index`` of a workbook holding one, "Example Analytics Ltd"."""
+def _shared_string(
+    index: str, with_part: bool = True, cell: str = "B2", words: str = "Example Analytics Ltd"
+) -> Callable[[dict[str, bytes]], None]:
+    """The DSAP sheet's ``cell`` (its inline string ``words``) given as shared string ``index`` of a workbook holding
+    one, ``words``."""
 
     def change(parts: dict[str, bytes]) -> None:
         if with_part:
             parts["xl/sharedStrings.xml"] = (
                 b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
-                b"<si><t>Example Analytics Ltd</t></si></sst>"
+                + f"<si><t>{words}</t></si></sst>".encode()
             )
             override = (
                 b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
                 b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
             )
             parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"</Types>", override)
-        cell = '<c r="B2" t="inlineStr"><is><t>Example Analytics Ltd</t></is></c>'
-        _sheet_xml(parts, lambda xml: xml.replace(cell, f'<c r="B2" t="s"><v>{index}</v></c>'))
+        inline = f'<c r="{cell}" t="inlineStr"><is><t>{words}</t></is></c>'
+        _sheet_xml(parts, lambda xml: _once(xml, inline, f'<c r="{cell}" t="s"><v>{index}</v></c>'))
 
     return change
 
@@ -1389,6 +1393,41 @@ def test_a_format_shown_otherwise_where_the_import_reads_no_cell_is_read(tmp_pat
     store = MemoryStore()
     store.write(fictional_items())
     assert ExternalSharesImporter().run(store, path).rows_read == 4
+
+
+def _with_share_of_year(tmp_path: Path, form: str) -> Path:
+    """The fictional register whose DSAP sheet gains a column K, "Share of year", its K2 a percentage (25%): an XLSX
+    whose headers are inline strings, or in ``form`` "shared" B1's ("Organisation") a shared string; or an ODS."""
+    frames = sheets()
+    shares = [[*row, share] for row, share in zip(DSAP, (0.25, 0.5), strict=True)]
+    frames["DSAP approved shares"] = pd.DataFrame(shares, columns=[*COLUMNS, "Share of year"])
+    if form == "ods":
+        path = write_workbook(tmp_path / "register.ods", frames)
+        return _ods_rewritten(path, lambda xml: _once(xml, 'value-type="float"', 'value-type="percentage"'))
+    import openpyxl
+
+    path = write_workbook(tmp_path / "source.xlsx", frames)
+    book = openpyxl.load_workbook(path)
+    book["DSAP approved shares"]["K2"].number_format = "0%"
+    book.save(path)
+    shared = _shared_string("0", cell="B1", words="Organisation") if form == "shared" else lambda parts: None
+    return _rewritten(path, tmp_path / "register.xlsx", shared)
+
+
+@pytest.mark.parametrize("form", ["xlsx", "shared", "ods"], ids=["xlsx", "xlsx, its header shared", "ods"])
+def test_a_format_shown_otherwise_in_a_column_the_import_does_not_read_is_read(tmp_path: Path, form: str) -> None:
+    """The probe of round fifteen: a percentage in a column no header of the mapping names (an edition that gained
+    a column, "Share of year") had stopped the import of a register none of whose columns read holds one; read, the
+    row's other cells as written. Mapped to a column read, the same cell is refused, naming sheet and cell."""
+    path = _with_share_of_year(tmp_path, form)
+    importer = ExternalSharesImporter()
+    first = next(row for row in importer.extract(path) if row.number == 2)
+    assert first.cells == {column: str(value) for column, value in zip(CANONICAL_COLUMNS, DSAP[0], strict=True)}
+    mapping = MAPPING_FILE.read_text(encoding="utf-8").replace("      Status: status", "      Share of year: status")
+    path.with_name("register.columns.yaml").write_text(mapping, encoding="utf-8")
+    said = "sheet 'DSAP approved shares': cell K2 shows the percentage 25% where the reader reads the number 0.25"
+    with pytest.raises(BadInput, match=re.escape(said)):
+        importer.extract(path)
 
 
 def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
