@@ -21,11 +21,12 @@ organisation, a tiers cell naming no tier, a workbook whose sheets read have hea
 sheet among others is read: a part may list no share in an edition). So is, naming the sheet and cell, what the
 spreadsheet reader would read otherwise than the sheet shows: merged cells at or under a read sheet's header, a
 shared string the workbook does not hold, a value that is not what its type says (a date serial past 9999, an ODS
-date not written as ISO 8601), a value its format shows otherwise, at or under a read sheet's header (a percentage,
-read as the fraction it holds; zeros before a number, or a currency or words beside it or a text; a date without its
-day or year), an ODS cell with no
-value type or showing '#N/A', an ODS true-or-false or time cell whose words do not give its value as the reader
-reads them ('TRUE' alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping
+date not written as ISO 8601), an ODS time cell whose words do not give its value as the reader reads them; and,
+in the cells the import reads (a mapped header's column, at or under it), an error, a formula with no saved value, a
+value its format shows otherwise (a percentage, read as the fraction it holds; zeros before a number, or a currency
+or words beside it or a text; a date without its day or year), an ODS cell with no value type or showing '#N/A', an
+ODS true-or-false cell whose words do not give its value as the reader reads them ('TRUE' alone as true), or a tab;
+and, naming the part, a part that is not whole XML. A broken mapping
 file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a
 regular file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads
 its mapping once."""
@@ -367,7 +368,7 @@ def _first_row_read(sheet: str, mapping: ColumnMapping | None) -> int | None:
 
 @dataclass(slots=True)
 class _CellsRead:
-    """Which cells of a sheet an import reads, where what a cell's format shows is judged: from its header row
+    """Which cells of a sheet an import reads, where a value the reader reads otherwise is judged: from its header row
     (:func:`_first_row_read`) on, those under a header the mapping names, as the header row's XML words it (a shared
     or inline string, a saved value, an ODS cell's paragraphs over each column it repeats to), matched loosely
     (spaces and case aside: never fewer columns than the reader's exact match). Every column where the mapping names
@@ -478,8 +479,8 @@ def _xlsx_spans(
     archive: zipfile.ZipFile, sheets: Mapping[str, str], mapping: ColumnMapping | None
 ) -> list[tuple[str, int, int, str | None, Merge | None]]:
     """Each XLSX sheet's extent, to its last row and cell (:func:`_xlsx_span`), in every part the workbook names as
-    a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides; what a number format shows is
-    read in the cells ``mapping`` reads (:class:`_CellsRead`)."""
+    a sheet (``sheets``, under any name: xl/other/s.dat) and every XML part besides; a value the reader reads
+    otherwise (an error, a format's) is judged in the cells ``mapping`` reads (:class:`_CellsRead`)."""
     spans, strings, formats = [], _shared_strings(archive), _xlsx_formats(archive)
     for name in dict.fromkeys([*sheets, *(n for n in archive.namelist() if n.lower().endswith(".xml"))]):
         read = _CellsRead.of(sheets.get(name, name), mapping)
@@ -737,17 +738,19 @@ def _no_date(reference: str, given: str) -> str | None:
 
 
 def _unread_cell(
-    cell: ElementTree.Element, reference: str, strings: int, formats: Mapping[str, NumberFormat]
+    cell: ElementTree.Element, reference: str, strings: int, formats: Mapping[str, NumberFormat], judged: bool
 ) -> str | None:
     """Why an XLSX cell's value cannot be read, if it cannot: the reader takes an error (#VALUE!, #N/A) and a
     formula the saving program never calculated for an empty cell, so the row would say its source named nothing;
     it reads shared string -1 as the last of the ``strings`` the workbook holds (another cell's words), and
     one past them as an error that names no sheet or cell; and it reads a number or date in a style of ``formats`` as
-    it holds it, not as the style shows it (:func:`_shown_otherwise`)."""
+    it holds it, not as the style shows it (:func:`_shown_otherwise`). What the reader reads as another value (an
+    error, a formula's, a format's) is ``judged`` where the import reads the cell alone; what it cannot read at all,
+    everywhere."""
     children = {child.tag.rpartition("}")[2]: child for child in cell}
     saved = children["v"].text if "v" in children else None
     if cell.get("t") == "e":
-        return _error_cell(reference, saved)
+        return _error_cell(reference, saved) if judged else None
     if cell.get("t") == "s" and saved is not None:
         try:
             index: int | None = int(saved)
@@ -767,10 +770,10 @@ def _unread_cell(
         return why
     if saved is not None and kind == "d" and (why := _no_date(reference, saved)):
         return why
-    shown = formats.get(cell.get("s", "0"))
+    shown = formats.get(cell.get("s", "0")) if judged else None
     if shown and (why := _xlsx_shown_otherwise(reference, kind, saved, shown)):
         return why
-    if "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text is saved as t="str"
+    if judged and "f" in children and not saved and cell.get("t") != "str":  # a formula's empty text: t="str"
         return (
             f"cell {reference} holds a formula with no saved value (the program that saved the workbook did not "
             "calculate it): open and save it in a spreadsheet program, or type the value"
@@ -847,8 +850,7 @@ def _xlsx_span(
                 reference = element.get("r") or f"{_column_letters(column)}{row}"
                 if row == read.header_row:
                     read.header(column, 1, _xlsx_words(element, strings))
-                judged = formats if read.reads(row, column) else {}
-                unread = _unread_cell(element, reference, len(strings), judged)
+                unread = _unread_cell(element, reference, len(strings), formats, read.reads(row, column))
             element.clear()
         elif local == "mergeCell":
             written = element.get("ref", "")
@@ -955,11 +957,11 @@ def _ods_spans(
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
             if row + 1 == read.header_row:
                 read.header(width + 1, repeated, _ods_words(element))
-            if unread is None and element.get(_CALC_VALUE_TYPE) == "error":
+            judged = read.reads(row + 1, width + 1, repeated)
+            if unread is None and judged and element.get(_CALC_VALUE_TYPE) == "error":
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             if unread is None and element.tag == f"{_TABLE}table-cell":
                 style = element.get(f"{_TABLE}style-name") or row_style or _column_style(column_styles, width)
-                judged = read.reads(row + 1, width + 1, repeated)
                 unread = _unread_ods_text(element, reference, formats.get(style), judged)
             unread = unread or wrong
             down = _number(element.get(f"{_TABLE}number-rows-spanned"), 1)
@@ -1076,8 +1078,11 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFor
     type (``office:value-type``) is read as empty, whatever it shows, and a tab (``<text:tab/>``) is dropped, the
     words either side of it joined ("Example<tab/>Analytics Ltd" read as "ExampleAnalytics Ltd", another
     organisation's key), and a cell whose text is "#N/A", typed as text, is read as empty too, as an error would be.
-    ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`); what the
-    cell shows of its value is ``judged`` where the import reads the cell alone."""
+    ``style`` is what the cell's data style shows besides its value, if anything (:func:`_ods_formats`). What the
+    cell shows, read as something else, is ``judged`` where the import reads the cell alone; a value the reader
+    cannot read at all (:func:`_unread_ods_value`), everywhere."""
+    if not judged:
+        return _unread_ods_value(cell, reference, None)
     paragraphs = [child for child in cell if child.tag == f"{_TEXT}p"]
     shown = _ods_words(cell).strip()
     if shown and cell.get(f"{_OFFICE}value-type") is None:
@@ -1090,7 +1095,7 @@ def _unread_ods_text(cell: ElementTree.Element, reference: str, style: NumberFor
     if "".join(cell.itertext()) == "#N/A":  # all the cell's text, as the reader compares it
         return f"cell {reference} shows '#N/A', which the reader reads as empty whatever its type: type what it means"
     shown_as = dataclasses.replace(style or NumberFormat(""), where=f"shown as {shown[:40]!r}")
-    return _unread_ods_value(cell, reference, shown_as if judged else None)
+    return _unread_ods_value(cell, reference, shown_as)
 
 
 def _ods_words(cell: ElementTree.Element) -> str:
@@ -1107,8 +1112,8 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
     one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type the
     reader does not read ("void"); each had been refused in the reader's words alone ("month must be in 1..12"),
     naming no sheet or cell. So is a value ``shown`` otherwise than the reader reads it (:func:`_shown_otherwise`):
-    a percentage or an amount of a currency, as its value type says, or as its data style shows it (unjudged where
-    ``shown`` is None)."""
+    a percentage or an amount of a currency, as its value type says, or as its data style shows it, and a
+    true-or-false value shown otherwise (:func:`_unread_ods_boolean`): neither judged where ``shown`` is None."""
     kind = cell.get(f"{_OFFICE}value-type")
     if kind is None:
         return None
@@ -1129,7 +1134,7 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
         as_number = dataclasses.replace(shown, date_lacks=(), percentage=shown.percentage or kind == "percentage",
                                         beside=shown.beside or currency)  # fmt: skip
         return _shown_otherwise(reference, given, as_number)
-    if kind == "boolean":
+    if kind == "boolean" and shown is not None:  # read by its words, never refused by the reader
         return _unread_ods_boolean(reference, cell.get(f"{_OFFICE}boolean-value") or "", "".join(cell.itertext()))
     if kind == "time":
         return _unread_ods_time(reference, cell.get(f"{_OFFICE}time-value") or "", "".join(cell.itertext()))

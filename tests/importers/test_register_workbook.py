@@ -1395,23 +1395,32 @@ def test_a_format_shown_otherwise_where_the_import_reads_no_cell_is_read(tmp_pat
     assert ExternalSharesImporter().run(store, path).rows_read == 4
 
 
-def _with_share_of_year(tmp_path: Path, form: str) -> Path:
-    """The fictional register whose DSAP sheet gains a column K, "Share of year", its K2 a percentage (25%): an XLSX
-    whose headers are inline strings, or in ``form`` "shared" B1's ("Organisation") a shared string; or an ODS."""
+def _with_share_of_year(tmp_path: Path, form: str, cell: str = "") -> Path:
+    """The fictional register whose DSAP sheet gains a column K, "Share of year", its K2 a percentage (25%), or
+    ``cell`` (as the sheet's XML writes it) in its place: an XLSX whose headers are inline strings, or in ``form``
+    "shared" B1's ("Organisation") a shared string; or an ODS."""
     frames = sheets()
     shares = [[*row, share] for row, share in zip(DSAP, (0.25, 0.5), strict=True)]
     frames["DSAP approved shares"] = pd.DataFrame(shares, columns=[*COLUMNS, "Share of year"])
     if form == "ods":
+        percentage = '<table:table-cell office:value-type="percentage" office:value="0.25"><text:p>0.25</text:p>'
+        k2 = re.compile(r'<table:table-cell [^>]*value="0.25".*?</table:table-cell>')
         path = write_workbook(tmp_path / "register.ods", frames)
-        return _ods_rewritten(path, lambda xml: _once(xml, 'value-type="float"', 'value-type="percentage"'))
+        return _ods_rewritten(path, lambda xml: k2.sub(cell or f"{percentage}</table:table-cell>", xml, count=1))
     import openpyxl
 
     path = write_workbook(tmp_path / "source.xlsx", frames)
     book = openpyxl.load_workbook(path)
     book["DSAP approved shares"]["K2"].number_format = "0%"
     book.save(path)
-    shared = _shared_string("0", cell="B1", words="Organisation") if form == "shared" else lambda parts: None
-    return _rewritten(path, tmp_path / "register.xlsx", shared)
+
+    def change(parts: dict[str, bytes]) -> None:
+        if form == "shared":
+            _shared_string("0", cell="B1", words="Organisation")(parts)
+        if cell:
+            _sheet_xml(parts, lambda xml: re.sub(r'<c r="K2".*?</c>', cell, xml, count=1))
+
+    return _rewritten(path, tmp_path / "register.xlsx", change)
 
 
 @pytest.mark.parametrize("form", ["xlsx", "shared", "ods"], ids=["xlsx", "xlsx, its header shared", "ods"])
@@ -1427,6 +1436,35 @@ def test_a_format_shown_otherwise_in_a_column_the_import_does_not_read_is_read(t
     path.with_name("register.columns.yaml").write_text(mapping, encoding="utf-8")
     said = "sheet 'DSAP approved shares': cell K2 shows the percentage 25% where the reader reads the number 0.25"
     with pytest.raises(BadInput, match=re.escape(said)):
+        importer.extract(path)
+
+
+@pytest.mark.parametrize(
+    ("form", "cell", "said"),
+    [
+        ("xlsx", '<c r="K2" t="e"><v>#N/A</v></c>', "cell K2 holds the error #N/A, not a value"),
+        ("xlsx", '<c r="K2"><f>VLOOKUP(A2,Z:Z,1,0)</f></c>', "cell K2 holds a formula with no saved value"),
+        ("ods", '<table:table-cell office:value-type="string"><text:p>a<text:tab/>b</text:p></table:table-cell>',
+         "cell K2 holds a tab, which the reader drops"),
+        ("ods", "<table:table-cell><text:p>25%</text:p></table:table-cell>", "cell K2 shows '25%' but gives no value"),
+        ("ods", '<table:table-cell office:value-type="boolean" office:boolean-value="true"><text:p>WAHR</text:p>'
+         "</table:table-cell>", "cell K2 shows 'WAHR' for the true-or-false value true"),
+    ],
+    ids=["an xlsx error", "an uncalculated formula", "an ods tab", "no value type", "true shown in German"],
+)  # fmt: skip
+def test_a_value_read_otherwise_in_a_column_the_import_does_not_read_is_read(
+    tmp_path: Path, form: str, cell: str, said: str
+) -> None:
+    """The probe of round fifteen: as a format, an error (a lookup's #N/A), a formula saved uncalculated, a tab, a
+    cell of no value type and true shown in German are read otherwise than they show, and are refused, naming sheet
+    and cell, in a column the import reads alone: in a column of its own ("Share of year") they had stopped it."""
+    path = _with_share_of_year(tmp_path, form, cell)
+    importer = ExternalSharesImporter()
+    first = next(row for row in importer.extract(path) if row.number == 2)
+    assert first.cells == {column: str(value) for column, value in zip(CANONICAL_COLUMNS, DSAP[0], strict=True)}
+    mapping = MAPPING_FILE.read_text(encoding="utf-8").replace("      Status: status", "      Share of year: status")
+    path.with_name("register.columns.yaml").write_text(mapping, encoding="utf-8")
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
         importer.extract(path)
 
 
