@@ -80,6 +80,7 @@ from importers.reading import (
 )
 from lineage.model import (
     CONFIRMED,
+    PUPIL_LEVEL,
     SCHOOL_LEVEL,
     Certainty,
     CertaintyLevel,
@@ -314,7 +315,7 @@ class NpdDatasetsImporter(NpdImporter):
 
 # ---- npd-dataset-list and npd-release-timetable ----------------------------------------------------
 
-DATASET_LEVELS = ("pupil-level", "school-level")
+DATASET_LEVELS = (PUPIL_LEVEL, SCHOOL_LEVEL)
 
 
 def feeds(

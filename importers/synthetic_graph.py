@@ -56,6 +56,8 @@ from lineage.model import (
     ALWAYS,
     CONFIRMED,
     ORG_TYPES,
+    PUPIL_LEVEL,
+    SCHOOL_LEVEL,
     Certainty,
     CertaintyLevel,
     Citation,
@@ -247,7 +249,7 @@ class _Generator:
         ]
         self.datasets: list[str] = []
         for d in range(DATASETS):
-            level = "pupil-level" if d < 26 else "school-level"
+            level = PUPIL_LEVEL if d < 26 else SCHOOL_LEVEL
             first = self.rng.randrange(1996, 2013)
             props: dict[str, Scalar] = {
                 "level": level,

@@ -818,8 +818,9 @@ EDGE_SPECS: dict[EdgeKind, EdgeSpec] = {
 #: key otherwise begins with its data set's.
 UNPLACED = "unplaced"
 
-#: The ``level`` DfE's 2018 list of NPD data sets gives a data set of schools' figures (a Dataset's ``level``): the
-#: importer of the list writes it, and the answers tell such data sets apart.
+#: The ``level``s DfE's 2018 list of NPD data sets gives a data set (a Dataset's ``level``): the importer of the list
+#: writes them, and the answers tell the school-level data sets apart.
+PUPIL_LEVEL = "pupil-level"
 SCHOOL_LEVEL = "school-level"
 
 #: The links by which a node of a kind passes on what reached it, where its other links out do not. An

@@ -174,14 +174,17 @@ class Held:
 
     @property
     def school_level(self) -> bool:
-        """Whether DfE's 2018 list of NPD data sets calls it school-level (by data/school_level_datasets.csv)."""
-        return self.dataset.props.get("level") == SCHOOL_LEVEL
+        """Whether DfE's 2018 list of NPD data sets calls it school-level, under the name it gives (by
+        data/school_level_datasets.csv): a synthetic graph's data sets of that level are in no list."""
+        return self.dataset.props.get("level") == SCHOOL_LEVEL and "listed_as" in self.dataset.props
 
     @property
     def records_disputed(self) -> bool:
         """Whether the sources disagree whether it holds pupils' records: DfE's list calls it school-level while the
         note above its sheet calls its data personal level data. No answer chooses between them."""
-        return self.school_level and any(PERSONAL_LEVEL in note.casefold() for note in self._tier_notes)
+        return self.school_level and any(
+            PERSONAL_LEVEL in note.casefold() for note in self.dataset.strings("tier_notes")
+        )
 
     @property
     def level_said(self) -> str | None:
@@ -194,7 +197,7 @@ class Held:
         ]
         if description := self.dataset.props.get("description"):
             said.append(f"DfE's overview of the data sets describes it: {_quoted(description)}")
-        notes = self._tier_notes
+        notes = self.dataset.strings("tier_notes")
         said.append(
             f"the note above its sheet in DfE's NPD data tables reads {' and '.join(map(_quoted, notes))}"
             if notes
@@ -202,11 +205,6 @@ class Held:
         )
         verdict = ": the sources disagree whether it holds pupils' records" if self.records_disputed else ""
         return "; ".join(said) + verdict
-
-    @property
-    def _tier_notes(self) -> tuple[str, ...]:
-        notes = self.dataset.props.get("tier_notes")
-        return notes if isinstance(notes, tuple) else ()
 
 
 def _quoted(words: object) -> str:

@@ -1589,3 +1589,23 @@ async def test_the_letter_and_reach_give_the_home_office_s_planned_nationality_a
     assert line.startswith(f"{said}\u201c{plan['quote']}\u201d{note}; {CERTAINTY_WORDS[CertaintyLevel.REPORTED]}"), line
     not_released = rest.split("What the record says was planned")[0]
     assert f"\u201c{refusal['quote']}\u201d (the compiler's note: {refusal['notes']}); " in not_released
+
+
+async def test_record_reach_answers_on_a_synthetic_graph_whose_data_sets_say_school_level() -> None:
+    """The read-through of release 0.21.0: a synthetic graph's data sets of level "school-level" carry no name from
+    DfE's list (no ``listed_as``), and recordReach's ``levelSaid`` read that name, so /reach on a synthetic graph
+    answered an internal error. A data set is listed apart only where DfE's list names it so."""
+    from importers.synthetic_graph import generate
+    from lineage.api.client import execute_over_http
+
+    batch = generate(0.0005, seed=7)
+    store = MemoryStore()
+    store.write(batch.nodes, batch.edges)
+    school_level = [n for n in store.all_nodes(NodeKind.DATASET) if n.props.get("level") == "school-level"]
+    assert school_level and not any("listed_as" in n.props for n in school_level)
+    urn = int(min(store.all_nodes(NodeKind.SCHOOL), key=lambda n: n.key).key)
+    query = (QUERIES / "record-reach.graphql").read_text()
+    status, body = await execute_over_http(store, query, {"urn": urn, "fromYear": 2010, "toYear": 2016, "first": 100})
+    assert status == 200 and "errors" not in body, body.get("errors")
+    held = body["data"]["recordReach"]["datasets"]
+    assert held and not any(line["schoolLevel"] or line["levelSaid"] for line in held)
