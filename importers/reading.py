@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -294,15 +294,19 @@ def loose_name(column: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", column).split()).casefold()
 
 
-def refuse_repeated_columns(where: str | Path, header: Sequence[str], number: int) -> None:
+def refuse_repeated_columns(
+    where: str | Path, header: Sequence[str], number: int, read: Collection[str] | None = None
+) -> None:
     """Refuse a header that names a column twice: which of its cells a row gives would be the reader's accident
     (the last in a CSV read into a mapping, the first where a workbook's header is searched). So is one naming two
     columns alike but for spaces or case (:func:`near_misses`' reading), naming both: ``notes`` was read and
     ``notes `` beside it ignored with no word. Blank names are no column anybody reads: a spreadsheet's export may
-    end its header with several."""
+    end its header with several. Where only the columns alike some of ``read`` are read (a workbook's mapping names
+    them), two others alike are no one's question: a register edition's "Comments" and "comments " had stopped it."""
     seen: dict[str, str] = {}
+    wanted = None if read is None else {loose_name(column) for column in read}
     for column in header:
-        if not column.strip():
+        if not column.strip() or (wanted is not None and loose_name(column) not in wanted):
             continue
         first = seen.get(loose_name(column))
         if first is None:

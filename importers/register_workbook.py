@@ -1210,7 +1210,7 @@ def sheet_rows(path: Path, mapping: ColumnMapping, sheets: Mapping[str, list[lis
         if spec.part == IGNORE:
             continue
         header = table[spec.header_row - 1] if len(table) >= spec.header_row else []
-        refuse_repeated_columns(_where(path, sheet), header, spec.header_row)
+        refuse_repeated_columns(_where(path, sheet), header, spec.header_row, read=spec.columns)
         positions = {}
         for source, canonical in spec.columns.items():
             if source not in header:

@@ -1502,3 +1502,22 @@ def test_a_share_approved_before_the_npd_s_first_data_is_refused_naming_sheet_ro
     with pytest.raises(BadInput, match=said):
         ExternalSharesImporter().run(store, path)
     assert store.counts().total_nodes == 0
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
+def test_two_columns_alike_but_for_case_that_the_import_does_not_read_are_read(tmp_path: Path, suffix: str) -> None:
+    """The read-through of release 0.21.0: a register edition that gained two columns the mapping does not name,
+    "Comments" and "comments " (alike but for spaces or case), was refused as naming one column twice though the
+    import reads neither; read, each row as written. A mapped header alike another is still refused."""
+    frames = sheets()
+    frames["DSAP approved shares"] = pd.DataFrame(
+        [[*row, "a", "b"] for row in DSAP], columns=[*COLUMNS, "Comments", "comments "]
+    )
+    path = write_workbook(tmp_path / f"register{suffix}", frames)
+    importer = ExternalSharesImporter()
+    first = next(row for row in importer.extract(path) if row.number == 2)
+    assert first.cells == {column: str(value) for column, value in zip(CANONICAL_COLUMNS, DSAP[0], strict=True)}
+    frames["DSAP approved shares"] = pd.DataFrame([[*row, "a"] for row in DSAP], columns=[*COLUMNS, COLUMNS[0].upper()])
+    path = write_workbook(tmp_path / f"mapped{suffix}", frames)
+    with pytest.raises(BadInput, match="alike but for spaces or case"):
+        importer.extract(path)
