@@ -255,7 +255,7 @@ class Sheet:
 
 def sheets_of(path: Path, rows: Iterable[Row], keys: Mapping[str, str]) -> dict[str, Sheet]:
     """The sheets named in ``sheet``/``dataset_title`` by their Dataset ``keys`` (:func:`dataset_keys`), refusing a
-    data set given two titles: two sheets spelled alike but titled otherwise are two data sets, never one."""
+    data set given two titles: two sheets keyed alike but titled otherwise are refused, never read as one."""
     sheets: dict[str, Sheet] = {}
     for row in rows:
         name, title = required(path, row, "sheet"), row["dataset_title"].strip()

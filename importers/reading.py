@@ -24,14 +24,13 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from lineage.characters import LINE_BREAKS, LINE_SEPARATORS, UNFIT, unfit_character
-from lineage.errors import LineageError, ModelError
+from lineage.errors import MAX_MESSAGE, LineageError, ModelError
 from lineage.keys import WHOLE_NUMBER, WHOLE_NUMBER_WORDS
 from lineage.model import Citation, NodeKind, Scalar, kind_of
 from lineage.store import not_unicode
 
-#: A refusal's message, and the column it names, are cut to these many characters: a file may put a cell of
-#: 131,072 characters, or a header of a million columns, into what would be quoted.
-MAX_MESSAGE = 1_000
+#: A refusal's message is cut to lineage.errors' MAX_MESSAGE characters, and the column it names to these: a file
+#: may put a cell of 131,072 characters, or a header of a million columns, into what would be quoted.
 MAX_COLUMN_NAME = 80
 #: A refusal that lists a header's columns names this many, and says how many more there are.
 NAMED_COLUMNS = 10

@@ -29,8 +29,9 @@ Scalar = str | int | float | bool | dt.date | tuple[str, ...]
 
 
 def value_text(value: Scalar | None) -> str:
-    """A property's value in the words every answer, letter and report quotes it in: a number as its source wrote
-    it, thousands grouped (a figure of 2.5 had been quoted as 2, one of 1,234.5 as 1,234), a date as ISO 8601."""
+    """A property's value in the words every answer, letter and report quotes it in: a figure (a float) as its
+    source wrote it, thousands grouped (a figure of 2.5 had been quoted as 2, one of 1,234.5 as 1,234), a whole
+    number of another kind (a year, a count) as it is, a date as ISO 8601."""
     if value is None:
         return ""
     if isinstance(value, bool):

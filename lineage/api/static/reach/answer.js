@@ -85,8 +85,9 @@ function drawChain(chain, note) {
  * disagree whether it holds pupils' records, and the page says so without choosing. */
 function drawDatasets(datasets) {
   $("#datasets").replaceChildren(...datasets.filter((held) => !held.schoolLevel).map(datasetItem));
-  $("#school-level-datasets").replaceChildren(
-    ...datasets.filter((held) => held.schoolLevel).map((held) => {
+  drawListed(
+    "#school-level-datasets",
+    datasets.filter((held) => held.schoolLevel).map((held) => {
       const item = datasetItem(held);
       item.lastChild.before(`. ${held.levelSaid}`); // before its sources
       return item;
