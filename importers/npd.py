@@ -418,18 +418,34 @@ def _school_level_datasets(listed: Mapping[str, Citation], store: Store, report:
     meant = _school_level_names()
     for name in sorted(set(meant) - set(listed)):
         report.leave_out(f"{SCHOOL_LEVEL_FILE.name}: {name!r} is no school-level name of the list: not read")
-    wanted = {name: meant[name] for name in listed if name in meant}
-    held = store.get_nodes(sorted({dataset for datasets, _ in wanted.values() for dataset in datasets}))
     nodes = []
-    for name, (datasets, reading) in wanted.items():
-        for dataset_id_ in datasets:
-            if dataset_id_ not in held:
-                report.leave_out(f"{SCHOOL_LEVEL_FILE.name}: {dataset_id_} is not in the store: its level is not given")
-                continue
-            dataset = held[dataset_id_]
-            props = {**dataset.props, "level": SCHOOL_LEVEL, "listed_as": name}
-            nodes.append(replace(dataset, props=props, citations=dataset.citations | {listed[name], reading}))
+    for name, dataset, reading in datasets_meant(
+        SCHOOL_LEVEL_FILE, meant, listed, store, report, "its level is not given"
+    ):
+        props = {**dataset.props, "level": SCHOOL_LEVEL, "listed_as": name}
+        nodes.append(replace(dataset, props=props, citations=dataset.citations | {listed[name], reading}))
     return nodes
+
+
+def datasets_meant(
+    table: Path,
+    meanings: Mapping[str, tuple[tuple[str, ...], Citation]],
+    names: Iterable[str],
+    store: Store,
+    report: Report,
+    not_drawn: str,
+) -> Iterator[tuple[str, Node, Citation]]:
+    """Each of ``names`` that ``table`` reads (its ``meanings``: the data sets a name means, and the table's row), with
+    every data set it means that the store holds and that row, in one read of the store; a data set the store does
+    not hold is left out, saying what is ``not_drawn``."""
+    wanted = {name: meanings[name] for name in names if name in meanings}
+    held = store.get_nodes(sorted({dataset for datasets, _ in wanted.values() for dataset in datasets}))
+    for name, (datasets, reading) in wanted.items():
+        for dataset in datasets:
+            if dataset in held:
+                yield name, held[dataset], reading
+            else:
+                report.leave_out(f"{table.name}: {dataset} is not in the store: {not_drawn}")
 
 
 #: What the release timetable's names the data sets' titles do not give mean (``data/timetable_datasets.csv``).
@@ -453,19 +469,13 @@ class TimetableNames:
 
     def feeds(self, stating: Mapping[str, Iterable[Citation]], store: Store, report: Report) -> list[Edge]:
         """FEEDS from each timetable name the table reads to the data sets it means, citing both rows."""
-        wanted = {name: self.meanings[name] for name in stating if name in self.meanings}
-        held = store.get_nodes(sorted({d for datasets, _ in wanted.values() for d in datasets}))
         edges = []
-        for name, (datasets, reading) in wanted.items():
-            for dataset_id in datasets:
-                if dataset_id not in held:
-                    report.leave_out(f"{self.path.name}: {dataset_id} is not in the store: no FEEDS edge")
-                    continue
-                # the data set's own rows, not the timing rows a build before gave it (the census's three rows
-                # feed one data set: an edge drawn again had cited the others' rows too)
-                cited = frozenset({*stating[name], reading, *own_rows(held[dataset_id])})
-                sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
-                edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset_id, citations=cited, certainty=sure))
+        for name, dataset, reading in datasets_meant(self.path, self.meanings, stating, store, report, "no FEEDS edge"):
+            # the data set's own rows, not the timing rows a build before gave it (the census's three rows
+            # feed one data set: an edge drawn again had cited the others' rows too)
+            cited = frozenset({*stating[name], reading, *own_rows(dataset)})
+            sure = Certainty(CertaintyLevel.INFERRED, TIMETABLE_NAME_RULE)
+            edges.append(Edge(collection_id(name), EdgeKind.FEEDS, dataset.id, citations=cited, certainty=sure))
         return edges
 
 
