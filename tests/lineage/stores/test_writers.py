@@ -289,6 +289,20 @@ def test_an_import_during_a_clear_on_neo4j_is_whole_after_it(
         _neo4j_store.clear()
 
 
+#: The transactions waiting for a lock (a clear held at a node), by id.
+BLOCKED_IDS = "SHOW TRANSACTIONS YIELD transactionId AS id, status WHERE status STARTS WITH 'Blocked' RETURN id"
+
+
+def _two_imports_to_clear(store: Neo4jStore) -> tuple[list[str], list[str]]:
+    """An empty store given two small imports for a clear to stop in: the importers' names, and the ids of the data
+    (not the import runs) they wrote, in the server's order."""
+    store.clear()
+    names = ["npd-classifications", "npd-datasets"]
+    imported(store, names)
+    query = "MATCH (n:Node) WHERE NOT n:ImportRun RETURN n.id AS id"
+    return names, [r["id"] for r in store.driver.execute_query(query)[0]]
+
+
 @pytest.mark.neo4j
 def test_a_clear_stopped_part_way_on_neo4j_leaves_its_import_runs_saying_interrupted(
     _neo4j_store: Store, neo4j_uri: str, monkeypatch: pytest.MonkeyPatch
@@ -301,12 +315,8 @@ def test_a_clear_stopped_part_way_on_neo4j_leaves_its_import_runs_saying_interru
     (it had not: a server kept answers from the whole graph for what was left)."""
     assert isinstance(_neo4j_store, Neo4jStore)
     driver = _neo4j_store.driver
-    _neo4j_store.clear()
     monkeypatch.setattr(neo4j_store, "CLEAR_ROWS", 10)
-    names = ["npd-classifications", "npd-datasets"]
-    imported(_neo4j_store, names)
-    data = [r["id"] for r in driver.execute_query("MATCH (n:Node) WHERE NOT n:ImportRun RETURN n.id AS id")[0]]
-    blocked = "SHOW TRANSACTIONS YIELD transactionId AS id, status WHERE status STARTS WITH 'Blocked' RETURN id"
+    names, data = _two_imports_to_clear(_neo4j_store)
     before = _neo4j_store.version()
     try:
         with (
@@ -316,8 +326,10 @@ def test_a_clear_stopped_part_way_on_neo4j_leaves_its_import_runs_saying_interru
         ):
             hold.run("MATCH (n:Node {id: $id}) SET n.held = true", id=data[len(data) // 2]).consume()
             clearing = pool.submit(_neo4j_store.clear)
-            assert until(lambda: bool(driver.execute_query(blocked)[0]), 60)
-            driver.execute_query("TERMINATE TRANSACTIONS $ids", ids=[r["id"] for r in driver.execute_query(blocked)[0]])
+            assert until(lambda: bool(driver.execute_query(BLOCKED_IDS)[0]), 60)
+            driver.execute_query(
+                "TERMINATE TRANSACTIONS $ids", ids=[r["id"] for r in driver.execute_query(BLOCKED_IDS)[0]]
+            )
             with pytest.raises(StoreError, match=r"^Neo4j stopped a clear \(.*\): it may have deleted part of the"):
                 clearing.result()
             hold.rollback()
@@ -348,23 +360,19 @@ def test_a_clearing_process_killed_part_way_on_neo4j_still_changes_the_version(
     before it were committed, and the process is killed there."""
     assert isinstance(_neo4j_store, Neo4jStore)
     driver = _neo4j_store.driver
-    _neo4j_store.clear()
-    names = ["npd-classifications", "npd-datasets"]
-    imported(_neo4j_store, names)
-    data = [r["id"] for r in driver.execute_query("MATCH (n:Node) WHERE NOT n:ImportRun RETURN n.id AS id")[0]]
-    blocked = "SHOW TRANSACTIONS YIELD transactionId AS id, status WHERE status STARTS WITH 'Blocked' RETURN id"
+    names, data = _two_imports_to_clear(_neo4j_store)
     before = _neo4j_store.version()
     try:
         with driver.session() as session, session.begin_transaction() as hold:
             hold.run("MATCH (n:Node {id: $id}) SET n.held = true", id=data[len(data) // 2]).consume()
             clearing = python("-c", CLEARING, neo4j_uri)
             try:
-                assert until(lambda: bool(driver.execute_query(blocked)[0]) or clearing.poll() is not None, 120)
+                assert until(lambda: bool(driver.execute_query(BLOCKED_IDS)[0]) or clearing.poll() is not None, 120)
                 assert clearing.poll() is None, finished(clearing)
             finally:
                 clearing.kill()
                 clearing.communicate()
-            assert until(lambda: not driver.execute_query(blocked)[0], 60, 0.1)  # the server rolled it back
+            assert until(lambda: not driver.execute_query(BLOCKED_IDS)[0], 60, 0.1)  # the server rolled it back
             hold.rollback()
         left = _neo4j_store.counts().total_nodes - len(names)
         assert 0 < left < len(data)  # part of the data deleted, part left
