@@ -605,7 +605,7 @@ _COUNTS = " ".join(
 _ANY_WITH_FLAG = f"MATCH (n:{NODE_LABEL} {{synthetic: $flag}}) RETURN 1 LIMIT 1"
 _EXISTING = f"UNWIND $ids AS id MATCH (n:{NODE_LABEL} {{id: id}}) RETURN collect(id) AS ids"
 _FINISHED_RUNS = (
-    f"UNWIND $ids AS id MATCH (r:{NODE_LABEL}:{NodeKind.IMPORT_RUN.value} {{id: id}}) WHERE r.status = $finished "
+    f"UNWIND $ids AS id MATCH (r:{NODE_LABEL}:{_RUN_LABEL} {{id: id}}) WHERE r.status = $finished "
     "RETURN collect(id) AS ids"
 )
 
