@@ -18,7 +18,7 @@ from lineage.dates import academic_years_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
-from lineage.questions.common import Related, chain_citations
+from lineage.questions.common import Related, chain_citations, quoted
 from lineage.questions.records import Disclosure, Held, RecordReach, RecordRelease, listed_in, release_reference
 from lineage.questions.statements import DISPUTED, Stated, said_by_sources, statement_words
 from lineage.questions.timeline import TimelineEntry, compiler_note, dated_as
@@ -364,7 +364,7 @@ def _event_words(event: Node) -> str:
     for Education (DfE): no records named"), then its source's words and the compiler's notes."""
     quote = event.props.get("quote")
     text = str(event.props.get("text") or event.name)
-    return text + (f": \u201c{quote}\u201d" if quote else "") + compiler_note(event)
+    return text + (": " + quoted(quote) if quote else "") + compiler_note(event)
 
 
 def _figure(entry: TimelineEntry) -> Part:

@@ -33,6 +33,11 @@ P = ParamSpec("P")
 _PINNED: contextvars.ContextVar[dict[int, Hashable] | None] = contextvars.ContextVar("lineage_pinned", default=None)
 
 
+def quoted(words: object) -> str:
+    """Words as their source gives them, in the curly quotes every answer quotes with."""
+    return f"\u201c{words}\u201d"
+
+
 def at_one_state(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """``fn(*args, **kwargs)``, with every value kept per state (:class:`PerState`) that it consults checked
     against one reading of each store's version, taken at the first: a question that consults several asks

@@ -34,7 +34,7 @@ from lineage.model import (
     NodeKind,
     ordered_citations,
 )
-from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow, follow_chain
+from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow, follow_chain, quoted
 from lineage.questions.records import Disclosure, disclosures, open_applications
 from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
 from lineage.questions.statements import Stated, said_by_sources, source_says
@@ -243,7 +243,7 @@ def _statement_gaps(store: Store) -> list[Gap]:
         bodies = [h.node for h in about.get(statement.id, []) if h.node.kind is NodeKind.ORGANISATION]
         authority = bodies[0].name if bodies else str(statement.props.get("organisation_as_written", DFE))
         quote = statement.props.get("quote")
-        asked = f"asked \u201c{quote}\u201d" if quote else "asked"
+        asked = f"asked {quoted(quote)}" if quote else "asked"
         known = (
             f"{asked}; {authority} refused to say ({statement.props.get('source_kind', 'a source')})"
             + compiler_note(statement),
@@ -283,7 +283,7 @@ def _withheld_documents(store: Store) -> list[Gap]:
         known = (
             f"{document}, withheld by {' and by '.join(holders)}",
             f"its source ({event.props.get('date_as_cited') or 'undated'}) quotes it"
-            + (f": \u201c{quote}\u201d" if quote else ""),
+            + (": " + quoted(quote) if quote else ""),
         )
         for holder in holders:
             try:
@@ -347,7 +347,8 @@ def _agreements_told_of(store: Store) -> list[Gap]:
         bodies = [h.node for h in concerned.get(event.id, []) if h.node.kind is NodeKind.ORGANISATION]
         known = (
             f"{event.props.get('date_as_cited')}: {event.props.get('source_kind')} says: "
-            f"\u201c{event.props.get('quote')}\u201d{compiler_note(event)}",
+            + quoted(event.props.get("quote"))
+            + compiler_note(event),
         )
         found.append(_gap(AGREEMENT_NOT_PUBLISHED, event, bodies, known))
     return found

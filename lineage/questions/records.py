@@ -44,6 +44,7 @@ from lineage.questions.common import (
     follow,
     follow_chain,
     oldest_first,
+    quoted,
     related,
 )
 from lineage.questions.onward import LinkedHolding, linked_holdings
@@ -193,22 +194,18 @@ class Held:
         if not self.school_level:
             return None
         said = [
-            f"DfE's 2018 list of NPD data sets calls it school-level (as {_quoted(self.dataset.props['listed_as'])})"
+            f"DfE's 2018 list of NPD data sets calls it school-level (as {quoted(self.dataset.props['listed_as'])})"
         ]
         if description := self.dataset.props.get("description"):
-            said.append(f"DfE's overview of the data sets describes it: {_quoted(description)}")
+            said.append(f"DfE's overview of the data sets describes it: {quoted(description)}")
         notes = self.dataset.strings("tier_notes")
         said.append(
-            f"the note above its sheet in DfE's NPD data tables reads {' and '.join(map(_quoted, notes))}"
+            f"the note above its sheet in DfE's NPD data tables reads {' and '.join(map(quoted, notes))}"
             if notes
             else "the NPD data tables give no note above a sheet of that name"
         )
         verdict = ": the sources disagree whether it holds pupils' records" if self.records_disputed else ""
         return "; ".join(said) + verdict
-
-
-def _quoted(words: object) -> str:
-    return f"\u201c{words}\u201d"
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +325,7 @@ class Disclosure:
         # what was passed on, in the source's words: "service built on the data" alone read as if the records
         # themselves went on, where the source says a service built on them was offered
         onward = self.to.link.kind is _E.SHARES_ONWARD and props.get("quote")
-        quote = f": \u201c{props['quote']}\u201d" if onward else ""
+        quote = ": " + quoted(props["quote"]) if onward else ""
         return f"{self.source.name} to {self.recipient}{route}: {what}{of}{quote}"
 
     @property

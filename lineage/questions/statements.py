@@ -22,7 +22,7 @@ from lineage.model import (
     item_dataset,
     ordered_citations,
 )
-from lineage.questions.common import Related, follow_chain, related
+from lineage.questions.common import Related, follow_chain, quoted, related
 from lineage.questions.timeline import compiler_note
 from lineage.store import Store
 
@@ -55,10 +55,10 @@ def quoted_words(statement: Node, items: str | None = None) -> str:
     quote, other = str(props.get("quote") or ""), str(props.get("another_copy_reads") or "")
     years = str(props.get("years_as_written") or "")
     items = str(props.get("items_as_written") or "") if items is None else items
-    said = ": ".join(part for part in (items, f"\u201c{quote}\u201d" if quote else "") if part)
+    said = ": ".join(part for part in (items, quoted(quote) if quote else "") if part)
     if years and years.casefold() not in quote.casefold():
         said += f" (years, as the source gives them: {years})"
-    return said + (f" (another copy of its source reads \u201c{other}\u201d)" if other else "")
+    return said + (f" (another copy of its source reads {quoted(other)})" if other else "")
 
 
 def source_says(statement: Node, items: str | None = None, of: str = "") -> str:
