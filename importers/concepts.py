@@ -53,6 +53,7 @@ from lineage.model import (
     Scalar,
     in_row_runs,
     node_id,
+    node_key,
 )
 from lineage.store import Store
 
@@ -286,7 +287,7 @@ class _Unlisted:
     def _key(self, alias: str) -> str:
         """``<table key>/<alias>``, as the dictionary's items are keyed, or ``unplaced/<alias>``."""
         placed = self._placed[alias]
-        return f"{kind_key(placed[0]) if placed else UNPLACED}/{alias}"
+        return f"{node_key(placed[0]) if placed else UNPLACED}/{alias}"
 
     def nodes(self) -> list[Node]:
         return [
@@ -323,11 +324,6 @@ class _Unlisted:
 def _listed(item: Node) -> bool:
     """Whether the dictionary lists the item (the rules read the tables from its items alone)."""
     return item.props.get("in_dictionary") is not False
-
-
-def kind_key(node_id_: str) -> str:
-    """The natural key of a node id: ``KS4`` of ``Dataset:KS4``."""
-    return node_id_.partition(":")[2]
 
 
 @register

@@ -91,6 +91,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     node_id,
+    node_key,
     timetable_lag,
 )
 from lineage.resources import DATA_DIR
@@ -137,7 +138,7 @@ def load_spellings(path: Path = SPELLINGS_FILE) -> dict[str, tuple[str, Citation
     table's row; a row meaning anything but one data set spelled as its sheet is refused with its place."""
     spellings = {}
     for sheet, means, row in read_dataset_names(path, "sheet", spelling):
-        key = means[0].partition(":")[2] if len(means) == 1 else ""
+        key = node_key(means[0]) if len(means) == 1 else ""
         if spelling(key) != spelling(sheet):
             raise BadInput(path, f"a sheet means one data set spelled as it, not {row['means']!r}", row.number, "means")
         spellings[spelling(sheet)] = (key, Citation(SPELLINGS_DOCUMENT, path.name, row.number, ""))

@@ -74,6 +74,7 @@ from lineage.model import (
     Scalar,
     Validity,
     kind_of,
+    node_key,
     surest,
 )
 from lineage.resources import DATA_DIR
@@ -456,7 +457,7 @@ class _Row:
             self.edge(records.id, EdgeKind.HELD_BY, body.id, props)
         for target, words in self.reading.derived_from if self.reading else ():
             if kind_of(target) is NodeKind.RECORD_SET:
-                key = target.partition(":")[2]
+                key = node_key(target)
                 system = {"system": OTHER_RECORDS}
                 self.parts.node(Node(NodeKind.RECORD_SET, key, key, system, self.citations, self.certainty))
             # what a set is made from: no linked row dates that (its date is a size's, a coverage's or a notice's)

@@ -847,6 +847,11 @@ def node_id(kind: NodeKind, key: str | int) -> str:
     return f"{kind.value}:{key}"
 
 
+def node_key(node_id_: str) -> str:
+    """The natural key of a node id: ``KS4`` of ``Dataset:KS4``."""
+    return node_id_.partition(":")[2]
+
+
 def kind_of(node_id_: str) -> NodeKind:
     prefix, sep, _ = node_id_.partition(":")
     try:

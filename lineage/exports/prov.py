@@ -13,7 +13,7 @@ from lineage.exports.formats import register
 from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.files import WriteError
-from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, NodeKind
+from lineage.model import EDGE_SPECS, Citation, EdgeKind, Flow, NodeKind, node_key
 
 if TYPE_CHECKING:
     from prov.model import ProvDocument
@@ -88,7 +88,7 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
         return pairs + [(term("citation"), json.dumps(c, ensure_ascii=False)) for c in citation_records(citations)]
 
     def share(release_id: str) -> Any:
-        return qname(f"{SHARE}:{release_id.partition(':')[2]}")
+        return qname(f"{SHARE}:{node_key(release_id)}")
 
     outranked = subgraph.outranked_links()
     left_out = said_left_out(subgraph, outranked)  # a release's id -> what its sharing is said not to have used

@@ -18,6 +18,7 @@ from lineage.model import (
     Node,
     NodeKind,
     item_dataset,
+    node_key,
     value_text,
     weakest,
 )
@@ -103,7 +104,7 @@ def _item_words(item: Node, datasets: Mapping[str, Node]) -> str:
     if placed is None:
         return f"{item.name}, not placed in a table"
     holder = datasets.get(placed)
-    return f"{item.key.split('/', 1)[1]} in {holder.name if holder else placed.partition(':')[2]}"
+    return f"{item.key.split('/', 1)[1]} in {holder.name if holder else node_key(placed)}"
 
 
 def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tuple[TableRow, ...]:
