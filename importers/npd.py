@@ -405,11 +405,23 @@ SCHOOL_LEVEL_DOCUMENT = "pupil-data lineage table of the data sets DfE's list of
 
 @cache
 def _school_level_names() -> dict[str, tuple[tuple[str, ...], Citation]]:
-    """Each school-level name of the list the table reads, with the data sets it means and the table's row."""
+    """Each school-level name of the list the table reads, with the data sets it means (at least one: a row meaning
+    none had been taken, and the list's name given no data set's level with no word) and the table's row."""
     return {
-        name: (means, Citation(SCHOOL_LEVEL_DOCUMENT, SCHOOL_LEVEL_FILE.name, row.number, ""))
+        name: (
+            _meaning_some(SCHOOL_LEVEL_FILE, row, means, "a school-level name of the list"),
+            Citation(SCHOOL_LEVEL_DOCUMENT, SCHOOL_LEVEL_FILE.name, row.number, ""),
+        )
         for name, means, row in read_dataset_names(SCHOOL_LEVEL_FILE, "listed_as")
     }
+
+
+def _meaning_some(table: Path, row: Row, means: tuple[str, ...], named: str) -> tuple[str, ...]:
+    """The data sets a row of one of our tables of names (reading.read_dataset_names) says ``named`` means, refused
+    where it says none."""
+    if not means:
+        raise BadInput(table, f"must not be empty: {named} means a data set", row.number, "means")
+    return means
 
 
 def _school_level_datasets(listed: Mapping[str, Citation], store: Store, report: Report) -> list[Node]:
@@ -491,8 +503,7 @@ def load_timetable_names(path: Path = TIMETABLE_NAMES_FILE) -> TimetableNames:
     meanings: dict[str, tuple[tuple[str, ...], Citation]] = {}
     within: set[str] = set()
     for name, means, row in read_dataset_names(path, "timetable_name", more=("released",)):
-        if not means:
-            raise BadInput(path, "must not be empty: a name of the timetable means a data set", row.number, "means")
+        _meaning_some(path, row, means, "a name of the timetable")
         released = row["released"].strip()
         if released not in RELEASED:
             raise BadInput(path, f"expected one of {', '.join(map(repr, RELEASED))}, got {released!r}",

@@ -641,6 +641,33 @@ def test_a_spellings_row_reading_a_sheet_as_other_than_one_data_set_so_spelled_i
     assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), line, "means")
 
 
+def test_a_school_level_name_meaning_no_data_set_is_refused_and_writes_nothing(
+    empty_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The hostile-input reading, round fourteen: a row of data/school_level_datasets.csv whose means is empty was
+    taken, and the list's school-level name gave no data set its level, with no word; it is refused naming the
+    table's row and column, as the timetable-names table refuses one, and the list's import writes nothing."""
+    from importers import npd
+
+    header, rows = read(npd.SCHOOL_LEVEL_FILE)
+    line, _ = only(rows, listed_as="Level 3 value added")
+    edited = [["" if (n, c) == (line, "means") else r[c] for c in header] for n, r in rows]
+    path = tmp_path / npd.SCHOOL_LEVEL_FILE.name
+    path.write_text(csv_text([header, *edited]), encoding="utf-8")
+    run(NpdClassificationsImporter, empty_store)  # something already in the store, to show it is left alone
+    before = empty_store.counts()
+    monkeypatch.setattr(npd, "SCHOOL_LEVEL_FILE", path)
+    npd._school_level_names.cache_clear()
+    try:
+        with pytest.raises(BadInput) as refused:
+            run(NpdDatasetListImporter, empty_store)
+    finally:
+        npd._school_level_names.cache_clear()  # read again from the bundled table by the tests after
+    assert (refused.value.path, refused.value.row, refused.value.column) == (str(path), line, "means")
+    assert "must not be empty: a school-level name of the list means a data set" in str(refused.value)
+    assert empty_store.counts() == before
+
+
 def test_the_school_census_is_in_the_npd_within_the_year_it_is_taken(empty_store: Store, tmp_path: Path) -> None:
     """The parents' reading: the timetable releases the autumn census in January, the spring census in June and the
     summer census in August, months of the year each census is taken in; its data sets had no timetable row, and
