@@ -24,12 +24,12 @@ shared string the workbook does not hold, a value that is not what its type says
 date not written as ISO 8601), an ODS time cell whose words do not give its value as the reader reads them; and,
 in the cells the import reads (a mapped header's column, at or under it), an error, a formula with no saved value, a
 value its format shows otherwise (a percentage, read as the fraction it holds; zeros before a number, or a currency
-or words beside it or a text; a date without its day or year), an ODS cell with no value type or showing '#N/A', an
-ODS true-or-false cell whose words do not give its value as the reader reads them ('TRUE' alone as true), or a tab;
-and, naming the part, a part that is not whole XML. A broken mapping
-file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a
-regular file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads
-its mapping once."""
+or words beside it or a text; a date without its day or year; a number rounded, 2.6 shown as 3, or in thousands; an
+elapsed time of a day or more, read in days; an ODS style whose maps run in a cycle), an ODS cell with no value
+type or showing '#N/A', an ODS true-or-false cell whose words do not give its value as the reader reads them ('TRUE'
+alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping file is refused
+naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a
+mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Literal, cast
 from xml.etree import ElementTree
@@ -568,6 +569,11 @@ _COMPARISONS: dict[str, Callable[[float, float], bool]] = {
 _CONDITION = r"(<=|>=|<>|!=|<|>|=)\s*(-?\d+(?:\.\d*)?(?:[eE][-+]?\d+)?)"
 
 
+#: Decimal places past any number a spreadsheet holds, to its first digit or its last (1.8e308, 5e-324): a format's
+#: places, and the powers of ten it divides by, are counted to them (its code may name a million).
+_PAST_ANY_DOUBLE = 340
+
+
 @dataclass(frozen=True, slots=True)
 class NumberFormat:
     """What a cell's number format shows besides the number or date the reader reads: ``where`` names the format
@@ -582,11 +588,33 @@ class NumberFormat:
     #: XLSX format's sections (0;-0;"nil" shows "nil" for 0 alone), an ODS data style's style:map.
     otherwise: tuple[tuple[Condition, NumberFormat], ...] = ()
     text_beside: str = ""  # what an XLSX format's text section shows beside a text ("Ref "@)
+    #: The decimal places a number is shown to (of its mantissa, in a scientific format): "0" rounds 2.6 to 3.
+    #: None where the format shows the digits a number holds (General).
+    places: int | None = None
+    divided_by: Decimal = Decimal(1)  # what a number is shown divided by (#,##0, shows 1,234,567 as 1,235)
+    #: A scientific format's integer digits, and whether its exponent steps by them (##0.0E+0, engineering).
+    scientific: tuple[int, bool] | None = None
+    elapsed: bool = False  # an XLSX time the reader reads as an elapsed time ([h]:mm:ss): in days and hours
+    unshown: str = ""  # why no one can say what the format shows (an ODS style whose maps run in a cycle)
 
     @property
     def hides(self) -> bool:
         shown = self.percentage or self.digits > 1 or bool(self.beside) or bool(self.date_lacks)
-        return shown or bool(self.text_beside) or any(other.hides for _, other in self.otherwise)
+        rounds = self.places is not None or self.elapsed or bool(self.unshown)
+        return shown or rounds or bool(self.text_beside) or any(other.hides for _, other in self.otherwise)
+
+    def rounded(self, number: Decimal) -> tuple[Decimal, Decimal]:
+        """``number`` as the format shows it, rounded as a spreadsheet program rounds (a half away from zero),
+        and the step it is rounded to (1 for "0", 0.1 for "0.0", 10 for 1234.5 in "0.00E+00")."""
+        if self.places is None or not number:
+            return number, Decimal(0)
+        step = self.divided_by.scaleb(-min(self.places, _PAST_ANY_DOUBLE))
+        if self.scientific is not None:
+            width, stepped = self.scientific
+            magnitude = number.adjusted()
+            exponent = magnitude // width * width if stepped else magnitude - (width - 1)
+            step = Decimal(1).scaleb(exponent - self.places)
+        return (number / step).to_integral_value(ROUND_HALF_UP) * step, step
 
     def for_value(self, value: float) -> NumberFormat:
         """The format ``value`` is shown in (:attr:`otherwise`), named as this one is."""
@@ -600,13 +628,14 @@ def _xlsx_format(code: str) -> NumberFormat:
     """What an XLSX number format's code shows besides its number or date (:class:`NumberFormat`), section by
     section: the first for positive numbers and zero, the second for negative ones, the third for zero (with
     conditions, [>=100]0;0.0, the first whose condition holds), and a text section (with @) for a text alone."""
-    from openpyxl.styles.numbers import is_date_format  # the reader's own test of a date format
+    from openpyxl.styles.numbers import is_date_format, is_timedelta_format  # the reader's own tests
 
     where = f"number format {code[:80]!r}"
     sections = _sections(code)
     numbers = [section for section in sections if not _TEXT_SECTION.fullmatch(_LITERAL.sub("", section))]
     text = "".join(_xlsx_section(s, where, False).beside for s in sections if s not in numbers)
-    shown = [_xlsx_section(section, where, is_date_format(code)) for section in numbers] or [NumberFormat(where)]
+    is_date, elapsed = is_date_format(code), is_date_format(code) and is_timedelta_format(code)
+    shown = [_xlsx_section(section, where, is_date, elapsed) for section in numbers] or [NumberFormat(where)]
     conditions = [_condition(section) for section in numbers]
     if not any(conditions[:2]) and len(numbers) > 1:  # Excel's own: positive and zero; negative; zero
         defaults: list[Condition | None] = [(">=", 0.0)] if len(numbers) == 2 else [(">", 0.0), ("<", 0.0)]
@@ -637,29 +666,42 @@ def _condition(section: str) -> Condition | None:
     return (found.group(1), float(found.group(2))) if found else None
 
 
-def _xlsx_section(section: str, where: str, is_date: bool) -> NumberFormat:
-    """What one section of an XLSX number format shows besides its number or date (:func:`_xlsx_format`)."""
+def _xlsx_section(section: str, where: str, is_date: bool, elapsed: bool = False) -> NumberFormat:
+    """What one section of an XLSX number format shows besides its number or date (:func:`_xlsx_format`): of a
+    number, the decimal places it is rounded to, and of a format the reader reads as an ``elapsed`` time ([h]:mm:ss),
+    that it does, whatever the section."""
     literal = (found.group(1) or found.group(2) or found.group(3) or "" for found in _LITERAL.finditer(section))
     beside = "".join(literal)
     bare = re.sub(r"\[[^\]]*\]", "", _LITERAL.sub("", section))  # colours and conditions ([Red], [<0]): no text
+    if elapsed:
+        return NumberFormat(where, elapsed=True)
     if is_date:
         lower = bare.lower()
         if not re.search(r"[dy]", lower) and re.search(r"[hs]", lower):
-            # a time of day alone: the reader reads a serial from 1 (a day) as a date and time; an elapsed time
-            # ([h]:mm) as the time it is
-            if re.search(r"\[(h+|m+|s+)\]", section.lower()):
-                return NumberFormat(where)
+            # a time of day alone: the reader reads a serial from 1 (a day) as a date and time
             return NumberFormat(where, date_lacks=("day", "year"), otherwise=((("<", 1.0), NumberFormat(where)),))
         lacks = ("day",) * (re.search(r"(?<!d)d{1,2}(?!d)", lower) is None) + ("year",) * ("y" not in lower)
         return NumberFormat(where, date_lacks=lacks)
     beside += "".join(ch for ch in bare if unicodedata.category(ch) == "Sc")  # a bare $ or £ is shown as it is
-    integer = re.split(r"[.eE]", bare)[0]
+    mantissa = re.split(r"[eE][-+]", bare)[0]
+    integer, _, decimals = mantissa.partition(".")
+    # a fraction (# ?/?) is no number of decimal places; General, a text's or a word's section shows no digit
+    rounds = _PLACEHOLDER.search(mantissa) is not None and "/" not in mantissa
+    thousands = re.search(r"[0#?.](,+)[^0#?]*$", mantissa)  # commas after the last digit: 1,000 each
+    width = len(_PLACEHOLDER.findall(integer))
     return NumberFormat(
         where,
         percentage="%" in bare,
-        digits=integer.count("0"),
+        digits=integer.count("0") if mantissa == bare else 1,  # a scientific number's digits are no padding
         beside="".join(ch for ch in beside if ch not in _DECORATION),
+        places=len(_PLACEHOLDER.findall(decimals)) if rounds else None,
+        divided_by=Decimal(1000) ** min(len(thousands.group(1)) if thousands else 0, _PAST_ANY_DOUBLE // 3),
+        scientific=None if mantissa == bare else (max(width, 1), width > 1 and bool(re.search(r"[#?]", integer))),
     )
+
+
+#: Where a number format shows a digit.
+_PLACEHOLDER = re.compile(r"[0#?]")
 
 
 def _xlsx_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
@@ -689,13 +731,19 @@ def _xlsx_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
 def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | None:
     """Why a cell is refused whose format shows its number or date otherwise than the reader reads it, if it does;
     both formats. The reader reads the number a cell holds, never what it shows: a cell showing 25% had been read as
-    0.25, 000123 (a reference's zeros) as 123, £1,234.50 as 1234.5 (an amount as a bare number), and May-19 as
-    2019-05-01, a day the sheet does not give."""
+    0.25, 000123 (a reference's zeros) as 123, £1,234.50 as 1234.5 (an amount as a bare number), May-19 as
+    2019-05-01, a day the sheet does not give, 3 (2.6 in the format "0") as 2.6, and 25:30:00 (an elapsed time) as
+    '1 day, 1:30:00'."""
     if shown.date_lacks:
         lacks = " or ".join(shown.date_lacks)
         return (
             f"cell {reference} shows a date without its {lacks} ({shown.where}) where the reader reads a whole date,"
             f" with a {lacks} the sheet does not show: type the date whole, or as text"
+        )
+    if shown.elapsed and not 0 <= float(given) < 1:
+        return (
+            f"cell {reference} holds an elapsed time of {float(given) * 24:.{SHOWN_DIGITS}g} hours ({shown.where}),"
+            " which the reader reads in days and hours ('1 day, 1:30:00' for 25:30:00): type the time as text"
         )
     if shown.percentage:
         return (
@@ -711,6 +759,16 @@ def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | N
         return (
             f"cell {reference} holds the number {given[:40]} shown with zeros before it to {shown.digits} digits"
             f" ({shown.where}), which the reader drops: type the value as text (a reference keeps its zeros)"
+        )
+    if shown.places is None:  # shown with the digits it holds, as the reader reads it
+        return None
+    read = Decimal(_cell_text(float(given)))
+    rounded, step = shown.rounded(read)
+    if rounded != read:
+        return (
+            f"cell {reference} holds the number {read}, which its format shows rounded to the nearest {step:f}, as"
+            f" {rounded:f} ({shown.where}), where the reader reads {read}: type the value as shown, or give the cell"
+            " a format showing its every digit"
         )
     return None
 
@@ -1022,24 +1080,73 @@ def _ods_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
             elif element.tag == f"{_STYLE}style" and element.get(f"{_STYLE}family") == "table-cell":
                 said = (element.get(f"{_STYLE}data-style-name", ""), element.get(f"{_STYLE}parent-style-name", ""))
                 cell_styles[element.get(f"{_STYLE}name", "")] = said
-    for name, rules in maps.items():
-        otherwise = tuple((condition, data_styles[applied]) for condition, applied in rules if applied in data_styles)
-        data_styles[name] = dataclasses.replace(data_styles[name], otherwise=otherwise)
+    mapped, hiding = _mapped(data_styles, maps)
     formats = {}
     for name in cell_styles:
         seen, at = set(), name
         while at in cell_styles and at not in seen and not cell_styles[at][0]:
             seen.add(at)
             at = cell_styles[at][1]
-        shown = data_styles.get(cell_styles[at][0]) if at in cell_styles else None
-        if shown is not None and shown.hides:
-            formats[name] = shown
+        data_style = cell_styles[at][0] if at in cell_styles else ""
+        if hiding.get(data_style):
+            formats[name] = mapped[data_style]
     return formats
+
+
+#: The most data styles an ODS data style's maps are followed through (LibreOffice maps to a style that maps none).
+MAX_STYLE_MAPS = 8
+
+
+def _mapped(
+    data_styles: Mapping[str, NumberFormat], maps: Mapping[str, Sequence[tuple[Condition, str]]]
+) -> tuple[dict[str, NumberFormat], dict[str, bool]]:
+    """Each data style with the styles its maps apply (:attr:`NumberFormat.otherwise`), followed down their own maps
+    (they had been followed one map deep: a percentage two maps down was read as the fraction it holds),
+    and whether it shows some value otherwise than the reader reads it. A style whose maps come back to it, or run
+    through more than :data:`MAX_STYLE_MAPS` styles, shows what no one can say (:attr:`NumberFormat.unshown`), as does
+    one mapping to it. Walked without recursion, each style once: a part may name many thousands."""
+    applied = {
+        name: [(condition, style) for condition, style in maps.get(name, ()) if style in data_styles]
+        for name in data_styles
+    }
+    mapped: dict[str, NumberFormat] = {}
+    hiding: dict[str, bool] = {}
+    depth: dict[str, int] = {}
+    for top in data_styles:
+        path, ahead = [top], [iter(applied[top])]  # the styles being followed, each with the maps it has yet to
+        followed = {top}
+        while path:
+            name = path[-1]
+            style = next((style for _, style in ahead[-1] if style not in mapped), None)
+            if style in followed:
+                cycle = " → ".join((*path[path.index(style) :], style))
+                mapped[name] = NumberFormat("", unshown=f"data styles whose maps run in a cycle ({cycle})")
+                hiding[name], depth[name] = True, 0
+            elif style is not None:
+                path.append(style)
+                ahead.append(iter(applied[style]))
+                followed.add(style)
+                continue
+            elif name not in mapped:
+                rules = applied[name]
+                depth[name] = 1 + max((depth[style] for _, style in rules), default=-1)
+                shown = dataclasses.replace(data_styles[name], otherwise=tuple((c, mapped[s]) for c, s in rules))
+                unshown = next((mapped[s] for _, s in rules if mapped[s].unshown), None)
+                if depth[name] > MAX_STYLE_MAPS:
+                    many = f"data style {name!r}, whose maps run through more than {MAX_STYLE_MAPS} styles"
+                    unshown = NumberFormat("", unshown=many)
+                mapped[name] = unshown or shown
+                hiding[name] = unshown is not None or data_styles[name].hides or any(hiding[s] for _, s in rules)
+            followed.discard(path.pop())
+            ahead.pop()
+    return mapped, hiding
 
 
 def _ods_format(style: ElementTree.Element) -> NumberFormat:
     """What an ODS data style shows besides the value the reader reads: a date style without its day or year, a
-    number style's zeros before the number (``min-integer-digits``) and the text or currency symbol it shows."""
+    number style's zeros before the number (``min-integer-digits``), the text or currency symbol it shows, and the
+    decimal places it rounds a number to (``decimal-places``: none given, as many as it holds), of the number
+    divided by its ``display-factor`` or of a scientific number's mantissa."""
     kind = style.tag.removeprefix(_NUMBER)
     parts = [child.tag.removeprefix(_NUMBER) for child in style]
     if kind == "date-style":
@@ -1047,16 +1154,47 @@ def _ods_format(style: ElementTree.Element) -> NumberFormat:
     if kind not in ("number-style", "currency-style", "percentage-style"):
         return NumberFormat("")
     number = style.find(f"{_NUMBER}number")
+    scientific = style.find(f"{_NUMBER}scientific-number")
+    shown = number if number is not None else scientific
     digits = _number(number.get(f"{_NUMBER}min-integer-digits"), 1) if number is not None else 1
     beside = "".join(
         child.text or "" for child in style if child.tag in (f"{_NUMBER}text", f"{_NUMBER}currency-symbol")
     )
+    places = shown.get(f"{_NUMBER}decimal-places") if shown is not None else None
+    factor = number.get(f"{_NUMBER}display-factor", "1") if number is not None else "1"
+    if (divided_by := _display_factor(factor)) is None:
+        return NumberFormat("", unshown=f"a data style dividing numbers by {factor[:40]!r}, no number above 0")
     return NumberFormat(
         "",
         percentage=kind == "percentage-style",
         digits=digits,
         beside="".join(ch for ch in beside if ch not in _DECORATION),
+        places=max(_number(places, 0), 0) if places is not None else None,
+        divided_by=divided_by,
+        scientific=_ods_scientific(scientific) if scientific is not None else None,
     )
+
+
+_LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
+
+
+def _display_factor(given: str) -> Decimal | None:
+    """What an ODS number style divides a number by before showing it (LibreOffice's 1000 for #,##0,); None where
+    that is no number above 0 (that a spreadsheet holds)."""
+    try:
+        factor = Decimal(given.strip())
+        return factor if 0 < float(factor) < math.inf else None
+    except (ArithmeticError, ValueError):  # no number; a signalling NaN
+        return None
+
+
+def _ods_scientific(number: ElementTree.Element) -> tuple[int, bool]:
+    """A scientific number's integer digits, and whether its exponent steps by them: by its ``exponent-interval``
+    (ODF 1.3's, or LibreOffice's own before it), else by its ``min-integer-digits``, fixed."""
+    interval = number.get(f"{_NUMBER}exponent-interval") or number.get(f"{_LOEXT}exponent-interval")
+    if _number(interval, 1) > 1:
+        return _number(interval, 1), True
+    return max(_number(number.get(f"{_NUMBER}min-integer-digits"), 1), 1), False
 
 
 def _repeated(element: ElementTree.Element, what: str, where: str) -> tuple[int, str | None]:
@@ -1130,6 +1268,11 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
         currency = (cell.get(f"{_OFFICE}currency") or "a currency") if kind == "currency" else ""
         if (why := _no_number(reference, given)) or shown is None:
             return why
+        if shown.unshown:
+            return (
+                f"cell {reference} is shown by {shown.unshown}, so no one can say what it shows: save the workbook"
+                " from a spreadsheet program"
+            )
         shown = shown.for_value(float(given))
         as_number = dataclasses.replace(shown, date_lacks=(), percentage=shown.percentage or kind == "percentage",
                                         beside=shown.beside or currency)  # fmt: skip

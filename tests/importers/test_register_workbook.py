@@ -1215,6 +1215,18 @@ SHOWN_OTHERWISE = [
     ("A2", "DS09999", '"Ref "@', "cell A2 holds a text shown with 'Ref' beside it (number format '\"Ref \"@'), "
      "which the reader drops"),
     ("B2", 1234.5, '[>=1000]"£"#,##0;0', "cell B2 holds the number 1234.5 shown with '£' beside it"),
+    ("B2", 2.6, "0", "cell B2 holds the number 2.6, which its format shows rounded to the nearest 1, as 3 (number "
+     "format '0'), where the reader reads 2.6"),
+    ("B2", 2.6, "#,##0", "cell B2 holds the number 2.6, which its format shows rounded to the nearest 1, as 3"),
+    ("B2", 2.55, "0.0", "cell B2 holds the number 2.55, which its format shows rounded to the nearest 0.1, as 2.6"),
+    ("B2", 1234.5, "0.00E+00", "cell B2 holds the number 1234.5, which its format shows rounded to the nearest 10, as "
+     "1230 (number format '0.00E+00')"),
+    ("B2", 12345, "##0.0E+0", "cell B2 holds the number 12345, which its format shows rounded to the nearest 100, as "
+     "12300"),
+    ("B2", 1234567, "#,##0,", "cell B2 holds the number 1234567, which its format shows rounded to the nearest 1000, "
+     "as 1235000"),
+    ("F2", dt.timedelta(hours=25, minutes=30), "[h]:mm:ss", "cell F2 holds an elapsed time of 25.5 hours (number "
+     "format '[h]:mm:ss'), which the reader reads in days and hours"),
 ]  # fmt: skip
 
 
@@ -1227,7 +1239,9 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     bare number), and a date shown as May-19 as 2019-05-01: a day the sheet does not give, at a precision its source
     lacks. Each is refused, naming its sheet and cell, as a percentage is. The probe of round fourteen: a date in a
     format showing its time alone had been read whole, a text shown with words its format's text section adds read
-    without them, and a number in the section its condition chose (£1,234) judged by another's."""
+    without them, and a number in the section its condition chose (£1,234) judged by another's. Round fourteen: a
+    number its format rounds (2.6 shown as 3, 1234.5 as 1.23E+03, 1234567 in thousands as 1,235) had been read as it
+    is held, and an elapsed time of a day or more (25:30:00) as '1 day, 1:30:00'."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1235,18 +1249,22 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     book["DSAP approved shares"][cell] = value
     book["DSAP approved shares"][cell].number_format = number_format
     book.save(path)
+    store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
-        ExternalSharesImporter().run(MemoryStore(), path)
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
 
 
 @pytest.mark.parametrize(
     ("number_format", "value", "read"),
     [("dd/mm/yyyy", dt.datetime(2019, 5, 14), "2019-05-14"), ("d mmmm yyyy h:mm", dt.datetime(2019, 5, 14, 9),
-     "2019-05-14 09:00:00"), ("#,##0.00_);[Red](#,##0.00)", 1234.5, "1234.5"), ("0.0E+00", 1234.5, "1234.5"),
+     "2019-05-14 09:00:00"), ("#,##0.00_);[Red](#,##0.00)", 1234.5, "1234.5"), ("0.0E+00", 1200, "1200"),
      ("h:mm", dt.time(14, 30), "14:30:00"), ("000000", 123456, "123456"), ('0;-0;"nil"', 5, "5"),
      ('0;[Red]"minus "0', 5, "5"), ('0;-0;0;"Ref "@', 5, "5"), ('"Ref "@', 5, "5"), ("[>=100]0;0.0", 12.5, "12.5"),
      ('[<1000]0;"£"#,##0', 999, "999"), ("[$-809]dd mmmm yyyy;@", dt.datetime(2019, 5, 14), "2019-05-14"),
-     ("_(* #,##0_);_(* \\(#,##0\\);_(* \"-\"_);_(@_)", 1234, "1234")],
+     ("_(* #,##0_);_(* \\(#,##0\\);_(* \"-\"_);_(@_)", 1234, "1234"), ("0", 3, "3"), ("#,##0.0", 2.5, "2.5"),
+     ("0.0", 0.30000000000000004, "0.3"), ("##0.0E+0", 12300, "12300"), ("#,##0,", 1234000, "1234000"),
+     ("[h]:mm:ss", dt.timedelta(hours=14, minutes=30), "14:30:00")],
 )  # fmt: skip
 def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     tmp_path: Path, number_format: str, value: object, read: str
@@ -1254,7 +1272,9 @@ def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     """A whole date, a number with separators and a negative in brackets, and a time are shown as the reader reads
     them: read, not refused. The probe of round fourteen: a number with as many digits as its format's zeros had been
     refused as padded with zeros, and one shown in a format whose other sections (for a negative number, for zero,
-    for a text, or for values its condition does not choose) show words or a currency, as shown with them."""
+    for a text, or for values its condition does not choose) show words or a currency, as shown with them. Round
+    fourteen: a number its format shows whole (3 in "0", 1200 in "0.0E+00", 1234000 in thousands) is read, and an
+    elapsed time under a day, which the reader reads as it shows."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1322,6 +1342,48 @@ PERCENTAGE_FROM_ZERO = NEGATIVE_RED.replace(
 )
 
 
+def _number_style(name: str, number: str, cell_style: str, maps: str = "") -> str:
+    """An ODS number style of one number element, with the ``maps`` given, and the cell style showing by it."""
+    return (
+        f'<number:number-style style:name="{name}">{number}{maps}</number:number-style>'
+        f'<style:style style:name="{cell_style}" style:family="table-cell" style:data-style-name="{name}"/>'
+    )
+
+
+def _map_to(name: str) -> str:
+    return f'<style:map style:condition="value()&gt;=0" style:apply-style-name="{name}"/>'
+
+
+#: Number styles as LibreOffice writes them: a whole number ("0"), a scientific number ("0.00E+00"), and thousands
+#: ("#,##0,", its number divided by 1000).
+WHOLE = _number_style("N3", '<number:number number:decimal-places="0" number:min-integer-digits="1"/>', "ce4")
+SCIENTIFIC = _number_style(
+    "N4",
+    '<number:scientific-number number:decimal-places="2" number:min-integer-digits="1" '
+    'number:min-exponent-digits="2"/>',
+    "ce5",
+)
+THOUSANDS = _number_style(
+    "N5", '<number:number number:decimal-places="0" number:min-integer-digits="1" number:display-factor="1000"/>', "ce7"
+)
+PLAIN = '<number:number number:min-integer-digits="1"/>'
+#: A style whose map applies one that maps the numbers from 0 to a percentage: declared before the styles it maps to,
+#: as a part may.
+MAPPED_TWICE = (
+    _number_style("N7", PLAIN, "ce8", _map_to("N8"))
+    + f'<number:number-style style:name="N8">{PLAIN}{_map_to("N9")}</number:number-style>'
+    + '<number:percentage-style style:name="N9"><number:number/><number:text>%</number:text></number:percentage-style>'
+)
+#: Styles whose maps apply one another, and a style followed through ten maps.
+MAPPED_IN_A_CYCLE = _number_style("N10", PLAIN, "ce9", _map_to("N11")) + _number_style(
+    "N11", PLAIN, "ce10", _map_to("N10")
+)
+MAPPED_ON_AND_ON = _number_style("N20", PLAIN, "ce20", _map_to("N21")) + "".join(
+    f'<number:number-style style:name="N{n}">{PLAIN}{_map_to(f"N{n + 1}") if n < 30 else ""}</number:number-style>'
+    for n in range(21, 31)
+)
+
+
 @pytest.mark.parametrize(
     ("styles", "old", "new", "columns", "said"),
     [
@@ -1339,9 +1401,22 @@ PERCENTAGE_FROM_ZERO = NEGATIVE_RED.replace(
          "cell B2 holds the number 1234.5 shown with 'GBP' beside it (shown as '£1,234.50'), which the reader drops"),
         (PERCENTAGE_FROM_ZERO, ANALYTICS, _float_in("ce6", "0.25", "25%"), "",
          "cell B2 shows the percentage 25% where the reader reads the number 0.25"),
+        (WHOLE, ANALYTICS, _float_in("ce4", "2.6", "3"), "", "cell B2 holds the number 2.6, which its format shows "
+         "rounded to the nearest 1, as 3 (shown as '3'), where the reader reads 2.6"),
+        (SCIENTIFIC, ANALYTICS, _float_in("ce5", "1234.5", "1.23E+03"), "", "cell B2 holds the number 1234.5, which "
+         "its format shows rounded to the nearest 10, as 1230 (shown as '1.23E+03')"),
+        (THOUSANDS, ANALYTICS, _float_in("ce7", "1234567", "1,235"), "", "cell B2 holds the number 1234567, which its "
+         "format shows rounded to the nearest 1000, as 1235000"),
+        (MAPPED_TWICE, ANALYTICS, _float_in("ce8", "0.25", "25%"), "",
+         "cell B2 shows the percentage 25% where the reader reads the number 0.25"),
+        (MAPPED_IN_A_CYCLE, ANALYTICS, _float_in("ce9", "5", "5"), "",
+         "cell B2 is shown by data styles whose maps run in a cycle (N10 → N11 → N10)"),
+        (MAPPED_ON_AND_ON, ANALYTICS, _float_in("ce20", "5", "5"), "",
+         "cell B2 is shown by data style 'N20', whose maps run through more than 8 styles"),
     ],
     ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency",
-         "a percentage, by the style its map applies"],
+         "a percentage, by the style its map applies", "rounded", "scientific", "thousands",
+         "a percentage, by the style a map's style maps to", "maps in a cycle", "maps past the bound"],
 )  # fmt: skip
 def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
     tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
@@ -1349,19 +1424,27 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
     """The hostile-input reading, round thirteen, in an ODS: a date in a style showing its month and year had been
     read as the first day of its month (2019-05-14 shown as May 2019 read as 2019-05-14: a day the sheet does not
     show), whether the cell's own style, its parent or its column's default style says so; a number in a style of
-    six digits shown as 000123 read as 123; and an amount of a currency, £1,234.50, read as 1234.5."""
+    six digits shown as 000123 read as 123; and an amount of a currency, £1,234.50, read as 1234.5. Round fourteen: a
+    number its style rounds (2.6 shown as 3, 1234.5 as 1.23E+03, 1234567 in thousands as 1,235) had been read as it
+    is held, and a style's map was followed one deep, so a percentage two maps down was read as its fraction; a
+    style whose maps run in a cycle, or on past any that a program writes, shows what no one can say."""
     path = _ods_styled(tmp_path, styles, old, new, columns)
+    store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
-        ExternalSharesImporter().run(MemoryStore(), path)
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
     (tmp_path / "unused").mkdir()
     assert read_workbook(_ods_styled(tmp_path / "unused", styles, old, old))  # the same styles, no cell in them
 
 
 @pytest.mark.parametrize(
     ("styles", "cell", "read"),
-    [(NEGATIVE_RED, _float_in("ce6", "5", "5"), "5"), (SIX_DIGITS, _float_in("ce3", "123456", "123456"), "123456")],
-    ids=["a positive number by the style its map applies", "as many digits as the style's zeros"],
-)
+    [(NEGATIVE_RED, _float_in("ce6", "5", "5"), "5"), (SIX_DIGITS, _float_in("ce3", "123456", "123456"), "123456"),
+     (WHOLE, _float_in("ce4", "3", "3"), "3"), (SCIENTIFIC, _float_in("ce5", "1230", "1.23E+03"), "1230"),
+     (THOUSANDS, _float_in("ce7", "1234000", "1,234"), "1234000"), (MAPPED_TWICE, _float_in("ce8", "-5", "-5"), "-5")],
+    ids=["a positive number by the style its map applies", "as many digits as the style's zeros", "whole",
+         "scientific", "thousands", "a negative number, by a style that maps the others twice"],
+)  # fmt: skip
 def test_an_ods_number_its_style_shows_as_it_is_is_read(tmp_path: Path, styles: str, cell: str, read: str) -> None:
     """The probe of round fourteen: a positive number in a style whose map shows the others as they are had been
     refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded."""
@@ -1387,12 +1470,18 @@ def test_a_format_shown_otherwise_where_the_import_reads_no_cell_is_read(tmp_pat
         book.save(path)
     else:
         path = _ods_rewritten(path, lambda xml: xml.replace('value-type="float"', 'value-type="percentage"'))
-    mapping = tmp_path / "register.columns.yaml"
-    canonical = MAPPING_FILE.read_text(encoding="utf-8").replace("DSAP approved shares: &canonical", "X: &canonical")
-    mapping.write_text(f"{canonical}  DSAP approved shares:\n    <<: *canonical\n    header_row: 3\n", encoding="utf-8")
+    _with_dsap_header_on(path, 3)
     store = MemoryStore()
     store.write(fictional_items())
     assert ExternalSharesImporter().run(store, path).rows_read == 4
+
+
+def _with_dsap_header_on(path: Path, row: int, canonical: str = "") -> None:
+    """Beside the workbook at ``path``, the ``canonical`` mapping (else the bundled one) but for the DSAP sheet's
+    headers, on ``row``."""
+    canonical = (canonical or MAPPING_FILE.read_text(encoding="utf-8")).replace("DSAP approved shares: &", "X: &")
+    mapping = f"{canonical}  DSAP approved shares:\n    <<: *canonical\n    header_row: {row}\n"
+    path.with_name(f"{path.stem}.columns.yaml").write_text(mapping, encoding="utf-8")
 
 
 def _with_share_of_year(tmp_path: Path, form: str, cell: str = "") -> Path:
