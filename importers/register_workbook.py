@@ -392,6 +392,15 @@ class _CellsRead:
         if self.headers is not None and (loose := loose_name(words)) in self.headers:
             self.found.append((column, column + count, loose))
 
+    def judged_row(self, first: int, count: int) -> int:
+        """The row a row repeated ``count`` times from ``first`` (an ODS row's ``number-rows-repeated``) is judged as:
+        the header row where it is among them (its copies under it are read as it is), else the first. A header row
+        among repeated rows had not been seen, and every column under it was judged, as if none of its headers were
+        found."""
+        if self.header_row is not None and first <= self.header_row < first + count:
+            return self.header_row
+        return first
+
     def reads(self, row: int, column: int, count: int = 1) -> bool:
         """Whether the import reads the cell of ``count`` columns from ``column`` (from 1) in ``row``."""
         if self.header_row is None or row < self.header_row:
@@ -988,7 +997,7 @@ def _ods_spans(
     name, rows, columns, row, width, used, unread = "", 0, 0, 0, 0, 0, None
     merged: Merge | None = None
     column_styles: list[tuple[int, str]] = []  # each run of columns' default cell style, by the column after it
-    row_style = ""
+    row_style, judged_row = "", 0  # judged_row: the row the cells of the row at hand are judged as
     read = _CellsRead.of("", None)
     inside = False  # within a table: another starting there is a table inside a cell
     for event, element in events:
@@ -1010,12 +1019,13 @@ def _ods_spans(
         elif event == "start" and element.tag == f"{_TABLE}table-row":
             width = used = 0
             row_style = element.get(f"{_TABLE}default-cell-style-name", "")
+            judged_row = read.judged_row(row + 1, _repeated(element, "rows", "")[0])
         elif event == "end" and element.tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
             reference = f"{_column_letters(width + 1)}{row + 1}"
             repeated, wrong = _repeated(element, "columns", f"cell {reference}")
-            if row + 1 == read.header_row:
+            if judged_row == read.header_row:
                 read.header(width + 1, repeated, _ods_words(element))
-            judged = read.reads(row + 1, width + 1, repeated)
+            judged = read.reads(judged_row, width + 1, repeated)
             if unread is None and judged and element.get(_CALC_VALUE_TYPE) == "error":
                 unread = _error_cell(reference, "".join(element.itertext()).strip())
             if unread is None and element.tag == f"{_TABLE}table-cell":

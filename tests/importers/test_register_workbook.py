@@ -1557,6 +1557,28 @@ def test_a_value_read_otherwise_in_a_column_the_import_does_not_read_is_read(
         importer.extract(path)
 
 
+def test_an_ods_header_row_among_repeated_rows_is_judged_in_the_columns_read(tmp_path: Path) -> None:
+    """The probe of round fourteen: an ODS header row among rows repeated (``number-rows-repeated``: a title row
+    above it giving the same words) had not been found, and every column under it was judged, as where a mapped
+    header is missing: a percentage in a column no header of the mapping names ("Share of year") stopped the import.
+    Judged in the columns read, as under a header row of its own; mapped, the same cell is refused, naming it."""
+    path = _with_share_of_year(tmp_path, "ods")
+    first = '<table:table table:name="DSAP approved shares"><table:table-row>'
+    repeated = first.replace("<table:table-row>", '<table:table-row table:number-rows-repeated="2">')
+    path = _ods_rewritten(path, lambda xml: _once(xml, first, repeated))
+    _with_dsap_header_on(path, 2)
+    store = MemoryStore()
+    store.write(fictional_items())
+    assert ExternalSharesImporter().run(store, path).rows_read == 4
+    read = MAPPING_FILE.read_text(encoding="utf-8").replace("      Status: status", "      Share of year: status")
+    _with_dsap_header_on(path, 2, read)
+    empty = MemoryStore()
+    said = "sheet 'DSAP approved shares': cell K3 shows the percentage 25% where the reader reads the number 0.25"
+    with pytest.raises(BadInput, match=re.escape(said)):
+        ExternalSharesImporter().run(empty, path)
+    assert empty.counts().total_nodes == 0
+
+
 def test_an_ods_table_inside_a_cell_is_refused_naming_sheet_and_cell(tmp_path: Path) -> None:
     """The hostile-input reading, round eight: the reader reads a table inside a cell as a sheet of its own, and its
     rows among the sheet's too (a share DS06666 to "Evil Corp" under DS09999, whose organisation took the inner
