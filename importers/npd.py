@@ -100,6 +100,9 @@ from lineage.store import Store
 DOCUMENT = "DfE NPD Data Tables, October 2018"
 #: DfE's "Find & explore data in the NPD" service, whose test fixtures hold the workbook the CSVs come from.
 ADDRESS = "https://github.com/DFE-Digital/npd-find-and-explore"
+#: The per-sheet files (:mod:`importers.npd_sheets` imports them), whose rows :func:`own_rows` tells apart.
+ITEMS_FILE_NAME = "npd_data_items_2018.csv"
+NOTES_FILE_NAME = "npd_data_tables_sheet_notes_2018.csv"
 
 #: The points of each classification scale, as the data tables write them.
 SCALES: dict[str, tuple[str, ...]] = {
@@ -328,8 +331,8 @@ def feeds(
     """FEEDS from each named collection to the data sets in the store whose title is its name (a name
     ``linked_elsewhere`` that no title gives is not reported as unlinked).
 
-    An edge cites the rows naming the collection and the data set's own citations (among them the item
-    and note rows giving its title), as they stand when it is drawn: import what titles data sets first."""
+    An edge cites the rows naming the collection and the data set's own rows (:func:`own_rows`, among them the item
+    or note rows giving its title), as they stand when it is drawn: import what titles data sets first."""
     titled = [(node, str(node.props["title"])) for node in store.all_nodes(NodeKind.DATASET) if "title" in node.props]
     edges = []
     for name, naming in collections.items():
@@ -350,11 +353,18 @@ def feeds(
 
 
 def own_rows(dataset: Node) -> Iterator[Citation]:
-    """A data set's rows that say what it is (its name, and the years its name gives), without those that say when
-    its data are released (:func:`timing_rows`) or at which level DfE's list gives it, which the imports drawing FEEDS
-    add: a FEEDS edge drawn again over an earlier build then cites what it did the first time."""
-    levels = (NpdDatasetListImporter.bundled, SCHOOL_LEVEL_FILE.name)
-    return (citation for citation in dataset.citations if not _times(citation) and citation.file not in levels)
+    """A data set's rows that say what it is (its name, the years its name gives, its title), without those that say
+    when its data are released (:func:`timing_rows`) or at which level DfE's list gives it, which the imports drawing
+    FEEDS add: a FEEDS edge drawn again over an earlier build then cites what it did the first time.
+
+    The notes' rows count only where the items do not name it: a notes row names and titles its sheet as the items'
+    first row does, and the notes' rows a data set cites are mostly those stating its old tier (its ``tier_notes``),
+    on which neither a FEEDS edge nor a date check rests (Key Stage 2's one notes row had been cited beside the
+    overview's and the items' rows). Where the items do not name it, the notes' rows are what titles it."""
+    not_its_own = {NpdDatasetListImporter.bundled, SCHOOL_LEVEL_FILE.name}
+    if any(citation.file == ITEMS_FILE_NAME for citation in dataset.citations):
+        not_its_own.add(NOTES_FILE_NAME)
+    return (citation for citation in dataset.citations if not _times(citation) and citation.file not in not_its_own)
 
 
 def timing_rows(dataset: Node) -> Iterator[Citation]:

@@ -16,6 +16,8 @@ from pathlib import Path
 from importers import register
 from importers.base import Batch, Report
 from importers.npd import (
+    ITEMS_FILE_NAME,
+    NOTES_FILE_NAME,
     SCALES,
     NpdImporter,
     classification_code,
@@ -198,7 +200,7 @@ class NpdItemsImporter(NpdImporter):
 
     name = "npd-items"
     needs = ("npd-classifications", "npd-datasets")
-    bundled = "npd_data_items_2018.csv"
+    bundled = ITEMS_FILE_NAME
     columns = ITEM_COLUMNS
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:
@@ -264,7 +266,7 @@ class NpdSheetNotesImporter(NpdImporter):
 
     name = "npd-sheet-notes"
     needs = ("npd-items", "npd-concepts")
-    bundled = "npd_data_tables_sheet_notes_2018.csv"
+    bundled = NOTES_FILE_NAME
     columns = ("sheet", "dataset_title", "availability", "note_text")
 
     def transform(self, rows: Iterable[Row], path: Path, report: Report, store: Store) -> Batch:

@@ -272,6 +272,43 @@ def test_collections_and_the_data_sets_they_feed(empty_store: Store, tmp_path: P
     assert ks2_set.name == "KS2 95-96 to 17-18" and ks2_set.props["title"] == "Key Stage 2"  # nothing else changed
 
 
+def test_a_feeds_edge_cites_the_rows_naming_and_titling_its_data_set_not_the_note_of_its_tier(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """Key Stage 2's one notes row states its sheet's old tier; the overview names the data set and the items title it,
+    so its FEEDS edge cited the tier note beside them. Key Stage 1's sheet, which the items subset leaves out, is titled
+    by its notes row alone: that row stays."""
+    items_subset = subset(tmp_path, ITEMS, keep_item)
+    run(NpdDatasetsImporter, empty_store)
+    run(NpdItemsImporter, empty_store, items_subset)
+    run(NpdSheetNotesImporter, empty_store)
+    run(NpdDatasetListImporter, empty_store)
+    _, tabs = real(OVERVIEW)
+    _, items = read(items_subset)  # the subset's own rows, which the import cites
+    _, notes = real(NOTES)
+    _, listed = real(LIST)
+
+    def feeds_rows(collection: str) -> set[tuple[str, int | None]]:
+        (edge,) = edges_from(empty_store, f"Collection:{collection}", EdgeKind.FEEDS)
+        return {(c.file, c.row) for c in edge.citations}
+
+    ks2_note, _ = only(notes, sheet="KS2_95-96_to_17-18")
+    ks2_title = min(line for line, row in items if row["sheet"] == "KS2_95-96_to_17-18")
+    assert feeds_rows("Key Stage 2") == {
+        (OVERVIEW, only(tabs, tab_name="KS2 95-96 to 17-18")[0]),
+        (ITEMS, ks2_title),
+        (LIST, only(listed, dataset="Key Stage 2")[0]),
+    }
+    # the data set itself still cites the note, which gives its tier_notes
+    ks2 = empty_store.get_node("Dataset:KS2_95-96_to_17-18")
+    assert (NOTES, ks2_note) in {(c.file, c.row) for c in ks2.citations}
+    assert feeds_rows("Key Stage 1") == {
+        (OVERVIEW, only(tabs, tab_name="KS1 97-98 to 17-18")[0]),
+        (NOTES, only(notes, sheet="KS1_97-98_to_17-18")[0]),
+        (LIST, only(listed, dataset="Key Stage 1")[0]),
+    }
+
+
 # ---- npd-sheet-notes -------------------------------------------------------------------------------
 
 

@@ -237,7 +237,8 @@ def test_a_statement_s_words_cite_the_rows_that_put_the_item_within_their_reach(
     rows placing it in its data set and those its date check read. AQA's "date of birth" (statements row 29) reaches
     KS2_DOB, an alias the concepts file alone lists, which item-table:alias-prefix places in Key Stage 2's table by
     the dictionary's KS2_ rows; its first year is the table's, its tab name's in the overview; its data are released
-    when the timetable's "Key Stage 2" row says, as our table reads that row. AQA's "candidate's name" (row 28)
+    when the timetable's "Key Stage 2" row says, as our table reads that row; not the note above its sheet, which
+    states its old tier (the notes' row had been cited beside the overview's). AQA's "candidate's name" (row 28)
     reaches KS2_FORENAMES, which its own dictionary row places and dates: the overview's row is not read for it."""
     statements = rows_of("npd_release_scope_statements.csv")
     assert [(statements[n]["organisation"], statements[n]["data_item_as_written"]) for n in (28, 29)] == [
@@ -277,6 +278,7 @@ def test_a_statement_s_words_cite_the_rows_that_put_the_item_within_their_reach(
     (placement,) = [c for c in cited if c.file == "npd_data_items_2018.csv" and c.row is None]
     assert f": rows {row_runs(prefixed)}, every alias it lists with the prefix KS2_" in placement.document
     assert all(f"{file}, row {number}" in row["sources"] for file, number in timing)
+    assert "npd_data_tables_sheet_notes_2018.csv" not in {c.file for c in cited}, rows
     cited, row = link(28, "KS2_FORENAMES")
     rows = {(c.file, c.row) for c in cited}
     assert rows >= timing | {("npd_data_items_2018.csv", forenames)}, rows
