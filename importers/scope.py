@@ -76,6 +76,7 @@ from lineage.model import (
     NodeKind,
     Scalar,
     available_by,
+    first_year_read,
     in_row_runs,
     kind_of,
     weakest,
@@ -537,17 +538,19 @@ class _Dictionary:
     def read_for(self, item: Node, day: dt.date | None) -> frozenset[Citation]:
         """The rows read to keep an item within a statement's reach, for an auditor to check why it was: the rows
         placing it in its data sets (the dictionary's own, or an item-table rule's), and, where it was checked against
-        ``day``, those :meth:`available_by` reads: its first year's (its own row, else its data sets', whose names give
-        their years) and when its data sets' data are released (the timetable's)."""
+        ``day``, those :meth:`available_by` reads: its first year's (its own row, else those of the data sets giving
+        the year it takes, whose names give their years: :func:`lineage.model.first_year_read`) and when its data
+        sets' data are released (the timetable's)."""
         if item.kind is not NodeKind.DATA_ITEM:
             return frozenset()
         read = set(self._placed.get(item.id, ()))
         if day is not None:
             holders = self._holders(item)
-            if isinstance(item.props.get("first_year"), int):
+            first, giving = first_year_read(item, holders)
+            if giving:
+                read.update(c for d in giving for c in own_rows(d))
+            elif first is not None:
                 read |= item.citations
-            else:
-                read.update(c for d in holders if isinstance(d.props.get("first_year"), int) for c in own_rows(d))
             read.update(c for d in holders for c in timing_rows(d))
         return frozenset(read)
 

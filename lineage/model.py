@@ -993,12 +993,32 @@ def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool
     (False, True)
     """
     held_in = list(held_in)
-    first = item.props.get("first_year")
-    if not isinstance(first, int):
-        years = [y for dataset in held_in if isinstance(y := dataset.props.get("first_year"), int)]
-        first = min(years) if years else None
+    first, _ = first_year_read(item, held_in)
     lag = min((release_lag(dataset) for dataset in held_in), default=0)  # the earliest any holder can have it
     return first is None or first <= last_year_in_npd(day, lag)
+
+
+def first_year_read(item: Node, held_in: Iterable[Node] = ()) -> tuple[int | None, tuple[Node, ...]]:
+    """The first year :func:`available_by` reads for an item, and the data sets ``held_in`` it that give that year:
+    its own (given by none of them), else the earliest they give (by each giving it), else None. One choice for the
+    check and for the rows a link cites as the check's, which had cited every holder giving a year.
+
+    >>> item = Node(NodeKind.DATA_ITEM, "Any/Alias", "Alias")
+    >>> held_in = [Node(NodeKind.DATASET, key, key, {"first_year": year}) for key, year in (("B", 2001), ("A", 1995))]
+    >>> first, giving = first_year_read(item, held_in)
+    >>> first, [dataset.key for dataset in giving]
+    (1995, ['A'])
+    >>> first_year_read(Node(NodeKind.DATA_ITEM, "Any/Own", "Own", {"first_year": 2010}), held_in)
+    (2010, ())
+    """
+    own = item.props.get("first_year")
+    if isinstance(own, int):
+        return own, ()
+    years = [(dataset, year) for dataset in held_in if isinstance(year := dataset.props.get("first_year"), int)]
+    if not years:
+        return None, ()
+    first = min(year for _, year in years)
+    return first, tuple(dataset for dataset, year in years if year == first)
 
 
 @dataclass(frozen=True, slots=True)

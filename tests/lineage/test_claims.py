@@ -7,13 +7,19 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
+from importers.concepts import NpdConceptsImporter
+from importers.npd import NpdDatasetsImporter
+from importers.npd_sheets import NpdItemsImporter, NpdSheetNotesImporter
+from importers.scope import ScopeStatementsImporter
 from lineage.claims import TIER_RULE, Claim, by_rule, claims, to_csv, to_markdown
-from lineage.model import CertaintyLevel, Citation, EdgeKind, NodeKind
+from lineage.model import CertaintyLevel, Citation, Edge, EdgeKind, NodeKind
 from lineage.resources import DATA_DIR
 from lineage.store import Store
+from tests.importers.test_npd import CONCEPTS, ITEMS, NOTES, OVERVIEW, run, subset
 
 pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
 
@@ -284,3 +290,33 @@ def test_a_statement_s_words_cite_the_rows_that_put_the_item_within_their_reach(
     assert rows >= timing | {("npd_data_items_2018.csv", forenames)}, rows
     assert "npd_datasets_overview_2018.csv" not in {c.file for c in cited}
     assert all(f"{file}, row {number}" in row["sources"] for file, number in timing)
+
+
+def test_a_statement_s_words_cite_the_first_year_of_the_data_set_whose_year_the_date_check_took(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """An item the dictionary gives no first year takes the earliest its data sets give (lineage.model.available_by),
+    but the date check's citations had named every data set giving a year. No bundled item is held by two data
+    sets: a HOLDS link from Key Stage 1's table (overview row 10, first year 1997) to KS2_DOB stands in for one,
+    beside Key Stage 2's (row 11, 1995), whose row alone gives the year AQA's "date of birth" (statements row 29)
+    is checked by."""
+    tabs = rows_of(OVERVIEW)
+    assert (tabs[10]["tab_name"], tabs[11]["tab_name"]) == ("KS1 97-98 to 17-18", "KS2 95-96 to 17-18")
+    files = {
+        ITEMS: subset(tmp_path, ITEMS, lambda row: row["sheet"] == "KS2_95-96_to_17-18"),
+        CONCEPTS: subset(tmp_path, CONCEPTS, lambda row: row["npd_alias"] == "KS2_DOB"),
+    }
+    for importer in (NpdDatasetsImporter, NpdItemsImporter, NpdConceptsImporter, NpdSheetNotesImporter):
+        run(importer, empty_store, files.get(str(importer.bundled)))
+    (item,) = [n for n in empty_store.all_nodes(NodeKind.DATA_ITEM) if n.name == "KS2_DOB"]
+    assert "first_year" not in item.props
+    stand_in = frozenset({Citation("claims ledger tests", "tests/lineage/test_claims.py")})
+    empty_store.write(edges=[Edge("Dataset:KS1_97-98_to_17-18", EdgeKind.HOLDS, item.id, citations=stand_in)])
+    run(ScopeStatementsImporter, empty_store)
+    (statement,) = [
+        n for n in empty_store.all_nodes(NodeKind.STATEMENT)
+        if ("npd_release_scope_statements.csv", 29) in {(c.file, c.row) for c in n.citations}
+    ]  # fmt: skip
+    (edge,) = empty_store.get_edges([(statement.id, EdgeKind.REFERS_TO, item.id)]).values()
+    assert [c.row for c in edge.citations if c.file == OVERVIEW] == [11]
+    assert NOTES not in {c.file for c in edge.citations}
