@@ -80,15 +80,18 @@ def node_attributes(node: Node, flat: bool = True) -> dict[str, Any]:
     }
 
 
-def edge_attributes(edge: Edge, flat: bool = True, outranked_by: tuple[str, ...] = ()) -> dict[str, Any]:
+def edge_attributes(
+    edge: Edge, flat: bool = True, outranked_by: tuple[str, ...] = (), contested: tuple[str, ...] = ()
+) -> dict[str, Any]:
     """An edge's attributes (not its ends); ``flat`` as for nodes; ``outranked_by``, the statements whose exclusion
-    outranks it (Subgraph.outranked_links), said beside it."""
+    outranks it (Subgraph.outranked_links), said beside it with ``contested``, those of them another cited source
+    disagrees with (Subgraph.contested), as a release's left_out says them."""
     citations = citation_records(edge.citations)
-    outranked = {"outranked_by": "; ".join(outranked_by) if flat else list(outranked_by)} if outranked_by else {}
+    outranked = {"outranked_by": outranked_by, "contested": contested} if outranked_by else {}
     return {
         "kind": edge.kind.value,
         **certainty_attributes(edge.certainty),
-        **outranked,
+        **{name: "; ".join(ids) if flat else list(ids) for name, ids in outranked.items()},
         **_validity(edge.validity),
         "citations": json.dumps(citations, ensure_ascii=False) if flat else citations,
         **{name: _scalar(value, name in _MIXED_EDGE, flat) for name, value in edge.props.items()},
@@ -96,7 +99,10 @@ def edge_attributes(edge: Edge, flat: bool = True, outranked_by: tuple[str, ...]
 
 
 def edge_records(subgraph: Subgraph, flat: bool = True) -> list[tuple[Edge, dict[str, Any]]]:
-    """Each edge of the subgraph with its attributes, an inclusion a statement outranks saying which (the flat
-    formats' one way to write their edges)."""
+    """Each edge of the subgraph with its attributes, an inclusion a statement outranks saying which, and which of
+    those another source disputes (the flat formats' one way to write their edges)."""
     outranked = subgraph.outranked_links()
-    return [(edge, edge_attributes(edge, flat, outranked.get(edge.id, ()))) for edge in subgraph.edges]
+    return [
+        (edge, edge_attributes(edge, flat, by := outranked.get(edge.id, ()), subgraph.contested(by)))
+        for edge in subgraph.edges
+    ]

@@ -38,7 +38,7 @@ def _csv_table(rows: list[dict[str, Any]], first: list[str], handle: IO[bytes]) 
 
 #: The first columns of the CSV files, in this order; properties follow, sorted by name.
 NODE_COLUMNS = ["id", "kind", "key", "name", "certainty", "rule", "valid_from", "valid_to", "synthetic", "citations"]
-EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "outranked_by"]
+EDGE_COLUMNS = ["id", "source", "target", "kind", "certainty", "rule", "outranked_by", "contested"]
 EDGE_COLUMNS += ["valid_from", "valid_to", "citations"]
 
 

@@ -32,8 +32,7 @@ def left_out(subgraph: Subgraph, outranked: Mapping[str, tuple[str, ...]]) -> di
             found[edge.source].append(
                 {
                     "item": edge.target,
-                    **edge_attributes(edge, flat=False, outranked_by=by),
-                    "contested": [s for s in by if s in subgraph.contested_statements],
+                    **edge_attributes(edge, flat=False, outranked_by=by, contested=subgraph.contested(by)),
                 }
             )
     for release_id, item_id, statement in sorted(subgraph.exclusions, key=lambda e: (e[0], e[1], e[2].id)):
@@ -41,7 +40,7 @@ def left_out(subgraph: Subgraph, outranked: Mapping[str, tuple[str, ...]]) -> di
             said: dict[str, Any] = {"item": item_id, "excluded_by": statement.id}
             said |= certainty_attributes(statement.certainty)
             said["citations"] = citation_records(statement.citations)
-            said["contested"] = [statement.id] if statement.id in subgraph.contested_statements else []
+            said["contested"] = list(subgraph.contested([statement.id]))
             found[release_id].append(said)
     return found
 

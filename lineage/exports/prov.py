@@ -115,7 +115,8 @@ def prov_document(subgraph: Subgraph) -> ProvDocument:
             generation = attributes(certainty_attributes(node.certainty), node.citations)
             doc.wasGeneratedBy(qname(node.id), share(node.id), other_attributes=generation)
     for edge in subgraph.edges:
-        attrs = attributes(edge_attributes(edge, outranked_by=outranked.get(edge.id, ())), edge.citations)
+        by = outranked.get(edge.id, ())
+        attrs = attributes(edge_attributes(edge, outranked_by=by, contested=subgraph.contested(by)), edge.citations)
         source, target = qname(edge.source), qname(edge.target)
         if edge.kind in _DERIVATIONS:
             downstream, upstream = (source, target) if EDGE_SPECS[edge.kind].flow is Flow.BACKWARD else (target, source)

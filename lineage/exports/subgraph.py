@@ -56,6 +56,11 @@ class Subgraph:
             or (edge.kind is EdgeKind.INCLUDES and outranked(edge, excluded.get(edge.source, ())))
         }
 
+    def contested(self, statements: Iterable[str]) -> tuple[str, ...]:
+        """Those of ``statements`` another cited source disagrees with: what every format says beside an outranked
+        link or a left-out item, so that no one quotes as settled a statement the record holds as disputed."""
+        return tuple(s for s in statements if s in self.contested_statements)
+
     def describe(self) -> str:
         """One line that says what the export holds and whether anything was left out."""
         size = f"{len(self.nodes)} nodes and {len(self.edges)} edges"

@@ -71,6 +71,11 @@ class ReadBack:
     edges: dict[tuple[str, str, str], dict[str, Any]]
 
 
+def _joined(said: Any) -> str | None:
+    """Statement ids as the flat formats write them ("a; b"), where a format gives a list; none as None."""
+    return "; ".join(said) if isinstance(said, list) else said or None
+
+
 def _fields(data: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "kind": data.get("kind"),
@@ -78,7 +83,8 @@ def _fields(data: dict[str, Any], citations: list[dict[str, Any]]) -> dict[str, 
         "certainty": data.get("certainty"),
         "rule": data.get("rule") or None,
         "valid_from": data.get("valid_from") or None,
-        "outranked_by": "; ".join(said) if isinstance(said := data.get("outranked_by"), list) else said or None,
+        "outranked_by": _joined(data.get("outranked_by")),
+        "contested": _joined(data.get("contested")),
         "citations": citations,
     }
 
@@ -320,6 +326,44 @@ def test_every_format_says_which_inclusions_a_statement_outranks_and_by_which_ru
     assert all("not_released" in str(included[alias]["outranked_by"]) for alias in ruled_out)
     assert all("/released/" in str(included[alias]["outranked_by"]) for alias in bounded)
     assert all(included[alias]["outranked_by"] is None for alias in plain)
+
+
+@pytest.mark.parametrize("fmt", sorted(set(READERS) - {"prov-json"}))
+def test_every_format_says_which_outranking_statements_another_source_contests(
+    memory_real: MemoryStore, tmp_path: Path, fmt: str
+) -> None:
+    """The twelfth reading: CSV, GraphML, GEXF and Cytoscape named the statements outranking an inclusion but not
+    that DfE's written answer on the Telegraph's 2013 release (npd_release_scope_statements.csv row 10) is disputed
+    by the accounts of its FOI answer (data/conflicts.csv), as PROV's and OpenLineage's left_out say: a campaigner
+    quoting the CSV would state the names as settled left out. BBC Newsnight's answer (row 16) no source disputes."""
+    with open(ROOT / "data" / "conflicts.csv", newline="", encoding="utf-8") as handle:
+        disputed = {
+            int(row[side])
+            for row in csv.DictReader(handle)
+            if row["file"] == "npd_release_scope_statements.csv"
+            for side in ("row", "contradicted_by_row")
+        }
+    assert 10 in disputed and 16 not in disputed
+    register = _register()
+    for register_row, statement_row in ((3, 10), (10, 16)):
+        entry = register[register_row - 2]
+        assert entry["organisation"] in ("Daily Telegraph", "BBC Newsnight")
+        name = entry["organisation"].lower().replace(" ", "-")
+        release = f"Release:npd-third-party-requests-pre-dsap/{entry['date_as_cited']}/{name}"
+        (stating,) = [
+            node.id
+            for node in memory_real.all_nodes(NodeKind.STATEMENT)
+            if "not_released/key-identifiers" in node.id
+            and any((c.file, c.row) == ("npd_release_scope_statements.csv", statement_row) for c in node.citations)
+        ]
+        output = tmp_path / (f"{statement_row}" if fmt == "csv" else f"{statement_row}.{fmt}")
+        export(memory_real, fmt, output, release, 1)
+        outranked = [e for e in READERS[fmt](output).edges.values() if stating in (e["outranked_by"] or "")]
+        assert outranked, statement_row
+        for said in outranked:
+            contested = set((said["contested"] or "").split("; ")) - {""}
+            assert contested <= set(said["outranked_by"].split("; ")), statement_row
+            assert (stating in contested) is (statement_row in disputed), (statement_row, said["outranked_by"])
 
 
 def test_an_unknown_node_is_an_error_and_writes_nothing(fixture_store: Store, tmp_path: Path) -> None:
