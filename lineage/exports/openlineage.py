@@ -5,9 +5,9 @@ as inputs and their items as the columns of the recipient's copy (column lineage
 (``ACCESSED_BY``: the LRS, the NPD by match and return) and an onward share (``SHARES_ONWARD``). Only an extract
 (a release is one) outputs the recipient's copy of the records; an access or onward share by any other route
 outputs what the source says went (``what_went``: "a service built on the data of ...") or the route ("searches
-of ...", "match and return against ..."), and one whose source gives no route says so: no recipient is said to
-hold a copy of a system it searched, matched against or got a service built on. An item a source's statement
-excludes from a release is never written as one of its columns unless DfE's own word names it in the release
+of ...", "match and return against ..."), and one whose source states no route says it is not stated: no recipient
+is said to hold a copy of a system it searched, matched against or got a service built on. An item a source's
+statement excludes from a release is never written as one of its columns unless DfE's own word names it in the release
 (lineage.model.gives_way_to_exclusion: the tier rule's inclusion gives way, as every rule's does).
 Every event carries the flow's certainty, route and citations in a facet of its own (``pupilDataLineage``), with
 how sure each included item or data set is (``included``: a column the tier rule gives is at tier level, whatever
@@ -31,6 +31,7 @@ from lineage.exports.formats import register
 from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
+from lineage.questions.onward import NOT_STATED
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -126,8 +127,9 @@ def what_went(edge: Edge, records: str) -> str:
     """The name of what an access or onward share gave its recipient. Only an extract is a copy of the records
     (``records``: the record set, or the source's words for them); any other route is named by what the source
     says went (``what_went``: "a service built on the data of ...") or by the route ("searches of ..."), and a flow
-    whose source gives no route claims no copy either: the GB Group's onward share had been written as its
-    recipients' copy of the LRS database, where the source says a service built on LRS data went."""
+    whose source states no route claims no copy either: the GB Group's onward share had been written as its
+    recipients' copy of the LRS database, where the source says a service built on LRS data went. That route is
+    said to be not stated, what the source leaves out, never "no route", which had read as a claim that none was."""
     route = _as_written(edge, "route")
     if route == "extract":
         return records
@@ -135,7 +137,7 @@ def what_went(edge: Edge, records: str) -> str:
         return f"{_as_written(edge, 'what_went')} of {records}"
     if route:
         return ROUTE_WENT.get(route, "{route}: {records}").format(route=route, records=records)
-    return f"{records} (the source gives no route)"
+    return f"{records} (route {NOT_STATED} in its source)"
 
 
 def _access(edge: Edge, source: Node, target: Node) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -311,6 +311,29 @@ def test_no_access_or_onward_share_but_an_extract_gives_its_recipient_a_copy_of_
             assert "service built on the data" in facet["what_went"]
 
 
+def test_a_flow_whose_source_states_no_route_says_it_is_not_stated_not_that_there_was_none(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """The twelfth reading: DfE's access for a police force (npd_flows_2018_onward.csv row 13, no reading in
+    flow_readings.csv) went out as "pupils' personal data (the source gives no route)", which reads as the source
+    saying there was no route; the row's quote says the data "was provided", and its notes that DfE's answer is not
+    in the page as read. The output says what its source leaves out: the route is not stated there."""
+    with FLOWS.open(encoding="utf-8", newline="") as handle:
+        row = list(csv.DictReader(handle))[13 - 2]
+    with (DATA_DIR / "flow_readings.csv").open(encoding="utf-8", newline="") as handle:
+        assert (FLOWS.name, "13") not in {(r["file"], r["row"]) for r in csv.DictReader(handle)}
+    assert "was provided" in row["quote"] and "not in the page as read" in row["notes"]
+    OnwardFlowsImporter().run(empty_store, FLOWS)
+    (event,) = [
+        e
+        for e in exported(empty_store, tmp_path / "events.jsonl")
+        if (FLOWS.name, 13) in {(c["file"], c["row"]) for c in e["run"]["facets"]["pupilDataLineage"]["citations"]}
+    ]
+    (output,) = event["outputs"]
+    assert output["name"] == f"{row['dataset_as_written']} (route not stated in its source)"
+    assert event["run"]["facets"]["pupilDataLineage"]["route"] == ""
+
+
 def test_only_an_extract_is_named_as_the_recipients_copy_of_the_records() -> None:
     """The one route by which the records themselves go (README, After 2018): an extract's output is the records."""
     from lineage.exports.openlineage import what_went
