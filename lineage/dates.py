@@ -82,6 +82,16 @@ def academic_year_text(year: int) -> str:
     return f"{year}/{(year + 1) % 100:02d}"
 
 
+def those_years(first: int, last: int) -> str:
+    """How an answer refers back to the academic years ``first`` to ``last``: one year as "that year", where the
+    letter and /reach had said "those years" of a child at school in 2015/16 alone.
+
+    >>> those_years(2012, 2016), those_years(2015, 2015)
+    ('those years', 'that year')
+    """
+    return "that year" if first == last else "those years"
+
+
 def academic_years_text(first: int, last: int) -> str:
     """The academic years ``first`` to ``last`` as the NPD writes them, one year as itself: a data set of 2016/17
     alone had read "2016/17 to 2016/17".

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from lineage.characters import line_break, unfit_character
-from lineage.dates import academic_years_text
+from lineage.dates import academic_year_text, academic_years_text
 from lineage.drafts import Draft, Part, format_of
 from lineage.errors import LineageError
 from lineage.model import CERTAINTY_WORDS, Citation, Node, ordered_citations, party_words
@@ -35,6 +35,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     """The letter, in parts: what it asks, and the releases, recipients and statements it asks about."""
     school, (first, last) = answer.chain.school, answer.years
     years = f"the academic {'year' if first == last else 'years'} {academic_years_text(first, last)}"
+    those = answer.those_years
     others = [n for n in answer.schools if n.id != school.id]
     parts = [
         Part("p", "[Your name]\n[Your address]\n[Date]"),
@@ -85,7 +86,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         Part(
             "p",
             f"The public record lists these releases of NPD data, which may hold records of {years}: those it "
-            "dates were made once data of the first of those years were in the NPD, and it gives no date for the "
+            f"dates were made once data of {academic_year_text(first)} were in the NPD, and it gives no date for the "
             "others. Each may hold my child's record; the record does not say whether it does. Where a release's "
             "items are not published, I ask you to say what it held.",
         ),
@@ -118,7 +119,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
                 )
             )
     if not answer.releases:
-        parts.append(Part("p", "The public record lists no release of NPD data that may hold records of those years."))
+        parts.append(Part("p", f"The public record lists no release of NPD data that may hold records of {those}."))
     if answer.applications:
         parts += _section(
             "Applications and arrangements the record names without a release",
@@ -142,7 +143,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
             party = party_words(str(application.props.get("status"))).split()[-1]  # by an applicant, with a body
             said = "".join(f"; {words}" for words in said_by_sources(open_application.statements))
             if open_application.went_before_the_years:
-                said += "; the sources date what went under it before these years were in the NPD"
+                said += f"; the sources date what went under it before data of {those} were in the NPD"
             said += "".join(f"; {_agreement(r)}" for r in open_application.agreements)
             parts.append(
                 Part(
@@ -220,7 +221,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
     if disputed:
         parts += _section(
             "Data sets whose sources disagree whether they hold pupils' records",
-            "The Department's 2018 list of NPD data sets calls these data sets, which cover those years or give no "
+            f"The Department's 2018 list of NPD data sets calls these data sets, which cover {those} or give no "
             "years, school-level; the note above each one's sheet in its NPD data tables calls its data personal level "
             "data. The public record does not say which is right. Please say, for each, whether it holds any record of "
             "my child.",
@@ -232,7 +233,7 @@ def letter_parts(answer: RecordReach) -> list[Part]:
         parts.append(
             Part(
                 "p",
-                f"If my child was 14 or over in any of those years, please also send the record the Department holds "
+                f"If my child was 14 or over at any time in {those}, please also send the record the Department holds "
                 f"of my child in its {lrs.record_set.name}, which is not the NPD, and say whether it was searched "
                 "by or for any other organisation, which, when, and under what agreement.",
                 tuple(ordered_citations(lrs.record_set.citations)),

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from lineage.dates import academic_years_text
+from lineage.dates import academic_years_text, those_years
 from lineage.errors import LineageError, NotFound
 from lineage.model import (
     FIRST_NPD_YEAR,
@@ -243,7 +243,10 @@ def _reaches(store: Store, from_year: int, to_year: int) -> tuple[tuple[Reach, .
                 else "the release's scope (data sets, items, years) is not published"
             )
             if not isinstance(date, dt.date):
-                reason += "; its date is not given, so whether it came after these years were in the NPD is unknown"
+                reason += (
+                    f"; its date is not given, so whether it came after data of {those_years(from_year, to_year)} "
+                    "were in the NPD is unknown"
+                )
             unpublished.append(Reach(scope.release, scope.organisations, (), inferred, False, note=reason))
     reaches.sort(key=lambda r: dated_order(r.release))
     unpublished.sort(key=lambda r: dated_order(r.release))

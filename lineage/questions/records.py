@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from lineage.dates import those_years
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
 from lineage.model import (
@@ -399,6 +400,11 @@ class RecordReach(AskedYears):
     @property
     def releases_count(self) -> int:
         return len(self.releases)
+
+    @property
+    def those_years(self) -> str:
+        """How the letter and /reach refer back to the years asked (dates.those_years): one definition for both."""
+        return those_years(*self.years)
 
     @property
     def schools(self) -> tuple[Node, ...]:

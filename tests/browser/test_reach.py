@@ -178,6 +178,20 @@ def test_a_referenced_release_or_application_says_the_register_listing_it_as_the
     assert f"; listed in {home_office['register']};" in line, line
 
 
+def test_one_year_asked_is_referred_back_to_as_that_year_as_the_letter_does(page: Browser) -> None:
+    """The twelfth reading: for 2015/16 alone the page said "those years" in its headings and hints and "these
+    years" of what went under an application before them. Every such phrase is the API's thoseYears, the letter's
+    words: "that year" here (tests/lineage/api/test_parents.py holds the letter to the same)."""
+    page.goto(f"/reach?urn={URN}&from=2015&to=2015")
+    ready(page, "from=2015")
+    answer = page.evaluate("document.querySelector('#answer').innerText")
+    assert "those years" not in answer and "these years" not in answer
+    assert page.texts("#datasets-title") == ["NPD data sets that cover that year"]
+    assert page.texts("#timeline-title") == ["What happened in that year"]
+    assert "If the child was 14 or over at any time in that year," in answer
+    assert any("before data of that year were in the NPD" in line for line in page.texts("#applications li"))
+
+
 def test_the_data_sets_the_list_calls_school_level_are_apart_saying_what_each_source_says(page: Browser) -> None:
     """For 2013 to 2018 the page had listed 19 school-level data sets among those that may hold the child's record,
     some twice under two spellings, saying nothing of the note above their sheets calling their data 'personal level

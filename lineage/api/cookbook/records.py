@@ -133,6 +133,8 @@ RecordReach = answer_type(
         "learner_records": "DfE's Learning Records Service (learners from age 14, not the NPD) and the oversight of "
         "its use.",
         "releases_count": "Releases that may hold the record, in every group.",
+        "those_years": "How the page and the letter refer back to the years asked: 'that year' for one year, "
+        "'those years' for more.",
         "schools": As(left_out="given by the chain"),
         "linked": "Data sets linking pupil records with other departments' (LEO, Pupil Parent Matched Data, the "
         "MoJ-DfE set), each body holding or party to one with its part as a source gives it: beyond the children a "

@@ -677,7 +677,7 @@ async def test_an_application_whose_sources_date_what_went_before_the_years_is_m
     (bell,) = [r for r in more if r["reference"] == "DR170330.03"]
     assert bell["date_as_cited"].endswith("2017") and not bell["status_as_cited"]
     assert not [r for r in statements if r["reference"] == "DR170330.03"]
-    for years, marked in (((2015, 2015), True), ((2012, 2016), False)):
+    for years, marked, those in (((2015, 2015), True, "that year"), ((2012, 2016), False, "those years")):
         data = (await ask("record-reach", urn=URN, fromYear=years[0], toYear=years[1], first=100))["recordReach"]
         by_applicant = {n["node"]["name"]: a for a in data["applications"] for n in a["applicants"]}
         text = (await ask("letter", urn=URN, fromYear=years[0], toYear=years[1], format="txt"))["letter"]["text"]
@@ -685,7 +685,7 @@ async def test_an_application_whose_sources_date_what_went_before_the_years_is_m
         for name in went:
             assert by_applicant[name]["wentBeforeTheYears"] is marked, (years, name)
             (line,) = [line for line in part.splitlines() if f"by {name};" in line]
-            assert ("before these years were in the NPD" in line) is marked, (years, line)
+            assert (f"before data of {those} were in the NPD" in line) is marked, (years, line)
         assert "DR170330.03" in {a["application"]["reference"] for a in data["applications"]}
         (bells,) = [a for a in data["applications"] if a["application"]["reference"] == "DR170330.03"]
         assert bells["wentBeforeTheYears"] is False
@@ -862,12 +862,43 @@ async def test_the_letter_does_not_say_undated_releases_cover_the_years(ask: Any
     assert len(undated) == 4
     text = (await ask("letter", urn=URN, fromYear=2019, toYear=2024, format="txt"))["letter"]["text"]
     assert "covering" not in text
-    assert (
-        "those it dates were made once data of the first of those years were in the NPD, and it gives no date" in text
-    )
+    assert "those it dates were made once data of 2019/20 were in the NPD, and it gives no date" in text
     for entry in undated:
         (line,) = [line for line in text.splitlines() if line.startswith(f"- {entry['reference']}, to ")]
         assert "no date in the record" in line
+
+
+async def test_one_year_asked_is_referred_back_to_as_that_year(ask: Any) -> None:
+    """The twelfth reading: for a pupil of 2015/16 alone the letter said "those years" and "these years" (the data
+    sets "which cover those years", the LRS "if my child was 14 or over in any of those years", what went "before
+    these years were in the NPD"), as /reach did. A single year is "that year", wherever the letter or the page
+    (thoseYears) refers back to it; a span is "those years". The Cabinet Office's, AQA's and the Institute of
+    Education's sources date what went before 2015/16's data entered the NPD (npd_release_scope_statements.csv; see
+    the test above), and the LRS and the school-level data sets are said for every year, so each wording is there."""
+    for (first, last), those in (((2015, 2015), "that year"), ((2012, 2016), "those years")):
+        data = (await ask("record-reach", urn=URN, fromYear=first, toYear=last, first=1))["recordReach"]
+        assert data["thoseYears"] == those
+        text = (await ask("letter", urn=URN, fromYear=first, toYear=last, format="txt"))["letter"]["text"]
+        assert "these years" not in text and (first != last or "those years" not in text), (first, last)
+        assert f"If my child was 14 or over at any time in {those}, " in text
+        assert f"which cover {those} or give no years" in text
+        # all three went before 2015/16's data entered the NPD, none before 2012/13's
+        assert (f"before data of {those} were in the NPD" in text) is (first == last)
+        assert f"once data of {first}/{(first + 1) % 100:02d} were in the NPD" in text
+
+
+def test_an_undated_release_s_note_refers_back_to_one_year_as_that_year(memory_real: MemoryStore) -> None:
+    """The twelfth reading: pupil-reach's note on the 2017 register's four undated recipients said whether each
+    "came after these years were in the NPD is unknown" for 2019/20 alone; it says "that year" (dates.those_years)."""
+    undated = {
+        r["reference"] for r in REGISTER if r["status_as_cited"] == "listed as recipient" and not r["date_as_cited"]
+    }
+    assert len(undated) == 4
+    for (first, last), those in (((2019, 2019), "that year"), ((2019, 2024), "those years")):
+        reach = questions.pupil_reach(memory_real, URN, first, last)
+        notes = [r.note or "" for r in reach.unpublished_scope if r.release.props.get("reference") in undated]
+        assert len(notes) == len(undated), (first, last)
+        assert all(f"whether it came after data of {those} were in the NPD is unknown" in n for n in notes), notes[0]
 
 
 async def test_a_referenced_release_or_application_says_the_register_listing_it(ask: Any) -> None:

@@ -29,7 +29,7 @@ export async function showAnswer(search, current) {
   drawAnswer(answer, variables);
   performance.mark("reach-drawn");
   requestAnimationFrame(() => performance.mark("reach-painted"));
-  drawTimeline((await timeline).timeline);
+  drawTimeline((await timeline).timeline, answer.thoseYears);
   if (!current()) return;
   $("#status").textContent = `Shown: ${answer.releasesCount} releases that may hold the record.`;
 }
@@ -39,6 +39,8 @@ function drawAnswer(answer, variables) {
   const years = academicYears(answer.fromYear, answer.toYear);
   const statements = answer.notReleased.length;
   $("#answer").hidden = false;
+  // the page's words for the years asked, as the letter's (RecordReach.those_years): "that year" for one
+  for (const words of document.querySelectorAll(".those-years")) words.textContent = answer.thoseYears;
   $("#answer-title").textContent = `${school.name} (URN ${school.key}), ${years}`;
   $("#answer-summary").textContent =
     `${plural(answer.releasesCount, "release")} of NPD data may hold the record of a pupil at this school in ` +
@@ -49,8 +51,8 @@ function drawAnswer(answer, variables) {
   drawNotReleased(answer.notReleased);
   drawListed("#planned", statedItems(answer.planned)); // a plan, never a release: the Home Office's 2015 MoU
   drawListed("#refused", statedItems(answer.refusedToSay));
-  drawApplications(answer.applications);
-  drawDisclosures(answer.disclosures);
+  drawApplications(answer.applications, answer.thoseYears);
+  drawDisclosures(answer.disclosures, answer.thoseYears);
   // what the record says of NPD data reached through the ONS (the OSR's letters) and of the routes beside it
   drawListed("#ons", [...answer.onsAccess.map(eventItem), ...answer.onsFigures.map(figureItem)]);
   // the census's nationality items: the events of 2018, and the figure whose notes give the later accounts of them
@@ -277,7 +279,7 @@ function compilerNote(notes) {
 
 /** Applications without an outcome, or with one that is no release: listed apart, never as releases, each with its
  * applicant and sources. */
-function drawApplications(applications) {
+function drawApplications(applications, thoseYears) {
   const items = applications.map((open) => {
     const application = open.application;
     const item = element("li");
@@ -298,7 +300,9 @@ function drawApplications(applications) {
       item.append("; a source says: ");
       appendStated(item, stated);
     }
-    if (open.wentBeforeTheYears) item.append("; the sources date what went under it before these years were in the NPD");
+    if (open.wentBeforeTheYears) {
+      item.append(`; the sources date what went under it before data of ${thoseYears} were in the NPD`);
+    }
     // an agreement a source ties to the application, as the letter gives it (lineage.letter._agreement)
     for (const agreed of open.agreements) {
       const event = agreed.node;
@@ -331,9 +335,9 @@ function disclosed(d) {
   return item;
 }
 
-function drawDisclosures(disclosures) {
+function drawDisclosures(disclosures, thoseYears) {
   const items = disclosures.map(disclosed);
-  const none = "The record names no other disclosure after those years were in the NPD.";
+  const none = `The record names no other disclosure once data of ${thoseYears} were in the NPD.`;
   $("#disclosures").replaceChildren(...(items.length ? items : [element("li", none)]));
 }
 
@@ -381,7 +385,7 @@ function drawListed(selector, items) {
   $(selector).closest("section").hidden = !items.length;
 }
 
-function drawTimeline(answer) {
+function drawTimeline(answer, thoseYears) {
   const entries = answer.entries.nodes.map((entry) => {
     const item = element("li");
     item.append(element("strong", entry.when), `: ${entry.text}`); // its date says what it is, its text if unverified
@@ -389,5 +393,5 @@ function drawTimeline(answer) {
     return item;
   });
   if (answer.entries.truncated) entries.push(element("li", `and ${answer.entries.totalCount - entries.length} more`));
-  $("#timeline").replaceChildren(...(entries.length ? entries : [element("li", "No dated event in those years.")]));
+  $("#timeline").replaceChildren(...(entries.length ? entries : [element("li", `No dated event in ${thoseYears}.`)]));
 }
