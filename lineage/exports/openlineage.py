@@ -31,7 +31,7 @@ from lineage.exports.formats import register
 from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
-from lineage.questions.onward import NOT_STATED
+from lineage.questions.onward import ROUTE_WENT, as_written, what_went
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -101,43 +101,13 @@ def events(subgraph: Subgraph, now: dt.datetime | None = None) -> list[dict[str,
             }
         else:
             inputs, output = _access(edge, source, target)
-            said = {"included": {}, **{name: _as_written(edge, name) for name in _WENT if edge.props.get(name)}}
+            said = {"included": {}, **{name: as_written(edge, name) for name in _WENT if edge.props.get(name)}}
         found.append(_event(edge, source, target, inputs, output, now or dt.datetime.now(dt.UTC), said))
     return found
 
 
-#: What each route gives its recipient, where it is no copy of the records: the source says searches of a live
-#: system, a service built on the data, a match with what matched returned, not the records themselves.
-ROUTE_WENT = {
-    "live search": "searches of {records}",
-    "secure access through the ONS": "secure access through the ONS to {records}",
-    "match and return": "match and return against {records}",
-    "linkage": "linkage with {records}",
-    "service built on the data": "service built on the data of {records}",
-}
 #: A flow's properties that say what went, in the source's words, and the compiler's notes on the row.
 _WENT = ("what_went", "matched_on", "dataset_as_written", "notes")
-
-
-def _as_written(edge: Edge, name: str) -> str:
-    return str(edge.props.get(name) or "")
-
-
-def what_went(edge: Edge, records: str) -> str:
-    """The name of what an access or onward share gave its recipient. Only an extract is a copy of the records
-    (``records``: the record set, or the source's words for them); any other route is named by what the source
-    says went (``what_went``: "a service built on the data of ...") or by the route ("searches of ..."), and a flow
-    whose source states no route claims no copy either: the GB Group's onward share had been written as its
-    recipients' copy of the LRS database, where the source says a service built on LRS data went. That route is
-    said to be not stated, what the source leaves out, never "no route", which had read as a claim that none was."""
-    route = _as_written(edge, "route")
-    if route == "extract":
-        return records
-    if edge.props.get("what_went"):
-        return f"{_as_written(edge, 'what_went')} of {records}"
-    if route:
-        return ROUTE_WENT.get(route, "{route}: {records}").format(route=route, records=records)
-    return f"{records} (route {NOT_STATED} in its source)"
 
 
 def _access(edge: Edge, source: Node, target: Node) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -148,7 +118,7 @@ def _access(edge: Edge, source: Node, target: Node) -> tuple[list[dict[str, Any]
         records = source.key
         drawn_on = _dataset(RECORDS, records)
     else:
-        records = _as_written(edge, "dataset_as_written") or "records"
+        records = as_written(edge, "dataset_as_written") or "records"
         drawn_on = _dataset(recipient(source), what_went(edge, records) if edge.props.get("route") else records)
     return [drawn_on], _dataset(recipient(target), what_went(edge, records))
 

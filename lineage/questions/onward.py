@@ -80,6 +80,40 @@ ROUTE_BY_KIND = {
 NOT_STATED = "not stated"
 
 
+#: What each route gives its recipient, where it is no copy of the records: the source says searches of a live
+#: system, a service built on the data, a match with what matched returned, not the records themselves.
+ROUTE_WENT = {
+    "live search": "searches of {records}",
+    "secure access through the ONS": "secure access through the ONS to {records}",
+    "match and return": "match and return against {records}",
+    "linkage": "linkage with {records}",
+    "service built on the data": "service built on the data of {records}",
+}
+
+
+def as_written(edge: Edge, name: str) -> str:
+    """A flow's property in the source's words, or nothing."""
+    return str(edge.props.get(name) or "")
+
+
+def what_went(edge: Edge, records: str) -> str:
+    """The name of what an access or onward share gave its recipient. Only an extract is a copy of the records
+    (``records``: the record set, or the source's words for them); any other route is named by what the source
+    says went (``what_went``: "a service built on the data of ...") or by the route ("searches of ..."), and a flow
+    whose source states no route claims no copy either: the GB Group's onward share had been written as its
+    recipients' copy of the LRS database, where the source says a service built on LRS data went. That route is
+    said to be not stated, what the source leaves out, never "no route", which had read as a claim that none was.
+    The exports and the answers' disclosures name what went by it alike."""
+    route = as_written(edge, "route")
+    if route == "extract":
+        return records
+    if edge.props.get("what_went"):
+        return f"{as_written(edge, 'what_went')} of {records}"
+    if route:
+        return ROUTE_WENT.get(route, "{route}: {records}").format(route=route, records=records)
+    return f"{records} (route {NOT_STATED} in its source)"
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a path: the node it reaches, the cited link it takes, and how the data went."""
@@ -410,4 +444,15 @@ def linked_holdings(store: Store) -> tuple[LinkedHolding, ...]:
     return tuple(found)
 
 
-__all__ = ["LinkedHolding", "OnwardPath", "OnwardSharing", "Step", "find_start", "linked_holdings", "onward_sharing"]
+__all__ = [
+    "ROUTE_WENT",
+    "LinkedHolding",
+    "OnwardPath",
+    "OnwardSharing",
+    "Step",
+    "as_written",
+    "find_start",
+    "linked_holdings",
+    "onward_sharing",
+    "what_went",
+]

@@ -48,7 +48,7 @@ from lineage.questions.common import (
     quoted,
     related,
 )
-from lineage.questions.onward import LinkedHolding, linked_holdings
+from lineage.questions.onward import LinkedHolding, as_written, linked_holdings, what_went
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
 from lineage.questions.releases import AGREEMENT, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
@@ -320,9 +320,17 @@ class Disclosure:
         if self.source.kind is NodeKind.AGGREGATE_FLOW:
             return figure_text(self.source)
         props = self.to.link.props
-        what = amount_as_cited(self.to.link) or props.get("what_went") or props.get("dataset_as_written", "")
+        # by a route that is no extract, what the source says went, never the system itself: the Home Office's
+        # match and return had read "National Pupil Database (NPD) to Home Office (match and return): National
+        # Pupil Database (NPD)", as if the NPD went (the exports' what_went)
+        amount = amount_as_cited(self.to.link)
+        what = amount or what_went(self.to.link, as_written(self.to.link, "dataset_as_written") or "records")
         route = f" ({props['route']})" if props.get("route") else ""
-        of = f" of {props['dataset_as_written']}" if props.get("what_went") and props.get("dataset_as_written") else ""
+        of = (
+            f" of {props['dataset_as_written']}"
+            if amount and props.get("what_went") and props.get("dataset_as_written")
+            else ""
+        )
         # what was passed on, in the source's words: "service built on the data" alone read as if the records
         # themselves went on, where the source says a service built on them was offered
         onward = self.to.link.kind is _E.SHARES_ONWARD and props.get("quote")

@@ -369,7 +369,8 @@ def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: Memor
     home_office, records = body(matched["to_organisation"]), readings[14]["records"]
     page = Page(reports.report(memory_real, "organisation", home_office))
     (row,) = [cells for cells in page.tables["accessed"] if cells[3] == matched["quote"]]
-    went = f"{records} to {home_office} ({readings[14]['route']}): {matched['dataset_as_written']}"
+    # what went by the route, never the NPD itself (the OpenLineage export's words, README After 2018)
+    went = f"{records} to {home_office} (match and return): match and return against {matched['dataset_as_written']}"
     # the answer's date, which date_readings.csv says describes the matching the MoU sets out, not the flow's own
     (reading,) = [r for r in rows("date_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "14")]
     assert row[:3] == [records, f"{matched['date_as_cited']} ({reading['date_is']})", went]

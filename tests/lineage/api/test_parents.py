@@ -887,6 +887,22 @@ async def test_one_year_asked_is_referred_back_to_as_that_year(ask: Any) -> None
         assert f"once data of {first}/{(first + 1) % 100:02d} were in the NPD" in text
 
 
+async def test_a_match_and_return_says_what_went_by_it_not_that_the_npd_went(ask: Any) -> None:
+    """The twelfth reading: the Home Office's match and return (npd_flows_2018_onward.csv row 14, read as "match and
+    return" in flow_readings.csv: DfE returns "information relating to those individuals") read in the letter and on
+    /reach as "National Pupil Database (NPD) to Home Office (match and return): National Pupil Database (NPD)", as
+    if the NPD itself went. It says what went by the route, as the OpenLineage export does."""
+    (matched,) = [r for r in rows("npd_flows_2018_onward.csv") if r["date_as_cited"] == "2019-07-19"]
+    (reading,) = [r for r in rows("flow_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "14")]
+    assert reading["route"] == "match and return" and "information relating to those individuals" in matched["notes"]
+    data = (await ask("record-reach", urn=URN, fromYear=2019, toYear=2019, first=1))["recordReach"]
+    (line,) = [d["text"] for d in data["disclosures"] if d["when"].startswith(matched["date_as_cited"])]
+    said = f"({reading['route']}): match and return against {matched['dataset_as_written']} (the compiler's note:"
+    assert said in line and f": {matched['dataset_as_written']} (the compiler's note:" not in line
+    text = (await ask("letter", urn=URN, fromYear=2019, toYear=2019, format="txt"))["letter"]["text"]
+    assert said in text
+
+
 def test_an_undated_release_s_note_refers_back_to_one_year_as_that_year(memory_real: MemoryStore) -> None:
     """The twelfth reading: pupil-reach's note on the 2017 register's four undated recipients said whether each
     "came after these years were in the NPD is unknown" for 2019/20 alone; it says "that year" (dates.those_years)."""
