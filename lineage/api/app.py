@@ -86,7 +86,7 @@ from lineage.api.protocol import (
 from lineage.api.schema import build_schema
 from lineage.cache import Kept, length_and_entry
 from lineage.changes import FEED_PATH, atom_feed
-from lineage.errors import StoreUnavailable
+from lineage.errors import LineageError, StoreUnavailable
 from lineage.resources import COOKBOOK, COOKBOOK_INDEX, vendor_file
 from lineage.store import Store, unfinished_imports
 
@@ -671,15 +671,22 @@ class GzipAsAccepted:
 def app_from_environment() -> Starlette:
     """The app over the store that $LINEAGE_STORE names, opened by this process: what each of `lineage
     serve`'s workers runs (uvicorn's app factory). Each worker holds the graph, so it collects cycles as
-    seldom as the CLI's process does (lineage.stores.memory.GC_THRESHOLDS)."""
+    seldom as the CLI's process does (lineage.stores.memory.GC_THRESHOLDS). A store it cannot open ends it with
+    uvicorn's exit for an app that could not start, which stops the server: a worker that died so had been started
+    again without end, each time failing alike."""
+    from uvicorn.config import STARTUP_FAILURE
+
     from lineage.stores import open_store
     from lineage.stores.memory import GC_THRESHOLDS
 
     gc.set_threshold(*GC_THRESHOLDS)
 
     public_url = os.environ.get(PUBLIC_URL_ENV) or None
-    # a snapshot moved or deleted since `lineage serve` started: a worker started again refuses it, never an empty graph
-    store = open_store(os.environ[STORE_ENV], existing=True)
+    try:  # a snapshot deleted, or Neo4j gone, since `lineage serve` started: never an empty graph
+        store = open_store(os.environ[STORE_ENV], existing=True)
+    except LineageError as exc:
+        logging.getLogger("uvicorn.error").error("lineage: %s", exc)
+        raise SystemExit(STARTUP_FAILURE) from None
     return create_app(store, close_store=True, public_url=public_url, posts_from_kept=True)
 
 

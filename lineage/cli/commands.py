@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table, shown
 from lineage.errors import LineageError
@@ -20,6 +21,9 @@ from lineage.store import Store, unfinished_imports
 from lineage.stores import OPENERS, open_store, scheme_of
 from lineage.stores.memory import MemoryStore
 from lineage.stores.snapshot import LOCK_WAIT, lock_of
+
+if TYPE_CHECKING:
+    import uvicorn
 
 #: The default store, one per release: a release's rules and bundled data build its own graph on first use, so an
 #: upgrade never answers from the graph an older release built (an older one stays where it was, with whatever
@@ -218,12 +222,62 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--public-url: {exc}") from None
     with _open(args):  # builds the default graph on first use, and says now if the store is not there
         pass
+    listening = _listening_socket(args.host, args.port)
     os.environ[STORE_ENV] = _store_address(args)  # each worker opens the store itself
     os.environ[PUBLIC_URL_ENV] = public_url
-    uvicorn.run("lineage.api.app:app_from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers, log_level="info", http="h11",
-                h11_max_incomplete_event_size=REQUEST_HEAD_LIMITS * DEFAULT_LIMITS.max_body_bytes)  # fmt: skip
+    config = uvicorn.Config(
+        "lineage.api.app:app_from_environment",
+        factory=True,
+        workers=args.workers,
+        log_level="info",
+        http="h11",
+        h11_max_incomplete_event_size=REQUEST_HEAD_LIMITS * DEFAULT_LIMITS.max_body_bytes,
+    )
+    port = listening.getsockname()[1]
+    print(f"lineage: serving on {args.host} port {port}, reached at {public_url} (Ctrl-C stops it)", file=sys.stderr)
+    if not _served_until_asked_to_stop(config, listening):
+        raise LineageError(
+            f"stopped serving on {args.host} port {port}: the server could not start over the store "
+            f"{_store_address(args)} (its error is above)"
+        )
     return 0
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    """The socket every worker answers on, bound before any starts: a port already taken, or one the system
+    refuses, is named here, where uvicorn said only "[Errno 98] Address already in use" (as uvicorn binds:
+    IPv6 when the host is an IPv6 address, reusing a port whose last connections are closing)."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as exc:
+        listening.close()
+        raise LineageError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None
+    return listening
+
+
+def _served_until_asked_to_stop(config: uvicorn.Config, listening: socket.socket) -> bool:
+    """Serve until SIGINT or SIGTERM stops the server (True), or until it stopped because it could not start: a
+    worker that could not open the store, or an app that failed as it started (False). uvicorn.run returned alike
+    from both with several workers, and `lineage serve` had exited 0 as if it had been stopped."""
+    import uvicorn
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    if config.workers == 1:
+        server = uvicorn.Server(config)
+        try:
+            server.run(sockets=[listening])
+        except KeyboardInterrupt:  # uvicorn stops on SIGINT or SIGTERM, then raises the signal again
+            return True
+        except SystemExit as exc:  # uvicorn's exit when the app could not start
+            if exc.code != STARTUP_FAILURE:
+                raise
+        return server.started
+    supervisor = Multiprocess(config, sockets=[listening])
+    supervisor.run()
+    return all(worker.exitcode != STARTUP_FAILURE for worker in supervisor.processes)
 
 
 def run_query(args: argparse.Namespace) -> int:

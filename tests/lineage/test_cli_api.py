@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import http.client as http_client
 import json
+import logging
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -24,7 +27,6 @@ import pytest
 from benchmarks.common import free_port
 from lineage.api.limits import DEFAULT_LIMITS
 from lineage.cli import main
-from lineage.errors import LineageError
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
 
@@ -118,16 +120,25 @@ def test_a_missing_option_value_or_unknown_question_is_argparses_usage_error(cap
     assert exited.value.code == 2
 
 
+def serve_command(snapshot: str, port: int, *options: str) -> list[str]:
+    return [sys.executable, "-m", "lineage.cli", "serve", "--store", snapshot, "--port", str(port), *options]
+
+
 @contextmanager
-def served(snapshot: str, *options: str) -> Iterator[tuple[httpx.Client, list[str]]]:
-    """`lineage serve` over the fixture graph in a process of its own: a client once it answers, and (filled in
-    as it stops) the lines it printed."""
+def served(
+    snapshot: str, *options: str, stop: signal.Signals = signal.SIGINT
+) -> Iterator[tuple[httpx.Client, subprocess.Popen[str], list[str]]]:
+    """`lineage serve` over the fixture graph in a process of its own: a client once it answers, the process, and
+    (filled in as it stops) the lines it printed. Stopped by ``stop`` at the end if it still runs, when it must
+    exit 0: a supervisor reads any other exit as a failure."""
     port = free_port()
-    command = [sys.executable, "-m", "lineage.cli", "serve", "--store", snapshot, "--port", str(port), *options]
     printed: list[str] = []
     # a file, not a pipe: the access log of long addresses would fill a pipe nobody reads, and block the server
     with tempfile.TemporaryFile("w+") as log:
-        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        server = subprocess.Popen(
+            serve_command(snapshot, port, *options), stdout=log, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
@@ -139,16 +150,19 @@ def served(snapshot: str, *options: str) -> Iterator[tuple[httpx.Client, list[st
                         pass
                     assert time.monotonic() < deadline and server.poll() is None, "lineage serve did not start"
                     time.sleep(0.2)
-                yield http, printed
+                yield http, server, printed
         finally:
-            os.killpg(server.pid, signal.SIGINT)
-            server.wait(timeout=30)
+            stopped_here = server.poll() is None
+            if stopped_here:
+                os.killpg(server.pid, stop)
+            exit_code = server.wait(timeout=60)
             log.seek(0)
             printed += log.read().splitlines()
+    assert not stopped_here or exit_code == 0, printed
 
 
 def test_serve_starts_the_workers_asked_for_each_answering(snapshot: str) -> None:
-    with served(snapshot, "--workers", "2") as (http, printed):
+    with served(snapshot, "--workers", "2") as (http, _, printed):
         answers = {http.post("/graphql", json={"query": "{ counts { totalNodes } }"}).text for _ in range(20)}
     assert answers == {'{"data":{"counts":{"totalNodes":16}}}'}
     started = [line for line in printed if "Started server process" in line]
@@ -157,7 +171,7 @@ def test_serve_starts_the_workers_asked_for_each_answering(snapshot: str) -> Non
 
 def test_serve_names_its_public_address_and_answers_long_addresses_in_json(snapshot: str) -> None:
     public = "https://lineage.example.org/data"
-    with served(snapshot, "--workers", "1", "--public-url", public + "/") as (http, _):
+    with served(snapshot, "--workers", "1", "--public-url", public + "/") as (http, _, _):
         hostile = {"Host": "evil.example"}
         home = http.get("/", headers=hostile)
         assert (home.status_code, home.headers["location"]) == (307, f"{public}/graphql")
@@ -178,6 +192,49 @@ def test_serve_names_its_public_address_and_answers_long_addresses_in_json(snaps
         assert body["errors"] == [
             {"message": "the query string is longer than 131,072 bytes", "extensions": {"code": "BAD_REQUEST"}}
         ]
+
+
+def test_serve_stopped_by_sigterm_exits_0(snapshot: str) -> None:
+    """A service manager stops a server with SIGTERM, and reads any exit but 0 as a failure (served checks it)."""
+    with served(snapshot, "--workers", "1", stop=signal.SIGTERM) as (http, _, _):
+        assert http.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_names_a_port_already_taken_and_exits_1(snapshot: str, workers: str) -> None:
+    """uvicorn said only "[Errno 98] Address already in use", naming no port, and exited 3, after the store had
+    been opened."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = serve_command(snapshot, port, "--workers", workers)
+        finished = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert finished.returncode == 1, finished.stderr
+    assert finished.stderr.splitlines() == [f"lineage: cannot serve on 127.0.0.1 port {port}: Address already in use"]
+
+
+def serving_workers(server: subprocess.Popen[str]) -> list[int]:
+    """The processes uvicorn started to serve (not multiprocessing's resource tracker, a child too)."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def test_serve_stops_and_exits_1_when_a_worker_cannot_open_the_store(snapshot: str, tmp_path: Path) -> None:
+    """The store gone while `serve --workers 2` ran (its snapshot deleted; Neo4j stopped is alike): a worker that
+    died was started again, failed to open the store, and was started again without end; and when uvicorn stopped
+    on a worker that could not start, `lineage serve` exited 0, as if asked to stop."""
+    own = tmp_path / "graph.snapshot"
+    shutil.copy(snapshot.removeprefix("memory:"), own)
+    with served(f"memory:{own}", "--workers", "2") as (_, server, printed):
+        own.unlink()
+        os.kill(serving_workers(server)[0], signal.SIGKILL)
+        exit_code = server.wait(timeout=60)
+    assert exit_code == 1, printed
+    assert any(line.endswith(f"lineage: no snapshot at {own}: check the path, or build one with "
+                             f"`lineage build --store memory:{own}`") for line in printed), printed  # fmt: skip
+    assert printed[-1].startswith("lineage: stopped serving on 127.0.0.1 port "), printed
+    assert printed[-1].endswith(f": the server could not start over the store memory:{own} (its error is above)")
 
 
 @pytest.mark.parametrize(
@@ -267,14 +324,22 @@ def test_each_serving_worker_collects_cycles_as_seldom_as_the_cli(
 
 
 def test_a_worker_started_again_refuses_a_snapshot_moved_since_the_server_started(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Hostile input, round five: the snapshot moved away while `serve --workers 2` ran, and a worker killed then
     was started again by uvicorn over an empty graph; its /healthz said "ok" with 0 nodes, and its answers were
-    empty, as if the record held nothing. It now refuses to start, naming the snapshot."""
+    empty, as if the record held nothing. It now refuses to start, naming the snapshot, with uvicorn's exit for
+    an app that could not start: its exit 1 had had it started again without end."""
     from lineage.api.app import STORE_ENV, app_from_environment
 
     moved = tmp_path / "graph.snapshot"
     monkeypatch.setenv(STORE_ENV, f"memory:{moved}")
-    with pytest.raises(LineageError, match=f"no snapshot at {moved}"):
-        app_from_environment()
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(caplog.handler)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            app_from_environment()
+    finally:
+        uvicorn_log.removeHandler(caplog.handler)
+    assert exited.value.code == 3  # uvicorn's STARTUP_FAILURE
+    assert caplog.messages[0].startswith(f"lineage: no snapshot at {moved}: check the path")
