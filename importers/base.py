@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from importers.reading import BadInput, Row, refuse_not_a_file, refuse_too_large
+from lineage import __version__
 from lineage.changes import GapWatch
 from lineage.errors import LineageError, StoreUnavailable
 from lineage.model import Citation, Edge, Node, NodeKind, node_id
@@ -207,7 +208,7 @@ class Importer(ABC):
             ) from exc
 
     def _run_key(self, report: Report) -> str:
-        return f"{self.name}:{report.checksum[:16]}"
+        return f"{self.name}:{__version__}:{report.checksum[:16]}"
 
     def _interrupted(self, store: Store, path: Path, report: Report, exc: BaseException) -> None:
         """Mark the run interrupted, saying why. Where even that write fails, the run stays "started", which
@@ -217,9 +218,11 @@ class Importer(ABC):
             store.write([run])
 
     def _run_node(self, path: Path, report: Report, status: RunStatus, error: str = "") -> Node:
-        # One ImportRun per (source, file content): re-importing an unchanged file updates its run,
-        # a changed file records a new one. Every property is written at every status, so none of an
-        # earlier run of the same file is left standing; but the gaps closed, which an earlier run closed
+        # One ImportRun per (source, program version, file content): re-importing an unchanged file with the
+        # same program updates its run; a changed file, or another version (whose transform may draw other facts
+        # from it: a synthetic load cut short by one version and finished by another had been one "finished" run
+        # over both versions' facts), records a new one. Every property is written at every status, so none of
+        # an earlier run of the same file is left standing; but the gaps closed, which an earlier run closed
         # for good, are only ever added to (_record_closed), and a run that finished is kept as it is by a
         # later one of the same file that does not finish: its data are whole (lineage.merge.finished_run).
         return Node(
@@ -230,6 +233,7 @@ class Importer(ABC):
                 "source": self.name,
                 "path": path.name,
                 "checksum": report.checksum,
+                "version": __version__,
                 "started_at": report.started_at,
                 "status": status.value,
                 "ended_at": "" if status is RunStatus.STARTED else now(),

@@ -27,8 +27,9 @@ def merge(old: Record | None, new: Record) -> Record:
 
 def finished_run(record: Node | Edge) -> bool:
     """Whether this is an import run that finished. Its file's data were written whole then, and nothing but a
-    clear deletes them (which deletes the run too, after marking it interrupted): a later run of the same file
-    (the same ImportRun) still under way or cut short leaves them whole, so it leaves the record finished too.
+    clear deletes them (which deletes the run too, after marking it interrupted): a later run of the same file by
+    the same version (the same ImportRun) still under way or cut short leaves them whole, so it leaves the record
+    finished too.
     Two imports of one file at once had been reported interrupted, the file whole, when the second failed."""
     return (
         isinstance(record, Node)

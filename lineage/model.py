@@ -660,6 +660,7 @@ NODE_SPECS: dict[NodeKind, NodeSpec] = {
                 ("source", str, "importer name"),
                 ("path", str, "file imported"),
                 ("checksum", str, "sha256 of the file"),
+                ("version", str, "the version of pupil-data lineage that ran it"),
                 ("started_at", str, "ISO time the run started"),
                 ("status", str, "started (its data not all written yet), finished, or interrupted"),
                 ("ended_at", str, "ISO time the run finished or was interrupted; empty while it runs"),

@@ -36,10 +36,10 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
+from lineage import __version__
 from lineage.cli.commands import (
     DEFAULT_STORE,
     UsageError,
@@ -231,7 +231,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="lineage", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--version", action="version", version=f"%(prog)s {version('pupil-data-lineage')}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_, func, arguments in COMMANDS:
         command = sub.add_parser(name, help=help_, description=help_, formatter_class=_Help)

@@ -9,10 +9,10 @@ import os
 import socket
 import sys
 from collections.abc import Iterator
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from lineage import __version__
 from lineage.cli.text import PROGRESS, describe_run, format_counts, format_reports, format_table, shown
 from lineage.errors import LineageError
 from lineage.files import WriteError, read_regular
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 #: The default store, one per release: a release's rules and bundled data build its own graph on first use, so an
 #: upgrade never answers from the graph an older release built (an older one stays where it was, with whatever
 #: was imported into it).
-DEFAULT_STORE = f"memory:.lineage/graph-{version('pupil-data-lineage')}.snapshot"
+DEFAULT_STORE = f"memory:.lineage/graph-{__version__}.snapshot"
 
 
 #: The longest --wait for another writer, in seconds: a day.

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+import importers.base
+import lineage
 from importers import REGISTRY
 from importers.base import Batch, Importer
 from importers.reading import BadInput
@@ -129,6 +131,23 @@ def test_an_import_that_finishes_after_one_of_the_same_file_was_cut_short_hides_
     interleaved(cut_short, cut=False).run(empty_store, CLASSIFICATIONS)
     assert only_run(empty_store).props["status"] == RunStatus.FINISHED and unfinished_imports(empty_store) == []
     assert state_of(empty_store).graph == the_file_alone()
+
+
+def test_an_import_cut_short_by_another_version_stays_unfinished_when_this_one_finishes_its_file(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's record is its file and its program's version: the half-write of an earlier version (whose transform
+    may draw other facts from the file) had become "finished" when this version imported the file whole, one run
+    vouching for both versions' facts; its record now stays unfinished beside this version's, as the same
+    version's run would not (the test above)."""
+    monkeypatch.setattr(importers.base, "__version__", "0.20.0")
+    cut_short(empty_store)
+    monkeypatch.undo()
+    REGISTRY["npd-classifications"]().run(empty_store, CLASSIFICATIONS)
+    REGISTRY["npd-classifications"]().run(empty_store, CLASSIFICATIONS)  # this version's run again: the same run
+    runs = {run.props["version"]: run.props["status"] for run in empty_store.all_nodes(NodeKind.IMPORT_RUN)}
+    assert runs == {"0.20.0": RunStatus.INTERRUPTED, lineage.__version__: RunStatus.FINISHED}
+    assert [run.props["version"] for run in unfinished_imports(empty_store)] == ["0.20.0"]
 
 
 async def healthz(store: Store) -> dict:
