@@ -230,6 +230,11 @@ class RecordRelease:
         return release_reference(self.reach.release)
 
     @property
+    def listed_in(self) -> str | None:
+        """The register listing it, where its reference alone names it (:func:`listed_in`)."""
+        return listed_in(self.reach.release)
+
+    @property
     def matched(self) -> tuple[str, ...]:
         return self.reach.matched
 
@@ -276,6 +281,11 @@ class OpenApplication:
     #: in a record reach: its sources date everything they say went under it before the years asked were in the
     #: NPD. It is still listed: a source may name an arrangement's early extractions only, and none says it ended.
     went_before_the_years: bool = False
+
+    @property
+    def listed_in(self) -> str | None:
+        """The register listing it, where its reference alone names it (:func:`listed_in`)."""
+        return listed_in(self.application)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,13 @@ from lineage.api.types import DEFAULT_PAGE, Connection, connection, page_window
 from lineage.errors import LineageError
 from lineage.questions.records import Disclosure, Held, LearnerRecords, OpenApplication, RecipientGroup
 
+#: A referenced release's or application's register (lineage.questions.records.listed_in).
+LISTED_IN = (
+    "The register listing it (its row's register), where its reference alone names it; null otherwise (an entry "
+    "without a reference is named by its register already). Where it is listed, never a date of its own: an "
+    "edition bounds no date."
+)
+
 SchoolMatch = answer_type(
     questions.SchoolMatch,
     description="A school found by a search: by which of its fields, or through the school it became.",
@@ -55,6 +62,7 @@ RecordRelease = answer_type(
         "recipient_statements": "What sources say went to its recipients, naming no release: maybe in this one, "
         "maybe not, so never read as its scope.",
         "reference": "How to name it to DfE: its register reference, or its entry.",
+        "listed_in": LISTED_IN,
         "matched": "Which data sets and years matched, or why nothing can.",
         "certainty_words": "confirmed, by the tier of data released, items not published, ... as a reader reads it",
         "basis": "How sure its scope is; null: its items are not published.",
@@ -82,6 +90,7 @@ OpenApplicationType = answer_type(
         "agreements": "The agreements a source ties to it (DWP's arrangement formalised after its 2018 request), "
         "each an Event CONCERNING it by a row of data/event_links.csv, oldest first; never an agreement merely with "
         "the same body.",
+        "listed_in": LISTED_IN,
         "went_before_the_years": "In a record reach: its sources date everything they say went under it before the "
         "years asked were in the NPD. Still listed, as no source says the arrangement ended; false elsewhere.",
     },

@@ -938,6 +938,31 @@ async def test_a_referenced_release_or_application_says_the_register_listing_it(
     assert listed and all(line.count(premier_league["register"]) == 1 for line in listed)
 
 
+async def test_the_reach_gives_the_register_listing_a_referenced_release_or_application(ask: Any) -> None:
+    """/reach had worked out where a release or an application is listed in its own copy of listed_in, as the API
+    did not give it: the answer's listedIn gives it, as the register column of its row says (the 2017 register's
+    undated DR170221.02, "NPD third-party register (Aug 2017 edition)"; DSAP's DS00804), and null for an entry
+    with no reference, which its register names already (the Premier League's, row 12)."""
+    reach = (await ask("record-reach", urn=URN, fromYear=2019, toYear=2024, first=100))["recordReach"]
+    releases = {found["reference"]: found for group in reach["groups"] for found in group["releases"]["nodes"]}
+    undated = [r for r in REGISTER if r["reference"] and r["status_as_cited"] == "listed as recipient"]
+    assert "DR170221.02" in {r["reference"] for r in undated}
+    for entry in undated:
+        assert releases[entry["reference"]]["listedIn"] == entry["register"]
+    (home_office,) = [r for r in REGISTER if r["reference"] == "DS00804"]
+    (application,) = [a for a in reach["applications"] if a["application"]["reference"] == "DS00804"]
+    assert application["listedIn"] == home_office["register"] == "DfE external data shares (DSAP era)"
+    (premier_league,) = [r for r in REGISTER if r["organisation"].startswith("The Football Association")]
+    reach = (await ask("record-reach", urn=URN, fromYear=2015, toYear=2016, first=100))["recordReach"]
+    (unreferenced,) = [
+        found
+        for group in reach["groups"]
+        for found in group["releases"]["nodes"]
+        if any(r["node"]["name"].startswith("The Football Association") for r in found["recipients"])
+    ]
+    assert unreferenced["reference"].startswith(premier_league["register"]) and unreferenced["listedIn"] is None
+
+
 async def test_a_standing_arrangement_a_written_answer_describes_is_asked_about_for_later_years(ask: Any) -> None:
     """The parents' reading: the Home Office's matching, which DfE's written answer of 19 July 2019 describes as the
     MoU sets it out (in place since July 2015), was left out of every letter from 2019/20 on, as if it had ended

@@ -154,7 +154,7 @@ function drawRelease(found) {
     : release.dateAsCited
       ? `dated as cited: ${release.dateAsCited}`
       : "no date in the record";
-  item.append(`; ${when}${listed(release)}`);
+  item.append(`; ${when}${listed(found.listedIn)}`);
   if (release.status) item.append(`; ${release.status}`);
   const certainty = `certainty ${found.scopePublished ? "scoped" : "unpublished"}`;
   item.append(" ", element("span", found.certaintyWords, certainty));
@@ -192,10 +192,10 @@ function drawRelease(found) {
   return item;
 }
 
-/** Where a referenced release or application is listed, after its date, as the letter says it
- * (lineage.questions.records.listed_in): where it is listed, never a date of its own. */
-function listed(node) {
-  return node.reference && node.register ? `; listed in ${node.register}` : "";
+/** Where a referenced release or application is listed (the answer's listedIn), after its date, as the letter says
+ * it: where it is listed, never a date of its own. */
+function listed(register) {
+  return register ? `; listed in ${register}` : "";
 }
 
 /** A link to the node in the explorer, where all it is linked to can be seen. */
@@ -290,7 +290,7 @@ function drawApplications(applications, thoseYears) {
     const by = madeFor ? `${applicant}, commissioned by ${madeFor} (as its entry words it)` : applicant;
     // its date, and the compiler's note on what it is where the row says (a column of three kinds of date)
     const day = application.date || application.dateAsCited || "no date in the record";
-    const when = day + compilerNote(application.notes) + listed(application);
+    const when = day + compilerNote(application.notes) + listed(open.listedIn);
     const status = application.statusAsCited ? `status as cited: ${application.statusAsCited}` : "status: not stated";
     item.append(element("strong", application.reference || application.name), ` by ${by}; ${when}; ${status}`);
     const linked = [...open.applicants, ...open.commissionedBy];
