@@ -35,6 +35,7 @@ from lineage.model import Citation, Edge, EdgeKind, Node, NodeKind
 from lineage.store import QueryError, Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
+from tests.sources import disputed_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -336,13 +337,7 @@ def test_every_format_says_which_outranking_statements_another_source_contests(
     that DfE's written answer on the Telegraph's 2013 release (npd_release_scope_statements.csv row 10) is disputed
     by the accounts of its FOI answer (data/conflicts.csv), as PROV's and OpenLineage's left_out say: a campaigner
     quoting the CSV would state the names as settled left out. BBC Newsnight's answer (row 16) no source disputes."""
-    with open(ROOT / "data" / "conflicts.csv", newline="", encoding="utf-8") as handle:
-        disputed = {
-            int(row[side])
-            for row in csv.DictReader(handle)
-            if row["file"] == "npd_release_scope_statements.csv"
-            for side in ("row", "contradicted_by_row")
-        }
+    disputed = disputed_rows("npd_release_scope_statements.csv")
     assert 10 in disputed and 16 not in disputed
     register = _register()
     for register_row, statement_row in ((3, 10), (10, 16)):

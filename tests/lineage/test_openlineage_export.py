@@ -32,6 +32,7 @@ from lineage.resources import DATA_DIR
 from lineage.store import Store
 from lineage.stores.memory import MemoryStore
 from tests import fixture_graph as g
+from tests.sources import disputed_rows
 
 FLOWS = DATA_DIR / "npd_flows_2018_onward.csv"
 
@@ -398,13 +399,7 @@ def test_what_a_contested_statement_left_out_says_it_is_contested(memory_real: M
     from lineage.exports.openlineage import events
     from lineage.exports.subgraph import collect
 
-    with open(DATA_DIR / "conflicts.csv", newline="", encoding="utf-8") as handle:
-        disputed = {
-            int(row[side])
-            for row in csv.DictReader(handle)
-            if row["file"] == "npd_release_scope_statements.csv"
-            for side in ("row", "contradicted_by_row")
-        }
+    disputed = disputed_rows("npd_release_scope_statements.csv")
     assert 10 in disputed and 16 not in disputed
     with open(DATA_DIR / "npd_register_entries_cited_in_foi.csv", newline="", encoding="utf-8") as handle:
         register = list(csv.DictReader(handle))
