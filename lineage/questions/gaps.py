@@ -164,7 +164,13 @@ def _described(node: Node) -> tuple[str, ...]:
         said.append(f"dated {props['date']}{compiler_note(node)}")  # which date, where a column gives three kinds
     elif props.get("date_as_cited"):
         said.append(f"dated as cited: {props['date_as_cited']}{compiler_note(node)}")
-    for name, words in (("register", "register"), ("status", "status"), ("status_as_cited", "status as cited")):
+    elif props.get("notes"):
+        # an undated entry's notes say what its source left unseen (DS00194's "no dates/status/purpose visible")
+        said.append(f"the compiler's note: {props['notes']}")
+    for name, words in (
+        ("register", "register"), ("status", "status"), ("status_as_cited", "status as cited"),
+        ("purpose", "purpose as cited"),
+    ):  # fmt: skip
         if props.get(name):
             said.append(f"{words}: {props[name]}")
     if node.strings("tiers"):

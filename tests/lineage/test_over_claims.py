@@ -1053,3 +1053,22 @@ def test_a_figure_is_said_with_what_its_notes_add_of_refusals_and_withdrawals(re
         value = f"{int(row['value']):,} {row['unit']}"
         wanted = f"{row['flow']}: {row['measure']}: {value} (the compiler's note: {row['notes']})"
         assert wanted in said, (wanted, sorted(t for t in said if row["measure"] in t))
+
+
+def test_an_undated_applications_foi_request_says_its_compilers_note_and_purpose(real_store: Store) -> None:
+    """The FOI drafts' case: an application's gap said its compiler's note only beside a date, and never its
+    purpose, so DS00194's draft left out 'no dates/status/purpose visible; DfE reply not visible in stored page'
+    (npd_register_entries_more.csv row 9), and the Troubled Families evaluation's its purpose and note (row 23)."""
+    from lineage.foi import write
+    from lineage.questions.gaps import OUTCOME_NOT_STATED, gaps_by_id
+
+    more = _rows("npd_register_entries_more.csv")
+    chester, troubled = more[9 - 2], more[23 - 2]
+    assert chester["reference"] == "DS00194" and not chester["date_as_cited"] and chester["notes"]
+    assert not troubled["date_as_cited"] and troubled["purpose_as_cited"] and troubled["notes"]
+    key = "not-dfe-npd-register-cross-government-evaluation/undated/troubled-families-analysts-dclg-ons-commissioned"
+    ids = [f"{OUTCOME_NOT_STATED.replace(' ', '-')}:Application:{name}" for name in ("DS00194", key)]
+    drafted = " ".join(write(gaps_by_id(real_store, ids)).text.split())
+    for row in (chester, troubled):
+        assert f"the compiler's note: {row['notes']}" in drafted, row["organisation"]
+    assert f"purpose as cited: {troubled['purpose_as_cited']}" in drafted
