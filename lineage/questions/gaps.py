@@ -36,7 +36,7 @@ from lineage.model import (
 )
 from lineage.questions.common import PUPIL_RECORDS, PerState, check_known, check_period, follow, follow_chain, quoted
 from lineage.questions.records import Disclosure, disclosures, open_applications
-from lineage.questions.releases import AGREEMENT, find_organisation, release_walk
+from lineage.questions.releases import AGREEMENT, OUTCOME_NOT_STATED, find_organisation, release_walk
 from lineage.questions.statements import Stated, said_by_sources, source_says
 from lineage.questions.timeline import compiler_note, figure_text
 from lineage.store import Store
@@ -47,7 +47,6 @@ _E = EdgeKind
 
 #: The kinds of gap, in the order a reader meets them.
 ITEMS_NOT_PUBLISHED = "items not published"
-OUTCOME_NOT_STATED = "outcome not stated"
 DATE_NOT_GIVEN = "date not given"
 RECIPIENT_NOT_NAMED = "recipient not named"
 ONWARD_NOT_DISCLOSED = "onward sharing not disclosed"

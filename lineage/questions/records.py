@@ -50,7 +50,7 @@ from lineage.questions.common import (
 )
 from lineage.questions.onward import LinkedHolding, as_written, linked_holdings, what_went
 from lineage.questions.pupils import Reach, SchoolChain, check_years, reaches_in_years, school_successors
-from lineage.questions.releases import AGREEMENT, release_walk
+from lineage.questions.releases import AGREEMENT, NO_OUTCOME, release_walk
 from lineage.questions.statements import EXCLUDING, RECEIVED, REFUSED, Stated, statements_about
 from lineage.questions.timeline import FIGURE, TimelineEntry, compiler_note, dated_as, figure_text
 from lineage.search import fold, rank, searched_fields
@@ -63,10 +63,6 @@ NOT_RELEASED = EXCLUDING | REFUSED | {"not_available"}
 #: A statement that data were to go to a body (the Home Office's 2015 MoU: nationality, "once collected"): a plan,
 #: never a release.
 PLANNED = "planned"
-#: Application statuses that give no outcome: the record names the application, not whether data went; and an
-#: arrangement or a policy no release came of (the Home Office's 2013 pilot study, DfE's "may also share" with the
-#: ONS), which say that data may have gone, not that it did.
-NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated", "arrangement", "policy"})
 #: Outcomes that are no release, which a parent may still ask about: DfE confirmed a match to DWP as a "Y" only, for
 #: one of 185 children it was asked to check (2018), and the letter had named it nowhere.
 NO_RELEASE = frozenset({"match flag only"})

@@ -175,6 +175,14 @@ class OrganisationReceipts:
     both_ways: tuple[Related, ...] = ()  # published figures of an exchange both ways, each once (by FLOWS_FROM)
 
 
+#: Application statuses that give no outcome: the record names the application, not whether data went; and an
+#: arrangement or a policy no release came of (the Home Office's 2013 pilot study, DfE's "may also share" with the
+#: ONS), which say that data may have gone, not that it did.
+NO_OUTCOME = frozenset({"submitted for approval", "pending", "not stated", "arrangement", "policy"})
+#: What an answer says of an application of such a status that led to no release (a gap's kind too).
+OUTCOME_NOT_STATED = "outcome not stated"
+
+
 @dataclass(frozen=True, slots=True)
 class ApplicationTrace:
     """An application and its outcome: its status, the release it led to if any, and what sources say of it."""
@@ -188,6 +196,14 @@ class ApplicationTrace:
     @property
     def status(self) -> str:
         return str(self.application.props.get("status", "not stated"))
+
+    @property
+    def outcome(self) -> str:
+        """Its status, saying so where that gives no outcome and no release came of it: an organisation's report
+        gave the Home Office's DS00804 as "submitted for approval" alone, as if that were where it ended."""
+        if self.status in NO_OUTCOME and not self.releases:
+            return f"{self.status}: {OUTCOME_NOT_STATED}"
+        return self.status
 
 
 #: From an organisation: what it sent, received, applied for, commissioned, accessed, holds and is concerned by;

@@ -117,7 +117,7 @@ def _application_rows(applications: Iterable[questions.ApplicationTrace]) -> tup
         node = a.application
         asked = "; ".join(str(s.statement.props.get("items_as_written", "")) for s in a.statements) or "not stated"
         cells = (
-            value_text(node.props.get("date")) or value_text(node.props.get("date_as_cited")), node.name, a.status,
+            value_text(node.props.get("date")) or value_text(node.props.get("date_as_cited")), node.name, a.outcome,
             ", ".join(node.strings("tiers")) or "not stated", asked,
             value_text(node.props.get("purpose")) or "not stated",
             ", ".join(c.node.name for c in a.commissioned_by) or "none named", value_text(node.props.get("notes")),

@@ -518,6 +518,24 @@ def test_the_organisation_report_lists_a_refused_application_and_what_it_asked_f
 MORE_ENTRIES = rows("npd_register_entries_more.csv")
 
 
+def test_an_application_row_says_no_outcome_is_stated_where_none_is(memory_real: MemoryStore) -> None:
+    """The Home Office's DS00804 and DS00689 (npd_register_entries_cited_in_foi.csv, rows 36-37) are "submitted for
+    DSAP approval", with no outcome in any source: the report's outcome column gave "submitted for approval" alone,
+    as if that were where they ended, where the gaps answer lists each as an outcome not stated. The MoD's refusal
+    (npd_register_entries_more.csv row 2) is an outcome, and says no more."""
+    register = rows("npd_register_entries_cited_in_foi.csv")
+    pending = [register[row - 2] for row in (36, 37)]
+    assert {(e["organisation"], e["status_as_cited"]) for e in pending} == {
+        ("Home Office", "submitted for DSAP approval")
+    }
+    page = Page(reports.report(memory_real, "organisation", "Home Office"))
+    for entry in pending:
+        (row,) = [cells for cells in page.tables["applications"] if cells[1].startswith(entry["reference"])]
+        assert row[2] == "submitted for approval: outcome not stated"
+    page = Page(reports.report(memory_real, "organisation", "Ministry of Defence"))
+    assert [cells[2] for cells in page.tables["applications"]] == [MORE_ENTRIES[2 - 2]["status_as_cited"]]
+
+
 def test_an_application_row_gives_its_tiers_purpose_and_the_notes_on_its_date(memory_real: MemoryStore) -> None:
     """The University of Exeter's entry DR170124.04 (npd_register_entries_more.csv, row 16) is dated under a column
     of three kinds of date, its notes say: the report gave the date bare, as the application's own, where the gaps and

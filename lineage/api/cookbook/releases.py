@@ -60,6 +60,8 @@ ApplicationOutcome = answer_type(
         "commissioned_by": "Who the entry says commissioned it.",
         "status": "approved, released, submitted for approval, pending, rejected, not pursued, arrangement, "
         "match flag only, policy, or not stated",
+        "outcome": "Its status, with ': outcome not stated' where that status gives no outcome and no release came of "
+        "it (as the gaps answer lists it): what to quote as where it ended.",
     },
 )
 
