@@ -92,6 +92,7 @@ WORDS_DOCUMENT = "pupil-data lineage table of scope words and the NPD concepts t
 DATASETS_FILE = DATA_DIR / "scope_datasets.csv"
 DATASETS_DOCUMENT = "pupil-data lineage table of the data sets statements name and the NPD data sets they mean"
 DATES_FILE = DATA_DIR / "statement_dates.csv"
+DATES_DOCUMENT = "pupil-data lineage table of the day a statement's source was made, where its row gives no date"
 #: The first and last academic years a statement's years name, as our table reads its years_as_written.
 YEARS_FILE = DATA_DIR / "statement_years.csv"
 YEARS_DOCUMENT = "pupil-data lineage table of the academic years a statement's years name"
@@ -207,7 +208,7 @@ class SourceDate:
     source_url: str
     day: dt.date
     reasoning: str
-    row: int  # of the dates table
+    citation: Citation  # the dates table's row, which the statement cites
     read: RowRead  # the statement's row, which must still begin cells with its words
 
 
@@ -247,8 +248,9 @@ def load_dates(path: Path = DATES_FILE) -> dict[tuple[str, int], SourceDate]:
         if (day := parse_date(path, row, "date")) is None:
             raise BadInput(path, "must not be empty", row.number, "date")
         read = RowRead.of(path, row, statements_file, at)
+        citation = Citation(DATES_DOCUMENT, path.name, row.number, "")
         table[(statements_file, at)] = SourceDate(
-            row["source_url"].strip(), day, row["reasoning"].strip(), row.number, read
+            row["source_url"].strip(), day, row["reasoning"].strip(), citation, read
         )
     return table
 
@@ -435,7 +437,7 @@ class ScopeStatementsImporter(Importer):
         certainty = bundled_source_kinds().certainty(path, row, "source_kind")
         dated = _bundled_dates().get((self.read_as(path), row.number))
         if dated is not None and not (dated.read.holds(read_from or row) and dated.source_url == cell("source_url")):
-            report.leave_out(dated.read.moved(DATES_FILE.name, dated.row))
+            report.leave_out(dated.read.moved(DATES_FILE.name, dated.citation.row))
             dated = None
         if dated is not None and latest_day(cell("date_as_cited")):
             dated = None  # the row gives a date of its own
@@ -457,7 +459,7 @@ class ScopeStatementsImporter(Importer):
                 ("organisation_as_written", organisation),
                 ("date_as_cited", cell("date_as_cited")),
                 ("latest_date", dated.day if dated else latest_day(cell("date_as_cited"))),
-                ("dated_by", f"{DATES_FILE.name} row {dated.row}: {dated.reasoning}" if dated else None),
+                ("dated_by", f"{DATES_FILE.name} row {dated.citation.row}: {dated.reasoning}" if dated else None),
                 ("quote", cell("quote")),
                 ("notes", cell("notes")),
             )
@@ -466,7 +468,8 @@ class ScopeStatementsImporter(Importer):
         key = "/".join((slug(normalise(organisation)) or "unnamed", statement, slug(items), slug(cell("source_kind"))))
         citation = Citation(self.document, path.name, row.number, cell("source_url"))
         name = f"{organisation}: {statement.replace('_', ' ')}: {items}"
-        cited = {citation, years.citation} if years else {citation}
+        # and the rows of our tables read for its years and its date, which its words are checked against
+        cited = {citation, *(reading.citation for reading in (years, dated) if reading)}
         node = Node(NodeKind.STATEMENT, key, name, props, frozenset(cited), certainty)
         reference = cell("reference")
         return _Parsed(row, node, organisation, reference if REFERENCE.match(reference) else "", citation)

@@ -292,6 +292,31 @@ def test_a_statement_s_words_cite_the_rows_that_put_the_item_within_their_reach(
     assert all(f"{file}, row {number}" in row["sources"] for file, number in timing)
 
 
+def test_a_statement_dated_by_the_dates_table_cites_its_row_as_its_words_links_do(
+    real_store: Store, ledger: list[Claim]
+) -> None:
+    """Where a statement's row gives no date, statement_dates.csv gives the day its words are checked against (the
+    MoD's "absence and exclusion data", statements row 25, by 30 June 2015: its row 15), but neither the statement
+    nor its words' links cited that row: an auditor could not see where the day came from. Each statement the table
+    dates cites its row, and so does every scope-words claim from it."""
+    dated = {
+        int(r["row"]): n
+        for n, r in rows_of("statement_dates.csv").items()
+        if r["file"] == "npd_release_scope_statements.csv"
+    }
+    assert dated[25] == 15
+    by_row = {
+        c.row: n
+        for n in real_store.all_nodes(NodeKind.STATEMENT)
+        for c in n.citations
+        if c.file == "npd_release_scope_statements.csv"
+    }
+    for statement_row, dates_row in dated.items():
+        assert ("statement_dates.csv", dates_row) in {(c.file, c.row) for c in by_row[statement_row].citations}
+    claims = [c for c in ledger if c.rule == "scope-words" and c.subject.id == by_row[25].id]
+    assert claims and all("statement_dates.csv, row 15" in c.row()["sources"] for c in claims)
+
+
 def test_a_statement_s_words_cite_the_first_year_of_the_data_set_whose_year_the_date_check_took(
     empty_store: Store, tmp_path: Path
 ) -> None:

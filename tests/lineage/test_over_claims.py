@@ -26,6 +26,7 @@ def _rows(name: str) -> list[dict[str, str]]:
 
 ITEMS = _rows("npd_data_items_2018.csv")
 REGISTER = _rows("npd_register_entries_cited_in_foi.csv")
+SCOPE = "npd_release_scope_statements.csv"
 
 
 def _identifying_aliases() -> set[str]:
@@ -218,12 +219,16 @@ def test_words_reach_only_the_data_sets_their_source_names(real_store: Store) ->
     set words): no other data set's postcode (the Young Person's Matched data's 2000/01 home postcode) is meant.
     The Telegraph's 'SEN and FSM indicators, ethnicity and language' comes from a page naming census data for the
     KS2, KS4 and KS5 data sets: no Pupil Referral Unit census item is meant."""
-    statements = {n: r for n, r in enumerate(_rows("npd_release_scope_statements.csv"), start=2)}
+    statements = {n: r for n, r in enumerate(_rows(SCOPE), start=2)}
     assert statements[48]["dataset_as_written"] == "school census"
     assert statements[8]["source_url"] == statements[9]["source_url"]
     assert "KS2, KS4 and KS5" in statements[9]["dataset_as_written"]
-    (guide,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 48 for c in s.citations)]
-    (telegraph,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 8 for c in s.citations)]
+    (guide,) = [
+        s for s in real_store.all_nodes(NodeKind.STATEMENT) if any((c.file, c.row) == (SCOPE, 48) for c in s.citations)
+    ]
+    (telegraph,) = [
+        s for s in real_store.all_nodes(NodeKind.STATEMENT) if any((c.file, c.row) == (SCOPE, 8) for c in s.citations)
+    ]
     meant = {
         statement.id: {
             h.node.id for h in real_store.expand([statement.id], frozenset({EdgeKind.REFERS_TO}), frozenset())
@@ -251,7 +256,9 @@ def test_a_written_answer_reaches_no_item_first_collected_after_it_was_answered(
     for alias in ("AP_Postcode", *late[:5]):
         names = {r.organisation.name for r in recipients_of_item(real_store, alias).receipts}
         assert not any("olice" in name for name in names), (alias, names)
-    (node,) = [s for s in real_store.all_nodes(NodeKind.STATEMENT) if any(c.row == 40 for c in s.citations)]
+    (node,) = [
+        s for s in real_store.all_nodes(NodeKind.STATEMENT) if any((c.file, c.row) == (SCOPE, 40) for c in s.citations)
+    ]
     assert node.props["latest_date"] == answered and "statement_dates.csv" in str(node.props["dated_by"])
     for stated in real_store.all_nodes(NodeKind.STATEMENT):
         day = stated.props.get("latest_date")
