@@ -24,8 +24,10 @@ shared string the workbook does not hold, a value that is not what its type says
 date not written as ISO 8601), an ODS time cell whose words do not give its value as the reader reads them; and,
 in the cells the import reads (a mapped header's column, at or under it), an error, a formula with no saved value, a
 value its format shows otherwise (a percentage, read as the fraction it holds; zeros before a number, or a currency
-or words beside it or a text; a date without its day or year; a number rounded, 2.6 shown as 3, or in thousands; an
-elapsed time of a day or more, read in days; an ODS style whose maps run in a cycle), an ODS cell with no value
+or words beside it or a text; a date without its day or year; a time it does not show, 18:00 in dd/mm/yyyy or
+seconds in h:mm, as the reader reads it, to the millisecond; a number rounded, 2.6 shown as 3, or in thousands, or
+shown as a fraction other than it, 2.55 as 2 5/9; an elapsed time of a day or more, read in days; an XLSX date written
+as ISO 8601 in a format showing a number; an ODS style whose maps run in a cycle), an ODS cell with no value
 type or showing '#N/A', an ODS true-or-false cell whose words do not give its value as the reader reads them ('TRUE'
 alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping file is refused
 naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a
@@ -47,6 +49,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, cast
 from xml.etree import ElementTree
@@ -605,12 +608,17 @@ class NumberFormat:
     scientific: tuple[int, bool] | None = None
     elapsed: bool = False  # an XLSX time the reader reads as an elapsed time ([h]:mm:ss): in days and hours
     unshown: str = ""  # why no one can say what the format shows (an ODS style whose maps run in a cycle)
+    #: Of a date or time format, the finest part of a time it shows (a day for dd/mm/yyyy, a minute for h:mm): the
+    #: reader reads a time to the millisecond, shown or not. None for a format showing no date or time.
+    time_shown_to: dt.timedelta | None = None
+    fraction: FractionShown | None = None  # how a fraction format (# ?/?) shows a number
 
     @property
     def hides(self) -> bool:
         shown = self.percentage or self.digits > 1 or bool(self.beside) or bool(self.date_lacks)
-        rounds = self.places is not None or self.elapsed or bool(self.unshown)
-        return shown or rounds or bool(self.text_beside) or any(other.hides for _, other in self.otherwise)
+        rounds = self.places is not None or self.elapsed or bool(self.unshown) or self.fraction is not None
+        dated = self.time_shown_to is not None  # a time the cell holds may be hidden: judged by the value held
+        return shown or rounds or dated or bool(self.text_beside) or any(other.hides for _, other in self.otherwise)
 
     def rounded(self, number: Decimal) -> tuple[Decimal, Decimal]:
         """``number`` as the format shows it, rounded as a spreadsheet program rounds (a half away from zero),
@@ -631,6 +639,34 @@ class NumberFormat:
             if _COMPARISONS[comparison](value, bound):
                 return dataclasses.replace(other.for_value(value), where=self.where)
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class FractionShown:
+    """How a fraction format shows a number: as the nearest fraction whose denominator is at most ``denominator``
+    (9 for # ?/?: 2.55 as 2 5/9), or over ``denominator`` alone where it is ``fixed`` (16 for # ??/16); after its
+    ``whole`` part (2 5/9), or not (?/?: 23/9)."""
+
+    denominator: int
+    fixed: bool = False
+    whole: bool = True
+
+    def of(self, number: float) -> Fraction:
+        """``number`` as the format shows it (a half over a fixed denominator rounded away from zero)."""
+        held = Fraction(abs(number))
+        if self.fixed:
+            shown = Fraction(math.floor(held * self.denominator + Fraction(1, 2)), self.denominator)
+        else:
+            shown = held.limit_denominator(self.denominator)
+        return -shown if number < 0 else shown
+
+    def words(self, shown: Fraction) -> str:
+        """``shown`` in the format's words: 2 5/9, 23/9, 8/16."""
+        denominator = self.denominator if self.fixed else shown.denominator
+        numerator = int(abs(shown) * denominator)
+        whole, numerator = divmod(numerator, denominator) if self.whole else (0, numerator)
+        parts = [str(whole)] * bool(whole or not numerator) + [f"{numerator}/{denominator}"] * bool(numerator)
+        return "-" * (shown < 0) + " ".join(parts)
 
 
 def _xlsx_format(code: str) -> NumberFormat:
@@ -677,40 +713,75 @@ def _condition(section: str) -> Condition | None:
 
 def _xlsx_section(section: str, where: str, is_date: bool, elapsed: bool = False) -> NumberFormat:
     """What one section of an XLSX number format shows besides its number or date (:func:`_xlsx_format`): of a
-    number, the decimal places it is rounded to, and of a format the reader reads as an ``elapsed`` time ([h]:mm:ss),
-    that it does, whatever the section."""
+    number, the decimal places it is rounded to or the fraction it is shown as, and of a format the reader reads as an
+    ``elapsed`` time ([h]:mm:ss), that it does, whatever the section; of a date or time, the finest part of a time
+    it shows."""
     literal = (found.group(1) or found.group(2) or found.group(3) or "" for found in _LITERAL.finditer(section))
     beside = "".join(literal)
     bare = re.sub(r"\[[^\]]*\]", "", _LITERAL.sub("", section))  # colours and conditions ([Red], [<0]): no text
-    if elapsed:
-        return NumberFormat(where, elapsed=True)
+    if elapsed:  # no date shown: one read (an ISO 8601 date cell's) is shown without its day or year
+        return NumberFormat(where, date_lacks=("day", "year"), elapsed=True, time_shown_to=_xlsx_time_shown_to(section))
     if is_date:
         lower = bare.lower()
-        if not re.search(r"[dy]", lower) and re.search(r"[hs]", lower):
-            # a time of day alone: the reader reads a serial from 1 (a day) as a date and time
-            return NumberFormat(where, date_lacks=("day", "year"), otherwise=((("<", 1.0), NumberFormat(where)),))
         lacks = ("day",) * (re.search(r"(?<!d)d{1,2}(?!d)", lower) is None) + ("year",) * ("y" not in lower)
-        return NumberFormat(where, date_lacks=lacks)
+        return NumberFormat(where, date_lacks=lacks, time_shown_to=_xlsx_time_shown_to(section))
     beside += "".join(ch for ch in bare if unicodedata.category(ch) == "Sc")  # a bare $ or £ is shown as it is
     mantissa = re.split(r"[eE][-+]", bare)[0]
     integer, _, decimals = mantissa.partition(".")
     # a fraction (# ?/?) is no number of decimal places; General, a text's or a word's section shows no digit
     rounds = _PLACEHOLDER.search(mantissa) is not None and "/" not in mantissa
+    fraction = _xlsx_fraction(mantissa)
     thousands = re.search(r"[0#?.](,+)[^0#?]*$", mantissa)  # commas after the last digit: 1,000 each
     width = len(_PLACEHOLDER.findall(integer))
     return NumberFormat(
         where,
         percentage="%" in bare,
-        digits=integer.count("0") if mantissa == bare else 1,  # a scientific number's digits are no padding
+        digits=integer.count("0") if mantissa == bare and not fraction else 1,  # a scientific or fraction's: none
         beside="".join(ch for ch in beside if ch not in _DECORATION),
         places=len(_PLACEHOLDER.findall(decimals)) if rounds else None,
         divided_by=Decimal(1000) ** min(len(thousands.group(1)) if thousands else 0, _PAST_ANY_DOUBLE // 3),
         scientific=None if mantissa == bare else (max(width, 1), width > 1 and bool(re.search(r"[#?]", integer))),
+        fraction=fraction,
     )
 
 
 #: Where a number format shows a digit.
 _PLACEHOLDER = re.compile(r"[0#?]")
+
+
+def _xlsx_fraction(mantissa: str) -> FractionShown | None:
+    """How a section of an XLSX number format shows a number as a fraction, if it does: over the denominator it
+    names (# ??/16), else the nearest with as many digits as its denominator's places (# ?/?: to 9), after a whole
+    part where a group of places comes before the numerator's."""
+    above, slash, below = mantissa.partition("/")
+    if not slash or not _PLACEHOLDER.search(above):
+        return None
+    whole = len(re.findall(r"[0#?]+", above)) > 1
+    if fixed := re.match(r"\s*([1-9]\d*)", below):
+        return FractionShown(int(fixed.group(1)), fixed=True, whole=whole)
+    digits = below.lstrip()
+    places = len(digits) - len(digits.lstrip("0#?"))
+    return FractionShown(10 ** min(max(places, 1), SHOWN_DIGITS) - 1, whole=whole)
+
+
+def _finest_time_shown(hours: bool, minutes: bool, second_places: int | None) -> dt.timedelta:
+    """The finest part of a time a date or time format shows, of the parts it shows: a part of a second to its
+    ``second_places`` (None where it shows no seconds), a minute, an hour, else a day."""
+    if second_places is not None:
+        return dt.timedelta(seconds=1) / int(10 ** min(max(second_places, 0), 6))
+    return dt.timedelta(minutes=1) if minutes else dt.timedelta(hours=1) if hours else dt.timedelta(days=1)
+
+
+def _xlsx_time_shown_to(section: str) -> dt.timedelta:
+    """The finest part of a time a section of an XLSX date or time format shows (:func:`_finest_time_shown`): its
+    seconds (ss, to the places after them: ss.000), minutes (an m after an h: h:mm), hours ([h], h)."""
+    code = re.sub(r"\[([hms])\1*\]", r"\1", _LITERAL.sub("", section).lower())  # [h]: hours, elapsed
+    code = re.sub(r"\[[^\]]*\]|am/pm|a/p", "", code)
+    parts = [found.group(0) for found in re.finditer(r"([a-z])\1*|\.0+", code)]
+    letters = [part[0] for part in parts]
+    places = next((len(part) - 1 for part in parts if part.startswith(".")), 0)
+    minutes = any(letter == "m" and letters[at - 1 : at] == ["h"] for at, letter in enumerate(letters))
+    return _finest_time_shown("h" in letters, minutes, places if "s" in letters else None)
 
 
 def _xlsx_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
@@ -737,23 +808,56 @@ def _xlsx_formats(archive: zipfile.ZipFile) -> dict[str, NumberFormat]:
     return styles
 
 
-def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | None:
-    """Why a cell is refused whose format shows its number or date otherwise than the reader reads it, if it does;
-    both formats. The reader reads the number a cell holds, never what it shows: a cell showing 25% had been read as
-    0.25, 000123 (a reference's zeros) as 123, £1,234.50 as 1234.5 (an amount as a bare number), May-19 as
-    2019-05-01, a day the sheet does not give, 3 (2.6 in the format "0") as 2.6, and 25:30:00 (an elapsed time) as
-    '1 day, 1:30:00'."""
-    if shown.date_lacks:
+#: A date or time as the reader reads it: a date, a date and time, a time of day, an elapsed time.
+Moment = dt.date | dt.time | dt.timedelta
+
+
+def _moment_shown_otherwise(reference: str, read: Moment, shown: NumberFormat) -> str | None:
+    """Why a date or time cell is refused whose format shows it otherwise than the reader reads it (``read``, by the
+    reader's own conversion, rounding included), if it does; both formats. A date shown as May-19 had been read as
+    2019-05-01, a day the sheet does not give, and 25:30:00 (an elapsed time) as '1 day, 1:30:00'; round fifteen: a
+    time the format does not show (18:00 in dd/mm/yyyy, 14:30:15 in h:mm) read with the rest, and a time just under a
+    day (23:59:59.9999) read as the next day ('1 day, 0:00:00', or 1900-01-01 in h:mm) though shown as a time."""
+    if shown.date_lacks and isinstance(read, dt.date):
         lacks = " or ".join(shown.date_lacks)
         return (
             f"cell {reference} shows a date without its {lacks} ({shown.where}) where the reader reads a whole date,"
             f" with a {lacks} the sheet does not show: type the date whole, or as text"
         )
-    if shown.elapsed and not 0 <= float(given) < 1:
+    if isinstance(read, dt.timedelta) and not dt.timedelta(0) <= read < dt.timedelta(days=1):
         return (
-            f"cell {reference} holds an elapsed time of {float(given) * 24:.{SHOWN_DIGITS}g} hours ({shown.where}),"
-            " which the reader reads in days and hours ('1 day, 1:30:00' for 25:30:00): type the time as text"
+            f"cell {reference} holds an elapsed time read as {read / dt.timedelta(hours=1):.{SHOWN_DIGITS}g} hours"
+            f" ({shown.where}), which the reader gives in days and hours, as {_cell_text(read)!r}: type the time as"
+            " text"
         )
+    time = _time_of(read)
+    if shown.time_shown_to is not None and time % shown.time_shown_to:
+        finest = _TIME_PARTS.get(shown.time_shown_to, f"{shown.time_shown_to.total_seconds():g} second")
+        return (
+            f"cell {reference} holds the time {time}, which its format shows only to the {finest} ({shown.where}),"
+            " where the reader reads it whole: type the value as shown, or give the cell a format showing its time"
+        )
+    return None
+
+
+_TIME_PARTS = {dt.timedelta(days=1): "day", dt.timedelta(hours=1): "hour", dt.timedelta(minutes=1): "minute",
+               dt.timedelta(seconds=1): "second"}  # fmt: skip
+
+
+def _time_of(read: Moment) -> dt.timedelta:
+    """The time a date or time gives: of its day (none of a date alone), or the elapsed time itself."""
+    if isinstance(read, dt.timedelta):
+        return read
+    if isinstance(read, dt.datetime | dt.time):
+        return dt.timedelta(hours=read.hour, minutes=read.minute, seconds=read.second, microseconds=read.microsecond)
+    return dt.timedelta(0)
+
+
+def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | None:
+    """Why a cell is refused whose format shows its number otherwise than the reader reads it, if it does; both
+    formats. The reader reads the number a cell holds, never what it shows: a cell showing 25% had been read as
+    0.25, 000123 (a reference's zeros) as 123, £1,234.50 as 1234.5 (an amount as a bare number), 3 (2.6 in the
+    format "0") as 2.6, and (round fifteen) 2 5/9 (2.55 in the format "# ?/?") as 2.55."""
     if shown.percentage:
         return (
             f"cell {reference} shows the percentage {float(given) * 100:.{SHOWN_DIGITS}g}% where the reader reads the"
@@ -769,6 +873,14 @@ def _shown_otherwise(reference: str, given: str, shown: NumberFormat) -> str | N
             f"cell {reference} holds the number {given[:40]} shown with zeros before it to {shown.digits} digits"
             f" ({shown.where}), which the reader drops: type the value as text (a reference keeps its zeros)"
         )
+    if shown.fraction is not None:
+        fraction = shown.fraction.of(float(given))
+        if _cell_text(float(fraction)) != _cell_text(float(given)):  # 1/3 shows 0.333333333333333 (to 15 digits)
+            return (
+                f"cell {reference} holds the number {_cell_text(float(given))}, which its format shows as the fraction"
+                f" {shown.fraction.words(fraction)} ({shown.where}), where the reader reads {_cell_text(float(given))}:"
+                " type the value as shown, or give the cell a format showing its every digit"
+            )
     if shown.places is None:  # shown with the digits it holds, as the reader reads it
         return None
     read = Decimal(_cell_text(float(given)))
@@ -854,17 +966,44 @@ _SERIAL_ZERO = dt.datetime(1899, 12, 30)
 
 def _xlsx_shown_otherwise(reference: str, kind: str, saved: str | None, shown: NumberFormat) -> str | None:
     """Why an XLSX cell of a readable ``kind`` and value is refused for what its format shows of it, if it is: a
-    number or date as the format's section for its value shows it (:func:`_shown_otherwise`), a text (shared,
-    inline or a formula's) with the words its text section shows beside it ("Ref "@), which the reader drops."""
+    number or date as the format's section for its value shows it (:func:`_shown_otherwise`,
+    :func:`_moment_shown_otherwise`), a date written as ISO 8601 (``t="d"``) in a format showing a number, a text
+    (shared, inline or a formula's) with the words its text section shows beside it ("Ref "@), which the reader
+    drops."""
     if kind in ("n", "d") and saved:
         serial = float(saved) if kind == "n" else (dt.datetime.fromisoformat(saved) - _SERIAL_ZERO) / dt.timedelta(1)
-        return _shown_otherwise(reference, saved, shown.for_value(serial))
+        shown = shown.for_value(serial)
+        if shown.time_shown_to is not None:
+            read = _xlsx_moment(kind, saved, shown.elapsed)
+            return _moment_shown_otherwise(reference, read, shown) if read is not None else None
+        if kind == "d":  # had been refused as "cannot be read as XLSX: could not convert string to float"
+            return (
+                f'cell {reference} holds the date {saved[:40]} (written as ISO 8601, t="d") in a format showing a'
+                f" number ({shown.where}), so the sheet shows it as a count of days where the reader reads the date:"
+                " give the cell a date format, or type the number it shows"
+            )
+        return _shown_otherwise(reference, saved, shown)
     if kind in ("s", "inlineStr", "str") and shown.text_beside:
         return (
             f"cell {reference} holds a text shown with {shown.text_beside[:40]!r} beside it ({shown.where}), which"
             " the reader drops: type those words in the cell, or give it a format without them"
         )
     return None
+
+
+def _xlsx_moment(kind: str, saved: str, elapsed: bool) -> Moment | None:
+    """What the reader reads of an XLSX cell in a date or time format, by its own conversion: a serial to the
+    millisecond (0.999999999 in h:mm read as a date, 1900-01-01; just under a day in [h]:mm:ss read as '1 day,
+    0:00:00'), a date written as ISO 8601 (``t="d"``) as written. None where it reads none (a serial past the year
+    9999, refused as the reader reads it: :data:`_NO_DATE`)."""
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    try:
+        if kind == "d":
+            return cast(Moment, from_ISO8601(saved))  # type: ignore[no-untyped-call]
+        return cast(Moment, from_excel(float(saved), timedelta=elapsed))
+    except (OverflowError, ValueError):
+        return None
 
 
 def _error_cell(reference: str, error: str | None) -> str:
@@ -1153,16 +1292,24 @@ def _mapped(
 
 
 def _ods_format(style: ElementTree.Element) -> NumberFormat:
-    """What an ODS data style shows besides the value the reader reads: a date style without its day or year, a
-    number style's zeros before the number (``min-integer-digits``), the text or currency symbol it shows, and the
-    decimal places it rounds a number to (``decimal-places``: none given, as many as it holds), of the number
-    divided by its ``display-factor`` or of a scientific number's mantissa."""
+    """What an ODS data style shows besides the value the reader reads: a date or time style without its day or
+    year, and the finest part of a time it shows, a number style's zeros before the number (``min-integer-digits``),
+    the text or currency symbol it shows, the decimal places it rounds a number to (``decimal-places``: none given,
+    as many as it holds), of the number divided by its ``display-factor`` or of a scientific number's mantissa, and
+    the fraction it shows a number as (``number:fraction``)."""
     kind = style.tag.removeprefix(_NUMBER)
     parts = [child.tag.removeprefix(_NUMBER) for child in style]
-    if kind == "date-style":
-        return NumberFormat("", date_lacks=("day",) * ("day" not in parts) + ("year",) * ("year" not in parts))
+    if kind in ("date-style", "time-style"):  # a date cell in a time style is shown without its day and year
+        seconds = style.find(f"{_NUMBER}seconds")
+        second_places = _number(seconds.get(f"{_NUMBER}decimal-places"), 0) if seconds is not None else None
+        return NumberFormat(
+            "",
+            date_lacks=("day",) * ("day" not in parts) + ("year",) * ("year" not in parts),
+            time_shown_to=_finest_time_shown("hours" in parts, "minutes" in parts, second_places),
+        )
     if kind not in ("number-style", "currency-style", "percentage-style"):
         return NumberFormat("")
+    fraction = style.find(f"{_NUMBER}fraction")
     number = style.find(f"{_NUMBER}number")
     scientific = style.find(f"{_NUMBER}scientific-number")
     shown = number if number is not None else scientific
@@ -1182,7 +1329,20 @@ def _ods_format(style: ElementTree.Element) -> NumberFormat:
         places=max(_number(places, 0), 0) if places is not None else None,
         divided_by=divided_by,
         scientific=_ods_scientific(scientific) if scientific is not None else None,
+        fraction=_ods_fraction(fraction) if fraction is not None else None,
     )
+
+
+def _ods_fraction(fraction: ElementTree.Element) -> FractionShown:
+    """How an ODS ``number:fraction`` shows a number: over its ``denominator-value``, else the nearest fraction whose
+    denominator is at most its ``max-denominator-value`` (ODF 1.3's, or LibreOffice's own before it), else has its
+    ``min-denominator-digits``; after a whole part where it gives ``min-integer-digits`` (# ?/?, not ?/?)."""
+    whole = fraction.get(f"{_NUMBER}min-integer-digits") is not None
+    if (fixed := _number(fraction.get(f"{_NUMBER}denominator-value"), 0)) >= 1:
+        return FractionShown(fixed, fixed=True, whole=whole)
+    largest = fraction.get(f"{_NUMBER}max-denominator-value") or fraction.get(f"{_LOEXT}max-denominator-value")
+    places = min(max(_number(fraction.get(f"{_NUMBER}min-denominator-digits"), 1), 1), SHOWN_DIGITS)
+    return FractionShown(max(_number(largest, 10**places - 1), 1), whole=whole)
 
 
 _LOEXT = "{urn:org:documentfoundation:names:experimental:office:xmlns:loext:1.0}"
@@ -1270,9 +1430,13 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
         return f"cell {reference} gives the value type {kind[:40]!r}, which the reader does not read (it reads {read})"
     if kind == "date":
         given = cell.get(f"{_OFFICE}date-value") or ""
-        if (why := _no_date(reference, given)) or shown is None:
+        if (why := _no_date(reference, given)) or shown is None or shown.time_shown_to is None:
             return why
-        return _shown_otherwise(reference, given, NumberFormat(shown.where, date_lacks=shown.date_lacks))
+        try:
+            moment = pd.Timestamp(given)  # as the reader reads it
+        except ValueError:  # past the reader's years (pandas' own): refused as the reader reads it
+            return None
+        return _moment_shown_otherwise(reference, moment, shown)
     if kind in ("float", "percentage", "currency"):
         given = cell.get(f"{_OFFICE}value") or ""
         currency = (cell.get(f"{_OFFICE}currency") or "a currency") if kind == "currency" else ""

@@ -1225,8 +1225,24 @@ SHOWN_OTHERWISE = [
      "12300"),
     ("B2", 1234567, "#,##0,", "cell B2 holds the number 1234567, which its format shows rounded to the nearest 1000, "
      "as 1235000"),
-    ("F2", dt.timedelta(hours=25, minutes=30), "[h]:mm:ss", "cell F2 holds an elapsed time of 25.5 hours (number "
-     "format '[h]:mm:ss'), which the reader reads in days and hours"),
+    ("F2", dt.timedelta(hours=25, minutes=30), "[h]:mm:ss", "cell F2 holds an elapsed time read as 25.5 hours "
+     "(number format '[h]:mm:ss'), which the reader gives in days and hours, as '1 day, 1:30:00'"),
+    ("C2", dt.datetime(2020, 6, 18, 18), "dd/mm/yyyy", "cell C2 holds the time 18:00:00, which its format shows only "
+     "to the day (number format 'dd/mm/yyyy'), where the reader reads it whole"),
+    ("F2", dt.time(14, 30, 15), "h:mm", "cell F2 holds the time 14:30:15, which its format shows only to the minute "
+     "(number format 'h:mm')"),
+    ("F2", dt.time(14, 30, 15, 500_000), "hh:mm:ss", "cell F2 holds the time 14:30:15.500000, which its format shows "
+     "only to the second"),
+    ("F2", dt.timedelta(hours=14, minutes=30, seconds=15), "[h]:mm", "cell F2 holds the time 14:30:15, which its "
+     "format shows only to the minute (number format '[h]:mm')"),
+    ("F2", 0.999999999, "[h]:mm:ss", "cell F2 holds an elapsed time read as 24 hours (number format '[h]:mm:ss'), "
+     "which the reader gives in days and hours, as '1 day, 0:00:00'"),
+    ("F2", 0.999999999, "h:mm", "cell F2 shows a date without its day or year (number format 'h:mm') where the reader "
+     "reads a whole date"),
+    ("F2", 2.55, "# ?/?", "cell F2 holds the number 2.55, which its format shows as the fraction 2 5/9 (number format "
+     "'# ?/?'), where the reader reads 2.55"),
+    ("F2", 2.55, "?/?", "cell F2 holds the number 2.55, which its format shows as the fraction 23/9"),
+    ("F2", 0.3, "# ??/16", "cell F2 holds the number 0.3, which its format shows as the fraction 5/16"),
 ]  # fmt: skip
 
 
@@ -1241,7 +1257,10 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     format showing its time alone had been read whole, a text shown with words its format's text section adds read
     without them, and a number in the section its condition chose (£1,234) judged by another's. Round fourteen: a
     number its format rounds (2.6 shown as 3, 1234.5 as 1.23E+03, 1234567 in thousands as 1,235) had been read as it
-    is held, and an elapsed time of a day or more (25:30:00) as '1 day, 1:30:00'."""
+    is held, and an elapsed time of a day or more (25:30:00) as '1 day, 1:30:00'. Round fifteen: a time its format
+    does not show (18:00 in dd/mm/yyyy, seconds in h:mm, a half second in hh:mm:ss) had been read with the rest, a
+    time just under a day (23:59:59.9999) read as a day, by the reader's rounding to the millisecond ('1 day,
+    0:00:00' in [h]:mm:ss, 1900-01-01 in h:mm), and a number in a fraction format (2.55 shown as 2 5/9) as held."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1264,7 +1283,10 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
      ('[<1000]0;"£"#,##0', 999, "999"), ("[$-809]dd mmmm yyyy;@", dt.datetime(2019, 5, 14), "2019-05-14"),
      ("_(* #,##0_);_(* \\(#,##0\\);_(* \"-\"_);_(@_)", 1234, "1234"), ("0", 3, "3"), ("#,##0.0", 2.5, "2.5"),
      ("0.0", 0.30000000000000004, "0.3"), ("##0.0E+0", 12300, "12300"), ("#,##0,", 1234000, "1234000"),
-     ("[h]:mm:ss", dt.timedelta(hours=14, minutes=30), "14:30:00")],
+     ("[h]:mm:ss", dt.timedelta(hours=14, minutes=30), "14:30:00"), ("dd/mm/yyyy", dt.datetime(2020, 6, 18),
+     "2020-06-18"), ("dd/mm/yyyy hh:mm", dt.datetime(2020, 6, 18, 18), "2020-06-18 18:00:00"),
+     ("h:mm:ss.000", dt.time(14, 30, 15, 500_000), "14:30:15.500000"), ("h:mm", dt.time(14, 30, 0, 400), "14:30:00"),
+     ("# ?/?", 2.5, "2.5"), ("# ??/16", 0.3125, "0.3125"), ("?/?", 1 / 3, "0.333333333333333")],
 )  # fmt: skip
 def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     tmp_path: Path, number_format: str, value: object, read: str
@@ -1274,7 +1296,9 @@ def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     refused as padded with zeros, and one shown in a format whose other sections (for a negative number, for zero,
     for a text, or for values its condition does not choose) show words or a currency, as shown with them. Round
     fourteen: a number its format shows whole (3 in "0", 1200 in "0.0E+00", 1234000 in thousands) is read, and an
-    elapsed time under a day, which the reader reads as it shows."""
+    elapsed time under a day, which the reader reads as it shows. Round fifteen: a date or time whose every part read
+    its format shows (a time under the millisecond the reader rounds to is none), and a number its fraction format
+    shows exactly (1/3 to the 15 digits a spreadsheet shows)."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1283,6 +1307,55 @@ def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     book["DSAP approved shares"]["F2"].number_format = number_format
     book.save(path)
     assert read_workbook(path)["DSAP approved shares"][1][5] == read
+
+
+def _with_iso_date(tmp_path: Path, number_format: str, written: str) -> Path:
+    """The fictional register with DS09999's date approved (cell C2) in ``number_format`` and given as a date written
+    as ISO 8601 (``t="d"``, as a program may save one), ``written``."""
+    import openpyxl
+
+    source = write_workbook(tmp_path / "source.xlsx", sheets())
+    book = openpyxl.load_workbook(source)
+    book["DSAP approved shares"]["C2"].number_format = number_format
+    book.save(source)
+
+    def iso(xml: str) -> str:
+        assert re.search(r'<c r="C2"[^>]* t="n"><v>43599</v></c>', xml)
+        return re.sub(r'(<c r="C2"[^>]*) t="n"><v>43599</v>', rf'\1 t="d"><v>{written}</v>', xml)
+
+    return _rewritten(source, tmp_path / "register.xlsx", lambda parts: _sheet_xml(parts, iso))
+
+
+@pytest.mark.parametrize(
+    ("number_format", "written", "said"),
+    [
+        ("0.00", "2019-05-14", "cell C2 holds the date 2019-05-14 (written as ISO 8601, t=\"d\") in a format showing"
+         " a number (number format '0.00'), so the sheet shows it as a count of days where the reader reads the date"),
+        ("0%", "2019-05-14", "cell C2 holds the date 2019-05-14 (written as ISO 8601, t=\"d\") in a format showing"
+         " a number (number format '0%')"),
+        ("[h]:mm:ss", "2019-05-14", "cell C2 shows a date without its day or year (number format '[h]:mm:ss')"),
+        ("dd/mm/yyyy", "2019-05-14T18:00:00", "cell C2 holds the time 18:00:00, which its format shows only to the"
+         " day (number format 'dd/mm/yyyy')"),
+    ],
+    ids=["a number", "a percentage", "an elapsed time", "a date hiding its time"],
+)  # fmt: skip
+def test_an_xlsx_iso_date_shown_otherwise_is_refused_naming_sheet_and_cell(
+    tmp_path: Path, number_format: str, written: str, said: str
+) -> None:
+    """The hostile-input reading, round fifteen: a date written as ISO 8601 (t="d") in a format showing a number,
+    which shows it as a count of days where the reader reads the date, had been refused as 'cannot be read as XLSX:
+    could not convert string to float', naming no sheet or cell; in a date format hiding its time, read with it."""
+    path = _with_iso_date(tmp_path, number_format, written)
+    store = MemoryStore()
+    with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
+        ExternalSharesImporter().run(store, path)
+    assert store.counts().total_nodes == 0
+
+
+def test_an_xlsx_iso_date_in_a_date_format_is_read(tmp_path: Path) -> None:
+    store = MemoryStore()
+    ExternalSharesImporter().run(store, _with_iso_date(tmp_path, "dd/mm/yyyy", "2019-05-14"))
+    assert store.get_node("Release:DS09999").props["date"] == dt.date(2019, 5, 14)
 
 
 ODS_DATE = '<table:table-cell office:value-type="date" office:date-value="2019-05-14"><text:p>05/14/19</text:p>'
@@ -1382,6 +1455,41 @@ MAPPED_ON_AND_ON = _number_style("N20", PLAIN, "ce20", _map_to("N21")) + "".join
     f'<number:number-style style:name="N{n}">{PLAIN}{_map_to(f"N{n + 1}") if n < 30 else ""}</number:number-style>'
     for n in range(21, 31)
 )
+#: Fraction styles as LibreOffice writes them: the nearest fraction of one digit's denominator ("# ?/?"), and
+#: sixteenths ("# ??/16").
+FRACTION = _number_style(
+    "N40", '<number:fraction number:min-integer-digits="0" number:min-numerator-digits="1" '
+    'number:min-denominator-digits="1"/>', "ce40"
+)  # fmt: skip
+SIXTEENTHS = _number_style(
+    "N41", '<number:fraction number:min-integer-digits="0" number:min-numerator-digits="2" '
+    'number:min-denominator-digits="2" number:denominator-value="16"/>', "ce41"
+)  # fmt: skip
+#: Date styles showing a date to the day (14/05/2019), to the minute (14/05/2019 18:00), and a time style (18:00).
+_DAY_MONTH_YEAR = (
+    '<number:day number:style="long"/><number:text>/</number:text><number:month number:style="long"/>'
+    '<number:text>/</number:text><number:year number:style="long"/>'
+)
+_HOURS_MINUTES = '<number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/>'
+DAY = (
+    f'<number:date-style style:name="N42">{_DAY_MONTH_YEAR}</number:date-style>'
+    '<style:style style:name="ce42" style:family="table-cell" style:data-style-name="N42"/>'
+)
+MINUTE = (
+    f'<number:date-style style:name="N43">{_DAY_MONTH_YEAR}<number:text> </number:text>{_HOURS_MINUTES}'
+    '</number:date-style><style:style style:name="ce43" style:family="table-cell" style:data-style-name="N43"/>'
+)
+TIME_OF_DAY = (
+    f'<number:time-style style:name="N44">{_HOURS_MINUTES}</number:time-style>'
+    '<style:style style:name="ce44" style:family="table-cell" style:data-style-name="N44"/>'
+)
+
+
+def _date_in(style: str, value: str, shown: str) -> str:
+    return (
+        f'<table:table-cell table:style-name="{style}" office:value-type="date" office:date-value="{value}">'
+        f"<text:p>{shown}</text:p></table:table-cell>"
+    )
 
 
 @pytest.mark.parametrize(
@@ -1413,10 +1521,22 @@ MAPPED_ON_AND_ON = _number_style("N20", PLAIN, "ce20", _map_to("N21")) + "".join
          "cell B2 is shown by data styles whose maps run in a cycle (N10 → N11 → N10)"),
         (MAPPED_ON_AND_ON, ANALYTICS, _float_in("ce20", "5", "5"), "",
          "cell B2 is shown by data style 'N20', whose maps run through more than 8 styles"),
+        (FRACTION, ANALYTICS, _float_in("ce40", "2.55", "2 5/9"), "", "cell B2 holds the number 2.55, which its format "
+         "shows as the fraction 2 5/9 (shown as '2 5/9'), where the reader reads 2.55"),
+        (SIXTEENTHS, ANALYTICS, _float_in("ce41", "0.3", "05/16"), "",
+         "cell B2 holds the number 0.3, which its format shows as the fraction 5/16 (shown as '05/16')"),
+        (DAY, f"{ODS_DATE}</table:table-cell>", _date_in("ce42", "2019-05-14T18:00:00", "14/05/2019"), "",
+         "cell C2 holds the time 18:00:00, which its format shows only to the day (shown as '14/05/2019'), where the "
+         "reader reads it whole"),
+        (MINUTE, f"{ODS_DATE}</table:table-cell>", _date_in("ce43", "2019-05-14T18:00:15", "14/05/2019 18:00"), "",
+         "cell C2 holds the time 18:00:15, which its format shows only to the minute (shown as '14/05/2019 18:00')"),
+        (TIME_OF_DAY, f"{ODS_DATE}</table:table-cell>", _date_in("ce44", "2019-05-14T18:00:00", "18:00"), "",
+         "cell C2 shows a date without its day or year (shown as '18:00') where the reader reads a whole date"),
     ],
     ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency",
          "a percentage, by the style its map applies", "rounded", "scientific", "thousands",
-         "a percentage, by the style a map's style maps to", "maps in a cycle", "maps past the bound"],
+         "a percentage, by the style a map's style maps to", "maps in a cycle", "maps past the bound", "a fraction",
+         "sixteenths", "a date hiding its time", "a date and time hiding its seconds", "a date in a time style"],
 )  # fmt: skip
 def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
     tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
@@ -1427,7 +1547,10 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
     six digits shown as 000123 read as 123; and an amount of a currency, £1,234.50, read as 1234.5. Round fourteen: a
     number its style rounds (2.6 shown as 3, 1234.5 as 1.23E+03, 1234567 in thousands as 1,235) had been read as it
     is held, and a style's map was followed one deep, so a percentage two maps down was read as its fraction; a
-    style whose maps run in a cycle, or on past any that a program writes, shows what no one can say."""
+    style whose maps run in a cycle, or on past any that a program writes, shows what no one can say. Round fifteen:
+    a number in a fraction style (2.55 shown as 2 5/9) had been read as held, and a date's time its style does not
+    show (18:00 shown as 14/05/2019, seconds shown to the minute) read with the rest, as was the date of a date cell
+    in a time style."""
     path = _ods_styled(tmp_path, styles, old, new, columns)
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
@@ -1441,13 +1564,18 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
     ("styles", "cell", "read"),
     [(NEGATIVE_RED, _float_in("ce6", "5", "5"), "5"), (SIX_DIGITS, _float_in("ce3", "123456", "123456"), "123456"),
      (WHOLE, _float_in("ce4", "3", "3"), "3"), (SCIENTIFIC, _float_in("ce5", "1230", "1.23E+03"), "1230"),
-     (THOUSANDS, _float_in("ce7", "1234000", "1,234"), "1234000"), (MAPPED_TWICE, _float_in("ce8", "-5", "-5"), "-5")],
+     (THOUSANDS, _float_in("ce7", "1234000", "1,234"), "1234000"), (MAPPED_TWICE, _float_in("ce8", "-5", "-5"), "-5"),
+     (FRACTION, _float_in("ce40", "2.5", "2 1/2"), "2.5"), (SIXTEENTHS, _float_in("ce41", "-0.3125", "-05/16"),
+     "-0.3125"), (DAY, _date_in("ce42", "2019-05-14", "14/05/2019"), "2019-05-14"),
+     (MINUTE, _date_in("ce43", "2019-05-14T18:00:00", "14/05/2019 18:00"), "2019-05-14 18:00:00")],
     ids=["a positive number by the style its map applies", "as many digits as the style's zeros", "whole",
-         "scientific", "thousands", "a negative number, by a style that maps the others twice"],
+         "scientific", "thousands", "a negative number, by a style that maps the others twice", "a fraction",
+         "sixteenths", "a date", "a date and time"],
 )  # fmt: skip
 def test_an_ods_number_its_style_shows_as_it_is_is_read(tmp_path: Path, styles: str, cell: str, read: str) -> None:
     """The probe of round fourteen: a positive number in a style whose map shows the others as they are had been
-    refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded."""
+    refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded.
+    Round fifteen: a number its fraction style shows exactly, and a date whose every part its style shows."""
     path = _ods_styled(tmp_path, styles, ANALYTICS, cell)
     assert read_workbook(path)["DSAP approved shares"][1][1] == read
 
