@@ -559,10 +559,14 @@ class _Dictionary:
 
     def basis(self, meaning: Meaning, node: Node) -> frozenset[Citation]:
         """The sources that make ``node`` what the words mean, beside the statement's and the table's: the link
-        making an item an alias of the concept meant, or the item's own rows where a class of items is meant (the
-        dictionary's attributes the class reads)."""
+        making an item an alias of the concept meant, the item's own rows where a class of items is meant (the
+        dictionary's attributes the class reads), or a data set's rows naming and titling it where it is meant
+        (:func:`importers.npd.own_rows`: not the note stating its old tier, nor when its data are released, which
+        no data set's link checks)."""
         if meaning.item_class is not None:
             return node.citations
+        if node.kind is NodeKind.DATASET:
+            return frozenset(own_rows(node))
         return self._represents.get((meaning.target, node.id), frozenset())
 
     def reach(self, meaning: Meaning) -> list[Node]:

@@ -90,13 +90,18 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: tup
     return Claim(rule, subject, edge.kind.value, target, words, means, cites, outranked_by, level)
 
 
+#: The far ends whose facts a rule compares, so that a claim cites their rows: an item's (its old tier and first
+#: year, for the tier rule and the words' date check), a release's or an application's (its date, for a statement
+#: joined by date), another statement's (a contradiction). Of any other a rule reads no more than its link cites: an
+#: organisation's or a collection's name, a data set's rows naming and titling it (which the importer chose, not the
+#: note stating its old tier nor the timetable's rows), a classification's (the tier note's rule reads the item's
+#: own row).
+READ_OF_FAR_END = frozenset({NodeKind.DATA_ITEM, NodeKind.RELEASE, NodeKind.APPLICATION, NodeKind.STATEMENT})
+
+
 def _what_the_rule_read_of(target: Node) -> frozenset[Citation]:
-    """The rows that say what a claim's far end is, which its rule read: an item's dictionary row (its old tier
-    and first year, for the tier rule and the words), a release's register row (its date, for a statement joined
-    by date), the other statement of a contradiction. Not an organisation's rows: a rule reads only its name; nor
-    a classification's (the first rows to use it): the tier note's rule reads the item's own row, which the link
-    cites."""
-    return frozenset() if target.kind in (NodeKind.ORGANISATION, NodeKind.CLASSIFICATION) else target.citations
+    """The rows that say what a claim's far end is, where its rule read them (:data:`READ_OF_FAR_END`)."""
+    return target.citations if target.kind in READ_OF_FAR_END else frozenset()
 
 
 def claims(store: Store) -> list[Claim]:

@@ -118,6 +118,38 @@ def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(ledger: list[Claim]
         assert "npd_release_scope_statements.csv" in files and files & REGISTERS, claim.row()
 
 
+def test_a_claim_on_a_data_set_cites_the_rows_naming_it_not_the_note_stating_its_old_tier(ledger: list[Claim]) -> None:
+    """The ledger added every row of a claim's far end to what its rule read: of a data set, the note above its
+    sheet stating its old tier and the timetable's rows, on which neither a FEEDS link (by its title or the
+    timetable's name) nor words meaning it rest. The words "Key stage 2 data (juniors)" and "prior attainment at Key
+    Stage 2" (statements rows 27 and 31), which the words table takes to mean Key Stage 2's data set, cite the
+    statement, the table's row, the items' first row of its sheet and the overview's row naming it, not the note
+    above the sheet; no claim on a data set the items name cites a notes row."""
+    items, notes, statements = rows_of(ITEMS), rows_of(NOTES), rows_of("npd_release_scope_statements.csv")
+    words = {" ".join(r["words"].split()).casefold(): (n, r["means"]) for n, r in rows_of("scope_words.csv").items()}
+    sheet = "KS2_95-96_to_17-18"
+    (tier_note,) = [n for n, r in notes.items() if r["sheet"] == sheet]
+    assert notes[tier_note]["note_text"].startswith("(Old Tier 4")
+    (overview,) = [n for n, r in rows_of(OVERVIEW).items() if r["tab_name"] == sheet.replace("_", " ")]
+    naming = {(ITEMS, min(n for n, r in items.items() if r["sheet"] == sheet)), (OVERVIEW, overview)}
+    for row in (27, 31):
+        said = statements[row]["data_item_as_written"]
+        word_row, means = words[" ".join(said.split()).casefold()]
+        assert means == f"Dataset:{sheet}"
+        (claim,) = [
+            c for c in ledger
+            if c.rule == "scope-words" and c.object is not None and c.object.id == means
+            and ("npd_release_scope_statements.csv", row) in {(s.file, s.row) for s in c.subject.citations}
+        ]  # fmt: skip
+        cited = {(s.file, s.row) for s in claim.sources}
+        assert cited == {("npd_release_scope_statements.csv", row), ("scope_words.csv", word_row)} | naming, said
+    named = {r["sheet"] for r in items.values()}
+    on_data_sets = [c for c in ledger if c.object is not None and c.object.kind is NodeKind.DATASET]
+    assert {c.link for c in on_data_sets} >= {"FEEDS", "REFERS_TO"}
+    for claim in on_data_sets:
+        assert not {notes[s.row]["sheet"] for s in claim.sources if s.file == NOTES} & named, claim.row()
+
+
 def test_a_commissioner_claim_gives_the_words_it_read(ledger: list[Claim]) -> None:
     """The rule commissioned-by:named-in-entry reads "LSE commissioned by Home Office and Youth Endowment Fund"
     (npd_register_entries_cited_in_foi.csv): the ledger gave the application's status as its words."""
