@@ -79,6 +79,7 @@ from lineage.model import (
     first_year_read,
     in_row_runs,
     kind_of,
+    release_lag_read,
     weakest,
 )
 from lineage.resources import DATA_DIR
@@ -542,8 +543,9 @@ class _Dictionary:
         """The rows read to keep an item within a statement's reach, for an auditor to check why it was: the rows
         placing it in its data sets (the dictionary's own, or an item-table rule's), and, where it was checked against
         ``day``, those :meth:`available_by` reads: its first year's (its own row, else those of the data sets giving
-        the year it takes, whose names give their years: :func:`lineage.model.first_year_read`) and when its data
-        sets' data are released (the timetable's)."""
+        the year it takes, whose names give their years: :func:`lineage.model.first_year_read`) and when the data
+        sets whose release lag it takes release their data (the timetable's: :func:`lineage.model.release_lag_read`).
+        """
         if item.kind is not NodeKind.DATA_ITEM:
             return frozenset()
         read = set(self._placed.get(item.id, ()))
@@ -554,7 +556,8 @@ class _Dictionary:
                 read.update(c for d in giving for c in own_rows(d))
             elif first is not None:
                 read |= item.citations
-            read.update(c for d in holders for c in timing_rows(d))
+            _, timing = release_lag_read(holders)
+            read.update(c for d in timing for c in timing_rows(d))
         return frozenset(read)
 
     def basis(self, meaning: Meaning, node: Node) -> frozenset[Citation]:

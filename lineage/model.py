@@ -983,7 +983,7 @@ def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool
     collected. An item the dictionary gives no first year (most aliases only the 2019 concepts file lists) takes
     the earliest of the data sets ``held_in`` it (a table of 2016/17 holds nothing before it); one with neither
     is assumed available; an undated release is not checked (its date is unknown, not late). A year's data are in
-    the NPD by the release timetable of the data sets holding it (release_lag).
+    the NPD by the release timetable of the data sets holding it, the earliest any gives (:func:`release_lag_read`).
 
     >>> item = Node(NodeKind.DATA_ITEM, "KS4/KS4_FSM", "KS4_FSM", {"first_year": 2010})
     >>> available_by(item, dt.date(2011, 8, 31)), available_by(item, dt.date(2011, 9, 1))
@@ -995,7 +995,7 @@ def available_by(item: Node, day: dt.date, held_in: Iterable[Node] = ()) -> bool
     """
     held_in = list(held_in)
     first, _ = first_year_read(item, held_in)
-    lag = min((release_lag(dataset) for dataset in held_in), default=0)  # the earliest any holder can have it
+    lag, _ = release_lag_read(held_in)
     return first is None or first <= last_year_in_npd(day, lag)
 
 
@@ -1020,6 +1020,26 @@ def first_year_read(item: Node, held_in: Iterable[Node] = ()) -> tuple[int | Non
         return None, ()
     first = min(year for _, year in years)
     return first, tuple(dataset for dataset, year in years if year == first)
+
+
+def release_lag_read(held_in: Iterable[Node]) -> tuple[int, tuple[Node, ...]]:
+    """The release lag :func:`available_by` reads for an item, and the data sets ``held_in`` it that give that lag:
+    the least any of them gives (the earliest any can have its data), by each giving it; 1 September (0), by none,
+    where none holds it. One choice for the check and for the timetable rows a link cites as the check's, which had
+    cited every holder's.
+
+    >>> held_in = [Node(NodeKind.DATASET, key, key, {"release_lag_months": lag}) for key, lag in (("B", 1), ("A", -1))]
+    >>> lag, giving = release_lag_read(held_in)
+    >>> lag, [dataset.key for dataset in giving]
+    (-1, ['A'])
+    >>> release_lag_read([])
+    (0, ())
+    """
+    lags = [(dataset, release_lag(dataset)) for dataset in held_in]
+    if not lags:
+        return 0, ()
+    least = min(lag for _, lag in lags)
+    return least, tuple(dataset for dataset, lag in lags if lag == least)
 
 
 @dataclass(frozen=True, slots=True)

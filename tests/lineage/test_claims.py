@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from importers.concepts import NpdConceptsImporter
-from importers.npd import NpdDatasetsImporter
+from importers.npd import NpdDatasetsImporter, NpdReleaseTimetableImporter
 from importers.npd_sheets import NpdItemsImporter, NpdSheetNotesImporter
 from importers.scope import ScopeStatementsImporter
 from lineage.claims import TIER_RULE, Claim, by_rule, claims, to_csv, to_markdown
@@ -24,6 +24,9 @@ from tests.importers.test_npd import CONCEPTS, ITEMS, NOTES, OVERVIEW, run, subs
 pytestmark = pytest.mark.heavy  # see pyproject.toml's markers: run first
 
 RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
+#: DfE's release timetable, and its column of months.
+TIMETABLE = NpdReleaseTimetableImporter.bundled
+TIMETABLE_MONTHS = NpdReleaseTimetableImporter.columns[1]
 #: The files that give a release its date: the register entries, as quoted or as published.
 REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}
 
@@ -349,31 +352,58 @@ def test_a_statement_dated_by_the_dates_table_cites_its_row_as_its_words_links_d
     assert claims and all("statement_dates.csv, row 15" in c.row()["sources"] for c in claims)
 
 
-def test_a_statement_s_words_cite_the_first_year_of_the_data_set_whose_year_the_date_check_took(
-    empty_store: Store, tmp_path: Path
-) -> None:
-    """An item the dictionary gives no first year takes the earliest its data sets give (lineage.model.available_by),
-    but the date check's citations had named every data set giving a year. No bundled item is held by two data
-    sets: a HOLDS link from Key Stage 1's table (overview row 10, first year 1997) to KS2_DOB stands in for one,
-    beside Key Stage 2's (row 11, 1995), whose row alone gives the year AQA's "date of birth" (statements row 29)
-    is checked by."""
-    tabs = rows_of(OVERVIEW)
-    assert (tabs[10]["tab_name"], tabs[11]["tab_name"]) == ("KS1 97-98 to 17-18", "KS2 95-96 to 17-18")
+def _date_of_birth_held_twice(store: Store, tmp_path: Path) -> Edge:
+    """The REFERS_TO link from AQA's "date of birth" (statements row 29) to KS2_DOB, an alias the concepts file alone
+    lists, held in Key Stage 2's table by the dictionary's KS2_ rows and in Key Stage 1's by a stand-in HOLDS link:
+    no bundled item is held by two data sets. Both tables are titled (Key Stage 1's by its notes row) and timed."""
     files = {
         ITEMS: subset(tmp_path, ITEMS, lambda row: row["sheet"] == "KS2_95-96_to_17-18"),
         CONCEPTS: subset(tmp_path, CONCEPTS, lambda row: row["npd_alias"] == "KS2_DOB"),
     }
-    for importer in (NpdDatasetsImporter, NpdItemsImporter, NpdConceptsImporter, NpdSheetNotesImporter):
-        run(importer, empty_store, files.get(str(importer.bundled)))
-    (item,) = [n for n in empty_store.all_nodes(NodeKind.DATA_ITEM) if n.name == "KS2_DOB"]
+    for importer in (
+        NpdDatasetsImporter, NpdItemsImporter, NpdConceptsImporter, NpdSheetNotesImporter, NpdReleaseTimetableImporter
+    ):  # fmt: skip
+        run(importer, store, files.get(str(importer.bundled)))
+    (item,) = [n for n in store.all_nodes(NodeKind.DATA_ITEM) if n.name == "KS2_DOB"]
     assert "first_year" not in item.props
     stand_in = frozenset({Citation("claims ledger tests", "tests/lineage/test_claims.py")})
-    empty_store.write(edges=[Edge("Dataset:KS1_97-98_to_17-18", EdgeKind.HOLDS, item.id, citations=stand_in)])
-    run(ScopeStatementsImporter, empty_store)
+    store.write(edges=[Edge("Dataset:KS1_97-98_to_17-18", EdgeKind.HOLDS, item.id, citations=stand_in)])
+    run(ScopeStatementsImporter, store)
     (statement,) = [
-        n for n in empty_store.all_nodes(NodeKind.STATEMENT)
+        n for n in store.all_nodes(NodeKind.STATEMENT)
         if ("npd_release_scope_statements.csv", 29) in {(c.file, c.row) for c in n.citations}
     ]  # fmt: skip
-    (edge,) = empty_store.get_edges([(statement.id, EdgeKind.REFERS_TO, item.id)]).values()
+    (edge,) = store.get_edges([(statement.id, EdgeKind.REFERS_TO, item.id)]).values()
+    return edge
+
+
+def test_a_statement_s_words_cite_the_first_year_of_the_data_set_whose_year_the_date_check_took(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """An item the dictionary gives no first year takes the earliest its data sets give (lineage.model.available_by),
+    but the date check's citations had named every data set giving a year. Of Key Stage 1's table (overview row 10,
+    first year 1997) and Key Stage 2's (row 11, 1995), Key Stage 2's row alone gives the year AQA's "date of birth"
+    is checked by."""
+    tabs = rows_of(OVERVIEW)
+    assert (tabs[10]["tab_name"], tabs[11]["tab_name"]) == ("KS1 97-98 to 17-18", "KS2 95-96 to 17-18")
+    edge = _date_of_birth_held_twice(empty_store, tmp_path)
     assert [c.row for c in edge.citations if c.file == OVERVIEW] == [11]
     assert NOTES not in {c.file for c in edge.citations}
+
+
+def test_a_statement_s_words_cite_the_release_timetable_of_the_data_set_whose_lag_the_date_check_took(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """An item held by several data sets is in the NPD once the earliest of them can have it (the least release lag,
+    lineage.model.available_by), but the date check's citations had named every holder's timetable rows. Key Stage
+    2's data, released in "August (unamended)" (timetable row 6), within the year of the tests as our table reads
+    it (timetable_datasets.csv row 10), come before Key Stage 1's "September (version 1)" (row 5): AQA's "date of
+    birth", held in both, cites Key Stage 2's rows alone."""
+    timetable, names = rows_of(TIMETABLE), rows_of("timetable_datasets.csv")
+    assert (timetable[5]["Dataset"], timetable[6]["Dataset"]) == ("Key Stage 1", "Key Stage 2")
+    assert timetable[5][TIMETABLE_MONTHS].startswith("September")
+    assert timetable[6][TIMETABLE_MONTHS].startswith("August")
+    assert (names[10]["timetable_name"], names[10]["released"]) == ("Key Stage 2", "within the year")
+    edge = _date_of_birth_held_twice(empty_store, tmp_path)
+    assert [c.row for c in edge.citations if c.file == TIMETABLE] == [6]
+    assert [c.row for c in edge.citations if c.file == "timetable_datasets.csv"] == [10]
