@@ -330,8 +330,12 @@ class Disclosure:
         # match and return had read "National Pupil Database (NPD) to Home Office (match and return): National
         # Pupil Database (NPD)", as if the NPD went (the exports' what_went)
         amount = amount_as_cited(self.to.link)
-        what = amount or what_went(self.to.link, as_written(self.to.link, "dataset_as_written") or "records")
-        route = f" ({props['route']})" if props.get("route") else ""
+        records = as_written(self.to.link, "dataset_as_written") or "records"
+        what = amount or what_went(self.to.link, records)
+        # the route named where what went does not name it (beside an amount, or an extract's records): it had read
+        # "(match and return): match and return against National Pupil Database (NPD)", the route named twice
+        named = props.get("route") and (amount or what == records)
+        route = f" ({props['route']})" if named else ""
         of = (
             f" of {props['dataset_as_written']}"
             if amount and props.get("what_went") and props.get("dataset_as_written")

@@ -355,8 +355,9 @@ def test_the_organisation_report_lists_a_figure_of_an_exchange_both_ways_once(me
 def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: MemoryStore) -> None:
     """An access's row gives when and what went in the words recipientsByType and the parents' page give it: the
     Home Office's match and return (npd_flows_2018_onward.csv, row 14) names no amount, so what went is the records
-    as the source writes them (the report's 'how much' was blank); DfE's access for a police force (row 13) names
-    no route, and says how much."""
+    as the source writes them (the report's 'how much' was blank), by the route named once (it had read "(match and
+    return): match and return against ..."); DfE's access for a police force (row 13) names no route, and says how
+    much."""
     table = {r["variant"]: r["canonical"] for r in rows("organisation_aliases.csv")}
 
     def body(name: str) -> str:
@@ -370,7 +371,7 @@ def test_an_access_row_says_what_went_as_every_answer_says_it(memory_real: Memor
     page = Page(reports.report(memory_real, "organisation", home_office))
     (row,) = [cells for cells in page.tables["accessed"] if cells[3] == matched["quote"]]
     # what went by the route, never the NPD itself (the OpenLineage export's words, README After 2018)
-    went = f"{records} to {home_office} (match and return): match and return against {matched['dataset_as_written']}"
+    went = f"{records} to {home_office}: match and return against {matched['dataset_as_written']}"
     # the answer's date, which date_readings.csv says describes the matching the MoU sets out, not the flow's own
     (reading,) = [r for r in rows("date_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "14")]
     assert row[:3] == [records, f"{matched['date_as_cited']} ({reading['date_is']})", went]

@@ -891,14 +891,16 @@ async def test_a_match_and_return_says_what_went_by_it_not_that_the_npd_went(ask
     """The twelfth reading: the Home Office's match and return (npd_flows_2018_onward.csv row 14, read as "match and
     return" in flow_readings.csv: DfE returns "information relating to those individuals") read in the letter and on
     /reach as "National Pupil Database (NPD) to Home Office (match and return): National Pupil Database (NPD)", as
-    if the NPD itself went. It says what went by the route, as the OpenLineage export does."""
+    if the NPD itself went. It says what went by the route, as the OpenLineage export does, naming the route once:
+    it had read "(match and return): match and return against National Pupil Database (NPD)"."""
     (matched,) = [r for r in rows("npd_flows_2018_onward.csv") if r["date_as_cited"] == "2019-07-19"]
     (reading,) = [r for r in rows("flow_readings.csv") if (r["file"], r["row"]) == ("npd_flows_2018_onward.csv", "14")]
     assert reading["route"] == "match and return" and "information relating to those individuals" in matched["notes"]
     data = (await ask("record-reach", urn=URN, fromYear=2019, toYear=2019, first=1))["recordReach"]
     (line,) = [d["text"] for d in data["disclosures"] if d["when"].startswith(matched["date_as_cited"])]
-    said = f"({reading['route']}): match and return against {matched['dataset_as_written']} (the compiler's note:"
-    assert said in line and f": {matched['dataset_as_written']} (the compiler's note:" not in line
+    went = f"{reading['route']} against {matched['dataset_as_written']}"
+    said = f"{matched['to_organisation']}: {went} (the compiler's note:"
+    assert said in line and f"({reading['route']})" not in line, line
     text = (await ask("letter", urn=URN, fromYear=2019, toYear=2019, format="txt"))["letter"]["text"]
     assert said in text
 
@@ -978,9 +980,12 @@ async def test_a_standing_arrangement_a_written_answer_describes_is_asked_about_
 async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(ask: Any) -> None:
     """The parents' reading: the letter's LRS part named Trustopia's searches but not their supply to GB Group, nor
     GB Group's to gambling companies (flows rows 4 and 5), and gave the ICO's finding as 'oversight: learning records
-    service database (LRS)', saying nothing of what it found."""
+    service database (LRS)', saying nothing of what it found. Each names its route, a service built on the data
+    (flow_readings.csv), once: it had read "(service built on the data): a service built on the data of ..."."""
     flows = rows("npd_flows_2018_onward.csv")
     onward = [r for r in flows if r["kind"] == "onward_share" and "LRS" in r["dataset_as_written"].upper()]
+    routes = {(r["row"], r["route"]) for r in rows("flow_readings.csv") if r["file"] == "npd_flows_2018_onward.csv"}
+    assert {(str(flows.index(row) + 2), "service built on the data") for row in onward} <= routes
     assert {r["to_organisation"] for r in onward} >= {"GB Group"} and len(onward) == 2
     (finding,) = [r for r in flows if r["kind"] == "oversight" and "let Trustopia access" in r["quote"]]
     text = (await ask("letter", urn=URN, fromYear=2012, toYear=2016, format="txt"))["letter"]["text"]
@@ -988,7 +993,10 @@ async def test_the_lrs_part_says_what_was_passed_on_and_what_each_finding_found(
     lines = part.splitlines()
     for row in onward:
         to = f" to {row['to_organisation'].split(' (')[0]}".lower()  # the alias table's canonical name begins so
-        assert any(to in line.lower() and "(service built on the data)" in line for line in lines), to
+        said = f": a service built on the data of {row['dataset_as_written']}"
+        assert any(
+            to in line.lower() and said in line and "(service built on the data)" not in line for line in lines
+        ), to
     assert any(finding["quote"] in line for line in lines)
     # each in its source's words: "service built on the data" alone read as if the records themselves went on
     assert all(any(row["quote"] in line for line in lines) for row in onward)
