@@ -51,7 +51,8 @@ class Installation(NamedTuple):
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installation:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built from an sdist of the checkout as a release is; nothing of the source is kept beside it."""
     work = tmp_path_factory.mktemp("package")
     _run(sys.executable, "-m", "build", "--sdist", "--outdir", work / "dist", ROOT, cwd=work)
     (sdist,) = (work / "dist").glob("*.tar.gz")
@@ -61,14 +62,28 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installation:
     if (ROOT / "web" / "node_modules").is_dir():  # else setup.py installs them with npm, as pinned
         (source / "web" / "node_modules").symlink_to(ROOT / "web" / "node_modules")
     _run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--wheel-dir", work / "dist", source, cwd=work)
-    (wheel,) = (work / "dist").glob("*.whl")
-    venv = work / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=work)
-    _run(venv / "bin" / "python", "-m", "pip", "install", "-q", wheel, cwd=work)
+    (built,) = (work / "dist").glob("*.whl")
     shutil.rmtree(work / "src")  # nothing of the source may be needed from here on
+    return built
+
+
+def _installed_in(venv: Path, wheel: Path, *requirements: str) -> dict[str, str]:
+    """A fresh virtualenv at ``venv`` holding the wheel (and any ``requirements`` pinned beside it): the
+    environment of a user's shell there. pip runs in it too: with the checkout on PYTHONPATH, it had found the
+    checkout's metadata (written by the sdist's build) and installed the wheel's dependencies but not the wheel."""
+    env = _outside_env(venv)
+    _run(sys.executable, "-m", "venv", venv, cwd=venv.parent, env=env)
+    _run(venv / "bin" / "python", "-m", "pip", "install", "-q", wheel, *requirements, cwd=venv.parent, env=env)
+    return env
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path) -> Installation:
+    work = wheel.parent.parent
+    env = _installed_in(work / "venv", wheel)
     home = work / "elsewhere"
     home.mkdir()
-    return Installation(home, _outside_env(venv), "memory:" + str(home / "graph.snapshot"))
+    return Installation(home, env, "memory:" + str(home / "graph.snapshot"))
 
 
 def test_the_installed_package_is_the_wheel_and_reads_its_own_copies(installed: Installation) -> None:
