@@ -13,12 +13,15 @@ import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import httpx
 import pytest
+from packaging.requirements import Requirement
 
 from lineage.api.app import EXPLORER_MODULES, REACH_FILES, SHARED_MODULES
 from lineage.api.client import execute_over_http
@@ -113,11 +116,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def served(installed: Installation) -> Iterator[str]:
-    home, env, store = installed
+@contextmanager
+def _serving(home: Path, env: dict[str, str], *options: str) -> Iterator[str]:
+    """`lineage serve OPTIONS` as installed, on a free port: its address once /healthz answers; stopped at the end."""
     port = _free_port()
-    command = ["lineage", "serve", "--store", store, "--port", str(port), "--workers", "1"]
+    command = ["lineage", "serve", "--port", str(port), *options]
     server = subprocess.Popen(command, cwd=home, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -133,6 +136,13 @@ def served(installed: Installation) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(30)
+
+
+@pytest.fixture(scope="module")
+def served(installed: Installation) -> Iterator[str]:
+    home, env, store = installed
+    with _serving(home, env, "--store", store, "--workers", "1") as base:
+        yield base
 
 
 def test_the_installed_server_serves_the_playground_and_the_explorer(served: str) -> None:
@@ -161,3 +171,23 @@ def test_the_installed_server_serves_the_playground_and_the_explorer(served: str
     assert httpx.get(f"{served}/cookbook/flows.graphql").text == (COOKBOOK / "flows.graphql").read_text()
     counts = httpx.post(f"{served}/graphql", json={"query": "{ counts { totalNodes } }"}).json()
     assert counts["data"]["counts"]["totalNodes"] > 1000
+
+
+def _oldest_allowed(name: str) -> str:
+    """The oldest version of the dependency ``name`` that pyproject.toml allows (its ``>=``)."""
+    for line in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]:
+        requirement = Requirement(line)
+        if requirement.name == name:
+            return next(spec.version for spec in requirement.specifier if spec.operator == ">=")
+    raise AssertionError(f"pyproject.toml does not require {name}")
+
+
+def test_the_oldest_uvicorn_allowed_serves_with_several_workers(wheel: Path, tmp_path: Path) -> None:
+    """pyproject.toml allowed uvicorn 0.50, whose supervisor is given the workers' target, which `lineage serve`
+    no longer passes: `--workers 2`, the default on two cores, stopped with a TypeError as it started."""
+    home = tmp_path / "elsewhere"
+    home.mkdir()
+    env = _installed_in(tmp_path / "venv", wheel, f"uvicorn=={_oldest_allowed('uvicorn')}")
+    with _serving(home, env, "--workers", "2") as base:  # the default store, built on first use
+        answer = httpx.post(f"{base}/graphql", json={"query": "{ counts { totalNodes } }"}).json()
+    assert answer["data"]["counts"]["totalNodes"] > 1000
