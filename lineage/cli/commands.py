@@ -222,7 +222,6 @@ def run_serve(args: argparse.Namespace) -> int:
         raise UsageError(f"--public-url: {exc}") from None
     with _open(args):  # builds the default graph on first use, and says now if the store is not there
         pass
-    listening = _listening_socket(args.host, args.port)
     os.environ[STORE_ENV] = _store_address(args)  # each worker opens the store itself
     os.environ[PUBLIC_URL_ENV] = public_url
     config = uvicorn.Config(
@@ -233,6 +232,7 @@ def run_serve(args: argparse.Namespace) -> int:
         http="h11",
         h11_max_incomplete_event_size=REQUEST_HEAD_LIMITS * DEFAULT_LIMITS.max_body_bytes,
     )
+    listening = _listening_socket(args.host, args.port, config.backlog)
     port = listening.getsockname()[1]
     print(f"lineage: serving on {args.host} port {port}, reached at {public_url} (Ctrl-C stops it)", file=sys.stderr)
     if not _served_until_asked_to_stop(config, listening):
@@ -243,14 +243,16 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
+def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     """The socket every worker answers on, bound before any starts: a port already taken, or one the system
     refuses, is named here, where uvicorn said only "[Errno 98] Address already in use" (as uvicorn binds:
-    IPv6 when the host is an IPv6 address, reusing a port whose last connections are closing)."""
+    IPv6 when the host is an IPv6 address, reusing a port whose last connections are closing). It listens at once,
+    so a client that connects once told where the server is waits for a worker rather than being refused."""
     listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         listening.bind((host, port))
+        listening.listen(backlog)
     except OSError as exc:
         listening.close()
         raise LineageError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None

@@ -214,6 +214,28 @@ def test_serve_names_a_port_already_taken_and_exits_1(snapshot: str, workers: st
     assert finished.stderr.splitlines() == [f"lineage: cannot serve on 127.0.0.1 port {port}: Address already in use"]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_takes_connections_once_it_says_where_it_serves(snapshot: str, workers: str) -> None:
+    """Found trying the wheel from outside: "lineage: serving on ..." was printed with the port bound but not yet
+    listening, so a client that took the line as its cue (as scripts do) was refused until a worker had loaded the
+    store. A connection made at once now waits, and is answered."""
+    port = free_port()
+    command = serve_command(snapshot, port, "--workers", workers)
+    server = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert server.stderr is not None
+        line = server.stderr.readline()
+        assert line.startswith(f"lineage: serving on 127.0.0.1 port {port}"), line
+        with socket.create_connection(("127.0.0.1", port), timeout=60) as early:  # refused before the change
+            early.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            assert early.recv(12) == b"HTTP/1.1 200"
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        assert server.wait(timeout=60) == 0
+
+
 def serving_workers(server: subprocess.Popen[str]) -> list[int]:
     """The processes uvicorn started to serve (not multiprocessing's resource tracker, a child too)."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
