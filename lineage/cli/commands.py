@@ -245,18 +245,27 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     """The socket every worker answers on, bound before any starts: a port already taken, or one the system
-    refuses, is named here, where uvicorn said only "[Errno 98] Address already in use" (as uvicorn binds:
-    IPv6 when the host is an IPv6 address, reusing a port whose last connections are closing). It listens at once,
-    so a client that connects once told where the server is waits for a worker rather than being refused."""
-    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listening.bind((host, port))
-        listening.listen(backlog)
-    except OSError as exc:
-        listening.close()
-        raise LineageError(f"cannot serve on {host} port {port}: {exc.strerror or exc}") from None
-    return listening
+    refuses, is named here, where uvicorn said only "[Errno 98] Address already in use". It binds the first address
+    ``host`` resolves to that binds (reusing a port whose last connections are closing), of whatever family: the
+    family had been told from a ':' in the host, so a name resolving to IPv6 alone (ip6-localhost) could not be
+    served. It listens at once, so a client that connects once told where the server is waits for a worker rather
+    than being refused."""
+    failures = []
+    for family, kind, protocol, _, address in socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    ):
+        listening = socket.socket(family, kind, protocol)
+        try:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind(address)
+            listening.listen(backlog)
+        except OSError as exc:
+            listening.close()
+            why = exc.strerror or str(exc)
+            failures.append(why if address[0] == host else f"{address[0]}: {why}")  # the address, where host names it
+            continue
+        return listening
+    raise LineageError(f"cannot serve on {host} port {port}: {'; '.join(failures)}")
 
 
 def _served_until_asked_to_stop(config: uvicorn.Config, listening: socket.socket) -> bool:

@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -126,22 +127,23 @@ def serve_command(snapshot: str, port: int, *options: str) -> list[str]:
 
 @contextmanager
 def served(
-    snapshot: str, *options: str, stop: signal.Signals = signal.SIGINT
+    snapshot: str, *options: str, stop: signal.Signals = signal.SIGINT, host: str = "127.0.0.1"
 ) -> Iterator[tuple[httpx.Client, subprocess.Popen[str], list[str]]]:
-    """`lineage serve` over the fixture graph in a process of its own: a client once it answers, the process, and
-    (filled in as it stops) the lines it printed. Stopped by ``stop`` at the end if it still runs, when it must
-    exit 0: a supervisor reads any other exit as a failure."""
+    """`lineage serve` over the fixture graph in a process of its own, on ``host``: a client once it answers, the
+    process, and (filled in as it stops) the lines it printed. Stopped by ``stop`` at the end if it still runs, when
+    it must exit 0: a supervisor reads any other exit as a failure."""
     port = free_port()
     printed: list[str] = []
     # a file, not a pipe: the access log of long addresses would fill a pipe nobody reads, and block the server
     with tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(
-            serve_command(snapshot, port, *options), stdout=log, stderr=subprocess.STDOUT, text=True,
+            serve_command(snapshot, port, "--host", host, *options), stdout=log, stderr=subprocess.STDOUT, text=True,
             start_new_session=True,
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
+            address = f"[{host}]" if ":" in host else host
+            with httpx.Client(base_url=f"http://{address}:{port}", timeout=5) as http:
                 while True:
                     try:
                         if http.get("/healthz").json()["nodes"] == 16:
@@ -234,6 +236,65 @@ def test_serve_takes_connections_once_it_says_where_it_serves(snapshot: str, wor
     finally:
         os.killpg(server.pid, signal.SIGINT)
         assert server.wait(timeout=60) == 0
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_answers_on_an_ipv6_address(snapshot: str, workers: str) -> None:
+    with served(snapshot, "--workers", workers, host="::1") as (http, _, _):
+        assert http.get("/healthz").json()["nodes"] == 16
+
+
+def _resolving_to(monkeypatch: pytest.MonkeyPatch, host: str, *addresses: str) -> None:
+    """``host`` resolves to ``addresses`` alone, in order, as /etc/hosts may make a name (ip6-localhost: ::1) resolve,
+    which this machine's does not."""
+    resolve = socket.getaddrinfo
+
+    def resolved(name: str, port: int, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        if name != host:
+            return resolve(name, port, *args, **kwargs)
+        return [
+            (socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port, 0, 0)) if ":" in address
+            else (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))
+            for address in addresses
+        ]  # fmt: skip
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolved)
+
+
+def test_serve_listens_on_the_ipv6_address_a_name_resolves_to(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hostile-input reading, round sixteen: the socket's family was told from a ':' in the host, so a name
+    resolving to IPv6 alone was bound as IPv4, and refused ("Address family for hostname not supported")."""
+    from lineage.cli.commands import _listening_socket
+
+    _resolving_to(monkeypatch, "ip6-localhost", "::1")
+    with _listening_socket("ip6-localhost", 0, 8) as listening:
+        assert (listening.family, listening.getsockname()[0]) == (socket.AF_INET6, "::1")
+
+
+def test_serve_listens_on_the_first_address_of_a_name_that_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lineage.cli.commands import _listening_socket
+
+    # 2001:db8::/32 is for documentation: no interface has it
+    _resolving_to(monkeypatch, "lineage.test", "2001:db8::1", "127.0.0.1")
+    with _listening_socket("lineage.test", 0, 8) as listening:
+        assert (listening.family, listening.getsockname()[0]) == (socket.AF_INET, "127.0.0.1")
+
+
+def test_serve_names_each_address_of_a_name_that_none_binds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lineage.cli.commands import _listening_socket
+    from lineage.errors import LineageError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        _resolving_to(monkeypatch, "lineage.test", "2001:db8::1", "127.0.0.1")
+        with pytest.raises(LineageError) as refused:
+            _listening_socket("lineage.test", port, 8)
+    assert str(refused.value) == (
+        f"cannot serve on lineage.test port {port}: 2001:db8::1: Cannot assign requested address; "
+        "127.0.0.1: Address already in use"
+    )
 
 
 def serving_workers(server: subprocess.Popen[str]) -> list[int]:
