@@ -731,12 +731,13 @@ def _xlsx_section(section: str, where: str, is_date: bool, elapsed: bool = False
     # a fraction (# ?/?) is no number of decimal places; General, a text's or a word's section shows no digit
     rounds = _PLACEHOLDER.search(mantissa) is not None and "/" not in mantissa
     fraction = _xlsx_fraction(mantissa)
+    whole = _fraction_whole(mantissa) if fraction is not None else integer  # a fraction's zeros pad its whole part
     thousands = re.search(r"[0#?.](,+)[^0#?]*$", mantissa)  # commas after the last digit: 1,000 each
     width = len(_PLACEHOLDER.findall(integer))
     return NumberFormat(
         where,
         percentage="%" in bare,
-        digits=integer.count("0") if mantissa == bare and not fraction else 1,  # a scientific or fraction's: none
+        digits=whole.count("0") if mantissa == bare else 1,  # a scientific number's: none
         beside="".join(ch for ch in beside if ch not in _DECORATION),
         places=len(_PLACEHOLDER.findall(decimals)) if rounds else None,
         divided_by=Decimal(1000) ** min(len(thousands.group(1)) if thousands else 0, _PAST_ANY_DOUBLE // 3),
@@ -756,12 +757,18 @@ def _xlsx_fraction(mantissa: str) -> FractionShown | None:
     above, slash, below = mantissa.partition("/")
     if not slash or not _PLACEHOLDER.search(above):
         return None
-    whole = len(re.findall(r"[0#?]+", above)) > 1
+    whole = _PLACEHOLDER.search(_fraction_whole(mantissa)) is not None
     if fixed := re.match(r"\s*([1-9]\d*)", below):
         return FractionShown(int(fixed.group(1)), fixed=True, whole=whole)
     digits = below.lstrip()
     places = len(digits) - len(digits.lstrip("0#?"))
     return FractionShown(10 ** min(max(places, 1), SHOWN_DIGITS) - 1, whole=whole)
+
+
+def _fraction_whole(mantissa: str) -> str:
+    """The whole part of a section of an XLSX fraction format: what comes before its numerator's places ("00 " of
+    "00 ?/?"; none of "?/?")."""
+    return re.sub(r"[0#?]+\s*$", "", mantissa.partition("/")[0])
 
 
 def _finest_time_shown(hours: bool, minutes: bool, second_places: int | None) -> dt.timedelta:
@@ -1313,7 +1320,8 @@ def _ods_format(style: ElementTree.Element) -> NumberFormat:
     number = style.find(f"{_NUMBER}number")
     scientific = style.find(f"{_NUMBER}scientific-number")
     shown = number if number is not None else scientific
-    digits = _number(number.get(f"{_NUMBER}min-integer-digits"), 1) if number is not None else 1
+    whole = number if number is not None else fraction  # a fraction's zeros pad its whole part
+    digits = _number(whole.get(f"{_NUMBER}min-integer-digits"), 1) if whole is not None else 1
     beside = "".join(
         child.text or "" for child in style if child.tag in (f"{_NUMBER}text", f"{_NUMBER}currency-symbol")
     )

@@ -1243,6 +1243,8 @@ SHOWN_OTHERWISE = [
      "'# ?/?'), where the reader reads 2.55"),
     ("F2", 2.55, "?/?", "cell F2 holds the number 2.55, which its format shows as the fraction 23/9"),
     ("F2", 0.3, "# ??/16", "cell F2 holds the number 0.3, which its format shows as the fraction 5/16"),
+    ("F2", 2.5, "00 ?/?", "cell F2 holds the number 2.5 shown with zeros before it to 2 digits (number format "
+     "'00 ?/?'), which the reader drops"),
 ]  # fmt: skip
 
 
@@ -1260,7 +1262,9 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
     is held, and an elapsed time of a day or more (25:30:00) as '1 day, 1:30:00'. Round fifteen: a time its format
     does not show (18:00 in dd/mm/yyyy, seconds in h:mm, a half second in hh:mm:ss) had been read with the rest, a
     time just under a day (23:59:59.9999) read as a day, by the reader's rounding to the millisecond ('1 day,
-    0:00:00' in [h]:mm:ss, 1900-01-01 in h:mm), and a number in a fraction format (2.55 shown as 2 5/9) as held."""
+    0:00:00' in [h]:mm:ss, 1900-01-01 in h:mm), and a number in a fraction format (2.55 shown as 2 5/9) as held.
+    Round sixteen: zeros padding a fraction's whole part (2.5 shown as 02 1/2) had been read without them, as others
+    are not."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1286,7 +1290,8 @@ def test_an_xlsx_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and
      ("[h]:mm:ss", dt.timedelta(hours=14, minutes=30), "14:30:00"), ("dd/mm/yyyy", dt.datetime(2020, 6, 18),
      "2020-06-18"), ("dd/mm/yyyy hh:mm", dt.datetime(2020, 6, 18, 18), "2020-06-18 18:00:00"),
      ("h:mm:ss.000", dt.time(14, 30, 15, 500_000), "14:30:15.500000"), ("h:mm", dt.time(14, 30, 0, 400), "14:30:00"),
-     ("# ?/?", 2.5, "2.5"), ("# ??/16", 0.3125, "0.3125"), ("?/?", 1 / 3, "0.333333333333333")],
+     ("# ?/?", 2.5, "2.5"), ("# ??/16", 0.3125, "0.3125"), ("?/?", 1 / 3, "0.333333333333333"),
+     ("00 ?/?", 12.5, "12.5"), ("0 ?/?", 0.5, "0.5")],
 )  # fmt: skip
 def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     tmp_path: Path, number_format: str, value: object, read: str
@@ -1298,7 +1303,8 @@ def test_an_xlsx_cell_in_a_format_that_shows_its_value_is_read(
     fourteen: a number its format shows whole (3 in "0", 1200 in "0.0E+00", 1234000 in thousands) is read, and an
     elapsed time under a day, which the reader reads as it shows. Round fifteen: a date or time whose every part read
     its format shows (a time under the millisecond the reader rounds to is none), and a number its fraction format
-    shows exactly (1/3 to the 15 digits a spreadsheet shows)."""
+    shows exactly (1/3 to the 15 digits a spreadsheet shows). Round sixteen: a fraction whose whole part has as many
+    digits as its format's zeros."""
     import openpyxl
 
     path = write_workbook(tmp_path / "register.xlsx", sheets())
@@ -1465,6 +1471,11 @@ SIXTEENTHS = _number_style(
     "N41", '<number:fraction number:min-integer-digits="0" number:min-numerator-digits="2" '
     'number:min-denominator-digits="2" number:denominator-value="16"/>', "ce41"
 )  # fmt: skip
+#: A fraction style as LibreOffice writes "00 ?/?": its whole part padded with zeros to two digits.
+PADDED_FRACTION = _number_style(
+    "N45", '<number:fraction number:min-integer-digits="2" number:min-numerator-digits="1" '
+    'number:min-denominator-digits="1"/>', "ce45"
+)  # fmt: skip
 #: Date styles showing a date to the day (14/05/2019), to the minute (14/05/2019 18:00), and a time style (18:00).
 _DAY_MONTH_YEAR = (
     '<number:day number:style="long"/><number:text>/</number:text><number:month number:style="long"/>'
@@ -1532,11 +1543,15 @@ def _date_in(style: str, value: str, shown: str) -> str:
          "cell C2 holds the time 18:00:15, which its format shows only to the minute (shown as '14/05/2019 18:00')"),
         (TIME_OF_DAY, f"{ODS_DATE}</table:table-cell>", _date_in("ce44", "2019-05-14T18:00:00", "18:00"), "",
          "cell C2 shows a date without its day or year (shown as '18:00') where the reader reads a whole date"),
+        (PADDED_FRACTION, ANALYTICS, _float_in("ce45", "2.5", "02 1/2"), "",
+         "cell B2 holds the number 2.5 shown with zeros before it to 2 digits (shown as '02 1/2'), which the reader "
+         "drops"),
     ],
     ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency",
          "a percentage, by the style its map applies", "rounded", "scientific", "thousands",
          "a percentage, by the style a map's style maps to", "maps in a cycle", "maps past the bound", "a fraction",
-         "sixteenths", "a date hiding its time", "a date and time hiding its seconds", "a date in a time style"],
+         "sixteenths", "a date hiding its time", "a date and time hiding its seconds", "a date in a time style",
+         "a fraction padded with zeros"],
 )  # fmt: skip
 def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
     tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
@@ -1550,7 +1565,8 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
     style whose maps run in a cycle, or on past any that a program writes, shows what no one can say. Round fifteen:
     a number in a fraction style (2.55 shown as 2 5/9) had been read as held, and a date's time its style does not
     show (18:00 shown as 14/05/2019, seconds shown to the minute) read with the rest, as was the date of a date cell
-    in a time style."""
+    in a time style. Round sixteen: zeros padding a fraction's whole part (2.5 shown as 02 1/2) had been read
+    without them."""
     path = _ods_styled(tmp_path, styles, old, new, columns)
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
@@ -1567,15 +1583,17 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
      (THOUSANDS, _float_in("ce7", "1234000", "1,234"), "1234000"), (MAPPED_TWICE, _float_in("ce8", "-5", "-5"), "-5"),
      (FRACTION, _float_in("ce40", "2.5", "2 1/2"), "2.5"), (SIXTEENTHS, _float_in("ce41", "-0.3125", "-05/16"),
      "-0.3125"), (DAY, _date_in("ce42", "2019-05-14", "14/05/2019"), "2019-05-14"),
-     (MINUTE, _date_in("ce43", "2019-05-14T18:00:00", "14/05/2019 18:00"), "2019-05-14 18:00:00")],
+     (MINUTE, _date_in("ce43", "2019-05-14T18:00:00", "14/05/2019 18:00"), "2019-05-14 18:00:00"),
+     (PADDED_FRACTION, _float_in("ce45", "12.5", "12 1/2"), "12.5"),],
     ids=["a positive number by the style its map applies", "as many digits as the style's zeros", "whole",
          "scientific", "thousands", "a negative number, by a style that maps the others twice", "a fraction",
-         "sixteenths", "a date", "a date and time"],
+         "sixteenths", "a date", "a date and time", "a fraction whose whole part fills its zeros"],
 )  # fmt: skip
 def test_an_ods_number_its_style_shows_as_it_is_is_read(tmp_path: Path, styles: str, cell: str, read: str) -> None:
     """The probe of round fourteen: a positive number in a style whose map shows the others as they are had been
     refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded.
-    Round fifteen: a number its fraction style shows exactly, and a date whose every part its style shows."""
+    Round fifteen: a number its fraction style shows exactly, and a date whose every part its style shows. Round
+    sixteen: a fraction whose whole part has as many digits as its style's zeros."""
     path = _ods_styled(tmp_path, styles, ANALYTICS, cell)
     assert read_workbook(path)["DSAP approved shares"][1][1] == read
 
