@@ -27,11 +27,12 @@ value its format shows otherwise (a percentage, read as the fraction it holds; z
 or words beside it or a text; a date without its day or year; a time it does not show, 18:00 in dd/mm/yyyy or
 seconds in h:mm, as the reader reads it, to the millisecond; a number rounded, 2.6 shown as 3, or in thousands, or
 shown as a fraction other than it, 2.55 as 2 5/9; an elapsed time of a day or more, read in days; an XLSX date written
-as ISO 8601 in a format showing a number; an ODS style whose maps run in a cycle), an ODS cell with no value
-type or showing '#N/A', an ODS true-or-false cell whose words do not give its value as the reader reads them ('TRUE'
-alone as true), or a tab; and, naming the part, a part that is not whole XML. A broken mapping file is refused
-naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or anything but a regular file in a
-mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link). A run reads its mapping once."""
+as ISO 8601 in a format showing a number; an ODS number in a date or time style; an ODS style whose maps run in a
+cycle), an ODS cell with no value type or showing '#N/A', an ODS true-or-false cell whose words do not give its value
+as the reader reads them ('TRUE' alone as true), or a tab; and, naming the part, a part that is not whole XML. A
+broken mapping file is refused naming the mapping file, and so is one of more than :data:`MAX_MAPPING_BYTES`, or
+anything but a regular file in a mapping's place beside the workbook (a FIFO, a directory, a broken symbolic link).
+A run reads its mapping once."""
 
 from __future__ import annotations
 
@@ -1428,8 +1429,9 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
     one (the reader took "05/06/2019" as 6 May, month first), a number that is none or is infinite, or a type the
     reader does not read ("void"); each had been refused in the reader's words alone ("month must be in 1..12"),
     naming no sheet or cell. So is a value ``shown`` otherwise than the reader reads it (:func:`_shown_otherwise`):
-    a percentage or an amount of a currency, as its value type says, or as its data style shows it, and a
-    true-or-false value shown otherwise (:func:`_unread_ods_boolean`): neither judged where ``shown`` is None."""
+    a percentage or an amount of a currency, as its value type says, or as its data style shows it, a number in a
+    date or time style (shown as a date or time where the reader reads the number), and a true-or-false value shown
+    otherwise (:func:`_unread_ods_boolean`): neither judged where ``shown`` is None."""
     kind = cell.get(f"{_OFFICE}value-type")
     if kind is None:
         return None
@@ -1456,7 +1458,13 @@ def _unread_ods_value(cell: ElementTree.Element, reference: str, shown: NumberFo
                 " from a spreadsheet program"
             )
         shown = shown.for_value(float(given))
-        as_number = dataclasses.replace(shown, date_lacks=(), percentage=shown.percentage or kind == "percentage",
+        if shown.time_shown_to is not None:  # a date or time style: the number is shown as a date or time
+            return (
+                f"cell {reference} holds the number {_cell_text(float(given))} in a date or time style"
+                f" ({shown.where}), so the sheet shows a date or time where the reader reads the number: give the"
+                " cell a number style, or enter it again as the date it shows"
+            )
+        as_number = dataclasses.replace(shown, percentage=shown.percentage or kind == "percentage",
                                         beside=shown.beside or currency)  # fmt: skip
         return _shown_otherwise(reference, given, as_number)
     if kind == "boolean" and shown is not None:  # read by its words, never refused by the reader

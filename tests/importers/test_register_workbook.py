@@ -1496,6 +1496,12 @@ TIME_OF_DAY = (
 )
 
 
+#: A number style whose map shows the numbers below 0 as dates (DAY's N42).
+DATED_BELOW_ZERO = DAY + _number_style(
+    "N46", PLAIN, "ce46", '<style:map style:condition="value()&lt;0" style:apply-style-name="N42"/>'
+)
+
+
 def _date_in(style: str, value: str, shown: str) -> str:
     return (
         f'<table:table-cell table:style-name="{style}" office:value-type="date" office:date-value="{value}">'
@@ -1546,12 +1552,19 @@ def _date_in(style: str, value: str, shown: str) -> str:
         (PADDED_FRACTION, ANALYTICS, _float_in("ce45", "2.5", "02 1/2"), "",
          "cell B2 holds the number 2.5 shown with zeros before it to 2 digits (shown as '02 1/2'), which the reader "
          "drops"),
+        (DAY, ANALYTICS, _float_in("ce42", "43599", "14/05/2019"), "", "cell B2 holds the number 43599 in a date or "
+         "time style (shown as '14/05/2019'), so the sheet shows a date or time where the reader reads the number"),
+        (TIME_OF_DAY, ANALYTICS, _float_in("ce44", "0.75", "18:00"), "",
+         "cell B2 holds the number 0.75 in a date or time style (shown as '18:00')"),
+        (DATED_BELOW_ZERO, ANALYTICS, _float_in("ce46", "-43599", "14/05/2019"), "",
+         "cell B2 holds the number -43599 in a date or time style (shown as '14/05/2019')"),
     ],
     ids=["month and year, by a parent style", "month and year, by its column", "zeros", "currency",
          "a percentage, by the style its map applies", "rounded", "scientific", "thousands",
          "a percentage, by the style a map's style maps to", "maps in a cycle", "maps past the bound", "a fraction",
          "sixteenths", "a date hiding its time", "a date and time hiding its seconds", "a date in a time style",
-         "a fraction padded with zeros"],
+         "a fraction padded with zeros", "a number in a date style", "a number in a time style",
+         "a number in the date style a map applies"],
 )  # fmt: skip
 def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_cell(
     tmp_path: Path, styles: str, old: str, new: str, columns: str, said: str
@@ -1566,7 +1579,8 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
     a number in a fraction style (2.55 shown as 2 5/9) had been read as held, and a date's time its style does not
     show (18:00 shown as 14/05/2019, seconds shown to the minute) read with the rest, as was the date of a date cell
     in a time style. Round sixteen: zeros padding a fraction's whole part (2.5 shown as 02 1/2) had been read
-    without them."""
+    without them, and a number (office:value-type="float") in a date or time style, shown as a date or time, read as
+    the number."""
     path = _ods_styled(tmp_path, styles, old, new, columns)
     store = MemoryStore()
     with pytest.raises(BadInput, match=re.escape(f"sheet 'DSAP approved shares': {said}")):
@@ -1584,16 +1598,19 @@ def test_an_ods_cell_shown_otherwise_than_its_value_is_refused_naming_sheet_and_
      (FRACTION, _float_in("ce40", "2.5", "2 1/2"), "2.5"), (SIXTEENTHS, _float_in("ce41", "-0.3125", "-05/16"),
      "-0.3125"), (DAY, _date_in("ce42", "2019-05-14", "14/05/2019"), "2019-05-14"),
      (MINUTE, _date_in("ce43", "2019-05-14T18:00:00", "14/05/2019 18:00"), "2019-05-14 18:00:00"),
-     (PADDED_FRACTION, _float_in("ce45", "12.5", "12 1/2"), "12.5"),],
+     (PADDED_FRACTION, _float_in("ce45", "12.5", "12 1/2"), "12.5"),
+     (DATED_BELOW_ZERO, _float_in("ce46", "5", "5"), "5")],
     ids=["a positive number by the style its map applies", "as many digits as the style's zeros", "whole",
          "scientific", "thousands", "a negative number, by a style that maps the others twice", "a fraction",
-         "sixteenths", "a date", "a date and time", "a fraction whose whole part fills its zeros"],
+         "sixteenths", "a date", "a date and time", "a fraction whose whole part fills its zeros",
+         "a number from 0 in a style mapping those below 0 to a date"],
 )  # fmt: skip
 def test_an_ods_number_its_style_shows_as_it_is_is_read(tmp_path: Path, styles: str, cell: str, read: str) -> None:
     """The probe of round fourteen: a positive number in a style whose map shows the others as they are had been
     refused for the words the style shows a negative number with, and 123456 in a style of six digits as padded.
     Round fifteen: a number its fraction style shows exactly, and a date whose every part its style shows. Round
-    sixteen: a fraction whose whole part has as many digits as its style's zeros."""
+    sixteen: a fraction whose whole part has as many digits as its style's zeros, and a number its style shows as a
+    number, though the style shows others as dates."""
     path = _ods_styled(tmp_path, styles, ANALYTICS, cell)
     assert read_workbook(path)["DSAP approved shares"][1][1] == read
 
