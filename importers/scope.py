@@ -545,19 +545,23 @@ class _Dictionary:
         ``day``, those :meth:`available_by` reads: its first year's (its own row, else those of the data sets giving
         the year it takes, whose names give their years: :func:`lineage.model.first_year_read`) and when the data
         sets whose release lag it takes release their data (the timetable's: :func:`lineage.model.release_lag_read`).
+        An item with no first year at all is assumed available, no lag read: no timetable row is cited for it.
         """
         if item.kind is not NodeKind.DATA_ITEM:
             return frozenset()
         read = set(self._placed.get(item.id, ()))
-        if day is not None:
-            holders = self._holders(item)
-            first, giving = first_year_read(item, holders)
-            if giving:
-                read.update(c for d in giving for c in own_rows(d))
-            elif first is not None:
-                read |= item.citations
-            _, timing = release_lag_read(holders)
-            read.update(c for d in timing for c in timing_rows(d))
+        if day is None:
+            return frozenset(read)
+        holders = self._holders(item)
+        first, giving = first_year_read(item, holders)
+        if first is None:
+            return frozenset(read)
+        if giving:
+            read.update(c for d in giving for c in own_rows(d))
+        else:  # its own first year, its own row's
+            read |= item.citations
+        _, timing = release_lag_read(holders)
+        read.update(c for d in timing for c in timing_rows(d))
         return frozenset(read)
 
     def basis(self, meaning: Meaning, node: Node) -> frozenset[Citation]:

@@ -352,12 +352,20 @@ def test_a_statement_dated_by_the_dates_table_cites_its_row_as_its_words_links_d
     assert claims and all("statement_dates.csv, row 15" in c.row()["sources"] for c in claims)
 
 
-def _date_of_birth_held_twice(store: Store, tmp_path: Path) -> Edge:
-    """The REFERS_TO link from AQA's "date of birth" (statements row 29) to KS2_DOB, an alias the concepts file alone
-    lists, held in Key Stage 2's table by the dictionary's KS2_ rows and in Key Stage 1's by a stand-in HOLDS link:
-    no bundled item is held by two data sets. Both tables are titled (Key Stage 1's by its notes row) and timed."""
+def _date_of_birth_link(
+    store: Store,
+    tmp_path: Path,
+    *,
+    sheet: str = "KS2_95-96_to_17-18",
+    also_held_in: str | None = None,
+    statement_row: int = 29,
+) -> Edge:
+    """The REFERS_TO link from the "date of birth" of the statement of ``statement_row`` (AQA's, by default) to
+    KS2_DOB, an alias the concepts file alone lists, held in Key Stage 2's table by the dictionary's KS2_ rows where
+    ``sheet`` is theirs, and in ``also_held_in`` by a stand-in HOLDS link (no bundled item is held by two data sets).
+    The tables are titled (Key Stage 1's by its notes row) and timed."""
     files = {
-        ITEMS: subset(tmp_path, ITEMS, lambda row: row["sheet"] == "KS2_95-96_to_17-18"),
+        ITEMS: subset(tmp_path, ITEMS, lambda row: row["sheet"] == sheet),
         CONCEPTS: subset(tmp_path, CONCEPTS, lambda row: row["npd_alias"] == "KS2_DOB"),
     }
     for importer in (
@@ -366,12 +374,13 @@ def _date_of_birth_held_twice(store: Store, tmp_path: Path) -> Edge:
         run(importer, store, files.get(str(importer.bundled)))
     (item,) = [n for n in store.all_nodes(NodeKind.DATA_ITEM) if n.name == "KS2_DOB"]
     assert "first_year" not in item.props
-    stand_in = frozenset({Citation("claims ledger tests", "tests/lineage/test_claims.py")})
-    store.write(edges=[Edge("Dataset:KS1_97-98_to_17-18", EdgeKind.HOLDS, item.id, citations=stand_in)])
+    if also_held_in is not None:
+        stand_in = frozenset({Citation("claims ledger tests", "tests/lineage/test_claims.py")})
+        store.write(edges=[Edge(also_held_in, EdgeKind.HOLDS, item.id, citations=stand_in)])
     run(ScopeStatementsImporter, store)
     (statement,) = [
         n for n in store.all_nodes(NodeKind.STATEMENT)
-        if ("npd_release_scope_statements.csv", 29) in {(c.file, c.row) for c in n.citations}
+        if ("npd_release_scope_statements.csv", statement_row) in {(c.file, c.row) for c in n.citations}
     ]  # fmt: skip
     (edge,) = store.get_edges([(statement.id, EdgeKind.REFERS_TO, item.id)]).values()
     return edge
@@ -386,7 +395,7 @@ def test_a_statement_s_words_cite_the_first_year_of_the_data_set_whose_year_the_
     is checked by."""
     tabs = rows_of(OVERVIEW)
     assert (tabs[10]["tab_name"], tabs[11]["tab_name"]) == ("KS1 97-98 to 17-18", "KS2 95-96 to 17-18")
-    edge = _date_of_birth_held_twice(empty_store, tmp_path)
+    edge = _date_of_birth_link(empty_store, tmp_path, also_held_in="Dataset:KS1_97-98_to_17-18")
     assert [c.row for c in edge.citations if c.file == OVERVIEW] == [11]
     assert NOTES not in {c.file for c in edge.citations}
 
@@ -404,6 +413,29 @@ def test_a_statement_s_words_cite_the_release_timetable_of_the_data_set_whose_la
     assert timetable[5][TIMETABLE_MONTHS].startswith("September")
     assert timetable[6][TIMETABLE_MONTHS].startswith("August")
     assert (names[10]["timetable_name"], names[10]["released"]) == ("Key Stage 2", "within the year")
-    edge = _date_of_birth_held_twice(empty_store, tmp_path)
+    edge = _date_of_birth_link(empty_store, tmp_path, also_held_in="Dataset:KS1_97-98_to_17-18")
     assert [c.row for c in edge.citations if c.file == TIMETABLE] == [6]
     assert [c.row for c in edge.citations if c.file == "timetable_datasets.csv"] == [10]
+
+
+def test_a_statement_s_words_cite_no_release_timetable_for_an_item_no_first_year_dates(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    """An item with no first year, its own or any of its data sets', is assumed available (lineage.model.available_by
+    reads no release lag for it), but the date check's citations had named its data sets' timetable rows all the
+    same. Such items are in the bundled data: the dictionary's sheet "KS4" (items row 2) names no years and is not the
+    overview's tab "KS4 01-02 to 17-18" (row 14), and of its items KS4_EBACC (row 324, "2009/10 (A) - 2012/13")
+    gives none the dictionary reads, though the timetable's row 7 times Key Stage 4. No statement's words reach such
+    an item, so KS2_DOB stands in for one, held in Key Stage 4's table alone: the Ministry of Defence's "date of
+    birth" (statements row 20, dated 30 June 2015 by statement_dates.csv row 10) reaches it, and cites neither the
+    timetable nor our reading of it."""
+    statements, items, timetable = rows_of("npd_release_scope_statements.csv"), rows_of(ITEMS), rows_of(TIMETABLE)
+    assert (statements[20]["data_item_as_written"], statements[20]["dataset_as_written"]) == ("date of birth", "")
+    assert rows_of("statement_dates.csv")[10]["row"] == "20"
+    assert rows_of(OVERVIEW)[14]["tab_name"] == "KS4 01-02 to 17-18"
+    assert (items[324]["sheet"], items[324]["npd_alias"], items[324]["years_populated"]) == (
+        "KS4", "KS4_EBACC", "2009/10 (A) - 2012/13"
+    )  # fmt: skip
+    assert timetable[7]["Dataset"] == "Key Stage 4"
+    edge = _date_of_birth_link(empty_store, tmp_path, sheet="KS4", also_held_in="Dataset:KS4", statement_row=20)
+    assert not {TIMETABLE, "timetable_datasets.csv"} & {c.file for c in edge.citations}, edge.citations
