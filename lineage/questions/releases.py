@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from lineage.errors import NotFound
 from lineage.hops import Hop, Step
 from lineage.keys import normalise
-from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, release_lag, surest
+from lineage.model import Certainty, EdgeKind, Node, NodeKind, available_by, outranked, release_lag_read, surest
 from lineage.questions.common import (
     PUPIL_RECORDS,
     PerState,
@@ -385,9 +385,9 @@ class ReleaseWalk:
     holders: dict[str, list[Hop]]  # item id -> the data sets holding it
     by_release: dict[str, ReleaseTrace]  # the traces by release id
     #: the fewest months after 1 September, once a year has ended, before any of its data sets' data can be in the
-    #: NPD (lineage.model.release_lag: the school census's, 8 before it): where what went is not known (a release
-    #: of unpublished scope, an access), the year it can hold at the latest is by this. Read once per walk, not at
-    #: every letter from every holder again
+    #: NPD (lineage.model.release_lag_read, as an item's date check takes it among its holders: the school census's,
+    #: 8 before it): where what went is not known (a release of unpublished scope, an access), the year it can hold
+    #: at the latest is by this. Read once per walk, not at every letter from every holder again
     earliest_lag: int = 0
 
 
@@ -406,5 +406,5 @@ def release_walk(store: Store) -> ReleaseWalk:
     traces = trace(store, store.all_nodes(NodeKind.RELEASE))
     item_ids = sorted({i.node.id for t in traces for i in t.includes if i.node.kind is NodeKind.DATA_ITEM})
     holders = follow(store, item_ids, incoming=[_E.HOLDS])
-    earliest = min((release_lag(h.node) for hops in holders.values() for h in hops), default=0)
+    earliest, _ = release_lag_read(h.node for hops in holders.values() for h in hops)
     return ReleaseWalk(traces, holders, {t.release.id: t for t in traces}, earliest)
