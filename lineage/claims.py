@@ -92,11 +92,14 @@ def _edge_claim(edge: Edge, nodes: dict[str, Node], rule: str, outranked_by: tup
 
 #: The far ends whose facts a rule compares, so that a claim cites their rows: an item's (its old tier and first
 #: year, for the tier rule and the words' date check), a release's or an application's (its date, for a statement
-#: joined by date), another statement's (a contradiction). Of any other a rule reads no more than its link cites: an
-#: organisation's or a collection's name, a data set's rows naming and titling it (which the importer chose, not the
-#: note stating its old tier nor the timetable's rows), a classification's (the tier note's rule reads the item's
-#: own row).
-READ_OF_FAR_END = frozenset({NodeKind.DATA_ITEM, NodeKind.RELEASE, NodeKind.APPLICATION, NodeKind.STATEMENT})
+#: joined by date; which request it is, for an event the links table says concerns it), another statement's or a
+#: figure's (a contradiction; the count an event gives again, as the links table reads it). Of any other a rule
+#: reads no more than its link cites: an organisation's or a collection's name, a data set's rows naming and titling
+#: it (which the importer chose, not the note stating its old tier nor the timetable's rows), a classification's
+#: (the tier note's rule reads the item's own row).
+READ_OF_FAR_END = frozenset(
+    {NodeKind.DATA_ITEM, NodeKind.RELEASE, NodeKind.APPLICATION, NodeKind.STATEMENT, NodeKind.AGGREGATE_FLOW}
+)
 
 
 def _what_the_rule_read_of(target: Node) -> frozenset[Citation]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,6 +28,8 @@ RULE_LEVELS = (CertaintyLevel.TIER_LEVEL, CertaintyLevel.INFERRED)
 #: DfE's release timetable, and its column of months.
 TIMETABLE = NpdReleaseTimetableImporter.bundled
 TIMETABLE_MONTHS = NpdReleaseTimetableImporter.columns[1]
+#: The compiled figures, each an AggregateFlow keyed by its topic, period and measure.
+FIGURES = "npd_sharing_figures_compiled.csv"
 #: The files that give a release its date: the register entries, as quoted or as published.
 REGISTERS = {"npd_register_entries_cited_in_foi.csv", "npd_register_entries_more.csv", "npd_third_party_register.xlsx"}
 
@@ -119,6 +122,33 @@ def test_a_claim_cites_the_rows_that_say_what_its_far_end_is(ledger: list[Claim]
     for claim in dated:
         files = {s.file for s in claim.sources}
         assert "npd_release_scope_statements.csv" in files and files & REGISTERS, claim.row()
+
+
+def test_an_event_s_claim_cites_the_figure_or_request_the_links_table_compares_it_with(ledger: list[Claim]) -> None:
+    """The links table ties an event to a figure by the count both give ("the same count ... (npd_sharing_figures_
+    compiled.csv, row 13)", event_links.csv rows 19 and 20) and to DWP's 2018 request by the register's row (row 22:
+    npd_register_entries_more.csv row 7), which an event-links claim cites beside the event's row and the table's.
+    It cited the request's row but not the figure's: the ledger read the far end's rows by kind, and had no figure
+    among the kinds a rule compares. Each event-links claim on a figure or a request cites the figure's row (by its
+    topic, period and measure) or the rows its reasoning names."""
+    figures = {f"AggregateFlow:{r['topic']}:{r['period']}:{r['measure']}": n for n, r in rows_of(FIGURES).items()}
+    links = rows_of("event_links.csv")
+    expected = {
+        n: {(FIGURES, figures[r["concerns"]])} if r["concerns"] in figures else set()
+        for n, r in links.items()
+        if r["concerns"].startswith(("AggregateFlow:", "Application:"))
+    }
+    for n, rows in expected.items():
+        rows.update((file, int(row)) for file, row in re.findall(r"([\w.]+\.csv), row (\d+)", links[n]["reasoning"]))
+    assert expected[19] == {(FIGURES, 13)} and expected[20] == {(FIGURES, 14)} and len(expected) == 5
+    assert expected[22] == {("npd_register_entries_more.csv", 7)}
+    for n, rows in expected.items():
+        (claim,) = [
+            c
+            for c in ledger
+            if c.rule == "event-links" and ("event_links.csv", n) in {(s.file, s.row) for s in c.sources}
+        ]
+        assert rows and rows <= {(s.file, s.row) for s in claim.sources}, claim.row()
 
 
 def test_a_claim_on_a_data_set_cites_the_rows_naming_it_not_the_note_stating_its_old_tier(ledger: list[Claim]) -> None:
