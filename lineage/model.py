@@ -17,7 +17,7 @@ import calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -1015,11 +1015,7 @@ def first_year_read(item: Node, held_in: Iterable[Node] = ()) -> tuple[int | Non
     own = item.props.get("first_year")
     if isinstance(own, int):
         return own, ()
-    years = [(dataset, year) for dataset in held_in if isinstance(year := dataset.props.get("first_year"), int)]
-    if not years:
-        return None, ()
-    first = min(year for _, year in years)
-    return first, tuple(dataset for dataset, year in years if year == first)
+    return _least([(dataset, year) for dataset in held_in if isinstance(year := dataset.props.get("first_year"), int)])
 
 
 def release_lag_read(held_in: Iterable[Node]) -> tuple[int, tuple[Node, ...]]:
@@ -1035,11 +1031,17 @@ def release_lag_read(held_in: Iterable[Node]) -> tuple[int, tuple[Node, ...]]:
     >>> release_lag_read([])
     (0, ())
     """
-    lags = [(dataset, release_lag(dataset)) for dataset in held_in]
-    if not lags:
-        return 0, ()
-    least = min(lag for _, lag in lags)
-    return least, tuple(dataset for dataset, lag in lags if lag == least)
+    least, giving = _least([(dataset, release_lag(dataset)) for dataset in held_in])
+    return (0 if least is None else least), giving
+
+
+def _least(valued: Sequence[tuple[Node, int]]) -> tuple[int | None, tuple[Node, ...]]:
+    """The least of the data sets' values (None of none), and the data sets giving it: the one choice of
+    :func:`first_year_read` and :func:`release_lag_read`."""
+    if not valued:
+        return None, ()
+    least = min(value for _, value in valued)
+    return least, tuple(dataset for dataset, value in valued if value == least)
 
 
 @dataclass(frozen=True, slots=True)
