@@ -250,10 +250,12 @@ def _listening_socket(host: str, port: int, backlog: int) -> socket.socket:
     family had been told from a ':' in the host, so a name resolving to IPv6 alone (ip6-localhost) could not be
     served. It listens at once, so a client that connects once told where the server is waits for a worker rather
     than being refused."""
+    try:  # checked before the store was opened, but a name may stop resolving since
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise LineageError(f"cannot serve on {host} port {port}: {getattr(exc, 'strerror', None) or exc}") from None
     failures = []
-    for family, kind, protocol, _, address in socket.getaddrinfo(
-        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-    ):
+    for family, kind, protocol, _, address in addresses:
         listening = socket.socket(family, kind, protocol)
         try:
             listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

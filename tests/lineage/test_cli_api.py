@@ -280,6 +280,20 @@ def test_serve_listens_on_the_first_address_of_a_name_that_binds(monkeypatch: py
         assert (listening.family, listening.getsockname()[0]) == (socket.AF_INET, "127.0.0.1")
 
 
+def test_serve_names_a_host_that_stopped_resolving_before_it_was_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The read-through of round sixteen: `serve` checks its --host resolves before it opens the store, which can
+    take a while; a name that stopped resolving by the time it was bound ended in socket.gaierror's traceback."""
+    from lineage.cli.commands import _listening_socket
+    from lineage.errors import LineageError
+
+    def gone(*_: object, **__: object) -> list[object]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", gone)
+    with pytest.raises(LineageError, match=r"^cannot serve on lineage\.test port 8000: Name or service not known$"):
+        _listening_socket("lineage.test", 8000, 8)
+
+
 def test_serve_names_each_address_of_a_name_that_none_binds(monkeypatch: pytest.MonkeyPatch) -> None:
     from lineage.cli.commands import _listening_socket
     from lineage.errors import LineageError
