@@ -31,7 +31,7 @@ from lineage.exports.formats import register
 from lineage.exports.left_out import left_out as said_left_out
 from lineage.exports.subgraph import Subgraph
 from lineage.model import EDGE_SPECS, Edge, EdgeKind, Node, NodeKind, ordered_citations, rule_of
-from lineage.questions.onward import ROUTE_WENT, as_written, what_went
+from lineage.questions.onward import as_written, what_went
 
 _E = EdgeKind
 PRODUCER = "urn:pupil-data-lineage:export"
@@ -224,4 +224,4 @@ def _summary(subgraph: Subgraph) -> str:
 
 register("openlineage", {None: _openlineage}, _summary)
 
-__all__ = ["ROUTE_WENT", "events", "flows", "recipient", "what_went"]
+__all__ = ["events", "flows", "recipient"]

@@ -337,8 +337,8 @@ def test_a_flow_whose_source_states_no_route_says_it_is_not_stated_not_that_ther
 
 def test_only_an_extract_is_named_as_the_recipients_copy_of_the_records() -> None:
     """The one route by which the records themselves go (README, After 2018): an extract's output is the records."""
-    from lineage.exports.openlineage import what_went
     from lineage.model import Edge
+    from lineage.questions.onward import what_went
 
     def went(route: str) -> str:
         edge = Edge("RecordSet:NPD", EdgeKind.ACCESSED_BY, "Organisation:x", props={"route": route} if route else {})
