@@ -211,7 +211,7 @@ def run_serve(args: argparse.Namespace) -> int:
     if args.port == 0 and not given_url:  # its redirects and its feed's links had named port 0
         raise UsageError("--port 0 lets the system pick a port that the app's links cannot name: give a port, or "
                          "--public-url for the address it is reached at")  # fmt: skip
-    try:  # uvicorn would say only "Name or service not known", naming no host, after the store was opened
+    try:  # said now, naming the host, not after the store is opened (a first build takes a while): bound later
         socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise UsageError(f"--host {args.host!r} is no address to serve on: {getattr(exc, 'strerror', exc)}") from None
